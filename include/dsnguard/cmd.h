@@ -1,0 +1,213 @@
+/*
+ * dsnguard/cmd.h - SMTP command lines (RFC 5321 4.1 and its extensions):
+ * parse one line into a struct without allocating, and write it back.
+ *
+ * The parser fills a caller-owned struct dsng_cmd.  Spans point into the
+ * caller's line and stay valid as long as it does; xtext-decoded values
+ * (ENVID, ORCPT, AUTH) live in the struct's own decode buffer.
+ */
+#ifndef DSNG_CMD_H
+#define DSNG_CMD_H
+
+#include <talloc.h>
+
+#include "common.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+enum dsng_verb {
+	DSNG_VERB_UNKNOWN = 0,
+	DSNG_VERB_HELO,
+	DSNG_VERB_EHLO,
+	DSNG_VERB_LHLO,
+	DSNG_VERB_MAIL,
+	DSNG_VERB_RCPT,
+	DSNG_VERB_DATA,
+	DSNG_VERB_BDAT,
+	DSNG_VERB_RSET,
+	DSNG_VERB_VRFY,
+	DSNG_VERB_EXPN,
+	DSNG_VERB_HELP,
+	DSNG_VERB_NOOP,
+	DSNG_VERB_QUIT,
+	DSNG_VERB_STARTTLS,
+	DSNG_VERB_AUTH,
+	DSNG_VERB_ETRN,
+	DSNG_VERB__COUNT
+};
+
+/* Upper-case name of a verb ("RCPT"), static; NULL for out-of-range. */
+DSNG_API const char *dsng_verb_name(enum dsng_verb verb);
+
+/* The ESMTP parameters the parser understands; everything else is OTHER. */
+enum dsng_param_kind {
+	DSNG_PARAM_OTHER = 0,
+	DSNG_PARAM_NOTIFY,      /* RFC 3461, RCPT */
+	DSNG_PARAM_ORCPT,       /* RFC 3461, RCPT */
+	DSNG_PARAM_RET,         /* RFC 3461, MAIL */
+	DSNG_PARAM_ENVID,       /* RFC 3461, MAIL */
+	DSNG_PARAM_SIZE,        /* RFC 1870, MAIL */
+	DSNG_PARAM_BODY,        /* RFC 6152 / 3030, MAIL */
+	DSNG_PARAM_SMTPUTF8,    /* RFC 6531, MAIL, no value */
+	DSNG_PARAM_AUTH,        /* RFC 4954, MAIL */
+	DSNG_PARAM_REQUIRETLS,  /* RFC 8689, MAIL, no value */
+	DSNG_PARAM_MT_PRIORITY, /* RFC 6710, MAIL */
+	DSNG_PARAM_BY,          /* RFC 2852, MAIL */
+	DSNG_PARAM_HOLDFOR,     /* RFC 4865, MAIL */
+	DSNG_PARAM_HOLDUNTIL,   /* RFC 4865, MAIL */
+	DSNG_PARAM_RRVS,        /* RFC 7293, RCPT */
+	DSNG_PARAM__COUNT
+};
+
+/* NOTIFY keywords as bits; 0 means the parameter was absent. */
+#define DSNG_NOTIFY_NEVER 0x1u
+#define DSNG_NOTIFY_SUCCESS 0x2u
+#define DSNG_NOTIFY_FAILURE 0x4u
+#define DSNG_NOTIFY_DELAY 0x8u
+
+enum dsng_ret { DSNG_RET_NONE = 0, DSNG_RET_FULL, DSNG_RET_HDRS };
+enum dsng_body {
+	DSNG_BODY_NONE = 0,
+	DSNG_BODY_7BIT,
+	DSNG_BODY_8BITMIME,
+	DSNG_BODY_BINARYMIME
+};
+
+/* One parameter as sent.  A policy may set `removed` or point `value` at
+ * new text before dsng_cmd_format() writes the command back. */
+struct dsng_param {
+	enum dsng_param_kind kind;
+	struct dsng_span keyword; /* as sent (case kept) */
+	struct dsng_span value;   /* as sent, without '='; ptr NULL if no '=' */
+	size_t offset;            /* offset of the keyword in the line */
+	int removed;              /* set by callers; the formatter skips it */
+};
+
+/* A parsed RFC 5321 path, MAIL's reverse-path or RCPT's forward-path. */
+struct dsng_path {
+	struct dsng_span raw;     /* as sent, with '<' '>' when present */
+	struct dsng_span mailbox; /* local@domain (or "Postmaster"), no route */
+	struct dsng_span local;   /* local part as sent (quotes kept) */
+	struct dsng_span domain;  /* domain or address literal; len 0 if none */
+	struct dsng_span route;   /* "@a,@b" without the ':', len 0 if none */
+	int is_null;              /* <> */
+	int is_postmaster;        /* <Postmaster> without domain (RCPT only) */
+	int has_utf8;             /* 8-bit octets (valid UTF-8) in the mailbox */
+	int unbracketed;          /* lenient: sent without <> */
+};
+
+/* Non-canonical forms accepted in lenient mode; refused in strict mode. */
+#define DSNG_CMD_LAX_SPACE_AFTER_COLON 0x01u /* MAIL FROM: <a@b> */
+#define DSNG_CMD_LAX_MULTI_SPACE 0x02u      /* runs of spaces, TAB */
+#define DSNG_CMD_LAX_LOWER_HEX 0x04u        /* xtext +2b */
+#define DSNG_CMD_LAX_TRAILING_SPACE 0x08u   /* space before CRLF */
+#define DSNG_CMD_LAX_EMPTY_NOTIFY_ITEM 0x10u /* NOTIFY=SUCCESS,,FAILURE */
+#define DSNG_CMD_LAX_NO_BRACKETS 0x20u      /* MAIL FROM:a@b */
+#define DSNG_CMD_LAX_LONG_ADDRESS 0x40u     /* over the RFC 5321 lengths */
+#define DSNG_CMD_LAX_NO_CRLF 0x80u          /* line given without CRLF */
+
+#define DSNG_CMD_MAX_PARAMS 32
+#define DSNG_CMD_DECODE_MAX 1024
+
+struct dsng_cmd {
+	enum dsng_verb verb;
+	struct dsng_span verb_text; /* as sent */
+	struct dsng_span arg;       /* HELO/EHLO/LHLO: the domain; other verbs
+	                               but MAIL/RCPT: rest of the line (len 0
+	                               and ptr NULL when none) */
+	struct dsng_path path;      /* MAIL and RCPT */
+
+	size_t n_params;
+	struct dsng_param params[DSNG_CMD_MAX_PARAMS];
+
+	/* Decoded values of the parameters the parser knows. */
+	unsigned notify;             /* DSNG_NOTIFY_* bits, 0 = absent */
+	int has_orcpt;
+	struct dsng_span orcpt_type; /* addr-type as sent ("rfc822") */
+	struct dsng_span orcpt_addr; /* decoded (xtext / RFC 6533) */
+	enum dsng_ret ret;
+	int has_envid;
+	struct dsng_span envid;      /* decoded */
+	int has_size;
+	uint64_t size;
+	enum dsng_body body;
+	int smtputf8;
+	int requiretls;
+	int has_auth;
+	struct dsng_span auth;       /* decoded AUTH= mailbox, "<>" kept */
+	int has_mt_priority;
+	int mt_priority;             /* -9 .. 9 */
+	int has_by;
+	long by_time;                /* seconds, may be negative for mode N */
+	char by_mode;                /* 'N' or 'R' */
+	int by_trace;                /* 'T' given */
+	int has_holdfor;
+	uint64_t holdfor;            /* seconds */
+	int has_holduntil;
+	struct dsng_span holduntil;  /* RFC 3339 date-time as sent */
+
+	unsigned lax;                /* DSNG_CMD_LAX_* seen on this line */
+
+	size_t decoded_len;          /* bytes of decoded[] in use */
+	char decoded[DSNG_CMD_DECODE_MAX];
+};
+
+#define DSNG_CMD_OPTS_VERSION 1
+/* Default line limit, CRLF included.  RFC 5321 4.5.3.1.4 gives 512 and lets
+ * extensions raise it; RFC 3461 adds room for ORCPT (500) and ENVID (100),
+ * and Postfix accepts 2048 by default, which we follow so nothing a
+ * widely deployed MTA accepts is refused here. */
+#define DSNG_CMD_DEFAULT_MAX_LINE 2048
+#define DSNG_CMD_MAX_LINE_CEILING 65536
+
+/* Strict mode: the RFC 5321/3461 grammar to the letter. */
+#define DSNG_CMD_STRICT 0x1u
+/* SMTPUTF8 is in play: UTF-8 mailboxes are allowed even without the
+ * SMTPUTF8 parameter on this line (RCPT after MAIL ... SMTPUTF8). */
+#define DSNG_CMD_UTF8 0x2u
+
+struct dsng_cmd_opts {
+	unsigned version;  /* DSNG_CMD_OPTS_VERSION */
+	unsigned flags;    /* DSNG_CMD_STRICT, DSNG_CMD_UTF8 */
+	size_t max_line;   /* octets incl. CRLF; 0 = default */
+};
+
+/* Fill opts with defaults (lenient, 2048-octet lines). */
+DSNG_API void dsng_cmd_opts_init(struct dsng_cmd_opts *opts);
+
+/*
+ * Parse one command line of `len` octets, with or without its final CRLF.
+ * opts may be NULL (defaults).  Fills *out (spans borrowed from `line`).
+ * Returns DSNG_OK, DSNG_ESYNTAX or DSNG_ELIMIT (err->kind says which rule,
+ * err->reply/enhanced the reply to send, err->offset where), DSNG_EINVAL.
+ */
+DSNG_API int dsng_cmd_parse(struct dsng_cmd *out, const char *line,
+                            size_t len, const struct dsng_cmd_opts *opts,
+                            struct dsng_error *err);
+
+/* Find the first parameter of a kind that is not removed; NULL if none. */
+DSNG_API struct dsng_param *dsng_cmd_find_param(struct dsng_cmd *cmd,
+                                                enum dsng_param_kind kind);
+
+/*
+ * Write a command back canonically: verb and keywords upper-case,
+ * "FROM:<...>"/"TO:<...>" without space, single spaces, values as sent,
+ * parameters marked removed skipped, no CRLF.  Returns the string as a new
+ * talloc child of mem (free with talloc_free) or NULL on allocation failure.
+ */
+DSNG_API char *dsng_cmd_format(TALLOC_CTX *mem, const struct dsng_cmd *cmd);
+
+/*
+ * The same into a caller buffer, NUL-terminated; returns the length it
+ * needs (without the NUL) like snprintf, so a short buffer can be retried.
+ */
+DSNG_API size_t dsng_cmd_format_buf(char *buf, size_t size,
+                                    const struct dsng_cmd *cmd);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* DSNG_CMD_H */

@@ -1,0 +1,57 @@
+/*
+ * lib/dsng_private.h - helpers shared by the library's parts; never
+ * installed.  Internal cross-file functions are named dsng__<part>_<verb>
+ * and have hidden visibility, so only the public dsng_* API is exported.
+ */
+#ifndef DSNG_PRIVATE_H
+#define DSNG_PRIVATE_H
+
+#include <stdarg.h>
+
+#include "dsnguard/dsnguard.h"
+
+#if defined(__GNUC__) || defined(__clang__)
+#define DSNG_LIKELY(x) __builtin_expect(!!(x), 1)
+#define DSNG_UNLIKELY(x) __builtin_expect(!!(x), 0)
+#define DSNG_PRINTF(a, b) __attribute__((format(printf, a, b)))
+#else
+#define DSNG_LIKELY(x) (x)
+#define DSNG_UNLIKELY(x) (x)
+#define DSNG_PRINTF(a, b)
+#endif
+
+/* talloc pools speed up many small allocations, but ASan and valgrind
+ * cannot see overflows inside a pool (notes/fuzz-and-sanitizer-recipes.md),
+ * so sanitizer and fuzz builds get plain contexts instead. */
+#if defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define DSNG_NO_POOLS 1
+#endif
+#endif
+#if defined(__SANITIZE_ADDRESS__) || defined(DSNG_SANITIZE)
+#define DSNG_NO_POOLS 1
+#endif
+#ifdef DSNG_NO_POOLS
+#define dsng__pool(ctx, size) talloc_new(ctx)
+#else
+#define dsng__pool(ctx, size) talloc_pool(ctx, size)
+#endif
+
+/*
+ * Fill err (if not NULL) and return status, so parsers can write
+ * `return dsng__fail(err, DSNG_ESYNTAX, DSNG_ERR_SYNTAX, off, 501, "5.5.4",
+ * "text %s", x);`.  reply 0 / enhanced NULL when no SMTP reply applies.
+ */
+int dsng__fail(struct dsng_error *err, int status, enum dsng_errkind kind,
+               size_t offset, int reply, const char *enhanced,
+               const char *fmt, ...) DSNG_PRINTF(7, 8);
+
+/* The same with a file position (config files). */
+int dsng__fail_at(struct dsng_error *err, int status, enum dsng_errkind kind,
+                  unsigned line, unsigned column, const char *fmt, ...)
+    DSNG_PRINTF(6, 7);
+
+/* Case-insensitive ASCII comparison of a span with a NUL-terminated word. */
+int dsng__span_ieq(const char *p, size_t len, const char *word);
+
+#endif /* DSNG_PRIVATE_H */
