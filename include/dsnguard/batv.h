@@ -1,8 +1,37 @@
 /*
- * dsnguard/batv.h - the batv part of libdsnguard (see DESIGN.md section 2).
+ * dsnguard/batv.h - Bounce Address Tag Validation, the "prvs" scheme of
+ * draft-levine-smtp-batv-01 (see DESIGN.md section 2).
+ *
+ * A signed envelope sender looks like
+ *
+ *     prvs=KDDDSSSSSS=local@domain
+ *
+ * K is the key number (one digit), DDD the day the tag expires (days since
+ * 1970-01-01 UTC, modulo 1000) and SSSSSS the first three bytes of
+ * HMAC-SHA1(key, "KDDD" + "local@domain") in hex.  A bounce to such an
+ * address answers mail we really sent; a bounce to an untagged or badly
+ * tagged address of ours is backscatter.
+ *
+ * Case: MTAs may change the case of an address on its way back, so the
+ * "prvs" label and the hex digits are matched case-insensitively (sign
+ * writes lower-case hex), and by default the hash covers the address
+ * folded to lower case (local part and domain).  For an all-lower-case
+ * address that is exactly the draft's hash, so tags interoperate with
+ * other implementations; DSNG_BATV_EXACT_CASE hashes the bytes as given
+ * instead, for peers that sign mixed-case addresses verbatim.
+ *
+ * Order: the draft puts the tag first (prvs=TAG=local@domain).  Some
+ * earlier implementations wrote prvs=local=TAG@domain; verify accepts that
+ * order too (the verdict says so) unless DSNG_BATV_NO_LEGACY is set.  The
+ * draft order wins when both readings are possible.
+ *
+ * Time is always a parameter, never read from the clock, so results are
+ * reproducible.  Nothing here keeps state; keys are borrowed.
  */
 #ifndef DSNG_BATV_H
 #define DSNG_BATV_H
+
+#include <time.h>
 
 #include <talloc.h>
 
@@ -11,6 +40,135 @@
 #ifdef __cplusplus
 extern "C" {
 #endif
+
+/* Default validity of a new tag, and accepted window on verify, in days. */
+#define DSNG_BATV_DEFAULT_DAYS 7
+/* The tag's day field is modulo 1000, so a window must stay well below. */
+#define DSNG_BATV_MAX_DAYS 500
+
+/* One secret.  number is the K digit (0..9) that selects it on verify;
+ * several keys may be loaded so old tags keep verifying after a rotation. */
+struct dsng_batv_key {
+	unsigned number;             /* 0..9 */
+	const unsigned char *secret; /* borrowed, any bytes */
+	size_t secret_len;           /* > 0 */
+};
+
+/* Flags for dsng_batv_opts.flags. */
+#define DSNG_BATV_EXACT_CASE 0x1u /* hash the address as given, no folding */
+#define DSNG_BATV_NO_LEGACY 0x2u  /* refuse the old prvs=local=TAG order */
+
+#define DSNG_BATV_OPTS_VERSION 1
+
+/* Keys and knobs for sign and verify.  Initialise with dsng_batv_opts_init,
+ * then set keys; the struct only borrows them. */
+struct dsng_batv_opts {
+	unsigned version;                 /* DSNG_BATV_OPTS_VERSION */
+	const struct dsng_batv_key *keys; /* borrowed array */
+	size_t n_keys;
+	unsigned sign_key;  /* key number sign uses (default 0) */
+	unsigned days;      /* sign: tag lifetime; verify: accepted window
+	                       (1..DSNG_BATV_MAX_DAYS, default 7) */
+	unsigned flags;     /* DSNG_BATV_* flags */
+};
+
+/* Fill opts with defaults: no keys, sign_key 0, 7 days, no flags. */
+DSNG_API void dsng_batv_opts_init(struct dsng_batv_opts *opts);
+
+/* Outcome of a verification, also its stable name (dsng_batv_result_name). */
+enum dsng_batv_result {
+	DSNG_BATV_VALID = 0,   /* tag matches a loaded key and has not expired */
+	DSNG_BATV_NOT_TAGGED,  /* no "prvs=" tag at all */
+	DSNG_BATV_MALFORMED,   /* "prvs=" present but the tag is not KDDDSSSSSS */
+	DSNG_BATV_NO_KEY,      /* no loaded key has the tag's key number */
+	DSNG_BATV_BAD_HASH,    /* the hash does not match (forged or tampered) */
+	DSNG_BATV_EXPIRED,     /* the hash matches but the day is outside the window */
+};
+
+/* "valid", "not_tagged", "malformed", "no_key", "bad_hash", "expired";
+ * "unknown" out of range.  Static. */
+DSNG_API const char *dsng_batv_result_name(enum dsng_batv_result r);
+
+/* A tag taken apart.  Spans point into the caller's input and are valid as
+ * long as it is. */
+struct dsng_batv_tag {
+	struct dsng_span tag_val; /* the ten characters KDDDSSSSSS */
+	struct dsng_span local;   /* original local part (without the tag) */
+	struct dsng_span domain;  /* original domain; ptr NULL when none */
+	unsigned key_number;      /* K */
+	unsigned day;             /* DDD, 0..999 */
+	unsigned char hash[3];    /* SSSSSS as bytes */
+	int legacy_order;         /* 1 when written prvs=local=TAG@domain */
+};
+
+/* What verify found.  Filled on every outcome as far as it got; spans point
+ * into the input. */
+struct dsng_batv_verdict {
+	enum dsng_batv_result result;
+	struct dsng_batv_tag tag;  /* valid unless NOT_TAGGED/MALFORMED */
+	int days_left;             /* days until expiry (0 = last day); negative
+	                              when expired; 0 when not computed */
+};
+
+/*
+ * Take a tagged address (local@domain, no angle brackets) apart without
+ * checking the hash.  Returns 0; DSNG_EVERIFY with kind DSNG_ERR_BATV_FORMAT
+ * when the address carries no tag or a malformed one (err->message says
+ * which); DSNG_EINVAL for NULL arguments.  No allocation.
+ */
+DSNG_API int dsng_batv_parse(const char *addr, size_t len, unsigned flags,
+                             struct dsng_batv_tag *out,
+                             struct dsng_error *err);
+
+/*
+ * Sign an envelope sender: *out = "prvs=KDDDSSSSSS=local@domain" (a new
+ * talloc string on mem, NUL-terminated), using key opts->sign_key, expiring
+ * opts->days after the day of now.  An address that already carries a
+ * prvs tag is re-signed over its original (no double tags).  Errors:
+ * DSNG_EINVAL (NULL, empty or null sender "<>", no '@', bad options),
+ * DSNG_ENOTFOUND kind DSNG_ERR_BATV_NO_KEY (sign_key not loaded),
+ * DSNG_ENOMEM.  *out is NULL on failure and nothing is left on mem.
+ */
+DSNG_API int dsng_batv_sign(TALLOC_CTX *mem, char **out, const char *addr,
+                            size_t len, const struct dsng_batv_opts *opts,
+                            time_t now, struct dsng_error *err);
+
+/*
+ * Verify a tagged envelope recipient (a bounce's RCPT TO, no angle
+ * brackets) at time now.  The key whose number is the tag's K digit is
+ * used; the tag is valid through its expiry day and for at most
+ * opts->days ahead of today (day numbers wrap modulo 1000, so "expired"
+ * and "too far ahead" are the same).  The hash is compared in constant
+ * time.  Returns 0 when valid; otherwise DSNG_EVERIFY with err->kind
+ * DSNG_ERR_BATV_FORMAT (not tagged or malformed), _NO_KEY, _BAD_HASH or
+ * _EXPIRED, and out->result saying the same; DSNG_EINVAL for bad
+ * arguments.  No allocation; out is always filled when not NULL.
+ */
+DSNG_API int dsng_batv_verify(const char *addr, size_t len,
+                              const struct dsng_batv_opts *opts, time_t now,
+                              struct dsng_batv_verdict *out,
+                              struct dsng_error *err);
+
+/*
+ * The original address of a tagged one ("local@domain" without the tag),
+ * as a new talloc string on mem, without verifying anything; an untagged
+ * address is copied unchanged.  Errors: DSNG_EINVAL, DSNG_ENOMEM.
+ */
+DSNG_API int dsng_batv_strip(TALLOC_CTX *mem, char **out, const char *addr,
+                             size_t len, struct dsng_error *err);
+
+/*
+ * Read a key from text: "hex:0123..." (hex bytes), "text:..." (the bytes
+ * as written), or a bare string (taken as text).  An optional leading
+ * "N:" (a digit and a colon, before the form) sets the key number, else
+ * default_number is used.  *secret is a new talloc buffer on mem.
+ * Errors: DSNG_ESYNTAX kind DSNG_ERR_BAD_VALUE (bad hex, empty secret,
+ * bad number) with the offset; DSNG_ENOMEM.
+ */
+DSNG_API int dsng_batv_key_parse(TALLOC_CTX *mem, const char *text,
+                                 size_t len, unsigned default_number,
+                                 struct dsng_batv_key *out,
+                                 struct dsng_error *err);
 
 #ifdef __cplusplus
 }
