@@ -1,0 +1,7 @@
+#!/bin/bash
+# Stage asan: AddressSanitizer + UndefinedBehaviorSanitizer build (talloc
+# pools compiled out by DSNG_SANITIZE), then the whole test suite under it.
+source "$(dirname "$0")/common.sh"
+configure -DCMAKE_C_COMPILER=gcc -DCMAKE_BUILD_TYPE=Debug -DDSNG_SANITIZE=ON
+build
+run_ctest -LE fuzz

@@ -1,0 +1,56 @@
+#!/bin/bash
+# `make check`: run the CI stages one after another, each under its own
+# time budget (seconds), keep a log per stage in build/ci-logs/, print
+# each stage's test summary and time, and fail if any stage failed or ran
+# over its budget.  The budgets add up to 30 minutes for this 2-core box.
+#
+#   STAGES="gcc asan" make check     run only some stages
+#   JOBS=4 make check                parallel build and ctest jobs
+set -u
+cd "$(dirname "$0")/.."
+
+declare -A BUDGET=([gcc]=330 [clang]=300 [asan]=420 [valgrind]=300 [fuzz]=450)
+STAGES=${STAGES:-gcc clang asan valgrind fuzz}
+LOGS=build/ci-logs
+mkdir -p "$LOGS"
+
+failed=0
+report=()
+total_start=$SECONDS
+for s in $STAGES; do
+	if [ ! -f ".ci/$s.sh" ] || [ -z "${BUDGET[$s]:-}" ]; then
+		echo "check: unknown stage '$s'" >&2
+		exit 2
+	fi
+	budget=${BUDGET[$s]}
+	echo "=================== stage $s (budget ${budget}s) ==================="
+	start=$SECONDS
+	# timeout signals the stage's whole process group: builds, ctest and
+	# the tests it started all stop when the budget is spent.
+	timeout -k 20 "$budget" bash ".ci/$s.sh" 2>&1 | tee "$LOGS/$s.log"
+	rc=${PIPESTATUS[0]}
+	took=$((SECONDS - start))
+	summary=$(grep -E 'tests passed|No tests were found|^no fuzz targets' "$LOGS/$s.log" |
+	          tr '\n' ';' | sed 's/;$//')
+	if [ "$rc" -eq 124 ] || [ "$rc" -eq 137 ]; then
+		result="FAILED: exceeded its budget of ${budget}s"
+		failed=1
+	elif [ "$rc" -ne 0 ]; then
+		result="FAILED (exit $rc)"
+		failed=1
+	else
+		result="ok"
+	fi
+	echo ">>> stage $s: $result, ${took}s of ${budget}s; ${summary:-no test summary}"
+	report+=("$(printf '%-9s %-42s %5ss /%4ss  %s' "$s" "$result" "$took" "$budget" "${summary:-no test summary}")")
+done
+
+echo
+echo "=================== summary ==================="
+for line in "${report[@]}"; do echo "$line"; done
+echo "total: $((SECONDS - total_start))s; logs in $LOGS/"
+if [ "$failed" -ne 0 ]; then
+	echo "make check: FAILED"
+	exit 1
+fi
+echo "make check: all stages passed"

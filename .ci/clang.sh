@@ -1,0 +1,6 @@
+#!/bin/bash
+# Stage clang: the same build with clang (-Werror), then every test.
+source "$(dirname "$0")/common.sh"
+configure -DCMAKE_C_COMPILER=clang -DCMAKE_BUILD_TYPE=RelWithDebInfo -DDSNG_WERROR=ON
+build
+run_ctest -LE fuzz

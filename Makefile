@@ -1,0 +1,68 @@
+# libdsnguard: a thin wrapper around CMake and the CI stages.
+#
+#   make demo      install missing packages, build, run the bundled demo
+#   make check     install missing packages, run every CI stage (.ci/check.sh)
+#   make check-gcc / check-clang / check-asan / check-valgrind / check-fuzz
+#   make bench     build and run the benchmarks
+#   make fuzz      fuzz every target longer: make fuzz FUZZ_SECONDS=600 [FUZZ_TARGET=cmd]
+#   make install   PREFIX=/usr/local (DESTDIR is honoured)
+#
+# Builds go to build/default (demo, bench, install), build/ci-<stage>
+# (check) and build/fuzz (fuzz).
+
+BUILD ?= build/default
+BUILD_TYPE ?= RelWithDebInfo
+CMAKE_FLAGS ?=
+JOBS ?= $(shell nproc)
+PREFIX ?= /usr/local
+FUZZ_SECONDS ?= 300
+FUZZ_TARGET ?=
+CLI = $(BUILD)/examples/dsnguard
+
+# The demo: one quoted `dsnguard` argument list per run, all run in order
+# on the files bundled in examples/data/.  Add a line per new command.
+DEMO  = "parse-cmd --transcript examples/data/session.txt"
+
+.PHONY: all deps configure build demo check bench fuzz install clean \
+        check-gcc check-clang check-asan check-valgrind check-fuzz
+
+all: build
+
+deps:
+	@sh scripts/install-deps.sh
+
+configure: deps
+	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=$(BUILD_TYPE) $(CMAKE_FLAGS)
+
+build: configure
+	cmake --build $(BUILD) -j$(JOBS)
+
+demo: build
+	@rc=0; for args in $(DEMO); do \
+		echo; echo "\$$ dsnguard $$args"; \
+		$(CLI) $$args || { echo "(dsnguard exited with $$?)"; rc=1; }; \
+	done; exit $$rc
+
+check: deps
+	bash .ci/check.sh
+
+check-gcc check-clang check-asan check-valgrind check-fuzz: deps
+	STAGES=$(@:check-%=%) bash .ci/check.sh
+
+bench: configure
+	cmake --build $(BUILD) -j$(JOBS) --target bench
+
+fuzz: deps
+	cmake -S . -B build/fuzz -DCMAKE_C_COMPILER=clang -DDSNG_FUZZ=ON \
+		-DDSNG_FUZZ_SECONDS=$(FUZZ_SECONDS) -DDSNG_BUILD_CLI=OFF \
+		-DDSNG_BUILD_BINDINGS=OFF -DDSNG_BUILD_BENCH=OFF
+	cmake --build build/fuzz -j$(JOBS)
+	ctest --test-dir build/fuzz --output-on-failure -j$(JOBS) -L fuzz \
+		$(if $(FUZZ_TARGET),-R '^fuzz_$(FUZZ_TARGET)_run$$')
+
+install: build
+	cmake --install $(BUILD) --prefix $(PREFIX)
+
+clean:
+	rm -rf build/default build/fuzz build/ci-gcc build/ci-clang build/ci-asan \
+		build/ci-valgrind build/ci-fuzz build/ci-logs build/ci-*.configure.log
