@@ -1,5 +1,21 @@
 /*
- * dsnguard/maillog.h - the maillog part of libdsnguard (see DESIGN.md section 2).
+ * dsnguard/maillog.h - DSN traffic in sendmail, Postfix and Exim logs
+ * (see DESIGN.md section 2).
+ *
+ * A scanner reads log lines as a stream (feed any chunks, then finish) and
+ * joins them by queue id: for every delivery status notification the MTA
+ * generated it reports the kind, the original and the DSN queue ids, where
+ * the DSN was mailed, the original envelope sender and recipients, and the
+ * client (name, address, port, service) that handed over the original
+ * message.  Memory stays bounded however long the log: finished messages
+ * are dropped, and the oldest tracked queue ids are evicted past a limit.
+ *
+ * Recognised line shapes: traditional syslog ("Nov 29 01:12:14 host
+ * prog[pid]: ..."), RFC 3339 timestamps ("2026-11-29T01:12:14.123+00:00
+ * host prog[pid]: ..."), RFC 5424 ("<22>1 2026-... host prog pid - - ..."),
+ * and Exim's own main log ("2026-11-29 01:12:14 [+0000] [[pid]] id ...").
+ * Lines of other programs are ignored; lines that are not log lines at all
+ * are counted as garbage.  Nothing is printed, nothing aborts.
  */
 #ifndef DSNG_MAILLOG_H
 #define DSNG_MAILLOG_H
@@ -11,6 +27,140 @@
 #ifdef __cplusplus
 extern "C" {
 #endif
+
+/* Which MTA wrote a line. */
+enum dsng_maillog_mta {
+	DSNG_MAILLOG_UNKNOWN = 0,
+	DSNG_MAILLOG_POSTFIX,
+	DSNG_MAILLOG_SENDMAIL,
+	DSNG_MAILLOG_EXIM,
+};
+
+/* What the DSN reports.  RELAY: a success notice the MTA generated because
+ * the next hop did not take DSN (the original left by SMTP); SUCCESS: a
+ * delivery (return receipt); OTHER: the log does not say. */
+enum dsng_maillog_kind {
+	DSNG_MAILLOG_SUCCESS = 0,
+	DSNG_MAILLOG_FAILURE,
+	DSNG_MAILLOG_DELAY,
+	DSNG_MAILLOG_RELAY,
+	DSNG_MAILLOG_OTHER,
+};
+
+/* "postfix", "sendmail", "exim", "unknown" (static). */
+DSNG_API const char *dsng_maillog_mta_name(enum dsng_maillog_mta mta);
+/* "success", "failure", "delay", "relay", "other" (static). */
+DSNG_API const char *dsng_maillog_kind_name(enum dsng_maillog_kind kind);
+
+/* One DSN the MTA generated.  Every string is a NUL-terminated talloc
+ * child of the event, or NULL when the log does not show it. */
+struct dsng_maillog_event {
+	enum dsng_maillog_mta mta;
+	enum dsng_maillog_kind kind;
+	char *time;          /* the DSN line's timestamp as written */
+	char *host;          /* the logging host (syslog), NULL for Exim */
+	char *text;          /* the MTA's words: "sender delivery status
+	                        notification", "DSN: Return receipt" */
+	char *orig_queue_id; /* the message the DSN is about */
+	char *dsn_queue_id;  /* the DSN message itself */
+	char *to;            /* where the DSN was mailed ("" = null sender) */
+	char *orig_from;     /* the original envelope sender ("" = <>) */
+	char **orig_rcpts;   /* the original recipients, in log order */
+	size_t n_orig_rcpts;
+	char *client_name;   /* who handed over the original ("unknown" as */
+	char *client_addr;   /* the MTA wrote it), its address and port */
+	char *client_port;
+	char *sasl_username; /* when the client authenticated (Postfix, Exim) */
+	char *service;       /* Postfix: "smtpd", "submission/smtpd", "pickup";
+	                        sendmail: daemon name ("MTA", "MSA") or "local";
+	                        Exim: the P= protocol ("esmtp", "esmtpsa") */
+	int postmaster;      /* 1 when the copy went to the postmaster */
+	unsigned long line;  /* 1-based line number of the DSN line */
+};
+
+/* A "key: count" row of the summary, largest first. */
+struct dsng_maillog_count {
+	char *key;              /* recipient or client address; NULL = unknown */
+	char *name;             /* client name (by_client), else NULL */
+	unsigned long count;    /* DSN events of every kind */
+	unsigned long receipts; /* of which success or relay notices */
+};
+
+/* Totals after finish.  Arrays of pointers, children of the summary. */
+struct dsng_maillog_summary {
+	unsigned long lines;    /* lines read */
+	unsigned long mail;     /* lines from a recognised MTA */
+	unsigned long ignored;  /* log lines of other programs, or MTA lines
+	                           that carry nothing we use */
+	unsigned long garbage;  /* not log lines at all (or too long) */
+	unsigned long events;   /* DSN events reported */
+	unsigned long by_kind[DSNG_MAILLOG_OTHER + 1];
+	unsigned long evicted;  /* queue ids dropped to bound memory */
+	struct dsng_maillog_count **by_recipient;
+	size_t n_by_recipient;
+	struct dsng_maillog_count **by_client;
+	size_t n_by_client;
+};
+
+#define DSNG_MAILLOG_OPTS_VERSION 1
+
+/* Limits; dsng_maillog_opts_init gives the defaults noted. */
+struct dsng_maillog_opts {
+	unsigned version;        /* DSNG_MAILLOG_OPTS_VERSION */
+	size_t max_line;         /* longer lines are garbage (16384) */
+	size_t max_tracked;      /* queue ids kept at once (200000) */
+	size_t max_pending;      /* events waiting for their DSN's delivery
+	                            line before being released anyway (10000) */
+	size_t max_rcpts;        /* recipients kept per message (100) */
+};
+
+/* Fill opts with the defaults above. */
+DSNG_API void dsng_maillog_opts_init(struct dsng_maillog_opts *opts);
+
+/* The scanner (opaque). */
+struct dsng_maillog;
+
+/*
+ * A new scanner on mem (free it with talloc_free).  opts may be NULL for
+ * the defaults.  Errors: DSNG_EINVAL (bad options), DSNG_ENOMEM.
+ */
+DSNG_API int dsng_maillog_new(TALLOC_CTX *mem, struct dsng_maillog **out,
+                              const struct dsng_maillog_opts *opts,
+                              struct dsng_error *err);
+
+/*
+ * Feed the next len bytes of the log; chunks may split lines anywhere and
+ * may contain NULs (such a line is garbage).  Returns 0 or DSNG_ENOMEM
+ * (the scanner stays usable).  Completed events queue up for
+ * dsng_maillog_next.
+ */
+DSNG_API int dsng_maillog_feed(struct dsng_maillog *s, const char *buf,
+                               size_t len, struct dsng_error *err);
+
+/*
+ * The end of the input: a last line without a newline is read, and every
+ * event still waiting for its DSN's delivery is released.  Feeding after
+ * finish is DSNG_EINVAL.
+ */
+DSNG_API int dsng_maillog_finish(struct dsng_maillog *s,
+                                 struct dsng_error *err);
+
+/*
+ * Take the next completed event, in the order the DSN lines appeared:
+ * *out becomes a talloc child of mem (free with talloc_free), or NULL when
+ * none is ready yet.  Returns 0; DSNG_EINVAL for NULL arguments.
+ */
+DSNG_API int dsng_maillog_next(struct dsng_maillog *s, TALLOC_CTX *mem,
+                               struct dsng_maillog_event **out);
+
+/*
+ * The totals so far (complete after finish): a new talloc object on mem,
+ * rows sorted by count (largest first), then by key.  Errors: DSNG_EINVAL,
+ * DSNG_ENOMEM (*out NULL).
+ */
+DSNG_API int dsng_maillog_summary(struct dsng_maillog *s, TALLOC_CTX *mem,
+                                  struct dsng_maillog_summary **out,
+                                  struct dsng_error *err);
 
 #ifdef __cplusplus
 }

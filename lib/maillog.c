@@ -1,0 +1,187 @@
+/*
+ * lib/maillog.c - the public maillog API: options, the scanner's life,
+ * splitting a byte stream into lines (any chunking), handing out events
+ * and the summary.
+ */
+#include <string.h>
+
+#include "maillog_int.h"
+
+const char *dsng_maillog_mta_name(enum dsng_maillog_mta mta)
+{
+	switch (mta) {
+	case DSNG_MAILLOG_POSTFIX: return "postfix";
+	case DSNG_MAILLOG_SENDMAIL: return "sendmail";
+	case DSNG_MAILLOG_EXIM: return "exim";
+	case DSNG_MAILLOG_UNKNOWN: break;
+	}
+	return "unknown";
+}
+
+const char *dsng_maillog_kind_name(enum dsng_maillog_kind kind)
+{
+	switch (kind) {
+	case DSNG_MAILLOG_SUCCESS: return "success";
+	case DSNG_MAILLOG_FAILURE: return "failure";
+	case DSNG_MAILLOG_DELAY: return "delay";
+	case DSNG_MAILLOG_RELAY: return "relay";
+	case DSNG_MAILLOG_OTHER: break;
+	}
+	return "other";
+}
+
+void dsng_maillog_opts_init(struct dsng_maillog_opts *opts)
+{
+	if (!opts)
+		return;
+	memset(opts, 0, sizeof(*opts));
+	opts->version = DSNG_MAILLOG_OPTS_VERSION;
+	opts->max_line = 16384;
+	opts->max_tracked = 200000;
+	opts->max_pending = 10000;
+	opts->max_rcpts = 100;
+}
+
+int dsng_maillog_new(TALLOC_CTX *mem, struct dsng_maillog **out,
+                     const struct dsng_maillog_opts *opts,
+                     struct dsng_error *err)
+{
+	struct dsng_maillog *s;
+
+	if (out)
+		*out = NULL;
+	if (!out)
+		return dsng__fail(err, DSNG_EINVAL, DSNG_ERR_INVALID_ARGUMENT, 0, 0,
+		                  NULL, "maillog: NULL argument");
+	if (opts && (opts->version != DSNG_MAILLOG_OPTS_VERSION ||
+	             opts->max_line < 64 || !opts->max_tracked ||
+	             !opts->max_pending || !opts->max_rcpts))
+		return dsng__fail(err, DSNG_EINVAL, DSNG_ERR_INVALID_ARGUMENT, 0, 0,
+		                  NULL, "maillog: bad options");
+	s = talloc_zero(NULL, struct dsng_maillog);
+	if (!s)
+		goto nomem;
+	if (opts)
+		s->opts = *opts;
+	else
+		dsng_maillog_opts_init(&s->opts);
+	s->msgs = dsng__ml_map_new(s);
+	s->tally = dsng__ml_tally_new(s);
+	s->partial = talloc_array(s, char, s->opts.max_line);
+	if (!s->msgs || !s->tally || !s->partial)
+		goto nomem;
+	*out = DSNG_ML_STEAL(mem, s);
+	return DSNG_OK;
+nomem:
+	talloc_free(s);
+	return dsng__fail(err, DSNG_ENOMEM, DSNG_ERR_NOMEM, 0, 0, NULL,
+	                  "out of memory");
+}
+
+static void one_line(struct dsng_maillog *s, const char *p, size_t len)
+{
+	if (len && p[len - 1] == '\r')
+		len--;
+	dsng__ml_join_line(s, p, len);
+}
+
+static int oom_check(struct dsng_maillog *s, struct dsng_error *err)
+{
+	if (!s->oom)
+		return DSNG_OK;
+	s->oom = 0;
+	return dsng__fail(err, DSNG_ENOMEM, DSNG_ERR_NOMEM, 0, 0, NULL,
+	                  "out of memory while reading the log");
+}
+
+int dsng_maillog_feed(struct dsng_maillog *s, const char *buf, size_t len,
+                      struct dsng_error *err)
+{
+	const char *end, *nl;
+
+	if (!s || (!buf && len) || s->finished)
+		return dsng__fail(err, DSNG_EINVAL, DSNG_ERR_INVALID_ARGUMENT, 0, 0,
+		                  NULL, "maillog: bad feed");
+	end = buf + len;
+	while (buf < end) {
+		nl = memchr(buf, '\n', (size_t)(end - buf));
+		size_t n = (size_t)((nl ? nl : end) - buf);
+
+		if (s->overlong) {
+			/* the rest of a line already counted as garbage */
+		} else if (s->partial_len + n > s->opts.max_line) {
+			s->lines++;
+			s->garbage++;
+			s->overlong = 1;
+			s->partial_len = 0;
+		} else if (!nl) {
+			memcpy(s->partial + s->partial_len, buf, n);
+			s->partial_len += n;
+		} else if (s->partial_len) {
+			memcpy(s->partial + s->partial_len, buf, n);
+			one_line(s, s->partial, s->partial_len + n);
+			s->partial_len = 0;
+		} else {
+			/* the common case: the whole line is in this chunk */
+			one_line(s, buf, n);
+		}
+		if (!nl)
+			break;
+		s->overlong = 0;
+		buf = nl + 1;
+	}
+	return oom_check(s, err);
+}
+
+int dsng_maillog_finish(struct dsng_maillog *s, struct dsng_error *err)
+{
+	if (!s || s->finished)
+		return dsng__fail(err, DSNG_EINVAL, DSNG_ERR_INVALID_ARGUMENT, 0, 0,
+		                  NULL, "maillog: bad finish");
+	if (s->partial_len && !s->overlong)
+		one_line(s, s->partial, s->partial_len);
+	s->partial_len = 0;
+	s->overlong = 0;
+	s->finished = 1;
+	dsng__ml_join_flush(s);
+	return oom_check(s, err);
+}
+
+int dsng_maillog_next(struct dsng_maillog *s, TALLOC_CTX *mem,
+                      struct dsng_maillog_event **out)
+{
+	if (out)
+		*out = NULL;
+	if (!s || !out)
+		return DSNG_EINVAL;
+	if (s->ready_first == s->n_ready)
+		return DSNG_OK;
+	*out = DSNG_ML_STEAL(mem, s->ready[s->ready_first]);
+	s->ready[s->ready_first++] = NULL;
+	if (s->ready_first == s->n_ready)
+		s->ready_first = s->n_ready = 0;
+	return DSNG_OK;
+}
+
+int dsng_maillog_summary(struct dsng_maillog *s, TALLOC_CTX *mem,
+                         struct dsng_maillog_summary **out,
+                         struct dsng_error *err)
+{
+	struct dsng_maillog_summary *sum;
+
+	if (out)
+		*out = NULL;
+	if (!s || !out)
+		return dsng__fail(err, DSNG_EINVAL, DSNG_ERR_INVALID_ARGUMENT, 0, 0,
+		                  NULL, "maillog: NULL argument");
+	if (dsng__ml_tally_build(s->tally, mem, &sum))
+		return dsng__fail(err, DSNG_ENOMEM, DSNG_ERR_NOMEM, 0, 0, NULL,
+		                  "out of memory");
+	sum->lines = s->lines;
+	sum->mail = s->mail;
+	sum->ignored = s->ignored;
+	sum->garbage = s->garbage;
+	sum->evicted = s->evicted;
+	*out = sum;
+	return DSNG_OK;
+}

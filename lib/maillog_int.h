@@ -1,0 +1,132 @@
+/*
+ * lib/maillog_int.h - what the maillog files share: a log line taken apart
+ * (header, program, message) and the MTA-neutral "fact" each MTA's reader
+ * turns a message into, which the join (maillog_join.c) consumes.  All
+ * spans point into the line being read.
+ */
+#ifndef DSNG_MAILLOG_INT_H
+#define DSNG_MAILLOG_INT_H
+
+#include "dsng_private.h"
+#include "maillog_map.h"
+
+/* talloc_steal is a GNU statement expression, which clang -Wpedantic
+ * refuses; the function underneath is public talloc API. */
+#define DSNG_ML_STEAL(ctx, p) _talloc_steal_loc((ctx), (p), __location__)
+
+/* The envelope of one log line. */
+struct dsng__ml_line {
+	struct dsng_span time;  /* timestamp as written */
+	struct dsng_span host;  /* syslog host; ptr NULL for Exim's own log */
+	struct dsng_span prog;  /* "postfix/submission/smtpd", "sm-mta" */
+	struct dsng_span msg;   /* after "prog[pid]: " */
+	int exim_mainlog;       /* Exim's own format: msg starts at the id */
+};
+
+/* What a message line says, whichever MTA wrote it. */
+enum dsng__ml_fact_type {
+	ML_NONE = 0,   /* an MTA line we do not use */
+	ML_CLIENT,     /* the client that handed a message over */
+	ML_FROM,       /* the envelope sender (and for sendmail/Exim the client) */
+	ML_DELIVERY,   /* a delivery attempt to one or more recipients */
+	ML_DSN,        /* the MTA generated a DSN: qid -> qid2 */
+	ML_REMOVED,    /* the message left the queue */
+};
+
+/* Delivery outcomes, for the kind of a later DSN. */
+enum dsng__ml_status {
+	ML_ST_OTHER = 0,
+	ML_ST_SENT,
+	ML_ST_DEFERRED,
+	ML_ST_BOUNCED,
+};
+
+struct dsng__ml_fact {
+	enum dsng__ml_fact_type type;
+	enum dsng_maillog_mta mta;
+	struct dsng_span qid;      /* the message the line is about */
+	struct dsng_span qid2;     /* ML_DSN: the DSN's queue id */
+	struct dsng_span addr;     /* ML_FROM: sender; ML_DELIVERY: recipients */
+	int addr_list;             /* addr is a comma-separated list (sendmail) */
+	struct dsng_span client_name, client_addr, client_port, sasl;
+	struct dsng_span service;
+	/* ML_DELIVERY */
+	enum dsng__ml_status status;
+	int remote;                /* delivered by SMTP to another host */
+	/* ML_DSN */
+	enum dsng_maillog_kind kind;
+	int infer_kind;            /* Exim: decide from the original's history */
+	int postmaster;
+	struct dsng_span text;
+};
+
+/* Take a line apart; 0 when it is a log line, -1 for garbage. */
+int dsng__ml_header(const char *p, size_t len, struct dsng__ml_line *out);
+
+/* Which MTA a program name belongs to (UNKNOWN for other programs). */
+enum dsng_maillog_mta dsng__ml_prog_mta(struct dsng_span prog);
+
+/* Per-MTA readers: fill *f from line->msg; f->type ML_NONE when unused. */
+void dsng__ml_postfix(const struct dsng__ml_line *line,
+                      struct dsng__ml_fact *f);
+void dsng__ml_sendmail(const struct dsng__ml_line *line,
+                       struct dsng__ml_fact *f);
+void dsng__ml_exim(const struct dsng__ml_line *line, struct dsng__ml_fact *f);
+
+/* Small span helpers shared by the readers. */
+int dsng__ml_starts(struct dsng_span s, const char *word);
+/* Value of "key=" in s: from after '=' up to the first of stop chars (or
+ * the end); ptr NULL when absent.  The key must start s or follow one of
+ * ' ' ',' so "xto=" never matches "to=". */
+struct dsng_span dsng__ml_value(struct dsng_span s, const char *key,
+                                const char *stops);
+/* Drop one pair of enclosing <> if present. */
+struct dsng_span dsng__ml_unangle(struct dsng_span s);
+/* Split "name[addr]" or "name[addr]:port" (Postfix) or "name [addr]"
+ * (sendmail, Exim, also "[addr]:port"); returns 0 when a [addr] was found. */
+int dsng__ml_hostaddr(struct dsng_span s, struct dsng_span *name,
+                      struct dsng_span *addr, struct dsng_span *port);
+
+/* The summary's counters (maillog_summary.c). */
+struct dsng__ml_tally;
+struct dsng__ml_tally *dsng__ml_tally_new(TALLOC_CTX *mem);
+/* Count one released event; -1 when out of memory. */
+int dsng__ml_tally_event(struct dsng__ml_tally *t,
+                         const struct dsng_maillog_event *ev);
+/* The sorted summary as a new talloc object on mem; -1 out of memory. */
+int dsng__ml_tally_build(const struct dsng__ml_tally *t, TALLOC_CTX *mem,
+                         struct dsng_maillog_summary **out);
+
+/* A message the join keeps track of (maillog_join.c). */
+struct dsng__ml_msg;
+/* An event waiting for its DSN's delivery line. */
+struct dsng__ml_pending;
+
+/* The scanner behind the public struct dsng_maillog. */
+struct dsng_maillog {
+	struct dsng_maillog_opts opts;
+	/* stream (maillog.c) */
+	char *partial;          /* an unfinished line carried between feeds */
+	size_t partial_len;
+	int overlong;           /* skipping the rest of a too-long line */
+	int finished;
+	/* counters */
+	unsigned long lines, mail, ignored, garbage, evicted;
+	/* join (maillog_join.c) */
+	struct dsng__ml_map *msgs;       /* "P:qid" -> struct dsng__ml_msg */
+	struct dsng__ml_msg *oldest, *newest;
+	size_t n_msgs;
+	struct dsng__ml_pending *head, *tail; /* in DSN-line order */
+	size_t n_pending;
+	struct dsng_maillog_event **ready;    /* released, not yet taken */
+	size_t n_ready, ready_first, ready_cap;
+	struct dsng__ml_tally *tally;
+	int oom;                /* an allocation failed while reading a line */
+};
+
+/* Read one complete line (no newline) into the join. */
+void dsng__ml_join_line(struct dsng_maillog *s, const char *p, size_t len);
+/* Release every pending event (end of input). */
+void dsng__ml_join_flush(struct dsng_maillog *s);
+
+#endif /* DSNG_MAILLOG_INT_H */
