@@ -1,0 +1,391 @@
+/*
+ * lib/ehlo.c - EHLO/LHLO replies into a capability set (RFC 5321
+ * 4.1.1.1), decoding the parameters of the extensions we know: SIZE
+ * (RFC 1870), AUTH (RFC 4954, and the "AUTH=" form of early servers),
+ * DELIVERBY (RFC 2852), MT-PRIORITY (RFC 6710), FUTURERELEASE (RFC 4865).
+ * The reply framing is reply.c's job; this file reads its lines.
+ */
+#include <string.h>
+
+#include "dsng_private.h"
+#include "ehlo_int.h"
+#include "reply_int.h"
+
+static const char *const kw_names[DSNG_EHLO_KW__COUNT] = {
+	[DSNG_EHLO_KW_DSN] = "DSN",
+	[DSNG_EHLO_KW_SIZE] = "SIZE",
+	[DSNG_EHLO_KW_AUTH] = "AUTH",
+	[DSNG_EHLO_KW_PIPELINING] = "PIPELINING",
+	[DSNG_EHLO_KW_8BITMIME] = "8BITMIME",
+	[DSNG_EHLO_KW_SMTPUTF8] = "SMTPUTF8",
+	[DSNG_EHLO_KW_CHUNKING] = "CHUNKING",
+	[DSNG_EHLO_KW_BINARYMIME] = "BINARYMIME",
+	[DSNG_EHLO_KW_STARTTLS] = "STARTTLS",
+	[DSNG_EHLO_KW_ENHANCEDSTATUSCODES] = "ENHANCEDSTATUSCODES",
+	[DSNG_EHLO_KW_DELIVERBY] = "DELIVERBY",
+	[DSNG_EHLO_KW_REQUIRETLS] = "REQUIRETLS",
+	[DSNG_EHLO_KW_MT_PRIORITY] = "MT-PRIORITY",
+	[DSNG_EHLO_KW_FUTURERELEASE] = "FUTURERELEASE",
+	[DSNG_EHLO_KW_ETRN] = "ETRN",
+	[DSNG_EHLO_KW_VRFY] = "VRFY",
+	[DSNG_EHLO_KW_HELP] = "HELP",
+	[DSNG_EHLO_KW_RRVS] = "RRVS",
+	[DSNG_EHLO_KW_EXPN] = "EXPN",
+};
+
+const char *dsng_ehlo_kw_name(enum dsng_ehlo_kw kw)
+{
+	if ((unsigned)kw >= DSNG_EHLO_KW__COUNT)
+		return NULL;
+	return kw_names[kw];
+}
+
+enum dsng_ehlo_kw dsng_ehlo_kw_lookup(const char *p, size_t len)
+{
+	int k;
+
+	if (!p)
+		return DSNG_EHLO_KW_OTHER;
+	for (k = 1; k < DSNG_EHLO_KW__COUNT; k++)
+		if (dsng__span_ieq(p, len, kw_names[k]))
+			return (enum dsng_ehlo_kw)k;
+	return DSNG_EHLO_KW_OTHER;
+}
+
+static int is_alnum(unsigned char c)
+{
+	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') ||
+	       (c >= 'A' && c <= 'Z');
+}
+
+static int is_space(char c)
+{
+	return c == ' ' || c == '\t';
+}
+
+static char *upper_dup(TALLOC_CTX *mem, const char *p, size_t len)
+{
+	char *s = talloc_strndup(mem, p, len);
+	size_t i;
+
+	for (i = 0; s && s[i]; i++)
+		if (s[i] >= 'a' && s[i] <= 'z')
+			s[i] = (char)(s[i] - 32);
+	return s;
+}
+
+/* Parsing state for one reply. */
+struct ep {
+	struct dsng_ehlo *caps;
+	const struct dsng_reply_line *line;
+	struct dsng_error *err;
+};
+
+/* Fail with BAD_EHLO at p, a pointer into the current line's text. */
+static int efail(struct ep *e, const char *p, const char *what)
+{
+	size_t off = e->line->text_offset + (size_t)(p - e->line->text);
+
+	return dsng__fail(e->err, DSNG_ESYNTAX, DSNG_ERR_BAD_EHLO, off, 0, NULL,
+	                  "EHLO reply: %s", what);
+}
+
+/* Decimal digits only, at most `max_digits`, into *v without overflow. */
+static int decimal(const char *s, size_t max_digits, uint64_t *v)
+{
+	size_t i;
+
+	*v = 0;
+	for (i = 0; s[i]; i++) {
+		if (s[i] < '0' || s[i] > '9' || i >= max_digits)
+			return -1;
+		if (*v > (UINT64_MAX - 9) / 10)
+			return -1;
+		*v = *v * 10 + (uint64_t)(s[i] - '0');
+	}
+	return i ? 0 : -1;
+}
+
+/* Add a mechanism, upper-cased, to the AUTH set unless it is there. */
+static int add_mech(struct dsng_ehlo *caps, const char *m)
+{
+	char *u = upper_dup(caps, m, strlen(m));
+	char **n;
+	size_t i;
+
+	if (!u)
+		return -1;
+	for (i = 0; i < caps->n_auth; i++)
+		if (!strcmp(caps->auth[i], u)) {
+			talloc_free(u);
+			return 0;
+		}
+	n = talloc_realloc(caps, caps->auth, char *, caps->n_auth + 1);
+	if (!n) {
+		talloc_free(u);
+		return -1;
+	}
+	caps->auth = n;
+	n[caps->n_auth++] = talloc_steal(n, u);
+	return 0;
+}
+
+/* Decode the parameters of a known keyword (first occurrence wins). */
+static int decode(struct ep *e, struct dsng_ehlo_cap *cap,
+                  const char *const *pos)
+{
+	struct dsng_ehlo *caps = e->caps;
+	int first = !(caps->flags & DSNG_EHLO_FLAG(cap->kw));
+	uint64_t v;
+	size_t i;
+
+	switch (cap->kw) {
+	case DSNG_EHLO_KW_SIZE:
+		/* RFC 1870: SIZE [SP 1*20DIGIT]; 0 or none = no fixed limit */
+		if (cap->n_params > 1)
+			return efail(e, pos[1], "SIZE takes one parameter");
+		if (cap->n_params == 1 && decimal(cap->params[0], 20, &v) < 0)
+			return efail(e, pos[0], "SIZE limit is not a number");
+		if (first && cap->n_params == 1)
+			caps->size = v;
+		break;
+	case DSNG_EHLO_KW_AUTH:
+		for (i = 0; i < cap->n_params; i++)
+			if (add_mech(caps, cap->params[i]) < 0)
+				return DSNG_ENOMEM;
+		break;
+	case DSNG_EHLO_KW_DELIVERBY:
+		/* RFC 2852: DELIVERBY [SP min-by-time], 1*9DIGIT seconds */
+		if (cap->n_params > 1)
+			return efail(e, pos[1], "DELIVERBY takes one parameter");
+		if (cap->n_params == 1 && decimal(cap->params[0], 9, &v) < 0)
+			return efail(e, pos[0], "DELIVERBY time is not a number");
+		if (first && cap->n_params == 1)
+			caps->deliverby_min = (long)v;
+		break;
+	case DSNG_EHLO_KW_MT_PRIORITY:
+		if (cap->n_params > 1)
+			return efail(e, pos[1], "MT-PRIORITY takes one profile");
+		if (first && cap->n_params == 1) {
+			caps->mt_priority_profile =
+			        talloc_strdup(caps, cap->params[0]);
+			if (!caps->mt_priority_profile)
+				return DSNG_ENOMEM;
+		}
+		break;
+	case DSNG_EHLO_KW_FUTURERELEASE:
+		/* RFC 4865: max-future-release-interval (seconds) and
+		 * max-future-release-date-time */
+		if (cap->n_params > 2)
+			return efail(e, pos[2],
+			             "FUTURERELEASE takes two parameters");
+		if (cap->n_params >= 1 && decimal(cap->params[0], 20, &v) < 0)
+			return efail(e, pos[0],
+			             "FUTURERELEASE interval is not a number");
+		if (first && cap->n_params >= 1)
+			caps->futurerelease_max_interval = v;
+		if (first && cap->n_params == 2) {
+			caps->futurerelease_max_datetime =
+			        talloc_strdup(caps, cap->params[1]);
+			if (!caps->futurerelease_max_datetime)
+				return DSNG_ENOMEM;
+		}
+		break;
+	default:
+		break;
+	}
+	return 0;
+}
+
+#define MAX_PARAMS_PER_LINE 64
+
+/* One capability line: keyword, then parameters separated by spaces. */
+static int parse_cap(struct ep *e, size_t index, struct dsng_ehlo_cap **out)
+{
+	const char *t = e->line->text, *end = t + e->line->text_len;
+	const char *kw, *kw_end, *eq = NULL, *p;
+	const char *pos[MAX_PARAMS_PER_LINE];
+	struct dsng_ehlo_cap *cap;
+	int rc;
+
+	while (t < end && is_space(*t))
+		t++;
+	if (t == end)
+		return efail(e, t, "empty capability line");
+	kw = t;
+	while (t < end && !is_space(*t)) {
+		if (*t == '=' && !eq)
+			eq = t;
+		t++;
+	}
+	kw_end = eq ? eq : t;
+	for (p = kw; p < kw_end; p++)
+		if (!is_alnum((unsigned char)*p) && !(p > kw && *p == '-'))
+			return efail(e, p, "bad character in keyword");
+	if (kw_end == kw)
+		return efail(e, kw, "empty keyword");
+	if (eq && !dsng__span_ieq(kw, (size_t)(kw_end - kw), "AUTH"))
+		return efail(e, eq, "'=' after a keyword other than AUTH");
+
+	cap = talloc_zero(e->caps, struct dsng_ehlo_cap);
+	if (!cap)
+		return DSNG_ENOMEM;
+	cap->line = index;
+	cap->legacy_auth = eq != NULL;
+	cap->kw = dsng_ehlo_kw_lookup(kw, (size_t)(kw_end - kw));
+	cap->keyword = upper_dup(cap, kw, (size_t)(kw_end - kw));
+	cap->params = talloc_array(cap, char *, MAX_PARAMS_PER_LINE);
+	if (!cap->keyword || !cap->params)
+		return DSNG_ENOMEM;
+	/* the legacy form's first mechanism is glued to "AUTH=" */
+	p = eq ? eq + 1 : t;
+	for (;;) {
+		const char *s;
+
+		while (p < end && is_space(*p))
+			p++;
+		if (p == end)
+			break;
+		s = p;
+		while (p < end && !is_space(*p)) {
+			unsigned char c = (unsigned char)*p;
+			/* ehlo-param = 1*(%d33-126) */
+			if (c < 33 || c > 126)
+				return efail(e, p, "bad character in parameter");
+			p++;
+		}
+		if (cap->n_params == MAX_PARAMS_PER_LINE)
+			return efail(e, s, "too many parameters on one line");
+		pos[cap->n_params] = s;
+		cap->params[cap->n_params] = talloc_strndup(cap->params, s,
+		                                            (size_t)(p - s));
+		if (!cap->params[cap->n_params])
+			return DSNG_ENOMEM;
+		cap->n_params++;
+	}
+	if ((rc = decode(e, cap, pos)))
+		return rc;
+	if (cap->kw != DSNG_EHLO_KW_OTHER)
+		e->caps->flags |= DSNG_EHLO_FLAG(cap->kw);
+	*out = cap;
+	return 0;
+}
+
+/* Line 1: Domain [SP ehlo-greet]. */
+static int parse_greeting(struct ep *e)
+{
+	const char *t = e->line->text, *end = t + e->line->text_len, *d;
+
+	d = t;
+	while (t < end && !is_space(*t))
+		t++;
+	if (t == d)
+		return efail(e, t, "no domain on the first line");
+	e->caps->domain = talloc_strndup(e->caps, d, (size_t)(t - d));
+	while (t < end && is_space(*t))
+		t++;
+	e->caps->greeting = talloc_strndup(e->caps, t, (size_t)(end - t));
+	if (!e->caps->domain || !e->caps->greeting)
+		return DSNG_ENOMEM;
+	return 0;
+}
+
+int dsng_ehlo_parse(TALLOC_CTX *mem, const char *buf, size_t len,
+                    const struct dsng_reply_opts *opts, struct dsng_ehlo **out,
+                    struct dsng_error *err)
+{
+	struct dsng_ehlo *caps;
+	struct dsng_reply *reply;
+	struct ep e;
+	size_t i;
+	int rc;
+
+	if (out)
+		*out = NULL;
+	if (!out || (!buf && len))
+		return dsng__fail(err, DSNG_EINVAL, DSNG_ERR_INVALID_ARGUMENT, 0,
+		                  0, NULL, "NULL argument");
+	caps = talloc_zero(NULL, struct dsng_ehlo);
+	if (!caps)
+		return dsng__fail(err, DSNG_ENOMEM, DSNG_ERR_NOMEM, 0, 0, NULL,
+		                  "out of memory");
+	rc = dsng_reply_parse(caps, buf, len, opts, &reply, err);
+	if (rc)
+		goto done;
+	caps->reply = reply;
+	caps->code = reply->code;
+	if (reply->code != 250) {
+		/* a refusal (550, 502 ...): report the server's own code */
+		rc = dsng__fail(err, DSNG_ESYNTAX, DSNG_ERR_BAD_EHLO, 0,
+		                reply->code, NULL,
+		                "EHLO refused with %d: %.80s", reply->code,
+		                reply->lines[0]->text);
+		goto done;
+	}
+	memset(&e, 0, sizeof(e));
+	e.caps = caps;
+	e.err = err;
+	e.line = reply->lines[0];
+	if ((rc = parse_greeting(&e)))
+		goto done;
+	caps->caps = talloc_array(caps, struct dsng_ehlo_cap *,
+	                          reply->n_lines - 1);
+	if (!caps->caps) {
+		rc = DSNG_ENOMEM;
+		goto done;
+	}
+	for (i = 1; i < reply->n_lines; i++) {
+		e.line = reply->lines[i];
+		if ((rc = parse_cap(&e, i, &caps->caps[caps->n_caps])))
+			goto done;
+		caps->n_caps++;
+	}
+done:
+	if (rc == DSNG_ENOMEM)
+		dsng__fail(err, DSNG_ENOMEM, DSNG_ERR_NOMEM, 0, 0, NULL,
+		           "out of memory");
+	if (rc) {
+		talloc_free(caps);
+		return rc;
+	}
+	*out = talloc_steal(mem, caps);
+	return DSNG_OK;
+}
+
+int dsng__ehlo_cap_is(const struct dsng_ehlo_cap *cap, const char *keyword)
+{
+	return keyword && dsng__span_ieq(cap->keyword, strlen(cap->keyword),
+	                                 keyword);
+}
+
+const struct dsng_ehlo_cap *dsng_ehlo_find(const struct dsng_ehlo *caps,
+                                           const char *keyword)
+{
+	size_t i;
+
+	if (!caps || !keyword)
+		return NULL;
+	for (i = 0; i < caps->n_caps; i++)
+		if (!caps->caps[i]->removed &&
+		    dsng__ehlo_cap_is(caps->caps[i], keyword))
+			return caps->caps[i];
+	return NULL;
+}
+
+int dsng_ehlo_has(const struct dsng_ehlo *caps, const char *keyword)
+{
+	return dsng_ehlo_find(caps, keyword) != NULL;
+}
+
+int dsng_ehlo_has_auth(const struct dsng_ehlo *caps, const char *mechanism)
+{
+	size_t i;
+
+	if (!caps || !mechanism)
+		return 0;
+	for (i = 0; i < caps->n_auth; i++)
+		if (dsng__span_ieq(caps->auth[i], strlen(caps->auth[i]),
+		                   mechanism))
+			return 1;
+	return 0;
+}
