@@ -1,0 +1,100 @@
+#!/bin/sh
+# Install a build into a scratch prefix, check the installed tree, then
+# build and run outside programs against it, once with pkg-config and once
+# with find_package(dsnguard).
+#   check_install.sh BUILD_DIR SCRATCH_DIR SOURCE_DIR(tests/install)
+set -eu
+B=$1 S=$2 SRC=$3
+ROOT=$(cd "$SRC/../.." && pwd)
+
+fail() { echo "check_install: FAIL: $*" >&2; exit 1; }
+ok() { echo "ok - $*"; }
+cache() { sed -n "s/^$1:[A-Z]*=//p" "$B/CMakeCache.txt"; }
+
+CC=$(cache CMAKE_C_COMPILER)
+LIBDIR=$(cache CMAKE_INSTALL_LIBDIR)
+INCDIR=$(cache CMAKE_INSTALL_INCLUDEDIR)
+BINDIR=$(cache CMAKE_INSTALL_BINDIR)
+MANDIR=$(cache CMAKE_INSTALL_MANDIR)
+# GNUInstallDirs caches an empty MANDIR and DATAROOTDIR, meaning the defaults.
+DATAROOTDIR=$(cache CMAKE_INSTALL_DATAROOTDIR)
+: "${DATAROOTDIR:=share}" "${MANDIR:=$DATAROOTDIR/man}"
+CLI=$(cache DSNG_BUILD_CLI)
+# Outside programs must be built like the library when it is sanitized.
+SANFLAGS=""
+case "$(cache DSNG_SANITIZE)$(cache DSNG_FUZZ)" in
+*ON*) SANFLAGS="-fsanitize=address,undefined -fno-omit-frame-pointer" ;;
+esac
+CFLAGS="-std=c11 -Wall -Wextra -Wpedantic -Werror $SANFLAGS"
+
+rm -rf "$S"
+mkdir -p "$S"
+P=$S/prefix
+cmake --install "$B" --prefix "$P" >"$S/install.log" 2>&1 ||
+	{ cat "$S/install.log"; fail "cmake --install"; }
+ok "cmake --install into $P"
+
+# The installed tree.
+for h in "$ROOT"/include/dsnguard/*.h; do
+	[ -f "$P/$INCDIR/dsnguard/$(basename "$h")" ] || fail "missing header $INCDIR/dsnguard/$(basename "$h")"
+done
+[ -z "$(find "$P/$INCDIR" -name '*_int.h' -o -name 'dsng_private.h')" ] ||
+	fail "private headers installed"
+ok "public headers under $INCDIR/dsnguard/, no private ones"
+
+L=$P/$LIBDIR
+VER=$(sed -n 's/^Version: //p' "$L/pkgconfig/dsnguard.pc")
+[ -n "$VER" ] || fail "no Version in $LIBDIR/pkgconfig/dsnguard.pc"
+[ -f "$L/libdsnguard.so.$VER" ] || fail "missing $LIBDIR/libdsnguard.so.$VER"
+[ "$(readlink "$L/libdsnguard.so.0")" = "libdsnguard.so.$VER" ] ||
+	fail "$LIBDIR/libdsnguard.so.0 is not a link to libdsnguard.so.$VER"
+[ -L "$L/libdsnguard.so" ] || fail "missing $LIBDIR/libdsnguard.so link"
+[ -f "$L/libdsnguard.a" ] || fail "missing $LIBDIR/libdsnguard.a"
+soname=$(readelf -d "$L/libdsnguard.so.$VER" | sed -n 's/.*(SONAME).*\[\(.*\)\]/\1/p')
+[ "$soname" = "libdsnguard.so.0" ] || fail "SONAME is '$soname', want libdsnguard.so.0"
+ok "libdsnguard.so.$VER (SONAME $soname), libdsnguard.so.0, libdsnguard.so, libdsnguard.a"
+[ -f "$P/$MANDIR/man1/dsnguard.1" ] || fail "missing $MANDIR/man1/dsnguard.1"
+ok "$MANDIR/man1/dsnguard.1"
+for f in dsnguardConfig.cmake dsnguardConfigVersion.cmake dsnguardTargets.cmake; do
+	[ -f "$L/cmake/dsnguard/$f" ] || fail "missing $LIBDIR/cmake/dsnguard/$f"
+done
+ok "$LIBDIR/pkgconfig/dsnguard.pc, $LIBDIR/cmake/dsnguard/"
+if [ "$CLI" = "ON" ]; then
+	[ -x "$P/$BINDIR/dsnguard" ] || fail "missing $BINDIR/dsnguard"
+	out=$("$P/$BINDIR/dsnguard" --version) || fail "$BINDIR/dsnguard --version"
+	[ "$out" = "dsnguard $VER" ] || fail "dsnguard --version says '$out'"
+	ok "$BINDIR/dsnguard runs from the prefix: $out"
+fi
+
+# With pkg-config.
+export PKG_CONFIG_PATH="$L/pkgconfig"
+[ "$(pkg-config --modversion dsnguard)" = "$VER" ] || fail "pkg-config --modversion"
+mkdir -p "$S/pc"
+for prog in consumer readme_example; do
+	# shellcheck disable=SC2046
+	"$CC" $CFLAGS "$SRC/$prog.c" -o "$S/pc/$prog" \
+		$(pkg-config --cflags --libs dsnguard) -Wl,-rpath,"$L" ||
+		fail "build $prog with pkg-config"
+	"$S/pc/$prog" >"$S/pc/$prog.out" || fail "run $prog (pkg-config build)"
+done
+grep -q "^libdsnguard $VER: " "$S/pc/consumer.out" || fail "consumer output: $(cat "$S/pc/consumer.out")"
+ok "pkg-config build runs: $(cat "$S/pc/consumer.out")"
+ldd "$S/pc/consumer" | grep -q "libdsnguard.so.0 => $L/" ||
+	fail "pkg-config build does not use the installed libdsnguard.so.0"
+ok "it loads $LIBDIR/libdsnguard.so.0 from the prefix"
+
+# With find_package(dsnguard).
+cmake -S "$SRC" -B "$S/cm" -DCMAKE_C_COMPILER="$CC" -DCMAKE_PREFIX_PATH="$P" \
+	-DCMAKE_C_FLAGS="$CFLAGS" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+	>"$S/cm.log" 2>&1 || { cat "$S/cm.log"; fail "configure with find_package"; }
+cmake --build "$S/cm" >>"$S/cm.log" 2>&1 || { cat "$S/cm.log"; fail "build with find_package"; }
+for prog in consumer consumer_static readme_example; do
+	"$S/cm/$prog" >"$S/cm/$prog.out" || fail "run $prog (find_package build)"
+	cmp -s "$S/pc/${prog%_static}.out" "$S/cm/$prog.out" ||
+		fail "$prog prints something else than the pkg-config build"
+done
+ok "find_package build runs (shared and static), same output"
+
+echo "README example says:"
+sed 's/^/  /' "$S/cm/readme_example.out"
+echo "check_install: all good"
