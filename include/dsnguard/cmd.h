@@ -12,6 +12,7 @@
 #include <talloc.h>
 
 #include "common.h"
+#include "addr.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -61,6 +62,10 @@ enum dsng_param_kind {
 	DSNG_PARAM__COUNT
 };
 
+/* Upper-case keyword of a known parameter ("MT-PRIORITY"), static; NULL
+ * for DSNG_PARAM_OTHER and out-of-range values. */
+DSNG_API const char *dsng_cmd_param_name(enum dsng_param_kind kind);
+
 /* NOTIFY keywords as bits; 0 means the parameter was absent. */
 #define DSNG_NOTIFY_NEVER 0x1u
 #define DSNG_NOTIFY_SUCCESS 0x2u
@@ -85,18 +90,7 @@ struct dsng_param {
 	int removed;              /* set by callers; the formatter skips it */
 };
 
-/* A parsed RFC 5321 path, MAIL's reverse-path or RCPT's forward-path. */
-struct dsng_path {
-	struct dsng_span raw;     /* as sent, with '<' '>' when present */
-	struct dsng_span mailbox; /* local@domain (or "Postmaster"), no route */
-	struct dsng_span local;   /* local part as sent (quotes kept) */
-	struct dsng_span domain;  /* domain or address literal; len 0 if none */
-	struct dsng_span route;   /* "@a,@b" without the ':', len 0 if none */
-	int is_null;              /* <> */
-	int is_postmaster;        /* <Postmaster> without domain (RCPT only) */
-	int has_utf8;             /* 8-bit octets (valid UTF-8) in the mailbox */
-	int unbracketed;          /* lenient: sent without <> */
-};
+/* struct dsng_path (the parsed MAIL/RCPT path) lives in addr.h. */
 
 /* Non-canonical forms accepted in lenient mode; refused in strict mode. */
 #define DSNG_CMD_LAX_SPACE_AFTER_COLON 0x01u /* MAIL FROM: <a@b> */
@@ -107,6 +101,11 @@ struct dsng_path {
 #define DSNG_CMD_LAX_NO_BRACKETS 0x20u      /* MAIL FROM:a@b */
 #define DSNG_CMD_LAX_LONG_ADDRESS 0x40u     /* over the RFC 5321 lengths */
 #define DSNG_CMD_LAX_NO_CRLF 0x80u          /* line given without CRLF */
+/* HELO/EHLO/LHLO argument that is not a Domain or address literal
+ * ("EHLO my_pc"); clients send such names and servers take them. */
+#define DSNG_CMD_LAX_BAD_HELO 0x100u
+/* DSNG_CMD_LAX_NO_CRLF is recorded but refused in no mode: callers often
+ * strip the CRLF before parsing, and framing is theirs to check. */
 
 #define DSNG_CMD_MAX_PARAMS 32
 #define DSNG_CMD_DECODE_MAX 1024
@@ -152,6 +151,14 @@ struct dsng_cmd {
 
 	size_t decoded_len;          /* bytes of decoded[] in use */
 	char decoded[DSNG_CMD_DECODE_MAX];
+
+	/* Added after the first layout; filled like the fields above. */
+	uint64_t bdat_size;          /* BDAT chunk size */
+	int bdat_last;               /* BDAT ... LAST */
+	int has_rrvs;
+	struct dsng_span rrvs;       /* RRVS date-time as sent */
+	char rrvs_mode;              /* 'C', 'R' or 0 when not given */
+	size_t path_offset;          /* offset of the path in the line */
 };
 
 #define DSNG_CMD_OPTS_VERSION 1

@@ -1,0 +1,222 @@
+/*
+ * lib/cmd_parse.c - dsng_cmd_parse: framing (length, NUL, bare CR/LF),
+ * the verb, and the "MAIL FROM:" / "RCPT TO:" head with its path; the
+ * other steps live in cmd_verbs.c, cmd_params.c and cmd_values.c.
+ */
+#include <stddef.h>
+#include <string.h>
+
+#include "cmd_int.h"
+
+void dsng_cmd_opts_init(struct dsng_cmd_opts *opts)
+{
+	if (!opts)
+		return;
+	memset(opts, 0, sizeof(*opts));
+	opts->version = DSNG_CMD_OPTS_VERSION;
+	opts->max_line = DSNG_CMD_DEFAULT_MAX_LINE;
+}
+
+int dsng__cmd_bad(struct dsng__cmd_state *st, enum dsng_errkind kind,
+                  size_t off, const char *why)
+{
+	return dsng__fail(st->err, DSNG_ESYNTAX, kind, off, 501, "5.5.4", "%s",
+	                  why);
+}
+
+/* The parser writes every field it reports, so only the scalar parts are
+ * cleared: params[] and decoded[] (2.5 KiB) are filled as they are used. */
+static void reset(struct dsng_cmd *c)
+{
+	memset(c, 0, offsetof(struct dsng_cmd, params));
+	memset(&c->notify, 0,
+	       offsetof(struct dsng_cmd, decoded) -
+	           offsetof(struct dsng_cmd, notify));
+	c->bdat_size = 0;
+	c->bdat_last = 0;
+	c->has_rrvs = 0;
+	c->rrvs.ptr = NULL;
+	c->rrvs.len = 0;
+	c->rrvs_mode = 0;
+	c->path_offset = 0;
+}
+
+static int framing(struct dsng__cmd_state *st, size_t len, size_t max_line)
+{
+	const char *s = st->line;
+	const char *p, *q;
+	size_t n = len;
+
+	if (n >= 2 && s[n - 2] == '\r' && s[n - 1] == '\n')
+		n -= 2;
+	else
+		st->cmd->lax |= DSNG_CMD_LAX_NO_CRLF;
+	st->end = n;
+	if (n + 2 > max_line)
+		return dsng__fail(st->err, DSNG_ELIMIT, DSNG_ERR_LINE_TOO_LONG,
+		                  max_line - 2, 500, "5.5.2",
+		                  "line longer than %zu octets", max_line);
+	if ((p = memchr(s, '\0', n)))
+		return dsng__fail(st->err, DSNG_ESYNTAX, DSNG_ERR_NUL_BYTE,
+		                  (size_t)(p - s), 500, "5.5.2", "NUL in command");
+	p = memchr(s, '\r', n);
+	q = memchr(s, '\n', p ? (size_t)(p - s) : n);
+	if (q)
+		p = q;
+	if (p)
+		return dsng__fail(st->err, DSNG_ESYNTAX, DSNG_ERR_BARE_CR_LF,
+		                  (size_t)(p - s), 500, "5.5.2",
+		                  "bare CR or LF in command");
+	return DSNG_OK;
+}
+
+/* "FROM:" / "TO:" after the verb, with the lenient spacing around it. */
+static int mail_head(struct dsng__cmd_state *st, size_t *pos)
+{
+	const char *s = st->line;
+	int rcpt = st->cmd->verb == DSNG_VERB_RCPT;
+	const char *word = rcpt ? "TO" : "FROM";
+	size_t wl = rcpt ? 2 : 4, i = *pos, j;
+
+	if (i < st->end && dsng__is((unsigned char)s[i], DSNG__C_SPACE)) {
+		if (dsng__cmd_strict(st))
+			return dsng__cmd_bad(st, DSNG_ERR_SYNTAX, i,
+			                     "one space after the verb");
+		st->cmd->lax |= DSNG_CMD_LAX_MULTI_SPACE;
+		while (i < st->end && dsng__is((unsigned char)s[i], DSNG__C_SPACE))
+			i++;
+	}
+	if (st->end - i < wl + 1 || !dsng__span_ieq(s + i, wl, word))
+		return dsng__cmd_bad(st, DSNG_ERR_SYNTAX, i,
+		                     rcpt ? "expected TO:" : "expected FROM:");
+	i += wl;
+	if (s[i] != ':')
+		return dsng__cmd_bad(st, DSNG_ERR_SYNTAX, i,
+		                     dsng__is((unsigned char)s[i], DSNG__C_SPACE)
+		                         ? "no space allowed before ':'"
+		                         : "expected ':'");
+	i++;
+	for (j = i; j < st->end && dsng__is((unsigned char)s[j], DSNG__C_SPACE);)
+		j++;
+	if (j != i) {
+		if (dsng__cmd_strict(st))
+			return dsng__cmd_bad(st, DSNG_ERR_SYNTAX, i,
+			                     "no space allowed after ':'");
+		st->cmd->lax |= DSNG_CMD_LAX_SPACE_AFTER_COLON;
+	}
+	*pos = j;
+	return DSNG_OK;
+}
+
+static int mail_rcpt(struct dsng__cmd_state *st, size_t pos)
+{
+	struct dsng_cmd *c = st->cmd;
+	struct dsng__addr_scan as;
+	unsigned af = 0;
+	int rc;
+
+	rc = mail_head(st, &pos);
+	if (rc != DSNG_OK)
+		return rc;
+	if (dsng__cmd_strict(st))
+		af |= DSNG_ADDR_STRICT;
+	if (c->verb == DSNG_VERB_RCPT)
+		af |= DSNG_ADDR_RCPT;
+	/* MAIL's SMTPUTF8 parameter comes after the path it allows. */
+	if (st->flags & DSNG_CMD_UTF8)
+		af |= DSNG_ADDR_UTF8;
+	else if (c->verb == DSNG_VERB_MAIL)
+		af |= DSNG__ADDR_UTF8_LATER;
+	c->path_offset = pos;
+	rc = dsng__addr_scan(&c->path, st->line, pos, st->end, af, &as, st->err);
+	if (rc != DSNG_OK)
+		return rc;
+	c->lax |= as.lax; /* the DSNG_ADDR_LAX_* bits are the cmd ones */
+	rc = dsng__cmd_params(st, as.next);
+	if (rc != DSNG_OK)
+		return rc;
+	if (c->path.has_utf8 && !c->smtputf8 && !(st->flags & DSNG_CMD_UTF8))
+		return dsng__fail(st->err, DSNG_ESYNTAX,
+		                  DSNG_ERR_NON_ASCII_ADDRESS, as.first_8bit, 553,
+		                  "5.6.7", "non-ASCII address without SMTPUTF8");
+	if (st->first_8bit != (size_t)-1 && !c->smtputf8 &&
+	    !(st->flags & DSNG_CMD_UTF8))
+		return dsng__cmd_bad(st, DSNG_ERR_BAD_PARAM, st->first_8bit,
+		                     "8-bit parameter value without SMTPUTF8");
+	return DSNG_OK;
+}
+
+int dsng_cmd_parse(struct dsng_cmd *out, const char *line, size_t len,
+                   const struct dsng_cmd_opts *opts, struct dsng_error *err)
+{
+	struct dsng__cmd_state st;
+	size_t max_line = DSNG_CMD_DEFAULT_MAX_LINE, k;
+	int rc;
+
+	if (!out || (!line && len))
+		return dsng__fail(err, DSNG_EINVAL, DSNG_ERR_INVALID_ARGUMENT, 0, 0,
+		                  NULL, "NULL argument");
+	st.flags = 0;
+	if (opts) {
+		if (opts->version != DSNG_CMD_OPTS_VERSION ||
+		    opts->max_line > DSNG_CMD_MAX_LINE_CEILING ||
+		    (opts->max_line && opts->max_line < 3))
+			return dsng__fail(err, DSNG_EINVAL, DSNG_ERR_INVALID_ARGUMENT,
+			                  0, 0, NULL, "bad dsng_cmd_opts");
+		st.flags = opts->flags;
+		if (opts->max_line)
+			max_line = opts->max_line;
+	}
+	reset(out);
+	st.cmd = out;
+	st.line = line;
+	st.seen = 0;
+	st.first_8bit = (size_t)-1;
+	st.err = err;
+	if (!line)
+		line = st.line = "";
+
+	rc = framing(&st, len, max_line);
+	if (rc != DSNG_OK)
+		return rc;
+	for (k = 0; k < st.end && dsng__is((unsigned char)line[k], DSNG__C_SPACE);)
+		k++;
+	if (k == st.end)
+		return dsng__fail(err, DSNG_ESYNTAX, DSNG_ERR_EMPTY, 0, 500, "5.5.1",
+		                  "empty command");
+	for (k = 0; k < st.end && !dsng__is((unsigned char)line[k], DSNG__C_SPACE);)
+		k++;
+	out->verb_text.ptr = line;
+	out->verb_text.len = k;
+	out->verb = dsng__cmd_verb(line, k);
+	if (out->verb == DSNG_VERB_UNKNOWN)
+		return dsng__fail(err, DSNG_ESYNTAX, DSNG_ERR_UNKNOWN_COMMAND, 0, 500,
+		                  "5.5.1", "unknown command");
+	if (k < st.end && line[k] == '\t') {
+		if (dsng__cmd_strict(&st))
+			return dsng__cmd_bad(&st, DSNG_ERR_SYNTAX, k,
+			                     "TAB after the verb");
+		out->lax |= DSNG_CMD_LAX_MULTI_SPACE;
+	}
+	if (out->verb == DSNG_VERB_MAIL || out->verb == DSNG_VERB_RCPT) {
+		if (k == st.end)
+			return dsng__cmd_bad(&st, DSNG_ERR_SYNTAX, k,
+			                     out->verb == DSNG_VERB_MAIL
+			                         ? "expected FROM:" : "expected TO:");
+		return mail_rcpt(&st, k + 1);
+	}
+	return dsng__cmd_verb_args(&st, k);
+}
+
+struct dsng_param *dsng_cmd_find_param(struct dsng_cmd *cmd,
+                                       enum dsng_param_kind kind)
+{
+	size_t i;
+
+	if (!cmd)
+		return NULL;
+	for (i = 0; i < cmd->n_params && i < DSNG_CMD_MAX_PARAMS; i++)
+		if (cmd->params[i].kind == kind && !cmd->params[i].removed)
+			return &cmd->params[i];
+	return NULL;
+}
