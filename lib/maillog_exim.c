@@ -137,6 +137,15 @@ static void delivery(struct dsng_span rest, enum dsng__ml_status st,
 	f->addr.len = n;
 	if (n && rest.ptr[n - 1] == ':')
 		f->addr.len--;
+	/* Local deliveries read "=> user <user@domain> R=...": the full
+	 * address is the bracketed one. */
+	if (n + 1 < rest.len && rest.ptr[n + 1] == '<') {
+		const char *c = memchr(rest.ptr + n + 1, '>', rest.len - n - 1);
+		if (c) {
+			f->addr.ptr = rest.ptr + n + 2;
+			f->addr.len = (size_t)(c - f->addr.ptr);
+		}
+	}
 	f->status = st;
 	t = word_field(rest, "T=");
 	f->remote = st == ML_ST_SENT && t.ptr && contains(t, "smtp") &&

@@ -15,6 +15,7 @@
 
 struct row {
 	char *name;
+	int name_weak; /* the name is a service, replaced by a real one */
 	unsigned long count, receipts;
 };
 
@@ -39,7 +40,7 @@ struct dsng__ml_tally *dsng__ml_tally_new(TALLOC_CTX *mem)
 }
 
 static int bump(struct dsng__ml_map *m, const char *key, const char *name,
-                int receipt)
+                int weak, int receipt)
 {
 	struct row *r;
 
@@ -53,10 +54,13 @@ static int bump(struct dsng__ml_map *m, const char *key, const char *name,
 			return -1;
 		}
 	}
-	if (!r->name && name) {
-		r->name = talloc_strdup(r, name);
-		if (!r->name)
+	if (name && (!r->name || (r->name_weak && !weak))) {
+		char *n = talloc_strdup(r, name);
+		if (!n)
 			return -1;
+		talloc_free(r->name);
+		r->name = n;
+		r->name_weak = weak;
 	}
 	r->count++;
 	r->receipts += receipt ? 1 : 0;
@@ -71,9 +75,10 @@ int dsng__ml_tally_event(struct dsng__ml_tally *t,
 
 	t->events++;
 	t->by_kind[ev->kind]++;
-	if (bump(t->rcpt, ev->to, NULL, receipt) ||
+	if (bump(t->rcpt, ev->to, NULL, 0, receipt) ||
 	    bump(t->client, ev->client_addr,
-	         ev->client_name ? ev->client_name : ev->service, receipt))
+	         ev->client_name ? ev->client_name : ev->service,
+	         !ev->client_name, receipt))
 		return -1;
 	return 0;
 }
@@ -120,6 +125,8 @@ static int by_count(const void *a, const void *b)
 
 	if (x->count != y->count)
 		return x->count > y->count ? -1 : 1;
+	if (x->receipts != y->receipts)
+		return x->receipts > y->receipts ? -1 : 1;
 	if (!x->key || !y->key)
 		return x->key ? -1 : (y->key ? 1 : 0);
 	return strcmp(x->key, y->key);
