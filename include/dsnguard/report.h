@@ -1,16 +1,155 @@
 /*
- * dsnguard/report.h - the report part of libdsnguard (see DESIGN.md section 2).
+ * dsnguard/report.h - delivery reports: RFC 3464 delivery-status, RFC 6533
+ * global-delivery-status and RFC 8098 disposition-notification inside an
+ * RFC 6522 multipart/report, with the returned headers and the human text.
+ *
+ * A message that is not a report gives kind DSNG_REPORT_NONE, not an
+ * error.  Grammar breaks are read around and listed in `problems`; only
+ * limits (and input that is not mail at all) are errors.
  */
 #ifndef DSNG_REPORT_H
 #define DSNG_REPORT_H
 
+#include <stdbool.h>
+#include <stdint.h>
+
 #include <talloc.h>
 
 #include "common.h"
+#include "mime.h"
 
 #ifdef __cplusplus
 extern "C" {
 #endif
+
+enum dsng_report_kind {
+	DSNG_REPORT_NONE = 0,
+	DSNG_REPORT_DSN, /* delivery-status or global-delivery-status */
+	DSNG_REPORT_MDN  /* disposition-notification */
+};
+
+/* Limits: the MIME ones plus the report's own.  Init, then adjust. */
+struct dsng_report_limits {
+	size_t size; /* sizeof(struct dsng_report_limits) */
+	struct dsng_mime_limits mime;
+	unsigned max_recipients; /* per-recipient groups (RECIPIENT_LIMIT), 1000 */
+};
+
+/* Fill *lim with the defaults. */
+DSNG_API void dsng_report_limits_init(struct dsng_report_limits *lim);
+
+/* "type; value" fields (Reporting-MTA, Final-Recipient, Diagnostic-Code):
+ * type lower-case, value unfolded with comments and outer space removed
+ * (an address type also loses its <>; utf-8 addresses are decoded). */
+struct dsng_report_typed {
+	char *type;
+	char *value;
+};
+
+/* A date field: raw text (comments removed) and, when it parses as an
+ * RFC 5322 date, seconds since the epoch (UTC). */
+struct dsng_report_date {
+	char *text;
+	bool valid;
+	int64_t timestamp;
+};
+
+/* A field the RFC does not define, kept in order. */
+struct dsng_report_ext {
+	char *name;  /* as written */
+	char *value; /* unfolded, trimmed */
+	size_t offset;
+};
+
+/* Per-message fields (RFC 3464 2.2). */
+struct dsng_report_message {
+	struct dsng_report_typed *reporting_mta, *received_from_mta,
+	    *dsn_gateway;
+	struct dsng_report_date *arrival_date;
+	char *original_envelope_id;
+	struct dsng_report_ext *extensions;
+	size_t nextensions;
+};
+
+/* Per-recipient fields (RFC 3464 2.3); absent fields are NULL. */
+struct dsng_report_recipient {
+	struct dsng_report_typed *final_recipient, *original_recipient;
+	char *action;     /* lower-case, comment removed */
+	char *status;     /* valid X.Y.Z or NULL */
+	char *status_raw; /* as written (unfolded) */
+	struct dsng_report_typed *remote_mta, *diagnostic_code;
+	struct dsng_report_date *last_attempt_date, *will_retry_until;
+	char *final_log_id;
+	struct dsng_report_ext *extensions;
+	size_t nextensions;
+	size_t offset; /* of the group's first field */
+};
+
+/* RFC 8098 section 3.2 fields. */
+struct dsng_report_mdn {
+	struct dsng_report_typed *reporting_ua; /* type = ua-name, value = product */
+	struct dsng_report_typed *original_recipient,
+	    *final_recipient;
+	char *original_message_id;
+	char *action_mode, *sending_mode; /* lower-case */
+	char *type;                      /* displayed, deleted, ... */
+	char **modifiers;
+	size_t nmodifiers;
+	struct dsng_report_ext *extensions;
+	size_t nextensions;
+};
+
+/* The returned message's header block (text/rfc822-headers,
+ * message/rfc822, message/global, message/global-headers). */
+struct dsng_report_returned {
+	const char *content_type;
+	struct dsng_mime_header *header; /* spans into the input (or a
+	                                  * decoded copy owned by the report) */
+	char *message_id, *from, *to, *subject, *date, *return_path;
+	char **received; /* in order, unfolded */
+	size_t nreceived;
+};
+
+/* A parsed report (or a non-report, kind NONE).  One talloc tree. */
+struct dsng_report {
+	enum dsng_report_kind kind;
+	bool global;             /* message/global-delivery-status */
+	const char *report_type; /* the report-type parameter, or NULL */
+	struct dsng_report_message *message; /* DSN only */
+	struct dsng_report_recipient **recipients;
+	size_t nrecipients;
+	struct dsng_report_mdn *mdn;           /* MDN only */
+	struct dsng_report_returned *returned; /* or NULL */
+	char *human_text; /* first text part, decoded; or NULL */
+	size_t human_text_len;
+	bool truncated; /* a close boundary never came */
+	struct dsng_mime_problem *problems;
+	size_t nproblems;
+	struct dsng_mime_message *mime; /* the whole MIME tree */
+};
+
+/*
+ * Parse one message.  *out is a new child of mem holding everything
+ * (spans point into buf: keep it alive).  lim NULL = defaults.  Returns
+ * DSNG_OK (also for non-reports and reports with problems), DSNG_ELIMIT
+ * with a *_LIMIT kind and offset, DSNG_ESYNTAX/DSNG_ERR_NOT_MAIL when the
+ * input is not a mail message, DSNG_ENOMEM, DSNG_EINVAL.  On error *out is
+ * NULL and nothing is left on mem.
+ */
+DSNG_API int dsng_report_parse(TALLOC_CTX *mem, const char *buf, size_t len,
+                               const struct dsng_report_limits *lim,
+                               struct dsng_report **out,
+                               struct dsng_error *err);
+
+/* "dsn", "mdn" or "none". */
+DSNG_API const char *dsng_report_kind_name(enum dsng_report_kind kind);
+
+/*
+ * Parse an RFC 5322 date-time (obsolete forms, comments and a missing
+ * day-of-week accepted) to seconds since the epoch, UTC.  Returns DSNG_OK
+ * or DSNG_ESYNTAX.
+ */
+DSNG_API int dsng_report_date_parse(const char *p, size_t len, int64_t *out);
 
 #ifdef __cplusplus
 }

@@ -1,0 +1,312 @@
+/*
+ * lib/mime_header.c - header blocks: fields as spans into the input,
+ * unfolding, comment removal, field lookup, and the limits.
+ */
+#include <string.h>
+
+#include "mime_int.h"
+
+void dsng_mime_limits_init(struct dsng_mime_limits *lim)
+{
+	if (!lim)
+		return;
+	memset(lim, 0, sizeof(*lim));
+	lim->size = sizeof(*lim);
+	lim->max_depth = 20;
+	lim->max_parts = 100;
+	lim->max_fields = 1000;
+	lim->max_field_len = 8192;
+	lim->max_header_len = 102400;
+	/* RFC 2046 says 70, but real MTAs write longer ones (71 seen in the
+	 * corpus); Postfix allows 2048. */
+	lim->max_boundary_len = 256;
+	lim->max_size = 32u * 1024 * 1024;
+	lim->max_decoded = 10u * 1024 * 1024;
+}
+
+int dsng__mime_problem(struct dsng_mime_message *msg, const char *field,
+                       size_t offset, const char *message)
+{
+	struct dsng_mime_problem *p;
+
+	if (!msg)
+		return DSNG_OK;
+	p = talloc_realloc(msg, msg->problems, struct dsng_mime_problem,
+	                   msg->nproblems + 1);
+	if (!p)
+		return DSNG_ENOMEM;
+	msg->problems = p;
+	p[msg->nproblems].field = field;
+	p[msg->nproblems].offset = offset + msg->base_offset;
+	p[msg->nproblems].message = message;
+	msg->nproblems++;
+	return DSNG_OK;
+}
+
+static int is_name_char(unsigned char c)
+{
+	return c > 32 && c < 127 && c != ':';
+}
+
+/* Fields are spans: the only allocation is the array, grown by doubling,
+ * so a header costs a few dozen bytes per field whatever its length. */
+int dsng__mime_header(TALLOC_CTX *mem, const char *buf, size_t start,
+                      size_t end, const struct dsng_mime_limits *lim,
+                      size_t base, struct dsng_mime_header *h, size_t *body,
+                      struct dsng_mime_message *msg, struct dsng_error *err)
+{
+	size_t pos = start, cap = 0;
+	struct dsng_mime_field *last = NULL;
+
+	memset(h, 0, sizeof(*h));
+	h->offset = start + base;
+	for (;;) {
+		const char *nl;
+		size_t line_end, next, n;
+
+		if (pos >= end) {
+			*body = end;
+			break;
+		}
+		nl = memchr(buf + pos, '\n', end - pos);
+		next = nl ? (size_t)(nl - buf) + 1 : end;
+		line_end = nl ? (size_t)(nl - buf) : end;
+		if (line_end > pos && buf[line_end - 1] == '\r')
+			line_end--;
+		if (next - start > lim->max_header_len)
+			return dsng__fail(err, DSNG_ELIMIT, DSNG_ERR_HEADER_LIMIT,
+			                  pos + base, 0, NULL,
+			                  "header block longer than %zu bytes",
+			                  lim->max_header_len);
+		if (line_end == pos) {
+			*body = next;
+			break;
+		}
+		if (buf[pos] == ' ' || buf[pos] == '\t') {
+			if (!last) {
+				if (dsng__mime_problem(msg, "header", pos,
+				                       "continuation line without a field") <
+				    0)
+					return DSNG_ENOMEM;
+				*body = pos;
+				break;
+			}
+			last->value.len = (size_t)(buf + line_end - last->value.ptr);
+			if (line_end - (last->offset - base) > lim->max_field_len)
+				return dsng__fail(err, DSNG_ELIMIT, DSNG_ERR_HEADER_LIMIT,
+				                  last->offset, 0, NULL,
+				                  "header field longer than %zu bytes",
+				                  lim->max_field_len);
+			pos = next;
+			continue;
+		}
+		n = pos;
+		while (n < line_end && is_name_char((unsigned char)buf[n]))
+			n++;
+		{
+			size_t name_end = n;
+			/* RFC 5322 4.5.3 obsolete syntax: blanks before the colon. */
+			while (n < line_end && (buf[n] == ' ' || buf[n] == '\t'))
+				n++;
+			if (name_end == pos || n >= line_end || buf[n] != ':') {
+				if (dsng__mime_problem(msg, "header", pos,
+				                       "line without a colon ends the header") <
+				    0)
+					return DSNG_ENOMEM;
+				*body = pos;
+				break;
+			}
+			if (line_end - pos > lim->max_field_len)
+				return dsng__fail(err, DSNG_ELIMIT, DSNG_ERR_HEADER_LIMIT,
+				                  pos + base, 0, NULL,
+				                  "header field longer than %zu bytes",
+				                  lim->max_field_len);
+			if (h->count >= lim->max_fields)
+				return dsng__fail(err, DSNG_ELIMIT, DSNG_ERR_FIELD_LIMIT,
+				                  pos + base, 0, NULL,
+				                  "more than %u header fields",
+				                  lim->max_fields);
+			if (h->count == cap) {
+				struct dsng_mime_field *f;
+				cap = cap ? cap * 2 : 16;
+				f = talloc_realloc(mem, h->fields,
+				                   struct dsng_mime_field, cap);
+				if (!f)
+					return DSNG_ENOMEM;
+				h->fields = f;
+			}
+			last = &h->fields[h->count++];
+			last->name.ptr = buf + pos;
+			last->name.len = name_end - pos;
+			last->value.ptr = buf + n + 1;
+			last->value.len = line_end - (n + 1);
+			last->offset = pos + base;
+		}
+		pos = next;
+	}
+	h->len = *body - start;
+	return DSNG_OK;
+}
+
+int dsng_mime_header_parse(TALLOC_CTX *mem, const char *buf, size_t len,
+                           const struct dsng_mime_limits *lim,
+                           struct dsng_mime_header **out, size_t *body,
+                           struct dsng_error *err)
+{
+	struct dsng_mime_limits defaults;
+	struct dsng_mime_header *h;
+	size_t b = 0;
+	int rc;
+
+	if (out)
+		*out = NULL;
+	if (!out || (!buf && len))
+		return dsng__fail(err, DSNG_EINVAL, DSNG_ERR_INVALID_ARGUMENT, 0,
+		                  0, NULL, "NULL argument");
+	if (!lim) {
+		dsng_mime_limits_init(&defaults);
+		lim = &defaults;
+	}
+	h = talloc_zero(mem, struct dsng_mime_header);
+	if (!h)
+		return dsng__fail(err, DSNG_ENOMEM, DSNG_ERR_NOMEM, 0, 0, NULL,
+		                  "out of memory");
+	rc = dsng__mime_header(h, buf, 0, len, lim, 0, h, &b, NULL, err);
+	if (rc < 0) {
+		talloc_free(h);
+		if (rc == DSNG_ENOMEM)
+			dsng__fail(err, rc, DSNG_ERR_NOMEM, 0, 0, NULL,
+			           "out of memory");
+		return rc;
+	}
+	if (body)
+		*body = b;
+	*out = h;
+	return DSNG_OK;
+}
+
+const struct dsng_mime_field *
+dsng_mime_header_find(const struct dsng_mime_header *h, const char *name)
+{
+	size_t i;
+
+	if (!h || !name)
+		return NULL;
+	for (i = 0; i < h->count; i++)
+		if (dsng__span_ieq(h->fields[i].name.ptr, h->fields[i].name.len,
+		                   name))
+			return &h->fields[i];
+	return NULL;
+}
+
+static int is_wsp(char c)
+{
+	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
+char *dsng_mime_unfold(TALLOC_CTX *mem, const char *p, size_t len,
+                       size_t *out_len)
+{
+	char *s, *o;
+	size_t i;
+
+	while (len && is_wsp(*p)) {
+		p++;
+		len--;
+	}
+	while (len && is_wsp(p[len - 1]))
+		len--;
+	s = talloc_array(mem, char, len + 1);
+	if (!s)
+		return NULL;
+	o = s;
+	for (i = 0; i < len; i++) {
+		/* RFC 5322 2.2.3: unfolding removes the CRLF, keeps the WSP. */
+		if (p[i] == '\r' && i + 1 < len && p[i + 1] == '\n')
+			continue;
+		if (p[i] == '\n')
+			continue;
+		*o++ = p[i];
+	}
+	*o = 0;
+	if (out_len)
+		*out_len = (size_t)(o - s);
+	return s;
+}
+
+const char *dsng__mime_skip_cfws(const char *p, const char *end)
+{
+	while (p < end) {
+		if (is_wsp(*p)) {
+			p++;
+		} else if (*p == '(') {
+			unsigned level = 0;
+			while (p < end) {
+				if (*p == '\\' && p + 1 < end) {
+					p += 2;
+					continue;
+				}
+				if (*p == '(')
+					level++;
+				else if (*p == ')' && --level == 0) {
+					p++;
+					break;
+				}
+				p++;
+			}
+		} else {
+			break;
+		}
+	}
+	return p;
+}
+
+char *dsng__mime_clean(TALLOC_CTX *mem, const char *p, size_t len,
+                       size_t *out_len)
+{
+	const char *end = p + len;
+	char *s, *o;
+	int space = 0;
+
+	s = talloc_array(mem, char, len + 1);
+	if (!s)
+		return NULL;
+	o = s;
+	while (p < end) {
+		if (is_wsp(*p) || *p == '(') {
+			const char *q = dsng__mime_skip_cfws(p, end);
+			/* A comment between two words separates them. */
+			space = 1;
+			p = q;
+			continue;
+		}
+		if (space && o > s)
+			*o++ = ' ';
+		space = 0;
+		if (*p == '"') {
+			*o++ = *p++;
+			while (p < end && *p != '"') {
+				if (*p == '\\' && p + 1 < end)
+					*o++ = *p++;
+				if (*p != '\r' && *p != '\n')
+					*o++ = *p;
+				p++;
+			}
+			if (p < end)
+				*o++ = *p++;
+			continue;
+		}
+		*o++ = *p++;
+	}
+	*o = 0;
+	if (out_len)
+		*out_len = (size_t)(o - s);
+	return s;
+}
+
+void dsng__mime_lower(char *s)
+{
+	for (; s && *s; s++)
+		if (*s >= 'A' && *s <= 'Z')
+			*s = (char)(*s + 32);
+}

@@ -1,0 +1,51 @@
+/*
+ * lib/mime_int.h - helpers the mime_*.c files (and report_*.c) share.
+ */
+#ifndef DSNG_MIME_INT_H
+#define DSNG_MIME_INT_H
+
+#include "dsng_private.h"
+
+/* Parse the header block in buf[start..end); offsets reported are
+ * position + base.  Fields are allocated on mem.  Non-field lines end the
+ * block and are noted in msg's problems when msg is not NULL. */
+int dsng__mime_header(TALLOC_CTX *mem, const char *buf, size_t start,
+                      size_t end, const struct dsng_mime_limits *lim,
+                      size_t base, struct dsng_mime_header *h, size_t *body,
+                      struct dsng_mime_message *msg, struct dsng_error *err);
+
+/* Append a problem to msg (field/message must outlive msg: static or
+ * talloc'd on msg).  Returns DSNG_OK or DSNG_ENOMEM. */
+int dsng__mime_problem(struct dsng_mime_message *msg, const char *field,
+                       size_t offset, const char *message);
+
+/* Parse buf into a message whose depth starts at `depth` and whose
+ * offsets are shifted by base. */
+int dsng__mime_parse(TALLOC_CTX *mem, const char *buf, size_t len,
+                     const struct dsng_mime_limits *lim, unsigned depth,
+                     size_t base, struct dsng_mime_message **out,
+                     struct dsng_error *err);
+
+/* Skip white space and RFC 5322 (nested) comments from p; returns the
+ * first other byte or end. */
+const char *dsng__mime_skip_cfws(const char *p, const char *end);
+
+/* Copy p..len without (comments), with runs of white space (incl. folds)
+ * made one space and the ends trimmed; quoted strings kept verbatim.
+ * New NUL-terminated talloc string; NULL on ENOMEM. */
+char *dsng__mime_clean(TALLOC_CTX *mem, const char *p, size_t len,
+                       size_t *out_len);
+
+/* ASCII lower-case in place. */
+void dsng__mime_lower(char *s);
+
+/* Transfer encoding from a Content-Transfer-Encoding value. */
+enum dsng_mime_cte dsng__mime_cte(const char *p, size_t len);
+
+/* Decode a body span with a given encoding (see dsng_mime_part_decode). */
+int dsng__mime_decode(TALLOC_CTX *mem, const char *p, size_t len,
+                      enum dsng_mime_cte cte, size_t offset,
+                      const struct dsng_mime_limits *lim, const char **out,
+                      size_t *out_len, struct dsng_error *err);
+
+#endif

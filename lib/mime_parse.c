@@ -1,0 +1,401 @@
+/*
+ * lib/mime_parse.c - the multipart tree in one pass over the lines, with
+ * an explicit stack of open boundaries (no recursion, so nesting depth
+ * costs no C stack), and lazy opening of message/rfc822 parts.
+ */
+#include <string.h>
+
+#include "mime_int.h"
+
+struct level {
+	struct dsng_mime_part *mp;  /* the open multipart */
+	struct dsng_mime_part *cur; /* its current child, NULL in preamble */
+	const char *b;
+	size_t blen;
+};
+
+struct walker {
+	TALLOC_CTX *mem;
+	const char *buf;
+	size_t len, base;
+	const struct dsng_mime_limits *lim;
+	struct dsng_mime_message *msg;
+	struct level *stack;
+	unsigned top; /* number of open levels */
+	size_t cap_parts;
+	struct dsng_error *err;
+};
+
+static int nomem(struct dsng_error *err)
+{
+	return dsng__fail(err, DSNG_ENOMEM, DSNG_ERR_NOMEM, 0, 0, NULL,
+	                  "out of memory");
+}
+
+static int add_part(struct walker *w, struct dsng_mime_part *parent,
+                    size_t offset, struct dsng_mime_part **out)
+{
+	struct dsng_mime_part *p;
+	struct dsng_mime_message *m = w->msg;
+
+	if (m->nparts >= w->lim->max_parts)
+		return dsng__fail(w->err, DSNG_ELIMIT, DSNG_ERR_PART_LIMIT,
+		                  offset + w->base, 0, NULL,
+		                  "more than %u MIME parts", w->lim->max_parts);
+	if (m->nparts == w->cap_parts) {
+		struct dsng_mime_part **a;
+		w->cap_parts = w->cap_parts ? w->cap_parts * 2 : 8;
+		a = talloc_realloc(m, m->parts, struct dsng_mime_part *,
+		                   w->cap_parts);
+		if (!a)
+			return nomem(w->err);
+		m->parts = a;
+	}
+	p = talloc_zero(m, struct dsng_mime_part);
+	if (!p)
+		return nomem(w->err);
+	p->index = (unsigned)m->nparts;
+	m->parts[m->nparts++] = p;
+	p->offset = offset + w->base;
+	p->parent = parent;
+	if (parent) {
+		struct dsng_mime_part **link = &parent->first_child;
+		/* Children are few (a report has three); walking is cheap. */
+		while (*link)
+			link = &(*link)->next;
+		*link = p;
+		parent->nchildren++;
+		p->depth = parent->depth + 1;
+	}
+	*out = p;
+	return DSNG_OK;
+}
+
+/* Read the part's header from `pos` and interpret Content-Type and
+ * Content-Transfer-Encoding; *body gets where its body starts. */
+static int read_entity(struct walker *w, struct dsng_mime_part *p, size_t pos,
+                       size_t *body)
+{
+	const struct dsng_mime_field *f;
+	int rc;
+
+	rc = dsng__mime_header(w->msg, w->buf, pos, w->len, w->lim, w->base,
+	                       &p->header, body, w->msg, w->err);
+	if (rc < 0)
+		return rc == DSNG_ENOMEM ? nomem(w->err) : rc;
+	p->body_offset = *body + w->base;
+	f = dsng_mime_header_find(&p->header, "Content-Type");
+	if (f) {
+		char *type;
+		rc = dsng_mime_content_type(w->msg, f->value.ptr, f->value.len,
+		                            &type, &p->params, &p->nparams);
+		if (rc < 0)
+			return nomem(w->err);
+		p->type = type;
+		if (!type &&
+		    dsng__mime_problem(w->msg, "Content-Type", f->offset - w->base,
+		                       "malformed media type, text/plain assumed") <
+		        0)
+			return nomem(w->err);
+	}
+	if (!p->type)
+		p->type = (p->parent && strcmp(p->parent->type,
+		                               "multipart/digest") == 0)
+		              ? "message/rfc822"
+		              : "text/plain";
+	f = dsng_mime_header_find(&p->header, "Content-Transfer-Encoding");
+	if (f) {
+		p->cte = dsng__mime_cte(f->value.ptr, f->value.len);
+		if (p->cte == DSNG_CTE_UNKNOWN &&
+		    dsng__mime_problem(w->msg, "Content-Transfer-Encoding",
+		                       f->offset - w->base,
+		                       "unknown transfer encoding") < 0)
+			return nomem(w->err);
+	}
+	if (strncmp(p->type, "multipart/", 10) == 0) {
+		const char *b = dsng_mime_part_param(p, "boundary");
+		size_t bl = b ? strlen(b) : 0;
+		if (bl > w->lim->max_boundary_len)
+			return dsng__fail(w->err, DSNG_ELIMIT, DSNG_ERR_HEADER_LIMIT,
+			                  p->offset, 0, NULL,
+			                  "boundary longer than %zu bytes",
+			                  w->lim->max_boundary_len);
+		if (bl == 0) {
+			if (dsng__mime_problem(w->msg, "boundary", p->offset - w->base,
+			                       "multipart without a boundary read as one part") <
+			    0)
+				return nomem(w->err);
+		} else {
+			p->boundary = b;
+		}
+	}
+	return DSNG_OK;
+}
+
+static int push(struct walker *w, struct dsng_mime_part *p)
+{
+	struct level *l;
+
+	if (!p->boundary)
+		return DSNG_OK;
+	if (p->depth >= w->lim->max_depth || w->top >= w->lim->max_depth)
+		return dsng__fail(w->err, DSNG_ELIMIT, DSNG_ERR_DEPTH_LIMIT,
+		                  p->offset, 0, NULL,
+		                  "multipart nesting deeper than %u",
+		                  w->lim->max_depth);
+	l = &w->stack[w->top++];
+	l->mp = p;
+	l->cur = NULL;
+	l->b = p->boundary;
+	l->blen = strlen(p->boundary);
+	return DSNG_OK;
+}
+
+static void end_body(struct dsng_mime_part *p, const char *buf, size_t end,
+                     size_t base)
+{
+	size_t start = p->body_offset - base;
+
+	if (end < start)
+		end = start;
+	p->body.ptr = buf + start;
+	p->body.len = end - start;
+}
+
+/* The CRLF before a delimiter belongs to the delimiter (RFC 2046 5.1.1). */
+static size_t before_crlf(const char *buf, size_t pos, size_t floor)
+{
+	if (pos > floor && buf[pos - 1] == '\n') {
+		pos--;
+		if (pos > floor && buf[pos - 1] == '\r')
+			pos--;
+	}
+	return pos;
+}
+
+/* Does the line [pos, line_end) delimit level l?  *close for "--b--". */
+static int is_delim(const struct level *l, const char *buf, size_t pos,
+                    size_t line_end, int *close)
+{
+	size_t i;
+
+	if (line_end - pos < l->blen + 2 ||
+	    memcmp(buf + pos + 2, l->b, l->blen) != 0)
+		return 0;
+	i = pos + 2 + l->blen;
+	*close = 0;
+	if (line_end - i >= 2 && buf[i] == '-' && buf[i + 1] == '-') {
+		*close = 1;
+		i += 2;
+	}
+	/* Only transport padding may follow; anything else means the line
+	 * belongs to a longer boundary that starts with this one. */
+	for (; i < line_end; i++)
+		if (buf[i] != ' ' && buf[i] != '\t')
+			return 0;
+	return 1;
+}
+
+static int mark_truncated(struct walker *w, struct level *l, size_t at)
+{
+	l->mp->truncated = true;
+	w->msg->truncated = true;
+	if (dsng__mime_problem(w->msg, "boundary", at,
+	                       "multipart ended without its close delimiter") < 0)
+		return nomem(w->err);
+	return DSNG_OK;
+}
+
+static int walk(struct walker *w, size_t pos)
+{
+	const char *buf = w->buf;
+	size_t end = w->len;
+	int rc;
+
+	while (pos < end && w->top > 0) {
+		const char *nl = memchr(buf + pos, '\n', end - pos);
+		size_t next = nl ? (size_t)(nl - buf) + 1 : end;
+		size_t line_end = nl ? (size_t)(nl - buf) : end;
+		unsigned k;
+		int close = 0, hit = 0;
+
+		if (line_end > pos && buf[line_end - 1] == '\r')
+			line_end--;
+		if (line_end - pos < 2 || buf[pos] != '-' || buf[pos + 1] != '-') {
+			pos = next;
+			continue;
+		}
+		for (k = w->top; k-- > 0;) {
+			if (is_delim(&w->stack[k], buf, pos, line_end, &close)) {
+				hit = 1;
+				break;
+			}
+		}
+		if (!hit) {
+			pos = next;
+			continue;
+		}
+		{
+			size_t stop = before_crlf(buf, pos, 0);
+			struct level *l;
+			/* Inner multiparts still open were never closed. */
+			while (w->top > k + 1) {
+				struct level *in = &w->stack[w->top - 1];
+				if (in->cur)
+					end_body(in->cur, buf, stop, w->base);
+				end_body(in->mp, buf, stop, w->base);
+				rc = mark_truncated(w, in, pos);
+				if (rc < 0)
+					return rc;
+				w->top--;
+			}
+			l = &w->stack[k];
+			if (l->cur)
+				end_body(l->cur, buf, stop, w->base);
+			if (close) {
+				end_body(l->mp, buf, next, w->base);
+				w->top--;
+				pos = next;
+				continue;
+			}
+			rc = add_part(w, l->mp, next, &l->cur);
+			if (rc < 0)
+				return rc;
+			rc = read_entity(w, l->cur, next, &pos);
+			if (rc < 0)
+				return rc;
+			rc = push(w, l->cur);
+			if (rc < 0)
+				return rc;
+		}
+	}
+	while (w->top > 0) {
+		struct level *l = &w->stack[w->top - 1];
+		if (l->cur)
+			end_body(l->cur, buf, end, w->base);
+		end_body(l->mp, buf, end, w->base);
+		rc = mark_truncated(w, l, end);
+		if (rc < 0)
+			return rc;
+		w->top--;
+	}
+	return DSNG_OK;
+}
+
+int dsng__mime_parse(TALLOC_CTX *mem, const char *buf, size_t len,
+                     const struct dsng_mime_limits *lim, unsigned depth,
+                     size_t base, struct dsng_mime_message **out,
+                     struct dsng_error *err)
+{
+	struct dsng_mime_limits defaults;
+	struct walker w;
+	struct dsng_mime_part *root;
+	size_t pos = 0, body;
+	int rc;
+
+	if (out)
+		*out = NULL;
+	if (!out || (!buf && len))
+		return dsng__fail(err, DSNG_EINVAL, DSNG_ERR_INVALID_ARGUMENT, 0,
+		                  0, NULL, "NULL argument");
+	if (!lim || lim->size < sizeof(*lim)) {
+		dsng_mime_limits_init(&defaults);
+		lim = &defaults;
+	}
+	if (len > lim->max_size)
+		return dsng__fail(err, DSNG_ELIMIT, DSNG_ERR_SIZE_LIMIT,
+		                  lim->max_size + base, 0, NULL,
+		                  "message larger than %zu bytes", lim->max_size);
+	memset(&w, 0, sizeof(w));
+	w.buf = buf;
+	w.len = len;
+	w.base = base;
+	w.lim = lim;
+	w.err = err;
+	w.msg = talloc_zero(NULL, struct dsng_mime_message);
+	if (!w.msg)
+		return nomem(err);
+	w.msg->buf = buf;
+	w.msg->len = len;
+	w.msg->base_offset = base;
+	/* depth counts levels above this message too */
+	w.stack = talloc_array(w.msg, struct level, lim->max_depth + 1);
+	if (!w.stack) {
+		rc = nomem(err);
+		goto fail;
+	}
+	if (len >= 5 && memcmp(buf, "From ", 5) == 0) {
+		const char *nl = memchr(buf, '\n', len);
+		pos = nl ? (size_t)(nl - buf) + 1 : len;
+	}
+	rc = add_part(&w, NULL, pos, &root);
+	if (rc < 0)
+		goto fail;
+	root->depth = depth;
+	w.msg->root = root;
+	rc = read_entity(&w, root, pos, &body);
+	if (rc < 0)
+		goto fail;
+	if (root->header.count == 0) {
+		rc = dsng__fail(err, DSNG_ESYNTAX, DSNG_ERR_NOT_MAIL, pos + base,
+		                0, NULL, "no header field at the start: not mail");
+		goto fail;
+	}
+	if (root->boundary) {
+		rc = push(&w, root);
+		if (rc < 0)
+			goto fail;
+		rc = walk(&w, body);
+		if (rc < 0)
+			goto fail;
+	} else {
+		end_body(root, buf, len, base);
+	}
+	talloc_free(w.stack);
+	w.stack = NULL;
+	*out = talloc_steal(mem, w.msg);
+	return DSNG_OK;
+fail:
+	talloc_free(w.msg);
+	return rc;
+}
+
+int dsng_mime_parse(TALLOC_CTX *mem, const char *buf, size_t len,
+                    const struct dsng_mime_limits *lim,
+                    struct dsng_mime_message **out, struct dsng_error *err)
+{
+	return dsng__mime_parse(mem, buf, len, lim, 0, 0, out, err);
+}
+
+int dsng_mime_open_message(TALLOC_CTX *mem, const struct dsng_mime_message *msg,
+                           const struct dsng_mime_part *part,
+                           const struct dsng_mime_limits *lim,
+                           struct dsng_mime_message **out,
+                           struct dsng_error *err)
+{
+	const char *body;
+	size_t blen;
+	TALLOC_CTX *tmp;
+	int rc;
+
+	if (out)
+		*out = NULL;
+	if (!msg || !part || !out)
+		return dsng__fail(err, DSNG_EINVAL, DSNG_ERR_INVALID_ARGUMENT, 0,
+		                  0, NULL, "NULL argument");
+	tmp = talloc_new(NULL);
+	if (!tmp)
+		return nomem(err);
+	rc = dsng_mime_part_decode(tmp, part, lim, &body, &blen, err);
+	if (rc == DSNG_OK)
+		rc = dsng__mime_parse(tmp, body, blen, lim, part->depth + 1,
+		                      part->body_offset, out, err);
+	if (rc == DSNG_OK) {
+		/* the decoded buffer must live as long as the tree */
+		if (body != part->body.ptr)
+			talloc_steal(*out, body);
+		talloc_steal(mem, *out);
+	}
+	talloc_free(tmp);
+	return rc;
+}

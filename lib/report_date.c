@@ -1,0 +1,152 @@
+/*
+ * lib/report_date.c - RFC 5322 date-time to a UTC timestamp, lenient in
+ * the ways real MTAs are (obsolete zones, two-digit years, no seconds, no
+ * day of week, comments).
+ */
+#include <string.h>
+
+#include "mime_int.h"
+
+static const char *const months[12] = {"jan", "feb", "mar", "apr",
+                                       "may", "jun", "jul", "aug",
+                                       "sep", "oct", "nov", "dec"};
+
+/* Days since 1970-01-01 of a proleptic Gregorian date. */
+static int64_t days_from_civil(int64_t y, unsigned m, unsigned d)
+{
+	int64_t era;
+	unsigned yoe, doy, doe;
+
+	y -= m <= 2;
+	era = (y >= 0 ? y : y - 399) / 400;
+	yoe = (unsigned)(y - era * 400);
+	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + (int64_t)doe - 719468;
+}
+
+struct cur {
+	const char *p, *end;
+};
+
+static void skip(struct cur *c)
+{
+	c->p = dsng__mime_skip_cfws(c->p, c->end);
+}
+
+static int num(struct cur *c, unsigned maxdig, long *out, unsigned *ndig)
+{
+	long v = 0;
+	unsigned n = 0;
+
+	while (c->p < c->end && *c->p >= '0' && *c->p <= '9' && n < maxdig) {
+		v = v * 10 + (*c->p - '0');
+		c->p++;
+		n++;
+	}
+	if (ndig)
+		*ndig = n;
+	*out = v;
+	return n > 0;
+}
+
+static size_t word(struct cur *c, char *w, size_t size)
+{
+	size_t n = 0;
+
+	while (c->p < c->end && ((*c->p >= 'a' && *c->p <= 'z') ||
+	                         (*c->p >= 'A' && *c->p <= 'Z'))) {
+		if (n + 1 < size)
+			w[n++] = (char)(*c->p | 0x20);
+		c->p++;
+	}
+	w[n] = 0;
+	return n;
+}
+
+int dsng_report_date_parse(const char *p, size_t len, int64_t *out)
+{
+	struct cur c = {p, p + len};
+	char w[16];
+	long day, year, hh, mm, ss = 0, zone = 0;
+	unsigned ydig, m;
+	int64_t t;
+
+	if (!p || !out)
+		return DSNG_EINVAL;
+	skip(&c);
+	if (c.p < c.end && !(*c.p >= '0' && *c.p <= '9')) {
+		word(&c, w, sizeof(w)); /* day of week, not checked */
+		skip(&c);
+		if (c.p < c.end && *c.p == ',')
+			c.p++;
+		skip(&c);
+	}
+	if (!num(&c, 2, &day, NULL) || day < 1 || day > 31)
+		return DSNG_ESYNTAX;
+	skip(&c);
+	if (c.p < c.end && *c.p == '-')
+		c.p++; /* "15-Jul-2020" seen in old gateways */
+	if (word(&c, w, sizeof(w)) < 3)
+		return DSNG_ESYNTAX;
+	for (m = 0; m < 12; m++)
+		if (strncmp(w, months[m], 3) == 0)
+			break;
+	if (m == 12)
+		return DSNG_ESYNTAX;
+	skip(&c);
+	if (c.p < c.end && *c.p == '-')
+		c.p++;
+	if (!num(&c, 4, &year, &ydig))
+		return DSNG_ESYNTAX;
+	if (ydig == 2)
+		year += year < 50 ? 2000 : 1900;
+	else if (ydig == 3)
+		year += 1900;
+	skip(&c);
+	if (!num(&c, 2, &hh, NULL) || hh > 23)
+		return DSNG_ESYNTAX;
+	skip(&c);
+	if (c.p >= c.end || *c.p != ':')
+		return DSNG_ESYNTAX;
+	c.p++;
+	skip(&c);
+	if (!num(&c, 2, &mm, NULL) || mm > 59)
+		return DSNG_ESYNTAX;
+	skip(&c);
+	if (c.p < c.end && *c.p == ':') {
+		c.p++;
+		skip(&c);
+		if (!num(&c, 2, &ss, NULL) || ss > 60)
+			return DSNG_ESYNTAX;
+		skip(&c);
+	}
+	if (c.p < c.end && (*c.p == '+' || *c.p == '-')) {
+		int neg = *c.p == '-';
+		long z;
+		unsigned zd;
+		c.p++;
+		if (!num(&c, 4, &z, &zd) || zd != 4 || z % 100 > 59)
+			return DSNG_ESYNTAX;
+		zone = (z / 100) * 60 + z % 100;
+		if (neg)
+			zone = -zone;
+	} else if (c.p < c.end) {
+		static const struct {
+			const char *n;
+			long off;
+		} zones[] = {{"ut", 0},       {"utc", 0},     {"gmt", 0},
+		             {"z", 0},        {"est", -300},  {"edt", -240},
+		             {"cst", -360},   {"cdt", -300},  {"mst", -420},
+		             {"mdt", -360},   {"pst", -480},  {"pdt", -420}};
+		size_t i, n = word(&c, w, sizeof(w));
+		/* RFC 5322 4.3: unknown (military) zones count as +0000 */
+		for (i = 0; n && i < sizeof(zones) / sizeof(zones[0]); i++)
+			if (strcmp(w, zones[i].n) == 0)
+				zone = zones[i].off;
+	}
+	t = days_from_civil(year, m + 1, (unsigned)day) * 86400 + hh * 3600 +
+	    mm * 60 + ss - zone * 60;
+	*out = t;
+	return DSNG_OK;
+}

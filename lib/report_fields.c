@@ -1,0 +1,457 @@
+/*
+ * lib/report_fields.c - the field blocks of message/delivery-status
+ * (RFC 3464 2.2-2.3, RFC 6533 3) and message/disposition-notification
+ * (RFC 8098 3.2): typed values, Action, Status, dates, extensions, and the
+ * leniencies real MTAs need (recorded as problems).
+ */
+#include <string.h>
+
+#include "report_int.h"
+
+enum fid {
+	F_UNKNOWN = 0,
+	/* per message */
+	F_ENVID, F_REPORTING_MTA, F_DSN_GATEWAY, F_RECEIVED_FROM, F_ARRIVAL,
+	/* per recipient */
+	F_ORIG_RCPT, F_FINAL_RCPT, F_ACTION, F_STATUS, F_REMOTE_MTA, F_DIAG,
+	F_LAST_ATTEMPT, F_LOG_ID, F_RETRY_UNTIL,
+	/* MDN only */
+	F_REPORTING_UA, F_ORIG_MSGID, F_DISPOSITION, F_MDN_GATEWAY
+};
+
+static const struct {
+	const char *name;
+	enum fid id;
+} names[] = {
+	{"Original-Envelope-Id", F_ENVID},
+	{"Reporting-MTA", F_REPORTING_MTA},
+	{"DSN-Gateway", F_DSN_GATEWAY},
+	{"Received-From-MTA", F_RECEIVED_FROM},
+	{"Arrival-Date", F_ARRIVAL},
+	{"Original-Recipient", F_ORIG_RCPT},
+	{"Final-Recipient", F_FINAL_RCPT},
+	{"Action", F_ACTION},
+	{"Status", F_STATUS},
+	{"Remote-MTA", F_REMOTE_MTA},
+	{"Diagnostic-Code", F_DIAG},
+	{"Last-Attempt-Date", F_LAST_ATTEMPT},
+	{"Final-Log-ID", F_LOG_ID},
+	{"Will-Retry-Until", F_RETRY_UNTIL},
+	{"Reporting-UA", F_REPORTING_UA},
+	{"Original-Message-ID", F_ORIG_MSGID},
+	{"Disposition", F_DISPOSITION},
+	{"MDN-Gateway", F_MDN_GATEWAY},
+};
+
+static enum fid field_id(const struct dsng_span *n)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (dsng__span_ieq(n->ptr, n->len, names[i].name))
+			return names[i].id;
+	return F_UNKNOWN;
+}
+
+struct ctx {
+	struct dsng_report *r;
+	const struct dsng_report_limits *lim;
+	struct dsng_error *err;
+	const struct dsng_mime_field *f; /* the field being read */
+};
+
+static int problem(struct ctx *c, const char *message)
+{
+	const struct dsng_mime_field *f = c->f;
+	char *name = talloc_strndup(c->r->mime, f->name.ptr, f->name.len);
+
+	if (!name)
+		return DSNG_ENOMEM;
+	return dsng__mime_problem(c->r->mime, name,
+	                          f->offset - c->r->mime->base_offset, message);
+}
+
+/* Strip one pair of <> around an address (RFC 3464 uses bare addresses,
+ * some MTAs add brackets). */
+static void strip_angles(char *s)
+{
+	size_t n = strlen(s);
+
+	if (n >= 2 && s[0] == '<' && s[n - 1] == '>') {
+		memmove(s, s + 1, n - 2);
+		s[n - 2] = 0;
+	}
+}
+
+static void trim(char *s)
+{
+	size_t n = strlen(s), i = 0;
+
+	while (n && (s[n - 1] == ' ' || s[n - 1] == '\t'))
+		s[--n] = 0;
+	while (s[i] == ' ' || s[i] == '\t')
+		i++;
+	if (i)
+		memmove(s, s + i, n - i + 1);
+}
+
+enum tkind { T_MTA, T_ADDR, T_DIAG };
+
+static int typed(struct ctx *c, TALLOC_CTX *mem, enum tkind k,
+                 struct dsng_report_typed **out)
+{
+	const struct dsng_mime_field *f = c->f;
+	struct dsng_report_typed *t;
+	char *v, *semi;
+
+	t = talloc_zero(mem, struct dsng_report_typed);
+	if (!t)
+		return DSNG_ENOMEM;
+	/* Diagnostic text is free text: parentheses there are not comments. */
+	v = k == T_DIAG ? dsng_mime_unfold(t, f->value.ptr, f->value.len, NULL)
+	                : dsng__mime_clean(t, f->value.ptr, f->value.len, NULL);
+	if (!v)
+		return DSNG_ENOMEM;
+	semi = strchr(v, ';');
+	if (!semi) {
+		t->value = v;
+		if (problem(c, "no \"type;\" before the value") < 0)
+			return DSNG_ENOMEM;
+	} else {
+		*semi = 0;
+		t->type = v;
+		trim(t->type);
+		dsng__mime_lower(t->type);
+		t->value = talloc_strdup(t, semi + 1);
+		if (!t->value)
+			return DSNG_ENOMEM;
+		trim(t->value);
+	}
+	if (k == T_ADDR) {
+		strip_angles(t->value);
+		if (t->type && strcmp(t->type, "utf-8") == 0) {
+			size_t n = strlen(t->value), ol = 0;
+			char *d = talloc_array(t, char, n + 1);
+			if (!d)
+				return DSNG_ENOMEM;
+			if (dsng_utf8_addr_decode(d, n + 1, &ol, t->value, n,
+			                          c->r->global ? DSNG_XTEXT_UNITEXT
+			                                       : 0,
+			                          NULL, NULL) == DSNG_OK) {
+				d[ol] = 0;
+				t->value = d;
+			} else if (problem(c, "utf-8 address is not valid utf-8-addr-xtext") <
+			           0) {
+				return DSNG_ENOMEM;
+			}
+		}
+	}
+	*out = t;
+	return DSNG_OK;
+}
+
+static int text(struct ctx *c, TALLOC_CTX *mem, int clean, char **out)
+{
+	const struct dsng_mime_field *f = c->f;
+
+	*out = clean ? dsng__mime_clean(mem, f->value.ptr, f->value.len, NULL)
+	             : dsng_mime_unfold(mem, f->value.ptr, f->value.len, NULL);
+	return *out ? DSNG_OK : DSNG_ENOMEM;
+}
+
+static int date(struct ctx *c, TALLOC_CTX *mem, struct dsng_report_date **out)
+{
+	struct dsng_report_date *d = talloc_zero(mem, struct dsng_report_date);
+
+	if (!d || text(c, d, 1, &d->text) < 0)
+		return DSNG_ENOMEM;
+	d->valid = dsng_report_date_parse(d->text, strlen(d->text),
+	                                  &d->timestamp) == DSNG_OK;
+	if (!d->valid && problem(c, "not an RFC 5322 date") < 0)
+		return DSNG_ENOMEM;
+	*out = d;
+	return DSNG_OK;
+}
+
+static int ext(struct ctx *c, TALLOC_CTX *mem, struct dsng_report_ext **arr,
+               size_t *n)
+{
+	const struct dsng_mime_field *f = c->f;
+	struct dsng_report_ext *a;
+
+	a = talloc_realloc(mem, *arr, struct dsng_report_ext, *n + 1);
+	if (!a)
+		return DSNG_ENOMEM;
+	*arr = a;
+	a[*n].name = talloc_strndup(a, f->name.ptr, f->name.len);
+	a[*n].value = dsng_mime_unfold(a, f->value.ptr, f->value.len, NULL);
+	a[*n].offset = f->offset;
+	if (!a[*n].name || !a[*n].value)
+		return DSNG_ENOMEM;
+	(*n)++;
+	return DSNG_OK;
+}
+
+static int status(struct ctx *c, struct dsng_report_recipient *rc)
+{
+	struct dsng_status_code code;
+	char *clean;
+	size_t off;
+
+	if (text(c, rc, 0, &rc->status_raw) < 0)
+		return DSNG_ENOMEM;
+	clean = dsng__mime_clean(rc, c->f->value.ptr, c->f->value.len, NULL);
+	if (!clean)
+		return DSNG_ENOMEM;
+	if (dsng_status_parse(clean, strlen(clean), &code, NULL) == DSNG_OK) {
+		rc->status = talloc_strdup(rc, code.str);
+	} else if (dsng_status_find(clean, strlen(clean), &code, &off) ==
+	           DSNG_OK) {
+		/* "5.1.1 user unknown" without parentheses: the code is clear. */
+		rc->status = talloc_strdup(rc, code.str);
+		if (rc->status && problem(c, "text after the status code") < 0)
+			return DSNG_ENOMEM;
+	} else {
+		talloc_free(clean);
+		return problem(c, "no valid RFC 3463 status code");
+	}
+	talloc_free(clean);
+	return rc->status ? DSNG_OK : DSNG_ENOMEM;
+}
+
+static int add_recipient(struct ctx *c, size_t offset,
+                         struct dsng_report_recipient **out)
+{
+	struct dsng_report *r = c->r;
+	struct dsng_report_recipient **a;
+
+	if (r->nrecipients >= c->lim->max_recipients)
+		return dsng__fail(c->err, DSNG_ELIMIT, DSNG_ERR_RECIPIENT_LIMIT,
+		                  offset, 0, NULL, "more than %u recipients",
+		                  c->lim->max_recipients);
+	a = talloc_realloc(r, r->recipients, struct dsng_report_recipient *,
+	                   r->nrecipients + 1);
+	if (!a)
+		return DSNG_ENOMEM;
+	r->recipients = a;
+	a[r->nrecipients] = talloc_zero(r, struct dsng_report_recipient);
+	if (!a[r->nrecipients])
+		return DSNG_ENOMEM;
+	a[r->nrecipients]->offset = offset;
+	*out = a[r->nrecipients++];
+	return DSNG_OK;
+}
+
+static int set_dup(struct ctx *c, const void *already)
+{
+	return already ? problem(c, "field repeated; the last one kept") : 0;
+}
+
+/* One field of a DSN.  `rc` is the recipient of the current block (NULL
+ * in the per-message block). */
+static int dsn_field(struct ctx *c, enum fid id, int block,
+                     struct dsng_report_recipient **rcp)
+{
+	struct dsng_report *r = c->r;
+	struct dsng_report_message *m = r->message;
+	struct dsng_report_recipient *rc = *rcp;
+	int rv;
+
+	if (id >= F_ENVID && id <= F_ARRIVAL) {
+		if (block > 0 &&
+		    problem(c, "per-message field in a recipient block") < 0)
+			return DSNG_ENOMEM;
+		switch (id) {
+		case F_ENVID:
+			if (set_dup(c, m->original_envelope_id) < 0)
+				return DSNG_ENOMEM;
+			return text(c, m, 1, &m->original_envelope_id);
+		case F_REPORTING_MTA:
+			if (set_dup(c, m->reporting_mta) < 0)
+				return DSNG_ENOMEM;
+			return typed(c, m, T_MTA, &m->reporting_mta);
+		case F_DSN_GATEWAY:
+			return typed(c, m, T_MTA, &m->dsn_gateway);
+		case F_RECEIVED_FROM:
+			return typed(c, m, T_MTA, &m->received_from_mta);
+		default:
+			return date(c, m, &m->arrival_date);
+		}
+	}
+	if (id == F_UNKNOWN || id >= F_REPORTING_UA) {
+		if (rc)
+			return ext(c, rc, &rc->extensions, &rc->nextensions);
+		return ext(c, m, &m->extensions, &m->nextensions);
+	}
+	if (block == 0 && !rc &&
+	    problem(c, "recipient field in the per-message block") < 0)
+		return DSNG_ENOMEM;
+	/* A second Final-Recipient without a blank line starts a new
+	 * recipient (AOL does this). */
+	if (!rc || (id == F_FINAL_RCPT && rc->final_recipient) ||
+	    (id == F_ORIG_RCPT && rc->original_recipient && rc->final_recipient)) {
+		if (rc && problem(c, "missing blank line between recipient blocks") <
+		              0)
+			return DSNG_ENOMEM;
+		rv = add_recipient(c, c->f->offset, rcp);
+		if (rv < 0)
+			return rv;
+		rc = *rcp;
+	}
+	switch (id) {
+	case F_ORIG_RCPT:
+		return typed(c, rc, T_ADDR, &rc->original_recipient);
+	case F_FINAL_RCPT:
+		return typed(c, rc, T_ADDR, &rc->final_recipient);
+	case F_ACTION:
+		if (set_dup(c, rc->action) < 0 || text(c, rc, 1, &rc->action) < 0)
+			return DSNG_ENOMEM;
+		dsng__mime_lower(rc->action);
+		if (strcmp(rc->action, "failed") && strcmp(rc->action, "delayed") &&
+		    strcmp(rc->action, "delivered") && strcmp(rc->action, "relayed") &&
+		    strcmp(rc->action, "expanded"))
+			return problem(c, "Action is not one of RFC 3464's five");
+		return DSNG_OK;
+	case F_STATUS:
+		if (set_dup(c, rc->status_raw) < 0)
+			return DSNG_ENOMEM;
+		rc->status = NULL;
+		return status(c, rc);
+	case F_REMOTE_MTA:
+		return typed(c, rc, T_MTA, &rc->remote_mta);
+	case F_DIAG:
+		return typed(c, rc, T_DIAG, &rc->diagnostic_code);
+	case F_LAST_ATTEMPT:
+		return date(c, rc, &rc->last_attempt_date);
+	case F_LOG_ID:
+		return text(c, rc, 0, &rc->final_log_id);
+	default:
+		return date(c, rc, &rc->will_retry_until);
+	}
+}
+
+/* "manual-action/MDN-sent-manually; displayed/error,foo" */
+static int disposition(struct ctx *c, struct dsng_report_mdn *d)
+{
+	char *v = dsng__mime_clean(d, c->f->value.ptr, c->f->value.len, NULL);
+	char *semi, *slash, *mods, *tok, *save = NULL;
+
+	if (!v)
+		return DSNG_ENOMEM;
+	dsng__mime_lower(v);
+	semi = strchr(v, ';');
+	if (!semi)
+		return problem(c, "Disposition without \";\"");
+	*semi = 0;
+	slash = strchr(v, '/');
+	if (slash) {
+		*slash = 0;
+		d->sending_mode = slash + 1;
+		trim(d->sending_mode);
+	} else if (problem(c, "disposition mode without \"/\"") < 0) {
+		return DSNG_ENOMEM;
+	}
+	d->action_mode = v;
+	trim(d->action_mode);
+	d->type = semi + 1;
+	mods = strchr(d->type, '/');
+	if (mods)
+		*mods++ = 0;
+	trim(d->type);
+	for (tok = mods ? strtok_r(mods, ",", &save) : NULL; tok;
+	     tok = strtok_r(NULL, ",", &save)) {
+		char **a = talloc_realloc(d, d->modifiers, char *, d->nmodifiers + 1);
+		if (!a)
+			return DSNG_ENOMEM;
+		d->modifiers = a;
+		trim(tok);
+		a[d->nmodifiers++] = tok;
+	}
+	return DSNG_OK;
+}
+
+static int mdn_field(struct ctx *c, enum fid id)
+{
+	struct dsng_report_mdn *d = c->r->mdn;
+
+	switch (id) {
+	case F_REPORTING_UA:
+		return typed(c, d, T_MTA, &d->reporting_ua);
+	case F_ORIG_RCPT:
+		return typed(c, d, T_ADDR, &d->original_recipient);
+	case F_FINAL_RCPT:
+		return typed(c, d, T_ADDR, &d->final_recipient);
+	case F_ORIG_MSGID:
+		return text(c, d, 1, &d->original_message_id);
+	case F_DISPOSITION:
+		return disposition(c, d);
+	default:
+		return ext(c, d, &d->extensions, &d->nextensions);
+	}
+}
+
+int dsng__report_fields(struct dsng_report *r, const char *buf, size_t len,
+                        size_t base, const struct dsng_report_limits *lim,
+                        struct dsng_error *err)
+{
+	struct ctx c = {r, lim, err, NULL};
+	size_t pos = 0;
+	int block = 0, rc;
+
+	if (r->kind == DSNG_REPORT_DSN) {
+		r->message = talloc_zero(r, struct dsng_report_message);
+		if (!r->message)
+			goto nomem;
+	} else {
+		r->mdn = talloc_zero(r, struct dsng_report_mdn);
+		if (!r->mdn)
+			goto nomem;
+	}
+	while (pos < len) {
+		struct dsng_mime_header h;
+		struct dsng_report_recipient *rcpt = NULL;
+		size_t body, i;
+
+		/* blank lines between blocks are allowed in any number */
+		while (pos < len && (buf[pos] == '\n' || buf[pos] == '\r'))
+			pos++;
+		if (pos >= len)
+			break;
+		rc = dsng__mime_header(r->mime, buf, pos, len, &lim->mime, base,
+		                       &h, &body, NULL, err);
+		if (rc < 0)
+			return rc == DSNG_ENOMEM ? dsng__fail(err, rc, DSNG_ERR_NOMEM,
+			                                      0, 0, NULL,
+			                                      "out of memory")
+			                         : rc;
+		for (i = 0; i < h.count; i++) {
+			enum fid id;
+			c.f = &h.fields[i];
+			id = field_id(&c.f->name);
+			rc = r->kind == DSNG_REPORT_DSN
+			         ? dsn_field(&c, id, block, &rcpt)
+			         : mdn_field(&c, id);
+			if (rc == DSNG_ENOMEM)
+				goto nomem;
+			if (rc < 0)
+				return rc;
+		}
+		if (body == pos) {
+			/* a line that is not a field: note it and skip it */
+			const char *nl = memchr(buf + pos, '\n', len - pos);
+			if (dsng__mime_problem(r->mime, "delivery-status",
+			                       pos + base - r->mime->base_offset,
+			                       "line that is not a field skipped") < 0)
+				goto nomem;
+			body = nl ? (size_t)(nl - buf) + 1 : len;
+		}
+		talloc_free(h.fields);
+		if (h.count)
+			block++;
+		pos = body;
+	}
+	return DSNG_OK;
+nomem:
+	return dsng__fail(err, DSNG_ENOMEM, DSNG_ERR_NOMEM, 0, 0, NULL,
+	                  "out of memory");
+}

@@ -1,0 +1,22 @@
+/*
+ * lib/report_int.h - what report.c and report_fields.c share.
+ */
+#ifndef DSNG_REPORT_INT_H
+#define DSNG_REPORT_INT_H
+
+#include "mime_int.h"
+
+/* Read the field blocks of a delivery-status or disposition-notification
+ * body (buf..len, offsets shifted by base) into r.  Problems go to
+ * r->mime.  Errors: limits, ENOMEM. */
+int dsng__report_fields(struct dsng_report *r, const char *buf, size_t len,
+                        size_t base, const struct dsng_report_limits *lim,
+                        struct dsng_error *err);
+
+/* Read the returned header block of part into r->returned. */
+int dsng__report_returned(struct dsng_report *r,
+                          const struct dsng_mime_part *part,
+                          const struct dsng_report_limits *lim,
+                          struct dsng_error *err);
+
+#endif
