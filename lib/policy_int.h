@@ -1,0 +1,160 @@
+/*
+ * lib/policy_int.h - what the policy files share: the policy object, the
+ * CIDR table, and helpers.  Never installed.
+ */
+#ifndef DSNG_POLICY_INT_H
+#define DSNG_POLICY_INT_H
+
+#include "dsng_private.h"
+
+/* ---- CIDR table: IPv4 lives at ::ffff:0:0/96, so one 128-bit space
+ * holds both families and IPv4-mapped clients match IPv4 entries. ---- */
+
+struct dsng__u128 {
+	uint64_t hi, lo;
+};
+
+struct dsng__range {
+	struct dsng__u128 first, last;
+};
+
+struct dsng__cidr_table {
+	struct dsng__range *r; /* talloc array; sorted, disjoint after finish */
+	size_t n, cap;
+	int finished;
+};
+
+/* Parse "a.b.c.d[/n]" or an IPv6 "x::y[/n]" (no brackets) into a range.
+ * Returns 0, or -1 with *col the 0-based offset of the problem and *why a
+ * static explanation. */
+int dsng__cidr_parse(const char *p, size_t len, struct dsng__range *out,
+                     size_t *col, const char **why);
+
+/* Parse an address (IPv4, IPv6, [..], "IPv6:" prefix) into 16 bytes,
+ * IPv4 as ::ffff:a.b.c.d; *family 4 or 6.  0 or -1. */
+int dsng__addr_parse(const char *p, size_t len, unsigned char out[16],
+                     int *family);
+
+/* Append a range (talloc-grown on mem); 0 or DSNG_ENOMEM / DSNG_ELIMIT. */
+int dsng__cidr_add(TALLOC_CTX *mem, struct dsng__cidr_table *t,
+                   const struct dsng__range *r);
+
+/* Sort and merge overlapping or adjacent ranges; lookups need this. */
+void dsng__cidr_finish(struct dsng__cidr_table *t);
+
+/* 1 when the 16-byte address lies in one of the ranges. */
+int dsng__cidr_match(const struct dsng__cidr_table *t,
+                     const unsigned char addr[16]);
+
+/* ---- the policy object ---- */
+
+/* Where a setting came from: rule name, preset or file, line (0 for
+ * presets). */
+struct dsng__src {
+	const char *rule;
+	const char *origin;
+	unsigned line;
+};
+
+struct dsng__classes {
+	unsigned mask;
+	const char *text; /* the list as words, for reasons */
+	struct dsng__src src;
+};
+
+struct dsng__choice {
+	int v;
+	struct dsng__src src;
+};
+
+struct dsng__reply {
+	int code;
+	const char *enhanced; /* talloc, "5.7.1" */
+	const char *text;     /* may hold "{param}" */
+	struct dsng__src src;
+};
+
+/* Values of the enumerated settings. */
+enum {
+	DSNG__UNOFFERED_REJECT = 0,
+	DSNG__UNOFFERED_IGNORE,
+	DSNG__UNOFFERED_ACCEPT, /* rcpt: honour anyway */
+	DSNG__UNOFFERED_RULES   /* mail: apply the [mail] rules */
+};
+enum { DSNG__HDR_STRIP = 0, DSNG__HDR_KEEP, DSNG__HDR_FLAG };
+
+struct dsng_policy {
+	const char *name;
+	struct dsng__cidr_table nets;
+
+	struct dsng__classes offer_dsn;
+	struct dsng__classes success_from, delay_from, failure_from;
+	struct dsng__classes orcpt_from;
+	struct dsng__choice rcpt_action;    /* enum dsng_action */
+	struct dsng__reply rcpt_reply;
+	struct dsng__choice rcpt_unoffered;
+	struct dsng__reply rcpt_unoffered_reply;
+
+	struct dsng__classes ret_full_from, envid_from;
+	struct dsng__choice ret_full_action, envid_action; /* dsng_action */
+	struct dsng__reply mail_reply;
+	struct dsng__choice mail_unoffered;
+	struct dsng__reply mail_unoffered_reply;
+
+	struct dsng__classes receipts_from;
+	struct dsng__choice header_action;
+	const char **header_names; /* talloc array */
+	size_t n_header_names;
+	struct dsng__src header_names_src;
+	const char *flag_header;
+
+	struct dsng__choice check_clients;
+
+	struct dsng_batv_key *batv_keys;
+	size_t n_batv_keys;
+	unsigned batv_days;
+	struct dsng__choice batv_required;
+	const char **our_hosts;
+	size_t n_our_hosts;
+	struct dsng__choice bounce_action;
+	struct dsng__reply bounce_reply;
+};
+
+/* Set every setting from the built-in base (RFC defaults) and then the
+ * named preset; origins are the preset's name.  DSNG_ENOTFOUND when no
+ * such preset. */
+int dsng__policy_base(struct dsng_policy *p, const char *name,
+                      struct dsng_error *err);
+
+/* The text of a preset, or NULL. */
+const char *dsng__policy_preset_text(const char *name);
+
+/* Parse config text into an existing policy (used for presets, whose
+ * origin is their name and whose lines are reported as 0). */
+int dsng__policy_apply(struct dsng_policy *p, const char *buf, size_t len,
+                       const char *origin, int is_preset,
+                       const struct dsng_policy_opts *opts,
+                       struct dsng_error *err);
+
+/* Fill a refusal into d from a configured reply, "{param}" replaced by
+ * param (a keyword) and "{value}" by value (the refused part). */
+void dsng__decision_reply(struct dsng_decision *d,
+                          const struct dsng__reply *r, const char *param,
+                          const char *value);
+
+/* Clear d and set its rule from src. */
+void dsng__decision_start(struct dsng_decision *d,
+                          const struct dsng__src *src);
+
+/* Append to d->reason (truncating safely). */
+void dsng__reason(struct dsng_decision *d, const char *fmt, ...)
+    DSNG_PRINTF(2, 3);
+
+/* "198.51.100.33 (untrusted, unauthenticated, port 25)" into buf. */
+void dsng__describe_client(const struct dsng_policy *p,
+                           struct dsng_session *s, char *buf, size_t size);
+
+/* dsn_offered, or what the EHLO rule would say when unknown. */
+int dsng__dsn_offered(const struct dsng_policy *p, struct dsng_session *s);
+
+#endif /* DSNG_POLICY_INT_H */

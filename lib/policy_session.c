@@ -1,0 +1,209 @@
+/*
+ * lib/policy_session.c - the caller's session (client facts and DSN
+ * state), client classes, and the decision helpers every decision uses.
+ */
+#include <arpa/inet.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "policy_int.h"
+
+void dsng_session_init(struct dsng_session *s)
+{
+	if (!s)
+		return;
+	memset(s, 0, sizeof(*s));
+	s->version = DSNG_SESSION_VERSION;
+	s->trusted = -1;
+	s->dsn_offered = -1;
+	s->esmtp = 1;
+}
+
+int dsng_session_set_addr(struct dsng_session *s, const char *text,
+                          size_t len, struct dsng_error *err)
+{
+	unsigned char b[16];
+	int family;
+
+	if (!s || (!text && len))
+		return dsng__fail(err, DSNG_EINVAL, DSNG_ERR_INVALID_ARGUMENT, 0,
+		                  0, NULL, "NULL session or address");
+	if (dsng__addr_parse(text, len, b, &family) != 0)
+		return dsng__fail(err, DSNG_ESYNTAX, DSNG_ERR_BAD_CIDR, 0, 0,
+		                  NULL, "not an IPv4 or IPv6 address");
+	memcpy(s->addr, b, 16);
+	s->family = family;
+	return 0;
+}
+
+void dsng_session_reset_transaction(struct dsng_session *s)
+{
+	if (!s)
+		return;
+	s->null_sender = 0;
+	s->recipients = 0;
+}
+
+const char *dsng_action_name(enum dsng_action a)
+{
+	switch (a) {
+	case DSNG_ACTION_ACCEPT: return "accept";
+	case DSNG_ACTION_ADVERTISE_DSN: return "advertise_dsn";
+	case DSNG_ACTION_HIDE_DSN: return "hide_dsn";
+	case DSNG_ACTION_STRIP: return "strip";
+	case DSNG_ACTION_DOWNGRADE: return "downgrade";
+	case DSNG_ACTION_NEVER: return "never";
+	case DSNG_ACTION_REJECT: return "reject";
+	case DSNG_ACTION_IGNORE: return "ignore";
+	case DSNG_ACTION_FLAG: return "flag";
+	}
+	return "unknown";
+}
+
+const char *dsng_compliance_name(enum dsng_compliance c)
+{
+	switch (c) {
+	case DSNG_COMPLIANT: return "compliant";
+	case DSNG_LENIENT: return "lenient";
+	case DSNG_NOT_COMPLIANT: return "not_compliant";
+	}
+	return "unknown";
+}
+
+const char *dsng_bounce_verdict_name(enum dsng_bounce_verdict v)
+{
+	switch (v) {
+	case DSNG_BOUNCE_NOT_A_BOUNCE: return "not_a_bounce";
+	case DSNG_BOUNCE_LEGIT: return "legit";
+	case DSNG_BOUNCE_BACKSCATTER: return "backscatter";
+	case DSNG_BOUNCE_UNKNOWN: return "unknown";
+	}
+	return "unknown";
+}
+
+int dsng_policy_is_trusted(const struct dsng_policy *p,
+                           const struct dsng_session *s)
+{
+	if (!p || !s || !s->family)
+		return 0;
+	return dsng__cidr_match(&p->nets, s->addr);
+}
+
+unsigned dsng_policy_classes(const struct dsng_policy *p,
+                             struct dsng_session *s)
+{
+	unsigned c = DSNG_CLASS_ALL;
+	enum dsng_service svc;
+
+	if (!p || !s)
+		return c;
+	/* Looked up once per session: the caller keeps the answer. */
+	if (s->trusted < 0)
+		s->trusted = dsng_policy_is_trusted(p, s);
+	if (s->trusted)
+		c |= DSNG_CLASS_TRUSTED;
+	if (s->auth_user && s->auth_user[0])
+		c |= DSNG_CLASS_AUTHENTICATED;
+	if (s->tls)
+		c |= DSNG_CLASS_TLS;
+	svc = s->service;
+	if (svc == DSNG_SERVICE_UNKNOWN)
+		svc = (s->port == 587 || s->port == 465) ? DSNG_SERVICE_SUBMISSION
+		                                         : DSNG_SERVICE_SMTP;
+	if (svc == DSNG_SERVICE_SUBMISSION)
+		c |= DSNG_CLASS_SUBMISSION;
+	if (svc == DSNG_SERVICE_LOCAL)
+		c |= DSNG_CLASS_LOCAL;
+	return c;
+}
+
+int dsng__dsn_offered(const struct dsng_policy *p, struct dsng_session *s)
+{
+	if (s->dsn_offered >= 0)
+		return s->dsn_offered;
+	if (!s->esmtp)
+		return 0;
+	return (dsng_policy_classes(p, s) & p->offer_dsn.mask) != 0;
+}
+
+void dsng__describe_client(const struct dsng_policy *p,
+                           struct dsng_session *s, char *buf, size_t size)
+{
+	char addr[48];
+	unsigned c = dsng_policy_classes(p, s);
+	const char *where;
+
+	if (s->family == 4)
+		snprintf(addr, sizeof(addr), "%u.%u.%u.%u", s->addr[12],
+		         s->addr[13], s->addr[14], s->addr[15]);
+	else if (s->family == 6 && inet_ntop(AF_INET6, s->addr, addr, sizeof(addr)))
+		;
+	else
+		snprintf(addr, sizeof(addr), "unknown address");
+	if (c & DSNG_CLASS_LOCAL)
+		where = "local submission";
+	else if (c & DSNG_CLASS_SUBMISSION)
+		where = "submission";
+	else
+		where = "smtp";
+	snprintf(buf, size, "%s (%s, %s%s%s, %s)", addr,
+	         (c & DSNG_CLASS_TRUSTED) ? "trusted" : "untrusted",
+	         (c & DSNG_CLASS_AUTHENTICATED) ? "authenticated as " : "",
+	         (c & DSNG_CLASS_AUTHENTICATED) ? s->auth_user
+	                                        : "unauthenticated",
+	         (c & DSNG_CLASS_TLS) ? ", TLS" : "", where);
+}
+
+void dsng__decision_start(struct dsng_decision *d,
+                          const struct dsng__src *src)
+{
+	memset(d, 0, sizeof(*d));
+	d->enhanced = "";
+	if (src) {
+		d->rule = src->rule;
+		d->origin = src->origin;
+		d->line = src->line;
+	}
+}
+
+void dsng__reason(struct dsng_decision *d, const char *fmt, ...)
+{
+	size_t used = strlen(d->reason);
+	va_list ap;
+
+	if (used + 1 >= sizeof(d->reason))
+		return;
+	va_start(ap, fmt);
+	vsnprintf(d->reason + used, sizeof(d->reason) - used, fmt, ap);
+	va_end(ap);
+}
+
+void dsng__decision_reply(struct dsng_decision *d,
+                          const struct dsng__reply *r, const char *param,
+                          const char *value)
+{
+	const char *t = r->text ? r->text : "";
+	size_t o = 0;
+
+	d->reply_code = r->code;
+	d->enhanced = r->enhanced ? r->enhanced : "";
+	while (*t && o + 1 < sizeof(d->reply_text)) {
+		const char *q = NULL;
+
+		if (!strncmp(t, "{param}", 7)) {
+			q = param ? param : "";
+			t += 7;
+		} else if (!strncmp(t, "{value}", 7)) {
+			q = value ? value : "";
+			t += 7;
+		}
+		if (q) {
+			while (*q && o + 1 < sizeof(d->reply_text))
+				d->reply_text[o++] = *q++;
+		} else {
+			d->reply_text[o++] = *t++;
+		}
+	}
+	d->reply_text[o] = 0;
+}
