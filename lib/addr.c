@@ -44,7 +44,7 @@ size_t dsng__addr_domain(const char *str, size_t n, unsigned flags,
 	for (;;) {
 		ls = i;
 		while (i < n) {
-			if (dsng__is(s[i], DSNG__C_LETDIG) || s[i] == '-') {
+			if (dsng__is(s[i], DSNG__C_KEY)) { /* LDH */
 				i++;
 			} else if (s[i] >= 0x80) {
 				k = eight(s, i, n, flags, first8);
@@ -251,7 +251,7 @@ int dsng__addr_scan(struct dsng_path *out, const char *line, size_t pos,
 			              "unexpected character after domain");
 	} else if (is_end(s, i, end, bracket)) {
 		if ((flags & DSNG_ADDR_RCPT) && !rs && le - ls == 10 &&
-		    dsng__span_ieq(line + ls, 10, "postmaster")) {
+		    dsng__ieq(line + ls, "POSTMASTER", 10)) {
 			out->is_postmaster = 1;
 		} else {
 			return fail(err, flags, DSNG_ERR_BAD_ADDRESS, i,

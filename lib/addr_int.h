@@ -18,6 +18,19 @@
 #define DSNG__C_XCHAR 0x80u   /* xtext xchar: 33..126 but '+' and '=' */
 extern const unsigned char dsng__cclass[256];
 
+extern const unsigned char dsng__upper[256];
+
+/* n octets at p equal the upper-case word w, ignoring ASCII case. */
+static inline int dsng__ieq(const char *p, const char *w, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (dsng__upper[(unsigned char)p[i]] != (unsigned char)w[i])
+			return 0;
+	return 1;
+}
+
 static inline int dsng__is(unsigned char c, unsigned cls)
 {
 	return (dsng__cclass[c] & cls) != 0;

@@ -87,7 +87,7 @@ int dsng__addr_literal(const char *str, size_t n)
 	tag_end = i;
 	if (tag_end == 0 || i >= n || s[i] != ':' || s[tag_end - 1] == '-')
 		return 0;
-	if (tag_end == 4 && dsng__span_ieq((const char *)s, 4, "IPv6"))
+	if (tag_end == 4 && dsng__ieq((const char *)s, "IPV6", 4))
 		return ipv6_ok(s + 5, n - 5);
 	if (i + 1 >= n)
 		return 0;

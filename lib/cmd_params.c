@@ -26,6 +26,10 @@ static const char *const param_names[DSNG_PARAM__COUNT] = {
 	[DSNG_PARAM_RRVS] = "RRVS",
 };
 
+static const unsigned char name_len[DSNG_PARAM__COUNT] = {
+	0, 6, 5, 3, 5, 4, 4, 8, 4, 10, 11, 2, 7, 9, 4,
+};
+
 /* Parameters that belong to RCPT; every other known one belongs to MAIL. */
 #define RCPT_PARAMS                                                             \
 	(1u << DSNG_PARAM_NOTIFY | 1u << DSNG_PARAM_ORCPT | 1u << DSNG_PARAM_RRVS)
@@ -60,7 +64,8 @@ enum dsng_param_kind dsng__cmd_param_kind(const char *p, size_t n)
 	case 'h': k = n == 7 ? DSNG_PARAM_HOLDFOR : DSNG_PARAM_HOLDUNTIL; break;
 	default: return DSNG_PARAM_OTHER;
 	}
-	return dsng__span_ieq(p, n, param_names[k]) ? k : DSNG_PARAM_OTHER;
+	return n == name_len[k] && dsng__ieq(p, param_names[k], n)
+	           ? k : DSNG_PARAM_OTHER;
 }
 
 /* A value of an unknown parameter: esmtp-value, UTF-8 allowed later. */

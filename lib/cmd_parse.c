@@ -41,10 +41,10 @@ static void reset(struct dsng_cmd *c)
 	c->path_offset = 0;
 }
 
-static int framing(struct dsng__cmd_state *st, size_t len, size_t max_line)
+/* Strip the CRLF and check the length. */
+static int frame(struct dsng__cmd_state *st, size_t len, size_t max_line)
 {
 	const char *s = st->line;
-	const char *p, *q;
 	size_t n = len;
 
 	if (n >= 2 && s[n - 2] == '\r' && s[n - 1] == '\n')
@@ -56,6 +56,18 @@ static int framing(struct dsng__cmd_state *st, size_t len, size_t max_line)
 		return dsng__fail(st->err, DSNG_ELIMIT, DSNG_ERR_LINE_TOO_LONG,
 		                  max_line - 2, 500, "5.5.2",
 		                  "line longer than %zu octets", max_line);
+	return DSNG_OK;
+}
+
+/* NUL, bare CR or bare LF anywhere in the line.  A MAIL/RCPT line that
+ * parsed had every octet checked against a class that excludes them, so
+ * this runs only for other verbs and on failure, where it takes
+ * precedence over whatever the grammar found. */
+static int framing(struct dsng__cmd_state *st)
+{
+	const char *s = st->line, *p, *q;
+	size_t n = st->end;
+
 	if ((p = memchr(s, '\0', n)))
 		return dsng__fail(st->err, DSNG_ESYNTAX, DSNG_ERR_NUL_BYTE,
 		                  (size_t)(p - s), 500, "5.5.2", "NUL in command");
@@ -86,7 +98,7 @@ static int mail_head(struct dsng__cmd_state *st, size_t *pos)
 		while (i < st->end && dsng__is((unsigned char)s[i], DSNG__C_SPACE))
 			i++;
 	}
-	if (st->end - i < wl + 1 || !dsng__span_ieq(s + i, wl, word))
+	if (st->end - i < wl + 1 || !dsng__ieq(s + i, word, wl))
 		return dsng__cmd_bad(st, DSNG_ERR_SYNTAX, i,
 		                     rcpt ? "expected TO:" : "expected FROM:");
 	i += wl;
@@ -146,11 +158,46 @@ static int mail_rcpt(struct dsng__cmd_state *st, size_t pos)
 	return DSNG_OK;
 }
 
+static int parse_line(struct dsng__cmd_state *st)
+{
+	struct dsng_cmd *out = st->cmd;
+	const char *line = st->line;
+	size_t k;
+
+	for (k = 0; k < st->end && dsng__is((unsigned char)line[k], DSNG__C_SPACE);)
+		k++;
+	if (k == st->end)
+		return dsng__fail(st->err, DSNG_ESYNTAX, DSNG_ERR_EMPTY, 0, 500,
+		                  "5.5.1", "empty command");
+	for (k = 0; k < st->end && !dsng__is((unsigned char)line[k], DSNG__C_SPACE);)
+		k++;
+	out->verb_text.ptr = line;
+	out->verb_text.len = k;
+	out->verb = dsng__cmd_verb(line, k);
+	if (out->verb == DSNG_VERB_UNKNOWN)
+		return dsng__fail(st->err, DSNG_ESYNTAX, DSNG_ERR_UNKNOWN_COMMAND, 0,
+		                  500, "5.5.1", "unknown command");
+	if (k < st->end && line[k] == '\t') {
+		if (dsng__cmd_strict(st))
+			return dsng__cmd_bad(st, DSNG_ERR_SYNTAX, k,
+			                     "TAB after the verb");
+		out->lax |= DSNG_CMD_LAX_MULTI_SPACE;
+	}
+	if (out->verb == DSNG_VERB_MAIL || out->verb == DSNG_VERB_RCPT) {
+		if (k == st->end)
+			return dsng__cmd_bad(st, DSNG_ERR_SYNTAX, k,
+			                     out->verb == DSNG_VERB_MAIL
+			                         ? "expected FROM:" : "expected TO:");
+		return mail_rcpt(st, k + 1);
+	}
+	return dsng__cmd_verb_args(st, k);
+}
+
 int dsng_cmd_parse(struct dsng_cmd *out, const char *line, size_t len,
                    const struct dsng_cmd_opts *opts, struct dsng_error *err)
 {
 	struct dsng__cmd_state st;
-	size_t max_line = DSNG_CMD_DEFAULT_MAX_LINE, k;
+	size_t max_line = DSNG_CMD_DEFAULT_MAX_LINE;
 	int rc;
 
 	if (!out || (!line && len))
@@ -176,36 +223,18 @@ int dsng_cmd_parse(struct dsng_cmd *out, const char *line, size_t len,
 	if (!line)
 		line = st.line = "";
 
-	rc = framing(&st, len, max_line);
+	rc = frame(&st, len, max_line);
 	if (rc != DSNG_OK)
 		return rc;
-	for (k = 0; k < st.end && dsng__is((unsigned char)line[k], DSNG__C_SPACE);)
-		k++;
-	if (k == st.end)
-		return dsng__fail(err, DSNG_ESYNTAX, DSNG_ERR_EMPTY, 0, 500, "5.5.1",
-		                  "empty command");
-	for (k = 0; k < st.end && !dsng__is((unsigned char)line[k], DSNG__C_SPACE);)
-		k++;
-	out->verb_text.ptr = line;
-	out->verb_text.len = k;
-	out->verb = dsng__cmd_verb(line, k);
-	if (out->verb == DSNG_VERB_UNKNOWN)
-		return dsng__fail(err, DSNG_ESYNTAX, DSNG_ERR_UNKNOWN_COMMAND, 0, 500,
-		                  "5.5.1", "unknown command");
-	if (k < st.end && line[k] == '\t') {
-		if (dsng__cmd_strict(&st))
-			return dsng__cmd_bad(&st, DSNG_ERR_SYNTAX, k,
-			                     "TAB after the verb");
-		out->lax |= DSNG_CMD_LAX_MULTI_SPACE;
+	rc = parse_line(&st);
+	if (rc != DSNG_OK || (out->verb != DSNG_VERB_MAIL &&
+	                      out->verb != DSNG_VERB_RCPT)) {
+		int frc = framing(&st);
+
+		if (frc != DSNG_OK)
+			return frc;
 	}
-	if (out->verb == DSNG_VERB_MAIL || out->verb == DSNG_VERB_RCPT) {
-		if (k == st.end)
-			return dsng__cmd_bad(&st, DSNG_ERR_SYNTAX, k,
-			                     out->verb == DSNG_VERB_MAIL
-			                         ? "expected FROM:" : "expected TO:");
-		return mail_rcpt(&st, k + 1);
-	}
-	return dsng__cmd_verb_args(&st, k);
+	return rc;
 }
 
 struct dsng_param *dsng_cmd_find_param(struct dsng_cmd *cmd,

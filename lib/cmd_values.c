@@ -15,6 +15,7 @@ static int notify(struct dsng__cmd_state *st, const char *v, size_t n,
                   size_t off)
 {
 	unsigned bits = 0, b;
+	const char *w;
 	size_t i = 0, j;
 	int empty = 0;
 
@@ -24,15 +25,18 @@ static int notify(struct dsng__cmd_state *st, const char *v, size_t n,
 		if (j == i) {
 			empty = 1;
 		} else {
-			if (j - i == 7 && dsng__span_ieq(v + i, 7, "SUCCESS"))
-				b = DSNG_NOTIFY_SUCCESS;
-			else if (j - i == 7 && dsng__span_ieq(v + i, 7, "FAILURE"))
-				b = DSNG_NOTIFY_FAILURE;
-			else if (j - i == 5 && dsng__span_ieq(v + i, 5, "DELAY"))
-				b = DSNG_NOTIFY_DELAY;
-			else if (j - i == 5 && dsng__span_ieq(v + i, 5, "NEVER"))
-				b = DSNG_NOTIFY_NEVER;
-			else
+			switch (j - i == 5 || j - i == 7 ? dsng__upper[(unsigned char)v[i]]
+			                                 : 0) {
+			case 'S': b = DSNG_NOTIFY_SUCCESS; w = "SUCCESS"; break;
+			case 'F': b = DSNG_NOTIFY_FAILURE; w = "FAILURE"; break;
+			case 'D': b = DSNG_NOTIFY_DELAY; w = "DELAY"; break;
+			case 'N': b = DSNG_NOTIFY_NEVER; w = "NEVER"; break;
+			default: b = 0; w = "";
+			}
+			/* SUCCESS and FAILURE have 7 letters, DELAY and NEVER 5. */
+			if (!b || (j - i == 7) != (b <= DSNG_NOTIFY_FAILURE &&
+			                           b >= DSNG_NOTIFY_SUCCESS) ||
+			    !dsng__ieq(v + i + 1, w + 1, j - i - 1))
 				return dsng__cmd_bad(st, DSNG_ERR_BAD_NOTIFY, off + i,
 				                     "NOTIFY takes SUCCESS, FAILURE, "
 				                     "DELAY or NEVER");
@@ -122,7 +126,7 @@ static int orcpt(struct dsng__cmd_state *st, const char *v, size_t n,
 	c->orcpt_type.len = i;
 	c->has_orcpt = 1;
 	return decode(st, v + i + 1, n - i - 1, off + i + 1,
-	              i == 5 && dsng__span_ieq(v, 5, "utf-8"), &c->orcpt_addr,
+	              i == 5 && dsng__ieq(v, "UTF-8", 5), &c->orcpt_addr,
 	              DSNG_ERR_BAD_ORCPT);
 }
 
@@ -228,9 +232,9 @@ int dsng__cmd_value(struct dsng__cmd_state *st, const struct dsng_param *p)
 	case DSNG_PARAM_ORCPT:
 		return orcpt(st, v, n, off);
 	case DSNG_PARAM_RET:
-		if (n == 4 && dsng__span_ieq(v, 4, "FULL"))
+		if (n == 4 && dsng__ieq(v, "FULL", 4))
 			c->ret = DSNG_RET_FULL;
-		else if (n == 4 && dsng__span_ieq(v, 4, "HDRS"))
+		else if (n == 4 && dsng__ieq(v, "HDRS", 4))
 			c->ret = DSNG_RET_HDRS;
 		else
 			return dsng__cmd_bad(st, DSNG_ERR_BAD_RET, off,
@@ -259,11 +263,11 @@ int dsng__cmd_value(struct dsng__cmd_state *st, const struct dsng_param *p)
 		c->size = x;
 		return DSNG_OK;
 	case DSNG_PARAM_BODY:
-		if (n == 4 && dsng__span_ieq(v, 4, "7BIT"))
+		if (n == 4 && dsng__ieq(v, "7BIT", 4))
 			c->body = DSNG_BODY_7BIT;
-		else if (n == 8 && dsng__span_ieq(v, 8, "8BITMIME"))
+		else if (n == 8 && dsng__ieq(v, "8BITMIME", 8))
 			c->body = DSNG_BODY_8BITMIME;
-		else if (n == 10 && dsng__span_ieq(v, 10, "BINARYMIME"))
+		else if (n == 10 && dsng__ieq(v, "BINARYMIME", 10))
 			c->body = DSNG_BODY_BINARYMIME;
 		else
 			return dsng__cmd_bad(st, DSNG_ERR_BAD_BODY, off,

@@ -36,7 +36,7 @@ enum dsng_verb dsng__cmd_verb(const char *p, size_t n)
 	uint32_t w;
 
 	if (n == 8)
-		return dsng__span_ieq(p, 8, "STARTTLS") ? DSNG_VERB_STARTTLS
+		return dsng__ieq(p, "STARTTLS", 8) ? DSNG_VERB_STARTTLS
 		                                         : DSNG_VERB_UNKNOWN;
 	if (n != 4)
 		return DSNG_VERB_UNKNOWN;
@@ -98,7 +98,7 @@ static int bdat_args(struct dsng__cmd_state *st, size_t a, size_t e)
 		                     "expected one space before LAST");
 	while (i < e && dsng__is((unsigned char)s[i], DSNG__C_SPACE))
 		i++;
-	if (e - i != 4 || !dsng__span_ieq(s + i, 4, "LAST"))
+	if (e - i != 4 || !dsng__ieq(s + i, "LAST", 4))
 		return dsng__cmd_bad(st, DSNG_ERR_SYNTAX, i, "expected LAST");
 	st->cmd->bdat_last = 1;
 	return DSNG_OK;

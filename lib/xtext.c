@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "dsng_private.h"
+#include "addr_int.h"
 #include "xtext_int.h"
 
 static int bad(struct dsng_error *err, size_t off, const char *why)
@@ -52,7 +53,7 @@ int dsng_xtext_decode(char *out, size_t out_size, size_t *out_len,
 				return bad(err, i, "decodes to a control character");
 			i += 3;
 		} else {
-			if (c < 33 || c > 126 || c == '=')
+			if (!dsng__is((unsigned char)c, DSNG__C_XCHAR))
 				return bad(err, i, "octet must be encoded");
 			i++;
 		}
