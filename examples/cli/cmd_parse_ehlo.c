@@ -1,11 +1,232 @@
 /*
- * examples/cli/cmd_parse_ehlo.c - `dsnguard parse-ehlo` (placeholder until its issue lands).
+ * examples/cli/cmd_parse_ehlo.c - `dsnguard parse-ehlo [--json]
+ * [--lenient] [--hide KW[,KW...]]`: read a server's EHLO reply on stdin
+ * and show its capability set; with --hide, also the reply rewritten
+ * without those keywords (what a proxy would pass on).
  */
+#include <errno.h>
+#include <string.h>
+
 #include "cli.h"
+
+#define MAX_HIDE 32
+
+struct options {
+	int json;
+	struct dsng_reply_opts reply;
+	const char *hide[MAX_HIDE + 1];
+	size_t n_hide;
+};
+
+static int usage(void)
+{
+	return cli_usage_error("usage: dsnguard parse-ehlo [--json] [--lenient] "
+	                       "[--hide KEYWORD[,KEYWORD...]] < REPLY");
+}
+
+/* Split "DSN,ETRN" in place into the hide list. */
+static int add_hide(struct options *o, char *list)
+{
+	char *tok, *save = NULL;
+
+	for (tok = strtok_r(list, ",", &save); tok;
+	     tok = strtok_r(NULL, ",", &save)) {
+		if (o->n_hide == MAX_HIDE)
+			return -1;
+		o->hide[o->n_hide++] = tok;
+	}
+	o->hide[o->n_hide] = NULL;
+	return 0;
+}
+
+/* A trailing empty line or two after the final line is how pasted replies
+ * often end; the library would call it text after the final line. */
+static size_t trim_trailing_blank_lines(const char *buf, size_t len)
+{
+	while (len >= 2 && buf[len - 1] == '\n' &&
+	       (buf[len - 2] == '\n' ||
+	        (len >= 3 && buf[len - 2] == '\r' && buf[len - 3] == '\n')))
+		len -= buf[len - 2] == '\r' ? 2 : 1;
+	return len;
+}
+
+/* JSON key of a known keyword: lower case, '-' as '_' ("mt_priority"). */
+static void json_key(char *dst, size_t size, const char *name)
+{
+	size_t i;
+
+	for (i = 0; name[i] && i + 1 < size; i++) {
+		char c = name[i];
+		dst[i] = c == '-' ? '_' : (c >= 'A' && c <= 'Z') ? c + 32 : c;
+	}
+	dst[i] = '\0';
+}
+
+static json_t *caps_json(const struct dsng_ehlo *c, const char *rewritten)
+{
+	json_t *o = json_object(), *list = json_array(), *auth = json_array();
+	char key[32];
+	size_t i, j;
+	int k;
+
+	json_object_set_new(o, "ok", json_true());
+	json_object_set_new(o, "code", json_integer(c->code));
+	json_object_set_new(o, "domain", cli_json_str(c->domain));
+	json_object_set_new(o, "greeting", cli_json_str(c->greeting));
+	for (i = 0; i < c->n_caps; i++) {
+		const struct dsng_ehlo_cap *cap = c->caps[i];
+		json_t *e = json_object(), *params = json_array();
+
+		json_object_set_new(e, "keyword", cli_json_str(cap->keyword));
+		for (j = 0; j < cap->n_params; j++)
+			json_array_append_new(params,
+			                      cli_json_str(cap->params[j]));
+		json_object_set_new(e, "params", params);
+		if (cap->legacy_auth)
+			json_object_set_new(e, "legacy", json_true());
+		json_array_append_new(list, e);
+	}
+	json_object_set_new(o, "capabilities", list);
+	for (k = 1; k < DSNG_EHLO_KW__COUNT; k++) {
+		json_key(key, sizeof(key), dsng_ehlo_kw_name((enum dsng_ehlo_kw)k));
+		json_object_set_new(o, key,
+		                    json_boolean(c->flags & DSNG_EHLO_FLAG(k)));
+	}
+	json_object_set_new(o, "size",
+	                    (c->flags & DSNG_EHLO_F_SIZE)
+	                            ? json_integer((json_int_t)c->size)
+	                            : json_null());
+	for (i = 0; i < c->n_auth; i++)
+		json_array_append_new(auth, cli_json_str(c->auth[i]));
+	json_object_set_new(o, "auth_mechanisms", auth);
+	json_object_set_new(o, "deliverby_min",
+	                    (c->flags & DSNG_EHLO_F_DELIVERBY)
+	                            ? json_integer(c->deliverby_min)
+	                            : json_null());
+	json_object_set_new(o, "mt_priority_profile",
+	                    cli_json_str(c->mt_priority_profile));
+	json_object_set_new(
+	        o, "futurerelease_max_interval",
+	        (c->flags & DSNG_EHLO_F_FUTURERELEASE)
+	                ? json_integer((json_int_t)c->futurerelease_max_interval)
+	                : json_null());
+	json_object_set_new(o, "futurerelease_max_datetime",
+	                    cli_json_str(c->futurerelease_max_datetime));
+	if (rewritten)
+		json_object_set_new(o, "rewritten", cli_json_str(rewritten));
+	return o;
+}
+
+static void print_text(const struct dsng_ehlo *c, const char *rewritten)
+{
+	size_t i, j;
+
+	printf("reply %d from %s%s%s\n", c->code, c->domain,
+	       *c->greeting ? ": " : "", c->greeting);
+	for (i = 0; i < c->n_caps; i++) {
+		const struct dsng_ehlo_cap *cap = c->caps[i];
+		printf(cap->n_params ? "  %-20s" : "  %s", cap->keyword);
+		for (j = 0; j < cap->n_params; j++)
+			printf(" %s", cap->params[j]);
+		printf("%s\n", cap->legacy_auth ? "  (legacy AUTH= form)" : "");
+	}
+	printf("DSN: %s\n", (c->flags & DSNG_EHLO_F_DSN) ? "advertised"
+	                                                 : "not advertised");
+	if (c->flags & DSNG_EHLO_F_SIZE) {
+		if (c->size)
+			printf("SIZE limit: %llu octets\n",
+			       (unsigned long long)c->size);
+		else
+			printf("SIZE limit: none given\n");
+	}
+	if (rewritten)
+		printf("rewritten reply:\n%s", rewritten);
+}
+
+static void print_error(const struct options *o, const struct dsng_error *err)
+{
+	if (o->json) {
+		json_t *obj = json_object();
+		json_object_set_new(obj, "ok", json_false());
+		json_object_set_new(obj, "error", cli_json_error(err));
+		cli_json_print(obj);
+		return;
+	}
+	printf("error: %s at offset %zu", dsng_errkind_name(err->kind),
+	       err->offset);
+	if (err->line)
+		printf(" (line %u)", err->line);
+	if (err->reply)
+		printf(", server reply %d", err->reply);
+	printf(": %s\n", err->message);
+}
 
 int cli_parse_ehlo(int argc, char **argv)
 {
-	(void)argc;
-	(void)argv;
-	return cli_usage_error("parse-ehlo: not built yet");
+	struct options o;
+	struct dsng_ehlo *caps = NULL;
+	struct dsng_error err;
+	char *buf, *rewritten = NULL;
+	size_t len;
+	int i, rc, ret = CLI_OK;
+	TALLOC_CTX *mem;
+
+	memset(&o, 0, sizeof(o));
+	dsng_reply_opts_init(&o.reply);
+	for (i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--json"))
+			o.json = 1;
+		else if (!strcmp(argv[i], "--lenient")) {
+			o.reply.flags |= DSNG_REPLY_LENIENT;
+			o.reply.max_line = 0;
+		} else if (!strcmp(argv[i], "--hide") && i + 1 < argc) {
+			if (add_hide(&o, argv[++i]) < 0)
+				return cli_usage_error("parse-ehlo: too many "
+				                       "keywords to hide");
+		} else if (!strncmp(argv[i], "--hide=", 7)) {
+			if (add_hide(&o, argv[i] + 7) < 0)
+				return cli_usage_error("parse-ehlo: too many "
+				                       "keywords to hide");
+		} else if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+			printf("usage: dsnguard parse-ehlo [--json] [--lenient] "
+			       "[--hide KEYWORD[,KEYWORD...]] < REPLY\n");
+			return CLI_OK;
+		} else
+			return usage();
+	}
+	mem = talloc_new(NULL);
+	if (!mem)
+		return cli_usage_error("parse-ehlo: out of memory");
+	buf = cli_read_file(mem, "-", &len);
+	if (!buf) {
+		ret = cli_usage_error("parse-ehlo: cannot read stdin: %s",
+		                      strerror(errno));
+		goto done;
+	}
+	len = trim_trailing_blank_lines(buf, len);
+	rc = dsng_ehlo_parse(mem, buf, len, &o.reply, &caps, &err);
+	if (rc == DSNG_ENOMEM) {
+		ret = cli_usage_error("parse-ehlo: out of memory");
+		goto done;
+	}
+	if (rc) {
+		print_error(&o, &err);
+		ret = CLI_REJECTED;
+		goto done;
+	}
+	if (o.n_hide) {
+		rewritten = dsng_ehlo_format(mem, caps, 0, o.hide,
+		                             DSNG_EHLO_FORMAT_VERBATIM);
+		if (!rewritten) {
+			ret = cli_usage_error("parse-ehlo: out of memory");
+			goto done;
+		}
+	}
+	if (o.json)
+		cli_json_print(caps_json(caps, rewritten));
+	else
+		print_text(caps, rewritten);
+done:
+	talloc_free(mem);
+	return ret;
 }

@@ -1,0 +1,124 @@
+#!/bin/sh
+# tests/cli/test_parse_ehlo.sh CLI [SRCDIR] - `dsnguard parse-ehlo`: JSON
+# fields, the readable listing, --hide, errors and exit codes.
+# Needs only POSIX sh, printf and grep (the JSON is compact and ordered).
+set -u
+CLI=${1:?usage: test_parse_ehlo.sh /path/to/dsnguard [srcdir]}
+fails=0
+n=0
+T=$(mktemp) || exit 2
+trap 'rm -f "$T"' EXIT
+
+# The EHLO reply of the issue-2 session.
+sample() {
+	printf '250-mx.example.net Hello client.example.com [198.51.100.33], pleased to meet you\r\n'
+	printf '250-ENHANCEDSTATUSCODES\r\n250-PIPELINING\r\n250-8BITMIME\r\n'
+	printf '250-SIZE\r\n250-DSN\r\n250-DELIVERBY\r\n250 HELP\r\n'
+}
+
+# check NAME WANT_RC WANT_SUBSTRING...: run the CLI with $ARGS on the
+# input in $T (written just before; no pipes, so the counters survive)
+check() {
+	name=$1 want_rc=$2
+	shift 2
+	n=$((n + 1))
+	# shellcheck disable=SC2086
+	out=$("$CLI" parse-ehlo $ARGS <"$T" 2>&1)
+	rc=$?
+	if [ "$rc" -ne "$want_rc" ]; then
+		echo "FAIL $name: exit $rc, want $want_rc; output: $out"
+		fails=$((fails + 1))
+		return
+	fi
+	for want in "$@"; do
+		case $out in
+		*"$want"*) ;;
+		*)
+			echo "FAIL $name: missing '$want' in: $out"
+			fails=$((fails + 1))
+			return
+			;;
+		esac
+	done
+	echo "ok $name"
+}
+
+ARGS=--json
+sample >"$T"
+check json_sample 0 '{"ok":true,"code":250,"domain":"mx.example.net",' \
+	'"greeting":"Hello client.example.com [198.51.100.33], pleased to meet you"' \
+	'"capabilities":[{"keyword":"ENHANCEDSTATUSCODES","params":[]},' \
+	'{"keyword":"DSN","params":[]}' '"dsn":true' '"size":0' \
+	'"pipelining":true' '"starttls":false' '"help":true'
+
+printf '250-mail.example.org\r\n250-SIZE 10240000\r\n250-AUTH PLAIN LOGIN\r\n250-AUTH=PLAIN\r\n250-XCLIENT NAME ADDR\r\n250 smtputf8\r\n' >"$T"
+check json_values 0 '{"keyword":"SIZE","params":["10240000"]}' \
+	'"size":10240000' '"auth_mechanisms":["PLAIN","LOGIN"]' \
+	'{"keyword":"AUTH","params":["PLAIN"],"legacy":true}' \
+	'{"keyword":"XCLIENT","params":["NAME","ADDR"]}' '"smtputf8":true' \
+	'"dsn":false'
+
+# LF line ends and a trailing blank line are fine
+printf '250-mx\n250 DSN\n\n' >"$T"
+check json_lf 0 '"dsn":true'
+
+ARGS="--json --hide DSN"
+sample >"$T"
+check json_hide 0 '"rewritten":"250-mx.example.net Hello' \
+	'250-DELIVERBY\r\n250 HELP\r\n"'
+ARGS="--json --hide help,DSN"
+sample >"$T"
+check json_hide_last 0 '250-SIZE\r\n250 DELIVERBY\r\n"'
+
+ARGS=""
+sample >"$T"
+check text_sample 0 'reply 250 from mx.example.net: Hello' \
+	'  DSN' 'DSN: advertised' 'SIZE limit: none given'
+ARGS="--hide DSN"
+printf '250-mx\r\n250-DSN\r\n250 HELP\r\n' >"$T"
+check text_hide 0 'rewritten reply:' '250-mx' '250 HELP'
+
+
+# errors: exit 1 with the error object
+ARGS=--json
+printf '550 5.7.1 go away\r\n' >"$T"
+check refused 1 \
+	'{"ok":false,"error":{"code":"bad_ehlo","offset":0,"reply":550,'
+printf '250-mx\r\n251 DSN\r\n' >"$T"
+check mixed 1 \
+	'"code":"mixed_codes","offset":8,' '"line":2'
+printf '250-mx\r\n250-DSN\r\n' >"$T"
+check no_final 1 '"code":"bad_continuation"'
+printf '250-mx\r\n250 SIZE abc\r\n' >"$T"
+check bad_size 1 \
+	'"code":"bad_ehlo","offset":17'
+printf '' >"$T"
+check empty 1 '"code":"empty"'
+printf '250-mx\r\n250 D\000N\r\n' >"$T"
+check nul 1 '"code":"nul_byte","offset":13'
+printf '250-mx\r\n250 X\377\r\n' >"$T"
+check bad_byte 1 '"code":"bad_ehlo"'
+ARGS=""
+printf '550 no\r\n' >"$T"
+check refused_text 1 'error: bad_ehlo at offset 0' \
+	'server reply 550'
+
+# long lines: 512 by default, 4096 with --lenient
+long=$(printf '%0600d' 0)
+ARGS=--json
+printf '250-mx\r\n250 X%s\r\n' "$long" >"$T"
+check too_long 1 '"code":"line_too_long"'
+ARGS="--json --lenient"
+printf '250-mx\r\n250 X%s\r\n' "$long" >"$T"
+check lenient_long 0 '"ok":true'
+
+# usage
+ARGS=--bogus
+: >"$T"
+check usage 2 'usage'
+ARGS=--help
+: >"$T"
+check help 0 'usage: dsnguard parse-ehlo'
+
+echo "$((n - fails))/$n passed"
+[ "$fails" -eq 0 ]
