@@ -1,0 +1,438 @@
+/*
+ * tests/test_maillog_lines.c - single log lines: the syslog envelopes
+ * (traditional, RFC 3339, RFC 5424, Exim's own), and what each MTA reader
+ * takes out of a message line.  Every line is read from a guard-page
+ * buffer so a read past its end faults.
+ */
+#include "dsng_test.h"
+#include "maillog_int.h"
+
+static void span_eq(struct dsng_span s, const char *want)
+{
+	if (!want) {
+		assert_null(s.ptr);
+		return;
+	}
+	assert_non_null(s.ptr);
+	assert_int_equal(s.len, strlen(want));
+	assert_memory_equal(s.ptr, want, s.len);
+}
+
+/* Parse a header from a guarded copy; the spans are checked by cb while the
+ * copy is alive. */
+static int header(const char *text, struct dsng__ml_line *l, const char **g)
+{
+	*g = dsng_test_guard(text, strlen(text));
+	return dsng__ml_header(*g, strlen(text), l);
+}
+
+static void test_traditional_header(void **state)
+{
+	struct dsng__ml_line l;
+	const char *g;
+
+	(void)state;
+	assert_int_equal(header("Nov 29 01:12:14 mx postfix/smtpd[2101]: hello",
+	                        &l, &g),
+	                 0);
+	span_eq(l.time, "Nov 29 01:12:14");
+	span_eq(l.host, "mx");
+	span_eq(l.prog, "postfix/smtpd");
+	span_eq(l.msg, "hello");
+	assert_int_equal(l.exim_mainlog, 0);
+	dsng_test_guard_free(g);
+	/* space-padded day, no pid, priority prefix */
+	assert_int_equal(header("<13>Nov  9 01:12:14 mx sendmail: x", &l, &g), 0);
+	span_eq(l.time, "Nov  9 01:12:14");
+	span_eq(l.prog, "sendmail");
+	span_eq(l.msg, "x");
+	dsng_test_guard_free(g);
+	/* no program tag at all: still a log line */
+	assert_int_equal(header("Nov 29 01:12:14 mx last message repeated 2 times",
+	                        &l, &g),
+	                 0);
+	assert_null(l.prog.ptr);
+	span_eq(l.msg, "last message repeated 2 times");
+	dsng_test_guard_free(g);
+}
+
+static void test_rfc3339_and_5424_headers(void **state)
+{
+	struct dsng__ml_line l;
+	const char *g;
+
+	(void)state;
+	assert_int_equal(header("2026-11-29T01:12:14.123+00:00 mx postfix/qmgr[1]: "
+	                        "Q: removed",
+	                        &l, &g),
+	                 0);
+	span_eq(l.time, "2026-11-29T01:12:14.123+00:00");
+	span_eq(l.host, "mx");
+	span_eq(l.prog, "postfix/qmgr");
+	span_eq(l.msg, "Q: removed");
+	dsng_test_guard_free(g);
+	assert_int_equal(header("<22>1 2026-11-29T02:00:00Z mx postfix/smtp 22 - "
+	                        "[a b=\"c d\"] msg text",
+	                        &l, &g),
+	                 0);
+	span_eq(l.time, "2026-11-29T02:00:00Z");
+	span_eq(l.prog, "postfix/smtp");
+	span_eq(l.msg, "msg text");
+	dsng_test_guard_free(g);
+	assert_int_equal(header("<22>1 2026-11-29T02:00:00Z mx app - - -", &l, &g),
+	                 -1);
+	dsng_test_guard_free(g);
+}
+
+static void test_exim_mainlog_header(void **state)
+{
+	struct dsng__ml_line l;
+	const char *g;
+
+	(void)state;
+	assert_int_equal(header("2026-11-29 03:00:01.123 +0100 [4711] 1vQfAb-000Jkl-2x "
+	                        "Completed",
+	                        &l, &g),
+	                 0);
+	span_eq(l.time, "2026-11-29 03:00:01.123 +0100");
+	assert_null(l.host.ptr);
+	span_eq(l.msg, "1vQfAb-000Jkl-2x Completed");
+	assert_int_equal(l.exim_mainlog, 1);
+	dsng_test_guard_free(g);
+}
+
+static void test_garbage_headers(void **state)
+{
+	static const char *const bad[] = {
+	    "garbage", "Nov 29 01:1", "Foo 29 01:12:14 mx a: b",
+	    "Nov 29 1:12:14 mx a: b", "Nov 29 01:12:14", "2026-11-29X01:12:14 mx",
+	    "2026-11-29T01:12 mx a: b", "Nov 29 01:12:14 mx prog[123 unterminated",
+	    "<22>1 short",
+	};
+	struct dsng__ml_line l;
+	size_t i;
+
+	(void)state;
+	/* (an empty guarded buffer would sit on the guard page itself) */
+	assert_int_equal(dsng__ml_header("", 0, &l), -1);
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		const char *g = dsng_test_guard(bad[i], strlen(bad[i]));
+		assert_int_equal(dsng__ml_header(g, strlen(bad[i]), &l), -1);
+		dsng_test_guard_free(g);
+	}
+}
+
+static void test_prog_names(void **state)
+{
+	struct dsng_span s;
+
+	(void)state;
+#define MTA(text) (s.ptr = text, s.len = strlen(text), dsng__ml_prog_mta(s))
+	assert_int_equal(MTA("postfix/smtpd"), DSNG_MAILLOG_POSTFIX);
+	assert_int_equal(MTA("postfix-out/smtp"), DSNG_MAILLOG_POSTFIX);
+	assert_int_equal(MTA("postfixer"), DSNG_MAILLOG_UNKNOWN);
+	assert_int_equal(MTA("sm-mta"), DSNG_MAILLOG_SENDMAIL);
+	assert_int_equal(MTA("sm-msp-queue"), DSNG_MAILLOG_SENDMAIL);
+	assert_int_equal(MTA("exim4"), DSNG_MAILLOG_EXIM);
+	assert_int_equal(MTA("dovecot"), DSNG_MAILLOG_UNKNOWN);
+#undef MTA
+}
+
+/* Read one line as its MTA would; the guarded copy lives until *g freed. */
+static void fact(const char *text, struct dsng__ml_fact *f, const char **g)
+{
+	struct dsng__ml_line l;
+
+	assert_int_equal(header(text, &l, g), 0);
+	switch (l.exim_mainlog ? DSNG_MAILLOG_EXIM : dsng__ml_prog_mta(l.prog)) {
+	case DSNG_MAILLOG_POSTFIX: dsng__ml_postfix(&l, f); break;
+	case DSNG_MAILLOG_SENDMAIL: dsng__ml_sendmail(&l, f); break;
+	case DSNG_MAILLOG_EXIM: dsng__ml_exim(&l, f); break;
+	default: fail();
+	}
+}
+
+static void test_postfix_lines(void **state)
+{
+	struct dsng__ml_fact f;
+	const char *g;
+
+	(void)state;
+	fact("Nov 29 01:20:41 mx postfix/submission/smtpd[2201]: 3F1C2A72200: "
+	     "client=laptop.example.test[192.0.2.50]:51514, sasl_method=PLAIN, "
+	     "sasl_username=alice",
+	     &f, &g);
+	assert_int_equal(f.type, ML_CLIENT);
+	span_eq(f.qid, "3F1C2A72200");
+	span_eq(f.client_name, "laptop.example.test");
+	span_eq(f.client_addr, "192.0.2.50");
+	span_eq(f.client_port, "51514");
+	span_eq(f.sasl, "alice");
+	span_eq(f.service, "submission/smtpd");
+	dsng_test_guard_free(g);
+
+	fact("Nov 29 01:12:13 mx postfix/qmgr[1990]: B4D64A72101: from=<>, "
+	     "size=2719, nrcpt=1 (queue active)",
+	     &f, &g);
+	assert_int_equal(f.type, ML_FROM);
+	span_eq(f.addr, "");
+	dsng_test_guard_free(g);
+
+	fact("Nov 29 01:12:15 mx postfix/smtp[2108]: B9165A72091: "
+	     "to=<victim@victim.example>, orig_to=<v@x>, "
+	     "relay=mx.victim.example[192.0.2.25]:25, delay=0.9, dsn=2.0.0, "
+	     "status=sent (250 2.0.0 Ok)",
+	     &f, &g);
+	assert_int_equal(f.type, ML_DELIVERY);
+	span_eq(f.addr, "victim@victim.example");
+	assert_int_equal(f.status, ML_ST_SENT);
+	assert_int_equal(f.remote, 1);
+	dsng_test_guard_free(g);
+
+	fact("Nov 29 01:12:15 mx postfix/lmtp[2108]: B9165A72091: to=<a@b>, "
+	     "relay=mail[private/dovecot-lmtp], dsn=2.0.0, status=sent (ok)",
+	     &f, &g);
+	assert_int_equal(f.remote, 0);
+	dsng_test_guard_free(g);
+
+	fact("Nov 29 05:25:20 mx postfix/bounce[2509]: 8C3D2A72500: sender delay "
+	     "notification: 8D4E5A72501",
+	     &f, &g);
+	assert_int_equal(f.type, ML_DSN);
+	assert_int_equal(f.kind, DSNG_MAILLOG_DELAY);
+	span_eq(f.qid, "8C3D2A72500");
+	span_eq(f.qid2, "8D4E5A72501");
+	span_eq(f.text, "sender delay notification");
+	assert_int_equal(f.postmaster, 0);
+	dsng_test_guard_free(g);
+
+	fact("Nov 29 05:25:20 mx postfix/bounce[2509]: 8C3D2A72500: postmaster "
+	     "non-delivery notification: 8D4E5A72502",
+	     &f, &g);
+	assert_int_equal(f.kind, DSNG_MAILLOG_FAILURE);
+	assert_int_equal(f.postmaster, 1);
+	dsng_test_guard_free(g);
+
+	fact("Nov 29 05:25:20 mx postfix/qmgr[1990]: 8C3D2A72500: removed", &f, &g);
+	assert_int_equal(f.type, ML_REMOVED);
+	dsng_test_guard_free(g);
+
+	fact("Nov 29 01:13:02 mx postfix/smtpd[2101]: NOQUEUE: reject: RCPT from "
+	     "unknown[203.0.113.66]: 554 5.7.1 Relay access denied",
+	     &f, &g);
+	assert_int_equal(f.type, ML_NONE);
+	dsng_test_guard_free(g);
+
+	fact("Nov 29 01:31:05 mx postfix/pickup[1991]: 6A1F0A72400: uid=1000 "
+	     "from=<bob>",
+	     &f, &g);
+	assert_int_equal(f.type, ML_CLIENT);
+	span_eq(f.service, "pickup");
+	assert_null(f.client_addr.ptr);
+	dsng_test_guard_free(g);
+}
+
+static void test_sendmail_lines(void **state)
+{
+	struct dsng__ml_fact f;
+	const char *g;
+
+	(void)state;
+	fact("Nov 29 02:00:09 mx sm-mta[3110]: 6AT2009c03110: "
+	     "from=<victim@victim.example>, size=1502, class=0, nrcpts=2, "
+	     "msgid=<a@b>, proto=ESMTP, daemon=MTA, "
+	     "relay=dyn-66.spam.example [203.0.113.66] (may be forged)",
+	     &f, &g);
+	assert_int_equal(f.type, ML_FROM);
+	span_eq(f.addr, "victim@victim.example");
+	span_eq(f.client_name, "dyn-66.spam.example");
+	span_eq(f.client_addr, "203.0.113.66");
+	span_eq(f.service, "MTA");
+	dsng_test_guard_free(g);
+
+	fact("Nov 29 02:05:30 mx sendmail[3201]: 6AT25UYt03201: from=bob, "
+	     "size=310, class=0, nrcpts=1, msgid=<x@y>, relay=bob@localhost",
+	     &f, &g);
+	span_eq(f.addr, "bob");
+	span_eq(f.client_name, "bob@localhost");
+	assert_null(f.client_addr.ptr);
+	span_eq(f.service, "local");
+	dsng_test_guard_free(g);
+
+	fact("Nov 29 02:00:09 mx sm-mta[3111]: 6AT2009c03110: "
+	     "to=<root@mx.example.test>,<postmaster@mx.example.test>, "
+	     "delay=00:00:00, mailer=local, pri=61502, dsn=2.0.0, stat=Sent",
+	     &f, &g);
+	assert_int_equal(f.type, ML_DELIVERY);
+	assert_int_equal(f.addr_list, 1);
+	span_eq(f.addr, "<root@mx.example.test>,<postmaster@mx.example.test>");
+	assert_int_equal(f.status, ML_ST_SENT);
+	assert_int_equal(f.remote, 0);
+	dsng_test_guard_free(g);
+
+	fact("Nov 29 02:10:13 mx sm-mta[3302]: 6AT2ACKe03301: 6AT2ADKe03302: DSN: "
+	     "User unknown",
+	     &f, &g);
+	assert_int_equal(f.type, ML_DSN);
+	assert_int_equal(f.kind, DSNG_MAILLOG_FAILURE);
+	span_eq(f.qid, "6AT2ACKe03301");
+	span_eq(f.qid2, "6AT2ADKe03302");
+	span_eq(f.text, "DSN: User unknown");
+	dsng_test_guard_free(g);
+
+	fact("Jul 19 17:33:51 server123 sendmail[12272]: e6JGTlO12270: "
+	     "e6JGXpO12272: DSN: Return receipt",
+	     &f, &g);
+	assert_int_equal(f.kind, DSNG_MAILLOG_SUCCESS);
+	dsng_test_guard_free(g);
+
+	fact("Nov 29 06:15:40 mx sm-mta[3902]: 6AT2F0Xq03401: 6AT6FeXq03902: "
+	     "sender notify: Warning: could not send message for past 4 hours",
+	     &f, &g);
+	assert_int_equal(f.kind, DSNG_MAILLOG_DELAY);
+	dsng_test_guard_free(g);
+
+	fact("Nov 29 06:15:40 mx sm-mta[3902]: 6AT2F0Xq03401: 6AT6FeXq03902: "
+	     "DSN: Warning: could not send message for past 4 hours",
+	     &f, &g);
+	assert_int_equal(f.kind, DSNG_MAILLOG_DELAY);
+	dsng_test_guard_free(g);
+
+	fact("Jul 17 05:30:04 server123 sendmail[10016]: e6EKWRO24933: "
+	     "e6H401o10016: postmaster notify: Cannot send message within 2 days",
+	     &f, &g);
+	assert_int_equal(f.kind, DSNG_MAILLOG_FAILURE);
+	assert_int_equal(f.postmaster, 1);
+	dsng_test_guard_free(g);
+
+	fact("Nov 29 02:10:12 mx sm-mta[3301]: 6AT2ACKe03301: AUTH=server, "
+	     "relay=laptop.example.test [192.0.2.50], authid=alice, mech=PLAIN, "
+	     "bits=0",
+	     &f, &g);
+	assert_int_equal(f.type, ML_CLIENT);
+	span_eq(f.sasl, "alice");
+	span_eq(f.client_addr, "192.0.2.50");
+	dsng_test_guard_free(g);
+
+	fact("Nov 29 02:10:13 mx sm-mta[3302]: 6AT2ACKe03301: to=<g@r.example>, "
+	     "mailer=esmtp, relay=mx.r.example. [198.51.100.30], dsn=4.0.0, "
+	     "stat=Deferred: Connection timed out",
+	     &f, &g);
+	assert_int_equal(f.status, ML_ST_DEFERRED);
+	dsng_test_guard_free(g);
+}
+
+static void test_exim_lines(void **state)
+{
+	struct dsng__ml_fact f;
+	const char *g;
+
+	(void)state;
+	fact("2026-11-29 03:05:00 1vQfFg-000Jm1-0a <= alice@example.test "
+	     "H=laptop.example.test (helo.example) [192.0.2.50]:51514 "
+	     "I=[192.0.2.1]:587 P=esmtpsa A=dovecot_plain:alice S=2210",
+	     &f, &g);
+	assert_int_equal(f.type, ML_FROM);
+	span_eq(f.addr, "alice@example.test");
+	span_eq(f.client_name, "laptop.example.test");
+	span_eq(f.client_addr, "192.0.2.50");
+	span_eq(f.client_port, "51514");
+	span_eq(f.sasl, "alice");
+	span_eq(f.service, "esmtpsa");
+	dsng_test_guard_free(g);
+
+	fact("2026-11-29 03:00:01 1vQfAb-000Jkl-2x <= v@v.example "
+	     "H=(spam.example) [203.0.113.66] P=esmtp S=1482",
+	     &f, &g);
+	assert_null(f.client_name.ptr);
+	span_eq(f.client_addr, "203.0.113.66");
+	dsng_test_guard_free(g);
+
+	/* 4.97 ids are longer */
+	fact("2026-11-29 03:05:01 1vQfFh-00000000Jm5-1bcd <= <> "
+	     "R=1vQfFg-00000000Jm1-0abc U=Debian-exim P=local S=3620",
+	     &f, &g);
+	assert_int_equal(f.type, ML_DSN);
+	assert_int_equal(f.infer_kind, 1);
+	span_eq(f.qid, "1vQfFg-00000000Jm1-0abc");
+	span_eq(f.qid2, "1vQfFh-00000000Jm5-1bcd");
+	span_eq(f.text, "<= <> R=1vQfFg-00000000Jm1-0abc");
+	dsng_test_guard_free(g);
+
+	fact("2026-11-29 03:05:01 1vQfFh-000Jm5-1b => alice <alice@example.test> "
+	     "R=local_user T=mail_spool",
+	     &f, &g);
+	assert_int_equal(f.type, ML_DELIVERY);
+	span_eq(f.addr, "alice@example.test");
+	assert_int_equal(f.remote, 0);
+	dsng_test_guard_free(g);
+
+	fact("2026-11-29 03:00:02 1vQfAc-000Jkn-3y => v@v.example R=dnslookup "
+	     "T=remote_smtp H=mx.v.example [192.0.2.25] C=\"250 ok\"",
+	     &f, &g);
+	assert_int_equal(f.remote, 1);
+	dsng_test_guard_free(g);
+
+	fact("2026-11-29 03:05:01 1vQfFg-000Jm1-0a ** gone@remote.example: "
+	     "Unrouteable address",
+	     &f, &g);
+	assert_int_equal(f.status, ML_ST_BOUNCED);
+	span_eq(f.addr, "gone@remote.example");
+	dsng_test_guard_free(g);
+
+	fact("2026-11-29 03:10:31 1vQfKa-000Jn2-4c == slow@slow.example "
+	     "R=dnslookup T=remote_smtp defer (110): Connection timed out",
+	     &f, &g);
+	assert_int_equal(f.status, ML_ST_DEFERRED);
+	dsng_test_guard_free(g);
+
+	fact("2026-11-29 03:05:01 1vQfFg-000Jm1-0a Completed", &f, &g);
+	assert_int_equal(f.type, ML_REMOVED);
+	dsng_test_guard_free(g);
+
+	fact("2026-11-29 03:02:15 H=(spam.example) [203.0.113.66] rejected RCPT "
+	     "<x@elsewhere.example>: relay not permitted",
+	     &f, &g);
+	assert_int_equal(f.type, ML_NONE);
+	dsng_test_guard_free(g);
+
+	fact("2026-11-29 03:02:15 1vQfFg-000Jm1 <= a@b", &f, &g);
+	assert_int_equal(f.type, ML_NONE);
+	dsng_test_guard_free(g);
+}
+
+static void test_helpers(void **state)
+{
+	struct dsng_span s = {"a x-to=1, to=<b@c>, y=2", 23}, v, n, a, p;
+
+	(void)state;
+	v = dsng__ml_value(s, "to=", ",");
+	span_eq(v, "<b@c>");
+	span_eq(dsng__ml_unangle(v), "b@c");
+	span_eq(dsng__ml_value(s, "z=", ","), NULL);
+	s.ptr = "[2001:db8::1]:587";
+	s.len = strlen(s.ptr);
+	assert_int_equal(dsng__ml_hostaddr(s, &n, &a, &p), 0);
+	assert_null(n.ptr);
+	span_eq(a, "2001:db8::1");
+	span_eq(p, "587");
+	s.ptr = "name[1.2.3.4";
+	s.len = strlen(s.ptr);
+	assert_int_equal(dsng__ml_hostaddr(s, &n, &a, &p), -1);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_traditional_header),
+		cmocka_unit_test(test_rfc3339_and_5424_headers),
+		cmocka_unit_test(test_exim_mainlog_header),
+		cmocka_unit_test(test_garbage_headers),
+		cmocka_unit_test(test_prog_names),
+		cmocka_unit_test(test_postfix_lines),
+		cmocka_unit_test(test_sendmail_lines),
+		cmocka_unit_test(test_exim_lines),
+		cmocka_unit_test(test_helpers),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
