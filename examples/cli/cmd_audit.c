@@ -1,11 +1,765 @@
 /*
- * examples/cli/cmd_audit.c - `dsnguard audit` (placeholder until its issue lands).
+ * examples/cli/cmd_audit.c - `dsnguard audit TRANSCRIPT [--policy FILE |
+ * --preset NAME] [--client IP] [--auth USER] [--tls] [--port N] [--json]`:
+ * replay a pasted SMTP session through a policy, say command by command
+ * what it does and why, and list the return receipts that would have
+ * been mailed under `permissive` and under the chosen policy
+ * (DESIGN.md section 5).
+ *
+ * The session is replayed twice in step, once per policy, each with its
+ * own dsng_session, as two MTAs would see it.  The real server's replies
+ * count too: a command the server refused starts nothing in either.
  */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
 #include "cli.h"
+#include "transcript.h"
+
+/* One client command (or the end of message content) and the final
+ * server reply that answered it (0 when the paste has none). */
+struct item {
+	struct transcript_line tl;
+	int reply;
+	int has_first;
+	size_t reply_first, reply_last; /* indexes into lines[] */
+};
+
+struct receipt {
+	char *to, *rcpt;
+	unsigned notify;
+};
+
+struct hdr_receipt {
+	char *header, *to;
+};
+
+/* One replay: a policy, its session and the transaction in progress. */
+struct replay {
+	const struct dsng_policy *p;
+	struct dsng_session s;
+	char *from;          /* MAIL FROM of the open transaction */
+	int mail_ok;
+	struct receipt *pending; /* RCPTs that would get a receipt */
+	size_t n_pending;
+	struct receipt *receipts;
+	size_t n_receipts;
+	struct hdr_receipt *hdrs;
+	size_t n_hdrs;
+	struct hdr_receipt *msg_hdrs; /* receipt headers kept in this msg */
+	size_t n_msg_hdrs;
+};
+
+struct audit {
+	TALLOC_CTX *mem;
+	int json;
+	struct replay pol, perm;
+	const char *policy_name;
+	char *client;
+	const char *client_source;
+	char *client_name;
+	const char *auth;
+	int auth_from_transcript;
+};
+
+static const char *notify_list[] = {"SUCCESS", "FAILURE", "DELAY"};
+static const unsigned notify_bits[] = {DSNG_NOTIFY_SUCCESS,
+                                       DSNG_NOTIFY_FAILURE, DSNG_NOTIFY_DELAY};
+
+static json_t *notify_json(unsigned bits)
+{
+	json_t *a = json_array();
+	size_t i;
+
+	if (bits & DSNG_NOTIFY_NEVER)
+		json_array_append_new(a, json_string("NEVER"));
+	for (i = 0; i < 3; i++)
+		if (bits & notify_bits[i])
+			json_array_append_new(a, json_string(notify_list[i]));
+	return a;
+}
+
+static void notify_text(unsigned bits, char *buf, size_t size)
+{
+	size_t i, o = 0;
+
+	buf[0] = 0;
+	if (bits & DSNG_NOTIFY_NEVER)
+		snprintf(buf, size, "NEVER");
+	for (i = 0; i < 3; i++)
+		if (bits & notify_bits[i])
+			o += (size_t)snprintf(buf + o, o < size ? size - o : 0, "%s%s",
+			                      o ? "," : "", notify_list[i]);
+}
+
+static const char *stage_of(const char *t, size_t len)
+{
+	static const struct {
+		const char *verb, *stage;
+	} map[] = {{"EHLO", "ehlo"}, {"HELO", "ehlo"}, {"LHLO", "ehlo"},
+	           {"MAIL", "mail"}, {"RCPT", "rcpt"}, {"DATA", "data"}};
+	size_t i, n = 0;
+
+	while (n < len && t[n] != ' ' && t[n] != '\t')
+		n++;
+	for (i = 0; i < sizeof(map) / sizeof(map[0]); i++)
+		if (n == 4 && !strncasecmp(t, map[i].verb, 4))
+			return map[i].stage;
+	return "other";
+}
+
+static char *rule_text(TALLOC_CTX *mem, const struct dsng_decision *d)
+{
+	if (d->line)
+		return talloc_asprintf(mem, "%s:%u:%s", d->origin ? d->origin : "",
+		                       d->line, d->rule ? d->rule : "");
+	return talloc_asprintf(mem, "%s:%s", d->origin ? d->origin : "",
+	                       d->rule ? d->rule : "");
+}
+
+static char *reply_text(TALLOC_CTX *mem, const struct dsng_decision *d)
+{
+	if (d->action != DSNG_ACTION_REJECT || !d->reply_code)
+		return NULL;
+	if (d->enhanced && *d->enhanced)
+		return talloc_asprintf(mem, "%d %s %s", d->reply_code, d->enhanced,
+		                       d->reply_text);
+	return talloc_asprintf(mem, "%d %s", d->reply_code, d->reply_text);
+}
+
+/* Print one decision, JSON or text. */
+static void report(struct audit *a, const struct transcript_line *tl,
+                   const char *text, size_t len, const char *stage,
+                   const struct dsng_decision *d, int notify_requested,
+                   unsigned requested, int server_reply)
+{
+	TALLOC_CTX *tmp = talloc_new(a->mem);
+	char *rule = rule_text(tmp, d), *reply = reply_text(tmp, d);
+
+	if (a->json) {
+		json_t *o = json_object();
+		json_object_set_new(o, "line", cli_json_bytes(text, len));
+		json_object_set_new(o, "stage", json_string(stage));
+		json_object_set_new(o, "action",
+		                    json_string(dsng_action_name(d->action)));
+		json_object_set_new(o, "reason", cli_json_str(d->reason));
+		json_object_set_new(o, "rule", cli_json_str(rule));
+		json_object_set_new(o, "reply", cli_json_str(reply));
+		if (notify_requested)
+			json_object_set_new(o, "notify", notify_json(requested));
+		json_object_set_new(o, "lineno", json_integer(tl->lineno));
+		json_object_set_new(
+		    o, "compliance",
+		    json_string(dsng_compliance_name(d->compliance)));
+		json_object_set_new(o, "rewritten",
+		                    d->changed && d->rewritten
+		                        ? cli_json_str(d->rewritten)
+		                        : json_null());
+		json_object_set_new(o, "server_reply",
+		                    server_reply ? json_integer(server_reply)
+		                                 : json_null());
+		cli_json_print(o);
+	} else {
+		printf("line %-4u %.*s\n", tl->lineno, (int)len, text);
+		printf("          %s (%s)  [%s]\n", dsng_action_name(d->action),
+		       dsng_compliance_name(d->compliance), rule);
+		if (reply)
+			printf("          reply: %s\n", reply);
+		if (d->changed && d->rewritten) {
+			const char *q = d->rewritten;
+			printf("          becomes:");
+			/* A rewritten EHLO reply has several CRLF lines. */
+			while (*q) {
+				size_t m = strcspn(q, "\r\n");
+				printf(" %.*s\n", (int)m, q);
+				q += m;
+				while (*q == '\r' || *q == '\n')
+					q++;
+				if (*q)
+					printf("                  ");
+			}
+		}
+		printf("          why: %s\n", d->reason);
+	}
+	talloc_free(tmp);
+}
+
+static int add_receipt(TALLOC_CTX *mem, struct receipt **v, size_t *n,
+                       const char *to, const char *rcpt, unsigned notify)
+{
+	struct receipt *nv = talloc_realloc(mem, *v, struct receipt, *n + 1);
+
+	if (!nv)
+		return -1;
+	*v = nv;
+	nv[*n].to = talloc_strdup(mem, to);
+	nv[*n].rcpt = talloc_strdup(mem, rcpt);
+	nv[*n].notify = notify;
+	(*n)++;
+	return 0;
+}
+
+static int add_hdr(TALLOC_CTX *mem, struct hdr_receipt **v, size_t *n,
+                   const char *header, const char *to)
+{
+	struct hdr_receipt *nv = talloc_realloc(mem, *v, struct hdr_receipt,
+	                                        *n + 1);
+
+	if (!nv)
+		return -1;
+	*v = nv;
+	nv[*n].header = talloc_strdup(mem, header);
+	nv[*n].to = talloc_strdup(mem, to);
+	(*n)++;
+	return 0;
+}
+
+static void reset_tx(struct replay *r)
+{
+	dsng_session_reset_transaction(&r->s);
+	TALLOC_FREE(r->from);
+	r->mail_ok = 0;
+	r->n_pending = 0;
+	r->n_msg_hdrs = 0;
+}
+
+/* One client command through one replay; d is filled. */
+static int replay_cmd(struct audit *a, struct replay *r, const char *text,
+                      size_t len, int server_reply, struct dsng_cmd *cmd,
+                      struct dsng_decision *d, unsigned *requested)
+{
+	struct dsng_error err;
+	int rc, server_ok = server_reply == 0 ||
+	                    (server_reply >= 200 && server_reply < 400);
+
+	dsng_error_clear(&err);
+	memset(cmd, 0, sizeof(*cmd));
+	rc = dsng_policy_line(a->mem, r->p, &r->s, text, len, NULL, cmd, d,
+	                      &err);
+	if (rc)
+		return rc;
+	*requested = 0;
+	if (d->rule && !strcmp(d->rule, "syntax"))
+		return 0;
+	if (cmd->verb == DSNG_VERB_MAIL) {
+		reset_tx(r);
+		r->s.null_sender = cmd->path.is_null;
+		r->mail_ok = d->action != DSNG_ACTION_REJECT && server_ok;
+		r->from = talloc_strndup(a->mem, cmd->path.mailbox.ptr,
+		                         cmd->path.mailbox.len);
+	} else if (cmd->verb == DSNG_VERB_RCPT) {
+		/* cmd->notify is what remains after the decision; what the
+		 * client asked for is in the parameter as sent. */
+		*requested = d->action == DSNG_ACTION_REJECT ? d->notify : 0;
+		if (d->action != DSNG_ACTION_REJECT && server_ok && r->mail_ok &&
+		    (cmd->notify & DSNG_NOTIFY_SUCCESS) && r->from) {
+			char *rcpt = talloc_strndup(a->mem, cmd->path.mailbox.ptr,
+			                            cmd->path.mailbox.len);
+			if (!rcpt || add_receipt(a->mem, &r->pending, &r->n_pending,
+			                         r->from, rcpt, cmd->notify))
+				return DSNG_ENOMEM;
+			talloc_free(rcpt);
+		}
+	} else if (cmd->verb == DSNG_VERB_RSET || cmd->verb == DSNG_VERB_HELO ||
+	           cmd->verb == DSNG_VERB_EHLO || cmd->verb == DSNG_VERB_LHLO) {
+		reset_tx(r);
+	}
+	return 0;
+}
+
+/* The NOTIFY keywords a RCPT line asks for, from a fresh parse. */
+static unsigned requested_notify(const char *text, size_t len)
+{
+	struct dsng_cmd c;
+
+	if (dsng_cmd_parse(&c, text, len, NULL, NULL) != 0)
+		return 0;
+	return c.notify;
+}
+
+/* End of message content accepted: the pending receipts become real,
+ * after the last line of defence (dsng_policy_generate). */
+static int finish_message(struct audit *a, struct replay *r, int accepted)
+{
+	size_t i;
+
+	if (accepted && r->mail_ok) {
+		for (i = 0; i < r->n_pending; i++) {
+			struct dsng_decision d;
+			dsng_policy_generate(r->p, &r->s, DSNG_DSN_SUCCESS,
+			                     r->s.null_sender, r->pending[i].notify, &d);
+			if (d.action != DSNG_ACTION_ACCEPT)
+				continue;
+			if (add_receipt(a->mem, &r->receipts, &r->n_receipts,
+			                r->pending[i].to, r->pending[i].rcpt,
+			                r->pending[i].notify))
+				return -1;
+		}
+		for (i = 0; i < r->n_msg_hdrs; i++)
+			if (add_hdr(a->mem, &r->hdrs, &r->n_hdrs, r->msg_hdrs[i].header,
+			            r->msg_hdrs[i].to))
+				return -1;
+	}
+	reset_tx(r);
+	return 0;
+}
+
+/* One unfolded header of the message content. */
+static void header(struct audit *a, const struct transcript_line *tl,
+                   const char *h, size_t len)
+{
+	const char *colon = memchr(h, ':', len);
+	struct replay *rs[2] = {&a->pol, &a->perm};
+	size_t nlen, k;
+
+	if (!colon)
+		return;
+	nlen = (size_t)(colon - h);
+	while (nlen && (h[nlen - 1] == ' ' || h[nlen - 1] == '\t'))
+		nlen--;
+	if (!dsng_policy_is_receipt_header(a->pol.p, h, nlen) &&
+	    !dsng_policy_is_receipt_header(a->perm.p, h, nlen))
+		return;
+	for (k = 0; k < 2; k++) {
+		struct dsng_decision d;
+		const char *v = colon + 1;
+		size_t vlen = len - (size_t)(v - h);
+
+		dsng_policy_header(rs[k]->p, &rs[k]->s, h, nlen, v, vlen, &d);
+		if (k == 0)
+			report(a, tl, h, len, "header", &d, 0, 0, 0);
+		if (d.action != DSNG_ACTION_STRIP &&
+		    dsng_policy_is_receipt_header(rs[k]->p, h, nlen)) {
+			char *name = talloc_strndup(a->mem, h, nlen);
+			char *to;
+			while (vlen && (*v == ' ' || *v == '\t'))
+				v++, vlen--;
+			to = talloc_strndup(a->mem, v, vlen);
+			if (name && to)
+				add_hdr(a->mem, &rs[k]->msg_hdrs, &rs[k]->n_msg_hdrs, name,
+				        to);
+		}
+	}
+}
+
+/* Find the client address in the reply to EHLO/HELO: "Hello name
+ * [192.0.2.1]" as sendmail, Postfix (in its 220/250) and Exim write it. */
+static void client_from_greeting(struct audit *a, const char *t, size_t len)
+{
+	const char *open = memchr(t, '[', len), *close;
+	struct dsng_session probe;
+
+	if (!open)
+		return;
+	close = memchr(open, ']', len - (size_t)(open - t));
+	if (!close)
+		return;
+	dsng_session_init(&probe);
+	if (dsng_session_set_addr(&probe, open + 1, (size_t)(close - open - 1),
+	                          NULL))
+		return;
+	a->client = talloc_strndup(a->mem, open + 1, (size_t)(close - open - 1));
+	a->client_source = "greeting";
+	/* The word before the bracket is the verified reverse name. */
+	if (open > t && open[-1] == ' ') {
+		const char *e = open - 1, *b = e;
+		while (b > t && b[-1] != ' ')
+			b--;
+		if (e > b && memchr(b, '.', (size_t)(e - b)) &&
+		    strncasecmp(b, "Hello", 5))
+			a->client_name = talloc_strndup(a->mem, b, (size_t)(e - b));
+	}
+}
+
+static int setup_sessions(struct audit *a, int tls, unsigned port)
+{
+	struct replay *rs[2] = {&a->pol, &a->perm};
+	size_t k;
+
+	for (k = 0; k < 2; k++) {
+		struct dsng_session *s = &rs[k]->s;
+		dsng_session_init(s);
+		if (a->client &&
+		    dsng_session_set_addr(s, a->client, strlen(a->client), NULL))
+			return -1;
+		s->client_name = a->client_name;
+		s->auth_user = a->auth;
+		s->tls = tls;
+		s->port = port;
+	}
+	return 0;
+}
+
+static json_t *receipts_json(const struct replay *r)
+{
+	json_t *arr = json_array();
+	size_t i;
+
+	for (i = 0; i < r->n_receipts; i++) {
+		json_t *o = json_object();
+		json_object_set_new(o, "to", cli_json_str(r->receipts[i].to));
+		json_object_set_new(o, "rcpt", cli_json_str(r->receipts[i].rcpt));
+		json_object_set_new(o, "notify", notify_json(r->receipts[i].notify));
+		json_array_append_new(arr, o);
+	}
+	return arr;
+}
+
+static json_t *hdrs_json(const struct replay *r)
+{
+	json_t *arr = json_array();
+	size_t i;
+
+	for (i = 0; i < r->n_hdrs; i++) {
+		json_t *o = json_object();
+		json_object_set_new(o, "header", cli_json_str(r->hdrs[i].header));
+		json_object_set_new(o, "to", cli_json_str(r->hdrs[i].to));
+		json_array_append_new(arr, o);
+	}
+	return arr;
+}
+
+static void print_receipts(const char *title, const struct replay *r)
+{
+	size_t i;
+	char nt[40];
+
+	printf("Return receipts under %s: %zu\n", title, r->n_receipts);
+	for (i = 0; i < r->n_receipts; i++) {
+		notify_text(r->receipts[i].notify, nt, sizeof(nt));
+		printf("  to <%s> for delivery to <%s> (NOTIFY=%s)\n",
+		       r->receipts[i].to, r->receipts[i].rcpt, nt);
+	}
+	for (i = 0; i < r->n_hdrs; i++)
+		printf("  header %s: %s (asks the recipient's mail program for "
+		       "a read receipt)\n",
+		       r->hdrs[i].header, r->hdrs[i].to);
+}
+
+static void summary(struct audit *a)
+{
+	if (a->json) {
+		json_t *o = json_object(), *r = json_object(), *h = json_object();
+		json_object_set_new(o, "summary", json_true());
+		json_object_set_new(o, "client", cli_json_str(a->client));
+		json_object_set_new(o, "policy", cli_json_str(a->policy_name));
+		json_object_set_new(r, "permissive", receipts_json(&a->perm));
+		json_object_set_new(r, "policy", receipts_json(&a->pol));
+		json_object_set_new(o, "receipts", r);
+		json_object_set_new(o, "client_source",
+		                    cli_json_str(a->client_source));
+		json_object_set_new(h, "permissive", hdrs_json(&a->perm));
+		json_object_set_new(h, "policy", hdrs_json(&a->pol));
+		json_object_set_new(o, "receipt_headers", h);
+		json_object_set_new(
+		    o, "trusted",
+		    json_boolean(dsng_policy_is_trusted(a->pol.p, &a->pol.s)));
+		cli_json_print(o);
+		return;
+	}
+	printf("\nClient: %s%s%s\n", a->client ? a->client : "unknown (untrusted)",
+	       a->client_source ? " from the " : "",
+	       a->client_source ? a->client_source : "");
+	printf("Policy: %s\n", a->policy_name);
+	print_receipts("permissive", &a->perm);
+	print_receipts(a->policy_name, &a->pol);
+}
+
+/* Collect lines, pair commands with replies, then replay. */
+static int run(struct audit *a, const char *buf, size_t len, int tls,
+               unsigned port)
+{
+	struct transcript t;
+	struct transcript_line *lines = NULL;
+	struct item *items = NULL;
+	size_t n = 0, cap = 0, n_items = 0, next_unanswered = 0, i;
+	size_t *item_of;
+	int in_headers = 0, saw_client = 0;
+	char *hbuf = NULL;
+	struct transcript_line hline;
+
+	transcript_init(&t, buf, len);
+	for (;;) {
+		if (n == cap) {
+			cap = cap ? cap * 2 : 64;
+			lines = talloc_realloc(a->mem, lines, struct transcript_line,
+			                       cap);
+			items = talloc_realloc(a->mem, items, struct item, cap);
+			if (!lines || !items)
+				return -1;
+		}
+		if (!transcript_next(&t, &lines[n]))
+			break;
+		n++;
+	}
+	item_of = talloc_array(a->mem, size_t, n ? n : 1);
+	if (!item_of)
+		return -1;
+	/* Replies answer commands in order (pipelining included). */
+	for (i = 0; i < n; i++) {
+		struct transcript_line *l = &lines[i];
+
+		item_of[i] = (size_t)-1;
+		if (l->kind == TRANSCRIPT_CLIENT || l->kind == TRANSCRIPT_DATA_END) {
+			memset(&items[n_items], 0, sizeof(items[0]));
+			items[n_items].tl = *l;
+			item_of[i] = n_items++;
+			if (l->kind == TRANSCRIPT_CLIENT)
+				saw_client = 1;
+		} else if (l->kind == TRANSCRIPT_SERVER && l->code &&
+		           next_unanswered < n_items) {
+			struct item *it = &items[next_unanswered];
+
+			if (!it->has_first) {
+				it->has_first = 1;
+				it->reply_first = i;
+				if (!a->client && it->tl.kind == TRANSCRIPT_CLIENT &&
+				    !strcmp(stage_of(it->tl.text, it->tl.len), "ehlo"))
+					client_from_greeting(a, l->text, l->len);
+			}
+			if (l->last) {
+				it->reply = l->code;
+				it->reply_last = i;
+				next_unanswered++;
+			}
+		}
+	}
+	if (!saw_client)
+		return 1;
+	if (!a->client_source && a->client)
+		a->client_source = "option";
+	/* AUTH and STARTTLS that succeeded change the facts. */
+	for (i = 0; i < n_items; i++) {
+		const struct transcript_line *l = &items[i].tl;
+		if (l->kind != TRANSCRIPT_CLIENT)
+			continue;
+		if (l->len >= 4 && !strncasecmp(l->text, "AUTH", 4) &&
+		    items[i].reply == 235 && !a->auth) {
+			a->auth = "(AUTH in transcript)";
+			a->auth_from_transcript = 1;
+		}
+	}
+	if (setup_sessions(a, tls, port))
+		return -1;
+
+	for (i = 0; i < n; i++) {
+		const struct transcript_line *l = &lines[i];
+
+		if (l->kind == TRANSCRIPT_CONTENT) {
+			/* Headers end at the first empty line; continuation lines
+			 * (RFC 5322 2.2.3) join the header they continue. */
+			if (!in_headers)
+				continue;
+			if (l->len == 0 || (l->text[0] != ' ' && l->text[0] != '\t')) {
+				if (hbuf)
+					header(a, &hline, hbuf, strlen(hbuf));
+				TALLOC_FREE(hbuf);
+				if (l->len == 0) {
+					in_headers = 0;
+					continue;
+				}
+				hline = *l;
+				hbuf = talloc_strndup(a->mem, l->text, l->len);
+			} else if (hbuf) {
+				hbuf = talloc_strndup_append_buffer(hbuf, l->text, l->len);
+			}
+			continue;
+		}
+		if (l->kind == TRANSCRIPT_DATA_END) {
+			int reply = items[item_of[i]].reply;
+
+			if (hbuf)
+				header(a, &hline, hbuf, strlen(hbuf));
+			TALLOC_FREE(hbuf);
+			in_headers = 0;
+			if (finish_message(a, &a->pol,
+			                   reply == 0 || (reply >= 200 && reply < 300)) ||
+			    finish_message(a, &a->perm,
+			                   reply == 0 || (reply >= 200 && reply < 300)))
+				return -1;
+			continue;
+		}
+		if (l->kind != TRANSCRIPT_CLIENT)
+			continue;
+		{
+			struct dsng_cmd cmd, cmd2;
+			struct dsng_decision d, d2;
+			unsigned req = 0, req2 = 0;
+			size_t k = item_of[i];
+			int reply = items[k].reply, rc;
+			const char *stage = stage_of(l->text, l->len);
+
+			rc = replay_cmd(a, &a->pol, l->text, l->len, reply, &cmd, &d,
+			                &req);
+			if (rc == 0)
+				rc = replay_cmd(a, &a->perm, l->text, l->len, reply, &cmd2,
+				                &d2, &req2);
+			if (rc)
+				return -1;
+			/* The EHLO decision, applied to the reply the server sent:
+			 * a policy can hide DSN but cannot add it. */
+			if (!strcmp(stage, "ehlo") && items[k].reply == 250 &&
+			    items[k].has_first && cmd.verb != DSNG_VERB_HELO &&
+			    !(d.rule && !strcmp(d.rule, "syntax"))) {
+				size_t j;
+				char *rep = talloc_strdup(a->mem, "");
+				struct dsng_ehlo *caps = NULL;
+
+				for (j = items[k].reply_first; j <= items[k].reply_last &&
+				                               j < n && rep;
+				     j++)
+					if (lines[j].kind == TRANSCRIPT_SERVER)
+						rep = talloc_asprintf_append_buffer(
+						    rep, "%.*s\r\n", (int)lines[j].len,
+						    lines[j].text);
+				if (rep && dsng_ehlo_parse(a->mem, rep, strlen(rep), NULL,
+				                           &caps, NULL) == 0) {
+					struct dsng_decision e;
+					if (dsng_policy_ehlo_reply(a->mem, a->pol.p, &a->pol.s,
+					                           caps, &e) == 0) {
+						d = e;
+					}
+					if (!(caps->flags & DSNG_EHLO_F_DSN)) {
+						a->pol.s.dsn_offered = 0;
+						a->perm.s.dsn_offered = 0;
+						snprintf(d.reason + strlen(d.reason),
+						         sizeof(d.reason) - strlen(d.reason),
+						         "; the server's reply has no DSN anyway");
+					}
+				}
+			}
+			if (!strcmp(stage, "rcpt"))
+				req = requested_notify(l->text, l->len);
+			report(a, l, l->text, l->len, stage, &d, !strcmp(stage, "rcpt"),
+			       req, reply);
+			if (transcript_is_data(l->text, l->len) &&
+			    (reply == 0 || reply == 354))
+				in_headers = 1;
+		}
+	}
+	summary(a);
+	return 0;
+}
+
+static int load_policy(struct audit *a, const char *file, const char *preset,
+                       struct dsng_policy **out)
+{
+	struct dsng_error err;
+	int rc;
+
+	dsng_error_clear(&err);
+	if (file)
+		rc = dsng_policy_load(a->mem, out, file, NULL, &err);
+	else
+		rc = dsng_policy_preset(a->mem, out, preset, &err);
+	if (rc) {
+		fprintf(stderr, "dsnguard: audit: %s\n", err.message);
+		return -1;
+	}
+	return 0;
+}
 
 int cli_audit(int argc, char **argv)
 {
-	(void)argc;
-	(void)argv;
-	return cli_usage_error("audit: not built yet");
+	struct audit a;
+	const char *file = NULL, *policy = NULL, *preset = NULL;
+	struct dsng_policy *pol = NULL, *perm = NULL;
+	char *buf;
+	size_t len = 0;
+	unsigned port = 25;
+	int tls = 0, i, rc;
+
+	memset(&a, 0, sizeof(a));
+	for (i = 1; i < argc; i++) {
+		const char *o = argv[i];
+		const char *v = i + 1 < argc ? argv[i + 1] : NULL;
+
+		if (!strcmp(o, "--json")) {
+			a.json = 1;
+		} else if (!strcmp(o, "--tls")) {
+			tls = 1;
+		} else if (!strcmp(o, "--policy") || !strcmp(o, "--preset") ||
+		           !strcmp(o, "--client") || !strcmp(o, "--auth") ||
+		           !strcmp(o, "--port")) {
+			if (!v)
+				return cli_usage_error("audit: %s needs a value", o);
+			i++;
+			if (!strcmp(o, "--policy"))
+				policy = v;
+			else if (!strcmp(o, "--preset"))
+				preset = v;
+			else if (!strcmp(o, "--client"))
+				a.client = (char *)v;
+			else if (!strcmp(o, "--auth"))
+				a.auth = v;
+			else {
+				char *end;
+				unsigned long p = strtoul(v, &end, 10);
+				if (*end || !*v || p == 0 || p > 65535)
+					return cli_usage_error("audit: bad port '%s'", v);
+				port = (unsigned)p;
+			}
+		} else if (!strcmp(o, "--help") || !strcmp(o, "-h")) {
+			printf("usage: dsnguard audit TRANSCRIPT [--policy FILE | "
+			       "--preset NAME] [--client IP] [--auth USER] [--tls] "
+			       "[--port N] [--json]\n");
+			return CLI_OK;
+		} else if (o[0] == '-' && o[1]) {
+			return cli_usage_error("audit: unknown option %s", o);
+		} else if (file) {
+			return cli_usage_error("audit: one TRANSCRIPT only");
+		} else {
+			file = o;
+		}
+	}
+	if (!file)
+		return cli_usage_error("usage: dsnguard audit TRANSCRIPT [--policy "
+		                       "FILE | --preset NAME] [--client IP] "
+		                       "[--auth USER] [--tls] [--port N] [--json]");
+	if (policy && preset)
+		return cli_usage_error("audit: --policy and --preset exclude each "
+		                       "other");
+	if (!policy && !preset)
+		preset = "recommended";
+	if (a.client) {
+		struct dsng_session probe;
+		dsng_session_init(&probe);
+		if (dsng_session_set_addr(&probe, a.client, strlen(a.client), NULL))
+			return cli_usage_error("audit: --client '%s' is not an IP "
+			                       "address",
+			                       a.client);
+	}
+	a.mem = talloc_new(NULL);
+	if (!a.mem)
+		return CLI_USAGE;
+	if (load_policy(&a, policy, preset, &pol) ||
+	    load_policy(&a, NULL, "permissive", &perm)) {
+		talloc_free(a.mem);
+		return CLI_USAGE;
+	}
+	if (a.client)
+		a.client = talloc_strdup(a.mem, a.client);
+	a.policy_name = dsng_policy_name(pol);
+	a.pol.p = pol;
+	a.perm.p = perm;
+	buf = cli_read_file(a.mem, file, &len);
+	if (!buf) {
+		fprintf(stderr, "dsnguard: audit: %s: %s\n", file, strerror(errno));
+		talloc_free(a.mem);
+		return CLI_USAGE;
+	}
+	rc = run(&a, buf, len, tls, port);
+	talloc_free(a.mem);
+	if (rc < 0) {
+		fprintf(stderr, "dsnguard: audit: out of memory\n");
+		return CLI_USAGE;
+	}
+	if (rc > 0) {
+		fprintf(stderr, "dsnguard: audit: %s: no client command (\">>>\" "
+		                "line) found\n",
+		        file);
+		return CLI_REJECTED;
+	}
+	return CLI_OK;
 }
