@@ -1,0 +1,429 @@
+/*
+ * tests/test_maillog_join.c - the streaming scanner: whole logs joined into
+ * DSN events with exact fields, the summary, any chunking giving the same
+ * result, garbage counting, bounded memory (eviction, pending cap), and
+ * the API's error paths.
+ */
+#include <stdio.h>
+
+#include "dsng_test.h"
+
+#define EXAMPLES DSNG_SOURCE_DIR "/examples/data/"
+
+struct scan {
+	struct dsng_maillog_event **ev;
+	size_t n;
+	struct dsng_maillog_summary *sum;
+};
+
+static void take(struct dsng_maillog *s, TALLOC_CTX *mem, struct scan *r)
+{
+	struct dsng_maillog_event *ev;
+
+	for (;;) {
+		assert_int_equal(dsng_maillog_next(s, mem, &ev), 0);
+		if (!ev)
+			return;
+		assert_ptr_equal(talloc_parent(ev), mem);
+		r->ev = talloc_realloc(mem, r->ev, struct dsng_maillog_event *, r->n + 1);
+		assert_non_null(r->ev);
+		r->ev[r->n++] = ev;
+	}
+}
+
+/* Scan data fed in chunks of `chunk` bytes (0 = all at once). */
+static struct scan *scan(TALLOC_CTX *mem, const char *data, size_t len,
+                         size_t chunk, const struct dsng_maillog_opts *opts)
+{
+	struct scan *r = talloc_zero(mem, struct scan);
+	struct dsng_maillog *s;
+	struct dsng_error err;
+	size_t off = 0;
+
+	assert_int_equal(dsng_maillog_new(r, &s, opts, &err), 0);
+	if (!chunk)
+		chunk = len ? len : 1;
+	while (off < len) {
+		size_t n = len - off < chunk ? len - off : chunk;
+		const char *g = dsng_test_guard(data + off, n);
+		assert_int_equal(dsng_maillog_feed(s, g, n, &err), 0);
+		dsng_test_guard_free(g);
+		take(s, r, r);
+		off += n;
+	}
+	assert_int_equal(dsng_maillog_finish(s, &err), 0);
+	take(s, r, r);
+	assert_int_equal(dsng_maillog_summary(s, r, &r->sum, &err), 0);
+	talloc_free(s);
+	return r;
+}
+
+static struct scan *scan_file(TALLOC_CTX *mem, const char *path, size_t chunk)
+{
+	size_t len;
+	char *buf = dsng_test_load(mem, path, &len);
+	struct scan *r = scan(mem, buf, len, chunk, NULL);
+
+	talloc_free(buf);
+	return r;
+}
+
+static void str_eq(const char *got, const char *want)
+{
+	if (!want)
+		assert_null(got);
+	else
+		assert_string_equal(got, want);
+}
+
+static void event_is(const struct dsng_maillog_event *e,
+                     enum dsng_maillog_mta mta, enum dsng_maillog_kind kind,
+                     const char *orig, const char *dsn, const char *to,
+                     const char *from, const char *caddr, const char *service)
+{
+	assert_int_equal(e->mta, mta);
+	assert_int_equal(e->kind, kind);
+	str_eq(e->orig_queue_id, orig);
+	str_eq(e->dsn_queue_id, dsn);
+	str_eq(e->to, to);
+	str_eq(e->orig_from, from);
+	str_eq(e->client_addr, caddr);
+	str_eq(e->service, service);
+}
+
+static void test_postfix_example(void **state)
+{
+	struct scan *r = scan_file(*state, EXAMPLES "postfix-dsn.log", 0);
+	struct dsng_maillog_event **e = r->ev;
+	struct dsng_maillog_summary *s = r->sum;
+
+	assert_int_equal(r->n, 6);
+	event_is(e[0], DSNG_MAILLOG_POSTFIX, DSNG_MAILLOG_SUCCESS, "B4D64A72101",
+	         "B9165A72091", "victim@victim.example", "victim@victim.example",
+	         "203.0.113.66", "smtpd");
+	str_eq(e[0]->time, "Nov 29 01:12:14");
+	str_eq(e[0]->host, "mx");
+	str_eq(e[0]->text, "sender delivery status notification");
+	str_eq(e[0]->client_name, "unknown");
+	assert_int_equal(e[0]->n_orig_rcpts, 1);
+	str_eq(e[0]->orig_rcpts[0], "rcpt@example.test");
+	assert_int_equal(e[0]->line, 8);
+	assert_int_equal(e[1]->n_orig_rcpts, 2);
+	str_eq(e[1]->orig_rcpts[1], "sender@example.test");
+	/* delivered by SMTP to a server without DSN: the notice says relayed */
+	event_is(e[2], DSNG_MAILLOG_POSTFIX, DSNG_MAILLOG_RELAY, "3F1C2A72200",
+	         "41A07A72201", "alice@example.test", "alice@example.test",
+	         "192.0.2.50", "submission/smtpd");
+	str_eq(e[2]->sasl_username, "alice");
+	event_is(e[3], DSNG_MAILLOG_POSTFIX, DSNG_MAILLOG_FAILURE, "5D0E3A72300",
+	         "5E8F1A72301", "billing@example.test", "billing@example.test",
+	         "192.0.2.10", "smtpd");
+	event_is(e[4], DSNG_MAILLOG_POSTFIX, DSNG_MAILLOG_SUCCESS, "6A1F0A72400",
+	         "6B2A4A72401", "bob@example.test", "bob@example.test", NULL,
+	         "pickup");
+	event_is(e[5], DSNG_MAILLOG_POSTFIX, DSNG_MAILLOG_DELAY, "8C3D2A72500",
+	         "8D4E5A72501", "billing@example.test", "billing@example.test",
+	         "192.0.2.10", "smtpd");
+
+	assert_int_equal(s->events, 6);
+	assert_int_equal(s->lines, 72);
+	assert_int_equal(s->garbage, 0);
+	assert_int_equal(s->by_kind[DSNG_MAILLOG_SUCCESS], 3);
+	assert_int_equal(s->by_kind[DSNG_MAILLOG_RELAY], 1);
+	assert_int_equal(s->n_by_recipient, 4);
+	str_eq(s->by_recipient[0]->key, "victim@victim.example");
+	assert_int_equal(s->by_recipient[0]->count, 2);
+	assert_int_equal(s->by_recipient[0]->receipts, 2);
+	str_eq(s->by_recipient[1]->key, "billing@example.test");
+	assert_int_equal(s->by_recipient[1]->receipts, 0);
+	assert_int_equal(s->n_by_client, 4);
+	str_eq(s->by_client[0]->key, "203.0.113.66");
+	str_eq(s->by_client[0]->name, "unknown");
+	assert_int_equal(s->by_client[0]->count, 2);
+	/* the local submission has no address; it is named by its service */
+	str_eq(s->by_client[3]->key, NULL);
+	str_eq(s->by_client[3]->name, "pickup");
+	talloc_free(r);
+}
+
+static void test_sendmail_example(void **state)
+{
+	struct scan *r = scan_file(*state, EXAMPLES "sendmail-dsn.log", 0);
+	struct dsng_maillog_event **e = r->ev;
+
+	assert_int_equal(r->n, 6);
+	event_is(e[0], DSNG_MAILLOG_SENDMAIL, DSNG_MAILLOG_SUCCESS, "6AT201a103101",
+	         "6AT201b103102", "victim@victim.example", "victim@victim.example",
+	         "203.0.113.66", "MTA");
+	str_eq(e[0]->client_name, NULL);
+	str_eq(e[0]->text, "DSN: Return receipt");
+	assert_int_equal(e[1]->n_orig_rcpts, 2);
+	str_eq(e[1]->orig_rcpts[1], "postmaster@mx.example.test");
+	str_eq(e[1]->client_name, "dyn-66.spam.example");
+	event_is(e[2], DSNG_MAILLOG_SENDMAIL, DSNG_MAILLOG_SUCCESS, "6AT25Ucp03202",
+	         "6AT25Ucp03203", "bob@mx.example.test", "bob@mx.example.test",
+	         "127.0.0.1", "MTA");
+	event_is(e[3], DSNG_MAILLOG_SENDMAIL, DSNG_MAILLOG_FAILURE, "6AT2ACKe03301",
+	         "6AT2ADKe03302", "alice@mx.example.test", "alice@mx.example.test",
+	         "192.0.2.50", "MSA");
+	str_eq(e[3]->sasl_username, "alice");
+	event_is(e[4], DSNG_MAILLOG_SENDMAIL, DSNG_MAILLOG_RELAY, "6AT2AeQ703310",
+	         "6AT2AfQ703311", "alice@mx.example.test", "alice@mx.example.test",
+	         "192.0.2.50", "MSA");
+	event_is(e[5], DSNG_MAILLOG_SENDMAIL, DSNG_MAILLOG_DELAY, "6AT2F0Xq03401",
+	         "6AT6FeXq03902", "billing@mx.example.test",
+	         "billing@mx.example.test", "192.0.2.10", "MTA");
+	assert_int_equal(r->sum->garbage, 1);
+	talloc_free(r);
+}
+
+static void test_exim_example(void **state)
+{
+	struct scan *r = scan_file(*state, EXAMPLES "exim-dsn.log", 0);
+	struct dsng_maillog_event **e = r->ev;
+
+	assert_int_equal(r->n, 3);
+	event_is(e[0], DSNG_MAILLOG_EXIM, DSNG_MAILLOG_SUCCESS, "1vQfAb-000Jkl-2x",
+	         "1vQfAc-000Jkn-3y", "victim@victim.example",
+	         "victim@victim.example", "203.0.113.66", "esmtp");
+	str_eq(e[0]->client_port, "40122");
+	str_eq(e[0]->host, NULL);
+	str_eq(e[0]->time, "2026-11-29 03:00:01");
+	event_is(e[1], DSNG_MAILLOG_EXIM, DSNG_MAILLOG_FAILURE, "1vQfFg-000Jm1-0a",
+	         "1vQfFh-000Jm5-1b", "alice@example.test", "alice@example.test",
+	         "192.0.2.50", "esmtpsa");
+	event_is(e[2], DSNG_MAILLOG_EXIM, DSNG_MAILLOG_DELAY, "1vQfKa-000Jn2-4c",
+	         "1vRz9q-000Kx1-5d", "billing@example.test", "billing@example.test",
+	         "192.0.2.10", "esmtp");
+	talloc_free(r);
+}
+
+static void test_rfc3339_rfc5424_and_postmaster(void **state)
+{
+	struct scan *r = scan_file(*state, "logs/postfix-rfc3339.log", 0);
+	struct dsng_maillog_event **e = r->ev;
+
+	assert_int_equal(r->n, 3);
+	/* LMTP ends the journey: a plain success, not relayed */
+	event_is(e[0], DSNG_MAILLOG_POSTFIX, DSNG_MAILLOG_SUCCESS, "4Q2Z1x3Kz9z1Bq",
+	         "4Q2Z1y0c2Qz2Cr", "victim@victim.example", "victim@victim.example",
+	         "203.0.113.66", "smtpd");
+	str_eq(e[0]->client_port, "40122");
+	str_eq(e[0]->time, "2026-11-29T01:12:14.120000+00:00");
+	event_is(e[1], DSNG_MAILLOG_POSTFIX, DSNG_MAILLOG_FAILURE, "4Q2Z3a0b1cz3Ds",
+	         "4Q2Z3b0c2dz4Et", "alice@example.test", "alice@example.test",
+	         "192.0.2.50", "smtps/smtpd");
+	assert_int_equal(e[1]->postmaster, 0);
+	event_is(e[2], DSNG_MAILLOG_POSTFIX, DSNG_MAILLOG_FAILURE, "4Q2Z3a0b1cz3Ds",
+	         "4Q2Z3c0d3ez5Fu", "root@mx.example.test", "alice@example.test",
+	         "192.0.2.50", "smtps/smtpd");
+	assert_int_equal(e[2]->postmaster, 1);
+	str_eq(e[2]->text, "postmaster non-delivery notification");
+	talloc_free(r);
+}
+
+static void test_garbage_is_counted(void **state)
+{
+	struct scan *r = scan_file(*state, "logs/garbage.log", 0);
+
+	assert_int_equal(r->n, 0);
+	assert_int_equal(r->sum->lines, 11);
+	assert_int_equal(r->sum->garbage, 4);
+	assert_int_equal(r->sum->ignored, 7);
+	assert_int_equal(r->sum->mail, 4);
+	assert_int_equal(r->sum->events, 0);
+	assert_int_equal(r->sum->n_by_recipient, 0);
+	talloc_free(r);
+}
+
+/* The same events whatever the chunking, CRLF or not, last newline or not. */
+static void test_chunking_does_not_matter(void **state)
+{
+	static const size_t chunks[] = {1, 2, 7, 64, 4096};
+	size_t len, i, j, k, n;
+	char *buf = dsng_test_load(*state, DSNG_SOURCE_DIR
+	                           "/examples/data/postfix-dsn.log", &len);
+	char *crlf = talloc_array(*state, char, len * 2);
+	struct scan *whole = scan(*state, buf, len, 0, NULL);
+
+	for (i = 0; i < sizeof(chunks) / sizeof(chunks[0]); i++) {
+		struct scan *r = scan(*state, buf, len - 1, chunks[i], NULL);
+		assert_int_equal(r->n, whole->n);
+		for (j = 0; j < r->n; j++) {
+			str_eq(r->ev[j]->dsn_queue_id, whole->ev[j]->dsn_queue_id);
+			str_eq(r->ev[j]->to, whole->ev[j]->to);
+			assert_int_equal(r->ev[j]->kind, whole->ev[j]->kind);
+		}
+		assert_int_equal(r->sum->lines, whole->sum->lines);
+		talloc_free(r);
+	}
+	for (k = 0, n = 0; k < len; k++) {
+		if (buf[k] == '\n')
+			crlf[n++] = '\r';
+		crlf[n++] = buf[k];
+	}
+	{
+		struct scan *r = scan(*state, crlf, n, 5, NULL);
+		assert_int_equal(r->n, whole->n);
+		str_eq(r->ev[5]->to, "billing@example.test");
+		assert_int_equal(r->sum->garbage, 0);
+		talloc_free(r);
+	}
+	talloc_free(whole);
+	talloc_free(crlf);
+	talloc_free(buf);
+}
+
+static void test_long_lines_and_nuls(void **state)
+{
+	struct dsng_maillog_opts o;
+	char *data = talloc_array(*state, char, 400);
+	const char tail[] = "\nNov 29 01:12:14 mx postfix/qmgr[1]: ABCDE1: removed\n";
+	struct scan *r;
+
+	dsng_maillog_opts_init(&o);
+	o.max_line = 100;
+	memset(data, 'x', 300);
+	memcpy(data + 300, tail, sizeof(tail) - 1);
+	r = scan(*state, data, 300 + sizeof(tail) - 1, 33, &o);
+	assert_int_equal(r->sum->lines, 2);
+	assert_int_equal(r->sum->garbage, 1);
+	assert_int_equal(r->sum->mail, 1);
+	talloc_free(r);
+	r = scan(*state, "a\0b\nNov 29 01:12:14 mx x: y", 27, 0, NULL);
+	assert_int_equal(r->sum->lines, 2);
+	assert_int_equal(r->sum->garbage, 1);
+	assert_int_equal(r->sum->ignored, 1);
+	talloc_free(r);
+	talloc_free(data);
+}
+
+/* A DSN whose own delivery never shows still comes out at the end, sent to
+ * the original sender; its original's record may have been evicted. */
+static void test_bounded_memory(void **state)
+{
+	struct dsng_maillog_opts o;
+	char *log = talloc_strdup(*state, "");
+	struct scan *r;
+	int i;
+
+	log = talloc_asprintf_append(log,
+	    "Nov 29 01:00:00 mx postfix/smtpd[1]: AAAAA1: client=c[192.0.2.9]\n"
+	    "Nov 29 01:00:00 mx postfix/qmgr[2]: AAAAA1: from=<s@x.example>, size=1, nrcpt=1 (queue active)\n"
+	    "Nov 29 01:00:01 mx postfix/bounce[3]: AAAAA1: sender delivery status notification: BBBBB1\n");
+	for (i = 0; i < 50; i++)
+		log = talloc_asprintf_append(log,
+		    "Nov 29 01:00:02 mx postfix/qmgr[2]: C%04d: from=<n@x.example>, size=1, nrcpt=1 (queue active)\n",
+		    i);
+	assert_non_null(log);
+	dsng_maillog_opts_init(&o);
+	o.max_tracked = 10;
+	r = scan(*state, log, strlen(log), 0, &o);
+	assert_int_equal(r->n, 1);
+	str_eq(r->ev[0]->to, "s@x.example");
+	str_eq(r->ev[0]->client_addr, "192.0.2.9");
+	assert_int_equal(r->sum->evicted, 42);
+	talloc_free(r);
+
+	/* the pending queue is capped too: events come out in order anyway */
+	talloc_free(log);
+	log = talloc_strdup(*state, "");
+	for (i = 0; i < 5; i++)
+		log = talloc_asprintf_append(log,
+		    "Nov 29 01:00:01 mx postfix/bounce[3]: A%04d: sender non-delivery notification: D%04d\n",
+		    i, i);
+	dsng_maillog_opts_init(&o);
+	o.max_pending = 2;
+	r = scan(*state, log, strlen(log), 0, &o);
+	assert_int_equal(r->n, 5);
+	for (i = 0; i < 5; i++) {
+		char want[8];
+		snprintf(want, sizeof(want), "D%04d", i);
+		str_eq(r->ev[i]->dsn_queue_id, want);
+		str_eq(r->ev[i]->to, NULL);
+		str_eq(r->ev[i]->orig_from, NULL);
+		assert_int_equal(r->ev[i]->kind, DSNG_MAILLOG_FAILURE);
+	}
+	assert_int_equal(r->sum->n_by_recipient, 1);
+	str_eq(r->sum->by_recipient[0]->key, NULL);
+	assert_int_equal(r->sum->by_recipient[0]->count, 5);
+	talloc_free(r);
+	talloc_free(log);
+}
+
+static void test_events_wait_for_their_delivery(void **state)
+{
+	const char *part1 =
+	    "Nov 29 01:00:00 mx postfix/qmgr[2]: AAAAA1: from=<s@x.example>, size=1, nrcpt=1 (queue active)\n"
+	    "Nov 29 01:00:01 mx postfix/bounce[3]: AAAAA1: sender delivery status notification: BBBBB1\n"
+	    "Nov 29 01:00:01 mx postfix/bounce[3]: AAAAA2: sender delivery status notification: BBBBB2\n"
+	    "Nov 29 01:00:02 mx postfix/smtp[4]: BBBBB2: to=<two@x.example>, relay=none, delay=1, dsn=4.4.1, status=deferred (timeout)\n";
+	const char *part2 =
+	    "Nov 29 01:00:03 mx postfix/smtp[4]: BBBBB1: to=<one@x.example>, relay=r[192.0.2.1]:25, dsn=2.0.0, status=sent (ok)\n";
+	struct dsng_maillog *s;
+	struct dsng_maillog_event *ev;
+	struct dsng_error err;
+
+	assert_int_equal(dsng_maillog_new(*state, &s, NULL, &err), 0);
+	assert_int_equal(dsng_maillog_feed(s, part1, strlen(part1), &err), 0);
+	/* the second is complete but waits behind the first */
+	assert_int_equal(dsng_maillog_next(s, *state, &ev), 0);
+	assert_null(ev);
+	assert_int_equal(dsng_maillog_feed(s, part2, strlen(part2), &err), 0);
+	assert_int_equal(dsng_maillog_next(s, *state, &ev), 0);
+	str_eq(ev->to, "one@x.example");
+	talloc_free(ev);
+	assert_int_equal(dsng_maillog_next(s, *state, &ev), 0);
+	str_eq(ev->to, "two@x.example");
+	str_eq(ev->orig_from, NULL);
+	talloc_free(ev);
+	assert_int_equal(dsng_maillog_finish(s, &err), 0);
+	assert_int_equal(dsng_maillog_feed(s, "x", 1, &err), DSNG_EINVAL);
+	assert_int_equal(dsng_maillog_finish(s, &err), DSNG_EINVAL);
+	talloc_free(s);
+}
+
+static void test_api_errors_and_names(void **state)
+{
+	struct dsng_maillog_opts o;
+	struct dsng_maillog *s = (struct dsng_maillog *)1;
+	struct dsng_maillog_summary *sum;
+	struct dsng_error err;
+	size_t blocks = talloc_total_blocks(*state);
+
+	dsng_maillog_opts_init(&o);
+	o.version = 7;
+	assert_int_equal(dsng_maillog_new(*state, &s, &o, &err), DSNG_EINVAL);
+	assert_null(s);
+	assert_int_equal(err.kind, DSNG_ERR_INVALID_ARGUMENT);
+	dsng_maillog_opts_init(&o);
+	o.max_tracked = 0;
+	assert_int_equal(dsng_maillog_new(*state, &s, &o, &err), DSNG_EINVAL);
+	assert_int_equal(dsng_maillog_new(*state, NULL, NULL, &err), DSNG_EINVAL);
+	assert_int_equal(talloc_total_blocks(*state), blocks);
+	assert_int_equal(dsng_maillog_feed(NULL, "x", 1, &err), DSNG_EINVAL);
+	assert_int_equal(dsng_maillog_summary(NULL, *state, &sum, &err), DSNG_EINVAL);
+	assert_null(sum);
+	assert_int_equal(dsng_maillog_next(NULL, *state, NULL), DSNG_EINVAL);
+	assert_string_equal(dsng_maillog_kind_name(DSNG_MAILLOG_RELAY), "relay");
+	assert_string_equal(dsng_maillog_kind_name((enum dsng_maillog_kind)42), "other");
+	assert_string_equal(dsng_maillog_mta_name(DSNG_MAILLOG_EXIM), "exim");
+	assert_string_equal(dsng_maillog_mta_name(DSNG_MAILLOG_UNKNOWN), "unknown");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_postfix_example, dsng_test_setup_ctx, dsng_test_teardown_ctx),
+		cmocka_unit_test_setup_teardown(test_sendmail_example, dsng_test_setup_ctx, dsng_test_teardown_ctx),
+		cmocka_unit_test_setup_teardown(test_exim_example, dsng_test_setup_ctx, dsng_test_teardown_ctx),
+		cmocka_unit_test_setup_teardown(test_rfc3339_rfc5424_and_postmaster, dsng_test_setup_ctx, dsng_test_teardown_ctx),
+		cmocka_unit_test_setup_teardown(test_garbage_is_counted, dsng_test_setup_ctx, dsng_test_teardown_ctx),
+		cmocka_unit_test_setup_teardown(test_chunking_does_not_matter, dsng_test_setup_ctx, dsng_test_teardown_ctx),
+		cmocka_unit_test_setup_teardown(test_long_lines_and_nuls, dsng_test_setup_ctx, dsng_test_teardown_ctx),
+		cmocka_unit_test_setup_teardown(test_bounded_memory, dsng_test_setup_ctx, dsng_test_teardown_ctx),
+		cmocka_unit_test_setup_teardown(test_events_wait_for_their_delivery, dsng_test_setup_ctx, dsng_test_teardown_ctx),
+		cmocka_unit_test_setup_teardown(test_api_errors_and_names, dsng_test_setup_ctx, dsng_test_teardown_ctx),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
