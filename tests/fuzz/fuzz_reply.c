@@ -1,0 +1,64 @@
+/*
+ * tests/fuzz/fuzz_reply.c - SMTP reply framing: parse, the streaming
+ * check, and the writers, with consistency checks between them.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include <dsnguard/dsnguard.h>
+
+int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size);
+
+int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
+{
+	struct dsng_reply_opts opts;
+	struct dsng_reply *r = NULL, *r2 = NULL;
+	struct dsng_error err;
+	char *buf = malloc(size ? size : 1);
+	size_t used = 0, i;
+	int rc, done;
+	void *mem = talloc_new(NULL);
+	char *s;
+
+	if (!buf || !mem)
+		abort();
+	memcpy(buf, data, size);
+	dsng_reply_opts_init(&opts);
+	/* the first byte picks lenient mode, so both limits get explored */
+	if (size && (data[0] & 1))
+		opts.flags |= DSNG_REPLY_LENIENT, opts.max_line = 0;
+
+	done = dsng_reply_complete(buf, size, &opts, &used, &err);
+	if (done == 1) {
+		/* what the stream check accepts, the parser accepts too */
+		if (used == 0 || used > size ||
+		    dsng_reply_parse(mem, buf, used, &opts, &r, &err) != 0)
+			abort();
+		talloc_free(r);
+		r = NULL;
+	}
+	rc = dsng_reply_parse(mem, buf, size, &opts, &r, &err);
+	if (rc == 0) {
+		if (r->length != size || r->n_lines == 0)
+			abort();
+		/* a terminated whole reply is also complete for the stream */
+		if (!r->unterminated && (done != 1 || used != size))
+			abort();
+		s = dsng_reply_format(mem, r);
+		if (!s || dsng_reply_parse(mem, s, strlen(s), &opts, &r2, &err))
+			abort();
+		if (r2->code != r->code || r2->n_lines != r->n_lines)
+			abort();
+		for (i = 0; i < r->n_lines; i++)
+			if (strcmp(r2->lines[i]->text, r->lines[i]->text))
+				abort();
+		s = dsng_reply_text(mem, r, 1);
+		if (!s)
+			abort();
+	} else if (r) {
+		abort();
+	}
+	talloc_free(mem);
+	free(buf);
+	return 0;
+}
