@@ -52,8 +52,9 @@ static int is_name_char(unsigned char c)
  * so a header costs a few dozen bytes per field whatever its length. */
 int dsng__mime_header(TALLOC_CTX *mem, const char *buf, size_t start,
                       size_t end, const struct dsng_mime_limits *lim,
-                      size_t base, struct dsng_mime_header *h, size_t *body,
-                      struct dsng_mime_message *msg, struct dsng_error *err)
+                      size_t base, unsigned flags, struct dsng_mime_header *h,
+                      size_t *body, struct dsng_mime_message *msg,
+                      struct dsng_error *err)
 {
 	size_t pos = start, cap = 0;
 	struct dsng_mime_field *last = NULL;
@@ -109,6 +110,25 @@ int dsng__mime_header(TALLOC_CTX *mem, const char *buf, size_t start,
 			while (n < line_end && (buf[n] == ' ' || buf[n] == '\t'))
 				n++;
 			if (name_end == pos || n >= line_end || buf[n] != ':') {
+				if ((flags & DSNG__HDR_LENIENT) && last) {
+					/* Report fields whose continuation lost its
+					 * indent (MessageLabs): keep it with the field. */
+					if (dsng__mime_problem(msg, "header", pos,
+					                       "continuation line without leading white space") <
+					    0)
+						return DSNG_ENOMEM;
+					last->value.len =
+					    (size_t)(buf + line_end - last->value.ptr);
+					if (line_end - (last->offset - base) >
+					    lim->max_field_len)
+						return dsng__fail(
+						    err, DSNG_ELIMIT, DSNG_ERR_HEADER_LIMIT,
+						    last->offset, 0, NULL,
+						    "header field longer than %zu bytes",
+						    lim->max_field_len);
+					pos = next;
+					continue;
+				}
 				if (dsng__mime_problem(msg, "header", pos,
 				                       "line without a colon ends the header") <
 				    0)
@@ -171,7 +191,7 @@ int dsng_mime_header_parse(TALLOC_CTX *mem, const char *buf, size_t len,
 	if (!h)
 		return dsng__fail(err, DSNG_ENOMEM, DSNG_ERR_NOMEM, 0, 0, NULL,
 		                  "out of memory");
-	rc = dsng__mime_header(h, buf, 0, len, lim, 0, h, &b, NULL, err);
+	rc = dsng__mime_header(h, buf, 0, len, lim, 0, 0, h, &b, NULL, err);
 	if (rc < 0) {
 		talloc_free(h);
 		if (rc == DSNG_ENOMEM)
@@ -221,11 +241,15 @@ char *dsng_mime_unfold(TALLOC_CTX *mem, const char *p, size_t len,
 		return NULL;
 	o = s;
 	for (i = 0; i < len; i++) {
-		/* RFC 5322 2.2.3: unfolding removes the CRLF, keeps the WSP. */
+		/* RFC 5322 2.2.3: unfolding removes the CRLF, keeps the WSP; a
+		 * line break not followed by WSP (a broken fold) becomes one. */
 		if (p[i] == '\r' && i + 1 < len && p[i + 1] == '\n')
 			continue;
-		if (p[i] == '\n')
+		if (p[i] == '\n') {
+			if (i + 1 < len && p[i + 1] != ' ' && p[i + 1] != '\t')
+				*o++ = ' ';
 			continue;
+		}
 		*o++ = p[i];
 	}
 	*o = 0;

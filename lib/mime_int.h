@@ -8,11 +8,14 @@
 
 /* Parse the header block in buf[start..end); offsets reported are
  * position + base.  Fields are allocated on mem.  Non-field lines end the
- * block and are noted in msg's problems when msg is not NULL. */
+ * block (or, with DSNG__HDR_LENIENT, continue the last field) and are
+ * noted in msg's problems when msg is not NULL. */
+#define DSNG__HDR_LENIENT 0x1u /* non-field lines continue the field */
 int dsng__mime_header(TALLOC_CTX *mem, const char *buf, size_t start,
                       size_t end, const struct dsng_mime_limits *lim,
-                      size_t base, struct dsng_mime_header *h, size_t *body,
-                      struct dsng_mime_message *msg, struct dsng_error *err);
+                      size_t base, unsigned flags, struct dsng_mime_header *h,
+                      size_t *body, struct dsng_mime_message *msg,
+                      struct dsng_error *err);
 
 /* Append a problem to msg (field/message must outlive msg: static or
  * talloc'd on msg).  Returns DSNG_OK or DSNG_ENOMEM. */

@@ -79,7 +79,7 @@ static int read_entity(struct walker *w, struct dsng_mime_part *p, size_t pos,
 	const struct dsng_mime_field *f;
 	int rc;
 
-	rc = dsng__mime_header(w->msg, w->buf, pos, w->len, w->lim, w->base,
+	rc = dsng__mime_header(w->msg, w->buf, pos, w->len, w->lim, w->base, 0,
 	                       &p->header, body, w->msg, w->err);
 	if (rc < 0)
 		return rc == DSNG_ENOMEM ? nomem(w->err) : rc;

@@ -119,7 +119,7 @@ int dsng__report_returned(struct dsng_report *r,
 	if (!rt->header)
 		goto nomem;
 	rc = dsng__mime_header(rt->header, body, 0, blen, &lim->mime,
-	                       part->body_offset, rt->header, &hend, NULL, err);
+	                       part->body_offset, 0, rt->header, &hend, NULL, err);
 	if (rc == DSNG_ENOMEM)
 		goto nomem;
 	if (rc < 0)

@@ -418,7 +418,8 @@ int dsng__report_fields(struct dsng_report *r, const char *buf, size_t len,
 		if (pos >= len)
 			break;
 		rc = dsng__mime_header(r->mime, buf, pos, len, &lim->mime, base,
-		                       &h, &body, NULL, err);
+		                       DSNG__HDR_LENIENT,
+		                       &h, &body, r->mime, err);
 		if (rc < 0)
 			return rc == DSNG_ENOMEM ? dsng__fail(err, rc, DSNG_ERR_NOMEM,
 			                                      0, 0, NULL,

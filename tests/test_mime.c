@@ -1,0 +1,236 @@
+/*
+ * tests/test_mime.c - the MIME reader: header blocks, parameters,
+ * transfer and RFC 2047 decoding, mbox splitting.
+ */
+#include "dsng_test.h"
+
+#define S(x) x, sizeof(x) - 1
+
+static void test_header_folding_and_lookup(void **state)
+{
+	TALLOC_CTX *mem = *state;
+	static const char in[] = "Subject: one\r\n two\r\n\tthree\r\n"
+	                         "content-TYPE : text/plain\r\n"
+	                         "X-Empty:\r\n\r\nbody";
+	const char *g = dsng_test_guard(S(in));
+	struct dsng_mime_header *h;
+	const struct dsng_mime_field *f;
+	size_t body;
+	char *v;
+
+	assert_int_equal(dsng_mime_header_parse(mem, g, sizeof(in) - 1, NULL, &h,
+	                                        &body, NULL),
+	                 DSNG_OK);
+	assert_int_equal(h->count, 3);
+	assert_int_equal(body, sizeof(in) - 1 - 4);
+	f = dsng_mime_header_find(h, "subject");
+	assert_non_null(f);
+	assert_int_equal(f->offset, 0);
+	v = dsng_mime_unfold(mem, f->value.ptr, f->value.len, NULL);
+	assert_string_equal(v, "one two\tthree");
+	/* obsolete blank before the colon (RFC 5322 4.5.3) */
+	f = dsng_mime_header_find(h, "Content-Type");
+	assert_non_null(f);
+	assert_int_equal(f->name.len, 12);
+	assert_int_equal(f->offset, 28);
+	assert_non_null(dsng_mime_header_find(h, "x-empty"));
+	assert_null(dsng_mime_header_find(h, "X-Missing"));
+	talloc_free(h);
+	talloc_free(v);
+	dsng_test_guard_free(g);
+}
+
+static void test_header_non_field_line_ends_block(void **state)
+{
+	TALLOC_CTX *mem = *state;
+	static const char in[] = "A: 1\nthis is not a field\nB: 2\n";
+	const char *g = dsng_test_guard(S(in));
+	struct dsng_mime_header *h;
+	size_t body;
+
+	assert_int_equal(dsng_mime_header_parse(mem, g, sizeof(in) - 1, NULL, &h,
+	                                        &body, NULL),
+	                 DSNG_OK);
+	assert_int_equal(h->count, 1);
+	assert_int_equal(body, 5);
+	talloc_free(h);
+	dsng_test_guard_free(g);
+}
+
+static void test_header_limits(void **state)
+{
+	TALLOC_CTX *mem = *state;
+	struct dsng_mime_limits lim;
+	struct dsng_mime_header *h = (void *)1;
+	struct dsng_error err;
+	size_t n = 1024 * 1024, blocks = talloc_total_blocks(mem);
+	char *big = talloc_array(mem, char, n + 20);
+	const char *g;
+
+	/* a 1 MB header line */
+	memcpy(big, "Subject: ", 9);
+	memset(big + 9, 'x', n);
+	memcpy(big + 9 + n, "\n\n", 2);
+	g = dsng_test_guard(big, n + 11);
+	assert_int_equal(dsng_mime_header_parse(mem, g, n + 11, NULL, &h, NULL,
+	                                        &err),
+	                 DSNG_ELIMIT);
+	assert_null(h);
+	assert_int_equal(err.kind, DSNG_ERR_HEADER_LIMIT);
+	assert_int_equal(err.offset, 0);
+	dsng_test_guard_free(g);
+	/* a 1 MB line inside a message gives the same, with its offset */
+	memcpy(big, "A: b\nSubject: ", 14);
+	g = dsng_test_guard(big, n + 11);
+	{
+		struct dsng_mime_message *m = (void *)1;
+		assert_int_equal(dsng_mime_parse(mem, g, n + 11, NULL, &m, &err),
+		                 DSNG_ELIMIT);
+		assert_null(m);
+		assert_int_equal(err.kind, DSNG_ERR_HEADER_LIMIT);
+		assert_int_equal(err.offset, 5);
+	}
+	dsng_test_guard_free(g);
+	talloc_free(big);
+	/* field count */
+	dsng_mime_limits_init(&lim);
+	lim.max_fields = 2;
+	g = dsng_test_guard(S("A: 1\nB: 2\nC: 3\n\n"));
+	assert_int_equal(dsng_mime_header_parse(mem, g, 16, &lim, &h, NULL, &err),
+	                 DSNG_ELIMIT);
+	assert_int_equal(err.kind, DSNG_ERR_FIELD_LIMIT);
+	assert_int_equal(err.offset, 10);
+	dsng_test_guard_free(g);
+	assert_int_equal(talloc_total_blocks(mem), blocks);
+}
+
+static void test_content_type_params(void **state)
+{
+	TALLOC_CTX *mem = *state;
+	char *type;
+	struct dsng_mime_param *p;
+	size_t n;
+	static const char ct[] =
+	    " Multipart/Report (comment) ; Report-Type=delivery-status;\r\n"
+	    "\tboundary=\"a\\\"b;c\" ; title*0*=us-ascii'en'This%20is%20;"
+	    " title*1=\"long\" ; name*=utf-8''%E2%82%AC; plain=one=two";
+
+	assert_int_equal(dsng_mime_content_type(mem, S(ct), &type, &p, &n),
+	                 DSNG_OK);
+	assert_string_equal(type, "multipart/report");
+	assert_int_equal(n, 5);
+	assert_string_equal(p[0].name, "report-type");
+	assert_string_equal(p[0].value, "delivery-status");
+	assert_string_equal(p[1].name, "boundary");
+	assert_string_equal(p[1].value, "a\"b;c");
+	assert_string_equal(p[2].name, "title");
+	assert_string_equal(p[2].value, "This is long");
+	assert_string_equal(p[3].name, "name");
+	assert_string_equal(p[3].value, "\xE2\x82\xAC");
+	/* unquoted boundary with '=' (GMime saw these) */
+	assert_string_equal(p[4].value, "one=two");
+	talloc_free(type);
+	talloc_free(p);
+	assert_int_equal(dsng_mime_content_type(mem, S("text"), &type, &p, &n),
+	                 DSNG_OK);
+	assert_null(type);
+	assert_int_equal(n, 0);
+}
+
+static void test_base64_and_qp(void **state)
+{
+	char out[64];
+	size_t n;
+
+	(void)state;
+	n = dsng_mime_base64_decode(out, S("aGVs\r\nbG8=\r\n"));
+	assert_int_equal(n, 5);
+	assert_memory_equal(out, "hello", 5);
+	/* junk is skipped, data after '=' is ignored */
+	n = dsng_mime_base64_decode(out, S("a*G!V\x00s bG8=garbage"));
+	assert_int_equal(n, 5);
+	assert_memory_equal(out, "hello", 5);
+	/* odd lengths: 2 and 3 sextets */
+	assert_int_equal(dsng_mime_base64_decode(out, S("aGk")), 2);
+	assert_memory_equal(out, "hi", 2);
+	assert_int_equal(dsng_mime_base64_decode(out, S("aA")), 1);
+	assert_int_equal(dsng_mime_base64_decode(out, S("a")), 0);
+	n = dsng_mime_qp_decode(out, S("a=3Db=\r\nc= \nd=4"));
+	assert_int_equal(n, 7);
+	assert_memory_equal(out, "a=bcd=4", 7);
+	n = dsng_mime_qp_decode(out, S("x=ZZy="));
+	assert_int_equal(n, 5);
+	assert_memory_equal(out, "x=ZZy", 5);
+	n = dsng_mime_qp_decode(out, S("=e9"));
+	assert_int_equal(n, 1);
+	assert_int_equal((unsigned char)out[0], 0xE9);
+}
+
+static void test_encoded_words(void **state)
+{
+	TALLOC_CTX *mem = *state;
+	char *s;
+
+	s = dsng_mime_decode_words(mem, S("=?UTF-8?B?w6k=?= =?utf-8?q?_x?= y"));
+	assert_string_equal(s, "\xC3\xA9 x y");
+	s = dsng_mime_decode_words(mem, S("Re: =?iso-8859-1?Q?caf=E9?="));
+	assert_string_equal(s, "Re: caf\xC3\xA9");
+	s = dsng_mime_decode_words(mem, S("=?iso-2022-jp?B?GyRCJUYlOSVIGyhC?="));
+	assert_string_equal(s, "\xE3\x83\x86\xE3\x82\xB9\xE3\x83\x88");
+	/* unknown charset, bad encoding, unterminated word: kept */
+	s = dsng_mime_decode_words(mem, S("=?x-nope?B?QQ==?= =?utf-8?Z?a?= =?ab"));
+	assert_string_equal(s, "=?x-nope?B?QQ==?= =?utf-8?Z?a?= =?ab");
+	talloc_free_children(mem);
+}
+
+static void test_mbox_split(void **state)
+{
+	static const char box[] = "From a@b Mon\nA: 1\n\nx\n\nFrom c@d Tue\nB: 2\n";
+	struct dsng_span m;
+	size_t pos = 0;
+
+	(void)state;
+	assert_true(dsng_mime_mbox_next(box, sizeof(box) - 1, &pos, &m));
+	assert_int_equal(m.len, 9);
+	assert_memory_equal(m.ptr, "A: 1\n\nx\n\n", 9);
+	assert_true(dsng_mime_mbox_next(box, sizeof(box) - 1, &pos, &m));
+	assert_memory_equal(m.ptr, "B: 2\n", m.len);
+	assert_false(dsng_mime_mbox_next(box, sizeof(box) - 1, &pos, &m));
+	/* not an mbox: one message even with "From " lines inside */
+	pos = 0;
+	assert_true(dsng_mime_mbox_next(S("A: 1\n\nx\n\nFrom y\n"), &pos, &m));
+	assert_int_equal(m.len, 16);
+}
+
+static void test_cte_names(void **state)
+{
+	(void)state;
+	assert_string_equal(dsng_mime_cte_name(DSNG_CTE_QP), "quoted-printable");
+	assert_string_equal(dsng_mime_cte_name(DSNG_CTE_BASE64), "base64");
+	assert_string_equal(dsng_mime_cte_name(DSNG_CTE_UNKNOWN), "unknown");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_header_folding_and_lookup,
+		                                dsng_test_setup_ctx,
+		                                dsng_test_teardown_ctx),
+		cmocka_unit_test_setup_teardown(test_header_non_field_line_ends_block,
+		                                dsng_test_setup_ctx,
+		                                dsng_test_teardown_ctx),
+		cmocka_unit_test_setup_teardown(test_header_limits,
+		                                dsng_test_setup_ctx,
+		                                dsng_test_teardown_ctx),
+		cmocka_unit_test_setup_teardown(test_content_type_params,
+		                                dsng_test_setup_ctx,
+		                                dsng_test_teardown_ctx),
+		cmocka_unit_test(test_base64_and_qp),
+		cmocka_unit_test_setup_teardown(test_encoded_words,
+		                                dsng_test_setup_ctx,
+		                                dsng_test_teardown_ctx),
+		cmocka_unit_test(test_mbox_split),
+		cmocka_unit_test(test_cte_names),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
