@@ -279,11 +279,15 @@ struct dsng_span dsng__ml_unangle(struct dsng_span s)
 int dsng__ml_hostaddr(struct dsng_span s, struct dsng_span *name,
                       struct dsng_span *addr, struct dsng_span *port)
 {
-	const char *open = memchr(s.ptr, '[', s.len), *close, *end = s.ptr + s.len;
+	const char *open, *close, *end;
 
 	memset(name, 0, sizeof(*name));
 	memset(addr, 0, sizeof(*addr));
 	memset(port, 0, sizeof(*port));
+	if (!s.ptr)
+		return -1;
+	end = s.ptr + s.len;
+	open = memchr(s.ptr, '[', s.len);
 	if (!open)
 		return -1;
 	close = memchr(open, ']', (size_t)(end - open));
