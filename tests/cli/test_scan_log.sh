@@ -1,0 +1,69 @@
+#!/bin/sh
+# tests/cli/test_scan_log.sh CLI SRCDIR - `dsnguard scan-log` on the bundled
+# logs: exact JSON (DESIGN.md section 5), stdin, several files, text mode,
+# garbage, exit codes.
+CLI=$1
+SRC=$2
+DATA=$SRC/examples/data
+T=${TMPDIR:-/tmp}/dsng-scanlog.$$
+mkdir -p "$T" || exit 2
+trap 'rm -rf "$T"' EXIT
+fails=0
+fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
+
+# exact first event and summary of the Postfix log
+"$CLI" scan-log --json "$DATA/postfix-dsn.log" > "$T/pf.json"
+[ $? -eq 0 ] || fail "postfix scan exit"
+[ "$(wc -l < "$T/pf.json")" -eq 7 ] || fail "postfix: 6 events + summary"
+first='{"event":"dsn","mta":"postfix","time":"Nov 29 01:12:14","kind":"success","text":"sender delivery status notification","orig_queue_id":"B4D64A72101","dsn_queue_id":"B9165A72091","to":"victim@victim.example","orig_from":"victim@victim.example","orig_rcpts":["rcpt@example.test"],"client":{"name":"unknown","addr":"203.0.113.66","port":null,"sasl_username":null},"service":"smtpd",'
+case "$(head -n 1 "$T/pf.json")" in
+"$first"*) ;;
+*) fail "postfix first event: $(head -n 1 "$T/pf.json")" ;;
+esac
+grep -q '"kind":"relay","text":"sender delivery status notification","orig_queue_id":"3F1C2A72200","dsn_queue_id":"41A07A72201","to":"alice@example.test"' "$T/pf.json" || fail "relay event"
+grep -q '"client":{"name":"laptop.example.test","addr":"192.0.2.50","port":null,"sasl_username":"alice"},"service":"submission/smtpd"' "$T/pf.json" || fail "submission client"
+grep -q '"kind":"delay","text":"sender delay notification"' "$T/pf.json" || fail "delay event"
+summary='{"summary":true,"events":6,"by_recipient":[{"to":"victim@victim.example","count":2,"receipts":2},{"to":"billing@example.test","count":2,"receipts":0},'
+case "$(tail -n 1 "$T/pf.json")" in
+"$summary"*) ;;
+*) fail "postfix summary: $(tail -n 1 "$T/pf.json")" ;;
+esac
+grep -q '"by_client":\[{"addr":"203.0.113.66","name":"unknown","count":2,"receipts":2}' "$T/pf.json" || fail "by_client order"
+
+# stdin, with and without "-"
+"$CLI" scan-log --json < "$DATA/postfix-dsn.log" > "$T/stdin.json" || fail "stdin exit"
+cmp -s "$T/pf.json" "$T/stdin.json" || fail "stdin differs from file"
+"$CLI" scan-log --json - < "$DATA/postfix-dsn.log" > "$T/dash.json" || fail "dash exit"
+cmp -s "$T/pf.json" "$T/dash.json" || fail "'-' differs from file"
+
+# every line is JSON (when python3 is there to say so)
+if command -v python3 > /dev/null 2>&1; then
+	python3 -c 'import json,sys
+for l in open(sys.argv[1]): json.loads(l)' "$T/pf.json" || fail "not JSON lines"
+fi
+
+# three MTAs through one scanner
+"$CLI" scan-log --json "$DATA/postfix-dsn.log" "$DATA/sendmail-dsn.log" "$DATA/exim-dsn.log" > "$T/all.json" || fail "three logs exit"
+grep -q '^{"summary":true,"events":15,' "$T/all.json" || fail "15 events in all logs"
+grep -q '"mta":"sendmail","time":"Nov 29 02:10:13","kind":"failure","text":"DSN: User unknown"' "$T/all.json" || fail "sendmail failure"
+grep -q '"mta":"exim","time":"2026-11-29 03:05:01","kind":"failure","text":"<= <> R=1vQfFg-000Jm1-0a"' "$T/all.json" || fail "exim bounce"
+
+# readable text
+"$CLI" scan-log "$DATA/sendmail-dsn.log" > "$T/text.txt" || fail "text exit"
+grep -q '^6 DSN events (success 3, failure 1, delay 1, relay 1, other 0)' "$T/text.txt" || fail "text summary"
+grep -q 'client laptop.example.test\[192.0.2.50\] authenticated as alice via MSA' "$T/text.txt" || fail "text client"
+
+# garbage is counted, not fatal
+"$CLI" scan-log --json "$SRC/tests/data/logs/garbage.log" > "$T/g.json" || fail "garbage exit"
+grep -q '"events":0,' "$T/g.json" || fail "garbage events"
+grep -q '"garbage":4' "$T/g.json" || fail "garbage count"
+
+# usage and I/O errors
+"$CLI" scan-log --json "$T/does-not-exist.log" > /dev/null 2> "$T/err"
+[ $? -eq 2 ] || fail "missing file should exit 2"
+grep -q 'does-not-exist.log' "$T/err" || fail "missing file message"
+"$CLI" scan-log --bogus > /dev/null 2>&1
+[ $? -eq 2 ] || fail "unknown option should exit 2"
+
+[ $fails -eq 0 ] && echo "scan-log: all checks passed"
+[ $fails -eq 0 ]
