@@ -429,6 +429,46 @@ static void test_ehlo_hide_raw_bytes(void **state)
 	                 DSNG_EINVAL);
 }
 
+static void test_ehlo_parameter_count_limit(void **state)
+{
+	struct dsng_ehlo *c;
+	struct dsng_error err;
+	char *in = talloc_strdup(*state, "250-mx\r\n250 XMANY");
+	int i;
+
+	for (i = 0; i < 64; i++)
+		in = talloc_strdup_append(in, " p");
+	assert_int_equal(parse_g(*state, in, strlen(in), &c, NULL), DSNG_OK);
+	assert_int_equal(c->caps[0]->n_params, 64);
+	talloc_free(c);
+	/* the 65th parameter is refused where it starts */
+	in = talloc_strdup_append(in, " q");
+	assert_int_equal(parse_g(*state, in, strlen(in), &c, &err),
+	                 DSNG_ESYNTAX);
+	assert_int_equal(err.kind, DSNG_ERR_BAD_EHLO);
+	assert_int_equal(err.offset, strlen(in) - 1);
+	talloc_free(in);
+}
+
+static void test_ehlo_format_without_matching_reply(void **state)
+{
+	struct dsng_ehlo *c;
+	char *s;
+
+	assert_int_equal(parse_g(*state, S("250-mx\n250 DSN\n"), &c, NULL),
+	                 DSNG_OK);
+	/* a capability added by the caller has no reply line: verbatim
+	 * output falls back to canonical for the whole reply */
+	c->caps[0]->line = 7;
+	s = dsng_ehlo_format(*state, c, 0, NULL, DSNG_EHLO_FORMAT_VERBATIM);
+	assert_string_equal(s, "250-mx\r\n250 DSN\r\n");
+	talloc_free(s);
+	c->code = 0; /* an unset code is written as 250 */
+	c->domain = NULL;
+	assert_null(dsng_ehlo_format(*state, c, 0, NULL, 0));
+	talloc_free(c);
+}
+
 static void test_ehlo_keyword_names(void **state)
 {
 	int k;
@@ -465,6 +505,8 @@ int main(void)
 		T(test_ehlo_verbatim_keeps_spelling),
 		T(test_ehlo_round_trip),
 		T(test_ehlo_hide_raw_bytes),
+		T(test_ehlo_parameter_count_limit),
+		T(test_ehlo_format_without_matching_reply),
 		T(test_ehlo_keyword_names),
 #undef T
 	};

@@ -311,6 +311,34 @@ static void test_reply_line_limits(void **state)
 	talloc_free(line);
 }
 
+static void test_reply_opts_clamped(void **state)
+{
+	struct dsng_reply_opts opts;
+	struct dsng_reply *r;
+	struct dsng_error err;
+	size_t used;
+
+	dsng_reply_opts_init(NULL); /* harmless */
+	dsng_reply_opts_init(&opts);
+	assert_int_equal(opts.max_line, DSNG_REPLY_DEFAULT_MAX_LINE);
+	assert_int_equal(opts.max_lines, DSNG_REPLY_DEFAULT_MAX_LINES);
+	/* a limit too small to hold "250" and CRLF is raised to 5 */
+	opts.max_line = 1;
+	assert_int_equal(parse_g(*state, S("250\r\n"), &opts, &r, &err),
+	                 DSNG_OK);
+	talloc_free(r);
+	assert_int_equal(parse_g(*state, S("250 a\r\n"), &opts, &r, &err),
+	                 DSNG_ELIMIT);
+	assert_int_equal(err.offset, 3);
+	/* no option goes above the ceiling */
+	opts.max_line = (size_t)-1;
+	assert_int_equal(complete_g(S("250 ok"), &opts, &used, &err), 0);
+	assert_int_equal(dsng_reply_complete(NULL, 3, NULL, &used, &err),
+	                 DSNG_EINVAL);
+	assert_int_equal(dsng_reply_complete("250\n", 4, NULL, NULL, &err),
+	                 DSNG_EINVAL);
+}
+
 static void test_reply_complete_streaming(void **state)
 {
 	static const char two[] = "250-mx.example.net\r\n250-DSN\r\n250 HELP\r\n"
@@ -480,6 +508,7 @@ int main(void)
 		T(test_reply_enhanced_codes),
 		T(test_reply_errors),
 		T(test_reply_line_limits),
+		T(test_reply_opts_clamped),
 		T(test_reply_complete_streaming),
 		T(test_reply_complete_errors_early),
 		T(test_reply_pipelined_replies),
