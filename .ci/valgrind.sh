@@ -4,7 +4,7 @@
 # CROSSCOMPILING_EMULATOR, so ctest runs them under valgrind and any error
 # or definite leak makes the test fail (exit 99).
 source "$(dirname "$0")/common.sh"
-VG="valgrind;--error-exitcode=99;--leak-check=full;--errors-for-leak-kinds=definite;--show-leak-kinds=definite;--track-fds=no;--quiet"
+VG="valgrind;--error-exitcode=99;--leak-check=full;--errors-for-leak-kinds=definite;--show-leak-kinds=definite;--track-fds=no;--quiet;--suppressions=$ROOT/.ci/valgrind.supp"
 configure -DCMAKE_C_COMPILER=gcc -DCMAKE_BUILD_TYPE=Debug \
 	-DDSNG_BUILD_CLI=OFF -DDSNG_BUILD_BENCH=OFF -DDSNG_BUILD_BINDINGS=OFF \
 	"-DCMAKE_CROSSCOMPILING_EMULATOR=$VG"
