@@ -1,0 +1,128 @@
+#!/bin/sh
+# tests/cli/test_parse_cmd.sh - `dsnguard parse-cmd` against DESIGN.md
+# section 5: fields, error objects, exit codes, --transcript, --strict.
+# $1: the dsnguard binary, $2: the source directory.
+set -u
+CLI="$1"; SRC="$2"
+TMP=$(mktemp -d); trap 'rm -rf "$TMP"' EXIT
+fail=0
+
+# check NAME EXPECTED_EXIT PYTHON_ASSERTIONS -- CLI ARGS...
+# The assertions see `objs`, the list of JSON objects printed.
+check() {
+	name="$1"; want="$2"; asserts="$3"; shift 4
+	"$CLI" "$@" > "$TMP/out" 2> "$TMP/err"; rc=$?
+	if [ "$rc" != "$want" ]; then
+		echo "FAIL $name: exit $rc, wanted $want"; cat "$TMP/err"; fail=1; return
+	fi
+	if ! python3 - "$TMP/out" <<PY
+import json, sys
+objs = [json.loads(l) for l in open(sys.argv[1], encoding="utf-8") if l.strip()]
+$asserts
+PY
+	then echo "FAIL $name"; cat "$TMP/out"; fail=1; return; fi
+	echo "ok   $name"
+}
+
+check design-example 0 '
+o, = objs
+assert o["ok"] is True and o["verb"] == "RCPT", o
+assert o["path"] == "user@example.org" and o["local"] == "user" and o["domain"] == "example.org"
+assert o["route"] is None
+assert o["params"] == [{"keyword": "NOTIFY", "value": "SUCCESS,DELAY"}, {"keyword": "ORCPT", "value": "rfc822;user+40example.org"}], o["params"]
+assert o["notify"] == ["SUCCESS", "DELAY"]
+assert o["orcpt"] == {"type": "rfc822", "addr": "user@example.org"}
+assert o["ret"] is None and o["envid"] is None and o["size"] is None and o["body"] is None
+assert o["smtputf8"] is False
+assert o["canonical"] == "RCPT TO:<user@example.org> NOTIFY=SUCCESS,DELAY ORCPT=rfc822;user+40example.org"
+' -- parse-cmd --json 'RCPT TO:<user@example.org> NOTIFY=SUCCESS,DELAY ORCPT=rfc822;user+40example.org'
+
+check lenient-forms-canonical 0 '
+o, = objs
+assert o["verb"] == "MAIL" and o["path"] == "a@b.example"
+assert o["ret"] == "HDRS" and o["envid"] == "QQ+1" and o["size"] == 1000 and o["body"] == "8BITMIME"
+assert o["params"][0] == {"keyword": "RET", "value": "hdrs"}, o["params"]
+assert o["canonical"] == "MAIL FROM:<a@b.example> RET=hdrs ENVID=QQ+2B1 SIZE=1000 BODY=8bitmime", o["canonical"]
+' -- parse-cmd --json 'mail from: <a@b.example>  ret=hdrs	ENVID=QQ+2B1 size=1000 BODY=8bitmime'
+
+check strict-refuses-space 1 '
+o, = objs
+assert o["ok"] is False and o["error"]["reply"] == 501, o
+' -- parse-cmd --json --strict 'MAIL FROM: <a@b.example>'
+
+check bad-xtext 1 '
+o, = objs
+e = o["error"]
+assert o["ok"] is False
+assert e["code"] == "bad_xtext" and e["reply"] == 501 and e["enhanced"] == "5.5.4", e
+assert e["offset"] == 36, e  # the "+" of "+ZZ"
+assert isinstance(e["message"], str) and e["message"]
+' -- parse-cmd --json 'RCPT TO:<a@b.example> ORCPT=rfc822;a+ZZb.example'
+
+check null-path-in-rcpt 1 '
+e = objs[0]["error"]
+assert e["code"] == "null_path_not_allowed" and e["reply"] == 501 and e["enhanced"] == "5.1.3", e
+' -- parse-cmd --json 'RCPT TO:<>'
+
+check param-not-allowed 1 '
+e = objs[0]["error"]
+assert e["code"] == "param_not_allowed" and e["reply"] == 555 and e["enhanced"] == "5.5.4", e
+' -- parse-cmd --json 'RCPT TO:<a@b.example> RET=FULL'
+
+check never-mixed 1 '
+e = objs[0]["error"]
+assert e["code"] == "bad_notify" and e["reply"] == 501, e
+' -- parse-cmd --json 'RCPT TO:<a@b.example> NOTIFY=NEVER,SUCCESS'
+
+check unknown-verb-and-empty 1 '
+a, b, c = objs
+assert a["error"]["code"] == "unknown_command" and a["error"]["reply"] == 500 and a["error"]["enhanced"] == "5.5.1"
+assert b["error"]["code"] == "empty" and b["error"]["reply"] == 500
+assert c["ok"] and c["verb"] == "NOOP"
+' -- parse-cmd --json 'FROB x' '' 'NOOP'
+
+check verbs-domain-and-arg 0 '
+a, b, c = objs
+assert a["verb"] == "EHLO" and a["domain"] == "client.example", a
+assert b["verb"] == "VRFY" and b["arg"] == "postmaster", b
+assert c["verb"] == "QUIT" and c["arg"] is None, c
+' -- parse-cmd --json 'EHLO client.example' 'VRFY postmaster' 'QUIT'
+
+check source-route 0 '
+o, = objs
+assert o["path"] == "u@c.example" and o["route"] == ["a.example", "b.example"], o
+' -- parse-cmd --json 'RCPT TO:<@a.example,@b.example:u@c.example>'
+
+check transcript 0 '
+verbs = [o["verb"] for o in objs]
+assert verbs == ["EHLO", "MAIL", "RCPT", "DATA", "QUIT"], verbs
+rcpt = objs[2]
+assert rcpt["notify"] == ["SUCCESS"] and rcpt["path"] == "legal_address@example.net"
+assert objs[1]["path"] == "spamvictim@victim.example"
+' -- parse-cmd --json --transcript "$SRC/examples/data/session.txt"
+
+printf 'MAIL FROM:<x@y.example> SMTPUTF8\r\nRCPT TO:<\303\274ser@y.example>\r\nRCPT TO:<a@b.example> SIZE=1\r\n' > "$TMP/stdin"
+"$CLI" parse-cmd --json < "$TMP/stdin" > "$TMP/out"; rc=$?
+if [ $rc = 1 ] && python3 - "$TMP/out" <<'PY'
+import json, sys
+objs = [json.loads(l) for l in open(sys.argv[1], encoding="utf-8")]
+assert objs[0]["smtputf8"] is True
+assert objs[1]["ok"] and objs[1]["local"] == "\u00fcser", objs[1]
+assert objs[2]["error"]["code"] == "param_not_allowed", objs[2]
+PY
+then echo "ok   stdin-session-utf8"; else echo "FAIL stdin-session-utf8 (exit $rc)"; cat "$TMP/out"; fail=1; fi
+
+# Non-UTF-8 bytes come out as U+FFFD, never as invalid JSON.
+printf 'VRFY \377\376\n' | "$CLI" parse-cmd --json > "$TMP/out"
+if python3 -c 'import json,sys; o=json.loads(open(sys.argv[1],encoding="utf-8").read()); assert "\ufffd" in o["input"], o' "$TMP/out"
+then echo "ok   invalid-utf8-shown-as-fffd"; else echo "FAIL invalid-utf8-shown-as-fffd"; cat "$TMP/out"; fail=1; fi
+
+# Readable output and usage errors.
+"$CLI" parse-cmd 'RCPT TO:<a@b.example> NOTIFY=SUCCESS' | grep -q 'return receipt' \
+	&& echo "ok   text-output" || { echo "FAIL text-output"; fail=1; }
+"$CLI" parse-cmd --bogus >/dev/null 2>&1; rc=$?
+[ $rc = 2 ] && echo "ok   usage-exit-2" || { echo "FAIL usage exit $rc"; fail=1; }
+"$CLI" parse-cmd --transcript /nonexistent >/dev/null 2>&1; rc=$?
+[ $rc = 2 ] && echo "ok   io-exit-2" || { echo "FAIL io exit $rc"; fail=1; }
+
+exit $fail
