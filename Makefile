@@ -18,10 +18,13 @@ PREFIX ?= /usr/local
 FUZZ_SECONDS ?= 300
 FUZZ_TARGET ?=
 CLI = $(BUILD)/examples/dsnguard
+MAKEFLAGS += --no-print-directory
 
 # The demo: one quoted `dsnguard` argument list per run, all run in order
 # on the files bundled in examples/data/.  Add a line per new command.
 DEMO  = "parse-cmd --transcript examples/data/session.txt"
+DEMO += "audit examples/data/session.txt"
+DEMO += "parse-report examples/data/return-receipt.eml"
 
 .PHONY: all deps configure build demo check bench fuzz install clean \
         check-gcc check-clang check-asan check-valgrind check-fuzz
