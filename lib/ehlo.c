@@ -78,6 +78,7 @@ static char *upper_dup(TALLOC_CTX *mem, const char *p, size_t len)
 struct ep {
 	struct dsng_ehlo *caps;
 	const struct dsng_reply_line *line;
+	const char *kw; /* where the current line's keyword starts */
 	struct dsng_error *err;
 };
 
@@ -130,9 +131,16 @@ static int add_mech(struct dsng_ehlo *caps, const char *m)
 	return 0;
 }
 
+/* Where parameter k of the current line is in the line's text: the
+ * capability's copy starts at its keyword, so offsets carry over. */
+static const char *param_at(struct ep *e, const struct dsng_ehlo_cap *cap,
+                            size_t k)
+{
+	return e->kw + (cap->params[k] - cap->keyword);
+}
+
 /* Decode the parameters of a known keyword (first occurrence wins). */
-static int decode(struct ep *e, struct dsng_ehlo_cap *cap,
-                  const char *const *pos)
+static int decode(struct ep *e, struct dsng_ehlo_cap *cap)
 {
 	struct dsng_ehlo *caps = e->caps;
 	int first = !(caps->flags & DSNG_EHLO_FLAG(cap->kw));
@@ -143,9 +151,9 @@ static int decode(struct ep *e, struct dsng_ehlo_cap *cap,
 	case DSNG_EHLO_KW_SIZE:
 		/* RFC 1870: SIZE [SP 1*20DIGIT]; 0 or none = no fixed limit */
 		if (cap->n_params > 1)
-			return efail(e, pos[1], "SIZE takes one parameter");
+			return efail(e, param_at(e, cap, 1), "SIZE takes one parameter");
 		if (cap->n_params == 1 && decimal(cap->params[0], 20, &v) < 0)
-			return efail(e, pos[0], "SIZE limit is not a number");
+			return efail(e, param_at(e, cap, 0), "SIZE limit is not a number");
 		if (first && cap->n_params == 1)
 			caps->size = v;
 		break;
@@ -157,15 +165,15 @@ static int decode(struct ep *e, struct dsng_ehlo_cap *cap,
 	case DSNG_EHLO_KW_DELIVERBY:
 		/* RFC 2852: DELIVERBY [SP min-by-time], 1*9DIGIT seconds */
 		if (cap->n_params > 1)
-			return efail(e, pos[1], "DELIVERBY takes one parameter");
+			return efail(e, param_at(e, cap, 1), "DELIVERBY takes one parameter");
 		if (cap->n_params == 1 && decimal(cap->params[0], 9, &v) < 0)
-			return efail(e, pos[0], "DELIVERBY time is not a number");
+			return efail(e, param_at(e, cap, 0), "DELIVERBY time is not a number");
 		if (first && cap->n_params == 1)
 			caps->deliverby_min = (long)v;
 		break;
 	case DSNG_EHLO_KW_MT_PRIORITY:
 		if (cap->n_params > 1)
-			return efail(e, pos[1], "MT-PRIORITY takes one profile");
+			return efail(e, param_at(e, cap, 1), "MT-PRIORITY takes one profile");
 		if (first && cap->n_params == 1) {
 			caps->mt_priority_profile =
 			        talloc_strdup(caps, cap->params[0]);
@@ -177,10 +185,10 @@ static int decode(struct ep *e, struct dsng_ehlo_cap *cap,
 		/* RFC 4865: max-future-release-interval (seconds) and
 		 * max-future-release-date-time */
 		if (cap->n_params > 2)
-			return efail(e, pos[2],
+			return efail(e, param_at(e, cap, 2),
 			             "FUTURERELEASE takes two parameters");
 		if (cap->n_params >= 1 && decimal(cap->params[0], 20, &v) < 0)
-			return efail(e, pos[0],
+			return efail(e, param_at(e, cap, 0),
 			             "FUTURERELEASE interval is not a number");
 		if (first && cap->n_params >= 1)
 			caps->futurerelease_max_interval = v;
@@ -197,15 +205,19 @@ static int decode(struct ep *e, struct dsng_ehlo_cap *cap,
 	return 0;
 }
 
-#define MAX_PARAMS_PER_LINE 64
-
-/* One capability line: keyword, then parameters separated by spaces. */
+/*
+ * One capability line: keyword, then parameters separated by spaces.
+ * The line is copied once; the keyword is upper-cased in that copy and
+ * every token ended by a NUL in place, so a capability costs three
+ * allocations however many parameters it has.
+ */
 static int parse_cap(struct ep *e, size_t index, struct dsng_ehlo_cap **out)
 {
 	const char *t = e->line->text, *end = t + e->line->text_len;
 	const char *kw, *kw_end, *eq = NULL, *p;
-	const char *pos[MAX_PARAMS_PER_LINE];
 	struct dsng_ehlo_cap *cap;
+	size_t n = 0, i, k;
+	char *copy;
 	int rc;
 
 	while (t < end && is_space(*t))
@@ -226,6 +238,20 @@ static int parse_cap(struct ep *e, size_t index, struct dsng_ehlo_cap **out)
 		return efail(e, kw, "empty keyword");
 	if (eq && !dsng__span_ieq(kw, (size_t)(kw_end - kw), "AUTH"))
 		return efail(e, eq, "'=' after a keyword other than AUTH");
+	/* count and check the parameters; the legacy form's first
+	 * mechanism is glued to "AUTH=" */
+	for (p = eq ? eq + 1 : t; p < end;) {
+		while (p < end && is_space(*p))
+			p++;
+		if (p < end)
+			n++;
+		for (; p < end && !is_space(*p); p++) {
+			unsigned char c = (unsigned char)*p;
+			/* ehlo-param = 1*(%d33-126) */
+			if (c < 33 || c > 126)
+				return efail(e, p, "bad character in parameter");
+		}
+	}
 
 	cap = talloc_zero(e->caps, struct dsng_ehlo_cap);
 	if (!cap)
@@ -233,37 +259,29 @@ static int parse_cap(struct ep *e, size_t index, struct dsng_ehlo_cap **out)
 	cap->line = index;
 	cap->legacy_auth = eq != NULL;
 	cap->kw = dsng_ehlo_kw_lookup(kw, (size_t)(kw_end - kw));
-	cap->keyword = upper_dup(cap, kw, (size_t)(kw_end - kw));
-	cap->params = talloc_array(cap, char *, MAX_PARAMS_PER_LINE);
-	if (!cap->keyword || !cap->params)
+	copy = talloc_strndup(cap, kw, (size_t)(end - kw));
+	cap->params = talloc_array(cap, char *, n ? n : 1);
+	if (!copy || !cap->params)
 		return DSNG_ENOMEM;
-	/* the legacy form's first mechanism is glued to "AUTH=" */
-	p = eq ? eq + 1 : t;
-	for (;;) {
-		const char *s;
-
-		while (p < end && is_space(*p))
-			p++;
-		if (p == end)
-			break;
-		s = p;
-		while (p < end && !is_space(*p)) {
-			unsigned char c = (unsigned char)*p;
-			/* ehlo-param = 1*(%d33-126) */
-			if (c < 33 || c > 126)
-				return efail(e, p, "bad character in parameter");
-			p++;
-		}
-		if (cap->n_params == MAX_PARAMS_PER_LINE)
-			return efail(e, s, "too many parameters on one line");
-		pos[cap->n_params] = s;
-		cap->params[cap->n_params] = talloc_strndup(cap->params, s,
-		                                            (size_t)(p - s));
-		if (!cap->params[cap->n_params])
-			return DSNG_ENOMEM;
-		cap->n_params++;
+	k = (size_t)(kw_end - kw);
+	for (i = 0; i < k; i++)
+		if (copy[i] >= 'a' && copy[i] <= 'z')
+			copy[i] = (char)(copy[i] - 32);
+	cap->keyword = copy;
+	/* skip the '=' or space after the keyword before ending it */
+	i = k + (copy[k] != '\0');
+	copy[k] = '\0';
+	while (cap->n_params < n) {
+		while (is_space(copy[i]))
+			i++;
+		cap->params[cap->n_params++] = copy + i;
+		while (copy[i] && !is_space(copy[i]))
+			i++;
+		if (copy[i])
+			copy[i++] = '\0';
 	}
-	if ((rc = decode(e, cap, pos)))
+	e->kw = kw;
+	if ((rc = decode(e, cap)))
 		return rc;
 	if (cap->kw != DSNG_EHLO_KW_OTHER)
 		e->caps->flags |= DSNG_EHLO_FLAG(cap->kw);
