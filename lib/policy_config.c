@@ -664,6 +664,8 @@ static int quoted(struct parser *ps, const char *line, size_t len, size_t i,
 	size_t j = i + 1, o = 0;
 	char *copy = NULL;
 
+	out->p = NULL;
+	out->len = 0;
 	copy = talloc_array(ps->p, char, len + 1);
 	if (!copy)
 		return DSNG_ENOMEM;
@@ -673,9 +675,11 @@ static int quoted(struct parser *ps, const char *line, size_t len, size_t i,
 			j++;
 		copy[o++] = line[j++];
 	}
-	if (j >= len)
+	if (j >= len) {
+		talloc_free(copy);
 		return fail(ps, DSNG_ESYNTAX, DSNG_ERR_CONFIG, i,
 		            "unterminated quoted string");
+	}
 	copy[o] = 0;
 	out->p = copy;
 	out->len = o;
@@ -718,7 +722,7 @@ static int networks_line(struct parser *ps, const char *line, size_t len,
 {
 	if (len - i >= 8 && !memcmp(line + i, "include", 7) &&
 	    is_blank(line[i + 7])) {
-		struct tok name;
+		struct tok name = {NULL, 0, 0};
 		size_t end;
 		int rc;
 
