@@ -12,25 +12,25 @@
 #include "reply_int.h"
 
 static const char *const kw_names[DSNG_EHLO_KW__COUNT] = {
-	[DSNG_EHLO_KW_DSN] = "DSN",
-	[DSNG_EHLO_KW_SIZE] = "SIZE",
-	[DSNG_EHLO_KW_AUTH] = "AUTH",
-	[DSNG_EHLO_KW_PIPELINING] = "PIPELINING",
-	[DSNG_EHLO_KW_8BITMIME] = "8BITMIME",
-	[DSNG_EHLO_KW_SMTPUTF8] = "SMTPUTF8",
-	[DSNG_EHLO_KW_CHUNKING] = "CHUNKING",
-	[DSNG_EHLO_KW_BINARYMIME] = "BINARYMIME",
-	[DSNG_EHLO_KW_STARTTLS] = "STARTTLS",
-	[DSNG_EHLO_KW_ENHANCEDSTATUSCODES] = "ENHANCEDSTATUSCODES",
-	[DSNG_EHLO_KW_DELIVERBY] = "DELIVERBY",
-	[DSNG_EHLO_KW_REQUIRETLS] = "REQUIRETLS",
-	[DSNG_EHLO_KW_MT_PRIORITY] = "MT-PRIORITY",
-	[DSNG_EHLO_KW_FUTURERELEASE] = "FUTURERELEASE",
-	[DSNG_EHLO_KW_ETRN] = "ETRN",
-	[DSNG_EHLO_KW_VRFY] = "VRFY",
-	[DSNG_EHLO_KW_HELP] = "HELP",
-	[DSNG_EHLO_KW_RRVS] = "RRVS",
-	[DSNG_EHLO_KW_EXPN] = "EXPN",
+        [DSNG_EHLO_KW_DSN] = "DSN",
+        [DSNG_EHLO_KW_SIZE] = "SIZE",
+        [DSNG_EHLO_KW_AUTH] = "AUTH",
+        [DSNG_EHLO_KW_PIPELINING] = "PIPELINING",
+        [DSNG_EHLO_KW_8BITMIME] = "8BITMIME",
+        [DSNG_EHLO_KW_SMTPUTF8] = "SMTPUTF8",
+        [DSNG_EHLO_KW_CHUNKING] = "CHUNKING",
+        [DSNG_EHLO_KW_BINARYMIME] = "BINARYMIME",
+        [DSNG_EHLO_KW_STARTTLS] = "STARTTLS",
+        [DSNG_EHLO_KW_ENHANCEDSTATUSCODES] = "ENHANCEDSTATUSCODES",
+        [DSNG_EHLO_KW_DELIVERBY] = "DELIVERBY",
+        [DSNG_EHLO_KW_REQUIRETLS] = "REQUIRETLS",
+        [DSNG_EHLO_KW_MT_PRIORITY] = "MT-PRIORITY",
+        [DSNG_EHLO_KW_FUTURERELEASE] = "FUTURERELEASE",
+        [DSNG_EHLO_KW_ETRN] = "ETRN",
+        [DSNG_EHLO_KW_VRFY] = "VRFY",
+        [DSNG_EHLO_KW_HELP] = "HELP",
+        [DSNG_EHLO_KW_RRVS] = "RRVS",
+        [DSNG_EHLO_KW_EXPN] = "EXPN",
 };
 
 const char *dsng_ehlo_kw_name(enum dsng_ehlo_kw kw)
@@ -98,11 +98,12 @@ static int decimal(const char *s, size_t max_digits, uint64_t *v)
 
 	*v = 0;
 	for (i = 0; s[i]; i++) {
+		uint64_t d = (uint64_t)(s[i] - '0');
 		if (s[i] < '0' || s[i] > '9' || i >= max_digits)
 			return -1;
-		if (*v > (UINT64_MAX - 9) / 10)
+		if (*v > (UINT64_MAX - d) / 10)
 			return -1;
-		*v = *v * 10 + (uint64_t)(s[i] - '0');
+		*v = *v * 10 + d;
 	}
 	return i ? 0 : -1;
 }
@@ -151,9 +152,11 @@ static int decode(struct ep *e, struct dsng_ehlo_cap *cap)
 	case DSNG_EHLO_KW_SIZE:
 		/* RFC 1870: SIZE [SP 1*20DIGIT]; 0 or none = no fixed limit */
 		if (cap->n_params > 1)
-			return efail(e, param_at(e, cap, 1), "SIZE takes one parameter");
+			return efail(e, param_at(e, cap, 1),
+			             "SIZE takes one parameter");
 		if (cap->n_params == 1 && decimal(cap->params[0], 20, &v) < 0)
-			return efail(e, param_at(e, cap, 0), "SIZE limit is not a number");
+			return efail(e, param_at(e, cap, 0),
+			             "SIZE limit is not a number");
 		if (first && cap->n_params == 1)
 			caps->size = v;
 		break;
@@ -165,15 +168,18 @@ static int decode(struct ep *e, struct dsng_ehlo_cap *cap)
 	case DSNG_EHLO_KW_DELIVERBY:
 		/* RFC 2852: DELIVERBY [SP min-by-time], 1*9DIGIT seconds */
 		if (cap->n_params > 1)
-			return efail(e, param_at(e, cap, 1), "DELIVERBY takes one parameter");
+			return efail(e, param_at(e, cap, 1),
+			             "DELIVERBY takes one parameter");
 		if (cap->n_params == 1 && decimal(cap->params[0], 9, &v) < 0)
-			return efail(e, param_at(e, cap, 0), "DELIVERBY time is not a number");
+			return efail(e, param_at(e, cap, 0),
+			             "DELIVERBY time is not a number");
 		if (first && cap->n_params == 1)
 			caps->deliverby_min = (long)v;
 		break;
 	case DSNG_EHLO_KW_MT_PRIORITY:
 		if (cap->n_params > 1)
-			return efail(e, param_at(e, cap, 1), "MT-PRIORITY takes one profile");
+			return efail(e, param_at(e, cap, 1),
+			             "MT-PRIORITY takes one profile");
 		if (first && cap->n_params == 1) {
 			caps->mt_priority_profile =
 			        talloc_strdup(caps, cap->params[0]);
@@ -249,7 +255,8 @@ static int parse_cap(struct ep *e, size_t index, struct dsng_ehlo_cap **out)
 			unsigned char c = (unsigned char)*p;
 			/* ehlo-param = 1*(%d33-126) */
 			if (c < 33 || c > 126)
-				return efail(e, p, "bad character in parameter");
+				return efail(e, p,
+				             "bad character in parameter");
 		}
 	}
 
@@ -321,8 +328,8 @@ int dsng_ehlo_parse(TALLOC_CTX *mem, const char *buf, size_t len,
 	if (out)
 		*out = NULL;
 	if (!out || (!buf && len))
-		return dsng__fail(err, DSNG_EINVAL, DSNG_ERR_INVALID_ARGUMENT, 0,
-		                  0, NULL, "NULL argument");
+		return dsng__fail(err, DSNG_EINVAL, DSNG_ERR_INVALID_ARGUMENT,
+		                  0, 0, NULL, "NULL argument");
 	caps = talloc_zero(NULL, struct dsng_ehlo);
 	if (!caps)
 		return dsng__fail(err, DSNG_ENOMEM, DSNG_ERR_NOMEM, 0, 0, NULL,
@@ -346,8 +353,8 @@ int dsng_ehlo_parse(TALLOC_CTX *mem, const char *buf, size_t len,
 	e.line = reply->lines[0];
 	if ((rc = parse_greeting(&e)))
 		goto done;
-	caps->caps = talloc_array(caps, struct dsng_ehlo_cap *,
-	                          reply->n_lines - 1);
+	caps->caps =
+	        talloc_array(caps, struct dsng_ehlo_cap *, reply->n_lines - 1);
 	if (!caps->caps) {
 		rc = DSNG_ENOMEM;
 		goto done;
@@ -372,8 +379,8 @@ done:
 
 int dsng__ehlo_cap_is(const struct dsng_ehlo_cap *cap, const char *keyword)
 {
-	return keyword && dsng__span_ieq(cap->keyword, strlen(cap->keyword),
-	                                 keyword);
+	return keyword &&
+	       dsng__span_ieq(cap->keyword, strlen(cap->keyword), keyword);
 }
 
 const struct dsng_ehlo_cap *dsng_ehlo_find(const struct dsng_ehlo *caps,

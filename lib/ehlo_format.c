@@ -60,8 +60,8 @@ char *dsng_ehlo_format(TALLOC_CTX *mem, const struct dsng_ehlo *caps,
                        uint32_t hide, const char *const *hide_keywords,
                        unsigned flags)
 {
-	int verbatim = (flags & DSNG_EHLO_FORMAT_VERBATIM) && caps &&
-	               have_lines(caps);
+	int verbatim =
+	        (flags & DSNG_EHLO_FORMAT_VERBATIM) && caps && have_lines(caps);
 	TALLOC_CTX *tmp;
 	char *s, *text, *result = NULL;
 	size_t i, last = 0, n_kept = 0;
@@ -111,8 +111,9 @@ done:
 }
 
 int dsng_ehlo_hide(TALLOC_CTX *mem, const char *buf, size_t len,
-                   const struct dsng_reply_opts *opts, uint32_t hide, const char *const *hide_keywords,
-                   char **out, size_t *out_len, struct dsng_error *err)
+                   const struct dsng_reply_opts *opts, uint32_t hide,
+                   const char *const *hide_keywords, char **out,
+                   size_t *out_len, struct dsng_error *err)
 {
 	struct dsng_ehlo *caps = NULL;
 	char *s;
@@ -123,8 +124,8 @@ int dsng_ehlo_hide(TALLOC_CTX *mem, const char *buf, size_t len,
 	if (out_len)
 		*out_len = 0;
 	if (!out)
-		return dsng__fail(err, DSNG_EINVAL, DSNG_ERR_INVALID_ARGUMENT, 0,
-		                  0, NULL, "NULL argument");
+		return dsng__fail(err, DSNG_EINVAL, DSNG_ERR_INVALID_ARGUMENT,
+		                  0, 0, NULL, "NULL argument");
 	rc = dsng_ehlo_parse(NULL, buf, len, opts, &caps, err);
 	if (rc)
 		return rc;

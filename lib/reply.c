@@ -50,16 +50,16 @@ struct walk {
 	size_t len;
 	size_t max_content; /* octets per line without its line end */
 	size_t max_lines;
-	int stream;         /* dsng_reply_complete: partial lines are fine */
-	int code;           /* the first line's code */
+	int stream; /* dsng_reply_complete: partial lines are fine */
+	int code;   /* the first line's code */
 	size_t n_lines;
 	size_t used;
 	struct dsng_error *err;
 };
 
 /* Fail at absolute offset `off` within line `line_no` starting at `ls`. */
-static int wfail(struct walk *w, int status, enum dsng_errkind kind,
-                 size_t off, size_t ls, size_t line_no, const char *what)
+static int wfail(struct walk *w, int status, enum dsng_errkind kind, size_t off,
+                 size_t ls, size_t line_no, const char *what)
 {
 	dsng__fail(w->err, status, kind, off, 0, NULL, "reply line %zu: %s",
 	           line_no, what);
@@ -176,8 +176,9 @@ static int walk(struct walk *w)
 		char sep = 0;
 
 		if (++line_no > w->max_lines)
-			return wfail(w, DSNG_ELIMIT, DSNG_ERR_SIZE_LIMIT, pos, pos,
-			             line_no, "too many lines in one reply");
+			return wfail(w, DSNG_ELIMIT, DSNG_ERR_SIZE_LIMIT, pos,
+			             pos, line_no,
+			             "too many lines in one reply");
 		if (!line_bounds(w->buf, pos, w->len, &end, &next))
 			partial = w->stream;
 		rc = check_line(w, pos, end - pos, line_no, partial, &sep);
@@ -189,8 +190,8 @@ static int walk(struct walk *w)
 		if (sep != '-') {
 			if (!w->stream && next < w->len)
 				return wfail(w, DSNG_ESYNTAX,
-				             DSNG_ERR_BAD_CONTINUATION, next, next,
-				             line_no + 1,
+				             DSNG_ERR_BAD_CONTINUATION, next,
+				             next, line_no + 1,
 				             "text after the final line");
 			w->used = next;
 			return 1;
@@ -222,9 +223,9 @@ static int check_opts(const struct dsng_reply_opts *opts,
                       struct dsng_error *err)
 {
 	if (opts && opts->version != DSNG_REPLY_OPTS_VERSION)
-		return dsng__fail(err, DSNG_EINVAL, DSNG_ERR_INVALID_ARGUMENT, 0,
-		                  0, NULL, "unknown reply options version %u",
-		                  opts->version);
+		return dsng__fail(
+		        err, DSNG_EINVAL, DSNG_ERR_INVALID_ARGUMENT, 0, 0, NULL,
+		        "unknown reply options version %u", opts->version);
 	return DSNG_OK;
 }
 
@@ -238,8 +239,8 @@ int dsng_reply_complete(const char *buf, size_t len,
 	if (used)
 		*used = 0;
 	if ((!buf && len) || !used)
-		return dsng__fail(err, DSNG_EINVAL, DSNG_ERR_INVALID_ARGUMENT, 0,
-		                  0, NULL, "NULL argument");
+		return dsng__fail(err, DSNG_EINVAL, DSNG_ERR_INVALID_ARGUMENT,
+		                  0, 0, NULL, "NULL argument");
 	if ((rc = check_opts(opts, err)))
 		return rc;
 	walk_init(&w, buf, len, opts, 1, err);
@@ -268,7 +269,8 @@ static void fill_line(struct dsng_reply_line *l, char *copy, size_t ls,
 	if (k && (int)sc.cls == code / 100) {
 		l->has_enhanced = 1;
 		l->enhanced = sc;
-		while (k < l->text_len && (l->text[k] == ' ' || l->text[k] == '\t'))
+		while (k < l->text_len &&
+		       (l->text[k] == ' ' || l->text[k] == '\t'))
 			k++;
 		l->msg = l->text + k;
 	}
@@ -288,8 +290,8 @@ int dsng_reply_parse(TALLOC_CTX *mem, const char *buf, size_t len,
 	if (out)
 		*out = NULL;
 	if (!out || (!buf && len))
-		return dsng__fail(err, DSNG_EINVAL, DSNG_ERR_INVALID_ARGUMENT, 0,
-		                  0, NULL, "NULL argument");
+		return dsng__fail(err, DSNG_EINVAL, DSNG_ERR_INVALID_ARGUMENT,
+		                  0, 0, NULL, "NULL argument");
 	if ((rc = check_opts(opts, err)))
 		return rc;
 	walk_init(&w, buf, len, opts, 0, err);
@@ -365,8 +367,9 @@ char *dsng_reply_format(TALLOC_CTX *mem, const struct dsng_reply *reply)
 	s = talloc_strdup(mem, "");
 	for (i = 0; s && i < reply->n_lines; i++) {
 		const struct dsng_reply_line *l = reply->lines[i];
-		s = dsng__reply_put_line(s, reply->code, i + 1 == reply->n_lines,
-		                         l->text, l->text_len);
+		s = dsng__reply_put_line(s, reply->code,
+		                         i + 1 == reply->n_lines, l->text,
+		                         l->text_len);
 	}
 	return s;
 }

@@ -75,20 +75,20 @@ fail:
 	return 0;
 }
 
-int dsng_status_parse(const char *buf, size_t len,
-                      struct dsng_status_code *out, struct dsng_error *err)
+int dsng_status_parse(const char *buf, size_t len, struct dsng_status_code *out,
+                      struct dsng_error *err)
 {
 	struct dsng_status_code tmp;
 	size_t bad = 0, n;
 
 	if (!out || (!buf && len))
-		return dsng__fail(err, DSNG_EINVAL, DSNG_ERR_INVALID_ARGUMENT, 0,
-		                  0, NULL, "NULL argument");
+		return dsng__fail(err, DSNG_EINVAL, DSNG_ERR_INVALID_ARGUMENT,
+		                  0, 0, NULL, "NULL argument");
 	memset(out, 0, sizeof(*out));
 	n = dsng__status_scan(buf, len, &tmp, &bad);
 	if (n == 0)
-		return dsng__fail(err, DSNG_ESYNTAX, DSNG_ERR_BAD_STATUS, bad, 0,
-		                  NULL,
+		return dsng__fail(err, DSNG_ESYNTAX, DSNG_ERR_BAD_STATUS, bad,
+		                  0, NULL,
 		                  len ? "not an enhanced status code "
 		                        "(class.subject.detail)"
 		                      : "empty status code");
@@ -137,8 +137,8 @@ static int stands_alone(const char *buf, size_t len, size_t i, size_t n)
 	return 1;
 }
 
-int dsng_status_find(const char *buf, size_t len,
-                     struct dsng_status_code *out, size_t *offset)
+int dsng_status_find(const char *buf, size_t len, struct dsng_status_code *out,
+                     size_t *offset)
 {
 	struct dsng_status_code tmp;
 	size_t i, n;
@@ -163,10 +163,14 @@ int dsng_status_find(const char *buf, size_t len,
 const char *dsng_status_class_name(unsigned cls)
 {
 	switch (cls) {
-	case DSNG_CLASS_SUCCESS: return "success";
-	case DSNG_CLASS_TRANSIENT: return "transient";
-	case DSNG_CLASS_PERMANENT: return "permanent";
-	default: return "unknown";
+	case DSNG_CLASS_SUCCESS:
+		return "success";
+	case DSNG_CLASS_TRANSIENT:
+		return "transient";
+	case DSNG_CLASS_PERMANENT:
+		return "permanent";
+	default:
+		return "unknown";
 	}
 }
 

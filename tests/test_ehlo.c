@@ -51,8 +51,8 @@ static int parse_g(TALLOC_CTX *ctx, const char *s, size_t len,
 static void test_ehlo_sample_from_issue(void **state)
 {
 	static const char *const kws[] = {
-		"ENHANCEDSTATUSCODES", "PIPELINING", "8BITMIME", "SIZE",
-		"DSN", "DELIVERBY", "HELP"};
+	        "ENHANCEDSTATUSCODES", "PIPELINING", "8BITMIME", "SIZE", "DSN",
+	        "DELIVERBY",           "HELP"};
 	struct dsng_ehlo *c;
 	size_t i;
 
@@ -119,18 +119,19 @@ static void test_ehlo_values_and_auth(void **state)
 
 static void test_ehlo_extensions_decoded(void **state)
 {
-	static const char in[] = "250-relay.example Hi\n"
-	                         "250-DELIVERBY 240\n"
-	                         "250-MT-PRIORITY MIXER\n"
-	                         "250-FUTURERELEASE 604800 2026-12-01T00:00:00Z\n"
-	                         "250-REQUIRETLS\n"
-	                         "250-RRVS\n"
-	                         "250-BINARYMIME\n"
-	                         "250-XCLIENT NAME ADDR  PROTO\n"
-	                         "250-x-exps GSSAPI\n"
-	                         "250-size 100 \n"
-	                         "250-SIZE 200\n"
-	                         "250 expn\n";
+	static const char in[] =
+	        "250-relay.example Hi\n"
+	        "250-DELIVERBY 240\n"
+	        "250-MT-PRIORITY MIXER\n"
+	        "250-FUTURERELEASE 604800 2026-12-01T00:00:00Z\n"
+	        "250-REQUIRETLS\n"
+	        "250-RRVS\n"
+	        "250-BINARYMIME\n"
+	        "250-XCLIENT NAME ADDR  PROTO\n"
+	        "250-x-exps GSSAPI\n"
+	        "250-size 100 \n"
+	        "250-SIZE 200\n"
+	        "250 expn\n";
 	struct dsng_ehlo *c;
 
 	assert_int_equal(parse_g(*state, S(in), &c, NULL), DSNG_OK);
@@ -163,6 +164,32 @@ static void test_ehlo_extensions_decoded(void **state)
 	talloc_free(c);
 }
 
+static void test_ehlo_size_bounds(void **state)
+{
+	struct dsng_ehlo *c;
+	struct dsng_error err;
+
+	assert_int_equal(
+	        parse_g(*state,
+	                S("250-mx\r\n250 SIZE 18446744073709551615\r\n"), &c,
+	                NULL),
+	        DSNG_OK);
+	assert_true(c->size == UINT64_MAX);
+	talloc_free(c);
+	assert_int_equal(
+	        parse_g(*state,
+	                S("250-mx\r\n250 SIZE 18446744073709551616\r\n"), &c,
+	                &err),
+	        DSNG_ESYNTAX);
+	assert_int_equal(err.offset, 17);
+	assert_int_equal(
+	        parse_g(*state, S("250-mx\r\n250 SIZE 0\r\n"), &c, NULL),
+	        DSNG_OK);
+	assert_int_equal(c->size, 0);
+	assert_true(c->flags & DSNG_EHLO_F_SIZE);
+	talloc_free(c);
+}
+
 static void test_ehlo_single_line(void **state)
 {
 	struct dsng_ehlo *c;
@@ -191,45 +218,49 @@ struct bad_case {
 	int reply;
 };
 
-#define B(s, k, o, r) {s, sizeof(s) - 1, k, o, r}
+#define B(s, k, o, r)                                                          \
+	{                                                                      \
+		s, sizeof(s) - 1, k, o, r                                      \
+	}
 
 static void test_ehlo_errors(void **state)
 {
 	static const struct bad_case bad[] = {
-		B("550 5.7.1 go away\r\n", DSNG_ERR_BAD_EHLO, 0, 550),
-		B("502 5.5.1 EHLO not implemented\r\n", DSNG_ERR_BAD_EHLO, 0,
-		  502),
-		B("421-busy\r\n421 later\r\n", DSNG_ERR_BAD_EHLO, 0, 421),
-		B("250-\r\n250 DSN\r\n", DSNG_ERR_BAD_EHLO, 4, 0),
-		B("250 \r\n", DSNG_ERR_BAD_EHLO, 4, 0),
-		B("250-mx\r\n250 SI_ZE\r\n", DSNG_ERR_BAD_EHLO, 14, 0),
-		B("250-mx\r\n250 -X\r\n", DSNG_ERR_BAD_EHLO, 12, 0),
-		B("250-mx\r\n250-\r\n250 DSN\r\n", DSNG_ERR_BAD_EHLO, 12, 0),
-		B("250-mx\r\n250-   \r\n250 DSN\r\n", DSNG_ERR_BAD_EHLO, 15, 0),
-		B("250-mx\r\n250 SIZE=100\r\n", DSNG_ERR_BAD_EHLO, 16, 0),
-		B("250-mx\r\n250 =X\r\n", DSNG_ERR_BAD_EHLO, 12, 0),
-		B("250-mx\r\n250 SIZE abc\r\n", DSNG_ERR_BAD_EHLO, 17, 0),
-		B("250-mx\r\n250 SIZE 1 2\r\n", DSNG_ERR_BAD_EHLO, 19, 0),
-		B("250-mx\r\n250 SIZE 123456789012345678901\r\n",
-		  DSNG_ERR_BAD_EHLO, 17, 0),
-		B("250-mx\r\n250 SIZE 99999999999999999999\r\n",
-		  DSNG_ERR_BAD_EHLO, 17, 0),
-		B("250-mx\r\n250 SIZE -1\r\n", DSNG_ERR_BAD_EHLO, 17, 0),
-		B("250-mx\r\n250 DELIVERBY 1234567890\r\n", DSNG_ERR_BAD_EHLO, 22,
-		  0),
-		B("250-mx\r\n250 DELIVERBY x y\r\n", DSNG_ERR_BAD_EHLO, 24, 0),
-		B("250-mx\r\n250 MT-PRIORITY A B\r\n", DSNG_ERR_BAD_EHLO, 26, 0),
-		B("250-mx\r\n250 FUTURERELEASE x 2026\r\n", DSNG_ERR_BAD_EHLO, 26,
-		  0),
-		B("250-mx\r\n250 FUTURERELEASE 1 2 3\r\n", DSNG_ERR_BAD_EHLO, 30,
-		  0),
-		B("250-mx\r\n250 XFOO a\x01\r\n", DSNG_ERR_BAD_EHLO, 18, 0),
-		B("250-mx\r\n250 XFOO \xc3\xa9\r\n", DSNG_ERR_BAD_EHLO, 17, 0),
-		/* framing errors come from the reply parser */
-		B("250-mx\r\n251 DSN\r\n", DSNG_ERR_MIXED_CODES, 8, 0),
-		B("250-mx\r\n250-DSN\r\n", DSNG_ERR_BAD_CONTINUATION, 17, 0),
-		B("250-mx\r\n250 D\0N\r\n", DSNG_ERR_NUL_BYTE, 13, 0),
-		B("", DSNG_ERR_EMPTY, 0, 0),
+	        B("550 5.7.1 go away\r\n", DSNG_ERR_BAD_EHLO, 0, 550),
+	        B("502 5.5.1 EHLO not implemented\r\n", DSNG_ERR_BAD_EHLO, 0,
+	          502),
+	        B("421-busy\r\n421 later\r\n", DSNG_ERR_BAD_EHLO, 0, 421),
+	        B("250-\r\n250 DSN\r\n", DSNG_ERR_BAD_EHLO, 4, 0),
+	        B("250 \r\n", DSNG_ERR_BAD_EHLO, 4, 0),
+	        B("250-mx\r\n250 SI_ZE\r\n", DSNG_ERR_BAD_EHLO, 14, 0),
+	        B("250-mx\r\n250 -X\r\n", DSNG_ERR_BAD_EHLO, 12, 0),
+	        B("250-mx\r\n250-\r\n250 DSN\r\n", DSNG_ERR_BAD_EHLO, 12, 0),
+	        B("250-mx\r\n250-   \r\n250 DSN\r\n", DSNG_ERR_BAD_EHLO, 15, 0),
+	        B("250-mx\r\n250 SIZE=100\r\n", DSNG_ERR_BAD_EHLO, 16, 0),
+	        B("250-mx\r\n250 =X\r\n", DSNG_ERR_BAD_EHLO, 12, 0),
+	        B("250-mx\r\n250 SIZE abc\r\n", DSNG_ERR_BAD_EHLO, 17, 0),
+	        B("250-mx\r\n250 SIZE 1 2\r\n", DSNG_ERR_BAD_EHLO, 19, 0),
+	        B("250-mx\r\n250 SIZE 123456789012345678901\r\n",
+	          DSNG_ERR_BAD_EHLO, 17, 0),
+	        B("250-mx\r\n250 SIZE 99999999999999999999\r\n",
+	          DSNG_ERR_BAD_EHLO, 17, 0),
+	        B("250-mx\r\n250 SIZE -1\r\n", DSNG_ERR_BAD_EHLO, 17, 0),
+	        B("250-mx\r\n250 DELIVERBY 1234567890\r\n", DSNG_ERR_BAD_EHLO,
+	          22, 0),
+	        B("250-mx\r\n250 DELIVERBY x y\r\n", DSNG_ERR_BAD_EHLO, 24, 0),
+	        B("250-mx\r\n250 MT-PRIORITY A B\r\n", DSNG_ERR_BAD_EHLO, 26,
+	          0),
+	        B("250-mx\r\n250 FUTURERELEASE x 2026\r\n", DSNG_ERR_BAD_EHLO,
+	          26, 0),
+	        B("250-mx\r\n250 FUTURERELEASE 1 2 3\r\n", DSNG_ERR_BAD_EHLO,
+	          30, 0),
+	        B("250-mx\r\n250 XFOO a\x01\r\n", DSNG_ERR_BAD_EHLO, 18, 0),
+	        B("250-mx\r\n250 XFOO \xc3\xa9\r\n", DSNG_ERR_BAD_EHLO, 17, 0),
+	        /* framing errors come from the reply parser */
+	        B("250-mx\r\n251 DSN\r\n", DSNG_ERR_MIXED_CODES, 8, 0),
+	        B("250-mx\r\n250-DSN\r\n", DSNG_ERR_BAD_CONTINUATION, 17, 0),
+	        B("250-mx\r\n250 D\0N\r\n", DSNG_ERR_NUL_BYTE, 13, 0),
+	        B("", DSNG_ERR_EMPTY, 0, 0),
 	};
 	struct dsng_ehlo *c = (struct dsng_ehlo *)&c;
 	struct dsng_error err;
@@ -239,9 +270,10 @@ static void test_ehlo_errors(void **state)
 		int rc = parse_g(*state, bad[i].in, bad[i].len, &c, &err);
 		if (rc != DSNG_ESYNTAX || err.kind != bad[i].kind ||
 		    err.offset != bad[i].off || err.reply != bad[i].reply)
-			fail_msg("case %zu: rc %d kind %s off %zu reply %d (%s)",
-			         i, rc, dsng_errkind_name(err.kind), err.offset,
-			         err.reply, err.message);
+			fail_msg(
+			        "case %zu: rc %d kind %s off %zu reply %d (%s)",
+			        i, rc, dsng_errkind_name(err.kind), err.offset,
+			        err.reply, err.message);
 		assert_null(c);
 		assert_int_equal(talloc_total_blocks(*state), before);
 	}
@@ -286,9 +318,9 @@ static void test_ehlo_hide_dsn_canonical(void **state)
 static void test_ehlo_hide_last_moves_final_marker(void **state)
 {
 	static const char *const help[] = {"help", NULL};
-	static const char *const all[] = {"ENHANCEDSTATUSCODES", "PIPELINING",
-	                                  "8BITMIME", "SIZE", "DSN",
-	                                  "DELIVERBY", "HELP", NULL};
+	static const char *const all[] = {
+	        "ENHANCEDSTATUSCODES", "PIPELINING", "8BITMIME", "SIZE", "DSN",
+	        "DELIVERBY",           "HELP",       NULL};
 	struct dsng_ehlo *c;
 	char *s;
 
@@ -362,9 +394,9 @@ static void test_ehlo_round_trip(void **state)
 		struct dsng_ehlo *a, *b;
 		char *s;
 
-		assert_int_equal(parse_g(*state, inputs[k], strlen(inputs[k]),
-		                         &a, NULL),
-		                 DSNG_OK);
+		assert_int_equal(
+		        parse_g(*state, inputs[k], strlen(inputs[k]), &a, NULL),
+		        DSNG_OK);
 		s = dsng_ehlo_format(*state, a, 0, NULL, 0);
 		assert_int_equal(parse_g(*state, s, strlen(s), &b, NULL),
 		                 DSNG_OK);
@@ -408,10 +440,10 @@ static void test_ehlo_hide_raw_bytes(void **state)
 	assert_ptr_equal(talloc_parent(out), *state);
 	talloc_free(out);
 	/* LF input comes back as CRLF; the mask works the same */
-	assert_int_equal(dsng_ehlo_hide(*state, S("250-mx\n250-DSN\n250 HELP\n"),
-	                                NULL, DSNG_EHLO_F_DSN, NULL, &out, NULL,
-	                                &err),
-	                 DSNG_OK);
+	assert_int_equal(
+	        dsng_ehlo_hide(*state, S("250-mx\n250-DSN\n250 HELP\n"), NULL,
+	                       DSNG_EHLO_F_DSN, NULL, &out, NULL, &err),
+	        DSNG_OK);
 	assert_string_equal(out, "250-mx\r\n250 HELP\r\n");
 	talloc_free(out);
 	/* errors leave nothing behind */
@@ -489,21 +521,23 @@ static void test_ehlo_keyword_names(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-#define T(f) cmocka_unit_test_setup_teardown(f, dsng_test_setup_ctx, \
-                                             dsng_test_teardown_ctx)
-		T(test_ehlo_sample_from_issue),
-		T(test_ehlo_values_and_auth),
-		T(test_ehlo_extensions_decoded),
-		T(test_ehlo_single_line),
-		T(test_ehlo_errors),
-		T(test_ehlo_hide_dsn_canonical),
-		T(test_ehlo_hide_last_moves_final_marker),
-		T(test_ehlo_verbatim_keeps_spelling),
-		T(test_ehlo_round_trip),
-		T(test_ehlo_hide_raw_bytes),
-		T(test_ehlo_many_parameters),
-		T(test_ehlo_format_without_matching_reply),
-		T(test_ehlo_keyword_names),
+#define T(f)                                                                   \
+	cmocka_unit_test_setup_teardown(f, dsng_test_setup_ctx,                \
+	                                dsng_test_teardown_ctx)
+	        T(test_ehlo_sample_from_issue),
+	        T(test_ehlo_values_and_auth),
+	        T(test_ehlo_extensions_decoded),
+	        T(test_ehlo_size_bounds),
+	        T(test_ehlo_single_line),
+	        T(test_ehlo_errors),
+	        T(test_ehlo_hide_dsn_canonical),
+	        T(test_ehlo_hide_last_moves_final_marker),
+	        T(test_ehlo_verbatim_keeps_spelling),
+	        T(test_ehlo_round_trip),
+	        T(test_ehlo_hide_raw_bytes),
+	        T(test_ehlo_many_parameters),
+	        T(test_ehlo_format_without_matching_reply),
+	        T(test_ehlo_keyword_names),
 #undef T
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

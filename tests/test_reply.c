@@ -64,7 +64,8 @@ static void test_reply_bare_code(void **state)
 {
 	struct dsng_reply *r;
 
-	assert_int_equal(parse_g(*state, S("250\r\n"), NULL, &r, NULL), DSNG_OK);
+	assert_int_equal(parse_g(*state, S("250\r\n"), NULL, &r, NULL),
+	                 DSNG_OK);
 	assert_int_equal(r->code, 250);
 	assert_int_equal(r->n_lines, 1);
 	assert_string_equal(r->lines[0]->text, "");
@@ -89,7 +90,8 @@ static void test_reply_multi_line_crlf_and_lf(void **state)
 	                           "250-\r\n"
 	                           "250 HELP\r\n";
 	static const char lf[] = "250-mx.example.net Hello\n250-\n250 HELP\n";
-	static const char mixed[] = "250-mx.example.net Hello\r\n250-\n250 HELP";
+	static const char mixed[] =
+	        "250-mx.example.net Hello\r\n250-\n250 HELP";
 	const char *inputs[] = {crlf, lf, mixed};
 	size_t lens[] = {sizeof(crlf) - 1, sizeof(lf) - 1, sizeof(mixed) - 1};
 	struct dsng_reply *r;
@@ -122,10 +124,11 @@ static void test_reply_enhanced_codes(void **state)
 {
 	struct dsng_reply *r;
 
-	assert_int_equal(parse_g(*state,
-	                         S("250-2.1.0 first\r\n250 2.1.0  Sender ok\r\n"),
-	                         NULL, &r, NULL),
-	                 DSNG_OK);
+	assert_int_equal(
+	        parse_g(*state,
+	                S("250-2.1.0 first\r\n250 2.1.0  Sender ok\r\n"), NULL,
+	                &r, NULL),
+	        DSNG_OK);
 	assert_true(r->has_enhanced);
 	assert_string_equal(r->enhanced.str, "2.1.0");
 	assert_true(r->lines[0]->has_enhanced);
@@ -135,8 +138,9 @@ static void test_reply_enhanced_codes(void **state)
 	talloc_free(r);
 
 	/* only the second line carries one: the reply takes it */
-	assert_int_equal(parse_g(*state, S("550-no code\r\n550 5.7.1 denied\r\n"),
-	                         NULL, &r, NULL),
+	assert_int_equal(parse_g(*state,
+	                         S("550-no code\r\n550 5.7.1 denied\r\n"), NULL,
+	                         &r, NULL),
 	                 DSNG_OK);
 	assert_false(r->lines[0]->has_enhanced);
 	assert_true(r->has_enhanced);
@@ -144,8 +148,9 @@ static void test_reply_enhanced_codes(void **state)
 	talloc_free(r);
 
 	/* a code of another class is text (RFC 3463: class = first digit) */
-	assert_int_equal(parse_g(*state, S("250 5.1.1 odd\r\n"), NULL, &r, NULL),
-	                 DSNG_OK);
+	assert_int_equal(
+	        parse_g(*state, S("250 5.1.1 odd\r\n"), NULL, &r, NULL),
+	        DSNG_OK);
 	assert_false(r->has_enhanced);
 	assert_false(r->lines[0]->has_enhanced);
 	assert_string_equal(r->lines[0]->msg, "5.1.1 odd");
@@ -177,41 +182,45 @@ struct bad_case {
 	unsigned line;
 };
 
-#define B(s, st, k, o, l) {s, sizeof(s) - 1, st, k, o, l}
+#define B(s, st, k, o, l)                                                      \
+	{                                                                      \
+		s, sizeof(s) - 1, st, k, o, l                                  \
+	}
 
 static void test_reply_errors(void **state)
 {
 	static const struct bad_case bad[] = {
-		B("", DSNG_ESYNTAX, DSNG_ERR_EMPTY, 0, 0),
-		B("\r\n", DSNG_ESYNTAX, DSNG_ERR_BAD_REPLY, 0, 1),
-		B("25\r\n", DSNG_ESYNTAX, DSNG_ERR_BAD_REPLY, 2, 1),
-		B("2", DSNG_ESYNTAX, DSNG_ERR_BAD_REPLY, 1, 1),
-		B("2a0 x\r\n", DSNG_ESYNTAX, DSNG_ERR_BAD_REPLY, 1, 1),
-		B("650 x\r\n", DSNG_ESYNTAX, DSNG_ERR_BAD_REPLY, 0, 1),
-		B("150 x\r\n", DSNG_ESYNTAX, DSNG_ERR_BAD_REPLY, 0, 1),
-		B("260 x\r\n", DSNG_ESYNTAX, DSNG_ERR_BAD_REPLY, 1, 1),
-		B("25x x\r\n", DSNG_ESYNTAX, DSNG_ERR_BAD_REPLY, 2, 1),
-		B(" 250 x\r\n", DSNG_ESYNTAX, DSNG_ERR_BAD_REPLY, 0, 1),
-		B("250-a\r\n251 b\r\n", DSNG_ESYNTAX, DSNG_ERR_MIXED_CODES, 7, 2),
-		B("250-a\r\n250-b\r\n550 c\r\n", DSNG_ESYNTAX,
-		  DSNG_ERR_MIXED_CODES, 14, 3),
-		B("250-a\r\n", DSNG_ESYNTAX, DSNG_ERR_BAD_CONTINUATION, 7, 2),
-		B("250-a", DSNG_ESYNTAX, DSNG_ERR_BAD_CONTINUATION, 5, 2),
-		B("250 a\r\n250 b\r\n", DSNG_ESYNTAX, DSNG_ERR_BAD_CONTINUATION,
-		  7, 2),
-		B("250 a\r\nx", DSNG_ESYNTAX, DSNG_ERR_BAD_CONTINUATION, 7, 2),
-		B("250\r\n250 b\r\n", DSNG_ESYNTAX, DSNG_ERR_BAD_CONTINUATION, 5,
-		  2),
-		B("250_a\r\n", DSNG_ESYNTAX, DSNG_ERR_BAD_CONTINUATION, 3, 1),
-		B("250-a\r\n250:b\r\n", DSNG_ESYNTAX, DSNG_ERR_BAD_CONTINUATION,
-		  10, 2),
-		B("2500 a\r\n", DSNG_ESYNTAX, DSNG_ERR_BAD_CONTINUATION, 3, 1),
-		B("250 a\0b\r\n", DSNG_ESYNTAX, DSNG_ERR_NUL_BYTE, 5, 1),
-		B("250-a\r\n\0", DSNG_ESYNTAX, DSNG_ERR_NUL_BYTE, 7, 2),
-		B("250 a\rb\r\n", DSNG_ESYNTAX, DSNG_ERR_BARE_CR_LF, 5, 1),
-		B("250 a\r\r\n", DSNG_ESYNTAX, DSNG_ERR_BARE_CR_LF, 5, 1),
-		B("250-a\r\n\r\n250 b\r\n", DSNG_ESYNTAX, DSNG_ERR_BAD_REPLY, 7,
-		  2),
+	        B("", DSNG_ESYNTAX, DSNG_ERR_EMPTY, 0, 0),
+	        B("\r\n", DSNG_ESYNTAX, DSNG_ERR_BAD_REPLY, 0, 1),
+	        B("25\r\n", DSNG_ESYNTAX, DSNG_ERR_BAD_REPLY, 2, 1),
+	        B("2", DSNG_ESYNTAX, DSNG_ERR_BAD_REPLY, 1, 1),
+	        B("2a0 x\r\n", DSNG_ESYNTAX, DSNG_ERR_BAD_REPLY, 1, 1),
+	        B("650 x\r\n", DSNG_ESYNTAX, DSNG_ERR_BAD_REPLY, 0, 1),
+	        B("150 x\r\n", DSNG_ESYNTAX, DSNG_ERR_BAD_REPLY, 0, 1),
+	        B("260 x\r\n", DSNG_ESYNTAX, DSNG_ERR_BAD_REPLY, 1, 1),
+	        B("25x x\r\n", DSNG_ESYNTAX, DSNG_ERR_BAD_REPLY, 2, 1),
+	        B(" 250 x\r\n", DSNG_ESYNTAX, DSNG_ERR_BAD_REPLY, 0, 1),
+	        B("250-a\r\n251 b\r\n", DSNG_ESYNTAX, DSNG_ERR_MIXED_CODES, 7,
+	          2),
+	        B("250-a\r\n250-b\r\n550 c\r\n", DSNG_ESYNTAX,
+	          DSNG_ERR_MIXED_CODES, 14, 3),
+	        B("250-a\r\n", DSNG_ESYNTAX, DSNG_ERR_BAD_CONTINUATION, 7, 2),
+	        B("250-a", DSNG_ESYNTAX, DSNG_ERR_BAD_CONTINUATION, 5, 2),
+	        B("250 a\r\n250 b\r\n", DSNG_ESYNTAX, DSNG_ERR_BAD_CONTINUATION,
+	          7, 2),
+	        B("250 a\r\nx", DSNG_ESYNTAX, DSNG_ERR_BAD_CONTINUATION, 7, 2),
+	        B("250\r\n250 b\r\n", DSNG_ESYNTAX, DSNG_ERR_BAD_CONTINUATION,
+	          5, 2),
+	        B("250_a\r\n", DSNG_ESYNTAX, DSNG_ERR_BAD_CONTINUATION, 3, 1),
+	        B("250-a\r\n250:b\r\n", DSNG_ESYNTAX, DSNG_ERR_BAD_CONTINUATION,
+	          10, 2),
+	        B("2500 a\r\n", DSNG_ESYNTAX, DSNG_ERR_BAD_CONTINUATION, 3, 1),
+	        B("250 a\0b\r\n", DSNG_ESYNTAX, DSNG_ERR_NUL_BYTE, 5, 1),
+	        B("250-a\r\n\0", DSNG_ESYNTAX, DSNG_ERR_NUL_BYTE, 7, 2),
+	        B("250 a\rb\r\n", DSNG_ESYNTAX, DSNG_ERR_BARE_CR_LF, 5, 1),
+	        B("250 a\r\r\n", DSNG_ESYNTAX, DSNG_ERR_BARE_CR_LF, 5, 1),
+	        B("250-a\r\n\r\n250 b\r\n", DSNG_ESYNTAX, DSNG_ERR_BAD_REPLY, 7,
+	          2),
 	};
 	struct dsng_reply *r = (struct dsng_reply *)&r;
 	struct dsng_error err;
@@ -221,8 +230,8 @@ static void test_reply_errors(void **state)
 		int rc = parse_g(*state, bad[i].in, bad[i].len, NULL, &r, &err);
 		if (rc != bad[i].status || err.kind != bad[i].kind ||
 		    err.offset != bad[i].off || err.line != bad[i].line)
-			fail_msg("case %zu: rc %d kind %s off %zu line %u (%s)", i,
-			         rc, dsng_errkind_name(err.kind), err.offset,
+			fail_msg("case %zu: rc %d kind %s off %zu line %u (%s)",
+			         i, rc, dsng_errkind_name(err.kind), err.offset,
 			         err.line, err.message);
 		assert_null(r);
 		assert_int_equal(err.reply, 0);
@@ -288,9 +297,9 @@ static void test_reply_line_limits(void **state)
 	/* too many lines */
 	dsng_reply_opts_init(&opts);
 	opts.max_lines = 2;
-	assert_int_equal(parse_g(*state, S("250-a\n250-b\n250 c\n"), &opts, &r,
-	                         &err),
-	                 DSNG_ELIMIT);
+	assert_int_equal(
+	        parse_g(*state, S("250-a\n250-b\n250 c\n"), &opts, &r, &err),
+	        DSNG_ELIMIT);
 	assert_int_equal(err.kind, DSNG_ERR_SIZE_LIMIT);
 	assert_int_equal(err.offset, 12);
 	assert_int_equal(err.line, 3);
@@ -341,8 +350,9 @@ static void test_reply_opts_clamped(void **state)
 
 static void test_reply_complete_streaming(void **state)
 {
-	static const char two[] = "250-mx.example.net\r\n250-DSN\r\n250 HELP\r\n"
-	                          "220 next\r\n";
+	static const char two[] =
+	        "250-mx.example.net\r\n250-DSN\r\n250 HELP\r\n"
+	        "220 next\r\n";
 	const size_t first = 39;
 	struct dsng_error err;
 	size_t used, i;
@@ -384,7 +394,8 @@ static void test_reply_complete_errors_early(void **state)
 	                 DSNG_ESYNTAX);
 	assert_int_equal(err.kind, DSNG_ERR_MIXED_CODES);
 	assert_int_equal(err.offset, 7);
-	assert_int_equal(complete_g(S("250+"), NULL, &used, &err), DSNG_ESYNTAX);
+	assert_int_equal(complete_g(S("250+"), NULL, &used, &err),
+	                 DSNG_ESYNTAX);
 	assert_int_equal(err.kind, DSNG_ERR_BAD_CONTINUATION);
 	assert_int_equal(complete_g(S("250 a\0"), NULL, &used, &err),
 	                 DSNG_ESYNTAX);
@@ -418,9 +429,9 @@ static void test_reply_pipelined_replies(void **state)
 	struct dsng_reply *r;
 
 	while (left && dsng_reply_complete(p, left, NULL, &used, NULL) == 1) {
-		assert_int_equal(dsng_reply_parse(*state, p, used, NULL, &r,
-		                                  NULL),
-		                 DSNG_OK);
+		assert_int_equal(
+		        dsng_reply_parse(*state, p, used, NULL, &r, NULL),
+		        DSNG_OK);
 		codes[n++] = r->code;
 		talloc_free(r);
 		p += used;
@@ -489,9 +500,9 @@ static void test_reply_result_is_one_child(void **state)
 	struct dsng_reply *r;
 	size_t before = talloc_total_blocks(*state);
 
-	assert_int_equal(parse_g(*state, S("250-a\r\n250 b\r\n"), NULL, &r,
-	                         NULL),
-	                 DSNG_OK);
+	assert_int_equal(
+	        parse_g(*state, S("250-a\r\n250 b\r\n"), NULL, &r, NULL),
+	        DSNG_OK);
 	assert_ptr_equal(talloc_parent(r), *state);
 	talloc_free(r);
 	assert_int_equal(talloc_total_blocks(*state), before);
@@ -500,21 +511,22 @@ static void test_reply_result_is_one_child(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-#define T(f) cmocka_unit_test_setup_teardown(f, dsng_test_setup_ctx, \
-                                             dsng_test_teardown_ctx)
-		T(test_reply_single_line),
-		T(test_reply_bare_code),
-		T(test_reply_multi_line_crlf_and_lf),
-		T(test_reply_enhanced_codes),
-		T(test_reply_errors),
-		T(test_reply_line_limits),
-		T(test_reply_opts_clamped),
-		T(test_reply_complete_streaming),
-		T(test_reply_complete_errors_early),
-		T(test_reply_pipelined_replies),
-		T(test_reply_format_and_text),
-		T(test_reply_round_trip),
-		T(test_reply_result_is_one_child),
+#define T(f)                                                                   \
+	cmocka_unit_test_setup_teardown(f, dsng_test_setup_ctx,                \
+	                                dsng_test_teardown_ctx)
+	        T(test_reply_single_line),
+	        T(test_reply_bare_code),
+	        T(test_reply_multi_line_crlf_and_lf),
+	        T(test_reply_enhanced_codes),
+	        T(test_reply_errors),
+	        T(test_reply_line_limits),
+	        T(test_reply_opts_clamped),
+	        T(test_reply_complete_streaming),
+	        T(test_reply_complete_errors_early),
+	        T(test_reply_pipelined_replies),
+	        T(test_reply_format_and_text),
+	        T(test_reply_round_trip),
+	        T(test_reply_result_is_one_child),
 #undef T
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -42,13 +42,13 @@ static void test_status_parse_valid(void **state)
 		const char *in, *str;
 		unsigned cls, subject, detail;
 	} ok[] = {
-		{"2.1.5", "2.1.5", 2, 1, 5},
-		{"4.4.7", "4.4.7", 4, 4, 7},
-		{"5.7.30", "5.7.30", 5, 7, 30},
-		{"5.999.999", "5.999.999", 5, 999, 999},
-		{"2.0.0", "2.0.0", 2, 0, 0},
-		/* 1*3digit allows leading zeros; str is canonical */
-		{"5.01.001", "5.1.1", 5, 1, 1},
+	        {"2.1.5", "2.1.5", 2, 1, 5},
+	        {"4.4.7", "4.4.7", 4, 4, 7},
+	        {"5.7.30", "5.7.30", 5, 7, 30},
+	        {"5.999.999", "5.999.999", 5, 999, 999},
+	        {"2.0.0", "2.0.0", 2, 0, 0},
+	        /* 1*3digit allows leading zeros; str is canonical */
+	        {"5.01.001", "5.1.1", 5, 1, 1},
 	};
 	struct dsng_status_code c;
 	struct dsng_error err;
@@ -71,22 +71,16 @@ static void test_status_parse_errors(void **state)
 		const char *in;
 		size_t len, off;
 	} bad[] = {
-		{"", 0, 0},
-		{"3.1.1", 5, 0},   /* class 3 does not exist */
-		{"1.0.0", 5, 0},
-		{"5", 1, 1},
-		{"5.", 2, 2},
-		{"5.1", 3, 3},
-		{"5.1.", 4, 4},
-		{"5..1", 4, 2},
-		{"5.a.1", 5, 2},
-		{"5.1234.1", 8, 5}, /* subject is at most 3 digits */
-		{"5.1.1234", 8, 7}, /* detail too */
-		{"5.1.1 ", 6, 5},   /* no trailing junk */
-		{" 5.1.1", 6, 0},   /* nor leading */
-		{"5.1.1\0", 6, 5},
-		{"5-1-1", 5, 1},
-		{"x", 1, 0},
+	        {"", 0, 0},         {"3.1.1", 5, 0}, /* class 3 does not exist
+	                                              */
+	        {"1.0.0", 5, 0},    {"5", 1, 1},        {"5.", 2, 2},
+	        {"5.1", 3, 3},      {"5.1.", 4, 4},     {"5..1", 4, 2},
+	        {"5.a.1", 5, 2},    {"5.1234.1", 8, 5}, /* subject is at most 3
+	                                                   digits */
+	        {"5.1.1234", 8, 7},                     /* detail too */
+	        {"5.1.1 ", 6, 5},                       /* no trailing junk */
+	        {" 5.1.1", 6, 0},                       /* nor leading */
+	        {"5.1.1\0", 6, 5},  {"5-1-1", 5, 1},    {"x", 1, 0},
 	};
 	struct dsng_status_code c;
 	struct dsng_error err;
@@ -102,7 +96,8 @@ static void test_status_parse_errors(void **state)
 		assert_int_equal(err.reply, 0);
 		assert_int_equal(c.cls, 0); /* out is cleared */
 	}
-	assert_int_equal(dsng_status_parse("2.0.0", 5, NULL, &err), DSNG_EINVAL);
+	assert_int_equal(dsng_status_parse("2.0.0", 5, NULL, &err),
+	                 DSNG_EINVAL);
 	assert_int_equal(err.kind, DSNG_ERR_INVALID_ARGUMENT);
 	assert_int_equal(dsng_status_parse(NULL, 3, &c, NULL), DSNG_EINVAL);
 }
@@ -130,24 +125,19 @@ static void test_status_find_in_text(void **state)
 		const char *text, *code;
 		size_t off;
 	} found[] = {
-		{"5.1.1 (user unknown)", "5.1.1", 0},
-		{"smtp; 550 5.7.1 refused", "5.7.1", 10},
-		{"#5.0.0 X-Postfix; unknown user", "5.0.0", 1},
-		{"10.4.2.1 then 4.4.1", "4.4.1", 14},
-		{"failed with 5.1.1.", "5.1.1", 12},
-		{"code 2.0.0, done", "2.0.0", 5},
-		{"(4.7.28)", "4.7.28", 1},
-		{"5.1.1", "5.1.1", 0},
+	        {"5.1.1 (user unknown)", "5.1.1", 0},
+	        {"smtp; 550 5.7.1 refused", "5.7.1", 10},
+	        {"#5.0.0 X-Postfix; unknown user", "5.0.0", 1},
+	        {"10.4.2.1 then 4.4.1", "4.4.1", 14},
+	        {"failed with 5.1.1.", "5.1.1", 12},
+	        {"code 2.0.0, done", "2.0.0", 5},
+	        {"(4.7.28)", "4.7.28", 1},
+	        {"5.1.1", "5.1.1", 0},
 	};
 	static const char *const none[] = {
-		"",
-		"192.5.1.1",   /* an address is not a code */
-		"x5.1.1",
-		"5.1.1a",
-		"5.1.1.4",
-		"3.1.1 nothing",
-		"5.1",
-		"v2.4.5-beta",
+	        "",       "192.5.1.1", /* an address is not a code */
+	        "x5.1.1", "5.1.1a",      "5.1.1.4", "3.1.1 nothing",
+	        "5.1",    "v2.4.5-beta",
 	};
 	struct dsng_status_code c;
 	size_t i, off;
@@ -254,13 +244,13 @@ static void test_status_registry_is_sorted_and_complete(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_status_parse_valid),
-		cmocka_unit_test(test_status_parse_errors),
-		cmocka_unit_test(test_status_prefix),
-		cmocka_unit_test(test_status_find_in_text),
-		cmocka_unit_test(test_status_classify),
-		cmocka_unit_test(test_status_describe),
-		cmocka_unit_test(test_status_registry_is_sorted_and_complete),
+	        cmocka_unit_test(test_status_parse_valid),
+	        cmocka_unit_test(test_status_parse_errors),
+	        cmocka_unit_test(test_status_prefix),
+	        cmocka_unit_test(test_status_find_in_text),
+	        cmocka_unit_test(test_status_classify),
+	        cmocka_unit_test(test_status_describe),
+	        cmocka_unit_test(test_status_registry_is_sorted_and_complete),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -20,8 +20,9 @@ struct options {
 
 static int usage(void)
 {
-	return cli_usage_error("usage: dsnguard parse-ehlo [--json] [--lenient] "
-	                       "[--hide KEYWORD[,KEYWORD...]] < REPLY");
+	return cli_usage_error(
+	        "usage: dsnguard parse-ehlo [--json] [--lenient] "
+	        "[--hide KEYWORD[,KEYWORD...]] < REPLY");
 }
 
 /* Split "DSN,ETRN" in place into the hide list. */
@@ -88,7 +89,8 @@ static json_t *caps_json(const struct dsng_ehlo *c, const char *rewritten)
 	}
 	json_object_set_new(o, "capabilities", list);
 	for (k = 1; k < DSNG_EHLO_KW__COUNT; k++) {
-		json_key(key, sizeof(key), dsng_ehlo_kw_name((enum dsng_ehlo_kw)k));
+		json_key(key, sizeof(key),
+		         dsng_ehlo_kw_name((enum dsng_ehlo_kw)k));
 		json_object_set_new(o, key,
 		                    json_boolean(c->flags & DSNG_EHLO_FLAG(k)));
 	}
@@ -108,7 +110,8 @@ static json_t *caps_json(const struct dsng_ehlo *c, const char *rewritten)
 	json_object_set_new(
 	        o, "futurerelease_max_interval",
 	        (c->flags & DSNG_EHLO_F_FUTURERELEASE)
-	                ? json_integer((json_int_t)c->futurerelease_max_interval)
+	                ? json_integer(
+	                          (json_int_t)c->futurerelease_max_interval)
 	                : json_null());
 	json_object_set_new(o, "futurerelease_max_datetime",
 	                    cli_json_str(c->futurerelease_max_datetime));
@@ -130,8 +133,8 @@ static void print_text(const struct dsng_ehlo *c, const char *rewritten)
 			printf(" %s", cap->params[j]);
 		printf("%s\n", cap->legacy_auth ? "  (legacy AUTH= form)" : "");
 	}
-	printf("DSN: %s\n", (c->flags & DSNG_EHLO_F_DSN) ? "advertised"
-	                                                 : "not advertised");
+	printf("DSN: %s\n",
+	       (c->flags & DSNG_EHLO_F_DSN) ? "advertised" : "not advertised");
 	if (c->flags & DSNG_EHLO_F_SIZE) {
 		if (c->size)
 			printf("SIZE limit: %llu octets\n",
@@ -187,8 +190,10 @@ int cli_parse_ehlo(int argc, char **argv)
 			if (add_hide(&o, argv[i] + 7) < 0)
 				return cli_usage_error("parse-ehlo: too many "
 				                       "keywords to hide");
-		} else if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
-			printf("usage: dsnguard parse-ehlo [--json] [--lenient] "
+		} else if (!strcmp(argv[i], "--help") ||
+		           !strcmp(argv[i], "-h")) {
+			printf("usage: dsnguard parse-ehlo [--json] "
+			       "[--lenient] "
 			       "[--hide KEYWORD[,KEYWORD...]] < REPLY\n");
 			return CLI_OK;
 		} else

@@ -40,12 +40,12 @@ enum dsng_ehlo_kw {
 	DSNG_EHLO_KW_DELIVERBY,           /* RFC 2852, [min-by-time] */
 	DSNG_EHLO_KW_REQUIRETLS,          /* RFC 8689 */
 	DSNG_EHLO_KW_MT_PRIORITY,         /* RFC 6710, [profile] */
-	DSNG_EHLO_KW_FUTURERELEASE,       /* RFC 4865, max-interval max-datetime */
-	DSNG_EHLO_KW_ETRN,                /* RFC 1985 */
-	DSNG_EHLO_KW_VRFY,                /* RFC 5321 */
-	DSNG_EHLO_KW_HELP,                /* RFC 5321 */
-	DSNG_EHLO_KW_RRVS,                /* RFC 7293 */
-	DSNG_EHLO_KW_EXPN,                /* RFC 5321 */
+	DSNG_EHLO_KW_FUTURERELEASE, /* RFC 4865, max-interval max-datetime */
+	DSNG_EHLO_KW_ETRN,          /* RFC 1985 */
+	DSNG_EHLO_KW_VRFY,          /* RFC 5321 */
+	DSNG_EHLO_KW_HELP,          /* RFC 5321 */
+	DSNG_EHLO_KW_RRVS,          /* RFC 7293 */
+	DSNG_EHLO_KW_EXPN,          /* RFC 5321 */
 	DSNG_EHLO_KW__COUNT
 };
 
@@ -82,28 +82,28 @@ DSNG_API enum dsng_ehlo_kw dsng_ehlo_kw_lookup(const char *p, size_t len);
 /* One capability line after the greeting. */
 struct dsng_ehlo_cap {
 	enum dsng_ehlo_kw kw;
-	char *keyword;     /* upper-case ("AUTH" also for "AUTH=...") */
+	char *keyword; /* upper-case ("AUTH" also for "AUTH=...") */
 	size_t n_params;
-	char **params;     /* as sent, in order */
-	int legacy_auth;   /* written "AUTH=MECH ..." (pre-RFC 2554 form) */
-	size_t line;       /* index in the reply's lines (1 = first cap) */
-	int removed;       /* set by callers; the writer skips it */
+	char **params;   /* as sent, in order */
+	int legacy_auth; /* written "AUTH=MECH ..." (pre-RFC 2554 form) */
+	size_t line;     /* index in the reply's lines (1 = first cap) */
+	int removed;     /* set by callers; the writer skips it */
 };
 
 struct dsng_ehlo {
-	int code;          /* always 250 for a parsed capability set */
-	char *domain;      /* first word of line 1 */
-	char *greeting;    /* the rest of line 1 after its spaces ("" if none) */
+	int code;       /* always 250 for a parsed capability set */
+	char *domain;   /* first word of line 1 */
+	char *greeting; /* the rest of line 1 after its spaces ("" if none) */
 	size_t n_caps;
 	struct dsng_ehlo_cap **caps; /* in order, repeats kept */
-	uint32_t flags;    /* DSNG_EHLO_F_* of every known keyword present */
+	uint32_t flags; /* DSNG_EHLO_F_* of every known keyword present */
 
 	/* Decoded values (the first occurrence wins). */
-	uint64_t size;     /* SIZE limit; 0 = absent or no fixed limit */
+	uint64_t size; /* SIZE limit; 0 = absent or no fixed limit */
 	size_t n_auth;
-	char **auth;       /* AUTH mechanisms of every AUTH line, upper-case,
-	                      each once, in order */
-	long deliverby_min;    /* DELIVERBY min-by-time, 0 if none given */
+	char **auth;        /* AUTH mechanisms of every AUTH line, upper-case,
+	                       each once, in order */
+	long deliverby_min; /* DELIVERBY min-by-time, 0 if none given */
 	char *mt_priority_profile; /* MT-PRIORITY profile, NULL if none */
 	uint64_t futurerelease_max_interval; /* seconds; 0 if absent */
 	char *futurerelease_max_datetime;    /* as sent; NULL if absent */
@@ -128,8 +128,8 @@ DSNG_API int dsng_ehlo_parse(TALLOC_CTX *mem, const char *buf, size_t len,
 DSNG_API int dsng_ehlo_has(const struct dsng_ehlo *caps, const char *keyword);
 
 /* The first capability with that keyword (any case), or NULL. */
-DSNG_API const struct dsng_ehlo_cap *dsng_ehlo_find(const struct dsng_ehlo *caps,
-                                                    const char *keyword);
+DSNG_API const struct dsng_ehlo_cap *
+dsng_ehlo_find(const struct dsng_ehlo *caps, const char *keyword);
 
 /* Whether AUTH offers that mechanism (any case). */
 DSNG_API int dsng_ehlo_has_auth(const struct dsng_ehlo *caps,
@@ -154,15 +154,16 @@ DSNG_API char *dsng_ehlo_format(TALLOC_CTX *mem, const struct dsng_ehlo *caps,
 
 /*
  * The same straight from raw reply bytes, as a milter or proxy has them:
- * parse buf (see dsng_ehlo_parse; opts may be NULL), then write it back verbatim without the
- * hidden keywords.  *out (NUL-terminated, *out_len bytes, out_len may be
- * NULL) is a new talloc child of mem; on failure *out is NULL, nothing is
- * left on mem, and the error is that of dsng_ehlo_parse or DSNG_ENOMEM.
+ * parse buf (see dsng_ehlo_parse; opts may be NULL), then write it back
+ * verbatim without the hidden keywords.  *out (NUL-terminated, *out_len bytes,
+ * out_len may be NULL) is a new talloc child of mem; on failure *out is NULL,
+ * nothing is left on mem, and the error is that of dsng_ehlo_parse or
+ * DSNG_ENOMEM.
  */
 DSNG_API int dsng_ehlo_hide(TALLOC_CTX *mem, const char *buf, size_t len,
-                            const struct dsng_reply_opts *opts, uint32_t hide, const char *const *hide_keywords,
-                            char **out, size_t *out_len,
-                            struct dsng_error *err);
+                            const struct dsng_reply_opts *opts, uint32_t hide,
+                            const char *const *hide_keywords, char **out,
+                            size_t *out_len, struct dsng_error *err);
 
 #ifdef __cplusplus
 }

@@ -35,11 +35,11 @@ extern "C" {
 #define DSNG_REPLY_LENIENT 0x1u
 
 struct dsng_reply_opts {
-	unsigned version;  /* DSNG_REPLY_OPTS_VERSION */
-	unsigned flags;    /* DSNG_REPLY_LENIENT */
-	size_t max_line;   /* octets per line, line end counted as CRLF;
-	                      0 = 512, or 4096 with DSNG_REPLY_LENIENT */
-	size_t max_lines;  /* 0 = DSNG_REPLY_DEFAULT_MAX_LINES */
+	unsigned version; /* DSNG_REPLY_OPTS_VERSION */
+	unsigned flags;   /* DSNG_REPLY_LENIENT */
+	size_t max_line;  /* octets per line, line end counted as CRLF;
+	                     0 = 512, or 4096 with DSNG_REPLY_LENIENT */
+	size_t max_lines; /* 0 = DSNG_REPLY_DEFAULT_MAX_LINES */
 };
 
 /* Fill opts with defaults (512-octet lines, 1000 lines). */
@@ -47,26 +47,26 @@ DSNG_API void dsng_reply_opts_init(struct dsng_reply_opts *opts);
 
 /* One line of a reply. */
 struct dsng_reply_line {
-	char *text;        /* everything after "250-"/"250 ", NUL-terminated
-	                      ("" for a bare "250"); the enhanced code kept */
+	char *text; /* everything after "250-"/"250 ", NUL-terminated
+	               ("" for a bare "250"); the enhanced code kept */
 	size_t text_len;
-	const char *msg;   /* inside text: after the enhanced code and its
-	                      spaces, or == text when the line has none */
-	int has_enhanced;  /* the line starts with a code of the reply's class */
+	const char *msg;  /* inside text: after the enhanced code and its
+	                     spaces, or == text when the line has none */
+	int has_enhanced; /* the line starts with a code of the reply's class */
 	struct dsng_status_code enhanced;
-	char sep;          /* '-' continuation, ' ' final, 0 bare final code */
-	size_t offset;     /* offset of the line's reply code in the input */
+	char sep;           /* '-' continuation, ' ' final, 0 bare final code */
+	size_t offset;      /* offset of the line's reply code in the input */
 	size_t text_offset; /* offset of text[0] in the input */
 };
 
 struct dsng_reply {
-	int code;          /* 200..559 */
-	int has_enhanced;  /* some line carries an enhanced code */
+	int code;         /* 200..559 */
+	int has_enhanced; /* some line carries an enhanced code */
 	struct dsng_status_code enhanced; /* the first line's that does */
-	size_t n_lines;    /* >= 1 */
+	size_t n_lines;                   /* >= 1 */
 	struct dsng_reply_line **lines;
-	size_t length;     /* input bytes the reply used, line ends included */
-	int unterminated;  /* the final line had no line end */
+	size_t length;    /* input bytes the reply used, line ends included */
+	int unterminated; /* the final line had no line end */
 };
 
 /*
@@ -82,8 +82,7 @@ struct dsng_reply {
  */
 DSNG_API int dsng_reply_parse(TALLOC_CTX *mem, const char *buf, size_t len,
                               const struct dsng_reply_opts *opts,
-                              struct dsng_reply **out,
-                              struct dsng_error *err);
+                              struct dsng_reply **out, struct dsng_error *err);
 
 /*
  * For a client reading a socket: is a complete reply (final line and its

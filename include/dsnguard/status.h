@@ -25,14 +25,14 @@ enum dsng_status_class {
 
 /* The subject digit (RFC 3463 section 3.2); other values are unregistered. */
 enum dsng_status_subject {
-	DSNG_SUBJECT_OTHER = 0,      /* X.0.X other or undefined */
-	DSNG_SUBJECT_ADDRESSING = 1, /* X.1.X */
-	DSNG_SUBJECT_MAILBOX = 2,    /* X.2.X */
+	DSNG_SUBJECT_OTHER = 0,       /* X.0.X other or undefined */
+	DSNG_SUBJECT_ADDRESSING = 1,  /* X.1.X */
+	DSNG_SUBJECT_MAILBOX = 2,     /* X.2.X */
 	DSNG_SUBJECT_MAIL_SYSTEM = 3, /* X.3.X */
-	DSNG_SUBJECT_NETWORK = 4,    /* X.4.X network and routing */
-	DSNG_SUBJECT_PROTOCOL = 5,   /* X.5.X mail delivery protocol */
-	DSNG_SUBJECT_CONTENT = 6,    /* X.6.X message content or media */
-	DSNG_SUBJECT_SECURITY = 7    /* X.7.X security or policy */
+	DSNG_SUBJECT_NETWORK = 4,     /* X.4.X network and routing */
+	DSNG_SUBJECT_PROTOCOL = 5,    /* X.5.X mail delivery protocol */
+	DSNG_SUBJECT_CONTENT = 6,     /* X.6.X message content or media */
+	DSNG_SUBJECT_SECURITY = 7     /* X.7.X security or policy */
 };
 
 /* Longest canonical code, "5.999.999", plus its NUL. */

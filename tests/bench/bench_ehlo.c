@@ -51,7 +51,9 @@ static size_t run(enum job job, size_t count, void *mem)
 		switch (job) {
 		case COMPLETE:
 			rc = dsng_reply_complete(ehlo, sizeof(ehlo) - 1, NULL,
-			                         &used, NULL) == 1 ? 0 : -1;
+			                         &used, NULL) == 1
+			             ? 0
+			             : -1;
 			sum += used;
 			break;
 		case REPLY:
@@ -72,8 +74,8 @@ static size_t run(enum job job, size_t count, void *mem)
 			}
 			break;
 		case HIDE:
-			rc = dsng_ehlo_hide(mem, ehlo, sizeof(ehlo) - 1, NULL, 0,
-			                    hide, &out, &used, NULL);
+			rc = dsng_ehlo_hide(mem, ehlo, sizeof(ehlo) - 1, NULL,
+			                    0, hide, &out, &used, NULL);
 			if (!rc) {
 				sum += used;
 				talloc_free(out);
@@ -81,7 +83,8 @@ static size_t run(enum job job, size_t count, void *mem)
 			break;
 		}
 		if (rc) {
-			fprintf(stderr, "bench_ehlo: job %d failed\n", (int)job);
+			fprintf(stderr, "bench_ehlo: job %d failed\n",
+			        (int)job);
 			exit(1);
 		}
 	}
@@ -95,10 +98,10 @@ int main(int argc, char **argv)
 		const char *name;
 		size_t count;
 	} jobs[] = {
-		{COMPLETE, "reply_complete (13-line EHLO)", 2000000},
-		{REPLY, "reply_parse (1-line RCPT reply)", 2000000},
-		{EHLO, "ehlo_parse (13-line EHLO)", 300000},
-		{HIDE, "ehlo_hide DSN (13-line EHLO)", 200000},
+	        {COMPLETE, "reply_complete (13-line EHLO)", 2000000},
+	        {REPLY, "reply_parse (1-line RCPT reply)", 2000000},
+	        {EHLO, "ehlo_parse (13-line EHLO)", 300000},
+	        {HIDE, "ehlo_hide DSN (13-line EHLO)", 200000},
 	};
 	void *mem = talloc_new(NULL);
 	size_t k, sum = 0;
@@ -116,7 +119,8 @@ int main(int argc, char **argv)
 		sum += run(jobs[k].job, jobs[k].count, mem);
 		dt = now() - t0;
 		printf("%-34s %10.0f per s %8.0f ns each\n", jobs[k].name,
-		       (double)jobs[k].count / dt, dt * 1e9 / (double)jobs[k].count);
+		       (double)jobs[k].count / dt,
+		       dt * 1e9 / (double)jobs[k].count);
 	}
 	talloc_free(mem);
 	return sum == 0;
