@@ -182,6 +182,8 @@ int dsng_maillog_summary(struct dsng_maillog *s, TALLOC_CTX *mem,
 	sum->ignored = s->ignored;
 	sum->garbage = s->garbage;
 	sum->evicted = s->evicted;
+	sum->auth_warnings = s->auth_warnings;
+	sum->dsn_refused = s->dsn_refused;
 	*out = sum;
 	return DSNG_OK;
 }

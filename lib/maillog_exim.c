@@ -38,16 +38,6 @@ static size_t msgid_len(const char *p, size_t len)
 	return (i == len || p[i] == ' ') ? i : 0;
 }
 
-static int contains(struct dsng_span s, const char *w)
-{
-	size_t n = strlen(w), i;
-
-	for (i = 0; i + n <= s.len; i++)
-		if (!memcmp(s.ptr + i, w, n))
-			return 1;
-	return 0;
-}
-
 /* Value of " K=" up to the next space. */
 static struct dsng_span word_field(struct dsng_span s, const char *key)
 {
@@ -148,8 +138,8 @@ static void delivery(struct dsng_span rest, enum dsng__ml_status st,
 	}
 	f->status = st;
 	t = word_field(rest, "T=");
-	f->remote = st == ML_ST_SENT && t.ptr && contains(t, "smtp") &&
-	            !contains(t, "lmtp") && dsng__ml_value(rest, "H=", "").ptr;
+	f->remote = st == ML_ST_SENT && t.ptr && dsng__ml_contains(t, "smtp") &&
+	            !dsng__ml_contains(t, "lmtp") && dsng__ml_value(rest, "H=", "").ptr;
 }
 
 void dsng__ml_exim(const struct dsng__ml_line *line, struct dsng__ml_fact *f)

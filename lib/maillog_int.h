@@ -80,6 +80,8 @@ int dsng__ml_starts(struct dsng_span s, const char *word);
  * ' ' ',' so "xto=" never matches "to=". */
 struct dsng_span dsng__ml_value(struct dsng_span s, const char *key,
                                 const char *stops);
+/* Does s contain word? */
+int dsng__ml_contains(struct dsng_span s, const char *word);
 /* Drop one pair of enclosing <> if present. */
 struct dsng_span dsng__ml_unangle(struct dsng_span s);
 /* Split "name[addr]" or "name[addr]:port" (Postfix) or "name [addr]"
@@ -112,6 +114,7 @@ struct dsng_maillog {
 	int finished;
 	/* counters */
 	unsigned long lines, mail, ignored, garbage, evicted;
+	unsigned long auth_warnings, dsn_refused;
 	/* join (maillog_join.c) */
 	struct dsng__ml_map *msgs;       /* "P:qid" -> struct dsng__ml_msg */
 	struct dsng__ml_msg *oldest, *newest;

@@ -422,6 +422,13 @@ void dsng__ml_join_line(struct dsng_maillog *s, const char *p, size_t len)
 		return;
 	}
 	s->mail++;
+	/* Privacy notes are counted whatever else the line says. */
+	if (mta == DSNG_MAILLOG_SENDMAIL &&
+	    dsng__ml_contains(line.msg, ": Authentication-Warning: "))
+		s->auth_warnings++;
+	if (dsng__ml_contains(line.msg, "NOTIFY not supported") ||
+	    dsng__ml_contains(line.msg, "DSN support is disabled"))
+		s->dsn_refused++;
 	if (mta == DSNG_MAILLOG_POSTFIX)
 		dsng__ml_postfix(&line, &f);
 	else if (mta == DSNG_MAILLOG_SENDMAIL)

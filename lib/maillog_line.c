@@ -267,6 +267,16 @@ struct dsng_span dsng__ml_value(struct dsng_span s, const char *key,
 	return v;
 }
 
+int dsng__ml_contains(struct dsng_span s, const char *word)
+{
+	size_t n = strlen(word), i;
+
+	for (i = 0; s.ptr && i + n <= s.len; i++)
+		if (s.ptr[i] == word[0] && !memcmp(s.ptr + i, word, n))
+			return 1;
+	return 0;
+}
+
 struct dsng_span dsng__ml_unangle(struct dsng_span s)
 {
 	if (s.len >= 2 && s.ptr[0] == '<' && s.ptr[s.len - 1] == '>') {

@@ -236,6 +236,17 @@ static void test_garbage_is_counted(void **state)
 	talloc_free(r);
 }
 
+static void test_privacy_lines_are_counted(void **state)
+{
+	struct scan *r = scan_file(*state, "logs/sendmail-privacy.log", 0);
+
+	assert_int_equal(r->n, 0);
+	assert_int_equal(r->sum->auth_warnings, 1);
+	assert_int_equal(r->sum->dsn_refused, 1);
+	assert_int_equal(r->sum->mail, 4);
+	talloc_free(r);
+}
+
 /* The same events whatever the chunking, CRLF or not, last newline or not. */
 static void test_chunking_does_not_matter(void **state)
 {
@@ -419,6 +430,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_exim_example, dsng_test_setup_ctx, dsng_test_teardown_ctx),
 		cmocka_unit_test_setup_teardown(test_rfc3339_rfc5424_and_postmaster, dsng_test_setup_ctx, dsng_test_teardown_ctx),
 		cmocka_unit_test_setup_teardown(test_garbage_is_counted, dsng_test_setup_ctx, dsng_test_teardown_ctx),
+		cmocka_unit_test_setup_teardown(test_privacy_lines_are_counted, dsng_test_setup_ctx, dsng_test_teardown_ctx),
 		cmocka_unit_test_setup_teardown(test_chunking_does_not_matter, dsng_test_setup_ctx, dsng_test_teardown_ctx),
 		cmocka_unit_test_setup_teardown(test_long_lines_and_nuls, dsng_test_setup_ctx, dsng_test_teardown_ctx),
 		cmocka_unit_test_setup_teardown(test_bounded_memory, dsng_test_setup_ctx, dsng_test_teardown_ctx),

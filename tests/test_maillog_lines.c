@@ -386,6 +386,12 @@ static void test_exim_lines(void **state)
 	assert_int_equal(f.status, ML_ST_DEFERRED);
 	dsng_test_guard_free(g);
 
+	/* Exim logging to syslog: no date in the message */
+	fact("Nov 29 03:05:01 mx exim[4711]: 1vQfFg-000Jm1-0a Completed", &f, &g);
+	assert_int_equal(f.type, ML_REMOVED);
+	span_eq(f.qid, "1vQfFg-000Jm1-0a");
+	dsng_test_guard_free(g);
+
 	fact("2026-11-29 03:05:01 1vQfFg-000Jm1-0a Completed", &f, &g);
 	assert_int_equal(f.type, ML_REMOVED);
 	dsng_test_guard_free(g);

@@ -130,6 +130,10 @@ static void print_summary(const struct dsng_maillog_summary *sum, int json)
 		json_object_set_new(o, "ignored", json_integer((json_int_t)sum->ignored));
 		json_object_set_new(o, "garbage", json_integer((json_int_t)sum->garbage));
 		json_object_set_new(o, "evicted", json_integer((json_int_t)sum->evicted));
+		json_object_set_new(o, "auth_warnings",
+		                    json_integer((json_int_t)sum->auth_warnings));
+		json_object_set_new(o, "dsn_refused",
+		                    json_integer((json_int_t)sum->dsn_refused));
 		cli_json_print(o);
 		return;
 	}
@@ -139,6 +143,10 @@ static void print_summary(const struct dsng_maillog_summary *sum, int json)
 		       dsng_maillog_kind_name((enum dsng_maillog_kind)k), sum->by_kind[k]);
 	printf(") from %lu lines (%lu MTA lines, %lu ignored, %lu garbage)\n",
 	       sum->lines, sum->mail, sum->ignored, sum->garbage);
+	if (sum->auth_warnings || sum->dsn_refused)
+		printf("%lu sendmail Authentication-Warning lines, %lu refused DSN "
+		       "requests logged\n",
+		       sum->auth_warnings, sum->dsn_refused);
 	if (sum->n_by_recipient)
 		printf("\nDSNs mailed to (count, of which receipts):\n");
 	for (i = 0; i < sum->n_by_recipient; i++)

@@ -96,6 +96,13 @@ struct dsng_maillog_summary {
 	unsigned long events;   /* DSN events reported */
 	unsigned long by_kind[DSNG_MAILLOG_OTHER + 1];
 	unsigned long evicted;  /* queue ids dropped to bound memory */
+	/* Privacy-related lines: sendmail's "Authentication-Warning:" (the
+	 * PrivacyOptions=authwarnings note that a local user set the sender
+	 * with -f), and refused DSN requests where the MTA logs them
+	 * (sendmail "NOTIFY not supported" with noreceipts and LogUsrErrs,
+	 * Postfix "DSN support is disabled"). */
+	unsigned long auth_warnings;
+	unsigned long dsn_refused;
 	struct dsng_maillog_count **by_recipient;
 	size_t n_by_recipient;
 	struct dsng_maillog_count **by_client;
