@@ -150,6 +150,10 @@ void dsng__decision_start(struct dsng_decision *d,
 void dsng__reason(struct dsng_decision *d, const char *fmt, ...)
     DSNG_PRINTF(2, 3);
 
+/* Append strings (NULL-terminated list) to d->reason; the hot paths use
+ * this rather than printf, which dominated a decision's cost. */
+void dsng__reason_cat(struct dsng_decision *d, ...);
+
 /* "198.51.100.33 (untrusted, unauthenticated, port 25)" into buf. */
 void dsng__describe_client(const struct dsng_policy *p,
                            struct dsng_session *s, char *buf, size_t size);

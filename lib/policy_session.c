@@ -127,39 +127,92 @@ int dsng__dsn_offered(const struct dsng_policy *p, struct dsng_session *s)
 	return (dsng_policy_classes(p, s) & p->offer_dsn.mask) != 0;
 }
 
+/* Append a C string to buf[*o], truncating; no printf on the hot path
+ * (it was most of a decision's cost). */
+static void put(char *buf, size_t size, size_t *o, const char *t)
+{
+	size_t n = strlen(t);
+
+	if (*o + 1 >= size)
+		return;
+	if (n > size - 1 - *o)
+		n = size - 1 - *o;
+	memcpy(buf + *o, t, n);
+	*o += n;
+	buf[*o] = 0;
+}
+
+static void put_u8(char *buf, size_t size, size_t *o, unsigned v)
+{
+	char d[4];
+	size_t n = 0;
+
+	if (v >= 100)
+		d[n++] = (char)('0' + v / 100);
+	if (v >= 10)
+		d[n++] = (char)('0' + (v / 10) % 10);
+	d[n++] = (char)('0' + v % 10);
+	d[n] = 0;
+	put(buf, size, o, d);
+}
+
 void dsng__describe_client(const struct dsng_policy *p,
                            struct dsng_session *s, char *buf, size_t size)
 {
 	char addr[48];
 	unsigned c = dsng_policy_classes(p, s);
-	const char *where;
+	size_t o = 0;
+	int i;
 
-	if (s->family == 4)
-		snprintf(addr, sizeof(addr), "%u.%u.%u.%u", s->addr[12],
-		         s->addr[13], s->addr[14], s->addr[15]);
-	else if (s->family == 6 && inet_ntop(AF_INET6, s->addr, addr, sizeof(addr)))
-		;
-	else
-		snprintf(addr, sizeof(addr), "unknown address");
-	if (c & DSNG_CLASS_LOCAL)
-		where = "local submission";
-	else if (c & DSNG_CLASS_SUBMISSION)
-		where = "submission";
-	else
-		where = "smtp";
-	snprintf(buf, size, "%s (%s, %s%s%s, %s)", addr,
-	         (c & DSNG_CLASS_TRUSTED) ? "trusted" : "untrusted",
-	         (c & DSNG_CLASS_AUTHENTICATED) ? "authenticated as " : "",
-	         (c & DSNG_CLASS_AUTHENTICATED) ? s->auth_user
-	                                        : "unauthenticated",
-	         (c & DSNG_CLASS_TLS) ? ", TLS" : "", where);
+	if (!size)
+		return;
+	buf[0] = 0;
+	if (s->family == 4) {
+		for (i = 12; i < 16; i++) {
+			if (i > 12)
+				put(buf, size, &o, ".");
+			put_u8(buf, size, &o, s->addr[i]);
+		}
+	} else if (s->family == 6 &&
+	           inet_ntop(AF_INET6, s->addr, addr, sizeof(addr))) {
+		put(buf, size, &o, addr);
+	} else {
+		put(buf, size, &o, "unknown address");
+	}
+	put(buf, size, &o, (c & DSNG_CLASS_TRUSTED) ? " (trusted, " : " (untrusted, ");
+	if (c & DSNG_CLASS_AUTHENTICATED) {
+		put(buf, size, &o, "authenticated as ");
+		put(buf, size, &o, s->auth_user);
+	} else {
+		put(buf, size, &o, "unauthenticated");
+	}
+	if (c & DSNG_CLASS_TLS)
+		put(buf, size, &o, ", TLS");
+	put(buf, size, &o,
+	    (c & DSNG_CLASS_LOCAL)        ? ", local submission)"
+	    : (c & DSNG_CLASS_SUBMISSION) ? ", submission)"
+	                                  : ", smtp)");
 }
 
 void dsng__decision_start(struct dsng_decision *d,
                           const struct dsng__src *src)
 {
-	memset(d, 0, sizeof(*d));
+	/* Field by field: zeroing the two text buffers whole would cost
+	 * more than the rest of a decision. */
+	d->action = DSNG_ACTION_ACCEPT;
+	d->compliance = DSNG_COMPLIANT;
+	d->changed = 0;
+	d->reply_code = 0;
 	d->enhanced = "";
+	d->reply_text[0] = 0;
+	d->reason[0] = 0;
+	d->rule = NULL;
+	d->origin = NULL;
+	d->line = 0;
+	d->notify = 0;
+	d->verdict = DSNG_BOUNCE_NOT_A_BOUNCE;
+	d->evidence = 0;
+	d->rewritten = NULL;
 	if (src) {
 		d->rule = src->rule;
 		d->origin = src->origin;
@@ -179,6 +232,18 @@ void dsng__reason(struct dsng_decision *d, const char *fmt, ...)
 	va_end(ap);
 }
 
+void dsng__reason_cat(struct dsng_decision *d, ...)
+{
+	size_t o = strlen(d->reason);
+	const char *t;
+	va_list ap;
+
+	va_start(ap, d);
+	while ((t = va_arg(ap, const char *)) != NULL)
+		put(d->reason, sizeof(d->reason), &o, t);
+	va_end(ap);
+}
+
 void dsng__decision_reply(struct dsng_decision *d,
                           const struct dsng__reply *r, const char *param,
                           const char *value)
@@ -188,22 +253,28 @@ void dsng__decision_reply(struct dsng_decision *d,
 
 	d->reply_code = r->code;
 	d->enhanced = r->enhanced ? r->enhanced : "";
-	while (*t && o + 1 < sizeof(d->reply_text)) {
-		const char *q = NULL;
+	d->reply_text[0] = 0;
+	for (;;) {
+		const char *brace = strchr(t, '{');
+		size_t n = brace ? (size_t)(brace - t) : strlen(t);
+		char chunk[DSNG_DECISION_REPLY_MAX];
 
-		if (!strncmp(t, "{param}", 7)) {
-			q = param ? param : "";
-			t += 7;
-		} else if (!strncmp(t, "{value}", 7)) {
-			q = value ? value : "";
-			t += 7;
-		}
-		if (q) {
-			while (*q && o + 1 < sizeof(d->reply_text))
-				d->reply_text[o++] = *q++;
+		if (n >= sizeof(chunk))
+			n = sizeof(chunk) - 1;
+		memcpy(chunk, t, n);
+		chunk[n] = 0;
+		put(d->reply_text, sizeof(d->reply_text), &o, chunk);
+		if (!brace)
+			break;
+		if (!strncmp(brace, "{param}", 7)) {
+			put(d->reply_text, sizeof(d->reply_text), &o, param ? param : "");
+			t = brace + 7;
+		} else if (!strncmp(brace, "{value}", 7)) {
+			put(d->reply_text, sizeof(d->reply_text), &o, value ? value : "");
+			t = brace + 7;
 		} else {
-			d->reply_text[o++] = *t++;
+			put(d->reply_text, sizeof(d->reply_text), &o, "{");
+			t = brace + 1;
 		}
 	}
-	d->reply_text[o] = 0;
 }

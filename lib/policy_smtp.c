@@ -282,8 +282,9 @@ int dsng_policy_rcpt(const struct dsng_policy *p, struct dsng_session *s,
 	notify = cmd->notify;
 	if (!notify && !cmd->has_orcpt) {
 		dsng__decision_start(d, &src_rcpt_default);
-		dsng__reason(d, "no NOTIFY: the RFC 3461 default applies "
-		                "(failure reports only)");
+		dsng__reason_cat(d, "no NOTIFY: the RFC 3461 default applies "
+		                    "(failure reports only)",
+		                 NULL);
 		s->recipients++;
 		return 0;
 	}
@@ -300,10 +301,10 @@ int dsng_policy_rcpt(const struct dsng_policy *p, struct dsng_session *s,
 			d->action = DSNG_ACTION_REJECT;
 			dsng__decision_reply(d, &p->rcpt_unoffered_reply, kw,
 			                     notify_words(notify));
-			dsng__reason(d, "%s%s%s refused: DSN was not offered to %s "
-			                "(compliant refusal)",
-			             kw, notify ? "=" : "",
-			             notify ? notify_words(notify) : "", who);
+			dsng__reason_cat(d, kw, notify ? "=" : "",
+			                 notify ? notify_words(notify) : "",
+			                 " refused: DSN was not offered to ", who,
+			                 " (compliant refusal)", NULL);
 			return 0;
 		}
 		d->action = DSNG_ACTION_IGNORE;
@@ -347,8 +348,8 @@ int dsng_policy_rcpt(const struct dsng_policy *p, struct dsng_session *s,
 	left = notify & ~bad;
 	if (!bad) {
 		if (notify)
-			dsng__reason(d, "NOTIFY=%s honoured for %s",
-			             notify_words(notify), who);
+			dsng__reason_cat(d, "NOTIFY=", notify_words(notify),
+			                 " honoured for ", who, NULL);
 	} else {
 		d->rule = why->rule;
 		d->origin = why->origin;
@@ -359,10 +360,10 @@ int dsng_policy_rcpt(const struct dsng_policy *p, struct dsng_session *s,
 			d->notify = notify;
 			dsng__decision_reply(d, &p->rcpt_reply, "NOTIFY",
 			                     notify_words(bad));
-			dsng__reason(d, "NOTIFY=%s refused: %s may not ask for %s "
-			                "notices (%s; compliant refusal)",
-			             notify_words(notify), who, notify_words(bad),
-			             why->rule);
+			dsng__reason_cat(d, "NOTIFY=", notify_words(notify),
+			                 " refused: ", who, " may not ask for ",
+			                 notify_words(bad), " notices (", why->rule,
+			                 "; compliant refusal)", NULL);
 			return 0;
 		case DSNG_ACTION_STRIP:
 			d->action = DSNG_ACTION_STRIP;
