@@ -189,6 +189,27 @@ DSNG_API void dsng_cmd_opts_init(struct dsng_cmd_opts *opts);
  * opts may be NULL (defaults).  Fills *out (spans borrowed from `line`).
  * Returns DSNG_OK, DSNG_ESYNTAX or DSNG_ELIMIT (err->kind says which rule,
  * err->reply/enhanced the reply to send, err->offset where), DSNG_EINVAL.
+ *
+ * Errors (DESIGN.md section 5): empty, unknown_command (500 5.5.1, offset
+ * 0); line_too_long (offset max_line - 2), nul_byte, bare_cr_lf (500
+ * 5.5.2; these win over any grammar error on the same line); syntax (501
+ * 5.5.4); bad_address (501 5.1.7 for MAIL, 5.1.3 for RCPT);
+ * null_path_not_allowed (501 5.1.3); non_ascii_address (553 5.6.7, at
+ * the first 8-bit octet); param_not_allowed (555 5.5.4) and bad_param,
+ * duplicate_param, too_many_params (at the parameter's keyword, 501
+ * 5.5.4); bad_notify, bad_orcpt, bad_ret, bad_envid, bad_size, bad_body,
+ * bad_auth, bad_by, bad_mt_priority, bad_hold (at the value or the bad
+ * item in it, 501 5.5.4); bad_xtext (at the offending '+' or octet).
+ * Checks run left to right, so the first problem in the line is reported.
+ *
+ * Lenient mode (the default) accepts, and records in out->lax, each
+ * DSNG_CMD_LAX_* form; DSNG_CMD_STRICT refuses them (except NO_CRLF).
+ * It does not accept RFC 5322 comments or display names, a space before
+ * the colon ("FROM :"), a parameter glued to '>', or raw '=' in xtext:
+ * the MTAs compared in notes/mta-comparison.md disagree on those.
+ * ORCPT's 500-octet limit applies to the value as sent (addr-type;xtext),
+ * ENVID's 100 to the decoded value.  A decoded NUL or control character
+ * is refused in ENVID, ORCPT and AUTH.
  */
 DSNG_API int dsng_cmd_parse(struct dsng_cmd *out, const char *line,
                             size_t len, const struct dsng_cmd_opts *opts,
