@@ -1,18 +1,22 @@
 /*
  * examples/cli/cmd_parse_ehlo.c - `dsnguard parse-ehlo [--json]
- * [--lenient] [--hide KW[,KW...]]`: read a server's EHLO reply on stdin
- * and show its capability set; with --hide, also the reply rewritten
- * without those keywords (what a proxy would pass on).
+ * [--lenient] [--transcript] [--hide KW[,KW...]]`: read a server's EHLO
+ * reply on stdin (or, with --transcript, the reply to the first EHLO/LHLO
+ * of a pasted session) and show its capability set; with --hide, also the
+ * reply rewritten without those keywords (what a proxy would pass on).
  */
 #include <errno.h>
 #include <string.h>
+#include <strings.h>
 
 #include "cli.h"
+#include "transcript.h"
 
 #define MAX_HIDE 32
 
 struct options {
 	int json;
+	int transcript;
 	struct dsng_reply_opts reply;
 	const char *hide[MAX_HIDE + 1];
 	size_t n_hide;
@@ -49,6 +53,49 @@ static size_t trim_trailing_blank_lines(const char *buf, size_t len)
 	        (len >= 3 && buf[len - 2] == '\r' && buf[len - 3] == '\n')))
 		len -= buf[len - 2] == '\r' ? 2 : 1;
 	return len;
+}
+
+/* The server's reply to the first EHLO/LHLO of a pasted session, its
+ * lines joined with CRLF; "" when there is none (the parser then says
+ * "empty").  Offsets in errors refer to this reply, not to the session. */
+static char *reply_from_transcript(TALLOC_CTX *mem, const char *buf, size_t len,
+                                   size_t *out_len)
+{
+	struct transcript t;
+	struct transcript_line l;
+	char *s = talloc_size(mem, len + 1);
+	size_t n = 0;
+	int seen_ehlo = 0;
+
+	/* each server line loses at least its "<<<" and gains at most the
+	 * CR of a CRLF, so the reply never outgrows the session */
+	if (!s)
+		return NULL;
+	transcript_init(&t, buf, len);
+	while (transcript_next(&t, &l)) {
+		if (l.kind == TRANSCRIPT_CLIENT) {
+			if (seen_ehlo)
+				break; /* the client spoke: the reply is over */
+			seen_ehlo = l.len >= 4 &&
+			            (!strncasecmp(l.text, "EHLO", 4) ||
+			             !strncasecmp(l.text, "LHLO", 4)) &&
+			            (l.len == 4 || l.text[4] == ' ');
+			continue;
+		}
+		if (!seen_ehlo || l.kind != TRANSCRIPT_SERVER)
+			continue;
+		if (n + l.len + 2 > len + 1)
+			break;
+		memcpy(s + n, l.text, l.len);
+		n += l.len;
+		memcpy(s + n, "\r\n", 2);
+		n += 2;
+		if (l.last)
+			break;
+	}
+	s[n < len + 1 ? n : len] = '\0';
+	*out_len = n;
+	return s;
 }
 
 /* JSON key of a known keyword: lower case, '-' as '_' ("mt_priority"). */
@@ -179,6 +226,8 @@ int cli_parse_ehlo(int argc, char **argv)
 	for (i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--json"))
 			o.json = 1;
+		else if (!strcmp(argv[i], "--transcript"))
+			o.transcript = 1;
 		else if (!strcmp(argv[i], "--lenient")) {
 			o.reply.flags |= DSNG_REPLY_LENIENT;
 			o.reply.max_line = 0;
@@ -207,6 +256,13 @@ int cli_parse_ehlo(int argc, char **argv)
 		ret = cli_usage_error("parse-ehlo: cannot read stdin: %s",
 		                      strerror(errno));
 		goto done;
+	}
+	if (o.transcript) {
+		buf = reply_from_transcript(mem, buf, len, &len);
+		if (!buf) {
+			ret = cli_usage_error("parse-ehlo: out of memory");
+			goto done;
+		}
 	}
 	len = trim_trailing_blank_lines(buf, len);
 	rc = dsng_ehlo_parse(mem, buf, len, &o.reply, &caps, &err);

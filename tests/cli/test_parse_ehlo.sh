@@ -112,6 +112,20 @@ ARGS="--json --lenient"
 printf '250-mx\r\n250 X%s\r\n' "$long" >"$T"
 check lenient_long 0 '"ok":true'
 
+# --transcript: the reply to the first EHLO of a pasted session
+ARGS="--json --transcript --hide DSN"
+printf '<<< 220 mx ESMTP\n>>> EHLO c.example\n<<< 250-mx Hello\n<<< 250-DSN\n<<< 250 HELP\n>>> QUIT\n<<< 221 bye\n' >"$T"
+check transcript 0 '"domain":"mx","greeting":"Hello"' '"dsn":true' \
+	'"rewritten":"250-mx Hello\r\n250 HELP\r\n"'
+printf '>>> HELO c.example\n<<< 250 mx\n' >"$T"
+check transcript_no_ehlo 1 '"code":"empty"'
+if [ -n "${2:-}" ] && [ -f "$2/examples/data/session.txt" ]; then
+	cp "$2/examples/data/session.txt" "$T"
+	ARGS="--transcript"
+	check transcript_issue2 0 'reply 250 from mx.example.net' \
+		'DSN: advertised'
+fi
+
 # usage
 ARGS=--bogus
 : >"$T"
