@@ -75,13 +75,18 @@ size_t dsng_mime_qp_decode(char *out, const char *in, size_t len)
 	size_t i = 0, o = 0;
 
 	while (i < len) {
-		char c = in[i];
-		if (c != '=') {
-			out[o++] = c;
-			i++;
-			continue;
-		}
-		if (i + 2 < len + 0 && hexv(in[i + 1]) >= 0 && hexv(in[i + 2]) >= 0) {
+		char c;
+		const char *eq = memchr(in + i, '=', len - i);
+		size_t run = eq ? (size_t)(eq - in) - i : len - i;
+		/* plain text between escapes is copied in one go (memmove:
+		 * callers may decode in place) */
+		memmove(out + o, in + i, run);
+		o += run;
+		i += run;
+		if (i >= len)
+			break;
+		c = in[i];
+		if (i + 2 < len && hexv(in[i + 1]) >= 0 && hexv(in[i + 2]) >= 0) {
 			out[o++] = (char)(hexv(in[i + 1]) * 16 + hexv(in[i + 2]));
 			i += 3;
 			continue;

@@ -208,14 +208,21 @@ int dsng_mime_header_parse(TALLOC_CTX *mem, const char *buf, size_t len,
 const struct dsng_mime_field *
 dsng_mime_header_find(const struct dsng_mime_header *h, const char *name)
 {
-	size_t i;
+	size_t i, n;
+	unsigned char c0;
 
-	if (!h || !name)
+	if (!h || !name || !*name)
 		return NULL;
-	for (i = 0; i < h->count; i++)
-		if (dsng__span_ieq(h->fields[i].name.ptr, h->fields[i].name.len,
-		                   name))
-			return &h->fields[i];
+	n = strlen(name);
+	c0 = (unsigned char)(name[0] | 0x20);
+	/* length and first letter first: most fields differ there */
+	for (i = 0; i < h->count; i++) {
+		const struct dsng_mime_field *f = &h->fields[i];
+		if (f->name.len == n &&
+		    ((unsigned char)f->name.ptr[0] | 0x20) == c0 &&
+		    dsng__span_ieq(f->name.ptr, n, name))
+			return f;
+	}
 	return NULL;
 }
 
@@ -240,17 +247,22 @@ char *dsng_mime_unfold(TALLOC_CTX *mem, const char *p, size_t len,
 	if (!s)
 		return NULL;
 	o = s;
-	for (i = 0; i < len; i++) {
+	i = 0;
+	while (i < len) {
+		/* copy up to the next line break in one go */
+		const char *nl = memchr(p + i, '\n', len - i);
+		size_t stop = nl ? (size_t)(nl - p) : len, run = stop;
 		/* RFC 5322 2.2.3: unfolding removes the CRLF, keeps the WSP; a
 		 * line break not followed by WSP (a broken fold) becomes one. */
-		if (p[i] == '\r' && i + 1 < len && p[i + 1] == '\n')
-			continue;
-		if (p[i] == '\n') {
-			if (i + 1 < len && p[i + 1] != ' ' && p[i + 1] != '\t')
-				*o++ = ' ';
-			continue;
-		}
-		*o++ = p[i];
+		if (nl && run > i && p[run - 1] == '\r')
+			run--;
+		memcpy(o, p + i, run - i);
+		o += run - i;
+		if (!nl)
+			break;
+		if (stop + 1 < len && p[stop + 1] != ' ' && p[stop + 1] != '\t')
+			*o++ = ' ';
+		i = stop + 1;
 	}
 	*o = 0;
 	if (out_len)

@@ -3,18 +3,26 @@
  * quoted strings, comments, RFC 2231 continuations and %XX values, and
  * Content-Transfer-Encoding.
  */
-#include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "mime_int.h"
 
-/* One name=value as written, before RFC 2231 reassembly. */
+/* One name=value as written, before RFC 2231 reassembly: spans into the
+ * field value, so reading parameters allocates only the results. */
 struct raw_param {
-	char *name;  /* lower-case, without the "*N*" suffix */
+	const char *name; /* without the "*N*" suffix */
+	size_t nlen;
 	long section; /* -1 when not a continuation */
 	int extended; /* value was name*=... (charset'lang'%XX) */
-	char *value;
+	const char *val;
+	size_t vlen;
+	int quoted;
 };
+
+/* Parameters beyond this many are ignored (Content-Type of a report has
+ * two or three; sendmail caps MIME arguments at 20). */
+#define MAX_RAW 64
 
 static int is_tspecial_end(char c)
 {
@@ -33,138 +41,104 @@ static int hexval(char c)
 	return -1;
 }
 
-/* %XX-decode in place (RFC 2231 extended values). */
-static void pct_decode(char *s)
+/* Append one raw value at o: unquoted, and for extended values with the
+ * charset'lang' prefix (first section only) dropped and %XX decoded. */
+static char *put_value(char *o, const struct raw_param *r, int first)
 {
-	char *o = s;
-	while (*s) {
-		int h, l;
-		if (*s == '%' && (h = hexval(s[1])) >= 0 && (l = hexval(s[2])) >= 0) {
-			*o++ = (char)(h * 16 + l);
-			s += 3;
-			continue;
-		}
-		*o++ = *s++;
-	}
-	*o = 0;
-}
+	const char *p = r->val, *end = r->val + r->vlen;
 
-static char *read_value(TALLOC_CTX *mem, const char **pp, const char *end)
-{
-	const char *p = *pp;
-	char *v, *o;
-
-	if (p < end && *p == '"') {
-		v = talloc_array(mem, char, (size_t)(end - p) + 1);
-		if (!v)
-			return NULL;
-		o = v;
-		p++;
-		while (p < end && *p != '"') {
+	if (r->quoted) {
+		for (; p < end; p++) {
 			if (*p == '\\' && p + 1 < end)
 				p++;
 			if (*p != '\r' && *p != '\n')
 				*o++ = *p;
-			p++;
 		}
-		if (p < end)
-			p++;
-		*o = 0;
-	} else {
-		const char *s = p;
-		while (p < end && !is_tspecial_end(*p))
-			p++;
-		v = talloc_strndup(mem, s, (size_t)(p - s));
+		return o;
 	}
-	*pp = p;
-	return v;
+	if (r->extended && first) {
+		const char *q = memchr(p, '\'', (size_t)(end - p));
+		const char *q2 = q ? memchr(q + 1, '\'', (size_t)(end - q - 1)) : NULL;
+		if (q2)
+			p = q2 + 1;
+	}
+	while (p < end) {
+		int h, l;
+		if (r->extended && *p == '%' && end - p >= 3 &&
+		    (h = hexval(p[1])) >= 0 && (l = hexval(p[2])) >= 0) {
+			*o++ = (char)(h * 16 + l);
+			p += 3;
+			continue;
+		}
+		*o++ = *p++;
+	}
+	return o;
 }
 
-static int add_final(TALLOC_CTX *mem, struct dsng_mime_param **params,
-                     size_t *n, const char *name, char *value)
+static int same_name(const struct raw_param *a, const struct raw_param *b)
 {
-	struct dsng_mime_param *a;
-
-	a = talloc_realloc(mem, *params, struct dsng_mime_param, *n + 1);
-	if (!a)
-		return DSNG_ENOMEM;
-	a[*n].name = talloc_strdup(a, name);
-	a[*n].value = talloc_steal(a, value);
-	if (!a[*n].name)
-		return DSNG_ENOMEM;
-	*params = a;
-	(*n)++;
-	return DSNG_OK;
+	return a->nlen == b->nlen && strncasecmp(a->name, b->name, a->nlen) == 0;
 }
 
 /* Join the RFC 2231 sections of each name in order (0, 1, 2 ... until a
  * gap); a plain value is used when no section exists. */
-static int assemble(TALLOC_CTX *mem, struct raw_param *raw, size_t nraw,
+static int assemble(TALLOC_CTX *mem, const struct raw_param *raw, size_t nraw,
                     struct dsng_mime_param **params, size_t *n)
 {
-	size_t i, j;
+	size_t i, j, k, count = 0;
+	struct dsng_mime_param *out;
 
+	if (nraw == 0)
+		return DSNG_OK;
+	out = talloc_array(mem, struct dsng_mime_param, nraw);
+	if (!out)
+		return DSNG_ENOMEM;
 	for (i = 0; i < nraw; i++) {
-		char *val = NULL;
+		const struct raw_param *use[MAX_RAW];
+		size_t nuse = 0, total = raw[i].nlen + 2;
+		char *s, *o;
 		long sec;
-		int seen = 0;
+		int dup = 0;
 
-		for (j = 0; j < i; j++)
-			if (strcmp(raw[j].name, raw[i].name) == 0)
-				seen = 1;
-		if (seen)
+		for (j = 0; j < i && !dup; j++)
+			dup = same_name(&raw[j], &raw[i]);
+		if (dup)
 			continue;
-		for (sec = 0;; sec++) {
-			int found = 0;
-			for (j = i; j < nraw; j++) {
-				const char *v;
-				if (raw[j].section != sec ||
-				    strcmp(raw[j].name, raw[i].name) != 0)
-					continue;
-				v = raw[j].value;
-				if (raw[j].extended) {
-					if (sec == 0) {
-						const char *q = strchr(v, '\'');
-						const char *q2 = q ? strchr(q + 1, '\'') : NULL;
-						if (q2)
-							v = q2 + 1;
-					}
-					pct_decode(raw[j].value + (v - raw[j].value));
-				}
-				val = val ? talloc_strdup_append(val, v)
-				          : talloc_strdup(mem, v);
-				if (!val)
-					return DSNG_ENOMEM;
-				found = 1;
+		for (sec = 0; nuse < MAX_RAW; sec++) {
+			for (j = i; j < nraw; j++)
+				if (raw[j].section == sec && same_name(&raw[j], &raw[i]))
+					break;
+			if (j == nraw)
 				break;
-			}
-			if (!found)
-				break;
+			use[nuse++] = &raw[j];
 		}
-		if (!val) {
-			for (j = i; j < nraw; j++) {
-				if (strcmp(raw[j].name, raw[i].name) != 0 ||
-				    raw[j].section > 0)
-					continue;
-				if (raw[j].extended) {
-					/* name*=charset'lang'value */
-					const char *v = raw[j].value;
-					const char *q = strchr(v, '\'');
-					const char *q2 = q ? strchr(q + 1, '\'') : NULL;
-					val = talloc_strdup(mem, q2 ? q2 + 1 : v);
-					if (val)
-						pct_decode(val);
-				} else {
-					val = talloc_strdup(mem, raw[j].value);
-				}
-				if (!val)
-					return DSNG_ENOMEM;
-				break;
-			}
+		if (nuse == 0) {
+			for (j = i; j < nraw; j++)
+				if (raw[j].section < 0 && same_name(&raw[j], &raw[i]))
+					break;
+			if (j == nraw)
+				continue;
+			use[nuse++] = &raw[j];
 		}
-		if (val && add_final(mem, params, n, raw[i].name, val) < 0)
+		for (k = 0; k < nuse; k++)
+			total += use[k]->vlen;
+		/* name and value in one allocation */
+		s = talloc_array(out, char, total);
+		if (!s)
 			return DSNG_ENOMEM;
+		memcpy(s, raw[i].name, raw[i].nlen);
+		s[raw[i].nlen] = 0;
+		dsng__mime_lower(s);
+		o = s + raw[i].nlen + 1;
+		out[count].name = s;
+		out[count].value = o;
+		for (k = 0; k < nuse; k++)
+			o = put_value(o, use[k], k == 0);
+		*o = 0;
+		count++;
 	}
+	*params = out;
+	*n = count;
 	return DSNG_OK;
 }
 
@@ -173,17 +147,12 @@ int dsng_mime_content_type(TALLOC_CTX *mem, const char *buf, size_t len,
                            size_t *nparams)
 {
 	const char *p = buf, *end = buf + len, *s;
-	TALLOC_CTX *tmp;
-	struct raw_param *raw = NULL;
+	struct raw_param raw[MAX_RAW];
 	size_t nraw = 0;
-	int rc = DSNG_ENOMEM;
 
 	*type = NULL;
 	*params = NULL;
 	*nparams = 0;
-	tmp = talloc_new(NULL);
-	if (!tmp)
-		return DSNG_ENOMEM;
 	p = dsng__mime_skip_cfws(p, end);
 	s = p;
 	while (p < end && *p != ';' && *p != '(' && *p != ' ' && *p != '\t' &&
@@ -194,13 +163,12 @@ int dsng_mime_content_type(TALLOC_CTX *mem, const char *buf, size_t len,
 		if (slash && slash > s && slash + 1 < p) {
 			*type = talloc_strndup(mem, s, (size_t)(p - s));
 			if (!*type)
-				goto out;
+				return DSNG_ENOMEM;
 			dsng__mime_lower(*type);
 		}
 	}
 	while (p < end) {
-		const char *ns;
-		char *name, *star;
+		const char *ns, *ne, *star;
 		struct raw_param *r;
 
 		p = dsng__mime_skip_cfws(p, end);
@@ -215,50 +183,59 @@ int dsng_mime_content_type(TALLOC_CTX *mem, const char *buf, size_t len,
 		ns = p;
 		while (p < end && *p != '=' && *p != ';' && !is_tspecial_end(*p))
 			p++;
-		if (p == ns)
+		ne = p;
+		if (ne == ns)
 			continue;
-		name = talloc_strndup(tmp, ns, (size_t)(p - ns));
-		if (!name)
-			goto out;
 		p = dsng__mime_skip_cfws(p, end);
 		if (p >= end || *p != '=')
 			continue;
 		p = dsng__mime_skip_cfws(p + 1, end);
-		r = talloc_realloc(tmp, raw, struct raw_param, nraw + 1);
-		if (!r)
-			goto out;
-		raw = r;
+		if (nraw == MAX_RAW)
+			break;
 		r = &raw[nraw];
-		dsng__mime_lower(name);
 		r->section = -1;
 		r->extended = 0;
-		star = strchr(name, '*');
-		if (star) {
-			size_t nl = strlen(name);
-			if (name[nl - 1] == '*') {
-				r->extended = 1;
-				name[--nl] = 0;
-			}
-			star = strchr(name, '*');
-			if (star) {
-				char *e;
-				long sec = strtol(star + 1, &e, 10);
-				if (e != star + 1 && *e == 0 && sec >= 0 &&
-				    sec < 1000)
-					r->section = sec;
-				*star = 0;
-			}
+		if (ne[-1] == '*' && ne - 1 > ns) {
+			r->extended = 1;
+			ne--;
 		}
-		r->name = name;
-		r->value = read_value(tmp, &p, end);
-		if (!r->value)
-			goto out;
+		star = memchr(ns, '*', (size_t)(ne - ns));
+		if (star) {
+			long sec = 0;
+			const char *d = star + 1;
+			int ok = d < ne;
+			for (; d < ne && ok; d++) {
+				ok = *d >= '0' && *d <= '9' && sec < 1000;
+				sec = sec * 10 + (*d - '0');
+			}
+			if (ok && sec < 1000)
+				r->section = sec;
+			ne = star;
+			if (ne == ns)
+				continue;
+		}
+		r->name = ns;
+		r->nlen = (size_t)(ne - ns);
+		r->quoted = p < end && *p == '"';
+		if (r->quoted) {
+			r->val = ++p;
+			while (p < end && *p != '"') {
+				if (*p == '\\' && p + 1 < end)
+					p++;
+				p++;
+			}
+			r->vlen = (size_t)(p - r->val);
+			if (p < end)
+				p++;
+		} else {
+			r->val = p;
+			while (p < end && !is_tspecial_end(*p))
+				p++;
+			r->vlen = (size_t)(p - r->val);
+		}
 		nraw++;
 	}
-	rc = assemble(mem, raw, nraw, params, nparams);
-out:
-	talloc_free(tmp);
-	return rc;
+	return assemble(mem, raw, nraw, params, nparams);
 }
 
 enum dsng_mime_cte dsng__mime_cte(const char *p, size_t len)
@@ -270,6 +247,8 @@ enum dsng_mime_cte dsng__mime_cte(const char *p, size_t len)
 	while (p < end && !is_tspecial_end(*p))
 		p++;
 	len = (size_t)(p - s);
+	if (len != 4 && len != 6 && len != 16)
+		return DSNG_CTE_UNKNOWN;
 	if (dsng__span_ieq(s, len, "7bit"))
 		return DSNG_CTE_7BIT;
 	if (dsng__span_ieq(s, len, "8bit"))

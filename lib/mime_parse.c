@@ -312,7 +312,9 @@ int dsng__mime_parse(TALLOC_CTX *mem, const char *buf, size_t len,
 	w.base = base;
 	w.lim = lim;
 	w.err = err;
-	w.msg = talloc_zero(NULL, struct dsng_mime_message);
+	/* Straight on mem (inside the caller's pool, if any); freed again
+	 * on failure, so mem is left as it was. */
+	w.msg = talloc_zero(mem, struct dsng_mime_message);
 	if (!w.msg)
 		return nomem(err);
 	w.msg->buf = buf;
@@ -353,7 +355,7 @@ int dsng__mime_parse(TALLOC_CTX *mem, const char *buf, size_t len,
 	}
 	talloc_free(w.stack);
 	w.stack = NULL;
-	*out = talloc_steal(mem, w.msg);
+	*out = w.msg;
 	return DSNG_OK;
 fail:
 	talloc_free(w.msg);

@@ -89,7 +89,7 @@ static int returned_value(struct dsng_report_returned *rt, const char *name,
 	if (!f)
 		return DSNG_OK;
 	v = dsng_mime_unfold(rt, f->value.ptr, f->value.len, NULL);
-	if (v && words) {
+	if (v && words && strstr(v, "=?")) {
 		char *d = dsng_mime_decode_words(rt, v, strlen(v));
 		talloc_free(v);
 		v = d;
@@ -134,7 +134,8 @@ int dsng__report_returned(struct dsng_report *r,
 	for (i = 0; i < rt->header->count; i++) {
 		const struct dsng_mime_field *f = &rt->header->fields[i];
 		char **a;
-		if (!dsng__span_ieq(f->name.ptr, f->name.len, "Received"))
+		if (f->name.len != 8 ||
+		    !dsng__span_ieq(f->name.ptr, f->name.len, "Received"))
 			continue;
 		a = talloc_realloc(rt, rt->received, char *, rt->nreceived + 1);
 		if (!a)

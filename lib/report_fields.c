@@ -19,36 +19,40 @@ enum fid {
 	F_REPORTING_UA, F_ORIG_MSGID, F_DISPOSITION, F_MDN_GATEWAY
 };
 
+#define N(s) s, sizeof(s) - 1
 static const struct {
 	const char *name;
+	size_t len;
 	enum fid id;
 } names[] = {
-	{"Original-Envelope-Id", F_ENVID},
-	{"Reporting-MTA", F_REPORTING_MTA},
-	{"DSN-Gateway", F_DSN_GATEWAY},
-	{"Received-From-MTA", F_RECEIVED_FROM},
-	{"Arrival-Date", F_ARRIVAL},
-	{"Original-Recipient", F_ORIG_RCPT},
-	{"Final-Recipient", F_FINAL_RCPT},
-	{"Action", F_ACTION},
-	{"Status", F_STATUS},
-	{"Remote-MTA", F_REMOTE_MTA},
-	{"Diagnostic-Code", F_DIAG},
-	{"Last-Attempt-Date", F_LAST_ATTEMPT},
-	{"Final-Log-ID", F_LOG_ID},
-	{"Will-Retry-Until", F_RETRY_UNTIL},
-	{"Reporting-UA", F_REPORTING_UA},
-	{"Original-Message-ID", F_ORIG_MSGID},
-	{"Disposition", F_DISPOSITION},
-	{"MDN-Gateway", F_MDN_GATEWAY},
+	{N("Original-Envelope-Id"), F_ENVID},
+	{N("Reporting-MTA"), F_REPORTING_MTA},
+	{N("DSN-Gateway"), F_DSN_GATEWAY},
+	{N("Received-From-MTA"), F_RECEIVED_FROM},
+	{N("Arrival-Date"), F_ARRIVAL},
+	{N("Original-Recipient"), F_ORIG_RCPT},
+	{N("Final-Recipient"), F_FINAL_RCPT},
+	{N("Action"), F_ACTION},
+	{N("Status"), F_STATUS},
+	{N("Remote-MTA"), F_REMOTE_MTA},
+	{N("Diagnostic-Code"), F_DIAG},
+	{N("Last-Attempt-Date"), F_LAST_ATTEMPT},
+	{N("Final-Log-ID"), F_LOG_ID},
+	{N("Will-Retry-Until"), F_RETRY_UNTIL},
+	{N("Reporting-UA"), F_REPORTING_UA},
+	{N("Original-Message-ID"), F_ORIG_MSGID},
+	{N("Disposition"), F_DISPOSITION},
+	{N("MDN-Gateway"), F_MDN_GATEWAY},
 };
+#undef N
 
 static enum fid field_id(const struct dsng_span *n)
 {
 	size_t i;
 
 	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
-		if (dsng__span_ieq(n->ptr, n->len, names[i].name))
+		if (names[i].len == n->len &&
+		    dsng__span_ieq(n->ptr, n->len, names[i].name))
 			return names[i].id;
 	return F_UNKNOWN;
 }
@@ -122,9 +126,7 @@ static int typed(struct ctx *c, TALLOC_CTX *mem, enum tkind k,
 		t->type = v;
 		trim(t->type);
 		dsng__mime_lower(t->type);
-		t->value = talloc_strdup(t, semi + 1);
-		if (!t->value)
-			return DSNG_ENOMEM;
+		t->value = semi + 1; /* same buffer: one allocation */
 		trim(t->value);
 	}
 	if (k == T_ADDR) {
