@@ -37,7 +37,7 @@ void dsng_maillog_opts_init(struct dsng_maillog_opts *opts)
 	memset(opts, 0, sizeof(*opts));
 	opts->version = DSNG_MAILLOG_OPTS_VERSION;
 	opts->max_line = 16384;
-	opts->max_tracked = 200000;
+	opts->max_tracked = 100000;
 	opts->max_pending = 10000;
 	opts->max_rcpts = 100;
 }

@@ -15,7 +15,7 @@
 #include "maillog_int.h"
 
 struct dsng__ml_msg {
-	char *key;
+	const char *key; /* the map's copy */
 	size_t key_len;
 	char *from;
 	char **rcpts;
@@ -135,8 +135,8 @@ static struct dsng__ml_msg *msg_get(struct dsng_maillog *s,
 	m = talloc_zero(s, struct dsng__ml_msg);
 	if (!m)
 		goto nomem;
-	m->key = talloc_strndup(m, key, qid.len + 2);
-	if (!m->key || !dsng__ml_map_put(s->msgs, key, qid.len + 2, m))
+	m->key = dsng__ml_map_put(s->msgs, key, qid.len + 2, m);
+	if (!m->key)
 		goto nomem;
 	m->key_len = qid.len + 2;
 	m->older = s->newest;

@@ -75,17 +75,15 @@ const char *dsng__ml_map_put(struct dsng__ml_map *m, const char *key,
 
 	if (m->n >= m->nb * 2 && grow(m))
 		return NULL;
-	e = talloc(m->b, struct dsng__ml_entry);
+	/* Entries hang off the map, not the bucket array that grow() replaces;
+	 * one allocation per entry, key included, as a log may need millions. */
+	e = talloc_size(m, sizeof(*e) + len + 1);
 	if (!e)
 		return NULL;
-	e->key = talloc_strndup(e, key, len);
-	if (!e->key) {
-		talloc_free(e);
-		return NULL;
-	}
-	/* talloc_strndup stops at NUL; callers never pass keys with NULs, as
-	 * lines holding one are garbage before they get here. */
-	e->len = strlen(e->key);
+	talloc_set_name_const(e, "struct dsng__ml_entry");
+	memcpy(e->key, key, len);
+	e->key[len] = 0;
+	e->len = len;
 	e->val = val;
 	k = fnv(e->key, e->len) & (m->nb - 1);
 	e->next = m->b[k];

@@ -8,10 +8,10 @@
 #include "dsng_private.h"
 
 struct dsng__ml_entry {
-	char *key;
 	size_t len;
 	void *val;
 	struct dsng__ml_entry *next;
+	char key[]; /* len bytes and a NUL, in the same allocation */
 };
 
 struct dsng__ml_map {

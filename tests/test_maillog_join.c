@@ -362,6 +362,33 @@ static void test_bounded_memory(void **state)
 	talloc_free(log);
 }
 
+/* Thousands of queue ids and recipients: the hash tables grow on the way. */
+static void test_many_messages(void **state)
+{
+	char *log = talloc_strdup(*state, "");
+	struct scan *r;
+	int i;
+
+	for (i = 0; i < 3000; i++)
+		log = talloc_asprintf_append_buffer(log,
+		    "Nov 29 01:00:00 mx postfix/smtpd[1]: Q%05dA: client=c[192.0.%d.%d]\n"
+		    "Nov 29 01:00:00 mx postfix/qmgr[2]: Q%05dA: from=<s%d@x.example>, size=1, nrcpt=1 (queue active)\n"
+		    "Nov 29 01:00:01 mx postfix/bounce[3]: Q%05dA: sender delivery status notification: Q%05dB\n"
+		    "Nov 29 01:00:01 mx postfix/qmgr[2]: Q%05dA: removed\n",
+		    i, i / 256, i % 256, i, i % 1500, i, i, i);
+	assert_non_null(log);
+	r = scan(*state, log, strlen(log), 4096, NULL);
+	assert_int_equal(r->n, 3000);
+	str_eq(r->ev[2999]->to, "s1499@x.example");
+	str_eq(r->ev[2999]->client_addr, "192.0.11.183");
+	assert_int_equal(r->sum->n_by_recipient, 1500);
+	assert_int_equal(r->sum->by_recipient[0]->count, 2);
+	assert_int_equal(r->sum->n_by_client, 3000);
+	assert_int_equal(r->sum->evicted, 0);
+	talloc_free(r);
+	talloc_free(log);
+}
+
 static void test_events_wait_for_their_delivery(void **state)
 {
 	const char *part1 =
@@ -434,6 +461,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_chunking_does_not_matter, dsng_test_setup_ctx, dsng_test_teardown_ctx),
 		cmocka_unit_test_setup_teardown(test_long_lines_and_nuls, dsng_test_setup_ctx, dsng_test_teardown_ctx),
 		cmocka_unit_test_setup_teardown(test_bounded_memory, dsng_test_setup_ctx, dsng_test_teardown_ctx),
+		cmocka_unit_test_setup_teardown(test_many_messages, dsng_test_setup_ctx, dsng_test_teardown_ctx),
 		cmocka_unit_test_setup_teardown(test_events_wait_for_their_delivery, dsng_test_setup_ctx, dsng_test_teardown_ctx),
 		cmocka_unit_test_setup_teardown(test_api_errors_and_names, dsng_test_setup_ctx, dsng_test_teardown_ctx),
 	};

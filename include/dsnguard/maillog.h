@@ -115,7 +115,8 @@ struct dsng_maillog_summary {
 struct dsng_maillog_opts {
 	unsigned version;        /* DSNG_MAILLOG_OPTS_VERSION */
 	size_t max_line;         /* longer lines are garbage (16384) */
-	size_t max_tracked;      /* queue ids kept at once (200000) */
+	size_t max_tracked;      /* queue ids kept at once (100000; about
+	                            0.5-1 KB each) */
 	size_t max_pending;      /* events waiting for their DSN's delivery
 	                            line before being released anyway (10000) */
 	size_t max_rcpts;        /* recipients kept per message (100) */
