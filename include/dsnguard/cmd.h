@@ -200,7 +200,9 @@ DSNG_API void dsng_cmd_opts_init(struct dsng_cmd_opts *opts);
  * 5.5.4); bad_notify, bad_orcpt, bad_ret, bad_envid, bad_size, bad_body,
  * bad_auth, bad_by, bad_mt_priority, bad_hold (at the value or the bad
  * item in it, 501 5.5.4); bad_xtext (at the offending '+' or octet).
- * Checks run left to right, so the first problem in the line is reported.
+ * Checks run left to right, so the first problem in the line is reported;
+ * only framing errors and MAIL's non-ASCII path (SMTPUTF8 may follow it)
+ * are decided after the rest of the line.
  *
  * Lenient mode (the default) accepts, and records in out->lax, each
  * DSNG_CMD_LAX_* form; DSNG_CMD_STRICT refuses them (except NO_CRLF).
