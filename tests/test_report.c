@@ -73,8 +73,9 @@ static void test_return_receipt(void **state)
 	assert_string_equal(r->returned->subject, "Testing email.");
 	assert_string_equal(r->returned->return_path,
 	                    "<spamvictim@victim.example>");
-	assert_non_null(strstr(r->human_text, "successful delivery"));
-	assert_int_equal(r->human_text_len, strlen(r->human_text));
+	assert_int_equal(r->human_text_len, 250);
+	assert_memory_equal(r->human_text, "The original message was received", 33);
+	assert_memory_equal(r->human_text + 238, "to mailbox)\n", 12);
 	talloc_free(r);
 	talloc_free(in);
 	unguard();
@@ -200,7 +201,12 @@ static void test_global_dsn_encoded_part(void **state)
 	assert_string_equal(r->returned->content_type, "message/global-headers");
 	assert_string_equal(r->returned->subject, "gr\xc3\xbc\xc3\x9f" "e");
 	assert_int_equal(r->returned->nreceived, 2);
-	assert_string_equal(r->returned->received[0], "from a by b");
+	{
+		char *v = dsng_mime_unfold(mem, r->returned->received[0]->value.ptr,
+		                           r->returned->received[0]->value.len, NULL);
+		assert_string_equal(v, "from a by b");
+		talloc_free(v);
+	}
 	assert_null(r->human_text);
 	assert_int_equal(r->nproblems, 0);
 	talloc_free(r);
@@ -246,7 +252,8 @@ static void test_mdn(void **state)
 	assert_string_equal(d->modifiers[0], "error");
 	assert_string_equal(d->modifiers[1], "warning");
 	assert_int_equal(d->nextensions, 1);
-	assert_string_equal(r->human_text, "Read receipt.");
+	assert_int_equal(r->human_text_len, 13);
+	assert_memory_equal(r->human_text, "Read receipt.", 13);
 	assert_string_equal(r->returned->content_type, "message/rfc822");
 	assert_string_equal(r->returned->from, "B\xc3\xb6" "b <b@x>");
 	talloc_free(r);

@@ -103,8 +103,13 @@ static json_t *returned(const struct dsng_report_returned *rt)
 	if (!rt)
 		return json_null();
 	rcv = json_array();
-	for (i = 0; i < rt->nreceived; i++)
-		json_array_append_new(rcv, cli_json_str(rt->received[i]));
+	for (i = 0; i < rt->nreceived; i++) {
+		size_t n;
+		char *v = dsng_mime_unfold(NULL, rt->received[i]->value.ptr,
+		                           rt->received[i]->value.len, &n);
+		json_array_append_new(rcv, v ? cli_json_bytes(v, n) : json_null());
+		talloc_free(v);
+	}
 	o = json_object();
 	json_object_set_new(o, "content_type", cli_json_str(rt->content_type));
 	json_object_set_new(o, "message_id", cli_json_str(rt->message_id));

@@ -106,7 +106,9 @@ struct dsng_report_returned {
 	struct dsng_mime_header *header; /* spans into the input (or a
 	                                  * decoded copy owned by the report) */
 	char *message_id, *from, *to, *subject, *date, *return_path;
-	char **received; /* in order, unfolded */
+	/* the Received fields in order (borrowed from header; unfold a value
+	 * with dsng_mime_unfold) */
+	const struct dsng_mime_field **received;
 	size_t nreceived;
 };
 
@@ -120,7 +122,9 @@ struct dsng_report {
 	size_t nrecipients;
 	struct dsng_report_mdn *mdn;           /* MDN only */
 	struct dsng_report_returned *returned; /* or NULL */
-	char *human_text; /* first text part, decoded; or NULL */
+	/* the first text part, transfer-decoded, or NULL; NOT NUL-terminated
+	 * (it may point into the input and may hold NULs): use the length */
+	const char *human_text;
 	size_t human_text_len;
 	bool truncated; /* a close boundary never came */
 	struct dsng_mime_problem *problems;

@@ -134,12 +134,17 @@ int main(int argc, char **argv)
 	qsort(floor_t, (size_t)reps, sizeof(floor_t[0]), cmpd);
 	printf("bench_report: %zu messages, %.2f MB, %zu reports, %zu errors\n", n,
 	       (double)total / 1e6, reports, errors);
+	/* median, and the best pass: on a shared machine the best is the
+	 * closest to what the code does alone */
 	printf("bench_report: dsng_report_parse  %9.0f messages/s  %7.1f MB/s"
-	       "  (median of %d passes)\n",
-	       (double)n / t[reps / 2], (double)total / 1e6 / t[reps / 2], reps);
-	printf("bench_report: memchr floor       %9.0f messages/s  %7.1f MB/s\n",
+	       "  median of %d passes (best %.1f MB/s)\n",
+	       (double)n / t[reps / 2], (double)total / 1e6 / t[reps / 2], reps,
+	       (double)total / 1e6 / t[0]);
+	printf("bench_report: memchr floor       %9.0f messages/s  %7.1f MB/s"
+	       "  (best %.1f MB/s)\n",
 	       (double)n / floor_t[reps / 2],
-	       (double)total / 1e6 / floor_t[reps / 2]);
+	       (double)total / 1e6 / floor_t[reps / 2],
+	       (double)total / 1e6 / floor_t[0]);
 	printf("bench_report: memory per report (talloc_total_size / input): "
 	       "mean %.2fx, max %.2fx, all %.2fx; largest tree %zu bytes\n",
 	       mem_ratio_sum / (double)n, mem_ratio_max,
