@@ -81,6 +81,8 @@ static int decode(struct dsng__cmd_state *st, const char *v, size_t n,
 	if (DSNG_CMD_DECODE_MAX - c->decoded_len < n)
 		return dsng__fail(st->err, DSNG_ELIMIT, limit_kind, off, 501,
 		                  "5.5.4", "decoded parameters too long");
+	if (!utf8addr && limit_kind != DSNG_ERR_BAD_AUTH)
+		flags |= DSNG_XTEXT_ASCII; /* RFC 3461 4.2, 4.4 */
 	rc = utf8addr
 	         ? dsng_utf8_addr_decode(c->decoded + c->decoded_len,
 	                                 DSNG_CMD_DECODE_MAX - c->decoded_len,

@@ -51,6 +51,8 @@ int dsng_xtext_decode(char *out, size_t out_size, size_t *out_len,
 				return bad(err, i, "decodes to NUL");
 			if ((flags & DSNG_XTEXT_PRINTABLE) && (c < 0x20 || c == 0x7f))
 				return bad(err, i, "decodes to a control character");
+			if ((flags & DSNG_XTEXT_ASCII) && c > 0x7e)
+				return bad(err, i, "decodes to a non-ASCII octet");
 			i += 3;
 		} else {
 			if (!dsng__is((unsigned char)c, DSNG__C_XCHAR))

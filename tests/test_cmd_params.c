@@ -177,6 +177,9 @@ static void test_param_orcpt(void **state)
 	E501("RCPT TO:<a@b> ORCPT=rfc822;a+0D+0Ab", 0, DSNG_ERR_BAD_XTEXT, 28);
 	E501("RCPT TO:<a@b> ORCPT=rfc822;\xc3\xa9", DSNG_CMD_UTF8,
 	     DSNG_ERR_BAD_XTEXT, 27);
+	/* printable US-ASCII once decoded, too (RFC 3461 4.2) */
+	E501("RCPT TO:<a@b> ORCPT=rfc822;a+C3+A9", 0, DSNG_ERR_BAD_XTEXT, 28);
+	E501("RCPT TO:<a@b> ORCPT=x400;+FF", 0, DSNG_ERR_BAD_XTEXT, 25);
 	/* lower-case hex: lenient and flagged, strict refuses */
 	UT_OK("RCPT TO:<a@b> ORCPT=rfc822;a+2bb@x", 0);
 	UT_SPAN(ut_cmd.orcpt_addr, "a+b@x");
@@ -262,6 +265,7 @@ static void test_param_envid(void **state)
 	UT_ERR(l, 0, DSNG_ERR_BAD_ENVID, 22, 501, "5.5.4");
 	E501("MAIL FROM:<a@b> ENVID=a+0Ab", 0, DSNG_ERR_BAD_XTEXT, 23);
 	E501("MAIL FROM:<a@b> ENVID=a+00", 0, DSNG_ERR_BAD_XTEXT, 23);
+	E501("MAIL FROM:<a@b> ENVID=a+80", 0, DSNG_ERR_BAD_XTEXT, 23);
 	E501("MAIL FROM:<a@b> ENVID=a+", 0, DSNG_ERR_BAD_XTEXT, 23);
 	E501("MAIL FROM:<a@b> ENVID=+=", 0, DSNG_ERR_BAD_XTEXT, 22);
 	E501("MAIL FROM:<a@b> ENVID=a+3d", S, DSNG_ERR_BAD_XTEXT, 23);
@@ -277,6 +281,8 @@ static void test_param_auth_and_flags(void **state)
 	UT_SPAN(ut_cmd.auth, "<>");
 	UT_OK("MAIL FROM:<a@b> AUTH=bob+40example.org", S);
 	UT_SPAN(ut_cmd.auth, "bob@example.org");
+	UT_OK("MAIL FROM:<a@b> AUTH=d+C3+A9@x SMTPUTF8", S);
+	UT_SPAN(ut_cmd.auth, "d\xc3\xa9@x");
 	E501("MAIL FROM:<a@b> AUTH=au+zzth@x", 0, DSNG_ERR_BAD_XTEXT, 23);
 	E501("MAIL FROM:<a@b> AUTH=a+0Ab", 0, DSNG_ERR_BAD_XTEXT, 22);
 

@@ -110,6 +110,9 @@ static void test_xtext_decoded_nul_and_ctl(void **state)
 	DEC_BAD(dec, "+7F", DSNG_XTEXT_PRINTABLE, 0);
 	DEC_BAD(dec, "+1f", DSNG_XTEXT_PRINTABLE | DSNG_XTEXT_LOWER_HEX, 0);
 	DEC_OK(dec, "+20", DSNG_XTEXT_PRINTABLE, " ");
+	DEC_OK(dec, "a+C3+A9", DSNG_XTEXT_PRINTABLE, "a\xc3\xa9");
+	DEC_BAD(dec, "a+C3+A9", DSNG_XTEXT_ASCII, 1);
+	DEC_OK(dec, "a+7E", DSNG_XTEXT_ASCII, "a~");
 }
 
 static void test_xtext_buffer_contract(void **state)

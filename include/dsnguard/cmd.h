@@ -211,7 +211,8 @@ DSNG_API void dsng_cmd_opts_init(struct dsng_cmd_opts *opts);
  * the MTAs compared in notes/mta-comparison.md disagree on those.
  * ORCPT's 500-octet limit applies to the value as sent (addr-type;xtext),
  * ENVID's 100 to the decoded value.  A decoded NUL or control character
- * is refused in ENVID, ORCPT and AUTH.
+ * is refused in ENVID, ORCPT and AUTH, a decoded 8-bit octet in ENVID and
+ * ORCPT (RFC 3461 wants printable US-ASCII; ORCPT=utf-8 excepted).
  */
 DSNG_API int dsng_cmd_parse(struct dsng_cmd *out, const char *line,
                             size_t len, const struct dsng_cmd_opts *opts,

@@ -25,6 +25,9 @@ extern "C" {
 /* Refuse decoded control characters (< 0x20 and 0x7F): RFC 3461 wants
  * ENVID and ORCPT printable.  A decoded NUL is refused always. */
 #define DSNG_XTEXT_PRINTABLE 0x2u
+/* Refuse decoded octets above 0x7E: RFC 3461 wants ENVID and ORCPT (but
+ * the utf-8 type) printable US-ASCII.  Used with DSNG_XTEXT_PRINTABLE. */
+#define DSNG_XTEXT_ASCII 0x8u
 /* RFC 6533 only: accept raw UTF-8 (utf-8-addr-unitext, needs SMTPUTF8);
  * without it only the ASCII utf-8-addr-xtext form is valid. */
 #define DSNG_XTEXT_UNITEXT 0x4u
@@ -38,7 +41,8 @@ extern "C" {
  * `len` is always enough; no NUL is added) and set *out_len.  Returns
  * DSNG_OK; DSNG_ESYNTAX with DSNG_ERR_BAD_XTEXT for a bad octet, a '+'
  * without two hex digits, lower-case hex without DSNG_XTEXT_LOWER_HEX, a
- * decoded NUL (or CTL with DSNG_XTEXT_PRINTABLE); DSNG_ELIMIT if out is
+ * decoded NUL (or CTL with DSNG_XTEXT_PRINTABLE, or 8-bit octet with
+ * DSNG_XTEXT_ASCII); DSNG_ELIMIT if out is
  * too small; DSNG_EINVAL for NULL pointers.
  */
 DSNG_API int dsng_xtext_decode(char *out, size_t out_size, size_t *out_len,

@@ -44,7 +44,7 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 
 	if (size < 1)
 		return 0;
-	flags = data[0] & 7;
+	flags = data[0] & 15;
 	in = malloc(size - 1 ? size - 1 : 1);
 	out = malloc(size);
 	if (!in || !out)
