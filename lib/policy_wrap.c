@@ -29,6 +29,35 @@ int dsng_policy_ehlo_reply(TALLOC_CTX *mem, const struct dsng_policy *p,
 	return 0;
 }
 
+int dsng_bounce_from_report(TALLOC_CTX *mem, struct dsng_bounce *b,
+                            const struct dsng_report *r)
+{
+	const struct dsng_report_returned *ret;
+	struct dsng_span *rcv;
+	size_t i;
+
+	if (!b || !r)
+		return DSNG_EINVAL;
+	b->is_report = r->kind != DSNG_REPORT_NONE;
+	ret = r->returned;
+	if (!ret)
+		return 0;
+	if (ret->message_id) {
+		b->message_id.ptr = ret->message_id;
+		b->message_id.len = strlen(ret->message_id);
+	}
+	if (!ret->nreceived)
+		return 0;
+	rcv = talloc_array(mem, struct dsng_span, ret->nreceived);
+	if (!rcv)
+		return DSNG_ENOMEM;
+	for (i = 0; i < ret->nreceived; i++)
+		rcv[i] = ret->received[i]->value;
+	b->received = rcv;
+	b->n_received = ret->nreceived;
+	return 0;
+}
+
 static const struct dsng__src src_syntax = {"syntax", "parser", 0};
 static const struct dsng__src src_other = {"other", "policy", 0};
 

@@ -298,6 +298,51 @@ static void test_bounce_msgid_and_received(void **state)
 	assert_int_equal(dsng_policy_bounce(p, &s, &b, &d), DSNG_EINVAL);
 }
 
+static int sent_m42(void *arg, const char *id, size_t len)
+{
+	int *calls = arg;
+
+	(*calls)++;
+	return len == 22 && !memcmp(id, "<m42@out1.example.net>", 22) ? 1 : -1;
+}
+
+static void test_bounce_from_parsed_report(void **state)
+{
+	struct dsng_policy *p = config(*state, "[bounce]\n"
+	                                       "our-hosts = out1.example.net\n");
+	struct dsng_report *r;
+	struct dsng_session s;
+	struct dsng_bounce b;
+	struct dsng_decision d;
+	size_t len;
+	char *msg = dsng_test_load(*state, "policy/bounce.eml", &len);
+	int calls = 0;
+
+	assert_int_equal(dsng_report_parse(*state, msg, len, NULL, &r, NULL), 0);
+	untrusted(&s);
+	dsng_bounce_init(&b);
+	b.null_sender = 1;
+	assert_int_equal(dsng_bounce_from_report(*state, &b, r), 0);
+	assert_int_equal(b.is_report, 1);
+	assert_int_equal(b.n_received, 2);
+	assert_int_equal(b.message_id.len, 22);
+	dsng_policy_bounce(p, &s, &b, &d);
+	assert_int_equal(d.verdict, DSNG_BOUNCE_LEGIT);
+	assert_int_equal(d.evidence, DSNG_EVIDENCE_RECEIVED_OURS);
+	b.sent = sent_m42;
+	b.sent_arg = &calls;
+	dsng_policy_bounce(p, &s, &b, &d);
+	assert_int_equal(calls, 1);
+	assert_int_equal(d.evidence,
+	                 DSNG_EVIDENCE_RECEIVED_OURS | DSNG_EVIDENCE_MSGID_OURS);
+	/* A chain that never passed our hosts. */
+	p = config(*state, "[bounce]\nour-hosts = mx.example.net\n");
+	b.sent = NULL;
+	dsng_policy_bounce(p, &s, &b, &d);
+	assert_int_equal(d.verdict, DSNG_BOUNCE_BACKSCATTER);
+	assert_int_equal(dsng_bounce_from_report(*state, NULL, r), DSNG_EINVAL);
+}
+
 /* Policies live on the test's context; free it whole. */
 static int teardown(void **state)
 {
@@ -315,6 +360,7 @@ int main(void)
 	    T(test_bounce_not_a_bounce),
 	    T(test_bounce_batv),
 	    T(test_bounce_msgid_and_received),
+	    T(test_bounce_from_parsed_report),
 	};
 #undef T
 	return cmocka_run_group_tests(tests, NULL, NULL);

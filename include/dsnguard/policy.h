@@ -77,6 +77,7 @@
 #include "common.h"
 #include "cmd.h"
 #include "ehlo.h"
+#include "report.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -395,6 +396,17 @@ DSNG_API int dsng_policy_bounce(const struct dsng_policy *p,
                                 struct dsng_session *s,
                                 const struct dsng_bounce *b,
                                 struct dsng_decision *d);
+
+/*
+ * Fill the report part of a bounce description from a parsed report:
+ * is_report (kind is not NONE), the returned Message-ID and the returned
+ * Received values (still folded; matching does not mind).  The spans
+ * borrow from r; the array of Received spans is a new talloc child of mem
+ * (NULL when there are none).  Other fields of b are left alone.  Returns
+ * 0, DSNG_EINVAL, DSNG_ENOMEM.
+ */
+DSNG_API int dsng_bounce_from_report(TALLOC_CTX *mem, struct dsng_bounce *b,
+                                     const struct dsng_report *r);
 
 /* ---- convenience wrappers: parse a line, then decide --------------- */
 
