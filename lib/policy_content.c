@@ -46,7 +46,7 @@ static int shown(const char *v, size_t len, char *buf, size_t size)
 	return (int)o;
 }
 
-int dsng_policy_header(const struct dsng_policy *p, struct dsng_session *s,
+static int header_decide(const struct dsng_policy *p, struct dsng_session *s,
                        const char *name, size_t name_len, const char *value,
                        size_t value_len, struct dsng_decision *d)
 {
@@ -113,7 +113,7 @@ static const char *kind_name(enum dsng_dsn_kind k)
 	return "unknown";
 }
 
-int dsng_policy_generate(const struct dsng_policy *p, struct dsng_session *s,
+static int generate_decide(const struct dsng_policy *p, struct dsng_session *s,
                          enum dsng_dsn_kind kind, int null_sender,
                          unsigned notify, struct dsng_decision *d)
 {
@@ -216,7 +216,7 @@ static int has_host(const char *t, size_t len, const char *host)
 	return 0;
 }
 
-int dsng_policy_bounce(const struct dsng_policy *p, struct dsng_session *s,
+static int bounce_decide(const struct dsng_policy *p, struct dsng_session *s,
                        const struct dsng_bounce *b, struct dsng_decision *d)
 {
 	unsigned ev = 0;
@@ -325,4 +325,36 @@ int dsng_policy_bounce(const struct dsng_policy *p, struct dsng_session *s,
 			d->changed = 1;
 	}
 	return 0;
+}
+
+int dsng_policy_header(const struct dsng_policy *p, struct dsng_session *s,
+                       const char *name, size_t name_len, const char *value,
+                       size_t value_len, struct dsng_decision *d)
+{
+	int rc = header_decide(p, s, name, name_len, value, value_len, d);
+
+	if (rc == 0)
+		dsng__decision_label(d);
+	return rc;
+}
+
+int dsng_policy_generate(const struct dsng_policy *p, struct dsng_session *s,
+                         enum dsng_dsn_kind kind, int null_sender,
+                         unsigned notify, struct dsng_decision *d)
+{
+	int rc = generate_decide(p, s, kind, null_sender, notify, d);
+
+	if (rc == 0)
+		dsng__decision_label(d);
+	return rc;
+}
+
+int dsng_policy_bounce(const struct dsng_policy *p, struct dsng_session *s,
+                       const struct dsng_bounce *b, struct dsng_decision *d)
+{
+	int rc = bounce_decide(p, s, b, d);
+
+	if (rc == 0)
+		dsng__decision_label(d);
+	return rc;
 }

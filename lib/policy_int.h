@@ -154,6 +154,9 @@ void dsng__reason(struct dsng_decision *d, const char *fmt, ...)
  * this rather than printf, which dominated a decision's cost. */
 void dsng__reason_cat(struct dsng_decision *d, ...);
 
+/* Make sure d->reason states the decision's compliance. */
+void dsng__decision_label(struct dsng_decision *d);
+
 /* "198.51.100.33 (untrusted, unauthenticated, port 25)" into buf. */
 void dsng__describe_client(const struct dsng_policy *p,
                            struct dsng_session *s, char *buf, size_t size);

@@ -278,3 +278,17 @@ void dsng__decision_reply(struct dsng_decision *d,
 		}
 	}
 }
+
+void dsng__decision_label(struct dsng_decision *d)
+{
+	/* Every reason states its standing; most already do in their own
+	 * words, the rest get the plain label. */
+	if (strstr(d->reason, "ompliant") || strstr(d->reason, "lenient"))
+		return;
+	dsng__reason_cat(d,
+	                 d->compliance == DSNG_COMPLIANT ? " (compliant)"
+	                 : d->compliance == DSNG_LENIENT
+	                     ? " (lenient: tolerates what RFC 5321 would refuse)"
+	                     : " (NOT RFC 3461-compliant)",
+	                 NULL);
+}

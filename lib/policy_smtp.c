@@ -47,7 +47,7 @@ static const char *offered_note(int offered)
 	                 "would refuse the parameter with 555";
 }
 
-int dsng_policy_ehlo(const struct dsng_policy *p, struct dsng_session *s,
+static int ehlo_decide(const struct dsng_policy *p, struct dsng_session *s,
                      int esmtp, struct dsng_decision *d)
 {
 	char who[160];
@@ -130,7 +130,7 @@ static void set_value(struct dsng_cmd *cmd, enum dsng_param_kind kind,
 		}
 }
 
-int dsng_policy_mail(const struct dsng_policy *p, struct dsng_session *s,
+static int mail_decide(const struct dsng_policy *p, struct dsng_session *s,
                      struct dsng_cmd *cmd, struct dsng_decision *d)
 {
 	char who[160];
@@ -269,7 +269,7 @@ int dsng_policy_mail(const struct dsng_policy *p, struct dsng_session *s,
 	return 0;
 }
 
-int dsng_policy_rcpt(const struct dsng_policy *p, struct dsng_session *s,
+static int rcpt_decide(const struct dsng_policy *p, struct dsng_session *s,
                      struct dsng_cmd *cmd, struct dsng_decision *d)
 {
 	char who[160];
@@ -431,4 +431,34 @@ int dsng_policy_rcpt(const struct dsng_policy *p, struct dsng_session *s,
 		dsng__reason(d, "; %s", offered_note(offered));
 	s->recipients++;
 	return 0;
+}
+
+int dsng_policy_ehlo(const struct dsng_policy *p, struct dsng_session *s,
+                     int esmtp, struct dsng_decision *d)
+{
+	int rc = ehlo_decide(p, s, esmtp, d);
+
+	if (rc == 0)
+		dsng__decision_label(d);
+	return rc;
+}
+
+int dsng_policy_mail(const struct dsng_policy *p, struct dsng_session *s,
+                     struct dsng_cmd *cmd, struct dsng_decision *d)
+{
+	int rc = mail_decide(p, s, cmd, d);
+
+	if (rc == 0)
+		dsng__decision_label(d);
+	return rc;
+}
+
+int dsng_policy_rcpt(const struct dsng_policy *p, struct dsng_session *s,
+                     struct dsng_cmd *cmd, struct dsng_decision *d)
+{
+	int rc = rcpt_decide(p, s, cmd, d);
+
+	if (rc == 0)
+		dsng__decision_label(d);
+	return rc;
 }
