@@ -1,0 +1,58 @@
+/*
+ * tests/fuzz/fuzz_mime.c - the MIME reader: parse, decode every part,
+ * open embedded messages, decode encoded words in every header value.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include <talloc.h>
+
+#include "dsnguard/dsnguard.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	char *buf = malloc(size ? size : 1); /* exact size: ASan sees overreads */
+	TALLOC_CTX *mem = talloc_new(NULL);
+	struct dsng_mime_message *m;
+	struct dsng_mime_limits lim;
+	size_t i, pos = 0;
+	struct dsng_span msg;
+
+	if (!buf || !mem)
+		abort();
+	memcpy(buf, data, size);
+	dsng_mime_limits_init(&lim);
+	lim.max_parts = 200;
+	if (dsng_mime_parse(mem, buf, size, &lim, &m, NULL) == DSNG_OK) {
+		for (i = 0; i < m->nparts; i++) {
+			const struct dsng_mime_part *p = m->parts[i];
+			const char *d;
+			size_t n, k;
+			if (dsng_mime_part_decode(mem, p, &lim, &d, &n, NULL) == DSNG_OK &&
+			    n && d[n - 1] == (char)0xFF)
+				(void)0;
+			if (strncmp(p->type, "message/", 8) == 0) {
+				struct dsng_mime_message *sub;
+				if (dsng_mime_open_message(mem, m, p, &lim, &sub, NULL) ==
+				    DSNG_OK)
+					talloc_free(sub);
+			}
+			for (k = 0; k < p->header.count; k++) {
+				const struct dsng_mime_field *f = &p->header.fields[k];
+				char *u = dsng_mime_unfold(mem, f->value.ptr, f->value.len,
+				                           &n);
+				char *w = u ? dsng_mime_decode_words(mem, u, n) : NULL;
+				talloc_free(w);
+				talloc_free(u);
+			}
+		}
+		talloc_free(m);
+	}
+	while (dsng_mime_mbox_next(buf, size, &pos, &msg))
+		;
+	talloc_free(mem);
+	free(buf);
+	return 0;
+}
