@@ -161,7 +161,10 @@ void dsng__decision_label(struct dsng_decision *d);
 void dsng__describe_client(const struct dsng_policy *p,
                            struct dsng_session *s, char *buf, size_t size);
 
-/* dsn_offered, or what the EHLO rule would say when unknown. */
+/* dsn_offered, or what the EHLO rule would say when unknown; LATE when
+ * DSN was hidden in EHLO but the client qualifies now (it authenticated
+ * after EHLO). */
+#define DSNG__OFFERED_LATE 2
 int dsng__dsn_offered(const struct dsng_policy *p, struct dsng_session *s);
 
 #endif /* DSNG_POLICY_INT_H */

@@ -120,11 +120,19 @@ unsigned dsng_policy_classes(const struct dsng_policy *p,
 
 int dsng__dsn_offered(const struct dsng_policy *p, struct dsng_session *s)
 {
-	if (s->dsn_offered >= 0)
-		return s->dsn_offered;
+	int now;
+
 	if (!s->esmtp)
 		return 0;
-	return (dsng_policy_classes(p, s) & p->offer_dsn.mask) != 0;
+	now = (dsng_policy_classes(p, s) & p->offer_dsn.mask) != 0;
+	if (s->dsn_offered < 0)
+		return now;
+	/* AUTH comes after EHLO (RFC 4954), so an "authenticated" offer
+	 * could not be made in the reply; honour it from here on. */
+	if (s->dsn_offered == 0 && now &&
+	    !(s->ehlo_classes & p->offer_dsn.mask))
+		return DSNG__OFFERED_LATE;
+	return s->dsn_offered;
 }
 
 /* Append a C string to buf[*o], truncating; no printf on the hot path

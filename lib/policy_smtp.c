@@ -38,6 +38,13 @@ static const struct dsng__src src_rcpt_default = {"rcpt.default", "rfc3461",
 static const struct dsng__src src_null_sender = {"rcpt.null-sender",
                                                  "rfc3461", 0};
 
+/* The client authenticated (or became entitled otherwise) after its
+ * EHLO, whose reply could not offer DSN yet: its DSN requests are taken
+ * as if offered. */
+static const char late_note[] =
+    "lenient: DSN was not in this client's EHLO reply, but it has "
+    "authenticated since and ehlo.offer-dsn covers it now";
+
 static const char *offered_note(int offered)
 {
 	return offered ? "NOT RFC 3461-compliant: DSN was offered to this "
@@ -66,6 +73,7 @@ static int ehlo_decide(const struct dsng_policy *p, struct dsng_session *s,
 	}
 	dsng__decision_start(d, &p->offer_dsn.src);
 	cls = dsng_policy_classes(p, s);
+	s->ehlo_classes = cls;
 	dsng__describe_client(p, s, who, sizeof(who));
 	if (cls & p->offer_dsn.mask) {
 		d->action = DSNG_ACTION_ADVERTISE_DSN;
@@ -255,7 +263,7 @@ static int mail_decide(const struct dsng_policy *p, struct dsng_session *s,
 		d->compliance = offered ? DSNG_NOT_COMPLIANT : DSNG_LENIENT;
 		dsng__reason(d, "; %s", offered_note(offered));
 	} else {
-		d->compliance = offered ? DSNG_COMPLIANT : DSNG_LENIENT;
+		d->compliance = offered == 1 ? DSNG_COMPLIANT : DSNG_LENIENT;
 		if (!d->reason[0])
 			dsng__reason(d, "%s%s%s honoured for %s",
 			             cmd->ret == DSNG_RET_FULL   ? "RET=FULL"
@@ -265,6 +273,8 @@ static int mail_decide(const struct dsng_policy *p, struct dsng_session *s,
 			             envid ? "ENVID" : "", who);
 		if (!offered)
 			dsng__reason(d, " (%s)", offered_note(0));
+		else if (offered == DSNG__OFFERED_LATE)
+			dsng__reason_cat(d, " (", late_note, ")", NULL);
 	}
 	return 0;
 }
@@ -426,9 +436,11 @@ static int rcpt_decide(const struct dsng_policy *p, struct dsng_session *s,
 	if (d->changed)
 		d->compliance = offered ? DSNG_NOT_COMPLIANT : DSNG_LENIENT;
 	else
-		d->compliance = offered ? DSNG_COMPLIANT : DSNG_LENIENT;
+		d->compliance = offered == 1 ? DSNG_COMPLIANT : DSNG_LENIENT;
 	if (d->changed || !offered)
 		dsng__reason(d, "; %s", offered_note(offered));
+	else if (offered == DSNG__OFFERED_LATE)
+		dsng__reason_cat(d, "; ", late_note, NULL);
 	s->recipients++;
 	return 0;
 }

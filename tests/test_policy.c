@@ -426,6 +426,30 @@ static void test_rcpt_null_sender(void **state)
 	assert_int_equal(f->s.null_sender, 0);
 }
 
+static void test_rcpt_after_auth(void **state)
+{
+	struct fx *f = *state;
+	struct dsng_policy *p = preset(f, "recommended");
+
+	/* EHLO comes before AUTH, so the reply could not offer DSN ... */
+	client(f, "203.0.113.50");
+	dsng_policy_ehlo(p, &f->s, 1, &f->d);
+	assert_int_equal(f->d.action, DSNG_ACTION_HIDE_DSN);
+	/* ... but once authenticated the client's request is honoured,
+	 * labelled lenient. */
+	f->s.auth_user = "alice";
+	parse(f, "RCPT TO:<bob@example.org> NOTIFY=SUCCESS");
+	dsng_policy_rcpt(p, &f->s, &f->cmd, &f->d);
+	assert_int_equal(f->d.action, DSNG_ACTION_ACCEPT);
+	assert_int_equal(f->d.compliance, DSNG_LENIENT);
+	assert_non_null(strstr(f->d.reason, "authenticated since"));
+	/* A client DSN was offered to in EHLO is plainly compliant. */
+	dsng_policy_ehlo(p, &f->s, 1, &f->d);
+	parse(f, "RCPT TO:<bob@example.org> NOTIFY=SUCCESS");
+	dsng_policy_rcpt(p, &f->s, &f->cmd, &f->d);
+	assert_int_equal(f->d.compliance, DSNG_COMPLIANT);
+}
+
 /* ---- MAIL ---- */
 
 static void test_mail_ret_full_downgrade(void **state)
@@ -605,6 +629,7 @@ int main(void)
 	    T(test_rcpt_orcpt_only_unoffered),
 	    T(test_rcpt_orcpt_from),
 	    T(test_rcpt_null_sender),
+	    T(test_rcpt_after_auth),
 	    T(test_mail_ret_full_downgrade),
 	    T(test_mail_actions),
 	    T(test_wrong_verbs),

@@ -60,7 +60,6 @@ struct audit {
 	const char *client_source;
 	char *client_name;
 	const char *auth;
-	int auth_from_transcript;
 };
 
 static const char *notify_list[] = {"SUCCESS", "FAILURE", "DELAY"};
@@ -529,17 +528,6 @@ static int run(struct audit *a, const char *buf, size_t len, int tls,
 		return 1;
 	if (!a->client_source && a->client)
 		a->client_source = "option";
-	/* AUTH and STARTTLS that succeeded change the facts. */
-	for (i = 0; i < n_items; i++) {
-		const struct transcript_line *l = &items[i].tl;
-		if (l->kind != TRANSCRIPT_CLIENT)
-			continue;
-		if (l->len >= 4 && !strncasecmp(l->text, "AUTH", 4) &&
-		    items[i].reply == 235 && !a->auth) {
-			a->auth = "(AUTH in transcript)";
-			a->auth_from_transcript = 1;
-		}
-	}
 	if (setup_sessions(a, tls, port))
 		return -1;
 
@@ -636,6 +624,18 @@ static int run(struct audit *a, const char *buf, size_t len, int tls,
 			if (transcript_is_data(l->text, l->len) &&
 			    (reply == 0 || reply == 354))
 				in_headers = 1;
+			/* AUTH and STARTTLS that succeeded change the facts for
+			 * the commands after them. */
+			if (l->len >= 4 && !strncasecmp(l->text, "AUTH", 4) &&
+			    reply == 235 && !a->auth) {
+				a->pol.s.auth_user = "(AUTH in transcript)";
+				a->perm.s.auth_user = a->pol.s.auth_user;
+			}
+			if (l->len >= 8 && !strncasecmp(l->text, "STARTTLS", 8) &&
+			    reply == 220) {
+				a->pol.s.tls = 1;
+				a->perm.s.tls = 1;
+			}
 		}
 	}
 	summary(a);

@@ -127,6 +127,9 @@ struct dsng_session {
 	int dsn_offered;           /* -1 unknown (no EHLO decision yet: the
 	                              policy's offer rule is assumed), 0, 1 */
 	int esmtp;                 /* EHLO (1) or HELO (0) */
+	unsigned ehlo_classes;     /* DSNG_CLASS_* at the EHLO decision; a
+	                              client that gains a class later (AUTH
+	                              comes after EHLO) is told apart */
 	int null_sender;           /* current transaction's MAIL FROM:<> */
 	unsigned recipients;       /* RCPTs accepted in this transaction */
 };

@@ -71,6 +71,13 @@ has "$T/hdr" '"rewritten":"MAIL FROM:<victim@x.example> RET=HDRS"' "ret rewritte
 has "$T/hdr" '"receipts":{"permissive":[{"to":"victim@x.example","rcpt":"a@b.example","notify":["SUCCESS","FAILURE"]}],"policy":[]}' "headers summary"
 has "$T/hdr" '"receipt_headers":{"permissive":[{"header":"Disposition-Notification-To","to":"victim@x.example"},{"header":"Return-Receipt-To","to":"victim@x.example"}],"policy":[]}' "receipt headers"
 
+# AUTH in the transcript (after EHLO) makes the client authenticated;
+# STARTTLS makes the session TLS.
+"$CLI" audit "$D/auth.txt" --json > "$T/auth2" || fail "auth transcript exit"
+has "$T/auth2" '(untrusted, unauthenticated, TLS, smtp)' "starttls"
+has "$T/auth2" '"line":"RCPT TO:<bob@example.org> NOTIFY=SUCCESS","stage":"rcpt","action":"accept"' "rcpt after auth"
+has "$T/auth2" '"policy":[{"to":"alice@example.net","rcpt":"bob@example.org","notify":["SUCCESS"]}]' "auth receipt kept"
+
 # A paste with client lines only: content after DATA is still content.
 "$CLI" audit "$D/client_only.txt" --json --preset permissive > "$T/co" || fail "client-only exit"
 hasnt "$T/co" 'looks-like-a-command' "content after DATA"
