@@ -35,8 +35,8 @@ static size_t eight(const unsigned char *s, size_t i, size_t end,
 	return n;
 }
 
-size_t dsng__addr_domain(const char *str, size_t n, unsigned flags,
-                         size_t *bad, size_t *first8)
+size_t dsng__addr_domain(const char *str, size_t n, unsigned flags, size_t *bad,
+                         size_t *first8)
 {
 	const unsigned char *s = (const unsigned char *)str;
 	size_t i = 0, ls, k;
@@ -59,8 +59,10 @@ size_t dsng__addr_domain(const char *str, size_t n, unsigned flags,
 		}
 		if (i == ls || s[ls] == '-' || s[i - 1] == '-' ||
 		    i - ls > DSNG_ADDR_MAX_LABEL) {
-			*bad = (i == ls || s[ls] == '-' || i - ls > DSNG_ADDR_MAX_LABEL)
-			           ? ls : i - 1;
+			*bad = (i == ls || s[ls] == '-' ||
+			        i - ls > DSNG_ADDR_MAX_LABEL)
+			               ? ls
+			               : i - 1;
 			return i;
 		}
 		if (i < n && s[i] == '.' && i + 1 < n) {
@@ -77,8 +79,8 @@ size_t dsng__addr_domain(const char *str, size_t n, unsigned flags,
 	return i;
 }
 
-static int fail(struct dsng_error *err, unsigned flags,
-                enum dsng_errkind kind, size_t off, const char *why)
+static int fail(struct dsng_error *err, unsigned flags, enum dsng_errkind kind,
+                size_t off, const char *why)
 {
 	switch (kind) {
 	case DSNG_ERR_SYNTAX:
@@ -91,8 +93,8 @@ static int fail(struct dsng_error *err, unsigned flags,
 		return dsng__fail(err, DSNG_ESYNTAX, kind, off, 553, "5.6.7",
 		                  "%s", why);
 	default:
-		return dsng__fail(err, DSNG_ESYNTAX, DSNG_ERR_BAD_ADDRESS, off, 501,
-		                  enh(flags), "%s", why);
+		return dsng__fail(err, DSNG_ESYNTAX, DSNG_ERR_BAD_ADDRESS, off,
+		                  501, enh(flags), "%s", why);
 	}
 }
 
@@ -116,16 +118,18 @@ static size_t local_part(const unsigned char *s, size_t i, size_t end,
 	size_t k, as;
 
 	if (i < end && s[i] == '"') {
-		for (i++; i < end; ) {
+		for (i++; i < end;) {
 			if (s[i] == '"')
 				return i + 1;
 			if (s[i] == '\\') {
-				if (i + 1 >= end || s[i + 1] < 32 || s[i + 1] > 126)
+				if (i + 1 >= end || s[i + 1] < 32 ||
+				    s[i + 1] > 126)
 					break;
 				i += 2;
 			} else if (dsng__is(s[i], DSNG__C_QTEXT)) {
 				i++;
-			} else if (s[i] >= 0x80 && (k = eight(s, i, end, flags, first8))) {
+			} else if (s[i] >= 0x80 &&
+			           (k = eight(s, i, end, flags, first8))) {
 				i += k;
 			} else {
 				break;
@@ -139,7 +143,8 @@ static size_t local_part(const unsigned char *s, size_t i, size_t end,
 		while (i < end) {
 			if (dsng__is(s[i], DSNG__C_ATEXT))
 				i++;
-			else if (s[i] >= 0x80 && (k = eight(s, i, end, flags, first8)))
+			else if (s[i] >= 0x80 &&
+			         (k = eight(s, i, end, flags, first8)))
 				i += k;
 			else
 				break;
@@ -184,13 +189,14 @@ int dsng__addr_scan(struct dsng_path *out, const char *line, size_t pos,
 		out->unbracketed = 1;
 		st->lax |= DSNG_ADDR_LAX_NO_BRACKETS;
 		if (i >= end || dsng__is(s[i], DSNG__C_SPACE))
-			return fail(err, flags, DSNG_ERR_SYNTAX, i, "missing address");
+			return fail(err, flags, DSNG_ERR_SYNTAX, i,
+			            "missing address");
 	}
 
 	if (bracket && i < end && s[i] == '>') {
 		if (flags & DSNG_ADDR_RCPT)
-			return fail(err, flags, DSNG_ERR_NULL_PATH_NOT_ALLOWED, pos,
-			            "null path not allowed here");
+			return fail(err, flags, DSNG_ERR_NULL_PATH_NOT_ALLOWED,
+			            pos, "null path not allowed here");
 		out->is_null = 1;
 		out->raw.ptr = line + pos;
 		out->raw.len = i + 1 - pos;
@@ -203,13 +209,17 @@ int dsng__addr_scan(struct dsng_path *out, const char *line, size_t pos,
 		rs = i;
 		for (;;) {
 			i++;
-			n = dsng__addr_domain(line + i, end - i, flags & ~DSNG_ADDR_UTF8
-			                      & ~DSNG__ADDR_UTF8_LATER, &b, &d8);
+			n = dsng__addr_domain(line + i, end - i,
+			                      flags & ~DSNG_ADDR_UTF8 &
+			                              ~DSNG__ADDR_UTF8_LATER,
+			                      &b, &d8);
 			if (b != NONE || n == 0)
-				return bad_at(s, b != NONE ? i + b : i, end, bracket, flags,
-				              err, "bad source route");
+				return bad_at(s, b != NONE ? i + b : i, end,
+				              bracket, flags, err,
+				              "bad source route");
 			i += n;
-			if (i < end && s[i] == ',' && i + 1 < end && s[i + 1] == '@') {
+			if (i < end && s[i] == ',' && i + 1 < end &&
+			    s[i + 1] == '@') {
 				i++;
 				continue;
 			}
@@ -232,15 +242,18 @@ int dsng__addr_scan(struct dsng_path *out, const char *line, size_t pos,
 		if (i < end && s[i] == '[') {
 			const unsigned char *rb = memchr(s + i, ']', end - i);
 
-			if (!rb || !dsng__addr_literal(line + i, (size_t)(rb - s) + 1 - i))
+			if (!rb || !dsng__addr_literal(
+			                   line + i, (size_t)(rb - s) + 1 - i))
 				return bad_at(s, i, end, bracket, flags, err,
 				              "bad address literal");
 			i = (size_t)(rb - s) + 1;
 		} else {
-			n = dsng__addr_domain(line + i, end - i, flags, &b, &d8);
+			n = dsng__addr_domain(line + i, end - i, flags, &b,
+			                      &d8);
 			if (b != NONE || n == 0)
-				return bad_at(s, b != NONE ? i + b : i, end, bracket, flags,
-				              err, "bad domain");
+				return bad_at(s, b != NONE ? i + b : i, end,
+				              bracket, flags, err,
+				              "bad domain");
 			if (first8 == NONE && d8 != NONE)
 				first8 = i + d8;
 			i += n;
@@ -292,10 +305,13 @@ int dsng__addr_scan(struct dsng_path *out, const char *line, size_t pos,
 		return fail(err, flags, DSNG_ERR_BAD_ADDRESS, ls,
 		            "local part too long");
 	if (out->domain.len > DSNG_ADDR_MAX_DOMAIN)
-		return fail(err, flags, DSNG_ERR_BAD_ADDRESS, ds, "domain too long");
+		return fail(err, flags, DSNG_ERR_BAD_ADDRESS, ds,
+		            "domain too long");
 	if (path_len > max_path)
-		return fail(err, flags, DSNG_ERR_BAD_ADDRESS, pos, "path too long");
-	if (out->local.len > DSNG_ADDR_MAX_LOCAL || path_len > DSNG_ADDR_MAX_PATH)
+		return fail(err, flags, DSNG_ERR_BAD_ADDRESS, pos,
+		            "path too long");
+	if (out->local.len > DSNG_ADDR_MAX_LOCAL ||
+	    path_len > DSNG_ADDR_MAX_PATH)
 		st->lax |= DSNG_ADDR_LAX_LONG;
 	st->next = i + (size_t)bracket;
 	return DSNG_OK;
@@ -308,8 +324,8 @@ int dsng_addr_parse(struct dsng_path *out, const char *buf, size_t len,
 	int rc;
 
 	if (!out || (!buf && len))
-		return dsng__fail(err, DSNG_EINVAL, DSNG_ERR_INVALID_ARGUMENT, 0,
-		                  0, NULL, "NULL argument");
+		return dsng__fail(err, DSNG_EINVAL, DSNG_ERR_INVALID_ARGUMENT,
+		                  0, 0, NULL, "NULL argument");
 	rc = dsng__addr_scan(out, buf, 0, len, flags & ~DSNG__ADDR_UTF8_LATER,
 	                     &st, err);
 	if (rc != DSNG_OK)
@@ -328,13 +344,13 @@ int dsng_addr_check_domain(const char *buf, size_t len, unsigned flags,
 	size_t n, b, d8 = NONE;
 
 	if (!buf && len)
-		return dsng__fail(err, DSNG_EINVAL, DSNG_ERR_INVALID_ARGUMENT, 0,
-		                  0, NULL, "NULL argument");
+		return dsng__fail(err, DSNG_EINVAL, DSNG_ERR_INVALID_ARGUMENT,
+		                  0, 0, NULL, "NULL argument");
 	if (len && buf[0] == '[') {
 		if (dsng__addr_literal(buf, len))
 			return DSNG_OK;
-		return dsng__fail(err, DSNG_ESYNTAX, DSNG_ERR_BAD_ADDRESS, 0, 501,
-		                  "5.5.4", "bad address literal");
+		return dsng__fail(err, DSNG_ESYNTAX, DSNG_ERR_BAD_ADDRESS, 0,
+		                  501, "5.5.4", "bad address literal");
 	}
 	n = dsng__addr_domain(buf, len, flags & DSNG_ADDR_UTF8, &b, &d8);
 	if (b == NONE && n == len && len <= DSNG_ADDR_MAX_DOMAIN && n)

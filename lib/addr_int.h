@@ -8,14 +8,14 @@
 #include "dsng_private.h"
 
 /* Character classes, one bit each, indexed by octet. */
-#define DSNG__C_ATEXT 0x01u   /* RFC 5321 atext */
-#define DSNG__C_LETDIG 0x02u  /* ALPHA / DIGIT */
-#define DSNG__C_QTEXT 0x04u   /* qtextSMTP */
-#define DSNG__C_DCONT 0x08u   /* dcontent of a general address literal */
-#define DSNG__C_VALUE 0x10u   /* esmtp-value: 33..60, 62..126 */
-#define DSNG__C_KEY 0x20u     /* esmtp-keyword: ALPHA / DIGIT / '-' */
-#define DSNG__C_SPACE 0x40u   /* SP, TAB */
-#define DSNG__C_XCHAR 0x80u   /* xtext xchar: 33..126 but '+' and '=' */
+#define DSNG__C_ATEXT 0x01u  /* RFC 5321 atext */
+#define DSNG__C_LETDIG 0x02u /* ALPHA / DIGIT */
+#define DSNG__C_QTEXT 0x04u  /* qtextSMTP */
+#define DSNG__C_DCONT 0x08u  /* dcontent of a general address literal */
+#define DSNG__C_VALUE 0x10u  /* esmtp-value: 33..60, 62..126 */
+#define DSNG__C_KEY 0x20u    /* esmtp-keyword: ALPHA / DIGIT / '-' */
+#define DSNG__C_SPACE 0x40u  /* SP, TAB */
+#define DSNG__C_XCHAR 0x80u  /* xtext xchar: 33..126 but '+' and '=' */
 extern const unsigned char dsng__cclass[256];
 
 extern const unsigned char dsng__upper[256];
@@ -60,8 +60,8 @@ int dsng__addr_scan(struct dsng_path *out, const char *line, size_t pos,
  * DSNG_ADDR_UTF8/_LATER) starting at s[0]; 0 if none.  *bad is set to the
  * offset of the first octet that breaks a label rule, or to (size_t)-1;
  * *first8 (initialised by the caller) to the first 8-bit octet's. */
-size_t dsng__addr_domain(const char *s, size_t n, unsigned flags,
-                         size_t *bad, size_t *first8);
+size_t dsng__addr_domain(const char *s, size_t n, unsigned flags, size_t *bad,
+                         size_t *first8);
 
 /* 1 if s/n is a valid address-literal including its brackets. */
 int dsng__addr_literal(const char *s, size_t n);

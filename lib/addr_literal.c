@@ -43,7 +43,8 @@ static int ipv6_ok(const unsigned char *s, size_t n)
 		return 0;
 	}
 	while (i < n) {
-		for (j = i; j < n && j - i < 5 && dsng__hexval(s[j], 1) >= 0; j++)
+		for (j = i; j < n && j - i < 5 && dsng__hexval(s[j], 1) >= 0;
+		     j++)
 			;
 		if (j < n && s[j] == '.') {
 			if (!ipv4_ok(s + i, n - i))
@@ -82,7 +83,8 @@ int dsng__addr_literal(const char *str, size_t n)
 	n -= 2;
 	if (s[0] >= '0' && s[0] <= '9')
 		return ipv4_ok(s, n);
-	for (i = 0; i < n && (dsng__is(s[i], DSNG__C_LETDIG) || s[i] == '-'); i++)
+	for (i = 0; i < n && (dsng__is(s[i], DSNG__C_LETDIG) || s[i] == '-');
+	     i++)
 		;
 	tag_end = i;
 	if (tag_end == 0 || i >= n || s[i] != ':' || s[tag_end - 1] == '-')

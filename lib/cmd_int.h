@@ -11,11 +11,11 @@
 /* One parse in progress. */
 struct dsng__cmd_state {
 	struct dsng_cmd *cmd;
-	const char *line;     /* the caller's line */
-	size_t end;           /* octets before the CRLF */
-	unsigned flags;       /* DSNG_CMD_STRICT, DSNG_CMD_UTF8 */
-	unsigned seen;        /* 1 << dsng_param_kind of the known ones seen */
-	size_t first_8bit;    /* first 8-bit octet in an unknown value, or -1 */
+	const char *line;  /* the caller's line */
+	size_t end;        /* octets before the CRLF */
+	unsigned flags;    /* DSNG_CMD_STRICT, DSNG_CMD_UTF8 */
+	unsigned seen;     /* 1 << dsng_param_kind of the known ones seen */
+	size_t first_8bit; /* first 8-bit octet in an unknown value, or -1 */
 	struct dsng_error *err;
 };
 

@@ -31,7 +31,7 @@ static void reset(struct dsng_cmd *c)
 	memset(c, 0, offsetof(struct dsng_cmd, params));
 	memset(&c->notify, 0,
 	       offsetof(struct dsng_cmd, decoded) -
-	           offsetof(struct dsng_cmd, notify));
+	               offsetof(struct dsng_cmd, notify));
 	c->bdat_size = 0;
 	c->bdat_last = 0;
 	c->has_rrvs = 0;
@@ -70,7 +70,8 @@ static int framing(struct dsng__cmd_state *st)
 
 	if ((p = memchr(s, '\0', n)))
 		return dsng__fail(st->err, DSNG_ESYNTAX, DSNG_ERR_NUL_BYTE,
-		                  (size_t)(p - s), 500, "5.5.2", "NUL in command");
+		                  (size_t)(p - s), 500, "5.5.2",
+		                  "NUL in command");
 	p = memchr(s, '\r', n);
 	q = memchr(s, '\n', p ? (size_t)(p - s) : n);
 	if (q)
@@ -95,7 +96,8 @@ static int mail_head(struct dsng__cmd_state *st, size_t *pos)
 			return dsng__cmd_bad(st, DSNG_ERR_SYNTAX, i,
 			                     "one space after the verb");
 		st->cmd->lax |= DSNG_CMD_LAX_MULTI_SPACE;
-		while (i < st->end && dsng__is((unsigned char)s[i], DSNG__C_SPACE))
+		while (i < st->end &&
+		       dsng__is((unsigned char)s[i], DSNG__C_SPACE))
 			i++;
 	}
 	if (st->end - i < wl + 1 || !dsng__ieq(s + i, word, wl))
@@ -103,12 +105,14 @@ static int mail_head(struct dsng__cmd_state *st, size_t *pos)
 		                     rcpt ? "expected TO:" : "expected FROM:");
 	i += wl;
 	if (s[i] != ':')
-		return dsng__cmd_bad(st, DSNG_ERR_SYNTAX, i,
-		                     dsng__is((unsigned char)s[i], DSNG__C_SPACE)
-		                         ? "no space allowed before ':'"
-		                         : "expected ':'");
+		return dsng__cmd_bad(
+		        st, DSNG_ERR_SYNTAX, i,
+		        dsng__is((unsigned char)s[i], DSNG__C_SPACE)
+		                ? "no space allowed before ':'"
+		                : "expected ':'");
 	i++;
-	for (j = i; j < st->end && dsng__is((unsigned char)s[j], DSNG__C_SPACE);)
+	for (j = i;
+	     j < st->end && dsng__is((unsigned char)s[j], DSNG__C_SPACE);)
 		j++;
 	if (j != i) {
 		if (dsng__cmd_strict(st))
@@ -140,7 +144,8 @@ static int mail_rcpt(struct dsng__cmd_state *st, size_t pos)
 	else if (c->verb == DSNG_VERB_MAIL)
 		af |= DSNG__ADDR_UTF8_LATER;
 	c->path_offset = pos;
-	rc = dsng__addr_scan(&c->path, st->line, pos, st->end, af, &as, st->err);
+	rc = dsng__addr_scan(&c->path, st->line, pos, st->end, af, &as,
+	                     st->err);
 	if (rc != DSNG_OK)
 		return rc;
 	c->lax |= as.lax; /* the DSNG_ADDR_LAX_* bits are the cmd ones */
@@ -149,8 +154,9 @@ static int mail_rcpt(struct dsng__cmd_state *st, size_t pos)
 		return rc;
 	if (c->path.has_utf8 && !c->smtputf8 && !(st->flags & DSNG_CMD_UTF8))
 		return dsng__fail(st->err, DSNG_ESYNTAX,
-		                  DSNG_ERR_NON_ASCII_ADDRESS, as.first_8bit, 553,
-		                  "5.6.7", "non-ASCII address without SMTPUTF8");
+		                  DSNG_ERR_NON_ASCII_ADDRESS, as.first_8bit,
+		                  553, "5.6.7",
+		                  "non-ASCII address without SMTPUTF8");
 	if (st->first_8bit != (size_t)-1 && !c->smtputf8 &&
 	    !(st->flags & DSNG_CMD_UTF8))
 		return dsng__cmd_bad(st, DSNG_ERR_BAD_PARAM, st->first_8bit,
@@ -164,19 +170,22 @@ static int parse_line(struct dsng__cmd_state *st)
 	const char *line = st->line;
 	size_t k;
 
-	for (k = 0; k < st->end && dsng__is((unsigned char)line[k], DSNG__C_SPACE);)
+	for (k = 0;
+	     k < st->end && dsng__is((unsigned char)line[k], DSNG__C_SPACE);)
 		k++;
 	if (k == st->end)
 		return dsng__fail(st->err, DSNG_ESYNTAX, DSNG_ERR_EMPTY, 0, 500,
 		                  "5.5.1", "empty command");
-	for (k = 0; k < st->end && !dsng__is((unsigned char)line[k], DSNG__C_SPACE);)
+	for (k = 0;
+	     k < st->end && !dsng__is((unsigned char)line[k], DSNG__C_SPACE);)
 		k++;
 	out->verb_text.ptr = line;
 	out->verb_text.len = k;
 	out->verb = dsng__cmd_verb(line, k);
 	if (out->verb == DSNG_VERB_UNKNOWN)
-		return dsng__fail(st->err, DSNG_ESYNTAX, DSNG_ERR_UNKNOWN_COMMAND, 0,
-		                  500, "5.5.1", "unknown command");
+		return dsng__fail(st->err, DSNG_ESYNTAX,
+		                  DSNG_ERR_UNKNOWN_COMMAND, 0, 500, "5.5.1",
+		                  "unknown command");
 	if (k < st->end && line[k] == '\t') {
 		if (dsng__cmd_strict(st))
 			return dsng__cmd_bad(st, DSNG_ERR_SYNTAX, k,
@@ -187,7 +196,8 @@ static int parse_line(struct dsng__cmd_state *st)
 		if (k == st->end)
 			return dsng__cmd_bad(st, DSNG_ERR_SYNTAX, k,
 			                     out->verb == DSNG_VERB_MAIL
-			                         ? "expected FROM:" : "expected TO:");
+			                             ? "expected FROM:"
+			                             : "expected TO:");
 		return mail_rcpt(st, k + 1);
 	}
 	return dsng__cmd_verb_args(st, k);
@@ -201,15 +211,16 @@ int dsng_cmd_parse(struct dsng_cmd *out, const char *line, size_t len,
 	int rc;
 
 	if (!out || (!line && len))
-		return dsng__fail(err, DSNG_EINVAL, DSNG_ERR_INVALID_ARGUMENT, 0, 0,
-		                  NULL, "NULL argument");
+		return dsng__fail(err, DSNG_EINVAL, DSNG_ERR_INVALID_ARGUMENT,
+		                  0, 0, NULL, "NULL argument");
 	st.flags = 0;
 	if (opts) {
 		if (opts->version != DSNG_CMD_OPTS_VERSION ||
 		    opts->max_line > DSNG_CMD_MAX_LINE_CEILING ||
 		    (opts->max_line && opts->max_line < 3))
-			return dsng__fail(err, DSNG_EINVAL, DSNG_ERR_INVALID_ARGUMENT,
-			                  0, 0, NULL, "bad dsng_cmd_opts");
+			return dsng__fail(err, DSNG_EINVAL,
+			                  DSNG_ERR_INVALID_ARGUMENT, 0, 0, NULL,
+			                  "bad dsng_cmd_opts");
 		st.flags = opts->flags;
 		if (opts->max_line)
 			max_line = opts->max_line;
@@ -227,8 +238,8 @@ int dsng_cmd_parse(struct dsng_cmd *out, const char *line, size_t len,
 	if (rc != DSNG_OK)
 		return rc;
 	rc = parse_line(&st);
-	if (rc != DSNG_OK || (out->verb != DSNG_VERB_MAIL &&
-	                      out->verb != DSNG_VERB_RCPT)) {
+	if (rc != DSNG_OK ||
+	    (out->verb != DSNG_VERB_MAIL && out->verb != DSNG_VERB_RCPT)) {
 		int frc = framing(&st);
 
 		if (frc != DSNG_OK)

@@ -25,24 +25,43 @@ static int notify(struct dsng__cmd_state *st, const char *v, size_t n,
 		if (j == i) {
 			empty = 1;
 		} else {
-			switch (j - i == 5 || j - i == 7 ? dsng__upper[(unsigned char)v[i]]
-			                                 : 0) {
-			case 'S': b = DSNG_NOTIFY_SUCCESS; w = "SUCCESS"; break;
-			case 'F': b = DSNG_NOTIFY_FAILURE; w = "FAILURE"; break;
-			case 'D': b = DSNG_NOTIFY_DELAY; w = "DELAY"; break;
-			case 'N': b = DSNG_NOTIFY_NEVER; w = "NEVER"; break;
-			default: b = 0; w = "";
+			switch (j - i == 5 || j - i == 7
+			                ? dsng__upper[(unsigned char)v[i]]
+			                : 0) {
+			case 'S':
+				b = DSNG_NOTIFY_SUCCESS;
+				w = "SUCCESS";
+				break;
+			case 'F':
+				b = DSNG_NOTIFY_FAILURE;
+				w = "FAILURE";
+				break;
+			case 'D':
+				b = DSNG_NOTIFY_DELAY;
+				w = "DELAY";
+				break;
+			case 'N':
+				b = DSNG_NOTIFY_NEVER;
+				w = "NEVER";
+				break;
+			default:
+				b = 0;
+				w = "";
 			}
-			/* SUCCESS and FAILURE have 7 letters, DELAY and NEVER 5. */
-			if (!b || (j - i == 7) != (b <= DSNG_NOTIFY_FAILURE &&
-			                           b >= DSNG_NOTIFY_SUCCESS) ||
+			/* SUCCESS and FAILURE have 7 letters, DELAY and
+			 * NEVER 5. */
+			if (!b ||
+			    (j - i == 7) != (b <= DSNG_NOTIFY_FAILURE &&
+			                     b >= DSNG_NOTIFY_SUCCESS) ||
 			    !dsng__ieq(v + i + 1, w + 1, j - i - 1))
-				return dsng__cmd_bad(st, DSNG_ERR_BAD_NOTIFY, off + i,
-				                     "NOTIFY takes SUCCESS, FAILURE, "
-				                     "DELAY or NEVER");
+				return dsng__cmd_bad(
+				        st, DSNG_ERR_BAD_NOTIFY, off + i,
+				        "NOTIFY takes SUCCESS, FAILURE, "
+				        "DELAY or NEVER");
 			if (bits && ((bits | b) & DSNG_NOTIFY_NEVER) &&
 			    (bits | b) != DSNG_NOTIFY_NEVER)
-				return dsng__cmd_bad(st, DSNG_ERR_BAD_NOTIFY, off + i,
+				return dsng__cmd_bad(st, DSNG_ERR_BAD_NOTIFY,
+				                     off + i,
 				                     "NEVER must stand alone");
 			bits |= b;
 		}
@@ -83,13 +102,13 @@ static int decode(struct dsng__cmd_state *st, const char *v, size_t n,
 		                  "5.5.4", "decoded parameters too long");
 	if (!utf8addr && limit_kind != DSNG_ERR_BAD_AUTH)
 		flags |= DSNG_XTEXT_ASCII; /* RFC 3461 4.2, 4.4 */
-	rc = utf8addr
-	         ? dsng_utf8_addr_decode(c->decoded + c->decoded_len,
-	                                 DSNG_CMD_DECODE_MAX - c->decoded_len,
-	                                 &len, v, n, flags, &seen, st->err)
-	         : dsng_xtext_decode(c->decoded + c->decoded_len,
-	                             DSNG_CMD_DECODE_MAX - c->decoded_len, &len,
-	                             v, n, flags, &seen, st->err);
+	rc = utf8addr ? dsng_utf8_addr_decode(c->decoded + c->decoded_len,
+	                                      DSNG_CMD_DECODE_MAX -
+	                                              c->decoded_len,
+	                                      &len, v, n, flags, &seen, st->err)
+	              : dsng_xtext_decode(c->decoded + c->decoded_len,
+	                                  DSNG_CMD_DECODE_MAX - c->decoded_len,
+	                                  &len, v, n, flags, &seen, st->err);
 	if (rc != DSNG_OK) {
 		if (st->err)
 			st->err->offset += off;
@@ -110,14 +129,16 @@ static int orcpt(struct dsng__cmd_state *st, const char *v, size_t n,
 	size_t i = 0;
 
 	if (n > ORCPT_MAX)
-		return dsng__fail(st->err, DSNG_ELIMIT, DSNG_ERR_BAD_ORCPT, off, 501,
-		                  "5.5.4", "ORCPT longer than %d", ORCPT_MAX);
+		return dsng__fail(st->err, DSNG_ELIMIT, DSNG_ERR_BAD_ORCPT, off,
+		                  501, "5.5.4", "ORCPT longer than %d",
+		                  ORCPT_MAX);
 	while (i < n && dsng__is((unsigned char)v[i], DSNG__C_ATEXT))
 		i++;
 	if (i == n || v[i] != ';')
 		return dsng__cmd_bad(st, DSNG_ERR_BAD_ORCPT, off + i,
-		                     memchr(v, ';', n) ? "bad ORCPT address type"
-		                                       : "ORCPT needs type;address");
+		                     memchr(v, ';', n)
+		                             ? "bad ORCPT address type"
+		                             : "ORCPT needs type;address");
 	if (i == 0)
 		return dsng__cmd_bad(st, DSNG_ERR_BAD_ORCPT, off,
 		                     "empty ORCPT address type");
@@ -186,8 +207,8 @@ static size_t date_time(const char *v, size_t n)
 	}
 	if (i < n && (v[i] == 'Z' || v[i] == 'z'))
 		return i + 1;
-	if (n - i >= 6 && (v[i] == '+' || v[i] == '-') && two(v + i + 1, 0, 23) &&
-	    v[i + 3] == ':' && two(v + i + 4, 0, 59))
+	if (n - i >= 6 && (v[i] == '+' || v[i] == '-') &&
+	    two(v + i + 1, 0, 23) && v[i + 3] == ':' && two(v + i + 4, 0, 59))
 		return i + 6;
 	return 0;
 }
@@ -247,9 +268,9 @@ int dsng__cmd_value(struct dsng__cmd_state *st, const struct dsng_param *p)
 		if (rc != DSNG_OK)
 			return rc;
 		if (c->envid.len > ENVID_MAX)
-			return dsng__fail(st->err, DSNG_ELIMIT, DSNG_ERR_BAD_ENVID, off,
-			                  501, "5.5.4", "ENVID longer than %d",
-			                  ENVID_MAX);
+			return dsng__fail(st->err, DSNG_ELIMIT,
+			                  DSNG_ERR_BAD_ENVID, off, 501, "5.5.4",
+			                  "ENVID longer than %d", ENVID_MAX);
 		c->has_envid = 1;
 		return DSNG_OK;
 	case DSNG_PARAM_AUTH:
@@ -272,8 +293,9 @@ int dsng__cmd_value(struct dsng__cmd_state *st, const struct dsng_param *p)
 		else if (n == 10 && dsng__ieq(v, "BINARYMIME", 10))
 			c->body = DSNG_BODY_BINARYMIME;
 		else
-			return dsng__cmd_bad(st, DSNG_ERR_BAD_BODY, off,
-			                     "BODY takes 7BIT, 8BITMIME or BINARYMIME");
+			return dsng__cmd_bad(
+			        st, DSNG_ERR_BAD_BODY, off,
+			        "BODY takes 7BIT, 8BITMIME or BINARYMIME");
 		return DSNG_OK;
 	case DSNG_PARAM_SMTPUTF8:
 		c->smtputf8 = 1;
@@ -299,8 +321,9 @@ int dsng__cmd_value(struct dsng__cmd_state *st, const struct dsng_param *p)
 		return DSNG_OK;
 	case DSNG_PARAM_HOLDUNTIL:
 		if (date_time(v, n) != n)
-			return dsng__cmd_bad(st, DSNG_ERR_BAD_HOLD, off,
-			                     "HOLDUNTIL takes an RFC 3339 date-time");
+			return dsng__cmd_bad(
+			        st, DSNG_ERR_BAD_HOLD, off,
+			        "HOLDUNTIL takes an RFC 3339 date-time");
 		c->has_holduntil = 1;
 		c->holduntil = p->value;
 		return DSNG_OK;

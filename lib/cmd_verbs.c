@@ -8,15 +8,15 @@
 #include "cmd_int.h"
 
 static const char *const verb_names[DSNG_VERB__COUNT] = {
-	[DSNG_VERB_UNKNOWN] = NULL,       [DSNG_VERB_HELO] = "HELO",
-	[DSNG_VERB_EHLO] = "EHLO",        [DSNG_VERB_LHLO] = "LHLO",
-	[DSNG_VERB_MAIL] = "MAIL",        [DSNG_VERB_RCPT] = "RCPT",
-	[DSNG_VERB_DATA] = "DATA",        [DSNG_VERB_BDAT] = "BDAT",
-	[DSNG_VERB_RSET] = "RSET",        [DSNG_VERB_VRFY] = "VRFY",
-	[DSNG_VERB_EXPN] = "EXPN",        [DSNG_VERB_HELP] = "HELP",
-	[DSNG_VERB_NOOP] = "NOOP",        [DSNG_VERB_QUIT] = "QUIT",
-	[DSNG_VERB_STARTTLS] = "STARTTLS", [DSNG_VERB_AUTH] = "AUTH",
-	[DSNG_VERB_ETRN] = "ETRN",
+        [DSNG_VERB_UNKNOWN] = NULL,        [DSNG_VERB_HELO] = "HELO",
+        [DSNG_VERB_EHLO] = "EHLO",         [DSNG_VERB_LHLO] = "LHLO",
+        [DSNG_VERB_MAIL] = "MAIL",         [DSNG_VERB_RCPT] = "RCPT",
+        [DSNG_VERB_DATA] = "DATA",         [DSNG_VERB_BDAT] = "BDAT",
+        [DSNG_VERB_RSET] = "RSET",         [DSNG_VERB_VRFY] = "VRFY",
+        [DSNG_VERB_EXPN] = "EXPN",         [DSNG_VERB_HELP] = "HELP",
+        [DSNG_VERB_NOOP] = "NOOP",         [DSNG_VERB_QUIT] = "QUIT",
+        [DSNG_VERB_STARTTLS] = "STARTTLS", [DSNG_VERB_AUTH] = "AUTH",
+        [DSNG_VERB_ETRN] = "ETRN",
 };
 
 const char *dsng_verb_name(enum dsng_verb verb)
@@ -26,8 +26,8 @@ const char *dsng_verb_name(enum dsng_verb verb)
 	return verb_names[verb];
 }
 
-#define W4(a, b, c, d)                                                          \
-	((uint32_t)(a) | (uint32_t)(b) << 8 | (uint32_t)(c) << 16 |               \
+#define W4(a, b, c, d)                                                         \
+	((uint32_t)(a) | (uint32_t)(b) << 8 | (uint32_t)(c) << 16 |            \
 	 (uint32_t)(d) << 24)
 
 enum dsng_verb dsng__cmd_verb(const char *p, size_t n)
@@ -37,29 +37,45 @@ enum dsng_verb dsng__cmd_verb(const char *p, size_t n)
 
 	if (n == 8)
 		return dsng__ieq(p, "STARTTLS", 8) ? DSNG_VERB_STARTTLS
-		                                         : DSNG_VERB_UNKNOWN;
+		                                   : DSNG_VERB_UNKNOWN;
 	if (n != 4)
 		return DSNG_VERB_UNKNOWN;
 	/* Clearing bit 5 upper-cases letters and maps no other octet onto a
 	 * letter, so one compare per verb is exact. */
 	w = W4(s[0], s[1], s[2], s[3]) & 0xdfdfdfdfu;
 	switch (w) {
-	case W4('M', 'A', 'I', 'L'): return DSNG_VERB_MAIL;
-	case W4('R', 'C', 'P', 'T'): return DSNG_VERB_RCPT;
-	case W4('H', 'E', 'L', 'O'): return DSNG_VERB_HELO;
-	case W4('E', 'H', 'L', 'O'): return DSNG_VERB_EHLO;
-	case W4('L', 'H', 'L', 'O'): return DSNG_VERB_LHLO;
-	case W4('D', 'A', 'T', 'A'): return DSNG_VERB_DATA;
-	case W4('B', 'D', 'A', 'T'): return DSNG_VERB_BDAT;
-	case W4('R', 'S', 'E', 'T'): return DSNG_VERB_RSET;
-	case W4('V', 'R', 'F', 'Y'): return DSNG_VERB_VRFY;
-	case W4('E', 'X', 'P', 'N'): return DSNG_VERB_EXPN;
-	case W4('H', 'E', 'L', 'P'): return DSNG_VERB_HELP;
-	case W4('N', 'O', 'O', 'P'): return DSNG_VERB_NOOP;
-	case W4('Q', 'U', 'I', 'T'): return DSNG_VERB_QUIT;
-	case W4('A', 'U', 'T', 'H'): return DSNG_VERB_AUTH;
-	case W4('E', 'T', 'R', 'N'): return DSNG_VERB_ETRN;
-	default: return DSNG_VERB_UNKNOWN;
+	case W4('M', 'A', 'I', 'L'):
+		return DSNG_VERB_MAIL;
+	case W4('R', 'C', 'P', 'T'):
+		return DSNG_VERB_RCPT;
+	case W4('H', 'E', 'L', 'O'):
+		return DSNG_VERB_HELO;
+	case W4('E', 'H', 'L', 'O'):
+		return DSNG_VERB_EHLO;
+	case W4('L', 'H', 'L', 'O'):
+		return DSNG_VERB_LHLO;
+	case W4('D', 'A', 'T', 'A'):
+		return DSNG_VERB_DATA;
+	case W4('B', 'D', 'A', 'T'):
+		return DSNG_VERB_BDAT;
+	case W4('R', 'S', 'E', 'T'):
+		return DSNG_VERB_RSET;
+	case W4('V', 'R', 'F', 'Y'):
+		return DSNG_VERB_VRFY;
+	case W4('E', 'X', 'P', 'N'):
+		return DSNG_VERB_EXPN;
+	case W4('H', 'E', 'L', 'P'):
+		return DSNG_VERB_HELP;
+	case W4('N', 'O', 'O', 'P'):
+		return DSNG_VERB_NOOP;
+	case W4('Q', 'U', 'I', 'T'):
+		return DSNG_VERB_QUIT;
+	case W4('A', 'U', 'T', 'H'):
+		return DSNG_VERB_AUTH;
+	case W4('E', 'T', 'R', 'N'):
+		return DSNG_VERB_ETRN;
+	default:
+		return DSNG_VERB_UNKNOWN;
 	}
 }
 
@@ -90,10 +106,12 @@ static int bdat_args(struct dsng__cmd_state *st, size_t a, size_t e)
 	while (i < e && s[i] >= '0' && s[i] <= '9')
 		i++;
 	if (parse_u64(s + a, i - a, &st->cmd->bdat_size) != 0)
-		return dsng__cmd_bad(st, DSNG_ERR_SYNTAX, a, "bad BDAT chunk size");
+		return dsng__cmd_bad(st, DSNG_ERR_SYNTAX, a,
+		                     "bad BDAT chunk size");
 	if (i == e)
 		return DSNG_OK;
-	if (s[i] != ' ' || (i + 1 < e && s[i + 1] == ' ' && dsng__cmd_strict(st)))
+	if (s[i] != ' ' ||
+	    (i + 1 < e && s[i + 1] == ' ' && dsng__cmd_strict(st)))
 		return dsng__cmd_bad(st, DSNG_ERR_SYNTAX, i,
 		                     "expected one space before LAST");
 	while (i < e && dsng__is((unsigned char)s[i], DSNG__C_SPACE))
@@ -116,7 +134,8 @@ int dsng__cmd_verb_args(struct dsng__cmd_state *st, size_t pos)
 		e--;
 	if (e < st->end) {
 		if (dsng__cmd_strict(st))
-			return dsng__cmd_bad(st, DSNG_ERR_SYNTAX, e, "trailing space");
+			return dsng__cmd_bad(st, DSNG_ERR_SYNTAX, e,
+			                     "trailing space");
 		c->lax |= DSNG_CMD_LAX_TRAILING_SPACE;
 	}
 	if (a < e && ++a < e && dsng__is((unsigned char)s[a], DSNG__C_SPACE)) {
@@ -152,13 +171,14 @@ int dsng__cmd_verb_args(struct dsng__cmd_state *st, size_t pos)
 		if (a == e)
 			return dsng__cmd_bad(st, DSNG_ERR_SYNTAX, e,
 			                     "a domain is required");
-		rc = dsng_addr_check_domain(s + a, e - a,
-		                            (st->flags & DSNG_CMD_UTF8)
-		                                ? DSNG_ADDR_UTF8 : 0, &tmp);
+		rc = dsng_addr_check_domain(
+		        s + a, e - a,
+		        (st->flags & DSNG_CMD_UTF8) ? DSNG_ADDR_UTF8 : 0, &tmp);
 		if (rc == DSNG_OK)
 			return DSNG_OK;
 		if (dsng__cmd_strict(st))
-			return dsng__cmd_bad(st, DSNG_ERR_SYNTAX, a + tmp.offset,
+			return dsng__cmd_bad(st, DSNG_ERR_SYNTAX,
+			                     a + tmp.offset,
 			                     "not a domain or address literal");
 		c->lax |= DSNG_CMD_LAX_BAD_HELO;
 		return DSNG_OK;

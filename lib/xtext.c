@@ -23,8 +23,8 @@ int dsng_xtext_decode(char *out, size_t out_size, size_t *out_len,
 	size_t i = 0, o = 0;
 
 	if (!out_len || (!in && len) || (!out && out_size))
-		return dsng__fail(err, DSNG_EINVAL, DSNG_ERR_INVALID_ARGUMENT, 0,
-		                  0, NULL, "NULL argument");
+		return dsng__fail(err, DSNG_EINVAL, DSNG_ERR_INVALID_ARGUMENT,
+		                  0, 0, NULL, "NULL argument");
 	*out_len = 0;
 	while (i < len) {
 		unsigned c = s[i];
@@ -41,7 +41,8 @@ int dsng_xtext_decode(char *out, size_t out_size, size_t *out_len,
 			if (hi < 0 || lo < 0) {
 				if (dsng__hexval(s[i + 1], 1) >= 0 &&
 				    dsng__hexval(s[i + 2], 1) >= 0)
-					return bad(err, i, "lower-case hex digit");
+					return bad(err, i,
+					           "lower-case hex digit");
 				return bad(err, i, "'+' needs two hex digits");
 			}
 			if (seen && (s[i + 1] >= 'a' || s[i + 2] >= 'a'))
@@ -49,10 +50,13 @@ int dsng_xtext_decode(char *out, size_t out_size, size_t *out_len,
 			c = (unsigned)(hi << 4 | lo);
 			if (c == 0)
 				return bad(err, i, "decodes to NUL");
-			if ((flags & DSNG_XTEXT_PRINTABLE) && (c < 0x20 || c == 0x7f))
-				return bad(err, i, "decodes to a control character");
+			if ((flags & DSNG_XTEXT_PRINTABLE) &&
+			    (c < 0x20 || c == 0x7f))
+				return bad(err, i,
+				           "decodes to a control character");
 			if ((flags & DSNG_XTEXT_ASCII) && c > 0x7e)
-				return bad(err, i, "decodes to a non-ASCII octet");
+				return bad(err, i,
+				           "decodes to a non-ASCII octet");
 			i += 3;
 		} else {
 			if (!dsng__is((unsigned char)c, DSNG__C_XCHAR))
@@ -60,8 +64,9 @@ int dsng_xtext_decode(char *out, size_t out_size, size_t *out_len,
 			i++;
 		}
 		if (o >= out_size)
-			return dsng__fail(err, DSNG_ELIMIT, DSNG_ERR_BAD_XTEXT, i,
-			                  501, "5.5.4", "decode buffer too small");
+			return dsng__fail(err, DSNG_ELIMIT, DSNG_ERR_BAD_XTEXT,
+			                  i, 501, "5.5.4",
+			                  "decode buffer too small");
 		out[o++] = (char)c;
 	}
 	*out_len = o;
@@ -77,8 +82,8 @@ int dsng_xtext_decode_talloc(TALLOC_CTX *mem, const char *in, size_t len,
 	int rc;
 
 	if (!out)
-		return dsng__fail(err, DSNG_EINVAL, DSNG_ERR_INVALID_ARGUMENT, 0,
-		                  0, NULL, "NULL argument");
+		return dsng__fail(err, DSNG_EINVAL, DSNG_ERR_INVALID_ARGUMENT,
+		                  0, 0, NULL, "NULL argument");
 	*out = NULL;
 	buf = talloc_size(mem, len + 1);
 	if (!buf)
@@ -96,8 +101,7 @@ int dsng_xtext_decode_talloc(TALLOC_CTX *mem, const char *in, size_t len,
 	return DSNG_OK;
 }
 
-size_t dsng_xtext_encode_buf(char *buf, size_t size, const char *in,
-                             size_t len)
+size_t dsng_xtext_encode_buf(char *buf, size_t size, const char *in, size_t len)
 {
 	static const char hex[] = "0123456789ABCDEF";
 	const unsigned char *s = (const unsigned char *)in;

@@ -81,8 +81,7 @@ static int bad(struct dsng_error *err, size_t off, const char *why)
 }
 
 /* Parse "\x{HEX}" at s[i]; on success return its length and set *cp. */
-static size_t escape(const unsigned char *s, size_t len, size_t i,
-                     uint32_t *cp)
+static size_t escape(const unsigned char *s, size_t len, size_t i, uint32_t *cp)
 {
 	size_t j = i + 3, nd;
 	uint32_t v = 0;
@@ -114,23 +113,27 @@ int dsng_utf8_addr_decode(char *out, size_t out_size, size_t *out_len,
 	uint32_t c;
 
 	if (!out_len || (!in && len) || (!out && out_size))
-		return dsng__fail(err, DSNG_EINVAL, DSNG_ERR_INVALID_ARGUMENT, 0,
-		                  0, NULL, "NULL argument");
+		return dsng__fail(err, DSNG_EINVAL, DSNG_ERR_INVALID_ARGUMENT,
+		                  0, 0, NULL, "NULL argument");
 	*out_len = 0;
 	while (i < len) {
 		if (s[i] == '\\') {
 			n = escape(s, len, i, &c);
 			if (!n)
 				return bad(err, i, "bad \\x{HEX} escape");
-			if ((flags & DSNG_XTEXT_PRINTABLE) && (c < 0x20 || c == 0x7f))
-				return bad(err, i, "decodes to a control character");
+			if ((flags & DSNG_XTEXT_PRINTABLE) &&
+			    (c < 0x20 || c == 0x7f))
+				return bad(err, i,
+				           "decodes to a control character");
 		} else if (s[i] >= 0x80) {
 			n = (flags & DSNG_XTEXT_UNITEXT)
-			        ? dsng__utf8_seq(s + i, len - i, &c) : 0;
+			            ? dsng__utf8_seq(s + i, len - i, &c)
+			            : 0;
 			if (!n)
-				return bad(err, i, (flags & DSNG_XTEXT_UNITEXT)
-				                       ? "invalid UTF-8"
-				                       : "raw non-ASCII octet");
+				return bad(err, i,
+				           (flags & DSNG_XTEXT_UNITEXT)
+				                   ? "invalid UTF-8"
+				                   : "raw non-ASCII octet");
 			if (seen)
 				*seen |= DSNG_XTEXT_SEEN_8BIT;
 		} else {
@@ -144,9 +147,12 @@ int dsng_utf8_addr_decode(char *out, size_t out_size, size_t *out_len,
 			size_t k = s[i] >= 0x80 ? n : put_utf8(tmp, c);
 
 			if (out_size - o < k)
-				return dsng__fail(err, DSNG_ELIMIT, DSNG_ERR_BAD_XTEXT, i,
-				                  501, "5.5.4", "decode buffer too small");
-			memcpy(out + o, s[i] >= 0x80 ? (const char *)s + i : tmp, k);
+				return dsng__fail(err, DSNG_ELIMIT,
+				                  DSNG_ERR_BAD_XTEXT, i, 501,
+				                  "5.5.4",
+				                  "decode buffer too small");
+			memcpy(out + o,
+			       s[i] >= 0x80 ? (const char *)s + i : tmp, k);
 			o += k;
 		}
 		i += n;
@@ -177,11 +183,15 @@ size_t dsng_utf8_addr_encode_buf(char *buf, size_t size, const char *in,
 			memcpy(tmp, s + i, n);
 			k = n;
 		} else {
-			int d = c >= 0x100000 ? 6 : c >= 0x10000 ? 5 : c >= 0x1000 ? 4
-			        : c >= 0x100 ? 3 : 2;
+			int d = c >= 0x100000  ? 6
+			        : c >= 0x10000 ? 5
+			        : c >= 0x1000  ? 4
+			        : c >= 0x100   ? 3
+			                       : 2;
 			tmp[0] = '\\', tmp[1] = 'x', tmp[2] = '{';
 			for (k = 0; k < (size_t)d; k++)
-				tmp[3 + k] = hex[(c >> (4 * (d - 1 - (int)k))) & 15];
+				tmp[3 + k] =
+				        hex[(c >> (4 * (d - 1 - (int)k))) & 15];
 			tmp[3 + d] = '}';
 			k = (size_t)d + 4;
 		}

@@ -17,29 +17,30 @@ static int ap(const char *s, unsigned flags)
 	return dsng_addr_parse(&path, ut_guard(s, n), n, flags, &lax, &ut_err);
 }
 
-#define A_OK(in, flags)                                                         \
-	do {                                                                       \
-		if (ap((in), (flags)) != DSNG_OK)                                  \
-			fail_msg("%s: %s at %zu: %s", (in),                        \
-			         dsng_errkind_name(ut_err.kind), ut_err.offset,   \
-			         ut_err.message);                                  \
+#define A_OK(in, flags)                                                        \
+	do {                                                                   \
+		if (ap((in), (flags)) != DSNG_OK)                              \
+			fail_msg("%s: %s at %zu: %s", (in),                    \
+			         dsng_errkind_name(ut_err.kind),               \
+			         ut_err.offset, ut_err.message);               \
 	} while (0)
 
-#define A_ERR(in, flags, kind_, off_, reply_, enh_)                             \
-	do {                                                                       \
-		if (ap((in), (flags)) == DSNG_OK)                                  \
-			fail_msg("%s: accepted", (in));                            \
-		if (ut_err.kind != (kind_))                                        \
-			fail_msg("%s: got %s (%s)", (in),                          \
-			         dsng_errkind_name(ut_err.kind), ut_err.message); \
-		assert_int_equal(ut_err.offset, (off_));                           \
-		assert_int_equal(ut_err.reply, (reply_));                          \
-		assert_string_equal(ut_err.enhanced, (enh_));                     \
+#define A_ERR(in, flags, kind_, off_, reply_, enh_)                            \
+	do {                                                                   \
+		if (ap((in), (flags)) == DSNG_OK)                              \
+			fail_msg("%s: accepted", (in));                        \
+		if (ut_err.kind != (kind_))                                    \
+			fail_msg("%s: got %s (%s)", (in),                      \
+			         dsng_errkind_name(ut_err.kind),               \
+			         ut_err.message);                              \
+		assert_int_equal(ut_err.offset, (off_));                       \
+		assert_int_equal(ut_err.reply, (reply_));                      \
+		assert_string_equal(ut_err.enhanced, (enh_));                  \
 	} while (0)
 
-#define BAD(in, flags, off)                                                     \
-	A_ERR(in, flags, DSNG_ERR_BAD_ADDRESS, off, 501,                           \
-	      ((flags) & DSNG_ADDR_RCPT) ? "5.1.3" : "5.1.7")
+#define BAD(in, flags, off)                                                    \
+	A_ERR(in, flags, DSNG_ERR_BAD_ADDRESS, off, 501,                       \
+	      ((flags)&DSNG_ADDR_RCPT) ? "5.1.3" : "5.1.7")
 
 static TALLOC_CTX *tc;
 
@@ -93,7 +94,7 @@ static void test_addr_postmaster(void **state)
 	assert_true(path.is_postmaster);
 	A_OK("<Postmaster@example.org>", DSNG_ADDR_RCPT);
 	assert_false(path.is_postmaster);
-	BAD("<Postmaster>", 0, 11);  /* not in MAIL */
+	BAD("<Postmaster>", 0, 11); /* not in MAIL */
 	BAD("<postmistress>", DSNG_ADDR_RCPT, 13);
 	BAD("<\"Postmaster\">", DSNG_ADDR_RCPT, 13);
 	BAD("<@a:Postmaster>", DSNG_ADDR_RCPT, 14);
@@ -169,33 +170,61 @@ static void test_addr_domains(void **state)
 	BAD(buf, 0, 3);
 	/* domain 255 ok, 256 not, in both modes */
 	buf = talloc_asprintf(tc, "<a@%s.%s.%s.%s>", repeat('a', 63),
-	         repeat('b', 63), repeat('c', 63), repeat('d', 63));
+	                      repeat('b', 63), repeat('c', 63),
+	                      repeat('d', 63));
 	A_OK(buf, 0);
 	assert_int_equal(path.domain.len, 255);
 	buf = talloc_asprintf(tc, "<a@%s.%s.%s.%s.e>", repeat('a', 63),
-	         repeat('b', 63), repeat('c', 63), repeat('d', 62));
+	                      repeat('b', 63), repeat('c', 63),
+	                      repeat('d', 62));
 	BAD(buf, 0, 3);
 }
 
 static void test_addr_literals(void **state)
 {
 	static const char *const good[] = {
-		"[192.0.2.1]", "[0.0.0.0]", "[255.255.255.255]",
-		"[IPv6:2001:db8::1]", "[IPv6:1:2:3:4:5:6:7:8]", "[IPv6:::]",
-		"[IPv6:::1]", "[ipv6:FFFF::]", "[IPv6:::ffff:192.0.2.1]",
-		"[IPv6:1:2:3:4:5:6:1.2.3.4]", "[IPv6:1:2:3:4::1.2.3.4]",
-		"[IPv6:1:2:3:4:5:6::]", "[IPv6:1::2:3:4:5:6]",
-		"[x-tag:any~content]", "[X400:abc]",
+	        "[192.0.2.1]",
+	        "[0.0.0.0]",
+	        "[255.255.255.255]",
+	        "[IPv6:2001:db8::1]",
+	        "[IPv6:1:2:3:4:5:6:7:8]",
+	        "[IPv6:::]",
+	        "[IPv6:::1]",
+	        "[ipv6:FFFF::]",
+	        "[IPv6:::ffff:192.0.2.1]",
+	        "[IPv6:1:2:3:4:5:6:1.2.3.4]",
+	        "[IPv6:1:2:3:4::1.2.3.4]",
+	        "[IPv6:1:2:3:4:5:6::]",
+	        "[IPv6:1::2:3:4:5:6]",
+	        "[x-tag:any~content]",
+	        "[X400:abc]",
 	};
 	static const char *const bad[] = {
-		"[256.0.0.1]", "[1.2.3]", "[1.2.3.4.5]", "[1..2.3]", "[1.2.3.1234]",
-		"[IPv6:1:2:3:4:5:6:7]", "[IPv6:1:2:3:4:5:6:7:8:9]",
-		"[IPv6:1::2::3]", "[IPv6:1:2:3:4:5:1.2.3.4]",
-		"[IPv6:1:2:3:4:5::1.2.3.4]", "[IPv6:1:2:3:4:5:6:7::]",
-		"[IPv6:12345::]", "[IPv6:1::2:3:4:5:6:7]", /* 5321: 6 + "::" */ "[IPv6:1:]", "[IPv6::1]", "[IPv6:]",
-		"[IPv6:1.2.3.4]", "[IPv6:g::]", "[tag:]", "[tag:a[b]",
-		"[:abc]", "[tag-:x]", "[]", "[tag:a b]",
-		"[1.2.3.4",
+	        "[256.0.0.1]",
+	        "[1.2.3]",
+	        "[1.2.3.4.5]",
+	        "[1..2.3]",
+	        "[1.2.3.1234]",
+	        "[IPv6:1:2:3:4:5:6:7]",
+	        "[IPv6:1:2:3:4:5:6:7:8:9]",
+	        "[IPv6:1::2::3]",
+	        "[IPv6:1:2:3:4:5:1.2.3.4]",
+	        "[IPv6:1:2:3:4:5::1.2.3.4]",
+	        "[IPv6:1:2:3:4:5:6:7::]",
+	        "[IPv6:12345::]",
+	        "[IPv6:1::2:3:4:5:6:7]",
+	        /* 5321: 6 + "::" */ "[IPv6:1:]",
+	        "[IPv6::1]",
+	        "[IPv6:]",
+	        "[IPv6:1.2.3.4]",
+	        "[IPv6:g::]",
+	        "[tag:]",
+	        "[tag:a[b]",
+	        "[:abc]",
+	        "[tag-:x]",
+	        "[]",
+	        "[tag:a b]",
+	        "[1.2.3.4",
 	};
 	char *buf;
 	size_t i;
@@ -205,8 +234,8 @@ static void test_addr_literals(void **state)
 		buf = talloc_asprintf(tc, "<u@%s>", good[i]);
 		A_OK(buf, DSNG_ADDR_STRICT);
 		UT_SPAN(path.domain, good[i]);
-		assert_int_equal(dsng_addr_check_domain(good[i], strlen(good[i]),
-		                                        0, NULL),
+		assert_int_equal(dsng_addr_check_domain(
+		                         good[i], strlen(good[i]), 0, NULL),
 		                 DSNG_OK);
 	}
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
@@ -215,9 +244,9 @@ static void test_addr_literals(void **state)
 			fail_msg("%s accepted", buf);
 		assert_int_equal(ut_err.kind, DSNG_ERR_BAD_ADDRESS);
 		assert_int_equal(ut_err.offset, 3);
-		assert_int_not_equal(dsng_addr_check_domain(bad[i], strlen(bad[i]),
-		                                            0, NULL),
-		                     DSNG_OK);
+		assert_int_not_equal(
+		        dsng_addr_check_domain(bad[i], strlen(bad[i]), 0, NULL),
+		        DSNG_OK);
 	}
 }
 
@@ -240,17 +269,19 @@ static void test_addr_lengths(void **state)
 	BAD(buf, DSNG_ADDR_RCPT, 1);
 	/* path: 256 with brackets strict; 257 lenient only; 513 never */
 	buf = talloc_asprintf(tc, "<%s@%s.%s.%s>", repeat('a', 64),
-	         repeat('b', 63), repeat('c', 63), repeat('d', 61));
+	                      repeat('b', 63), repeat('c', 63),
+	                      repeat('d', 61));
 	assert_int_equal(strlen(buf), 256);
 	A_OK(buf, DSNG_ADDR_STRICT);
 	buf = talloc_asprintf(tc, "<%s@%s.%s.%s>", repeat('a', 64),
-	         repeat('b', 63), repeat('c', 63), repeat('d', 62));
+	                      repeat('b', 63), repeat('c', 63),
+	                      repeat('d', 62));
 	BAD(buf, DSNG_ADDR_STRICT, 0);
 	A_OK(buf, 0);
 	assert_int_equal(lax, DSNG_ADDR_LAX_LONG);
 	buf = talloc_asprintf(tc, "<@%s.%s.%s:%s@%s.%s.%s>", repeat('r', 63),
-	         repeat('s', 63), repeat('t', 63), repeat('a', 64),
-	         repeat('b', 63), repeat('c', 63), repeat('d', 1));
+	                      repeat('s', 63), repeat('t', 63), repeat('a', 64),
+	                      repeat('b', 63), repeat('c', 63), repeat('d', 1));
 	assert_true(strlen(buf) > 256 && strlen(buf) <= 512);
 	A_OK(buf, 0);
 }
@@ -263,7 +294,8 @@ static void test_addr_brackets(void **state)
 	assert_int_equal(lax, DSNG_ADDR_LAX_NO_BRACKETS);
 	UT_SPAN(path.raw, "a@b.example");
 	UT_SPAN(path.mailbox, "a@b.example");
-	A_ERR("a@b.example", DSNG_ADDR_STRICT, DSNG_ERR_SYNTAX, 0, 501, "5.5.4");
+	A_ERR("a@b.example", DSNG_ADDR_STRICT, DSNG_ERR_SYNTAX, 0, 501,
+	      "5.5.4");
 	A_ERR("<a@b.example", 0, DSNG_ERR_SYNTAX, 12, 501, "5.5.4");
 	A_ERR("<a@b.example>x", 0, DSNG_ERR_SYNTAX, 13, 501, "5.5.4");
 	A_ERR("<a@b>>", 0, DSNG_ERR_SYNTAX, 5, 501, "5.5.4");
@@ -275,7 +307,8 @@ static void test_addr_brackets(void **state)
 static void test_addr_utf8(void **state)
 {
 	(void)state;
-	A_ERR("<d\xc3\xa9@x.org>", 0, DSNG_ERR_NON_ASCII_ADDRESS, 2, 553, "5.6.7");
+	A_ERR("<d\xc3\xa9@x.org>", 0, DSNG_ERR_NON_ASCII_ADDRESS, 2, 553,
+	      "5.6.7");
 	A_ERR("<d@\xc3\xbc.de>", DSNG_ADDR_RCPT, DSNG_ERR_NON_ASCII_ADDRESS, 3,
 	      553, "5.6.7");
 	A_OK("<d\xc3\xa9@x.org>", DSNG_ADDR_UTF8 | DSNG_ADDR_STRICT);
@@ -302,9 +335,9 @@ static void test_addr_check_domain(void **state)
 	assert_int_equal(dsng_addr_check_domain("", 0, 0, NULL), DSNG_ESYNTAX);
 	assert_int_equal(dsng_addr_check_domain("b\xc3\xbc.de", 6, 0, NULL),
 	                 DSNG_ESYNTAX);
-	assert_int_equal(dsng_addr_check_domain("b\xc3\xbc.de", 6,
-	                                        DSNG_ADDR_UTF8, NULL),
-	                 DSNG_OK);
+	assert_int_equal(
+	        dsng_addr_check_domain("b\xc3\xbc.de", 6, DSNG_ADDR_UTF8, NULL),
+	        DSNG_OK);
 	assert_int_equal(dsng_addr_parse(NULL, "<>", 2, 0, NULL, &ut_err),
 	                 DSNG_EINVAL);
 }
@@ -312,18 +345,18 @@ static void test_addr_check_domain(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		UT_TEST(test_addr_simple_mailbox),
-		UT_TEST(test_addr_null_path),
-		UT_TEST(test_addr_postmaster),
-		UT_TEST(test_addr_dot_string),
-		UT_TEST(test_addr_quoted_local_part),
-		UT_TEST(test_addr_source_route),
-		UT_TEST(test_addr_domains),
-		UT_TEST(test_addr_literals),
-		UT_TEST(test_addr_lengths),
-		UT_TEST(test_addr_brackets),
-		UT_TEST(test_addr_utf8),
-		UT_TEST(test_addr_check_domain),
+	        UT_TEST(test_addr_simple_mailbox),
+	        UT_TEST(test_addr_null_path),
+	        UT_TEST(test_addr_postmaster),
+	        UT_TEST(test_addr_dot_string),
+	        UT_TEST(test_addr_quoted_local_part),
+	        UT_TEST(test_addr_source_route),
+	        UT_TEST(test_addr_domains),
+	        UT_TEST(test_addr_literals),
+	        UT_TEST(test_addr_lengths),
+	        UT_TEST(test_addr_brackets),
+	        UT_TEST(test_addr_utf8),
+	        UT_TEST(test_addr_check_domain),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -21,17 +21,23 @@ static void test_format_canonical(void **state)
 {
 	TALLOC_CTX *ctx = *state;
 
-	assert_string_equal(fmt(ctx, "mail from: <a@b.example>  size=10\tBody=8bitmime ", 0),
-	                    "MAIL FROM:<a@b.example> SIZE=10 BODY=8bitmime");
-	assert_string_equal(fmt(ctx, "RCPT TO:<user@example.org> NOTIFY=SUCCESS,DELAY "
-	                             "ORCPT=rfc822;user+40example.org\r\n", S),
-	                    "RCPT TO:<user@example.org> NOTIFY=SUCCESS,DELAY "
-	                    "ORCPT=rfc822;user+40example.org");
+	assert_string_equal(
+	        fmt(ctx, "mail from: <a@b.example>  size=10\tBody=8bitmime ",
+	            0),
+	        "MAIL FROM:<a@b.example> SIZE=10 BODY=8bitmime");
+	assert_string_equal(
+	        fmt(ctx,
+	            "RCPT TO:<user@example.org> NOTIFY=SUCCESS,DELAY "
+	            "ORCPT=rfc822;user+40example.org\r\n",
+	            S),
+	        "RCPT TO:<user@example.org> NOTIFY=SUCCESS,DELAY "
+	        "ORCPT=rfc822;user+40example.org");
 	assert_string_equal(fmt(ctx, "MAIL FROM:a@b.example", 0),
 	                    "MAIL FROM:<a@b.example>");
 	assert_string_equal(fmt(ctx, "MAIL FROM:<>", 0), "MAIL FROM:<>");
-	assert_string_equal(fmt(ctx, "rcpt to:<@a,@b:u@c.example> x-foo=Bar baz", 0),
-	                    "RCPT TO:<@a,@b:u@c.example> X-FOO=Bar BAZ");
+	assert_string_equal(
+	        fmt(ctx, "rcpt to:<@a,@b:u@c.example> x-foo=Bar baz", 0),
+	        "RCPT TO:<@a,@b:u@c.example> X-FOO=Bar BAZ");
 	assert_string_equal(fmt(ctx, "RCPT TO:<\"a b>c\"@x>", 0),
 	                    "RCPT TO:<\"a b>c\"@x>");
 	assert_string_equal(fmt(ctx, "ehlo  mx.example.org ", 0),
@@ -50,7 +56,8 @@ static void test_format_rewrite(void **state)
 	TALLOC_CTX *ctx = *state;
 	struct dsng_param *p;
 
-	UT_OK("RCPT TO:<a@b.example> NOTIFY=SUCCESS,FAILURE ORCPT=rfc822;a@b", S);
+	UT_OK("RCPT TO:<a@b.example> NOTIFY=SUCCESS,FAILURE ORCPT=rfc822;a@b",
+	      S);
 	/* policy strips NOTIFY */
 	p = dsng_cmd_find_param(&ut_cmd, DSNG_PARAM_NOTIFY);
 	p->removed = 1;
@@ -60,11 +67,13 @@ static void test_format_rewrite(void **state)
 	p->removed = 0;
 	p->value.ptr = "FAILURE";
 	p->value.len = 7;
-	assert_string_equal(dsng_cmd_format(ctx, &ut_cmd),
-	                    "RCPT TO:<a@b.example> NOTIFY=FAILURE ORCPT=rfc822;a@b");
+	assert_string_equal(
+	        dsng_cmd_format(ctx, &ut_cmd),
+	        "RCPT TO:<a@b.example> NOTIFY=FAILURE ORCPT=rfc822;a@b");
 	/* everything removed */
 	ut_cmd.params[0].removed = ut_cmd.params[1].removed = 1;
-	assert_string_equal(dsng_cmd_format(ctx, &ut_cmd), "RCPT TO:<a@b.example>");
+	assert_string_equal(dsng_cmd_format(ctx, &ut_cmd),
+	                    "RCPT TO:<a@b.example>");
 
 	UT_OK("MAIL FROM:<a@b> RET=FULL ENVID=x SIZE=5", S);
 	p = dsng_cmd_find_param(&ut_cmd, DSNG_PARAM_RET);
@@ -129,8 +138,10 @@ static void same_fields(const struct dsng_cmd *a, const struct dsng_cmd *b)
 	assert_int_equal(a->n_params, b->n_params);
 	for (i = 0; i < a->n_params; i++) {
 		assert_int_equal(a->params[i].kind, b->params[i].kind);
-		assert_int_equal(a->params[i].keyword.len, b->params[i].keyword.len);
-		assert_int_equal(a->params[i].value.len, b->params[i].value.len);
+		assert_int_equal(a->params[i].keyword.len,
+		                 b->params[i].keyword.len);
+		assert_int_equal(a->params[i].value.len,
+		                 b->params[i].value.len);
 		if (a->params[i].value.len)
 			assert_memory_equal(a->params[i].value.ptr,
 			                    b->params[i].value.ptr,
@@ -160,19 +171,27 @@ static void same_fields(const struct dsng_cmd *a, const struct dsng_cmd *b)
 static void test_format_round_trip(void **state)
 {
 	static const char *const lines[] = {
-		"MAIL FROM:<spamvictim@victim.example>\r\n",
-		"mail from: <a@b.example>  SIZE=48213\tbody=8bitmime ret=hdrs "
-		"envid=QQ+2b314 ",
-		"MAIL FROM:<> SIZE=2048 AUTH=<> MT-PRIORITY=-3 BY=60;rt",
-		"MAIL FROM:<d\xc3\xa9@x.example> SMTPUTF8 HOLDFOR=30 REQUIRETLS",
-		"MAIL FROM:a@b.example X-UNKNOWN=v Z",
-		"RCPT TO:<user@example.org> NOTIFY=success,,delay "
-		"ORCPT=rfc822;user+40example.org",
-		"RCPT TO:<Postmaster> NOTIFY=NEVER",
-		"RCPT TO:<@r.example:\"q \\\" x\"@[IPv6:::1]> "
-		"ORCPT=utf-8;e\\x{3D}mc2@\\x{30C9}.jp RRVS=2014-04-03T23:01:00Z;C",
-		"EHLO my_pc", "helo  x.example", "BDAT 0010 LAST", "NOOP a  b",
-		"VRFY \"bob\"", "DATA", "QUIT  ", "AUTH LOGIN",
+	        "MAIL FROM:<spamvictim@victim.example>\r\n",
+	        "mail from: <a@b.example>  SIZE=48213\tbody=8bitmime ret=hdrs "
+	        "envid=QQ+2b314 ",
+	        "MAIL FROM:<> SIZE=2048 AUTH=<> MT-PRIORITY=-3 BY=60;rt",
+	        "MAIL FROM:<d\xc3\xa9@x.example> SMTPUTF8 HOLDFOR=30 "
+	        "REQUIRETLS",
+	        "MAIL FROM:a@b.example X-UNKNOWN=v Z",
+	        "RCPT TO:<user@example.org> NOTIFY=success,,delay "
+	        "ORCPT=rfc822;user+40example.org",
+	        "RCPT TO:<Postmaster> NOTIFY=NEVER",
+	        "RCPT TO:<@r.example:\"q \\\" x\"@[IPv6:::1]> "
+	        "ORCPT=utf-8;e\\x{3D}mc2@\\x{30C9}.jp "
+	        "RRVS=2014-04-03T23:01:00Z;C",
+	        "EHLO my_pc",
+	        "helo  x.example",
+	        "BDAT 0010 LAST",
+	        "NOOP a  b",
+	        "VRFY \"bob\"",
+	        "DATA",
+	        "QUIT  ",
+	        "AUTH LOGIN",
 	};
 	static struct dsng_cmd first;
 	TALLOC_CTX *ctx = *state;
@@ -186,13 +205,13 @@ static void test_format_round_trip(void **state)
 		/* Values are written as sent, so only the laxness in the
 		 * framing (spaces, brackets, CRLF) is gone: the canonical
 		 * form of a line without lax values is strict-clean. */
-		if (!(first.lax & (DSNG_CMD_LAX_LOWER_HEX |
-		                   DSNG_CMD_LAX_EMPTY_NOTIFY_ITEM |
-		                   DSNG_CMD_LAX_BAD_HELO |
-		                   DSNG_CMD_LAX_LONG_ADDRESS)))
+		if (!(first.lax &
+		      (DSNG_CMD_LAX_LOWER_HEX | DSNG_CMD_LAX_EMPTY_NOTIFY_ITEM |
+		       DSNG_CMD_LAX_BAD_HELO | DSNG_CMD_LAX_LONG_ADDRESS)))
 			UT_OK(canon, S);
 		if (ut_parse(canon, 0) != DSNG_OK)
-			fail_msg("%s -> %s: %s", lines[i], canon, ut_err.message);
+			fail_msg("%s -> %s: %s", lines[i], canon,
+			         ut_err.message);
 		same_fields(&first, &ut_cmd);
 		again = dsng_cmd_format(ctx, &ut_cmd);
 		assert_string_equal(again, canon);
@@ -202,11 +221,11 @@ static void test_format_round_trip(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		UT_TEST(test_format_canonical),
-		UT_TEST(test_format_rewrite),
-		UT_TEST(test_format_buf_contract),
-		UT_TEST(test_format_talloc_owner),
-		UT_TEST(test_format_round_trip),
+	        UT_TEST(test_format_canonical),
+	        UT_TEST(test_format_rewrite),
+	        UT_TEST(test_format_buf_contract),
+	        UT_TEST(test_format_talloc_owner),
+	        UT_TEST(test_format_round_trip),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -6,7 +6,7 @@
 #include "test_cmd_util.h"
 
 #define S DSNG_CMD_STRICT
-#define E501(line, flags, kind, off)                                            \
+#define E501(line, flags, kind, off)                                           \
 	UT_ERR(line, flags, kind, off, 501, "5.5.4")
 
 static char *mk(TALLOC_CTX *ctx, const char *head, const char *unit, size_t n,
@@ -80,7 +80,8 @@ static void test_param_duplicates(void **state)
 	     DSNG_ERR_DUPLICATE_PARAM, 29);
 	E501("RCPT TO:<a@b> ORCPT=rfc822;a@b ORCPT=rfc822;c@d", 0,
 	     DSNG_ERR_DUPLICATE_PARAM, 31);
-	E501("MAIL FROM:<a@b> RET=FULL RET=HDRS", 0, DSNG_ERR_DUPLICATE_PARAM, 25);
+	E501("MAIL FROM:<a@b> RET=FULL RET=HDRS", 0, DSNG_ERR_DUPLICATE_PARAM,
+	     25);
 	E501("MAIL FROM:<a@b> ENVID=x SIZE=1 ENVID=y", 0,
 	     DSNG_ERR_DUPLICATE_PARAM, 31);
 	E501("MAIL FROM:<a@b> SMTPUTF8 SMTPUTF8", 0, DSNG_ERR_DUPLICATE_PARAM,
@@ -92,39 +93,53 @@ static void test_param_duplicates(void **state)
 static void test_param_wrong_command(void **state)
 {
 	static const char *const mail_only[] = {
-		"RET=FULL", "ENVID=x", "SIZE=1", "BODY=7BIT", "SMTPUTF8",
-		"AUTH=<>", "REQUIRETLS", "MT-PRIORITY=1", "BY=10;N",
-		"HOLDFOR=1", "HOLDUNTIL=2026-01-01T00:00:00Z",
+	        "RET=FULL",
+	        "ENVID=x",
+	        "SIZE=1",
+	        "BODY=7BIT",
+	        "SMTPUTF8",
+	        "AUTH=<>",
+	        "REQUIRETLS",
+	        "MT-PRIORITY=1",
+	        "BY=10;N",
+	        "HOLDFOR=1",
+	        "HOLDUNTIL=2026-01-01T00:00:00Z",
 	};
 	static const char *const rcpt_only[] = {
-		"NOTIFY=NEVER", "ORCPT=rfc822;a@b", "RRVS=2014-04-03T23:01:00Z",
+	        "NOTIFY=NEVER",
+	        "ORCPT=rfc822;a@b",
+	        "RRVS=2014-04-03T23:01:00Z",
 	};
 	TALLOC_CTX *ctx = *state;
 	size_t i;
 
 	for (i = 0; i < sizeof(mail_only) / sizeof(mail_only[0]); i++) {
-		UT_OK(talloc_asprintf(ctx, "MAIL FROM:<a@b> %s", mail_only[i]), S);
-		UT_ERR(talloc_asprintf(ctx, "RCPT TO:<a@b> %s", mail_only[i]), 0,
-		       DSNG_ERR_PARAM_NOT_ALLOWED, 14, 555, "5.5.4");
+		UT_OK(talloc_asprintf(ctx, "MAIL FROM:<a@b> %s", mail_only[i]),
+		      S);
+		UT_ERR(talloc_asprintf(ctx, "RCPT TO:<a@b> %s", mail_only[i]),
+		       0, DSNG_ERR_PARAM_NOT_ALLOWED, 14, 555, "5.5.4");
 	}
 	for (i = 0; i < sizeof(rcpt_only) / sizeof(rcpt_only[0]); i++) {
-		UT_OK(talloc_asprintf(ctx, "RCPT TO:<a@b> %s", rcpt_only[i]), S);
-		UT_ERR(talloc_asprintf(ctx, "MAIL FROM:<a@b> %s", rcpt_only[i]), 0,
-		       DSNG_ERR_PARAM_NOT_ALLOWED, 16, 555, "5.5.4");
+		UT_OK(talloc_asprintf(ctx, "RCPT TO:<a@b> %s", rcpt_only[i]),
+		      S);
+		UT_ERR(talloc_asprintf(ctx, "MAIL FROM:<a@b> %s", rcpt_only[i]),
+		       0, DSNG_ERR_PARAM_NOT_ALLOWED, 16, 555, "5.5.4");
 	}
 	/* 555 is decided before the value is looked at */
-	UT_ERR("MAIL FROM:<a@b> NOTIFY=bogus", 0, DSNG_ERR_PARAM_NOT_ALLOWED, 16,
-	       555, "5.5.4");
+	UT_ERR("MAIL FROM:<a@b> NOTIFY=bogus", 0, DSNG_ERR_PARAM_NOT_ALLOWED,
+	       16, 555, "5.5.4");
 }
 
 static void test_param_notify(void **state)
 {
 	(void)state;
 	UT_OK("RCPT TO:<a@b> NOTIFY=SUCCESS,DELAY", S);
-	assert_int_equal(ut_cmd.notify, DSNG_NOTIFY_SUCCESS | DSNG_NOTIFY_DELAY);
+	assert_int_equal(ut_cmd.notify,
+	                 DSNG_NOTIFY_SUCCESS | DSNG_NOTIFY_DELAY);
 	UT_OK("RCPT TO:<a@b> NOTIFY=failure,Delay,sUcCeSs", S);
-	assert_int_equal(ut_cmd.notify, DSNG_NOTIFY_SUCCESS | DSNG_NOTIFY_DELAY |
-	                                    DSNG_NOTIFY_FAILURE);
+	assert_int_equal(ut_cmd.notify, DSNG_NOTIFY_SUCCESS |
+	                                        DSNG_NOTIFY_DELAY |
+	                                        DSNG_NOTIFY_FAILURE);
 	UT_OK("RCPT TO:<a@b> NOTIFY=never", S);
 	assert_int_equal(ut_cmd.notify, DSNG_NOTIFY_NEVER);
 	UT_OK("RCPT TO:<a@b> NOTIFY=SUCCESS,SUCCESS", S);
@@ -133,7 +148,8 @@ static void test_param_notify(void **state)
 	assert_int_equal(ut_cmd.notify, 0);
 	E501("RCPT TO:<a@b> NOTIFY=NEVER,SUCCESS", 0, DSNG_ERR_BAD_NOTIFY, 27);
 	E501("RCPT TO:<a@b> NOTIFY=SUCCESS,NEVER", 0, DSNG_ERR_BAD_NOTIFY, 29);
-	E501("RCPT TO:<a@b> NOTIFY=NEVER,NEVER,DELAY", 0, DSNG_ERR_BAD_NOTIFY, 33);
+	E501("RCPT TO:<a@b> NOTIFY=NEVER,NEVER,DELAY", 0, DSNG_ERR_BAD_NOTIFY,
+	     33);
 	E501("RCPT TO:<a@b> NOTIFY=SUCCESS;DELAY", 0, DSNG_ERR_BAD_NOTIFY, 21);
 	E501("RCPT TO:<a@b> NOTIFY=SUCCES", 0, DSNG_ERR_BAD_NOTIFY, 21);
 	E501("RCPT TO:<a@b> NOTIFY=DELAYS", 0, DSNG_ERR_BAD_NOTIFY, 21);
@@ -142,10 +158,12 @@ static void test_param_notify(void **state)
 	E501("RCPT TO:<a@b> NOTIFY=FAILUR", 0, DSNG_ERR_BAD_NOTIFY, 21);
 	/* empty items: lenient (Postfix), flagged; strict refuses */
 	UT_OK("RCPT TO:<a@b> NOTIFY=SUCCESS,,FAILURE", 0);
-	assert_int_equal(ut_cmd.notify, DSNG_NOTIFY_SUCCESS | DSNG_NOTIFY_FAILURE);
+	assert_int_equal(ut_cmd.notify,
+	                 DSNG_NOTIFY_SUCCESS | DSNG_NOTIFY_FAILURE);
 	assert_true(ut_cmd.lax & DSNG_CMD_LAX_EMPTY_NOTIFY_ITEM);
 	UT_OK("RCPT TO:<a@b> NOTIFY=,SUCCESS,", 0);
-	E501("RCPT TO:<a@b> NOTIFY=SUCCESS,,FAILURE", S, DSNG_ERR_BAD_NOTIFY, 21);
+	E501("RCPT TO:<a@b> NOTIFY=SUCCESS,,FAILURE", S, DSNG_ERR_BAD_NOTIFY,
+	     21);
 	E501("RCPT TO:<a@b> NOTIFY=,", 0, DSNG_ERR_BAD_NOTIFY, 21);
 	E501("RCPT TO:<a@b> NOTIFY=,,,", 0, DSNG_ERR_BAD_NOTIFY, 21);
 }
@@ -202,7 +220,8 @@ static void test_param_orcpt_utf8(void **state)
 	UT_SPAN(ut_cmd.orcpt_addr, "e=mc2@\xe3\x83\x89\xe3\x83\xa1.jp");
 	UT_OK("RCPT TO:<a@b> ORCPT=UTF-8;plain@x", S);
 	/* unitext only when SMTPUTF8 is in play */
-	E501("RCPT TO:<a@b> ORCPT=utf-8;d\xc3\xa9@x", 0, DSNG_ERR_BAD_XTEXT, 27);
+	E501("RCPT TO:<a@b> ORCPT=utf-8;d\xc3\xa9@x", 0, DSNG_ERR_BAD_XTEXT,
+	     27);
 	UT_OK("RCPT TO:<a@b> ORCPT=utf-8;d\xc3\xa9@x", DSNG_CMD_UTF8);
 	UT_SPAN(ut_cmd.orcpt_addr, "d\xc3\xa9@x");
 	E501("RCPT TO:<a@b> ORCPT=utf-8;\\x{D800}", 0, DSNG_ERR_BAD_XTEXT, 26);
@@ -309,8 +328,10 @@ static void test_param_mt_priority(void **state)
 	assert_int_equal(ut_cmd.mt_priority, 5);
 	UT_OK("MAIL FROM:<a@b> MT-PRIORITY=0", S);
 	E501("MAIL FROM:<a@b> MT-PRIORITY=10", 0, DSNG_ERR_BAD_MT_PRIORITY, 28);
-	E501("MAIL FROM:<a@b> MT-PRIORITY=-10", 0, DSNG_ERR_BAD_MT_PRIORITY, 28);
-	E501("MAIL FROM:<a@b> MT-PRIORITY=foo", 0, DSNG_ERR_BAD_MT_PRIORITY, 28);
+	E501("MAIL FROM:<a@b> MT-PRIORITY=-10", 0, DSNG_ERR_BAD_MT_PRIORITY,
+	     28);
+	E501("MAIL FROM:<a@b> MT-PRIORITY=foo", 0, DSNG_ERR_BAD_MT_PRIORITY,
+	     28);
 	E501("MAIL FROM:<a@b> MT-PRIORITY=-", 0, DSNG_ERR_BAD_MT_PRIORITY, 28);
 }
 
@@ -435,21 +456,21 @@ static void test_find_param(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		UT_TEST(test_param_grammar),
-		UT_TEST(test_param_unknown_kept_in_order),
-		UT_TEST(test_param_duplicates),
-		UT_TEST(test_param_wrong_command),
-		UT_TEST(test_param_notify),
-		UT_TEST(test_param_orcpt),
-		UT_TEST(test_param_orcpt_utf8),
-		UT_TEST(test_param_ret_body_size),
-		UT_TEST(test_param_envid),
-		UT_TEST(test_param_auth_and_flags),
-		UT_TEST(test_param_mt_priority),
-		UT_TEST(test_param_by),
-		UT_TEST(test_param_hold_and_rrvs),
-		UT_TEST(test_param_limits_and_hostile),
-		UT_TEST(test_find_param),
+	        UT_TEST(test_param_grammar),
+	        UT_TEST(test_param_unknown_kept_in_order),
+	        UT_TEST(test_param_duplicates),
+	        UT_TEST(test_param_wrong_command),
+	        UT_TEST(test_param_notify),
+	        UT_TEST(test_param_orcpt),
+	        UT_TEST(test_param_orcpt_utf8),
+	        UT_TEST(test_param_ret_body_size),
+	        UT_TEST(test_param_envid),
+	        UT_TEST(test_param_auth_and_flags),
+	        UT_TEST(test_param_mt_priority),
+	        UT_TEST(test_param_by),
+	        UT_TEST(test_param_hold_and_rrvs),
+	        UT_TEST(test_param_limits_and_hostile),
+	        UT_TEST(test_find_param),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -26,10 +26,12 @@ static void test_cmd_empty_and_unknown(void **state)
 	UT_ERR("\r\n", 0, DSNG_ERR_EMPTY, 0, 500, "5.5.1");
 	UT_ERR("   \t ", 0, DSNG_ERR_EMPTY, 0, 500, "5.5.1");
 	UT_ERR("XYZZ", 0, DSNG_ERR_UNKNOWN_COMMAND, 0, 500, "5.5.1");
-	UT_ERR("MAILX FROM:<a@b>", 0, DSNG_ERR_UNKNOWN_COMMAND, 0, 500, "5.5.1");
+	UT_ERR("MAILX FROM:<a@b>", 0, DSNG_ERR_UNKNOWN_COMMAND, 0, 500,
+	       "5.5.1");
 	UT_ERR("MAI", 0, DSNG_ERR_UNKNOWN_COMMAND, 0, 500, "5.5.1");
 	UT_ERR("STARTTLSX", 0, DSNG_ERR_UNKNOWN_COMMAND, 0, 500, "5.5.1");
-	UT_ERR(" MAIL FROM:<a@b>", 0, DSNG_ERR_UNKNOWN_COMMAND, 0, 500, "5.5.1");
+	UT_ERR(" MAIL FROM:<a@b>", 0, DSNG_ERR_UNKNOWN_COMMAND, 0, 500,
+	       "5.5.1");
 	UT_ERR("M\xc1IL FROM:<a@b>", 0, DSNG_ERR_UNKNOWN_COMMAND, 0, 500,
 	       "5.5.1");
 	assert_int_equal(ut_cmd.verb, DSNG_VERB_UNKNOWN);
@@ -59,13 +61,13 @@ static void test_cmd_line_length(void **state)
 	o.max_line = 512;
 	l = line_of(ctx, "RCPT TO:<a@b> X=", 'v', 510 - 16, "\r\n");
 	assert_int_equal(strlen(l), 512);
-	assert_int_equal(dsng_cmd_parse(&ut_cmd, ut_guard(l, 512), 512, &o,
-	                                &ut_err),
-	                 DSNG_OK);
+	assert_int_equal(
+	        dsng_cmd_parse(&ut_cmd, ut_guard(l, 512), 512, &o, &ut_err),
+	        DSNG_OK);
 	l = line_of(ctx, "RCPT TO:<a@b> X=", 'v', 511 - 16, "\r\n");
-	assert_int_equal(dsng_cmd_parse(&ut_cmd, ut_guard(l, 513), 513, &o,
-	                                &ut_err),
-	                 DSNG_ELIMIT);
+	assert_int_equal(
+	        dsng_cmd_parse(&ut_cmd, ut_guard(l, 513), 513, &o, &ut_err),
+	        DSNG_ELIMIT);
 	assert_int_equal(ut_err.offset, 510);
 
 	/* ceiling and option version */
@@ -78,7 +80,8 @@ static void test_cmd_line_length(void **state)
 	                 DSNG_EINVAL);
 	assert_int_equal(dsng_cmd_parse(NULL, "QUIT", 4, NULL, &ut_err),
 	                 DSNG_EINVAL);
-	assert_int_equal(dsng_cmd_parse(&ut_cmd, "QUIT", 4, NULL, NULL), DSNG_OK);
+	assert_int_equal(dsng_cmd_parse(&ut_cmd, "QUIT", 4, NULL, NULL),
+	                 DSNG_OK);
 }
 
 static void test_cmd_nul_and_bare_cr_lf(void **state)
@@ -97,8 +100,9 @@ static void test_cmd_nul_and_bare_cr_lf(void **state)
 	assert_int_equal(ut_err.kind, DSNG_ERR_NUL_BYTE);
 	assert_int_equal(ut_parse_n("\0", 1, 0), DSNG_ESYNTAX);
 	assert_int_equal(ut_err.kind, DSNG_ERR_NUL_BYTE);
-	assert_int_equal(ut_parse_n("RCPT TO:<a@b> NOTIFY=SUCCESS\0\r\n", 31, 0),
-	                 DSNG_ESYNTAX);
+	assert_int_equal(
+	        ut_parse_n("RCPT TO:<a@b> NOTIFY=SUCCESS\0\r\n", 31, 0),
+	        DSNG_ESYNTAX);
 	assert_int_equal(ut_err.kind, DSNG_ERR_NUL_BYTE);
 	assert_int_equal(ut_err.offset, 28);
 
@@ -121,10 +125,14 @@ static void test_cmd_verbs_without_argument(void **state)
 		const char *line;
 		enum dsng_verb verb;
 	} v[] = {
-		{"DATA", DSNG_VERB_DATA},   {"data\r\n", DSNG_VERB_DATA},
-		{"RSET", DSNG_VERB_RSET},   {"Quit", DSNG_VERB_QUIT},
-		{"STARTTLS", DSNG_VERB_STARTTLS}, {"starttls\r\n", DSNG_VERB_STARTTLS},
-		{"NOOP", DSNG_VERB_NOOP},   {"HELP", DSNG_VERB_HELP},
+	        {"DATA", DSNG_VERB_DATA},
+	        {"data\r\n", DSNG_VERB_DATA},
+	        {"RSET", DSNG_VERB_RSET},
+	        {"Quit", DSNG_VERB_QUIT},
+	        {"STARTTLS", DSNG_VERB_STARTTLS},
+	        {"starttls\r\n", DSNG_VERB_STARTTLS},
+	        {"NOOP", DSNG_VERB_NOOP},
+	        {"HELP", DSNG_VERB_HELP},
 	};
 	size_t i;
 
@@ -134,7 +142,8 @@ static void test_cmd_verbs_without_argument(void **state)
 		assert_int_equal(ut_cmd.verb, v[i].verb);
 		assert_null(ut_cmd.arg.ptr);
 		assert_int_equal(ut_cmd.arg.len, 0);
-		assert_int_equal(ut_cmd.verb_text.len, strlen(dsng_verb_name(v[i].verb)));
+		assert_int_equal(ut_cmd.verb_text.len,
+		                 strlen(dsng_verb_name(v[i].verb)));
 	}
 	UT_ERR("DATA x", 0, DSNG_ERR_SYNTAX, 5, 501, "5.5.4");
 	UT_ERR("QUIT now", S, DSNG_ERR_SYNTAX, 5, 501, "5.5.4");
@@ -171,7 +180,8 @@ static void test_cmd_verbs_with_argument(void **state)
 	UT_OK("NOOP   x  ", 0);
 	UT_SPAN(ut_cmd.arg, "x");
 	assert_int_equal(ut_cmd.lax & ~DSNG_CMD_LAX_NO_CRLF,
-	                 DSNG_CMD_LAX_MULTI_SPACE | DSNG_CMD_LAX_TRAILING_SPACE);
+	                 DSNG_CMD_LAX_MULTI_SPACE |
+	                         DSNG_CMD_LAX_TRAILING_SPACE);
 	UT_ERR("NOOP  x", S, DSNG_ERR_SYNTAX, 5, 501, "5.5.4");
 	UT_ERR("VRFY\tbob", S, DSNG_ERR_SYNTAX, 4, 501, "5.5.4");
 	UT_OK("VRFY\tbob", 0);
@@ -215,7 +225,8 @@ static void test_cmd_bdat(void **state)
 	assert_true(ut_cmd.bdat_last);
 	UT_OK("BDAT 18446744073709551615 LAST", S);
 	assert_true(ut_cmd.bdat_size == UINT64_MAX);
-	UT_ERR("BDAT 18446744073709551616", 0, DSNG_ERR_SYNTAX, 5, 501, "5.5.4");
+	UT_ERR("BDAT 18446744073709551616", 0, DSNG_ERR_SYNTAX, 5, 501,
+	       "5.5.4");
 	UT_ERR("BDAT 000000000000000000001", 0, DSNG_ERR_SYNTAX, 5, 501,
 	       "5.5.4");
 	UT_ERR("BDAT", 0, DSNG_ERR_SYNTAX, 4, 501, "5.5.4");
@@ -247,7 +258,8 @@ static void test_cmd_mail_rcpt_head(void **state)
 	assert_int_equal(ut_cmd.lax & ~DSNG_CMD_LAX_NO_CRLF,
 	                 DSNG_CMD_LAX_SPACE_AFTER_COLON);
 	assert_int_equal(ut_cmd.path_offset, 11);
-	UT_ERR("MAIL FROM: <a@b.example>", S, DSNG_ERR_SYNTAX, 10, 501, "5.5.4");
+	UT_ERR("MAIL FROM: <a@b.example>", S, DSNG_ERR_SYNTAX, 10, 501,
+	       "5.5.4");
 	/* space before the colon: refused by both */
 	UT_ERR("MAIL FROM :<a@b.example>", 0, DSNG_ERR_SYNTAX, 9, 501, "5.5.4");
 	UT_ERR("RCPT TO :<a@b.example>", 0, DSNG_ERR_SYNTAX, 7, 501, "5.5.4");
@@ -274,7 +286,8 @@ static void test_cmd_paths_in_commands(void **state)
 	(void)state;
 	UT_OK("MAIL FROM:<>", S);
 	assert_true(ut_cmd.path.is_null);
-	UT_ERR("RCPT TO:<>", 0, DSNG_ERR_NULL_PATH_NOT_ALLOWED, 8, 501, "5.1.3");
+	UT_ERR("RCPT TO:<>", 0, DSNG_ERR_NULL_PATH_NOT_ALLOWED, 8, 501,
+	       "5.1.3");
 	UT_OK("RCPT TO:<Postmaster>", S);
 	assert_true(ut_cmd.path.is_postmaster);
 	UT_ERR("MAIL FROM:<Postmaster>", 0, DSNG_ERR_BAD_ADDRESS, 21, 501,
@@ -330,11 +343,11 @@ static void test_cmd_utf8_addresses(void **state)
 	assert_true(ut_cmd.smtputf8);
 	UT_OK("MAIL FROM:<a@b\xc3\xbc.de> smtputf8 BODY=8BITMIME", S);
 	/* invalid UTF-8 is a bad address even with SMTPUTF8 */
-	UT_ERR("MAIL FROM:<d\xff@x.example> SMTPUTF8", 0, DSNG_ERR_BAD_ADDRESS, 12,
-	       501, "5.1.7");
+	UT_ERR("MAIL FROM:<d\xff@x.example> SMTPUTF8", 0, DSNG_ERR_BAD_ADDRESS,
+	       12, 501, "5.1.7");
 	/* RCPT: only the session flag counts */
-	UT_ERR("RCPT TO:<d\xc3\xa9@x.example>", 0, DSNG_ERR_NON_ASCII_ADDRESS, 10,
-	       553, "5.6.7");
+	UT_ERR("RCPT TO:<d\xc3\xa9@x.example>", 0, DSNG_ERR_NON_ASCII_ADDRESS,
+	       10, 553, "5.6.7");
 	UT_OK("RCPT TO:<d\xc3\xa9@x.example>", DSNG_CMD_UTF8 | S);
 	assert_true(ut_cmd.path.has_utf8);
 }
@@ -347,7 +360,8 @@ static void test_cmd_param_spacing(void **state)
 	UT_OK("MAIL FROM:<a@b>  SIZE=1\tBODY=7BIT  ", 0);
 	assert_int_equal(ut_cmd.n_params, 2);
 	assert_int_equal(ut_cmd.lax & ~DSNG_CMD_LAX_NO_CRLF,
-	                 DSNG_CMD_LAX_MULTI_SPACE | DSNG_CMD_LAX_TRAILING_SPACE);
+	                 DSNG_CMD_LAX_MULTI_SPACE |
+	                         DSNG_CMD_LAX_TRAILING_SPACE);
 	UT_ERR("MAIL FROM:<a@b>  SIZE=1", S, DSNG_ERR_SYNTAX, 15, 501, "5.5.4");
 	UT_ERR("MAIL FROM:<a@b> SIZE=1\tBODY=7BIT", S, DSNG_ERR_SYNTAX, 22, 501,
 	       "5.5.4");
@@ -383,19 +397,19 @@ static void test_cmd_names(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		UT_TEST(test_cmd_empty_and_unknown),
-		UT_TEST(test_cmd_line_length),
-		UT_TEST(test_cmd_nul_and_bare_cr_lf),
-		UT_TEST(test_cmd_verbs_without_argument),
-		UT_TEST(test_cmd_verbs_with_argument),
-		UT_TEST(test_cmd_helo),
-		UT_TEST(test_cmd_bdat),
-		UT_TEST(test_cmd_mail_rcpt_head),
-		UT_TEST(test_cmd_paths_in_commands),
-		UT_TEST(test_cmd_address_lengths),
-		UT_TEST(test_cmd_utf8_addresses),
-		UT_TEST(test_cmd_param_spacing),
-		UT_TEST(test_cmd_names),
+	        UT_TEST(test_cmd_empty_and_unknown),
+	        UT_TEST(test_cmd_line_length),
+	        UT_TEST(test_cmd_nul_and_bare_cr_lf),
+	        UT_TEST(test_cmd_verbs_without_argument),
+	        UT_TEST(test_cmd_verbs_with_argument),
+	        UT_TEST(test_cmd_helo),
+	        UT_TEST(test_cmd_bdat),
+	        UT_TEST(test_cmd_mail_rcpt_head),
+	        UT_TEST(test_cmd_paths_in_commands),
+	        UT_TEST(test_cmd_address_lengths),
+	        UT_TEST(test_cmd_utf8_addresses),
+	        UT_TEST(test_cmd_param_spacing),
+	        UT_TEST(test_cmd_names),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -52,41 +52,43 @@ static inline int ut_parse(const char *s, unsigned flags)
 }
 
 /* The line parses; returns ut_cmd. */
-#define UT_OK(line, flags)                                                      \
-	do {                                                                       \
-		int rc_ = ut_parse((line), (flags));                               \
-		if (rc_ != DSNG_OK)                                                \
-			fail_msg("%s: %s at %zu: %s", (line),                      \
-			         dsng_errkind_name(ut_err.kind), ut_err.offset,   \
-			         ut_err.message);                                  \
+#define UT_OK(line, flags)                                                     \
+	do {                                                                   \
+		int rc_ = ut_parse((line), (flags));                           \
+		if (rc_ != DSNG_OK)                                            \
+			fail_msg("%s: %s at %zu: %s", (line),                  \
+			         dsng_errkind_name(ut_err.kind),               \
+			         ut_err.offset, ut_err.message);               \
 	} while (0)
 
 /* The line is refused with this kind, offset, reply and enhanced code. */
-#define UT_ERR(line, flags, kind_, off_, reply_, enh_)                          \
-	do {                                                                       \
-		int rc_ = ut_parse((line), (flags));                               \
-		if (rc_ == DSNG_OK)                                                \
-			fail_msg("%s: accepted", (line));                          \
-		assert_int_equal(rc_, ut_err.status);                              \
-		if (ut_err.kind != (kind_))                                        \
-			fail_msg("%s: got %s (%s), want %s", (line),               \
-			         dsng_errkind_name(ut_err.kind), ut_err.message,  \
-			         dsng_errkind_name(kind_));                        \
-		assert_int_equal(ut_err.offset, (off_));                           \
-		assert_int_equal(ut_err.reply, (reply_));                          \
-		assert_string_equal(ut_err.enhanced, (enh_));                     \
+#define UT_ERR(line, flags, kind_, off_, reply_, enh_)                         \
+	do {                                                                   \
+		int rc_ = ut_parse((line), (flags));                           \
+		if (rc_ == DSNG_OK)                                            \
+			fail_msg("%s: accepted", (line));                      \
+		assert_int_equal(rc_, ut_err.status);                          \
+		if (ut_err.kind != (kind_))                                    \
+			fail_msg("%s: got %s (%s), want %s", (line),           \
+			         dsng_errkind_name(ut_err.kind),               \
+			         ut_err.message, dsng_errkind_name(kind_));    \
+		assert_int_equal(ut_err.offset, (off_));                       \
+		assert_int_equal(ut_err.reply, (reply_));                      \
+		assert_string_equal(ut_err.enhanced, (enh_));                  \
 	} while (0)
 
 /* A span equals a C string. */
-#define UT_SPAN(span, str)                                                      \
-	do {                                                                       \
-		struct dsng_span s_ = (span);                                      \
-		const char *w_ = (str);                                            \
-		if (s_.len != strlen(w_) || (s_.len && memcmp(s_.ptr, w_, s_.len))) \
-			fail_msg("span \"%.*s\" != \"%s\"", (int)s_.len,           \
-			         s_.ptr ? s_.ptr : "", w_);                        \
+#define UT_SPAN(span, str)                                                     \
+	do {                                                                   \
+		struct dsng_span s_ = (span);                                  \
+		const char *w_ = (str);                                        \
+		if (s_.len != strlen(w_) ||                                    \
+		    (s_.len && memcmp(s_.ptr, w_, s_.len)))                    \
+			fail_msg("span \"%.*s\" != \"%s\"", (int)s_.len,       \
+			         s_.ptr ? s_.ptr : "", w_);                    \
 	} while (0)
 
-#define UT_TEST(f) cmocka_unit_test_setup_teardown(f, dsng_test_setup_ctx, ut_teardown)
+#define UT_TEST(f)                                                             \
+	cmocka_unit_test_setup_teardown(f, dsng_test_setup_ctx, ut_teardown)
 
 #endif

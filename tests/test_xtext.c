@@ -29,23 +29,23 @@ static int udec(const char *s, unsigned flags)
 	                             n, flags, &seen, &ut_err);
 }
 
-#define DEC_OK(fn, in, flags, want)                                             \
-	do {                                                                       \
-		if (fn((in), (flags)) != DSNG_OK)                                  \
-			fail_msg("%s: %s at %zu", (in), ut_err.message,           \
-			         ut_err.offset);                                   \
-		assert_int_equal(out_len, strlen(want));                           \
-		assert_memory_equal(out, (want), out_len);                         \
+#define DEC_OK(fn, in, flags, want)                                            \
+	do {                                                                   \
+		if (fn((in), (flags)) != DSNG_OK)                              \
+			fail_msg("%s: %s at %zu", (in), ut_err.message,        \
+			         ut_err.offset);                               \
+		assert_int_equal(out_len, strlen(want));                       \
+		assert_memory_equal(out, (want), out_len);                     \
 	} while (0)
 
-#define DEC_BAD(fn, in, flags, off)                                             \
-	do {                                                                       \
-		if (fn((in), (flags)) != DSNG_ESYNTAX)                             \
-			fail_msg("%s: accepted", (in));                            \
-		assert_int_equal(ut_err.kind, DSNG_ERR_BAD_XTEXT);                 \
-		assert_int_equal(ut_err.offset, (off));                            \
-		assert_int_equal(ut_err.reply, 501);                               \
-		assert_string_equal(ut_err.enhanced, "5.5.4");                     \
+#define DEC_BAD(fn, in, flags, off)                                            \
+	do {                                                                   \
+		if (fn((in), (flags)) != DSNG_ESYNTAX)                         \
+			fail_msg("%s: accepted", (in));                        \
+		assert_int_equal(ut_err.kind, DSNG_ERR_BAD_XTEXT);             \
+		assert_int_equal(ut_err.offset, (off));                        \
+		assert_int_equal(ut_err.reply, 501);                           \
+		assert_string_equal(ut_err.enhanced, "5.5.4");                 \
 	} while (0)
 
 static void test_xtext_decode_basic(void **state)
@@ -136,9 +136,9 @@ static void test_xtext_buffer_contract(void **state)
 	assert_int_equal(dsng_xtext_decode(NULL, 0, &n, NULL, 0, 0, NULL, NULL),
 	                 DSNG_OK);
 	assert_int_equal(n, 0);
-	assert_int_equal(dsng_xtext_decode(small, 3, NULL, "a", 1, 0, NULL,
-	                                   &ut_err),
-	                 DSNG_EINVAL);
+	assert_int_equal(
+	        dsng_xtext_decode(small, 3, NULL, "a", 1, 0, NULL, &ut_err),
+	        DSNG_EINVAL);
 	assert_int_equal(ut_err.kind, DSNG_ERR_INVALID_ARGUMENT);
 }
 
@@ -208,10 +208,12 @@ static void test_xtext_round_trip_all_octets(void **state)
 static void test_utf8_addr_decode_rfc6533_vector(void **state)
 {
 	(void)state;
-	DEC_OK(udec, "e\\x{3D}mc2@\\x{30C9}\\x{30E1}\\x{30A4}\\x{30F3}\\x{540D}"
-	             "\\x{4F8B}.jp",
-	       0, "e=mc2@\xe3\x83\x89\xe3\x83\xa1\xe3\x82\xa4\xe3\x83\xb3"
-	          "\xe5\x90\x8d\xe4\xbe\x8b.jp");
+	DEC_OK(udec,
+	       "e\\x{3D}mc2@\\x{30C9}\\x{30E1}\\x{30A4}\\x{30F3}\\x{540D}"
+	       "\\x{4F8B}.jp",
+	       0,
+	       "e=mc2@\xe3\x83\x89\xe3\x83\xa1\xe3\x82\xa4\xe3\x83\xb3"
+	       "\xe5\x90\x8d\xe4\xbe\x8b.jp");
 	DEC_OK(udec, "plain@example.org", 0, "plain@example.org");
 }
 
@@ -227,17 +229,17 @@ static void test_utf8_addr_hexpoint_forms(void **state)
 	DEC_OK(udec, "\\x{10FFFF}", 0, "\xf4\x8f\xbf\xbf");
 	DEC_OK(udec, "\\x{0A}", 0, "\n");
 	DEC_BAD(udec, "\\x{0A}", DSNG_XTEXT_PRINTABLE, 0);
-	DEC_BAD(udec, "a\\x{41}", 0, 1);      /* a QCHAR may not be escaped */
-	DEC_BAD(udec, "\\x{00}", 0, 0);       /* NUL */
-	DEC_BAD(udec, "\\x{0041}", 0, 0);     /* leading zero */
-	DEC_BAD(udec, "\\x{0100}", 0, 0);     /* leading zero */
-	DEC_BAD(udec, "\\x{D800}", 0, 0);     /* surrogate */
+	DEC_BAD(udec, "a\\x{41}", 0, 1);  /* a QCHAR may not be escaped */
+	DEC_BAD(udec, "\\x{00}", 0, 0);   /* NUL */
+	DEC_BAD(udec, "\\x{0041}", 0, 0); /* leading zero */
+	DEC_BAD(udec, "\\x{0100}", 0, 0); /* leading zero */
+	DEC_BAD(udec, "\\x{D800}", 0, 0); /* surrogate */
 	DEC_BAD(udec, "\\x{DFFF}", 0, 0);
-	DEC_BAD(udec, "\\x{110000}", 0, 0);   /* beyond Unicode */
-	DEC_BAD(udec, "\\x{1000000}", 0, 0);  /* 7 digits */
+	DEC_BAD(udec, "\\x{110000}", 0, 0);  /* beyond Unicode */
+	DEC_BAD(udec, "\\x{1000000}", 0, 0); /* 7 digits */
 	DEC_BAD(udec, "\\x{}", 0, 0);
-	DEC_BAD(udec, "\\x{3}", 0, 0);        /* 1 digit */
-	DEC_BAD(udec, "ab\\x{3D", 0, 2);      /* unterminated */
+	DEC_BAD(udec, "\\x{3}", 0, 0);   /* 1 digit */
+	DEC_BAD(udec, "ab\\x{3D", 0, 2); /* unterminated */
 	DEC_BAD(udec, "ab\\", 0, 2);
 	DEC_BAD(udec, "\\X{3D}", 0, 0);
 	DEC_BAD(udec, "\\x3D", 0, 0);
@@ -252,10 +254,10 @@ static void test_utf8_addr_raw_octets(void **state)
 	DEC_BAD(udec, "d\xc3\xa9", 0, 1); /* unitext needs the flag */
 	DEC_OK(udec, "d\xc3\xa9", DSNG_XTEXT_UNITEXT, "d\xc3\xa9");
 	assert_int_equal(seen, DSNG_XTEXT_SEEN_8BIT);
-	DEC_BAD(udec, "\xc0\x80", DSNG_XTEXT_UNITEXT, 0);     /* overlong */
+	DEC_BAD(udec, "\xc0\x80", DSNG_XTEXT_UNITEXT, 0);      /* overlong */
 	DEC_BAD(udec, "x\xed\xa0\x80", DSNG_XTEXT_UNITEXT, 1); /* surrogate */
 	DEC_BAD(udec, "\xf5\x80\x80\x80", DSNG_XTEXT_UNITEXT, 0);
-	DEC_BAD(udec, "ab\xe3\x83", DSNG_XTEXT_UNITEXT, 2);   /* truncated */
+	DEC_BAD(udec, "ab\xe3\x83", DSNG_XTEXT_UNITEXT, 2); /* truncated */
 }
 
 static void test_utf8_addr_encode(void **state)
@@ -288,19 +290,19 @@ static void test_utf8_addr_encode(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		UT_TEST(test_xtext_decode_basic),
-		UT_TEST(test_xtext_bad_hexchar),
-		UT_TEST(test_xtext_lower_hex),
-		UT_TEST(test_xtext_raw_octets_refused),
-		UT_TEST(test_xtext_decoded_nul_and_ctl),
-		UT_TEST(test_xtext_buffer_contract),
-		UT_TEST(test_xtext_decode_talloc),
-		UT_TEST(test_xtext_encode),
-		UT_TEST(test_xtext_round_trip_all_octets),
-		UT_TEST(test_utf8_addr_decode_rfc6533_vector),
-		UT_TEST(test_utf8_addr_hexpoint_forms),
-		UT_TEST(test_utf8_addr_raw_octets),
-		UT_TEST(test_utf8_addr_encode),
+	        UT_TEST(test_xtext_decode_basic),
+	        UT_TEST(test_xtext_bad_hexchar),
+	        UT_TEST(test_xtext_lower_hex),
+	        UT_TEST(test_xtext_raw_octets_refused),
+	        UT_TEST(test_xtext_decoded_nul_and_ctl),
+	        UT_TEST(test_xtext_buffer_contract),
+	        UT_TEST(test_xtext_decode_talloc),
+	        UT_TEST(test_xtext_encode),
+	        UT_TEST(test_xtext_round_trip_all_octets),
+	        UT_TEST(test_utf8_addr_decode_rfc6533_vector),
+	        UT_TEST(test_utf8_addr_hexpoint_forms),
+	        UT_TEST(test_utf8_addr_raw_octets),
+	        UT_TEST(test_utf8_addr_encode),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -27,8 +27,8 @@ struct dsng_path {
 	struct dsng_span route;   /* "@a,@b" without the ':', len 0 if none */
 	int is_null;              /* <> */
 	int is_postmaster;        /* <Postmaster> without domain (RCPT only) */
-	int has_utf8;             /* 8-bit octets (valid UTF-8) in the mailbox */
-	int unbracketed;          /* lenient: sent without <> */
+	int has_utf8;    /* 8-bit octets (valid UTF-8) in the mailbox */
+	int unbracketed; /* lenient: sent without <> */
 };
 
 /* Flags for dsng_addr_parse and dsng_addr_check_domain. */
@@ -72,8 +72,8 @@ struct dsng_path {
  * 5.1.3: mailbox syntax, lengths), DSNG_ERR_NULL_PATH_NOT_ALLOWED (501
  * 5.1.3), DSNG_ERR_NON_ASCII_ADDRESS (553 5.6.7); DSNG_EINVAL for NULLs.
  */
-DSNG_API int dsng_addr_parse(struct dsng_path *out, const char *buf,
-                             size_t len, unsigned flags, unsigned *lax,
+DSNG_API int dsng_addr_parse(struct dsng_path *out, const char *buf, size_t len,
+                             unsigned flags, unsigned *lax,
                              struct dsng_error *err);
 
 /*
@@ -81,8 +81,8 @@ DSNG_API int dsng_addr_parse(struct dsng_path *out, const char *buf,
  * ([IPv4], [IPv6:...], [tag:content]), as EHLO needs.  Returns DSNG_OK or
  * DSNG_ESYNTAX with DSNG_ERR_BAD_ADDRESS (501 5.5.4) and the offset.
  */
-DSNG_API int dsng_addr_check_domain(const char *buf, size_t len,
-                                    unsigned flags, struct dsng_error *err);
+DSNG_API int dsng_addr_check_domain(const char *buf, size_t len, unsigned flags,
+                                    struct dsng_error *err);
 
 #ifdef __cplusplus
 }

@@ -56,8 +56,7 @@ DSNG_API int dsng_xtext_decode(char *out, size_t out_size, size_t *out_len,
  */
 DSNG_API int dsng_xtext_decode_talloc(TALLOC_CTX *mem, const char *in,
                                       size_t len, unsigned flags, char **out,
-                                      size_t *out_len,
-                                      struct dsng_error *err);
+                                      size_t *out_len, struct dsng_error *err);
 
 /*
  * Encode `len` octets as xtext: octets 33..126 except '+' and '=' as they
@@ -81,10 +80,9 @@ DSNG_API char *dsng_xtext_encode(TALLOC_CTX *mem, const char *in, size_t len);
  * UNITEXT, valid UTF-8.  Buffer contract, flags and errors as
  * dsng_xtext_decode (DSNG_XTEXT_PRINTABLE refuses decoded controls).
  */
-DSNG_API int dsng_utf8_addr_decode(char *out, size_t out_size,
-                                   size_t *out_len, const char *in,
-                                   size_t len, unsigned flags, unsigned *seen,
-                                   struct dsng_error *err);
+DSNG_API int dsng_utf8_addr_decode(char *out, size_t out_size, size_t *out_len,
+                                   const char *in, size_t len, unsigned flags,
+                                   unsigned *seen, struct dsng_error *err);
 
 /*
  * Encode valid UTF-8 as utf-8-addr-xtext (unitext = 0: every non-QCHAR as

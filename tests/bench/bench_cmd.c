@@ -15,21 +15,25 @@
 #include "dsnguard/dsnguard.h"
 
 static const char *const rcpt_lines[] = {
-	"RCPT TO:<user@example.org> NOTIFY=SUCCESS,DELAY ORCPT=rfc822;user+40example.org\r\n",
-	"RCPT TO:<alice.smith@mail.example.com>\r\n",
-	"RCPT TO:<bob@example.net> NOTIFY=FAILURE\r\n",
-	"RCPT TO:<legal_address@example.net> NOTIFY=SUCCESS\r\n",
-	"RCPT TO:<\"john doe\"@example.org> NOTIFY=NEVER\r\n",
-	"RCPT TO:<carol+tag@sub.example.co.uk> NOTIFY=SUCCESS,FAILURE,DELAY ORCPT=rfc822;carol+2Btag@sub.example.co.uk\r\n",
-	"RCPT TO:<Postmaster>\r\n",
-	"RCPT TO:<dave@[192.0.2.17]> NOTIFY=FAILURE,DELAY\r\n",
+        "RCPT TO:<user@example.org> NOTIFY=SUCCESS,DELAY "
+        "ORCPT=rfc822;user+40example.org\r\n",
+        "RCPT TO:<alice.smith@mail.example.com>\r\n",
+        "RCPT TO:<bob@example.net> NOTIFY=FAILURE\r\n",
+        "RCPT TO:<legal_address@example.net> NOTIFY=SUCCESS\r\n",
+        "RCPT TO:<\"john doe\"@example.org> NOTIFY=NEVER\r\n",
+        "RCPT TO:<carol+tag@sub.example.co.uk> NOTIFY=SUCCESS,FAILURE,DELAY "
+        "ORCPT=rfc822;carol+2Btag@sub.example.co.uk\r\n",
+        "RCPT TO:<Postmaster>\r\n",
+        "RCPT TO:<dave@[192.0.2.17]> NOTIFY=FAILURE,DELAY\r\n",
 };
 
 static const char *const mail_lines[] = {
-	"MAIL FROM:<spamvictim@victim.example>\r\n",
-	"MAIL FROM:<bounce-1234@lists.example.org> SIZE=48213 BODY=8BITMIME RET=HDRS ENVID=QQ314159\r\n",
-	"MAIL FROM:<> SIZE=2048\r\n",
-	"MAIL FROM:<sender@example.com> RET=FULL ENVID=msg+2B0042@example.com SIZE=1000000 AUTH=<>\r\n",
+        "MAIL FROM:<spamvictim@victim.example>\r\n",
+        "MAIL FROM:<bounce-1234@lists.example.org> SIZE=48213 BODY=8BITMIME "
+        "RET=HDRS ENVID=QQ314159\r\n",
+        "MAIL FROM:<> SIZE=2048\r\n",
+        "MAIL FROM:<sender@example.com> RET=FULL ENVID=msg+2B0042@example.com "
+        "SIZE=1000000 AUTH=<>\r\n",
 };
 
 struct line {
@@ -45,7 +49,8 @@ static size_t load(struct line *out, int mix)
 		out[k].p = rcpt_lines[i], out[k++].n = strlen(rcpt_lines[i]);
 	if (mix)
 		for (i = 0; i < sizeof(mail_lines) / sizeof(mail_lines[0]); i++)
-			out[k].p = mail_lines[i], out[k++].n = strlen(mail_lines[i]);
+			out[k].p = mail_lines[i],
+			out[k++].n = strlen(mail_lines[i]);
 	return k;
 }
 
@@ -59,15 +64,17 @@ static double now(void)
 
 /* Parse `count` lines cycling through the set; returns a checksum so the
  * compiler cannot drop the work. */
-static size_t run(const struct line *set, size_t nset, size_t count,
-                  int format, struct dsng_cmd *cmd)
+static size_t run(const struct line *set, size_t nset, size_t count, int format,
+                  struct dsng_cmd *cmd)
 {
 	char out[2048];
 	size_t i, sum = 0, j = 0;
 
 	for (i = 0; i < count; i++) {
-		if (dsng_cmd_parse(cmd, set[j].p, set[j].n, NULL, NULL) != DSNG_OK) {
-			fprintf(stderr, "bench_cmd: line refused: %s", set[j].p);
+		if (dsng_cmd_parse(cmd, set[j].p, set[j].n, NULL, NULL) !=
+		    DSNG_OK) {
+			fprintf(stderr, "bench_cmd: line refused: %s",
+			        set[j].p);
 			exit(1);
 		}
 		sum += cmd->n_params + cmd->notify;
@@ -103,7 +110,8 @@ int main(int argc, char **argv)
 		size_t nset = load(set, strcmp(mode, "rcpt") != 0);
 		size_t count = strtoul(argv[2], NULL, 10);
 
-		return run(set, nset, count, strcmp(mode, "format") == 0, &cmd) == 0;
+		return run(set, nset, count, strcmp(mode, "format") == 0,
+		           &cmd) == 0;
 	}
 	printf("dsng_cmd_parse, one core, lines with CRLF:\n");
 	timed("RCPT mix, parse", 0, 0, &cmd);

@@ -11,8 +11,8 @@
 
 int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size);
 
-typedef int (*decoder)(char *, size_t, size_t *, const char *, size_t,
-                       unsigned, unsigned *, struct dsng_error *);
+typedef int (*decoder)(char *, size_t, size_t *, const char *, size_t, unsigned,
+                       unsigned *, struct dsng_error *);
 
 static void round_trip(const char *dec, size_t n, int utf8)
 {
@@ -28,7 +28,7 @@ static void round_trip(const char *dec, size_t n, int utf8)
 	if (!back)
 		abort();
 	rc = (utf8 ? dsng_utf8_addr_decode : dsng_xtext_decode)(
-	    back, strlen(enc) + 1, &m, enc, strlen(enc), 0, NULL, NULL);
+	        back, strlen(enc) + 1, &m, enc, strlen(enc), 0, NULL, NULL);
 	if (rc != DSNG_OK || m != n || memcmp(back, dec, n) != 0)
 		abort();
 	free(back);
