@@ -45,7 +45,9 @@ struct dsng__ml_fact {
 	enum dsng__ml_fact_type type;
 	enum dsng_maillog_mta mta;
 	struct dsng_span qid;      /* the message the line is about */
-	struct dsng_span qid2;     /* ML_DSN: the DSN's queue id */
+	struct dsng_span qid2;     /* ML_DSN: the DSN's queue id; ML_DELIVERY
+	                              (sendmail): the queue id the next MTA on
+	                              this host gave the message */
 	struct dsng_span addr;     /* ML_FROM: sender; ML_DELIVERY: recipients */
 	int addr_list;             /* addr is a comma-separated list (sendmail) */
 	struct dsng_span client_name, client_addr, client_port, sasl;

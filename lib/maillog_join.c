@@ -23,6 +23,7 @@ struct dsng__ml_msg {
 	char *cname, *caddr, *cport, *sasl, *service;
 	unsigned long n_sent, n_remote, n_bounced;
 	enum dsng__ml_status last;
+	int handed;  /* cname/service name the local submitter (hand_over) */
 	struct dsng__ml_pending *dsn; /* the event this message is the DSN of */
 	struct dsng__ml_msg *older, *newer;
 };
@@ -178,6 +179,39 @@ static void add_rcpt(struct dsng_maillog *s, struct dsng__ml_msg *m,
 		m->n_rcpts++;
 }
 
+static int loopback(const char *a)
+{
+	return !a || !strcmp(a, "127.0.0.1") || !strcmp(a, "IPv6:::1") ||
+	       !strcmp(a, "::1");
+}
+
+/* sendmail's MSP passed message m to the MTA on this host as f->qid2: the
+ * MTA saw only "localhost", so its record gets the submitter instead. */
+static void hand_over(struct dsng_maillog *s, struct dsng__ml_msg *m,
+                      const struct dsng__ml_fact *f)
+{
+	struct dsng__ml_msg *d;
+	char *name, *svc;
+
+	if (m->caddr || !m->cname)
+		return;
+	d = msg_get(s, f->mta, f->qid2, 1);
+	if (!d || d == m || !loopback(d->caddr))
+		return;
+	name = cdup(s, d, m->cname);
+	svc = cdup(s, d, m->service);
+	if (!name || !svc) {
+		talloc_free(name);
+		talloc_free(svc);
+		return;
+	}
+	talloc_free(d->cname);
+	talloc_free(d->service);
+	d->cname = name;
+	d->service = svc;
+	d->handed = 1;
+}
+
 static void on_delivery(struct dsng_maillog *s, const struct dsng__ml_fact *f)
 {
 	struct dsng__ml_msg *m = msg_get(s, f->mta, f->qid, 1);
@@ -206,6 +240,8 @@ static void on_delivery(struct dsng_maillog *s, const struct dsng__ml_fact *f)
 	}
 	if (f->status != ML_ST_OTHER)
 		m->last = f->status;
+	if (f->qid2.ptr)
+		hand_over(s, m, f);
 	if (m->dsn && m->n_rcpts) {
 		complete(m->dsn, s, m->rcpts[0]);
 		release(s);
@@ -377,11 +413,13 @@ static void on_fact(struct dsng_maillog *s, const struct dsng__ml_line *line,
 			return;
 		if (f->type == ML_FROM && f->addr.ptr && !m->from)
 			m->from = sdup(s, m, f->addr);
-		merge(s, m, &m->cname, f->client_name);
+		if (!m->handed) {
+			merge(s, m, &m->cname, f->client_name);
+			merge(s, m, &m->service, f->service);
+		}
 		merge(s, m, &m->caddr, f->client_addr);
 		merge(s, m, &m->cport, f->client_port);
 		merge(s, m, &m->sasl, f->sasl);
-		merge(s, m, &m->service, f->service);
 		break;
 	case ML_DELIVERY:
 		on_delivery(s, f);

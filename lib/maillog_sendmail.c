@@ -122,6 +122,7 @@ static void from_line(struct dsng_span rest, struct dsng__ml_fact *f)
 static void to_line(struct dsng_span rest, struct dsng__ml_fact *f)
 {
 	struct dsng_span stat = field(rest, "stat="), mailer = field(rest, "mailer=");
+	struct dsng_span relay = field(rest, "relay=");
 
 	f->type = ML_DELIVERY;
 	f->addr = field(rest, "to=");
@@ -133,6 +134,21 @@ static void to_line(struct dsng_span rest, struct dsng__ml_fact *f)
 	else if (stat.ptr)
 		f->status = ML_ST_BOUNCED;
 	f->remote = f->status == ML_ST_SENT && remote_mailer(mailer);
+	/* The submission program (MSP) hands local mail to the MTA over
+	 * loopback: "relay=[127.0.0.1] [127.0.0.1], ... stat=Sent (QID
+	 * Message accepted for delivery)".  Remember the MTA's queue id so
+	 * the join can name the local user behind the MTA's "localhost". */
+	if (f->status == ML_ST_SENT && (dsng__ml_contains(relay, "[127.0.0.1]") ||
+	                                dsng__ml_contains(relay, "[IPv6:::1]"))) {
+		struct dsng_span q = {stat.ptr + 6, 0};
+		if (stat.len > 6 && stat.ptr[4] == ' ' && stat.ptr[5] == '(') {
+			while (q.len < stat.len - 6 && q.ptr[q.len] != ' ')
+				q.len++;
+			if (q.len >= 6 && q.len < stat.len - 6 &&
+			    dsng__ml_contains(stat, "Message accepted for delivery"))
+				f->qid2 = q;
+		}
+	}
 }
 
 void dsng__ml_sendmail(const struct dsng__ml_line *line,

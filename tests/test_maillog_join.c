@@ -160,9 +160,11 @@ static void test_sendmail_example(void **state)
 	assert_int_equal(e[1]->n_orig_rcpts, 2);
 	str_eq(e[1]->orig_rcpts[1], "postmaster@mx.example.test");
 	str_eq(e[1]->client_name, "dyn-66.spam.example");
+	/* submitted by the MSP over loopback: the local user is the client */
 	event_is(e[2], DSNG_MAILLOG_SENDMAIL, DSNG_MAILLOG_SUCCESS, "6AT25Ucp03202",
 	         "6AT25Ucp03203", "bob@mx.example.test", "bob@mx.example.test",
-	         "127.0.0.1", "MTA");
+	         "127.0.0.1", "local");
+	str_eq(e[2]->client_name, "bob@localhost");
 	event_is(e[3], DSNG_MAILLOG_SENDMAIL, DSNG_MAILLOG_FAILURE, "6AT2ACKe03301",
 	         "6AT2ADKe03302", "alice@mx.example.test", "alice@mx.example.test",
 	         "192.0.2.50", "MSA");
@@ -234,6 +236,36 @@ static void test_garbage_is_counted(void **state)
 	assert_int_equal(r->sum->events, 0);
 	assert_int_equal(r->sum->n_by_recipient, 0);
 	talloc_free(r);
+}
+
+/* The MSP's hand-over may be logged before or after the MTA's from= line. */
+static void test_msp_hand_over_either_order(void **state)
+{
+	const char *msp =
+	    "Nov 29 02:05:30 mx sendmail[1]: 6AT25UYt03201: from=bob, size=1, class=0, nrcpts=1, relay=bob@localhost\n"
+	    "Nov 29 02:05:30 mx sendmail[1]: 6AT25UYt03201: to=root, ctladdr=bob (1000/1000), mailer=relay, relay=[127.0.0.1] [127.0.0.1], dsn=2.0.0, stat=Sent (6AT25Ucp03202 Message accepted for delivery)\n";
+	const char *mta =
+	    "Nov 29 02:05:30 mx sm-mta[2]: 6AT25Ucp03202: from=<bob@mx.example.test>, size=1, class=0, nrcpts=1, proto=ESMTP, daemon=MTA, relay=localhost [127.0.0.1]\n";
+	const char *dsn =
+	    "Nov 29 02:05:30 mx sm-mta[3]: 6AT25Ucp03202: to=<root@mx.example.test>, mailer=local, dsn=2.0.0, stat=Sent\n"
+	    "Nov 29 02:05:30 mx sm-mta[3]: 6AT25Ucp03202: 6AT25Ucp03203: DSN: Return receipt\n";
+	char *a = talloc_asprintf(*state, "%s%s%s", msp, mta, dsn);
+	char *b = talloc_asprintf(*state, "%s%s%s", mta, msp, dsn);
+	struct scan *r;
+
+	r = scan(*state, a, strlen(a), 0, NULL);
+	assert_int_equal(r->n, 1);
+	str_eq(r->ev[0]->client_name, "bob@localhost");
+	str_eq(r->ev[0]->client_addr, "127.0.0.1");
+	str_eq(r->ev[0]->service, "local");
+	talloc_free(r);
+	r = scan(*state, b, strlen(b), 0, NULL);
+	assert_int_equal(r->n, 1);
+	str_eq(r->ev[0]->client_name, "bob@localhost");
+	str_eq(r->ev[0]->service, "local");
+	talloc_free(r);
+	talloc_free(a);
+	talloc_free(b);
 }
 
 static void test_privacy_lines_are_counted(void **state)
@@ -457,6 +489,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_exim_example, dsng_test_setup_ctx, dsng_test_teardown_ctx),
 		cmocka_unit_test_setup_teardown(test_rfc3339_rfc5424_and_postmaster, dsng_test_setup_ctx, dsng_test_teardown_ctx),
 		cmocka_unit_test_setup_teardown(test_garbage_is_counted, dsng_test_setup_ctx, dsng_test_teardown_ctx),
+		cmocka_unit_test_setup_teardown(test_msp_hand_over_either_order, dsng_test_setup_ctx, dsng_test_teardown_ctx),
 		cmocka_unit_test_setup_teardown(test_privacy_lines_are_counted, dsng_test_setup_ctx, dsng_test_teardown_ctx),
 		cmocka_unit_test_setup_teardown(test_chunking_does_not_matter, dsng_test_setup_ctx, dsng_test_teardown_ctx),
 		cmocka_unit_test_setup_teardown(test_long_lines_and_nuls, dsng_test_setup_ctx, dsng_test_teardown_ctx),
