@@ -777,7 +777,8 @@ static int setting_line(struct parser *ps, const char *line, size_t len,
 	size_t kstart = i, klen, k;
 	const struct key *key = NULL;
 	struct tok v;
-	int rc, found_elsewhere = 0;
+	char *quoted_copy = NULL;
+	int rc = 0, found_elsewhere = 0;
 
 	while (i < len && is_keychar(line[i]))
 		i++;
@@ -819,10 +820,11 @@ static int setting_line(struct parser *ps, const char *line, size_t len,
 	if (i < len && line[i] == '"') {
 		size_t end;
 		rc = quoted(ps, line, len, i, &v, &end);
+		quoted_copy = (char *)v.p;
 		if (rc == 0)
 			rc = rest_empty(ps, line, len, end);
 		if (rc)
-			return rc;
+			goto done;
 	} else {
 		size_t end = i;
 		while (end < len && line[end] != '#')
@@ -853,27 +855,33 @@ static int setting_line(struct parser *ps, const char *line, size_t len,
 		memcpy(name, v.p, v.len);
 		name[v.len] = 0;
 		ps->settings++;
-		return apply_base(ps, name, v.col);
+		rc = apply_base(ps, name, v.col);
+		goto done;
 	}
 	if (!ps->base_done && !ps->is_preset) {
 		rc = apply_base(ps, "recommended", kstart);
 		if (rc)
-			return rc;
+			goto done;
 	}
 	ps->settings++;
 	switch (key->type) {
-	case K_CLASSES: return set_classes(ps, key, &v);
-	case K_CHOICE: return set_choice(ps, key, &v);
-	case K_REPLY: return set_reply(ps, key, &v);
-	case K_NAMES: return set_names(ps, key, &v, 1);
-	case K_ADD_NAMES: return set_names(ps, key, &v, 0);
-	case K_HEADER_NAME: return set_header_name(ps, key, &v);
-	case K_DAYS: return set_days(ps, key, &v);
-	case K_BATV_KEY: return set_batv_key(ps, key, &v);
-	case K_HOSTS: return set_hosts(ps, key, &v);
-	case K_PRESET: break;
+	case K_CLASSES: rc = set_classes(ps, key, &v); break;
+	case K_CHOICE: rc = set_choice(ps, key, &v); break;
+	case K_REPLY: rc = set_reply(ps, key, &v); break;
+	case K_NAMES: rc = set_names(ps, key, &v, 1); break;
+	case K_ADD_NAMES: rc = set_names(ps, key, &v, 0); break;
+	case K_HEADER_NAME: rc = set_header_name(ps, key, &v); break;
+	case K_DAYS: rc = set_days(ps, key, &v); break;
+	case K_BATV_KEY: rc = set_batv_key(ps, key, &v); break;
+	case K_HOSTS: rc = set_hosts(ps, key, &v); break;
+	case K_PRESET: rc = 0; break;
 	}
-	return 0;
+done:
+	/* The setters copy what they keep; an unquoted copy is no longer
+	 * needed. */
+	if (quoted_copy)
+		talloc_free(quoted_copy);
+	return rc;
 }
 
 static int section_line(struct parser *ps, const char *line, size_t len,

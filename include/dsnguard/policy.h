@@ -216,7 +216,9 @@ DSNG_API size_t dsng_policy_network_count(const struct dsng_policy *p);
 DSNG_API int dsng_policy_is_trusted(const struct dsng_policy *p,
                                     const struct dsng_session *s);
 
-/* The DSNG_CLASS_* bits this session has under this policy. */
+/* The DSNG_CLASS_* bits this session has under this policy; looks the
+ * address up in the trusted networks once and keeps the answer in
+ * s->trusted. */
 DSNG_API unsigned dsng_policy_classes(const struct dsng_policy *p,
                                       struct dsng_session *s);
 
