@@ -15,6 +15,8 @@ struct out {
 
 static void put(struct out *o, const char *p, size_t n)
 {
+	if (n == 0)
+		return; /* p may be NULL in a zeroed struct */
 	if (o->len < o->size) {
 		size_t room = o->size - o->len;
 

@@ -100,6 +100,13 @@ static void test_format_buf_contract(void **state)
 	assert_string_equal(buf, "MAIL FROM:<a@b> SIZE=10");
 	assert_int_equal(dsng_cmd_format_buf(buf, sizeof(buf), NULL), 0);
 	assert_string_equal(buf, "");
+	/* a struct the caller filled by hand, spans NULL */
+	memset(&ut_cmd, 0, sizeof(ut_cmd));
+	ut_cmd.verb = DSNG_VERB_MAIL;
+	assert_int_equal(dsng_cmd_format_buf(buf, sizeof(buf), &ut_cmd), 10);
+	assert_string_equal(buf, "MAIL FROM:");
+	ut_cmd.verb = DSNG_VERB_UNKNOWN;
+	assert_int_equal(dsng_cmd_format_buf(buf, sizeof(buf), &ut_cmd), 0);
 }
 
 static void test_format_talloc_owner(void **state)
