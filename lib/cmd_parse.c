@@ -52,7 +52,7 @@ static int frame(struct dsng__cmd_state *st, size_t len, size_t max_line)
 	else
 		st->cmd->lax |= DSNG_CMD_LAX_NO_CRLF;
 	st->end = n;
-	if (n + 2 > max_line)
+	if (n > max_line - 2) /* max_line >= 3; n + 2 could wrap */
 		return dsng__fail(st->err, DSNG_ELIMIT, DSNG_ERR_LINE_TOO_LONG,
 		                  max_line - 2, 500, "5.5.2",
 		                  "line longer than %zu octets", max_line);
