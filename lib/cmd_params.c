@@ -125,7 +125,14 @@ static int one_param(struct dsng__cmd_state *st, size_t t, size_t *next)
 		ke++;
 	ve = ke;
 	if (ke < e && s[ke] == '=') {
-		for (ve = ke + 1; ve < e && !dsng__is(s[ve], DSNG__C_SPACE);)
+		ve = ke + 1;
+		/* Octets above SP never end a value: test four at a time,
+		 * then finish one by one (CTLs other than TAB stay in the
+		 * value for its checker to refuse). */
+		while (e - ve >= 4 && s[ve] > ' ' && s[ve + 1] > ' ' &&
+		       s[ve + 2] > ' ' && s[ve + 3] > ' ')
+			ve += 4;
+		while (ve < e && !dsng__is(s[ve], DSNG__C_SPACE))
 			ve++;
 		if (ve == ke + 1)
 			return dsng__cmd_bad(st, DSNG_ERR_BAD_PARAM, t,
