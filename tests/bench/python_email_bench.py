@@ -50,18 +50,24 @@ def main():
         return
     total = sum(len(m) for m in msgs)
     parser = email.parser.HeaderParser(policy=email.policy.compat32)
-    times = []
+    # CPU time, like bench_report (wall time on a shared machine mostly
+    # measures the other jobs); wall clock printed too
+    times, walls = [], []
     for _ in range(5):
-        t0 = time.perf_counter()
+        t0, w0 = time.thread_time(), time.perf_counter()
         for m in msgs:
             walk(m, parser)
-        times.append(time.perf_counter() - t0)
+        times.append(time.thread_time() - t0)
+        walls.append(time.perf_counter() - w0)
     times.sort()
+    walls.sort()
     med, best = times[len(times) // 2], times[0]
     print("python_email_bench: Python %s email compat32 %9.0f messages/s "
           "%7.1f MB/s  median of %d passes (best %.1f MB/s)"
           % (sys.version.split()[0], len(msgs) / med, total / 1e6 / med,
              len(times), total / 1e6 / best))
+    print("python_email_bench: (wall clock: median %.1f MB/s)"
+          % (total / 1e6 / walls[len(walls) // 2]))
 
 
 if __name__ == "__main__":
