@@ -431,6 +431,10 @@ int dsng__report_fields(struct dsng_report *r, const char *buf, size_t len,
 			enum fid id;
 			c.f = &h.fields[i];
 			id = field_id(&c.f->name);
+			/* C strings would end at the NUL: say the value is cut */
+			if (memchr(c.f->value.ptr, 0, c.f->value.len) &&
+			    problem(&c, "NUL byte in the value (it ends there)") < 0)
+				goto nomem;
 			rc = r->kind == DSNG_REPORT_DSN
 			         ? dsn_field(&c, id, block, &rcpt)
 			         : mdn_field(&c, id);

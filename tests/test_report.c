@@ -291,6 +291,44 @@ static void test_not_a_report(void **state)
 	unguard();
 }
 
+static void test_nul_and_base64_junk(void **state)
+{
+	TALLOC_CTX *mem = *state;
+	/* the status part in base64 with junk between the quanta, and a NUL
+	 * inside a field value */
+	static const char in[] =
+	    HEAD "boundary=J\n\n--J\nContent-Type: message/delivery-status\n"
+	    "Content-Transfer-Encoding: base64\n\n"
+	    "UmVwb3J0aW5nLU1UQTog!!ZG5zOyBteAoK\x01RmluYWwtUmVjaXBpZW50OiBy\n"
+	    "ZmM4MjI7IGFAYgpBY3Rpb246IGZhaWxlZApTdGF0dXM6IDUuMS4xCg==junk\n"
+	    "--J\nContent-Type: text/rfc822-headers\n\nSubject: a\0b\n\n--J--\n";
+	struct dsng_report *r;
+
+	assert_int_equal(parse(mem, S(in), NULL, &r, NULL), DSNG_OK);
+	assert_int_equal(r->kind, DSNG_REPORT_DSN);
+	assert_string_equal(r->message->reporting_mta->value, "mx");
+	assert_int_equal(r->nrecipients, 1);
+	assert_string_equal(r->recipients[0]->final_recipient->value, "a@b");
+	assert_string_equal(r->recipients[0]->status, "5.1.1");
+	assert_string_equal(r->returned->subject, "a");
+	talloc_free(r);
+	unguard();
+	assert_int_equal(parse(mem, S(HEAD "boundary=K\n\n--K\n"
+	                                    "Content-Type: message/delivery-status\n\n"
+	                                    "Final-Recipient: rfc822; a\0@b\n"
+	                                    "Action: failed\n--K--\n"),
+	                       NULL, &r, NULL),
+	                 DSNG_OK);
+	assert_string_equal(r->recipients[0]->final_recipient->value, "a");
+	/* the NUL, then "recipient field in the per-message block" */
+	assert_int_equal(r->nproblems, 2);
+	assert_string_equal(r->problems[0].field, "Final-Recipient");
+	assert_non_null(strstr(r->problems[0].message, "NUL"));
+	assert_int_equal(r->problems[0].offset, 105);
+	talloc_free(r);
+	unguard();
+}
+
 static void test_limits_leave_nothing(void **state)
 {
 	TALLOC_CTX *mem = *state;
@@ -357,6 +395,7 @@ int main(void)
 		T(test_global_dsn_encoded_part),
 		T(test_mdn),
 		T(test_not_a_report),
+		T(test_nul_and_base64_junk),
 		T(test_limits_leave_nothing),
 		cmocka_unit_test(test_dates),
 	};
