@@ -315,6 +315,34 @@ static int parse_greeting(struct ep *e)
 	return 0;
 }
 
+/* The capability set in one pool where pools are on: per line a
+ * capability, its copy and its parameter array, bounded by the input. */
+static struct dsng_ehlo *new_caps(const char *buf, size_t len)
+{
+	struct dsng_ehlo *caps;
+#ifdef DSNG_NO_POOLS
+	(void)buf;
+	(void)len;
+	caps = talloc_zero(NULL, struct dsng_ehlo);
+#else
+	size_t lines = 1;
+	const char *p = buf, *end = buf + len;
+
+	while (p && p < end && (p = memchr(p, '\n', (size_t)(end - p)))) {
+		lines++;
+		p++;
+	}
+	caps = talloc_pooled_object(
+	        NULL, struct dsng_ehlo, 8 + 3 * lines,
+	        256 + 2 * len +
+	                lines * (sizeof(struct dsng_ehlo_cap) +
+	                         4 * sizeof(char *)));
+	if (caps)
+		memset(caps, 0, sizeof(*caps));
+#endif
+	return caps;
+}
+
 int dsng_ehlo_parse(TALLOC_CTX *mem, const char *buf, size_t len,
                     const struct dsng_reply_opts *opts, struct dsng_ehlo **out,
                     struct dsng_error *err)
@@ -330,7 +358,7 @@ int dsng_ehlo_parse(TALLOC_CTX *mem, const char *buf, size_t len,
 	if (!out || (!buf && len))
 		return dsng__fail(err, DSNG_EINVAL, DSNG_ERR_INVALID_ARGUMENT,
 		                  0, 0, NULL, "NULL argument");
-	caps = talloc_zero(NULL, struct dsng_ehlo);
+	caps = new_caps(buf, len);
 	if (!caps)
 		return dsng__fail(err, DSNG_ENOMEM, DSNG_ERR_NOMEM, 0, 0, NULL,
 		                  "out of memory");

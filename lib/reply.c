@@ -276,6 +276,26 @@ static void fill_line(struct dsng_reply_line *l, char *copy, size_t ls,
 	}
 }
 
+/* The result and its three arrays in one allocation where pools are on;
+ * the sizes are exact, known from the walk. */
+static struct dsng_reply *new_reply(const struct walk *w)
+{
+	struct dsng_reply *r;
+#ifdef DSNG_NO_POOLS
+	(void)w;
+	r = talloc_zero(NULL, struct dsng_reply);
+#else
+	r = talloc_pooled_object(
+	        NULL, struct dsng_reply, 3,
+	        w->used + 1 +
+	                w->n_lines * (sizeof(struct dsng_reply_line) +
+	                              sizeof(struct dsng_reply_line *)));
+	if (r)
+		memset(r, 0, sizeof(*r));
+#endif
+	return r;
+}
+
 int dsng_reply_parse(TALLOC_CTX *mem, const char *buf, size_t len,
                      const struct dsng_reply_opts *opts,
                      struct dsng_reply **out, struct dsng_error *err)
@@ -299,7 +319,7 @@ int dsng_reply_parse(TALLOC_CTX *mem, const char *buf, size_t len,
 	if (rc < 0)
 		return rc;
 
-	r = talloc_zero(NULL, struct dsng_reply);
+	r = new_reply(&w);
 	if (!r)
 		goto nomem;
 	r->code = w.code;
