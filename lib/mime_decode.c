@@ -10,22 +10,21 @@
 /* 0..63 for the alphabet, 64 for '=', 255 for everything else. */
 static const unsigned char b64[256] = {
 #define X 255
-	X, X, X, X, X, X, X, X, X, X, X, X, X, X, X, X,
-	X, X, X, X, X, X, X, X, X, X, X, X, X, X, X, X,
-	X, X, X, X, X, X, X, X, X, X, X, 62, X, X, X, 63,
-	52, 53, 54, 55, 56, 57, 58, 59, 60, 61, X, X, X, 64, X, X,
-	X, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14,
-	15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, X, X, X, X, X,
-	X, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39, 40,
-	41, 42, 43, 44, 45, 46, 47, 48, 49, 50, 51, X, X, X, X, X,
-	X, X, X, X, X, X, X, X, X, X, X, X, X, X, X, X,
-	X, X, X, X, X, X, X, X, X, X, X, X, X, X, X, X,
-	X, X, X, X, X, X, X, X, X, X, X, X, X, X, X, X,
-	X, X, X, X, X, X, X, X, X, X, X, X, X, X, X, X,
-	X, X, X, X, X, X, X, X, X, X, X, X, X, X, X, X,
-	X, X, X, X, X, X, X, X, X, X, X, X, X, X, X, X,
-	X, X, X, X, X, X, X, X, X, X, X, X, X, X, X, X,
-	X, X, X, X, X, X, X, X, X, X, X, X, X, X, X, X,
+        X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,
+        X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,
+        X,  X,  X,  X,  X,  X,  X,  62, X,  X,  X,  63, 52, 53, 54, 55, 56, 57,
+        58, 59, 60, 61, X,  X,  X,  64, X,  X,  X,  0,  1,  2,  3,  4,  5,  6,
+        7,  8,  9,  10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24,
+        25, X,  X,  X,  X,  X,  X,  26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36,
+        37, 38, 39, 40, 41, 42, 43, 44, 45, 46, 47, 48, 49, 50, 51, X,  X,  X,
+        X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,
+        X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,
+        X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,
+        X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,
+        X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,
+        X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,
+        X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,
+        X,  X,  X,  X,
 #undef X
 };
 
@@ -86,8 +85,10 @@ size_t dsng_mime_qp_decode(char *out, const char *in, size_t len)
 		if (i >= len)
 			break;
 		c = in[i];
-		if (i + 2 < len && hexv(in[i + 1]) >= 0 && hexv(in[i + 2]) >= 0) {
-			out[o++] = (char)(hexv(in[i + 1]) * 16 + hexv(in[i + 2]));
+		if (i + 2 < len && hexv(in[i + 1]) >= 0 &&
+		    hexv(in[i + 2]) >= 0) {
+			out[o++] =
+			        (char)(hexv(in[i + 1]) * 16 + hexv(in[i + 2]));
 			i += 3;
 			continue;
 		}
@@ -153,13 +154,12 @@ int dsng__mime_decode(TALLOC_CTX *mem, const char *p, size_t len,
 }
 
 int dsng_mime_part_decode(TALLOC_CTX *mem, const struct dsng_mime_part *part,
-                          const struct dsng_mime_limits *lim,
-                          const char **out, size_t *out_len,
-                          struct dsng_error *err)
+                          const struct dsng_mime_limits *lim, const char **out,
+                          size_t *out_len, struct dsng_error *err)
 {
 	if (!part || !out || !out_len)
-		return dsng__fail(err, DSNG_EINVAL, DSNG_ERR_INVALID_ARGUMENT, 0,
-		                  0, NULL, "NULL argument");
+		return dsng__fail(err, DSNG_EINVAL, DSNG_ERR_INVALID_ARGUMENT,
+		                  0, 0, NULL, "NULL argument");
 	return dsng__mime_decode(mem, part->body.ptr, part->body.len, part->cte,
 	                         part->body_offset, lim, out, out_len, err);
 }

@@ -75,8 +75,9 @@ int dsng__mime_header(TALLOC_CTX *mem, const char *buf, size_t start,
 		if (line_end > pos && buf[line_end - 1] == '\r')
 			line_end--;
 		if (next - start > lim->max_header_len)
-			return dsng__fail(err, DSNG_ELIMIT, DSNG_ERR_HEADER_LIMIT,
-			                  pos + base, 0, NULL,
+			return dsng__fail(err, DSNG_ELIMIT,
+			                  DSNG_ERR_HEADER_LIMIT, pos + base, 0,
+			                  NULL,
 			                  "header block longer than %zu bytes",
 			                  lim->max_header_len);
 		if (line_end == pos) {
@@ -86,18 +87,21 @@ int dsng__mime_header(TALLOC_CTX *mem, const char *buf, size_t start,
 		if (buf[pos] == ' ' || buf[pos] == '\t') {
 			if (!last) {
 				if (dsng__mime_problem(msg, "header", pos,
-				                       "continuation line without a field") <
-				    0)
+				                       "continuation line "
+				                       "without a field") < 0)
 					return DSNG_ENOMEM;
 				*body = pos;
 				break;
 			}
-			last->value.len = (size_t)(buf + line_end - last->value.ptr);
-			if (line_end - (last->offset - base) > lim->max_field_len)
-				return dsng__fail(err, DSNG_ELIMIT, DSNG_ERR_HEADER_LIMIT,
-				                  last->offset, 0, NULL,
-				                  "header field longer than %zu bytes",
-				                  lim->max_field_len);
+			last->value.len =
+			        (size_t)(buf + line_end - last->value.ptr);
+			if (line_end - (last->offset - base) >
+			    lim->max_field_len)
+				return dsng__fail(
+				        err, DSNG_ELIMIT, DSNG_ERR_HEADER_LIMIT,
+				        last->offset, 0, NULL,
+				        "header field longer than %zu bytes",
+				        lim->max_field_len);
 			pos = next;
 			continue;
 		}
@@ -106,43 +110,52 @@ int dsng__mime_header(TALLOC_CTX *mem, const char *buf, size_t start,
 			n++;
 		{
 			size_t name_end = n;
-			/* RFC 5322 4.5.3 obsolete syntax: blanks before the colon. */
-			while (n < line_end && (buf[n] == ' ' || buf[n] == '\t'))
+			/* RFC 5322 4.5.3 obsolete syntax: blanks before the
+			 * colon. */
+			while (n < line_end &&
+			       (buf[n] == ' ' || buf[n] == '\t'))
 				n++;
 			if (name_end == pos || n >= line_end || buf[n] != ':') {
 				if ((flags & DSNG__HDR_LENIENT) && last) {
-					/* Report fields whose continuation lost its
-					 * indent (MessageLabs): keep it with the field. */
-					if (dsng__mime_problem(msg, "header", pos,
-					                       "continuation line without leading white space") <
-					    0)
+					/* Report fields whose continuation lost
+					 * its indent (MessageLabs): keep it
+					 * with the field. */
+					if (dsng__mime_problem(
+					            msg, "header", pos,
+					            "continuation line without "
+					            "leading white space") < 0)
 						return DSNG_ENOMEM;
 					last->value.len =
-					    (size_t)(buf + line_end - last->value.ptr);
+					        (size_t)(buf + line_end -
+					                 last->value.ptr);
 					if (line_end - (last->offset - base) >
 					    lim->max_field_len)
 						return dsng__fail(
-						    err, DSNG_ELIMIT, DSNG_ERR_HEADER_LIMIT,
-						    last->offset, 0, NULL,
-						    "header field longer than %zu bytes",
-						    lim->max_field_len);
+						        err, DSNG_ELIMIT,
+						        DSNG_ERR_HEADER_LIMIT,
+						        last->offset, 0, NULL,
+						        "header field longer "
+						        "than %zu bytes",
+						        lim->max_field_len);
 					pos = next;
 					continue;
 				}
 				if (dsng__mime_problem(msg, "header", pos,
-				                       "line without a colon ends the header") <
-				    0)
+				                       "line without a colon "
+				                       "ends the header") < 0)
 					return DSNG_ENOMEM;
 				*body = pos;
 				break;
 			}
 			if (line_end - pos > lim->max_field_len)
-				return dsng__fail(err, DSNG_ELIMIT, DSNG_ERR_HEADER_LIMIT,
-				                  pos + base, 0, NULL,
-				                  "header field longer than %zu bytes",
-				                  lim->max_field_len);
+				return dsng__fail(
+				        err, DSNG_ELIMIT, DSNG_ERR_HEADER_LIMIT,
+				        pos + base, 0, NULL,
+				        "header field longer than %zu bytes",
+				        lim->max_field_len);
 			if (h->count >= lim->max_fields)
-				return dsng__fail(err, DSNG_ELIMIT, DSNG_ERR_FIELD_LIMIT,
+				return dsng__fail(err, DSNG_ELIMIT,
+				                  DSNG_ERR_FIELD_LIMIT,
 				                  pos + base, 0, NULL,
 				                  "more than %u header fields",
 				                  lim->max_fields);
@@ -181,8 +194,8 @@ int dsng_mime_header_parse(TALLOC_CTX *mem, const char *buf, size_t len,
 	if (out)
 		*out = NULL;
 	if (!out || (!buf && len))
-		return dsng__fail(err, DSNG_EINVAL, DSNG_ERR_INVALID_ARGUMENT, 0,
-		                  0, NULL, "NULL argument");
+		return dsng__fail(err, DSNG_EINVAL, DSNG_ERR_INVALID_ARGUMENT,
+		                  0, 0, NULL, "NULL argument");
 	if (!lim) {
 		dsng_mime_limits_init(&defaults);
 		lim = &defaults;
@@ -253,7 +266,8 @@ char *dsng_mime_unfold(TALLOC_CTX *mem, const char *p, size_t len,
 		const char *nl = memchr(p + i, '\n', len - i);
 		size_t stop = nl ? (size_t)(nl - p) : len, run = stop;
 		/* RFC 5322 2.2.3: unfolding removes the CRLF, keeps the WSP; a
-		 * line break not followed by WSP (a broken fold) becomes one. */
+		 * line break not followed by WSP (a broken fold) becomes one.
+		 */
 		if (nl && run > i && p[run - 1] == '\r')
 			run--;
 		memcpy(o, p + i, run - i);

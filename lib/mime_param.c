@@ -58,7 +58,8 @@ static char *put_value(char *o, const struct raw_param *r, int first)
 	}
 	if (r->extended && first) {
 		const char *q = memchr(p, '\'', (size_t)(end - p));
-		const char *q2 = q ? memchr(q + 1, '\'', (size_t)(end - q - 1)) : NULL;
+		const char *q2 =
+		        q ? memchr(q + 1, '\'', (size_t)(end - q - 1)) : NULL;
 		if (q2)
 			p = q2 + 1;
 	}
@@ -77,7 +78,8 @@ static char *put_value(char *o, const struct raw_param *r, int first)
 
 static int same_name(const struct raw_param *a, const struct raw_param *b)
 {
-	return a->nlen == b->nlen && strncasecmp(a->name, b->name, a->nlen) == 0;
+	return a->nlen == b->nlen &&
+	       strncasecmp(a->name, b->name, a->nlen) == 0;
 }
 
 /* Join the RFC 2231 sections of each name in order (0, 1, 2 ... until a
@@ -106,7 +108,8 @@ static int assemble(TALLOC_CTX *mem, const struct raw_param *raw, size_t nraw,
 			continue;
 		for (sec = 0; nuse < MAX_RAW; sec++) {
 			for (j = i; j < nraw; j++)
-				if (raw[j].section == sec && same_name(&raw[j], &raw[i]))
+				if (raw[j].section == sec &&
+				    same_name(&raw[j], &raw[i]))
 					break;
 			if (j == nraw)
 				break;
@@ -114,7 +117,8 @@ static int assemble(TALLOC_CTX *mem, const struct raw_param *raw, size_t nraw,
 		}
 		if (nuse == 0) {
 			for (j = i; j < nraw; j++)
-				if (raw[j].section < 0 && same_name(&raw[j], &raw[i]))
+				if (raw[j].section < 0 &&
+				    same_name(&raw[j], &raw[i]))
 					break;
 			if (j == nraw)
 				continue;
@@ -181,7 +185,8 @@ int dsng_mime_content_type(TALLOC_CTX *mem, const char *buf, size_t len,
 			break;
 		p = dsng__mime_skip_cfws(p + 1, end);
 		ns = p;
-		while (p < end && *p != '=' && *p != ';' && !is_tspecial_end(*p))
+		while (p < end && *p != '=' && *p != ';' &&
+		       !is_tspecial_end(*p))
 			p++;
 		ne = p;
 		if (ne == ns)
@@ -265,12 +270,18 @@ enum dsng_mime_cte dsng__mime_cte(const char *p, size_t len)
 const char *dsng_mime_cte_name(enum dsng_mime_cte cte)
 {
 	switch (cte) {
-	case DSNG_CTE_7BIT: return "7bit";
-	case DSNG_CTE_8BIT: return "8bit";
-	case DSNG_CTE_BINARY: return "binary";
-	case DSNG_CTE_BASE64: return "base64";
-	case DSNG_CTE_QP: return "quoted-printable";
-	default: return "unknown";
+	case DSNG_CTE_7BIT:
+		return "7bit";
+	case DSNG_CTE_8BIT:
+		return "8bit";
+	case DSNG_CTE_BINARY:
+		return "binary";
+	case DSNG_CTE_BASE64:
+		return "base64";
+	case DSNG_CTE_QP:
+		return "quoted-printable";
+	default:
+		return "unknown";
 	}
 }
 

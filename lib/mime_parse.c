@@ -93,16 +93,16 @@ static int read_entity(struct walker *w, struct dsng_mime_part *p, size_t pos,
 			return nomem(w->err);
 		p->type = type;
 		if (!type &&
-		    dsng__mime_problem(w->msg, "Content-Type", f->offset - w->base,
-		                       "malformed media type, text/plain assumed") <
-		        0)
+		    dsng__mime_problem(
+		            w->msg, "Content-Type", f->offset - w->base,
+		            "malformed media type, text/plain assumed") < 0)
 			return nomem(w->err);
 	}
 	if (!p->type)
-		p->type = (p->parent && strcmp(p->parent->type,
-		                               "multipart/digest") == 0)
-		              ? "message/rfc822"
-		              : "text/plain";
+		p->type = (p->parent &&
+		           strcmp(p->parent->type, "multipart/digest") == 0)
+		                  ? "message/rfc822"
+		                  : "text/plain";
 	f = dsng_mime_header_find(&p->header, "Content-Transfer-Encoding");
 	if (f) {
 		p->cte = dsng__mime_cte(f->value.ptr, f->value.len);
@@ -116,14 +116,16 @@ static int read_entity(struct walker *w, struct dsng_mime_part *p, size_t pos,
 		const char *b = dsng_mime_part_param(p, "boundary");
 		size_t bl = b ? strlen(b) : 0;
 		if (bl > w->lim->max_boundary_len)
-			return dsng__fail(w->err, DSNG_ELIMIT, DSNG_ERR_HEADER_LIMIT,
-			                  p->offset, 0, NULL,
+			return dsng__fail(w->err, DSNG_ELIMIT,
+			                  DSNG_ERR_HEADER_LIMIT, p->offset, 0,
+			                  NULL,
 			                  "boundary longer than %zu bytes",
 			                  w->lim->max_boundary_len);
 		if (bl == 0) {
-			if (dsng__mime_problem(w->msg, "boundary", p->offset - w->base,
-			                       "multipart without a boundary read as one part") <
-			    0)
+			if (dsng__mime_problem(w->msg, "boundary",
+			                       p->offset - w->base,
+			                       "multipart without a boundary "
+			                       "read as one part") < 0)
 				return nomem(w->err);
 		} else {
 			p->boundary = b;
@@ -201,7 +203,8 @@ static int mark_truncated(struct walker *w, struct level *l, size_t at)
 	l->mp->truncated = true;
 	w->msg->truncated = true;
 	if (dsng__mime_problem(w->msg, "boundary", at,
-	                       "multipart ended without its close delimiter") < 0)
+	                       "multipart ended without its close delimiter") <
+	    0)
 		return nomem(w->err);
 	return DSNG_OK;
 }
@@ -221,12 +224,14 @@ static int walk(struct walker *w, size_t pos)
 
 		if (line_end > pos && buf[line_end - 1] == '\r')
 			line_end--;
-		if (line_end - pos < 2 || buf[pos] != '-' || buf[pos + 1] != '-') {
+		if (line_end - pos < 2 || buf[pos] != '-' ||
+		    buf[pos + 1] != '-') {
 			pos = next;
 			continue;
 		}
 		for (k = w->top; k-- > 0;) {
-			if (is_delim(&w->stack[k], buf, pos, line_end, &close)) {
+			if (is_delim(&w->stack[k], buf, pos, line_end,
+			             &close)) {
 				hit = 1;
 				break;
 			}
@@ -296,8 +301,8 @@ int dsng__mime_parse(TALLOC_CTX *mem, const char *buf, size_t len,
 	if (out)
 		*out = NULL;
 	if (!out || (!buf && len))
-		return dsng__fail(err, DSNG_EINVAL, DSNG_ERR_INVALID_ARGUMENT, 0,
-		                  0, NULL, "NULL argument");
+		return dsng__fail(err, DSNG_EINVAL, DSNG_ERR_INVALID_ARGUMENT,
+		                  0, 0, NULL, "NULL argument");
 	if (!lim || lim->size < sizeof(*lim)) {
 		dsng_mime_limits_init(&defaults);
 		lim = &defaults;
@@ -305,7 +310,8 @@ int dsng__mime_parse(TALLOC_CTX *mem, const char *buf, size_t len,
 	if (len > lim->max_size)
 		return dsng__fail(err, DSNG_ELIMIT, DSNG_ERR_SIZE_LIMIT,
 		                  lim->max_size + base, 0, NULL,
-		                  "message larger than %zu bytes", lim->max_size);
+		                  "message larger than %zu bytes",
+		                  lim->max_size);
 	memset(&w, 0, sizeof(w));
 	w.buf = buf;
 	w.len = len;
@@ -339,8 +345,9 @@ int dsng__mime_parse(TALLOC_CTX *mem, const char *buf, size_t len,
 	if (rc < 0)
 		goto fail;
 	if (root->header.count == 0) {
-		rc = dsng__fail(err, DSNG_ESYNTAX, DSNG_ERR_NOT_MAIL, pos + base,
-		                0, NULL, "no header field at the start: not mail");
+		rc = dsng__fail(err, DSNG_ESYNTAX, DSNG_ERR_NOT_MAIL,
+		                pos + base, 0, NULL,
+		                "no header field at the start: not mail");
 		goto fail;
 	}
 	if (root->boundary) {
@@ -383,8 +390,8 @@ int dsng_mime_open_message(TALLOC_CTX *mem, const struct dsng_mime_message *msg,
 	if (out)
 		*out = NULL;
 	if (!msg || !part || !out)
-		return dsng__fail(err, DSNG_EINVAL, DSNG_ERR_INVALID_ARGUMENT, 0,
-		                  0, NULL, "NULL argument");
+		return dsng__fail(err, DSNG_EINVAL, DSNG_ERR_INVALID_ARGUMENT,
+		                  0, 0, NULL, "NULL argument");
 	tmp = talloc_new(NULL);
 	if (!tmp)
 		return nomem(err);

@@ -18,7 +18,8 @@ static bool to_utf8(char **o, const char *charset, const char *in, size_t len)
 	char *ip = (char *)(uintptr_t)in, *op = *o;
 	size_t il = len, ol = len * 4 + 4;
 
-	if (strcasecmp(charset, "utf-8") == 0 || strcasecmp(charset, "utf8") == 0 ||
+	if (strcasecmp(charset, "utf-8") == 0 ||
+	    strcasecmp(charset, "utf8") == 0 ||
 	    strcasecmp(charset, "us-ascii") == 0) {
 		memcpy(*o, in, len);
 		*o += len;
@@ -118,11 +119,13 @@ char *dsng_mime_decode_words(TALLOC_CTX *mem, const char *p, size_t len)
 				if (after_word) {
 					const char *w = after_word;
 					char *ws = start;
-					while (w < s && (*w == ' ' || *w == '\t'))
+					while (w < s &&
+					       (*w == ' ' || *w == '\t'))
 						w++;
 					if (w == s) {
 						ws -= s - after_word;
-						memmove(ws, start, (size_t)(o - start));
+						memmove(ws, start,
+						        (size_t)(o - start));
 						o = ws + (o - start);
 					}
 				}

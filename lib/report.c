@@ -21,9 +21,12 @@ void dsng_report_limits_init(struct dsng_report_limits *lim)
 const char *dsng_report_kind_name(enum dsng_report_kind kind)
 {
 	switch (kind) {
-	case DSNG_REPORT_DSN: return "dsn";
-	case DSNG_REPORT_MDN: return "mdn";
-	default: return "none";
+	case DSNG_REPORT_DSN:
+		return "dsn";
+	case DSNG_REPORT_MDN:
+		return "mdn";
+	default:
+		return "none";
 	}
 }
 
@@ -76,7 +79,8 @@ static int human(struct dsng_report *r, const struct dsng_mime_part *p,
 static int returned_value(struct dsng_report_returned *rt, const char *name,
                           int words, char **out)
 {
-	const struct dsng_mime_field *f = dsng_mime_header_find(rt->header, name);
+	const struct dsng_mime_field *f =
+	        dsng_mime_header_find(rt->header, name);
 	char *v;
 
 	*out = NULL;
@@ -113,7 +117,8 @@ int dsng__report_returned(struct dsng_report *r,
 	if (!rt->header)
 		goto nomem;
 	rc = dsng__mime_header(rt->header, body, 0, blen, &lim->mime,
-	                       part->body_offset, 0, rt->header, &hend, NULL, err);
+	                       part->body_offset, 0, rt->header, &hend, NULL,
+	                       err);
 	if (rc == DSNG_ENOMEM)
 		goto nomem;
 	if (rc < 0)
@@ -131,7 +136,8 @@ int dsng__report_returned(struct dsng_report *r,
 		if (f->name.len != 8 ||
 		    !dsng__span_ieq(f->name.ptr, f->name.len, "Received"))
 			continue;
-		a = talloc_realloc(rt, rt->received, const struct dsng_mime_field *,
+		a = talloc_realloc(rt, rt->received,
+		                   const struct dsng_mime_field *,
 		                   rt->nreceived + 1);
 		if (!a)
 			goto nomem;
@@ -149,8 +155,8 @@ nomem:
  * disposition-notification part that sits directly in a multipart (the
  * returned message is never opened, so a bounce quoted there is never
  * taken for the report). */
-static const struct dsng_mime_part *find_status(const struct dsng_mime_message *m,
-                                                struct dsng_report *r)
+static const struct dsng_mime_part *
+find_status(const struct dsng_mime_message *m, struct dsng_report *r)
 {
 	size_t i;
 
@@ -237,8 +243,8 @@ int dsng_report_parse(TALLOC_CTX *mem, const char *buf, size_t len,
 	if (out)
 		*out = NULL;
 	if (!out || (!buf && len))
-		return dsng__fail(err, DSNG_EINVAL, DSNG_ERR_INVALID_ARGUMENT, 0,
-		                  0, NULL, "NULL argument");
+		return dsng__fail(err, DSNG_EINVAL, DSNG_ERR_INVALID_ARGUMENT,
+		                  0, 0, NULL, "NULL argument");
 	if (!lim || lim->size < sizeof(*lim)) {
 		dsng_report_limits_init(&defaults);
 		lim = &defaults;

@@ -135,10 +135,10 @@ int dsng_report_date_parse(const char *p, size_t len, int64_t *out)
 		static const struct {
 			const char *n;
 			long off;
-		} zones[] = {{"ut", 0},       {"utc", 0},     {"gmt", 0},
-		             {"z", 0},        {"est", -300},  {"edt", -240},
-		             {"cst", -360},   {"cdt", -300},  {"mst", -420},
-		             {"mdt", -360},   {"pst", -480},  {"pdt", -420}};
+		} zones[] = {{"ut", 0},     {"utc", 0},    {"gmt", 0},
+		             {"z", 0},      {"est", -300}, {"edt", -240},
+		             {"cst", -360}, {"cdt", -300}, {"mst", -420},
+		             {"mdt", -360}, {"pst", -480}, {"pdt", -420}};
 		size_t i, n = word(&c, w, sizeof(w));
 		/* RFC 5322 4.3: unknown (military) zones count as +0000 */
 		for (i = 0; n && i < sizeof(zones) / sizeof(zones[0]); i++)

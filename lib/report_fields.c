@@ -11,12 +11,26 @@
 enum fid {
 	F_UNKNOWN = 0,
 	/* per message */
-	F_ENVID, F_REPORTING_MTA, F_DSN_GATEWAY, F_RECEIVED_FROM, F_ARRIVAL,
+	F_ENVID,
+	F_REPORTING_MTA,
+	F_DSN_GATEWAY,
+	F_RECEIVED_FROM,
+	F_ARRIVAL,
 	/* per recipient */
-	F_ORIG_RCPT, F_FINAL_RCPT, F_ACTION, F_STATUS, F_REMOTE_MTA, F_DIAG,
-	F_LAST_ATTEMPT, F_LOG_ID, F_RETRY_UNTIL,
+	F_ORIG_RCPT,
+	F_FINAL_RCPT,
+	F_ACTION,
+	F_STATUS,
+	F_REMOTE_MTA,
+	F_DIAG,
+	F_LAST_ATTEMPT,
+	F_LOG_ID,
+	F_RETRY_UNTIL,
 	/* MDN only */
-	F_REPORTING_UA, F_ORIG_MSGID, F_DISPOSITION, F_MDN_GATEWAY
+	F_REPORTING_UA,
+	F_ORIG_MSGID,
+	F_DISPOSITION,
+	F_MDN_GATEWAY
 };
 
 #define N(s) s, sizeof(s) - 1
@@ -25,24 +39,24 @@ static const struct {
 	size_t len;
 	enum fid id;
 } names[] = {
-	{N("Original-Envelope-Id"), F_ENVID},
-	{N("Reporting-MTA"), F_REPORTING_MTA},
-	{N("DSN-Gateway"), F_DSN_GATEWAY},
-	{N("Received-From-MTA"), F_RECEIVED_FROM},
-	{N("Arrival-Date"), F_ARRIVAL},
-	{N("Original-Recipient"), F_ORIG_RCPT},
-	{N("Final-Recipient"), F_FINAL_RCPT},
-	{N("Action"), F_ACTION},
-	{N("Status"), F_STATUS},
-	{N("Remote-MTA"), F_REMOTE_MTA},
-	{N("Diagnostic-Code"), F_DIAG},
-	{N("Last-Attempt-Date"), F_LAST_ATTEMPT},
-	{N("Final-Log-ID"), F_LOG_ID},
-	{N("Will-Retry-Until"), F_RETRY_UNTIL},
-	{N("Reporting-UA"), F_REPORTING_UA},
-	{N("Original-Message-ID"), F_ORIG_MSGID},
-	{N("Disposition"), F_DISPOSITION},
-	{N("MDN-Gateway"), F_MDN_GATEWAY},
+        {N("Original-Envelope-Id"), F_ENVID},
+        {N("Reporting-MTA"), F_REPORTING_MTA},
+        {N("DSN-Gateway"), F_DSN_GATEWAY},
+        {N("Received-From-MTA"), F_RECEIVED_FROM},
+        {N("Arrival-Date"), F_ARRIVAL},
+        {N("Original-Recipient"), F_ORIG_RCPT},
+        {N("Final-Recipient"), F_FINAL_RCPT},
+        {N("Action"), F_ACTION},
+        {N("Status"), F_STATUS},
+        {N("Remote-MTA"), F_REMOTE_MTA},
+        {N("Diagnostic-Code"), F_DIAG},
+        {N("Last-Attempt-Date"), F_LAST_ATTEMPT},
+        {N("Final-Log-ID"), F_LOG_ID},
+        {N("Will-Retry-Until"), F_RETRY_UNTIL},
+        {N("Reporting-UA"), F_REPORTING_UA},
+        {N("Original-Message-ID"), F_ORIG_MSGID},
+        {N("Disposition"), F_DISPOSITION},
+        {N("MDN-Gateway"), F_MDN_GATEWAY},
 };
 #undef N
 
@@ -136,14 +150,14 @@ static int typed(struct ctx *c, TALLOC_CTX *mem, enum tkind k,
 			char *d = talloc_array(t, char, n + 1);
 			if (!d)
 				return DSNG_ENOMEM;
-			if (dsng_utf8_addr_decode(d, n + 1, &ol, t->value, n,
-			                          c->r->global ? DSNG_XTEXT_UNITEXT
-			                                       : 0,
-			                          NULL, NULL) == DSNG_OK) {
+			if (dsng_utf8_addr_decode(
+			            d, n + 1, &ol, t->value, n,
+			            c->r->global ? DSNG_XTEXT_UNITEXT : 0, NULL,
+			            NULL) == DSNG_OK) {
 				d[ol] = 0;
 				t->value = d;
-			} else if (problem(c, "utf-8 address is not valid utf-8-addr-xtext") <
-			           0) {
+			} else if (problem(c, "utf-8 address is not valid "
+			                      "utf-8-addr-xtext") < 0) {
 				return DSNG_ENOMEM;
 			}
 		}
@@ -209,7 +223,8 @@ static int status(struct ctx *c, struct dsng_report_recipient *rc)
 		rc->status = talloc_strdup(rc, code.str);
 	} else if (dsng_status_find(clean, strlen(clean), &code, &off) ==
 	           DSNG_OK) {
-		/* "5.1.1 user unknown" without parentheses: the code is clear. */
+		/* "5.1.1 user unknown" without parentheses: the code is clear.
+		 */
 		rc->status = talloc_strdup(rc, code.str);
 		if (rc->status && problem(c, "text after the status code") < 0)
 			return DSNG_ENOMEM;
@@ -291,9 +306,11 @@ static int dsn_field(struct ctx *c, enum fid id, int block,
 	/* A second Final-Recipient without a blank line starts a new
 	 * recipient (AOL does this). */
 	if (!rc || (id == F_FINAL_RCPT && rc->final_recipient) ||
-	    (id == F_ORIG_RCPT && rc->original_recipient && rc->final_recipient)) {
-		if (rc && problem(c, "missing blank line between recipient blocks") <
-		              0)
+	    (id == F_ORIG_RCPT && rc->original_recipient &&
+	     rc->final_recipient)) {
+		if (rc &&
+		    problem(c, "missing blank line between recipient blocks") <
+		            0)
 			return DSNG_ENOMEM;
 		rv = add_recipient(c, c->f->offset, rcp);
 		if (rv < 0)
@@ -306,13 +323,17 @@ static int dsn_field(struct ctx *c, enum fid id, int block,
 	case F_FINAL_RCPT:
 		return typed(c, rc, T_ADDR, &rc->final_recipient);
 	case F_ACTION:
-		if (set_dup(c, rc->action) < 0 || text(c, rc, 1, &rc->action) < 0)
+		if (set_dup(c, rc->action) < 0 ||
+		    text(c, rc, 1, &rc->action) < 0)
 			return DSNG_ENOMEM;
 		dsng__mime_lower(rc->action);
-		if (strcmp(rc->action, "failed") && strcmp(rc->action, "delayed") &&
-		    strcmp(rc->action, "delivered") && strcmp(rc->action, "relayed") &&
+		if (strcmp(rc->action, "failed") &&
+		    strcmp(rc->action, "delayed") &&
+		    strcmp(rc->action, "delivered") &&
+		    strcmp(rc->action, "relayed") &&
 		    strcmp(rc->action, "expanded"))
-			return problem(c, "Action is not one of RFC 3464's five");
+			return problem(c,
+			               "Action is not one of RFC 3464's five");
 		return DSNG_OK;
 	case F_STATUS:
 		if (set_dup(c, rc->status_raw) < 0)
@@ -362,7 +383,8 @@ static int disposition(struct ctx *c, struct dsng_report_mdn *d)
 	trim(d->type);
 	for (tok = mods ? strtok_r(mods, ",", &save) : NULL; tok;
 	     tok = strtok_r(NULL, ",", &save)) {
-		char **a = talloc_realloc(d, d->modifiers, char *, d->nmodifiers + 1);
+		char **a = talloc_realloc(d, d->modifiers, char *,
+		                          d->nmodifiers + 1);
 		if (!a)
 			return DSNG_ENOMEM;
 		d->modifiers = a;
@@ -420,24 +442,27 @@ int dsng__report_fields(struct dsng_report *r, const char *buf, size_t len,
 		if (pos >= len)
 			break;
 		rc = dsng__mime_header(r->mime, buf, pos, len, &lim->mime, base,
-		                       DSNG__HDR_LENIENT,
-		                       &h, &body, r->mime, err);
+		                       DSNG__HDR_LENIENT, &h, &body, r->mime,
+		                       err);
 		if (rc < 0)
-			return rc == DSNG_ENOMEM ? dsng__fail(err, rc, DSNG_ERR_NOMEM,
-			                                      0, 0, NULL,
-			                                      "out of memory")
-			                         : rc;
+			return rc == DSNG_ENOMEM
+			               ? dsng__fail(err, rc, DSNG_ERR_NOMEM, 0,
+			                            0, NULL, "out of memory")
+			               : rc;
 		for (i = 0; i < h.count; i++) {
 			enum fid id;
 			c.f = &h.fields[i];
 			id = field_id(&c.f->name);
-			/* C strings would end at the NUL: say the value is cut */
+			/* C strings would end at the NUL: say the value is cut
+			 */
 			if (memchr(c.f->value.ptr, 0, c.f->value.len) &&
-			    problem(&c, "NUL byte in the value (it ends there)") < 0)
+			    problem(&c,
+			            "NUL byte in the value (it ends there)") <
+			            0)
 				goto nomem;
 			rc = r->kind == DSNG_REPORT_DSN
-			         ? dsn_field(&c, id, block, &rcpt)
-			         : mdn_field(&c, id);
+			             ? dsn_field(&c, id, block, &rcpt)
+			             : mdn_field(&c, id);
 			if (rc == DSNG_ENOMEM)
 				goto nomem;
 			if (rc < 0)
@@ -446,9 +471,10 @@ int dsng__report_fields(struct dsng_report *r, const char *buf, size_t len,
 		if (body == pos) {
 			/* a line that is not a field: note it and skip it */
 			const char *nl = memchr(buf + pos, '\n', len - pos);
-			if (dsng__mime_problem(r->mime, "delivery-status",
-			                       pos + base - r->mime->base_offset,
-			                       "line that is not a field skipped") < 0)
+			if (dsng__mime_problem(
+			            r->mime, "delivery-status",
+			            pos + base - r->mime->base_offset,
+			            "line that is not a field skipped") < 0)
 				goto nomem;
 			body = nl ? (size_t)(nl - buf) + 1 : len;
 		}

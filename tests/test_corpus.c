@@ -59,7 +59,8 @@ static void put_utf8(char **o, unsigned long c)
 
 static char *jstr(struct jp *j)
 {
-	char *s = talloc_array(j->mem, char, (size_t)(j->end - j->p) + 1), *o = s;
+	char *s = talloc_array(j->mem, char, (size_t)(j->end - j->p) + 1),
+	     *o = s;
 
 	j->p++; /* opening quote */
 	while (j->p < j->end && *j->p != '"') {
@@ -67,25 +68,40 @@ static char *jstr(struct jp *j)
 			char e = j->p[1];
 			j->p += 2;
 			switch (e) {
-			case 'n': *o++ = '\n'; break;
-			case 't': *o++ = '\t'; break;
-			case 'r': *o++ = '\r'; break;
-			case 'b': *o++ = '\b'; break;
-			case 'f': *o++ = '\f'; break;
+			case 'n':
+				*o++ = '\n';
+				break;
+			case 't':
+				*o++ = '\t';
+				break;
+			case 'r':
+				*o++ = '\r';
+				break;
+			case 'b':
+				*o++ = '\b';
+				break;
+			case 'f':
+				*o++ = '\f';
+				break;
 			case 'u': {
-				unsigned long c = strtoul(talloc_strndup(s, j->p, 4), NULL, 16);
+				unsigned long c = strtoul(
+				        talloc_strndup(s, j->p, 4), NULL, 16);
 				j->p += 4;
-				if (c >= 0xD800 && c < 0xDC00 && j->p + 6 <= j->end &&
-				    j->p[0] == '\\' && j->p[1] == 'u') {
+				if (c >= 0xD800 && c < 0xDC00 &&
+				    j->p + 6 <= j->end && j->p[0] == '\\' &&
+				    j->p[1] == 'u') {
 					unsigned long lo = strtoul(
-					    talloc_strndup(s, j->p + 2, 4), NULL, 16);
-					c = 0x10000 + ((c - 0xD800) << 10) + (lo - 0xDC00);
+					        talloc_strndup(s, j->p + 2, 4),
+					        NULL, 16);
+					c = 0x10000 + ((c - 0xD800) << 10) +
+					    (lo - 0xDC00);
 					j->p += 6;
 				}
 				put_utf8(&o, c);
 				break;
 			}
-			default: *o++ = e;
+			default:
+				*o++ = e;
 			}
 			continue;
 		}
@@ -126,8 +142,10 @@ static struct jv *jval(struct jp *j)
 				j->p++;
 				continue;
 			}
-			v->items = talloc_realloc(j->mem, v->items, struct jv *, v->n + 1);
-			v->keys = talloc_realloc(j->mem, v->keys, char *, v->n + 1);
+			v->items = talloc_realloc(j->mem, v->items, struct jv *,
+			                          v->n + 1);
+			v->keys = talloc_realloc(j->mem, v->keys, char *,
+			                         v->n + 1);
 			v->keys[v->n] = NULL;
 			if (obj) {
 				v->keys[v->n] = jstr(j);
@@ -200,7 +218,8 @@ static char *norm(TALLOC_CTX *mem, const char *s, int fold_case)
 		if (sp && q > o)
 			*q++ = ' ';
 		sp = 0;
-		*q++ = fold_case && *s >= 'A' && *s <= 'Z' ? (char)(*s + 32) : *s;
+		*q++ = fold_case && *s >= 'A' && *s <= 'Z' ? (char)(*s + 32)
+		                                           : *s;
 		s++;
 	}
 	*q = 0;
@@ -211,17 +230,17 @@ static char *norm(TALLOC_CTX *mem, const char *s, int fold_case)
 static const struct {
 	const char *file, *field, *why;
 } whitelist[] = {
-	{"sisimai-bsd-lhost-office365-08.eml", "message.",
-	 "Exchange's part header leaks unindented lines into the body; the "
-	 "Reporting-MTA block after them is the per-message block (RFC 3464 "
-	 "2.1), which the reference left unclassified"},
-	{"sisimai-bsd-rhost-messagelabs-01.eml", "recipients",
-	 "MessageLabs lost the indent of Diagnostic-Code continuations; the "
-	 "Status/Action/Final-Recipient lines after them are the same block "
-	 "(no blank line), so there is one recipient, not none"},
-	{"bounceparser-spam-rejection15.msg", "kind",
-	 "the boundary parameter is intact (junk after it on the line does not "
-	 "void it), so the delivery-status part is there to read"},
+        {"sisimai-bsd-lhost-office365-08.eml", "message.",
+         "Exchange's part header leaks unindented lines into the body; the "
+         "Reporting-MTA block after them is the per-message block (RFC 3464 "
+         "2.1), which the reference left unclassified"},
+        {"sisimai-bsd-rhost-messagelabs-01.eml", "recipients",
+         "MessageLabs lost the indent of Diagnostic-Code continuations; the "
+         "Status/Action/Final-Recipient lines after them are the same block "
+         "(no blank line), so there is one recipient, not none"},
+        {"bounceparser-spam-rejection15.msg", "kind",
+         "the boundary parameter is intact (junk after it on the line does not "
+         "void it), so the delivery-status part is there to read"},
 };
 
 struct run {
@@ -236,8 +255,8 @@ static void diff(struct run *r, const char *field, const char *want,
 	size_t i;
 	for (i = 0; i < sizeof(whitelist) / sizeof(whitelist[0]); i++)
 		if (strcmp(r->file, whitelist[i].file) == 0 &&
-		    strncmp(field, whitelist[i].field, strlen(whitelist[i].field)) ==
-		        0) {
+		    strncmp(field, whitelist[i].field,
+		            strlen(whitelist[i].field)) == 0) {
 			r->whitelisted++;
 			return;
 		}
@@ -249,7 +268,8 @@ static void diff(struct run *r, const char *field, const char *want,
 static void cmp(struct run *r, const char *field, const char *want,
                 const char *got, int fold_case)
 {
-	char *a = norm(r->mem, want, fold_case), *b = norm(r->mem, got, fold_case);
+	char *a = norm(r->mem, want, fold_case),
+	     *b = norm(r->mem, got, fold_case);
 	if (a && !*a)
 		a = NULL;
 	if (b && !*b)
@@ -265,9 +285,9 @@ static void cmp_typed(struct run *r, const char *field, const struct jv *want,
 	snprintf(name, sizeof(name), "%s.type", field);
 	cmp(r, name, js(want, "type"), got ? got->type : NULL, 1);
 	snprintf(name, sizeof(name), "%s.value", field);
-	cmp(r, name, want ? (js(want, "value") ? js(want, "value")
-	                                       : js(want, "text"))
-	                  : NULL,
+	cmp(r, name,
+	    want ? (js(want, "value") ? js(want, "value") : js(want, "text"))
+	         : NULL,
 	    got ? got->value : NULL, 0);
 }
 
@@ -285,7 +305,8 @@ static void compare_dsn(struct run *r, const struct jv *exp,
 
 	if (!parts || parts->n == 0) {
 		if (rep->kind != DSNG_REPORT_NONE)
-			diff(r, "kind", "none", dsng_report_kind_name(rep->kind));
+			diff(r, "kind", "none",
+			     dsng_report_kind_name(rep->kind));
 		return;
 	}
 	if (rep->kind != DSNG_REPORT_DSN) {
@@ -322,11 +343,13 @@ static void compare_dsn(struct run *r, const struct jv *exp,
 		cmp(r, F("final_recipient_type"), js(e, "final_recipient_type"),
 		    g->final_recipient ? g->final_recipient->type : NULL, 1);
 		cmp(r, F("original_recipient"), js(e, "original_recipient"),
-		    g->original_recipient ? g->original_recipient->value : NULL, 0);
+		    g->original_recipient ? g->original_recipient->value : NULL,
+		    0);
 		cmp(r, F("action"), js(e, "action"), g->action, 1);
 		cmp(r, F("status"), js(e, "status"), g->status, 0);
 		cmp(r, F("status_raw"), js(e, "status_raw"), g->status_raw, 0);
-		cmp(r, F("remote_mta.value"), js(jget(e, "remote_mta"), "value"),
+		cmp(r, F("remote_mta.value"),
+		    js(jget(e, "remote_mta"), "value"),
 		    g->remote_mta ? g->remote_mta->value : NULL, 0);
 		cmp_typed(r, F("diagnostic_code"), jget(e, "diagnostic_code"),
 		          g->diagnostic_code);
@@ -334,7 +357,8 @@ static void compare_dsn(struct run *r, const struct jv *exp,
 		    dtext(g->last_attempt_date), 0);
 		cmp(r, F("will_retry_until"), js(e, "will_retry_until"),
 		    dtext(g->will_retry_until), 0);
-		cmp(r, F("final_log_id"), js(e, "final_log_id"), g->final_log_id, 0);
+		cmp(r, F("final_log_id"), js(e, "final_log_id"),
+		    g->final_log_id, 0);
 #undef F
 		r->recipients++;
 		/* what the issue asks for: Action and Status where written */
@@ -394,9 +418,11 @@ static void run_dir(struct run *r, const char *dir, const char *expdir)
 		r->mem = t;
 		/* the reference reads the first message of an mbox */
 		assert_true(dsng_mime_mbox_next(buf, len, &pos, &m));
-		if (dsng_report_parse(t, m.ptr, m.len, NULL, &rep, &err) != DSNG_OK)
+		if (dsng_report_parse(t, m.ptr, m.len, NULL, &rep, &err) !=
+		    DSNG_OK)
 			fail_msg("%s: %s at %zu: %s", de->d_name,
-			         dsng_errkind_name(err.kind), err.offset, err.message);
+			         dsng_errkind_name(err.kind), err.offset,
+			         err.message);
 		compare_dsn(r, exp, rep);
 		r->messages++;
 		if (rep->kind != DSNG_REPORT_NONE)
@@ -426,7 +452,8 @@ static void check(void **state, const char *base, int need)
 	run_dir(&r, a, b);
 	print_message("%u messages, %u reports, %u recipients compared; %u "
 	              "differences, %u whitelisted\n",
-	              r.messages, r.reports, r.recipients, r.diffs, r.whitelisted);
+	              r.messages, r.reports, r.recipients, r.diffs,
+	              r.whitelisted);
 	assert_int_equal(r.diffs, 0);
 }
 
@@ -451,12 +478,12 @@ static void test_shared_corpus(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_bundled_reports,
-		                                dsng_test_setup_ctx,
-		                                dsng_test_teardown_ctx),
-		cmocka_unit_test_setup_teardown(test_shared_corpus,
-		                                dsng_test_setup_ctx,
-		                                dsng_test_teardown_ctx),
+	        cmocka_unit_test_setup_teardown(test_bundled_reports,
+	                                        dsng_test_setup_ctx,
+	                                        dsng_test_teardown_ctx),
+	        cmocka_unit_test_setup_teardown(test_shared_corpus,
+	                                        dsng_test_setup_ctx,
+	                                        dsng_test_teardown_ctx),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

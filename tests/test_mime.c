@@ -18,8 +18,8 @@ static void test_header_folding_and_lookup(void **state)
 	size_t body;
 	char *v;
 
-	assert_int_equal(dsng_mime_header_parse(mem, g, sizeof(in) - 1, NULL, &h,
-	                                        &body, NULL),
+	assert_int_equal(dsng_mime_header_parse(mem, g, sizeof(in) - 1, NULL,
+	                                        &h, &body, NULL),
 	                 DSNG_OK);
 	assert_int_equal(h->count, 3);
 	assert_int_equal(body, sizeof(in) - 1 - 4);
@@ -48,8 +48,8 @@ static void test_header_non_field_line_ends_block(void **state)
 	struct dsng_mime_header *h;
 	size_t body;
 
-	assert_int_equal(dsng_mime_header_parse(mem, g, sizeof(in) - 1, NULL, &h,
-	                                        &body, NULL),
+	assert_int_equal(dsng_mime_header_parse(mem, g, sizeof(in) - 1, NULL,
+	                                        &h, &body, NULL),
 	                 DSNG_OK);
 	assert_int_equal(h->count, 1);
 	assert_int_equal(body, 5);
@@ -72,9 +72,9 @@ static void test_header_limits(void **state)
 	memset(big + 9, 'x', n);
 	memcpy(big + 9 + n, "\n\n", 2);
 	g = dsng_test_guard(big, n + 11);
-	assert_int_equal(dsng_mime_header_parse(mem, g, n + 11, NULL, &h, NULL,
-	                                        &err),
-	                 DSNG_ELIMIT);
+	assert_int_equal(
+	        dsng_mime_header_parse(mem, g, n + 11, NULL, &h, NULL, &err),
+	        DSNG_ELIMIT);
 	assert_null(h);
 	assert_int_equal(err.kind, DSNG_ERR_HEADER_LIMIT);
 	assert_int_equal(err.offset, 0);
@@ -84,8 +84,9 @@ static void test_header_limits(void **state)
 	g = dsng_test_guard(big, n + 11);
 	{
 		struct dsng_mime_message *m = (void *)1;
-		assert_int_equal(dsng_mime_parse(mem, g, n + 11, NULL, &m, &err),
-		                 DSNG_ELIMIT);
+		assert_int_equal(
+		        dsng_mime_parse(mem, g, n + 11, NULL, &m, &err),
+		        DSNG_ELIMIT);
 		assert_null(m);
 		assert_int_equal(err.kind, DSNG_ERR_HEADER_LIMIT);
 		assert_int_equal(err.offset, 5);
@@ -96,8 +97,9 @@ static void test_header_limits(void **state)
 	dsng_mime_limits_init(&lim);
 	lim.max_fields = 2;
 	g = dsng_test_guard(S("A: 1\nB: 2\nC: 3\n\n"));
-	assert_int_equal(dsng_mime_header_parse(mem, g, 16, &lim, &h, NULL, &err),
-	                 DSNG_ELIMIT);
+	assert_int_equal(
+	        dsng_mime_header_parse(mem, g, 16, &lim, &h, NULL, &err),
+	        DSNG_ELIMIT);
 	assert_int_equal(err.kind, DSNG_ERR_FIELD_LIMIT);
 	assert_int_equal(err.offset, 10);
 	dsng_test_guard_free(g);
@@ -111,9 +113,9 @@ static void test_content_type_params(void **state)
 	struct dsng_mime_param *p;
 	size_t n;
 	static const char ct[] =
-	    " Multipart/Report (comment) ; Report-Type=delivery-status;\r\n"
-	    "\tboundary=\"a\\\"b;c\" ; title*0*=us-ascii'en'This%20is%20;"
-	    " title*1=\"long\" ; name*=utf-8''%E2%82%AC; plain=one=two";
+	        " Multipart/Report (comment) ; Report-Type=delivery-status;\r\n"
+	        "\tboundary=\"a\\\"b;c\" ; title*0*=us-ascii'en'This%20is%20;"
+	        " title*1=\"long\" ; name*=utf-8''%E2%82%AC; plain=one=two";
 
 	assert_int_equal(dsng_mime_content_type(mem, S(ct), &type, &p, &n),
 	                 DSNG_OK);
@@ -175,17 +177,20 @@ static void test_encoded_words(void **state)
 	assert_string_equal(s, "\xC3\xA9 x y");
 	s = dsng_mime_decode_words(mem, S("Re: =?iso-8859-1?Q?caf=E9?="));
 	assert_string_equal(s, "Re: caf\xC3\xA9");
-	s = dsng_mime_decode_words(mem, S("=?iso-2022-jp?B?GyRCJUYlOSVIGyhC?="));
+	s = dsng_mime_decode_words(mem,
+	                           S("=?iso-2022-jp?B?GyRCJUYlOSVIGyhC?="));
 	assert_string_equal(s, "\xE3\x83\x86\xE3\x82\xB9\xE3\x83\x88");
 	/* unknown charset, bad encoding, unterminated word: kept */
-	s = dsng_mime_decode_words(mem, S("=?x-nope?B?QQ==?= =?utf-8?Z?a?= =?ab"));
+	s = dsng_mime_decode_words(mem,
+	                           S("=?x-nope?B?QQ==?= =?utf-8?Z?a?= =?ab"));
 	assert_string_equal(s, "=?x-nope?B?QQ==?= =?utf-8?Z?a?= =?ab");
 	talloc_free_children(mem);
 }
 
 static void test_mbox_split(void **state)
 {
-	static const char box[] = "From a@b Mon\nA: 1\n\nx\n\nFrom c@d Tue\nB: 2\n";
+	static const char box[] =
+	        "From a@b Mon\nA: 1\n\nx\n\nFrom c@d Tue\nB: 2\n";
 	struct dsng_span m;
 	size_t pos = 0;
 
@@ -205,7 +210,8 @@ static void test_mbox_split(void **state)
 static void test_cte_names(void **state)
 {
 	(void)state;
-	assert_string_equal(dsng_mime_cte_name(DSNG_CTE_QP), "quoted-printable");
+	assert_string_equal(dsng_mime_cte_name(DSNG_CTE_QP),
+	                    "quoted-printable");
 	assert_string_equal(dsng_mime_cte_name(DSNG_CTE_BASE64), "base64");
 	assert_string_equal(dsng_mime_cte_name(DSNG_CTE_UNKNOWN), "unknown");
 }
@@ -213,24 +219,24 @@ static void test_cte_names(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_header_folding_and_lookup,
-		                                dsng_test_setup_ctx,
-		                                dsng_test_teardown_ctx),
-		cmocka_unit_test_setup_teardown(test_header_non_field_line_ends_block,
-		                                dsng_test_setup_ctx,
-		                                dsng_test_teardown_ctx),
-		cmocka_unit_test_setup_teardown(test_header_limits,
-		                                dsng_test_setup_ctx,
-		                                dsng_test_teardown_ctx),
-		cmocka_unit_test_setup_teardown(test_content_type_params,
-		                                dsng_test_setup_ctx,
-		                                dsng_test_teardown_ctx),
-		cmocka_unit_test(test_base64_and_qp),
-		cmocka_unit_test_setup_teardown(test_encoded_words,
-		                                dsng_test_setup_ctx,
-		                                dsng_test_teardown_ctx),
-		cmocka_unit_test(test_mbox_split),
-		cmocka_unit_test(test_cte_names),
+	        cmocka_unit_test_setup_teardown(test_header_folding_and_lookup,
+	                                        dsng_test_setup_ctx,
+	                                        dsng_test_teardown_ctx),
+	        cmocka_unit_test_setup_teardown(
+	                test_header_non_field_line_ends_block,
+	                dsng_test_setup_ctx, dsng_test_teardown_ctx),
+	        cmocka_unit_test_setup_teardown(test_header_limits,
+	                                        dsng_test_setup_ctx,
+	                                        dsng_test_teardown_ctx),
+	        cmocka_unit_test_setup_teardown(test_content_type_params,
+	                                        dsng_test_setup_ctx,
+	                                        dsng_test_teardown_ctx),
+	        cmocka_unit_test(test_base64_and_qp),
+	        cmocka_unit_test_setup_teardown(test_encoded_words,
+	                                        dsng_test_setup_ctx,
+	                                        dsng_test_teardown_ctx),
+	        cmocka_unit_test(test_mbox_split),
+	        cmocka_unit_test(test_cte_names),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -27,9 +27,11 @@ static int parse(TALLOC_CTX *mem, const char *in, size_t len,
 			p->body.ptr = copy + (p->body.ptr - g);
 			for (k = 0; k < p->header.count; k++) {
 				p->header.fields[k].name.ptr =
-				    copy + (p->header.fields[k].name.ptr - g);
+				        copy +
+				        (p->header.fields[k].name.ptr - g);
 				p->header.fields[k].value.ptr =
-				    copy + (p->header.fields[k].value.ptr - g);
+				        copy +
+				        (p->header.fields[k].value.ptr - g);
 			}
 		}
 		(*m)->buf = copy;
@@ -48,11 +50,12 @@ static void test_report_tree(void **state)
 {
 	TALLOC_CTX *mem = *state;
 	static const char in[] =
-	    "Content-Type: multipart/report; report-type=delivery-status;\n"
-	    " boundary=\"b1\"\n\npreamble\n--b1\n\nhuman\n"
-	    "--b1\nContent-Type: message/delivery-status\n\nA: b\n\n"
-	    "--b1 \t\nContent-Type: text/rfc822-headers\nContent-Transfer-Encoding: "
-	    "Base64\n\naGk=\n--b1--\nepilogue\n";
+	        "Content-Type: multipart/report; report-type=delivery-status;\n"
+	        " boundary=\"b1\"\n\npreamble\n--b1\n\nhuman\n"
+	        "--b1\nContent-Type: message/delivery-status\n\nA: b\n\n"
+	        "--b1 \t\nContent-Type: "
+	        "text/rfc822-headers\nContent-Transfer-Encoding: "
+	        "Base64\n\naGk=\n--b1--\nepilogue\n";
 	struct dsng_mime_message *m;
 	const struct dsng_mime_part *root, *p;
 
@@ -80,8 +83,9 @@ static void test_report_tree(void **state)
 	{
 		const char *d;
 		size_t n;
-		assert_int_equal(dsng_mime_part_decode(mem, p, NULL, &d, &n, NULL),
-		                 DSNG_OK);
+		assert_int_equal(
+		        dsng_mime_part_decode(mem, p, NULL, &d, &n, NULL),
+		        DSNG_OK);
 		assert_int_equal(n, 2);
 		assert_string_equal(d, "hi");
 		talloc_free((char *)(uintptr_t)d);
@@ -94,10 +98,12 @@ static void test_crlf_nested_and_digest(void **state)
 {
 	TALLOC_CTX *mem = *state;
 	static const char in[] =
-	    "Content-Type: multipart/mixed; boundary=outer\r\n\r\n"
-	    "--outer\r\nContent-Type: multipart/digest; boundary=\"in\"\r\n\r\n"
-	    "--in\r\n\r\nA: 1\r\n\r\nx\r\n--in--\r\n"
-	    "--outer\r\nContent-Type: text/plain\r\n\r\nlast\r\n--outer--\r\n";
+	        "Content-Type: multipart/mixed; boundary=outer\r\n\r\n"
+	        "--outer\r\nContent-Type: multipart/digest; "
+	        "boundary=\"in\"\r\n\r\n"
+	        "--in\r\n\r\nA: 1\r\n\r\nx\r\n--in--\r\n"
+	        "--outer\r\nContent-Type: "
+	        "text/plain\r\n\r\nlast\r\n--outer--\r\n";
 	struct dsng_mime_message *m;
 
 	assert_int_equal(parse(mem, S(in), NULL, &m, NULL), DSNG_OK);
@@ -112,8 +118,8 @@ static void test_crlf_nested_and_digest(void **state)
 	/* the embedded message opens lazily */
 	{
 		struct dsng_mime_message *sub;
-		assert_int_equal(dsng_mime_open_message(mem, m, m->parts[2], NULL,
-		                                        &sub, NULL),
+		assert_int_equal(dsng_mime_open_message(mem, m, m->parts[2],
+		                                        NULL, &sub, NULL),
 		                 DSNG_OK);
 		assert_int_equal(sub->root->header.count, 1);
 		assert_int_equal(sub->root->depth, 3);
@@ -127,9 +133,10 @@ static void test_crlf_nested_and_digest(void **state)
 static void test_boundary_never_closed(void **state)
 {
 	TALLOC_CTX *mem = *state;
-	static const char in[] = "Content-Type: multipart/report; boundary=b\n\n"
-	                         "--b\n\nfirst\n--b\nContent-Type: text/plain\n\n"
-	                         "cut here";
+	static const char in[] =
+	        "Content-Type: multipart/report; boundary=b\n\n"
+	        "--b\n\nfirst\n--b\nContent-Type: text/plain\n\n"
+	        "cut here";
 	struct dsng_mime_message *m;
 
 	assert_int_equal(parse(mem, S(in), NULL, &m, NULL), DSNG_OK);
@@ -150,10 +157,10 @@ static void test_boundary_prefix_of_another(void **state)
 	 * not close the outer multipart, and an inner part left open when the
 	 * outer delimiter comes is truncated. */
 	static const char in[] =
-	    "Content-Type: multipart/mixed; boundary=ab\n\n"
-	    "--ab\nContent-Type: multipart/mixed; boundary=abc\n\n"
-	    "--abc\n\none\n--abcd\n--abc\n\ntwo\n"
-	    "--ab\n\nthree\n--ab--\n";
+	        "Content-Type: multipart/mixed; boundary=ab\n\n"
+	        "--ab\nContent-Type: multipart/mixed; boundary=abc\n\n"
+	        "--abc\n\none\n--abcd\n--abc\n\ntwo\n"
+	        "--ab\n\nthree\n--ab--\n";
 	struct dsng_mime_message *m;
 
 	assert_int_equal(parse(mem, S(in), NULL, &m, NULL), DSNG_OK);
@@ -179,8 +186,9 @@ static void test_deep_nest_is_a_limit(void **state)
 	for (i = 0; i < 10000; i++) {
 		if (i == 20)
 			twentieth = len + (i ? 0 : 0);
-		len += (size_t)sprintf(in + len, "%sContent-Type: multipart/mixed; "
-		                                 "boundary=b%zu\n\n--b%zu\n",
+		len += (size_t)sprintf(in + len,
+		                       "%sContent-Type: multipart/mixed; "
+		                       "boundary=b%zu\n\n--b%zu\n",
 		                       "", i, i);
 	}
 	/* with the default limit (20) the 21st multipart is refused */
@@ -202,7 +210,8 @@ static void test_part_count_bomb(void **state)
 	struct dsng_error err;
 	struct dsng_mime_limits lim;
 
-	len += (size_t)sprintf(in, "Content-Type: multipart/mixed; boundary=x\n\n");
+	len += (size_t)sprintf(in,
+	                       "Content-Type: multipart/mixed; boundary=x\n\n");
 	for (i = 0; i < 5000; i++)
 		len += (size_t)sprintf(in + len, "--x\n");
 	assert_int_equal(dsng_mime_parse(mem, in, len, NULL, &m, &err),
@@ -212,7 +221,8 @@ static void test_part_count_bomb(void **state)
 	assert_int_equal(err.offset, 43 + 4 * 100);
 	dsng_mime_limits_init(&lim);
 	lim.max_parts = 10000;
-	assert_int_equal(dsng_mime_parse(mem, in, len, &lim, &m, &err), DSNG_OK);
+	assert_int_equal(dsng_mime_parse(mem, in, len, &lim, &m, &err),
+	                 DSNG_OK);
 	assert_int_equal(m->nparts, 5001);
 	assert_true(m->truncated);
 	talloc_free(m);
@@ -270,15 +280,16 @@ static void test_size_and_boundary_limits(void **state)
 	/* decoded size limit */
 	lim.max_size = 1000;
 	lim.max_decoded = 3;
-	assert_int_equal(parse(mem, S("Content-Transfer-Encoding: base64\n\n"
-	                              "aGVsbG8="),
+	assert_int_equal(parse(mem,
+	                       S("Content-Transfer-Encoding: base64\n\n"
+	                         "aGVsbG8="),
 	                       &lim, &m, &err),
 	                 DSNG_OK);
 	{
 		const char *d = NULL;
 		size_t dl;
-		assert_int_equal(dsng_mime_part_decode(mem, m->root, &lim, &d, &dl,
-		                                       &err),
+		assert_int_equal(dsng_mime_part_decode(mem, m->root, &lim, &d,
+		                                       &dl, &err),
 		                 DSNG_ELIMIT);
 		assert_int_equal(err.kind, DSNG_ERR_SIZE_LIMIT);
 		assert_int_equal(err.offset, 35);
@@ -303,17 +314,19 @@ static void test_multipart_without_boundary(void **state)
 
 int main(void)
 {
-#define T(f) cmocka_unit_test_setup_teardown(f, dsng_test_setup_ctx, dsng_test_teardown_ctx)
+#define T(f)                                                                   \
+	cmocka_unit_test_setup_teardown(f, dsng_test_setup_ctx,                \
+	                                dsng_test_teardown_ctx)
 	const struct CMUnitTest tests[] = {
-		T(test_report_tree),
-		T(test_crlf_nested_and_digest),
-		T(test_boundary_never_closed),
-		T(test_boundary_prefix_of_another),
-		T(test_deep_nest_is_a_limit),
-		T(test_part_count_bomb),
-		T(test_nul_bytes_and_junk),
-		T(test_size_and_boundary_limits),
-		T(test_multipart_without_boundary),
+	        T(test_report_tree),
+	        T(test_crlf_nested_and_digest),
+	        T(test_boundary_never_closed),
+	        T(test_boundary_prefix_of_another),
+	        T(test_deep_nest_is_a_limit),
+	        T(test_part_count_bomb),
+	        T(test_nul_bytes_and_junk),
+	        T(test_size_and_boundary_limits),
+	        T(test_multipart_without_boundary),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -31,8 +31,8 @@ static void test_return_receipt(void **state)
 {
 	TALLOC_CTX *mem = *state;
 	size_t len;
-	char *in = dsng_test_load(mem, DSNG_SOURCE_DIR
-	                          "/examples/data/return-receipt.eml", &len);
+	char *in = dsng_test_load(
+	        mem, DSNG_SOURCE_DIR "/examples/data/return-receipt.eml", &len);
 	struct dsng_report *r;
 	const struct dsng_report_recipient *rc;
 
@@ -74,7 +74,8 @@ static void test_return_receipt(void **state)
 	assert_string_equal(r->returned->return_path,
 	                    "<spamvictim@victim.example>");
 	assert_int_equal(r->human_text_len, 250);
-	assert_memory_equal(r->human_text, "The original message was received", 33);
+	assert_memory_equal(r->human_text, "The original message was received",
+	                    33);
 	assert_memory_equal(r->human_text + 238, "to mailbox)\n", 12);
 	talloc_free(r);
 	talloc_free(in);
@@ -85,26 +86,26 @@ static void test_fields_problems_extensions(void **state)
 {
 	TALLOC_CTX *mem = *state;
 	static const char in[] =
-	    HEAD "report-type=delivery-status; boundary=B\n\n"
-	    "--B\nContent-Type: message/delivery-status\n\n"
-	    "Reporting-MTA: DNS (the mta); mx.example.org (comment)\n"
-	    "X-Postfix-Queue-ID: 4ABC\n"
-	    "Original-Envelope-Id: env+2B1\n\n"
-	    "Final-Recipient: rfc822; <a@x.example> (old form)\n"
-	    "Action: Failed (permanent)\n"
-	    "Status: 5.1.1 (user unknown)\n"
-	    "Diagnostic-Code: smtp; 550 5.1.1 <a@x.example> (no such\n"
-	    "  user)\n"
-	    "X-Actual-Recipient: rfc822; A@x.example\n"
-	    "Final-Recipient: rfc822; b@x.example\n"
-	    "Action: delayed\n"
-	    "Status: 4.4.7 timeout\n"
-	    "Will-Retry-Until: Thu, 16 Jul 2020 10:15:30 +0200\n\n"
-	    "Final-Recipient: rfc822; c@x.example\n"
-	    "Action: expired\n"
-	    "Status: 5.9\n"
-	    "Last-Attempt-Date: not a date\n"
-	    "--B--\n";
+	        HEAD "report-type=delivery-status; boundary=B\n\n"
+	             "--B\nContent-Type: message/delivery-status\n\n"
+	             "Reporting-MTA: DNS (the mta); mx.example.org (comment)\n"
+	             "X-Postfix-Queue-ID: 4ABC\n"
+	             "Original-Envelope-Id: env+2B1\n\n"
+	             "Final-Recipient: rfc822; <a@x.example> (old form)\n"
+	             "Action: Failed (permanent)\n"
+	             "Status: 5.1.1 (user unknown)\n"
+	             "Diagnostic-Code: smtp; 550 5.1.1 <a@x.example> (no such\n"
+	             "  user)\n"
+	             "X-Actual-Recipient: rfc822; A@x.example\n"
+	             "Final-Recipient: rfc822; b@x.example\n"
+	             "Action: delayed\n"
+	             "Status: 4.4.7 timeout\n"
+	             "Will-Retry-Until: Thu, 16 Jul 2020 10:15:30 +0200\n\n"
+	             "Final-Recipient: rfc822; c@x.example\n"
+	             "Action: expired\n"
+	             "Status: 5.9\n"
+	             "Last-Attempt-Date: not a date\n"
+	             "--B--\n";
 	struct dsng_report *r;
 	const struct dsng_report_recipient *rc;
 	size_t i;
@@ -116,7 +117,8 @@ static void test_fields_problems_extensions(void **state)
 	assert_string_equal(r->message->reporting_mta->value, "mx.example.org");
 	assert_string_equal(r->message->original_envelope_id, "env+2B1");
 	assert_int_equal(r->message->nextensions, 1);
-	assert_string_equal(r->message->extensions[0].name, "X-Postfix-Queue-ID");
+	assert_string_equal(r->message->extensions[0].name,
+	                    "X-Postfix-Queue-ID");
 	assert_string_equal(r->message->extensions[0].value, "4ABC");
 	assert_int_equal(r->nrecipients, 3);
 	rc = r->recipients[0];
@@ -146,14 +148,17 @@ static void test_fields_problems_extensions(void **state)
 		if (strstr(p->message, "blank line")) {
 			saw_blank = 1;
 			assert_string_equal(p->field, "Final-Recipient");
-			assert_int_equal(p->offset,
-			                 (size_t)(strstr(in, "Final-Recipient: rfc822; b") -
-			                          in));
+			assert_int_equal(
+			        p->offset,
+			        (size_t)(strstr(in,
+			                        "Final-Recipient: rfc822; b") -
+			                 in));
 		}
 		if (strstr(p->message, "Action is not")) {
 			saw_action = 1;
-			assert_int_equal(p->offset,
-			                 (size_t)(strstr(in, "Action: expired") - in));
+			assert_int_equal(
+			        p->offset,
+			        (size_t)(strstr(in, "Action: expired") - in));
 		}
 		if (strcmp(p->field, "Status") == 0 &&
 		    strstr(p->message, "no valid"))
@@ -171,19 +176,21 @@ static void test_global_dsn_encoded_part(void **state)
 	TALLOC_CTX *mem = *state;
 	/* the report part base64-encoded (real MTAs do this) */
 	static const char in[] =
-	    HEAD "report-type=global-delivery-status; boundary=\"G\"\n\n"
-	    "--G\nContent-Type: message/global-delivery-status\n"
-	    "Content-Transfer-Encoding: base64\n\n"
-	    /* Reporting-MTA: dns; mx\n\nFinal-Recipient: utf-8; j\xc3\xb6rg@x\n
-	     * Original-Recipient: utf-8; j\x{F6}rg@x\nAction: failed\n
-	     * Status: 5.1.1\n */
-	    "UmVwb3J0aW5nLU1UQTogZG5zOyBteAoKRmluYWwtUmVjaXBpZW50OiB1dGYtODsg\n"
-	    "asO2cmdAeApPcmlnaW5hbC1SZWNpcGllbnQ6IHV0Zi04OyBqXHh7RjZ9cmdAeApB\n"
-	    "Y3Rpb246IGZhaWxlZApTdGF0dXM6IDUuMS4xCg==\n"
-	    "--G\nContent-Type: message/global-headers\n\n"
-	    "Subject: =?utf-8?q?gr=C3=BC=C3=9Fe?=\n"
-	    "Received: from a\n by b\nReceived: from c\n\n"
-	    "--G--\n";
+	        HEAD "report-type=global-delivery-status; boundary=\"G\"\n\n"
+	             "--G\nContent-Type: message/global-delivery-status\n"
+	             "Content-Transfer-Encoding: base64\n\n"
+	             /* Reporting-MTA: dns; mx\n\nFinal-Recipient: utf-8;
+	              * j\xc3\xb6rg@x\n Original-Recipient: utf-8;
+	              * j\x{F6}rg@x\nAction: failed\n Status: 5.1.1\n */
+	             "UmVwb3J0aW5nLU1UQTogZG5zOyBteAoKRmluYWwtUmVjaXBpZW50OiB1d"
+	             "GYtODsg\n"
+	             "asO2cmdAeApPcmlnaW5hbC1SZWNpcGllbnQ6IHV0Zi04OyBqXHh7RjZ9c"
+	             "mdAeApB\n"
+	             "Y3Rpb246IGZhaWxlZApTdGF0dXM6IDUuMS4xCg==\n"
+	             "--G\nContent-Type: message/global-headers\n\n"
+	             "Subject: =?utf-8?q?gr=C3=BC=C3=9Fe?=\n"
+	             "Received: from a\n by b\nReceived: from c\n\n"
+	             "--G--\n";
 	struct dsng_report *r;
 
 	assert_int_equal(parse(mem, S(in), NULL, &r, NULL), DSNG_OK);
@@ -198,12 +205,15 @@ static void test_global_dsn_encoded_part(void **state)
 	assert_string_equal(r->recipients[0]->original_recipient->value,
 	                    "j\xc3\xb6rg@x");
 	assert_string_equal(r->recipients[0]->status, "5.1.1");
-	assert_string_equal(r->returned->content_type, "message/global-headers");
-	assert_string_equal(r->returned->subject, "gr\xc3\xbc\xc3\x9f" "e");
+	assert_string_equal(r->returned->content_type,
+	                    "message/global-headers");
+	assert_string_equal(r->returned->subject, "gr\xc3\xbc\xc3\x9f"
+	                                          "e");
 	assert_int_equal(r->returned->nreceived, 2);
 	{
-		char *v = dsng_mime_unfold(mem, r->returned->received[0]->value.ptr,
-		                           r->returned->received[0]->value.len, NULL);
+		char *v = dsng_mime_unfold(
+		        mem, r->returned->received[0]->value.ptr,
+		        r->returned->received[0]->value.len, NULL);
 		assert_string_equal(v, "from a by b");
 		talloc_free(v);
 	}
@@ -217,19 +227,22 @@ static void test_mdn(void **state)
 {
 	TALLOC_CTX *mem = *state;
 	static const char in[] =
-	    HEAD "report-type=disposition-notification; boundary=M\n\n"
-	    "--M\nContent-Type: text/plain; charset=utf-8\n"
-	    "Content-Transfer-Encoding: quoted-printable\n\nRead =\nreceipt=2E\n"
-	    "--M\nContent-Type: message/disposition-notification\n\n"
-	    "Reporting-UA: mua.example; Mailer 1.0\n"
-	    "Original-Recipient: rfc822;bob@example.org\n"
-	    "Final-Recipient: rfc822; bob@example.org\n"
-	    "Original-Message-ID: <123@example.org>\n"
-	    "Disposition: manual-action/MDN-sent-manually; displayed/error, warning\n"
-	    "X-Other: kept\n"
-	    "--M\nContent-Type: message/rfc822\n\n"
-	    "Message-ID: <123@example.org>\nFrom: =?utf-8?b?QsO2Yg==?= <b@x>\n\nbody\n"
-	    "--M--\n";
+	        HEAD "report-type=disposition-notification; boundary=M\n\n"
+	             "--M\nContent-Type: text/plain; charset=utf-8\n"
+	             "Content-Transfer-Encoding: quoted-printable\n\nRead "
+	             "=\nreceipt=2E\n"
+	             "--M\nContent-Type: message/disposition-notification\n\n"
+	             "Reporting-UA: mua.example; Mailer 1.0\n"
+	             "Original-Recipient: rfc822;bob@example.org\n"
+	             "Final-Recipient: rfc822; bob@example.org\n"
+	             "Original-Message-ID: <123@example.org>\n"
+	             "Disposition: manual-action/MDN-sent-manually; "
+	             "displayed/error, warning\n"
+	             "X-Other: kept\n"
+	             "--M\nContent-Type: message/rfc822\n\n"
+	             "Message-ID: <123@example.org>\nFrom: "
+	             "=?utf-8?b?QsO2Yg==?= <b@x>\n\nbody\n"
+	             "--M--\n";
 	struct dsng_report *r;
 	const struct dsng_report_mdn *d;
 
@@ -255,7 +268,8 @@ static void test_mdn(void **state)
 	assert_int_equal(r->human_text_len, 13);
 	assert_memory_equal(r->human_text, "Read receipt.", 13);
 	assert_string_equal(r->returned->content_type, "message/rfc822");
-	assert_string_equal(r->returned->from, "B\xc3\xb6" "b <b@x>");
+	assert_string_equal(r->returned->from, "B\xc3\xb6"
+	                                       "b <b@x>");
 	talloc_free(r);
 	unguard();
 }
@@ -265,8 +279,8 @@ static void test_not_a_report(void **state)
 	TALLOC_CTX *mem = *state;
 	struct dsng_report *r;
 
-	assert_int_equal(parse(mem, S("From: x@y\nSubject: hi\n\nhello\n"), NULL,
-	                       &r, NULL),
+	assert_int_equal(parse(mem, S("From: x@y\nSubject: hi\n\nhello\n"),
+	                       NULL, &r, NULL),
 	                 DSNG_OK);
 	assert_int_equal(r->kind, DSNG_REPORT_NONE);
 	assert_string_equal(dsng_report_kind_name(r->kind), "none");
@@ -276,13 +290,15 @@ static void test_not_a_report(void **state)
 	talloc_free(r);
 	unguard();
 	/* a report whose close boundary never came: read, flagged */
-	assert_int_equal(parse(mem, S(HEAD "boundary=T\n\n--T\n"
-	                                    "Content-Type: message/delivery-status\n\n"
-	                                    "Reporting-MTA: dns; m\n\n"
-	                                    "Final-Recipient: rfc822; a@b\n"
-	                                    "Action: failed\nStatus: 5.0.0\n"),
-	                       NULL, &r, NULL),
-	                 DSNG_OK);
+	assert_int_equal(
+	        parse(mem,
+	              S(HEAD "boundary=T\n\n--T\n"
+	                     "Content-Type: message/delivery-status\n\n"
+	                     "Reporting-MTA: dns; m\n\n"
+	                     "Final-Recipient: rfc822; a@b\n"
+	                     "Action: failed\nStatus: 5.0.0\n"),
+	              NULL, &r, NULL),
+	        DSNG_OK);
 	assert_int_equal(r->kind, DSNG_REPORT_DSN);
 	assert_true(r->truncated);
 	assert_int_equal(r->nrecipients, 1);
@@ -296,12 +312,14 @@ static void test_nul_and_base64_junk(void **state)
 	TALLOC_CTX *mem = *state;
 	/* the status part in base64 with junk between the quanta, and a NUL
 	 * inside a field value */
-	static const char in[] =
-	    HEAD "boundary=J\n\n--J\nContent-Type: message/delivery-status\n"
-	    "Content-Transfer-Encoding: base64\n\n"
-	    "UmVwb3J0aW5nLU1UQTog!!ZG5zOyBteAoK\x01RmluYWwtUmVjaXBpZW50OiBy\n"
-	    "ZmM4MjI7IGFAYgpBY3Rpb246IGZhaWxlZApTdGF0dXM6IDUuMS4xCg==junk\n"
-	    "--J\nContent-Type: text/rfc822-headers\n\nSubject: a\0b\n\n--J--\n";
+	static const char in[] = HEAD
+	        "boundary=J\n\n--J\nContent-Type: message/delivery-status\n"
+	        "Content-Transfer-Encoding: base64\n\n"
+	        "UmVwb3J0aW5nLU1UQTog!!"
+	        "ZG5zOyBteAoK\x01RmluYWwtUmVjaXBpZW50OiBy\n"
+	        "ZmM4MjI7IGFAYgpBY3Rpb246IGZhaWxlZApTdGF0dXM6IDUuMS4xCg==junk\n"
+	        "--J\nContent-Type: text/rfc822-headers\n\nSubject: "
+	        "a\0b\n\n--J--\n";
 	struct dsng_report *r;
 
 	assert_int_equal(parse(mem, S(in), NULL, &r, NULL), DSNG_OK);
@@ -313,12 +331,14 @@ static void test_nul_and_base64_junk(void **state)
 	assert_string_equal(r->returned->subject, "a");
 	talloc_free(r);
 	unguard();
-	assert_int_equal(parse(mem, S(HEAD "boundary=K\n\n--K\n"
-	                                    "Content-Type: message/delivery-status\n\n"
-	                                    "Final-Recipient: rfc822; a\0@b\n"
-	                                    "Action: failed\n--K--\n"),
-	                       NULL, &r, NULL),
-	                 DSNG_OK);
+	assert_int_equal(
+	        parse(mem,
+	              S(HEAD "boundary=K\n\n--K\n"
+	                     "Content-Type: message/delivery-status\n\n"
+	                     "Final-Recipient: rfc822; a\0@b\n"
+	                     "Action: failed\n--K--\n"),
+	              NULL, &r, NULL),
+	        DSNG_OK);
 	assert_string_equal(r->recipients[0]->final_recipient->value, "a");
 	/* the NUL, then "recipient field in the per-message block" */
 	assert_int_equal(r->nproblems, 2);
@@ -340,12 +360,13 @@ static void test_limits_leave_nothing(void **state)
 
 	dsng_report_limits_init(&lim);
 	lim.max_recipients = 3;
-	len = (size_t)sprintf(in, HEAD "boundary=L\n\n--L\n"
-	                              "Content-Type: message/delivery-status\n\n"
-	                              "Reporting-MTA: dns; m\n");
+	len = (size_t)sprintf(in,
+	                      HEAD "boundary=L\n\n--L\n"
+	                           "Content-Type: message/delivery-status\n\n"
+	                           "Reporting-MTA: dns; m\n");
 	for (i = 0; i < 5; i++)
-		len += (size_t)sprintf(in + len, "\nFinal-Recipient: rfc822; a%zu@b\n",
-		                       i);
+		len += (size_t)sprintf(
+		        in + len, "\nFinal-Recipient: rfc822; a%zu@b\n", i);
 	assert_int_equal(parse(mem, in, len, &lim, &r, &err), DSNG_ELIMIT);
 	unguard();
 	assert_null(r);
@@ -365,22 +386,24 @@ static void test_dates(void **state)
 	int64_t t;
 
 	(void)state;
-	assert_int_equal(dsng_report_date_parse(S("Thu, 1 Jan 1970 00:00:00 +0000"),
-	                                        &t),
-	                 DSNG_OK);
+	assert_int_equal(
+	        dsng_report_date_parse(S("Thu, 1 Jan 1970 00:00:00 +0000"), &t),
+	        DSNG_OK);
 	assert_int_equal(t, 0);
-	assert_int_equal(dsng_report_date_parse(S("Tue, 6 Jun 2006 17:53:01 -0400 (EDT)"),
-	                                        &t),
+	assert_int_equal(dsng_report_date_parse(
+	                         S("Tue, 6 Jun 2006 17:53:01 -0400 (EDT)"), &t),
 	                 DSNG_OK);
 	assert_int_equal(t, 1149630781);
 	/* no weekday, no seconds, two-digit year, obsolete zone */
 	assert_int_equal(dsng_report_date_parse(S("29 Feb 04 12:00 EST"), &t),
 	                 DSNG_OK);
 	assert_int_equal(t, 1078074000);
-	assert_int_equal(dsng_report_date_parse(S("32 Jan 2020 00:00 +0000"), &t),
-	                 DSNG_ESYNTAX);
-	assert_int_equal(dsng_report_date_parse(S("1 Foo 2020 00:00 +0000"), &t),
-	                 DSNG_ESYNTAX);
+	assert_int_equal(
+	        dsng_report_date_parse(S("32 Jan 2020 00:00 +0000"), &t),
+	        DSNG_ESYNTAX);
+	assert_int_equal(
+	        dsng_report_date_parse(S("1 Foo 2020 00:00 +0000"), &t),
+	        DSNG_ESYNTAX);
 	assert_int_equal(dsng_report_date_parse(S("1 Jan 2020 00:00 +01"), &t),
 	                 DSNG_ESYNTAX);
 	assert_int_equal(dsng_report_date_parse(S(""), &t), DSNG_ESYNTAX);
@@ -388,16 +411,18 @@ static void test_dates(void **state)
 
 int main(void)
 {
-#define T(f) cmocka_unit_test_setup_teardown(f, dsng_test_setup_ctx, dsng_test_teardown_ctx)
+#define T(f)                                                                   \
+	cmocka_unit_test_setup_teardown(f, dsng_test_setup_ctx,                \
+	                                dsng_test_teardown_ctx)
 	const struct CMUnitTest tests[] = {
-		T(test_return_receipt),
-		T(test_fields_problems_extensions),
-		T(test_global_dsn_encoded_part),
-		T(test_mdn),
-		T(test_not_a_report),
-		T(test_nul_and_base64_junk),
-		T(test_limits_leave_nothing),
-		cmocka_unit_test(test_dates),
+	        T(test_return_receipt),
+	        T(test_fields_problems_extensions),
+	        T(test_global_dsn_encoded_part),
+	        T(test_mdn),
+	        T(test_not_a_report),
+	        T(test_nul_and_base64_junk),
+	        T(test_limits_leave_nothing),
+	        cmocka_unit_test(test_dates),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -27,7 +27,8 @@ static json_t *exts(const struct dsng_report_ext *e, size_t n)
 
 	for (i = 0; i < n; i++)
 		json_array_append_new(a, json_pack("{s:o, s:o}", "name",
-		                                   cli_json_str(e[i].name), "value",
+		                                   cli_json_str(e[i].name),
+		                                   "value",
 		                                   cli_json_str(e[i].value)));
 	return a;
 }
@@ -36,18 +37,21 @@ static json_t *recipient(const struct dsng_report_recipient *r)
 {
 	json_t *o = json_object();
 
-	json_object_set_new(o, "final_recipient", typed(r->final_recipient, "addr"));
+	json_object_set_new(o, "final_recipient",
+	                    typed(r->final_recipient, "addr"));
 	json_object_set_new(o, "original_recipient",
 	                    typed(r->original_recipient, "addr"));
 	json_object_set_new(o, "action", cli_json_str(r->action));
 	json_object_set_new(o, "status", cli_json_str(r->status));
 	json_object_set_new(o, "status_raw", cli_json_str(r->status_raw));
 	json_object_set_new(o, "remote_mta", typed(r->remote_mta, "name"));
-	json_object_set_new(o, "diagnostic_code", typed(r->diagnostic_code, "text"));
+	json_object_set_new(o, "diagnostic_code",
+	                    typed(r->diagnostic_code, "text"));
 	json_object_set_new(o, "last_attempt_date", date(r->last_attempt_date));
 	json_object_set_new(o, "final_log_id", cli_json_str(r->final_log_id));
 	json_object_set_new(o, "will_retry_until", date(r->will_retry_until));
-	json_object_set_new(o, "extensions", exts(r->extensions, r->nextensions));
+	json_object_set_new(o, "extensions",
+	                    exts(r->extensions, r->nextensions));
 	return o;
 }
 
@@ -58,14 +62,16 @@ static json_t *message(const struct dsng_report_message *m)
 	if (!m)
 		return json_null();
 	o = json_object();
-	json_object_set_new(o, "reporting_mta", typed(m->reporting_mta, "name"));
+	json_object_set_new(o, "reporting_mta",
+	                    typed(m->reporting_mta, "name"));
 	json_object_set_new(o, "received_from_mta",
 	                    typed(m->received_from_mta, "name"));
 	json_object_set_new(o, "dsn_gateway", typed(m->dsn_gateway, "name"));
 	json_object_set_new(o, "arrival_date", date(m->arrival_date));
 	json_object_set_new(o, "original_envelope_id",
 	                    cli_json_str(m->original_envelope_id));
-	json_object_set_new(o, "extensions", exts(m->extensions, m->nextensions));
+	json_object_set_new(o, "extensions",
+	                    exts(m->extensions, m->nextensions));
 	return o;
 }
 
@@ -83,15 +89,18 @@ static json_t *mdn(const struct dsng_report_mdn *d)
 	json_object_set_new(o, "reporting_ua", typed(d->reporting_ua, "name"));
 	json_object_set_new(o, "original_recipient",
 	                    typed(d->original_recipient, "addr"));
-	json_object_set_new(o, "final_recipient", typed(d->final_recipient, "addr"));
+	json_object_set_new(o, "final_recipient",
+	                    typed(d->final_recipient, "addr"));
 	json_object_set_new(o, "original_message_id",
 	                    cli_json_str(d->original_message_id));
-	json_object_set_new(o, "disposition",
-	                    json_pack("{s:o, s:o, s:o, s:o}", "action_mode",
-	                              cli_json_str(d->action_mode), "sending_mode",
-	                              cli_json_str(d->sending_mode), "type",
-	                              cli_json_str(d->type), "modifiers", mods));
-	json_object_set_new(o, "extensions", exts(d->extensions, d->nextensions));
+	json_object_set_new(
+	        o, "disposition",
+	        json_pack("{s:o, s:o, s:o, s:o}", "action_mode",
+	                  cli_json_str(d->action_mode), "sending_mode",
+	                  cli_json_str(d->sending_mode), "type",
+	                  cli_json_str(d->type), "modifiers", mods));
+	json_object_set_new(o, "extensions",
+	                    exts(d->extensions, d->nextensions));
 	return o;
 }
 
@@ -107,7 +116,8 @@ static json_t *returned(const struct dsng_report_returned *rt)
 		size_t n;
 		char *v = dsng_mime_unfold(NULL, rt->received[i]->value.ptr,
 		                           rt->received[i]->value.len, &n);
-		json_array_append_new(rcv, v ? cli_json_bytes(v, n) : json_null());
+		json_array_append_new(rcv,
+		                      v ? cli_json_bytes(v, n) : json_null());
 		talloc_free(v);
 	}
 	o = json_object();
@@ -132,23 +142,27 @@ static json_t *report_json(const struct dsng_report *r)
 		json_array_append_new(a, recipient(r->recipients[i]));
 	for (i = 0; i < r->nproblems; i++)
 		json_array_append_new(
-		    pr, json_pack("{s:o, s:I, s:o}", "field",
+		        pr,
+		        json_pack("{s:o, s:I, s:o}", "field",
 		                  cli_json_str(r->problems[i].field), "offset",
 		                  (json_int_t)r->problems[i].offset, "message",
 		                  cli_json_str(r->problems[i].message)));
 	json_object_set_new(o, "ok", json_true());
-	json_object_set_new(o, "kind", json_string(dsng_report_kind_name(r->kind)));
+	json_object_set_new(o, "kind",
+	                    json_string(dsng_report_kind_name(r->kind)));
 	json_object_set_new(o, "report_type", cli_json_str(r->report_type));
 	json_object_set_new(o, "global", json_boolean(r->global));
-	json_object_set_new(o, "message", none ? json_null() : message(r->message));
+	json_object_set_new(o, "message",
+	                    none ? json_null() : message(r->message));
 	json_object_set_new(o, "recipients", a);
 	json_object_set_new(o, "mdn", none ? json_null() : mdn(r->mdn));
 	json_object_set_new(o, "returned",
 	                    none ? json_null() : returned(r->returned));
-	json_object_set_new(o, "human_text",
-	                    r->human_text && !none
-	                        ? cli_json_bytes(r->human_text, r->human_text_len)
-	                        : json_null());
+	json_object_set_new(
+	        o, "human_text",
+	        r->human_text && !none
+	                ? cli_json_bytes(r->human_text, r->human_text_len)
+	                : json_null());
 	json_object_set_new(o, "truncated", json_boolean(r->truncated));
 	json_object_set_new(o, "problems", pr);
 	return o;
@@ -161,11 +175,13 @@ static void print_text(const char *file, const struct dsng_report *r)
 	printf("%s: %s%s%s\n", file, dsng_report_kind_name(r->kind),
 	       r->global ? " (global)" : "", r->truncated ? ", truncated" : "");
 	if (r->message && r->message->reporting_mta)
-		printf("  reporting MTA: %s\n", r->message->reporting_mta->value);
+		printf("  reporting MTA: %s\n",
+		       r->message->reporting_mta->value);
 	for (i = 0; i < r->nrecipients; i++) {
 		const struct dsng_report_recipient *rc = r->recipients[i];
 		printf("  %s: %s %s\n",
-		       rc->final_recipient ? rc->final_recipient->value : "(no recipient)",
+		       rc->final_recipient ? rc->final_recipient->value
+		                           : "(no recipient)",
 		       rc->action ? rc->action : "(no action)",
 		       rc->status ? rc->status : "(no status)");
 	}
@@ -201,7 +217,8 @@ static int one(const char *file, const char *buf, size_t len, int json)
 			cli_json_print(o);
 		} else {
 			printf("%s: error %s at offset %zu: %s\n", file,
-			       dsng_errkind_name(err.kind), err.offset, err.message);
+			       dsng_errkind_name(err.kind), err.offset,
+			       err.message);
 		}
 		return 1;
 	}
@@ -227,13 +244,14 @@ int cli_parse_report(int argc, char **argv)
 		else if (strcmp(argv[i], "--mbox") == 0)
 			mbox = 1;
 		else if (argv[i][0] == '-' && argv[i][1])
-			return cli_usage_error("parse-report: unknown option %s",
-			                       argv[i]);
+			return cli_usage_error(
+			        "parse-report: unknown option %s", argv[i]);
 		else
 			nfiles++;
 	}
 	if (nfiles == 0)
-		return cli_usage_error("usage: parse-report [--json] [--mbox] FILE...");
+		return cli_usage_error(
+		        "usage: parse-report [--json] [--mbox] FILE...");
 	mem = talloc_new(NULL);
 	for (i = 1; i < argc; i++) {
 		char *buf;
@@ -244,7 +262,8 @@ int cli_parse_report(int argc, char **argv)
 			continue;
 		buf = cli_read_file(mem, argv[i], &len);
 		if (!buf) {
-			fprintf(stderr, "dsnguard: %s: %s\n", argv[i], strerror(errno));
+			fprintf(stderr, "dsnguard: %s: %s\n", argv[i],
+			        strerror(errno));
 			status = CLI_USAGE;
 			continue;
 		}
@@ -253,7 +272,8 @@ int cli_parse_report(int argc, char **argv)
 				status = CLI_REJECTED;
 		} else {
 			while (dsng_mime_mbox_next(buf, len, &pos, &m))
-				if (one(argv[i], m.ptr, m.len, json) && status == CLI_OK)
+				if (one(argv[i], m.ptr, m.len, json) &&
+				    status == CLI_OK)
 					status = CLI_REJECTED;
 		}
 		talloc_free(buf);

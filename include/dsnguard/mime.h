@@ -30,12 +30,12 @@ extern "C" {
  * `size` lets the struct grow without breaking callers.
  */
 struct dsng_mime_limits {
-	size_t size;             /* sizeof(struct dsng_mime_limits) */
-	unsigned max_depth;      /* multipart nesting (DEPTH_LIMIT), 20 */
-	unsigned max_parts;      /* parts per message (PART_LIMIT), 100 */
-	unsigned max_fields;     /* fields per header block (FIELD_LIMIT), 1000 */
-	size_t max_field_len;    /* one folded field (HEADER_LIMIT), 8192 */
-	size_t max_header_len;   /* one header block (HEADER_LIMIT), 102400 */
+	size_t size;           /* sizeof(struct dsng_mime_limits) */
+	unsigned max_depth;    /* multipart nesting (DEPTH_LIMIT), 20 */
+	unsigned max_parts;    /* parts per message (PART_LIMIT), 100 */
+	unsigned max_fields;   /* fields per header block (FIELD_LIMIT), 1000 */
+	size_t max_field_len;  /* one folded field (HEADER_LIMIT), 8192 */
+	size_t max_header_len; /* one header block (HEADER_LIMIT), 102400 */
 	size_t max_boundary_len; /* boundary= value (HEADER_LIMIT), 256 */
 	size_t max_size;         /* whole input (SIZE_LIMIT), 32 MiB */
 	size_t max_decoded;      /* one decoded body (SIZE_LIMIT), 10 MiB */
@@ -85,9 +85,9 @@ struct dsng_mime_problem {
 /* One MIME entity. */
 struct dsng_mime_part {
 	struct dsng_mime_header header;
-	const char *type;      /* "multipart/report", lower-case; default
-	                        * text/plain (message/rfc822 in a digest) */
-	const char *boundary;  /* multipart only, else NULL */
+	const char *type;     /* "multipart/report", lower-case; default
+	                       * text/plain (message/rfc822 in a digest) */
+	const char *boundary; /* multipart only, else NULL */
 	struct dsng_mime_param *params; /* Content-Type parameters */
 	size_t nparams;
 	enum dsng_mime_cte cte;
@@ -149,8 +149,8 @@ DSNG_API int dsng_mime_open_message(TALLOC_CTX *mem,
 DSNG_API int dsng_mime_header_parse(TALLOC_CTX *mem, const char *buf,
                                     size_t len,
                                     const struct dsng_mime_limits *lim,
-                                    struct dsng_mime_header **out,
-                                    size_t *body, struct dsng_error *err);
+                                    struct dsng_mime_header **out, size_t *body,
+                                    struct dsng_error *err);
 
 /* The first field named `name` (case-insensitive), or NULL.  Borrowed. */
 DSNG_API const struct dsng_mime_field *
@@ -176,8 +176,8 @@ DSNG_API const char *dsng_mime_part_param(const struct dsng_mime_part *part,
  * (NULL when malformed), *params the RFC 2231-reassembled parameters, all
  * children of mem.  Returns DSNG_OK, DSNG_ENOMEM.
  */
-DSNG_API int dsng_mime_content_type(TALLOC_CTX *mem, const char *p,
-                                    size_t len, char **type,
+DSNG_API int dsng_mime_content_type(TALLOC_CTX *mem, const char *p, size_t len,
+                                    char **type,
                                     struct dsng_mime_param **params,
                                     size_t *nparams);
 
@@ -197,8 +197,7 @@ DSNG_API int dsng_mime_part_decode(TALLOC_CTX *mem,
 
 /* Decode base64 (characters outside the alphabet skipped, stops at '=')
  * into out, which must hold len*3/4+3 octets; returns the length. */
-DSNG_API size_t dsng_mime_base64_decode(char *out, const char *in,
-                                        size_t len);
+DSNG_API size_t dsng_mime_base64_decode(char *out, const char *in, size_t len);
 
 /* Decode quoted-printable (soft breaks removed, a malformed '=' kept) into
  * out, which must hold len octets; returns the length. */

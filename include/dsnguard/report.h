@@ -32,7 +32,8 @@ enum dsng_report_kind {
 struct dsng_report_limits {
 	size_t size; /* sizeof(struct dsng_report_limits) */
 	struct dsng_mime_limits mime;
-	unsigned max_recipients; /* per-recipient groups (RECIPIENT_LIMIT), 1000 */
+	unsigned max_recipients; /* per-recipient groups (RECIPIENT_LIMIT), 1000
+	                          */
 };
 
 /* Fill *lim with the defaults. */
@@ -64,7 +65,7 @@ struct dsng_report_ext {
 /* Per-message fields (RFC 3464 2.2). */
 struct dsng_report_message {
 	struct dsng_report_typed *reporting_mta, *received_from_mta,
-	    *dsn_gateway;
+	        *dsn_gateway;
 	struct dsng_report_date *arrival_date;
 	char *original_envelope_id;
 	struct dsng_report_ext *extensions;
@@ -87,12 +88,12 @@ struct dsng_report_recipient {
 
 /* RFC 8098 section 3.2 fields. */
 struct dsng_report_mdn {
-	struct dsng_report_typed *reporting_ua; /* type = ua-name, value = product */
-	struct dsng_report_typed *original_recipient,
-	    *final_recipient;
+	struct dsng_report_typed
+	        *reporting_ua; /* type = ua-name, value = product */
+	struct dsng_report_typed *original_recipient, *final_recipient;
 	char *original_message_id;
 	char *action_mode, *sending_mode; /* lower-case */
-	char *type;                      /* displayed, deleted, ... */
+	char *type;                       /* displayed, deleted, ... */
 	char **modifiers;
 	size_t nmodifiers;
 	struct dsng_report_ext *extensions;

@@ -121,8 +121,9 @@ int main(int argc, char **argv)
 		for (k = 0; k < inner; k++)
 			for (i = 0; i < n; i++) {
 				struct dsng_report *r;
-				if (dsng_report_parse(NULL, msgs[i].buf, msgs[i].len, NULL,
-				                      &r, NULL) == DSNG_OK) {
+				if (dsng_report_parse(NULL, msgs[i].buf,
+				                      msgs[i].len, NULL, &r,
+				                      NULL) == DSNG_OK) {
 					sink += r->nrecipients;
 					talloc_free(r);
 				}
@@ -132,8 +133,10 @@ int main(int argc, char **argv)
 		t0 = now();
 		for (k = 0; k < inner; k++)
 			for (i = 0; i < n; i++) {
-				const char *p = msgs[i].buf, *e = p + msgs[i].len;
-				while ((p = memchr(p, '\n', (size_t)(e - p))) != NULL) {
+				const char *p = msgs[i].buf,
+				           *e = p + msgs[i].len;
+				while ((p = memchr(p, '\n', (size_t)(e - p))) !=
+				       NULL) {
 					p++;
 					sink++;
 				}
@@ -143,8 +146,8 @@ int main(int argc, char **argv)
 	qsort(t, (size_t)reps, sizeof(t[0]), cmpd);
 	qsort(w, (size_t)reps, sizeof(w[0]), cmpd);
 	qsort(floor_t, (size_t)reps, sizeof(floor_t[0]), cmpd);
-	printf("bench_report: %zu messages, %.2f MB, %zu reports, %zu errors\n", n,
-	       (double)total / 1e6, reports, errors);
+	printf("bench_report: %zu messages, %.2f MB, %zu reports, %zu errors\n",
+	       n, (double)total / 1e6, reports, errors);
 	/* CPU time per pass: median and best */
 	printf("bench_report: dsng_report_parse  %9.0f messages/s  %7.1f MB/s"
 	       "  median of %d passes (best %.1f MB/s)\n",

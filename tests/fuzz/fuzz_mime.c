@@ -13,7 +13,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	char *buf = malloc(size ? size : 1); /* exact size: ASan sees overreads */
+	char *buf =
+	        malloc(size ? size : 1); /* exact size: ASan sees overreads */
 	TALLOC_CTX *mem = talloc_new(NULL);
 	struct dsng_mime_message *m;
 	struct dsng_mime_limits lim;
@@ -30,20 +31,24 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			const struct dsng_mime_part *p = m->parts[i];
 			const char *d;
 			size_t n, k;
-			if (dsng_mime_part_decode(mem, p, &lim, &d, &n, NULL) == DSNG_OK &&
+			if (dsng_mime_part_decode(mem, p, &lim, &d, &n, NULL) ==
+			            DSNG_OK &&
 			    n && d[n - 1] == (char)0xFF)
 				(void)0;
 			if (strncmp(p->type, "message/", 8) == 0) {
 				struct dsng_mime_message *sub;
-				if (dsng_mime_open_message(mem, m, p, &lim, &sub, NULL) ==
-				    DSNG_OK)
+				if (dsng_mime_open_message(mem, m, p, &lim,
+				                           &sub,
+				                           NULL) == DSNG_OK)
 					talloc_free(sub);
 			}
 			for (k = 0; k < p->header.count; k++) {
-				const struct dsng_mime_field *f = &p->header.fields[k];
-				char *u = dsng_mime_unfold(mem, f->value.ptr, f->value.len,
-				                           &n);
-				char *w = u ? dsng_mime_decode_words(mem, u, n) : NULL;
+				const struct dsng_mime_field *f =
+				        &p->header.fields[k];
+				char *u = dsng_mime_unfold(mem, f->value.ptr,
+				                           f->value.len, &n);
+				char *w = u ? dsng_mime_decode_words(mem, u, n)
+				            : NULL;
 				talloc_free(w);
 				talloc_free(u);
 			}

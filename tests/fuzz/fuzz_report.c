@@ -29,7 +29,8 @@ static void typed(const struct dsng_report_typed *t)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	char *buf = malloc(size ? size : 1); /* exact size: ASan sees overreads */
+	char *buf =
+	        malloc(size ? size : 1); /* exact size: ASan sees overreads */
 	struct dsng_report *r;
 	size_t i, k;
 
@@ -48,7 +49,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				touch(r->message->extensions[k].value);
 		}
 		for (i = 0; i < r->nrecipients; i++) {
-			const struct dsng_report_recipient *rc = r->recipients[i];
+			const struct dsng_report_recipient *rc =
+			        r->recipients[i];
 			typed(rc->final_recipient);
 			typed(rc->original_recipient);
 			typed(rc->remote_mta);
