@@ -54,6 +54,26 @@ static void test_version_matches_macros(void **state)
 	assert_string_equal(dsng_strerror(DSNG_ESYNTAX), "syntax error");
 }
 
+/* The guard helper itself: data ends right before the guard page, for
+ * empty, small and multi-page inputs, and each can be freed. */
+static void test_guard_buffers_end_at_the_guard(void **state)
+{
+	static const size_t sizes[] = {0, 1, 4095, 4096, 10000};
+	char big[10000];
+	size_t i;
+
+	(void)state;
+	memset(big, 'x', sizeof(big));
+	for (i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
+		const char *p = dsng_test_guard(big, sizes[i]);
+		if (sizes[i])
+			assert_int_equal(p[sizes[i] - 1], 'x');
+		/* the next byte would be on a PROT_NONE page */
+		assert_int_equal(((uintptr_t)(p + sizes[i])) % 4096, 0);
+		dsng_test_guard_free(p);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -61,6 +81,7 @@ int main(void)
 		cmocka_unit_test(test_every_kind_has_a_name),
 		cmocka_unit_test(test_fail_fills_error_and_returns_status),
 		cmocka_unit_test(test_version_matches_macros),
+		cmocka_unit_test(test_guard_buffers_end_at_the_guard),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

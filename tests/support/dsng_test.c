@@ -54,14 +54,13 @@ const char *dsng_test_guard(const void *data, size_t len)
 void dsng_test_guard_free(const char *p)
 {
 	size_t page = (size_t)sysconf(_SC_PAGESIZE);
-	/* The header lives at the start of the first page of the mapping;
-	 * walk back page by page to the mapping's start. */
-	uintptr_t first = ((uintptr_t)p) & ~(uintptr_t)(page - 1);
+	/* Start from the byte before p: for empty input p is the guard page
+	 * itself, which must not be read.  The header always precedes p. */
+	uintptr_t first = ((uintptr_t)(p - 1)) & ~(uintptr_t)(page - 1);
 	struct guard_hdr hdr;
 
-	/* p is within data_pages of base; the header fits before p only if
-	 * it shares the first page, otherwise p sits in a later page whose
-	 * base we recover from the stored size: scan back to a valid header. */
+	/* Walk back page by page to the mapping's first page, which starts
+	 * with a header that points at itself. */
 	for (;;) {
 		memcpy(&hdr, (void *)first, sizeof(hdr));
 		if (hdr.base == (void *)first)
