@@ -25,6 +25,9 @@ MAKEFLAGS += --no-print-directory
 DEMO  = "parse-cmd --transcript examples/data/session.txt"
 DEMO += "audit examples/data/session.txt"
 DEMO += "parse-report examples/data/return-receipt.eml"
+DEMO += "scan-log examples/data/postfix-dsn.log examples/data/sendmail-dsn.log examples/data/exim-dsn.log"
+DEMO += "batv sign --key text:demo-secret --now 2026-11-29 sender@example.org"
+DEMO += "batv verify --key text:demo-secret --now 2026-12-01 prvs=0793f20e63=sender@example.org"
 
 .PHONY: all deps configure build demo check bench fuzz install clean \
         check-gcc check-clang check-asan check-valgrind check-fuzz
