@@ -2,6 +2,8 @@
  * tests/test_error.c - the error model: names, texts, the fail helper.
  */
 #include "dsng_test.h"
+#include <unistd.h>
+
 #include "dsng_private.h"
 
 static void test_errkind_names_are_stable(void **state)
@@ -69,7 +71,8 @@ static void test_guard_buffers_end_at_the_guard(void **state)
 		if (sizes[i])
 			assert_int_equal(p[sizes[i] - 1], 'x');
 		/* the next byte would be on a PROT_NONE page */
-		assert_int_equal(((uintptr_t)(p + sizes[i])) % 4096, 0);
+		assert_int_equal(((uintptr_t)(p + sizes[i])) %
+		                     (uintptr_t)sysconf(_SC_PAGESIZE), 0);
 		dsng_test_guard_free(p);
 	}
 }

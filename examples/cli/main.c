@@ -15,7 +15,8 @@ struct command {
 static const struct command commands[] = {
 	{"parse-cmd", cli_parse_cmd,
 	 "[--json] [--strict] [--transcript] [LINE...]"},
-	{"parse-ehlo", cli_parse_ehlo, "[--json] < REPLY"},
+	{"parse-ehlo", cli_parse_ehlo,
+	 "[--json] [--lenient] [--transcript] [--hide KW,...] < REPLY"},
 	{"parse-report", cli_parse_report, "[--json] [--mbox] FILE..."},
 	{"audit", cli_audit,
 	 "TRANSCRIPT [--policy FILE | --preset NAME] [--client IP] "
