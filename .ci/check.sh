@@ -6,6 +6,7 @@
 #
 #   STAGES="gcc asan" make check     run only some stages
 #   JOBS=4 make check                parallel build and ctest jobs
+#   BUDGET_fuzz=900 make check       another budget for one stage
 set -u
 cd "$(dirname "$0")/.."
 
@@ -22,7 +23,8 @@ for s in $STAGES; do
 		echo "check: unknown stage '$s'" >&2
 		exit 2
 	fi
-	budget=${BUDGET[$s]}
+	override=BUDGET_$s
+	budget=${!override:-${BUDGET[$s]}}
 	echo "=================== stage $s (budget ${budget}s) ==================="
 	start=$SECONDS
 	# timeout signals the stage's whole process group: builds, ctest and
