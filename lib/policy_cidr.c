@@ -43,7 +43,8 @@ static struct dsng__u128 host_mask(unsigned bits)
 		m.hi = m.lo = 0;
 	} else if (bits >= 64) {
 		m.hi = 0;
-		m.lo = bits == 64 ? ~(uint64_t)0 : (~(uint64_t)0 >> (bits - 64));
+		m.lo = bits == 64 ? ~(uint64_t)0
+		                  : (~(uint64_t)0 >> (bits - 64));
 	} else {
 		m.hi = bits == 0 ? ~(uint64_t)0 : (~(uint64_t)0 >> bits);
 		m.lo = ~(uint64_t)0;
@@ -97,7 +98,7 @@ static int parse_ipv6(const char *p, size_t len, unsigned char out[16])
 	return inet_pton(AF_INET6, buf, out) == 1 ? 0 : -1;
 }
 
-static const unsigned char v4mapped[12] = {0, 0, 0, 0, 0, 0,
+static const unsigned char v4mapped[12] = {0, 0, 0, 0, 0,    0,
                                            0, 0, 0, 0, 0xff, 0xff};
 
 int dsng__addr_parse(const char *p, size_t len, unsigned char out[16],

@@ -27,8 +27,8 @@ enum section {
 };
 
 static const char *const section_names[SEC__COUNT] = {
-    "", "trusted-networks", "ehlo", "rcpt", "mail", "headers", "generate",
-    "bounce"};
+        "",     "trusted-networks", "ehlo",     "rcpt",
+        "mail", "headers",          "generate", "bounce"};
 
 enum ktype {
 	K_PRESET,
@@ -49,92 +49,103 @@ struct word {
 };
 
 static const struct word w_rcpt_action[] = {
-    {"reject", DSNG_ACTION_REJECT}, {"strip", DSNG_ACTION_STRIP},
-    {"downgrade", DSNG_ACTION_DOWNGRADE}, {"never", DSNG_ACTION_NEVER},
-    {"accept", DSNG_ACTION_ACCEPT}, {NULL, 0}};
+        {"reject", DSNG_ACTION_REJECT},       {"strip", DSNG_ACTION_STRIP},
+        {"downgrade", DSNG_ACTION_DOWNGRADE}, {"never", DSNG_ACTION_NEVER},
+        {"accept", DSNG_ACTION_ACCEPT},       {NULL, 0}};
 static const struct word w_rcpt_unoffered[] = {
-    {"reject", DSNG__UNOFFERED_REJECT}, {"ignore", DSNG__UNOFFERED_IGNORE},
-    {"accept", DSNG__UNOFFERED_ACCEPT}, {NULL, 0}};
+        {"reject", DSNG__UNOFFERED_REJECT},
+        {"ignore", DSNG__UNOFFERED_IGNORE},
+        {"accept", DSNG__UNOFFERED_ACCEPT},
+        {NULL, 0}};
 static const struct word w_mail_unoffered[] = {
-    {"reject", DSNG__UNOFFERED_REJECT}, {"ignore", DSNG__UNOFFERED_IGNORE},
-    {"rules", DSNG__UNOFFERED_RULES}, {NULL, 0}};
-static const struct word w_ret_action[] = {
-    {"downgrade", DSNG_ACTION_DOWNGRADE}, {"strip", DSNG_ACTION_STRIP},
-    {"reject", DSNG_ACTION_REJECT}, {"accept", DSNG_ACTION_ACCEPT},
-    {NULL, 0}};
-static const struct word w_envid_action[] = {
-    {"strip", DSNG_ACTION_STRIP}, {"reject", DSNG_ACTION_REJECT},
-    {"accept", DSNG_ACTION_ACCEPT}, {NULL, 0}};
-static const struct word w_header_action[] = {
-    {"strip", DSNG__HDR_STRIP}, {"keep", DSNG__HDR_KEEP},
-    {"flag", DSNG__HDR_FLAG}, {NULL, 0}};
-static const struct word w_bool[] = {
-    {"yes", 1}, {"no", 0}, {"true", 1}, {"false", 0}, {"on", 1},
-    {"off", 0}, {NULL, 0}};
-static const struct word w_bounce_action[] = {
-    {"reject", DSNG_ACTION_REJECT}, {"accept", DSNG_ACTION_ACCEPT},
-    {"flag", DSNG_ACTION_FLAG}, {NULL, 0}};
+        {"reject", DSNG__UNOFFERED_REJECT},
+        {"ignore", DSNG__UNOFFERED_IGNORE},
+        {"rules", DSNG__UNOFFERED_RULES},
+        {NULL, 0}};
+static const struct word w_ret_action[] = {{"downgrade", DSNG_ACTION_DOWNGRADE},
+                                           {"strip", DSNG_ACTION_STRIP},
+                                           {"reject", DSNG_ACTION_REJECT},
+                                           {"accept", DSNG_ACTION_ACCEPT},
+                                           {NULL, 0}};
+static const struct word w_envid_action[] = {{"strip", DSNG_ACTION_STRIP},
+                                             {"reject", DSNG_ACTION_REJECT},
+                                             {"accept", DSNG_ACTION_ACCEPT},
+                                             {NULL, 0}};
+static const struct word w_header_action[] = {{"strip", DSNG__HDR_STRIP},
+                                              {"keep", DSNG__HDR_KEEP},
+                                              {"flag", DSNG__HDR_FLAG},
+                                              {NULL, 0}};
+static const struct word w_bool[] = {{"yes", 1},   {"no", 0}, {"true", 1},
+                                     {"false", 0}, {"on", 1}, {"off", 0},
+                                     {NULL, 0}};
+static const struct word w_bounce_action[] = {{"reject", DSNG_ACTION_REJECT},
+                                              {"accept", DSNG_ACTION_ACCEPT},
+                                              {"flag", DSNG_ACTION_FLAG},
+                                              {NULL, 0}};
 
 struct key {
 	enum section sec;
 	const char *name;
 	const char *rule; /* "section.name", what decisions report */
 	enum ktype type;
-	size_t field;     /* offsetof in struct dsng_policy */
+	size_t field; /* offsetof in struct dsng_policy */
 	const struct word *words;
 	int repeatable;
 };
 
 #define F(m) offsetof(struct dsng_policy, m)
 static const struct key keys[] = {
-    {SEC_TOP, "preset", "preset", K_PRESET, 0, NULL, 0},
-    {SEC_EHLO, "offer-dsn", "ehlo.offer-dsn", K_CLASSES, F(offer_dsn), NULL, 0},
-    {SEC_RCPT, "success-from", "rcpt.success-from", K_CLASSES,
-     F(success_from), NULL, 0},
-    {SEC_RCPT, "delay-from", "rcpt.delay-from", K_CLASSES, F(delay_from),
-     NULL, 0},
-    {SEC_RCPT, "failure-from", "rcpt.failure-from", K_CLASSES,
-     F(failure_from), NULL, 0},
-    {SEC_RCPT, "orcpt-from", "rcpt.orcpt-from", K_CLASSES, F(orcpt_from),
-     NULL, 0},
-    {SEC_RCPT, "action", "rcpt.action", K_CHOICE, F(rcpt_action),
-     w_rcpt_action, 0},
-    {SEC_RCPT, "reply", "rcpt.reply", K_REPLY, F(rcpt_reply), NULL, 0},
-    {SEC_RCPT, "unoffered", "rcpt.unoffered", K_CHOICE, F(rcpt_unoffered),
-     w_rcpt_unoffered, 0},
-    {SEC_RCPT, "unoffered-reply", "rcpt.unoffered-reply", K_REPLY,
-     F(rcpt_unoffered_reply), NULL, 0},
-    {SEC_MAIL, "ret-full-from", "mail.ret-full-from", K_CLASSES,
-     F(ret_full_from), NULL, 0},
-    {SEC_MAIL, "ret-full-action", "mail.ret-full-action", K_CHOICE,
-     F(ret_full_action), w_ret_action, 0},
-    {SEC_MAIL, "envid-from", "mail.envid-from", K_CLASSES, F(envid_from),
-     NULL, 0},
-    {SEC_MAIL, "envid-action", "mail.envid-action", K_CHOICE,
-     F(envid_action), w_envid_action, 0},
-    {SEC_MAIL, "reply", "mail.reply", K_REPLY, F(mail_reply), NULL, 0},
-    {SEC_MAIL, "unoffered", "mail.unoffered", K_CHOICE, F(mail_unoffered),
-     w_mail_unoffered, 0},
-    {SEC_MAIL, "unoffered-reply", "mail.unoffered-reply", K_REPLY,
-     F(mail_unoffered_reply), NULL, 0},
-    {SEC_HEADERS, "receipts-from", "headers.receipts-from", K_CLASSES,
-     F(receipts_from), NULL, 0},
-    {SEC_HEADERS, "action", "headers.action", K_CHOICE, F(header_action),
-     w_header_action, 0},
-    {SEC_HEADERS, "names", "headers.names", K_NAMES, 0, NULL, 0},
-    {SEC_HEADERS, "add-names", "headers.add-names", K_ADD_NAMES, 0, NULL, 1},
-    {SEC_HEADERS, "flag-header", "headers.flag-header", K_HEADER_NAME, 0,
-     NULL, 0},
-    {SEC_GENERATE, "check-clients", "generate.check-clients", K_CHOICE,
-     F(check_clients), w_bool, 0},
-    {SEC_BOUNCE, "batv-key", "bounce.batv-key", K_BATV_KEY, 0, NULL, 1},
-    {SEC_BOUNCE, "batv-days", "bounce.batv-days", K_DAYS, 0, NULL, 0},
-    {SEC_BOUNCE, "batv-required", "bounce.batv-required", K_CHOICE,
-     F(batv_required), w_bool, 0},
-    {SEC_BOUNCE, "our-hosts", "bounce.our-hosts", K_HOSTS, 0, NULL, 1},
-    {SEC_BOUNCE, "action", "bounce.action", K_CHOICE, F(bounce_action),
-     w_bounce_action, 0},
-    {SEC_BOUNCE, "reply", "bounce.reply", K_REPLY, F(bounce_reply), NULL, 0},
+        {SEC_TOP, "preset", "preset", K_PRESET, 0, NULL, 0},
+        {SEC_EHLO, "offer-dsn", "ehlo.offer-dsn", K_CLASSES, F(offer_dsn), NULL,
+         0},
+        {SEC_RCPT, "success-from", "rcpt.success-from", K_CLASSES,
+         F(success_from), NULL, 0},
+        {SEC_RCPT, "delay-from", "rcpt.delay-from", K_CLASSES, F(delay_from),
+         NULL, 0},
+        {SEC_RCPT, "failure-from", "rcpt.failure-from", K_CLASSES,
+         F(failure_from), NULL, 0},
+        {SEC_RCPT, "orcpt-from", "rcpt.orcpt-from", K_CLASSES, F(orcpt_from),
+         NULL, 0},
+        {SEC_RCPT, "action", "rcpt.action", K_CHOICE, F(rcpt_action),
+         w_rcpt_action, 0},
+        {SEC_RCPT, "reply", "rcpt.reply", K_REPLY, F(rcpt_reply), NULL, 0},
+        {SEC_RCPT, "unoffered", "rcpt.unoffered", K_CHOICE, F(rcpt_unoffered),
+         w_rcpt_unoffered, 0},
+        {SEC_RCPT, "unoffered-reply", "rcpt.unoffered-reply", K_REPLY,
+         F(rcpt_unoffered_reply), NULL, 0},
+        {SEC_MAIL, "ret-full-from", "mail.ret-full-from", K_CLASSES,
+         F(ret_full_from), NULL, 0},
+        {SEC_MAIL, "ret-full-action", "mail.ret-full-action", K_CHOICE,
+         F(ret_full_action), w_ret_action, 0},
+        {SEC_MAIL, "envid-from", "mail.envid-from", K_CLASSES, F(envid_from),
+         NULL, 0},
+        {SEC_MAIL, "envid-action", "mail.envid-action", K_CHOICE,
+         F(envid_action), w_envid_action, 0},
+        {SEC_MAIL, "reply", "mail.reply", K_REPLY, F(mail_reply), NULL, 0},
+        {SEC_MAIL, "unoffered", "mail.unoffered", K_CHOICE, F(mail_unoffered),
+         w_mail_unoffered, 0},
+        {SEC_MAIL, "unoffered-reply", "mail.unoffered-reply", K_REPLY,
+         F(mail_unoffered_reply), NULL, 0},
+        {SEC_HEADERS, "receipts-from", "headers.receipts-from", K_CLASSES,
+         F(receipts_from), NULL, 0},
+        {SEC_HEADERS, "action", "headers.action", K_CHOICE, F(header_action),
+         w_header_action, 0},
+        {SEC_HEADERS, "names", "headers.names", K_NAMES, 0, NULL, 0},
+        {SEC_HEADERS, "add-names", "headers.add-names", K_ADD_NAMES, 0, NULL,
+         1},
+        {SEC_HEADERS, "flag-header", "headers.flag-header", K_HEADER_NAME, 0,
+         NULL, 0},
+        {SEC_GENERATE, "check-clients", "generate.check-clients", K_CHOICE,
+         F(check_clients), w_bool, 0},
+        {SEC_BOUNCE, "batv-key", "bounce.batv-key", K_BATV_KEY, 0, NULL, 1},
+        {SEC_BOUNCE, "batv-days", "bounce.batv-days", K_DAYS, 0, NULL, 0},
+        {SEC_BOUNCE, "batv-required", "bounce.batv-required", K_CHOICE,
+         F(batv_required), w_bool, 0},
+        {SEC_BOUNCE, "our-hosts", "bounce.our-hosts", K_HOSTS, 0, NULL, 1},
+        {SEC_BOUNCE, "action", "bounce.action", K_CHOICE, F(bounce_action),
+         w_bounce_action, 0},
+        {SEC_BOUNCE, "reply", "bounce.reply", K_REPLY, F(bounce_reply), NULL,
+         0},
 };
 #undef F
 #define N_KEYS (sizeof(keys) / sizeof(keys[0]))
@@ -149,12 +160,12 @@ struct parser {
 	const char *origin; /* talloc on p */
 	unsigned line;
 	int is_preset;
-	int cidr_file;      /* an included CIDR list */
+	int cidr_file; /* an included CIDR list */
 	int depth;
 	const struct dsng_policy_opts *opts;
 	struct dsng_error *err;
 	enum section sec;
-	int settings;       /* statements seen so far */
+	int settings; /* statements seen so far */
 	int base_done;
 	unsigned set_at[N_KEYS];
 };
@@ -230,14 +241,14 @@ static size_t split_list(const struct tok *v, struct tok *out, size_t max)
 }
 
 static const struct word class_words[] = {
-    {"all", DSNG_CLASS_ALL},
-    {"none", 0},
-    {"trusted", DSNG_CLASS_TRUSTED},
-    {"authenticated", DSNG_CLASS_AUTHENTICATED},
-    {"tls", DSNG_CLASS_TLS},
-    {"submission", DSNG_CLASS_SUBMISSION},
-    {"local", DSNG_CLASS_LOCAL},
-    {NULL, 0}};
+        {"all", DSNG_CLASS_ALL},
+        {"none", 0},
+        {"trusted", DSNG_CLASS_TRUSTED},
+        {"authenticated", DSNG_CLASS_AUTHENTICATED},
+        {"tls", DSNG_CLASS_TLS},
+        {"submission", DSNG_CLASS_SUBMISSION},
+        {"local", DSNG_CLASS_LOCAL},
+        {NULL, 0}};
 
 static const struct word *find_word(const struct word *w, const struct tok *t)
 {
@@ -262,7 +273,7 @@ static int set_classes(struct parser *ps, const struct key *k,
                        const struct tok *v)
 {
 	struct dsng__classes *c =
-	    (struct dsng__classes *)((char *)ps->p + k->field);
+	        (struct dsng__classes *)((char *)ps->p + k->field);
 	struct tok t[MAX_LIST];
 	size_t n = split_list(v, t, MAX_LIST), i;
 	unsigned mask = 0;
@@ -279,12 +290,13 @@ static int set_classes(struct parser *ps, const struct key *k,
 	for (i = 0; i < n && text; i++) {
 		const struct word *w = find_word(class_words, &t[i]);
 		if (!w)
-			return fail(ps, DSNG_ESYNTAX, DSNG_ERR_BAD_VALUE, t[i].col,
-			            "%s: unknown client class '%.*s' (all, none, "
-			            "trusted, authenticated, tls, submission, "
-			            "local)",
-			            k->rule, (int)(t[i].len > 40 ? 40 : t[i].len),
-			            t[i].p);
+			return fail(
+			        ps, DSNG_ESYNTAX, DSNG_ERR_BAD_VALUE, t[i].col,
+			        "%s: unknown client class '%.*s' (all, none, "
+			        "trusted, authenticated, tls, submission, "
+			        "local)",
+			        k->rule, (int)(t[i].len > 40 ? 40 : t[i].len),
+			        t[i].p);
 		if (!w->value)
 			none = 1;
 		mask |= w->value;
@@ -306,7 +318,7 @@ static int set_choice(struct parser *ps, const struct key *k,
                       const struct tok *v)
 {
 	struct dsng__choice *c =
-	    (struct dsng__choice *)((char *)ps->p + k->field);
+	        (struct dsng__choice *)((char *)ps->p + k->field);
 	const struct word *w = find_word(k->words, v);
 	char list[160];
 
@@ -326,7 +338,8 @@ static int set_choice(struct parser *ps, const struct key *k,
 static int set_reply(struct parser *ps, const struct key *k,
                      const struct tok *v)
 {
-	struct dsng__reply *r = (struct dsng__reply *)((char *)ps->p + k->field);
+	struct dsng__reply *r =
+	        (struct dsng__reply *)((char *)ps->p + k->field);
 	const char *p = v->p;
 	size_t len = v->len, i, e;
 	int code;
@@ -335,7 +348,8 @@ static int set_reply(struct parser *ps, const struct key *k,
 	if (len < 3 || (p[0] != '4' && p[0] != '5') || p[1] < '0' ||
 	    p[1] > '9' || p[2] < '0' || p[2] > '9' || (len > 3 && p[3] != ' '))
 		return fail(ps, DSNG_ESYNTAX, DSNG_ERR_BAD_VALUE, v->col,
-		            "%s: a reply starts with a 4xx or 5xx code", k->rule);
+		            "%s: a reply starts with a 4xx or 5xx code",
+		            k->rule);
 	code = (p[0] - '0') * 100 + (p[1] - '0') * 10 + (p[2] - '0');
 	i = 3;
 	while (i < len && p[i] == ' ')
@@ -360,12 +374,15 @@ static int set_reply(struct parser *ps, const struct key *k,
 				break;
 		}
 		if (parts != 3 || (j < len && p[j] != ' '))
-			return fail(ps, DSNG_ESYNTAX, DSNG_ERR_BAD_VALUE, v->col + e,
+			return fail(ps, DSNG_ESYNTAX, DSNG_ERR_BAD_VALUE,
+			            v->col + e,
 			            "%s: bad enhanced status code (X.Y.Z)",
 			            k->rule);
 		if (p[e] != p[0])
-			return fail(ps, DSNG_ESYNTAX, DSNG_ERR_BAD_VALUE, v->col + e,
-			            "%s: enhanced code class %c does not match reply "
+			return fail(ps, DSNG_ESYNTAX, DSNG_ERR_BAD_VALUE,
+			            v->col + e,
+			            "%s: enhanced code class %c does not match "
+			            "reply "
 			            "%d",
 			            k->rule, p[e], code);
 		enh = talloc_strndup(ps->p, p + e, j - e);
@@ -383,7 +400,8 @@ static int set_reply(struct parser *ps, const struct key *k,
 		            "%s: reply text over 150 characters", k->rule);
 	for (e = i; e < len; e++)
 		if ((unsigned char)p[e] < 32 || (unsigned char)p[e] > 126)
-			return fail(ps, DSNG_ESYNTAX, DSNG_ERR_BAD_VALUE, v->col + e,
+			return fail(ps, DSNG_ESYNTAX, DSNG_ERR_BAD_VALUE,
+			            v->col + e,
 			            "%s: reply text must be printable ASCII",
 			            k->rule);
 	r->code = code;
@@ -403,8 +421,8 @@ static int header_name_ok(const struct tok *t)
 	if (t->len == 0 || t->len > 76)
 		return 0;
 	for (i = 0; i < t->len; i++)
-		if ((unsigned char)t->p[i] < 33 || (unsigned char)t->p[i] > 126 ||
-		    t->p[i] == ':')
+		if ((unsigned char)t->p[i] < 33 ||
+		    (unsigned char)t->p[i] > 126 || t->p[i] == ':')
 			return 0;
 	return 1;
 }
@@ -434,8 +452,9 @@ static int set_names(struct parser *ps, const struct key *k,
 				talloc_free(names);
 			else
 				p->header_names = names;
-			return fail(ps, DSNG_ESYNTAX, DSNG_ERR_BAD_VALUE, t[i].col,
-			            "%s: not a header field name", k->rule);
+			return fail(ps, DSNG_ESYNTAX, DSNG_ERR_BAD_VALUE,
+			            t[i].col, "%s: not a header field name",
+			            k->rule);
 		}
 		names[base + i] = talloc_strndup(p, t[i].p, t[i].len);
 		if (!names[base + i])
@@ -459,8 +478,7 @@ static int set_header_name(struct parser *ps, const struct key *k,
 	return ps->p->flag_header ? 0 : DSNG_ENOMEM;
 }
 
-static int set_days(struct parser *ps, const struct key *k,
-                    const struct tok *v)
+static int set_days(struct parser *ps, const struct key *k, const struct tok *v)
 {
 	unsigned d = 0;
 	size_t i;
@@ -491,15 +509,15 @@ static int set_batv_key(struct parser *ps, const struct key *k,
 	if (rc == DSNG_ENOMEM)
 		return rc;
 	if (rc != 0)
-		return fail(ps, DSNG_ESYNTAX, DSNG_ERR_BAD_VALUE, v->col + e.offset,
-		            "%s: %s", k->rule, e.message);
+		return fail(ps, DSNG_ESYNTAX, DSNG_ERR_BAD_VALUE,
+		            v->col + e.offset, "%s: %s", k->rule, e.message);
 	for (i = 0; i < p->n_batv_keys; i++)
 		if (p->batv_keys[i].number == key.number)
-			return fail(ps, DSNG_ESYNTAX, DSNG_ERR_BAD_VALUE, v->col,
-			            "%s: key number %u given twice", k->rule,
-			            key.number);
+			return fail(ps, DSNG_ESYNTAX, DSNG_ERR_BAD_VALUE,
+			            v->col, "%s: key number %u given twice",
+			            k->rule, key.number);
 	nk = talloc_realloc(p, p->batv_keys, struct dsng_batv_key,
-	                      p->n_batv_keys + 1);
+	                    p->n_batv_keys + 1);
 	if (!nk)
 		return DSNG_ENOMEM;
 	nk[p->n_batv_keys++] = key;
@@ -528,12 +546,13 @@ static int set_hosts(struct parser *ps, const struct key *k,
 
 		for (j = 0; j < t[i].len; j++) {
 			char c = t[i].p[j];
-			if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+			if (!((c >= 'a' && c <= 'z') ||
+			      (c >= 'A' && c <= 'Z') ||
 			      (c >= '0' && c <= '9') || c == '-' || c == '.' ||
 			      c == ':' || c == '[' || c == ']'))
-				return fail(ps, DSNG_ESYNTAX, DSNG_ERR_BAD_VALUE,
-				            t[i].col + j, "%s: not a host name",
-				            k->rule);
+				return fail(ps, DSNG_ESYNTAX,
+				            DSNG_ERR_BAD_VALUE, t[i].col + j,
+				            "%s: not a host name", k->rule);
 		}
 		h = talloc_strndup(p, t[i].p, t[i].len);
 		if (!h)
@@ -557,8 +576,8 @@ static char *dir_of(TALLOC_CTX *mem, const char *file)
 	             : talloc_strdup(mem, "");
 }
 
-static int read_disk(void *arg, TALLOC_CTX *mem, const char *path,
-                     char **buf, size_t *len)
+static int read_disk(void *arg, TALLOC_CTX *mem, const char *path, char **buf,
+                     size_t *len)
 {
 	FILE *f;
 	char *b = NULL;
@@ -626,7 +645,8 @@ static int do_include(struct parser *ps, const struct tok *name)
 	if (name->len && name->p[0] == '/')
 		path = talloc_strndup(ps->p, name->p, name->len);
 	else
-		path = talloc_asprintf(ps->p, "%s%.*s", dir_of(ps->p, ps->origin),
+		path = talloc_asprintf(ps->p, "%s%.*s",
+		                       dir_of(ps->p, ps->origin),
 		                       (int)name->len, name->p);
 	if (!path)
 		return DSNG_ENOMEM;
@@ -639,8 +659,8 @@ static int do_include(struct parser *ps, const struct tok *name)
 		if (rc == DSNG_ENOMEM)
 			return rc;
 		return fail(ps, rc == DSNG_ELIMIT ? DSNG_ELIMIT : DSNG_EIO,
-		            DSNG_ERR_IO, name->col, "cannot read '%.80s'%s", path,
-		            rc == DSNG_ELIMIT ? ": too large" : "");
+		            DSNG_ERR_IO, name->col, "cannot read '%.80s'%s",
+		            path, rc == DSNG_ELIMIT ? ": too large" : "");
 	}
 	sub = *ps;
 	sub.buf = buf;
@@ -689,8 +709,7 @@ static int quoted(struct parser *ps, const char *line, size_t len, size_t i,
 }
 
 /* After a value: only blanks and a comment may follow. */
-static int rest_empty(struct parser *ps, const char *line, size_t len,
-                      size_t i)
+static int rest_empty(struct parser *ps, const char *line, size_t len, size_t i)
 {
 	while (i < len && is_blank(line[i]))
 		i++;
@@ -706,8 +725,8 @@ static int apply_base(struct parser *ps, const char *name, size_t col)
 	int rc = dsng__policy_base(ps->p, name, &e);
 
 	if (rc == DSNG_ENOTFOUND)
-		return fail(ps, DSNG_ESYNTAX, DSNG_ERR_UNKNOWN_PRESET, col, "%s",
-		            e.message);
+		return fail(ps, DSNG_ESYNTAX, DSNG_ERR_UNKNOWN_PRESET, col,
+		            "%s", e.message);
 	if (rc != 0) {
 		if (ps->err)
 			*ps->err = e;
@@ -758,13 +777,15 @@ static int networks_line(struct parser *ps, const char *line, size_t len,
 		       line[i] != '#')
 			i++;
 		if (dsng__cidr_parse(line + start, i - start, &r, &col, &why))
-			return fail(ps, DSNG_ESYNTAX, DSNG_ERR_BAD_CIDR, start + col,
-			            "'%.*s': %s", (int)(i - start > 50 ? 50 : i - start),
+			return fail(ps, DSNG_ESYNTAX, DSNG_ERR_BAD_CIDR,
+			            start + col, "'%.*s': %s",
+			            (int)(i - start > 50 ? 50 : i - start),
 			            line + start, why);
 		rc = dsng__cidr_add(ps->p, &ps->p->nets, &r);
 		if (rc == DSNG_ELIMIT)
 			return fail(ps, rc, DSNG_ERR_BAD_CIDR, start,
-			            "more than %d networks", DSNG_POLICY_MAX_NETWORKS);
+			            "more than %d networks",
+			            DSNG_POLICY_MAX_NETWORKS);
 		if (rc)
 			return rc;
 	}
@@ -797,8 +818,8 @@ static int setting_line(struct parser *ps, const char *line, size_t len,
 	}
 	if (!key) {
 		if (found_elsewhere || ps->sec == SEC_TOP)
-			return fail(ps, DSNG_ESYNTAX, DSNG_ERR_UNKNOWN_KEY, kstart,
-			            "unknown key '%.*s' %s%s%s",
+			return fail(ps, DSNG_ESYNTAX, DSNG_ERR_UNKNOWN_KEY,
+			            kstart, "unknown key '%.*s' %s%s%s",
 			            (int)(klen > 40 ? 40 : klen), line + kstart,
 			            ps->sec == SEC_TOP ? "before any [section]"
 			                               : "in [",
@@ -850,8 +871,8 @@ static int setting_line(struct parser *ps, const char *line, size_t len,
 			return fail(ps, DSNG_ESYNTAX, DSNG_ERR_CONFIG, kstart,
 			            "'preset' must be the first setting");
 		if (v.len >= sizeof(name) || memchr(v.p, 0, v.len))
-			return fail(ps, DSNG_ESYNTAX, DSNG_ERR_UNKNOWN_PRESET, v.col,
-			            "unknown preset");
+			return fail(ps, DSNG_ESYNTAX, DSNG_ERR_UNKNOWN_PRESET,
+			            v.col, "unknown preset");
 		memcpy(name, v.p, v.len);
 		name[v.len] = 0;
 		ps->settings++;
@@ -865,16 +886,36 @@ static int setting_line(struct parser *ps, const char *line, size_t len,
 	}
 	ps->settings++;
 	switch (key->type) {
-	case K_CLASSES: rc = set_classes(ps, key, &v); break;
-	case K_CHOICE: rc = set_choice(ps, key, &v); break;
-	case K_REPLY: rc = set_reply(ps, key, &v); break;
-	case K_NAMES: rc = set_names(ps, key, &v, 1); break;
-	case K_ADD_NAMES: rc = set_names(ps, key, &v, 0); break;
-	case K_HEADER_NAME: rc = set_header_name(ps, key, &v); break;
-	case K_DAYS: rc = set_days(ps, key, &v); break;
-	case K_BATV_KEY: rc = set_batv_key(ps, key, &v); break;
-	case K_HOSTS: rc = set_hosts(ps, key, &v); break;
-	case K_PRESET: rc = 0; break;
+	case K_CLASSES:
+		rc = set_classes(ps, key, &v);
+		break;
+	case K_CHOICE:
+		rc = set_choice(ps, key, &v);
+		break;
+	case K_REPLY:
+		rc = set_reply(ps, key, &v);
+		break;
+	case K_NAMES:
+		rc = set_names(ps, key, &v, 1);
+		break;
+	case K_ADD_NAMES:
+		rc = set_names(ps, key, &v, 0);
+		break;
+	case K_HEADER_NAME:
+		rc = set_header_name(ps, key, &v);
+		break;
+	case K_DAYS:
+		rc = set_days(ps, key, &v);
+		break;
+	case K_BATV_KEY:
+		rc = set_batv_key(ps, key, &v);
+		break;
+	case K_HOSTS:
+		rc = set_hosts(ps, key, &v);
+		break;
+	case K_PRESET:
+		rc = 0;
+		break;
 	}
 done:
 	/* The setters copy what they keep; an unquoted copy is no longer
@@ -934,7 +975,8 @@ static int parse_text(struct parser *ps)
 			            "line longer than %d bytes", MAX_LINE);
 		for (z = 0; z < len; z++)
 			if (line[z] == 0 || line[z] == '\r')
-				return fail(ps, DSNG_ESYNTAX, DSNG_ERR_CONFIG, z,
+				return fail(ps, DSNG_ESYNTAX, DSNG_ERR_CONFIG,
+				            z,
 				            line[z] ? "stray carriage return"
 				                    : "NUL byte");
 		while (i < len && is_blank(line[i]))
@@ -990,12 +1032,13 @@ int dsng_policy_parse(TALLOC_CTX *mem, struct dsng_policy **out,
 	int rc;
 
 	if (!out || (!buf && len))
-		return dsng__fail(err, DSNG_EINVAL, DSNG_ERR_INVALID_ARGUMENT, 0,
-		                  0, NULL, "NULL argument");
+		return dsng__fail(err, DSNG_EINVAL, DSNG_ERR_INVALID_ARGUMENT,
+		                  0, 0, NULL, "NULL argument");
 	*out = NULL;
 	if (opts && opts->version != DSNG_POLICY_OPTS_VERSION)
-		return dsng__fail(err, DSNG_EINVAL, DSNG_ERR_INVALID_ARGUMENT, 0,
-		                  0, NULL, "unknown dsng_policy_opts version");
+		return dsng__fail(err, DSNG_EINVAL, DSNG_ERR_INVALID_ARGUMENT,
+		                  0, 0, NULL,
+		                  "unknown dsng_policy_opts version");
 	p = talloc_zero(NULL, struct dsng_policy);
 	if (!p)
 		goto nomem;
@@ -1039,8 +1082,8 @@ int dsng_policy_load(TALLOC_CTX *mem, struct dsng_policy **out,
 	int rc;
 
 	if (!out || !path)
-		return dsng__fail(err, DSNG_EINVAL, DSNG_ERR_INVALID_ARGUMENT, 0,
-		                  0, NULL, "NULL argument");
+		return dsng__fail(err, DSNG_EINVAL, DSNG_ERR_INVALID_ARGUMENT,
+		                  0, 0, NULL, "NULL argument");
 	*out = NULL;
 	if (opts && opts->read) {
 		rd = opts->read;

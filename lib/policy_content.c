@@ -9,8 +9,8 @@
 #include "policy_int.h"
 
 static const struct dsng__src src_hdr_other = {"headers.names", "rfc8098", 0};
-static const struct dsng__src src_gen_null = {"generate.null-sender",
-                                              "rfc3461", 0};
+static const struct dsng__src src_gen_null = {"generate.null-sender", "rfc3461",
+                                              0};
 static const struct dsng__src src_gen_notify = {"generate.notify", "rfc3461",
                                                 0};
 static const struct dsng__src src_not_bounce = {"bounce.not-a-bounce",
@@ -18,8 +18,8 @@ static const struct dsng__src src_not_bounce = {"bounce.not-a-bounce",
 static const struct dsng__src src_bounce_evidence = {"bounce.evidence",
                                                      "policy", 0};
 
-int dsng_policy_is_receipt_header(const struct dsng_policy *p,
-                                  const char *name, size_t len)
+int dsng_policy_is_receipt_header(const struct dsng_policy *p, const char *name,
+                                  size_t len)
 {
 	size_t i;
 
@@ -39,16 +39,17 @@ static int shown(const char *v, size_t len, char *buf, size_t size)
 	while (len && (v[0] == ' ' || v[0] == '\t'))
 		v++, len--;
 	for (i = 0; i < len && o + 1 < size && o < 60; i++)
-		buf[o++] = ((unsigned char)v[i] >= 32 && (unsigned char)v[i] < 127)
-		               ? v[i]
-		               : '?';
+		buf[o++] =
+		        ((unsigned char)v[i] >= 32 && (unsigned char)v[i] < 127)
+		                ? v[i]
+		                : '?';
 	buf[o] = 0;
 	return (int)o;
 }
 
 static int header_decide(const struct dsng_policy *p, struct dsng_session *s,
-                       const char *name, size_t name_len, const char *value,
-                       size_t value_len, struct dsng_decision *d)
+                         const char *name, size_t name_len, const char *value,
+                         size_t value_len, struct dsng_decision *d)
 {
 	char who[160], val[64];
 	unsigned cls;
@@ -66,8 +67,9 @@ static int header_decide(const struct dsng_policy *p, struct dsng_session *s,
 	dsng__describe_client(p, s, who, sizeof(who));
 	if (cls & p->receipts_from.mask) {
 		dsng__decision_start(d, &p->receipts_from.src);
-		dsng__reason(d, "%.*s: %s kept: receipt request from %s "
-		                "(headers.receipts-from: %s)",
+		dsng__reason(d,
+		             "%.*s: %s kept: receipt request from %s "
+		             "(headers.receipts-from: %s)",
 		             n, name, val, who, p->receipts_from.text);
 		return 0;
 	}
@@ -76,9 +78,10 @@ static int header_decide(const struct dsng_policy *p, struct dsng_session *s,
 	case DSNG__HDR_STRIP:
 		d->action = DSNG_ACTION_STRIP;
 		d->changed = 1;
-		dsng__reason(d, "%.*s: %s removed: receipt request from %s "
-		                "(headers.receipts-from: %s); receipts are "
-		                "optional for the recipient (RFC 8098 2.1)",
+		dsng__reason(d,
+		             "%.*s: %s removed: receipt request from %s "
+		             "(headers.receipts-from: %s); receipts are "
+		             "optional for the recipient (RFC 8098 2.1)",
 		             n, name, val, who, p->receipts_from.text);
 		break;
 	case DSNG__HDR_FLAG:
@@ -86,15 +89,17 @@ static int header_decide(const struct dsng_policy *p, struct dsng_session *s,
 		d->changed = 1;
 		snprintf(d->reply_text, sizeof(d->reply_text),
 		         "%s: receipt request (%.*s) from untrusted client",
-		         p->flag_header ? p->flag_header : "X-DSNGuard",
-		         n, name);
-		dsng__reason(d, "%.*s: %s flagged: receipt request from %s "
-		                "(headers.receipts-from: %s)",
+		         p->flag_header ? p->flag_header : "X-DSNGuard", n,
+		         name);
+		dsng__reason(d,
+		             "%.*s: %s flagged: receipt request from %s "
+		             "(headers.receipts-from: %s)",
 		             n, name, val, who, p->receipts_from.text);
 		break;
 	default:
-		dsng__reason(d, "%.*s: %s kept (headers.action = keep) although "
-		                "it comes from %s",
+		dsng__reason(d,
+		             "%.*s: %s kept (headers.action = keep) although "
+		             "it comes from %s",
 		             n, name, val, who);
 		break;
 	}
@@ -104,18 +109,23 @@ static int header_decide(const struct dsng_policy *p, struct dsng_session *s,
 static const char *kind_name(enum dsng_dsn_kind k)
 {
 	switch (k) {
-	case DSNG_DSN_FAILURE: return "failure";
-	case DSNG_DSN_DELAY: return "delay";
-	case DSNG_DSN_SUCCESS: return "success";
-	case DSNG_DSN_RELAYED: return "relayed";
-	case DSNG_DSN_EXPANDED: return "expanded";
+	case DSNG_DSN_FAILURE:
+		return "failure";
+	case DSNG_DSN_DELAY:
+		return "delay";
+	case DSNG_DSN_SUCCESS:
+		return "success";
+	case DSNG_DSN_RELAYED:
+		return "relayed";
+	case DSNG_DSN_EXPANDED:
+		return "expanded";
 	}
 	return "unknown";
 }
 
 static int generate_decide(const struct dsng_policy *p, struct dsng_session *s,
-                         enum dsng_dsn_kind kind, int null_sender,
-                         unsigned notify, struct dsng_decision *d)
+                           enum dsng_dsn_kind kind, int null_sender,
+                           unsigned notify, struct dsng_decision *d)
 {
 	const struct dsng__classes *who_may;
 	unsigned want;
@@ -126,8 +136,9 @@ static int generate_decide(const struct dsng_policy *p, struct dsng_session *s,
 	if (null_sender) {
 		dsng__decision_start(d, &src_gen_null);
 		d->action = DSNG_ACTION_NEVER;
-		dsng__reason(d, "no %s DSN: the envelope sender is null (<>), and "
-		                "RFC 3461 never sends a DSN to <>",
+		dsng__reason(d,
+		             "no %s DSN: the envelope sender is null (<>), and "
+		             "RFC 3461 never sends a DSN to <>",
 		             kind_name(kind));
 		return 0;
 	}
@@ -156,26 +167,31 @@ static int generate_decide(const struct dsng_policy *p, struct dsng_session *s,
 	}
 	if (notify ? !(notify & want) : want == DSNG_NOTIFY_SUCCESS) {
 		d->action = DSNG_ACTION_NEVER;
-		dsng__reason(d, "no %s DSN: not requested (%s)", kind_name(kind),
+		dsng__reason(d, "no %s DSN: not requested (%s)",
+		             kind_name(kind),
 		             notify ? "NOTIFY lacks the keyword"
 		                    : "without NOTIFY only failure and delay "
 		                      "reports are sent");
 		return 0;
 	}
-	if (p->check_clients.v && !(dsng_policy_classes(p, s) & who_may->mask)) {
+	if (p->check_clients.v &&
+	    !(dsng_policy_classes(p, s) & who_may->mask)) {
 		dsng__decision_start(d, &who_may->src);
 		d->notify = notify;
 		d->action = DSNG_ACTION_NEVER;
 		dsng__describe_client(p, s, who, sizeof(who));
-		d->compliance =
-		    s->dsn_offered == 1 && notify ? DSNG_NOT_COMPLIANT : DSNG_COMPLIANT;
-		dsng__reason(d, "no %s DSN: the message came from %s, outside %s "
-		                "(%s; generate.check-clients)%s",
-		             kind_name(kind), who, who_may->src.rule, who_may->text,
-		             d->compliance == DSNG_NOT_COMPLIANT
-		                 ? "; NOT RFC 3461-compliant: the request was "
-		                   "accepted after DSN was offered"
-		                 : "");
+		d->compliance = s->dsn_offered == 1 && notify
+		                        ? DSNG_NOT_COMPLIANT
+		                        : DSNG_COMPLIANT;
+		dsng__reason(
+		        d,
+		        "no %s DSN: the message came from %s, outside %s "
+		        "(%s; generate.check-clients)%s",
+		        kind_name(kind), who, who_may->src.rule, who_may->text,
+		        d->compliance == DSNG_NOT_COMPLIANT
+		                ? "; NOT RFC 3461-compliant: the request was "
+		                  "accepted after DSN was offered"
+		                : "");
 		return 0;
 	}
 	dsng__reason(d, "%s DSN may be generated%s", kind_name(kind),
@@ -209,15 +225,15 @@ static int has_host(const char *t, size_t len, const char *host)
 			continue;
 		if ((i == 0 || !host_char(t[i - 1])) &&
 		    (i + h == len || !host_char(t[i + h]) ||
-		     (t[i + h] == '.' && (i + h + 1 == len ||
-		                          !host_char(t[i + h + 1])))))
+		     (t[i + h] == '.' &&
+		      (i + h + 1 == len || !host_char(t[i + h + 1])))))
 			return 1;
 	}
 	return 0;
 }
 
 static int bounce_decide(const struct dsng_policy *p, struct dsng_session *s,
-                       const struct dsng_bounce *b, struct dsng_decision *d)
+                         const struct dsng_bounce *b, struct dsng_decision *d)
 {
 	unsigned ev = 0;
 	const char *batv_note = "";
@@ -254,18 +270,21 @@ static int bounce_decide(const struct dsng_policy *p, struct dsng_session *s,
 			ev |= DSNG_EVIDENCE_BATV_INVALID;
 	}
 	if (b->sent && b->message_id.len) {
-		int r = b->sent(b->sent_arg, b->message_id.ptr, b->message_id.len);
+		int r = b->sent(b->sent_arg, b->message_id.ptr,
+		                b->message_id.len);
 		if (r > 0)
 			ev |= DSNG_EVIDENCE_MSGID_OURS;
 		else if (r == 0)
 			ev |= DSNG_EVIDENCE_MSGID_FOREIGN;
 	}
 	if (p->n_our_hosts && b->n_received) {
-		for (i = 0; i < b->n_received && !(ev & DSNG_EVIDENCE_RECEIVED_OURS);
+		for (i = 0;
+		     i < b->n_received && !(ev & DSNG_EVIDENCE_RECEIVED_OURS);
 		     i++)
 			for (j = 0; j < p->n_our_hosts; j++)
 				if (b->received[i].ptr &&
-				    has_host(b->received[i].ptr, b->received[i].len,
+				    has_host(b->received[i].ptr,
+				             b->received[i].len,
 				             p->our_hosts[j])) {
 					ev |= DSNG_EVIDENCE_RECEIVED_OURS;
 					break;
@@ -286,8 +305,8 @@ static int bounce_decide(const struct dsng_policy *p, struct dsng_session *s,
 		d->verdict = DSNG_BOUNCE_LEGIT;
 	else if ((ev & DSNG_EVIDENCE_BATV_MISSING) && p->batv_required.v)
 		d->verdict = DSNG_BOUNCE_BACKSCATTER;
-	else if (ev & (DSNG_EVIDENCE_MSGID_FOREIGN |
-	               DSNG_EVIDENCE_RECEIVED_FOREIGN))
+	else if (ev &
+	         (DSNG_EVIDENCE_MSGID_FOREIGN | DSNG_EVIDENCE_RECEIVED_FOREIGN))
 		d->verdict = DSNG_BOUNCE_BACKSCATTER;
 	else
 		d->verdict = DSNG_BOUNCE_UNKNOWN;
@@ -295,9 +314,10 @@ static int bounce_decide(const struct dsng_policy *p, struct dsng_session *s,
 	dsng__reason(d, "%s:", dsng_bounce_verdict_name(d->verdict));
 	if (p->n_batv_keys)
 		dsng__reason(d, " BATV %s%s;", batv_note,
-		             (ev & DSNG_EVIDENCE_BATV_MISSING) && p->batv_required.v
-		                 ? " (bounce.batv-required)"
-		                 : "");
+		             (ev & DSNG_EVIDENCE_BATV_MISSING) &&
+		                             p->batv_required.v
+		                     ? " (bounce.batv-required)"
+		                     : "");
 	else
 		dsng__reason(d, " no BATV key set;");
 	if (ev & DSNG_EVIDENCE_MSGID_OURS)

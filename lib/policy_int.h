@@ -90,7 +90,7 @@ struct dsng_policy {
 	struct dsng__classes offer_dsn;
 	struct dsng__classes success_from, delay_from, failure_from;
 	struct dsng__classes orcpt_from;
-	struct dsng__choice rcpt_action;    /* enum dsng_action */
+	struct dsng__choice rcpt_action; /* enum dsng_action */
 	struct dsng__reply rcpt_reply;
 	struct dsng__choice rcpt_unoffered;
 	struct dsng__reply rcpt_unoffered_reply;
@@ -138,17 +138,15 @@ int dsng__policy_apply(struct dsng_policy *p, const char *buf, size_t len,
 
 /* Fill a refusal into d from a configured reply, "{param}" replaced by
  * param (a keyword) and "{value}" by value (the refused part). */
-void dsng__decision_reply(struct dsng_decision *d,
-                          const struct dsng__reply *r, const char *param,
-                          const char *value);
+void dsng__decision_reply(struct dsng_decision *d, const struct dsng__reply *r,
+                          const char *param, const char *value);
 
 /* Clear d and set its rule from src. */
-void dsng__decision_start(struct dsng_decision *d,
-                          const struct dsng__src *src);
+void dsng__decision_start(struct dsng_decision *d, const struct dsng__src *src);
 
 /* Append to d->reason (truncating safely). */
 void dsng__reason(struct dsng_decision *d, const char *fmt, ...)
-    DSNG_PRINTF(2, 3);
+        DSNG_PRINTF(2, 3);
 
 /* Append strings (NULL-terminated list) to d->reason; the hot paths use
  * this rather than printf, which dominated a decision's cost. */
@@ -158,8 +156,8 @@ void dsng__reason_cat(struct dsng_decision *d, ...);
 void dsng__decision_label(struct dsng_decision *d);
 
 /* "198.51.100.33 (untrusted, unauthenticated, port 25)" into buf. */
-void dsng__describe_client(const struct dsng_policy *p,
-                           struct dsng_session *s, char *buf, size_t size);
+void dsng__describe_client(const struct dsng_policy *p, struct dsng_session *s,
+                           char *buf, size_t size);
 
 /* dsn_offered, or what the EHLO rule would say when unknown; LATE when
  * DSN was hidden in EHLO but the client qualifies now (it authenticated

@@ -12,115 +12,115 @@
 /* The RFC defaults every preset starts from: everything offered and
  * honoured, nothing checked.  "permissive" is exactly this. */
 static const char base_text[] =
-    "[ehlo]\n"
-    "offer-dsn = all\n"
-    "[rcpt]\n"
-    "success-from = all\n"
-    "delay-from = all\n"
-    "failure-from = all\n"
-    "orcpt-from = all\n"
-    "action = reject\n"
-    "reply = \"550 5.7.1 {param} with these keywords is not accepted from "
-    "this client\"\n"
-    "unoffered = accept\n"
-    "unoffered-reply = \"550 5.7.1 {param} refused: DSN was not offered to "
-    "this client\"\n"
-    "[mail]\n"
-    "ret-full-from = all\n"
-    "ret-full-action = downgrade\n"
-    "envid-from = all\n"
-    "envid-action = strip\n"
-    "reply = \"550 5.7.1 {param} is not accepted from this client\"\n"
-    "unoffered = rules\n"
-    "unoffered-reply = \"550 5.7.1 {param} refused: DSN was not offered to "
-    "this client\"\n"
-    "[headers]\n"
-    "receipts-from = all\n"
-    "action = keep\n"
-    "names = Disposition-Notification-To, Disposition-Notification-Options,"
-    " Return-Receipt-To, Read-Receipt-To, X-Confirm-Reading-To,"
-    " Generate-Delivery-Report\n"
-    "flag-header = X-DSNGuard-Receipt-Request\n"
-    "[generate]\n"
-    "check-clients = no\n"
-    "[bounce]\n"
-    "batv-days = 7\n"
-    "batv-required = no\n"
-    "action = accept\n"
-    "reply = \"550 5.7.1 Bounce refused: it answers no mail sent from here "
-    "(backscatter)\"\n";
+        "[ehlo]\n"
+        "offer-dsn = all\n"
+        "[rcpt]\n"
+        "success-from = all\n"
+        "delay-from = all\n"
+        "failure-from = all\n"
+        "orcpt-from = all\n"
+        "action = reject\n"
+        "reply = \"550 5.7.1 {param} with these keywords is not accepted from "
+        "this client\"\n"
+        "unoffered = accept\n"
+        "unoffered-reply = \"550 5.7.1 {param} refused: DSN was not offered to "
+        "this client\"\n"
+        "[mail]\n"
+        "ret-full-from = all\n"
+        "ret-full-action = downgrade\n"
+        "envid-from = all\n"
+        "envid-action = strip\n"
+        "reply = \"550 5.7.1 {param} is not accepted from this client\"\n"
+        "unoffered = rules\n"
+        "unoffered-reply = \"550 5.7.1 {param} refused: DSN was not offered to "
+        "this client\"\n"
+        "[headers]\n"
+        "receipts-from = all\n"
+        "action = keep\n"
+        "names = Disposition-Notification-To, Disposition-Notification-Options,"
+        " Return-Receipt-To, Read-Receipt-To, X-Confirm-Reading-To,"
+        " Generate-Delivery-Report\n"
+        "flag-header = X-DSNGuard-Receipt-Request\n"
+        "[generate]\n"
+        "check-clients = no\n"
+        "[bounce]\n"
+        "batv-days = 7\n"
+        "batv-required = no\n"
+        "action = accept\n"
+        "reply = \"550 5.7.1 Bounce refused: it answers no mail sent from here "
+        "(backscatter)\"\n";
 
 /* DSN only for clients we know; what others ask is refused (the
  * compliant path), RET=FULL from them shrinks to HDRS so a failure report
  * to a forged sender carries no spam body, receipt headers from them go. */
 static const char recommended_text[] =
-    "[ehlo]\n"
-    "offer-dsn = trusted, authenticated, local\n"
-    "[rcpt]\n"
-    "success-from = trusted, authenticated, local\n"
-    "action = reject\n"
-    "reply = \"550 5.7.1 {param}={value} is not accepted from this "
-    "client: delivery receipts are offered to trusted senders only\"\n"
-    "unoffered = reject\n"
-    "unoffered-reply = \"550 5.7.1 {param} refused: delivery status "
-    "notifications are not offered to this client\"\n"
-    "[mail]\n"
-    "ret-full-from = trusted, authenticated, local\n"
-    "ret-full-action = downgrade\n"
-    "unoffered = rules\n"
-    "[headers]\n"
-    "receipts-from = trusted, authenticated, local\n"
-    "action = strip\n"
-    "[generate]\n"
-    "check-clients = yes\n"
-    "[bounce]\n"
-    "action = reject\n";
+        "[ehlo]\n"
+        "offer-dsn = trusted, authenticated, local\n"
+        "[rcpt]\n"
+        "success-from = trusted, authenticated, local\n"
+        "action = reject\n"
+        "reply = \"550 5.7.1 {param}={value} is not accepted from this "
+        "client: delivery receipts are offered to trusted senders only\"\n"
+        "unoffered = reject\n"
+        "unoffered-reply = \"550 5.7.1 {param} refused: delivery status "
+        "notifications are not offered to this client\"\n"
+        "[mail]\n"
+        "ret-full-from = trusted, authenticated, local\n"
+        "ret-full-action = downgrade\n"
+        "unoffered = rules\n"
+        "[headers]\n"
+        "receipts-from = trusted, authenticated, local\n"
+        "action = strip\n"
+        "[generate]\n"
+        "check-clients = yes\n"
+        "[bounce]\n"
+        "action = reject\n";
 
 /* sendmail 8.17 with PrivacyOptions=noreceipts: DSN never advertised,
  * every DSN parameter answered 504 5.7.0 (srvrsmtp.c), no success
  * notifications at all. */
 static const char sendmail_text[] =
-    "[ehlo]\n"
-    "offer-dsn = none\n"
-    "[rcpt]\n"
-    "success-from = none\n"
-    "unoffered = reject\n"
-    "unoffered-reply = \"504 5.7.0 Sorry, {param} not supported, we do not "
-    "allow DSN\"\n"
-    "[mail]\n"
-    "unoffered = reject\n"
-    "unoffered-reply = \"504 5.7.0 Sorry, {param} not supported, we do not "
-    "allow DSN\"\n"
-    "[generate]\n"
-    "check-clients = yes\n";
+        "[ehlo]\n"
+        "offer-dsn = none\n"
+        "[rcpt]\n"
+        "success-from = none\n"
+        "unoffered = reject\n"
+        "unoffered-reply = \"504 5.7.0 Sorry, {param} not supported, we do not "
+        "allow DSN\"\n"
+        "[mail]\n"
+        "unoffered = reject\n"
+        "unoffered-reply = \"504 5.7.0 Sorry, {param} not supported, we do not "
+        "allow DSN\"\n"
+        "[generate]\n"
+        "check-clients = yes\n";
 
 /* Postfix with smtpd_discard_ehlo_keyword_address_maps discarding "dsn"
  * for everyone but mynetworks, and DSN kept on the submission ports (as
  * DSN_README and docker-mailserver do).  Postfix refuses, not strips, DSN
  * parameters it did not offer. */
 static const char postfix_text[] =
-    "[ehlo]\n"
-    "offer-dsn = trusted, submission, local\n"
-    "[rcpt]\n"
-    "unoffered = reject\n"
-    "unoffered-reply = \"501 5.7.1 DSN support is disabled\"\n"
-    "[mail]\n"
-    "unoffered = reject\n"
-    "unoffered-reply = \"501 5.7.1 DSN support is disabled\"\n";
+        "[ehlo]\n"
+        "offer-dsn = trusted, submission, local\n"
+        "[rcpt]\n"
+        "unoffered = reject\n"
+        "unoffered-reply = \"501 5.7.1 DSN support is disabled\"\n"
+        "[mail]\n"
+        "unoffered = reject\n"
+        "unoffered-reply = \"501 5.7.1 DSN support is disabled\"\n";
 
 static const struct {
 	const char *name;
 	const char *text;
 } presets[] = {
-    {"recommended", recommended_text},
-    {"permissive", ""},
-    {"sendmail-noreceipts", sendmail_text},
-    {"postfix-discard-dsn", postfix_text},
+        {"recommended", recommended_text},
+        {"permissive", ""},
+        {"sendmail-noreceipts", sendmail_text},
+        {"postfix-discard-dsn", postfix_text},
 };
 
-static const char *const preset_names[] = {
-    "recommended", "permissive", "sendmail-noreceipts",
-    "postfix-discard-dsn", NULL};
+static const char *const preset_names[] = {"recommended", "permissive",
+                                           "sendmail-noreceipts",
+                                           "postfix-discard-dsn", NULL};
 
 const char *const *dsng_policy_preset_names(void)
 {
@@ -145,8 +145,8 @@ int dsng__policy_base(struct dsng_policy *p, const char *name,
 	int rc;
 
 	if (!text)
-		return dsng__fail(err, DSNG_ENOTFOUND, DSNG_ERR_UNKNOWN_PRESET, 0,
-		                  0, NULL,
+		return dsng__fail(err, DSNG_ENOTFOUND, DSNG_ERR_UNKNOWN_PRESET,
+		                  0, 0, NULL,
 		                  "unknown preset '%.60s' (recommended, "
 		                  "permissive, sendmail-noreceipts, "
 		                  "postfix-discard-dsn)",
@@ -169,8 +169,8 @@ int dsng_policy_preset(TALLOC_CTX *mem, struct dsng_policy **out,
 	int rc;
 
 	if (!out || !name)
-		return dsng__fail(err, DSNG_EINVAL, DSNG_ERR_INVALID_ARGUMENT, 0,
-		                  0, NULL, "NULL argument");
+		return dsng__fail(err, DSNG_EINVAL, DSNG_ERR_INVALID_ARGUMENT,
+		                  0, 0, NULL, "NULL argument");
 	*out = NULL;
 	p = talloc_zero(NULL, struct dsng_policy);
 	if (!p)
@@ -185,8 +185,8 @@ int dsng_policy_preset(TALLOC_CTX *mem, struct dsng_policy **out,
 	if (rc != 0) {
 		talloc_free(p);
 		if (rc == DSNG_ENOMEM)
-			return dsng__fail(err, DSNG_ENOMEM, DSNG_ERR_NOMEM, 0, 0,
-			                  NULL, "out of memory");
+			return dsng__fail(err, DSNG_ENOMEM, DSNG_ERR_NOMEM, 0,
+			                  0, NULL, "out of memory");
 		return rc;
 	}
 	dsng__cidr_finish(&p->nets);

@@ -20,15 +20,15 @@ void dsng_session_init(struct dsng_session *s)
 	s->esmtp = 1;
 }
 
-int dsng_session_set_addr(struct dsng_session *s, const char *text,
-                          size_t len, struct dsng_error *err)
+int dsng_session_set_addr(struct dsng_session *s, const char *text, size_t len,
+                          struct dsng_error *err)
 {
 	unsigned char b[16];
 	int family;
 
 	if (!s || (!text && len))
-		return dsng__fail(err, DSNG_EINVAL, DSNG_ERR_INVALID_ARGUMENT, 0,
-		                  0, NULL, "NULL session or address");
+		return dsng__fail(err, DSNG_EINVAL, DSNG_ERR_INVALID_ARGUMENT,
+		                  0, 0, NULL, "NULL session or address");
 	if (dsng__addr_parse(text, len, b, &family) != 0)
 		return dsng__fail(err, DSNG_ESYNTAX, DSNG_ERR_BAD_CIDR, 0, 0,
 		                  NULL, "not an IPv4 or IPv6 address");
@@ -48,15 +48,24 @@ void dsng_session_reset_transaction(struct dsng_session *s)
 const char *dsng_action_name(enum dsng_action a)
 {
 	switch (a) {
-	case DSNG_ACTION_ACCEPT: return "accept";
-	case DSNG_ACTION_ADVERTISE_DSN: return "advertise_dsn";
-	case DSNG_ACTION_HIDE_DSN: return "hide_dsn";
-	case DSNG_ACTION_STRIP: return "strip";
-	case DSNG_ACTION_DOWNGRADE: return "downgrade";
-	case DSNG_ACTION_NEVER: return "never";
-	case DSNG_ACTION_REJECT: return "reject";
-	case DSNG_ACTION_IGNORE: return "ignore";
-	case DSNG_ACTION_FLAG: return "flag";
+	case DSNG_ACTION_ACCEPT:
+		return "accept";
+	case DSNG_ACTION_ADVERTISE_DSN:
+		return "advertise_dsn";
+	case DSNG_ACTION_HIDE_DSN:
+		return "hide_dsn";
+	case DSNG_ACTION_STRIP:
+		return "strip";
+	case DSNG_ACTION_DOWNGRADE:
+		return "downgrade";
+	case DSNG_ACTION_NEVER:
+		return "never";
+	case DSNG_ACTION_REJECT:
+		return "reject";
+	case DSNG_ACTION_IGNORE:
+		return "ignore";
+	case DSNG_ACTION_FLAG:
+		return "flag";
 	}
 	return "unknown";
 }
@@ -64,9 +73,12 @@ const char *dsng_action_name(enum dsng_action a)
 const char *dsng_compliance_name(enum dsng_compliance c)
 {
 	switch (c) {
-	case DSNG_COMPLIANT: return "compliant";
-	case DSNG_LENIENT: return "lenient";
-	case DSNG_NOT_COMPLIANT: return "not_compliant";
+	case DSNG_COMPLIANT:
+		return "compliant";
+	case DSNG_LENIENT:
+		return "lenient";
+	case DSNG_NOT_COMPLIANT:
+		return "not_compliant";
 	}
 	return "unknown";
 }
@@ -74,10 +86,14 @@ const char *dsng_compliance_name(enum dsng_compliance c)
 const char *dsng_bounce_verdict_name(enum dsng_bounce_verdict v)
 {
 	switch (v) {
-	case DSNG_BOUNCE_NOT_A_BOUNCE: return "not_a_bounce";
-	case DSNG_BOUNCE_LEGIT: return "legit";
-	case DSNG_BOUNCE_BACKSCATTER: return "backscatter";
-	case DSNG_BOUNCE_UNKNOWN: return "unknown";
+	case DSNG_BOUNCE_NOT_A_BOUNCE:
+		return "not_a_bounce";
+	case DSNG_BOUNCE_LEGIT:
+		return "legit";
+	case DSNG_BOUNCE_BACKSCATTER:
+		return "backscatter";
+	case DSNG_BOUNCE_UNKNOWN:
+		return "unknown";
 	}
 	return "unknown";
 }
@@ -109,8 +125,9 @@ unsigned dsng_policy_classes(const struct dsng_policy *p,
 		c |= DSNG_CLASS_TLS;
 	svc = s->service;
 	if (svc == DSNG_SERVICE_UNKNOWN)
-		svc = (s->port == 587 || s->port == 465) ? DSNG_SERVICE_SUBMISSION
-		                                         : DSNG_SERVICE_SMTP;
+		svc = (s->port == 587 || s->port == 465)
+		              ? DSNG_SERVICE_SUBMISSION
+		              : DSNG_SERVICE_SMTP;
 	if (svc == DSNG_SERVICE_SUBMISSION)
 		c |= DSNG_CLASS_SUBMISSION;
 	if (svc == DSNG_SERVICE_LOCAL)
@@ -164,8 +181,8 @@ static void put_u8(char *buf, size_t size, size_t *o, unsigned v)
 	put(buf, size, o, d);
 }
 
-void dsng__describe_client(const struct dsng_policy *p,
-                           struct dsng_session *s, char *buf, size_t size)
+void dsng__describe_client(const struct dsng_policy *p, struct dsng_session *s,
+                           char *buf, size_t size)
 {
 	char addr[48];
 	unsigned c = dsng_policy_classes(p, s);
@@ -187,7 +204,8 @@ void dsng__describe_client(const struct dsng_policy *p,
 	} else {
 		put(buf, size, &o, "unknown address");
 	}
-	put(buf, size, &o, (c & DSNG_CLASS_TRUSTED) ? " (trusted, " : " (untrusted, ");
+	put(buf, size, &o,
+	    (c & DSNG_CLASS_TRUSTED) ? " (trusted, " : " (untrusted, ");
 	if (c & DSNG_CLASS_AUTHENTICATED) {
 		put(buf, size, &o, "authenticated as ");
 		put(buf, size, &o, s->auth_user);
@@ -202,8 +220,7 @@ void dsng__describe_client(const struct dsng_policy *p,
 	                                  : ", smtp)");
 }
 
-void dsng__decision_start(struct dsng_decision *d,
-                          const struct dsng__src *src)
+void dsng__decision_start(struct dsng_decision *d, const struct dsng__src *src)
 {
 	/* Field by field: zeroing the two text buffers whole would cost
 	 * more than the rest of a decision. */
@@ -252,9 +269,8 @@ void dsng__reason_cat(struct dsng_decision *d, ...)
 	va_end(ap);
 }
 
-void dsng__decision_reply(struct dsng_decision *d,
-                          const struct dsng__reply *r, const char *param,
-                          const char *value)
+void dsng__decision_reply(struct dsng_decision *d, const struct dsng__reply *r,
+                          const char *param, const char *value)
 {
 	const char *t = r->text ? r->text : "";
 	size_t o = 0;
@@ -275,10 +291,12 @@ void dsng__decision_reply(struct dsng_decision *d,
 		if (!brace)
 			break;
 		if (!strncmp(brace, "{param}", 7)) {
-			put(d->reply_text, sizeof(d->reply_text), &o, param ? param : "");
+			put(d->reply_text, sizeof(d->reply_text), &o,
+			    param ? param : "");
 			t = brace + 7;
 		} else if (!strncmp(brace, "{value}", 7)) {
-			put(d->reply_text, sizeof(d->reply_text), &o, value ? value : "");
+			put(d->reply_text, sizeof(d->reply_text), &o,
+			    value ? value : "");
 			t = brace + 7;
 		} else {
 			put(d->reply_text, sizeof(d->reply_text), &o, "{");
@@ -293,10 +311,11 @@ void dsng__decision_label(struct dsng_decision *d)
 	 * words, the rest get the plain label. */
 	if (strstr(d->reason, "ompliant") || strstr(d->reason, "lenient"))
 		return;
-	dsng__reason_cat(d,
-	                 d->compliance == DSNG_COMPLIANT ? " (compliant)"
-	                 : d->compliance == DSNG_LENIENT
-	                     ? " (lenient: tolerates what RFC 5321 would refuse)"
-	                     : " (NOT RFC 3461-compliant)",
-	                 NULL);
+	dsng__reason_cat(
+	        d,
+	        d->compliance == DSNG_COMPLIANT ? " (compliant)"
+	        : d->compliance == DSNG_LENIENT
+	                ? " (lenient: tolerates what RFC 5321 would refuse)"
+	                : " (NOT RFC 3461-compliant)",
+	        NULL);
 }

@@ -14,14 +14,8 @@
 /* NOTIFY lists by SUCCESS/FAILURE/DELAY bits (value >> 1), in the order
  * RFC 3461 4.1 lists them. */
 static const char *const notify_text[8] = {
-    "",
-    "SUCCESS",
-    "FAILURE",
-    "SUCCESS,FAILURE",
-    "DELAY",
-    "SUCCESS,DELAY",
-    "FAILURE,DELAY",
-    "SUCCESS,FAILURE,DELAY"};
+        "",      "SUCCESS",       "FAILURE",       "SUCCESS,FAILURE",
+        "DELAY", "SUCCESS,DELAY", "FAILURE,DELAY", "SUCCESS,FAILURE,DELAY"};
 
 static const char *notify_words(unsigned bits)
 {
@@ -31,19 +25,17 @@ static const char *notify_words(unsigned bits)
 }
 
 static const struct dsng__src src_helo = {"ehlo.helo", "rfc5321", 0};
-static const struct dsng__src src_mail_default = {"mail.default", "rfc3461",
-                                                  0};
-static const struct dsng__src src_rcpt_default = {"rcpt.default", "rfc3461",
-                                                  0};
-static const struct dsng__src src_null_sender = {"rcpt.null-sender",
-                                                 "rfc3461", 0};
+static const struct dsng__src src_mail_default = {"mail.default", "rfc3461", 0};
+static const struct dsng__src src_rcpt_default = {"rcpt.default", "rfc3461", 0};
+static const struct dsng__src src_null_sender = {"rcpt.null-sender", "rfc3461",
+                                                 0};
 
 /* The client authenticated (or became entitled otherwise) after its
  * EHLO, whose reply could not offer DSN yet: its DSN requests are taken
  * as if offered. */
 static const char late_note[] =
-    "lenient: DSN was not in this client's EHLO reply, but it has "
-    "authenticated since and ehlo.offer-dsn covers it now";
+        "lenient: DSN was not in this client's EHLO reply, but it has "
+        "authenticated since and ehlo.offer-dsn covers it now";
 
 static const char *offered_note(int offered)
 {
@@ -55,7 +47,7 @@ static const char *offered_note(int offered)
 }
 
 static int ehlo_decide(const struct dsng_policy *p, struct dsng_session *s,
-                     int esmtp, struct dsng_decision *d)
+                       int esmtp, struct dsng_decision *d)
 {
 	char who[160];
 	unsigned cls;
@@ -67,8 +59,9 @@ static int ehlo_decide(const struct dsng_policy *p, struct dsng_session *s,
 		dsng__decision_start(d, &src_helo);
 		d->action = DSNG_ACTION_HIDE_DSN;
 		s->dsn_offered = 0;
-		dsng__reason(d, "HELO: no ESMTP extensions, so DSN is not offered "
-		                "(RFC 5321 4.1.1.1)");
+		dsng__reason(d,
+		             "HELO: no ESMTP extensions, so DSN is not offered "
+		             "(RFC 5321 4.1.1.1)");
 		return 0;
 	}
 	dsng__decision_start(d, &p->offer_dsn.src);
@@ -83,11 +76,12 @@ static int ehlo_decide(const struct dsng_policy *p, struct dsng_session *s,
 	} else {
 		d->action = DSNG_ACTION_HIDE_DSN;
 		s->dsn_offered = 0;
-		dsng__reason(d,
-		             "DSN not offered to %s (ehlo.offer-dsn: %s); hiding "
-		             "the keyword is the RFC-compliant way to refuse "
-		             "receipts",
-		             who, p->offer_dsn.text);
+		dsng__reason(
+		        d,
+		        "DSN not offered to %s (ehlo.offer-dsn: %s); hiding "
+		        "the keyword is the RFC-compliant way to refuse "
+		        "receipts",
+		        who, p->offer_dsn.text);
 	}
 	return 0;
 }
@@ -96,12 +90,18 @@ static int ehlo_decide(const struct dsng_policy *p, struct dsng_session *s,
 static int strength(enum dsng_action a)
 {
 	switch (a) {
-	case DSNG_ACTION_REJECT: return 5;
-	case DSNG_ACTION_IGNORE: return 4;
-	case DSNG_ACTION_NEVER: return 3;
-	case DSNG_ACTION_STRIP: return 2;
-	case DSNG_ACTION_DOWNGRADE: return 1;
-	default: return 0;
+	case DSNG_ACTION_REJECT:
+		return 5;
+	case DSNG_ACTION_IGNORE:
+		return 4;
+	case DSNG_ACTION_NEVER:
+		return 3;
+	case DSNG_ACTION_STRIP:
+		return 2;
+	case DSNG_ACTION_DOWNGRADE:
+		return 1;
+	default:
+		return 0;
 	}
 }
 
@@ -139,7 +139,7 @@ static void set_value(struct dsng_cmd *cmd, enum dsng_param_kind kind,
 }
 
 static int mail_decide(const struct dsng_policy *p, struct dsng_session *s,
-                     struct dsng_cmd *cmd, struct dsng_decision *d)
+                       struct dsng_cmd *cmd, struct dsng_decision *d)
 {
 	char who[160];
 	int offered, ret_full, envid;
@@ -170,11 +170,13 @@ static int mail_decide(const struct dsng_policy *p, struct dsng_session *s,
 		if (p->mail_unoffered.v == DSNG__UNOFFERED_REJECT) {
 			d->action = DSNG_ACTION_REJECT;
 			dsng__decision_reply(d, &p->mail_unoffered_reply, kw,
-			                     cmd->ret == DSNG_RET_FULL   ? "FULL"
-			                     : cmd->ret == DSNG_RET_HDRS ? "HDRS"
-			                                                 : "");
-			dsng__reason(d, "%s refused: DSN was not offered to %s "
-			                "(compliant refusal)",
+			                     cmd->ret == DSNG_RET_FULL ? "FULL"
+			                     : cmd->ret == DSNG_RET_HDRS
+			                             ? "HDRS"
+			                             : "");
+			dsng__reason(d,
+			             "%s refused: DSN was not offered to %s "
+			             "(compliant refusal)",
 			             kw, who);
 		} else {
 			d->action = DSNG_ACTION_IGNORE;
@@ -184,9 +186,11 @@ static int mail_decide(const struct dsng_policy *p, struct dsng_session *s,
 			cmd->ret = DSNG_RET_NONE;
 			cmd->has_envid = 0;
 			d->changed = 1;
-			dsng__reason(d, "RET/ENVID removed: DSN was not offered to "
-			                "%s (%s)",
-			             who, offered_note(0));
+			dsng__reason(
+			        d,
+			        "RET/ENVID removed: DSN was not offered to "
+			        "%s (%s)",
+			        who, offered_note(0));
 		}
 		return 0;
 	}
@@ -202,9 +206,11 @@ static int mail_decide(const struct dsng_policy *p, struct dsng_session *s,
 			cmd->ret = DSNG_RET_HDRS;
 			d->changed = 1;
 			raise_action(d, DSNG_ACTION_DOWNGRADE, src);
-			dsng__reason(d, "RET=FULL downgraded to HDRS for %s, so a "
-			                "report to a forged sender carries no body",
-			             who);
+			dsng__reason(
+			        d,
+			        "RET=FULL downgraded to HDRS for %s, so a "
+			        "report to a forged sender carries no body",
+			        who);
 			break;
 		case DSNG_ACTION_STRIP:
 			remove_param(cmd, DSNG_PARAM_RET);
@@ -219,8 +225,9 @@ static int mail_decide(const struct dsng_policy *p, struct dsng_session *s,
 			dsng__reason(d, "RET=FULL refused for %s", who);
 			break;
 		default:
-			dsng__reason(d, "RET=FULL from %s is outside "
-			                "mail.ret-full-from (%s) but accepted",
+			dsng__reason(d,
+			             "RET=FULL from %s is outside "
+			             "mail.ret-full-from (%s) but accepted",
 			             who, p->ret_full_from.text);
 			break;
 		}
@@ -240,8 +247,9 @@ static int mail_decide(const struct dsng_policy *p, struct dsng_session *s,
 			cmd->has_envid = 0;
 			d->changed = 1;
 			raise_action(d, DSNG_ACTION_STRIP, src);
-			dsng__reason(d, "ENVID removed for %s (mail.envid-from: %s)",
-			             who, p->envid_from.text);
+			dsng__reason(
+			        d, "ENVID removed for %s (mail.envid-from: %s)",
+			        who, p->envid_from.text);
 			break;
 		case DSNG_ACTION_REJECT:
 			raise_action(d, DSNG_ACTION_REJECT, src);
@@ -249,8 +257,9 @@ static int mail_decide(const struct dsng_policy *p, struct dsng_session *s,
 			dsng__reason(d, "ENVID refused for %s", who);
 			break;
 		default:
-			dsng__reason(d, "ENVID accepted although %s is outside "
-			                "mail.envid-from",
+			dsng__reason(d,
+			             "ENVID accepted although %s is outside "
+			             "mail.envid-from",
 			             who);
 			break;
 		}
@@ -269,7 +278,8 @@ static int mail_decide(const struct dsng_policy *p, struct dsng_session *s,
 			             cmd->ret == DSNG_RET_FULL   ? "RET=FULL"
 			             : cmd->ret == DSNG_RET_HDRS ? "RET=HDRS"
 			                                         : "",
-			             cmd->ret != DSNG_RET_NONE && envid ? ", " : "",
+			             cmd->ret != DSNG_RET_NONE && envid ? ", "
+			                                                : "",
 			             envid ? "ENVID" : "", who);
 		if (!offered)
 			dsng__reason(d, " (%s)", offered_note(0));
@@ -280,7 +290,7 @@ static int mail_decide(const struct dsng_policy *p, struct dsng_session *s,
 }
 
 static int rcpt_decide(const struct dsng_policy *p, struct dsng_session *s,
-                     struct dsng_cmd *cmd, struct dsng_decision *d)
+                       struct dsng_cmd *cmd, struct dsng_decision *d)
 {
 	char who[160];
 	unsigned notify, cls, bad = 0, left;
@@ -292,8 +302,9 @@ static int rcpt_decide(const struct dsng_policy *p, struct dsng_session *s,
 	notify = cmd->notify;
 	if (!notify && !cmd->has_orcpt) {
 		dsng__decision_start(d, &src_rcpt_default);
-		dsng__reason_cat(d, "no NOTIFY: the RFC 3461 default applies "
-		                    "(failure reports only)",
+		dsng__reason_cat(d,
+		                 "no NOTIFY: the RFC 3461 default applies "
+		                 "(failure reports only)",
 		                 NULL);
 		s->recipients++;
 		return 0;
@@ -313,8 +324,8 @@ static int rcpt_decide(const struct dsng_policy *p, struct dsng_session *s,
 			                     notify_words(notify));
 			dsng__reason_cat(d, kw, notify ? "=" : "",
 			                 notify ? notify_words(notify) : "",
-			                 " refused: DSN was not offered to ", who,
-			                 " (compliant refusal)", NULL);
+			                 " refused: DSN was not offered to ",
+			                 who, " (compliant refusal)", NULL);
 			return 0;
 		}
 		d->action = DSNG_ACTION_IGNORE;
@@ -325,8 +336,9 @@ static int rcpt_decide(const struct dsng_policy *p, struct dsng_session *s,
 		cmd->has_orcpt = 0;
 		d->notify = 0;
 		d->changed = 1;
-		dsng__reason(d, "NOTIFY/ORCPT removed: DSN was not offered to %s "
-		                "(%s)",
+		dsng__reason(d,
+		             "NOTIFY/ORCPT removed: DSN was not offered to %s "
+		             "(%s)",
 		             who, offered_note(0));
 		s->recipients++;
 		return 0;
@@ -335,8 +347,9 @@ static int rcpt_decide(const struct dsng_policy *p, struct dsng_session *s,
 	if (notify && s->null_sender) {
 		dsng__decision_start(d, &src_null_sender);
 		d->notify = notify;
-		dsng__reason(d, "NOTIFY=%s is moot: the sender is null (<>), and "
-		                "RFC 3461 never sends a DSN to <>",
+		dsng__reason(d,
+		             "NOTIFY=%s is moot: the sender is null (<>), and "
+		             "RFC 3461 never sends a DSN to <>",
 		             notify_words(notify));
 		s->recipients++;
 		return 0;
@@ -372,51 +385,65 @@ static int rcpt_decide(const struct dsng_policy *p, struct dsng_session *s,
 			                     notify_words(bad));
 			dsng__reason_cat(d, "NOTIFY=", notify_words(notify),
 			                 " refused: ", who, " may not ask for ",
-			                 notify_words(bad), " notices (", why->rule,
-			                 "; compliant refusal)", NULL);
+			                 notify_words(bad), " notices (",
+			                 why->rule, "; compliant refusal)",
+			                 NULL);
 			return 0;
 		case DSNG_ACTION_STRIP:
 			d->action = DSNG_ACTION_STRIP;
 			remove_param(cmd, DSNG_PARAM_NOTIFY);
 			left = 0;
-			dsng__reason(d, "NOTIFY=%s removed for %s (%s), so the RFC "
-			                "3461 default applies",
-			             notify_words(notify), who, why->rule);
+			dsng__reason(
+			        d,
+			        "NOTIFY=%s removed for %s (%s), so the RFC "
+			        "3461 default applies",
+			        notify_words(notify), who, why->rule);
 			break;
 		case DSNG_ACTION_DOWNGRADE:
 			d->action = DSNG_ACTION_DOWNGRADE;
 			if (left) {
-				set_value(cmd, DSNG_PARAM_NOTIFY, notify_words(left));
-				dsng__reason(d, "NOTIFY=%s downgraded to %s for %s (%s)",
-				             notify_words(notify), notify_words(left),
-				             who, why->rule);
+				set_value(cmd, DSNG_PARAM_NOTIFY,
+				          notify_words(left));
+				dsng__reason(d,
+				             "NOTIFY=%s downgraded to %s for "
+				             "%s (%s)",
+				             notify_words(notify),
+				             notify_words(left), who,
+				             why->rule);
 			} else {
 				remove_param(cmd, DSNG_PARAM_NOTIFY);
-				dsng__reason(d, "NOTIFY=%s downgraded: nothing left, "
-				                "NOTIFY removed so the RFC 3461 default "
-				                "applies, for %s (%s)",
-				             notify_words(notify), who, why->rule);
+				dsng__reason(
+				        d,
+				        "NOTIFY=%s downgraded: nothing left, "
+				        "NOTIFY removed so the RFC 3461 "
+				        "default "
+				        "applies, for %s (%s)",
+				        notify_words(notify), who, why->rule);
 			}
 			break;
 		case DSNG_ACTION_NEVER:
 			d->action = DSNG_ACTION_NEVER;
 			left = DSNG_NOTIFY_NEVER;
 			set_value(cmd, DSNG_PARAM_NOTIFY, "NEVER");
-			dsng__reason(d, "NOTIFY=%s replaced by NEVER for %s (%s)",
+			dsng__reason(d,
+			             "NOTIFY=%s replaced by NEVER for %s (%s)",
 			             notify_words(notify), who, why->rule);
 			break;
 		default:
 			left = notify;
-			dsng__reason(d, "NOTIFY=%s accepted (rcpt.action = accept) "
-			                "although %s may not ask for %s notices (%s)",
-			             notify_words(notify), who, notify_words(bad),
-			             why->rule);
+			dsng__reason(
+			        d,
+			        "NOTIFY=%s accepted (rcpt.action = accept) "
+			        "although %s may not ask for %s notices (%s)",
+			        notify_words(notify), who, notify_words(bad),
+			        why->rule);
 			break;
 		}
 		if (d->action != DSNG_ACTION_ACCEPT) {
 			cmd->notify = left;
 			d->changed = 1;
-			/* The action key made the choice; the class key said why. */
+			/* The action key made the choice; the class key said
+			 * why. */
 			d->rule = p->rcpt_action.src.rule;
 			d->origin = p->rcpt_action.src.origin;
 			d->line = p->rcpt_action.src.line;

@@ -8,8 +8,7 @@
 #include "policy_int.h"
 
 int dsng_policy_ehlo_reply(TALLOC_CTX *mem, const struct dsng_policy *p,
-                           struct dsng_session *s,
-                           const struct dsng_ehlo *caps,
+                           struct dsng_session *s, const struct dsng_ehlo *caps,
                            struct dsng_decision *d)
 {
 	int rc;
@@ -19,9 +18,11 @@ int dsng_policy_ehlo_reply(TALLOC_CTX *mem, const struct dsng_policy *p,
 	rc = dsng_policy_ehlo(p, s, 1, d);
 	if (rc)
 		return rc;
-	if (d->action == DSNG_ACTION_HIDE_DSN && (caps->flags & DSNG_EHLO_F_DSN)) {
-		d->rewritten = dsng_ehlo_format(mem, caps, DSNG_EHLO_F_DSN, NULL,
-		                                DSNG_EHLO_FORMAT_VERBATIM);
+	if (d->action == DSNG_ACTION_HIDE_DSN &&
+	    (caps->flags & DSNG_EHLO_F_DSN)) {
+		d->rewritten =
+		        dsng_ehlo_format(mem, caps, DSNG_EHLO_F_DSN, NULL,
+		                         DSNG_EHLO_FORMAT_VERBATIM);
 		if (!d->rewritten)
 			return DSNG_ENOMEM;
 		d->changed = 1;
@@ -70,8 +71,8 @@ int dsng_policy_line(TALLOC_CTX *mem, const struct dsng_policy *p,
 	int rc;
 
 	if (!p || !s || !d || (!line && len))
-		return dsng__fail(err, DSNG_EINVAL, DSNG_ERR_INVALID_ARGUMENT, 0,
-		                  0, NULL, "NULL argument");
+		return dsng__fail(err, DSNG_EINVAL, DSNG_ERR_INVALID_ARGUMENT,
+		                  0, 0, NULL, "NULL argument");
 	if (!cmd)
 		cmd = &local;
 	rc = dsng_cmd_parse(cmd, line, len, opts, err);
@@ -109,8 +110,9 @@ int dsng_policy_line(TALLOC_CTX *mem, const struct dsng_policy *p,
 		if (cmd->verb == DSNG_VERB_RSET)
 			dsng_session_reset_transaction(s);
 		dsng__reason(d, "no DSN policy applies to %s",
-		             dsng_verb_name(cmd->verb) ? dsng_verb_name(cmd->verb)
-		                                       : "this command");
+		             dsng_verb_name(cmd->verb)
+		                     ? dsng_verb_name(cmd->verb)
+		                     : "this command");
 		return 0;
 	}
 	if (rc)
@@ -118,8 +120,8 @@ int dsng_policy_line(TALLOC_CTX *mem, const struct dsng_policy *p,
 	if (d->changed && mem) {
 		d->rewritten = dsng_cmd_format(mem, cmd);
 		if (!d->rewritten)
-			return dsng__fail(err, DSNG_ENOMEM, DSNG_ERR_NOMEM, 0, 0, NULL,
-			                  "out of memory");
+			return dsng__fail(err, DSNG_ENOMEM, DSNG_ERR_NOMEM, 0,
+			                  0, NULL, "out of memory");
 	}
 	return 0;
 }

@@ -67,7 +67,8 @@ static void test_ipv4_mapped_both_ways(void **state)
 	assert_true(match(&t, "198.51.100.200"));
 	assert_false(match(&t, "198.51.101.1"));
 	/* Mapped input reports family 4. */
-	assert_int_equal(dsng__addr_parse("::ffff:192.0.2.1", 16, b, &family), 0);
+	assert_int_equal(dsng__addr_parse("::ffff:192.0.2.1", 16, b, &family),
+	                 0);
 	assert_int_equal(family, 4);
 	/* The IPv4-compatible form (deprecated) is a different address. */
 	assert_false(match(&t, "::192.0.2.1"));
@@ -162,16 +163,16 @@ static void bad(const char *c, size_t want_col)
 static void test_bad_cidrs(void **state)
 {
 	(void)state;
-	bad("192.0.2.1/24", 0);      /* host bits */
-	bad("192.0.2.0/33", 10);     /* over 32 */
+	bad("192.0.2.1/24", 0);  /* host bits */
+	bad("192.0.2.0/33", 10); /* over 32 */
 	bad("2001:db8::/129", 11);
 	bad("192.0.2.0/", 10);
 	bad("192.0.2.0/2x", 11);
-	bad("192.0.2.0/08", 11);     /* leading zero in the length */
+	bad("192.0.2.0/08", 11); /* leading zero in the length */
 	bad("/24", 0);
 	bad("192.0.2", 0);
 	bad("192.0.2.256", 0);
-	bad("192.0.02.1", 0);        /* leading zero: octal elsewhere */
+	bad("192.0.02.1", 0); /* leading zero: octal elsewhere */
 	bad("fe80::1%eth0", 0);
 	bad("2001:db8:::1", 0);
 	bad("", 0);
@@ -191,9 +192,8 @@ static void test_session_addresses(void **state)
 	assert_int_equal(s.family, 4);
 	assert_int_equal(s.addr[15], 1);
 	assert_int_equal(s.addr[10], 0xff);
-	assert_int_equal(dsng_session_set_addr(&s, "[IPv6:2001:db8::1]", 18,
-	                                       &err),
-	                 0);
+	assert_int_equal(
+	        dsng_session_set_addr(&s, "[IPv6:2001:db8::1]", 18, &err), 0);
 	assert_int_equal(s.family, 6);
 	assert_int_equal(dsng_session_set_addr(&s, "300.1.1.1", 9, &err),
 	                 DSNG_ESYNTAX);
@@ -235,22 +235,24 @@ static void test_ten_thousand_random_prefixes(void **state)
 		const char *why;
 
 		a &= bits == 32 ? 0xffffffffu : ~(0xffffffffu >> bits);
-		snprintf(c, sizeof(c), "%u.%u.%u.%u/%u", a >> 24, (a >> 16) & 255,
-		         (a >> 8) & 255, a & 255, bits);
-		assert_int_equal(dsng__cidr_parse(c, strlen(c), &raw[i], &col, &why),
-		                 0);
+		snprintf(c, sizeof(c), "%u.%u.%u.%u/%u", a >> 24,
+		         (a >> 16) & 255, (a >> 8) & 255, a & 255, bits);
+		assert_int_equal(
+		        dsng__cidr_parse(c, strlen(c), &raw[i], &col, &why), 0);
 		assert_int_equal(dsng__cidr_add(*state, &t, &raw[i]), 0);
 	}
 	dsng__cidr_finish(&t);
 	for (j = 0; j < 20000; j++) {
-		unsigned char b[16] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
+		unsigned char b[16] = {0, 0, 0, 0, 0,    0,
+		                       0, 0, 0, 0, 0xff, 0xff};
 		uint32_t a = (uint32_t)next_rand(&seed);
 		int linear = 0;
 
 		/* Half the probes at range edges, where off-by-ones live. */
 		if (j & 1) {
 			const struct dsng__range *e = &raw[j % n];
-			a = (uint32_t)(((j >> 1) & 1) ? e->last.lo : e->first.lo);
+			a = (uint32_t)(((j >> 1) & 1) ? e->last.lo
+			                              : e->first.lo);
 			a += (j & 4) ? 1 : ((j & 8) ? (uint32_t)-1 : 0);
 		}
 		b[12] = (unsigned char)(a >> 24);
@@ -269,27 +271,29 @@ static void test_ten_thousand_random_prefixes(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test_setup_teardown(test_ipv4_prefixes,
-	                                    dsng_test_setup_ctx,
-	                                    dsng_test_teardown_ctx),
-	    cmocka_unit_test_setup_teardown(test_ipv4_mapped_both_ways,
-	                                    dsng_test_setup_ctx,
-	                                    dsng_test_teardown_ctx),
-	    cmocka_unit_test_setup_teardown(test_slash_zero, dsng_test_setup_ctx,
-	                                    dsng_test_teardown_ctx),
-	    cmocka_unit_test_setup_teardown(test_slash_128_and_top_of_space,
-	                                    dsng_test_setup_ctx,
-	                                    dsng_test_teardown_ctx),
-	    cmocka_unit_test_setup_teardown(test_overlapping_and_adjacent_merge,
-	                                    dsng_test_setup_ctx,
-	                                    dsng_test_teardown_ctx),
-	    cmocka_unit_test_setup_teardown(test_empty_table, dsng_test_setup_ctx,
-	                                    dsng_test_teardown_ctx),
-	    cmocka_unit_test(test_bad_cidrs),
-	    cmocka_unit_test(test_session_addresses),
-	    cmocka_unit_test_setup_teardown(test_ten_thousand_random_prefixes,
-	                                    dsng_test_setup_ctx,
-	                                    dsng_test_teardown_ctx),
+	        cmocka_unit_test_setup_teardown(test_ipv4_prefixes,
+	                                        dsng_test_setup_ctx,
+	                                        dsng_test_teardown_ctx),
+	        cmocka_unit_test_setup_teardown(test_ipv4_mapped_both_ways,
+	                                        dsng_test_setup_ctx,
+	                                        dsng_test_teardown_ctx),
+	        cmocka_unit_test_setup_teardown(test_slash_zero,
+	                                        dsng_test_setup_ctx,
+	                                        dsng_test_teardown_ctx),
+	        cmocka_unit_test_setup_teardown(test_slash_128_and_top_of_space,
+	                                        dsng_test_setup_ctx,
+	                                        dsng_test_teardown_ctx),
+	        cmocka_unit_test_setup_teardown(
+	                test_overlapping_and_adjacent_merge,
+	                dsng_test_setup_ctx, dsng_test_teardown_ctx),
+	        cmocka_unit_test_setup_teardown(test_empty_table,
+	                                        dsng_test_setup_ctx,
+	                                        dsng_test_teardown_ctx),
+	        cmocka_unit_test(test_bad_cidrs),
+	        cmocka_unit_test(test_session_addresses),
+	        cmocka_unit_test_setup_teardown(
+	                test_ten_thousand_random_prefixes, dsng_test_setup_ctx,
+	                dsng_test_teardown_ctx),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -42,8 +42,8 @@ static void parse_bad(TALLOC_CTX *mem, const char *text, int status,
 	dsng_policy_opts_init(&o);
 	o.no_includes = 1;
 	assert_int_equal(
-	    dsng_policy_parse(mem, &p, g, strlen(text), "t.conf", &o, &err),
-	    status);
+	        dsng_policy_parse(mem, &p, g, strlen(text), "t.conf", &o, &err),
+	        status);
 	assert_null(p);
 	assert_int_equal(err.status, status);
 	assert_int_equal(err.kind, kind);
@@ -63,14 +63,14 @@ static void test_empty_config_is_recommended(void **state)
 	struct dsng_policy *q;
 
 	/* Zero bytes (NULL buffer) are a valid, empty config too. */
-	assert_int_equal(dsng_policy_parse(*state, &q, NULL, 0, NULL, NULL, NULL),
-	                 0);
+	assert_int_equal(
+	        dsng_policy_parse(*state, &q, NULL, 0, NULL, NULL, NULL), 0);
 	assert_string_equal(dsng_policy_name(q), "(config)");
 	talloc_free(q);
 	assert_string_equal(dsng_policy_name(p), "t.conf");
 	assert_int_equal(p->offer_dsn.mask, DSNG_CLASS_TRUSTED |
-	                                        DSNG_CLASS_AUTHENTICATED |
-	                                        DSNG_CLASS_LOCAL);
+	                                            DSNG_CLASS_AUTHENTICATED |
+	                                            DSNG_CLASS_LOCAL);
 	assert_string_equal(p->offer_dsn.src.origin, "recommended");
 	assert_int_equal(p->offer_dsn.src.line, 0);
 	assert_int_equal(p->rcpt_unoffered.v, DSNG__UNOFFERED_REJECT);
@@ -81,32 +81,33 @@ static void test_empty_config_is_recommended(void **state)
 
 static void test_settings_and_sources(void **state)
 {
-	struct dsng_policy *p = parse_ok(*state,
-	    "# comment\n"
-	    "preset = permissive\r\n"
-	    "\n"
-	    "[ehlo]\n"
-	    "  offer-dsn = trusted,authenticated  tls # trailing\n"
-	    "[RCPT]\n"
-	    "Success-From = none\n"
-	    "action = never\n"
-	    "reply = \"451 4.7.1 try {param} later # not a comment\"\n"
-	    "[mail]\n"
-	    "ret-full-action = strip\n"
-	    "[headers]\n"
-	    "names = Return-Receipt-To\n"
-	    "add-names = X-Foo, X-Bar\n"
-	    "action = flag\n"
-	    "[bounce]\n"
-	    "batv-key = 2:text:secret\n"
-	    "batv-key = 0:hex:0a0b\n"
-	    "batv-days = 30\n"
-	    "our-hosts = MX1.example.org out.example.org\n"
-	    "our-hosts = [192.0.2.1]\n");
+	struct dsng_policy *p = parse_ok(
+	        *state,
+	        "# comment\n"
+	        "preset = permissive\r\n"
+	        "\n"
+	        "[ehlo]\n"
+	        "  offer-dsn = trusted,authenticated  tls # trailing\n"
+	        "[RCPT]\n"
+	        "Success-From = none\n"
+	        "action = never\n"
+	        "reply = \"451 4.7.1 try {param} later # not a comment\"\n"
+	        "[mail]\n"
+	        "ret-full-action = strip\n"
+	        "[headers]\n"
+	        "names = Return-Receipt-To\n"
+	        "add-names = X-Foo, X-Bar\n"
+	        "action = flag\n"
+	        "[bounce]\n"
+	        "batv-key = 2:text:secret\n"
+	        "batv-key = 0:hex:0a0b\n"
+	        "batv-days = 30\n"
+	        "our-hosts = MX1.example.org out.example.org\n"
+	        "our-hosts = [192.0.2.1]\n");
 
 	assert_int_equal(p->offer_dsn.mask, DSNG_CLASS_TRUSTED |
-	                                        DSNG_CLASS_AUTHENTICATED |
-	                                        DSNG_CLASS_TLS);
+	                                            DSNG_CLASS_AUTHENTICATED |
+	                                            DSNG_CLASS_TLS);
 	assert_string_equal(p->offer_dsn.text, "trusted, authenticated, tls");
 	assert_string_equal(p->offer_dsn.src.origin, "t.conf");
 	assert_int_equal(p->offer_dsn.src.line, 5);
@@ -115,7 +116,8 @@ static void test_settings_and_sources(void **state)
 	assert_int_equal(p->rcpt_action.v, DSNG_ACTION_NEVER);
 	assert_int_equal(p->rcpt_reply.code, 451);
 	assert_string_equal(p->rcpt_reply.enhanced, "4.7.1");
-	assert_string_equal(p->rcpt_reply.text, "try {param} later # not a comment");
+	assert_string_equal(p->rcpt_reply.text,
+	                    "try {param} later # not a comment");
 	assert_int_equal(p->ret_full_action.v, DSNG_ACTION_STRIP);
 	/* Unset keys keep the preset's value and origin. */
 	assert_int_equal(p->delay_from.mask, DSNG_CLASS_ALL);
@@ -124,8 +126,8 @@ static void test_settings_and_sources(void **state)
 	assert_string_equal(p->header_names[0], "Return-Receipt-To");
 	assert_string_equal(p->header_names[2], "X-Bar");
 	assert_true(dsng_policy_is_receipt_header(p, "x-foo", 5));
-	assert_false(dsng_policy_is_receipt_header(p, "Disposition-Notification-To",
-	                                           27));
+	assert_false(dsng_policy_is_receipt_header(
+	        p, "Disposition-Notification-To", 27));
 	assert_int_equal(p->header_action.v, DSNG__HDR_FLAG);
 	assert_int_equal(p->n_batv_keys, 2);
 	assert_int_equal(p->batv_keys[0].number, 2);
@@ -140,18 +142,21 @@ static void test_settings_and_sources(void **state)
 
 static void test_networks_inline(void **state)
 {
-	struct dsng_policy *p = parse_ok(*state,
-	    "[trusted-networks]\n"
-	    "192.0.2.0/24, 198.51.100.0/25 198.51.100.128/25 # halves\n"
-	    "2001:db8::/32\n"
-	    "\t::1\n");
+	struct dsng_policy *p = parse_ok(
+	        *state,
+	        "[trusted-networks]\n"
+	        "192.0.2.0/24, 198.51.100.0/25 198.51.100.128/25 # halves\n"
+	        "2001:db8::/32\n"
+	        "\t::1\n");
 	struct dsng_session s;
 
 	assert_int_equal(dsng_policy_network_count(p), 4);
 	dsng_session_init(&s);
-	assert_int_equal(dsng_session_set_addr(&s, "198.51.100.200", 14, NULL), 0);
+	assert_int_equal(dsng_session_set_addr(&s, "198.51.100.200", 14, NULL),
+	                 0);
 	assert_true(dsng_policy_is_trusted(p, &s));
-	assert_int_equal(dsng_session_set_addr(&s, "::ffff:192.0.2.9", 16, NULL), 0);
+	assert_int_equal(
+	        dsng_session_set_addr(&s, "::ffff:192.0.2.9", 16, NULL), 0);
 	assert_true(dsng_policy_is_trusted(p, &s));
 	assert_int_equal(dsng_session_set_addr(&s, "203.0.113.1", 11, NULL), 0);
 	assert_false(dsng_policy_is_trusted(p, &s));
@@ -163,7 +168,8 @@ static void test_syntax_errors(void **state)
 	TALLOC_CTX *m = *state;
 
 	parse_bad(m, "[ehlo]\noffer-dsn = trusted\nofer-dsn = all\n",
-	          DSNG_ESYNTAX, DSNG_ERR_UNKNOWN_KEY, 3, 1, "unknown key 'ofer-dsn'");
+	          DSNG_ESYNTAX, DSNG_ERR_UNKNOWN_KEY, 3, 1,
+	          "unknown key 'ofer-dsn'");
 	/* A key of another section names that section. */
 	parse_bad(m, "[ehlo]\naction = reject\n", DSNG_ESYNTAX,
 	          DSNG_ERR_UNKNOWN_KEY, 2, 1, "in [ehlo]");
@@ -171,23 +177,25 @@ static void test_syntax_errors(void **state)
 	          1, "before any [section]");
 	parse_bad(m, "\n  [nope]\n", DSNG_ESYNTAX, DSNG_ERR_UNKNOWN_KEY, 2, 4,
 	          "unknown section [nope]");
-	parse_bad(m, "[ehlo\n", DSNG_ESYNTAX, DSNG_ERR_CONFIG, 1, 1, "missing ']'");
+	parse_bad(m, "[ehlo\n", DSNG_ESYNTAX, DSNG_ERR_CONFIG, 1, 1,
+	          "missing ']'");
 	parse_bad(m, "[ehlo] x\n", DSNG_ESYNTAX, DSNG_ERR_CONFIG, 1, 8,
 	          "unexpected text");
-	parse_bad(m, "[ehlo]\noffer-dsn all\n", DSNG_ESYNTAX, DSNG_ERR_CONFIG, 2,
-	          11, "expected '='");
-	parse_bad(m, "[ehlo]\noffer-dsn =\n", DSNG_ESYNTAX, DSNG_ERR_BAD_VALUE, 2,
-	          12, "needs a value");
+	parse_bad(m, "[ehlo]\noffer-dsn all\n", DSNG_ESYNTAX, DSNG_ERR_CONFIG,
+	          2, 11, "expected '='");
+	parse_bad(m, "[ehlo]\noffer-dsn =\n", DSNG_ESYNTAX, DSNG_ERR_BAD_VALUE,
+	          2, 12, "needs a value");
 	parse_bad(m, "[ehlo]\noffer-dsn = trusted, friends\n", DSNG_ESYNTAX,
 	          DSNG_ERR_BAD_VALUE, 2, 22, "unknown client class 'friends'");
 	parse_bad(m, "[ehlo]\noffer-dsn = none trusted\n", DSNG_ESYNTAX,
 	          DSNG_ERR_BAD_VALUE, 2, 13, "stand alone");
-	parse_bad(m, "[ehlo]\noffer-dsn = all\noffer-dsn = none\n", DSNG_ESYNTAX,
-	          DSNG_ERR_CONFIG, 3, 1, "already set on line 2");
-	parse_bad(m, "[rcpt]\naction = bounce\n", DSNG_ESYNTAX, DSNG_ERR_BAD_VALUE,
-	          2, 10, "not one of: reject, strip, downgrade, never, accept");
-	parse_bad(m, "[rcpt]\nreply = 250 ok\n", DSNG_ESYNTAX, DSNG_ERR_BAD_VALUE,
-	          2, 9, "4xx or 5xx");
+	parse_bad(m, "[ehlo]\noffer-dsn = all\noffer-dsn = none\n",
+	          DSNG_ESYNTAX, DSNG_ERR_CONFIG, 3, 1, "already set on line 2");
+	parse_bad(m, "[rcpt]\naction = bounce\n", DSNG_ESYNTAX,
+	          DSNG_ERR_BAD_VALUE, 2, 10,
+	          "not one of: reject, strip, downgrade, never, accept");
+	parse_bad(m, "[rcpt]\nreply = 250 ok\n", DSNG_ESYNTAX,
+	          DSNG_ERR_BAD_VALUE, 2, 9, "4xx or 5xx");
 	parse_bad(m, "[rcpt]\nreply = 550 4.7.1 no\n", DSNG_ESYNTAX,
 	          DSNG_ERR_BAD_VALUE, 2, 13, "does not match");
 	parse_bad(m, "[rcpt]\nreply = 550 5.7.1\n", DSNG_ESYNTAX,
@@ -202,8 +210,8 @@ static void test_syntax_errors(void **state)
 	          "expected a key name");
 	parse_bad(m, "[ehlo]\noffer-dsn = all\npreset = permissive\n",
 	          DSNG_ESYNTAX, DSNG_ERR_UNKNOWN_KEY, 3, 1, "unknown key");
-	parse_bad(m, "preset = permissive\npreset = recommended\n", DSNG_ESYNTAX,
-	          DSNG_ERR_CONFIG, 2, 1, "already set");
+	parse_bad(m, "preset = permissive\npreset = recommended\n",
+	          DSNG_ESYNTAX, DSNG_ERR_CONFIG, 2, 1, "already set");
 	parse_bad(m, "preset = lax\n", DSNG_ESYNTAX, DSNG_ERR_UNKNOWN_PRESET, 1,
 	          10, "unknown preset 'lax'");
 	parse_bad(m, "[bounce]\nbatv-days = 0\n", DSNG_ESYNTAX,
@@ -228,9 +236,9 @@ static void test_batv_key_error_points_into_value(void **state)
 	struct dsng_error err;
 	const char *t = "[bounce]\nbatv-key = 1:hex:zz\n";
 
-	assert_int_equal(dsng_policy_parse(*state, &p, t, strlen(t), "k", NULL,
-	                                   &err),
-	                 DSNG_ESYNTAX);
+	assert_int_equal(
+	        dsng_policy_parse(*state, &p, t, strlen(t), "k", NULL, &err),
+	        DSNG_ESYNTAX);
 	assert_int_equal(err.line, 2);
 	assert_true(err.column >= 12 && err.column <= 21);
 }
@@ -244,9 +252,9 @@ static void test_nul_byte_and_cidr_errors(void **state)
 	size_t before = talloc_total_blocks(*state);
 
 	dsng_policy_opts_init(&o);
-	assert_int_equal(dsng_policy_parse(*state, &p, t, sizeof(t) - 1, "n", &o,
-	                                   &err),
-	                 DSNG_ESYNTAX);
+	assert_int_equal(
+	        dsng_policy_parse(*state, &p, t, sizeof(t) - 1, "n", &o, &err),
+	        DSNG_ESYNTAX);
 	assert_int_equal(err.line, 2);
 	assert_int_equal(err.column, 14);
 	assert_int_equal(err.kind, DSNG_ERR_CONFIG);
@@ -270,9 +278,8 @@ static void test_include_from_disk(void **state)
 	struct dsng_error err;
 	struct dsng_session s;
 
-	assert_int_equal(dsng_policy_load(*state, &p, DATA("good.conf"), NULL,
-	                                  &err),
-	                 0);
+	assert_int_equal(
+	        dsng_policy_load(*state, &p, DATA("good.conf"), NULL, &err), 0);
 	/* 10/8, 172.16/12, 192.168/16, 2001:db8::/32, 198.51.100/24 */
 	assert_int_equal(dsng_policy_network_count(p), 5);
 	dsng_session_init(&s);
@@ -307,8 +314,9 @@ static void load_bad(TALLOC_CTX *mem, const char *file, int status,
 static void test_include_errors(void **state)
 {
 	/* The error names the included file and its own line. */
-	load_bad(*state, DATA("bad_include.conf"), DSNG_ESYNTAX, DSNG_ERR_BAD_CIDR,
-	         3, 1, "policy/nets/bad.txt:3:1: '203.0.113.7/24'");
+	load_bad(*state, DATA("bad_include.conf"), DSNG_ESYNTAX,
+	         DSNG_ERR_BAD_CIDR, 3, 1,
+	         "policy/nets/bad.txt:3:1: '203.0.113.7/24'");
 	load_bad(*state, DATA("missing_include.conf"), DSNG_EIO, DSNG_ERR_IO, 2,
 	         10, "cannot read");
 	load_bad(*state, DATA("loop.conf"), DSNG_ELIMIT, DSNG_ERR_CONFIG, 1, 10,
@@ -337,11 +345,13 @@ static int mem_read(void *arg, TALLOC_CTX *mem, const char *path, char **buf,
 
 static void test_include_through_callback(void **state)
 {
-	static const char *const files[] = {
-	    "/etc/dsng/lists/a.txt", "192.0.2.0/24\ninclude \"b.txt\"\n",
-	    "/etc/dsng/lists/b.txt", "2001:db8::/32\n",
-	    "/abs.txt", "203.0.113.0/24\n",
-	    NULL};
+	static const char *const files[] = {"/etc/dsng/lists/a.txt",
+	                                    "192.0.2.0/24\ninclude \"b.txt\"\n",
+	                                    "/etc/dsng/lists/b.txt",
+	                                    "2001:db8::/32\n",
+	                                    "/abs.txt",
+	                                    "203.0.113.0/24\n",
+	                                    NULL};
 	const char *t = "[trusted-networks]\ninclude \"lists/a.txt\"\n"
 	                "include \"/abs.txt\"\n";
 	struct dsng_policy_opts o;
@@ -366,7 +376,8 @@ static void test_presets(void **state)
 	size_t i, before = talloc_total_blocks(*state);
 
 	for (i = 0; names[i]; i++) {
-		assert_int_equal(dsng_policy_preset(*state, &p, names[i], &err), 0);
+		assert_int_equal(dsng_policy_preset(*state, &p, names[i], &err),
+		                 0);
 		assert_string_equal(dsng_policy_name(p), names[i]);
 		/* Every setting is attributed to the preset. */
 		assert_string_equal(p->rcpt_unoffered.src.origin, names[i]);
@@ -379,16 +390,14 @@ static void test_presets(void **state)
 	assert_int_equal(err.kind, DSNG_ERR_UNKNOWN_PRESET);
 	assert_int_equal(talloc_total_blocks(*state), before);
 
-	assert_int_equal(dsng_policy_preset(*state, &p, "sendmail-noreceipts",
-	                                    &err),
-	                 0);
+	assert_int_equal(
+	        dsng_policy_preset(*state, &p, "sendmail-noreceipts", &err), 0);
 	assert_int_equal(p->offer_dsn.mask, 0);
 	assert_int_equal(p->rcpt_unoffered_reply.code, 504);
 	assert_string_equal(p->rcpt_unoffered_reply.enhanced, "5.7.0");
 	talloc_free(p);
-	assert_int_equal(dsng_policy_preset(*state, &p, "postfix-discard-dsn",
-	                                    &err),
-	                 0);
+	assert_int_equal(
+	        dsng_policy_preset(*state, &p, "postfix-discard-dsn", &err), 0);
 	assert_int_equal(p->rcpt_unoffered_reply.code, 501);
 	assert_string_equal(p->rcpt_unoffered_reply.text,
 	                    "DSN support is disabled");
@@ -401,8 +410,9 @@ static void test_example_config_is_valid(void **state)
 	struct dsng_error err;
 	int rc;
 
-	rc = dsng_policy_load(*state, &p, DSNG_SOURCE_DIR "/examples/dsnguard.conf",
-	                      NULL, &err);
+	rc = dsng_policy_load(*state, &p,
+	                      DSNG_SOURCE_DIR "/examples/dsnguard.conf", NULL,
+	                      &err);
 	if (rc)
 		fail_msg("%s", err.message);
 	assert_int_equal(p->n_batv_keys, 2);
@@ -416,10 +426,12 @@ static void test_bad_arguments(void **state)
 	struct dsng_policy_opts o;
 	struct dsng_error err;
 
-	assert_int_equal(dsng_policy_parse(*state, NULL, "", 0, "x", NULL, &err),
-	                 DSNG_EINVAL);
-	assert_int_equal(dsng_policy_parse(*state, &p, NULL, 3, "x", NULL, &err),
-	                 DSNG_EINVAL);
+	assert_int_equal(
+	        dsng_policy_parse(*state, NULL, "", 0, "x", NULL, &err),
+	        DSNG_EINVAL);
+	assert_int_equal(
+	        dsng_policy_parse(*state, &p, NULL, 3, "x", NULL, &err),
+	        DSNG_EINVAL);
 	dsng_policy_opts_init(&o);
 	o.version = 99;
 	assert_int_equal(dsng_policy_parse(*state, &p, "", 0, "x", &o, &err),
@@ -430,21 +442,22 @@ static void test_bad_arguments(void **state)
 
 int main(void)
 {
-#define T(f) cmocka_unit_test_setup_teardown(f, dsng_test_setup_ctx, \
-	                                     dsng_test_teardown_ctx)
+#define T(f)                                                                   \
+	cmocka_unit_test_setup_teardown(f, dsng_test_setup_ctx,                \
+	                                dsng_test_teardown_ctx)
 	const struct CMUnitTest tests[] = {
-	    T(test_empty_config_is_recommended),
-	    T(test_settings_and_sources),
-	    T(test_networks_inline),
-	    T(test_syntax_errors),
-	    T(test_batv_key_error_points_into_value),
-	    T(test_nul_byte_and_cidr_errors),
-	    T(test_include_from_disk),
-	    T(test_include_errors),
-	    T(test_include_through_callback),
-	    T(test_presets),
-	    T(test_example_config_is_valid),
-	    T(test_bad_arguments),
+	        T(test_empty_config_is_recommended),
+	        T(test_settings_and_sources),
+	        T(test_networks_inline),
+	        T(test_syntax_errors),
+	        T(test_batv_key_error_points_into_value),
+	        T(test_nul_byte_and_cidr_errors),
+	        T(test_include_from_disk),
+	        T(test_include_errors),
+	        T(test_include_through_callback),
+	        T(test_presets),
+	        T(test_example_config_is_valid),
+	        T(test_bad_arguments),
 	};
 #undef T
 	return cmocka_run_group_tests(tests, NULL, NULL);

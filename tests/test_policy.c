@@ -45,8 +45,8 @@ static struct dsng_policy *config(struct fx *f, const char *text)
 {
 	struct dsng_policy *p;
 	struct dsng_error err;
-	int rc = dsng_policy_parse(f->mem, &p, text, strlen(text), "p.conf", NULL,
-	                           &err);
+	int rc = dsng_policy_parse(f->mem, &p, text, strlen(text), "p.conf",
+	                           NULL, &err);
 
 	if (rc)
 		fail_msg("%s", err.message);
@@ -73,8 +73,8 @@ static char *formatted(struct fx *f)
 	return dsng_cmd_format(f->mem, &f->cmd);
 }
 
-static void reply_is(const struct dsng_decision *d, int code,
-                     const char *enh, const char *text)
+static void reply_is(const struct dsng_decision *d, int code, const char *enh,
+                     const char *text)
 {
 	assert_int_equal(d->reply_code, code);
 	assert_string_equal(d->enhanced, enh);
@@ -178,9 +178,10 @@ static void test_rcpt_recommended_refuses_unoffered(void **state)
 	assert_int_equal(f->d.compliance, DSNG_COMPLIANT);
 	assert_string_equal(f->d.rule, "rcpt.unoffered");
 	assert_string_equal(f->d.origin, "recommended");
-	reply_is(&f->d, 550, "5.7.1",
-	         "NOTIFY refused: delivery status notifications are not offered "
-	         "to this client");
+	reply_is(
+	        &f->d, 550, "5.7.1",
+	        "NOTIFY refused: delivery status notifications are not offered "
+	        "to this client");
 	assert_int_equal(f->d.notify, DSNG_NOTIFY_SUCCESS);
 	assert_int_equal(f->d.changed, 0);
 	assert_int_equal(f->s.recipients, 0);
@@ -284,8 +285,9 @@ static void test_rcpt_strip(void **state)
 	struct fx *f = *state;
 	struct dsng_policy *p = config(f, offered_all("strip"));
 
-	offered_rcpt(f, p, "RCPT TO:<a@example.org> NOTIFY=SUCCESS,FAILURE "
-	                   "ORCPT=rfc822;a@example.org");
+	offered_rcpt(f, p,
+	             "RCPT TO:<a@example.org> NOTIFY=SUCCESS,FAILURE "
+	             "ORCPT=rfc822;a@example.org");
 	assert_int_equal(f->d.action, DSNG_ACTION_STRIP);
 	assert_int_equal(f->d.compliance, DSNG_NOT_COMPLIANT);
 	assert_int_equal(f->d.changed, 1);
@@ -294,8 +296,9 @@ static void test_rcpt_strip(void **state)
 	assert_string_equal(f->d.origin, "p.conf");
 	assert_int_equal(f->d.line, 5);
 	assert_non_null(strstr(f->d.reason, "NOT RFC 3461-compliant"));
-	assert_string_equal(formatted(f),
-	                    "RCPT TO:<a@example.org> ORCPT=rfc822;a@example.org");
+	assert_string_equal(
+	        formatted(f),
+	        "RCPT TO:<a@example.org> ORCPT=rfc822;a@example.org");
 }
 
 static void test_rcpt_downgrade(void **state)
@@ -303,12 +306,14 @@ static void test_rcpt_downgrade(void **state)
 	struct fx *f = *state;
 	struct dsng_policy *p = config(f, offered_all("downgrade"));
 
-	offered_rcpt(f, p, "RCPT TO:<a@example.org> NOTIFY=success,Delay,FAILURE");
+	offered_rcpt(f, p,
+	             "RCPT TO:<a@example.org> NOTIFY=success,Delay,FAILURE");
 	assert_int_equal(f->d.action, DSNG_ACTION_DOWNGRADE);
 	assert_int_equal(f->d.notify, DSNG_NOTIFY_FAILURE);
 	assert_int_equal(f->cmd.notify, DSNG_NOTIFY_FAILURE);
 	assert_int_equal(f->d.compliance, DSNG_NOT_COMPLIANT);
-	assert_string_equal(formatted(f), "RCPT TO:<a@example.org> NOTIFY=FAILURE");
+	assert_string_equal(formatted(f),
+	                    "RCPT TO:<a@example.org> NOTIFY=FAILURE");
 	assert_non_null(strstr(f->d.reason, "downgraded to FAILURE"));
 
 	/* Nothing left: NOTIFY goes, the RFC default applies. */
@@ -332,7 +337,8 @@ static void test_rcpt_never_reject_accept(void **state)
 	offered_rcpt(f, p, "RCPT TO:<a@example.org> NOTIFY=SUCCESS");
 	assert_int_equal(f->d.action, DSNG_ACTION_NEVER);
 	assert_int_equal(f->d.notify, DSNG_NOTIFY_NEVER);
-	assert_string_equal(formatted(f), "RCPT TO:<a@example.org> NOTIFY=NEVER");
+	assert_string_equal(formatted(f),
+	                    "RCPT TO:<a@example.org> NOTIFY=NEVER");
 
 	p = config(f, offered_all("reject"));
 	offered_rcpt(f, p, "RCPT TO:<a@example.org> NOTIFY=SUCCESS,DELAY");
@@ -352,9 +358,9 @@ static void test_rcpt_never_reject_accept(void **state)
 static void test_rcpt_reply_placeholders(void **state)
 {
 	struct fx *f = *state;
-	struct dsng_policy *p = config(f,
-	    "preset = permissive\n[rcpt]\nsuccess-from = none\n"
-	    "reply = 553 5.7.1 no {param}={value} here {x}\n");
+	struct dsng_policy *p =
+	        config(f, "preset = permissive\n[rcpt]\nsuccess-from = none\n"
+	                  "reply = 553 5.7.1 no {param}={value} here {x}\n");
 
 	offered_rcpt(f, p, "RCPT TO:<a@example.org> NOTIFY=SUCCESS,FAILURE");
 	reply_is(&f->d, 553, "5.7.1", "no NOTIFY=SUCCESS here {x}");
@@ -367,8 +373,9 @@ static void test_rcpt_unoffered_ignore(void **state)
 
 	client(f, "198.51.100.33");
 	dsng_policy_ehlo(p, &f->s, 1, &f->d);
-	parse(f, "RCPT TO:<a@example.org> NOTIFY=SUCCESS ORCPT=rfc822;x@y.example "
-	         "X-FOO=1");
+	parse(f,
+	      "RCPT TO:<a@example.org> NOTIFY=SUCCESS ORCPT=rfc822;x@y.example "
+	      "X-FOO=1");
 	dsng_policy_rcpt(p, &f->s, &f->cmd, &f->d);
 	assert_int_equal(f->d.action, DSNG_ACTION_IGNORE);
 	assert_int_equal(f->d.compliance, DSNG_LENIENT);
@@ -397,11 +404,13 @@ static void test_rcpt_orcpt_from(void **state)
 	struct dsng_policy *p = config(f, "preset = permissive\n[rcpt]\n"
 	                                  "orcpt-from = trusted\n");
 
-	offered_rcpt(f, p, "RCPT TO:<a@example.org> NOTIFY=FAILURE "
-	                   "ORCPT=rfc822;a@example.org");
+	offered_rcpt(f, p,
+	             "RCPT TO:<a@example.org> NOTIFY=FAILURE "
+	             "ORCPT=rfc822;a@example.org");
 	assert_int_equal(f->d.action, DSNG_ACTION_STRIP);
 	assert_string_equal(f->d.rule, "rcpt.orcpt-from");
-	assert_string_equal(formatted(f), "RCPT TO:<a@example.org> NOTIFY=FAILURE");
+	assert_string_equal(formatted(f),
+	                    "RCPT TO:<a@example.org> NOTIFY=FAILURE");
 	assert_int_equal(f->d.compliance, DSNG_NOT_COMPLIANT);
 }
 
@@ -481,9 +490,10 @@ static void test_mail_ret_full_downgrade(void **state)
 static void test_mail_actions(void **state)
 {
 	struct fx *f = *state;
-	struct dsng_policy *p = config(f,
-	    "preset = permissive\n[mail]\nret-full-from = none\n"
-	    "ret-full-action = strip\nenvid-from = none\nenvid-action = strip\n");
+	struct dsng_policy *p =
+	        config(f, "preset = permissive\n[mail]\nret-full-from = none\n"
+	                  "ret-full-action = strip\nenvid-from = "
+	                  "none\nenvid-action = strip\n");
 
 	client(f, "203.0.113.9");
 	dsng_policy_ehlo(p, &f->s, 1, &f->d);
@@ -506,7 +516,8 @@ static void test_mail_actions(void **state)
 	parse(f, "MAIL FROM:<a@example.org> RET=FULL ENVID=x BODY=8BITMIME");
 	dsng_policy_mail(p, &f->s, &f->cmd, &f->d);
 	assert_int_equal(f->d.action, DSNG_ACTION_IGNORE);
-	assert_string_equal(formatted(f), "MAIL FROM:<a@example.org> BODY=8BITMIME");
+	assert_string_equal(formatted(f),
+	                    "MAIL FROM:<a@example.org> BODY=8BITMIME");
 }
 
 static void test_wrong_verbs(void **state)
@@ -515,9 +526,11 @@ static void test_wrong_verbs(void **state)
 	struct dsng_policy *p = preset(f, "recommended");
 
 	parse(f, "MAIL FROM:<a@example.org>");
-	assert_int_equal(dsng_policy_rcpt(p, &f->s, &f->cmd, &f->d), DSNG_EINVAL);
+	assert_int_equal(dsng_policy_rcpt(p, &f->s, &f->cmd, &f->d),
+	                 DSNG_EINVAL);
 	parse(f, "RCPT TO:<a@example.org>");
-	assert_int_equal(dsng_policy_mail(p, &f->s, &f->cmd, &f->d), DSNG_EINVAL);
+	assert_int_equal(dsng_policy_mail(p, &f->s, &f->cmd, &f->d),
+	                 DSNG_EINVAL);
 	assert_int_equal(dsng_policy_ehlo(NULL, &f->s, 1, &f->d), DSNG_EINVAL);
 }
 
@@ -529,7 +542,8 @@ static void test_line_wrapper(void **state)
 	struct dsng_policy *p = config(f, offered_all("downgrade"));
 	struct dsng_error err;
 	static const char l1[] = "EHLO client.example";
-	static const char l2[] = "RCPT TO:<a@example.org> NOTIFY=SUCCESS,FAILURE";
+	static const char l2[] =
+	        "RCPT TO:<a@example.org> NOTIFY=SUCCESS,FAILURE";
 	static const char l3[] = "RCPT TO:<a@example.org> NOTIFY=SOMETIMES";
 	const char *g;
 
@@ -546,7 +560,8 @@ static void test_line_wrapper(void **state)
 	                                  NULL, NULL, &f->d, &err),
 	                 0);
 	assert_int_equal(f->d.action, DSNG_ACTION_DOWNGRADE);
-	assert_string_equal(f->d.rewritten, "RCPT TO:<a@example.org> NOTIFY=FAILURE");
+	assert_string_equal(f->d.rewritten,
+	                    "RCPT TO:<a@example.org> NOTIFY=FAILURE");
 	assert_true(talloc_parent(f->d.rewritten) == f->mem);
 	talloc_free(f->d.rewritten);
 	dsng_test_guard_free(g);
@@ -561,8 +576,8 @@ static void test_line_wrapper(void **state)
 	assert_string_equal(f->d.enhanced, "5.5.4");
 	assert_int_equal(err.kind, DSNG_ERR_BAD_NOTIFY);
 
-	assert_int_equal(dsng_policy_line(f->mem, p, &f->s, "NOOP", 4, NULL, NULL,
-	                                  &f->d, &err),
+	assert_int_equal(dsng_policy_line(f->mem, p, &f->s, "NOOP", 4, NULL,
+	                                  NULL, &f->d, &err),
 	                 0);
 	assert_string_equal(f->d.rule, "other");
 	f->s.null_sender = 1;
@@ -574,22 +589,25 @@ static void test_ehlo_reply_rewrite(void **state)
 {
 	struct fx *f = *state;
 	struct dsng_policy *p = preset(f, "recommended");
-	static const char reply[] = "250-mx.example.net Hello [198.51.100.33]\r\n"
-	                            "250-PIPELINING\r\n250-DSN\r\n250 HELP\r\n";
+	static const char reply[] =
+	        "250-mx.example.net Hello [198.51.100.33]\r\n"
+	        "250-PIPELINING\r\n250-DSN\r\n250 HELP\r\n";
 	struct dsng_ehlo *caps;
 
 	assert_int_equal(dsng_ehlo_parse(f->mem, reply, sizeof(reply) - 1, NULL,
 	                                 &caps, NULL),
 	                 0);
 	client(f, "198.51.100.33");
-	assert_int_equal(dsng_policy_ehlo_reply(f->mem, p, &f->s, caps, &f->d), 0);
+	assert_int_equal(dsng_policy_ehlo_reply(f->mem, p, &f->s, caps, &f->d),
+	                 0);
 	assert_int_equal(f->d.action, DSNG_ACTION_HIDE_DSN);
 	assert_int_equal(f->d.changed, 1);
 	assert_string_equal(f->d.rewritten,
 	                    "250-mx.example.net Hello [198.51.100.33]\r\n"
 	                    "250-PIPELINING\r\n250 HELP\r\n");
 	f->s.trusted = 1;
-	assert_int_equal(dsng_policy_ehlo_reply(f->mem, p, &f->s, caps, &f->d), 0);
+	assert_int_equal(dsng_policy_ehlo_reply(f->mem, p, &f->s, caps, &f->d),
+	                 0);
 	assert_int_equal(f->d.action, DSNG_ACTION_ADVERTISE_DSN);
 	assert_null(f->d.rewritten);
 	assert_int_equal(dsng_policy_ehlo_reply(f->mem, p, &f->s, NULL, &f->d),
@@ -613,29 +631,29 @@ int main(void)
 {
 #define T(x) cmocka_unit_test_setup_teardown(x, setup, teardown)
 	const struct CMUnitTest tests[] = {
-	    T(test_ehlo_recommended),
-	    T(test_ehlo_postfix_submission_port),
-	    T(test_caller_trust_overrides_networks),
-	    T(test_rcpt_recommended_refuses_unoffered),
-	    T(test_rcpt_sendmail_noreceipts),
-	    T(test_rcpt_postfix),
-	    T(test_rcpt_permissive_honours),
-	    T(test_rcpt_without_notify),
-	    T(test_rcpt_strip),
-	    T(test_rcpt_downgrade),
-	    T(test_rcpt_never_reject_accept),
-	    T(test_rcpt_reply_placeholders),
-	    T(test_rcpt_unoffered_ignore),
-	    T(test_rcpt_orcpt_only_unoffered),
-	    T(test_rcpt_orcpt_from),
-	    T(test_rcpt_null_sender),
-	    T(test_rcpt_after_auth),
-	    T(test_mail_ret_full_downgrade),
-	    T(test_mail_actions),
-	    T(test_wrong_verbs),
-	    T(test_line_wrapper),
-	    T(test_ehlo_reply_rewrite),
-	    cmocka_unit_test(test_names),
+	        T(test_ehlo_recommended),
+	        T(test_ehlo_postfix_submission_port),
+	        T(test_caller_trust_overrides_networks),
+	        T(test_rcpt_recommended_refuses_unoffered),
+	        T(test_rcpt_sendmail_noreceipts),
+	        T(test_rcpt_postfix),
+	        T(test_rcpt_permissive_honours),
+	        T(test_rcpt_without_notify),
+	        T(test_rcpt_strip),
+	        T(test_rcpt_downgrade),
+	        T(test_rcpt_never_reject_accept),
+	        T(test_rcpt_reply_placeholders),
+	        T(test_rcpt_unoffered_ignore),
+	        T(test_rcpt_orcpt_only_unoffered),
+	        T(test_rcpt_orcpt_from),
+	        T(test_rcpt_null_sender),
+	        T(test_rcpt_after_auth),
+	        T(test_mail_ret_full_downgrade),
+	        T(test_mail_actions),
+	        T(test_wrong_verbs),
+	        T(test_line_wrapper),
+	        T(test_ehlo_reply_rewrite),
+	        cmocka_unit_test(test_names),
 	};
 #undef T
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -11,7 +11,8 @@ static struct dsng_policy *config(TALLOC_CTX *mem, const char *text)
 	struct dsng_policy *p;
 	struct dsng_error err;
 
-	if (dsng_policy_parse(mem, &p, text, strlen(text), "c.conf", NULL, &err))
+	if (dsng_policy_parse(mem, &p, text, strlen(text), "c.conf", NULL,
+	                      &err))
 		fail_msg("%s", err.message);
 	return p;
 }
@@ -19,10 +20,11 @@ static struct dsng_policy *config(TALLOC_CTX *mem, const char *text)
 static void untrusted(struct dsng_session *s)
 {
 	dsng_session_init(s);
-	assert_int_equal(dsng_session_set_addr(s, "198.51.100.33", 13, NULL), 0);
+	assert_int_equal(dsng_session_set_addr(s, "198.51.100.33", 13, NULL),
+	                 0);
 }
 
-#define HDR(p, s, n, v, d)                                                   \
+#define HDR(p, s, n, v, d)                                                     \
 	dsng_policy_header(p, s, n, strlen(n), v, strlen(v), d)
 
 static void test_headers_recommended(void **state)
@@ -59,8 +61,9 @@ static void test_headers_recommended(void **state)
 
 static void test_headers_flag_and_keep(void **state)
 {
-	struct dsng_policy *p = config(*state, "[headers]\naction = flag\n"
-	                                       "flag-header = X-Receipt-Warn\n");
+	struct dsng_policy *p =
+	        config(*state, "[headers]\naction = flag\n"
+	                       "flag-header = X-Receipt-Warn\n");
 	struct dsng_session s;
 	struct dsng_decision d;
 	const char *g;
@@ -93,9 +96,8 @@ static void test_generate(void **state)
 
 	untrusted(&s);
 	/* A null sender never gets a DSN, under any policy. */
-	assert_int_equal(dsng_policy_generate(perm, &s, DSNG_DSN_FAILURE, 1, 0,
-	                                      &d),
-	                 0);
+	assert_int_equal(
+	        dsng_policy_generate(perm, &s, DSNG_DSN_FAILURE, 1, 0, &d), 0);
 	assert_int_equal(d.action, DSNG_ACTION_NEVER);
 	assert_string_equal(d.rule, "generate.null-sender");
 	/* What the client asked for decides first. */
@@ -104,9 +106,11 @@ static void test_generate(void **state)
 	dsng_policy_generate(perm, &s, DSNG_DSN_SUCCESS, 0, DSNG_NOTIFY_FAILURE,
 	                     &d);
 	assert_int_equal(d.action, DSNG_ACTION_NEVER);
-	dsng_policy_generate(perm, &s, DSNG_DSN_FAILURE, 0, DSNG_NOTIFY_NEVER, &d);
+	dsng_policy_generate(perm, &s, DSNG_DSN_FAILURE, 0, DSNG_NOTIFY_NEVER,
+	                     &d);
 	assert_int_equal(d.action, DSNG_ACTION_NEVER);
-	dsng_policy_generate(perm, &s, DSNG_DSN_DELAY, 0, DSNG_NOTIFY_FAILURE, &d);
+	dsng_policy_generate(perm, &s, DSNG_DSN_DELAY, 0, DSNG_NOTIFY_FAILURE,
+	                     &d);
 	assert_int_equal(d.action, DSNG_ACTION_NEVER);
 	dsng_policy_generate(perm, &s, DSNG_DSN_FAILURE, 0, 0, &d);
 	assert_int_equal(d.action, DSNG_ACTION_ACCEPT);
@@ -142,17 +146,16 @@ static void test_generate(void **state)
 	dsng_policy_generate(rec, &s, DSNG_DSN_SUCCESS, 0, DSNG_NOTIFY_SUCCESS,
 	                     &d);
 	assert_int_equal(d.action, DSNG_ACTION_ACCEPT);
-	assert_int_equal(dsng_policy_generate(rec, &s, (enum dsng_dsn_kind)9, 0,
-	                                      0, &d),
-	                 DSNG_EINVAL);
+	assert_int_equal(
+	        dsng_policy_generate(rec, &s, (enum dsng_dsn_kind)9, 0, 0, &d),
+	        DSNG_EINVAL);
 }
 
 /* ---- bounces ---- */
 
-static const char *bounce_conf =
-    "[bounce]\n"
-    "batv-key = 0:text:sekrit\n"
-    "our-hosts = mx.example.net\n";
+static const char *bounce_conf = "[bounce]\n"
+                                 "batv-key = 0:text:sekrit\n"
+                                 "our-hosts = mx.example.net\n";
 
 static int sent_yes(void *arg, const char *id, size_t len)
 {
@@ -199,8 +202,8 @@ static void test_bounce_batv(void **state)
 	dsng_batv_opts_init(&o);
 	o.keys = p->batv_keys;
 	o.n_keys = p->n_batv_keys;
-	assert_int_equal(dsng_batv_sign(*state, &tagged, "alice@example.net", 17,
-	                                &o, now, NULL),
+	assert_int_equal(dsng_batv_sign(*state, &tagged, "alice@example.net",
+	                                17, &o, now, NULL),
 	                 0);
 	dsng_bounce_init(&b);
 	b.null_sender = 1;
@@ -308,8 +311,9 @@ static int sent_m42(void *arg, const char *id, size_t len)
 
 static void test_bounce_from_parsed_report(void **state)
 {
-	struct dsng_policy *p = config(*state, "[bounce]\n"
-	                                       "our-hosts = out1.example.net\n");
+	struct dsng_policy *p =
+	        config(*state, "[bounce]\n"
+	                       "our-hosts = out1.example.net\n");
 	struct dsng_report *r;
 	struct dsng_session s;
 	struct dsng_bounce b;
@@ -318,7 +322,8 @@ static void test_bounce_from_parsed_report(void **state)
 	char *msg = dsng_test_load(*state, "policy/bounce.eml", &len);
 	int calls = 0;
 
-	assert_int_equal(dsng_report_parse(*state, msg, len, NULL, &r, NULL), 0);
+	assert_int_equal(dsng_report_parse(*state, msg, len, NULL, &r, NULL),
+	                 0);
 	untrusted(&s);
 	dsng_bounce_init(&b);
 	b.null_sender = 1;
@@ -333,8 +338,8 @@ static void test_bounce_from_parsed_report(void **state)
 	b.sent_arg = &calls;
 	dsng_policy_bounce(p, &s, &b, &d);
 	assert_int_equal(calls, 1);
-	assert_int_equal(d.evidence,
-	                 DSNG_EVIDENCE_RECEIVED_OURS | DSNG_EVIDENCE_MSGID_OURS);
+	assert_int_equal(d.evidence, DSNG_EVIDENCE_RECEIVED_OURS |
+	                                     DSNG_EVIDENCE_MSGID_OURS);
 	/* A chain that never passed our hosts. */
 	p = config(*state, "[bounce]\nour-hosts = mx.example.net\n");
 	b.sent = NULL;
@@ -354,13 +359,13 @@ int main(void)
 {
 #define T(x) cmocka_unit_test_setup_teardown(x, dsng_test_setup_ctx, teardown)
 	const struct CMUnitTest tests[] = {
-	    T(test_headers_recommended),
-	    T(test_headers_flag_and_keep),
-	    T(test_generate),
-	    T(test_bounce_not_a_bounce),
-	    T(test_bounce_batv),
-	    T(test_bounce_msgid_and_received),
-	    T(test_bounce_from_parsed_report),
+	        T(test_headers_recommended),
+	        T(test_headers_flag_and_keep),
+	        T(test_generate),
+	        T(test_bounce_not_a_bounce),
+	        T(test_bounce_batv),
+	        T(test_bounce_msgid_and_received),
+	        T(test_bounce_from_parsed_report),
 	};
 #undef T
 	return cmocka_run_group_tests(tests, NULL, NULL);

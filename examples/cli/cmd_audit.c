@@ -39,7 +39,7 @@ struct hdr_receipt {
 struct replay {
 	const struct dsng_policy *p;
 	struct dsng_session s;
-	char *from;          /* MAIL FROM of the open transaction */
+	char *from; /* MAIL FROM of the open transaction */
 	int mail_ok;
 	struct receipt *pending; /* RCPTs that would get a receipt */
 	size_t n_pending;
@@ -63,8 +63,8 @@ struct audit {
 };
 
 static const char *notify_list[] = {"SUCCESS", "FAILURE", "DELAY"};
-static const unsigned notify_bits[] = {DSNG_NOTIFY_SUCCESS,
-                                       DSNG_NOTIFY_FAILURE, DSNG_NOTIFY_DELAY};
+static const unsigned notify_bits[] = {DSNG_NOTIFY_SUCCESS, DSNG_NOTIFY_FAILURE,
+                                       DSNG_NOTIFY_DELAY};
 
 static json_t *notify_json(unsigned bits)
 {
@@ -88,8 +88,9 @@ static void notify_text(unsigned bits, char *buf, size_t size)
 		snprintf(buf, size, "NEVER");
 	for (i = 0; i < 3; i++)
 		if (bits & notify_bits[i])
-			o += (size_t)snprintf(buf + o, o < size ? size - o : 0, "%s%s",
-			                      o ? "," : "", notify_list[i]);
+			o += (size_t)snprintf(buf + o, o < size ? size - o : 0,
+			                      "%s%s", o ? "," : "",
+			                      notify_list[i]);
 }
 
 static const char *stage_of(const char *t, size_t len)
@@ -111,8 +112,9 @@ static const char *stage_of(const char *t, size_t len)
 static char *rule_text(TALLOC_CTX *mem, const struct dsng_decision *d)
 {
 	if (d->line)
-		return talloc_asprintf(mem, "%s:%u:%s", d->origin ? d->origin : "",
-		                       d->line, d->rule ? d->rule : "");
+		return talloc_asprintf(mem, "%s:%u:%s",
+		                       d->origin ? d->origin : "", d->line,
+		                       d->rule ? d->rule : "");
 	return talloc_asprintf(mem, "%s:%s", d->origin ? d->origin : "",
 	                       d->rule ? d->rule : "");
 }
@@ -122,8 +124,8 @@ static char *reply_text(TALLOC_CTX *mem, const struct dsng_decision *d)
 	if (d->action != DSNG_ACTION_REJECT || !d->reply_code)
 		return NULL;
 	if (d->enhanced && *d->enhanced)
-		return talloc_asprintf(mem, "%d %s %s", d->reply_code, d->enhanced,
-		                       d->reply_text);
+		return talloc_asprintf(mem, "%d %s %s", d->reply_code,
+		                       d->enhanced, d->reply_text);
 	return talloc_asprintf(mem, "%d %s", d->reply_code, d->reply_text);
 }
 
@@ -146,15 +148,16 @@ static void report(struct audit *a, const struct transcript_line *tl,
 		json_object_set_new(o, "rule", cli_json_str(rule));
 		json_object_set_new(o, "reply", cli_json_str(reply));
 		if (notify_requested)
-			json_object_set_new(o, "notify", notify_json(requested));
+			json_object_set_new(o, "notify",
+			                    notify_json(requested));
 		json_object_set_new(o, "lineno", json_integer(tl->lineno));
 		json_object_set_new(
-		    o, "compliance",
-		    json_string(dsng_compliance_name(d->compliance)));
+		        o, "compliance",
+		        json_string(dsng_compliance_name(d->compliance)));
 		json_object_set_new(o, "rewritten",
 		                    d->changed && d->rewritten
-		                        ? cli_json_str(d->rewritten)
-		                        : json_null());
+		                            ? cli_json_str(d->rewritten)
+		                            : json_null());
 		json_object_set_new(o, "server_reply",
 		                    server_reply ? json_integer(server_reply)
 		                                 : json_null());
@@ -202,8 +205,8 @@ static int add_receipt(TALLOC_CTX *mem, struct receipt **v, size_t *n,
 static int add_hdr(TALLOC_CTX *mem, struct hdr_receipt **v, size_t *n,
                    const char *header, const char *to)
 {
-	struct hdr_receipt *nv = talloc_realloc(mem, *v, struct hdr_receipt,
-	                                        *n + 1);
+	struct hdr_receipt *nv =
+	        talloc_realloc(mem, *v, struct hdr_receipt, *n + 1);
 
 	if (!nv)
 		return -1;
@@ -251,12 +254,15 @@ static int replay_cmd(struct audit *a, struct replay *r, const char *text,
 		/* cmd->notify is what remains after the decision; what the
 		 * client asked for is in the parameter as sent. */
 		*requested = d->action == DSNG_ACTION_REJECT ? d->notify : 0;
-		if (d->action != DSNG_ACTION_REJECT && server_ok && r->mail_ok &&
-		    (cmd->notify & DSNG_NOTIFY_SUCCESS) && r->from) {
-			char *rcpt = talloc_strndup(a->mem, cmd->path.mailbox.ptr,
-			                            cmd->path.mailbox.len);
-			if (!rcpt || add_receipt(a->mem, &r->pending, &r->n_pending,
-			                         r->from, rcpt, cmd->notify))
+		if (d->action != DSNG_ACTION_REJECT && server_ok &&
+		    r->mail_ok && (cmd->notify & DSNG_NOTIFY_SUCCESS) &&
+		    r->from) {
+			char *rcpt =
+			        talloc_strndup(a->mem, cmd->path.mailbox.ptr,
+			                       cmd->path.mailbox.len);
+			if (!rcpt ||
+			    add_receipt(a->mem, &r->pending, &r->n_pending,
+			                r->from, rcpt, cmd->notify))
 				return DSNG_ENOMEM;
 			talloc_free(rcpt);
 		}
@@ -287,7 +293,8 @@ static int finish_message(struct audit *a, struct replay *r, int accepted)
 		for (i = 0; i < r->n_pending; i++) {
 			struct dsng_decision d;
 			dsng_policy_generate(r->p, &r->s, DSNG_DSN_SUCCESS,
-			                     r->s.null_sender, r->pending[i].notify, &d);
+			                     r->s.null_sender,
+			                     r->pending[i].notify, &d);
 			if (d.action != DSNG_ACTION_ACCEPT)
 				continue;
 			if (add_receipt(a->mem, &r->receipts, &r->n_receipts,
@@ -296,8 +303,8 @@ static int finish_message(struct audit *a, struct replay *r, int accepted)
 				return -1;
 		}
 		for (i = 0; i < r->n_msg_hdrs; i++)
-			if (add_hdr(a->mem, &r->hdrs, &r->n_hdrs, r->msg_hdrs[i].header,
-			            r->msg_hdrs[i].to))
+			if (add_hdr(a->mem, &r->hdrs, &r->n_hdrs,
+			            r->msg_hdrs[i].header, r->msg_hdrs[i].to))
 				return -1;
 	}
 	reset_tx(r);
@@ -336,8 +343,8 @@ static void header(struct audit *a, const struct transcript_line *tl,
 				v++, vlen--;
 			to = talloc_strndup(a->mem, v, vlen);
 			if (name && to)
-				add_hdr(a->mem, &rs[k]->msg_hdrs, &rs[k]->n_msg_hdrs, name,
-				        to);
+				add_hdr(a->mem, &rs[k]->msg_hdrs,
+				        &rs[k]->n_msg_hdrs, name, to);
 		}
 	}
 }
@@ -358,7 +365,8 @@ static void client_from_greeting(struct audit *a, const char *t, size_t len)
 	if (dsng_session_set_addr(&probe, open + 1, (size_t)(close - open - 1),
 	                          NULL))
 		return;
-	a->client = talloc_strndup(a->mem, open + 1, (size_t)(close - open - 1));
+	a->client =
+	        talloc_strndup(a->mem, open + 1, (size_t)(close - open - 1));
 	a->client_source = "greeting";
 	/* The word before the bracket is the verified reverse name. */
 	if (open > t && open[-1] == ' ') {
@@ -367,7 +375,8 @@ static void client_from_greeting(struct audit *a, const char *t, size_t len)
 			b--;
 		if (e > b && memchr(b, '.', (size_t)(e - b)) &&
 		    strncasecmp(b, "Hello", 5))
-			a->client_name = talloc_strndup(a->mem, b, (size_t)(e - b));
+			a->client_name =
+			        talloc_strndup(a->mem, b, (size_t)(e - b));
 	}
 }
 
@@ -379,8 +388,8 @@ static int setup_sessions(struct audit *a, int tls, unsigned port)
 	for (k = 0; k < 2; k++) {
 		struct dsng_session *s = &rs[k]->s;
 		dsng_session_init(s);
-		if (a->client &&
-		    dsng_session_set_addr(s, a->client, strlen(a->client), NULL))
+		if (a->client && dsng_session_set_addr(s, a->client,
+		                                       strlen(a->client), NULL))
 			return -1;
 		s->client_name = a->client_name;
 		s->auth_user = a->auth;
@@ -398,8 +407,10 @@ static json_t *receipts_json(const struct replay *r)
 	for (i = 0; i < r->n_receipts; i++) {
 		json_t *o = json_object();
 		json_object_set_new(o, "to", cli_json_str(r->receipts[i].to));
-		json_object_set_new(o, "rcpt", cli_json_str(r->receipts[i].rcpt));
-		json_object_set_new(o, "notify", notify_json(r->receipts[i].notify));
+		json_object_set_new(o, "rcpt",
+		                    cli_json_str(r->receipts[i].rcpt));
+		json_object_set_new(o, "notify",
+		                    notify_json(r->receipts[i].notify));
 		json_array_append_new(arr, o);
 	}
 	return arr;
@@ -412,7 +423,8 @@ static json_t *hdrs_json(const struct replay *r)
 
 	for (i = 0; i < r->n_hdrs; i++) {
 		json_t *o = json_object();
-		json_object_set_new(o, "header", cli_json_str(r->hdrs[i].header));
+		json_object_set_new(o, "header",
+		                    cli_json_str(r->hdrs[i].header));
 		json_object_set_new(o, "to", cli_json_str(r->hdrs[i].to));
 		json_array_append_new(arr, o);
 	}
@@ -439,7 +451,8 @@ static void print_receipts(const char *title, const struct replay *r)
 static void summary(struct audit *a)
 {
 	if (a->json) {
-		json_t *o = json_object(), *r = json_object(), *h = json_object();
+		json_t *o = json_object(), *r = json_object(),
+		       *h = json_object();
 		json_object_set_new(o, "summary", json_true());
 		json_object_set_new(o, "client", cli_json_str(a->client));
 		json_object_set_new(o, "policy", cli_json_str(a->policy_name));
@@ -451,13 +464,14 @@ static void summary(struct audit *a)
 		json_object_set_new(h, "permissive", hdrs_json(&a->perm));
 		json_object_set_new(h, "policy", hdrs_json(&a->pol));
 		json_object_set_new(o, "receipt_headers", h);
-		json_object_set_new(
-		    o, "trusted",
-		    json_boolean(dsng_policy_is_trusted(a->pol.p, &a->pol.s)));
+		json_object_set_new(o, "trusted",
+		                    json_boolean(dsng_policy_is_trusted(
+		                            a->pol.p, &a->pol.s)));
 		cli_json_print(o);
 		return;
 	}
-	printf("\nClient: %s%s%s\n", a->client ? a->client : "unknown (untrusted)",
+	printf("\nClient: %s%s%s\n",
+	       a->client ? a->client : "unknown (untrusted)",
 	       a->client_source ? " from the " : "",
 	       a->client_source ? a->client_source : "");
 	printf("Policy: %s\n", a->policy_name);
@@ -482,8 +496,8 @@ static int run(struct audit *a, const char *buf, size_t len, int tls,
 	for (;;) {
 		if (n == cap) {
 			cap = cap ? cap * 2 : 64;
-			lines = talloc_realloc(a->mem, lines, struct transcript_line,
-			                       cap);
+			lines = talloc_realloc(a->mem, lines,
+			                       struct transcript_line, cap);
 			items = talloc_realloc(a->mem, items, struct item, cap);
 			if (!lines || !items)
 				return -1;
@@ -500,7 +514,8 @@ static int run(struct audit *a, const char *buf, size_t len, int tls,
 		struct transcript_line *l = &lines[i];
 
 		item_of[i] = (size_t)-1;
-		if (l->kind == TRANSCRIPT_CLIENT || l->kind == TRANSCRIPT_DATA_END) {
+		if (l->kind == TRANSCRIPT_CLIENT ||
+		    l->kind == TRANSCRIPT_DATA_END) {
 			memset(&items[n_items], 0, sizeof(items[0]));
 			items[n_items].tl = *l;
 			item_of[i] = n_items++;
@@ -513,9 +528,12 @@ static int run(struct audit *a, const char *buf, size_t len, int tls,
 			if (!it->has_first) {
 				it->has_first = 1;
 				it->reply_first = i;
-				if (!a->client && it->tl.kind == TRANSCRIPT_CLIENT &&
-				    !strcmp(stage_of(it->tl.text, it->tl.len), "ehlo"))
-					client_from_greeting(a, l->text, l->len);
+				if (!a->client &&
+				    it->tl.kind == TRANSCRIPT_CLIENT &&
+				    !strcmp(stage_of(it->tl.text, it->tl.len),
+				            "ehlo"))
+					client_from_greeting(a, l->text,
+					                     l->len);
 			}
 			if (l->last) {
 				it->reply = l->code;
@@ -535,11 +553,13 @@ static int run(struct audit *a, const char *buf, size_t len, int tls,
 		const struct transcript_line *l = &lines[i];
 
 		if (l->kind == TRANSCRIPT_CONTENT) {
-			/* Headers end at the first empty line; continuation lines
-			 * (RFC 5322 2.2.3) join the header they continue. */
+			/* Headers end at the first empty line; continuation
+			 * lines (RFC 5322 2.2.3) join the header they continue.
+			 */
 			if (!in_headers)
 				continue;
-			if (l->len == 0 || (l->text[0] != ' ' && l->text[0] != '\t')) {
+			if (l->len == 0 ||
+			    (l->text[0] != ' ' && l->text[0] != '\t')) {
 				if (hbuf)
 					header(a, &hline, hbuf, strlen(hbuf));
 				TALLOC_FREE(hbuf);
@@ -550,7 +570,8 @@ static int run(struct audit *a, const char *buf, size_t len, int tls,
 				hline = *l;
 				hbuf = talloc_strndup(a->mem, l->text, l->len);
 			} else if (hbuf) {
-				hbuf = talloc_strndup_append_buffer(hbuf, l->text, l->len);
+				hbuf = talloc_strndup_append_buffer(
+				        hbuf, l->text, l->len);
 			}
 			continue;
 		}
@@ -562,9 +583,11 @@ static int run(struct audit *a, const char *buf, size_t len, int tls,
 			TALLOC_FREE(hbuf);
 			in_headers = 0;
 			if (finish_message(a, &a->pol,
-			                   reply == 0 || (reply >= 200 && reply < 300)) ||
+			                   reply == 0 || (reply >= 200 &&
+			                                  reply < 300)) ||
 			    finish_message(a, &a->perm,
-			                   reply == 0 || (reply >= 200 && reply < 300)))
+			                   reply == 0 || (reply >= 200 &&
+			                                  reply < 300)))
 				return -1;
 			continue;
 		}
@@ -578,15 +601,15 @@ static int run(struct audit *a, const char *buf, size_t len, int tls,
 			int reply = items[k].reply, rc;
 			const char *stage = stage_of(l->text, l->len);
 
-			rc = replay_cmd(a, &a->pol, l->text, l->len, reply, &cmd, &d,
-			                &req);
+			rc = replay_cmd(a, &a->pol, l->text, l->len, reply,
+			                &cmd, &d, &req);
 			if (rc == 0)
-				rc = replay_cmd(a, &a->perm, l->text, l->len, reply, &cmd2,
-				                &d2, &req2);
+				rc = replay_cmd(a, &a->perm, l->text, l->len,
+				                reply, &cmd2, &d2, &req2);
 			if (rc)
 				return -1;
-			/* The EHLO decision, applied to the reply the server sent:
-			 * a policy can hide DSN but cannot add it. */
+			/* The EHLO decision, applied to the reply the server
+			 * sent: a policy can hide DSN but cannot add it. */
 			if (!strcmp(stage, "ehlo") && items[k].reply == 250 &&
 			    items[k].has_first && cmd.verb != DSNG_VERB_HELO &&
 			    !(d.rule && !strcmp(d.rule, "syntax"))) {
@@ -594,33 +617,40 @@ static int run(struct audit *a, const char *buf, size_t len, int tls,
 				char *rep = talloc_strdup(a->mem, "");
 				struct dsng_ehlo *caps = NULL;
 
-				for (j = items[k].reply_first; j <= items[k].reply_last &&
-				                               j < n && rep;
+				for (j = items[k].reply_first;
+				     j <= items[k].reply_last && j < n && rep;
 				     j++)
 					if (lines[j].kind == TRANSCRIPT_SERVER)
 						rep = talloc_asprintf_append_buffer(
-						    rep, "%.*s\r\n", (int)lines[j].len,
-						    lines[j].text);
-				if (rep && dsng_ehlo_parse(a->mem, rep, strlen(rep), NULL,
-				                           &caps, NULL) == 0) {
+						        rep, "%.*s\r\n",
+						        (int)lines[j].len,
+						        lines[j].text);
+				if (rep &&
+				    dsng_ehlo_parse(a->mem, rep, strlen(rep),
+				                    NULL, &caps, NULL) == 0) {
 					struct dsng_decision e;
-					if (dsng_policy_ehlo_reply(a->mem, a->pol.p, &a->pol.s,
-					                           caps, &e) == 0) {
+					if (dsng_policy_ehlo_reply(
+					            a->mem, a->pol.p, &a->pol.s,
+					            caps, &e) == 0) {
 						d = e;
 					}
 					if (!(caps->flags & DSNG_EHLO_F_DSN)) {
 						a->pol.s.dsn_offered = 0;
 						a->perm.s.dsn_offered = 0;
-						snprintf(d.reason + strlen(d.reason),
-						         sizeof(d.reason) - strlen(d.reason),
-						         "; the server's reply has no DSN anyway");
+						snprintf(
+						        d.reason +
+						                strlen(d.reason),
+						        sizeof(d.reason) -
+						                strlen(d.reason),
+						        "; the server's reply "
+						        "has no DSN anyway");
 					}
 				}
 			}
 			if (!strcmp(stage, "rcpt"))
 				req = requested_notify(l->text, l->len);
-			report(a, l, l->text, l->len, stage, &d, !strcmp(stage, "rcpt"),
-			       req, reply);
+			report(a, l, l->text, l->len, stage, &d,
+			       !strcmp(stage, "rcpt"), req, reply);
 			if (transcript_is_data(l->text, l->len) &&
 			    (reply == 0 || reply == 354))
 				in_headers = 1;
@@ -631,7 +661,8 @@ static int run(struct audit *a, const char *buf, size_t len, int tls,
 				a->pol.s.auth_user = "(AUTH in transcript)";
 				a->perm.s.auth_user = a->pol.s.auth_user;
 			}
-			if (l->len >= 8 && !strncasecmp(l->text, "STARTTLS", 8) &&
+			if (l->len >= 8 &&
+			    !strncasecmp(l->text, "STARTTLS", 8) &&
 			    reply == 220) {
 				a->pol.s.tls = 1;
 				a->perm.s.tls = 1;
@@ -683,7 +714,8 @@ int cli_audit(int argc, char **argv)
 		           !strcmp(o, "--client") || !strcmp(o, "--auth") ||
 		           !strcmp(o, "--port")) {
 			if (!v)
-				return cli_usage_error("audit: %s needs a value", o);
+				return cli_usage_error(
+				        "audit: %s needs a value", o);
 			i++;
 			if (!strcmp(o, "--policy"))
 				policy = v;
@@ -697,12 +729,15 @@ int cli_audit(int argc, char **argv)
 				char *end;
 				unsigned long p = strtoul(v, &end, 10);
 				if (*end || !*v || p == 0 || p > 65535)
-					return cli_usage_error("audit: bad port '%s'", v);
+					return cli_usage_error(
+					        "audit: bad port '%s'", v);
 				port = (unsigned)p;
 			}
 		} else if (!strcmp(o, "--help") || !strcmp(o, "-h")) {
-			printf("usage: dsnguard audit TRANSCRIPT [--policy FILE | "
-			       "--preset NAME] [--client IP] [--auth USER] [--tls] "
+			printf("usage: dsnguard audit TRANSCRIPT [--policy "
+			       "FILE | "
+			       "--preset NAME] [--client IP] [--auth USER] "
+			       "[--tls] "
 			       "[--port N] [--json]\n");
 			return CLI_OK;
 		} else if (o[0] == '-' && o[1]) {
@@ -714,21 +749,25 @@ int cli_audit(int argc, char **argv)
 		}
 	}
 	if (!file)
-		return cli_usage_error("usage: dsnguard audit TRANSCRIPT [--policy "
-		                       "FILE | --preset NAME] [--client IP] "
-		                       "[--auth USER] [--tls] [--port N] [--json]");
+		return cli_usage_error(
+		        "usage: dsnguard audit TRANSCRIPT [--policy "
+		        "FILE | --preset NAME] [--client IP] "
+		        "[--auth USER] [--tls] [--port N] [--json]");
 	if (policy && preset)
-		return cli_usage_error("audit: --policy and --preset exclude each "
-		                       "other");
+		return cli_usage_error(
+		        "audit: --policy and --preset exclude each "
+		        "other");
 	if (!policy && !preset)
 		preset = "recommended";
 	if (a.client) {
 		struct dsng_session probe;
 		dsng_session_init(&probe);
-		if (dsng_session_set_addr(&probe, a.client, strlen(a.client), NULL))
-			return cli_usage_error("audit: --client '%s' is not an IP "
-			                       "address",
-			                       a.client);
+		if (dsng_session_set_addr(&probe, a.client, strlen(a.client),
+		                          NULL))
+			return cli_usage_error(
+			        "audit: --client '%s' is not an IP "
+			        "address",
+			        a.client);
 	}
 	a.mem = talloc_new(NULL);
 	if (!a.mem)
@@ -745,7 +784,8 @@ int cli_audit(int argc, char **argv)
 	a.perm.p = perm;
 	buf = cli_read_file(a.mem, file, &len);
 	if (!buf) {
-		fprintf(stderr, "dsnguard: audit: %s: %s\n", file, strerror(errno));
+		fprintf(stderr, "dsnguard: audit: %s: %s\n", file,
+		        strerror(errno));
 		talloc_free(a.mem);
 		return CLI_USAGE;
 	}
@@ -756,8 +796,9 @@ int cli_audit(int argc, char **argv)
 		return CLI_USAGE;
 	}
 	if (rc > 0) {
-		fprintf(stderr, "dsnguard: audit: %s: no client command (\">>>\" "
-		                "line) found\n",
+		fprintf(stderr,
+		        "dsnguard: audit: %s: no client command (\">>>\" "
+		        "line) found\n",
 		        file);
 		return CLI_REJECTED;
 	}

@@ -23,8 +23,8 @@ int cli_check_config(int argc, char **argv)
 			printf("usage: dsnguard check-config [--json] FILE\n");
 			return CLI_OK;
 		} else if (argv[i][0] == '-' && argv[i][1])
-			return cli_usage_error("check-config: unknown option %s",
-			                       argv[i]);
+			return cli_usage_error(
+			        "check-config: unknown option %s", argv[i]);
 		else if (file)
 			return cli_usage_error("check-config: one FILE only");
 		else
@@ -45,11 +45,14 @@ int cli_check_config(int argc, char **argv)
 			json_object_set_new(o, "ok", json_true());
 			json_object_set_new(o, "file", cli_json_str(file));
 			json_object_set_new(
-			    o, "networks",
-			    json_integer((json_int_t)dsng_policy_network_count(p)));
+			        o, "networks",
+			        json_integer(
+			                (json_int_t)dsng_policy_network_count(
+			                        p)));
 			cli_json_print(o);
 		} else {
-			printf("%s: ok (%zu trusted network range%s after merging)\n",
+			printf("%s: ok (%zu trusted network range%s after "
+			       "merging)\n",
 			       file, dsng_policy_network_count(p),
 			       dsng_policy_network_count(p) == 1 ? "" : "s");
 		}

@@ -29,11 +29,16 @@ void transcript_init(struct transcript *t, const char *buf, size_t len)
 const char *transcript_kind_name(enum transcript_kind kind)
 {
 	switch (kind) {
-	case TRANSCRIPT_CLIENT: return "client";
-	case TRANSCRIPT_SERVER: return "server";
-	case TRANSCRIPT_CONTENT: return "content";
-	case TRANSCRIPT_DATA_END: return "data_end";
-	case TRANSCRIPT_OTHER: return "other";
+	case TRANSCRIPT_CLIENT:
+		return "client";
+	case TRANSCRIPT_SERVER:
+		return "server";
+	case TRANSCRIPT_CONTENT:
+		return "content";
+	case TRANSCRIPT_DATA_END:
+		return "data_end";
+	case TRANSCRIPT_OTHER:
+		return "other";
 	}
 	return "other";
 }
@@ -143,8 +148,8 @@ int transcript_next(struct transcript *t, struct transcript_line *out)
 		out->code = reply_code(out->text, out->len, &out->last);
 		if (t->state == ST_DATA_SENT && out->last)
 			t->state = out->code >= 300 && out->code < 400
-			               ? ST_CONTENT
-			               : ST_COMMANDS;
+			                   ? ST_CONTENT
+			                   : ST_COMMANDS;
 		/* A server line inside content means the paste lost the "."
 		 * (or the server timed out): back to commands. */
 		else if (t->state == ST_CONTENT)

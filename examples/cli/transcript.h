@@ -28,11 +28,11 @@ enum transcript_kind {
 
 struct transcript_line {
 	enum transcript_kind kind;
-	const char *text;   /* after the marker; no line ending; not NUL-ended */
+	const char *text; /* after the marker; no line ending; not NUL-ended */
 	size_t len;
-	unsigned lineno;    /* 1-based line number in the buffer */
-	int code;           /* SERVER: the 3-digit reply code, 0 if none */
-	int last;           /* SERVER: 1 on the last line of a reply ("250 x") */
+	unsigned lineno; /* 1-based line number in the buffer */
+	int code;        /* SERVER: the 3-digit reply code, 0 if none */
+	int last;        /* SERVER: 1 on the last line of a reply ("250 x") */
 };
 
 struct transcript {

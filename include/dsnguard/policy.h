@@ -110,28 +110,28 @@ enum dsng_service {
  * borrowed and must outlive the session's use.
  */
 struct dsng_session {
-	unsigned version;          /* DSNG_SESSION_VERSION */
+	unsigned version; /* DSNG_SESSION_VERSION */
 	/* facts */
-	int family;                /* 0 unknown, 4 or 6 */
-	unsigned char addr[16];    /* IPv6, or IPv4 in the last 4 bytes */
-	const char *client_name;   /* reverse DNS name, NULL if unknown */
-	const char *helo_name;     /* HELO/EHLO argument, NULL if none yet */
-	const char *auth_user;     /* SASL user, NULL when not authenticated */
-	int tls;                   /* 1 after STARTTLS or on port 465 */
-	unsigned port;             /* local port the client connected to */
+	int family;              /* 0 unknown, 4 or 6 */
+	unsigned char addr[16];  /* IPv6, or IPv4 in the last 4 bytes */
+	const char *client_name; /* reverse DNS name, NULL if unknown */
+	const char *helo_name;   /* HELO/EHLO argument, NULL if none yet */
+	const char *auth_user;   /* SASL user, NULL when not authenticated */
+	int tls;                 /* 1 after STARTTLS or on port 465 */
+	unsigned port;           /* local port the client connected to */
 	enum dsng_service service;
-	int trusted;               /* -1: look the address up in the policy's
-	                              trusted networks (default); 0/1: the
-	                              caller's own verdict */
+	int trusted; /* -1: look the address up in the policy's
+	                trusted networks (default); 0/1: the
+	                caller's own verdict */
 	/* state, updated by the decisions */
-	int dsn_offered;           /* -1 unknown (no EHLO decision yet: the
-	                              policy's offer rule is assumed), 0, 1 */
-	int esmtp;                 /* EHLO (1) or HELO (0) */
-	unsigned ehlo_classes;     /* DSNG_CLASS_* at the EHLO decision; a
-	                              client that gains a class later (AUTH
-	                              comes after EHLO) is told apart */
-	int null_sender;           /* current transaction's MAIL FROM:<> */
-	unsigned recipients;       /* RCPTs accepted in this transaction */
+	int dsn_offered;       /* -1 unknown (no EHLO decision yet: the
+	                          policy's offer rule is assumed), 0, 1 */
+	int esmtp;             /* EHLO (1) or HELO (0) */
+	unsigned ehlo_classes; /* DSNG_CLASS_* at the EHLO decision; a
+	                          client that gains a class later (AUTH
+	                          comes after EHLO) is told apart */
+	int null_sender;       /* current transaction's MAIL FROM:<> */
+	unsigned recipients;   /* RCPTs accepted in this transaction */
 };
 
 /* Reset a session to "nothing known": unknown address, trusted -1,
@@ -157,19 +157,18 @@ struct dsng_policy; /* opaque; free with talloc_free */
 
 /* Reads an included file for the loader: fill *buf (a talloc child of
  * mem) and *len, return 0, or a negative DSNG_E* (DSNG_EIO). */
-typedef int (*dsng_policy_read_fn)(void *arg, TALLOC_CTX *mem,
-                                   const char *path, char **buf,
-                                   size_t *len);
+typedef int (*dsng_policy_read_fn)(void *arg, TALLOC_CTX *mem, const char *path,
+                                   char **buf, size_t *len);
 
 #define DSNG_POLICY_OPTS_VERSION 1
 #define DSNG_POLICY_MAX_INCLUDE_DEPTH 8
 #define DSNG_POLICY_MAX_NETWORKS 1000000
 
 struct dsng_policy_opts {
-	unsigned version;        /* DSNG_POLICY_OPTS_VERSION */
+	unsigned version;         /* DSNG_POLICY_OPTS_VERSION */
 	dsng_policy_read_fn read; /* NULL: read files from disk */
 	void *read_arg;
-	int no_includes;         /* 1: any include is an error (fuzzing) */
+	int no_includes; /* 1: any include is an error (fuzzing) */
 };
 
 /* Defaults: read from disk, includes allowed. */
@@ -242,11 +241,11 @@ enum dsng_action {
 DSNG_API const char *dsng_action_name(enum dsng_action a);
 
 enum dsng_compliance {
-	DSNG_COMPLIANT = 0,     /* what the RFCs allow */
-	DSNG_LENIENT,           /* tolerates a parameter of an extension not
-	                           offered (RFC 5321 4.1.1.11 expects 555) */
-	DSNG_NOT_COMPLIANT      /* alters a DSN request after DSN was offered:
-	                           not RFC 3461-compliant */
+	DSNG_COMPLIANT = 0, /* what the RFCs allow */
+	DSNG_LENIENT,       /* tolerates a parameter of an extension not
+	                       offered (RFC 5321 4.1.1.11 expects 555) */
+	DSNG_NOT_COMPLIANT  /* alters a DSN request after DSN was offered:
+	                       not RFC 3461-compliant */
 };
 
 /* "compliant", "lenient", "not_compliant"; static. */
@@ -264,10 +263,11 @@ enum dsng_bounce_verdict {
 DSNG_API const char *dsng_bounce_verdict_name(enum dsng_bounce_verdict v);
 
 /* Evidence bits behind a bounce verdict. */
-#define DSNG_EVIDENCE_BATV_VALID 0x01u   /* recipient has a valid tag */
-#define DSNG_EVIDENCE_BATV_INVALID 0x02u /* tag forged, expired, unknown key */
-#define DSNG_EVIDENCE_BATV_MISSING 0x04u /* untagged, keys are loaded */
-#define DSNG_EVIDENCE_MSGID_OURS 0x08u   /* callback: we sent that ID */
+#define DSNG_EVIDENCE_BATV_VALID 0x01u    /* recipient has a valid tag */
+#define DSNG_EVIDENCE_BATV_INVALID 0x02u  /* tag forged, expired, unknown key  \
+	                                   */
+#define DSNG_EVIDENCE_BATV_MISSING 0x04u  /* untagged, keys are loaded */
+#define DSNG_EVIDENCE_MSGID_OURS 0x08u    /* callback: we sent that ID */
 #define DSNG_EVIDENCE_MSGID_FOREIGN 0x10u /* callback: we did not */
 #define DSNG_EVIDENCE_RECEIVED_OURS 0x20u /* our host in returned Received */
 #define DSNG_EVIDENCE_RECEIVED_FOREIGN 0x40u /* Received chain without us */
@@ -284,18 +284,18 @@ DSNG_API const char *dsng_bounce_verdict_name(enum dsng_bounce_verdict v);
 struct dsng_decision {
 	enum dsng_action action;
 	enum dsng_compliance compliance;
-	int changed;                /* the command was modified in place */
-	int reply_code;             /* refusals: 550; 0 otherwise */
-	const char *enhanced;       /* "5.7.1"; "" when no reply */
+	int changed;          /* the command was modified in place */
+	int reply_code;       /* refusals: 550; 0 otherwise */
+	const char *enhanced; /* "5.7.1"; "" when no reply */
 	char reply_text[DSNG_DECISION_REPLY_MAX]; /* without code/enhanced */
 	char reason[DSNG_DECISION_REASON_MAX];    /* one line */
-	const char *rule;           /* "rcpt.success-from", static/policy */
-	const char *origin;         /* preset name or config file name */
-	unsigned line;              /* config line, 0 for presets/defaults */
-	unsigned notify;            /* rcpt: NOTIFY bits after the decision */
+	const char *rule;   /* "rcpt.success-from", static/policy */
+	const char *origin; /* preset name or config file name */
+	unsigned line;      /* config line, 0 for presets/defaults */
+	unsigned notify;    /* rcpt: NOTIFY bits after the decision */
 	enum dsng_bounce_verdict verdict; /* bounce decisions */
-	unsigned evidence;          /* DSNG_EVIDENCE_* */
-	char *rewritten;            /* wrappers: new line/reply (talloc) */
+	unsigned evidence;                /* DSNG_EVIDENCE_* */
+	char *rewritten; /* wrappers: new line/reply (talloc) */
 };
 
 /*
@@ -349,7 +349,7 @@ DSNG_API int dsng_policy_header(const struct dsng_policy *p,
 enum dsng_dsn_kind {
 	DSNG_DSN_FAILURE = 0,
 	DSNG_DSN_DELAY,
-	DSNG_DSN_SUCCESS,  /* "delivered" */
+	DSNG_DSN_SUCCESS, /* "delivered" */
 	DSNG_DSN_RELAYED,
 	DSNG_DSN_EXPANDED
 };
@@ -368,23 +368,22 @@ DSNG_API int dsng_policy_generate(const struct dsng_policy *p,
 
 /* Asks the caller's store whether we sent a Message-ID: 1 yes, 0 no,
  * -1 unknown. */
-typedef int (*dsng_msgid_lookup_fn)(void *arg, const char *msgid,
-                                    size_t len);
+typedef int (*dsng_msgid_lookup_fn)(void *arg, const char *msgid, size_t len);
 
 #define DSNG_BOUNCE_VERSION 1
 
 /* What is known about an incoming message that may be a bounce. */
 struct dsng_bounce {
-	unsigned version;             /* DSNG_BOUNCE_VERSION */
-	int null_sender;              /* MAIL FROM:<> */
-	int is_report;                /* a parsed DSN/MDN report */
-	struct dsng_span rcpt;        /* envelope recipient (no <>) */
-	struct dsng_span message_id;  /* returned original Message-ID */
+	unsigned version;                 /* DSNG_BOUNCE_VERSION */
+	int null_sender;                  /* MAIL FROM:<> */
+	int is_report;                    /* a parsed DSN/MDN report */
+	struct dsng_span rcpt;            /* envelope recipient (no <>) */
+	struct dsng_span message_id;      /* returned original Message-ID */
 	const struct dsng_span *received; /* returned Received values */
 	size_t n_received;
-	dsng_msgid_lookup_fn sent;    /* NULL: no Message-ID store */
+	dsng_msgid_lookup_fn sent; /* NULL: no Message-ID store */
 	void *sent_arg;
-	time_t now;                   /* for BATV; 0 = time(NULL) */
+	time_t now; /* for BATV; 0 = time(NULL) */
 };
 
 /* Zero a bounce description and set its version. */

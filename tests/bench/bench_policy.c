@@ -55,12 +55,14 @@ static char *make_config(void)
 		if (i & 1) {
 			unsigned bits = 16 + (unsigned)(r % 17);
 			uint32_t a = (uint32_t)(r >> 32) &
-			             (bits == 32 ? 0xffffffffu : ~(0xffffffffu >> bits));
-			o += (size_t)snprintf(c + o, cap - o, "%u.%u.%u.%u/%u\n",
-			                      a >> 24, (a >> 16) & 255, (a >> 8) & 255,
-			                      a & 255, bits);
+			             (bits == 32 ? 0xffffffffu
+			                         : ~(0xffffffffu >> bits));
+			o += (size_t)snprintf(
+			        c + o, cap - o, "%u.%u.%u.%u/%u\n", a >> 24,
+			        (a >> 16) & 255, (a >> 8) & 255, a & 255, bits);
 		} else {
-			o += (size_t)snprintf(c + o, cap - o, "2001:db8:%x:%x::/64\n",
+			o += (size_t)snprintf(c + o, cap - o,
+			                      "2001:db8:%x:%x::/64\n",
 			                      (unsigned)(r >> 48),
 			                      (unsigned)(r >> 32) & 0xffff);
 		}
@@ -91,12 +93,13 @@ int main(void)
 	if (!conf || !mem)
 		return 1;
 	t = now();
-	if (dsng_policy_parse(mem, &p, conf, strlen(conf), "bench", NULL, &err)) {
+	if (dsng_policy_parse(mem, &p, conf, strlen(conf), "bench", NULL,
+	                      &err)) {
 		fprintf(stderr, "bench_policy: %s\n", err.message);
 		return 1;
 	}
-	printf("loaded %d networks (%zu ranges after merging) in %.1f ms\n", NETS,
-	       dsng_policy_network_count(p), (now() - t) * 1e3);
+	printf("loaded %d networks (%zu ranges after merging) in %.1f ms\n",
+	       NETS, dsng_policy_network_count(p), (now() - t) * 1e3);
 	dsng_session_init(&s);
 	dsng_session_set_addr(&s, "198.51.100.33", 13, NULL);
 	if (dsng_cmd_parse(&cmd, line, sizeof(line) - 1, NULL, &err))
@@ -133,8 +136,8 @@ int main(void)
 	n /= 4;
 	t = now();
 	for (i = 0; i < n; i++) {
-		dsng_policy_line(NULL, p, &s, line, sizeof(line) - 1, NULL, &work,
-		                 &d, NULL);
+		dsng_policy_line(NULL, p, &s, line, sizeof(line) - 1, NULL,
+		                 &work, &d, NULL);
 		hits += d.action == DSNG_ACTION_REJECT;
 	}
 	report("line", now() - t, n);

@@ -57,16 +57,16 @@ static void decide(TALLOC_CTX *mem, const struct dsng_policy *p)
 	static const char *const addrs[] = {"192.0.2.7", "198.51.100.33",
 	                                    "2001:db8::1", "::ffff:10.1.2.3"};
 	static const char *const lines[] = {
-	    "EHLO a.example",
-	    "MAIL FROM:<a@example.org> RET=FULL ENVID=x",
-	    "MAIL FROM:<>",
-	    ("RCPT TO:<b@example.org> NOTIFY=SUCCESS,DELAY,FAILURE "
-	     "ORCPT=rfc822;b@example.org"),
-	    "RCPT TO:<b@example.org> NOTIFY=NEVER",
-	    "RCPT TO:<b@example.org> NOTIFY=SUCCESS",
-	    "HELO a.example",
-	    "RCPT TO:<b@example.org> ORCPT=rfc822;b@example.org",
-	    "RSET"};
+	        "EHLO a.example",
+	        "MAIL FROM:<a@example.org> RET=FULL ENVID=x",
+	        "MAIL FROM:<>",
+	        ("RCPT TO:<b@example.org> NOTIFY=SUCCESS,DELAY,FAILURE "
+	         "ORCPT=rfc822;b@example.org"),
+	        "RCPT TO:<b@example.org> NOTIFY=NEVER",
+	        "RCPT TO:<b@example.org> NOTIFY=SUCCESS",
+	        "HELO a.example",
+	        "RCPT TO:<b@example.org> ORCPT=rfc822;b@example.org",
+	        "RSET"};
 	struct dsng_session s;
 	struct dsng_decision d;
 	struct dsng_bounce b;
@@ -81,14 +81,16 @@ static void decide(TALLOC_CTX *mem, const struct dsng_policy *p)
 		s.port = (i & 2) ? 587 : 25;
 		for (j = 0; j < sizeof(lines) / sizeof(lines[0]); j++) {
 			struct dsng_cmd cmd;
-			dsng_policy_line(mem, p, &s, lines[j], strlen(lines[j]), NULL,
-			                 &cmd, &d, NULL);
+			dsng_policy_line(mem, p, &s, lines[j], strlen(lines[j]),
+			                 NULL, &cmd, &d, NULL);
 			talloc_free(d.rewritten);
 		}
-		dsng_policy_header(p, &s, "Return-Receipt-To", 17, "a@b", 3, &d);
+		dsng_policy_header(p, &s, "Return-Receipt-To", 17, "a@b", 3,
+		                   &d);
 		dsng_policy_header(p, &s, "Subject", 7, "x", 1, &d);
 		for (k = 0; k <= DSNG_DSN_EXPANDED; k++)
-			dsng_policy_generate(p, &s, (enum dsng_dsn_kind)k, (int)(i & 1),
+			dsng_policy_generate(p, &s, (enum dsng_dsn_kind)k,
+			                     (int)(i & 1),
 			                     (unsigned)(k * 3) & 0xf, &d);
 		dsng_bounce_init(&b);
 		b.null_sender = 1;
@@ -124,7 +126,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	dsng_policy_opts_init(&o);
 	o.read = read_mem;
 	o.read_arg = &in;
-	if (dsng_policy_parse(mem, &p, buf, size, "/fuzz/f.conf", &o, &err) == 0)
+	if (dsng_policy_parse(mem, &p, buf, size, "/fuzz/f.conf", &o, &err) ==
+	    0)
 		decide(mem, p);
 	talloc_free(mem);
 	free(buf);
