@@ -24,15 +24,32 @@ void dsng_mime_limits_init(struct dsng_mime_limits *lim)
 	lim->max_decoded = 10u * 1024 * 1024;
 }
 
+void *dsng__grow(TALLOC_CTX *ctx, void *arr, size_t elem, size_t n)
+{
+	size_t cap;
+
+	if (n != 0 && (n < 4 || (n & (n - 1)) != 0))
+		return arr; /* still room */
+	cap = n ? n * 2 : 4;
+	if (cap > UINT32_MAX / elem)
+		return NULL;
+	return _talloc_realloc_array(ctx, arr, elem, (unsigned)cap,
+	                             "dsng_array");
+}
+
 int dsng__mime_problem(struct dsng_mime_message *msg, const char *field,
                        size_t offset, const char *message)
 {
 	struct dsng_mime_problem *p;
 
-	if (!msg)
+	if (!msg || msg->nproblems > DSNG__MAX_PROBLEMS)
 		return DSNG_OK;
-	p = talloc_realloc(msg, msg->problems, struct dsng_mime_problem,
-	                   msg->nproblems + 1);
+	if (msg->nproblems == DSNG__MAX_PROBLEMS) {
+		field = "problems";
+		message = "further problems not listed";
+	}
+	p = DSNG__GROW(msg, msg->problems, struct dsng_mime_problem,
+	               msg->nproblems);
 	if (!p)
 		return DSNG_ENOMEM;
 	msg->problems = p;

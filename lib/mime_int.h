@@ -17,6 +17,18 @@ int dsng__mime_header(TALLOC_CTX *mem, const char *buf, size_t start,
                       size_t *body, struct dsng_mime_message *msg,
                       struct dsng_error *err);
 
+/* Make room for element n (the count so far) of a talloc array whose
+ * capacity is kept at the next power of two of its count, so appends are
+ * amortised O(1) with no capacity field.  Returns the (maybe moved) array
+ * or NULL on ENOMEM (the old array is then untouched). */
+void *dsng__grow(TALLOC_CTX *ctx, void *arr, size_t elem, size_t n);
+#define DSNG__GROW(ctx, arr, type, n)                                          \
+	((type *)dsng__grow((ctx), (arr), sizeof(type), (n)))
+
+/* Problems listed per message at most; one more entry says the rest were
+ * dropped, so a hostile input cannot grow the list without bound. */
+#define DSNG__MAX_PROBLEMS 256
+
 /* Append a problem to msg (field/message must outlive msg: static or
  * talloc'd on msg).  Returns DSNG_OK or DSNG_ENOMEM. */
 int dsng__mime_problem(struct dsng_mime_message *msg, const char *field,

@@ -32,8 +32,11 @@ static int nomem(struct dsng_error *err)
 	                  "out of memory");
 }
 
+/* prev: the parent's last child so far (NULL for the first), so linking
+ * stays O(1) however many parts the limits allow. */
 static int add_part(struct walker *w, struct dsng_mime_part *parent,
-                    size_t offset, struct dsng_mime_part **out)
+                    struct dsng_mime_part *prev, size_t offset,
+                    struct dsng_mime_part **out)
 {
 	struct dsng_mime_part *p;
 	struct dsng_mime_message *m = w->msg;
@@ -46,7 +49,7 @@ static int add_part(struct walker *w, struct dsng_mime_part *parent,
 		struct dsng_mime_part **a;
 		w->cap_parts = w->cap_parts ? w->cap_parts * 2 : 8;
 		a = talloc_realloc(m, m->parts, struct dsng_mime_part *,
-		                   w->cap_parts);
+		                   (unsigned)w->cap_parts);
 		if (!a)
 			return nomem(w->err);
 		m->parts = a;
@@ -59,11 +62,10 @@ static int add_part(struct walker *w, struct dsng_mime_part *parent,
 	p->offset = offset + w->base;
 	p->parent = parent;
 	if (parent) {
-		struct dsng_mime_part **link = &parent->first_child;
-		/* Children are few (a report has three); walking is cheap. */
-		while (*link)
-			link = &(*link)->next;
-		*link = p;
+		if (prev)
+			prev->next = p;
+		else
+			parent->first_child = p;
 		parent->nchildren++;
 		p->depth = parent->depth + 1;
 	}
@@ -263,7 +265,7 @@ static int walk(struct walker *w, size_t pos)
 				pos = next;
 				continue;
 			}
-			rc = add_part(w, l->mp, next, &l->cur);
+			rc = add_part(w, l->mp, l->cur, next, &l->cur);
 			if (rc < 0)
 				return rc;
 			rc = read_entity(w, l->cur, next, &pos);
@@ -336,7 +338,7 @@ int dsng__mime_parse(TALLOC_CTX *mem, const char *buf, size_t len,
 		const char *nl = memchr(buf, '\n', len);
 		pos = nl ? (size_t)(nl - buf) + 1 : len;
 	}
-	rc = add_part(&w, NULL, pos, &root);
+	rc = add_part(&w, NULL, NULL, pos, &root);
 	if (rc < 0)
 		goto fail;
 	root->depth = depth;

@@ -136,9 +136,8 @@ int dsng__report_returned(struct dsng_report *r,
 		if (f->name.len != 8 ||
 		    !dsng__span_ieq(f->name.ptr, f->name.len, "Received"))
 			continue;
-		a = talloc_realloc(rt, rt->received,
-		                   const struct dsng_mime_field *,
-		                   rt->nreceived + 1);
+		a = DSNG__GROW(rt, rt->received, const struct dsng_mime_field *,
+		               rt->nreceived);
 		if (!a)
 			goto nomem;
 		rt->received = a;

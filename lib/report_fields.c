@@ -195,7 +195,7 @@ static int ext(struct ctx *c, TALLOC_CTX *mem, struct dsng_report_ext **arr,
 	const struct dsng_mime_field *f = c->f;
 	struct dsng_report_ext *a;
 
-	a = talloc_realloc(mem, *arr, struct dsng_report_ext, *n + 1);
+	a = DSNG__GROW(mem, *arr, struct dsng_report_ext, *n);
 	if (!a)
 		return DSNG_ENOMEM;
 	*arr = a;
@@ -246,8 +246,8 @@ static int add_recipient(struct ctx *c, size_t offset,
 		return dsng__fail(c->err, DSNG_ELIMIT, DSNG_ERR_RECIPIENT_LIMIT,
 		                  offset, 0, NULL, "more than %u recipients",
 		                  c->lim->max_recipients);
-	a = talloc_realloc(r, r->recipients, struct dsng_report_recipient *,
-	                   r->nrecipients + 1);
+	a = DSNG__GROW(r, r->recipients, struct dsng_report_recipient *,
+	               r->nrecipients);
 	if (!a)
 		return DSNG_ENOMEM;
 	r->recipients = a;
@@ -383,8 +383,7 @@ static int disposition(struct ctx *c, struct dsng_report_mdn *d)
 	trim(d->type);
 	for (tok = mods ? strtok_r(mods, ",", &save) : NULL; tok;
 	     tok = strtok_r(NULL, ",", &save)) {
-		char **a = talloc_realloc(d, d->modifiers, char *,
-		                          d->nmodifiers + 1);
+		char **a = DSNG__GROW(d, d->modifiers, char *, d->nmodifiers);
 		if (!a)
 			return DSNG_ENOMEM;
 		d->modifiers = a;

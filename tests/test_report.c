@@ -349,6 +349,29 @@ static void test_nul_and_base64_junk(void **state)
 	unguard();
 }
 
+static void test_problem_list_is_bounded(void **state)
+{
+	TALLOC_CTX *mem = *state;
+	size_t len, i;
+	char *in = talloc_array(mem, char, 64 * 1024);
+	struct dsng_report *r;
+
+	len = (size_t)sprintf(in,
+	                      HEAD "boundary=P\n\n--P\n"
+	                           "Content-Type: message/delivery-status\n\n");
+	/* lines that are not fields, each in its own block */
+	for (i = 0; i < 2000; i++)
+		len += (size_t)sprintf(in + len, "junk\n\n");
+	assert_int_equal(parse(mem, in, len, NULL, &r, NULL), DSNG_OK);
+	unguard();
+	assert_int_equal(r->nproblems, 257);
+	assert_string_equal(r->problems[256].field, "problems");
+	assert_string_equal(r->problems[256].message,
+	                    "further problems not listed");
+	talloc_free(r);
+	talloc_free(in);
+}
+
 static void test_limits_leave_nothing(void **state)
 {
 	TALLOC_CTX *mem = *state;
@@ -421,6 +444,7 @@ int main(void)
 	        T(test_mdn),
 	        T(test_not_a_report),
 	        T(test_nul_and_base64_junk),
+	        T(test_problem_list_is_bounded),
 	        T(test_limits_leave_nothing),
 	        cmocka_unit_test(test_dates),
 	};
