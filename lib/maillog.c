@@ -70,7 +70,7 @@ int dsng_maillog_new(TALLOC_CTX *mem, struct dsng_maillog **out,
 	s->partial = talloc_array(s, char, s->opts.max_line);
 	if (!s->msgs || !s->tally || !s->partial)
 		goto nomem;
-	*out = DSNG_ML_STEAL(mem, s);
+	*out = talloc_steal(mem, s);
 	return DSNG_OK;
 nomem:
 	talloc_free(s);
@@ -156,7 +156,7 @@ int dsng_maillog_next(struct dsng_maillog *s, TALLOC_CTX *mem,
 		return DSNG_EINVAL;
 	if (s->ready_first == s->n_ready)
 		return DSNG_OK;
-	*out = DSNG_ML_STEAL(mem, s->ready[s->ready_first]);
+	*out = talloc_steal(mem, s->ready[s->ready_first]);
 	s->ready[s->ready_first++] = NULL;
 	if (s->ready_first == s->n_ready)
 		s->ready_first = s->n_ready = 0;

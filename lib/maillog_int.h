@@ -10,10 +10,6 @@
 #include "dsng_private.h"
 #include "maillog_map.h"
 
-/* talloc_steal is a GNU statement expression, which clang -Wpedantic
- * refuses; the function underneath is public talloc API. */
-#define DSNG_ML_STEAL(ctx, p) _talloc_steal_loc((ctx), (p), __location__)
-
 /* The envelope of one log line. */
 struct dsng__ml_line {
 	struct dsng_span time;  /* timestamp as written */

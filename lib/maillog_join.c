@@ -332,7 +332,7 @@ static void on_dsn(struct dsng_maillog *s, const struct dsng__ml_line *line,
 		talloc_free(p);
 		return;
 	}
-	DSNG_ML_STEAL(p, p->ev);
+	talloc_steal(p, p->ev);
 	if (s->tail)
 		s->tail->next = p;
 	else
@@ -387,7 +387,7 @@ static void release(struct dsng_maillog *s)
 		 * when the DSN's own delivery line never showed up. */
 		if (!ev->to && !ev->postmaster && ev->orig_from && *ev->orig_from)
 			ev->to = cdup(s, ev, ev->orig_from);
-		DSNG_ML_STEAL(s, ev);
+		talloc_steal(s, ev);
 		if (push_ready(s, ev) || dsng__ml_tally_event(s->tally, ev)) {
 			s->oom = 1;
 			/* keep the event reachable so nothing leaks */
