@@ -60,6 +60,8 @@ struct audit {
 	const char *client_source;
 	char *client_name;
 	const char *auth;
+	/* A bounce verdict to print with the current RCPT, or NULL. */
+	const struct dsng_decision *bounce;
 };
 
 static const char *notify_list[] = {"SUCCESS", "FAILURE", "DELAY"};
@@ -161,6 +163,21 @@ static void report(struct audit *a, const struct transcript_line *tl,
 		json_object_set_new(o, "server_reply",
 		                    server_reply ? json_integer(server_reply)
 		                                 : json_null());
+		if (a->bounce) {
+			json_t *b = json_object();
+			char *brep = reply_text(tmp, a->bounce);
+			json_object_set_new(
+			        b, "verdict",
+			        json_string(dsng_bounce_verdict_name(
+			                a->bounce->verdict)));
+			json_object_set_new(b, "action",
+			                    json_string(dsng_action_name(
+			                            a->bounce->action)));
+			json_object_set_new(b, "reason",
+			                    cli_json_str(a->bounce->reason));
+			json_object_set_new(b, "reply", cli_json_str(brep));
+			json_object_set_new(o, "bounce", b);
+		}
 		cli_json_print(o);
 	} else {
 		printf("line %-4u %.*s\n", tl->lineno, (int)len, text);
@@ -183,6 +200,14 @@ static void report(struct audit *a, const struct transcript_line *tl,
 			}
 		}
 		printf("          why: %s\n", d->reason);
+		if (a->bounce)
+			printf("          bounce: %s, %s%s%s\n",
+			       dsng_bounce_verdict_name(a->bounce->verdict),
+			       a->bounce->reason,
+			       reply_text(tmp, a->bounce) ? "; reply: " : "",
+			       reply_text(tmp, a->bounce)
+			               ? reply_text(tmp, a->bounce)
+			               : "");
 	}
 	talloc_free(tmp);
 }
@@ -595,7 +620,7 @@ static int run(struct audit *a, const char *buf, size_t len, int tls,
 			continue;
 		{
 			struct dsng_cmd cmd, cmd2;
-			struct dsng_decision d, d2;
+			struct dsng_decision d, d2, bd;
 			unsigned req = 0, req2 = 0;
 			size_t k = item_of[i];
 			int reply = items[k].reply, rc;
@@ -649,8 +674,23 @@ static int run(struct audit *a, const char *buf, size_t len, int tls,
 			}
 			if (!strcmp(stage, "rcpt"))
 				req = requested_notify(l->text, l->len);
+			/* A RCPT after MAIL FROM:<> is a bounce arriving: is it
+			 * an answer to mail we sent (BATV tag), or backscatter?
+			 */
+			if (cmd.verb == DSNG_VERB_RCPT &&
+			    a->pol.s.null_sender &&
+			    !(d.rule && !strcmp(d.rule, "syntax"))) {
+				struct dsng_bounce b;
+				dsng_bounce_init(&b);
+				b.null_sender = 1;
+				b.rcpt = cmd.path.mailbox;
+				if (dsng_policy_bounce(a->pol.p, &a->pol.s, &b,
+				                       &bd) == 0)
+					a->bounce = &bd;
+			}
 			report(a, l, l->text, l->len, stage, &d,
 			       !strcmp(stage, "rcpt"), req, reply);
+			a->bounce = NULL;
 			if (transcript_is_data(l->text, l->len) &&
 			    (reply == 0 || reply == 354))
 				in_headers = 1;

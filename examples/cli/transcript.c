@@ -24,6 +24,8 @@ void transcript_init(struct transcript *t, const char *buf, size_t len)
 	t->pos = 0;
 	t->lineno = 0;
 	t->state = ST_COMMANDS;
+	t->pending = 0;
+	t->data_ahead = 0;
 }
 
 const char *transcript_kind_name(enum transcript_kind kind)
@@ -128,6 +130,7 @@ int transcript_next(struct transcript *t, struct transcript_line *out)
 		}
 		if (len == 1 && line[0] == '.') {
 			t->state = ST_COMMANDS;
+			t->pending++; /* the end of data gets its own reply */
 			out->kind = TRANSCRIPT_DATA_END;
 		} else {
 			out->kind = TRANSCRIPT_CONTENT;
@@ -146,18 +149,29 @@ int transcript_next(struct transcript *t, struct transcript_line *out)
 	if (who == 'S') {
 		out->kind = TRANSCRIPT_SERVER;
 		out->code = reply_code(out->text, out->len, &out->last);
-		if (t->state == ST_DATA_SENT && out->last)
-			t->state = out->code >= 300 && out->code < 400
-			                   ? ST_CONTENT
-			                   : ST_COMMANDS;
 		/* A server line inside content means the paste lost the "."
 		 * (or the server timed out): back to commands. */
-		else if (t->state == ST_CONTENT)
+		if (t->state == ST_CONTENT)
 			t->state = ST_COMMANDS;
+		if (out->code && out->last) {
+			/* Replies answer pipelined commands in order; only
+			 * DATA's own reply opens the content. */
+			if (t->state == ST_DATA_SENT && t->data_ahead)
+				t->data_ahead--;
+			else if (t->state == ST_DATA_SENT)
+				t->state = out->code >= 300 && out->code < 400
+				                   ? ST_CONTENT
+				                   : ST_COMMANDS;
+			if (t->pending)
+				t->pending--;
+		}
 	} else if (who == 'C') {
 		out->kind = TRANSCRIPT_CLIENT;
-		if (transcript_is_data(out->text, out->len))
+		t->pending++;
+		if (transcript_is_data(out->text, out->len)) {
 			t->state = ST_DATA_SENT;
+			t->data_ahead = t->pending - 1;
+		}
 	} else {
 		out->kind = TRANSCRIPT_OTHER;
 	}

@@ -8,6 +8,8 @@
  * DATA that the server answered with 3xx (or that got no server answer
  * before the next client line), every line up to the lone "." is message
  * content, prefixed with ">>>" or pasted bare; dot-stuffing is undone.
+ * Pipelined commands (RFC 2920) are followed: replies answer commands in
+ * order, so DATA's own reply is the one that decides.
  *
  * No allocation and no dependency on libdsnguard: the reader keeps a
  * cursor into the caller's buffer, and every text it returns points into
@@ -39,7 +41,9 @@ struct transcript {
 	const char *buf;
 	size_t len, pos;
 	unsigned lineno;
-	int state; /* private */
+	int state;           /* private */
+	unsigned pending;    /* private: commands awaiting a final reply */
+	unsigned data_ahead; /* private: replies due before DATA's own */
 };
 
 /* Start reading buf[0..len). */

@@ -78,6 +78,22 @@ has "$T/auth2" '(untrusted, unauthenticated, TLS, smtp)' "starttls"
 has "$T/auth2" '"line":"RCPT TO:<bob@example.org> NOTIFY=SUCCESS","stage":"rcpt","action":"accept"' "rcpt after auth"
 has "$T/auth2" '"policy":[{"to":"alice@example.net","rcpt":"bob@example.org","notify":["SUCCESS"]}]' "auth receipt kept"
 
+# Pipelined commands with "C:"/"S:" markers and CRLF: replies pair with
+# commands in order, so only the recipient the server took gets a receipt,
+# and a command-looking line inside the message is content.
+"$CLI" audit "$D/pipelined.txt" --json --preset permissive > "$T/pipe" || fail "pipelined exit"
+has "$T/pipe" '"receipts":{"permissive":[{"to":"a@x.example","rcpt":"two@example.net","notify":["SUCCESS"]}]' "pipelined receipts"
+has "$T/pipe" '"line":"RCPT TO:<one@example.net> NOTIFY=SUCCESS","stage":"rcpt","action":"accept"' "pipelined rcpt"
+has "$T/pipe" '"server_reply":550' "pipelined 550"
+hasnt "$T/pipe" 'three@example.net' "pipelined content"
+
+# Bounces (MAIL FROM:<>): the RCPT carries a verdict checked by BATV.
+TAG=$("$CLI" batv sign --key text:secret --now "$(date +%s)" alice@example.net)
+printf '<<< 220 mx.example.net ESMTP\n>>> EHLO mx.other.example\n<<< 250 mx.example.net Hello [192.0.2.99]\n>>> MAIL FROM:<>\n<<< 250 ok\n>>> RCPT TO:<%s>\n<<< 250 ok\n>>> RCPT TO:<prvs=0000abcdef=alice@example.net>\n<<< 250 ok\n' "$TAG" > "$T/bounce.txt"
+"$CLI" audit "$T/bounce.txt" --json --policy "$D/batv.conf" > "$T/bo" || fail "bounce exit"
+has "$T/bo" '"bounce":{"verdict":"legit","action":"accept"' "bounce legit"
+has "$T/bo" '"bounce":{"verdict":"backscatter","action":"reject","reason":"backscatter: BATV bad_hash;' "bounce backscatter"
+
 # A paste with client lines only: content after DATA is still content.
 "$CLI" audit "$D/client_only.txt" --json --preset permissive > "$T/co" || fail "client-only exit"
 hasnt "$T/co" 'looks-like-a-command' "content after DATA"
