@@ -51,6 +51,8 @@ struct dsng__ml_fact {
 	/* ML_DELIVERY */
 	enum dsng__ml_status status;
 	int remote;                /* delivered by SMTP to another host */
+	int verify;                /* an address probe (sendmail -bv), not a
+	                              delivery: Postfix "status=deliverable" */
 	/* ML_DSN */
 	enum dsng_maillog_kind kind;
 	int infer_kind;            /* Exim: decide from the original's history */

@@ -21,7 +21,7 @@ struct dsng__ml_msg {
 	char **rcpts;
 	size_t n_rcpts;
 	char *cname, *caddr, *cport, *sasl, *service;
-	unsigned long n_sent, n_remote, n_bounced;
+	unsigned long n_sent, n_remote, n_bounced, n_verify;
 	enum dsng__ml_status last;
 	int handed;  /* cname/service name the local submitter (hand_over) */
 	struct dsng__ml_pending *dsn; /* the event this message is the DSN of */
@@ -232,6 +232,7 @@ static void on_delivery(struct dsng_maillog *s, const struct dsng__ml_fact *f)
 				start = i + 1;
 			}
 	}
+	m->n_verify += f->verify ? 1 : 0;
 	if (f->status == ML_ST_SENT) {
 		m->n_sent++;
 		m->n_remote += f->remote ? 1 : 0;
@@ -267,6 +268,10 @@ static enum dsng_maillog_kind decide(const struct dsng__ml_fact *f,
 			return DSNG_MAILLOG_OTHER;
 		k = DSNG_MAILLOG_SUCCESS;
 	}
+	/* A report on an address probe (sendmail -bv) is not a delivery
+	 * notice of any of the usual kinds. */
+	if (orig && orig->n_verify && !orig->n_sent && !orig->n_bounced)
+		return DSNG_MAILLOG_OTHER;
 	/* A success notice after every delivery went out by SMTP means the
 	 * next hop did not take DSN, so the MTA said "relayed". */
 	if (k == DSNG_MAILLOG_SUCCESS && orig && orig->n_sent &&

@@ -128,6 +128,9 @@ static void delivery_line(struct dsng_span prog, struct dsng_span rest,
 	else if (dsng__span_ieq(status.ptr, status.len, "bounced") ||
 	         dsng__span_ieq(status.ptr, status.len, "expired"))
 		f->status = ML_ST_BOUNCED;
+	else if (dsng__span_ieq(status.ptr, status.len, "deliverable") ||
+	         dsng__span_ieq(status.ptr, status.len, "undeliverable"))
+		f->verify = 1;
 	/* Only the SMTP client hands mail to another MTA that may not take
 	 * DSN; LMTP, local, virtual and pipe end the journey here. */
 	f->remote = dsng__span_ieq(agent.ptr, agent.len, "smtp") && relay.ptr &&

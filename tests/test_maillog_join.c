@@ -268,6 +268,23 @@ static void test_msp_hand_over_either_order(void **state)
 	talloc_free(b);
 }
 
+/* "sendmail -bv" through Postfix: the report is about a probe. */
+static void test_address_probe_report(void **state)
+{
+	const char *log =
+	    "Nov 29 03:40:01 mx postfix/qmgr[1990]: 7A11B2C300: from=<root@mx.example.test>, size=402, nrcpt=1 (queue active)\n"
+	    "Nov 29 03:40:02 mx postfix/smtp[2611]: 7A11B2C300: to=<probe@remote.example>, relay=mx.remote.example[198.51.100.30]:25, delay=0.7, delays=0.1/0.01/0.4/0.19, dsn=2.1.5, status=deliverable (250 2.1.5 Ok)\n"
+	    "Nov 29 03:40:02 mx postfix/bounce[2612]: 7A11B2C300: sender delivery status notification: 7B22C3D401\n"
+	    "Nov 29 03:40:02 mx postfix/local[2613]: 7B22C3D401: to=<admin@mx.example.test>, orig_to=<root@mx.example.test>, relay=local, delay=0.02, dsn=2.0.0, status=sent (delivered to mailbox)\n";
+	struct scan *r = scan(*state, log, strlen(log), 0, NULL);
+
+	assert_int_equal(r->n, 1);
+	assert_int_equal(r->ev[0]->kind, DSNG_MAILLOG_OTHER);
+	str_eq(r->ev[0]->to, "admin@mx.example.test");
+	str_eq(r->ev[0]->orig_rcpts[0], "probe@remote.example");
+	talloc_free(r);
+}
+
 static void test_privacy_lines_are_counted(void **state)
 {
 	struct scan *r = scan_file(*state, "logs/sendmail-privacy.log", 0);
@@ -490,6 +507,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_rfc3339_rfc5424_and_postmaster, dsng_test_setup_ctx, dsng_test_teardown_ctx),
 		cmocka_unit_test_setup_teardown(test_garbage_is_counted, dsng_test_setup_ctx, dsng_test_teardown_ctx),
 		cmocka_unit_test_setup_teardown(test_msp_hand_over_either_order, dsng_test_setup_ctx, dsng_test_teardown_ctx),
+		cmocka_unit_test_setup_teardown(test_address_probe_report, dsng_test_setup_ctx, dsng_test_teardown_ctx),
 		cmocka_unit_test_setup_teardown(test_privacy_lines_are_counted, dsng_test_setup_ctx, dsng_test_teardown_ctx),
 		cmocka_unit_test_setup_teardown(test_chunking_does_not_matter, dsng_test_setup_ctx, dsng_test_teardown_ctx),
 		cmocka_unit_test_setup_teardown(test_long_lines_and_nuls, dsng_test_setup_ctx, dsng_test_teardown_ctx),

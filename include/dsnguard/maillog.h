@@ -38,7 +38,8 @@ enum dsng_maillog_mta {
 
 /* What the DSN reports.  RELAY: a success notice the MTA generated because
  * the next hop did not take DSN (the original left by SMTP); SUCCESS: a
- * delivery (return receipt); OTHER: the log does not say. */
+ * delivery (return receipt); OTHER: the log does not say, or the report
+ * answers an address probe (sendmail -bv, Postfix "status=deliverable"). */
 enum dsng_maillog_kind {
 	DSNG_MAILLOG_SUCCESS = 0,
 	DSNG_MAILLOG_FAILURE,
