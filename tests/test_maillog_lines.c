@@ -280,8 +280,9 @@ static void test_sendmail_lines(void **state)
 	span_eq(f.text, "DSN: User unknown");
 	dsng_test_guard_free(g);
 
-	fact("Jul 19 17:33:51 server123 sendmail[12272]: e6JGTlO12270: "
-	     "e6JGXpO12272: DSN: Return receipt",
+	/* the shorter queue ids of sendmail before 8.12 */
+	fact("Nov 29 02:30:00 mx sendmail[4120]: k1TAB3c04118: "
+	     "k1TAB3d04120: DSN: Return receipt",
 	     &f, &g);
 	assert_int_equal(f.kind, DSNG_MAILLOG_SUCCESS);
 	dsng_test_guard_free(g);
@@ -298,8 +299,8 @@ static void test_sendmail_lines(void **state)
 	assert_int_equal(f.kind, DSNG_MAILLOG_DELAY);
 	dsng_test_guard_free(g);
 
-	fact("Jul 17 05:30:04 server123 sendmail[10016]: e6EKWRO24933: "
-	     "e6H401o10016: postmaster notify: Cannot send message within 2 days",
+	fact("Nov 29 02:31:00 mx sendmail[4130]: k1TAB3e04122: "
+	     "k1TAB4a04130: postmaster notify: Cannot send message for 5 days",
 	     &f, &g);
 	assert_int_equal(f.kind, DSNG_MAILLOG_FAILURE);
 	assert_int_equal(f.postmaster, 1);
