@@ -42,12 +42,15 @@
  *              reply = CODE X.Y.Z text
  *              orcpt-from = CLASSES
  *              unoffered = reject|ignore|accept
- *              unoffered-reply = CODE X.Y.Z text ("{param}" = keyword)
+ *              unoffered-reply = CODE X.Y.Z text
  *   [mail]     ret-full-from = CLASSES
  *              ret-full-action = downgrade|strip|reject|accept
  *              envid-from = CLASSES
  *              envid-action = strip|reject|accept
  *              reply = CODE X.Y.Z text
+ *              unoffered = rules|reject|ignore   (RET/ENVID when DSN was
+ *                                                 not offered)
+ *              unoffered-reply = CODE X.Y.Z text
  *   [headers]  receipts-from = CLASSES
  *              action = strip|keep|flag
  *              names = Header-Name, ...      (replaces the list)
@@ -60,6 +63,10 @@
  *              our-hosts = host, ...   (repeatable)
  *              action = reject|accept|flag
  *              reply = CODE X.Y.Z text
+ *
+ *   Reply texts may hold "{param}" (the keyword: NOTIFY, ORCPT, RET,
+ *   ENVID) and "{value}" (the refused value).  Without a preset line the
+ *   base is "recommended".
  *
  *   CLASSES is a list of: all, none, trusted (address in the trusted
  *   networks), authenticated (SASL), tls, submission (port 587/465),
