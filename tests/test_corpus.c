@@ -348,9 +348,12 @@ static void compare_dsn(struct run *r, const struct jv *exp,
 		cmp(r, F("action"), js(e, "action"), g->action, 1);
 		cmp(r, F("status"), js(e, "status"), g->status, 0);
 		cmp(r, F("status_raw"), js(e, "status_raw"), g->status_raw, 0);
-		cmp(r, F("remote_mta.value"),
-		    js(jget(e, "remote_mta"), "value"),
-		    g->remote_mta ? g->remote_mta->value : NULL, 0);
+		cmp_typed(r, F("remote_mta"), jget(e, "remote_mta"),
+		          g->remote_mta);
+		cmp(r, F("original_recipient_type"),
+		    js(e, "original_recipient_type"),
+		    g->original_recipient ? g->original_recipient->type : NULL,
+		    1);
 		cmp_typed(r, F("diagnostic_code"), jget(e, "diagnostic_code"),
 		          g->diagnostic_code);
 		cmp(r, F("last_attempt_date"), js(e, "last_attempt_date"),
