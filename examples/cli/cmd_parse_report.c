@@ -20,6 +20,13 @@ static json_t *date(const struct dsng_report_date *d)
 	return d ? cli_json_str(d->text) : json_null();
 }
 
+/* Extra key (DESIGN.md allows them): the date as a Unix time, or null. */
+static json_t *stamp(const struct dsng_report_date *d)
+{
+	return d && d->valid ? json_integer((json_int_t)d->timestamp)
+	                     : json_null();
+}
+
 static json_t *exts(const struct dsng_report_ext *e, size_t n)
 {
 	json_t *a = json_array();
@@ -50,6 +57,9 @@ static json_t *recipient(const struct dsng_report_recipient *r)
 	json_object_set_new(o, "last_attempt_date", date(r->last_attempt_date));
 	json_object_set_new(o, "final_log_id", cli_json_str(r->final_log_id));
 	json_object_set_new(o, "will_retry_until", date(r->will_retry_until));
+	json_object_set_new(o, "last_attempt_ts", stamp(r->last_attempt_date));
+	json_object_set_new(o, "will_retry_until_ts",
+	                    stamp(r->will_retry_until));
 	json_object_set_new(o, "extensions",
 	                    exts(r->extensions, r->nextensions));
 	return o;
@@ -68,6 +78,7 @@ static json_t *message(const struct dsng_report_message *m)
 	                    typed(m->received_from_mta, "name"));
 	json_object_set_new(o, "dsn_gateway", typed(m->dsn_gateway, "name"));
 	json_object_set_new(o, "arrival_date", date(m->arrival_date));
+	json_object_set_new(o, "arrival_ts", stamp(m->arrival_date));
 	json_object_set_new(o, "original_envelope_id",
 	                    cli_json_str(m->original_envelope_id));
 	json_object_set_new(o, "extensions",

@@ -38,7 +38,8 @@ for s in '"ok":true' '"kind":"dsn"' \
 	'"original_recipient":null' '"mdn":null' \
 	'"message_id":"<202007151015.06FAFTbL012697@mx.example.net>"' \
 	'"from":"spamvictim@victim.example"' '"subject":"Testing email."' \
-	'"truncated":false' '"problems":[]' '"extensions":[]'; do
+	'"truncated":false' '"problems":[]' '"extensions":[]' \
+	'"arrival_ts":1594808130' '"last_attempt_ts":1594808131'; do
 	has "$tmp/one.json" "$s" "receipt"
 done
 
