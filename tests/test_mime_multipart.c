@@ -130,6 +130,32 @@ static void test_crlf_nested_and_digest(void **state)
 	talloc_free(m);
 }
 
+static void test_open_encoded_message(void **state)
+{
+	TALLOC_CTX *mem = *state;
+	/* message/rfc822 sent base64 (some gateways do): decoded, then read */
+	static const char in[] =
+	        "Content-Type: multipart/mixed; boundary=q\n\n--q\n"
+	        "Content-Type: message/rfc822\nContent-Transfer-Encoding: "
+	        "base64\n\n"
+	        "U3ViamVjdDogaGkKCmJvZHkK\n--q--\n";
+	struct dsng_mime_message *m, *sub;
+	size_t blocks;
+
+	assert_int_equal(parse(mem, S(in), NULL, &m, NULL), DSNG_OK);
+	blocks = talloc_total_blocks(mem);
+	assert_int_equal(
+	        dsng_mime_open_message(mem, m, m->parts[1], NULL, &sub, NULL),
+	        DSNG_OK);
+	assert_int_equal(sub->root->header.count, 1);
+	assert_memory_equal(sub->root->header.fields[0].value.ptr, " hi", 3);
+	assert_int_equal(sub->root->body.len, 5);
+	assert_memory_equal(sub->root->body.ptr, "body\n", 5);
+	talloc_free(sub);
+	assert_int_equal(talloc_total_blocks(mem), blocks);
+	talloc_free(m);
+}
+
 static void test_boundary_never_closed(void **state)
 {
 	TALLOC_CTX *mem = *state;
@@ -320,6 +346,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	        T(test_report_tree),
 	        T(test_crlf_nested_and_digest),
+	        T(test_open_encoded_message),
 	        T(test_boundary_never_closed),
 	        T(test_boundary_prefix_of_another),
 	        T(test_deep_nest_is_a_limit),
