@@ -10,7 +10,7 @@
 set -u
 cd "$(dirname "$0")/.."
 
-declare -A BUDGET=([gcc]=330 [clang]=300 [asan]=420 [valgrind]=300 [fuzz]=450)
+declare -A BUDGET=([gcc]=360 [clang]=390 [asan]=420 [valgrind]=270 [fuzz]=360)
 STAGES=${STAGES:-gcc clang asan valgrind fuzz}
 LOGS=build/ci-logs
 mkdir -p "$LOGS"
