@@ -95,6 +95,25 @@ for prog in consumer consumer_static readme_example; do
 done
 ok "find_package build runs (shared and static), same output"
 
+# The bindings, when built, load from the prefix too.
+pymod=$(find "$P" -name dsnguard.py | head -n 1)
+if [ -n "$pymod" ]; then
+	PY=$(cache _Python3_EXECUTABLE)
+	out=$(LD_LIBRARY_PATH="$L" PYTHONPATH="$(dirname "$pymod")" "${PY:-python3}" -c \
+		'import dsnguard; print(dsnguard.version(), dsnguard.parse_cmd("RCPT TO:<a@b.example> NOTIFY=SUCCESS")["notify"])') ||
+		fail "import dsnguard from the prefix"
+	[ "$out" = "$VER ['SUCCESS']" ] || fail "installed Python binding says '$out'"
+	ok "installed Python binding: $out"
+fi
+plmod=$(find "$P" -name DSNGuard.pm | head -n 1)
+if [ -n "$plmod" ]; then
+	out=$(LD_LIBRARY_PATH="$L" perl -I"$(dirname "$plmod")" -MDSNGuard -e \
+		'print DSNGuard::version(), " ", DSNGuard::parse_cmd(q{RCPT TO:<a@b.example> NOTIFY=SUCCESS})->{notify}[0]') ||
+		fail "use DSNGuard from the prefix"
+	[ "$out" = "$VER SUCCESS" ] || fail "installed Perl binding says '$out'"
+	ok "installed Perl binding: $out"
+fi
+
 echo "README example says:"
 sed 's/^/  /' "$S/cm/readme_example.out"
 echo "check_install: all good"
