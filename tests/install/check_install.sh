@@ -66,6 +66,12 @@ if [ "$CLI" = "ON" ]; then
 	ok "$BINDIR/dsnguard runs from the prefix: $out"
 fi
 
+# The README shows readme_example.c (without its header comment) verbatim.
+awk '/^```c$/ { f = 1; next } /^```$/ { if (f) exit } f' "$ROOT/README.md" >"$S/readme_block.c"
+sed '1,/^ \*\//d' "$SRC/readme_example.c" | cmp -s - "$S/readme_block.c" ||
+	fail "README.md's C example differs from tests/install/readme_example.c"
+ok "README.md's C example is tests/install/readme_example.c"
+
 # With pkg-config.
 export PKG_CONFIG_PATH="$L/pkgconfig"
 [ "$(pkg-config --modversion dsnguard)" = "$VER" ] || fail "pkg-config --modversion"
