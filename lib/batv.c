@@ -39,17 +39,6 @@ const char *dsng_batv_result_name(enum dsng_batv_result r)
 	return "unknown";
 }
 
-static int hexval(unsigned char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 static int is_digit(char c)
 {
 	return c >= '0' && c <= '9';
@@ -66,7 +55,7 @@ static int tag_shape_ok(const char *p, size_t len)
 		if (!is_digit(p[i]))
 			return 0;
 	for (i = 4; i < TAG_LEN; i++)
-		if (hexval((unsigned char)p[i]) < 0)
+		if (dsng__hex((unsigned char)p[i]) < 0)
 			return 0;
 	return 1;
 }
@@ -80,8 +69,8 @@ static void tag_fill(struct dsng_batv_tag *t, const char *p)
 	t->key_number = (unsigned)(p[0] - '0');
 	t->day = (unsigned)((p[1] - '0') * 100 + (p[2] - '0') * 10 + (p[3] - '0'));
 	for (i = 0; i < 3; i++)
-		t->hash[i] = (unsigned char)(hexval((unsigned char)p[4 + 2 * i]) << 4 |
-		                             hexval((unsigned char)p[5 + 2 * i]));
+		t->hash[i] = (unsigned char)(dsng__hex((unsigned char)p[4 + 2 * i]) << 4 |
+		                             dsng__hex((unsigned char)p[5 + 2 * i]));
 }
 
 static const char *last_byte(const char *p, size_t len, char c)
@@ -488,7 +477,7 @@ int dsng_batv_key_parse(TALLOC_CTX *mem, const char *text, size_t len,
 			                  NULL, "hex key needs an even, non-zero "
 			                        "number of digits");
 		for (i = 0; i < n; i++)
-			if (hexval((unsigned char)text[off + i]) < 0)
+			if (dsng__hex((unsigned char)text[off + i]) < 0)
 				return dsng__fail(err, DSNG_ESYNTAX, DSNG_ERR_BAD_VALUE,
 				                  off + i, 0, NULL,
 				                  "not a hex digit in key");
@@ -496,9 +485,9 @@ int dsng_batv_key_parse(TALLOC_CTX *mem, const char *text, size_t len,
 		if (!secret)
 			goto nomem;
 		for (i = 0; i < n / 2; i++)
-			secret[i] = (unsigned char)(hexval((unsigned char)text[off + 2 * i])
+			secret[i] = (unsigned char)(dsng__hex((unsigned char)text[off + 2 * i])
 			                                << 4 |
-			                            hexval((unsigned char)text[off + 2 * i + 1]));
+			                            dsng__hex((unsigned char)text[off + 2 * i + 1]));
 		n /= 2;
 	} else {
 		if (len - off >= 5 && dsng__span_ieq(text + off, 5, "text:"))

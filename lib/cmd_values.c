@@ -157,7 +157,6 @@ static int orcpt(struct dsng__cmd_state *st, const char *v, size_t n,
 static int number(const char *v, size_t n, size_t max, const char *signs,
                   uint64_t *out, int *neg)
 {
-	uint64_t x = 0;
 	size_t i = 0;
 
 	*neg = 0;
@@ -165,17 +164,7 @@ static int number(const char *v, size_t n, size_t max, const char *signs,
 		*neg = v[0] == '-';
 		i = 1;
 	}
-	if (i == n || n - i > max)
-		return -1;
-	for (; i < n; i++) {
-		unsigned d = (unsigned char)v[i] - '0';
-
-		if (d > 9 || x > (UINT64_MAX - d) / 10)
-			return -1;
-		x = x * 10 + d;
-	}
-	*out = x;
-	return 0;
+	return dsng__parse_u64(v + i, n - i, max, out);
 }
 
 static int two(const char *p, unsigned lo, unsigned hi)

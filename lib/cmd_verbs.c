@@ -79,25 +79,6 @@ enum dsng_verb dsng__cmd_verb(const char *p, size_t n)
 	}
 }
 
-/* Digits of a BDAT chunk size: 1*20 DIGIT without overflow. */
-static int parse_u64(const char *p, size_t n, uint64_t *out)
-{
-	uint64_t v = 0;
-	size_t i;
-
-	if (n == 0 || n > 20)
-		return -1;
-	for (i = 0; i < n; i++) {
-		unsigned d = (unsigned char)p[i] - '0';
-
-		if (d > 9 || v > (UINT64_MAX - d) / 10)
-			return -1;
-		v = v * 10 + d;
-	}
-	*out = v;
-	return 0;
-}
-
 static int bdat_args(struct dsng__cmd_state *st, size_t a, size_t e)
 {
 	const char *s = st->line;
@@ -105,7 +86,7 @@ static int bdat_args(struct dsng__cmd_state *st, size_t a, size_t e)
 
 	while (i < e && s[i] >= '0' && s[i] <= '9')
 		i++;
-	if (parse_u64(s + a, i - a, &st->cmd->bdat_size) != 0)
+	if (dsng__parse_u64(s + a, i - a, 20, &st->cmd->bdat_size) != 0)
 		return dsng__cmd_bad(st, DSNG_ERR_SYNTAX, a,
 		                     "bad BDAT chunk size");
 	if (i == e)

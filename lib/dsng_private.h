@@ -51,6 +51,24 @@ int dsng__fail_at(struct dsng_error *err, int status, enum dsng_errkind kind,
                   unsigned line, unsigned column, const char *fmt, ...)
     DSNG_PRINTF(6, 7);
 
+/* Value of a hex digit of either case, -1 otherwise.  Parts with a
+ * stricter alphabet (xtext's upper-case hexchar) filter before calling. */
+static inline int dsng__hex(unsigned char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	return -1;
+}
+
+/* 1..max_digits decimal digits (nothing else) into *out without overflow;
+ * 0 on success, -1 when malformed, too long or over UINT64_MAX. */
+int dsng__parse_u64(const char *p, size_t n, size_t max_digits,
+                    uint64_t *out);
+
 /* Case-insensitive ASCII comparison of a span with a NUL-terminated word. */
 int dsng__span_ieq(const char *p, size_t len, const char *word);
 

@@ -91,21 +91,10 @@ static int efail(struct ep *e, const char *p, const char *what)
 	                  "EHLO reply: %s", what);
 }
 
-/* Decimal digits only, at most `max_digits`, into *v without overflow. */
+/* Decimal digits only (NUL-terminated), at most `max_digits`. */
 static int decimal(const char *s, size_t max_digits, uint64_t *v)
 {
-	size_t i;
-
-	*v = 0;
-	for (i = 0; s[i]; i++) {
-		uint64_t d = (uint64_t)(s[i] - '0');
-		if (s[i] < '0' || s[i] > '9' || i >= max_digits)
-			return -1;
-		if (*v > (UINT64_MAX - d) / 10)
-			return -1;
-		*v = *v * 10 + d;
-	}
-	return i ? 0 : -1;
+	return dsng__parse_u64(s, strlen(s), max_digits, v);
 }
 
 /* Add a mechanism, upper-cased, to the AUTH set unless it is there. */

@@ -154,3 +154,22 @@ int dsng__span_ieq(const char *p, size_t len, const char *word)
 	}
 	return word[len] == 0;
 }
+
+int dsng__parse_u64(const char *p, size_t n, size_t max_digits,
+                    uint64_t *out)
+{
+	uint64_t v = 0;
+	size_t i;
+
+	if (n == 0 || n > max_digits)
+		return -1;
+	for (i = 0; i < n; i++) {
+		unsigned d = (unsigned char)p[i] - '0';
+
+		if (d > 9 || v > (UINT64_MAX - d) / 10)
+			return -1;
+		v = v * 10 + d;
+	}
+	*out = v;
+	return 0;
+}

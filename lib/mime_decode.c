@@ -58,23 +58,13 @@ size_t dsng_mime_base64_decode(char *out, const char *in, size_t len)
 	return o;
 }
 
-static int hexv(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	return -1;
-}
-
 size_t dsng_mime_qp_decode(char *out, const char *in, size_t len)
 {
 	size_t i = 0, o = 0;
 
 	while (i < len) {
 		char c;
+		int hi, lo;
 		const char *eq = memchr(in + i, '=', len - i);
 		size_t run = eq ? (size_t)(eq - in) - i : len - i;
 		/* plain text between escapes is copied in one go (memmove:
@@ -85,14 +75,13 @@ size_t dsng_mime_qp_decode(char *out, const char *in, size_t len)
 		if (i >= len)
 			break;
 		c = in[i];
-		if (i + 2 < len && hexv(in[i + 1]) >= 0 &&
-		    hexv(in[i + 2]) >= 0) {
-			out[o++] =
-			        (char)(hexv(in[i + 1]) * 16 + hexv(in[i + 2]));
+		if (i + 2 < len && (hi = dsng__hex((unsigned char)in[i + 1])) >= 0 &&
+		    (lo = dsng__hex((unsigned char)in[i + 2])) >= 0) {
+			out[o++] = (char)(hi * 16 + lo);
 			i += 3;
 			continue;
 		}
-		if (i + 2 == len && hexv(in[i + 1]) >= 0) {
+		if (i + 2 == len && dsng__hex((unsigned char)in[i + 1]) >= 0) {
 			/* "=X" at the very end: keep as written */
 			out[o++] = c;
 			i++;

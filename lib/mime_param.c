@@ -30,17 +30,6 @@ static int is_tspecial_end(char c)
 	       c == '(';
 }
 
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* Append one raw value at o: unquoted, and for extended values with the
  * charset'lang' prefix (first section only) dropped and %XX decoded. */
 static char *put_value(char *o, const struct raw_param *r, int first)
@@ -66,7 +55,8 @@ static char *put_value(char *o, const struct raw_param *r, int first)
 	while (p < end) {
 		int h, l;
 		if (r->extended && *p == '%' && end - p >= 3 &&
-		    (h = hexval(p[1])) >= 0 && (l = hexval(p[2])) >= 0) {
+		    (h = dsng__hex((unsigned char)p[1])) >= 0 &&
+		    (l = dsng__hex((unsigned char)p[2])) >= 0) {
 			*o++ = (char)(h * 16 + l);
 			p += 3;
 			continue;

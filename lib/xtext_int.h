@@ -8,17 +8,15 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "dsng_private.h"
+
 /* Value of an upper-case hex digit, or of a lower-case one when `lower`;
  * -1 otherwise. */
 static inline int dsng__hexval(unsigned char c, int lower)
 {
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	if (lower && c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	return -1;
+	if (!lower && c >= 'a' && c <= 'f')
+		return -1;
+	return dsng__hex(c);
 }
 
 /*
