@@ -54,6 +54,19 @@ class ParseCmd(unittest.TestCase):
         with self.assertRaises(dsnguard.ParseError):
             dsnguard.parse_cmd("MAIL FROM: <a@b.example>", strict=True)
 
+    def test_nul_byte_is_an_error_not_a_truncation(self):
+        with self.assertRaises(dsnguard.ParseError) as cm:
+            dsnguard.parse_cmd(b"RCPT TO:<a@b.example>\x00 NOTIFY=SUCCESS")
+        self.assertEqual(cm.exception.code, "nul_byte")
+        self.assertEqual(cm.exception.offset, 21)
+        self.assertEqual(cm.exception.reply, 500)
+
+    def test_message_reads_like_the_reply(self):
+        with self.assertRaises(dsnguard.ParseError) as cm:
+            dsnguard.parse_cmd("RCPT TO:<>")
+        self.assertRegex(str(cm.exception),
+                         r"^501 5\.1\.3 .*\(null_path_not_allowed at offset \d+\)$")
+
     def test_wrong_type(self):
         with self.assertRaises(TypeError):
             dsnguard.parse_cmd(42)

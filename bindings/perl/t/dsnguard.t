@@ -28,6 +28,10 @@ is($e->{reply}, 501, 'reply');
 is($e->{enhanced}, '5.5.4', 'enhanced');
 like("$e", qr/^501 5\.5\.4 /, 'stringifies as the reply');
 
+ok(!eval { DSNGuard::parse_cmd('RCPT TO:<>'); 1 }, 'RCPT TO:<> dies');
+is($@->{code}, 'null_path_not_allowed', 'null path code');
+is($@->{enhanced}, '5.1.3', 'null path enhanced code');
+
 ok(eval { DSNGuard::parse_cmd('MAIL FROM: <a@b.example>'); 1 }, 'lenient by default');
 ok(!eval { DSNGuard::parse_cmd('MAIL FROM: <a@b.example>', 1); 1 }, 'strict refuses');
 

@@ -1,0 +1,81 @@
+/*
+ * bindings/python/builder.c - native Python values for convert.c, and the
+ * ParseError raise.
+ */
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+
+#define DSNGB_PYTHON 1
+#include "convert.h"
+
+static void *py_map_new(void)
+{
+	return PyDict_New();
+}
+
+static void *py_list_new(void)
+{
+	return PyList_New(0);
+}
+
+static void py_map_set(void *map, const char *key, void *val)
+{
+	if (map && val)
+		PyDict_SetItemString(map, key, val);
+	Py_XDECREF((PyObject *)val);
+}
+
+static void py_list_push(void *list, void *val)
+{
+	if (list && val)
+		PyList_Append(list, val);
+	Py_XDECREF((PyObject *)val);
+}
+
+static void *py_str(const char *p, size_t n)
+{
+	return PyUnicode_DecodeUTF8(p, (Py_ssize_t)n, "replace");
+}
+
+static void *py_integer(long long v)
+{
+	return PyLong_FromLongLong(v);
+}
+
+static void *py_boolean(int v)
+{
+	return PyBool_FromLong(v);
+}
+
+static void *py_none(void)
+{
+	Py_RETURN_NONE;
+}
+
+const struct dsngb_builder dsngb_native = {
+	py_map_new, py_list_new, py_map_set, py_list_push,
+	py_str,     py_integer,  py_boolean, py_none,
+};
+
+void dsngb_py_raise(const struct dsng_error *err)
+{
+	PyObject *mod = PyImport_ImportModule("dsnguard");
+	PyObject *cls = mod ? PyObject_GetAttrString(mod, "ParseError") : NULL;
+	PyObject *exc;
+
+	Py_XDECREF(mod);
+	if (!cls) {
+		PyErr_Clear();
+		PyErr_SetString(PyExc_ValueError, err->message);
+		return;
+	}
+	exc = PyObject_CallFunction(
+	    cls, "snOss", dsng_errkind_name(err->kind), (Py_ssize_t)err->offset,
+	    err->reply ? PyLong_FromLong(err->reply) : (Py_INCREF(Py_None), Py_None),
+	    err->enhanced ? err->enhanced : "", err->message);
+	Py_DECREF(cls);
+	if (exc) {
+		PyErr_SetObject((PyObject *)Py_TYPE(exc), exc);
+		Py_DECREF(exc);
+	}
+}
