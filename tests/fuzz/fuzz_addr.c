@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "dsnguard/dsnguard.h"
+#include "fuzz_input.h"
 
 int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size);
 
@@ -26,10 +27,7 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 		return 0;
 	flags = data[0] & 7;
 	size--;
-	buf = malloc(size ? size : 1);
-	if (!buf)
-		abort();
-	memcpy(buf, data + 1, size);
+	buf = fuzz_copy(data + 1, size);
 	if (dsng_addr_parse(&p, buf, size, flags, &lax, &err) == DSNG_OK) {
 		inside(p.raw, buf, size);
 		inside(p.mailbox, buf, size);

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "dsnguard/dsnguard.h"
+#include "fuzz_input.h"
 
 int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size);
 
@@ -51,11 +52,8 @@ static void check(const char *buf, size_t size, unsigned flags)
 
 int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 {
-	char *buf = malloc(size ? size : 1);
+	char *buf = fuzz_copy(data, size);
 
-	if (!buf)
-		return 0;
-	memcpy(buf, data, size);
 	check(buf, size, 0);
 	check(buf, size, DSNG_CMD_STRICT);
 	check(buf, size, DSNG_CMD_UTF8);

@@ -11,6 +11,8 @@
 
 #include <dsnguard/dsnguard.h>
 
+#include "fuzz_input.h"
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 struct input {
@@ -115,11 +117,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	TALLOC_CTX *mem;
 	char *buf;
 
-	buf = malloc(size ? size : 1);
-	if (!buf)
-		return 0;
-	if (size)
-		memcpy(buf, data, size);
+	buf = fuzz_copy(data, size);
 	in.buf = buf;
 	in.len = size;
 	mem = talloc_new(NULL);

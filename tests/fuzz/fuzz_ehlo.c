@@ -7,6 +7,8 @@
 
 #include <dsnguard/dsnguard.h>
 
+#include "fuzz_input.h"
+
 int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size);
 
 static const char *const hide_names[] = {"dsn", "X-UNKNOWN", NULL};
@@ -15,14 +17,13 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 {
 	struct dsng_ehlo *c = NULL, *c2 = NULL;
 	struct dsng_error err;
-	char *buf = malloc(size ? size : 1), *s, *raw = NULL;
+	char *buf = fuzz_copy(data, size), *s, *raw = NULL;
 	size_t raw_len = 0, i;
 	void *mem = talloc_new(NULL);
 	uint32_t hide;
 
-	if (!buf || !mem)
+	if (!mem)
 		abort();
-	memcpy(buf, data, size);
 	hide = size ? (uint32_t)data[0] * 0x01010101u : 0;
 	if (dsng_ehlo_parse(mem, buf, size, NULL, &c, &err) == 0) {
 		if (c->code != 250 || !c->domain || !c->greeting)

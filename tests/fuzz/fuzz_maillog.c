@@ -10,6 +10,8 @@
 
 #include <dsnguard/dsnguard.h>
 
+#include "fuzz_input.h"
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -29,10 +31,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	data++;
 	size--;
 	/* an exact-size copy, so ASan sees any read past the end */
-	buf = malloc(size ? size : 1);
-	if (!buf)
-		return 0;
-	memcpy(buf, data, size);
+	buf = fuzz_copy(data, size);
 	mem = talloc_new(NULL);
 	dsng_maillog_opts_init(&o);
 	if (ctl & 1) {

@@ -8,13 +8,13 @@
 #include <talloc.h>
 
 #include "dsnguard/dsnguard.h"
+#include "fuzz_input.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	char *buf =
-	        malloc(size ? size : 1); /* exact size: ASan sees overreads */
+	char *buf = fuzz_copy(data, size);
 	TALLOC_CTX *mem = talloc_new(NULL);
 	struct dsng_mime_message *m;
 	struct dsng_mime_limits lim;
@@ -23,7 +23,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (!buf || !mem)
 		abort();
-	memcpy(buf, data, size);
 	dsng_mime_limits_init(&lim);
 	lim.max_parts = 200;
 	if (dsng_mime_parse(mem, buf, size, &lim, &m, NULL) == DSNG_OK) {

@@ -7,6 +7,8 @@
 
 #include <dsnguard/dsnguard.h>
 
+#include "fuzz_input.h"
+
 int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
@@ -14,7 +16,7 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 	struct dsng_reply_opts opts;
 	struct dsng_reply *r = NULL, *r2 = NULL;
 	struct dsng_error err;
-	char *buf = malloc(size ? size : 1);
+	char *buf = fuzz_copy(data, size);
 	size_t used = 0, i;
 	int rc, done;
 	void *mem = talloc_new(NULL);
@@ -22,7 +24,6 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 
 	if (!buf || !mem)
 		abort();
-	memcpy(buf, data, size);
 	dsng_reply_opts_init(&opts);
 	/* the first byte picks lenient mode, so both limits get explored */
 	if (size && (data[0] & 1))

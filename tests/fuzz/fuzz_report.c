@@ -8,6 +8,7 @@
 #include <talloc.h>
 
 #include "dsnguard/dsnguard.h"
+#include "fuzz_input.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -29,14 +30,10 @@ static void typed(const struct dsng_report_typed *t)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	char *buf =
-	        malloc(size ? size : 1); /* exact size: ASan sees overreads */
+	char *buf = fuzz_copy(data, size);
 	struct dsng_report *r;
 	size_t i, k;
 
-	if (!buf)
-		abort();
-	memcpy(buf, data, size);
 	if (dsng_report_parse(NULL, buf, size, NULL, &r, NULL) == DSNG_OK) {
 		if (r->message) {
 			typed(r->message->reporting_mta);

@@ -7,18 +7,17 @@
 
 #include <dsnguard/dsnguard.h>
 
+#include "fuzz_input.h"
+
 int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 {
 	struct dsng_status_code c, c2;
 	struct dsng_error err;
-	char *buf = malloc(size ? size : 1);
+	char *buf = fuzz_copy(data, size);
 	size_t off = 0, n;
 
-	if (!buf)
-		abort();
-	memcpy(buf, data, size);
 	if (dsng_status_parse(buf, size, &c, &err) == 0) {
 		/* the canonical text parses back to the same numbers */
 		if (dsng_status_parse(c.str, strlen(c.str), &c2, &err) ||

@@ -9,6 +9,8 @@
 
 #include "dsnguard/dsnguard.h"
 
+#include "fuzz_input.h"
+
 int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size);
 
 typedef int (*decoder)(char *, size_t, size_t *, const char *, size_t, unsigned,
@@ -45,11 +47,10 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 	if (size < 1)
 		return 0;
 	flags = data[0] & 15;
-	in = malloc(size - 1 ? size - 1 : 1);
+	in = fuzz_copy(data + 1, size - 1);
 	out = malloc(size);
-	if (!in || !out)
+	if (!out)
 		abort();
-	memcpy(in, data + 1, size - 1);
 	if (dsng_xtext_decode(out, size - 1, &n, in, size - 1, flags, NULL,
 	                      &err) == DSNG_OK) {
 		if (n > size - 1)
