@@ -79,10 +79,15 @@ static void *route_list(const struct dsngb_builder *b, struct dsng_span r)
 	return list;
 }
 
+void *dsngb_cstr(const struct dsngb_builder *b, const char *s)
+{
+	return s ? b->str(s, strlen(s)) : b->none();
+}
+
 static void set_cstr(const struct dsngb_builder *b, void *map,
                      const char *key, const char *s)
 {
-	b->map_set(map, key, s ? b->str(s, strlen(s)) : b->none());
+	b->map_set(map, key, dsngb_cstr(b, s));
 }
 
 static void mail_rcpt(const struct dsngb_builder *b, void *m,
@@ -151,6 +156,15 @@ void *dsngb_cmd_to_native(const struct dsngb_builder *b,
 	return m;
 }
 
+/* The error a failed malloc gives, in the library's shape. */
+static void *nomem(struct dsng_error *err)
+{
+	err->status = DSNG_ENOMEM;
+	err->kind = DSNG_ERR_NOMEM;
+	strcpy(err->message, "out of memory");
+	return NULL;
+}
+
 const char *version(void)
 {
 	return dsng_version();
@@ -165,12 +179,8 @@ dsngb_result parse_cmd(const char *buf, size_t len, int strict,
 	size_t need;
 	void *res = NULL;
 
-	if (!c) {
-		err->status = DSNG_ENOMEM;
-		err->kind = DSNG_ERR_NOMEM;
-		strcpy(err->message, "out of memory");
-		return NULL;
-	}
+	if (!c)
+		return nomem(err);
 	dsng_cmd_opts_init(&opts);
 	if (strict)
 		opts.flags |= DSNG_CMD_STRICT;
@@ -186,5 +196,73 @@ dsngb_result parse_cmd(const char *buf, size_t len, int strict,
 			free(canonical);
 	}
 	free(c);
+	return res;
+}
+
+dsngb_result parse_report(const char *buf, size_t len, struct dsng_error *err)
+{
+	struct dsng_report *r = NULL;
+	void *res;
+
+	if (dsng_report_parse(NULL, buf, len, NULL, &r, err) != DSNG_OK)
+		return NULL;
+	res = dsngb_report_to_native(&dsngb_native, r);
+	talloc_free(r);
+	return res;
+}
+
+/* Pasted replies often end in an empty line or two, which the library
+ * would call text after the final line (the CLI trims them too). */
+static size_t trim_trailing_blank_lines(const char *buf, size_t len)
+{
+	while (len >= 2 && buf[len - 1] == '\n' &&
+	       (buf[len - 2] == '\n' ||
+	        (len >= 3 && buf[len - 2] == '\r' && buf[len - 3] == '\n')))
+		len -= buf[len - 2] == '\r' ? 2 : 1;
+	return len;
+}
+
+dsngb_result parse_ehlo(const char *buf, size_t len, struct dsng_error *err)
+{
+	struct dsng_ehlo *c = NULL;
+	void *res;
+
+	len = trim_trailing_blank_lines(buf, len);
+	if (dsng_ehlo_parse(NULL, buf, len, NULL, &c, err) != DSNG_OK)
+		return NULL;
+	res = dsngb_ehlo_to_native(&dsngb_native, c);
+	talloc_free(c);
+	return res;
+}
+
+dsngb_result xtext_encode(const char *buf, size_t len)
+{
+	size_t need = dsng_xtext_encode_buf(NULL, 0, buf, len);
+	char *out = malloc(need + 1);
+	void *res;
+
+	if (!out)
+		return NULL;
+	dsng_xtext_encode_buf(out, need + 1, buf, len);
+	res = dsngb_native.str(out, need);
+	free(out);
+	return res;
+}
+
+dsngb_result xtext_decode(const char *buf, size_t len, int lenient,
+                          struct dsng_error *err)
+{
+	/* a decoded value is never longer than its encoded form */
+	char *out = malloc(len + 1);
+	size_t n = 0;
+	void *res = NULL;
+
+	if (!out)
+		return nomem(err);
+	if (dsng_xtext_decode(out, len + 1, &n, buf, len,
+	                      lenient ? DSNG_XTEXT_LOWER_HEX : 0, NULL,
+	                      err) == DSNG_OK)
+		res = dsngb_native.str(out, n);
+	free(out);
 	return res;
 }

@@ -30,9 +30,22 @@ struct dsngb_builder {
 	void *(*none)(void);
 };
 
+/* A NUL-terminated string, or None/undef for NULL (convert.c). */
+void *dsngb_cstr(const struct dsngb_builder *b, const char *s);
+
 /* The parsed command as a map with the keys of the CLI's JSON. */
 void *dsngb_cmd_to_native(const struct dsngb_builder *b,
                           const struct dsng_cmd *c, const char *canonical);
+
+/* A parsed report (kind none too) as a map with the keys of
+ * `dsnguard parse-report --json` but "ok" and "file" (convert_report.c). */
+void *dsngb_report_to_native(const struct dsngb_builder *b,
+                             const struct dsng_report *r);
+
+/* A parsed EHLO reply as a map with the keys of `dsnguard parse-ehlo
+ * --json` but "ok" (convert_ehlo.c). */
+void *dsngb_ehlo_to_native(const struct dsngb_builder *b,
+                           const struct dsng_ehlo *c);
 
 /* The language's builder (defined in python/ or perl/). */
 extern const struct dsngb_builder dsngb_native;
@@ -61,6 +74,31 @@ dsngb_result parse_cmd(const char *buf, size_t len, int strict = 0,
 #else
 dsngb_result parse_cmd(const char *buf, size_t len, int strict,
                        struct dsng_error *err);
+#endif
+
+/* Parse one mail message as a delivery report (RFC 3464 DSN, RFC 8098
+ * MDN); a message that is not a report gives kind "none".  Returns a
+ * dict/hash; raises ParseError when a limit breaks or it is not mail. */
+dsngb_result parse_report(const char *buf, size_t len, struct dsng_error *err);
+
+/* Parse a server's whole EHLO/LHLO reply into its capabilities (trailing
+ * blank lines ignored, as the CLI does).  Returns a dict/hash; raises
+ * ParseError for a malformed reply or a code other than 250. */
+dsngb_result parse_ehlo(const char *buf, size_t len, struct dsng_error *err);
+
+/* RFC 3461 xtext, as ORCPT= and ENVID= need it: "+" and "=" and octets
+ * outside 33..126 become "+XX".  Returns a str/string. */
+dsngb_result xtext_encode(const char *buf, size_t len);
+
+/* Decode xtext; lenient accepts lower-case hex ("+2b") as Postfix and
+ * sendmail do.  Raises ParseError (code bad_xtext, offset of the bad
+ * octet). */
+#ifdef SWIG
+dsngb_result xtext_decode(const char *buf, size_t len, int lenient = 0,
+                          struct dsng_error *err);
+#else
+dsngb_result xtext_decode(const char *buf, size_t len, int lenient,
+                          struct dsng_error *err);
 #endif
 
 #endif

@@ -85,8 +85,11 @@ class ParseError(ValueError):
     enhanced ("5.5.4") and a human message."""
 
     def __init__(self, code, offset, reply, enhanced, message):
-        super().__init__("%s %s %s (%s at offset %d)"
-                         % (reply, enhanced, message, code, offset))
+        # reply and enhanced only when there are any (a message that is
+        # not mail has neither, a refused EHLO no enhanced code)
+        head = "".join("%s " % x for x in (reply, enhanced) if x)
+        super().__init__("%s%s (%s at offset %d)"
+                         % (head, message, code, offset))
         self.code = code
         self.offset = offset
         self.reply = reply
@@ -99,7 +102,8 @@ __version__ = version()
 %perlcode %{
 package DSNGuard::ParseError;
 use overload '""' => sub { my $e = shift;
-    "$e->{reply} $e->{enhanced} $e->{message} ($e->{code} at offset $e->{offset})\n" },
+    join('', map { "$_ " } grep { $_ } $e->{reply}, $e->{enhanced})
+    . "$e->{message} ($e->{code} at offset $e->{offset})\n" },
     fallback => 1;
 sub code { $_[0]{code} }
 sub offset { $_[0]{offset} }

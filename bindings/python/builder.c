@@ -69,8 +69,9 @@ void dsngb_py_raise(const struct dsng_error *err)
 		PyErr_SetString(PyExc_ValueError, err->message);
 		return;
 	}
+	/* "N" hands the new reply object over to the call */
 	exc = PyObject_CallFunction(
-	    cls, "snOss", dsng_errkind_name(err->kind), (Py_ssize_t)err->offset,
+	    cls, "snNss", dsng_errkind_name(err->kind), (Py_ssize_t)err->offset,
 	    err->reply ? PyLong_FromLong(err->reply) : (Py_INCREF(Py_None), Py_None),
 	    err->enhanced ? err->enhanced : "", err->message);
 	Py_DECREF(cls);

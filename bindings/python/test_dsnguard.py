@@ -1,7 +1,41 @@
 """Tests of the Python binding: `import dsnguard`."""
+import os
 import unittest
 
 import dsnguard
+
+DATA = os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                    "..", "..", "examples", "data")
+
+
+def data(name):
+    with open(os.path.join(DATA, name), "rb") as f:
+        return f.read()
+
+
+MDN = (b"From: ua@example.org\r\nTo: a@b.example\r\nSubject: read\r\n"
+       b"MIME-Version: 1.0\r\nContent-Type: multipart/report; "
+       b"report-type=disposition-notification; boundary=\"XX\"\r\n\r\n"
+       b"--XX\r\nContent-Type: text/plain\r\n\r\nIt was displayed.\r\n"
+       b"--XX\r\nContent-Type: message/disposition-notification\r\n\r\n"
+       b"Reporting-UA: mua.example.org; Foo 1.0\r\n"
+       b"Final-Recipient: rfc822; ua@example.org\r\n"
+       b"Original-Message-ID: <1@b.example>\r\n"
+       b"Disposition: manual-action/MDN-sent-manually; displayed/error\r\n"
+       b"X-Odd: yes\r\n\r\n--XX--\r\n")
+
+
+def ehlo_reply():
+    """The server's reply to EHLO in examples/data/session.txt."""
+    lines, seen = [], False
+    for line in data("session.txt").decode().splitlines():
+        if line.startswith(">>> "):
+            if seen:
+                break
+            seen = line[4:].upper().startswith("EHLO")
+        elif seen and line.startswith("<<< "):
+            lines.append(line[4:])
+    return "\r\n".join(lines) + "\r\n"
 
 
 class ParseCmd(unittest.TestCase):
@@ -70,6 +104,140 @@ class ParseCmd(unittest.TestCase):
     def test_wrong_type(self):
         with self.assertRaises(TypeError):
             dsnguard.parse_cmd(42)
+
+
+class ParseReport(unittest.TestCase):
+    def test_return_receipt(self):
+        r = dsnguard.parse_report(data("return-receipt.eml"))
+        self.assertEqual(r["kind"], "dsn")
+        self.assertEqual(r["report_type"], "delivery-status")
+        self.assertFalse(r["global"])
+        self.assertEqual(r["message"]["reporting_mta"],
+                         {"type": "dns", "name": "mx.example.net"})
+        self.assertEqual(r["message"]["arrival_date"],
+                         "Wed, 15 Jul 2020 10:15:30 GMT")
+        self.assertEqual(r["message"]["arrival_ts"], 1594808130)
+        self.assertEqual(len(r["recipients"]), 1)
+        rc = r["recipients"][0]
+        self.assertEqual(rc["final_recipient"],
+                         {"type": "rfc822", "addr": "legal_address@example.net"})
+        self.assertEqual(rc["action"], "delivered")
+        self.assertEqual(rc["status"], "2.1.5")
+        self.assertEqual(rc["status_raw"], "2.1.5")
+        self.assertIsNone(rc["original_recipient"])
+        self.assertEqual(rc["extensions"], [])
+        self.assertIsNone(r["mdn"])
+        self.assertEqual(r["returned"]["message_id"],
+                         "<202007151015.06FAFTbL012697@mx.example.net>")
+        self.assertEqual(r["returned"]["subject"], "Testing email.")
+        self.assertIn("successful delivery", r["human_text"])
+        self.assertFalse(r["truncated"])
+        self.assertEqual(r["problems"], [])
+
+    def test_same_keys_as_the_cli(self):
+        r = dsnguard.parse_report(data("return-receipt.eml"))
+        self.assertEqual(set(r), {
+            "kind", "report_type", "global", "message", "recipients", "mdn",
+            "returned", "human_text", "truncated", "problems"})
+        self.assertEqual(set(r["recipients"][0]), {
+            "final_recipient", "original_recipient", "action", "status",
+            "status_raw", "remote_mta", "diagnostic_code",
+            "last_attempt_date", "final_log_id", "will_retry_until",
+            "last_attempt_ts", "will_retry_until_ts", "extensions"})
+
+    def test_mdn(self):
+        r = dsnguard.parse_report(MDN)
+        self.assertEqual(r["kind"], "mdn")
+        self.assertEqual(r["recipients"], [])
+        self.assertEqual(r["mdn"]["final_recipient"],
+                         {"type": "rfc822", "addr": "ua@example.org"})
+        self.assertEqual(r["mdn"]["original_message_id"], "<1@b.example>")
+        self.assertEqual(r["mdn"]["disposition"], {
+            "action_mode": "manual-action", "sending_mode": "mdn-sent-manually",
+            "type": "displayed", "modifiers": ["error"]})
+        self.assertEqual(r["mdn"]["extensions"],
+                         [{"name": "X-Odd", "value": "yes"}])
+
+    def test_not_a_report_is_kind_none(self):
+        r = dsnguard.parse_report("From: a@b.example\r\nSubject: hi\r\n"
+                                  "\r\nJust mail.\r\n")
+        self.assertEqual(r["kind"], "none")
+        self.assertIsNone(r["message"])
+        self.assertIsNone(r["mdn"])
+        self.assertIsNone(r["returned"])
+        self.assertEqual(r["recipients"], [])
+
+    def test_not_mail_raises(self):
+        with self.assertRaises(dsnguard.ParseError) as cm:
+            dsnguard.parse_report(b"")
+        self.assertEqual(cm.exception.code, "not_mail")
+        self.assertEqual(cm.exception.offset, 0)
+
+
+class ParseEhlo(unittest.TestCase):
+    def test_session_reply(self):
+        r = dsnguard.parse_ehlo(ehlo_reply())
+        self.assertEqual(r["code"], 250)
+        self.assertEqual(r["domain"], "mx.example.net")
+        self.assertTrue(r["greeting"].startswith("Hello client.example.com"))
+        self.assertIs(r["dsn"], True)
+        self.assertIs(r["pipelining"], True)
+        self.assertIs(r["smtputf8"], False)
+        self.assertEqual(r["size"], 0)
+        self.assertIs(r["deliverby"], True)
+        self.assertEqual(r["deliverby_min"], 0)
+        self.assertIsNone(r["futurerelease_max_interval"])
+        self.assertEqual([c["keyword"] for c in r["capabilities"]],
+                         ["ENHANCEDSTATUSCODES", "PIPELINING", "8BITMIME",
+                          "SIZE", "DSN", "DELIVERBY", "HELP"])
+        self.assertEqual(r["auth_mechanisms"], [])
+
+    def test_params_and_auth(self):
+        r = dsnguard.parse_ehlo(b"250-mx.example\r\n250-SIZE 1000\r\n"
+                                b"250 AUTH PLAIN LOGIN\r\n")
+        self.assertFalse(r["dsn"])
+        self.assertEqual(r["size"], 1000)
+        self.assertEqual(r["auth_mechanisms"], ["PLAIN", "LOGIN"])
+        self.assertEqual(r["capabilities"][1],
+                         {"keyword": "AUTH", "params": ["PLAIN", "LOGIN"]})
+
+    def test_refusal_raises_with_the_server_code(self):
+        with self.assertRaises(dsnguard.ParseError) as cm:
+            dsnguard.parse_ehlo("550 go away\r\n")
+        self.assertEqual(cm.exception.code, "bad_ehlo")
+        self.assertEqual(cm.exception.reply, 550)
+
+
+class Xtext(unittest.TestCase):
+    def test_encode(self):
+        self.assertEqual(dsnguard.xtext_encode("user+tag=x@example.org"),
+                         "user+2Btag+3Dx@example.org")
+        self.assertEqual(dsnguard.xtext_encode("a b"), "a+20b")
+        self.assertEqual(dsnguard.xtext_encode(""), "")
+
+    def test_round_trips(self):
+        for s in ["user+tag@example.org", "a=b c", "plain", "+=+", "~!"]:
+            self.assertEqual(dsnguard.xtext_decode(dsnguard.xtext_encode(s)), s)
+            self.assertEqual(dsnguard.xtext_decode(
+                dsnguard.xtext_encode(s.encode())), s)
+
+    def test_lower_case_hex_only_when_lenient(self):
+        with self.assertRaises(dsnguard.ParseError) as cm:
+            dsnguard.xtext_decode("a+2bb")
+        self.assertEqual(cm.exception.code, "bad_xtext")
+        self.assertEqual(cm.exception.offset, 1)
+        self.assertEqual(dsnguard.xtext_decode("a+2bb", lenient=True), "a+b")
+
+    def test_error_offset(self):
+        with self.assertRaises(dsnguard.ParseError) as cm:
+            dsnguard.xtext_decode("ab+Z1")
+        e = cm.exception
+        self.assertEqual(e.code, "bad_xtext")
+        self.assertEqual(e.offset, 2)
+        self.assertEqual((e.reply, e.enhanced), (501, "5.5.4"))
+        with self.assertRaises(dsnguard.ParseError) as cm:
+            dsnguard.xtext_decode("a b")
+        self.assertEqual(cm.exception.offset, 1)
 
 
 class Version(unittest.TestCase):

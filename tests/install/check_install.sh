@@ -106,17 +106,17 @@ pymod=$(find "$P" -name dsnguard.py | head -n 1)
 if [ -n "$pymod" ]; then
 	PY=$(cache _Python3_EXECUTABLE)
 	out=$(LD_LIBRARY_PATH="$L" PYTHONPATH="$(dirname "$pymod")" "${PY:-python3}" -c \
-		'import dsnguard; print(dsnguard.version(), dsnguard.parse_cmd("RCPT TO:<a@b.example> NOTIFY=SUCCESS")["notify"])') ||
+		'import dsnguard; print(dsnguard.version(), dsnguard.parse_cmd("RCPT TO:<a@b.example> NOTIFY=SUCCESS")["notify"], dsnguard.xtext_encode("a+b"))') ||
 		fail "import dsnguard from the prefix"
-	[ "$out" = "$VER ['SUCCESS']" ] || fail "installed Python binding says '$out'"
+	[ "$out" = "$VER ['SUCCESS'] a+2Bb" ] || fail "installed Python binding says '$out'"
 	ok "installed Python binding: $out"
 fi
 plmod=$(find "$P" -name DSNGuard.pm | head -n 1)
 if [ -n "$plmod" ]; then
 	out=$(LD_LIBRARY_PATH="$L" perl -I"$(dirname "$plmod")" -MDSNGuard -e \
-		'print DSNGuard::version(), " ", DSNGuard::parse_cmd(q{RCPT TO:<a@b.example> NOTIFY=SUCCESS})->{notify}[0]') ||
+		'print DSNGuard::version(), " ", DSNGuard::parse_cmd(q{RCPT TO:<a@b.example> NOTIFY=SUCCESS})->{notify}[0], " ", DSNGuard::xtext_encode(q{a+b})') ||
 		fail "use DSNGuard from the prefix"
-	[ "$out" = "$VER SUCCESS" ] || fail "installed Perl binding says '$out'"
+	[ "$out" = "$VER SUCCESS a+2Bb" ] || fail "installed Perl binding says '$out'"
 	ok "installed Perl binding: $out"
 fi
 

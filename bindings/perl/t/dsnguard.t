@@ -37,4 +37,85 @@ ok(!eval { DSNGuard::parse_cmd('MAIL FROM: <a@b.example>', 1); 1 }, 'strict refu
 
 like(DSNGuard::version(), qr/^\d+\.\d+\.\d+$/, 'version');
 
+# ---- parse_report
+use File::Basename qw(dirname);
+use File::Spec;
+my $data = File::Spec->catdir(dirname(File::Spec->rel2abs(__FILE__)),
+	'..', '..', '..', 'examples', 'data');
+sub slurp {
+	my $path = File::Spec->catfile($data, shift);
+	open(my $fh, '<:raw', $path) or die "$path: $!";
+	local $/;
+	return <$fh>;
+}
+
+$r = DSNGuard::parse_report(slurp('return-receipt.eml'));
+is($r->{kind}, 'dsn', 'report kind');
+is($r->{report_type}, 'delivery-status', 'report type');
+is_deeply($r->{message}{reporting_mta}, {type => 'dns', name => 'mx.example.net'},
+	'reporting_mta');
+is($r->{message}{arrival_ts}, 1594808130, 'arrival date as a Unix time');
+is(scalar @{$r->{recipients}}, 1, 'one recipient');
+is_deeply($r->{recipients}[0]{final_recipient},
+	{type => 'rfc822', addr => 'legal_address@example.net'}, 'final recipient');
+is($r->{recipients}[0]{action}, 'delivered', 'action');
+is($r->{recipients}[0]{status}, '2.1.5', 'status');
+is($r->{recipients}[0]{original_recipient}, undef, 'no original recipient');
+is($r->{returned}{message_id}, '<202007151015.06FAFTbL012697@mx.example.net>',
+	'returned message id');
+is($r->{mdn}, undef, 'no mdn');
+like($r->{human_text}, qr/successful delivery/, 'human text');
+ok(!$r->{truncated}, 'not truncated');
+is_deeply($r->{problems}, [], 'no problems');
+
+$r = DSNGuard::parse_report("From: a\@b.example\r\nSubject: hi\r\n\r\nJust mail.\r\n");
+is($r->{kind}, 'none', 'plain mail is kind none');
+is($r->{message}, undef, 'none: no message fields');
+is($r->{returned}, undef, 'none: nothing returned');
+is_deeply($r->{recipients}, [], 'none: no recipients');
+
+ok(!eval { DSNGuard::parse_report(''); 1 }, 'empty input dies');
+is($@->{code}, 'not_mail', 'not mail');
+
+# ---- parse_ehlo: the server's reply to EHLO in session.txt
+my ($seen, @lines) = (0);
+for (split /\r?\n/, slurp('session.txt')) {
+	if (/^>>> (.*)/) { last if $seen; $seen = $1 =~ /^EHLO/i; next }
+	push @lines, $1 if $seen && /^<<< (.*)/;
+}
+$r = DSNGuard::parse_ehlo(join('', map { "$_\r\n" } @lines));
+is($r->{code}, 250, 'ehlo code');
+is($r->{domain}, 'mx.example.net', 'ehlo domain');
+ok($r->{dsn}, 'DSN advertised');
+ok(!$r->{smtputf8}, 'SMTPUTF8 not advertised');
+is($r->{size}, 0, 'SIZE without a limit');
+is_deeply([map { $_->{keyword} } @{$r->{capabilities}}],
+	[qw(ENHANCEDSTATUSCODES PIPELINING 8BITMIME SIZE DSN DELIVERBY HELP)],
+	'capabilities in order');
+
+$r = DSNGuard::parse_ehlo("250-mx.example\r\n250 AUTH PLAIN LOGIN\r\n");
+ok(!$r->{dsn}, 'no DSN');
+is_deeply($r->{auth_mechanisms}, ['PLAIN', 'LOGIN'], 'auth mechanisms');
+
+ok(!eval { DSNGuard::parse_ehlo("550 go away\r\n"); 1 }, 'refused EHLO dies');
+is($@->{code}, 'bad_ehlo', 'bad_ehlo');
+is($@->{reply}, 550, 'the server code');
+
+# ---- xtext, as Net::SMTP users need for ORcpt
+is(DSNGuard::xtext_encode('user+tag=x@example.org'), 'user+2Btag+3Dx@example.org',
+	'xtext encode');
+is(DSNGuard::xtext_encode('a b'), 'a+20b', 'space encoded');
+for my $s ('user+tag@example.org', 'a=b c', 'plain', '+=+') {
+	is(DSNGuard::xtext_decode(DSNGuard::xtext_encode($s)), $s, "round trip '$s'");
+}
+is(DSNGuard::xtext_decode('a+2bb', 1), 'a+b', 'lenient lower-case hex');
+ok(!eval { DSNGuard::xtext_decode('a+2bb'); 1 }, 'lower-case hex refused by default');
+is($@->{offset}, 1, 'lower-case hex offset');
+ok(!eval { DSNGuard::xtext_decode('ab+Z1'); 1 }, 'bad xtext dies');
+$e = $@;
+isa_ok($e, 'DSNGuard::ParseError');
+is($e->code, 'bad_xtext', 'bad_xtext code');
+is($e->offset, 2, 'bad_xtext offset');
+like("$e", qr/^501 5\.5\.4 .*\(bad_xtext at offset 2\)$/, 'bad_xtext message');
+
 done_testing();
