@@ -17,7 +17,7 @@
 %{
 #include <string.h>
 #include <dsnguard/dsnguard.h>
-#include "convert.h"
+#include "api.h"
 %}
 
 /* ---- inputs: one str/bytes (Python) or string (Perl) argument ---- */
@@ -76,7 +76,7 @@
 #endif
 
 %feature("kwargs");
-%include "convert.h"
+%include "api.h"
 
 #if defined(SWIGPYTHON)
 %pythoncode %{

@@ -1,5 +1,5 @@
 /*
- * bindings/perl/builder.c - native Perl values for convert.c (hash refs,
+ * bindings/perl/builder.c - native Perl values for the walks of convert/walk.h (hash refs,
  * array refs, strings flagged UTF-8 when they are), and the ParseError
  * object thrown with die.
  */
@@ -8,7 +8,7 @@
 #include "XSUB.h"
 
 #define DSNGB_PERL 1
-#include "convert.h"
+#include "api.h"
 
 static void *pl_map_new(void)
 {

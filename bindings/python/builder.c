@@ -1,12 +1,12 @@
 /*
- * bindings/python/builder.c - native Python values for convert.c, and the
+ * bindings/python/builder.c - native Python values for the walks of convert/walk.h, and the
  * ParseError raise.
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
 
 #define DSNGB_PYTHON 1
-#include "convert.h"
+#include "api.h"
 
 static void *py_map_new(void)
 {

@@ -12,6 +12,8 @@
 
 #include <dsnguard/dsnguard.h>
 
+#include "walk.h"
+
 /* Exit codes shared by every command (DESIGN.md section 5). */
 enum { CLI_OK = 0, CLI_REJECTED = 1, CLI_USAGE = 2 };
 
@@ -34,6 +36,12 @@ json_t *cli_json_str(const char *s);
 /* The error object of DESIGN.md section 5: {code, offset, reply,
  * enhanced, message}, plus line/column when set. */
 json_t *cli_json_error(const struct dsng_error *err);
+/* Builds jansson values for the shared walks of walk.h, so the JSON keys
+ * are the ones the Python and Perl bindings give. */
+extern const struct dsngb_builder cli_json_builder;
+/* A JSON object {"ok": true} followed by what fill adds. */
+json_t *cli_json_ok(void);
+
 /* Print one object as one compact line on stdout and release it. */
 void cli_json_print(json_t *obj);
 

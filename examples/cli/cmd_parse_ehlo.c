@@ -44,17 +44,6 @@ static int add_hide(struct options *o, char *list)
 	return 0;
 }
 
-/* A trailing empty line or two after the final line is how pasted replies
- * often end; the library would call it text after the final line. */
-static size_t trim_trailing_blank_lines(const char *buf, size_t len)
-{
-	while (len >= 2 && buf[len - 1] == '\n' &&
-	       (buf[len - 2] == '\n' ||
-	        (len >= 3 && buf[len - 2] == '\r' && buf[len - 3] == '\n')))
-		len -= buf[len - 2] == '\r' ? 2 : 1;
-	return len;
-}
-
 /* The server's reply to the first EHLO/LHLO of a pasted session, its
  * lines joined with CRLF; "" when there is none (the parser then says
  * "empty").  Offsets in errors refer to this reply, not to the session. */
@@ -98,70 +87,11 @@ static char *reply_from_transcript(TALLOC_CTX *mem, const char *buf, size_t len,
 	return s;
 }
 
-/* JSON key of a known keyword: lower case, '-' as '_' ("mt_priority"). */
-static void json_key(char *dst, size_t size, const char *name)
-{
-	size_t i;
-
-	for (i = 0; name[i] && i + 1 < size; i++) {
-		char c = name[i];
-		dst[i] = c == '-' ? '_' : (c >= 'A' && c <= 'Z') ? c + 32 : c;
-	}
-	dst[i] = '\0';
-}
-
 static json_t *caps_json(const struct dsng_ehlo *c, const char *rewritten)
 {
-	json_t *o = json_object(), *list = json_array(), *auth = json_array();
-	char key[32];
-	size_t i, j;
-	int k;
+	json_t *o = cli_json_ok();
 
-	json_object_set_new(o, "ok", json_true());
-	json_object_set_new(o, "code", json_integer(c->code));
-	json_object_set_new(o, "domain", cli_json_str(c->domain));
-	json_object_set_new(o, "greeting", cli_json_str(c->greeting));
-	for (i = 0; i < c->n_caps; i++) {
-		const struct dsng_ehlo_cap *cap = c->caps[i];
-		json_t *e = json_object(), *params = json_array();
-
-		json_object_set_new(e, "keyword", cli_json_str(cap->keyword));
-		for (j = 0; j < cap->n_params; j++)
-			json_array_append_new(params,
-			                      cli_json_str(cap->params[j]));
-		json_object_set_new(e, "params", params);
-		if (cap->legacy_auth)
-			json_object_set_new(e, "legacy", json_true());
-		json_array_append_new(list, e);
-	}
-	json_object_set_new(o, "capabilities", list);
-	for (k = 1; k < DSNG_EHLO_KW__COUNT; k++) {
-		json_key(key, sizeof(key),
-		         dsng_ehlo_kw_name((enum dsng_ehlo_kw)k));
-		json_object_set_new(o, key,
-		                    json_boolean(c->flags & DSNG_EHLO_FLAG(k)));
-	}
-	json_object_set_new(o, "size",
-	                    (c->flags & DSNG_EHLO_F_SIZE)
-	                            ? json_integer((json_int_t)c->size)
-	                            : json_null());
-	for (i = 0; i < c->n_auth; i++)
-		json_array_append_new(auth, cli_json_str(c->auth[i]));
-	json_object_set_new(o, "auth_mechanisms", auth);
-	json_object_set_new(o, "deliverby_min",
-	                    (c->flags & DSNG_EHLO_F_DELIVERBY)
-	                            ? json_integer(c->deliverby_min)
-	                            : json_null());
-	json_object_set_new(o, "mt_priority_profile",
-	                    cli_json_str(c->mt_priority_profile));
-	json_object_set_new(
-	        o, "futurerelease_max_interval",
-	        (c->flags & DSNG_EHLO_F_FUTURERELEASE)
-	                ? json_integer(
-	                          (json_int_t)c->futurerelease_max_interval)
-	                : json_null());
-	json_object_set_new(o, "futurerelease_max_datetime",
-	                    cli_json_str(c->futurerelease_max_datetime));
+	dsngb_ehlo_fill(&cli_json_builder, o, c);
 	if (rewritten)
 		json_object_set_new(o, "rewritten", cli_json_str(rewritten));
 	return o;
@@ -264,7 +194,7 @@ int cli_parse_ehlo(int argc, char **argv)
 			goto done;
 		}
 	}
-	len = trim_trailing_blank_lines(buf, len);
+	len = dsngb_trim_blank_tail(buf, len);
 	rc = dsng_ehlo_parse(mem, buf, len, &o.reply, &caps, &err);
 	if (rc == DSNG_ENOMEM) {
 		ret = cli_usage_error("parse-ehlo: out of memory");

@@ -103,6 +103,59 @@ json_t *cli_json_error(const struct dsng_error *err)
 	return e;
 }
 
+static void *jb_map_new(void)
+{
+	return json_object();
+}
+
+static void *jb_list_new(void)
+{
+	return json_array();
+}
+
+static void jb_map_set(void *map, const char *key, void *val)
+{
+	json_object_set_new(map, key, val);
+}
+
+static void jb_list_push(void *list, void *val)
+{
+	json_array_append_new(list, val);
+}
+
+static void *jb_str(const char *p, size_t n)
+{
+	return cli_json_bytes(p, n);
+}
+
+static void *jb_integer(long long v)
+{
+	return json_integer((json_int_t)v);
+}
+
+static void *jb_boolean(int v)
+{
+	return json_boolean(v);
+}
+
+static void *jb_none(void)
+{
+	return json_null();
+}
+
+const struct dsngb_builder cli_json_builder = {
+	jb_map_new, jb_list_new, jb_map_set, jb_list_push,
+	jb_str,     jb_integer,  jb_boolean, jb_none,
+};
+
+json_t *cli_json_ok(void)
+{
+	json_t *o = json_object();
+
+	json_object_set_new(o, "ok", json_true());
+	return o;
+}
+
 void cli_json_print(json_t *obj)
 {
 	/* One object per line; ensure_ascii off, order as built. */

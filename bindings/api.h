@@ -1,51 +1,20 @@
 /*
- * bindings/convert.h - what the bindings export, and the language-neutral
- * conversion of C results into native values.
- *
- * Each language supplies a struct dsngb_builder (how to make a map, a
- * list, a string ...); the walk over a parsed command is written once in
- * convert.c and serves Python and Perl alike.
+ * bindings/api.h - what the bindings export to scripts.  Each entry point
+ * parses, then hands the result to the walks of convert/walk.h with the
+ * language's builder (python/builder.c, perl/builder.c).
  */
-#ifndef DSNGB_CONVERT_H
-#define DSNGB_CONVERT_H
+#ifndef DSNGB_API_H
+#define DSNGB_API_H
 
 #include <stddef.h>
 
 #ifndef SWIG
 #include <dsnguard/dsnguard.h>
 
+#include "walk.h"
+
 /* A native value (PyObject *, SV *) handed back to the interpreter. */
 typedef void *dsngb_result;
-
-struct dsngb_builder {
-	void *(*map_new)(void);
-	void *(*list_new)(void);
-	/* Both take ownership of val. */
-	void (*map_set)(void *map, const char *key, void *val);
-	void (*list_push)(void *list, void *val);
-	/* Bytes as a text string; invalid UTF-8 is replaced (U+FFFD). */
-	void *(*str)(const char *p, size_t n);
-	void *(*integer)(long long v);
-	void *(*boolean)(int v);
-	void *(*none)(void);
-};
-
-/* A NUL-terminated string, or None/undef for NULL (convert.c). */
-void *dsngb_cstr(const struct dsngb_builder *b, const char *s);
-
-/* The parsed command as a map with the keys of the CLI's JSON. */
-void *dsngb_cmd_to_native(const struct dsngb_builder *b,
-                          const struct dsng_cmd *c, const char *canonical);
-
-/* A parsed report (kind none too) as a map with the keys of
- * `dsnguard parse-report --json` but "ok" and "file" (convert_report.c). */
-void *dsngb_report_to_native(const struct dsngb_builder *b,
-                             const struct dsng_report *r);
-
-/* A parsed EHLO reply as a map with the keys of `dsnguard parse-ehlo
- * --json` but "ok" (convert_ehlo.c). */
-void *dsngb_ehlo_to_native(const struct dsngb_builder *b,
-                           const struct dsng_ehlo *c);
 
 /* The language's builder (defined in python/ or perl/). */
 extern const struct dsngb_builder dsngb_native;

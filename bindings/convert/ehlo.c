@@ -1,11 +1,11 @@
 /*
- * bindings/convert_ehlo.c - a parsed EHLO reply as native values, with
- * the keys of `dsnguard parse-ehlo --json` (examples/cli/cmd_parse_ehlo.c),
- * written once for every language.
+ * bindings/convert/ehlo.c - a parsed EHLO reply as builder values, with
+ * the keys of `dsnguard parse-ehlo --json`, written once for the CLI and
+ * every language.
  */
 #include <string.h>
 
-#include "convert.h"
+#include "walk.h"
 
 /* Key of a known keyword: lower case, '-' as '_' ("mt_priority"). */
 static void kw_key(char *dst, size_t size, const char *name)
@@ -21,10 +21,10 @@ static void kw_key(char *dst, size_t size, const char *name)
 	dst[i] = '\0';
 }
 
-void *dsngb_ehlo_to_native(const struct dsngb_builder *b,
-                           const struct dsng_ehlo *c)
+void dsngb_ehlo_fill(const struct dsngb_builder *b, void *m,
+                     const struct dsng_ehlo *c)
 {
-	void *m = b->map_new(), *caps = b->list_new(), *auth = b->list_new();
+	void *caps = b->list_new(), *auth = b->list_new();
 	char key[32];
 	size_t i, j;
 	int k;
@@ -74,5 +74,13 @@ void *dsngb_ehlo_to_native(const struct dsngb_builder *b,
 	                : b->none());
 	b->map_set(m, "futurerelease_max_datetime",
 	           dsngb_cstr(b, c->futurerelease_max_datetime));
-	return m;
+}
+
+size_t dsngb_trim_blank_tail(const char *buf, size_t len)
+{
+	while (len >= 2 && buf[len - 1] == '\n' &&
+	       (buf[len - 2] == '\n' ||
+	        (len >= 3 && buf[len - 2] == '\r' && buf[len - 3] == '\n')))
+		len -= buf[len - 2] == '\r' ? 2 : 1;
+	return len;
 }

@@ -1,11 +1,10 @@
 /*
- * bindings/convert.c - the walk from C results to native values, written
- * once for every language (see convert.h).
+ * bindings/convert/cmd.c - a parsed SMTP command as builder values, and
+ * the small helpers the other walks share (see walk.h).
  */
-#include <stdlib.h>
 #include <string.h>
 
-#include "convert.h"
+#include "walk.h"
 
 static void *span_or_none(const struct dsngb_builder *b, struct dsng_span s)
 {
@@ -132,11 +131,9 @@ static void mail_rcpt(const struct dsngb_builder *b, void *m,
 	b->map_set(m, "smtputf8", b->boolean(c->smtputf8));
 }
 
-void *dsngb_cmd_to_native(const struct dsngb_builder *b,
-                          const struct dsng_cmd *c, const char *canonical)
+void dsngb_cmd_fill(const struct dsngb_builder *b, void *m,
+                    const struct dsng_cmd *c, const char *canonical)
 {
-	void *m = b->map_new();
-
 	set_cstr(b, m, "verb", dsng_verb_name(c->verb));
 	switch (c->verb) {
 	case DSNG_VERB_MAIL:
@@ -153,116 +150,4 @@ void *dsngb_cmd_to_native(const struct dsngb_builder *b,
 		break;
 	}
 	set_cstr(b, m, "canonical", canonical);
-	return m;
-}
-
-/* The error a failed malloc gives, in the library's shape. */
-static void *nomem(struct dsng_error *err)
-{
-	err->status = DSNG_ENOMEM;
-	err->kind = DSNG_ERR_NOMEM;
-	strcpy(err->message, "out of memory");
-	return NULL;
-}
-
-const char *version(void)
-{
-	return dsng_version();
-}
-
-dsngb_result parse_cmd(const char *buf, size_t len, int strict,
-                       struct dsng_error *err)
-{
-	struct dsng_cmd *c = malloc(sizeof(*c));
-	struct dsng_cmd_opts opts;
-	char small[1024], *canonical = small;
-	size_t need;
-	void *res = NULL;
-
-	if (!c)
-		return nomem(err);
-	dsng_cmd_opts_init(&opts);
-	if (strict)
-		opts.flags |= DSNG_CMD_STRICT;
-	if (dsng_cmd_parse(c, buf, len, &opts, err) == DSNG_OK) {
-		need = dsng_cmd_format_buf(small, sizeof(small), c);
-		if (need >= sizeof(small)) {
-			canonical = malloc(need + 1);
-			if (canonical)
-				dsng_cmd_format_buf(canonical, need + 1, c);
-		}
-		res = dsngb_cmd_to_native(&dsngb_native, c, canonical);
-		if (canonical != small)
-			free(canonical);
-	}
-	free(c);
-	return res;
-}
-
-dsngb_result parse_report(const char *buf, size_t len, struct dsng_error *err)
-{
-	struct dsng_report *r = NULL;
-	void *res;
-
-	if (dsng_report_parse(NULL, buf, len, NULL, &r, err) != DSNG_OK)
-		return NULL;
-	res = dsngb_report_to_native(&dsngb_native, r);
-	talloc_free(r);
-	return res;
-}
-
-/* Pasted replies often end in an empty line or two, which the library
- * would call text after the final line (the CLI trims them too). */
-static size_t trim_trailing_blank_lines(const char *buf, size_t len)
-{
-	while (len >= 2 && buf[len - 1] == '\n' &&
-	       (buf[len - 2] == '\n' ||
-	        (len >= 3 && buf[len - 2] == '\r' && buf[len - 3] == '\n')))
-		len -= buf[len - 2] == '\r' ? 2 : 1;
-	return len;
-}
-
-dsngb_result parse_ehlo(const char *buf, size_t len, struct dsng_error *err)
-{
-	struct dsng_ehlo *c = NULL;
-	void *res;
-
-	len = trim_trailing_blank_lines(buf, len);
-	if (dsng_ehlo_parse(NULL, buf, len, NULL, &c, err) != DSNG_OK)
-		return NULL;
-	res = dsngb_ehlo_to_native(&dsngb_native, c);
-	talloc_free(c);
-	return res;
-}
-
-dsngb_result xtext_encode(const char *buf, size_t len)
-{
-	size_t need = dsng_xtext_encode_buf(NULL, 0, buf, len);
-	char *out = malloc(need + 1);
-	void *res;
-
-	if (!out)
-		return NULL;
-	dsng_xtext_encode_buf(out, need + 1, buf, len);
-	res = dsngb_native.str(out, need);
-	free(out);
-	return res;
-}
-
-dsngb_result xtext_decode(const char *buf, size_t len, int lenient,
-                          struct dsng_error *err)
-{
-	/* a decoded value is never longer than its encoded form */
-	char *out = malloc(len + 1);
-	size_t n = 0;
-	void *res = NULL;
-
-	if (!out)
-		return nomem(err);
-	if (dsng_xtext_decode(out, len + 1, &n, buf, len,
-	                      lenient ? DSNG_XTEXT_LOWER_HEX : 0, NULL,
-	                      err) == DSNG_OK)
-		res = dsngb_native.str(out, n);
-	free(out);
-	return res;
 }

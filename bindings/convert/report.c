@@ -1,12 +1,11 @@
 /*
- * bindings/convert_report.c - a parsed delivery report as native values,
- * with the keys of `dsnguard parse-report --json` (examples/cli/
- * cmd_parse_report.c, DESIGN.md section 5), written once for every
- * language.
+ * bindings/convert/report.c - a parsed delivery report as builder values,
+ * with the keys of `dsnguard parse-report --json` (DESIGN.md section 5),
+ * written once for the CLI and every language.
  */
 #include <string.h>
 
-#include "convert.h"
+#include "walk.h"
 
 static void *typed(const struct dsngb_builder *b,
                    const struct dsng_report_typed *t, const char *vkey)
@@ -146,10 +145,10 @@ static void *returned(const struct dsngb_builder *b,
 	return m;
 }
 
-void *dsngb_report_to_native(const struct dsngb_builder *b,
-                             const struct dsng_report *r)
+void dsngb_report_fill(const struct dsngb_builder *b, void *m,
+                       const struct dsng_report *r)
 {
-	void *m = b->map_new(), *rcpts = b->list_new(), *probs = b->list_new();
+	void *rcpts = b->list_new(), *probs = b->list_new();
 	int none = r->kind == DSNG_REPORT_NONE;
 	size_t i;
 
@@ -176,5 +175,4 @@ void *dsngb_report_to_native(const struct dsngb_builder *b,
 	                   : b->none());
 	b->map_set(m, "truncated", b->boolean(r->truncated));
 	b->map_set(m, "problems", probs);
-	return m;
 }

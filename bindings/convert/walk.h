@@ -1,0 +1,51 @@
+/*
+ * bindings/convert/walk.h - the value model of libdsnguard's results,
+ * written once: a walk over each parsed C struct that builds maps, lists,
+ * strings and numbers through a struct dsngb_builder.  The Python and Perl
+ * bindings supply builders that make native objects; the dsnguard CLI
+ * supplies one that makes jansson values, so the JSON and the script
+ * objects have the same keys by construction.
+ */
+#ifndef DSNGB_WALK_H
+#define DSNGB_WALK_H
+
+#include <stddef.h>
+
+#include <dsnguard/dsnguard.h>
+
+struct dsngb_builder {
+	void *(*map_new)(void);
+	void *(*list_new)(void);
+	/* Both take ownership of val. */
+	void (*map_set)(void *map, const char *key, void *val);
+	void (*list_push)(void *list, void *val);
+	/* Bytes as a text string; invalid UTF-8 is replaced (U+FFFD). */
+	void *(*str)(const char *p, size_t n);
+	void *(*integer)(long long v);
+	void *(*boolean)(int v);
+	void *(*none)(void);
+};
+
+/* A NUL-terminated string, or none for NULL. */
+void *dsngb_cstr(const struct dsngb_builder *b, const char *s);
+
+/* Add the keys of `dsnguard parse-cmd --json` for a parsed command to map
+ * m ("verb" ... "canonical"; not "ok" or "input"). */
+void dsngb_cmd_fill(const struct dsngb_builder *b, void *m,
+                    const struct dsng_cmd *c, const char *canonical);
+
+/* Add the keys of `dsnguard parse-report --json` for a parsed report
+ * (kind none too) to map m ("kind" ... "problems"; not "ok" or "file"). */
+void dsngb_report_fill(const struct dsngb_builder *b, void *m,
+                       const struct dsng_report *r);
+
+/* Add the keys of `dsnguard parse-ehlo --json` for a parsed EHLO reply to
+ * map m ("code" ... "futurerelease_max_datetime"; not "ok"). */
+void dsngb_ehlo_fill(const struct dsngb_builder *b, void *m,
+                     const struct dsng_ehlo *c);
+
+/* Length of buf without the blank lines that pasted EHLO replies often
+ * end with (the reply parser would call them text after the final line). */
+size_t dsngb_trim_blank_tail(const char *buf, size_t len);
+
+#endif
