@@ -10,7 +10,7 @@
 /* The error a failed malloc gives, in the library's shape. */
 static void *nomem(struct dsng_error *err)
 {
-	err->status = DSNG_ENOMEM;
+	err->rc = DSNG_ENOMEM;
 	err->kind = DSNG_ERR_NOMEM;
 	strcpy(err->message, "out of memory");
 	return NULL;

@@ -46,19 +46,19 @@
 
 /* ---- the error out-parameter: raise when the call failed ---- */
 %typemap(in, numinputs=0) struct dsng_error *err (struct dsng_error temp) {
-	dsng_error_clear(&temp);
+	dsng_error_init(&temp, DSNG_ERROR_VERSION);
 	$1 = &temp;
 }
 #if defined(SWIGPYTHON)
 %typemap(argout) struct dsng_error *err {
-	if ($1->status != DSNG_OK) {
+	if ($1->rc != DSNG_OK) {
 		dsngb_py_raise($1);
 		SWIG_fail;
 	}
 }
 #elif defined(SWIGPERL)
 %typemap(argout) struct dsng_error *err {
-	if ($1->status != DSNG_OK)
+	if ($1->rc != DSNG_OK)
 		dsngb_pl_croak(aTHX_ $1);
 }
 #endif

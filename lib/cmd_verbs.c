@@ -147,7 +147,7 @@ int dsng__cmd_verb_args(struct dsng__cmd_state *st, size_t pos)
 	case DSNG_VERB_HELO:
 	case DSNG_VERB_EHLO:
 	case DSNG_VERB_LHLO: {
-		struct dsng_error tmp;
+		struct dsng_error tmp = DSNG_ERROR_INIT;
 
 		if (a == e)
 			return dsng__cmd_bad(st, DSNG_ERR_SYNTAX, e,

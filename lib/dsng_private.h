@@ -69,6 +69,26 @@ static inline int dsng__hex(unsigned char c)
 int dsng__parse_u64(const char *p, size_t n, size_t max_digits,
                     uint64_t *out);
 
+/*
+ * Versioned structs (common.h).  `sizes[v]` is the size of version v of a
+ * struct (sizes[0] unused), `current` the version the headers define, and
+ * `defaults` a full current-version instance (its DSNG_<X>_INIT).
+ *
+ * dsng__versioned_init: the public dsng_<x>_init; copies the defaults of
+ * the fields version `version` has and sets the version.  0 or EINVAL.
+ *
+ * dsng__versioned_take: a caller's options/limits (NULL = all defaults)
+ * into a full local copy: fields the caller's version has are taken from
+ * it, later ones are defaults.  0, or EINVAL for an unknown version.
+ *
+ * dsng__version_ok: x is not NULL and of a version from 1 to current.
+ */
+int dsng__versioned_init(void *x, unsigned version, const void *defaults,
+                         const size_t *sizes, unsigned current);
+int dsng__versioned_take(void *local, const void *given, const void *defaults,
+                         const size_t *sizes, unsigned current);
+bool dsng__version_ok(const void *x, unsigned current);
+
 /* Case-insensitive ASCII comparison of a span with a NUL-terminated word. */
 int dsng__span_ieq(const char *p, size_t len, const char *word);
 

@@ -65,16 +65,16 @@ const char *dsng_version(void)
 	return DSNG_VERSION_STRING;
 }
 
-const char *dsng_errkind_name(enum dsng_errkind kind)
+const char *dsng_error_kind_name(enum dsng_errkind kind)
 {
 	if ((unsigned)kind >= DSNG_ERR__COUNT || !kind_names[kind])
 		return "unknown";
 	return kind_names[kind];
 }
 
-const char *dsng_strerror(int status)
+const char *dsng_error_rc_text(int rc)
 {
-	switch (status) {
+	switch (rc) {
 	case DSNG_OK: return "success";
 	case DSNG_ENOMEM: return "out of memory";
 	case DSNG_EINVAL: return "invalid argument";
@@ -87,18 +87,32 @@ const char *dsng_strerror(int status)
 	}
 }
 
+/* The sizes of every version of struct dsng_error, for dsng__versioned. */
+static const size_t error_sizes[] = {0, sizeof(struct dsng_error)};
+static const struct dsng_error error_defaults = DSNG_ERROR_INIT;
+
+int dsng_error_init(struct dsng_error *err, unsigned version)
+{
+	return dsng__versioned_init(err, version, &error_defaults, error_sizes,
+	                            DSNG_ERROR_VERSION);
+}
+
+/* An error struct the library may write: not NULL, of a known version. */
+static bool writable(const struct dsng_error *err)
+{
+	return err && err->version >= 1 && err->version <= DSNG_ERROR_VERSION;
+}
+
 void dsng_error_clear(struct dsng_error *err)
 {
-	if (!err)
-		return;
-	memset(err, 0, sizeof(*err));
-	err->enhanced = "";
+	if (writable(err))
+		dsng_error_init(err, err->version);
 }
 
 static void fill(struct dsng_error *err, int status, enum dsng_errkind kind,
                  const char *fmt, va_list ap)
 {
-	err->status = status;
+	err->rc = status;
 	err->kind = kind;
 	vsnprintf(err->message, sizeof(err->message), fmt, ap);
 }
@@ -109,7 +123,7 @@ int dsng__fail(struct dsng_error *err, int status, enum dsng_errkind kind,
 {
 	va_list ap;
 
-	if (!err)
+	if (!writable(err))
 		return status;
 	dsng_error_clear(err);
 	err->offset = offset;
@@ -126,7 +140,7 @@ int dsng__fail_at(struct dsng_error *err, int status, enum dsng_errkind kind,
 {
 	va_list ap;
 
-	if (!err)
+	if (!writable(err))
 		return status;
 	dsng_error_clear(err);
 	err->line = line;
@@ -172,4 +186,87 @@ int dsng__parse_u64(const char *p, size_t n, size_t max_digits,
 	}
 	*out = v;
 	return 0;
+}
+
+int dsng__versioned_init(void *x, unsigned version, const void *defaults,
+                         const size_t *sizes, unsigned current)
+{
+	if (!x || version < 1 || version > current)
+		return DSNG_EINVAL;
+	memcpy(x, defaults, sizes[version]);
+	*(unsigned *)x = version;
+	return DSNG_OK;
+}
+
+int dsng__versioned_take(void *local, const void *given, const void *defaults,
+                         const size_t *sizes, unsigned current)
+{
+	unsigned version;
+
+	memcpy(local, defaults, sizes[current]);
+	if (!given)
+		return DSNG_OK;
+	version = *(const unsigned *)given;
+	if (version < 1 || version > current)
+		return DSNG_EINVAL;
+	memcpy(local, given, sizes[version]);
+	*(unsigned *)local = current;
+	return DSNG_OK;
+}
+
+bool dsng__version_ok(const void *x, unsigned current)
+{
+	unsigned version;
+
+	if (!x)
+		return false;
+	version = *(const unsigned *)x;
+	return version >= 1 && version <= current;
+}
+
+static const char *const action_words[DSNG_DSN__COUNT] = {
+	[DSNG_DSN_SUCCESS] = "delivered", [DSNG_DSN_FAILURE] = "failed",
+	[DSNG_DSN_DELAY] = "delayed",     [DSNG_DSN_RELAYED] = "relayed",
+	[DSNG_DSN_EXPANDED] = "expanded",
+};
+
+const char *dsng_dsn_action_name(enum dsng_dsn_kind kind)
+{
+	if ((unsigned)kind >= DSNG_DSN__COUNT)
+		return NULL;
+	return action_words[kind];
+}
+
+size_t dsng_notify_format(char *buf, size_t size, unsigned bits)
+{
+	/* RFC 3461 section 4.1 lists them in this order. */
+	static const struct {
+		unsigned bit;
+		const char *word;
+	} words[] = {{DSNG_NOTIFY_NEVER, "NEVER"},
+	             {DSNG_NOTIFY_SUCCESS, "SUCCESS"},
+	             {DSNG_NOTIFY_FAILURE, "FAILURE"},
+	             {DSNG_NOTIFY_DELAY, "DELAY"}};
+	size_t len = 0, i;
+
+	if (size > 0)
+		buf[0] = 0;
+	for (i = 0; i < sizeof(words) / sizeof(words[0]); i++) {
+		size_t n;
+
+		if (!(bits & words[i].bit))
+			continue;
+		if (len > 0) {
+			if (len + 1 < size) {
+				buf[len] = ',';
+				buf[len + 1] = 0;
+			}
+			len++;
+		}
+		n = strlen(words[i].word);
+		if (len + n < size)
+			memcpy(buf + len, words[i].word, n + 1);
+		len += n;
+	}
+	return len;
 }

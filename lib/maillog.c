@@ -18,14 +18,15 @@ const char *dsng_maillog_mta_name(enum dsng_maillog_mta mta)
 	return "unknown";
 }
 
-const char *dsng_maillog_kind_name(enum dsng_maillog_kind kind)
+const char *dsng_maillog_kind_name(enum dsng_dsn_kind kind)
 {
 	switch (kind) {
-	case DSNG_MAILLOG_SUCCESS: return "success";
-	case DSNG_MAILLOG_FAILURE: return "failure";
-	case DSNG_MAILLOG_DELAY: return "delay";
-	case DSNG_MAILLOG_RELAY: return "relay";
-	case DSNG_MAILLOG_OTHER: break;
+	case DSNG_DSN_SUCCESS: return "success";
+	case DSNG_DSN_FAILURE: return "failure";
+	case DSNG_DSN_DELAY: return "delay";
+	case DSNG_DSN_RELAYED: return "relay";
+	case DSNG_DSN_EXPANDED: return "expanded";
+	default: break;
 	}
 	return "other";
 }

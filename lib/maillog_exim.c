@@ -91,7 +91,7 @@ static void arrival(struct dsng_span rest, struct dsng__ml_fact *f)
 		f->qid2 = f->qid;
 		f->qid = ref;
 		f->infer_kind = 1;
-		f->kind = DSNG_MAILLOG_OTHER;
+		f->kind = DSNG_DSN_OTHER;
 		f->text.ptr = rest.ptr - 3; /* "<= " */
 		f->text.len = (size_t)(ref.ptr + ref.len - f->text.ptr);
 		return;

@@ -54,7 +54,7 @@ struct dsng__ml_fact {
 	int verify;                /* an address probe (sendmail -bv), not a
 	                              delivery: Postfix "status=deliverable" */
 	/* ML_DSN */
-	enum dsng_maillog_kind kind;
+	enum dsng_dsn_kind kind;
 	int infer_kind;            /* Exim: decide from the original's history */
 	int postmaster;
 	struct dsng_span text;

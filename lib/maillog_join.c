@@ -250,33 +250,33 @@ static void on_delivery(struct dsng_maillog *s, const struct dsng__ml_fact *f)
 }
 
 /* What kind of notice, from the line and from what happened before. */
-static enum dsng_maillog_kind decide(const struct dsng__ml_fact *f,
+static enum dsng_dsn_kind decide(const struct dsng__ml_fact *f,
                                      const struct dsng__ml_msg *orig)
 {
-	enum dsng_maillog_kind k = f->kind;
+	enum dsng_dsn_kind k = f->kind;
 
 	if (f->infer_kind) {
 		/* Exim: a bounce follows a failure, a warning a deferral, a
 		 * success notice a delivery. */
 		if (!orig)
-			return DSNG_MAILLOG_OTHER;
+			return DSNG_DSN_OTHER;
 		if (orig->n_bounced)
-			return DSNG_MAILLOG_FAILURE;
+			return DSNG_DSN_FAILURE;
 		if (orig->last == ML_ST_DEFERRED)
-			return DSNG_MAILLOG_DELAY;
+			return DSNG_DSN_DELAY;
 		if (orig->last != ML_ST_SENT)
-			return DSNG_MAILLOG_OTHER;
-		k = DSNG_MAILLOG_SUCCESS;
+			return DSNG_DSN_OTHER;
+		k = DSNG_DSN_SUCCESS;
 	}
 	/* A report on an address probe (sendmail -bv) is not a delivery
 	 * notice of any of the usual kinds. */
 	if (orig && orig->n_verify && !orig->n_sent && !orig->n_bounced)
-		return DSNG_MAILLOG_OTHER;
+		return DSNG_DSN_OTHER;
 	/* A success notice after every delivery went out by SMTP means the
 	 * next hop did not take DSN, so the MTA said "relayed". */
-	if (k == DSNG_MAILLOG_SUCCESS && orig && orig->n_sent &&
+	if (k == DSNG_DSN_SUCCESS && orig && orig->n_sent &&
 	    orig->n_remote == orig->n_sent)
-		k = DSNG_MAILLOG_RELAY;
+		k = DSNG_DSN_RELAYED;
 	return k;
 }
 

@@ -62,14 +62,14 @@ static struct dsng_span agent_of(struct dsng_span prog)
 
 static const struct {
 	const char *text;
-	enum dsng_maillog_kind kind;
+	enum dsng_dsn_kind kind;
 	int postmaster;
 } notices[] = {
-	{"sender delivery status notification", DSNG_MAILLOG_SUCCESS, 0},
-	{"sender non-delivery notification", DSNG_MAILLOG_FAILURE, 0},
-	{"sender delay notification", DSNG_MAILLOG_DELAY, 0},
-	{"postmaster non-delivery notification", DSNG_MAILLOG_FAILURE, 1},
-	{"postmaster delay notification", DSNG_MAILLOG_DELAY, 1},
+	{"sender delivery status notification", DSNG_DSN_SUCCESS, 0},
+	{"sender non-delivery notification", DSNG_DSN_FAILURE, 0},
+	{"sender delay notification", DSNG_DSN_DELAY, 0},
+	{"postmaster non-delivery notification", DSNG_DSN_FAILURE, 1},
+	{"postmaster delay notification", DSNG_DSN_DELAY, 1},
 };
 
 static void bounce_line(struct dsng_span rest, struct dsng__ml_fact *f)
@@ -100,7 +100,7 @@ static void bounce_line(struct dsng_span rest, struct dsng__ml_fact *f)
 	if (dsn.len < 5 || dsn.len > 20)
 		return;
 	f->type = ML_DSN;
-	f->kind = DSNG_MAILLOG_OTHER;
+	f->kind = DSNG_DSN_OTHER;
 	f->text = text;
 	f->qid2 = dsn;
 	for (i = 0; i < sizeof(notices) / sizeof(notices[0]); i++)

@@ -79,11 +79,11 @@ static void dsn_line(struct dsng_span rest, struct dsng__ml_fact *f)
 	f->text = after; /* "DSN: Return receipt", as the log has it */
 	f->postmaster = label == labels[3];
 	if (dsng__span_ieq(text.ptr, text.len, "Return receipt"))
-		f->kind = DSNG_MAILLOG_SUCCESS;
+		f->kind = DSNG_DSN_SUCCESS;
 	else if (dsng__ml_starts(text, "Warning:"))
-		f->kind = DSNG_MAILLOG_DELAY;
+		f->kind = DSNG_DSN_DELAY;
 	else
-		f->kind = DSNG_MAILLOG_FAILURE;
+		f->kind = DSNG_DSN_FAILURE;
 }
 
 static int remote_mailer(struct dsng_span m)

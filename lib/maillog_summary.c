@@ -21,7 +21,7 @@ struct row {
 
 struct dsng__ml_tally {
 	struct dsng__ml_map *rcpt, *client;
-	unsigned long events, by_kind[DSNG_MAILLOG_OTHER + 1];
+	unsigned long events, by_kind[DSNG_DSN__COUNT];
 };
 
 struct dsng__ml_tally *dsng__ml_tally_new(TALLOC_CTX *mem)
@@ -70,8 +70,8 @@ static int bump(struct dsng__ml_map *m, const char *key, const char *name,
 int dsng__ml_tally_event(struct dsng__ml_tally *t,
                          const struct dsng_maillog_event *ev)
 {
-	int receipt = ev->kind == DSNG_MAILLOG_SUCCESS ||
-	              ev->kind == DSNG_MAILLOG_RELAY;
+	int receipt = ev->kind == DSNG_DSN_SUCCESS ||
+	              ev->kind == DSNG_DSN_RELAYED;
 
 	t->events++;
 	t->by_kind[ev->kind]++;

@@ -4,7 +4,7 @@
  * include/dsnguard/policy.h and examples/dsnguard.conf.
  *
  * Every problem is reported as "FILE:LINE:COLUMN: text" with line and
- * column in struct dsng_error too; unknown sections and keys are errors,
+ * column in struct dsng_error too = DSNG_ERROR_INIT; unknown sections and keys are errors,
  * so a typo never silently leaves a default in force.
  */
 #include <stddef.h>
@@ -501,7 +501,7 @@ static int set_batv_key(struct parser *ps, const struct key *k,
 {
 	struct dsng_policy *p = ps->p;
 	struct dsng_batv_key key, *nk;
-	struct dsng_error e;
+	struct dsng_error e = DSNG_ERROR_INIT;
 	size_t i;
 	int rc;
 
@@ -721,7 +721,7 @@ static int rest_empty(struct parser *ps, const char *line, size_t len, size_t i)
 
 static int apply_base(struct parser *ps, const char *name, size_t col)
 {
-	struct dsng_error e;
+	struct dsng_error e = DSNG_ERROR_INIT;
 	int rc = dsng__policy_base(ps->p, name, &e);
 
 	if (rc == DSNG_ENOTFOUND)

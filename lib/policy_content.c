@@ -119,6 +119,8 @@ static const char *kind_name(enum dsng_dsn_kind k)
 		return "relayed";
 	case DSNG_DSN_EXPANDED:
 		return "expanded";
+	default:
+		break;
 	}
 	return "unknown";
 }
@@ -131,7 +133,8 @@ static int generate_decide(const struct dsng_policy *p, struct dsng_session *s,
 	unsigned want;
 	char who[160];
 
-	if (!p || !s || !d || (unsigned)kind > DSNG_DSN_EXPANDED)
+	if (!p || !s || !d || kind == DSNG_DSN_OTHER ||
+	    (unsigned)kind > DSNG_DSN_EXPANDED)
 		return DSNG_EINVAL;
 	if (null_sender) {
 		dsng__decision_start(d, &src_gen_null);

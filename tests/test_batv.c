@@ -35,7 +35,7 @@ static int verify_g(const char *addr, const struct dsng_batv_opts *o,
 static void test_sign_vector(void **state)
 {
 	struct dsng_batv_opts o;
-	struct dsng_error err;
+	struct dsng_error err = DSNG_ERROR_INIT;
 	char *out;
 	size_t blocks = talloc_total_blocks(*state);
 
@@ -53,7 +53,7 @@ static void test_verify_valid_and_fields(void **state)
 {
 	struct dsng_batv_opts o;
 	struct dsng_batv_verdict v;
-	struct dsng_error err;
+	struct dsng_error err = DSNG_ERROR_INIT;
 
 	const char *t = "prvs=0428c923bc=user@example.org";
 	const char *g = dsng_test_guard(t, strlen(t));
@@ -80,7 +80,7 @@ static void test_expiry_window(void **state)
 {
 	struct dsng_batv_opts o;
 	struct dsng_batv_verdict v;
-	struct dsng_error err;
+	struct dsng_error err = DSNG_ERROR_INIT;
 	const char *t = "prvs=0428c923bc=user@example.org";
 
 	(void)state;
@@ -91,10 +91,10 @@ static void test_expiry_window(void **state)
 	assert_int_equal(verify_g(t, &o, NOW + 8 * DAY, &v, &err), DSNG_EVERIFY);
 	assert_int_equal(v.result, DSNG_BATV_EXPIRED);
 	assert_int_equal(v.days_left, -1);
-	assert_int_equal(err.status, DSNG_EVERIFY);
+	assert_int_equal(err.rc, DSNG_EVERIFY);
 	assert_int_equal(err.kind, DSNG_ERR_BATV_EXPIRED);
 	assert_int_equal(err.offset, 6); /* the DDD digits */
-	assert_string_equal(dsng_errkind_name(err.kind), "batv_expired");
+	assert_string_equal(dsng_error_kind_name(err.kind), "batv_expired");
 	/* a day further ahead than the window is as bad as a past one */
 	o.days = 3;
 	assert_int_equal(verify_g(t, &o, NOW, &v, &err), DSNG_EVERIFY);
@@ -108,7 +108,7 @@ static void test_day_wraps_modulo_1000(void **state)
 	const time_t now = (time_t)20998 * DAY + 3600;
 	struct dsng_batv_opts o;
 	struct dsng_batv_verdict v;
-	struct dsng_error err;
+	struct dsng_error err = DSNG_ERROR_INIT;
 	char *out;
 
 	opts_one(&o, &k_secret);
@@ -132,7 +132,7 @@ static void test_times_before_1970(void **state)
 {
 	struct dsng_batv_opts o;
 	struct dsng_batv_verdict v;
-	struct dsng_error err;
+	struct dsng_error err = DSNG_ERROR_INIT;
 	char *out;
 
 	opts_one(&o, &k_secret);
@@ -154,7 +154,7 @@ static void test_key_rotation(void **state)
 	};
 	struct dsng_batv_opts o;
 	struct dsng_batv_verdict v;
-	struct dsng_error err;
+	struct dsng_error err = DSNG_ERROR_INIT;
 	char *out;
 
 	dsng_batv_opts_init(&o);
@@ -214,7 +214,7 @@ static void test_wrong_key_and_tampering(void **state)
 	};
 	struct dsng_batv_opts o;
 	struct dsng_batv_verdict v;
-	struct dsng_error err;
+	struct dsng_error err = DSNG_ERROR_INIT;
 	size_t i;
 
 	(void)state;
@@ -236,7 +236,7 @@ static void test_case_changes(void **state)
 {
 	struct dsng_batv_opts o;
 	struct dsng_batv_verdict v;
-	struct dsng_error err;
+	struct dsng_error err = DSNG_ERROR_INIT;
 	char *out;
 
 	opts_one(&o, &k_secret);
@@ -272,7 +272,7 @@ static void test_legacy_order(void **state)
 {
 	struct dsng_batv_opts o;
 	struct dsng_batv_verdict v;
-	struct dsng_error err;
+	struct dsng_error err = DSNG_ERROR_INIT;
 	char *s;
 
 	opts_one(&o, &k_secret);
@@ -305,7 +305,7 @@ static void test_not_tagged_and_malformed(void **state)
 	struct dsng_batv_opts o;
 	struct dsng_batv_verdict v;
 	struct dsng_batv_tag t;
-	struct dsng_error err;
+	struct dsng_error err = DSNG_ERROR_INIT;
 	size_t i;
 
 	(void)state;
@@ -337,7 +337,7 @@ static void test_not_tagged_and_malformed(void **state)
 static void test_resign_and_strip(void **state)
 {
 	struct dsng_batv_opts o;
-	struct dsng_error err;
+	struct dsng_error err = DSNG_ERROR_INIT;
 	char *out;
 
 	opts_one(&o, &k_secret);
@@ -359,7 +359,7 @@ static void test_hex_key_vector(void **state)
 {
 	struct dsng_batv_key k;
 	struct dsng_batv_opts o;
-	struct dsng_error err;
+	struct dsng_error err = DSNG_ERROR_INIT;
 	char *out;
 	const char *text = "5:hex:00112233445566778899";
 
@@ -381,7 +381,7 @@ static void test_hex_key_vector(void **state)
 static void test_key_parse_errors(void **state)
 {
 	struct dsng_batv_key k;
-	struct dsng_error err;
+	struct dsng_error err = DSNG_ERROR_INIT;
 	size_t blocks = talloc_total_blocks(*state);
 
 	assert_int_equal(dsng_batv_key_parse(*state, "hex:0g", 6, 0, &k, &err),
@@ -409,7 +409,7 @@ static void test_key_parse_errors(void **state)
 static void test_sign_errors_leave_nothing(void **state)
 {
 	struct dsng_batv_opts o;
-	struct dsng_error err;
+	struct dsng_error err = DSNG_ERROR_INIT;
 	char *out = (char *)"x";
 	size_t blocks = talloc_total_blocks(*state);
 

@@ -182,7 +182,7 @@ static void test_bad_cidrs(void **state)
 static void test_session_addresses(void **state)
 {
 	struct dsng_session s;
-	struct dsng_error err;
+	struct dsng_error err = DSNG_ERROR_INIT;
 
 	(void)state;
 	dsng_session_init(&s);

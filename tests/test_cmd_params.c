@@ -209,7 +209,7 @@ static void test_param_orcpt(void **state)
 	assert_int_equal(ut_cmd.orcpt_addr.len, 493);
 	l = mk(ctx, "RCPT TO:<a@b> ORCPT=rfc822;", "x", 501 - 7, "");
 	UT_ERR(l, 0, DSNG_ERR_BAD_ORCPT, 20, 501, "5.5.4");
-	assert_int_equal(ut_err.status, DSNG_ELIMIT);
+	assert_int_equal(ut_err.rc, DSNG_ELIMIT);
 }
 
 static void test_param_orcpt_utf8(void **state)
@@ -411,7 +411,7 @@ static void test_param_limits_and_hostile(void **state)
 		assert_int_equal(ut_cmd.params[i].offset, 16 + 4 * i);
 	l = mk(ctx, "MAIL FROM:<a@b>", " X=1", 33, "");
 	UT_ERR(l, 0, DSNG_ERR_TOO_MANY_PARAMS, 16 + 4 * 32, 501, "5.5.4");
-	assert_int_equal(ut_err.status, DSNG_ELIMIT);
+	assert_int_equal(ut_err.rc, DSNG_ELIMIT);
 	/* a huge unknown value within the line limit */
 	l = mk(ctx, "MAIL FROM:<a@b> X=", "v", 2000, "");
 	UT_OK(l, S);

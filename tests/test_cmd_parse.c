@@ -48,7 +48,7 @@ static void test_cmd_line_length(void **state)
 	UT_OK(l, 0);
 	l = line_of(ctx, "NOOP ", 'x', 2047 - 5, "\r\n");
 	UT_ERR(l, 0, DSNG_ERR_LINE_TOO_LONG, 2046, 500, "5.5.2");
-	assert_int_equal(ut_err.status, DSNG_ELIMIT);
+	assert_int_equal(ut_err.rc, DSNG_ELIMIT);
 	/* without CRLF the two octets are still counted */
 	l = line_of(ctx, "NOOP ", 'x', 2046 - 5, "");
 	UT_OK(l, 0);

@@ -11,7 +11,7 @@
 static struct dsng_policy *parse_ok(TALLOC_CTX *mem, const char *text)
 {
 	struct dsng_policy *p = NULL;
-	struct dsng_error err;
+	struct dsng_error err = DSNG_ERROR_INIT;
 	struct dsng_policy_opts o;
 	const char *g = dsng_test_guard(text, strlen(text));
 	int rc;
@@ -33,7 +33,7 @@ static void parse_bad(TALLOC_CTX *mem, const char *text, int status,
                       const char *msg_part)
 {
 	struct dsng_policy *p = (struct dsng_policy *)1;
-	struct dsng_error err;
+	struct dsng_error err = DSNG_ERROR_INIT;
 	struct dsng_policy_opts o;
 	size_t before = talloc_total_blocks(mem);
 	const char *g = dsng_test_guard(text, strlen(text));
@@ -45,7 +45,7 @@ static void parse_bad(TALLOC_CTX *mem, const char *text, int status,
 	        dsng_policy_parse(mem, &p, g, strlen(text), "t.conf", &o, &err),
 	        status);
 	assert_null(p);
-	assert_int_equal(err.status, status);
+	assert_int_equal(err.rc, status);
 	assert_int_equal(err.kind, kind);
 	assert_int_equal(err.line, line);
 	assert_int_equal(err.column, col);
@@ -233,7 +233,7 @@ static void test_syntax_errors(void **state)
 static void test_batv_key_error_points_into_value(void **state)
 {
 	struct dsng_policy *p;
-	struct dsng_error err;
+	struct dsng_error err = DSNG_ERROR_INIT;
 	const char *t = "[bounce]\nbatv-key = 1:hex:zz\n";
 
 	assert_int_equal(
@@ -246,7 +246,7 @@ static void test_batv_key_error_points_into_value(void **state)
 static void test_nul_byte_and_cidr_errors(void **state)
 {
 	struct dsng_policy *p;
-	struct dsng_error err;
+	struct dsng_error err = DSNG_ERROR_INIT;
 	struct dsng_policy_opts o;
 	static const char t[] = "[ehlo]\noffer-dsn = a\0ll\n";
 	size_t before = talloc_total_blocks(*state);
@@ -275,7 +275,7 @@ static void test_nul_byte_and_cidr_errors(void **state)
 static void test_include_from_disk(void **state)
 {
 	struct dsng_policy *p;
-	struct dsng_error err;
+	struct dsng_error err = DSNG_ERROR_INIT;
 	struct dsng_session s;
 
 	assert_int_equal(
@@ -298,7 +298,7 @@ static void load_bad(TALLOC_CTX *mem, const char *file, int status,
                      const char *msg_part)
 {
 	struct dsng_policy *p;
-	struct dsng_error err;
+	struct dsng_error err = DSNG_ERROR_INIT;
 	size_t before = talloc_total_blocks(mem);
 
 	assert_int_equal(dsng_policy_load(mem, &p, file, NULL, &err), status);
@@ -356,7 +356,7 @@ static void test_include_through_callback(void **state)
 	                "include \"/abs.txt\"\n";
 	struct dsng_policy_opts o;
 	struct dsng_policy *p;
-	struct dsng_error err;
+	struct dsng_error err = DSNG_ERROR_INIT;
 
 	dsng_policy_opts_init(&o);
 	o.read = mem_read;
@@ -372,7 +372,7 @@ static void test_presets(void **state)
 {
 	const char *const *names = dsng_policy_preset_names();
 	struct dsng_policy *p;
-	struct dsng_error err;
+	struct dsng_error err = DSNG_ERROR_INIT;
 	size_t i, before = talloc_total_blocks(*state);
 
 	for (i = 0; names[i]; i++) {
@@ -407,7 +407,7 @@ static void test_presets(void **state)
 static void test_example_config_is_valid(void **state)
 {
 	struct dsng_policy *p;
-	struct dsng_error err;
+	struct dsng_error err = DSNG_ERROR_INIT;
 	int rc;
 
 	rc = dsng_policy_load(*state, &p,
@@ -424,7 +424,7 @@ static void test_bad_arguments(void **state)
 {
 	struct dsng_policy *p;
 	struct dsng_policy_opts o;
-	struct dsng_error err;
+	struct dsng_error err = DSNG_ERROR_INIT;
 
 	assert_int_equal(
 	        dsng_policy_parse(*state, NULL, "", 0, "x", NULL, &err),

@@ -391,7 +391,7 @@ static void run_dir(struct run *r, const char *dir, const char *expdir)
 		size_t len, jlen, pos = 0;
 		struct dsng_span m;
 		struct dsng_report *rep;
-		struct dsng_error err;
+		struct dsng_error err = DSNG_ERROR_INIT;
 		struct jp jp;
 		const struct jv *exp;
 		FILE *jf;
@@ -424,7 +424,7 @@ static void run_dir(struct run *r, const char *dir, const char *expdir)
 		if (dsng_report_parse(t, m.ptr, m.len, NULL, &rep, &err) !=
 		    DSNG_OK)
 			fail_msg("%s: %s at %zu: %s", de->d_name,
-			         dsng_errkind_name(err.kind), err.offset,
+			         dsng_error_kind_name(err.kind), err.offset,
 			         err.message);
 		compare_dsn(r, exp, rep);
 		r->messages++;

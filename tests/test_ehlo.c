@@ -167,7 +167,7 @@ static void test_ehlo_extensions_decoded(void **state)
 static void test_ehlo_size_bounds(void **state)
 {
 	struct dsng_ehlo *c;
-	struct dsng_error err;
+	struct dsng_error err = DSNG_ERROR_INIT;
 
 	assert_int_equal(
 	        parse_g(*state,
@@ -263,7 +263,7 @@ static void test_ehlo_errors(void **state)
 	        B("", DSNG_ERR_EMPTY, 0, 0),
 	};
 	struct dsng_ehlo *c = (struct dsng_ehlo *)&c;
-	struct dsng_error err;
+	struct dsng_error err = DSNG_ERROR_INIT;
 	size_t i, before = talloc_total_blocks(*state);
 
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
@@ -272,7 +272,7 @@ static void test_ehlo_errors(void **state)
 		    err.offset != bad[i].off || err.reply != bad[i].reply)
 			fail_msg(
 			        "case %zu: rc %d kind %s off %zu reply %d (%s)",
-			        i, rc, dsng_errkind_name(err.kind), err.offset,
+			        i, rc, dsng_error_kind_name(err.kind), err.offset,
 			        err.reply, err.message);
 		assert_null(c);
 		assert_int_equal(talloc_total_blocks(*state), before);
@@ -428,7 +428,7 @@ static void test_ehlo_hide_raw_bytes(void **state)
 	static const char *const kw[] = {"DSN", NULL};
 	char *out = (char *)&out;
 	size_t out_len = 9, before;
-	struct dsng_error err;
+	struct dsng_error err = DSNG_ERROR_INIT;
 	const char *g = dsng_test_guard(S(sample));
 
 	assert_int_equal(dsng_ehlo_hide(*state, g, sizeof(sample) - 1, NULL, 0,

@@ -9,12 +9,12 @@
 static void test_errkind_names_are_stable(void **state)
 {
 	(void)state;
-	assert_string_equal(dsng_errkind_name(DSNG_ERR_BAD_XTEXT), "bad_xtext");
-	assert_string_equal(dsng_errkind_name(DSNG_ERR_PARAM_NOT_ALLOWED),
+	assert_string_equal(dsng_error_kind_name(DSNG_ERR_BAD_XTEXT), "bad_xtext");
+	assert_string_equal(dsng_error_kind_name(DSNG_ERR_PARAM_NOT_ALLOWED),
 	                    "param_not_allowed");
-	assert_string_equal(dsng_errkind_name(DSNG_ERR_NULL_PATH_NOT_ALLOWED),
+	assert_string_equal(dsng_error_kind_name(DSNG_ERR_NULL_PATH_NOT_ALLOWED),
 	                    "null_path_not_allowed");
-	assert_string_equal(dsng_errkind_name((enum dsng_errkind)9999), "unknown");
+	assert_string_equal(dsng_error_kind_name((enum dsng_errkind)9999), "unknown");
 }
 
 static void test_every_kind_has_a_name(void **state)
@@ -23,19 +23,19 @@ static void test_every_kind_has_a_name(void **state)
 
 	(void)state;
 	for (k = 0; k < DSNG_ERR__COUNT; k++)
-		assert_string_not_equal(dsng_errkind_name((enum dsng_errkind)k),
+		assert_string_not_equal(dsng_error_kind_name((enum dsng_errkind)k),
 		                        "unknown");
 }
 
 static void test_fail_fills_error_and_returns_status(void **state)
 {
-	struct dsng_error err;
+	struct dsng_error err = DSNG_ERROR_INIT;
 
 	(void)state;
 	assert_int_equal(dsng__fail(&err, DSNG_ESYNTAX, DSNG_ERR_BAD_NOTIFY, 17,
 	                            501, "5.5.4", "bad %s", "NOTIFY"),
 	                 DSNG_ESYNTAX);
-	assert_int_equal(err.status, DSNG_ESYNTAX);
+	assert_int_equal(err.rc, DSNG_ESYNTAX);
 	assert_int_equal(err.kind, DSNG_ERR_BAD_NOTIFY);
 	assert_int_equal(err.offset, 17);
 	assert_int_equal(err.reply, 501);
@@ -53,7 +53,7 @@ static void test_version_matches_macros(void **state)
 	assert_string_equal(dsng_version(), DSNG_VERSION_STRING);
 	assert_true(DSNG_CHECK_VERSION(0, 1, 0));
 	assert_false(DSNG_CHECK_VERSION(0, 2, 0));
-	assert_string_equal(dsng_strerror(DSNG_ESYNTAX), "syntax error");
+	assert_string_equal(dsng_error_rc_text(DSNG_ESYNTAX), "syntax error");
 }
 
 /* The guard helper itself: data ends right before the guard page, for

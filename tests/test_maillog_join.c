@@ -37,7 +37,7 @@ static struct scan *scan(TALLOC_CTX *mem, const char *data, size_t len,
 {
 	struct scan *r = talloc_zero(mem, struct scan);
 	struct dsng_maillog *s;
-	struct dsng_error err;
+	struct dsng_error err = DSNG_ERROR_INIT;
 	size_t off = 0;
 
 	assert_int_equal(dsng_maillog_new(r, &s, opts, &err), 0);
@@ -77,7 +77,7 @@ static void str_eq(const char *got, const char *want)
 }
 
 static void event_is(const struct dsng_maillog_event *e,
-                     enum dsng_maillog_mta mta, enum dsng_maillog_kind kind,
+                     enum dsng_maillog_mta mta, enum dsng_dsn_kind kind,
                      const char *orig, const char *dsn, const char *to,
                      const char *from, const char *caddr, const char *service)
 {
@@ -98,7 +98,7 @@ static void test_postfix_example(void **state)
 	struct dsng_maillog_summary *s = r->sum;
 
 	assert_int_equal(r->n, 6);
-	event_is(e[0], DSNG_MAILLOG_POSTFIX, DSNG_MAILLOG_SUCCESS, "B4D64A72101",
+	event_is(e[0], DSNG_MAILLOG_POSTFIX, DSNG_DSN_SUCCESS, "B4D64A72101",
 	         "B9165A72091", "victim@victim.example", "victim@victim.example",
 	         "203.0.113.66", "smtpd");
 	str_eq(e[0]->time, "Nov 29 01:12:14");
@@ -111,25 +111,25 @@ static void test_postfix_example(void **state)
 	assert_int_equal(e[1]->n_orig_rcpts, 2);
 	str_eq(e[1]->orig_rcpts[1], "sender@example.test");
 	/* delivered by SMTP to a server without DSN: the notice says relayed */
-	event_is(e[2], DSNG_MAILLOG_POSTFIX, DSNG_MAILLOG_RELAY, "3F1C2A72200",
+	event_is(e[2], DSNG_MAILLOG_POSTFIX, DSNG_DSN_RELAYED, "3F1C2A72200",
 	         "41A07A72201", "alice@example.test", "alice@example.test",
 	         "192.0.2.50", "submission/smtpd");
 	str_eq(e[2]->sasl_username, "alice");
-	event_is(e[3], DSNG_MAILLOG_POSTFIX, DSNG_MAILLOG_FAILURE, "5D0E3A72300",
+	event_is(e[3], DSNG_MAILLOG_POSTFIX, DSNG_DSN_FAILURE, "5D0E3A72300",
 	         "5E8F1A72301", "billing@example.test", "billing@example.test",
 	         "192.0.2.10", "smtpd");
-	event_is(e[4], DSNG_MAILLOG_POSTFIX, DSNG_MAILLOG_SUCCESS, "6A1F0A72400",
+	event_is(e[4], DSNG_MAILLOG_POSTFIX, DSNG_DSN_SUCCESS, "6A1F0A72400",
 	         "6B2A4A72401", "bob@example.test", "bob@example.test", NULL,
 	         "pickup");
-	event_is(e[5], DSNG_MAILLOG_POSTFIX, DSNG_MAILLOG_DELAY, "8C3D2A72500",
+	event_is(e[5], DSNG_MAILLOG_POSTFIX, DSNG_DSN_DELAY, "8C3D2A72500",
 	         "8D4E5A72501", "billing@example.test", "billing@example.test",
 	         "192.0.2.10", "smtpd");
 
 	assert_int_equal(s->events, 6);
 	assert_int_equal(s->lines, 72);
 	assert_int_equal(s->garbage, 0);
-	assert_int_equal(s->by_kind[DSNG_MAILLOG_SUCCESS], 3);
-	assert_int_equal(s->by_kind[DSNG_MAILLOG_RELAY], 1);
+	assert_int_equal(s->by_kind[DSNG_DSN_SUCCESS], 3);
+	assert_int_equal(s->by_kind[DSNG_DSN_RELAYED], 1);
 	assert_int_equal(s->n_by_recipient, 4);
 	str_eq(s->by_recipient[0]->key, "victim@victim.example");
 	assert_int_equal(s->by_recipient[0]->count, 2);
@@ -152,7 +152,7 @@ static void test_sendmail_example(void **state)
 	struct dsng_maillog_event **e = r->ev;
 
 	assert_int_equal(r->n, 6);
-	event_is(e[0], DSNG_MAILLOG_SENDMAIL, DSNG_MAILLOG_SUCCESS, "6AT201a103101",
+	event_is(e[0], DSNG_MAILLOG_SENDMAIL, DSNG_DSN_SUCCESS, "6AT201a103101",
 	         "6AT201b103102", "victim@victim.example", "victim@victim.example",
 	         "203.0.113.66", "MTA");
 	str_eq(e[0]->client_name, NULL);
@@ -161,18 +161,18 @@ static void test_sendmail_example(void **state)
 	str_eq(e[1]->orig_rcpts[1], "postmaster@mx.example.test");
 	str_eq(e[1]->client_name, "dyn-66.spam.example");
 	/* submitted by the MSP over loopback: the local user is the client */
-	event_is(e[2], DSNG_MAILLOG_SENDMAIL, DSNG_MAILLOG_SUCCESS, "6AT25Ucp03202",
+	event_is(e[2], DSNG_MAILLOG_SENDMAIL, DSNG_DSN_SUCCESS, "6AT25Ucp03202",
 	         "6AT25Ucp03203", "bob@mx.example.test", "bob@mx.example.test",
 	         "127.0.0.1", "local");
 	str_eq(e[2]->client_name, "bob@localhost");
-	event_is(e[3], DSNG_MAILLOG_SENDMAIL, DSNG_MAILLOG_FAILURE, "6AT2ACKe03301",
+	event_is(e[3], DSNG_MAILLOG_SENDMAIL, DSNG_DSN_FAILURE, "6AT2ACKe03301",
 	         "6AT2ADKe03302", "alice@mx.example.test", "alice@mx.example.test",
 	         "192.0.2.50", "MSA");
 	str_eq(e[3]->sasl_username, "alice");
-	event_is(e[4], DSNG_MAILLOG_SENDMAIL, DSNG_MAILLOG_RELAY, "6AT2AeQ703310",
+	event_is(e[4], DSNG_MAILLOG_SENDMAIL, DSNG_DSN_RELAYED, "6AT2AeQ703310",
 	         "6AT2AfQ703311", "alice@mx.example.test", "alice@mx.example.test",
 	         "192.0.2.50", "MSA");
-	event_is(e[5], DSNG_MAILLOG_SENDMAIL, DSNG_MAILLOG_DELAY, "6AT2F0Xq03401",
+	event_is(e[5], DSNG_MAILLOG_SENDMAIL, DSNG_DSN_DELAY, "6AT2F0Xq03401",
 	         "6AT6FeXq03902", "billing@mx.example.test",
 	         "billing@mx.example.test", "192.0.2.10", "MTA");
 	assert_int_equal(r->sum->garbage, 1);
@@ -185,16 +185,16 @@ static void test_exim_example(void **state)
 	struct dsng_maillog_event **e = r->ev;
 
 	assert_int_equal(r->n, 3);
-	event_is(e[0], DSNG_MAILLOG_EXIM, DSNG_MAILLOG_SUCCESS, "1vQfAb-000Jkl-2x",
+	event_is(e[0], DSNG_MAILLOG_EXIM, DSNG_DSN_SUCCESS, "1vQfAb-000Jkl-2x",
 	         "1vQfAc-000Jkn-3y", "victim@victim.example",
 	         "victim@victim.example", "203.0.113.66", "esmtp");
 	str_eq(e[0]->client_port, "40122");
 	str_eq(e[0]->host, NULL);
 	str_eq(e[0]->time, "2026-11-29 03:00:01");
-	event_is(e[1], DSNG_MAILLOG_EXIM, DSNG_MAILLOG_FAILURE, "1vQfFg-000Jm1-0a",
+	event_is(e[1], DSNG_MAILLOG_EXIM, DSNG_DSN_FAILURE, "1vQfFg-000Jm1-0a",
 	         "1vQfFh-000Jm5-1b", "alice@example.test", "alice@example.test",
 	         "192.0.2.50", "esmtpsa");
-	event_is(e[2], DSNG_MAILLOG_EXIM, DSNG_MAILLOG_DELAY, "1vQfKa-000Jn2-4c",
+	event_is(e[2], DSNG_MAILLOG_EXIM, DSNG_DSN_DELAY, "1vQfKa-000Jn2-4c",
 	         "1vRz9q-000Kx1-5d", "billing@example.test", "billing@example.test",
 	         "192.0.2.10", "esmtp");
 	talloc_free(r);
@@ -207,16 +207,16 @@ static void test_rfc3339_rfc5424_and_postmaster(void **state)
 
 	assert_int_equal(r->n, 3);
 	/* LMTP ends the journey: a plain success, not relayed */
-	event_is(e[0], DSNG_MAILLOG_POSTFIX, DSNG_MAILLOG_SUCCESS, "4Q2Z1x3Kz9z1Bq",
+	event_is(e[0], DSNG_MAILLOG_POSTFIX, DSNG_DSN_SUCCESS, "4Q2Z1x3Kz9z1Bq",
 	         "4Q2Z1y0c2Qz2Cr", "victim@victim.example", "victim@victim.example",
 	         "203.0.113.66", "smtpd");
 	str_eq(e[0]->client_port, "40122");
 	str_eq(e[0]->time, "2026-11-29T01:12:14.120000+00:00");
-	event_is(e[1], DSNG_MAILLOG_POSTFIX, DSNG_MAILLOG_FAILURE, "4Q2Z3a0b1cz3Ds",
+	event_is(e[1], DSNG_MAILLOG_POSTFIX, DSNG_DSN_FAILURE, "4Q2Z3a0b1cz3Ds",
 	         "4Q2Z3b0c2dz4Et", "alice@example.test", "alice@example.test",
 	         "192.0.2.50", "smtps/smtpd");
 	assert_int_equal(e[1]->postmaster, 0);
-	event_is(e[2], DSNG_MAILLOG_POSTFIX, DSNG_MAILLOG_FAILURE, "4Q2Z3a0b1cz3Ds",
+	event_is(e[2], DSNG_MAILLOG_POSTFIX, DSNG_DSN_FAILURE, "4Q2Z3a0b1cz3Ds",
 	         "4Q2Z3c0d3ez5Fu", "root@mx.example.test", "alice@example.test",
 	         "192.0.2.50", "smtps/smtpd");
 	assert_int_equal(e[2]->postmaster, 1);
@@ -279,7 +279,7 @@ static void test_address_probe_report(void **state)
 	struct scan *r = scan(*state, log, strlen(log), 0, NULL);
 
 	assert_int_equal(r->n, 1);
-	assert_int_equal(r->ev[0]->kind, DSNG_MAILLOG_OTHER);
+	assert_int_equal(r->ev[0]->kind, DSNG_DSN_OTHER);
 	str_eq(r->ev[0]->to, "admin@mx.example.test");
 	str_eq(r->ev[0]->orig_rcpts[0], "probe@remote.example");
 	talloc_free(r);
@@ -402,7 +402,7 @@ static void test_bounded_memory(void **state)
 		str_eq(r->ev[i]->dsn_queue_id, want);
 		str_eq(r->ev[i]->to, NULL);
 		str_eq(r->ev[i]->orig_from, NULL);
-		assert_int_equal(r->ev[i]->kind, DSNG_MAILLOG_FAILURE);
+		assert_int_equal(r->ev[i]->kind, DSNG_DSN_FAILURE);
 	}
 	assert_int_equal(r->sum->n_by_recipient, 1);
 	str_eq(r->sum->by_recipient[0]->key, NULL);
@@ -449,7 +449,7 @@ static void test_events_wait_for_their_delivery(void **state)
 	    "Nov 29 01:00:03 mx postfix/smtp[4]: BBBBB1: to=<one@x.example>, relay=r[192.0.2.1]:25, dsn=2.0.0, status=sent (ok)\n";
 	struct dsng_maillog *s;
 	struct dsng_maillog_event *ev;
-	struct dsng_error err;
+	struct dsng_error err = DSNG_ERROR_INIT;
 
 	assert_int_equal(dsng_maillog_new(*state, &s, NULL, &err), 0);
 	assert_int_equal(dsng_maillog_feed(s, part1, strlen(part1), &err), 0);
@@ -475,7 +475,7 @@ static void test_api_errors_and_names(void **state)
 	struct dsng_maillog_opts o;
 	struct dsng_maillog *s = (struct dsng_maillog *)1;
 	struct dsng_maillog_summary *sum;
-	struct dsng_error err;
+	struct dsng_error err = DSNG_ERROR_INIT;
 	size_t blocks = talloc_total_blocks(*state);
 
 	dsng_maillog_opts_init(&o);
@@ -492,8 +492,8 @@ static void test_api_errors_and_names(void **state)
 	assert_int_equal(dsng_maillog_summary(NULL, *state, &sum, &err), DSNG_EINVAL);
 	assert_null(sum);
 	assert_int_equal(dsng_maillog_next(NULL, *state, NULL), DSNG_EINVAL);
-	assert_string_equal(dsng_maillog_kind_name(DSNG_MAILLOG_RELAY), "relay");
-	assert_string_equal(dsng_maillog_kind_name((enum dsng_maillog_kind)42), "other");
+	assert_string_equal(dsng_maillog_kind_name(DSNG_DSN_RELAYED), "relay");
+	assert_string_equal(dsng_maillog_kind_name((enum dsng_dsn_kind)42), "other");
 	assert_string_equal(dsng_maillog_mta_name(DSNG_MAILLOG_EXIM), "exim");
 	assert_string_equal(dsng_maillog_mta_name(DSNG_MAILLOG_UNKNOWN), "unknown");
 }

@@ -199,7 +199,7 @@ static void test_postfix_lines(void **state)
 	     "notification: 8D4E5A72501",
 	     &f, &g);
 	assert_int_equal(f.type, ML_DSN);
-	assert_int_equal(f.kind, DSNG_MAILLOG_DELAY);
+	assert_int_equal(f.kind, DSNG_DSN_DELAY);
 	span_eq(f.qid, "8C3D2A72500");
 	span_eq(f.qid2, "8D4E5A72501");
 	span_eq(f.text, "sender delay notification");
@@ -209,7 +209,7 @@ static void test_postfix_lines(void **state)
 	fact("Nov 29 05:25:20 mx postfix/bounce[2509]: 8C3D2A72500: postmaster "
 	     "non-delivery notification: 8D4E5A72502",
 	     &f, &g);
-	assert_int_equal(f.kind, DSNG_MAILLOG_FAILURE);
+	assert_int_equal(f.kind, DSNG_DSN_FAILURE);
 	assert_int_equal(f.postmaster, 1);
 	dsng_test_guard_free(g);
 
@@ -274,7 +274,7 @@ static void test_sendmail_lines(void **state)
 	     "User unknown",
 	     &f, &g);
 	assert_int_equal(f.type, ML_DSN);
-	assert_int_equal(f.kind, DSNG_MAILLOG_FAILURE);
+	assert_int_equal(f.kind, DSNG_DSN_FAILURE);
 	span_eq(f.qid, "6AT2ACKe03301");
 	span_eq(f.qid2, "6AT2ADKe03302");
 	span_eq(f.text, "DSN: User unknown");
@@ -284,25 +284,25 @@ static void test_sendmail_lines(void **state)
 	fact("Nov 29 02:30:00 mx sendmail[4120]: k1TAB3c04118: "
 	     "k1TAB3d04120: DSN: Return receipt",
 	     &f, &g);
-	assert_int_equal(f.kind, DSNG_MAILLOG_SUCCESS);
+	assert_int_equal(f.kind, DSNG_DSN_SUCCESS);
 	dsng_test_guard_free(g);
 
 	fact("Nov 29 06:15:40 mx sm-mta[3902]: 6AT2F0Xq03401: 6AT6FeXq03902: "
 	     "sender notify: Warning: could not send message for past 4 hours",
 	     &f, &g);
-	assert_int_equal(f.kind, DSNG_MAILLOG_DELAY);
+	assert_int_equal(f.kind, DSNG_DSN_DELAY);
 	dsng_test_guard_free(g);
 
 	fact("Nov 29 06:15:40 mx sm-mta[3902]: 6AT2F0Xq03401: 6AT6FeXq03902: "
 	     "DSN: Warning: could not send message for past 4 hours",
 	     &f, &g);
-	assert_int_equal(f.kind, DSNG_MAILLOG_DELAY);
+	assert_int_equal(f.kind, DSNG_DSN_DELAY);
 	dsng_test_guard_free(g);
 
 	fact("Nov 29 02:31:00 mx sendmail[4130]: k1TAB3e04122: "
 	     "k1TAB4a04130: postmaster notify: Cannot send message for 5 days",
 	     &f, &g);
-	assert_int_equal(f.kind, DSNG_MAILLOG_FAILURE);
+	assert_int_equal(f.kind, DSNG_DSN_FAILURE);
 	assert_int_equal(f.postmaster, 1);
 	dsng_test_guard_free(g);
 

@@ -62,7 +62,7 @@ static void test_header_limits(void **state)
 	TALLOC_CTX *mem = *state;
 	struct dsng_mime_limits lim;
 	struct dsng_mime_header *h = (void *)1;
-	struct dsng_error err;
+	struct dsng_error err = DSNG_ERROR_INIT;
 	size_t n = 1024 * 1024, blocks = talloc_total_blocks(mem);
 	char *big = talloc_array(mem, char, n + 20);
 	const char *g;

@@ -206,7 +206,7 @@ static void test_deep_nest_is_a_limit(void **state)
 	size_t blocks = talloc_total_blocks(mem), i, len = 0;
 	char *in = talloc_array(mem, char, 10000 * 64 + 64);
 	struct dsng_mime_message *m = (void *)1;
-	struct dsng_error err;
+	struct dsng_error err = DSNG_ERROR_INIT;
 	size_t twentieth = 0;
 
 	for (i = 0; i < 10000; i++) {
@@ -233,7 +233,7 @@ static void test_part_count_bomb(void **state)
 	size_t blocks = talloc_total_blocks(mem), len = 0, i;
 	char *in = talloc_array(mem, char, 100000);
 	struct dsng_mime_message *m = (void *)1;
-	struct dsng_error err;
+	struct dsng_error err = DSNG_ERROR_INIT;
 	struct dsng_mime_limits lim;
 
 	len += (size_t)sprintf(in,
@@ -262,7 +262,7 @@ static void test_nul_bytes_and_junk(void **state)
 	static const char in[] = "A: 1\nB\0x: 2\n\nbody\0with nul";
 	static const char junk[] = "\0\0\0binary";
 	struct dsng_mime_message *m = (void *)1;
-	struct dsng_error err;
+	struct dsng_error err = DSNG_ERROR_INIT;
 
 	/* a NUL in a field name ends the header (problem), body keeps it */
 	assert_int_equal(parse(mem, S(in), NULL, &m, NULL), DSNG_OK);
@@ -286,7 +286,7 @@ static void test_size_and_boundary_limits(void **state)
 	TALLOC_CTX *mem = *state;
 	struct dsng_mime_limits lim;
 	struct dsng_mime_message *m = (void *)1;
-	struct dsng_error err;
+	struct dsng_error err = DSNG_ERROR_INIT;
 	char in[600];
 	int n;
 

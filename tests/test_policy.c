@@ -44,7 +44,7 @@ static struct dsng_policy *preset(struct fx *f, const char *name)
 static struct dsng_policy *config(struct fx *f, const char *text)
 {
 	struct dsng_policy *p;
-	struct dsng_error err;
+	struct dsng_error err = DSNG_ERROR_INIT;
 	int rc = dsng_policy_parse(f->mem, &p, text, strlen(text), "p.conf",
 	                           NULL, &err);
 
@@ -62,7 +62,7 @@ static void client(struct fx *f, const char *addr)
 
 static void parse(struct fx *f, const char *line)
 {
-	struct dsng_error err;
+	struct dsng_error err = DSNG_ERROR_INIT;
 
 	if (dsng_cmd_parse(&f->cmd, line, strlen(line), NULL, &err))
 		fail_msg("parse '%s': %s", line, err.message);
@@ -540,7 +540,7 @@ static void test_line_wrapper(void **state)
 {
 	struct fx *f = *state;
 	struct dsng_policy *p = config(f, offered_all("downgrade"));
-	struct dsng_error err;
+	struct dsng_error err = DSNG_ERROR_INIT;
 	static const char l1[] = "EHLO client.example";
 	static const char l2[] =
 	        "RCPT TO:<a@example.org> NOTIFY=SUCCESS,FAILURE";

@@ -9,7 +9,7 @@
 static struct dsng_policy *config(TALLOC_CTX *mem, const char *text)
 {
 	struct dsng_policy *p;
-	struct dsng_error err;
+	struct dsng_error err = DSNG_ERROR_INIT;
 
 	if (dsng_policy_parse(mem, &p, text, strlen(text), "c.conf", NULL,
 	                      &err))

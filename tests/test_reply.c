@@ -42,7 +42,7 @@ static int complete_g(const char *s, size_t len,
 static void test_reply_single_line(void **state)
 {
 	struct dsng_reply *r;
-	struct dsng_error err;
+	struct dsng_error err = DSNG_ERROR_INIT;
 
 	assert_int_equal(parse_g(*state, S("250 OK\r\n"), NULL, &r, &err),
 	                 DSNG_OK);
@@ -223,7 +223,7 @@ static void test_reply_errors(void **state)
 	          2),
 	};
 	struct dsng_reply *r = (struct dsng_reply *)&r;
-	struct dsng_error err;
+	struct dsng_error err = DSNG_ERROR_INIT;
 	size_t i, before = talloc_total_blocks(*state);
 
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
@@ -231,7 +231,7 @@ static void test_reply_errors(void **state)
 		if (rc != bad[i].status || err.kind != bad[i].kind ||
 		    err.offset != bad[i].off || err.line != bad[i].line)
 			fail_msg("case %zu: rc %d kind %s off %zu line %u (%s)",
-			         i, rc, dsng_errkind_name(err.kind), err.offset,
+			         i, rc, dsng_error_kind_name(err.kind), err.offset,
 			         err.line, err.message);
 		assert_null(r);
 		assert_int_equal(err.reply, 0);
@@ -247,7 +247,7 @@ static void test_reply_line_limits(void **state)
 {
 	struct dsng_reply_opts opts;
 	struct dsng_reply *r;
-	struct dsng_error err;
+	struct dsng_error err = DSNG_ERROR_INIT;
 	char *line;
 	size_t n;
 
@@ -324,7 +324,7 @@ static void test_reply_opts_clamped(void **state)
 {
 	struct dsng_reply_opts opts;
 	struct dsng_reply *r;
-	struct dsng_error err;
+	struct dsng_error err = DSNG_ERROR_INIT;
 	size_t used;
 
 	dsng_reply_opts_init(NULL); /* harmless */
@@ -354,7 +354,7 @@ static void test_reply_complete_streaming(void **state)
 	        "250-mx.example.net\r\n250-DSN\r\n250 HELP\r\n"
 	        "220 next\r\n";
 	const size_t first = 39;
-	struct dsng_error err;
+	struct dsng_error err = DSNG_ERROR_INIT;
 	size_t used, i;
 
 	(void)state;
@@ -382,7 +382,7 @@ static void test_reply_complete_streaming(void **state)
 static void test_reply_complete_errors_early(void **state)
 {
 	struct dsng_reply_opts opts;
-	struct dsng_error err;
+	struct dsng_error err = DSNG_ERROR_INIT;
 	size_t used;
 	char *big;
 

@@ -377,7 +377,7 @@ static void test_limits_leave_nothing(void **state)
 	TALLOC_CTX *mem = *state;
 	struct dsng_report_limits lim;
 	struct dsng_report *r = (void *)1;
-	struct dsng_error err;
+	struct dsng_error err = DSNG_ERROR_INIT;
 	size_t blocks = talloc_total_blocks(mem), len, i;
 	char *in = talloc_array(mem, char, 64 * 1024);
 

@@ -51,7 +51,7 @@ static void test_status_parse_valid(void **state)
 	        {"5.01.001", "5.1.1", 5, 1, 1},
 	};
 	struct dsng_status_code c;
-	struct dsng_error err;
+	struct dsng_error err = DSNG_ERROR_INIT;
 	size_t i;
 
 	(void)state;
@@ -83,7 +83,7 @@ static void test_status_parse_errors(void **state)
 	        {"5.1.1\0", 6, 5},  {"5-1-1", 5, 1},    {"x", 1, 0},
 	};
 	struct dsng_status_code c;
-	struct dsng_error err;
+	struct dsng_error err = DSNG_ERROR_INIT;
 	size_t i;
 
 	(void)state;
@@ -91,7 +91,7 @@ static void test_status_parse_errors(void **state)
 		assert_int_equal(parse_g(bad[i].in, bad[i].len, &c, &err),
 		                 DSNG_ESYNTAX);
 		assert_int_equal(err.kind, DSNG_ERR_BAD_STATUS);
-		assert_int_equal(err.status, DSNG_ESYNTAX);
+		assert_int_equal(err.rc, DSNG_ESYNTAX);
 		assert_int_equal(err.offset, bad[i].off);
 		assert_int_equal(err.reply, 0);
 		assert_int_equal(c.cls, 0); /* out is cleared */

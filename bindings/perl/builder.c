@@ -71,7 +71,7 @@ const struct dsngb_builder dsngb_native = {
 void dsngb_pl_croak(pTHX_ const struct dsng_error *err)
 {
 	HV *hv = newHV();
-	const char *code = dsng_errkind_name(err->kind);
+	const char *code = dsng_error_kind_name(err->kind);
 	SV *ref;
 
 	(void)hv_stores(hv, "code", newSVpv(code, 0));

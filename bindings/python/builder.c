@@ -71,7 +71,7 @@ void dsngb_py_raise(const struct dsng_error *err)
 	}
 	/* "N" hands the new reply object over to the call */
 	exc = PyObject_CallFunction(
-	    cls, "snNss", dsng_errkind_name(err->kind), (Py_ssize_t)err->offset,
+	    cls, "snNss", dsng_error_kind_name(err->kind), (Py_ssize_t)err->offset,
 	    err->reply ? PyLong_FromLong(err->reply) : (Py_INCREF(Py_None), Py_None),
 	    err->enhanced ? err->enhanced : "", err->message);
 	Py_DECREF(cls);

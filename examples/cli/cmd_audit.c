@@ -256,7 +256,7 @@ static int replay_cmd(struct audit *a, struct replay *r, const char *text,
                       size_t len, int server_reply, struct dsng_cmd *cmd,
                       struct dsng_decision *d, unsigned *requested)
 {
-	struct dsng_error err;
+	struct dsng_error err = DSNG_ERROR_INIT;
 	int rc, server_ok = server_reply == 0 ||
 	                    (server_reply >= 200 && server_reply < 400);
 
@@ -716,7 +716,7 @@ static int run(struct audit *a, const char *buf, size_t len, int tls,
 static int load_policy(struct audit *a, const char *file, const char *preset,
                        struct dsng_policy **out)
 {
-	struct dsng_error err;
+	struct dsng_error err = DSNG_ERROR_INIT;
 	int rc;
 
 	dsng_error_clear(&err);

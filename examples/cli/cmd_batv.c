@@ -38,7 +38,7 @@ struct batv_args {
 static int add_key(TALLOC_CTX *mem, struct batv_args *a, const char *text,
                    size_t len, const char *where)
 {
-	struct dsng_error err;
+	struct dsng_error err = DSNG_ERROR_INIT;
 
 	if (a->n_keys == MAX_KEYS)
 		return cli_usage_error("batv: at most %d keys", MAX_KEYS);
@@ -186,7 +186,7 @@ static void unbracket(const char *s, const char **p, size_t *len)
 static int do_sign(TALLOC_CTX *mem, const struct batv_args *a,
                    const struct dsng_batv_opts *o, const char *addr, size_t len)
 {
-	struct dsng_error err;
+	struct dsng_error err = DSNG_ERROR_INIT;
 	char *out;
 
 	if (dsng_batv_sign(mem, &out, addr, len, o, a->now, &err)) {
@@ -217,7 +217,7 @@ static int do_sign(TALLOC_CTX *mem, const struct batv_args *a,
 static int do_verify(const struct batv_args *a, const struct dsng_batv_opts *o,
                      const char *addr, size_t len)
 {
-	struct dsng_error err;
+	struct dsng_error err = DSNG_ERROR_INIT;
 	struct dsng_batv_verdict v;
 	int rc = dsng_batv_verify(addr, len, o, a->now, &v, &err);
 	int tagged = v.result != DSNG_BATV_NOT_TAGGED && v.result != DSNG_BATV_MALFORMED;

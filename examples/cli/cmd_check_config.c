@@ -12,7 +12,7 @@ int cli_check_config(int argc, char **argv)
 {
 	const char *file = NULL;
 	struct dsng_policy *p = NULL;
-	struct dsng_error err;
+	struct dsng_error err = DSNG_ERROR_INIT;
 	TALLOC_CTX *mem;
 	int json = 0, i, rc, exitc;
 

@@ -39,7 +39,7 @@ static void print_text(const char *line, size_t len, int rc,
 		return;
 	}
 	printf("error %.*s\n      %d %s %s at offset %zu: %s\n", (int)len, line,
-	       err->reply, err->enhanced, dsng_errkind_name(err->kind),
+	       err->reply, err->enhanced, dsng_error_kind_name(err->kind),
 	       err->offset, err->message);
 }
 
@@ -48,7 +48,7 @@ static void run_line(struct parse_cmd_run *run, const char *line, size_t len)
 {
 	struct dsng_cmd *c = talloc_zero(NULL, struct dsng_cmd);
 	struct dsng_cmd_opts opts = run->opts;
-	struct dsng_error err;
+	struct dsng_error err = DSNG_ERROR_INIT;
 	char *canonical = NULL;
 	int rc;
 

@@ -132,7 +132,7 @@ static void print_error(const struct options *o, const struct dsng_error *err)
 		cli_json_print(obj);
 		return;
 	}
-	printf("error: %s at offset %zu", dsng_errkind_name(err->kind),
+	printf("error: %s at offset %zu", dsng_error_kind_name(err->kind),
 	       err->offset);
 	if (err->line)
 		printf(" (line %u)", err->line);
@@ -145,7 +145,7 @@ int cli_parse_ehlo(int argc, char **argv)
 {
 	struct options o;
 	struct dsng_ehlo *caps = NULL;
-	struct dsng_error err;
+	struct dsng_error err = DSNG_ERROR_INIT;
 	char *buf, *rewritten = NULL;
 	size_t len;
 	int i, rc, ret = CLI_OK;

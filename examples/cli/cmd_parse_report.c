@@ -43,7 +43,7 @@ static void print_text(const char *file, const struct dsng_report *r)
 static int one(const char *file, const char *buf, size_t len, int json)
 {
 	struct dsng_report *r = NULL;
-	struct dsng_error err;
+	struct dsng_error err = DSNG_ERROR_INIT;
 	int rc;
 
 	dsng_error_clear(&err);
@@ -56,7 +56,7 @@ static int one(const char *file, const char *buf, size_t len, int json)
 			cli_json_print(o);
 		} else {
 			printf("%s: error %s at offset %zu: %s\n", file,
-			       dsng_errkind_name(err.kind), err.offset,
+			       dsng_error_kind_name(err.kind), err.offset,
 			       err.message);
 		}
 		return 1;

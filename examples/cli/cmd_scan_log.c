@@ -106,10 +106,16 @@ static json_t *rows_json(struct dsng_maillog_count **rows, size_t n,
 	return a;
 }
 
+/* The summary's kinds in the order scan-log has always shown them. */
+static const enum dsng_dsn_kind kinds_shown[] = {
+	DSNG_DSN_SUCCESS, DSNG_DSN_FAILURE, DSNG_DSN_DELAY, DSNG_DSN_RELAYED,
+	DSNG_DSN_OTHER};
+#define N_KINDS (sizeof(kinds_shown) / sizeof(kinds_shown[0]))
+
 static void print_summary(const struct dsng_maillog_summary *sum, int json)
 {
 	size_t i;
-	int k;
+	size_t k;
 
 	if (json) {
 		json_t *o = json_object(), *kinds = json_object();
@@ -120,10 +126,9 @@ static void print_summary(const struct dsng_maillog_summary *sum, int json)
 		                              "to", 0));
 		json_object_set_new(o, "by_client",
 		                    rows_json(sum->by_client, sum->n_by_client, "addr", 1));
-		for (k = 0; k <= DSNG_MAILLOG_OTHER; k++)
-			json_object_set_new(kinds,
-			                    dsng_maillog_kind_name((enum dsng_maillog_kind)k),
-			                    json_integer((json_int_t)sum->by_kind[k]));
+		for (k = 0; k < N_KINDS; k++)
+			json_object_set_new(kinds, dsng_maillog_kind_name(kinds_shown[k]),
+			                    json_integer((json_int_t)sum->by_kind[kinds_shown[k]]));
 		json_object_set_new(o, "by_kind", kinds);
 		json_object_set_new(o, "lines", json_integer((json_int_t)sum->lines));
 		json_object_set_new(o, "mail_lines", json_integer((json_int_t)sum->mail));
@@ -138,9 +143,9 @@ static void print_summary(const struct dsng_maillog_summary *sum, int json)
 		return;
 	}
 	printf("\n%lu DSN events (", sum->events);
-	for (k = 0; k <= DSNG_MAILLOG_OTHER; k++)
-		printf("%s%s %lu", k ? ", " : "",
-		       dsng_maillog_kind_name((enum dsng_maillog_kind)k), sum->by_kind[k]);
+	for (k = 0; k < N_KINDS; k++)
+		printf("%s%s %lu", k ? ", " : "", dsng_maillog_kind_name(kinds_shown[k]),
+		       sum->by_kind[kinds_shown[k]]);
 	printf(") from %lu lines (%lu MTA lines, %lu ignored, %lu garbage)\n",
 	       sum->lines, sum->mail, sum->ignored, sum->garbage);
 	if (sum->auth_warnings || sum->dsn_refused)
@@ -167,7 +172,7 @@ static int scan_one(struct dsng_maillog *s, const char *path, int json)
 	FILE *f = strcmp(path, "-") ? fopen(path, "rb") : stdin;
 	char buf[65536];
 	size_t n;
-	struct dsng_error err;
+	struct dsng_error err = DSNG_ERROR_INIT;
 
 	if (!f) {
 		fprintf(stderr, "dsnguard: scan-log: %s: %s\n", path, strerror(errno));
@@ -198,7 +203,7 @@ int cli_scan_log(int argc, char **argv)
 	TALLOC_CTX *mem = talloc_new(NULL);
 	struct dsng_maillog *s = NULL;
 	struct dsng_maillog_summary *sum = NULL;
-	struct dsng_error err;
+	struct dsng_error err = DSNG_ERROR_INIT;
 	int json = 0, i, nfiles = 0, rc = CLI_OK, opts_done = 0;
 
 	for (i = 1; i < argc; i++) {

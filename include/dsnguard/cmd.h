@@ -66,11 +66,7 @@ enum dsng_param_kind {
  * for DSNG_PARAM_OTHER and out-of-range values. */
 DSNG_API const char *dsng_cmd_param_name(enum dsng_param_kind kind);
 
-/* NOTIFY keywords as bits; 0 means the parameter was absent. */
-#define DSNG_NOTIFY_NEVER 0x1u
-#define DSNG_NOTIFY_SUCCESS 0x2u
-#define DSNG_NOTIFY_FAILURE 0x4u
-#define DSNG_NOTIFY_DELAY 0x8u
+/* The NOTIFY bits (DSNG_NOTIFY_*) and their writer are in common.h. */
 
 enum dsng_ret { DSNG_RET_NONE = 0, DSNG_RET_FULL, DSNG_RET_HDRS };
 enum dsng_body {

@@ -36,28 +36,24 @@ enum dsng_maillog_mta {
 	DSNG_MAILLOG_EXIM,
 };
 
-/* What the DSN reports.  RELAY: a success notice the MTA generated because
- * the next hop did not take DSN (the original left by SMTP); SUCCESS: a
- * delivery (return receipt); OTHER: the log does not say, or the report
- * answers an address probe (sendmail -bv, Postfix "status=deliverable"). */
-enum dsng_maillog_kind {
-	DSNG_MAILLOG_SUCCESS = 0,
-	DSNG_MAILLOG_FAILURE,
-	DSNG_MAILLOG_DELAY,
-	DSNG_MAILLOG_RELAY,
-	DSNG_MAILLOG_OTHER,
-};
+/* What a DSN reports is an enum dsng_dsn_kind (common.h): RELAYED for a
+ * success notice the MTA generated because the next hop did not take DSN
+ * (the original left by SMTP); SUCCESS for a delivery (return receipt);
+ * OTHER when the log does not say, or the report answers an address probe
+ * (sendmail -bv, Postfix "status=deliverable").  EXPANDED does not occur:
+ * no MTA logs it apart from SUCCESS. */
 
 /* "postfix", "sendmail", "exim", "unknown" (static). */
 DSNG_API const char *dsng_maillog_mta_name(enum dsng_maillog_mta mta);
-/* "success", "failure", "delay", "relay", "other" (static). */
-DSNG_API const char *dsng_maillog_kind_name(enum dsng_maillog_kind kind);
+/* The scan-log words of a kind: "success", "failure", "delay", "relay",
+ * "other" ("expanded" for EXPANDED; "other" out of range); static. */
+DSNG_API const char *dsng_maillog_kind_name(enum dsng_dsn_kind kind);
 
 /* One DSN the MTA generated.  Every string is a NUL-terminated talloc
  * child of the event, or NULL when the log does not show it. */
 struct dsng_maillog_event {
 	enum dsng_maillog_mta mta;
-	enum dsng_maillog_kind kind;
+	enum dsng_dsn_kind kind;
 	char *time;          /* the DSN line's timestamp as written */
 	char *host;          /* the logging host (syslog), NULL for Exim */
 	char *text;          /* the MTA's words: "sender delivery status
@@ -95,7 +91,7 @@ struct dsng_maillog_summary {
 	                           that carry nothing we use */
 	unsigned long garbage;  /* not log lines at all (or too long) */
 	unsigned long events;   /* DSN events reported */
-	unsigned long by_kind[DSNG_MAILLOG_OTHER + 1];
+	unsigned long by_kind[DSNG_DSN__COUNT]; /* by enum dsng_dsn_kind */
 	unsigned long evicted;  /* queue ids dropped to bound memory */
 	/* Privacy-related lines: sendmail's "Authentication-Warning:" (the
 	 * PrivacyOptions=authwarnings note that a local user set the sender

@@ -352,14 +352,7 @@ DSNG_API int dsng_policy_header(const struct dsng_policy *p,
                                 size_t name_len, const char *value,
                                 size_t value_len, struct dsng_decision *d);
 
-/* The kinds of DSN an MTA may generate (RFC 3464 Action values). */
-enum dsng_dsn_kind {
-	DSNG_DSN_FAILURE = 0,
-	DSNG_DSN_DELAY,
-	DSNG_DSN_SUCCESS, /* "delivered" */
-	DSNG_DSN_RELAYED,
-	DSNG_DSN_EXPANDED
-};
+/* The kinds of DSN an MTA may generate: enum dsng_dsn_kind, common.h. */
 
 /*
  * May the MTA generate a DSN of this kind for a recipient, given the

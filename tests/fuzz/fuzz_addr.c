@@ -19,7 +19,7 @@ static void inside(struct dsng_span s, const char *buf, size_t size)
 int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 {
 	struct dsng_path p;
-	struct dsng_error err;
+	struct dsng_error err = DSNG_ERROR_INIT;
 	unsigned flags, lax = 0;
 	char *buf;
 

@@ -16,7 +16,7 @@ static struct dsng_cmd cmd, again;
 static void check(const char *buf, size_t size, unsigned flags)
 {
 	struct dsng_cmd_opts o;
-	struct dsng_error err;
+	struct dsng_error err = DSNG_ERROR_INIT;
 	char out[DSNG_CMD_MAX_LINE_CEILING + 64];
 	size_t n, n2;
 

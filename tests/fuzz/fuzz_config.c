@@ -112,7 +112,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct dsng_policy_opts o;
 	struct dsng_policy *p = NULL;
-	struct dsng_error err;
+	struct dsng_error err = DSNG_ERROR_INIT;
 	struct input in;
 	TALLOC_CTX *mem;
 	char *buf;

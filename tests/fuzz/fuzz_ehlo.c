@@ -16,7 +16,7 @@ static const char *const hide_names[] = {"dsn", "X-UNKNOWN", NULL};
 int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 {
 	struct dsng_ehlo *c = NULL, *c2 = NULL;
-	struct dsng_error err;
+	struct dsng_error err = DSNG_ERROR_INIT;
 	char *buf = fuzz_copy(data, size), *s, *raw = NULL;
 	size_t raw_len = 0, i;
 	void *mem = talloc_new(NULL);

@@ -15,7 +15,7 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 {
 	struct dsng_reply_opts opts;
 	struct dsng_reply *r = NULL, *r2 = NULL;
-	struct dsng_error err;
+	struct dsng_error err = DSNG_ERROR_INIT;
 	char *buf = fuzz_copy(data, size);
 	size_t used = 0, i;
 	int rc, done;

@@ -14,7 +14,7 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size);
 int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 {
 	struct dsng_status_code c, c2;
-	struct dsng_error err;
+	struct dsng_error err = DSNG_ERROR_INIT;
 	char *buf = fuzz_copy(data, size);
 	size_t off = 0, n;
 

@@ -42,7 +42,7 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 	char *in, *out;
 	unsigned flags;
 	size_t n = 0;
-	struct dsng_error err;
+	struct dsng_error err = DSNG_ERROR_INIT;
 
 	if (size < 1)
 		return 0;
@@ -56,7 +56,7 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 		if (n > size - 1)
 			abort();
 		round_trip(out, n, 0);
-	} else if (err.offset >= size - 1 && err.status == DSNG_ESYNTAX) {
+	} else if (err.offset >= size - 1 && err.rc == DSNG_ESYNTAX) {
 		abort();
 	}
 	if (dsng_utf8_addr_decode(out, size - 1, &n, in, size - 1, flags, NULL,
@@ -64,7 +64,7 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 		/* \x{..} may decode to controls the encoder escapes: fine */
 		if (n)
 			round_trip(out, n, 1);
-	} else if (err.offset >= size - 1 && err.status == DSNG_ESYNTAX) {
+	} else if (err.offset >= size - 1 && err.rc == DSNG_ESYNTAX) {
 		abort();
 	}
 	free(in);

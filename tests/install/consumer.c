@@ -25,7 +25,7 @@ int main(void)
 		return 1;
 	}
 	s = talloc_asprintf(mem, "libdsnguard %s: %s", dsng_version(),
-	                    dsng_strerror(DSNG_ESYNTAX));
+	                    dsng_error_rc_text(DSNG_ESYNTAX));
 	if (s == NULL)
 		return 1;
 	puts(s);

@@ -11,7 +11,7 @@
 static void check(const char *line)
 {
 	struct dsng_cmd cmd;
-	struct dsng_error err;
+	struct dsng_error err = DSNG_ERROR_INIT;
 
 	if (dsng_cmd_parse(&cmd, line, strlen(line), NULL, &err) != DSNG_OK) {
 		/* What a server would answer, e.g. "501 5.5.4 ..." */
