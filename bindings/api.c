@@ -56,7 +56,7 @@ dsngb_result parse_report(const char *buf, size_t len, struct dsng_error *err)
 	struct dsng_report *r = NULL;
 	void *res;
 
-	if (dsng_report_parse(NULL, buf, len, NULL, &r, err) != DSNG_OK)
+	if (dsng_report_parse(NULL, &r, buf, len, NULL, err) != DSNG_OK)
 		return NULL;
 	res = dsngb_native.map_new();
 	dsngb_report_fill(&dsngb_native, res, r);

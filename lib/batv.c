@@ -12,29 +12,37 @@
 
 #include "dsng_private.h"
 
-#define TAG_LEN 10  /* KDDDSSSSSS */
+#define TAG_LEN 10 /* KDDDSSSSSS */
 #define PREFIX "prvs="
 #define PREFIX_LEN 5
 #define SECS_PER_DAY 86400
 
-void dsng_batv_opts_init(struct dsng_batv_opts *opts)
+/* The sizes of every version of struct dsng_batv_opts (sizes[0] unused),
+ * for dsng__versioned_init/take. */
+static const size_t opts_sizes[] = {0, sizeof(struct dsng_batv_opts)};
+static const struct dsng_batv_opts opts_defaults = DSNG_BATV_OPTS_INIT;
+
+int dsng_batv_opts_init(struct dsng_batv_opts *opts, unsigned version)
 {
-	if (!opts)
-		return;
-	memset(opts, 0, sizeof(*opts));
-	opts->version = DSNG_BATV_OPTS_VERSION;
-	opts->days = DSNG_BATV_DEFAULT_DAYS;
+	return dsng__versioned_init(opts, version, &opts_defaults, opts_sizes,
+	                            DSNG_BATV_OPTS_VERSION);
 }
 
 const char *dsng_batv_result_name(enum dsng_batv_result r)
 {
 	switch (r) {
-	case DSNG_BATV_VALID: return "valid";
-	case DSNG_BATV_NOT_TAGGED: return "not_tagged";
-	case DSNG_BATV_MALFORMED: return "malformed";
-	case DSNG_BATV_NO_KEY: return "no_key";
-	case DSNG_BATV_BAD_HASH: return "bad_hash";
-	case DSNG_BATV_EXPIRED: return "expired";
+	case DSNG_BATV_VALID:
+		return "valid";
+	case DSNG_BATV_NOT_TAGGED:
+		return "not_tagged";
+	case DSNG_BATV_MALFORMED:
+		return "malformed";
+	case DSNG_BATV_NO_KEY:
+		return "no_key";
+	case DSNG_BATV_BAD_HASH:
+		return "bad_hash";
+	case DSNG_BATV_EXPIRED:
+		return "expired";
 	}
 	return "unknown";
 }
@@ -67,10 +75,13 @@ static void tag_fill(struct dsng_batv_tag *t, const char *p)
 	t->tag_val.ptr = p;
 	t->tag_val.len = TAG_LEN;
 	t->key_number = (unsigned)(p[0] - '0');
-	t->day = (unsigned)((p[1] - '0') * 100 + (p[2] - '0') * 10 + (p[3] - '0'));
+	t->day = (unsigned)((p[1] - '0') * 100 + (p[2] - '0') * 10 +
+	                    (p[3] - '0'));
 	for (i = 0; i < 3; i++)
-		t->hash[i] = (unsigned char)(dsng__hex((unsigned char)p[4 + 2 * i]) << 4 |
-		                             dsng__hex((unsigned char)p[5 + 2 * i]));
+		t->hash[i] =
+		        (unsigned char)(dsng__hex((unsigned char)p[4 + 2 * i])
+		                                << 4 |
+		                        dsng__hex((unsigned char)p[5 + 2 * i]));
 }
 
 static const char *last_byte(const char *p, size_t len, char c)
@@ -86,8 +97,8 @@ static const char *last_byte(const char *p, size_t len, char c)
 /* Internal parse: 0 when tagged, else the verify result that applies.
  * *where gets the offset of the problem for error reporting. */
 static enum dsng_batv_result parse_tag(const char *addr, size_t len,
-                                       unsigned flags,
-                                       struct dsng_batv_tag *t, size_t *where)
+                                       unsigned flags, struct dsng_batv_tag *t,
+                                       size_t *where)
 {
 	const char *at = last_byte(addr, len, '@');
 	size_t lp_len = at ? (size_t)(at - addr) : len;
@@ -119,33 +130,33 @@ static enum dsng_batv_result parse_tag(const char *addr, size_t len,
 		tag_fill(t, eq + 1);
 		t->local.ptr = rest;
 		t->local.len = (size_t)(eq - rest);
-		t->legacy_order = 1;
+		t->legacy_order = true;
 		return DSNG_BATV_VALID;
 	}
 	*where = PREFIX_LEN;
 	return DSNG_BATV_MALFORMED;
 }
 
-int dsng_batv_parse(const char *addr, size_t len, unsigned flags,
-                    struct dsng_batv_tag *out, struct dsng_error *err)
+int dsng_batv_parse(struct dsng_batv_tag *out, const char *addr, size_t len,
+                    unsigned flags, struct dsng_error *err)
 {
 	struct dsng_batv_tag t;
 	enum dsng_batv_result r;
 	size_t where;
 
 	if (!out || (!addr && len))
-		return dsng__fail(err, DSNG_EINVAL, DSNG_ERR_INVALID_ARGUMENT, 0,
-		                  0, NULL, "batv: NULL argument");
+		return dsng__fail(err, DSNG_EINVAL, DSNG_ERR_INVALID_ARGUMENT,
+		                  0, 0, NULL, "batv: NULL argument");
 	r = parse_tag(addr ? addr : "", len, flags, &t, &where);
 	*out = t;
 	if (r == DSNG_BATV_NOT_TAGGED)
 		return dsng__fail(err, DSNG_EVERIFY, DSNG_ERR_BATV_FORMAT, 0, 0,
 		                  NULL, "address carries no prvs tag");
 	if (r == DSNG_BATV_MALFORMED)
-		return dsng__fail(err, DSNG_EVERIFY, DSNG_ERR_BATV_FORMAT, where,
-		                  0, NULL,
-		                  "prvs tag is not KDDDSSSSSS (key digit, 3-digit "
-		                  "day, 6 hex digits)");
+		return dsng__fail(
+		        err, DSNG_EVERIFY, DSNG_ERR_BATV_FORMAT, where, 0, NULL,
+		        "prvs tag is not KDDDSSSSSS (key digit, 3-digit "
+		        "day, 6 hex digits)");
 	return DSNG_OK;
 }
 
@@ -180,7 +191,9 @@ static void hmac_folded(struct hmac_sha1_ctx *ctx, const char *p, size_t len,
 		size_t n = len < sizeof(buf) ? len : sizeof(buf), i;
 		for (i = 0; i < n; i++) {
 			unsigned char c = (unsigned char)p[i];
-			buf[i] = (c >= 'A' && c <= 'Z') ? (unsigned char)(c + 32) : c;
+			buf[i] = (c >= 'A' && c <= 'Z')
+			                 ? (unsigned char)(c + 32)
+			                 : c;
 		}
 		hmac_sha1_update(ctx, n, buf);
 		p += n;
@@ -211,28 +224,36 @@ static void prvs_hash(const struct dsng_batv_key *key, const char *kddd,
 	memset(&ctx, 0, sizeof(ctx));
 }
 
-static int check_opts(const struct dsng_batv_opts *o, struct dsng_error *err)
+/* The caller's options (NULL = defaults, any known version) into the full
+ * local copy *o, checked. */
+static int take_opts(struct dsng_batv_opts *o,
+                     const struct dsng_batv_opts *given, struct dsng_error *err)
 {
 	size_t i;
 
-	if (!o || o->version != DSNG_BATV_OPTS_VERSION)
-		return dsng__fail(err, DSNG_EINVAL, DSNG_ERR_INVALID_ARGUMENT, 0,
-		                  0, NULL, "batv: options missing or wrong version");
+	if (dsng__versioned_take(o, given, &opts_defaults, opts_sizes,
+	                         DSNG_BATV_OPTS_VERSION) < 0)
+		return dsng__fail(
+		        err, DSNG_EINVAL, DSNG_ERR_INVALID_ARGUMENT, 0, 0, NULL,
+		        "batv: struct dsng_batv_opts of unknown version %u",
+		        given->version);
 	if (o->days < 1 || o->days > DSNG_BATV_MAX_DAYS)
-		return dsng__fail(err, DSNG_EINVAL, DSNG_ERR_BAD_VALUE, 0, 0, NULL,
-		                  "batv: days must be 1..%d, not %u",
+		return dsng__fail(err, DSNG_EINVAL, DSNG_ERR_BAD_VALUE, 0, 0,
+		                  NULL, "batv: days must be 1..%d, not %u",
 		                  DSNG_BATV_MAX_DAYS, o->days);
 	if (o->n_keys && !o->keys)
-		return dsng__fail(err, DSNG_EINVAL, DSNG_ERR_INVALID_ARGUMENT, 0,
-		                  0, NULL, "batv: n_keys set but keys is NULL");
+		return dsng__fail(err, DSNG_EINVAL, DSNG_ERR_INVALID_ARGUMENT,
+		                  0, 0, NULL,
+		                  "batv: n_keys set but keys is NULL");
 	for (i = 0; i < o->n_keys; i++)
 		if (o->keys[i].number > 9 || !o->keys[i].secret ||
 		    !o->keys[i].secret_len)
-			return dsng__fail(err, DSNG_EINVAL, DSNG_ERR_BAD_VALUE, 0, 0,
-			                  NULL,
-			                  "batv: key %zu needs a number 0..9 and a "
-			                  "non-empty secret",
-			                  i);
+			return dsng__fail(
+			        err, DSNG_EINVAL, DSNG_ERR_BAD_VALUE, 0, 0,
+			        NULL,
+			        "batv: key %zu needs a number 0..9 and a "
+			        "non-empty secret",
+			        i);
 	return DSNG_OK;
 }
 
@@ -248,9 +269,11 @@ static const struct dsng_batv_key *find_key(const struct dsng_batv_opts *o,
 }
 
 int dsng_batv_sign(TALLOC_CTX *mem, char **out, const char *addr, size_t len,
-                   const struct dsng_batv_opts *opts, time_t now,
+                   time_t now, const struct dsng_batv_opts *given,
                    struct dsng_error *err)
 {
+	struct dsng_batv_opts o;
+	const struct dsng_batv_opts *opts = &o;
 	static const char hex[] = "0123456789abcdef";
 	const struct dsng_batv_key *key;
 	struct dsng_batv_tag old;
@@ -266,22 +289,25 @@ int dsng_batv_sign(TALLOC_CTX *mem, char **out, const char *addr, size_t len,
 	if (out)
 		*out = NULL;
 	if (!out || (!addr && len))
-		return dsng__fail(err, DSNG_EINVAL, DSNG_ERR_INVALID_ARGUMENT, 0,
-		                  0, NULL, "batv: NULL argument");
-	rc = check_opts(opts, err);
+		return dsng__fail(err, DSNG_EINVAL, DSNG_ERR_INVALID_ARGUMENT,
+		                  0, 0, NULL, "batv: NULL argument");
+	rc = take_opts(&o, given, err);
 	if (rc)
 		return rc;
 	if (len == 0 || (len == 2 && addr[0] == '<' && addr[1] == '>'))
 		return dsng__fail(err, DSNG_EINVAL, DSNG_ERR_BAD_ADDRESS, 0, 0,
-		                  NULL, "batv: the null sender is never tagged");
-	if (parse_tag(addr, len, opts->flags, &old, &where) == DSNG_BATV_VALID) {
+		                  NULL,
+		                  "batv: the null sender is never tagged");
+	if (parse_tag(addr, len, opts->flags, &old, &where) ==
+	    DSNG_BATV_VALID) {
 		local = old.local;
 		domain = old.domain;
 	} else {
 		at = last_byte(addr, len, '@');
 		if (!at)
-			return dsng__fail(err, DSNG_EINVAL, DSNG_ERR_BAD_ADDRESS, 0,
-			                  0, NULL, "batv: address has no '@domain'");
+			return dsng__fail(err, DSNG_EINVAL,
+			                  DSNG_ERR_BAD_ADDRESS, 0, 0, NULL,
+			                  "batv: address has no '@domain'");
 		local.ptr = addr;
 		local.len = (size_t)(at - addr);
 		domain.ptr = at + 1;
@@ -292,8 +318,8 @@ int dsng_batv_sign(TALLOC_CTX *mem, char **out, const char *addr, size_t len,
 		                  NULL, "batv: empty local part or domain");
 	key = find_key(opts, opts->sign_key);
 	if (!key)
-		return dsng__fail(err, DSNG_ENOTFOUND, DSNG_ERR_BATV_NO_KEY, 0, 0,
-		                  NULL, "batv: no key number %u loaded",
+		return dsng__fail(err, DSNG_ENOTFOUND, DSNG_ERR_BATV_NO_KEY, 0,
+		                  0, NULL, "batv: no key number %u loaded",
 		                  opts->sign_key);
 
 	day = day_mod(epoch_day(now) + opts->days);
@@ -314,10 +340,11 @@ int dsng_batv_sign(TALLOC_CTX *mem, char **out, const char *addr, size_t len,
 		return dsng__fail(err, DSNG_ENOMEM, DSNG_ERR_NOMEM, 0, 0, NULL,
 		                  "out of memory");
 	/* %.*s stops at a NUL; an address with one cannot be signed intact. */
-	if (strlen(s) != PREFIX_LEN + TAG_LEN + 1 + local.len + 1 + domain.len) {
+	if (strlen(s) !=
+	    PREFIX_LEN + TAG_LEN + 1 + local.len + 1 + domain.len) {
 		talloc_free(s);
-		return dsng__fail(err, DSNG_EINVAL, DSNG_ERR_NUL_BYTE, 0, 0, NULL,
-		                  "batv: address contains a NUL byte");
+		return dsng__fail(err, DSNG_EINVAL, DSNG_ERR_NUL_BYTE, 0, 0,
+		                  NULL, "batv: address contains a NUL byte");
 	}
 	*out = s;
 	return DSNG_OK;
@@ -331,27 +358,31 @@ static int verdict_fail(struct dsng_error *err, enum dsng_batv_result r,
 		return dsng__fail(err, DSNG_EVERIFY, DSNG_ERR_BATV_FORMAT, 0, 0,
 		                  NULL, "address carries no prvs tag");
 	case DSNG_BATV_MALFORMED:
-		return dsng__fail(err, DSNG_EVERIFY, DSNG_ERR_BATV_FORMAT, where, 0,
-		                  NULL, "prvs tag is not KDDDSSSSSS");
+		return dsng__fail(err, DSNG_EVERIFY, DSNG_ERR_BATV_FORMAT,
+		                  where, 0, NULL, "prvs tag is not KDDDSSSSSS");
 	case DSNG_BATV_NO_KEY:
-		return dsng__fail(err, DSNG_EVERIFY, DSNG_ERR_BATV_NO_KEY, where, 0,
-		                  NULL, "no key number %u loaded", t->key_number);
+		return dsng__fail(err, DSNG_EVERIFY, DSNG_ERR_BATV_NO_KEY,
+		                  where, 0, NULL, "no key number %u loaded",
+		                  t->key_number);
 	case DSNG_BATV_BAD_HASH:
-		return dsng__fail(err, DSNG_EVERIFY, DSNG_ERR_BATV_BAD_HASH, where,
-		                  0, NULL, "prvs hash does not match");
+		return dsng__fail(err, DSNG_EVERIFY, DSNG_ERR_BATV_BAD_HASH,
+		                  where, 0, NULL, "prvs hash does not match");
 	case DSNG_BATV_EXPIRED:
-		return dsng__fail(err, DSNG_EVERIFY, DSNG_ERR_BATV_EXPIRED, where,
-		                  0, NULL, "prvs tag expired (day %03u)", t->day);
+		return dsng__fail(err, DSNG_EVERIFY, DSNG_ERR_BATV_EXPIRED,
+		                  where, 0, NULL, "prvs tag expired (day %03u)",
+		                  t->day);
 	case DSNG_BATV_VALID:
 		break;
 	}
 	return DSNG_OK;
 }
 
-int dsng_batv_verify(const char *addr, size_t len,
-                     const struct dsng_batv_opts *opts, time_t now,
-                     struct dsng_batv_verdict *out, struct dsng_error *err)
+int dsng_batv_verify(struct dsng_batv_verdict *out, const char *addr,
+                     size_t len, time_t now, const struct dsng_batv_opts *given,
+                     struct dsng_error *err)
 {
+	struct dsng_batv_opts o;
+	const struct dsng_batv_opts *opts = &o;
 	struct dsng_batv_verdict v;
 	unsigned char want[3];
 	unsigned today, ahead;
@@ -363,9 +394,9 @@ int dsng_batv_verify(const char *addr, size_t len,
 	if (out)
 		*out = v;
 	if (!addr && len)
-		return dsng__fail(err, DSNG_EINVAL, DSNG_ERR_INVALID_ARGUMENT, 0,
-		                  0, NULL, "batv: NULL argument");
-	rc = check_opts(opts, err);
+		return dsng__fail(err, DSNG_EINVAL, DSNG_ERR_INVALID_ARGUMENT,
+		                  0, 0, NULL, "batv: NULL argument");
+	rc = take_opts(&o, given, err);
 	if (rc)
 		return rc;
 	if (!addr)
@@ -421,8 +452,8 @@ done:
 	return verdict_fail(err, v.result, where, &v.tag);
 }
 
-int dsng_batv_strip(TALLOC_CTX *mem, char **out, const char *addr,
-                    size_t len, struct dsng_error *err)
+int dsng_batv_strip(TALLOC_CTX *mem, char **out, const char *addr, size_t len,
+                    struct dsng_error *err)
 {
 	struct dsng_batv_tag t;
 	size_t where;
@@ -431,15 +462,16 @@ int dsng_batv_strip(TALLOC_CTX *mem, char **out, const char *addr,
 	if (out)
 		*out = NULL;
 	if (!out || (!addr && len))
-		return dsng__fail(err, DSNG_EINVAL, DSNG_ERR_INVALID_ARGUMENT, 0,
-		                  0, NULL, "batv: NULL argument");
+		return dsng__fail(err, DSNG_EINVAL, DSNG_ERR_INVALID_ARGUMENT,
+		                  0, 0, NULL, "batv: NULL argument");
 	if (!addr)
 		addr = "";
 	if (parse_tag(addr, len, 0, &t, &where) != DSNG_BATV_VALID)
 		s = talloc_strndup(mem, addr, len);
 	else if (t.domain.ptr)
-		s = talloc_asprintf(mem, "%.*s@%.*s", (int)t.local.len, t.local.ptr,
-		                    (int)t.domain.len, t.domain.ptr);
+		s = talloc_asprintf(mem, "%.*s@%.*s", (int)t.local.len,
+		                    t.local.ptr, (int)t.domain.len,
+		                    t.domain.ptr);
 	else
 		s = talloc_strndup(mem, t.local.ptr, t.local.len);
 	if (!s)
@@ -449,8 +481,8 @@ int dsng_batv_strip(TALLOC_CTX *mem, char **out, const char *addr,
 	return DSNG_OK;
 }
 
-int dsng_batv_key_parse(TALLOC_CTX *mem, const char *text, size_t len,
-                        unsigned default_number, struct dsng_batv_key *out,
+int dsng_batv_key_parse(TALLOC_CTX *mem, struct dsng_batv_key *out,
+                        const char *text, size_t len, unsigned default_number,
                         struct dsng_error *err)
 {
 	unsigned char *secret;
@@ -460,42 +492,50 @@ int dsng_batv_key_parse(TALLOC_CTX *mem, const char *text, size_t len,
 	if (out)
 		memset(out, 0, sizeof(*out));
 	if (!out || (!text && len))
-		return dsng__fail(err, DSNG_EINVAL, DSNG_ERR_INVALID_ARGUMENT, 0,
-		                  0, NULL, "batv: NULL argument");
+		return dsng__fail(err, DSNG_EINVAL, DSNG_ERR_INVALID_ARGUMENT,
+		                  0, 0, NULL, "batv: NULL argument");
 	if (len >= 2 && is_digit(text[0]) && text[1] == ':') {
 		number = (unsigned)(text[0] - '0');
 		off = 2;
 	}
 	if (number > 9)
-		return dsng__fail(err, DSNG_ESYNTAX, DSNG_ERR_BAD_VALUE, 0, 0, NULL,
-		                  "key number must be 0..9");
+		return dsng__fail(err, DSNG_ESYNTAX, DSNG_ERR_BAD_VALUE, 0, 0,
+		                  NULL, "key number must be 0..9");
 	if (len - off >= 4 && dsng__span_ieq(text + off, 4, "hex:")) {
 		off += 4;
 		n = len - off;
 		if (n == 0 || n % 2)
-			return dsng__fail(err, DSNG_ESYNTAX, DSNG_ERR_BAD_VALUE, off, 0,
-			                  NULL, "hex key needs an even, non-zero "
-			                        "number of digits");
+			return dsng__fail(err, DSNG_ESYNTAX, DSNG_ERR_BAD_VALUE,
+			                  off, 0, NULL,
+			                  "hex key needs an even, non-zero "
+			                  "number of digits");
 		for (i = 0; i < n; i++)
 			if (dsng__hex((unsigned char)text[off + i]) < 0)
-				return dsng__fail(err, DSNG_ESYNTAX, DSNG_ERR_BAD_VALUE,
-				                  off + i, 0, NULL,
+				return dsng__fail(err, DSNG_ESYNTAX,
+				                  DSNG_ERR_BAD_VALUE, off + i,
+				                  0, NULL,
 				                  "not a hex digit in key");
 		secret = talloc_array(mem, unsigned char, n / 2);
 		if (!secret)
 			goto nomem;
 		for (i = 0; i < n / 2; i++)
-			secret[i] = (unsigned char)(dsng__hex((unsigned char)text[off + 2 * i])
+			secret[i] =
+			        (unsigned char)(dsng__hex((unsigned char)
+			                                          text[off +
+			                                               2 * i])
 			                                << 4 |
-			                            dsng__hex((unsigned char)text[off + 2 * i + 1]));
+			                        dsng__hex((unsigned char)
+			                                          text[off +
+			                                               2 * i +
+			                                               1]));
 		n /= 2;
 	} else {
 		if (len - off >= 5 && dsng__span_ieq(text + off, 5, "text:"))
 			off += 5;
 		n = len - off;
 		if (n == 0)
-			return dsng__fail(err, DSNG_ESYNTAX, DSNG_ERR_BAD_VALUE, off, 0,
-			                  NULL, "empty key");
+			return dsng__fail(err, DSNG_ESYNTAX, DSNG_ERR_BAD_VALUE,
+			                  off, 0, NULL, "empty key");
 		secret = talloc_memdup(mem, text + off, n);
 		if (!secret)
 			goto nomem;

@@ -10,10 +10,14 @@
 const char *dsng_maillog_mta_name(enum dsng_maillog_mta mta)
 {
 	switch (mta) {
-	case DSNG_MAILLOG_POSTFIX: return "postfix";
-	case DSNG_MAILLOG_SENDMAIL: return "sendmail";
-	case DSNG_MAILLOG_EXIM: return "exim";
-	case DSNG_MAILLOG_UNKNOWN: break;
+	case DSNG_MAILLOG_POSTFIX:
+		return "postfix";
+	case DSNG_MAILLOG_SENDMAIL:
+		return "sendmail";
+	case DSNG_MAILLOG_EXIM:
+		return "exim";
+	case DSNG_MAILLOG_UNKNOWN:
+		break;
 	}
 	return "unknown";
 }
@@ -21,51 +25,59 @@ const char *dsng_maillog_mta_name(enum dsng_maillog_mta mta)
 const char *dsng_maillog_kind_name(enum dsng_dsn_kind kind)
 {
 	switch (kind) {
-	case DSNG_DSN_SUCCESS: return "success";
-	case DSNG_DSN_FAILURE: return "failure";
-	case DSNG_DSN_DELAY: return "delay";
-	case DSNG_DSN_RELAYED: return "relay";
-	case DSNG_DSN_EXPANDED: return "expanded";
-	default: break;
+	case DSNG_DSN_SUCCESS:
+		return "success";
+	case DSNG_DSN_FAILURE:
+		return "failure";
+	case DSNG_DSN_DELAY:
+		return "delay";
+	case DSNG_DSN_RELAYED:
+		return "relay";
+	case DSNG_DSN_EXPANDED:
+		return "expanded";
+	default:
+		break;
 	}
 	return "other";
 }
 
-void dsng_maillog_opts_init(struct dsng_maillog_opts *opts)
+/* The sizes of every version of struct dsng_maillog_opts (sizes[0]
+ * unused), for dsng__versioned_init/take. */
+static const size_t opts_sizes[] = {0, sizeof(struct dsng_maillog_opts)};
+static const struct dsng_maillog_opts opts_defaults = DSNG_MAILLOG_OPTS_INIT;
+
+int dsng_maillog_opts_init(struct dsng_maillog_opts *opts, unsigned version)
 {
-	if (!opts)
-		return;
-	memset(opts, 0, sizeof(*opts));
-	opts->version = DSNG_MAILLOG_OPTS_VERSION;
-	opts->max_line = 16384;
-	opts->max_tracked = 100000;
-	opts->max_pending = 10000;
-	opts->max_rcpts = 100;
+	return dsng__versioned_init(opts, version, &opts_defaults, opts_sizes,
+	                            DSNG_MAILLOG_OPTS_VERSION);
 }
 
 int dsng_maillog_new(TALLOC_CTX *mem, struct dsng_maillog **out,
                      const struct dsng_maillog_opts *opts,
                      struct dsng_error *err)
 {
+	struct dsng_maillog_opts o;
 	struct dsng_maillog *s;
 
 	if (out)
 		*out = NULL;
 	if (!out)
-		return dsng__fail(err, DSNG_EINVAL, DSNG_ERR_INVALID_ARGUMENT, 0, 0,
-		                  NULL, "maillog: NULL argument");
-	if (opts && (opts->version != DSNG_MAILLOG_OPTS_VERSION ||
-	             opts->max_line < 64 || !opts->max_tracked ||
-	             !opts->max_pending || !opts->max_rcpts))
-		return dsng__fail(err, DSNG_EINVAL, DSNG_ERR_INVALID_ARGUMENT, 0, 0,
-		                  NULL, "maillog: bad options");
+		return dsng__fail(err, DSNG_EINVAL, DSNG_ERR_INVALID_ARGUMENT,
+		                  0, 0, NULL, "maillog: NULL argument");
+	if (dsng__versioned_take(&o, opts, &opts_defaults, opts_sizes,
+	                         DSNG_MAILLOG_OPTS_VERSION) < 0)
+		return dsng__fail(
+		        err, DSNG_EINVAL, DSNG_ERR_INVALID_ARGUMENT, 0, 0, NULL,
+		        "maillog: struct dsng_maillog_opts of unknown "
+		        "version %u",
+		        opts->version);
+	if (o.max_line < 64 || !o.max_tracked || !o.max_pending || !o.max_rcpts)
+		return dsng__fail(err, DSNG_EINVAL, DSNG_ERR_INVALID_ARGUMENT,
+		                  0, 0, NULL, "maillog: bad options");
 	s = talloc_zero(NULL, struct dsng_maillog);
 	if (!s)
 		goto nomem;
-	if (opts)
-		s->opts = *opts;
-	else
-		dsng_maillog_opts_init(&s->opts);
+	s->opts = o;
 	s->msgs = dsng__ml_map_new(s);
 	s->tally = dsng__ml_tally_new(s);
 	s->partial = talloc_array(s, char, s->opts.max_line);
@@ -101,8 +113,8 @@ int dsng_maillog_feed(struct dsng_maillog *s, const char *buf, size_t len,
 	const char *end, *nl;
 
 	if (!s || (!buf && len) || s->finished)
-		return dsng__fail(err, DSNG_EINVAL, DSNG_ERR_INVALID_ARGUMENT, 0, 0,
-		                  NULL, "maillog: bad feed");
+		return dsng__fail(err, DSNG_EINVAL, DSNG_ERR_INVALID_ARGUMENT,
+		                  0, 0, NULL, "maillog: bad feed");
 	end = buf + len;
 	while (buf < end) {
 		nl = memchr(buf, '\n', (size_t)(end - buf));
@@ -137,8 +149,8 @@ int dsng_maillog_feed(struct dsng_maillog *s, const char *buf, size_t len,
 int dsng_maillog_finish(struct dsng_maillog *s, struct dsng_error *err)
 {
 	if (!s || s->finished)
-		return dsng__fail(err, DSNG_EINVAL, DSNG_ERR_INVALID_ARGUMENT, 0, 0,
-		                  NULL, "maillog: bad finish");
+		return dsng__fail(err, DSNG_EINVAL, DSNG_ERR_INVALID_ARGUMENT,
+		                  0, 0, NULL, "maillog: bad finish");
 	if (s->partial_len && !s->overlong)
 		one_line(s, s->partial, s->partial_len);
 	s->partial_len = 0;
@@ -148,8 +160,8 @@ int dsng_maillog_finish(struct dsng_maillog *s, struct dsng_error *err)
 	return oom_check(s, err);
 }
 
-int dsng_maillog_next(struct dsng_maillog *s, TALLOC_CTX *mem,
-                      struct dsng_maillog_event **out)
+int dsng_maillog_next(TALLOC_CTX *mem, struct dsng_maillog_event **out,
+                      struct dsng_maillog *s)
 {
 	if (out)
 		*out = NULL;
@@ -164,17 +176,16 @@ int dsng_maillog_next(struct dsng_maillog *s, TALLOC_CTX *mem,
 	return DSNG_OK;
 }
 
-int dsng_maillog_summary(struct dsng_maillog *s, TALLOC_CTX *mem,
-                         struct dsng_maillog_summary **out,
-                         struct dsng_error *err)
+int dsng_maillog_summary(TALLOC_CTX *mem, struct dsng_maillog_summary **out,
+                         struct dsng_maillog *s, struct dsng_error *err)
 {
 	struct dsng_maillog_summary *sum;
 
 	if (out)
 		*out = NULL;
 	if (!s || !out)
-		return dsng__fail(err, DSNG_EINVAL, DSNG_ERR_INVALID_ARGUMENT, 0, 0,
-		                  NULL, "maillog: NULL argument");
+		return dsng__fail(err, DSNG_EINVAL, DSNG_ERR_INVALID_ARGUMENT,
+		                  0, 0, NULL, "maillog: NULL argument");
 	if (dsng__ml_tally_build(s->tally, mem, &sum))
 		return dsng__fail(err, DSNG_ENOMEM, DSNG_ERR_NOMEM, 0, 0, NULL,
 		                  "out of memory");

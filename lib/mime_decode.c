@@ -75,7 +75,8 @@ size_t dsng_mime_qp_decode(char *out, const char *in, size_t len)
 		if (i >= len)
 			break;
 		c = in[i];
-		if (i + 2 < len && (hi = dsng__hex((unsigned char)in[i + 1])) >= 0 &&
+		if (i + 2 < len &&
+		    (hi = dsng__hex((unsigned char)in[i + 1])) >= 0 &&
 		    (lo = dsng__hex((unsigned char)in[i + 2])) >= 0) {
 			out[o++] = (char)(hi * 16 + lo);
 			i += 3;
@@ -110,51 +111,64 @@ int dsng__mime_decode(TALLOC_CTX *mem, const char *p, size_t len,
                       const struct dsng_mime_limits *lim, const char **out,
                       size_t *out_len, struct dsng_error *err)
 {
-	struct dsng_mime_limits defaults;
 	size_t need, n;
 	char *buf;
 
-	if (!lim || lim->size < sizeof(*lim)) {
-		dsng_mime_limits_init(&defaults);
-		lim = &defaults;
-	}
-	if (cte != DSNG_CTE_BASE64 && cte != DSNG_CTE_QP) {
+	if (cte != DSNG_MIME_CTE_BASE64 && cte != DSNG_MIME_CTE_QP) {
 		*out = p;
 		*out_len = len;
 		return DSNG_OK;
 	}
 	/* Sized from the input so the decoders cannot overrun; the check
 	 * is on the worst case, before anything is allocated. */
-	need = cte == DSNG_CTE_BASE64 ? len / 4 * 3 + 3 : len;
-	if (need - (cte == DSNG_CTE_BASE64 ? 3 : 0) > lim->max_decoded)
-		return dsng__fail(err, DSNG_ELIMIT, DSNG_ERR_SIZE_LIMIT, offset,
-		                  0, NULL, "decoded body larger than %zu bytes",
-		                  lim->max_decoded);
+	need = cte == DSNG_MIME_CTE_BASE64 ? len / 4 * 3 + 3 : len;
+	if (need - (cte == DSNG_MIME_CTE_BASE64 ? 3 : 0) > lim->max_decoded)
+		return dsng__mime_limited(
+		        err, "max_decoded",
+		        dsng__fail(err, DSNG_ELIMIT, DSNG_ERR_SIZE_LIMIT,
+		                   offset, 0, NULL,
+		                   "decoded body larger than %zu bytes",
+		                   lim->max_decoded));
 	buf = talloc_array(mem, char, need + 1);
 	if (!buf)
 		return dsng__fail(err, DSNG_ENOMEM, DSNG_ERR_NOMEM, offset, 0,
 		                  NULL, "out of memory");
-	n = cte == DSNG_CTE_BASE64 ? dsng_mime_base64_decode(buf, p, len)
-	                           : dsng_mime_qp_decode(buf, p, len);
+	n = cte == DSNG_MIME_CTE_BASE64 ? dsng_mime_base64_decode(buf, p, len)
+	                                : dsng_mime_qp_decode(buf, p, len);
 	buf[n] = 0;
 	*out = buf;
 	*out_len = n;
 	return DSNG_OK;
 }
 
-int dsng_mime_part_decode(TALLOC_CTX *mem, const struct dsng_mime_part *part,
-                          const struct dsng_mime_limits *lim, const char **out,
-                          size_t *out_len, struct dsng_error *err)
+int dsng__mime_part_decode(TALLOC_CTX *mem, const char **out, size_t *out_len,
+                           const struct dsng_mime_part *part,
+                           const struct dsng_mime_limits *lim,
+                           struct dsng_error *err)
 {
-	if (!part || !out || !out_len)
-		return dsng__fail(err, DSNG_EINVAL, DSNG_ERR_INVALID_ARGUMENT,
-		                  0, 0, NULL, "NULL argument");
 	return dsng__mime_decode(mem, part->body.ptr, part->body.len, part->cte,
 	                         part->body_offset, lim, out, out_len, err);
 }
 
-bool dsng_mime_mbox_next(const char *buf, size_t len, size_t *pos,
-                         struct dsng_span *msg)
+int dsng_mime_part_decode(TALLOC_CTX *mem, const char **out, size_t *out_len,
+                          const struct dsng_mime_part *part,
+                          const struct dsng_mime_limits *lim,
+                          struct dsng_error *err)
+{
+	struct dsng_mime_limits l;
+	int rc;
+
+	if (!part || !out || !out_len)
+		return dsng__fail(err, DSNG_EINVAL, DSNG_ERR_INVALID_ARGUMENT,
+		                  0, 0, NULL, "NULL argument");
+	rc = dsng__mime_limits_take(&l, lim, err);
+	if (rc < 0)
+		return rc;
+	return dsng__mime_part_decode(mem, out, out_len, part, &l, err);
+}
+
+bool dsng_mime_mbox_next(struct dsng_span *msg, size_t *pos, const char *buf,
+                         size_t len)
 {
 	size_t start = *pos, p;
 

@@ -6,22 +6,28 @@
 
 #include "mime_int.h"
 
-void dsng_mime_limits_init(struct dsng_mime_limits *lim)
+/* The sizes of every version of struct dsng_mime_limits (sizes[0] unused),
+ * for dsng__versioned_init/take. */
+static const size_t limits_sizes[] = {0, sizeof(struct dsng_mime_limits)};
+static const struct dsng_mime_limits limits_defaults = DSNG_MIME_LIMITS_INIT;
+
+int dsng_mime_limits_init(struct dsng_mime_limits *lim, unsigned version)
 {
-	if (!lim)
-		return;
-	memset(lim, 0, sizeof(*lim));
-	lim->size = sizeof(*lim);
-	lim->max_depth = 20;
-	lim->max_parts = 100;
-	lim->max_fields = 1000;
-	lim->max_field_len = 8192;
-	lim->max_header_len = 102400;
-	/* RFC 2046 says 70, but real MTAs write longer ones (71 seen in the
-	 * corpus); Postfix allows 2048. */
-	lim->max_boundary_len = 256;
-	lim->max_size = 32u * 1024 * 1024;
-	lim->max_decoded = 10u * 1024 * 1024;
+	return dsng__versioned_init(lim, version, &limits_defaults,
+	                            limits_sizes, DSNG_MIME_LIMITS_VERSION);
+}
+
+int dsng__mime_limits_take(struct dsng_mime_limits *local,
+                           const struct dsng_mime_limits *given,
+                           struct dsng_error *err)
+{
+	if (dsng__versioned_take(local, given, &limits_defaults, limits_sizes,
+	                         DSNG_MIME_LIMITS_VERSION) < 0)
+		return dsng__fail(
+		        err, DSNG_EINVAL, DSNG_ERR_INVALID_ARGUMENT, 0, 0, NULL,
+		        "struct dsng_mime_limits of unknown version %u",
+		        given->version);
+	return DSNG_OK;
 }
 
 void *dsng__grow(TALLOC_CTX *ctx, void *arr, size_t elem, size_t n)
@@ -42,27 +48,37 @@ int dsng__mime_problem(struct dsng_mime_message *msg, const char *field,
 {
 	struct dsng_mime_problem *p;
 
-	if (!msg || msg->nproblems > DSNG__MAX_PROBLEMS)
+	if (!msg || msg->n_problems > DSNG__MAX_PROBLEMS)
 		return DSNG_OK;
-	if (msg->nproblems == DSNG__MAX_PROBLEMS) {
+	if (msg->n_problems == DSNG__MAX_PROBLEMS) {
 		field = "problems";
 		message = "further problems not listed";
 	}
 	p = DSNG__GROW(msg, msg->problems, struct dsng_mime_problem,
-	               msg->nproblems);
+	               msg->n_problems);
 	if (!p)
 		return DSNG_ENOMEM;
 	msg->problems = p;
-	p[msg->nproblems].field = field;
-	p[msg->nproblems].offset = offset + msg->base_offset;
-	p[msg->nproblems].message = message;
-	msg->nproblems++;
+	p[msg->n_problems].field = field;
+	p[msg->n_problems].offset = offset + msg->base_offset;
+	p[msg->n_problems].message = message;
+	msg->n_problems++;
 	return DSNG_OK;
 }
 
 static int is_name_char(unsigned char c)
 {
 	return c > 32 && c < 127 && c != ':';
+}
+
+static int field_too_long(struct dsng_error *err, size_t offset,
+                          const struct dsng_mime_limits *lim)
+{
+	return dsng__mime_limited(
+	        err, "max_field_len",
+	        dsng__fail(err, DSNG_ELIMIT, DSNG_ERR_HEADER_LIMIT, offset, 0,
+	                   NULL, "header field longer than %zu bytes",
+	                   lim->max_field_len));
 }
 
 /* Fields are spans: the only allocation is the array, grown by doubling,
@@ -92,11 +108,13 @@ int dsng__mime_header(TALLOC_CTX *mem, const char *buf, size_t start,
 		if (line_end > pos && buf[line_end - 1] == '\r')
 			line_end--;
 		if (next - start > lim->max_header_len)
-			return dsng__fail(err, DSNG_ELIMIT,
-			                  DSNG_ERR_HEADER_LIMIT, pos + base, 0,
-			                  NULL,
-			                  "header block longer than %zu bytes",
-			                  lim->max_header_len);
+			return dsng__mime_limited(
+			        err, "max_header_len",
+			        dsng__fail(err, DSNG_ELIMIT,
+			                   DSNG_ERR_HEADER_LIMIT, pos + base, 0,
+			                   NULL,
+			                   "header block longer than %zu bytes",
+			                   lim->max_header_len));
 		if (line_end == pos) {
 			*body = next;
 			break;
@@ -114,11 +132,7 @@ int dsng__mime_header(TALLOC_CTX *mem, const char *buf, size_t start,
 			        (size_t)(buf + line_end - last->value.ptr);
 			if (line_end - (last->offset - base) >
 			    lim->max_field_len)
-				return dsng__fail(
-				        err, DSNG_ELIMIT, DSNG_ERR_HEADER_LIMIT,
-				        last->offset, 0, NULL,
-				        "header field longer than %zu bytes",
-				        lim->max_field_len);
+				return field_too_long(err, last->offset, lim);
 			pos = next;
 			continue;
 		}
@@ -147,13 +161,8 @@ int dsng__mime_header(TALLOC_CTX *mem, const char *buf, size_t start,
 					                 last->value.ptr);
 					if (line_end - (last->offset - base) >
 					    lim->max_field_len)
-						return dsng__fail(
-						        err, DSNG_ELIMIT,
-						        DSNG_ERR_HEADER_LIMIT,
-						        last->offset, 0, NULL,
-						        "header field longer "
-						        "than %zu bytes",
-						        lim->max_field_len);
+						return field_too_long(
+						        err, last->offset, lim);
 					pos = next;
 					continue;
 				}
@@ -165,18 +174,16 @@ int dsng__mime_header(TALLOC_CTX *mem, const char *buf, size_t start,
 				break;
 			}
 			if (line_end - pos > lim->max_field_len)
-				return dsng__fail(
-				        err, DSNG_ELIMIT, DSNG_ERR_HEADER_LIMIT,
-				        pos + base, 0, NULL,
-				        "header field longer than %zu bytes",
-				        lim->max_field_len);
-			if (h->count >= lim->max_fields)
-				return dsng__fail(err, DSNG_ELIMIT,
-				                  DSNG_ERR_FIELD_LIMIT,
-				                  pos + base, 0, NULL,
-				                  "more than %u header fields",
-				                  lim->max_fields);
-			if (h->count == cap) {
+				return field_too_long(err, pos + base, lim);
+			if (h->n_fields >= lim->max_fields)
+				return dsng__mime_limited(
+				        err, "max_fields",
+				        dsng__fail(err, DSNG_ELIMIT,
+				                   DSNG_ERR_FIELD_LIMIT,
+				                   pos + base, 0, NULL,
+				                   "more than %u header fields",
+				                   lim->max_fields));
+			if (h->n_fields == cap) {
 				struct dsng_mime_field *f;
 				cap = cap ? cap * 2 : 16;
 				f = talloc_realloc(mem, h->fields,
@@ -185,7 +192,7 @@ int dsng__mime_header(TALLOC_CTX *mem, const char *buf, size_t start,
 					return DSNG_ENOMEM;
 				h->fields = f;
 			}
-			last = &h->fields[h->count++];
+			last = &h->fields[h->n_fields++];
 			last->name.ptr = buf + pos;
 			last->name.len = name_end - pos;
 			last->value.ptr = buf + n + 1;
@@ -198,12 +205,12 @@ int dsng__mime_header(TALLOC_CTX *mem, const char *buf, size_t start,
 	return DSNG_OK;
 }
 
-int dsng_mime_header_parse(TALLOC_CTX *mem, const char *buf, size_t len,
+int dsng_mime_header_parse(TALLOC_CTX *mem, struct dsng_mime_header **out,
+                           size_t *body, const char *buf, size_t len,
                            const struct dsng_mime_limits *lim,
-                           struct dsng_mime_header **out, size_t *body,
                            struct dsng_error *err)
 {
-	struct dsng_mime_limits defaults;
+	struct dsng_mime_limits l;
 	struct dsng_mime_header *h;
 	size_t b = 0;
 	int rc;
@@ -213,15 +220,14 @@ int dsng_mime_header_parse(TALLOC_CTX *mem, const char *buf, size_t len,
 	if (!out || (!buf && len))
 		return dsng__fail(err, DSNG_EINVAL, DSNG_ERR_INVALID_ARGUMENT,
 		                  0, 0, NULL, "NULL argument");
-	if (!lim) {
-		dsng_mime_limits_init(&defaults);
-		lim = &defaults;
-	}
+	rc = dsng__mime_limits_take(&l, lim, err);
+	if (rc < 0)
+		return rc;
 	h = talloc_zero(mem, struct dsng_mime_header);
 	if (!h)
 		return dsng__fail(err, DSNG_ENOMEM, DSNG_ERR_NOMEM, 0, 0, NULL,
 		                  "out of memory");
-	rc = dsng__mime_header(h, buf, 0, len, lim, 0, 0, h, &b, NULL, err);
+	rc = dsng__mime_header(h, buf, 0, len, &l, 0, 0, h, &b, NULL, err);
 	if (rc < 0) {
 		talloc_free(h);
 		if (rc == DSNG_ENOMEM)
@@ -246,7 +252,7 @@ dsng_mime_header_find(const struct dsng_mime_header *h, const char *name)
 	n = strlen(name);
 	c0 = (unsigned char)(name[0] | 0x20);
 	/* length and first letter first: most fields differ there */
-	for (i = 0; i < h->count; i++) {
+	for (i = 0; i < h->n_fields; i++) {
 		const struct dsng_mime_field *f = &h->fields[i];
 		if (f->name.len == n &&
 		    ((unsigned char)f->name.ptr[0] | 0x20) == c0 &&
@@ -261,8 +267,8 @@ static int is_wsp(char c)
 	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
 }
 
-char *dsng_mime_unfold(TALLOC_CTX *mem, const char *p, size_t len,
-                       size_t *out_len)
+char *dsng_mime_unfold(TALLOC_CTX *mem, size_t *out_len, const char *p,
+                       size_t len)
 {
 	char *s, *o;
 	size_t i;

@@ -6,6 +6,26 @@
 
 #include "dsng_private.h"
 
+/*
+ * Limits.  The public entry points copy the caller's limits (NULL =
+ * defaults, any known version) into a full local struct with
+ * dsng__mime_limits_take; the internal functions below take only such a
+ * copy (never NULL, always the current version).
+ */
+int dsng__mime_limits_take(struct dsng_mime_limits *local,
+                           const struct dsng_mime_limits *given,
+                           struct dsng_error *err);
+
+/* Name the limits field an ELIMIT error exceeded and pass its code on:
+ * `return dsng__mime_limited(err, "max_parts", dsng__fail(err, ...));`
+ * (the arguments, so the dsng__fail, are evaluated first). */
+static inline int dsng__mime_limited(struct dsng_error *err, const char *field,
+                                     int rc)
+{
+	dsng__set_limit(err, field);
+	return rc;
+}
+
 /* Parse the header block in buf[start..end); offsets reported are
  * position + base.  Fields are allocated on mem.  Non-field lines end the
  * block (or, with DSNG__HDR_LENIENT, continue the last field) and are
@@ -62,5 +82,11 @@ int dsng__mime_decode(TALLOC_CTX *mem, const char *p, size_t len,
                       enum dsng_mime_cte cte, size_t offset,
                       const struct dsng_mime_limits *lim, const char **out,
                       size_t *out_len, struct dsng_error *err);
+
+/* dsng_mime_part_decode with taken limits. */
+int dsng__mime_part_decode(TALLOC_CTX *mem, const char **out, size_t *out_len,
+                           const struct dsng_mime_part *part,
+                           const struct dsng_mime_limits *lim,
+                           struct dsng_error *err);
 
 #endif

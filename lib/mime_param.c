@@ -118,8 +118,10 @@ static int assemble(TALLOC_CTX *mem, const struct raw_param *raw, size_t nraw,
 			total += use[k]->vlen;
 		/* name and value in one allocation */
 		s = talloc_array(out, char, total);
-		if (!s)
+		if (!s) {
+			talloc_free(out);
 			return DSNG_ENOMEM;
+		}
 		memcpy(s, raw[i].name, raw[i].nlen);
 		s[raw[i].nlen] = 0;
 		dsng__mime_lower(s);
@@ -136,18 +138,33 @@ static int assemble(TALLOC_CTX *mem, const struct raw_param *raw, size_t nraw,
 	return DSNG_OK;
 }
 
-int dsng_mime_content_type(TALLOC_CTX *mem, const char *buf, size_t len,
-                           char **type, struct dsng_mime_param **params,
-                           size_t *nparams)
+static int nomem(struct dsng_error *err)
 {
-	const char *p = buf, *end = buf + len, *s;
+	return dsng__fail(err, DSNG_ENOMEM, DSNG_ERR_NOMEM, 0, 0, NULL,
+	                  "out of memory");
+}
+
+int dsng_mime_content_type(TALLOC_CTX *mem, char **type,
+                           struct dsng_mime_param **params, size_t *n_params,
+                           const char *buf, size_t len, struct dsng_error *err)
+{
+	const char *p, *end, *s;
 	struct raw_param raw[MAX_RAW];
 	size_t nraw = 0;
 
-	*type = NULL;
-	*params = NULL;
-	*nparams = 0;
-	p = dsng__mime_skip_cfws(p, end);
+	if (type)
+		*type = NULL;
+	if (params)
+		*params = NULL;
+	if (n_params)
+		*n_params = 0;
+	if (!type || !params || !n_params || (!buf && len))
+		return dsng__fail(err, DSNG_EINVAL, DSNG_ERR_INVALID_ARGUMENT,
+		                  0, 0, NULL, "NULL argument");
+	if (!buf)
+		buf = "";
+	end = buf + len;
+	p = dsng__mime_skip_cfws(buf, end);
 	s = p;
 	while (p < end && *p != ';' && *p != '(' && *p != ' ' && *p != '\t' &&
 	       *p != '\r' && *p != '\n')
@@ -157,7 +174,7 @@ int dsng_mime_content_type(TALLOC_CTX *mem, const char *buf, size_t len,
 		if (slash && slash > s && slash + 1 < p) {
 			*type = talloc_strndup(mem, s, (size_t)(p - s));
 			if (!*type)
-				return DSNG_ENOMEM;
+				return nomem(err);
 			dsng__mime_lower(*type);
 		}
 	}
@@ -230,7 +247,11 @@ int dsng_mime_content_type(TALLOC_CTX *mem, const char *buf, size_t len,
 		}
 		nraw++;
 	}
-	return assemble(mem, raw, nraw, params, nparams);
+	if (assemble(mem, raw, nraw, params, n_params) < 0) {
+		TALLOC_FREE(*type);
+		return nomem(err);
+	}
+	return DSNG_OK;
 }
 
 enum dsng_mime_cte dsng__mime_cte(const char *p, size_t len)
@@ -243,32 +264,32 @@ enum dsng_mime_cte dsng__mime_cte(const char *p, size_t len)
 		p++;
 	len = (size_t)(p - s);
 	if (len != 4 && len != 6 && len != 16)
-		return DSNG_CTE_UNKNOWN;
+		return DSNG_MIME_CTE_UNKNOWN;
 	if (dsng__span_ieq(s, len, "7bit"))
-		return DSNG_CTE_7BIT;
+		return DSNG_MIME_CTE_7BIT;
 	if (dsng__span_ieq(s, len, "8bit"))
-		return DSNG_CTE_8BIT;
+		return DSNG_MIME_CTE_8BIT;
 	if (dsng__span_ieq(s, len, "binary"))
-		return DSNG_CTE_BINARY;
+		return DSNG_MIME_CTE_BINARY;
 	if (dsng__span_ieq(s, len, "base64"))
-		return DSNG_CTE_BASE64;
+		return DSNG_MIME_CTE_BASE64;
 	if (dsng__span_ieq(s, len, "quoted-printable"))
-		return DSNG_CTE_QP;
-	return DSNG_CTE_UNKNOWN;
+		return DSNG_MIME_CTE_QP;
+	return DSNG_MIME_CTE_UNKNOWN;
 }
 
 const char *dsng_mime_cte_name(enum dsng_mime_cte cte)
 {
 	switch (cte) {
-	case DSNG_CTE_7BIT:
+	case DSNG_MIME_CTE_7BIT:
 		return "7bit";
-	case DSNG_CTE_8BIT:
+	case DSNG_MIME_CTE_8BIT:
 		return "8bit";
-	case DSNG_CTE_BINARY:
+	case DSNG_MIME_CTE_BINARY:
 		return "binary";
-	case DSNG_CTE_BASE64:
+	case DSNG_MIME_CTE_BASE64:
 		return "base64";
-	case DSNG_CTE_QP:
+	case DSNG_MIME_CTE_QP:
 		return "quoted-printable";
 	default:
 		return "unknown";
@@ -282,7 +303,7 @@ const char *dsng_mime_part_param(const struct dsng_mime_part *part,
 
 	if (!part || !name)
 		return NULL;
-	for (i = 0; i < part->nparams; i++)
+	for (i = 0; i < part->n_params; i++)
 		if (strcmp(part->params[i].name, name) == 0)
 			return part->params[i].value;
 	return NULL;

@@ -41,11 +41,14 @@ static int add_part(struct walker *w, struct dsng_mime_part *parent,
 	struct dsng_mime_part *p;
 	struct dsng_mime_message *m = w->msg;
 
-	if (m->nparts >= w->lim->max_parts)
-		return dsng__fail(w->err, DSNG_ELIMIT, DSNG_ERR_PART_LIMIT,
-		                  offset + w->base, 0, NULL,
-		                  "more than %u MIME parts", w->lim->max_parts);
-	if (m->nparts == w->cap_parts) {
+	if (m->n_parts >= w->lim->max_parts)
+		return dsng__mime_limited(w->err, "max_parts",
+		                          dsng__fail(w->err, DSNG_ELIMIT,
+		                                     DSNG_ERR_PART_LIMIT,
+		                                     offset + w->base, 0, NULL,
+		                                     "more than %u MIME parts",
+		                                     w->lim->max_parts));
+	if (m->n_parts == w->cap_parts) {
 		struct dsng_mime_part **a;
 		w->cap_parts = w->cap_parts ? w->cap_parts * 2 : 8;
 		a = talloc_realloc(m, m->parts, struct dsng_mime_part *,
@@ -57,8 +60,8 @@ static int add_part(struct walker *w, struct dsng_mime_part *parent,
 	p = talloc_zero(m, struct dsng_mime_part);
 	if (!p)
 		return nomem(w->err);
-	p->index = (unsigned)m->nparts;
-	m->parts[m->nparts++] = p;
+	p->index = (unsigned)m->n_parts;
+	m->parts[m->n_parts++] = p;
 	p->offset = offset + w->base;
 	p->parent = parent;
 	if (parent) {
@@ -66,7 +69,7 @@ static int add_part(struct walker *w, struct dsng_mime_part *parent,
 			prev->next = p;
 		else
 			parent->first_child = p;
-		parent->nchildren++;
+		parent->n_children++;
 		p->depth = parent->depth + 1;
 	}
 	*out = p;
@@ -89,10 +92,11 @@ static int read_entity(struct walker *w, struct dsng_mime_part *p, size_t pos,
 	f = dsng_mime_header_find(&p->header, "Content-Type");
 	if (f) {
 		char *type;
-		rc = dsng_mime_content_type(w->msg, f->value.ptr, f->value.len,
-		                            &type, &p->params, &p->nparams);
+		rc = dsng_mime_content_type(w->msg, &type, &p->params,
+		                            &p->n_params, f->value.ptr,
+		                            f->value.len, w->err);
 		if (rc < 0)
-			return nomem(w->err);
+			return rc;
 		p->type = type;
 		if (!type &&
 		    dsng__mime_problem(
@@ -108,7 +112,7 @@ static int read_entity(struct walker *w, struct dsng_mime_part *p, size_t pos,
 	f = dsng_mime_header_find(&p->header, "Content-Transfer-Encoding");
 	if (f) {
 		p->cte = dsng__mime_cte(f->value.ptr, f->value.len);
-		if (p->cte == DSNG_CTE_UNKNOWN &&
+		if (p->cte == DSNG_MIME_CTE_UNKNOWN &&
 		    dsng__mime_problem(w->msg, "Content-Transfer-Encoding",
 		                       f->offset - w->base,
 		                       "unknown transfer encoding") < 0)
@@ -118,11 +122,13 @@ static int read_entity(struct walker *w, struct dsng_mime_part *p, size_t pos,
 		const char *b = dsng_mime_part_param(p, "boundary");
 		size_t bl = b ? strlen(b) : 0;
 		if (bl > w->lim->max_boundary_len)
-			return dsng__fail(w->err, DSNG_ELIMIT,
-			                  DSNG_ERR_HEADER_LIMIT, p->offset, 0,
-			                  NULL,
-			                  "boundary longer than %zu bytes",
-			                  w->lim->max_boundary_len);
+			return dsng__mime_limited(
+			        w->err, "max_boundary_len",
+			        dsng__fail(w->err, DSNG_ELIMIT,
+			                   DSNG_ERR_HEADER_LIMIT, p->offset, 0,
+			                   NULL,
+			                   "boundary longer than %zu bytes",
+			                   w->lim->max_boundary_len));
 		if (bl == 0) {
 			if (dsng__mime_problem(w->msg, "boundary",
 			                       p->offset - w->base,
@@ -143,10 +149,12 @@ static int push(struct walker *w, struct dsng_mime_part *p)
 	if (!p->boundary)
 		return DSNG_OK;
 	if (p->depth >= w->lim->max_depth || w->top >= w->lim->max_depth)
-		return dsng__fail(w->err, DSNG_ELIMIT, DSNG_ERR_DEPTH_LIMIT,
-		                  p->offset, 0, NULL,
-		                  "multipart nesting deeper than %u",
-		                  w->lim->max_depth);
+		return dsng__mime_limited(
+		        w->err, "max_depth",
+		        dsng__fail(w->err, DSNG_ELIMIT, DSNG_ERR_DEPTH_LIMIT,
+		                   p->offset, 0, NULL,
+		                   "multipart nesting deeper than %u",
+		                   w->lim->max_depth));
 	l = &w->stack[w->top++];
 	l->mp = p;
 	l->cur = NULL;
@@ -294,7 +302,6 @@ int dsng__mime_parse(TALLOC_CTX *mem, const char *buf, size_t len,
                      size_t base, struct dsng_mime_message **out,
                      struct dsng_error *err)
 {
-	struct dsng_mime_limits defaults;
 	struct walker w;
 	struct dsng_mime_part *root;
 	size_t pos = 0, body;
@@ -305,15 +312,13 @@ int dsng__mime_parse(TALLOC_CTX *mem, const char *buf, size_t len,
 	if (!out || (!buf && len))
 		return dsng__fail(err, DSNG_EINVAL, DSNG_ERR_INVALID_ARGUMENT,
 		                  0, 0, NULL, "NULL argument");
-	if (!lim || lim->size < sizeof(*lim)) {
-		dsng_mime_limits_init(&defaults);
-		lim = &defaults;
-	}
 	if (len > lim->max_size)
-		return dsng__fail(err, DSNG_ELIMIT, DSNG_ERR_SIZE_LIMIT,
-		                  lim->max_size + base, 0, NULL,
-		                  "message larger than %zu bytes",
-		                  lim->max_size);
+		return dsng__mime_limited(
+		        err, "max_size",
+		        dsng__fail(err, DSNG_ELIMIT, DSNG_ERR_SIZE_LIMIT,
+		                   lim->max_size + base, 0, NULL,
+		                   "message larger than %zu bytes",
+		                   lim->max_size));
 	memset(&w, 0, sizeof(w));
 	w.buf = buf;
 	w.len = len;
@@ -346,7 +351,7 @@ int dsng__mime_parse(TALLOC_CTX *mem, const char *buf, size_t len,
 	rc = read_entity(&w, root, pos, &body);
 	if (rc < 0)
 		goto fail;
-	if (root->header.count == 0) {
+	if (root->header.n_fields == 0) {
 		rc = dsng__fail(err, DSNG_ESYNTAX, DSNG_ERR_NOT_MAIL,
 		                pos + base, 0, NULL,
 		                "no header field at the start: not mail");
@@ -371,19 +376,28 @@ fail:
 	return rc;
 }
 
-int dsng_mime_parse(TALLOC_CTX *mem, const char *buf, size_t len,
-                    const struct dsng_mime_limits *lim,
-                    struct dsng_mime_message **out, struct dsng_error *err)
+int dsng_mime_parse(TALLOC_CTX *mem, struct dsng_mime_message **out,
+                    const char *buf, size_t len,
+                    const struct dsng_mime_limits *lim, struct dsng_error *err)
 {
-	return dsng__mime_parse(mem, buf, len, lim, 0, 0, out, err);
+	struct dsng_mime_limits l;
+	int rc;
+
+	if (out)
+		*out = NULL;
+	rc = dsng__mime_limits_take(&l, lim, err);
+	if (rc < 0)
+		return rc;
+	return dsng__mime_parse(mem, buf, len, &l, 0, 0, out, err);
 }
 
-int dsng_mime_open_message(TALLOC_CTX *mem, const struct dsng_mime_message *msg,
+int dsng_mime_open_message(TALLOC_CTX *mem, struct dsng_mime_message **out,
+                           const struct dsng_mime_message *msg,
                            const struct dsng_mime_part *part,
                            const struct dsng_mime_limits *lim,
-                           struct dsng_mime_message **out,
                            struct dsng_error *err)
 {
+	struct dsng_mime_limits l;
 	const char *body;
 	size_t blen;
 	TALLOC_CTX *tmp;
@@ -394,12 +408,15 @@ int dsng_mime_open_message(TALLOC_CTX *mem, const struct dsng_mime_message *msg,
 	if (!msg || !part || !out)
 		return dsng__fail(err, DSNG_EINVAL, DSNG_ERR_INVALID_ARGUMENT,
 		                  0, 0, NULL, "NULL argument");
+	rc = dsng__mime_limits_take(&l, lim, err);
+	if (rc < 0)
+		return rc;
 	tmp = talloc_new(NULL);
 	if (!tmp)
 		return nomem(err);
-	rc = dsng_mime_part_decode(tmp, part, lim, &body, &blen, err);
+	rc = dsng__mime_part_decode(tmp, &body, &blen, part, &l, err);
 	if (rc == DSNG_OK)
-		rc = dsng__mime_parse(tmp, body, blen, lim, part->depth + 1,
+		rc = dsng__mime_parse(tmp, body, blen, &l, part->depth + 1,
 		                      part->body_offset, out, err);
 	if (rc == DSNG_OK) {
 		/* the decoded buffer must live as long as the tree */

@@ -505,7 +505,7 @@ static int set_batv_key(struct parser *ps, const struct key *k,
 	size_t i;
 	int rc;
 
-	rc = dsng_batv_key_parse(p, v->p, v->len, 0, &key, &e);
+	rc = dsng_batv_key_parse(p, &key, v->p, v->len, 0, &e);
 	if (rc == DSNG_ENOMEM)
 		return rc;
 	if (rc != 0)

@@ -258,12 +258,12 @@ static int bounce_decide(const struct dsng_policy *p, struct dsng_session *s,
 		struct dsng_batv_opts o;
 		struct dsng_batv_verdict v;
 
-		dsng_batv_opts_init(&o);
+		dsng_batv_opts_init(&o, DSNG_BATV_OPTS_VERSION);
 		o.keys = p->batv_keys;
 		o.n_keys = p->n_batv_keys;
 		o.days = p->batv_days ? p->batv_days : DSNG_BATV_DEFAULT_DAYS;
-		dsng_batv_verify(b->rcpt.ptr, b->rcpt.len, &o,
-		                 b->now ? b->now : time(NULL), &v, NULL);
+		dsng_batv_verify(&v, b->rcpt.ptr, b->rcpt.len,
+		                 b->now ? b->now : time(NULL), &o, NULL);
 		batv_note = dsng_batv_result_name(v.result);
 		if (v.result == DSNG_BATV_VALID)
 			ev |= DSNG_EVIDENCE_BATV_VALID;

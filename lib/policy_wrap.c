@@ -47,15 +47,15 @@ int dsng_bounce_from_report(TALLOC_CTX *mem, struct dsng_bounce *b,
 		b->message_id.ptr = ret->message_id;
 		b->message_id.len = strlen(ret->message_id);
 	}
-	if (!ret->nreceived)
+	if (!ret->n_received)
 		return 0;
-	rcv = talloc_array(mem, struct dsng_span, ret->nreceived);
+	rcv = talloc_array(mem, struct dsng_span, ret->n_received);
 	if (!rcv)
 		return DSNG_ENOMEM;
-	for (i = 0; i < ret->nreceived; i++)
+	for (i = 0; i < ret->n_received; i++)
 		rcv[i] = ret->received[i]->value;
 	b->received = rcv;
-	b->n_received = ret->nreceived;
+	b->n_received = ret->n_received;
 	return 0;
 }
 

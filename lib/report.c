@@ -8,14 +8,16 @@
 
 #include "report_int.h"
 
-void dsng_report_limits_init(struct dsng_report_limits *lim)
+/* The sizes of every version of struct dsng_report_limits (sizes[0]
+ * unused), for dsng__versioned_init/take. */
+static const size_t limits_sizes[] = {0, sizeof(struct dsng_report_limits)};
+static const struct dsng_report_limits limits_defaults =
+        DSNG_REPORT_LIMITS_INIT;
+
+int dsng_report_limits_init(struct dsng_report_limits *lim, unsigned version)
 {
-	if (!lim)
-		return;
-	memset(lim, 0, sizeof(*lim));
-	lim->size = sizeof(*lim);
-	dsng_mime_limits_init(&lim->mime);
-	lim->max_recipients = 1000;
+	return dsng__versioned_init(lim, version, &limits_defaults,
+	                            limits_sizes, DSNG_REPORT_LIMITS_VERSION);
 }
 
 const char *dsng_report_kind_name(enum dsng_report_kind kind)
@@ -67,7 +69,7 @@ static int human(struct dsng_report *r, const struct dsng_mime_part *p,
 	size_t n;
 	int rc;
 
-	rc = dsng_mime_part_decode(r, p, &lim->mime, &t, &n, err);
+	rc = dsng__mime_part_decode(r, &t, &n, p, lim->mime, err);
 	if (rc < 0)
 		return rc;
 	/* an unencoded part is a span into the input: no copy */
@@ -86,7 +88,7 @@ static int returned_value(struct dsng_report_returned *rt, const char *name,
 	*out = NULL;
 	if (!f)
 		return DSNG_OK;
-	v = dsng_mime_unfold(rt, f->value.ptr, f->value.len, NULL);
+	v = dsng_mime_unfold(rt, NULL, f->value.ptr, f->value.len);
 	if (v && words && strstr(v, "=?")) {
 		char *d = dsng_mime_decode_words(rt, v, strlen(v));
 		talloc_free(v);
@@ -110,13 +112,13 @@ int dsng__report_returned(struct dsng_report *r,
 	if (!rt)
 		goto nomem;
 	rt->content_type = part->type;
-	rc = dsng_mime_part_decode(rt, part, &lim->mime, &body, &blen, err);
+	rc = dsng__mime_part_decode(rt, &body, &blen, part, lim->mime, err);
 	if (rc < 0)
 		return rc;
 	rt->header = talloc_zero(rt, struct dsng_mime_header);
 	if (!rt->header)
 		goto nomem;
-	rc = dsng__mime_header(rt->header, body, 0, blen, &lim->mime,
+	rc = dsng__mime_header(rt->header, body, 0, blen, lim->mime,
 	                       part->body_offset, 0, rt->header, &hend, NULL,
 	                       err);
 	if (rc == DSNG_ENOMEM)
@@ -130,18 +132,18 @@ int dsng__report_returned(struct dsng_report *r,
 	    returned_value(rt, "Date", 0, &rt->date) < 0 ||
 	    returned_value(rt, "Return-Path", 0, &rt->return_path) < 0)
 		goto nomem;
-	for (i = 0; i < rt->header->count; i++) {
+	for (i = 0; i < rt->header->n_fields; i++) {
 		const struct dsng_mime_field *f = &rt->header->fields[i];
 		const struct dsng_mime_field **a;
 		if (f->name.len != 8 ||
 		    !dsng__span_ieq(f->name.ptr, f->name.len, "Received"))
 			continue;
 		a = DSNG__GROW(rt, rt->received, const struct dsng_mime_field *,
-		               rt->nreceived);
+		               rt->n_received);
 		if (!a)
 			goto nomem;
 		rt->received = a;
-		a[rt->nreceived++] = f;
+		a[rt->n_received++] = f;
 	}
 	r->returned = rt;
 	return DSNG_OK;
@@ -159,7 +161,7 @@ find_status(const struct dsng_mime_message *m, struct dsng_report *r)
 {
 	size_t i;
 
-	for (i = 0; i < m->nparts; i++) {
+	for (i = 0; i < m->n_parts; i++) {
 		const struct dsng_mime_part *p = m->parts[i];
 		if (!p->parent)
 			continue;
@@ -198,7 +200,7 @@ static int fill(struct dsng_report *r, const struct dsng_report_limits *lim,
 	                       container->offset - r->mime->base_offset,
 	                       "report part outside multipart/report") < 0)
 		goto nomem;
-	rc = dsng_mime_part_decode(r, st, &lim->mime, &body, &blen, err);
+	rc = dsng__mime_part_decode(r, &body, &blen, st, lim->mime, err);
 	if (rc < 0)
 		return rc;
 	rc = dsng__report_fields(r, body, blen, st->body_offset, lim, err);
@@ -220,7 +222,7 @@ static int fill(struct dsng_report *r, const struct dsng_report_limits *lim,
 				return rc;
 		}
 	}
-	if (r->kind == DSNG_REPORT_DSN && r->nrecipients == 0 &&
+	if (r->kind == DSNG_REPORT_DSN && r->n_recipients == 0 &&
 	    dsng__mime_problem(r->mime, "delivery-status",
 	                       st->body_offset - r->mime->base_offset,
 	                       "no per-recipient block") < 0)
@@ -231,11 +233,15 @@ nomem:
 	                  "out of memory");
 }
 
-int dsng_report_parse(TALLOC_CTX *mem, const char *buf, size_t len,
+int dsng_report_parse(TALLOC_CTX *mem, struct dsng_report **out,
+                      const char *buf, size_t len,
                       const struct dsng_report_limits *lim,
-                      struct dsng_report **out, struct dsng_error *err)
+                      struct dsng_error *err)
 {
-	struct dsng_report_limits defaults;
+	/* Full local copies of both structs, whatever versions were given;
+	 * the report's copy points to the local MIME one. */
+	struct dsng_report_limits l;
+	struct dsng_mime_limits ml;
 	struct dsng_report *r;
 	int rc;
 
@@ -244,23 +250,29 @@ int dsng_report_parse(TALLOC_CTX *mem, const char *buf, size_t len,
 	if (!out || (!buf && len))
 		return dsng__fail(err, DSNG_EINVAL, DSNG_ERR_INVALID_ARGUMENT,
 		                  0, 0, NULL, "NULL argument");
-	if (!lim || lim->size < sizeof(*lim)) {
-		dsng_report_limits_init(&defaults);
-		lim = &defaults;
-	}
+	if (dsng__versioned_take(&l, lim, &limits_defaults, limits_sizes,
+	                         DSNG_REPORT_LIMITS_VERSION) < 0)
+		return dsng__fail(
+		        err, DSNG_EINVAL, DSNG_ERR_INVALID_ARGUMENT, 0, 0, NULL,
+		        "struct dsng_report_limits of unknown version %u",
+		        lim->version);
+	rc = dsng__mime_limits_take(&ml, l.mime, err);
+	if (rc < 0)
+		return rc;
+	l.mime = &ml;
 	r = new_report(len);
 	if (!r)
 		return dsng__fail(err, DSNG_ENOMEM, DSNG_ERR_NOMEM, 0, 0, NULL,
 		                  "out of memory");
-	rc = dsng__mime_parse(r, buf, len, &lim->mime, 0, 0, &r->mime, err);
+	rc = dsng__mime_parse(r, buf, len, &ml, 0, 0, &r->mime, err);
 	if (rc < 0)
 		goto fail;
-	rc = fill(r, lim, err);
+	rc = fill(r, &l, err);
 	if (rc < 0)
 		goto fail;
 	r->truncated = r->mime->truncated;
 	r->problems = r->mime->problems;
-	r->nproblems = r->mime->nproblems;
+	r->n_problems = r->mime->n_problems;
 	*out = talloc_steal(mem, r);
 	return DSNG_OK;
 fail:

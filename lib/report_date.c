@@ -64,16 +64,31 @@ static size_t word(struct cur *c, char *w, size_t size)
 	return n;
 }
 
-int dsng_report_date_parse(const char *p, size_t len, int64_t *out)
+/* DSNG_ESYNTAX at the byte where the date stopped making sense. */
+static int bad(struct dsng_error *err, const struct cur *c, const char *start,
+               const char *what)
 {
-	struct cur c = {p, p + len};
+	return dsng__fail(err, DSNG_ESYNTAX, DSNG_ERR_SYNTAX,
+	                  (size_t)(c->p - start), 0, NULL,
+	                  "not an RFC 5322 date-time: %s", what);
+}
+
+int dsng_report_date_parse(int64_t *out, const char *p, size_t len,
+                           struct dsng_error *err)
+{
+	struct cur c;
 	char w[16];
 	long day, year, hh, mm, ss = 0, zone = 0;
 	unsigned ydig, m;
 	int64_t t;
 
-	if (!p || !out)
-		return DSNG_EINVAL;
+	if (!out || (!p && len))
+		return dsng__fail(err, DSNG_EINVAL, DSNG_ERR_INVALID_ARGUMENT,
+		                  0, 0, NULL, "NULL argument");
+	if (!p)
+		p = "";
+	c.p = p;
+	c.end = p + len;
 	skip(&c);
 	if (c.p < c.end && !(*c.p >= '0' && *c.p <= '9')) {
 		word(&c, w, sizeof(w)); /* day of week, not checked */
@@ -83,42 +98,42 @@ int dsng_report_date_parse(const char *p, size_t len, int64_t *out)
 		skip(&c);
 	}
 	if (!num(&c, 2, &day, NULL) || day < 1 || day > 31)
-		return DSNG_ESYNTAX;
+		return bad(err, &c, p, "bad day");
 	skip(&c);
 	if (c.p < c.end && *c.p == '-')
 		c.p++; /* "15-Jul-2020" seen in old gateways */
 	if (word(&c, w, sizeof(w)) < 3)
-		return DSNG_ESYNTAX;
+		return bad(err, &c, p, "bad month");
 	for (m = 0; m < 12; m++)
 		if (strncmp(w, months[m], 3) == 0)
 			break;
 	if (m == 12)
-		return DSNG_ESYNTAX;
+		return bad(err, &c, p, "bad month");
 	skip(&c);
 	if (c.p < c.end && *c.p == '-')
 		c.p++;
 	if (!num(&c, 4, &year, &ydig))
-		return DSNG_ESYNTAX;
+		return bad(err, &c, p, "bad year");
 	if (ydig == 2)
 		year += year < 50 ? 2000 : 1900;
 	else if (ydig == 3)
 		year += 1900;
 	skip(&c);
 	if (!num(&c, 2, &hh, NULL) || hh > 23)
-		return DSNG_ESYNTAX;
+		return bad(err, &c, p, "bad hour");
 	skip(&c);
 	if (c.p >= c.end || *c.p != ':')
-		return DSNG_ESYNTAX;
+		return bad(err, &c, p, "no ':' after the hour");
 	c.p++;
 	skip(&c);
 	if (!num(&c, 2, &mm, NULL) || mm > 59)
-		return DSNG_ESYNTAX;
+		return bad(err, &c, p, "bad minute");
 	skip(&c);
 	if (c.p < c.end && *c.p == ':') {
 		c.p++;
 		skip(&c);
 		if (!num(&c, 2, &ss, NULL) || ss > 60)
-			return DSNG_ESYNTAX;
+			return bad(err, &c, p, "bad second");
 		skip(&c);
 	}
 	if (c.p < c.end && (*c.p == '+' || *c.p == '-')) {
@@ -127,7 +142,7 @@ int dsng_report_date_parse(const char *p, size_t len, int64_t *out)
 		unsigned zd;
 		c.p++;
 		if (!num(&c, 4, &z, &zd) || zd != 4 || z % 100 > 59)
-			return DSNG_ESYNTAX;
+			return bad(err, &c, p, "bad zone");
 		zone = (z / 100) * 60 + z % 100;
 		if (neg)
 			zone = -zone;

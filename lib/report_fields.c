@@ -126,7 +126,7 @@ static int typed(struct ctx *c, TALLOC_CTX *mem, enum tkind k,
 	if (!t)
 		return DSNG_ENOMEM;
 	/* Diagnostic text is free text: parentheses there are not comments. */
-	v = k == T_DIAG ? dsng_mime_unfold(t, f->value.ptr, f->value.len, NULL)
+	v = k == T_DIAG ? dsng_mime_unfold(t, NULL, f->value.ptr, f->value.len)
 	                : dsng__mime_clean(t, f->value.ptr, f->value.len, NULL);
 	if (!v)
 		return DSNG_ENOMEM;
@@ -171,7 +171,7 @@ static int text(struct ctx *c, TALLOC_CTX *mem, int clean, char **out)
 	const struct dsng_mime_field *f = c->f;
 
 	*out = clean ? dsng__mime_clean(mem, f->value.ptr, f->value.len, NULL)
-	             : dsng_mime_unfold(mem, f->value.ptr, f->value.len, NULL);
+	             : dsng_mime_unfold(mem, NULL, f->value.ptr, f->value.len);
 	return *out ? DSNG_OK : DSNG_ENOMEM;
 }
 
@@ -181,8 +181,8 @@ static int date(struct ctx *c, TALLOC_CTX *mem, struct dsng_report_date **out)
 
 	if (!d || text(c, d, 1, &d->text) < 0)
 		return DSNG_ENOMEM;
-	d->valid = dsng_report_date_parse(d->text, strlen(d->text),
-	                                  &d->timestamp) == DSNG_OK;
+	d->valid = dsng_report_date_parse(&d->timestamp, d->text,
+	                                  strlen(d->text), NULL) == DSNG_OK;
 	if (!d->valid && problem(c, "not an RFC 5322 date") < 0)
 		return DSNG_ENOMEM;
 	*out = d;
@@ -200,7 +200,7 @@ static int ext(struct ctx *c, TALLOC_CTX *mem, struct dsng_report_ext **arr,
 		return DSNG_ENOMEM;
 	*arr = a;
 	a[*n].name = talloc_strndup(a, f->name.ptr, f->name.len);
-	a[*n].value = dsng_mime_unfold(a, f->value.ptr, f->value.len, NULL);
+	a[*n].value = dsng_mime_unfold(a, NULL, f->value.ptr, f->value.len);
 	a[*n].offset = f->offset;
 	if (!a[*n].name || !a[*n].value)
 		return DSNG_ENOMEM;
@@ -242,20 +242,23 @@ static int add_recipient(struct ctx *c, size_t offset,
 	struct dsng_report *r = c->r;
 	struct dsng_report_recipient **a;
 
-	if (r->nrecipients >= c->lim->max_recipients)
-		return dsng__fail(c->err, DSNG_ELIMIT, DSNG_ERR_RECIPIENT_LIMIT,
-		                  offset, 0, NULL, "more than %u recipients",
-		                  c->lim->max_recipients);
+	if (r->n_recipients >= c->lim->max_recipients)
+		return dsng__mime_limited(c->err, "max_recipients",
+		                          dsng__fail(c->err, DSNG_ELIMIT,
+		                                     DSNG_ERR_RECIPIENT_LIMIT,
+		                                     offset, 0, NULL,
+		                                     "more than %u recipients",
+		                                     c->lim->max_recipients));
 	a = DSNG__GROW(r, r->recipients, struct dsng_report_recipient *,
-	               r->nrecipients);
+	               r->n_recipients);
 	if (!a)
 		return DSNG_ENOMEM;
 	r->recipients = a;
-	a[r->nrecipients] = talloc_zero(r, struct dsng_report_recipient);
-	if (!a[r->nrecipients])
+	a[r->n_recipients] = talloc_zero(r, struct dsng_report_recipient);
+	if (!a[r->n_recipients])
 		return DSNG_ENOMEM;
-	a[r->nrecipients]->offset = offset;
-	*out = a[r->nrecipients++];
+	a[r->n_recipients]->offset = offset;
+	*out = a[r->n_recipients++];
 	return DSNG_OK;
 }
 
@@ -297,8 +300,8 @@ static int dsn_field(struct ctx *c, enum fid id, int block,
 	}
 	if (id == F_UNKNOWN || id >= F_REPORTING_UA) {
 		if (rc)
-			return ext(c, rc, &rc->extensions, &rc->nextensions);
-		return ext(c, m, &m->extensions, &m->nextensions);
+			return ext(c, rc, &rc->extensions, &rc->n_extensions);
+		return ext(c, m, &m->extensions, &m->n_extensions);
 	}
 	if (block == 0 && !rc &&
 	    problem(c, "recipient field in the per-message block") < 0)
@@ -383,12 +386,12 @@ static int disposition(struct ctx *c, struct dsng_report_mdn *d)
 	trim(d->type);
 	for (tok = mods ? strtok_r(mods, ",", &save) : NULL; tok;
 	     tok = strtok_r(NULL, ",", &save)) {
-		char **a = DSNG__GROW(d, d->modifiers, char *, d->nmodifiers);
+		char **a = DSNG__GROW(d, d->modifiers, char *, d->n_modifiers);
 		if (!a)
 			return DSNG_ENOMEM;
 		d->modifiers = a;
 		trim(tok);
-		a[d->nmodifiers++] = tok;
+		a[d->n_modifiers++] = tok;
 	}
 	return DSNG_OK;
 }
@@ -409,7 +412,7 @@ static int mdn_field(struct ctx *c, enum fid id)
 	case F_DISPOSITION:
 		return disposition(c, d);
 	default:
-		return ext(c, d, &d->extensions, &d->nextensions);
+		return ext(c, d, &d->extensions, &d->n_extensions);
 	}
 }
 
@@ -440,7 +443,7 @@ int dsng__report_fields(struct dsng_report *r, const char *buf, size_t len,
 			pos++;
 		if (pos >= len)
 			break;
-		rc = dsng__mime_header(r->mime, buf, pos, len, &lim->mime, base,
+		rc = dsng__mime_header(r->mime, buf, pos, len, lim->mime, base,
 		                       DSNG__HDR_LENIENT, &h, &body, r->mime,
 		                       err);
 		if (rc < 0)
@@ -448,7 +451,7 @@ int dsng__report_fields(struct dsng_report *r, const char *buf, size_t len,
 			               ? dsng__fail(err, rc, DSNG_ERR_NOMEM, 0,
 			                            0, NULL, "out of memory")
 			               : rc;
-		for (i = 0; i < h.count; i++) {
+		for (i = 0; i < h.n_fields; i++) {
 			enum fid id;
 			c.f = &h.fields[i];
 			id = field_id(&c.f->name);
@@ -478,7 +481,7 @@ int dsng__report_fields(struct dsng_report *r, const char *buf, size_t len,
 			body = nl ? (size_t)(nl - buf) + 1 : len;
 		}
 		talloc_free(h.fields);
-		if (h.count)
+		if (h.n_fields)
 			block++;
 		pos = body;
 	}

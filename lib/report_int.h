@@ -6,6 +6,10 @@
 
 #include "mime_int.h"
 
+/* lim, in both functions: a full local copy whose `mime` points to a
+ * full local copy of the MIME limits (never NULL), as dsng_report_parse
+ * makes them. */
+
 /* Read the field blocks of a delivery-status or disposition-notification
  * body (buf..len, offsets shifted by base) into r.  Problems go to
  * r->mime.  Errors: limits, ENOMEM. */

@@ -13,7 +13,7 @@ static const struct dsng_batv_key k_secret = {0, (const unsigned char *)"secret"
 
 static void opts_one(struct dsng_batv_opts *o, const struct dsng_batv_key *k)
 {
-	dsng_batv_opts_init(o);
+	dsng_batv_opts_init(o, DSNG_BATV_OPTS_VERSION);
 	o->keys = k;
 	o->n_keys = 1;
 	o->sign_key = k->number;
@@ -26,7 +26,7 @@ static int verify_g(const char *addr, const struct dsng_batv_opts *o,
 {
 	size_t len = strlen(addr);
 	const char *g = dsng_test_guard(addr, len);
-	int rc = dsng_batv_verify(g, len, o, now, v, err);
+	int rc = dsng_batv_verify(v, g, len, now, o, err);
 
 	dsng_test_guard_free(g);
 	return rc;
@@ -40,8 +40,8 @@ static void test_sign_vector(void **state)
 	size_t blocks = talloc_total_blocks(*state);
 
 	opts_one(&o, &k_secret);
-	assert_int_equal(dsng_batv_sign(*state, &out, "user@example.org", 16, &o,
-	                                NOW, &err),
+	assert_int_equal(dsng_batv_sign(*state, &out, "user@example.org", 16,
+	                                NOW, &o, &err),
 	                 0);
 	assert_string_equal(out, "prvs=0428c923bc=user@example.org");
 	assert_ptr_equal(talloc_parent(out), *state);
@@ -61,7 +61,7 @@ static void test_verify_valid_and_fields(void **state)
 	(void)state;
 	opts_one(&o, &k_secret);
 	/* spans point into the input, so keep it until the checks are done */
-	assert_int_equal(dsng_batv_verify(g, strlen(t), &o, NOW, &v, &err), 0);
+	assert_int_equal(dsng_batv_verify(&v, g, strlen(t), NOW, &o, &err), 0);
 	assert_int_equal(v.result, DSNG_BATV_VALID);
 	assert_int_equal(v.days_left, 7);
 	assert_int_equal(v.tag.key_number, 0);
@@ -113,9 +113,9 @@ static void test_day_wraps_modulo_1000(void **state)
 
 	opts_one(&o, &k_secret);
 	o.days = 5;
-	assert_int_equal(dsng_batv_sign(*state, &out, "a@b.example", 11, &o, now,
-	                                &err),
-	                 0);
+	assert_int_equal(
+	        dsng_batv_sign(*state, &out, "a@b.example", 11, now, &o, &err),
+	        0);
 	assert_string_equal(out, "prvs=00035d78a7=a@b.example");
 	assert_int_equal(verify_g(out, &o, now, &v, &err), 0);
 	assert_int_equal(v.days_left, 5);
@@ -137,8 +137,8 @@ static void test_times_before_1970(void **state)
 
 	opts_one(&o, &k_secret);
 	/* three days before the epoch is day -3, i.e. 997; +7 wraps to 004 */
-	assert_int_equal(dsng_batv_sign(*state, &out, "a@b.example", 11, &o,
-	                                -3 * DAY, &err),
+	assert_int_equal(dsng_batv_sign(*state, &out, "a@b.example", 11,
+	                                -3 * DAY, &o, &err),
 	                 0);
 	assert_memory_equal(out, "prvs=0004", 9);
 	assert_int_equal(verify_g(out, &o, -3 * DAY, &v, &err), 0);
@@ -157,12 +157,12 @@ static void test_key_rotation(void **state)
 	struct dsng_error err = DSNG_ERROR_INIT;
 	char *out;
 
-	dsng_batv_opts_init(&o);
+	dsng_batv_opts_init(&o, DSNG_BATV_OPTS_VERSION);
 	o.keys = keys;
 	o.n_keys = 2;
 	o.sign_key = 3;
-	assert_int_equal(dsng_batv_sign(*state, &out, "user@example.org", 16, &o,
-	                                NOW, &err),
+	assert_int_equal(dsng_batv_sign(*state, &out, "user@example.org", 16,
+	                                NOW, &o, &err),
 	                 0);
 	assert_string_equal(out, "prvs=34288a8019=user@example.org");
 	/* new and old tags both verify while both keys are loaded */
@@ -194,7 +194,7 @@ static void test_two_keys_with_one_number(void **state)
 	struct dsng_batv_verdict v;
 
 	(void)state;
-	dsng_batv_opts_init(&o);
+	dsng_batv_opts_init(&o, DSNG_BATV_OPTS_VERSION);
 	o.keys = keys;
 	o.n_keys = 2;
 	assert_int_equal(verify_g("prvs=0428c923bc=user@example.org", &o, NOW, &v,
@@ -249,8 +249,8 @@ static void test_case_changes(void **state)
 	                          &err),
 	                 0);
 	/* mixed case is signed over the folded address, kept as written */
-	assert_int_equal(dsng_batv_sign(*state, &out, "John.Doe@Example.COM", 20,
-	                                &o, NOW, &err),
+	assert_int_equal(dsng_batv_sign(*state, &out, "John.Doe@Example.COM",
+	                                20, NOW, &o, &err),
 	                 0);
 	assert_string_equal(out, "prvs=0428830734=John.Doe@Example.COM");
 	assert_int_equal(verify_g("prvs=0428830734=john.doe@example.com", &o, NOW,
@@ -314,7 +314,8 @@ static void test_not_tagged_and_malformed(void **state)
 	                 DSNG_EVERIFY);
 	assert_int_equal(v.result, DSNG_BATV_NOT_TAGGED);
 	assert_int_equal(err.kind, DSNG_ERR_BATV_FORMAT);
-	assert_int_equal(dsng_batv_verify("", 0, &o, NOW, &v, &err), DSNG_EVERIFY);
+	assert_int_equal(dsng_batv_verify(&v, "", 0, NOW, &o, &err),
+	                 DSNG_EVERIFY);
 	assert_int_equal(v.result, DSNG_BATV_NOT_TAGGED);
 	/* "prvs" inside the local part is not a tag */
 	assert_int_equal(verify_g("xprvs=0428c923bc=user@example.org", &o, NOW, &v,
@@ -326,8 +327,10 @@ static void test_not_tagged_and_malformed(void **state)
 		assert_int_equal(v.result, DSNG_BATV_MALFORMED);
 		assert_int_equal(err.kind, DSNG_ERR_BATV_FORMAT);
 	}
-	assert_int_equal(dsng_batv_parse("user@x", 6, 0, &t, &err), DSNG_EVERIFY);
-	assert_int_equal(dsng_batv_parse("prvs=0428c923bc=user", 20, 0, &t, &err), 0);
+	assert_int_equal(dsng_batv_parse(&t, "user@x", 6, 0, &err),
+	                 DSNG_EVERIFY);
+	assert_int_equal(
+	        dsng_batv_parse(&t, "prvs=0428c923bc=user", 20, 0, &err), 0);
 	assert_null(t.domain.ptr);
 	assert_string_equal(dsng_batv_result_name(DSNG_BATV_BAD_HASH), "bad_hash");
 	assert_string_equal(dsng_batv_result_name((enum dsng_batv_result)99),
@@ -343,8 +346,8 @@ static void test_resign_and_strip(void **state)
 	opts_one(&o, &k_secret);
 	/* an already tagged sender is re-signed over its original */
 	assert_int_equal(dsng_batv_sign(*state, &out,
-	                                "prvs=1111aaaaaa=user@example.org", 32, &o,
-	                                NOW, &err),
+	                                "prvs=1111aaaaaa=user@example.org", 32,
+	                                NOW, &o, &err),
 	                 0);
 	assert_string_equal(out, "prvs=0428c923bc=user@example.org");
 	talloc_free(out);
@@ -363,15 +366,16 @@ static void test_hex_key_vector(void **state)
 	char *out;
 	const char *text = "5:hex:00112233445566778899";
 
-	assert_int_equal(dsng_batv_key_parse(*state, text, strlen(text), 0, &k, &err),
-	                 0);
+	assert_int_equal(
+	        dsng_batv_key_parse(*state, &k, text, strlen(text), 0, &err),
+	        0);
 	assert_int_equal(k.number, 5);
 	assert_int_equal(k.secret_len, 10);
 	assert_int_equal(k.secret[9], 0x99);
 	opts_one(&o, &k);
 	/* day 20116: 116 + 7 = 123 */
-	assert_int_equal(dsng_batv_sign(*state, &out, "x@y.example", 11, &o,
-	                                (time_t)20116 * DAY, &err),
+	assert_int_equal(dsng_batv_sign(*state, &out, "x@y.example", 11,
+	                                (time_t)20116 * DAY, &o, &err),
 	                 0);
 	assert_string_equal(out, "prvs=512336873a=x@y.example");
 	talloc_free(out);
@@ -384,23 +388,24 @@ static void test_key_parse_errors(void **state)
 	struct dsng_error err = DSNG_ERROR_INIT;
 	size_t blocks = talloc_total_blocks(*state);
 
-	assert_int_equal(dsng_batv_key_parse(*state, "hex:0g", 6, 0, &k, &err),
+	assert_int_equal(dsng_batv_key_parse(*state, &k, "hex:0g", 6, 0, &err),
 	                 DSNG_ESYNTAX);
 	assert_int_equal(err.kind, DSNG_ERR_BAD_VALUE);
 	assert_int_equal(err.offset, 5);
-	assert_int_equal(dsng_batv_key_parse(*state, "hex:abc", 7, 0, &k, &err),
+	assert_int_equal(dsng_batv_key_parse(*state, &k, "hex:abc", 7, 0, &err),
 	                 DSNG_ESYNTAX);
 	assert_int_equal(err.offset, 4);
-	assert_int_equal(dsng_batv_key_parse(*state, "", 0, 0, &k, &err),
+	assert_int_equal(dsng_batv_key_parse(*state, &k, "", 0, 0, &err),
 	                 DSNG_ESYNTAX);
-	assert_int_equal(dsng_batv_key_parse(*state, "2:text:", 7, 0, &k, &err),
+	assert_int_equal(dsng_batv_key_parse(*state, &k, "2:text:", 7, 0, &err),
 	                 DSNG_ESYNTAX);
 	assert_int_equal(err.offset, 7);
-	assert_int_equal(dsng_batv_key_parse(*state, "k", 1, 10, &k, &err),
+	assert_int_equal(dsng_batv_key_parse(*state, &k, "k", 1, 10, &err),
 	                 DSNG_ESYNTAX);
 	assert_int_equal(talloc_total_blocks(*state), blocks);
 	/* a bare secret is text, default number applies */
-	assert_int_equal(dsng_batv_key_parse(*state, "plain", 5, 4, &k, &err), 0);
+	assert_int_equal(dsng_batv_key_parse(*state, &k, "plain", 5, 4, &err),
+	                 0);
 	assert_int_equal(k.number, 4);
 	assert_memory_equal(k.secret, "plain", 5);
 	talloc_free((void *)k.secret);
@@ -414,39 +419,110 @@ static void test_sign_errors_leave_nothing(void **state)
 	size_t blocks = talloc_total_blocks(*state);
 
 	opts_one(&o, &k_secret);
-	assert_int_equal(dsng_batv_sign(*state, &out, "", 0, &o, NOW, &err),
+	assert_int_equal(dsng_batv_sign(*state, &out, "", 0, NOW, &o, &err),
 	                 DSNG_EINVAL);
 	assert_null(out);
 	assert_int_equal(err.kind, DSNG_ERR_BAD_ADDRESS);
-	assert_int_equal(dsng_batv_sign(*state, &out, "<>", 2, &o, NOW, &err),
+	assert_int_equal(dsng_batv_sign(*state, &out, "<>", 2, NOW, &o, &err),
 	                 DSNG_EINVAL);
-	assert_int_equal(dsng_batv_sign(*state, &out, "postmaster", 10, &o, NOW,
-	                                &err),
+	assert_int_equal(
+	        dsng_batv_sign(*state, &out, "postmaster", 10, NOW, &o, &err),
+	        DSNG_EINVAL);
+	assert_int_equal(dsng_batv_sign(*state, &out, "a@", 2, NOW, &o, &err),
 	                 DSNG_EINVAL);
-	assert_int_equal(dsng_batv_sign(*state, &out, "a@", 2, &o, NOW, &err),
-	                 DSNG_EINVAL);
-	assert_int_equal(dsng_batv_sign(*state, &out, "a\0b@c", 5, &o, NOW, &err),
-	                 DSNG_EINVAL);
+	assert_int_equal(
+	        dsng_batv_sign(*state, &out, "a\0b@c", 5, NOW, &o, &err),
+	        DSNG_EINVAL);
 	assert_int_equal(err.kind, DSNG_ERR_NUL_BYTE);
 	o.sign_key = 7;
-	assert_int_equal(dsng_batv_sign(*state, &out, "a@b", 3, &o, NOW, &err),
+	assert_int_equal(dsng_batv_sign(*state, &out, "a@b", 3, NOW, &o, &err),
 	                 DSNG_ENOTFOUND);
 	assert_int_equal(err.kind, DSNG_ERR_BATV_NO_KEY);
 	o.sign_key = 0;
 	o.days = 0;
-	assert_int_equal(dsng_batv_sign(*state, &out, "a@b", 3, &o, NOW, &err),
+	assert_int_equal(dsng_batv_sign(*state, &out, "a@b", 3, NOW, &o, &err),
 	                 DSNG_EINVAL);
 	o.days = DSNG_BATV_MAX_DAYS + 1;
-	assert_int_equal(dsng_batv_sign(*state, &out, "a@b", 3, &o, NOW, &err),
+	assert_int_equal(dsng_batv_sign(*state, &out, "a@b", 3, NOW, &o, &err),
 	                 DSNG_EINVAL);
 	o.days = 7;
 	o.version = 99;
-	assert_int_equal(dsng_batv_sign(*state, &out, "a@b", 3, &o, NOW, &err),
+	assert_int_equal(dsng_batv_sign(*state, &out, "a@b", 3, NOW, &o, &err),
 	                 DSNG_EINVAL);
-	assert_int_equal(dsng_batv_verify("a@b", 3, &o, NOW, NULL, &err),
+	assert_int_equal(dsng_batv_verify(NULL, "a@b", 3, NOW, &o, &err),
 	                 DSNG_EINVAL);
-	assert_int_equal(dsng_batv_sign(*state, NULL, "a@b", 3, &o, NOW, NULL),
+	assert_int_equal(dsng_batv_sign(*state, NULL, "a@b", 3, NOW, &o, NULL),
 	                 DSNG_EINVAL);
+	assert_int_equal(talloc_total_blocks(*state), blocks);
+}
+
+/* The options are versioned: init takes every version from 1 to the
+ * current one and refuses others without writing; sign and verify refuse
+ * options of an unknown version and take NULL as the defaults (no key). */
+static void test_opts_versions(void **state)
+{
+	const unsigned bad[] = {0, DSNG_BATV_OPTS_VERSION + 1, 0xffffffffu};
+	const struct dsng_batv_opts def = DSNG_BATV_OPTS_INIT;
+	struct dsng_batv_opts o, untouched;
+	struct dsng_batv_verdict v;
+	struct dsng_error err = DSNG_ERROR_INIT;
+	size_t blocks = talloc_total_blocks(*state), i;
+	char *out;
+	unsigned ver;
+
+	assert_int_equal(def.version, DSNG_BATV_OPTS_VERSION);
+	assert_null(def.keys);
+	assert_int_equal(def.n_keys, 0);
+	assert_int_equal(def.sign_key, 0);
+	assert_int_equal(def.days, DSNG_BATV_DEFAULT_DAYS);
+	assert_int_equal(def.flags, 0);
+	for (ver = 1; ver <= DSNG_BATV_OPTS_VERSION; ver++) {
+		memset(&o, 0xA5, sizeof(o));
+		assert_int_equal(dsng_batv_opts_init(&o, ver), DSNG_OK);
+		assert_int_equal(o.version, ver);
+		assert_null(o.keys);
+		assert_int_equal(o.days, DSNG_BATV_DEFAULT_DAYS);
+		o.keys = &k_secret;
+		o.n_keys = 1;
+		assert_int_equal(dsng_batv_sign(*state, &out,
+		                                "user@example.org", 16, NOW, &o,
+		                                &err),
+		                 DSNG_OK);
+		assert_string_equal(out, "prvs=0428c923bc=user@example.org");
+		assert_int_equal(verify_g(out, &o, NOW, &v, &err), DSNG_OK);
+		talloc_free(out);
+	}
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		memset(&o, 0xA5, sizeof(o));
+		memset(&untouched, 0xA5, sizeof(untouched));
+		assert_int_equal(dsng_batv_opts_init(&o, bad[i]), DSNG_EINVAL);
+		assert_memory_equal(&o, &untouched, sizeof(o));
+		opts_one(&o, &k_secret);
+		o.version = bad[i];
+		out = (char *)"x";
+		assert_int_equal(dsng_batv_sign(*state, &out,
+		                                "user@example.org", 16, NOW, &o,
+		                                &err),
+		                 DSNG_EINVAL);
+		assert_null(out);
+		assert_int_equal(err.kind, DSNG_ERR_INVALID_ARGUMENT);
+		assert_int_equal(verify_g("prvs=0428c923bc=user@example.org",
+		                          &o, NOW, &v, &err),
+		                 DSNG_EINVAL);
+		assert_int_equal(err.kind, DSNG_ERR_INVALID_ARGUMENT);
+		assert_int_equal(v.result, DSNG_BATV_NOT_TAGGED);
+	}
+	assert_int_equal(dsng_batv_opts_init(NULL, DSNG_BATV_OPTS_VERSION),
+	                 DSNG_EINVAL);
+	/* NULL options are the defaults, which load no key */
+	assert_int_equal(dsng_batv_sign(*state, &out, "user@example.org", 16,
+	                                NOW, NULL, &err),
+	                 DSNG_ENOTFOUND);
+	assert_int_equal(err.kind, DSNG_ERR_BATV_NO_KEY);
+	assert_int_equal(verify_g("prvs=0428c923bc=user@example.org", NULL, NOW,
+	                          &v, &err),
+	                 DSNG_EVERIFY);
+	assert_int_equal(v.result, DSNG_BATV_NO_KEY);
 	assert_int_equal(talloc_total_blocks(*state), blocks);
 }
 
@@ -468,6 +544,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_hex_key_vector, dsng_test_setup_ctx, dsng_test_teardown_ctx),
 		cmocka_unit_test_setup_teardown(test_key_parse_errors, dsng_test_setup_ctx, dsng_test_teardown_ctx),
 		cmocka_unit_test_setup_teardown(test_sign_errors_leave_nothing, dsng_test_setup_ctx, dsng_test_teardown_ctx),
+		cmocka_unit_test_setup_teardown(test_opts_versions, dsng_test_setup_ctx, dsng_test_teardown_ctx),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

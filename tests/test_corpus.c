@@ -326,10 +326,10 @@ static void compare_dsn(struct run *r, const struct jv *exp,
 	cmp(r, "message.original_envelope_id", js(pm, "original_envelope_id"),
 	    rep->message->original_envelope_id, 0);
 	rcpts = jget(part, "recipients");
-	if (!rcpts || rcpts->n != rep->nrecipients) {
+	if (!rcpts || rcpts->n != rep->n_recipients) {
 		char a[16], b[16];
 		snprintf(a, sizeof(a), "%zu", rcpts ? rcpts->n : 0);
-		snprintf(b, sizeof(b), "%zu", rep->nrecipients);
+		snprintf(b, sizeof(b), "%zu", rep->n_recipients);
 		diff(r, "recipients", a, b);
 		return;
 	}
@@ -420,8 +420,8 @@ static void run_dir(struct run *r, const char *dir, const char *expdir)
 		r->file = de->d_name;
 		r->mem = t;
 		/* the reference reads the first message of an mbox */
-		assert_true(dsng_mime_mbox_next(buf, len, &pos, &m));
-		if (dsng_report_parse(t, m.ptr, m.len, NULL, &rep, &err) !=
+		assert_true(dsng_mime_mbox_next(&m, &pos, buf, len));
+		if (dsng_report_parse(t, &rep, m.ptr, m.len, NULL, &err) !=
 		    DSNG_OK)
 			fail_msg("%s: %s at %zu: %s", de->d_name,
 			         dsng_error_kind_name(err.kind), err.offset,

@@ -21,7 +21,7 @@ static void take(struct dsng_maillog *s, TALLOC_CTX *mem, struct scan *r)
 	struct dsng_maillog_event *ev;
 
 	for (;;) {
-		assert_int_equal(dsng_maillog_next(s, mem, &ev), 0);
+		assert_int_equal(dsng_maillog_next(mem, &ev, s), 0);
 		if (!ev)
 			return;
 		assert_ptr_equal(talloc_parent(ev), mem);
@@ -53,7 +53,7 @@ static struct scan *scan(TALLOC_CTX *mem, const char *data, size_t len,
 	}
 	assert_int_equal(dsng_maillog_finish(s, &err), 0);
 	take(s, r, r);
-	assert_int_equal(dsng_maillog_summary(s, r, &r->sum, &err), 0);
+	assert_int_equal(dsng_maillog_summary(r, &r->sum, s, &err), 0);
 	talloc_free(s);
 	return r;
 }
@@ -341,7 +341,7 @@ static void test_long_lines_and_nuls(void **state)
 	const char tail[] = "\nNov 29 01:12:14 mx postfix/qmgr[1]: ABCDE1: removed\n";
 	struct scan *r;
 
-	dsng_maillog_opts_init(&o);
+	dsng_maillog_opts_init(&o, DSNG_MAILLOG_OPTS_VERSION);
 	o.max_line = 100;
 	memset(data, 'x', 300);
 	memcpy(data + 300, tail, sizeof(tail) - 1);
@@ -376,7 +376,7 @@ static void test_bounded_memory(void **state)
 		    "Nov 29 01:00:02 mx postfix/qmgr[2]: C%04d: from=<n@x.example>, size=1, nrcpt=1 (queue active)\n",
 		    i);
 	assert_non_null(log);
-	dsng_maillog_opts_init(&o);
+	dsng_maillog_opts_init(&o, DSNG_MAILLOG_OPTS_VERSION);
 	o.max_tracked = 10;
 	r = scan(*state, log, strlen(log), 0, &o);
 	assert_int_equal(r->n, 1);
@@ -392,7 +392,7 @@ static void test_bounded_memory(void **state)
 		log = talloc_asprintf_append(log,
 		    "Nov 29 01:00:01 mx postfix/bounce[3]: A%04d: sender non-delivery notification: D%04d\n",
 		    i, i);
-	dsng_maillog_opts_init(&o);
+	dsng_maillog_opts_init(&o, DSNG_MAILLOG_OPTS_VERSION);
 	o.max_pending = 2;
 	r = scan(*state, log, strlen(log), 0, &o);
 	assert_int_equal(r->n, 5);
@@ -454,13 +454,13 @@ static void test_events_wait_for_their_delivery(void **state)
 	assert_int_equal(dsng_maillog_new(*state, &s, NULL, &err), 0);
 	assert_int_equal(dsng_maillog_feed(s, part1, strlen(part1), &err), 0);
 	/* the second is complete but waits behind the first */
-	assert_int_equal(dsng_maillog_next(s, *state, &ev), 0);
+	assert_int_equal(dsng_maillog_next(*state, &ev, s), 0);
 	assert_null(ev);
 	assert_int_equal(dsng_maillog_feed(s, part2, strlen(part2), &err), 0);
-	assert_int_equal(dsng_maillog_next(s, *state, &ev), 0);
+	assert_int_equal(dsng_maillog_next(*state, &ev, s), 0);
 	str_eq(ev->to, "one@x.example");
 	talloc_free(ev);
-	assert_int_equal(dsng_maillog_next(s, *state, &ev), 0);
+	assert_int_equal(dsng_maillog_next(*state, &ev, s), 0);
 	str_eq(ev->to, "two@x.example");
 	str_eq(ev->orig_from, NULL);
 	talloc_free(ev);
@@ -478,24 +478,75 @@ static void test_api_errors_and_names(void **state)
 	struct dsng_error err = DSNG_ERROR_INIT;
 	size_t blocks = talloc_total_blocks(*state);
 
-	dsng_maillog_opts_init(&o);
+	dsng_maillog_opts_init(&o, DSNG_MAILLOG_OPTS_VERSION);
 	o.version = 7;
 	assert_int_equal(dsng_maillog_new(*state, &s, &o, &err), DSNG_EINVAL);
 	assert_null(s);
 	assert_int_equal(err.kind, DSNG_ERR_INVALID_ARGUMENT);
-	dsng_maillog_opts_init(&o);
+	dsng_maillog_opts_init(&o, DSNG_MAILLOG_OPTS_VERSION);
 	o.max_tracked = 0;
 	assert_int_equal(dsng_maillog_new(*state, &s, &o, &err), DSNG_EINVAL);
 	assert_int_equal(dsng_maillog_new(*state, NULL, NULL, &err), DSNG_EINVAL);
 	assert_int_equal(talloc_total_blocks(*state), blocks);
 	assert_int_equal(dsng_maillog_feed(NULL, "x", 1, &err), DSNG_EINVAL);
-	assert_int_equal(dsng_maillog_summary(NULL, *state, &sum, &err), DSNG_EINVAL);
+	assert_int_equal(dsng_maillog_summary(*state, &sum, NULL, &err),
+	                 DSNG_EINVAL);
 	assert_null(sum);
-	assert_int_equal(dsng_maillog_next(NULL, *state, NULL), DSNG_EINVAL);
+	assert_int_equal(dsng_maillog_next(*state, NULL, NULL), DSNG_EINVAL);
 	assert_string_equal(dsng_maillog_kind_name(DSNG_DSN_RELAYED), "relay");
 	assert_string_equal(dsng_maillog_kind_name((enum dsng_dsn_kind)42), "other");
 	assert_string_equal(dsng_maillog_mta_name(DSNG_MAILLOG_EXIM), "exim");
 	assert_string_equal(dsng_maillog_mta_name(DSNG_MAILLOG_UNKNOWN), "unknown");
+}
+
+/* The options are versioned: init takes every version from 1 to the
+ * current one and refuses others without writing; a scanner refuses
+ * options of an unknown version and accepts every known one. */
+static void test_opts_versions(void **state)
+{
+	const unsigned bad[] = {0, DSNG_MAILLOG_OPTS_VERSION + 1, 0xffffffffu};
+	const struct dsng_maillog_opts def = DSNG_MAILLOG_OPTS_INIT;
+	struct dsng_maillog_opts o, untouched;
+	struct dsng_maillog *s;
+	struct dsng_error err = DSNG_ERROR_INIT;
+	size_t blocks = talloc_total_blocks(*state), i;
+	unsigned v;
+
+	assert_int_equal(def.version, DSNG_MAILLOG_OPTS_VERSION);
+	assert_int_equal(def.max_line, 16384);
+	assert_int_equal(def.max_tracked, 100000);
+	assert_int_equal(def.max_pending, 10000);
+	assert_int_equal(def.max_rcpts, 100);
+	for (v = 1; v <= DSNG_MAILLOG_OPTS_VERSION; v++) {
+		memset(&o, 0xA5, sizeof(o));
+		assert_int_equal(dsng_maillog_opts_init(&o, v), DSNG_OK);
+		assert_int_equal(o.version, v);
+		assert_int_equal(o.max_line, def.max_line);
+		assert_int_equal(dsng_maillog_new(*state, &s, &o, &err),
+		                 DSNG_OK);
+		talloc_free(s);
+	}
+	assert_int_equal(o.max_tracked, def.max_tracked);
+	assert_int_equal(o.max_pending, def.max_pending);
+	assert_int_equal(o.max_rcpts, def.max_rcpts);
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		memset(&o, 0xA5, sizeof(o));
+		memset(&untouched, 0xA5, sizeof(untouched));
+		assert_int_equal(dsng_maillog_opts_init(&o, bad[i]),
+		                 DSNG_EINVAL);
+		assert_memory_equal(&o, &untouched, sizeof(o));
+		o = def;
+		o.version = bad[i];
+		s = (struct dsng_maillog *)1;
+		assert_int_equal(dsng_maillog_new(*state, &s, &o, &err),
+		                 DSNG_EINVAL);
+		assert_null(s);
+		assert_int_equal(err.kind, DSNG_ERR_INVALID_ARGUMENT);
+	}
+	assert_int_equal(
+	        dsng_maillog_opts_init(NULL, DSNG_MAILLOG_OPTS_VERSION),
+	        DSNG_EINVAL);
+	assert_int_equal(talloc_total_blocks(*state), blocks);
 }
 
 int main(void)
@@ -515,6 +566,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_many_messages, dsng_test_setup_ctx, dsng_test_teardown_ctx),
 		cmocka_unit_test_setup_teardown(test_events_wait_for_their_delivery, dsng_test_setup_ctx, dsng_test_teardown_ctx),
 		cmocka_unit_test_setup_teardown(test_api_errors_and_names, dsng_test_setup_ctx, dsng_test_teardown_ctx),
+		cmocka_unit_test_setup_teardown(test_opts_versions, dsng_test_setup_ctx, dsng_test_teardown_ctx),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

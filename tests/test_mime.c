@@ -18,15 +18,15 @@ static void test_header_folding_and_lookup(void **state)
 	size_t body;
 	char *v;
 
-	assert_int_equal(dsng_mime_header_parse(mem, g, sizeof(in) - 1, NULL,
-	                                        &h, &body, NULL),
+	assert_int_equal(dsng_mime_header_parse(mem, &h, &body, g,
+	                                        sizeof(in) - 1, NULL, NULL),
 	                 DSNG_OK);
-	assert_int_equal(h->count, 3);
+	assert_int_equal(h->n_fields, 3);
 	assert_int_equal(body, sizeof(in) - 1 - 4);
 	f = dsng_mime_header_find(h, "subject");
 	assert_non_null(f);
 	assert_int_equal(f->offset, 0);
-	v = dsng_mime_unfold(mem, f->value.ptr, f->value.len, NULL);
+	v = dsng_mime_unfold(mem, NULL, f->value.ptr, f->value.len);
 	assert_string_equal(v, "one two\tthree");
 	/* obsolete blank before the colon (RFC 5322 4.5.3) */
 	f = dsng_mime_header_find(h, "Content-Type");
@@ -48,10 +48,10 @@ static void test_header_non_field_line_ends_block(void **state)
 	struct dsng_mime_header *h;
 	size_t body;
 
-	assert_int_equal(dsng_mime_header_parse(mem, g, sizeof(in) - 1, NULL,
-	                                        &h, &body, NULL),
+	assert_int_equal(dsng_mime_header_parse(mem, &h, &body, g,
+	                                        sizeof(in) - 1, NULL, NULL),
 	                 DSNG_OK);
-	assert_int_equal(h->count, 1);
+	assert_int_equal(h->n_fields, 1);
 	assert_int_equal(body, 5);
 	talloc_free(h);
 	dsng_test_guard_free(g);
@@ -59,6 +59,8 @@ static void test_header_non_field_line_ends_block(void **state)
 
 static void test_header_limits(void **state)
 {
+	static const char one_line[] = "A: 1\nSubject: 0123456789abcdef\n\n";
+	static const char folded[] = "A: 1\nSubject: 0123\n 456789abcdef\n\n";
 	TALLOC_CTX *mem = *state;
 	struct dsng_mime_limits lim;
 	struct dsng_mime_header *h = (void *)1;
@@ -73,10 +75,11 @@ static void test_header_limits(void **state)
 	memcpy(big + 9 + n, "\n\n", 2);
 	g = dsng_test_guard(big, n + 11);
 	assert_int_equal(
-	        dsng_mime_header_parse(mem, g, n + 11, NULL, &h, NULL, &err),
+	        dsng_mime_header_parse(mem, &h, NULL, g, n + 11, NULL, &err),
 	        DSNG_ELIMIT);
 	assert_null(h);
 	assert_int_equal(err.kind, DSNG_ERR_HEADER_LIMIT);
+	assert_string_equal(err.limit, "max_header_len");
 	assert_int_equal(err.offset, 0);
 	dsng_test_guard_free(g);
 	/* a 1 MB line inside a message gives the same, with its offset */
@@ -85,24 +88,51 @@ static void test_header_limits(void **state)
 	{
 		struct dsng_mime_message *m = (void *)1;
 		assert_int_equal(
-		        dsng_mime_parse(mem, g, n + 11, NULL, &m, &err),
+		        dsng_mime_parse(mem, &m, g, n + 11, NULL, &err),
 		        DSNG_ELIMIT);
 		assert_null(m);
 		assert_int_equal(err.kind, DSNG_ERR_HEADER_LIMIT);
+		assert_string_equal(err.limit, "max_header_len");
 		assert_int_equal(err.offset, 5);
 	}
 	dsng_test_guard_free(g);
 	talloc_free(big);
 	/* field count */
-	dsng_mime_limits_init(&lim);
+	assert_int_equal(dsng_mime_limits_init(&lim, DSNG_MIME_LIMITS_VERSION),
+	                 0);
 	lim.max_fields = 2;
 	g = dsng_test_guard(S("A: 1\nB: 2\nC: 3\n\n"));
 	assert_int_equal(
-	        dsng_mime_header_parse(mem, g, 16, &lim, &h, NULL, &err),
+	        dsng_mime_header_parse(mem, &h, NULL, g, 16, &lim, &err),
 	        DSNG_ELIMIT);
 	assert_int_equal(err.kind, DSNG_ERR_FIELD_LIMIT);
+	assert_string_equal(err.limit, "max_fields");
 	assert_int_equal(err.offset, 10);
 	dsng_test_guard_free(g);
+	/* one field longer than max_field_len, on one line and folded */
+	lim.max_fields = 1000;
+	lim.max_field_len = 20;
+	g = dsng_test_guard(S(one_line));
+	assert_int_equal(dsng_mime_header_parse(mem, &h, NULL, g,
+	                                        sizeof(one_line) - 1, &lim,
+	                                        &err),
+	                 DSNG_ELIMIT);
+	assert_int_equal(err.kind, DSNG_ERR_HEADER_LIMIT);
+	assert_string_equal(err.limit, "max_field_len");
+	assert_int_equal(err.offset, 5);
+	dsng_test_guard_free(g);
+	g = dsng_test_guard(S(folded));
+	assert_int_equal(dsng_mime_header_parse(mem, &h, NULL, g,
+	                                        sizeof(folded) - 1, &lim, &err),
+	                 DSNG_ELIMIT);
+	assert_string_equal(err.limit, "max_field_len");
+	assert_int_equal(err.offset, 5);
+	dsng_test_guard_free(g);
+	/* an error that is not a limit leaves err.limit NULL */
+	assert_int_equal(
+	        dsng_mime_header_parse(mem, NULL, NULL, "", 0, &lim, &err),
+	        DSNG_EINVAL);
+	assert_null(err.limit);
 	assert_int_equal(talloc_total_blocks(mem), blocks);
 }
 
@@ -117,8 +147,9 @@ static void test_content_type_params(void **state)
 	        "\tboundary=\"a\\\"b;c\" ; title*0*=us-ascii'en'This%20is%20;"
 	        " title*1=\"long\" ; name*=utf-8''%E2%82%AC; plain=one=two";
 
-	assert_int_equal(dsng_mime_content_type(mem, S(ct), &type, &p, &n),
-	                 DSNG_OK);
+	assert_int_equal(
+	        dsng_mime_content_type(mem, &type, &p, &n, S(ct), NULL),
+	        DSNG_OK);
 	assert_string_equal(type, "multipart/report");
 	assert_int_equal(n, 5);
 	assert_string_equal(p[0].name, "report-type");
@@ -133,8 +164,9 @@ static void test_content_type_params(void **state)
 	assert_string_equal(p[4].value, "one=two");
 	talloc_free(type);
 	talloc_free(p);
-	assert_int_equal(dsng_mime_content_type(mem, S("text"), &type, &p, &n),
-	                 DSNG_OK);
+	assert_int_equal(
+	        dsng_mime_content_type(mem, &type, &p, &n, S("text"), NULL),
+	        DSNG_OK);
 	assert_null(type);
 	assert_int_equal(n, 0);
 }
@@ -195,25 +227,121 @@ static void test_mbox_split(void **state)
 	size_t pos = 0;
 
 	(void)state;
-	assert_true(dsng_mime_mbox_next(box, sizeof(box) - 1, &pos, &m));
+	assert_true(dsng_mime_mbox_next(&m, &pos, box, sizeof(box) - 1));
 	assert_int_equal(m.len, 9);
 	assert_memory_equal(m.ptr, "A: 1\n\nx\n\n", 9);
-	assert_true(dsng_mime_mbox_next(box, sizeof(box) - 1, &pos, &m));
+	assert_true(dsng_mime_mbox_next(&m, &pos, box, sizeof(box) - 1));
 	assert_memory_equal(m.ptr, "B: 2\n", m.len);
-	assert_false(dsng_mime_mbox_next(box, sizeof(box) - 1, &pos, &m));
+	assert_false(dsng_mime_mbox_next(&m, &pos, box, sizeof(box) - 1));
 	/* not an mbox: one message even with "From " lines inside */
 	pos = 0;
-	assert_true(dsng_mime_mbox_next(S("A: 1\n\nx\n\nFrom y\n"), &pos, &m));
+	assert_true(dsng_mime_mbox_next(&m, &pos, S("A: 1\n\nx\n\nFrom y\n")));
 	assert_int_equal(m.len, 16);
 }
 
 static void test_cte_names(void **state)
 {
 	(void)state;
-	assert_string_equal(dsng_mime_cte_name(DSNG_CTE_QP),
+	assert_string_equal(dsng_mime_cte_name(DSNG_MIME_CTE_QP),
 	                    "quoted-printable");
-	assert_string_equal(dsng_mime_cte_name(DSNG_CTE_BASE64), "base64");
-	assert_string_equal(dsng_mime_cte_name(DSNG_CTE_UNKNOWN), "unknown");
+	assert_string_equal(dsng_mime_cte_name(DSNG_MIME_CTE_BASE64), "base64");
+	assert_string_equal(dsng_mime_cte_name(DSNG_MIME_CTE_UNKNOWN),
+	                    "unknown");
+}
+
+/* The limits struct is versioned: init takes every version from 1 to the
+ * current one and refuses 0 and newer ones without writing; the INIT macro
+ * gives the same defaults; readers refuse limits of an unknown version. */
+static void test_limits_versions(void **state)
+{
+	TALLOC_CTX *mem = *state;
+	static const char in[] = "A: 1\n\nbody";
+	const unsigned bad[] = {0, DSNG_MIME_LIMITS_VERSION + 1, 0xffffffffu};
+	const struct dsng_mime_limits def = DSNG_MIME_LIMITS_INIT;
+	struct dsng_mime_limits lim, untouched;
+	struct dsng_mime_header *h = (void *)1;
+	struct dsng_error err = DSNG_ERROR_INIT;
+	size_t blocks = talloc_total_blocks(mem), i;
+	unsigned v;
+
+	assert_int_equal(def.version, DSNG_MIME_LIMITS_VERSION);
+	assert_int_equal(def.max_depth, 20);
+	assert_int_equal(def.max_parts, 100);
+	assert_int_equal(def.max_fields, 1000);
+	assert_int_equal(def.max_field_len, 8192);
+	assert_int_equal(def.max_header_len, 102400);
+	assert_int_equal(def.max_boundary_len, 256);
+	assert_int_equal(def.max_size, 32u * 1024 * 1024);
+	assert_int_equal(def.max_decoded, 10u * 1024 * 1024);
+	for (v = 1; v <= DSNG_MIME_LIMITS_VERSION; v++) {
+		memset(&lim, 0xA5, sizeof(lim));
+		assert_int_equal(dsng_mime_limits_init(&lim, v), DSNG_OK);
+		assert_int_equal(lim.version, v);
+		assert_int_equal(lim.max_depth, def.max_depth);
+		/* and a parse accepts limits of that version */
+		assert_int_equal(dsng_mime_header_parse(mem, &h, NULL, in,
+		                                        sizeof(in) - 1, &lim,
+		                                        &err),
+		                 DSNG_OK);
+		assert_int_equal(h->n_fields, 1);
+		talloc_free(h);
+	}
+	memset(&lim, 0xA5, sizeof(lim));
+	assert_int_equal(dsng_mime_limits_init(&lim, DSNG_MIME_LIMITS_VERSION),
+	                 DSNG_OK);
+	assert_int_equal(lim.max_parts, def.max_parts);
+	assert_int_equal(lim.max_fields, def.max_fields);
+	assert_int_equal(lim.max_field_len, def.max_field_len);
+	assert_int_equal(lim.max_header_len, def.max_header_len);
+	assert_int_equal(lim.max_boundary_len, def.max_boundary_len);
+	assert_int_equal(lim.max_size, def.max_size);
+	assert_int_equal(lim.max_decoded, def.max_decoded);
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		memset(&lim, 0xA5, sizeof(lim));
+		memset(&untouched, 0xA5, sizeof(untouched));
+		assert_int_equal(dsng_mime_limits_init(&lim, bad[i]),
+		                 DSNG_EINVAL);
+		assert_memory_equal(&lim, &untouched, sizeof(lim));
+		/* limits of that version are refused, not read as defaults */
+		lim = def;
+		lim.version = bad[i];
+		h = (void *)1;
+		assert_int_equal(dsng_mime_header_parse(mem, &h, NULL, in,
+		                                        sizeof(in) - 1, &lim,
+		                                        &err),
+		                 DSNG_EINVAL);
+		assert_null(h);
+		assert_int_equal(err.rc, DSNG_EINVAL);
+		assert_int_equal(err.kind, DSNG_ERR_INVALID_ARGUMENT);
+		assert_null(err.limit);
+	}
+	assert_int_equal(dsng_mime_limits_init(NULL, DSNG_MIME_LIMITS_VERSION),
+	                 DSNG_EINVAL);
+	assert_int_equal(talloc_total_blocks(mem), blocks);
+}
+
+static void test_content_type_errors(void **state)
+{
+	TALLOC_CTX *mem = *state;
+	struct dsng_error err = DSNG_ERROR_INIT;
+	struct dsng_mime_param *p = (void *)1;
+	char *type = (void *)1;
+	size_t n = 7;
+
+	assert_int_equal(dsng_mime_content_type(mem, &type, &p, NULL,
+	                                        S("text/plain"), &err),
+	                 DSNG_EINVAL);
+	assert_null(type);
+	assert_null(p);
+	assert_int_equal(err.kind, DSNG_ERR_INVALID_ARGUMENT);
+	assert_int_equal(
+	        dsng_mime_content_type(mem, &type, &p, &n, NULL, 3, &err),
+	        DSNG_EINVAL);
+	assert_int_equal(n, 0);
+	assert_int_equal(
+	        dsng_mime_content_type(mem, &type, &p, &n, NULL, 0, &err),
+	        DSNG_OK);
+	assert_null(type);
 }
 
 int main(void)
@@ -237,6 +365,12 @@ int main(void)
 	                                        dsng_test_teardown_ctx),
 	        cmocka_unit_test(test_mbox_split),
 	        cmocka_unit_test(test_cte_names),
+	        cmocka_unit_test_setup_teardown(test_limits_versions,
+	                                        dsng_test_setup_ctx,
+	                                        dsng_test_teardown_ctx),
+	        cmocka_unit_test_setup_teardown(test_content_type_errors,
+	                                        dsng_test_setup_ctx,
+	                                        dsng_test_teardown_ctx),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -15,17 +15,17 @@ static int parse(TALLOC_CTX *mem, const char *in, size_t len,
                  struct dsng_mime_message **m, struct dsng_error *err)
 {
 	const char *g = dsng_test_guard(in, len);
-	int rc = dsng_mime_parse(mem, g, len, lim, m, err);
+	int rc = dsng_mime_parse(mem, m, g, len, lim, err);
 	/* spans must not be used after this: tests copy what they check */
 	if (rc == DSNG_OK) {
 		char *copy = talloc_memdup(*m, g, len);
 		size_t i;
 		assert_non_null(copy);
-		for (i = 0; i < (*m)->nparts; i++) {
+		for (i = 0; i < (*m)->n_parts; i++) {
 			struct dsng_mime_part *p = (*m)->parts[i];
 			size_t k;
 			p->body.ptr = copy + (p->body.ptr - g);
-			for (k = 0; k < p->header.count; k++) {
+			for (k = 0; k < p->header.n_fields; k++) {
 				p->header.fields[k].name.ptr =
 				        copy +
 				        (p->header.fields[k].name.ptr - g);
@@ -60,17 +60,17 @@ static void test_report_tree(void **state)
 	const struct dsng_mime_part *root, *p;
 
 	assert_int_equal(parse(mem, S(in), NULL, &m, NULL), DSNG_OK);
-	assert_int_equal(m->nparts, 4);
+	assert_int_equal(m->n_parts, 4);
 	assert_false(m->truncated);
-	assert_int_equal(m->nproblems, 0);
+	assert_int_equal(m->n_problems, 0);
 	root = m->root;
 	assert_string_equal(root->type, "multipart/report");
 	assert_string_equal(root->boundary, "b1");
 	assert_string_equal(dsng_mime_part_param(root, "report-type"),
 	                    "delivery-status");
-	assert_int_equal(root->nchildren, 3);
+	assert_int_equal(root->n_children, 3);
 	p = root->first_child;
-	assert_int_equal(p->header.count, 0);
+	assert_int_equal(p->header.n_fields, 0);
 	assert_string_equal(p->type, "text/plain");
 	body_is(p, "human");
 	p = p->next;
@@ -78,13 +78,13 @@ static void test_report_tree(void **state)
 	assert_int_equal(p->depth, 1);
 	body_is(p, "A: b\n");
 	p = p->next;
-	assert_int_equal(p->cte, DSNG_CTE_BASE64);
+	assert_int_equal(p->cte, DSNG_MIME_CTE_BASE64);
 	body_is(p, "aGk=");
 	{
 		const char *d;
 		size_t n;
 		assert_int_equal(
-		        dsng_mime_part_decode(mem, p, NULL, &d, &n, NULL),
+		        dsng_mime_part_decode(mem, &d, &n, p, NULL, NULL),
 		        DSNG_OK);
 		assert_int_equal(n, 2);
 		assert_string_equal(d, "hi");
@@ -107,7 +107,7 @@ static void test_crlf_nested_and_digest(void **state)
 	struct dsng_mime_message *m;
 
 	assert_int_equal(parse(mem, S(in), NULL, &m, NULL), DSNG_OK);
-	assert_int_equal(m->nparts, 4);
+	assert_int_equal(m->n_parts, 4);
 	assert_string_equal(m->parts[1]->type, "multipart/digest");
 	/* default type inside a digest */
 	assert_string_equal(m->parts[2]->type, "message/rfc822");
@@ -118,10 +118,10 @@ static void test_crlf_nested_and_digest(void **state)
 	/* the embedded message opens lazily */
 	{
 		struct dsng_mime_message *sub;
-		assert_int_equal(dsng_mime_open_message(mem, m, m->parts[2],
-		                                        NULL, &sub, NULL),
+		assert_int_equal(dsng_mime_open_message(
+		                         mem, &sub, m, m->parts[2], NULL, NULL),
 		                 DSNG_OK);
-		assert_int_equal(sub->root->header.count, 1);
+		assert_int_equal(sub->root->header.n_fields, 1);
 		assert_int_equal(sub->root->depth, 3);
 		assert_int_equal(sub->root->header.fields[0].offset,
 		                 m->parts[2]->body_offset);
@@ -145,9 +145,9 @@ static void test_open_encoded_message(void **state)
 	assert_int_equal(parse(mem, S(in), NULL, &m, NULL), DSNG_OK);
 	blocks = talloc_total_blocks(mem);
 	assert_int_equal(
-	        dsng_mime_open_message(mem, m, m->parts[1], NULL, &sub, NULL),
+	        dsng_mime_open_message(mem, &sub, m, m->parts[1], NULL, NULL),
 	        DSNG_OK);
-	assert_int_equal(sub->root->header.count, 1);
+	assert_int_equal(sub->root->header.n_fields, 1);
 	assert_memory_equal(sub->root->header.fields[0].value.ptr, " hi", 3);
 	assert_int_equal(sub->root->body.len, 5);
 	assert_memory_equal(sub->root->body.ptr, "body\n", 5);
@@ -168,9 +168,9 @@ static void test_boundary_never_closed(void **state)
 	assert_int_equal(parse(mem, S(in), NULL, &m, NULL), DSNG_OK);
 	assert_true(m->truncated);
 	assert_true(m->root->truncated);
-	assert_int_equal(m->nparts, 3);
+	assert_int_equal(m->n_parts, 3);
 	body_is(m->parts[2], "cut here");
-	assert_int_equal(m->nproblems, 1);
+	assert_int_equal(m->n_problems, 1);
 	assert_string_equal(m->problems[0].field, "boundary");
 	assert_int_equal(m->problems[0].offset, sizeof(in) - 1);
 	talloc_free(m);
@@ -190,7 +190,7 @@ static void test_boundary_prefix_of_another(void **state)
 	struct dsng_mime_message *m;
 
 	assert_int_equal(parse(mem, S(in), NULL, &m, NULL), DSNG_OK);
-	assert_int_equal(m->nparts, 5);
+	assert_int_equal(m->n_parts, 5);
 	body_is(m->parts[2], "one\n--abcd");
 	body_is(m->parts[3], "two");
 	body_is(m->parts[4], "three");
@@ -218,10 +218,11 @@ static void test_deep_nest_is_a_limit(void **state)
 		                       "", i, i);
 	}
 	/* with the default limit (20) the 21st multipart is refused */
-	assert_int_equal(dsng_mime_parse(mem, in, len, NULL, &m, &err),
+	assert_int_equal(dsng_mime_parse(mem, &m, in, len, NULL, &err),
 	                 DSNG_ELIMIT);
 	assert_null(m);
 	assert_int_equal(err.kind, DSNG_ERR_DEPTH_LIMIT);
+	assert_string_equal(err.limit, "max_depth");
 	assert_int_equal(err.offset, twentieth);
 	talloc_free(in);
 	assert_int_equal(talloc_total_blocks(mem), blocks);
@@ -240,16 +241,18 @@ static void test_part_count_bomb(void **state)
 	                       "Content-Type: multipart/mixed; boundary=x\n\n");
 	for (i = 0; i < 5000; i++)
 		len += (size_t)sprintf(in + len, "--x\n");
-	assert_int_equal(dsng_mime_parse(mem, in, len, NULL, &m, &err),
+	assert_int_equal(dsng_mime_parse(mem, &m, in, len, NULL, &err),
 	                 DSNG_ELIMIT);
 	assert_int_equal(err.kind, DSNG_ERR_PART_LIMIT);
+	assert_string_equal(err.limit, "max_parts");
 	/* the root is part 1; the 100th child's delimiter ends at ... */
 	assert_int_equal(err.offset, 43 + 4 * 100);
-	dsng_mime_limits_init(&lim);
+	assert_int_equal(dsng_mime_limits_init(&lim, DSNG_MIME_LIMITS_VERSION),
+	                 0);
 	lim.max_parts = 10000;
-	assert_int_equal(dsng_mime_parse(mem, in, len, &lim, &m, &err),
+	assert_int_equal(dsng_mime_parse(mem, &m, in, len, &lim, &err),
 	                 DSNG_OK);
-	assert_int_equal(m->nparts, 5001);
+	assert_int_equal(m->n_parts, 5001);
 	assert_true(m->truncated);
 	talloc_free(m);
 	talloc_free(in);
@@ -266,8 +269,8 @@ static void test_nul_bytes_and_junk(void **state)
 
 	/* a NUL in a field name ends the header (problem), body keeps it */
 	assert_int_equal(parse(mem, S(in), NULL, &m, NULL), DSNG_OK);
-	assert_int_equal(m->root->header.count, 1);
-	assert_int_equal(m->nproblems, 1);
+	assert_int_equal(m->root->header.n_fields, 1);
+	assert_int_equal(m->n_problems, 1);
 	assert_int_equal(m->problems[0].offset, 5);
 	assert_int_equal(m->root->body.len, sizeof(in) - 1 - 5);
 	talloc_free(m);
@@ -275,8 +278,9 @@ static void test_nul_bytes_and_junk(void **state)
 	assert_int_equal(parse(mem, S(junk), NULL, &m, &err), DSNG_ESYNTAX);
 	assert_null(m);
 	assert_int_equal(err.kind, DSNG_ERR_NOT_MAIL);
+	assert_null(err.limit);
 	/* (the guard helper needs at least one byte) */
-	assert_int_equal(dsng_mime_parse(mem, "", 0, NULL, &m, &err),
+	assert_int_equal(dsng_mime_parse(mem, &m, "", 0, NULL, &err),
 	                 DSNG_ESYNTAX);
 	assert_int_equal(err.kind, DSNG_ERR_NOT_MAIL);
 }
@@ -290,11 +294,13 @@ static void test_size_and_boundary_limits(void **state)
 	char in[600];
 	int n;
 
-	dsng_mime_limits_init(&lim);
+	assert_int_equal(dsng_mime_limits_init(&lim, DSNG_MIME_LIMITS_VERSION),
+	                 0);
 	lim.max_size = 10;
 	assert_int_equal(parse(mem, S("Subject: too long\n\n"), &lim, &m, &err),
 	                 DSNG_ELIMIT);
 	assert_int_equal(err.kind, DSNG_ERR_SIZE_LIMIT);
+	assert_string_equal(err.limit, "max_size");
 	assert_int_equal(err.offset, 10);
 	n = sprintf(in, "A: 1\nContent-Type: multipart/mixed; boundary=");
 	memset(in + n, 'q', 300);
@@ -302,6 +308,7 @@ static void test_size_and_boundary_limits(void **state)
 	assert_int_equal(parse(mem, in, (size_t)n + 302, NULL, &m, &err),
 	                 DSNG_ELIMIT);
 	assert_int_equal(err.kind, DSNG_ERR_HEADER_LIMIT);
+	assert_string_equal(err.limit, "max_boundary_len");
 	assert_int_equal(err.offset, 0);
 	/* decoded size limit */
 	lim.max_size = 1000;
@@ -314,10 +321,11 @@ static void test_size_and_boundary_limits(void **state)
 	{
 		const char *d = NULL;
 		size_t dl;
-		assert_int_equal(dsng_mime_part_decode(mem, m->root, &lim, &d,
-		                                       &dl, &err),
+		assert_int_equal(dsng_mime_part_decode(mem, &d, &dl, m->root,
+		                                       &lim, &err),
 		                 DSNG_ELIMIT);
 		assert_int_equal(err.kind, DSNG_ERR_SIZE_LIMIT);
+		assert_string_equal(err.limit, "max_decoded");
 		assert_int_equal(err.offset, 35);
 	}
 	talloc_free(m);
@@ -331,10 +339,68 @@ static void test_multipart_without_boundary(void **state)
 	assert_int_equal(parse(mem, S("Content-Type: multipart/mixed\n\n--x\n"),
 	                       NULL, &m, NULL),
 	                 DSNG_OK);
-	assert_int_equal(m->nparts, 1);
+	assert_int_equal(m->n_parts, 1);
 	assert_null(m->root->boundary);
-	assert_int_equal(m->nproblems, 1);
+	assert_int_equal(m->n_problems, 1);
 	assert_string_equal(m->problems[0].field, "boundary");
+	talloc_free(m);
+}
+
+/* Every reader that takes limits refuses an unknown version (0, newer
+ * than the library) with DSNG_EINVAL instead of using defaults, accepts
+ * every known one, and leaves nothing behind. */
+static void test_unknown_limits_version(void **state)
+{
+	TALLOC_CTX *mem = *state;
+	static const char in[] =
+	        "Content-Type: multipart/mixed; boundary=q\n\n--q\n"
+	        "Content-Type: message/rfc822\nContent-Transfer-Encoding: "
+	        "base64\n\n"
+	        "U3ViamVjdDogaGkKCmJvZHkK\n--q--\n";
+	const unsigned bad[] = {0, DSNG_MIME_LIMITS_VERSION + 1};
+	struct dsng_mime_limits lim = DSNG_MIME_LIMITS_INIT;
+	struct dsng_mime_message *m, *sub;
+	struct dsng_error err = DSNG_ERROR_INIT;
+	const char *d;
+	size_t blocks, dl, i;
+	unsigned v;
+
+	assert_int_equal(parse(mem, S(in), NULL, &m, NULL), DSNG_OK);
+	blocks = talloc_total_blocks(mem);
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		lim.version = bad[i];
+		sub = (void *)1;
+		assert_int_equal(parse(mem, S(in), &lim, &sub, &err),
+		                 DSNG_EINVAL);
+		assert_null(sub);
+		assert_int_equal(err.kind, DSNG_ERR_INVALID_ARGUMENT);
+		sub = (void *)1;
+		assert_int_equal(dsng_mime_open_message(
+		                         mem, &sub, m, m->parts[1], &lim, &err),
+		                 DSNG_EINVAL);
+		assert_null(sub);
+		d = NULL;
+		assert_int_equal(dsng_mime_part_decode(mem, &d, &dl,
+		                                       m->parts[1], &lim, &err),
+		                 DSNG_EINVAL);
+		assert_null(d);
+		assert_int_equal(talloc_total_blocks(mem), blocks);
+	}
+	for (v = 1; v <= DSNG_MIME_LIMITS_VERSION; v++) {
+		assert_int_equal(dsng_mime_limits_init(&lim, v), DSNG_OK);
+		assert_int_equal(dsng_mime_open_message(
+		                         mem, &sub, m, m->parts[1], &lim, &err),
+		                 DSNG_OK);
+		assert_int_equal(sub->root->header.n_fields, 1);
+		talloc_free(sub);
+	}
+	/* what the caller's limits say is honoured by open_message too */
+	lim.max_decoded = 4;
+	assert_int_equal(
+	        dsng_mime_open_message(mem, &sub, m, m->parts[1], &lim, &err),
+	        DSNG_ELIMIT);
+	assert_string_equal(err.limit, "max_decoded");
+	assert_int_equal(talloc_total_blocks(mem), blocks);
 	talloc_free(m);
 }
 
@@ -354,6 +420,7 @@ int main(void)
 	        T(test_nul_bytes_and_junk),
 	        T(test_size_and_boundary_limits),
 	        T(test_multipart_without_boundary),
+	        T(test_unknown_limits_version),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

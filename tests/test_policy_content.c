@@ -199,11 +199,11 @@ static void test_bounce_batv(void **state)
 	char *tagged;
 
 	untrusted(&s);
-	dsng_batv_opts_init(&o);
+	dsng_batv_opts_init(&o, DSNG_BATV_OPTS_VERSION);
 	o.keys = p->batv_keys;
 	o.n_keys = p->n_batv_keys;
 	assert_int_equal(dsng_batv_sign(*state, &tagged, "alice@example.net",
-	                                17, &o, now, NULL),
+	                                17, now, &o, NULL),
 	                 0);
 	dsng_bounce_init(&b);
 	b.null_sender = 1;
@@ -322,7 +322,7 @@ static void test_bounce_from_parsed_report(void **state)
 	char *msg = dsng_test_load(*state, "policy/bounce.eml", &len);
 	int calls = 0;
 
-	assert_int_equal(dsng_report_parse(*state, msg, len, NULL, &r, NULL),
+	assert_int_equal(dsng_report_parse(*state, &r, msg, len, NULL, NULL),
 	                 0);
 	untrusted(&s);
 	dsng_bounce_init(&b);

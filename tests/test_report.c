@@ -16,7 +16,7 @@ static int parse(TALLOC_CTX *mem, const char *in, size_t len,
                  struct dsng_error *err)
 {
 	guarded = dsng_test_guard(in, len);
-	return dsng_report_parse(mem, guarded, len, lim, r, err);
+	return dsng_report_parse(mem, r, guarded, len, lim, err);
 }
 
 static void unguard(void)
@@ -42,7 +42,7 @@ static void test_return_receipt(void **state)
 	assert_string_equal(r->report_type, "delivery-status");
 	assert_false(r->global);
 	assert_false(r->truncated);
-	assert_int_equal(r->nproblems, 0);
+	assert_int_equal(r->n_problems, 0);
 	assert_string_equal(r->message->reporting_mta->type, "dns");
 	assert_string_equal(r->message->reporting_mta->value, "mx.example.net");
 	assert_string_equal(r->message->received_from_mta->type, "dns");
@@ -53,7 +53,7 @@ static void test_return_receipt(void **state)
 	assert_true(r->message->arrival_date->valid);
 	assert_int_equal(r->message->arrival_date->timestamp, 1594808130);
 	assert_null(r->message->dsn_gateway);
-	assert_int_equal(r->nrecipients, 1);
+	assert_int_equal(r->n_recipients, 1);
 	rc = r->recipients[0];
 	assert_string_equal(rc->final_recipient->type, "rfc822");
 	assert_string_equal(rc->final_recipient->value,
@@ -116,11 +116,11 @@ static void test_fields_problems_extensions(void **state)
 	assert_string_equal(r->message->reporting_mta->type, "dns");
 	assert_string_equal(r->message->reporting_mta->value, "mx.example.org");
 	assert_string_equal(r->message->original_envelope_id, "env+2B1");
-	assert_int_equal(r->message->nextensions, 1);
+	assert_int_equal(r->message->n_extensions, 1);
 	assert_string_equal(r->message->extensions[0].name,
 	                    "X-Postfix-Queue-ID");
 	assert_string_equal(r->message->extensions[0].value, "4ABC");
-	assert_int_equal(r->nrecipients, 3);
+	assert_int_equal(r->n_recipients, 3);
 	rc = r->recipients[0];
 	assert_string_equal(rc->final_recipient->value, "a@x.example");
 	assert_string_equal(rc->action, "failed");
@@ -129,7 +129,7 @@ static void test_fields_problems_extensions(void **state)
 	assert_string_equal(rc->diagnostic_code->type, "smtp");
 	assert_string_equal(rc->diagnostic_code->value,
 	                    "550 5.1.1 <a@x.example> (no such  user)");
-	assert_int_equal(rc->nextensions, 1);
+	assert_int_equal(rc->n_extensions, 1);
 	assert_string_equal(rc->extensions[0].name, "X-Actual-Recipient");
 	assert_string_equal(rc->extensions[0].value, "rfc822; A@x.example");
 	/* a second Final-Recipient without a blank line: a new recipient */
@@ -143,7 +143,7 @@ static void test_fields_problems_extensions(void **state)
 	assert_null(rc->status);
 	assert_string_equal(rc->status_raw, "5.9");
 	assert_false(rc->last_attempt_date->valid);
-	for (i = 0; i < r->nproblems; i++) {
+	for (i = 0; i < r->n_problems; i++) {
 		const struct dsng_mime_problem *p = &r->problems[i];
 		if (strstr(p->message, "blank line")) {
 			saw_blank = 1;
@@ -198,7 +198,7 @@ static void test_global_dsn_encoded_part(void **state)
 	assert_true(r->global);
 	assert_string_equal(r->report_type, "global-delivery-status");
 	assert_string_equal(r->message->reporting_mta->value, "mx");
-	assert_int_equal(r->nrecipients, 1);
+	assert_int_equal(r->n_recipients, 1);
 	assert_string_equal(r->recipients[0]->final_recipient->type, "utf-8");
 	assert_string_equal(r->recipients[0]->final_recipient->value,
 	                    "j\xc3\xb6rg@x");
@@ -209,16 +209,16 @@ static void test_global_dsn_encoded_part(void **state)
 	                    "message/global-headers");
 	assert_string_equal(r->returned->subject, "gr\xc3\xbc\xc3\x9f"
 	                                          "e");
-	assert_int_equal(r->returned->nreceived, 2);
+	assert_int_equal(r->returned->n_received, 2);
 	{
-		char *v = dsng_mime_unfold(
-		        mem, r->returned->received[0]->value.ptr,
-		        r->returned->received[0]->value.len, NULL);
+		char *v = dsng_mime_unfold(mem, NULL,
+		                           r->returned->received[0]->value.ptr,
+		                           r->returned->received[0]->value.len);
 		assert_string_equal(v, "from a by b");
 		talloc_free(v);
 	}
 	assert_null(r->human_text);
-	assert_int_equal(r->nproblems, 0);
+	assert_int_equal(r->n_problems, 0);
 	talloc_free(r);
 	unguard();
 }
@@ -250,7 +250,7 @@ static void test_mdn(void **state)
 	assert_int_equal(r->kind, DSNG_REPORT_MDN);
 	assert_string_equal(dsng_report_kind_name(r->kind), "mdn");
 	assert_null(r->message);
-	assert_int_equal(r->nrecipients, 0);
+	assert_int_equal(r->n_recipients, 0);
 	d = r->mdn;
 	assert_non_null(d);
 	assert_string_equal(d->reporting_ua->type, "mua.example");
@@ -261,10 +261,10 @@ static void test_mdn(void **state)
 	assert_string_equal(d->action_mode, "manual-action");
 	assert_string_equal(d->sending_mode, "mdn-sent-manually");
 	assert_string_equal(d->type, "displayed");
-	assert_int_equal(d->nmodifiers, 2);
+	assert_int_equal(d->n_modifiers, 2);
 	assert_string_equal(d->modifiers[0], "error");
 	assert_string_equal(d->modifiers[1], "warning");
-	assert_int_equal(d->nextensions, 1);
+	assert_int_equal(d->n_extensions, 1);
 	assert_int_equal(r->human_text_len, 13);
 	assert_memory_equal(r->human_text, "Read receipt.", 13);
 	assert_string_equal(r->returned->content_type, "message/rfc822");
@@ -286,7 +286,7 @@ static void test_not_a_report(void **state)
 	assert_string_equal(dsng_report_kind_name(r->kind), "none");
 	assert_null(r->message);
 	assert_null(r->returned);
-	assert_int_equal(r->nrecipients, 0);
+	assert_int_equal(r->n_recipients, 0);
 	talloc_free(r);
 	unguard();
 	/* a report whose close boundary never came: read, flagged */
@@ -301,7 +301,7 @@ static void test_not_a_report(void **state)
 	        DSNG_OK);
 	assert_int_equal(r->kind, DSNG_REPORT_DSN);
 	assert_true(r->truncated);
-	assert_int_equal(r->nrecipients, 1);
+	assert_int_equal(r->n_recipients, 1);
 	assert_string_equal(r->recipients[0]->status, "5.0.0");
 	talloc_free(r);
 	unguard();
@@ -325,7 +325,7 @@ static void test_nul_and_base64_junk(void **state)
 	assert_int_equal(parse(mem, S(in), NULL, &r, NULL), DSNG_OK);
 	assert_int_equal(r->kind, DSNG_REPORT_DSN);
 	assert_string_equal(r->message->reporting_mta->value, "mx");
-	assert_int_equal(r->nrecipients, 1);
+	assert_int_equal(r->n_recipients, 1);
 	assert_string_equal(r->recipients[0]->final_recipient->value, "a@b");
 	assert_string_equal(r->recipients[0]->status, "5.1.1");
 	assert_string_equal(r->returned->subject, "a");
@@ -341,7 +341,7 @@ static void test_nul_and_base64_junk(void **state)
 	        DSNG_OK);
 	assert_string_equal(r->recipients[0]->final_recipient->value, "a");
 	/* the NUL, then "recipient field in the per-message block" */
-	assert_int_equal(r->nproblems, 2);
+	assert_int_equal(r->n_problems, 2);
 	assert_string_equal(r->problems[0].field, "Final-Recipient");
 	assert_non_null(strstr(r->problems[0].message, "NUL"));
 	assert_int_equal(r->problems[0].offset, 105);
@@ -364,7 +364,7 @@ static void test_problem_list_is_bounded(void **state)
 		len += (size_t)sprintf(in + len, "junk\n\n");
 	assert_int_equal(parse(mem, in, len, NULL, &r, NULL), DSNG_OK);
 	unguard();
-	assert_int_equal(r->nproblems, 257);
+	assert_int_equal(r->n_problems, 257);
 	assert_string_equal(r->problems[256].field, "problems");
 	assert_string_equal(r->problems[256].message,
 	                    "further problems not listed");
@@ -381,7 +381,8 @@ static void test_limits_leave_nothing(void **state)
 	size_t blocks = talloc_total_blocks(mem), len, i;
 	char *in = talloc_array(mem, char, 64 * 1024);
 
-	dsng_report_limits_init(&lim);
+	assert_int_equal(
+	        dsng_report_limits_init(&lim, DSNG_REPORT_LIMITS_VERSION), 0);
 	lim.max_recipients = 3;
 	len = (size_t)sprintf(in,
 	                      HEAD "boundary=L\n\n--L\n"
@@ -394,11 +395,12 @@ static void test_limits_leave_nothing(void **state)
 	unguard();
 	assert_null(r);
 	assert_int_equal(err.kind, DSNG_ERR_RECIPIENT_LIMIT);
+	assert_string_equal(err.limit, "max_recipients");
 	assert_int_equal(err.offset, (size_t)(strstr(in, "a3@b") - in) - 25);
 	assert_int_equal(parse(mem, S("\0\0"), NULL, &r, &err), DSNG_ESYNTAX);
 	unguard();
 	assert_int_equal(err.kind, DSNG_ERR_NOT_MAIL);
-	assert_int_equal(dsng_report_parse(mem, NULL, 5, NULL, &r, &err),
+	assert_int_equal(dsng_report_parse(mem, &r, NULL, 5, NULL, &err),
 	                 DSNG_EINVAL);
 	talloc_free(in);
 	assert_int_equal(talloc_total_blocks(mem), blocks);
@@ -409,27 +411,186 @@ static void test_dates(void **state)
 	int64_t t;
 
 	(void)state;
-	assert_int_equal(
-	        dsng_report_date_parse(S("Thu, 1 Jan 1970 00:00:00 +0000"), &t),
-	        DSNG_OK);
-	assert_int_equal(t, 0);
 	assert_int_equal(dsng_report_date_parse(
-	                         S("Tue, 6 Jun 2006 17:53:01 -0400 (EDT)"), &t),
+	                         &t, S("Thu, 1 Jan 1970 00:00:00 +0000"), NULL),
 	                 DSNG_OK);
+	assert_int_equal(t, 0);
+	assert_int_equal(
+	        dsng_report_date_parse(
+	                &t, S("Tue, 6 Jun 2006 17:53:01 -0400 (EDT)"), NULL),
+	        DSNG_OK);
 	assert_int_equal(t, 1149630781);
 	/* no weekday, no seconds, two-digit year, obsolete zone */
-	assert_int_equal(dsng_report_date_parse(S("29 Feb 04 12:00 EST"), &t),
-	                 DSNG_OK);
+	assert_int_equal(
+	        dsng_report_date_parse(&t, S("29 Feb 04 12:00 EST"), NULL),
+	        DSNG_OK);
 	assert_int_equal(t, 1078074000);
 	assert_int_equal(
-	        dsng_report_date_parse(S("32 Jan 2020 00:00 +0000"), &t),
+	        dsng_report_date_parse(&t, S("32 Jan 2020 00:00 +0000"), NULL),
 	        DSNG_ESYNTAX);
 	assert_int_equal(
-	        dsng_report_date_parse(S("1 Foo 2020 00:00 +0000"), &t),
+	        dsng_report_date_parse(&t, S("1 Foo 2020 00:00 +0000"), NULL),
 	        DSNG_ESYNTAX);
-	assert_int_equal(dsng_report_date_parse(S("1 Jan 2020 00:00 +01"), &t),
+	assert_int_equal(
+	        dsng_report_date_parse(&t, S("1 Jan 2020 00:00 +01"), NULL),
+	        DSNG_ESYNTAX);
+	assert_int_equal(dsng_report_date_parse(&t, S(""), NULL), DSNG_ESYNTAX);
+}
+
+/* A report with one delivery-status part and `extra` more text parts:
+ * 2 + extra MIME parts in all. */
+static size_t report_with_parts(char *in, unsigned extra)
+{
+	size_t len;
+	unsigned i;
+
+	len = (size_t)sprintf(in,
+	                      HEAD "boundary=L\n\n--L\n"
+	                           "Content-Type: message/delivery-status\n\n"
+	                           "Reporting-MTA: dns; m\n\n"
+	                           "Final-Recipient: rfc822; a@b\n"
+	                           "Action: failed\nStatus: 5.0.0\n");
+	for (i = 0; i < extra; i++)
+		len += (size_t)sprintf(in + len, "--L\n\ntext %u\n", i);
+	len += (size_t)sprintf(in + len, "--L--\n");
+	return len;
+}
+
+/* Report limits are versioned and point to MIME limits: NULL there means
+ * the MIME defaults, a struct of the caller's own is honoured, and an
+ * unknown version of either is refused. */
+static void test_limits_versions_and_mime_pointer(void **state)
+{
+	TALLOC_CTX *mem = *state;
+	const unsigned bad[] = {0, DSNG_REPORT_LIMITS_VERSION + 1, 0xffffffffu};
+	const unsigned bad_mime[] = {0, DSNG_MIME_LIMITS_VERSION + 1};
+	const struct dsng_report_limits def = DSNG_REPORT_LIMITS_INIT;
+	struct dsng_report_limits lim, untouched;
+	struct dsng_mime_limits mime = DSNG_MIME_LIMITS_INIT;
+	struct dsng_report *r;
+	struct dsng_error err = DSNG_ERROR_INIT;
+	size_t blocks = talloc_total_blocks(mem), len, i;
+	char *in = talloc_array(mem, char, 64 * 1024);
+	unsigned v;
+
+	assert_int_equal(def.version, DSNG_REPORT_LIMITS_VERSION);
+	assert_null(def.mime);
+	assert_int_equal(def.max_recipients, 1000);
+	for (v = 1; v <= DSNG_REPORT_LIMITS_VERSION; v++) {
+		memset(&lim, 0xA5, sizeof(lim));
+		assert_int_equal(dsng_report_limits_init(&lim, v), DSNG_OK);
+		assert_int_equal(lim.version, v);
+		assert_null(lim.mime);
+		assert_int_equal(lim.max_recipients, def.max_recipients);
+	}
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		memset(&lim, 0xA5, sizeof(lim));
+		memset(&untouched, 0xA5, sizeof(untouched));
+		assert_int_equal(dsng_report_limits_init(&lim, bad[i]),
+		                 DSNG_EINVAL);
+		assert_memory_equal(&lim, &untouched, sizeof(lim));
+	}
+	assert_int_equal(dsng_report_limits_init(NULL, 1), DSNG_EINVAL);
+
+	/* 102 parts: over the MIME default of 100 */
+	len = report_with_parts(in, 100);
+	lim = def;
+	r = (void *)1;
+	assert_int_equal(parse(mem, in, len, &lim, &r, &err), DSNG_ELIMIT);
+	unguard();
+	assert_null(r);
+	assert_int_equal(err.kind, DSNG_ERR_PART_LIMIT);
+	assert_string_equal(err.limit, "max_parts");
+	/* the same with no limits at all */
+	assert_int_equal(parse(mem, in, len, NULL, &r, &err), DSNG_ELIMIT);
+	unguard();
+	assert_string_equal(err.limit, "max_parts");
+	/* the caller's MIME limits are used */
+	mime.max_parts = 200;
+	lim.mime = &mime;
+	assert_int_equal(parse(mem, in, len, &lim, &r, &err), DSNG_OK);
+	unguard();
+	assert_int_equal(r->kind, DSNG_REPORT_DSN);
+	assert_int_equal(r->mime->n_parts, 102);
+	assert_int_equal(r->n_recipients, 1);
+	talloc_free(r);
+	/* and they can be stricter than the defaults */
+	len = report_with_parts(in, 2);
+	assert_int_equal(parse(mem, in, len, NULL, &r, &err), DSNG_OK);
+	unguard();
+	talloc_free(r);
+	mime.max_parts = 3;
+	assert_int_equal(parse(mem, in, len, &lim, &r, &err), DSNG_ELIMIT);
+	unguard();
+	assert_string_equal(err.limit, "max_parts");
+	mime.max_parts = 100;
+	mime.max_fields = 2;
+	assert_int_equal(parse(mem, in, len, &lim, &r, &err), DSNG_ELIMIT);
+	unguard();
+	assert_int_equal(err.kind, DSNG_ERR_FIELD_LIMIT);
+	assert_string_equal(err.limit, "max_fields");
+	mime.max_fields = 1000;
+	/* unknown versions, of either struct, are refused */
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		lim = def;
+		lim.version = bad[i];
+		r = (void *)1;
+		assert_int_equal(parse(mem, in, len, &lim, &r, &err),
+		                 DSNG_EINVAL);
+		unguard();
+		assert_null(r);
+		assert_int_equal(err.kind, DSNG_ERR_INVALID_ARGUMENT);
+	}
+	for (i = 0; i < sizeof(bad_mime) / sizeof(bad_mime[0]); i++) {
+		lim = def;
+		lim.mime = &mime;
+		mime.version = bad_mime[i];
+		r = (void *)1;
+		assert_int_equal(parse(mem, in, len, &lim, &r, &err),
+		                 DSNG_EINVAL);
+		unguard();
+		assert_null(r);
+		assert_int_equal(err.kind, DSNG_ERR_INVALID_ARGUMENT);
+	}
+	/* every known version of both is accepted */
+	for (v = 1; v <= DSNG_REPORT_LIMITS_VERSION; v++) {
+		unsigned mv;
+		for (mv = 1; mv <= DSNG_MIME_LIMITS_VERSION; mv++) {
+			assert_int_equal(dsng_report_limits_init(&lim, v), 0);
+			assert_int_equal(dsng_mime_limits_init(&mime, mv), 0);
+			lim.mime = &mime;
+			assert_int_equal(parse(mem, in, len, &lim, &r, &err),
+			                 DSNG_OK);
+			unguard();
+			assert_int_equal(r->n_recipients, 1);
+			talloc_free(r);
+		}
+	}
+	talloc_free(in);
+	assert_int_equal(talloc_total_blocks(mem), blocks);
+}
+
+static void test_date_errors(void **state)
+{
+	struct dsng_error err = DSNG_ERROR_INIT;
+	int64_t t = 5;
+
+	(void)state;
+	assert_int_equal(
+	        dsng_report_date_parse(&t, S("1 Jan 2020 25:00"), &err),
+	        DSNG_ESYNTAX);
+	assert_int_equal(err.rc, DSNG_ESYNTAX);
+	assert_int_equal(err.kind, DSNG_ERR_SYNTAX);
+	assert_int_equal(err.offset, 13);
+	assert_int_equal(t, 5);
+	assert_int_equal(dsng_report_date_parse(&t, NULL, 3, &err),
+	                 DSNG_EINVAL);
+	assert_int_equal(
+	        dsng_report_date_parse(NULL, S("1 Jan 2020 00:00"), &err),
+	        DSNG_EINVAL);
+	assert_int_equal(err.kind, DSNG_ERR_INVALID_ARGUMENT);
+	assert_int_equal(dsng_report_date_parse(&t, NULL, 0, NULL),
 	                 DSNG_ESYNTAX);
-	assert_int_equal(dsng_report_date_parse(S(""), &t), DSNG_ESYNTAX);
 }
 
 int main(void)
@@ -447,6 +608,8 @@ int main(void)
 	        T(test_problem_list_is_bounded),
 	        T(test_limits_leave_nothing),
 	        cmocka_unit_test(test_dates),
+	        T(test_limits_versions_and_mime_pointer),
+	        cmocka_unit_test(test_date_errors),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

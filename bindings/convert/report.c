@@ -66,7 +66,7 @@ static void *recipient(const struct dsngb_builder *b,
 	b->map_set(m, "will_retry_until", date(b, r->will_retry_until));
 	b->map_set(m, "last_attempt_ts", stamp(b, r->last_attempt_date));
 	b->map_set(m, "will_retry_until_ts", stamp(b, r->will_retry_until));
-	b->map_set(m, "extensions", exts(b, r->extensions, r->nextensions));
+	b->map_set(m, "extensions", exts(b, r->extensions, r->n_extensions));
 	return m;
 }
 
@@ -86,7 +86,8 @@ static void *message(const struct dsngb_builder *b,
 	b->map_set(m, "arrival_ts", stamp(b, msg->arrival_date));
 	b->map_set(m, "original_envelope_id",
 	           dsngb_cstr(b, msg->original_envelope_id));
-	b->map_set(m, "extensions", exts(b, msg->extensions, msg->nextensions));
+	b->map_set(m, "extensions",
+	           exts(b, msg->extensions, msg->n_extensions));
 	return m;
 }
 
@@ -98,7 +99,7 @@ static void *mdn(const struct dsngb_builder *b, const struct dsng_report_mdn *d)
 	if (!d)
 		return b->none();
 	mods = b->list_new();
-	for (i = 0; i < d->nmodifiers; i++)
+	for (i = 0; i < d->n_modifiers; i++)
 		b->list_push(mods, dsngb_cstr(b, d->modifiers[i]));
 	disp = b->map_new();
 	b->map_set(disp, "action_mode", dsngb_cstr(b, d->action_mode));
@@ -113,7 +114,7 @@ static void *mdn(const struct dsngb_builder *b, const struct dsng_report_mdn *d)
 	b->map_set(m, "original_message_id",
 	           dsngb_cstr(b, d->original_message_id));
 	b->map_set(m, "disposition", disp);
-	b->map_set(m, "extensions", exts(b, d->extensions, d->nextensions));
+	b->map_set(m, "extensions", exts(b, d->extensions, d->n_extensions));
 	return m;
 }
 
@@ -126,10 +127,10 @@ static void *returned(const struct dsngb_builder *b,
 	if (!rt)
 		return b->none();
 	rcv = b->list_new();
-	for (i = 0; i < rt->nreceived; i++) {
+	for (i = 0; i < rt->n_received; i++) {
 		size_t n;
-		char *v = dsng_mime_unfold(NULL, rt->received[i]->value.ptr,
-		                           rt->received[i]->value.len, &n);
+		char *v = dsng_mime_unfold(NULL, &n, rt->received[i]->value.ptr,
+		                           rt->received[i]->value.len);
 		b->list_push(rcv, v ? b->str(v, n) : b->none());
 		talloc_free(v);
 	}
@@ -152,9 +153,9 @@ void dsngb_report_fill(const struct dsngb_builder *b, void *m,
 	int none = r->kind == DSNG_REPORT_NONE;
 	size_t i;
 
-	for (i = 0; i < r->nrecipients; i++)
+	for (i = 0; i < r->n_recipients; i++)
 		b->list_push(rcpts, recipient(b, r->recipients[i]));
-	for (i = 0; i < r->nproblems; i++) {
+	for (i = 0; i < r->n_problems; i++) {
 		void *p = b->map_new();
 		b->map_set(p, "field", dsngb_cstr(b, r->problems[i].field));
 		b->map_set(p, "offset",

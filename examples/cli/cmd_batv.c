@@ -42,7 +42,7 @@ static int add_key(TALLOC_CTX *mem, struct batv_args *a, const char *text,
 
 	if (a->n_keys == MAX_KEYS)
 		return cli_usage_error("batv: at most %d keys", MAX_KEYS);
-	if (dsng_batv_key_parse(mem, text, len, 0, &a->keys[a->n_keys], &err))
+	if (dsng_batv_key_parse(mem, &a->keys[a->n_keys], text, len, 0, &err))
 		return cli_usage_error("batv: %s: %s (offset %zu)", where, err.message,
 		                       err.offset);
 	a->n_keys++;
@@ -189,7 +189,7 @@ static int do_sign(TALLOC_CTX *mem, const struct batv_args *a,
 	struct dsng_error err = DSNG_ERROR_INIT;
 	char *out;
 
-	if (dsng_batv_sign(mem, &out, addr, len, o, a->now, &err)) {
+	if (dsng_batv_sign(mem, &out, addr, len, a->now, o, &err)) {
 		if (a->json) {
 			json_t *j = json_object();
 			json_object_set_new(j, "ok", json_false());
@@ -219,7 +219,7 @@ static int do_verify(const struct batv_args *a, const struct dsng_batv_opts *o,
 {
 	struct dsng_error err = DSNG_ERROR_INIT;
 	struct dsng_batv_verdict v;
-	int rc = dsng_batv_verify(addr, len, o, a->now, &v, &err);
+	int rc = dsng_batv_verify(&v, addr, len, a->now, o, &err);
 	int tagged = v.result != DSNG_BATV_NOT_TAGGED && v.result != DSNG_BATV_MALFORMED;
 
 	if (rc == DSNG_EINVAL) {
@@ -283,7 +283,7 @@ int cli_batv(int argc, char **argv)
 		talloc_free(mem);
 		return CLI_USAGE;
 	}
-	dsng_batv_opts_init(&o);
+	dsng_batv_opts_init(&o, DSNG_BATV_OPTS_VERSION);
 	o.keys = a.keys;
 	o.n_keys = a.n_keys;
 	o.sign_key = a.key_number >= 0 ? (unsigned)a.key_number : a.keys[0].number;

@@ -16,7 +16,7 @@ static void print_text(const char *file, const struct dsng_report *r)
 	if (r->message && r->message->reporting_mta)
 		printf("  reporting MTA: %s\n",
 		       r->message->reporting_mta->value);
-	for (i = 0; i < r->nrecipients; i++) {
+	for (i = 0; i < r->n_recipients; i++) {
 		const struct dsng_report_recipient *rc = r->recipients[i];
 		printf("  %s: %s %s\n",
 		       rc->final_recipient ? rc->final_recipient->value
@@ -34,7 +34,7 @@ static void print_text(const char *file, const struct dsng_report *r)
 		       r->returned->message_id ? r->returned->message_id : "-",
 		       r->returned->from ? r->returned->from : "-",
 		       r->returned->subject ? r->returned->subject : "-");
-	for (i = 0; i < r->nproblems; i++)
+	for (i = 0; i < r->n_problems; i++)
 		printf("  problem at %zu (%s): %s\n", r->problems[i].offset,
 		       r->problems[i].field, r->problems[i].message);
 }
@@ -47,7 +47,7 @@ static int one(const char *file, const char *buf, size_t len, int json)
 	int rc;
 
 	dsng_error_clear(&err);
-	rc = dsng_report_parse(NULL, buf, len, NULL, &r, &err);
+	rc = dsng_report_parse(NULL, &r, buf, len, NULL, &err);
 	if (rc < 0) {
 		if (json) {
 			json_t *o = json_pack("{s:b, s:o}", "ok", 0, "error",
@@ -111,7 +111,7 @@ int cli_parse_report(int argc, char **argv)
 			if (one(argv[i], buf, len, json) && status == CLI_OK)
 				status = CLI_REJECTED;
 		} else {
-			while (dsng_mime_mbox_next(buf, len, &pos, &m))
+			while (dsng_mime_mbox_next(&m, &pos, buf, len))
 				if (one(argv[i], m.ptr, m.len, json) &&
 				    status == CLI_OK)
 					status = CLI_REJECTED;

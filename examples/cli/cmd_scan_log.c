@@ -78,7 +78,7 @@ static void drain(struct dsng_maillog *s, int json)
 {
 	struct dsng_maillog_event *ev;
 
-	while (dsng_maillog_next(s, NULL, &ev) == DSNG_OK && ev) {
+	while (dsng_maillog_next(NULL, &ev, s) == DSNG_OK && ev) {
 		if (json)
 			print_json_event(ev);
 		else
@@ -241,7 +241,7 @@ int cli_scan_log(int argc, char **argv)
 	if (rc == CLI_OK) {
 		if (dsng_maillog_finish(s, &err) == DSNG_OK) {
 			drain(s, json);
-			if (dsng_maillog_summary(s, mem, &sum, &err) == DSNG_OK)
+			if (dsng_maillog_summary(mem, &sum, s, &err) == DSNG_OK)
 				print_summary(sum, json);
 			else
 				rc = cli_usage_error("scan-log: %s", err.message);

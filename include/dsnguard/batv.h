@@ -1,6 +1,7 @@
 /*
  * dsnguard/batv.h - Bounce Address Tag Validation, the "prvs" scheme of
- * draft-levine-smtp-batv-01 (see DESIGN.md section 2).
+ * draft-levine-smtp-batv-01: the envelope senders of the mail we send
+ * carry a signed tag, so the bounces that come back can be checked.
  *
  * A signed envelope sender looks like
  *
@@ -25,8 +26,15 @@
  * order too (the verdict says so) unless DSNG_BATV_NO_LEGACY is set.  The
  * draft order wins when both readings are possible.
  *
+ * Verification: the key whose number is the tag's K digit is used; the
+ * tag is valid through its expiry day and for at most opts->days ahead of
+ * today (day numbers wrap modulo 1000, so "expired" and "too far ahead"
+ * are the same); the hash is compared in constant time.
+ *
  * Time is always a parameter, never read from the clock, so results are
- * reproducible.  Nothing here keeps state; keys are borrowed.
+ * reproducible.  Nothing here keeps state; keys are borrowed.  Options may
+ * be NULL for the defaults (which load no key); options of an unknown
+ * version are refused with DSNG_EINVAL.
  */
 #ifndef DSNG_BATV_H
 #define DSNG_BATV_H
@@ -60,29 +68,37 @@ struct dsng_batv_key {
 
 #define DSNG_BATV_OPTS_VERSION 1
 
-/* Keys and knobs for sign and verify.  Initialise with dsng_batv_opts_init,
- * then set keys; the struct only borrows them. */
+/* Keys and knobs for sign and verify.  Versioned (common.h): start from
+ * DSNG_BATV_OPTS_INIT or dsng_batv_opts_init, then set keys; the struct
+ * only borrows them. */
 struct dsng_batv_opts {
 	unsigned version;                 /* DSNG_BATV_OPTS_VERSION */
 	const struct dsng_batv_key *keys; /* borrowed array */
 	size_t n_keys;
-	unsigned sign_key;  /* key number sign uses (default 0) */
-	unsigned days;      /* sign: tag lifetime; verify: accepted window
-	                       (1..DSNG_BATV_MAX_DAYS, default 7) */
-	unsigned flags;     /* DSNG_BATV_* flags */
+	unsigned sign_key; /* key number sign uses (default 0) */
+	unsigned days;     /* sign: tag lifetime; verify: accepted window
+	                      (1..DSNG_BATV_MAX_DAYS, default 7) */
+	unsigned flags;    /* DSNG_BATV_* flags, default none */
 };
 
-/* Fill opts with defaults: no keys, sign_key 0, 7 days, no flags. */
-DSNG_API void dsng_batv_opts_init(struct dsng_batv_opts *opts);
+#define DSNG_BATV_OPTS_INIT                                                    \
+	{                                                                      \
+		DSNG_BATV_OPTS_VERSION, NULL, 0, 0, DSNG_BATV_DEFAULT_DAYS, 0  \
+	}
+
+/* Set *opts to the defaults (no keys, sign_key 0, 7 days, no flags) at
+ * that version (DSNG_BATV_OPTS_VERSION).  Returns 0, or DSNG_EINVAL (opts
+ * NULL, version 0 or newer than the library's; *opts untouched). */
+DSNG_API int dsng_batv_opts_init(struct dsng_batv_opts *opts, unsigned version);
 
 /* Outcome of a verification, also its stable name (dsng_batv_result_name). */
 enum dsng_batv_result {
-	DSNG_BATV_VALID = 0,   /* tag matches a loaded key and has not expired */
-	DSNG_BATV_NOT_TAGGED,  /* no "prvs=" tag at all */
-	DSNG_BATV_MALFORMED,   /* "prvs=" present but the tag is not KDDDSSSSSS */
-	DSNG_BATV_NO_KEY,      /* no loaded key has the tag's key number */
-	DSNG_BATV_BAD_HASH,    /* the hash does not match (forged or tampered) */
-	DSNG_BATV_EXPIRED,     /* the hash matches but the day is outside the window */
+	DSNG_BATV_VALID = 0,  /* matches a loaded key and has not expired */
+	DSNG_BATV_NOT_TAGGED, /* no "prvs=" tag at all */
+	DSNG_BATV_MALFORMED,  /* "prvs=" present, the tag is not KDDDSSSSSS */
+	DSNG_BATV_NO_KEY,     /* no loaded key has the tag's key number */
+	DSNG_BATV_BAD_HASH,   /* the hash does not match (forged, tampered) */
+	DSNG_BATV_EXPIRED,    /* the hash matches, the day is out of window */
 };
 
 /* "valid", "not_tagged", "malformed", "no_key", "bad_hash", "expired";
@@ -98,76 +114,58 @@ struct dsng_batv_tag {
 	unsigned key_number;      /* K */
 	unsigned day;             /* DDD, 0..999 */
 	unsigned char hash[3];    /* SSSSSS as bytes */
-	int legacy_order;         /* 1 when written prvs=local=TAG@domain */
+	bool legacy_order;        /* written prvs=local=TAG@domain */
 };
 
 /* What verify found.  Filled on every outcome as far as it got; spans point
  * into the input. */
 struct dsng_batv_verdict {
 	enum dsng_batv_result result;
-	struct dsng_batv_tag tag;  /* valid unless NOT_TAGGED/MALFORMED */
-	int days_left;             /* days until expiry (0 = last day); negative
-	                              when expired; 0 when not computed */
+	struct dsng_batv_tag tag; /* valid unless NOT_TAGGED/MALFORMED */
+	int days_left;            /* days until expiry (0 = last day); negative
+	                             when expired; 0 when not computed */
 };
 
-/*
- * Take a tagged address (local@domain, no angle brackets) apart without
- * checking the hash.  Returns 0; DSNG_EVERIFY with kind DSNG_ERR_BATV_FORMAT
- * when the address carries no tag or a malformed one (err->message says
- * which); DSNG_EINVAL for NULL arguments.  No allocation.
- */
-DSNG_API int dsng_batv_parse(const char *addr, size_t len, unsigned flags,
-                             struct dsng_batv_tag *out,
+/* Take a tagged address (local@domain, no angle brackets) apart into
+ * *out without checking the hash; spans point into addr, no allocation.
+ * Errors: DSNG_EVERIFY kind DSNG_ERR_BATV_FORMAT (no or malformed tag),
+ * DSNG_EINVAL. */
+DSNG_API int dsng_batv_parse(struct dsng_batv_tag *out, const char *addr,
+                             size_t len, unsigned flags,
                              struct dsng_error *err);
 
-/*
- * Sign an envelope sender: *out = "prvs=KDDDSSSSSS=local@domain" (a new
- * talloc string on mem, NUL-terminated), using key opts->sign_key, expiring
- * opts->days after the day of now.  An address that already carries a
- * prvs tag is re-signed over its original (no double tags).  Errors:
- * DSNG_EINVAL (NULL, empty or null sender "<>", no '@', bad options),
- * DSNG_ENOTFOUND kind DSNG_ERR_BATV_NO_KEY (sign_key not loaded),
- * DSNG_ENOMEM.  *out is NULL on failure and nothing is left on mem.
- */
+/* Sign an envelope sender: *out = "prvs=KDDDSSSSSS=local@domain", a new
+ * string on mem, with key opts->sign_key, expiring opts->days after now's
+ * day (a tagged address is re-signed over its original).  Errors (*out
+ * NULL): DSNG_EINVAL (NULL, empty, "<>", no '@', bad options),
+ * DSNG_ENOTFOUND kind DSNG_ERR_BATV_NO_KEY, DSNG_ENOMEM. */
 DSNG_API int dsng_batv_sign(TALLOC_CTX *mem, char **out, const char *addr,
-                            size_t len, const struct dsng_batv_opts *opts,
-                            time_t now, struct dsng_error *err);
+                            size_t len, time_t now,
+                            const struct dsng_batv_opts *opts,
+                            struct dsng_error *err);
 
-/*
- * Verify a tagged envelope recipient (a bounce's RCPT TO, no angle
- * brackets) at time now.  The key whose number is the tag's K digit is
- * used; the tag is valid through its expiry day and for at most
- * opts->days ahead of today (day numbers wrap modulo 1000, so "expired"
- * and "too far ahead" are the same).  The hash is compared in constant
- * time.  Returns 0 when valid; otherwise DSNG_EVERIFY with err->kind
- * DSNG_ERR_BATV_FORMAT (not tagged or malformed), _NO_KEY, _BAD_HASH or
- * _EXPIRED, and out->result saying the same; DSNG_EINVAL for bad
- * arguments.  No allocation; out is always filled when not NULL.
- */
-DSNG_API int dsng_batv_verify(const char *addr, size_t len,
-                              const struct dsng_batv_opts *opts, time_t now,
-                              struct dsng_batv_verdict *out,
+/* Verify a tagged envelope recipient (a bounce's RCPT TO, no brackets) at
+ * now into *out (may be NULL; always filled as far as it got).  Returns 0
+ * when valid, else DSNG_EVERIFY with kind DSNG_ERR_BATV_FORMAT, _NO_KEY,
+ * _BAD_HASH or _EXPIRED as out->result says; DSNG_EINVAL.  No allocation. */
+DSNG_API int dsng_batv_verify(struct dsng_batv_verdict *out, const char *addr,
+                              size_t len, time_t now,
+                              const struct dsng_batv_opts *opts,
                               struct dsng_error *err);
 
-/*
- * The original address of a tagged one ("local@domain" without the tag),
- * as a new talloc string on mem, without verifying anything; an untagged
- * address is copied unchanged.  Errors: DSNG_EINVAL, DSNG_ENOMEM.
- */
+/* The original address of a tagged one ("local@domain" without the tag)
+ * in *out, a new string on mem; an untagged address is copied unchanged;
+ * nothing is verified.  Errors: DSNG_EINVAL, DSNG_ENOMEM (*out NULL). */
 DSNG_API int dsng_batv_strip(TALLOC_CTX *mem, char **out, const char *addr,
                              size_t len, struct dsng_error *err);
 
-/*
- * Read a key from text: "hex:0123..." (hex bytes), "text:..." (the bytes
- * as written), or a bare string (taken as text).  An optional leading
- * "N:" (a digit and a colon, before the form) sets the key number, else
- * default_number is used.  *secret is a new talloc buffer on mem.
- * Errors: DSNG_ESYNTAX kind DSNG_ERR_BAD_VALUE (bad hex, empty secret,
- * bad number) with the offset; DSNG_ENOMEM.
- */
-DSNG_API int dsng_batv_key_parse(TALLOC_CTX *mem, const char *text,
-                                 size_t len, unsigned default_number,
-                                 struct dsng_batv_key *out,
+/* Read a key into *out: "[N:]hex:0123...", "[N:]text:..." or a bare
+ * string (text); N (one digit) is the key number, else default_number.
+ * out->secret is a new buffer on mem.  Errors: DSNG_ESYNTAX kind
+ * DSNG_ERR_BAD_VALUE with the offset, DSNG_EINVAL, DSNG_ENOMEM. */
+DSNG_API int dsng_batv_key_parse(TALLOC_CTX *mem, struct dsng_batv_key *out,
+                                 const char *text, size_t len,
+                                 unsigned default_number,
                                  struct dsng_error *err);
 
 #ifdef __cplusplus

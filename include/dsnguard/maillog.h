@@ -1,6 +1,7 @@
 /*
- * dsnguard/maillog.h - DSN traffic in sendmail, Postfix and Exim logs
- * (see DESIGN.md section 2).
+ * dsnguard/maillog.h - DSN traffic in sendmail, Postfix and Exim logs:
+ * which delivery status notifications a server generated, who provoked
+ * them and where they went.
  *
  * A scanner reads log lines as a stream (feed any chunks, then finish) and
  * joins them by queue id: for every delivery status notification the MTA
@@ -15,7 +16,9 @@
  * host prog[pid]: ..."), RFC 5424 ("<22>1 2026-... host prog pid - - ..."),
  * and Exim's own main log ("2026-11-29 01:12:14 [+0000] [[pid]] id ...").
  * Lines of other programs are ignored; lines that are not log lines at all
- * are counted as garbage.  Nothing is printed, nothing aborts.
+ * are counted as garbage.  Nothing is printed, nothing aborts.  Events and
+ * the summary are allocated by the library only (not versioned: fields
+ * are only appended).
  */
 #ifndef DSNG_MAILLOG_H
 #define DSNG_MAILLOG_H
@@ -64,35 +67,37 @@ struct dsng_maillog_event {
 	char *orig_from;     /* the original envelope sender ("" = <>) */
 	char **orig_rcpts;   /* the original recipients, in log order */
 	size_t n_orig_rcpts;
-	char *client_name;   /* who handed over the original ("unknown" as */
-	char *client_addr;   /* the MTA wrote it), its address and port */
+	/* who handed over the original ("unknown" as the MTA wrote it), its
+	 * address and port */
+	char *client_name;
+	char *client_addr;
 	char *client_port;
 	char *sasl_username; /* when the client authenticated (Postfix, Exim) */
 	char *service;       /* Postfix: "smtpd", "submission/smtpd", "pickup";
 	                        sendmail: daemon name ("MTA", "MSA") or "local";
 	                        Exim: the P= protocol ("esmtp", "esmtpsa") */
-	int postmaster;      /* 1 when the copy went to the postmaster */
+	bool postmaster;     /* the copy went to the postmaster */
 	unsigned long line;  /* 1-based line number of the DSN line */
 };
 
 /* A "key: count" row of the summary, largest first. */
 struct dsng_maillog_count {
-	char *key;              /* recipient or client address; NULL = unknown */
-	char *name;             /* client name (by_client), else NULL */
-	unsigned long count;    /* DSN events of every kind */
+	char *key;           /* recipient or client address; NULL = unknown */
+	char *name;          /* client name (by_client), else NULL */
+	unsigned long count; /* DSN events of every kind */
 	unsigned long receipts; /* of which success or relay notices */
 };
 
 /* Totals after finish.  Arrays of pointers, children of the summary. */
 struct dsng_maillog_summary {
-	unsigned long lines;    /* lines read */
-	unsigned long mail;     /* lines from a recognised MTA */
-	unsigned long ignored;  /* log lines of other programs, or MTA lines
-	                           that carry nothing we use */
-	unsigned long garbage;  /* not log lines at all (or too long) */
-	unsigned long events;   /* DSN events reported */
+	unsigned long lines;   /* lines read */
+	unsigned long mail;    /* lines from a recognised MTA */
+	unsigned long ignored; /* log lines of other programs, or MTA lines
+	                          that carry nothing we use */
+	unsigned long garbage; /* not log lines at all (or too long) */
+	unsigned long events;  /* DSN events reported */
 	unsigned long by_kind[DSNG_DSN__COUNT]; /* by enum dsng_dsn_kind */
-	unsigned long evicted;  /* queue ids dropped to bound memory */
+	unsigned long evicted; /* queue ids dropped to bound memory */
 	/* Privacy-related lines: sendmail's "Authentication-Warning:" (the
 	 * PrivacyOptions=authwarnings note that a local user set the sender
 	 * with -f), and refused DSN requests where the MTA logs them
@@ -108,63 +113,64 @@ struct dsng_maillog_summary {
 
 #define DSNG_MAILLOG_OPTS_VERSION 1
 
-/* Limits; dsng_maillog_opts_init gives the defaults noted. */
+/* Limits of a scanner.  Versioned (common.h): start from
+ * DSNG_MAILLOG_OPTS_INIT or dsng_maillog_opts_init, then adjust.  None of
+ * them is an error when reached: the line is garbage, the id evicted. */
 struct dsng_maillog_opts {
-	unsigned version;        /* DSNG_MAILLOG_OPTS_VERSION */
-	size_t max_line;         /* longer lines are garbage (16384) */
-	size_t max_tracked;      /* queue ids kept at once (100000; about
-	                            0.5-1 KB each) */
-	size_t max_pending;      /* events waiting for their DSN's delivery
-	                            line before being released anyway (10000) */
-	size_t max_rcpts;        /* recipients kept per message (100) */
+	unsigned version;   /* DSNG_MAILLOG_OPTS_VERSION */
+	size_t max_line;    /* longer lines are garbage (16384; at least 64) */
+	size_t max_tracked; /* queue ids kept at once (100000; about 0.5-1 KB
+	                       each) */
+	size_t max_pending; /* events waiting for their DSN's delivery line
+	                       before being released anyway (10000) */
+	size_t max_rcpts;   /* recipients kept per message (100) */
 };
 
-/* Fill opts with the defaults above. */
-DSNG_API void dsng_maillog_opts_init(struct dsng_maillog_opts *opts);
+#define DSNG_MAILLOG_OPTS_INIT                                                 \
+	{                                                                      \
+		DSNG_MAILLOG_OPTS_VERSION, 16384, 100000, 10000, 100           \
+	}
+
+/* Set *opts to the defaults above at that version
+ * (DSNG_MAILLOG_OPTS_VERSION).  Returns 0, or DSNG_EINVAL (opts NULL,
+ * version 0 or newer than the library's; *opts untouched). */
+DSNG_API int dsng_maillog_opts_init(struct dsng_maillog_opts *opts,
+                                    unsigned version);
 
 /* The scanner (opaque). */
 struct dsng_maillog;
 
-/*
- * A new scanner on mem (free it with talloc_free).  opts may be NULL for
- * the defaults.  Errors: DSNG_EINVAL (bad options), DSNG_ENOMEM.
- */
+/* A new scanner in *out, a talloc child of mem (free it with talloc_free);
+ * opts NULL = defaults.  Errors (*out NULL): DSNG_EINVAL (NULL out, unknown
+ * options version, a limit of 0 or max_line below 64), DSNG_ENOMEM. */
 DSNG_API int dsng_maillog_new(TALLOC_CTX *mem, struct dsng_maillog **out,
                               const struct dsng_maillog_opts *opts,
                               struct dsng_error *err);
 
-/*
- * Feed the next len bytes of the log; chunks may split lines anywhere and
- * may contain NULs (such a line is garbage).  Returns 0 or DSNG_ENOMEM
- * (the scanner stays usable).  Completed events queue up for
- * dsng_maillog_next.
- */
+/* Feed the next len bytes of the log; chunks may split lines anywhere and
+ * may hold NULs (the line is then garbage).  Completed events queue up for
+ * dsng_maillog_next.  Errors: DSNG_ENOMEM (s stays usable), DSNG_EINVAL. */
 DSNG_API int dsng_maillog_feed(struct dsng_maillog *s, const char *buf,
                                size_t len, struct dsng_error *err);
 
-/*
- * The end of the input: a last line without a newline is read, and every
- * event still waiting for its DSN's delivery is released.  Feeding after
- * finish is DSNG_EINVAL.
- */
+/* The end of the input: a last line without a newline is read, and every
+ * event still waiting for its DSN's delivery is released.  Errors:
+ * DSNG_ENOMEM, DSNG_EINVAL (NULL, or finished already; so is feeding). */
 DSNG_API int dsng_maillog_finish(struct dsng_maillog *s,
                                  struct dsng_error *err);
 
-/*
- * Take the next completed event, in the order the DSN lines appeared:
- * *out becomes a talloc child of mem (free with talloc_free), or NULL when
- * none is ready yet.  Returns 0; DSNG_EINVAL for NULL arguments.
- */
-DSNG_API int dsng_maillog_next(struct dsng_maillog *s, TALLOC_CTX *mem,
-                               struct dsng_maillog_event **out);
+/* Take the next completed event, in the order of the DSN lines, into *out
+ * (moved onto mem: free it with talloc_free), or NULL when none is ready.
+ * Returns 0, or DSNG_EINVAL for NULL out or s. */
+DSNG_API int dsng_maillog_next(TALLOC_CTX *mem, struct dsng_maillog_event **out,
+                               struct dsng_maillog *s);
 
-/*
- * The totals so far (complete after finish): a new talloc object on mem,
- * rows sorted by count (largest first), then by key.  Errors: DSNG_EINVAL,
- * DSNG_ENOMEM (*out NULL).
- */
-DSNG_API int dsng_maillog_summary(struct dsng_maillog *s, TALLOC_CTX *mem,
+/* The totals so far (complete after finish) in *out, a new talloc object
+ * on mem, rows sorted by count (largest first), then by key.  Errors
+ * (*out NULL): DSNG_EINVAL, DSNG_ENOMEM. */
+DSNG_API int dsng_maillog_summary(TALLOC_CTX *mem,
                                   struct dsng_maillog_summary **out,
+                                  struct dsng_maillog *s,
                                   struct dsng_error *err);
 
 #ifdef __cplusplus

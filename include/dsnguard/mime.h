@@ -9,6 +9,12 @@
  * buffer alive as long as the tree.  Bodies are never decoded until asked
  * (dsng_mime_part_decode), and message/rfc822 parts are opened only on
  * request (dsng_mime_open_message).
+ *
+ * Common to the functions below: a result is one new talloc child of mem
+ * (on error *out is NULL and nothing is left on mem); `lim` may be NULL
+ * for the defaults, and a limits struct of unknown version is refused
+ * with DSNG_EINVAL; DSNG_ELIMIT errors carry the kind (DSNG_ERR_*_LIMIT),
+ * the offset and, in err->limit, the name of the field exceeded.
  */
 #ifndef DSNG_MIME_H
 #define DSNG_MIME_H
@@ -23,14 +29,15 @@
 extern "C" {
 #endif
 
+#define DSNG_MIME_LIMITS_VERSION 1
+
 /*
- * Limits; every one is checked before the work it bounds and, when
- * exceeded, gives DSNG_ELIMIT with the kind named and the offset where it
- * broke.  Fill with dsng_mime_limits_init, then change what you need;
- * `size` lets the struct grow without breaking callers.
+ * Limits; every one is checked before the work it bounds.  Versioned
+ * (common.h): start from DSNG_MIME_LIMITS_INIT or dsng_mime_limits_init,
+ * then change what you need.  In brackets the error kind, then the default.
  */
 struct dsng_mime_limits {
-	size_t size;           /* sizeof(struct dsng_mime_limits) */
+	unsigned version;      /* DSNG_MIME_LIMITS_VERSION */
 	unsigned max_depth;    /* multipart nesting (DEPTH_LIMIT), 20 */
 	unsigned max_parts;    /* parts per message (PART_LIMIT), 100 */
 	unsigned max_fields;   /* fields per header block (FIELD_LIMIT), 1000 */
@@ -41,8 +48,19 @@ struct dsng_mime_limits {
 	size_t max_decoded;      /* one decoded body (SIZE_LIMIT), 10 MiB */
 };
 
-/* Fill *lim with the safe defaults listed above. */
-DSNG_API void dsng_mime_limits_init(struct dsng_mime_limits *lim);
+/* The defaults above.  max_boundary_len is longer than RFC 2046's 70
+ * because real MTAs write longer boundaries. */
+#define DSNG_MIME_LIMITS_INIT                                                  \
+	{                                                                      \
+		DSNG_MIME_LIMITS_VERSION, 20, 100, 1000, 8192, 102400, 256,    \
+		        32u * 1024 * 1024, 10u * 1024 * 1024                   \
+	}
+
+/* Set *lim to the defaults, at that version (DSNG_MIME_LIMITS_VERSION).
+ * Returns 0, or DSNG_EINVAL (lim NULL, version 0 or newer than the
+ * library's; *lim untouched).  Allocates nothing. */
+DSNG_API int dsng_mime_limits_init(struct dsng_mime_limits *lim,
+                                   unsigned version);
 
 /* One header field as written: spans into the parsed buffer. */
 struct dsng_mime_field {
@@ -55,7 +73,7 @@ struct dsng_mime_field {
 /* A header block (fields in order, duplicates kept). */
 struct dsng_mime_header {
 	struct dsng_mime_field *fields;
-	size_t count;
+	size_t n_fields;
 	size_t offset; /* first byte of the block */
 	size_t len;    /* up to and including the blank line */
 };
@@ -66,13 +84,14 @@ struct dsng_mime_param {
 	char *value; /* unquoted, %XX-decoded (raw bytes of its charset) */
 };
 
+/* Content-Transfer-Encoding of a part. */
 enum dsng_mime_cte {
-	DSNG_CTE_7BIT = 0,
-	DSNG_CTE_8BIT,
-	DSNG_CTE_BINARY,
-	DSNG_CTE_BASE64,
-	DSNG_CTE_QP,
-	DSNG_CTE_UNKNOWN /* an encoding we do not know: body left as is */
+	DSNG_MIME_CTE_7BIT = 0,
+	DSNG_MIME_CTE_8BIT,
+	DSNG_MIME_CTE_BINARY,
+	DSNG_MIME_CTE_BASE64,
+	DSNG_MIME_CTE_QP,
+	DSNG_MIME_CTE_UNKNOWN /* an encoding we do not know: body left as is */
 };
 
 /* Something that broke the grammar but was read around. */
@@ -82,14 +101,15 @@ struct dsng_mime_problem {
 	const char *message;
 };
 
-/* One MIME entity. */
+/* One MIME entity.  Allocated by the library only (not versioned: fields
+ * are only appended). */
 struct dsng_mime_part {
 	struct dsng_mime_header header;
 	const char *type;     /* "multipart/report", lower-case; default
 	                       * text/plain (message/rfc822 in a digest) */
 	const char *boundary; /* multipart only, else NULL */
 	struct dsng_mime_param *params; /* Content-Type parameters */
-	size_t nparams;
+	size_t n_params;
 	enum dsng_mime_cte cte;
 	struct dsng_span body; /* raw (still encoded) body */
 	size_t offset;         /* start of the entity (its header) */
@@ -98,131 +118,107 @@ struct dsng_mime_part {
 	unsigned index;        /* position in message->parts */
 	bool truncated;        /* multipart whose close delimiter never came */
 	struct dsng_mime_part *parent, *first_child, *next;
-	size_t nchildren;
+	size_t n_children;
 };
 
-/* A parsed message: the tree, its parts in pre-order, and problems. */
+/* A parsed message: the tree, its parts in pre-order, and problems.
+ * Allocated by the library only (not versioned). */
 struct dsng_mime_message {
 	struct dsng_mime_part *root;
 	struct dsng_mime_part **parts;
-	size_t nparts;
+	size_t n_parts;
 	bool truncated; /* some multipart's close delimiter never came */
 	struct dsng_mime_problem *problems;
-	size_t nproblems;
+	size_t n_problems;
 	const char *buf; /* the input the spans point into */
 	size_t len;
 	size_t base_offset; /* added to every offset (opened sub-messages) */
 };
 
-/*
- * Parse a message (an mbox "From " first line is skipped) into a tree
- * hung off one new child of mem (*out; NULL on error, nothing left on
- * mem).  lim may be NULL for the defaults.  Errors: DSNG_ELIMIT with
- * DSNG_ERR_{DEPTH,PART,HEADER,FIELD,SIZE}_LIMIT, DSNG_ESYNTAX with
- * DSNG_ERR_NOT_MAIL when the input does not start with a header field,
- * DSNG_ENOMEM, DSNG_EINVAL.
- */
-DSNG_API int dsng_mime_parse(TALLOC_CTX *mem, const char *buf, size_t len,
+/* Parse a message (an mbox "From " first line is skipped) into *out.
+ * Errors: DSNG_ELIMIT (any limit), DSNG_ESYNTAX/DSNG_ERR_NOT_MAIL (no
+ * header field at the start), DSNG_ENOMEM, DSNG_EINVAL. */
+DSNG_API int dsng_mime_parse(TALLOC_CTX *mem, struct dsng_mime_message **out,
+                             const char *buf, size_t len,
                              const struct dsng_mime_limits *lim,
-                             struct dsng_mime_message **out,
                              struct dsng_error *err);
 
-/*
- * Parse the message carried by a message/rfc822 or message/global part of
- * msg (its body decoded first when encoded), with depth counted from the
- * part.  Result and errors as dsng_mime_parse; offsets are counted from
- * the part's body start (in decoded bytes when the body was encoded).
- */
+/* Parse the message inside a message/rfc822 or message/global part of msg
+ * (decoded first if encoded; *out then owns the copy), depth counted from
+ * the part, offsets from its body.  Errors as dsng_mime_parse. */
 DSNG_API int dsng_mime_open_message(TALLOC_CTX *mem,
+                                    struct dsng_mime_message **out,
                                     const struct dsng_mime_message *msg,
                                     const struct dsng_mime_part *part,
                                     const struct dsng_mime_limits *lim,
-                                    struct dsng_mime_message **out,
                                     struct dsng_error *err);
 
-/*
- * Parse one header block starting at buf[0] (no mbox handling); *body
- * gets the offset just past the blank line (or where a non-field line
- * starts).  The result is a new child of mem.  Errors as dsng_mime_parse
- * (limits only; a block without any field is not an error).
- */
-DSNG_API int dsng_mime_header_parse(TALLOC_CTX *mem, const char *buf,
-                                    size_t len,
-                                    const struct dsng_mime_limits *lim,
+/* Parse one header block at buf[0] into *out; *body (may be NULL) gets the
+ * offset past the blank line or of the first non-field line.  Errors:
+ * DSNG_ELIMIT (header/field limits), DSNG_ENOMEM, DSNG_EINVAL. */
+DSNG_API int dsng_mime_header_parse(TALLOC_CTX *mem,
                                     struct dsng_mime_header **out, size_t *body,
+                                    const char *buf, size_t len,
+                                    const struct dsng_mime_limits *lim,
                                     struct dsng_error *err);
 
-/* The first field named `name` (case-insensitive), or NULL.  Borrowed. */
+/* The first field of h named `name` (case-insensitive), or NULL (also for
+ * NULL arguments).  Borrowed from h; allocates nothing. */
 DSNG_API const struct dsng_mime_field *
 dsng_mime_header_find(const struct dsng_mime_header *h, const char *name);
 
-/*
- * A field value unfolded (CRLF before white space removed), with leading
- * and trailing white space trimmed, as a new NUL-terminated talloc string
- * (*out_len may be NULL).  NULL only on ENOMEM.
- */
-DSNG_API char *dsng_mime_unfold(TALLOC_CTX *mem, const char *p, size_t len,
-                                size_t *out_len);
+/* A field value unfolded (CRLF before white space removed) and trimmed, as
+ * a new NUL-terminated string on mem, its length in *out_len (may be
+ * NULL).  Returns NULL only when out of memory. */
+DSNG_API char *dsng_mime_unfold(TALLOC_CTX *mem, size_t *out_len, const char *p,
+                                size_t len);
 
-/*
- * The parameter `name` of part's Content-Type (lower-case name), or NULL.
- * Borrowed from the part.
- */
+/* The value of parameter `name` (lower-case) of part's Content-Type, or
+ * NULL.  Borrowed from the part; allocates nothing. */
 DSNG_API const char *dsng_mime_part_param(const struct dsng_mime_part *part,
                                           const char *name);
 
-/*
- * Parse a Content-Type value: *type gets "type/subtype" lower-case
- * (NULL when malformed), *params the RFC 2231-reassembled parameters, all
- * children of mem.  Returns DSNG_OK, DSNG_ENOMEM.
- */
-DSNG_API int dsng_mime_content_type(TALLOC_CTX *mem, const char *p, size_t len,
-                                    char **type,
+/* Parse a Content-Type value: *type "type/subtype" lower-case (NULL when
+ * malformed, not an error), *params and *n_params the RFC 2231-joined
+ * parameters; new children of mem.  Errors: DSNG_EINVAL, DSNG_ENOMEM. */
+DSNG_API int dsng_mime_content_type(TALLOC_CTX *mem, char **type,
                                     struct dsng_mime_param **params,
-                                    size_t *nparams);
+                                    size_t *n_params, const char *p, size_t len,
+                                    struct dsng_error *err);
 
-/*
- * Undo the part's transfer encoding.  For 7bit/8bit/binary/unknown the
- * body span is returned as is (*out borrowed, nothing allocated);
- * otherwise *out is a new talloc buffer on mem (NUL-terminated, the NUL
- * not counted).  Junk in base64 is skipped, a broken QP escape kept as
- * written.  DSNG_ELIMIT (SIZE_LIMIT) when the result would exceed
- * lim->max_decoded; DSNG_ENOMEM.
- */
-DSNG_API int dsng_mime_part_decode(TALLOC_CTX *mem,
+/* Undo part's transfer encoding: *out is the body itself for 7bit, 8bit,
+ * binary and unknown (borrowed), else a new NUL-terminated buffer on mem.
+ * Errors: DSNG_ELIMIT "max_decoded", DSNG_ENOMEM, DSNG_EINVAL. */
+DSNG_API int dsng_mime_part_decode(TALLOC_CTX *mem, const char **out,
+                                   size_t *out_len,
                                    const struct dsng_mime_part *part,
                                    const struct dsng_mime_limits *lim,
-                                   const char **out, size_t *out_len,
                                    struct dsng_error *err);
 
-/* Decode base64 (characters outside the alphabet skipped, stops at '=')
- * into out, which must hold len*3/4+3 octets; returns the length. */
+/* Decode base64 (bytes outside the alphabet skipped, stops at '=') into
+ * out, which must hold len*3/4+3 octets; returns the length.  Cannot
+ * fail; allocates nothing. */
 DSNG_API size_t dsng_mime_base64_decode(char *out, const char *in, size_t len);
 
 /* Decode quoted-printable (soft breaks removed, a malformed '=' kept) into
- * out, which must hold len octets; returns the length. */
+ * out, which must hold len octets (out may be in); returns the length.
+ * Cannot fail; allocates nothing. */
 DSNG_API size_t dsng_mime_qp_decode(char *out, const char *in, size_t len);
 
-/*
- * Decode RFC 2047 encoded words in an unfolded header value to UTF-8
- * (utf-8/us-ascii as is, other charsets through iconv; undecodable words
- * are kept as written; white space between adjacent encoded words is
- * dropped).  A new NUL-terminated talloc string; NULL only on ENOMEM.
- */
+/* RFC 2047 encoded words of an unfolded value decoded to UTF-8 (iconv for
+ * other charsets; undecodable words kept as written), as a new
+ * NUL-terminated string on mem.  NULL only when out of memory. */
 DSNG_API char *dsng_mime_decode_words(TALLOC_CTX *mem, const char *p,
                                       size_t len);
 
-/*
- * Step through an mbox: starting at *pos, find the next message (a line
- * "From " at the start of the buffer or after a blank line begins a new
- * one; the "From " line itself is not part of the message).  Returns true
- * and fills *msg, advancing *pos; false at the end.  A buffer that is not
- * an mbox is one message.
- */
-DSNG_API bool dsng_mime_mbox_next(const char *buf, size_t len, size_t *pos,
-                                  struct dsng_span *msg);
+/* The next message of an mbox from *pos (a "From " line at the start or
+ * after a blank line begins one, and is left out): true with *msg a span
+ * into buf and *pos advanced, false at the end; a non-mbox is one message. */
+DSNG_API bool dsng_mime_mbox_next(struct dsng_span *msg, size_t *pos,
+                                  const char *buf, size_t len);
 
-/* "7bit", "base64", ... for an encoding. */
+/* "7bit", "8bit", "binary", "base64", "quoted-printable"; "unknown" for
+ * DSNG_MIME_CTE_UNKNOWN and out-of-range values.  Static. */
 DSNG_API const char *dsng_mime_cte_name(enum dsng_mime_cte cte);
 
 #ifdef __cplusplus

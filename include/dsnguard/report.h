@@ -5,7 +5,9 @@
  *
  * A message that is not a report gives kind DSNG_REPORT_NONE, not an
  * error.  Grammar breaks are read around and listed in `problems`; only
- * limits (and input that is not mail at all) are errors.
+ * limits (and input that is not mail at all) are errors.  The parsed
+ * report and everything in it are allocated by the library only (not
+ * versioned: fields are only appended).
  */
 #ifndef DSNG_REPORT_H
 #define DSNG_REPORT_H
@@ -28,16 +30,28 @@ enum dsng_report_kind {
 	DSNG_REPORT_MDN  /* disposition-notification */
 };
 
-/* Limits: the MIME ones plus the report's own.  Init, then adjust. */
+#define DSNG_REPORT_LIMITS_VERSION 1
+
+/* Limits of a report parse.  Versioned (common.h): start from
+ * DSNG_REPORT_LIMITS_INIT or dsng_report_limits_init, then adjust.  The
+ * MIME limits are pointed to (borrowed for the call), never embedded. */
 struct dsng_report_limits {
-	size_t size; /* sizeof(struct dsng_report_limits) */
-	struct dsng_mime_limits mime;
-	unsigned max_recipients; /* per-recipient groups (RECIPIENT_LIMIT), 1000
-	                          */
+	unsigned version;                    /* DSNG_REPORT_LIMITS_VERSION */
+	const struct dsng_mime_limits *mime; /* NULL = defaults */
+	unsigned max_recipients; /* per-recipient groups (RECIPIENT_LIMIT),
+	                            1000 */
 };
 
-/* Fill *lim with the defaults. */
-DSNG_API void dsng_report_limits_init(struct dsng_report_limits *lim);
+#define DSNG_REPORT_LIMITS_INIT                                                \
+	{                                                                      \
+		DSNG_REPORT_LIMITS_VERSION, NULL, 1000                         \
+	}
+
+/* Set *lim to the defaults (mime NULL), at that version
+ * (DSNG_REPORT_LIMITS_VERSION).  Returns 0, or DSNG_EINVAL (lim NULL,
+ * version 0 or newer than the library's; *lim untouched). */
+DSNG_API int dsng_report_limits_init(struct dsng_report_limits *lim,
+                                     unsigned version);
 
 /* "type; value" fields (Reporting-MTA, Final-Recipient, Diagnostic-Code):
  * type lower-case, value unfolded with comments and outer space removed
@@ -69,7 +83,7 @@ struct dsng_report_message {
 	struct dsng_report_date *arrival_date;
 	char *original_envelope_id;
 	struct dsng_report_ext *extensions;
-	size_t nextensions;
+	size_t n_extensions;
 };
 
 /* Per-recipient fields (RFC 3464 2.3); absent fields are NULL. */
@@ -82,7 +96,7 @@ struct dsng_report_recipient {
 	struct dsng_report_date *last_attempt_date, *will_retry_until;
 	char *final_log_id;
 	struct dsng_report_ext *extensions;
-	size_t nextensions;
+	size_t n_extensions;
 	size_t offset; /* of the group's first field */
 };
 
@@ -95,9 +109,9 @@ struct dsng_report_mdn {
 	char *action_mode, *sending_mode; /* lower-case */
 	char *type;                       /* displayed, deleted, ... */
 	char **modifiers;
-	size_t nmodifiers;
+	size_t n_modifiers;
 	struct dsng_report_ext *extensions;
-	size_t nextensions;
+	size_t n_extensions;
 };
 
 /* The returned message's header block (text/rfc822-headers,
@@ -110,7 +124,7 @@ struct dsng_report_returned {
 	/* the Received fields in order (borrowed from header; unfold a value
 	 * with dsng_mime_unfold) */
 	const struct dsng_mime_field **received;
-	size_t nreceived;
+	size_t n_received;
 };
 
 /* A parsed report (or a non-report, kind NONE).  One talloc tree. */
@@ -120,7 +134,7 @@ struct dsng_report {
 	const char *report_type; /* the report-type parameter, or NULL */
 	struct dsng_report_message *message; /* DSN only */
 	struct dsng_report_recipient **recipients;
-	size_t nrecipients;
+	size_t n_recipients;
 	struct dsng_report_mdn *mdn;           /* MDN only */
 	struct dsng_report_returned *returned; /* or NULL */
 	/* the first text part, transfer-decoded, or NULL; NOT NUL-terminated
@@ -129,32 +143,29 @@ struct dsng_report {
 	size_t human_text_len;
 	bool truncated; /* a close boundary never came */
 	struct dsng_mime_problem *problems;
-	size_t nproblems;
+	size_t n_problems;
 	struct dsng_mime_message *mime; /* the whole MIME tree */
 };
 
-/*
- * Parse one message.  *out is a new child of mem holding everything
- * (spans point into buf: keep it alive).  lim NULL = defaults.  Returns
- * DSNG_OK (also for non-reports and reports with problems), DSNG_ELIMIT
- * with a *_LIMIT kind and offset, DSNG_ESYNTAX/DSNG_ERR_NOT_MAIL when the
- * input is not a mail message, DSNG_ENOMEM, DSNG_EINVAL.  On error *out is
- * NULL and nothing is left on mem.
- */
-DSNG_API int dsng_report_parse(TALLOC_CTX *mem, const char *buf, size_t len,
+/* Parse one message into *out, a new child of mem holding everything
+ * (spans point into buf: keep it alive); lim NULL = defaults.  Returns
+ * DSNG_OK also for non-reports and reports with problems.  Errors (*out
+ * NULL, nothing left on mem): DSNG_ELIMIT (a *_LIMIT kind, the offset and
+ * err->limit, the field of either limits struct), DSNG_ESYNTAX/NOT_MAIL,
+ * DSNG_ENOMEM, DSNG_EINVAL (NULL, unknown version of either limits). */
+DSNG_API int dsng_report_parse(TALLOC_CTX *mem, struct dsng_report **out,
+                               const char *buf, size_t len,
                                const struct dsng_report_limits *lim,
-                               struct dsng_report **out,
                                struct dsng_error *err);
 
-/* "dsn", "mdn" or "none". */
+/* "dsn", "mdn" or "none" (also for out-of-range values).  Static. */
 DSNG_API const char *dsng_report_kind_name(enum dsng_report_kind kind);
 
-/*
- * Parse an RFC 5322 date-time (obsolete forms, comments and a missing
- * day-of-week accepted) to seconds since the epoch, UTC.  Returns DSNG_OK
- * or DSNG_ESYNTAX.
- */
-DSNG_API int dsng_report_date_parse(const char *p, size_t len, int64_t *out);
+/* An RFC 5322 date-time (obsolete forms, comments and a missing day of
+ * week accepted) as seconds since the epoch, UTC, in *out.  Errors:
+ * DSNG_ESYNTAX (kind DSNG_ERR_SYNTAX, offset), DSNG_EINVAL.  No allocation. */
+DSNG_API int dsng_report_date_parse(int64_t *out, const char *p, size_t len,
+                                    struct dsng_error *err);
 
 #ifdef __cplusplus
 }

@@ -36,21 +36,22 @@ static void bench_batv(void)
 	double t0, t1;
 	int i, ok = 0;
 
-	dsng_batv_opts_init(&o);
+	dsng_batv_opts_init(&o, DSNG_BATV_OPTS_VERSION);
 	o.keys = keys;
 	o.n_keys = 2;
 	o.sign_key = 1;
 	t0 = now_s();
 	for (i = 0; i < n; i++) {
 		talloc_free(tag);
-		dsng_batv_sign(mem, &tag, "sender.name@example.org", 23, &o, t, NULL);
+		dsng_batv_sign(mem, &tag, "sender.name@example.org", 23, t, &o,
+		               NULL);
 	}
 	t1 = now_s();
 	printf("batv sign:   %8.0f /s  (%.0f ns each)\n", n / (t1 - t0),
 	       (t1 - t0) / n * 1e9);
 	t0 = now_s();
 	for (i = 0; i < n; i++)
-		ok += dsng_batv_verify(tag, strlen(tag), &o, t, &v, NULL) == 0;
+		ok += dsng_batv_verify(&v, tag, strlen(tag), t, &o, NULL) == 0;
 	t1 = now_s();
 	printf("batv verify: %8.0f /s  (%.0f ns each, %d valid)\n", n / (t1 - t0),
 	       (t1 - t0) / n * 1e9, ok);
@@ -102,19 +103,19 @@ static void bench_scan(const char *what, unsigned n,
 			dsng_maillog_feed(s, buf, len, NULL);
 			bytes += len;
 			len = 0;
-			while (dsng_maillog_next(s, mem, &ev) == 0 && ev) {
+			while (dsng_maillog_next(mem, &ev, s) == 0 && ev) {
 				events++;
 				talloc_free(ev);
 			}
 		}
 	}
 	dsng_maillog_finish(s, NULL);
-	while (dsng_maillog_next(s, mem, &ev) == 0 && ev) {
+	while (dsng_maillog_next(mem, &ev, s) == 0 && ev) {
 		events++;
 		talloc_free(ev);
 	}
 	t1 = now_s();
-	dsng_maillog_summary(s, mem, &sum, NULL);
+	dsng_maillog_summary(mem, &sum, s, NULL);
 	getrusage(RUSAGE_SELF, &ru);
 	printf("scan %-9s %6.1f MB in %.2f s: %6.1f MB/s, %8.0f lines/s, %lu events, "
 	       "%lu evicted, peak RSS %ld MB\n",

@@ -96,7 +96,7 @@ int main(int argc, char **argv)
 	for (i = 0; i < n; i++) {
 		struct dsng_report *r;
 		total += msgs[i].len;
-		if (dsng_report_parse(mem, msgs[i].buf, msgs[i].len, NULL, &r,
+		if (dsng_report_parse(mem, &r, msgs[i].buf, msgs[i].len, NULL,
 		                      NULL) != DSNG_OK) {
 			errors++;
 			continue;
@@ -121,10 +121,10 @@ int main(int argc, char **argv)
 		for (k = 0; k < inner; k++)
 			for (i = 0; i < n; i++) {
 				struct dsng_report *r;
-				if (dsng_report_parse(NULL, msgs[i].buf,
-				                      msgs[i].len, NULL, &r,
+				if (dsng_report_parse(NULL, &r, msgs[i].buf,
+				                      msgs[i].len, NULL,
 				                      NULL) == DSNG_OK) {
-					sink += r->nrecipients;
+					sink += r->n_recipients;
 					talloc_free(r);
 				}
 			}

@@ -36,7 +36,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	size--;
 	buf = fuzz_copy(data, size);
 	mem = talloc_new(NULL);
-	dsng_batv_opts_init(&o);
+	dsng_batv_opts_init(&o, DSNG_BATV_OPTS_VERSION);
 	o.keys = keys;
 	o.n_keys = 3;
 	o.flags = ctl & 3;
@@ -44,21 +44,22 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	o.sign_key = (ctl & 4) ? 3 : 0;
 	now = (time_t)1764374400 + (time_t)(ctl * 86400) - 100 * 86400;
 
-	dsng_batv_parse(buf, size, o.flags, &t, NULL);
-	dsng_batv_verify(buf, size, &o, now, &v, NULL);
+	dsng_batv_parse(&t, buf, size, o.flags, NULL);
+	dsng_batv_verify(&v, buf, size, now, &o, NULL);
 	if (v.result != DSNG_BATV_NOT_TAGGED && v.result != DSNG_BATV_MALFORMED &&
 	    v.tag.local.ptr)
 		(void)(v.tag.local.ptr[0] + v.tag.tag_val.ptr[9]);
 	if (dsng_batv_strip(mem, &out, buf, size, NULL) == 0)
 		talloc_free(out);
-	if (dsng_batv_sign(mem, &out, buf, size, &o, now, NULL) == 0) {
+	if (dsng_batv_sign(mem, &out, buf, size, now, &o, NULL) == 0) {
 		/* what sign makes, verify accepts */
-		if (dsng_batv_verify(out, strlen(out), &o, now, &v, NULL) != 0 &&
+		if (dsng_batv_verify(&v, out, strlen(out), now, &o, NULL) !=
+		            0 &&
 		    !memchr(buf, 0, size))
 			abort();
 		talloc_free(out);
 	}
-	if (dsng_batv_key_parse(mem, buf, size, ctl % 10, &k, NULL) == 0)
+	if (dsng_batv_key_parse(mem, &k, buf, size, ctl % 10, NULL) == 0)
 		talloc_free((void *)k.secret);
 	talloc_free(mem);
 	free(buf);

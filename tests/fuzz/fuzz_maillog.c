@@ -33,7 +33,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	/* an exact-size copy, so ASan sees any read past the end */
 	buf = fuzz_copy(data, size);
 	mem = talloc_new(NULL);
-	dsng_maillog_opts_init(&o);
+	dsng_maillog_opts_init(&o, DSNG_MAILLOG_OPTS_VERSION);
 	if (ctl & 1) {
 		o.max_tracked = 1 + (ctl >> 4);
 		o.max_pending = 1 + ((ctl >> 1) & 7);
@@ -43,11 +43,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	split = size ? (ctl * 7919u) % (size + 1) : 0;
 	if (dsng_maillog_new(mem, &s, &o, NULL) == 0) {
 		dsng_maillog_feed(s, buf, split, NULL);
-		while (dsng_maillog_next(s, mem, &ev) == 0 && ev)
+		while (dsng_maillog_next(mem, &ev, s) == 0 && ev)
 			talloc_free(ev);
 		dsng_maillog_feed(s, buf + split, size - split, NULL);
 		dsng_maillog_finish(s, NULL);
-		while (dsng_maillog_next(s, mem, &ev) == 0 && ev) {
+		while (dsng_maillog_next(mem, &ev, s) == 0 && ev) {
 			size_t i;
 			/* touch every string so ASan checks them */
 			if (ev->to)
@@ -56,7 +56,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				(void)strlen(ev->orig_rcpts[i]);
 			talloc_free(ev);
 		}
-		if (dsng_maillog_summary(s, mem, &sum, NULL) == 0)
+		if (dsng_maillog_summary(mem, &sum, s, NULL) == 0)
 			talloc_free(sum);
 	}
 	talloc_free(mem);

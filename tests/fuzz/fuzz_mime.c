@@ -23,29 +23,29 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (!buf || !mem)
 		abort();
-	dsng_mime_limits_init(&lim);
+	dsng_mime_limits_init(&lim, DSNG_MIME_LIMITS_VERSION);
 	lim.max_parts = 200;
-	if (dsng_mime_parse(mem, buf, size, &lim, &m, NULL) == DSNG_OK) {
-		for (i = 0; i < m->nparts; i++) {
+	if (dsng_mime_parse(mem, &m, buf, size, &lim, NULL) == DSNG_OK) {
+		for (i = 0; i < m->n_parts; i++) {
 			const struct dsng_mime_part *p = m->parts[i];
 			const char *d;
 			size_t n, k;
-			if (dsng_mime_part_decode(mem, p, &lim, &d, &n, NULL) ==
+			if (dsng_mime_part_decode(mem, &d, &n, p, &lim, NULL) ==
 			            DSNG_OK &&
 			    n && d[n - 1] == (char)0xFF)
 				(void)0;
 			if (strncmp(p->type, "message/", 8) == 0) {
 				struct dsng_mime_message *sub;
-				if (dsng_mime_open_message(mem, m, p, &lim,
-				                           &sub,
+				if (dsng_mime_open_message(mem, &sub, m, p,
+				                           &lim,
 				                           NULL) == DSNG_OK)
 					talloc_free(sub);
 			}
-			for (k = 0; k < p->header.count; k++) {
+			for (k = 0; k < p->header.n_fields; k++) {
 				const struct dsng_mime_field *f =
 				        &p->header.fields[k];
-				char *u = dsng_mime_unfold(mem, f->value.ptr,
-				                           f->value.len, &n);
+				char *u = dsng_mime_unfold(
+				        mem, &n, f->value.ptr, f->value.len);
 				char *w = u ? dsng_mime_decode_words(mem, u, n)
 				            : NULL;
 				talloc_free(w);
@@ -54,7 +54,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		}
 		talloc_free(m);
 	}
-	while (dsng_mime_mbox_next(buf, size, &pos, &msg))
+	while (dsng_mime_mbox_next(&msg, &pos, buf, size))
 		;
 	talloc_free(mem);
 	free(buf);

@@ -34,7 +34,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct dsng_report *r;
 	size_t i, k;
 
-	if (dsng_report_parse(NULL, buf, size, NULL, &r, NULL) == DSNG_OK) {
+	if (dsng_report_parse(NULL, &r, buf, size, NULL, NULL) == DSNG_OK) {
 		if (r->message) {
 			typed(r->message->reporting_mta);
 			typed(r->message->dsn_gateway);
@@ -42,10 +42,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			touch(r->message->original_envelope_id);
 			if (r->message->arrival_date)
 				touch(r->message->arrival_date->text);
-			for (k = 0; k < r->message->nextensions; k++)
+			for (k = 0; k < r->message->n_extensions; k++)
 				touch(r->message->extensions[k].value);
 		}
-		for (i = 0; i < r->nrecipients; i++) {
+		for (i = 0; i < r->n_recipients; i++) {
 			const struct dsng_report_recipient *rc =
 			        r->recipients[i];
 			typed(rc->final_recipient);
@@ -60,7 +60,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				touch(rc->last_attempt_date->text);
 			if (rc->will_retry_until)
 				touch(rc->will_retry_until->text);
-			for (k = 0; k < rc->nextensions; k++)
+			for (k = 0; k < rc->n_extensions; k++)
 				touch(rc->extensions[k].name);
 		}
 		if (r->mdn) {
@@ -69,19 +69,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			touch(r->mdn->type);
 			touch(r->mdn->action_mode);
 			touch(r->mdn->sending_mode);
-			for (k = 0; k < r->mdn->nmodifiers; k++)
+			for (k = 0; k < r->mdn->n_modifiers; k++)
 				touch(r->mdn->modifiers[k]);
 		}
 		if (r->returned) {
 			touch(r->returned->from);
 			touch(r->returned->subject);
 			touch(r->returned->message_id);
-			for (k = 0; k < r->returned->nreceived; k++)
+			for (k = 0; k < r->returned->n_received; k++)
 				sink += r->returned->received[k]->value.len;
 		}
 		for (i = 0; i < r->human_text_len; i++)
 			sink += (unsigned char)r->human_text[i];
-		for (i = 0; i < r->nproblems; i++) {
+		for (i = 0; i < r->n_problems; i++) {
 			touch(r->problems[i].field);
 			touch(r->problems[i].message);
 		}
