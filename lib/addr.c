@@ -6,7 +6,6 @@
 #include <string.h>
 
 #include "addr_int.h"
-#include "xtext_int.h"
 
 #define NONE ((size_t)-1)
 

@@ -1,40 +1,11 @@
 /*
- * lib/addr_int.h - the address scanner the command parser drives, and
- * the character classes of RFC 5321 / RFC 3461 it shares with it.
+ * lib/addr_int.h - the address scanner the command parser drives.  The
+ * character classes it uses are the base's (chars.h).
  */
 #ifndef DSNG_ADDR_INT_H
 #define DSNG_ADDR_INT_H
 
-#include "dsng_private.h"
-
-/* Character classes, one bit each, indexed by octet. */
-#define DSNG__C_ATEXT 0x01u  /* RFC 5321 atext */
-#define DSNG__C_LETDIG 0x02u /* ALPHA / DIGIT */
-#define DSNG__C_QTEXT 0x04u  /* qtextSMTP */
-#define DSNG__C_DCONT 0x08u  /* dcontent of a general address literal */
-#define DSNG__C_VALUE 0x10u  /* esmtp-value: 33..60, 62..126 */
-#define DSNG__C_KEY 0x20u    /* esmtp-keyword: ALPHA / DIGIT / '-' */
-#define DSNG__C_SPACE 0x40u  /* SP, TAB */
-#define DSNG__C_XCHAR 0x80u  /* xtext xchar: 33..126 but '+' and '=' */
-extern const unsigned char dsng__cclass[256];
-
-extern const unsigned char dsng__upper[256];
-
-/* n octets at p equal the upper-case word w, ignoring ASCII case. */
-static inline int dsng__ieq(const char *p, const char *w, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		if (dsng__upper[(unsigned char)p[i]] != (unsigned char)w[i])
-			return 0;
-	return 1;
-}
-
-static inline int dsng__is(unsigned char c, unsigned cls)
-{
-	return (dsng__cclass[c] & cls) != 0;
-}
+#include "chars.h"
 
 /* Internal flag: 8-bit octets are accepted if valid UTF-8 and reported
  * in first_8bit; the caller decides later (MAIL ... SMTPUTF8 comes after

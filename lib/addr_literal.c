@@ -3,7 +3,6 @@
  * [IPv6:...] in its four forms, and [tag:content].
  */
 #include "addr_int.h"
-#include "xtext_int.h"
 
 /* Snum "." Snum "." Snum "." Snum, each 1-3 digits and at most 255. */
 static int ipv4_ok(const unsigned char *s, size_t n)

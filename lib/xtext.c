@@ -4,9 +4,7 @@
  */
 #include <string.h>
 
-#include "dsng_private.h"
-#include "addr_int.h"
-#include "xtext_int.h"
+#include "chars.h"
 
 static int bad(struct dsng_error *err, size_t off, const char *why)
 {

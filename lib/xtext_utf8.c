@@ -1,39 +1,10 @@
 /*
  * lib/xtext_utf8.c - RFC 6533 section 3 utf-8-addr-xtext and
- * utf-8-addr-unitext ("\x{HEX}" escapes) for ORCPT=utf-8;..., and the
- * strict UTF-8 check the address parser shares.
+ * utf-8-addr-unitext ("\x{HEX}" escapes) for ORCPT=utf-8;...
  */
 #include <string.h>
 
-#include "dsng_private.h"
-#include "xtext_int.h"
-
-size_t dsng__utf8_seq(const unsigned char *p, size_t n, uint32_t *cp)
-{
-	uint32_t c = p[0], min;
-	size_t len, i;
-
-	if (c >= 0xc2 && c <= 0xdf) {
-		len = 2, c &= 0x1f, min = 0x80;
-	} else if (c >= 0xe0 && c <= 0xef) {
-		len = 3, c &= 0x0f, min = 0x800;
-	} else if (c >= 0xf0 && c <= 0xf4) {
-		len = 4, c &= 0x07, min = 0x10000;
-	} else {
-		return 0;
-	}
-	if (n < len)
-		return 0;
-	for (i = 1; i < len; i++) {
-		if ((p[i] & 0xc0) != 0x80)
-			return 0;
-		c = c << 6 | (p[i] & 0x3f);
-	}
-	if (c < min || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
-		return 0;
-	*cp = c;
-	return len;
-}
+#include "chars.h"
 
 /* QCHAR: what may stand for itself in utf-8-addr-xtext. */
 static int is_qchar(unsigned c)

@@ -1,11 +1,12 @@
 /*
- * lib/addr_chars.c - the character classes of RFC 5321 (atext, qtextSMTP,
- * dcontent, esmtp-keyword, esmtp-value) and RFC 3461 (xchar) as one
- * table, so every scanner tests a class with one load.
+ * lib/chars.c - the base of the text parsers (chars.h): the character
+ * classes of RFC 5321 (atext, qtextSMTP, dcontent, esmtp-keyword,
+ * esmtp-value) and RFC 3461 (xchar) as one table, so every scanner tests
+ * a class with one load; ASCII upper case; strict UTF-8 sequences.
  */
-#include "addr_int.h"
+#include "chars.h"
 
-/* Generated from the ABNF; see the DSNG__C_* bits in addr_int.h. */
+/* Generated from the ABNF; see the DSNG__C_* bits in chars.h. */
 const unsigned char dsng__cclass[256] = {
         0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x40, 0x00, 0x00,
         0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
@@ -56,3 +57,30 @@ const unsigned char dsng__upper[256] = {
         0xf0, 0xf1, 0xf2, 0xf3, 0xf4, 0xf5, 0xf6, 0xf7, 0xf8, 0xf9, 0xfa, 0xfb,
         0xfc, 0xfd, 0xfe, 0xff,
 };
+
+size_t dsng__utf8_seq(const unsigned char *p, size_t n, uint32_t *cp)
+{
+	uint32_t c = p[0], min;
+	size_t len, i;
+
+	if (c >= 0xc2 && c <= 0xdf) {
+		len = 2, c &= 0x1f, min = 0x80;
+	} else if (c >= 0xe0 && c <= 0xef) {
+		len = 3, c &= 0x0f, min = 0x800;
+	} else if (c >= 0xf0 && c <= 0xf4) {
+		len = 4, c &= 0x07, min = 0x10000;
+	} else {
+		return 0;
+	}
+	if (n < len)
+		return 0;
+	for (i = 1; i < len; i++) {
+		if ((p[i] & 0xc0) != 0x80)
+			return 0;
+		c = c << 6 | (p[i] & 0x3f);
+	}
+	if (c < min || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
+		return 0;
+	*cp = c;
+	return len;
+}
