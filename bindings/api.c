@@ -32,7 +32,8 @@ dsngb_result parse_cmd(const char *buf, size_t len, int strict,
 
 	if (!c)
 		return nomem(err);
-	dsng_cmd_opts_init(&opts);
+	dsng_cmd_init(c, DSNG_CMD_VERSION);
+	dsng_cmd_opts_init(&opts, DSNG_CMD_OPTS_VERSION);
 	if (strict)
 		opts.flags |= DSNG_CMD_STRICT;
 	if (dsng_cmd_parse(c, buf, len, &opts, err) == DSNG_OK) {
@@ -70,7 +71,7 @@ dsngb_result parse_ehlo(const char *buf, size_t len, struct dsng_error *err)
 	void *res;
 
 	len = dsngb_trim_blank_tail(buf, len);
-	if (dsng_ehlo_parse(NULL, buf, len, NULL, &c, err) != DSNG_OK)
+	if (dsng_ehlo_parse(NULL, &c, buf, len, NULL, err) != DSNG_OK)
 		return NULL;
 	res = dsngb_native.map_new();
 	dsngb_ehlo_fill(&dsngb_native, res, c);

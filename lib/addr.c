@@ -185,7 +185,7 @@ int dsng__addr_scan(struct dsng_path *out, const char *line, size_t pos,
 	} else if (flags & DSNG_ADDR_STRICT) {
 		return fail(err, flags, DSNG_ERR_SYNTAX, i, "missing '<'");
 	} else {
-		out->unbracketed = 1;
+		out->unbracketed = true;
 		st->lax |= DSNG_ADDR_LAX_NO_BRACKETS;
 		if (i >= end || dsng__is(s[i], DSNG__C_SPACE))
 			return fail(err, flags, DSNG_ERR_SYNTAX, i,
@@ -196,7 +196,7 @@ int dsng__addr_scan(struct dsng_path *out, const char *line, size_t pos,
 		if (flags & DSNG_ADDR_RCPT)
 			return fail(err, flags, DSNG_ERR_NULL_PATH_NOT_ALLOWED,
 			            pos, "null path not allowed here");
-		out->is_null = 1;
+		out->is_null = true;
 		out->raw.ptr = line + pos;
 		out->raw.len = i + 1 - pos;
 		out->mailbox.ptr = line + i;
@@ -264,7 +264,7 @@ int dsng__addr_scan(struct dsng_path *out, const char *line, size_t pos,
 	} else if (is_end(s, i, end, bracket)) {
 		if ((flags & DSNG_ADDR_RCPT) && !rs && le - ls == 10 &&
 		    dsng__ieq(line + ls, "POSTMASTER", 10)) {
-			out->is_postmaster = 1;
+			out->is_postmaster = true;
 		} else {
 			return fail(err, flags, DSNG_ERR_BAD_ADDRESS, i,
 			            "mailbox needs a domain");
@@ -289,7 +289,7 @@ int dsng__addr_scan(struct dsng_path *out, const char *line, size_t pos,
 		out->route.len = re - rs;
 	}
 	if (first8 != NONE) {
-		out->has_utf8 = 1;
+		out->has_utf8 = true;
 		st->first_8bit = first8;
 	}
 

@@ -65,12 +65,13 @@ size_t dsng_cmd_format_buf(char *buf, size_t size, const struct dsng_cmd *cmd)
 	struct out o = {buf, size ? size - 1 : 0, 0};
 	const char *verb;
 
-	if (!cmd) {
+	/* Version 1 has every field written below (cmd_int.h). */
+	if (!dsng__version_ok(cmd, DSNG_CMD_VERSION)) {
 		if (size)
 			buf[0] = '\0';
 		return 0;
 	}
-	verb = dsng_verb_name(cmd->verb);
+	verb = dsng_cmd_verb_name(cmd->verb);
 	if (verb)
 		put(&o, verb, strlen(verb));
 	else

@@ -1,12 +1,29 @@
 /*
  * lib/cmd_int.h - what the files of the smtp_cmd part share: the parse
- * state, and the steps dsng_cmd_parse runs (verb arguments, parameters,
- * parameter values).
+ * state, the versions of struct dsng_cmd, and the steps dsng_cmd_parse
+ * runs (verb arguments, parameters, parameter values).
  */
 #ifndef DSNG_CMD_INT_H
 #define DSNG_CMD_INT_H
 
+#include <stddef.h>
+
+#include "chars.h"
 #include "addr_int.h"
+
+/*
+ * The one place that decides which fields a caller's struct dsng_cmd has:
+ * version v is the first dsng__cmd_sizes[v] octets of the current layout
+ * (fields are only appended), so field f exists iff DSNG__CMD_HAS(c, f).
+ * Version 1 has every field, so today the parser writes, and the
+ * formatter reads, all of them; a field added by a later version is
+ * written and read only under DSNG__CMD_HAS.  Callers check the version
+ * first (dsng__version_ok(c, DSNG_CMD_VERSION)).
+ */
+extern const size_t dsng__cmd_sizes[DSNG_CMD_VERSION + 1];
+#define DSNG__CMD_HAS(c, f)                                                    \
+	(offsetof(struct dsng_cmd, f) + sizeof((c)->f) <=                      \
+	 dsng__cmd_sizes[(c)->version])
 
 /* One parse in progress. */
 struct dsng__cmd_state {

@@ -153,7 +153,7 @@ static int one_param(struct dsng__cmd_state *st, size_t t, size_t *next)
 	p->value.ptr = ve > ke ? st->line + ke + 1 : NULL;
 	p->value.len = ve > ke ? ve - ke - 1 : 0;
 	p->offset = t;
-	p->removed = 0;
+	p->removed = false;
 	*next = ve;
 
 	if (p->kind == DSNG_PARAM_OTHER)
@@ -163,7 +163,7 @@ static int one_param(struct dsng__cmd_state *st, size_t t, size_t *next)
 		return dsng__fail(
 		        st->err, DSNG_ESYNTAX, DSNG_ERR_PARAM_NOT_ALLOWED, t,
 		        555, "5.5.4", "%s is not allowed on %s",
-		        param_names[p->kind], dsng_verb_name(c->verb));
+		        param_names[p->kind], dsng_cmd_verb_name(c->verb));
 	if (st->seen & bit)
 		return dsng__fail(st->err, DSNG_ESYNTAX,
 		                  DSNG_ERR_DUPLICATE_PARAM, t, 501, "5.5.4",

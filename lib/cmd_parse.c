@@ -8,13 +8,23 @@
 
 #include "cmd_int.h"
 
-void dsng_cmd_opts_init(struct dsng_cmd_opts *opts)
+const size_t dsng__cmd_sizes[DSNG_CMD_VERSION + 1] = {0,
+                                                      sizeof(struct dsng_cmd)};
+static const struct dsng_cmd cmd_defaults = DSNG_CMD_INIT;
+
+static const size_t opts_sizes[] = {0, sizeof(struct dsng_cmd_opts)};
+static const struct dsng_cmd_opts opts_defaults = DSNG_CMD_OPTS_INIT;
+
+int dsng_cmd_init(struct dsng_cmd *cmd, unsigned version)
 {
-	if (!opts)
-		return;
-	memset(opts, 0, sizeof(*opts));
-	opts->version = DSNG_CMD_OPTS_VERSION;
-	opts->max_line = DSNG_CMD_DEFAULT_MAX_LINE;
+	return dsng__versioned_init(cmd, version, &cmd_defaults,
+	                            dsng__cmd_sizes, DSNG_CMD_VERSION);
+}
+
+int dsng_cmd_opts_init(struct dsng_cmd_opts *opts, unsigned version)
+{
+	return dsng__versioned_init(opts, version, &opts_defaults, opts_sizes,
+	                            DSNG_CMD_OPTS_VERSION);
 }
 
 int dsng__cmd_bad(struct dsng__cmd_state *st, enum dsng_errkind kind,
@@ -25,20 +35,23 @@ int dsng__cmd_bad(struct dsng__cmd_state *st, enum dsng_errkind kind,
 }
 
 /* The parser writes every field it reports, so only the scalar parts are
- * cleared: params[] and decoded[] (2.5 KiB) are filled as they are used. */
+ * cleared: params[] and decoded[] (2.5 KiB) are filled as they are used.
+ * The version stays, and so does anything past the caller's version
+ * (dsng__cmd_sizes: fields of later versions follow decoded[]). */
 static void reset(struct dsng_cmd *c)
 {
-	memset(c, 0, offsetof(struct dsng_cmd, params));
+	const size_t tail =
+	        offsetof(struct dsng_cmd, decoded) + sizeof(c->decoded);
+	const size_t size = dsng__cmd_sizes[c->version];
+
+	memset(&c->verb, 0,
+	       offsetof(struct dsng_cmd, params) -
+	               offsetof(struct dsng_cmd, verb));
 	memset(&c->notify, 0,
 	       offsetof(struct dsng_cmd, decoded) -
 	               offsetof(struct dsng_cmd, notify));
-	c->bdat_size = 0;
-	c->bdat_last = 0;
-	c->has_rrvs = 0;
-	c->rrvs.ptr = NULL;
-	c->rrvs.len = 0;
-	c->rrvs_mode = 0;
-	c->path_offset = 0;
+	if (size > tail)
+		memset((char *)c + tail, 0, size - tail);
 }
 
 /* Strip the CRLF and check the length. */
@@ -53,9 +66,10 @@ static int frame(struct dsng__cmd_state *st, size_t len, size_t max_line)
 		st->cmd->lax |= DSNG_CMD_LAX_NO_CRLF;
 	st->end = n;
 	if (n > max_line - 2) /* max_line >= 3; n + 2 could wrap */
-		return dsng__fail(st->err, DSNG_ELIMIT, DSNG_ERR_LINE_TOO_LONG,
-		                  max_line - 2, 500, "5.5.2",
-		                  "line longer than %zu octets", max_line);
+		return dsng__fail_limit(
+		        st->err, "max_line", DSNG_ERR_LINE_TOO_LONG,
+		        max_line - 2, 500, "5.5.2",
+		        "line longer than %zu octets", max_line);
 	return DSNG_OK;
 }
 
@@ -207,27 +221,28 @@ int dsng_cmd_parse(struct dsng_cmd *out, const char *line, size_t len,
                    const struct dsng_cmd_opts *opts, struct dsng_error *err)
 {
 	struct dsng__cmd_state st;
-	size_t max_line = DSNG_CMD_DEFAULT_MAX_LINE;
+	struct dsng_cmd_opts o;
+	size_t max_line;
 	int rc;
 
 	if (!out || (!line && len))
 		return dsng__fail(err, DSNG_EINVAL, DSNG_ERR_INVALID_ARGUMENT,
 		                  0, 0, NULL, "NULL argument");
-	st.flags = 0;
-	if (opts) {
-		if (opts->version != DSNG_CMD_OPTS_VERSION ||
-		    opts->max_line > DSNG_CMD_MAX_LINE_CEILING ||
-		    (opts->max_line && opts->max_line < 3))
-			return dsng__fail(err, DSNG_EINVAL,
-			                  DSNG_ERR_INVALID_ARGUMENT, 0, 0, NULL,
-			                  "bad dsng_cmd_opts");
-		st.flags = opts->flags;
-		if (opts->max_line)
-			max_line = opts->max_line;
-	}
+	if (!dsng__version_ok(out, DSNG_CMD_VERSION))
+		return dsng__fail(
+		        err, DSNG_EINVAL, DSNG_ERR_INVALID_ARGUMENT, 0, 0, NULL,
+		        "unknown struct dsng_cmd version %u", out->version);
+	if (dsng__versioned_take(&o, opts, &opts_defaults, opts_sizes,
+	                         DSNG_CMD_OPTS_VERSION) != DSNG_OK ||
+	    o.max_line > DSNG_CMD_MAX_LINE_CEILING ||
+	    (o.max_line && o.max_line < 3))
+		return dsng__fail(err, DSNG_EINVAL, DSNG_ERR_INVALID_ARGUMENT,
+		                  0, 0, NULL, "bad dsng_cmd_opts");
+	max_line = o.max_line ? o.max_line : DSNG_CMD_DEFAULT_MAX_LINE;
 	reset(out);
 	st.cmd = out;
 	st.line = line;
+	st.flags = o.flags;
 	st.seen = 0;
 	st.first_8bit = (size_t)-1;
 	st.err = err;
@@ -253,7 +268,7 @@ struct dsng_param *dsng_cmd_find_param(struct dsng_cmd *cmd,
 {
 	size_t i;
 
-	if (!cmd)
+	if (!dsng__version_ok(cmd, DSNG_CMD_VERSION))
 		return NULL;
 	for (i = 0; i < cmd->n_params && i < DSNG_CMD_MAX_PARAMS; i++)
 		if (cmd->params[i].kind == kind && !cmd->params[i].removed)

@@ -102,15 +102,15 @@ static int decode(struct dsng__cmd_state *st, const char *v, size_t n,
 		                  "5.5.4", "decoded parameters too long");
 	if (!utf8addr && limit_kind != DSNG_ERR_BAD_AUTH)
 		flags |= DSNG_XTEXT_ASCII; /* RFC 3461 4.2, 4.4 */
-	rc = utf8addr ? dsng_utf8_addr_decode(c->decoded + c->decoded_len,
-	                                      DSNG_CMD_DECODE_MAX -
-	                                              c->decoded_len,
-	                                      &len, v, n, flags, &seen, st->err)
+	rc = utf8addr ? dsng_xtext_utf8_decode(
+	                        c->decoded + c->decoded_len,
+	                        DSNG_CMD_DECODE_MAX - c->decoded_len, &len, v,
+	                        n, flags, &seen, st->err)
 	              : dsng_xtext_decode(c->decoded + c->decoded_len,
 	                                  DSNG_CMD_DECODE_MAX - c->decoded_len,
 	                                  &len, v, n, flags, &seen, st->err);
 	if (rc != DSNG_OK) {
-		if (st->err)
+		if (dsng__version_ok(st->err, DSNG_ERROR_VERSION))
 			st->err->offset += off;
 		return rc;
 	}
@@ -147,7 +147,7 @@ static int orcpt(struct dsng__cmd_state *st, const char *v, size_t n,
 		                     "empty ORCPT address");
 	c->orcpt_type.ptr = v;
 	c->orcpt_type.len = i;
-	c->has_orcpt = 1;
+	c->has_orcpt = true;
 	return decode(st, v + i + 1, n - i - 1, off + i + 1,
 	              i == 5 && dsng__ieq(v, "UTF-8", 5), &c->orcpt_addr,
 	              DSNG_ERR_BAD_ORCPT);
@@ -223,7 +223,7 @@ static int by(struct dsng__cmd_state *st, const char *v, size_t n, size_t off)
 	if (mode == 'R' && (neg || x == 0))
 		return dsng__cmd_bad(st, DSNG_ERR_BAD_BY, off,
 		                     "BY with mode R needs a positive time");
-	c->has_by = 1;
+	c->has_by = true;
 	c->by_time = neg ? -(long)x : (long)x;
 	c->by_mode = mode;
 	c->by_trace = n - t == 2;
@@ -260,18 +260,18 @@ int dsng__cmd_value(struct dsng__cmd_state *st, const struct dsng_param *p)
 			return dsng__fail(st->err, DSNG_ELIMIT,
 			                  DSNG_ERR_BAD_ENVID, off, 501, "5.5.4",
 			                  "ENVID longer than %d", ENVID_MAX);
-		c->has_envid = 1;
+		c->has_envid = true;
 		return DSNG_OK;
 	case DSNG_PARAM_AUTH:
 		rc = decode(st, v, n, off, 0, &c->auth, DSNG_ERR_BAD_AUTH);
 		if (rc == DSNG_OK)
-			c->has_auth = 1;
+			c->has_auth = true;
 		return rc;
 	case DSNG_PARAM_SIZE:
 		if (number(v, n, 20, NULL, &x, &neg) != 0)
 			return dsng__cmd_bad(st, DSNG_ERR_BAD_SIZE, off,
 			                     "SIZE takes 1 to 20 digits");
-		c->has_size = 1;
+		c->has_size = true;
 		c->size = x;
 		return DSNG_OK;
 	case DSNG_PARAM_BODY:
@@ -287,16 +287,16 @@ int dsng__cmd_value(struct dsng__cmd_state *st, const struct dsng_param *p)
 			        "BODY takes 7BIT, 8BITMIME or BINARYMIME");
 		return DSNG_OK;
 	case DSNG_PARAM_SMTPUTF8:
-		c->smtputf8 = 1;
+		c->smtputf8 = true;
 		return DSNG_OK;
 	case DSNG_PARAM_REQUIRETLS:
-		c->requiretls = 1;
+		c->requiretls = true;
 		return DSNG_OK;
 	case DSNG_PARAM_MT_PRIORITY:
 		if (number(v, n, 1, "+-", &x, &neg) != 0)
 			return dsng__cmd_bad(st, DSNG_ERR_BAD_MT_PRIORITY, off,
 			                     "MT-PRIORITY is -9 to 9");
-		c->has_mt_priority = 1;
+		c->has_mt_priority = true;
 		c->mt_priority = neg ? -(int)x : (int)x;
 		return DSNG_OK;
 	case DSNG_PARAM_BY:
@@ -305,7 +305,7 @@ int dsng__cmd_value(struct dsng__cmd_state *st, const struct dsng_param *p)
 		if (number(v, n, 9, NULL, &x, &neg) != 0)
 			return dsng__cmd_bad(st, DSNG_ERR_BAD_HOLD, off,
 			                     "HOLDFOR takes 1 to 9 digits");
-		c->has_holdfor = 1;
+		c->has_holdfor = true;
 		c->holdfor = x;
 		return DSNG_OK;
 	case DSNG_PARAM_HOLDUNTIL:
@@ -313,7 +313,7 @@ int dsng__cmd_value(struct dsng__cmd_state *st, const struct dsng_param *p)
 			return dsng__cmd_bad(
 			        st, DSNG_ERR_BAD_HOLD, off,
 			        "HOLDUNTIL takes an RFC 3339 date-time");
-		c->has_holduntil = 1;
+		c->has_holduntil = true;
 		c->holduntil = p->value;
 		return DSNG_OK;
 	case DSNG_PARAM_RRVS:
@@ -323,7 +323,7 @@ int dsng__cmd_value(struct dsng__cmd_state *st, const struct dsng_param *p)
 		                       (v[k + 1] & ~0x20) != 'R'))))
 			return dsng__cmd_bad(st, DSNG_ERR_BAD_PARAM, off,
 			                     "RRVS takes date-time[;C|R]");
-		c->has_rrvs = 1;
+		c->has_rrvs = true;
 		c->rrvs.ptr = v;
 		c->rrvs.len = k;
 		c->rrvs_mode = k == n ? 0 : (char)(v[k + 1] & ~0x20);

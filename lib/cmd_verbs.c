@@ -19,7 +19,7 @@ static const char *const verb_names[DSNG_VERB__COUNT] = {
         [DSNG_VERB_ETRN] = "ETRN",
 };
 
-const char *dsng_verb_name(enum dsng_verb verb)
+const char *dsng_cmd_verb_name(enum dsng_verb verb)
 {
 	if ((unsigned)verb >= DSNG_VERB__COUNT)
 		return NULL;
@@ -99,7 +99,7 @@ static int bdat_args(struct dsng__cmd_state *st, size_t a, size_t e)
 		i++;
 	if (e - i != 4 || !dsng__ieq(s + i, "LAST", 4))
 		return dsng__cmd_bad(st, DSNG_ERR_SYNTAX, i, "expected LAST");
-	st->cmd->bdat_last = 1;
+	st->cmd->bdat_last = true;
 	return DSNG_OK;
 }
 

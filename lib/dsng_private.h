@@ -46,6 +46,14 @@ int dsng__fail(struct dsng_error *err, int status, enum dsng_errkind kind,
                size_t offset, int reply, const char *enhanced,
                const char *fmt, ...) DSNG_PRINTF(7, 8);
 
+/* dsng__fail for DSNG_ELIMIT errors: also names the limits field that was
+ * exceeded in err->limit (`limit`, a static string such as "max_line").
+ * Returns DSNG_ELIMIT; safe with NULL and unknown error versions. */
+int dsng__fail_limit(struct dsng_error *err, const char *limit,
+                     enum dsng_errkind kind, size_t offset, int reply,
+                     const char *enhanced, const char *fmt, ...)
+        DSNG_PRINTF(7, 8);
+
 /* The same with a file position (config files). */
 int dsng__fail_at(struct dsng_error *err, int status, enum dsng_errkind kind,
                   unsigned line, unsigned column, const char *fmt, ...)

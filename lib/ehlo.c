@@ -332,8 +332,8 @@ static struct dsng_ehlo *new_caps(const char *buf, size_t len)
 	return caps;
 }
 
-int dsng_ehlo_parse(TALLOC_CTX *mem, const char *buf, size_t len,
-                    const struct dsng_reply_opts *opts, struct dsng_ehlo **out,
+int dsng_ehlo_parse(TALLOC_CTX *mem, struct dsng_ehlo **out, const char *buf,
+                    size_t len, const struct dsng_reply_opts *opts,
                     struct dsng_error *err)
 {
 	struct dsng_ehlo *caps;
@@ -351,7 +351,7 @@ int dsng_ehlo_parse(TALLOC_CTX *mem, const char *buf, size_t len,
 	if (!caps)
 		return dsng__fail(err, DSNG_ENOMEM, DSNG_ERR_NOMEM, 0, 0, NULL,
 		                  "out of memory");
-	rc = dsng_reply_parse(caps, buf, len, opts, &reply, err);
+	rc = dsng_reply_parse(caps, &reply, buf, len, opts, err);
 	if (rc)
 		goto done;
 	caps->reply = reply;
@@ -394,7 +394,7 @@ done:
 	return DSNG_OK;
 }
 
-int dsng__ehlo_cap_is(const struct dsng_ehlo_cap *cap, const char *keyword)
+bool dsng__ehlo_cap_is(const struct dsng_ehlo_cap *cap, const char *keyword)
 {
 	return keyword &&
 	       dsng__span_ieq(cap->keyword, strlen(cap->keyword), keyword);
@@ -414,20 +414,20 @@ const struct dsng_ehlo_cap *dsng_ehlo_find(const struct dsng_ehlo *caps,
 	return NULL;
 }
 
-int dsng_ehlo_has(const struct dsng_ehlo *caps, const char *keyword)
+bool dsng_ehlo_has(const struct dsng_ehlo *caps, const char *keyword)
 {
 	return dsng_ehlo_find(caps, keyword) != NULL;
 }
 
-int dsng_ehlo_has_auth(const struct dsng_ehlo *caps, const char *mechanism)
+bool dsng_ehlo_has_auth(const struct dsng_ehlo *caps, const char *mechanism)
 {
 	size_t i;
 
 	if (!caps || !mechanism)
-		return 0;
+		return false;
 	for (i = 0; i < caps->n_auth; i++)
 		if (dsng__span_ieq(caps->auth[i], strlen(caps->auth[i]),
 		                   mechanism))
-			return 1;
-	return 0;
+			return true;
+	return false;
 }

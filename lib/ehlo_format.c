@@ -110,10 +110,10 @@ done:
 	return result;
 }
 
-int dsng_ehlo_hide(TALLOC_CTX *mem, const char *buf, size_t len,
-                   const struct dsng_reply_opts *opts, uint32_t hide,
-                   const char *const *hide_keywords, char **out,
-                   size_t *out_len, struct dsng_error *err)
+int dsng_ehlo_hide(TALLOC_CTX *mem, char **out, size_t *out_len,
+                   const char *buf, size_t len, uint32_t hide,
+                   const char *const *hide_keywords,
+                   const struct dsng_reply_opts *opts, struct dsng_error *err)
 {
 	struct dsng_ehlo *caps = NULL;
 	char *s;
@@ -126,7 +126,7 @@ int dsng_ehlo_hide(TALLOC_CTX *mem, const char *buf, size_t len,
 	if (!out)
 		return dsng__fail(err, DSNG_EINVAL, DSNG_ERR_INVALID_ARGUMENT,
 		                  0, 0, NULL, "NULL argument");
-	rc = dsng_ehlo_parse(NULL, buf, len, opts, &caps, err);
+	rc = dsng_ehlo_parse(NULL, &caps, buf, len, opts, err);
 	if (rc)
 		return rc;
 	s = dsng_ehlo_format(mem, caps, hide, hide_keywords,

@@ -8,6 +8,6 @@
 #include "dsnguard/ehlo.h"
 
 /* Whether a capability's keyword is `keyword` in any case. */
-int dsng__ehlo_cap_is(const struct dsng_ehlo_cap *cap, const char *keyword);
+bool dsng__ehlo_cap_is(const struct dsng_ehlo_cap *cap, const char *keyword);
 
 #endif /* DSNG_EHLO_INT_H */

@@ -135,6 +135,25 @@ int dsng__fail(struct dsng_error *err, int status, enum dsng_errkind kind,
 	return status;
 }
 
+int dsng__fail_limit(struct dsng_error *err, const char *limit,
+                     enum dsng_errkind kind, size_t offset, int reply,
+                     const char *enhanced, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!writable(err))
+		return DSNG_ELIMIT;
+	dsng_error_clear(err);
+	err->offset = offset;
+	err->reply = reply;
+	err->enhanced = enhanced ? enhanced : "";
+	err->limit = limit;
+	va_start(ap, fmt);
+	fill(err, DSNG_ELIMIT, kind, fmt, ap);
+	va_end(ap);
+	return DSNG_ELIMIT;
+}
+
 int dsng__fail_at(struct dsng_error *err, int status, enum dsng_errkind kind,
                   unsigned line, unsigned column, const char *fmt, ...)
 {

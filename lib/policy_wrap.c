@@ -73,8 +73,10 @@ int dsng_policy_line(TALLOC_CTX *mem, const struct dsng_policy *p,
 	if (!p || !s || !d || (!line && len))
 		return dsng__fail(err, DSNG_EINVAL, DSNG_ERR_INVALID_ARGUMENT,
 		                  0, 0, NULL, "NULL argument");
-	if (!cmd)
+	if (!cmd) {
+		dsng_cmd_init(&local, DSNG_CMD_VERSION);
 		cmd = &local;
+	}
 	rc = dsng_cmd_parse(cmd, line, len, opts, err);
 	if (rc == DSNG_EINVAL || rc == DSNG_ENOMEM)
 		return rc;
@@ -110,8 +112,8 @@ int dsng_policy_line(TALLOC_CTX *mem, const struct dsng_policy *p,
 		if (cmd->verb == DSNG_VERB_RSET)
 			dsng_session_reset_transaction(s);
 		dsng__reason(d, "no DSN policy applies to %s",
-		             dsng_verb_name(cmd->verb)
-		                     ? dsng_verb_name(cmd->verb)
+		             dsng_cmd_verb_name(cmd->verb)
+		                     ? dsng_cmd_verb_name(cmd->verb)
 		                     : "this command");
 		return 0;
 	}

@@ -15,25 +15,22 @@
 #include "reply_int.h"
 #include "status_int.h"
 
-void dsng_reply_opts_init(struct dsng_reply_opts *opts)
+static const size_t opts_sizes[] = {0, sizeof(struct dsng_reply_opts)};
+static const struct dsng_reply_opts opts_defaults = DSNG_REPLY_OPTS_INIT;
+
+int dsng_reply_opts_init(struct dsng_reply_opts *opts, unsigned version)
 {
-	if (!opts)
-		return;
-	memset(opts, 0, sizeof(*opts));
-	opts->version = DSNG_REPLY_OPTS_VERSION;
-	opts->max_line = DSNG_REPLY_DEFAULT_MAX_LINE;
-	opts->max_lines = DSNG_REPLY_DEFAULT_MAX_LINES;
+	return dsng__versioned_init(opts, version, &opts_defaults, opts_sizes,
+	                            DSNG_REPLY_OPTS_VERSION);
 }
 
-size_t dsng__reply_max_line(const struct dsng_reply_opts *opts)
+/* Effective line limit of a full options copy, clamped to the ceiling. */
+static size_t max_line(const struct dsng_reply_opts *o)
 {
-	size_t m;
+	size_t m = o->max_line;
 
-	if (!opts)
-		return DSNG_REPLY_DEFAULT_MAX_LINE;
-	m = opts->max_line;
 	if (m == 0)
-		m = (opts->flags & DSNG_REPLY_LENIENT)
+		m = (o->flags & DSNG_REPLY_LENIENT)
 		            ? DSNG_REPLY_LENIENT_MAX_LINE
 		            : DSNG_REPLY_DEFAULT_MAX_LINE;
 	if (m > DSNG_REPLY_MAX_LINE_CEILING)
@@ -57,13 +54,22 @@ struct walk {
 	struct dsng_error *err;
 };
 
-/* Fail at absolute offset `off` within line `line_no` starting at `ls`. */
+/* Fail at absolute offset `off` within line `line_no` starting at `ls`.
+ * The two DSNG_ELIMIT errors name their options field: max_line for a
+ * line too long, max_lines for too many lines. */
 static int wfail(struct walk *w, int status, enum dsng_errkind kind, size_t off,
                  size_t ls, size_t line_no, const char *what)
 {
-	dsng__fail(w->err, status, kind, off, 0, NULL, "reply line %zu: %s",
-	           line_no, what);
-	if (w->err) {
+	if (status == DSNG_ELIMIT)
+		dsng__fail_limit(w->err,
+		                 kind == DSNG_ERR_LINE_TOO_LONG ? "max_line"
+		                                                : "max_lines",
+		                 kind, off, 0, NULL, "reply line %zu: %s",
+		                 line_no, what);
+	else
+		dsng__fail(w->err, status, kind, off, 0, NULL,
+		           "reply line %zu: %s", line_no, what);
+	if (dsng__version_ok(w->err, DSNG_ERROR_VERSION)) {
 		w->err->line = (unsigned)line_no;
 		w->err->column = (unsigned)(off - ls + 1);
 	}
@@ -204,33 +210,31 @@ static int walk(struct walk *w)
 	             line_no + 1, "no final line (every line had '-')");
 }
 
-static void walk_init(struct walk *w, const char *buf, size_t len,
-                      const struct dsng_reply_opts *opts, int stream,
-                      struct dsng_error *err)
+/* Set up a walk; opts as the caller gave them (NULL = defaults). */
+static int walk_init(struct walk *w, const char *buf, size_t len,
+                     const struct dsng_reply_opts *opts, int stream,
+                     struct dsng_error *err)
 {
+	struct dsng_reply_opts o;
+
+	if (dsng__versioned_take(&o, opts, &opts_defaults, opts_sizes,
+	                         DSNG_REPLY_OPTS_VERSION) != DSNG_OK)
+		return dsng__fail(
+		        err, DSNG_EINVAL, DSNG_ERR_INVALID_ARGUMENT, 0, 0, NULL,
+		        "unknown reply options version %u", opts->version);
 	memset(w, 0, sizeof(*w));
 	w->buf = buf;
 	w->len = len;
 	/* RFC 5321 counts the CRLF in the 512; a bare LF counts the same */
-	w->max_content = dsng__reply_max_line(opts) - 2;
-	w->max_lines = opts && opts->max_lines ? opts->max_lines
-	                                       : DSNG_REPLY_DEFAULT_MAX_LINES;
+	w->max_content = max_line(&o) - 2;
+	w->max_lines = o.max_lines ? o.max_lines : DSNG_REPLY_DEFAULT_MAX_LINES;
 	w->stream = stream;
 	w->err = err;
-}
-
-static int check_opts(const struct dsng_reply_opts *opts,
-                      struct dsng_error *err)
-{
-	if (opts && opts->version != DSNG_REPLY_OPTS_VERSION)
-		return dsng__fail(
-		        err, DSNG_EINVAL, DSNG_ERR_INVALID_ARGUMENT, 0, 0, NULL,
-		        "unknown reply options version %u", opts->version);
 	return DSNG_OK;
 }
 
-int dsng_reply_complete(const char *buf, size_t len,
-                        const struct dsng_reply_opts *opts, size_t *used,
+int dsng_reply_complete(size_t *used, const char *buf, size_t len,
+                        const struct dsng_reply_opts *opts,
                         struct dsng_error *err)
 {
 	struct walk w;
@@ -241,9 +245,8 @@ int dsng_reply_complete(const char *buf, size_t len,
 	if ((!buf && len) || !used)
 		return dsng__fail(err, DSNG_EINVAL, DSNG_ERR_INVALID_ARGUMENT,
 		                  0, 0, NULL, "NULL argument");
-	if ((rc = check_opts(opts, err)))
+	if ((rc = walk_init(&w, buf, len, opts, 1, err)))
 		return rc;
-	walk_init(&w, buf, len, opts, 1, err);
 	rc = walk(&w);
 	if (rc == 1)
 		*used = w.used;
@@ -264,10 +267,10 @@ static void fill_line(struct dsng_reply_line *l, char *copy, size_t ls,
 	l->text_len = n > 3 ? n - 4 : 0;
 	l->text[l->text_len] = '\0';
 	l->msg = l->text;
-	k = dsng_status_prefix(l->text, l->text_len, &sc);
+	k = dsng_status_prefix(&sc, l->text, l->text_len);
 	/* RFC 3463: the class must agree with the reply's first digit */
 	if (k && (int)sc.cls == code / 100) {
-		l->has_enhanced = 1;
+		l->has_enhanced = true;
 		l->enhanced = sc;
 		while (k < l->text_len &&
 		       (l->text[k] == ' ' || l->text[k] == '\t'))
@@ -296,9 +299,9 @@ static struct dsng_reply *new_reply(const struct walk *w)
 	return r;
 }
 
-int dsng_reply_parse(TALLOC_CTX *mem, const char *buf, size_t len,
-                     const struct dsng_reply_opts *opts,
-                     struct dsng_reply **out, struct dsng_error *err)
+int dsng_reply_parse(TALLOC_CTX *mem, struct dsng_reply **out, const char *buf,
+                     size_t len, const struct dsng_reply_opts *opts,
+                     struct dsng_error *err)
 {
 	struct dsng_reply *r = NULL;
 	struct dsng_reply_line *arr;
@@ -312,9 +315,8 @@ int dsng_reply_parse(TALLOC_CTX *mem, const char *buf, size_t len,
 	if (!out || (!buf && len))
 		return dsng__fail(err, DSNG_EINVAL, DSNG_ERR_INVALID_ARGUMENT,
 		                  0, 0, NULL, "NULL argument");
-	if ((rc = check_opts(opts, err)))
+	if ((rc = walk_init(&w, buf, len, opts, 0, err)))
 		return rc;
-	walk_init(&w, buf, len, opts, 0, err);
 	rc = walk(&w);
 	if (rc < 0)
 		return rc;
@@ -338,11 +340,11 @@ int dsng_reply_parse(TALLOC_CTX *mem, const char *buf, size_t len,
 		size_t end, next;
 
 		if (!line_bounds(buf, pos, w.used, &end, &next))
-			r->unterminated = 1;
+			r->unterminated = true;
 		fill_line(&arr[i], copy, pos, end - pos, r->code);
 		r->lines[i] = &arr[i];
 		if (arr[i].has_enhanced && !r->has_enhanced) {
-			r->has_enhanced = 1;
+			r->has_enhanced = true;
 			r->enhanced = arr[i].enhanced;
 		}
 		pos = next;
@@ -395,7 +397,7 @@ char *dsng_reply_format(TALLOC_CTX *mem, const struct dsng_reply *reply)
 }
 
 char *dsng_reply_text(TALLOC_CTX *mem, const struct dsng_reply *reply,
-                      int strip_enhanced)
+                      bool strip_enhanced)
 {
 	char *s;
 	size_t i;

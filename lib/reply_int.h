@@ -15,7 +15,4 @@
 char *dsng__reply_put_line(char *s, int code, int final, const char *text,
                            size_t len);
 
-/* Effective line limit of opts (NULL = defaults), clamped to the ceiling. */
-size_t dsng__reply_max_line(const struct dsng_reply_opts *opts);
-
 #endif /* DSNG_REPLY_INT_H */

@@ -150,7 +150,7 @@ static int typed(struct ctx *c, TALLOC_CTX *mem, enum tkind k,
 			char *d = talloc_array(t, char, n + 1);
 			if (!d)
 				return DSNG_ENOMEM;
-			if (dsng_utf8_addr_decode(
+			if (dsng_xtext_utf8_decode(
 			            d, n + 1, &ol, t->value, n,
 			            c->r->global ? DSNG_XTEXT_UNITEXT : 0, NULL,
 			            NULL) == DSNG_OK) {
@@ -219,9 +219,9 @@ static int status(struct ctx *c, struct dsng_report_recipient *rc)
 	clean = dsng__mime_clean(rc, c->f->value.ptr, c->f->value.len, NULL);
 	if (!clean)
 		return DSNG_ENOMEM;
-	if (dsng_status_parse(clean, strlen(clean), &code, NULL) == DSNG_OK) {
+	if (dsng_status_parse(&code, clean, strlen(clean), NULL) == DSNG_OK) {
 		rc->status = talloc_strdup(rc, code.str);
-	} else if (dsng_status_find(clean, strlen(clean), &code, &off) ==
+	} else if (dsng_status_find(&code, &off, clean, strlen(clean)) ==
 	           DSNG_OK) {
 		/* "5.1.1 user unknown" without parentheses: the code is clear.
 		 */

@@ -75,7 +75,7 @@ fail:
 	return 0;
 }
 
-int dsng_status_parse(const char *buf, size_t len, struct dsng_status_code *out,
+int dsng_status_parse(struct dsng_status_code *out, const char *buf, size_t len,
                       struct dsng_error *err)
 {
 	struct dsng_status_code tmp;
@@ -100,8 +100,8 @@ int dsng_status_parse(const char *buf, size_t len, struct dsng_status_code *out,
 	return DSNG_OK;
 }
 
-size_t dsng_status_prefix(const char *buf, size_t len,
-                          struct dsng_status_code *out)
+size_t dsng_status_prefix(struct dsng_status_code *out, const char *buf,
+                          size_t len)
 {
 	struct dsng_status_code tmp;
 	size_t n;
@@ -137,8 +137,8 @@ static int stands_alone(const char *buf, size_t len, size_t i, size_t n)
 	return 1;
 }
 
-int dsng_status_find(const char *buf, size_t len, struct dsng_status_code *out,
-                     size_t *offset)
+int dsng_status_find(struct dsng_status_code *out, size_t *offset,
+                     const char *buf, size_t len)
 {
 	struct dsng_status_code tmp;
 	size_t i, n;
@@ -163,11 +163,11 @@ int dsng_status_find(const char *buf, size_t len, struct dsng_status_code *out,
 const char *dsng_status_class_name(unsigned cls)
 {
 	switch (cls) {
-	case DSNG_CLASS_SUCCESS:
+	case DSNG_STATUS_CLASS_SUCCESS:
 		return "success";
-	case DSNG_CLASS_TRANSIENT:
+	case DSNG_STATUS_CLASS_TRANSIENT:
 		return "transient";
-	case DSNG_CLASS_PERMANENT:
+	case DSNG_STATUS_CLASS_PERMANENT:
 		return "permanent";
 	default:
 		return "unknown";

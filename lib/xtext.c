@@ -71,8 +71,8 @@ int dsng_xtext_decode(char *out, size_t out_size, size_t *out_len,
 	return DSNG_OK;
 }
 
-int dsng_xtext_decode_talloc(TALLOC_CTX *mem, const char *in, size_t len,
-                             unsigned flags, char **out, size_t *out_len,
+int dsng_xtext_decode_talloc(TALLOC_CTX *mem, char **out, size_t *out_len,
+                             const char *in, size_t len, unsigned flags,
                              struct dsng_error *err)
 {
 	char *buf;

@@ -75,9 +75,9 @@ static size_t escape(const unsigned char *s, size_t len, size_t i, uint32_t *cp)
 	return nd + 4;
 }
 
-int dsng_utf8_addr_decode(char *out, size_t out_size, size_t *out_len,
-                          const char *in, size_t len, unsigned flags,
-                          unsigned *seen, struct dsng_error *err)
+int dsng_xtext_utf8_decode(char *out, size_t out_size, size_t *out_len,
+                           const char *in, size_t len, unsigned flags,
+                           unsigned *seen, struct dsng_error *err)
 {
 	const unsigned char *s = (const unsigned char *)in;
 	size_t i = 0, o = 0, n;
@@ -132,8 +132,8 @@ int dsng_utf8_addr_decode(char *out, size_t out_size, size_t *out_len,
 	return DSNG_OK;
 }
 
-size_t dsng_utf8_addr_encode_buf(char *buf, size_t size, const char *in,
-                                 size_t len, int unitext)
+size_t dsng_xtext_utf8_encode_buf(char *buf, size_t size, const char *in,
+                                  size_t len, bool unitext)
 {
 	static const char hex[] = "0123456789ABCDEF";
 	const unsigned char *s = (const unsigned char *)in;
@@ -178,10 +178,10 @@ size_t dsng_utf8_addr_encode_buf(char *buf, size_t size, const char *in,
 	return o;
 }
 
-char *dsng_utf8_addr_encode(TALLOC_CTX *mem, const char *in, size_t len,
-                            int unitext)
+char *dsng_xtext_utf8_encode(TALLOC_CTX *mem, const char *in, size_t len,
+                             bool unitext)
 {
-	size_t need = dsng_utf8_addr_encode_buf(NULL, 0, in, len, unitext);
+	size_t need = dsng_xtext_utf8_encode_buf(NULL, 0, in, len, unitext);
 	char *buf;
 
 	if (need == (size_t)-1)
@@ -189,6 +189,6 @@ char *dsng_utf8_addr_encode(TALLOC_CTX *mem, const char *in, size_t len,
 	buf = talloc_size(mem, need + 1);
 	if (!buf)
 		return NULL;
-	dsng_utf8_addr_encode_buf(buf, need + 1, in, len, unitext);
+	dsng_xtext_utf8_encode_buf(buf, need + 1, in, len, unitext);
 	return buf;
 }

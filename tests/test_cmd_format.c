@@ -60,18 +60,18 @@ static void test_format_rewrite(void **state)
 	      S);
 	/* policy strips NOTIFY */
 	p = dsng_cmd_find_param(&ut_cmd, DSNG_PARAM_NOTIFY);
-	p->removed = 1;
+	p->removed = true;
 	assert_string_equal(dsng_cmd_format(ctx, &ut_cmd),
 	                    "RCPT TO:<a@b.example> ORCPT=rfc822;a@b");
 	/* or downgrades it */
-	p->removed = 0;
+	p->removed = false;
 	p->value.ptr = "FAILURE";
 	p->value.len = 7;
 	assert_string_equal(
 	        dsng_cmd_format(ctx, &ut_cmd),
 	        "RCPT TO:<a@b.example> NOTIFY=FAILURE ORCPT=rfc822;a@b");
 	/* everything removed */
-	ut_cmd.params[0].removed = ut_cmd.params[1].removed = 1;
+	ut_cmd.params[0].removed = ut_cmd.params[1].removed = true;
 	assert_string_equal(dsng_cmd_format(ctx, &ut_cmd),
 	                    "RCPT TO:<a@b.example>");
 
@@ -101,7 +101,7 @@ static void test_format_buf_contract(void **state)
 	assert_int_equal(dsng_cmd_format_buf(buf, sizeof(buf), NULL), 0);
 	assert_string_equal(buf, "");
 	/* a struct the caller filled by hand, spans NULL */
-	memset(&ut_cmd, 0, sizeof(ut_cmd));
+	dsng_cmd_init(&ut_cmd, DSNG_CMD_VERSION);
 	ut_cmd.verb = DSNG_VERB_MAIL;
 	assert_int_equal(dsng_cmd_format_buf(buf, sizeof(buf), &ut_cmd), 10);
 	assert_string_equal(buf, "MAIL FROM:");
@@ -200,7 +200,7 @@ static void test_format_round_trip(void **state)
 	        "QUIT  ",
 	        "AUTH LOGIN",
 	};
-	static struct dsng_cmd first;
+	static struct dsng_cmd first = DSNG_CMD_INIT;
 	TALLOC_CTX *ctx = *state;
 	size_t i;
 

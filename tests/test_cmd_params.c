@@ -412,6 +412,7 @@ static void test_param_limits_and_hostile(void **state)
 	l = mk(ctx, "MAIL FROM:<a@b>", " X=1", 33, "");
 	UT_ERR(l, 0, DSNG_ERR_TOO_MANY_PARAMS, 16 + 4 * 32, 501, "5.5.4");
 	assert_int_equal(ut_err.rc, DSNG_ELIMIT);
+	assert_null(ut_err.limit); /* a fixed limit: no option to name */
 	/* a huge unknown value within the line limit */
 	l = mk(ctx, "MAIL FROM:<a@b> X=", "v", 2000, "");
 	UT_OK(l, S);
@@ -445,7 +446,7 @@ static void test_find_param(void **state)
 	UT_OK("RCPT TO:<a@b> X=1 NOTIFY=SUCCESS ORCPT=rfc822;a@b", S);
 	p = dsng_cmd_find_param(&ut_cmd, DSNG_PARAM_NOTIFY);
 	assert_ptr_equal(p, &ut_cmd.params[1]);
-	p->removed = 1;
+	p->removed = true;
 	assert_null(dsng_cmd_find_param(&ut_cmd, DSNG_PARAM_NOTIFY));
 	assert_ptr_equal(dsng_cmd_find_param(&ut_cmd, DSNG_PARAM_OTHER),
 	                 &ut_cmd.params[0]);

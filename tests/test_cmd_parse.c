@@ -49,6 +49,8 @@ static void test_cmd_line_length(void **state)
 	l = line_of(ctx, "NOOP ", 'x', 2047 - 5, "\r\n");
 	UT_ERR(l, 0, DSNG_ERR_LINE_TOO_LONG, 2046, 500, "5.5.2");
 	assert_int_equal(ut_err.rc, DSNG_ELIMIT);
+	assert_non_null(ut_err.limit);
+	assert_string_equal(ut_err.limit, "max_line");
 	/* without CRLF the two octets are still counted */
 	l = line_of(ctx, "NOOP ", 'x', 2046 - 5, "");
 	UT_OK(l, 0);
@@ -57,7 +59,7 @@ static void test_cmd_line_length(void **state)
 	UT_ERR(l, 0, DSNG_ERR_LINE_TOO_LONG, 2046, 500, "5.5.2");
 
 	/* configurable: RFC 5321's 512 */
-	dsng_cmd_opts_init(&o);
+	dsng_cmd_opts_init(&o, DSNG_CMD_OPTS_VERSION);
 	o.max_line = 512;
 	l = line_of(ctx, "RCPT TO:<a@b> X=", 'v', 510 - 16, "\r\n");
 	assert_int_equal(strlen(l), 512);
@@ -74,7 +76,7 @@ static void test_cmd_line_length(void **state)
 	o.max_line = DSNG_CMD_MAX_LINE_CEILING + 1;
 	assert_int_equal(dsng_cmd_parse(&ut_cmd, "QUIT", 4, &o, &ut_err),
 	                 DSNG_EINVAL);
-	dsng_cmd_opts_init(&o);
+	dsng_cmd_opts_init(&o, DSNG_CMD_OPTS_VERSION);
 	o.version = 99;
 	assert_int_equal(dsng_cmd_parse(&ut_cmd, "QUIT", 4, &o, &ut_err),
 	                 DSNG_EINVAL);
@@ -143,7 +145,7 @@ static void test_cmd_verbs_without_argument(void **state)
 		assert_null(ut_cmd.arg.ptr);
 		assert_int_equal(ut_cmd.arg.len, 0);
 		assert_int_equal(ut_cmd.verb_text.len,
-		                 strlen(dsng_verb_name(v[i].verb)));
+		                 strlen(dsng_cmd_verb_name(v[i].verb)));
 	}
 	UT_ERR("DATA x", 0, DSNG_ERR_SYNTAX, 5, 501, "5.5.4");
 	UT_ERR("QUIT now", S, DSNG_ERR_SYNTAX, 5, 501, "5.5.4");
@@ -371,15 +373,118 @@ static void test_cmd_param_spacing(void **state)
 	assert_int_equal(ut_cmd.lax, DSNG_CMD_LAX_TRAILING_SPACE);
 }
 
+/* dsng_cmd_init and dsng_cmd_opts_init take every version 1..current and
+ * refuse 0, current+1 and NULL without writing anything. */
+static void test_cmd_init_versions(void **state)
+{
+	static const struct dsng_cmd empty = DSNG_CMD_INIT;
+	static struct dsng_cmd c, before;
+	const struct dsng_cmd_opts defaults = DSNG_CMD_OPTS_INIT;
+	struct dsng_cmd_opts o, obefore;
+	unsigned v;
+
+	(void)state;
+	for (v = 1; v <= DSNG_CMD_VERSION; v++) {
+		memset(&c, 0xa5, sizeof(c));
+		assert_int_equal(dsng_cmd_init(&c, v), DSNG_OK);
+		assert_int_equal(c.version, v);
+		assert_int_equal(c.verb, DSNG_VERB_UNKNOWN);
+		assert_int_equal(c.n_params, 0);
+		assert_false(c.path.is_null);
+		if (v == DSNG_CMD_VERSION)
+			assert_memory_equal(&c, &empty, sizeof(c));
+	}
+	memset(&c, 0xa5, sizeof(c));
+	before = c;
+	assert_int_equal(dsng_cmd_init(&c, 0), DSNG_EINVAL);
+	assert_int_equal(dsng_cmd_init(&c, DSNG_CMD_VERSION + 1), DSNG_EINVAL);
+	assert_memory_equal(&c, &before, sizeof(c));
+	assert_int_equal(dsng_cmd_init(NULL, DSNG_CMD_VERSION), DSNG_EINVAL);
+
+	for (v = 1; v <= DSNG_CMD_OPTS_VERSION; v++) {
+		memset(&o, 0xa5, sizeof(o));
+		assert_int_equal(dsng_cmd_opts_init(&o, v), DSNG_OK);
+		assert_int_equal(o.version, v);
+		assert_int_equal(o.flags, defaults.flags);
+		assert_int_equal(o.max_line, DSNG_CMD_DEFAULT_MAX_LINE);
+	}
+	memset(&o, 0xa5, sizeof(o));
+	obefore = o;
+	assert_int_equal(dsng_cmd_opts_init(&o, 0), DSNG_EINVAL);
+	assert_int_equal(dsng_cmd_opts_init(&o, DSNG_CMD_OPTS_VERSION + 1),
+	                 DSNG_EINVAL);
+	assert_memory_equal(&o, &obefore, sizeof(o));
+	assert_int_equal(dsng_cmd_opts_init(NULL, DSNG_CMD_OPTS_VERSION),
+	                 DSNG_EINVAL);
+}
+
+/* A command struct or options of a version the library does not know are
+ * refused with DSNG_EINVAL and the command is left as it was; every known
+ * version parses. */
+static void test_cmd_unknown_versions(void **state)
+{
+	static const unsigned bad[] = {0, DSNG_CMD_VERSION + 1};
+	static const unsigned bad_opts[] = {0, DSNG_CMD_OPTS_VERSION + 1};
+	static const char line[] = "RCPT TO:<a@b.example> NOTIFY=SUCCESS";
+	const size_t n = sizeof(line) - 1;
+	static struct dsng_cmd c, before;
+	struct dsng_cmd_opts o = DSNG_CMD_OPTS_INIT;
+	char buf[64];
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		memset(&c, 0xa5, sizeof(c));
+		c.version = bad[i];
+		before = c;
+		dsng_error_clear(&ut_err);
+		assert_int_equal(
+		        dsng_cmd_parse(&c, ut_guard(line, n), n, NULL, &ut_err),
+		        DSNG_EINVAL);
+		assert_int_equal(ut_err.kind, DSNG_ERR_INVALID_ARGUMENT);
+		assert_memory_equal(&c, &before, sizeof(c));
+		/* the readers treat it as no command */
+		memset(buf, 'x', sizeof(buf));
+		assert_int_equal(dsng_cmd_format_buf(buf, sizeof(buf), &c), 0);
+		assert_string_equal(buf, "");
+		assert_null(dsng_cmd_find_param(&c, DSNG_PARAM_NOTIFY));
+	}
+	for (i = 0; i < sizeof(bad_opts) / sizeof(bad_opts[0]); i++) {
+		dsng_cmd_init(&c, DSNG_CMD_VERSION);
+		before = c;
+		o.version = bad_opts[i];
+		dsng_error_clear(&ut_err);
+		assert_int_equal(
+		        dsng_cmd_parse(&c, ut_guard(line, n), n, &o, &ut_err),
+		        DSNG_EINVAL);
+		assert_int_equal(ut_err.kind, DSNG_ERR_INVALID_ARGUMENT);
+		assert_memory_equal(&c, &before, sizeof(c));
+	}
+	for (o.version = 1; o.version <= DSNG_CMD_OPTS_VERSION; o.version++) {
+		unsigned v;
+
+		for (v = 1; v <= DSNG_CMD_VERSION; v++) {
+			dsng_cmd_init(&c, v);
+			assert_int_equal(dsng_cmd_parse(&c, ut_guard(line, n),
+			                                n, &o, NULL),
+			                 DSNG_OK);
+			assert_int_equal(c.version, v);
+			assert_int_equal(c.notify, DSNG_NOTIFY_SUCCESS);
+			assert_non_null(
+			        dsng_cmd_find_param(&c, DSNG_PARAM_NOTIFY));
+		}
+	}
+}
+
 static void test_cmd_names(void **state)
 {
 	int v;
 
 	(void)state;
-	assert_null(dsng_verb_name(DSNG_VERB_UNKNOWN));
-	assert_null(dsng_verb_name(DSNG_VERB__COUNT));
+	assert_null(dsng_cmd_verb_name(DSNG_VERB_UNKNOWN));
+	assert_null(dsng_cmd_verb_name(DSNG_VERB__COUNT));
 	for (v = 1; v < DSNG_VERB__COUNT; v++) {
-		const char *n = dsng_verb_name((enum dsng_verb)v);
+		const char *n = dsng_cmd_verb_name((enum dsng_verb)v);
 
 		assert_non_null(n);
 		/* every name parses back to its verb */
@@ -409,6 +514,8 @@ int main(void)
 	        UT_TEST(test_cmd_address_lengths),
 	        UT_TEST(test_cmd_utf8_addresses),
 	        UT_TEST(test_cmd_param_spacing),
+	        UT_TEST(test_cmd_init_versions),
+	        UT_TEST(test_cmd_unknown_versions),
 	        UT_TEST(test_cmd_names),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

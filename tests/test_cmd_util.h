@@ -13,7 +13,7 @@
 
 static const char *ut_guards[UT_MAX_GUARDS];
 static size_t ut_nguards;
-static struct dsng_cmd ut_cmd;
+static struct dsng_cmd ut_cmd = DSNG_CMD_INIT;
 static struct dsng_error ut_err = DSNG_ERROR_INIT;
 
 /* A guarded copy of n octets, freed by ut_teardown.  An empty input is
@@ -40,7 +40,7 @@ static inline int ut_parse_n(const char *s, size_t n, unsigned flags)
 {
 	struct dsng_cmd_opts o;
 
-	dsng_cmd_opts_init(&o);
+	dsng_cmd_opts_init(&o, DSNG_CMD_OPTS_VERSION);
 	o.flags = flags;
 	dsng_error_clear(&ut_err);
 	return dsng_cmd_parse(&ut_cmd, ut_guard(s, n), n, &o, &ut_err);
@@ -57,7 +57,7 @@ static inline int ut_parse(const char *s, unsigned flags)
 		int rc_ = ut_parse((line), (flags));                           \
 		if (rc_ != DSNG_OK)                                            \
 			fail_msg("%s: %s at %zu: %s", (line),                  \
-			         dsng_error_kind_name(ut_err.kind),               \
+			         dsng_error_kind_name(ut_err.kind),            \
 			         ut_err.offset, ut_err.message);               \
 	} while (0)
 
@@ -67,11 +67,11 @@ static inline int ut_parse(const char *s, unsigned flags)
 		int rc_ = ut_parse((line), (flags));                           \
 		if (rc_ == DSNG_OK)                                            \
 			fail_msg("%s: accepted", (line));                      \
-		assert_int_equal(rc_, ut_err.rc);                          \
+		assert_int_equal(rc_, ut_err.rc);                              \
 		if (ut_err.kind != (kind_))                                    \
 			fail_msg("%s: got %s (%s), want %s", (line),           \
-			         dsng_error_kind_name(ut_err.kind),               \
-			         ut_err.message, dsng_error_kind_name(kind_));    \
+			         dsng_error_kind_name(ut_err.kind),            \
+			         ut_err.message, dsng_error_kind_name(kind_)); \
 		assert_int_equal(ut_err.offset, (off_));                       \
 		assert_int_equal(ut_err.reply, (reply_));                      \
 		assert_string_equal(ut_err.enhanced, (enh_));                  \

@@ -39,9 +39,9 @@ static int parse_g(TALLOC_CTX *ctx, const char *s, size_t len,
 	int rc;
 
 	if (len == 0)
-		return dsng_ehlo_parse(ctx, "", 0, NULL, out, err);
+		return dsng_ehlo_parse(ctx, out, "", 0, NULL, err);
 	g = dsng_test_guard(s, len);
-	rc = dsng_ehlo_parse(ctx, g, len, NULL, out, err);
+	rc = dsng_ehlo_parse(ctx, out, g, len, NULL, err);
 	dsng_test_guard_free(g);
 	return rc;
 }
@@ -272,16 +272,16 @@ static void test_ehlo_errors(void **state)
 		    err.offset != bad[i].off || err.reply != bad[i].reply)
 			fail_msg(
 			        "case %zu: rc %d kind %s off %zu reply %d (%s)",
-			        i, rc, dsng_error_kind_name(err.kind), err.offset,
-			        err.reply, err.message);
+			        i, rc, dsng_error_kind_name(err.kind),
+			        err.offset, err.reply, err.message);
 		assert_null(c);
 		assert_int_equal(talloc_total_blocks(*state), before);
 	}
 	parse_g(*state, S("550 5.7.1 go away\r\n"), &c, &err);
 	assert_non_null(strstr(err.message, "550"));
-	assert_int_equal(dsng_ehlo_parse(*state, "250 x", 5, NULL, NULL, &err),
+	assert_int_equal(dsng_ehlo_parse(*state, NULL, "250 x", 5, NULL, &err),
 	                 DSNG_EINVAL);
-	assert_int_equal(dsng_ehlo_parse(*state, NULL, 5, NULL, &c, &err),
+	assert_int_equal(dsng_ehlo_parse(*state, &c, NULL, 5, NULL, &err),
 	                 DSNG_EINVAL);
 }
 
@@ -431,8 +431,8 @@ static void test_ehlo_hide_raw_bytes(void **state)
 	struct dsng_error err = DSNG_ERROR_INIT;
 	const char *g = dsng_test_guard(S(sample));
 
-	assert_int_equal(dsng_ehlo_hide(*state, g, sizeof(sample) - 1, NULL, 0,
-	                                kw, &out, &out_len, &err),
+	assert_int_equal(dsng_ehlo_hide(*state, &out, &out_len, g,
+	                                sizeof(sample) - 1, 0, kw, NULL, &err),
 	                 DSNG_OK);
 	dsng_test_guard_free(g);
 	assert_null(strstr(out, "DSN"));
@@ -440,25 +440,70 @@ static void test_ehlo_hide_raw_bytes(void **state)
 	assert_ptr_equal(talloc_parent(out), *state);
 	talloc_free(out);
 	/* LF input comes back as CRLF; the mask works the same */
-	assert_int_equal(
-	        dsng_ehlo_hide(*state, S("250-mx\n250-DSN\n250 HELP\n"), NULL,
-	                       DSNG_EHLO_F_DSN, NULL, &out, NULL, &err),
-	        DSNG_OK);
+	assert_int_equal(dsng_ehlo_hide(*state, &out, NULL,
+	                                S("250-mx\n250-DSN\n250 HELP\n"),
+	                                DSNG_EHLO_F_DSN, NULL, NULL, &err),
+	                 DSNG_OK);
 	assert_string_equal(out, "250-mx\r\n250 HELP\r\n");
 	talloc_free(out);
 	/* errors leave nothing behind */
 	before = talloc_total_blocks(*state);
-	assert_int_equal(dsng_ehlo_hide(*state, S("250-mx\n251 DSN\n"), NULL,
-	                                DSNG_EHLO_F_DSN, NULL, &out, &out_len,
-	                                &err),
+	assert_int_equal(dsng_ehlo_hide(*state, &out, &out_len,
+	                                S("250-mx\n251 DSN\n"), DSNG_EHLO_F_DSN,
+	                                NULL, NULL, &err),
 	                 DSNG_ESYNTAX);
 	assert_int_equal(err.kind, DSNG_ERR_MIXED_CODES);
 	assert_null(out);
 	assert_int_equal(out_len, 0);
 	assert_int_equal(talloc_total_blocks(*state), before);
-	assert_int_equal(dsng_ehlo_hide(*state, S("250 x"), NULL, 0, NULL, NULL,
+	assert_int_equal(dsng_ehlo_hide(*state, NULL, NULL, S("250 x"), 0, NULL,
 	                                NULL, &err),
 	                 DSNG_EINVAL);
+}
+
+/* Reply options of an unknown version are refused by the EHLO parser and
+ * the raw-bytes writer, and nothing is left on mem; known ones work. */
+static void test_ehlo_opts_versions(void **state)
+{
+	static const unsigned bad[] = {0, DSNG_REPLY_OPTS_VERSION + 1};
+	struct dsng_reply_opts opts = DSNG_REPLY_OPTS_INIT;
+	struct dsng_error err = DSNG_ERROR_INIT;
+	struct dsng_ehlo *c;
+	char *out;
+	size_t i, out_len, before = talloc_total_blocks(*state);
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		opts.version = bad[i];
+		c = (struct dsng_ehlo *)&err;
+		assert_int_equal(
+		        dsng_ehlo_parse(*state, &c, S(sample), &opts, &err),
+		        DSNG_EINVAL);
+		assert_null(c);
+		assert_int_equal(err.kind, DSNG_ERR_INVALID_ARGUMENT);
+		out = (char *)&err;
+		out_len = 9;
+		assert_int_equal(dsng_ehlo_hide(*state, &out, &out_len,
+		                                S(sample), DSNG_EHLO_F_DSN,
+		                                NULL, &opts, &err),
+		                 DSNG_EINVAL);
+		assert_null(out);
+		assert_int_equal(out_len, 0);
+	}
+	assert_int_equal(talloc_total_blocks(*state), before);
+	for (opts.version = 1; opts.version <= DSNG_REPLY_OPTS_VERSION;
+	     opts.version++) {
+		assert_int_equal(
+		        dsng_ehlo_parse(*state, &c, S(sample), &opts, &err),
+		        DSNG_OK);
+		assert_true(dsng_ehlo_has(c, "DSN"));
+		talloc_free(c);
+	}
+	/* a reply line over max_line names the limit */
+	opts.version = DSNG_REPLY_OPTS_VERSION;
+	opts.max_line = 10;
+	assert_int_equal(dsng_ehlo_parse(*state, &c, S(sample), &opts, &err),
+	                 DSNG_ELIMIT);
+	assert_string_equal(err.limit, "max_line");
 }
 
 static void test_ehlo_many_parameters(void **state)
@@ -535,6 +580,7 @@ int main(void)
 	        T(test_ehlo_verbatim_keeps_spelling),
 	        T(test_ehlo_round_trip),
 	        T(test_ehlo_hide_raw_bytes),
+	        T(test_ehlo_opts_versions),
 	        T(test_ehlo_many_parameters),
 	        T(test_ehlo_format_without_matching_reply),
 	        T(test_ehlo_keyword_names),

@@ -19,6 +19,7 @@ static int setup(void **state)
 
 	f->mem = talloc_new(NULL);
 	dsng_session_init(&f->s);
+	dsng_cmd_init(&f->cmd, DSNG_CMD_VERSION);
 	*state = f;
 	return 0;
 }
@@ -594,8 +595,8 @@ static void test_ehlo_reply_rewrite(void **state)
 	        "250-PIPELINING\r\n250-DSN\r\n250 HELP\r\n";
 	struct dsng_ehlo *caps;
 
-	assert_int_equal(dsng_ehlo_parse(f->mem, reply, sizeof(reply) - 1, NULL,
-	                                 &caps, NULL),
+	assert_int_equal(dsng_ehlo_parse(f->mem, &caps, reply,
+	                                 sizeof(reply) - 1, NULL, NULL),
 	                 0);
 	client(f, "198.51.100.33");
 	assert_int_equal(dsng_policy_ehlo_reply(f->mem, p, &f->s, caps, &f->d),

@@ -15,9 +15,9 @@ static int parse_g(TALLOC_CTX *ctx, const char *s, size_t len,
 	int rc;
 
 	if (len == 0)
-		return dsng_reply_parse(ctx, "", 0, opts, r, err);
+		return dsng_reply_parse(ctx, r, "", 0, opts, err);
 	g = dsng_test_guard(s, len);
-	rc = dsng_reply_parse(ctx, g, len, opts, r, err);
+	rc = dsng_reply_parse(ctx, r, g, len, opts, err);
 	dsng_test_guard_free(g);
 	return rc;
 }
@@ -30,9 +30,9 @@ static int complete_g(const char *s, size_t len,
 	int rc;
 
 	if (len == 0)
-		return dsng_reply_complete("", 0, opts, used, err);
+		return dsng_reply_complete(used, "", 0, opts, err);
 	g = dsng_test_guard(s, len);
-	rc = dsng_reply_complete(g, len, opts, used, err);
+	rc = dsng_reply_complete(used, g, len, opts, err);
 	dsng_test_guard_free(g);
 	return rc;
 }
@@ -231,8 +231,8 @@ static void test_reply_errors(void **state)
 		if (rc != bad[i].status || err.kind != bad[i].kind ||
 		    err.offset != bad[i].off || err.line != bad[i].line)
 			fail_msg("case %zu: rc %d kind %s off %zu line %u (%s)",
-			         i, rc, dsng_error_kind_name(err.kind), err.offset,
-			         err.line, err.message);
+			         i, rc, dsng_error_kind_name(err.kind),
+			         err.offset, err.line, err.message);
 		assert_null(r);
 		assert_int_equal(err.reply, 0);
 		assert_string_equal(err.enhanced, "");
@@ -264,14 +264,15 @@ static void test_reply_line_limits(void **state)
 	                 DSNG_ELIMIT);
 	assert_int_equal(err.kind, DSNG_ERR_LINE_TOO_LONG);
 	assert_int_equal(err.offset, 510);
+	assert_non_null(err.limit);
+	assert_string_equal(err.limit, "max_line");
 	/* LF-only lines are counted as if they ended in CRLF */
 	line[511] = '\n';
 	assert_int_equal(parse_g(*state, line, 512, NULL, &r, &err),
 	                 DSNG_ELIMIT);
 
-	/* lenient mode: 4096 */
-	dsng_reply_opts_init(&opts);
-	opts.max_line = 0;
+	/* lenient mode: 4096 (the default max_line, 0, follows the flag) */
+	dsng_reply_opts_init(&opts, DSNG_REPLY_OPTS_VERSION);
 	opts.flags = DSNG_REPLY_LENIENT;
 	memset(line + 4, 'a', 4990);
 	memcpy(line + 4094, "\r\n", 2);
@@ -295,7 +296,7 @@ static void test_reply_line_limits(void **state)
 	assert_int_equal(err.line, 2);
 
 	/* too many lines */
-	dsng_reply_opts_init(&opts);
+	dsng_reply_opts_init(&opts, DSNG_REPLY_OPTS_VERSION);
 	opts.max_lines = 2;
 	assert_int_equal(
 	        parse_g(*state, S("250-a\n250-b\n250 c\n"), &opts, &r, &err),
@@ -303,18 +304,24 @@ static void test_reply_line_limits(void **state)
 	assert_int_equal(err.kind, DSNG_ERR_SIZE_LIMIT);
 	assert_int_equal(err.offset, 12);
 	assert_int_equal(err.line, 3);
+	assert_non_null(err.limit);
+	assert_string_equal(err.limit, "max_lines");
+	/* only DSNG_ELIMIT errors name a limit */
+	assert_int_equal(parse_g(*state, S("2x"), NULL, &r, &err),
+	                 DSNG_ESYNTAX);
+	assert_null(err.limit);
 
 	/* unknown options version */
 	opts.version = 99;
 	assert_int_equal(parse_g(*state, S("250 a\n"), &opts, &r, &err),
 	                 DSNG_EINVAL);
 	assert_int_equal(err.kind, DSNG_ERR_INVALID_ARGUMENT);
-	assert_int_equal(dsng_reply_parse(*state, NULL, 3, NULL, &r, &err),
+	assert_int_equal(dsng_reply_parse(*state, &r, NULL, 3, NULL, &err),
 	                 DSNG_EINVAL);
-	assert_int_equal(dsng_reply_parse(*state, "250", 3, NULL, NULL, &err),
+	assert_int_equal(dsng_reply_parse(*state, NULL, "250", 3, NULL, &err),
 	                 DSNG_EINVAL);
 	n = 1;
-	assert_int_equal(dsng_reply_complete("250", 3, &opts, &n, &err),
+	assert_int_equal(dsng_reply_complete(&n, "250", 3, &opts, &err),
 	                 DSNG_EINVAL);
 	assert_int_equal(n, 0);
 	talloc_free(line);
@@ -327,9 +334,12 @@ static void test_reply_opts_clamped(void **state)
 	struct dsng_error err = DSNG_ERROR_INIT;
 	size_t used;
 
-	dsng_reply_opts_init(NULL); /* harmless */
-	dsng_reply_opts_init(&opts);
-	assert_int_equal(opts.max_line, DSNG_REPLY_DEFAULT_MAX_LINE);
+	assert_int_equal(dsng_reply_opts_init(NULL, DSNG_REPLY_OPTS_VERSION),
+	                 DSNG_EINVAL);
+	assert_int_equal(dsng_reply_opts_init(&opts, DSNG_REPLY_OPTS_VERSION),
+	                 DSNG_OK);
+	/* 0: 512, or 4096 once DSNG_REPLY_LENIENT is set */
+	assert_int_equal(opts.max_line, 0);
 	assert_int_equal(opts.max_lines, DSNG_REPLY_DEFAULT_MAX_LINES);
 	/* a limit too small to hold "250" and CRLF is raised to 5 */
 	opts.max_line = 1;
@@ -342,10 +352,72 @@ static void test_reply_opts_clamped(void **state)
 	/* no option goes above the ceiling */
 	opts.max_line = (size_t)-1;
 	assert_int_equal(complete_g(S("250 ok"), &opts, &used, &err), 0);
-	assert_int_equal(dsng_reply_complete(NULL, 3, NULL, &used, &err),
+	assert_int_equal(dsng_reply_complete(&used, NULL, 3, NULL, &err),
 	                 DSNG_EINVAL);
-	assert_int_equal(dsng_reply_complete("250\n", 4, NULL, NULL, &err),
+	assert_int_equal(dsng_reply_complete(NULL, "250\n", 4, NULL, &err),
 	                 DSNG_EINVAL);
+}
+
+/* dsng_reply_opts_init takes every version 1..current and refuses the
+ * others without writing anything. */
+static void test_reply_opts_versions(void **state)
+{
+	const struct dsng_reply_opts defaults = DSNG_REPLY_OPTS_INIT;
+	struct dsng_reply_opts opts, before;
+	unsigned v;
+
+	(void)state;
+	for (v = 1; v <= DSNG_REPLY_OPTS_VERSION; v++) {
+		memset(&opts, 0xa5, sizeof(opts));
+		assert_int_equal(dsng_reply_opts_init(&opts, v), DSNG_OK);
+		assert_int_equal(opts.version, v);
+		assert_int_equal(opts.flags, defaults.flags);
+		assert_int_equal(opts.max_line, defaults.max_line);
+		assert_int_equal(opts.max_lines, defaults.max_lines);
+	}
+	memset(&opts, 0xa5, sizeof(opts));
+	before = opts;
+	assert_int_equal(dsng_reply_opts_init(&opts, 0), DSNG_EINVAL);
+	assert_int_equal(
+	        dsng_reply_opts_init(&opts, DSNG_REPLY_OPTS_VERSION + 1),
+	        DSNG_EINVAL);
+	assert_memory_equal(&opts, &before, sizeof(opts));
+	assert_int_equal(dsng_reply_opts_init(NULL, 1), DSNG_EINVAL);
+}
+
+/* Options of a version the library does not know are refused by both
+ * functions that take them, before anything is parsed or allocated. */
+static void test_reply_opts_unknown_version(void **state)
+{
+	static const unsigned bad[] = {0, DSNG_REPLY_OPTS_VERSION + 1};
+	struct dsng_reply_opts opts = DSNG_REPLY_OPTS_INIT;
+	struct dsng_error err = DSNG_ERROR_INIT;
+	struct dsng_reply *r;
+	size_t used, i, blocks = talloc_total_blocks(*state);
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		opts.version = bad[i];
+		r = (struct dsng_reply *)&err; /* must become NULL */
+		assert_int_equal(
+		        parse_g(*state, S("250 ok\r\n"), &opts, &r, &err),
+		        DSNG_EINVAL);
+		assert_null(r);
+		assert_int_equal(err.kind, DSNG_ERR_INVALID_ARGUMENT);
+		used = 7;
+		assert_int_equal(
+		        complete_g(S("250 ok\r\n"), &opts, &used, &err),
+		        DSNG_EINVAL);
+		assert_int_equal(used, 0);
+	}
+	assert_int_equal(talloc_total_blocks(*state), blocks);
+	/* every known version is taken */
+	for (opts.version = 1; opts.version <= DSNG_REPLY_OPTS_VERSION;
+	     opts.version++) {
+		assert_int_equal(
+		        parse_g(*state, S("250 ok\r\n"), &opts, &r, &err),
+		        DSNG_OK);
+		talloc_free(r);
+	}
 }
 
 static void test_reply_complete_streaming(void **state)
@@ -404,7 +476,7 @@ static void test_reply_complete_errors_early(void **state)
 	                 DSNG_ESYNTAX);
 	assert_int_equal(err.kind, DSNG_ERR_BARE_CR_LF);
 	/* a line that has no LF yet but already passed the limit */
-	dsng_reply_opts_init(&opts);
+	dsng_reply_opts_init(&opts, DSNG_REPLY_OPTS_VERSION);
 	big = talloc_size(NULL, 600);
 	memset(big, 'x', 600);
 	memcpy(big, "250 ", 4);
@@ -428,9 +500,9 @@ static void test_reply_pipelined_replies(void **state)
 	int codes[3], n = 0;
 	struct dsng_reply *r;
 
-	while (left && dsng_reply_complete(p, left, NULL, &used, NULL) == 1) {
+	while (left && dsng_reply_complete(&used, p, left, NULL, NULL) == 1) {
 		assert_int_equal(
-		        dsng_reply_parse(*state, p, used, NULL, &r, NULL),
+		        dsng_reply_parse(*state, &r, p, used, NULL, NULL),
 		        DSNG_OK);
 		codes[n++] = r->code;
 		talloc_free(r);
@@ -455,10 +527,10 @@ static void test_reply_format_and_text(void **state)
 	s = dsng_reply_format(*state, r);
 	assert_string_equal(s, "550-5.1.1 no such user\r\n550 5.1.1 bye\r\n");
 	talloc_free(s);
-	s = dsng_reply_text(*state, r, 0);
+	s = dsng_reply_text(*state, r, false);
 	assert_string_equal(s, "5.1.1 no such user\n5.1.1 bye");
 	talloc_free(s);
-	s = dsng_reply_text(*state, r, 1);
+	s = dsng_reply_text(*state, r, true);
 	assert_string_equal(s, "no such user\nbye");
 	talloc_free(s);
 	talloc_free(r);
@@ -469,7 +541,7 @@ static void test_reply_format_and_text(void **state)
 	talloc_free(s);
 	talloc_free(r);
 	assert_null(dsng_reply_format(*state, NULL));
-	assert_null(dsng_reply_text(*state, NULL, 0));
+	assert_null(dsng_reply_text(*state, NULL, false));
 }
 
 static void test_reply_round_trip(void **state)
@@ -515,6 +587,8 @@ int main(void)
 	cmocka_unit_test_setup_teardown(f, dsng_test_setup_ctx,                \
 	                                dsng_test_teardown_ctx)
 	        T(test_reply_single_line),
+	        T(test_reply_opts_versions),
+	        T(test_reply_opts_unknown_version),
 	        T(test_reply_bare_code),
 	        T(test_reply_multi_line_crlf_and_lf),
 	        T(test_reply_enhanced_codes),

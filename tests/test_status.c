@@ -5,7 +5,6 @@
 #include "dsng_test.h"
 #include "status_int.h"
 
-/* Parse through a guard page so a read past the input faults. */
 /* Parse through a guard page so a read past the input faults.  (An empty
  * input gets no guard: the support helper cannot free a 0-byte one.) */
 static int parse_g(const char *s, size_t len, struct dsng_status_code *c,
@@ -15,9 +14,9 @@ static int parse_g(const char *s, size_t len, struct dsng_status_code *c,
 	int rc;
 
 	if (len == 0)
-		return dsng_status_parse("", 0, c, err);
+		return dsng_status_parse(c, "", 0, err);
 	g = dsng_test_guard(s, len);
-	rc = dsng_status_parse(g, len, c, err);
+	rc = dsng_status_parse(c, g, len, err);
 	dsng_test_guard_free(g);
 	return rc;
 }
@@ -29,9 +28,9 @@ static int find_g(const char *s, struct dsng_status_code *c, size_t *off)
 	int rc;
 
 	if (len == 0)
-		return dsng_status_find("", 0, c, off);
+		return dsng_status_find(c, off, "", 0);
 	g = dsng_test_guard(s, len);
-	rc = dsng_status_find(g, len, c, off);
+	rc = dsng_status_find(c, off, g, len);
 	dsng_test_guard_free(g);
 	return rc;
 }
@@ -96,10 +95,10 @@ static void test_status_parse_errors(void **state)
 		assert_int_equal(err.reply, 0);
 		assert_int_equal(c.cls, 0); /* out is cleared */
 	}
-	assert_int_equal(dsng_status_parse("2.0.0", 5, NULL, &err),
+	assert_int_equal(dsng_status_parse(NULL, "2.0.0", 5, &err),
 	                 DSNG_EINVAL);
 	assert_int_equal(err.kind, DSNG_ERR_INVALID_ARGUMENT);
-	assert_int_equal(dsng_status_parse(NULL, 3, &c, NULL), DSNG_EINVAL);
+	assert_int_equal(dsng_status_parse(&c, NULL, 3, NULL), DSNG_EINVAL);
 }
 
 static void test_status_prefix(void **state)
@@ -107,16 +106,16 @@ static void test_status_prefix(void **state)
 	struct dsng_status_code c;
 
 	(void)state;
-	assert_int_equal(dsng_status_prefix("2.1.0 Sender ok", 15, &c), 5);
+	assert_int_equal(dsng_status_prefix(&c, "2.1.0 Sender ok", 15), 5);
 	assert_string_equal(c.str, "2.1.0");
-	assert_int_equal(dsng_status_prefix("2.1.0", 5, &c), 5);
-	assert_int_equal(dsng_status_prefix("5.7.1\tno", 8, &c), 5);
-	assert_int_equal(dsng_status_prefix("5.7.30 x", 8, &c), 6);
-	assert_int_equal(dsng_status_prefix("2.1.0x", 6, &c), 0);
-	assert_int_equal(dsng_status_prefix("2.1.0.", 6, &c), 0);
-	assert_int_equal(dsng_status_prefix("mx.example", 10, &c), 0);
-	assert_int_equal(dsng_status_prefix("250", 3, &c), 0);
-	assert_int_equal(dsng_status_prefix(NULL, 3, &c), 0);
+	assert_int_equal(dsng_status_prefix(&c, "2.1.0", 5), 5);
+	assert_int_equal(dsng_status_prefix(&c, "5.7.1\tno", 8), 5);
+	assert_int_equal(dsng_status_prefix(&c, "5.7.30 x", 8), 6);
+	assert_int_equal(dsng_status_prefix(&c, "2.1.0x", 6), 0);
+	assert_int_equal(dsng_status_prefix(&c, "2.1.0.", 6), 0);
+	assert_int_equal(dsng_status_prefix(&c, "mx.example", 10), 0);
+	assert_int_equal(dsng_status_prefix(&c, "250", 3), 0);
+	assert_int_equal(dsng_status_prefix(&c, NULL, 3), 0);
 }
 
 static void test_status_find_in_text(void **state)
@@ -151,7 +150,7 @@ static void test_status_find_in_text(void **state)
 	}
 	for (i = 0; i < sizeof(none) / sizeof(none[0]); i++)
 		assert_int_equal(find_g(none[i], &c, &off), DSNG_ENOTFOUND);
-	assert_int_equal(dsng_status_find("5.1.1", 5, &c, NULL), DSNG_OK);
+	assert_int_equal(dsng_status_find(&c, NULL, "5.1.1", 5), DSNG_OK);
 }
 
 static void test_status_classify(void **state)
@@ -159,17 +158,20 @@ static void test_status_classify(void **state)
 	struct dsng_status_code c;
 
 	(void)state;
-	assert_string_equal(dsng_status_class_name(DSNG_CLASS_SUCCESS),
+	assert_string_equal(dsng_status_class_name(DSNG_STATUS_CLASS_SUCCESS),
 	                    "success");
 	assert_string_equal(dsng_status_class_name(4), "transient");
 	assert_string_equal(dsng_status_class_name(5), "permanent");
 	assert_string_equal(dsng_status_class_name(3), "unknown");
-	assert_string_equal(dsng_status_subject_name(DSNG_SUBJECT_ADDRESSING),
-	                    "Addressing Status");
-	assert_string_equal(dsng_status_subject_name(DSNG_SUBJECT_SECURITY),
-	                    "Security or Policy Status");
-	assert_string_equal(dsng_status_subject_name(DSNG_SUBJECT_CONTENT),
-	                    "Message Content or Media Status");
+	assert_string_equal(
+	        dsng_status_subject_name(DSNG_STATUS_SUBJECT_ADDRESSING),
+	        "Addressing Status");
+	assert_string_equal(
+	        dsng_status_subject_name(DSNG_STATUS_SUBJECT_SECURITY),
+	        "Security or Policy Status");
+	assert_string_equal(
+	        dsng_status_subject_name(DSNG_STATUS_SUBJECT_CONTENT),
+	        "Message Content or Media Status");
 	assert_string_equal(dsng_status_subject_name(8), "Unregistered Status");
 	assert_int_equal(dsng_status_make(&c, 4, 2, 2), DSNG_OK);
 	assert_string_equal(c.str, "4.2.2");

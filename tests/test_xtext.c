@@ -25,8 +25,8 @@ static int udec(const char *s, unsigned flags)
 
 	seen = 0;
 	dsng_error_clear(&ut_err);
-	return dsng_utf8_addr_decode(out, sizeof(out), &out_len, ut_guard(s, n),
-	                             n, flags, &seen, &ut_err);
+	return dsng_xtext_utf8_decode(out, sizeof(out), &out_len,
+	                              ut_guard(s, n), n, flags, &seen, &ut_err);
 }
 
 #define DEC_OK(fn, in, flags, want)                                            \
@@ -148,15 +148,16 @@ static void test_xtext_decode_talloc(void **state)
 	size_t blocks = talloc_total_blocks(ctx), n = 0;
 	char *s = (char *)1;
 
-	assert_int_equal(dsng_xtext_decode_talloc(ctx, ut_guard("a+2Bb", 5), 5,
-	                                          0, &s, &n, NULL),
+	assert_int_equal(dsng_xtext_decode_talloc(
+	                         ctx, &s, &n, ut_guard("a+2Bb", 5), 5, 0, NULL),
 	                 DSNG_OK);
 	assert_string_equal(s, "a+b");
 	assert_int_equal(n, 3);
 	assert_ptr_equal(talloc_parent(s), ctx);
 	talloc_free(s);
-	assert_int_equal(dsng_xtext_decode_talloc(ctx, ut_guard("a+2", 3), 3, 0,
-	                                          &s, &n, &ut_err),
+	assert_int_equal(dsng_xtext_decode_talloc(ctx, &s, &n,
+	                                          ut_guard("a+2", 3), 3, 0,
+	                                          &ut_err),
 	                 DSNG_ESYNTAX);
 	assert_null(s);
 	assert_int_equal(ut_err.offset, 1);
@@ -205,7 +206,7 @@ static void test_xtext_round_trip_all_octets(void **state)
 	talloc_free(enc);
 }
 
-static void test_utf8_addr_decode_rfc6533_vector(void **state)
+static void test_xtext_utf8_decode_rfc6533_vector(void **state)
 {
 	(void)state;
 	DEC_OK(udec,
@@ -217,7 +218,7 @@ static void test_utf8_addr_decode_rfc6533_vector(void **state)
 	DEC_OK(udec, "plain@example.org", 0, "plain@example.org");
 }
 
-static void test_utf8_addr_hexpoint_forms(void **state)
+static void test_xtext_utf8_hexpoint_forms(void **state)
 {
 	(void)state;
 	DEC_OK(udec, "\\x{2B}\\x{3D}\\x{5C}\\x{20}", 0, "+=\\ ");
@@ -245,7 +246,7 @@ static void test_utf8_addr_hexpoint_forms(void **state)
 	DEC_BAD(udec, "\\x3D", 0, 0);
 }
 
-static void test_utf8_addr_raw_octets(void **state)
+static void test_xtext_utf8_raw_octets(void **state)
 {
 	(void)state;
 	DEC_BAD(udec, "a+b", 0, 1);
@@ -260,30 +261,31 @@ static void test_utf8_addr_raw_octets(void **state)
 	DEC_BAD(udec, "ab\xe3\x83", DSNG_XTEXT_UNITEXT, 2); /* truncated */
 }
 
-static void test_utf8_addr_encode(void **state)
+static void test_xtext_utf8_encode(void **state)
 {
 	TALLOC_CTX *ctx = *state;
 	const char *ja = "e=mc2@\xe3\x83\x89\xe3\x83\xa1.jp";
 	char buf[16];
 	char *s;
 
-	s = dsng_utf8_addr_encode(ctx, ja, strlen(ja), 0);
+	s = dsng_xtext_utf8_encode(ctx, ja, strlen(ja), false);
 	assert_string_equal(s, "e\\x{3D}mc2@\\x{30C9}\\x{30E1}.jp");
 	DEC_OK(udec, s, 0, ja);
 	talloc_free(s);
-	s = dsng_utf8_addr_encode(ctx, ja, strlen(ja), 1);
+	s = dsng_xtext_utf8_encode(ctx, ja, strlen(ja), true);
 	assert_string_equal(s, "e\\x{3D}mc2@\xe3\x83\x89\xe3\x83\xa1.jp");
 	DEC_OK(udec, s, DSNG_XTEXT_UNITEXT, ja);
 	talloc_free(s);
-	s = dsng_utf8_addr_encode(ctx, "a\\+ \x01\xf0\x9f\x98\x80", 9, 0);
+	s = dsng_xtext_utf8_encode(ctx, "a\\+ \x01\xf0\x9f\x98\x80", 9, false);
 	assert_string_equal(s, "a\\x{5C}\\x{2B}\\x{20}\\x{01}\\x{1F600}");
 	DEC_OK(udec, s, 0, "a\\+ \x01\xf0\x9f\x98\x80");
 	talloc_free(s);
-	assert_null(dsng_utf8_addr_encode(ctx, "\xff", 1, 0));
-	assert_int_equal(dsng_utf8_addr_encode_buf(NULL, 0, "\xc3", 1, 1),
+	assert_null(dsng_xtext_utf8_encode(ctx, "\xff", 1, false));
+	assert_int_equal(dsng_xtext_utf8_encode_buf(NULL, 0, "\xc3", 1, true),
 	                 (size_t)-1);
 	/* truncation never splits an escape */
-	assert_int_equal(dsng_utf8_addr_encode_buf(buf, 8, "ab=", 3, 0), 8);
+	assert_int_equal(dsng_xtext_utf8_encode_buf(buf, 8, "ab=", 3, false),
+	                 8);
 	assert_string_equal(buf, "ab");
 }
 
@@ -299,10 +301,10 @@ int main(void)
 	        UT_TEST(test_xtext_decode_talloc),
 	        UT_TEST(test_xtext_encode),
 	        UT_TEST(test_xtext_round_trip_all_octets),
-	        UT_TEST(test_utf8_addr_decode_rfc6533_vector),
-	        UT_TEST(test_utf8_addr_hexpoint_forms),
-	        UT_TEST(test_utf8_addr_raw_octets),
-	        UT_TEST(test_utf8_addr_encode),
+	        UT_TEST(test_xtext_utf8_decode_rfc6533_vector),
+	        UT_TEST(test_xtext_utf8_hexpoint_forms),
+	        UT_TEST(test_xtext_utf8_raw_octets),
+	        UT_TEST(test_xtext_utf8_encode),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

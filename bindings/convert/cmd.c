@@ -134,7 +134,7 @@ static void mail_rcpt(const struct dsngb_builder *b, void *m,
 void dsngb_cmd_fill(const struct dsngb_builder *b, void *m,
                     const struct dsng_cmd *c, const char *canonical)
 {
-	set_cstr(b, m, "verb", dsng_verb_name(c->verb));
+	set_cstr(b, m, "verb", dsng_cmd_verb_name(c->verb));
 	switch (c->verb) {
 	case DSNG_VERB_MAIL:
 	case DSNG_VERB_RCPT:

@@ -261,7 +261,7 @@ static int replay_cmd(struct audit *a, struct replay *r, const char *text,
 	                    (server_reply >= 200 && server_reply < 400);
 
 	dsng_error_clear(&err);
-	memset(cmd, 0, sizeof(*cmd));
+	dsng_cmd_init(cmd, DSNG_CMD_VERSION);
 	rc = dsng_policy_line(a->mem, r->p, &r->s, text, len, NULL, cmd, d,
 	                      &err);
 	if (rc)
@@ -301,7 +301,7 @@ static int replay_cmd(struct audit *a, struct replay *r, const char *text,
 /* The NOTIFY keywords a RCPT line asks for, from a fresh parse. */
 static unsigned requested_notify(const char *text, size_t len)
 {
-	struct dsng_cmd c;
+	struct dsng_cmd c = DSNG_CMD_INIT;
 
 	if (dsng_cmd_parse(&c, text, len, NULL, NULL) != 0)
 		return 0;
@@ -619,7 +619,8 @@ static int run(struct audit *a, const char *buf, size_t len, int tls,
 		if (l->kind != TRANSCRIPT_CLIENT)
 			continue;
 		{
-			struct dsng_cmd cmd, cmd2;
+			struct dsng_cmd cmd = DSNG_CMD_INIT,
+			                cmd2 = DSNG_CMD_INIT;
 			struct dsng_decision d, d2, bd;
 			unsigned req = 0, req2 = 0;
 			size_t k = item_of[i];
@@ -650,9 +651,9 @@ static int run(struct audit *a, const char *buf, size_t len, int tls,
 						        rep, "%.*s\r\n",
 						        (int)lines[j].len,
 						        lines[j].text);
-				if (rep &&
-				    dsng_ehlo_parse(a->mem, rep, strlen(rep),
-				                    NULL, &caps, NULL) == 0) {
+				if (rep && dsng_ehlo_parse(a->mem, &caps, rep,
+				                           strlen(rep), NULL,
+				                           NULL) == 0) {
 					struct dsng_decision e;
 					if (dsng_policy_ehlo_reply(
 					            a->mem, a->pol.p, &a->pol.s,

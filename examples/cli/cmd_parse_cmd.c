@@ -57,6 +57,7 @@ static void run_line(struct parse_cmd_run *run, const char *line, size_t len)
 		run->rejected = 1;
 		return;
 	}
+	dsng_cmd_init(c, DSNG_CMD_VERSION);
 	/* RCPT after a MAIL with SMTPUTF8 may carry UTF-8 mailboxes. */
 	if (run->utf8_mail)
 		opts.flags |= DSNG_CMD_UTF8;
@@ -137,7 +138,7 @@ int cli_parse_cmd(int argc, char **argv)
 	TALLOC_CTX *mem;
 
 	memset(&run, 0, sizeof(run));
-	dsng_cmd_opts_init(&run.opts);
+	dsng_cmd_opts_init(&run.opts, DSNG_CMD_OPTS_VERSION);
 	optind = 1;
 	while ((ch = getopt_long(argc, argv, "+jstm:h", longopts, NULL)) != -1) {
 		switch (ch) {

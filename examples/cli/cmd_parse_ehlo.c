@@ -152,16 +152,15 @@ int cli_parse_ehlo(int argc, char **argv)
 	TALLOC_CTX *mem;
 
 	memset(&o, 0, sizeof(o));
-	dsng_reply_opts_init(&o.reply);
+	dsng_reply_opts_init(&o.reply, DSNG_REPLY_OPTS_VERSION);
 	for (i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--json"))
 			o.json = 1;
 		else if (!strcmp(argv[i], "--transcript"))
 			o.transcript = 1;
-		else if (!strcmp(argv[i], "--lenient")) {
+		else if (!strcmp(argv[i], "--lenient"))
 			o.reply.flags |= DSNG_REPLY_LENIENT;
-			o.reply.max_line = 0;
-		} else if (!strcmp(argv[i], "--hide") && i + 1 < argc) {
+		else if (!strcmp(argv[i], "--hide") && i + 1 < argc) {
 			if (add_hide(&o, argv[++i]) < 0)
 				return cli_usage_error("parse-ehlo: too many "
 				                       "keywords to hide");
@@ -195,7 +194,7 @@ int cli_parse_ehlo(int argc, char **argv)
 		}
 	}
 	len = dsngb_trim_blank_tail(buf, len);
-	rc = dsng_ehlo_parse(mem, buf, len, &o.reply, &caps, &err);
+	rc = dsng_ehlo_parse(mem, &caps, buf, len, &o.reply, &err);
 	if (rc == DSNG_ENOMEM) {
 		ret = cli_usage_error("parse-ehlo: out of memory");
 		goto done;

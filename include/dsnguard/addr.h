@@ -25,10 +25,10 @@ struct dsng_path {
 	struct dsng_span local;   /* local part as sent (quotes kept) */
 	struct dsng_span domain;  /* domain or address literal; len 0 if none */
 	struct dsng_span route;   /* "@a,@b" without the ':', len 0 if none */
-	int is_null;              /* <> */
-	int is_postmaster;        /* <Postmaster> without domain (RCPT only) */
-	int has_utf8;    /* 8-bit octets (valid UTF-8) in the mailbox */
-	int unbracketed; /* lenient: sent without <> */
+	bool is_null;             /* <> */
+	bool is_postmaster;       /* <Postmaster>, no domain (RCPT only) */
+	bool has_utf8;            /* valid UTF-8 in the mailbox */
+	bool unbracketed;         /* lenient: sent without <> */
 };
 
 /* Flags for dsng_addr_parse and dsng_addr_check_domain. */
@@ -64,23 +64,24 @@ struct dsng_path {
 #define DSNG_ADDR_LAX_MAX_PATH 512
 
 /*
- * Parse all of buf/len as one path: "<>", "<Postmaster>" (RCPT),
- * "<[@route,@route:]local@domain>", or in lenient mode the same without
- * brackets.  Fills *out (spans into buf); or-s lenient forms into *lax
- * (may be NULL).  Errors: DSNG_ESYNTAX with DSNG_ERR_SYNTAX (501 5.5.4:
- * missing '<' or '>', junk after '>'), DSNG_ERR_BAD_ADDRESS (501 5.1.7 or
- * 5.1.3: mailbox syntax, lengths), DSNG_ERR_NULL_PATH_NOT_ALLOWED (501
- * 5.1.3), DSNG_ERR_NON_ASCII_ADDRESS (553 5.6.7); DSNG_EINVAL for NULLs.
+ * Errors of both functions: DSNG_ESYNTAX with DSNG_ERR_SYNTAX (501 5.5.4:
+ * missing '<' or '>', junk after '>'), DSNG_ERR_BAD_ADDRESS (501 5.1.7
+ * for a reverse-path, 5.1.3 for a forward-path; 5.5.4 for a domain alone:
+ * mailbox syntax, lengths), DSNG_ERR_NULL_PATH_NOT_ALLOWED (501 5.1.3),
+ * DSNG_ERR_NON_ASCII_ADDRESS (553 5.6.7); err->offset at the culprit;
+ * DSNG_EINVAL for NULL pointers.
  */
+
+/* Parse all of buf/len as one path ("<>", "<Postmaster>" for RCPT,
+ * "<[@route,...:]local@domain>", unbracketed when lenient) into *out,
+ * spans into buf; or-s the lenient forms seen into *lax (may be NULL). */
 DSNG_API int dsng_addr_parse(struct dsng_path *out, const char *buf, size_t len,
                              unsigned flags, unsigned *lax,
                              struct dsng_error *err);
 
-/*
- * Check that buf/len is exactly an RFC 5321 Domain or address-literal
- * ([IPv4], [IPv6:...], [tag:content]), as EHLO needs.  Returns DSNG_OK or
- * DSNG_ESYNTAX with DSNG_ERR_BAD_ADDRESS (501 5.5.4) and the offset.
- */
+/* Check that buf/len is exactly an RFC 5321 Domain or address-literal
+ * ([IPv4], [IPv6:...], [tag:content]), as EHLO needs; DSNG_ADDR_UTF8
+ * allows U-labels.  DSNG_OK or DSNG_ESYNTAX (bad_address, 501 5.5.4). */
 DSNG_API int dsng_addr_check_domain(const char *buf, size_t len, unsigned flags,
                                     struct dsng_error *err);
 

@@ -72,11 +72,12 @@ enum dsng_ehlo_kw {
 #define DSNG_EHLO_F_RRVS DSNG_EHLO_FLAG(DSNG_EHLO_KW_RRVS)
 #define DSNG_EHLO_F_EXPN DSNG_EHLO_FLAG(DSNG_EHLO_KW_EXPN)
 
-/* The upper-case name of a known keyword ("MT-PRIORITY"); NULL for OTHER
- * or out of range.  Static string. */
+/* The upper-case name of a known keyword ("MT-PRIORITY"), a static
+ * string; NULL for DSNG_EHLO_KW_OTHER or out of range. */
 DSNG_API const char *dsng_ehlo_kw_name(enum dsng_ehlo_kw kw);
 
-/* The known keyword spelled by p[0..len) in any case, else OTHER. */
+/* The known keyword spelled by p[0..len) in any case, else
+ * DSNG_EHLO_KW_OTHER (also for a NULL p). */
 DSNG_API enum dsng_ehlo_kw dsng_ehlo_kw_lookup(const char *p, size_t len);
 
 /* One capability line after the greeting. */
@@ -84,10 +85,10 @@ struct dsng_ehlo_cap {
 	enum dsng_ehlo_kw kw;
 	char *keyword; /* upper-case ("AUTH" also for "AUTH=...") */
 	size_t n_params;
-	char **params;   /* as sent, in order */
-	int legacy_auth; /* written "AUTH=MECH ..." (pre-RFC 2554 form) */
-	size_t line;     /* index in the reply's lines (1 = first cap) */
-	int removed;     /* set by callers; the writer skips it */
+	char **params;    /* as sent, in order */
+	bool legacy_auth; /* written "AUTH=MECH ..." (pre-RFC 2554 form) */
+	size_t line;      /* index in the reply's lines (1 = first cap) */
+	bool removed;     /* set by callers; the writer skips it */
 };
 
 struct dsng_ehlo {
@@ -112,58 +113,62 @@ struct dsng_ehlo {
 };
 
 /*
- * Parse an EHLO or LHLO reply (the whole reply, see dsng_reply_parse; opts
- * may be NULL).  On success *out is a new talloc child of mem, freed with
- * talloc_free; on failure *out is NULL and nothing is left on mem.
- * Errors: those of dsng_reply_parse; DSNG_ESYNTAX with DSNG_ERR_BAD_EHLO
- * for a reply code other than 250 (err->reply holds the server's code,
- * err->offset 0), a missing domain, a malformed keyword or parameter, or a
- * known keyword with a bad value (SIZE abc); err->offset at the culprit.
+ * Errors of dsng_ehlo_parse and dsng_ehlo_hide: those of dsng_reply_parse
+ * (reply.h; opts as there, NULL = defaults), and DSNG_ESYNTAX with
+ * DSNG_ERR_BAD_EHLO for a reply code other than 250 (err->reply holds the
+ * server's code, err->offset 0), a missing domain, a malformed keyword or
+ * parameter, or a known keyword with a bad value (SIZE abc), err->offset
+ * at the culprit.
  */
-DSNG_API int dsng_ehlo_parse(TALLOC_CTX *mem, const char *buf, size_t len,
+
+/* Parse a whole EHLO or LHLO reply into *out, a new talloc child of mem
+ * (free with talloc_free) that owns copies of everything.  On error *out
+ * is NULL and nothing is left on mem. */
+DSNG_API int dsng_ehlo_parse(TALLOC_CTX *mem, struct dsng_ehlo **out,
+                             const char *buf, size_t len,
                              const struct dsng_reply_opts *opts,
-                             struct dsng_ehlo **out, struct dsng_error *err);
+                             struct dsng_error *err);
 
-/* Whether a keyword (any case) is advertised and not marked removed. */
-DSNG_API int dsng_ehlo_has(const struct dsng_ehlo *caps, const char *keyword);
+/* Whether a keyword (any case) is advertised and not marked removed;
+ * false for NULL arguments. */
+DSNG_API bool dsng_ehlo_has(const struct dsng_ehlo *caps, const char *keyword);
 
-/* The first capability with that keyword (any case), or NULL. */
+/* The first capability with that keyword (any case) not marked removed,
+ * inside caps; NULL if none or for NULL arguments. */
 DSNG_API const struct dsng_ehlo_cap *
 dsng_ehlo_find(const struct dsng_ehlo *caps, const char *keyword);
 
-/* Whether AUTH offers that mechanism (any case). */
-DSNG_API int dsng_ehlo_has_auth(const struct dsng_ehlo *caps,
-                                const char *mechanism);
+/* Whether AUTH offers that mechanism (any case); false for NULL
+ * arguments. */
+DSNG_API bool dsng_ehlo_has_auth(const struct dsng_ehlo *caps,
+                                 const char *mechanism);
 
 /* Write the original lines' text as sent instead of canonical lines. */
 #define DSNG_EHLO_FORMAT_VERBATIM 0x1u
 
 /*
- * Write the reply back: "250-" lines and a final "250 " line, each with
- * CRLF, leaving out every capability whose known-keyword bit is in `hide`,
- * whose keyword is in the NULL-terminated list `hide_keywords` (any case;
- * may be NULL), or that is marked removed.  The greeting line always
- * stays, so hiding everything gives a one-line "250 domain greeting".
- * Canonical lines are "KEYWORD param param"; with
- * DSNG_EHLO_FORMAT_VERBATIM each kept line is written as the server sent
- * it.  Returns a new talloc string child of mem, NULL on ENOMEM.
+ * What the writers leave out: every capability whose known-keyword bit
+ * is in `hide`, whose keyword is in the NULL-terminated list
+ * `hide_keywords` (any case; may be NULL), or that is marked removed.  The
+ * greeting line always stays, so hiding everything gives a one-line "250
+ * domain greeting"; the final "250 " moves to the last line kept.
  */
+
+/* Write the reply back, "250-" lines and a final "250 ", each with CRLF,
+ * without the hidden capabilities; lines "KEYWORD param ...", or as sent
+ * with DSNG_EHLO_FORMAT_VERBATIM.  New talloc child of mem; NULL on ENOMEM. */
 DSNG_API char *dsng_ehlo_format(TALLOC_CTX *mem, const struct dsng_ehlo *caps,
                                 uint32_t hide, const char *const *hide_keywords,
                                 unsigned flags);
 
-/*
- * The same straight from raw reply bytes, as a milter or proxy has them:
- * parse buf (see dsng_ehlo_parse; opts may be NULL), then write it back
- * verbatim without the hidden keywords.  *out (NUL-terminated, *out_len bytes,
- * out_len may be NULL) is a new talloc child of mem; on failure *out is NULL,
- * nothing is left on mem, and the error is that of dsng_ehlo_parse or
- * DSNG_ENOMEM.
- */
-DSNG_API int dsng_ehlo_hide(TALLOC_CTX *mem, const char *buf, size_t len,
-                            const struct dsng_reply_opts *opts, uint32_t hide,
-                            const char *const *hide_keywords, char **out,
-                            size_t *out_len, struct dsng_error *err);
+/* Parse raw reply bytes (as a milter or proxy has them) and write them back
+ * verbatim without the hidden keywords: *out (NUL-terminated, *out_len may
+ * be NULL) is a new talloc child of mem, NULL on error; errors as parse. */
+DSNG_API int dsng_ehlo_hide(TALLOC_CTX *mem, char **out, size_t *out_len,
+                            const char *buf, size_t len, uint32_t hide,
+                            const char *const *hide_keywords,
+                            const struct dsng_reply_opts *opts,
+                            struct dsng_error *err);
 
 #ifdef __cplusplus
 }

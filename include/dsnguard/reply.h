@@ -38,21 +38,31 @@ struct dsng_reply_opts {
 	unsigned version; /* DSNG_REPLY_OPTS_VERSION */
 	unsigned flags;   /* DSNG_REPLY_LENIENT */
 	size_t max_line;  /* octets per line, line end counted as CRLF;
-	                     0 = 512, or 4096 with DSNG_REPLY_LENIENT */
+	                     0 = 512, or 4096 with DSNG_REPLY_LENIENT; raised
+	                     to 5 and clamped to DSNG_REPLY_MAX_LINE_CEILING */
 	size_t max_lines; /* 0 = DSNG_REPLY_DEFAULT_MAX_LINES */
 };
 
-/* Fill opts with defaults (512-octet lines, 1000 lines). */
-DSNG_API void dsng_reply_opts_init(struct dsng_reply_opts *opts);
+/* The defaults: 512-octet lines (4096 once DSNG_REPLY_LENIENT is set),
+ * 1000 lines. */
+#define DSNG_REPLY_OPTS_INIT                                                   \
+	{                                                                      \
+		DSNG_REPLY_OPTS_VERSION, 0, 0, DSNG_REPLY_DEFAULT_MAX_LINES    \
+	}
+
+/* Set *opts to the defaults of that version (1..DSNG_REPLY_OPTS_VERSION).
+ * Returns 0, or DSNG_EINVAL (opts NULL, version unknown; opts untouched). */
+DSNG_API int dsng_reply_opts_init(struct dsng_reply_opts *opts,
+                                  unsigned version);
 
 /* One line of a reply. */
 struct dsng_reply_line {
 	char *text; /* everything after "250-"/"250 ", NUL-terminated
 	               ("" for a bare "250"); the enhanced code kept */
 	size_t text_len;
-	const char *msg;  /* inside text: after the enhanced code and its
-	                     spaces, or == text when the line has none */
-	int has_enhanced; /* the line starts with a code of the reply's class */
+	const char *msg;   /* inside text: after the enhanced code and its
+	                      spaces, or == text when the line has none */
+	bool has_enhanced; /* starts with a code of the reply's class */
 	struct dsng_status_code enhanced;
 	char sep;           /* '-' continuation, ' ' final, 0 bare final code */
 	size_t offset;      /* offset of the line's reply code in the input */
@@ -60,54 +70,50 @@ struct dsng_reply_line {
 };
 
 struct dsng_reply {
-	int code;         /* 200..559 */
-	int has_enhanced; /* some line carries an enhanced code */
+	int code;          /* 200..559 */
+	bool has_enhanced; /* some line carries an enhanced code */
 	struct dsng_status_code enhanced; /* the first line's that does */
 	size_t n_lines;                   /* >= 1 */
 	struct dsng_reply_line **lines;
-	size_t length;    /* input bytes the reply used, line ends included */
-	int unterminated; /* the final line had no line end */
+	size_t length;     /* input bytes the reply used, line ends included */
+	bool unterminated; /* the final line had no line end */
 };
 
 /*
- * Parse buf, which must hold exactly one reply (the final line's line end
- * may be missing).  On success *out is a new talloc child of mem (free
- * with talloc_free); on failure *out is NULL and nothing is left on mem.
- * Errors (err->offset in buf, err->line the 1-based line, err->column):
- * DSNG_ESYNTAX with DSNG_ERR_EMPTY, _BAD_REPLY (code not 3 digits, first
- * 2-5, second 0-5), _BAD_CONTINUATION (bad separator, no final line, text
- * after the final line), _MIXED_CODES, _NUL_BYTE, _BARE_CR_LF (CR not
- * before LF); DSNG_ELIMIT with _LINE_TOO_LONG or _SIZE_LIMIT (lines);
- * DSNG_ENOMEM; DSNG_EINVAL.
+ * Errors of the parsers (err->offset in buf, err->line the 1-based line,
+ * err->column): DSNG_ESYNTAX with DSNG_ERR_EMPTY, _BAD_REPLY (code not 3
+ * digits, first 2-5, second 0-5), _BAD_CONTINUATION (bad separator, no
+ * final line, text after the final line), _MIXED_CODES, _NUL_BYTE,
+ * _BARE_CR_LF (CR not before LF); DSNG_ELIMIT with _LINE_TOO_LONG
+ * (err->limit "max_line") or _SIZE_LIMIT (too many lines, err->limit
+ * "max_lines"); DSNG_ENOMEM; DSNG_EINVAL (NULL pointers, an options
+ * version other than 1..DSNG_REPLY_OPTS_VERSION).
  */
-DSNG_API int dsng_reply_parse(TALLOC_CTX *mem, const char *buf, size_t len,
+
+/* Parse buf/len, exactly one reply (the final line end may be missing),
+ * into *out, a new talloc child of mem holding copies of the text; opts
+ * NULL = defaults.  On error *out is NULL and nothing is left on mem. */
+DSNG_API int dsng_reply_parse(TALLOC_CTX *mem, struct dsng_reply **out,
+                              const char *buf, size_t len,
                               const struct dsng_reply_opts *opts,
-                              struct dsng_reply **out, struct dsng_error *err);
+                              struct dsng_error *err);
 
-/*
- * For a client reading a socket: is a complete reply (final line and its
- * LF) at the start of buf?  Returns 1 and sets *used to its length (pass
- * buf, *used to dsng_reply_parse; bytes after it belong to the next
- * reply), 0 when more input is needed, or the negative status and err of
- * dsng_reply_parse as soon as the bytes so far are already malformed.
- * Allocates nothing.
- */
-DSNG_API int dsng_reply_complete(const char *buf, size_t len,
+/* For a client reading a socket, allocating nothing: 1 and *used = its
+ * length when a whole reply starts buf (parse buf, *used next), 0 when more
+ * input is needed, or the parser's error as soon as the bytes are bad. */
+DSNG_API int dsng_reply_complete(size_t *used, const char *buf, size_t len,
                                  const struct dsng_reply_opts *opts,
-                                 size_t *used, struct dsng_error *err);
+                                 struct dsng_error *err);
 
-/*
- * The reply's text lines (without codes) joined by "\n", enhanced codes
- * removed when `strip_enhanced`.  New talloc child of mem; NULL on ENOMEM.
- */
+/* The reply's text lines (without codes) joined by "\n", enhanced codes
+ * removed when strip_enhanced.  New talloc child of mem; NULL on ENOMEM
+ * or a NULL reply. */
 DSNG_API char *dsng_reply_text(TALLOC_CTX *mem, const struct dsng_reply *reply,
-                               int strip_enhanced);
+                               bool strip_enhanced);
 
-/*
- * Write a reply back: "250-" for every line but the last, "250 " (or a
- * bare "250" for an empty last line) for the last, each ending in CRLF.
- * New talloc child of mem; NULL on ENOMEM.
- */
+/* Write a reply back, each line with CRLF: "250-" for every line but the
+ * last, "250 " (or a bare "250" for an empty text) for the last.  New
+ * talloc child of mem; NULL on ENOMEM or a NULL reply. */
 DSNG_API char *dsng_reply_format(TALLOC_CTX *mem,
                                  const struct dsng_reply *reply);
 

@@ -18,21 +18,21 @@ extern "C" {
 
 /* The class digit (RFC 3463 section 3.1). */
 enum dsng_status_class {
-	DSNG_CLASS_SUCCESS = 2,   /* 2.X.X */
-	DSNG_CLASS_TRANSIENT = 4, /* 4.X.X persistent transient failure */
-	DSNG_CLASS_PERMANENT = 5  /* 5.X.X permanent failure */
+	DSNG_STATUS_CLASS_SUCCESS = 2,   /* 2.X.X success */
+	DSNG_STATUS_CLASS_TRANSIENT = 4, /* 4.X.X persistent transient */
+	DSNG_STATUS_CLASS_PERMANENT = 5  /* 5.X.X permanent failure */
 };
 
 /* The subject digit (RFC 3463 section 3.2); other values are unregistered. */
 enum dsng_status_subject {
-	DSNG_SUBJECT_OTHER = 0,       /* X.0.X other or undefined */
-	DSNG_SUBJECT_ADDRESSING = 1,  /* X.1.X */
-	DSNG_SUBJECT_MAILBOX = 2,     /* X.2.X */
-	DSNG_SUBJECT_MAIL_SYSTEM = 3, /* X.3.X */
-	DSNG_SUBJECT_NETWORK = 4,     /* X.4.X network and routing */
-	DSNG_SUBJECT_PROTOCOL = 5,    /* X.5.X mail delivery protocol */
-	DSNG_SUBJECT_CONTENT = 6,     /* X.6.X message content or media */
-	DSNG_SUBJECT_SECURITY = 7     /* X.7.X security or policy */
+	DSNG_STATUS_SUBJECT_OTHER = 0,       /* X.0.X other or undefined */
+	DSNG_STATUS_SUBJECT_ADDRESSING = 1,  /* X.1.X */
+	DSNG_STATUS_SUBJECT_MAILBOX = 2,     /* X.2.X */
+	DSNG_STATUS_SUBJECT_MAIL_SYSTEM = 3, /* X.3.X */
+	DSNG_STATUS_SUBJECT_NETWORK = 4,     /* X.4.X network, routing */
+	DSNG_STATUS_SUBJECT_PROTOCOL = 5,    /* X.5.X delivery protocol */
+	DSNG_STATUS_SUBJECT_CONTENT = 6,     /* X.6.X content or media */
+	DSNG_STATUS_SUBJECT_SECURITY = 7     /* X.7.X security or policy */
 };
 
 /* Longest canonical code, "5.999.999", plus its NUL. */
@@ -47,56 +47,44 @@ struct dsng_status_code {
 	char str[DSNG_STATUS_STR_MAX];
 };
 
-/*
- * Parse exactly one code "class.subject.detail" filling the whole span:
- * class 2/4/5, subject and detail 1-3 digits each (RFC 3463 section 2).
- * Returns DSNG_OK, or DSNG_ESYNTAX with err->kind DSNG_ERR_BAD_STATUS and
- * err->offset at the first offending byte; DSNG_EINVAL if out is NULL.
- */
-DSNG_API int dsng_status_parse(const char *buf, size_t len,
-                               struct dsng_status_code *out,
-                               struct dsng_error *err);
+/* Parse exactly one code "class.subject.detail" filling all of buf/len
+ * (class 2/4/5, subject and detail 1-3 digits, RFC 3463 section 2) into
+ * *out.  DSNG_OK; DSNG_ESYNTAX (bad_status, offset at the culprit); EINVAL. */
+DSNG_API int dsng_status_parse(struct dsng_status_code *out, const char *buf,
+                               size_t len, struct dsng_error *err);
 
-/*
- * Read a code at the start of buf that is followed by the end of buf or a
- * space/TAB (how RFC 2034 puts it after the reply code).  Returns the
- * number of bytes of the code (5..9), or 0 when buf does not start so.
- */
-DSNG_API size_t dsng_status_prefix(const char *buf, size_t len,
-                                   struct dsng_status_code *out);
+/* Read a code at the start of buf that the end of buf or a space/TAB
+ * follows (how RFC 2034 puts it after the reply code) into *out.  Returns
+ * its length (5..9), or 0 (out untouched) when buf does not start so. */
+DSNG_API size_t dsng_status_prefix(struct dsng_status_code *out,
+                                   const char *buf, size_t len);
 
-/*
- * Find the first valid code inside text ("5.1.1 (user unknown)",
- * "550 5.7.1 refused", "#5.0.0 X-Postfix; ...").  A code must stand alone:
- * no digit, letter or '.' right before it, no digit or letter right after
- * it, and no '.' followed by a digit (so IP addresses never match).
- * Returns DSNG_OK and sets *offset (may be NULL), or DSNG_ENOTFOUND.
- */
-DSNG_API int dsng_status_find(const char *buf, size_t len,
-                              struct dsng_status_code *out, size_t *offset);
+/* Find the first code that stands alone in text ("550 5.7.1 refused": no
+ * digit, letter or '.' before it, no digit, letter or ".digit" after, so IP
+ * addresses never match); *offset (may be NULL). DSNG_OK or ENOTFOUND. */
+DSNG_API int dsng_status_find(struct dsng_status_code *out, size_t *offset,
+                              const char *buf, size_t len);
 
-/* "success", "transient" or "permanent"; "unknown" for other values. */
+/* "success", "transient" or "permanent" for a class digit; "unknown" for
+ * other values.  Static string. */
 DSNG_API const char *dsng_status_class_name(unsigned cls);
 
 /* Registry summary of a subject ("Addressing Status"); for subjects the
  * registry does not define: "Unregistered Status".  Static string. */
 DSNG_API const char *dsng_status_subject_name(unsigned subject);
 
-/*
- * The registry's short description of X.subject.detail ("Bad destination
- * mailbox address" for X.1.1), or NULL when that code is not registered.
- * Static string.
- */
+/* The registry's short description of X.subject.detail ("Bad destination
+ * mailbox address" for X.1.1), a static string; NULL when that code is not
+ * registered. */
 DSNG_API const char *dsng_status_registered(unsigned subject, unsigned detail);
 
-/*
- * The best text for a code: the registry description when registered,
- * otherwise the subject's generic text.  Never NULL; static string.
- */
+/* The best text for a code: the registry description when registered,
+ * otherwise the subject's generic text.  Never NULL (a NULL code gives
+ * "Unregistered Status"); static string. */
 DSNG_API const char *dsng_status_describe(const struct dsng_status_code *code);
 
 /* Fill *out from numbers (class 2/4/5, subject and detail <= 999), with
- * its canonical text.  Returns DSNG_OK or DSNG_EINVAL. */
+ * its canonical text.  Returns DSNG_OK or DSNG_EINVAL (out untouched). */
 DSNG_API int dsng_status_make(struct dsng_status_code *out, unsigned cls,
                               unsigned subject, unsigned detail);
 

@@ -2,10 +2,9 @@
  * dsnguard/xtext.h - RFC 3461 xtext (ENVID, ORCPT, AUTH=) and the RFC 6533
  * utf-8-addr-xtext / utf-8-addr-unitext forms of ORCPT=utf-8;...
  *
- * Decoders write into a caller buffer and never allocate: a decoded value
- * is never longer than its encoded form, so an output buffer of `len`
- * octets is always enough.  Errors carry the offset of the offending octet
- * in the encoded input and kind DSNG_ERR_BAD_XTEXT (reply 501 5.5.4).
+ * The decoders write into a caller buffer and never allocate (except
+ * dsng_xtext_decode_talloc); the encoders work like snprintf, with talloc
+ * conveniences.  Nothing here keeps state.
  */
 #ifndef DSNG_XTEXT_H
 #define DSNG_XTEXT_H
@@ -37,66 +36,66 @@ extern "C" {
 #define DSNG_XTEXT_SEEN_8BIT 0x2u      /* raw UTF-8 octets (unitext) */
 
 /*
- * Decode RFC 3461 xtext `in`/`len` into out (out_size octets, at least
- * `len` is always enough; no NUL is added) and set *out_len.  Returns
- * DSNG_OK; DSNG_ESYNTAX with DSNG_ERR_BAD_XTEXT for a bad octet, a '+'
- * without two hex digits, lower-case hex without DSNG_XTEXT_LOWER_HEX, a
- * decoded NUL (or CTL with DSNG_XTEXT_PRINTABLE, or 8-bit octet with
- * DSNG_XTEXT_ASCII); DSNG_ELIMIT if out is
- * too small; DSNG_EINVAL for NULL pointers.
+ * Decoder errors (every decoder): DSNG_ESYNTAX with DSNG_ERR_BAD_XTEXT
+ * (501 5.5.4) and err->offset at the offending octet of the encoded input;
+ * DSNG_ELIMIT with DSNG_ERR_BAD_XTEXT when out_size is too small (a
+ * decoded value is never longer than its encoded form, so `len` octets
+ * always suffice); DSNG_EINVAL for NULL pointers.  A decoded NUL is
+ * refused always.
  */
+
+/* Decode RFC 3461 xtext in/len into the caller's out (out_size octets, no
+ * NUL added; *out_len), or-ing DSNG_XTEXT_SEEN_* into *seen (may be NULL).
+ * Refuses raw non-xchar octets, '+' without two hex digits, flagged cases. */
 DSNG_API int dsng_xtext_decode(char *out, size_t out_size, size_t *out_len,
                                const char *in, size_t len, unsigned flags,
                                unsigned *seen, struct dsng_error *err);
 
-/*
- * The same, allocating: *out is a new NUL-terminated talloc child of mem
- * (the NUL is not counted in *out_len).  *out is NULL on error; nothing
- * is left on mem then.  Errors as dsng_xtext_decode, or DSNG_ENOMEM.
- */
-DSNG_API int dsng_xtext_decode_talloc(TALLOC_CTX *mem, const char *in,
-                                      size_t len, unsigned flags, char **out,
-                                      size_t *out_len, struct dsng_error *err);
+/* The same into *out, a new NUL-terminated talloc child of mem (*out_len,
+ * may be NULL, without the NUL).  On error *out is NULL and nothing is
+ * left on mem; errors as dsng_xtext_decode, or DSNG_ENOMEM. */
+DSNG_API int dsng_xtext_decode_talloc(TALLOC_CTX *mem, char **out,
+                                      size_t *out_len, const char *in,
+                                      size_t len, unsigned flags,
+                                      struct dsng_error *err);
 
-/*
- * Encode `len` octets as xtext: octets 33..126 except '+' and '=' as they
- * are, all others as "+XX" (upper-case hex).  Writes at most size-1 octets
- * and a NUL into buf (buf may be NULL when size is 0); returns the length
- * the whole encoding needs, without the NUL, like snprintf.
- */
+/* Encode len octets as xtext (33..126 but '+' and '=' as they are, others
+ * "+XX" upper-case) into buf, snprintf-like: at most size-1 octets and a
+ * NUL (buf may be NULL when size is 0); returns the length needed. */
 DSNG_API size_t dsng_xtext_encode_buf(char *buf, size_t size, const char *in,
                                       size_t len);
 
-/* The same as a new NUL-terminated talloc child of mem; NULL on ENOMEM. */
+/* The same as a new NUL-terminated talloc child of mem (the caller frees
+ * it); NULL when out of memory. */
 DSNG_API char *dsng_xtext_encode(TALLOC_CTX *mem, const char *in, size_t len);
 
 /*
- * Decode an RFC 6533 utf-8-addr-xtext (or, with DSNG_XTEXT_UNITEXT,
- * utf-8-addr-unitext) into UTF-8.  "\x{HEX}" must use the restricted
- * HEXPOINT forms: 2 digits only for controls, SP, '+', '=', '\', DEL and
- * 0x80-0xFF, otherwise no leading zero, at most 10FFFF, no surrogates.
- * Hex digits may be either case (ABNF strings are case-insensitive).
- * Raw octets must be QCHARs (ASCII 33..126 but '+', '=', '\') or, with
- * UNITEXT, valid UTF-8.  Buffer contract, flags and errors as
- * dsng_xtext_decode (DSNG_XTEXT_PRINTABLE refuses decoded controls).
+ * RFC 6533 utf-8-addr-xtext, and with DSNG_XTEXT_UNITEXT
+ * utf-8-addr-unitext.  "\x{HEX}" must use the restricted HEXPOINT forms:
+ * 2 digits only for controls, SP, '+', '=', '\', DEL and 0x80-0xFF,
+ * otherwise no leading zero, at most 10FFFF, no surrogates; hex digits of
+ * either case (ABNF strings are case-insensitive).  Raw octets must be
+ * QCHARs (ASCII 33..126 but '+', '=', '\') or, with UNITEXT, valid UTF-8.
  */
-DSNG_API int dsng_utf8_addr_decode(char *out, size_t out_size, size_t *out_len,
-                                   const char *in, size_t len, unsigned flags,
-                                   unsigned *seen, struct dsng_error *err);
 
-/*
- * Encode valid UTF-8 as utf-8-addr-xtext (unitext = 0: every non-QCHAR as
- * "\x{HEX}", upper-case, shortest form) or utf-8-addr-unitext (unitext = 1:
- * non-ASCII kept raw).  snprintf-like as dsng_xtext_encode_buf; returns
- * (size_t)-1 when `in` is not valid UTF-8 (nothing useful written).
- */
-DSNG_API size_t dsng_utf8_addr_encode_buf(char *buf, size_t size,
-                                          const char *in, size_t len,
-                                          int unitext);
+/* Decode utf-8-addr-xtext/unitext into UTF-8 in the caller's out; buffer
+ * contract, *seen and errors as dsng_xtext_decode (DSNG_XTEXT_PRINTABLE
+ * refuses decoded controls, DSNG_XTEXT_UNITEXT allows raw UTF-8). */
+DSNG_API int dsng_xtext_utf8_decode(char *out, size_t out_size, size_t *out_len,
+                                    const char *in, size_t len, unsigned flags,
+                                    unsigned *seen, struct dsng_error *err);
 
-/* The same as a new talloc string; NULL on ENOMEM or invalid UTF-8. */
-DSNG_API char *dsng_utf8_addr_encode(TALLOC_CTX *mem, const char *in,
-                                     size_t len, int unitext);
+/* Encode valid UTF-8 as utf-8-addr-xtext (every non-QCHAR as "\x{HEX}",
+ * upper-case, shortest) or, when unitext, utf-8-addr-unitext (non-ASCII
+ * raw); snprintf-like; (size_t)-1 when in is not valid UTF-8. */
+DSNG_API size_t dsng_xtext_utf8_encode_buf(char *buf, size_t size,
+                                           const char *in, size_t len,
+                                           bool unitext);
+
+/* The same as a new NUL-terminated talloc child of mem (the caller frees
+ * it); NULL when out of memory or in is not valid UTF-8. */
+DSNG_API char *dsng_xtext_utf8_encode(TALLOC_CTX *mem, const char *in,
+                                      size_t len, bool unitext);
 
 #ifdef __cplusplus
 }

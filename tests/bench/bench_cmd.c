@@ -109,7 +109,7 @@ static void timed(const char *name, int mix, int format, struct dsng_cmd *cmd)
 
 int main(int argc, char **argv)
 {
-	static struct dsng_cmd cmd; /* 2.6 KiB: off the stack */
+	static struct dsng_cmd cmd = DSNG_CMD_INIT; /* 2.6 KiB: off the stack */
 
 	if (argc >= 3 && strcmp(argv[1], "--count") == 0) {
 		struct line set[16];

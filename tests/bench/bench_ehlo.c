@@ -50,15 +50,15 @@ static size_t run(enum job job, size_t count, void *mem)
 
 		switch (job) {
 		case COMPLETE:
-			rc = dsng_reply_complete(ehlo, sizeof(ehlo) - 1, NULL,
-			                         &used, NULL) == 1
+			rc = dsng_reply_complete(&used, ehlo, sizeof(ehlo) - 1,
+			                         NULL, NULL) == 1
 			             ? 0
 			             : -1;
 			sum += used;
 			break;
 		case REPLY:
-			rc = dsng_reply_parse(mem, rcpt_reply,
-			                      sizeof(rcpt_reply) - 1, NULL, &r,
+			rc = dsng_reply_parse(mem, &r, rcpt_reply,
+			                      sizeof(rcpt_reply) - 1, NULL,
 			                      NULL);
 			if (!rc) {
 				sum += r->n_lines;
@@ -66,16 +66,17 @@ static size_t run(enum job job, size_t count, void *mem)
 			}
 			break;
 		case EHLO:
-			rc = dsng_ehlo_parse(mem, ehlo, sizeof(ehlo) - 1, NULL,
-			                     &c, NULL);
+			rc = dsng_ehlo_parse(mem, &c, ehlo, sizeof(ehlo) - 1,
+			                     NULL, NULL);
 			if (!rc) {
 				sum += c->n_caps;
 				talloc_free(c);
 			}
 			break;
 		case HIDE:
-			rc = dsng_ehlo_hide(mem, ehlo, sizeof(ehlo) - 1, NULL,
-			                    0, hide, &out, &used, NULL);
+			rc = dsng_ehlo_hide(mem, &out, &used, ehlo,
+			                    sizeof(ehlo) - 1, 0, hide, NULL,
+			                    NULL);
 			if (!rc) {
 				sum += used;
 				talloc_free(out);

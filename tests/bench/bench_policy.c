@@ -84,7 +84,7 @@ int main(void)
 	struct dsng_policy *p;
 	struct dsng_session s;
 	struct dsng_decision d;
-	struct dsng_cmd cmd, work;
+	struct dsng_cmd cmd = DSNG_CMD_INIT, work = DSNG_CMD_INIT;
 	struct dsng_error err = DSNG_ERROR_INIT;
 	TALLOC_CTX *mem = talloc_new(NULL);
 	long n = 2000000, i, hits = 0;

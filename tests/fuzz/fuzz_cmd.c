@@ -11,16 +11,15 @@
 
 int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size);
 
-static struct dsng_cmd cmd, again;
+static struct dsng_cmd cmd = DSNG_CMD_INIT, again = DSNG_CMD_INIT;
 
 static void check(const char *buf, size_t size, unsigned flags)
 {
-	struct dsng_cmd_opts o;
+	struct dsng_cmd_opts o = DSNG_CMD_OPTS_INIT;
 	struct dsng_error err = DSNG_ERROR_INIT;
 	char out[DSNG_CMD_MAX_LINE_CEILING + 64];
 	size_t n, n2;
 
-	dsng_cmd_opts_init(&o);
 	o.flags = flags;
 	if (dsng_cmd_parse(&cmd, buf, size, &o, &err) != DSNG_OK) {
 		if (err.offset > size || err.reply < 500 || !err.enhanced[0])

@@ -82,7 +82,7 @@ static void decide(TALLOC_CTX *mem, const struct dsng_policy *p)
 		s.auth_user = (i & 1) ? "u" : NULL;
 		s.port = (i & 2) ? 587 : 25;
 		for (j = 0; j < sizeof(lines) / sizeof(lines[0]); j++) {
-			struct dsng_cmd cmd;
+			struct dsng_cmd cmd = DSNG_CMD_INIT;
 			dsng_policy_line(mem, p, &s, lines[j], strlen(lines[j]),
 			                 NULL, &cmd, &d, NULL);
 			talloc_free(d.rewritten);

@@ -25,26 +25,26 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 	if (!mem)
 		abort();
 	hide = size ? (uint32_t)data[0] * 0x01010101u : 0;
-	if (dsng_ehlo_parse(mem, buf, size, NULL, &c, &err) == 0) {
+	if (dsng_ehlo_parse(mem, &c, buf, size, NULL, &err) == 0) {
 		if (c->code != 250 || !c->domain || !c->greeting)
 			abort();
 		for (i = 0; i < c->n_caps; i++)
 			(void)dsng_ehlo_has(c, c->caps[i]->keyword);
 		/* canonical lines are never longer than what was parsed */
 		s = dsng_ehlo_format(mem, c, 0, NULL, 0);
-		if (!s || dsng_ehlo_parse(mem, s, strlen(s), NULL, &c2, &err))
+		if (!s || dsng_ehlo_parse(mem, &c2, s, strlen(s), NULL, &err))
 			abort();
 		if (c2->n_caps != c->n_caps || c2->flags != c->flags ||
 		    c2->size != c->size || c2->n_auth != c->n_auth)
 			abort();
 		s = dsng_ehlo_format(mem, c, hide, hide_names,
 		                     DSNG_EHLO_FORMAT_VERBATIM);
-		if (!s || dsng_ehlo_parse(mem, s, strlen(s), NULL, &c2, &err))
+		if (!s || dsng_ehlo_parse(mem, &c2, s, strlen(s), NULL, &err))
 			abort();
 		if (c2->flags & hide & ~DSNG_EHLO_FLAG(DSNG_EHLO_KW_OTHER))
 			abort();
-		if (dsng_ehlo_hide(mem, buf, size, NULL, hide, hide_names, &raw,
-		                   &raw_len, &err) ||
+		if (dsng_ehlo_hide(mem, &raw, &raw_len, buf, size, hide,
+		                   hide_names, NULL, &err) ||
 		    raw_len != strlen(raw))
 			abort();
 	} else if (c) {

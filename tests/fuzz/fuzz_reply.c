@@ -24,21 +24,21 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 
 	if (!buf || !mem)
 		abort();
-	dsng_reply_opts_init(&opts);
+	dsng_reply_opts_init(&opts, DSNG_REPLY_OPTS_VERSION);
 	/* the first byte picks lenient mode, so both limits get explored */
 	if (size && (data[0] & 1))
-		opts.flags |= DSNG_REPLY_LENIENT, opts.max_line = 0;
+		opts.flags |= DSNG_REPLY_LENIENT;
 
-	done = dsng_reply_complete(buf, size, &opts, &used, &err);
+	done = dsng_reply_complete(&used, buf, size, &opts, &err);
 	if (done == 1) {
 		/* what the stream check accepts, the parser accepts too */
 		if (used == 0 || used > size ||
-		    dsng_reply_parse(mem, buf, used, &opts, &r, &err) != 0)
+		    dsng_reply_parse(mem, &r, buf, used, &opts, &err) != 0)
 			abort();
 		talloc_free(r);
 		r = NULL;
 	}
-	rc = dsng_reply_parse(mem, buf, size, &opts, &r, &err);
+	rc = dsng_reply_parse(mem, &r, buf, size, &opts, &err);
 	if (rc == 0) {
 		if (r->length != size || r->n_lines == 0)
 			abort();
@@ -46,14 +46,14 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 		if (!r->unterminated && (done != 1 || used != size))
 			abort();
 		s = dsng_reply_format(mem, r);
-		if (!s || dsng_reply_parse(mem, s, strlen(s), &opts, &r2, &err))
+		if (!s || dsng_reply_parse(mem, &r2, s, strlen(s), &opts, &err))
 			abort();
 		if (r2->code != r->code || r2->n_lines != r->n_lines)
 			abort();
 		for (i = 0; i < r->n_lines; i++)
 			if (strcmp(r2->lines[i]->text, r->lines[i]->text))
 				abort();
-		s = dsng_reply_text(mem, r, 1);
+		s = dsng_reply_text(mem, r, true);
 		if (!s)
 			abort();
 	} else if (r) {

@@ -18,25 +18,25 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 	char *buf = fuzz_copy(data, size);
 	size_t off = 0, n;
 
-	if (dsng_status_parse(buf, size, &c, &err) == 0) {
+	if (dsng_status_parse(&c, buf, size, &err) == 0) {
 		/* the canonical text parses back to the same numbers */
-		if (dsng_status_parse(c.str, strlen(c.str), &c2, &err) ||
+		if (dsng_status_parse(&c2, c.str, strlen(c.str), &err) ||
 		    c2.cls != c.cls || c2.subject != c.subject ||
 		    c2.detail != c.detail)
 			abort();
-		if (dsng_status_prefix(buf, size, &c2) != size)
+		if (dsng_status_prefix(&c2, buf, size) != size)
 			abort();
-		if (dsng_status_find(buf, size, &c2, &off) || off != 0)
+		if (dsng_status_find(&c2, &off, buf, size) || off != 0)
 			abort();
 		if (!dsng_status_describe(&c))
 			abort();
 	} else if (err.offset > size) {
 		abort();
 	}
-	n = dsng_status_prefix(buf, size, &c);
+	n = dsng_status_prefix(&c, buf, size);
 	if (n > size)
 		abort();
-	if (dsng_status_find(buf, size, &c, &off) == 0) {
+	if (dsng_status_find(&c, &off, buf, size) == 0) {
 		/* a found code starts with its class digit, inside the input */
 		if (off >= size || buf[off] != (char)('0' + c.cls))
 			abort();

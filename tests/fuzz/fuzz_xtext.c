@@ -22,14 +22,14 @@ static void round_trip(const char *dec, size_t n, int utf8)
 	size_t m = 0;
 	int rc;
 
-	enc = utf8 ? dsng_utf8_addr_encode(NULL, dec, n, 0)
+	enc = utf8 ? dsng_xtext_utf8_encode(NULL, dec, n, false)
 	           : dsng_xtext_encode(NULL, dec, n);
 	if (!enc)
 		abort(); /* decoders only produce valid UTF-8 here */
 	back = malloc(strlen(enc) + 1);
 	if (!back)
 		abort();
-	rc = (utf8 ? dsng_utf8_addr_decode : dsng_xtext_decode)(
+	rc = (utf8 ? dsng_xtext_utf8_decode : dsng_xtext_decode)(
 	        back, strlen(enc) + 1, &m, enc, strlen(enc), 0, NULL, NULL);
 	if (rc != DSNG_OK || m != n || memcmp(back, dec, n) != 0)
 		abort();
@@ -59,8 +59,8 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 	} else if (err.offset >= size - 1 && err.rc == DSNG_ESYNTAX) {
 		abort();
 	}
-	if (dsng_utf8_addr_decode(out, size - 1, &n, in, size - 1, flags, NULL,
-	                          &err) == DSNG_OK) {
+	if (dsng_xtext_utf8_decode(out, size - 1, &n, in, size - 1, flags, NULL,
+	                           &err) == DSNG_OK) {
 		/* \x{..} may decode to controls the encoder escapes: fine */
 		if (n)
 			round_trip(out, n, 1);

@@ -10,7 +10,7 @@
 
 static void check(const char *line)
 {
-	struct dsng_cmd cmd;
+	struct dsng_cmd cmd = DSNG_CMD_INIT;
 	struct dsng_error err = DSNG_ERROR_INIT;
 
 	if (dsng_cmd_parse(&cmd, line, strlen(line), NULL, &err) != DSNG_OK) {
