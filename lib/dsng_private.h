@@ -59,10 +59,6 @@ int dsng__fail_at(struct dsng_error *err, int status, enum dsng_errkind kind,
                   unsigned line, unsigned column, const char *fmt, ...)
     DSNG_PRINTF(6, 7);
 
-/* After a DSNG_ELIMIT dsng__fail: name the limits field that was exceeded
- * (a static string, "max_parts") in err->limit, if err is writable. */
-void dsng__set_limit(struct dsng_error *err, const char *field);
-
 /* Value of a hex digit of either case, -1 otherwise.  Parts with a
  * stricter alphabet (xtext's upper-case hexchar) filter before calling. */
 static inline int dsng__hex(unsigned char c)

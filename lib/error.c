@@ -170,12 +170,6 @@ int dsng__fail_at(struct dsng_error *err, int status, enum dsng_errkind kind,
 	return status;
 }
 
-void dsng__set_limit(struct dsng_error *err, const char *field)
-{
-	if (dsng__version_ok(err, DSNG_ERROR_VERSION))
-		err->limit = field;
-}
-
 int dsng__span_ieq(const char *p, size_t len, const char *word)
 {
 	size_t i;

@@ -123,12 +123,10 @@ int dsng__mime_decode(TALLOC_CTX *mem, const char *p, size_t len,
 	 * is on the worst case, before anything is allocated. */
 	need = cte == DSNG_MIME_CTE_BASE64 ? len / 4 * 3 + 3 : len;
 	if (need - (cte == DSNG_MIME_CTE_BASE64 ? 3 : 0) > lim->max_decoded)
-		return dsng__mime_limited(
-		        err, "max_decoded",
-		        dsng__fail(err, DSNG_ELIMIT, DSNG_ERR_SIZE_LIMIT,
-		                   offset, 0, NULL,
-		                   "decoded body larger than %zu bytes",
-		                   lim->max_decoded));
+		return dsng__fail_limit(err, "max_decoded", DSNG_ERR_SIZE_LIMIT,
+		                        offset, 0, NULL,
+		                        "decoded body larger than %zu bytes",
+		                        lim->max_decoded);
 	buf = talloc_array(mem, char, need + 1);
 	if (!buf)
 		return dsng__fail(err, DSNG_ENOMEM, DSNG_ERR_NOMEM, offset, 0,

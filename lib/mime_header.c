@@ -74,11 +74,9 @@ static int is_name_char(unsigned char c)
 static int field_too_long(struct dsng_error *err, size_t offset,
                           const struct dsng_mime_limits *lim)
 {
-	return dsng__mime_limited(
-	        err, "max_field_len",
-	        dsng__fail(err, DSNG_ELIMIT, DSNG_ERR_HEADER_LIMIT, offset, 0,
-	                   NULL, "header field longer than %zu bytes",
-	                   lim->max_field_len));
+	return dsng__fail_limit(
+	        err, "max_field_len", DSNG_ERR_HEADER_LIMIT, offset, 0, NULL,
+	        "header field longer than %zu bytes", lim->max_field_len);
 }
 
 /* Fields are spans: the only allocation is the array, grown by doubling,
@@ -108,13 +106,11 @@ int dsng__mime_header(TALLOC_CTX *mem, const char *buf, size_t start,
 		if (line_end > pos && buf[line_end - 1] == '\r')
 			line_end--;
 		if (next - start > lim->max_header_len)
-			return dsng__mime_limited(
-			        err, "max_header_len",
-			        dsng__fail(err, DSNG_ELIMIT,
-			                   DSNG_ERR_HEADER_LIMIT, pos + base, 0,
-			                   NULL,
-			                   "header block longer than %zu bytes",
-			                   lim->max_header_len));
+			return dsng__fail_limit(
+			        err, "max_header_len", DSNG_ERR_HEADER_LIMIT,
+			        pos + base, 0, NULL,
+			        "header block longer than %zu bytes",
+			        lim->max_header_len);
 		if (line_end == pos) {
 			*body = next;
 			break;
@@ -176,13 +172,11 @@ int dsng__mime_header(TALLOC_CTX *mem, const char *buf, size_t start,
 			if (line_end - pos > lim->max_field_len)
 				return field_too_long(err, pos + base, lim);
 			if (h->n_fields >= lim->max_fields)
-				return dsng__mime_limited(
-				        err, "max_fields",
-				        dsng__fail(err, DSNG_ELIMIT,
-				                   DSNG_ERR_FIELD_LIMIT,
-				                   pos + base, 0, NULL,
-				                   "more than %u header fields",
-				                   lim->max_fields));
+				return dsng__fail_limit(
+				        err, "max_fields", DSNG_ERR_FIELD_LIMIT,
+				        pos + base, 0, NULL,
+				        "more than %u header fields",
+				        lim->max_fields);
 			if (h->n_fields == cap) {
 				struct dsng_mime_field *f;
 				cap = cap ? cap * 2 : 16;

@@ -16,16 +16,6 @@ int dsng__mime_limits_take(struct dsng_mime_limits *local,
                            const struct dsng_mime_limits *given,
                            struct dsng_error *err);
 
-/* Name the limits field an ELIMIT error exceeded and pass its code on:
- * `return dsng__mime_limited(err, "max_parts", dsng__fail(err, ...));`
- * (the arguments, so the dsng__fail, are evaluated first). */
-static inline int dsng__mime_limited(struct dsng_error *err, const char *field,
-                                     int rc)
-{
-	dsng__set_limit(err, field);
-	return rc;
-}
-
 /* Parse the header block in buf[start..end); offsets reported are
  * position + base.  Fields are allocated on mem.  Non-field lines end the
  * block (or, with DSNG__HDR_LENIENT, continue the last field) and are

@@ -42,12 +42,10 @@ static int add_part(struct walker *w, struct dsng_mime_part *parent,
 	struct dsng_mime_message *m = w->msg;
 
 	if (m->n_parts >= w->lim->max_parts)
-		return dsng__mime_limited(w->err, "max_parts",
-		                          dsng__fail(w->err, DSNG_ELIMIT,
-		                                     DSNG_ERR_PART_LIMIT,
-		                                     offset + w->base, 0, NULL,
-		                                     "more than %u MIME parts",
-		                                     w->lim->max_parts));
+		return dsng__fail_limit(w->err, "max_parts",
+		                        DSNG_ERR_PART_LIMIT, offset + w->base,
+		                        0, NULL, "more than %u MIME parts",
+		                        w->lim->max_parts);
 	if (m->n_parts == w->cap_parts) {
 		struct dsng_mime_part **a;
 		w->cap_parts = w->cap_parts ? w->cap_parts * 2 : 8;
@@ -122,13 +120,11 @@ static int read_entity(struct walker *w, struct dsng_mime_part *p, size_t pos,
 		const char *b = dsng_mime_part_param(p, "boundary");
 		size_t bl = b ? strlen(b) : 0;
 		if (bl > w->lim->max_boundary_len)
-			return dsng__mime_limited(
+			return dsng__fail_limit(
 			        w->err, "max_boundary_len",
-			        dsng__fail(w->err, DSNG_ELIMIT,
-			                   DSNG_ERR_HEADER_LIMIT, p->offset, 0,
-			                   NULL,
-			                   "boundary longer than %zu bytes",
-			                   w->lim->max_boundary_len));
+			        DSNG_ERR_HEADER_LIMIT, p->offset, 0, NULL,
+			        "boundary longer than %zu bytes",
+			        w->lim->max_boundary_len);
 		if (bl == 0) {
 			if (dsng__mime_problem(w->msg, "boundary",
 			                       p->offset - w->base,
@@ -149,12 +145,10 @@ static int push(struct walker *w, struct dsng_mime_part *p)
 	if (!p->boundary)
 		return DSNG_OK;
 	if (p->depth >= w->lim->max_depth || w->top >= w->lim->max_depth)
-		return dsng__mime_limited(
-		        w->err, "max_depth",
-		        dsng__fail(w->err, DSNG_ELIMIT, DSNG_ERR_DEPTH_LIMIT,
-		                   p->offset, 0, NULL,
-		                   "multipart nesting deeper than %u",
-		                   w->lim->max_depth));
+		return dsng__fail_limit(
+		        w->err, "max_depth", DSNG_ERR_DEPTH_LIMIT, p->offset, 0,
+		        NULL, "multipart nesting deeper than %u",
+		        w->lim->max_depth);
 	l = &w->stack[w->top++];
 	l->mp = p;
 	l->cur = NULL;
@@ -313,12 +307,10 @@ int dsng__mime_parse(TALLOC_CTX *mem, const char *buf, size_t len,
 		return dsng__fail(err, DSNG_EINVAL, DSNG_ERR_INVALID_ARGUMENT,
 		                  0, 0, NULL, "NULL argument");
 	if (len > lim->max_size)
-		return dsng__mime_limited(
-		        err, "max_size",
-		        dsng__fail(err, DSNG_ELIMIT, DSNG_ERR_SIZE_LIMIT,
-		                   lim->max_size + base, 0, NULL,
-		                   "message larger than %zu bytes",
-		                   lim->max_size));
+		return dsng__fail_limit(err, "max_size", DSNG_ERR_SIZE_LIMIT,
+		                        lim->max_size + base, 0, NULL,
+		                        "message larger than %zu bytes",
+		                        lim->max_size);
 	memset(&w, 0, sizeof(w));
 	w.buf = buf;
 	w.len = len;

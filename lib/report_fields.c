@@ -243,12 +243,10 @@ static int add_recipient(struct ctx *c, size_t offset,
 	struct dsng_report_recipient **a;
 
 	if (r->n_recipients >= c->lim->max_recipients)
-		return dsng__mime_limited(c->err, "max_recipients",
-		                          dsng__fail(c->err, DSNG_ELIMIT,
-		                                     DSNG_ERR_RECIPIENT_LIMIT,
-		                                     offset, 0, NULL,
-		                                     "more than %u recipients",
-		                                     c->lim->max_recipients));
+		return dsng__fail_limit(c->err, "max_recipients",
+		                        DSNG_ERR_RECIPIENT_LIMIT, offset, 0,
+		                        NULL, "more than %u recipients",
+		                        c->lim->max_recipients);
 	a = DSNG__GROW(r, r->recipients, struct dsng_report_recipient *,
 	               r->n_recipients);
 	if (!a)
