@@ -101,8 +101,8 @@ static int parse_ipv6(const char *p, size_t len, unsigned char out[16])
 static const unsigned char v4mapped[12] = {0, 0, 0, 0, 0,    0,
                                            0, 0, 0, 0, 0xff, 0xff};
 
-int dsng__addr_parse(const char *p, size_t len, unsigned char out[16],
-                     int *family)
+int dsng__ip_parse(const char *p, size_t len, unsigned char out[16],
+                   int *family)
 {
 	unsigned char b[16];
 

@@ -4,7 +4,7 @@
  * include/dsnguard/policy.h and examples/dsnguard.conf.
  *
  * Every problem is reported as "FILE:LINE:COLUMN: text" with line and
- * column in struct dsng_error too = DSNG_ERROR_INIT; unknown sections and keys are errors,
+ * column in struct dsng_error too; unknown sections and keys are errors,
  * so a typo never silently leaves a default in force.
  */
 #include <stddef.h>
@@ -49,9 +49,12 @@ struct word {
 };
 
 static const struct word w_rcpt_action[] = {
-        {"reject", DSNG_ACTION_REJECT},       {"strip", DSNG_ACTION_STRIP},
-        {"downgrade", DSNG_ACTION_DOWNGRADE}, {"never", DSNG_ACTION_NEVER},
-        {"accept", DSNG_ACTION_ACCEPT},       {NULL, 0}};
+        {"reject", DSNG_POLICY_ACTION_REJECT},
+        {"strip", DSNG_POLICY_ACTION_STRIP},
+        {"downgrade", DSNG_POLICY_ACTION_DOWNGRADE},
+        {"never", DSNG_POLICY_ACTION_NEVER},
+        {"accept", DSNG_POLICY_ACTION_ACCEPT},
+        {NULL, 0}};
 static const struct word w_rcpt_unoffered[] = {
         {"reject", DSNG__UNOFFERED_REJECT},
         {"ignore", DSNG__UNOFFERED_IGNORE},
@@ -62,15 +65,17 @@ static const struct word w_mail_unoffered[] = {
         {"ignore", DSNG__UNOFFERED_IGNORE},
         {"rules", DSNG__UNOFFERED_RULES},
         {NULL, 0}};
-static const struct word w_ret_action[] = {{"downgrade", DSNG_ACTION_DOWNGRADE},
-                                           {"strip", DSNG_ACTION_STRIP},
-                                           {"reject", DSNG_ACTION_REJECT},
-                                           {"accept", DSNG_ACTION_ACCEPT},
-                                           {NULL, 0}};
-static const struct word w_envid_action[] = {{"strip", DSNG_ACTION_STRIP},
-                                             {"reject", DSNG_ACTION_REJECT},
-                                             {"accept", DSNG_ACTION_ACCEPT},
-                                             {NULL, 0}};
+static const struct word w_ret_action[] = {
+        {"downgrade", DSNG_POLICY_ACTION_DOWNGRADE},
+        {"strip", DSNG_POLICY_ACTION_STRIP},
+        {"reject", DSNG_POLICY_ACTION_REJECT},
+        {"accept", DSNG_POLICY_ACTION_ACCEPT},
+        {NULL, 0}};
+static const struct word w_envid_action[] = {
+        {"strip", DSNG_POLICY_ACTION_STRIP},
+        {"reject", DSNG_POLICY_ACTION_REJECT},
+        {"accept", DSNG_POLICY_ACTION_ACCEPT},
+        {NULL, 0}};
 static const struct word w_header_action[] = {{"strip", DSNG__HDR_STRIP},
                                               {"keep", DSNG__HDR_KEEP},
                                               {"flag", DSNG__HDR_FLAG},
@@ -78,10 +83,11 @@ static const struct word w_header_action[] = {{"strip", DSNG__HDR_STRIP},
 static const struct word w_bool[] = {{"yes", 1},   {"no", 0}, {"true", 1},
                                      {"false", 0}, {"on", 1}, {"off", 0},
                                      {NULL, 0}};
-static const struct word w_bounce_action[] = {{"reject", DSNG_ACTION_REJECT},
-                                              {"accept", DSNG_ACTION_ACCEPT},
-                                              {"flag", DSNG_ACTION_FLAG},
-                                              {NULL, 0}};
+static const struct word w_bounce_action[] = {
+        {"reject", DSNG_POLICY_ACTION_REJECT},
+        {"accept", DSNG_POLICY_ACTION_ACCEPT},
+        {"flag", DSNG_POLICY_ACTION_FLAG},
+        {NULL, 0}};
 
 struct key {
 	enum section sec;
@@ -241,13 +247,13 @@ static size_t split_list(const struct tok *v, struct tok *out, size_t max)
 }
 
 static const struct word class_words[] = {
-        {"all", DSNG_CLASS_ALL},
+        {"all", DSNG_POLICY_CLASS_ALL},
         {"none", 0},
-        {"trusted", DSNG_CLASS_TRUSTED},
-        {"authenticated", DSNG_CLASS_AUTHENTICATED},
-        {"tls", DSNG_CLASS_TLS},
-        {"submission", DSNG_CLASS_SUBMISSION},
-        {"local", DSNG_CLASS_LOCAL},
+        {"trusted", DSNG_POLICY_CLASS_TRUSTED},
+        {"authenticated", DSNG_POLICY_CLASS_AUTHENTICATED},
+        {"tls", DSNG_POLICY_CLASS_TLS},
+        {"submission", DSNG_POLICY_CLASS_SUBMISSION},
+        {"local", DSNG_POLICY_CLASS_LOCAL},
         {NULL, 0}};
 
 static const struct word *find_word(const struct word *w, const struct tok *t)
@@ -728,7 +734,8 @@ static int apply_base(struct parser *ps, const char *name, size_t col)
 		return fail(ps, DSNG_ESYNTAX, DSNG_ERR_UNKNOWN_PRESET, col,
 		            "%s", e.message);
 	if (rc != 0) {
-		if (ps->err)
+		/* Only into an error struct of a version we know. */
+		if (dsng__version_ok(ps->err, DSNG_ERROR_VERSION))
 			*ps->err = e;
 		return rc;
 	}
@@ -1014,12 +1021,26 @@ int dsng__policy_apply(struct dsng_policy *p, const char *buf, size_t len,
 	return parse_text(&ps);
 }
 
-void dsng_policy_opts_init(struct dsng_policy_opts *opts)
+static const size_t opts_sizes[] = {0, sizeof(struct dsng_policy_opts)};
+static const struct dsng_policy_opts opts_defaults = DSNG_POLICY_OPTS_INIT;
+
+int dsng_policy_opts_init(struct dsng_policy_opts *opts, unsigned version)
 {
-	if (!opts)
-		return;
-	memset(opts, 0, sizeof(*opts));
-	opts->version = DSNG_POLICY_OPTS_VERSION;
+	return dsng__versioned_init(opts, version, &opts_defaults, opts_sizes,
+	                            DSNG_POLICY_OPTS_VERSION);
+}
+
+/* The caller's options (NULL = defaults) as a full current-version copy. */
+static int take_opts(struct dsng_policy_opts *local,
+                     const struct dsng_policy_opts *opts,
+                     struct dsng_error *err)
+{
+	if (dsng__versioned_take(local, opts, &opts_defaults, opts_sizes,
+	                         DSNG_POLICY_OPTS_VERSION))
+		return dsng__fail(err, DSNG_EINVAL, DSNG_ERR_INVALID_ARGUMENT,
+		                  0, 0, NULL,
+		                  "unknown dsng_policy_opts version");
+	return 0;
 }
 
 int dsng_policy_parse(TALLOC_CTX *mem, struct dsng_policy **out,
@@ -1027,6 +1048,7 @@ int dsng_policy_parse(TALLOC_CTX *mem, struct dsng_policy **out,
                       const struct dsng_policy_opts *opts,
                       struct dsng_error *err)
 {
+	struct dsng_policy_opts o;
 	struct dsng_policy *p;
 	struct parser ps;
 	int rc;
@@ -1035,10 +1057,9 @@ int dsng_policy_parse(TALLOC_CTX *mem, struct dsng_policy **out,
 		return dsng__fail(err, DSNG_EINVAL, DSNG_ERR_INVALID_ARGUMENT,
 		                  0, 0, NULL, "NULL argument");
 	*out = NULL;
-	if (opts && opts->version != DSNG_POLICY_OPTS_VERSION)
-		return dsng__fail(err, DSNG_EINVAL, DSNG_ERR_INVALID_ARGUMENT,
-		                  0, 0, NULL,
-		                  "unknown dsng_policy_opts version");
+	rc = take_opts(&o, opts, err);
+	if (rc)
+		return rc;
 	p = talloc_zero(NULL, struct dsng_policy);
 	if (!p)
 		goto nomem;
@@ -1050,7 +1071,7 @@ int dsng_policy_parse(TALLOC_CTX *mem, struct dsng_policy **out,
 	ps.buf = buf;
 	ps.len = len;
 	ps.origin = p->name;
-	ps.opts = opts;
+	ps.opts = &o;
 	ps.err = err;
 	rc = parse_text(&ps);
 	if (rc == 0 && !ps.base_done)
@@ -1061,7 +1082,7 @@ int dsng_policy_parse(TALLOC_CTX *mem, struct dsng_policy **out,
 		talloc_free(p);
 		return rc;
 	}
-	dsng__cidr_finish(&p->nets);
+	dsng__policy_finish(p);
 	*out = talloc_steal(mem, p);
 	return 0;
 nomem:
@@ -1074,6 +1095,7 @@ int dsng_policy_load(TALLOC_CTX *mem, struct dsng_policy **out,
                      const char *path, const struct dsng_policy_opts *opts,
                      struct dsng_error *err)
 {
+	struct dsng_policy_opts o;
 	TALLOC_CTX *tmp;
 	char *buf = NULL;
 	size_t len = 0;
@@ -1085,9 +1107,12 @@ int dsng_policy_load(TALLOC_CTX *mem, struct dsng_policy **out,
 		return dsng__fail(err, DSNG_EINVAL, DSNG_ERR_INVALID_ARGUMENT,
 		                  0, 0, NULL, "NULL argument");
 	*out = NULL;
-	if (opts && opts->read) {
-		rd = opts->read;
-		rd_arg = opts->read_arg;
+	rc = take_opts(&o, opts, err);
+	if (rc)
+		return rc;
+	if (o.read) {
+		rd = o.read;
+		rd_arg = o.read_arg;
 	}
 	tmp = talloc_new(NULL);
 	if (!tmp)
@@ -1103,7 +1128,7 @@ int dsng_policy_load(TALLOC_CTX *mem, struct dsng_policy **out,
 		                rc == DSNG_ELIMIT ? "file too large"
 		                                  : "cannot read the file");
 	else
-		rc = dsng_policy_parse(mem, out, buf, len, path, opts, err);
+		rc = dsng_policy_parse(mem, out, buf, len, path, &o, err);
 	talloc_free(tmp);
 	return rc;
 }

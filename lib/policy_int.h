@@ -32,8 +32,8 @@ int dsng__cidr_parse(const char *p, size_t len, struct dsng__range *out,
 
 /* Parse an address (IPv4, IPv6, [..], "IPv6:" prefix) into 16 bytes,
  * IPv4 as ::ffff:a.b.c.d; *family 4 or 6.  0 or -1. */
-int dsng__addr_parse(const char *p, size_t len, unsigned char out[16],
-                     int *family);
+int dsng__ip_parse(const char *p, size_t len, unsigned char out[16],
+                   int *family);
 
 /* Append a range (talloc-grown on mem); 0 or DSNG_ENOMEM / DSNG_ELIMIT. */
 int dsng__cidr_add(TALLOC_CTX *mem, struct dsng__cidr_table *t,
@@ -90,13 +90,13 @@ struct dsng_policy {
 	struct dsng__classes offer_dsn;
 	struct dsng__classes success_from, delay_from, failure_from;
 	struct dsng__classes orcpt_from;
-	struct dsng__choice rcpt_action; /* enum dsng_action */
+	struct dsng__choice rcpt_action; /* enum dsng_policy_action */
 	struct dsng__reply rcpt_reply;
 	struct dsng__choice rcpt_unoffered;
 	struct dsng__reply rcpt_unoffered_reply;
 
 	struct dsng__classes ret_full_from, envid_from;
-	struct dsng__choice ret_full_action, envid_action; /* dsng_action */
+	struct dsng__choice ret_full_action, envid_action; /* ..._action */
 	struct dsng__reply mail_reply;
 	struct dsng__choice mail_unoffered;
 	struct dsng__reply mail_unoffered_reply;
@@ -118,7 +118,24 @@ struct dsng_policy {
 	size_t n_our_hosts;
 	struct dsng__choice bounce_action;
 	struct dsng__reply bounce_reply;
+
+	/* NOTIFY values by their bits (DSNG_NOTIFY_* & 15), written once by
+	 * dsng_notify_format when the policy is finished: the text of
+	 * reasons and replies, and the new NOTIFY value a decision points a
+	 * command's parameter at (it lives as long as the policy). */
+	char notify_text[16][DSNG_NOTIFY_TEXT_MAX];
 };
+
+/* The last step of building a policy: merge the trusted networks and
+ * write the NOTIFY texts. */
+void dsng__policy_finish(struct dsng_policy *p);
+
+/* The NOTIFY value of bits, from the policy's table ("" for 0). */
+static inline const char *dsng__notify_text(const struct dsng_policy *p,
+                                            unsigned bits)
+{
+	return p->notify_text[bits & 15u];
+}
 
 /* Set every setting from the built-in base (RFC defaults) and then the
  * named preset; origins are the preset's name.  DSNG_ENOTFOUND when no
@@ -135,6 +152,16 @@ int dsng__policy_apply(struct dsng_policy *p, const char *buf, size_t len,
                        const char *origin, int is_preset,
                        const struct dsng_policy_opts *opts,
                        struct dsng_error *err);
+
+/* The checks every decision starts with: d and s of a known version, p
+ * not NULL.  0, or DSNG_EINVAL with err filled (d untouched). */
+int dsng__decision_args(const struct dsng_decision *d,
+                        const struct dsng_policy *p,
+                        const struct dsng_policy_session *s,
+                        struct dsng_error *err);
+
+/* DSNG_EINVAL with err filled: "what" names the bad argument. */
+int dsng__bad_arg(struct dsng_error *err, const char *what);
 
 /* Fill a refusal into d from a configured reply, "{param}" replaced by
  * param (a keyword) and "{value}" by value (the refused part). */
@@ -156,13 +183,15 @@ void dsng__reason_cat(struct dsng_decision *d, ...);
 void dsng__decision_label(struct dsng_decision *d);
 
 /* "198.51.100.33 (untrusted, unauthenticated, port 25)" into buf. */
-void dsng__describe_client(const struct dsng_policy *p, struct dsng_session *s,
-                           char *buf, size_t size);
+void dsng__describe_client(const struct dsng_policy *p,
+                           struct dsng_policy_session *s, char *buf,
+                           size_t size);
 
 /* dsn_offered, or what the EHLO rule would say when unknown; LATE when
  * DSN was hidden in EHLO but the client qualifies now (it authenticated
  * after EHLO). */
 #define DSNG__OFFERED_LATE 2
-int dsng__dsn_offered(const struct dsng_policy *p, struct dsng_session *s);
+int dsng__dsn_offered(const struct dsng_policy *p,
+                      struct dsng_policy_session *s);
 
 #endif /* DSNG_POLICY_INT_H */

@@ -122,6 +122,16 @@ static const char *const preset_names[] = {"recommended", "permissive",
                                            "sendmail-noreceipts",
                                            "postfix-discard-dsn", NULL};
 
+void dsng__policy_finish(struct dsng_policy *p)
+{
+	unsigned bits;
+
+	dsng__cidr_finish(&p->nets);
+	for (bits = 0; bits < 16; bits++)
+		dsng_notify_format(p->notify_text[bits],
+		                   sizeof(p->notify_text[bits]), bits);
+}
+
 const char *const *dsng_policy_preset_names(void)
 {
 	return preset_names;
@@ -189,7 +199,7 @@ int dsng_policy_preset(TALLOC_CTX *mem, struct dsng_policy **out,
 			                  0, NULL, "out of memory");
 		return rc;
 	}
-	dsng__cidr_finish(&p->nets);
+	dsng__policy_finish(p);
 	*out = talloc_steal(mem, p);
 	return 0;
 }

@@ -9,133 +9,182 @@
 
 #include "policy_int.h"
 
-void dsng_session_init(struct dsng_session *s)
+static const size_t session_sizes[] = {0, sizeof(struct dsng_policy_session)};
+static const struct dsng_policy_session session_defaults =
+        DSNG_POLICY_SESSION_INIT;
+
+int dsng_policy_session_init(struct dsng_policy_session *s, unsigned version)
 {
-	if (!s)
-		return;
-	memset(s, 0, sizeof(*s));
-	s->version = DSNG_SESSION_VERSION;
-	s->trusted = -1;
-	s->dsn_offered = -1;
-	s->esmtp = 1;
+	return dsng__versioned_init(s, version, &session_defaults,
+	                            session_sizes, DSNG_POLICY_SESSION_VERSION);
 }
 
-int dsng_session_set_addr(struct dsng_session *s, const char *text, size_t len,
-                          struct dsng_error *err)
+static bool session_ok(const struct dsng_policy_session *s)
+{
+	return dsng__version_ok(s, DSNG_POLICY_SESSION_VERSION);
+}
+
+int dsng_policy_session_set_addr(struct dsng_policy_session *s,
+                                 const char *text, size_t len,
+                                 struct dsng_error *err)
 {
 	unsigned char b[16];
 	int family;
 
-	if (!s || (!text && len))
-		return dsng__fail(err, DSNG_EINVAL, DSNG_ERR_INVALID_ARGUMENT,
-		                  0, 0, NULL, "NULL session or address");
-	if (dsng__addr_parse(text, len, b, &family) != 0)
+	if (!session_ok(s))
+		return dsng__bad_arg(err, s ? "unknown dsng_policy_session "
+		                              "version"
+		                            : "NULL session");
+	if (!text && len)
+		return dsng__bad_arg(err, "NULL address");
+	if (dsng__ip_parse(text, len, b, &family) != 0)
 		return dsng__fail(err, DSNG_ESYNTAX, DSNG_ERR_BAD_CIDR, 0, 0,
 		                  NULL, "not an IPv4 or IPv6 address");
 	memcpy(s->addr, b, 16);
 	s->family = family;
+	/* Another address: the lookup made for the last one is stale. */
+	s->trusted_cached = -1;
 	return 0;
 }
 
-void dsng_session_reset_transaction(struct dsng_session *s)
+void dsng_policy_session_reset(struct dsng_policy_session *s)
 {
-	if (!s)
+	if (!session_ok(s))
 		return;
-	s->null_sender = 0;
-	s->recipients = 0;
+	s->null_sender = false;
+	s->n_recipients = 0;
 }
 
-const char *dsng_action_name(enum dsng_action a)
+static const size_t decision_sizes[] = {0, sizeof(struct dsng_decision)};
+static const struct dsng_decision decision_defaults = DSNG_DECISION_INIT;
+
+int dsng_decision_init(struct dsng_decision *d, unsigned version)
+{
+	return dsng__versioned_init(d, version, &decision_defaults,
+	                            decision_sizes, DSNG_DECISION_VERSION);
+}
+
+int dsng__bad_arg(struct dsng_error *err, const char *what)
+{
+	return dsng__fail(err, DSNG_EINVAL, DSNG_ERR_INVALID_ARGUMENT, 0, 0,
+	                  NULL, "%s", what);
+}
+
+int dsng__decision_args(const struct dsng_decision *d,
+                        const struct dsng_policy *p,
+                        const struct dsng_policy_session *s,
+                        struct dsng_error *err)
+{
+	if (!dsng__version_ok(d, DSNG_DECISION_VERSION))
+		return dsng__bad_arg(err, d ? "unknown dsng_decision version"
+		                            : "NULL decision");
+	if (!p)
+		return dsng__bad_arg(err, "NULL policy");
+	if (!session_ok(s))
+		return dsng__bad_arg(err, s ? "unknown dsng_policy_session "
+		                              "version"
+		                            : "NULL session");
+	return 0;
+}
+
+const char *dsng_policy_action_name(enum dsng_policy_action a)
 {
 	switch (a) {
-	case DSNG_ACTION_ACCEPT:
+	case DSNG_POLICY_ACTION_ACCEPT:
 		return "accept";
-	case DSNG_ACTION_ADVERTISE_DSN:
+	case DSNG_POLICY_ACTION_ADVERTISE_DSN:
 		return "advertise_dsn";
-	case DSNG_ACTION_HIDE_DSN:
+	case DSNG_POLICY_ACTION_HIDE_DSN:
 		return "hide_dsn";
-	case DSNG_ACTION_STRIP:
+	case DSNG_POLICY_ACTION_STRIP:
 		return "strip";
-	case DSNG_ACTION_DOWNGRADE:
+	case DSNG_POLICY_ACTION_DOWNGRADE:
 		return "downgrade";
-	case DSNG_ACTION_NEVER:
+	case DSNG_POLICY_ACTION_NEVER:
 		return "never";
-	case DSNG_ACTION_REJECT:
+	case DSNG_POLICY_ACTION_REJECT:
 		return "reject";
-	case DSNG_ACTION_IGNORE:
+	case DSNG_POLICY_ACTION_IGNORE:
 		return "ignore";
-	case DSNG_ACTION_FLAG:
+	case DSNG_POLICY_ACTION_FLAG:
 		return "flag";
 	}
 	return "unknown";
 }
 
-const char *dsng_compliance_name(enum dsng_compliance c)
+const char *dsng_policy_compliance_name(enum dsng_policy_compliance c)
 {
 	switch (c) {
-	case DSNG_COMPLIANT:
+	case DSNG_POLICY_COMPLIANT:
 		return "compliant";
-	case DSNG_LENIENT:
+	case DSNG_POLICY_LENIENT:
 		return "lenient";
-	case DSNG_NOT_COMPLIANT:
+	case DSNG_POLICY_NOT_COMPLIANT:
 		return "not_compliant";
 	}
 	return "unknown";
 }
 
-const char *dsng_bounce_verdict_name(enum dsng_bounce_verdict v)
+const char *dsng_policy_verdict_name(enum dsng_policy_verdict v)
 {
 	switch (v) {
-	case DSNG_BOUNCE_NOT_A_BOUNCE:
+	case DSNG_POLICY_VERDICT_NOT_A_BOUNCE:
 		return "not_a_bounce";
-	case DSNG_BOUNCE_LEGIT:
+	case DSNG_POLICY_VERDICT_LEGIT:
 		return "legit";
-	case DSNG_BOUNCE_BACKSCATTER:
+	case DSNG_POLICY_VERDICT_BACKSCATTER:
 		return "backscatter";
-	case DSNG_BOUNCE_UNKNOWN:
+	case DSNG_POLICY_VERDICT_UNKNOWN:
 		return "unknown";
 	}
 	return "unknown";
 }
 
-int dsng_policy_is_trusted(const struct dsng_policy *p,
-                           const struct dsng_session *s)
+bool dsng_policy_is_trusted(const struct dsng_policy *p,
+                            const struct dsng_policy_session *s)
 {
-	if (!p || !s || !s->family)
-		return 0;
-	return dsng__cidr_match(&p->nets, s->addr);
+	if (!p || !session_ok(s) || !s->family)
+		return false;
+	return dsng__cidr_match(&p->nets, s->addr) != 0;
 }
 
 unsigned dsng_policy_classes(const struct dsng_policy *p,
-                             struct dsng_session *s)
+                             struct dsng_policy_session *s)
 {
-	unsigned c = DSNG_CLASS_ALL;
-	enum dsng_service svc;
+	unsigned c = DSNG_POLICY_CLASS_ALL;
+	enum dsng_policy_service svc;
+	int trusted;
 
-	if (!p || !s)
+	if (!p || !session_ok(s))
 		return c;
-	/* Looked up once per session: the caller keeps the answer. */
-	if (s->trusted < 0)
-		s->trusted = dsng_policy_is_trusted(p, s);
-	if (s->trusted)
-		c |= DSNG_CLASS_TRUSTED;
+	/* The caller's verdict wins; otherwise the networks are looked up
+	 * once per address and the answer kept in the session's state. */
+	trusted = s->trusted;
+	if (trusted < 0) {
+		if (s->trusted_cached < 0)
+			s->trusted_cached = dsng_policy_is_trusted(p, s);
+		trusted = s->trusted_cached;
+	}
+	if (trusted)
+		c |= DSNG_POLICY_CLASS_TRUSTED;
 	if (s->auth_user && s->auth_user[0])
-		c |= DSNG_CLASS_AUTHENTICATED;
+		c |= DSNG_POLICY_CLASS_AUTHENTICATED;
 	if (s->tls)
-		c |= DSNG_CLASS_TLS;
+		c |= DSNG_POLICY_CLASS_TLS;
 	svc = s->service;
-	if (svc == DSNG_SERVICE_UNKNOWN)
+	if (svc == DSNG_POLICY_SERVICE_UNKNOWN)
 		svc = (s->port == 587 || s->port == 465)
-		              ? DSNG_SERVICE_SUBMISSION
-		              : DSNG_SERVICE_SMTP;
-	if (svc == DSNG_SERVICE_SUBMISSION)
-		c |= DSNG_CLASS_SUBMISSION;
-	if (svc == DSNG_SERVICE_LOCAL)
-		c |= DSNG_CLASS_LOCAL;
+		              ? DSNG_POLICY_SERVICE_SUBMISSION
+		              : DSNG_POLICY_SERVICE_SMTP;
+	if (svc == DSNG_POLICY_SERVICE_SUBMISSION)
+		c |= DSNG_POLICY_CLASS_SUBMISSION;
+	if (svc == DSNG_POLICY_SERVICE_LOCAL)
+		c |= DSNG_POLICY_CLASS_LOCAL;
 	return c;
 }
 
-int dsng__dsn_offered(const struct dsng_policy *p, struct dsng_session *s)
+int dsng__dsn_offered(const struct dsng_policy *p,
+                      struct dsng_policy_session *s)
 {
 	int now;
 
@@ -181,8 +230,9 @@ static void put_u8(char *buf, size_t size, size_t *o, unsigned v)
 	put(buf, size, o, d);
 }
 
-void dsng__describe_client(const struct dsng_policy *p, struct dsng_session *s,
-                           char *buf, size_t size)
+void dsng__describe_client(const struct dsng_policy *p,
+                           struct dsng_policy_session *s, char *buf,
+                           size_t size)
 {
 	char addr[48];
 	unsigned c = dsng_policy_classes(p, s);
@@ -205,28 +255,31 @@ void dsng__describe_client(const struct dsng_policy *p, struct dsng_session *s,
 		put(buf, size, &o, "unknown address");
 	}
 	put(buf, size, &o,
-	    (c & DSNG_CLASS_TRUSTED) ? " (trusted, " : " (untrusted, ");
-	if (c & DSNG_CLASS_AUTHENTICATED) {
+	    (c & DSNG_POLICY_CLASS_TRUSTED) ? " (trusted, " : " (untrusted, ");
+	if (c & DSNG_POLICY_CLASS_AUTHENTICATED) {
 		put(buf, size, &o, "authenticated as ");
 		put(buf, size, &o, s->auth_user);
 	} else {
 		put(buf, size, &o, "unauthenticated");
 	}
-	if (c & DSNG_CLASS_TLS)
+	if (c & DSNG_POLICY_CLASS_TLS)
 		put(buf, size, &o, ", TLS");
 	put(buf, size, &o,
-	    (c & DSNG_CLASS_LOCAL)        ? ", local submission)"
-	    : (c & DSNG_CLASS_SUBMISSION) ? ", submission)"
-	                                  : ", smtp)");
+	    (c & DSNG_POLICY_CLASS_LOCAL)        ? ", local submission)"
+	    : (c & DSNG_POLICY_CLASS_SUBMISSION) ? ", submission)"
+	                                         : ", smtp)");
 }
 
 void dsng__decision_start(struct dsng_decision *d, const struct dsng__src *src)
 {
 	/* Field by field: zeroing the two text buffers whole would cost
-	 * more than the rest of a decision. */
-	d->action = DSNG_ACTION_ACCEPT;
-	d->compliance = DSNG_COMPLIANT;
-	d->changed = 0;
+	 * more than the rest of a decision.  Every field here is in version
+	 * 1; fields a later version adds are written only when d->version
+	 * has them (dsng__decision_args has checked the version). */
+	d->action = DSNG_POLICY_ACTION_ACCEPT;
+	d->compliance = DSNG_POLICY_COMPLIANT;
+	d->changed = false;
+	d->changes = 0;
 	d->reply_code = 0;
 	d->enhanced = "";
 	d->reply_text[0] = 0;
@@ -234,8 +287,10 @@ void dsng__decision_start(struct dsng_decision *d, const struct dsng__src *src)
 	d->rule = NULL;
 	d->origin = NULL;
 	d->line = 0;
+	d->notify_requested = 0;
 	d->notify = 0;
-	d->verdict = DSNG_BOUNCE_NOT_A_BOUNCE;
+	d->syntax_error = false;
+	d->verdict = DSNG_POLICY_VERDICT_NOT_A_BOUNCE;
 	d->evidence = 0;
 	d->rewritten = NULL;
 	if (src) {
@@ -313,8 +368,8 @@ void dsng__decision_label(struct dsng_decision *d)
 		return;
 	dsng__reason_cat(
 	        d,
-	        d->compliance == DSNG_COMPLIANT ? " (compliant)"
-	        : d->compliance == DSNG_LENIENT
+	        d->compliance == DSNG_POLICY_COMPLIANT ? " (compliant)"
+	        : d->compliance == DSNG_POLICY_LENIENT
 	                ? " (lenient: tolerates what RFC 5321 would refuse)"
 	                : " (NOT RFC 3461-compliant)",
 	        NULL);

@@ -4,25 +4,14 @@
  *
  * Commands are modified in place through the contract of cmd.h: a
  * parameter is dropped with params[i].removed, and a new value points at
- * static text here, so no decision allocates and the caller formats the
- * command back with dsng_cmd_format when d->changed is set.
+ * static text here or at the policy's NOTIFY texts (written by
+ * dsng_notify_format when the policy was built), so no decision allocates
+ * and the caller formats the command back with dsng_cmd_format when
+ * d->changed is set.
  */
 #include <string.h>
 
 #include "policy_int.h"
-
-/* NOTIFY lists by SUCCESS/FAILURE/DELAY bits (value >> 1), in the order
- * RFC 3461 4.1 lists them. */
-static const char *const notify_text[8] = {
-        "",      "SUCCESS",       "FAILURE",       "SUCCESS,FAILURE",
-        "DELAY", "SUCCESS,DELAY", "FAILURE,DELAY", "SUCCESS,FAILURE,DELAY"};
-
-static const char *notify_words(unsigned bits)
-{
-	if (bits & DSNG_NOTIFY_NEVER)
-		return "NEVER";
-	return notify_text[(bits >> 1) & 7];
-}
 
 static const struct dsng__src src_helo = {"ehlo.helo", "rfc5321", 0};
 static const struct dsng__src src_mail_default = {"mail.default", "rfc3461", 0};
@@ -46,35 +35,33 @@ static const char *offered_note(int offered)
 	                 "would refuse the parameter with 555";
 }
 
-static int ehlo_decide(const struct dsng_policy *p, struct dsng_session *s,
-                       int esmtp, struct dsng_decision *d)
+static void ehlo_decide(struct dsng_decision *d, const struct dsng_policy *p,
+                        struct dsng_policy_session *s, bool esmtp)
 {
 	char who[160];
 	unsigned cls;
 
-	if (!p || !s || !d)
-		return DSNG_EINVAL;
-	s->esmtp = esmtp ? 1 : 0;
+	s->esmtp = esmtp;
 	if (!esmtp) {
 		dsng__decision_start(d, &src_helo);
-		d->action = DSNG_ACTION_HIDE_DSN;
+		d->action = DSNG_POLICY_ACTION_HIDE_DSN;
 		s->dsn_offered = 0;
 		dsng__reason(d,
 		             "HELO: no ESMTP extensions, so DSN is not offered "
 		             "(RFC 5321 4.1.1.1)");
-		return 0;
+		return;
 	}
 	dsng__decision_start(d, &p->offer_dsn.src);
 	cls = dsng_policy_classes(p, s);
 	s->ehlo_classes = cls;
 	dsng__describe_client(p, s, who, sizeof(who));
 	if (cls & p->offer_dsn.mask) {
-		d->action = DSNG_ACTION_ADVERTISE_DSN;
+		d->action = DSNG_POLICY_ACTION_ADVERTISE_DSN;
 		s->dsn_offered = 1;
 		dsng__reason(d, "DSN offered to %s (ehlo.offer-dsn: %s)", who,
 		             p->offer_dsn.text);
 	} else {
-		d->action = DSNG_ACTION_HIDE_DSN;
+		d->action = DSNG_POLICY_ACTION_HIDE_DSN;
 		s->dsn_offered = 0;
 		dsng__reason(
 		        d,
@@ -83,29 +70,28 @@ static int ehlo_decide(const struct dsng_policy *p, struct dsng_session *s,
 		        "receipts",
 		        who, p->offer_dsn.text);
 	}
-	return 0;
 }
 
 /* Action strength when several rules fire on one command. */
-static int strength(enum dsng_action a)
+static int strength(enum dsng_policy_action a)
 {
 	switch (a) {
-	case DSNG_ACTION_REJECT:
+	case DSNG_POLICY_ACTION_REJECT:
 		return 5;
-	case DSNG_ACTION_IGNORE:
+	case DSNG_POLICY_ACTION_IGNORE:
 		return 4;
-	case DSNG_ACTION_NEVER:
+	case DSNG_POLICY_ACTION_NEVER:
 		return 3;
-	case DSNG_ACTION_STRIP:
+	case DSNG_POLICY_ACTION_STRIP:
 		return 2;
-	case DSNG_ACTION_DOWNGRADE:
+	case DSNG_POLICY_ACTION_DOWNGRADE:
 		return 1;
 	default:
 		return 0;
 	}
 }
 
-static void raise_action(struct dsng_decision *d, enum dsng_action a,
+static void raise_action(struct dsng_decision *d, enum dsng_policy_action a,
                          const struct dsng__src *src)
 {
 	if (strength(a) > strength(d->action)) {
@@ -122,7 +108,7 @@ static void remove_param(struct dsng_cmd *cmd, enum dsng_param_kind kind)
 
 	for (i = 0; i < cmd->n_params && i < DSNG_CMD_MAX_PARAMS; i++)
 		if (cmd->params[i].kind == kind && !cmd->params[i].removed)
-			cmd->params[i].removed = 1;
+			cmd->params[i].removed = true;
 }
 
 static void set_value(struct dsng_cmd *cmd, enum dsng_param_kind kind,
@@ -138,16 +124,15 @@ static void set_value(struct dsng_cmd *cmd, enum dsng_param_kind kind,
 		}
 }
 
-static int mail_decide(const struct dsng_policy *p, struct dsng_session *s,
-                       struct dsng_cmd *cmd, struct dsng_decision *d)
+static void mail_decide(struct dsng_decision *d, const struct dsng_policy *p,
+                        struct dsng_policy_session *s, struct dsng_cmd *cmd)
 {
 	char who[160];
-	int offered, ret_full, envid;
+	int offered;
+	bool ret_full, envid;
 	unsigned cls;
 
-	if (!p || !s || !cmd || !d || cmd->verb != DSNG_VERB_MAIL)
-		return DSNG_EINVAL;
-	dsng_session_reset_transaction(s);
+	dsng_policy_session_reset(s);
 	s->null_sender = cmd->path.is_null;
 	ret_full = cmd->ret == DSNG_RET_FULL;
 	envid = cmd->has_envid;
@@ -157,7 +142,7 @@ static int mail_decide(const struct dsng_policy *p, struct dsng_session *s,
 		             s->null_sender ? "; null sender: no DSN is ever "
 		                              "generated for this transaction"
 		                            : "");
-		return 0;
+		return;
 	}
 	offered = dsng__dsn_offered(p, s);
 	cls = dsng_policy_classes(p, s);
@@ -168,7 +153,7 @@ static int mail_decide(const struct dsng_policy *p, struct dsng_session *s,
 
 		dsng__decision_start(d, &p->mail_unoffered.src);
 		if (p->mail_unoffered.v == DSNG__UNOFFERED_REJECT) {
-			d->action = DSNG_ACTION_REJECT;
+			d->action = DSNG_POLICY_ACTION_REJECT;
 			dsng__decision_reply(d, &p->mail_unoffered_reply, kw,
 			                     cmd->ret == DSNG_RET_FULL ? "FULL"
 			                     : cmd->ret == DSNG_RET_HDRS
@@ -179,48 +164,54 @@ static int mail_decide(const struct dsng_policy *p, struct dsng_session *s,
 			             "(compliant refusal)",
 			             kw, who);
 		} else {
-			d->action = DSNG_ACTION_IGNORE;
-			d->compliance = DSNG_LENIENT;
+			d->action = DSNG_POLICY_ACTION_IGNORE;
+			d->compliance = DSNG_POLICY_LENIENT;
+			if (cmd->ret != DSNG_RET_NONE)
+				d->changes |= DSNG_POLICY_CHANGED_RET;
+			if (envid)
+				d->changes |= DSNG_POLICY_CHANGED_ENVID;
 			remove_param(cmd, DSNG_PARAM_RET);
 			remove_param(cmd, DSNG_PARAM_ENVID);
 			cmd->ret = DSNG_RET_NONE;
-			cmd->has_envid = 0;
-			d->changed = 1;
+			cmd->has_envid = false;
+			d->changed = true;
 			dsng__reason(
 			        d,
 			        "RET/ENVID removed: DSN was not offered to "
 			        "%s (%s)",
 			        who, offered_note(0));
 		}
-		return 0;
+		return;
 	}
 
 	dsng__decision_start(d, &p->ret_full_from.src);
-	d->action = DSNG_ACTION_ACCEPT;
+	d->action = DSNG_POLICY_ACTION_ACCEPT;
 	if (ret_full && !(cls & p->ret_full_from.mask)) {
 		const struct dsng__src *src = &p->ret_full_action.src;
 
-		switch ((enum dsng_action)p->ret_full_action.v) {
-		case DSNG_ACTION_DOWNGRADE:
+		switch ((enum dsng_policy_action)p->ret_full_action.v) {
+		case DSNG_POLICY_ACTION_DOWNGRADE:
 			set_value(cmd, DSNG_PARAM_RET, "HDRS");
 			cmd->ret = DSNG_RET_HDRS;
-			d->changed = 1;
-			raise_action(d, DSNG_ACTION_DOWNGRADE, src);
+			d->changed = true;
+			d->changes |= DSNG_POLICY_CHANGED_RET;
+			raise_action(d, DSNG_POLICY_ACTION_DOWNGRADE, src);
 			dsng__reason(
 			        d,
 			        "RET=FULL downgraded to HDRS for %s, so a "
 			        "report to a forged sender carries no body",
 			        who);
 			break;
-		case DSNG_ACTION_STRIP:
+		case DSNG_POLICY_ACTION_STRIP:
 			remove_param(cmd, DSNG_PARAM_RET);
 			cmd->ret = DSNG_RET_NONE;
-			d->changed = 1;
-			raise_action(d, DSNG_ACTION_STRIP, src);
+			d->changed = true;
+			d->changes |= DSNG_POLICY_CHANGED_RET;
+			raise_action(d, DSNG_POLICY_ACTION_STRIP, src);
 			dsng__reason(d, "RET=FULL removed for %s", who);
 			break;
-		case DSNG_ACTION_REJECT:
-			raise_action(d, DSNG_ACTION_REJECT, src);
+		case DSNG_POLICY_ACTION_REJECT:
+			raise_action(d, DSNG_POLICY_ACTION_REJECT, src);
 			dsng__decision_reply(d, &p->mail_reply, "RET", "FULL");
 			dsng__reason(d, "RET=FULL refused for %s", who);
 			break;
@@ -231,28 +222,30 @@ static int mail_decide(const struct dsng_policy *p, struct dsng_session *s,
 			             who, p->ret_full_from.text);
 			break;
 		}
-		if (strength(d->action) > 0 && d->action != DSNG_ACTION_REJECT)
+		if (strength(d->action) > 0 &&
+		    d->action != DSNG_POLICY_ACTION_REJECT)
 			dsng__reason(d, " (mail.ret-full-from: %s)",
 			             p->ret_full_from.text);
 	}
 	if (envid && !(cls & p->envid_from.mask) &&
-	    d->action != DSNG_ACTION_REJECT) {
+	    d->action != DSNG_POLICY_ACTION_REJECT) {
 		const struct dsng__src *src = &p->envid_action.src;
 
 		if (d->reason[0])
 			dsng__reason(d, "; ");
-		switch ((enum dsng_action)p->envid_action.v) {
-		case DSNG_ACTION_STRIP:
+		switch ((enum dsng_policy_action)p->envid_action.v) {
+		case DSNG_POLICY_ACTION_STRIP:
 			remove_param(cmd, DSNG_PARAM_ENVID);
-			cmd->has_envid = 0;
-			d->changed = 1;
-			raise_action(d, DSNG_ACTION_STRIP, src);
+			cmd->has_envid = false;
+			d->changed = true;
+			d->changes |= DSNG_POLICY_CHANGED_ENVID;
+			raise_action(d, DSNG_POLICY_ACTION_STRIP, src);
 			dsng__reason(
 			        d, "ENVID removed for %s (mail.envid-from: %s)",
 			        who, p->envid_from.text);
 			break;
-		case DSNG_ACTION_REJECT:
-			raise_action(d, DSNG_ACTION_REJECT, src);
+		case DSNG_POLICY_ACTION_REJECT:
+			raise_action(d, DSNG_POLICY_ACTION_REJECT, src);
 			dsng__decision_reply(d, &p->mail_reply, "ENVID", "");
 			dsng__reason(d, "ENVID refused for %s", who);
 			break;
@@ -264,15 +257,20 @@ static int mail_decide(const struct dsng_policy *p, struct dsng_session *s,
 			break;
 		}
 	}
-	if (d->action == DSNG_ACTION_REJECT) {
-		d->changed = 0;
-		d->compliance = DSNG_COMPLIANT;
+	if (d->action == DSNG_POLICY_ACTION_REJECT) {
+		/* The command is refused whole: what was rewritten before
+		 * the refusal does not matter. */
+		d->changed = false;
+		d->changes = 0;
+		d->compliance = DSNG_POLICY_COMPLIANT;
 		dsng__reason(d, " (compliant refusal)");
 	} else if (d->changed) {
-		d->compliance = offered ? DSNG_NOT_COMPLIANT : DSNG_LENIENT;
+		d->compliance = offered ? DSNG_POLICY_NOT_COMPLIANT
+		                        : DSNG_POLICY_LENIENT;
 		dsng__reason(d, "; %s", offered_note(offered));
 	} else {
-		d->compliance = offered == 1 ? DSNG_COMPLIANT : DSNG_LENIENT;
+		d->compliance = offered == 1 ? DSNG_POLICY_COMPLIANT
+		                             : DSNG_POLICY_LENIENT;
 		if (!d->reason[0])
 			dsng__reason(d, "%s%s%s honoured for %s",
 			             cmd->ret == DSNG_RET_FULL   ? "RET=FULL"
@@ -286,19 +284,16 @@ static int mail_decide(const struct dsng_policy *p, struct dsng_session *s,
 		else if (offered == DSNG__OFFERED_LATE)
 			dsng__reason_cat(d, " (", late_note, ")", NULL);
 	}
-	return 0;
 }
 
-static int rcpt_decide(const struct dsng_policy *p, struct dsng_session *s,
-                       struct dsng_cmd *cmd, struct dsng_decision *d)
+static void rcpt_decide(struct dsng_decision *d, const struct dsng_policy *p,
+                        struct dsng_policy_session *s, struct dsng_cmd *cmd)
 {
 	char who[160];
 	unsigned notify, cls, bad = 0, left;
 	int offered;
 	const struct dsng__src *why = NULL;
 
-	if (!p || !s || !cmd || !d || cmd->verb != DSNG_VERB_RCPT)
-		return DSNG_EINVAL;
 	notify = cmd->notify;
 	if (!notify && !cmd->has_orcpt) {
 		dsng__decision_start(d, &src_rcpt_default);
@@ -306,8 +301,8 @@ static int rcpt_decide(const struct dsng_policy *p, struct dsng_session *s,
 		                 "no NOTIFY: the RFC 3461 default applies "
 		                 "(failure reports only)",
 		                 NULL);
-		s->recipients++;
-		return 0;
+		s->n_recipients++;
+		return;
 	}
 	offered = dsng__dsn_offered(p, s);
 	cls = dsng_policy_classes(p, s);
@@ -319,29 +314,33 @@ static int rcpt_decide(const struct dsng_policy *p, struct dsng_session *s,
 		dsng__decision_start(d, &p->rcpt_unoffered.src);
 		d->notify = notify;
 		if (p->rcpt_unoffered.v == DSNG__UNOFFERED_REJECT) {
-			d->action = DSNG_ACTION_REJECT;
+			d->action = DSNG_POLICY_ACTION_REJECT;
 			dsng__decision_reply(d, &p->rcpt_unoffered_reply, kw,
-			                     notify_words(notify));
+			                     dsng__notify_text(p, notify));
 			dsng__reason_cat(d, kw, notify ? "=" : "",
-			                 notify ? notify_words(notify) : "",
+			                 dsng__notify_text(p, notify),
 			                 " refused: DSN was not offered to ",
 			                 who, " (compliant refusal)", NULL);
-			return 0;
+			return;
 		}
-		d->action = DSNG_ACTION_IGNORE;
-		d->compliance = DSNG_LENIENT;
+		d->action = DSNG_POLICY_ACTION_IGNORE;
+		d->compliance = DSNG_POLICY_LENIENT;
+		if (notify)
+			d->changes |= DSNG_POLICY_CHANGED_NOTIFY;
+		if (cmd->has_orcpt)
+			d->changes |= DSNG_POLICY_CHANGED_ORCPT;
 		remove_param(cmd, DSNG_PARAM_NOTIFY);
 		remove_param(cmd, DSNG_PARAM_ORCPT);
 		cmd->notify = 0;
-		cmd->has_orcpt = 0;
+		cmd->has_orcpt = false;
 		d->notify = 0;
-		d->changed = 1;
+		d->changed = true;
 		dsng__reason(d,
 		             "NOTIFY/ORCPT removed: DSN was not offered to %s "
 		             "(%s)",
 		             who, offered_note(0));
-		s->recipients++;
-		return 0;
+		s->n_recipients++;
+		return;
 	}
 
 	if (notify && s->null_sender) {
@@ -350,9 +349,9 @@ static int rcpt_decide(const struct dsng_policy *p, struct dsng_session *s,
 		dsng__reason(d,
 		             "NOTIFY=%s is moot: the sender is null (<>), and "
 		             "RFC 3461 never sends a DSN to <>",
-		             notify_words(notify));
-		s->recipients++;
-		return 0;
+		             dsng__notify_text(p, notify));
+		s->n_recipients++;
+		return;
 	}
 
 	dsng__decision_start(d, &p->success_from.src);
@@ -371,45 +370,47 @@ static int rcpt_decide(const struct dsng_policy *p, struct dsng_session *s,
 	left = notify & ~bad;
 	if (!bad) {
 		if (notify)
-			dsng__reason_cat(d, "NOTIFY=", notify_words(notify),
-			                 " honoured for ", who, NULL);
+			dsng__reason_cat(
+			        d, "NOTIFY=", dsng__notify_text(p, notify),
+			        " honoured for ", who, NULL);
 	} else {
+		const char *asked = dsng__notify_text(p, notify);
+		const char *refused = dsng__notify_text(p, bad);
+
 		d->rule = why->rule;
 		d->origin = why->origin;
 		d->line = why->line;
-		switch ((enum dsng_action)p->rcpt_action.v) {
-		case DSNG_ACTION_REJECT:
-			d->action = DSNG_ACTION_REJECT;
+		switch ((enum dsng_policy_action)p->rcpt_action.v) {
+		case DSNG_POLICY_ACTION_REJECT:
+			d->action = DSNG_POLICY_ACTION_REJECT;
 			d->notify = notify;
 			dsng__decision_reply(d, &p->rcpt_reply, "NOTIFY",
-			                     notify_words(bad));
-			dsng__reason_cat(d, "NOTIFY=", notify_words(notify),
-			                 " refused: ", who, " may not ask for ",
-			                 notify_words(bad), " notices (",
-			                 why->rule, "; compliant refusal)",
-			                 NULL);
-			return 0;
-		case DSNG_ACTION_STRIP:
-			d->action = DSNG_ACTION_STRIP;
+			                     refused);
+			dsng__reason_cat(d, "NOTIFY=", asked, " refused: ", who,
+			                 " may not ask for ", refused,
+			                 " notices (", why->rule,
+			                 "; compliant refusal)", NULL);
+			return;
+		case DSNG_POLICY_ACTION_STRIP:
+			d->action = DSNG_POLICY_ACTION_STRIP;
 			remove_param(cmd, DSNG_PARAM_NOTIFY);
 			left = 0;
 			dsng__reason(
 			        d,
 			        "NOTIFY=%s removed for %s (%s), so the RFC "
 			        "3461 default applies",
-			        notify_words(notify), who, why->rule);
+			        asked, who, why->rule);
 			break;
-		case DSNG_ACTION_DOWNGRADE:
-			d->action = DSNG_ACTION_DOWNGRADE;
+		case DSNG_POLICY_ACTION_DOWNGRADE:
+			d->action = DSNG_POLICY_ACTION_DOWNGRADE;
 			if (left) {
 				set_value(cmd, DSNG_PARAM_NOTIFY,
-				          notify_words(left));
+				          dsng__notify_text(p, left));
 				dsng__reason(d,
 				             "NOTIFY=%s downgraded to %s for "
 				             "%s (%s)",
-				             notify_words(notify),
-				             notify_words(left), who,
-				             why->rule);
+				             asked, dsng__notify_text(p, left),
+				             who, why->rule);
 			} else {
 				remove_param(cmd, DSNG_PARAM_NOTIFY);
 				dsng__reason(
@@ -418,16 +419,17 @@ static int rcpt_decide(const struct dsng_policy *p, struct dsng_session *s,
 				        "NOTIFY removed so the RFC 3461 "
 				        "default "
 				        "applies, for %s (%s)",
-				        notify_words(notify), who, why->rule);
+				        asked, who, why->rule);
 			}
 			break;
-		case DSNG_ACTION_NEVER:
-			d->action = DSNG_ACTION_NEVER;
+		case DSNG_POLICY_ACTION_NEVER:
+			d->action = DSNG_POLICY_ACTION_NEVER;
 			left = DSNG_NOTIFY_NEVER;
-			set_value(cmd, DSNG_PARAM_NOTIFY, "NEVER");
+			set_value(cmd, DSNG_PARAM_NOTIFY,
+			          dsng__notify_text(p, DSNG_NOTIFY_NEVER));
 			dsng__reason(d,
 			             "NOTIFY=%s replaced by NEVER for %s (%s)",
-			             notify_words(notify), who, why->rule);
+			             asked, who, why->rule);
 			break;
 		default:
 			left = notify;
@@ -435,13 +437,13 @@ static int rcpt_decide(const struct dsng_policy *p, struct dsng_session *s,
 			        d,
 			        "NOTIFY=%s accepted (rcpt.action = accept) "
 			        "although %s may not ask for %s notices (%s)",
-			        notify_words(notify), who, notify_words(bad),
-			        why->rule);
+			        asked, who, refused, why->rule);
 			break;
 		}
-		if (d->action != DSNG_ACTION_ACCEPT) {
+		if (d->action != DSNG_POLICY_ACTION_ACCEPT) {
 			cmd->notify = left;
-			d->changed = 1;
+			d->changed = true;
+			d->changes |= DSNG_POLICY_CHANGED_NOTIFY;
 			/* The action key made the choice; the class key said
 			 * why. */
 			d->rule = p->rcpt_action.src.rule;
@@ -451,9 +453,10 @@ static int rcpt_decide(const struct dsng_policy *p, struct dsng_session *s,
 	}
 	if (cmd->has_orcpt && !(cls & p->orcpt_from.mask)) {
 		remove_param(cmd, DSNG_PARAM_ORCPT);
-		cmd->has_orcpt = 0;
-		d->changed = 1;
-		raise_action(d, DSNG_ACTION_STRIP, &p->orcpt_from.src);
+		cmd->has_orcpt = false;
+		d->changed = true;
+		d->changes |= DSNG_POLICY_CHANGED_ORCPT;
+		raise_action(d, DSNG_POLICY_ACTION_STRIP, &p->orcpt_from.src);
 		dsng__reason(d, "%sORCPT removed for %s (rcpt.orcpt-from: %s)",
 		             d->reason[0] ? "; " : "", who, p->orcpt_from.text);
 	}
@@ -461,43 +464,74 @@ static int rcpt_decide(const struct dsng_policy *p, struct dsng_session *s,
 		dsng__reason(d, "ORCPT kept for %s", who);
 	d->notify = left;
 	if (d->changed)
-		d->compliance = offered ? DSNG_NOT_COMPLIANT : DSNG_LENIENT;
+		d->compliance = offered ? DSNG_POLICY_NOT_COMPLIANT
+		                        : DSNG_POLICY_LENIENT;
 	else
-		d->compliance = offered == 1 ? DSNG_COMPLIANT : DSNG_LENIENT;
+		d->compliance = offered == 1 ? DSNG_POLICY_COMPLIANT
+		                             : DSNG_POLICY_LENIENT;
 	if (d->changed || !offered)
 		dsng__reason(d, "; %s", offered_note(offered));
 	else if (offered == DSNG__OFFERED_LATE)
 		dsng__reason_cat(d, "; ", late_note, NULL);
-	s->recipients++;
+	s->n_recipients++;
+}
+
+int dsng_policy_ehlo(struct dsng_decision *d, const struct dsng_policy *p,
+                     struct dsng_policy_session *s, bool esmtp,
+                     struct dsng_error *err)
+{
+	int rc = dsng__decision_args(d, p, s, err);
+
+	if (rc)
+		return rc;
+	ehlo_decide(d, p, s, esmtp);
+	dsng__decision_label(d);
 	return 0;
 }
 
-int dsng_policy_ehlo(const struct dsng_policy *p, struct dsng_session *s,
-                     int esmtp, struct dsng_decision *d)
+/* The command a MAIL or RCPT decision is given: not NULL, that verb. */
+static int cmd_args(const struct dsng_cmd *cmd, enum dsng_verb verb,
+                    struct dsng_error *err)
 {
-	int rc = ehlo_decide(p, s, esmtp, d);
-
-	if (rc == 0)
-		dsng__decision_label(d);
-	return rc;
+	if (!cmd)
+		return dsng__bad_arg(err, "NULL command");
+	if (cmd->verb != verb)
+		return dsng__bad_arg(err, verb == DSNG_VERB_MAIL
+		                                  ? "not a MAIL command"
+		                                  : "not a RCPT command");
+	return 0;
 }
 
-int dsng_policy_mail(const struct dsng_policy *p, struct dsng_session *s,
-                     struct dsng_cmd *cmd, struct dsng_decision *d)
+int dsng_policy_mail(struct dsng_decision *d, const struct dsng_policy *p,
+                     struct dsng_policy_session *s, struct dsng_cmd *cmd,
+                     struct dsng_error *err)
 {
-	int rc = mail_decide(p, s, cmd, d);
+	int rc = dsng__decision_args(d, p, s, err);
 
 	if (rc == 0)
-		dsng__decision_label(d);
-	return rc;
+		rc = cmd_args(cmd, DSNG_VERB_MAIL, err);
+	if (rc)
+		return rc;
+	mail_decide(d, p, s, cmd);
+	dsng__decision_label(d);
+	return 0;
 }
 
-int dsng_policy_rcpt(const struct dsng_policy *p, struct dsng_session *s,
-                     struct dsng_cmd *cmd, struct dsng_decision *d)
+int dsng_policy_rcpt(struct dsng_decision *d, const struct dsng_policy *p,
+                     struct dsng_policy_session *s, struct dsng_cmd *cmd,
+                     struct dsng_error *err)
 {
-	int rc = rcpt_decide(p, s, cmd, d);
+	int rc = dsng__decision_args(d, p, s, err);
+	unsigned requested;
 
 	if (rc == 0)
-		dsng__decision_label(d);
-	return rc;
+		rc = cmd_args(cmd, DSNG_VERB_RCPT, err);
+	if (rc)
+		return rc;
+	/* What the client asked for, before the decision rewrites it. */
+	requested = cmd->notify;
+	rcpt_decide(d, p, s, cmd);
+	d->notify_requested = requested;
+	dsng__decision_label(d);
+	return 0;
 }

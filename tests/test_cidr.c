@@ -10,7 +10,7 @@ static void addr(const char *text, unsigned char out[16])
 {
 	int family;
 
-	assert_int_equal(dsng__addr_parse(text, strlen(text), out, &family), 0);
+	assert_int_equal(dsng__ip_parse(text, strlen(text), out, &family), 0);
 }
 
 static void add(TALLOC_CTX *mem, struct dsng__cidr_table *t, const char *c)
@@ -67,8 +67,7 @@ static void test_ipv4_mapped_both_ways(void **state)
 	assert_true(match(&t, "198.51.100.200"));
 	assert_false(match(&t, "198.51.101.1"));
 	/* Mapped input reports family 4. */
-	assert_int_equal(dsng__addr_parse("::ffff:192.0.2.1", 16, b, &family),
-	                 0);
+	assert_int_equal(dsng__ip_parse("::ffff:192.0.2.1", 16, b, &family), 0);
 	assert_int_equal(family, 4);
 	/* The IPv4-compatible form (deprecated) is a different address. */
 	assert_false(match(&t, "::192.0.2.1"));
@@ -181,28 +180,32 @@ static void test_bad_cidrs(void **state)
 
 static void test_session_addresses(void **state)
 {
-	struct dsng_session s;
+	struct dsng_policy_session s;
 	struct dsng_error err = DSNG_ERROR_INIT;
 
 	(void)state;
-	dsng_session_init(&s);
+	dsng_policy_session_init(&s, DSNG_POLICY_SESSION_VERSION);
 	assert_int_equal(s.trusted, -1);
+	assert_int_equal(s.trusted_cached, -1);
 	assert_int_equal(s.dsn_offered, -1);
-	assert_int_equal(dsng_session_set_addr(&s, "[192.0.2.1]", 11, &err), 0);
+	assert_int_equal(
+	        dsng_policy_session_set_addr(&s, "[192.0.2.1]", 11, &err), 0);
 	assert_int_equal(s.family, 4);
 	assert_int_equal(s.addr[15], 1);
 	assert_int_equal(s.addr[10], 0xff);
-	assert_int_equal(
-	        dsng_session_set_addr(&s, "[IPv6:2001:db8::1]", 18, &err), 0);
+	assert_int_equal(dsng_policy_session_set_addr(&s, "[IPv6:2001:db8::1]",
+	                                              18, &err),
+	                 0);
 	assert_int_equal(s.family, 6);
-	assert_int_equal(dsng_session_set_addr(&s, "300.1.1.1", 9, &err),
+	assert_int_equal(dsng_policy_session_set_addr(&s, "300.1.1.1", 9, &err),
 	                 DSNG_ESYNTAX);
 	assert_int_equal(err.kind, DSNG_ERR_BAD_CIDR);
 	assert_int_equal(s.family, 6); /* unchanged */
 	/* Not NUL-terminated input: the guard page catches overreads. */
 	{
 		const char *g = dsng_test_guard("2001:db8::42", 12);
-		assert_int_equal(dsng_session_set_addr(&s, g, 12, &err), 0);
+		assert_int_equal(dsng_policy_session_set_addr(&s, g, 12, &err),
+		                 0);
 		assert_int_equal(s.addr[15], 0x42);
 		dsng_test_guard_free(g);
 	}

@@ -16,8 +16,8 @@ static struct dsng_policy *parse_ok(TALLOC_CTX *mem, const char *text)
 	const char *g = dsng_test_guard(text, strlen(text));
 	int rc;
 
-	dsng_policy_opts_init(&o);
-	o.no_includes = 1;
+	dsng_policy_opts_init(&o, DSNG_POLICY_OPTS_VERSION);
+	o.no_includes = true;
 	rc = dsng_policy_parse(mem, &p, g, strlen(text), "t.conf", &o, &err);
 	if (rc)
 		print_message("unexpected error: %s\n", err.message);
@@ -39,8 +39,8 @@ static void parse_bad(TALLOC_CTX *mem, const char *text, int status,
 	const char *g = dsng_test_guard(text, strlen(text));
 	char prefix[64];
 
-	dsng_policy_opts_init(&o);
-	o.no_includes = 1;
+	dsng_policy_opts_init(&o, DSNG_POLICY_OPTS_VERSION);
+	o.no_includes = true;
 	assert_int_equal(
 	        dsng_policy_parse(mem, &p, g, strlen(text), "t.conf", &o, &err),
 	        status);
@@ -68,9 +68,10 @@ static void test_empty_config_is_recommended(void **state)
 	assert_string_equal(dsng_policy_name(q), "(config)");
 	talloc_free(q);
 	assert_string_equal(dsng_policy_name(p), "t.conf");
-	assert_int_equal(p->offer_dsn.mask, DSNG_CLASS_TRUSTED |
-	                                            DSNG_CLASS_AUTHENTICATED |
-	                                            DSNG_CLASS_LOCAL);
+	assert_int_equal(p->offer_dsn.mask,
+	                 DSNG_POLICY_CLASS_TRUSTED |
+	                         DSNG_POLICY_CLASS_AUTHENTICATED |
+	                         DSNG_POLICY_CLASS_LOCAL);
 	assert_string_equal(p->offer_dsn.src.origin, "recommended");
 	assert_int_equal(p->offer_dsn.src.line, 0);
 	assert_int_equal(p->rcpt_unoffered.v, DSNG__UNOFFERED_REJECT);
@@ -105,22 +106,23 @@ static void test_settings_and_sources(void **state)
 	        "our-hosts = MX1.example.org out.example.org\n"
 	        "our-hosts = [192.0.2.1]\n");
 
-	assert_int_equal(p->offer_dsn.mask, DSNG_CLASS_TRUSTED |
-	                                            DSNG_CLASS_AUTHENTICATED |
-	                                            DSNG_CLASS_TLS);
+	assert_int_equal(p->offer_dsn.mask,
+	                 DSNG_POLICY_CLASS_TRUSTED |
+	                         DSNG_POLICY_CLASS_AUTHENTICATED |
+	                         DSNG_POLICY_CLASS_TLS);
 	assert_string_equal(p->offer_dsn.text, "trusted, authenticated, tls");
 	assert_string_equal(p->offer_dsn.src.origin, "t.conf");
 	assert_int_equal(p->offer_dsn.src.line, 5);
 	assert_string_equal(p->offer_dsn.src.rule, "ehlo.offer-dsn");
 	assert_int_equal(p->success_from.mask, 0);
-	assert_int_equal(p->rcpt_action.v, DSNG_ACTION_NEVER);
+	assert_int_equal(p->rcpt_action.v, DSNG_POLICY_ACTION_NEVER);
 	assert_int_equal(p->rcpt_reply.code, 451);
 	assert_string_equal(p->rcpt_reply.enhanced, "4.7.1");
 	assert_string_equal(p->rcpt_reply.text,
 	                    "try {param} later # not a comment");
-	assert_int_equal(p->ret_full_action.v, DSNG_ACTION_STRIP);
+	assert_int_equal(p->ret_full_action.v, DSNG_POLICY_ACTION_STRIP);
 	/* Unset keys keep the preset's value and origin. */
-	assert_int_equal(p->delay_from.mask, DSNG_CLASS_ALL);
+	assert_int_equal(p->delay_from.mask, DSNG_POLICY_CLASS_ALL);
 	assert_string_equal(p->delay_from.src.origin, "permissive");
 	assert_int_equal(p->n_header_names, 3);
 	assert_string_equal(p->header_names[0], "Return-Receipt-To");
@@ -148,17 +150,20 @@ static void test_networks_inline(void **state)
 	        "192.0.2.0/24, 198.51.100.0/25 198.51.100.128/25 # halves\n"
 	        "2001:db8::/32\n"
 	        "\t::1\n");
-	struct dsng_session s;
+	struct dsng_policy_session s;
 
 	assert_int_equal(dsng_policy_network_count(p), 4);
-	dsng_session_init(&s);
-	assert_int_equal(dsng_session_set_addr(&s, "198.51.100.200", 14, NULL),
-	                 0);
+	dsng_policy_session_init(&s, DSNG_POLICY_SESSION_VERSION);
+	assert_int_equal(
+	        dsng_policy_session_set_addr(&s, "198.51.100.200", 14, NULL),
+	        0);
 	assert_true(dsng_policy_is_trusted(p, &s));
 	assert_int_equal(
-	        dsng_session_set_addr(&s, "::ffff:192.0.2.9", 16, NULL), 0);
+	        dsng_policy_session_set_addr(&s, "::ffff:192.0.2.9", 16, NULL),
+	        0);
 	assert_true(dsng_policy_is_trusted(p, &s));
-	assert_int_equal(dsng_session_set_addr(&s, "203.0.113.1", 11, NULL), 0);
+	assert_int_equal(
+	        dsng_policy_session_set_addr(&s, "203.0.113.1", 11, NULL), 0);
 	assert_false(dsng_policy_is_trusted(p, &s));
 	talloc_free(p);
 }
@@ -251,7 +256,7 @@ static void test_nul_byte_and_cidr_errors(void **state)
 	static const char t[] = "[ehlo]\noffer-dsn = a\0ll\n";
 	size_t before = talloc_total_blocks(*state);
 
-	dsng_policy_opts_init(&o);
+	dsng_policy_opts_init(&o, DSNG_POLICY_OPTS_VERSION);
 	assert_int_equal(
 	        dsng_policy_parse(*state, &p, t, sizeof(t) - 1, "n", &o, &err),
 	        DSNG_ESYNTAX);
@@ -276,17 +281,17 @@ static void test_include_from_disk(void **state)
 {
 	struct dsng_policy *p;
 	struct dsng_error err = DSNG_ERROR_INIT;
-	struct dsng_session s;
+	struct dsng_policy_session s;
 
 	assert_int_equal(
 	        dsng_policy_load(*state, &p, DATA("good.conf"), NULL, &err), 0);
 	/* 10/8, 172.16/12, 192.168/16, 2001:db8::/32, 198.51.100/24 */
 	assert_int_equal(dsng_policy_network_count(p), 5);
-	dsng_session_init(&s);
-	dsng_session_set_addr(&s, "198.51.100.77", 13, NULL);
+	dsng_policy_session_init(&s, DSNG_POLICY_SESSION_VERSION);
+	dsng_policy_session_set_addr(&s, "198.51.100.77", 13, NULL);
 	assert_true(dsng_policy_is_trusted(p, &s));
 	assert_int_equal(p->offer_dsn.src.line, 9);
-	assert_int_equal(p->rcpt_action.v, DSNG_ACTION_DOWNGRADE);
+	assert_int_equal(p->rcpt_action.v, DSNG_POLICY_ACTION_DOWNGRADE);
 	assert_string_equal(p->rcpt_reply.text, "no #receipts for you");
 	assert_int_equal(p->batv_keys[0].number, 3);
 	assert_string_equal(p->our_hosts[0], "mx.example.net");
@@ -358,7 +363,7 @@ static void test_include_through_callback(void **state)
 	struct dsng_policy *p;
 	struct dsng_error err = DSNG_ERROR_INIT;
 
-	dsng_policy_opts_init(&o);
+	dsng_policy_opts_init(&o, DSNG_POLICY_OPTS_VERSION);
 	o.read = mem_read;
 	o.read_arg = (void *)files;
 	assert_int_equal(dsng_policy_parse(*state, &p, t, strlen(t),
@@ -432,12 +437,77 @@ static void test_bad_arguments(void **state)
 	assert_int_equal(
 	        dsng_policy_parse(*state, &p, NULL, 3, "x", NULL, &err),
 	        DSNG_EINVAL);
-	dsng_policy_opts_init(&o);
+	dsng_policy_opts_init(&o, DSNG_POLICY_OPTS_VERSION);
 	o.version = 99;
 	assert_int_equal(dsng_policy_parse(*state, &p, "", 0, "x", &o, &err),
 	                 DSNG_EINVAL);
 	assert_int_equal(dsng_policy_load(*state, &p, NULL, NULL, &err),
 	                 DSNG_EINVAL);
+}
+
+static int count_reads(void *arg, TALLOC_CTX *mem, const char *path, char **buf,
+                       size_t *len)
+{
+	(void)mem;
+	(void)path;
+	(void)buf;
+	(void)len;
+	(*(int *)arg)++;
+	return DSNG_EIO;
+}
+
+static void test_opts_versions(void **state)
+{
+	struct dsng_policy_opts o, fill;
+	const struct dsng_policy_opts init = DSNG_POLICY_OPTS_INIT;
+	struct dsng_policy *p = NULL;
+	struct dsng_error err = DSNG_ERROR_INIT;
+	unsigned v;
+	int reads = 0;
+
+	for (v = 1; v <= DSNG_POLICY_OPTS_VERSION; v++) {
+		memset(&o, 0xa5, sizeof(o));
+		assert_int_equal(dsng_policy_opts_init(&o, v), 0);
+		assert_int_equal(o.version, v);
+		assert_null(o.read);
+		assert_null(o.read_arg);
+		assert_false(o.no_includes);
+		/* Every known version is accepted. */
+		assert_int_equal(
+		        dsng_policy_parse(*state, &p, "", 0, "x", &o, &err), 0);
+		talloc_free(p);
+	}
+	assert_int_equal(init.version, DSNG_POLICY_OPTS_VERSION);
+	assert_null(init.read);
+	assert_false(init.no_includes);
+	memset(&fill, 0xa5, sizeof(fill));
+	o = fill;
+	assert_int_equal(dsng_policy_opts_init(&o, 0), DSNG_EINVAL);
+	assert_int_equal(
+	        dsng_policy_opts_init(&o, DSNG_POLICY_OPTS_VERSION + 1),
+	        DSNG_EINVAL);
+	assert_memory_equal(&o, &fill, sizeof(o));
+	assert_int_equal(dsng_policy_opts_init(NULL, DSNG_POLICY_OPTS_VERSION),
+	                 DSNG_EINVAL);
+	/* Unknown versions are refused before anything is read. */
+	dsng_policy_opts_init(&o, DSNG_POLICY_OPTS_VERSION);
+	o.read = count_reads;
+	o.read_arg = &reads;
+	o.version = 0;
+	assert_int_equal(dsng_policy_load(*state, &p, "x.conf", &o, &err),
+	                 DSNG_EINVAL);
+	assert_string_equal(err.message, "unknown dsng_policy_opts version");
+	o.version = DSNG_POLICY_OPTS_VERSION + 1;
+	assert_int_equal(dsng_policy_load(*state, &p, "x.conf", &o, &err),
+	                 DSNG_EINVAL);
+	assert_int_equal(dsng_policy_parse(*state, &p, "", 0, "x", &o, &err),
+	                 DSNG_EINVAL);
+	assert_null(p);
+	assert_int_equal(reads, 0);
+	o.version = DSNG_POLICY_OPTS_VERSION;
+	assert_int_equal(dsng_policy_load(*state, &p, "x.conf", &o, &err),
+	                 DSNG_EIO);
+	assert_int_equal(reads, 1);
 }
 
 int main(void)
@@ -458,6 +528,7 @@ int main(void)
 	        T(test_presets),
 	        T(test_example_config_is_valid),
 	        T(test_bad_arguments),
+	        T(test_opts_versions),
 	};
 #undef T
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -8,7 +8,7 @@
 
 struct fx {
 	TALLOC_CTX *mem;
-	struct dsng_session s;
+	struct dsng_policy_session s;
 	struct dsng_cmd cmd;
 	struct dsng_decision d;
 };
@@ -18,8 +18,11 @@ static int setup(void **state)
 	struct fx *f = calloc(1, sizeof(*f));
 
 	f->mem = talloc_new(NULL);
-	dsng_session_init(&f->s);
-	dsng_cmd_init(&f->cmd, DSNG_CMD_VERSION);
+	assert_int_equal(
+	        dsng_policy_session_init(&f->s, DSNG_POLICY_SESSION_VERSION),
+	        0);
+	assert_int_equal(dsng_decision_init(&f->d, DSNG_DECISION_VERSION), 0);
+	assert_int_equal(dsng_cmd_init(&f->cmd, DSNG_CMD_VERSION), 0);
 	*state = f;
 	return 0;
 }
@@ -56,9 +59,9 @@ static struct dsng_policy *config(struct fx *f, const char *text)
 
 static void client(struct fx *f, const char *addr)
 {
-	assert_int_equal(dsng_session_set_addr(&f->s, addr, strlen(addr), NULL),
-	                 0);
-	f->s.trusted = -1;
+	assert_int_equal(
+	        dsng_policy_session_set_addr(&f->s, addr, strlen(addr), NULL),
+	        0);
 }
 
 static void parse(struct fx *f, const char *line)
@@ -90,37 +93,40 @@ static void test_ehlo_recommended(void **state)
 	struct dsng_policy *p = config(f, "[trusted-networks]\n192.0.2.0/24\n");
 
 	client(f, "198.51.100.33");
-	assert_int_equal(dsng_policy_ehlo(p, &f->s, 1, &f->d), 0);
-	assert_int_equal(f->d.action, DSNG_ACTION_HIDE_DSN);
+	assert_int_equal(dsng_policy_ehlo(&f->d, p, &f->s, true, NULL), 0);
+	assert_int_equal(f->d.action, DSNG_POLICY_ACTION_HIDE_DSN);
 	assert_int_equal(f->s.dsn_offered, 0);
-	assert_int_equal(f->s.trusted, 0);
+	/* The lookup is cached in the state part; the caller's verdict is
+	 * left as it was. */
+	assert_int_equal(f->s.trusted_cached, 0);
+	assert_int_equal(f->s.trusted, -1);
 	assert_string_equal(f->d.rule, "ehlo.offer-dsn");
 	assert_string_equal(f->d.origin, "recommended");
-	assert_int_equal(f->d.compliance, DSNG_COMPLIANT);
+	assert_int_equal(f->d.compliance, DSNG_POLICY_COMPLIANT);
 	assert_non_null(strstr(f->d.reason, "198.51.100.33 (untrusted, "
 	                                    "unauthenticated, smtp)"));
 
-	dsng_session_init(&f->s);
+	dsng_policy_session_init(&f->s, DSNG_POLICY_SESSION_VERSION);
 	client(f, "192.0.2.10");
-	dsng_policy_ehlo(p, &f->s, 1, &f->d);
-	assert_int_equal(f->d.action, DSNG_ACTION_ADVERTISE_DSN);
+	dsng_policy_ehlo(&f->d, p, &f->s, true, NULL);
+	assert_int_equal(f->d.action, DSNG_POLICY_ACTION_ADVERTISE_DSN);
 	assert_int_equal(f->s.dsn_offered, 1);
 
 	/* Authenticated, or local submission, also get DSN. */
-	dsng_session_init(&f->s);
+	dsng_policy_session_init(&f->s, DSNG_POLICY_SESSION_VERSION);
 	client(f, "203.0.113.5");
 	f->s.auth_user = "alice";
-	dsng_policy_ehlo(p, &f->s, 1, &f->d);
-	assert_int_equal(f->d.action, DSNG_ACTION_ADVERTISE_DSN);
+	dsng_policy_ehlo(&f->d, p, &f->s, true, NULL);
+	assert_int_equal(f->d.action, DSNG_POLICY_ACTION_ADVERTISE_DSN);
 	assert_non_null(strstr(f->d.reason, "authenticated as alice"));
-	dsng_session_init(&f->s);
-	f->s.service = DSNG_SERVICE_LOCAL;
-	dsng_policy_ehlo(p, &f->s, 1, &f->d);
-	assert_int_equal(f->d.action, DSNG_ACTION_ADVERTISE_DSN);
+	dsng_policy_session_init(&f->s, DSNG_POLICY_SESSION_VERSION);
+	f->s.service = DSNG_POLICY_SERVICE_LOCAL;
+	dsng_policy_ehlo(&f->d, p, &f->s, true, NULL);
+	assert_int_equal(f->d.action, DSNG_POLICY_ACTION_ADVERTISE_DSN);
 
 	/* HELO never offers extensions. */
-	dsng_policy_ehlo(p, &f->s, 0, &f->d);
-	assert_int_equal(f->d.action, DSNG_ACTION_HIDE_DSN);
+	dsng_policy_ehlo(&f->d, p, &f->s, false, NULL);
+	assert_int_equal(f->d.action, DSNG_POLICY_ACTION_HIDE_DSN);
 	assert_string_equal(f->d.rule, "ehlo.helo");
 	assert_int_equal(f->s.dsn_offered, 0);
 	assert_int_equal(f->s.esmtp, 0);
@@ -133,16 +139,16 @@ static void test_ehlo_postfix_submission_port(void **state)
 
 	client(f, "203.0.113.5");
 	f->s.port = 587;
-	dsng_policy_ehlo(p, &f->s, 1, &f->d);
-	assert_int_equal(f->d.action, DSNG_ACTION_ADVERTISE_DSN);
+	dsng_policy_ehlo(&f->d, p, &f->s, true, NULL);
+	assert_int_equal(f->d.action, DSNG_POLICY_ACTION_ADVERTISE_DSN);
 	assert_int_equal(dsng_policy_classes(p, &f->s),
-	                 DSNG_CLASS_ALL | DSNG_CLASS_SUBMISSION);
+	                 DSNG_POLICY_CLASS_ALL | DSNG_POLICY_CLASS_SUBMISSION);
 	f->s.port = 25;
-	dsng_policy_ehlo(p, &f->s, 1, &f->d);
-	assert_int_equal(f->d.action, DSNG_ACTION_HIDE_DSN);
+	dsng_policy_ehlo(&f->d, p, &f->s, true, NULL);
+	assert_int_equal(f->d.action, DSNG_POLICY_ACTION_HIDE_DSN);
 	f->s.tls = 1;
 	assert_int_equal(dsng_policy_classes(p, &f->s),
-	                 DSNG_CLASS_ALL | DSNG_CLASS_TLS);
+	                 DSNG_POLICY_CLASS_ALL | DSNG_POLICY_CLASS_TLS);
 }
 
 static void test_caller_trust_overrides_networks(void **state)
@@ -152,8 +158,8 @@ static void test_caller_trust_overrides_networks(void **state)
 
 	client(f, "203.0.113.5");
 	f->s.trusted = 1;
-	dsng_policy_ehlo(p, &f->s, 1, &f->d);
-	assert_int_equal(f->d.action, DSNG_ACTION_ADVERTISE_DSN);
+	dsng_policy_ehlo(&f->d, p, &f->s, true, NULL);
+	assert_int_equal(f->d.action, DSNG_POLICY_ACTION_ADVERTISE_DSN);
 }
 
 /* ---- RCPT: the issue-2 session under each preset ---- */
@@ -161,12 +167,12 @@ static void test_caller_trust_overrides_networks(void **state)
 static void spammer_rcpt(struct fx *f, const struct dsng_policy *p)
 {
 	client(f, "198.51.100.33");
-	dsng_policy_ehlo(p, &f->s, 1, &f->d);
+	dsng_policy_ehlo(&f->d, p, &f->s, true, NULL);
 	parse(f, "MAIL FROM:<spamvictim@victim.example>");
-	assert_int_equal(dsng_policy_mail(p, &f->s, &f->cmd, &f->d), 0);
-	assert_int_equal(f->d.action, DSNG_ACTION_ACCEPT);
+	assert_int_equal(dsng_policy_mail(&f->d, p, &f->s, &f->cmd, NULL), 0);
+	assert_int_equal(f->d.action, DSNG_POLICY_ACTION_ACCEPT);
 	parse(f, "RCPT TO:<legal_address@example.net> NOTIFY=SUCCESS");
-	assert_int_equal(dsng_policy_rcpt(p, &f->s, &f->cmd, &f->d), 0);
+	assert_int_equal(dsng_policy_rcpt(&f->d, p, &f->s, &f->cmd, NULL), 0);
 }
 
 static void test_rcpt_recommended_refuses_unoffered(void **state)
@@ -175,8 +181,8 @@ static void test_rcpt_recommended_refuses_unoffered(void **state)
 	struct dsng_policy *p = preset(f, "recommended");
 
 	spammer_rcpt(f, p);
-	assert_int_equal(f->d.action, DSNG_ACTION_REJECT);
-	assert_int_equal(f->d.compliance, DSNG_COMPLIANT);
+	assert_int_equal(f->d.action, DSNG_POLICY_ACTION_REJECT);
+	assert_int_equal(f->d.compliance, DSNG_POLICY_COMPLIANT);
 	assert_string_equal(f->d.rule, "rcpt.unoffered");
 	assert_string_equal(f->d.origin, "recommended");
 	reply_is(
@@ -185,7 +191,7 @@ static void test_rcpt_recommended_refuses_unoffered(void **state)
 	        "to this client");
 	assert_int_equal(f->d.notify, DSNG_NOTIFY_SUCCESS);
 	assert_int_equal(f->d.changed, 0);
-	assert_int_equal(f->s.recipients, 0);
+	assert_int_equal(f->s.n_recipients, 0);
 }
 
 static void test_rcpt_sendmail_noreceipts(void **state)
@@ -194,17 +200,17 @@ static void test_rcpt_sendmail_noreceipts(void **state)
 	struct dsng_policy *p = preset(f, "sendmail-noreceipts");
 
 	spammer_rcpt(f, p);
-	assert_int_equal(f->d.action, DSNG_ACTION_REJECT);
+	assert_int_equal(f->d.action, DSNG_POLICY_ACTION_REJECT);
 	reply_is(&f->d, 504, "5.7.0",
 	         "Sorry, NOTIFY not supported, we do not allow DSN");
 	/* Even a trusted client gets no DSN from noreceipts. */
-	dsng_session_init(&f->s);
+	dsng_policy_session_init(&f->s, DSNG_POLICY_SESSION_VERSION);
 	f->s.trusted = 1;
-	dsng_policy_ehlo(p, &f->s, 1, &f->d);
-	assert_int_equal(f->d.action, DSNG_ACTION_HIDE_DSN);
+	dsng_policy_ehlo(&f->d, p, &f->s, true, NULL);
+	assert_int_equal(f->d.action, DSNG_POLICY_ACTION_HIDE_DSN);
 	/* RET on MAIL too, with the keyword in the text. */
 	parse(f, "MAIL FROM:<a@example.org> RET=HDRS");
-	dsng_policy_mail(p, &f->s, &f->cmd, &f->d);
+	dsng_policy_mail(&f->d, p, &f->s, &f->cmd, NULL);
 	reply_is(&f->d, 504, "5.7.0",
 	         "Sorry, RET not supported, we do not allow DSN");
 }
@@ -215,11 +221,11 @@ static void test_rcpt_postfix(void **state)
 	struct dsng_policy *p = preset(f, "postfix-discard-dsn");
 
 	spammer_rcpt(f, p);
-	assert_int_equal(f->d.action, DSNG_ACTION_REJECT);
+	assert_int_equal(f->d.action, DSNG_POLICY_ACTION_REJECT);
 	reply_is(&f->d, 501, "5.7.1", "DSN support is disabled");
 	parse(f, "MAIL FROM:<a@example.org> ENVID=x");
-	dsng_policy_mail(p, &f->s, &f->cmd, &f->d);
-	assert_int_equal(f->d.action, DSNG_ACTION_REJECT);
+	dsng_policy_mail(&f->d, p, &f->s, &f->cmd, NULL);
+	assert_int_equal(f->d.action, DSNG_POLICY_ACTION_REJECT);
 	reply_is(&f->d, 501, "5.7.1", "DSN support is disabled");
 }
 
@@ -229,19 +235,19 @@ static void test_rcpt_permissive_honours(void **state)
 	struct dsng_policy *p = preset(f, "permissive");
 
 	spammer_rcpt(f, p);
-	assert_int_equal(f->d.action, DSNG_ACTION_ACCEPT);
-	assert_int_equal(f->d.compliance, DSNG_COMPLIANT);
+	assert_int_equal(f->d.action, DSNG_POLICY_ACTION_ACCEPT);
+	assert_int_equal(f->d.compliance, DSNG_POLICY_COMPLIANT);
 	assert_int_equal(f->d.notify, DSNG_NOTIFY_SUCCESS);
 	assert_int_equal(f->d.reply_code, 0);
 	assert_string_equal(f->d.enhanced, "");
-	assert_int_equal(f->s.recipients, 1);
+	assert_int_equal(f->s.n_recipients, 1);
 	/* Unoffered NOTIFY is honoured by permissive, and labelled lenient. */
-	dsng_session_init(&f->s);
-	dsng_policy_ehlo(p, &f->s, 0, &f->d);
+	dsng_policy_session_init(&f->s, DSNG_POLICY_SESSION_VERSION);
+	dsng_policy_ehlo(&f->d, p, &f->s, false, NULL);
 	parse(f, "RCPT TO:<a@example.org> NOTIFY=SUCCESS");
-	dsng_policy_rcpt(p, &f->s, &f->cmd, &f->d);
-	assert_int_equal(f->d.action, DSNG_ACTION_ACCEPT);
-	assert_int_equal(f->d.compliance, DSNG_LENIENT);
+	dsng_policy_rcpt(&f->d, p, &f->s, &f->cmd, NULL);
+	assert_int_equal(f->d.action, DSNG_POLICY_ACTION_ACCEPT);
+	assert_int_equal(f->d.compliance, DSNG_POLICY_LENIENT);
 	assert_non_null(strstr(f->d.reason, "555"));
 }
 
@@ -251,8 +257,8 @@ static void test_rcpt_without_notify(void **state)
 	struct dsng_policy *p = preset(f, "recommended");
 
 	parse(f, "RCPT TO:<a@example.org>");
-	dsng_policy_rcpt(p, &f->s, &f->cmd, &f->d);
-	assert_int_equal(f->d.action, DSNG_ACTION_ACCEPT);
+	dsng_policy_rcpt(&f->d, p, &f->s, &f->cmd, NULL);
+	assert_int_equal(f->d.action, DSNG_POLICY_ACTION_ACCEPT);
 	assert_string_equal(f->d.rule, "rcpt.default");
 	assert_int_equal(f->d.notify, 0);
 }
@@ -273,12 +279,12 @@ static const char *offered_all(const char *action)
 static void offered_rcpt(struct fx *f, const struct dsng_policy *p,
                          const char *line)
 {
-	dsng_session_init(&f->s);
+	dsng_policy_session_init(&f->s, DSNG_POLICY_SESSION_VERSION);
 	client(f, "203.0.113.9");
-	dsng_policy_ehlo(p, &f->s, 1, &f->d);
+	dsng_policy_ehlo(&f->d, p, &f->s, true, NULL);
 	assert_int_equal(f->s.dsn_offered, 1);
 	parse(f, line);
-	assert_int_equal(dsng_policy_rcpt(p, &f->s, &f->cmd, &f->d), 0);
+	assert_int_equal(dsng_policy_rcpt(&f->d, p, &f->s, &f->cmd, NULL), 0);
 }
 
 static void test_rcpt_strip(void **state)
@@ -289,8 +295,8 @@ static void test_rcpt_strip(void **state)
 	offered_rcpt(f, p,
 	             "RCPT TO:<a@example.org> NOTIFY=SUCCESS,FAILURE "
 	             "ORCPT=rfc822;a@example.org");
-	assert_int_equal(f->d.action, DSNG_ACTION_STRIP);
-	assert_int_equal(f->d.compliance, DSNG_NOT_COMPLIANT);
+	assert_int_equal(f->d.action, DSNG_POLICY_ACTION_STRIP);
+	assert_int_equal(f->d.compliance, DSNG_POLICY_NOT_COMPLIANT);
 	assert_int_equal(f->d.changed, 1);
 	assert_int_equal(f->d.notify, 0);
 	assert_string_equal(f->d.rule, "rcpt.action");
@@ -309,25 +315,25 @@ static void test_rcpt_downgrade(void **state)
 
 	offered_rcpt(f, p,
 	             "RCPT TO:<a@example.org> NOTIFY=success,Delay,FAILURE");
-	assert_int_equal(f->d.action, DSNG_ACTION_DOWNGRADE);
+	assert_int_equal(f->d.action, DSNG_POLICY_ACTION_DOWNGRADE);
 	assert_int_equal(f->d.notify, DSNG_NOTIFY_FAILURE);
 	assert_int_equal(f->cmd.notify, DSNG_NOTIFY_FAILURE);
-	assert_int_equal(f->d.compliance, DSNG_NOT_COMPLIANT);
+	assert_int_equal(f->d.compliance, DSNG_POLICY_NOT_COMPLIANT);
 	assert_string_equal(formatted(f),
 	                    "RCPT TO:<a@example.org> NOTIFY=FAILURE");
 	assert_non_null(strstr(f->d.reason, "downgraded to FAILURE"));
 
 	/* Nothing left: NOTIFY goes, the RFC default applies. */
 	offered_rcpt(f, p, "RCPT TO:<a@example.org> NOTIFY=SUCCESS");
-	assert_int_equal(f->d.action, DSNG_ACTION_DOWNGRADE);
+	assert_int_equal(f->d.action, DSNG_POLICY_ACTION_DOWNGRADE);
 	assert_int_equal(f->d.notify, 0);
 	assert_string_equal(formatted(f), "RCPT TO:<a@example.org>");
 
 	/* Allowed keywords pass untouched. */
 	offered_rcpt(f, p, "RCPT TO:<a@example.org> NOTIFY=FAILURE");
-	assert_int_equal(f->d.action, DSNG_ACTION_ACCEPT);
+	assert_int_equal(f->d.action, DSNG_POLICY_ACTION_ACCEPT);
 	assert_int_equal(f->d.changed, 0);
-	assert_int_equal(f->d.compliance, DSNG_COMPLIANT);
+	assert_int_equal(f->d.compliance, DSNG_POLICY_COMPLIANT);
 }
 
 static void test_rcpt_never_reject_accept(void **state)
@@ -336,22 +342,22 @@ static void test_rcpt_never_reject_accept(void **state)
 	struct dsng_policy *p = config(f, offered_all("never"));
 
 	offered_rcpt(f, p, "RCPT TO:<a@example.org> NOTIFY=SUCCESS");
-	assert_int_equal(f->d.action, DSNG_ACTION_NEVER);
+	assert_int_equal(f->d.action, DSNG_POLICY_ACTION_NEVER);
 	assert_int_equal(f->d.notify, DSNG_NOTIFY_NEVER);
 	assert_string_equal(formatted(f),
 	                    "RCPT TO:<a@example.org> NOTIFY=NEVER");
 
 	p = config(f, offered_all("reject"));
 	offered_rcpt(f, p, "RCPT TO:<a@example.org> NOTIFY=SUCCESS,DELAY");
-	assert_int_equal(f->d.action, DSNG_ACTION_REJECT);
-	assert_int_equal(f->d.compliance, DSNG_COMPLIANT);
+	assert_int_equal(f->d.action, DSNG_POLICY_ACTION_REJECT);
+	assert_int_equal(f->d.compliance, DSNG_POLICY_COMPLIANT);
 	reply_is(&f->d, 550, "5.7.1",
 	         "NOTIFY with these keywords is not accepted from this client");
 	assert_non_null(strstr(f->d.reason, "SUCCESS,DELAY notices"));
 
 	p = config(f, offered_all("accept"));
 	offered_rcpt(f, p, "RCPT TO:<a@example.org> NOTIFY=SUCCESS");
-	assert_int_equal(f->d.action, DSNG_ACTION_ACCEPT);
+	assert_int_equal(f->d.action, DSNG_POLICY_ACTION_ACCEPT);
 	assert_int_equal(f->d.notify, DSNG_NOTIFY_SUCCESS);
 	assert_non_null(strstr(f->d.reason, "rcpt.action = accept"));
 }
@@ -373,15 +379,15 @@ static void test_rcpt_unoffered_ignore(void **state)
 	struct dsng_policy *p = config(f, "[rcpt]\nunoffered = ignore\n");
 
 	client(f, "198.51.100.33");
-	dsng_policy_ehlo(p, &f->s, 1, &f->d);
+	dsng_policy_ehlo(&f->d, p, &f->s, true, NULL);
 	parse(f,
 	      "RCPT TO:<a@example.org> NOTIFY=SUCCESS ORCPT=rfc822;x@y.example "
 	      "X-FOO=1");
-	dsng_policy_rcpt(p, &f->s, &f->cmd, &f->d);
-	assert_int_equal(f->d.action, DSNG_ACTION_IGNORE);
-	assert_int_equal(f->d.compliance, DSNG_LENIENT);
+	dsng_policy_rcpt(&f->d, p, &f->s, &f->cmd, NULL);
+	assert_int_equal(f->d.action, DSNG_POLICY_ACTION_IGNORE);
+	assert_int_equal(f->d.compliance, DSNG_POLICY_LENIENT);
 	assert_string_equal(formatted(f), "RCPT TO:<a@example.org> X-FOO=1");
-	assert_int_equal(f->s.recipients, 1);
+	assert_int_equal(f->s.n_recipients, 1);
 }
 
 static void test_rcpt_orcpt_only_unoffered(void **state)
@@ -392,8 +398,8 @@ static void test_rcpt_orcpt_only_unoffered(void **state)
 	client(f, "198.51.100.33");
 	parse(f, "RCPT TO:<a@example.org> ORCPT=rfc822;a@example.org");
 	/* No EHLO decision yet: the policy's offer rule is assumed. */
-	dsng_policy_rcpt(p, &f->s, &f->cmd, &f->d);
-	assert_int_equal(f->d.action, DSNG_ACTION_REJECT);
+	dsng_policy_rcpt(&f->d, p, &f->s, &f->cmd, NULL);
+	assert_int_equal(f->d.action, DSNG_POLICY_ACTION_REJECT);
 	assert_string_equal(f->d.reply_text, "ORCPT refused: delivery status "
 	                                     "notifications are not offered to "
 	                                     "this client");
@@ -408,11 +414,11 @@ static void test_rcpt_orcpt_from(void **state)
 	offered_rcpt(f, p,
 	             "RCPT TO:<a@example.org> NOTIFY=FAILURE "
 	             "ORCPT=rfc822;a@example.org");
-	assert_int_equal(f->d.action, DSNG_ACTION_STRIP);
+	assert_int_equal(f->d.action, DSNG_POLICY_ACTION_STRIP);
 	assert_string_equal(f->d.rule, "rcpt.orcpt-from");
 	assert_string_equal(formatted(f),
 	                    "RCPT TO:<a@example.org> NOTIFY=FAILURE");
-	assert_int_equal(f->d.compliance, DSNG_NOT_COMPLIANT);
+	assert_int_equal(f->d.compliance, DSNG_POLICY_NOT_COMPLIANT);
 }
 
 static void test_rcpt_null_sender(void **state)
@@ -421,18 +427,18 @@ static void test_rcpt_null_sender(void **state)
 	struct dsng_policy *p = config(f, offered_all("reject"));
 
 	client(f, "203.0.113.9");
-	dsng_policy_ehlo(p, &f->s, 1, &f->d);
+	dsng_policy_ehlo(&f->d, p, &f->s, true, NULL);
 	parse(f, "MAIL FROM:<>");
-	dsng_policy_mail(p, &f->s, &f->cmd, &f->d);
+	dsng_policy_mail(&f->d, p, &f->s, &f->cmd, NULL);
 	assert_int_equal(f->s.null_sender, 1);
 	assert_non_null(strstr(f->d.reason, "null sender"));
 	parse(f, "RCPT TO:<a@example.org> NOTIFY=SUCCESS");
-	dsng_policy_rcpt(p, &f->s, &f->cmd, &f->d);
-	assert_int_equal(f->d.action, DSNG_ACTION_ACCEPT);
+	dsng_policy_rcpt(&f->d, p, &f->s, &f->cmd, NULL);
+	assert_int_equal(f->d.action, DSNG_POLICY_ACTION_ACCEPT);
 	assert_string_equal(f->d.rule, "rcpt.null-sender");
 	/* A new transaction forgets the null sender. */
 	parse(f, "MAIL FROM:<b@example.org>");
-	dsng_policy_mail(p, &f->s, &f->cmd, &f->d);
+	dsng_policy_mail(&f->d, p, &f->s, &f->cmd, NULL);
 	assert_int_equal(f->s.null_sender, 0);
 }
 
@@ -443,21 +449,21 @@ static void test_rcpt_after_auth(void **state)
 
 	/* EHLO comes before AUTH, so the reply could not offer DSN ... */
 	client(f, "203.0.113.50");
-	dsng_policy_ehlo(p, &f->s, 1, &f->d);
-	assert_int_equal(f->d.action, DSNG_ACTION_HIDE_DSN);
+	dsng_policy_ehlo(&f->d, p, &f->s, true, NULL);
+	assert_int_equal(f->d.action, DSNG_POLICY_ACTION_HIDE_DSN);
 	/* ... but once authenticated the client's request is honoured,
 	 * labelled lenient. */
 	f->s.auth_user = "alice";
 	parse(f, "RCPT TO:<bob@example.org> NOTIFY=SUCCESS");
-	dsng_policy_rcpt(p, &f->s, &f->cmd, &f->d);
-	assert_int_equal(f->d.action, DSNG_ACTION_ACCEPT);
-	assert_int_equal(f->d.compliance, DSNG_LENIENT);
+	dsng_policy_rcpt(&f->d, p, &f->s, &f->cmd, NULL);
+	assert_int_equal(f->d.action, DSNG_POLICY_ACTION_ACCEPT);
+	assert_int_equal(f->d.compliance, DSNG_POLICY_LENIENT);
 	assert_non_null(strstr(f->d.reason, "authenticated since"));
 	/* A client DSN was offered to in EHLO is plainly compliant. */
-	dsng_policy_ehlo(p, &f->s, 1, &f->d);
+	dsng_policy_ehlo(&f->d, p, &f->s, true, NULL);
 	parse(f, "RCPT TO:<bob@example.org> NOTIFY=SUCCESS");
-	dsng_policy_rcpt(p, &f->s, &f->cmd, &f->d);
-	assert_int_equal(f->d.compliance, DSNG_COMPLIANT);
+	dsng_policy_rcpt(&f->d, p, &f->s, &f->cmd, NULL);
+	assert_int_equal(f->d.compliance, DSNG_POLICY_COMPLIANT);
 }
 
 /* ---- MAIL ---- */
@@ -468,23 +474,23 @@ static void test_mail_ret_full_downgrade(void **state)
 	struct dsng_policy *p = preset(f, "recommended");
 
 	client(f, "198.51.100.33");
-	dsng_policy_ehlo(p, &f->s, 1, &f->d);
+	dsng_policy_ehlo(&f->d, p, &f->s, true, NULL);
 	parse(f, "MAIL FROM:<a@example.org> RET=FULL ENVID=abc+2Bdef SIZE=100");
-	dsng_policy_mail(p, &f->s, &f->cmd, &f->d);
-	assert_int_equal(f->d.action, DSNG_ACTION_DOWNGRADE);
-	assert_int_equal(f->d.compliance, DSNG_LENIENT);
+	dsng_policy_mail(&f->d, p, &f->s, &f->cmd, NULL);
+	assert_int_equal(f->d.action, DSNG_POLICY_ACTION_DOWNGRADE);
+	assert_int_equal(f->d.compliance, DSNG_POLICY_LENIENT);
 	assert_string_equal(f->d.rule, "mail.ret-full-action");
 	assert_int_equal(f->cmd.ret, DSNG_RET_HDRS);
 	assert_string_equal(formatted(f), "MAIL FROM:<a@example.org> RET=HDRS "
 	                                  "ENVID=abc+2Bdef SIZE=100");
 	/* Trusted clients keep RET=FULL. */
-	dsng_session_init(&f->s);
+	dsng_policy_session_init(&f->s, DSNG_POLICY_SESSION_VERSION);
 	f->s.trusted = 1;
-	dsng_policy_ehlo(p, &f->s, 1, &f->d);
+	dsng_policy_ehlo(&f->d, p, &f->s, true, NULL);
 	parse(f, "MAIL FROM:<a@example.org> RET=FULL");
-	dsng_policy_mail(p, &f->s, &f->cmd, &f->d);
-	assert_int_equal(f->d.action, DSNG_ACTION_ACCEPT);
-	assert_int_equal(f->d.compliance, DSNG_COMPLIANT);
+	dsng_policy_mail(&f->d, p, &f->s, &f->cmd, NULL);
+	assert_int_equal(f->d.action, DSNG_POLICY_ACTION_ACCEPT);
+	assert_int_equal(f->d.compliance, DSNG_POLICY_COMPLIANT);
 	assert_int_equal(f->d.changed, 0);
 }
 
@@ -497,26 +503,26 @@ static void test_mail_actions(void **state)
 	                  "none\nenvid-action = strip\n");
 
 	client(f, "203.0.113.9");
-	dsng_policy_ehlo(p, &f->s, 1, &f->d);
+	dsng_policy_ehlo(&f->d, p, &f->s, true, NULL);
 	parse(f, "MAIL FROM:<a@example.org> RET=FULL ENVID=x");
-	dsng_policy_mail(p, &f->s, &f->cmd, &f->d);
-	assert_int_equal(f->d.action, DSNG_ACTION_STRIP);
-	assert_int_equal(f->d.compliance, DSNG_NOT_COMPLIANT);
+	dsng_policy_mail(&f->d, p, &f->s, &f->cmd, NULL);
+	assert_int_equal(f->d.action, DSNG_POLICY_ACTION_STRIP);
+	assert_int_equal(f->d.compliance, DSNG_POLICY_NOT_COMPLIANT);
 	assert_string_equal(formatted(f), "MAIL FROM:<a@example.org>");
 
 	p = config(f, "preset = permissive\n[mail]\nenvid-from = none\n"
 	              "envid-action = reject\nreply = 550 5.7.1 no {param}\n");
 	parse(f, "MAIL FROM:<a@example.org> RET=FULL ENVID=x");
-	dsng_policy_mail(p, &f->s, &f->cmd, &f->d);
-	assert_int_equal(f->d.action, DSNG_ACTION_REJECT);
+	dsng_policy_mail(&f->d, p, &f->s, &f->cmd, NULL);
+	assert_int_equal(f->d.action, DSNG_POLICY_ACTION_REJECT);
 	reply_is(&f->d, 550, "5.7.1", "no ENVID");
 
 	p = config(f, "preset = permissive\n[mail]\nunoffered = ignore\n"
 	              "[ehlo]\noffer-dsn = none\n");
-	dsng_policy_ehlo(p, &f->s, 1, &f->d);
+	dsng_policy_ehlo(&f->d, p, &f->s, true, NULL);
 	parse(f, "MAIL FROM:<a@example.org> RET=FULL ENVID=x BODY=8BITMIME");
-	dsng_policy_mail(p, &f->s, &f->cmd, &f->d);
-	assert_int_equal(f->d.action, DSNG_ACTION_IGNORE);
+	dsng_policy_mail(&f->d, p, &f->s, &f->cmd, NULL);
+	assert_int_equal(f->d.action, DSNG_POLICY_ACTION_IGNORE);
 	assert_string_equal(formatted(f),
 	                    "MAIL FROM:<a@example.org> BODY=8BITMIME");
 }
@@ -525,14 +531,338 @@ static void test_wrong_verbs(void **state)
 {
 	struct fx *f = *state;
 	struct dsng_policy *p = preset(f, "recommended");
+	struct dsng_error err = DSNG_ERROR_INIT;
 
 	parse(f, "MAIL FROM:<a@example.org>");
-	assert_int_equal(dsng_policy_rcpt(p, &f->s, &f->cmd, &f->d),
+	assert_int_equal(dsng_policy_rcpt(&f->d, p, &f->s, &f->cmd, &err),
 	                 DSNG_EINVAL);
+	assert_int_equal(err.rc, DSNG_EINVAL);
+	assert_int_equal(err.kind, DSNG_ERR_INVALID_ARGUMENT);
+	assert_string_equal(err.message, "not a RCPT command");
 	parse(f, "RCPT TO:<a@example.org>");
-	assert_int_equal(dsng_policy_mail(p, &f->s, &f->cmd, &f->d),
+	assert_int_equal(dsng_policy_mail(&f->d, p, &f->s, &f->cmd, &err),
 	                 DSNG_EINVAL);
-	assert_int_equal(dsng_policy_ehlo(NULL, &f->s, 1, &f->d), DSNG_EINVAL);
+	assert_string_equal(err.message, "not a MAIL command");
+	assert_int_equal(dsng_policy_mail(&f->d, p, &f->s, NULL, &err),
+	                 DSNG_EINVAL);
+	assert_int_equal(dsng_policy_rcpt(&f->d, p, &f->s, NULL, &err),
+	                 DSNG_EINVAL);
+	assert_int_equal(dsng_policy_ehlo(&f->d, NULL, &f->s, true, &err),
+	                 DSNG_EINVAL);
+	assert_string_equal(err.message, "NULL policy");
+	assert_int_equal(dsng_policy_ehlo(&f->d, p, NULL, true, &err),
+	                 DSNG_EINVAL);
+	assert_string_equal(err.message, "NULL session");
+	assert_int_equal(dsng_policy_ehlo(NULL, p, &f->s, true, &err),
+	                 DSNG_EINVAL);
+	assert_string_equal(err.message, "NULL decision");
+}
+
+/* ---- versioned structs ---- */
+
+static void test_session_init_versions(void **state)
+{
+	struct dsng_policy_session s, fill;
+	const struct dsng_policy_session init = DSNG_POLICY_SESSION_INIT;
+	unsigned v;
+
+	(void)state;
+	for (v = 1; v <= DSNG_POLICY_SESSION_VERSION; v++) {
+		memset(&s, 0xa5, sizeof(s));
+		assert_int_equal(dsng_policy_session_init(&s, v), 0);
+		assert_int_equal(s.version, v);
+		assert_int_equal(s.family, 0);
+		assert_null(s.client_name);
+		assert_null(s.auth_user);
+		assert_false(s.tls);
+		assert_int_equal(s.service, DSNG_POLICY_SERVICE_UNKNOWN);
+		assert_int_equal(s.trusted, -1);
+		assert_int_equal(s.trusted_cached, -1);
+		assert_int_equal(s.dsn_offered, -1);
+		assert_true(s.esmtp);
+		assert_false(s.null_sender);
+		assert_int_equal(s.n_recipients, 0);
+	}
+	/* The macro and the function agree. */
+	assert_int_equal(init.version, DSNG_POLICY_SESSION_VERSION);
+	assert_int_equal(init.trusted, s.trusted);
+	assert_int_equal(init.trusted_cached, s.trusted_cached);
+	assert_int_equal(init.dsn_offered, s.dsn_offered);
+	assert_int_equal(init.esmtp, s.esmtp);
+	/* Unknown versions and NULL are refused, the struct untouched. */
+	memset(&fill, 0xa5, sizeof(fill));
+	s = fill;
+	assert_int_equal(dsng_policy_session_init(&s, 0), DSNG_EINVAL);
+	assert_int_equal(
+	        dsng_policy_session_init(&s, DSNG_POLICY_SESSION_VERSION + 1),
+	        DSNG_EINVAL);
+	assert_memory_equal(&s, &fill, sizeof(s));
+	assert_int_equal(
+	        dsng_policy_session_init(NULL, DSNG_POLICY_SESSION_VERSION),
+	        DSNG_EINVAL);
+}
+
+static void test_decision_init_versions(void **state)
+{
+	struct dsng_decision d, fill;
+	const struct dsng_decision init = DSNG_DECISION_INIT;
+	unsigned v;
+
+	(void)state;
+	for (v = 1; v <= DSNG_DECISION_VERSION; v++) {
+		memset(&d, 0xa5, sizeof(d));
+		assert_int_equal(dsng_decision_init(&d, v), 0);
+		assert_int_equal(d.version, v);
+		assert_int_equal(d.action, DSNG_POLICY_ACTION_ACCEPT);
+		assert_int_equal(d.compliance, DSNG_POLICY_COMPLIANT);
+		assert_false(d.changed);
+		assert_int_equal(d.changes, 0);
+		assert_int_equal(d.reply_code, 0);
+		assert_string_equal(d.enhanced, "");
+		assert_string_equal(d.reply_text, "");
+		assert_string_equal(d.reason, "");
+		assert_null(d.rule);
+		assert_int_equal(d.notify_requested, 0);
+		assert_int_equal(d.notify, 0);
+		assert_false(d.syntax_error);
+		assert_int_equal(d.verdict, DSNG_POLICY_VERDICT_NOT_A_BOUNCE);
+		assert_null(d.rewritten);
+	}
+	assert_int_equal(init.version, DSNG_DECISION_VERSION);
+	assert_string_equal(init.enhanced, "");
+	assert_null(init.rewritten);
+	memset(&fill, 0xa5, sizeof(fill));
+	d = fill;
+	assert_int_equal(dsng_decision_init(&d, 0), DSNG_EINVAL);
+	assert_int_equal(dsng_decision_init(&d, DSNG_DECISION_VERSION + 1),
+	                 DSNG_EINVAL);
+	assert_memory_equal(&d, &fill, sizeof(d));
+	assert_int_equal(dsng_decision_init(NULL, DSNG_DECISION_VERSION),
+	                 DSNG_EINVAL);
+}
+
+/* Every SMTP-time decision refuses a decision or session struct of a
+ * version it does not know, and leaves the decision alone. */
+static void test_unknown_versions_refused(void **state)
+{
+	static const unsigned bad[] = {0, DSNG_DECISION_VERSION + 1};
+	struct fx *f = *state;
+	struct dsng_policy *p = preset(f, "permissive");
+	struct dsng_error err = DSNG_ERROR_INIT;
+	struct dsng_ehlo *caps;
+	static const char reply[] = "250-mx.example.net\r\n250 DSN\r\n";
+	size_t i;
+
+	assert_int_equal(dsng_ehlo_parse(f->mem, &caps, reply, sizeof(reply) - 1,
+	                                 NULL, NULL),
+	                 0);
+	parse(f, "RCPT TO:<a@example.org> NOTIFY=SUCCESS");
+	for (i = 0; i < 2; i++) {
+		f->d.version = bad[i];
+		strcpy(f->d.reason, "untouched");
+		assert_int_equal(dsng_policy_ehlo(&f->d, p, &f->s, true, &err),
+		                 DSNG_EINVAL);
+		assert_int_equal(err.kind, DSNG_ERR_INVALID_ARGUMENT);
+		assert_string_equal(err.message,
+		                    "unknown dsng_decision version");
+		assert_int_equal(
+		        dsng_policy_rcpt(&f->d, p, &f->s, &f->cmd, &err),
+		        DSNG_EINVAL);
+		assert_int_equal(
+		        dsng_policy_mail(&f->d, p, &f->s, &f->cmd, &err),
+		        DSNG_EINVAL);
+		assert_int_equal(dsng_policy_ehlo_reply(f->mem, &f->d, p, &f->s,
+		                                        caps, &err),
+		                 DSNG_EINVAL);
+		assert_int_equal(dsng_policy_line(f->mem, &f->d, NULL, p, &f->s,
+		                                  "EHLO x", 6, NULL, &err),
+		                 DSNG_EINVAL);
+		assert_string_equal(f->d.reason, "untouched");
+		assert_int_equal(f->d.version, bad[i]);
+	}
+	f->d.version = DSNG_DECISION_VERSION;
+	for (i = 0; i < 2; i++) {
+		f->s.version = i ? DSNG_POLICY_SESSION_VERSION + 1 : 0;
+		assert_int_equal(dsng_policy_ehlo(&f->d, p, &f->s, true, &err),
+		                 DSNG_EINVAL);
+		assert_string_equal(err.message,
+		                    "unknown dsng_policy_session version");
+		assert_int_equal(
+		        dsng_policy_rcpt(&f->d, p, &f->s, &f->cmd, &err),
+		        DSNG_EINVAL);
+		assert_int_equal(dsng_policy_session_set_addr(
+		                         &f->s, "192.0.2.1", 9, &err),
+		                 DSNG_EINVAL);
+		assert_int_equal(dsng_policy_classes(p, &f->s),
+		                 DSNG_POLICY_CLASS_ALL);
+		assert_false(dsng_policy_is_trusted(p, &f->s));
+		assert_string_equal(f->d.reason, "untouched");
+	}
+	f->s.version = DSNG_POLICY_SESSION_VERSION;
+	assert_int_equal(dsng_policy_ehlo(&f->d, p, &f->s, true, &err), 0);
+	assert_int_equal(f->d.action, DSNG_POLICY_ACTION_ADVERTISE_DSN);
+}
+
+/* ---- the trusted-network lookup and its cache ---- */
+
+static void test_trusted_cache_reset_by_set_addr(void **state)
+{
+	struct fx *f = *state;
+	struct dsng_policy *p = config(f, "[trusted-networks]\n192.0.2.0/24\n");
+
+	client(f, "192.0.2.10");
+	dsng_policy_ehlo(&f->d, p, &f->s, true, NULL);
+	assert_int_equal(f->d.action, DSNG_POLICY_ACTION_ADVERTISE_DSN);
+	assert_int_equal(f->s.trusted_cached, 1);
+	/* The same session reused for another client: the lookup made for
+	 * the first address must not carry over. */
+	client(f, "198.51.100.33");
+	assert_int_equal(f->s.trusted_cached, -1);
+	dsng_policy_ehlo(&f->d, p, &f->s, true, NULL);
+	assert_int_equal(f->d.action, DSNG_POLICY_ACTION_HIDE_DSN);
+	assert_non_null(strstr(f->d.reason, "198.51.100.33 (untrusted, "));
+	assert_int_equal(f->s.trusted_cached, 0);
+	assert_int_equal(f->s.trusted, -1);
+	assert_int_equal(dsng_policy_classes(p, &f->s), DSNG_POLICY_CLASS_ALL);
+	/* A failed set_addr keeps address and cache. */
+	assert_int_equal(
+	        dsng_policy_session_set_addr(&f->s, "not-an-ip", 9, NULL),
+	        DSNG_ESYNTAX);
+	assert_int_equal(f->s.trusted_cached, 0);
+	/* The caller's verdict wins over the cache, and is never written. */
+	f->s.trusted = 1;
+	assert_int_equal(dsng_policy_classes(p, &f->s),
+	                 DSNG_POLICY_CLASS_ALL | DSNG_POLICY_CLASS_TRUSTED);
+	assert_int_equal(f->s.trusted, 1);
+	assert_int_equal(f->s.trusted_cached, 0);
+	f->s.trusted = 0;
+	client(f, "192.0.2.11");
+	assert_int_equal(dsng_policy_classes(p, &f->s), DSNG_POLICY_CLASS_ALL);
+	assert_int_equal(f->s.trusted_cached, -1); /* not even looked up */
+	assert_true(dsng_policy_is_trusted(p, &f->s));
+}
+
+/* ---- what a decision changed, and what was asked ---- */
+
+static void test_rcpt_notify_requested_and_changes(void **state)
+{
+	struct fx *f = *state;
+	struct dsng_policy *p = config(f, offered_all("strip"));
+
+	/* NOTIFY=SUCCESS stripped after DSN was offered. */
+	offered_rcpt(f, p, "RCPT TO:<a@example.org> NOTIFY=SUCCESS");
+	assert_int_equal(f->d.action, DSNG_POLICY_ACTION_STRIP);
+	assert_int_equal(f->d.notify_requested, DSNG_NOTIFY_SUCCESS);
+	assert_int_equal(f->d.notify, 0);
+	assert_int_equal(f->d.changes, DSNG_POLICY_CHANGED_NOTIFY);
+	assert_true(f->d.changed);
+
+	/* Downgraded: SUCCESS goes, FAILURE stays. */
+	p = config(f, offered_all("downgrade"));
+	offered_rcpt(f, p, "RCPT TO:<a@example.org> NOTIFY=SUCCESS,FAILURE");
+	assert_int_equal(f->d.action, DSNG_POLICY_ACTION_DOWNGRADE);
+	assert_int_equal(f->d.notify_requested,
+	                 DSNG_NOTIFY_SUCCESS | DSNG_NOTIFY_FAILURE);
+	assert_int_equal(f->d.notify, DSNG_NOTIFY_FAILURE);
+	assert_int_equal(f->d.changes, DSNG_POLICY_CHANGED_NOTIFY);
+	/* The new value is the policy's text, as dsng_notify_format
+	 * writes it. */
+	assert_string_equal(formatted(f),
+	                    "RCPT TO:<a@example.org> NOTIFY=FAILURE");
+
+	/* NEVER replaces it. */
+	p = config(f, offered_all("never"));
+	offered_rcpt(f, p, "RCPT TO:<a@example.org> NOTIFY=SUCCESS,DELAY");
+	assert_int_equal(f->d.notify_requested,
+	                 DSNG_NOTIFY_SUCCESS | DSNG_NOTIFY_DELAY);
+	assert_int_equal(f->d.notify, DSNG_NOTIFY_NEVER);
+	assert_int_equal(f->d.changes, DSNG_POLICY_CHANGED_NOTIFY);
+
+	/* Refused: nothing changed, the request is still reported. */
+	p = config(f, offered_all("reject"));
+	offered_rcpt(f, p, "RCPT TO:<a@example.org> NOTIFY=SUCCESS");
+	assert_int_equal(f->d.action, DSNG_POLICY_ACTION_REJECT);
+	assert_int_equal(f->d.notify_requested, DSNG_NOTIFY_SUCCESS);
+	assert_int_equal(f->d.changes, 0);
+	assert_false(f->d.changed);
+
+	/* Honoured, and no NOTIFY at all. */
+	offered_rcpt(f, p, "RCPT TO:<a@example.org> NOTIFY=FAILURE");
+	assert_int_equal(f->d.notify_requested, DSNG_NOTIFY_FAILURE);
+	assert_int_equal(f->d.changes, 0);
+	offered_rcpt(f, p, "RCPT TO:<a@example.org>");
+	assert_int_equal(f->d.notify_requested, 0);
+	assert_int_equal(f->d.changes, 0);
+
+	/* ORCPT dropped besides. */
+	p = config(f, "preset = permissive\n[rcpt]\nsuccess-from = none\n"
+	              "action = strip\norcpt-from = none\n");
+	offered_rcpt(f, p,
+	             "RCPT TO:<a@example.org> NOTIFY=SUCCESS "
+	             "ORCPT=rfc822;a@example.org");
+	assert_int_equal(f->d.changes, DSNG_POLICY_CHANGED_NOTIFY |
+	                                       DSNG_POLICY_CHANGED_ORCPT);
+	assert_int_equal(f->d.notify_requested, DSNG_NOTIFY_SUCCESS);
+
+	/* DSN not offered and unoffered = ignore: both go. */
+	p = config(f, "[rcpt]\nunoffered = ignore\n");
+	dsng_policy_session_init(&f->s, DSNG_POLICY_SESSION_VERSION);
+	client(f, "198.51.100.33");
+	dsng_policy_ehlo(&f->d, p, &f->s, true, NULL);
+	parse(f, "RCPT TO:<a@example.org> NOTIFY=SUCCESS "
+	         "ORCPT=rfc822;a@example.org");
+	dsng_policy_rcpt(&f->d, p, &f->s, &f->cmd, NULL);
+	assert_int_equal(f->d.action, DSNG_POLICY_ACTION_IGNORE);
+	assert_int_equal(f->d.notify_requested, DSNG_NOTIFY_SUCCESS);
+	assert_int_equal(f->d.changes, DSNG_POLICY_CHANGED_NOTIFY |
+	                                       DSNG_POLICY_CHANGED_ORCPT);
+	parse(f, "RCPT TO:<a@example.org> ORCPT=rfc822;a@example.org");
+	dsng_policy_rcpt(&f->d, p, &f->s, &f->cmd, NULL);
+	assert_int_equal(f->d.notify_requested, 0);
+	assert_int_equal(f->d.changes, DSNG_POLICY_CHANGED_ORCPT);
+}
+
+static void test_mail_changes(void **state)
+{
+	struct fx *f = *state;
+	struct dsng_policy *p = preset(f, "recommended");
+
+	client(f, "198.51.100.33");
+	dsng_policy_ehlo(&f->d, p, &f->s, true, NULL);
+	parse(f, "MAIL FROM:<a@example.org> RET=FULL ENVID=x");
+	dsng_policy_mail(&f->d, p, &f->s, &f->cmd, NULL);
+	assert_int_equal(f->d.action, DSNG_POLICY_ACTION_DOWNGRADE);
+	assert_int_equal(f->d.changes, DSNG_POLICY_CHANGED_RET);
+	assert_int_equal(f->d.notify_requested, 0);
+
+	p = config(f, "preset = permissive\n[mail]\nret-full-from = none\n"
+	              "ret-full-action = strip\nenvid-from = none\n");
+	parse(f, "MAIL FROM:<a@example.org> RET=FULL ENVID=x");
+	dsng_policy_mail(&f->d, p, &f->s, &f->cmd, NULL);
+	assert_int_equal(f->d.changes,
+	                 DSNG_POLICY_CHANGED_RET | DSNG_POLICY_CHANGED_ENVID);
+
+	/* RET downgraded, then ENVID refused: the command is refused, and
+	 * the decision reports no change. */
+	p = config(f, "preset = permissive\n[mail]\nret-full-from = none\n"
+	              "envid-from = none\nenvid-action = reject\n");
+	parse(f, "MAIL FROM:<a@example.org> RET=FULL ENVID=x");
+	dsng_policy_mail(&f->d, p, &f->s, &f->cmd, NULL);
+	assert_int_equal(f->d.action, DSNG_POLICY_ACTION_REJECT);
+	assert_int_equal(f->d.changes, 0);
+	assert_false(f->d.changed);
+
+	/* Unoffered and ignored: only what was there is reported. */
+	p = config(f, "preset = permissive\n[mail]\nunoffered = ignore\n"
+	              "[ehlo]\noffer-dsn = none\n");
+	dsng_policy_ehlo(&f->d, p, &f->s, true, NULL);
+	parse(f, "MAIL FROM:<a@example.org> ENVID=x");
+	dsng_policy_mail(&f->d, p, &f->s, &f->cmd, NULL);
+	assert_int_equal(f->d.action, DSNG_POLICY_ACTION_IGNORE);
+	assert_int_equal(f->d.changes, DSNG_POLICY_CHANGED_ENVID);
+	parse(f, "MAIL FROM:<a@example.org> RET=HDRS");
+	dsng_policy_mail(&f->d, p, &f->s, &f->cmd, NULL);
+	assert_int_equal(f->d.changes, DSNG_POLICY_CHANGED_RET);
 }
 
 /* ---- wrappers ---- */
@@ -550,40 +880,203 @@ static void test_line_wrapper(void **state)
 
 	client(f, "203.0.113.9");
 	g = dsng_test_guard(l1, sizeof(l1) - 1);
-	assert_int_equal(dsng_policy_line(f->mem, p, &f->s, g, sizeof(l1) - 1,
-	                                  NULL, NULL, &f->d, &err),
+	assert_int_equal(dsng_policy_line(f->mem, &f->d, NULL, p, &f->s, g,
+	                                  sizeof(l1) - 1, NULL, &err),
 	                 0);
 	dsng_test_guard_free(g);
-	assert_int_equal(f->d.action, DSNG_ACTION_ADVERTISE_DSN);
+	assert_int_equal(f->d.action, DSNG_POLICY_ACTION_ADVERTISE_DSN);
 
 	g = dsng_test_guard(l2, sizeof(l2) - 1);
-	assert_int_equal(dsng_policy_line(f->mem, p, &f->s, g, sizeof(l2) - 1,
-	                                  NULL, NULL, &f->d, &err),
+	assert_int_equal(dsng_policy_line(f->mem, &f->d, NULL, p, &f->s, g,
+	                                  sizeof(l2) - 1, NULL, &err),
 	                 0);
-	assert_int_equal(f->d.action, DSNG_ACTION_DOWNGRADE);
+	assert_int_equal(f->d.action, DSNG_POLICY_ACTION_DOWNGRADE);
 	assert_string_equal(f->d.rewritten,
 	                    "RCPT TO:<a@example.org> NOTIFY=FAILURE");
 	assert_true(talloc_parent(f->d.rewritten) == f->mem);
 	talloc_free(f->d.rewritten);
 	dsng_test_guard_free(g);
 
-	/* A line that does not parse is refused with the parser's reply. */
-	assert_int_equal(dsng_policy_line(f->mem, p, &f->s, l3, sizeof(l3) - 1,
-	                                  NULL, NULL, &f->d, &err),
-	                 0);
-	assert_int_equal(f->d.action, DSNG_ACTION_REJECT);
+	/* A line that does not parse: the parser's error is returned, and
+	 * the decision is the refusal to send. */
+	f->s.n_recipients = 3;
+	assert_int_equal(dsng_policy_line(f->mem, &f->d, NULL, p, &f->s, l3,
+	                                  sizeof(l3) - 1, NULL, &err),
+	                 DSNG_ESYNTAX);
+	assert_int_equal(err.rc, DSNG_ESYNTAX);
+	assert_int_equal(err.kind, DSNG_ERR_BAD_NOTIFY);
+	assert_int_equal(f->d.action, DSNG_POLICY_ACTION_REJECT);
+	assert_true(f->d.syntax_error);
 	assert_string_equal(f->d.rule, "syntax");
+	assert_string_equal(f->d.origin, "parser");
 	assert_int_equal(f->d.reply_code, 501);
 	assert_string_equal(f->d.enhanced, "5.5.4");
-	assert_int_equal(err.kind, DSNG_ERR_BAD_NOTIFY);
+	assert_string_equal(f->d.reply_text, err.message);
+	assert_non_null(strstr(f->d.reason, "does not parse"));
+	assert_int_equal(f->d.notify_requested, 0);
+	assert_int_equal(f->d.changes, 0);
+	assert_null(f->d.rewritten);
+	assert_int_equal(f->s.n_recipients, 3); /* the session is unchanged */
 
-	assert_int_equal(dsng_policy_line(f->mem, p, &f->s, "NOOP", 4, NULL,
-	                                  NULL, &f->d, &err),
+	/* The next line that parses clears the flag. */
+	assert_int_equal(dsng_policy_line(f->mem, &f->d, NULL, p, &f->s, "NOOP",
+	                                  4, NULL, &err),
 	                 0);
+	assert_false(f->d.syntax_error);
 	assert_string_equal(f->d.rule, "other");
+	assert_non_null(strstr(f->d.reason, "no DSN policy applies to NOOP"));
 	f->s.null_sender = 1;
-	dsng_policy_line(f->mem, p, &f->s, "RSET", 4, NULL, NULL, &f->d, &err);
+	assert_int_equal(dsng_policy_line(f->mem, &f->d, NULL, p, &f->s, "RSET",
+	                                  4, NULL, &err),
+	                 0);
 	assert_int_equal(f->s.null_sender, 0);
+	assert_int_equal(f->s.n_recipients, 0);
+}
+
+/* The refusal of a malformed line, for every way a line fails. */
+static void test_line_syntax_errors(void **state)
+{
+	struct fx *f = *state;
+	struct dsng_policy *p = preset(f, "recommended");
+	struct dsng_error err = DSNG_ERROR_INIT;
+	struct dsng_cmd_opts o;
+	char *longl;
+
+	/* Without an error struct the refusal still has the parser's
+	 * reply. */
+	assert_int_equal(dsng_policy_line(f->mem, &f->d, NULL, p, &f->s,
+	                                  "FROB x", 6, NULL, NULL),
+	                 DSNG_ESYNTAX);
+	assert_true(f->d.syntax_error);
+	assert_int_equal(f->d.action, DSNG_POLICY_ACTION_REJECT);
+	assert_int_equal(f->d.reply_code, 500);
+	assert_string_equal(f->d.enhanced, "5.5.1");
+	assert_true(f->d.reply_text[0] != 0);
+
+	/* An error struct of an unknown version is left alone, but the
+	 * refusal is filled all the same. */
+	err.version = 0;
+	assert_int_equal(dsng_policy_line(f->mem, &f->d, NULL, p, &f->s, "", 0,
+	                                  NULL, &err),
+	                 DSNG_ESYNTAX);
+	assert_int_equal(err.rc, 0);
+	assert_true(f->d.syntax_error);
+	assert_int_equal(f->d.reply_code, 500);
+	dsng_error_init(&err, DSNG_ERROR_VERSION);
+
+	/* A limit: DSNG_ELIMIT, the same refusal. */
+	dsng_cmd_opts_init(&o, DSNG_CMD_OPTS_VERSION);
+	o.max_line = 64;
+	longl = talloc_asprintf(f->mem, "RCPT TO:<%0100d@example.org>", 1);
+	assert_int_equal(dsng_policy_line(f->mem, &f->d, NULL, p, &f->s, longl,
+	                                  strlen(longl), &o, &err),
+	                 DSNG_ELIMIT);
+	assert_int_equal(err.kind, DSNG_ERR_LINE_TOO_LONG);
+	assert_true(f->d.syntax_error);
+	assert_string_equal(f->d.rule, "syntax");
+	assert_int_equal(f->d.reply_code, err.reply);
+	assert_string_equal(f->d.enhanced, err.enhanced);
+
+	/* Bad arguments are errors without a refusal. */
+	strcpy(f->d.reason, "untouched");
+	assert_int_equal(dsng_policy_line(f->mem, &f->d, NULL, p, &f->s, NULL,
+	                                  4, NULL, &err),
+	                 DSNG_EINVAL);
+	assert_string_equal(err.message, "NULL line");
+	assert_int_equal(dsng_policy_line(f->mem, &f->d, NULL, NULL, &f->s,
+	                                  "NOOP", 4, NULL, &err),
+	                 DSNG_EINVAL);
+	assert_int_equal(dsng_policy_line(f->mem, &f->d, NULL, p, NULL, "NOOP",
+	                                  4, NULL, &err),
+	                 DSNG_EINVAL);
+	assert_int_equal(dsng_policy_line(f->mem, NULL, NULL, p, &f->s, "NOOP",
+	                                  4, NULL, &err),
+	                 DSNG_EINVAL);
+	o.version = 0; /* the parser refuses it: not a syntax error */
+	assert_int_equal(dsng_policy_line(f->mem, &f->d, NULL, p, &f->s, "NOOP",
+	                                  4, &o, &err),
+	                 DSNG_EINVAL);
+	assert_string_equal(f->d.reason, "untouched");
+}
+
+/* MAIL through the line wrapper: the rewrite, the session, the cmd. */
+static void test_line_mail(void **state)
+{
+	struct fx *f = *state;
+	struct dsng_policy *p = preset(f, "recommended");
+	struct dsng_error err = DSNG_ERROR_INIT;
+	static const char l[] = "MAIL FROM:<a@example.org> RET=FULL ENVID=x";
+	struct dsng_cmd cmd = DSNG_CMD_INIT;
+
+	client(f, "198.51.100.33");
+	assert_int_equal(dsng_policy_line(f->mem, &f->d, NULL, p, &f->s,
+	                                  "LHLO client.example", 19, NULL,
+	                                  &err),
+	                 0);
+	assert_int_equal(f->d.action, DSNG_POLICY_ACTION_HIDE_DSN);
+	assert_true(f->s.esmtp);
+	f->s.n_recipients = 2;
+	assert_int_equal(dsng_policy_line(f->mem, &f->d, &cmd, p, &f->s, l,
+	                                  sizeof(l) - 1, NULL, &err),
+	                 0);
+	assert_int_equal(cmd.verb, DSNG_VERB_MAIL);
+	assert_int_equal(cmd.ret, DSNG_RET_HDRS);
+	assert_int_equal(f->d.action, DSNG_POLICY_ACTION_DOWNGRADE);
+	assert_int_equal(f->d.changes, DSNG_POLICY_CHANGED_RET);
+	assert_string_equal(f->d.rewritten,
+	                    "MAIL FROM:<a@example.org> RET=HDRS ENVID=x");
+	assert_int_equal(f->s.n_recipients, 0); /* a new transaction */
+	assert_false(f->s.null_sender);
+	talloc_free(f->d.rewritten);
+
+	/* No context: the decision without the rewritten line. */
+	assert_int_equal(dsng_policy_line(NULL, &f->d, NULL, p, &f->s, l,
+	                                  sizeof(l) - 1, NULL, &err),
+	                 0);
+	assert_true(f->d.changed);
+	assert_null(f->d.rewritten);
+
+	/* A null sender is recorded; HELO turns ESMTP off. */
+	assert_int_equal(dsng_policy_line(f->mem, &f->d, NULL, p, &f->s,
+	                                  "MAIL FROM:<>", 12, NULL, &err),
+	                 0);
+	assert_true(f->s.null_sender);
+	assert_false(f->d.changed);
+	assert_null(f->d.rewritten);
+	assert_int_equal(dsng_policy_line(f->mem, &f->d, NULL, p, &f->s,
+	                                  "HELO client.example", 19, NULL,
+	                                  &err),
+	                 0);
+	assert_false(f->s.esmtp);
+	assert_string_equal(f->d.rule, "ehlo.helo");
+}
+
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wdeprecated-declarations"
+/* talloc's memory limit is deprecated but still enforced: the one way to
+ * make an allocation inside the library fail on purpose. */
+static void limit_memory(TALLOC_CTX *ctx)
+{
+	assert_int_equal(talloc_set_memlimit(ctx, 1), 0);
+}
+#pragma GCC diagnostic pop
+
+static void test_line_out_of_memory(void **state)
+{
+	struct fx *f = *state;
+	struct dsng_policy *p = preset(f, "recommended");
+	struct dsng_error err = DSNG_ERROR_INIT;
+	static const char l[] = "MAIL FROM:<a@example.org> RET=FULL";
+	TALLOC_CTX *tiny = talloc_new(f->mem);
+
+	client(f, "198.51.100.33");
+	limit_memory(tiny);
+	assert_int_equal(dsng_policy_line(tiny, &f->d, NULL, p, &f->s, l,
+	                                  sizeof(l) - 1, NULL, &err),
+	                 DSNG_ENOMEM);
+	assert_int_equal(err.kind, DSNG_ERR_NOMEM);
+	assert_null(f->d.rewritten);
+	talloc_free(tiny);
 }
 
 static void test_ehlo_reply_rewrite(void **state)
@@ -599,33 +1092,43 @@ static void test_ehlo_reply_rewrite(void **state)
 	                                 sizeof(reply) - 1, NULL, NULL),
 	                 0);
 	client(f, "198.51.100.33");
-	assert_int_equal(dsng_policy_ehlo_reply(f->mem, p, &f->s, caps, &f->d),
-	                 0);
-	assert_int_equal(f->d.action, DSNG_ACTION_HIDE_DSN);
+	assert_int_equal(
+	        dsng_policy_ehlo_reply(f->mem, &f->d, p, &f->s, caps, NULL), 0);
+	assert_int_equal(f->d.action, DSNG_POLICY_ACTION_HIDE_DSN);
 	assert_int_equal(f->d.changed, 1);
+	assert_int_equal(f->d.changes, DSNG_POLICY_CHANGED_DSN_LINE);
 	assert_string_equal(f->d.rewritten,
 	                    "250-mx.example.net Hello [198.51.100.33]\r\n"
 	                    "250-PIPELINING\r\n250 HELP\r\n");
 	f->s.trusted = 1;
-	assert_int_equal(dsng_policy_ehlo_reply(f->mem, p, &f->s, caps, &f->d),
-	                 0);
-	assert_int_equal(f->d.action, DSNG_ACTION_ADVERTISE_DSN);
+	assert_int_equal(
+	        dsng_policy_ehlo_reply(f->mem, &f->d, p, &f->s, caps, NULL), 0);
+	assert_int_equal(f->d.action, DSNG_POLICY_ACTION_ADVERTISE_DSN);
 	assert_null(f->d.rewritten);
-	assert_int_equal(dsng_policy_ehlo_reply(f->mem, p, &f->s, NULL, &f->d),
-	                 DSNG_EINVAL);
+	assert_int_equal(f->d.changes, 0);
+	assert_int_equal(
+	        dsng_policy_ehlo_reply(f->mem, &f->d, p, &f->s, NULL, NULL),
+	        DSNG_EINVAL);
 }
 
 static void test_names(void **state)
 {
 	(void)state;
-	assert_string_equal(dsng_action_name(DSNG_ACTION_HIDE_DSN), "hide_dsn");
-	assert_string_equal(dsng_action_name(DSNG_ACTION_ADVERTISE_DSN),
-	                    "advertise_dsn");
-	assert_string_equal(dsng_action_name((enum dsng_action)77), "unknown");
-	assert_string_equal(dsng_compliance_name(DSNG_NOT_COMPLIANT),
-	                    "not_compliant");
-	assert_string_equal(dsng_bounce_verdict_name(DSNG_BOUNCE_BACKSCATTER),
-	                    "backscatter");
+	assert_string_equal(
+	        dsng_policy_action_name(DSNG_POLICY_ACTION_HIDE_DSN),
+	        "hide_dsn");
+	assert_string_equal(
+	        dsng_policy_action_name(DSNG_POLICY_ACTION_ADVERTISE_DSN),
+	        "advertise_dsn");
+	assert_string_equal(
+	        dsng_policy_action_name((enum dsng_policy_action)77),
+	        "unknown");
+	assert_string_equal(
+	        dsng_policy_compliance_name(DSNG_POLICY_NOT_COMPLIANT),
+	        "not_compliant");
+	assert_string_equal(
+	        dsng_policy_verdict_name(DSNG_POLICY_VERDICT_BACKSCATTER),
+	        "backscatter");
 }
 
 int main(void)
@@ -652,7 +1155,16 @@ int main(void)
 	        T(test_mail_ret_full_downgrade),
 	        T(test_mail_actions),
 	        T(test_wrong_verbs),
+	        cmocka_unit_test(test_session_init_versions),
+	        cmocka_unit_test(test_decision_init_versions),
+	        T(test_unknown_versions_refused),
+	        T(test_trusted_cache_reset_by_set_addr),
+	        T(test_rcpt_notify_requested_and_changes),
+	        T(test_mail_changes),
 	        T(test_line_wrapper),
+	        T(test_line_syntax_errors),
+	        T(test_line_mail),
+	        T(test_line_out_of_memory),
 	        T(test_ehlo_reply_rewrite),
 	        cmocka_unit_test(test_names),
 	};

@@ -3,11 +3,10 @@
  * --preset NAME] [--client IP] [--auth USER] [--tls] [--port N] [--json]`:
  * replay a pasted SMTP session through a policy, say command by command
  * what it does and why, and list the return receipts that would have
- * been mailed under `permissive` and under the chosen policy
- * (DESIGN.md section 5).
+ * been mailed under `permissive` and under the chosen policy.
  *
  * The session is replayed twice in step, once per policy, each with its
- * own dsng_session, as two MTAs would see it.  The real server's replies
+ * own dsng_policy_session, as two MTAs would see it.  The real server's replies
  * count too: a command the server refused starts nothing in either.
  */
 #include <errno.h>
@@ -38,7 +37,7 @@ struct hdr_receipt {
 /* One replay: a policy, its session and the transaction in progress. */
 struct replay {
 	const struct dsng_policy *p;
-	struct dsng_session s;
+	struct dsng_policy_session s;
 	char *from; /* MAIL FROM of the open transaction */
 	int mail_ok;
 	struct receipt *pending; /* RCPTs that would get a receipt */
@@ -123,7 +122,7 @@ static char *rule_text(TALLOC_CTX *mem, const struct dsng_decision *d)
 
 static char *reply_text(TALLOC_CTX *mem, const struct dsng_decision *d)
 {
-	if (d->action != DSNG_ACTION_REJECT || !d->reply_code)
+	if (d->action != DSNG_POLICY_ACTION_REJECT || !d->reply_code)
 		return NULL;
 	if (d->enhanced && *d->enhanced)
 		return talloc_asprintf(mem, "%d %s %s", d->reply_code,
@@ -131,11 +130,12 @@ static char *reply_text(TALLOC_CTX *mem, const struct dsng_decision *d)
 	return talloc_asprintf(mem, "%d %s", d->reply_code, d->reply_text);
 }
 
-/* Print one decision, JSON or text. */
+/* Print one decision, JSON or text; with_notify adds the NOTIFY the
+ * client asked for (RCPT lines). */
 static void report(struct audit *a, const struct transcript_line *tl,
                    const char *text, size_t len, const char *stage,
-                   const struct dsng_decision *d, int notify_requested,
-                   unsigned requested, int server_reply)
+                   const struct dsng_decision *d, bool with_notify,
+                   int server_reply)
 {
 	TALLOC_CTX *tmp = talloc_new(a->mem);
 	char *rule = rule_text(tmp, d), *reply = reply_text(tmp, d);
@@ -144,20 +144,21 @@ static void report(struct audit *a, const struct transcript_line *tl,
 		json_t *o = json_object();
 		json_object_set_new(o, "line", cli_json_bytes(text, len));
 		json_object_set_new(o, "stage", json_string(stage));
-		json_object_set_new(o, "action",
-		                    json_string(dsng_action_name(d->action)));
+		json_object_set_new(
+		        o, "action",
+		        json_string(dsng_policy_action_name(d->action)));
 		json_object_set_new(o, "reason", cli_json_str(d->reason));
 		json_object_set_new(o, "rule", cli_json_str(rule));
 		json_object_set_new(o, "reply", cli_json_str(reply));
-		if (notify_requested)
+		if (with_notify)
 			json_object_set_new(o, "notify",
-			                    notify_json(requested));
+			                    notify_json(d->notify_requested));
 		json_object_set_new(o, "lineno", json_integer(tl->lineno));
-		json_object_set_new(
-		        o, "compliance",
-		        json_string(dsng_compliance_name(d->compliance)));
+		json_object_set_new(o, "compliance",
+		                    json_string(dsng_policy_compliance_name(
+		                            d->compliance)));
 		json_object_set_new(o, "rewritten",
-		                    d->changed && d->rewritten
+		                    d->changes && d->rewritten
 		                            ? cli_json_str(d->rewritten)
 		                            : json_null());
 		json_object_set_new(o, "server_reply",
@@ -168,10 +169,10 @@ static void report(struct audit *a, const struct transcript_line *tl,
 			char *brep = reply_text(tmp, a->bounce);
 			json_object_set_new(
 			        b, "verdict",
-			        json_string(dsng_bounce_verdict_name(
+			        json_string(dsng_policy_verdict_name(
 			                a->bounce->verdict)));
 			json_object_set_new(b, "action",
-			                    json_string(dsng_action_name(
+			                    json_string(dsng_policy_action_name(
 			                            a->bounce->action)));
 			json_object_set_new(b, "reason",
 			                    cli_json_str(a->bounce->reason));
@@ -181,11 +182,12 @@ static void report(struct audit *a, const struct transcript_line *tl,
 		cli_json_print(o);
 	} else {
 		printf("line %-4u %.*s\n", tl->lineno, (int)len, text);
-		printf("          %s (%s)  [%s]\n", dsng_action_name(d->action),
-		       dsng_compliance_name(d->compliance), rule);
+		printf("          %s (%s)  [%s]\n",
+		       dsng_policy_action_name(d->action),
+		       dsng_policy_compliance_name(d->compliance), rule);
 		if (reply)
 			printf("          reply: %s\n", reply);
-		if (d->changed && d->rewritten) {
+		if (d->changes && d->rewritten) {
 			const char *q = d->rewritten;
 			printf("          becomes:");
 			/* A rewritten EHLO reply has several CRLF lines. */
@@ -202,7 +204,7 @@ static void report(struct audit *a, const struct transcript_line *tl,
 		printf("          why: %s\n", d->reason);
 		if (a->bounce)
 			printf("          bounce: %s, %s%s%s\n",
-			       dsng_bounce_verdict_name(a->bounce->verdict),
+			       dsng_policy_verdict_name(a->bounce->verdict),
 			       a->bounce->reason,
 			       reply_text(tmp, a->bounce) ? "; reply: " : "",
 			       reply_text(tmp, a->bounce)
@@ -244,42 +246,41 @@ static int add_hdr(TALLOC_CTX *mem, struct hdr_receipt **v, size_t *n,
 
 static void reset_tx(struct replay *r)
 {
-	dsng_session_reset_transaction(&r->s);
+	dsng_policy_session_reset(&r->s);
 	TALLOC_FREE(r->from);
 	r->mail_ok = 0;
 	r->n_pending = 0;
 	r->n_msg_hdrs = 0;
 }
 
-/* One client command through one replay; d is filled. */
+/* One client command through one replay; d is filled (a line that does
+ * not parse too: the refusal, with d->syntax_error). */
 static int replay_cmd(struct audit *a, struct replay *r, const char *text,
                       size_t len, int server_reply, struct dsng_cmd *cmd,
-                      struct dsng_decision *d, unsigned *requested)
+                      struct dsng_decision *d)
 {
 	struct dsng_error err = DSNG_ERROR_INIT;
 	int rc, server_ok = server_reply == 0 ||
 	                    (server_reply >= 200 && server_reply < 400);
 
-	dsng_error_clear(&err);
 	dsng_cmd_init(cmd, DSNG_CMD_VERSION);
-	rc = dsng_policy_line(a->mem, r->p, &r->s, text, len, NULL, cmd, d,
+	rc = dsng_policy_line(a->mem, d, cmd, r->p, &r->s, text, len, NULL,
 	                      &err);
+	if (d->syntax_error)
+		return 0;
 	if (rc)
 		return rc;
-	*requested = 0;
-	if (d->rule && !strcmp(d->rule, "syntax"))
-		return 0;
 	if (cmd->verb == DSNG_VERB_MAIL) {
 		reset_tx(r);
 		r->s.null_sender = cmd->path.is_null;
-		r->mail_ok = d->action != DSNG_ACTION_REJECT && server_ok;
+		r->mail_ok =
+		        d->action != DSNG_POLICY_ACTION_REJECT && server_ok;
 		r->from = talloc_strndup(a->mem, cmd->path.mailbox.ptr,
 		                         cmd->path.mailbox.len);
 	} else if (cmd->verb == DSNG_VERB_RCPT) {
-		/* cmd->notify is what remains after the decision; what the
-		 * client asked for is in the parameter as sent. */
-		*requested = d->action == DSNG_ACTION_REJECT ? d->notify : 0;
-		if (d->action != DSNG_ACTION_REJECT && server_ok &&
+		/* cmd->notify is what remains after the decision (what the
+		 * client asked for is d->notify_requested). */
+		if (d->action != DSNG_POLICY_ACTION_REJECT && server_ok &&
 		    r->mail_ok && (cmd->notify & DSNG_NOTIFY_SUCCESS) &&
 		    r->from) {
 			char *rcpt =
@@ -298,16 +299,6 @@ static int replay_cmd(struct audit *a, struct replay *r, const char *text,
 	return 0;
 }
 
-/* The NOTIFY keywords a RCPT line asks for, from a fresh parse. */
-static unsigned requested_notify(const char *text, size_t len)
-{
-	struct dsng_cmd c = DSNG_CMD_INIT;
-
-	if (dsng_cmd_parse(&c, text, len, NULL, NULL) != 0)
-		return 0;
-	return c.notify;
-}
-
 /* End of message content accepted: the pending receipts become real,
  * after the last line of defence (dsng_policy_generate). */
 static int finish_message(struct audit *a, struct replay *r, int accepted)
@@ -316,11 +307,13 @@ static int finish_message(struct audit *a, struct replay *r, int accepted)
 
 	if (accepted && r->mail_ok) {
 		for (i = 0; i < r->n_pending; i++) {
-			struct dsng_decision d;
-			dsng_policy_generate(r->p, &r->s, DSNG_DSN_SUCCESS,
-			                     r->s.null_sender,
-			                     r->pending[i].notify, &d);
-			if (d.action != DSNG_ACTION_ACCEPT)
+			struct dsng_decision d = DSNG_DECISION_INIT;
+
+			if (dsng_policy_generate(&d, r->p, &r->s,
+			                         DSNG_DSN_SUCCESS,
+			                         r->s.null_sender,
+			                         r->pending[i].notify, NULL) ||
+			    d.action != DSNG_POLICY_ACTION_ACCEPT)
 				continue;
 			if (add_receipt(a->mem, &r->receipts, &r->n_receipts,
 			                r->pending[i].to, r->pending[i].rcpt,
@@ -353,14 +346,16 @@ static void header(struct audit *a, const struct transcript_line *tl,
 	    !dsng_policy_is_receipt_header(a->perm.p, h, nlen))
 		return;
 	for (k = 0; k < 2; k++) {
-		struct dsng_decision d;
+		struct dsng_decision d = DSNG_DECISION_INIT;
 		const char *v = colon + 1;
 		size_t vlen = len - (size_t)(v - h);
 
-		dsng_policy_header(rs[k]->p, &rs[k]->s, h, nlen, v, vlen, &d);
+		if (dsng_policy_header(&d, rs[k]->p, &rs[k]->s, h, nlen, v,
+		                       vlen, NULL))
+			continue;
 		if (k == 0)
-			report(a, tl, h, len, "header", &d, 0, 0, 0);
-		if (d.action != DSNG_ACTION_STRIP &&
+			report(a, tl, h, len, "header", &d, false, 0);
+		if (d.action != DSNG_POLICY_ACTION_STRIP &&
 		    dsng_policy_is_receipt_header(rs[k]->p, h, nlen)) {
 			char *name = talloc_strndup(a->mem, h, nlen);
 			char *to;
@@ -379,16 +374,15 @@ static void header(struct audit *a, const struct transcript_line *tl,
 static void client_from_greeting(struct audit *a, const char *t, size_t len)
 {
 	const char *open = memchr(t, '[', len), *close;
-	struct dsng_session probe;
+	struct dsng_policy_session probe = DSNG_POLICY_SESSION_INIT;
 
 	if (!open)
 		return;
 	close = memchr(open, ']', len - (size_t)(open - t));
 	if (!close)
 		return;
-	dsng_session_init(&probe);
-	if (dsng_session_set_addr(&probe, open + 1, (size_t)(close - open - 1),
-	                          NULL))
+	if (dsng_policy_session_set_addr(&probe, open + 1,
+	                                 (size_t)(close - open - 1), NULL))
 		return;
 	a->client =
 	        talloc_strndup(a->mem, open + 1, (size_t)(close - open - 1));
@@ -405,16 +399,17 @@ static void client_from_greeting(struct audit *a, const char *t, size_t len)
 	}
 }
 
-static int setup_sessions(struct audit *a, int tls, unsigned port)
+static int setup_sessions(struct audit *a, bool tls, unsigned port)
 {
 	struct replay *rs[2] = {&a->pol, &a->perm};
 	size_t k;
 
 	for (k = 0; k < 2; k++) {
-		struct dsng_session *s = &rs[k]->s;
-		dsng_session_init(s);
-		if (a->client && dsng_session_set_addr(s, a->client,
-		                                       strlen(a->client), NULL))
+		struct dsng_policy_session *s = &rs[k]->s;
+
+		dsng_policy_session_init(s, DSNG_POLICY_SESSION_VERSION);
+		if (a->client && dsng_policy_session_set_addr(
+		                         s, a->client, strlen(a->client), NULL))
 			return -1;
 		s->client_name = a->client_name;
 		s->auth_user = a->auth;
@@ -505,7 +500,7 @@ static void summary(struct audit *a)
 }
 
 /* Collect lines, pair commands with replies, then replay. */
-static int run(struct audit *a, const char *buf, size_t len, int tls,
+static int run(struct audit *a, const char *buf, size_t len, bool tls,
                unsigned port)
 {
 	struct transcript t;
@@ -619,26 +614,26 @@ static int run(struct audit *a, const char *buf, size_t len, int tls,
 		if (l->kind != TRANSCRIPT_CLIENT)
 			continue;
 		{
-			struct dsng_cmd cmd = DSNG_CMD_INIT,
-			                cmd2 = DSNG_CMD_INIT;
-			struct dsng_decision d, d2, bd;
-			unsigned req = 0, req2 = 0;
+			struct dsng_cmd cmd = DSNG_CMD_INIT, cmd2 = DSNG_CMD_INIT;
+			struct dsng_decision d = DSNG_DECISION_INIT,
+			                     d2 = DSNG_DECISION_INIT,
+			                     bd = DSNG_DECISION_INIT;
 			size_t k = item_of[i];
 			int reply = items[k].reply, rc;
 			const char *stage = stage_of(l->text, l->len);
 
 			rc = replay_cmd(a, &a->pol, l->text, l->len, reply,
-			                &cmd, &d, &req);
+			                &cmd, &d);
 			if (rc == 0)
 				rc = replay_cmd(a, &a->perm, l->text, l->len,
-				                reply, &cmd2, &d2, &req2);
+				                reply, &cmd2, &d2);
 			if (rc)
 				return -1;
 			/* The EHLO decision, applied to the reply the server
 			 * sent: a policy can hide DSN but cannot add it. */
 			if (!strcmp(stage, "ehlo") && items[k].reply == 250 &&
 			    items[k].has_first && cmd.verb != DSNG_VERB_HELO &&
-			    !(d.rule && !strcmp(d.rule, "syntax"))) {
+			    !d.syntax_error) {
 				size_t j;
 				char *rep = talloc_strdup(a->mem, "");
 				struct dsng_ehlo *caps = NULL;
@@ -651,13 +646,15 @@ static int run(struct audit *a, const char *buf, size_t len, int tls,
 						        rep, "%.*s\r\n",
 						        (int)lines[j].len,
 						        lines[j].text);
-				if (rep && dsng_ehlo_parse(a->mem, &caps, rep,
-				                           strlen(rep), NULL,
-				                           NULL) == 0) {
-					struct dsng_decision e;
+				if (rep &&
+				    dsng_ehlo_parse(a->mem, &caps, rep, strlen(rep),
+				                    NULL, NULL) == 0) {
+					struct dsng_decision e =
+					        DSNG_DECISION_INIT;
 					if (dsng_policy_ehlo_reply(
-					            a->mem, a->pol.p, &a->pol.s,
-					            caps, &e) == 0) {
+					            a->mem, &e, a->pol.p,
+					            &a->pol.s, caps,
+					            NULL) == 0) {
 						d = e;
 					}
 					if (!(caps->flags & DSNG_EHLO_F_DSN)) {
@@ -673,24 +670,22 @@ static int run(struct audit *a, const char *buf, size_t len, int tls,
 					}
 				}
 			}
-			if (!strcmp(stage, "rcpt"))
-				req = requested_notify(l->text, l->len);
 			/* A RCPT after MAIL FROM:<> is a bounce arriving: is it
 			 * an answer to mail we sent (BATV tag), or backscatter?
 			 */
 			if (cmd.verb == DSNG_VERB_RCPT &&
-			    a->pol.s.null_sender &&
-			    !(d.rule && !strcmp(d.rule, "syntax"))) {
-				struct dsng_bounce b;
-				dsng_bounce_init(&b);
-				b.null_sender = 1;
+			    a->pol.s.null_sender && !d.syntax_error) {
+				struct dsng_policy_bounce_info b =
+				        DSNG_POLICY_BOUNCE_INFO_INIT;
+
+				b.null_sender = true;
 				b.rcpt = cmd.path.mailbox;
-				if (dsng_policy_bounce(a->pol.p, &a->pol.s, &b,
-				                       &bd) == 0)
+				if (dsng_policy_bounce(&bd, a->pol.p, &a->pol.s,
+				                       &b, NULL) == 0)
 					a->bounce = &bd;
 			}
 			report(a, l, l->text, l->len, stage, &d,
-			       !strcmp(stage, "rcpt"), req, reply);
+			       !strcmp(stage, "rcpt"), reply);
 			a->bounce = NULL;
 			if (transcript_is_data(l->text, l->len) &&
 			    (reply == 0 || reply == 354))
@@ -705,8 +700,8 @@ static int run(struct audit *a, const char *buf, size_t len, int tls,
 			if (l->len >= 8 &&
 			    !strncasecmp(l->text, "STARTTLS", 8) &&
 			    reply == 220) {
-				a->pol.s.tls = 1;
-				a->perm.s.tls = 1;
+				a->pol.s.tls = true;
+				a->perm.s.tls = true;
 			}
 		}
 	}
@@ -740,7 +735,8 @@ int cli_audit(int argc, char **argv)
 	char *buf;
 	size_t len = 0;
 	unsigned port = 25;
-	int tls = 0, i, rc;
+	bool tls = false;
+	int i, rc;
 
 	memset(&a, 0, sizeof(a));
 	for (i = 1; i < argc; i++) {
@@ -750,7 +746,7 @@ int cli_audit(int argc, char **argv)
 		if (!strcmp(o, "--json")) {
 			a.json = 1;
 		} else if (!strcmp(o, "--tls")) {
-			tls = 1;
+			tls = true;
 		} else if (!strcmp(o, "--policy") || !strcmp(o, "--preset") ||
 		           !strcmp(o, "--client") || !strcmp(o, "--auth") ||
 		           !strcmp(o, "--port")) {
@@ -801,10 +797,10 @@ int cli_audit(int argc, char **argv)
 	if (!policy && !preset)
 		preset = "recommended";
 	if (a.client) {
-		struct dsng_session probe;
-		dsng_session_init(&probe);
-		if (dsng_session_set_addr(&probe, a.client, strlen(a.client),
-		                          NULL))
+		struct dsng_policy_session probe = DSNG_POLICY_SESSION_INIT;
+
+		if (dsng_policy_session_set_addr(&probe, a.client,
+		                                 strlen(a.client), NULL))
 			return cli_usage_error(
 			        "audit: --client '%s' is not an IP "
 			        "address",

@@ -10,6 +10,7 @@
  *               session, as an MTA keeps it), NOTIFY=SUCCESS from an
  *               untrusted client: the refusal path with its reply
  *   rcpt+lookup the same with the session's trust looked up every time
+ *               (trusted_cached reset, as after a new address)
  *   line        dsng_policy_line: parse the RCPT line, then decide
  */
 #include <stdio.h>
@@ -82,8 +83,8 @@ int main(void)
 	                           "NOTIFY=SUCCESS";
 	char *conf = make_config();
 	struct dsng_policy *p;
-	struct dsng_session s;
-	struct dsng_decision d;
+	struct dsng_policy_session s = DSNG_POLICY_SESSION_INIT;
+	struct dsng_decision d = DSNG_DECISION_INIT;
 	struct dsng_cmd cmd = DSNG_CMD_INIT, work = DSNG_CMD_INIT;
 	struct dsng_error err = DSNG_ERROR_INIT;
 	TALLOC_CTX *mem = talloc_new(NULL);
@@ -100,8 +101,7 @@ int main(void)
 	}
 	printf("loaded %d networks (%zu ranges after merging) in %.1f ms\n",
 	       NETS, dsng_policy_network_count(p), (now() - t) * 1e3);
-	dsng_session_init(&s);
-	dsng_session_set_addr(&s, "198.51.100.33", 13, NULL);
+	dsng_policy_session_set_addr(&s, "198.51.100.33", 13, NULL);
 	if (dsng_cmd_parse(&cmd, line, sizeof(line) - 1, NULL, &err))
 		return 1;
 
@@ -113,32 +113,32 @@ int main(void)
 	}
 	report("lookup", now() - t, n);
 
-	s.trusted = -1;
-	dsng_policy_ehlo(p, &s, 1, &d);
+	s.trusted_cached = -1;
+	dsng_policy_ehlo(&d, p, &s, true, NULL);
 	t = now();
 	for (i = 0; i < n; i++) {
 		work = cmd;
-		dsng_policy_rcpt(p, &s, &work, &d);
-		hits += d.action == DSNG_ACTION_REJECT;
+		dsng_policy_rcpt(&d, p, &s, &work, NULL);
+		hits += d.action == DSNG_POLICY_ACTION_REJECT;
 	}
 	report("rcpt", now() - t, n);
 
 	t = now();
 	for (i = 0; i < n; i++) {
-		s.trusted = -1;
+		s.trusted_cached = -1; /* the session's address changed */
 		s.addr[15] = (unsigned char)i;
 		work = cmd;
-		dsng_policy_rcpt(p, &s, &work, &d);
-		hits += d.action == DSNG_ACTION_REJECT;
+		dsng_policy_rcpt(&d, p, &s, &work, NULL);
+		hits += d.action == DSNG_POLICY_ACTION_REJECT;
 	}
 	report("rcpt+lookup", now() - t, n);
 
 	n /= 4;
 	t = now();
 	for (i = 0; i < n; i++) {
-		dsng_policy_line(NULL, p, &s, line, sizeof(line) - 1, NULL,
-		                 &work, &d, NULL);
-		hits += d.action == DSNG_ACTION_REJECT;
+		dsng_policy_line(NULL, &d, &work, p, &s, line, sizeof(line) - 1,
+		                 NULL, NULL);
+		hits += d.action == DSNG_POLICY_ACTION_REJECT;
 	}
 	report("line", now() - t, n);
 	printf("(checksum %ld)\n", hits);

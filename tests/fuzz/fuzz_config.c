@@ -69,33 +69,35 @@ static void decide(TALLOC_CTX *mem, const struct dsng_policy *p)
 	        "HELO a.example",
 	        "RCPT TO:<b@example.org> ORCPT=rfc822;b@example.org",
 	        "RSET"};
-	struct dsng_session s;
-	struct dsng_decision d;
-	struct dsng_bounce b;
+	struct dsng_policy_session s;
+	struct dsng_decision d = DSNG_DECISION_INIT;
+	struct dsng_policy_bounce_info b;
 	struct dsng_span rcv = {"from x by mx.example.net", 24};
 	size_t i, j;
 	int k;
 
 	for (i = 0; i < sizeof(addrs) / sizeof(addrs[0]); i++) {
-		dsng_session_init(&s);
-		dsng_session_set_addr(&s, addrs[i], strlen(addrs[i]), NULL);
+		dsng_policy_session_init(&s, DSNG_POLICY_SESSION_VERSION);
+		dsng_policy_session_set_addr(&s, addrs[i], strlen(addrs[i]),
+		                             NULL);
 		s.auth_user = (i & 1) ? "u" : NULL;
 		s.port = (i & 2) ? 587 : 25;
 		for (j = 0; j < sizeof(lines) / sizeof(lines[0]); j++) {
 			struct dsng_cmd cmd = DSNG_CMD_INIT;
-			dsng_policy_line(mem, p, &s, lines[j], strlen(lines[j]),
-			                 NULL, &cmd, &d, NULL);
+			dsng_policy_line(mem, &d, &cmd, p, &s, lines[j],
+			                 strlen(lines[j]), NULL, NULL);
 			talloc_free(d.rewritten);
 		}
-		dsng_policy_header(p, &s, "Return-Receipt-To", 17, "a@b", 3,
-		                   &d);
-		dsng_policy_header(p, &s, "Subject", 7, "x", 1, &d);
+		dsng_policy_header(&d, p, &s, "Return-Receipt-To", 17, "a@b", 3,
+		                   NULL);
+		dsng_policy_header(&d, p, &s, "Subject", 7, "x", 1, NULL);
 		for (k = 0; k <= DSNG_DSN_EXPANDED; k++)
-			dsng_policy_generate(p, &s, (enum dsng_dsn_kind)k,
-			                     (int)(i & 1),
-			                     (unsigned)(k * 3) & 0xf, &d);
-		dsng_bounce_init(&b);
-		b.null_sender = 1;
+			dsng_policy_generate(&d, p, &s, (enum dsng_dsn_kind)k,
+			                     (i & 1) != 0,
+			                     (unsigned)(k * 3) & 0xf, NULL);
+		dsng_policy_bounce_info_init(&b,
+		                             DSNG_POLICY_BOUNCE_INFO_VERSION);
+		b.null_sender = true;
 		b.rcpt.ptr = "prvs=0123abcdef=a@example.net";
 		b.rcpt.len = strlen(b.rcpt.ptr);
 		b.message_id.ptr = "<id@x>";
@@ -104,13 +106,13 @@ static void decide(TALLOC_CTX *mem, const struct dsng_policy *p)
 		b.received = &rcv;
 		b.n_received = 1;
 		b.now = 1700000000;
-		dsng_policy_bounce(p, &s, &b, &d);
+		dsng_policy_bounce(&d, p, &s, &b, NULL);
 	}
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct dsng_policy_opts o;
+	struct dsng_policy_opts o = DSNG_POLICY_OPTS_INIT;
 	struct dsng_policy *p = NULL;
 	struct dsng_error err = DSNG_ERROR_INIT;
 	struct input in;
@@ -121,7 +123,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	in.buf = buf;
 	in.len = size;
 	mem = talloc_new(NULL);
-	dsng_policy_opts_init(&o);
 	o.read = read_mem;
 	o.read_arg = &in;
 	if (dsng_policy_parse(mem, &p, buf, size, "/fuzz/f.conf", &o, &err) ==
