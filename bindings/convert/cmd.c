@@ -35,28 +35,6 @@ static void *upper_str(const struct dsngb_builder *b, struct dsng_span s,
 	return b->str(buf, n);
 }
 
-static void *notify_list(const struct dsngb_builder *b, unsigned notify)
-{
-	static const struct {
-		unsigned bit;
-		const char *name;
-	} names[] = {{DSNG_NOTIFY_NEVER, "NEVER"},
-	             {DSNG_NOTIFY_SUCCESS, "SUCCESS"},
-	             {DSNG_NOTIFY_FAILURE, "FAILURE"},
-	             {DSNG_NOTIFY_DELAY, "DELAY"}};
-	void *list;
-	size_t i;
-
-	if (!notify)
-		return b->none();
-	list = b->list_new();
-	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
-		if (notify & names[i].bit)
-			b->list_push(list, b->str(names[i].name,
-			                          strlen(names[i].name)));
-	return list;
-}
-
 static void *route_list(const struct dsngb_builder *b, struct dsng_span r)
 {
 	void *list;
@@ -110,7 +88,8 @@ static void mail_rcpt(const struct dsngb_builder *b, void *m,
 		b->list_push(params, p);
 	}
 	b->map_set(m, "params", params);
-	b->map_set(m, "notify", notify_list(b, c->notify));
+	b->map_set(m, "notify",
+	           c->notify ? dsngb_notify_list(b, c->notify) : b->none());
 	if (c->has_orcpt) {
 		void *o = b->map_new();
 		b->map_set(o, "type", upper_str(b, c->orcpt_type, 0));

@@ -29,6 +29,11 @@ struct dsngb_builder {
 /* A NUL-terminated string, or none for NULL. */
 void *dsngb_cstr(const struct dsngb_builder *b, const char *s);
 
+/* NOTIFY bits (DSNG_NOTIFY_*) as a list of keywords in the order
+ * dsng_notify_format writes them ("SUCCESS", "FAILURE", "DELAY", or
+ * "NEVER"); an empty list for 0. */
+void *dsngb_notify_list(const struct dsngb_builder *b, unsigned bits);
+
 /* Add the keys of `dsnguard parse-cmd --json` for a parsed command to map
  * m ("verb" ... "canonical"; not "ok" or "input"). */
 void dsngb_cmd_fill(const struct dsngb_builder *b, void *m,

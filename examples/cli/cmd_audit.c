@@ -63,35 +63,10 @@ struct audit {
 	const struct dsng_decision *bounce;
 };
 
-static const char *notify_list[] = {"SUCCESS", "FAILURE", "DELAY"};
-static const unsigned notify_bits[] = {DSNG_NOTIFY_SUCCESS, DSNG_NOTIFY_FAILURE,
-                                       DSNG_NOTIFY_DELAY};
-
+/* NOTIFY bits as a JSON array of keywords ([] for none). */
 static json_t *notify_json(unsigned bits)
 {
-	json_t *a = json_array();
-	size_t i;
-
-	if (bits & DSNG_NOTIFY_NEVER)
-		json_array_append_new(a, json_string("NEVER"));
-	for (i = 0; i < 3; i++)
-		if (bits & notify_bits[i])
-			json_array_append_new(a, json_string(notify_list[i]));
-	return a;
-}
-
-static void notify_text(unsigned bits, char *buf, size_t size)
-{
-	size_t i, o = 0;
-
-	buf[0] = 0;
-	if (bits & DSNG_NOTIFY_NEVER)
-		snprintf(buf, size, "NEVER");
-	for (i = 0; i < 3; i++)
-		if (bits & notify_bits[i])
-			o += (size_t)snprintf(buf + o, o < size ? size - o : 0,
-			                      "%s%s", o ? "," : "",
-			                      notify_list[i]);
+	return dsngb_notify_list(&cli_json_builder, bits);
 }
 
 static const char *stage_of(const char *t, size_t len)
@@ -454,11 +429,11 @@ static json_t *hdrs_json(const struct replay *r)
 static void print_receipts(const char *title, const struct replay *r)
 {
 	size_t i;
-	char nt[40];
+	char nt[DSNG_NOTIFY_TEXT_MAX];
 
 	printf("Return receipts under %s: %zu\n", title, r->n_receipts);
 	for (i = 0; i < r->n_receipts; i++) {
-		notify_text(r->receipts[i].notify, nt, sizeof(nt));
+		dsng_notify_format(nt, sizeof(nt), r->receipts[i].notify);
 		printf("  to <%s> for delivery to <%s> (NOTIFY=%s)\n",
 		       r->receipts[i].to, r->receipts[i].rcpt, nt);
 	}
