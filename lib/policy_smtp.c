@@ -489,12 +489,15 @@ int dsng_policy_ehlo(struct dsng_decision *d, const struct dsng_policy *p,
 	return 0;
 }
 
-/* The command a MAIL or RCPT decision is given: not NULL, that verb. */
+/* The command a MAIL or RCPT decision is given: not NULL, of a version
+ * this library knows (it reads only that version's fields), that verb. */
 static int cmd_args(const struct dsng_cmd *cmd, enum dsng_verb verb,
                     struct dsng_error *err)
 {
 	if (!cmd)
 		return dsng__bad_arg(err, "NULL command");
+	if (!dsng__version_ok(cmd, DSNG_CMD_VERSION))
+		return dsng__bad_arg(err, "command struct of unknown version");
 	if (cmd->verb != verb)
 		return dsng__bad_arg(err, verb == DSNG_VERB_MAIL
 		                                  ? "not a MAIL command"

@@ -699,6 +699,19 @@ static void test_unknown_versions_refused(void **state)
 		assert_string_equal(f->d.reason, "untouched");
 	}
 	f->s.version = DSNG_POLICY_SESSION_VERSION;
+	/* A command struct of unknown version: the decision cannot know
+	 * which fields it has. */
+	for (i = 0; i < 2; i++) {
+		f->cmd.version = bad[i];
+		strcpy(f->d.reason, "untouched");
+		assert_int_equal(
+		        dsng_policy_rcpt(&f->d, p, &f->s, &f->cmd, &err),
+		        DSNG_EINVAL);
+		assert_string_equal(err.message,
+		                    "command struct of unknown version");
+		assert_string_equal(f->d.reason, "untouched");
+	}
+	f->cmd.version = DSNG_CMD_VERSION;
 	assert_int_equal(dsng_policy_ehlo(&f->d, p, &f->s, true, &err), 0);
 	assert_int_equal(f->d.action, DSNG_POLICY_ACTION_ADVERTISE_DSN);
 }
