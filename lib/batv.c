@@ -21,6 +21,25 @@
  * for dsng__versioned_init/take. */
 static const size_t opts_sizes[] = {0, sizeof(struct dsng_batv_opts)};
 static const struct dsng_batv_opts opts_defaults = DSNG_BATV_OPTS_INIT;
+static const size_t verdict_sizes[] = {0, sizeof(struct dsng_batv_verdict)};
+static const struct dsng_batv_verdict verdict_defaults =
+        DSNG_BATV_VERDICT_INIT;
+
+int dsng_batv_verdict_init(struct dsng_batv_verdict *v, unsigned version)
+{
+	return dsng__versioned_init(v, version, &verdict_defaults,
+	                            verdict_sizes, DSNG_BATV_VERDICT_VERSION);
+}
+
+/* Hand the verdict out: only the fields the caller's version has. */
+static void verdict_out(struct dsng_batv_verdict *out,
+                        const struct dsng_batv_verdict *v)
+{
+	unsigned version = out->version;
+
+	memcpy(out, v, verdict_sizes[version]);
+	out->version = version;
+}
 
 int dsng_batv_opts_init(struct dsng_batv_opts *opts, unsigned version)
 {
@@ -389,10 +408,12 @@ int dsng_batv_verify(struct dsng_batv_verdict *out, const char *addr,
 	size_t where, tag_off, i;
 	int matched = 0, have_key = 0, rc;
 
-	memset(&v, 0, sizeof(v));
-	v.result = DSNG_BATV_NOT_TAGGED;
+	v = verdict_defaults;
+	if (out && !dsng__version_ok(out, DSNG_BATV_VERDICT_VERSION))
+		return dsng__fail(err, DSNG_EINVAL, DSNG_ERR_INVALID_ARGUMENT,
+		                  0, 0, NULL, "batv: verdict of unknown version");
 	if (out)
-		*out = v;
+		verdict_out(out, &v);
 	if (!addr && len)
 		return dsng__fail(err, DSNG_EINVAL, DSNG_ERR_INVALID_ARGUMENT,
 		                  0, 0, NULL, "batv: NULL argument");
@@ -448,7 +469,7 @@ int dsng_batv_verify(struct dsng_batv_verdict *out, const char *addr,
 
 done:
 	if (out)
-		*out = v;
+		verdict_out(out, &v);
 	return verdict_fail(err, v.result, where, &v.tag);
 }
 

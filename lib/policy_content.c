@@ -254,7 +254,7 @@ static void bounce_decide(struct dsng_decision *d, const struct dsng_policy *p,
 
 	if (p->n_batv_keys && b->rcpt.len) {
 		struct dsng_batv_opts o;
-		struct dsng_batv_verdict v;
+		struct dsng_batv_verdict v = DSNG_BATV_VERDICT_INIT;
 
 		dsng_batv_opts_init(&o, DSNG_BATV_OPTS_VERSION);
 		o.keys = p->batv_keys;

@@ -52,7 +52,7 @@ static void test_sign_vector(void **state)
 static void test_verify_valid_and_fields(void **state)
 {
 	struct dsng_batv_opts o;
-	struct dsng_batv_verdict v;
+	struct dsng_batv_verdict v = DSNG_BATV_VERDICT_INIT;
 	struct dsng_error err = DSNG_ERROR_INIT;
 
 	const char *t = "prvs=0428c923bc=user@example.org";
@@ -79,7 +79,7 @@ static void test_verify_valid_and_fields(void **state)
 static void test_expiry_window(void **state)
 {
 	struct dsng_batv_opts o;
-	struct dsng_batv_verdict v;
+	struct dsng_batv_verdict v = DSNG_BATV_VERDICT_INIT;
 	struct dsng_error err = DSNG_ERROR_INIT;
 	const char *t = "prvs=0428c923bc=user@example.org";
 
@@ -107,7 +107,7 @@ static void test_day_wraps_modulo_1000(void **state)
 	/* day 20998: 998 modulo 1000; a 5-day tag expires on day 003 */
 	const time_t now = (time_t)20998 * DAY + 3600;
 	struct dsng_batv_opts o;
-	struct dsng_batv_verdict v;
+	struct dsng_batv_verdict v = DSNG_BATV_VERDICT_INIT;
 	struct dsng_error err = DSNG_ERROR_INIT;
 	char *out;
 
@@ -131,7 +131,7 @@ static void test_day_wraps_modulo_1000(void **state)
 static void test_times_before_1970(void **state)
 {
 	struct dsng_batv_opts o;
-	struct dsng_batv_verdict v;
+	struct dsng_batv_verdict v = DSNG_BATV_VERDICT_INIT;
 	struct dsng_error err = DSNG_ERROR_INIT;
 	char *out;
 
@@ -153,7 +153,7 @@ static void test_key_rotation(void **state)
 	    {3, (const unsigned char *)"rotated", 7},
 	};
 	struct dsng_batv_opts o;
-	struct dsng_batv_verdict v;
+	struct dsng_batv_verdict v = DSNG_BATV_VERDICT_INIT;
 	struct dsng_error err = DSNG_ERROR_INIT;
 	char *out;
 
@@ -191,7 +191,7 @@ static void test_two_keys_with_one_number(void **state)
 	    {0, (const unsigned char *)"secret", 6},
 	};
 	struct dsng_batv_opts o;
-	struct dsng_batv_verdict v;
+	struct dsng_batv_verdict v = DSNG_BATV_VERDICT_INIT;
 
 	(void)state;
 	dsng_batv_opts_init(&o, DSNG_BATV_OPTS_VERSION);
@@ -213,7 +213,7 @@ static void test_wrong_key_and_tampering(void **state)
 	    "prvs=0428c923bc=user@example.org.", /* trailing dot */
 	};
 	struct dsng_batv_opts o;
-	struct dsng_batv_verdict v;
+	struct dsng_batv_verdict v = DSNG_BATV_VERDICT_INIT;
 	struct dsng_error err = DSNG_ERROR_INIT;
 	size_t i;
 
@@ -235,7 +235,7 @@ static void test_wrong_key_and_tampering(void **state)
 static void test_case_changes(void **state)
 {
 	struct dsng_batv_opts o;
-	struct dsng_batv_verdict v;
+	struct dsng_batv_verdict v = DSNG_BATV_VERDICT_INIT;
 	struct dsng_error err = DSNG_ERROR_INIT;
 	char *out;
 
@@ -271,7 +271,7 @@ static void test_case_changes(void **state)
 static void test_legacy_order(void **state)
 {
 	struct dsng_batv_opts o;
-	struct dsng_batv_verdict v;
+	struct dsng_batv_verdict v = DSNG_BATV_VERDICT_INIT;
 	struct dsng_error err = DSNG_ERROR_INIT;
 	char *s;
 
@@ -303,7 +303,7 @@ static void test_not_tagged_and_malformed(void **state)
 	    "prvs=@example.org", "prvs=", "prvs=0428g923bc=user@example.org",
 	};
 	struct dsng_batv_opts o;
-	struct dsng_batv_verdict v;
+	struct dsng_batv_verdict v = DSNG_BATV_VERDICT_INIT;
 	struct dsng_batv_tag t;
 	struct dsng_error err = DSNG_ERROR_INIT;
 	size_t i;
@@ -459,12 +459,53 @@ static void test_sign_errors_leave_nothing(void **state)
 /* The options are versioned: init takes every version from 1 to the
  * current one and refuses others without writing; sign and verify refuse
  * options of an unknown version and take NULL as the defaults (no key). */
+/* The verdict is versioned too: every version inits, unknown ones are
+ * refused by init (untouched) and by verify (EINVAL, untouched). */
+static void test_verdict_versions(void **state)
+{
+	const unsigned bad[] = {0, DSNG_BATV_VERDICT_VERSION + 1, 0xffffffffu};
+	struct dsng_batv_opts o;
+	struct dsng_batv_verdict v, untouched;
+	struct dsng_error err = DSNG_ERROR_INIT;
+	unsigned ver;
+	size_t i;
+
+	(void)state;
+	opts_one(&o, &k_secret);
+	for (ver = 1; ver <= DSNG_BATV_VERDICT_VERSION; ver++) {
+		memset(&v, 0xA5, sizeof(v));
+		assert_int_equal(dsng_batv_verdict_init(&v, ver), DSNG_OK);
+		assert_int_equal(v.version, ver);
+		assert_int_equal(v.result, DSNG_BATV_NOT_TAGGED);
+		assert_int_equal(verify_g("prvs=0428c923bc=user@example.org",
+		                          &o, NOW, &v, &err),
+		                 DSNG_OK);
+		assert_int_equal(v.result, DSNG_BATV_VALID);
+		assert_int_equal(v.version, ver);
+	}
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		memset(&v, 0xA5, sizeof(v));
+		memset(&untouched, 0xA5, sizeof(untouched));
+		assert_int_equal(dsng_batv_verdict_init(&v, bad[i]),
+		                 DSNG_EINVAL);
+		assert_memory_equal(&v, &untouched, sizeof(v));
+		v.version = bad[i];
+		memcpy(&untouched, &v, sizeof(v));
+		assert_int_equal(
+		        dsng_batv_verify(&v, "prvs=0428c923bc=user@example.org",
+		                         32, NOW, &o, &err),
+		        DSNG_EINVAL);
+		assert_int_equal(err.kind, DSNG_ERR_INVALID_ARGUMENT);
+		assert_memory_equal(&v, &untouched, sizeof(v));
+	}
+}
+
 static void test_opts_versions(void **state)
 {
 	const unsigned bad[] = {0, DSNG_BATV_OPTS_VERSION + 1, 0xffffffffu};
 	const struct dsng_batv_opts def = DSNG_BATV_OPTS_INIT;
 	struct dsng_batv_opts o, untouched;
-	struct dsng_batv_verdict v;
+	struct dsng_batv_verdict v = DSNG_BATV_VERDICT_INIT;
 	struct dsng_error err = DSNG_ERROR_INIT;
 	size_t blocks = talloc_total_blocks(*state), i;
 	char *out;
@@ -545,6 +586,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_key_parse_errors, dsng_test_setup_ctx, dsng_test_teardown_ctx),
 		cmocka_unit_test_setup_teardown(test_sign_errors_leave_nothing, dsng_test_setup_ctx, dsng_test_teardown_ctx),
 		cmocka_unit_test_setup_teardown(test_opts_versions, dsng_test_setup_ctx, dsng_test_teardown_ctx),
+		cmocka_unit_test(test_verdict_versions),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

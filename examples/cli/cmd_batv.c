@@ -218,7 +218,7 @@ static int do_verify(const struct batv_args *a, const struct dsng_batv_opts *o,
                      const char *addr, size_t len)
 {
 	struct dsng_error err = DSNG_ERROR_INIT;
-	struct dsng_batv_verdict v;
+	struct dsng_batv_verdict v = DSNG_BATV_VERDICT_INIT;
 	int rc = dsng_batv_verify(&v, addr, len, a->now, o, &err);
 	int tagged = v.result != DSNG_BATV_NOT_TAGGED && v.result != DSNG_BATV_MALFORMED;
 

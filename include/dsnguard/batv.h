@@ -117,14 +117,32 @@ struct dsng_batv_tag {
 	bool legacy_order;        /* written prvs=local=TAG@domain */
 };
 
+#define DSNG_BATV_VERDICT_VERSION 1
+
 /* What verify found.  Filled on every outcome as far as it got; spans point
- * into the input. */
+ * into the input.  Versioned (it may learn more about a tag): initialise
+ * it with DSNG_BATV_VERDICT_INIT or dsng_batv_verdict_init; verify writes
+ * only the fields of its version. */
 struct dsng_batv_verdict {
+	unsigned version; /* DSNG_BATV_VERDICT_VERSION */
 	enum dsng_batv_result result;
 	struct dsng_batv_tag tag; /* valid unless NOT_TAGGED/MALFORMED */
 	int days_left;            /* days until expiry (0 = last day); negative
 	                             when expired; 0 when not computed */
 };
+
+#define DSNG_BATV_VERDICT_INIT                                                 \
+	{                                                                      \
+		DSNG_BATV_VERDICT_VERSION, DSNG_BATV_NOT_TAGGED,               \
+		        {{NULL, 0}, {NULL, 0}, {NULL, 0}, 0, 0, {0, 0, 0},     \
+		         false},                                               \
+		        0                                                      \
+	}
+
+/* Set *v to "not tagged" at that version.  0, or DSNG_EINVAL (NULL,
+ * unknown version; *v untouched). */
+DSNG_API int dsng_batv_verdict_init(struct dsng_batv_verdict *v,
+                                    unsigned version);
 
 /* Take a tagged address (local@domain, no angle brackets) apart into
  * *out without checking the hash; spans point into addr, no allocation.

@@ -28,7 +28,7 @@ static void bench_batv(void)
 	    {1, (const unsigned char *)"the-current-secret-32-bytes-long", 32},
 	};
 	struct dsng_batv_opts o;
-	struct dsng_batv_verdict v;
+	struct dsng_batv_verdict v = DSNG_BATV_VERDICT_INIT;
 	TALLOC_CTX *mem = talloc_new(NULL);
 	const time_t t = 1764374400;
 	char *tag = NULL;

@@ -21,7 +21,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	    {0, (const unsigned char *)"\0\1\2", 3},
 	};
 	struct dsng_batv_opts o;
-	struct dsng_batv_verdict v;
+	struct dsng_batv_verdict v = DSNG_BATV_VERDICT_INIT;
 	struct dsng_batv_tag t;
 	struct dsng_batv_key k;
 	TALLOC_CTX *mem;
