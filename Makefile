@@ -2,7 +2,8 @@
 #
 #   make demo      install missing packages, build, run the bundled demo
 #   make check     install missing packages, run every CI stage (.ci/check.sh)
-#   make check-gcc / check-clang / check-asan / check-valgrind / check-fuzz
+#   make check-gcc / check-clang / check-asan / check-valgrind / check-tsan /
+#        check-fuzz   one stage
 #   make bench     build and run the benchmarks
 #   make fuzz      fuzz every target longer: make fuzz FUZZ_SECONDS=600 [FUZZ_TARGET=cmd]
 #   make install   PREFIX=/usr/local (DESTDIR is honoured)
@@ -30,7 +31,7 @@ DEMO += "batv sign --key text:demo-secret --now 2026-11-29 sender@example.org"
 DEMO += "batv verify --key text:demo-secret --now 2026-12-01 prvs=0793f20e63=sender@example.org"
 
 .PHONY: all deps configure build demo check bench fuzz install clean \
-        check-gcc check-clang check-asan check-valgrind check-fuzz
+        check-gcc check-clang check-asan check-valgrind check-tsan check-fuzz
 
 all: build
 
@@ -52,7 +53,7 @@ demo: build
 check: deps
 	bash .ci/check.sh
 
-check-gcc check-clang check-asan check-valgrind check-fuzz: deps
+check-gcc check-clang check-asan check-valgrind check-tsan check-fuzz: deps
 	STAGES=$(@:check-%=%) bash .ci/check.sh
 
 bench: configure
@@ -71,4 +72,5 @@ install: build
 
 clean:
 	rm -rf build/default build/fuzz build/ci-gcc build/ci-clang build/ci-asan \
-		build/ci-valgrind build/ci-fuzz build/ci-logs build/ci-*.configure.log
+		build/ci-valgrind build/ci-tsan build/ci-fuzz build/ci-logs \
+		build/ci-*.configure.log

@@ -11,6 +11,8 @@ export CTEST_OUTPUT_ON_FAILURE=1
 # Sanitizer reports must fail the test that triggered them, with a stack.
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:halt_on_error=1:abort_on_error=0:detect_stack_use_after_return=1:strict_string_checks=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
+# ThreadSanitizer: the first race ends the test with its report (exit 66).
+export TSAN_OPTIONS=${TSAN_OPTIONS:-halt_on_error=1:second_deadlock_stack=1}
 
 # step NAME: a visible marker in the log, with the seconds since the stage began.
 step() { echo "--- [$STAGE +$SECONDS s] $*"; }

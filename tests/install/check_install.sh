@@ -25,6 +25,9 @@ SANFLAGS=""
 case "$(cache DSNG_SANITIZE)$(cache DSNG_FUZZ)" in
 *ON*) SANFLAGS="-fsanitize=address,undefined -fno-omit-frame-pointer" ;;
 esac
+if [ "$(cache DSNG_TSAN)" = ON ]; then
+	SANFLAGS="-fsanitize=thread -fno-omit-frame-pointer"
+fi
 CFLAGS="-std=c11 -Wall -Wextra -Wpedantic -Werror $SANFLAGS"
 
 rm -rf "$S"
