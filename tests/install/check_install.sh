@@ -28,6 +28,10 @@ esac
 if [ "$(cache DSNG_TSAN)" = ON ]; then
 	SANFLAGS="-fsanitize=thread -fno-omit-frame-pointer"
 fi
+# A --coverage build's static library needs libgcov in the program too.
+if [ "$(cache DSNG_COVERAGE)" = ON ]; then
+	SANFLAGS="$SANFLAGS --coverage"
+fi
 CFLAGS="-std=c11 -Wall -Wextra -Wpedantic -Werror $SANFLAGS"
 
 rm -rf "$S"
