@@ -2,8 +2,9 @@
 #
 #   make demo      install missing packages, build, run the bundled demo
 #   make check     install missing packages, run every CI stage (.ci/check.sh)
-#   make check-gcc / check-clang / check-asan / check-valgrind / check-tsan /
-#        check-fuzz   one stage
+#   make check-format / check-gcc / check-clang / check-asan / check-valgrind /
+#        check-tsan / check-fuzz   one stage
+#   make format    reformat every C file with clang-format (scripts/format.sh)
 #   make bench     build and run the benchmarks
 #   make fuzz      fuzz every target longer: make fuzz FUZZ_SECONDS=600 [FUZZ_TARGET=cmd]
 #   make install   PREFIX=/usr/local (DESTDIR is honoured)
@@ -30,8 +31,9 @@ DEMO += "scan-log examples/data/postfix-dsn.log examples/data/sendmail-dsn.log e
 DEMO += "batv sign --key text:demo-secret --now 2026-11-29 sender@example.org"
 DEMO += "batv verify --key text:demo-secret --now 2026-12-01 prvs=0793f20e63=sender@example.org"
 
-.PHONY: all deps configure build demo check bench fuzz install clean \
-        check-gcc check-clang check-asan check-valgrind check-tsan check-fuzz
+.PHONY: all deps configure build demo check bench fuzz install clean format \
+        check-format check-gcc check-clang check-asan check-valgrind \
+        check-tsan check-fuzz
 
 all: build
 
@@ -53,8 +55,12 @@ demo: build
 check: deps
 	bash .ci/check.sh
 
-check-gcc check-clang check-asan check-valgrind check-tsan check-fuzz: deps
+check-format check-gcc check-clang check-asan check-valgrind check-tsan \
+check-fuzz: deps
 	STAGES=$(@:check-%=%) bash .ci/check.sh
+
+format: deps
+	bash scripts/format.sh
 
 bench: configure
 	cmake --build $(BUILD) -j$(JOBS) --target bench
@@ -71,6 +77,6 @@ install: build
 	cmake --install $(BUILD) --prefix $(PREFIX)
 
 clean:
-	rm -rf build/default build/fuzz build/ci-gcc build/ci-clang build/ci-asan \
-		build/ci-valgrind build/ci-tsan build/ci-fuzz build/ci-logs \
+	rm -rf build/default build/fuzz build/ci-format build/ci-gcc build/ci-clang \
+		build/ci-asan build/ci-valgrind build/ci-tsan build/ci-fuzz build/ci-logs \
 		build/ci-*.configure.log
