@@ -12,10 +12,18 @@
 set -u
 cd "$(dirname "$0")/.."
 
+# Seconds per stage; they add up to 35 minutes (2100 s; at most 40 allowed).
 declare -A BUDGET=([format]=60 [gcc]=420 [clang]=390 [asan]=420 [valgrind]=270 [tsan]=180 [fuzz]=360)
 STAGES=${STAGES:-format gcc clang asan valgrind tsan fuzz}
 LOGS=build/ci-logs
 mkdir -p "$LOGS"
+
+total_budget=0
+for s in "${!BUDGET[@]}"; do total_budget=$((total_budget + BUDGET[$s])); done
+if [ "$total_budget" -gt 2400 ]; then
+	echo "check: the stage budgets add up to ${total_budget}s, over the 2400 s (40 min) allowed" >&2
+	exit 2
+fi
 
 failed=0
 report=()
