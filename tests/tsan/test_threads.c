@@ -18,8 +18,9 @@
  *   test_threads [ITERATIONS]     (default 200; or DSNG_TSAN_ITERATIONS)
  *
  * Every libdsnguard call is in the first block below, one small helper
- * per call, with its arguments already in the order of the 0.2.0 API pass
- * (doc/API-PASS.md): when the renames land only those bodies change.
+ * per call, written against the 0.2.0 API (doc/API-PASS.md, CHANGELOG.md):
+ * versioned structs set up with their DSNG_<X>_INIT, outputs first and
+ * the error last.
  */
 #include <errno.h>
 #include <pthread.h>
@@ -40,9 +41,9 @@
  * ==================================================================== */
 
 typedef struct dsng_policy policy_t;
-typedef struct dsng_session session_t; /* -> struct dsng_policy_session */
+typedef struct dsng_policy_session session_t;
 typedef struct dsng_decision decision_t;
-typedef struct dsng_bounce bounce_t; /* -> dsng_policy_bounce_info */
+typedef struct dsng_policy_bounce_info bounce_t;
 typedef struct dsng_cmd cmd_t;
 typedef struct dsng_error err_t;
 typedef struct dsng_ehlo ehlo_t;
@@ -55,18 +56,19 @@ enum kind { K_SUCCESS, K_FAILURE, K_DELAY, K_RELAYED, K_EXPANDED, K_N };
 
 static void api_error_init(err_t *err)
 {
-	dsng_error_init(err, DSNG_ERROR_VERSION);
+	*err = (err_t)DSNG_ERROR_INIT;
 }
 
 /* "rc=-3 kind=bad_xtext off=12 501 5.5.4 msg=..." */
 static char *api_error_text(TALLOC_CTX *mem, int rc, const err_t *err)
 {
 	return talloc_asprintf(mem,
-	                       "rc=%d kind=%s off=%zu line=%u reply=%d %s "
-	                       "limit=%s msg=%s",
-	                       rc, dsng_error_kind_name(err->kind), err->offset,
-	                       err->line, err->reply, err->enhanced,
-	                       err->limit ? err->limit : "-", err->message);
+	                       "rc=%d err.rc=%d kind=%s off=%zu line=%u "
+	                       "reply=%d %s limit=%s msg=%s",
+	                       rc, err->rc, dsng_error_kind_name(err->kind),
+	                       err->offset, err->line, err->reply,
+	                       err->enhanced, err->limit ? err->limit : "-",
+	                       err->message);
 }
 
 static int api_policy_preset(TALLOC_CTX *mem, policy_t **out, const char *name,
@@ -78,7 +80,9 @@ static int api_policy_preset(TALLOC_CTX *mem, policy_t **out, const char *name,
 static int api_policy_parse(TALLOC_CTX *mem, policy_t **out, const char *text,
                             const char *name, err_t *err)
 {
-	return dsng_policy_parse(mem, out, text, strlen(text), name, NULL, err);
+	const struct dsng_policy_opts opts = DSNG_POLICY_OPTS_INIT;
+	return dsng_policy_parse(mem, out, text, strlen(text), name, &opts,
+	                         err);
 }
 
 static const char *api_policy_name(const policy_t *p)
@@ -91,12 +95,12 @@ static int api_session_init(session_t *s, const char *addr, const char *name,
                             const char *auth_user, bool tls, unsigned port,
                             err_t *err)
 {
-	dsng_session_init(s);
+	*s = (session_t)DSNG_POLICY_SESSION_INIT;
 	s->client_name = name;
 	s->auth_user = auth_user;
 	s->tls = tls;
 	s->port = port;
-	return dsng_session_set_addr(s, addr, strlen(addr), err);
+	return dsng_policy_session_set_addr(s, addr, strlen(addr), err);
 }
 
 static void api_session_helo(session_t *s, const char *helo)
@@ -106,84 +110,93 @@ static void api_session_helo(session_t *s, const char *helo)
 
 static void api_session_reset(session_t *s)
 {
-	dsng_session_reset_transaction(s);
+	dsng_policy_session_reset(s);
+}
+
+/* The session's state part and client classes, after the decisions. */
+static char *api_session_text(TALLOC_CTX *mem, const policy_t *p, session_t *s)
+{
+	unsigned classes = dsng_policy_classes(p, s);
+	return talloc_asprintf(
+	        mem,
+	        "classes=%#x trusted=%d cached=%d lookup=%d offered=%d "
+	        "esmtp=%d ehlo_classes=%#x null=%d n_recipients=%zu",
+	        classes, s->trusted, s->trusted_cached,
+	        (int)dsng_policy_is_trusted(p, s), s->dsn_offered,
+	        (int)s->esmtp, s->ehlo_classes, (int)s->null_sender,
+	        s->n_recipients);
 }
 
 static void api_decision_init(decision_t *d)
 {
-	memset(d, 0, sizeof(*d));
+	*d = (decision_t)DSNG_DECISION_INIT;
 }
 
 static char *api_decision_text(TALLOC_CTX *mem, int rc, const decision_t *d)
 {
 	return talloc_asprintf(
 	        mem,
-	        "rc=%d %s/%s changed=%d reply=%d %s \"%s\" rule=%s "
-	        "origin=%s:%u "
-	        "notify=%#x verdict=%s evidence=%#x reason=\"%s\" new=%s",
-	        rc, dsng_action_name(d->action),
-	        dsng_compliance_name(d->compliance), (int)d->changed,
-	        d->reply_code, d->enhanced ? d->enhanced : "", d->reply_text,
+	        "rc=%d %s/%s changed=%d changes=%#x syntax=%d reply=%d %s "
+	        "\"%s\" rule=%s origin=%s:%u asked=%#x notify=%#x "
+	        "verdict=%s evidence=%#x reason=\"%s\" new=%s",
+	        rc, dsng_policy_action_name(d->action),
+	        dsng_policy_compliance_name(d->compliance), (int)d->changed,
+	        d->changes, (int)d->syntax_error, d->reply_code,
+	        d->enhanced ? d->enhanced : "", d->reply_text,
 	        d->rule ? d->rule : "-", d->origin ? d->origin : "-", d->line,
-	        d->notify, dsng_bounce_verdict_name(d->verdict), d->evidence,
-	        d->reason, d->rewritten ? d->rewritten : "-");
+	        d->notify_requested, d->notify,
+	        dsng_policy_verdict_name(d->verdict), d->evidence, d->reason,
+	        d->rewritten ? d->rewritten : "-");
 }
 
 static int api_policy_ehlo(decision_t *d, const policy_t *p, session_t *s,
                            bool esmtp, err_t *err)
 {
-	(void)err;
-	return dsng_policy_ehlo(p, s, esmtp, d);
+	return dsng_policy_ehlo(d, p, s, esmtp, err);
 }
 
 static int api_policy_mail(decision_t *d, const policy_t *p, session_t *s,
                            cmd_t *cmd, err_t *err)
 {
-	(void)err;
-	return dsng_policy_mail(p, s, cmd, d);
+	return dsng_policy_mail(d, p, s, cmd, err);
 }
 
 static int api_policy_rcpt(decision_t *d, const policy_t *p, session_t *s,
                            cmd_t *cmd, err_t *err)
 {
-	(void)err;
-	return dsng_policy_rcpt(p, s, cmd, d);
+	return dsng_policy_rcpt(d, p, s, cmd, err);
 }
 
 static int api_policy_header(decision_t *d, const policy_t *p, session_t *s,
                              const char *name, const char *value, err_t *err)
 {
-	(void)err;
-	return dsng_policy_header(p, s, name, strlen(name), value,
-	                          strlen(value), d);
+	return dsng_policy_header(d, p, s, name, strlen(name), value,
+	                          strlen(value), err);
 }
+
+static const enum dsng_dsn_kind KINDS[K_N] = {
+        DSNG_DSN_SUCCESS, DSNG_DSN_FAILURE, DSNG_DSN_DELAY, DSNG_DSN_RELAYED,
+        DSNG_DSN_EXPANDED};
 
 static int api_policy_generate(decision_t *d, const policy_t *p, session_t *s,
                                enum kind kind, bool null_sender,
                                unsigned notify_bits, err_t *err)
 {
-	static const enum dsng_dsn_kind kinds[K_N] = {
-	        DSNG_DSN_SUCCESS, DSNG_DSN_FAILURE, DSNG_DSN_DELAY,
-	        DSNG_DSN_RELAYED, DSNG_DSN_EXPANDED};
-	(void)err;
-	return dsng_policy_generate(p, s, kinds[kind], null_sender, notify_bits,
-	                            d);
+	return dsng_policy_generate(d, p, s, KINDS[kind], null_sender,
+	                            notify_bits, err);
 }
 
 /* NOTIFY bits of a kind, for dsng_policy_generate. */
 static unsigned api_notify_bit(enum kind kind)
 {
-	static const unsigned bits[K_N] = {
-	        DSNG_NOTIFY_SUCCESS, DSNG_NOTIFY_FAILURE, DSNG_NOTIFY_DELAY,
-	        DSNG_NOTIFY_SUCCESS, DSNG_NOTIFY_SUCCESS};
-	return bits[kind];
+	return DSNG_NOTIFY_BIT(KINDS[kind]);
 }
 
 /* A bounce to rcpt: null sender, a report or not, fixed time. */
 static void api_bounce_init(bounce_t *b, const char *rcpt, time_t now)
 {
-	dsng_bounce_init(b);
-	b->null_sender = 1;
+	*b = (bounce_t)DSNG_POLICY_BOUNCE_INFO_INIT;
+	b->null_sender = true;
 	b->rcpt.ptr = rcpt;
 	b->rcpt.len = strlen(rcpt);
 	b->now = now;
@@ -192,30 +205,29 @@ static void api_bounce_init(bounce_t *b, const char *rcpt, time_t now)
 static int api_bounce_from_report(TALLOC_CTX *mem, bounce_t *b,
                                   const report_t *r, err_t *err)
 {
-	(void)err;
-	return dsng_bounce_from_report(mem, b, r);
+	return dsng_policy_bounce_info_from_report(mem, b, r, err);
 }
 
 static int api_policy_bounce(decision_t *d, const policy_t *p, session_t *s,
                              const bounce_t *b, err_t *err)
 {
-	(void)err;
-	return dsng_policy_bounce(p, s, b, d);
+	return dsng_policy_bounce(d, p, s, b, err);
 }
 
 static int api_policy_ehlo_reply(TALLOC_CTX *mem, decision_t *d,
                                  const policy_t *p, session_t *s,
                                  const ehlo_t *caps, err_t *err)
 {
-	(void)err;
-	return dsng_policy_ehlo_reply(mem, p, s, caps, d);
+	return dsng_policy_ehlo_reply(mem, d, p, s, caps, err);
 }
 
 static int api_policy_line(TALLOC_CTX *mem, decision_t *d, cmd_t *cmd,
                            const policy_t *p, session_t *s, const char *line,
                            err_t *err)
 {
-	return dsng_policy_line(mem, p, s, line, strlen(line), NULL, cmd, d,
+	const struct dsng_cmd_opts opts = DSNG_CMD_OPTS_INIT;
+	*cmd = (cmd_t)DSNG_CMD_INIT;
+	return dsng_policy_line(mem, d, cmd, p, s, line, strlen(line), &opts,
 	                        err);
 }
 
@@ -223,7 +235,7 @@ static int api_policy_line(TALLOC_CTX *mem, decision_t *d, cmd_t *cmd,
 
 static int api_cmd_parse(cmd_t *cmd, const char *line, err_t *err)
 {
-	memset(cmd, 0, sizeof(*cmd));
+	*cmd = (cmd_t)DSNG_CMD_INIT;
 	return dsng_cmd_parse(cmd, line, strlen(line), NULL, err);
 }
 
@@ -232,7 +244,7 @@ static char *api_cmd_text(TALLOC_CTX *mem, const cmd_t *cmd)
 	char notify[DSNG_NOTIFY_TEXT_MAX];
 	dsng_notify_format(notify, sizeof(notify), cmd->notify);
 	return talloc_asprintf(mem, "%s [%s] n_params=%zu notify=%s lax=%#x",
-	                       dsng_verb_name(cmd->verb),
+	                       dsng_cmd_verb_name(cmd->verb),
 	                       dsng_cmd_format(mem, cmd), cmd->n_params, notify,
 	                       cmd->lax);
 }
@@ -240,7 +252,7 @@ static char *api_cmd_text(TALLOC_CTX *mem, const cmd_t *cmd)
 static int api_ehlo_parse(TALLOC_CTX *mem, ehlo_t **out, const char *buf,
                           err_t *err)
 {
-	return dsng_ehlo_parse(mem, buf, strlen(buf), NULL, out, err);
+	return dsng_ehlo_parse(mem, out, buf, strlen(buf), NULL, err);
 }
 
 static char *api_ehlo_text(TALLOC_CTX *mem, const ehlo_t *caps)
@@ -258,14 +270,15 @@ static int api_ehlo_hide(TALLOC_CTX *mem, char **out, const char *buf,
                          err_t *err)
 {
 	static const char *const hide[] = {"DSN", "SIZE", NULL};
-	return dsng_ehlo_hide(mem, buf, strlen(buf), NULL, 0, hide, out, NULL,
+	const struct dsng_reply_opts opts = DSNG_REPLY_OPTS_INIT;
+	return dsng_ehlo_hide(mem, out, NULL, buf, strlen(buf), 0, hide, &opts,
 	                      err);
 }
 
 static int api_reply_parse(TALLOC_CTX *mem, reply_t **out, const char *buf,
                            err_t *err)
 {
-	return dsng_reply_parse(mem, buf, strlen(buf), NULL, out, err);
+	return dsng_reply_parse(mem, out, buf, strlen(buf), NULL, err);
 }
 
 static char *api_reply_text(TALLOC_CTX *mem, const reply_t *r)
@@ -274,37 +287,45 @@ static char *api_reply_text(TALLOC_CTX *mem, const reply_t *r)
 	                       "code=%d enhanced=%s lines=%zu text=[%s] "
 	                       "out=[%s]",
 	                       r->code, r->has_enhanced ? r->enhanced.str : "-",
-	                       r->n_lines, dsng_reply_text(mem, r, 1),
+	                       r->n_lines, dsng_reply_text(mem, r, true),
 	                       dsng_reply_format(mem, r));
 }
 
 static int api_reply_complete(size_t *used, const char *buf, err_t *err)
 {
-	return dsng_reply_complete(buf, strlen(buf), NULL, used, err);
+	const struct dsng_reply_opts opts = DSNG_REPLY_OPTS_INIT;
+	return dsng_reply_complete(used, buf, strlen(buf), &opts, err);
 }
 
 static char *api_status_text(TALLOC_CTX *mem, const char *buf, err_t *err)
 {
 	struct dsng_status_code code, found, prefix;
 	size_t offset = 0;
-	int rc = dsng_status_parse(buf, strlen(buf), &code, err);
-	int frc = dsng_status_find(buf, strlen(buf), &found, &offset);
-	size_t plen = dsng_status_prefix(buf, strlen(buf), &prefix);
+	int rc = dsng_status_parse(&code, buf, strlen(buf), err);
+	int frc = dsng_status_find(&found, &offset, buf, strlen(buf));
+	size_t plen = dsng_status_prefix(&prefix, buf, strlen(buf));
+	const char *cls = "-";
+	if (rc == 0)
+		cls = code.cls == DSNG_STATUS_CLASS_SUCCESS     ? "S"
+		      : code.cls == DSNG_STATUS_CLASS_TRANSIENT ? "T"
+		      : code.cls == DSNG_STATUS_CLASS_PERMANENT ? "P"
+		                                                : "?";
 	return talloc_asprintf(mem,
-	                       "parse=%d %s (%s; %s) find=%d %s@%zu "
+	                       "parse=%d %s (%s; %s %s) find=%d %s@%zu "
 	                       "prefix=%zu",
 	                       rc, rc == 0 ? code.str : "-",
 	                       rc == 0 ? dsng_status_describe(&code) : "-",
 	                       rc == 0 ? dsng_status_class_name(code.cls) : "-",
-	                       frc, frc == 0 ? found.str : "-", offset, plen);
+	                       cls, frc, frc == 0 ? found.str : "-", offset,
+	                       plen);
 }
 
 static int api_xtext_decode(TALLOC_CTX *mem, char **out, size_t *out_len,
                             const char *in, bool lower_hex, err_t *err)
 {
-	return dsng_xtext_decode_talloc(mem, in, strlen(in),
+	return dsng_xtext_decode_talloc(mem, out, out_len, in, strlen(in),
 	                                lower_hex ? DSNG_XTEXT_LOWER_HEX : 0,
-	                                out, out_len, err);
+	                                err);
 }
 
 static char *api_xtext_encode(TALLOC_CTX *mem, const char *in, size_t len)
@@ -316,15 +337,15 @@ static int api_xtext_utf8_decode(char *out, size_t size, size_t *out_len,
                                  const char *in, bool unitext, err_t *err)
 {
 	unsigned seen = 0;
-	return dsng_utf8_addr_decode(out, size, out_len, in, strlen(in),
-	                             unitext ? DSNG_XTEXT_UNITEXT : 0, &seen,
-	                             err);
+	return dsng_xtext_utf8_decode(out, size, out_len, in, strlen(in),
+	                              unitext ? DSNG_XTEXT_UNITEXT : 0, &seen,
+	                              err);
 }
 
 static char *api_xtext_utf8_encode(TALLOC_CTX *mem, const char *in,
                                    bool unitext)
 {
-	return dsng_utf8_addr_encode(mem, in, strlen(in), unitext);
+	return dsng_xtext_utf8_encode(mem, in, strlen(in), unitext);
 }
 
 static char *api_addr_text(TALLOC_CTX *mem, const char *buf, bool rcpt,
@@ -350,26 +371,27 @@ static char *api_addr_text(TALLOC_CTX *mem, const char *buf, bool rcpt,
 static int api_mime_parse(TALLOC_CTX *mem, mime_t **out, const char *buf,
                           size_t len, err_t *err)
 {
-	return dsng_mime_parse(mem, buf, len, NULL, out, err);
+	const struct dsng_mime_limits lim = DSNG_MIME_LIMITS_INIT;
+	return dsng_mime_parse(mem, out, buf, len, &lim, err);
 }
 
 static char *api_mime_text(TALLOC_CTX *mem, const mime_t *m)
 {
 	char *t = talloc_asprintf(mem, "parts=%zu problems=%zu truncated=%d",
-	                          m->nparts, m->nproblems, (int)m->truncated);
-	for (size_t i = 0; i < m->nparts; i++) {
+	                          m->n_parts, m->n_problems, (int)m->truncated);
+	for (size_t i = 0; i < m->n_parts; i++) {
 		const struct dsng_mime_part *part = m->parts[i];
 		const char *out = NULL;
 		size_t out_len = 0;
 		err_t err;
 		api_error_init(&err);
-		int rc = dsng_mime_part_decode(mem, part, NULL, &out, &out_len,
+		int rc = dsng_mime_part_decode(mem, &out, &out_len, part, NULL,
 		                               &err);
 		t = talloc_asprintf_append_buffer(
-		        t, " [%u d%u %s %s body=%zu decoded=%d/%zu]",
+		        t, " [%u d%u %s %s body=%zu params=%zu decoded=%d/%zu]",
 		        part->index, part->depth, part->type,
-		        dsng_mime_cte_name(part->cte), part->body.len, rc,
-		        out_len);
+		        dsng_mime_cte_name(part->cte), part->body.len,
+		        part->n_params, rc, out_len);
 	}
 	return t;
 }
@@ -377,7 +399,8 @@ static char *api_mime_text(TALLOC_CTX *mem, const mime_t *m)
 static int api_report_parse(TALLOC_CTX *mem, report_t **out, const char *buf,
                             size_t len, err_t *err)
 {
-	return dsng_report_parse(mem, buf, len, NULL, out, err);
+	const struct dsng_report_limits lim = DSNG_REPORT_LIMITS_INIT;
+	return dsng_report_parse(mem, out, buf, len, &lim, err);
 }
 
 static char *api_report_text(TALLOC_CTX *mem, const report_t *r)
@@ -385,11 +408,11 @@ static char *api_report_text(TALLOC_CTX *mem, const report_t *r)
 	char *t = talloc_asprintf(
 	        mem, "%s type=%s rcpts=%zu returned-id=%s human=%zu",
 	        dsng_report_kind_name(r->kind),
-	        r->report_type ? r->report_type : "-", r->nrecipients,
+	        r->report_type ? r->report_type : "-", r->n_recipients,
 	        r->returned && r->returned->message_id ? r->returned->message_id
 	                                               : "-",
 	        r->human_text_len);
-	for (size_t i = 0; i < r->nrecipients; i++) {
+	for (size_t i = 0; i < r->n_recipients; i++) {
 		const struct dsng_report_recipient *rc = r->recipients[i];
 		t = talloc_asprintf_append_buffer(
 		        t, " [%s %s %s]",
@@ -403,29 +426,27 @@ static char *api_report_text(TALLOC_CTX *mem, const report_t *r)
 static int api_batv_key_parse(TALLOC_CTX *mem, batv_key_t *out,
                               const char *text, err_t *err)
 {
-	return dsng_batv_key_parse(mem, text, strlen(text), 0, out, err);
+	return dsng_batv_key_parse(mem, out, text, strlen(text), 0, err);
 }
 
 static int api_batv_sign(TALLOC_CTX *mem, char **out, const char *addr,
                          time_t now, const batv_key_t *key, err_t *err)
 {
-	struct dsng_batv_opts opts;
-	dsng_batv_opts_init(&opts);
+	struct dsng_batv_opts opts = DSNG_BATV_OPTS_INIT;
 	opts.keys = key;
 	opts.n_keys = 1;
-	return dsng_batv_sign(mem, out, addr, strlen(addr), &opts, now, err);
+	return dsng_batv_sign(mem, out, addr, strlen(addr), now, &opts, err);
 }
 
 static char *api_batv_verify_text(TALLOC_CTX *mem, const char *addr, time_t now,
                                   const batv_key_t *key, err_t *err)
 {
-	struct dsng_batv_opts opts;
-	struct dsng_batv_verdict v;
+	struct dsng_batv_opts opts = DSNG_BATV_OPTS_INIT;
+	struct dsng_batv_verdict v = DSNG_BATV_VERDICT_INIT;
 	char *orig = NULL;
-	dsng_batv_opts_init(&opts);
 	opts.keys = key;
 	opts.n_keys = 1;
-	int rc = dsng_batv_verify(addr, strlen(addr), &opts, now, &v, err);
+	int rc = dsng_batv_verify(&v, addr, strlen(addr), now, &opts, err);
 	int src = dsng_batv_strip(mem, &orig, addr, strlen(addr), NULL);
 	return talloc_asprintf(mem, "verify=%d %s days_left=%d strip=%d %s", rc,
 	                       dsng_batv_result_name(v.result), v.days_left,
@@ -436,10 +457,11 @@ static char *api_batv_verify_text(TALLOC_CTX *mem, const char *addr, time_t now,
 static char *api_maillog_text(TALLOC_CTX *mem, const char *log, size_t len,
                               size_t chunk, err_t *err)
 {
+	const struct dsng_maillog_opts opts = DSNG_MAILLOG_OPTS_INIT;
 	struct dsng_maillog *sc = NULL;
 	struct dsng_maillog_event *ev = NULL;
 	struct dsng_maillog_summary *sum = NULL;
-	int rc = dsng_maillog_new(mem, &sc, NULL, err);
+	int rc = dsng_maillog_new(mem, &sc, &opts, err);
 	if (rc != 0)
 		return api_error_text(mem, rc, err);
 	char *t = talloc_strdup(mem, "");
@@ -447,11 +469,11 @@ static char *api_maillog_text(TALLOC_CTX *mem, const char *log, size_t len,
 		size_t n = len - off < chunk ? len - off : chunk;
 		if ((rc = dsng_maillog_feed(sc, log + off, n, err)) != 0)
 			return api_error_text(mem, rc, err);
-		while (dsng_maillog_next(sc, mem, &ev) == 0 && ev)
+		while (dsng_maillog_next(mem, &ev, sc) == 0 && ev)
 			t = talloc_asprintf_append_buffer(
 			        t,
 			        " [%s %s %s->%s to=%s from=%s rcpts=%zu "
-			        "client=%s]",
+			        "client=%s pm=%d]",
 			        dsng_maillog_mta_name(ev->mta),
 			        dsng_maillog_kind_name(ev->kind),
 			        ev->orig_queue_id ? ev->orig_queue_id : "-",
@@ -459,15 +481,16 @@ static char *api_maillog_text(TALLOC_CTX *mem, const char *log, size_t len,
 			        ev->to ? ev->to : "-",
 			        ev->orig_from ? ev->orig_from : "-",
 			        ev->n_orig_rcpts,
-			        ev->client_addr ? ev->client_addr : "-");
+			        ev->client_addr ? ev->client_addr : "-",
+			        (int)ev->postmaster);
 	}
 	if ((rc = dsng_maillog_finish(sc, err)) != 0)
 		return api_error_text(mem, rc, err);
-	while (dsng_maillog_next(sc, mem, &ev) == 0 && ev)
+	while (dsng_maillog_next(mem, &ev, sc) == 0 && ev)
 		t = talloc_asprintf_append_buffer(
 		        t, " [%s %s late]", dsng_maillog_mta_name(ev->mta),
 		        dsng_maillog_kind_name(ev->kind));
-	if ((rc = dsng_maillog_summary(sc, mem, &sum, err)) != 0)
+	if ((rc = dsng_maillog_summary(mem, &sum, sc, err)) != 0)
 		return api_error_text(mem, rc, err);
 	return talloc_asprintf(mem,
 	                       "lines=%lu mail=%lu garbage=%lu events=%lu "
@@ -808,6 +831,7 @@ static void run_client(TALLOC_CTX *mem, char **t, const policy_t *p,
 	api_decision_init(&d);
 	rc = api_policy_ehlo(&d, p, &s, true, &err);
 	add(t, "ehlo", api_decision_text(mem, rc, &d));
+	add(t, "session-ehlo", api_session_text(mem, p, &s));
 
 	/* Decisions on parsed commands. */
 	for (size_t i = 0; i < N(COMMANDS); i++) {
@@ -831,7 +855,10 @@ static void run_client(TALLOC_CTX *mem, char **t, const policy_t *p,
 		api_decision_init(&d);
 		rc = api_policy_line(mem, &d, &cmd, p, &s, COMMANDS[i], &err);
 		add(t, "line", api_decision_text(mem, rc, &d));
+		if (rc != 0)
+			add(t, "line-error", api_error_text(mem, rc, &err));
 	}
+	add(t, "session-lines", api_session_text(mem, p, &s));
 	for (size_t i = 0; i < N(HEADERS); i++) {
 		api_error_init(&err);
 		api_decision_init(&d);
@@ -860,6 +887,7 @@ static void run_client(TALLOC_CTX *mem, char **t, const policy_t *p,
 	for (size_t i = 0; i < N(rcpts); i++) {
 		bounce_t b;
 		api_bounce_init(&b, rcpts[i], NOW);
+		api_error_init(&err);
 		api_decision_init(&d);
 		rc = api_policy_bounce(&d, p, &s, &b, &err);
 		add(t, "bounce", api_decision_text(mem, rc, &d));
@@ -874,8 +902,10 @@ static void run_client(TALLOC_CTX *mem, char **t, const policy_t *p,
 	rc = api_bounce_from_report(mem, &b, r, &err);
 	add(t, "bounce-from-report", talloc_asprintf(mem, "%d", rc));
 	api_decision_init(&d);
+	api_error_init(&err);
 	rc = api_policy_bounce(&d, p, &s, &b, &err);
 	add(t, "bounce-report", api_decision_text(mem, rc, &d));
+	add(t, "session-end", api_session_text(mem, p, &s));
 }
 
 /* Everything once: the text that every thread must reproduce. */
@@ -993,6 +1023,12 @@ int main(int argc, char **argv)
 	        "verdict=legit",
 	        "verdict=backscatter",
 	        "line: rc=0 reject",
+	        "line: rc=-3 reject/compliant changed=0 changes=0 syntax=1",
+	        "line-error: rc=-3 err.rc=-3 kind=bad_notify",
+	        "changed=1 changes=0x10 syntax=0",
+	        "asked=0x6 notify=0x6",
+	        "new=MAIL FROM:<alice@example.org> RET=HDRS",
+	        "session-ehlo: classes=0x3 trusted=-1 cached=1 lookup=1",
 	};
 	for (size_t i = 0; i < N(needles); i++)
 		expect(G.ref, needles[i]);
