@@ -12,5 +12,6 @@ find "$B" -name '*.gcda' -delete
 run_ctest -LE fuzz
 step "man page lint"
 sh "$ROOT/scripts/check-man.sh" "$ROOT/doc/dsnguard.1"
+sh "$ROOT/scripts/check-man.sh" "$ROOT/doc/libdsnguard.3"
 step "coverage of lib/"
 bash "$ROOT/scripts/coverage.sh" "$B"

@@ -32,7 +32,7 @@ typedef void *dsngb_result;
 
 /* ---- the API as scripts see it ---- */
 
-/* The library version, "0.1.0". */
+/* The library version, "0.2.0". */
 const char *version(void);
 
 /* Parse one SMTP command line (str or bytes); strict refuses what widely

@@ -44,9 +44,9 @@ extern "C" {
 #endif
 
 #define DSNG_VERSION_MAJOR 0
-#define DSNG_VERSION_MINOR 1
+#define DSNG_VERSION_MINOR 2
 #define DSNG_VERSION_PATCH 0
-#define DSNG_VERSION_STRING "0.1.0"
+#define DSNG_VERSION_STRING "0.2.0"
 /* One integer that compares in release order: 0x00MMmmpp. */
 #define DSNG_VERSION_NUMBER                                                     \
 	((DSNG_VERSION_MAJOR << 16) | (DSNG_VERSION_MINOR << 8) | DSNG_VERSION_PATCH)
