@@ -52,7 +52,10 @@ static void test_version_matches_macros(void **state)
 	(void)state;
 	assert_string_equal(dsng_version(), DSNG_VERSION_STRING);
 	assert_true(DSNG_CHECK_VERSION(0, 1, 0));
-	assert_false(DSNG_CHECK_VERSION(0, 2, 0));
+	assert_true(DSNG_CHECK_VERSION(DSNG_VERSION_MAJOR, DSNG_VERSION_MINOR,
+	                               DSNG_VERSION_PATCH));
+	assert_false(DSNG_CHECK_VERSION(DSNG_VERSION_MAJOR,
+	                                DSNG_VERSION_MINOR + 1, 0));
 	assert_string_equal(dsng_error_rc_text(DSNG_ESYNTAX), "syntax error");
 }
 
