@@ -53,12 +53,50 @@ struct dsng__ml_fact {
 	int remote;                /* delivered by SMTP to another host */
 	int verify;                /* an address probe (sendmail -bv), not a
 	                              delivery: Postfix "status=deliverable" */
-	/* ML_DSN */
+	/* Exim: the line's whole address part ("final <original>"), logged
+	 * once per address in one delivery run */
+	struct dsng_span dkey;
+	/* Exim: a failure that gets no bounce ("addr: error ignored") */
+	int no_notice;
+	/* ML_DSN (Exim: kind is what the notice's subject says, OTHER when
+	 * the log shows none) */
 	enum dsng_dsn_kind kind;
 	int infer_kind;            /* Exim: decide from the original's history */
 	int postmaster;
 	struct dsng_span text;
 };
+
+/* Exim: a message's delivery runs, and the notices ("<= <> R=") of the
+ * current one, whose kinds the run decides (maillog_exim.c). */
+struct dsng__ml_run;
+struct dsng__ml_notice {
+	struct dsng_maillog_event *ev; /* its kind is set */
+	enum dsng_dsn_kind said;       /* what the notice's subject says */
+	int hold;                      /* not settled: do not release yet */
+	long long t;                   /* the notice line's clock */
+	struct dsng__ml_run *run;      /* while the kind may still change */
+	size_t slot;
+};
+/* A delivery line f of a message: *run is created on first use as a
+ * talloc child of mem; arrived when its "<=" line was seen; max_seen
+ * addresses are remembered per run.  1 when notices were settled (release
+ * them), 0, or -1 out of memory. */
+int dsng__ml_run_delivery(TALLOC_CTX *mem, struct dsng__ml_run **run,
+                          const struct dsng__ml_fact *f, int arrived,
+                          size_t max_seen);
+/* A notice n (ev and said set), logged at time, about a message with run
+ * r (NULL when no delivery line of it was seen): sets n->ev->kind and
+ * n->hold. */
+void dsng__ml_run_notice(struct dsng__ml_run *r, struct dsng__ml_notice *n,
+                         struct dsng_span time);
+/* The run is over or forgotten: its notices keep their kinds, stop
+ * waiting. */
+void dsng__ml_run_settle(struct dsng__ml_run *r);
+/* Has a held notice waited long enough, at a line logged at now? */
+int dsng__ml_notice_expired(const struct dsng__ml_notice *n,
+                            struct dsng_span now);
+/* Notice n is released: the run lets go of it. */
+void dsng__ml_notice_done(struct dsng__ml_notice *n);
 
 /* Take a line apart; 0 when it is a log line, -1 for garbage. */
 int dsng__ml_header(const char *p, size_t len, struct dsng__ml_line *out);

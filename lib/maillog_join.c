@@ -25,6 +25,7 @@ struct dsng__ml_msg {
 	enum dsng__ml_status last;
 	int handed;  /* cname/service name the local submitter (hand_over) */
 	struct dsng__ml_pending *dsn; /* the event this message is the DSN of */
+	struct dsng__ml_run *run;     /* Exim: its delivery runs */
 	struct dsng__ml_msg *older, *newer;
 };
 
@@ -33,6 +34,7 @@ struct dsng__ml_pending {
 	int complete;
 	struct dsng__ml_msg *dsn_msg;
 	struct dsng__ml_pending *next;
+	struct dsng__ml_notice note; /* Exim: the kind may still change */
 };
 
 static char *sdup(struct dsng_maillog *s, TALLOC_CTX *mem, struct dsng_span v)
@@ -94,6 +96,8 @@ static void msg_free(struct dsng_maillog *s, struct dsng__ml_msg *m)
 {
 	if (m->dsn)
 		complete(m->dsn, s, NULL);
+	if (m->run)
+		dsng__ml_run_settle(m->run);
 	if (m->older)
 		m->older->newer = m->newer;
 	else
@@ -243,6 +247,14 @@ static void on_delivery(struct dsng_maillog *s, const struct dsng__ml_fact *f)
 		m->last = f->status;
 	if (f->qid2.ptr)
 		hand_over(s, m, f);
+	if (f->mta == DSNG_MAILLOG_EXIM) {
+		int rc = dsng__ml_run_delivery(m, &m->run, f, m->from != NULL,
+		                               s->opts.max_rcpts);
+		if (rc < 0)
+			s->oom = 1;
+		else if (rc > 0)
+			release(s);
+	}
 	if (m->dsn && m->n_rcpts) {
 		complete(m->dsn, s, m->rcpts[0]);
 		release(s);
@@ -255,19 +267,9 @@ static enum dsng_dsn_kind decide(const struct dsng__ml_fact *f,
 {
 	enum dsng_dsn_kind k = f->kind;
 
-	if (f->infer_kind) {
-		/* Exim: a bounce follows a failure, a warning a deferral, a
-		 * success notice a delivery. */
-		if (!orig)
-			return DSNG_DSN_OTHER;
-		if (orig->n_bounced)
-			return DSNG_DSN_FAILURE;
-		if (orig->last == ML_ST_DEFERRED)
-			return DSNG_DSN_DELAY;
-		if (orig->last != ML_ST_SENT)
-			return DSNG_DSN_OTHER;
-		k = DSNG_DSN_SUCCESS;
-	}
+	/* Exim: the original's delivery run decides (dsng__ml_run_notice). */
+	if (f->infer_kind)
+		return k;
 	/* A report on an address probe (sendmail -bv) is not a delivery
 	 * notice of any of the usual kinds. */
 	if (orig && orig->n_verify && !orig->n_sent && !orig->n_bounced)
@@ -344,6 +346,12 @@ static void on_dsn(struct dsng_maillog *s, const struct dsng__ml_line *line,
 		s->head = p;
 	s->tail = p;
 	s->n_pending++;
+	if (f->infer_kind) {
+		p->note.ev = p->ev;
+		p->note.said = f->kind;
+		dsng__ml_run_notice(orig ? orig->run : NULL, &p->note,
+		                    line->time);
+	}
 
 	dm = msg_get(s, f->mta, f->qid2, 1);
 	if (dm) {
@@ -359,6 +367,8 @@ static void on_dsn(struct dsng_maillog *s, const struct dsng__ml_line *line,
 		complete(p, s, NULL);
 	}
 	while (s->n_pending > s->opts.max_pending && s->head) {
+		if (s->head->note.run)
+			dsng__ml_run_settle(s->head->note.run);
 		complete(s->head, s, NULL);
 		release(s);
 	}
@@ -384,10 +394,11 @@ static int push_ready(struct dsng_maillog *s, struct dsng_maillog_event *ev)
 
 static void release(struct dsng_maillog *s)
 {
-	while (s->head && s->head->complete) {
+	while (s->head && s->head->complete && !s->head->note.hold) {
 		struct dsng__ml_pending *p = s->head;
 		struct dsng_maillog_event *ev = p->ev;
 
+		dsng__ml_notice_done(&p->note);
 		/* A notice to the sender goes to the original envelope sender
 		 * when the DSN's own delivery line never showed up. */
 		if (!ev->to && !ev->postmaster && ev->orig_from && *ev->orig_from)
@@ -478,18 +489,28 @@ void dsng__ml_join_line(struct dsng_maillog *s, const char *p, size_t len)
 		dsng__ml_sendmail(&line, &f);
 	else
 		dsng__ml_exim(&line, &f);
-	if (f.type == ML_NONE) {
+	if (f.type == ML_NONE)
 		s->ignored++;
-		return;
+	else
+		on_fact(s, &line, &f);
+	/* Exim: a notice held for its run's other notices waits so long. */
+	while (mta == DSNG_MAILLOG_EXIM && s->head && s->head->note.hold &&
+	       dsng__ml_notice_expired(&s->head->note, line.time)) {
+		if (s->head->note.run)
+			dsng__ml_run_settle(s->head->note.run);
+		s->head->note.hold = 0;
+		release(s);
 	}
-	on_fact(s, &line, &f);
 }
 
 void dsng__ml_join_flush(struct dsng_maillog *s)
 {
 	struct dsng__ml_pending *p;
 
-	for (p = s->head; p; p = p->next)
+	for (p = s->head; p; p = p->next) {
+		if (p->note.run)
+			dsng__ml_run_settle(p->note.run);
 		complete(p, s, NULL);
+	}
 	release(s);
 }

@@ -408,6 +408,260 @@ static void test_exim_lines(void **state)
 	dsng_test_guard_free(g);
 }
 
+/* Lines of the real Exim 4.96 logs in tests/data/exim/ (default
+ * log_selector and +all). */
+static void test_exim_real_lines(void **state)
+{
+	struct dsng__ml_fact f;
+	const char *g;
+
+	(void)state;
+	/* a quoted local part with a space is one address */
+	fact("2026-12-02 01:02:21 1xYYjl-0003gR-1K <= \"john "
+	     "smith\"@example.test "
+	     "H=(client.example.test) [127.0.0.1] P=esmtp S=357 "
+	     "id=quoted@client.example.test",
+	     &f, &g);
+	assert_int_equal(f.type, ML_FROM);
+	span_eq(f.addr, "\"john smith\"@example.test");
+	assert_null(f.client_name.ptr);
+	span_eq(f.client_addr, "127.0.0.1");
+	assert_null(f.client_port.ptr);
+	span_eq(f.service, "esmtp");
+	dsng_test_guard_free(g);
+
+	fact("2026-12-02 01:02:21.434 [14162] 1xYYjl-0003gQ-1I <= \"john "
+	     "smith\"@example.test H=(client.example.test) [127.0.0.1]:54740 "
+	     "I=[127.0.0.1]:56861 P=esmtp L.- S=368 M8S=0 RT=0.031s "
+	     "id=quoted@client.example.test T=\"quoted\" from <\"john "
+	     "smith\"@example.test> for fail2@example.test",
+	     &f, &g);
+	assert_int_equal(f.type, ML_FROM);
+	span_eq(f.addr, "\"john smith\"@example.test");
+	span_eq(f.client_addr, "127.0.0.1");
+	span_eq(f.client_port, "54740");
+	span_eq(f.service, "esmtp");
+	dsng_test_guard_free(g);
+
+	fact("2026-12-02 01:02:22 1xYYjm-0003ht-2v <= alice@example.test "
+	     "H=(client.example.test) [127.0.0.1] P=esmtpa A=plain:alice "
+	     "S=338 id=auth@client.example.test",
+	     &f, &g);
+	span_eq(f.sasl, "alice");
+	span_eq(f.service, "esmtpa");
+	dsng_test_guard_free(g);
+
+	/* a local delivery: "local part <address>", the local part as is */
+	fact("2026-12-02 01:02:21 1xYYjl-0003gV-1R => john smith <\"john "
+	     "smith\"@example.test> R=local_user T=local_file",
+	     &f, &g);
+	assert_int_equal(f.type, ML_DELIVERY);
+	assert_int_equal(f.status, ML_ST_SENT);
+	span_eq(f.addr, "\"john smith\"@example.test");
+	span_eq(f.dkey, "john smith <\"john smith\"@example.test>");
+	assert_int_equal(f.remote, 0);
+	dsng_test_guard_free(g);
+
+	fact("2026-12-02 01:02:21.203 [14137] 1xYYjl-0003g0-0c => rcpt "
+	     "<rcpt@example.test> F=<sender@example.test> "
+	     "P=<sender@example.test> R=local_user T=local_file S=399 "
+	     "QT=0.010s DT=0.003s",
+	     &f, &g);
+	span_eq(f.addr, "rcpt@example.test");
+	span_eq(f.dkey, "rcpt <rcpt@example.test>");
+	dsng_test_guard_free(g);
+
+	fact("2026-12-02 01:02:22 1xYYjm-0003hN-1Z => rcpt@relay.test "
+	     "R=relay_out T=relay_smtp H=127.0.0.1 [127.0.0.1] K C=\"250- 348 "
+	     "byte chunk, total 348\\\\n250 OK id=1xYYjm-0003hV-1f\"",
+	     &f, &g);
+	span_eq(f.addr, "rcpt@relay.test");
+	assert_int_equal(f.remote, 1);
+	dsng_test_guard_free(g);
+
+	fact("2026-12-02 01:02:21 1xYYjl-0003gy-2l ** fail3@example.test "
+	     "F=<sender@example.test> R=fail_user: no such mailbox here "
+	     "DT=0.000s",
+	     &f, &g);
+	assert_int_equal(f.status, ML_ST_BOUNCED);
+	span_eq(f.addr, "fail3@example.test");
+	dsng_test_guard_free(g);
+
+	fact("2026-12-02 01:02:22 1xYYjm-0003hE-0t ** nobody@nowhere.test: "
+	     "Unrouteable address",
+	     &f, &g);
+	span_eq(f.addr, "nobody@nowhere.test");
+	span_eq(f.dkey, "nobody@nowhere.test");
+	dsng_test_guard_free(g);
+
+	/* NOTIFY=NEVER: a failure without a bounce */
+	fact("2026-12-02 01:02:21 1xYYjl-0003gx-2k fail3@example.test: error "
+	     "ignored: RFC 3461 DSN, failure notify not requested",
+	     &f, &g);
+	assert_int_equal(f.type, ML_DELIVERY);
+	assert_int_equal(f.no_notice, 1);
+	assert_int_equal(f.status, ML_ST_OTHER);
+	span_eq(f.addr, "fail3@example.test");
+	dsng_test_guard_free(g);
+
+	fact("2026-12-02 01:02:24 1xYYjn-0003i8-1I == slow2@example.test "
+	     "routing defer (-52): retry time not reached",
+	     &f, &g);
+	assert_int_equal(f.status, ML_ST_DEFERRED);
+	span_eq(f.addr, "slow2@example.test");
+	span_eq(f.dkey, "slow2@example.test");
+	dsng_test_guard_free(g);
+
+	/* +all: "Completed QT=" */
+	fact("2026-12-02 01:02:21.240 [14147] 1xYYjl-0003g8-0i Completed "
+	     "QT=0.019s",
+	     &f, &g);
+	assert_int_equal(f.type, ML_REMOVED);
+	span_eq(f.qid, "1xYYjl-0003g8-0i");
+	dsng_test_guard_free(g);
+
+	/* notices: Exim's own subjects, or none */
+	fact("2026-12-02 01:02:21.210 [14140] 1xYYjl-0003g4-0f <= <> "
+	     "R=1xYYjl-0003g0-0c U=Debian-exim P=local S=1596 M8S=0 "
+	     "RT=0.000s id*=E1xYYjl-0003g4-0f@mx.example.test T=\"Delivery "
+	     "Status Notification\" from <> for sender@example.test",
+	     &f, &g);
+	assert_int_equal(f.type, ML_DSN);
+	assert_int_equal(f.infer_kind, 1);
+	assert_int_equal(f.kind, DSNG_DSN_SUCCESS);
+	span_eq(f.qid, "1xYYjl-0003g0-0c");
+	span_eq(f.qid2, "1xYYjl-0003g4-0f");
+	span_eq(f.text, "<= <> R=1xYYjl-0003g0-0c");
+	dsng_test_guard_free(g);
+
+	fact("2026-12-02 01:02:21.223 [14144] 1xYYjl-0003g8-0i <= <> "
+	     "R=1xYYjl-0003g0-0c U=Debian-exim P=local S=1606 M8S=0 "
+	     "RT=0.001s id*=E1xYYjl-0003g8-0i@mx.example.test T=\"Mail "
+	     "delivery failed: returning message to sender\" from <> for "
+	     "sender@example.test",
+	     &f, &g);
+	assert_int_equal(f.kind, DSNG_DSN_FAILURE);
+	dsng_test_guard_free(g);
+
+	fact("2026-12-02 01:02:29.403 [15085] 1xYYjs-0003qf-2n <= <> "
+	     "R=1xYYjn-0003i9-1J U=Debian-exim P=local S=2013 M8S=0 "
+	     "RT=0.001s id*=E1xYYjs-0003qf-2n@mx.example.test T=\"Warning: "
+	     "message 1xYYjn-0003i9-1J delayed 0 minutes\" from <> for "
+	     "sender@example.test",
+	     &f, &g);
+	assert_int_equal(f.kind, DSNG_DSN_DELAY);
+	dsng_test_guard_free(g);
+
+	fact("2026-12-02 01:02:21 1xYYjl-0003gA-0j <= <> R=1xYYjl-0003g2-0e "
+	     "U=Debian-exim P=local S=1580",
+	     &f, &g);
+	assert_int_equal(f.type, ML_DSN);
+	assert_int_equal(f.kind, DSNG_DSN_OTHER);
+	dsng_test_guard_free(g);
+}
+
+/* Free text (subjects, message ids, replies) does not pass for fields, and
+ * addresses are not cut at their spaces. */
+static void test_exim_fields_and_addresses(void **state)
+{
+	struct dsng__ml_fact f;
+	const char *g;
+
+	(void)state;
+	/* a bounce from elsewhere whose subject looks like a notice's R= */
+	fact("2026-12-02 01:00:00 1xYYaa-000001-AA <= <> H=mx.remote.example "
+	     "[192.0.2.9] P=esmtp S=900 id=x@remote T=\"Re: R=1xYYjl-0003g0-0c "
+	     "H=evil [10.0.0.1] P=evil\" from <> for a@example.test",
+	     &f, &g);
+	assert_int_equal(f.type, ML_FROM);
+	span_eq(f.addr, "");
+	span_eq(f.client_name, "mx.remote.example");
+	span_eq(f.client_addr, "192.0.2.9");
+	span_eq(f.service, "esmtp");
+	dsng_test_guard_free(g);
+
+	/* an address literal as HELO is not the client's address */
+	fact("2026-12-02 01:00:00 1xYYaa-000001-AA <= a@example.test "
+	     "H=([10.9.9.9]) [192.0.2.9]:4711 P=esmtp S=1",
+	     &f, &g);
+	assert_null(f.client_name.ptr);
+	span_eq(f.client_addr, "192.0.2.9");
+	span_eq(f.client_port, "4711");
+	dsng_test_guard_free(g);
+	fact("2026-12-02 01:00:00 1xYYaa-000001-AA <= a@example.test "
+	     "H=mx.r.example ([10.9.9.9]) [2001:db8::5] P=esmtp S=1",
+	     &f, &g);
+	span_eq(f.client_name, "mx.r.example");
+	span_eq(f.client_addr, "2001:db8::5");
+	assert_null(f.client_port.ptr);
+	dsng_test_guard_free(g);
+
+	/* a rewritten subject is no subject */
+	fact("2026-12-02 01:00:00 1xYYab-000002-AB <= <> R=1xYYaa-000001-AA "
+	     "U=Debian-exim P=local S=1 T=\"Warning: message 1xYYaa-000001-AA "
+	     "is late\"",
+	     &f, &g);
+	assert_int_equal(f.type, ML_DSN);
+	assert_int_equal(f.kind, DSNG_DSN_OTHER);
+	dsng_test_guard_free(g);
+
+	/* quotes with escapes and brackets inside the local part */
+	fact("2026-12-02 01:00:00 1xYYac-000003-AC <= \"a \\\" <b> c\"@x.test "
+	     "H=[192.0.2.9]:25 P=smtp S=1",
+	     &f, &g);
+	span_eq(f.addr, "\"a \\\" <b> c\"@x.test");
+	span_eq(f.client_addr, "192.0.2.9");
+	span_eq(f.client_port, "25");
+	dsng_test_guard_free(g);
+
+	/* redirects and pipes: the original address in brackets */
+	fact("2026-12-02 01:00:00 1xYYac-000003-AC => b@example.test "
+	     "<a@example.test> R=alias T=remote_smtp H=h [192.0.2.7] C=\"250 "
+	     "ok\"",
+	     &f, &g);
+	span_eq(f.addr, "a@example.test");
+	span_eq(f.dkey, "b@example.test <a@example.test>");
+	assert_int_equal(f.remote, 1);
+	dsng_test_guard_free(g);
+
+	fact("2026-12-02 01:00:00 1xYYac-000003-AC => |/usr/bin/procmail -d "
+	     "user <user@example.test> R=userforward T=address_pipe",
+	     &f, &g);
+	span_eq(f.addr, "user@example.test");
+	dsng_test_guard_free(g);
+
+	/* a remote address with a quoted local part */
+	fact("2026-12-02 01:00:00 1xYYac-000003-AC -> \"jane doe\"@r.example "
+	     "R=dnslookup T=remote_smtp H=mx.r.example [192.0.2.7] "
+	     "C=\"250 H=x [1.2.3.4]\"",
+	     &f, &g);
+	span_eq(f.addr, "\"jane doe\"@r.example");
+	assert_int_equal(f.remote, 1);
+	dsng_test_guard_free(g);
+
+	/* a failure of a local delivery: "local part <address>:" */
+	fact("2026-12-02 01:00:00 1xYYac-000003-AC ** jane doe <\"jane "
+	     "doe\"@example.test>: mailbox is full",
+	     &f, &g);
+	assert_int_equal(f.status, ML_ST_BOUNCED);
+	span_eq(f.addr, "\"jane doe\"@example.test");
+	dsng_test_guard_free(g);
+
+	fact("2026-12-02 01:00:00 1xYYac-000003-AC x@y <p@q>: error ignored",
+	     &f, &g);
+	assert_int_equal(f.no_notice, 1);
+	span_eq(f.addr, "p@q");
+	dsng_test_guard_free(g);
+
+	/* not a message line Exim's reader uses */
+	fact("2026-12-02 01:00:00 1xYYac-000003-AC Message is frozen", &f, &g);
+	assert_int_equal(f.type, ML_NONE);
+	dsng_test_guard_free(g);
+	fact("2026-12-02 01:00:00 1xYYac-000003-AC Completedx", &f, &g);
+	assert_int_equal(f.type, ML_NONE);
+	dsng_test_guard_free(g);
+}
+
 static void test_helpers(void **state)
 {
 	struct dsng_span s = {"a x-to=1, to=<b@c>, y=2", 23}, v, n, a, p;
@@ -431,15 +685,17 @@ static void test_helpers(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_traditional_header),
-		cmocka_unit_test(test_rfc3339_and_5424_headers),
-		cmocka_unit_test(test_exim_mainlog_header),
-		cmocka_unit_test(test_garbage_headers),
-		cmocka_unit_test(test_prog_names),
-		cmocka_unit_test(test_postfix_lines),
-		cmocka_unit_test(test_sendmail_lines),
-		cmocka_unit_test(test_exim_lines),
-		cmocka_unit_test(test_helpers),
+	        cmocka_unit_test(test_traditional_header),
+	        cmocka_unit_test(test_rfc3339_and_5424_headers),
+	        cmocka_unit_test(test_exim_mainlog_header),
+	        cmocka_unit_test(test_garbage_headers),
+	        cmocka_unit_test(test_prog_names),
+	        cmocka_unit_test(test_postfix_lines),
+	        cmocka_unit_test(test_sendmail_lines),
+	        cmocka_unit_test(test_exim_lines),
+	        cmocka_unit_test(test_exim_real_lines),
+	        cmocka_unit_test(test_exim_fields_and_addresses),
+	        cmocka_unit_test(test_helpers),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

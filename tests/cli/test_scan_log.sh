@@ -48,6 +48,31 @@ grep -q '^{"summary":true,"events":15,' "$T/all.json" || fail "15 events in all 
 grep -q '"mta":"sendmail","time":"Nov 29 02:10:13","kind":"failure","text":"DSN: User unknown"' "$T/all.json" || fail "sendmail failure"
 grep -q '"mta":"exim","time":"2026-11-29 03:05:01","kind":"failure","text":"<= <> R=1vQfFg-000Jm1-0a"' "$T/all.json" || fail "exim bounce"
 
+# real Exim 4.96 logs (tests/data/exim/, made by tests/mta/exim/): one
+# message's success notice and bounce, a quoted sender, clients without a
+# verified name
+EX=$SRC/tests/data/exim
+"$CLI" scan-log --json "$EX/exim-4.96-gen-default.log" > "$T/ex.json" || fail "exim real log exit"
+exfirst='{"event":"dsn","mta":"exim","time":"2026-12-02 01:02:21","kind":"success","text":"<= <> R=1xYYjl-0003g2-0e","orig_queue_id":"1xYYjl-0003g2-0e","dsn_queue_id":"1xYYjl-0003gA-0j","to":"sender@example.test","orig_from":"sender@example.test","orig_rcpts":["fail1@example.test","rcpt@example.test"],"client":{"name":null,"addr":"127.0.0.1","port":null,"sasl_username":null},"service":"esmtp",'
+case "$(head -n 1 "$T/ex.json")" in
+"$exfirst"*) ;;
+*) fail "exim first event: $(head -n 1 "$T/ex.json")" ;;
+esac
+grep -q '"kind":"failure","text":"<= <> R=1xYYjl-0003g2-0e","orig_queue_id":"1xYYjl-0003g2-0e","dsn_queue_id":"1xYYjl-0003gD-0l"' "$T/ex.json" || fail "exim bounce after the success notice"
+grep -q '"dsn_queue_id":"1xYYjl-0003gV-1R","to":"\\"john smith\\"@example.test","orig_from":"\\"john smith\\"@example.test"' "$T/ex.json" || fail "exim quoted sender"
+grep -q '"orig_rcpts":\["\\"jane doe\\"@example.test"\]' "$T/ex.json" || fail "exim quoted recipient"
+grep -q '"count":13,"receipts":6}\],"by_kind":{"success":5,"failure":5,"delay":2,"relay":1,"other":0}' "$T/ex.json" || fail "exim summary: $(tail -n 1 "$T/ex.json")"
+"$CLI" scan-log "$EX/exim-4.96-gen-all.log" > "$T/ex.txt" || fail "exim +all log exit"
+grep -q '^13 DSN events (success 5, failure 5, delay 2, relay 1, other 0)' "$T/ex.txt" || fail "exim +all text summary"
+# and every notice as send.py expected it
+if command -v python3 > /dev/null 2>&1; then
+	for v in default all; do
+		"$CLI" scan-log --json "$EX/exim-4.96-gen-$v.log" > "$T/ex-$v.json"
+		python3 "$SRC/tests/mta/exim/check.py" "$EX/exim-4.96-gen-$v.sent.jsonl" "$T/ex-$v.json" > "$T/ex-$v.check" ||
+			fail "exim $v log: $(cat "$T/ex-$v.check")"
+	done
+fi
+
 # readable text
 "$CLI" scan-log "$DATA/sendmail-dsn.log" > "$T/text.txt" || fail "text exit"
 grep -q '^6 DSN events (success 3, failure 1, delay 1, relay 1, other 0)' "$T/text.txt" || fail "text summary"
