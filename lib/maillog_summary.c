@@ -75,9 +75,13 @@ int dsng__ml_tally_event(struct dsng__ml_tally *t,
 
 	t->events++;
 	t->by_kind[ev->kind]++;
+	/* A service names only a client without an address (a local
+	 * submission): "esmtp" or "MTA" is no name for 192.0.2.1. */
 	if (bump(t->rcpt, ev->to, NULL, 0, receipt) ||
 	    bump(t->client, ev->client_addr,
-	         ev->client_name ? ev->client_name : ev->service,
+	         ev->client_name   ? ev->client_name
+	         : ev->client_addr ? NULL
+	                           : ev->service,
 	         !ev->client_name, receipt))
 		return -1;
 	return 0;

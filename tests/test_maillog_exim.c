@@ -203,6 +203,8 @@ static void check_summary(const struct dsng_maillog_summary *s)
 	assert_int_equal(s->garbage, 0);
 	assert_int_equal(s->n_by_client, 1);
 	str_eq(s->by_client[0]->key, "127.0.0.1");
+	/* "esmtp" is the protocol, not the client's name */
+	str_eq(s->by_client[0]->name, NULL);
 	assert_int_equal(s->by_client[0]->count, 13);
 	assert_int_equal(s->by_client[0]->receipts, 6);
 	assert_int_equal(s->n_by_recipient, 3);

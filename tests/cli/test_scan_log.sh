@@ -61,9 +61,10 @@ esac
 grep -q '"kind":"failure","text":"<= <> R=1xYYjl-0003g2-0e","orig_queue_id":"1xYYjl-0003g2-0e","dsn_queue_id":"1xYYjl-0003gD-0l"' "$T/ex.json" || fail "exim bounce after the success notice"
 grep -q '"dsn_queue_id":"1xYYjl-0003gV-1R","to":"\\"john smith\\"@example.test","orig_from":"\\"john smith\\"@example.test"' "$T/ex.json" || fail "exim quoted sender"
 grep -q '"orig_rcpts":\["\\"jane doe\\"@example.test"\]' "$T/ex.json" || fail "exim quoted recipient"
-grep -q '"count":13,"receipts":6}\],"by_kind":{"success":5,"failure":5,"delay":2,"relay":1,"other":0}' "$T/ex.json" || fail "exim summary: $(tail -n 1 "$T/ex.json")"
+grep -q '"by_client":\[{"addr":"127.0.0.1","name":null,"count":13,"receipts":6}\],"by_kind":{"success":5,"failure":5,"delay":2,"relay":1,"other":0}' "$T/ex.json" || fail "exim summary: $(tail -n 1 "$T/ex.json")"
 "$CLI" scan-log "$EX/exim-4.96-gen-all.log" > "$T/ex.txt" || fail "exim +all log exit"
 grep -q '^13 DSN events (success 5, failure 5, delay 2, relay 1, other 0)' "$T/ex.txt" || fail "exim +all text summary"
+grep -q '^      13      6  127.0.0.1 (?)$' "$T/ex.txt" || fail "exim +all: the protocol named the client"
 # and every notice as send.py expected it
 if command -v python3 > /dev/null 2>&1; then
 	for v in default all; do

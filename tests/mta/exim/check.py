@@ -53,6 +53,10 @@ def main():
         s = summary[0]
         if s["events"] != want:
             fail("summary: %d events, want %d" % (s["events"], want))
+        for row in s["by_client"]:
+            # the protocol is not a client's name
+            if row.get("name") in ("esmtp", "esmtpa", "local"):
+                fail("summary: client %r named %r" % (row.get("addr"), row["name"]))
         if s["garbage"]:
             fail("summary: %d garbage lines" % s["garbage"])
     if not bad:
