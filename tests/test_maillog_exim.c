@@ -26,7 +26,7 @@ static void take(struct dsng_maillog *s, TALLOC_CTX *mem, struct scan *r)
 	struct dsng_maillog_event *ev;
 
 	for (;;) {
-		assert_int_equal(dsng_maillog_next(s, mem, &ev), 0);
+		assert_int_equal(dsng_maillog_next(mem, &ev, s), 0);
 		if (!ev)
 			return;
 		r->ev = talloc_realloc(mem, r->ev, struct dsng_maillog_event *,
@@ -63,7 +63,7 @@ static struct scan *finish(struct dsng_maillog *s, struct scan *r)
 
 	assert_int_equal(dsng_maillog_finish(s, &err), 0);
 	take(s, r, r);
-	assert_int_equal(dsng_maillog_summary(s, r, &r->sum, &err), 0);
+	assert_int_equal(dsng_maillog_summary(r, &r->sum, s, &err), 0);
 	talloc_free(s);
 	return r;
 }
@@ -470,7 +470,7 @@ static void test_held_notices_and_limits(void **state)
 
 	/* max_pending 1: a held notice is let go to make room; evicting the
 	 * original settles it too.  Nothing may leak or dangle. */
-	dsng_maillog_opts_init(&opts);
+	dsng_maillog_opts_init(&opts, DSNG_MAILLOG_OPTS_VERSION);
 	opts.max_pending = 1;
 	opts.max_tracked = 2;
 	s = start(r, &opts);
