@@ -104,6 +104,8 @@ static const struct key keys[] = {
         {SEC_TOP, "preset", "preset", K_PRESET, 0, NULL, 0},
         {SEC_EHLO, "offer-dsn", "ehlo.offer-dsn", K_CLASSES, F(offer_dsn), NULL,
          0},
+        {SEC_EHLO, "honour-unoffered-from", "ehlo.honour-unoffered-from",
+         K_CLASSES, F(honour_unoffered), NULL, 0},
         {SEC_RCPT, "success-from", "rcpt.success-from", K_CLASSES,
          F(success_from), NULL, 0},
         {SEC_RCPT, "delay-from", "rcpt.delay-from", K_CLASSES, F(delay_from),
@@ -159,6 +161,13 @@ static const struct key keys[] = {
 #define MAX_LINE 4096
 #define MAX_LIST 256
 
+/* What a whole include tree has read so far, against its limits (shared
+ * by the parsers of every nested file). */
+struct budget {
+	size_t files, bytes;
+	size_t max_files, max_bytes;
+};
+
 struct parser {
 	struct dsng_policy *p;
 	const char *buf;
@@ -169,6 +178,7 @@ struct parser {
 	int cidr_file; /* an included CIDR list */
 	int depth;
 	const struct dsng_policy_opts *opts;
+	struct budget *budget;
 	struct dsng_error *err;
 	enum section sec;
 	int settings; /* statements seen so far */
@@ -198,6 +208,20 @@ static int fail(struct parser *ps, int status, enum dsng_errkind kind,
 	va_end(ap);
 	return dsng__fail_at(ps->err, status, kind, line, (unsigned)col + 1,
 	                     "%s:%u:%zu: %s", ps->origin, line, col + 1, text);
+}
+
+/* fail() for an exceeded limit: err->limit names the options field. */
+static int fail_limit(struct parser *ps, const char *limit, size_t col,
+                      const char *what, size_t max)
+{
+	int rc = fail(ps, DSNG_ELIMIT, DSNG_ERR_CONFIG, col,
+	              "the includes read more than %zu %s "
+	              "(dsng_policy_opts.%s)",
+	              max, what, limit);
+
+	if (dsng__version_ok(ps->err, DSNG_ERROR_VERSION))
+		ps->err->limit = limit;
+	return rc;
 }
 
 static int is_blank(char c)
@@ -629,16 +653,26 @@ static int read_disk(void *arg, TALLOC_CTX *mem, const char *path, char **buf,
 	return 0;
 }
 
+/*
+ * One include.  The depth bound stops loops, but not a diamond (a file
+ * including another several times, over several levels), whose work
+ * multiplies: the budget bounds the files and bytes of the whole tree.
+ * Nothing of an include outlives it: its path, its text and whatever the
+ * read callback hung on the context it was given are freed once the file
+ * is parsed, so the policy keeps only the networks.
+ */
 static int do_include(struct parser *ps, const struct tok *name)
 {
 	struct parser sub;
+	struct budget *b = ps->budget;
+	TALLOC_CTX *tmp;
 	char *path, *buf = NULL;
 	size_t len = 0;
 	dsng_policy_read_fn rd = read_disk;
 	void *rd_arg = NULL;
 	int rc;
 
-	if (ps->opts && ps->opts->no_includes)
+	if (!b || (ps->opts && ps->opts->no_includes))
 		return fail(ps, DSNG_EIO, DSNG_ERR_IO, name->col,
 		            "include is disabled here");
 	if (ps->depth >= DSNG_POLICY_MAX_INCLUDE_DEPTH)
@@ -648,26 +682,42 @@ static int do_include(struct parser *ps, const struct tok *name)
 	if (memchr(name->p, 0, name->len))
 		return fail(ps, DSNG_ESYNTAX, DSNG_ERR_CONFIG, name->col,
 		            "NUL byte in file name");
-	if (name->len && name->p[0] == '/')
-		path = talloc_strndup(ps->p, name->p, name->len);
-	else
-		path = talloc_asprintf(ps->p, "%s%.*s",
-		                       dir_of(ps->p, ps->origin),
-		                       (int)name->len, name->p);
-	if (!path)
+	if (b->files >= b->max_files)
+		return fail_limit(ps, "max_include_files", name->col, "files",
+		                  b->max_files);
+	tmp = talloc_new(NULL);
+	if (!tmp)
 		return DSNG_ENOMEM;
+	if (name->len && name->p[0] == '/')
+		path = talloc_strndup(tmp, name->p, name->len);
+	else
+		path = talloc_asprintf(tmp, "%s%.*s", dir_of(tmp, ps->origin),
+		                       (int)name->len, name->p);
+	if (!path) {
+		talloc_free(tmp);
+		return DSNG_ENOMEM;
+	}
 	if (ps->opts && ps->opts->read) {
 		rd = ps->opts->read;
 		rd_arg = ps->opts->read_arg;
 	}
-	rc = rd(rd_arg, ps->p, path, &buf, &len);
+	b->files++;
+	rc = rd(rd_arg, tmp, path, &buf, &len);
 	if (rc != 0) {
-		if (rc == DSNG_ENOMEM)
-			return rc;
-		return fail(ps, rc == DSNG_ELIMIT ? DSNG_ELIMIT : DSNG_EIO,
-		            DSNG_ERR_IO, name->col, "cannot read '%.80s'%s",
-		            path, rc == DSNG_ELIMIT ? ": too large" : "");
+		if (rc != DSNG_ENOMEM)
+			rc = fail(
+			        ps, rc == DSNG_ELIMIT ? DSNG_ELIMIT : DSNG_EIO,
+			        DSNG_ERR_IO, name->col, "cannot read '%.80s'%s",
+			        path, rc == DSNG_ELIMIT ? ": too large" : "");
+		talloc_free(tmp);
+		return rc;
 	}
+	if (len > b->max_bytes - b->bytes) {
+		talloc_free(tmp);
+		return fail_limit(ps, "max_include_bytes", name->col, "bytes",
+		                  b->max_bytes);
+	}
+	b->bytes += len;
 	sub = *ps;
 	sub.buf = buf;
 	sub.len = len;
@@ -678,7 +728,7 @@ static int do_include(struct parser *ps, const struct tok *name)
 	sub.depth = ps->depth + 1;
 	sub.sec = SEC_NETS;
 	rc = parse_text(&sub);
-	talloc_free(buf);
+	talloc_free(tmp);
 	return rc;
 }
 
@@ -955,11 +1005,21 @@ static int section_line(struct parser *ps, const char *line, size_t len,
 		            "unknown section [%.*s]",
 		            (int)(end - start > 40 ? 40 : end - start),
 		            line + start);
-	ps->sec = (enum section)s;
 	if (!ps->base_done && !ps->is_preset) {
 		int rc = apply_base(ps, "recommended", start);
 		if (rc)
 			return rc;
+	}
+	ps->sec = (enum section)s;
+	/* A preset's networks are a default: the config's own list replaces
+	 * them (its later [trusted-networks] sections add to it). */
+	if (ps->sec == SEC_NETS) {
+		if (ps->is_preset) {
+			ps->p->nets_from_preset = true;
+		} else if (ps->p->nets_from_preset) {
+			ps->p->nets.n = 0;
+			ps->p->nets_from_preset = false;
+		}
 	}
 	return rest_empty(ps, line, len, end + 1);
 }
@@ -1002,6 +1062,16 @@ static int parse_text(struct parser *ps)
 	return 0;
 }
 
+/* The include limits of (full, current-version) options. */
+static void budget_init(struct budget *b, const struct dsng_policy_opts *o)
+{
+	memset(b, 0, sizeof(*b));
+	b->max_files = o->max_include_files ? o->max_include_files
+	                                    : DSNG_POLICY_MAX_INCLUDE_FILES;
+	b->max_bytes = o->max_include_bytes ? o->max_include_bytes
+	                                    : DSNG_POLICY_MAX_INCLUDE_BYTES;
+}
+
 int dsng__policy_apply(struct dsng_policy *p, const char *buf, size_t len,
                        const char *origin, int is_preset,
                        const struct dsng_policy_opts *opts,
@@ -1021,7 +1091,9 @@ int dsng__policy_apply(struct dsng_policy *p, const char *buf, size_t len,
 	return parse_text(&ps);
 }
 
-static const size_t opts_sizes[] = {0, sizeof(struct dsng_policy_opts)};
+static const size_t opts_sizes[] = {
+        0, offsetof(struct dsng_policy_opts, max_include_files),
+        sizeof(struct dsng_policy_opts)};
 static const struct dsng_policy_opts opts_defaults = DSNG_POLICY_OPTS_INIT;
 
 int dsng_policy_opts_init(struct dsng_policy_opts *opts, unsigned version)
@@ -1051,6 +1123,7 @@ int dsng_policy_parse(TALLOC_CTX *mem, struct dsng_policy **out,
 	struct dsng_policy_opts o;
 	struct dsng_policy *p;
 	struct parser ps;
+	struct budget budget;
 	int rc;
 
 	if (!out || (!buf && len))
@@ -1072,17 +1145,20 @@ int dsng_policy_parse(TALLOC_CTX *mem, struct dsng_policy **out,
 	ps.len = len;
 	ps.origin = p->name;
 	ps.opts = &o;
+	budget_init(&budget, &o);
+	ps.budget = &budget;
 	ps.err = err;
 	rc = parse_text(&ps);
 	if (rc == 0 && !ps.base_done)
 		rc = apply_base(&ps, "recommended", 0);
+	if (rc == 0)
+		rc = dsng__policy_finish(p);
 	if (rc == DSNG_ENOMEM)
 		goto nomem;
 	if (rc != 0) {
 		talloc_free(p);
 		return rc;
 	}
-	dsng__policy_finish(p);
 	*out = talloc_steal(mem, p);
 	return 0;
 nomem:

@@ -86,8 +86,14 @@ enum { DSNG__HDR_STRIP = 0, DSNG__HDR_KEEP, DSNG__HDR_FLAG };
 struct dsng_policy {
 	const char *name;
 	struct dsng__cidr_table nets;
+	/* The networks came from the preset: a config's [trusted-networks]
+	 * replaces them rather than adding to them. */
+	bool nets_from_preset;
 
 	struct dsng__classes offer_dsn;
+	/* Clients whose DSN parameters are judged by the [mail]/[rcpt]
+	 * rules although DSN was not offered to them (lenient). */
+	struct dsng__classes honour_unoffered;
 	struct dsng__classes success_from, delay_from, failure_from;
 	struct dsng__classes orcpt_from;
 	struct dsng__choice rcpt_action; /* enum dsng_policy_action */
@@ -124,11 +130,16 @@ struct dsng_policy {
 	 * reasons and replies, and the new NOTIFY value a decision points a
 	 * command's parameter at (it lives as long as the policy). */
 	char notify_text[16][DSNG_NOTIFY_TEXT_MAX];
+
+	/* What dsng_policy_warning_get gives: valid settings that do not
+	 * do what they seem to (talloc array on the policy). */
+	struct dsng_policy_warning *warnings;
+	size_t n_warnings;
 };
 
-/* The last step of building a policy: merge the trusted networks and
- * write the NOTIFY texts. */
-void dsng__policy_finish(struct dsng_policy *p);
+/* The last step of building a policy: merge the trusted networks, write
+ * the NOTIFY texts, list the warnings.  0 or DSNG_ENOMEM. */
+int dsng__policy_finish(struct dsng_policy *p);
 
 /* The NOTIFY value of bits, from the policy's table ("" for 0). */
 static inline const char *dsng__notify_text(const struct dsng_policy *p,
@@ -182,14 +193,21 @@ void dsng__reason_cat(struct dsng_decision *d, ...);
 /* Make sure d->reason states the decision's compliance. */
 void dsng__decision_label(struct dsng_decision *d);
 
-/* "198.51.100.33 (untrusted, unauthenticated, port 25)" into buf. */
+/* "198.51.100.33 (untrusted, unauthenticated, smtp)" into buf. */
 void dsng__describe_client(const struct dsng_policy *p,
                            struct dsng_policy_session *s, char *buf,
                            size_t size);
 
-/* dsn_offered, or what the EHLO rule would say when unknown; LATE when
- * DSN was hidden in EHLO but the client qualifies now (it authenticated
- * after EHLO). */
+/* The same for the classes cls (the EHLO decision describes the client
+ * as it is known at EHLO, DSNG_POLICY_CLASSES_EHLO). */
+void dsng__describe_classes(struct dsng_policy_session *s, unsigned cls,
+                            char *buf, size_t size);
+
+/* Was DSN offered to this client: s->dsn_offered, or when no EHLO
+ * decision was made what the offer rule says of the client as known at
+ * EHLO.  LATE when it was not, but ehlo.honour-unoffered-from covers the
+ * client now (it authenticated after EHLO): its DSN parameters go to the
+ * [mail]/[rcpt] rules, and the decision is lenient. */
 #define DSNG__OFFERED_LATE 2
 int dsng__dsn_offered(const struct dsng_policy *p,
                       struct dsng_policy_session *s);

@@ -10,10 +10,12 @@
 #include "policy_int.h"
 
 /* The RFC defaults every preset starts from: everything offered and
- * honoured, nothing checked.  "permissive" is exactly this. */
+ * honoured, nothing checked, no trusted networks.  "permissive" is
+ * exactly this. */
 static const char base_text[] =
         "[ehlo]\n"
         "offer-dsn = all\n"
+        "honour-unoffered-from = none\n"
         "[rcpt]\n"
         "success-from = all\n"
         "delay-from = all\n"
@@ -50,12 +52,29 @@ static const char base_text[] =
         "reply = \"550 5.7.1 Bounce refused: it answers no mail sent from here "
         "(backscatter)\"\n";
 
-/* DSN only for clients we know; what others ask is refused (the
- * compliant path), RET=FULL from them shrinks to HDRS so a failure report
- * to a forged sender carries no spam body, receipt headers from them go. */
+/*
+ * DSN for clients whose sender is not forged, decided when the server can
+ * know it.  At EHLO that is the address (trusted networks: loopback by
+ * default, as Postfix's mynetworks; a config's [trusted-networks]
+ * replaces the list), the port and local submission; not AUTH, which
+ * comes after EHLO, and clients do not send EHLO again after it.  So the
+ * offer goes to the submission service (587/465, where AUTH is required
+ * before MAIL), and an authenticated client elsewhere, to which DSN could
+ * not be offered, still has its requests judged by the rules
+ * (honour-unoffered-from; lenient, RFC 5321 would refuse them).  At
+ * MAIL/RCPT, receipts are for authenticated, trusted and local clients:
+ * an unauthenticated client on 587 that asks is refused, and a stranger
+ * on 25, never offered DSN, is refused as unoffered (both compliant).
+ * RET=FULL from others shrinks to HDRS so a failure report to a forged
+ * sender carries no spam body; receipt headers from them go.
+ */
 static const char recommended_text[] =
+        "[trusted-networks]\n"
+        "127.0.0.0/8\n"
+        "::1\n"
         "[ehlo]\n"
-        "offer-dsn = trusted, authenticated, local\n"
+        "offer-dsn = trusted, submission, local\n"
+        "honour-unoffered-from = authenticated\n"
         "[rcpt]\n"
         "success-from = trusted, authenticated, local\n"
         "action = reject\n"
@@ -122,7 +141,35 @@ static const char *const preset_names[] = {"recommended", "permissive",
                                            "sendmail-noreceipts",
                                            "postfix-discard-dsn", NULL};
 
-void dsng__policy_finish(struct dsng_policy *p)
+/* Append one warning about the setting src. */
+static int warn(struct dsng_policy *p, const struct dsng__src *src,
+                const char *text)
+{
+	struct dsng_policy_warning *w;
+	char *msg;
+
+	w = talloc_realloc(p, p->warnings, struct dsng_policy_warning,
+	                   p->n_warnings + 1);
+	if (!w)
+		return DSNG_ENOMEM;
+	p->warnings = w;
+	if (src->line)
+		msg = talloc_asprintf(p, "%s:%u: %s: %s", src->origin,
+		                      src->line, src->rule, text);
+	else
+		msg = talloc_asprintf(p, "%s: %s: %s", src->origin, src->rule,
+		                      text);
+	if (!msg)
+		return DSNG_ENOMEM;
+	w[p->n_warnings].rule = src->rule;
+	w[p->n_warnings].origin = src->origin;
+	w[p->n_warnings].line = src->line;
+	w[p->n_warnings].message = msg;
+	p->n_warnings++;
+	return 0;
+}
+
+int dsng__policy_finish(struct dsng_policy *p)
 {
 	unsigned bits;
 
@@ -130,6 +177,31 @@ void dsng__policy_finish(struct dsng_policy *p)
 	for (bits = 0; bits < 16; bits++)
 		dsng_notify_format(p->notify_text[bits],
 		                   sizeof(p->notify_text[bits]), bits);
+	/* The EHLO decision cannot see a login (AUTH follows EHLO, and
+	 * clients do not repeat EHLO after it): the class offers nothing. */
+	if (p->offer_dsn.mask & DSNG_POLICY_CLASS_AUTHENTICATED)
+		return warn(p, &p->offer_dsn.src,
+		            "'authenticated' never matches at EHLO: clients "
+		            "log in (AUTH) after EHLO and do not send EHLO "
+		            "again, so logging in earns no client the offer; "
+		            "offer DSN with 'submission' (587/465, where AUTH "
+		            "comes before MAIL) and take the requests of "
+		            "clients that log in elsewhere with "
+		            "ehlo.honour-unoffered-from = authenticated");
+	return 0;
+}
+
+size_t dsng_policy_warning_count(const struct dsng_policy *p)
+{
+	return p ? p->n_warnings : 0;
+}
+
+const struct dsng_policy_warning *
+dsng_policy_warning_get(const struct dsng_policy *p, size_t i)
+{
+	if (!p || i >= p->n_warnings)
+		return NULL;
+	return &p->warnings[i];
 }
 
 const char *const *dsng_policy_preset_names(void)
@@ -199,7 +271,11 @@ int dsng_policy_preset(TALLOC_CTX *mem, struct dsng_policy **out,
 			                  0, NULL, "out of memory");
 		return rc;
 	}
-	dsng__policy_finish(p);
+	if (dsng__policy_finish(p)) {
+		talloc_free(p);
+		return dsng__fail(err, DSNG_ENOMEM, DSNG_ERR_NOMEM, 0, 0, NULL,
+		                  "out of memory");
+	}
 	*out = talloc_steal(mem, p);
 	return 0;
 }

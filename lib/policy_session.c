@@ -186,19 +186,22 @@ unsigned dsng_policy_classes(const struct dsng_policy *p,
 int dsng__dsn_offered(const struct dsng_policy *p,
                       struct dsng_policy_session *s)
 {
-	int now;
+	unsigned cls = dsng_policy_classes(p, s);
+	int offered;
 
 	if (!s->esmtp)
-		return 0;
-	now = (dsng_policy_classes(p, s) & p->offer_dsn.mask) != 0;
-	if (s->dsn_offered < 0)
-		return now;
-	/* AUTH comes after EHLO (RFC 4954), so an "authenticated" offer
-	 * could not be made in the reply; honour it from here on. */
-	if (s->dsn_offered == 0 && now &&
-	    !(s->ehlo_classes & p->offer_dsn.mask))
+		offered = 0;
+	else if (s->dsn_offered < 0)
+		offered = (cls & DSNG_POLICY_CLASSES_EHLO &
+		           p->offer_dsn.mask) != 0;
+	else
+		offered = s->dsn_offered != 0;
+	/* AUTH comes after EHLO (RFC 4954) and clients do not repeat EHLO
+	 * after it, so a login could not earn the offer; the policy may
+	 * still take such a client's requests. */
+	if (!offered && (cls & p->honour_unoffered.mask))
 		return DSNG__OFFERED_LATE;
-	return s->dsn_offered;
+	return offered;
 }
 
 /* Append a C string to buf[*o], truncating; no printf on the hot path
@@ -234,8 +237,13 @@ void dsng__describe_client(const struct dsng_policy *p,
                            struct dsng_policy_session *s, char *buf,
                            size_t size)
 {
+	dsng__describe_classes(s, dsng_policy_classes(p, s), buf, size);
+}
+
+void dsng__describe_classes(struct dsng_policy_session *s, unsigned c,
+                            char *buf, size_t size)
+{
 	char addr[48];
-	unsigned c = dsng_policy_classes(p, s);
 	size_t o = 0;
 	int i;
 

@@ -19,15 +19,26 @@ static const struct dsng__src src_rcpt_default = {"rcpt.default", "rfc3461", 0};
 static const struct dsng__src src_null_sender = {"rcpt.null-sender", "rfc3461",
                                                  0};
 
-/* The client authenticated (or became entitled otherwise) after its
- * EHLO, whose reply could not offer DSN yet: its DSN requests are taken
- * as if offered. */
+/* DSN was not offered to the client, but ehlo.honour-unoffered-from
+ * covers it now: its DSN requests go to the rules.  The usual case is a
+ * login after EHLO, whose reply could not offer DSN for it. */
+static const char late_auth_note[] =
+        "lenient: DSN was not offered to this client in EHLO, but it has "
+        "authenticated since, so its sender is not forged "
+        "(ehlo.honour-unoffered-from)";
 static const char late_note[] =
-        "lenient: DSN was not in this client's EHLO reply, but it has "
-        "authenticated since and ehlo.offer-dsn covers it now";
+        "lenient: DSN was not offered to this client in EHLO, but "
+        "ehlo.honour-unoffered-from covers it";
 
-static const char *offered_note(int offered)
+/* What a decision's standing is, by dsng__dsn_offered's answer. */
+static const char *offered_note(const struct dsng_policy *p,
+                                struct dsng_policy_session *s, int offered)
 {
+	if (offered == DSNG__OFFERED_LATE)
+		return (dsng_policy_classes(p, s) & p->honour_unoffered.mask &
+		        DSNG_POLICY_CLASS_AUTHENTICATED)
+		               ? late_auth_note
+		               : late_note;
 	return offered ? "NOT RFC 3461-compliant: DSN was offered to this "
 	                 "client, and the RFCs give no way to accept DSN yet "
 	                 "refuse part of it"
@@ -52,9 +63,11 @@ static void ehlo_decide(struct dsng_decision *d, const struct dsng_policy *p,
 		return;
 	}
 	dsng__decision_start(d, &p->offer_dsn.src);
-	cls = dsng_policy_classes(p, s);
+	/* Only what the server knows when it answers EHLO: a login comes
+	 * later (RFC 4954), even if the caller already filled auth_user. */
+	cls = dsng_policy_classes(p, s) & DSNG_POLICY_CLASSES_EHLO;
 	s->ehlo_classes = cls;
-	dsng__describe_client(p, s, who, sizeof(who));
+	dsng__describe_classes(s, cls, who, sizeof(who));
 	if (cls & p->offer_dsn.mask) {
 		d->action = DSNG_POLICY_ACTION_ADVERTISE_DSN;
 		s->dsn_offered = 1;
@@ -70,6 +83,9 @@ static void ehlo_decide(struct dsng_decision *d, const struct dsng_policy *p,
 		        "receipts",
 		        who, p->offer_dsn.text);
 	}
+	if (s->auth_user && s->auth_user[0])
+		dsng__reason(d, "; the login is not counted: AUTH comes after "
+		                "EHLO (RFC 4954)");
 }
 
 /* Action strength when several rules fire on one command. */
@@ -179,7 +195,7 @@ static void mail_decide(struct dsng_decision *d, const struct dsng_policy *p,
 			        d,
 			        "RET/ENVID removed: DSN was not offered to "
 			        "%s (%s)",
-			        who, offered_note(0));
+			        who, offered_note(p, s, 0));
 		}
 		return;
 	}
@@ -265,9 +281,9 @@ static void mail_decide(struct dsng_decision *d, const struct dsng_policy *p,
 		d->compliance = DSNG_POLICY_COMPLIANT;
 		dsng__reason(d, " (compliant refusal)");
 	} else if (d->changed) {
-		d->compliance = offered ? DSNG_POLICY_NOT_COMPLIANT
-		                        : DSNG_POLICY_LENIENT;
-		dsng__reason(d, "; %s", offered_note(offered));
+		d->compliance = offered == 1 ? DSNG_POLICY_NOT_COMPLIANT
+		                             : DSNG_POLICY_LENIENT;
+		dsng__reason(d, "; %s", offered_note(p, s, offered));
 	} else {
 		d->compliance = offered == 1 ? DSNG_POLICY_COMPLIANT
 		                             : DSNG_POLICY_LENIENT;
@@ -279,10 +295,8 @@ static void mail_decide(struct dsng_decision *d, const struct dsng_policy *p,
 			             cmd->ret != DSNG_RET_NONE && envid ? ", "
 			                                                : "",
 			             envid ? "ENVID" : "", who);
-		if (!offered)
-			dsng__reason(d, " (%s)", offered_note(0));
-		else if (offered == DSNG__OFFERED_LATE)
-			dsng__reason_cat(d, " (", late_note, ")", NULL);
+		if (offered != 1)
+			dsng__reason(d, " (%s)", offered_note(p, s, offered));
 	}
 }
 
@@ -338,7 +352,7 @@ static void rcpt_decide(struct dsng_decision *d, const struct dsng_policy *p,
 		dsng__reason(d,
 		             "NOTIFY/ORCPT removed: DSN was not offered to %s "
 		             "(%s)",
-		             who, offered_note(0));
+		             who, offered_note(p, s, 0));
 		s->n_recipients++;
 		return;
 	}
@@ -464,15 +478,13 @@ static void rcpt_decide(struct dsng_decision *d, const struct dsng_policy *p,
 		dsng__reason(d, "ORCPT kept for %s", who);
 	d->notify = left;
 	if (d->changed)
-		d->compliance = offered ? DSNG_POLICY_NOT_COMPLIANT
-		                        : DSNG_POLICY_LENIENT;
+		d->compliance = offered == 1 ? DSNG_POLICY_NOT_COMPLIANT
+		                             : DSNG_POLICY_LENIENT;
 	else
 		d->compliance = offered == 1 ? DSNG_POLICY_COMPLIANT
 		                             : DSNG_POLICY_LENIENT;
-	if (d->changed || !offered)
-		dsng__reason(d, "; %s", offered_note(offered));
-	else if (offered == DSNG__OFFERED_LATE)
-		dsng__reason_cat(d, "; ", late_note, NULL);
+	if (d->changed || offered != 1)
+		dsng__reason_cat(d, "; ", offered_note(p, s, offered), NULL);
 	s->n_recipients++;
 }
 

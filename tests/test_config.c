@@ -70,13 +70,17 @@ static void test_empty_config_is_recommended(void **state)
 	assert_string_equal(dsng_policy_name(p), "t.conf");
 	assert_int_equal(p->offer_dsn.mask,
 	                 DSNG_POLICY_CLASS_TRUSTED |
-	                         DSNG_POLICY_CLASS_AUTHENTICATED |
+	                         DSNG_POLICY_CLASS_SUBMISSION |
 	                         DSNG_POLICY_CLASS_LOCAL);
+	assert_int_equal(p->honour_unoffered.mask,
+	                 DSNG_POLICY_CLASS_AUTHENTICATED);
 	assert_string_equal(p->offer_dsn.src.origin, "recommended");
 	assert_int_equal(p->offer_dsn.src.line, 0);
 	assert_int_equal(p->rcpt_unoffered.v, DSNG__UNOFFERED_REJECT);
 	assert_int_equal(p->header_action.v, DSNG__HDR_STRIP);
-	assert_int_equal(dsng_policy_network_count(p), 0);
+	/* Loopback, 127.0.0.0/8 and ::1. */
+	assert_int_equal(dsng_policy_network_count(p), 2);
+	assert_int_equal(dsng_policy_warning_count(p), 0);
 	talloc_free(p);
 }
 
@@ -373,6 +377,184 @@ static void test_include_through_callback(void **state)
 	talloc_free(p);
 }
 
+/* A diamond: each level includes the next one 7 times, over the 8 levels
+ * the depth limit allows (l0.txt .. l7.txt).  Expanded in full that is
+ * 960,800 reads from a 40-byte config; the include budget stops it after
+ * max_include_files reads. */
+struct diamond {
+	unsigned reads;
+};
+
+static int diamond_read(void *arg, TALLOC_CTX *mem, const char *path,
+                        char **buf, size_t *len)
+{
+	struct diamond *d = arg;
+	const char *base = strrchr(path, '/');
+	unsigned level;
+	char *b;
+	int i;
+
+	d->reads++;
+	base = base ? base + 1 : path;
+	if (sscanf(base, "l%u.txt", &level) != 1)
+		return DSNG_EIO;
+	if (level >= 7) {
+		b = talloc_strdup(mem, "192.0.2.0/24\n");
+	} else {
+		b = talloc_strdup(mem, "");
+		for (i = 0; i < 7 && b; i++)
+			b = talloc_asprintf_append(b, "include \"l%u.txt\"\n",
+			                           level + 1);
+	}
+	if (!b)
+		return DSNG_ENOMEM;
+	*buf = b;
+	*len = strlen(b);
+	return 0;
+}
+
+static void test_include_diamond(void **state)
+{
+	static const char t[] = "[trusted-networks]\ninclude \"l0.txt\"\n";
+	struct diamond d = {0};
+	struct dsng_policy_opts o;
+	struct dsng_policy *p = (struct dsng_policy *)1;
+	struct dsng_error err = DSNG_ERROR_INIT;
+	size_t before = talloc_total_blocks(*state);
+
+	assert_true(sizeof(t) - 1 <= 40);
+	dsng_policy_opts_init(&o, DSNG_POLICY_OPTS_VERSION);
+	assert_int_equal(o.max_include_files, DSNG_POLICY_MAX_INCLUDE_FILES);
+	assert_int_equal(o.max_include_bytes, DSNG_POLICY_MAX_INCLUDE_BYTES);
+	o.read = diamond_read;
+	o.read_arg = &d;
+	assert_int_equal(dsng_policy_parse(*state, &p, t, sizeof(t) - 1,
+	                                   "/etc/d.conf", &o, &err),
+	                 DSNG_ELIMIT);
+	assert_null(p);
+	assert_int_equal(err.rc, DSNG_ELIMIT);
+	assert_non_null(err.limit);
+	assert_string_equal(err.limit, "max_include_files");
+	assert_non_null(strstr(err.message, "more than 1000 files"));
+	assert_int_equal(d.reads, DSNG_POLICY_MAX_INCLUDE_FILES);
+	assert_int_equal(talloc_total_blocks(*state), before);
+
+	/* A smaller budget stops sooner; 0 means the default. */
+	d.reads = 0;
+	o.max_include_files = 20;
+	assert_int_equal(dsng_policy_parse(*state, &p, t, sizeof(t) - 1,
+	                                   "/etc/d.conf", &o, &err),
+	                 DSNG_ELIMIT);
+	assert_int_equal(d.reads, 20);
+	assert_string_equal(err.limit, "max_include_files");
+
+	/* The bytes of the tree: the first path down (seven files of seven
+	 * includes and a leaf) and a few more leaves fit in 1000 bytes. */
+	d.reads = 0;
+	o.max_include_files = 0;
+	o.max_include_bytes = 1000;
+	assert_int_equal(dsng_policy_parse(*state, &p, t, sizeof(t) - 1,
+	                                   "/etc/d.conf", &o, &err),
+	                 DSNG_ELIMIT);
+	assert_string_equal(err.limit, "max_include_bytes");
+	assert_non_null(strstr(err.message, "more than 1000 bytes"));
+	assert_true(d.reads > 8 && d.reads < 30);
+	assert_int_equal(talloc_total_blocks(*state), before);
+
+	/* Within the budget a whole diamond of three levels loads. */
+	o.max_include_bytes = 0;
+	o.max_include_files = 1 + 7 + 49;
+	{
+		static const char t2[] =
+		        "[trusted-networks]\ninclude \"l5.txt\"\n";
+		d.reads = 0;
+		assert_int_equal(dsng_policy_parse(*state, &p, t2,
+		                                   sizeof(t2) - 1,
+		                                   "/etc/d.conf", &o, &err),
+		                 0);
+		assert_int_equal(d.reads, 57);
+		assert_int_equal(dsng_policy_network_count(p), 1);
+		talloc_free(p);
+	}
+	/* Version 1 options have no such fields: they get the defaults. */
+	d.reads = 0;
+	o.version = 1;
+	o.max_include_files = 5;
+	assert_int_equal(dsng_policy_parse(*state, &p, t, sizeof(t) - 1,
+	                                   "/etc/d.conf", &o, &err),
+	                 DSNG_ELIMIT);
+	assert_int_equal(d.reads, DSNG_POLICY_MAX_INCLUDE_FILES);
+}
+
+/* Each include is freed once read: a policy that includes a list 50
+ * times holds no more than one that includes it once. */
+static void test_include_keeps_no_copies(void **state)
+{
+	static const char *const files[] = {"/etc/lists/a.txt",
+	                                    "192.0.2.0/24\n", NULL};
+	struct dsng_policy_opts o;
+	struct dsng_policy *one, *many;
+	char *t = talloc_strdup(*state, "[trusted-networks]\n");
+	int i;
+
+	dsng_policy_opts_init(&o, DSNG_POLICY_OPTS_VERSION);
+	o.read = mem_read;
+	o.read_arg = (void *)files;
+	assert_int_equal(dsng_policy_parse(*state, &one,
+	                                   "[trusted-networks]\ninclude "
+	                                   "\"lists/a.txt\"\n",
+	                                   41, "/etc/p.conf", &o, NULL),
+	                 0);
+	for (i = 0; i < 50; i++)
+		t = talloc_strdup_append(t, "include \"lists/a.txt\"\n");
+	assert_int_equal(dsng_policy_parse(*state, &many, t, strlen(t),
+	                                   "/etc/p.conf", &o, NULL),
+	                 0);
+	assert_int_equal(dsng_policy_network_count(many), 1);
+	assert_int_equal(talloc_total_blocks(many), talloc_total_blocks(one));
+	talloc_free(one);
+	talloc_free(many);
+	talloc_free(t);
+}
+
+/* A setting that loads but cannot do what it says is a warning the
+ * caller (check-config, a binding) can show. */
+static void test_warnings(void **state)
+{
+	struct dsng_policy *p =
+	        parse_ok(*state, "[ehlo]\n"
+	                         "offer-dsn = trusted, authenticated\n");
+	const struct dsng_policy_warning *w;
+	const char *const *names = dsng_policy_preset_names();
+	size_t i;
+
+	assert_int_equal(dsng_policy_warning_count(p), 1);
+	w = dsng_policy_warning_get(p, 0);
+	assert_non_null(w);
+	assert_string_equal(w->rule, "ehlo.offer-dsn");
+	assert_string_equal(w->origin, "t.conf");
+	assert_int_equal(w->line, 2);
+	assert_non_null(strstr(w->message,
+	                       "t.conf:2: ehlo.offer-dsn: 'authenticated' "
+	                       "never matches at EHLO"));
+	assert_non_null(strstr(w->message, "(AUTH) after EHLO"));
+	assert_null(dsng_policy_warning_get(p, 1));
+	talloc_free(p);
+	assert_int_equal(dsng_policy_warning_count(NULL), 0);
+	assert_null(dsng_policy_warning_get(NULL, 0));
+	/* "all" covers authenticated clients without naming them; no
+	 * preset warns. */
+	p = parse_ok(*state, "[ehlo]\noffer-dsn = all\n");
+	assert_int_equal(dsng_policy_warning_count(p), 0);
+	talloc_free(p);
+	for (i = 0; names[i]; i++) {
+		assert_int_equal(dsng_policy_preset(*state, &p, names[i], NULL),
+		                 0);
+		assert_int_equal(dsng_policy_warning_count(p), 0);
+		talloc_free(p);
+	}
+}
+
 static void test_presets(void **state)
 {
 	const char *const *names = dsng_policy_preset_names();
@@ -525,6 +707,9 @@ int main(void)
 	        T(test_include_from_disk),
 	        T(test_include_errors),
 	        T(test_include_through_callback),
+	        T(test_include_diamond),
+	        T(test_include_keeps_no_copies),
+	        T(test_warnings),
 	        T(test_presets),
 	        T(test_example_config_is_valid),
 	        T(test_bad_arguments),

@@ -112,13 +112,26 @@ static void test_ehlo_recommended(void **state)
 	assert_int_equal(f->d.action, DSNG_POLICY_ACTION_ADVERTISE_DSN);
 	assert_int_equal(f->s.dsn_offered, 1);
 
-	/* Authenticated, or local submission, also get DSN. */
+	/* A login is not known at EHLO (AUTH comes after it): a caller that
+	 * filled auth_user early does not earn the offer on port 25. */
 	dsng_policy_session_init(&f->s, DSNG_POLICY_SESSION_VERSION);
 	client(f, "203.0.113.5");
 	f->s.auth_user = "alice";
 	dsng_policy_ehlo(&f->d, p, &f->s, true, NULL);
+	assert_int_equal(f->d.action, DSNG_POLICY_ACTION_HIDE_DSN);
+	assert_null(strstr(f->d.reason, "authenticated as alice"));
+	assert_non_null(strstr(f->d.reason, "AUTH comes after EHLO"));
+	assert_int_equal(f->s.ehlo_classes & DSNG_POLICY_CLASS_AUTHENTICATED,
+	                 0);
+	/* The submission service and local submission get DSN. */
+	f->s.port = 587;
+	dsng_policy_ehlo(&f->d, p, &f->s, true, NULL);
 	assert_int_equal(f->d.action, DSNG_POLICY_ACTION_ADVERTISE_DSN);
-	assert_non_null(strstr(f->d.reason, "authenticated as alice"));
+	assert_non_null(strstr(f->d.reason, "unauthenticated, submission)"));
+	dsng_policy_session_init(&f->s, DSNG_POLICY_SESSION_VERSION);
+	f->s.service = DSNG_POLICY_SERVICE_SUBMISSION;
+	dsng_policy_ehlo(&f->d, p, &f->s, true, NULL);
+	assert_int_equal(f->d.action, DSNG_POLICY_ACTION_ADVERTISE_DSN);
 	dsng_policy_session_init(&f->s, DSNG_POLICY_SESSION_VERSION);
 	f->s.service = DSNG_POLICY_SERVICE_LOCAL;
 	dsng_policy_ehlo(&f->d, p, &f->s, true, NULL);
@@ -149,6 +162,47 @@ static void test_ehlo_postfix_submission_port(void **state)
 	f->s.tls = 1;
 	assert_int_equal(dsng_policy_classes(p, &f->s),
 	                 DSNG_POLICY_CLASS_ALL | DSNG_POLICY_CLASS_TLS);
+}
+
+/* The EHLO decision sees the address, port or service and TLS, never a
+ * login; the MAIL/RCPT decisions see the login too. */
+static void test_ehlo_time_classes(void **state)
+{
+	struct fx *f = *state;
+	struct dsng_policy *p = config(f, "[ehlo]\noffer-dsn = authenticated, "
+	                                  "tls\n");
+
+	client(f, "203.0.113.5");
+	f->s.auth_user = "alice";
+	f->s.port = 587;
+	f->s.tls = true;
+	assert_int_equal(
+	        dsng_policy_classes(p, &f->s),
+	        DSNG_POLICY_CLASS_ALL | DSNG_POLICY_CLASS_AUTHENTICATED |
+	                DSNG_POLICY_CLASS_TLS | DSNG_POLICY_CLASS_SUBMISSION);
+	dsng_policy_ehlo(&f->d, p, &f->s, true, NULL);
+	assert_int_equal(f->s.ehlo_classes,
+	                 DSNG_POLICY_CLASS_ALL | DSNG_POLICY_CLASS_TLS |
+	                         DSNG_POLICY_CLASS_SUBMISSION);
+	/* TLS is known at EHLO (after STARTTLS the client says EHLO again). */
+	assert_int_equal(f->d.action, DSNG_POLICY_ACTION_ADVERTISE_DSN);
+	f->s.tls = false;
+	dsng_policy_ehlo(&f->d, p, &f->s, true, NULL);
+	assert_int_equal(f->d.action, DSNG_POLICY_ACTION_HIDE_DSN);
+	assert_int_equal(
+	        DSNG_POLICY_CLASSES_EHLO & DSNG_POLICY_CLASS_AUTHENTICATED, 0);
+	/* Without an EHLO decision the offer is assumed from the EHLO-time
+	 * classes too: the login does not count, and this config does not
+	 * honour unoffered requests from authenticated clients. */
+	dsng_policy_session_init(&f->s, DSNG_POLICY_SESSION_VERSION);
+	client(f, "203.0.113.5");
+	f->s.auth_user = "alice";
+	p = config(f, "[ehlo]\noffer-dsn = authenticated\n"
+	              "honour-unoffered-from = none\n");
+	parse(f, "RCPT TO:<bob@example.org> NOTIFY=SUCCESS");
+	dsng_policy_rcpt(&f->d, p, &f->s, &f->cmd, NULL);
+	assert_int_equal(f->d.action, DSNG_POLICY_ACTION_REJECT);
+	assert_string_equal(f->d.rule, "rcpt.unoffered");
 }
 
 static void test_caller_trust_overrides_networks(void **state)
@@ -451,19 +505,150 @@ static void test_rcpt_after_auth(void **state)
 	client(f, "203.0.113.50");
 	dsng_policy_ehlo(&f->d, p, &f->s, true, NULL);
 	assert_int_equal(f->d.action, DSNG_POLICY_ACTION_HIDE_DSN);
-	/* ... but once authenticated the client's request is honoured,
-	 * labelled lenient. */
+	/* ... but once authenticated the client's request is honoured (its
+	 * sender is not forged), labelled lenient. */
 	f->s.auth_user = "alice";
+	parse(f, "MAIL FROM:<alice@example.net> RET=FULL");
+	dsng_policy_mail(&f->d, p, &f->s, &f->cmd, NULL);
+	assert_int_equal(f->d.action, DSNG_POLICY_ACTION_ACCEPT);
+	assert_int_equal(f->d.compliance, DSNG_POLICY_LENIENT);
+	assert_non_null(strstr(f->d.reason, "authenticated since"));
 	parse(f, "RCPT TO:<bob@example.org> NOTIFY=SUCCESS");
 	dsng_policy_rcpt(&f->d, p, &f->s, &f->cmd, NULL);
 	assert_int_equal(f->d.action, DSNG_POLICY_ACTION_ACCEPT);
 	assert_int_equal(f->d.compliance, DSNG_POLICY_LENIENT);
+	assert_int_equal(f->d.notify, DSNG_NOTIFY_SUCCESS);
+	assert_string_equal(f->d.rule, "rcpt.success-from");
 	assert_non_null(strstr(f->d.reason, "authenticated since"));
-	/* A client DSN was offered to in EHLO is plainly compliant. */
+	assert_non_null(strstr(f->d.reason, "ehlo.honour-unoffered-from"));
+
+	/* The submission user on 587: offered at EHLO, authenticated
+	 * after: plainly compliant. */
+	dsng_policy_session_init(&f->s, DSNG_POLICY_SESSION_VERSION);
+	client(f, "203.0.113.50");
+	f->s.port = 587;
+	dsng_policy_ehlo(&f->d, p, &f->s, true, NULL);
+	assert_int_equal(f->d.action, DSNG_POLICY_ACTION_ADVERTISE_DSN);
+	f->s.auth_user = "alice";
+	parse(f, "RCPT TO:<bob@example.org> NOTIFY=SUCCESS");
+	dsng_policy_rcpt(&f->d, p, &f->s, &f->cmd, NULL);
+	assert_int_equal(f->d.action, DSNG_POLICY_ACTION_ACCEPT);
+	assert_int_equal(f->d.compliance, DSNG_POLICY_COMPLIANT);
+
+	/* Offered on 587 but not authenticated: refused, compliantly. */
+	f->s.auth_user = NULL;
+	parse(f, "RCPT TO:<bob@example.org> NOTIFY=SUCCESS");
+	dsng_policy_rcpt(&f->d, p, &f->s, &f->cmd, NULL);
+	assert_int_equal(f->d.action, DSNG_POLICY_ACTION_REJECT);
+	assert_int_equal(f->d.compliance, DSNG_POLICY_COMPLIANT);
+	assert_string_equal(f->d.rule, "rcpt.success-from");
+	reply_is(&f->d, 550, "5.7.1",
+	         "NOTIFY=SUCCESS is not accepted from this client: delivery "
+	         "receipts are offered to trusted senders only");
+
+	/* sendmail-noreceipts takes no requests from anyone. */
+	p = preset(f, "sendmail-noreceipts");
+	f->s.auth_user = "alice";
+	f->s.port = 25;
 	dsng_policy_ehlo(&f->d, p, &f->s, true, NULL);
 	parse(f, "RCPT TO:<bob@example.org> NOTIFY=SUCCESS");
 	dsng_policy_rcpt(&f->d, p, &f->s, &f->cmd, NULL);
+	assert_int_equal(f->d.action, DSNG_POLICY_ACTION_REJECT);
+	assert_int_equal(f->d.reply_code, 504);
+}
+
+/* A change to what an authenticated client DSN was not offered to asked
+ * for is lenient too (nothing was offered, so nothing offered is broken),
+ * not "not compliant". */
+static void test_rcpt_unoffered_authenticated_changed(void **state)
+{
+	struct fx *f = *state;
+	struct dsng_policy *p =
+	        config(f, "[rcpt]\nsuccess-from = trusted\naction = strip\n");
+
+	client(f, "203.0.113.50");
+	dsng_policy_ehlo(&f->d, p, &f->s, true, NULL);
+	f->s.auth_user = "alice";
+	parse(f, "RCPT TO:<bob@example.org> NOTIFY=SUCCESS,FAILURE");
+	dsng_policy_rcpt(&f->d, p, &f->s, &f->cmd, NULL);
+	assert_int_equal(f->d.action, DSNG_POLICY_ACTION_STRIP);
+	assert_int_equal(f->d.compliance, DSNG_POLICY_LENIENT);
+	assert_non_null(strstr(f->d.reason, "authenticated since"));
+	assert_null(strstr(f->d.reason, "NOT RFC"));
+	assert_string_equal(formatted(f), "RCPT TO:<bob@example.org>");
+	/* Without the login the NOTIFY is refused as unoffered. */
+	f->s.auth_user = NULL;
+	parse(f, "RCPT TO:<bob@example.org> NOTIFY=SUCCESS,FAILURE");
+	dsng_policy_rcpt(&f->d, p, &f->s, &f->cmd, NULL);
+	assert_int_equal(f->d.action, DSNG_POLICY_ACTION_REJECT);
+	assert_string_equal(f->d.rule, "rcpt.unoffered");
+}
+
+/* ---- trusted networks: loopback by default, replaced by a config ---- */
+
+static bool trusted_at(struct fx *f, const struct dsng_policy *p,
+                       const char *addr)
+{
+	client(f, addr);
+	return dsng_policy_is_trusted(p, &f->s);
+}
+
+static void test_loopback_trusted_by_default(void **state)
+{
+	struct fx *f = *state;
+	struct dsng_policy *p = preset(f, "recommended");
+
+	assert_int_equal(dsng_policy_network_count(p), 2);
+	assert_true(trusted_at(f, p, "127.0.0.1"));
+	assert_true(trusted_at(f, p, "127.200.3.4"));
+	assert_true(trusted_at(f, p, "::1"));
+	assert_true(trusted_at(f, p, "::ffff:127.0.0.1"));
+	assert_false(trusted_at(f, p, "128.0.0.1"));
+	assert_false(trusted_at(f, p, "::2"));
+	/* So a local client is offered DSN and keeps its receipts. */
+	client(f, "127.0.0.1");
+	dsng_policy_ehlo(&f->d, p, &f->s, true, NULL);
+	assert_int_equal(f->d.action, DSNG_POLICY_ACTION_ADVERTISE_DSN);
+	parse(f, "RCPT TO:<bob@example.org> NOTIFY=SUCCESS");
+	dsng_policy_rcpt(&f->d, p, &f->s, &f->cmd, NULL);
+	assert_int_equal(f->d.action, DSNG_POLICY_ACTION_ACCEPT);
 	assert_int_equal(f->d.compliance, DSNG_POLICY_COMPLIANT);
+	/* A config that does not touch [trusted-networks] keeps them. */
+	p = config(f, "[rcpt]\naction = strip\n");
+	assert_true(trusted_at(f, p, "127.0.0.1"));
+	/* The other presets trust nothing. */
+	assert_int_equal(dsng_policy_network_count(preset(f, "permissive")), 0);
+	assert_int_equal(
+	        dsng_policy_network_count(preset(f, "postfix-discard-dsn")), 0);
+}
+
+static void test_trusted_networks_replace_preset(void **state)
+{
+	struct fx *f = *state;
+	static const char *const texts[] = {
+	        "[trusted-networks]\n127.0.0.1/32\n",
+	        "preset = recommended\n[trusted-networks]\n127.0.0.1/32\n",
+	        "[ehlo]\noffer-dsn = trusted\n[trusted-networks]\n127.0.0.1\n"};
+	struct dsng_policy *p;
+	size_t i;
+
+	for (i = 0; i < sizeof(texts) / sizeof(texts[0]); i++) {
+		p = config(f, texts[i]);
+		assert_int_equal(dsng_policy_network_count(p), 1);
+		assert_true(trusted_at(f, p, "127.0.0.1"));
+		assert_false(trusted_at(f, p, "127.0.0.2"));
+		assert_false(trusted_at(f, p, "::1"));
+	}
+	/* An empty section trusts nothing; later sections add up. */
+	p = config(f, "[trusted-networks]\n[ehlo]\noffer-dsn = trusted\n");
+	assert_int_equal(dsng_policy_network_count(p), 0);
+	assert_false(trusted_at(f, p, "127.0.0.1"));
+	p = config(f, "[trusted-networks]\n192.0.2.0/24\n[ehlo]\n"
+	              "offer-dsn = trusted\n[trusted-networks]\n::1\n");
+	assert_int_equal(dsng_policy_network_count(p), 2);
+	assert_true(trusted_at(f, p, "::1"));
+	assert_true(trusted_at(f, p, "192.0.2.9"));
+	assert_false(trusted_at(f, p, "127.0.0.1"));
 }
 
 /* ---- MAIL ---- */
@@ -653,8 +838,8 @@ static void test_unknown_versions_refused(void **state)
 	static const char reply[] = "250-mx.example.net\r\n250 DSN\r\n";
 	size_t i;
 
-	assert_int_equal(dsng_ehlo_parse(f->mem, &caps, reply, sizeof(reply) - 1,
-	                                 NULL, NULL),
+	assert_int_equal(dsng_ehlo_parse(f->mem, &caps, reply,
+	                                 sizeof(reply) - 1, NULL, NULL),
 	                 0);
 	parse(f, "RCPT TO:<a@example.org> NOTIFY=SUCCESS");
 	for (i = 0; i < 2; i++) {
@@ -1150,6 +1335,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	        T(test_ehlo_recommended),
 	        T(test_ehlo_postfix_submission_port),
+	        T(test_ehlo_time_classes),
 	        T(test_caller_trust_overrides_networks),
 	        T(test_rcpt_recommended_refuses_unoffered),
 	        T(test_rcpt_sendmail_noreceipts),
@@ -1165,6 +1351,9 @@ int main(void)
 	        T(test_rcpt_orcpt_from),
 	        T(test_rcpt_null_sender),
 	        T(test_rcpt_after_auth),
+	        T(test_rcpt_unoffered_authenticated_changed),
+	        T(test_loopback_trusted_by_default),
+	        T(test_trusted_networks_replace_preset),
 	        T(test_mail_ret_full_downgrade),
 	        T(test_mail_actions),
 	        T(test_wrong_verbs),

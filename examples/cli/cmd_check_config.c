@@ -2,7 +2,9 @@
  * examples/cli/cmd_check_config.c - `dsnguard check-config [--json] FILE`:
  * load a policy config (with its included CIDR lists) and print "ok" or
  * the first error as FILE:LINE:COLUMN.  Exit 0 ok, 1 invalid, 2 usage or
- * a file that cannot be read.
+ * a file that cannot be read.  The library's warnings about a config that
+ * loads (dsng_policy_warning_get) go to stderr as "warning: ..." lines
+ * (and into the JSON as "warnings"); they do not change the exit code.
  */
 #include <string.h>
 
@@ -39,9 +41,14 @@ int cli_check_config(int argc, char **argv)
 	dsng_error_clear(&err);
 	rc = dsng_policy_load(mem, &p, file, NULL, &err);
 	if (rc == 0) {
+		size_t k, n_warn = dsng_policy_warning_count(p);
+
 		exitc = CLI_OK;
+		for (k = 0; k < n_warn; k++)
+			fprintf(stderr, "warning: %s\n",
+			        dsng_policy_warning_get(p, k)->message);
 		if (json) {
-			json_t *o = json_object();
+			json_t *o = json_object(), *w = json_array();
 			json_object_set_new(o, "ok", json_true());
 			json_object_set_new(o, "file", cli_json_str(file));
 			json_object_set_new(
@@ -49,6 +56,15 @@ int cli_check_config(int argc, char **argv)
 			        json_integer(
 			                (json_int_t)dsng_policy_network_count(
 			                        p)));
+			for (k = 0; k < n_warn; k++)
+				json_array_append_new(
+				        w, cli_json_str(
+				                   dsng_policy_warning_get(p, k)
+				                           ->message));
+			if (n_warn)
+				json_object_set_new(o, "warnings", w);
+			else
+				json_decref(w);
 			cli_json_print(o);
 		} else {
 			printf("%s: ok (%zu trusted network range%s after "

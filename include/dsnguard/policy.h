@@ -44,8 +44,22 @@
  *   [trusted-networks]  one CIDR (or address) per line, and
  *                       include "file" (a CIDR list file, relative to the
  *                       including file; '#' comments; nested includes
- *                       are allowed up to DSNG_POLICY_MAX_INCLUDE_DEPTH)
- *   [ehlo]     offer-dsn = CLASSES          who is offered DSN
+ *                       are allowed up to DSNG_POLICY_MAX_INCLUDE_DEPTH,
+ *                       and a whole include tree reads at most
+ *                       max_include_files files and max_include_bytes
+ *                       bytes, see struct dsng_policy_opts).  A config's
+ *                       [trusted-networks] REPLACES the preset's list
+ *                       (recommended's is loopback: 127.0.0.0/8, ::1);
+ *                       an empty section trusts no network.
+ *   [ehlo]     offer-dsn = CLASSES          who is offered DSN (decided
+ *                                           at EHLO: see CLASSES)
+ *              honour-unoffered-from = CLASSES
+ *                                           clients whose DSN parameters
+ *                                           go to the [mail]/[rcpt] rules
+ *                                           although DSN was not offered
+ *                                           to them (lenient; for
+ *                                           "authenticated", who log in
+ *                                           after EHLO)
  *   [rcpt]     success-from, delay-from, failure-from = CLASSES
  *              action = reject|strip|downgrade|never|accept
  *              reply = CODE X.Y.Z text
@@ -82,6 +96,15 @@
  *   local (command-line submission).  A client matches when it has any
  *   of the listed properties.  Unknown sections and keys are errors, and
  *   so is a key set twice in one file (except the repeatable ones).
+ *
+ *   The EHLO decision sees only what a server knows when it answers EHLO:
+ *   the address, reverse name, HELO name, port or service and TLS
+ *   (DSNG_POLICY_CLASSES_EHLO).  "authenticated" is never true there: a
+ *   client logs in with AUTH after EHLO (RFC 4954) and does not send EHLO
+ *   again, so "offer-dsn = authenticated" offers DSN to nobody; offer it on
+ *   the submission service instead (where AUTH is required before MAIL)
+ *   and let honour-unoffered-from cover authenticated clients elsewhere.
+ *   Such a config loads, with a warning (dsng_policy_warning_get).
  */
 #ifndef DSNG_POLICY_H
 #define DSNG_POLICY_H
@@ -118,6 +141,14 @@ enum dsng_policy_service {
 #define DSNG_POLICY_CLASS_SUBMISSION 0x10u
 #define DSNG_POLICY_CLASS_LOCAL 0x20u
 
+/* The classes a server can know when it answers EHLO: all but
+ * AUTHENTICATED (AUTH comes after EHLO).  The EHLO decision uses only
+ * these. */
+#define DSNG_POLICY_CLASSES_EHLO                                               \
+	(DSNG_POLICY_CLASS_ALL | DSNG_POLICY_CLASS_TRUSTED |                   \
+	 DSNG_POLICY_CLASS_TLS | DSNG_POLICY_CLASS_SUBMISSION |                \
+	 DSNG_POLICY_CLASS_LOCAL)
+
 #define DSNG_POLICY_SESSION_VERSION 1
 
 /*
@@ -150,11 +181,13 @@ struct dsng_policy_session {
 	                          init and set_addr (a caller that writes addr
 	                          itself sets it to -1) */
 	int dsn_offered;       /* -1 unknown (no EHLO decision yet: the
-	                          policy's offer rule is assumed), 0, 1 */
+	                          policy's offer rule is assumed, for the
+	                          client as known at EHLO), 0, 1 */
 	bool esmtp;            /* EHLO (true, the default) or HELO */
-	unsigned ehlo_classes; /* DSNG_POLICY_CLASS_* at the EHLO decision;
-	                          a client that gains a class later (AUTH
-	                          comes after EHLO) is told apart */
+	unsigned ehlo_classes; /* DSNG_POLICY_CLASS_* the EHLO decision saw
+	                          (within DSNG_POLICY_CLASSES_EHLO: never
+	                          AUTHENTICATED, even when auth_user was set
+	                          before EHLO) */
 	bool null_sender;      /* current transaction's MAIL FROM:<> */
 	size_t n_recipients;   /* RCPTs accepted in this transaction */
 };
@@ -199,21 +232,39 @@ struct dsng_policy; /* opaque; free with talloc_free */
 typedef int (*dsng_policy_read_fn)(void *arg, TALLOC_CTX *mem, const char *path,
                                    char **buf, size_t *len);
 
-#define DSNG_POLICY_OPTS_VERSION 1
+#define DSNG_POLICY_OPTS_VERSION 2
 #define DSNG_POLICY_MAX_INCLUDE_DEPTH 8
 #define DSNG_POLICY_MAX_NETWORKS 1000000
+/* Defaults of the include-tree limits below.  Includes nest only 8 deep,
+ * but a "diamond" (a file including another several times, over several
+ * levels) multiplies: 7 includes per file over 8 levels is 6.7 million
+ * reads from a 40-byte config.  These bound the whole tree. */
+#define DSNG_POLICY_MAX_INCLUDE_FILES 1000
+#define DSNG_POLICY_MAX_INCLUDE_BYTES (64u * 1024 * 1024)
 
 struct dsng_policy_opts {
 	unsigned version;         /* DSNG_POLICY_OPTS_VERSION */
 	dsng_policy_read_fn read; /* NULL: read files from disk */
 	void *read_arg;
 	bool no_includes; /* any include is an error (fuzzing) */
+	/* version 2 */
+	size_t max_include_files; /* includes read in the whole tree, each
+	                             time a file is included counting once;
+	                             0 = DSNG_POLICY_MAX_INCLUDE_FILES */
+	size_t max_include_bytes; /* their sizes added up; 0 =
+	                             DSNG_POLICY_MAX_INCLUDE_BYTES */
 };
 
-/* Defaults: read from disk, includes allowed. */
+/* Defaults: read from disk, includes allowed within the limits above.
+ * Exceeding a limit is DSNG_ELIMIT with err->limit "max_include_files" or
+ * "max_include_bytes" (nesting deeper than DSNG_POLICY_MAX_INCLUDE_DEPTH
+ * is DSNG_ELIMIT too, with err->limit NULL).  Each included file is
+ * freed once read: the policy keeps only the networks. */
 #define DSNG_POLICY_OPTS_INIT                                                  \
 	{                                                                      \
-		DSNG_POLICY_OPTS_VERSION, NULL, NULL, false                    \
+		DSNG_POLICY_OPTS_VERSION, NULL, NULL, false,                   \
+		        DSNG_POLICY_MAX_INCLUDE_FILES,                         \
+		        DSNG_POLICY_MAX_INCLUDE_BYTES                          \
 	}
 
 /* Set opts to the defaults at that version.  Returns 0, or DSNG_EINVAL
@@ -222,9 +273,30 @@ DSNG_API int dsng_policy_opts_init(struct dsng_policy_opts *opts,
                                    unsigned version);
 
 /*
- * A policy built from a preset: "recommended", "permissive",
- * "sendmail-noreceipts" or "postfix-discard-dsn".  *out is a new child of
- * mem.  Errors: DSNG_ENOTFOUND (kind DSNG_ERR_UNKNOWN_PRESET), DSNG_ENOMEM.
+ * A policy built from a preset.  *out is a new child of mem.  Errors:
+ * DSNG_ENOTFOUND (kind DSNG_ERR_UNKNOWN_PRESET), DSNG_ENOMEM.
+ *
+ *   recommended  fits how SMTP runs: DSN is offered at EHLO to trusted
+ *                networks (loopback, 127.0.0.0/8 and ::1, by default, as
+ *                Postfix's mynetworks), the submission service (587/465,
+ *                where AUTH is required before MAIL) and local
+ *                submission (offer-dsn = trusted, submission, local).  At
+ *                MAIL/RCPT, receipts (NOTIFY=SUCCESS), RET=FULL and
+ *                receipt headers are honoured for authenticated, trusted
+ *                and local clients and refused compliantly (550 5.7.1)
+ *                for the rest: an unauthenticated client on 587 that asks
+ *                is refused, and a stranger on 25 is not offered DSN and
+ *                its NOTIFY is refused as unoffered.  A client that
+ *                authenticated after an EHLO that did not offer DSN has
+ *                its requests honoured anyway (honour-unoffered-from =
+ *                authenticated: its sender is not forged), labelled
+ *                DSNG_POLICY_LENIENT.  RET=FULL from others becomes
+ *                HDRS; bounces are checked by BATV when a key is set.
+ *   permissive   the RFC defaults: DSN for everyone, nothing checked.
+ *   sendmail-noreceipts  PrivacyOptions=noreceipts: DSN never offered,
+ *                every DSN parameter 504 5.7.0.
+ *   postfix-discard-dsn  DSN discarded from EHLO but for mynetworks and
+ *                the submission ports; unoffered DSN 501 5.7.1.
  */
 DSNG_API int dsng_policy_preset(TALLOC_CTX *mem, struct dsng_policy **out,
                                 const char *name, struct dsng_error *err);
@@ -258,6 +330,26 @@ DSNG_API const char *dsng_policy_name(const struct dsng_policy *p);
 
 /* Number of trusted networks loaded (after merging). */
 DSNG_API size_t dsng_policy_network_count(const struct dsng_policy *p);
+
+/*
+ * A remark on a policy that loaded: a valid setting that does not do what
+ * it seems to, e.g. "offer-dsn" naming "authenticated" (never true at
+ * EHLO).  Only the library allocates these (fields may be appended); they
+ * live as long as the policy.
+ */
+struct dsng_policy_warning {
+	const char *rule;    /* the setting: "ehlo.offer-dsn" */
+	const char *origin;  /* the config file (or preset) that set it */
+	unsigned line;       /* its line there; 0 for presets */
+	const char *message; /* one line, "FILE:LINE: rule: what, and why" */
+};
+
+/* How many warnings the policy has (0 for NULL). */
+DSNG_API size_t dsng_policy_warning_count(const struct dsng_policy *p);
+
+/* Warning i (0 .. count-1), or NULL when there is no such warning. */
+DSNG_API const struct dsng_policy_warning *
+dsng_policy_warning_get(const struct dsng_policy *p, size_t i);
 
 /* Whether the session's address lies in the policy's trusted networks:
  * the lookup alone (neither s->trusted nor the cache is consulted or
@@ -408,9 +500,11 @@ struct dsng_decision {
 DSNG_API int dsng_decision_init(struct dsng_decision *d, unsigned version);
 
 /*
- * EHLO (esmtp true) or HELO (false): offer DSN to this client or not.
- * Updates s->dsn_offered, s->esmtp and s->ehlo_classes.  Actions:
- * ADVERTISE_DSN, HIDE_DSN.  Returns 0 or DSNG_EINVAL.
+ * EHLO (esmtp true) or HELO (false): offer DSN to this client or not, by
+ * ehlo.offer-dsn and the classes known at EHLO (DSNG_POLICY_CLASSES_EHLO:
+ * s->auth_user is not counted even when set, since AUTH comes after
+ * EHLO).  Updates s->dsn_offered, s->esmtp and s->ehlo_classes.
+ * Actions: ADVERTISE_DSN, HIDE_DSN.  Returns 0 or DSNG_EINVAL.
  */
 DSNG_API int dsng_policy_ehlo(struct dsng_decision *d,
                               const struct dsng_policy *p,
@@ -431,7 +525,10 @@ DSNG_API int dsng_policy_mail(struct dsng_decision *d,
                               struct dsng_cmd *cmd, struct dsng_error *err);
 
 /*
- * RCPT TO: NOTIFY and ORCPT.  May modify cmd in place like
+ * RCPT TO: NOTIFY and ORCPT.  When DSN was not offered to the client,
+ * rcpt.unoffered decides, unless ehlo.honour-unoffered-from covers it
+ * (recommended: an authenticated client); then the rules below decide,
+ * and an honoured request is DSNG_POLICY_LENIENT.  May modify cmd in place like
  * dsng_policy_mail (NOTIFY's value pointed at text owned by the policy,
  * valid as long as the policy): d->changes has DSNG_POLICY_CHANGED_NOTIFY,
  * _ORCPT.  d->notify_requested holds the NOTIFY bits as the client sent
