@@ -1,13 +1,23 @@
 /*
  * examples/cli/cmd_audit.c - `dsnguard audit TRANSCRIPT [--policy FILE |
- * --preset NAME] [--client IP] [--auth USER] [--tls] [--port N] [--json]`:
- * replay a pasted SMTP session through a policy, say command by command
- * what it does and why, and list the return receipts that would have
- * been mailed under `permissive` and under the chosen policy.
+ * --preset NAME] [--client IP] [--auth USER] [--tls] [--port N]
+ * [--fail-on-receipt] [--json]`: replay a pasted SMTP session (or swaks
+ * output) through a policy, say command by command what it does and why,
+ * and list the return receipts that would have been mailed under
+ * `permissive` and under the chosen policy.
  *
  * The session is replayed twice in step, once per policy, each with its
- * own dsng_policy_session, as two MTAs would see it.  The real server's replies
- * count too: a command the server refused starts nothing in either.
+ * own dsng_policy_session, as two MTAs would see it.  The real server's
+ * replies count too: a command the server refused starts nothing in
+ * either.  Facts change when a server would learn them: a login at the
+ * 235 that ends the transcript's AUTH exchange, TLS at STARTTLS's 220;
+ * --auth stands in for a login the transcript does not show, from right
+ * after EHLO (whose decision never sees it).
+ *
+ * A transaction's accepted receipt requests count as receipts unless the
+ * server refused its message (DATA or the end of data answered 4xx/5xx):
+ * a transcript that stops after RCPT, or a probe that sends RSET, shows
+ * what the server agreed to, and the message could follow.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -28,6 +38,7 @@ struct item {
 struct receipt {
 	char *to, *rcpt;
 	unsigned notify;
+	bool stranger; /* unauthenticated and untrusted at its RCPT */
 };
 
 struct hdr_receipt {
@@ -38,7 +49,8 @@ struct hdr_receipt {
 struct replay {
 	const struct dsng_policy *p;
 	struct dsng_policy_session s;
-	char *from; /* MAIL FROM of the open transaction */
+	char *from;       /* MAIL FROM of the open transaction */
+	bool null_sender; /* ... and whether it was <> */
 	int mail_ok;
 	struct receipt *pending; /* RCPTs that would get a receipt */
 	size_t n_pending;
@@ -58,7 +70,10 @@ struct audit {
 	char *client;
 	const char *client_source;
 	char *client_name;
-	const char *auth;
+	const char *auth;        /* --auth USER */
+	const char *auth_source; /* "transcript", "option" or NULL */
+	bool fail_on_receipt;    /* --fail-on-receipt given */
+	size_t n_stranger;       /* receipts under the policy for strangers */
 	/* A bounce verdict to print with the current RCPT, or NULL. */
 	const struct dsng_decision *bounce;
 };
@@ -190,7 +205,8 @@ static void report(struct audit *a, const struct transcript_line *tl,
 }
 
 static int add_receipt(TALLOC_CTX *mem, struct receipt **v, size_t *n,
-                       const char *to, const char *rcpt, unsigned notify)
+                       const char *to, const char *rcpt, unsigned notify,
+                       bool stranger)
 {
 	struct receipt *nv = talloc_realloc(mem, *v, struct receipt, *n + 1);
 
@@ -200,6 +216,7 @@ static int add_receipt(TALLOC_CTX *mem, struct receipt **v, size_t *n,
 	nv[*n].to = talloc_strdup(mem, to);
 	nv[*n].rcpt = talloc_strdup(mem, rcpt);
 	nv[*n].notify = notify;
+	nv[*n].stranger = stranger;
 	(*n)++;
 	return 0;
 }
@@ -223,9 +240,46 @@ static void reset_tx(struct replay *r)
 {
 	dsng_policy_session_reset(&r->s);
 	TALLOC_FREE(r->from);
+	r->null_sender = false;
 	r->mail_ok = 0;
 	r->n_pending = 0;
 	r->n_msg_hdrs = 0;
+}
+
+/* The open transaction ends.  Unless its message was refused (sent
+ * false), its pending receipts become real after the last line of defence
+ * (dsng_policy_generate): after DATA, and also when the transcript shows
+ * no DATA for it (it stops after RCPT, or the client sent RSET or QUIT
+ * instead): the server agreed to mail them once the message came. */
+static int end_tx(struct audit *a, struct replay *r, bool sent)
+{
+	size_t i;
+
+	if (sent && r->mail_ok) {
+		for (i = 0; i < r->n_pending; i++) {
+			struct dsng_decision d = DSNG_DECISION_INIT;
+
+			if (dsng_policy_generate(&d, r->p, &r->s,
+			                         DSNG_DSN_SUCCESS,
+			                         r->null_sender,
+			                         r->pending[i].notify, NULL) ||
+			    d.action != DSNG_POLICY_ACTION_ACCEPT)
+				continue;
+			if (add_receipt(a->mem, &r->receipts, &r->n_receipts,
+			                r->pending[i].to, r->pending[i].rcpt,
+			                r->pending[i].notify,
+			                r->pending[i].stranger))
+				return -1;
+			if (r == &a->pol && r->pending[i].stranger)
+				a->n_stranger++;
+		}
+		for (i = 0; i < r->n_msg_hdrs; i++)
+			if (add_hdr(a->mem, &r->hdrs, &r->n_hdrs,
+			            r->msg_hdrs[i].header, r->msg_hdrs[i].to))
+				return -1;
+	}
+	reset_tx(r);
+	return 0;
 }
 
 /* One client command through one replay; d is filled (a line that does
@@ -246,8 +300,13 @@ static int replay_cmd(struct audit *a, struct replay *r, const char *text,
 	if (rc)
 		return rc;
 	if (cmd->verb == DSNG_VERB_MAIL) {
-		reset_tx(r);
+		/* A MAIL without DATA before it ends that transaction (the
+		 * policy's decision has already started the new one in the
+		 * session: the old one's sender was kept apart). */
+		if (end_tx(a, r, true))
+			return DSNG_ENOMEM;
 		r->s.null_sender = cmd->path.is_null;
+		r->null_sender = cmd->path.is_null;
 		r->mail_ok =
 		        d->action != DSNG_POLICY_ACTION_REJECT && server_ok;
 		r->from = talloc_strndup(a->mem, cmd->path.mailbox.ptr,
@@ -258,50 +317,35 @@ static int replay_cmd(struct audit *a, struct replay *r, const char *text,
 		if (d->action != DSNG_POLICY_ACTION_REJECT && server_ok &&
 		    r->mail_ok && (cmd->notify & DSNG_NOTIFY_SUCCESS) &&
 		    r->from) {
+			unsigned cls = dsng_policy_classes(r->p, &r->s);
 			char *rcpt =
 			        talloc_strndup(a->mem, cmd->path.mailbox.ptr,
 			                       cmd->path.mailbox.len);
 			if (!rcpt ||
-			    add_receipt(a->mem, &r->pending, &r->n_pending,
-			                r->from, rcpt, cmd->notify))
+			    add_receipt(
+			            a->mem, &r->pending, &r->n_pending, r->from,
+			            rcpt, cmd->notify,
+			            !(cls & (DSNG_POLICY_CLASS_TRUSTED |
+			                     DSNG_POLICY_CLASS_AUTHENTICATED))))
 				return DSNG_ENOMEM;
 			talloc_free(rcpt);
 		}
 	} else if (cmd->verb == DSNG_VERB_RSET || cmd->verb == DSNG_VERB_HELO ||
-	           cmd->verb == DSNG_VERB_EHLO || cmd->verb == DSNG_VERB_LHLO) {
-		reset_tx(r);
+	           cmd->verb == DSNG_VERB_EHLO || cmd->verb == DSNG_VERB_LHLO ||
+	           cmd->verb == DSNG_VERB_QUIT) {
+		if (end_tx(a, r, true))
+			return DSNG_ENOMEM;
 	}
 	return 0;
 }
 
-/* End of message content accepted: the pending receipts become real,
- * after the last line of defence (dsng_policy_generate). */
-static int finish_message(struct audit *a, struct replay *r, int accepted)
+/* The transcript's AUTH exchange ended with 235, or --auth stands in for
+ * one: the client is authenticated from the next command on. */
+static void log_in(struct audit *a, const char *user, const char *source)
 {
-	size_t i;
-
-	if (accepted && r->mail_ok) {
-		for (i = 0; i < r->n_pending; i++) {
-			struct dsng_decision d = DSNG_DECISION_INIT;
-
-			if (dsng_policy_generate(&d, r->p, &r->s,
-			                         DSNG_DSN_SUCCESS,
-			                         r->s.null_sender,
-			                         r->pending[i].notify, NULL) ||
-			    d.action != DSNG_POLICY_ACTION_ACCEPT)
-				continue;
-			if (add_receipt(a->mem, &r->receipts, &r->n_receipts,
-			                r->pending[i].to, r->pending[i].rcpt,
-			                r->pending[i].notify))
-				return -1;
-		}
-		for (i = 0; i < r->n_msg_hdrs; i++)
-			if (add_hdr(a->mem, &r->hdrs, &r->n_hdrs,
-			            r->msg_hdrs[i].header, r->msg_hdrs[i].to))
-				return -1;
-	}
-	reset_tx(r);
-	return 0;
+	a->pol.s.auth_user = user;
+	a->perm.s.auth_user = user;
+	a->auth_source = source;
 }
 
 /* One unfolded header of the message content. */
@@ -387,7 +431,9 @@ static int setup_sessions(struct audit *a, bool tls, unsigned port)
 		                         s, a->client, strlen(a->client), NULL))
 			return -1;
 		s->client_name = a->client_name;
-		s->auth_user = a->auth;
+		/* No login yet: it comes with the transcript's AUTH, or
+		 * (--auth) after EHLO. */
+		s->auth_user = NULL;
 		s->tls = tls;
 		s->port = port;
 	}
@@ -462,6 +508,11 @@ static void summary(struct audit *a)
 		json_object_set_new(o, "trusted",
 		                    json_boolean(dsng_policy_is_trusted(
 		                            a->pol.p, &a->pol.s)));
+		json_object_set_new(o, "auth_source",
+		                    cli_json_str(a->auth_source));
+		if (a->fail_on_receipt)
+			json_object_set_new(o, "fail_on_receipt",
+			                    json_boolean(a->n_stranger > 0));
 		cli_json_print(o);
 		return;
 	}
@@ -469,9 +520,58 @@ static void summary(struct audit *a)
 	       a->client ? a->client : "unknown (untrusted)",
 	       a->client_source ? " from the " : "",
 	       a->client_source ? a->client_source : "");
+	if (a->auth_source && !strcmp(a->auth_source, "option"))
+		printf("Login: %s, from --auth (applied after EHLO)\n",
+		       a->pol.s.auth_user);
+	else if (a->auth_source)
+		printf("Login: at the transcript's AUTH (235)\n");
 	printf("Policy: %s\n", a->policy_name);
 	print_receipts("permissive", &a->perm);
 	print_receipts(a->policy_name, &a->pol);
+	if (a->fail_on_receipt)
+		printf("Fail on receipt: %s (%zu receipt%s under %s for an "
+		       "unauthenticated, untrusted client)\n",
+		       a->n_stranger ? "yes" : "no", a->n_stranger,
+		       a->n_stranger == 1 ? "" : "s", a->policy_name);
+}
+
+/* The verb of a client line is AUTH. */
+static bool is_auth(const char *t, size_t len)
+{
+	return len >= 4 && !strncasecmp(t, "AUTH", 4) &&
+	       (len == 4 || t[4] == ' ' || t[4] == '\t');
+}
+
+/* The EHLO decision, applied to the reply the server sent: a policy can
+ * hide DSN but cannot add it. */
+static void ehlo_reply(struct audit *a, const struct transcript_line *lines,
+                       size_t n, const struct item *it, struct dsng_decision *d)
+{
+	size_t j;
+	char *rep = talloc_strdup(a->mem, "");
+	struct dsng_ehlo *caps = NULL;
+
+	for (j = it->reply_first; j <= it->reply_last && j < n && rep; j++)
+		if (lines[j].kind == TRANSCRIPT_SERVER)
+			rep = talloc_asprintf_append_buffer(rep, "%.*s\r\n",
+			                                    (int)lines[j].len,
+			                                    lines[j].text);
+	if (!rep ||
+	    dsng_ehlo_parse(a->mem, &caps, rep, strlen(rep), NULL, NULL) != 0)
+		return;
+	{
+		struct dsng_decision e = DSNG_DECISION_INIT;
+		if (dsng_policy_ehlo_reply(a->mem, &e, a->pol.p, &a->pol.s,
+		                           caps, NULL) == 0)
+			*d = e;
+	}
+	if (!(caps->flags & DSNG_EHLO_F_DSN)) {
+		a->pol.s.dsn_offered = 0;
+		a->perm.s.dsn_offered = 0;
+		snprintf(d->reason + strlen(d->reason),
+		         sizeof(d->reason) - strlen(d->reason),
+		         "; the server's reply has no DSN anyway");
+	}
 }
 
 /* Collect lines, pair commands with replies, then replay. */
@@ -484,6 +584,8 @@ static int run(struct audit *a, const char *buf, size_t len, bool tls,
 	size_t n = 0, cap = 0, n_items = 0, next_unanswered = 0, i;
 	size_t *item_of;
 	int in_headers = 0, saw_client = 0;
+	/* --auth is the fallback for a transcript that shows no AUTH. */
+	bool shows_auth = false, option_auth_due;
 	char *hbuf = NULL;
 	struct transcript_line hline;
 
@@ -504,18 +606,23 @@ static int run(struct audit *a, const char *buf, size_t len, bool tls,
 	item_of = talloc_array(a->mem, size_t, n ? n : 1);
 	if (!item_of)
 		return -1;
-	/* Replies answer commands in order (pipelining included). */
+	/* Replies answer commands in order (pipelining included); a SASL
+	 * response gets its reply like a command. */
 	for (i = 0; i < n; i++) {
 		struct transcript_line *l = &lines[i];
 
 		item_of[i] = (size_t)-1;
 		if (l->kind == TRANSCRIPT_CLIENT ||
-		    l->kind == TRANSCRIPT_DATA_END) {
+		    l->kind == TRANSCRIPT_DATA_END ||
+		    l->kind == TRANSCRIPT_SASL) {
 			memset(&items[n_items], 0, sizeof(items[0]));
 			items[n_items].tl = *l;
 			item_of[i] = n_items++;
-			if (l->kind == TRANSCRIPT_CLIENT)
+			if (l->kind == TRANSCRIPT_CLIENT) {
 				saw_client = 1;
+				if (is_auth(l->text, l->len))
+					shows_auth = true;
+			}
 		} else if (l->kind == TRANSCRIPT_SERVER && l->code &&
 		           next_unanswered < n_items) {
 			struct item *it = &items[next_unanswered];
@@ -543,6 +650,12 @@ static int run(struct audit *a, const char *buf, size_t len, bool tls,
 		a->client_source = "option";
 	if (setup_sessions(a, tls, port))
 		return -1;
+	if (a->auth && shows_auth)
+		fprintf(stderr,
+		        "dsnguard: audit: --auth %s not used: the transcript "
+		        "shows its own AUTH\n",
+		        a->auth);
+	option_auth_due = a->auth && !shows_auth;
 
 	for (i = 0; i < n; i++) {
 		const struct transcript_line *l = &lines[i];
@@ -572,31 +685,42 @@ static int run(struct audit *a, const char *buf, size_t len, bool tls,
 		}
 		if (l->kind == TRANSCRIPT_DATA_END) {
 			int reply = items[item_of[i]].reply;
+			bool sent = reply == 0 || (reply >= 200 && reply < 300);
 
 			if (hbuf)
 				header(a, &hline, hbuf, strlen(hbuf));
 			TALLOC_FREE(hbuf);
 			in_headers = 0;
-			if (finish_message(a, &a->pol,
-			                   reply == 0 || (reply >= 200 &&
-			                                  reply < 300)) ||
-			    finish_message(a, &a->perm,
-			                   reply == 0 || (reply >= 200 &&
-			                                  reply < 300)))
+			if (end_tx(a, &a->pol, sent) ||
+			    end_tx(a, &a->perm, sent))
 				return -1;
+			continue;
+		}
+		if (l->kind == TRANSCRIPT_SASL) {
+			/* Not a command: nothing to decide, but the exchange
+			 * may end here (AUTH LOGIN's password, then 235). */
+			if (items[item_of[i]].reply == 235)
+				log_in(a, "(AUTH in transcript)", "transcript");
 			continue;
 		}
 		if (l->kind != TRANSCRIPT_CLIENT)
 			continue;
 		{
-			struct dsng_cmd cmd = DSNG_CMD_INIT, cmd2 = DSNG_CMD_INIT;
+			struct dsng_cmd cmd = DSNG_CMD_INIT,
+			                cmd2 = DSNG_CMD_INIT;
 			struct dsng_decision d = DSNG_DECISION_INIT,
 			                     d2 = DSNG_DECISION_INIT,
 			                     bd = DSNG_DECISION_INIT;
 			size_t k = item_of[i];
 			int reply = items[k].reply, rc;
 			const char *stage = stage_of(l->text, l->len);
+			bool ehlo = !strcmp(stage, "ehlo");
 
+			/* No EHLO to wait for: --auth holds from the start. */
+			if (option_auth_due && !ehlo) {
+				log_in(a, a->auth, "option");
+				option_auth_due = false;
+			}
 			rc = replay_cmd(a, &a->pol, l->text, l->len, reply,
 			                &cmd, &d);
 			if (rc == 0)
@@ -604,47 +728,10 @@ static int run(struct audit *a, const char *buf, size_t len, bool tls,
 				                reply, &cmd2, &d2);
 			if (rc)
 				return -1;
-			/* The EHLO decision, applied to the reply the server
-			 * sent: a policy can hide DSN but cannot add it. */
-			if (!strcmp(stage, "ehlo") && items[k].reply == 250 &&
+			if (ehlo && items[k].reply == 250 &&
 			    items[k].has_first && cmd.verb != DSNG_VERB_HELO &&
-			    !d.syntax_error) {
-				size_t j;
-				char *rep = talloc_strdup(a->mem, "");
-				struct dsng_ehlo *caps = NULL;
-
-				for (j = items[k].reply_first;
-				     j <= items[k].reply_last && j < n && rep;
-				     j++)
-					if (lines[j].kind == TRANSCRIPT_SERVER)
-						rep = talloc_asprintf_append_buffer(
-						        rep, "%.*s\r\n",
-						        (int)lines[j].len,
-						        lines[j].text);
-				if (rep &&
-				    dsng_ehlo_parse(a->mem, &caps, rep, strlen(rep),
-				                    NULL, NULL) == 0) {
-					struct dsng_decision e =
-					        DSNG_DECISION_INIT;
-					if (dsng_policy_ehlo_reply(
-					            a->mem, &e, a->pol.p,
-					            &a->pol.s, caps,
-					            NULL) == 0) {
-						d = e;
-					}
-					if (!(caps->flags & DSNG_EHLO_F_DSN)) {
-						a->pol.s.dsn_offered = 0;
-						a->perm.s.dsn_offered = 0;
-						snprintf(
-						        d.reason +
-						                strlen(d.reason),
-						        sizeof(d.reason) -
-						                strlen(d.reason),
-						        "; the server's reply "
-						        "has no DSN anyway");
-					}
-				}
-			}
+			    !d.syntax_error)
+				ehlo_reply(a, lines, n, &items[k], &d);
 			/* A RCPT after MAIL FROM:<> is a bounce arriving: is it
 			 * an answer to mail we sent (BATV tag), or backscatter?
 			 */
@@ -662,24 +749,35 @@ static int run(struct audit *a, const char *buf, size_t len, bool tls,
 			report(a, l, l->text, l->len, stage, &d,
 			       !strcmp(stage, "rcpt"), reply);
 			a->bounce = NULL;
-			if (transcript_is_data(l->text, l->len) &&
-			    (reply == 0 || reply == 354))
-				in_headers = 1;
-			/* AUTH and STARTTLS that succeeded change the facts for
-			 * the commands after them. */
-			if (l->len >= 4 && !strncasecmp(l->text, "AUTH", 4) &&
-			    reply == 235 && !a->auth) {
-				a->pol.s.auth_user = "(AUTH in transcript)";
-				a->perm.s.auth_user = a->pol.s.auth_user;
+			if (transcript_is_data(l->text, l->len)) {
+				if (reply == 0 || (reply >= 300 && reply < 400))
+					in_headers = 1;
+				else if (reply >= 400 &&
+				         (end_tx(a, &a->pol, false) ||
+				          end_tx(a, &a->perm, false)))
+					return -1;
 			}
+			/* What succeeded changes the facts for the commands
+			 * after it: the login at the 235 that ends AUTH (here
+			 * or at its last SASL response), TLS at STARTTLS's
+			 * 220; --auth right after EHLO, which never sees it. */
+			if (is_auth(l->text, l->len) && reply == 235)
+				log_in(a, "(AUTH in transcript)", "transcript");
 			if (l->len >= 8 &&
 			    !strncasecmp(l->text, "STARTTLS", 8) &&
 			    reply == 220) {
 				a->pol.s.tls = true;
 				a->perm.s.tls = true;
 			}
+			if (option_auth_due && ehlo) {
+				log_in(a, a->auth, "option");
+				option_auth_due = false;
+			}
 		}
 	}
+	/* The transcript ends in a transaction: what was accepted counts. */
+	if (end_tx(a, &a->pol, true) || end_tx(a, &a->perm, true))
+		return -1;
 	summary(a);
 	return 0;
 }
@@ -711,6 +809,7 @@ int cli_audit(int argc, char **argv)
 	size_t len = 0;
 	unsigned port = 25;
 	bool tls = false;
+	size_t n_stranger;
 	int i, rc;
 
 	memset(&a, 0, sizeof(a));
@@ -720,6 +819,8 @@ int cli_audit(int argc, char **argv)
 
 		if (!strcmp(o, "--json")) {
 			a.json = 1;
+		} else if (!strcmp(o, "--fail-on-receipt")) {
+			a.fail_on_receipt = true;
 		} else if (!strcmp(o, "--tls")) {
 			tls = true;
 		} else if (!strcmp(o, "--policy") || !strcmp(o, "--preset") ||
@@ -747,10 +848,9 @@ int cli_audit(int argc, char **argv)
 			}
 		} else if (!strcmp(o, "--help") || !strcmp(o, "-h")) {
 			printf("usage: dsnguard audit TRANSCRIPT [--policy "
-			       "FILE | "
-			       "--preset NAME] [--client IP] [--auth USER] "
-			       "[--tls] "
-			       "[--port N] [--json]\n");
+			       "FILE | --preset NAME] [--client IP] [--auth "
+			       "USER] [--tls] [--port N] [--fail-on-receipt] "
+			       "[--json]\n");
 			return CLI_OK;
 		} else if (o[0] == '-' && o[1]) {
 			return cli_usage_error("audit: unknown option %s", o);
@@ -764,7 +864,8 @@ int cli_audit(int argc, char **argv)
 		return cli_usage_error(
 		        "usage: dsnguard audit TRANSCRIPT [--policy "
 		        "FILE | --preset NAME] [--client IP] "
-		        "[--auth USER] [--tls] [--port N] [--json]");
+		        "[--auth USER] [--tls] [--port N] "
+		        "[--fail-on-receipt] [--json]");
 	if (policy && preset)
 		return cli_usage_error(
 		        "audit: --policy and --preset exclude each "
@@ -802,6 +903,7 @@ int cli_audit(int argc, char **argv)
 		return CLI_USAGE;
 	}
 	rc = run(&a, buf, len, tls, port);
+	n_stranger = a.n_stranger;
 	talloc_free(a.mem);
 	if (rc < 0) {
 		fprintf(stderr, "dsnguard: audit: out of memory\n");
@@ -809,10 +911,15 @@ int cli_audit(int argc, char **argv)
 	}
 	if (rc > 0) {
 		fprintf(stderr,
-		        "dsnguard: audit: %s: no client command (\">>>\" "
+		        "dsnguard: audit: %s: no client command (\">>>\" or "
+		        "swaks \" -> \" "
 		        "line) found\n",
 		        file);
 		return CLI_REJECTED;
 	}
+	/* For CI of mail configs: a receipt the policy would still mail
+	 * for a client that is neither authenticated nor trusted. */
+	if (a.fail_on_receipt && n_stranger)
+		return CLI_REJECTED;
 	return CLI_OK;
 }

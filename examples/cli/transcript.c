@@ -26,6 +26,7 @@ void transcript_init(struct transcript *t, const char *buf, size_t len)
 	t->state = ST_COMMANDS;
 	t->pending = 0;
 	t->data_ahead = 0;
+	t->challenged = 0;
 }
 
 const char *transcript_kind_name(enum transcript_kind kind)
@@ -41,6 +42,8 @@ const char *transcript_kind_name(enum transcript_kind kind)
 		return "data_end";
 	case TRANSCRIPT_OTHER:
 		return "other";
+	case TRANSCRIPT_SASL:
+		return "sasl";
 	}
 	return "other";
 }
@@ -66,13 +69,33 @@ int transcript_is_data(const char *text, size_t len)
 	return 1;
 }
 
+/* swaks's markers, blank included (swaks prints the marker, a space and
+ * the line): what it sent, what it received, and received replies it did
+ * not expect; the "~" forms once TLS is on. */
+static const struct {
+	char text[5];
+	char who;
+} swaks_markers[] = {{" -> ", 'C'}, {" ~> ", 'C'}, {"<-  ", 'S'},
+                     {"<~  ", 'S'}, {"<** ", 'S'}, {"<~* ", 'S'}};
+
 /* Which marker starts the line: 'C', 'S' or 0; *skip is its length plus
  * one following space when present. */
 static char marker(const char *p, size_t len, size_t *skip)
 {
 	char who = 0;
-	size_t n = 0;
+	size_t n = 0, i;
 
+	for (i = 0; i < sizeof(swaks_markers) / sizeof(swaks_markers[0]); i++)
+		if (len >= 4 && !memcmp(p, swaks_markers[i].text, 4)) {
+			*skip = 4;
+			return swaks_markers[i].who;
+		}
+	/* An empty line swaks sent, its trailing blank trimmed by an
+	 * editor: still the client's (the blank line that ends headers). */
+	if (len == 3 && (!memcmp(p, " ->", 3) || !memcmp(p, " ~>", 3))) {
+		*skip = 3;
+		return 'C';
+	}
 	if (len >= 3 && !memcmp(p, ">>>", 3))
 		who = 'C', n = 3;
 	else if (len >= 3 && !memcmp(p, "<<<", 3))
@@ -164,7 +187,14 @@ int transcript_next(struct transcript *t, struct transcript_line *out)
 				                   : ST_COMMANDS;
 			if (t->pending)
 				t->pending--;
+			t->challenged = out->code == 334;
 		}
+	} else if (who == 'C' && t->challenged) {
+		/* Only AUTH's challenges are 334 (RFC 4954 4): the answer is
+		 * a SASL response, which gets a reply but is no command. */
+		out->kind = TRANSCRIPT_SASL;
+		t->challenged = 0;
+		t->pending++;
 	} else if (who == 'C') {
 		out->kind = TRANSCRIPT_CLIENT;
 		t->pending++;

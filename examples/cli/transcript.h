@@ -3,8 +3,13 @@
  *
  * Format: client lines start with ">>>", server lines with "<<<" (one
  * optional space after the marker is not part of the text); "C:" and "S:"
- * are accepted as the same markers.  Other lines outside message content
- * (notes, blank lines) are reported as TRANSCRIPT_OTHER.  After a client
+ * are accepted as the same markers.  swaks output is read too: client
+ * lines " -> ", server lines "<-  " (" ~> " and "<~  " once STARTTLS is
+ * on), and "<** " ("<~* " under TLS) for replies swaks did not expect;
+ * its "=== " notes and "*** " errors have no marker.  Other lines outside
+ * message content (notes, blank lines) are reported as TRANSCRIPT_OTHER.
+ * A client line answering a 334 challenge (AUTH LOGIN's user name and
+ * password, RFC 4954) is TRANSCRIPT_SASL, not a command.  After a client
  * DATA that the server answered with 3xx (or that got no server answer
  * before the next client line), every line up to the lone "." is message
  * content, prefixed with ">>>" or pasted bare; dot-stuffing is undone.
@@ -25,7 +30,8 @@ enum transcript_kind {
 	TRANSCRIPT_SERVER,   /* a server reply line */
 	TRANSCRIPT_CONTENT,  /* one line of message content after DATA */
 	TRANSCRIPT_DATA_END, /* the lone "." that ends the content */
-	TRANSCRIPT_OTHER     /* anything else: a note, a blank line */
+	TRANSCRIPT_OTHER,    /* anything else: a note, a blank line */
+	TRANSCRIPT_SASL      /* a client's answer to a 334 challenge */
 };
 
 struct transcript_line {
@@ -44,6 +50,7 @@ struct transcript {
 	int state;           /* private */
 	unsigned pending;    /* private: commands awaiting a final reply */
 	unsigned data_ahead; /* private: replies due before DATA's own */
+	int challenged;      /* private: the last reply was a 334 */
 };
 
 /* Start reading buf[0..len). */
@@ -56,7 +63,7 @@ int transcript_next(struct transcript *t, struct transcript_line *out);
 int transcript_is_data(const char *text, size_t len);
 
 /* Short name of a kind: "client", "server", "content", "data_end",
- * "other". */
+ * "other", "sasl". */
 const char *transcript_kind_name(enum transcript_kind kind);
 
 #endif

@@ -1,11 +1,15 @@
 #!/bin/sh
 # tests/cli/test_audit.sh CLI SRCDIR - `dsnguard audit`: the issue-2
 # session under recommended and permissive (JSON and text), presets,
-# --client/--auth/--policy, receipt headers, client-only pastes, exit codes.
+# --client/--auth/--policy, receipt headers, client-only pastes, logins
+# where a server sees them (AUTH, --auth after EHLO, auth_source), receipts
+# without DATA, --fail-on-receipt, swaks transcripts (audit and parse-cmd
+# --transcript), exit codes.
 CLI=$1
 SRC=$2
 S=$SRC/examples/data/session.txt
 D=$SRC/tests/data/policy
+W=$SRC/tests/data/swaks
 T=${TMPDIR:-/tmp}/dsng-audit.$$
 mkdir -p "$T" || exit 2
 trap 'rm -rf "$T"' EXIT
@@ -48,9 +52,34 @@ has "$T/sm" '"reply":"504 5.7.0 Sorry, NOTIFY not supported, we do not allow DSN
 has "$T/pf" '"reply":"501 5.7.1 DSN support is disabled"' "postfix reply"
 
 # Authenticated or trusted clients keep their receipts under recommended.
+# --auth stands in for a login the transcript does not show, applied right
+# after EHLO as a server would see it: the EHLO decision (port 25) does not
+# offer DSN, and the RCPT is honoured, leniently.
 "$CLI" audit "$S" --json --auth alice > "$T/auth" || fail "auth exit"
-has "$T/auth" '"action":"advertise_dsn"' "auth ehlo"
+has "$T/auth" '{"line":"EHLO localhost.localdomain","stage":"ehlo","action":"hide_dsn","reason":"DSN not offered to 198.51.100.33 (untrusted, unauthenticated, smtp)' "auth ehlo"
+has "$T/auth" '"line":"RCPT TO:<legal_address@example.net> NOTIFY=SUCCESS","stage":"rcpt","action":"accept","reason":"NOTIFY=SUCCESS honoured for 198.51.100.33 (untrusted, authenticated as alice, smtp); lenient: DSN was not offered to this client in EHLO, but it has authenticated since' "auth rcpt"
+has "$T/auth" '"compliance":"lenient"' "auth rcpt lenient"
 has "$T/auth" '"policy":[{"to":"spamvictim@victim.example"' "auth receipt"
+has "$T/auth" '"auth_source":"option"' "auth source option"
+"$CLI" audit "$S" --auth alice > "$T/authtext" || fail "auth text exit"
+has "$T/authtext" "Login: alice, from --auth (applied after EHLO)" "auth text login"
+"$CLI" audit "$D/auth.txt" > "$T/auth2text" || fail "auth transcript text exit"
+has "$T/auth2text" "Login: at the transcript's AUTH (235)" "auth transcript text login"
+# On the submission port the same user is offered DSN at EHLO.
+"$CLI" audit "$S" --json --auth alice --port 587 > "$T/auth587" || fail "auth 587 exit"
+has "$T/auth587" '"stage":"ehlo","action":"advertise_dsn","reason":"DSN offered to 198.51.100.33 (untrusted, unauthenticated, submission)' "auth 587 ehlo"
+has "$T/auth587" '"stage":"rcpt","action":"accept","reason":"NOTIFY=SUCCESS honoured for 198.51.100.33 (untrusted, authenticated as alice, submission) (compliant)"' "auth 587 rcpt"
+# Without a login, 587 offers DSN but refuses the receipt, compliantly.
+"$CLI" audit "$S" --json --port 587 > "$T/587rec" || fail "587 recommended exit"
+has "$T/587rec" '"stage":"ehlo","action":"advertise_dsn"' "587 unauth ehlo"
+has "$T/587rec" '"stage":"rcpt","action":"reject","reason":"NOTIFY=SUCCESS refused: 198.51.100.33 (untrusted, unauthenticated, submission) may not ask for SUCCESS notices (rcpt.success-from; compliant refusal)","rule":"recommended:rcpt.success-from","reply":"550 5.7.1 NOTIFY=SUCCESS is not accepted from this client: delivery receipts are offered to trusted senders only"' "587 unauth rcpt"
+has "$T/587rec" '"policy":[]}' "587 unauth no receipt"
+has "$T/587rec" '"auth_source":null' "no auth source"
+# Loopback is trusted by default: a local client keeps its receipts.
+"$CLI" audit "$S" --json --client 127.0.0.1 > "$T/lo" || fail "loopback exit"
+has "$T/lo" '"stage":"ehlo","action":"advertise_dsn","reason":"DSN offered to 127.0.0.1 (trusted, ' "loopback ehlo"
+has "$T/lo" '"trusted":true' "loopback trusted"
+has "$T/lo" '"policy":[{"to":"spamvictim@victim.example"' "loopback receipt"
 "$CLI" audit "$S" --json --policy "$D/good.conf" --client 10.9.8.7 > "$T/trust" || fail "trusted exit"
 has "$T/trust" '"client":"10.9.8.7","policy":"' "trusted client"
 has "$T/trust" '"trusted":true' "trusted flag"
@@ -71,12 +100,107 @@ has "$T/hdr" '"rewritten":"MAIL FROM:<victim@x.example> RET=HDRS"' "ret rewritte
 has "$T/hdr" '"receipts":{"permissive":[{"to":"victim@x.example","rcpt":"a@b.example","notify":["SUCCESS","FAILURE"]}],"policy":[]}' "headers summary"
 has "$T/hdr" '"receipt_headers":{"permissive":[{"header":"Disposition-Notification-To","to":"victim@x.example"},{"header":"Return-Receipt-To","to":"victim@x.example"}],"policy":[]}' "receipt headers"
 
-# AUTH in the transcript (after EHLO) makes the client authenticated;
-# STARTTLS makes the session TLS.
+# AUTH in the transcript (after EHLO) makes the client authenticated at
+# its 235; STARTTLS makes the session TLS.  On port 25 DSN was not offered,
+# so the receipt is honoured leniently; on 587 it was, and it is compliant.
 "$CLI" audit "$D/auth.txt" --json > "$T/auth2" || fail "auth transcript exit"
 has "$T/auth2" '(untrusted, unauthenticated, TLS, smtp)' "starttls"
 has "$T/auth2" '"line":"RCPT TO:<bob@example.org> NOTIFY=SUCCESS","stage":"rcpt","action":"accept"' "rcpt after auth"
+has "$T/auth2" '"compliance":"lenient"' "rcpt after auth lenient"
 has "$T/auth2" '"policy":[{"to":"alice@example.net","rcpt":"bob@example.org","notify":["SUCCESS"]}]' "auth receipt kept"
+has "$T/auth2" '"auth_source":"transcript"' "auth source transcript"
+"$CLI" audit "$D/auth.txt" --json --port 587 > "$T/auth3" || fail "auth transcript 587 exit"
+has "$T/auth3" '"line":"RCPT TO:<bob@example.org> NOTIFY=SUCCESS","stage":"rcpt","action":"accept","reason":"NOTIFY=SUCCESS honoured for 203.0.113.50 (untrusted, authenticated as (AUTH in transcript), TLS, submission) (compliant)"' "587 rcpt after auth"
+# The transcript's AUTH wins over --auth (which is only the fallback), and
+# a refused AUTH leaves the client unauthenticated.
+"$CLI" audit "$D/auth.txt" --json --auth mallory > "$T/auth4" 2> "$T/auth4.err" || fail "auth+option exit"
+has "$T/auth4" '"auth_source":"transcript"' "transcript auth wins"
+hasnt "$T/auth4" 'mallory' "option user unused"
+has "$T/auth4.err" '--auth mallory not used: the transcript shows its own AUTH' "auth note"
+sed 's/^<<< 235 .*/<<< 535 5.7.8 Authentication credentials invalid/' "$D/auth.txt" > "$T/badauth.txt"
+"$CLI" audit "$T/badauth.txt" --json --auth alice > "$T/auth5" 2>/dev/null || fail "refused auth exit"
+has "$T/auth5" '"auth_source":null' "refused auth source"
+has "$T/auth5" '"stage":"rcpt","action":"reject","reason":"NOTIFY=SUCCESS refused: DSN was not offered to 203.0.113.50 (untrusted, unauthenticated, TLS, smtp)' "refused auth rcpt"
+
+# A transcript without DATA still shows what the server agreed to: the
+# README's four lines give one receipt under permissive, none under
+# recommended; a probe that ends with RSET and QUIT too; a message the
+# server refused gives none.
+printf '>>> MAIL FROM:<spamvictim@victim.example>\n<<< 250 2.1.0 <spamvictim@victim.example>... Sender ok\n>>> RCPT TO:<legal_address@example.net> NOTIFY=SUCCESS\n<<< 250 2.1.5 <legal_address@example.net>... Recipient ok\n' > "$T/four.txt"
+"$CLI" audit "$T/four.txt" > "$T/four" || fail "no-data exit"
+has "$T/four" "Return receipts under permissive: 1" "no-data permissive"
+has "$T/four" "  to <spamvictim@victim.example> for delivery to <legal_address@example.net> (NOTIFY=SUCCESS)" "no-data receipt"
+has "$T/four" "Return receipts under recommended: 0" "no-data recommended"
+printf '>>> EHLO probe.example\n<<< 250-mx.example.net Hello probe.example [192.0.2.7]\n<<< 250 DSN\n>>> MAIL FROM:<a@probe.example>\n<<< 250 ok\n>>> RCPT TO:<b@example.net> NOTIFY=SUCCESS\n<<< 250 ok\n>>> RSET\n<<< 250 ok\n>>> QUIT\n<<< 221 bye\n' > "$T/probe.txt"
+"$CLI" audit "$T/probe.txt" --json --preset permissive > "$T/probe" || fail "probe exit"
+has "$T/probe" '"receipts":{"permissive":[{"to":"a@probe.example","rcpt":"b@example.net","notify":["SUCCESS"]}],"policy":[{"to":"a@probe.example","rcpt":"b@example.net","notify":["SUCCESS"]}]}' "probe receipts"
+sed 's/^<<< 354 .*/<<< 554 5.7.1 no thanks/' "$D/auth.txt" > "$T/nodata.txt"
+"$CLI" audit "$T/nodata.txt" --json --preset permissive > "$T/nodata" || fail "refused data exit"
+has "$T/nodata" '"receipts":{"permissive":[],"policy":[]}' "refused data no receipts"
+
+# --fail-on-receipt: exit 1 when the chosen policy would still mail a
+# receipt for an unauthenticated, untrusted client, told apart from an
+# unreadable transcript by the summary's fail_on_receipt.
+"$CLI" audit "$S" --json --fail-on-receipt > "$T/f1"; [ $? -eq 0 ] || fail "fail-on-receipt recommended exit"
+has "$T/f1" '"fail_on_receipt":false' "fail-on-receipt false"
+"$CLI" audit "$S" --json --fail-on-receipt --preset permissive > "$T/f2"; [ $? -eq 1 ] || fail "fail-on-receipt permissive exit"
+has "$T/f2" '"fail_on_receipt":true' "fail-on-receipt true"
+"$CLI" audit "$S" --fail-on-receipt --preset permissive > "$T/f3"; [ $? -eq 1 ] || fail "fail-on-receipt text exit"
+has "$T/f3" "Fail on receipt: yes (1 receipt under permissive for an unauthenticated, untrusted client)" "fail-on-receipt text"
+"$CLI" audit "$D/auth.txt" --json --fail-on-receipt --preset permissive > "$T/f4"; [ $? -eq 0 ] || fail "fail-on-receipt authenticated exit"
+has "$T/f4" '"fail_on_receipt":false' "fail-on-receipt authenticated"
+"$CLI" audit "$S" --json --fail-on-receipt --client 127.0.0.1 > "$T/f5"; [ $? -eq 0 ] || fail "fail-on-receipt trusted exit"
+has "$T/f5" '"fail_on_receipt":false' "fail-on-receipt trusted"
+"$CLI" audit "$T/four.txt" --json --fail-on-receipt --preset permissive > /dev/null; [ $? -eq 1 ] || fail "fail-on-receipt no-data exit"
+"$CLI" audit "$D/no_client.txt" --json --fail-on-receipt > "$T/f6" 2>/dev/null; [ $? -eq 1 ] || fail "fail-on-receipt unreadable exit"
+hasnt "$T/f6" 'fail_on_receipt' "unreadable has no summary"
+hasnt "$T/rec" 'fail_on_receipt' "no key without the flag"
+
+# swaks output: " -> "/"<-  ", " ~> "/"<~  " after STARTTLS, "<** " for
+# refusals, "=== " notes; AUTH LOGIN's answers to 334 are not commands.
+# A submission user on 587 keeps the receipt; the stranger on 25 does not.
+"$CLI" audit "$W/swaks-587-auth.txt" --json --port 587 > "$T/sw1" || fail "swaks 587 exit"
+has "$T/sw1" '{"line":"EHLO laptop.example","stage":"ehlo","action":"advertise_dsn"' "swaks 587 ehlo"
+has "$T/sw1" '{"line":"AUTH PLAIN AGFsaWNlAHNlY3JldA==","stage":"other","action":"accept"' "swaks auth line"
+has "$T/sw1" '"stage":"rcpt","action":"accept","reason":"NOTIFY=SUCCESS honoured for 198.51.100.25 (untrusted, authenticated as (AUTH in transcript), submission) (compliant)"' "swaks 587 rcpt"
+has "$T/sw1" '"receipts":{"permissive":[{"to":"alice@example.net","rcpt":"bob@example.org","notify":["SUCCESS"]}],"policy":[{"to":"alice@example.net","rcpt":"bob@example.org","notify":["SUCCESS"]}]}' "swaks 587 receipts"
+has "$T/sw1" '"client":"198.51.100.25"' "swaks client from greeting"
+has "$T/sw1" '"auth_source":"transcript"' "swaks auth source"
+hasnt "$T/sw1" '"line":"Subject: test"' "swaks content as command"
+"$CLI" audit "$W/swaks-587-starttls-auth.txt" --json --port 587 > "$T/sw2" || fail "swaks starttls auth exit"
+[ "$(grep -c '"stage":"ehlo"' "$T/sw2")" -eq 2 ] || fail "swaks starttls: two EHLOs"
+has "$T/sw2" '"stage":"ehlo","action":"advertise_dsn","reason":"DSN offered to 198.51.100.25 (untrusted, unauthenticated, TLS, submission)' "swaks ehlo after starttls"
+has "$T/sw2" '{"line":"AUTH LOGIN","stage":"other","action":"accept"' "swaks auth login"
+hasnt "$T/sw2" 'YWxpY2U=' "swaks sasl response as command"
+has "$T/sw2" '"policy":[{"to":"alice@example.net","rcpt":"bob@example.org","notify":["SUCCESS"]}]' "swaks auth login receipt"
+has "$T/sw2" '"auth_source":"transcript"' "swaks auth login source"
+"$CLI" audit "$W/swaks-25-starttls.txt" --json --fail-on-receipt > "$T/sw3" || fail "swaks stranger exit"
+has "$T/sw3" '"stage":"rcpt","action":"reject","reason":"NOTIFY=SUCCESS refused: DSN was not offered to 198.51.100.25 (untrusted, unauthenticated, TLS, smtp) (compliant refusal)","rule":"recommended:rcpt.unoffered"' "swaks stranger rcpt"
+has "$T/sw3" '"receipts":{"permissive":[{"to":"spamvictim@victim.example","rcpt":"legal_address@example.net","notify":["SUCCESS"]}],"policy":[]}' "swaks stranger receipts"
+has "$T/sw3" '"fail_on_receipt":false' "swaks stranger fail flag"
+has "$T/sw3" '{"line":"Disposition-Notification-To: spamvictim@victim.example","stage":"header","action":"strip"' "swaks receipt header"
+hasnt "$T/sw3" '"line":"hello"' "swaks body as header"
+# Trailing blanks trimmed by an editor (" ->" for an empty line) still
+# end the headers.
+tr -d '\r' < "$W/swaks-25-starttls.txt" | sed 's/ *$//' > "$T/trimmed.txt"
+"$CLI" audit "$T/trimmed.txt" --json > "$T/sw5" || fail "swaks trimmed exit"
+has "$T/sw5" '{"line":"Disposition-Notification-To: spamvictim@victim.example","stage":"header","action":"strip"' "swaks trimmed header"
+hasnt "$T/sw5" 'hello' "swaks trimmed body as header"
+"$CLI" audit "$W/swaks-25-starttls.txt" --json --fail-on-receipt --preset permissive > /dev/null; [ $? -eq 1 ] || fail "swaks stranger permissive exit"
+"$CLI" audit "$W/swaks-587-noauth.txt" --json --port 587 > "$T/sw4" || fail "swaks noauth exit"
+has "$T/sw4" '{"line":"MAIL FROM:<alice@example.net>","stage":"mail","action":"accept"' "swaks refused mail"
+has "$T/sw4" '"server_reply":530' "swaks <** reply"
+has "$T/sw4" '"receipts":{"permissive":[],"policy":[]}' "swaks noauth receipts"
+# The same reader serves parse-cmd --transcript: only the commands.
+"$CLI" parse-cmd --transcript "$W/swaks-587-starttls-auth.txt" > "$T/pc" || fail "swaks parse-cmd exit"
+[ "$(wc -l < "$T/pc")" -eq 9 ] || fail "swaks parse-cmd: 8 commands and a note expected, got $(cat "$T/pc")"
+has "$T/pc" "ok    AUTH LOGIN" "swaks parse-cmd auth"
+has "$T/pc" "ok    RCPT TO:<bob@example.org> NOTIFY=SUCCESS ORCPT=rfc822;bob@example.org>" "swaks parse-cmd rcpt"
+hasnt "$T/pc" "YWxpY2U=" "swaks parse-cmd sasl"
+hasnt "$T/pc" "X-Mailer" "swaks parse-cmd content"
+"$CLI" parse-cmd --transcript --json "$W/swaks-25-starttls.txt" > "$T/pc2" || fail "swaks parse-cmd json exit"
+[ "$(wc -l < "$T/pc2")" -eq 7 ] || fail "swaks parse-cmd json: 7 commands expected"
+has "$T/pc2" '{"ok":true,"verb":"STARTTLS"' "swaks parse-cmd starttls"
 
 # Pipelined commands with "C:"/"S:" markers and CRLF: replies pair with
 # commands in order, so only the recipient the server took gets a receipt,
