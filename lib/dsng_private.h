@@ -73,7 +73,9 @@ static inline int dsng__hex(unsigned char c)
 }
 
 /* 1..max_digits decimal digits (nothing else) into *out without overflow;
- * 0 on success, -1 when malformed, too long or over UINT64_MAX. */
+ * 0 on success, -1 when malformed (empty, or a byte that is not a digit),
+ * -2 when only digits but more than max_digits or over UINT64_MAX (out of
+ * range: callers say so). */
 int dsng__parse_u64(const char *p, size_t n, size_t max_digits,
                     uint64_t *out);
 

@@ -5,6 +5,7 @@
  * DELIVERBY (RFC 2852), MT-PRIORITY (RFC 6710), FUTURERELEASE (RFC 4865).
  * The reply framing is reply.c's job; this file reads its lines.
  */
+#include <stdio.h>
 #include <string.h>
 
 #include "dsng_private.h"
@@ -63,17 +64,6 @@ static int is_space(char c)
 	return c == ' ' || c == '\t';
 }
 
-static char *upper_dup(TALLOC_CTX *mem, const char *p, size_t len)
-{
-	char *s = talloc_strndup(mem, p, len);
-	size_t i;
-
-	for (i = 0; s && s[i]; i++)
-		if (s[i] >= 'a' && s[i] <= 'z')
-			s[i] = (char)(s[i] - 32);
-	return s;
-}
-
 /* Parsing state for one reply. */
 struct ep {
 	struct dsng_ehlo *caps;
@@ -91,34 +81,82 @@ static int efail(struct ep *e, const char *p, const char *what)
 	                  "EHLO reply: %s", what);
 }
 
-/* Decimal digits only (NUL-terminated), at most `max_digits`. */
+/* Decimal digits only (NUL-terminated), at most `max_digits`: 0, -1 when
+ * not a number, -2 when out of range (dsng__parse_u64). */
 static int decimal(const char *s, size_t max_digits, uint64_t *v)
 {
 	return dsng__parse_u64(s, strlen(s), max_digits, v);
 }
 
-/* Add a mechanism, upper-cased, to the AUTH set unless it is there. */
-static int add_mech(struct dsng_ehlo *caps, const char *m)
+/* Fail for a bad number: "<what> is not a number" or "is out of range". */
+static int bad_number(struct ep *e, const char *p, int rc, const char *what,
+                      const char *range)
 {
-	char *u = upper_dup(caps, m, strlen(m));
-	char **n;
-	size_t i;
+	char msg[128];
 
-	if (!u)
-		return -1;
-	for (i = 0; i < caps->n_auth; i++)
-		if (!strcmp(caps->auth[i], u)) {
-			talloc_free(u);
-			return 0;
+	if (rc == -2)
+		snprintf(msg, sizeof(msg), "%s is out of range (%s)", what,
+		         range);
+	else
+		snprintf(msg, sizeof(msg), "%s is not a number", what);
+	return efail(e, p, msg);
+}
+
+#define U64_RANGE "the largest is 18446744073709551615"
+
+/*
+ * The AUTH mechanisms of every AUTH line, upper-cased, each once, in the
+ * order first seen.  One pass over the parameters: a trie (ehlo_set.c)
+ * says whether a mechanism was seen, so the cost is linear in their bytes
+ * however many there are and whatever they spell, and the array and the
+ * strings (one buffer) are allocated once, sized from the parameters.
+ */
+static int collect_auth(struct dsng_ehlo *caps)
+{
+	struct dsng__ehlo_set seen;
+	size_t i, j, n = 0, bytes = 0, o = 0;
+	char *buf;
+	int rc = 0;
+
+	for (i = 0; i < caps->n_caps; i++)
+		if (caps->caps[i]->kw == DSNG_EHLO_KW_AUTH)
+			for (j = 0; j < caps->caps[i]->n_params; j++) {
+				n++;
+				bytes += strlen(caps->caps[i]->params[j]);
+			}
+	if (n == 0)
+		return 0;
+	caps->auth = talloc_array(caps, char *, n);
+	buf = caps->auth ? talloc_size(caps->auth, bytes + n) : NULL;
+	if (!buf || dsng__ehlo_set_init(&seen, NULL, bytes) < 0)
+		return DSNG_ENOMEM;
+	for (i = 0; i < caps->n_caps && rc == 0; i++) {
+		const struct dsng_ehlo_cap *cap = caps->caps[i];
+
+		if (cap->kw != DSNG_EHLO_KW_AUTH)
+			continue;
+		for (j = 0; j < cap->n_params; j++) {
+			const char *m = cap->params[j];
+			size_t len = strlen(m), k;
+			int added = dsng__ehlo_set_add(&seen, m, len);
+
+			if (added < 0) {
+				rc = DSNG_ENOMEM; /* cannot happen: sized */
+				break;
+			}
+			if (!added)
+				continue;
+			for (k = 0; k < len; k++)
+				buf[o + k] = (m[k] >= 'a' && m[k] <= 'z')
+				                     ? (char)(m[k] - 32)
+				                     : m[k];
+			buf[o + len] = '\0';
+			caps->auth[caps->n_auth++] = buf + o;
+			o += len + 1;
 		}
-	n = talloc_realloc(caps, caps->auth, char *, caps->n_auth + 1);
-	if (!n) {
-		talloc_free(u);
-		return -1;
 	}
-	caps->auth = n;
-	n[caps->n_auth++] = talloc_steal(n, u);
-	return 0;
+	dsng__ehlo_set_free(&seen);
+	return rc;
 }
 
 /* Where parameter k of the current line is in the line's text: the
@@ -135,7 +173,7 @@ static int decode(struct ep *e, struct dsng_ehlo_cap *cap)
 	struct dsng_ehlo *caps = e->caps;
 	int first = !(caps->flags & DSNG_EHLO_FLAG(cap->kw));
 	uint64_t v;
-	size_t i;
+	int rc;
 
 	switch (cap->kw) {
 	case DSNG_EHLO_KW_SIZE:
@@ -143,25 +181,24 @@ static int decode(struct ep *e, struct dsng_ehlo_cap *cap)
 		if (cap->n_params > 1)
 			return efail(e, param_at(e, cap, 1),
 			             "SIZE takes one parameter");
-		if (cap->n_params == 1 && decimal(cap->params[0], 20, &v) < 0)
-			return efail(e, param_at(e, cap, 0),
-			             "SIZE limit is not a number");
+		if (cap->n_params == 1 &&
+		    (rc = decimal(cap->params[0], 20, &v)) < 0)
+			return bad_number(e, param_at(e, cap, 0), rc,
+			                  "SIZE limit", U64_RANGE);
 		if (first && cap->n_params == 1)
 			caps->size = v;
 		break;
 	case DSNG_EHLO_KW_AUTH:
-		for (i = 0; i < cap->n_params; i++)
-			if (add_mech(caps, cap->params[i]) < 0)
-				return DSNG_ENOMEM;
-		break;
+		break; /* collect_auth, once every line is read */
 	case DSNG_EHLO_KW_DELIVERBY:
 		/* RFC 2852: DELIVERBY [SP min-by-time], 1*9DIGIT seconds */
 		if (cap->n_params > 1)
 			return efail(e, param_at(e, cap, 1),
 			             "DELIVERBY takes one parameter");
-		if (cap->n_params == 1 && decimal(cap->params[0], 9, &v) < 0)
-			return efail(e, param_at(e, cap, 0),
-			             "DELIVERBY time is not a number");
+		if (cap->n_params == 1 &&
+		    (rc = decimal(cap->params[0], 9, &v)) < 0)
+			return bad_number(e, param_at(e, cap, 0), rc,
+			                  "DELIVERBY time", "at most 9 digits");
 		if (first && cap->n_params == 1)
 			caps->deliverby_min = (long)v;
 		break;
@@ -182,9 +219,10 @@ static int decode(struct ep *e, struct dsng_ehlo_cap *cap)
 		if (cap->n_params > 2)
 			return efail(e, param_at(e, cap, 2),
 			             "FUTURERELEASE takes two parameters");
-		if (cap->n_params >= 1 && decimal(cap->params[0], 20, &v) < 0)
-			return efail(e, param_at(e, cap, 0),
-			             "FUTURERELEASE interval is not a number");
+		if (cap->n_params >= 1 &&
+		    (rc = decimal(cap->params[0], 20, &v)) < 0)
+			return bad_number(e, param_at(e, cap, 0), rc,
+			                  "FUTURERELEASE interval", U64_RANGE);
 		if (first && cap->n_params >= 1)
 			caps->futurerelease_max_interval = v;
 		if (first && cap->n_params == 2) {
@@ -382,6 +420,7 @@ int dsng_ehlo_parse(TALLOC_CTX *mem, struct dsng_ehlo **out, const char *buf,
 			goto done;
 		caps->n_caps++;
 	}
+	rc = collect_auth(caps);
 done:
 	if (rc == DSNG_ENOMEM)
 		dsng__fail(err, DSNG_ENOMEM, DSNG_ERR_NOMEM, 0, 0, NULL,

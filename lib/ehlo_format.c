@@ -12,34 +12,76 @@
 #include "ehlo_int.h"
 #include "reply_int.h"
 
-static int hidden(const struct dsng_ehlo_cap *cap, uint32_t hide,
-                  const char *const *keywords)
-{
-	size_t i;
+/* What decides whether a capability is hidden: the mask, and the hide
+ * list as a set (ehlo_set.c), so N capabilities against M keywords cost
+ * O(N + M) bytes of work, not N * M comparisons. */
+struct hide {
+	uint32_t mask;
+	struct dsng__ehlo_set words;
+	bool any_words;
+};
 
-	if (cap->removed)
-		return 1;
-	if (cap->kw != DSNG_EHLO_KW_OTHER && (hide & DSNG_EHLO_FLAG(cap->kw)))
-		return 1;
+static int hide_init(struct hide *h, TALLOC_CTX *tmp, uint32_t mask,
+                     const char *const *keywords)
+{
+	size_t i, bytes = 0;
+
+	memset(h, 0, sizeof(*h));
+	h->mask = mask;
 	for (i = 0; keywords && keywords[i]; i++)
-		if (dsng__ehlo_cap_is(cap, keywords[i]))
-			return 1;
+		bytes += strlen(keywords[i]);
+	if (!keywords || !keywords[0])
+		return 0;
+	if (dsng__ehlo_set_init(&h->words, tmp, bytes) < 0)
+		return -1;
+	for (i = 0; keywords[i]; i++)
+		if (dsng__ehlo_set_add(&h->words, keywords[i],
+		                       strlen(keywords[i])) < 0)
+			return -1;
+	h->any_words = true;
 	return 0;
 }
 
-/* The canonical text of a line: "KEYWORD p1 p2", or "AUTH=p1 p2". */
-static char *canonical(TALLOC_CTX *mem, const struct dsng_ehlo_cap *cap)
+static bool hidden(const struct dsng_ehlo_cap *cap, const struct hide *h)
 {
-	char *s = talloc_strdup(mem, cap->keyword);
-	size_t i;
+	if (cap->removed)
+		return true;
+	if (cap->kw != DSNG_EHLO_KW_OTHER &&
+	    (h->mask & DSNG_EHLO_FLAG(cap->kw)))
+		return true;
+	return h->any_words && cap->keyword &&
+	       dsng__ehlo_set_has(&h->words, cap->keyword,
+	                          strlen(cap->keyword));
+}
 
-	for (i = 0; s && i < cap->n_params; i++)
-		s = talloc_asprintf_append_buffer(
-		        s, "%s%s", (i == 0 && cap->legacy_auth) ? "=" : " ",
-		        cap->params[i]);
-	if (s && cap->legacy_auth && cap->n_params == 0)
-		s = talloc_strdup_append_buffer(s, "=");
-	return s;
+/* Length of the canonical text of a line: "KEYWORD p1 p2", "AUTH=p1 p2"
+ * or "AUTH=". */
+static size_t canonical_len(const struct dsng_ehlo_cap *cap)
+{
+	size_t i, n = strlen(cap->keyword);
+
+	for (i = 0; i < cap->n_params; i++)
+		n += 1 + strlen(cap->params[i]);
+	if (cap->legacy_auth && cap->n_params == 0)
+		n++;
+	return n;
+}
+
+/* Write it at dst (canonical_len octets, no NUL). */
+static void canonical_write(char *dst, const struct dsng_ehlo_cap *cap)
+{
+	size_t i, n = strlen(cap->keyword);
+
+	memcpy(dst, cap->keyword, n);
+	dst += n;
+	for (i = 0; i < cap->n_params; i++) {
+		n = strlen(cap->params[i]);
+		*dst++ = (i == 0 && cap->legacy_auth) ? '=' : ' ';
+		memcpy(dst, cap->params[i], n);
+		dst += n;
+	}
+	if (cap->legacy_auth && cap->n_params == 0)
+		*dst = '=';
 }
 
 /* Whether the caps still have the reply they were parsed from, with the
@@ -56,6 +98,11 @@ static int have_lines(const struct dsng_ehlo *caps)
 	return 1;
 }
 
+/*
+ * Two passes over the kept lines: the first measures each one (and the
+ * longest canonical text, for one scratch buffer), the second writes
+ * into the result allocated once, so the cost is linear in the output.
+ */
 char *dsng_ehlo_format(TALLOC_CTX *mem, const struct dsng_ehlo *caps,
                        uint32_t hide, const char *const *hide_keywords,
                        unsigned flags)
@@ -63,8 +110,10 @@ char *dsng_ehlo_format(TALLOC_CTX *mem, const struct dsng_ehlo *caps,
 	int verbatim =
 	        (flags & DSNG_EHLO_FORMAT_VERBATIM) && caps && have_lines(caps);
 	TALLOC_CTX *tmp;
-	char *s, *text, *result = NULL;
-	size_t i, last = 0, n_kept = 0;
+	struct hide h;
+	bool *kept;
+	char *head, *scratch = NULL, *result = NULL, *p;
+	size_t i, last = 0, n_kept = 0, head_len, need, n, longest = 0;
 	int code;
 
 	if (!caps || !caps->domain)
@@ -73,38 +122,65 @@ char *dsng_ehlo_format(TALLOC_CTX *mem, const struct dsng_ehlo *caps,
 	if (!tmp)
 		return NULL;
 	code = caps->code ? caps->code : 250;
+	kept = talloc_zero_array(tmp, bool, caps->n_caps ? caps->n_caps : 1);
+	if (!kept || hide_init(&h, tmp, hide, hide_keywords) < 0)
+		goto done;
 	for (i = 0; i < caps->n_caps; i++)
-		if (!hidden(caps->caps[i], hide, hide_keywords)) {
+		if (!hidden(caps->caps[i], &h)) {
+			kept[i] = true;
 			last = i;
 			n_kept++;
 		}
 
 	if (verbatim)
-		text = talloc_strdup(tmp, caps->reply->lines[0]->text);
+		head = talloc_strdup(tmp, caps->reply->lines[0]->text);
 	else if (caps->greeting && *caps->greeting)
-		text = talloc_asprintf(tmp, "%s %s", caps->domain,
+		head = talloc_asprintf(tmp, "%s %s", caps->domain,
 		                       caps->greeting);
 	else
-		text = talloc_strdup(tmp, caps->domain);
-	s = talloc_strdup(tmp, "");
-	if (!text || !s)
+		head = talloc_strdup(tmp, caps->domain);
+	if (!head)
 		goto done;
-	s = dsng__reply_put_line(s, code, n_kept == 0, text, strlen(text));
-
-	for (i = 0; s && i < caps->n_caps; i++) {
+	head_len = strlen(head);
+	need = 1 + dsng__reply_line_size(code, n_kept == 0, head_len);
+	for (i = 0; i < caps->n_caps; i++) {
 		const struct dsng_ehlo_cap *cap = caps->caps[i];
 
-		if (hidden(cap, hide, hide_keywords))
+		if (!kept[i])
 			continue;
-		if (verbatim)
-			text = caps->reply->lines[cap->line]->text;
-		else if (!(text = canonical(tmp, cap)))
-			goto done;
-		s = dsng__reply_put_line(s, code, i == last, text,
-		                         strlen(text));
+		if (verbatim) {
+			n = caps->reply->lines[cap->line]->text_len;
+		} else {
+			n = canonical_len(cap);
+			if (n > longest)
+				longest = n;
+		}
+		need += dsng__reply_line_size(code, i == last, n);
 	}
-	if (s)
-		result = talloc_steal(mem, s);
+	if (!verbatim && !(scratch = talloc_size(tmp, longest + 1)))
+		goto done;
+	result = talloc_size(mem, need);
+	if (!result)
+		goto done;
+	p = dsng__reply_line_write(result, code, n_kept == 0, head, head_len);
+	for (i = 0; i < caps->n_caps; i++) {
+		const struct dsng_ehlo_cap *cap = caps->caps[i];
+		const struct dsng_reply_line *l;
+
+		if (!kept[i])
+			continue;
+		if (verbatim) {
+			l = caps->reply->lines[cap->line];
+			p = dsng__reply_line_write(p, code, i == last, l->text,
+			                           l->text_len);
+		} else {
+			n = canonical_len(cap);
+			canonical_write(scratch, cap);
+			p = dsng__reply_line_write(p, code, i == last, scratch,
+			                           n);
+		}
+	}
+	*p = '\0';
 done:
 	talloc_free(tmp);
 	return result;

@@ -194,15 +194,22 @@ int dsng__parse_u64(const char *p, size_t n, size_t max_digits,
 	uint64_t v = 0;
 	size_t i;
 
-	if (n == 0 || n > max_digits)
+	int range = 0;
+
+	if (n == 0)
 		return -1;
 	for (i = 0; i < n; i++) {
 		unsigned d = (unsigned char)p[i] - '0';
 
-		if (d > 9 || v > (UINT64_MAX - d) / 10)
+		if (d > 9)
 			return -1;
-		v = v * 10 + d;
+		if (i >= max_digits || v > (UINT64_MAX - d) / 10)
+			range = 1; /* still look for a non-digit */
+		else
+			v = v * 10 + d;
 	}
+	if (range)
+		return -2;
 	*out = v;
 	return 0;
 }

@@ -357,62 +357,99 @@ nomem:
 	                  "out of memory");
 }
 
-char *dsng__reply_put_line(char *s, int code, int final, const char *text,
-                           size_t len)
+/* "250-", "250 " or "250" (an empty final line) into head; its length. */
+static size_t line_head(char head[16], int code, int final, size_t len)
 {
-	char head[8];
-	char *t;
+	int n;
 
-	if (!s)
-		return NULL;
 	if (final && len == 0)
-		snprintf(head, sizeof(head), "%03d", code);
+		n = snprintf(head, 16, "%03d", code);
 	else
-		snprintf(head, sizeof(head), "%03d%c", code, final ? ' ' : '-');
-	t = talloc_strdup_append_buffer(s, head);
-	if (t && len)
-		t = talloc_strndup_append_buffer(t, text, len);
-	if (t)
-		t = talloc_strdup_append_buffer(t, "\r\n");
-	if (!t)
-		talloc_free(s);
-	return t;
+		n = snprintf(head, 16, "%03d%c", code, final ? ' ' : '-');
+	return n > 0 ? (size_t)n : 0;
+}
+
+size_t dsng__reply_line_size(int code, int final, size_t len)
+{
+	char head[16];
+
+	return line_head(head, code, final, len) + len + 2;
+}
+
+char *dsng__reply_line_write(char *dst, int code, int final, const char *text,
+                             size_t len)
+{
+	char head[16];
+	size_t n = line_head(head, code, final, len);
+
+	memcpy(dst, head, n);
+	dst += n;
+	if (len)
+		memcpy(dst, text, len);
+	dst += len;
+	*dst++ = '\r';
+	*dst++ = '\n';
+	return dst;
+}
+
+/* Every line's text (or the text after its enhanced code) with its
+ * length: how the two writers below read a line. */
+static const char *line_text(const struct dsng_reply_line *l, bool msg_only,
+                             size_t *len)
+{
+	if (!msg_only) {
+		*len = l->text_len;
+		return l->text;
+	}
+	*len = l->text_len - (size_t)(l->msg - l->text);
+	return l->msg;
 }
 
 char *dsng_reply_format(TALLOC_CTX *mem, const struct dsng_reply *reply)
 {
-	char *s;
-	size_t i;
+	size_t i, need = 1;
+	char *s, *p;
 
 	if (!reply)
 		return NULL;
-	s = talloc_strdup(mem, "");
-	for (i = 0; s && i < reply->n_lines; i++) {
-		const struct dsng_reply_line *l = reply->lines[i];
-		s = dsng__reply_put_line(s, reply->code,
-		                         i + 1 == reply->n_lines, l->text,
-		                         l->text_len);
-	}
+	for (i = 0; i < reply->n_lines; i++)
+		need += dsng__reply_line_size(reply->code,
+		                              i + 1 == reply->n_lines,
+		                              reply->lines[i]->text_len);
+	s = talloc_size(mem, need);
+	if (!s)
+		return NULL;
+	for (p = s, i = 0; i < reply->n_lines; i++)
+		p = dsng__reply_line_write(
+		        p, reply->code, i + 1 == reply->n_lines,
+		        reply->lines[i]->text, reply->lines[i]->text_len);
+	*p = '\0';
 	return s;
 }
 
 char *dsng_reply_text(TALLOC_CTX *mem, const struct dsng_reply *reply,
                       bool strip_enhanced)
 {
-	char *s;
-	size_t i;
+	size_t i, n, need = 1;
+	const char *t;
+	char *s, *p;
 
 	if (!reply)
 		return NULL;
-	s = talloc_strdup(mem, "");
-	for (i = 0; s && i < reply->n_lines; i++) {
-		const struct dsng_reply_line *l = reply->lines[i];
-		char *t = talloc_asprintf_append_buffer(
-		        s, "%s%s", i ? "\n" : "",
-		        strip_enhanced ? l->msg : l->text);
-		if (!t)
-			talloc_free(s);
-		s = t;
+	for (i = 0; i < reply->n_lines; i++) {
+		line_text(reply->lines[i], strip_enhanced, &n);
+		need += n + (i ? 1 : 0);
 	}
+	s = talloc_size(mem, need);
+	if (!s)
+		return NULL;
+	for (p = s, i = 0; i < reply->n_lines; i++) {
+		t = line_text(reply->lines[i], strip_enhanced, &n);
+		if (i)
+			*p++ = '\n';
+		memcpy(p, t, n);
+		p += n;
+	}
+	*p = '\0';
 	return s;
 }

@@ -8,11 +8,17 @@
 #include "dsnguard/reply.h"
 
 /*
- * Append one reply line ("250-text\r\n", "250 text\r\n", or "250\r\n" for
- * an empty final line) to the talloc string s.  Returns the (possibly
- * moved) string, or NULL on ENOMEM, in which case s has been freed.
+ * One reply line: "250-text\r\n", "250 text\r\n", or "250\r\n" for an
+ * empty final line.  Writers measure every line first, allocate once and
+ * then write, so writing N lines costs O(N) (appending to a talloc string
+ * line by line may copy it each time).
+ *
+ * dsng__reply_line_size: the octets that line takes.
+ * dsng__reply_line_write: write it at dst, which has room for
+ * dsng__reply_line_size() octets; returns the end (no NUL is written).
  */
-char *dsng__reply_put_line(char *s, int code, int final, const char *text,
-                           size_t len);
+size_t dsng__reply_line_size(int code, int final, size_t len);
+char *dsng__reply_line_write(char *dst, int code, int final, const char *text,
+                             size_t len);
 
 #endif /* DSNG_REPLY_INT_H */

@@ -182,6 +182,36 @@ static void test_ehlo_size_bounds(void **state)
 	                &err),
 	        DSNG_ESYNTAX);
 	assert_int_equal(err.offset, 17);
+	/* a number, only too large: out of range, not "not a number" */
+	assert_string_equal(err.message, "EHLO reply: SIZE limit is out of "
+	                                 "range (the largest is "
+	                                 "18446744073709551615)");
+	assert_int_equal(
+	        parse_g(*state,
+	                S("250-mx\r\n250 SIZE 123456789012345678901\r\n"), &c,
+	                &err),
+	        DSNG_ESYNTAX);
+	assert_non_null(strstr(err.message, "out of range"));
+	assert_int_equal(
+	        parse_g(*state, S("250-mx\r\n250 SIZE 12x\r\n"), &c, &err),
+	        DSNG_ESYNTAX);
+	assert_string_equal(err.message, "EHLO reply: SIZE limit is not a "
+	                                 "number");
+	assert_int_equal(
+	        parse_g(*state,
+	                S("250-mx\r\n250 FUTURERELEASE 18446744073709551616 "
+	                  "2026-01-01T00:00:00Z\r\n"),
+	                &c, &err),
+	        DSNG_ESYNTAX);
+	assert_non_null(strstr(err.message, "interval is out of range"));
+	assert_int_equal(
+	        parse_g(*state,
+	                S("250-mx\r\n250 FUTURERELEASE 18446744073709551615 "
+	                  "2026-01-01T00:00:00Z\r\n"),
+	                &c, NULL),
+	        DSNG_OK);
+	assert_true(c->futurerelease_max_interval == UINT64_MAX);
+	talloc_free(c);
 	assert_int_equal(
 	        parse_g(*state, S("250-mx\r\n250 SIZE 0\r\n"), &c, NULL),
 	        DSNG_OK);
@@ -542,6 +572,115 @@ static void test_ehlo_format_without_matching_reply(void **state)
 	talloc_free(c);
 }
 
+/* AUTH mechanisms across lines: each once, first spelling's order,
+ * compared without case, prefixes of each other kept apart. */
+static void test_ehlo_auth_set(void **state)
+{
+	static const char in[] = "250-mx\r\n"
+	                         "250-AUTH PLAIN PLAI plain LOGIN\r\n"
+	                         "250-AUTH=login PLAINX p\r\n"
+	                         "250-AUTH\r\n"
+	                         "250-X-AUTH NOT-A-MECH\r\n"
+	                         "250 AUTH P Plai cram-md5 CRAM-MD5\r\n";
+	static const char *const want[] = {"PLAIN",  "PLAI", "LOGIN",
+	                                   "PLAINX", "P",    "CRAM-MD5"};
+	struct dsng_ehlo *c;
+	size_t i, before = talloc_total_blocks(*state);
+
+	assert_int_equal(parse_g(*state, S(in), &c, NULL), DSNG_OK);
+	assert_int_equal(c->n_auth, 6);
+	for (i = 0; i < 6; i++)
+		assert_string_equal(c->auth[i], want[i]);
+	assert_true(dsng_ehlo_has_auth(c, "plainx"));
+	assert_false(dsng_ehlo_has_auth(c, "PLAINXX"));
+	assert_false(dsng_ehlo_has_auth(c, "NOT-A-MECH"));
+	/* the parameters themselves stay as sent */
+	assert_string_equal(c->caps[0]->params[2], "plain");
+	talloc_free(c);
+	assert_int_equal(talloc_total_blocks(*state), before);
+	/* no mechanism at all */
+	assert_int_equal(parse_g(*state, S("250-mx\r\n250 AUTH\r\n"), &c, NULL),
+	                 DSNG_OK);
+	assert_int_equal(c->n_auth, 0);
+	assert_true(c->flags & DSNG_EHLO_F_AUTH);
+	talloc_free(c);
+}
+
+/* Many mechanisms (every one sent twice, the second time in lower case,
+ * on lines of their own within the default limits) give each once, in
+ * order; the set that dedupes them is linear (the complexity check in
+ * tests/complexity/ times it). */
+static void test_ehlo_many_auth_mechanisms(void **state)
+{
+	enum { N = 20000, PER_LINE = 40 };
+	size_t cap = 64 + (2 * N / PER_LINE) * (PER_LINE * 12 + 12), n;
+	char *in = talloc_size(*state, cap);
+	struct dsng_reply_opts o = DSNG_REPLY_OPTS_INIT;
+	struct dsng_ehlo *c;
+	char want[16];
+	size_t i, j;
+
+	n = (size_t)snprintf(in, cap, "250-mx.example\r\n");
+	for (i = 0; i < 2 * N; i += PER_LINE) {
+		n += (size_t)snprintf(in + n, cap - n, "%s",
+		                      i + PER_LINE >= 2 * N ? "250 AUTH"
+		                                            : "250-AUTH");
+		for (j = i; j < i + PER_LINE; j++)
+			n += (size_t)snprintf(in + n, cap - n,
+			                      j < N ? " Mech-%zu" : " mech-%zu",
+			                      j % N);
+		n += (size_t)snprintf(in + n, cap - n, "\r\n");
+	}
+	assert_true(n < cap);
+	o.max_lines = 2 * N / PER_LINE + 1;
+	assert_int_equal(dsng_ehlo_parse(*state, &c, in, n, &o, NULL), DSNG_OK);
+	assert_int_equal(c->n_auth, N);
+	for (i = 0; i < N; i++) {
+		snprintf(want, sizeof(want), "MECH-%zu", i);
+		assert_string_equal(c->auth[i], want);
+	}
+	talloc_free(c);
+	talloc_free(in);
+}
+
+/* A long hide list against many capabilities: exactly the listed ones go,
+ * whatever their case, prefixes of kept keywords included. */
+static void test_ehlo_hide_many_keywords(void **state)
+{
+	enum { N = 3000 };
+	const char **hide = talloc_zero_array(*state, const char *, N + 3);
+	size_t cap = 32 + N * 24, n, w = 0, i;
+	char *in = talloc_size(*state, cap), *want = talloc_size(*state, cap);
+	struct dsng_reply_opts o = DSNG_REPLY_OPTS_INIT;
+	struct dsng_ehlo *c;
+	char *s;
+
+	n = (size_t)snprintf(in, cap, "250-mx\r\n");
+	for (i = 0; i < N; i++)
+		n += (size_t)snprintf(in + n, cap - n, "250-X-K%zu p\r\n", i);
+	n += (size_t)snprintf(in + n, cap - n, "250 DSN\r\n");
+	assert_true(n < cap);
+	/* every even keyword, lower case; "x-k" and "x-k1x" hide nothing */
+	for (i = 0; i < N / 2; i++)
+		hide[i] = talloc_asprintf(hide, "x-k%zu", 2 * i);
+	hide[N / 2] = "x-k";
+	hide[N / 2 + 1] = "x-k1x";
+	o.max_lines = N + 2;
+	assert_int_equal(dsng_ehlo_parse(*state, &c, in, n, &o, NULL), DSNG_OK);
+	s = dsng_ehlo_format(*state, c, DSNG_EHLO_F_DSN, hide,
+	                     DSNG_EHLO_FORMAT_VERBATIM);
+	w = (size_t)snprintf(want, cap, "250-mx\r\n");
+	for (i = 1; i < N; i += 2)
+		w += (size_t)snprintf(want + w, cap - w, "%sX-K%zu p\r\n",
+		                      i + 2 < N ? "250-" : "250 ", i);
+	assert_string_equal(s, want);
+	talloc_free(s);
+	talloc_free(want);
+	talloc_free(c);
+	talloc_free(in);
+	talloc_free(hide);
+}
+
 static void test_ehlo_keyword_names(void **state)
 {
 	int k;
@@ -584,6 +723,9 @@ int main(void)
 	        T(test_ehlo_many_parameters),
 	        T(test_ehlo_format_without_matching_reply),
 	        T(test_ehlo_keyword_names),
+	        T(test_ehlo_auth_set),
+	        T(test_ehlo_many_auth_mechanisms),
+	        T(test_ehlo_hide_many_keywords),
 #undef T
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
