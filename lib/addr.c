@@ -110,19 +110,29 @@ static int bad_at(const unsigned char *s, size_t i, size_t end, int bracket,
 	return fail(err, flags, DSNG_ERR_BAD_ADDRESS, i, why);
 }
 
-/* The local part at s[i]: returns the offset after it, or NONE. */
+/* A quoted local part that runs to the end of the input (its closing
+ * quote never came, or was escaped): *bad is at the opening quote. */
+#define UNTERMINATED ((size_t)-2)
+
+/* The local part at s[i]: returns the offset after it, NONE or
+ * UNTERMINATED. */
 static size_t local_part(const unsigned char *s, size_t i, size_t end,
                          unsigned flags, size_t *first8, size_t *bad)
 {
 	size_t k, as;
 
 	if (i < end && s[i] == '"') {
-		for (i++; i < end;) {
+		size_t open = i;
+
+		for (i++;;) {
+			if (i >= end || (s[i] == '\\' && i + 1 >= end)) {
+				*bad = open;
+				return UNTERMINATED;
+			}
 			if (s[i] == '"')
 				return i + 1;
 			if (s[i] == '\\') {
-				if (i + 1 >= end || s[i + 1] < 32 ||
-				    s[i + 1] > 126)
+				if (s[i + 1] < 32 || s[i + 1] > 126)
 					break;
 				i += 2;
 			} else if (dsng__is(s[i], DSNG__C_QTEXT)) {
@@ -232,6 +242,9 @@ int dsng__addr_scan(struct dsng_path *out, const char *line, size_t pos,
 
 	ls = i;
 	le = local_part(s, i, end, flags, &first8, &b);
+	if (le == UNTERMINATED) /* it swallowed any '>' */
+		return fail(err, flags, DSNG_ERR_SYNTAX, b,
+		            "unterminated quoted string");
 	if (le == NONE)
 		return bad_at(s, b, end, bracket, flags, err, "bad local part");
 	i = le;

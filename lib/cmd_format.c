@@ -1,9 +1,9 @@
 /*
  * lib/cmd_format.c - write a parsed (and maybe rewritten) command back in
  * canonical form: upper-case verb and keywords, "FROM:<...>" with no
- * space, single spaces, values as they are.
+ * space, single spaces, values as they are.  The arguments of every other
+ * verb (BDAT's size and LAST too) are written as sent.
  */
-#include <stdio.h>
 #include <string.h>
 
 #include "cmd_int.h"
@@ -91,16 +91,6 @@ size_t dsng_cmd_format_buf(char *buf, size_t size, const struct dsng_cmd *cmd)
 			put(&o, ">", 1);
 		put_params(&o, cmd);
 		break;
-	case DSNG_VERB_BDAT: {
-		char num[24];
-		int n = snprintf(num, sizeof(num), " %llu",
-		                 (unsigned long long)cmd->bdat_size);
-
-		put(&o, num, (size_t)n);
-		if (cmd->bdat_last)
-			put(&o, " LAST", 5);
-		break;
-	}
 	default:
 		if (cmd->arg.ptr && cmd->arg.len) {
 			put(&o, " ", 1);

@@ -153,7 +153,8 @@ static int orcpt(struct dsng__cmd_state *st, const char *v, size_t n,
 	              DSNG_ERR_BAD_ORCPT);
 }
 
-/* 1..max digits with an optional sign in signs; -1 if malformed. */
+/* 1..max digits with an optional sign in signs; -1 if malformed, -2 if
+ * out of range (dsng__parse_u64). */
 static int number(const char *v, size_t n, size_t max, const char *signs,
                   uint64_t *out, int *neg)
 {
@@ -268,7 +269,14 @@ int dsng__cmd_value(struct dsng__cmd_state *st, const struct dsng_param *p)
 			c->has_auth = true;
 		return rc;
 	case DSNG_PARAM_SIZE:
-		if (number(v, n, 20, NULL, &x, &neg) != 0)
+		/* RFC 1870: size-value ::= 1*20DIGIT; every 20-digit
+		 * value fits but those over 2^64-1 */
+		rc = number(v, n, 20, NULL, &x, &neg);
+		if (rc == -2 && n <= 20)
+			return dsng__cmd_bad(st, DSNG_ERR_BAD_SIZE, off,
+			                     "SIZE is larger than 2^64-1 "
+			                     "(18446744073709551615)");
+		if (rc != 0)
 			return dsng__cmd_bad(st, DSNG_ERR_BAD_SIZE, off,
 			                     "SIZE takes 1 to 20 digits");
 		c->has_size = true;

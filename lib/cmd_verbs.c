@@ -83,10 +83,16 @@ static int bdat_args(struct dsng__cmd_state *st, size_t a, size_t e)
 {
 	const char *s = st->line;
 	size_t i = a;
+	int rc;
 
 	while (i < e && s[i] >= '0' && s[i] <= '9')
 		i++;
-	if (dsng__parse_u64(s + a, i - a, 20, &st->cmd->bdat_size) != 0)
+	rc = dsng__parse_u64(s + a, i - a, 20, &st->cmd->bdat_size);
+	if (rc == -2 && i - a <= 20)
+		return dsng__cmd_bad(st, DSNG_ERR_SYNTAX, a,
+		                     "BDAT chunk size is larger than 2^64-1 "
+		                     "(18446744073709551615)");
+	if (rc != 0)
 		return dsng__cmd_bad(st, DSNG_ERR_SYNTAX, a,
 		                     "bad BDAT chunk size");
 	if (i == e)

@@ -130,8 +130,15 @@ static void test_addr_quoted_local_part(void **state)
 	BAD("<\"a\x01\"@x>", 0, 3);
 	BAD("<\"a\\\x01\"@x>", 0, 3);
 	BAD("<\"a\"b@x>", 0, 4);
-	/* an unterminated quote swallows the '>' */
-	A_ERR("<\"wietse venema>", 0, DSNG_ERR_SYNTAX, 16, 501, "5.5.4");
+	/* an unterminated quote swallows the '>': the error says so, at
+	 * the opening quote, not "missing '>'" at the end */
+	A_ERR("<\"wietse venema>", 0, DSNG_ERR_SYNTAX, 1, 501, "5.5.4");
+	assert_string_equal(ut_err.message, "unterminated quoted string");
+	A_ERR("<\"abc\\\">", 0, DSNG_ERR_SYNTAX, 1, 501, "5.5.4");
+	assert_string_equal(ut_err.message, "unterminated quoted string");
+	A_ERR("<\"abc\\", 0, DSNG_ERR_SYNTAX, 1, 501, "5.5.4");
+	assert_string_equal(ut_err.message, "unterminated quoted string");
+	A_ERR("\"abc", 0, DSNG_ERR_SYNTAX, 0, 501, "5.5.4"); /* no '<' */
 }
 
 static void test_addr_source_route(void **state)

@@ -254,15 +254,21 @@ static void test_param_ret_body_size(void **state)
 	assert_true(ut_cmd.size == UINT64_MAX);
 	UT_OK("MAIL FROM:<a@b> SIZE=00000000000000000001", S); /* 20 digits */
 	assert_int_equal(ut_cmd.size, 1);
+	/* 20 digits but over 2^64-1: the message says so, not "1 to 20
+	 * digits" */
 	E501("MAIL FROM:<a@b> SIZE=18446744073709551616", 0, DSNG_ERR_BAD_SIZE,
 	     21);
+	assert_non_null(strstr(ut_err.message, "larger than 2^64-1"));
 	E501("MAIL FROM:<a@b> SIZE=000000000000000000001", 0, DSNG_ERR_BAD_SIZE,
 	     21);
+	assert_non_null(strstr(ut_err.message, "1 to 20 digits"));
 	E501("MAIL FROM:<a@b> SIZE=99999999999999999999", 0, DSNG_ERR_BAD_SIZE,
 	     21);
+	assert_non_null(strstr(ut_err.message, "larger than 2^64-1"));
 	E501("MAIL FROM:<a@b> SIZE=+1", 0, DSNG_ERR_BAD_SIZE, 21);
 	E501("MAIL FROM:<a@b> SIZE=-1", 0, DSNG_ERR_BAD_SIZE, 21);
 	E501("MAIL FROM:<a@b> SIZE=abc", 0, DSNG_ERR_BAD_SIZE, 21);
+	assert_non_null(strstr(ut_err.message, "1 to 20 digits"));
 	E501("MAIL FROM:<a@b> SIZE=1k", 0, DSNG_ERR_BAD_SIZE, 21);
 }
 

@@ -229,6 +229,7 @@ static void test_cmd_bdat(void **state)
 	assert_true(ut_cmd.bdat_size == UINT64_MAX);
 	UT_ERR("BDAT 18446744073709551616", 0, DSNG_ERR_SYNTAX, 5, 501,
 	       "5.5.4");
+	assert_non_null(strstr(ut_err.message, "larger than 2^64-1"));
 	UT_ERR("BDAT 000000000000000000001", 0, DSNG_ERR_SYNTAX, 5, 501,
 	       "5.5.4");
 	UT_ERR("BDAT", 0, DSNG_ERR_SYNTAX, 4, 501, "5.5.4");
@@ -303,6 +304,13 @@ static void test_cmd_paths_in_commands(void **state)
 	UT_OK("RCPT TO:<\"a b>c\"@x.org> NOTIFY=NEVER", S);
 	UT_SPAN(ut_cmd.path.local, "\"a b>c\"");
 	assert_int_equal(ut_cmd.notify, DSNG_NOTIFY_NEVER);
+	/* a quote that never closes (the last '"' escaped) swallows the
+	 * '>': said so, at the opening quote */
+	UT_ERR("MAIL FROM:<\"abc\\\">", 0, DSNG_ERR_SYNTAX, 11, 501, "5.5.4");
+	assert_string_equal(ut_err.message, "unterminated quoted string");
+	UT_ERR("RCPT TO:<\"a b> NOTIFY=NEVER", 0, DSNG_ERR_SYNTAX, 9, 501,
+	       "5.5.4");
+	assert_string_equal(ut_err.message, "unterminated quoted string");
 	UT_OK("RCPT TO:<@a,@b:u@c.example>", S);
 	UT_SPAN(ut_cmd.path.route, "@a,@b");
 	UT_SPAN(ut_cmd.path.mailbox, "u@c.example");
