@@ -104,10 +104,11 @@ static void mail_rcpt(const struct dsngb_builder *b, void *m,
 	                                   : NULL);
 	b->map_set(m, "envid", c->has_envid ? b->str(c->envid.ptr, c->envid.len)
 	                                    : b->none());
-	b->map_set(m, "size", c->has_size ? b->integer((long long)c->size)
-	                                  : b->none());
+	b->map_set(m, "size", c->has_size ? b->uinteger(c->size) : b->none());
 	set_cstr(b, m, "body", (unsigned)c->body < 4 ? bodies[c->body] : NULL);
 	b->map_set(m, "smtputf8", b->boolean(c->smtputf8));
+	b->map_set(m, "holdfor",
+	           c->has_holdfor ? b->uinteger(c->holdfor) : b->none());
 }
 
 void dsngb_cmd_fill(const struct dsngb_builder *b, void *m,
@@ -123,6 +124,11 @@ void dsngb_cmd_fill(const struct dsngb_builder *b, void *m,
 	case DSNG_VERB_EHLO:
 	case DSNG_VERB_LHLO:
 		b->map_set(m, "domain", span_or_none(b, c->arg));
+		break;
+	case DSNG_VERB_BDAT:
+		b->map_set(m, "arg", span_or_none(b, c->arg));
+		b->map_set(m, "chunk_size", b->uinteger(c->bdat_size));
+		b->map_set(m, "last", b->boolean(c->bdat_last));
 		break;
 	default:
 		b->map_set(m, "arg", span_or_none(b, c->arg));

@@ -55,9 +55,8 @@ void dsngb_ehlo_fill(const struct dsngb_builder *b, void *m,
 		           b->boolean(!!(c->flags & DSNG_EHLO_FLAG(k))));
 	}
 	b->map_set(m, "size",
-	           (c->flags & DSNG_EHLO_F_SIZE)
-	                   ? b->integer((long long)c->size)
-	                   : b->none());
+	           (c->flags & DSNG_EHLO_F_SIZE) ? b->uinteger(c->size)
+	                                         : b->none());
 	for (i = 0; i < c->n_auth; i++)
 		b->list_push(auth, dsngb_cstr(b, c->auth[i]));
 	b->map_set(m, "auth_mechanisms", auth);
@@ -67,11 +66,10 @@ void dsngb_ehlo_fill(const struct dsngb_builder *b, void *m,
 	                   : b->none());
 	b->map_set(m, "mt_priority_profile",
 	           dsngb_cstr(b, c->mt_priority_profile));
-	b->map_set(
-	        m, "futurerelease_max_interval",
-	        (c->flags & DSNG_EHLO_F_FUTURERELEASE)
-	                ? b->integer((long long)c->futurerelease_max_interval)
-	                : b->none());
+	b->map_set(m, "futurerelease_max_interval",
+	           (c->flags & DSNG_EHLO_F_FUTURERELEASE)
+	                   ? b->uinteger(c->futurerelease_max_interval)
+	                   : b->none());
 	b->map_set(m, "futurerelease_max_datetime",
 	           dsngb_cstr(b, c->futurerelease_max_datetime));
 }

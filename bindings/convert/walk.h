@@ -24,6 +24,9 @@ struct dsngb_builder {
 	void *(*integer)(long long v);
 	void *(*boolean)(int v);
 	void *(*none)(void);
+	/* An unsigned 64-bit number, exactly (SIZE=18446744073709551615):
+	 * integer() is signed, so every uint64_t field goes through this. */
+	void *(*uinteger)(unsigned long long v);
 };
 
 /* A NUL-terminated string, or none for NULL. */

@@ -63,9 +63,22 @@ static void *pl_none(void)
 	return newSV(0);
 }
 
+/* A UV holds every uint64_t on perls with 64-bit integers (IVSIZE 8, the
+ * norm); elsewhere an NV is the closest Perl has. */
+static void *pl_uinteger(unsigned long long v)
+{
+	dTHX;
+#if UVSIZE >= 8
+	return newSVuv((UV)v);
+#else
+	return v <= (unsigned long long)UV_MAX ? newSVuv((UV)v)
+	                                       : newSVnv((NV)v);
+#endif
+}
+
 const struct dsngb_builder dsngb_native = {
-	pl_map_new, pl_list_new, pl_map_set, pl_list_push,
-	pl_str,     pl_integer,  pl_boolean, pl_none,
+        pl_map_new, pl_list_new, pl_map_set, pl_list_push, pl_str,
+        pl_integer, pl_boolean,  pl_none,    pl_uinteger,
 };
 
 void dsngb_pl_croak(pTHX_ const struct dsng_error *err)

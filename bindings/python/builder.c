@@ -52,9 +52,14 @@ static void *py_none(void)
 	Py_RETURN_NONE;
 }
 
+static void *py_uinteger(unsigned long long v)
+{
+	return PyLong_FromUnsignedLongLong(v);
+}
+
 const struct dsngb_builder dsngb_native = {
-	py_map_new, py_list_new, py_map_set, py_list_push,
-	py_str,     py_integer,  py_boolean, py_none,
+        py_map_new, py_list_new, py_map_set, py_list_push, py_str,
+        py_integer, py_boolean,  py_none,    py_uinteger,
 };
 
 void dsngb_py_raise(const struct dsng_error *err)

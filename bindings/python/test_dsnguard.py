@@ -72,6 +72,28 @@ class ParseCmd(unittest.TestCase):
                          "client.example")
         self.assertIsNone(dsnguard.parse_cmd("DATA")["arg"])
 
+    def test_u64_values_are_exact(self):
+        # uint64_t fields come out as Python ints, never as signed -1
+        r = dsnguard.parse_cmd("MAIL FROM:<a@b.example> "
+                               "SIZE=18446744073709551615 HOLDFOR=999999999")
+        self.assertEqual(r["size"], 18446744073709551615)
+        self.assertEqual(r["holdfor"], 999999999)
+        self.assertIsNone(dsnguard.parse_cmd("MAIL FROM:<>")["holdfor"])
+        r = dsnguard.parse_cmd("MAIL FROM:<> SIZE=9223372036854775808")
+        self.assertEqual(r["size"], 2 ** 63)
+        r = dsnguard.parse_cmd("BDAT 18446744073709551615 LAST")
+        self.assertEqual(r["chunk_size"], 2 ** 64 - 1)
+        self.assertIs(r["last"], True)
+        # BDAT's arguments are kept as sent
+        r = dsnguard.parse_cmd("bdat 0100  last")
+        self.assertEqual((r["arg"], r["chunk_size"], r["last"]),
+                         ("0100  last", 100, True))
+        self.assertEqual(r["canonical"], "BDAT 0100  last")
+        with self.assertRaises(dsnguard.ParseError) as cm:
+            dsnguard.parse_cmd("MAIL FROM:<> SIZE=18446744073709551616")
+        self.assertEqual(cm.exception.code, "bad_size")
+        self.assertIn("larger than 2^64-1", str(cm.exception))
+
     def test_error_carries_code_offset_reply(self):
         with self.assertRaises(dsnguard.ParseError) as cm:
             dsnguard.parse_cmd("RCPT TO:<a@b.example> NOTIFY=NEVER,SUCCESS")
@@ -200,6 +222,16 @@ class ParseEhlo(unittest.TestCase):
         self.assertEqual(r["auth_mechanisms"], ["PLAIN", "LOGIN"])
         self.assertEqual(r["capabilities"][1],
                          {"keyword": "AUTH", "params": ["PLAIN", "LOGIN"]})
+
+    def test_u64_values_are_exact(self):
+        r = dsnguard.parse_ehlo(b"250-mx\r\n250-SIZE 18446744073709551615\r\n"
+                                b"250 FUTURERELEASE 18446744073709551615 "
+                                b"2026-01-01T00:00:00Z\r\n")
+        self.assertEqual(r["size"], 18446744073709551615)
+        self.assertEqual(r["futurerelease_max_interval"], 2 ** 64 - 1)
+        with self.assertRaises(dsnguard.ParseError) as cm:
+            dsnguard.parse_ehlo("250-mx\r\n250 SIZE 18446744073709551616\r\n")
+        self.assertIn("out of range", str(cm.exception))
 
     def test_refusal_raises_with_the_server_code(self):
         with self.assertRaises(dsnguard.ParseError) as cm:

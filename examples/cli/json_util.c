@@ -6,6 +6,7 @@
  */
 #include <errno.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -143,9 +144,31 @@ static void *jb_none(void)
 	return json_null();
 }
 
+/*
+ * jansson's integers are signed 64-bit (json_int_t), so a uint64_t above
+ * INT64_MAX (SIZE=18446744073709551615) cannot be a json_integer.  Such a
+ * number becomes a placeholder string instead: a NUL, then its decimal
+ * digits.  No other string in the output can start with a NUL
+ * (cli_json_bytes turns NULs into U+FFFD, json_string and the keys stop
+ * at one), so cli_json_print finds every placeholder in the dumped text,
+ * a string beginning with \u0000, and writes its digits there as a bare
+ * JSON number.  Everything else is written as jansson dumped it.
+ */
+static void *jb_uinteger(unsigned long long v)
+{
+	char buf[24];
+	int n;
+
+	if (v <= (unsigned long long)INT64_MAX)
+		return json_integer((json_int_t)v);
+	buf[0] = '\0';
+	n = snprintf(buf + 1, sizeof(buf) - 1, "%llu", v);
+	return json_stringn(buf, (size_t)n + 1);
+}
+
 const struct dsngb_builder cli_json_builder = {
-	jb_map_new, jb_list_new, jb_map_set, jb_list_push,
-	jb_str,     jb_integer,  jb_boolean, jb_none,
+        jb_map_new, jb_list_new, jb_map_set, jb_list_push, jb_str,
+        jb_integer, jb_boolean,  jb_none,    jb_uinteger,
 };
 
 json_t *cli_json_ok(void)
@@ -156,10 +179,56 @@ json_t *cli_json_ok(void)
 	return o;
 }
 
+/* What jansson writes for a placeholder's leading NUL (jb_uinteger). */
+#define U64_MARK "\"\\u0000"
+
+/* Write dumped JSON text, each u64 placeholder as its bare number. */
+static void put_spliced(const char *t, FILE *f)
+{
+	const char *run = t, *p = t;
+	int in_string = 0;
+
+	while (*p) {
+		if (in_string) {
+			if (*p == '\\' && p[1])
+				p++; /* an escaped '"' or '\\' */
+			else if (*p == '"')
+				in_string = 0;
+			p++;
+			continue;
+		}
+		if (*p != '"') {
+			p++;
+			continue;
+		}
+		if (strncmp(p, U64_MARK, sizeof(U64_MARK) - 1) != 0) {
+			in_string = 1;
+			p++;
+			continue;
+		}
+		/* "\u0000DIGITS" becomes DIGITS */
+		fwrite(run, 1, (size_t)(p - run), f);
+		p += sizeof(U64_MARK) - 1;
+		run = p;
+		while (*p >= '0' && *p <= '9')
+			p++;
+		fwrite(run, 1, (size_t)(p - run), f);
+		if (*p == '"')
+			p++;
+		run = p;
+	}
+	fwrite(run, 1, (size_t)(p - run), f);
+}
+
 void cli_json_print(json_t *obj)
 {
 	/* One object per line; ensure_ascii off, order as built. */
-	json_dumpf(obj, stdout, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	char *text = json_dumps(obj, JSON_COMPACT | JSON_PRESERVE_ORDER);
+
+	if (text) {
+		put_spliced(text, stdout);
+		free(text);
+	}
 	fputc('\n', stdout);
 	json_decref(obj);
 }

@@ -45,6 +45,36 @@ assert o["params"][0] == {"keyword": "RET", "value": "hdrs"}, o["params"]
 assert o["canonical"] == "MAIL FROM:<a@b.example> RET=hdrs ENVID=QQ+2B1 SIZE=1000 BODY=8bitmime", o["canonical"]
 ' -- parse-cmd --json 'mail from: <a@b.example>  ret=hdrs	ENVID=QQ+2B1 size=1000 BODY=8bitmime'
 
+# uint64_t values: exact JSON integers (not -1), also above 2^63; HOLDFOR
+# and BDAT's chunk size too; BDAT's arguments kept as sent.
+check u64-values 0 '
+a, b, c, d = objs
+assert a["size"] == 18446744073709551615 and a["holdfor"] == 999999999, a
+assert b["size"] == 2 ** 63 and b["holdfor"] is None, b
+assert c["chunk_size"] == 18446744073709551615 and c["last"] is True, c
+assert (d["arg"], d["chunk_size"], d["last"]) == ("0100  last", 100, True), d
+assert d["canonical"] == "BDAT 0100  last", d
+' -- parse-cmd --json 'MAIL FROM:<a@b.example> SIZE=18446744073709551615 HOLDFOR=999999999' \
+	'MAIL FROM:<a@b.example> SIZE=9223372036854775808' \
+	'BDAT 18446744073709551615 LAST' 'bdat 0100  last'
+out=$("$CLI" parse-cmd --json 'MAIL FROM:<> SIZE=18446744073709551615')
+case $out in
+*'"ret":null,"envid":null,"size":18446744073709551615,"body":null,'*) echo "ok   u64-json-text" ;;
+*) echo "FAIL u64-json-text: $out"; fail=1 ;;
+esac
+
+check size-over-2^64-1 1 '
+e = objs[0]["error"]
+assert e["code"] == "bad_size" and e["offset"] == 29, e
+assert "larger than 2^64-1" in e["message"], e
+' -- parse-cmd --json 'MAIL FROM:<a@b.example> SIZE=18446744073709551616'
+
+check unterminated-quote 1 '
+e = objs[0]["error"]
+assert e["code"] == "syntax" and e["offset"] == 11, e
+assert e["message"] == "unterminated quoted string", e
+' -- parse-cmd --json 'MAIL FROM:<"abc\">'
+
 check strict-refuses-space 1 '
 o, = objs
 assert o["ok"] is False and o["error"]["reply"] == 501, o

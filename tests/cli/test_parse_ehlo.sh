@@ -92,6 +92,20 @@ check no_final 1 '"code":"bad_continuation"'
 printf '250-mx\r\n250 SIZE abc\r\n' >"$T"
 check bad_size 1 \
 	'"code":"bad_ehlo","offset":17'
+# SIZE up to 2^64-1 is shown exactly (jansson's integers are signed:
+# the CLI writes such numbers itself), the rest of the object unchanged
+printf '250-mx\r\n250-SIZE 18446744073709551615\r\n250 FUTURERELEASE 18446744073709551615 2026-01-01T00:00:00Z\r\n' >"$T"
+check size_u64 0 '"size":18446744073709551615,"auth":false,' \
+	'"params":["18446744073709551615"]' \
+	'"futurerelease_max_interval":18446744073709551615,"futurerelease_max_datetime":"2026-01-01T00:00:00Z"}'
+printf '250-mx\r\n250 SIZE 9223372036854775807\r\n' >"$T"
+check size_int64_max 0 '"size":9223372036854775807,'
+printf '250-mx\r\n250 SIZE 18446744073709551616\r\n' >"$T"
+check size_overflow 1 '"code":"bad_ehlo","offset":17' 'SIZE limit is out of range'
+ARGS=""
+printf '250-mx\r\n250 SIZE 18446744073709551615\r\n' >"$T"
+check size_u64_text 0 'SIZE limit: 18446744073709551615 octets'
+ARGS=--json
 printf '' >"$T"
 check empty 1 '"code":"empty"'
 printf '250-mx\r\n250 D\000N\r\n' >"$T"

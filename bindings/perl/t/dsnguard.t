@@ -93,6 +93,31 @@ is_deeply([map { $_->{keyword} } @{$r->{capabilities}}],
 	[qw(ENHANCEDSTATUSCODES PIPELINING 8BITMIME SIZE DSN DELIVERBY HELP)],
 	'capabilities in order');
 
+# uint64_t values are exact UVs, never a signed -1
+use B ();
+sub is_uv { my $f = B::svref_2object(\$_[0])->FLAGS; ($f & B::SVf_IVisUV()) ? 1 : 0 }
+$r = DSNGuard::parse_ehlo("250-mx\r\n250-SIZE 18446744073709551615\r\n"
+	. "250 FUTURERELEASE 18446744073709551615 2026-01-01T00:00:00Z\r\n");
+is("$r->{size}", '18446744073709551615', 'EHLO SIZE 2^64-1 exact');
+ok(is_uv($r->{size}), 'EHLO SIZE is a UV');
+is("$r->{futurerelease_max_interval}", '18446744073709551615',
+	'FUTURERELEASE interval exact');
+ok(!eval { DSNGuard::parse_ehlo("250-mx\r\n250 SIZE 18446744073709551616\r\n"); 1 },
+	'EHLO SIZE over 2^64-1 dies');
+like($@->{message}, qr/out of range/, 'EHLO SIZE overflow: out of range');
+$r = DSNGuard::parse_cmd('MAIL FROM:<a@b.example> SIZE=18446744073709551615 HOLDFOR=999999999');
+is("$r->{size}", '18446744073709551615', 'MAIL SIZE 2^64-1 exact');
+ok(is_uv($r->{size}), 'MAIL SIZE is a UV');
+is($r->{holdfor}, 999999999, 'HOLDFOR');
+$r = DSNGuard::parse_cmd('BDAT 18446744073709551615 LAST');
+is("$r->{chunk_size}", '18446744073709551615', 'BDAT size exact');
+ok($r->{last}, 'BDAT LAST');
+is(DSNGuard::parse_cmd('bdat 0100  last')->{canonical}, 'BDAT 0100  last',
+	'BDAT arguments kept as sent');
+ok(!eval { DSNGuard::parse_cmd('MAIL FROM:<> SIZE=18446744073709551616'); 1 },
+	'SIZE over 2^64-1 dies');
+like($@->{message}, qr/larger than 2\^64-1/, 'SIZE overflow message');
+
 $r = DSNGuard::parse_ehlo("250-mx.example\r\n250 AUTH PLAIN LOGIN\r\n");
 ok(!$r->{dsn}, 'no DSN');
 is_deeply($r->{auth_mechanisms}, ['PLAIN', 'LOGIN'], 'auth mechanisms');
