@@ -1,9 +1,10 @@
 #!/bin/bash
 # Stage gcc: RelWithDebInfo build of everything with gcc (-Werror) and
 # --coverage (DSNG_COVERAGE), then every test except the fuzzing runs, the
-# man page lint, and the line and branch coverage of lib/ (gcovr), which
-# must reach COVERAGE_MIN_LINES / COVERAGE_MIN_BRANCHES percent (defaults
-# in scripts/coverage.sh).
+# timed complexity check (label complexity) included: this stage alone
+# runs it; the man page lint, and the line and branch coverage of lib/
+# (gcovr), which must reach COVERAGE_MIN_LINES / COVERAGE_MIN_BRANCHES
+# percent (defaults in scripts/coverage.sh).
 source "$(dirname "$0")/common.sh"
 configure -DCMAKE_C_COMPILER=gcc -DCMAKE_BUILD_TYPE=RelWithDebInfo -DDSNG_COVERAGE=ON
 build

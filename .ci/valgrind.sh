@@ -14,4 +14,4 @@ configure -DCMAKE_C_COMPILER=gcc -DCMAKE_BUILD_TYPE=Debug \
 	-DDSNG_BUILD_CLI=OFF -DDSNG_BUILD_BENCH=OFF -DDSNG_BUILD_BINDINGS=OFF \
 	"-DCMAKE_CROSSCOMPILING_EMULATOR=$VG"
 build
-run_ctest -L unit
+run_ctest -L unit -LE complexity
