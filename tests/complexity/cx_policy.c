@@ -24,8 +24,8 @@ static int config_run(void *arg)
 	struct dsng_policy *p;
 	int ok;
 
-	dsng_policy_opts_init(&o);
-	o.no_includes = 1;
+	dsng_policy_opts_init(&o, DSNG_POLICY_OPTS_VERSION);
+	o.no_includes = true;
 	if (dsng_policy_parse(NULL, &p, in->t.p, in->t.len, "cx.conf", &o,
 	                      NULL))
 		return -1;
@@ -58,7 +58,7 @@ static void *config_lines(TALLOC_CTX *mem, size_t n)
 		cx_puts(&b, settings[i]);
 	in->t.p = b.p;
 	in->t.len = b.len;
-	in->networks = 0;
+	in->networks = 2; /* the preset's loopback: 127.0.0.0/8, ::1 */
 	return in;
 }
 
@@ -80,7 +80,7 @@ static void *config_repeated(TALLOC_CTX *mem, size_t n)
 		cx_printf(&b, "add-names = X-Receipt-%zu\n", i);
 	in->t.p = b.p;
 	in->t.len = b.len;
-	in->networks = 0;
+	in->networks = 2; /* the preset's loopback */
 	return in;
 }
 
@@ -139,8 +139,8 @@ static struct rcpt_in *rcpt_in(TALLOC_CTX *mem, size_t networks,
 	cx_buf_init(&b, mem);
 	cx_puts(&b, "preset = recommended\n");
 	net_lines(&b, networks);
-	dsng_policy_opts_init(&o);
-	o.no_includes = 1;
+	dsng_policy_opts_init(&o, DSNG_POLICY_OPTS_VERSION);
+	o.no_includes = true;
 	if (dsng_policy_parse(mem, &in->p, b.p, b.len, "cx.conf", &o, NULL))
 		cx_die("rcpt: policy did not load");
 	dsng_cmd_init(&in->cmd, DSNG_CMD_VERSION);
@@ -160,22 +160,20 @@ static struct rcpt_in *rcpt_in(TALLOC_CTX *mem, size_t networks,
 static int rcpt_run(void *arg)
 {
 	struct rcpt_in *in = arg;
-	struct dsng_session s;
+	struct dsng_policy_session s = DSNG_POLICY_SESSION_INIT;
 	size_t i;
 
-	dsng_session_init(&s);
 	for (i = 0; i < in->n; i++) {
 		struct dsng_cmd c = in->cmd;
-		struct dsng_decision d;
+		struct dsng_decision d = DSNG_DECISION_INIT;
 
-		if (dsng_session_set_addr(&s, in->addr[i], strlen(in->addr[i]),
-		                          NULL))
+		if (dsng_policy_session_set_addr(&s, in->addr[i],
+		                                 strlen(in->addr[i]), NULL))
 			return -1;
-		memset(&d, 0, sizeof(d));
-		if (dsng_policy_rcpt(in->p, &s, &c, &d))
+		if (dsng_policy_rcpt(&d, in->p, &s, &c, NULL))
 			return -1;
 		if (i % 100 == 99)
-			dsng_session_reset_transaction(&s);
+			dsng_policy_session_reset(&s);
 	}
 	return 0;
 }
