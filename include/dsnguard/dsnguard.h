@@ -16,5 +16,6 @@
 #include "batv.h"
 #include "policy.h"
 #include "maillog.h"
+#include "probe.h"
 
 #endif /* DSNG_DSNGUARD_H */
