@@ -24,6 +24,9 @@ static const struct command commands[] = {
 	{"scan-log", cli_scan_log, "[--json] [FILE...]"},
 	{"check-config", cli_check_config, "FILE"},
 	{"batv", cli_batv, "sign|verify ..."},
+	{"probe", cli_probe,
+	 "HOST[:PORT] --from A --to B [--ehlo NAME] [--timeout S] "
+	 "[--source ADDR] [--starttls] [--json]"},
 };
 
 static void usage(FILE *f)
