@@ -635,7 +635,6 @@ static void print_json(const struct probe_args *a,
 	json_object_set_new(o, "starttls", j_step(&r->starttls));
 	json_object_set_new(o, "source", cli_json_str(a->source));
 	cli_json_print(o);
-	json_decref(o);
 }
 
 static void text_step(const char *what, const struct dsng_probe_exchange *x)
