@@ -112,8 +112,7 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 			abort();
 		break;
 	default:
-		if (!r->error_message ||
-		    !dsng_probe_step_name(r->error_step) ||
+		if (!r->error_message || !dsng_probe_step_name(r->error_step) ||
 		    !dsng_probe_cause_name(r->error_cause) ||
 		    r->error_cause == DSNG_PROBE_CAUSE_NONE)
 			abort();
