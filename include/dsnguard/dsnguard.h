@@ -15,6 +15,7 @@
 #include "report.h"
 #include "batv.h"
 #include "policy.h"
+#include "report_build.h"
 #include "maillog.h"
 #include "probe.h"
 
