@@ -27,6 +27,9 @@ static const struct command commands[] = {
 	{"probe", cli_probe,
 	 "HOST[:PORT] --from A --to B [--ehlo NAME] [--timeout S] "
 	 "[--source ADDR] [--starttls] [--json]"},
+	{"make-report", cli_make_report,
+	 "[--policy FILE | --preset NAME | --no-policy] [--now TIME] "
+	 "[--crlf] [--max-returned N] SPEC.json [ORIGINAL]"},
 };
 
 static void usage(FILE *f)
