@@ -181,7 +181,7 @@ static int parse_args(int argc, char **argv, struct args *a)
 			a->crlf = true;
 		} else if (!strcmp(o, "--help") || !strcmp(o, "-h")) {
 			printf("%s\n", USAGE);
-			return 1;
+			return -1;
 		} else if (!strcmp(o, "--policy") || !strcmp(o, "--preset") ||
 		           !strcmp(o, "--now") ||
 		           !strcmp(o, "--max-returned")) {
@@ -278,9 +278,10 @@ int cli_make_report(int argc, char **argv)
 	TALLOC_CTX *mem;
 	int rc, status = CLI_USAGE;
 
+	/* -1: --help was answered; otherwise 0 or the usage error's code */
 	rc = parse_args(argc, argv, &a);
 	if (rc)
-		return rc > 0 ? CLI_OK : rc;
+		return rc < 0 ? CLI_OK : rc;
 	mem = talloc_new(NULL);
 	if (!mem)
 		return CLI_USAGE;
@@ -347,10 +348,11 @@ int cli_make_report(int argc, char **argv)
 	case DSNG_REPORT_BUILD_NONE_REQUESTED:
 		fprintf(stderr,
 		        "dsnguard: make-report: nothing to report: %s\n",
-		        *res->envelope_to
+		        !*res->envelope_to ? "the envelope sender is null (<>)"
+		        : res->n_entries
 		                ? "no recipient's NOTIFY asks for a report of "
 		                  "its action"
-		                : "the envelope sender is null (<>)");
+		                : "the SPEC lists no recipient");
 		status = CLI_OK;
 		break;
 	default:
