@@ -157,7 +157,8 @@ static void check_lines(const char *p, size_t len, bool crlf)
 	}
 }
 
-static void check(const struct dsng_report_build_result *res, bool crlf)
+static void check(const struct dsng_report_build_result *res,
+                  const struct dsng_report_build_spec *spec, bool crlf)
 {
 	struct dsng_report *r = NULL;
 	size_t i, k = 0;
@@ -173,12 +174,21 @@ static void check(const struct dsng_report_build_result *res, bool crlf)
 		abort();
 	for (i = 0; i < res->n_entries; i++) {
 		const struct dsng_report_build_entry *e = &res->entries[i];
+		const struct dsng_report_build_rcpt *in =
+		        spec->recipients[e->index];
 		const struct dsng_report_recipient *rc;
+		struct dsng_status_code code;
 
 		if (e->fate != DSNG_REPORT_BUILD_KEPT)
 			continue;
 		rc = r->recipients[k++];
+		if (in->status &&
+		    (dsng_status_parse(&code, in->status, strlen(in->status),
+		                       NULL) != DSNG_OK ||
+		     !rc->status || strcmp(code.str, rc->status)))
+			abort();
 		if (!rc->final_recipient || !rc->action || !rc->status ||
+		    strcmp(rc->action, dsng_dsn_action_name(in->action)) ||
 		    strcmp(rc->final_recipient->value, e->addr) ||
 		    strcmp(rc->final_recipient->type,
 		           nonascii(e->addr) ? "utf-8" : "rfc822"))
@@ -287,7 +297,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (!res)
 			abort();
 		if (res->outcome == DSNG_REPORT_BUILD_WRITTEN)
-			check(res, o.crlf);
+			check(res, &spec, o.crlf);
 		else if (res->data || res->n_kept)
 			abort();
 	} else if (res || (rc != DSNG_EINVAL && rc != DSNG_ESYNTAX &&
