@@ -41,9 +41,6 @@ static int fail(struct dsng__rb *rb, int rc, enum dsng_errkind kind,
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	if (rc == DSNG_ELIMIT)
-		return dsng__fail_limit(rb->err, "max_field_len", kind, 0, 0,
-		                        NULL, "%s", msg);
 	return dsng__fail(rb->err, rc, kind, 0, 0, NULL, "%s", msg);
 }
 

@@ -866,7 +866,24 @@ static void test_errors(void **state)
 	o2.now = -5;
 	expect_error(mem, &spec, &o2, DSNG_EINVAL, DSNG_ERR_INVALID_ARGUMENT);
 
-	/* limits */
+	/* limits: an address whose utf-8-addr-unitext form passes a line */
+	{
+		char addr[300];
+		struct dsng_report_build_result *r2 = (void *)1;
+		struct dsng_error err = DSNG_ERROR_INIT;
+
+		memcpy(addr, "\xc3\xbc", 2);
+		memset(addr + 2, '+', 200);
+		strcpy(addr + 202, "@example.test");
+		rs[1]->addr = addr;
+		assert_int_equal(dsng_report_build(mem, &r2, NULL, NULL, &spec,
+		                                   NULL, 0, &o, &err),
+		                 DSNG_ELIMIT);
+		assert_null(r2);
+		assert_int_equal(err.kind, DSNG_ERR_HEADER_LIMIT);
+		assert_string_equal(err.limit, "max_field_len");
+		rs[1]->addr = "two@example.test";
+	}
 	o2 = o;
 	o2.max_recipients = 1;
 	expect_error(mem, &spec, &o2, DSNG_ELIMIT, DSNG_ERR_RECIPIENT_LIMIT);

@@ -277,10 +277,11 @@ struct dsng_report_build_result {
  * a NULL policy without opts->no_policy, a struct of unknown version, an
  * action that is not a DSN kind, max_returned above the ceiling),
  * DSNG_ESYNTAX for a spec value that cannot be written (kind
- * DSNG_ERR_BAD_ADDRESS, _BAD_ORCPT, _BAD_ENVID, _BAD_XTEXT, _BAD_STATUS,
+ * DSNG_ERR_BAD_ADDRESS, _BAD_ORCPT, _BAD_ENVID, _BAD_NOTIFY, _BAD_STATUS,
  * _BAD_VALUE; the message names the recipient and the field),
- * DSNG_ELIMIT ("max_recipients", or a field too long for a line),
- * DSNG_ENOMEM.
+ * DSNG_ELIMIT (err->limit "max_recipients", kind RECIPIENT_LIMIT; or
+ * "max_field_len", kind HEADER_LIMIT, for an address whose encoded form
+ * cannot fit one line), DSNG_ENOMEM.
  */
 DSNG_API int dsng_report_build(TALLOC_CTX *mem,
                                struct dsng_report_build_result **out,
