@@ -142,10 +142,10 @@ static int one_param(struct dsng__cmd_state *st, size_t t, size_t *next)
 		                     "bad character in parameter keyword");
 	}
 	if (c->n_params >= DSNG_CMD_MAX_PARAMS)
-		return dsng__fail(st->err, DSNG_ELIMIT,
-		                  DSNG_ERR_TOO_MANY_PARAMS, t, 501, "5.5.4",
-		                  "more than %d parameters",
-		                  DSNG_CMD_MAX_PARAMS);
+		return dsng__fail_limit(st->err, "max_params",
+		                        DSNG_ERR_TOO_MANY_PARAMS, t, 501,
+		                        "5.5.4", "more than %d parameters",
+		                        DSNG_CMD_MAX_PARAMS);
 	p = &c->params[c->n_params++];
 	p->kind = dsng__cmd_param_kind(st->line + t, ke - t);
 	p->keyword.ptr = st->line + t;

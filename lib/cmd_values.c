@@ -8,8 +8,8 @@
 
 #include "cmd_int.h"
 
-#define ENVID_MAX 100 /* RFC 3461 4.4, decoded */
-#define ORCPT_MAX 500 /* RFC 3461 4.2 */
+#define ENVID_MAX DSNG_CMD_MAX_ENVID_LEN /* RFC 3461 4.4, decoded */
+#define ORCPT_MAX DSNG_CMD_MAX_ORCPT_LEN /* RFC 3461 4.2 */
 
 static int notify(struct dsng__cmd_state *st, const char *v, size_t n,
                   size_t off)
@@ -98,8 +98,9 @@ static int decode(struct dsng__cmd_state *st, const char *v, size_t n,
 	if (st->flags & DSNG_CMD_UTF8)
 		flags |= DSNG_XTEXT_UNITEXT;
 	if (DSNG_CMD_DECODE_MAX - c->decoded_len < n)
-		return dsng__fail(st->err, DSNG_ELIMIT, limit_kind, off, 501,
-		                  "5.5.4", "decoded parameters too long");
+		return dsng__fail_limit(st->err, "max_decoded", limit_kind, off,
+		                        501, "5.5.4",
+		                        "decoded parameters too long");
 	if (!utf8addr && limit_kind != DSNG_ERR_BAD_AUTH)
 		flags |= DSNG_XTEXT_ASCII; /* RFC 3461 4.2, 4.4 */
 	rc = utf8addr ? dsng_xtext_utf8_decode(
@@ -129,9 +130,9 @@ static int orcpt(struct dsng__cmd_state *st, const char *v, size_t n,
 	size_t i = 0;
 
 	if (n > ORCPT_MAX)
-		return dsng__fail(st->err, DSNG_ELIMIT, DSNG_ERR_BAD_ORCPT, off,
-		                  501, "5.5.4", "ORCPT longer than %d",
-		                  ORCPT_MAX);
+		return dsng__fail_limit(st->err, "max_orcpt_len",
+		                        DSNG_ERR_BAD_ORCPT, off, 501, "5.5.4",
+		                        "ORCPT longer than %d", ORCPT_MAX);
 	while (i < n && dsng__is((unsigned char)v[i], DSNG__C_ATEXT))
 		i++;
 	if (i == n || v[i] != ';')
@@ -258,9 +259,10 @@ int dsng__cmd_value(struct dsng__cmd_state *st, const struct dsng_param *p)
 		if (rc != DSNG_OK)
 			return rc;
 		if (c->envid.len > ENVID_MAX)
-			return dsng__fail(st->err, DSNG_ELIMIT,
-			                  DSNG_ERR_BAD_ENVID, off, 501, "5.5.4",
-			                  "ENVID longer than %d", ENVID_MAX);
+			return dsng__fail_limit(st->err, "max_envid_len",
+			                        DSNG_ERR_BAD_ENVID, off, 501,
+			                        "5.5.4", "ENVID longer than %d",
+			                        ENVID_MAX);
 		c->has_envid = true;
 		return DSNG_OK;
 	case DSNG_PARAM_AUTH:

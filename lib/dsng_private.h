@@ -59,6 +59,12 @@ int dsng__fail_at(struct dsng_error *err, int status, enum dsng_errkind kind,
                   unsigned line, unsigned column, const char *fmt, ...)
     DSNG_PRINTF(6, 7);
 
+/* dsng__fail_limit with a file position instead of an offset (a config
+ * file's fixed limits).  Returns DSNG_ELIMIT. */
+int dsng__fail_limit_at(struct dsng_error *err, const char *limit,
+                        enum dsng_errkind kind, unsigned line, unsigned column,
+                        const char *fmt, ...) DSNG_PRINTF(6, 7);
+
 /* Value of a hex digit of either case, -1 otherwise.  Parts with a
  * stricter alphabet (xtext's upper-case hexchar) filter before calling. */
 static inline int dsng__hex(unsigned char c)

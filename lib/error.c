@@ -170,6 +170,24 @@ int dsng__fail_at(struct dsng_error *err, int status, enum dsng_errkind kind,
 	return status;
 }
 
+int dsng__fail_limit_at(struct dsng_error *err, const char *limit,
+                        enum dsng_errkind kind, unsigned line, unsigned column,
+                        const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!writable(err))
+		return DSNG_ELIMIT;
+	dsng_error_clear(err);
+	err->line = line;
+	err->column = column;
+	err->limit = limit;
+	va_start(ap, fmt);
+	fill(err, DSNG_ELIMIT, kind, fmt, ap);
+	va_end(ap);
+	return DSNG_ELIMIT;
+}
+
 int dsng__span_ieq(const char *p, size_t len, const char *word)
 {
 	size_t i;

@@ -158,8 +158,8 @@ static const struct key keys[] = {
 #undef F
 #define N_KEYS (sizeof(keys) / sizeof(keys[0]))
 
-#define MAX_LINE 4096
-#define MAX_LIST 256
+#define MAX_LINE DSNG_POLICY_MAX_LINE
+#define MAX_LIST DSNG_POLICY_MAX_LIST
 
 /* What a whole include tree has read so far, against its limits (shared
  * by the parsers of every nested file). */
@@ -210,18 +210,24 @@ static int fail(struct parser *ps, int status, enum dsng_errkind kind,
 	                     "%s:%u:%zu: %s", ps->origin, line, col + 1, text);
 }
 
-/* fail() for an exceeded limit: err->limit names the options field. */
-static int fail_limit(struct parser *ps, const char *limit, size_t col,
-                      const char *what, size_t max)
-{
-	int rc = fail(ps, DSNG_ELIMIT, DSNG_ERR_CONFIG, col,
-	              "the includes read more than %zu %s "
-	              "(dsng_policy_opts.%s)",
-	              max, what, limit);
+/* fail() for a fixed limit: DSNG_ELIMIT with err->limit naming it. */
+static int fail_limit(struct parser *ps, const char *limit,
+                      enum dsng_errkind kind, size_t col, const char *fmt, ...)
+        DSNG_PRINTF(5, 6);
 
-	if (dsng__version_ok(ps->err, DSNG_ERROR_VERSION))
-		ps->err->limit = limit;
-	return rc;
+static int fail_limit(struct parser *ps, const char *limit,
+                      enum dsng_errkind kind, size_t col, const char *fmt, ...)
+{
+	char text[DSNG_ERROR_MESSAGE_MAX];
+	unsigned line = ps->is_preset ? 0 : ps->line;
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(text, sizeof(text), fmt, ap);
+	va_end(ap);
+	return dsng__fail_limit_at(ps->err, limit, kind, line,
+	                           (unsigned)col + 1, "%s:%u:%zu: %s",
+	                           ps->origin, line, col + 1, text);
 }
 
 static int is_blank(char c)
@@ -314,8 +320,8 @@ static int set_classes(struct parser *ps, const struct key *k,
 		return fail(ps, DSNG_ESYNTAX, DSNG_ERR_BAD_VALUE, v->col,
 		            "%s: empty list (use \"none\")", k->rule);
 	if (n > MAX_LIST)
-		return fail(ps, DSNG_ELIMIT, DSNG_ERR_BAD_VALUE, v->col,
-		            "%s: list too long", k->rule);
+		return fail_limit(ps, "max_list", DSNG_ERR_BAD_VALUE, v->col,
+		                  "%s: list too long", k->rule);
 	text = talloc_strdup(ps->p, "");
 	for (i = 0; i < n && text; i++) {
 		const struct word *w = find_word(class_words, &t[i]);
@@ -425,9 +431,11 @@ static int set_reply(struct parser *ps, const struct key *k,
 	if (i >= len)
 		return fail(ps, DSNG_ESYNTAX, DSNG_ERR_BAD_VALUE, v->col + i,
 		            "%s: the reply needs a text", k->rule);
-	if (len - i > 150)
-		return fail(ps, DSNG_ELIMIT, DSNG_ERR_BAD_VALUE, v->col + i,
-		            "%s: reply text over 150 characters", k->rule);
+	if (len - i > DSNG_POLICY_MAX_REPLY_TEXT)
+		return fail_limit(ps, "max_reply_text", DSNG_ERR_BAD_VALUE,
+		                  v->col + i,
+		                  "%s: reply text over %d characters", k->rule,
+		                  DSNG_POLICY_MAX_REPLY_TEXT);
 	for (e = i; e < len; e++)
 		if ((unsigned char)p[e] < 32 || (unsigned char)p[e] > 126)
 			return fail(ps, DSNG_ESYNTAX, DSNG_ERR_BAD_VALUE,
@@ -465,13 +473,19 @@ static int set_names(struct parser *ps, const struct key *k,
 	size_t n = split_list(v, t, MAX_LIST), i, base;
 	const char **names;
 
-	if (n == 0 || n > MAX_LIST)
+	if (n == 0)
 		return fail(ps, DSNG_ESYNTAX, DSNG_ERR_BAD_VALUE, v->col,
 		            "%s: give 1 to %d header names", k->rule, MAX_LIST);
+	if (n > MAX_LIST)
+		return fail_limit(ps, "max_list", DSNG_ERR_BAD_VALUE, v->col,
+		                  "%s: more than %d header names", k->rule,
+		                  MAX_LIST);
 	base = replace ? 0 : p->n_header_names;
-	if (base + n > 4 * MAX_LIST)
-		return fail(ps, DSNG_ELIMIT, DSNG_ERR_BAD_VALUE, v->col,
-		            "%s: too many header names", k->rule);
+	if (base + n > DSNG_POLICY_MAX_HEADER_NAMES)
+		return fail_limit(ps, "max_header_names", DSNG_ERR_BAD_VALUE,
+		                  v->col,
+		                  "%s: more than %d header names in all",
+		                  k->rule, DSNG_POLICY_MAX_HEADER_NAMES);
 	names = talloc_realloc(p, replace ? NULL : p->header_names,
 	                       const char *, base + n);
 	if (!names)
@@ -563,9 +577,17 @@ static int set_hosts(struct parser *ps, const struct key *k,
 	size_t n = split_list(v, t, MAX_LIST), i, j;
 	const char **hosts;
 
-	if (n == 0 || n > MAX_LIST || p->n_our_hosts + n > 4 * MAX_LIST)
+	if (n == 0)
 		return fail(ps, DSNG_ESYNTAX, DSNG_ERR_BAD_VALUE, v->col,
 		            "%s: give 1 to %d host names", k->rule, MAX_LIST);
+	if (n > MAX_LIST)
+		return fail_limit(ps, "max_list", DSNG_ERR_BAD_VALUE, v->col,
+		                  "%s: more than %d host names", k->rule,
+		                  MAX_LIST);
+	if (p->n_our_hosts + n > DSNG_POLICY_MAX_HOSTS)
+		return fail_limit(ps, "max_hosts", DSNG_ERR_BAD_VALUE, v->col,
+		                  "%s: more than %d host names in all", k->rule,
+		                  DSNG_POLICY_MAX_HOSTS);
 	hosts = talloc_realloc(p, p->our_hosts, const char *,
 	                       p->n_our_hosts + n);
 	if (!hosts)
@@ -622,7 +644,7 @@ static int read_disk(void *arg, TALLOC_CTX *mem, const char *path, char **buf,
 		size_t got;
 		if (n == cap) {
 			char *nb;
-			if (cap >= (size_t)64 << 20) {
+			if (cap >= DSNG_POLICY_MAX_FILE_SIZE) {
 				talloc_free(b);
 				fclose(f);
 				return DSNG_ELIMIT;
@@ -676,14 +698,18 @@ static int do_include(struct parser *ps, const struct tok *name)
 		return fail(ps, DSNG_EIO, DSNG_ERR_IO, name->col,
 		            "include is disabled here");
 	if (ps->depth >= DSNG_POLICY_MAX_INCLUDE_DEPTH)
-		return fail(ps, DSNG_ELIMIT, DSNG_ERR_CONFIG, name->col,
-		            "includes nested deeper than %d (a loop?)",
-		            DSNG_POLICY_MAX_INCLUDE_DEPTH);
+		return fail_limit(ps, "max_include_depth", DSNG_ERR_CONFIG,
+		                  name->col,
+		                  "includes nested deeper than %d (a loop?)",
+		                  DSNG_POLICY_MAX_INCLUDE_DEPTH);
 	if (memchr(name->p, 0, name->len))
 		return fail(ps, DSNG_ESYNTAX, DSNG_ERR_CONFIG, name->col,
 		            "NUL byte in file name");
 	if (b->files >= b->max_files)
-		return fail_limit(ps, "max_include_files", name->col, "files",
+		return fail_limit(ps, "max_include_files", DSNG_ERR_CONFIG,
+		                  name->col,
+		                  "the includes read more than %zu files "
+		                  "(dsng_policy_opts.max_include_files)",
 		                  b->max_files);
 	tmp = talloc_new(NULL);
 	if (!tmp)
@@ -704,17 +730,26 @@ static int do_include(struct parser *ps, const struct tok *name)
 	b->files++;
 	rc = rd(rd_arg, tmp, path, &buf, &len);
 	if (rc != 0) {
-		if (rc != DSNG_ENOMEM)
-			rc = fail(
-			        ps, rc == DSNG_ELIMIT ? DSNG_ELIMIT : DSNG_EIO,
-			        DSNG_ERR_IO, name->col, "cannot read '%.80s'%s",
-			        path, rc == DSNG_ELIMIT ? ": too large" : "");
+		if (rc == DSNG_ENOMEM) {
+			talloc_free(tmp);
+			return rc;
+		}
+		if (rc == DSNG_ELIMIT)
+			rc = fail_limit(ps, "max_file_size", DSNG_ERR_IO,
+			                name->col, "cannot read '%.80s': too large",
+			                path);
+		else
+			rc = fail(ps, DSNG_EIO, DSNG_ERR_IO, name->col,
+			          "cannot read '%.80s'", path);
 		talloc_free(tmp);
 		return rc;
 	}
 	if (len > b->max_bytes - b->bytes) {
 		talloc_free(tmp);
-		return fail_limit(ps, "max_include_bytes", name->col, "bytes",
+		return fail_limit(ps, "max_include_bytes", DSNG_ERR_CONFIG,
+		                  name->col,
+		                  "the includes read more than %zu bytes "
+		                  "(dsng_policy_opts.max_include_bytes)",
 		                  b->max_bytes);
 	}
 	b->bytes += len;
@@ -840,9 +875,9 @@ static int networks_line(struct parser *ps, const char *line, size_t len,
 			            line + start, why);
 		rc = dsng__cidr_add(ps->p, &ps->p->nets, &r);
 		if (rc == DSNG_ELIMIT)
-			return fail(ps, rc, DSNG_ERR_BAD_CIDR, start,
-			            "more than %d networks",
-			            DSNG_POLICY_MAX_NETWORKS);
+			return fail_limit(ps, "max_networks", DSNG_ERR_BAD_CIDR,
+			                  start, "more than %d networks",
+			                  DSNG_POLICY_MAX_NETWORKS);
 		if (rc)
 			return rc;
 	}
@@ -1038,8 +1073,9 @@ static int parse_text(struct parser *ps)
 		if (len && line[len - 1] == '\r')
 			len--;
 		if (len > MAX_LINE)
-			return fail(ps, DSNG_ELIMIT, DSNG_ERR_CONFIG, MAX_LINE,
-			            "line longer than %d bytes", MAX_LINE);
+			return fail_limit(ps, "max_line", DSNG_ERR_CONFIG,
+			                  MAX_LINE, "line longer than %d bytes",
+			                  MAX_LINE);
 		for (z = 0; z < len; z++)
 			if (line[z] == 0 || line[z] == '\r')
 				return fail(ps, DSNG_ESYNTAX, DSNG_ERR_CONFIG,
@@ -1198,11 +1234,12 @@ int dsng_policy_load(TALLOC_CTX *mem, struct dsng_policy **out,
 	if (rc == DSNG_ENOMEM)
 		rc = dsng__fail(err, rc, DSNG_ERR_NOMEM, 0, 0, NULL,
 		                "out of memory");
+	else if (rc == DSNG_ELIMIT)
+		rc = dsng__fail_limit(err, "max_file_size", DSNG_ERR_IO, 0, 0,
+		                      NULL, "%.100s: file too large", path);
 	else if (rc != 0)
-		rc = dsng__fail(err, rc == DSNG_ELIMIT ? rc : DSNG_EIO,
-		                DSNG_ERR_IO, 0, 0, NULL, "%.100s: %s", path,
-		                rc == DSNG_ELIMIT ? "file too large"
-		                                  : "cannot read the file");
+		rc = dsng__fail(err, DSNG_EIO, DSNG_ERR_IO, 0, 0, NULL,
+		                "%.100s: cannot read the file", path);
 	else
 		rc = dsng_policy_parse(mem, out, buf, len, path, &o, err);
 	talloc_free(tmp);

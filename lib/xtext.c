@@ -26,6 +26,7 @@ int dsng_xtext_decode(char *out, size_t out_size, size_t *out_len,
 	*out_len = 0;
 	while (i < len) {
 		unsigned c = s[i];
+		size_t step = 1;
 
 		if (c == '+') {
 			int hi, lo;
@@ -55,17 +56,17 @@ int dsng_xtext_decode(char *out, size_t out_size, size_t *out_len,
 			if ((flags & DSNG_XTEXT_ASCII) && c > 0x7e)
 				return bad(err, i,
 				           "decodes to a non-ASCII octet");
-			i += 3;
-		} else {
-			if (!dsng__is((unsigned char)c, DSNG__C_XCHAR))
-				return bad(err, i, "octet must be encoded");
-			i++;
+			step = 3;
+		} else if (!dsng__is((unsigned char)c, DSNG__C_XCHAR)) {
+			return bad(err, i, "octet must be encoded");
 		}
+		/* at the octet (or "+XX") that does not fit */
 		if (o >= out_size)
-			return dsng__fail(err, DSNG_ELIMIT, DSNG_ERR_BAD_XTEXT,
-			                  i, 501, "5.5.4",
-			                  "decode buffer too small");
+			return dsng__fail_limit(
+			        err, "out_size", DSNG_ERR_BAD_XTEXT, i, 501,
+			        "5.5.4", "decode buffer too small");
 		out[o++] = (char)c;
+		i += step;
 	}
 	*out_len = o;
 	return DSNG_OK;

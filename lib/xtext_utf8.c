@@ -118,10 +118,10 @@ int dsng_xtext_utf8_decode(char *out, size_t out_size, size_t *out_len,
 			size_t k = s[i] >= 0x80 ? n : put_utf8(tmp, c);
 
 			if (out_size - o < k)
-				return dsng__fail(err, DSNG_ELIMIT,
-				                  DSNG_ERR_BAD_XTEXT, i, 501,
-				                  "5.5.4",
-				                  "decode buffer too small");
+				return dsng__fail_limit(
+				        err, "out_size", DSNG_ERR_BAD_XTEXT, i,
+				        501, "5.5.4",
+				        "decode buffer too small");
 			memcpy(out + o,
 			       s[i] >= 0x80 ? (const char *)s + i : tmp, k);
 			o += k;

@@ -418,7 +418,7 @@ static void test_param_limits_and_hostile(void **state)
 	l = mk(ctx, "MAIL FROM:<a@b>", " X=1", 33, "");
 	UT_ERR(l, 0, DSNG_ERR_TOO_MANY_PARAMS, 16 + 4 * 32, 501, "5.5.4");
 	assert_int_equal(ut_err.rc, DSNG_ELIMIT);
-	assert_null(ut_err.limit); /* a fixed limit: no option to name */
+	assert_string_equal(ut_err.limit, "max_params"); /* a fixed limit */
 	/* a huge unknown value within the line limit */
 	l = mk(ctx, "MAIL FROM:<a@b> X=", "v", 2000, "");
 	UT_OK(l, S);

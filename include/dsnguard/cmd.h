@@ -114,8 +114,24 @@ struct dsng_param {
 /* DSNG_CMD_LAX_NO_CRLF is recorded but refused in no mode: callers often
  * strip the CRLF before parsing, and framing is theirs to check. */
 
+/*
+ * Fixed limits of a command line (no option changes them).  Each is
+ * refused with DSNG_ELIMIT and err->limit naming it, given in quotes:
+ *   DSNG_CMD_MAX_PARAMS      parameters per line ("max_params"; kind
+ *                            too_many_params); params[] has this size
+ *   DSNG_CMD_DECODE_MAX      octets of xtext-decoded values per line, the
+ *                            size of decoded[]; a value's encoded length
+ *                            is checked against the room left
+ *                            ("max_decoded"; kind of that parameter)
+ *   DSNG_CMD_MAX_ORCPT_LEN   ORCPT value as sent, RFC 3461 section 4.2
+ *                            ("max_orcpt_len"; bad_orcpt)
+ *   DSNG_CMD_MAX_ENVID_LEN   ENVID once decoded, RFC 3461 section 4.4
+ *                            ("max_envid_len"; bad_envid)
+ */
 #define DSNG_CMD_MAX_PARAMS 32
 #define DSNG_CMD_DECODE_MAX 1024
+#define DSNG_CMD_MAX_ORCPT_LEN 500
+#define DSNG_CMD_MAX_ENVID_LEN 100
 
 #define DSNG_CMD_VERSION 1
 
@@ -235,18 +251,20 @@ DSNG_API int dsng_cmd_opts_init(struct dsng_cmd_opts *opts, unsigned version);
  *   non_ascii_address: 553 5.6.7, at the first 8-bit octet;
  *   param_not_allowed: 555 5.5.4, at the parameter's keyword;
  *   bad_param, duplicate_param: 501 5.5.4, at the keyword;
- *   too_many_params (DSNG_ELIMIT, more than DSNG_CMD_MAX_PARAMS): 501
- *   5.5.4, at the keyword;
+ *   too_many_params (DSNG_ELIMIT, err->limit "max_params": more than
+ *   DSNG_CMD_MAX_PARAMS): 501 5.5.4, at the keyword;
  *   bad_notify, bad_orcpt, bad_ret, bad_envid, bad_size, bad_body,
  *   bad_auth, bad_by, bad_mt_priority, bad_hold: 501 5.5.4, at the value
  *   or the bad item in it (DSNG_ELIMIT for an ORCPT over 500 octets as
- *   sent, an ENVID over 100 decoded, or decoded values over
- *   DSNG_CMD_DECODE_MAX);
+ *   sent, err->limit "max_orcpt_len"; an ENVID over 100 decoded,
+ *   "max_envid_len"; decoded values over DSNG_CMD_DECODE_MAX,
+ *   "max_decoded");
  *   bad_xtext: 501 5.5.4, at the offending '+' or octet.
  * Checks run left to right, so the first problem in the line is reported;
  * only framing errors and MAIL's non-ASCII path (SMTPUTF8 may follow it)
- * are decided after the rest of the line.  The DSNG_ELIMIT errors of
- * fixed limits (no option raises them) leave err->limit NULL.
+ * are decided after the rest of the line.  Every DSNG_ELIMIT error names
+ * its limit in err->limit: the options field ("max_line") or the fixed
+ * limit above.  doc/LIMITS.md lists every limit of the library.
  *
  * Lenient mode (the default) accepts, and records in cmd->lax, each
  * DSNG_CMD_LAX_* form; DSNG_CMD_STRICT refuses them (except NO_CRLF).

@@ -242,6 +242,36 @@ typedef int (*dsng_policy_read_fn)(void *arg, TALLOC_CTX *mem, const char *path,
 #define DSNG_POLICY_MAX_INCLUDE_FILES 1000
 #define DSNG_POLICY_MAX_INCLUDE_BYTES (64u * 1024 * 1024)
 
+/*
+ * Fixed limits of a config file (no option changes them).  Each is
+ * refused with DSNG_ELIMIT, err->line/column at the culprit and
+ * err->limit naming it, given in quotes (kind in brackets):
+ *   DSNG_POLICY_MAX_INCLUDE_DEPTH  nested includes, a loop stops here
+ *                                  ("max_include_depth"; config)
+ *   DSNG_POLICY_MAX_NETWORKS       trusted networks before merging
+ *                                  ("max_networks"; bad_cidr)
+ *   DSNG_POLICY_MAX_LINE           octets per line, line end excluded
+ *                                  ("max_line"; config)
+ *   DSNG_POLICY_MAX_LIST           items in one list value
+ *                                  ("max_list"; bad_value)
+ *   DSNG_POLICY_MAX_HEADER_NAMES   receipt header names in all
+ *                                  ("max_header_names"; bad_value)
+ *   DSNG_POLICY_MAX_HOSTS          bounce.our-hosts in all
+ *                                  ("max_hosts"; bad_value)
+ *   DSNG_POLICY_MAX_REPLY_TEXT     characters of a reply's text
+ *                                  ("max_reply_text"; bad_value)
+ *   DSNG_POLICY_MAX_FILE_SIZE      a config or included file read from
+ *                                  disk must be smaller; a read callback
+ *                                  that returns DSNG_ELIMIT is reported
+ *                                  the same way ("max_file_size"; io)
+ */
+#define DSNG_POLICY_MAX_LINE 4096
+#define DSNG_POLICY_MAX_LIST 256
+#define DSNG_POLICY_MAX_HEADER_NAMES 1024
+#define DSNG_POLICY_MAX_HOSTS 1024
+#define DSNG_POLICY_MAX_REPLY_TEXT 150
+#define DSNG_POLICY_MAX_FILE_SIZE (64u * 1024 * 1024)
+
 struct dsng_policy_opts {
 	unsigned version;         /* DSNG_POLICY_OPTS_VERSION */
 	dsng_policy_read_fn read; /* NULL: read files from disk */
@@ -311,15 +341,17 @@ DSNG_API const char *const *dsng_policy_preset_names(void);
  * version); DSNG_ESYNTAX (kind DSNG_ERR_CONFIG, _UNKNOWN_KEY, _BAD_VALUE,
  * _BAD_CIDR, _UNKNOWN_PRESET) or DSNG_EIO (an include could not be read)
  * with err->line/column and a message that starts with
- * "FILE:LINE:COLUMN: "; DSNG_ELIMIT; DSNG_ENOMEM.  *out NULL on failure,
- * nothing left on mem.
+ * "FILE:LINE:COLUMN: "; DSNG_ELIMIT (a fixed limit above, named in
+ * err->limit); DSNG_ENOMEM.  *out NULL on failure, nothing left on mem.
  */
 DSNG_API int dsng_policy_parse(TALLOC_CTX *mem, struct dsng_policy **out,
                                const char *buf, size_t len, const char *name,
                                const struct dsng_policy_opts *opts,
                                struct dsng_error *err);
 
-/* The same, reading the file at path first (DSNG_EIO when it cannot). */
+/* The same, reading the file at path first (DSNG_EIO when it cannot,
+ * DSNG_ELIMIT "max_file_size" when it is larger than
+ * DSNG_POLICY_MAX_FILE_SIZE). */
 DSNG_API int dsng_policy_load(TALLOC_CTX *mem, struct dsng_policy **out,
                               const char *path,
                               const struct dsng_policy_opts *opts,

@@ -38,10 +38,10 @@ extern "C" {
 /*
  * Decoder errors (every decoder): DSNG_ESYNTAX with DSNG_ERR_BAD_XTEXT
  * (501 5.5.4) and err->offset at the offending octet of the encoded input;
- * DSNG_ELIMIT with DSNG_ERR_BAD_XTEXT when out_size is too small (a
- * decoded value is never longer than its encoded form, so `len` octets
- * always suffice); DSNG_EINVAL for NULL pointers.  A decoded NUL is
- * refused always.
+ * DSNG_ELIMIT with DSNG_ERR_BAD_XTEXT and err->limit "out_size" when
+ * out_size is too small (a decoded value is never longer than its encoded
+ * form, so `len` octets always suffice); DSNG_EINVAL for NULL pointers.  A
+ * decoded NUL is refused always.
  */
 
 /* Decode RFC 3461 xtext in/len into the caller's out (out_size octets, no
