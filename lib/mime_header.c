@@ -27,6 +27,14 @@ int dsng__mime_limits_take(struct dsng_mime_limits *local,
 		        err, DSNG_EINVAL, DSNG_ERR_INVALID_ARGUMENT, 0, 0, NULL,
 		        "struct dsng_mime_limits of unknown version %u",
 		        given->version);
+	/* Buffers sized from these are talloc arrays, whose counts are
+	 * unsigned: a length the ceiling bounds never wraps them. */
+	if (local->max_field_len > DSNG_MIME_MAX_LEN_CEILING)
+		local->max_field_len = DSNG_MIME_MAX_LEN_CEILING;
+	if (local->max_header_len > DSNG_MIME_MAX_LEN_CEILING)
+		local->max_header_len = DSNG_MIME_MAX_LEN_CEILING;
+	if (local->max_decoded > DSNG_MIME_MAX_LEN_CEILING)
+		local->max_decoded = DSNG_MIME_MAX_LEN_CEILING;
 	return DSNG_OK;
 }
 

@@ -3,6 +3,7 @@
  * an explicit stack of open boundaries (no recursion, so nesting depth
  * costs no C stack), and lazy opening of message/rfc822 parts.
  */
+#include <limits.h>
 #include <string.h>
 
 #include "mime_int.h"
@@ -20,8 +21,10 @@ struct walker {
 	size_t len, base;
 	const struct dsng_mime_limits *lim;
 	struct dsng_mime_message *msg;
-	struct level *stack;
-	unsigned top; /* number of open levels */
+	struct level *stack; /* grown on demand: the caller's max_depth may
+	                        be anything up to UINT_MAX */
+	unsigned top;        /* number of open levels */
+	size_t cap_levels;
 	size_t cap_parts;
 	struct dsng_error *err;
 };
@@ -149,6 +152,18 @@ static int push(struct walker *w, struct dsng_mime_part *p)
 		        w->err, "max_depth", DSNG_ERR_DEPTH_LIMIT, p->offset, 0,
 		        NULL, "multipart nesting deeper than %u",
 		        w->lim->max_depth);
+	if (w->top == w->cap_levels) {
+		size_t cap = w->cap_levels ? w->cap_levels * 2 : 8;
+		struct level *s = NULL;
+
+		if (cap <= UINT_MAX)
+			s = talloc_realloc(w->msg, w->stack, struct level,
+			                   (unsigned)cap);
+		if (!s)
+			return nomem(w->err);
+		w->stack = s;
+		w->cap_levels = cap;
+	}
 	l = &w->stack[w->top++];
 	l->mp = p;
 	l->cur = NULL;
@@ -325,12 +340,6 @@ int dsng__mime_parse(TALLOC_CTX *mem, const char *buf, size_t len,
 	w.msg->buf = buf;
 	w.msg->len = len;
 	w.msg->base_offset = base;
-	/* depth counts levels above this message too */
-	w.stack = talloc_array(w.msg, struct level, lim->max_depth + 1);
-	if (!w.stack) {
-		rc = nomem(err);
-		goto fail;
-	}
 	if (len >= 5 && memcmp(buf, "From ", 5) == 0) {
 		const char *nl = memchr(buf, '\n', len);
 		pos = nl ? (size_t)(nl - buf) + 1 : len;

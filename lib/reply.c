@@ -228,6 +228,9 @@ static int walk_init(struct walk *w, const char *buf, size_t len,
 	/* RFC 5321 counts the CRLF in the 512; a bare LF counts the same */
 	w->max_content = max_line(&o) - 2;
 	w->max_lines = o.max_lines ? o.max_lines : DSNG_REPLY_DEFAULT_MAX_LINES;
+	/* the line arrays are talloc arrays, whose counts are unsigned */
+	if (w->max_lines > DSNG_REPLY_MAX_LINES_CEILING)
+		w->max_lines = DSNG_REPLY_MAX_LINES_CEILING;
 	w->stream = stream;
 	w->err = err;
 	return DSNG_OK;

@@ -2,8 +2,11 @@
  * tests/test_limits.c - every DSNG_ELIMIT error names its limit in
  * err->limit (doc/LIMITS.md lists them): the options fields and the fixed
  * limits of the command parser, the xtext decoders, replies, MIME,
- * reports and config files; errors that are not limits leave it NULL.
+ * reports and config files; errors that are not limits leave it NULL;
+ * limits set as high as their types go.
  */
+#include <limits.h>
+
 #include "dsng_test.h"
 
 #include "dsng_private.h"
@@ -248,6 +251,81 @@ static void test_mime_and_report_limits(void **state)
 	talloc_free(r);
 }
 
+/* Limits set as high as the types go: nothing sized from them may wrap
+ * (the nesting stack was once allocated as max_depth + 1 elements, which
+ * is 0 for UINT_MAX: a heap overflow on the first multipart). */
+static void test_mime_limits_at_their_maximum(void **state)
+{
+	TALLOC_CTX *mem = *state;
+	struct dsng_mime_limits ml;
+	struct dsng_report_limits rl;
+	struct dsng_mime_message *m = NULL;
+	struct dsng_report *r = NULL;
+	struct dsng_error err = DSNG_ERROR_INIT;
+	char *t = talloc_strdup(mem, "From: a\nSubject: =?utf-8?Q?caf=C3=A9?=\n"
+	                             "Content-Type: multipart/mixed; "
+	                             "boundary=L0\n\n");
+	int i;
+
+	for (i = 0; i < 30; i++)
+		t = talloc_asprintf_append(
+		        t,
+		        "--L%d\nContent-Type: multipart/mixed;"
+		        " boundary=L%d\n\n",
+		        i, i + 1);
+	t = talloc_asprintf_append(t, "--L30\nContent-Transfer-Encoding: "
+	                              "base64\n\neA==\n");
+	for (i = 30; i >= 0; i--)
+		t = talloc_asprintf_append(t, "--L%d--\n", i);
+	assert_non_null(t);
+	dsng_mime_limits_init(&ml, DSNG_MIME_LIMITS_VERSION);
+	ml.max_depth = UINT_MAX;
+	ml.max_parts = UINT_MAX;
+	ml.max_fields = UINT_MAX;
+	ml.max_field_len = SIZE_MAX;
+	ml.max_header_len = SIZE_MAX;
+	ml.max_boundary_len = SIZE_MAX;
+	ml.max_size = SIZE_MAX;
+	ml.max_decoded = SIZE_MAX;
+	assert_int_equal(dsng_mime_parse(mem, &m, t, strlen(t), &ml, &err), 0);
+	assert_int_equal(m->n_parts, 32);
+	assert_int_equal(m->parts[31]->depth, 31);
+	{
+		const char *out = NULL;
+		size_t n = 0;
+		assert_int_equal(dsng_mime_part_decode(mem, &out, &n,
+		                                       m->parts[31], &ml, &err),
+		                 0);
+		assert_int_equal(n, 1);
+		assert_memory_equal(out, "x", 1);
+		talloc_free((char *)out);
+	}
+	talloc_free(m);
+	dsng_report_limits_init(&rl, DSNG_REPORT_LIMITS_VERSION);
+	rl.mime = &ml;
+	rl.max_recipients = UINT_MAX;
+	assert_int_equal(dsng_report_parse(mem, &r, t, strlen(t), &rl, &err),
+	                 0);
+	assert_int_equal(r->kind, DSNG_REPORT_NONE);
+	talloc_free(r);
+}
+
+static void test_reply_max_lines_at_its_maximum(void **state)
+{
+	TALLOC_CTX *mem = *state;
+	struct dsng_reply_opts o;
+	struct dsng_reply *r = NULL;
+	struct dsng_error err = DSNG_ERROR_INIT;
+	const char *t = "250-a\r\n250-b\r\n250 c\r\n";
+
+	dsng_reply_opts_init(&o, DSNG_REPLY_OPTS_VERSION);
+	o.max_lines = SIZE_MAX;
+	o.max_line = SIZE_MAX;
+	assert_int_equal(dsng_reply_parse(mem, &r, t, strlen(t), &o, &err), 0);
+	assert_int_equal(r->n_lines, 3);
+	talloc_free(r);
+}
+
 /* A policy from text whose includes come from files[] (name, text, ...). */
 struct files {
 	const char *const *names;
@@ -404,6 +482,12 @@ int main(void)
 	        cmocka_unit_test_setup_teardown(test_mime_and_report_limits,
 	                                        dsng_test_setup_ctx,
 	                                        dsng_test_teardown_ctx),
+	        cmocka_unit_test_setup_teardown(
+	                test_mime_limits_at_their_maximum, dsng_test_setup_ctx,
+	                dsng_test_teardown_ctx),
+	        cmocka_unit_test_setup_teardown(
+	                test_reply_max_lines_at_its_maximum,
+	                dsng_test_setup_ctx, dsng_test_teardown_ctx),
 	        cmocka_unit_test_setup_teardown(test_config_fixed_limits,
 	                                        dsng_test_setup_ctx,
 	                                        dsng_test_teardown_ctx),

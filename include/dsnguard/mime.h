@@ -35,7 +35,17 @@ extern "C" {
  * Limits; every one is checked before the work it bounds.  Versioned
  * (common.h): start from DSNG_MIME_LIMITS_INIT or dsng_mime_limits_init,
  * then change what you need.  In brackets the error kind, then the default.
+ * Each is refused with DSNG_ELIMIT and err->limit naming the field;
+ * max_field_len, max_header_len and max_decoded are clamped to
+ * DSNG_MIME_MAX_LEN_CEILING (talloc's largest allocation).
+ *
+ * Fixed caps that are not errors: the first 64 parameters of a
+ * Content-Type are read and the rest ignored (a boundary after them is
+ * lost: the multipart reads as one part, with a problem); the first 256
+ * problems are listed, then one "further problems not listed".
  */
+#define DSNG_MIME_MAX_LEN_CEILING (256u * 1024 * 1024)
+
 struct dsng_mime_limits {
 	unsigned version;      /* DSNG_MIME_LIMITS_VERSION */
 	unsigned max_depth;    /* multipart nesting (DEPTH_LIMIT), 20 */

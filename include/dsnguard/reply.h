@@ -30,6 +30,8 @@ extern "C" {
 #define DSNG_REPLY_MAX_LINE_CEILING 65536
 /* Lines in one reply; EHLO replies have a few dozen at most. */
 #define DSNG_REPLY_DEFAULT_MAX_LINES 1000
+/* No option can raise the line count above this. */
+#define DSNG_REPLY_MAX_LINES_CEILING 1000000
 
 /* Accept lines up to DSNG_REPLY_LENIENT_MAX_LINE (unless max_line says). */
 #define DSNG_REPLY_LENIENT 0x1u
@@ -40,7 +42,8 @@ struct dsng_reply_opts {
 	size_t max_line;  /* octets per line, line end counted as CRLF;
 	                     0 = 512, or 4096 with DSNG_REPLY_LENIENT; raised
 	                     to 5 and clamped to DSNG_REPLY_MAX_LINE_CEILING */
-	size_t max_lines; /* 0 = DSNG_REPLY_DEFAULT_MAX_LINES */
+	size_t max_lines; /* 0 = DSNG_REPLY_DEFAULT_MAX_LINES; clamped to
+	                     DSNG_REPLY_MAX_LINES_CEILING */
 };
 
 /* The defaults: 512-octet lines (4096 once DSNG_REPLY_LENIENT is set),
