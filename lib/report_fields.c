@@ -147,18 +147,31 @@ static int typed(struct ctx *c, TALLOC_CTX *mem, enum tkind k,
 		strip_angles(t->value);
 		if (t->type && strcmp(t->type, "utf-8") == 0) {
 			size_t n = strlen(t->value), ol = 0;
+			unsigned fl = c->r->global ? DSNG_XTEXT_UNITEXT : 0;
+			const char *why;
 			char *d = talloc_array(t, char, n + 1);
 			if (!d)
 				return DSNG_ENOMEM;
-			if (dsng_xtext_utf8_decode(
-			            d, n + 1, &ol, t->value, n,
-			            c->r->global ? DSNG_XTEXT_UNITEXT : 0, NULL,
-			            NULL) == DSNG_OK) {
+			/* An address holds no control characters: a decoded
+			 * CR or LF would start a new header line wherever the
+			 * value is written back, so such a value is kept as
+			 * written, like one that does not decode. */
+			if (dsng_xtext_utf8_decode(d, n + 1, &ol, t->value, n,
+			                           fl | DSNG_XTEXT_PRINTABLE,
+			                           NULL, NULL) == DSNG_OK) {
 				d[ol] = 0;
 				t->value = d;
-			} else if (problem(c, "utf-8 address is not valid "
-			                      "utf-8-addr-xtext") < 0) {
-				return DSNG_ENOMEM;
+			} else {
+				why = dsng_xtext_utf8_decode(
+				              d, n + 1, &ol, t->value, n, fl,
+				              NULL, NULL) == DSNG_OK
+				              ? "utf-8 address decodes to a "
+				                "control character"
+				              : "utf-8 address is not valid "
+				                "utf-8-addr-xtext";
+				talloc_free(d);
+				if (problem(c, why) < 0)
+					return DSNG_ENOMEM;
 			}
 		}
 	}

@@ -3,7 +3,9 @@
  * err->limit (doc/LIMITS.md lists them): the options fields and the fixed
  * limits of the command parser, the xtext decoders, replies, MIME,
  * reports and config files; errors that are not limits leave it NULL;
- * limits set as high as their types go.
+ * limits set as high as their types go.  Also the report fix that came
+ * with the hostile-input catalogue: a utf-8 address that decodes to a
+ * control character is kept as written.
  */
 #include <limits.h>
 
@@ -468,6 +470,50 @@ static void test_config_fixed_limits(void **state)
 	}
 }
 
+/* The report fix: a utf-8 address that decodes to CR, LF or another
+ * control character stays as written, with a problem; valid ones are
+ * still decoded. */
+static void test_report_utf8_address_controls(void **state)
+{
+	TALLOC_CTX *mem = *state;
+	static const char *const addrs[] = {"a\\x{0D}\\x{0A}b@example.net",
+	                                    "a\\x{0A}b@example.net",
+	                                    "a\\x{7F}b@example.net", NULL};
+	const char *const *a;
+
+	for (a = addrs; *a; a++) {
+		struct dsng_report *r = NULL;
+		struct dsng_error err = DSNG_ERROR_INIT;
+		char *t = talloc_asprintf(
+		        mem,
+		        "Content-Type: multipart/report; "
+		        "report-type=delivery-status; boundary=B\n\n"
+		        "--B\nContent-Type: message/delivery-status\n\n"
+		        "Reporting-MTA: dns; x\n\n"
+		        "Original-Recipient: utf-8; %s\n"
+		        "Final-Recipient: utf-8; %s\n"
+		        "Action: failed\nStatus: 5.1.1\n\n--B--\n",
+		        *a, "d\\x{E9}j\\x{E0}@example.net");
+
+		assert_int_equal(
+		        dsng_report_parse(mem, &r, t, strlen(t), NULL, &err),
+		        0);
+		assert_int_equal(r->n_recipients, 1);
+		assert_string_equal(r->recipients[0]->original_recipient->value,
+		                    *a);
+		assert_string_equal(r->recipients[0]->final_recipient->value,
+		                    "d\xc3\xa9j\xc3\xa0@example.net");
+		assert_int_equal(r->n_problems, 1);
+		assert_string_equal(r->problems[0].field, "Original-Recipient");
+		assert_string_equal(r->problems[0].message,
+		                    "utf-8 address decodes to a control "
+		                    "character");
+		assert_int_equal(r->problems[0].offset,
+		                 (size_t)(strstr(t, "Original-") - t));
+		talloc_free(r);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -491,6 +537,9 @@ int main(void)
 	        cmocka_unit_test_setup_teardown(test_config_fixed_limits,
 	                                        dsng_test_setup_ctx,
 	                                        dsng_test_teardown_ctx),
+	        cmocka_unit_test_setup_teardown(
+	                test_report_utf8_address_controls, dsng_test_setup_ctx,
+	                dsng_test_teardown_ctx),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

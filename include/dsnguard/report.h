@@ -55,7 +55,9 @@ DSNG_API int dsng_report_limits_init(struct dsng_report_limits *lim,
 
 /* "type; value" fields (Reporting-MTA, Final-Recipient, Diagnostic-Code):
  * type lower-case, value unfolded with comments and outer space removed
- * (an address type also loses its <>; utf-8 addresses are decoded). */
+ * (an address type also loses its <>; utf-8 addresses are decoded, and
+ * one that is not valid utf-8-addr-xtext or would decode to a control
+ * character such as CR or LF is kept as written, with a problem). */
 struct dsng_report_typed {
 	char *type;
 	char *value;
