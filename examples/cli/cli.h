@@ -36,7 +36,8 @@ json_t *cli_json_span(struct dsng_span s);
 /* JSON null for NULL, else a string (C string, sanitised as above). */
 json_t *cli_json_str(const char *s);
 /* The error object of DESIGN.md section 5: {code, offset, reply,
- * enhanced, message}, plus line/column when set. */
+ * enhanced, message}, plus limit (the name of the limit exceeded) when
+ * err->limit is set and line/column when set. */
 json_t *cli_json_error(const struct dsng_error *err);
 /* Builds jansson values for the shared walks of walk.h, so the JSON keys
  * are the ones the Python and Perl bindings give. */

@@ -97,6 +97,9 @@ json_t *cli_json_error(const struct dsng_error *err)
 	                        ? json_string(err->enhanced)
 	                        : json_null());
 	json_object_set_new(e, "message", cli_json_str(err->message));
+	/* DSNG_ELIMIT errors name the limit exceeded ("max_line"). */
+	if (err->limit)
+		json_object_set_new(e, "limit", json_string(err->limit));
 	if (err->line) {
 		json_object_set_new(e, "line", json_integer(err->line));
 		json_object_set_new(e, "column", json_integer(err->column));
