@@ -13,6 +13,278 @@
 
 #define S(x) x, sizeof(x) - 1
 
+static int is_nomem(const struct dsng_error *err)
+{
+	return err->rc == DSNG_ENOMEM && err->kind == DSNG_ERR_NOMEM;
+}
+
+/* ---- the wrappers that allocate ---- */
+
+struct wrap_case {
+	struct dsng_policy *p;
+	struct dsng_ehlo *caps;
+	struct dsng_report *report;
+};
+
+static void untrusted_client(struct dsng_policy_session *s)
+{
+	assert_int_equal(
+	        dsng_policy_session_init(s, DSNG_POLICY_SESSION_VERSION), 0);
+	assert_int_equal(
+	        dsng_policy_session_set_addr(s, S("198.51.100.33"), NULL), 0);
+}
+
+static int line_attempt(void *arg, TALLOC_CTX *mem)
+{
+	struct wrap_case *c = arg;
+	struct dsng_policy_session s;
+	struct dsng_decision d = DSNG_DECISION_INIT;
+	struct dsng_error err = DSNG_ERROR_INIT;
+	static const char l[] = "MAIL FROM:<a@example.org> RET=FULL ENVID=x";
+	int rc;
+
+	untrusted_client(&s);
+	s.dsn_offered = 1;
+	rc = dsng_policy_line(mem, &d, NULL, c->p, &s, S(l), NULL, &err);
+	if (rc == DSNG_ENOMEM) {
+		assert_true(is_nomem(&err));
+		assert_null(d.rewritten);
+		return rc;
+	}
+	assert_int_equal(rc, DSNG_OK);
+	/* ret-full-action = strip, envid-action = strip */
+	assert_int_equal(d.action, DSNG_POLICY_ACTION_STRIP);
+	assert_string_equal(d.rewritten, "MAIL FROM:<a@example.org>");
+	talloc_free(d.rewritten);
+	return rc;
+}
+
+static int ehlo_reply_attempt(void *arg, TALLOC_CTX *mem)
+{
+	struct wrap_case *c = arg;
+	struct dsng_policy_session s;
+	struct dsng_decision d = DSNG_DECISION_INIT;
+	struct dsng_error err = DSNG_ERROR_INIT;
+	int rc;
+
+	untrusted_client(&s);
+	rc = dsng_policy_ehlo_reply(mem, &d, c->p, &s, c->caps, &err);
+	if (rc == DSNG_ENOMEM) {
+		assert_true(is_nomem(&err));
+		return rc;
+	}
+	assert_int_equal(rc, DSNG_OK);
+	assert_int_equal(d.action, DSNG_POLICY_ACTION_HIDE_DSN);
+	assert_true(d.changes & DSNG_POLICY_CHANGED_DSN_LINE);
+	assert_string_equal(d.rewritten, "250-mx.example.net\r\n250 SIZE\r\n");
+	talloc_free(d.rewritten);
+	return rc;
+}
+
+static int bounce_info_attempt(void *arg, TALLOC_CTX *mem)
+{
+	struct wrap_case *c = arg;
+	struct dsng_policy_bounce_info b = DSNG_POLICY_BOUNCE_INFO_INIT;
+	struct dsng_error err = DSNG_ERROR_INIT;
+	int rc = dsng_policy_bounce_info_from_report(mem, &b, c->report, &err);
+
+	if (rc == DSNG_ENOMEM) {
+		assert_true(is_nomem(&err));
+		assert_null(b.received);
+		return rc;
+	}
+	assert_int_equal(rc, DSNG_OK);
+	assert_true(b.is_report);
+	assert_int_equal(b.n_received, 2);
+	assert_ptr_equal(talloc_parent(b.received), mem);
+	talloc_free((void *)b.received);
+	return rc;
+}
+
+static void test_wrappers(void **state)
+{
+	TALLOC_CTX *mem = *state;
+	static const char conf[] =
+	        "preset = permissive\n[ehlo]\noffer-dsn = trusted\n"
+	        "[mail]\nret-full-from = trusted\nret-full-action = strip\n"
+	        "envid-from = trusted\n";
+	static const char reply[] = "250-mx.example.net\r\n250-DSN\r\n"
+	                            "250 SIZE\r\n";
+	static const char rep[] =
+	        "Content-Type: multipart/report; boundary=b\n\n"
+	        "--b\nContent-Type: message/delivery-status\n\n"
+	        "Reporting-MTA: dns; x\n\nFinal-Recipient: rfc822; a@b\n"
+	        "Action: failed\nStatus: 5.0.0\n"
+	        "--b\nContent-Type: text/rfc822-headers\n\n"
+	        "Received: from a by b\nReceived: from c by a\n"
+	        "Message-ID: <m@x>\n\n--b--\n";
+	struct wrap_case c;
+	int rc;
+
+	assert_int_equal(
+	        dsng_policy_parse(mem, &c.p, S(conf), "w.conf", NULL, NULL), 0);
+	assert_int_equal(dsng_ehlo_parse(mem, &c.caps, S(reply), NULL, NULL),
+	                 DSNG_OK);
+	assert_int_equal(dsng_report_parse(mem, &c.report, S(rep), NULL, NULL),
+	                 DSNG_OK);
+	assert_true(dsng_oom_sweep(line_attempt, &c, &rc) > 0);
+	assert_int_equal(rc, DSNG_OK);
+	assert_true(dsng_oom_sweep(ehlo_reply_attempt, &c, &rc) > 0);
+	assert_int_equal(rc, DSNG_OK);
+	assert_true(dsng_oom_sweep(bounce_info_attempt, &c, &rc) > 0);
+	assert_int_equal(rc, DSNG_OK);
+	talloc_free(c.report);
+	talloc_free(c.caps);
+	talloc_free(c.p);
+}
+
+/* ---- replies, commands, BATV, xtext ---- */
+
+static int reply_attempt(void *arg, TALLOC_CTX *mem)
+{
+	static const char in[] = "550-5.1.1 first line\r\n"
+	                         "550-5.1.1 second line\r\n"
+	                         "550 5.1.1 last line\r\n";
+	struct dsng_reply *r = (void *)1;
+	struct dsng_error err = DSNG_ERROR_INIT;
+	char *text, *back;
+	int rc = dsng_reply_parse(mem, &r, S(in), NULL, &err);
+
+	(void)arg;
+	if (rc == DSNG_ENOMEM) {
+		assert_null(r);
+		assert_true(is_nomem(&err));
+		return rc;
+	}
+	assert_int_equal(rc, DSNG_OK);
+	assert_int_equal(r->n_lines, 3);
+	text = dsng_reply_text(mem, r, true);
+	back = dsng_reply_format(mem, r);
+	if (!text || !back) {
+		talloc_free(text);
+		talloc_free(back);
+		talloc_free(r);
+		return DSNG_ENOMEM;
+	}
+	assert_string_equal(text, "first line\nsecond line\nlast line");
+	assert_string_equal(back, in);
+	talloc_free(text);
+	talloc_free(back);
+	talloc_free(r);
+	return rc;
+}
+
+static int cmd_format_attempt(void *arg, TALLOC_CTX *mem)
+{
+	const struct dsng_cmd *cmd = arg;
+	char *s = dsng_cmd_format(mem, cmd);
+
+	if (!s)
+		return DSNG_ENOMEM;
+	assert_string_equal(s, "RCPT TO:<b@example.net> NOTIFY=success,failure "
+	                       "ORCPT=rfc822;b@example.net");
+	talloc_free(s);
+	return DSNG_OK;
+}
+
+static int batv_attempt(void *arg, TALLOC_CTX *mem)
+{
+	struct dsng_batv_key key;
+	struct dsng_batv_opts o = DSNG_BATV_OPTS_INIT;
+	struct dsng_error err = DSNG_ERROR_INIT;
+	char *signed_addr = (void *)1, *orig = (void *)1;
+	int rc;
+
+	(void)arg;
+	rc = dsng_batv_key_parse(mem, &key, S("3:hex:0a0b0c0d"), 0, &err);
+	if (rc == DSNG_ENOMEM) {
+		assert_true(is_nomem(&err));
+		return rc;
+	}
+	assert_int_equal(rc, DSNG_OK);
+	assert_int_equal(key.number, 3);
+	assert_int_equal(key.secret_len, 4);
+	o.keys = &key;
+	o.n_keys = 1;
+	o.sign_key = 3;
+	rc = dsng_batv_sign(mem, &signed_addr, S("user@example.org"),
+	                    (time_t)86400 * 20000, &o, &err);
+	if (rc == DSNG_ENOMEM) {
+		assert_null(signed_addr);
+		assert_true(is_nomem(&err));
+		talloc_free((void *)key.secret);
+		return rc;
+	}
+	assert_int_equal(rc, DSNG_OK);
+	/* key 3, expires day 20007 (mod 1000: 007) */
+	assert_memory_equal(signed_addr, "prvs=3007", 9);
+	rc = dsng_batv_strip(mem, &orig, signed_addr, strlen(signed_addr),
+	                     &err);
+	if (rc == DSNG_ENOMEM) {
+		assert_null(orig);
+		assert_true(is_nomem(&err));
+	} else {
+		assert_int_equal(rc, DSNG_OK);
+		assert_string_equal(orig, "user@example.org");
+		talloc_free(orig);
+	}
+	talloc_free(signed_addr);
+	talloc_free((void *)key.secret);
+	return rc;
+}
+
+static int xtext_attempt(void *arg, TALLOC_CTX *mem)
+{
+	char *dec = (void *)1, *enc, *u;
+	struct dsng_error err = DSNG_ERROR_INIT;
+	int rc;
+
+	(void)arg;
+	rc = dsng_xtext_decode_talloc(mem, &dec, NULL, S("a+2Bb+3Dc"), 0, &err);
+	if (rc == DSNG_ENOMEM) {
+		assert_null(dec);
+		assert_true(is_nomem(&err));
+		return rc;
+	}
+	assert_int_equal(rc, DSNG_OK);
+	assert_string_equal(dec, "a+b=c");
+	enc = dsng_xtext_encode(mem, dec, strlen(dec));
+	u = dsng_xtext_utf8_encode(mem, S("j\xc3\xb6rg@example.org"), false);
+	talloc_free(dec);
+	if (!enc || !u) {
+		talloc_free(enc);
+		talloc_free(u);
+		return DSNG_ENOMEM;
+	}
+	/* RFC 3461 4: '+' and '=' as "+XX"; RFC 6533 3: U+00F6 as \x{F6} */
+	assert_string_equal(enc, "a+2Bb+3Dc");
+	assert_string_equal(u, "j\\x{F6}rg@example.org");
+	talloc_free(enc);
+	talloc_free(u);
+	return DSNG_OK;
+}
+
+static void test_replies_commands_batv_xtext(void **state)
+{
+	struct dsng_cmd cmd;
+	static const char l[] =
+	        "rcpt to:<b@example.net> notify=success,failure "
+	        "orcpt=rfc822;b@example.net";
+	int rc;
+
+	(void)state;
+	assert_true(dsng_oom_sweep(reply_attempt, NULL, &rc) > 0);
+	assert_int_equal(rc, DSNG_OK);
+	assert_int_equal(dsng_cmd_init(&cmd, DSNG_CMD_VERSION), 0);
+	assert_int_equal(dsng_cmd_parse(&cmd, S(l), NULL, NULL), DSNG_OK);
+	assert_true(dsng_oom_sweep(cmd_format_attempt, &cmd, &rc) > 0);
+	assert_int_equal(rc, DSNG_OK);
+	assert_true(dsng_oom_sweep(batv_attempt, NULL, &rc) > 0);
+	assert_int_equal(rc, DSNG_OK);
+	assert_true(dsng_oom_sweep(xtext_attempt, NULL, &rc) > 0);
+	assert_int_equal(rc, DSNG_OK);
+}
+
 /* The injector itself: exactly the chosen allocation fails, of any of
  * the wrapped kinds, and nothing is refused once disarmed. */
 static void test_injector(void **state)
@@ -46,6 +318,8 @@ int main(void)
 	                                dsng_test_teardown_ctx)
 	const struct CMUnitTest tests[] = {
 	        cmocka_unit_test(test_injector),
+	        T(test_wrappers),
+	        T(test_replies_commands_batv_xtext),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
