@@ -103,8 +103,11 @@ char *dsng_mime_decode_words(TALLOC_CTX *mem, const char *p, size_t len)
 
 	/* Every decoded byte may become 4 in UTF-8 (iconv worst case). */
 	out = talloc_array(mem, char, len * 4 + 8);
+	if (!out)
+		return NULL;
+	/* on out, so freeing out frees it (never on NULL: it would leak) */
 	tmp = talloc_array(out, char, len + 4);
-	if (!out || !tmp) {
+	if (!tmp) {
 		talloc_free(out);
 		return NULL;
 	}

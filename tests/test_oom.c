@@ -18,6 +18,229 @@ static int is_nomem(const struct dsng_error *err)
 	return err->rc == DSNG_ENOMEM && err->kind == DSNG_ERR_NOMEM;
 }
 
+/* ---- reports ---- */
+
+struct report_case {
+	const char *buf;
+	size_t len;
+	struct dsng_report *ref; /* parsed without a limit */
+};
+
+static void same_text(const char *a, const char *b)
+{
+	if (!a || !b)
+		assert_ptr_equal(a, b);
+	else
+		assert_string_equal(a, b);
+}
+
+static void same_typed(const struct dsng_report_typed *a,
+                       const struct dsng_report_typed *b)
+{
+	if (!a || !b) {
+		assert_ptr_equal(a, b);
+		return;
+	}
+	same_text(a->type, b->type);
+	same_text(a->value, b->value);
+}
+
+static void same_report(const struct dsng_report *a,
+                        const struct dsng_report *b)
+{
+	size_t i;
+
+	assert_int_equal(a->kind, b->kind);
+	assert_int_equal(a->global, b->global);
+	assert_int_equal(a->n_recipients, b->n_recipients);
+	assert_int_equal(a->n_problems, b->n_problems);
+	assert_int_equal(a->human_text_len, b->human_text_len);
+	if (a->human_text_len)
+		assert_memory_equal(a->human_text, b->human_text,
+		                    a->human_text_len);
+	for (i = 0; i < a->n_problems; i++) {
+		assert_string_equal(a->problems[i].field, b->problems[i].field);
+		assert_string_equal(a->problems[i].message,
+		                    b->problems[i].message);
+		assert_int_equal(a->problems[i].offset, b->problems[i].offset);
+	}
+	for (i = 0; i < a->n_recipients; i++) {
+		const struct dsng_report_recipient *x = a->recipients[i],
+		                                   *y = b->recipients[i];
+		same_typed(x->final_recipient, y->final_recipient);
+		same_typed(x->original_recipient, y->original_recipient);
+		same_typed(x->diagnostic_code, y->diagnostic_code);
+		same_text(x->action, y->action);
+		same_text(x->status, y->status);
+		same_text(x->final_log_id, y->final_log_id);
+		assert_int_equal(x->n_extensions, y->n_extensions);
+	}
+	if (a->message) {
+		same_typed(a->message->reporting_mta,
+		           b->message->reporting_mta);
+		same_text(a->message->original_envelope_id,
+		          b->message->original_envelope_id);
+		assert_int_equal(a->message->n_extensions,
+		                 b->message->n_extensions);
+	}
+	if (a->mdn) {
+		same_text(a->mdn->type, b->mdn->type);
+		assert_int_equal(a->mdn->n_modifiers, b->mdn->n_modifiers);
+	}
+	assert_int_equal(!a->returned, !b->returned);
+	if (a->returned) {
+		same_text(a->returned->message_id, b->returned->message_id);
+		same_text(a->returned->subject, b->returned->subject);
+		assert_int_equal(a->returned->n_received,
+		                 b->returned->n_received);
+	}
+}
+
+static int report_attempt(void *arg, TALLOC_CTX *mem)
+{
+	struct report_case *c = arg;
+	struct dsng_report *r = (void *)1;
+	struct dsng_error err = DSNG_ERROR_INIT;
+	int rc = dsng_report_parse(mem, &r, c->buf, c->len, NULL, &err);
+
+	if (rc == DSNG_ENOMEM) {
+		assert_null(r);
+		assert_true(is_nomem(&err));
+		return rc;
+	}
+	assert_int_equal(rc, DSNG_OK);
+	assert_ptr_equal(talloc_parent(r), mem);
+	same_report(r, c->ref);
+	talloc_free(r);
+	return rc;
+}
+
+static void sweep_report(TALLOC_CTX *mem, const char *buf, size_t len)
+{
+	struct report_case c = {buf, len, NULL};
+	struct dsng_error err = DSNG_ERROR_INIT;
+	int rc;
+
+	assert_int_equal(dsng_report_parse(mem, &c.ref, buf, len, NULL, &err),
+	                 DSNG_OK);
+	assert_true(dsng_oom_sweep(report_attempt, &c, &rc) > 0);
+	assert_int_equal(rc, DSNG_OK);
+	talloc_free(c.ref);
+}
+
+static void sweep_report_file(TALLOC_CTX *mem, const char *rel)
+{
+	size_t len;
+	char *buf = dsng_test_load(mem, rel, &len);
+
+	sweep_report(mem, buf, len);
+	talloc_free(buf);
+}
+
+static void test_report_files(void **state)
+{
+	sweep_report_file(*state,
+	                  "reports/dsn/sisimai-bsd-lhost-amavis-01.eml");
+	sweep_report_file(
+	        *state, "reports/dsn/postfix-3.7.11-gen-s08-failed-global.eml");
+	sweep_report_file(
+	        *state,
+	        "reports/dsn/synthetic-from-postfix-s08-global-b64.eml");
+	sweep_report_file(*state, "reports/dsn/sisimai-bsd-rfc3464-28.eml");
+}
+
+/* Every kind of field and problem, in a report bigger than its pool. */
+static void test_report_every_field(void **state)
+{
+	TALLOC_CTX *mem = *state;
+	char *in = talloc_strdup(
+	        mem,
+	        "From: MAILER-DAEMON@mx.example.org\n"
+	        "Content-Type: multipart/report; report-type=delivery-status;\n"
+	        " boundary=\"b1\"\n\n"
+	        "preamble\n--b1\nContent-Type: text/plain\n"
+	        "Content-Transfer-Encoding: quoted-printable\n\n"
+	        "Delivery failed=2E=\n see below\n"
+	        "--b1\nContent-Type: message/delivery-status\n\n"
+	        "Reporting-MTA: dns; mx.example.org\n"
+	        "DSN-Gateway: dns; gw.example.org\n"
+	        "Received-From-MTA: dns; client.example.com\n"
+	        "Arrival-Date: Fri, 21 Nov 1997 09:55:06 -0600\n"
+	        "Original-Envelope-Id: QQ314159\n"
+	        "X-Vendor: one\n"
+	        "no colon line\n\n");
+	unsigned i;
+
+	for (i = 0; i < 40; i++)
+		in = talloc_asprintf_append(
+		        in,
+		        "Original-Recipient: rfc822; orig%u@example.net\n"
+		        "Final-Recipient: %s; r%u@example.net\n"
+		        "Action: %s\n"
+		        "Status: %s\n"
+		        "Remote-MTA: dns; mx%u.example.net\n"
+		        "Diagnostic-Code: smtp; 550 5.1.1 user (%u) unknown\n"
+		        "Last-Attempt-Date: Fri, 21 Nov 1997 10:01:%02u -0600\n"
+		        "Will-Retry-Until: %s\n"
+		        "Final-Log-ID: id-%u\n"
+		        "X-Extra-%u: value\n"
+		        "Reporting-MTA: dns; late.example\n\n",
+		        i, i % 3 ? "rfc822" : "utf-8", i,
+		        i % 4 ? "failed" : "bounced",
+		        i % 5 ? "5.1.1" : "5.1.1 x", i, i, i,
+		        i % 2 ? "Sat, 22 Nov 1997 09:55:06 -0600" : "soon", i,
+		        i);
+	in = talloc_asprintf_append(
+	        in, "--b1\nContent-Type: message/rfc822\n\n"
+	            "Received: from a by b; Fri, 21 Nov 1997 09:50:00 -0600\n"
+	            "Received: from c by a; Fri, 21 Nov 1997 09:49:00 -0600\n"
+	            "Message-ID: <1234@local.machine.example>\n"
+	            "From: =?utf-8?q?J=C3=B6rg?= <j@example.com>\n"
+	            "To: =?iso-8859-1?q?J=F6rg?= <x@example.net>\n"
+	            "Subject: =?utf-8?b?R3LDvMOfZQ==?=\n"
+	            "Date: Fri, 21 Nov 1997 09:49:00 -0600\n"
+	            "Return-Path: <j@example.com>\n\n"
+	            "body\n--b1--\n");
+	assert_non_null(in);
+	sweep_report(mem, in, strlen(in));
+	talloc_free(in);
+}
+
+static void test_report_mdn(void **state)
+{
+	/* RFC 8098 section 9's example, with modifiers and an extension */
+	static const char in[] =
+	        "Date: Wed, 20 Sep 1995 00:19:00 (EDT) -0400\n"
+	        "From: Joe Recipient <Joe_Recipient@example.com>\n"
+	        "Message-Id: <199509200019.12345@example.com>\n"
+	        "Subject: Disposition notification\n"
+	        "To: Jane Sender <Jane_Sender@example.org>\n"
+	        "MIME-Version: 1.0\n"
+	        "Content-Type: multipart/report; "
+	        "report-type=disposition-notification;\n"
+	        "\tboundary=\"RAA14128.773615765/example.com\"\n\n"
+	        "--RAA14128.773615765/example.com\n\n"
+	        "The message sent on 1995 Sep 19 at 13:30:00 (EDT) -0400 to "
+	        "Joe\nRecipient <Joe_Recipient@example.com> with subject "
+	        "\"First\ndraft of report\" has been displayed.\n\n"
+	        "--RAA14128.773615765/example.com\n"
+	        "content-type: message/disposition-notification\n\n"
+	        "Reporting-UA: joes-pc.cs.example.com; Foomail 97.1\n"
+	        "Original-Recipient: rfc822;Joe_Recipient@example.com\n"
+	        "Final-Recipient: rfc822;Joe_Recipient@example.com\n"
+	        "Original-Message-ID: <199509192301.23456@example.org>\n"
+	        "Disposition: manual-action/MDN-sent-manually; "
+	        "displayed/error,warning\n"
+	        "X-Whatever: 1\n\n"
+	        "--RAA14128.773615765/example.com\n"
+	        "Content-Type: text/rfc822-headers\n\n"
+	        "Message-ID: <199509192301.23456@example.org>\n"
+	        "Received: from x by y; Tue, 19 Sep 1995 13:30:00 -0400\n\n"
+	        "--RAA14128.773615765/example.com--\n";
+
+	sweep_report(*state, in, sizeof(in) - 1);
+}
+
 /* ---- the wrappers that allocate ---- */
 
 struct wrap_case {
@@ -318,6 +541,9 @@ int main(void)
 	                                dsng_test_teardown_ctx)
 	const struct CMUnitTest tests[] = {
 	        cmocka_unit_test(test_injector),
+	        T(test_report_files),
+	        T(test_report_every_field),
+	        T(test_report_mdn),
 	        T(test_wrappers),
 	        T(test_replies_commands_batv_xtext),
 	};
