@@ -714,11 +714,17 @@ static int do_include(struct parser *ps, const struct tok *name)
 	tmp = talloc_new(NULL);
 	if (!tmp)
 		return DSNG_ENOMEM;
-	if (name->len && name->p[0] == '/')
+	if (name->len && name->p[0] == '/') {
 		path = talloc_strndup(tmp, name->p, name->len);
-	else
-		path = talloc_asprintf(tmp, "%s%.*s", dir_of(tmp, ps->origin),
-		                       (int)name->len, name->p);
+	} else {
+		/* Out of memory for the directory must not give "(null)"
+		 * as one. */
+		char *dir = dir_of(tmp, ps->origin);
+
+		path = dir ? talloc_asprintf(tmp, "%s%.*s", dir,
+		                             (int)name->len, name->p)
+		           : NULL;
+	}
 	if (!path) {
 		talloc_free(tmp);
 		return DSNG_ENOMEM;

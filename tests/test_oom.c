@@ -241,6 +241,132 @@ static void test_report_mdn(void **state)
 	sweep_report(*state, in, sizeof(in) - 1);
 }
 
+/* ---- policies ---- */
+
+/* Every key of every section, and includes (through the callback). */
+static const char full_conf[] =
+        "preset = permissive\n"
+        "[trusted-networks]\n"
+        "192.0.2.0/24, 2001:db8::/32 # docs\n"
+        "include \"nets.txt\"\n"
+        "[ehlo]\noffer-dsn = trusted, authenticated, local\n"
+        "[rcpt]\nsuccess-from = trusted\ndelay-from = trusted, tls\n"
+        "failure-from = all\norcpt-from = authenticated\n"
+        "action = downgrade\n"
+        "reply = \"550 5.7.1 {param}={value} refused\"\n"
+        "unoffered = ignore\n"
+        "unoffered-reply = \"555 5.5.4 {param} unknown\"\n"
+        "[mail]\nret-full-from = trusted\nret-full-action = strip\n"
+        "envid-from = trusted\nenvid-action = reject\n"
+        "reply = \"550 5.7.1 no {param}\"\nunoffered = reject\n"
+        "unoffered-reply = \"555 5.5.4 {param}\"\n"
+        "[headers]\nreceipts-from = trusted\naction = flag\n"
+        "names = Disposition-Notification-To, Return-Receipt-To\n"
+        "add-names = X-Confirm-Reading-To\n"
+        "add-names = Read-Receipt-To\n"
+        "flag-header = X-Receipt-Flag\n"
+        "[generate]\ncheck-clients = on\n"
+        "[bounce]\nbatv-key = 1:hex:00112233445566778899\n"
+        "batv-key = 2:text:second secret\nbatv-days = 10\n"
+        "batv-required = true\nour-hosts = mx1.example.org, MX2.example.org\n"
+        "our-hosts = [192.0.2.1]\naction = flag\n"
+        "reply = \"550 5.7.1 backscatter\"\n";
+
+static int read_nets(void *arg, TALLOC_CTX *mem, const char *path, char **buf,
+                     size_t *len)
+{
+	static const char nets[] = "198.51.100.0/24\n# c\n"
+	                           "include \"more.txt\"\n";
+	static const char more[] = "203.0.113.7\n10.0.0.0/8, 172.16.0.0/12\n";
+	const char *t = strstr(path, "more") ? more : nets;
+
+	(void)arg;
+	*buf = talloc_strdup(mem, t);
+	if (!*buf)
+		return DSNG_ENOMEM;
+	*len = strlen(t);
+	return 0;
+}
+
+static int policy_attempt(void *arg, TALLOC_CTX *mem)
+{
+	struct dsng_policy_opts o = DSNG_POLICY_OPTS_INIT;
+	struct dsng_policy *p = (void *)1;
+	struct dsng_error err = DSNG_ERROR_INIT;
+	int rc;
+
+	(void)arg;
+	o.read = read_nets;
+	rc = dsng_policy_parse(mem, &p, S(full_conf), "dir/full.conf", &o,
+	                       &err);
+	if (rc == DSNG_ENOMEM) {
+		assert_null(p);
+		assert_true(is_nomem(&err));
+		return rc;
+	}
+	assert_int_equal(rc, DSNG_OK);
+	assert_string_equal(dsng_policy_name(p), "dir/full.conf");
+	/* 192.0.2/24, 2001:db8::/32, 198.51.100/24, 203.0.113.7, 10/8,
+	 * 172.16/12: none adjacent */
+	assert_int_equal(dsng_policy_network_count(p), 6);
+	talloc_free(p);
+	return rc;
+}
+
+static int preset_attempt(void *arg, TALLOC_CTX *mem)
+{
+	const char *name = arg;
+	struct dsng_policy *p = (void *)1;
+	struct dsng_error err = DSNG_ERROR_INIT;
+	int rc = dsng_policy_preset(mem, &p, name, &err);
+
+	if (rc == DSNG_ENOMEM) {
+		assert_null(p);
+		assert_true(is_nomem(&err));
+		return rc;
+	}
+	assert_int_equal(rc, DSNG_OK);
+	assert_string_equal(dsng_policy_name(p), name);
+	talloc_free(p);
+	return rc;
+}
+
+static int load_attempt(void *arg, TALLOC_CTX *mem)
+{
+	struct dsng_policy *p = (void *)1;
+	struct dsng_error err = DSNG_ERROR_INIT;
+	int rc = dsng_policy_load(mem, &p, arg, NULL, &err);
+
+	if (rc == DSNG_ENOMEM) {
+		assert_null(p);
+		assert_true(is_nomem(&err));
+		return rc;
+	}
+	assert_int_equal(rc, DSNG_OK);
+	assert_string_equal(dsng_policy_name(p), arg);
+	talloc_free(p);
+	return rc;
+}
+
+static void test_policies(void **state)
+{
+	const char *const *names = dsng_policy_preset_names();
+	int rc;
+
+	(void)state;
+	assert_true(dsng_oom_sweep(policy_attempt, NULL, &rc) > 0);
+	assert_int_equal(rc, DSNG_OK);
+	for (; *names; names++) {
+		assert_true(dsng_oom_sweep(preset_attempt, (void *)*names,
+		                           &rc) > 0);
+		assert_int_equal(rc, DSNG_OK);
+	}
+	assert_true(dsng_oom_sweep(load_attempt,
+	                           DSNG_TEST_DATA "/policy/good.conf",
+	                           &rc) > 0);
+	assert_int_equal(rc, DSNG_OK);
+}
+
 /* ---- the wrappers that allocate ---- */
 
 struct wrap_case {
@@ -544,6 +670,7 @@ int main(void)
 	        T(test_report_files),
 	        T(test_report_every_field),
 	        T(test_report_mdn),
+	        T(test_policies),
 	        T(test_wrappers),
 	        T(test_replies_commands_batv_xtext),
 	};
