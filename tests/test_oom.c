@@ -241,6 +241,261 @@ static void test_report_mdn(void **state)
 	sweep_report(*state, in, sizeof(in) - 1);
 }
 
+/* ---- MIME ---- */
+
+static const char mime_msg[] =
+        "From: a@example.org\n"
+        "Content-Type: multipart/mixed; boundary=\"outer\"\n\n"
+        "--outer\n"
+        "Content-Type: text/plain; title*0*=us-ascii'en'This%20is%20;\n"
+        " title*1*=%2A%2A%2Afun%2A%2A%2A; title*2=\"!\"\n"
+        "Content-Transfer-Encoding: base64\n\n"
+        "SGVsbG8sIHdvcmxkIQ==\n"
+        "--outer\n"
+        "Content-Type: message/rfc822\n"
+        "Content-Transfer-Encoding: base64\n\n"
+        "U3ViamVjdDogaW5uZXIKQ29udGVudC1UeXBlOiB0ZXh0L3BsYWluCgpo\n"
+        "aQo=\n"
+        "--outer\n"
+        "Content-Type: multipart/alternative; boundary=in\n\n"
+        "--in\nContent-Type: text/plain\n"
+        "Content-Transfer-Encoding: quoted-printable\n\nA=3DB=\nC\n"
+        "--in\nContent-Type: text/html\n\n<p>x</p>\n"
+        "--in--\n"
+        "--outer--\n";
+
+static int mime_attempt(void *arg, TALLOC_CTX *mem)
+{
+	const struct dsng_mime_message *ref = arg;
+	struct dsng_mime_message *m = (void *)1;
+	struct dsng_error err = DSNG_ERROR_INIT;
+	size_t i;
+	int rc = dsng_mime_parse(mem, &m, S(mime_msg), NULL, &err);
+
+	if (rc == DSNG_ENOMEM) {
+		assert_null(m);
+		assert_true(is_nomem(&err));
+		return rc;
+	}
+	assert_int_equal(rc, DSNG_OK);
+	assert_int_equal(m->n_parts, ref->n_parts);
+	for (i = 0; i < m->n_parts; i++) {
+		assert_string_equal(m->parts[i]->type, ref->parts[i]->type);
+		assert_int_equal(m->parts[i]->n_params,
+		                 ref->parts[i]->n_params);
+	}
+	talloc_free(m);
+	return rc;
+}
+
+struct part_case {
+	const struct dsng_mime_message *msg;
+	const struct dsng_mime_part *part;
+	const char *want; /* decoded body, or the inner Subject */
+};
+
+static int open_attempt(void *arg, TALLOC_CTX *mem)
+{
+	struct part_case *c = arg;
+	struct dsng_mime_message *m = (void *)1;
+	struct dsng_error err = DSNG_ERROR_INIT;
+	const struct dsng_mime_field *f;
+	int rc = dsng_mime_open_message(mem, &m, c->msg, c->part, NULL, &err);
+
+	if (rc == DSNG_ENOMEM) {
+		assert_null(m);
+		assert_true(is_nomem(&err));
+		return rc;
+	}
+	assert_int_equal(rc, DSNG_OK);
+	f = dsng_mime_header_find(&m->root->header, "Subject");
+	assert_non_null(f);
+	assert_int_equal(f->value.len, strlen(c->want));
+	assert_memory_equal(f->value.ptr, c->want, f->value.len);
+	talloc_free(m);
+	return rc;
+}
+
+static int decode_attempt(void *arg, TALLOC_CTX *mem)
+{
+	struct part_case *c = arg;
+	const char *out = (void *)1;
+	size_t n = 0;
+	struct dsng_error err = DSNG_ERROR_INIT;
+	int rc = dsng_mime_part_decode(mem, &out, &n, c->part, NULL, &err);
+
+	if (rc == DSNG_ENOMEM) {
+		assert_true(is_nomem(&err));
+		return rc;
+	}
+	assert_int_equal(rc, DSNG_OK);
+	assert_int_equal(n, strlen(c->want));
+	assert_memory_equal(out, c->want, n);
+	talloc_free((char *)out);
+	return rc;
+}
+
+static int header_attempt(void *arg, TALLOC_CTX *mem)
+{
+	struct dsng_mime_header *h = (void *)1;
+	struct dsng_error err = DSNG_ERROR_INIT;
+	char *in = arg;
+	int rc = dsng_mime_header_parse(mem, &h, NULL, in, strlen(in), NULL,
+	                                &err);
+
+	if (rc == DSNG_ENOMEM) {
+		assert_null(h);
+		assert_true(is_nomem(&err));
+		return rc;
+	}
+	assert_int_equal(rc, DSNG_OK);
+	assert_int_equal(h->n_fields, 40);
+	talloc_free(h);
+	return rc;
+}
+
+static int content_type_attempt(void *arg, TALLOC_CTX *mem)
+{
+	static const char ct[] =
+	        "message/external-body; access-type=URL;\n"
+	        " URL*0=\"ftp://\"; URL*1=\"cs.utk.edu/pub/moore/\";\n"
+	        " URL*2=\"bulk-mailer/bulk-mailer.tar\"; "
+	        "title*=us-ascii'en-us'This%20is%20%2A%2A%2Afun%2A%2A%2A";
+	char *type = (void *)1;
+	struct dsng_mime_param *params = (void *)1;
+	size_t n = 99, i;
+	struct dsng_error err = DSNG_ERROR_INIT;
+	int rc = dsng_mime_content_type(mem, &type, &params, &n, S(ct), &err);
+
+	(void)arg;
+	if (rc == DSNG_ENOMEM) {
+		assert_true(is_nomem(&err));
+		assert_null(type);
+		assert_null(params);
+		return rc;
+	}
+	assert_int_equal(rc, DSNG_OK);
+	/* RFC 2231 sections 3 and 4: continuations joined, %XX decoded */
+	assert_string_equal(type, "message/external-body");
+	assert_int_equal(n, 3);
+	for (i = 0; i < n; i++) {
+		if (strcmp(params[i].name, "url") == 0)
+			assert_string_equal(params[i].value,
+			                    "ftp://cs.utk.edu/pub/moore/"
+			                    "bulk-mailer/bulk-mailer.tar");
+		else if (strcmp(params[i].name, "title") == 0)
+			assert_string_equal(params[i].value,
+			                    "This is ***fun***");
+		else
+			assert_string_equal(params[i].name, "access-type");
+	}
+	talloc_free(type);
+	talloc_free(params);
+	return rc;
+}
+
+static int words_attempt(void *arg, TALLOC_CTX *mem)
+{
+	/* RFC 2047 section 8's examples: adjacent encoded words are joined,
+	 * white space between them dropped */
+	static const char in[] = "=?ISO-8859-1?Q?Keld_J=F8rn_Simonsen?= and "
+	                         "(=?ISO-8859-1?Q?a?= =?ISO-8859-1?Q?b?=) "
+	                         "=?utf-8?B?R3LDvMOfZQ==?=";
+	char *out = dsng_mime_decode_words(mem, S(in));
+
+	(void)arg;
+	if (!out)
+		return DSNG_ENOMEM;
+	assert_string_equal(
+	        out, "Keld J\xc3\xb8rn Simonsen and (ab) Gr\xc3\xbc\xc3\x9f"
+	             "e");
+	talloc_free(out);
+	return DSNG_OK;
+}
+
+/* Nested deeper than the walker's first stack (it grows). */
+static int nested_attempt(void *arg, TALLOC_CTX *mem)
+{
+	const char *in = arg;
+	struct dsng_mime_message *m = (void *)1;
+	struct dsng_error err = DSNG_ERROR_INIT;
+	int rc = dsng_mime_parse(mem, &m, in, strlen(in), NULL, &err);
+
+	if (rc == DSNG_ENOMEM) {
+		assert_null(m);
+		assert_true(is_nomem(&err));
+		return rc;
+	}
+	assert_int_equal(rc, DSNG_OK);
+	assert_int_equal(m->n_parts, 19);
+	assert_false(m->truncated);
+	talloc_free(m);
+	return rc;
+}
+
+static void test_mime(void **state)
+{
+	TALLOC_CTX *mem = *state;
+	struct dsng_mime_message *ref;
+	struct part_case c;
+	char *hdr = talloc_strdup(mem, "");
+	unsigned i;
+	int rc;
+
+	assert_int_equal(dsng_mime_parse(mem, &ref, S(mime_msg), NULL, NULL),
+	                 DSNG_OK);
+	assert_int_equal(ref->n_parts, 6);
+	assert_true(dsng_oom_sweep(mime_attempt, ref, &rc) > 0);
+	assert_int_equal(rc, DSNG_OK);
+
+	c.msg = ref;
+	c.part = ref->parts[2];
+	assert_string_equal(c.part->type, "message/rfc822");
+	c.want = " inner";
+	assert_true(dsng_oom_sweep(open_attempt, &c, &rc) > 0);
+	assert_int_equal(rc, DSNG_OK);
+
+	c.part = ref->parts[1];
+	c.want = "Hello, world!";
+	assert_true(dsng_oom_sweep(decode_attempt, &c, &rc) > 0);
+	assert_int_equal(rc, DSNG_OK);
+	c.part = ref->parts[4];
+	assert_int_equal(c.part->cte, DSNG_MIME_CTE_QP);
+	/* the line end before the boundary is the boundary's (RFC 2046
+	 * 5.1.1) */
+	c.want = "A=BC";
+	assert_true(dsng_oom_sweep(decode_attempt, &c, &rc) > 0);
+	assert_int_equal(rc, DSNG_OK);
+
+	for (i = 0; i < 40; i++)
+		hdr = talloc_asprintf_append(hdr, "X-F%u: v\n  folded\n", i);
+	hdr = talloc_asprintf_append(hdr, "\nbody");
+	assert_non_null(hdr);
+	assert_true(dsng_oom_sweep(header_attempt, hdr, &rc) > 0);
+	assert_int_equal(rc, DSNG_OK);
+
+	assert_true(dsng_oom_sweep(content_type_attempt, NULL, &rc) > 0);
+	assert_int_equal(rc, DSNG_OK);
+	assert_true(dsng_oom_sweep(words_attempt, NULL, &rc) > 0);
+	assert_int_equal(rc, DSNG_OK);
+	talloc_free(hdr);
+	talloc_free(ref);
+
+	hdr = talloc_strdup(mem, "");
+	for (i = 0; i < 18; i++)
+		hdr = talloc_asprintf_append(hdr,
+		                             "Content-Type: multipart/mixed; "
+		                             "boundary=n%u\n\n--n%u\n",
+		                             i, i);
+	hdr = talloc_asprintf_append(hdr, "\nleaf\n");
+	for (i = 18; i-- > 0;)
+		hdr = talloc_asprintf_append(hdr, "--n%u--\n", i);
+	assert_non_null(hdr);
+	assert_true(dsng_oom_sweep(nested_attempt, hdr, &rc) > 0);
+	assert_int_equal(rc, DSNG_OK);
+	talloc_free(hdr);
+}
+
 /* ---- policies ---- */
 
 /* Every key of every section, and includes (through the callback). */
@@ -670,6 +925,7 @@ int main(void)
 	        T(test_report_files),
 	        T(test_report_every_field),
 	        T(test_report_mdn),
+	        T(test_mime),
 	        T(test_policies),
 	        T(test_wrappers),
 	        T(test_replies_commands_batv_xtext),
