@@ -25,6 +25,15 @@ static int64_t days_from_civil(int64_t y, unsigned m, unsigned d)
 	return era * 146097 + (int64_t)doe - 719468;
 }
 
+static unsigned days_in_month(long y, unsigned m)
+{
+	static const unsigned char days[12] = {31, 28, 31, 30, 31, 30,
+	                                       31, 31, 30, 31, 30, 31};
+	int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+
+	return days[m] + (m == 1 && leap);
+}
+
 struct cur {
 	const char *p, *end;
 };
@@ -112,12 +121,16 @@ int dsng_report_date_parse(int64_t *out, const char *p, size_t len,
 	skip(&c);
 	if (c.p < c.end && *c.p == '-')
 		c.p++;
-	if (!num(&c, 4, &year, &ydig))
+	/* RFC 5322: 4 digits, or 2 or 3 in the obsolete form */
+	if (!num(&c, 4, &year, &ydig) || ydig < 2)
 		return bad(err, &c, p, "bad year");
 	if (ydig == 2)
 		year += year < 50 ? 2000 : 1900;
 	else if (ydig == 3)
 		year += 1900;
+	/* RFC 5322 3.3: the day must exist in that month of that year */
+	if (day > days_in_month(year, m))
+		return bad(err, &c, p, "no such day in that month");
 	skip(&c);
 	if (!num(&c, 2, &hh, NULL) || hh > 23)
 		return bad(err, &c, p, "bad hour");
