@@ -506,6 +506,36 @@ static void test_field_syntax(void **state)
 	talloc_free(r);
 }
 
+/* RFC 5321 4.1.2 / RFC 5322 3.2.4: a quoted local part is kept as
+ * written; parentheses in it are not comments, a quoted pair stays, a
+ * fold inside the quotes loses its line break. */
+static void test_quoted_addresses(void **state)
+{
+	static const char in[] = DSN_HEAD
+	        "Reporting-MTA: dns; mx.example.org\n\n"
+	        "Final-Recipient: rfc822; \"John (not a comment) Doe\"@x.org "
+	        "(a comment)\n"
+	        "Original-Recipient: rfc822; \"a\\\"b\"@x.org\n"
+	        "Action: failed\nStatus: 5.1.1\n\n"
+	        "Final-Recipient: rfc822; \"folded\n  local\"@x.org\n"
+	        "Original-Recipient: rfc822; \"unterminated@x.org\n"
+	        "Action: failed\nStatus: 5.1.1\n"
+	        "--b--\n";
+	struct dsng_report *r = parse_text(*state, S(in));
+
+	assert_int_equal(r->n_recipients, 2);
+	typed_is(r->recipients[0]->final_recipient, "rfc822",
+	         "\"John (not a comment) Doe\"@x.org");
+	typed_is(r->recipients[0]->original_recipient, "rfc822",
+	         "\"a\\\"b\"@x.org");
+	typed_is(r->recipients[1]->final_recipient, "rfc822",
+	         "\"folded  local\"@x.org");
+	typed_is(r->recipients[1]->original_recipient, "rfc822",
+	         "\"unterminated@x.org");
+	assert_int_equal(r->n_problems, 0);
+	talloc_free(r);
+}
+
 /* A report without any recipient block, and a delivery-status part that
  * is not inside a multipart/report. */
 static void test_report_structure(void **state)
@@ -745,9 +775,10 @@ int main(void)
 	        T(test_postfix_delayed),  T(test_every_field),
 	        T(test_duplicates),       T(test_misplaced_fields),
 	        T(test_malformed_values), T(test_utf8_addresses),
-	        T(test_field_syntax),     T(test_report_structure),
-	        T(test_mdn_dispositions), T(test_mdn_fields),
-	        T(test_recipient_limit),  T(test_arguments),
+	        T(test_field_syntax),     T(test_quoted_addresses),
+	        T(test_report_structure), T(test_mdn_dispositions),
+	        T(test_mdn_fields),       T(test_recipient_limit),
+	        T(test_arguments),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
