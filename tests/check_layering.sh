@@ -31,7 +31,7 @@ report_build: report mime status xtext policy cmd addr ehlo reply batv
 part_of() {
 	name=$(basename "$1")
 	case $name in
-	dsng_private.h | chars.h | chars.c | error.c | common.h | dsnguard.h)
+	dsng_private.h | chars.h | chars.c | error.c | common.h | dsnguard.h | siphash.h | siphash.c)
 		echo base; return ;;
 	esac
 	best=""

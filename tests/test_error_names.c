@@ -522,12 +522,13 @@ static void test_parse_u64(void **state)
 	assert_int_equal(dsng__parse_u64(S("18446744073709551615"), 20, &v), 0);
 	assert_true(v == UINT64_MAX);
 	v = 3;
-	/* one more overflows; nothing is written on failure */
+	/* one more is out of range (-2, callers say so); nothing is written
+	 * on failure */
 	assert_int_equal(dsng__parse_u64(S("18446744073709551616"), 20, &v),
-	                 -1);
+	                 -2);
 	assert_int_equal(dsng__parse_u64(S("99999999999999999999"), 20, &v),
-	                 -1);
-	assert_int_equal(dsng__parse_u64(S("123"), 2, &v), -1);
+	                 -2);
+	assert_int_equal(dsng__parse_u64(S("123"), 2, &v), -2);
 	assert_int_equal(dsng__parse_u64("", 0, 5, &v), -1);
 	assert_int_equal(dsng__parse_u64(S("12a"), 5, &v), -1);
 	assert_int_equal(dsng__parse_u64(S("-1"), 5, &v), -1);
