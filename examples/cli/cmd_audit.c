@@ -14,6 +14,17 @@
  * --auth stands in for a login the transcript does not show, from right
  * after EHLO (whose decision never sees it).
  *
+ * The transcript is read a window at a time (read_window), so the replay
+ * cannot look at the whole of it first.  Whether --auth is used is
+ * decided on what the server has seen when a login matters, at the first
+ * MAIL: an AUTH command before the transcript's first MAIL is its own
+ * login (and --auth is not used); with none, --auth holds from right
+ * after EHLO.  The first window is held open up to that MAIL (within
+ * AUDIT_WINDOW_MAX), so the decision is made before the EHLO is replayed.
+ * An AUTH only after the first MAIL does not undo --auth: a server would
+ * have refused it after a login (RFC 4954 4), and the commands before it
+ * are already replayed.
+ *
  * A transaction's accepted receipt requests count as receipts unless the
  * server refused its message (DATA or the end of data answered 4xx/5xx):
  * a transcript that stops after RCPT, or a probe that sends RSET, shows
@@ -24,6 +35,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "input.h"
 #include "transcript.h"
 
 /* One client command (or the end of message content) and the final
@@ -74,6 +86,9 @@ struct audit {
 	const char *auth_source; /* "transcript", "option" or NULL */
 	bool fail_on_receipt;    /* --fail-on-receipt given */
 	size_t n_stranger;       /* receipts under the policy for strangers */
+	/* Read so far (read_window): the transcript's first MAIL, and an AUTH
+	 * before it, which makes --auth unused. */
+	bool mail_read, auth_before_mail;
 	/* A bounce verdict to print with the current RCPT, or NULL. */
 	const struct dsng_decision *bounce;
 };
@@ -574,37 +589,129 @@ static void ehlo_reply(struct audit *a, const struct transcript_line *lines,
 	}
 }
 
-/* Collect lines, pair commands with replies, then replay. */
-static int run(struct audit *a, const char *buf, size_t len, bool tls,
-               unsigned port)
+/* How much of the transcript is held at once (see read_window): a window
+ * ends at the first point past AUDIT_WINDOW where every command read has
+ * its reply and no message content is open, or, before the client is
+ * known, past AUDIT_LOOKAHEAD (an EHLO reply further on may still name
+ * it); it is cut at AUDIT_WINDOW_MAX whatever is pending. */
+#define AUDIT_WINDOW (256u * 1024)
+#define AUDIT_LOOKAHEAD (4u * 1024 * 1024)
+#define AUDIT_WINDOW_MAX (16u * 1024 * 1024)
+
+/* Read the next window of the transcript into *lines (copies, children of
+ * win); *more is 1 when the transcript goes on after it.  The lines the
+ * replay never looks at are not kept: notes, and message content after
+ * its header block, so a message of any size costs nothing.  Returns 0,
+ * -1 out of memory, -2 when the input cannot be read. */
+static int read_window(struct audit *a, struct transcript *t, TALLOC_CTX *win,
+                       int ready, struct transcript_line **lines, size_t *n,
+                       int *more)
 {
-	struct transcript t;
+	struct transcript_line tl;
+	size_t cap = 0, held = 0, unanswered = 0;
+	int body = 0, rc;
+
+	*lines = NULL;
+	*n = 0;
+	*more = 0;
+	while ((rc = transcript_next(t, &tl)) > 0) {
+		int keep = tl.kind != TRANSCRIPT_OTHER &&
+		           !(tl.kind == TRANSCRIPT_CONTENT && body);
+
+		if (tl.too_long)
+			fprintf(stderr,
+			        "dsnguard: audit: %s: line %u is longer than "
+			        "%d bytes; only its start is read\n",
+			        input_label(t->in), tl.lineno, INPUT_MAX_LINE);
+		/* The pairing below, counted as it goes. */
+		if (tl.kind == TRANSCRIPT_CLIENT ||
+		    tl.kind == TRANSCRIPT_DATA_END ||
+		    tl.kind == TRANSCRIPT_SASL)
+			unanswered++;
+		else if (tl.kind == TRANSCRIPT_SERVER && tl.code && tl.last &&
+		         unanswered)
+			unanswered--;
+		/* --auth's fallback is decided on what comes before the
+		 * first MAIL: what the server has seen when it matters. */
+		if (tl.kind == TRANSCRIPT_CLIENT && !a->mail_read) {
+			if (is_auth(tl.text, tl.len))
+				a->auth_before_mail = true;
+			else if (!strcmp(stage_of(tl.text, tl.len), "mail"))
+				a->mail_read = true;
+		}
+		if (tl.kind != TRANSCRIPT_CONTENT)
+			body = 0;
+		else if (tl.len == 0)
+			body = 1;
+		if (keep) {
+			if (*n == cap) {
+				cap = cap ? cap * 2 : 64;
+				*lines = talloc_realloc(win, *lines,
+				                        struct transcript_line,
+				                        cap);
+				if (!*lines)
+					return -1;
+			}
+			tl.text = talloc_memdup(win, tl.len ? tl.text : "",
+			                        tl.len ? tl.len : 1);
+			if (!tl.text)
+				return -1;
+			(*lines)[(*n)++] = tl;
+			held += tl.len + 256; /* with the copies' overhead */
+		}
+		/* With --auth, the first window reaches the first MAIL. */
+		if (unanswered == 0 && transcript_between_commands(t) &&
+		    (a->mail_read || !a->auth) &&
+		    held >= (ready || a->client ? AUDIT_WINDOW
+		                                : AUDIT_LOOKAHEAD)) {
+			*more = 1;
+			return 0;
+		}
+		if (held >= AUDIT_WINDOW_MAX) {
+			fprintf(stderr,
+			        "dsnguard: audit: %s: line %u: %u MiB of "
+			        "commands without replies (or of one header); "
+			        "replaying them before reading on\n",
+			        input_label(t->in), tl.lineno,
+			        AUDIT_WINDOW_MAX >> 20);
+			*more = 1;
+			return 0;
+		}
+	}
+	return rc < 0 ? -2 : 0;
+}
+
+/* Collect lines, pair commands with replies, then replay: one window of
+ * the transcript at a time (read_window).  Returns 0, 1 (no client
+ * command), -1 (out of memory), -2 (the input cannot be read). */
+static int run(struct audit *a, struct transcript *t, bool tls, unsigned port)
+{
 	struct transcript_line *lines = NULL;
 	struct item *items = NULL;
-	size_t n = 0, cap = 0, n_items = 0, next_unanswered = 0, i;
+	size_t n = 0, n_items = 0, next_unanswered = 0, i;
 	size_t *item_of;
 	int in_headers = 0, saw_client = 0;
-	/* --auth is the fallback for a transcript that shows no AUTH. */
-	bool shows_auth = false, option_auth_due;
+	/* --auth is the fallback for a transcript that shows no AUTH
+	 * before its first MAIL (a->auth_before_mail). */
+	bool option_auth_due = false;
 	char *hbuf = NULL;
 	struct transcript_line hline;
+	TALLOC_CTX *win = NULL;
+	int ready = 0, more = 0, wrc;
 
-	transcript_init(&t, buf, len);
-	for (;;) {
-		if (n == cap) {
-			cap = cap ? cap * 2 : 64;
-			lines = talloc_realloc(a->mem, lines,
-			                       struct transcript_line, cap);
-			items = talloc_realloc(a->mem, items, struct item, cap);
-			if (!lines || !items)
-				return -1;
-		}
-		if (!transcript_next(&t, &lines[n]))
-			break;
-		n++;
-	}
-	item_of = talloc_array(a->mem, size_t, n ? n : 1);
-	if (!item_of)
+	memset(&hline, 0, sizeof(hline));
+next_window:
+	TALLOC_FREE(win);
+	win = talloc_new(a->mem);
+	if (!win)
+		return -1;
+	wrc = read_window(a, t, win, ready, &lines, &n, &more);
+	if (wrc)
+		return wrc;
+	n_items = next_unanswered = 0;
+	items = talloc_array(win, struct item, n ? n : 1);
+	item_of = talloc_array(win, size_t, n ? n : 1);
+	if (!items || !item_of)
 		return -1;
 	/* Replies answer commands in order (pipelining included); a SASL
 	 * response gets its reply like a command. */
@@ -618,11 +725,8 @@ static int run(struct audit *a, const char *buf, size_t len, bool tls,
 			memset(&items[n_items], 0, sizeof(items[0]));
 			items[n_items].tl = *l;
 			item_of[i] = n_items++;
-			if (l->kind == TRANSCRIPT_CLIENT) {
+			if (l->kind == TRANSCRIPT_CLIENT)
 				saw_client = 1;
-				if (is_auth(l->text, l->len))
-					shows_auth = true;
-			}
 		} else if (l->kind == TRANSCRIPT_SERVER && l->code &&
 		           next_unanswered < n_items) {
 			struct item *it = &items[next_unanswered];
@@ -630,7 +734,7 @@ static int run(struct audit *a, const char *buf, size_t len, bool tls,
 			if (!it->has_first) {
 				it->has_first = 1;
 				it->reply_first = i;
-				if (!a->client &&
+				if (!a->client && !ready &&
 				    it->tl.kind == TRANSCRIPT_CLIENT &&
 				    !strcmp(stage_of(it->tl.text, it->tl.len),
 				            "ehlo"))
@@ -644,18 +748,25 @@ static int run(struct audit *a, const char *buf, size_t len, bool tls,
 			}
 		}
 	}
-	if (!saw_client)
+	if (!saw_client) {
+		if (more)
+			goto next_window;
 		return 1;
-	if (!a->client_source && a->client)
-		a->client_source = "option";
-	if (setup_sessions(a, tls, port))
-		return -1;
-	if (a->auth && shows_auth)
-		fprintf(stderr,
-		        "dsnguard: audit: --auth %s not used: the transcript "
-		        "shows its own AUTH\n",
-		        a->auth);
-	option_auth_due = a->auth && !shows_auth;
+	}
+	if (!ready) {
+		if (!a->client_source && a->client)
+			a->client_source = "option";
+		if (setup_sessions(a, tls, port))
+			return -1;
+		ready = 1;
+		/* read_window has read up to the first MAIL by now */
+		if (a->auth && a->auth_before_mail)
+			fprintf(stderr,
+			        "dsnguard: audit: --auth %s not used: the "
+			        "transcript shows its own AUTH\n",
+			        a->auth);
+		option_auth_due = a->auth && !a->auth_before_mail;
+	}
 
 	for (i = 0; i < n; i++) {
 		const struct transcript_line *l = &lines[i];
@@ -775,6 +886,14 @@ static int run(struct audit *a, const char *buf, size_t len, bool tls,
 			}
 		}
 	}
+	if (more) {
+		/* hline's text went with the window; only its lineno is
+		 * used. */
+		hline.text = NULL;
+		hline.len = 0;
+		goto next_window;
+	}
+	talloc_free(win);
 	/* The transcript ends in a transaction: what was accepted counts. */
 	if (end_tx(a, &a->pol, true) || end_tx(a, &a->perm, true))
 		return -1;
@@ -805,8 +924,8 @@ int cli_audit(int argc, char **argv)
 	struct audit a;
 	const char *file = NULL, *policy = NULL, *preset = NULL;
 	struct dsng_policy *pol = NULL, *perm = NULL;
-	char *buf;
-	size_t len = 0;
+	struct input *in;
+	struct transcript t;
 	unsigned port = 25;
 	bool tls = false;
 	size_t n_stranger;
@@ -895,15 +1014,25 @@ int cli_audit(int argc, char **argv)
 	a.policy_name = dsng_policy_name(pol);
 	a.pol.p = pol;
 	a.perm.p = perm;
-	buf = cli_read_file(a.mem, file, &len);
-	if (!buf) {
-		fprintf(stderr, "dsnguard: audit: %s: %s\n", file,
-		        strerror(errno));
+	/* The transcript is streamed ("-" = stdin, gzip or plain). */
+	in = input_open(a.mem, file, NULL);
+	if (!in || input_error(in)) {
+		fprintf(stderr, "dsnguard: audit: %s: %s\n",
+		        in ? input_label(in) : file,
+		        in ? input_error(in) : "out of memory");
 		talloc_free(a.mem);
 		return CLI_USAGE;
 	}
-	rc = run(&a, buf, len, tls, port);
+	transcript_init(&t, in);
+	rc = run(&a, &t, tls, port);
 	n_stranger = a.n_stranger;
+	if (rc == -2) {
+		fflush(stdout);
+		fprintf(stderr, "dsnguard: audit: %s: %s\n", input_label(in),
+		        input_error(in));
+		talloc_free(a.mem);
+		return CLI_USAGE;
+	}
 	talloc_free(a.mem);
 	if (rc < 0) {
 		fprintf(stderr, "dsnguard: audit: out of memory\n");

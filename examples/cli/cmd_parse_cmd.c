@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "input.h"
 #include "transcript.h"
 
 struct parse_cmd_run {
@@ -90,37 +91,56 @@ static void run_line(struct parse_cmd_run *run, const char *line, size_t len)
 }
 
 /* stdin: one command per line; a CRLF ending is passed on as sent, a bare
- * LF (how text files end lines) is dropped. */
-static int run_stream(struct parse_cmd_run *run, const char *buf, size_t len)
+ * LF (how text files end lines) is dropped.  Lines are read one at a time
+ * (input.h), so memory does not grow with the input; a line longer than
+ * INPUT_MAX_LINE is passed on cut there, which the parser refuses as
+ * line_too_long (its own limit is at most that long). */
+static int run_stream(struct parse_cmd_run *run, struct input *in)
 {
-	size_t start = 0;
+	struct input_line l;
+	int rc;
 
-	while (start < len) {
-		const char *nl = memchr(buf + start, '\n', len - start);
-		size_t end = nl ? (size_t)(nl - buf) : len;
-		size_t n = end - start;
-
-		if (nl && n > 0 && buf[end - 1] == '\r')
-			n++; /* keep the CRLF: the parser checks framing */
-		run_line(run, buf + start, n);
-		start = nl ? end + 1 : len;
-	}
-	return 0;
+	while ((rc = input_next_line(in, INPUT_LF, &l)) > 0)
+		run_line(run, l.text, l.eol == 2 ? l.len + 2 : l.len);
+	return rc;
 }
 
 /* --transcript: only the client's command lines; message content after
  * DATA is not a command and is skipped. */
-static int run_transcript(struct parse_cmd_run *run, const char *buf,
-                          size_t len)
+static int run_transcript(struct parse_cmd_run *run, struct input *in)
 {
 	struct transcript t;
 	struct transcript_line tl;
+	int rc;
 
-	transcript_init(&t, buf, len);
-	while (transcript_next(&t, &tl))
+	transcript_init(&t, in);
+	while ((rc = transcript_next(&t, &tl)) > 0)
 		if (tl.kind == TRANSCRIPT_CLIENT)
 			run_line(run, tl.text, tl.len);
-	return 0;
+	return rc;
+}
+
+/* Read one input ("-" = stdin) through run_stream or run_transcript;
+ * CLI_USAGE with a message naming it when it cannot be read. */
+static int run_input(struct parse_cmd_run *run, const char *path,
+                     int transcript)
+{
+	struct input *in = input_open(NULL, path, NULL);
+	int rc = -1;
+
+	if (!in) {
+		fprintf(stderr, "dsnguard: parse-cmd: out of memory\n");
+		return CLI_USAGE;
+	}
+	if (!input_error(in))
+		rc = transcript ? run_transcript(run, in) : run_stream(run, in);
+	if (rc < 0) {
+		fflush(stdout);
+		fprintf(stderr, "dsnguard: parse-cmd: cannot read %s: %s\n",
+		        input_label(in), input_error(in));
+	}
+	talloc_free(in);
+	return rc < 0 ? CLI_USAGE : CLI_OK;
 }
 
 int cli_parse_cmd(int argc, char **argv)
@@ -134,8 +154,7 @@ int cli_parse_cmd(int argc, char **argv)
 		{NULL, 0, NULL, 0},
 	};
 	struct parse_cmd_run run;
-	int transcript = 0, ch, i;
-	TALLOC_CTX *mem;
+	int transcript = 0, ch, i, rc = CLI_OK;
 
 	memset(&run, 0, sizeof(run));
 	dsng_cmd_opts_init(&run.opts, DSNG_CMD_OPTS_VERSION);
@@ -164,42 +183,20 @@ int cli_parse_cmd(int argc, char **argv)
 			                       "dsnguard parse-cmd --help");
 		}
 	}
-	mem = talloc_new(NULL);
-	if (transcript) {
-		/* --transcript: each argument is a transcript file; none or
-		 * "-" reads stdin. */
-		int nfiles = argc - optind;
-		char *const *files = argv + optind;
-		static char *const stdin_only[] = {"-"};
-
-		if (nfiles == 0) {
-			files = stdin_only;
-			nfiles = 1;
-		}
-		for (i = 0; i < nfiles; i++) {
-			size_t len;
-			char *buf = cli_read_file(mem, files[i], &len);
-			if (!buf) {
-				talloc_free(mem);
-				return cli_usage_error("parse-cmd: cannot read %s: %s",
-				                       files[i], strerror(errno));
-			}
-			run_transcript(&run, buf, len);
-		}
-	} else if (optind < argc) {
-		for (i = optind; i < argc; i++)
-			run_line(&run, argv[i], strlen(argv[i]));
+	if (optind == argc) {
+		/* no argument: standard input */
+		rc = run_input(&run, "-", transcript);
 	} else {
-		size_t len;
-		char *buf = cli_read_file(mem, "-", &len);
-		if (!buf) {
-			talloc_free(mem);
-			return cli_usage_error("parse-cmd: cannot read stdin: %s",
-			                       strerror(errno));
-		}
-		run_stream(&run, buf, len);
+		/* --transcript: each argument is a transcript file; else each
+		 * is a command line.  "-" reads standard input either way. */
+		for (i = optind; i < argc && rc == CLI_OK; i++)
+			if (transcript || !strcmp(argv[i], "-"))
+				rc = run_input(&run, argv[i], transcript);
+			else
+				run_line(&run, argv[i], strlen(argv[i]));
 	}
-	talloc_free(mem);
 	fflush(stdout);
+	if (rc != CLI_OK)
+		return rc;
 	return run.rejected ? CLI_REJECTED : CLI_OK;
 }

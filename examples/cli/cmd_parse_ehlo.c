@@ -10,6 +10,7 @@
 #include <strings.h>
 
 #include "cli.h"
+#include "input.h"
 #include "transcript.h"
 
 #define MAX_HIDE 32
@@ -53,15 +54,16 @@ static char *reply_from_transcript(TALLOC_CTX *mem, const char *buf, size_t len,
 	struct transcript t;
 	struct transcript_line l;
 	char *s = talloc_size(mem, len + 1);
+	struct input *in = input_open_mem(mem, "-", buf, len, NULL);
 	size_t n = 0;
 	int seen_ehlo = 0;
 
 	/* each server line loses at least its "<<<" and gains at most the
 	 * CR of a CRLF, so the reply never outgrows the session */
-	if (!s)
+	if (!s || !in)
 		return NULL;
-	transcript_init(&t, buf, len);
-	while (transcript_next(&t, &l)) {
+	transcript_init(&t, in);
+	while (transcript_next(&t, &l) > 0) {
 		if (l.kind == TRANSCRIPT_CLIENT) {
 			if (seen_ehlo)
 				break; /* the client spoke: the reply is over */

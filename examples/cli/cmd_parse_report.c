@@ -2,10 +2,10 @@
  * examples/cli/cmd_parse_report.c - `dsnguard parse-report [--json]
  * [--mbox] FILE...`: one object per message (DESIGN.md section 5).
  */
-#include <errno.h>
 #include <string.h>
 
 #include "cli.h"
+#include "input.h"
 
 static void print_text(const char *file, const struct dsng_report *r)
 {
@@ -39,8 +39,10 @@ static void print_text(const char *file, const struct dsng_report *r)
 		       r->problems[i].field, r->problems[i].message);
 }
 
-/* One message: prints its line; returns 1 when it could not be read. */
-static int one(const char *file, const char *buf, size_t len, int json)
+/* One message: prints its line; returns 1 when it could not be read.
+ * line: where it starts in an mbox (0 without --mbox). */
+static int one(const char *file, const char *buf, size_t len, int json,
+               unsigned long line)
 {
 	struct dsng_report *r = NULL;
 	struct dsng_error err = DSNG_ERROR_INIT;
@@ -53,7 +55,15 @@ static int one(const char *file, const char *buf, size_t len, int json)
 			json_t *o = json_pack("{s:b, s:o}", "ok", 0, "error",
 			                      cli_json_error(&err));
 			json_object_set_new(o, "file", cli_json_str(file));
+			if (line)
+				json_object_set_new(
+				        o, "line",
+				        json_integer((json_int_t)line));
 			cli_json_print(o);
+		} else if (line) {
+			printf("%s:%lu: error %s at offset %zu: %s\n", file,
+			       line, dsng_error_kind_name(err.kind), err.offset,
+			       err.message);
 		} else {
 			printf("%s: error %s at offset %zu: %s\n", file,
 			       dsng_error_kind_name(err.kind), err.offset,
@@ -65,6 +75,9 @@ static int one(const char *file, const char *buf, size_t len, int json)
 		json_t *o = cli_json_ok();
 		dsngb_report_fill(&cli_json_builder, o, r);
 		json_object_set_new(o, "file", cli_json_str(file));
+		if (line)
+			json_object_set_new(o, "line",
+			                    json_integer((json_int_t)line));
 		cli_json_print(o);
 	} else {
 		print_text(file, r);
@@ -73,10 +86,47 @@ static int one(const char *file, const char *buf, size_t len, int json)
 	return 0;
 }
 
+/* Every message of one FILE ("-" = stdin), read one at a time: memory is
+ * bounded by the largest message, and a message over the MIME limit
+ * max_size is kept only up to max_size + 1 bytes, which the parser then
+ * refuses with the size_limit error it gives any message that large.
+ * Returns CLI_OK, CLI_REJECTED (a message refused) or CLI_USAGE (the file
+ * cannot be read; a message naming it is printed). */
+static int one_file(const char *path, int mbox, int json, size_t max)
+{
+	struct input *in = input_open(NULL, path, NULL);
+	struct input_msg m;
+	int rc = -1, status = CLI_OK;
+
+	if (!in) {
+		fprintf(stderr, "dsnguard: parse-report: out of memory\n");
+		return CLI_USAGE;
+	}
+	if (input_error(in)) {
+		/* nothing */
+	} else if (!mbox) {
+		rc = input_whole(in, max, &m);
+		if (rc > 0 && one(path, m.text, m.len, json, 0))
+			status = CLI_REJECTED;
+	} else {
+		while ((rc = input_next_mbox(in, max, &m)) > 0)
+			if (one(path, m.text, m.len, json, m.lineno))
+				status = CLI_REJECTED;
+	}
+	if (rc < 0) {
+		fflush(stdout);
+		fprintf(stderr, "dsnguard: parse-report: %s: %s\n",
+		        input_label(in), input_error(in));
+		status = CLI_USAGE;
+	}
+	talloc_free(in);
+	return status;
+}
+
 int cli_parse_report(int argc, char **argv)
 {
 	int json = 0, mbox = 0, i, nfiles = 0, status = CLI_OK;
-	TALLOC_CTX *mem;
+	struct dsng_mime_limits lim;
 
 	for (i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--json") == 0)
@@ -92,32 +142,16 @@ int cli_parse_report(int argc, char **argv)
 	if (nfiles == 0)
 		return cli_usage_error(
 		        "usage: parse-report [--json] [--mbox] FILE...");
-	mem = talloc_new(NULL);
+	/* The parser's own limit on a message (the default MIME limits). */
+	dsng_mime_limits_init(&lim, DSNG_MIME_LIMITS_VERSION);
 	for (i = 1; i < argc; i++) {
-		char *buf;
-		size_t len, pos = 0;
-		struct dsng_span m;
+		int rc;
 
 		if (argv[i][0] == '-' && argv[i][1])
 			continue;
-		buf = cli_read_file(mem, argv[i], &len);
-		if (!buf) {
-			fprintf(stderr, "dsnguard: %s: %s\n", argv[i],
-			        strerror(errno));
-			status = CLI_USAGE;
-			continue;
-		}
-		if (!mbox) {
-			if (one(argv[i], buf, len, json) && status == CLI_OK)
-				status = CLI_REJECTED;
-		} else {
-			while (dsng_mime_mbox_next(&m, &pos, buf, len))
-				if (one(argv[i], m.ptr, m.len, json) &&
-				    status == CLI_OK)
-					status = CLI_REJECTED;
-		}
-		talloc_free(buf);
+		rc = one_file(argv[i], mbox, json, lim.max_size);
+		if (rc == CLI_USAGE || (rc == CLI_REJECTED && status == CLI_OK))
+			status = rc;
 	}
-	talloc_free(mem);
 	return status;
 }

@@ -2,13 +2,36 @@
  * examples/cli/cmd_scan_log.c - `dsnguard scan-log [--json] [FILE...]`:
  * the DSNs a sendmail, Postfix or Exim server generated, who provoked
  * them and where they went, then a summary (DESIGN.md section 5).  Files
- * are read in the order given through one scanner, so a message whose
- * lines span a log rotation (mail.log.1 then mail.log) is still joined.
+ * are read through one scanner, so a message whose lines span a log
+ * rotation (mail.log.1 then mail.log) is still joined; rotated logs given
+ * newest first, as a shell glob sorts them, are read oldest first (see
+ * order_files).  Each file is streamed a line at a time (input.h: plain or
+ * gzip, "-" for stdin), and each event says its file and its line there.
  */
+#include <ctype.h>
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "cli.h"
+#include "input.h"
+
+/* A file in the order read, and the scanner's line count (which runs on
+ * across files) before its first line. */
+struct log_file {
+	const char *name;
+	unsigned long first;
+};
+
+struct scan {
+	struct dsng_maillog *s;
+	int json;
+	struct log_file *files;
+	size_t n_files;
+	unsigned long lines; /* lines fed, all files */
+};
 
 static json_t *str_list(char **v, size_t n)
 {
@@ -20,7 +43,8 @@ static json_t *str_list(char **v, size_t n)
 	return a;
 }
 
-static void print_json_event(const struct dsng_maillog_event *ev)
+static void print_json_event(const struct dsng_maillog_event *ev,
+                             const char *file, unsigned long line)
 {
 	json_t *o = json_object(), *c = json_object();
 
@@ -42,7 +66,8 @@ static void print_json_event(const struct dsng_maillog_event *ev)
 	json_object_set_new(o, "service", cli_json_str(ev->service));
 	json_object_set_new(o, "host", cli_json_str(ev->host));
 	json_object_set_new(o, "postmaster", json_boolean(ev->postmaster));
-	json_object_set_new(o, "line", json_integer((json_int_t)ev->line));
+	json_object_set_new(o, "file", cli_json_str(file));
+	json_object_set_new(o, "line", json_integer((json_int_t)line));
 	cli_json_print(o);
 }
 
@@ -51,14 +76,15 @@ static const char *or_dash(const char *s)
 	return s ? s : "-";
 }
 
-static void print_text_event(const struct dsng_maillog_event *ev)
+static void print_text_event(const struct dsng_maillog_event *ev,
+                             const char *file, unsigned long line)
 {
 	size_t i;
 
-	printf("%s  %-8s %-7s %s -> %s  to %s\n", or_dash(ev->time),
+	printf("%s  %-8s %-7s %s -> %s  to %s  (%s:%lu)\n", or_dash(ev->time),
 	       dsng_maillog_mta_name(ev->mta), dsng_maillog_kind_name(ev->kind),
 	       or_dash(ev->orig_queue_id), or_dash(ev->dsn_queue_id),
-	       ev->to ? (*ev->to ? ev->to : "<>") : "?");
+	       ev->to ? (*ev->to ? ev->to : "<>") : "?", file, line);
 	printf("    \"%s\"; original from <%s> to", or_dash(ev->text),
 	       ev->orig_from ? ev->orig_from : "?");
 	for (i = 0; i < ev->n_orig_rcpts; i++)
@@ -74,15 +100,32 @@ static void print_text_event(const struct dsng_maillog_event *ev)
 	printf(" via %s\n", ev->service ? ev->service : "?");
 }
 
-static void drain(struct dsng_maillog *s, int json)
+static void drain(struct scan *sc)
 {
 	struct dsng_maillog_event *ev;
 
-	while (dsng_maillog_next(NULL, &ev, s) == DSNG_OK && ev) {
-		if (json)
-			print_json_event(ev);
+	while (dsng_maillog_next(NULL, &ev, sc->s) == DSNG_OK && ev) {
+		/* The scanner numbers lines across files: the event's file
+		 * is the last one that starts before its line. */
+		size_t lo = 0, hi = sc->n_files;
+		const char *file = "-";
+		unsigned long line = ev->line;
+
+		while (hi - lo > 1) {
+			size_t mid = lo + (hi - lo) / 2;
+			if (sc->files[mid].first < ev->line)
+				lo = mid;
+			else
+				hi = mid;
+		}
+		if (sc->n_files) {
+			file = sc->files[lo].name;
+			line = ev->line - sc->files[lo].first;
+		}
+		if (sc->json)
+			print_json_event(ev, file, line);
 		else
-			print_text_event(ev);
+			print_text_event(ev, file, line);
 		talloc_free(ev);
 	}
 }
@@ -112,7 +155,8 @@ static const enum dsng_dsn_kind kinds_shown[] = {
 	DSNG_DSN_OTHER};
 #define N_KINDS (sizeof(kinds_shown) / sizeof(kinds_shown[0]))
 
-static void print_summary(const struct dsng_maillog_summary *sum, int json)
+static void print_summary(const struct dsng_maillog_summary *sum, int json,
+                          const struct scan *sc)
 {
 	size_t i;
 	size_t k;
@@ -130,6 +174,10 @@ static void print_summary(const struct dsng_maillog_summary *sum, int json)
 			json_object_set_new(kinds, dsng_maillog_kind_name(kinds_shown[k]),
 			                    json_integer((json_int_t)sum->by_kind[kinds_shown[k]]));
 		json_object_set_new(o, "by_kind", kinds);
+		json_object_set_new(o, "files", json_array());
+		for (i = 0; i < sc->n_files; i++)
+			json_array_append_new(json_object_get(o, "files"),
+			                      cli_json_str(sc->files[i].name));
 		json_object_set_new(o, "lines", json_integer((json_int_t)sum->lines));
 		json_object_set_new(o, "mail_lines", json_integer((json_int_t)sum->mail));
 		json_object_set_new(o, "ignored", json_integer((json_int_t)sum->ignored));
@@ -148,6 +196,10 @@ static void print_summary(const struct dsng_maillog_summary *sum, int json)
 		       sum->by_kind[kinds_shown[k]]);
 	printf(") from %lu lines (%lu MTA lines, %lu ignored, %lu garbage)\n",
 	       sum->lines, sum->mail, sum->ignored, sum->garbage);
+	printf("Files read:");
+	for (i = 0; i < sc->n_files; i++)
+		printf(" %s", sc->files[i].name);
+	printf("\n");
 	if (sum->auth_warnings || sum->dsn_refused)
 		printf("%lu sendmail Authentication-Warning lines, %lu refused DSN "
 		       "requests logged\n",
@@ -167,82 +219,258 @@ static void print_summary(const struct dsng_maillog_summary *sum, int json)
 		       sum->by_client[i]->name ? sum->by_client[i]->name : "?");
 }
 
-static int scan_one(struct dsng_maillog *s, const char *path, int json)
+/* Feed one file ("-" = stdin) to the scanner a line at a time.  A line
+ * longer than INPUT_MAX_LINE is fed cut there, which the scanner counts as
+ * garbage as it counts every line over its max_line; a last line without
+ * a newline is ended, so it cannot run into the next file's first line. */
+static int scan_one(struct scan *sc, const char *path)
 {
-	FILE *f = strcmp(path, "-") ? fopen(path, "rb") : stdin;
-	char buf[65536];
-	size_t n;
+	struct input *in = input_open(NULL, path, NULL);
 	struct dsng_error err = DSNG_ERROR_INIT;
+	struct input_line l;
+	struct log_file *nf;
+	unsigned n = 0;
+	int rc = -1;
 
-	if (!f) {
-		fprintf(stderr, "dsnguard: scan-log: %s: %s\n", path, strerror(errno));
+	if (!in) {
+		fprintf(stderr, "dsnguard: scan-log: out of memory\n");
 		return -1;
 	}
-	while ((n = fread(buf, 1, sizeof(buf), f)) > 0) {
-		if (dsng_maillog_feed(s, buf, n, &err)) {
-			fprintf(stderr, "dsnguard: scan-log: %s: %s\n", path, err.message);
-			if (f != stdin)
-				fclose(f);
+	nf = talloc_realloc(sc, sc->files, struct log_file, sc->n_files + 1);
+	if (!nf) {
+		talloc_free(in);
+		fprintf(stderr, "dsnguard: scan-log: out of memory\n");
+		return -1;
+	}
+	sc->files = nf;
+	if (!input_error(in)) {
+		nf[sc->n_files].name = path;
+		nf[sc->n_files].first = sc->lines;
+		sc->n_files++;
+	}
+	while (!input_error(in) &&
+	       (rc = input_next_line(in, INPUT_LF, &l)) > 0) {
+		sc->lines++;
+		if (l.eol) {
+			rc = dsng_maillog_feed(sc->s, l.text, l.len + l.eol,
+			                       &err);
+		} else {
+			rc = dsng_maillog_feed(sc->s, l.text, l.len, &err);
+			if (rc == DSNG_OK)
+				rc = dsng_maillog_feed(sc->s, "\n", 1, &err);
+		}
+		if (rc != DSNG_OK) {
+			fflush(stdout);
+			fprintf(stderr, "dsnguard: scan-log: %s: %s\n",
+			        input_label(in), err.message);
+			talloc_free(in);
 			return -1;
 		}
-		drain(s, json);
+		if (++n % 256 == 0)
+			drain(sc);
 	}
-	if (ferror(f)) {
-		fprintf(stderr, "dsnguard: scan-log: %s: read error\n", path);
-		if (f != stdin)
-			fclose(f);
+	drain(sc);
+	if (rc < 0) {
+		fflush(stdout);
+		fprintf(stderr, "dsnguard: scan-log: %s: %s\n", input_label(in),
+		        input_error(in));
+	}
+	talloc_free(in);
+	return rc < 0 ? -1 : 0;
+}
+
+/* How a log file's name places it in a rotation series: BASE, BASE.N or
+ * BASE-YYYYMMDD (8 to 14 digits: logrotate's dateext, with the hour or
+ * seconds when dateformat adds them), each with or without ".gz". */
+enum { ROT_LIVE, ROT_NUMBER, ROT_DATE };
+
+struct rot_name {
+	size_t base_len; /* the series is name[0..base_len) */
+	int form;
+	const char *digits;
+	size_t n_digits;
+};
+
+static void rot_parse(const char *name, struct rot_name *r)
+{
+	size_t n = strlen(name), d;
+
+	if (n > 3 && !strcmp(name + n - 3, ".gz"))
+		n -= 3;
+	d = n;
+	while (d > 0 && isdigit((unsigned char)name[d - 1]))
+		d--;
+	r->base_len = n;
+	r->form = ROT_LIVE;
+	r->digits = name + d;
+	r->n_digits = n - d;
+	if (d < 2 || d == n)
+		return;
+	if (name[d - 1] == '.' && n - d <= 9) {
+		r->form = ROT_NUMBER;
+		r->base_len = d - 1;
+	} else if (name[d - 1] == '-' && n - d >= 8 && n - d <= 14) {
+		r->form = ROT_DATE;
+		r->base_len = d - 1;
+	}
+}
+
+/* < 0 when a is older than b: the live file is the newest, BASE.2 is older
+ * than BASE.1, an earlier date is older. */
+static int rot_cmp(const struct rot_name *a, const struct rot_name *b)
+{
+	if (a->form == ROT_LIVE || b->form == ROT_LIVE)
+		return (a->form == ROT_LIVE) - (b->form == ROT_LIVE);
+	if (a->form == ROT_NUMBER) {
+		unsigned long x = strtoul(a->digits, NULL, 10);
+		unsigned long y = strtoul(b->digits, NULL, 10);
+		return x > y ? -1 : x < y;
+	}
+	if (a->n_digits != b->n_digits)
+		return a->n_digits < b->n_digits ? -1 : 1;
+	return memcmp(a->digits, b->digits, a->n_digits);
+}
+
+/* The order to read names[0..n) in, into order[]: each rotation series
+ * (two or more files with one BASE) oldest first, where its first member
+ * stands; every other file, and "-", where it stands.  A series that mixes
+ * BASE.N and BASE-DATE names has no one order and is left as given.
+ * Returns 1 when the order differs from the one given. */
+static int order_files(TALLOC_CTX *mem, char **names, size_t n, char **order)
+{
+	struct rot_name *r = talloc_array(mem, struct rot_name, n ? n : 1);
+	char *used = talloc_zero_array(mem, char, n ? n : 1);
+	size_t *g = talloc_array(mem, size_t, n ? n : 1);
+	size_t i, j, k, ng, m = 0;
+	int changed = 0, forms;
+
+	if (!r || !used || !g) {
+		memcpy(order, names, n * sizeof(*names));
+		return 0;
+	}
+	for (i = 0; i < n; i++)
+		rot_parse(names[i], &r[i]);
+	for (i = 0; i < n; i++) {
+		if (used[i])
+			continue;
+		ng = 0;
+		forms = 0;
+		for (j = i; j < n; j++) {
+			if (used[j] || (j > i && !strcmp(names[i], "-")) ||
+			    (j > i && !strcmp(names[j], "-")) ||
+			    r[j].base_len != r[i].base_len ||
+			    memcmp(names[j], names[i], r[i].base_len))
+				continue;
+			used[j] = 1;
+			forms |= 1 << r[j].form;
+			g[ng++] = j;
+		}
+		/* Oldest first, stable (insertion sort), unless the series
+		 * mixes numbers and dates. */
+		if (!((forms & (1 << ROT_NUMBER)) && (forms & (1 << ROT_DATE))))
+			for (k = 1; k < ng; k++) {
+				size_t x = g[k], l = k;
+				while (l > 0 &&
+				       rot_cmp(&r[x], &r[g[l - 1]]) < 0) {
+					g[l] = g[l - 1];
+					l--;
+				}
+				g[l] = x;
+			}
+		for (k = 0; k < ng; k++) {
+			if (g[k] != m)
+				changed = 1;
+			order[m++] = names[g[k]];
+		}
+	}
+	talloc_free(r);
+	talloc_free(used);
+	talloc_free(g);
+	return changed;
+}
+
+/* Before anything is printed: every FILE exists and is not a directory. */
+static int check_file(const char *path)
+{
+	struct stat st;
+
+	if (!strcmp(path, "-"))
+		return 0;
+	if (stat(path, &st) != 0 || access(path, R_OK) != 0) {
+		fprintf(stderr, "dsnguard: scan-log: %s: %s\n", path,
+		        strerror(errno));
 		return -1;
 	}
-	if (f != stdin)
-		fclose(f);
+	if (S_ISDIR(st.st_mode)) {
+		fprintf(stderr, "dsnguard: scan-log: %s: %s\n", path,
+		        strerror(EISDIR));
+		return -1;
+	}
 	return 0;
 }
 
 int cli_scan_log(int argc, char **argv)
 {
 	TALLOC_CTX *mem = talloc_new(NULL);
-	struct dsng_maillog *s = NULL;
+	struct scan *sc = talloc_zero(mem, struct scan);
 	struct dsng_maillog_summary *sum = NULL;
 	struct dsng_error err = DSNG_ERROR_INIT;
-	int json = 0, i, nfiles = 0, rc = CLI_OK, opts_done = 0;
+	char **names = talloc_array(mem, char *, argc ? argc : 1);
+	char **order = talloc_array(mem, char *, argc ? argc : 1);
+	int i, rc = CLI_OK, opts_done = 0, keep_order = 0;
+	size_t nfiles = 0, k;
 
+	if (!sc || !names || !order) {
+		talloc_free(mem);
+		return cli_usage_error("scan-log: out of memory");
+	}
 	for (i = 1; i < argc; i++) {
 		if (!opts_done && !strcmp(argv[i], "--json"))
-			json = 1;
+			sc->json = 1;
+		else if (!opts_done && !strcmp(argv[i], "--keep-order"))
+			keep_order = 1;
 		else if (!opts_done && !strcmp(argv[i], "--"))
 			opts_done = 1;
 		else if (!opts_done && (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help"))) {
-			printf("usage: dsnguard scan-log [--json] [FILE...]\n");
+			printf("usage: dsnguard scan-log [--json] "
+			       "[--keep-order] [FILE...]\n");
 			talloc_free(mem);
 			return CLI_OK;
 		} else if (!opts_done && argv[i][0] == '-' && argv[i][1]) {
 			talloc_free(mem);
 			return cli_usage_error("scan-log: unknown option '%s'", argv[i]);
 		} else
-			nfiles++;
+			names[nfiles++] = argv[i];
 	}
-	if (!mem || dsng_maillog_new(mem, &s, NULL, &err)) {
+	if (!nfiles)
+		names[nfiles++] = "-";
+	for (k = 0; k < nfiles; k++)
+		if (check_file(names[k])) {
+			talloc_free(mem);
+			return CLI_USAGE;
+		}
+	if (keep_order) {
+		memcpy(order, names, nfiles * sizeof(*names));
+	} else if (order_files(mem, names, nfiles, order)) {
+		fprintf(stderr, "dsnguard: scan-log: reading rotated logs "
+		                "oldest first:");
+		for (k = 0; k < nfiles; k++)
+			fprintf(stderr, " %s", order[k]);
+		fprintf(stderr, " (--keep-order reads them as given)\n");
+	}
+	if (dsng_maillog_new(sc, &sc->s, NULL, &err)) {
 		talloc_free(mem);
 		return cli_usage_error("scan-log: out of memory");
 	}
-	opts_done = 0;
-	if (!nfiles)
-		rc = scan_one(s, "-", json) ? CLI_USAGE : CLI_OK;
-	for (i = 1; i < argc && rc == CLI_OK; i++) {
-		if (!opts_done && !strcmp(argv[i], "--")) {
-			opts_done = 1;
-			continue;
-		}
-		if (!opts_done && argv[i][0] == '-' && argv[i][1])
-			continue;
-		if (scan_one(s, argv[i], json))
+	for (k = 0; k < nfiles && rc == CLI_OK; k++)
+		if (scan_one(sc, order[k]))
 			rc = CLI_USAGE;
-	}
 	if (rc == CLI_OK) {
-		if (dsng_maillog_finish(s, &err) == DSNG_OK) {
-			drain(s, json);
-			if (dsng_maillog_summary(mem, &sum, s, &err) == DSNG_OK)
-				print_summary(sum, json);
+		if (dsng_maillog_finish(sc->s, &err) == DSNG_OK) {
+			drain(sc);
+			if (dsng_maillog_summary(mem, &sum, sc->s, &err) ==
+			    DSNG_OK)
+				print_summary(sum, sc->json, sc);
 			else
 				rc = cli_usage_error("scan-log: %s", err.message);
 		} else {

@@ -17,16 +17,21 @@ enum {
 	ST_CONTENT       /* inside message content */
 };
 
-void transcript_init(struct transcript *t, const char *buf, size_t len)
+void transcript_init(struct transcript *t, struct input *in)
 {
-	t->buf = buf;
-	t->len = len;
-	t->pos = 0;
-	t->lineno = 0;
+	t->in = in;
+	t->raw = 0;
+	t->started = 0;
 	t->state = ST_COMMANDS;
 	t->pending = 0;
 	t->data_ahead = 0;
 	t->challenged = 0;
+}
+
+int transcript_between_commands(const struct transcript *t)
+{
+	/* nor an AUTH exchange: a 334's answer is read as SASL */
+	return t->state == ST_COMMANDS && !t->challenged;
 }
 
 const char *transcript_kind_name(enum transcript_kind kind)
@@ -123,22 +128,29 @@ static int reply_code(const char *p, size_t len, int *last)
 
 int transcript_next(struct transcript *t, struct transcript_line *out)
 {
-	const char *line, *nl;
+	struct input_line il;
+	const char *line;
 	size_t len, skip;
 	char who;
+	int rc;
 
-	if (t->pos >= t->len)
-		return 0;
-	line = t->buf + t->pos;
-	nl = memchr(line, '\n', t->len - t->pos);
-	len = nl ? (size_t)(nl - line) : t->len - t->pos;
-	t->pos += len + (nl ? 1 : 0);
-	if (len && line[len - 1] == '\r')
+	/* The first line decides how lines end (see transcript.h). */
+	rc = input_next_line(t->in, t->raw ? INPUT_CRLF : INPUT_LF, &il);
+	if (rc <= 0)
+		return rc;
+	if (!t->started) {
+		t->started = 1;
+		t->raw = il.eol == 2;
+	}
+	line = il.text;
+	len = il.len;
+	/* A pasted session's last line may still end in a lone CR. */
+	if (!t->raw && !il.eol && len && line[len - 1] == '\r')
 		len--;
-	t->lineno++;
 
 	memset(out, 0, sizeof(*out));
-	out->lineno = t->lineno;
+	out->lineno = (unsigned)il.lineno;
+	out->too_long = il.too_long;
 	who = marker(line, len, &skip);
 
 	/* A client line right after DATA with no server answer in between:

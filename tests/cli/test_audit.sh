@@ -225,7 +225,98 @@ has "$T/co" '"rule":"parser:syntax","reply":"501 ' "syntax error line"
 has "$T/co" '"rule":"rfc3461:rcpt.null-sender"' "null sender"
 has "$T/co" '"client":null' "unknown client"
 
+# Standard input ("-") and a gzip-compressed transcript read the same.
+"$CLI" audit - --json < "$S" > "$T/stdin" || fail "stdin exit"
+cmp -s "$T/rec" "$T/stdin" || fail "stdin differs from the file"
+gzip -c "$S" > "$T/session.txt.gz"
+"$CLI" audit "$T/session.txt.gz" --json > "$T/gz" || fail "gzip exit"
+cmp -s "$T/rec" "$T/gz" || fail "gzip differs from the file"
+
+# A raw capture (the first line ends in CRLF): only CRLF ends a line, so
+# the bare-LF "." inside DATA does not end the content, and what follows
+# it (a smuggled MAIL/RCPT) is message content, not commands.  The same
+# session pasted with LF line ends ends DATA there, as a pasted session
+# does.
+printf '<<< 220 mx.example.net ESMTP\r\n>>> EHLO client.example\r\n<<< 250-mx.example.net Hello client.example [198.51.100.33]\r\n<<< 250-DSN\r\n<<< 250 PIPELINING\r\n>>> MAIL FROM:<a@example.org>\r\n<<< 250 ok\r\n>>> RCPT TO:<b@example.net>\r\n<<< 250 ok\r\n>>> DATA\r\n<<< 354 go ahead\r\n>>> Subject: hi\r\n>>> \r\n>>> body\n.\n>>> MAIL FROM:<spoof@victim.example>\n>>> RCPT TO:<x@example.net> NOTIFY=SUCCESS\n>>> DATA\n>>> smuggled\r\n>>> .\r\n<<< 250 ok queued\r\n>>> QUIT\r\n<<< 221 bye\r\n' > "$T/raw.txt"
+"$CLI" audit "$T/raw.txt" --json --preset permissive > "$T/raw" || fail "raw capture exit"
+hasnt "$T/raw" 'spoof@victim.example' "raw capture: smuggled MAIL taken for a command"
+hasnt "$T/raw" 'x@example.net' "raw capture: smuggled RCPT taken for a command"
+[ "$(grep -c '"stage":"data"' "$T/raw")" -eq 1 ] || fail "raw capture: one DATA"
+has "$T/raw" '"receipts":{"permissive":[],"policy":[]}' "raw capture: no receipt"
+has "$T/raw" '{"line":"QUIT","stage":"other","action":"accept","reason":"no DSN policy applies to QUIT","rule":"policy:other","reply":null,"lineno":17,' "raw capture: QUIT on line 17"
+tr -d '\r' < "$T/raw.txt" > "$T/pasted.txt"
+"$CLI" audit "$T/pasted.txt" --json --preset permissive > "$T/pasted" || fail "pasted exit"
+has "$T/pasted" '"line":"MAIL FROM:<spoof@victim.example>"' "pasted: bare LF ends DATA"
+has "$T/pasted" '"to":"spoof@victim.example","rcpt":"x@example.net"' "pasted: the receipt it leads to"
+
+# A long transcript is replayed a window at a time: many sessions in a
+# row give each session's decisions (a message's body costs nothing).
+{
+	i=0
+	while [ $i -lt 1000 ]; do
+		cat "$S"
+		i=$((i + 1))
+	done
+} > "$T/many.txt"
+"$CLI" audit "$T/many.txt" --json > "$T/many" || fail "many sessions exit"
+[ "$(grep -c '"stage":"rcpt","action":"reject"' "$T/many")" -eq 1000 ] || fail "many sessions: 1000 RCPT decisions"
+[ "$(grep -c '"summary":true' "$T/many")" -eq 1 ] || fail "many sessions: one summary"
+grep -o '"lineno":[0-9]*' "$T/many" | tail -n 1 | grep -q "\"lineno\":$((1000 * 25 - 1))" || fail "many sessions: last lineno"
+
+# --auth is decided on what comes before the first MAIL, which the window
+# reaches whatever lies between (here over 1 MiB of NOOPs before AUTH): a
+# transcript whose AUTH comes first keeps its own login; an AUTH only
+# after the first MAIL leaves --auth as the login from right after EHLO.
+{
+	sed -n '1,12p' "$D/auth.txt"
+	i=0
+	while [ $i -lt 4000 ]; do
+		echo ">>> NOOP padding the session before its AUTH, line $i of many"
+		echo "<<< 250 2.0.0 Ok, still waiting for the login of this session"
+		i=$((i + 1))
+	done
+	sed -n '13,$p' "$D/auth.txt"
+} > "$T/latepad.txt"
+"$CLI" audit "$T/latepad.txt" --json --client 203.0.113.50 --auth mallory > "$T/lp" 2> "$T/lp.err" || fail "padded auth exit"
+has "$T/lp" '"auth_source":"transcript"' "padded: transcript auth wins"
+hasnt "$T/lp" 'mallory' "padded: option user unused"
+has "$T/lp.err" '--auth mallory not used: the transcript shows its own AUTH' "padded: auth note"
+{
+	sed -n '1,12p' "$D/auth.txt"
+	echo '>>> MAIL FROM:<alice@example.net>'
+	echo '<<< 250 2.1.0 Ok'
+	echo '>>> RCPT TO:<bob@example.org> NOTIFY=SUCCESS'
+	echo '<<< 250 2.1.5 Ok'
+	echo '>>> RSET'
+	echo '<<< 250 2.0.0 Ok'
+	echo '>>> AUTH PLAIN AGFsaWNlAHNlY3JldA=='
+	echo '<<< 503 5.5.1 Error: already authenticated'
+} > "$T/lateauth.txt"
+"$CLI" audit "$T/lateauth.txt" --json --auth alice > "$T/la" 2> "$T/la.err" || fail "late auth exit"
+has "$T/la" '"auth_source":"option"' "late AUTH: --auth used"
+has "$T/la" '"stage":"rcpt","action":"accept","reason":"NOTIFY=SUCCESS honoured for 203.0.113.50 (untrusted, authenticated as alice, TLS, smtp)' "late AUTH: rcpt as alice"
+hasnt "$T/la.err" 'not used' "late AUTH: no note"
+# swaks output read from standard input and gzip, a window at a time.
+"$CLI" audit - --json --port 587 < "$W/swaks-587-starttls-auth.txt" > "$T/sw2in" || fail "swaks stdin exit"
+cmp -s "$T/sw2" "$T/sw2in" || fail "swaks stdin differs from the file"
+{
+	i=0
+	while [ $i -lt 300 ]; do
+		cat "$W/swaks-587-starttls-auth.txt"
+		i=$((i + 1))
+	done
+} | gzip -c > "$T/swmany.gz"
+"$CLI" audit "$T/swmany.gz" --json --port 587 > "$T/swmany" || fail "swaks many exit"
+hasnt "$T/swmany" 'YWxpY2U=' "swaks many: sasl response as command"
+[ "$(grep -c '"line":"AUTH LOGIN"' "$T/swmany")" -eq 300 ] || fail "swaks many: 300 AUTH LOGIN"
+[ "$(grep -o '"to":"alice@example.net"' "$T/swmany" | wc -l)" -eq 600 ] || fail "swaks many: 300 receipts per policy"
+
 # Exit codes: 1 no client commands, 2 usage/I-O/bad policy.
+"$CLI" audit "$T" > /dev/null 2> "$T/err"; [ $? -eq 2 ] || fail "directory exit"
+has "$T/err" "$T: Is a directory" "directory message"
+head -c 100 "$T/session.txt.gz" > "$T/cut.gz"
+"$CLI" audit "$T/cut.gz" > /dev/null 2> "$T/err"; [ $? -eq 2 ] || fail "truncated gzip exit"
+has "$T/err" "$T/cut.gz: unexpected end of gzip data" "truncated gzip message"
 "$CLI" audit "$D/no_client.txt" > /dev/null 2>&1; [ $? -eq 1 ] || fail "no client exit"
 "$CLI" audit "$T/missing.txt" > /dev/null 2>&1; [ $? -eq 2 ] || fail "missing file exit"
 "$CLI" audit "$S" --preset lax > /dev/null 2>&1; [ $? -eq 2 ] || fail "bad preset exit"

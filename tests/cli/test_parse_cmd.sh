@@ -142,6 +142,50 @@ assert objs[2]["error"]["code"] == "param_not_allowed", objs[2]
 PY
 then echo "ok   stdin-session-utf8"; else echo "FAIL stdin-session-utf8 (exit $rc)"; cat "$TMP/out"; fail=1; fi
 
+# Standard input as "-", for command lines and for a transcript; a
+# gzip-compressed transcript.
+check stdin-dash 1 '
+assert [o["ok"] for o in objs] == [True, True, False], objs
+' -- parse-cmd --json - < "$TMP/stdin"
+check transcript-stdin 0 '
+assert [o["verb"] for o in objs] == ["EHLO", "MAIL", "RCPT", "DATA", "QUIT"], objs
+' -- parse-cmd --json --transcript - < "$SRC/examples/data/session.txt"
+gzip -c "$SRC/examples/data/session.txt" > "$TMP/session.gz"
+check transcript-gzip 0 '
+assert [o["verb"] for o in objs] == ["EHLO", "MAIL", "RCPT", "DATA", "QUIT"], objs
+' -- parse-cmd --json --transcript "$TMP/session.gz"
+
+# A raw capture (first line ends in CRLF): only CRLF ends a line, so a
+# bare-LF "." inside DATA does not end the content and the smuggled
+# commands after it are content.  Pasted with LF ends, the "." ends DATA.
+printf '>>> EHLO client.example\r\n<<< 250 mx.example.net\r\n>>> MAIL FROM:<a@example.org>\r\n<<< 250 ok\r\n>>> RCPT TO:<b@example.net>\r\n<<< 250 ok\r\n>>> DATA\r\n<<< 354 go ahead\r\n>>> Subject: hi\r\n>>> \r\n>>> body\n.\n>>> MAIL FROM:<spoof@victim.example>\n>>> RCPT TO:<x@example.net> NOTIFY=SUCCESS\n>>> DATA\n>>> smuggled\r\n>>> .\r\n<<< 250 ok queued\r\n>>> QUIT\r\n' > "$TMP/raw.txt"
+check raw-capture-bare-lf-dot 0 '
+verbs = [o["verb"] for o in objs]
+assert verbs == ["EHLO", "MAIL", "RCPT", "DATA", "QUIT"], verbs
+assert all("spoof" not in o["input"] for o in objs), objs
+' -- parse-cmd --json --transcript "$TMP/raw.txt"
+tr -d '\r' < "$TMP/raw.txt" > "$TMP/pasted.txt"
+check pasted-lf-dot 0 '
+verbs = [o["verb"] for o in objs]
+assert verbs == ["EHLO", "MAIL", "RCPT", "DATA", "MAIL", "RCPT", "DATA", "QUIT"], verbs
+assert objs[4]["path"] == "spoof@victim.example", objs[4]
+' -- parse-cmd --json --transcript "$TMP/pasted.txt"
+# A command with a bare LF in a raw capture is one line, refused.
+printf '>>> MAIL FROM:<a@example.org>\r\n>>> RCPT TO:<b@example.net>\nRCPT TO:<c@example.net>\r\n' > "$TMP/rawcmd.txt"
+check raw-capture-bare-lf-in-command 1 '
+assert len(objs) == 2, objs
+assert objs[1]["error"]["code"] == "bare_cr_lf", objs[1]
+' -- parse-cmd --json --transcript "$TMP/rawcmd.txt"
+
+# A line over the reader's 65536 bytes is refused as too long, and the
+# next line is read.
+{ printf 'NOOP '; head -c 70000 /dev/zero | tr '\0' x; printf '\r\nNOOP\r\n'; } > "$TMP/long"
+check long-line 1 '
+assert len(objs) == 2, len(objs)
+assert objs[0]["error"]["code"] == "line_too_long", objs[0]["error"]
+assert objs[1]["ok"] and objs[1]["verb"] == "NOOP", objs[1]
+' -- parse-cmd --json --max-line 65536 - < "$TMP/long"
+
 # Non-UTF-8 bytes come out as U+FFFD, never as invalid JSON.
 printf 'VRFY \377\376\n' | "$CLI" parse-cmd --json > "$TMP/out"
 if python3 -c 'import json,sys; o=json.loads(open(sys.argv[1],encoding="utf-8").read()); assert "\ufffd" in o["input"], o' "$TMP/out"
@@ -154,5 +198,12 @@ then echo "ok   invalid-utf8-shown-as-fffd"; else echo "FAIL invalid-utf8-shown-
 [ $rc = 2 ] && echo "ok   usage-exit-2" || { echo "FAIL usage exit $rc"; fail=1; }
 "$CLI" parse-cmd --transcript /nonexistent >/dev/null 2>&1; rc=$?
 [ $rc = 2 ] && echo "ok   io-exit-2" || { echo "FAIL io exit $rc"; fail=1; }
+"$CLI" parse-cmd --transcript "$TMP" >/dev/null 2>"$TMP/err"; rc=$?
+[ $rc = 2 ] && grep -q "$TMP: Is a directory" "$TMP/err" && echo "ok   directory-exit-2" ||
+	{ echo "FAIL directory exit $rc: $(cat "$TMP/err")"; fail=1; }
+head -c 100 "$TMP/session.gz" > "$TMP/cut.gz"
+"$CLI" parse-cmd --transcript "$TMP/cut.gz" >/dev/null 2>"$TMP/err"; rc=$?
+[ $rc = 2 ] && grep -q "$TMP/cut.gz: unexpected end of gzip data" "$TMP/err" && echo "ok   truncated-gzip-exit-2" ||
+	{ echo "FAIL truncated gzip exit $rc: $(cat "$TMP/err")"; fail=1; }
 
 exit $fail

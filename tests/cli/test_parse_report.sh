@@ -90,6 +90,76 @@ code 2 $? "no file"
 "$cli" parse-report --bogus "$receipt" >/dev/null 2>&1
 code 2 $? "unknown option"
 
+# 5. standard input ("-"), for one message and for an mbox
+"$cli" parse-report --json - <"$receipt" >"$tmp/stdin.json"
+code 0 $? "stdin"
+has "$tmp/stdin.json" '"file":"-"' "stdin"
+sed 's/"file":"[^"]*"//' "$tmp/one.json" >"$tmp/one.norm"
+sed 's/"file":"[^"]*"//' "$tmp/stdin.json" | cmp -s "$tmp/one.norm" - ||
+	{ echo "FAIL: stdin differs from the file"; fails=$((fails + 1)); }
+"$cli" parse-report --json --mbox - <"$tmp/box.mbox" >"$tmp/boxin.json"
+code 0 $? "mbox stdin"
+sed 's/"file":"[^"]*"//' "$tmp/box.json" >"$tmp/box.norm"
+sed 's/"file":"[^"]*"//' "$tmp/boxin.json" | cmp -s "$tmp/box.norm" - ||
+	{ echo "FAIL: mbox stdin differs from the file"; fails=$((fails + 1)); }
+# each message says where it starts in the mbox
+has "$tmp/m2" '"line":' "mbox line"
+l2=$(grep -n '^From someone@example.org' "$tmp/box.mbox" | cut -d: -f1)
+has "$tmp/m2" "\"line\":$l2" "mbox message 2 line"
+
+# 6. a gzip-compressed mbox reads the same
+gzip -c "$tmp/box.mbox" >"$tmp/box.mbox.gz"
+"$cli" parse-report --json --mbox "$tmp/box.mbox.gz" >"$tmp/boxgz.json"
+code 0 $? "mbox gzip"
+sed 's/"file":"[^"]*"//' "$tmp/boxgz.json" | cmp -s "$tmp/box.norm" - ||
+	{ echo "FAIL: gzip mbox differs"; fails=$((fails + 1)); }
+
+# 7. a message over the parser's max_size (32 MiB) in the middle of an
+# mbox: that one is refused with size_limit, the next one is still read,
+# and memory stays bounded (the message is kept only up to the limit)
+{
+	printf 'From a@example.org Wed Jul 15 10:15:31 2020
+'
+	printf 'From: a@example.org
+Subject: small
+
+first
+
+'
+	printf 'From b@example.org Wed Jul 15 10:15:32 2020
+'
+	printf 'From: b@example.org
+Subject: big
+
+'
+	head -c 34000000 /dev/zero | tr '\0' 'a' | fold -w 76
+	printf '
+
+From MAILER-DAEMON Wed Jul 15 10:15:33 2020
+'
+	cat "$receipt"
+} >"$tmp/big.mbox"
+"$cli" parse-report --json --mbox "$tmp/big.mbox" >"$tmp/big.json"
+code 1 $? "oversized message"
+[ "$(wc -l <"$tmp/big.json")" -eq 3 ] || { echo "FAIL: oversized: not three lines"; fails=$((fails + 1)); }
+sed -n 2p "$tmp/big.json" >"$tmp/b2"
+sed -n 3p "$tmp/big.json" >"$tmp/b3"
+has "$tmp/b2" '"ok":false' "oversized message"
+has "$tmp/b2" '"code":"size_limit"' "oversized message"
+has "$tmp/b2" '"offset":33554432' "oversized message"
+has "$tmp/b3" '"status":"2.1.5"' "message after the oversized one"
+
+# 8. files that cannot be read: exit 2, the file and the cause named
+"$cli" parse-report --json "$tmp" >/dev/null 2>"$tmp/err"
+code 2 $? "directory"
+has "$tmp/err" "$tmp: Is a directory" "directory"
+head -c 200 "$tmp/box.mbox.gz" >"$tmp/cut.gz"
+"$cli" parse-report --json --mbox "$tmp/cut.gz" >/dev/null 2>"$tmp/err"
+code 2 $? "truncated gzip"
+has "$tmp/err" "$tmp/cut.gz: unexpected end of gzip data" "truncated gzip"
+"$cli" parse-report --json "$tmp/nonexistent" >/dev/null 2>"$tmp/err"
+has "$tmp/err" "$tmp/nonexistent: No such file or directory" "missing file"
+
 if [ "$fails" -ne 0 ]; then
 	echo "$fails check(s) failed"
 	exit 1

@@ -30,11 +30,18 @@ case "$(tail -n 1 "$T/pf.json")" in
 esac
 grep -q '"by_client":\[{"addr":"203.0.113.66","name":"unknown","count":2,"receipts":2}' "$T/pf.json" || fail "by_client order"
 
-# stdin, with and without "-"
+# the events without the keys that name files (stdin is "-")
+norm() { sed 's/"file":"[^"]*",//; s/"files":\[[^]]*\],//' "$1"; }
+
+# stdin, with and without "-": the same events, "file" is "-"
 "$CLI" scan-log --json < "$DATA/postfix-dsn.log" > "$T/stdin.json" || fail "stdin exit"
-cmp -s "$T/pf.json" "$T/stdin.json" || fail "stdin differs from file"
+norm "$T/pf.json" > "$T/pf.norm"
+norm "$T/stdin.json" | cmp -s "$T/pf.norm" - || fail "stdin differs from file"
 "$CLI" scan-log --json - < "$DATA/postfix-dsn.log" > "$T/dash.json" || fail "dash exit"
-cmp -s "$T/pf.json" "$T/dash.json" || fail "'-' differs from file"
+norm "$T/dash.json" | cmp -s "$T/pf.norm" - || fail "'-' differs from file"
+grep -q '"file":"-","line":8}$' "$T/dash.json" || fail "stdin event file and line"
+grep -q '"files":\["-"\]' "$T/dash.json" || fail "stdin summary files"
+grep -q "\"file\":\"$DATA/postfix-dsn.log\",\"line\":8}" "$T/pf.json" || fail "event file and line"
 
 # every line is JSON (when python3 is there to say so)
 if command -v python3 > /dev/null 2>&1; then
@@ -84,7 +91,85 @@ grep -q 'client laptop.example.test\[192.0.2.50\] authenticated as alice via MSA
 grep -q '"events":0,' "$T/g.json" || fail "garbage events"
 grep -q '"garbage":4' "$T/g.json" || fail "garbage count"
 
-# usage and I/O errors
+# per-file line numbers: the sendmail events have the same lines after
+# the Postfix log as alone, and name their file
+"$CLI" scan-log --json "$DATA/sendmail-dsn.log" > "$T/sm.json" || fail "sendmail alone exit"
+grep -o '"file":"[^"]*","line":[0-9]*' "$T/sm.json" > "$T/sm.lines"
+grep -o '"file":"[^"]*sendmail-dsn.log","line":[0-9]*' "$T/all.json" | cmp -s "$T/sm.lines" - || fail "per-file line numbers"
+[ -s "$T/sm.lines" ] || fail "sendmail events have file and line"
+grep -q "\"files\":\[\"$DATA/postfix-dsn.log\",\"$DATA/sendmail-dsn.log\",\"$DATA/exim-dsn.log\"\]" "$T/all.json" || fail "summary files in order"
+# a last line without a newline does not run into the next file
+head -c -1 "$DATA/postfix-dsn.log" > "$T/nonl.log"
+"$CLI" scan-log --json "$T/nonl.log" "$DATA/sendmail-dsn.log" > "$T/nonl.json" || fail "no-newline exit"
+n1=$(grep -c '' "$DATA/postfix-dsn.log"); n2=$(grep -c '' "$DATA/sendmail-dsn.log")
+grep -q "\"lines\":$((n1 + n2))," "$T/nonl.json" || fail "no-newline line count"
+grep -o '"file":"[^"]*sendmail-dsn.log","line":[0-9]*' "$T/nonl.json" | cmp -s "$T/sm.lines" - || fail "no-newline per-file lines"
+
+# gzip: by magic bytes, from a file whatever its name, and from stdin
+gzip -c "$DATA/postfix-dsn.log" > "$T/pf.log.gz"
+cp "$T/pf.log.gz" "$T/pf-compressed"
+cp "$DATA/postfix-dsn.log" "$T/plain.gz"
+for f in "$T/pf.log.gz" "$T/pf-compressed" "$T/plain.gz"; do
+	"$CLI" scan-log --json "$f" > "$T/gz.json" || fail "gzip $f exit"
+	norm "$T/gz.json" | cmp -s "$T/pf.norm" - || fail "gzip $f differs from the plain log"
+done
+"$CLI" scan-log --json - < "$T/pf.log.gz" > "$T/gzin.json" || fail "gzip stdin exit"
+norm "$T/gzin.json" | cmp -s "$T/pf.norm" - || fail "gzip stdin differs"
+# two gzip members one after the other are one stream
+{ head -n 9 "$DATA/postfix-dsn.log" | gzip -c; tail -n +10 "$DATA/postfix-dsn.log" | gzip -c; } > "$T/two.gz"
+"$CLI" scan-log --json "$T/two.gz" > "$T/two.json" || fail "two members exit"
+norm "$T/two.json" | cmp -s "$T/pf.norm" - || fail "two gzip members differ"
+
+# a rotated series given newest first (as a shell glob sorts it) is read
+# oldest first, so the queue ids that span a rotation still join; the
+# note goes to stderr and the summary lists the files in the order read
+mkdir "$T/rot"
+head -n 9 "$DATA/postfix-dsn.log" | gzip -c > "$T/rot/maillog.2.gz"
+sed -n '10,25p' "$DATA/postfix-dsn.log" > "$T/rot/maillog.1"
+tail -n +26 "$DATA/postfix-dsn.log" > "$T/rot/maillog"
+"$CLI" scan-log --json "$T/rot/maillog" "$T/rot/maillog.1" "$T/rot/maillog.2.gz" > "$T/rot.json" 2> "$T/rot.err" || fail "rotated exit"
+norm "$T/rot.json" | sed 's/"line":[0-9]*}/}/' > "$T/rot.norm"
+sed 's/"line":[0-9]*}/}/' "$T/pf.norm" | cmp -s "$T/rot.norm" - || fail "rotated series: events differ from the whole log"
+grep -q "\"files\":\[\"$T/rot/maillog.2.gz\",\"$T/rot/maillog.1\",\"$T/rot/maillog\"\]" "$T/rot.json" || fail "rotated: files oldest first"
+grep -q 'oldest first' "$T/rot.err" || fail "rotated: note on stderr"
+grep -q "\"file\":\"$T/rot/maillog.2.gz\",\"line\":8}" "$T/rot.json" || fail "rotated: first event in maillog.2.gz line 8"
+grep -q "\"dsn_queue_id\":\"C2F01A72103\".*\"file\":\"$T/rot/maillog.1\",\"line\":13}" "$T/rot.json" || fail "rotated: event in maillog.1 line 13"
+# --keep-order reads them as given, and says nothing
+"$CLI" scan-log --json --keep-order "$T/rot/maillog" "$T/rot/maillog.1" "$T/rot/maillog.2.gz" > "$T/keep.json" 2> "$T/keep.err" || fail "keep-order exit"
+grep -q "\"files\":\[\"$T/rot/maillog\",\"$T/rot/maillog.1\",\"$T/rot/maillog.2.gz\"\]" "$T/keep.json" || fail "keep-order: files as given"
+[ -s "$T/keep.err" ] && fail "keep-order: stderr not empty"
+# already oldest first: no note
+"$CLI" scan-log --json "$T/rot/maillog.2.gz" "$T/rot/maillog.1" "$T/rot/maillog" > /dev/null 2> "$T/ok.err" || fail "in-order exit"
+[ -s "$T/ok.err" ] && fail "in-order: stderr not empty"
+# dateext names (logrotate's -YYYYMMDD), other files keep their place
+mkdir "$T/date"
+cp "$T/rot/maillog.2.gz" "$T/date/mail.log-20261127.gz"
+cp "$T/rot/maillog.1" "$T/date/mail.log-20261128"
+cp "$T/rot/maillog" "$T/date/mail.log"
+"$CLI" scan-log --json "$DATA/exim-dsn.log" "$T/date/mail.log" "$T/date/mail.log-20261127.gz" "$T/date/mail.log-20261128" > "$T/date.json" 2> /dev/null || fail "dateext exit"
+grep -q "\"files\":\[\"$DATA/exim-dsn.log\",\"$T/date/mail.log-20261127.gz\",\"$T/date/mail.log-20261128\",\"$T/date/mail.log\"\]" "$T/date.json" || fail "dateext order"
+
+# a line over the reader's 65536 bytes is garbage, and the next is read
+{ head -n 9 "$DATA/postfix-dsn.log"; head -c 70000 /dev/zero | tr '\0' x; echo; tail -n +10 "$DATA/postfix-dsn.log"; } > "$T/long.log"
+"$CLI" scan-log --json "$T/long.log" > "$T/long.json" || fail "long line exit"
+grep -q '"garbage":1,' "$T/long.json" || fail "long line: garbage 1"
+grep -q '"summary":true,"events":6,' "$T/long.json" || fail "long line: still 6 events"
+
+# usage and I/O errors: a missing file, a directory, broken gzip data
+# (exit 2, the file and the cause named, nothing printed before a file
+# that is not there)
+"$CLI" scan-log --json "$DATA/postfix-dsn.log" "$T/missing.log" > "$T/out" 2> "$T/err"
+[ $? -eq 2 ] || fail "missing second file should exit 2"
+[ -s "$T/out" ] && fail "missing second file: output before the error"
+grep -q "$T/missing.log: No such file or directory" "$T/err" || fail "missing file cause"
+"$CLI" scan-log --json "$T/rot" > /dev/null 2> "$T/err"
+[ $? -eq 2 ] || fail "directory should exit 2"
+grep -q "$T/rot: Is a directory" "$T/err" || fail "directory message"
+head -c 300 "$T/pf.log.gz" > "$T/cut.gz"
+"$CLI" scan-log --json "$T/cut.gz" > /dev/null 2> "$T/err"
+[ $? -eq 2 ] || fail "truncated gzip should exit 2"
+grep -q "$T/cut.gz: unexpected end of gzip data" "$T/err" || fail "truncated gzip message: $(cat "$T/err")"
+grep -q 'Cannot allocate memory' "$T/err" && fail "ENOMEM message"
 "$CLI" scan-log --json "$T/does-not-exist.log" > /dev/null 2> "$T/err"
 [ $? -eq 2 ] || fail "missing file should exit 2"
 grep -q 'does-not-exist.log' "$T/err" || fail "missing file message"
