@@ -363,6 +363,9 @@ int input_next_line(struct input *in, enum input_eol eol,
 				in->skipping = false;
 				continue;
 			}
+			/* One byte over, found before the cut below. */
+			if ((size_t)(nl - p) - cr > in->max_line)
+				return emit(in, out, p, in->max_line, 0, true);
 			return emit(in, out, p, (size_t)(nl - p) - cr,
 			            cr ? 2 : 1, false);
 		}
@@ -395,6 +398,8 @@ int input_next_line(struct input *in, enum input_eol eol,
 			}
 			in->start = in->end;
 			in->scanned = 0;
+			if ((size_t)(in->buf + in->end - p) > in->max_line)
+				return emit(in, out, p, in->max_line, 0, true);
 			return emit(in, out, p, (size_t)(in->buf + in->end - p),
 			            0, false);
 		}
