@@ -253,10 +253,22 @@ static int add_hdr(TALLOC_CTX *mem, struct hdr_receipt **v, size_t *n,
 
 static void reset_tx(struct replay *r)
 {
+	size_t i;
+
 	dsng_policy_session_reset(&r->s);
 	TALLOC_FREE(r->from);
 	r->null_sender = false;
 	r->mail_ok = 0;
+	/* end_tx copied what it kept: a long transcript must not grow with
+	 * every transaction */
+	for (i = 0; i < r->n_pending; i++) {
+		talloc_free(r->pending[i].to);
+		talloc_free(r->pending[i].rcpt);
+	}
+	for (i = 0; i < r->n_msg_hdrs; i++) {
+		talloc_free(r->msg_hdrs[i].header);
+		talloc_free(r->msg_hdrs[i].to);
+	}
 	r->n_pending = 0;
 	r->n_msg_hdrs = 0;
 }
@@ -399,6 +411,8 @@ static void header(struct audit *a, const struct transcript_line *tl,
 			if (name && to)
 				add_hdr(a->mem, &rs[k]->msg_hdrs,
 				        &rs[k]->n_msg_hdrs, name, to);
+			talloc_free(name);
+			talloc_free(to);
 		}
 	}
 }
@@ -572,13 +586,17 @@ static void ehlo_reply(struct audit *a, const struct transcript_line *lines,
 			                                    (int)lines[j].len,
 			                                    lines[j].text);
 	if (!rep ||
-	    dsng_ehlo_parse(a->mem, &caps, rep, strlen(rep), NULL, NULL) != 0)
+	    dsng_ehlo_parse(a->mem, &caps, rep, strlen(rep), NULL, NULL) != 0) {
+		talloc_free(rep);
 		return;
+	}
 	{
 		struct dsng_decision e = DSNG_DECISION_INIT;
 		if (dsng_policy_ehlo_reply(a->mem, &e, a->pol.p, &a->pol.s,
-		                           caps, NULL) == 0)
+		                           caps, NULL) == 0) {
+			talloc_free(d->rewritten);
 			*d = e;
+		}
 	}
 	if (!(caps->flags & DSNG_EHLO_F_DSN)) {
 		a->pol.s.dsn_offered = 0;
@@ -587,6 +605,9 @@ static void ehlo_reply(struct audit *a, const struct transcript_line *lines,
 		         sizeof(d->reason) - strlen(d->reason),
 		         "; the server's reply has no DSN anyway");
 	}
+	/* the reply and its capabilities were for this decision only */
+	talloc_free(caps);
+	talloc_free(rep);
 }
 
 /* How much of the transcript is held at once (see read_window): a window
@@ -859,6 +880,9 @@ next_window:
 			}
 			report(a, l, l->text, l->len, stage, &d,
 			       !strcmp(stage, "rcpt"), reply);
+			/* the rewritten lines were for the report only */
+			talloc_free(d.rewritten);
+			talloc_free(d2.rewritten);
 			a->bounce = NULL;
 			if (transcript_is_data(l->text, l->len)) {
 				if (reply == 0 || (reply >= 300 && reply < 400))
