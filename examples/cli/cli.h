@@ -48,10 +48,6 @@ json_t *cli_json_ok(void);
 /* Print one object as one compact line on stdout and release it. */
 void cli_json_print(json_t *obj);
 
-/* Read a whole file ("-" = stdin) into a talloc buffer; NULL + errno on
- * failure.  *len excludes the NUL that is appended for convenience. */
-char *cli_read_file(TALLOC_CTX *mem, const char *path, size_t *len);
-
 /* Print "dsnguard: <fmt>" on stderr and return CLI_USAGE. */
 int cli_usage_error(const char *fmt, ...)
 #if defined(__GNUC__)

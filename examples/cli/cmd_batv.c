@@ -20,6 +20,7 @@
 #include <time.h>
 
 #include "cli.h"
+#include "input.h"
 
 #define MAX_KEYS 32
 
@@ -49,32 +50,43 @@ static int add_key(TALLOC_CTX *mem, struct batv_args *a, const char *text,
 	return 0;
 }
 
+/* One key per line, '#' comments, blank lines skipped; the file is
+ * streamed ("-" = stdin, gzip or plain) through the CLI's input reader. */
 static int load_key_file(TALLOC_CTX *mem, struct batv_args *a, const char *path)
 {
-	size_t len, i, start = 0, n;
-	char *buf = cli_read_file(mem, path, &len);
+	struct input *in = input_open(mem, path, NULL);
+	struct input_line l;
 	char where[64];
-	unsigned line = 0;
+	int rc;
 
-	if (!buf)
-		return cli_usage_error("batv: %s: %s", path, strerror(errno));
-	for (i = 0; i <= len; i++) {
-		if (i < len && buf[i] != '\n')
-			continue;
-		line++;
-		n = i - start;
-		while (n && (buf[start + n - 1] == '\r' || buf[start + n - 1] == ' ' ||
-		             buf[start + n - 1] == '\t'))
+	if (!in || input_error(in))
+		return cli_usage_error("batv: %s: %s", path,
+		                       in ? input_error(in) : "out of memory");
+	while ((rc = input_next_line(in, INPUT_LF, &l)) > 0) {
+		const char *p = l.text;
+		size_t n = l.len;
+
+		if (l.too_long)
+			return cli_usage_error("batv: %s: line %lu is longer "
+			                       "than %d bytes",
+			                       input_label(in), l.lineno,
+			                       INPUT_MAX_LINE);
+		while (n && (p[n - 1] == '\r' || p[n - 1] == ' ' ||
+		             p[n - 1] == '\t'))
 			n--;
-		while (n && (buf[start] == ' ' || buf[start] == '\t'))
-			start++, n--;
-		if (n && buf[start] != '#') {
-			snprintf(where, sizeof(where), "key file line %u", line);
-			if (add_key(mem, a, buf + start, n, where))
+		while (n && (*p == ' ' || *p == '\t'))
+			p++, n--;
+		if (n && *p != '#') {
+			snprintf(where, sizeof(where), "key file line %lu",
+			         l.lineno);
+			if (add_key(mem, a, p, n, where))
 				return CLI_USAGE;
 		}
-		start = i + 1;
 	}
+	if (rc < 0)
+		return cli_usage_error("batv: %s: %s", input_label(in),
+		                       input_error(in));
+	talloc_free(in);
 	return 0;
 }
 

@@ -9,11 +9,13 @@
  * entry (nothing written), 2 usage, I/O, bad policy, bad SPEC.
  */
 #include <errno.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "cli.h"
+#include "input.h"
 #include "read.h"
 
 #define USAGE                                                                  \
@@ -263,6 +265,23 @@ static void notes(const struct dsng_report_build_result *res)
 	}
 }
 
+/* All of path ("-" = stdin, gzip or plain) on mem; NULL, said on stderr,
+ * when it cannot be read. */
+static const char *read_whole(TALLOC_CTX *mem, const char *path, size_t *len)
+{
+	struct input *in = input_open(mem, path, NULL);
+	struct input_msg m;
+
+	if (in && !input_error(in) && input_whole(in, SIZE_MAX - 1, &m) > 0) {
+		*len = m.len;
+		return m.text;
+	}
+	fprintf(stderr, "dsnguard: make-report: %s: %s\n",
+	        in ? input_label(in) : path,
+	        in ? input_error(in) : "out of memory");
+	return NULL;
+}
+
 int cli_make_report(int argc, char **argv)
 {
 	struct args a;
@@ -273,7 +292,8 @@ int cli_make_report(int argc, char **argv)
 	struct dsngb_report_spec *spec = NULL;
 	json_error_t jerr;
 	json_t *root;
-	char *buf, *orig = NULL, msg[256];
+	const char *buf, *orig = NULL;
+	char msg[256];
 	size_t len, orig_len = 0;
 	TALLOC_CTX *mem;
 	int rc, status = CLI_USAGE;
@@ -293,12 +313,12 @@ int cli_make_report(int argc, char **argv)
 		fprintf(stderr, "dsnguard: make-report: %s\n", err.message);
 		goto out;
 	}
-	buf = cli_read_file(mem, a.spec, &len);
-	if (!buf) {
-		fprintf(stderr, "dsnguard: make-report: %s: %s\n", a.spec,
-		        strerror(errno));
+	/* Both files are read through the CLI's input reader ("-" = stdin,
+	 * gzip or plain), each whole: the SPEC is one JSON document, and the
+	 * plan of what is returned looks at all of the original. */
+	buf = read_whole(mem, a.spec, &len);
+	if (!buf)
 		goto out;
-	}
 	root = json_loadb(buf, len, JSON_REJECT_DUPLICATES, &jerr);
 	if (!root) {
 		fprintf(stderr, "dsnguard: make-report: %s:%d:%d: %s\n", a.spec,
@@ -313,12 +333,9 @@ int cli_make_report(int argc, char **argv)
 		goto out;
 	}
 	if (a.original) {
-		orig = cli_read_file(mem, a.original, &orig_len);
-		if (!orig) {
-			fprintf(stderr, "dsnguard: make-report: %s: %s\n",
-			        a.original, strerror(errno));
+		orig = read_whole(mem, a.original, &orig_len);
+		if (!orig)
 			goto out;
-		}
 	}
 	opts.has_now = a.has_now;
 	opts.now = a.now;

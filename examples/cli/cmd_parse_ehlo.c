@@ -5,7 +5,6 @@
  * of a pasted session) and show its capability set; with --hide, also the
  * reply rewritten without those keywords (what a proxy would pass on).
  */
-#include <errno.h>
 #include <string.h>
 #include <strings.h>
 
@@ -45,25 +44,42 @@ static int add_hide(struct options *o, char *list)
 	return 0;
 }
 
-/* The server's reply to the first EHLO/LHLO of a pasted session, its
- * lines joined with CRLF; "" when there is none (the parser then says
- * "empty").  Offsets in errors refer to this reply, not to the session. */
-static char *reply_from_transcript(TALLOC_CTX *mem, const char *buf, size_t len,
-                                   size_t *out_len)
+/* The longest reply the parser can accept under o: max_lines lines of
+ * max_line octets (CRLF counted).  Reading stops one byte past it: what
+ * follows cannot make the reply valid, and the parser names the limit. */
+static size_t reply_bound(const struct options *o)
+{
+	size_t line = o->reply.max_line, lines = o->reply.max_lines;
+
+	if (!line)
+		line = (o->reply.flags & DSNG_REPLY_LENIENT)
+		               ? DSNG_REPLY_LENIENT_MAX_LINE
+		               : DSNG_REPLY_DEFAULT_MAX_LINE;
+	if (line > DSNG_REPLY_MAX_LINE_CEILING)
+		line = DSNG_REPLY_MAX_LINE_CEILING;
+	if (!lines)
+		lines = DSNG_REPLY_DEFAULT_MAX_LINES;
+	return line * lines;
+}
+
+/* The server's reply to the first EHLO/LHLO of a pasted session, streamed
+ * from in, its lines joined with CRLF (at most max + 1 bytes); "" when
+ * there is none (the parser then says "empty").  Offsets in errors refer
+ * to this reply, not to the session.  NULL when out of memory or when the
+ * input cannot be read (input_error says why). */
+static char *reply_from_transcript(TALLOC_CTX *mem, struct input *in,
+                                   size_t max, size_t *out_len)
 {
 	struct transcript t;
 	struct transcript_line l;
-	char *s = talloc_size(mem, len + 1);
-	struct input *in = input_open_mem(mem, "-", buf, len, NULL);
-	size_t n = 0;
-	int seen_ehlo = 0;
+	char *s = talloc_strdup(mem, "");
+	size_t n = 0, cap = 1;
+	int seen_ehlo = 0, rc;
 
-	/* each server line loses at least its "<<<" and gains at most the
-	 * CR of a CRLF, so the reply never outgrows the session */
-	if (!s || !in)
+	if (!s)
 		return NULL;
 	transcript_init(&t, in);
-	while (transcript_next(&t, &l) > 0) {
+	while ((rc = transcript_next(&t, &l)) > 0) {
 		if (l.kind == TRANSCRIPT_CLIENT) {
 			if (seen_ehlo)
 				break; /* the client spoke: the reply is over */
@@ -75,16 +91,22 @@ static char *reply_from_transcript(TALLOC_CTX *mem, const char *buf, size_t len,
 		}
 		if (!seen_ehlo || l.kind != TRANSCRIPT_SERVER)
 			continue;
-		if (n + l.len + 2 > len + 1)
-			break;
+		if (n + l.len + 3 > cap) {
+			cap = (n + l.len + 3) * 2;
+			s = talloc_realloc(mem, s, char, cap);
+			if (!s)
+				return NULL;
+		}
 		memcpy(s + n, l.text, l.len);
 		n += l.len;
 		memcpy(s + n, "\r\n", 2);
 		n += 2;
-		if (l.last)
+		s[n] = '\0';
+		if (l.last || n > max)
 			break;
 	}
-	s[n < len + 1 ? n : len] = '\0';
+	if (rc < 0)
+		return NULL;
 	*out_len = n;
 	return s;
 }
@@ -148,8 +170,10 @@ int cli_parse_ehlo(int argc, char **argv)
 	struct options o;
 	struct dsng_ehlo *caps = NULL;
 	struct dsng_error err = DSNG_ERROR_INIT;
-	char *buf, *rewritten = NULL;
-	size_t len;
+	const char *buf;
+	char *rewritten = NULL;
+	struct input *in;
+	size_t len = 0;
 	int i, rc, ret = CLI_OK;
 	TALLOC_CTX *mem;
 
@@ -182,18 +206,31 @@ int cli_parse_ehlo(int argc, char **argv)
 	mem = talloc_new(NULL);
 	if (!mem)
 		return cli_usage_error("parse-ehlo: out of memory");
-	buf = cli_read_file(mem, "-", &len);
-	if (!buf) {
+	/* Standard input is streamed (gzip or plain), and only as much of
+	 * it is held as a reply can be long (reply_bound). */
+	in = input_open(mem, "-", NULL);
+	if (!in || input_error(in)) {
 		ret = cli_usage_error("parse-ehlo: cannot read stdin: %s",
-		                      strerror(errno));
+		                      in ? input_error(in) : "out of memory");
 		goto done;
 	}
 	if (o.transcript) {
-		buf = reply_from_transcript(mem, buf, len, &len);
-		if (!buf) {
+		buf = reply_from_transcript(mem, in, reply_bound(&o), &len);
+	} else {
+		struct input_msg m;
+
+		buf = NULL;
+		if (input_whole(in, reply_bound(&o), &m) > 0)
+			buf = m.text, len = m.len;
+	}
+	if (!buf) {
+		if (input_error(in))
+			ret = cli_usage_error(
+			        "parse-ehlo: cannot read stdin: %s",
+			        input_error(in));
+		else
 			ret = cli_usage_error("parse-ehlo: out of memory");
-			goto done;
-		}
+		goto done;
 	}
 	len = dsngb_trim_blank_tail(buf, len);
 	rc = dsng_ehlo_parse(mem, &caps, buf, len, &o.reply, &err);

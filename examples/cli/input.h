@@ -1,6 +1,7 @@
 /*
- * examples/cli/input.h - the one streaming reader behind `scan-log`,
- * `parse-report`, `parse-cmd` and `audit`.
+ * examples/cli/input.h - the one streaming reader behind every command
+ * of the CLI: `scan-log`, `parse-report`, `parse-cmd`, `audit`,
+ * `parse-ehlo` and `batv --key-file`.
  *
  * An input is a file named on the command line or "-" for standard input.
  * When its first two bytes are the gzip magic (1f 8b) it is decompressed

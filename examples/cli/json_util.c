@@ -4,7 +4,6 @@
  * such bytes are shown as U+FFFD, so every string goes through one
  * sanitiser here.
  */
-#include <errno.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -234,46 +233,6 @@ void cli_json_print(json_t *obj)
 	}
 	fputc('\n', stdout);
 	json_decref(obj);
-}
-
-char *cli_read_file(TALLOC_CTX *mem, const char *path, size_t *len)
-{
-	FILE *f = strcmp(path, "-") ? fopen(path, "rb") : stdin;
-	char *buf = NULL;
-	size_t cap = 0, n = 0, got;
-
-	if (!f)
-		return NULL;
-	do {
-		if (n + 65536 + 1 > cap) {
-			char *nb;
-			cap = cap ? cap * 2 : 131072;
-			nb = talloc_realloc(mem, buf, char, cap);
-			if (!nb) {
-				talloc_free(buf);
-				if (f != stdin)
-					fclose(f);
-				errno = ENOMEM;
-				return NULL;
-			}
-			buf = nb;
-		}
-		got = fread(buf + n, 1, cap - n - 1, f);
-		n += got;
-	} while (got > 0);
-	if (ferror(f)) {
-		int e = errno;
-		talloc_free(buf);
-		if (f != stdin)
-			fclose(f);
-		errno = e ? e : EIO;
-		return NULL;
-	}
-	if (f != stdin)
-		fclose(f);
-	buf[n] = 0;
-	*len = n;
-	return buf;
 }
 
 int cli_usage_error(const char *fmt, ...)

@@ -140,6 +140,19 @@ if [ -n "${2:-}" ] && [ -f "$2/examples/data/session.txt" ]; then
 		'DSN: advertised'
 fi
 
+# standard input is streamed: gzip is read by its magic bytes, and no
+# more than a reply can be long is held (the parser names the limit)
+ARGS=--json
+sample | gzip -c >"$T"
+check gzip_stdin 0 '"ok":true' '"dsn":true'
+ARGS=--json
+i=0
+while [ $i -lt 2000 ]; do printf '250-K%d\r\n' $i; i=$((i + 1)); done >"$T"
+check many_lines 1 '"code":"size_limit"' 'too many lines in one reply'
+ARGS="--transcript --json"
+{ printf '<<< 220 mx\n>>> EHLO a\n'; sample | sed 's/^/<<< /'; printf '>>> QUIT\n'; } | gzip -c >"$T"
+check transcript_gzip 0 '"ok":true' '"dsn":true'
+
 # usage
 ARGS=--bogus
 : >"$T"
