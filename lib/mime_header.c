@@ -68,7 +68,7 @@ int dsng__mime_problem(struct dsng_mime_message *msg, const char *field,
 		return DSNG_ENOMEM;
 	msg->problems = p;
 	p[msg->n_problems].field = field;
-	p[msg->n_problems].offset = offset + msg->base_offset;
+	p[msg->n_problems].offset = offset;
 	p[msg->n_problems].message = message;
 	msg->n_problems++;
 	return DSNG_OK;
@@ -87,6 +87,12 @@ static int field_too_long(struct dsng_error *err, size_t offset,
 	        "header field longer than %zu bytes", lim->max_field_len);
 }
 
+/* Where position pos of a header buffer sits in the message input. */
+static size_t at(size_t base, unsigned flags, size_t pos)
+{
+	return (flags & DSNG__HDR_DECODED) ? base : base + pos;
+}
+
 /* Fields are spans: the only allocation is the array, grown by doubling,
  * so a header costs a few dozen bytes per field whatever its length. */
 int dsng__mime_header(TALLOC_CTX *mem, const char *buf, size_t start,
@@ -95,11 +101,11 @@ int dsng__mime_header(TALLOC_CTX *mem, const char *buf, size_t start,
                       size_t *body, struct dsng_mime_message *msg,
                       struct dsng_error *err)
 {
-	size_t pos = start, cap = 0;
+	size_t pos = start, cap = 0, last_pos = 0;
 	struct dsng_mime_field *last = NULL;
 
 	memset(h, 0, sizeof(*h));
-	h->offset = start + base;
+	h->offset = at(base, flags, start);
 	for (;;) {
 		const char *nl;
 		size_t line_end, next, n;
@@ -116,7 +122,7 @@ int dsng__mime_header(TALLOC_CTX *mem, const char *buf, size_t start,
 		if (next - start > lim->max_header_len)
 			return dsng__fail_limit(
 			        err, "max_header_len", DSNG_ERR_HEADER_LIMIT,
-			        pos + base, 0, NULL,
+			        at(base, flags, pos), 0, NULL,
 			        "header block longer than %zu bytes",
 			        lim->max_header_len);
 		if (line_end == pos) {
@@ -125,7 +131,8 @@ int dsng__mime_header(TALLOC_CTX *mem, const char *buf, size_t start,
 		}
 		if (buf[pos] == ' ' || buf[pos] == '\t') {
 			if (!last) {
-				if (dsng__mime_problem(msg, "header", pos,
+				if (dsng__mime_problem(msg, "header",
+				                       at(base, flags, pos),
 				                       "continuation line "
 				                       "without a field") < 0)
 					return DSNG_ENOMEM;
@@ -134,8 +141,7 @@ int dsng__mime_header(TALLOC_CTX *mem, const char *buf, size_t start,
 			}
 			last->value.len =
 			        (size_t)(buf + line_end - last->value.ptr);
-			if (line_end - (last->offset - base) >
-			    lim->max_field_len)
+			if (line_end - last_pos > lim->max_field_len)
 				return field_too_long(err, last->offset, lim);
 			pos = next;
 			continue;
@@ -156,21 +162,23 @@ int dsng__mime_header(TALLOC_CTX *mem, const char *buf, size_t start,
 					 * its indent (MessageLabs): keep it
 					 * with the field. */
 					if (dsng__mime_problem(
-					            msg, "header", pos,
+					            msg, "header",
+					            at(base, flags, pos),
 					            "continuation line without "
 					            "leading white space") < 0)
 						return DSNG_ENOMEM;
 					last->value.len =
 					        (size_t)(buf + line_end -
 					                 last->value.ptr);
-					if (line_end - (last->offset - base) >
+					if (line_end - last_pos >
 					    lim->max_field_len)
 						return field_too_long(
 						        err, last->offset, lim);
 					pos = next;
 					continue;
 				}
-				if (dsng__mime_problem(msg, "header", pos,
+				if (dsng__mime_problem(msg, "header",
+				                       at(base, flags, pos),
 				                       "line without a colon "
 				                       "ends the header") < 0)
 					return DSNG_ENOMEM;
@@ -178,11 +186,12 @@ int dsng__mime_header(TALLOC_CTX *mem, const char *buf, size_t start,
 				break;
 			}
 			if (line_end - pos > lim->max_field_len)
-				return field_too_long(err, pos + base, lim);
+				return field_too_long(err, at(base, flags, pos),
+				                      lim);
 			if (h->n_fields >= lim->max_fields)
 				return dsng__fail_limit(
 				        err, "max_fields", DSNG_ERR_FIELD_LIMIT,
-				        pos + base, 0, NULL,
+				        at(base, flags, pos), 0, NULL,
 				        "more than %u header fields",
 				        lim->max_fields);
 			if (h->n_fields == cap) {
@@ -199,7 +208,8 @@ int dsng__mime_header(TALLOC_CTX *mem, const char *buf, size_t start,
 			last->name.len = name_end - pos;
 			last->value.ptr = buf + n + 1;
 			last->value.len = line_end - (n + 1);
-			last->offset = pos + base;
+			last->offset = at(base, flags, pos);
+			last_pos = pos;
 		}
 		pos = next;
 	}

@@ -16,11 +16,15 @@ int dsng__mime_limits_take(struct dsng_mime_limits *local,
                            const struct dsng_mime_limits *given,
                            struct dsng_error *err);
 
-/* Parse the header block in buf[start..end); offsets reported are
- * position + base.  Fields are allocated on mem.  Non-field lines end the
- * block (or, with DSNG__HDR_LENIENT, continue the last field) and are
- * noted in msg's problems when msg is not NULL. */
+/* Parse the header block in buf[start..end); offsets reported (fields,
+ * problems, errors) are position + base, so base is where buf[0] sits in
+ * the message input.  Fields are allocated on mem.  Non-field lines end
+ * the block (or, with DSNG__HDR_LENIENT, continue the last field) and are
+ * noted in msg's problems when msg is not NULL.  With DSNG__HDR_DECODED
+ * buf is a transfer-decoded copy whose bytes have no position in the
+ * input: every offset reported is base (the encoded body's first byte). */
 #define DSNG__HDR_LENIENT 0x1u /* non-field lines continue the field */
+#define DSNG__HDR_DECODED 0x2u /* buf is decoded: every offset is base */
 int dsng__mime_header(TALLOC_CTX *mem, const char *buf, size_t start,
                       size_t end, const struct dsng_mime_limits *lim,
                       size_t base, unsigned flags, struct dsng_mime_header *h,
@@ -40,15 +44,18 @@ void *dsng__grow(TALLOC_CTX *ctx, void *arr, size_t elem, size_t n);
 #define DSNG__MAX_PROBLEMS 256
 
 /* Append a problem to msg (field/message must outlive msg: static or
- * talloc'd on msg).  Returns DSNG_OK or DSNG_ENOMEM. */
+ * talloc'd on msg); offset is in the message input, like every offset the
+ * library reports (already shifted, never relative to a part).  Returns
+ * DSNG_OK or DSNG_ENOMEM. */
 int dsng__mime_problem(struct dsng_mime_message *msg, const char *field,
                        size_t offset, const char *message);
 
 /* Parse buf into a message whose depth starts at `depth` and whose
- * offsets are shifted by base. */
+ * offsets are shifted by base; when decoded, buf is a transfer-decoded
+ * copy and every offset is base (struct dsng_mime_message.decoded). */
 int dsng__mime_parse(TALLOC_CTX *mem, const char *buf, size_t len,
                      const struct dsng_mime_limits *lim, unsigned depth,
-                     size_t base, struct dsng_mime_message **out,
+                     size_t base, bool decoded, struct dsng_mime_message **out,
                      struct dsng_error *err);
 
 /* Skip white space and RFC 5322 (nested) comments from p; returns the

@@ -19,6 +19,7 @@ struct walker {
 	TALLOC_CTX *mem;
 	const char *buf;
 	size_t len, base;
+	bool decoded; /* buf is a decoded copy: every offset is base */
 	const struct dsng_mime_limits *lim;
 	struct dsng_mime_message *msg;
 	struct level *stack; /* grown on demand: the caller's max_depth may
@@ -28,6 +29,12 @@ struct walker {
 	size_t cap_parts;
 	struct dsng_error *err;
 };
+
+/* Where position pos of the walker's buffer sits in the message input. */
+static size_t at(const struct walker *w, size_t pos)
+{
+	return w->decoded ? w->base : w->base + pos;
+}
 
 static int nomem(struct dsng_error *err)
 {
@@ -45,10 +52,9 @@ static int add_part(struct walker *w, struct dsng_mime_part *parent,
 	struct dsng_mime_message *m = w->msg;
 
 	if (m->n_parts >= w->lim->max_parts)
-		return dsng__fail_limit(w->err, "max_parts",
-		                        DSNG_ERR_PART_LIMIT, offset + w->base,
-		                        0, NULL, "more than %u MIME parts",
-		                        w->lim->max_parts);
+		return dsng__fail_limit(
+		        w->err, "max_parts", DSNG_ERR_PART_LIMIT, at(w, offset),
+		        0, NULL, "more than %u MIME parts", w->lim->max_parts);
 	if (m->n_parts == w->cap_parts) {
 		struct dsng_mime_part **a;
 		w->cap_parts = w->cap_parts ? w->cap_parts * 2 : 8;
@@ -63,7 +69,7 @@ static int add_part(struct walker *w, struct dsng_mime_part *parent,
 		return nomem(w->err);
 	p->index = (unsigned)m->n_parts;
 	m->parts[m->n_parts++] = p;
-	p->offset = offset + w->base;
+	p->offset = at(w, offset);
 	p->parent = parent;
 	if (parent) {
 		if (prev)
@@ -85,11 +91,15 @@ static int read_entity(struct walker *w, struct dsng_mime_part *p, size_t pos,
 	const struct dsng_mime_field *f;
 	int rc;
 
-	rc = dsng__mime_header(w->msg, w->buf, pos, w->len, w->lim, w->base, 0,
-	                       &p->header, body, w->msg, w->err);
+	rc = dsng__mime_header(w->msg, w->buf, pos, w->len, w->lim, w->base,
+	                       w->decoded ? DSNG__HDR_DECODED : 0, &p->header,
+	                       body, w->msg, w->err);
 	if (rc < 0)
 		return rc == DSNG_ENOMEM ? nomem(w->err) : rc;
-	p->body_offset = *body + w->base;
+	p->body_offset = at(w, *body);
+	/* the body runs from here; end_body sets its length */
+	p->body.ptr = w->buf + *body;
+	p->body.len = 0;
 	f = dsng_mime_header_find(&p->header, "Content-Type");
 	if (f) {
 		char *type;
@@ -101,7 +111,7 @@ static int read_entity(struct walker *w, struct dsng_mime_part *p, size_t pos,
 		p->type = type;
 		if (!type &&
 		    dsng__mime_problem(
-		            w->msg, "Content-Type", f->offset - w->base,
+		            w->msg, "Content-Type", f->offset,
 		            "malformed media type, text/plain assumed") < 0)
 			return nomem(w->err);
 	}
@@ -115,22 +125,26 @@ static int read_entity(struct walker *w, struct dsng_mime_part *p, size_t pos,
 		p->cte = dsng__mime_cte(f->value.ptr, f->value.len);
 		if (p->cte == DSNG_MIME_CTE_UNKNOWN &&
 		    dsng__mime_problem(w->msg, "Content-Transfer-Encoding",
-		                       f->offset - w->base,
+		                       f->offset,
 		                       "unknown transfer encoding") < 0)
 			return nomem(w->err);
 	}
 	if (strncmp(p->type, "multipart/", 10) == 0) {
 		const char *b = dsng_mime_part_param(p, "boundary");
 		size_t bl = b ? strlen(b) : 0;
+		/* a multipart type came from a Content-Type field: both
+		 * boundary problems point at it */
+		f = dsng_mime_header_find(&p->header, "Content-Type");
 		if (bl > w->lim->max_boundary_len)
 			return dsng__fail_limit(
 			        w->err, "max_boundary_len",
-			        DSNG_ERR_HEADER_LIMIT, p->offset, 0, NULL,
+			        DSNG_ERR_HEADER_LIMIT,
+			        f ? f->offset : p->offset, 0, NULL,
 			        "boundary longer than %zu bytes",
 			        w->lim->max_boundary_len);
 		if (bl == 0) {
 			if (dsng__mime_problem(w->msg, "boundary",
-			                       p->offset - w->base,
+			                       f ? f->offset : p->offset,
 			                       "multipart without a boundary "
 			                       "read as one part") < 0)
 				return nomem(w->err);
@@ -172,15 +186,12 @@ static int push(struct walker *w, struct dsng_mime_part *p)
 	return DSNG_OK;
 }
 
-static void end_body(struct dsng_mime_part *p, const char *buf, size_t end,
-                     size_t base)
+/* The body of p (started by read_entity) ends at buf[end]. */
+static void end_body(struct dsng_mime_part *p, const char *buf, size_t end)
 {
-	size_t start = p->body_offset - base;
+	size_t start = (size_t)(p->body.ptr - buf);
 
-	if (end < start)
-		end = start;
-	p->body.ptr = buf + start;
-	p->body.len = end - start;
+	p->body.len = end > start ? end - start : 0;
 }
 
 /* The CRLF before a delimiter belongs to the delimiter (RFC 2046 5.1.1). */
@@ -217,11 +228,11 @@ static int is_delim(const struct level *l, const char *buf, size_t pos,
 	return 1;
 }
 
-static int mark_truncated(struct walker *w, struct level *l, size_t at)
+static int mark_truncated(struct walker *w, struct level *l, size_t pos)
 {
 	l->mp->truncated = true;
 	w->msg->truncated = true;
-	if (dsng__mime_problem(w->msg, "boundary", at,
+	if (dsng__mime_problem(w->msg, "boundary", at(w, pos),
 	                       "multipart ended without its close delimiter") <
 	    0)
 		return nomem(w->err);
@@ -266,8 +277,8 @@ static int walk(struct walker *w, size_t pos)
 			while (w->top > k + 1) {
 				struct level *in = &w->stack[w->top - 1];
 				if (in->cur)
-					end_body(in->cur, buf, stop, w->base);
-				end_body(in->mp, buf, stop, w->base);
+					end_body(in->cur, buf, stop);
+				end_body(in->mp, buf, stop);
 				rc = mark_truncated(w, in, pos);
 				if (rc < 0)
 					return rc;
@@ -275,9 +286,9 @@ static int walk(struct walker *w, size_t pos)
 			}
 			l = &w->stack[k];
 			if (l->cur)
-				end_body(l->cur, buf, stop, w->base);
+				end_body(l->cur, buf, stop);
 			if (close) {
-				end_body(l->mp, buf, next, w->base);
+				end_body(l->mp, buf, next);
 				w->top--;
 				pos = next;
 				continue;
@@ -296,8 +307,8 @@ static int walk(struct walker *w, size_t pos)
 	while (w->top > 0) {
 		struct level *l = &w->stack[w->top - 1];
 		if (l->cur)
-			end_body(l->cur, buf, end, w->base);
-		end_body(l->mp, buf, end, w->base);
+			end_body(l->cur, buf, end);
+		end_body(l->mp, buf, end);
 		rc = mark_truncated(w, l, end);
 		if (rc < 0)
 			return rc;
@@ -308,7 +319,7 @@ static int walk(struct walker *w, size_t pos)
 
 int dsng__mime_parse(TALLOC_CTX *mem, const char *buf, size_t len,
                      const struct dsng_mime_limits *lim, unsigned depth,
-                     size_t base, struct dsng_mime_message **out,
+                     size_t base, bool decoded, struct dsng_mime_message **out,
                      struct dsng_error *err)
 {
 	struct walker w;
@@ -322,14 +333,15 @@ int dsng__mime_parse(TALLOC_CTX *mem, const char *buf, size_t len,
 		return dsng__fail(err, DSNG_EINVAL, DSNG_ERR_INVALID_ARGUMENT,
 		                  0, 0, NULL, "NULL argument");
 	if (len > lim->max_size)
-		return dsng__fail_limit(err, "max_size", DSNG_ERR_SIZE_LIMIT,
-		                        lim->max_size + base, 0, NULL,
-		                        "message larger than %zu bytes",
-		                        lim->max_size);
+		return dsng__fail_limit(
+		        err, "max_size", DSNG_ERR_SIZE_LIMIT,
+		        decoded ? base : base + lim->max_size, 0, NULL,
+		        "message larger than %zu bytes", lim->max_size);
 	memset(&w, 0, sizeof(w));
 	w.buf = buf;
 	w.len = len;
 	w.base = base;
+	w.decoded = decoded;
 	w.lim = lim;
 	w.err = err;
 	/* Straight on mem (inside the caller's pool, if any); freed again
@@ -340,6 +352,7 @@ int dsng__mime_parse(TALLOC_CTX *mem, const char *buf, size_t len,
 	w.msg->buf = buf;
 	w.msg->len = len;
 	w.msg->base_offset = base;
+	w.msg->decoded = decoded;
 	if (len >= 5 && memcmp(buf, "From ", 5) == 0) {
 		const char *nl = memchr(buf, '\n', len);
 		pos = nl ? (size_t)(nl - buf) + 1 : len;
@@ -354,7 +367,7 @@ int dsng__mime_parse(TALLOC_CTX *mem, const char *buf, size_t len,
 		goto fail;
 	if (root->header.n_fields == 0) {
 		rc = dsng__fail(err, DSNG_ESYNTAX, DSNG_ERR_NOT_MAIL,
-		                pos + base, 0, NULL,
+		                at(&w, pos), 0, NULL,
 		                "no header field at the start: not mail");
 		goto fail;
 	}
@@ -366,7 +379,7 @@ int dsng__mime_parse(TALLOC_CTX *mem, const char *buf, size_t len,
 		if (rc < 0)
 			goto fail;
 	} else {
-		end_body(root, buf, len, base);
+		end_body(root, buf, len);
 	}
 	talloc_free(w.stack);
 	w.stack = NULL;
@@ -389,7 +402,7 @@ int dsng_mime_parse(TALLOC_CTX *mem, struct dsng_mime_message **out,
 	rc = dsng__mime_limits_take(&l, lim, err);
 	if (rc < 0)
 		return rc;
-	return dsng__mime_parse(mem, buf, len, &l, 0, 0, out, err);
+	return dsng__mime_parse(mem, buf, len, &l, 0, 0, false, out, err);
 }
 
 int dsng_mime_open_message(TALLOC_CTX *mem, struct dsng_mime_message **out,
@@ -416,9 +429,12 @@ int dsng_mime_open_message(TALLOC_CTX *mem, struct dsng_mime_message **out,
 	if (!tmp)
 		return nomem(err);
 	rc = dsng__mime_part_decode(tmp, &body, &blen, part, &l, err);
+	/* A decoded body (or a part of a decoded message) has no byte
+	 * positions in the input: its offsets are all the part's body. */
 	if (rc == DSNG_OK)
-		rc = dsng__mime_parse(tmp, body, blen, &l, part->depth + 1,
-		                      part->body_offset, out, err);
+		rc = dsng__mime_parse(
+		        tmp, body, blen, &l, part->depth + 1, part->body_offset,
+		        msg->decoded || body != part->body.ptr, out, err);
 	if (rc == DSNG_OK) {
 		/* the decoded buffer must live as long as the tree */
 		if (body != part->body.ptr)

@@ -106,6 +106,7 @@ int dsng__report_returned(struct dsng_report *r,
 	struct dsng_report_returned *rt;
 	const char *body;
 	size_t blen, hend, i;
+	bool decoded;
 	int rc;
 
 	rt = talloc_zero(r, struct dsng_report_returned);
@@ -118,9 +119,10 @@ int dsng__report_returned(struct dsng_report *r,
 	rt->header = talloc_zero(rt, struct dsng_mime_header);
 	if (!rt->header)
 		goto nomem;
-	rc = dsng__mime_header(rt->header, body, 0, blen, lim->mime,
-	                       part->body_offset, 0, rt->header, &hend, NULL,
-	                       err);
+	decoded = body != part->body.ptr;
+	rc = dsng__mime_header(
+	        rt->header, body, 0, blen, lim->mime, part->body_offset,
+	        decoded ? DSNG__HDR_DECODED : 0, rt->header, &hend, NULL, err);
 	if (rc == DSNG_ENOMEM)
 		goto nomem;
 	if (rc < 0)
@@ -195,15 +197,21 @@ static int fill(struct dsng_report *r, const struct dsng_report_limits *lim,
 		return DSNG_OK;
 	container = st->parent;
 	r->report_type = dsng_mime_part_param(container, "report-type");
-	if (!is_type(container, "multipart/report") &&
-	    dsng__mime_problem(r->mime, "Content-Type",
-	                       container->offset - r->mime->base_offset,
-	                       "report part outside multipart/report") < 0)
-		goto nomem;
+	if (!is_type(container, "multipart/report")) {
+		/* at the container's Content-Type (a multipart has one) */
+		const struct dsng_mime_field *ct = dsng_mime_header_find(
+		        &container->header, "Content-Type");
+		if (dsng__mime_problem(r->mime, "Content-Type",
+		                       ct ? ct->offset : container->offset,
+		                       "report part outside multipart/report") <
+		    0)
+			goto nomem;
+	}
 	rc = dsng__mime_part_decode(r, &body, &blen, st, lim->mime, err);
 	if (rc < 0)
 		return rc;
-	rc = dsng__report_fields(r, body, blen, st->body_offset, lim, err);
+	rc = dsng__report_fields(r, body, blen, st->body_offset,
+	                         body != st->body.ptr, lim, err);
 	if (rc < 0)
 		return rc;
 	for (p = container->first_child; p; p = p->next) {
@@ -223,8 +231,7 @@ static int fill(struct dsng_report *r, const struct dsng_report_limits *lim,
 		}
 	}
 	if (r->kind == DSNG_REPORT_DSN && r->n_recipients == 0 &&
-	    dsng__mime_problem(r->mime, "delivery-status",
-	                       st->body_offset - r->mime->base_offset,
+	    dsng__mime_problem(r->mime, "delivery-status", st->body_offset,
 	                       "no per-recipient block") < 0)
 		goto nomem;
 	return DSNG_OK;
@@ -264,7 +271,7 @@ int dsng_report_parse(TALLOC_CTX *mem, struct dsng_report **out,
 	if (!r)
 		return dsng__fail(err, DSNG_ENOMEM, DSNG_ERR_NOMEM, 0, 0, NULL,
 		                  "out of memory");
-	rc = dsng__mime_parse(r, buf, len, &ml, 0, 0, &r->mime, err);
+	rc = dsng__mime_parse(r, buf, len, &ml, 0, 0, false, &r->mime, err);
 	if (rc < 0)
 		goto fail;
 	rc = fill(r, &l, err);

@@ -85,8 +85,7 @@ static int problem(struct ctx *c, const char *message)
 
 	if (!name)
 		return DSNG_ENOMEM;
-	return dsng__mime_problem(c->r->mime, name,
-	                          f->offset - c->r->mime->base_offset, message);
+	return dsng__mime_problem(c->r->mime, name, f->offset, message);
 }
 
 /* Strip one pair of <> around an address (RFC 3464 uses bare addresses,
@@ -428,9 +427,11 @@ static int mdn_field(struct ctx *c, enum fid id)
 }
 
 int dsng__report_fields(struct dsng_report *r, const char *buf, size_t len,
-                        size_t base, const struct dsng_report_limits *lim,
+                        size_t base, bool decoded,
+                        const struct dsng_report_limits *lim,
                         struct dsng_error *err)
 {
+	unsigned flags = DSNG__HDR_LENIENT | (decoded ? DSNG__HDR_DECODED : 0);
 	struct ctx c = {r, lim, err, NULL};
 	size_t pos = 0;
 	int block = 0, rc;
@@ -455,8 +456,7 @@ int dsng__report_fields(struct dsng_report *r, const char *buf, size_t len,
 		if (pos >= len)
 			break;
 		rc = dsng__mime_header(r->mime, buf, pos, len, lim->mime, base,
-		                       DSNG__HDR_LENIENT, &h, &body, r->mime,
-		                       err);
+		                       flags, &h, &body, r->mime, err);
 		if (rc < 0)
 			return rc == DSNG_ENOMEM
 			               ? dsng__fail(err, rc, DSNG_ERR_NOMEM, 0,
@@ -486,7 +486,7 @@ int dsng__report_fields(struct dsng_report *r, const char *buf, size_t len,
 			const char *nl = memchr(buf + pos, '\n', len - pos);
 			if (dsng__mime_problem(
 			            r->mime, "delivery-status",
-			            pos + base - r->mime->base_offset,
+			            decoded ? base : base + pos,
 			            "line that is not a field skipped") < 0)
 				goto nomem;
 			body = nl ? (size_t)(nl - buf) + 1 : len;

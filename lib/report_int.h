@@ -11,10 +11,12 @@
  * makes them. */
 
 /* Read the field blocks of a delivery-status or disposition-notification
- * body (buf..len, offsets shifted by base) into r.  Problems go to
- * r->mime.  Errors: limits, ENOMEM. */
+ * body (buf..len, at offset base of the message input; when decoded, buf
+ * is a transfer-decoded copy and every offset is base) into r.  Problems
+ * go to r->mime.  Errors: limits, ENOMEM. */
 int dsng__report_fields(struct dsng_report *r, const char *buf, size_t len,
-                        size_t base, const struct dsng_report_limits *lim,
+                        size_t base, bool decoded,
+                        const struct dsng_report_limits *lim,
                         struct dsng_error *err);
 
 /* Read the returned header block of part into r->returned. */

@@ -10,6 +10,17 @@
  * (dsng_mime_part_decode), and message/rfc822 parts are opened only on
  * request (dsng_mime_open_message).
  *
+ * Offsets.  Every offset the library gives (fields, parts, problems,
+ * err->offset) is a byte position in the message input as the caller gave
+ * it to dsng_mime_parse or dsng_report_parse (an mbox "From " line
+ * included), also inside an opened message/rfc822 part, inside a report's
+ * delivery-status part and in its returned headers: never relative to a
+ * part.  Text that had a transfer encoding removed (a base64 or
+ * quoted-printable part, and everything in a message opened from one) has
+ * no byte positions in the input; every offset found in it is the offset
+ * of the encoded body's first byte (the part's body_offset), and an opened
+ * message says so with `decoded`.
+ *
  * Common to the functions below: a result is one new talloc child of mem
  * (on error *out is NULL and nothing is left on mem); `lim` may be NULL
  * for the defaults, and a limits struct of unknown version is refused
@@ -142,7 +153,10 @@ struct dsng_mime_message {
 	size_t n_problems;
 	const char *buf; /* the input the spans point into */
 	size_t len;
-	size_t base_offset; /* added to every offset (opened sub-messages) */
+	size_t base_offset; /* offset of buf[0] in the input (opened
+	                     * sub-messages), added to every position */
+	bool decoded; /* buf is a transfer-decoded copy (of the part opened,
+	               * or of a part around it): every offset is base_offset */
 };
 
 /* Parse a message (an mbox "From " first line is skipped) into *out.

@@ -144,6 +144,8 @@ struct dsng_report {
 	const char *human_text;
 	size_t human_text_len;
 	bool truncated; /* a close boundary never came */
+	/* offsets in the message as given, also inside the report's parts
+	 * (mime.h, "Offsets") */
 	struct dsng_mime_problem *problems;
 	size_t n_problems;
 	struct dsng_mime_message *mime; /* the whole MIME tree */
