@@ -319,6 +319,38 @@ char *dsng_mime_unfold(TALLOC_CTX *mem, size_t *out_len, const char *p,
 	return s;
 }
 
+/* The walk of dsng_mime_unfold, counting instead of copying. */
+size_t dsng__mime_unfold_pos(const char *p, size_t len, size_t k)
+{
+	size_t i = 0, o = 0, lead = 0;
+
+	while (lead < len && is_wsp(p[lead]))
+		lead++;
+	p += lead;
+	len -= lead;
+	while (len && is_wsp(p[len - 1]))
+		len--;
+	while (i < len) {
+		const char *nl = memchr(p + i, '\n', len - i);
+		size_t stop = nl ? (size_t)(nl - p) : len, run = stop;
+		if (nl && run > i && p[run - 1] == '\r')
+			run--;
+		if (k < o + (run - i))
+			return lead + i + (k - o);
+		o += run - i;
+		if (!nl)
+			break;
+		if (stop + 1 < len && p[stop + 1] != ' ' &&
+		    p[stop + 1] != '\t') {
+			if (k == o)
+				return lead + stop;
+			o++;
+		}
+		i = stop + 1;
+	}
+	return lead + len;
+}
+
 const char *dsng__mime_skip_cfws(const char *p, const char *end)
 {
 	while (p < end) {

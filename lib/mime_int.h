@@ -68,6 +68,25 @@ const char *dsng__mime_skip_cfws(const char *p, const char *end);
 char *dsng__mime_clean(TALLOC_CTX *mem, const char *p, size_t len,
                        size_t *out_len);
 
+/* Where byte k of dsng_mime_unfold(p, len) comes from in p (a space the
+ * unfolding put in for a broken fold: the line break it replaced; k past
+ * the end: len). */
+size_t dsng__mime_unfold_pos(const char *p, size_t len, size_t k);
+
+/* RFC 2047 words and UTF-8 checking (lib/mime_words.c).  A problem found
+ * at input position `at` of the value is passed to the callback, each
+ * kind once per call; a negative return (ENOMEM) makes the call fail. */
+typedef int (*dsng__words_note_fn)(void *arg, size_t at, const char *message);
+#define DSNG__WORDS_DECODE 0x1u /* decode encoded words (else check only) */
+
+/* p..len as valid UTF-8 without NUL (invalid octets and NULs become
+ * U+FFFD), encoded words decoded with DSNG__WORDS_DECODE: a new
+ * NUL-terminated string on mem, its length in *out_len (may be NULL).
+ * NULL when out of memory or when fn failed. */
+char *dsng__mime_words(TALLOC_CTX *mem, const char *p, size_t len,
+                       unsigned flags, size_t *out_len, dsng__words_note_fn fn,
+                       void *arg);
+
 /* ASCII lower-case in place. */
 void dsng__mime_lower(char *s);
 

@@ -78,24 +78,52 @@ static int human(struct dsng_report *r, const struct dsng_mime_part *p,
 	return DSNG_OK;
 }
 
-static int returned_value(struct dsng_report_returned *rt, const char *name,
-                          int words, char **out)
+/* Where a problem in a returned value is noted: the field, and whether
+ * its header was transfer-decoded (then every offset is the field's). */
+struct value_note {
+	struct dsng_report *r;
+	const struct dsng_mime_field *f;
+	const char *name;
+	bool decoded;
+};
+
+static int note_value(void *arg, size_t at, const char *message)
+{
+	const struct value_note *vn = arg;
+	const struct dsng_mime_field *f = vn->f;
+	size_t off = f->offset;
+
+	/* the octet in the input: past the name and colon, then through
+	 * the folds the unfolding removed */
+	if (!vn->decoded)
+		off += (size_t)(f->value.ptr - f->name.ptr) +
+		       dsng__mime_unfold_pos(f->value.ptr, f->value.len, at);
+	return dsng__mime_problem(vn->r->mime, vn->name, off, message);
+}
+
+/* A returned header value: unfolded, RFC 2047 words decoded when `words`,
+ * and always valid UTF-8 without NUL (U+FFFD for what is not, noted in
+ * the report's problems). */
+static int returned_value(struct dsng_report *r,
+                          struct dsng_report_returned *rt, bool decoded,
+                          const char *name, int words, char **out)
 {
 	const struct dsng_mime_field *f =
 	        dsng_mime_header_find(rt->header, name);
+	struct value_note vn = {r, f, name, decoded};
+	size_t n;
 	char *v;
 
 	*out = NULL;
 	if (!f)
 		return DSNG_OK;
-	v = dsng_mime_unfold(rt, NULL, f->value.ptr, f->value.len);
-	if (v && words && strstr(v, "=?")) {
-		char *d = dsng_mime_decode_words(rt, v, strlen(v));
-		talloc_free(v);
-		v = d;
-	}
-	*out = v;
-	return v ? DSNG_OK : DSNG_ENOMEM;
+	v = dsng_mime_unfold(rt, &n, f->value.ptr, f->value.len);
+	if (!v)
+		return DSNG_ENOMEM;
+	*out = dsng__mime_words(rt, v, n, words ? DSNG__WORDS_DECODE : 0, NULL,
+	                        note_value, &vn);
+	talloc_free(v);
+	return *out ? DSNG_OK : DSNG_ENOMEM;
 }
 
 int dsng__report_returned(struct dsng_report *r,
@@ -127,12 +155,16 @@ int dsng__report_returned(struct dsng_report *r,
 		goto nomem;
 	if (rc < 0)
 		return rc;
-	if (returned_value(rt, "Message-ID", 0, &rt->message_id) < 0 ||
-	    returned_value(rt, "From", 1, &rt->from) < 0 ||
-	    returned_value(rt, "To", 1, &rt->to) < 0 ||
-	    returned_value(rt, "Subject", 1, &rt->subject) < 0 ||
-	    returned_value(rt, "Date", 0, &rt->date) < 0 ||
-	    returned_value(rt, "Return-Path", 0, &rt->return_path) < 0)
+	/* RFC 2047 section 5: encoded words in phrases and unstructured
+	 * text, never in a msg-id, a date or a path */
+	if (returned_value(r, rt, decoded, "Message-ID", 0, &rt->message_id) <
+	            0 ||
+	    returned_value(r, rt, decoded, "From", 1, &rt->from) < 0 ||
+	    returned_value(r, rt, decoded, "To", 1, &rt->to) < 0 ||
+	    returned_value(r, rt, decoded, "Subject", 1, &rt->subject) < 0 ||
+	    returned_value(r, rt, decoded, "Date", 0, &rt->date) < 0 ||
+	    returned_value(r, rt, decoded, "Return-Path", 0, &rt->return_path) <
+	            0)
 		goto nomem;
 	for (i = 0; i < rt->header->n_fields; i++) {
 		const struct dsng_mime_field *f = &rt->header->fields[i];

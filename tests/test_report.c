@@ -328,7 +328,13 @@ static void test_nul_and_base64_junk(void **state)
 	assert_int_equal(r->n_recipients, 1);
 	assert_string_equal(r->recipients[0]->final_recipient->value, "a@b");
 	assert_string_equal(r->recipients[0]->status, "5.1.1");
-	assert_string_equal(r->returned->subject, "a");
+	/* the raw NUL is not cut silently: U+FFFD, and a problem there */
+	assert_string_equal(r->returned->subject, "a\xEF\xBF\xBD"
+	                                          "b");
+	assert_int_equal(r->n_problems, 1);
+	assert_string_equal(r->problems[0].field, "Subject");
+	assert_int_equal(r->problems[0].offset,
+	                 (size_t)(strstr(in, "Subject: a") - in) + 10);
 	talloc_free(r);
 	unguard();
 	assert_int_equal(

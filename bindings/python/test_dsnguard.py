@@ -189,6 +189,33 @@ class ParseReport(unittest.TestCase):
         self.assertIsNone(r["returned"])
         self.assertEqual(r["recipients"], [])
 
+    def test_returned_values_are_valid_utf8(self):
+        # an encoded NUL, invalid UTF-8, 8-bit us-ascii, a character split
+        # across two words, a raw NUL: U+FFFD (never cut), each noted
+        msg = (b"From: m@x.example\r\nContent-Type: multipart/report; "
+               b"report-type=delivery-status; boundary=B\r\n\r\n"
+               b"--B\r\nContent-Type: message/delivery-status\r\n\r\n"
+               b"Reporting-MTA: dns; mx\r\n\r\n"
+               b"Final-Recipient: rfc822; a@b\r\nAction: failed\r\n"
+               b"Status: 5.1.1\r\n\r\n"
+               b"--B\r\nContent-Type: text/rfc822-headers\r\n\r\n"
+               b"Subject: =?utf-8?Q?a=00b=C3?= =?utf-8?Q?=A9=C3?=\r\n"
+               b"From: =?us-ascii?Q?J=FCrg?= <j@x>\r\n"
+               b"Message-ID: <1\x00@x>\r\n\r\n--B--\r\n")
+        r = dsnguard.parse_report(msg)
+        self.assertEqual(r["returned"]["subject"], "a\ufffdb\u00e9\ufffd")
+        self.assertEqual(r["returned"]["from"], "J\ufffdrg <j@x>")
+        self.assertEqual(r["returned"]["message_id"], "<1\ufffd@x>")
+        # the NUL, the split, the cut character: each at its word
+        subject = [p["offset"] for p in r["problems"]
+                   if p["field"] == "Subject"]
+        self.assertEqual(subject, [msg.index(b"=?utf-8?Q?a"),
+                                   msg.index(b"=?utf-8?Q?=A9"),
+                                   msg.index(b"=?utf-8?Q?=A9")])
+        fields = {p["field"]: p["offset"] for p in r["problems"]}
+        self.assertEqual(fields["From"], msg.index(b"=?us-ascii"))
+        self.assertEqual(fields["Message-ID"], msg.index(b"\x00@x"))
+
     def test_not_mail_raises(self):
         with self.assertRaises(dsnguard.ParseError) as cm:
             dsnguard.parse_report(b"")

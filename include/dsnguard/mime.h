@@ -229,9 +229,23 @@ DSNG_API size_t dsng_mime_base64_decode(char *out, const char *in, size_t len);
  * Cannot fail; allocates nothing. */
 DSNG_API size_t dsng_mime_qp_decode(char *out, const char *in, size_t len);
 
-/* RFC 2047 encoded words of an unfolded value decoded to UTF-8 (iconv for
- * other charsets; undecodable words kept as written), as a new
- * NUL-terminated string on mem.  NULL only when out of memory. */
+/* RFC 2047 encoded words of an unfolded value decoded to UTF-8, as a new
+ * NUL-terminated string on mem; NULL only when out of memory.  The result
+ * is always valid UTF-8 and holds no NUL, so nothing is cut:
+ * - utf-8 and us-ascii words are checked, iso-8859-1 is mapped, other
+ *   charsets go through iconv; a word whose charset iconv does not know
+ *   is kept as written;
+ * - an octet its charset does not allow (invalid UTF-8, 8-bit us-ascii,
+ *   what iconv refuses) becomes U+FFFD, one per octet, and so does an
+ *   encoded NUL;
+ * - adjacent words of one charset are joined before they are converted,
+ *   so a character a sender split across two words (RFC 2047 section 5
+ *   forbids it) comes out whole;
+ * - text outside the words must be UTF-8: other octets and NULs become
+ *   U+FFFD the same way;
+ * - white space between two encoded words is dropped (section 6.2).
+ * dsng_report_parse notes each replacement, the split words and the
+ * unknown charsets in the report's problems, at the word's offset. */
 DSNG_API char *dsng_mime_decode_words(TALLOC_CTX *mem, const char *p,
                                       size_t len);
 

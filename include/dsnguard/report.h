@@ -122,6 +122,10 @@ struct dsng_report_returned {
 	const char *content_type;
 	struct dsng_mime_header *header; /* spans into the input (or a
 	                                  * decoded copy owned by the report) */
+	/* unfolded; from, to and subject with their RFC 2047 words decoded
+	 * (dsng_mime_decode_words); all six valid UTF-8 without NUL: what is
+	 * not becomes U+FFFD and is noted in the report's problems (field
+	 * "Subject"..., at the offending word or octet) */
 	char *message_id, *from, *to, *subject, *date, *return_path;
 	/* the Received fields in order (borrowed from header; unfold a value
 	 * with dsng_mime_unfold) */

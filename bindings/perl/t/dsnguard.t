@@ -74,6 +74,23 @@ is($r->{message}, undef, 'none: no message fields');
 is($r->{returned}, undef, 'none: nothing returned');
 is_deeply($r->{recipients}, [], 'none: no recipients');
 
+# returned values are characters, never cut: U+FFFD for an encoded NUL,
+# invalid UTF-8 and a raw NUL, and a character split across two words
+$r = DSNGuard::parse_report(
+	"From: m\@x.example\r\nContent-Type: multipart/report; "
+	. "report-type=delivery-status; boundary=B\r\n\r\n"
+	. "--B\r\nContent-Type: message/delivery-status\r\n\r\n"
+	. "Reporting-MTA: dns; mx\r\n\r\nFinal-Recipient: rfc822; a\@b\r\n"
+	. "Action: failed\r\nStatus: 5.1.1\r\n\r\n"
+	. "--B\r\nContent-Type: text/rfc822-headers\r\n\r\n"
+	. "Subject: =?utf-8?Q?a=00b=C3?= =?utf-8?Q?=A9=C3?=\r\n"
+	. "Message-ID: <1\x00\@x>\r\n\r\n--B--\r\n");
+is($r->{returned}{subject}, "a\x{FFFD}b\x{E9}\x{FFFD}", 'returned subject as characters');
+ok(utf8::is_utf8($r->{returned}{subject}), 'subject is a character string');
+is($r->{returned}{message_id}, "<1\x{FFFD}\@x>", 'raw NUL not cut');
+is(scalar(grep { $_->{field} eq 'Subject' } @{$r->{problems}}), 3,
+	'the NUL, the split and the cut character noted');
+
 ok(!eval { DSNGuard::parse_report(''); 1 }, 'empty input dies');
 is($@->{code}, 'not_mail', 'not mail');
 
