@@ -863,10 +863,11 @@ static void test_encoded_words(void **state)
 	        {"=?windows-1252?Q?=80_5?=", "\xe2\x82\xac 5"},
 	        {"=?KOI8-R?B?8NLJ18XU?=",
 	         "\xd0\x9f\xd1\x80\xd0\xb8\xd0\xb2\xd0\xb5\xd1\x82"},
-	        /* kept as written: unknown charset, bytes the charset does
-	         * not have, unknown encoding, no end, empty or long charset */
+	        /* a byte the charset does not have: U+FFFD */
+	        {"=?shift_jis?B?gQ==?=", "\xef\xbf\xbd"},
+	        /* kept as written: unknown charset, unknown encoding, no
+	         * end, empty or long charset */
 	        {"=?x-no-such-charset?Q?abc?=", "=?x-no-such-charset?Q?abc?="},
-	        {"=?shift_jis?B?gQ==?=", "=?shift_jis?B?gQ==?="},
 	        {"=?utf-8?X?abc?=", "=?utf-8?X?abc?="},
 	        {"=?utf-8?Q?abc", "=?utf-8?Q?abc"},
 	        {"=?utf-8?Q", "=?utf-8?Q"},
