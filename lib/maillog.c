@@ -71,7 +71,9 @@ int dsng_maillog_new(TALLOC_CTX *mem, struct dsng_maillog **out,
 		        "maillog: struct dsng_maillog_opts of unknown "
 		        "version %u",
 		        opts->version);
-	if (o.max_line < 64 || !o.max_tracked || !o.max_pending || !o.max_rcpts)
+	if (o.max_line < 64 || o.max_line > DSNG_MAILLOG_MAX_LINE_CEILING ||
+	    !o.max_tracked || !o.max_pending || !o.max_rcpts ||
+	    !o.max_recipients_tracked || !o.max_clients_tracked)
 		return dsng__fail(err, DSNG_EINVAL, DSNG_ERR_INVALID_ARGUMENT,
 		                  0, 0, NULL, "maillog: bad options");
 	s = talloc_zero(NULL, struct dsng_maillog);
@@ -83,6 +85,13 @@ int dsng_maillog_new(TALLOC_CTX *mem, struct dsng_maillog **out,
 	s->partial = talloc_array(s, char, s->opts.max_line);
 	if (!s->msgs || !s->tally || !s->partial)
 		goto nomem;
+	{
+		int rc = dsng__ml_join_init(s, err);
+		if (rc != DSNG_OK) {
+			talloc_free(s);
+			return rc;
+		}
+	}
 	*out = talloc_steal(mem, s);
 	return DSNG_OK;
 nomem:

@@ -472,6 +472,15 @@ static long long clock_of(struct dsng_span t)
 	return ((days * 24 + h) * 60 + mi) * 60 + sec;
 }
 
+size_t dsng__ml_run_bytes(const struct dsng__ml_run *r)
+{
+	if (!r)
+		return 0;
+	return DSNG__ML_CHUNK_COST + sizeof(*r) +
+	       (r->seen ? DSNG__ML_CHUNK_COST + r->n_seen * sizeof(*r->seen)
+	                : 0);
+}
+
 void dsng__ml_run_settle(struct dsng__ml_run *r)
 {
 	size_t i;
@@ -551,7 +560,7 @@ static int run_assign(struct dsng__ml_run *r)
 		 * hop did not take DSN, so Exim reported for it */
 		if (kind == DSNG_DSN_SUCCESS && r->sent && r->remote == r->sent)
 			kind = DSNG_DSN_RELAYED;
-		n->ev->kind = kind;
+		*n->kind = kind;
 		n->hold = 1;
 	}
 	if (!any)
@@ -617,7 +626,7 @@ int dsng__ml_run_delivery(TALLOC_CTX *mem, struct dsng__ml_run **run,
 void dsng__ml_run_notice(struct dsng__ml_run *r, struct dsng__ml_notice *n,
                          struct dsng_span time)
 {
-	n->ev->kind = n->said;
+	*n->kind = n->said;
 	n->hold = 0;
 	n->t = clock_of(time);
 	if (!r || !r->n)

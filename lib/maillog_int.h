@@ -12,21 +12,21 @@
 
 /* The envelope of one log line. */
 struct dsng__ml_line {
-	struct dsng_span time;  /* timestamp as written */
-	struct dsng_span host;  /* syslog host; ptr NULL for Exim's own log */
-	struct dsng_span prog;  /* "postfix/submission/smtpd", "sm-mta" */
-	struct dsng_span msg;   /* after "prog[pid]: " */
-	int exim_mainlog;       /* Exim's own format: msg starts at the id */
+	struct dsng_span time; /* timestamp as written */
+	struct dsng_span host; /* syslog host; ptr NULL for Exim's own log */
+	struct dsng_span prog; /* "postfix/submission/smtpd", "sm-mta" */
+	struct dsng_span msg;  /* after "prog[pid]: " */
+	int exim_mainlog;      /* Exim's own format: msg starts at the id */
 };
 
 /* What a message line says, whichever MTA wrote it. */
 enum dsng__ml_fact_type {
-	ML_NONE = 0,   /* an MTA line we do not use */
-	ML_CLIENT,     /* the client that handed a message over */
-	ML_FROM,       /* the envelope sender (and for sendmail/Exim the client) */
-	ML_DELIVERY,   /* a delivery attempt to one or more recipients */
-	ML_DSN,        /* the MTA generated a DSN: qid -> qid2 */
-	ML_REMOVED,    /* the message left the queue */
+	ML_NONE = 0, /* an MTA line we do not use */
+	ML_CLIENT,   /* the client that handed a message over */
+	ML_FROM, /* the envelope sender (and for sendmail/Exim the client) */
+	ML_DELIVERY, /* a delivery attempt to one or more recipients */
+	ML_DSN,      /* the MTA generated a DSN: qid -> qid2 */
+	ML_REMOVED,  /* the message left the queue */
 };
 
 /* Delivery outcomes, for the kind of a later DSN. */
@@ -40,19 +40,19 @@ enum dsng__ml_status {
 struct dsng__ml_fact {
 	enum dsng__ml_fact_type type;
 	enum dsng_maillog_mta mta;
-	struct dsng_span qid;      /* the message the line is about */
-	struct dsng_span qid2;     /* ML_DSN: the DSN's queue id; ML_DELIVERY
-	                              (sendmail): the queue id the next MTA on
-	                              this host gave the message */
-	struct dsng_span addr;     /* ML_FROM: sender; ML_DELIVERY: recipients */
-	int addr_list;             /* addr is a comma-separated list (sendmail) */
+	struct dsng_span qid;  /* the message the line is about */
+	struct dsng_span qid2; /* ML_DSN: the DSN's queue id; ML_DELIVERY
+	                          (sendmail): the queue id the next MTA on
+	                          this host gave the message */
+	struct dsng_span addr; /* ML_FROM: sender; ML_DELIVERY: recipients */
+	int addr_list;         /* addr is a comma-separated list (sendmail) */
 	struct dsng_span client_name, client_addr, client_port, sasl;
 	struct dsng_span service;
 	/* ML_DELIVERY */
 	enum dsng__ml_status status;
-	int remote;                /* delivered by SMTP to another host */
-	int verify;                /* an address probe (sendmail -bv), not a
-	                              delivery: Postfix "status=deliverable" */
+	int remote; /* delivered by SMTP to another host */
+	int verify; /* an address probe (sendmail -bv), not a
+	               delivery: Postfix "status=deliverable" */
 	/* Exim: the line's whole address part ("final <original>"), logged
 	 * once per address in one delivery run */
 	struct dsng_span dkey;
@@ -61,7 +61,7 @@ struct dsng__ml_fact {
 	/* ML_DSN (Exim: kind is what the notice's subject says, OTHER when
 	 * the log shows none) */
 	enum dsng_dsn_kind kind;
-	int infer_kind;            /* Exim: decide from the original's history */
+	int infer_kind; /* Exim: decide from the original's history */
 	int postmaster;
 	struct dsng_span text;
 };
@@ -70,11 +70,11 @@ struct dsng__ml_fact {
  * current one, whose kinds the run decides (maillog_exim.c). */
 struct dsng__ml_run;
 struct dsng__ml_notice {
-	struct dsng_maillog_event *ev; /* its kind is set */
-	enum dsng_dsn_kind said;       /* what the notice's subject says */
-	int hold;                      /* not settled: do not release yet */
-	long long t;                   /* the notice line's clock */
-	struct dsng__ml_run *run;      /* while the kind may still change */
+	enum dsng_dsn_kind *kind; /* the pending event's, set here */
+	enum dsng_dsn_kind said;  /* what the notice's subject says */
+	int hold;                 /* not settled: do not release yet */
+	long long t;              /* the notice line's clock */
+	struct dsng__ml_run *run; /* while the kind may still change */
 	size_t slot;
 };
 /* A delivery line f of a message: *run is created on first use as a
@@ -84,11 +84,13 @@ struct dsng__ml_notice {
 int dsng__ml_run_delivery(TALLOC_CTX *mem, struct dsng__ml_run **run,
                           const struct dsng__ml_fact *f, int arrived,
                           size_t max_seen);
-/* A notice n (ev and said set), logged at time, about a message with run
- * r (NULL when no delivery line of it was seen): sets n->ev->kind and
+/* A notice n (kind and said set), logged at time, about a message with
+ * run r (NULL when no delivery line of it was seen): sets *n->kind and
  * n->hold. */
 void dsng__ml_run_notice(struct dsng__ml_run *r, struct dsng__ml_notice *n,
                          struct dsng_span time);
+/* The bytes run r takes (0 for NULL), for the scanner's budget. */
+size_t dsng__ml_run_bytes(const struct dsng__ml_run *r);
 /* The run is over or forgotten: its notices keep their kinds, stop
  * waiting. */
 void dsng__ml_run_settle(struct dsng__ml_run *r);
@@ -127,9 +129,13 @@ struct dsng_span dsng__ml_unangle(struct dsng_span s);
 int dsng__ml_hostaddr(struct dsng_span s, struct dsng_span *name,
                       struct dsng_span *addr, struct dsng_span *port);
 
-/* The summary's counters (maillog_summary.c). */
+/* The summary's counters (maillog_summary.c): two tables of at most
+ * max_recipients / max_clients rows (Space-Saving, heavy hitters kept). */
 struct dsng__ml_tally;
 struct dsng__ml_tally *dsng__ml_tally_new(TALLOC_CTX *mem);
+/* Set the row limits (before the first event); -1 for 0 limits. */
+int dsng__ml_tally_limit(struct dsng__ml_tally *t, size_t max_recipients,
+                         size_t max_clients);
 /* Count one released event; -1 when out of memory. */
 int dsng__ml_tally_event(struct dsng__ml_tally *t,
                          const struct dsng_maillog_event *ev);
@@ -146,25 +152,33 @@ struct dsng__ml_pending;
 struct dsng_maillog {
 	struct dsng_maillog_opts opts;
 	/* stream (maillog.c) */
-	char *partial;          /* an unfinished line carried between feeds */
+	char *partial; /* an unfinished line carried between feeds */
 	size_t partial_len;
-	int overlong;           /* skipping the rest of a too-long line */
+	int overlong; /* skipping the rest of a too-long line */
 	int finished;
 	/* counters */
 	unsigned long lines, mail, ignored, garbage, evicted;
 	unsigned long auth_warnings, dsn_refused;
 	/* join (maillog_join.c) */
-	struct dsng__ml_map *msgs;       /* "P:qid" -> struct dsng__ml_msg */
-	struct dsng__ml_msg *oldest, *newest;
+	struct dsng__ml_map *msgs;      /* "P:qid" -> struct dsng__ml_msg */
+	struct dsng__ml_slab *msg_slab; /* the records */
+	struct dsng__ml_msg *oldest, *newest; /* least recently seen first */
 	size_t n_msgs;
+	size_t msg_spill, msg_spill_max; /* record strings outside the slab */
+	size_t run_bytes, run_bytes_max; /* Exim delivery runs (children of
+	                                    msg_slab) */
 	struct dsng__ml_pending *head, *tail; /* in DSN-line order */
 	size_t n_pending;
-	struct dsng_maillog_event **ready;    /* released, not yet taken */
+	size_t pending_bytes, pending_max;
+	struct dsng_maillog_event **ready; /* released, not yet taken */
 	size_t n_ready, ready_first, ready_cap;
 	struct dsng__ml_tally *tally;
-	int oom;                /* an allocation failed while reading a line */
+	int oom; /* an allocation failed while reading a line */
 };
 
+/* Finish setting up a new scanner whose opts, msgs and tally are set:
+ * checks the summary limits, DSNG_OK or a dsng__fail code. */
+int dsng__ml_join_init(struct dsng_maillog *s, struct dsng_error *err);
 /* Read one complete line (no newline) into the join. */
 void dsng__ml_join_line(struct dsng_maillog *s, const char *p, size_t len);
 /* Release every pending event (end of input). */

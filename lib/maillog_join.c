@@ -7,46 +7,139 @@
  * the DSN message's own delivery line says where it went (or the DSN
  * message leaves the queue, is evicted, or the input ends).  Events are
  * released in the order their DSN lines appeared.  Records are freed when
- * the MTA logs the message's removal, and the oldest are evicted past
- * opts.max_tracked, so a long log needs bounded memory.
+ * the MTA logs the message's removal, and the least recently seen are
+ * evicted past opts.max_tracked (or past their strings' byte budget), so
+ * a long log needs bounded memory.  Records live in a slab (256 bytes, no
+ * allocator header each), their strings inline in them; a waiting event
+ * is one compact chunk until it is released.
  */
 #include <string.h>
 
 #include "maillog_int.h"
 
+/* A record's strings, in its bag. */
+enum { M_FROM = 1, M_CNAME, M_CADDR, M_CPORT, M_SASL, M_SERVICE, M_RCPT };
+
+/* 256 bytes in the scanner's slab; the strings of a typical message fit
+ * the inline area, others spill (and count against msg_spill_max). */
+#define MSG_SIZE 256
+
 struct dsng__ml_msg {
-	const char *key; /* the map's copy */
-	size_t key_len;
-	char *from;
-	char **rcpts;
-	size_t n_rcpts;
-	char *cname, *caddr, *cport, *sasl, *service;
-	unsigned long n_sent, n_remote, n_bounced, n_verify;
-	enum dsng__ml_status last;
-	int handed;  /* cname/service name the local submitter (hand_over) */
+	struct dsng__ml_msg *older, *newer; /* least recently seen first */
 	struct dsng__ml_pending *dsn; /* the event this message is the DSN of */
 	struct dsng__ml_run *run;     /* Exim: its delivery runs */
-	struct dsng__ml_msg *older, *newer;
+	struct dsng__ml_bag bag;
+	uint32_t n_sent, n_remote, n_bounced, n_verify; /* saturating */
+	uint32_t n_rcpts;
+	uint8_t last; /* enum dsng__ml_status */
+	bool handed;  /* cname/service name the local submitter (hand_over) */
+	uint8_t key_len;
+	char key[24]; /* "P:" + queue id */
+	char inl[];
 };
 
+#define MSG_INLINE (MSG_SIZE - sizeof(struct dsng__ml_msg))
+/* maillog.h documents these sizes next to max_tracked */
+_Static_assert(sizeof(struct dsng__ml_msg) <= 96 || sizeof(void *) < 8,
+               "a queue id record holds 160 bytes of strings inline");
+
+/* Spilled record strings allowed per tracked queue id, on average. */
+#define MSG_SPILL_PER_MSG 96
+/* Bytes of Exim delivery-run state allowed per tracked queue id, on
+ * average (a run with one address takes about 340, dsng__ml_run_bytes). */
+#define RUN_BYTES_PER_MSG 384
+/* Bytes of pending events allowed per max_pending, on average (one with
+ * a recipient takes about 350). */
+#define PENDING_BYTES_PER_EVENT 512
+
+/* The event strings a pending DSN keeps, in its bag. */
+enum {
+	P_TIME = 1,
+	P_HOST,
+	P_TEXT,
+	P_OQID,
+	P_DQID,
+	P_FROM,
+	P_CNAME,
+	P_CADDR,
+	P_CPORT,
+	P_SASL,
+	P_SERVICE,
+	P_RCPT
+};
+
+/* A DSN event waiting for its DSN's delivery line: one talloc chunk with
+ * the event's strings packed inline (the public event, a dozen chunks,
+ * is built when it is released). */
 struct dsng__ml_pending {
-	struct dsng_maillog_event *ev;
-	int complete;
-	struct dsng__ml_msg *dsn_msg;
 	struct dsng__ml_pending *next;
 	struct dsng__ml_notice note; /* Exim: the kind may still change */
+	struct dsng__ml_msg *dsn_msg;
+	char *to; /* a talloc child, once known */
+	unsigned long line;
+	size_t bytes; /* of this chunk, for pending_bytes */
+	enum dsng_maillog_mta mta;
+	enum dsng_dsn_kind kind;
+	bool complete, postmaster;
+	uint32_t n_rcpts;
+	struct dsng__ml_bag bag;
+	char inl[];
 };
 
-static char *sdup(struct dsng_maillog *s, TALLOC_CTX *mem, struct dsng_span v)
+static inline void sat_inc(uint32_t *n)
 {
-	char *r;
+	if (*n < UINT32_MAX)
+		(*n)++;
+}
 
-	if (!v.ptr)
-		return NULL;
-	r = talloc_strndup(mem, v.ptr, v.len);
-	if (!r)
+static const char *msg_key(const void *val, size_t *len)
+{
+	const struct dsng__ml_msg *m = val;
+
+	*len = m->key_len;
+	return m->key;
+}
+
+static const char *mget(const struct dsng__ml_msg *m, uint8_t tag)
+{
+	return dsng__ml_bag_get(&m->bag, m->inl, tag);
+}
+
+static int mset(struct dsng_maillog *s, struct dsng__ml_msg *m, uint8_t tag,
+                const char *p, size_t len)
+{
+	if (dsng__ml_bag_set(&m->bag, m->inl, MSG_INLINE, s->msg_slab,
+	                     &s->msg_spill, tag, p, len)) {
 		s->oom = 1;
-	return r;
+		return -1;
+	}
+	return 0;
+}
+
+int dsng__ml_join_init(struct dsng_maillog *s, struct dsng_error *err)
+{
+	const struct dsng_maillog_opts *o = &s->opts;
+
+	if (!o->max_recipients_tracked || !o->max_clients_tracked)
+		return dsng__fail(err, DSNG_EINVAL, DSNG_ERR_INVALID_ARGUMENT,
+		                  0, 0, NULL, "maillog: bad options");
+	s->msgs->key_of = msg_key;
+	s->msg_slab = dsng__ml_slab_new(s, MSG_SIZE);
+	s->msg_spill_max = o->max_tracked <= SIZE_MAX / MSG_SPILL_PER_MSG
+	                           ? o->max_tracked * MSG_SPILL_PER_MSG
+	                           : SIZE_MAX;
+	s->run_bytes_max = o->max_tracked <= SIZE_MAX / RUN_BYTES_PER_MSG
+	                           ? o->max_tracked * RUN_BYTES_PER_MSG
+	                           : SIZE_MAX;
+	s->pending_max = o->max_pending <= SIZE_MAX / PENDING_BYTES_PER_EVENT
+	                         ? o->max_pending * PENDING_BYTES_PER_EVENT
+	                         : SIZE_MAX;
+	if (!s->msg_slab ||
+	    dsng__ml_tally_limit(s->tally, o->max_recipients_tracked,
+	                         o->max_clients_tracked))
+		return dsng__fail(err, DSNG_ENOMEM, DSNG_ERR_NOMEM, 0, 0, NULL,
+		                  "out of memory");
+	return DSNG_OK;
 }
 
 static char *cdup(struct dsng_maillog *s, TALLOC_CTX *mem, const char *v)
@@ -61,19 +154,12 @@ static char *cdup(struct dsng_maillog *s, TALLOC_CTX *mem, const char *v)
 	return r;
 }
 
-/* Replace *dst with a copy of v when v is present. */
-static void merge(struct dsng_maillog *s, TALLOC_CTX *mem, char **dst,
+/* Replace a record's string with v when v is present. */
+static void merge(struct dsng_maillog *s, struct dsng__ml_msg *m, uint8_t tag,
                   struct dsng_span v)
 {
-	char *n;
-
-	if (!v.ptr)
-		return;
-	n = sdup(s, mem, v);
-	if (!n)
-		return;
-	talloc_free(*dst);
-	*dst = n;
+	if (v.ptr)
+		mset(s, m, tag, v.ptr, v.len);
 }
 
 static void release(struct dsng_maillog *s);
@@ -83,9 +169,15 @@ static void complete(struct dsng__ml_pending *p, struct dsng_maillog *s,
 {
 	if (p->complete)
 		return;
-	p->complete = 1;
-	if (to && !p->ev->to)
-		p->ev->to = cdup(s, p->ev, to);
+	p->complete = true;
+	if (to && !p->to) {
+		p->to = cdup(s, p, to);
+		if (p->to) {
+			size_t b = DSNG__ML_CHUNK_COST + strlen(to) + 1;
+			p->bytes += b;
+			s->pending_bytes += b;
+		}
+	}
 	if (p->dsn_msg) {
 		p->dsn_msg->dsn = NULL;
 		p->dsn_msg = NULL;
@@ -96,8 +188,11 @@ static void msg_free(struct dsng_maillog *s, struct dsng__ml_msg *m)
 {
 	if (m->dsn)
 		complete(m->dsn, s, NULL);
-	if (m->run)
+	if (m->run) {
 		dsng__ml_run_settle(m->run);
+		s->run_bytes -= dsng__ml_run_bytes(m->run);
+		talloc_free(m->run);
+	}
 	if (m->older)
 		m->older->newer = m->newer;
 	else
@@ -108,16 +203,55 @@ static void msg_free(struct dsng_maillog *s, struct dsng__ml_msg *m)
 		s->newest = m->older;
 	dsng__ml_map_del(s->msgs, m->key, m->key_len);
 	s->n_msgs--;
-	talloc_free(m);
+	dsng__ml_bag_clear(&m->bag, &s->msg_spill);
+	dsng__ml_slab_free(s->msg_slab, m);
+}
+
+/* Make m the most recently seen record. */
+static void touch(struct dsng_maillog *s, struct dsng__ml_msg *m)
+{
+	if (s->newest == m)
+		return;
+	if (m->older)
+		m->older->newer = m->newer;
+	else
+		s->oldest = m->newer;
+	m->newer->older = m->older;
+	m->older = s->newest;
+	m->newer = NULL;
+	s->newest->newer = m;
+	s->newest = m;
+}
+
+/* After each line: evict the least recently seen records past
+ * max_tracked or past the spilled-bytes budget, never the newest (so
+ * nothing a line is still using goes away under it). */
+static void trim(struct dsng_maillog *s)
+{
+	int freed = 0;
+
+	while ((s->n_msgs > s->opts.max_tracked ||
+	        s->msg_spill > s->msg_spill_max ||
+	        s->run_bytes > s->run_bytes_max) &&
+	       s->oldest && s->oldest != s->newest) {
+		msg_free(s, s->oldest);
+		s->evicted++;
+		freed = 1;
+	}
+	if (freed)
+		release(s);
 }
 
 static char mta_letter(enum dsng_maillog_mta mta)
 {
-	return mta == DSNG_MAILLOG_POSTFIX ? 'P' : mta == DSNG_MAILLOG_SENDMAIL ? 'S' : 'E';
+	return mta == DSNG_MAILLOG_POSTFIX    ? 'P'
+	       : mta == DSNG_MAILLOG_SENDMAIL ? 'S'
+	                                      : 'E';
 }
 
 /* The record of a queue id ("P:" + qid, so MTAs sharing a log never mix);
- * created when create is set. */
+ * created when create is set.  Either way it becomes the most recently
+ * seen. */
 static struct dsng__ml_msg *msg_get(struct dsng_maillog *s,
                                     enum dsng_maillog_mta mta,
                                     struct dsng_span qid, int create)
@@ -131,19 +265,21 @@ static struct dsng__ml_msg *msg_get(struct dsng_maillog *s,
 	key[1] = ':';
 	memcpy(key + 2, qid.ptr, qid.len);
 	m = dsng__ml_map_get(s->msgs, key, qid.len + 2);
-	if (m || !create)
+	if (m) {
+		touch(s, m);
 		return m;
-	while (s->n_msgs >= s->opts.max_tracked && s->oldest) {
-		msg_free(s, s->oldest);
-		s->evicted++;
 	}
-	m = talloc_zero(s, struct dsng__ml_msg);
+	if (!create)
+		return NULL;
+	m = dsng__ml_slab_alloc(s->msg_slab);
 	if (!m)
 		goto nomem;
-	m->key = dsng__ml_map_put(s->msgs, key, qid.len + 2, m);
-	if (!m->key)
+	memcpy(m->key, key, qid.len + 2);
+	m->key_len = (uint8_t)(qid.len + 2);
+	if (dsng__ml_map_put(s->msgs, m->key, m->key_len, m)) {
+		dsng__ml_slab_free(s->msg_slab, m);
 		goto nomem;
-	m->key_len = qid.len + 2;
+	}
 	m->older = s->newest;
 	if (s->newest)
 		s->newest->newer = m;
@@ -153,7 +289,6 @@ static struct dsng__ml_msg *msg_get(struct dsng_maillog *s,
 	s->n_msgs++;
 	return m;
 nomem:
-	talloc_free(m);
 	s->oom = 1;
 	return NULL;
 }
@@ -161,25 +296,21 @@ nomem:
 static void add_rcpt(struct dsng_maillog *s, struct dsng__ml_msg *m,
                      struct dsng_span a)
 {
-	char **n;
-	size_t i;
+	const char *r;
+	size_t pos = 0;
 
 	a = dsng__ml_unangle(a);
 	if (!a.ptr)
 		return;
-	for (i = 0; i < m->n_rcpts; i++)
-		if (strlen(m->rcpts[i]) == a.len && !memcmp(m->rcpts[i], a.ptr, a.len))
+	while ((r = dsng__ml_bag_next(&m->bag, m->inl, M_RCPT, &pos)))
+		if (strlen(r) == a.len && !memcmp(r, a.ptr, a.len))
 			return;
 	if (m->n_rcpts >= s->opts.max_rcpts)
 		return;
-	n = talloc_realloc(m, m->rcpts, char *, m->n_rcpts + 1);
-	if (!n) {
+	if (dsng__ml_bag_add(&m->bag, m->inl, MSG_INLINE, s->msg_slab,
+	                     &s->msg_spill, M_RCPT, a.ptr, a.len))
 		s->oom = 1;
-		return;
-	}
-	m->rcpts = n;
-	m->rcpts[m->n_rcpts] = sdup(s, m, a);
-	if (m->rcpts[m->n_rcpts])
+	else
 		m->n_rcpts++;
 }
 
@@ -195,25 +326,19 @@ static void hand_over(struct dsng_maillog *s, struct dsng__ml_msg *m,
                       const struct dsng__ml_fact *f)
 {
 	struct dsng__ml_msg *d;
-	char *name, *svc;
+	const char *name = mget(m, M_CNAME), *svc = mget(m, M_SERVICE);
 
-	if (m->caddr || !m->cname)
+	if (mget(m, M_CADDR) || !name || !svc)
 		return;
+	/* records never move and are only evicted between lines, so m, name
+	 * and svc stay valid while d is created */
 	d = msg_get(s, f->mta, f->qid2, 1);
-	if (!d || d == m || !loopback(d->caddr))
+	if (!d || d == m || !loopback(mget(d, M_CADDR)))
 		return;
-	name = cdup(s, d, m->cname);
-	svc = cdup(s, d, m->service);
-	if (!name || !svc) {
-		talloc_free(name);
-		talloc_free(svc);
+	if (mset(s, d, M_CNAME, name, strlen(name)) ||
+	    mset(s, d, M_SERVICE, svc, strlen(svc)))
 		return;
-	}
-	talloc_free(d->cname);
-	talloc_free(d->service);
-	d->cname = name;
-	d->service = svc;
-	d->handed = 1;
+	d->handed = true;
 }
 
 static void on_delivery(struct dsng_maillog *s, const struct dsng__ml_fact *f)
@@ -236,34 +361,39 @@ static void on_delivery(struct dsng_maillog *s, const struct dsng__ml_fact *f)
 				start = i + 1;
 			}
 	}
-	m->n_verify += f->verify ? 1 : 0;
+	if (f->verify)
+		sat_inc(&m->n_verify);
 	if (f->status == ML_ST_SENT) {
-		m->n_sent++;
-		m->n_remote += f->remote ? 1 : 0;
+		sat_inc(&m->n_sent);
+		if (f->remote)
+			sat_inc(&m->n_remote);
 	} else if (f->status == ML_ST_BOUNCED) {
-		m->n_bounced++;
+		sat_inc(&m->n_bounced);
 	}
 	if (f->status != ML_ST_OTHER)
-		m->last = f->status;
+		m->last = (uint8_t)f->status;
 	if (f->qid2.ptr)
 		hand_over(s, m, f);
 	if (f->mta == DSNG_MAILLOG_EXIM) {
-		int rc = dsng__ml_run_delivery(m, &m->run, f, m->from != NULL,
+		size_t before = dsng__ml_run_bytes(m->run);
+		int rc = dsng__ml_run_delivery(s->msg_slab, &m->run, f,
+		                               mget(m, M_FROM) != NULL,
 		                               s->opts.max_rcpts);
+		s->run_bytes += dsng__ml_run_bytes(m->run) - before;
 		if (rc < 0)
 			s->oom = 1;
 		else if (rc > 0)
 			release(s);
 	}
 	if (m->dsn && m->n_rcpts) {
-		complete(m->dsn, s, m->rcpts[0]);
+		complete(m->dsn, s, mget(m, M_RCPT));
 		release(s);
 	}
 }
 
 /* What kind of notice, from the line and from what happened before. */
 static enum dsng_dsn_kind decide(const struct dsng__ml_fact *f,
-                                     const struct dsng__ml_msg *orig)
+                                 const struct dsng__ml_msg *orig)
 {
 	enum dsng_dsn_kind k = f->kind;
 
@@ -282,45 +412,139 @@ static enum dsng_dsn_kind decide(const struct dsng__ml_fact *f,
 	return k;
 }
 
-static struct dsng_maillog_event *build_event(struct dsng_maillog *s,
+/* The strings of a pending event: from the DSN line and from the
+ * original's record. */
+struct pstr {
+	uint8_t tag;
+	const char *p;
+	size_t len;
+};
+
+static size_t pstr_span(struct pstr *v, size_t n, uint8_t tag,
+                        struct dsng_span sp)
+{
+	if (!sp.ptr)
+		return n;
+	v[n].tag = tag;
+	v[n].p = sp.ptr;
+	v[n].len = sp.len;
+	return n + 1;
+}
+
+static size_t pstr_str(struct pstr *v, size_t n, uint8_t tag, const char *p)
+{
+	if (!p)
+		return n;
+	v[n].tag = tag;
+	v[n].p = p;
+	v[n].len = strlen(p);
+	return n + 1;
+}
+
+static struct dsng__ml_pending *build_pending(struct dsng_maillog *s,
                                               const struct dsng__ml_line *line,
                                               const struct dsng__ml_fact *f,
                                               const struct dsng__ml_msg *o)
 {
-	struct dsng_maillog_event *ev = talloc_zero(s, struct dsng_maillog_event);
-	size_t i;
+	struct pstr v[P_SERVICE];
+	struct dsng__ml_pending *p;
+	size_t n = 0, i, bytes = 0, pos = 0;
+	const char *r;
+
+	n = pstr_span(v, n, P_TIME, line->time);
+	n = pstr_span(v, n, P_HOST, line->host);
+	n = pstr_span(v, n, P_TEXT, f->text);
+	n = pstr_span(v, n, P_OQID, f->qid);
+	n = pstr_span(v, n, P_DQID, f->qid2);
+	if (o) {
+		n = pstr_str(v, n, P_FROM, mget(o, M_FROM));
+		n = pstr_str(v, n, P_CNAME, mget(o, M_CNAME));
+		n = pstr_str(v, n, P_CADDR, mget(o, M_CADDR));
+		n = pstr_str(v, n, P_CPORT, mget(o, M_CPORT));
+		n = pstr_str(v, n, P_SASL, mget(o, M_SASL));
+		n = pstr_str(v, n, P_SERVICE, mget(o, M_SERVICE));
+		while ((r = dsng__ml_bag_next(&o->bag, o->inl, M_RCPT, &pos)))
+			bytes += strlen(r) + 2;
+	}
+	for (i = 0; i < n; i++)
+		bytes += v[i].len + 2;
+	p = talloc_size(s, sizeof(*p) + bytes);
+	if (!p) {
+		s->oom = 1;
+		return NULL;
+	}
+	talloc_set_name_const(p, "struct dsng__ml_pending");
+	memset(p, 0, sizeof(*p));
+	p->bytes = DSNG__ML_CHUNK_COST + sizeof(*p) + bytes;
+	p->mta = f->mta;
+	p->kind = decide(f, o);
+	p->postmaster = f->postmaster;
+	p->line = s->lines;
+	/* sized to fit: these never spill, so never fail */
+	for (i = 0; i < n; i++)
+		dsng__ml_bag_add(&p->bag, p->inl, bytes, p, NULL, v[i].tag,
+		                 v[i].p, v[i].len);
+	for (pos = 0;
+	     o && (r = dsng__ml_bag_next(&o->bag, o->inl, M_RCPT, &pos));) {
+		dsng__ml_bag_add(&p->bag, p->inl, bytes, p, NULL, P_RCPT, r,
+		                 strlen(r));
+		p->n_rcpts++;
+	}
+	return p;
+}
+
+static const char *pget(const struct dsng__ml_pending *p, uint8_t tag)
+{
+	return dsng__ml_bag_get(&p->bag, p->inl, tag);
+}
+
+/* The public event of a released pending one (a talloc tree on s). */
+static struct dsng_maillog_event *build_event(struct dsng_maillog *s,
+                                              struct dsng__ml_pending *p)
+{
+	struct dsng_maillog_event *ev =
+	        talloc_zero(s, struct dsng_maillog_event);
+	size_t pos = 0;
+	const char *r;
 
 	if (!ev) {
 		s->oom = 1;
 		return NULL;
 	}
-	ev->mta = f->mta;
-	ev->kind = decide(f, o);
-	ev->time = sdup(s, ev, line->time);
-	ev->host = sdup(s, ev, line->host);
-	ev->text = sdup(s, ev, f->text);
-	ev->orig_queue_id = sdup(s, ev, f->qid);
-	ev->dsn_queue_id = sdup(s, ev, f->qid2);
-	ev->postmaster = f->postmaster;
-	ev->line = s->lines;
-	if (o) {
-		ev->orig_from = cdup(s, ev, o->from);
-		ev->client_name = cdup(s, ev, o->cname);
-		ev->client_addr = cdup(s, ev, o->caddr);
-		ev->client_port = cdup(s, ev, o->cport);
-		ev->sasl_username = cdup(s, ev, o->sasl);
-		ev->service = cdup(s, ev, o->service);
-		if (o->n_rcpts) {
-			ev->orig_rcpts = talloc_array(ev, char *, o->n_rcpts);
-			if (!ev->orig_rcpts)
-				s->oom = 1;
-			for (i = 0; ev->orig_rcpts && i < o->n_rcpts; i++) {
-				ev->orig_rcpts[i] = cdup(s, ev->orig_rcpts, o->rcpts[i]);
-				if (ev->orig_rcpts[i])
-					ev->n_orig_rcpts++;
-			}
+	ev->mta = p->mta;
+	ev->kind = p->kind;
+	ev->time = cdup(s, ev, pget(p, P_TIME));
+	ev->host = cdup(s, ev, pget(p, P_HOST));
+	ev->text = cdup(s, ev, pget(p, P_TEXT));
+	ev->orig_queue_id = cdup(s, ev, pget(p, P_OQID));
+	ev->dsn_queue_id = cdup(s, ev, pget(p, P_DQID));
+	ev->postmaster = p->postmaster;
+	ev->line = p->line;
+	ev->orig_from = cdup(s, ev, pget(p, P_FROM));
+	ev->client_name = cdup(s, ev, pget(p, P_CNAME));
+	ev->client_addr = cdup(s, ev, pget(p, P_CADDR));
+	ev->client_port = cdup(s, ev, pget(p, P_CPORT));
+	ev->sasl_username = cdup(s, ev, pget(p, P_SASL));
+	ev->service = cdup(s, ev, pget(p, P_SERVICE));
+	if (p->n_rcpts) {
+		ev->orig_rcpts = talloc_array(ev, char *, p->n_rcpts);
+		if (!ev->orig_rcpts)
+			s->oom = 1;
+		while (ev->orig_rcpts &&
+		       (r = dsng__ml_bag_next(&p->bag, p->inl, P_RCPT, &pos))) {
+			ev->orig_rcpts[ev->n_orig_rcpts] =
+			        cdup(s, ev->orig_rcpts, r);
+			if (ev->orig_rcpts[ev->n_orig_rcpts])
+				ev->n_orig_rcpts++;
 		}
 	}
+	if (p->to)
+		ev->to = talloc_steal(ev, p->to);
+	p->to = NULL;
+	/* A notice to the sender goes to the original envelope sender when
+	 * the DSN's own delivery line never showed up. */
+	if (!ev->to && !ev->postmaster && ev->orig_from && *ev->orig_from)
+		ev->to = cdup(s, ev, ev->orig_from);
 	return ev;
 }
 
@@ -328,26 +552,19 @@ static void on_dsn(struct dsng_maillog *s, const struct dsng__ml_line *line,
                    const struct dsng__ml_fact *f)
 {
 	struct dsng__ml_msg *orig = msg_get(s, f->mta, f->qid, 0), *dm;
-	struct dsng__ml_pending *p = talloc_zero(s, struct dsng__ml_pending);
+	struct dsng__ml_pending *p = build_pending(s, line, f, orig);
 
-	if (!p) {
-		s->oom = 1;
+	if (!p)
 		return;
-	}
-	p->ev = build_event(s, line, f, orig);
-	if (!p->ev) {
-		talloc_free(p);
-		return;
-	}
-	talloc_steal(p, p->ev);
 	if (s->tail)
 		s->tail->next = p;
 	else
 		s->head = p;
 	s->tail = p;
 	s->n_pending++;
+	s->pending_bytes += p->bytes;
 	if (f->infer_kind) {
-		p->note.ev = p->ev;
+		p->note.kind = &p->kind;
 		p->note.said = f->kind;
 		dsng__ml_run_notice(orig ? orig->run : NULL, &p->note,
 		                    line->time);
@@ -358,7 +575,7 @@ static void on_dsn(struct dsng_maillog *s, const struct dsng__ml_line *line,
 		if (dm->dsn)
 			complete(dm->dsn, s, NULL);
 		if (dm->n_rcpts) {
-			complete(p, s, dm->rcpts[0]);
+			complete(p, s, mget(dm, M_RCPT));
 		} else {
 			dm->dsn = p;
 			p->dsn_msg = dm;
@@ -366,9 +583,12 @@ static void on_dsn(struct dsng_maillog *s, const struct dsng__ml_line *line,
 	} else {
 		complete(p, s, NULL);
 	}
-	while (s->n_pending > s->opts.max_pending && s->head) {
+	while ((s->n_pending > s->opts.max_pending ||
+	        s->pending_bytes > s->pending_max) &&
+	       s->head) {
 		if (s->head->note.run)
 			dsng__ml_run_settle(s->head->note.run);
+		s->head->note.hold = 0;
 		complete(s->head, s, NULL);
 		release(s);
 	}
@@ -381,8 +601,8 @@ static int push_ready(struct dsng_maillog *s, struct dsng_maillog_event *ev)
 		s->ready_first = s->n_ready = 0;
 	if (s->n_ready == s->ready_cap) {
 		size_t cap = s->ready_cap ? s->ready_cap * 2 : 16;
-		struct dsng_maillog_event **n =
-		    talloc_realloc(s, s->ready, struct dsng_maillog_event *, cap);
+		struct dsng_maillog_event **n = talloc_realloc(
+		        s, s->ready, struct dsng_maillog_event *, cap);
 		if (!n)
 			return -1;
 		s->ready = n;
@@ -396,15 +616,11 @@ static void release(struct dsng_maillog *s)
 {
 	while (s->head && s->head->complete && !s->head->note.hold) {
 		struct dsng__ml_pending *p = s->head;
-		struct dsng_maillog_event *ev = p->ev;
+		struct dsng_maillog_event *ev = build_event(s, p);
 
 		dsng__ml_notice_done(&p->note);
-		/* A notice to the sender goes to the original envelope sender
-		 * when the DSN's own delivery line never showed up. */
-		if (!ev->to && !ev->postmaster && ev->orig_from && *ev->orig_from)
-			ev->to = cdup(s, ev, ev->orig_from);
-		talloc_steal(s, ev);
-		if (push_ready(s, ev) || dsng__ml_tally_event(s->tally, ev)) {
+		if (ev &&
+		    (push_ready(s, ev) || dsng__ml_tally_event(s->tally, ev))) {
 			s->oom = 1;
 			/* keep the event reachable so nothing leaks */
 		}
@@ -412,6 +628,7 @@ static void release(struct dsng_maillog *s)
 		if (!s->head)
 			s->tail = NULL;
 		s->n_pending--;
+		s->pending_bytes -= p->bytes;
 		talloc_free(p);
 	}
 }
@@ -427,15 +644,15 @@ static void on_fact(struct dsng_maillog *s, const struct dsng__ml_line *line,
 		m = msg_get(s, f->mta, f->qid, 1);
 		if (!m)
 			return;
-		if (f->type == ML_FROM && f->addr.ptr && !m->from)
-			m->from = sdup(s, m, f->addr);
+		if (f->type == ML_FROM && f->addr.ptr && !mget(m, M_FROM))
+			mset(s, m, M_FROM, f->addr.ptr, f->addr.len);
 		if (!m->handed) {
-			merge(s, m, &m->cname, f->client_name);
-			merge(s, m, &m->service, f->service);
+			merge(s, m, M_CNAME, f->client_name);
+			merge(s, m, M_SERVICE, f->service);
 		}
-		merge(s, m, &m->caddr, f->client_addr);
-		merge(s, m, &m->cport, f->client_port);
-		merge(s, m, &m->sasl, f->sasl);
+		merge(s, m, M_CADDR, f->client_addr);
+		merge(s, m, M_CPORT, f->client_port);
+		merge(s, m, M_SASL, f->sasl);
 		break;
 	case ML_DELIVERY:
 		on_delivery(s, f);
@@ -470,7 +687,8 @@ void dsng__ml_join_line(struct dsng_maillog *s, const char *p, size_t len)
 		s->garbage++;
 		return;
 	}
-	mta = line.exim_mainlog ? DSNG_MAILLOG_EXIM : dsng__ml_prog_mta(line.prog);
+	mta = line.exim_mainlog ? DSNG_MAILLOG_EXIM
+	                        : dsng__ml_prog_mta(line.prog);
 	if (!line.prog.ptr || mta == DSNG_MAILLOG_UNKNOWN) {
 		s->ignored++;
 		return;
@@ -501,6 +719,7 @@ void dsng__ml_join_line(struct dsng_maillog *s, const char *p, size_t len)
 		s->head->note.hold = 0;
 		release(s);
 	}
+	trim(s);
 }
 
 void dsng__ml_join_flush(struct dsng_maillog *s)
@@ -512,5 +731,16 @@ void dsng__ml_join_flush(struct dsng_maillog *s)
 			dsng__ml_run_settle(p->note.run);
 		complete(p, s, NULL);
 	}
+	/* No line can come after the end: the records go before the waiting
+	 * events become public ones, which then reuse their memory (the
+	 * Exim runs are children of the slab). */
+	talloc_free(s->msgs);
+	talloc_free(s->msg_slab);
+	s->msgs = NULL;
+	s->msg_slab = NULL;
+	s->oldest = s->newest = NULL;
+	s->n_msgs = 0;
+	s->msg_spill = 0;
+	s->run_bytes = 0;
 	release(s);
 }

@@ -2,6 +2,27 @@
  * lib/maillog_summary.c - counting released DSN events by recipient and by
  * client, and building the sorted summary ("who received notices, which
  * clients provoked them, largest first").
+ *
+ * Each of the two tables holds at most a fixed number of rows
+ * (opts.max_recipients_tracked, max_clients_tracked) and is kept with the
+ * Space-Saving algorithm (Metwally, Agrawal, El Abbadi, "Efficient
+ * computation of frequent and top-k elements in data streams", 2005): a
+ * key already in the table is counted; a new key takes a free row, or when
+ * the table is full the row with the smallest estimate (a min-heap finds
+ * it), whose estimate the new row inherits as its error.  So a flood of
+ * one-off keys only ever replaces one-off rows, and every key seen more
+ * often than (events / rows) keeps its row.
+ *
+ * A row's estimate is count + err: count is what it saw since it took the
+ * row (exact, what the summary reports, never more than the truth) and
+ * err bounds what it may have had before (the largest estimate any evicted
+ * row had when it went, the table's "floor").  A key without a row had at
+ * most floor events, so floor is the summary's count error bound.
+ *
+ * Row strings (the key, a client's name) live inline in 128-byte slab
+ * records; longer ones spill into talloc chunks, and spilled bytes are
+ * capped at ROW_SPILL_PER_ROW per row on average: past that, more of the
+ * smallest rows are evicted.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -13,16 +34,182 @@
  * have, and reported as NULL. */
 #define UNKNOWN_KEY "\x01"
 
+#define ROW_SIZE 128
+#define ROW_SPILL_PER_ROW 64
+
+enum { TAG_KEY = 1, TAG_NAME };
+
 struct row {
-	char *name;
-	int name_weak; /* the name is a service, replaced by a real one */
-	unsigned long count, receipts;
+	struct dsng__ml_bag bag; /* TAG_KEY first, then TAG_NAME */
+	unsigned long count, receipts, err;
+	uint32_t heap; /* index in the table's heap */
+	uint32_t key_len;
+	bool name_weak; /* the name is a service, replaced by a real one */
+	char inl[];
+};
+
+#define ROW_INLINE (ROW_SIZE - sizeof(struct row))
+/* maillog.h documents these sizes next to max_recipients_tracked */
+_Static_assert(sizeof(struct row) <= 56 || sizeof(void *) < 8,
+               "a row holds 72 bytes of strings inline");
+
+struct table {
+	struct dsng__ml_map *map;
+	struct dsng__ml_slab *slab;
+	struct row **heap; /* min-heap by count + err */
+	size_t n, heap_cap, max;
+	size_t spill, spill_max;
+	unsigned long evicted, floor;
 };
 
 struct dsng__ml_tally {
-	struct dsng__ml_map *rcpt, *client;
+	struct table rcpt, client;
 	unsigned long events, by_kind[DSNG_DSN__COUNT];
 };
+
+static const char *row_key(const void *val, size_t *len)
+{
+	const struct row *r = val;
+
+	*len = r->key_len;
+	return (r->bag.cap ? r->bag.spill : r->inl) + 1;
+}
+
+static inline unsigned long est(const struct row *r)
+{
+	return r->count + r->err;
+}
+
+static void heap_swap(struct table *t, size_t i, size_t j)
+{
+	struct row *x = t->heap[i];
+
+	t->heap[i] = t->heap[j];
+	t->heap[j] = x;
+	t->heap[i]->heap = (uint32_t)i;
+	t->heap[j]->heap = (uint32_t)j;
+}
+
+static void sift_up(struct table *t, size_t i)
+{
+	while (i && est(t->heap[(i - 1) / 2]) > est(t->heap[i])) {
+		heap_swap(t, i, (i - 1) / 2);
+		i = (i - 1) / 2;
+	}
+}
+
+static void sift_down(struct table *t, size_t i)
+{
+	for (;;) {
+		size_t l = 2 * i + 1, m = i;
+		if (l < t->n && est(t->heap[l]) < est(t->heap[m]))
+			m = l;
+		if (l + 1 < t->n && est(t->heap[l + 1]) < est(t->heap[m]))
+			m = l + 1;
+		if (m == i)
+			return;
+		heap_swap(t, i, m);
+		i = m;
+	}
+}
+
+static int table_init(struct table *t, TALLOC_CTX *mem)
+{
+	t->map = dsng__ml_map_new(mem);
+	t->slab = dsng__ml_slab_new(mem, ROW_SIZE);
+	if (!t->map || !t->slab)
+		return -1;
+	t->map->key_of = row_key;
+	return 0;
+}
+
+/* Take the smallest row out of the table (and free it). */
+static void evict_min(struct table *t)
+{
+	struct row *r = t->heap[0];
+	size_t len;
+	const char *k = row_key(r, &len);
+
+	dsng__ml_map_del(t->map, k, len);
+	if (est(r) > t->floor)
+		t->floor = est(r);
+	t->evicted++;
+	heap_swap(t, 0, t->n - 1);
+	t->n--;
+	sift_down(t, 0);
+	dsng__ml_bag_clear(&r->bag, &t->spill);
+	dsng__ml_slab_free(t->slab, r);
+}
+
+static int set_name(struct table *t, struct row *r, const char *name, bool weak)
+{
+	const char *cur = dsng__ml_bag_get(&r->bag, r->inl, TAG_NAME);
+
+	if (!name || (cur && !(r->name_weak && !weak)))
+		return 0;
+	if (dsng__ml_bag_set(&r->bag, r->inl, ROW_INLINE, t->slab, &t->spill,
+	                     TAG_NAME, name, strlen(name)))
+		return -1;
+	r->name_weak = weak;
+	return 0;
+}
+
+static int bump(struct table *t, const char *key, const char *name, bool weak,
+                bool receipt)
+{
+	size_t len;
+	struct row *r;
+
+	if (!key)
+		key = UNKNOWN_KEY;
+	len = strlen(key);
+	r = dsng__ml_map_get(t->map, key, len);
+	if (r) {
+		r->count++;
+		r->receipts += receipt ? 1 : 0;
+		sift_down(t, r->heap);
+		return set_name(t, r, name, weak);
+	}
+	/* A new key: make room (Space-Saving replaces the smallest row). */
+	if (t->n == t->max)
+		evict_min(t);
+	if (t->n == t->heap_cap) {
+		size_t cap = t->heap_cap ? t->heap_cap * 2 : 64;
+		struct row **h;
+		if (cap > t->max)
+			cap = t->max;
+		h = talloc_realloc(t->slab, t->heap, struct row *, cap);
+		if (!h)
+			return -1;
+		t->heap = h;
+		t->heap_cap = cap;
+	}
+	r = len < UINT32_MAX - 2 ? dsng__ml_slab_alloc(t->slab) : NULL;
+	if (!r)
+		return -1;
+	r->key_len = (uint32_t)len;
+	if (dsng__ml_bag_add(&r->bag, r->inl, ROW_INLINE, t->slab, &t->spill,
+	                     TAG_KEY, key, len) ||
+	    dsng__ml_map_put(t->map, key, len, r)) {
+		dsng__ml_bag_clear(&r->bag, &t->spill);
+		dsng__ml_slab_free(t->slab, r);
+		return -1;
+	}
+	r->count = 1;
+	r->receipts = receipt ? 1 : 0;
+	r->err = t->floor;
+	r->heap = (uint32_t)t->n;
+	t->heap[t->n++] = r;
+	sift_up(t, r->heap);
+	if (set_name(t, r, name, weak))
+		return -1;
+	/* Long keys and names: keep the spilled bytes within budget by
+	 * evicting more of the smallest rows (perhaps the new one: its key
+	 * then counts as unmonitored, within the floor). */
+	while (t->spill > t->spill_max && t->n > 1)
+		evict_min(t);
+	return 0;
+}
 
 struct dsng__ml_tally *dsng__ml_tally_new(TALLOC_CTX *mem)
 {
@@ -30,55 +217,44 @@ struct dsng__ml_tally *dsng__ml_tally_new(TALLOC_CTX *mem)
 
 	if (!t)
 		return NULL;
-	t->rcpt = dsng__ml_map_new(t);
-	t->client = dsng__ml_map_new(t);
-	if (!t->rcpt || !t->client) {
+	if (table_init(&t->rcpt, t) || table_init(&t->client, t)) {
 		talloc_free(t);
 		return NULL;
 	}
 	return t;
 }
 
-static int bump(struct dsng__ml_map *m, const char *key, const char *name,
-                int weak, int receipt)
+static void table_limit(struct table *t, size_t max)
 {
-	struct row *r;
+	/* heap indices are 32-bit; no memory holds that many rows anyway */
+	t->max = max < UINT32_MAX ? max : UINT32_MAX;
+	t->spill_max = max <= SIZE_MAX / ROW_SPILL_PER_ROW
+	                       ? max * ROW_SPILL_PER_ROW
+	                       : SIZE_MAX;
+}
 
-	if (!key)
-		key = UNKNOWN_KEY;
-	r = dsng__ml_map_get(m, key, strlen(key));
-	if (!r) {
-		r = talloc_zero(m, struct row);
-		if (!r || !dsng__ml_map_put(m, key, strlen(key), r)) {
-			talloc_free(r);
-			return -1;
-		}
-	}
-	if (name && (!r->name || (r->name_weak && !weak))) {
-		char *n = talloc_strdup(r, name);
-		if (!n)
-			return -1;
-		talloc_free(r->name);
-		r->name = n;
-		r->name_weak = weak;
-	}
-	r->count++;
-	r->receipts += receipt ? 1 : 0;
+int dsng__ml_tally_limit(struct dsng__ml_tally *t, size_t max_recipients,
+                         size_t max_clients)
+{
+	if (!max_recipients || !max_clients || t->rcpt.n || t->client.n)
+		return -1;
+	table_limit(&t->rcpt, max_recipients);
+	table_limit(&t->client, max_clients);
 	return 0;
 }
 
 int dsng__ml_tally_event(struct dsng__ml_tally *t,
                          const struct dsng_maillog_event *ev)
 {
-	int receipt = ev->kind == DSNG_DSN_SUCCESS ||
-	              ev->kind == DSNG_DSN_RELAYED;
+	bool receipt =
+	        ev->kind == DSNG_DSN_SUCCESS || ev->kind == DSNG_DSN_RELAYED;
 
 	t->events++;
 	t->by_kind[ev->kind]++;
 	/* A service names only a client without an address (a local
 	 * submission): "esmtp" or "MTA" is no name for 192.0.2.1. */
-	if (bump(t->rcpt, ev->to, NULL, 0, receipt) ||
-	    bump(t->client, ev->client_addr,
+	if (bump(&t->rcpt, ev->to, NULL, false, receipt) ||
+	    bump(&t->client, ev->client_addr,
 	         ev->client_name   ? ev->client_name
 	         : ev->client_addr ? NULL
 	                           : ev->service,
@@ -87,45 +263,12 @@ int dsng__ml_tally_event(struct dsng__ml_tally *t,
 	return 0;
 }
 
-struct collect {
-	TALLOC_CTX *mem;
-	struct dsng_maillog_count **rows;
-	size_t n;
-	int with_name, failed;
-};
-
-static void collect_one(void *ctx, const char *key, void *val)
-{
-	struct collect *c = ctx;
-	struct row *r = val;
-	struct dsng_maillog_count *out;
-
-	if (c->failed)
-		return;
-	out = talloc_zero(c->rows, struct dsng_maillog_count);
-	if (!out) {
-		c->failed = 1;
-		return;
-	}
-	if (strcmp(key, UNKNOWN_KEY) != 0) {
-		out->key = talloc_strdup(out, key);
-		if (!out->key)
-			c->failed = 1;
-	}
-	if (c->with_name && r->name) {
-		out->name = talloc_strdup(out, r->name);
-		if (!out->name)
-			c->failed = 1;
-	}
-	out->count = r->count;
-	out->receipts = r->receipts;
-	c->rows[c->n++] = out;
-}
-
 static int by_count(const void *a, const void *b)
 {
-	const struct dsng_maillog_count *x = *(const struct dsng_maillog_count *const *)a;
-	const struct dsng_maillog_count *y = *(const struct dsng_maillog_count *const *)b;
+	const struct dsng_maillog_count *x =
+	        *(const struct dsng_maillog_count *const *)a;
+	const struct dsng_maillog_count *y =
+	        *(const struct dsng_maillog_count *const *)b;
 
 	if (x->count != y->count)
 		return x->count > y->count ? -1 : 1;
@@ -136,24 +279,56 @@ static int by_count(const void *a, const void *b)
 	return strcmp(x->key, y->key);
 }
 
-static int rows_of(TALLOC_CTX *parent, const struct dsng__ml_map *m,
-                   int with_name, struct dsng_maillog_count ***out,
-                   size_t *n)
+/* The rows of a table, sorted: one array of pointers, one of rows and one
+ * of their strings (three chunks, children of parent, whatever the
+ * number of rows). */
+static int rows_of(TALLOC_CTX *parent, const struct table *t, bool with_name,
+                   struct dsng_maillog_count ***out, size_t *n_out)
 {
-	struct collect c;
+	struct dsng_maillog_count **ptrs, *rows;
+	char *str, *p;
+	size_t i, bytes = 1;
 
-	memset(&c, 0, sizeof(c));
-	c.with_name = with_name;
-	c.rows = talloc_zero_array(parent, struct dsng_maillog_count *,
-	                           m->n ? m->n : 1);
-	if (!c.rows)
+	for (i = 0; i < t->n; i++) {
+		const struct row *r = t->heap[i];
+		const char *name = dsng__ml_bag_get(&r->bag, r->inl, TAG_NAME);
+		bytes += r->key_len + 1;
+		if (with_name && name)
+			bytes += strlen(name) + 1;
+	}
+	ptrs = talloc_zero_array(parent, struct dsng_maillog_count *,
+	                         t->n ? t->n : 1);
+	rows = talloc_zero_array(ptrs, struct dsng_maillog_count,
+	                         t->n ? t->n : 1);
+	str = talloc_array(ptrs, char, bytes);
+	if (!ptrs || !rows || !str) {
+		talloc_free(ptrs);
 		return -1;
-	dsng__ml_map_walk(m, collect_one, &c);
-	if (c.failed)
-		return -1;
-	qsort(c.rows, c.n, sizeof(*c.rows), by_count);
-	*out = c.rows;
-	*n = c.n;
+	}
+	p = str;
+	for (i = 0; i < t->n; i++) {
+		const struct row *r = t->heap[i];
+		size_t len;
+		const char *k = row_key(r, &len);
+		const char *name = dsng__ml_bag_get(&r->bag, r->inl, TAG_NAME);
+		if (strcmp(k, UNKNOWN_KEY) != 0) {
+			memcpy(p, k, len + 1);
+			rows[i].key = p;
+			p += len + 1;
+		}
+		if (with_name && name) {
+			len = strlen(name);
+			memcpy(p, name, len + 1);
+			rows[i].name = p;
+			p += len + 1;
+		}
+		rows[i].count = r->count;
+		rows[i].receipts = r->receipts;
+		ptrs[i] = &rows[i];
+	}
+	qsort(ptrs, t->n, sizeof(*ptrs), by_count);
+	*out = ptrs;
+	*n_out = t->n;
 	return 0;
 }
 
@@ -168,11 +343,16 @@ int dsng__ml_tally_build(const struct dsng__ml_tally *t, TALLOC_CTX *mem,
 		return -1;
 	s->events = t->events;
 	memcpy(s->by_kind, t->by_kind, sizeof(s->by_kind));
-	if (rows_of(s, t->rcpt, 0, &s->by_recipient, &s->n_by_recipient) ||
-	    rows_of(s, t->client, 1, &s->by_client, &s->n_by_client)) {
+	if (rows_of(s, &t->rcpt, false, &s->by_recipient, &s->n_by_recipient) ||
+	    rows_of(s, &t->client, true, &s->by_client, &s->n_by_client)) {
 		talloc_free(s);
 		return -1;
 	}
+	s->evicted_recipients = t->rcpt.evicted;
+	s->evicted_clients = t->client.evicted;
+	s->recipient_count_error = t->rcpt.floor;
+	s->client_count_error = t->client.floor;
+	s->counts_exact = !t->rcpt.evicted && !t->client.evicted;
 	*out = s;
 	return 0;
 }

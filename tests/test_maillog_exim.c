@@ -490,6 +490,46 @@ static void test_held_notices_and_limits(void **state)
 	talloc_free(r);
 }
 
+/* The delivery-run state of never-finishing Exim messages stays within
+ * max_tracked and its byte budget: the records and their runs are
+ * evicted, least recently seen first. */
+static void test_runs_stay_bounded(void **state)
+{
+	struct dsng_maillog_opts opts;
+	struct scan *r = talloc_zero(*state, struct scan);
+	struct dsng_maillog *s;
+	size_t i, peak = 0;
+
+	dsng_maillog_opts_init(&opts, DSNG_MAILLOG_OPTS_VERSION);
+	opts.max_tracked = 500;
+	s = start(r, &opts);
+	for (i = 0; i < 5000; i++) {
+		char *l =
+		        talloc_asprintf(r,
+		                        "2026-12-02 01:00:00 1x%04zX-%06zu-AA "
+		                        "<= s%zu@example.test "
+		                        "H=(c) [192.0.2.1] P=esmtp S=1\n"
+		                        "2026-12-02 01:00:00 1x%04zX-%06zu-AA "
+		                        "== a%zu@example.test "
+		                        "R=slow_user defer (-1): busy\n"
+		                        "2026-12-02 01:00:00 1x%04zX-%06zu-AA "
+		                        "== b%zu@example.test "
+		                        "R=slow_user defer (-1): busy\n",
+		                        i, i, i, i, i, i, i, i, i);
+		assert_non_null(l);
+		feed(s, l);
+		talloc_free(l);
+		if (talloc_total_size(s) > peak)
+			peak = talloc_total_size(s);
+	}
+	/* 500 records of 256 bytes, their runs (about 350 bytes each) and
+	 * spilled strings, the hash table and the scanner */
+	assert_true(peak < 500 * (256 + 96 + 384) + 300000);
+	finish(s, r);
+	assert_int_equal(r->sum->evicted, 5000 - 500);
+	talloc_free(r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -518,6 +558,9 @@ int main(void)
 	                                        dsng_test_setup_ctx,
 	                                        dsng_test_teardown_ctx),
 	        cmocka_unit_test_setup_teardown(test_held_notices_and_limits,
+	                                        dsng_test_setup_ctx,
+	                                        dsng_test_teardown_ctx),
+	        cmocka_unit_test_setup_teardown(test_runs_stay_bounded,
 	                                        dsng_test_setup_ctx,
 	                                        dsng_test_teardown_ctx),
 	};

@@ -25,7 +25,8 @@ static void take(struct dsng_maillog *s, TALLOC_CTX *mem, struct scan *r)
 		if (!ev)
 			return;
 		assert_ptr_equal(talloc_parent(ev), mem);
-		r->ev = talloc_realloc(mem, r->ev, struct dsng_maillog_event *, r->n + 1);
+		r->ev = talloc_realloc(mem, r->ev, struct dsng_maillog_event *,
+		                       r->n + 1);
 		assert_non_null(r->ev);
 		r->ev[r->n++] = ev;
 	}
@@ -99,8 +100,8 @@ static void test_postfix_example(void **state)
 
 	assert_int_equal(r->n, 6);
 	event_is(e[0], DSNG_MAILLOG_POSTFIX, DSNG_DSN_SUCCESS, "B4D64A72101",
-	         "B9165A72091", "victim@victim.example", "victim@victim.example",
-	         "203.0.113.66", "smtpd");
+	         "B9165A72091", "victim@victim.example",
+	         "victim@victim.example", "203.0.113.66", "smtpd");
 	str_eq(e[0]->time, "Nov 29 01:12:14");
 	str_eq(e[0]->host, "mx");
 	str_eq(e[0]->text, "sender delivery status notification");
@@ -143,6 +144,9 @@ static void test_postfix_example(void **state)
 	/* the local submission has no address; it is named by its service */
 	str_eq(s->by_client[3]->key, NULL);
 	str_eq(s->by_client[3]->name, "pickup");
+	assert_true(s->counts_exact);
+	assert_int_equal(s->evicted_recipients, 0);
+	assert_int_equal(s->evicted_clients, 0);
 	talloc_free(r);
 }
 
@@ -153,8 +157,8 @@ static void test_sendmail_example(void **state)
 
 	assert_int_equal(r->n, 6);
 	event_is(e[0], DSNG_MAILLOG_SENDMAIL, DSNG_DSN_SUCCESS, "6AT201a103101",
-	         "6AT201b103102", "victim@victim.example", "victim@victim.example",
-	         "203.0.113.66", "MTA");
+	         "6AT201b103102", "victim@victim.example",
+	         "victim@victim.example", "203.0.113.66", "MTA");
 	str_eq(e[0]->client_name, NULL);
 	str_eq(e[0]->text, "DSN: Return receipt");
 	assert_int_equal(e[1]->n_orig_rcpts, 2);
@@ -166,12 +170,12 @@ static void test_sendmail_example(void **state)
 	         "127.0.0.1", "local");
 	str_eq(e[2]->client_name, "bob@localhost");
 	event_is(e[3], DSNG_MAILLOG_SENDMAIL, DSNG_DSN_FAILURE, "6AT2ACKe03301",
-	         "6AT2ADKe03302", "alice@mx.example.test", "alice@mx.example.test",
-	         "192.0.2.50", "MSA");
+	         "6AT2ADKe03302", "alice@mx.example.test",
+	         "alice@mx.example.test", "192.0.2.50", "MSA");
 	str_eq(e[3]->sasl_username, "alice");
 	event_is(e[4], DSNG_MAILLOG_SENDMAIL, DSNG_DSN_RELAYED, "6AT2AeQ703310",
-	         "6AT2AfQ703311", "alice@mx.example.test", "alice@mx.example.test",
-	         "192.0.2.50", "MSA");
+	         "6AT2AfQ703311", "alice@mx.example.test",
+	         "alice@mx.example.test", "192.0.2.50", "MSA");
 	event_is(e[5], DSNG_MAILLOG_SENDMAIL, DSNG_DSN_DELAY, "6AT2F0Xq03401",
 	         "6AT6FeXq03902", "billing@mx.example.test",
 	         "billing@mx.example.test", "192.0.2.10", "MTA");
@@ -195,8 +199,8 @@ static void test_exim_example(void **state)
 	         "1vQfFh-000Jm5-1b", "alice@example.test", "alice@example.test",
 	         "192.0.2.50", "esmtpsa");
 	event_is(e[2], DSNG_MAILLOG_EXIM, DSNG_DSN_DELAY, "1vQfKa-000Jn2-4c",
-	         "1vRz9q-000Kx1-5d", "billing@example.test", "billing@example.test",
-	         "192.0.2.10", "esmtp");
+	         "1vRz9q-000Kx1-5d", "billing@example.test",
+	         "billing@example.test", "192.0.2.10", "esmtp");
 	talloc_free(r);
 }
 
@@ -208,8 +212,8 @@ static void test_rfc3339_rfc5424_and_postmaster(void **state)
 	assert_int_equal(r->n, 3);
 	/* LMTP ends the journey: a plain success, not relayed */
 	event_is(e[0], DSNG_MAILLOG_POSTFIX, DSNG_DSN_SUCCESS, "4Q2Z1x3Kz9z1Bq",
-	         "4Q2Z1y0c2Qz2Cr", "victim@victim.example", "victim@victim.example",
-	         "203.0.113.66", "smtpd");
+	         "4Q2Z1y0c2Qz2Cr", "victim@victim.example",
+	         "victim@victim.example", "203.0.113.66", "smtpd");
 	str_eq(e[0]->client_port, "40122");
 	str_eq(e[0]->time, "2026-11-29T01:12:14.120000+00:00");
 	event_is(e[1], DSNG_MAILLOG_POSTFIX, DSNG_DSN_FAILURE, "4Q2Z3a0b1cz3Ds",
@@ -242,13 +246,21 @@ static void test_garbage_is_counted(void **state)
 static void test_msp_hand_over_either_order(void **state)
 {
 	const char *msp =
-	    "Nov 29 02:05:30 mx sendmail[1]: 6AT25UYt03201: from=bob, size=1, class=0, nrcpts=1, relay=bob@localhost\n"
-	    "Nov 29 02:05:30 mx sendmail[1]: 6AT25UYt03201: to=root, ctladdr=bob (1000/1000), mailer=relay, relay=[127.0.0.1] [127.0.0.1], dsn=2.0.0, stat=Sent (6AT25Ucp03202 Message accepted for delivery)\n";
+	        "Nov 29 02:05:30 mx sendmail[1]: 6AT25UYt03201: from=bob, "
+	        "size=1, class=0, nrcpts=1, relay=bob@localhost\n"
+	        "Nov 29 02:05:30 mx sendmail[1]: 6AT25UYt03201: to=root, "
+	        "ctladdr=bob (1000/1000), mailer=relay, relay=[127.0.0.1] "
+	        "[127.0.0.1], dsn=2.0.0, stat=Sent (6AT25Ucp03202 Message "
+	        "accepted for delivery)\n";
 	const char *mta =
-	    "Nov 29 02:05:30 mx sm-mta[2]: 6AT25Ucp03202: from=<bob@mx.example.test>, size=1, class=0, nrcpts=1, proto=ESMTP, daemon=MTA, relay=localhost [127.0.0.1]\n";
-	const char *dsn =
-	    "Nov 29 02:05:30 mx sm-mta[3]: 6AT25Ucp03202: to=<root@mx.example.test>, mailer=local, dsn=2.0.0, stat=Sent\n"
-	    "Nov 29 02:05:30 mx sm-mta[3]: 6AT25Ucp03202: 6AT25Ucp03203: DSN: Return receipt\n";
+	        "Nov 29 02:05:30 mx sm-mta[2]: 6AT25Ucp03202: "
+	        "from=<bob@mx.example.test>, size=1, class=0, nrcpts=1, "
+	        "proto=ESMTP, daemon=MTA, relay=localhost [127.0.0.1]\n";
+	const char *dsn = "Nov 29 02:05:30 mx sm-mta[3]: 6AT25Ucp03202: "
+	                  "to=<root@mx.example.test>, mailer=local, dsn=2.0.0, "
+	                  "stat=Sent\n"
+	                  "Nov 29 02:05:30 mx sm-mta[3]: 6AT25Ucp03202: "
+	                  "6AT25Ucp03203: DSN: Return receipt\n";
 	char *a = talloc_asprintf(*state, "%s%s%s", msp, mta, dsn);
 	char *b = talloc_asprintf(*state, "%s%s%s", mta, msp, dsn);
 	struct scan *r;
@@ -268,14 +280,66 @@ static void test_msp_hand_over_either_order(void **state)
 	talloc_free(b);
 }
 
+/* With a tiny max_tracked the hand-over used to create the MTA's record
+ * while evicting the MSP's, then read the freed one (ASan: use after
+ * free).  Records are now evicted only between lines, least recently
+ * seen first. */
+static void test_msp_hand_over_tiny_table(void **state)
+{
+	const char *log =
+	        "Nov 29 02:05:30 mx sendmail[1]: 6AT25UYt03201: from=bob, "
+	        "size=1, class=0, nrcpts=1, relay=bob@localhost\n"
+	        "Nov 29 02:05:30 mx sm-mta[2]: 6AT25Uzz03299: "
+	        "from=<x@mx.example.test>, size=1, class=0, nrcpts=1, "
+	        "proto=ESMTP, daemon=MTA, relay=localhost [127.0.0.1]\n"
+	        "Nov 29 02:05:30 mx sendmail[1]: 6AT25UYt03201: to=root, "
+	        "ctladdr=bob (1000/1000), mailer=relay, relay=[127.0.0.1] "
+	        "[127.0.0.1], dsn=2.0.0, stat=Sent (6AT25Ucp03202 Message "
+	        "accepted for delivery)\n"
+	        "Nov 29 02:05:30 mx sm-mta[2]: 6AT25Ucp03202: "
+	        "from=<bob@mx.example.test>, size=1, class=0, nrcpts=1, "
+	        "proto=ESMTP, daemon=MTA, relay=localhost [127.0.0.1]\n"
+	        "Nov 29 02:05:30 mx sm-mta[3]: 6AT25Ucp03202: "
+	        "to=<root@mx.example.test>, mailer=local, dsn=2.0.0, "
+	        "stat=Sent\n"
+	        "Nov 29 02:05:30 mx sm-mta[3]: 6AT25Ucp03202: 6AT25Ucp03203: "
+	        "DSN: Return receipt\n";
+	struct dsng_maillog_opts o;
+	struct scan *r;
+	size_t max;
+
+	for (max = 1; max <= 3; max++) {
+		dsng_maillog_opts_init(&o, DSNG_MAILLOG_OPTS_VERSION);
+		o.max_tracked = max;
+		r = scan(*state, log, strlen(log), 0, &o);
+		assert_int_equal(r->n, 1);
+		str_eq(r->ev[0]->orig_from, "bob@mx.example.test");
+		if (max > 1) {
+			str_eq(r->ev[0]->client_name, "bob@localhost");
+			str_eq(r->ev[0]->service, "local");
+		}
+		talloc_free(r);
+	}
+}
+
 /* "sendmail -bv" through Postfix: the report is about a probe. */
 static void test_address_probe_report(void **state)
 {
 	const char *log =
-	    "Nov 29 03:40:01 mx postfix/qmgr[1990]: 7A11B2C300: from=<root@mx.example.test>, size=402, nrcpt=1 (queue active)\n"
-	    "Nov 29 03:40:02 mx postfix/smtp[2611]: 7A11B2C300: to=<probe@remote.example>, relay=mx.remote.example[198.51.100.30]:25, delay=0.7, delays=0.1/0.01/0.4/0.19, dsn=2.1.5, status=deliverable (250 2.1.5 Ok)\n"
-	    "Nov 29 03:40:02 mx postfix/bounce[2612]: 7A11B2C300: sender delivery status notification: 7B22C3D401\n"
-	    "Nov 29 03:40:02 mx postfix/local[2613]: 7B22C3D401: to=<admin@mx.example.test>, orig_to=<root@mx.example.test>, relay=local, delay=0.02, dsn=2.0.0, status=sent (delivered to mailbox)\n";
+	        "Nov 29 03:40:01 mx postfix/qmgr[1990]: 7A11B2C300: "
+	        "from=<root@mx.example.test>, size=402, nrcpt=1 (queue "
+	        "active)\n"
+	        "Nov 29 03:40:02 mx postfix/smtp[2611]: 7A11B2C300: "
+	        "to=<probe@remote.example>, "
+	        "relay=mx.remote.example[198.51.100.30]:25, delay=0.7, "
+	        "delays=0.1/0.01/0.4/0.19, dsn=2.1.5, status=deliverable (250 "
+	        "2.1.5 Ok)\n"
+	        "Nov 29 03:40:02 mx postfix/bounce[2612]: 7A11B2C300: sender "
+	        "delivery status notification: 7B22C3D401\n"
+	        "Nov 29 03:40:02 mx postfix/local[2613]: 7B22C3D401: "
+	        "to=<admin@mx.example.test>, orig_to=<root@mx.example.test>, "
+	        "relay=local, delay=0.02, dsn=2.0.0, status=sent (delivered to "
+	        "mailbox)\n";
 	struct scan *r = scan(*state, log, strlen(log), 0, NULL);
 
 	assert_int_equal(r->n, 1);
@@ -301,8 +365,8 @@ static void test_chunking_does_not_matter(void **state)
 {
 	static const size_t chunks[] = {1, 2, 7, 64, 4096};
 	size_t len, i, j, k, n;
-	char *buf = dsng_test_load(*state, DSNG_SOURCE_DIR
-	                           "/examples/data/postfix-dsn.log", &len);
+	char *buf = dsng_test_load(
+	        *state, DSNG_SOURCE_DIR "/examples/data/postfix-dsn.log", &len);
 	char *crlf = talloc_array(*state, char, len * 2);
 	struct scan *whole = scan(*state, buf, len, 0, NULL);
 
@@ -310,7 +374,8 @@ static void test_chunking_does_not_matter(void **state)
 		struct scan *r = scan(*state, buf, len - 1, chunks[i], NULL);
 		assert_int_equal(r->n, whole->n);
 		for (j = 0; j < r->n; j++) {
-			str_eq(r->ev[j]->dsn_queue_id, whole->ev[j]->dsn_queue_id);
+			str_eq(r->ev[j]->dsn_queue_id,
+			       whole->ev[j]->dsn_queue_id);
 			str_eq(r->ev[j]->to, whole->ev[j]->to);
 			assert_int_equal(r->ev[j]->kind, whole->ev[j]->kind);
 		}
@@ -338,7 +403,8 @@ static void test_long_lines_and_nuls(void **state)
 {
 	struct dsng_maillog_opts o;
 	char *data = talloc_array(*state, char, 400);
-	const char tail[] = "\nNov 29 01:12:14 mx postfix/qmgr[1]: ABCDE1: removed\n";
+	const char tail[] =
+	        "\nNov 29 01:12:14 mx postfix/qmgr[1]: ABCDE1: removed\n";
 	struct scan *r;
 
 	dsng_maillog_opts_init(&o, DSNG_MAILLOG_OPTS_VERSION);
@@ -367,14 +433,19 @@ static void test_bounded_memory(void **state)
 	struct scan *r;
 	int i;
 
-	log = talloc_asprintf_append(log,
-	    "Nov 29 01:00:00 mx postfix/smtpd[1]: AAAAA1: client=c[192.0.2.9]\n"
-	    "Nov 29 01:00:00 mx postfix/qmgr[2]: AAAAA1: from=<s@x.example>, size=1, nrcpt=1 (queue active)\n"
-	    "Nov 29 01:00:01 mx postfix/bounce[3]: AAAAA1: sender delivery status notification: BBBBB1\n");
+	log = talloc_asprintf_append(
+	        log, "Nov 29 01:00:00 mx postfix/smtpd[1]: AAAAA1: "
+	             "client=c[192.0.2.9]\n"
+	             "Nov 29 01:00:00 mx postfix/qmgr[2]: AAAAA1: "
+	             "from=<s@x.example>, size=1, nrcpt=1 (queue active)\n"
+	             "Nov 29 01:00:01 mx postfix/bounce[3]: AAAAA1: sender "
+	             "delivery status notification: BBBBB1\n");
 	for (i = 0; i < 50; i++)
-		log = talloc_asprintf_append(log,
-		    "Nov 29 01:00:02 mx postfix/qmgr[2]: C%04d: from=<n@x.example>, size=1, nrcpt=1 (queue active)\n",
-		    i);
+		log = talloc_asprintf_append(
+		        log,
+		        "Nov 29 01:00:02 mx postfix/qmgr[2]: C%04d: "
+		        "from=<n@x.example>, size=1, nrcpt=1 (queue active)\n",
+		        i);
 	assert_non_null(log);
 	dsng_maillog_opts_init(&o, DSNG_MAILLOG_OPTS_VERSION);
 	o.max_tracked = 10;
@@ -389,9 +460,11 @@ static void test_bounded_memory(void **state)
 	talloc_free(log);
 	log = talloc_strdup(*state, "");
 	for (i = 0; i < 5; i++)
-		log = talloc_asprintf_append(log,
-		    "Nov 29 01:00:01 mx postfix/bounce[3]: A%04d: sender non-delivery notification: D%04d\n",
-		    i, i);
+		log = talloc_asprintf_append(
+		        log,
+		        "Nov 29 01:00:01 mx postfix/bounce[3]: A%04d: sender "
+		        "non-delivery notification: D%04d\n",
+		        i, i);
 	dsng_maillog_opts_init(&o, DSNG_MAILLOG_OPTS_VERSION);
 	o.max_pending = 2;
 	r = scan(*state, log, strlen(log), 0, &o);
@@ -419,12 +492,16 @@ static void test_many_messages(void **state)
 	int i;
 
 	for (i = 0; i < 3000; i++)
-		log = talloc_asprintf_append_buffer(log,
-		    "Nov 29 01:00:00 mx postfix/smtpd[1]: Q%05dA: client=c[192.0.%d.%d]\n"
-		    "Nov 29 01:00:00 mx postfix/qmgr[2]: Q%05dA: from=<s%d@x.example>, size=1, nrcpt=1 (queue active)\n"
-		    "Nov 29 01:00:01 mx postfix/bounce[3]: Q%05dA: sender delivery status notification: Q%05dB\n"
-		    "Nov 29 01:00:01 mx postfix/qmgr[2]: Q%05dA: removed\n",
-		    i, i / 256, i % 256, i, i % 1500, i, i, i);
+		log = talloc_asprintf_append_buffer(
+		        log,
+		        "Nov 29 01:00:00 mx postfix/smtpd[1]: Q%05dA: "
+		        "client=c[192.0.%d.%d]\n"
+		        "Nov 29 01:00:00 mx postfix/qmgr[2]: Q%05dA: "
+		        "from=<s%d@x.example>, size=1, nrcpt=1 (queue active)\n"
+		        "Nov 29 01:00:01 mx postfix/bounce[3]: Q%05dA: sender "
+		        "delivery status notification: Q%05dB\n"
+		        "Nov 29 01:00:01 mx postfix/qmgr[2]: Q%05dA: removed\n",
+		        i, i / 256, i % 256, i, i % 1500, i, i, i);
 	assert_non_null(log);
 	r = scan(*state, log, strlen(log), 4096, NULL);
 	assert_int_equal(r->n, 3000);
@@ -438,15 +515,370 @@ static void test_many_messages(void **state)
 	talloc_free(log);
 }
 
+/* One bounced message and its DSN, mailed back to sender (unless stuck:
+ * then the DSN's own delivery never shows).  Never removed. */
+static char *flood_msg(TALLOC_CTX *mem, unsigned i, const char *sender,
+                       const char *cname, const char *caddr, bool stuck)
+{
+	char *m = talloc_asprintf(
+	        mem,
+	        "Nov 29 01:00:00 mx postfix/smtpd[1]: Q%07uA: client=%s[%s]\n"
+	        "Nov 29 01:00:00 mx postfix/qmgr[2]: Q%07uA: from=<%s>, "
+	        "size=1, nrcpt=1 (queue active)\n"
+	        "Nov 29 01:00:01 mx postfix/smtp[4]: Q%07uA: "
+	        "to=<x@remote.example>, relay=none, delay=1, dsn=5.1.1, "
+	        "status=bounced (gone)\n"
+	        "Nov 29 01:00:01 mx postfix/bounce[3]: Q%07uA: sender "
+	        "non-delivery notification: Q%07uB\n",
+	        i, cname, caddr, i, sender, i, i, i);
+
+	if (m && !stuck)
+		m = talloc_asprintf_append_buffer(
+		        m,
+		        "Nov 29 01:00:02 mx postfix/smtp[4]: Q%07uB: to=<%s>, "
+		        "relay=none, delay=1, dsn=4.4.1, status=deferred "
+		        "(timeout)\n",
+		        i, sender);
+	assert_non_null(m);
+	return m;
+}
+
+static char *one_off(TALLOC_CTX *mem, unsigned i)
+{
+	char from[64], ip[32];
+
+	snprintf(from, sizeof(from), "once%u@forged.example", i);
+	snprintf(ip, sizeof(ip), "10.%u.%u.%u", i >> 16 & 255, i >> 8 & 255,
+	         i & 255);
+	return flood_msg(mem, i, from, "unknown", ip, false);
+}
+
+static const struct dsng_maillog_count *row_of(struct dsng_maillog_count **rows,
+                                               size_t n, const char *key)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (rows[i]->key && !strcmp(rows[i]->key, key))
+			return rows[i];
+	return NULL;
+}
+
+/* Full summary tables drop rows and say so; counts stop being exact. */
+static void test_summary_eviction_is_counted(void **state)
+{
+	struct dsng_maillog_opts o;
+	char *log = talloc_strdup(*state, "");
+	struct scan *r;
+	unsigned i;
+
+	for (i = 0; i < 20; i++) {
+		char *m = one_off(log, i);
+		log = talloc_strdup_append_buffer(log, m);
+		talloc_free(m);
+	}
+	dsng_maillog_opts_init(&o, DSNG_MAILLOG_OPTS_VERSION);
+	assert_int_equal(o.max_recipients_tracked, 32768);
+	assert_int_equal(o.max_clients_tracked, 32768);
+	o.max_recipients_tracked = 4;
+	o.max_clients_tracked = 3;
+	r = scan(*state, log, strlen(log), 100, &o);
+	assert_int_equal(r->n, 20);
+	assert_int_equal(r->sum->events, 20);
+	assert_int_equal(r->sum->n_by_recipient, 4);
+	assert_int_equal(r->sum->n_by_client, 3);
+	assert_int_equal(r->sum->evicted_recipients, 16);
+	assert_int_equal(r->sum->evicted_clients, 17);
+	assert_false(r->sum->counts_exact);
+	/* Space-Saving cannot tell a new key from a returning one: each
+	 * table-full of replacements raises the bound by one, so it ends at
+	 * about events / rows (20 / 4 -> 4; 20 / 3 -> 6) */
+	assert_int_equal(r->sum->recipient_count_error, 4);
+	assert_int_equal(r->sum->client_count_error, 6);
+	for (i = 0; i < 4; i++)
+		assert_int_equal(r->sum->by_recipient[i]->count, 1);
+	str_eq(r->sum->by_client[0]->name, "unknown");
+	talloc_free(r);
+
+	/* the same log with room for every row: exact, nothing evicted */
+	r = scan(*state, log, strlen(log), 0, NULL);
+	assert_int_equal(r->sum->n_by_recipient, 20);
+	assert_int_equal(r->sum->evicted_recipients, 0);
+	assert_int_equal(r->sum->evicted_clients, 0);
+	assert_true(r->sum->counts_exact);
+	assert_int_equal(r->sum->recipient_count_error, 0);
+	talloc_free(r);
+
+	dsng_maillog_opts_init(&o, DSNG_MAILLOG_OPTS_VERSION);
+	o.max_recipients_tracked = 0;
+	{
+		struct dsng_maillog *s = (struct dsng_maillog *)1;
+		struct dsng_error err = DSNG_ERROR_INIT;
+		size_t blocks = talloc_total_blocks(*state);
+		assert_int_equal(dsng_maillog_new(*state, &s, &o, &err),
+		                 DSNG_EINVAL);
+		assert_null(s);
+		o.max_recipients_tracked = 1;
+		o.max_clients_tracked = 0;
+		assert_int_equal(dsng_maillog_new(*state, &s, &o, &err),
+		                 DSNG_EINVAL);
+		assert_int_equal(err.kind, DSNG_ERR_INVALID_ARGUMENT);
+		assert_int_equal(talloc_total_blocks(*state), blocks);
+	}
+	talloc_free(log);
+}
+
+/* Three heavy recipients (and clients) among a flood of 2000 one-off
+ * ones, 16 rows: the heavy ones keep their rows and exact counts. */
+static void test_heavy_hitters_survive_a_flood(void **state)
+{
+	static const char *heavy[] = {"alice@victim.example",
+	                              "bob@victim.example",
+	                              "carol@victim.example"};
+	static const char *heavy_ip[] = {"192.0.2.1", "192.0.2.2", "192.0.2.3"};
+	static const char *heavy_name[] = {"a.spam.example", "b.spam.example",
+	                                   "c.spam.example"};
+	struct dsng_maillog_opts o;
+	char *log = talloc_strdup(*state, "");
+	struct scan *r;
+	unsigned i, k, n = 0, ones = 0;
+
+	/* 2900 events: every third of the first 900 goes to each heavy */
+	for (i = 0; i < 2900; i++) {
+		char *m;
+		if (i < 900 && i % 3 == 0) {
+			for (k = 0; k < 3; k++) {
+				m = flood_msg(log, n++, heavy[k], heavy_name[k],
+				              heavy_ip[k], false);
+				log = talloc_strdup_append_buffer(log, m);
+				talloc_free(m);
+			}
+			i += 2;
+			continue;
+		}
+		m = one_off(log, 100000 + ones++);
+		(void)n++;
+		log = talloc_strdup_append_buffer(log, m);
+		talloc_free(m);
+	}
+	assert_non_null(log);
+	assert_int_equal(ones, 2000);
+	dsng_maillog_opts_init(&o, DSNG_MAILLOG_OPTS_VERSION);
+	o.max_recipients_tracked = 16;
+	o.max_clients_tracked = 16;
+	r = scan(*state, log, strlen(log), 4096, &o);
+	assert_int_equal(r->sum->events, 2900);
+	assert_int_equal(r->sum->n_by_recipient, 16);
+	assert_false(r->sum->counts_exact);
+	/* every one-off beyond the 13 free rows replaced another one-off */
+	assert_int_equal(r->sum->evicted_recipients, 2000 - 13);
+	assert_int_equal(r->sum->evicted_clients, 2000 - 13);
+	/* an error bound at most events / rows */
+	assert_true(r->sum->recipient_count_error >= 1);
+	assert_true(r->sum->recipient_count_error <= 2900 / 16);
+	for (k = 0; k < 3; k++) {
+		const struct dsng_maillog_count *c;
+		assert_non_null(r->sum->by_recipient[k]->key);
+		c = row_of(r->sum->by_recipient, 3, heavy[k]);
+		assert_non_null(c);
+		assert_int_equal(c->count, 300);
+		c = row_of(r->sum->by_client, 3, heavy_ip[k]);
+		assert_non_null(c);
+		assert_int_equal(c->count, 300);
+		str_eq(c->name, heavy_name[k]);
+	}
+	/* the other rows: one-offs, never counted above the truth */
+	for (k = 3; k < 16; k++)
+		assert_int_equal(r->sum->by_recipient[k]->count, 1);
+	talloc_free(r);
+	talloc_free(log);
+}
+
+/* A recipient that turns heavy only after the table filled up gets a row
+ * and the top place; its count is what it saw since, within the bound. */
+static void test_late_heavy_hitter(void **state)
+{
+	struct dsng_maillog_opts o;
+	char *log = talloc_strdup(*state, "");
+	struct scan *r;
+	const struct dsng_maillog_count *c;
+	unsigned i, n = 0;
+
+	for (i = 0; i < 1000; i++) {
+		char *m = one_off(log, n++);
+		log = talloc_strdup_append_buffer(log, m);
+		talloc_free(m);
+	}
+	for (i = 0; i < 1000; i++) {
+		char *m = i % 2 ? one_off(log, n++)
+		                : flood_msg(log, n++, "late@victim.example",
+		                            "late.example", "198.51.100.9",
+		                            false);
+		log = talloc_strdup_append_buffer(log, m);
+		talloc_free(m);
+	}
+	assert_non_null(log);
+	dsng_maillog_opts_init(&o, DSNG_MAILLOG_OPTS_VERSION);
+	o.max_recipients_tracked = 8;
+	r = scan(*state, log, strlen(log), 0, &o);
+	c = r->sum->by_recipient[0];
+	str_eq(c->key, "late@victim.example");
+	assert_true(c->count <= 500);
+	assert_true(c->count + r->sum->recipient_count_error >= 500);
+	assert_true(r->sum->evicted_recipients > 0);
+	/* clients had room for everyone */
+	assert_int_equal(r->sum->evicted_clients, 0);
+	assert_int_equal(r->sum->client_count_error, 0);
+	assert_false(r->sum->counts_exact);
+	talloc_free(r);
+	talloc_free(log);
+}
+
+/* The finding: a flood of never-finishing messages to ever new forged
+ * senders from ever new clients grew the summary maps without end.  Every
+ * table now stops at its limit: the scanner's memory after 24,000
+ * messages is what it was after 4,000. */
+static void test_memory_stays_bounded(void **state)
+{
+	struct dsng_maillog_opts o;
+	struct dsng_maillog *s;
+	struct dsng_maillog_event *ev;
+	struct dsng_maillog_summary *sum;
+	struct dsng_error err = DSNG_ERROR_INIT;
+	size_t at4k = 0, peak = 0;
+	unsigned i;
+
+	dsng_maillog_opts_init(&o, DSNG_MAILLOG_OPTS_VERSION);
+	o.max_tracked = 500;
+	o.max_pending = 50;
+	o.max_recipients_tracked = 100;
+	o.max_clients_tracked = 100;
+	assert_int_equal(dsng_maillog_new(*state, &s, &o, &err), 0);
+	for (i = 0; i < 24000; i++) {
+		char from[64], ip[32];
+		char *m;
+		size_t now;
+		snprintf(from, sizeof(from), "f%u@s%u.forged.example", i,
+		         i % 97);
+		snprintf(ip, sizeof(ip), "10.%u.%u.%u", i >> 16 & 255,
+		         i >> 8 & 255, i & 255);
+		/* one DSN in 20 never delivered: the pending queue fills */
+		m = flood_msg(*state, i, from, "unknown", ip, i % 20 == 19);
+		assert_int_equal(dsng_maillog_feed(s, m, strlen(m), &err), 0);
+		talloc_free(m);
+		while (dsng_maillog_next(*state, &ev, s) == 0 && ev)
+			talloc_free(ev);
+		now = talloc_total_size(s);
+		if (now > peak)
+			peak = now;
+		if (i == 3999)
+			at4k = peak;
+	}
+	assert_true(peak <= at4k + 4096);
+	/* 500 records of 256 bytes, 200 rows of 128, their tables: well
+	 * under 400 KB */
+	assert_true(peak < 400 * 1024);
+	assert_int_equal(dsng_maillog_finish(s, &err), 0);
+	while (dsng_maillog_next(*state, &ev, s) == 0 && ev)
+		talloc_free(ev);
+	assert_int_equal(dsng_maillog_summary(*state, &sum, s, &err), 0);
+	assert_int_equal(sum->events, 24000);
+	assert_int_equal(sum->n_by_recipient, 100);
+	assert_int_equal(sum->evicted_recipients, 24000 - 100);
+	assert_int_equal(sum->evicted_clients, 24000 - 100);
+	assert_true(sum->evicted > 0);
+	talloc_free(sum);
+	talloc_free(s);
+}
+
+/* Queue ids are evicted least recently seen first: a deferred message
+ * retried now and then keeps its record however many others come by. */
+static void test_active_message_is_kept(void **state)
+{
+	struct dsng_maillog_opts o;
+	char *log = talloc_strdup(
+	        *state,
+	        "Nov 29 01:00:00 mx postfix/smtpd[1]: SLOW1: "
+	        "client=slow.example[192.0.2.77]\n"
+	        "Nov 29 01:00:00 mx postfix/qmgr[2]: SLOW1: "
+	        "from=<owner@slow.example>, size=1, nrcpt=1 (queue active)\n");
+	struct scan *r;
+	unsigned i;
+
+	for (i = 0; i < 60; i++) {
+		char *m = one_off(log, i);
+		log = talloc_strdup_append_buffer(log, m);
+		talloc_free(m);
+		if (i % 3 == 2)
+			log = talloc_strdup_append_buffer(
+			        log,
+			        "Nov 29 01:10:00 mx postfix/smtp[4]: SLOW1: "
+			        "to=<x@far.example>, relay=none, delay=600, "
+			        "dsn=4.4.1, status=deferred (timeout)\n");
+	}
+	log = talloc_strdup_append_buffer(
+	        log, "Nov 29 05:00:00 mx postfix/bounce[3]: SLOW1: sender "
+	             "delay notification: SLOW2\n");
+	assert_non_null(log);
+	dsng_maillog_opts_init(&o, DSNG_MAILLOG_OPTS_VERSION);
+	o.max_tracked = 10;
+	r = scan(*state, log, strlen(log), 0, &o);
+	assert_int_equal(r->n, 61);
+	event_is(r->ev[60], DSNG_MAILLOG_POSTFIX, DSNG_DSN_DELAY, "SLOW1",
+	         "SLOW2", "owner@slow.example", "owner@slow.example",
+	         "192.0.2.77", "smtpd");
+	str_eq(r->ev[60]->orig_rcpts[0], "x@far.example");
+	assert_true(r->sum->evicted > 100);
+	talloc_free(r);
+	talloc_free(log);
+}
+
+/* Records whose strings do not fit inline count against a byte budget
+ * (96 bytes a tracked queue id): long strings evict sooner. */
+static void test_long_strings_are_budgeted(void **state)
+{
+	struct dsng_maillog_opts o;
+	char *log = talloc_strdup(*state, "");
+	char from[700];
+	struct scan *r;
+	unsigned i;
+
+	for (i = 0; i < 30; i++) {
+		char *m;
+		memset(from, 'a' + i % 26, 600);
+		snprintf(from + 600, sizeof(from) - 600, "%u@long.example", i);
+		m = flood_msg(log, i, from, "unknown", "192.0.2.5", true);
+		log = talloc_strdup_append_buffer(log, m);
+		talloc_free(m);
+	}
+	dsng_maillog_opts_init(&o, DSNG_MAILLOG_OPTS_VERSION);
+	o.max_tracked = 50;
+	r = scan(*state, log, strlen(log), 0, &o);
+	assert_int_equal(r->n, 30);
+	/* the count limit alone would evict 10 of the 60 records; the 4800
+	 * bytes of strings allowed hold only a few of these */
+	assert_true(r->sum->evicted >= 30);
+	/* the newest original was kept to the end */
+	assert_int_equal(strlen(r->ev[29]->orig_from), strlen(from));
+	talloc_free(r);
+	talloc_free(log);
+}
+
 static void test_events_wait_for_their_delivery(void **state)
 {
 	const char *part1 =
-	    "Nov 29 01:00:00 mx postfix/qmgr[2]: AAAAA1: from=<s@x.example>, size=1, nrcpt=1 (queue active)\n"
-	    "Nov 29 01:00:01 mx postfix/bounce[3]: AAAAA1: sender delivery status notification: BBBBB1\n"
-	    "Nov 29 01:00:01 mx postfix/bounce[3]: AAAAA2: sender delivery status notification: BBBBB2\n"
-	    "Nov 29 01:00:02 mx postfix/smtp[4]: BBBBB2: to=<two@x.example>, relay=none, delay=1, dsn=4.4.1, status=deferred (timeout)\n";
-	const char *part2 =
-	    "Nov 29 01:00:03 mx postfix/smtp[4]: BBBBB1: to=<one@x.example>, relay=r[192.0.2.1]:25, dsn=2.0.0, status=sent (ok)\n";
+	        "Nov 29 01:00:00 mx postfix/qmgr[2]: AAAAA1: "
+	        "from=<s@x.example>, size=1, nrcpt=1 (queue active)\n"
+	        "Nov 29 01:00:01 mx postfix/bounce[3]: AAAAA1: sender delivery "
+	        "status notification: BBBBB1\n"
+	        "Nov 29 01:00:01 mx postfix/bounce[3]: AAAAA2: sender delivery "
+	        "status notification: BBBBB2\n"
+	        "Nov 29 01:00:02 mx postfix/smtp[4]: BBBBB2: "
+	        "to=<two@x.example>, relay=none, delay=1, dsn=4.4.1, "
+	        "status=deferred (timeout)\n";
+	const char *part2 = "Nov 29 01:00:03 mx postfix/smtp[4]: BBBBB1: "
+	                    "to=<one@x.example>, relay=r[192.0.2.1]:25, "
+	                    "dsn=2.0.0, status=sent (ok)\n";
 	struct dsng_maillog *s;
 	struct dsng_maillog_event *ev;
 	struct dsng_error err = DSNG_ERROR_INIT;
@@ -486,7 +918,8 @@ static void test_api_errors_and_names(void **state)
 	dsng_maillog_opts_init(&o, DSNG_MAILLOG_OPTS_VERSION);
 	o.max_tracked = 0;
 	assert_int_equal(dsng_maillog_new(*state, &s, &o, &err), DSNG_EINVAL);
-	assert_int_equal(dsng_maillog_new(*state, NULL, NULL, &err), DSNG_EINVAL);
+	assert_int_equal(dsng_maillog_new(*state, NULL, NULL, &err),
+	                 DSNG_EINVAL);
 	assert_int_equal(talloc_total_blocks(*state), blocks);
 	assert_int_equal(dsng_maillog_feed(NULL, "x", 1, &err), DSNG_EINVAL);
 	assert_int_equal(dsng_maillog_summary(*state, &sum, NULL, &err),
@@ -494,9 +927,11 @@ static void test_api_errors_and_names(void **state)
 	assert_null(sum);
 	assert_int_equal(dsng_maillog_next(*state, NULL, NULL), DSNG_EINVAL);
 	assert_string_equal(dsng_maillog_kind_name(DSNG_DSN_RELAYED), "relay");
-	assert_string_equal(dsng_maillog_kind_name((enum dsng_dsn_kind)42), "other");
+	assert_string_equal(dsng_maillog_kind_name((enum dsng_dsn_kind)42),
+	                    "other");
 	assert_string_equal(dsng_maillog_mta_name(DSNG_MAILLOG_EXIM), "exim");
-	assert_string_equal(dsng_maillog_mta_name(DSNG_MAILLOG_UNKNOWN), "unknown");
+	assert_string_equal(dsng_maillog_mta_name(DSNG_MAILLOG_UNKNOWN),
+	                    "unknown");
 }
 
 /* The options are versioned: init takes every version from 1 to the
@@ -517,6 +952,8 @@ static void test_opts_versions(void **state)
 	assert_int_equal(def.max_tracked, 100000);
 	assert_int_equal(def.max_pending, 10000);
 	assert_int_equal(def.max_rcpts, 100);
+	assert_int_equal(def.max_recipients_tracked, 32768);
+	assert_int_equal(def.max_clients_tracked, 32768);
 	for (v = 1; v <= DSNG_MAILLOG_OPTS_VERSION; v++) {
 		memset(&o, 0xA5, sizeof(o));
 		assert_int_equal(dsng_maillog_opts_init(&o, v), DSNG_OK);
@@ -529,6 +966,8 @@ static void test_opts_versions(void **state)
 	assert_int_equal(o.max_tracked, def.max_tracked);
 	assert_int_equal(o.max_pending, def.max_pending);
 	assert_int_equal(o.max_rcpts, def.max_rcpts);
+	assert_int_equal(o.max_recipients_tracked, def.max_recipients_tracked);
+	assert_int_equal(o.max_clients_tracked, def.max_clients_tracked);
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		memset(&o, 0xA5, sizeof(o));
 		memset(&untouched, 0xA5, sizeof(untouched));
@@ -549,24 +988,142 @@ static void test_opts_versions(void **state)
 	assert_int_equal(talloc_total_blocks(*state), blocks);
 }
 
+/* max_line has a ceiling: the line buffer is allocated up front, and a
+ * value of 2^32 or more used to be truncated there (talloc counts are
+ * unsigned), so a long line overran a small buffer. */
+static void test_max_line_ceiling(void **state)
+{
+	static const size_t bad[] = {
+		DSNG_MAILLOG_MAX_LINE_CEILING + 1,
+		63,
+		0,
+		(size_t)-1,
+#if SIZE_MAX > 0xffffffffu
+		((size_t)1 << 32) + 100,
+		(size_t)1 << 32,
+#endif
+	};
+	struct dsng_maillog_opts o;
+	struct dsng_maillog *s;
+	struct dsng_maillog_summary *sum;
+	struct dsng_error err = DSNG_ERROR_INIT;
+	size_t blocks = talloc_total_blocks(*state), i;
+	char *buf;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		dsng_maillog_opts_init(&o, DSNG_MAILLOG_OPTS_VERSION);
+		o.max_line = bad[i];
+		s = (struct dsng_maillog *)1;
+		assert_int_equal(dsng_maillog_new(*state, &s, &o, &err),
+		                 DSNG_EINVAL);
+		assert_null(s);
+		assert_int_equal(err.kind, DSNG_ERR_INVALID_ARGUMENT);
+	}
+	dsng_maillog_opts_init(&o, DSNG_MAILLOG_OPTS_VERSION);
+	o.max_recipients_tracked = 0;
+	assert_int_equal(dsng_maillog_new(*state, &s, &o, &err), DSNG_EINVAL);
+	dsng_maillog_opts_init(&o, DSNG_MAILLOG_OPTS_VERSION);
+	o.max_clients_tracked = 0;
+	assert_int_equal(dsng_maillog_new(*state, &s, &o, &err), DSNG_EINVAL);
+	assert_int_equal(talloc_total_blocks(*state), blocks);
+
+	/* at the ceiling: a 300-byte chunk, then a line just over it */
+	dsng_maillog_opts_init(&o, DSNG_MAILLOG_OPTS_VERSION);
+	o.max_line = DSNG_MAILLOG_MAX_LINE_CEILING;
+	assert_int_equal(dsng_maillog_new(*state, &s, &o, &err), DSNG_OK);
+	buf = talloc_size(*state, DSNG_MAILLOG_MAX_LINE_CEILING + 2);
+	assert_non_null(buf);
+	memset(buf, 'x', 300);
+	assert_int_equal(dsng_maillog_feed(s, buf, 300, &err), DSNG_OK);
+	memset(buf, 'y', DSNG_MAILLOG_MAX_LINE_CEILING + 1);
+	buf[DSNG_MAILLOG_MAX_LINE_CEILING + 1] = '\n';
+	assert_int_equal(dsng_maillog_feed(s, buf,
+	                                   DSNG_MAILLOG_MAX_LINE_CEILING + 2,
+	                                   &err),
+	                 DSNG_OK);
+	assert_int_equal(dsng_maillog_feed(s, "z\n", 2, &err), DSNG_OK);
+	assert_int_equal(dsng_maillog_finish(s, &err), DSNG_OK);
+	assert_int_equal(dsng_maillog_summary(*state, &sum, s, &err), DSNG_OK);
+	assert_int_equal(sum->lines, 2);
+	assert_int_equal(sum->garbage, 2);
+	talloc_free(sum);
+	talloc_free(buf);
+	talloc_free(s);
+	assert_int_equal(talloc_total_blocks(*state), blocks);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_postfix_example, dsng_test_setup_ctx, dsng_test_teardown_ctx),
-		cmocka_unit_test_setup_teardown(test_sendmail_example, dsng_test_setup_ctx, dsng_test_teardown_ctx),
-		cmocka_unit_test_setup_teardown(test_exim_example, dsng_test_setup_ctx, dsng_test_teardown_ctx),
-		cmocka_unit_test_setup_teardown(test_rfc3339_rfc5424_and_postmaster, dsng_test_setup_ctx, dsng_test_teardown_ctx),
-		cmocka_unit_test_setup_teardown(test_garbage_is_counted, dsng_test_setup_ctx, dsng_test_teardown_ctx),
-		cmocka_unit_test_setup_teardown(test_msp_hand_over_either_order, dsng_test_setup_ctx, dsng_test_teardown_ctx),
-		cmocka_unit_test_setup_teardown(test_address_probe_report, dsng_test_setup_ctx, dsng_test_teardown_ctx),
-		cmocka_unit_test_setup_teardown(test_privacy_lines_are_counted, dsng_test_setup_ctx, dsng_test_teardown_ctx),
-		cmocka_unit_test_setup_teardown(test_chunking_does_not_matter, dsng_test_setup_ctx, dsng_test_teardown_ctx),
-		cmocka_unit_test_setup_teardown(test_long_lines_and_nuls, dsng_test_setup_ctx, dsng_test_teardown_ctx),
-		cmocka_unit_test_setup_teardown(test_bounded_memory, dsng_test_setup_ctx, dsng_test_teardown_ctx),
-		cmocka_unit_test_setup_teardown(test_many_messages, dsng_test_setup_ctx, dsng_test_teardown_ctx),
-		cmocka_unit_test_setup_teardown(test_events_wait_for_their_delivery, dsng_test_setup_ctx, dsng_test_teardown_ctx),
-		cmocka_unit_test_setup_teardown(test_api_errors_and_names, dsng_test_setup_ctx, dsng_test_teardown_ctx),
-		cmocka_unit_test_setup_teardown(test_opts_versions, dsng_test_setup_ctx, dsng_test_teardown_ctx),
+	        cmocka_unit_test_setup_teardown(test_postfix_example,
+	                                        dsng_test_setup_ctx,
+	                                        dsng_test_teardown_ctx),
+	        cmocka_unit_test_setup_teardown(test_sendmail_example,
+	                                        dsng_test_setup_ctx,
+	                                        dsng_test_teardown_ctx),
+	        cmocka_unit_test_setup_teardown(test_exim_example,
+	                                        dsng_test_setup_ctx,
+	                                        dsng_test_teardown_ctx),
+	        cmocka_unit_test_setup_teardown(
+	                test_rfc3339_rfc5424_and_postmaster,
+	                dsng_test_setup_ctx, dsng_test_teardown_ctx),
+	        cmocka_unit_test_setup_teardown(test_garbage_is_counted,
+	                                        dsng_test_setup_ctx,
+	                                        dsng_test_teardown_ctx),
+	        cmocka_unit_test_setup_teardown(test_msp_hand_over_either_order,
+	                                        dsng_test_setup_ctx,
+	                                        dsng_test_teardown_ctx),
+	        cmocka_unit_test_setup_teardown(test_msp_hand_over_tiny_table,
+	                                        dsng_test_setup_ctx,
+	                                        dsng_test_teardown_ctx),
+	        cmocka_unit_test_setup_teardown(test_address_probe_report,
+	                                        dsng_test_setup_ctx,
+	                                        dsng_test_teardown_ctx),
+	        cmocka_unit_test_setup_teardown(test_privacy_lines_are_counted,
+	                                        dsng_test_setup_ctx,
+	                                        dsng_test_teardown_ctx),
+	        cmocka_unit_test_setup_teardown(test_chunking_does_not_matter,
+	                                        dsng_test_setup_ctx,
+	                                        dsng_test_teardown_ctx),
+	        cmocka_unit_test_setup_teardown(test_long_lines_and_nuls,
+	                                        dsng_test_setup_ctx,
+	                                        dsng_test_teardown_ctx),
+	        cmocka_unit_test_setup_teardown(test_bounded_memory,
+	                                        dsng_test_setup_ctx,
+	                                        dsng_test_teardown_ctx),
+	        cmocka_unit_test_setup_teardown(test_many_messages,
+	                                        dsng_test_setup_ctx,
+	                                        dsng_test_teardown_ctx),
+	        cmocka_unit_test_setup_teardown(
+	                test_summary_eviction_is_counted, dsng_test_setup_ctx,
+	                dsng_test_teardown_ctx),
+	        cmocka_unit_test_setup_teardown(
+	                test_heavy_hitters_survive_a_flood, dsng_test_setup_ctx,
+	                dsng_test_teardown_ctx),
+	        cmocka_unit_test_setup_teardown(test_late_heavy_hitter,
+	                                        dsng_test_setup_ctx,
+	                                        dsng_test_teardown_ctx),
+	        cmocka_unit_test_setup_teardown(test_memory_stays_bounded,
+	                                        dsng_test_setup_ctx,
+	                                        dsng_test_teardown_ctx),
+	        cmocka_unit_test_setup_teardown(test_active_message_is_kept,
+	                                        dsng_test_setup_ctx,
+	                                        dsng_test_teardown_ctx),
+	        cmocka_unit_test_setup_teardown(test_long_strings_are_budgeted,
+	                                        dsng_test_setup_ctx,
+	                                        dsng_test_teardown_ctx),
+	        cmocka_unit_test_setup_teardown(
+	                test_events_wait_for_their_delivery,
+	                dsng_test_setup_ctx, dsng_test_teardown_ctx),
+	        cmocka_unit_test_setup_teardown(test_api_errors_and_names,
+	                                        dsng_test_setup_ctx,
+	                                        dsng_test_teardown_ctx),
+	        cmocka_unit_test_setup_teardown(test_opts_versions,
+	                                        dsng_test_setup_ctx,
+	                                        dsng_test_teardown_ctx),
+	        cmocka_unit_test_setup_teardown(test_max_line_ceiling,
+	                                        dsng_test_setup_ctx,
+	                                        dsng_test_teardown_ctx),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

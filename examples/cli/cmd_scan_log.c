@@ -49,19 +49,24 @@ static void print_json_event(const struct dsng_maillog_event *ev,
 	json_t *o = json_object(), *c = json_object();
 
 	json_object_set_new(o, "event", json_string("dsn"));
-	json_object_set_new(o, "mta", json_string(dsng_maillog_mta_name(ev->mta)));
+	json_object_set_new(o, "mta",
+	                    json_string(dsng_maillog_mta_name(ev->mta)));
 	json_object_set_new(o, "time", cli_json_str(ev->time));
-	json_object_set_new(o, "kind", json_string(dsng_maillog_kind_name(ev->kind)));
+	json_object_set_new(o, "kind",
+	                    json_string(dsng_maillog_kind_name(ev->kind)));
 	json_object_set_new(o, "text", cli_json_str(ev->text));
-	json_object_set_new(o, "orig_queue_id", cli_json_str(ev->orig_queue_id));
+	json_object_set_new(o, "orig_queue_id",
+	                    cli_json_str(ev->orig_queue_id));
 	json_object_set_new(o, "dsn_queue_id", cli_json_str(ev->dsn_queue_id));
 	json_object_set_new(o, "to", cli_json_str(ev->to));
 	json_object_set_new(o, "orig_from", cli_json_str(ev->orig_from));
-	json_object_set_new(o, "orig_rcpts", str_list(ev->orig_rcpts, ev->n_orig_rcpts));
+	json_object_set_new(o, "orig_rcpts",
+	                    str_list(ev->orig_rcpts, ev->n_orig_rcpts));
 	json_object_set_new(c, "name", cli_json_str(ev->client_name));
 	json_object_set_new(c, "addr", cli_json_str(ev->client_addr));
 	json_object_set_new(c, "port", cli_json_str(ev->client_port));
-	json_object_set_new(c, "sasl_username", cli_json_str(ev->sasl_username));
+	json_object_set_new(c, "sasl_username",
+	                    cli_json_str(ev->sasl_username));
 	json_object_set_new(o, "client", c);
 	json_object_set_new(o, "service", cli_json_str(ev->service));
 	json_object_set_new(o, "host", cli_json_str(ev->host));
@@ -140,10 +145,13 @@ static json_t *rows_json(struct dsng_maillog_count **rows, size_t n,
 		json_t *r = json_object();
 		json_object_set_new(r, key, cli_json_str(rows[i]->key));
 		if (with_name)
-			json_object_set_new(r, "name", cli_json_str(rows[i]->name));
-		json_object_set_new(r, "count", json_integer((json_int_t)rows[i]->count));
-		json_object_set_new(r, "receipts",
-		                    json_integer((json_int_t)rows[i]->receipts));
+			json_object_set_new(r, "name",
+			                    cli_json_str(rows[i]->name));
+		json_object_set_new(r, "count",
+		                    json_integer((json_int_t)rows[i]->count));
+		json_object_set_new(
+		        r, "receipts",
+		        json_integer((json_int_t)rows[i]->receipts));
 		json_array_append_new(a, r);
 	}
 	return a;
@@ -151,8 +159,8 @@ static json_t *rows_json(struct dsng_maillog_count **rows, size_t n,
 
 /* The summary's kinds in the order scan-log has always shown them. */
 static const enum dsng_dsn_kind kinds_shown[] = {
-	DSNG_DSN_SUCCESS, DSNG_DSN_FAILURE, DSNG_DSN_DELAY, DSNG_DSN_RELAYED,
-	DSNG_DSN_OTHER};
+        DSNG_DSN_SUCCESS, DSNG_DSN_FAILURE, DSNG_DSN_DELAY, DSNG_DSN_RELAYED,
+        DSNG_DSN_OTHER};
 #define N_KINDS (sizeof(kinds_shown) / sizeof(kinds_shown[0]))
 
 static void print_summary(const struct dsng_maillog_summary *sum, int json,
@@ -164,15 +172,20 @@ static void print_summary(const struct dsng_maillog_summary *sum, int json,
 	if (json) {
 		json_t *o = json_object(), *kinds = json_object();
 		json_object_set_new(o, "summary", json_true());
-		json_object_set_new(o, "events", json_integer((json_int_t)sum->events));
+		json_object_set_new(o, "events",
+		                    json_integer((json_int_t)sum->events));
 		json_object_set_new(o, "by_recipient",
-		                    rows_json(sum->by_recipient, sum->n_by_recipient,
-		                              "to", 0));
-		json_object_set_new(o, "by_client",
-		                    rows_json(sum->by_client, sum->n_by_client, "addr", 1));
+		                    rows_json(sum->by_recipient,
+		                              sum->n_by_recipient, "to", 0));
+		json_object_set_new(
+		        o, "by_client",
+		        rows_json(sum->by_client, sum->n_by_client, "addr", 1));
 		for (k = 0; k < N_KINDS; k++)
-			json_object_set_new(kinds, dsng_maillog_kind_name(kinds_shown[k]),
-			                    json_integer((json_int_t)sum->by_kind[kinds_shown[k]]));
+			json_object_set_new(
+			        kinds, dsng_maillog_kind_name(kinds_shown[k]),
+			        json_integer(
+			                (json_int_t)
+			                        sum->by_kind[kinds_shown[k]]));
 		json_object_set_new(o, "by_kind", kinds);
 		json_object_set_new(o, "files", json_array());
 		for (i = 0; i < sc->n_files; i++)
@@ -187,12 +200,27 @@ static void print_summary(const struct dsng_maillog_summary *sum, int json,
 		                    json_integer((json_int_t)sum->auth_warnings));
 		json_object_set_new(o, "dsn_refused",
 		                    json_integer((json_int_t)sum->dsn_refused));
+		json_object_set_new(
+		        o, "evicted_recipients",
+		        json_integer((json_int_t)sum->evicted_recipients));
+		json_object_set_new(
+		        o, "evicted_clients",
+		        json_integer((json_int_t)sum->evicted_clients));
+		json_object_set_new(o, "counts_exact",
+		                    json_boolean(sum->counts_exact));
+		json_object_set_new(
+		        o, "recipient_count_error",
+		        json_integer((json_int_t)sum->recipient_count_error));
+		json_object_set_new(
+		        o, "client_count_error",
+		        json_integer((json_int_t)sum->client_count_error));
 		cli_json_print(o);
 		return;
 	}
 	printf("\n%lu DSN events (", sum->events);
 	for (k = 0; k < N_KINDS; k++)
-		printf("%s%s %lu", k ? ", " : "", dsng_maillog_kind_name(kinds_shown[k]),
+		printf("%s%s %lu", k ? ", " : "",
+		       dsng_maillog_kind_name(kinds_shown[k]),
 		       sum->by_kind[kinds_shown[k]]);
 	printf(") from %lu lines (%lu MTA lines, %lu ignored, %lu garbage)\n",
 	       sum->lines, sum->mail, sum->ignored, sum->garbage);
@@ -201,21 +229,33 @@ static void print_summary(const struct dsng_maillog_summary *sum, int json,
 		printf(" %s", sc->files[i].name);
 	printf("\n");
 	if (sum->auth_warnings || sum->dsn_refused)
-		printf("%lu sendmail Authentication-Warning lines, %lu refused DSN "
+		printf("%lu sendmail Authentication-Warning lines, %lu refused "
+		       "DSN "
 		       "requests logged\n",
 		       sum->auth_warnings, sum->dsn_refused);
+	if (sum->evicted || sum->evicted_recipients || sum->evicted_clients)
+		printf("evicted to bound memory: %lu queue ids, "
+		       "%lu recipient rows, %lu client rows\n",
+		       sum->evicted, sum->evicted_recipients,
+		       sum->evicted_clients);
+	if (!sum->counts_exact)
+		printf("counts below are lower bounds, at most %lu short by "
+		       "recipient and %lu by client\n",
+		       sum->recipient_count_error, sum->client_count_error);
 	if (sum->n_by_recipient)
 		printf("\nDSNs mailed to (count, of which receipts):\n");
 	for (i = 0; i < sum->n_by_recipient; i++)
 		printf("  %6lu %6lu  %s\n", sum->by_recipient[i]->count,
 		       sum->by_recipient[i]->receipts,
-		       sum->by_recipient[i]->key ? sum->by_recipient[i]->key : "(unknown)");
+		       sum->by_recipient[i]->key ? sum->by_recipient[i]->key
+		                                 : "(unknown)");
 	if (sum->n_by_client)
 		printf("\nClients whose mail provoked them:\n");
 	for (i = 0; i < sum->n_by_client; i++)
 		printf("  %6lu %6lu  %s (%s)\n", sum->by_client[i]->count,
 		       sum->by_client[i]->receipts,
-		       sum->by_client[i]->key ? sum->by_client[i]->key : "(no address)",
+		       sum->by_client[i]->key ? sum->by_client[i]->key
+		                              : "(no address)",
 		       sum->by_client[i]->name ? sum->by_client[i]->name : "?");
 }
 
@@ -438,7 +478,8 @@ int cli_scan_log(int argc, char **argv)
 			return CLI_OK;
 		} else if (!opts_done && argv[i][0] == '-' && argv[i][1]) {
 			talloc_free(mem);
-			return cli_usage_error("scan-log: unknown option '%s'", argv[i]);
+			return cli_usage_error("scan-log: unknown option '%s'",
+			                       argv[i]);
 		} else
 			names[nfiles++] = argv[i];
 	}

@@ -9,7 +9,8 @@
  * the DSN was mailed, the original envelope sender and recipients, and the
  * client (name, address, port, service) that handed over the original
  * message.  Memory stays bounded however long the log: finished messages
- * are dropped, and the oldest tracked queue ids are evicted past a limit.
+ * are dropped, and the least recently seen queue ids are evicted past a
+ * limit (every table's limit and cost: struct dsng_maillog_opts).
  *
  * Recognised line shapes: traditional syslog ("Nov 29 01:12:14 host
  * prog[pid]: ..."), RFC 3339 timestamps ("2026-11-29T01:12:14.123+00:00
@@ -109,26 +110,72 @@ struct dsng_maillog_summary {
 	size_t n_by_recipient;
 	struct dsng_maillog_count **by_client;
 	size_t n_by_client;
+	/* Rows dropped from by_recipient and by_client to bound memory
+	 * (opts.max_recipients_tracked, max_clients_tracked).  A full table
+	 * gives a new key the row with the smallest estimate (Space-Saving:
+	 * a flood of one-off keys replaces one-off rows, and every key seen
+	 * more often than events / rows keeps its row).  A row's count and
+	 * receipts are then those it saw since it took its row: never more
+	 * than the truth, at most *_count_error less; a key without a row
+	 * had at most *_count_error events. */
+	unsigned long evicted_recipients;
+	unsigned long evicted_clients;
+	bool counts_exact; /* no row was evicted: every count is exact */
+	unsigned long recipient_count_error; /* 0 while exact */
+	unsigned long client_count_error;
 };
 
 #define DSNG_MAILLOG_OPTS_VERSION 1
 
+/* The ceiling of dsng_maillog_opts.max_line: 1 MiB.  A larger value is
+ * DSNG_EINVAL (the line buffer is max_line octets, allocated up front). */
+#define DSNG_MAILLOG_MAX_LINE_CEILING 1048576
+
 /* Limits of a scanner.  Versioned (common.h): start from
  * DSNG_MAILLOG_OPTS_INIT or dsng_maillog_opts_init, then adjust.  None of
- * them is an error when reached: the line is garbage, the id evicted. */
+ * them is an error when reached: the line is garbage, the id evicted, the
+ * row replaced.  Every table the scanner keeps has a count limit here and
+ * a cost per entry (64-bit builds), and the strings that do not fit an
+ * entry count against a byte budget, so however long or hostile the log
+ * the tables of a scanner with the defaults never take more than about
+ * 100 MB (all of them full, every budget used; 60 MB without Exim's
+ * delivery runs); a 1 GB flood of never-finishing messages from 1.2
+ * million clients to as many forged senders peaks at 51 MB in scan-log
+ * (tests/bench/scanlog_bench.sh).
+ * Events released but not yet taken with dsng_maillog_next are the
+ * caller's to drain. */
 struct dsng_maillog_opts {
 	unsigned version;   /* DSNG_MAILLOG_OPTS_VERSION */
-	size_t max_line;    /* longer lines are garbage (16384; at least 64) */
-	size_t max_tracked; /* queue ids kept at once (100000; about 0.5-1 KB
-	                       each) */
+	size_t max_line;    /* longer lines are garbage (16384; 64 ..
+	                       DSNG_MAILLOG_MAX_LINE_CEILING) */
+	size_t max_tracked; /* queue ids kept at once, the least recently
+	                       seen evicted past it (100000; about 300 bytes
+	                       each: a 256-byte record holding 160 bytes of
+	                       strings, and its hash slot; strings that do
+	                       not fit spill, at most 96 bytes a queue id on
+	                       average, and Exim's delivery-run state, about
+	                       340 bytes, at most 384 a queue id on average,
+	                       more records being evicted past either) */
 	size_t max_pending; /* events waiting for their DSN's delivery line
-	                       before being released anyway (10000) */
+	                       before being released anyway (10000; 250-400
+	                       bytes each with one recipient, at most 512
+	                       bytes each on average, the oldest being
+	                       released past that) */
 	size_t max_rcpts;   /* recipients kept per message (100) */
+	/* by_recipient rows, the smallest replaced past it (32768; about 170
+	 * bytes each: a 128-byte row holding a key of up to 70 bytes, its
+	 * heap and hash slots; longer keys spill, at most 64 bytes a row on
+	 * average, more rows being evicted) */
+	size_t max_recipients_tracked;
+	/* by_client rows (32768; as above, the address and name together up
+	 * to 68 bytes inline) */
+	size_t max_clients_tracked;
 };
 
 #define DSNG_MAILLOG_OPTS_INIT                                                 \
 	{                                                                      \
-		DSNG_MAILLOG_OPTS_VERSION, 16384, 100000, 10000, 100           \
+		DSNG_MAILLOG_OPTS_VERSION, 16384, 100000, 10000, 100, 32768,   \
+		        32768                                                  \
 	}
 
 /* Set *opts to the defaults above at that version
@@ -142,7 +189,8 @@ struct dsng_maillog;
 
 /* A new scanner in *out, a talloc child of mem (free it with talloc_free);
  * opts NULL = defaults.  Errors (*out NULL): DSNG_EINVAL (NULL out, unknown
- * options version, a limit of 0 or max_line below 64), DSNG_ENOMEM. */
+ * options version, a limit of 0, max_line below 64 or above
+ * DSNG_MAILLOG_MAX_LINE_CEILING), DSNG_ENOMEM. */
 DSNG_API int dsng_maillog_new(TALLOC_CTX *mem, struct dsng_maillog **out,
                               const struct dsng_maillog_opts *opts,
                               struct dsng_error *err);

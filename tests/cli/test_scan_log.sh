@@ -1,7 +1,7 @@
 #!/bin/sh
 # tests/cli/test_scan_log.sh CLI SRCDIR - `dsnguard scan-log` on the bundled
 # logs: exact JSON (DESIGN.md section 5), stdin, several files, text mode,
-# garbage, exit codes.
+# garbage, the summary's eviction keys, exit codes.
 CLI=$1
 SRC=$2
 DATA=$SRC/examples/data
@@ -29,6 +29,8 @@ case "$(tail -n 1 "$T/pf.json")" in
 *) fail "postfix summary: $(tail -n 1 "$T/pf.json")" ;;
 esac
 grep -q '"by_client":\[{"addr":"203.0.113.66","name":"unknown","count":2,"receipts":2}' "$T/pf.json" || fail "by_client order"
+# nothing evicted: the summary says its counts are exact
+tail -n 1 "$T/pf.json" | grep -q '"evicted":0,"auth_warnings":0,"dsn_refused":0,"evicted_recipients":0,"evicted_clients":0,"counts_exact":true,"recipient_count_error":0,"client_count_error":0}$' || fail "exact summary keys: $(tail -n 1 "$T/pf.json" | sed 's/.*"evicted"/"evicted"/')"
 
 # the events without the keys that name files (stdin is "-")
 norm() { sed 's/"file":"[^"]*",//; s/"files":\[[^]]*\],//' "$1"; }
@@ -170,6 +172,28 @@ head -c 300 "$T/pf.log.gz" > "$T/cut.gz"
 [ $? -eq 2 ] || fail "truncated gzip should exit 2"
 grep -q "$T/cut.gz: unexpected end of gzip data" "$T/err" || fail "truncated gzip message: $(cat "$T/err")"
 grep -q 'Cannot allocate memory' "$T/err" && fail "ENOMEM message"
+# more distinct recipients than the summary keeps (32768 rows): the
+# smallest rows are evicted and the summary says so
+awk 'BEGIN { for (i = 0; i < 33000; i++) {
+	printf "Nov 29 01:00:01 mx postfix/bounce[3]: A%07d: sender non-delivery notification: B%07d\n", i, i
+	printf "Nov 29 01:00:02 mx postfix/smtp[4]: B%07d: to=<r%d@forged.example>, relay=none, delay=1, dsn=4.4.1, status=deferred (timeout)\n", i, i
+} }' > "$T/flood.log"
+"$CLI" scan-log --json "$T/flood.log" > "$T/flood.json" || fail "flood exit"
+[ "$(wc -l < "$T/flood.json")" -eq 33001 ] || fail "flood: 33000 events + summary"
+tail -n 1 "$T/flood.json" | grep -q '^{"summary":true,"events":33000,' || fail "flood events"
+tail -n 1 "$T/flood.json" | grep -q '"evicted":0,"auth_warnings":0,"dsn_refused":0,"evicted_recipients":232,"evicted_clients":0,"counts_exact":false,"recipient_count_error":1,"client_count_error":0}$' || fail "flood summary keys: $(tail -n 1 "$T/flood.json" | sed 's/.*"evicted"/"evicted"/')"
+if command -v python3 > /dev/null 2>&1; then
+	tail -n 1 "$T/flood.json" | python3 -c 'import json, sys
+d = json.loads(sys.stdin.read())
+assert len(d["by_recipient"]) == 32768, len(d["by_recipient"])
+assert d["by_client"] == [{"addr": None, "name": None, "count": 33000, "receipts": 0}]' || fail "flood rows"
+fi
+"$CLI" scan-log "$T/flood.log" > "$T/flood.txt" || fail "flood text exit"
+grep -q '^evicted to bound memory: 0 queue ids, 232 recipient rows, 0 client rows$' "$T/flood.txt" || fail "text eviction line"
+grep -q '^counts below are lower bounds, at most 1 short by recipient and 0 by client$' "$T/flood.txt" || fail "text lower bounds line"
+! grep -q 'evicted to bound memory' "$T/text.txt" || fail "text eviction line when nothing was evicted"
+
+# usage and I/O errors
 "$CLI" scan-log --json "$T/does-not-exist.log" > /dev/null 2> "$T/err"
 [ $? -eq 2 ] || fail "missing file should exit 2"
 grep -q 'does-not-exist.log' "$T/err" || fail "missing file message"

@@ -5,8 +5,10 @@
  * the same with recipients that collide in the summary's hash table, and
  * queue ids tracked without a DSN.
  *
- * The colliding recipients are built for the FNV-1a the tables hash with
- * in this tree (lib/maillog_map.c: bucket = hash & (buckets - 1)).  The
+ * The colliding recipients are built for the unseeded FNV-1a the tables
+ * used to hash with (bucket = hash & (buckets - 1)); lib/maillog_map.c now
+ * uses SipHash-1-3 under a random key, against which they are ordinary
+ * addresses, so this dimension must stay linear.  The
  * low W bits of FNV-1a depend only on the low W bits of the state and the
  * bytes, so two blocks that take one state to the same state mod 2^W
  * (found by a birthday search over 6-byte blocks) can stand for each
@@ -228,6 +230,8 @@ static int log_run(void *arg)
 	dsng_maillog_opts_init(&o, DSNG_MAILLOG_OPTS_VERSION);
 	o.max_tracked = 8 * in->t.len; /* no eviction: every id is kept */
 	o.max_pending = o.max_tracked;
+	o.max_recipients_tracked = o.max_tracked; /* every row is kept */
+	o.max_clients_tracked = o.max_tracked;
 	if (dsng_maillog_new(NULL, &s, &o, NULL) ||
 	    dsng_maillog_feed(s, in->t.p, in->t.len, NULL) ||
 	    dsng_maillog_finish(s, NULL))

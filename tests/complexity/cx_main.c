@@ -52,8 +52,6 @@ static const struct {
         {"mime: RFC 2047 words that never close",
          "each unclosed word is searched to the end; being fixed in "
          "branch hard-mime"},
-        {"maillog: DSN events, colliding recipients (FNV-1a)",
-         "maillog hash flooding; being fixed in branch hard-maillog"},
         {NULL, NULL},
 };
 

@@ -39,6 +39,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		o.max_pending = 1 + ((ctl >> 1) & 7);
 		o.max_rcpts = 2;
 		o.max_line = 64 + (ctl & 0xf0);
+		o.max_recipients_tracked = 1 + ((ctl >> 2) & 3);
+		o.max_clients_tracked = 1 + ((ctl >> 5) & 3);
 	}
 	split = size ? (ctl * 7919u) % (size + 1) : 0;
 	if (dsng_maillog_new(mem, &s, &o, NULL) == 0) {
