@@ -1261,3 +1261,98 @@ size_t dsng_policy_network_count(const struct dsng_policy *p)
 {
 	return p ? p->nets.n : 0;
 }
+
+/* The word of a choice value, or NULL. */
+static const char *choice_word(const struct word *w, int v)
+{
+	for (; w && w->word; w++)
+		if (w->value == v)
+			return w->word;
+	return NULL;
+}
+
+int dsng_policy_diff(TALLOC_CTX *mem, struct dsng_policy_rule **out,
+                     size_t *n_out, const struct dsng_policy *p,
+                     struct dsng_error *err)
+{
+	struct dsng_policy *base;
+	struct dsng_policy_rule *list = NULL;
+	TALLOC_CTX *tmp;
+	size_t n = 0, i;
+	int rc;
+
+	if (out)
+		*out = NULL;
+	if (n_out)
+		*n_out = 0;
+	if (!out || !n_out || !p)
+		return dsng__bad_arg(err, "out, n_out and p");
+	tmp = talloc_new(NULL);
+	base = tmp ? talloc_zero(tmp, struct dsng_policy) : NULL;
+	if (!base)
+		goto nomem;
+	rc = dsng__policy_base(base, "permissive", err);
+	if (rc == DSNG_ENOMEM)
+		goto nomem;
+	if (rc) {
+		talloc_free(tmp);
+		return rc;
+	}
+	for (i = 0; i < N_KEYS; i++) {
+		const struct key *k = &keys[i];
+		const char *value = NULL;
+		const struct dsng__src *src = NULL;
+		unsigned classes = 0;
+		struct dsng_policy_rule *grown;
+
+		if (k->type == K_CLASSES) {
+			const struct dsng__classes *a =
+			        (const void *)((const char *)p + k->field);
+			const struct dsng__classes *b =
+			        (const void *)((const char *)base + k->field);
+			if (a->mask != b->mask) {
+				value = a->text;
+				src = &a->src;
+				classes = a->mask;
+			}
+		} else if (k->type == K_CHOICE) {
+			const struct dsng__choice *a =
+			        (const void *)((const char *)p + k->field);
+			const struct dsng__choice *b =
+			        (const void *)((const char *)base + k->field);
+			if (a->v != b->v) {
+				value = choice_word(k->words, a->v);
+				src = &a->src;
+			}
+		} else if (k->type == K_BATV_KEY && p->n_batv_keys) {
+			value = "(keys set)";
+		} else if (k->type == K_HOSTS && p->n_our_hosts) {
+			value = p->our_hosts[0];
+		}
+		if (!value)
+			continue;
+		grown = talloc_realloc(tmp, list, struct dsng_policy_rule,
+		                       n + 1);
+		if (!grown)
+			goto nomem;
+		list = grown;
+		memset(&list[n], 0, sizeof(list[n]));
+		list[n].rule = k->rule;
+		list[n].value = talloc_strdup(list, value);
+		list[n].origin = src ? src->origin : p->name;
+		list[n].line = src ? src->line : 0;
+		list[n].classes = classes;
+		if (!list[n].value)
+			goto nomem;
+		n++;
+	}
+	if (list)
+		*out = talloc_steal(mem, list);
+	*n_out = n;
+	talloc_free(tmp);
+	return 0;
+nomem:
+	talloc_free(tmp);
+	return dsng__fail(err, DSNG_ENOMEM, DSNG_ERR_NOMEM, 0, 0, NULL,
+	                  "out of memory");
+}

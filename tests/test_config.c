@@ -692,6 +692,106 @@ static void test_opts_versions(void **state)
 	assert_int_equal(reads, 1);
 }
 
+/* The facts export-config reads: networks as CIDR text, offer classes,
+ * the settings that differ from permissive. */
+static void test_export_facts(void **state)
+{
+	struct dsng_policy *p = NULL;
+	struct dsng_error err = DSNG_ERROR_INIT;
+	struct dsng_policy_rule *rules = (struct dsng_policy_rule *)1;
+	char **nets = (char **)1;
+	size_t n = 99, i, before;
+	int seen_success = 0;
+
+	assert_int_equal(dsng_policy_preset(*state, &p, "recommended", &err),
+	                 0);
+	assert_int_equal(dsng_policy_offer_get(p),
+	                 DSNG_POLICY_CLASS_TRUSTED |
+	                         DSNG_POLICY_CLASS_SUBMISSION |
+	                         DSNG_POLICY_CLASS_LOCAL);
+	assert_int_equal(
+	        dsng_policy_networks_format(*state, &nets, &n, p, &err), 0);
+	assert_int_equal(n, 2);
+	assert_string_equal(nets[0], "127.0.0.0/8");
+	assert_string_equal(nets[1], "::1/128");
+	talloc_free(nets);
+	assert_int_equal(dsng_policy_diff(*state, &rules, &n, p, &err), 0);
+	assert_true(n > 3);
+	assert_string_equal(rules[0].rule, "ehlo.offer-dsn");
+	assert_string_equal(rules[0].value, "trusted, submission, local");
+	assert_string_equal(rules[0].origin, "recommended");
+	for (i = 0; i < n; i++)
+		if (!strcmp(rules[i].rule, "rcpt.success-from")) {
+			seen_success = 1;
+			assert_int_equal(
+			        rules[i].classes,
+			        DSNG_POLICY_CLASS_TRUSTED |
+			                DSNG_POLICY_CLASS_AUTHENTICATED |
+			                DSNG_POLICY_CLASS_LOCAL);
+		}
+	assert_true(seen_success);
+	talloc_free(rules);
+	talloc_free(p);
+
+	/* permissive: nothing differs, no networks */
+	assert_int_equal(dsng_policy_preset(*state, &p, "permissive", &err), 0);
+	assert_int_equal(dsng_policy_offer_get(p), DSNG_POLICY_CLASS_ALL);
+	assert_int_equal(dsng_policy_diff(*state, &rules, &n, p, &err), 0);
+	assert_int_equal(n, 0);
+	assert_null(rules);
+	assert_int_equal(
+	        dsng_policy_networks_format(*state, &nets, &n, p, &err), 0);
+	assert_int_equal(n, 0);
+	assert_null(nets);
+	talloc_free(p);
+
+	/* a config's list replaces the preset's; ranges that are not one
+	 * block are split; a line number is kept */
+	p = parse_ok(*state, "preset = recommended\n"
+	                     "[trusted-networks]\n"
+	                     "192.0.2.0/25\n192.0.2.128/26\n"
+	                     "2001:db8::/32\n0.0.0.0/0\n::/0\n"
+	                     "[rcpt]\naction = strip\n");
+	assert_int_equal(
+	        dsng_policy_networks_format(*state, &nets, &n, p, &err), 0);
+	/* 0.0.0.0/0 and ::/0 swallow the others: ::/0 alone */
+	assert_int_equal(n, 1);
+	assert_string_equal(nets[0], "::/0");
+	talloc_free(nets);
+	talloc_free(p);
+	p = parse_ok(*state, "[trusted-networks]\n"
+	                     "192.0.2.0/25\n192.0.2.128/26\n"
+	                     "2001:db8::/32\n10.0.0.1\n"
+	                     "[rcpt]\naction = strip\n");
+	before = talloc_total_blocks(*state);
+	assert_int_equal(
+	        dsng_policy_networks_format(*state, &nets, &n, p, &err), 0);
+	assert_int_equal(n, 4);
+	assert_string_equal(nets[0], "10.0.0.1/32");
+	assert_string_equal(nets[1], "192.0.2.0/25");
+	assert_string_equal(nets[2], "192.0.2.128/26");
+	assert_string_equal(nets[3], "2001:db8::/32");
+	talloc_free(nets);
+	assert_int_equal(talloc_total_blocks(*state), before);
+	assert_int_equal(dsng_policy_diff(*state, &rules, &n, p, &err), 0);
+	for (i = 0; i < n; i++)
+		if (!strcmp(rules[i].rule, "rcpt.action")) {
+			assert_string_equal(rules[i].value, "strip");
+			assert_string_equal(rules[i].origin, "t.conf");
+			assert_int_equal(rules[i].line, 7);
+		}
+	talloc_free(rules);
+
+	/* bad arguments */
+	assert_int_equal(
+	        dsng_policy_networks_format(*state, &nets, &n, NULL, &err),
+	        DSNG_EINVAL);
+	assert_int_equal(dsng_policy_diff(*state, NULL, &n, p, &err),
+	                 DSNG_EINVAL);
+	assert_int_equal(dsng_policy_offer_get(NULL), 0);
+	talloc_free(p);
+}
+
 int main(void)
 {
 #define T(f)                                                                   \
@@ -714,6 +814,7 @@ int main(void)
 	        T(test_example_config_is_valid),
 	        T(test_bad_arguments),
 	        T(test_opts_versions),
+	        T(test_export_facts),
 	};
 #undef T
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -364,6 +364,46 @@ DSNG_API const char *dsng_policy_name(const struct dsng_policy *p);
 DSNG_API size_t dsng_policy_network_count(const struct dsng_policy *p);
 
 /*
+ * The trusted networks as text, one CIDR each ("127.0.0.0/8", "::1/128"),
+ * after merging, in order (IPv4 first; IPv4 networks are written in dotted
+ * form, everything else as IPv6).  A merged range that is not one CIDR
+ * block becomes the few blocks that cover exactly it.  *out is a new
+ * talloc array on mem (a child of it holds the strings; free it alone),
+ * NULL with *n_out 0 when there are none.  Returns 0, DSNG_EINVAL (NULL
+ * argument), DSNG_ENOMEM.
+ */
+DSNG_API int dsng_policy_networks_format(TALLOC_CTX *mem, char ***out,
+                                         size_t *n_out,
+                                         const struct dsng_policy *p,
+                                         struct dsng_error *err);
+
+/* The DSNG_POLICY_CLASS_* bits of ehlo.offer-dsn: to whom DSN is offered
+ * at EHLO (0 = nobody; DSNG_POLICY_CLASS_ALL = everyone).  0 for NULL. */
+DSNG_API unsigned dsng_policy_offer_get(const struct dsng_policy *p);
+
+/* One setting of a policy that differs from the permissive base (the RFC
+ * defaults).  Only the library allocates these; fields may be appended. */
+struct dsng_policy_rule {
+	const char *rule;   /* "rcpt.success-from" */
+	const char *value;  /* "trusted, authenticated, local", "reject" */
+	const char *origin; /* preset name or config file */
+	unsigned line;      /* its line there; 0 for presets */
+	unsigned classes;   /* class lists: DSNG_POLICY_CLASS_* bits; else 0 */
+};
+
+/*
+ * The settings of p that differ from the permissive base, in the order of
+ * the config format ([ehlo], [rcpt], [mail], [headers], [generate],
+ * [bounce]; the trusted networks are not listed: see
+ * dsng_policy_networks_format).  A reply text counts when the action that
+ * sends it differs.  *out is a new talloc array on mem (NULL, *n_out 0
+ * when the policy is permissive).  Returns 0, DSNG_EINVAL, DSNG_ENOMEM.
+ */
+DSNG_API int dsng_policy_diff(TALLOC_CTX *mem, struct dsng_policy_rule **out,
+                              size_t *n_out, const struct dsng_policy *p,
+                              struct dsng_error *err);
+
+/*
  * A remark on a policy that loaded: a valid setting that does not do what
  * it seems to, e.g. "offer-dsn" naming "authenticated" (never true at
  * EHLO).  Only the library allocates these (fields may be appended); they
