@@ -27,6 +27,7 @@ int cli_check_config(int argc, char **argv);
 int cli_batv(int argc, char **argv);
 int cli_probe(int argc, char **argv);
 int cli_make_report(int argc, char **argv);
+int cli_export_config(int argc, char **argv);
 
 /* A JSON string from bytes that may not be UTF-8: invalid sequences and
  * NULs become U+FFFD, so jansson always accepts the result. */

@@ -23,6 +23,9 @@ static const struct command commands[] = {
 	 "[--auth USER] [--tls] [--port N] [--json]"},
 	{"scan-log", cli_scan_log, "[--json] [FILE...]"},
 	{"check-config", cli_check_config, "FILE"},
+	{"export-config", cli_export_config,
+	 "--mta postfix|sendmail|exim|opensmtpd (FILE | --preset NAME) "
+	 "[--out DIR] [--map-dir DIR]"},
 	{"batv", cli_batv, "sign|verify ..."},
 	{"probe", cli_probe,
 	 "HOST[:PORT] --from A --to B [--ehlo NAME] [--timeout S] "
