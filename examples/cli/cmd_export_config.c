@@ -498,9 +498,13 @@ static void export_opensmtpd(struct export *x)
 	unsigned o = x->offer;
 	int all = (o & DSNG_POLICY_CLASS_ALL) != 0;
 	int sub = all || (o & DSNG_POLICY_CLASS_SUBMISSION);
-	int lo = all || ((o & DSNG_POLICY_CLASS_TRUSTED) && x->n_nets);
+	int lo = all;
 	char *t;
 	size_t i;
+
+	for (i = 0; i < x->n_nets; i++)
+		if (is_loopback(x->nets[i]))
+			lo = 1;
 
 	offer_limits(x);
 	if (!all && (o & DSNG_POLICY_CLASS_TRUSTED))
@@ -655,6 +659,10 @@ int cli_export_config(int argc, char **argv)
 		exitc = CLI_USAGE;
 		goto done;
 	}
+	/* The trusted networks matter at EHLO only when offer-dsn names
+	 * them. */
+	if (!(x.offer & DSNG_POLICY_CLASS_TRUSTED))
+		x.n_nets = 0;
 	switch (x.mta) {
 	case MTA_POSTFIX:
 		export_postfix(&x);

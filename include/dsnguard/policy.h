@@ -395,8 +395,9 @@ struct dsng_policy_rule {
  * The settings of p that differ from the permissive base, in the order of
  * the config format ([ehlo], [rcpt], [mail], [headers], [generate],
  * [bounce]; the trusted networks are not listed: see
- * dsng_policy_networks_format).  A reply text counts when the action that
- * sends it differs.  *out is a new talloc array on mem (NULL, *n_out 0
+ * dsng_policy_networks_format; reply texts, header names and the flag
+ * header are not listed either: they only shape what a refusal says or
+ * which headers count).  *out is a new talloc array on mem (NULL, *n_out 0
  * when the policy is permissive).  Returns 0, DSNG_EINVAL, DSNG_ENOMEM.
  */
 DSNG_API int dsng_policy_diff(TALLOC_CTX *mem, struct dsng_policy_rule **out,

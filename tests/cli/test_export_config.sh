@@ -137,6 +137,23 @@ printf '[ehlo]\noffer-dsn = tls\n' > "$T/tls.conf"
 grep -q '^#   ehlo.offer-dsn includes tls: Postfix cannot offer DSN only after STARTTLS' "$T/tls.pf" || fail "tls note"
 grep -q '^#   ehlo.offer-dsn leaves out local' "$T/tls.pf" || fail "local note"
 
+# offer-dsn without "trusted": the networks get no DSN anywhere
+printf '[trusted-networks]\n192.0.2.0/24\n::1\n[ehlo]\noffer-dsn = submission\n' > "$T/sub.conf"
+"$CLI" export-config --mta postfix "$T/sub.conf" > "$T/sub.pf" || fail "sub exit"
+hasnt "$T/sub.pf" "192.0.2.0/24 silent-discard"
+has "$T/sub.pf" "0.0.0.0/0 silent-discard, dsn"
+has "$T/sub.pf" "  -o smtpd_discard_ehlo_keyword_address_maps="
+"$CLI" export-config --mta exim "$T/sub.conf" > "$T/sub.ex"
+has "$T/sub.ex" 'dsn_advertise_hosts = ${if or{{eq{$received_port}{587}}{eq{$received_port}{465}}}{*}{}}'
+"$CLI" export-config --mta opensmtpd "$T/sub.conf" > "$T/sub.os"
+has "$T/sub.os" "listen on lo port 25 no-dsn"
+"$CLI" export-config --mta sendmail "$T/sub.conf" > "$T/sub.sm"
+hasnt "$T/sub.sm" "$(printf 'Srv_Features:192.0.2\td')"
+has "$T/sub.sm" "$(printf 'Srv_Features:\tD')"
+# trusted networks without loopback: OpenSMTPD's lo listener gets no DSN
+"$CLI" export-config --mta opensmtpd "$T/v4.conf" > "$T/v4.os"
+has "$T/v4.os" "listen on lo port 25 no-dsn"
+
 # ---- exit codes ------------------------------------------------------
 "$CLI" export-config --preset recommended > /dev/null 2>&1
 [ $? -eq 2 ] || fail "no --mta: 2"

@@ -208,6 +208,23 @@ if exim_prepare; then
 		[ "$r" = "$want" ] ||
 			fail "exim DSN for $1 port $2: $r, want $want: $(cat "$E/bh.out")"
 	done
+	# offer-dsn = submission alone: an empty host list but for 587
+	printf '[trusted-networks]\n127.0.0.1\n[ehlo]\noffer-dsn = submission\n' \
+		> "$E/sub.conf"
+	"$DSNGUARD" export-config --mta exim "$E/sub.conf" > "$E/sub.frag" ||
+		fail "exim export (submission)"
+	sed -n '/^dsn_advertise_hosts/d;p' "$E/test.conf" > "$E/test2.conf"
+	grep '^dsn_advertise_hosts' "$E/sub.frag" >> "$E/test2.conf"
+	chmod 644 "$E/test2.conf"
+	for c in "127.0.0.1 25 no" "203.0.113.5 25 no" "203.0.113.5 587 yes"; do
+		set -- $c
+		printf 'EHLO client.example.test\r\nQUIT\r\n' |
+			exim_ns "$EXIM_BIN" -C "$E/test2.conf" -bh "$1" \
+			-oMi "127.0.0.1.$2" > "$E/bh.out" 2>&1
+		if grep -q '^250-DSN\|^250 DSN' "$E/bh.out"; then r=yes; else r=no; fi
+		[ "$r" = "$3" ] ||
+			fail "exim (submission) DSN for $1 port $2: $r, want $3: $(cat "$E/bh.out")"
+	done
 	echo "exim: -bV and -bh accept the export" >&2
 else
 	skipped="$skipped exim(exim_prepare failed)"
