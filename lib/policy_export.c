@@ -116,6 +116,7 @@ int dsng_policy_networks_format(TALLOC_CTX *mem, char ***out, size_t *n_out,
                                 const struct dsng_policy *p,
                                 struct dsng_error *err)
 {
+	const struct dsng__u128 v4 = {0, UINT64_C(0xffff) << 32};
 	TALLOC_CTX *tmp;
 	char **list = NULL;
 	size_t n = 0, i;
@@ -140,6 +141,12 @@ int dsng_policy_networks_format(TALLOC_CTX *mem, char ***out, size_t *n_out,
 
 			while (bits > 0 &&
 			       !u128_le(u128_block_last(a, bits), last))
+				bits--;
+			/* A block wider than IPv4 never swallows the IPv4
+			 * space (::ffff:0:0/96): MTAs match IPv4 clients
+			 * only against IPv4 networks. */
+			while (bits > 32 && u128_le(a, v4) &&
+			       u128_le(v4, u128_block_last(a, bits)))
 				bits--;
 			grown = talloc_realloc(tmp, list, char *, n + 1);
 			if (!grown)

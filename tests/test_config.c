@@ -754,9 +754,20 @@ static void test_export_facts(void **state)
 	                     "[rcpt]\naction = strip\n");
 	assert_int_equal(
 	        dsng_policy_networks_format(*state, &nets, &n, p, &err), 0);
-	/* 0.0.0.0/0 and ::/0 swallow the others: ::/0 alone */
-	assert_int_equal(n, 1);
-	assert_string_equal(nets[0], "::/0");
+	/* ::/0 swallows the others, but IPv4 stays a network of its own */
+	assert_int_equal(n, 97);
+	assert_string_equal(nets[0], "0.0.0.0/0");
+	assert_string_equal(nets[1], "::/81");
+	assert_string_equal(nets[96], "8000::/1");
+	talloc_free(nets);
+	talloc_free(p);
+	p = parse_ok(*state, "[trusted-networks]\n"
+	                     "0.0.0.0/0\n::fffe:0:0/96\n");
+	assert_int_equal(
+	        dsng_policy_networks_format(*state, &nets, &n, p, &err), 0);
+	assert_int_equal(n, 2);
+	assert_string_equal(nets[0], "0.0.0.0/0");
+	assert_string_equal(nets[1], "::fffe:0:0/96");
 	talloc_free(nets);
 	talloc_free(p);
 	p = parse_ok(*state, "[trusted-networks]\n"

@@ -367,7 +367,10 @@ DSNG_API size_t dsng_policy_network_count(const struct dsng_policy *p);
  * The trusted networks as text, one CIDR each ("127.0.0.0/8", "::1/128"),
  * after merging, in order (IPv4 first; IPv4 networks are written in dotted
  * form, everything else as IPv6).  A merged range that is not one CIDR
- * block becomes the few blocks that cover exactly it.  *out is a new
+ * block becomes the few blocks that cover exactly it; a block never spans
+ * the IPv4 space and IPv6 together (::/0 gives 0.0.0.0/0 and the IPv6
+ * blocks around ::ffff:0:0/96), since MTAs match IPv4 clients against
+ * IPv4 networks only.  *out is a new
  * talloc array on mem (a child of it holds the strings; free it alone),
  * NULL with *n_out 0 when there are none.  Returns 0, DSNG_EINVAL (NULL
  * argument), DSNG_ENOMEM.
