@@ -45,7 +45,8 @@ mkdir -p "$CACHE" || exit 77
 		for d in "$CACHE"/debs/*.deb; do
 			[ -f "$d" ] && dpkg -x "$d" "$R"
 		done
-		touch "$CACHE/unpacked"
+		# a failed download is tried again next time
+		[ -x "$R/usr/sbin/postconf" ] && touch "$CACHE/unpacked"
 	fi
 	exit 0
 ) 9> "$CACHE/lock" || exit 77
