@@ -2,8 +2,10 @@
  * bindings/api.c - the functions scripts call (api.h): parse with the
  * library, then build the language's values with the shared walks.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "api.h"
 
@@ -16,13 +18,34 @@ static void *nomem(struct dsng_error *err)
 	return NULL;
 }
 
+/* Misuse from the script (TypeError, croak). */
+static void *misuse(struct dsng_error *err, const char *msg)
+{
+	err->rc = DSNG_EINVAL;
+	err->kind = DSNG_ERR_INVALID_ARGUMENT;
+	err->reply = 0;
+	err->enhanced = "";
+	snprintf(err->message, sizeof(err->message), "%s", msg);
+	return NULL;
+}
+
+/* A built result, or out of memory when a builder call failed. */
+static void *finish(void *res, struct dsng_error *err)
+{
+	if (!res || dsngb_native_failed()) {
+		dsngb_native_free(res);
+		return nomem(err);
+	}
+	return res;
+}
+
 const char *version(void)
 {
 	return dsng_version();
 }
 
-dsngb_result parse_cmd(const char *buf, size_t len, int strict,
-                       struct dsng_error *err)
+dsngb_result parse_cmd(const char *buf, size_t len, int strict, size_t max_line,
+                       int utf8, struct dsng_error *err)
 {
 	struct dsng_cmd *c = malloc(sizeof(*c));
 	struct dsng_cmd_opts opts;
@@ -36,33 +59,64 @@ dsngb_result parse_cmd(const char *buf, size_t len, int strict,
 	dsng_cmd_opts_init(&opts, DSNG_CMD_OPTS_VERSION);
 	if (strict)
 		opts.flags |= DSNG_CMD_STRICT;
+	if (utf8)
+		opts.flags |= DSNG_CMD_UTF8;
+	if (max_line)
+		opts.max_line = max_line;
 	if (dsng_cmd_parse(c, buf, len, &opts, err) == DSNG_OK) {
 		need = dsng_cmd_format_buf(small, sizeof(small), c);
 		if (need >= sizeof(small)) {
 			canonical = malloc(need + 1);
-			if (canonical)
-				dsng_cmd_format_buf(canonical, need + 1, c);
+			if (!canonical) {
+				free(c);
+				return nomem(err);
+			}
+			dsng_cmd_format_buf(canonical, need + 1, c);
 		}
 		res = dsngb_native.map_new();
 		dsngb_cmd_fill(&dsngb_native, res, c, canonical);
 		if (canonical != small)
 			free(canonical);
+		res = finish(res, err);
 	}
 	free(c);
 	return res;
 }
 
-dsngb_result parse_report(const char *buf, size_t len, struct dsng_error *err)
+dsngb_result parse_report(const char *buf, size_t len, unsigned max_recipients,
+                          unsigned max_depth, unsigned max_parts,
+                          unsigned max_fields, size_t max_field_len,
+                          size_t max_header_len, size_t max_boundary_len,
+                          size_t max_size, size_t max_decoded,
+                          struct dsng_error *err)
 {
 	struct dsng_report *r = NULL;
+	struct dsng_report_limits lim;
+	struct dsng_mime_limits mime;
 	void *res;
 
-	if (dsng_report_parse(NULL, &r, buf, len, NULL, err) != DSNG_OK)
+	dsng_report_limits_init(&lim, DSNG_REPORT_LIMITS_VERSION);
+	dsng_mime_limits_init(&mime, DSNG_MIME_LIMITS_VERSION);
+#define SETLIM(st, f)                                                          \
+	if (f)                                                                 \
+		st.f = f;
+	SETLIM(lim, max_recipients)
+	SETLIM(mime, max_depth)
+	SETLIM(mime, max_parts)
+	SETLIM(mime, max_fields)
+	SETLIM(mime, max_field_len)
+	SETLIM(mime, max_header_len)
+	SETLIM(mime, max_boundary_len)
+	SETLIM(mime, max_size)
+	SETLIM(mime, max_decoded)
+#undef SETLIM
+	lim.mime = &mime;
+	if (dsng_report_parse(NULL, &r, buf, len, &lim, err) != DSNG_OK)
 		return NULL;
 	res = dsngb_native.map_new();
 	dsngb_report_fill(&dsngb_native, res, r);
 	talloc_free(r);
-	return res;
+	return finish(res, err);
 }
 
 dsngb_result parse_ehlo(const char *buf, size_t len, struct dsng_error *err)
@@ -76,24 +130,24 @@ dsngb_result parse_ehlo(const char *buf, size_t len, struct dsng_error *err)
 	res = dsngb_native.map_new();
 	dsngb_ehlo_fill(&dsngb_native, res, c);
 	talloc_free(c);
-	return res;
+	return finish(res, err);
 }
 
-dsngb_result xtext_encode(const char *buf, size_t len)
+dsngb_result xtext_encode(const char *buf, size_t len, struct dsng_error *err)
 {
 	size_t need = dsng_xtext_encode_buf(NULL, 0, buf, len);
 	char *out = malloc(need + 1);
 	void *res;
 
 	if (!out)
-		return NULL;
+		return nomem(err);
 	dsng_xtext_encode_buf(out, need + 1, buf, len);
 	res = dsngb_native.str(out, need);
 	free(out);
-	return res;
+	return finish(res, err);
 }
 
-dsngb_result xtext_decode(const char *buf, size_t len, int lenient,
+dsngb_result xtext_decode(const char *buf, size_t len, int xbytes, int lenient,
                           struct dsng_error *err)
 {
 	/* a decoded value is never longer than its encoded form */
@@ -106,7 +160,384 @@ dsngb_result xtext_decode(const char *buf, size_t len, int lenient,
 	if (dsng_xtext_decode(out, len + 1, &n, buf, len,
 	                      lenient ? DSNG_XTEXT_LOWER_HEX : 0, NULL,
 	                      err) == DSNG_OK)
-		res = dsngb_native.str(out, n);
+		res = finish(xbytes ? dsngb_native_bytes(out, n)
+		                    : dsngb_native.str(out, n),
+		             err);
 	free(out);
+	return res;
+}
+
+/* ---- policy and sessions ---- */
+
+struct dsngb_policy {
+	struct dsng_policy *p; /* a talloc root */
+};
+
+struct dsngb_session {
+	struct dsng_policy_session s; /* its strings are talloc children */
+};
+
+void dsngb_policy_free(struct dsngb_policy *p)
+{
+	if (p) {
+		talloc_free(p->p);
+		free(p);
+	}
+}
+
+void dsngb_session_free(struct dsngb_session *s)
+{
+	talloc_free(s);
+}
+
+/* pol is read after the loader's call (rc) has filled it: callers pass
+ * its address, never its value, as argument order is unspecified. */
+static struct dsngb_policy *wrap_policy(int rc, struct dsng_policy **polp,
+                                        struct dsng_error *err)
+{
+	struct dsng_policy *pol = *polp;
+	struct dsngb_policy *p;
+
+	if (rc != DSNG_OK)
+		return NULL;
+	if (!(p = malloc(sizeof(*p)))) {
+		talloc_free(pol);
+		return nomem(err);
+	}
+	p->p = pol;
+	return p;
+}
+
+struct dsngb_policy *policy_preset(const char *name, struct dsng_error *err)
+{
+	struct dsng_policy *pol = NULL;
+
+	if (!name)
+		return misuse(err, "a preset name is required");
+	return wrap_policy(dsng_policy_preset(NULL, &pol, name, err), &pol,
+	                   err);
+}
+
+struct dsngb_policy *policy_from_file(const char *path, struct dsng_error *err)
+{
+	struct dsng_policy *pol = NULL;
+
+	if (!path)
+		return misuse(err, "a file name is required");
+	return wrap_policy(dsng_policy_load(NULL, &pol, path, NULL, err), &pol,
+	                   err);
+}
+
+struct dsngb_policy *policy_from_string(const char *buf, size_t len,
+                                        const char *name,
+                                        struct dsng_error *err)
+{
+	struct dsng_policy *pol = NULL;
+
+	return wrap_policy(dsng_policy_parse(NULL, &pol, buf, len,
+	                                     name ? name : "<string>", NULL,
+	                                     err),
+	                   &pol, err);
+}
+
+dsngb_result policy_name(struct dsngb_policy *p, struct dsng_error *err)
+{
+	if (!p)
+		return misuse(err, "not a policy");
+	return finish(dsngb_cstr(&dsngb_native, dsng_policy_name(p->p)), err);
+}
+
+dsngb_result policy_warnings(struct dsngb_policy *p, struct dsng_error *err)
+{
+	void *list;
+	size_t i, n;
+
+	if (!p)
+		return misuse(err, "not a policy");
+	list = dsngb_native.list_new();
+	n = dsng_policy_warning_count(p->p);
+	for (i = 0; i < n; i++)
+		dsngb_native.list_push(
+		        list,
+		        dsngb_cstr(&dsngb_native,
+		                   dsng_policy_warning_get(p->p, i)->message));
+	return finish(list, err);
+}
+
+struct dsngb_session *session_new(const char *addr, const char *client_name,
+                                  const char *helo, const char *auth_user,
+                                  int tls, unsigned port, const char *service,
+                                  int trusted, struct dsng_error *err)
+{
+	struct dsngb_session *s;
+	enum dsng_policy_service svc = DSNG_POLICY_SERVICE_UNKNOWN;
+
+	if (!service)
+		svc = DSNG_POLICY_SERVICE_UNKNOWN;
+	else if (!strcmp(service, "smtp"))
+		svc = DSNG_POLICY_SERVICE_SMTP;
+	else if (!strcmp(service, "submission"))
+		svc = DSNG_POLICY_SERVICE_SUBMISSION;
+	else if (!strcmp(service, "local"))
+		svc = DSNG_POLICY_SERVICE_LOCAL;
+	else
+		return misuse(err, "service must be \"smtp\", \"submission\", "
+		                   "\"local\" or None");
+	if (trusted < -1 || trusted > 1)
+		return misuse(err, "trusted must be None, True or False");
+	if (port > 65535)
+		return misuse(err, "port must be 0..65535");
+	if (!(s = talloc_zero(NULL, struct dsngb_session)))
+		return nomem(err);
+	dsng_policy_session_init(&s->s, DSNG_POLICY_SESSION_VERSION);
+	if (addr && dsng_policy_session_set_addr(&s->s, addr, strlen(addr),
+	                                         err) != DSNG_OK) {
+		talloc_free(s);
+		return NULL;
+	}
+	if ((client_name &&
+	     !(s->s.client_name = talloc_strdup(s, client_name))) ||
+	    (helo && !(s->s.helo_name = talloc_strdup(s, helo))) ||
+	    (auth_user && !(s->s.auth_user = talloc_strdup(s, auth_user)))) {
+		talloc_free(s);
+		return nomem(err);
+	}
+	s->s.tls = tls != 0;
+	s->s.port = port;
+	s->s.service = svc;
+	s->s.trusted = trusted;
+	return s;
+}
+
+void session_reset(struct dsngb_session *s)
+{
+	if (s)
+		dsng_policy_session_reset(&s->s);
+}
+
+dsngb_result session_state(struct dsngb_session *s, struct dsng_error *err)
+{
+	const struct dsngb_builder *b = &dsngb_native;
+	void *m;
+
+	if (!s)
+		return misuse(err, "not a session");
+	m = b->map_new();
+	b->map_set(m, "dsn_offered",
+	           s->s.dsn_offered < 0 ? b->none()
+	                                : b->boolean(s->s.dsn_offered));
+	b->map_set(m, "esmtp", b->boolean(s->s.esmtp));
+	b->map_set(m, "null_sender", b->boolean(s->s.null_sender));
+	b->map_set(m, "n_recipients", b->uinteger(s->s.n_recipients));
+	return finish(m, err);
+}
+
+/* The decision as a native map. */
+static void *decision(const struct dsng_decision *d, unsigned notify,
+                      int bounce, struct dsng_error *err)
+{
+	void *m = dsngb_native.map_new();
+
+	dsngb_decision_fill(&dsngb_native, m, d, notify, bounce);
+	return finish(m, err);
+}
+
+#define CHECK_PS(p, s)                                                         \
+	do {                                                                   \
+		if (!(p))                                                      \
+			return misuse(err, "not a policy");                    \
+		if (!(s))                                                      \
+			return misuse(err, "not a session");                   \
+	} while (0)
+
+dsngb_result policy_ehlo(struct dsngb_policy *p, struct dsngb_session *s,
+                         int esmtp, const char *buf, size_t len, int has_reply,
+                         struct dsng_error *err)
+{
+	struct dsng_decision d = DSNG_DECISION_INIT;
+	struct dsng_ehlo *caps = NULL;
+	TALLOC_CTX *mem;
+	void *res = NULL;
+
+	CHECK_PS(p, s);
+	if (!has_reply) {
+		if (dsng_policy_ehlo(&d, p->p, &s->s, esmtp != 0, err) !=
+		    DSNG_OK)
+			return NULL;
+		return decision(&d, 0, 0, err);
+	}
+	if (!(mem = talloc_new(NULL)))
+		return nomem(err);
+	len = dsngb_trim_blank_tail(buf, len);
+	if (dsng_ehlo_parse(mem, &caps, buf, len, NULL, err) == DSNG_OK &&
+	    dsng_policy_ehlo_reply(mem, &d, p->p, &s->s, caps, err) == DSNG_OK)
+		res = decision(&d, 0, 0, err);
+	talloc_free(mem);
+	return res;
+}
+
+static dsngb_result cmd_decision(struct dsngb_policy *p,
+                                 struct dsngb_session *s, const char *buf,
+                                 size_t len, enum dsng_verb verb,
+                                 struct dsng_error *err)
+{
+	struct dsng_decision d = DSNG_DECISION_INIT;
+	struct dsng_cmd *c;
+	TALLOC_CTX *mem;
+	void *res = NULL;
+	int rc;
+
+	CHECK_PS(p, s);
+	if (!(c = malloc(sizeof(*c))))
+		return nomem(err);
+	if (!(mem = talloc_new(NULL))) {
+		free(c);
+		return nomem(err);
+	}
+	dsng_cmd_init(c, DSNG_CMD_VERSION);
+	rc = dsng_cmd_parse(c, buf, len, NULL, err);
+	if (rc == DSNG_ESYNTAX || rc == DSNG_ELIMIT) {
+		/* the refusal to send, as dsng_policy_line gives it (the
+		 * session is left alone) */
+		struct dsng_error e2 = DSNG_ERROR_INIT;
+
+		dsng_error_clear(err);
+		dsng_policy_line(NULL, &d, NULL, p->p, &s->s, buf, len, NULL,
+		                 &e2);
+		res = decision(&d, 0, 0, err);
+	} else if (rc != DSNG_OK) {
+		/* raised from err */
+	} else if (c->verb != verb) {
+		misuse(err, verb == DSNG_VERB_MAIL ? "mail() takes a MAIL FROM "
+		                                     "command"
+		                                   : "rcpt() takes a RCPT TO "
+		                                     "command");
+	} else {
+		rc = verb == DSNG_VERB_MAIL
+		             ? dsng_policy_mail(&d, p->p, &s->s, c, err)
+		             : dsng_policy_rcpt(&d, p->p, &s->s, c, err);
+		if (rc == DSNG_OK && d.changes &&
+		    !(d.rewritten = dsng_cmd_format(mem, c)))
+			nomem(err);
+		else if (rc == DSNG_OK)
+			res = decision(
+			        &d,
+			        verb == DSNG_VERB_RCPT ? d.notify_requested : 0,
+			        0, err);
+	}
+	talloc_free(mem);
+	free(c);
+	return res;
+}
+
+dsngb_result policy_mail(struct dsngb_policy *p, struct dsngb_session *s,
+                         const char *buf, size_t len, struct dsng_error *err)
+{
+	return cmd_decision(p, s, buf, len, DSNG_VERB_MAIL, err);
+}
+
+dsngb_result policy_rcpt(struct dsngb_policy *p, struct dsngb_session *s,
+                         const char *buf, size_t len, struct dsng_error *err)
+{
+	return cmd_decision(p, s, buf, len, DSNG_VERB_RCPT, err);
+}
+
+dsngb_result policy_header(struct dsngb_policy *p, struct dsngb_session *s,
+                           const char *name, size_t name_len, const char *value,
+                           size_t value_len, struct dsng_error *err)
+{
+	struct dsng_decision d = DSNG_DECISION_INIT;
+
+	CHECK_PS(p, s);
+	if (dsng_policy_header(&d, p->p, &s->s, name, name_len, value,
+	                       value_len, err) != DSNG_OK)
+		return NULL;
+	return decision(&d, 0, 0, err);
+}
+
+/* NOTIFY keywords, comma-separated, any case; -1 for an unknown word. */
+static long notify_bits(const char *t)
+{
+	static const struct {
+		const char *w;
+		unsigned bit;
+	} words[] = {{"NEVER", DSNG_NOTIFY_NEVER},
+	             {"SUCCESS", DSNG_NOTIFY_SUCCESS},
+	             {"FAILURE", DSNG_NOTIFY_FAILURE},
+	             {"DELAY", DSNG_NOTIFY_DELAY}};
+	unsigned bits = 0;
+	size_t i, n;
+
+	while (*t) {
+		n = strcspn(t, ",");
+		for (i = 0; i < sizeof(words) / sizeof(words[0]); i++)
+			if (n == strlen(words[i].w) &&
+			    !strncasecmp(t, words[i].w, n))
+				break;
+		if (i == sizeof(words) / sizeof(words[0]))
+			return -1;
+		bits |= words[i].bit;
+		t += n;
+		if (*t == ',')
+			t++;
+	}
+	return (long)bits;
+}
+
+dsngb_result policy_generate(struct dsngb_policy *p, struct dsngb_session *s,
+                             const char *action, int null_sender,
+                             const char *notify, struct dsng_error *err)
+{
+	struct dsng_decision d = DSNG_DECISION_INIT;
+	int k;
+	long bits;
+
+	CHECK_PS(p, s);
+	if (!action)
+		return misuse(err, "an action is required");
+	for (k = DSNG_DSN_OTHER + 1; k < DSNG_DSN__COUNT; k++)
+		if (!strcasecmp(action, dsng_dsn_action_name(k)))
+			break;
+	if (k == DSNG_DSN__COUNT)
+		return misuse(err, "action must be delivered, failed, delayed, "
+		                   "relayed or expanded");
+	if ((bits = notify_bits(notify ? notify : "")) < 0)
+		return misuse(err, "notify must be NOTIFY keywords (NEVER, "
+		                   "SUCCESS, FAILURE, DELAY)");
+	if (dsng_policy_generate(&d, p->p, &s->s, (enum dsng_dsn_kind)k,
+	                         null_sender != 0, (unsigned)bits,
+	                         err) != DSNG_OK)
+		return NULL;
+	return decision(&d, (unsigned)bits, 0, err);
+}
+
+dsngb_result policy_bounce(struct dsngb_policy *p, struct dsngb_session *s,
+                           const char *buf, size_t len, int has_report,
+                           const char *rcpt, size_t rcpt_len, int null_sender,
+                           long long now, struct dsng_error *err)
+{
+	struct dsng_decision d = DSNG_DECISION_INIT;
+	struct dsng_policy_bounce_info b = DSNG_POLICY_BOUNCE_INFO_INIT;
+	struct dsng_report *r = NULL;
+	TALLOC_CTX *mem;
+	void *res = NULL;
+
+	CHECK_PS(p, s);
+	if (!(mem = talloc_new(NULL)))
+		return nomem(err);
+	if (has_report &&
+	    (dsng_report_parse(mem, &r, buf, len, NULL, err) != DSNG_OK ||
+	     dsng_policy_bounce_info_from_report(mem, &b, r, err) != DSNG_OK))
+		goto out;
+	b.null_sender = null_sender != 0;
+	if (rcpt && rcpt_len) {
+		b.rcpt.ptr = rcpt;
+		b.rcpt.len = rcpt_len;
+	}
+	b.now = (time_t)now;
+	if (dsng_policy_bounce(&d, p->p, &s->s, &b, err) == DSNG_OK)
+		res = decision(&d, 0, 1, err);
+out:
+	talloc_free(mem);
 	return res;
 }

@@ -19,6 +19,18 @@ typedef void *dsngb_result;
 /* The language's builder (defined in python/ or perl/). */
 extern const struct dsngb_builder dsngb_native;
 
+/* Native bytes (Python bytes, a Perl byte string without the UTF-8
+ * flag), for results that are octets rather than text. */
+void *dsngb_native_bytes(const char *p, size_t n);
+
+/* Whether a builder call failed since the binding was entered (Python: an
+ * exception is pending); the api then frees what it built and reports
+ * out of memory. */
+int dsngb_native_failed(void);
+
+/* Drop a native value built by dsngb_native (NULL is fine). */
+void dsngb_native_free(void *v);
+
 /* Raise the language's ParseError from err. */
 #if defined(SWIGPYTHON) || defined(DSNGB_PYTHON)
 void dsngb_py_raise(const struct dsng_error *err);
@@ -30,6 +42,18 @@ void dsngb_pl_croak(pTHX_ const struct dsng_error *err);
 typedef void *dsngb_result;
 #endif
 
+/* A loaded policy and one client session, owned by the script's objects
+ * (Policy, Session) and freed when they are collected.  A session owns
+ * copies of its strings. */
+struct dsngb_policy;
+struct dsngb_session;
+#ifdef SWIG
+struct dsngb_policy {};
+struct dsngb_session {};
+#endif
+void dsngb_policy_free(struct dsngb_policy *p);
+void dsngb_session_free(struct dsngb_session *s);
+
 /* ---- the API as scripts see it ---- */
 
 /* The library version, "0.2.0". */
@@ -39,16 +63,36 @@ const char *version(void);
  * deployed MTAs tolerate.  Returns a dict/hash; raises ParseError. */
 #ifdef SWIG
 dsngb_result parse_cmd(const char *buf, size_t len, int strict = 0,
+                       size_t max_line = 0, int utf8 = 0,
                        struct dsng_error *err);
 #else
-dsngb_result parse_cmd(const char *buf, size_t len, int strict,
-                       struct dsng_error *err);
+dsngb_result parse_cmd(const char *buf, size_t len, int strict, size_t max_line,
+                       int utf8, struct dsng_error *err);
 #endif
+/* max_line: octets including CRLF (struct dsng_cmd_opts; 0 = the default
+ * 2048); utf8: accept SMTPUTF8 addresses without the parameter
+ * (DSNG_CMD_UTF8). */
 
 /* Parse one mail message as a delivery report (RFC 3464 DSN, RFC 8098
  * MDN); a message that is not a report gives kind "none".  Returns a
  * dict/hash; raises ParseError when a limit breaks or it is not mail. */
-dsngb_result parse_report(const char *buf, size_t len, struct dsng_error *err);
+#ifdef SWIG
+dsngb_result parse_report(const char *buf, size_t len,
+                          unsigned max_recipients = 0, unsigned max_depth = 0,
+                          unsigned max_parts = 0, unsigned max_fields = 0,
+                          size_t max_field_len = 0, size_t max_header_len = 0,
+                          size_t max_boundary_len = 0, size_t max_size = 0,
+                          size_t max_decoded = 0, struct dsng_error *err);
+#else
+dsngb_result parse_report(const char *buf, size_t len, unsigned max_recipients,
+                          unsigned max_depth, unsigned max_parts,
+                          unsigned max_fields, size_t max_field_len,
+                          size_t max_header_len, size_t max_boundary_len,
+                          size_t max_size, size_t max_decoded,
+                          struct dsng_error *err);
+#endif
+/* The limits are the fields of struct dsng_report_limits and struct
+ * dsng_mime_limits, by name; 0 keeps the library's default. */
 
 /* Parse a server's whole EHLO/LHLO reply into its capabilities (trailing
  * blank lines ignored, as the CLI does).  Returns a dict/hash; raises
@@ -57,17 +101,74 @@ dsngb_result parse_ehlo(const char *buf, size_t len, struct dsng_error *err);
 
 /* RFC 3461 xtext, as ORCPT= and ENVID= need it: "+" and "=" and octets
  * outside 33..126 become "+XX".  Returns a str/string. */
-dsngb_result xtext_encode(const char *buf, size_t len);
+dsngb_result xtext_encode(const char *buf, size_t len, struct dsng_error *err);
 
 /* Decode xtext; lenient accepts lower-case hex ("+2b") as Postfix and
  * sendmail do.  Raises ParseError (code bad_xtext, offset of the bad
  * octet). */
+/* xbytes: the input was bytes (Python) or a byte string (Perl), and so
+ * is the result; text input gives text (invalid UTF-8 replaced). */
 #ifdef SWIG
-dsngb_result xtext_decode(const char *buf, size_t len, int lenient = 0,
-                          struct dsng_error *err);
+dsngb_result xtext_decode(const char *xbuf, size_t xlen, int xbytes,
+                          int lenient = 0, struct dsng_error *err);
 #else
-dsngb_result xtext_decode(const char *buf, size_t len, int lenient,
-                          struct dsng_error *err);
+dsngb_result xtext_decode(const char *xbuf, size_t xlen, int xbytes,
+                          int lenient, struct dsng_error *err);
 #endif
+
+/* ---- policy and sessions: the script-level Policy, Session and
+ * Decision are written over these in dsnguard.i ---- */
+
+/* A preset, a config file, or config text (name: for messages and
+ * relative includes).  Raise ParseError (code unknown_preset, config, io,
+ * ...). */
+struct dsngb_policy *policy_preset(const char *name, struct dsng_error *err);
+struct dsngb_policy *policy_from_file(const char *path, struct dsng_error *err);
+struct dsngb_policy *policy_from_string(const char *buf, size_t len,
+                                        const char *name,
+                                        struct dsng_error *err);
+/* The policy's name (the preset or file), and its load warnings (list). */
+dsngb_result policy_name(struct dsngb_policy *p, struct dsng_error *err);
+dsngb_result policy_warnings(struct dsngb_policy *p, struct dsng_error *err);
+
+/* A session: addr text or NULL, strings NULL when unknown; service
+ * "smtp", "submission", "local" or NULL; trusted -1 (look the address up),
+ * 0 or 1. */
+struct dsngb_session *session_new(const char *addr, const char *client_name,
+                                  const char *helo, const char *auth_user,
+                                  int tls, unsigned port, const char *service,
+                                  int trusted, struct dsng_error *err);
+/* RSET: a new transaction. */
+void session_reset(struct dsngb_session *s);
+/* The session's state as a map: dsn_offered (-1/0/1), esmtp, null_sender,
+ * n_recipients. */
+dsngb_result session_state(struct dsngb_session *s, struct dsng_error *err);
+
+/* The decisions, each a map with the keys of dsngb_decision_fill.  For
+ * ehlo, has_reply says whether buf is the server's EHLO reply to rewrite.
+ * mail/rcpt take a command line; a line that does not parse gives the
+ * refusal to send (action reject, rule "parser:syntax"); a command of
+ * another verb is misuse (TypeError). */
+dsngb_result policy_ehlo(struct dsngb_policy *p, struct dsngb_session *s,
+                         int esmtp, const char *buf, size_t len, int has_reply,
+                         struct dsng_error *err);
+dsngb_result policy_mail(struct dsngb_policy *p, struct dsngb_session *s,
+                         const char *buf, size_t len, struct dsng_error *err);
+dsngb_result policy_rcpt(struct dsngb_policy *p, struct dsngb_session *s,
+                         const char *buf, size_t len, struct dsng_error *err);
+dsngb_result policy_header(struct dsngb_policy *p, struct dsngb_session *s,
+                           const char *name, size_t name_len, const char *value,
+                           size_t value_len, struct dsng_error *err);
+/* action: an RFC 3464 Action word (delivered, failed, delayed, relayed,
+ * expanded); notify: NOTIFY keywords separated by commas, "" for none. */
+dsngb_result policy_generate(struct dsngb_policy *p, struct dsngb_session *s,
+                             const char *action, int null_sender,
+                             const char *notify, struct dsng_error *err);
+/* buf: the message (has_report), parsed as a report; rcpt: the envelope
+ * recipient; now: Unix time for BATV, 0 = now. */
+dsngb_result policy_bounce(struct dsngb_policy *p, struct dsngb_session *s,
+                           const char *buf, size_t len, int has_report,
+                           const char *rcpt, size_t rcpt_len, int null_sender,
+                           long long now, struct dsng_error *err);
 
 #endif

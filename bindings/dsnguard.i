@@ -37,12 +37,51 @@
 	}
 	$2 = (size_t)n;
 }
+/* xtext_decode: bytes in, bytes out (xbytes) */
+%typemap(in) (const char *xbuf, size_t xlen, int xbytes) (Py_ssize_t n) {
+	if (PyBytes_Check($input)) {
+		char *p;
+		PyBytes_AsStringAndSize($input, &p, &n);
+		$1 = p;
+		$3 = 1;
+	} else if (PyUnicode_Check($input)) {
+		$1 = (char *)PyUnicode_AsUTF8AndSize($input, &n);
+		if (!$1)
+			SWIG_fail;
+		$3 = 0;
+	} else {
+		PyErr_SetString(PyExc_TypeError, "expected str or bytes");
+		SWIG_fail;
+	}
+	$2 = (size_t)n;
+}
 #elif defined(SWIGPERL)
+/* undef and plain references are misuse, never an empty command */
 %typemap(in) (const char *buf, size_t len) (STRLEN n) {
+	if (!SvOK($input))
+		croak("DSNGuard: expected a string, got undef");
+	if (SvROK($input) && !sv_isobject($input))
+		croak("DSNGuard: expected a string, got a reference");
 	$1 = SvPV($input, n);
 	$2 = (size_t)n;
 }
+/* a byte string (UTF-8 flag off) decodes to octets, a character string
+ * to characters */
+%typemap(in) (const char *xbuf, size_t xlen, int xbytes) (STRLEN n) {
+	if (!SvOK($input))
+		croak("DSNGuard: expected a string, got undef");
+	if (SvROK($input) && !sv_isobject($input))
+		croak("DSNGuard: expected a string, got a reference");
+	$1 = SvPV($input, n);
+	$2 = (size_t)n;
+	$3 = !SvUTF8($input);
+}
 #endif
+%apply (const char *buf, size_t len) {
+	(const char *name, size_t name_len),
+	(const char *value, size_t value_len),
+	(const char *rcpt, size_t rcpt_len)
+};
 
 /* ---- the error out-parameter: raise when the call failed ---- */
 %typemap(in, numinputs=0) struct dsng_error *err (struct dsng_error temp) {
@@ -52,6 +91,8 @@
 #if defined(SWIGPYTHON)
 %typemap(argout) struct dsng_error *err {
 	if ($1->rc != DSNG_OK) {
+		Py_XDECREF($result);
+		$result = NULL;
 		dsngb_py_raise($1);
 		SWIG_fail;
 	}
@@ -64,15 +105,60 @@
 #endif
 
 /* ---- results: a converted object is the return value ---- */
+/* NULL only when the call failed: err raises then */
 #if defined(SWIGPYTHON)
 %typemap(out) dsngb_result {
-	$result = (PyObject *)$1;
+	if ($1) {
+		$result = (PyObject *)$1;
+	} else {
+		Py_INCREF(Py_None);
+		$result = Py_None;
+	}
 }
 #elif defined(SWIGPERL)
 %typemap(out) dsngb_result {
-	$result = sv_2mortal((SV *)$1);
+	$result = $1 ? sv_2mortal((SV *)$1) : &PL_sv_undef;
 	argvi++;
 }
+#endif
+
+/* The handles behind Policy and Session: owned, freed with their proxy. */
+%rename(_PolicyHandle) dsngb_policy;
+%rename(_SessionHandle) dsngb_session;
+%nodefaultctor dsngb_policy;
+%nodefaultctor dsngb_session;
+%extend dsngb_policy {
+	~dsngb_policy() { dsngb_policy_free($self); }
+}
+%extend dsngb_session {
+	~dsngb_session() { dsngb_session_free($self); }
+}
+%newobject policy_preset;
+%newobject policy_from_file;
+%newobject policy_from_string;
+%newobject session_new;
+%ignore dsngb_policy_free;
+%ignore dsngb_session_free;
+/* The script-level Policy, Session and Decision are written over these. */
+%rename(_policy_preset) policy_preset;
+%rename(_policy_from_file) policy_from_file;
+%rename(_policy_from_string) policy_from_string;
+%rename(_policy_name) policy_name;
+%rename(_policy_warnings) policy_warnings;
+%rename(_session_new) session_new;
+%rename(_session_reset) session_reset;
+%rename(_session_state) session_state;
+%rename(_policy_ehlo) policy_ehlo;
+%rename(_policy_mail) policy_mail;
+%rename(_policy_rcpt) policy_rcpt;
+%rename(_policy_header) policy_header;
+%rename(_policy_generate) policy_generate;
+%rename(_policy_bounce) policy_bounce;
+#if defined(SWIGPERL)
+/* options as a trailing hashref: the Perl subs below call these */
+%rename(_parse_cmd) parse_cmd;
+%rename(_parse_report) parse_report;
+%rename(_xtext_decode) xtext_decode;
 #endif
 
 %feature("kwargs");
@@ -97,6 +183,283 @@ class ParseError(ValueError):
         self.message = message
 
 __version__ = version()
+
+
+def _line_of(line_or_cmd):
+    """A command line from str, bytes, or what parse_cmd returned."""
+    if isinstance(line_or_cmd, (str, bytes)):
+        return line_or_cmd
+    if isinstance(line_or_cmd, (bytearray, memoryview)):
+        return bytes(line_or_cmd)
+    if isinstance(line_or_cmd, dict) and isinstance(
+            line_or_cmd.get("canonical"), str):
+        return line_or_cmd["canonical"]
+    raise TypeError("expected a command line (str or bytes) or what "
+                    "parse_cmd returned, not %s" % type(line_or_cmd).__name__)
+
+
+def _opt_str(value, what):
+    if value is None or isinstance(value, str):
+        return value
+    raise TypeError("%s must be a str or None, not %s"
+                    % (what, type(value).__name__))
+
+
+def _mail_text(value, what):
+    if isinstance(value, (str, bytes)):
+        return value
+    if isinstance(value, (bytearray, memoryview)):
+        return bytes(value)
+    raise TypeError("%s must be str or bytes, not %s"
+                    % (what, type(value).__name__))
+
+
+class Decision:
+    """One policy decision, with the values of `dsnguard audit --json`.
+
+    action      "accept", "advertise_dsn", "hide_dsn", "strip",
+                "downgrade", "never", "reject", "ignore" or "flag"
+    reply       the reply to send ("550 5.7.1 ...") for a refusal, else None
+    rewritten   the command line (or EHLO reply) as changed, else None
+    reason      one line saying why
+    rule        "origin:line:rule" (config file and line) or "origin:rule"
+    compliance  "compliant", "lenient" or "not_compliant"
+    notify      NOTIFY keywords: for rcpt those the client asked for, for
+                generate those given; [] otherwise
+    verdict     bounce only: "not_a_bounce", "legit", "backscatter",
+                "unknown" (None for other decisions)
+    """
+
+    __slots__ = ("action", "reply", "rewritten", "reason", "rule",
+                 "compliance", "notify", "verdict", "_keys")
+
+    def __init__(self, d):
+        self._keys = tuple(d)
+        self.verdict = None
+        for k, v in d.items():
+            setattr(self, k, v)
+
+    def to_dict(self):
+        """The decision as a dict with the keys of the audit JSON."""
+        return {k: (list(getattr(self, k)) if k == "notify"
+                    else getattr(self, k)) for k in self._keys}
+
+    def __eq__(self, other):
+        if isinstance(other, Decision):
+            return self.to_dict() == other.to_dict()
+        return NotImplemented
+
+    __hash__ = None
+
+    def __repr__(self):
+        parts = ["action=%r" % self.action]
+        for k in ("reply", "rewritten", "verdict"):
+            if getattr(self, k) is not None:
+                parts.append("%s=%r" % (k, getattr(self, k)))
+        parts.append("rule=%r" % self.rule)
+        parts.append("compliance=%r" % self.compliance)
+        return "Decision(%s)" % ", ".join(parts)
+
+
+class Session:
+    """One client connection, kept for its decisions (one per
+    connection; not shared between threads).
+
+    addr         the client's IP address as text, or None
+    client_name  its reverse DNS name, or None
+    helo         its HELO/EHLO name, or None
+    auth_user    the SASL user once authenticated, or None
+    tls          after STARTTLS (or on port 465)
+    port         the local port it connected to (0 unknown)
+    service      "smtp", "submission", "local" or None (from the port)
+    trusted      None: look addr up in the policy's trusted networks;
+                 True or False: the caller's own verdict
+    """
+
+    __slots__ = ("_h", "addr", "client_name", "helo", "auth_user", "tls",
+                 "port", "service", "trusted")
+
+    def __init__(self, addr=None, *, client_name=None, helo=None,
+                 auth_user=None, tls=False, port=0, service=None,
+                 trusted=None):
+        for what, v in (("addr", addr), ("client_name", client_name),
+                        ("helo", helo), ("auth_user", auth_user),
+                        ("service", service)):
+            _opt_str(v, what)
+        if not isinstance(tls, (bool, int)):
+            raise TypeError("tls must be a bool")
+        if isinstance(port, bool) or not isinstance(port, int):
+            raise TypeError("port must be an int")
+        if not 0 <= port <= 65535:
+            raise TypeError("port must be 0..65535")
+        if trusted is not None and not isinstance(trusted, (bool, int)):
+            raise TypeError("trusted must be None, True or False")
+        self._h = _session_new(
+            addr, client_name, helo, auth_user, 1 if tls else 0, port,
+            service, -1 if trusted is None else (1 if trusted else 0))
+        self.addr, self.client_name, self.helo = addr, client_name, helo
+        self.auth_user, self.tls, self.port = auth_user, bool(tls), port
+        self.service = service
+        self.trusted = None if trusted is None else bool(trusted)
+
+    def reset(self):
+        """RSET: start a new transaction (the facts are kept)."""
+        _session_reset(self._h)
+
+    @property
+    def state(self):
+        """What the decisions recorded: dsn_offered (None before EHLO),
+        esmtp, null_sender, n_recipients."""
+        return _session_state(self._h)
+
+    def __repr__(self):
+        parts = ["%s=%r" % (k, getattr(self, k))
+                 for k in ("addr", "client_name", "helo", "auth_user",
+                           "service", "trusted")
+                 if getattr(self, k) is not None]
+        if self.tls:
+            parts.append("tls=True")
+        if self.port:
+            parts.append("port=%d" % self.port)
+        return "Session(%s)" % ", ".join(parts)
+
+
+def _session_of(session):
+    if not isinstance(session, Session):
+        raise TypeError("expected a dsnguard.Session, not %s"
+                        % type(session).__name__)
+    return session._h
+
+
+_ACTIONS = ("delivered", "failed", "delayed", "relayed", "expanded")
+
+
+class Policy:
+    """A loaded policy: Policy.preset(name), Policy.from_file(path) or
+    Policy.from_string(text, name=...).  Read-only once loaded, so one
+    policy may be shared by threads; freed when collected."""
+
+    __slots__ = ("_h",)
+
+    def __init__(self, *args, **kwargs):
+        raise TypeError("use Policy.preset(), Policy.from_file() or "
+                        "Policy.from_string()")
+
+    @classmethod
+    def _wrap(cls, h):
+        self = object.__new__(cls)
+        self._h = h
+        return self
+
+    @classmethod
+    def preset(cls, name):
+        """A built-in preset: "recommended", "permissive",
+        "sendmail-noreceipts", "postfix-discard-dsn"."""
+        if not isinstance(name, str):
+            raise TypeError("a preset name is a str")
+        return cls._wrap(_policy_preset(name))
+
+    @classmethod
+    def from_file(cls, path):
+        """A config file (str, bytes or os.PathLike)."""
+        import os
+        path = os.fspath(path)
+        if isinstance(path, bytes):
+            path = os.fsdecode(path)
+        return cls._wrap(_policy_from_file(path))
+
+    @classmethod
+    def from_string(cls, text, name=None):
+        """Config text (str or bytes); name is used in messages and as the
+        base of relative includes."""
+        return cls._wrap(_policy_from_string(_mail_text(text, "text"),
+                                             _opt_str(name, "name")))
+
+    @property
+    def name(self):
+        """The preset, or the file (name) it was loaded from."""
+        return _policy_name(self._h)
+
+    @property
+    def warnings(self):
+        """Remarks on settings that do not do what they seem to."""
+        return _policy_warnings(self._h)
+
+    def ehlo(self, session, reply=None, *, esmtp=True):
+        """Offer DSN to this client or not.  With reply (the server's EHLO
+        reply), rewritten is that reply without its DSN line when DSN is
+        hidden."""
+        h = _session_of(session)
+        if reply is None:
+            return Decision(_policy_ehlo(self._h, h, 1 if esmtp else 0,
+                                         "", 0))
+        return Decision(_policy_ehlo(self._h, h, 1 if esmtp else 0,
+                                     _mail_text(reply, "reply"), 1))
+
+    def mail(self, session, line_or_cmd):
+        """MAIL FROM: RET and ENVID."""
+        return Decision(_policy_mail(self._h, _session_of(session),
+                                     _line_of(line_or_cmd)))
+
+    def rcpt(self, session, line_or_cmd):
+        """RCPT TO: NOTIFY and ORCPT."""
+        return Decision(_policy_rcpt(self._h, _session_of(session),
+                                     _line_of(line_or_cmd)))
+
+    def header(self, session, name, value):
+        """One message header (name without the colon)."""
+        return Decision(_policy_header(self._h, _session_of(session),
+                                       _mail_text(name, "name"),
+                                       _mail_text(value, "value")))
+
+    def generate(self, session, action, *, null_sender=False, notify=None):
+        """May a DSN with this RFC 3464 action (delivered, failed,
+        delayed, relayed, expanded) be generated?  notify: the NOTIFY
+        keywords accepted on the RCPT (a str "SUCCESS,DELAY" or a list),
+        None when absent."""
+        if not isinstance(action, str):
+            raise TypeError("action must be a str")
+        if notify is None:
+            notify = ""
+        elif not isinstance(notify, str):
+            notify = list(notify)
+            if not all(isinstance(w, str) for w in notify):
+                raise TypeError("notify must be NOTIFY keywords")
+            notify = ",".join(notify)
+        return Decision(_policy_generate(self._h, _session_of(session),
+                                         action, 1 if null_sender else 0,
+                                         notify))
+
+    def bounce(self, report=None, *, rcpt=None, null_sender=True,
+               session=None, now=None):
+        """Is this bounce an answer to mail we sent, or backscatter?
+        report: the message (str, bytes or email.message.Message) or
+        None; rcpt: the envelope recipient; now: Unix time for BATV."""
+        if session is None:
+            session = Session()
+        h = _session_of(session)
+        if report is None:
+            data, has = "", 0
+        else:
+            if not isinstance(report, (str, bytes, bytearray, memoryview)):
+                as_bytes = getattr(report, "as_bytes", None)
+                if as_bytes is None:
+                    raise TypeError("report must be str, bytes or an "
+                                    "email.message.Message")
+                report = as_bytes()
+            data, has = _mail_text(report, "report"), 1
+        if rcpt is None:
+            rcpt = ""
+        if now is None:
+            now = 0
+        elif isinstance(now, bool) or not isinstance(now, (int, float)):
+            raise TypeError("now must be a Unix time")
+        return Decision(_policy_bounce(self._h, h, data, has,
+                                       _mail_text(rcpt, "rcpt"),
+                                       1 if null_sender else 0, int(now)))
+
+    def __repr__(self):
+        return "<dsnguard.Policy %r>" % self.name
 %}
 #elif defined(SWIGPERL)
 %perlcode %{
@@ -110,7 +473,207 @@ sub offset { $_[0]{offset} }
 sub reply { $_[0]{reply} }
 sub enhanced { $_[0]{enhanced} }
 sub message { $_[0]{message} }
+
 package DSNGuard;
+use Carp ();
 our $VERSION = version();
+our @EXPORT_OK = qw(version parse_cmd parse_report parse_ehlo
+	xtext_encode xtext_decode);
+our %EXPORT_TAGS = (all => \@EXPORT_OK);
+
+# A trailing hashref of options, checked against the names allowed.
+sub _opts {
+	my ($fn, $args, @names) = @_;
+	my $o = @$args && ref $args->[-1] eq 'HASH' ? pop @$args : {};
+	my %ok = map { $_ => 1 } @names;
+	for (sort keys %$o) {
+		Carp::croak("DSNGuard::$fn: unknown option '$_'") unless $ok{$_};
+	}
+	return $o;
+}
+
+sub _num {
+	my ($fn, $o, $k) = @_;
+	my $v = $o->{$k};
+	return 0 unless defined $v;
+	Carp::croak("DSNGuard::$fn: $k must be a non-negative integer")
+		unless $v =~ /\A[0-9]+\z/;
+	return $v;
+}
+
+sub parse_cmd {
+	my ($line, @rest) = @_;
+	my $o = _opts('parse_cmd', \@rest, qw(strict max_line utf8));
+	Carp::croak('DSNGuard::parse_cmd: a command line is required')
+		unless defined $line;
+	my $strict = @rest ? $rest[0] : $o->{strict};
+	return _parse_cmd($line, $strict ? 1 : 0,
+		_num('parse_cmd', $o, 'max_line'), $o->{utf8} ? 1 : 0);
+}
+
+my @REPORT_LIMITS = qw(max_recipients max_depth max_parts max_fields
+	max_field_len max_header_len max_boundary_len max_size max_decoded);
+
+sub parse_report {
+	my ($data, @rest) = @_;
+	my $o = _opts('parse_report', \@rest, @REPORT_LIMITS);
+	Carp::croak('DSNGuard::parse_report: a message is required')
+		unless defined $data;
+	return _parse_report($data,
+		map { _num('parse_report', $o, $_) } @REPORT_LIMITS);
+}
+
+sub xtext_decode {
+	my ($text, @rest) = @_;
+	my $o = _opts('xtext_decode', \@rest, qw(lenient));
+	Carp::croak('DSNGuard::xtext_decode: a string is required')
+		unless defined $text;
+	my $lenient = @rest ? $rest[0] : $o->{lenient};
+	return _xtext_decode($text, $lenient ? 1 : 0);
+}
+
+package DSNGuard::Session;
+use Carp ();
+
+my @SESSION_KEYS = qw(addr client_name helo auth_user tls port service
+	trusted);
+
+sub new {
+	my ($class, $o) = @_;
+	$o = {} unless defined $o;
+	Carp::croak('DSNGuard::Session->new takes a hashref of facts')
+		unless ref $o eq 'HASH';
+	my %ok = map { $_ => 1 } @SESSION_KEYS;
+	for (sort keys %$o) {
+		Carp::croak("DSNGuard::Session->new: unknown key '$_'") unless $ok{$_};
+	}
+	for (qw(addr client_name helo auth_user service)) {
+		Carp::croak("DSNGuard::Session->new: $_ must be a string")
+			if ref $o->{$_};
+	}
+	my $port = defined $o->{port} ? $o->{port} : 0;
+	Carp::croak('DSNGuard::Session->new: port must be 0..65535')
+		unless $port =~ /\A[0-9]+\z/ && $port <= 65535;
+	my $h = DSNGuard::_session_new(
+		(map { defined $o->{$_} ? "$o->{$_}" : undef }
+			qw(addr client_name helo auth_user)),
+		$o->{tls} ? 1 : 0, $port + 0,
+		defined $o->{service} ? "$o->{service}" : undef,
+		defined $o->{trusted} ? ($o->{trusted} ? 1 : 0) : -1);
+	return bless { _h => $h, map { $_ => $o->{$_} } keys %$o }, $class;
+}
+
+sub reset { DSNGuard::_session_reset($_[0]{_h}) }
+sub state { DSNGuard::_session_state($_[0]{_h}) }
+
+package DSNGuard::Policy;
+use Carp ();
+use Scalar::Util ();
+
+sub _wrap { bless { _h => $_[1] }, $_[0] }
+
+sub preset {
+	my ($class, $name) = @_;
+	Carp::croak('DSNGuard::Policy->preset: a preset name is required')
+		unless defined $name && !ref $name;
+	return $class->_wrap(DSNGuard::_policy_preset($name));
+}
+
+sub from_file {
+	my ($class, $path) = @_;
+	Carp::croak('DSNGuard::Policy->from_file: a file name is required')
+		unless defined $path && !ref $path;
+	return $class->_wrap(DSNGuard::_policy_from_file($path));
+}
+
+sub from_string {
+	my ($class, $text, @rest) = @_;
+	my $o = DSNGuard::_opts('Policy->from_string', \@rest, qw(name));
+	Carp::croak('DSNGuard::Policy->from_string: config text is required')
+		unless defined $text;
+	return $class->_wrap(DSNGuard::_policy_from_string($text,
+		defined $o->{name} ? "$o->{name}" : undef));
+}
+
+sub name { DSNGuard::_policy_name($_[0]{_h}) }
+sub warnings { DSNGuard::_policy_warnings($_[0]{_h}) }
+
+sub _session {
+	my ($fn, $s) = @_;
+	Carp::croak("DSNGuard::Policy->$fn: expected a DSNGuard::Session")
+		unless Scalar::Util::blessed($s) && $s->isa('DSNGuard::Session');
+	return $s->{_h};
+}
+
+sub _line {
+	my ($fn, $l) = @_;
+	Carp::croak("DSNGuard::Policy->$fn: a command line is required")
+		unless defined $l;
+	if (ref $l eq 'HASH') {
+		Carp::croak("DSNGuard::Policy->$fn: not what parse_cmd returned")
+			unless defined $l->{canonical};
+		return $l->{canonical};
+	}
+	return $l;
+}
+
+sub ehlo {
+	my ($self, $s, @rest) = @_;
+	my $o = DSNGuard::_opts('Policy->ehlo', \@rest, qw(esmtp));
+	my $reply = $rest[0];
+	my $esmtp = exists $o->{esmtp} ? ($o->{esmtp} ? 1 : 0) : 1;
+	my $h = _session('ehlo', $s);
+	return defined $reply
+		? DSNGuard::_policy_ehlo($self->{_h}, $h, $esmtp, $reply, 1)
+		: DSNGuard::_policy_ehlo($self->{_h}, $h, $esmtp, '', 0);
+}
+
+sub mail {
+	my ($self, $s, $l) = @_;
+	return DSNGuard::_policy_mail($self->{_h}, _session('mail', $s),
+		_line('mail', $l));
+}
+
+sub rcpt {
+	my ($self, $s, $l) = @_;
+	return DSNGuard::_policy_rcpt($self->{_h}, _session('rcpt', $s),
+		_line('rcpt', $l));
+}
+
+sub header {
+	my ($self, $s, $name, $value) = @_;
+	Carp::croak('DSNGuard::Policy->header: a name and a value are required')
+		unless defined $name && defined $value;
+	return DSNGuard::_policy_header($self->{_h}, _session('header', $s),
+		$name, $value);
+}
+
+sub generate {
+	my ($self, $s, $action, @rest) = @_;
+	my $o = DSNGuard::_opts('Policy->generate', \@rest,
+		qw(null_sender notify));
+	Carp::croak('DSNGuard::Policy->generate: an action is required')
+		unless defined $action && !ref $action;
+	my $n = $o->{notify};
+	$n = !defined $n ? '' : ref $n eq 'ARRAY' ? join(',', @$n) : "$n";
+	return DSNGuard::_policy_generate($self->{_h}, _session('generate', $s),
+		$action, $o->{null_sender} ? 1 : 0, $n);
+}
+
+sub bounce {
+	my ($self, $report, @rest) = @_;
+	my $o = DSNGuard::_opts('Policy->bounce', \@rest,
+		qw(rcpt null_sender session now));
+	my $s = defined $o->{session} ? $o->{session} : DSNGuard::Session->new;
+	my $ns = exists $o->{null_sender} ? ($o->{null_sender} ? 1 : 0) : 1;
+	my $now = defined $o->{now} ? $o->{now} : 0;
+	Carp::croak('DSNGuard::Policy->bounce: now must be a Unix time')
+		unless $now =~ /\A[0-9]+\z/;
+	return DSNGuard::_policy_bounce($self->{_h}, _session('bounce', $s),
+		defined $report ? ($report, 1) : ('', 0),
+		defined $o->{rcpt} ? "$o->{rcpt}" : '', $ns, $now + 0);
+}
+
+package DSNGuard;
 %}
 #endif

@@ -2,6 +2,7 @@
  * bindings/convert/cmd.c - a parsed SMTP command as builder values, and
  * the small helpers the other walks share (see walk.h).
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "walk.h"
@@ -12,8 +13,7 @@ static void *span_or_none(const struct dsngb_builder *b, struct dsng_span s)
 }
 
 /* Empty spans (no domain, no local part) are None rather than "". */
-static void *nonempty_or_none(const struct dsngb_builder *b,
-                              struct dsng_span s)
+static void *nonempty_or_none(const struct dsngb_builder *b, struct dsng_span s)
 {
 	return s.len ? b->str(s.ptr, s.len) : b->none();
 }
@@ -21,9 +21,16 @@ static void *nonempty_or_none(const struct dsngb_builder *b,
 static void *upper_str(const struct dsngb_builder *b, struct dsng_span s,
                        int to_upper)
 {
-	char buf[256];
-	size_t i, n = s.len < sizeof(buf) ? s.len : sizeof(buf);
+	char small[256], *buf = small;
+	size_t i, n = s.len;
+	void *res;
 
+	if (!n)
+		return b->str("", 0);
+	/* keywords and types have no length limit of their own: the line's */
+	if (n > sizeof(small) && !(buf = malloc(n)))
+		return NULL; /* the builder reports the failure */
+	small[0] = 0;        /* quiets gcc: the loop fills buf[0..n) */
 	for (i = 0; i < n; i++) {
 		char ch = s.ptr[i];
 		if (to_upper && ch >= 'a' && ch <= 'z')
@@ -32,7 +39,10 @@ static void *upper_str(const struct dsngb_builder *b, struct dsng_span s,
 			ch = (char)(ch + 32);
 		buf[i] = ch;
 	}
-	return b->str(buf, n);
+	res = b->str(buf, n);
+	if (buf != small)
+		free(buf);
+	return res;
 }
 
 static void *route_list(const struct dsngb_builder *b, struct dsng_span r)
@@ -61,8 +71,8 @@ void *dsngb_cstr(const struct dsngb_builder *b, const char *s)
 	return s ? b->str(s, strlen(s)) : b->none();
 }
 
-static void set_cstr(const struct dsngb_builder *b, void *map,
-                     const char *key, const char *s)
+static void set_cstr(const struct dsngb_builder *b, void *map, const char *key,
+                     const char *s)
 {
 	b->map_set(map, key, dsngb_cstr(b, s));
 }
@@ -75,9 +85,10 @@ static void mail_rcpt(const struct dsngb_builder *b, void *m,
 	void *params = b->list_new();
 	size_t i;
 
-	b->map_set(m, "path", c->path.is_null ? b->str("", 0)
-	                                      : b->str(c->path.mailbox.ptr,
-	                                               c->path.mailbox.len));
+	b->map_set(m, "path",
+	           c->path.is_null
+	                   ? b->str("", 0)
+	                   : b->str(c->path.mailbox.ptr, c->path.mailbox.len));
 	b->map_set(m, "local", nonempty_or_none(b, c->path.local));
 	b->map_set(m, "domain", nonempty_or_none(b, c->path.domain));
 	b->map_set(m, "route", route_list(b, c->path.route));
@@ -93,7 +104,8 @@ static void mail_rcpt(const struct dsngb_builder *b, void *m,
 	if (c->has_orcpt) {
 		void *o = b->map_new();
 		b->map_set(o, "type", upper_str(b, c->orcpt_type, 0));
-		b->map_set(o, "addr", b->str(c->orcpt_addr.ptr, c->orcpt_addr.len));
+		b->map_set(o, "addr",
+		           b->str(c->orcpt_addr.ptr, c->orcpt_addr.len));
 		b->map_set(m, "orcpt", o);
 	} else {
 		b->map_set(m, "orcpt", b->none());
@@ -102,8 +114,9 @@ static void mail_rcpt(const struct dsngb_builder *b, void *m,
 	         c->ret == DSNG_RET_FULL   ? "FULL"
 	         : c->ret == DSNG_RET_HDRS ? "HDRS"
 	                                   : NULL);
-	b->map_set(m, "envid", c->has_envid ? b->str(c->envid.ptr, c->envid.len)
-	                                    : b->none());
+	b->map_set(m, "envid",
+	           c->has_envid ? b->str(c->envid.ptr, c->envid.len)
+	                        : b->none());
 	b->map_set(m, "size", c->has_size ? b->uinteger(c->size) : b->none());
 	set_cstr(b, m, "body", (unsigned)c->body < 4 ? bodies[c->body] : NULL);
 	b->map_set(m, "smtputf8", b->boolean(c->smtputf8));

@@ -13,6 +13,9 @@
 
 #include <dsnguard/dsnguard.h>
 
+/* A constructor may fail (out of memory) and return NULL: map_set and
+ * list_push then get a NULL val and must cope (the language's builder
+ * records the failure, see dsngb_native_failed in api.h). */
 struct dsngb_builder {
 	void *(*map_new)(void);
 	void *(*list_new)(void);
@@ -51,6 +54,14 @@ void dsngb_report_fill(const struct dsngb_builder *b, void *m,
  * map m ("code" ... "futurerelease_max_datetime"; not "ok"). */
 void dsngb_ehlo_fill(const struct dsngb_builder *b, void *m,
                      const struct dsng_ehlo *c);
+
+/* Add the keys of a decision of `dsnguard audit --json` to map m:
+ * "action", "reason", "rule" ("origin:line:rule"), "reply" (refusals
+ * only, else none), "notify" (the bits given, as a list), "compliance",
+ * "rewritten" (none unless changed); with bounce, also "verdict". */
+void dsngb_decision_fill(const struct dsngb_builder *b, void *m,
+                         const struct dsng_decision *d, unsigned notify,
+                         int bounce);
 
 /* Length of buf without the blank lines that pasted EHLO replies often
  * end with (the reply parser would call them text after the final line). */

@@ -1,7 +1,13 @@
 /*
- * bindings/perl/builder.c - native Perl values for the walks of convert/walk.h (hash refs,
- * array refs, strings flagged UTF-8 when they are), and the ParseError
+ * bindings/perl/builder.c - native Perl values for the walks of
+ * convert/walk.h (hash refs, array refs, strings), and the ParseError
  * object thrown with die.
+ *
+ * Strings: every string a result holds is a character string with the
+ * UTF-8 flag on, whatever its content (ASCII too), so the flag never
+ * flips with the input; octets that are not valid UTF-8 become U+FFFD,
+ * as in Python.  The one exception is xtext_decode of a byte string,
+ * which gives octets (the flag off): xtext encodes octets.
  */
 #include "EXTERN.h"
 #include "perl.h"
@@ -22,26 +28,57 @@ static void *pl_list_new(void)
 	return newRV_noinc((SV *)newAV());
 }
 
+/* Perl dies by itself when its allocations fail; a NULL value is a
+ * walk's own failed malloc, recorded for dsngb_native_failed. */
+static int pl_failed;
+
 static void pl_map_set(void *map, const char *key, void *val)
 {
 	dTHX;
-	(void)hv_store((HV *)SvRV((SV *)map), key, (I32)strlen(key), (SV *)val, 0);
+	if (!val) {
+		pl_failed = 1;
+		val = newSV(0);
+	}
+	(void)hv_store((HV *)SvRV((SV *)map), key, (I32)strlen(key), (SV *)val,
+	               0);
 }
 
 static void pl_list_push(void *list, void *val)
 {
 	dTHX;
+	if (!val) {
+		pl_failed = 1;
+		val = newSV(0);
+	}
 	av_push((AV *)SvRV((SV *)list), (SV *)val);
 }
 
 static void *pl_str(const char *p, size_t n)
 {
 	dTHX;
-	SV *sv = newSVpvn(p, n);
+	const U8 *s = (const U8 *)p, *e = s + n, *run = s;
+	SV *sv;
 
-	/* Flag valid UTF-8 as characters; other bytes stay bytes. */
-	if (is_utf8_string((const U8 *)p, n))
+	if (is_utf8_string(s, n)) {
+		sv = newSVpvn(p, n);
 		SvUTF8_on(sv);
+		return sv;
+	}
+	/* valid runs kept, each invalid octet replaced by U+FFFD */
+	sv = newSVpvn("", 0);
+	while (s < e) {
+		STRLEN k = isUTF8_CHAR(s, e);
+
+		if (k) {
+			s += k;
+			continue;
+		}
+		sv_catpvn(sv, (const char *)run, (STRLEN)(s - run));
+		sv_catpvn(sv, "\xEF\xBF\xBD", 3);
+		run = ++s;
+	}
+	sv_catpvn(sv, (const char *)run, (STRLEN)(s - run));
+	SvUTF8_on(sv);
 	return sv;
 }
 
@@ -76,6 +113,27 @@ static void *pl_uinteger(unsigned long long v)
 #endif
 }
 
+void *dsngb_native_bytes(const char *p, size_t n)
+{
+	dTHX;
+	return newSVpvn(p, n);
+}
+
+int dsngb_native_failed(void)
+{
+	int f = pl_failed;
+
+	pl_failed = 0;
+	return f;
+}
+
+void dsngb_native_free(void *v)
+{
+	dTHX;
+	if (v)
+		SvREFCNT_dec((SV *)v);
+}
+
 const struct dsngb_builder dsngb_native = {
         pl_map_new, pl_list_new, pl_map_set, pl_list_push, pl_str,
         pl_integer, pl_boolean,  pl_none,    pl_uinteger,
@@ -83,13 +141,17 @@ const struct dsngb_builder dsngb_native = {
 
 void dsngb_pl_croak(pTHX_ const struct dsng_error *err)
 {
+	/* out of memory and misuse croak with a plain message */
+	if (err->rc == DSNG_ENOMEM || err->rc == DSNG_EINVAL)
+		croak("DSNGuard: %s", err->message);
 	HV *hv = newHV();
 	const char *code = dsng_error_kind_name(err->kind);
 	SV *ref;
 
 	(void)hv_stores(hv, "code", newSVpv(code, 0));
 	(void)hv_stores(hv, "offset", newSVuv((UV)err->offset));
-	(void)hv_stores(hv, "reply", err->reply ? newSViv(err->reply) : newSV(0));
+	(void)hv_stores(hv, "reply",
+	                err->reply ? newSViv(err->reply) : newSV(0));
 	(void)hv_stores(hv, "enhanced",
 	                newSVpv(err->enhanced ? err->enhanced : "", 0));
 	(void)hv_stores(hv, "message", newSVpv(err->message, 0));

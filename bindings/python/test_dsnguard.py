@@ -306,3 +306,334 @@ class Version(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+def many_recipients(n):
+    """A DSN with n recipient groups."""
+    groups = "".join("Final-Recipient: rfc822; u%d@example.org\r\n"
+                     "Action: failed\r\nStatus: 5.1.1\r\n\r\n" % i
+                     for i in range(n))
+    return ("From: MAILER-DAEMON@mx.example\r\nTo: a@b.example\r\n"
+            "MIME-Version: 1.0\r\nContent-Type: multipart/report; "
+            "report-type=delivery-status; boundary=\"BB\"\r\n\r\n"
+            "--BB\r\nContent-Type: text/plain\r\n\r\nfailed\r\n"
+            "--BB\r\nContent-Type: message/delivery-status\r\n\r\n"
+            "Reporting-MTA: dns; mx.example\r\n\r\n" + groups +
+            "--BB--\r\n").encode()
+
+
+EHLO_WITH_DSN = "250-mx.example\r\n250-DSN\r\n250 SIZE 1000\r\n"
+DECISION_KEYS = {"action", "reason", "rule", "reply", "notify", "compliance",
+                 "rewritten"}
+
+
+class Limits(unittest.TestCase):
+    def test_report_over_the_default_recipients(self):
+        msg = many_recipients(1001)
+        with self.assertRaises(dsnguard.ParseError) as cm:
+            dsnguard.parse_report(msg)
+        self.assertEqual(cm.exception.code, "recipient_limit")
+        r = dsnguard.parse_report(msg, max_recipients=5000)
+        self.assertEqual(len(r["recipients"]), 1001)
+        self.assertEqual(r["recipients"][1000]["final_recipient"]["addr"],
+                         "u1000@example.org")
+
+    def test_lower_limits(self):
+        with self.assertRaises(dsnguard.ParseError):
+            dsnguard.parse_report(many_recipients(3), max_recipients=2)
+        with self.assertRaises(dsnguard.ParseError):
+            dsnguard.parse_report(many_recipients(3), max_size=100)
+
+    def test_max_line(self):
+        line = "MAIL FROM:<%s@example.org>" % ("a" * 60)
+        self.assertEqual(dsnguard.parse_cmd(line)["verb"], "MAIL")
+        with self.assertRaises(dsnguard.ParseError) as cm:
+            dsnguard.parse_cmd(line, max_line=40)
+        self.assertEqual(cm.exception.code, "line_too_long")
+        long = "MAIL FROM:<a@example.org> X-LONG=%s" % ("v" * 3000)
+        with self.assertRaises(dsnguard.ParseError):
+            dsnguard.parse_cmd(long)
+        self.assertEqual(dsnguard.parse_cmd(long, max_line=8192)["verb"],
+                         "MAIL")
+
+    def test_limit_misuse(self):
+        with self.assertRaises((TypeError, OverflowError)):
+            dsnguard.parse_report(b"x", max_recipients=-1)
+        with self.assertRaises(TypeError):
+            dsnguard.parse_cmd("DATA", max_line="big")
+
+
+class Defects(unittest.TestCase):
+    def test_long_keyword_is_not_truncated(self):
+        kw = "X" + "Y" * 400
+        r = dsnguard.parse_cmd("MAIL FROM:<a@b.example> %s=1" % kw.lower())
+        self.assertEqual(r["params"][0]["keyword"], kw)
+
+    def test_xtext_decode_bytes_gives_bytes(self):
+        import random
+        rnd = random.Random(9)
+        for _ in range(2000):
+            # any octet but NUL, which xtext may not carry
+            b = bytes(rnd.randrange(1, 256)
+                      for _ in range(rnd.randrange(12)))
+            enc = dsnguard.xtext_encode(b)
+            self.assertIsInstance(enc, str)
+            out = dsnguard.xtext_decode(enc.encode("ascii"))
+            self.assertIsInstance(out, bytes)
+            self.assertEqual(out, b)
+        self.assertEqual(dsnguard.xtext_decode(b"a+FF"), b"a\xff")
+        with self.assertRaises(dsnguard.ParseError):
+            dsnguard.xtext_decode(b"a+00")
+        self.assertEqual(dsnguard.xtext_decode("a+E2+82+AC"), "a\u20ac")
+
+    def test_misuse_is_type_error(self):
+        for bad in (None, 5, ["RCPT"]):
+            with self.assertRaises(TypeError):
+                dsnguard.parse_cmd(bad)
+        with self.assertRaises(TypeError):
+            dsnguard.xtext_decode(None)
+        # a ParseError is a ValueError, never a TypeError
+        self.assertFalse(issubclass(dsnguard.ParseError, TypeError))
+
+
+class PolicyLoading(unittest.TestCase):
+    def test_presets(self):
+        for name in ("recommended", "permissive", "sendmail-noreceipts",
+                     "postfix-discard-dsn"):
+            p = dsnguard.Policy.preset(name)
+            self.assertEqual(p.name, name)
+            self.assertIn(name, repr(p))
+        with self.assertRaises(dsnguard.ParseError) as cm:
+            dsnguard.Policy.preset("nope")
+        self.assertEqual(cm.exception.code, "unknown_preset")
+        with self.assertRaises(TypeError):
+            dsnguard.Policy.preset(None)
+        with self.assertRaises(TypeError):
+            dsnguard.Policy()
+
+    def test_from_string(self):
+        p = dsnguard.Policy.from_string("preset = permissive\n", name="t.conf")
+        self.assertEqual(p.name, "t.conf")
+        p = dsnguard.Policy.from_string(b"[rcpt]\naction = strip\n")
+        self.assertIsInstance(p.warnings, list)
+        with self.assertRaises(dsnguard.ParseError) as cm:
+            dsnguard.Policy.from_string("[nosuch]\n", name="bad.conf")
+        self.assertTrue(cm.exception.message.startswith("bad.conf:1:"))
+        self.assertIsInstance(cm.exception, ValueError)
+        with self.assertRaises(TypeError):
+            dsnguard.Policy.from_string(None)
+        with self.assertRaises(TypeError):
+            dsnguard.Policy.from_string("", name=3)
+
+    def test_from_file(self):
+        import tempfile
+        with tempfile.TemporaryDirectory() as d:
+            path = os.path.join(d, "p.conf")
+            with open(path, "w") as f:
+                f.write("preset = sendmail-noreceipts\n")
+            p = dsnguard.Policy.from_file(path)
+            self.assertEqual(p.name, path)
+            import pathlib
+            self.assertEqual(dsnguard.Policy.from_file(pathlib.Path(path))
+                             .name, path)
+            with self.assertRaises(dsnguard.ParseError) as cm:
+                dsnguard.Policy.from_file(os.path.join(d, "missing.conf"))
+            self.assertEqual(cm.exception.code, "io")
+        with self.assertRaises(TypeError):
+            dsnguard.Policy.from_file(None)
+
+    def test_collected(self):
+        import gc
+        import weakref
+        p = dsnguard.Policy.preset("recommended")
+        ref = weakref.ref(p._h)
+        d = p.rcpt(dsnguard.Session("127.0.0.1"),
+                   "RCPT TO:<a@b.example> NOTIFY=SUCCESS")
+        del p
+        gc.collect()
+        self.assertIsNone(ref())
+        # the decision is a copy: it outlives its policy
+        self.assertEqual(d.rule, "recommended:rcpt.success-from")
+
+
+class Sessions(unittest.TestCase):
+    def test_facts(self):
+        s = dsnguard.Session("192.0.2.1", client_name="c.example",
+                             helo="c.example", auth_user="joe", tls=True,
+                             port=587, service="submission", trusted=False)
+        self.assertEqual(s.addr, "192.0.2.1")
+        self.assertIs(s.trusted, False)
+        self.assertIn("auth_user='joe'", repr(s))
+        self.assertEqual(s.state["dsn_offered"], None)
+        self.assertEqual(s.state["n_recipients"], 0)
+
+    def test_misuse(self):
+        with self.assertRaises(TypeError):
+            dsnguard.Session(5)
+        with self.assertRaises(TypeError):
+            dsnguard.Session(service="pop3")
+        with self.assertRaises(TypeError):
+            dsnguard.Session(port=70000)
+        with self.assertRaises(TypeError):
+            dsnguard.Session(port="25")
+        with self.assertRaises(TypeError):
+            dsnguard.Session(trusted="yes")
+        with self.assertRaises(TypeError):
+            dsnguard.Session("127.0.0.1", "name")  # keywords only
+        with self.assertRaises(dsnguard.ParseError) as cm:
+            dsnguard.Session("999.0.0.1")
+        self.assertEqual(cm.exception.code, "bad_cidr")
+
+    def test_owns_its_strings(self):
+        import gc
+        user = "".join(["jo", "\u00e9"])
+        s = dsnguard.Session("::1", auth_user=user, helo="h\u00e9.example")
+        del user
+        gc.collect()
+        p = dsnguard.Policy.preset("recommended")
+        d = p.rcpt(s, "RCPT TO:<a@b.example> NOTIFY=SUCCESS")
+        self.assertEqual(d.action, "accept")
+
+    def test_trusted_verdict_overrides_networks(self):
+        p = dsnguard.Policy.preset("recommended")
+        self.assertEqual(p.ehlo(dsnguard.Session("192.0.2.1", trusted=True))
+                         .action, "advertise_dsn")
+        self.assertEqual(p.ehlo(dsnguard.Session("127.0.0.1", trusted=False))
+                         .action, "hide_dsn")
+
+    def test_reset(self):
+        p = dsnguard.Policy.preset("permissive")
+        s = dsnguard.Session("192.0.2.1")
+        p.ehlo(s)
+        p.mail(s, "MAIL FROM:<>")
+        p.rcpt(s, "RCPT TO:<a@b.example>")
+        self.assertTrue(s.state["null_sender"])
+        self.assertEqual(s.state["n_recipients"], 1)
+        s.reset()
+        self.assertFalse(s.state["null_sender"])
+        self.assertEqual(s.state["n_recipients"], 0)
+
+
+class Decisions(unittest.TestCase):
+    def setUp(self):
+        self.p = dsnguard.Policy.preset("recommended")
+        self.stranger = dsnguard.Session("203.0.113.5", port=25)
+        self.local = dsnguard.Session("127.0.0.1", port=25)
+
+    def test_ehlo(self):
+        d = self.p.ehlo(self.stranger)
+        self.assertEqual(d.action, "hide_dsn")
+        self.assertIsNone(d.rewritten)
+        self.assertEqual(set(d.to_dict()), DECISION_KEYS)
+        d = self.p.ehlo(self.stranger, EHLO_WITH_DSN)
+        self.assertEqual(d.rewritten, "250-mx.example\r\n250 SIZE 1000\r\n")
+        d = self.p.ehlo(self.local, EHLO_WITH_DSN.encode())
+        self.assertEqual(d.action, "advertise_dsn")
+        self.assertIsNone(d.rewritten)
+        self.assertIs(self.local.state["dsn_offered"], True)
+        with self.assertRaises(dsnguard.ParseError):
+            self.p.ehlo(self.local, "550 no\r\n")
+
+    def test_rcpt_refused_for_a_stranger(self):
+        self.p.ehlo(self.stranger)
+        d = self.p.rcpt(self.stranger, b"RCPT TO:<a@b.example> NOTIFY=SUCCESS")
+        self.assertEqual(d.action, "reject")
+        self.assertTrue(d.reply.startswith("550 5.7.1 "))
+        self.assertEqual(d.notify, ["SUCCESS"])
+        self.assertEqual(d.compliance, "compliant")
+        self.assertEqual(d.rule, "recommended:rcpt.unoffered")
+        self.assertIn("reject", repr(d))
+        self.assertEqual(d.to_dict()["reply"], d.reply)
+
+    def test_rcpt_takes_what_parse_cmd_returned(self):
+        self.p.ehlo(self.local)
+        cmd = dsnguard.parse_cmd("RCPT TO:<a@b.example> NOTIFY=SUCCESS,DELAY")
+        d = self.p.rcpt(self.local, cmd)
+        self.assertEqual(d.action, "accept")
+        self.assertEqual(d.notify, ["SUCCESS", "DELAY"])
+        self.assertIsNone(d.reply)
+        self.assertEqual(d, self.p.rcpt(self.local, cmd["canonical"]))
+
+    def test_rewrites(self):
+        d = self.p.mail(self.stranger, "MAIL FROM:<a@b.example> RET=FULL")
+        self.assertEqual(d.action, "downgrade")
+        self.assertEqual(d.rewritten, "MAIL FROM:<a@b.example> RET=HDRS")
+        self.assertEqual(d.compliance, "lenient")
+        p = dsnguard.Policy.from_string(
+            "[ehlo]\noffer-dsn = all\n[rcpt]\naction = strip\n", name="s.conf")
+        s = dsnguard.Session("192.0.2.7")
+        p.ehlo(s)
+        d = p.rcpt(s, "RCPT TO:<a@b.example> NOTIFY=SUCCESS")
+        self.assertEqual(d.action, "strip")
+        self.assertEqual(d.rewritten, "RCPT TO:<a@b.example>")
+        self.assertEqual(d.compliance, "not_compliant")
+        self.assertTrue(d.rule.startswith("s.conf:"))
+
+    def test_syntax_error_is_the_refusal(self):
+        d = self.p.rcpt(self.local, "RCPT TO:<a@b.example> NOTIFY=BOGUS")
+        self.assertEqual(d.action, "reject")
+        self.assertEqual(d.rule, "parser:syntax")
+        self.assertTrue(d.reply.startswith("501 5.5.4 "))
+
+    def test_misuse(self):
+        with self.assertRaises(TypeError):
+            self.p.mail(self.local, "RCPT TO:<a@b.example>")
+        with self.assertRaises(TypeError):
+            self.p.rcpt(self.local, "MAIL FROM:<a@b.example>")
+        with self.assertRaises(TypeError):
+            self.p.rcpt("session", "RCPT TO:<a@b.example>")
+        with self.assertRaises(TypeError):
+            self.p.rcpt(self.local, None)
+        with self.assertRaises(TypeError):
+            self.p.rcpt(self.local, {"verb": "RCPT"})
+        with self.assertRaises(TypeError):
+            self.p.generate(self.local, "exploded")
+        with self.assertRaises(TypeError):
+            self.p.generate(self.local, "delivered", notify=["SOMETIMES"])
+        with self.assertRaises(TypeError):
+            self.p.header(self.local, None, "x")
+
+    def test_header(self):
+        d = self.p.header(self.stranger, "Disposition-Notification-To",
+                          "a@b.example")
+        self.assertEqual(d.action, "strip")
+        d = self.p.header(self.local, b"Disposition-Notification-To",
+                          "J\u00f6rg <j@b.example>")
+        self.assertEqual(d.action, "accept")
+        d = self.p.header(self.stranger, "Subject", "h\u00e9llo")
+        self.assertEqual(d.action, "accept")
+
+    def test_generate(self):
+        d = self.p.generate(self.stranger, "delivered", notify="SUCCESS")
+        self.assertEqual(d.action, "never")
+        self.assertEqual(d.notify, ["SUCCESS"])
+        d = self.p.generate(self.local, "delivered", notify=["success"])
+        self.assertEqual(d.action, "accept")
+        d = self.p.generate(self.stranger, "failed")
+        self.assertIn(d.action, ("accept", "never"))
+
+    def test_bounce(self):
+        d = self.p.bounce(data("return-receipt.eml"),
+                          rcpt="spamvictim@victim.example")
+        self.assertEqual(set(d.to_dict()), DECISION_KEYS | {"verdict"})
+        self.assertIn(d.verdict, ("legit", "unknown", "backscatter",
+                                  "not_a_bounce"))
+        import email
+        msg = email.message_from_bytes(data("return-receipt.eml"))
+        self.assertEqual(self.p.bounce(msg, rcpt="spamvictim@victim.example"),
+                         d)
+        self.assertEqual(self.p.bounce(null_sender=False).verdict,
+                         "not_a_bounce")
+        with self.assertRaises(TypeError):
+            self.p.bounce(42)
+        with self.assertRaises(dsnguard.ParseError):
+            self.p.bounce(b"\x00\x01 not mail")
+
+    def test_unicode_and_bytes_lines(self):
+        p = dsnguard.Policy.preset("permissive")
+        s = dsnguard.Session("192.0.2.1")
+        p.ehlo(s)
+        line = "RCPT TO:<j\u00f6rg@b.example> NOTIFY=SUCCESS"
+        self.assertEqual(p.rcpt(s, line), p.rcpt(s, line.encode()))
+        d = p.mail(s, "MAIL FROM:<j\u00f6rg@b.example> SMTPUTF8")
+        self.assertEqual(d.action, "accept")
