@@ -167,6 +167,82 @@ dsngb_result xtext_decode(const char *buf, size_t len, int xbytes, int lenient,
 	return res;
 }
 
+dsngb_result parse_reply(const char *buf, size_t len, int lenient,
+                         size_t max_line, size_t max_lines,
+                         struct dsng_error *err)
+{
+	struct dsng_reply_opts opts;
+	struct dsng_reply *r = NULL;
+	TALLOC_CTX *mem = talloc_new(NULL);
+	char *text;
+	void *res = NULL;
+
+	if (!mem)
+		return nomem(err);
+	dsng_reply_opts_init(&opts, DSNG_REPLY_OPTS_VERSION);
+	if (lenient)
+		opts.flags |= DSNG_REPLY_LENIENT;
+	opts.max_line = max_line;
+	if (max_lines)
+		opts.max_lines = max_lines;
+	if (dsng_reply_parse(mem, &r, buf, len, &opts, err) == DSNG_OK) {
+		if (!(text = dsng_reply_text(mem, r, true))) {
+			nomem(err);
+		} else {
+			res = dsngb_native.map_new();
+			dsngb_reply_fill(&dsngb_native, res, r, text);
+			res = finish(res, err);
+		}
+	}
+	talloc_free(mem);
+	return res;
+}
+
+dsngb_result status_describe(const char *buf, size_t len,
+                             struct dsng_error *err)
+{
+	struct dsng_status_code c;
+	void *res;
+
+	if (dsng_status_parse(&c, buf, len, err) != DSNG_OK)
+		return NULL;
+	res = dsngb_native.map_new();
+	dsngb_status_fill(&dsngb_native, res, &c);
+	return finish(res, err);
+}
+
+dsngb_result hide_ehlo(const char *buf, size_t len, int xbytes,
+                       const char *keywords, struct dsng_error *err)
+{
+	TALLOC_CTX *mem = talloc_new(NULL);
+	const char **kw;
+	char *copy, *tok, *save = NULL, *out = NULL;
+	size_t n = 0, out_len = 0;
+	void *res = NULL;
+
+	if (!mem)
+		return nomem(err);
+	copy = talloc_strdup(mem, keywords ? keywords : "");
+	kw = copy ? talloc_array(mem, const char *, strlen(copy) / 2 + 2)
+	          : NULL;
+	if (!kw) {
+		talloc_free(mem);
+		return nomem(err);
+	}
+	for (tok = strtok_r(copy, ", \t", &save); tok;
+	     tok = strtok_r(NULL, ", \t", &save))
+		kw[n++] = tok;
+	kw[n] = NULL;
+	len = dsngb_trim_blank_tail(buf, len);
+	if (dsng_ehlo_hide(mem, &out, &out_len, buf, len, 0, kw, NULL, err) ==
+	    DSNG_OK)
+		res = finish(xbytes ? dsngb_native_bytes(out, out_len)
+		                    : dsngb_native.str(out, out_len),
+		             err);
+	talloc_free(mem);
+	return res;
+}
+
 /* ---- policy and sessions ---- */
 
 struct dsngb_policy {

@@ -116,6 +116,35 @@ dsngb_result xtext_decode(const char *xbuf, size_t xlen, int xbytes,
                           int lenient, struct dsng_error *err);
 #endif
 
+/* Parse one server reply (all of buf, the final line end optional).
+ * lenient: lines up to 4096 octets; max_line/max_lines: struct
+ * dsng_reply_opts, 0 = defaults.  Returns a dict/hash; raises ParseError. */
+#ifdef SWIG
+dsngb_result parse_reply(const char *buf, size_t len, int lenient = 0,
+                         size_t max_line = 0, size_t max_lines = 0,
+                         struct dsng_error *err);
+#else
+dsngb_result parse_reply(const char *buf, size_t len, int lenient,
+                         size_t max_line, size_t max_lines,
+                         struct dsng_error *err);
+#endif
+
+/* An enhanced status code ("5.1.1") described: a dict/hash; raises
+ * ParseError (bad_status) for text that is not one code. */
+dsngb_result status_describe(const char *buf, size_t len,
+                             struct dsng_error *err);
+
+/* An EHLO reply written back verbatim without the capabilities named in
+ * keywords (comma or blank separated, any case; "DSN" by default).  Bytes
+ * in, bytes out; text in, text out.  Raises ParseError as parse_ehlo. */
+#ifdef SWIG
+dsngb_result hide_ehlo(const char *xbuf, size_t xlen, int xbytes,
+                       const char *keywords = "DSN", struct dsng_error *err);
+#else
+dsngb_result hide_ehlo(const char *xbuf, size_t xlen, int xbytes,
+                       const char *keywords, struct dsng_error *err);
+#endif
+
 /* ---- policy and sessions: the script-level Policy, Session and
  * Decision are written over these in dsnguard.i ---- */
 

@@ -154,11 +154,13 @@
 %rename(_policy_header) policy_header;
 %rename(_policy_generate) policy_generate;
 %rename(_policy_bounce) policy_bounce;
+%rename(_hide_ehlo) hide_ehlo;
 #if defined(SWIGPERL)
 /* options as a trailing hashref: the Perl subs below call these */
 %rename(_parse_cmd) parse_cmd;
 %rename(_parse_report) parse_report;
 %rename(_xtext_decode) xtext_decode;
+%rename(_parse_reply) parse_reply;
 #endif
 
 %feature("kwargs");
@@ -212,6 +214,17 @@ def _mail_text(value, what):
         return bytes(value)
     raise TypeError("%s must be str or bytes, not %s"
                     % (what, type(value).__name__))
+
+
+def hide_ehlo(reply, keywords=("DSN",)):
+    """The EHLO reply written back as sent without the capabilities named
+    in keywords (any case; DSN by default); bytes in, bytes out."""
+    if isinstance(keywords, str):
+        keywords = [keywords]
+    keywords = list(keywords)
+    if not all(isinstance(k, str) for k in keywords):
+        raise TypeError("keywords must be str")
+    return _hide_ehlo(reply, ",".join(keywords))
 
 
 class Decision:
@@ -478,7 +491,7 @@ package DSNGuard;
 use Carp ();
 our $VERSION = version();
 our @EXPORT_OK = qw(version parse_cmd parse_report parse_ehlo
-	xtext_encode xtext_decode);
+	xtext_encode xtext_decode parse_reply hide_ehlo status_describe);
 our %EXPORT_TAGS = (all => \@EXPORT_OK);
 
 # A trailing hashref of options, checked against the names allowed.
@@ -530,6 +543,28 @@ sub xtext_decode {
 		unless defined $text;
 	my $lenient = @rest ? $rest[0] : $o->{lenient};
 	return _xtext_decode($text, $lenient ? 1 : 0);
+}
+
+sub parse_reply {
+	my ($data, @rest) = @_;
+	my $o = _opts('parse_reply', \@rest, qw(lenient max_line max_lines));
+	Carp::croak('DSNGuard::parse_reply: a reply is required')
+		unless defined $data;
+	return _parse_reply($data, $o->{lenient} ? 1 : 0,
+		_num('parse_reply', $o, 'max_line'),
+		_num('parse_reply', $o, 'max_lines'));
+}
+
+sub hide_ehlo {
+	my ($data, @rest) = @_;
+	my $o = _opts('hide_ehlo', \@rest, qw(keywords));
+	Carp::croak('DSNGuard::hide_ehlo: an EHLO reply is required')
+		unless defined $data;
+	my $k = defined $o->{keywords} ? $o->{keywords} : ['DSN'];
+	$k = join(',', @$k) if ref $k eq 'ARRAY';
+	Carp::croak('DSNGuard::hide_ehlo: keywords must be a list or a string')
+		if ref $k;
+	return _hide_ehlo($data, $k);
 }
 
 package DSNGuard::Session;

@@ -63,6 +63,19 @@ void dsngb_decision_fill(const struct dsngb_builder *b, void *m,
                          const struct dsng_decision *d, unsigned notify,
                          int bounce);
 
+/* Add an enhanced status code's keys to map m: "code" ("5.1.1"),
+ * "class", "subject", "detail" (numbers), "class_name", "subject_name",
+ * "registered" (in the IANA registry), "description". */
+void dsngb_status_fill(const struct dsngb_builder *b, void *m,
+                       const struct dsng_status_code *c);
+
+/* Add a parsed server reply's keys to map m: "code", "enhanced" (the
+ * first line's code or none), "lines" (each "text", "message" without
+ * the enhanced code, "enhanced", "offset"), "text" (the lines' messages
+ * joined by "\n"), "length", "unterminated". */
+void dsngb_reply_fill(const struct dsngb_builder *b, void *m,
+                      const struct dsng_reply *r, const char *text);
+
 /* Length of buf without the blank lines that pasted EHLO replies often
  * end with (the reply parser would call them text after the final line). */
 size_t dsngb_trim_blank_tail(const char *buf, size_t len);

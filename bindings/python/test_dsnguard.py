@@ -637,3 +637,72 @@ class Decisions(unittest.TestCase):
         self.assertEqual(p.rcpt(s, line), p.rcpt(s, line.encode()))
         d = p.mail(s, "MAIL FROM:<j\u00f6rg@b.example> SMTPUTF8")
         self.assertEqual(d.action, "accept")
+
+
+class ParseReply(unittest.TestCase):
+    def test_multiline(self):
+        r = dsnguard.parse_reply(b"250-mx.example\r\n250 2.0.0 ok\r\n")
+        self.assertEqual(r["code"], 250)
+        self.assertEqual(r["enhanced"], "2.0.0")
+        self.assertEqual([l["message"] for l in r["lines"]],
+                         ["mx.example", "ok"])
+        self.assertEqual(r["text"], "mx.example\nok")
+        self.assertFalse(r["unterminated"])
+        self.assertTrue(dsnguard.parse_reply("250 ok")["unterminated"])
+
+    def test_unicode(self):
+        r = dsnguard.parse_reply("550 5.7.1 d\u00e9sol\u00e9\r\n")
+        self.assertEqual(r["lines"][0]["message"], "d\u00e9sol\u00e9")
+
+    def test_errors_and_limits(self):
+        with self.assertRaises(dsnguard.ParseError) as cm:
+            dsnguard.parse_reply("250-a\r\n251 b\r\n")
+        self.assertEqual(cm.exception.code, "mixed_codes")
+        with self.assertRaises(dsnguard.ParseError):
+            dsnguard.parse_reply("250 " + "x" * 600)
+        self.assertEqual(dsnguard.parse_reply("250 " + "x" * 600,
+                                              lenient=True)["code"], 250)
+        many = "".join("250-l%d\r\n" % i for i in range(5)) + "250 end\r\n"
+        with self.assertRaises(dsnguard.ParseError):
+            dsnguard.parse_reply(many, max_lines=3)
+        with self.assertRaises(TypeError):
+            dsnguard.parse_reply(None)
+
+
+class StatusDescribe(unittest.TestCase):
+    def test_registered_and_not(self):
+        d = dsnguard.status_describe("5.1.1")
+        self.assertEqual(d["description"], "Bad destination mailbox address")
+        self.assertEqual((d["class"], d["subject"], d["detail"]), (5, 1, 1))
+        self.assertEqual(d["class_name"], "permanent")
+        self.assertIs(d["registered"], True)
+        d = dsnguard.status_describe(b"4.7.999")
+        self.assertIs(d["registered"], False)
+        self.assertEqual(d["code"], "4.7.999")
+
+    def test_bad(self):
+        for bad in ("3.1.1", "5.1", "5.1.1 x", ""):
+            with self.assertRaises(dsnguard.ParseError):
+                dsnguard.status_describe(bad)
+        with self.assertRaises(TypeError):
+            dsnguard.status_describe(511)
+
+
+class HideEhlo(unittest.TestCase):
+    def test_bytes_and_text(self):
+        self.assertEqual(
+            dsnguard.hide_ehlo(b"250-mx\r\n250-DSN\r\n250 SIZE 10\r\n"),
+            b"250-mx\r\n250 SIZE 10\r\n")
+        out = dsnguard.hide_ehlo("250-mx \u00e9\r\n250-dsn\r\n250-SIZE 10\r\n"
+                                 "250 8BITMIME", ["size", "DSN"])
+        self.assertEqual(out, "250-mx \u00e9\r\n250 8BITMIME\r\n")
+        self.assertEqual(dsnguard.hide_ehlo("250-mx\r\n250 DSN\r\n", []),
+                         "250-mx\r\n250 DSN\r\n")
+
+    def test_errors(self):
+        with self.assertRaises(dsnguard.ParseError):
+            dsnguard.hide_ehlo("550 no\r\n")
+        with self.assertRaises(TypeError):
+            dsnguard.hide_ehlo(None)
+        with self.assertRaises(TypeError):
+            dsnguard.hide_ehlo("250 x\r\n", [1])

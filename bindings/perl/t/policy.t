@@ -179,4 +179,29 @@ my $chars = "a+E2+82+AC";
 utf8::upgrade($chars);
 is(xtext_decode($chars), "a\x{20ac}", 'xtext of a character string is characters');
 
+# ---- parse_reply, status_describe, hide_ehlo
+my $rep = parse_reply("250-mx.example\r\n250 2.0.0 ok\r\n");
+is($rep->{code}, 250, 'reply code');
+is($rep->{enhanced}, '2.0.0', 'reply enhanced');
+is($rep->{text}, "mx.example\nok", 'reply text');
+ok(!eval { parse_reply("250-a\r\n251 b\r\n"); 1 }, 'mixed codes die');
+is($@->{code}, 'mixed_codes', 'mixed_codes');
+ok(!eval { parse_reply('250 ' . ('x' x 600)); 1 }, 'long line dies');
+is(parse_reply('250 ' . ('x' x 600), {lenient => 1})->{code}, 250, 'lenient');
+ok(!eval { parse_reply(undef); 1 }, 'undef reply croaks');
+
+my $st = status_describe('5.1.1');
+is($st->{description}, 'Bad destination mailbox address', 'status described');
+ok($st->{registered}, 'registered');
+ok(!eval { status_describe('3.1.1'); 1 }, 'bad status dies');
+is($@->{code}, 'bad_status', 'bad_status');
+ok(!eval { status_describe(undef); 1 }, 'undef status croaks');
+
+is(hide_ehlo("250-mx\r\n250-DSN\r\n250 SIZE 10\r\n"), "250-mx\r\n250 SIZE 10\r\n",
+	'DSN hidden');
+is(hide_ehlo("250-mx\r\n250-dsn\r\n250 SIZE 10\r\n", {keywords => ['size', 'DSN']}),
+	"250 mx\r\n", 'keywords hidden');
+ok(!eval { hide_ehlo("550 no\r\n"); 1 }, 'refused EHLO dies');
+ok(!eval { hide_ehlo("250 x\r\n", {keywords => {}}); 1 }, 'bad keywords croak');
+
 done_testing();
