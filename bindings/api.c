@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 #include "api.h"
 
@@ -241,6 +242,124 @@ dsngb_result hide_ehlo(const char *buf, size_t len, int xbytes,
 		             err);
 	talloc_free(mem);
 	return res;
+}
+
+/* Options with the keys parsed from newline-separated key texts (on
+ * mem). */
+static int batv_setup(TALLOC_CTX *mem, struct dsng_batv_opts *o,
+                      const char *keys, unsigned days, unsigned flags,
+                      struct dsng_error *err)
+{
+	struct dsng_batv_key *k;
+	size_t n = 1, i = 0;
+	const char *p, *nl;
+
+	dsng_batv_opts_init(o, DSNG_BATV_OPTS_VERSION);
+	if (days)
+		o->days = days;
+	o->flags = flags;
+	if (!keys || !*keys)
+		return DSNG_OK;
+	for (p = keys; (p = strchr(p, '\n')); p++)
+		n++;
+	if (!(k = talloc_array(mem, struct dsng_batv_key, n))) {
+		nomem(err);
+		return DSNG_ENOMEM;
+	}
+	for (p = keys; *p; p = nl ? nl + 1 : p + strlen(p)) {
+		size_t len;
+		int rc;
+
+		nl = strchr(p, '\n');
+		len = nl ? (size_t)(nl - p) : strlen(p);
+		if (!len)
+			continue;
+		rc = dsng_batv_key_parse(mem, &k[i], p, len, 0, err);
+		if (rc != DSNG_OK)
+			return rc;
+		i++;
+		if (!nl)
+			break;
+	}
+	o->keys = k;
+	o->n_keys = i;
+	return DSNG_OK;
+}
+
+dsngb_result batv_sign(const char *buf, size_t len, const char *keys,
+                       unsigned sign_key, unsigned days, long long now,
+                       unsigned flags, struct dsng_error *err)
+{
+	TALLOC_CTX *mem = talloc_new(NULL);
+	struct dsng_batv_opts o;
+	char *out = NULL;
+	void *res = NULL;
+
+	if (!mem)
+		return nomem(err);
+	if (batv_setup(mem, &o, keys, days, flags, err) == DSNG_OK) {
+		o.sign_key = sign_key;
+		if (dsng_batv_sign(mem, &out, buf, len,
+		                   now < 0 ? time(NULL) : (time_t)now, &o,
+		                   err) == DSNG_OK)
+			res = finish(dsngb_cstr(&dsngb_native, out), err);
+	}
+	talloc_free(mem);
+	return res;
+}
+
+dsngb_result batv_verify(const char *buf, size_t len, const char *keys,
+                         unsigned days, long long now, unsigned flags,
+                         struct dsng_error *err)
+{
+	const struct dsngb_builder *b = &dsngb_native;
+	TALLOC_CTX *mem = talloc_new(NULL);
+	struct dsng_batv_opts o;
+	struct dsng_batv_verdict v = DSNG_BATV_VERDICT_INIT;
+	void *m = NULL;
+	int rc, tagged;
+
+	if (!mem)
+		return nomem(err);
+	if (batv_setup(mem, &o, keys, days, flags, err) != DSNG_OK)
+		goto out;
+	rc = dsng_batv_verify(&v, buf, len, now < 0 ? time(NULL) : (time_t)now,
+	                      &o, err);
+	if (rc != DSNG_OK && rc != DSNG_EVERIFY)
+		goto out; /* raised from err */
+	dsng_error_clear(err);
+	tagged = v.result != DSNG_BATV_NOT_TAGGED &&
+	         v.result != DSNG_BATV_MALFORMED;
+	m = b->map_new();
+	b->map_set(m, "ok", b->boolean(rc == DSNG_OK));
+	b->map_set(m, "result", dsngb_cstr(b, dsng_batv_result_name(v.result)));
+	b->map_set(m, "address", b->str(buf, len));
+	if (tagged) {
+		char *orig = NULL;
+
+		if (dsng_batv_strip(mem, &orig, buf, len, NULL) != DSNG_OK) {
+			dsngb_native_free(m);
+			m = nomem(err);
+			goto out;
+		}
+		b->map_set(m, "original", dsngb_cstr(b, orig));
+		b->map_set(m, "key_number", b->integer(v.tag.key_number));
+		b->map_set(m, "day", b->integer(v.tag.day));
+		b->map_set(m, "legacy_order", b->boolean(v.tag.legacy_order));
+	} else {
+		b->map_set(m, "original", b->none());
+		b->map_set(m, "key_number", b->none());
+		b->map_set(m, "day", b->none());
+		b->map_set(m, "legacy_order", b->none());
+	}
+	b->map_set(m, "days_left",
+	           v.result == DSNG_BATV_VALID || v.result == DSNG_BATV_EXPIRED
+	                   ? b->integer(v.days_left)
+	                   : b->none());
+	m = finish(m, err);
+out:
+	talloc_free(mem);
+	return m;
 }
 
 /* ---- policy and sessions ---- */

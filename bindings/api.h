@@ -145,6 +145,20 @@ dsngb_result hide_ehlo(const char *xbuf, size_t xlen, int xbytes,
                        const char *keywords, struct dsng_error *err);
 #endif
 
+/* BATV (RFC draft prvs=): keys are key texts ("[N:]hex:...",
+ * "[N:]text:..." or a bare secret) separated by newlines; now < 0 is the
+ * current time; flags DSNG_BATV_EXACT_CASE, DSNG_BATV_NO_LEGACY; days 0 =
+ * the default (7).  batv_sign returns the tagged address (ParseError
+ * no_key / bad_value, TypeError for an address that cannot be signed);
+ * batv_verify a dict/hash with the keys of `dsnguard batv verify --json`
+ * but "error" (the outcome is "result", never an exception). */
+dsngb_result batv_sign(const char *buf, size_t len, const char *keys,
+                       unsigned sign_key, unsigned days, long long now,
+                       unsigned flags, struct dsng_error *err);
+dsngb_result batv_verify(const char *buf, size_t len, const char *keys,
+                         unsigned days, long long now, unsigned flags,
+                         struct dsng_error *err);
+
 /* ---- policy and sessions: the script-level Policy, Session and
  * Decision are written over these in dsnguard.i ---- */
 

@@ -155,6 +155,8 @@
 %rename(_policy_generate) policy_generate;
 %rename(_policy_bounce) policy_bounce;
 %rename(_hide_ehlo) hide_ehlo;
+%rename(_batv_sign) batv_sign;
+%rename(_batv_verify) batv_verify;
 #if defined(SWIGPERL)
 /* options as a trailing hashref: the Perl subs below call these */
 %rename(_parse_cmd) parse_cmd;
@@ -225,6 +227,46 @@ def hide_ehlo(reply, keywords=("DSN",)):
     if not all(isinstance(k, str) for k in keywords):
         raise TypeError("keywords must be str")
     return _hide_ehlo(reply, ",".join(keywords))
+
+
+def _batv_args(keys, days, now, exact_case):
+    if isinstance(keys, (str, bytes)):
+        keys = [keys]
+    keys = [k.decode() if isinstance(k, bytes) else k for k in keys]
+    if not all(isinstance(k, str) and "\n" not in k for k in keys):
+        raise TypeError("keys must be key texts (str) without newlines")
+    if isinstance(days, bool) or not isinstance(days, int) or days < 0:
+        raise TypeError("days must be a non-negative int")
+    if now is None:
+        now = -1
+    elif isinstance(now, bool) or not isinstance(now, (int, float)) \
+            or now < 0:
+        raise TypeError("now must be a Unix time")
+    return "\n".join(keys), days, int(now), 1 if exact_case else 0
+
+
+def batv_sign(address, keys, *, key=0, days=0, now=None, exact_case=False):
+    """Sign an envelope sender with BATV: "prvs=KDDDSSSSSS=local@domain".
+    keys: key texts ("[N:]hex:...", "[N:]text:..." or a bare secret), a
+    str or a list; key: the key number to sign with; days: the tag's
+    lifetime (0 = 7); now: Unix time (None = now)."""
+    k, days, now, flags = _batv_args(keys, days, now, exact_case)
+    if isinstance(key, bool) or not isinstance(key, int) or key < 0:
+        raise TypeError("key must be a key number")
+    return _batv_sign(_mail_text(address, "address"), k, key, days, now,
+                      flags)
+
+
+def batv_verify(address, keys, *, days=0, now=None, exact_case=False,
+                no_legacy=False):
+    """Verify a tagged address (a bounce's RCPT TO): a dict with the keys
+    of `dsnguard batv verify --json` but "error": ok, result ("valid",
+    "not_tagged", "malformed", "no_key", "bad_hash", "expired"), address,
+    original, key_number, day, legacy_order, days_left."""
+    k, days, now, flags = _batv_args(keys, days, now, exact_case)
+    if no_legacy:
+        flags |= 2
+    return _batv_verify(_mail_text(address, "address"), k, days, now, flags)
 
 
 class Decision:
@@ -491,7 +533,8 @@ package DSNGuard;
 use Carp ();
 our $VERSION = version();
 our @EXPORT_OK = qw(version parse_cmd parse_report parse_ehlo
-	xtext_encode xtext_decode parse_reply hide_ehlo status_describe);
+	xtext_encode xtext_decode parse_reply hide_ehlo status_describe
+	batv_sign batv_verify);
 our %EXPORT_TAGS = (all => \@EXPORT_OK);
 
 # A trailing hashref of options, checked against the names allowed.
@@ -565,6 +608,47 @@ sub hide_ehlo {
 	Carp::croak('DSNGuard::hide_ehlo: keywords must be a list or a string')
 		if ref $k;
 	return _hide_ehlo($data, $k);
+}
+
+sub _batv_keys {
+	my ($fn, $keys) = @_;
+	Carp::croak("DSNGuard::$fn: keys are required") unless defined $keys;
+	my @k = ref $keys eq 'ARRAY' ? @$keys : ($keys);
+	for (@k) {
+		Carp::croak("DSNGuard::$fn: keys must be strings without newlines")
+			if !defined $_ || ref $_ || /\n/;
+	}
+	return join("\n", @k);
+}
+
+sub _batv_now {
+	my ($fn, $o) = @_;
+	return -1 unless defined $o->{now};
+	Carp::croak("DSNGuard::$fn: now must be a Unix time")
+		unless $o->{now} =~ /\A[0-9]+\z/;
+	return $o->{now} + 0;
+}
+
+sub batv_sign {
+	my ($addr, $keys, @rest) = @_;
+	my $o = _opts('batv_sign', \@rest, qw(key days now exact_case));
+	Carp::croak('DSNGuard::batv_sign: an address is required')
+		unless defined $addr;
+	my $k = _batv_keys('batv_sign', $keys);
+	return _batv_sign($addr, $k, _num('batv_sign', $o, 'key'),
+		_num('batv_sign', $o, 'days'), _batv_now('batv_sign', $o),
+		$o->{exact_case} ? 1 : 0);
+}
+
+sub batv_verify {
+	my ($addr, $keys, @rest) = @_;
+	my $o = _opts('batv_verify', \@rest, qw(days now exact_case no_legacy));
+	Carp::croak('DSNGuard::batv_verify: an address is required')
+		unless defined $addr;
+	my $k = _batv_keys('batv_verify', $keys);
+	return _batv_verify($addr, $k, _num('batv_verify', $o, 'days'),
+		_batv_now('batv_verify', $o),
+		($o->{exact_case} ? 1 : 0) | ($o->{no_legacy} ? 2 : 0));
 }
 
 package DSNGuard::Session;

@@ -706,3 +706,52 @@ class HideEhlo(unittest.TestCase):
             dsnguard.hide_ehlo(None)
         with self.assertRaises(TypeError):
             dsnguard.hide_ehlo("250 x\r\n", [1])
+
+
+class Batv(unittest.TestCase):
+    KEY = "hex:00112233445566778899"
+    NOW = 1700000000
+
+    def test_sign_and_verify(self):
+        t = dsnguard.batv_sign("user@example.org", self.KEY, now=self.NOW)
+        # the same tag as `dsnguard batv sign --now 1700000000`
+        self.assertEqual(t, "prvs=0682c79f0e=user@example.org")
+        v = dsnguard.batv_verify(t, [self.KEY], now=self.NOW)
+        self.assertEqual(v, {"ok": True, "result": "valid", "address": t,
+                             "original": "user@example.org",
+                             "key_number": 0, "day": 682,
+                             "legacy_order": False, "days_left": 7})
+        self.assertEqual(dsnguard.batv_verify(
+            t.encode(), self.KEY, now=self.NOW + 30 * 86400)["result"],
+            "expired")
+        self.assertEqual(dsnguard.batv_verify(t, "text:other",
+                                              now=self.NOW)["result"],
+                         "bad_hash")
+        v = dsnguard.batv_verify("user@example.org", self.KEY)
+        self.assertEqual(v["result"], "not_tagged")
+        self.assertIsNone(v["original"])
+
+    def test_key_numbers_and_days(self):
+        keys = [self.KEY, "3:text:s\u00e9cret"]
+        t = dsnguard.batv_sign("a@b.example", keys, key=3, days=2,
+                               now=self.NOW)
+        v = dsnguard.batv_verify(t, keys, now=self.NOW)
+        self.assertEqual((v["key_number"], v["result"]), (3, "valid"))
+        self.assertEqual(dsnguard.batv_verify(t, [self.KEY],
+                                              now=self.NOW)["result"],
+                         "no_key")
+
+    def test_errors(self):
+        with self.assertRaises(dsnguard.ParseError) as cm:
+            dsnguard.batv_sign("a@b.example", self.KEY, key=4)
+        self.assertEqual(cm.exception.code, "batv_no_key")
+        with self.assertRaises(dsnguard.ParseError):
+            dsnguard.batv_sign("a@b.example", "hex:0g")
+        with self.assertRaises(TypeError):
+            dsnguard.batv_sign("<>", self.KEY)
+        with self.assertRaises(TypeError):
+            dsnguard.batv_sign(None, self.KEY)
+        with self.assertRaises(TypeError):
+            dsnguard.batv_sign("a@b.example", ["x\ny"])
+        with self.assertRaises(TypeError):
+            dsnguard.batv_verify("a@b.example", self.KEY, now="today")

@@ -204,4 +204,23 @@ is(hide_ehlo("250-mx\r\n250-dsn\r\n250 SIZE 10\r\n", {keywords => ['size', 'DSN'
 ok(!eval { hide_ehlo("550 no\r\n"); 1 }, 'refused EHLO dies');
 ok(!eval { hide_ehlo("250 x\r\n", {keywords => {}}); 1 }, 'bad keywords croak');
 
+# ---- BATV
+my $key = 'hex:00112233445566778899';
+my $tag = batv_sign('user@example.org', $key, {now => 1700000000});
+is($tag, 'prvs=0682c79f0e=user@example.org', 'the CLI\'s tag');
+my $v = batv_verify($tag, [$key], {now => 1700000000});
+is($v->{result}, 'valid', 'valid');
+ok($v->{ok}, 'ok');
+is($v->{original}, 'user@example.org', 'original');
+is($v->{days_left}, 7, 'days left');
+is(batv_verify($tag, $key, {now => 1700000000 + 30 * 86400})->{result}, 'expired',
+	'expired');
+is(batv_verify('user@example.org', $key)->{result}, 'not_tagged', 'not tagged');
+ok(!eval { batv_sign('a@b.example', $key, {key => 4}); 1 }, 'no such key dies');
+is($@->{code}, 'batv_no_key', 'batv_no_key');
+ok(!eval { batv_sign('<>', $key); 1 }, 'null sender croaks');
+ok(!eval { batv_sign(undef, $key); 1 }, 'undef address croaks');
+ok(!eval { batv_sign('a@b.example', undef); 1 }, 'no keys croak');
+ok(!eval { batv_verify('a@b.example', $key, {now => 'today'}); 1 }, 'bad now croaks');
+
 done_testing();
