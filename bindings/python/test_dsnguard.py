@@ -755,3 +755,33 @@ class Batv(unittest.TestCase):
             dsnguard.batv_sign("a@b.example", ["x\ny"])
         with self.assertRaises(TypeError):
             dsnguard.batv_verify("a@b.example", self.KEY, now="today")
+
+
+OOM_CHILD = r'''
+import resource
+import dsnguard
+data = b"\x01" * (64 << 20)        # xtext_encode needs 192 MiB more
+soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+with open("/proc/self/statm") as f:
+    vm = int(f.read().split()[0]) * resource.getpagesize()
+resource.setrlimit(resource.RLIMIT_AS, (vm + (96 << 20), hard))
+try:
+    dsnguard.xtext_encode(data)
+except MemoryError:
+    print("MemoryError")
+except Exception as e:
+    print("%s: %s" % (type(e).__name__, e))
+else:
+    print("no error")
+'''
+
+
+@unittest.skipUnless(os.path.exists("/proc/self/statm"), "needs /proc")
+class OutOfMemory(unittest.TestCase):
+    def test_memory_error_not_parse_error(self):
+        import subprocess
+        import sys
+        out = subprocess.run([sys.executable, "-c", OOM_CHILD],
+                             capture_output=True, text=True, timeout=60,
+                             env=dict(os.environ))
+        self.assertEqual(out.stdout.strip(), "MemoryError", out.stderr)
