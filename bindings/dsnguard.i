@@ -165,6 +165,44 @@
 %rename(_parse_reply) parse_reply;
 #endif
 
+
+#if defined(SWIGPYTHON)
+%feature("docstring") version "The library version, \"0.2.0\".";
+%feature("docstring") parse_cmd "parse_cmd(line, strict=False, max_line=0, utf8=False) -> dict
+
+Parse one SMTP command line (str or bytes) into the keys of
+`dsnguard parse-cmd --json`.  strict refuses what deployed MTAs tolerate;
+max_line: octets including CRLF (0 = 2048); utf8 accepts UTF-8 addresses
+without SMTPUTF8.  Raises ParseError.";
+%feature("docstring") parse_report "parse_report(data, max_recipients=0, ...) -> dict
+
+Parse a message (str or bytes) as a delivery report (RFC 3464 DSN, RFC
+8098 MDN) into the keys of `dsnguard parse-report --json`.  The limits
+are the C fields by name (max_recipients, max_depth, max_parts,
+max_fields, max_field_len, max_header_len, max_boundary_len, max_size,
+max_decoded); 0 keeps the default.  Raises ParseError.";
+%feature("docstring") parse_ehlo "parse_ehlo(reply) -> dict
+
+A server's EHLO/LHLO reply as the keys of `dsnguard parse-ehlo --json`.
+Raises ParseError (also for a code other than 250).";
+%feature("docstring") parse_reply "parse_reply(data, lenient=False, max_line=0, max_lines=0) -> dict
+
+One server reply: code, enhanced, lines, text, length, unterminated.
+Raises ParseError.";
+%feature("docstring") status_describe "status_describe(code) -> dict
+
+An enhanced status code (\"5.1.1\") described: code, class, subject,
+detail, class_name, subject_name, registered, description.  Raises
+ParseError (bad_status).";
+%feature("docstring") xtext_encode "xtext_encode(data) -> str
+
+RFC 3461 xtext of str (as UTF-8) or bytes.";
+%feature("docstring") xtext_decode "xtext_decode(text, lenient=False) -> str or bytes
+
+Decode xtext: bytes in, bytes out; str in, str out.  lenient accepts
+lower-case hex.  Raises ParseError (bad_xtext).";
+#endif
+
 %feature("kwargs");
 %include "api.h"
 
@@ -528,6 +566,105 @@ sub offset { $_[0]{offset} }
 sub reply { $_[0]{reply} }
 sub enhanced { $_[0]{enhanced} }
 sub message { $_[0]{message} }
+
+
+=head1 NAME
+
+DSNGuard - libdsnguard from Perl: SMTP DSN parsing, reports and policy
+
+=head1 SYNOPSIS
+
+  use DSNGuard qw(:all);
+  my $cmd = parse_cmd('RCPT TO:<a@b.example> NOTIFY=SUCCESS');
+  my $policy = DSNGuard::Policy->preset('recommended');
+  my $s = DSNGuard::Session->new({addr => '192.0.2.1', port => 25});
+  $policy->ehlo($s);
+  my $d = $policy->rcpt($s, $cmd);    # {action => 'reject', reply => '550 ...'}
+
+=head1 DESCRIPTION
+
+Results are hashrefs and arrayrefs with the keys of the C<dsnguard> CLI's
+JSON, C<undef> for null.  Every string in a result is a character string
+(UTF-8 flag on); octets that are not valid UTF-8 become U+FFFD.  Input
+character strings go in as UTF-8, byte strings as their octets.  Refused
+input dies with a blessed C<DSNGuard::ParseError> (keys C<code>,
+C<offset>, C<reply>, C<enhanced>, C<message>; it stringifies to the
+message); misuse (C<undef>, a reference, an unknown option) croaks.
+Options are a trailing hashref.  Nothing is exported by default;
+C<:all> exports every function below.
+
+=head1 FUNCTIONS
+
+=over 4
+
+=item parse_cmd($line, {strict => 0, max_line => 0, utf8 => 0})
+
+One SMTP command line.  C<parse_cmd($line, 1)> is strict too.
+
+=item parse_report($message, {max_recipients => 1000, ...})
+
+A delivery report; the limits are the C fields by name (max_recipients,
+max_depth, max_parts, max_fields, max_field_len, max_header_len,
+max_boundary_len, max_size, max_decoded); 0 keeps the default.
+
+=item parse_ehlo($reply)
+
+An EHLO reply's capabilities.
+
+=item hide_ehlo($reply, {keywords => ['DSN']})
+
+The EHLO reply written back as sent without those capabilities.
+
+=item parse_reply($reply, {lenient => 0, max_line => 0, max_lines => 0})
+
+One server reply: code, enhanced, lines, text, length, unterminated.
+
+=item status_describe($code)
+
+An enhanced status code described.
+
+=item xtext_encode($string), xtext_decode($xtext, {lenient => 0})
+
+RFC 3461 xtext.  xtext_decode of a byte string gives octets, of a
+character string characters.
+
+=item batv_sign($address, $keys, {key => 0, days => 7, now => time, exact_case => 0})
+
+=item batv_verify($address, $keys, {days => 7, now => time, exact_case => 0, no_legacy => 0})
+
+BATV tags; C<$keys> is a key text as C<dsnguard batv --key> takes it, or
+an arrayref of them.  Verify returns the keys of C<dsnguard batv verify
+--json> (but C<error>).
+
+=item version()
+
+The library version.
+
+=back
+
+=head1 POLICIES AND SESSIONS
+
+=over 4
+
+=item DSNGuard::Policy->preset($name), ->from_file($path), ->from_string($text, {name => ...})
+
+A policy, freed with its object; C<< ->name >>, C<< ->warnings >>.
+
+=item DSNGuard::Session->new({addr, client_name, helo, auth_user, tls, port, service, trusted})
+
+One client connection (C<service> smtp, submission or local; C<trusted>
+undef to look the address up); C<< ->reset >> and C<< ->state >>.
+
+=item $policy->ehlo($session, $reply?, {esmtp => 1}), ->mail($session, $line_or_cmd), ->rcpt($session, $line_or_cmd), ->header($session, $name, $value), ->generate($session, $action, {null_sender => 0, notify => [...]}), ->bounce($message_or_undef, {rcpt, null_sender => 1, session, now})
+
+Each returns a decision hashref with the values of C<dsnguard audit
+--json>: action, reason, rule, reply, notify, compliance, rewritten (and
+verdict for bounce).  C<$line_or_cmd> is a line or what parse_cmd
+returned.
+
+=back
+
+=cut
 
 package DSNGuard;
 use Carp ();

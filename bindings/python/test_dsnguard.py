@@ -785,3 +785,16 @@ class OutOfMemory(unittest.TestCase):
                              capture_output=True, text=True, timeout=60,
                              env=dict(os.environ))
         self.assertEqual(out.stdout.strip(), "MemoryError", out.stderr)
+
+
+class Docstrings(unittest.TestCase):
+    def test_every_public_name_is_documented(self):
+        for name in ("version", "parse_cmd", "parse_report", "parse_ehlo",
+                     "parse_reply", "status_describe", "xtext_encode",
+                     "xtext_decode", "hide_ehlo", "batv_sign", "batv_verify",
+                     "Policy", "Session", "Decision", "ParseError"):
+            obj = getattr(dsnguard, name)
+            self.assertTrue(obj.__doc__ and obj.__doc__.strip(), name)
+        for name in ("preset", "from_file", "from_string", "ehlo", "mail",
+                     "rcpt", "header", "generate", "bounce"):
+            self.assertTrue(getattr(dsnguard.Policy, name).__doc__, name)

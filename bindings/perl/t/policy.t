@@ -223,4 +223,20 @@ ok(!eval { batv_sign(undef, $key); 1 }, 'undef address croaks');
 ok(!eval { batv_sign('a@b.example', undef); 1 }, 'no keys croak');
 ok(!eval { batv_verify('a@b.example', $key, {now => 'today'}); 1 }, 'bad now croaks');
 
+# ---- POD names every function
+{
+	my $pm = $INC{'DSNGuard.pm'};
+	require Pod::Checker;
+	my $checker = Pod::Checker->new(-warnings => 0);
+	open(my $null, '>', File::Spec->devnull) or die;
+	$checker->parse_from_file($pm, $null);
+	is($checker->num_errors, 0, 'POD has no errors');
+	open(my $fh, '<', $pm) or die;
+	my $text = do { local $/; <$fh> };
+	for my $f (@DSNGuard::EXPORT_OK, qw(preset from_file from_string ehlo
+		mail rcpt header generate bounce)) {
+		like($text, qr/^=item .*\b\Q$f\E\b/m, "POD documents $f");
+	}
+}
+
 done_testing();
