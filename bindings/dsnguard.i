@@ -155,6 +155,9 @@
 %rename(_policy_generate) policy_generate;
 %rename(_policy_bounce) policy_bounce;
 %rename(_hide_ehlo) hide_ehlo;
+#if defined(SWIGPYTHON)
+%rename(_parse_report) parse_report;
+#endif
 %rename(_batv_sign) batv_sign;
 %rename(_batv_verify) batv_verify;
 #if defined(SWIGPERL)
@@ -174,13 +177,6 @@ Parse one SMTP command line (str or bytes) into the keys of
 `dsnguard parse-cmd --json`.  strict refuses what deployed MTAs tolerate;
 max_line: octets including CRLF (0 = 2048); utf8 accepts UTF-8 addresses
 without SMTPUTF8.  Raises ParseError.";
-%feature("docstring") parse_report "parse_report(data, max_recipients=0, ...) -> dict
-
-Parse a message (str or bytes) as a delivery report (RFC 3464 DSN, RFC
-8098 MDN) into the keys of `dsnguard parse-report --json`.  The limits
-are the C fields by name (max_recipients, max_depth, max_parts,
-max_fields, max_field_len, max_header_len, max_boundary_len, max_size,
-max_decoded); 0 keeps the default.  Raises ParseError.";
 %feature("docstring") parse_ehlo "parse_ehlo(reply) -> dict
 
 A server's EHLO/LHLO reply as the keys of `dsnguard parse-ehlo --json`.
@@ -254,6 +250,35 @@ def _mail_text(value, what):
         return bytes(value)
     raise TypeError("%s must be str or bytes, not %s"
                     % (what, type(value).__name__))
+
+
+_REPORT_LIMITS = ("max_recipients", "max_depth", "max_parts", "max_fields",
+                  "max_field_len", "max_header_len", "max_boundary_len",
+                  "max_size", "max_decoded")
+
+
+def parse_report(data, **limits):
+    """parse_report(data, max_recipients=0, ...) -> dict
+
+    Parse a message (str, bytes or email.message.Message) as a delivery
+    report (RFC 3464 DSN, RFC 8098 MDN) into the keys of
+    `dsnguard parse-report --json`; kind "none" for other mail.  The
+    limits are the C fields by name (max_recipients, max_depth,
+    max_parts, max_fields, max_field_len, max_header_len,
+    max_boundary_len, max_size, max_decoded); 0 keeps the default.
+    Raises ParseError."""
+    for k in limits:
+        if k not in _REPORT_LIMITS:
+            raise TypeError("parse_report() got an unexpected keyword "
+                            "argument %r" % k)
+    if not isinstance(data, (str, bytes)):
+        if isinstance(data, (bytearray, memoryview)):
+            data = bytes(data)
+        elif hasattr(data, "as_bytes"):
+            data = data.as_bytes()
+        else:
+            raise TypeError("expected str, bytes or email.message.Message")
+    return _parse_report(data, *(limits.get(k, 0) for k in _REPORT_LIMITS))
 
 
 def hide_ehlo(reply, keywords=("DSN",)):

@@ -338,6 +338,21 @@ class Limits(unittest.TestCase):
         self.assertEqual(r["recipients"][1000]["final_recipient"]["addr"],
                          "u1000@example.org")
 
+    def test_email_message(self):
+        import email
+        import email.policy
+        raw = data("return-receipt.eml")
+        want = dsnguard.parse_report(raw)
+        for pol in (email.policy.compat32, email.policy.default):
+            msg = email.message_from_bytes(raw, policy=pol)
+            got = dsnguard.parse_report(msg)
+            self.assertEqual(got["kind"], "dsn")
+            self.assertEqual(got["recipients"], want["recipients"])
+        with self.assertRaises(TypeError):
+            dsnguard.parse_report(42)
+        with self.assertRaises(TypeError):
+            dsnguard.parse_report(raw, max_recipient=5)
+
     def test_lower_limits(self):
         with self.assertRaises(dsnguard.ParseError):
             dsnguard.parse_report(many_recipients(3), max_recipients=2)
