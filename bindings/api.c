@@ -94,7 +94,8 @@ dsngb_result parse_report(const char *buf, size_t len, unsigned max_recipients,
 	struct dsng_report *r = NULL;
 	struct dsng_report_limits lim;
 	struct dsng_mime_limits mime;
-	void *res;
+	void *res, *gil;
+	int rc;
 
 	dsng_report_limits_init(&lim, DSNG_REPORT_LIMITS_VERSION);
 	dsng_mime_limits_init(&mime, DSNG_MIME_LIMITS_VERSION);
@@ -112,7 +113,11 @@ dsngb_result parse_report(const char *buf, size_t len, unsigned max_recipients,
 	SETLIM(mime, max_decoded)
 #undef SETLIM
 	lim.mime = &mime;
-	if (dsng_report_parse(NULL, &r, buf, len, &lim, err) != DSNG_OK)
+	/* megabytes of mail: let other threads run meanwhile */
+	gil = dsngb_native_unlock();
+	rc = dsng_report_parse(NULL, &r, buf, len, &lim, err);
+	dsngb_native_relock(gil);
+	if (rc != DSNG_OK)
 		return NULL;
 	res = dsngb_native.map_new();
 	dsngb_report_fill(&dsngb_native, res, r);
@@ -417,10 +422,15 @@ struct dsngb_policy *policy_from_file(const char *path, struct dsng_error *err)
 {
 	struct dsng_policy *pol = NULL;
 
+	void *gil;
+	int rc;
+
 	if (!path)
 		return misuse(err, "a file name is required");
-	return wrap_policy(dsng_policy_load(NULL, &pol, path, NULL, err), &pol,
-	                   err);
+	gil = dsngb_native_unlock(); /* file I/O */
+	rc = dsng_policy_load(NULL, &pol, path, NULL, err);
+	dsngb_native_relock(gil);
+	return wrap_policy(rc, &pol, err);
 }
 
 struct dsngb_policy *policy_from_string(const char *buf, size_t len,

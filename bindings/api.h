@@ -28,6 +28,12 @@ void *dsngb_native_bytes(const char *p, size_t n);
  * out of memory. */
 int dsngb_native_failed(void);
 
+/* Around long C work that touches no interpreter object (a report parse,
+ * reading a config file): Python releases and retakes the GIL, Perl does
+ * nothing.  Never call the builder in between. */
+void *dsngb_native_unlock(void);
+void dsngb_native_relock(void *state);
+
 /* Drop a native value built by dsngb_native (NULL is fine). */
 void dsngb_native_free(void *v);
 

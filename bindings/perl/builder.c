@@ -127,6 +127,16 @@ int dsngb_native_failed(void)
 	return f;
 }
 
+void *dsngb_native_unlock(void)
+{
+	return NULL;
+}
+
+void dsngb_native_relock(void *state)
+{
+	(void)state;
+}
+
 void dsngb_native_free(void *v)
 {
 	dTHX;

@@ -82,6 +82,16 @@ int dsngb_native_failed(void)
 	return PyErr_Occurred() != NULL;
 }
 
+void *dsngb_native_unlock(void)
+{
+	return PyEval_SaveThread();
+}
+
+void dsngb_native_relock(void *state)
+{
+	PyEval_RestoreThread((PyThreadState *)state);
+}
+
 void dsngb_native_free(void *v)
 {
 	Py_XDECREF((PyObject *)v);

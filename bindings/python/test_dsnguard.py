@@ -353,6 +353,31 @@ class Limits(unittest.TestCase):
         with self.assertRaises(TypeError):
             dsnguard.parse_report(raw, max_recipient=5)
 
+    def test_threads_share_a_policy_and_parse_reports(self):
+        import threading
+        msg = many_recipients(300)
+        want = dsnguard.parse_report(msg)
+        policy = dsnguard.Policy.preset("recommended")
+        errors = []
+
+        def work():
+            try:
+                s = dsnguard.Session("127.0.0.1")
+                for _ in range(10):
+                    if dsnguard.parse_report(msg) != want:
+                        errors.append("report differs")
+                    if policy.rcpt(s, "RCPT TO:<a@b.example> "
+                                   "NOTIFY=SUCCESS").action != "accept":
+                        errors.append("decision differs")
+            except Exception as e:  # pragma: no cover
+                errors.append(repr(e))
+        threads = [threading.Thread(target=work) for _ in range(4)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        self.assertEqual(errors, [])
+
     def test_lower_limits(self):
         with self.assertRaises(dsnguard.ParseError):
             dsnguard.parse_report(many_recipients(3), max_recipients=2)
