@@ -304,7 +304,7 @@ static enum dsng_probe_event do_connect(struct conn *c,
 		rc = getaddrinfo(a->source, "0", &sh, &src);
 		if (rc) {
 			snprintf(c->errbuf, sizeof(c->errbuf),
-			         "--source %s: %s", a->source,
+			         "--source %.200s: %s", a->source,
 			         gai_strerror(rc));
 			return DSNG_PROBE_EV_RESOLVE;
 		}
@@ -312,7 +312,7 @@ static enum dsng_probe_event do_connect(struct conn *c,
 	}
 	rc = getaddrinfo(a->host, a->port, &hints, &res);
 	if (rc) {
-		snprintf(c->errbuf, sizeof(c->errbuf), "%s: %s", a->host,
+		snprintf(c->errbuf, sizeof(c->errbuf), "%.200s: %s", a->host,
 		         gai_strerror(rc));
 		if (src)
 			freeaddrinfo(src);
