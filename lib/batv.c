@@ -22,8 +22,7 @@
 static const size_t opts_sizes[] = {0, sizeof(struct dsng_batv_opts)};
 static const struct dsng_batv_opts opts_defaults = DSNG_BATV_OPTS_INIT;
 static const size_t verdict_sizes[] = {0, sizeof(struct dsng_batv_verdict)};
-static const struct dsng_batv_verdict verdict_defaults =
-        DSNG_BATV_VERDICT_INIT;
+static const struct dsng_batv_verdict verdict_defaults = DSNG_BATV_VERDICT_INIT;
 
 int dsng_batv_verdict_init(struct dsng_batv_verdict *v, unsigned version)
 {
@@ -411,7 +410,8 @@ int dsng_batv_verify(struct dsng_batv_verdict *out, const char *addr,
 	v = verdict_defaults;
 	if (out && !dsng__version_ok(out, DSNG_BATV_VERDICT_VERSION))
 		return dsng__fail(err, DSNG_EINVAL, DSNG_ERR_INVALID_ARGUMENT,
-		                  0, 0, NULL, "batv: verdict of unknown version");
+		                  0, 0, NULL,
+		                  "batv: verdict of unknown version");
 	if (out)
 		verdict_out(out, &v);
 	if (!addr && len)

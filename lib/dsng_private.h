@@ -43,8 +43,8 @@
  * "text %s", x);`.  reply 0 / enhanced NULL when no SMTP reply applies.
  */
 int dsng__fail(struct dsng_error *err, int status, enum dsng_errkind kind,
-               size_t offset, int reply, const char *enhanced,
-               const char *fmt, ...) DSNG_PRINTF(7, 8);
+               size_t offset, int reply, const char *enhanced, const char *fmt,
+               ...) DSNG_PRINTF(7, 8);
 
 /* dsng__fail for DSNG_ELIMIT errors: also names the limits field that was
  * exceeded in err->limit (`limit`, a static string such as "max_line").
@@ -57,7 +57,7 @@ int dsng__fail_limit(struct dsng_error *err, const char *limit,
 /* The same with a file position (config files). */
 int dsng__fail_at(struct dsng_error *err, int status, enum dsng_errkind kind,
                   unsigned line, unsigned column, const char *fmt, ...)
-    DSNG_PRINTF(6, 7);
+        DSNG_PRINTF(6, 7);
 
 /* dsng__fail_limit with a file position instead of an offset (a config
  * file's fixed limits).  Returns DSNG_ELIMIT. */
@@ -82,8 +82,7 @@ static inline int dsng__hex(unsigned char c)
  * 0 on success, -1 when malformed (empty, or a byte that is not a digit),
  * -2 when only digits but more than max_digits or over UINT64_MAX (out of
  * range: callers say so). */
-int dsng__parse_u64(const char *p, size_t n, size_t max_digits,
-                    uint64_t *out);
+int dsng__parse_u64(const char *p, size_t n, size_t max_digits, uint64_t *out);
 
 /*
  * Versioned structs (common.h).  `sizes[v]` is the size of version v of a

@@ -126,7 +126,8 @@ static int rfc5424(const char *p, size_t len, struct dsng__ml_line *out)
 	if (f[5].ptr[0] == '[') {
 		/* Structured data may hold spaces; skip to the closing "] ". */
 		const char *q = f[5].ptr, *end = p + len;
-		while (q < end && !(q[0] == ']' && (q + 1 == end || q[1] == ' ')))
+		while (q < end &&
+		       !(q[0] == ']' && (q + 1 == end || q[1] == ' ')))
 			q++;
 		if (q == end)
 			return -1;
@@ -179,8 +180,8 @@ int dsng__ml_header(const char *p, size_t len, struct dsng__ml_line *out)
 	}
 	/* Dates first: "2026-11-29T01:12:14.1+00:00 host ..." (RFC 3339) or
 	 * Exim's "2026-11-29 01:12:14 ...". */
-	if (len >= 19 && all_digits(p, 4) && p[4] == '-' && all_digits(p + 5, 2) &&
-	    p[7] == '-' && all_digits(p + 8, 2)) {
+	if (len >= 19 && all_digits(p, 4) && p[4] == '-' &&
+	    all_digits(p + 5, 2) && p[7] == '-' && all_digits(p + 8, 2)) {
 		if (p[10] == 'T') {
 			n = token(p, len);
 			if (n < 19 || !clock_len(p + 11, n - 11) || n >= len)
@@ -196,7 +197,8 @@ int dsng__ml_header(const char *p, size_t len, struct dsng__ml_line *out)
 			return -1;
 		n = 11 + c;
 		/* Optional time zone "+0000" (log_timezone). */
-		if (n + 6 <= len && p[n] == ' ' && (p[n + 1] == '+' || p[n + 1] == '-') &&
+		if (n + 6 <= len && p[n] == ' ' &&
+		    (p[n + 1] == '+' || p[n + 1] == '-') &&
 		    all_digits(p + n + 2, 4))
 			n += 6;
 		out->time.ptr = p;
@@ -209,7 +211,8 @@ int dsng__ml_header(const char *p, size_t len, struct dsng__ml_line *out)
 			size_t e = n + 1;
 			while (e < len && dig(p[e]))
 				e++;
-			if (e < len && p[e] == ']' && e + 1 < len && p[e + 1] == ' ')
+			if (e < len && p[e] == ']' && e + 1 < len &&
+			    p[e + 1] == ' ')
 				n = e + 2;
 		}
 		out->prog.ptr = "exim";
@@ -257,7 +260,8 @@ struct dsng_span dsng__ml_value(struct dsng_span s, const char *key,
 		if ((i == 0 || s.ptr[i - 1] == ' ' || s.ptr[i - 1] == ',') &&
 		    !memcmp(s.ptr + i, key, n)) {
 			e = i + n;
-			while (e < s.len && !memchr(stops, s.ptr[e], strlen(stops)))
+			while (e < s.len &&
+			       !memchr(stops, s.ptr[e], strlen(stops)))
 				e++;
 			v.ptr = s.ptr + i + n;
 			v.len = e - i - n;

@@ -65,11 +65,11 @@ static const struct {
 	enum dsng_dsn_kind kind;
 	int postmaster;
 } notices[] = {
-	{"sender delivery status notification", DSNG_DSN_SUCCESS, 0},
-	{"sender non-delivery notification", DSNG_DSN_FAILURE, 0},
-	{"sender delay notification", DSNG_DSN_DELAY, 0},
-	{"postmaster non-delivery notification", DSNG_DSN_FAILURE, 1},
-	{"postmaster delay notification", DSNG_DSN_DELAY, 1},
+        {"sender delivery status notification", DSNG_DSN_SUCCESS, 0},
+        {"sender non-delivery notification", DSNG_DSN_FAILURE, 0},
+        {"sender delay notification", DSNG_DSN_DELAY, 0},
+        {"postmaster non-delivery notification", DSNG_DSN_FAILURE, 1},
+        {"postmaster delay notification", DSNG_DSN_DELAY, 1},
 };
 
 static void bounce_line(struct dsng_span rest, struct dsng__ml_fact *f)
@@ -137,8 +137,7 @@ static void delivery_line(struct dsng_span prog, struct dsng_span rest,
 	            !dsng__span_ieq(relay.ptr, relay.len, "none");
 }
 
-void dsng__ml_postfix(const struct dsng__ml_line *line,
-                      struct dsng__ml_fact *f)
+void dsng__ml_postfix(const struct dsng__ml_line *line, struct dsng__ml_fact *f)
 {
 	struct dsng_span qid, rest, agent = agent_of(line->prog), v;
 

@@ -49,8 +49,8 @@ static struct dsng_span field(struct dsng_span s, const char *key)
 	return v;
 }
 
-static const char *const labels[] = {"DSN", "return to sender",
-                                     "sender notify", "postmaster notify"};
+static const char *const labels[] = {"DSN", "return to sender", "sender notify",
+                                     "postmaster notify"};
 
 static void dsn_line(struct dsng_span rest, struct dsng__ml_fact *f)
 {
@@ -121,7 +121,8 @@ static void from_line(struct dsng_span rest, struct dsng__ml_fact *f)
 
 static void to_line(struct dsng_span rest, struct dsng__ml_fact *f)
 {
-	struct dsng_span stat = field(rest, "stat="), mailer = field(rest, "mailer=");
+	struct dsng_span stat = field(rest, "stat="),
+	                 mailer = field(rest, "mailer=");
 	struct dsng_span relay = field(rest, "relay=");
 
 	f->type = ML_DELIVERY;
@@ -129,7 +130,8 @@ static void to_line(struct dsng_span rest, struct dsng__ml_fact *f)
 	f->addr_list = 1;
 	if (dsng__ml_starts(stat, "Sent"))
 		f->status = ML_ST_SENT;
-	else if (dsng__ml_starts(stat, "Deferred") || dsng__ml_starts(stat, "queued"))
+	else if (dsng__ml_starts(stat, "Deferred") ||
+	         dsng__ml_starts(stat, "queued"))
 		f->status = ML_ST_DEFERRED;
 	else if (stat.ptr)
 		f->status = ML_ST_BOUNCED;
@@ -138,14 +140,16 @@ static void to_line(struct dsng_span rest, struct dsng__ml_fact *f)
 	 * loopback: "relay=[127.0.0.1] [127.0.0.1], ... stat=Sent (QID
 	 * Message accepted for delivery)".  Remember the MTA's queue id so
 	 * the join can name the local user behind the MTA's "localhost". */
-	if (f->status == ML_ST_SENT && (dsng__ml_contains(relay, "[127.0.0.1]") ||
-	                                dsng__ml_contains(relay, "[IPv6:::1]"))) {
+	if (f->status == ML_ST_SENT &&
+	    (dsng__ml_contains(relay, "[127.0.0.1]") ||
+	     dsng__ml_contains(relay, "[IPv6:::1]"))) {
 		struct dsng_span q = {stat.ptr + 6, 0};
 		if (stat.len > 6 && stat.ptr[4] == ' ' && stat.ptr[5] == '(') {
 			while (q.len < stat.len - 6 && q.ptr[q.len] != ' ')
 				q.len++;
 			if (q.len >= 6 && q.len < stat.len - 6 &&
-			    dsng__ml_contains(stat, "Message accepted for delivery"))
+			    dsng__ml_contains(stat,
+			                      "Message accepted for delivery"))
 				f->qid2 = q;
 		}
 	}

@@ -721,8 +721,8 @@ static int do_include(struct parser *ps, const struct tok *name)
 		 * as one. */
 		char *dir = dir_of(tmp, ps->origin);
 
-		path = dir ? talloc_asprintf(tmp, "%s%.*s", dir,
-		                             (int)name->len, name->p)
+		path = dir ? talloc_asprintf(tmp, "%s%.*s", dir, (int)name->len,
+		                             name->p)
 		           : NULL;
 	}
 	if (!path) {
@@ -742,8 +742,8 @@ static int do_include(struct parser *ps, const struct tok *name)
 		}
 		if (rc == DSNG_ELIMIT)
 			rc = fail_limit(ps, "max_file_size", DSNG_ERR_IO,
-			                name->col, "cannot read '%.80s': too large",
-			                path);
+			                name->col,
+			                "cannot read '%.80s': too large", path);
 		else
 			rc = fail(ps, DSNG_EIO, DSNG_ERR_IO, name->col,
 			          "cannot read '%.80s'", path);

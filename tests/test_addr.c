@@ -21,7 +21,7 @@ static int ap(const char *s, unsigned flags)
 	do {                                                                   \
 		if (ap((in), (flags)) != DSNG_OK)                              \
 			fail_msg("%s: %s at %zu: %s", (in),                    \
-			         dsng_error_kind_name(ut_err.kind),               \
+			         dsng_error_kind_name(ut_err.kind),            \
 			         ut_err.offset, ut_err.message);               \
 	} while (0)
 
@@ -31,7 +31,7 @@ static int ap(const char *s, unsigned flags)
 			fail_msg("%s: accepted", (in));                        \
 		if (ut_err.kind != (kind_))                                    \
 			fail_msg("%s: got %s (%s)", (in),                      \
-			         dsng_error_kind_name(ut_err.kind),               \
+			         dsng_error_kind_name(ut_err.kind),            \
 			         ut_err.message);                              \
 		assert_int_equal(ut_err.offset, (off_));                       \
 		assert_int_equal(ut_err.reply, (reply_));                      \

@@ -9,7 +9,8 @@
 #define NOW ((time_t)1764374400)
 #define DAY ((time_t)86400)
 
-static const struct dsng_batv_key k_secret = {0, (const unsigned char *)"secret", 6};
+static const struct dsng_batv_key k_secret = {
+        0, (const unsigned char *)"secret", 6};
 
 static void opts_one(struct dsng_batv_opts *o, const struct dsng_batv_key *k)
 {
@@ -88,7 +89,8 @@ static void test_expiry_window(void **state)
 	/* the last valid day is the expiry day itself */
 	assert_int_equal(verify_g(t, &o, NOW + 7 * DAY + DAY - 1, &v, &err), 0);
 	assert_int_equal(v.days_left, 0);
-	assert_int_equal(verify_g(t, &o, NOW + 8 * DAY, &v, &err), DSNG_EVERIFY);
+	assert_int_equal(verify_g(t, &o, NOW + 8 * DAY, &v, &err),
+	                 DSNG_EVERIFY);
 	assert_int_equal(v.result, DSNG_BATV_EXPIRED);
 	assert_int_equal(v.days_left, -1);
 	assert_int_equal(err.rc, DSNG_EVERIFY);
@@ -119,11 +121,14 @@ static void test_day_wraps_modulo_1000(void **state)
 	assert_string_equal(out, "prvs=00035d78a7=a@b.example");
 	assert_int_equal(verify_g(out, &o, now, &v, &err), 0);
 	assert_int_equal(v.days_left, 5);
-	assert_int_equal(verify_g(out, &o, now + 2 * DAY, &v, &err), 0); /* day 000 */
+	assert_int_equal(verify_g(out, &o, now + 2 * DAY, &v, &err),
+	                 0); /* day 000 */
 	assert_int_equal(v.days_left, 3);
-	assert_int_equal(verify_g(out, &o, now + 5 * DAY, &v, &err), 0); /* day 003 */
+	assert_int_equal(verify_g(out, &o, now + 5 * DAY, &v, &err),
+	                 0); /* day 003 */
 	assert_int_equal(v.days_left, 0);
-	assert_int_equal(verify_g(out, &o, now + 6 * DAY, &v, &err), DSNG_EVERIFY);
+	assert_int_equal(verify_g(out, &o, now + 6 * DAY, &v, &err),
+	                 DSNG_EVERIFY);
 	assert_int_equal(v.result, DSNG_BATV_EXPIRED);
 	talloc_free(out);
 }
@@ -149,8 +154,8 @@ static void test_times_before_1970(void **state)
 static void test_key_rotation(void **state)
 {
 	const struct dsng_batv_key keys[2] = {
-	    {0, (const unsigned char *)"secret", 6},
-	    {3, (const unsigned char *)"rotated", 7},
+	        {0, (const unsigned char *)"secret", 6},
+	        {3, (const unsigned char *)"rotated", 7},
 	};
 	struct dsng_batv_opts o;
 	struct dsng_batv_verdict v = DSNG_BATV_VERDICT_INIT;
@@ -168,15 +173,15 @@ static void test_key_rotation(void **state)
 	/* new and old tags both verify while both keys are loaded */
 	assert_int_equal(verify_g(out, &o, NOW, &v, &err), 0);
 	assert_int_equal(v.tag.key_number, 3);
-	assert_int_equal(verify_g("prvs=0428c923bc=user@example.org", &o, NOW, &v,
-	                          &err),
-	                 0);
+	assert_int_equal(
+	        verify_g("prvs=0428c923bc=user@example.org", &o, NOW, &v, &err),
+	        0);
 	/* the old key retired: its tags name a key we no longer have */
 	o.keys = keys + 1;
 	o.n_keys = 1;
-	assert_int_equal(verify_g("prvs=0428c923bc=user@example.org", &o, NOW, &v,
-	                          &err),
-	                 DSNG_EVERIFY);
+	assert_int_equal(
+	        verify_g("prvs=0428c923bc=user@example.org", &o, NOW, &v, &err),
+	        DSNG_EVERIFY);
 	assert_int_equal(v.result, DSNG_BATV_NO_KEY);
 	assert_int_equal(err.kind, DSNG_ERR_BATV_NO_KEY);
 	assert_int_equal(err.offset, 5);
@@ -185,10 +190,11 @@ static void test_key_rotation(void **state)
 
 static void test_two_keys_with_one_number(void **state)
 {
-	/* rotating without bumping the digit: every key of that number is tried */
+	/* rotating without bumping the digit: every key of that number is tried
+	 */
 	const struct dsng_batv_key keys[2] = {
-	    {0, (const unsigned char *)"newer", 5},
-	    {0, (const unsigned char *)"secret", 6},
+	        {0, (const unsigned char *)"newer", 5},
+	        {0, (const unsigned char *)"secret", 6},
 	};
 	struct dsng_batv_opts o;
 	struct dsng_batv_verdict v = DSNG_BATV_VERDICT_INIT;
@@ -197,20 +203,22 @@ static void test_two_keys_with_one_number(void **state)
 	dsng_batv_opts_init(&o, DSNG_BATV_OPTS_VERSION);
 	o.keys = keys;
 	o.n_keys = 2;
-	assert_int_equal(verify_g("prvs=0428c923bc=user@example.org", &o, NOW, &v,
-	                          NULL),
-	                 0);
+	assert_int_equal(
+	        verify_g("prvs=0428c923bc=user@example.org", &o, NOW, &v, NULL),
+	        0);
 }
 
 static void test_wrong_key_and_tampering(void **state)
 {
-	const struct dsng_batv_key other = {0, (const unsigned char *)"Secret", 6};
+	const struct dsng_batv_key other = {0, (const unsigned char *)"Secret",
+	                                    6};
 	static const char *const tampered[] = {
-	    "prvs=0428c923bd=user@example.org", /* hash digit */
-	    "prvs=0429c923bc=user@example.org", /* day: covered by the hash */
-	    "prvs=0428c923bc=usr@example.org",  /* local part */
-	    "prvs=0428c923bc=user@example.net", /* domain */
-	    "prvs=0428c923bc=user@example.org.", /* trailing dot */
+	        "prvs=0428c923bd=user@example.org",  /* hash digit */
+	        "prvs=0429c923bc=user@example.org",  /* day: covered by the hash
+	                                              */
+	        "prvs=0428c923bc=usr@example.org",   /* local part */
+	        "prvs=0428c923bc=user@example.net",  /* domain */
+	        "prvs=0428c923bc=user@example.org.", /* trailing dot */
 	};
 	struct dsng_batv_opts o;
 	struct dsng_batv_verdict v = DSNG_BATV_VERDICT_INIT;
@@ -219,15 +227,16 @@ static void test_wrong_key_and_tampering(void **state)
 
 	(void)state;
 	opts_one(&o, &other);
-	assert_int_equal(verify_g("prvs=0428c923bc=user@example.org", &o, NOW, &v,
-	                          &err),
-	                 DSNG_EVERIFY);
+	assert_int_equal(
+	        verify_g("prvs=0428c923bc=user@example.org", &o, NOW, &v, &err),
+	        DSNG_EVERIFY);
 	assert_int_equal(v.result, DSNG_BATV_BAD_HASH);
 	assert_int_equal(err.kind, DSNG_ERR_BATV_BAD_HASH);
 	assert_int_equal(err.offset, 9);
 	opts_one(&o, &k_secret);
 	for (i = 0; i < sizeof(tampered) / sizeof(tampered[0]); i++) {
-		assert_int_equal(verify_g(tampered[i], &o, NOW, &v, &err), DSNG_EVERIFY);
+		assert_int_equal(verify_g(tampered[i], &o, NOW, &v, &err),
+		                 DSNG_EVERIFY);
 		assert_int_equal(v.result, DSNG_BATV_BAD_HASH);
 	}
 }
@@ -241,31 +250,32 @@ static void test_case_changes(void **state)
 
 	opts_one(&o, &k_secret);
 	/* label and hex digits in any case */
-	assert_int_equal(verify_g("PRVS=0428C923BC=user@example.org", &o, NOW, &v,
-	                          &err),
-	                 0);
+	assert_int_equal(
+	        verify_g("PRVS=0428C923BC=user@example.org", &o, NOW, &v, &err),
+	        0);
 	/* an MTA upper- or lower-cased the address on the way back */
-	assert_int_equal(verify_g("prvs=0428c923bc=USER@Example.ORG", &o, NOW, &v,
-	                          &err),
-	                 0);
+	assert_int_equal(
+	        verify_g("prvs=0428c923bc=USER@Example.ORG", &o, NOW, &v, &err),
+	        0);
 	/* mixed case is signed over the folded address, kept as written */
 	assert_int_equal(dsng_batv_sign(*state, &out, "John.Doe@Example.COM",
 	                                20, NOW, &o, &err),
 	                 0);
 	assert_string_equal(out, "prvs=0428830734=John.Doe@Example.COM");
-	assert_int_equal(verify_g("prvs=0428830734=john.doe@example.com", &o, NOW,
-	                          &v, &err),
+	assert_int_equal(verify_g("prvs=0428830734=john.doe@example.com", &o,
+	                          NOW, &v, &err),
 	                 0);
 	talloc_free(out);
-	/* exact case: the bytes as given, like implementations that never fold */
+	/* exact case: the bytes as given, like implementations that never fold
+	 */
 	o.flags = DSNG_BATV_EXACT_CASE;
-	assert_int_equal(verify_g("prvs=0428c923bc=USER@example.org", &o, NOW, &v,
-	                          &err),
-	                 DSNG_EVERIFY);
+	assert_int_equal(
+	        verify_g("prvs=0428c923bc=USER@example.org", &o, NOW, &v, &err),
+	        DSNG_EVERIFY);
 	assert_int_equal(v.result, DSNG_BATV_BAD_HASH);
-	assert_int_equal(verify_g("prvs=0428c923bc=user@example.org", &o, NOW, &v,
-	                          &err),
-	                 0);
+	assert_int_equal(
+	        verify_g("prvs=0428c923bc=user@example.org", &o, NOW, &v, &err),
+	        0);
 }
 
 static void test_legacy_order(void **state)
@@ -276,20 +286,21 @@ static void test_legacy_order(void **state)
 	char *s;
 
 	opts_one(&o, &k_secret);
-	assert_int_equal(verify_g("prvs=user=0428c923bc@example.org", &o, NOW, &v,
-	                          &err),
-	                 0);
+	assert_int_equal(
+	        verify_g("prvs=user=0428c923bc@example.org", &o, NOW, &v, &err),
+	        0);
 	assert_int_equal(v.tag.legacy_order, 1);
 	assert_int_equal(v.tag.key_number, 0);
-	assert_int_equal(dsng_batv_strip(*state, &s, "prvs=user=0428c923bc@example.org",
-	                                 32, &err),
+	assert_int_equal(dsng_batv_strip(*state, &s,
+	                                 "prvs=user=0428c923bc@example.org", 32,
+	                                 &err),
 	                 0);
 	assert_string_equal(s, "user@example.org");
 	talloc_free(s);
 	o.flags = DSNG_BATV_NO_LEGACY;
-	assert_int_equal(verify_g("prvs=user=0428c923bc@example.org", &o, NOW, &v,
-	                          &err),
-	                 DSNG_EVERIFY);
+	assert_int_equal(
+	        verify_g("prvs=user=0428c923bc@example.org", &o, NOW, &v, &err),
+	        DSNG_EVERIFY);
 	assert_int_equal(v.result, DSNG_BATV_MALFORMED);
 	assert_int_equal(err.kind, DSNG_ERR_BATV_FORMAT);
 	assert_int_equal(err.offset, 5);
@@ -298,9 +309,13 @@ static void test_legacy_order(void **state)
 static void test_not_tagged_and_malformed(void **state)
 {
 	static const char *const malformed[] = {
-	    "prvs=12x=user@example.org", "prvs=0428c923b=user@example.org",
-	    "prvs=0428c923bcz=user@example.org", "prvs=0428c923bc=@example.org",
-	    "prvs=@example.org", "prvs=", "prvs=0428g923bc=user@example.org",
+	        "prvs=12x=user@example.org",
+	        "prvs=0428c923b=user@example.org",
+	        "prvs=0428c923bcz=user@example.org",
+	        "prvs=0428c923bc=@example.org",
+	        "prvs=@example.org",
+	        "prvs=",
+	        "prvs=0428g923bc=user@example.org",
 	};
 	struct dsng_batv_opts o;
 	struct dsng_batv_verdict v = DSNG_BATV_VERDICT_INIT;
@@ -318,12 +333,13 @@ static void test_not_tagged_and_malformed(void **state)
 	                 DSNG_EVERIFY);
 	assert_int_equal(v.result, DSNG_BATV_NOT_TAGGED);
 	/* "prvs" inside the local part is not a tag */
-	assert_int_equal(verify_g("xprvs=0428c923bc=user@example.org", &o, NOW, &v,
-	                          NULL),
+	assert_int_equal(verify_g("xprvs=0428c923bc=user@example.org", &o, NOW,
+	                          &v, NULL),
 	                 DSNG_EVERIFY);
 	assert_int_equal(v.result, DSNG_BATV_NOT_TAGGED);
 	for (i = 0; i < sizeof(malformed) / sizeof(malformed[0]); i++) {
-		assert_int_equal(verify_g(malformed[i], &o, NOW, &v, &err), DSNG_EVERIFY);
+		assert_int_equal(verify_g(malformed[i], &o, NOW, &v, &err),
+		                 DSNG_EVERIFY);
 		assert_int_equal(v.result, DSNG_BATV_MALFORMED);
 		assert_int_equal(err.kind, DSNG_ERR_BATV_FORMAT);
 	}
@@ -332,7 +348,8 @@ static void test_not_tagged_and_malformed(void **state)
 	assert_int_equal(
 	        dsng_batv_parse(&t, "prvs=0428c923bc=user", 20, 0, &err), 0);
 	assert_null(t.domain.ptr);
-	assert_string_equal(dsng_batv_result_name(DSNG_BATV_BAD_HASH), "bad_hash");
+	assert_string_equal(dsng_batv_result_name(DSNG_BATV_BAD_HASH),
+	                    "bad_hash");
 	assert_string_equal(dsng_batv_result_name((enum dsng_batv_result)99),
 	                    "unknown");
 }
@@ -351,9 +368,9 @@ static void test_resign_and_strip(void **state)
 	                 0);
 	assert_string_equal(out, "prvs=0428c923bc=user@example.org");
 	talloc_free(out);
-	assert_int_equal(dsng_batv_strip(*state, &out, "plain@example.org", 17,
-	                                 &err),
-	                 0);
+	assert_int_equal(
+	        dsng_batv_strip(*state, &out, "plain@example.org", 17, &err),
+	        0);
 	assert_string_equal(out, "plain@example.org");
 	talloc_free(out);
 }
@@ -570,23 +587,55 @@ static void test_opts_versions(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_sign_vector, dsng_test_setup_ctx, dsng_test_teardown_ctx),
-		cmocka_unit_test_setup_teardown(test_verify_valid_and_fields, dsng_test_setup_ctx, dsng_test_teardown_ctx),
-		cmocka_unit_test_setup_teardown(test_expiry_window, dsng_test_setup_ctx, dsng_test_teardown_ctx),
-		cmocka_unit_test_setup_teardown(test_day_wraps_modulo_1000, dsng_test_setup_ctx, dsng_test_teardown_ctx),
-		cmocka_unit_test_setup_teardown(test_times_before_1970, dsng_test_setup_ctx, dsng_test_teardown_ctx),
-		cmocka_unit_test_setup_teardown(test_key_rotation, dsng_test_setup_ctx, dsng_test_teardown_ctx),
-		cmocka_unit_test_setup_teardown(test_two_keys_with_one_number, dsng_test_setup_ctx, dsng_test_teardown_ctx),
-		cmocka_unit_test_setup_teardown(test_wrong_key_and_tampering, dsng_test_setup_ctx, dsng_test_teardown_ctx),
-		cmocka_unit_test_setup_teardown(test_case_changes, dsng_test_setup_ctx, dsng_test_teardown_ctx),
-		cmocka_unit_test_setup_teardown(test_legacy_order, dsng_test_setup_ctx, dsng_test_teardown_ctx),
-		cmocka_unit_test_setup_teardown(test_not_tagged_and_malformed, dsng_test_setup_ctx, dsng_test_teardown_ctx),
-		cmocka_unit_test_setup_teardown(test_resign_and_strip, dsng_test_setup_ctx, dsng_test_teardown_ctx),
-		cmocka_unit_test_setup_teardown(test_hex_key_vector, dsng_test_setup_ctx, dsng_test_teardown_ctx),
-		cmocka_unit_test_setup_teardown(test_key_parse_errors, dsng_test_setup_ctx, dsng_test_teardown_ctx),
-		cmocka_unit_test_setup_teardown(test_sign_errors_leave_nothing, dsng_test_setup_ctx, dsng_test_teardown_ctx),
-		cmocka_unit_test_setup_teardown(test_opts_versions, dsng_test_setup_ctx, dsng_test_teardown_ctx),
-		cmocka_unit_test(test_verdict_versions),
+	        cmocka_unit_test_setup_teardown(test_sign_vector,
+	                                        dsng_test_setup_ctx,
+	                                        dsng_test_teardown_ctx),
+	        cmocka_unit_test_setup_teardown(test_verify_valid_and_fields,
+	                                        dsng_test_setup_ctx,
+	                                        dsng_test_teardown_ctx),
+	        cmocka_unit_test_setup_teardown(test_expiry_window,
+	                                        dsng_test_setup_ctx,
+	                                        dsng_test_teardown_ctx),
+	        cmocka_unit_test_setup_teardown(test_day_wraps_modulo_1000,
+	                                        dsng_test_setup_ctx,
+	                                        dsng_test_teardown_ctx),
+	        cmocka_unit_test_setup_teardown(test_times_before_1970,
+	                                        dsng_test_setup_ctx,
+	                                        dsng_test_teardown_ctx),
+	        cmocka_unit_test_setup_teardown(test_key_rotation,
+	                                        dsng_test_setup_ctx,
+	                                        dsng_test_teardown_ctx),
+	        cmocka_unit_test_setup_teardown(test_two_keys_with_one_number,
+	                                        dsng_test_setup_ctx,
+	                                        dsng_test_teardown_ctx),
+	        cmocka_unit_test_setup_teardown(test_wrong_key_and_tampering,
+	                                        dsng_test_setup_ctx,
+	                                        dsng_test_teardown_ctx),
+	        cmocka_unit_test_setup_teardown(test_case_changes,
+	                                        dsng_test_setup_ctx,
+	                                        dsng_test_teardown_ctx),
+	        cmocka_unit_test_setup_teardown(test_legacy_order,
+	                                        dsng_test_setup_ctx,
+	                                        dsng_test_teardown_ctx),
+	        cmocka_unit_test_setup_teardown(test_not_tagged_and_malformed,
+	                                        dsng_test_setup_ctx,
+	                                        dsng_test_teardown_ctx),
+	        cmocka_unit_test_setup_teardown(test_resign_and_strip,
+	                                        dsng_test_setup_ctx,
+	                                        dsng_test_teardown_ctx),
+	        cmocka_unit_test_setup_teardown(test_hex_key_vector,
+	                                        dsng_test_setup_ctx,
+	                                        dsng_test_teardown_ctx),
+	        cmocka_unit_test_setup_teardown(test_key_parse_errors,
+	                                        dsng_test_setup_ctx,
+	                                        dsng_test_teardown_ctx),
+	        cmocka_unit_test_setup_teardown(test_sign_errors_leave_nothing,
+	                                        dsng_test_setup_ctx,
+	                                        dsng_test_teardown_ctx),
+	        cmocka_unit_test_setup_teardown(test_opts_versions,
+	                                        dsng_test_setup_ctx,
+	                                        dsng_test_teardown_ctx),
+	        cmocka_unit_test(test_verdict_versions),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -9,12 +9,15 @@
 static void test_errkind_names_are_stable(void **state)
 {
 	(void)state;
-	assert_string_equal(dsng_error_kind_name(DSNG_ERR_BAD_XTEXT), "bad_xtext");
+	assert_string_equal(dsng_error_kind_name(DSNG_ERR_BAD_XTEXT),
+	                    "bad_xtext");
 	assert_string_equal(dsng_error_kind_name(DSNG_ERR_PARAM_NOT_ALLOWED),
 	                    "param_not_allowed");
-	assert_string_equal(dsng_error_kind_name(DSNG_ERR_NULL_PATH_NOT_ALLOWED),
-	                    "null_path_not_allowed");
-	assert_string_equal(dsng_error_kind_name((enum dsng_errkind)9999), "unknown");
+	assert_string_equal(
+	        dsng_error_kind_name(DSNG_ERR_NULL_PATH_NOT_ALLOWED),
+	        "null_path_not_allowed");
+	assert_string_equal(dsng_error_kind_name((enum dsng_errkind)9999),
+	                    "unknown");
 }
 
 static void test_every_kind_has_a_name(void **state)
@@ -23,8 +26,8 @@ static void test_every_kind_has_a_name(void **state)
 
 	(void)state;
 	for (k = 0; k < DSNG_ERR__COUNT; k++)
-		assert_string_not_equal(dsng_error_kind_name((enum dsng_errkind)k),
-		                        "unknown");
+		assert_string_not_equal(
+		        dsng_error_kind_name((enum dsng_errkind)k), "unknown");
 }
 
 static void test_fail_fills_error_and_returns_status(void **state)
@@ -42,8 +45,8 @@ static void test_fail_fills_error_and_returns_status(void **state)
 	assert_string_equal(err.enhanced, "5.5.4");
 	assert_string_equal(err.message, "bad NOTIFY");
 	/* NULL error is allowed and still gives the status */
-	assert_int_equal(dsng__fail(NULL, DSNG_ELIMIT, DSNG_ERR_SIZE_LIMIT, 0, 0,
-	                            NULL, "x"),
+	assert_int_equal(dsng__fail(NULL, DSNG_ELIMIT, DSNG_ERR_SIZE_LIMIT, 0,
+	                            0, NULL, "x"),
 	                 DSNG_ELIMIT);
 }
 
@@ -75,7 +78,8 @@ static void test_guard_buffers_end_at_the_guard(void **state)
 			assert_int_equal(p[sizes[i] - 1], 'x');
 		/* the next byte would be on a PROT_NONE page */
 		assert_int_equal(((uintptr_t)(p + sizes[i])) %
-		                     (uintptr_t)sysconf(_SC_PAGESIZE), 0);
+		                         (uintptr_t)sysconf(_SC_PAGESIZE),
+		                 0);
 		dsng_test_guard_free(p);
 	}
 }
@@ -83,11 +87,11 @@ static void test_guard_buffers_end_at_the_guard(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_errkind_names_are_stable),
-		cmocka_unit_test(test_every_kind_has_a_name),
-		cmocka_unit_test(test_fail_fills_error_and_returns_status),
-		cmocka_unit_test(test_version_matches_macros),
-		cmocka_unit_test(test_guard_buffers_end_at_the_guard),
+	        cmocka_unit_test(test_errkind_names_are_stable),
+	        cmocka_unit_test(test_every_kind_has_a_name),
+	        cmocka_unit_test(test_fail_fills_error_and_returns_status),
+	        cmocka_unit_test(test_version_matches_macros),
+	        cmocka_unit_test(test_guard_buffers_end_at_the_guard),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

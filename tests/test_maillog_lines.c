@@ -32,9 +32,9 @@ static void test_traditional_header(void **state)
 	const char *g;
 
 	(void)state;
-	assert_int_equal(header("Nov 29 01:12:14 mx postfix/smtpd[2101]: hello",
-	                        &l, &g),
-	                 0);
+	assert_int_equal(
+	        header("Nov 29 01:12:14 mx postfix/smtpd[2101]: hello", &l, &g),
+	        0);
 	span_eq(l.time, "Nov 29 01:12:14");
 	span_eq(l.host, "mx");
 	span_eq(l.prog, "postfix/smtpd");
@@ -42,15 +42,17 @@ static void test_traditional_header(void **state)
 	assert_int_equal(l.exim_mainlog, 0);
 	dsng_test_guard_free(g);
 	/* space-padded day, no pid, priority prefix */
-	assert_int_equal(header("<13>Nov  9 01:12:14 mx sendmail: x", &l, &g), 0);
+	assert_int_equal(header("<13>Nov  9 01:12:14 mx sendmail: x", &l, &g),
+	                 0);
 	span_eq(l.time, "Nov  9 01:12:14");
 	span_eq(l.prog, "sendmail");
 	span_eq(l.msg, "x");
 	dsng_test_guard_free(g);
 	/* no program tag at all: still a log line */
-	assert_int_equal(header("Nov 29 01:12:14 mx last message repeated 2 times",
-	                        &l, &g),
-	                 0);
+	assert_int_equal(
+	        header("Nov 29 01:12:14 mx last message repeated 2 times", &l,
+	               &g),
+	        0);
 	assert_null(l.prog.ptr);
 	span_eq(l.msg, "last message repeated 2 times");
 	dsng_test_guard_free(g);
@@ -62,25 +64,27 @@ static void test_rfc3339_and_5424_headers(void **state)
 	const char *g;
 
 	(void)state;
-	assert_int_equal(header("2026-11-29T01:12:14.123+00:00 mx postfix/qmgr[1]: "
-	                        "Q: removed",
-	                        &l, &g),
-	                 0);
+	assert_int_equal(
+	        header("2026-11-29T01:12:14.123+00:00 mx postfix/qmgr[1]: "
+	               "Q: removed",
+	               &l, &g),
+	        0);
 	span_eq(l.time, "2026-11-29T01:12:14.123+00:00");
 	span_eq(l.host, "mx");
 	span_eq(l.prog, "postfix/qmgr");
 	span_eq(l.msg, "Q: removed");
 	dsng_test_guard_free(g);
-	assert_int_equal(header("<22>1 2026-11-29T02:00:00Z mx postfix/smtp 22 - "
-	                        "[a b=\"c d\"] msg text",
-	                        &l, &g),
-	                 0);
+	assert_int_equal(
+	        header("<22>1 2026-11-29T02:00:00Z mx postfix/smtp 22 - "
+	               "[a b=\"c d\"] msg text",
+	               &l, &g),
+	        0);
 	span_eq(l.time, "2026-11-29T02:00:00Z");
 	span_eq(l.prog, "postfix/smtp");
 	span_eq(l.msg, "msg text");
 	dsng_test_guard_free(g);
-	assert_int_equal(header("<22>1 2026-11-29T02:00:00Z mx app - - -", &l, &g),
-	                 -1);
+	assert_int_equal(
+	        header("<22>1 2026-11-29T02:00:00Z mx app - - -", &l, &g), -1);
 	dsng_test_guard_free(g);
 }
 
@@ -90,10 +94,11 @@ static void test_exim_mainlog_header(void **state)
 	const char *g;
 
 	(void)state;
-	assert_int_equal(header("2026-11-29 03:00:01.123 +0100 [4711] 1vQfAb-000Jkl-2x "
-	                        "Completed",
-	                        &l, &g),
-	                 0);
+	assert_int_equal(
+	        header("2026-11-29 03:00:01.123 +0100 [4711] 1vQfAb-000Jkl-2x "
+	               "Completed",
+	               &l, &g),
+	        0);
 	span_eq(l.time, "2026-11-29 03:00:01.123 +0100");
 	assert_null(l.host.ptr);
 	span_eq(l.msg, "1vQfAb-000Jkl-2x Completed");
@@ -104,10 +109,15 @@ static void test_exim_mainlog_header(void **state)
 static void test_garbage_headers(void **state)
 {
 	static const char *const bad[] = {
-	    "garbage", "Nov 29 01:1", "Foo 29 01:12:14 mx a: b",
-	    "Nov 29 1:12:14 mx a: b", "Nov 29 01:12:14", "2026-11-29X01:12:14 mx",
-	    "2026-11-29T01:12 mx a: b", "Nov 29 01:12:14 mx prog[123 unterminated",
-	    "<22>1 short",
+	        "garbage",
+	        "Nov 29 01:1",
+	        "Foo 29 01:12:14 mx a: b",
+	        "Nov 29 1:12:14 mx a: b",
+	        "Nov 29 01:12:14",
+	        "2026-11-29X01:12:14 mx",
+	        "2026-11-29T01:12 mx a: b",
+	        "Nov 29 01:12:14 mx prog[123 unterminated",
+	        "<22>1 short",
 	};
 	struct dsng__ml_line l;
 	size_t i;
@@ -144,11 +154,19 @@ static void fact(const char *text, struct dsng__ml_fact *f, const char **g)
 	struct dsng__ml_line l;
 
 	assert_int_equal(header(text, &l, g), 0);
-	switch (l.exim_mainlog ? DSNG_MAILLOG_EXIM : dsng__ml_prog_mta(l.prog)) {
-	case DSNG_MAILLOG_POSTFIX: dsng__ml_postfix(&l, f); break;
-	case DSNG_MAILLOG_SENDMAIL: dsng__ml_sendmail(&l, f); break;
-	case DSNG_MAILLOG_EXIM: dsng__ml_exim(&l, f); break;
-	default: fail();
+	switch (l.exim_mainlog ? DSNG_MAILLOG_EXIM
+	                       : dsng__ml_prog_mta(l.prog)) {
+	case DSNG_MAILLOG_POSTFIX:
+		dsng__ml_postfix(&l, f);
+		break;
+	case DSNG_MAILLOG_SENDMAIL:
+		dsng__ml_sendmail(&l, f);
+		break;
+	case DSNG_MAILLOG_EXIM:
+		dsng__ml_exim(&l, f);
+		break;
+	default:
+		fail();
 	}
 }
 
@@ -195,7 +213,8 @@ static void test_postfix_lines(void **state)
 	assert_int_equal(f.remote, 0);
 	dsng_test_guard_free(g);
 
-	fact("Nov 29 05:25:20 mx postfix/bounce[2509]: 8C3D2A72500: sender delay "
+	fact("Nov 29 05:25:20 mx postfix/bounce[2509]: 8C3D2A72500: sender "
+	     "delay "
 	     "notification: 8D4E5A72501",
 	     &f, &g);
 	assert_int_equal(f.type, ML_DSN);
@@ -213,11 +232,13 @@ static void test_postfix_lines(void **state)
 	assert_int_equal(f.postmaster, 1);
 	dsng_test_guard_free(g);
 
-	fact("Nov 29 05:25:20 mx postfix/qmgr[1990]: 8C3D2A72500: removed", &f, &g);
+	fact("Nov 29 05:25:20 mx postfix/qmgr[1990]: 8C3D2A72500: removed", &f,
+	     &g);
 	assert_int_equal(f.type, ML_REMOVED);
 	dsng_test_guard_free(g);
 
-	fact("Nov 29 01:13:02 mx postfix/smtpd[2101]: NOQUEUE: reject: RCPT from "
+	fact("Nov 29 01:13:02 mx postfix/smtpd[2101]: NOQUEUE: reject: RCPT "
+	     "from "
 	     "unknown[203.0.113.66]: 554 5.7.1 Relay access denied",
 	     &f, &g);
 	assert_int_equal(f.type, ML_NONE);
@@ -270,7 +291,8 @@ static void test_sendmail_lines(void **state)
 	assert_int_equal(f.remote, 0);
 	dsng_test_guard_free(g);
 
-	fact("Nov 29 02:10:13 mx sm-mta[3302]: 6AT2ACKe03301: 6AT2ADKe03302: DSN: "
+	fact("Nov 29 02:10:13 mx sm-mta[3302]: 6AT2ACKe03301: 6AT2ADKe03302: "
+	     "DSN: "
 	     "User unknown",
 	     &f, &g);
 	assert_int_equal(f.type, ML_DSN);
@@ -307,7 +329,8 @@ static void test_sendmail_lines(void **state)
 	dsng_test_guard_free(g);
 
 	fact("Nov 29 02:10:12 mx sm-mta[3301]: 6AT2ACKe03301: AUTH=server, "
-	     "relay=laptop.example.test [192.0.2.50], authid=alice, mech=PLAIN, "
+	     "relay=laptop.example.test [192.0.2.50], authid=alice, "
+	     "mech=PLAIN, "
 	     "bits=0",
 	     &f, &g);
 	assert_int_equal(f.type, ML_CLIENT);
@@ -315,7 +338,8 @@ static void test_sendmail_lines(void **state)
 	span_eq(f.client_addr, "192.0.2.50");
 	dsng_test_guard_free(g);
 
-	fact("Nov 29 02:10:13 mx sm-mta[3302]: 6AT2ACKe03301: to=<g@r.example>, "
+	fact("Nov 29 02:10:13 mx sm-mta[3302]: 6AT2ACKe03301: "
+	     "to=<g@r.example>, "
 	     "mailer=esmtp, relay=mx.r.example. [198.51.100.30], dsn=4.0.0, "
 	     "stat=Deferred: Connection timed out",
 	     &f, &g);
@@ -360,7 +384,8 @@ static void test_exim_lines(void **state)
 	span_eq(f.text, "<= <> R=1vQfFg-00000000Jm1-0abc");
 	dsng_test_guard_free(g);
 
-	fact("2026-11-29 03:05:01 1vQfFh-000Jm5-1b => alice <alice@example.test> "
+	fact("2026-11-29 03:05:01 1vQfFh-000Jm5-1b => alice "
+	     "<alice@example.test> "
 	     "R=local_user T=mail_spool",
 	     &f, &g);
 	assert_int_equal(f.type, ML_DELIVERY);
@@ -388,7 +413,8 @@ static void test_exim_lines(void **state)
 	dsng_test_guard_free(g);
 
 	/* Exim logging to syslog: no date in the message */
-	fact("Nov 29 03:05:01 mx exim[4711]: 1vQfFg-000Jm1-0a Completed", &f, &g);
+	fact("Nov 29 03:05:01 mx exim[4711]: 1vQfFg-000Jm1-0a Completed", &f,
+	     &g);
 	assert_int_equal(f.type, ML_REMOVED);
 	span_eq(f.qid, "1vQfFg-000Jm1-0a");
 	dsng_test_guard_free(g);
@@ -397,7 +423,8 @@ static void test_exim_lines(void **state)
 	assert_int_equal(f.type, ML_REMOVED);
 	dsng_test_guard_free(g);
 
-	fact("2026-11-29 03:02:15 H=(spam.example) [203.0.113.66] rejected RCPT "
+	fact("2026-11-29 03:02:15 H=(spam.example) [203.0.113.66] rejected "
+	     "RCPT "
 	     "<x@elsewhere.example>: relay not permitted",
 	     &f, &g);
 	assert_int_equal(f.type, ML_NONE);

@@ -397,7 +397,9 @@ static void test_bounce_info_from_report_errors(void **state)
 		                            "Subject: hi\r\n\r\nbody\r\n";
 		struct dsng_report *pr;
 
-		assert_int_equal(dsng_report_parse(*state, &pr, plain, sizeof(plain) - 1, NULL, NULL),
+		assert_int_equal(dsng_report_parse(*state, &pr, plain,
+		                                   sizeof(plain) - 1, NULL,
+		                                   NULL),
 		                 0);
 		b.is_report = true;
 		assert_int_equal(dsng_policy_bounce_info_from_report(*state, &b,

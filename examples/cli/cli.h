@@ -52,8 +52,8 @@ void cli_json_print(json_t *obj);
 /* Print "dsnguard: <fmt>" on stderr and return CLI_USAGE. */
 int cli_usage_error(const char *fmt, ...)
 #if defined(__GNUC__)
-    __attribute__((format(printf, 1, 2)))
+        __attribute__((format(printf, 1, 2)))
 #endif
-    ;
+        ;
 
 #endif

@@ -29,7 +29,7 @@ struct batv_args {
 	const char *address;
 	struct dsng_batv_key keys[MAX_KEYS];
 	size_t n_keys;
-	long key_number;  /* -1: the first key's number */
+	long key_number; /* -1: the first key's number */
 	unsigned days;
 	time_t now;
 	unsigned flags;
@@ -44,8 +44,8 @@ static int add_key(TALLOC_CTX *mem, struct batv_args *a, const char *text,
 	if (a->n_keys == MAX_KEYS)
 		return cli_usage_error("batv: at most %d keys", MAX_KEYS);
 	if (dsng_batv_key_parse(mem, &a->keys[a->n_keys], text, len, 0, &err))
-		return cli_usage_error("batv: %s: %s (offset %zu)", where, err.message,
-		                       err.offset);
+		return cli_usage_error("batv: %s: %s (offset %zu)", where,
+		                       err.message, err.offset);
 	a->n_keys++;
 	return 0;
 }
@@ -124,18 +124,19 @@ static int parse_args(TALLOC_CTX *mem, int argc, char **argv,
 	a->days = DSNG_BATV_DEFAULT_DAYS;
 	a->now = time(NULL);
 	if (argc < 2)
-		return cli_usage_error("batv: usage: dsnguard batv sign|verify --key K "
-		                       "[options] ADDRESS");
+		return cli_usage_error(
+		        "batv: usage: dsnguard batv sign|verify --key K "
+		        "[options] ADDRESS");
 	a->verb = argv[1];
 	if (strcmp(a->verb, "sign") && strcmp(a->verb, "verify"))
-		return cli_usage_error("batv: unknown action '%s' (sign or verify)",
-		                       a->verb);
+		return cli_usage_error(
+		        "batv: unknown action '%s' (sign or verify)", a->verb);
 	for (i = 2; i < argc; i++) {
 		const char *o = argv[i];
 		const char *v = i + 1 < argc ? argv[i + 1] : NULL;
 		int needs = !strcmp(o, "--key") || !strcmp(o, "--key-file") ||
-		            !strcmp(o, "--key-number") || !strcmp(o, "--days") ||
-		            !strcmp(o, "--now");
+		            !strcmp(o, "--key-number") ||
+		            !strcmp(o, "--days") || !strcmp(o, "--now");
 		if (needs && !v)
 			return cli_usage_error("batv: %s needs a value", o);
 		if (!strcmp(o, "--key")) {
@@ -146,18 +147,22 @@ static int parse_args(TALLOC_CTX *mem, int argc, char **argv,
 				return CLI_USAGE;
 		} else if (!strcmp(o, "--key-number")) {
 			a->key_number = strtol(v, &end, 10);
-			if (*end || !*v || a->key_number < 0 || a->key_number > 9)
-				return cli_usage_error("batv: --key-number must be 0..9");
+			if (*end || !*v || a->key_number < 0 ||
+			    a->key_number > 9)
+				return cli_usage_error(
+				        "batv: --key-number must be 0..9");
 		} else if (!strcmp(o, "--days")) {
 			unsigned long d = strtoul(v, &end, 10);
 			if (*end || !*v || d < 1 || d > DSNG_BATV_MAX_DAYS)
-				return cli_usage_error("batv: --days must be 1..%d",
-				                       DSNG_BATV_MAX_DAYS);
+				return cli_usage_error(
+				        "batv: --days must be 1..%d",
+				        DSNG_BATV_MAX_DAYS);
 			a->days = (unsigned)d;
 		} else if (!strcmp(o, "--now")) {
 			if (parse_now(v, &a->now))
-				return cli_usage_error("batv: --now takes seconds since "
-				                       "the epoch or YYYY-MM-DD");
+				return cli_usage_error(
+				        "batv: --now takes seconds since "
+				        "the epoch or YYYY-MM-DD");
 		} else if (!strcmp(o, "--json")) {
 			a->json = 1;
 		} else if (!strcmp(o, "--exact-case")) {
@@ -208,7 +213,8 @@ static int do_sign(TALLOC_CTX *mem, const struct batv_args *a,
 			json_object_set_new(j, "error", cli_json_error(&err));
 			cli_json_print(j);
 		} else {
-			fprintf(stderr, "dsnguard: batv sign: %s\n", err.message);
+			fprintf(stderr, "dsnguard: batv sign: %s\n",
+			        err.message);
 		}
 		return CLI_REJECTED;
 	}
@@ -232,7 +238,8 @@ static int do_verify(const struct batv_args *a, const struct dsng_batv_opts *o,
 	struct dsng_error err = DSNG_ERROR_INIT;
 	struct dsng_batv_verdict v = DSNG_BATV_VERDICT_INIT;
 	int rc = dsng_batv_verify(&v, addr, len, a->now, o, &err);
-	int tagged = v.result != DSNG_BATV_NOT_TAGGED && v.result != DSNG_BATV_MALFORMED;
+	int tagged = v.result != DSNG_BATV_NOT_TAGGED &&
+	             v.result != DSNG_BATV_MALFORMED;
 
 	if (rc == DSNG_EINVAL) {
 		fprintf(stderr, "dsnguard: batv verify: %s\n", err.message);
@@ -241,33 +248,41 @@ static int do_verify(const struct batv_args *a, const struct dsng_batv_opts *o,
 	if (a->json) {
 		json_t *j = json_object();
 		json_object_set_new(j, "ok", json_boolean(rc == DSNG_OK));
-		json_object_set_new(j, "result", json_string(dsng_batv_result_name(v.result)));
+		json_object_set_new(
+		        j, "result",
+		        json_string(dsng_batv_result_name(v.result)));
 		json_object_set_new(j, "address", cli_json_bytes(addr, len));
 		if (tagged) {
 			char *orig = NULL;
 			dsng_batv_strip(NULL, &orig, addr, len, NULL);
 			json_object_set_new(j, "original", cli_json_str(orig));
 			talloc_free(orig);
-			json_object_set_new(j, "key_number", json_integer(v.tag.key_number));
+			json_object_set_new(j, "key_number",
+			                    json_integer(v.tag.key_number));
 			json_object_set_new(j, "day", json_integer(v.tag.day));
-			json_object_set_new(j, "legacy_order", json_boolean(v.tag.legacy_order));
+			json_object_set_new(j, "legacy_order",
+			                    json_boolean(v.tag.legacy_order));
 		} else {
 			json_object_set_new(j, "original", json_null());
 			json_object_set_new(j, "key_number", json_null());
 			json_object_set_new(j, "day", json_null());
 			json_object_set_new(j, "legacy_order", json_null());
 		}
-		if (v.result == DSNG_BATV_VALID || v.result == DSNG_BATV_EXPIRED)
-			json_object_set_new(j, "days_left", json_integer(v.days_left));
+		if (v.result == DSNG_BATV_VALID ||
+		    v.result == DSNG_BATV_EXPIRED)
+			json_object_set_new(j, "days_left",
+			                    json_integer(v.days_left));
 		else
 			json_object_set_new(j, "days_left", json_null());
-		json_object_set_new(j, "error", rc ? cli_json_error(&err) : json_null());
+		json_object_set_new(j, "error",
+		                    rc ? cli_json_error(&err) : json_null());
 		cli_json_print(j);
 	} else if (rc == DSNG_OK) {
 		printf("valid: key %u, expires in %d day%s\n", v.tag.key_number,
 		       v.days_left, v.days_left == 1 ? "" : "s");
 	} else {
-		printf("%s: %s\n", dsng_batv_result_name(v.result), err.message);
+		printf("%s: %s\n", dsng_batv_result_name(v.result),
+		       err.message);
 	}
 	return rc == DSNG_OK ? CLI_OK : CLI_REJECTED;
 }
@@ -283,8 +298,10 @@ int cli_batv(int argc, char **argv)
 
 	if (!mem)
 		return cli_usage_error("batv: out of memory");
-	if (argc >= 2 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))) {
-		printf("usage: dsnguard batv sign|verify --key [N:](hex:HEX|text:TEXT) "
+	if (argc >= 2 &&
+	    (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))) {
+		printf("usage: dsnguard batv sign|verify --key "
+		       "[N:](hex:HEX|text:TEXT) "
 		       "[--key-file F] [--key-number N] [--days D] [--now T] "
 		       "[--exact-case] [--no-legacy] [--json] ADDRESS\n");
 		talloc_free(mem);
@@ -298,7 +315,8 @@ int cli_batv(int argc, char **argv)
 	dsng_batv_opts_init(&o, DSNG_BATV_OPTS_VERSION);
 	o.keys = a.keys;
 	o.n_keys = a.n_keys;
-	o.sign_key = a.key_number >= 0 ? (unsigned)a.key_number : a.keys[0].number;
+	o.sign_key =
+	        a.key_number >= 0 ? (unsigned)a.key_number : a.keys[0].number;
 	o.days = a.days;
 	o.flags = a.flags;
 	unbracket(a.address, &addr, &len);

@@ -67,7 +67,8 @@ static void run_line(struct parse_cmd_run *run, const char *line, size_t len)
 		canonical = dsng_cmd_format(c, c);
 		if (c->verb == DSNG_VERB_MAIL)
 			run->utf8_mail = c->smtputf8;
-		else if (c->verb == DSNG_VERB_RSET || c->verb == DSNG_VERB_EHLO ||
+		else if (c->verb == DSNG_VERB_RSET ||
+		         c->verb == DSNG_VERB_EHLO ||
 		         c->verb == DSNG_VERB_HELO || c->verb == DSNG_VERB_LHLO)
 			run->utf8_mail = 0;
 	} else {
@@ -146,12 +147,12 @@ static int run_input(struct parse_cmd_run *run, const char *path,
 int cli_parse_cmd(int argc, char **argv)
 {
 	static const struct option longopts[] = {
-		{"json", no_argument, NULL, 'j'},
-		{"strict", no_argument, NULL, 's'},
-		{"transcript", no_argument, NULL, 't'},
-		{"max-line", required_argument, NULL, 'm'},
-		{"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0},
+	        {"json", no_argument, NULL, 'j'},
+	        {"strict", no_argument, NULL, 's'},
+	        {"transcript", no_argument, NULL, 't'},
+	        {"max-line", required_argument, NULL, 'm'},
+	        {"help", no_argument, NULL, 'h'},
+	        {NULL, 0, NULL, 0},
 	};
 	struct parse_cmd_run run;
 	int transcript = 0, ch, i, rc = CLI_OK;
@@ -159,18 +160,26 @@ int cli_parse_cmd(int argc, char **argv)
 	memset(&run, 0, sizeof(run));
 	dsng_cmd_opts_init(&run.opts, DSNG_CMD_OPTS_VERSION);
 	optind = 1;
-	while ((ch = getopt_long(argc, argv, "+jstm:h", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "+jstm:h", longopts, NULL)) !=
+	       -1) {
 		switch (ch) {
-		case 'j': run.json = 1; break;
-		case 's': run.opts.flags |= DSNG_CMD_STRICT; break;
-		case 't': transcript = 1; break;
+		case 'j':
+			run.json = 1;
+			break;
+		case 's':
+			run.opts.flags |= DSNG_CMD_STRICT;
+			break;
+		case 't':
+			transcript = 1;
+			break;
 		case 'm': {
 			char *end;
 			unsigned long v = strtoul(optarg, &end, 10);
 			if (*end || v < 16 || v > DSNG_CMD_MAX_LINE_CEILING)
-				return cli_usage_error("parse-cmd: --max-line "
-				                       "must be 16..%d",
-				                       DSNG_CMD_MAX_LINE_CEILING);
+				return cli_usage_error(
+				        "parse-cmd: --max-line "
+				        "must be 16..%d",
+				        DSNG_CMD_MAX_LINE_CEILING);
 			run.opts.max_line = v;
 			break;
 		}

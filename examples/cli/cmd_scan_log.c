@@ -191,13 +191,19 @@ static void print_summary(const struct dsng_maillog_summary *sum, int json,
 		for (i = 0; i < sc->n_files; i++)
 			json_array_append_new(json_object_get(o, "files"),
 			                      cli_json_str(sc->files[i].name));
-		json_object_set_new(o, "lines", json_integer((json_int_t)sum->lines));
-		json_object_set_new(o, "mail_lines", json_integer((json_int_t)sum->mail));
-		json_object_set_new(o, "ignored", json_integer((json_int_t)sum->ignored));
-		json_object_set_new(o, "garbage", json_integer((json_int_t)sum->garbage));
-		json_object_set_new(o, "evicted", json_integer((json_int_t)sum->evicted));
-		json_object_set_new(o, "auth_warnings",
-		                    json_integer((json_int_t)sum->auth_warnings));
+		json_object_set_new(o, "lines",
+		                    json_integer((json_int_t)sum->lines));
+		json_object_set_new(o, "mail_lines",
+		                    json_integer((json_int_t)sum->mail));
+		json_object_set_new(o, "ignored",
+		                    json_integer((json_int_t)sum->ignored));
+		json_object_set_new(o, "garbage",
+		                    json_integer((json_int_t)sum->garbage));
+		json_object_set_new(o, "evicted",
+		                    json_integer((json_int_t)sum->evicted));
+		json_object_set_new(
+		        o, "auth_warnings",
+		        json_integer((json_int_t)sum->auth_warnings));
 		json_object_set_new(o, "dsn_refused",
 		                    json_integer((json_int_t)sum->dsn_refused));
 		json_object_set_new(
@@ -471,7 +477,8 @@ int cli_scan_log(int argc, char **argv)
 			keep_order = 1;
 		else if (!opts_done && !strcmp(argv[i], "--"))
 			opts_done = 1;
-		else if (!opts_done && (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help"))) {
+		else if (!opts_done && (!strcmp(argv[i], "-h") ||
+		                        !strcmp(argv[i], "--help"))) {
 			printf("usage: dsnguard scan-log [--json] "
 			       "[--keep-order] [FILE...]\n");
 			talloc_free(mem);
@@ -513,7 +520,8 @@ int cli_scan_log(int argc, char **argv)
 			    DSNG_OK)
 				print_summary(sum, sc->json, sc);
 			else
-				rc = cli_usage_error("scan-log: %s", err.message);
+				rc = cli_usage_error("scan-log: %s",
+				                     err.message);
 		} else {
 			rc = cli_usage_error("scan-log: %s", err.message);
 		}

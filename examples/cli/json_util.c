@@ -87,14 +87,16 @@ json_t *cli_json_error(const struct dsng_error *err)
 {
 	json_t *e = json_object();
 
-	json_object_set_new(e, "code", json_string(dsng_error_kind_name(err->kind)));
+	json_object_set_new(e, "code",
+	                    json_string(dsng_error_kind_name(err->kind)));
 	json_object_set_new(e, "offset", json_integer((json_int_t)err->offset));
 	json_object_set_new(e, "reply",
-	                    err->reply ? json_integer(err->reply) : json_null());
+	                    err->reply ? json_integer(err->reply)
+	                               : json_null());
 	json_object_set_new(e, "enhanced",
 	                    err->enhanced && *err->enhanced
-	                        ? json_string(err->enhanced)
-	                        : json_null());
+	                            ? json_string(err->enhanced)
+	                            : json_null());
 	json_object_set_new(e, "message", cli_json_str(err->message));
 	/* DSNG_ELIMIT errors name the limit exceeded ("max_line"). */
 	if (err->limit)

@@ -13,26 +13,26 @@ struct command {
 };
 
 static const struct command commands[] = {
-	{"parse-cmd", cli_parse_cmd,
-	 "[--json] [--strict] [--transcript] [LINE...]"},
-	{"parse-ehlo", cli_parse_ehlo,
-	 "[--json] [--lenient] [--transcript] [--hide KW,...] < REPLY"},
-	{"parse-report", cli_parse_report, "[--json] [--mbox] FILE..."},
-	{"audit", cli_audit,
-	 "TRANSCRIPT [--policy FILE | --preset NAME] [--client IP] "
-	 "[--auth USER] [--tls] [--port N] [--json]"},
-	{"scan-log", cli_scan_log, "[--json] [FILE...]"},
-	{"check-config", cli_check_config, "FILE"},
-	{"export-config", cli_export_config,
-	 "--mta postfix|sendmail|exim|opensmtpd (FILE | --preset NAME) "
-	 "[--out DIR] [--map-dir DIR]"},
-	{"batv", cli_batv, "sign|verify ..."},
-	{"probe", cli_probe,
-	 "HOST[:PORT] --from A --to B [--ehlo NAME] [--timeout S] "
-	 "[--source ADDR] [--starttls] [--json]"},
-	{"make-report", cli_make_report,
-	 "[--policy FILE | --preset NAME | --no-policy] [--now TIME] "
-	 "[--crlf] [--max-returned N] SPEC.json [ORIGINAL]"},
+        {"parse-cmd", cli_parse_cmd,
+         "[--json] [--strict] [--transcript] [LINE...]"},
+        {"parse-ehlo", cli_parse_ehlo,
+         "[--json] [--lenient] [--transcript] [--hide KW,...] < REPLY"},
+        {"parse-report", cli_parse_report, "[--json] [--mbox] FILE..."},
+        {"audit", cli_audit,
+         "TRANSCRIPT [--policy FILE | --preset NAME] [--client IP] "
+         "[--auth USER] [--tls] [--port N] [--json]"},
+        {"scan-log", cli_scan_log, "[--json] [FILE...]"},
+        {"check-config", cli_check_config, "FILE"},
+        {"export-config", cli_export_config,
+         "--mta postfix|sendmail|exim|opensmtpd (FILE | --preset NAME) "
+         "[--out DIR] [--map-dir DIR]"},
+        {"batv", cli_batv, "sign|verify ..."},
+        {"probe", cli_probe,
+         "HOST[:PORT] --from A --to B [--ehlo NAME] [--timeout S] "
+         "[--source ADDR] [--starttls] [--json]"},
+        {"make-report", cli_make_report,
+         "[--policy FILE | --preset NAME | --no-policy] [--now TIME] "
+         "[--crlf] [--max-returned N] SPEC.json [ORIGINAL]"},
 };
 
 static void usage(FILE *f)
@@ -41,7 +41,8 @@ static void usage(FILE *f)
 
 	fprintf(f, "usage: dsnguard COMMAND [ARGS]\n\ncommands:\n");
 	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-		fprintf(f, "  %-13s %s\n", commands[i].name, commands[i].synopsis);
+		fprintf(f, "  %-13s %s\n", commands[i].name,
+		        commands[i].synopsis);
 	fprintf(f, "\nlibdsnguard %s; see dsnguard(1).\n", dsng_version());
 }
 

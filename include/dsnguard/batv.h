@@ -134,8 +134,8 @@ struct dsng_batv_verdict {
 #define DSNG_BATV_VERDICT_INIT                                                 \
 	{                                                                      \
 		DSNG_BATV_VERDICT_VERSION, DSNG_BATV_NOT_TAGGED,               \
-		        {{NULL, 0}, {NULL, 0}, {NULL, 0}, 0, 0, {0, 0, 0},     \
-		         false},                                               \
+		        {{NULL, 0}, {NULL, 0}, {NULL, 0}, 0,                   \
+		         0,         {0, 0, 0}, false},                         \
 		        0                                                      \
 	}
 

@@ -48,10 +48,11 @@ extern "C" {
 #define DSNG_VERSION_PATCH 0
 #define DSNG_VERSION_STRING "0.2.0"
 /* One integer that compares in release order: 0x00MMmmpp. */
-#define DSNG_VERSION_NUMBER                                                     \
-	((DSNG_VERSION_MAJOR << 16) | (DSNG_VERSION_MINOR << 8) | DSNG_VERSION_PATCH)
+#define DSNG_VERSION_NUMBER                                                    \
+	((DSNG_VERSION_MAJOR << 16) | (DSNG_VERSION_MINOR << 8) |              \
+	 DSNG_VERSION_PATCH)
 /* True when the headers are at least version a.b.c. */
-#define DSNG_CHECK_VERSION(a, b, c)                                             \
+#define DSNG_CHECK_VERSION(a, b, c)                                            \
 	(DSNG_VERSION_NUMBER >= (((a) << 16) | ((b) << 8) | (c)))
 
 /* The version of the library actually linked, "MAJOR.MINOR.PATCH" (static). */
@@ -68,13 +69,14 @@ struct dsng_span {
  * enhanced status codes of mail are another thing: see status.h. */
 enum dsng_rc {
 	DSNG_OK = 0,
-	DSNG_ENOMEM = -1,   /* an allocation failed */
-	DSNG_EINVAL = -2,   /* bad argument (NULL, unknown option version) */
-	DSNG_ESYNTAX = -3,  /* the input breaks its grammar */
-	DSNG_ELIMIT = -4,   /* a configured limit was exceeded */
-	DSNG_EIO = -5,      /* a file could not be read */
-	DSNG_ENOTFOUND = -6, /* a named thing (preset, key, file) does not exist */
-	DSNG_EVERIFY = -7,  /* a signature or tag did not verify */
+	DSNG_ENOMEM = -1,  /* an allocation failed */
+	DSNG_EINVAL = -2,  /* bad argument (NULL, unknown option version) */
+	DSNG_ESYNTAX = -3, /* the input breaks its grammar */
+	DSNG_ELIMIT = -4,  /* a configured limit was exceeded */
+	DSNG_EIO = -5,     /* a file could not be read */
+	DSNG_ENOTFOUND =
+	        -6, /* a named thing (preset, key, file) does not exist */
+	DSNG_EVERIFY = -7, /* a signature or tag did not verify */
 };
 
 /*
@@ -167,8 +169,8 @@ enum dsng_dsn_kind {
  * success notices, RFC 3461 section 6.2); 0 for DSNG_DSN_OTHER. */
 #define DSNG_NOTIFY_BIT(kind)                                                  \
 	((kind) == DSNG_DSN_SUCCESS || (kind) == DSNG_DSN_RELAYED ||           \
-	         (kind) == DSNG_DSN_EXPANDED                                   \
-	     ? DSNG_NOTIFY_SUCCESS                                             \
+	                 (kind) == DSNG_DSN_EXPANDED                           \
+	         ? DSNG_NOTIFY_SUCCESS                                         \
 	 : (kind) == DSNG_DSN_FAILURE ? DSNG_NOTIFY_FAILURE                    \
 	 : (kind) == DSNG_DSN_DELAY   ? DSNG_NOTIFY_DELAY                      \
 	                              : 0u)
@@ -201,13 +203,13 @@ DSNG_API size_t dsng_notify_format(char *buf, size_t size, unsigned bits);
  * caller then only has the return code.
  */
 struct dsng_error {
-	unsigned version;         /* DSNG_ERROR_VERSION */
-	int rc;                   /* the DSNG_E* value also returned */
-	enum dsng_errkind kind;   /* what went wrong */
-	size_t offset;            /* 0-based byte offset in the input */
-	unsigned line, column;    /* 1-based, for files; 0 when not applicable */
-	int reply;                /* SMTP reply code to send (501), 0 if none */
-	const char *enhanced;     /* RFC 3463 code ("5.5.4"), static; "" if none */
+	unsigned version;       /* DSNG_ERROR_VERSION */
+	int rc;                 /* the DSNG_E* value also returned */
+	enum dsng_errkind kind; /* what went wrong */
+	size_t offset;          /* 0-based byte offset in the input */
+	unsigned line, column;  /* 1-based, for files; 0 when not applicable */
+	int reply;              /* SMTP reply code to send (501), 0 if none */
+	const char *enhanced; /* RFC 3463 code ("5.5.4"), static; "" if none */
 	char message[DSNG_ERROR_MESSAGE_MAX]; /* human text, NUL-terminated */
 	const char *limit; /* DSNG_ELIMIT: the name of the limits-struct field
 	                      that was exceeded ("max_recipients"), static;
@@ -215,7 +217,9 @@ struct dsng_error {
 };
 
 #define DSNG_ERROR_INIT                                                        \
-	{ DSNG_ERROR_VERSION, 0, DSNG_ERR_NONE, 0, 0, 0, 0, "", "", NULL }
+	{                                                                      \
+		DSNG_ERROR_VERSION, 0, DSNG_ERR_NONE, 0, 0, 0, 0, "", "", NULL \
+	}
 
 /* Set err to "no error" at that version.  Returns 0, or DSNG_EINVAL (err
  * NULL, version unknown; err untouched). */

@@ -16,9 +16,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static const struct dsng_batv_key keys[3] = {
-	    {0, (const unsigned char *)"secret", 6},
-	    {3, (const unsigned char *)"rotated", 7},
-	    {0, (const unsigned char *)"\0\1\2", 3},
+	        {0, (const unsigned char *)"secret", 6},
+	        {3, (const unsigned char *)"rotated", 7},
+	        {0, (const unsigned char *)"\0\1\2", 3},
 	};
 	struct dsng_batv_opts o;
 	struct dsng_batv_verdict v = DSNG_BATV_VERDICT_INIT;
@@ -46,8 +46,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	dsng_batv_parse(&t, buf, size, o.flags, NULL);
 	dsng_batv_verify(&v, buf, size, now, &o, NULL);
-	if (v.result != DSNG_BATV_NOT_TAGGED && v.result != DSNG_BATV_MALFORMED &&
-	    v.tag.local.ptr)
+	if (v.result != DSNG_BATV_NOT_TAGGED &&
+	    v.result != DSNG_BATV_MALFORMED && v.tag.local.ptr)
 		(void)(v.tag.local.ptr[0] + v.tag.tag_val.ptr[9]);
 	if (dsng_batv_strip(mem, &out, buf, size, NULL) == 0)
 		talloc_free(out);
