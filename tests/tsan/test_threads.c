@@ -18,7 +18,7 @@
  *   test_threads [ITERATIONS]     (default 200; or DSNG_TSAN_ITERATIONS)
  *
  * Every libdsnguard call is in the first block below, one small helper
- * per call, written against the 0.2.0 API (doc/API-PASS.md, CHANGELOG.md):
+ * per call, written against the 0.2.0 API (doc/ARCHITECTURE.md, CHANGELOG.md):
  * versioned structs set up with their DSNG_<X>_INIT, outputs first and
  * the error last.
  */
