@@ -9,7 +9,8 @@
  *   written (its text is checked like any raw text);
  * - an octet the charset does not allow (invalid UTF-8, 8-bit in
  *   us-ascii, what iconv refuses) becomes one U+FFFD per octet, and an
- *   encoded NUL becomes U+FFFD too, so nothing is cut or dropped silently;
+ *   encoded NUL, CR or LF becomes U+FFFD too, so nothing is cut or dropped
+ *   silently and no decoded value can end a header line;
  * - adjacent encoded words of the same charset are joined before they are
  *   converted: RFC 2047 section 5 forbids splitting a character across
  *   two words, but senders do it, and a character cut in two then
@@ -73,6 +74,14 @@ static void put(struct out *o, const char *s, size_t n)
 	}
 }
 
+/* A NUL would cut the text; a CR or LF, written back into a header, would
+ * end it and start another (header injection, the class of Python's
+ * CVE-2024-6923): none of them is ever decoded as itself. */
+static bool breaks_header(unsigned char c)
+{
+	return c == 0 || c == '\r' || c == '\n';
+}
+
 static void put_fffd(struct out *o)
 {
 	put(o, "\xEF\xBF\xBD", 3);
@@ -83,9 +92,9 @@ enum { P_UTF8 = 0, P_CHARSET, P_NUL, P_UNKNOWN, P_RAW, P_SPLIT, P__COUNT };
 static const char *const messages[P__COUNT] = {
         "invalid UTF-8 in an encoded word replaced by U+FFFD",
         "octet not valid in the encoded word's charset replaced by U+FFFD",
-        "encoded NUL replaced by U+FFFD",
+        "encoded NUL, CR or LF replaced by U+FFFD",
         "encoded word in an unknown charset kept as written",
-        "raw octet that is not UTF-8 (or a NUL) replaced by U+FFFD",
+        "raw octet that is not UTF-8 (or a NUL, CR, LF) replaced by U+FFFD",
         "character split across two encoded words, joined",
 };
 
@@ -238,8 +247,8 @@ static const char *origin(const struct run *r, size_t k)
 }
 
 /* Append UTF-8 checked bytes to d->o: each octet of an invalid sequence
- * and each NUL becomes U+FFFD.  Problems point at the word of the run the
- * byte came from, or at `at` when run is NULL, or (both NULL: raw input
+ * and each NUL, CR and LF becomes U+FFFD.  Problems point at the word of the
+ * run the byte came from, or at `at` when run is NULL, or (both NULL: raw input
  * text) at the byte itself. */
 static void put_checked(struct dec *d, const unsigned char *b, size_t n,
                         const struct run *run, const char *at, int bad_kind,
@@ -252,12 +261,12 @@ static void put_checked(struct dec *d, const unsigned char *b, size_t n,
 		size_t k;
 
 		start = i;
-		while (i < n && b[i] != 0 && b[i] < 0x80)
+		while (i < n && !breaks_header(b[i]) && b[i] < 0x80)
 			i++;
 		put(&d->o, (const char *)b + start, i - start);
 		if (i >= n)
 			break;
-		if (b[i] == 0) {
+		if (breaks_header(b[i])) {
 			note(d, nul_kind,
 			     run  ? origin(run, i)
 			     : at ? at
@@ -358,8 +367,9 @@ static void flush(struct dec *d)
 		break;
 	case CS_ASCII:
 		for (i = 0; i < n; i++) {
-			if (b[i] == 0 || b[i] >= 0x80) {
-				note(d, b[i] ? P_CHARSET : P_NUL, origin(r, i));
+			if (breaks_header(b[i]) || b[i] >= 0x80) {
+				note(d, b[i] >= 0x80 ? P_CHARSET : P_NUL,
+				     origin(r, i));
 				put_fffd(&d->o);
 			} else {
 				put(&d->o, (const char *)b + i, 1);
@@ -369,7 +379,7 @@ static void flush(struct dec *d)
 	case CS_LATIN1:
 		for (i = 0; i < n; i++) {
 			char u[2];
-			if (b[i] == 0) {
+			if (breaks_header(b[i])) {
 				note(d, P_NUL, origin(r, i));
 				put_fffd(&d->o);
 			} else if (b[i] < 0x80) {

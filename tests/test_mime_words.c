@@ -163,6 +163,24 @@ static void test_nul_is_never_cut(void **state)
 	talloc_free_children(mem);
 }
 
+/* An encoded CR or LF would end the header line the value is written back
+ * into (header injection): U+FFFD with a problem, like NUL. */
+static void test_crlf_never_decoded(void **state)
+{
+	TALLOC_CTX *mem = *state;
+	struct noted c;
+
+	c = DECODE(mem, "=?utf-8?Q?a=0D=0ABcc:_evil@example.net?=",
+	           "a" FFFD FFFD "Bcc: evil@example.net");
+	assert_int_equal(c.n, 1);
+	has(&c, 0, "CR or LF");
+	DECODE(mem, "=?us-ascii?B?YQ1i?=", "a" FFFD "b");
+	DECODE(mem, "=?iso-8859-1?Q?x=0A?=", "x" FFFD);
+	/* through iconv: U+000A in UTF-16 */
+	DECODE(mem, "=?utf-16be?B?AAoAYQ==?=", FFFD "a");
+	talloc_free_children(mem);
+}
+
 static void test_split_words_are_joined(void **state)
 {
 	TALLOC_CTX *mem = *state;
@@ -339,6 +357,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	        T(test_invalid_utf8_and_charsets),
 	        T(test_nul_is_never_cut),
+	        T(test_crlf_never_decoded),
 	        T(test_split_words_are_joined),
 	        T(test_unknown_charset_and_white_space),
 	        T(test_linear_time),

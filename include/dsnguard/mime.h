@@ -231,18 +231,19 @@ DSNG_API size_t dsng_mime_qp_decode(char *out, const char *in, size_t len);
 
 /* RFC 2047 encoded words of an unfolded value decoded to UTF-8, as a new
  * NUL-terminated string on mem; NULL only when out of memory.  The result
- * is always valid UTF-8 and holds no NUL, so nothing is cut:
+ * is always valid UTF-8 and holds no NUL, CR or LF, so nothing is cut
+ * and a decoded value written back into a header cannot end it:
  * - utf-8 and us-ascii words are checked, iso-8859-1 is mapped, other
  *   charsets go through iconv; a word whose charset iconv does not know
  *   is kept as written;
  * - an octet its charset does not allow (invalid UTF-8, 8-bit us-ascii,
  *   what iconv refuses) becomes U+FFFD, one per octet, and so does an
- *   encoded NUL;
+ *   encoded NUL, CR or LF;
  * - adjacent words of one charset are joined before they are converted,
  *   so a character a sender split across two words (RFC 2047 section 5
  *   forbids it) comes out whole;
- * - text outside the words must be UTF-8: other octets and NULs become
- *   U+FFFD the same way;
+ * - text outside the words must be UTF-8: other octets, NULs, CRs and
+ *   LFs become U+FFFD the same way;
  * - white space between two encoded words is dropped (section 6.2).
  * dsng_report_parse notes each replacement, the split words and the
  * unknown charsets in the report's problems, at the word's offset. */
