@@ -517,9 +517,13 @@ int cli_scan_log(int argc, char **argv)
 		if (dsng_maillog_finish(sc->s, &err) == DSNG_OK) {
 			drain(sc);
 			if (dsng_maillog_summary(mem, &sum, sc->s, &err) ==
-			    DSNG_OK)
+			    DSNG_OK) {
+				/* The scanner's tables are no longer needed:
+				 * the summary's JSON reuses their memory, so
+				 * the peak stays that of the tables. */
+				TALLOC_FREE(sc->s);
 				print_summary(sum, sc->json, sc);
-			else
+			} else
 				rc = cli_usage_error("scan-log: %s",
 				                     err.message);
 		} else {
