@@ -98,20 +98,6 @@ static const struct dsngb_reader json_reader = {
 
 /* ---- options --------------------------------------------------------- */
 
-/* Days since 1970-01-01 of a Gregorian date (valid input). */
-static int64_t days_from_civil(int64_t y, unsigned m, unsigned d)
-{
-	int64_t era;
-	unsigned yoe, doy, doe;
-
-	y -= m <= 2;
-	era = (y >= 0 ? y : y - 399) / 400;
-	yoe = (unsigned)(y - era * 400);
-	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + (int64_t)doe - 719468;
-}
-
 static int digits(const char *s, size_t n, unsigned *out)
 {
 	size_t i;
@@ -156,7 +142,19 @@ static int parse_time(const char *s, int64_t *out)
 	     !((y % 4 == 0 && y % 100 != 0) || y % 400 == 0)) ||
 	    h > 23 || mi > 59 || se > 59)
 		return -1;
-	*out = days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + se;
+	/* The fields are checked above; timegm (UTC, glibc and the BSDs)
+	 * does the calendar. */
+	{
+		struct tm tm = {0};
+
+		tm.tm_year = (int)y - 1900;
+		tm.tm_mon = (int)mo - 1;
+		tm.tm_mday = (int)d;
+		tm.tm_hour = (int)h;
+		tm.tm_min = (int)mi;
+		tm.tm_sec = (int)se;
+		*out = (int64_t)timegm(&tm);
+	}
 	return 0;
 }
 
