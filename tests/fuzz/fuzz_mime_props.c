@@ -33,8 +33,8 @@ static int valid_utf8(const unsigned char *u, size_t n)
 
 	while (i < n) {
 		unsigned c = u[i], need, min, cp, k;
-		if (c == 0)
-			return 0;
+		if (c == 0 || c == '\r' || c == '\n')
+			return 0; /* never in decoded header text */
 		if (c < 0x80) {
 			i++;
 			continue;
