@@ -26,6 +26,22 @@ EXIM_HERE=${EXIM_HERE:-$(dirname "$0")}
 
 exim_log() { echo "exim-harness: $*" >&2; }
 
+# A test's first step: exit 77 (ctest SKIP_RETURN_CODE) with the reason
+# unless this machine can run the private Exim (root, python3, the
+# unpacked packages, a mount namespace); exit 1 when preparing it broke.
+exim_require() {
+	[ "$(id -u)" -eq 0 ] || { echo "SKIP: not root"; exit 77; }
+	command -v python3 > /dev/null 2>&1 || { echo "SKIP: no python3"; exit 77; }
+	exim_prepare
+	case $? in
+	0) ;;
+	77) echo "SKIP: Exim 4.96 cannot be unpacked here"; exit 77 ;;
+	*) exit 1 ;;
+	esac
+	exim_ns true 2> /dev/null ||
+		{ echo "SKIP: no mount namespace (unshare -m)"; exit 77; }
+}
+
 # Unpack exim4-base, exim4-daemon-light and exim4-config into the cache.
 exim_prepare() {
 	if [ "$(id -u)" -ne 0 ]; then

@@ -11,18 +11,8 @@
 CLI=$1
 SRC=$2
 EXIM_HERE=$SRC/tests/mta/exim
-skip() {
-	echo "SKIP: $*"
-	exit 77
-}
-[ "$(id -u)" -eq 0 ] || skip "not root"
-command -v python3 > /dev/null 2>&1 || skip "no python3"
 . "$EXIM_HERE/exim.sh"
-exim_prepare
-rc=$?
-[ $rc -eq 77 ] && skip "Exim 4.96 cannot be unpacked here"
-[ $rc -eq 0 ] || exit 1
-exim_ns true 2> /dev/null || skip "no mount namespace (unshare -m)"
+exim_require
 
 T=$(mktemp -d "${TMPDIR:-/tmp}/dsng-exim-probe.XXXXXX") && chmod 755 "$T" || exit 1
 cleanup() {
