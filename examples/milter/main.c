@@ -180,6 +180,7 @@ static void *signal_thread(void *arg)
 			             sig == SIGTERM ? "TERM" : "INT",
 			             (char *)NULL);
 			drain();
+			dm_wake_listener(dm_opts.socket);
 			smfi_stop();
 		}
 	}
@@ -263,6 +264,7 @@ int main(int argc, char **argv)
 	dm_policy_put(p);
 
 	rc = smfi_main();
+	dm_wake_done();
 	/* Told to stop before or while it ran: a clean stop. */
 	if (atomic_load(&stopping))
 		rc = MI_SUCCESS;

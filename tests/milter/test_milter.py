@@ -113,7 +113,7 @@ class Milter:
             self.proc = subprocess.Popen(self.argv, stdin=subprocess.DEVNULL,
                                          stdout=subprocess.DEVNULL,
                                          stderr=err)
-        self.test.addCleanup(self.kill)
+        self.test.addCleanup(self.finish)
         self.wait_log(lambda f: f.get("event") == "start")
         deadline = time.time() + 10
         while not os.path.exists(self.sock):
@@ -127,6 +127,22 @@ class Milter:
         if self.proc and self.proc.poll() is None:
             os.kill(self.proc.pid, signal.SIGKILL)
             self.proc.wait(10)
+
+    def finish(self):
+        """At the end of each test: a clean stop (exit 0) and no
+        sanitizer report in the log; killed by PID if it does not stop."""
+        if self.proc.poll() is None:
+            os.kill(self.proc.pid, signal.SIGTERM)
+            try:
+                self.proc.wait(40)
+            except subprocess.TimeoutExpired:
+                self.kill()
+                self.test.fail("milter did not stop on SIGTERM")
+        bad = [l for l in self.lines() if "Sanitizer" in l
+               or "runtime error:" in l]
+        if bad or self.proc.returncode != 0:
+            self.test.fail("milter exit %s; log:\n%s" % (
+                self.proc.returncode, "\n".join(self.lines()[-40:])))
 
     def signal(self, sig):
         os.kill(self.proc.pid, sig)
