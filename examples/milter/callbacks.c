@@ -367,15 +367,19 @@ static sfsistat on_helo(SMFICTX *ctx, char *helo)
 
 /* ---- MAIL and RCPT ------------------------------------------------- */
 
-/* "VERB:" argv[0] " " argv[1] ..., on mem. */
+/* "VERB:<path> param ...", on mem, from libmilter's argv.  Postfix's
+ * non-SMTP path (non_smtpd_milters) gives the address without <> and the
+ * null sender as "", with no parameters; SMTP sessions give "<...>". */
 static char *rebuild(TALLOC_CTX *mem, const char *verb, char **argv)
 {
-	char *line = talloc_strdup(mem, verb);
+	const char *path = argv && argv[0] ? argv[0] : "";
+	bool wrap = path[0] != '<';
+	char *line = talloc_asprintf(mem, "%s%s%s%s", verb, wrap ? "<" : "",
+	                             path, wrap ? ">" : "");
 	int i;
 
-	for (i = 0; line && argv && argv[i]; i++)
-		line = talloc_asprintf_append_buffer(line, "%s%s", i ? " " : "",
-		                                     argv[i]);
+	for (i = 1; line && argv && argv[0] && argv[i]; i++)
+		line = talloc_asprintf_append_buffer(line, " %s", argv[i]);
 	return line;
 }
 
@@ -472,6 +476,8 @@ static sfsistat on_envfrom(SMFICTX *ctx, char **argv)
 
 	if (!c || !c->pol)
 		return fault(ctx, c, "mail", "no connection state");
+	if (!argv || !argv[0])
+		return fault(ctx, c, "mail", "no sender from the MTA");
 	detect_mta(ctx, c);
 	note_tls(ctx, c);
 	txn_end(c);
@@ -540,6 +546,8 @@ static sfsistat on_envrcpt(SMFICTX *ctx, char **argv)
 
 	if (!c || !c->pol)
 		return fault(ctx, c, "rcpt", "no connection state");
+	if (!argv || !argv[0])
+		return fault(ctx, c, "rcpt", "no recipient from the MTA");
 	detect_mta(ctx, c);
 	t = txn_get(c);
 	if (!t)
