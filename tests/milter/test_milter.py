@@ -25,6 +25,9 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import milter_client as mc  # noqa: E402
 
 BIN = os.environ.get("DSNG_MILTER", "")
+# A command to run the milter under, e.g. "valgrind -q --error-exitcode=99
+# --leak-check=full --errors-for-leak-kinds=definite".
+WRAP = os.environ.get("DSNG_MILTER_WRAP", "").split()
 
 STRANGER = "203.0.113.9"
 TRUSTED = "127.0.0.1"
@@ -96,8 +99,8 @@ class Milter:
             src = ["--policy", self.policy]
         else:
             src = ["--preset", preset]
-        self.argv = [BIN, "--socket", self.spec, "--pidfile", self.pidfile] \
-            + src + list(args)
+        self.argv = WRAP + [BIN, "--socket", self.spec, "--pidfile",
+                            self.pidfile] + src + list(args)
         if foreground:
             self.argv += ["--foreground", "--log", "stderr"]
         self.proc = None
@@ -114,7 +117,7 @@ class Milter:
                                          stdout=subprocess.DEVNULL,
                                          stderr=err)
         self.test.addCleanup(self.finish)
-        self.wait_log(lambda f: f.get("event") == "start")
+        self.wait_log(lambda f: f.get("event") == "start", timeout=60)
         deadline = time.time() + 10
         while not os.path.exists(self.sock):
             if time.time() > deadline:
