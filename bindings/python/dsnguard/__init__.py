@@ -23,9 +23,12 @@ from ._core import (
     xtext_decode,
     xtext_encode,
 )
+from .smtp_probe import ProbeResult, probe
+from .smtp_options import smtplib_options
 
 __all__ = [
     "Decision",
+    "ProbeResult",
     "ParseError",
     "Policy",
     "Session",
@@ -36,6 +39,8 @@ __all__ = [
     "parse_ehlo",
     "parse_reply",
     "parse_report",
+    "probe",
+    "smtplib_options",
     "status_describe",
     "version",
     "xtext_decode",
