@@ -14,7 +14,9 @@ DATA is always refused: the probe must never send it, and the log shows
 it if it did.
 
 Modes: exposed, refused, not_offered, incomplete, tempfail, helo, silent,
-drop, starttls, garbage, utf8 (exposed, and SMTPUTF8 advertised).
+drop, starttls, garbage, utf8 (exposed, and SMTPUTF8 advertised), drip
+(the greeting one byte every 0.2 s: a timeout must cover a whole reply,
+not each read).
 """
 import socket
 import socketserver
@@ -68,6 +70,14 @@ class Handler(socketserver.StreamRequestHandler):
         peer = self.client_address[0]
         if MODE == "silent":
             time.sleep(15)
+            return
+        if MODE == "drip":
+            for ch in "220 fake.test ESMTP slowly, one byte at a time\r\n":
+                try:
+                    self.send(ch)
+                except OSError:
+                    return
+                time.sleep(0.2)
             return
         self.send("220 fake.test ESMTP peer=%s\r\n" % peer)
         tls = False

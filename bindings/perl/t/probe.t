@@ -124,6 +124,17 @@ is($r->{source}, '127.0.0.2', 'source reported');
 }
 
 {
+	my $srv = FakeSMTP->new('drip');
+	my $t0 = Time::HiRes::time();
+	$r = Net::SMTP::DSNGuard::probe('127.0.0.1', $FROM, $TO,
+		{port => $srv->port, timeout => 1});
+	my $took = Time::HiRes::time() - $t0;
+	ok($took < 3, "a dripping greeting: gave up after $took s");
+	is_deeply([@{$r->{error}}{qw(step cause)}], ['greeting', 'timeout'],
+		'the timeout covers the whole reply');
+}
+
+{
 	my $srv = FakeSMTP->new('exposed');
 	my $port = $srv->port;
 	$srv->stop;

@@ -16,6 +16,19 @@ import dsnguard
 from fakesmtp import FakeSMTP
 
 CLI = os.environ.get("DSNG_CLI")
+
+
+def _have_v6():
+    import socket
+    try:
+        with socket.socket(socket.AF_INET6) as s:
+            s.bind(("::1", 0))
+        return True
+    except OSError:
+        return False
+
+
+HAVE_V6 = _have_v6()
 A = dict(mail_from="spammer@forged.example", rcpt_to="user@fake.test",
          ehlo="probe.example", timeout=5)
 
@@ -131,6 +144,46 @@ class ProbeTest(unittest.TestCase):
         self.assertEqual(r.error["step"], "greeting")
         self.assertEqual(r.error["cause"], "timeout")
         self.assertIn("500 ms", r.error["message"])
+
+    def test_drip_times_out_per_reply(self):
+        with FakeSMTP("drip") as srv:
+            t0 = time.monotonic()
+            r = dsnguard.probe("127.0.0.1", port=srv.port,
+                               **dict(A, timeout=1))
+            elapsed = time.monotonic() - t0
+        self.assertLess(elapsed, 3)
+        self.assertEqual(r.error["step"], "greeting")
+        self.assertEqual(r.error["cause"], "timeout")
+
+    @unittest.skipUnless(HAVE_V6, "no ::1 here")
+    def test_ipv6(self):
+        with FakeSMTP("exposed", "--bind", "::1") as srv:
+            r = dsnguard.probe("[::1]", port=srv.port, **A)
+            if CLI:
+                out = subprocess.run(
+                    [CLI, "probe", "[::1]:%d" % srv.port, "--from",
+                     A["mail_from"], "--to", A["rcpt_to"], "--ehlo",
+                     A["ehlo"], "--timeout", "5", "--json"],
+                    capture_output=True, timeout=60)
+                self.assertEqual(r.to_dict(), json.loads(out.stdout))
+        self.assertEqual(r.host, "::1")
+        self.assertIn("peer=::1", r.greeting["text"])
+        self.assertEqual(r.verdict, "exposed")
+
+    def test_handle_misuse(self):
+        core = dsnguard._core
+        h = core._probe_new("a@b.example", "c@d.example", "x.example", 0)
+        self.assertEqual(core._probe_next(h), ["connect", None])
+        with self.assertRaises(TypeError):
+            core._probe_event(h, "bogus", None)
+        core._probe_event(h, "refused", "no")
+        self.assertEqual(core._probe_next(h), ["done", None])
+        core._probe_reply(h, b"220 late\r\n")  # ignored once done
+        d = core._probe_result(h, "h", 25, None)
+        self.assertEqual(d["verdict"], "incomplete")
+        self.assertEqual(d["error"]["cause"], "refused")
+        with self.assertRaises(TypeError):
+            core._probe_reply(h, 5)
 
     def test_connection_refused(self):
         srv = FakeSMTP("exposed")
