@@ -321,6 +321,8 @@ sub probe {
 
 __END__
 
+=encoding UTF-8
+
 =head1 NAME
 
 Net::SMTP::DSNGuard - Net::SMTP with correctly encoded DSN parameters and
