@@ -62,7 +62,10 @@ def smtplib_options(*, ret=None, envid=None, notify=None, orcpt=None,
               unitext form, when smtputf8); "type;address" names the
               addr-type itself
     smtputf8  the transaction uses SMTPUTF8: ``SMTPUTF8`` is added to
-              mail_options (smtplib then sends UTF-8)
+              mail_options, which makes smtplib's ``sendmail()`` and
+              ``mail()`` send UTF-8 (``send_message()`` adds SMTPUTF8
+              itself when an address is not ASCII: drop it from
+              mail_options there, or the server sees it twice)
 
     Raises ParseError (a ValueError; code bad_ret, bad_envid, bad_notify
     or bad_orcpt) for a value the library refuses, TypeError for one of
