@@ -2,6 +2,7 @@
 what smtplib then puts on the wire (a fake server on 127.0.0.1 records
 the bytes).  smtplib itself encodes nothing: a hand-written ORCPT with
 '+', a space or UTF-8 goes out raw and means another address."""
+import random
 import smtplib
 import unittest
 
@@ -54,6 +55,41 @@ class EncodingTest(unittest.TestCase):
                 cmd = dsnguard.parse_cmd("RCPT TO:<x@y.example> " + r[0],
                                          strict=True, utf8=utf8)
                 self.assertEqual(cmd["orcpt"]["addr"], addr)
+
+    def test_random_values_round_trip_or_are_refused(self):
+        # any text: either refused, or sent so that the library's own
+        # server-side parser decodes exactly what was given
+        rnd = random.Random(3461)
+        alphabet = ("abcXYZ09 +=\\;:<>\"@.,~\t\r\n\0\x7f"
+                    "\u00e9\u20ac\u4f8b\U0001f600")
+        sent = refused = 0
+        for _ in range(3000):
+            v = "".join(rnd.choice(alphabet)
+                        for _ in range(rnd.randint(0, 12)))
+            utf8 = rnd.random() < 0.5
+            for kw in ("envid", "orcpt"):
+                try:
+                    m, r = opts(**{kw: v, "smtputf8": utf8})
+                except dsnguard.ParseError as e:
+                    self.assertEqual(e.code, "bad_" + kw)
+                    refused += 1
+                    continue
+                sent += 1
+                if kw == "envid":
+                    line = "MAIL FROM:<> " + " ".join(m)
+                    got = dsnguard.parse_cmd(line, strict=True)["envid"]
+                    self.assertEqual(got, v)
+                else:
+                    line = "RCPT TO:<x@y.example> " + r[0]
+                    c = dsnguard.parse_cmd(line, strict=True, utf8=utf8)
+                    t, a = c["orcpt"]["type"], c["orcpt"]["addr"]
+                    if a != v:  # "type;addr" given (the type any case)
+                        self.assertEqual(v[:len(t) + 1].lower(), t + ";")
+                        self.assertEqual(v[len(t) + 1:], a)
+                self.assertNotIn("\r", line)
+                self.assertNotIn("\n", line)
+        self.assertGreater(sent, 1000)
+        self.assertGreater(refused, 100)
 
     def test_refused(self):
         for kw, code in (
