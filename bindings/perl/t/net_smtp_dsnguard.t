@@ -134,6 +134,11 @@ ok($s->mail_dsn('a@example.org', {smtputf8 => 1, ret => 'FULL'}),
 	'mail_dsn with SMTPUTF8');
 ok($s->recipient_dsn('jörg@例え.jp', {notify => 'SUCCESS',
 	orcpt => 'jörg@例え.jp'}), 'recipient_dsn with a UTF-8 ORCPT');
+# a transaction Net::SMTP begins itself is not an SMTPUTF8 one
+$s->reset;
+ok($s->mail('a@example.org'), 'plain MAIL');
+ok($s->recipient_dsn('b@example.org', {orcpt => 'jörg@例え.jp'}),
+	'recipient_dsn after a plain MAIL');
 $s->quit;
 my $raw = $srv->raw;
 $srv->stop;
@@ -142,6 +147,8 @@ utf8::encode($want);
 like($raw, qr/^MAIL FROM:<a\@example\.org> RET=FULL SMTPUTF8\r$/m,
 	'MAIL with SMTPUTF8');
 like($raw, qr/^\Q$want\E\r$/m, 'UTF-8 on the wire as UTF-8 octets');
+like($raw, qr/^RCPT TO:<b\@example\.org> ORCPT=utf-8;j\\x\{F6\}rg@\\x\{4F8B\}\\x\{3048\}\.jp\r$/m,
+	'then the ASCII form (utf-8-addr-xtext)');
 
 # a server without DSN gets no DSN parameters
 $srv = FakeSMTP->new('not_offered');

@@ -106,6 +106,20 @@ sub mail_dsn {
 		$o->{smtputf8});
 }
 
+# A transaction begun by Net::SMTP's own mail (or ended by reset) is not
+# an SMTPUTF8 one: recipient_dsn must not write raw UTF-8 into it.
+sub mail {
+	my $self = shift;
+	${*$self}{'net_smtp_dsnguard_utf8'} = 0;
+	return $self->SUPER::mail(@_);
+}
+
+sub reset {
+	my $self = shift;
+	${*$self}{'net_smtp_dsnguard_utf8'} = 0;
+	return $self->SUPER::reset(@_);
+}
+
 sub recipient_dsn {
 	my ($self, $to, $o) = @_;
 	$o = _opts('recipient_dsn', $o, qw(notify orcpt));
