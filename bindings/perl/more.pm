@@ -1,0 +1,2 @@
+package DSNGuard;
+1;
