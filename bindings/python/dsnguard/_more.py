@@ -247,7 +247,9 @@ class ScanLog:
             self._close = None
 
     def close(self):
-        """Stop early (a file opened by scan_log is closed)."""
+        """Stop early: no more events, no summary (a file opened by
+        scan_log is closed)."""
+        self._ready = []
         self._finish()
 
     def __enter__(self):
