@@ -746,3 +746,14 @@ out:
 	talloc_free(mem);
 	return res;
 }
+
+/* For api_more.c and its kin: the library's objects behind the handles. */
+const struct dsng_policy *dsngb_policy_get(const struct dsngb_policy *p)
+{
+	return p ? p->p : NULL;
+}
+
+struct dsng_policy_session *dsngb_session_get(struct dsngb_session *s)
+{
+	return s ? &s->s : NULL;
+}

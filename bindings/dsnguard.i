@@ -20,6 +20,7 @@
 #include <string.h>
 #include <dsnguard/dsnguard.h>
 #include "api.h"
+#include "api_more.h"
 %}
 
 /* ---- inputs: one str/bytes (Python) or string (Perl) argument ---- */
@@ -201,8 +202,43 @@ Decode xtext: bytes in, bytes out; str in, str out.  lenient accepts
 lower-case hex.  Raises ParseError (bad_xtext).";
 #endif
 
+/* ---- api_more.h: the script-level names are written over these, in
+ * python/dsnguard/_more.py and perl/more.pm ---- */
+/* a dict/hashref handed to the C reader as it is */
+%typemap(in) dsngb_value {
+	$1 = (void *)$input;
+}
+%rename(_ScanHandle) dsngb_scan;
+%nodefaultctor dsngb_scan;
+%extend dsngb_scan {
+	~dsngb_scan() { dsngb_scan_free($self); }
+}
+%newobject scan_new;
+%ignore dsngb_scan_free;
+%rename(_format_cmd_line) format_cmd_line;
+%rename(_scan_new) scan_new;
+%rename(_scan_feed) scan_feed;
+%rename(_scan_summary) scan_summary;
+%rename(_build_report_result) build_report_result;
+%rename(_xtext_utf8_encode) xtext_utf8_encode;
+%rename(_xtext_utf8_decode) xtext_utf8_decode;
+%rename(_addr_parse) addr_parse;
+%rename(_addr_check_domain) addr_check_domain;
+%rename(_batv_parse) batv_parse;
+%rename(_batv_strip) batv_strip;
+%rename(_format_reply) format_reply;
+%rename(_reply_complete) reply_complete;
+%rename(_report_date_parse) report_date_parse;
+%rename(_mime_decode_words) mime_decode_words;
+%rename(_mime_unfold) mime_unfold;
+%rename(_policy_preset_names) policy_preset_names;
+%rename(_policy_is_trusted) policy_is_trusted;
+%rename(_policy_is_receipt_header) policy_is_receipt_header;
+%rename(_policy_line) policy_line;
+
 %feature("kwargs");
 %include "api.h"
+%include "api_more.h"
 
 #if defined(SWIGPYTHON)
 %pythoncode %{
@@ -959,4 +995,6 @@ sub bounce {
 
 package DSNGuard;
 %}
+/* the rest of the API (api_more.h) */
+%insert("perl") "perl/more.pm"
 #endif
