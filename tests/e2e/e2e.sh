@@ -223,3 +223,41 @@ e2e_end() {
 	echo "all checks passed"
 	exit 0
 }
+
+# e2e_events CLI LOG...: `dsnguard scan-log --json` over the logs, one line
+# per event: "KIND TO CLIENT_ADDR ORIG_FROM" (- for a null field)
+e2e_events() {
+	cli=$1
+	shift
+	"$cli" scan-log --json "$@" 2> /dev/null | python3 -c 'import json, sys
+for line in sys.stdin:
+    e = json.loads(line)
+    if e.get("event") != "dsn":
+        continue
+    c = e.get("client") or {}
+    print(" ".join(str(x) if x else "-" for x in
+                   (e.get("kind"), e.get("to"), c.get("addr"), e.get("orig_from"))))'
+}
+
+# e2e_report CLI FILE: "KIND ACTION FINAL_RECIPIENT" of a delivered report,
+# read by dsnguard parse-report
+e2e_report() {
+	"$1" parse-report --json "$2" 2> /dev/null | python3 -c 'import json, sys
+r = json.loads(sys.stdin.readline())
+rc = (r.get("recipients") or [{}])[0]
+fr = rc.get("final_recipient") or {}
+print(r.get("kind"), rc.get("action"), fr.get("addr"))'
+}
+
+# e2e_probe CLI PORT SOURCE FROM TO: "VERDICT EXIT" of dsnguard probe
+e2e_probe() {
+	out=$("$1" probe "127.0.0.1:$2" --source "$3" --from "$4" --to "$5" \
+		--ehlo client.example.test --timeout 10 --json 2>&1)
+	rc=$?
+	v=$(printf '%s\n' "$out" | python3 -c 'import json, sys
+try:
+    print(json.loads(sys.stdin.readline()).get("verdict"))
+except Exception:
+    print("unreadable")')
+	echo "$v $rc"
+}

@@ -77,6 +77,7 @@ EOF
 		echo "define(\`confTO_IDENT', \`0s')dnl"
 		echo "define(\`confDELIVERY_MODE', \`background')dnl"
 		echo "FEATURE(\`nocanonify')dnl"
+		echo "FEATURE(\`accept_unresolvable_domains')dnl"
 		echo "FEATURE(\`no_default_msa')dnl"
 		echo "DAEMON_OPTIONS(\`Port=$port, Addr=127.0.0.1, Name=MTA')dnl"
 		[ -n "${2:-}" ] && cat "$2"
