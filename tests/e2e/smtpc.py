@@ -3,8 +3,8 @@
 (standard library only), printed as one JSON object.
 
   smtpc.py --port N [--source ADDR] --from A --to B [--notify LIST]
-           [--ret HDRS|FULL] [--envid X] [--auth USER:PASS] [--subject S]
-           [--no-data] [--file MSG]
+           [--ret HDRS|FULL] [--envid X] [--mail-param P]... [--auth USER:PASS]
+           [--subject S] [--no-data] [--file MSG]
 
 --source binds the client's address (127.0.0.2 is the stranger); --notify
 puts NOTIFY=LIST on the RCPT whether or not the server offers DSN, as a
@@ -34,6 +34,8 @@ def main():
     ap.add_argument("--notify")
     ap.add_argument("--ret")
     ap.add_argument("--envid")
+    ap.add_argument("--mail-param", action="append", default=[],
+                    help="another MAIL parameter (SMTPUTF8, BODY=8BITMIME)")
     ap.add_argument("--auth")
     ap.add_argument("--subject", default="e2e test message")
     ap.add_argument("--no-data", action="store_true")
@@ -58,7 +60,7 @@ def main():
                 out["auth"] = reply(s.login(user, pw))
             except smtplib.SMTPException as e:
                 out["auth"] = [getattr(e, "smtp_code", None), str(e)]
-        mopts = []
+        mopts = list(a.mail_param)
         if a.ret:
             mopts.append("RET=" + a.ret)
         if a.envid:
