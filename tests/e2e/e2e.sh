@@ -261,3 +261,43 @@ except Exception:
     print("unreadable")')
 	echo "$v $rc"
 }
+
+# e2e_milter_require MILTER: exit 77 unless the milter binary was built
+e2e_milter_require() {
+	[ -n "$1" ] && [ -x "$1" ] || { echo "SKIP: dsnguard-milter not built"; exit 77; }
+}
+
+# e2e_milter_start MILTER DIR POLICY PORT [ARGS...]: dsnguard-milter on
+# inet:PORT@127.0.0.1 in the foreground, its log in DIR/milter.log, PID in
+# DIR/milter.pid, once the port listens
+e2e_milter_start() {
+	m=$1
+	d=$2
+	pol=$3
+	mp=$4
+	shift 4
+	"$m" --socket "inet:$mp@127.0.0.1" --policy "$pol" --foreground \
+		--log stderr --pidfile "$d/milter.pidfile" "$@" \
+		>> "$d/milter.log" 2>&1 < /dev/null &
+	echo $! > "$d/milter.pid"
+	i=0
+	while [ $i -lt 100 ]; do
+		e2e_alive "$(cat "$d/milter.pid")" || {
+			e2e_log "dsnguard-milter exited: $(cat "$d/milter.log")"
+			rm -f "$d/milter.pid"
+			return 1
+		}
+		e2e_listening "$mp" && return 0
+		sleep 0.1
+		i=$((i + 1))
+	done
+	e2e_log "dsnguard-milter does not listen"
+	e2e_milter_stop "$d"
+	return 1
+}
+
+e2e_milter_stop() {
+	[ -f "$1/milter.pid" ] || return 0
+	e2e_kill "$(cat "$1/milter.pid")"
+	rm -f "$1/milter.pid"
+}

@@ -6,8 +6,8 @@
 #   pf_configure DIR        DIR/etc/{main,master}.cf on two free ports (smtp
 #                           and a submission service with Cyrus SASL, user
 #                           alice, password secret), Maildirs under
-#                           DIR/vmail/USER/ for rcpt, victim, sender and
-#                           alice @example.test, the log in DIR/log/maillog
+#                           DIR/vmail/USER/ for rcpt, victim, sender, alice
+#                           and root @example.test, the log in DIR/log/maillog
 #   pf_set DIR 'k = v'...   change main.cf (postconf -e)
 #   pf_master_o DIR SVC -o  add "-o name=value" to the smtp or submission
 #                           service
@@ -20,7 +20,8 @@
 #
 # Pitfalls met here: the binaries look for their libraries in /usr/lib/
 # postfix (RUNPATH), so LD_LIBRARY_PATH points into the unpacked tree and
-# import_environment passes it on to every daemon master starts; postfix(1)
+# import_environment passes it on to every daemon master starts (and
+# export_environment to postdrop, which sendmail(1) runs); postfix(1)
 # runs postfix-script, which checks the whole package layout and prints its
 # errors only to a terminal, so master is started directly with the queue
 # folders made here; maillog_file needs maillog_file_prefixes; Debian's
@@ -99,6 +100,7 @@ manpage_directory = no
 html_directory = no
 readme_directory = no
 import_environment = MAIL_CONFIG MAIL_DEBUG MAIL_LOGTAG TZ LANG=C LD_LIBRARY_PATH=$PF_LIB
+export_environment = TZ MAIL_CONFIG LANG LD_LIBRARY_PATH
 mail_owner = postfix
 setgid_group = postdrop
 myhostname = mx.example.test
@@ -111,7 +113,7 @@ mynetworks = 127.0.0.1/32
 smtp_bind_address = 127.0.0.1
 virtual_mailbox_domains = example.test
 virtual_mailbox_base = $d/vmail
-virtual_mailbox_maps = inline:{ rcpt@example.test=rcpt/, victim@example.test=victim/, sender@example.test=sender/, alice@example.test=alice/ }
+virtual_mailbox_maps = inline:{ rcpt@example.test=rcpt/, victim@example.test=victim/, sender@example.test=sender/, alice@example.test=alice/, root@example.test=root/ }
 virtual_uid_maps = static:$uid
 virtual_gid_maps = static:$gid
 alias_maps =

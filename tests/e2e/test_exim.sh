@@ -24,7 +24,7 @@ e2e_require
 T=$(mktemp -d "${TMPDIR:-/tmp}/dsng-e2e-exim.XXXXXX") && chmod 755 "$T" || exit 1
 cleanup() {
 	for d in "$T"/*/; do [ -f "$d/ports" ] && exim_stop "${d%/}"; done
-	rm -rf "$T"
+	[ -n "${E2E_KEEP:-}" ] || rm -rf "$T"
 }
 trap cleanup EXIT
 trap 'exit 1' INT TERM HUP

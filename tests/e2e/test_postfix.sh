@@ -1,5 +1,5 @@
 #!/bin/sh
-# tests/e2e/test_postfix.sh CLI SRCDIR [LOGDIR] - end-to-end cases 1, 3,
+# tests/e2e/test_postfix.sh CLI SRCDIR - end-to-end cases 1, 3,
 # 4, 5 and 6 of issue 10 on a private Postfix 3.7 (ctest e2e_postfix, label
 # e2e).  No milter here (test_postfix_milter.sh has cases 2, 7 and 8).
 #
@@ -16,11 +16,11 @@
 #   scan-log over both legs' real logs: the receipt of "open" with its
 #            trigger (client 127.0.0.2, forged sender), none for the victim
 #            in "native" (case 6)
-# With LOGDIR the two logs are copied there (for examples/data/).
+# With E2E_LOGDIR=DIR the two logs are copied there (for examples/data/).
 # Exit 77 (skip) with the reason when Postfix cannot run here.
 CLI=$1
 SRC=$2
-LOGDIR=${3:-}
+LOGDIR=${E2E_LOGDIR:-}
 E2E_HERE=$SRC/tests/e2e
 . "$E2E_HERE/e2e.sh"
 . "$E2E_HERE/postfix.sh"
@@ -31,7 +31,7 @@ command -v saslpasswd2 > /dev/null 2>&1 || e2e_apt sasl2-bin libsasl2-modules ||
 T=$(mktemp -d "${TMPDIR:-/tmp}/dsng-e2e-pf.XXXXXX") && chmod 755 "$T" || exit 1
 cleanup() {
 	for d in "$T"/*/; do pf_stop "${d%/}"; done
-	rm -rf "$T"
+	[ -n "${E2E_KEEP:-}" ] || rm -rf "$T"
 }
 trap cleanup EXIT
 trap 'exit 1' INT TERM HUP

@@ -20,7 +20,7 @@ pf_require
 T=$(mktemp -d "${TMPDIR:-/tmp}/dsng-e2e-rep.XXXXXX") && chmod 755 "$T" || exit 1
 cleanup() {
 	pf_stop "$T/pf"
-	rm -rf "$T"
+	[ -n "${E2E_KEEP:-}" ] || rm -rf "$T"
 }
 trap cleanup EXIT
 trap 'exit 1' INT TERM HUP

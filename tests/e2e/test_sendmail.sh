@@ -1,5 +1,5 @@
 #!/bin/sh
-# tests/e2e/test_sendmail.sh CLI SRCDIR [LOGDIR] - end-to-end cases 1, 3,
+# tests/e2e/test_sendmail.sh CLI SRCDIR - end-to-end cases 1, 3,
 # 4, 5 and 6 of issue 10 on a private sendmail 8.17 (ctest e2e_sendmail,
 # label e2e).  No milter here (test_sendmail_milter.sh has case 2 and 7).
 #
@@ -17,11 +17,11 @@
 #   scan-log over both real logs (written by syslog.py from sendmail's
 #            syslog(3) datagrams): the receipt of "open" with its trigger,
 #            none for the victim under "native" (case 6)
-# With LOGDIR the two logs are copied there (for examples/data/).
+# With E2E_LOGDIR=DIR the two logs are copied there (for examples/data/).
 # Exit 77 (skip) with the reason when sendmail cannot run here.
 CLI=$1
 SRC=$2
-LOGDIR=${3:-}
+LOGDIR=${E2E_LOGDIR:-}
 E2E_HERE=$SRC/tests/e2e
 . "$E2E_HERE/e2e.sh"
 . "$E2E_HERE/sendmail.sh"
@@ -30,7 +30,7 @@ sm_require
 T=$(mktemp -d "${TMPDIR:-/tmp}/dsng-e2e-sm.XXXXXX") && chmod 755 "$T" || exit 1
 cleanup() {
 	for d in "$T"/*/; do sm_stop "${d%/}"; done
-	rm -rf "$T"
+	[ -n "${E2E_KEEP:-}" ] || rm -rf "$T"
 }
 trap cleanup EXIT
 trap 'exit 1' INT TERM HUP
