@@ -104,6 +104,8 @@ S=$T/strip
 s=$(cat "$S/stranger.json")
 e2e_check "strip policy on sendmail: the RCPT is refused instead" \
 	"$(e2e_field "$s" rcpt.0)" 550
+e2e_check "strip policy on sendmail: the milter says why (probe's and stranger's RCPT)" \
+	"$(rcpt_lines "$S" 'action=reject policy_action=strip client=127.0.0.2 ')" 2
 e2e_check "strip policy on sendmail: no receipt for the forged sender" "$(receipts "$S" victim)" 0
 e2e_check "strip policy on sendmail: the trusted client's receipt" "$(receipts "$S" sender)" 1
 
