@@ -2,7 +2,7 @@
 # `make check`: run the CI stages one after another, each under its own
 # time budget (seconds), keep a log per stage in build/ci-logs/, print
 # each stage's test summary and time, and fail if any stage failed or ran
-# over its budget.  The budgets add up to 35 minutes for this 2-core box.
+# over its budget.  The budgets add up to 40 minutes for this 2-core box.
 #
 #   STAGES="gcc asan" make check     run only some stages
 #   COVERAGE_MIN_LINES=90 COVERAGE_MIN_BRANCHES=80 make check
@@ -12,9 +12,11 @@
 set -u
 cd "$(dirname "$0")/.."
 
-# Seconds per stage; they add up to 35 minutes (2100 s; at most 40 allowed).
-declare -A BUDGET=([format]=60 [gcc]=420 [clang]=390 [asan]=420 [valgrind]=270 [tsan]=180 [fuzz]=360)
-STAGES=${STAGES:-format gcc clang asan valgrind tsan fuzz}
+# Seconds per stage; they add up to 40 minutes (2400 s, the most allowed):
+# e2e (the end-to-end tests on real MTAs, on the gcc stage's build) took
+# its 420 s from clang and asan, which ran in 42 s and 66 s when measured.
+declare -A BUDGET=([format]=60 [gcc]=420 [e2e]=420 [clang]=330 [asan]=360 [valgrind]=270 [tsan]=180 [fuzz]=360)
+STAGES=${STAGES:-format gcc e2e clang asan valgrind tsan fuzz}
 LOGS=build/ci-logs
 mkdir -p "$LOGS"
 
