@@ -7,7 +7,10 @@
 #   make format    reformat every C file with clang-format (scripts/format.sh)
 #   make bench     build and run the benchmarks
 #   make fuzz      fuzz every target longer: make fuzz FUZZ_SECONDS=600 [FUZZ_TARGET=cmd]
-#   make install   PREFIX=/usr/local (DESTDIR is honoured)
+#   make install   PREFIX=/usr/local (DESTDIR is honoured); as root into a
+#                  system prefix it runs ldconfig
+#   make uninstall remove what the last make install put (and the
+#                  directories it created)
 #
 # Builds go to build/default (demo, bench, install), build/ci-<stage>
 # (check) and build/fuzz (fuzz).
@@ -31,7 +34,7 @@ DEMO += "scan-log examples/data/postfix-dsn.log examples/data/sendmail-dsn.log e
 DEMO += "batv sign --key text:demo-secret --now 2026-11-29 sender@example.org"
 DEMO += "batv verify --key text:demo-secret --now 2026-12-01 prvs=0793f20e63=sender@example.org"
 
-.PHONY: all deps configure build demo check bench fuzz install clean format \
+.PHONY: all deps configure build demo check bench fuzz install uninstall clean format \
         check-format check-gcc check-clang check-asan check-valgrind \
         check-tsan check-fuzz
 
@@ -73,8 +76,16 @@ fuzz: deps
 	ctest --test-dir build/fuzz --output-on-failure -j$(JOBS) -L fuzz \
 		$(if $(FUZZ_TARGET),-R '^fuzz_$(FUZZ_TARGET)_run$$')
 
-install: build
-	cmake --install $(BUILD) --prefix $(PREFIX)
+# The prefix is configured, not given to cmake --install: the .pc file, the
+# RUNPATH decision and the Python and Perl directories depend on it.
+install: deps
+	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=$(BUILD_TYPE) \
+		-DCMAKE_INSTALL_PREFIX=$(PREFIX) $(CMAKE_FLAGS)
+	cmake --build $(BUILD) -j$(JOBS)
+	cmake --install $(BUILD)
+
+uninstall:
+	cmake --build $(BUILD) --target uninstall
 
 clean:
 	rm -rf build/default build/fuzz build/ci-format build/ci-gcc build/ci-clang \
