@@ -117,6 +117,11 @@ else:
   if(NOT rc EQUAL 0 OR dir STREQUAL "")
     message(FATAL_ERROR "cannot ask ${python} for its site directory")
   endif()
+  # Outside the prefix: the install snapshot must look there too.
+  if(IS_ABSOLUTE "${dir}")
+    set_property(GLOBAL APPEND PROPERTY DSNG_INSTALL_ROOTS "${dir}")
+  endif()
+  message(STATUS "python: ${python} imports from ${dir} (under the prefix when relative)")
   set(${out} "${dir}" PARENT_SCOPE)
 endfunction()
 
@@ -141,47 +146,3 @@ print $d;
   set(${out} "${dir}" PARENT_SCOPE)
 endfunction()
 
-# dsng_python_install_dirs(PYTHON SOABI OUT): the install directories for
-# a module built for PYTHON (whose extensions carry SOABI): PYTHON's, and
-# that of DSNG_PYTHON_ALSO (/usr/bin/python3, Debian's own) when it is
-# another interpreter of the same SOABI.  Directories outside the prefix
-# are recorded for the install snapshot (DSNG_INSTALL_ROOTS).
-set(DSNG_PYTHON_ALSO /usr/bin/python3 CACHE FILEPATH
-    "A second Python that gets the module too when its SOABI matches (empty: none)")
-function(dsng_python_install_dirs python soabi out)
-  set(code "import sys, sysconfig; print(sys.executable); print(sysconfig.get_config_var('SOABI'))")
-  execute_process(COMMAND "${python}" -c "${code}" OUTPUT_VARIABLE mine
-                  OUTPUT_STRIP_TRAILING_WHITESPACE)
-  string(REPLACE "\n" ";" mine "${mine}")
-  list(GET mine 0 mine_exe)
-  get_filename_component(mine_exe "${mine_exe}" REALPATH)
-  dsng_python_install_dir("${python}" dir)
-  set(dirs "${dir}")
-  if(DSNG_PYTHON_ALSO AND EXISTS "${DSNG_PYTHON_ALSO}")
-    execute_process(COMMAND "${DSNG_PYTHON_ALSO}" -c "${code}" OUTPUT_VARIABLE other
-                    OUTPUT_STRIP_TRAILING_WHITESPACE)
-    string(REPLACE "\n" ";" other "${other}")
-    list(LENGTH other n)
-    if(n EQUAL 2)
-      list(GET other 0 other_exe)
-      list(GET other 1 other_soabi)
-      get_filename_component(other_exe "${other_exe}" REALPATH)
-      if(NOT other_exe STREQUAL mine_exe)
-        if(other_soabi STREQUAL soabi)
-          dsng_python_install_dir("${DSNG_PYTHON_ALSO}" dir)
-          list(APPEND dirs "${dir}")
-        else()
-          message(STATUS "python: ${DSNG_PYTHON_ALSO} is ${other_soabi}, not ${soabi}: not installed for it")
-        endif()
-      endif()
-    endif()
-  endif()
-  list(REMOVE_DUPLICATES dirs)
-  foreach(d IN LISTS dirs)
-    if(IS_ABSOLUTE "${d}")
-      set_property(GLOBAL APPEND PROPERTY DSNG_INSTALL_ROOTS "${d}")
-    endif()
-  endforeach()
-  message(STATUS "python: module installed into ${dirs}")
-  set(${out} ${dirs} PARENT_SCOPE)
-endfunction()
