@@ -2,8 +2,9 @@
 #
 #   make demo      install missing packages, build, run the bundled demo
 #   make check     install missing packages, run every CI stage (.ci/check.sh)
-#   make check-format / check-gcc / check-clang / check-asan / check-valgrind /
-#        check-tsan / check-fuzz   one stage
+#   make check-format / check-gcc / check-install / check-clang / check-asan /
+#        check-valgrind / check-tsan / check-fuzz   one stage (check-install
+#        installs into /usr/local and dpkg -i's the packages: root only)
 #   make format    reformat every C file with clang-format (scripts/format.sh)
 #   make bench     build and run the benchmarks
 #   make fuzz      fuzz every target longer: make fuzz FUZZ_SECONDS=600 [FUZZ_TARGET=cmd]
@@ -36,8 +37,8 @@ DEMO += "batv sign --key text:demo-secret --now 2026-11-29 sender@example.org"
 DEMO += "batv verify --key text:demo-secret --now 2026-12-01 prvs=0793f20e63=sender@example.org"
 
 .PHONY: all deps configure build demo check bench fuzz install uninstall clean format \
-        check-format check-gcc check-clang check-asan check-valgrind \
-        check-tsan check-fuzz
+        check-format check-gcc check-install check-clang check-asan \
+        check-valgrind check-tsan check-fuzz
 
 all: build
 
@@ -62,8 +63,8 @@ demo: build
 check: deps
 	bash .ci/check.sh
 
-check-format check-gcc check-clang check-asan check-valgrind check-tsan \
-check-fuzz: deps
+check-format check-gcc check-install check-clang check-asan check-valgrind \
+check-tsan check-fuzz: deps
 	STAGES=$(@:check-%=%) bash .ci/check.sh
 
 format: deps
@@ -93,5 +94,5 @@ uninstall:
 
 clean:
 	rm -rf build/default build/fuzz build/ci-format build/ci-gcc build/ci-clang \
-		build/ci-asan build/ci-valgrind build/ci-tsan build/ci-fuzz build/ci-logs \
+		build/ci-asan build/ci-valgrind build/ci-tsan build/ci-fuzz build/ci-install build/ci-logs \
 		build/ci-*.configure.log
