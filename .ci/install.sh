@@ -45,7 +45,8 @@ mkdir -p "$B"
 VER=$(sed -n 's/^project(libdsnguard VERSION \([0-9.]*\).*/\1/p' "$ROOT/CMakeLists.txt")
 
 # --- 1. make install / make uninstall, default prefix.
-configure -DCMAKE_BUILD_TYPE=RelWithDebInfo -DDSNG_BUILD_TESTS=OFF -DDSNG_BUILD_BENCH=OFF
+configure -DCMAKE_BUILD_TYPE=RelWithDebInfo -DDSNG_BUILD_TESTS=OFF -DDSNG_BUILD_BENCH=OFF \
+	-DCMAKE_INSTALL_PREFIX=/usr/local
 build
 # The python3 on PATH (pyenv's here) by its real path: the clean
 # environment's PATH does not have pyenv's shims.
@@ -80,6 +81,39 @@ if /sbin/ldconfig -p | grep -q libdsnguard; then
 	notok "ldconfig still lists libdsnguard after make uninstall"
 else
 	ok "ldconfig no longer lists libdsnguard"
+fi
+
+# --- 1b. a prefix the loader does not search: RUNPATHs instead of
+# ldconfig, everything under the prefix, found with the usual variables.
+O=$(mktemp -d /tmp/dsng-prefix.XXXXXX)
+rmdir "$O"
+configure -DCMAKE_INSTALL_PREFIX="$O"
+build
+step "cmake --install (prefix $O)"
+cmake --install "$B" >"$B/install-prefix.log" 2>&1 ||
+	{ cat "$B/install-prefix.log"; notok "make install PREFIX=$O"; exit 1; }
+pymod=$(find "$O" -path '*/dsnguard/__init__.py' | head -n 1)
+plmod=$(find "$O" -name DSNGuard.pm ! -path '*/Net/SMTP/*' | head -n 1)
+for f in "$O/bin/dsnguard" "$(dirname "$pymod")"/_dsnguard*.so "$(dirname "$plmod")/auto/DSNGuard/DSNGuard.so"; do
+	rp=$(readelf -d "$f" 2>/dev/null | sed -n 's/.*(RUNPATH).*\[\(.*\)\]/\1/p')
+	if [ -n "$rp" ]; then ok "${f#"$O"/} has RUNPATH $rp"; else notok "${f#"$O"/} has no RUNPATH"; fi
+done
+if out=$(env -i PATH=/usr/bin:/bin "$O/bin/dsnguard" --version) &&
+	out=$out,$(env -i PATH=/usr/bin:/bin PYTHONPATH="$(dirname "$pymod")/.." /usr/bin/python3 -c \
+		'import dsnguard; print(dsnguard.__file__)') &&
+	out=$out,$(env -i PATH=/usr/bin:/bin PERL5LIB="$(dirname "$plmod")" perl -MDSNGuard -e \
+		'print $INC{"DSNGuard.pm"}') &&
+	[ "$out" = "dsnguard $VER,$pymod,$plmod" ]; then
+	ok "under $O: the CLI runs, Python and Perl load with only PYTHONPATH or PERL5LIB: $out"
+else
+	notok "under $O: '$out'"
+fi
+cmake --build "$B" --target uninstall >"$B/uninstall-prefix.log" 2>&1 || true
+if [ -e "$O" ]; then
+	notok "make uninstall left $O: $(find "$O" | head -n 5 | tr '\n' ' ')"
+	rm -rf "$O"
+else
+	ok "make uninstall removed $O, which install had created"
 fi
 
 # --- 2. the Debian packages.

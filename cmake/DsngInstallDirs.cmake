@@ -10,7 +10,8 @@
 #                          /etc/ld.so.conf), so no RUNPATH is set and a
 #                          plain install runs ldconfig
 #   DSNG_BIN_RPATH         RUNPATH for programs in CMAKE_INSTALL_BINDIR
-#                          (empty when DSNG_LIBDIR_IS_SYSTEM)
+#   DSNG_SBIN_RPATH        ... and in CMAKE_INSTALL_SBINDIR (the milter)
+#                          (both empty when DSNG_LIBDIR_IS_SYSTEM)
 #   DSNG_MODULE_RPATH      RUNPATH for the binding modules (absolute: they
 #                          may live outside the prefix)
 # Functions:
@@ -69,6 +70,7 @@ foreach(d IN LISTS _dsng_loader_dirs)
 endforeach()
 
 set(DSNG_BIN_RPATH "")
+set(DSNG_SBIN_RPATH "")
 set(DSNG_MODULE_RPATH "")
 if(NOT DSNG_LIBDIR_IS_SYSTEM)
   # Relative for the programs, so a tree installed with
@@ -76,6 +78,9 @@ if(NOT DSNG_LIBDIR_IS_SYSTEM)
   file(RELATIVE_PATH _dsng_bin_to_lib "${CMAKE_INSTALL_FULL_BINDIR}"
        "${_dsng_libdir}")
   set(DSNG_BIN_RPATH "$ORIGIN/${_dsng_bin_to_lib}")
+  file(RELATIVE_PATH _dsng_sbin_to_lib "${CMAKE_INSTALL_FULL_SBINDIR}"
+       "${_dsng_libdir}")
+  set(DSNG_SBIN_RPATH "$ORIGIN/${_dsng_sbin_to_lib}")
   set(DSNG_MODULE_RPATH "${_dsng_libdir}")
 endif()
 if(DSNG_LIBDIR_IS_SYSTEM)

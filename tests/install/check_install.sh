@@ -132,7 +132,8 @@ ok "find_package build runs (shared and static), same output"
 
 # The bindings, when built, load from the prefix too.
 # One package per interpreter: dist-packages is Debian's python's.
-for pyinit in $(find "$D" -path '*/dsnguard/__init__.py'); do
+find "$D" -path '*/dsnguard/__init__.py' >"$S/pypkgs"
+while read -r pyinit; do
 	pymod=$(dirname "$pyinit")
 	case "$pymod" in
 	*/dist-packages/*) PY=/usr/bin/python3 ;;
@@ -143,7 +144,7 @@ for pyinit in $(find "$D" -path '*/dsnguard/__init__.py'); do
 		fail "import dsnguard from $pymod with $PY"
 	[ "$out" = "$VER ['SUCCESS'] a+2Bb" ] || fail "installed Python binding says '$out'"
 	ok "installed Python binding ($PY, ${pymod#"$D"}): $out"
-done
+done <"$S/pypkgs"
 plmod=$(find "$D" -name DSNGuard.pm ! -path '*/Net/SMTP/*' | head -n 1)
 if [ -n "$plmod" ]; then
 	out=$(LD_LIBRARY_PATH="$L" perl -I"$(dirname "$plmod")" -MDSNGuard -e \
