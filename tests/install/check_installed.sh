@@ -83,16 +83,21 @@ else
 	notok "no installed dsnguard on PATH (found '$cli')"
 fi
 
-# The man pages, where man finds them.
-for page in "1 dsnguard" "3 libdsnguard"; do
-	# shellcheck disable=SC2086
-	m=$(man -w $page 2>/dev/null)
+# Every installed man page (dsnguard(1), libdsnguard(3), DSNGuard(3pm),
+# and what else comes), where man finds it by section and name.
+pages=0
+sed -n 's|.*/man[1-9]/\([^/]*\)$|\1|p' "$FILES" | sed 's/\.gz$//' >"$W/pages"
+while read -r p; do
+	name=${p%.*} section=${p##*.}
+	m=$(man -w "$section" "$name" 2>/dev/null)
 	if [ -n "$m" ] && installed "$m"; then
-		ok "man -w $page: $m"
+		ok "man -w $section $name: $m"
 	else
-		notok "man -w $page finds '$m', not an installed page"
+		notok "man -w $section $name finds '$m', not an installed page"
 	fi
-done
+	pages=$((pages + 1))
+done <"$W/pages"
+[ "$pages" -ge 3 ] && ok "$pages man pages" || notok "only $pages man pages installed"
 
 # C programs, outside the tree: pkg-config and find_package, no flags
 # but what those give.
@@ -172,6 +177,18 @@ if installed "$file"; then
 else
 	notok "perl -MDSNGuard: $out"
 fi
+
+# Every other installed Perl module (Net::SMTP::DSNGuard ...) loads too.
+sed -n 's|.*/perl[^/]*/[0-9.]*/\(.*\)\.pm$|\1|p' "$FILES" | grep -vx DSNGuard >"$W/pms" || true
+while read -r rel; do
+	mod=$(echo "$rel" | sed 's|/|::|g')
+	out=$(perl -M"$mod" -e "print \$INC{'$rel.pm'}" 2>&1)
+	if installed "$out"; then
+		ok "perl loads $mod from $out"
+	else
+		notok "perl -M$mod: $out"
+	fi
+done <"$W/pms"
 
 echo "check_installed: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]
