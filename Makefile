@@ -6,6 +6,10 @@
 #        check-tsan / check-fuzz   one stage
 #   make format    reformat every C file with clang-format (scripts/format.sh)
 #   make bench     build and run the benchmarks
+#   make bench-compare  install the peers from Debian (scripts/
+#                  install-bench-deps.sh), run the side-by-side suite
+#                  (tests/bench/run.py; BENCH_ARGS=--quick for a short
+#                  run) and write doc/bench.png
 #   make fuzz      fuzz every target longer: make fuzz FUZZ_SECONDS=600 [FUZZ_TARGET=cmd]
 #   make install   PREFIX=/usr/local (DESTDIR is honoured)
 #
@@ -31,7 +35,8 @@ DEMO += "scan-log examples/data/postfix-dsn.log examples/data/sendmail-dsn.log e
 DEMO += "batv sign --key text:demo-secret --now 2026-11-29 sender@example.org"
 DEMO += "batv verify --key text:demo-secret --now 2026-12-01 prvs=0793f20e63=sender@example.org"
 
-.PHONY: all deps configure build demo check bench fuzz install clean format \
+.PHONY: all deps configure build demo check bench bench-compare fuzz install \
+        clean format \
         check-format check-gcc check-clang check-asan check-valgrind \
         check-tsan check-fuzz
 
@@ -64,6 +69,10 @@ format: deps
 
 bench: configure
 	cmake --build $(BUILD) -j$(JOBS) --target bench
+
+bench-compare: build
+	sh scripts/install-bench-deps.sh
+	/usr/bin/python3 tests/bench/run.py --build $(BUILD) $(BENCH_ARGS)
 
 fuzz: deps
 	cmake -S . -B build/fuzz -DCMAKE_C_COMPILER=clang -DDSNG_FUZZ=ON \

@@ -29,7 +29,10 @@ PERL5LIB (DIR/bindings/perl) for it.  A libdsnguard row names itself
 "C libdsnguard scan-log"); a floor row ends in "floor".
 
 --check (the smoke test) exits 1 when a script fails, prints a line that
-is not a valid row on stdout, or prints no row at all.
+is not a valid row on stdout, or prints no row at all; when an
+implementation that is installed here has no row (expected() below: a
+peer that is missing is named, not failed); or when gnuplot is installed
+and --chart was given but no PNG came out.
 """
 import argparse
 import glob
@@ -221,7 +224,7 @@ def ratio_text(a, b, better):
     if not a or not b:
         return ""
     x = a / b if better == "higher" else b / a
-    return "%.3g×" % x
+    return "%.0f×" % x if x >= 100 else "%.3g×" % x
 
 
 # Issue 11's targets: (what, group, case, impl, unit, how, limit)
@@ -476,6 +479,61 @@ def has_cairo(gp):
     return b"pngcairo" in p.stdout
 
 
+# --- what --check expects ----------------------------------------------------
+
+def expected(env):
+    """[(group, impl)] that must have a row, and [what is not installed]."""
+    def py(mod):
+        return subprocess.run([sys.executable, "-c", "import " + mod],
+                              env=env, stderr=subprocess.DEVNULL).returncode \
+            == 0
+
+    def pl(mod):
+        return subprocess.run(["perl", "-M" + mod, "-e", "1"], env=env,
+                              stderr=subprocess.DEVNULL).returncode == 0
+    want = [("smtp", "C libdsnguard"), ("smtp", "memchr floor"),
+            ("report", "C libdsnguard"), ("report", "memchr floor"),
+            ("report", "Python email"), ("log", "C libdsnguard scan-log"),
+            ("log", "grep floor"), ("policy", "C libdsnguard"),
+            ("scaling", "C libdsnguard"),
+            ("scaling", "C libdsnguard scan-log")]
+    missing = []
+    for ok, group, impl, what in (
+            (py("dsnguard"), ("report", "policy"), "Python libdsnguard",
+             "the Python binding for %s" % sys.executable),
+            (pl("DSNGuard"), ("report",), "Perl libdsnguard",
+             "the Perl binding"),
+            (py("flufl.bounce"), ("report",), "flufl.bounce",
+             "python3-flufl.bounce"),
+            (pl("Sisimai"), ("report",), "Sisimai", "libsisimai-perl"),
+            (pl("Mail::DeliveryStatus::BounceParser"), ("report",),
+             "BounceParser", "libmail-deliverystatus-bounceparser-perl"),
+            (bool(shutil.which("pflogsumm")), ("log",), "pflogsumm",
+             "pflogsumm")):
+        if ok:
+            want += [(g, impl) for g in group]
+        else:
+            missing.append(what)
+    return want, missing
+
+
+def check_expected(rows, env):
+    want, missing = expected(env)
+    have = {(r["group"], r["impl"]) for r in rows}
+    problems = ["no %s row from %s" % (g, i) for g, i in want
+                if (g, i) not in have]
+    if shutil.which("valgrind"):
+        for g, c, u in (("smtp", "realistic-stream", "instr/line"),
+                        ("smtp", "one-rcpt-notify-orcpt", "instr/line"),
+                        ("policy", "instr-ratio-10000-vs-0", "ratio")):
+            if not find(rows, g, c, None, u):
+                problems.append("no callgrind row %s/%s" % (g, c))
+    for m in missing:
+        print("run.py: not installed, its rows not checked: %s" % m,
+              file=sys.stderr)
+    return problems
+
+
 # --- main -------------------------------------------------------------------
 
 def main():
@@ -534,8 +592,18 @@ def main():
             f.write(text + "\n")
     out = args.chart or (None if args.quick else
                          os.path.join(SRC, "doc", "bench.png"))
+    if out and os.path.exists(out):
+        os.unlink(out)
     if out and chart(merged, out):
         print("run.py: chart written to %s" % out, file=sys.stderr)
+    if args.check:
+        if not args.only:  # a part of the suite expects only its own
+            problems += check_expected(merged, env)
+        if args.chart and shutil.which("gnuplot"):
+            with open(args.chart, "rb") if os.path.exists(args.chart) \
+                    else open(os.devnull, "rb") as f:
+                if f.read(8) != b"\x89PNG\r\n\x1a\n":
+                    problems.append("no PNG chart at %s" % args.chart)
     for p in problems:
         print("run.py: PROBLEM: " + p, file=sys.stderr)
     if args.check and problems:
