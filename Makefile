@@ -30,6 +30,7 @@ MAKEFLAGS += --no-print-directory
 # on the files bundled in examples/data/.  Add a line per new command.
 DEMO  = "parse-cmd --transcript examples/data/session.txt"
 DEMO += "audit examples/data/session.txt"
+DEMO += "export-config --mta postfix examples/dsnguard.conf"
 DEMO += "parse-report examples/data/return-receipt.eml"
 DEMO += "scan-log examples/data/postfix-dsn.log examples/data/sendmail-dsn.log examples/data/exim-dsn.log"
 DEMO += "batv sign --key text:demo-secret --now 2026-11-29 sender@example.org"
@@ -55,7 +56,10 @@ demo: build
 	@rc=0; for args in $(DEMO); do \
 		echo; echo "\$$ dsnguard $$args"; \
 		$(CLI) $$args || { echo "(dsnguard exited with $$?)"; rc=1; }; \
-	done; exit $$rc
+	done; \
+	echo; echo "# dsnguard probe against two private responders on 127.0.0.1"; \
+	sh examples/demo-probe.sh $(CLI) $(BUILD)/bindings/python || rc=1; \
+	exit $$rc
 
 check: deps
 	bash .ci/check.sh

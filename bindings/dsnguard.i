@@ -9,7 +9,9 @@
  * offset, reply, enhanced and message.
  */
 #if defined(SWIGPYTHON)
-%module dsnguard
+/* the core of the package dsnguard (bindings/python/dsnguard/), whose
+ * __init__ re-exports it */
+%module(package="dsnguard") _core
 #elif defined(SWIGPERL)
 %module DSNGuard
 #endif

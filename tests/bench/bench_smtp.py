@@ -26,14 +26,14 @@ def main():
     gen = os.path.join(B.HERE, "gen_smtp_stream.py")
     with tempfile.TemporaryDirectory() as tmp:
         stream = os.path.join(tmp, "stream.txt")
-        subprocess.run([sys.executable, gen, stream] +
+        subprocess.run([sys.executable, gen, "--out", stream] +
                        (["--lines", "20000"] if q else []), check=True)
         B.relay([exe, "--stream", stream] + (["--quick"] if q else []))
         # callgrind: a shorter stream, whole passes differ by `delta`
         small = os.path.join(tmp, "small.txt")
         n = 2000 if q else 20000
-        subprocess.run([sys.executable, gen, "--lines", str(n), small],
-                       check=True)
+        subprocess.run([sys.executable, gen, "--lines", str(n), "--out",
+                        small], check=True)
         per = B.callgrind_per_unit(
             lambda k: [exe, "--stream-count", small, str(k)], 1,
             1 if q else 2, n)

@@ -109,8 +109,9 @@ done
 ok "find_package build runs (shared and static), same output"
 
 # The bindings, when built, load from the prefix too.
-pymod=$(find "$P" -name dsnguard.py | head -n 1)
+pymod=$(find "$P" -path '*/dsnguard/__init__.py' | head -n 1)
 if [ -n "$pymod" ]; then
+	pymod=$(dirname "$pymod")
 	PY=$(cache _Python3_EXECUTABLE)
 	out=$(LD_LIBRARY_PATH="$L" PYTHONPATH="$(dirname "$pymod")" "${PY:-python3}" -c \
 		'import dsnguard; print(dsnguard.version(), dsnguard.parse_cmd("RCPT TO:<a@b.example> NOTIFY=SUCCESS")["notify"], dsnguard.xtext_encode("a+b"))') ||

@@ -5,7 +5,7 @@ import unittest
 import dsnguard
 
 DATA = os.path.join(os.path.dirname(os.path.abspath(__file__)),
-                    "..", "..", "examples", "data")
+                    "..", "..", "..", "examples", "data")
 
 
 def data(name):
