@@ -3,7 +3,7 @@
 
   /usr/bin/python3 tests/bench/run.py [--quick] [--build DIR] [--corpus DIR]
       [--chart PNG] [--markdown FILE] [--rows FILE] [--only NAME,...]
-      [--check] [--timeout S]
+      [--brief] [--check] [--timeout S] [--from-rows FILE]
 
 Runs every row script of tests/bench/ (bench_*.py, bench_*.pl and
 bench_*.sh; Python ones under this interpreter, which must be Debian's
@@ -295,7 +295,20 @@ def target_of(r, targets_by_key):
     return targets_by_key.get((r["group"], r["case"], r["impl"], r["unit"]))
 
 
-def table(rows):
+# The cases of --brief (README's table): the rest stays in the full one.
+BRIEF = {"smtp": ("realistic-stream", "one-rcpt-notify-orcpt"),
+         "report": ("corpus", "corpus-heap-held", "synth-1000-rcpt",
+                    "synth-10000-rcpt-heap-held", "synth-body-10MB"),
+         "log": ("postfix-flood",),
+         "policy": ("rcpt-0-networks", "rcpt-10000-networks",
+                    "instr-ratio-10000-vs-0"),
+         "scaling": ("report-1MB", "report-50MB",
+                     "report-size-per-byte-growth", "report-10000-rcpt",
+                     "log-1MB", "log-1000MB", "log-1000MB-peak-rss",
+                     "log-size-per-byte-growth")}
+
+
+def table(rows, brief=False):
     """Markdown lines: one table per group, then the targets."""
     lines = []
     tstate = check_targets(rows)
@@ -303,7 +316,8 @@ def table(rows):
     for (what, g, c, impl, unit, how, limit), st in zip(TARGETS, tstate):
         tkey[(g, c, impl, unit)] = "%s %s: %s" % (st[1], st[2], st[3])
     for g in GROUPS:
-        rs = [r for r in rows if r["group"] == g]
+        rs = [r for r in rows if r["group"] == g and
+              (not brief or r["case"] in BRIEF[g])]
         if not rs:
             continue
         lines += ["", "**%s**" % g, "",
@@ -543,8 +557,12 @@ def main():
     ap.add_argument("--corpus")
     ap.add_argument("--chart")
     ap.add_argument("--markdown")
+    ap.add_argument("--brief", action="store_true",
+                    help="only the main cases in the table (README's)")
     ap.add_argument("--rows")
     ap.add_argument("--only")
+    ap.add_argument("--from-rows",
+                    help="no run: the table and chart of a --rows file")
     ap.add_argument("--check", action="store_true")
     ap.add_argument("--timeout", type=int, default=3600)
     args = ap.parse_args()
@@ -564,22 +582,36 @@ def main():
         return 1
     rows, problems = [], []
     started = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
+    load = open("/proc/loadavg").read().split()[:3] \
+        if os.path.exists("/proc/loadavg") else ["?"]
+    meta = {"started": started, "quick": args.quick, "load": " ".join(load),
+            "cpus": os.cpu_count() or 0}
+    if args.from_rows:
+        with open(args.from_rows) as f:
+            rows = [json.loads(x) for x in f if x.strip()]
+        meta.update(started="?", load="?")
+        for r in rows:
+            meta.update(r.get("meta") or {})
+        rows = [r for r in rows if "meta" not in r]
+        found = []
     for s in found:
         r, p = run_script(s, args, env)
         rows += r
         problems += p
+    if not args.from_rows:  # the load at the end of the run
+        meta["load"] = " ".join(open("/proc/loadavg").read().split()[:3]) \
+            if os.path.exists("/proc/loadavg") else "?"
     if args.rows:
         with open(args.rows, "w") as f:
+            f.write(json.dumps({"meta": meta}) + "\n")
             for r in rows:
                 f.write(json.dumps(r) + "\n")
     merged = merge(rows)
-    load = open("/proc/loadavg").read().split()[:3] \
-        if os.path.exists("/proc/loadavg") else ["?"]
-    head = ["libdsnguard benchmarks, %s, %s%s; %d CPUs, load %s; "
-            "CPU time, medians" % (
-                started, "tests/bench/run.py", " --quick" if args.quick
-                else "", os.cpu_count() or 0, " ".join(load))]
-    lines = head + table(merged)
+    head = ["libdsnguard benchmarks, %s, `tests/bench/run.py%s`; %d CPUs, "
+            "load %s at the end; CPU time of one thread, medians" % (
+                meta["started"], " --quick" if meta["quick"] else "",
+                meta["cpus"], meta["load"])]
+    lines = head + table(merged, args.brief)
     shown, total = disagreements(merged, 40)
     if total:
         lines += ["", "Disagreements on recipients and status codes "
