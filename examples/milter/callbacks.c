@@ -52,9 +52,18 @@ static const char *mac(SMFICTX *ctx, const char *name)
 	return v && *v ? v : NULL;
 }
 
+/* What the negotiation offered (SMFIF_* bits). */
+static void set_caps(struct dm_conn *c, unsigned long f0)
+{
+	c->can_rcpt_par = (f0 & SMFIF_ADDRCPT_PAR) && (f0 & SMFIF_DELRCPT);
+	c->can_chgfrom = (f0 & SMFIF_CHGFROM) != 0;
+	c->can_headers = (f0 & SMFIF_CHGHDRS) && (f0 & SMFIF_ADDHDRS);
+}
+
 static struct dm_conn *conn_get(SMFICTX *ctx)
 {
 	struct dm_conn *c = smfi_getpriv(ctx);
+	unsigned long caps;
 
 	if (c)
 		return c;
@@ -64,6 +73,9 @@ static struct dm_conn *conn_get(SMFICTX *ctx)
 	if (!c)
 		return NULL;
 	dsng_policy_session_init(&c->s, DSNG_POLICY_SESSION_VERSION);
+	/* A session after SMFIC_QUIT_NC: negotiated earlier (caps.c). */
+	if (dm_caps_get(ctx, &caps))
+		set_caps(c, caps);
 	if (smfi_setpriv(ctx, c) != MI_SUCCESS) {
 		talloc_free(c);
 		return NULL;
@@ -214,12 +226,9 @@ static sfsistat on_negotiate(SMFICTX *ctx, unsigned long f0, unsigned long f1,
 	/* Steps the decisions never need: body, DATA, unknown commands. */
 	*pf1 = f1 & (SMFIP_NOBODY | SMFIP_NODATA | SMFIP_NOUNKNOWN);
 	*pf2 = *pf3 = 0;
-	if (c) {
-		c->can_rcpt_par =
-		        (f0 & SMFIF_ADDRCPT_PAR) && (f0 & SMFIF_DELRCPT);
-		c->can_chgfrom = (f0 & SMFIF_CHGFROM) != 0;
-		c->can_headers = (f0 & SMFIF_CHGHDRS) && (f0 & SMFIF_ADDHDRS);
-	}
+	dm_caps_put(ctx, f0);
+	if (c)
+		set_caps(c, f0);
 	if (f0 & SMFIF_SETSYMLIST) {
 		smfi_setsymlist(ctx, SMFIM_CONNECT, (char *)macros_connect);
 		smfi_setsymlist(ctx, SMFIM_HELO, (char *)macros_helo);

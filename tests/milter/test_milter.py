@@ -308,6 +308,26 @@ class TestDecisions(unittest.TestCase):
         self.assertEqual(kinds, [("delrcpt", ["<rcpt@example.test>"]),
                                  ("addrcpt", ["<rcpt@example.test>"])])
 
+    def test_quit_nc_keeps_the_negotiation(self):
+        # SMFIC_QUIT_NC: the next session on the same milter connection
+        # is not negotiated again; the rewrite must still be possible.
+        m = Milter(self, policy=POLICY_STRIP).start()
+        c = m.client()
+        for i in range(3):
+            c.macro("C", {"v": POSTFIX})
+            c.connect("x%d.example" % i, STRANGER, 41000 + i)
+            c.helo("x%d.example" % i)
+            c.mail("<s@example.org>")
+            r = c.rcpt("<r%d@example.test>" % i, "NOTIFY=SUCCESS")
+            self.assertEqual(r.action, "continue", i)
+            mods, _ = c.eom()
+            self.assertEqual([x.kind for x in mods], ["delrcpt", "addrcpt"],
+                             i)
+            if i < 2:
+                c.send(mc.SMFIC_QUIT_NC)
+        c.quit()
+        self.assertEqual(len(rcpt_lines(m)), 3)
+
     def test_sendmail_refuses_what_policy_strips(self):
         m = Milter(self, policy=POLICY_STRIP).start()
         out = session(m, v=SENDMAIL)
