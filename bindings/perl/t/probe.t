@@ -77,6 +77,13 @@ is($r->{error}, undef, 'no error');
 is_deeply($wire, ["EHLO $EHLO", "MAIL FROM:<$FROM>",
 	"RCPT TO:<$TO> NOTIFY=SUCCESS", 'RSET', 'QUIT'], 'the bytes sent');
 
+{
+	my $srv = FakeSMTP->new('exposed');
+	my $c = Net::SMTP::DSNGuard->probe('127.0.0.1', $FROM, $TO,
+		{port => $srv->port, ehlo => $EHLO, timeout => 5});
+	is($c->{verdict}, 'exposed', 'as a class method too');
+}
+
 ($r) = run_probe('not_offered');
 is($r->{verdict}, 'not_offered', 'not offered');
 ok(!$r->{dsn_advertised} && defined $r->{dsn_advertised}, 'dsn false');
