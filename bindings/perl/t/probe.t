@@ -154,8 +154,16 @@ is($r->{source}, '127.0.0.2', 'source reported');
 }
 
 $r = Net::SMTP::DSNGuard::probe('no-such-host.invalid', $FROM, $TO,
-	{timeout => 5});
+	{timeout => 5, ehlo => $EHLO});
 is($r->{error}{cause}, 'resolve', 'unresolvable');
+if ($CLI) {
+	open(my $fh, '-|', $CLI, 'probe', 'no-such-host.invalid', '--from', $FROM,
+		'--to', $TO, '--ehlo', $EHLO, '--timeout', 5, '--json') or die $!;
+	local $/;
+	my $want = plain(JSON::PP::decode_json(<$fh>));
+	close $fh;
+	is_deeply($r, $want, 'unresolvable: as the CLI');
+}
 
 SKIP: {
 	skip 'no IO::Socket::SSL', 5 unless eval { require IO::Socket::SSL; 1 };
