@@ -31,8 +31,10 @@
 
 struct dm_opts dm_opts;
 
-/* Set by the signal thread on SIGTERM/SIGINT. */
-static atomic_bool stopping;
+/* Set by the signal thread on SIGTERM/SIGINT, and once smfi_stop has
+ * returned: main waits for that before it exits, or exit() would run
+ * while that thread still holds libmilter's lock (ThreadSanitizer). */
+static atomic_bool stopping, stopped;
 
 /* The file a unix: (or local:) socket spec names, or NULL. */
 static const char *socket_path(const char *spec)
@@ -182,6 +184,7 @@ static void *signal_thread(void *arg)
 			drain();
 			dm_wake_listener(dm_opts.socket);
 			smfi_stop();
+			atomic_store(&stopped, true);
 		}
 	}
 	return NULL;
@@ -266,8 +269,14 @@ int main(int argc, char **argv)
 	rc = smfi_main();
 	dm_wake_done();
 	/* Told to stop before or while it ran: a clean stop. */
-	if (atomic_load(&stopping))
+	if (atomic_load(&stopping)) {
+		struct timespec step = {0, 10 * 1000 * 1000};
+		int i;
+
+		for (i = 0; i < 500 && !atomic_load(&stopped); i++)
+			nanosleep(&step, NULL);
 		rc = MI_SUCCESS;
+	}
 	dm_stats_log();
 	dm_log_event(LOG_INFO, "stop", "status",
 	             rc == MI_SUCCESS ? "ok" : "error", (char *)NULL);
