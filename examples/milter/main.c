@@ -190,16 +190,6 @@ static void *signal_thread(void *arg)
 	return NULL;
 }
 
-static void log_warnings(const struct dsng_policy *p)
-{
-	size_t i, n = dsng_policy_warning_count(p);
-
-	for (i = 0; i < n; i++)
-		dm_log_event(LOG_WARNING, "policy_warning", "message",
-		             dsng_policy_warning_get(p, i)->message,
-		             (char *)NULL);
-}
-
 int main(int argc, char **argv)
 {
 	char msg[512];
@@ -256,7 +246,7 @@ int main(int argc, char **argv)
 	pthread_detach(tid);
 
 	p = dm_policy_get();
-	log_warnings(p->p);
+	dm_policy_warnings(p->p);
 	dm_log_event(LOG_INFO, "start", "socket", dm_opts.socket, "policy",
 	             dsng_policy_name(p->p), "mta",
 	             dm_opts.mta == DM_MTA_AUTO ? "auto"

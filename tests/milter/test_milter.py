@@ -636,6 +636,16 @@ class TestSignals(unittest.TestCase):
         m.wait_log(lambda f: f.get("event") == "reload", count=3)
         self.assertIn("T-SECOND", self.reply_of(m))
 
+    def test_policy_warnings_logged(self):
+        # "authenticated" is never true at EHLO: the policy loads with a
+        # warning, at start and at each reload.
+        text = POLICY + "[ehlo]\noffer-dsn = authenticated\n"
+        m = Milter(self, policy=text).start()
+        (w,) = m.wait_log(lambda f: f.get("event") == "policy_warning")
+        self.assertIn("offer-dsn", w["message"])
+        m.signal(signal.SIGHUP)
+        m.wait_log(lambda f: f.get("event") == "policy_warning", count=2)
+
     def test_connection_keeps_its_policy(self):
         m = Milter(self).start()
         c = m.client()
