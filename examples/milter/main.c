@@ -31,6 +31,10 @@
 
 struct dm_opts dm_opts;
 
+/* The absolute paths of the PID file and socket (a global: reachable
+ * until exit, whichever way main ends). */
+static TALLOC_CTX *paths;
+
 /* Set by the signal thread on SIGTERM/SIGINT, and once smfi_stop has
  * returned: main waits for that before it exits, or exit() would run
  * while that thread still holds libmilter's lock (ThreadSanitizer). */
@@ -104,6 +108,28 @@ static int drop_privileges(const struct ids *ids)
 	return 0;
 }
 
+/* Write pid into path.  0, or DM_EXIT_FAIL after a message. */
+static int write_pidfile(const char *path, pid_t pid)
+{
+	char buf[32];
+	int fd, n;
+
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0)
+		return fail("cannot write the PID file", strerror(errno));
+	n = snprintf(buf, sizeof(buf), "%ld\n", (long)pid);
+	if (write(fd, buf, (size_t)n) != n) {
+		close(fd);
+		unlink(path);
+		return fail("cannot write the PID file", strerror(errno));
+	}
+	close(fd);
+	return 0;
+}
+
+/* Detach.  The parent writes the child's PID file, so that a PID file
+ * that cannot be written is the parent's exit status 1, and exits; the
+ * child goes on.  0 in the child, or DM_EXIT_FAIL. */
 static int daemonize(void)
 {
 	pid_t pid = fork();
@@ -111,8 +137,13 @@ static int daemonize(void)
 
 	if (pid < 0)
 		return fail("fork", strerror(errno));
-	if (pid > 0)
-		_exit(0);
+	if (pid > 0) {
+		if (dm_opts.pidfile && write_pidfile(dm_opts.pidfile, pid)) {
+			kill(pid, SIGKILL);
+			_exit(DM_EXIT_FAIL);
+		}
+		_exit(DM_EXIT_OK);
+	}
 	setsid();
 	if (chdir("/") != 0)
 		return fail("chdir /", strerror(errno));
@@ -127,21 +158,14 @@ static int daemonize(void)
 	return 0;
 }
 
-static int write_pidfile(const char *path)
+/* path made absolute (the daemon leaves its directory for /), on mem. */
+static char *absolute(TALLOC_CTX *mem, const char *path)
 {
-	char buf[32];
-	int fd, n;
+	char cwd[4096];
 
-	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	if (fd < 0)
-		return fail("cannot write the PID file", strerror(errno));
-	n = snprintf(buf, sizeof(buf), "%ld\n", (long)getpid());
-	if (write(fd, buf, (size_t)n) != n) {
-		close(fd);
-		return fail("cannot write the PID file", strerror(errno));
-	}
-	close(fd);
-	return 0;
+	if (!path || path[0] == '/' || !getcwd(cwd, sizeof(cwd)))
+		return talloc_strdup(mem, path ? path : "");
+	return talloc_asprintf(mem, "%s/%s", cwd, path);
 }
 
 /* Sessions still open when the milter is told to stop may finish, for
@@ -204,6 +228,9 @@ int main(int argc, char **argv)
 	if (rc)
 		return rc < 0 ? DM_EXIT_OK : rc;
 	dm_log_open(dm_opts.log_stderr);
+	paths = talloc_new(NULL);
+	if (!paths)
+		return fail("out of memory", NULL);
 	if (dm_policy_start(msg, sizeof(msg)) != 0)
 		return fail("cannot load the policy", msg);
 	if (resolve_user(dm_opts.user, &ids))
@@ -220,9 +247,15 @@ int main(int argc, char **argv)
 	if (path && dm_opts.socket_mode >= 0 &&
 	    chmod(path, (mode_t)dm_opts.socket_mode) != 0)
 		return fail("cannot chmod the socket", strerror(errno));
+	/* Both are removed at exit, after the daemon moved to /. */
+	if (dm_opts.pidfile)
+		dm_opts.pidfile = absolute(paths, dm_opts.pidfile);
+	if (path)
+		path = absolute(paths, path);
 	if (!dm_opts.foreground && daemonize() != 0)
 		return DM_EXIT_FAIL;
-	if (dm_opts.pidfile && write_pidfile(dm_opts.pidfile) != 0)
+	if (dm_opts.foreground && dm_opts.pidfile &&
+	    write_pidfile(dm_opts.pidfile, getpid()) != 0)
 		return DM_EXIT_FAIL;
 	if (drop_privileges(&ids) != 0) {
 		if (dm_opts.pidfile)
@@ -275,5 +308,6 @@ int main(int argc, char **argv)
 	if (path)
 		unlink(path);
 	dm_policy_stop();
+	talloc_free(paths);
 	return rc == MI_SUCCESS ? DM_EXIT_OK : DM_EXIT_FAIL;
 }

@@ -25,6 +25,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import milter_client as mc  # noqa: E402
 
 BIN = os.environ.get("DSNG_MILTER", "")
+BIN = os.path.abspath(BIN) if BIN else ""
 # A command to run the milter under, e.g. "valgrind -q --error-exitcode=99
 # --leak-check=full --errors-for-leak-kinds=definite".
 WRAP = os.environ.get("DSNG_MILTER_WRAP", "").split()
@@ -913,6 +914,51 @@ class TestUsage(unittest.TestCase):
         m.wait_log(lambda f: f.get("event") == "reload" and f["ok"] == "1")
         self.assertEqual(m.stop(), 0)
         self.assertFalse(os.path.exists(m.pidfile))
+
+    def test_bad_pidfile_exit_1(self):
+        d = tempfile.mkdtemp(prefix="dsng-milter-")
+        self.addCleanup(shutil.rmtree, d, True)
+        bad = os.path.join(d, "no", "such", "dir", "pid")
+        for fg in (["--foreground"], []):
+            sock = os.path.join(d, "s")
+            r = self.run_milter("--socket", "unix:" + sock, "--preset",
+                                "recommended", "--pidfile", bad, *fg)
+            self.assertEqual(r.returncode, 1, (fg, r.stderr))
+            self.assertIn(b"PID file", r.stderr)
+        # No daemon left behind: nothing listens on the socket.
+        time.sleep(0.2)
+        import socket as so
+        with so.socket(so.AF_UNIX) as s:
+            with self.assertRaises(OSError):
+                s.connect(sock)
+
+    def test_relative_pidfile_in_daemon_mode(self):
+        m = Milter(self, foreground=False)
+        rel = ["--pidfile", "milter.pid"]
+        argv = [a for a in m.argv]
+        i = argv.index("--pidfile")
+        argv[i:i + 2] = rel
+        r = subprocess.run(argv, cwd=m.dir, stdin=subprocess.DEVNULL,
+                           capture_output=True, timeout=20)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        with open(m.pidfile) as f:
+            pid = int(f.read())
+
+        def kill_daemon():
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+        self.addCleanup(kill_daemon)
+        deadline = time.time() + 10
+        while not os.path.exists(m.sock):
+            self.assertLess(time.time(), deadline, "no socket")
+            time.sleep(0.02)
+        os.kill(pid, signal.SIGTERM)
+        # Removed although the daemon runs in /.
+        while os.path.exists(m.pidfile) or os.path.exists(m.sock):
+            self.assertLess(time.time(), deadline + 30, "files stay")
+            time.sleep(0.05)
 
     def test_socket_mode(self):
         m = Milter(self, "--socket-mode", "0660").start()
