@@ -302,6 +302,28 @@ class TestDecisions(unittest.TestCase):
             ("delrcpt", ["<rcpt@example.test>"]),
             ("addrcpt_par", ["<rcpt@example.test>", "NOTIFY=DELAY"])])
 
+    def test_unoffered_ignore_drops_dsn_parameters(self):
+        # rcpt.unoffered = ignore: DSN was not offered, its parameters are
+        # dropped (lenient).  Postfix: re-added bare; sendmail: refused
+        # with rcpt.unoffered-reply.
+        text = POLICY.replace('unoffered-reply', 'unoffered = ignore\n'
+                              'unoffered-reply')
+        m = Milter(self, policy=text).start()
+        out = session(m, rcpts=[("<rcpt@example.test>", "NOTIFY=SUCCESS",
+                                 "ORCPT=rfc822;rcpt@example.test")])
+        self.assertEqual(out["rcpt"][0].action, "continue")
+        self.assertEqual([(x.kind, x.args) for x in out["mods"]],
+                         [("delrcpt", ["<rcpt@example.test>"]),
+                          ("addrcpt", ["<rcpt@example.test>"])])
+        f = rcpt_lines(m)[0]
+        self.assertEqual((f["action"], f["compliance"]), ("ignore", "lenient"))
+        out = session(m, v=SENDMAIL)
+        self.assertEqual(out["rcpt"][0].reply, "550 5.7.1 T-UNOFFERED NOTIFY "
+                         "not offered by the test policy")
+        f = rcpt_lines(m)[1]
+        self.assertEqual((f["action"], f["policy_action"]),
+                         ("reject", "ignore"))
+
     def test_strip_without_params_uses_addrcpt(self):
         m = Milter(self, policy=POLICY_STRIP).start()
         out = session(m, rcpts=[("<rcpt@example.test>", "NOTIFY=SUCCESS")])
