@@ -15,6 +15,9 @@
 /* The library's policy and session behind a handle (api.c). */
 const struct dsng_policy *dsngb_policy_get(const struct dsngb_policy *p);
 struct dsng_policy_session *dsngb_session_get(struct dsngb_session *s);
+/* A loaded policy under a new handle; pol is freed on failure. */
+struct dsngb_policy *dsngb_policy_wrap(struct dsng_policy *pol,
+                                       struct dsng_error *err);
 
 /* A caller's value (dict, hashref) read through the language's reader
  * (python/reader.c, perl/reader.c); borrowed for the call. */
@@ -69,6 +72,28 @@ dsngb_result build_report_result(dsngb_value spec, const char *buf, size_t len,
                                  long long max_returned,
                                  unsigned max_recipients,
                                  struct dsng_error *err);
+
+/* ---- policies with struct dsng_policy_opts ---- */
+
+/* Policy.from_file (is_file: buf is the path) or from_string (name: for
+ * messages and relative includes) with the options by name: no_includes,
+ * max_include_files, max_include_bytes (0 = the default).  Raise
+ * ParseError as policy_from_file. */
+struct dsngb_policy *policy_load(const char *buf, size_t len, int is_file,
+                                 const char *name, int no_includes,
+                                 size_t max_include_files,
+                                 size_t max_include_bytes,
+                                 struct dsng_error *err);
+
+/* policy_bounce (api.h) with the report parser's limits by name (struct
+ * dsng_report_limits, struct dsng_mime_limits; 0 = the default). */
+dsngb_result policy_bounce_limits(
+        struct dsngb_policy *p, struct dsngb_session *s, const char *buf,
+        size_t len, int has_report, const char *rcpt, size_t rcpt_len,
+        int null_sender, long long now, unsigned max_recipients,
+        unsigned max_depth, unsigned max_parts, unsigned max_fields,
+        size_t max_field_len, size_t max_header_len, size_t max_boundary_len,
+        size_t max_size, size_t max_decoded, struct dsng_error *err);
 
 /* ---- small helpers ---- */
 

@@ -231,6 +231,28 @@ is($rec->line($ss, 'RCPT TO:<a@b.example> NOTIFY=BOGUS')->{rule}, 'parser:syntax
 croaks(sub { $rec->line('x', 'NOOP') }, qr/Session/, 'line without a session');
 croaks(sub { $rec->line($ss, undef) }, qr/required/, 'line undef');
 
+# ---- policy options, bounce limits ----
+my $CONF = File::Spec->catfile($DATA, '..', 'dsnguard.conf');
+ok(DSNGuard::Policy->from_file($CONF)->is_trusted(
+	DSNGuard::Session->new({addr => '192.0.2.7'})), 'from_file with includes');
+$e = dies_with(sub { DSNGuard::Policy->from_file($CONF, {no_includes => 1}) },
+	'DSNGuard::ParseError', 'no_includes');
+like($e->{message}, qr/include/, 'says why');
+$e = dies_with(sub { DSNGuard::Policy->from_file($CONF, {max_include_bytes => 1}) },
+	'DSNGuard::ParseError', 'max_include_bytes');
+like($e->{message}, qr/max_include_bytes/, 'names the limit');
+is(DSNGuard::Policy->from_string("preset = permissive\n", {name => 'x',
+	max_include_files => 3})->name, 'x', 'from_string with options');
+croaks(sub { DSNGuard::Policy->from_file($CONF, {bogus => 1}) }, qr/unknown option/,
+	'unknown policy option');
+my $rr = do { local $/; open(my $f, '<:raw', File::Spec->catfile($DATA,
+	'return-receipt.eml')) or die $!; <$f> };
+is_deeply($rec->bounce($rr, {rcpt => 'a@b.example', max_recipients => 5}),
+	$rec->bounce($rr, {rcpt => 'a@b.example'}), 'bounce with limits');
+$e = dies_with(sub { $rec->bounce($rr, {max_size => 100}) },
+	'DSNGuard::ParseError', 'bounce over max_size');
+is($e->{code}, 'size_limit', 'its code');
+
 # ---- exports and POD ----
 for my $fn (@DSNGuard::EXPORT_OK) {
 	ok(defined &{"DSNGuard::$fn"}, "$fn is defined");

@@ -534,5 +534,42 @@ class Helpers(unittest.TestCase):
             p.is_trusted(None)
 
 
+class PolicyOptions(unittest.TestCase):
+    CONF = os.path.join(DATA, "..", "dsnguard.conf")
+
+    def test_includes(self):
+        p = dsnguard.Policy.from_file(self.CONF)
+        self.assertTrue(p.is_trusted(dsnguard.Session("192.0.2.7")))
+        with self.assertRaises(dsnguard.ParseError) as cm:
+            dsnguard.Policy.from_file(self.CONF, no_includes=True)
+        self.assertIn("include", cm.exception.message)
+        with open(self.CONF) as f:
+            text = f.read()
+        with self.assertRaises(dsnguard.ParseError):
+            dsnguard.Policy.from_string(text, name=self.CONF,
+                                        no_includes=True)
+        self.assertEqual(dsnguard.Policy.from_string(
+            text, name=self.CONF, max_include_files=50).name, self.CONF)
+        with self.assertRaises(dsnguard.ParseError) as cm:
+            dsnguard.Policy.from_file(self.CONF, max_include_bytes=1)
+        self.assertIn("max_include_bytes", cm.exception.message)
+        with self.assertRaises(TypeError):
+            dsnguard.Policy.from_file(self.CONF, max_include_files=-1)
+        with self.assertRaises(TypeError):
+            dsnguard.Policy.from_file(self.CONF, bogus=1)
+
+    def test_bounce_limits(self):
+        p = dsnguard.Policy.preset("recommended")
+        with open(os.path.join(DATA, "return-receipt.eml"), "rb") as f:
+            r = f.read()
+        self.assertEqual(p.bounce(r, rcpt="a@b.example", max_recipients=5),
+                         p.bounce(r, rcpt="a@b.example"))
+        with self.assertRaises(dsnguard.ParseError) as cm:
+            p.bounce(r, max_size=100)
+        self.assertEqual(cm.exception.code, "size_limit")
+        with self.assertRaises(TypeError):
+            p.bounce(r, max_bogus=1)
+
+
 if __name__ == "__main__":
     unittest.main()
