@@ -418,3 +418,111 @@ out:
 	talloc_free(mem);
 	return res;
 }
+
+dsngb_result policy_networks(struct dsngb_policy *p, struct dsng_error *err)
+{
+	char **nets = NULL;
+	size_t i, n = 0;
+	void *l;
+
+	if (!p)
+		return dsngb_misuse(err, "not a policy");
+	if (dsng_policy_networks_format(NULL, &nets, &n, dsngb_policy_get(p),
+	                                err) != DSNG_OK)
+		return NULL;
+	l = dsngb_native.list_new();
+	for (i = 0; i < n; i++)
+		dsngb_native.list_push(l, dsngb_cstr(&dsngb_native, nets[i]));
+	talloc_free(nets);
+	return dsngb_finish(l, err);
+}
+
+dsngb_result policy_rules(struct dsngb_policy *p, struct dsng_error *err)
+{
+	const struct dsngb_builder *b = &dsngb_native;
+	struct dsng_policy_rule *r = NULL;
+	size_t i, n = 0;
+	void *l;
+
+	if (!p)
+		return dsngb_misuse(err, "not a policy");
+	if (dsng_policy_diff(NULL, &r, &n, dsngb_policy_get(p), err) != DSNG_OK)
+		return NULL;
+	l = b->list_new();
+	for (i = 0; i < n; i++) {
+		void *m = b->map_new();
+
+		b->map_set(m, "rule", dsngb_cstr(b, r[i].rule));
+		b->map_set(m, "value", dsngb_cstr(b, r[i].value));
+		b->map_set(m, "origin", dsngb_cstr(b, r[i].origin));
+		b->map_set(m, "line", b->uinteger(r[i].line));
+		b->list_push(l, m);
+	}
+	talloc_free(r);
+	return dsngb_finish(l, err);
+}
+
+/* DSNG_POLICY_CLASS_* bits as their config words. */
+static void *class_words(unsigned bits)
+{
+	static const struct {
+		unsigned bit;
+		const char *word;
+	} w[] = {{DSNG_POLICY_CLASS_ALL, "all"},
+	         {DSNG_POLICY_CLASS_TRUSTED, "trusted"},
+	         {DSNG_POLICY_CLASS_AUTHENTICATED, "authenticated"},
+	         {DSNG_POLICY_CLASS_TLS, "tls"},
+	         {DSNG_POLICY_CLASS_SUBMISSION, "submission"},
+	         {DSNG_POLICY_CLASS_LOCAL, "local"}};
+	void *l = dsngb_native.list_new();
+	size_t i;
+
+	for (i = 0; i < sizeof(w) / sizeof(w[0]); i++)
+		if (bits & w[i].bit)
+			dsngb_native.list_push(
+			        l, dsngb_cstr(&dsngb_native, w[i].word));
+	return l;
+}
+
+dsngb_result policy_offer(struct dsngb_policy *p, struct dsng_error *err)
+{
+	if (!p)
+		return dsngb_misuse(err, "not a policy");
+	return dsngb_finish(
+	        class_words(dsng_policy_offer_get(dsngb_policy_get(p))), err);
+}
+
+dsngb_result policy_classes(struct dsngb_policy *p, struct dsngb_session *s,
+                            struct dsng_error *err)
+{
+	if (!p || !s)
+		return dsngb_misuse(err, "expected a policy and a session");
+	return dsngb_finish(class_words(dsng_policy_classes(
+	                            dsngb_policy_get(p), dsngb_session_get(s))),
+	                    err);
+}
+
+dsngb_result status_find(const char *buf, size_t len, struct dsng_error *err)
+{
+	struct dsng_status_code c;
+	size_t off = 0;
+	void *m;
+
+	if (dsng_status_find(&c, &off, buf, len) != DSNG_OK)
+		return dsngb_finish(dsngb_native.none(), err);
+	m = dsngb_native.map_new();
+	dsngb_status_fill(&dsngb_native, m, &c);
+	dsngb_native.map_set(m, "offset", dsngb_native.uinteger(off));
+	return dsngb_finish(m, err);
+}
+
+dsngb_result mbox_split(const char *buf, size_t len, struct dsng_error *err)
+{
+	struct dsng_span msg;
+	size_t pos = 0;
+	void *l = dsngb_native.list_new();
+
+	while (dsng_mime_mbox_next(&msg, &pos, buf, len))
+		dsngb_native.list_push(l, dsngb_native_bytes(msg.ptr, msg.len));
+	return dsngb_finish(l, err);
+}

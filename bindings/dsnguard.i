@@ -238,6 +238,12 @@ lower-case hex.  Raises ParseError (bad_xtext).";
 %rename(_policy_load) policy_load;
 %newobject policy_load;
 %rename(_policy_bounce_limits) policy_bounce_limits;
+%rename(_policy_networks) policy_networks;
+%rename(_policy_rules) policy_rules;
+%rename(_policy_offer) policy_offer;
+%rename(_policy_classes) policy_classes;
+%rename(_status_find) status_find;
+%rename(_mbox_split) mbox_split;
 
 %feature("kwargs");
 %include "api.h"

@@ -253,6 +253,21 @@ $e = dies_with(sub { $rec->bounce($rr, {max_size => 100}) },
 	'DSNGuard::ParseError', 'bounce over max_size');
 is($e->{code}, 'size_limit', 'its code');
 
+my $fp = DSNGuard::Policy->from_file($CONF);
+ok((grep { $_ eq '192.0.2.0/24' } $fp->networks), 'networks');
+my %rules = map { $_->{rule} => $_ } $fp->rules;
+is($rules{'ehlo.offer-dsn'}{value}, 'trusted, submission, local', 'rules');
+is_deeply([$fp->offer_dsn], ['trusted', 'submission', 'local'], 'offer_dsn');
+is_deeply([$fp->classes(DSNGuard::Session->new({addr => '192.0.2.1'}))],
+	['all', 'trusted'], 'classes');
+is_deeply([DSNGuard::Policy->preset('permissive')->rules], [], 'permissive: no rules');
+my $sf = status_find('550 5.7.1 refused by 10.1.1.1');
+is("$sf->{code} $sf->{offset}", '5.7.1 4', 'status_find');
+is(status_find('from 10.1.1.1'), undef, 'no code');
+my @m = split_mbox("From a\@b Mon\nSubject: x\n\nbody\n\nFrom c\@d Tue\nSubject: y\n\nb2\n");
+is(scalar @m, 2, 'split_mbox');
+like($m[1], qr/\ASubject: y/, 'the second message');
+
 # ---- exports and POD ----
 for my $fn (@DSNGuard::EXPORT_OK) {
 	ok(defined &{"DSNGuard::$fn"}, "$fn is defined");

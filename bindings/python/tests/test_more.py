@@ -510,6 +510,21 @@ class Helpers(unittest.TestCase):
                          "a\ufffdb")
         self.assertEqual(dsnguard.unfold("a\r\n b\n\tc"), "a b\tc")
 
+    def test_status_find_and_mbox(self):
+        c = dsnguard.status_find("550 5.7.1 refused by 10.1.1.1")
+        self.assertEqual((c["code"], c["offset"]), ("5.7.1", 4))
+        self.assertIsNone(dsnguard.status_find("from 10.1.1.1 only"))
+        self.assertIsNone(dsnguard.status_find(""))
+        box = (b"From a@b Mon Jan  1 00:00:00 2024\nSubject: x\n\nbody\n\n"
+               b"From c@d Tue Jan  2 00:00:00 2024\nSubject: y\n\nb2\n")
+        msgs = dsnguard.split_mbox(box)
+        self.assertEqual([email.message_from_bytes(m)["Subject"]
+                          for m in msgs], ["x", "y"])
+        self.assertEqual(dsnguard.split_mbox(b"Subject: z\n\nb\n"),
+                         [b"Subject: z\n\nb\n"])
+        with self.assertRaises(TypeError):
+            dsnguard.split_mbox(None)
+
     def test_policy_lookups(self):
         self.assertIn("recommended", dsnguard.preset_names())
         self.assertEqual(dsnguard.Policy.preset_names(),
@@ -557,6 +572,26 @@ class PolicyOptions(unittest.TestCase):
             dsnguard.Policy.from_file(self.CONF, max_include_files=-1)
         with self.assertRaises(TypeError):
             dsnguard.Policy.from_file(self.CONF, bogus=1)
+
+    def test_lookups(self):
+        p = dsnguard.Policy.from_file(self.CONF)
+        self.assertIn("192.0.2.0/24", p.networks)
+        self.assertIn("127.0.0.0/8", p.networks)
+        rules = {r["rule"]: r for r in p.rules}
+        self.assertEqual(rules["ehlo.offer-dsn"]["value"],
+                         "trusted, submission, local")
+        self.assertGreater(rules["ehlo.offer-dsn"]["line"], 0)
+        self.assertEqual(p.offer_dsn, ["trusted", "submission", "local"])
+        self.assertEqual(p.classes(dsnguard.Session("192.0.2.1")),
+                         ["all", "trusted"])
+        self.assertEqual(p.classes(dsnguard.Session(
+            "203.0.113.1", auth_user="u", tls=True)),
+            ["all", "authenticated", "tls"])
+        perm = dsnguard.Policy.preset("permissive")
+        self.assertEqual(perm.rules, [])
+        self.assertEqual(perm.offer_dsn, ["all"])
+        with self.assertRaises(TypeError):
+            p.classes(None)
 
     def test_bounce_limits(self):
         p = dsnguard.Policy.preset("recommended")
