@@ -8,6 +8,8 @@ use File::Basename qw(dirname);
 use File::Spec;
 use File::Temp qw(tempdir);
 
+use JSON::PP ();
+
 use DSNGuard qw(:all);
 
 my $DATA = File::Spec->catdir(dirname(__FILE__), '..', '..', '..',
@@ -101,6 +103,12 @@ for my $name (qw(postfix-dsn.log sendmail-dsn.log exim-dsn.log)) {
 	is(scalar @$ev3, scalar @$ev, "$name: from lines");
 	is($sum3->{lines}, scalar @lines, "$name: every line counted");
 }
+{
+	# character strings go in as UTF-8, byte strings as their octets
+	my $line = "Nov 29 01:12:14 mx postfix/smtpd[1]: ABC123: client=h\x{e9}\x{263a}.example[192.0.2.9]";
+	my ($e, $s) = scan_log([$line, "plain"]);
+	is($s->{lines}, 2, 'wide characters in lines');
+}
 my ($ev, $sum) = scan_log([]);
 is_deeply($ev, [], 'no lines, no events');
 is($sum->{events}, 0, 'and a summary');
@@ -134,7 +142,9 @@ like("$e", qr/203\.0\.113\.66/, 'stringifies with the reason');
 is($e->{entries}[0]{fate}, 'vetoed', 'entries');
 my $s = spec();
 $s->{envelope}{client}{trusted} = 1;
+my $copy = JSON::PP->new->canonical->encode($s);
 my $r = build_report($s, $ORIG, {now => $NOW});
+is(JSON::PP->new->canonical->encode($s), $copy, 'the spec is left as it was');
 ok(!utf8::is_utf8($r), 'the report is octets');
 my $rep = parse_report($r);
 is_deeply($rep->{problems}, [], 'parses without problems');

@@ -423,6 +423,23 @@ class BuildReport(unittest.TestCase):
         with self.assertRaises(TypeError):
             dsnguard.build_report(spec(), max_returned=-5)
 
+    def test_ownership(self):
+        # the spec is read, never changed; results are the caller's own
+        import copy
+        s = spec()
+        s["envelope"]["client"]["trusted"] = True
+        before = copy.deepcopy(s)
+        r1 = dsnguard.build_report_result(s, ORIGINAL, now=self.NOW)
+        self.assertEqual(s, before)
+        r1["entries"][0]["addr"] = "changed"
+        r2 = dsnguard.build_report_result(s, ORIGINAL, now=self.NOW)
+        self.assertEqual(r2["entries"][0]["addr"], "b@example.test")
+        self.assertEqual(r1["data"], r2["data"])
+        buf = bytearray(ORIGINAL)
+        r3 = dsnguard.build_report(s, buf, now=self.NOW)
+        buf[:4] = b"XXXX"                 # the report holds a copy
+        self.assertEqual(r3, r2["data"])
+
     def test_permissive_policy_given(self):
         r = dsnguard.build_report(spec(), ORIGINAL,
                                   policy=dsnguard.Policy.preset("permissive"),
