@@ -119,8 +119,9 @@ int main(int argc, char **argv)
 		else if (strcmp(argv[a], "--quick") == 0)
 			quick = 1;
 		else {
-			fprintf(stderr, "usage: bench_policy [--nets N] [--rows] "
-			                "[--quick] [--count DECISIONS]\n");
+			fprintf(stderr,
+			        "usage: bench_policy [--nets N] [--rows] "
+			        "[--quick] [--count DECISIONS]\n");
 			return 2;
 		}
 	}
@@ -155,7 +156,8 @@ int main(int argc, char **argv)
 		}
 		if (rows)
 			printf("{\"group\": \"policy\", \"case\": "
-			       "\"rcpt-%d-networks\", \"impl\": \"C libdsnguard\", "
+			       "\"rcpt-%d-networks\", \"impl\": \"C "
+			       "libdsnguard\", "
 			       "\"value\": %.0f, \"unit\": \"calls/s\", "
 			       "\"better\": \"higher\", \"networks\": %d, "
 			       "\"ranges\": %zu, \"refused\": %ld}\n",
