@@ -8,6 +8,8 @@
 #   make bench     build and run the benchmarks
 #   make fuzz      fuzz every target longer: make fuzz FUZZ_SECONDS=600 [FUZZ_TARGET=cmd]
 #   make install   PREFIX=/usr/local (DESTDIR is honoured)
+#   make example-logs  write examples/data/{postfix,sendmail}-dsn.log again
+#                  from a private Postfix and sendmail (root; tests/e2e/)
 #
 # Builds go to build/default (demo, bench, install), build/ci-<stage>
 # (check) and build/fuzz (fuzz).
@@ -31,7 +33,7 @@ DEMO += "scan-log examples/data/postfix-dsn.log examples/data/sendmail-dsn.log e
 DEMO += "batv sign --key text:demo-secret --now 2026-11-29 sender@example.org"
 DEMO += "batv verify --key text:demo-secret --now 2026-12-01 prvs=0793f20e63=sender@example.org"
 
-.PHONY: all deps configure build demo check bench fuzz install clean format \
+.PHONY: all deps configure build demo check bench fuzz install clean format example-logs \
         check-format check-gcc check-e2e check-clang check-asan \
         check-valgrind check-tsan check-fuzz
 
@@ -58,6 +60,9 @@ check: deps
 check-format check-gcc check-e2e check-clang check-asan check-valgrind \
 check-tsan check-fuzz: deps
 	STAGES=$(@:check-%=%) bash .ci/check.sh
+
+example-logs:
+	sh tests/e2e/make-example-logs.sh . examples/data
 
 format: deps
 	bash scripts/format.sh
