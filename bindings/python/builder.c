@@ -113,7 +113,7 @@ void dsngb_py_raise(const struct dsng_error *err)
 		PyErr_SetString(PyExc_TypeError, err->message);
 		return;
 	}
-	PyObject *mod = PyImport_ImportModule("dsnguard");
+	PyObject *mod = PyImport_ImportModule("dsnguard._core");
 	PyObject *cls = mod ? PyObject_GetAttrString(mod, "ParseError") : NULL;
 	PyObject *exc;
 

@@ -142,13 +142,14 @@ static void line_tail(struct dm_line *l, struct dm_conn *c,
 /* ---- faults -------------------------------------------------------- */
 
 /* The milter's own fault: log it and do what --on-error says (accept by
- * default; never tempfail in a dry run, which changes nothing). */
-static sfsistat fault(SMFICTX *ctx, struct dm_conn *c, const char *stage,
-                      const char *what)
+ * default; never tempfail in a dry run, which changes nothing).  key and
+ * addr name the command's address, when there is one. */
+static sfsistat fault_at(SMFICTX *ctx, struct dm_conn *c, const char *stage,
+                         const char *what, const char *key, const char *addr)
 {
 	bool tf = dm_opts.on_error_tempfail && !dm_opts.dry_run;
 	struct dm_line l;
-	char r[300];
+	char r[400];
 
 	dm_count(DM_C_ERROR);
 	dm_count(tf ? DM_C_TEMPFAIL : DM_C_ACCEPT);
@@ -157,8 +158,16 @@ static sfsistat fault(SMFICTX *ctx, struct dm_conn *c, const char *stage,
 	snprintf(r, sizeof(r), "internal error: %s (--on-error %s)", what,
 	         dm_opts.on_error_tempfail ? "tempfail" : "accept");
 	dm_line_kvs(&l, "reason", r);
+	if (key)
+		dm_line_kvs(&l, key, addr);
 	dm_log_line(LOG_ERR, &l);
 	return tf ? SMFIS_TEMPFAIL : SMFIS_ACCEPT;
+}
+
+static sfsistat fault(SMFICTX *ctx, struct dm_conn *c, const char *stage,
+                      const char *what)
+{
+	return fault_at(ctx, c, stage, what, NULL, NULL);
 }
 
 /* ---- replies ------------------------------------------------------- */
@@ -485,7 +494,7 @@ static sfsistat on_envfrom(SMFICTX *ctx, char **argv)
 		         "the MAIL command the MTA accepted does not parse: "
 		         "%s",
 		         err.message);
-		return fault(ctx, c, "mail", what);
+		return fault_at(ctx, c, "mail", what, "from", argv[0]);
 	}
 	t->smtputf8 = cmd.smtputf8;
 	if (dsng_policy_mail(&d, c->pol->p, &c->s, &cmd, &err) != 0)
@@ -548,7 +557,7 @@ static sfsistat on_envrcpt(SMFICTX *ctx, char **argv)
 		         "%s",
 		         err.message);
 		talloc_free(line);
-		return fault(ctx, c, "rcpt", what);
+		return fault_at(ctx, c, "rcpt", what, "rcpt", argv[0]);
 	}
 	if (dsng_policy_rcpt(&d, c->pol->p, &c->s, &cmd, &err) != 0) {
 		talloc_free(line);

@@ -73,11 +73,29 @@ static bool must_quote(const unsigned char *v, size_t len)
 	return false;
 }
 
+/* Octets the escaped value needs, quotes excluded. */
+static size_t escaped_len(const unsigned char *u, size_t len)
+{
+	size_t i = 0, n, total = 0;
+
+	while (i < len) {
+		if (needs_hex(u + i, len - i, &n))
+			total += 4;
+		else if (u[i] == '"' || u[i] == '\\')
+			total += 2;
+		else
+			total += n;
+		i += n;
+	}
+	return total;
+}
+
 size_t dm_logval(char *out, size_t size, const char *v, size_t len)
 {
 	const unsigned char *u = (const unsigned char *)v;
 	bool q = must_quote(u, len);
 	size_t o = 0, i = 0, n;
+	bool fits;
 	/* Room kept for the closing quote, "..." and the NUL. */
 	size_t tail = (q ? 1 : 0) + 3 + 1;
 
@@ -87,6 +105,8 @@ size_t dm_logval(char *out, size_t size, const char *v, size_t len)
 		out[0] = 0;
 		return 0;
 	}
+	/* Cut only when the whole value cannot fit. */
+	fits = escaped_len(u, len) + (q ? 2 : 0) + 1 <= size;
 	if (q)
 		out[o++] = '"';
 	while (i < len) {
@@ -104,9 +124,7 @@ size_t dm_logval(char *out, size_t size, const char *v, size_t len)
 			memcpy(piece, u + i, n);
 			plen = n;
 		}
-		/* The last piece may use the room of "..." when nothing
-		 * follows it. */
-		if (o + plen + (i + n < len ? tail : tail - 3) > size) {
+		if (!fits && o + plen + tail > size) {
 			memcpy(out + o, "...", 3);
 			o += 3;
 			break;

@@ -2,16 +2,18 @@
  * examples/milter/main.c - dsnguard-milter, the daemon: options, policy,
  * socket, PID file, privileges, signals, then libmilter's loop.
  *
- * Signals.  SIGTERM (and SIGINT) stop it: libmilter's own signal thread
- * takes them and smfi_main returns; sessions in progress are waited for,
- * the counters logged and the PID file removed, exit 0.  SIGHUP reloads
- * the policy and SIGUSR1 logs the counters: both are blocked in every
- * thread before smfi_main starts any, and only the milter's signal thread
- * below waits for them (sigwaitinfo).  libmilter's thread would take
- * SIGHUP as "stop", so sigwrap.c removes SIGHUP from the set it waits
- * for.
+ * Signals.  SIGHUP reloads the policy, SIGUSR1 logs the counters,
+ * SIGTERM and SIGINT stop it: sessions in progress are waited for (at
+ * most DM_DRAIN_SECONDS), then smfi_stop makes smfi_main return, the
+ * counters are logged and the PID file removed, exit 0.  The wait comes
+ * first because libmilter stops serving open sessions once stopped.  All four
+ * are blocked in every thread before smfi_main starts any, and only the
+ * milter's signal thread below waits for them (sigwaitinfo).  libmilter's own
+ * signal thread would take SIGHUP as "stop", so sigwrap.c removes these signals
+ * from the set it waits for.
  */
 #include <errno.h>
+#include <stdatomic.h>
 #include <fcntl.h>
 #include <grp.h>
 #include <pthread.h>
@@ -28,6 +30,9 @@
 #include "milter.h"
 
 struct dm_opts dm_opts;
+
+/* Set by the signal thread on SIGTERM/SIGINT. */
+static atomic_bool stopping;
 
 /* The file a unix: (or local:) socket spec names, or NULL. */
 static const char *socket_path(const char *spec)
@@ -137,28 +142,8 @@ static int write_pidfile(const char *path)
 	return 0;
 }
 
-/* SIGHUP: reload; SIGUSR1: the counters.  Nothing else waits for them. */
-static void *signal_thread(void *arg)
-{
-	sigset_t set;
-
-	(void)arg;
-	sigemptyset(&set);
-	sigaddset(&set, SIGHUP);
-	sigaddset(&set, SIGUSR1);
-	for (;;) {
-		int sig = sigwaitinfo(&set, NULL);
-
-		if (sig == SIGHUP)
-			dm_policy_reload();
-		else if (sig == SIGUSR1)
-			dm_stats_log();
-	}
-	return NULL;
-}
-
-/* Sessions still running when smfi_main returns may finish, for at most
- * this long. */
+/* Sessions still open when the milter is told to stop may finish, for
+ * at most this long. */
 #define DM_DRAIN_SECONDS 30
 
 static void drain(void)
@@ -168,6 +153,38 @@ static void drain(void)
 
 	for (i = 0; i < DM_DRAIN_SECONDS * 50 && dm_active() > 0; i++)
 		nanosleep(&step, NULL);
+}
+
+/* SIGHUP: reload; SIGUSR1: the counters; SIGTERM, SIGINT: stop.  Nothing
+ * else waits for them. */
+static void *signal_thread(void *arg)
+{
+	sigset_t set;
+
+	(void)arg;
+	sigemptyset(&set);
+	sigaddset(&set, SIGHUP);
+	sigaddset(&set, SIGUSR1);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	for (;;) {
+		int sig = sigwaitinfo(&set, NULL);
+
+		if (sig == SIGHUP) {
+			dm_policy_reload();
+		} else if (sig == SIGUSR1) {
+			dm_stats_log();
+		} else if (sig == SIGTERM || sig == SIGINT) {
+			atomic_store(&stopping, true);
+			dm_log_event(LOG_INFO, "stopping", "signal",
+			             sig == SIGTERM ? "TERM" : "INT",
+			             (char *)NULL);
+			drain();
+			dm_wake_listener(dm_opts.socket);
+			smfi_stop();
+		}
+	}
+	return NULL;
 }
 
 static void log_warnings(const struct dsng_policy *p)
@@ -247,7 +264,10 @@ int main(int argc, char **argv)
 	dm_policy_put(p);
 
 	rc = smfi_main();
-	drain();
+	dm_wake_done();
+	/* Told to stop before or while it ran: a clean stop. */
+	if (atomic_load(&stopping))
+		rc = MI_SUCCESS;
 	dm_stats_log();
 	dm_log_event(LOG_INFO, "stop", "status",
 	             rc == MI_SUCCESS ? "ok" : "error", (char *)NULL);

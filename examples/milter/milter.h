@@ -108,6 +108,11 @@ int dm_active(void);
 enum dm_mta dm_mta_from_v(const char *v, unsigned *major, unsigned *minor);
 const char *dm_mta_name(enum dm_mta m);
 
+/* Keep waking libmilter's listener (connections to spec) so that a
+ * smfi_stop called next takes effect at once; dm_wake_done ends it. */
+void dm_wake_listener(const char *spec);
+void dm_wake_done(void);
+
 /* ---- the milter callbacks ------------------------------------------ */
 
 extern struct smfiDesc dm_filter;

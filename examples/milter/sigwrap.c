@@ -8,9 +8,12 @@
  * signal, either may get it, and a SIGHUP that libmilter's thread gets
  * stops the milter.  So the milter is linked with libmilter's static
  * archive and -Wl,--wrap=sigwait (CMakeLists.txt): libmilter's call to
- * sigwait lands here, and waits for its set without SIGHUP.  SIGHUP then
- * has exactly one taker, the milter's signal thread (main.c), which waits
- * with sigwaitinfo and so never comes through this wrapper.
+ * sigwait lands here, and waits for its set without SIGHUP, SIGTERM and
+ * SIGINT.  Each of them then has exactly one taker, the milter's signal
+ * thread (main.c), which waits with sigwaitinfo (so it never comes
+ * through this wrapper) and stops libmilter itself with smfi_stop on
+ * SIGTERM: the milter knows it was told to stop, even when the signal
+ * comes before libmilter's loop has started.
  */
 #include <signal.h>
 
@@ -19,8 +22,10 @@ int __wrap_sigwait(const sigset_t *set, int *sig);
 
 int __wrap_sigwait(const sigset_t *set, int *sig)
 {
-	sigset_t without_hup = *set;
+	sigset_t theirs = *set;
 
-	sigdelset(&without_hup, SIGHUP);
-	return __real_sigwait(&without_hup, sig);
+	sigdelset(&theirs, SIGHUP);
+	sigdelset(&theirs, SIGTERM);
+	sigdelset(&theirs, SIGINT);
+	return __real_sigwait(&theirs, sig);
 }
