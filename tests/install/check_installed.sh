@@ -30,15 +30,18 @@ notok() { failed=$((failed + 1)); echo "not ok - $*"; }
 installed() {
 	grep -qxF "$1" "$FILES" && return 0
 	real=$(readlink -f "$1")
-	while read -r f || [ -n "$f" ]; do
+	while read -r f; do
 		[ "$(readlink -f "$f")" = "$real" ] && return 0
-	done <"$FILES" # (the manifest has no final newline)
+	done <"$FILES"
 	return 1
 }
 
 W=$(mktemp -d /tmp/dsng-installed.XXXXXX)
 trap 'rm -rf "$W"' EXIT
 cd "$W" || exit 2
+# One path a line, the last one too (CMake's manifest has no final newline).
+awk 1 "$FILES" >"$W/files"
+FILES=$W/files
 env | grep -v -e '^PATH=' -e '^PWD=' -e '^SHLVL=' -e '^_=' -e '^OLDPWD=' >"$W/env"
 if [ -s "$W/env" ]; then
 	notok "clean environment: $(tr '\n' ' ' <"$W/env")"
