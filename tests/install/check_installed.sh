@@ -66,17 +66,6 @@ if [ -n "$cli" ] && installed "$cli"; then
 	"dsnguard "[0-9]*) ok "dsnguard --version: $ver" ;;
 	*) notok "dsnguard --version says '$ver'" ;;
 	esac
-	if readelf -d "$cli" | grep -q -e RUNPATH -e RPATH; then
-		notok "$cli has a RUNPATH: $(readelf -d "$cli" | grep -e RUNPATH -e RPATH)"
-	else
-		ok "$cli has no RUNPATH"
-	fi
-	used=$(ldd "$cli" | sed -n 's/^[[:space:]]*libdsnguard\.so\.0 => \([^ ]*\).*/\1/p')
-	if [ -n "$used" ] && installed "$used"; then
-		ok "dsnguard loads $used"
-	else
-		notok "dsnguard loads '$used', not the installed library"
-	fi
 	out=$(printf 'RCPT TO:<a@b.example> NOTIFY=SUCCESS\n' | "$cli" parse-cmd --json)
 	case "$out" in
 	*'"notify": ["SUCCESS"]'* | *'"notify":["SUCCESS"]'*) ok "dsnguard parse-cmd works" ;;
@@ -85,6 +74,24 @@ if [ -n "$cli" ] && installed "$cli"; then
 else
 	notok "no installed dsnguard on PATH (found '$cli')"
 fi
+
+# Every installed program and binding module (the CLI, the milter, the
+# Python and Perl modules): no RUNPATH (the library is in a directory the
+# loader searches) and it loads the installed libdsnguard.so.0.
+grep -e '/bin/[^/]*$' -e '/sbin/[^/]*$' -e '\.so$' "$FILES" | grep -v '/libdsnguard\.so$' >"$W/elves" || true
+while read -r f; do
+	if readelf -d "$f" | grep -q -e RUNPATH -e RPATH; then
+		notok "$f has a RUNPATH: $(readelf -d "$f" | grep -e RUNPATH -e RPATH)"
+	else
+		ok "$f has no RUNPATH"
+	fi
+	used=$(ldd "$f" | sed -n 's/^[[:space:]]*libdsnguard\.so\.0 => \([^ ]*\).*/\1/p')
+	if [ -n "$used" ] && installed "$used"; then
+		ok "$f loads $used"
+	else
+		notok "$f loads '$used', not the installed library"
+	fi
+done <"$W/elves"
 
 # Every installed man page (dsnguard(1), libdsnguard(3), DSNGuard(3pm),
 # and what else comes), where man finds it by section and name.
