@@ -2,11 +2,16 @@
 #
 #   make demo      install missing packages, build, run the bundled demo
 #   make check     install missing packages, run every CI stage (.ci/check.sh)
-#   make check-format / check-gcc / check-install / check-clang / check-asan /
-#        check-valgrind / check-tsan / check-fuzz   one stage (check-install
-#        installs into /usr/local and dpkg -i's the packages: root only)
+#   make check-format / check-gcc / check-install / check-e2e / check-clang /
+#        check-asan / check-valgrind / check-tsan / check-fuzz   one stage
+#        (check-install installs into /usr/local and dpkg -i's the
+#        packages: root only)
 #   make format    reformat every C file with clang-format (scripts/format.sh)
 #   make bench     build and run the benchmarks
+#   make bench-compare  install the peers from Debian (scripts/
+#                  install-bench-deps.sh), run the side-by-side suite
+#                  (tests/bench/run.py; BENCH_ARGS=--quick for a short
+#                  run) and write doc/bench.png
 #   make fuzz      fuzz every target longer: make fuzz FUZZ_SECONDS=600 [FUZZ_TARGET=cmd]
 #   make install   PREFIX=/usr/local (DESTDIR is honoured); as root into a
 #                  system prefix it runs ldconfig
@@ -36,8 +41,9 @@ DEMO += "scan-log examples/data/postfix-dsn.log examples/data/sendmail-dsn.log e
 DEMO += "batv sign --key text:demo-secret --now 2026-11-29 sender@example.org"
 DEMO += "batv verify --key text:demo-secret --now 2026-12-01 prvs=0793f20e63=sender@example.org"
 
-.PHONY: all deps configure build demo check bench fuzz install uninstall clean format \
-        check-format check-gcc check-install check-clang check-asan \
+.PHONY: all deps configure build demo check bench bench-compare fuzz install \
+        uninstall clean format \
+        check-format check-gcc check-install check-e2e check-clang check-asan \
         check-valgrind check-tsan check-fuzz
 
 all: build
@@ -63,7 +69,7 @@ demo: build
 check: deps
 	bash .ci/check.sh
 
-check-format check-gcc check-install check-clang check-asan check-valgrind \
+check-format check-gcc check-install check-e2e check-clang check-asan check-valgrind \
 check-tsan check-fuzz: deps
 	STAGES=$(@:check-%=%) bash .ci/check.sh
 
@@ -72,6 +78,10 @@ format: deps
 
 bench: configure
 	cmake --build $(BUILD) -j$(JOBS) --target bench
+
+bench-compare: build
+	sh scripts/install-bench-deps.sh
+	/usr/bin/python3 tests/bench/run.py --build $(BUILD) $(BENCH_ARGS)
 
 fuzz: deps
 	cmake -S . -B build/fuzz -DCMAKE_C_COMPILER=clang -DDSNG_FUZZ=ON \

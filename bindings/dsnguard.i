@@ -240,6 +240,8 @@ lower-case hex.  Raises ParseError (bad_xtext).";
 %feature("kwargs");
 %include "api.h"
 %include "api_more.h"
+/* the SMTP client helpers: the probe and the DSN parameters */
+%include "probe.i"
 
 #if defined(SWIGPYTHON)
 %pythoncode %{

@@ -43,9 +43,12 @@ from ._more import (
     xtext_utf8_decode,
     xtext_utf8_encode,
 )
+from .smtp_probe import ProbeResult, probe
+from .smtp_options import smtplib_options
 
 __all__ = [
     "Decision",
+    "ProbeResult",
     "ParseError",
     "Policy",
     "Session",
@@ -56,6 +59,8 @@ __all__ = [
     "parse_ehlo",
     "parse_reply",
     "parse_report",
+    "probe",
+    "smtplib_options",
     "status_describe",
     "version",
     "xtext_decode",

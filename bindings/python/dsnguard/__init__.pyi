@@ -163,3 +163,33 @@ def parse_date(text: _Text) -> int: ...
 def decode_words(text: _Text) -> str: ...
 def unfold(text: _Text) -> str: ...
 def preset_names() -> List[str]: ...
+
+# The SMTP client helpers (smtp_probe.py, smtp_options.py).
+class ProbeResult:
+    ok: bool
+    host: str
+    port: int
+    greeting: Optional[Dict[str, Any]]
+    ehlo: Optional[Dict[str, Any]]
+    mail: Optional[Dict[str, Any]]
+    rcpt: Optional[Dict[str, Any]]
+    rcpt_plain: Optional[Dict[str, Any]]
+    dsn_advertised: Optional[bool]
+    receipt_accepted: Optional[bool]
+    verdict: str
+    error: Optional[Dict[str, Any]]
+    tls: bool
+    starttls: Optional[Dict[str, Any]]
+    source: Optional[str]
+    def __init__(self, d: Dict[str, Any]) -> None: ...
+    def to_dict(self) -> Dict[str, Any]: ...
+    @property
+    def exposed(self) -> bool: ...
+
+def probe(host: str, *, mail_from: str, rcpt_to: str, port: int = ...,
+          ehlo: Optional[str] = ..., timeout: float = ...,
+          source: Optional[str] = ..., starttls: bool = ...) -> ProbeResult: ...
+def smtplib_options(*, ret: Optional[str] = ..., envid: Optional[_Text] = ...,
+                    notify: Union[None, str, Iterable[str]] = ...,
+                    orcpt: Optional[_Text] = ...,
+                    smtputf8: bool = ...) -> Tuple[List[str], List[str]]: ...
