@@ -93,6 +93,15 @@ while read -r f; do
 	fi
 done <"$W/elves"
 
+# The milter, when installed, runs (sbin is not on the clean PATH).
+milter=$(grep '/sbin/dsnguard-milter$' "$FILES" | head -n 1)
+if [ -n "$milter" ]; then
+	case "$("$milter" --version 2>&1)" in
+	"dsnguard-milter (libdsnguard "[0-9]*) ok "$milter --version: $("$milter" --version)" ;;
+	*) notok "$milter --version says '$("$milter" --version 2>&1)'" ;;
+	esac
+fi
+
 # Every installed man page (dsnguard(1), libdsnguard(3), DSNGuard(3pm),
 # and what else comes), where man finds it by section and name.
 pages=0
