@@ -59,6 +59,16 @@ fi
 # directories outside it (install_roots.txt, from the configure step).
 roots=(/usr/local)
 while read -r r; do [ -n "$r" ] && roots+=("$r"); done <"$B/install_roots.txt"
+# Another libdsnguard already there would be overwritten, then removed by
+# make uninstall: refuse rather than destroy it.
+{ find "${roots[@]}" -xdev \( -name 'libdsnguard*' -o -name 'dsnguard*' -o -name 'DSNGuard*' \) \
+	-print 2>/dev/null || true; } | head -n 5 >"$B/already.txt"
+if [ -s "$B/already.txt" ]; then
+	notok "a libdsnguard is already installed (make uninstall it first):"
+	cat "$B/already.txt"
+	exit 1
+fi
+ok "no libdsnguard installed under ${roots[*]} before"
 snapshot "$B/before.txt" "${roots[@]}"
 step "cmake --install (prefix /usr/local)"
 cmake --install "$B" >"$B/install.log" 2>&1 || { cat "$B/install.log"; notok "make install"; exit 1; }
