@@ -286,7 +286,8 @@ def check_targets(rows):
             ok = fig <= limit if how in ("max", "ratio") else fig >= limit
             state = "met" if ok else "missed"
         sign = "≤" if how in ("max", "ratio") else "≥"
-        out.append((what, "%.3g" % fig if fig is not None else "-",
+        out.append((what, "-" if fig is None else "%.0f" % fig
+                    if fig >= 1000 else "%.3g" % fig,
                     "%s %g" % (sign, limit), state))
     return out
 
@@ -474,7 +475,7 @@ def chart(rows, path):
                        "set format x '10^{%L}'",
                        "plot '%s' using 1:2 with linespoints title "
                        "'report (1 recipient)', '%s' using 1:2 with "
-                       "linespoints title 'scan-log'" % (rep, lg)]
+                       "linespoints title 'scan-log --json'" % (rep, lg)]
         script.append("unset multiplot")
         sp = os.path.join(tmp, "chart.gp")
         with open(sp, "w") as f:
