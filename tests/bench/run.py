@@ -3,7 +3,7 @@
 
   /usr/bin/python3 tests/bench/run.py [--quick] [--build DIR] [--corpus DIR]
       [--chart PNG] [--markdown FILE] [--rows FILE] [--only NAME,...]
-      [--brief] [--check] [--timeout S] [--from-rows FILE]
+      [--brief] [--check] [--timeout S] [--from-rows FILE] [--scripts DIR]
 
 Runs every row script of tests/bench/ (bench_*.py, bench_*.pl and
 bench_*.sh; Python ones under this interpreter, which must be Debian's
@@ -56,10 +56,10 @@ PERL_PEERS = ("Sisimai", "BounceParser", "pflogsumm")
 
 # --- running ------------------------------------------------------------
 
-def scripts(only):
+def scripts(only, where=HERE):
     found = []
     for pat in ("bench_*.py", "bench_*.pl", "bench_*.sh"):
-        found += glob.glob(os.path.join(HERE, pat))
+        found += glob.glob(os.path.join(where, pat))
     found = sorted(found)
     if only:
         names = set(only.split(","))
@@ -562,6 +562,8 @@ def main():
                     help="only the main cases in the table (README's)")
     ap.add_argument("--rows")
     ap.add_argument("--only")
+    ap.add_argument("--scripts", default=HERE,
+                    help="where the row scripts are (tests/bench/)")
     ap.add_argument("--from-rows",
                     help="no run: the table and chart of a --rows file")
     ap.add_argument("--check", action="store_true")
@@ -577,7 +579,7 @@ def main():
               "Debian's Python peers may not import" % sys.executable,
               file=sys.stderr)
     env = environment(args)
-    found = scripts(args.only)
+    found = scripts(args.only, args.scripts)
     if not found:
         print("run.py: no row scripts", file=sys.stderr)
         return 1
