@@ -162,16 +162,21 @@ def median(xs):
 
 
 def merge(rows):
-    """One row per (group, case, impl, unit): the median value, the
-    extra keys of the first."""
+    """One row per (group, case, impl, unit): the median value; extra keys
+    from every row (the first one's win), so that two scripts measuring
+    the same figure (say the binding's own script and bench_reports.py)
+    keep both their notes."""
     keyed = {}
     for r in rows:
         keyed.setdefault((r["group"], r["case"], r["impl"], r["unit"]),
                          []).append(r)
     out = []
     for k, rs in keyed.items():
-        m = dict(rs[0])
+        m = {}
+        for r in reversed(rs):
+            m.update(r)
         m["value"] = median([r["value"] for r in rs])
+        m["scripts"] = sorted({r.get("script", "?") for r in rs})
         m["n"] = len(rs)
         out.append(m)
     return out
@@ -363,6 +368,8 @@ def table(rows, brief=False):
                 if "disagree_count" in r:
                     notes.append("agree %s, disagree %s" % (
                         r.get("agree"), r["disagree_count"]))
+                elif isinstance(r.get("disagree"), list):
+                    notes.append("disagree %d" % len(r["disagree"]))
                 if isinstance(r.get("ns_per_byte"), (int, float)):
                     notes.append("%.3g ns/byte" % r["ns_per_byte"])
                 if r.get("ns_per_byte_by_size"):
@@ -385,11 +392,17 @@ def disagreements(rows, limit):
     out = []
     for r in rows:
         for d in r.get("disagree") or []:
-            out.append("%s/%s %s: %s: ours %d, theirs %d; only ours %s; "
-                       "only theirs %s" % (
-                           r["group"], r["case"], r["impl"], d.get("message"),
-                           d.get("ours_n", 0), d.get("theirs_n", 0),
-                           d.get("only_ours"), d.get("only_theirs")))
+            if isinstance(d, dict) and "only_ours" in d:
+                out.append("%s/%s %s: %s: ours %d, theirs %d; only ours %s; "
+                           "only theirs %s" % (
+                               r["group"], r["case"], r["impl"],
+                               d.get("message"), d.get("ours_n", 0),
+                               d.get("theirs_n", 0), d.get("only_ours"),
+                               d.get("only_theirs")))
+            else:  # another script's shape: shown as it is
+                out.append("%s/%s %s: %.300s" % (
+                    r["group"], r["case"], r["impl"],
+                    json.dumps(d, ensure_ascii=False)))
     return out[:limit], len(out)
 
 
