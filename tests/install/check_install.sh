@@ -152,6 +152,14 @@ if [ -n "$plmod" ]; then
 		fail "use DSNGuard from the prefix"
 	[ "$out" = "$VER SUCCESS a+2Bb" ] || fail "installed Perl binding says '$out'"
 	ok "installed Perl binding: $out"
+	[ -f "$(dirname "$plmod")/Net/SMTP/DSNGuard.pm" ] ||
+		fail "Net/SMTP/DSNGuard.pm is not installed next to DSNGuard.pm"
+	out=$(LD_LIBRARY_PATH="$L" perl -I"$(dirname "$plmod")" -MNet::SMTP::DSNGuard -e \
+		'my ($m, $r) = Net::SMTP::DSNGuard::dsn_params({envid => q{a b}, orcpt => q{a+b@c}}); print "$INC{q{DSNGuard.pm}} @$m @$r"') ||
+		fail "use Net::SMTP::DSNGuard from the prefix"
+	[ "$out" = "$plmod ENVID=a+20b ORCPT=rfc822;a+2Bb@c" ] ||
+		fail "installed Net::SMTP::DSNGuard says '$out'"
+	ok "installed Net::SMTP::DSNGuard: ENVID=a+20b ORCPT=rfc822;a+2Bb@c"
 fi
 
 echo "README example says:"
