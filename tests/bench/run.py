@@ -240,7 +240,7 @@ TARGETS = [
     ("SMTP in C, realistic stream", "smtp", "realistic-stream",
      "C libdsnguard", "instr/line", "max", 700),
     ("SMTP in C, one RCPT with NOTIFY and ORCPT", "smtp",
-     "one-rcpt-notify-orcpt", "C libdsnguard", "instr/line", "max", 1000),
+     "rcpt-notify-orcpt", "C libdsnguard", "instr/line", "max", 1000),
     ("reports in C over the corpus, fraction of memchr", "report", "corpus",
      "C libdsnguard", "bytes/s", "floor", 0.40),
     ("heap held / input, corpus", "report", "corpus-heap-held",
@@ -302,7 +302,7 @@ def target_of(r, targets_by_key):
 
 
 # The cases of --brief (README's table): the rest stays in the full one.
-BRIEF = {"smtp": ("realistic-stream", "one-rcpt-notify-orcpt"),
+BRIEF = {"smtp": ("realistic-stream", "rcpt-notify-orcpt"),
          "report": ("corpus", "corpus-heap-held", "synth-1000-rcpt",
                     "synth-10000-rcpt-heap-held", "synth-body-10MB"),
          "log": ("postfix-flood",),
@@ -552,7 +552,7 @@ def check_expected(rows, env):
                 if (g, i) not in have]
     if shutil.which("valgrind"):
         for g, c, u in (("smtp", "realistic-stream", "instr/line"),
-                        ("smtp", "one-rcpt-notify-orcpt", "instr/line"),
+                        ("smtp", "rcpt-notify-orcpt", "instr/line"),
                         ("policy", "instr-ratio-10000-vs-0", "ratio")):
             if not find(rows, g, c, None, u):
                 problems.append("no callgrind row %s/%s" % (g, c))

@@ -69,7 +69,7 @@ class Targets(unittest.TestCase):
         rows = [
             r("smtp", "realistic-stream", "C libdsnguard", 650,
               "instr/line", "lower"),
-            r("smtp", "one-rcpt-notify-orcpt", "C libdsnguard", 1001,
+            r("smtp", "rcpt-notify-orcpt", "C libdsnguard", 1001,
               "instr/line", "lower"),
             r("report", "corpus", "C libdsnguard", 400, "bytes/s"),
             r("report", "corpus", "memchr floor", 1000, "bytes/s"),
