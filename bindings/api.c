@@ -45,18 +45,19 @@ const char *version(void)
 	return dsng_version();
 }
 
-dsngb_result parse_cmd(const char *buf, size_t len, int strict, size_t max_line,
-                       int utf8, struct dsng_error *err)
+/* The command struct (3 KB) lives on the stack: a malloc per call was
+ * over half of a Perl parse_cmd. */
+void *dsngb_parse_cmd_with(const struct dsngb_builder *b, const char *buf,
+                           size_t len, int strict, size_t max_line, int utf8,
+                           struct dsng_error *err)
 {
-	struct dsng_cmd *c = malloc(sizeof(*c));
+	struct dsng_cmd c;
 	struct dsng_cmd_opts opts;
 	char small[1024], *canonical = small;
 	size_t need;
-	void *res = NULL;
+	void *res;
 
-	if (!c)
-		return nomem(err);
-	dsng_cmd_init(c, DSNG_CMD_VERSION);
+	dsng_cmd_init(&c, DSNG_CMD_VERSION);
 	dsng_cmd_opts_init(&opts, DSNG_CMD_OPTS_VERSION);
 	if (strict)
 		opts.flags |= DSNG_CMD_STRICT;
@@ -64,24 +65,26 @@ dsngb_result parse_cmd(const char *buf, size_t len, int strict, size_t max_line,
 		opts.flags |= DSNG_CMD_UTF8;
 	if (max_line)
 		opts.max_line = max_line;
-	if (dsng_cmd_parse(c, buf, len, &opts, err) == DSNG_OK) {
-		need = dsng_cmd_format_buf(small, sizeof(small), c);
-		if (need >= sizeof(small)) {
-			canonical = malloc(need + 1);
-			if (!canonical) {
-				free(c);
-				return nomem(err);
-			}
-			dsng_cmd_format_buf(canonical, need + 1, c);
-		}
-		res = dsngb_native.map_new();
-		dsngb_cmd_fill(&dsngb_native, res, c, canonical);
-		if (canonical != small)
-			free(canonical);
-		res = finish(res, err);
+	if (dsng_cmd_parse(&c, buf, len, &opts, err) != DSNG_OK)
+		return NULL;
+	need = dsng_cmd_format_buf(small, sizeof(small), &c);
+	if (need >= sizeof(small)) {
+		if (!(canonical = malloc(need + 1)))
+			return nomem(err);
+		dsng_cmd_format_buf(canonical, need + 1, &c);
 	}
-	free(c);
-	return res;
+	res = dsngb_map_new(b, 16); /* MAIL: 16 keys */
+	dsngb_cmd_fill(b, res, &c, canonical);
+	if (canonical != small)
+		free(canonical);
+	return finish(res, err);
+}
+
+dsngb_result parse_cmd(const char *buf, size_t len, int strict, size_t max_line,
+                       int utf8, struct dsng_error *err)
+{
+	return dsngb_parse_cmd_with(&dsngb_native, buf, len, strict, max_line,
+	                            utf8, err);
 }
 
 dsngb_result parse_report(const char *buf, size_t len, unsigned max_recipients,
@@ -119,7 +122,7 @@ dsngb_result parse_report(const char *buf, size_t len, unsigned max_recipients,
 	dsngb_native_relock(gil);
 	if (rc != DSNG_OK)
 		return NULL;
-	res = dsngb_native.map_new();
+	res = dsngb_map_new(&dsngb_native, 10);
 	dsngb_report_fill(&dsngb_native, res, r);
 	talloc_free(r);
 	return finish(res, err);
@@ -537,14 +540,22 @@ dsngb_result session_state(struct dsngb_session *s, struct dsng_error *err)
 	return finish(m, err);
 }
 
-/* The decision as a native map. */
+/* The decision as a native map (or what b makes of a map: the Python
+ * fast path builds its Decision object directly). */
+static void *decision_with(const struct dsngb_builder *b,
+                           const struct dsng_decision *d, unsigned notify,
+                           int bounce, struct dsng_error *err)
+{
+	void *m = b->map_new();
+
+	dsngb_decision_fill(b, m, d, notify, bounce);
+	return finish(m, err);
+}
+
 static void *decision(const struct dsng_decision *d, unsigned notify,
                       int bounce, struct dsng_error *err)
 {
-	void *m = dsngb_native.map_new();
-
-	dsngb_decision_fill(&dsngb_native, m, d, notify, bounce);
-	return finish(m, err);
+	return decision_with(&dsngb_native, d, notify, bounce, err);
 }
 
 #define CHECK_PS(p, s)                                                         \
@@ -581,26 +592,23 @@ dsngb_result policy_ehlo(struct dsngb_policy *p, struct dsngb_session *s,
 	return res;
 }
 
-static dsngb_result cmd_decision(struct dsngb_policy *p,
-                                 struct dsngb_session *s, const char *buf,
-                                 size_t len, enum dsng_verb verb,
-                                 struct dsng_error *err)
+/* MAIL or RCPT under the policy.  The command is parsed on the stack and
+ * a talloc context is made only for a rewritten line: per-call
+ * allocations were most of the cost of a decision. */
+void *dsngb_policy_cmd_with(const struct dsngb_builder *b,
+                            struct dsngb_policy *p, struct dsngb_session *s,
+                            const char *buf, size_t len, enum dsng_verb verb,
+                            struct dsng_error *err)
 {
 	struct dsng_decision d = DSNG_DECISION_INIT;
-	struct dsng_cmd *c;
-	TALLOC_CTX *mem;
+	struct dsng_cmd c;
+	TALLOC_CTX *mem = NULL;
 	void *res = NULL;
 	int rc;
 
 	CHECK_PS(p, s);
-	if (!(c = malloc(sizeof(*c))))
-		return nomem(err);
-	if (!(mem = talloc_new(NULL))) {
-		free(c);
-		return nomem(err);
-	}
-	dsng_cmd_init(c, DSNG_CMD_VERSION);
-	rc = dsng_cmd_parse(c, buf, len, NULL, err);
+	dsng_cmd_init(&c, DSNG_CMD_VERSION);
+	rc = dsng_cmd_parse(&c, buf, len, NULL, err);
 	if (rc == DSNG_ESYNTAX || rc == DSNG_ELIMIT) {
 		/* the refusal to send, as dsng_policy_line gives it (the
 		 * session is left alone) */
@@ -609,42 +617,44 @@ static dsngb_result cmd_decision(struct dsngb_policy *p,
 		dsng_error_clear(err);
 		dsng_policy_line(NULL, &d, NULL, p->p, &s->s, buf, len, NULL,
 		                 &e2);
-		res = decision(&d, 0, 0, err);
+		res = decision_with(b, &d, 0, 0, err);
 	} else if (rc != DSNG_OK) {
 		/* raised from err */
-	} else if (c->verb != verb) {
+	} else if (c.verb != verb) {
 		misuse(err, verb == DSNG_VERB_MAIL ? "mail() takes a MAIL FROM "
 		                                     "command"
 		                                   : "rcpt() takes a RCPT TO "
 		                                     "command");
 	} else {
 		rc = verb == DSNG_VERB_MAIL
-		             ? dsng_policy_mail(&d, p->p, &s->s, c, err)
-		             : dsng_policy_rcpt(&d, p->p, &s->s, c, err);
+		             ? dsng_policy_mail(&d, p->p, &s->s, &c, err)
+		             : dsng_policy_rcpt(&d, p->p, &s->s, &c, err);
 		if (rc == DSNG_OK && d.changes &&
-		    !(d.rewritten = dsng_cmd_format(mem, c)))
+		    (!(mem = talloc_new(NULL)) ||
+		     !(d.rewritten = dsng_cmd_format(mem, &c))))
 			nomem(err);
 		else if (rc == DSNG_OK)
-			res = decision(
-			        &d,
+			res = decision_with(
+			        b, &d,
 			        verb == DSNG_VERB_RCPT ? d.notify_requested : 0,
 			        0, err);
 	}
 	talloc_free(mem);
-	free(c);
 	return res;
 }
 
 dsngb_result policy_mail(struct dsngb_policy *p, struct dsngb_session *s,
                          const char *buf, size_t len, struct dsng_error *err)
 {
-	return cmd_decision(p, s, buf, len, DSNG_VERB_MAIL, err);
+	return dsngb_policy_cmd_with(&dsngb_native, p, s, buf, len,
+	                             DSNG_VERB_MAIL, err);
 }
 
 dsngb_result policy_rcpt(struct dsngb_policy *p, struct dsngb_session *s,
                          const char *buf, size_t len, struct dsng_error *err)
 {
-	return cmd_decision(p, s, buf, len, DSNG_VERB_RCPT, err);
+	return dsngb_policy_cmd_with(&dsngb_native, p, s, buf, len,
+	                             DSNG_VERB_RCPT, err);
 }
 
 dsngb_result policy_header(struct dsngb_policy *p, struct dsngb_session *s,

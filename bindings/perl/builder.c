@@ -146,7 +146,7 @@ void dsngb_native_free(void *v)
 
 const struct dsngb_builder dsngb_native = {
         pl_map_new, pl_list_new, pl_map_set, pl_list_push, pl_str,
-        pl_integer, pl_boolean,  pl_none,    pl_uinteger,
+        pl_integer, pl_boolean,  pl_none,    pl_uinteger,  NULL,
 };
 
 void dsngb_pl_croak(pTHX_ const struct dsng_error *err)
