@@ -45,19 +45,46 @@ const char *version(void)
 	return dsng_version();
 }
 
-/* The command struct (3 KB) lives on the stack: a malloc per call was
- * over half of a Perl parse_cmd. */
+/* The command struct (3 KB): a malloc per call was over half of a Perl
+ * parse_cmd, and dsng_cmd_init copies a 3 KB template, so each thread
+ * keeps one, initialised once (a parse overwrites it).  A call that
+ * re-enters on the same thread while it is in use (a finalizer run by an
+ * allocation of the builder) gets the caller's stack copy instead. */
+static _Thread_local struct {
+	struct dsng_cmd c;
+	int ready, busy;
+} tl_cmd;
+
+static struct dsng_cmd *cmd_acquire(struct dsng_cmd *stack)
+{
+	if (tl_cmd.busy) {
+		dsng_cmd_init(stack, DSNG_CMD_VERSION);
+		return stack;
+	}
+	if (!tl_cmd.ready) {
+		dsng_cmd_init(&tl_cmd.c, DSNG_CMD_VERSION);
+		tl_cmd.ready = 1;
+	}
+	tl_cmd.busy = 1;
+	return &tl_cmd.c;
+}
+
+static void cmd_release(struct dsng_cmd *c)
+{
+	if (c == &tl_cmd.c)
+		tl_cmd.busy = 0;
+}
+
 void *dsngb_parse_cmd_with(const struct dsngb_builder *b, const char *buf,
                            size_t len, int strict, size_t max_line, int utf8,
                            struct dsng_error *err)
 {
-	struct dsng_cmd c;
+	struct dsng_cmd stack, *c;
 	struct dsng_cmd_opts opts;
 	char small[1024], *canonical = small;
 	size_t need;
-	void *res;
+	void *res = NULL;
 
-	dsng_cmd_init(&c, DSNG_CMD_VERSION);
 	dsng_cmd_opts_init(&opts, DSNG_CMD_OPTS_VERSION);
 	if (strict)
 		opts.flags |= DSNG_CMD_STRICT;
@@ -65,19 +92,25 @@ void *dsngb_parse_cmd_with(const struct dsngb_builder *b, const char *buf,
 		opts.flags |= DSNG_CMD_UTF8;
 	if (max_line)
 		opts.max_line = max_line;
-	if (dsng_cmd_parse(&c, buf, len, &opts, err) != DSNG_OK)
-		return NULL;
-	need = dsng_cmd_format_buf(small, sizeof(small), &c);
+	c = cmd_acquire(&stack);
+	if (dsng_cmd_parse(c, buf, len, &opts, err) != DSNG_OK)
+		goto out;
+	need = dsng_cmd_format_buf(small, sizeof(small), c);
 	if (need >= sizeof(small)) {
-		if (!(canonical = malloc(need + 1)))
-			return nomem(err);
-		dsng_cmd_format_buf(canonical, need + 1, &c);
+		if (!(canonical = malloc(need + 1))) {
+			nomem(err);
+			goto out;
+		}
+		dsng_cmd_format_buf(canonical, need + 1, c);
 	}
 	res = dsngb_map_new(b, 16); /* MAIL: 16 keys */
-	dsngb_cmd_fill(b, res, &c, canonical);
+	dsngb_cmd_fill(b, res, c, canonical);
 	if (canonical != small)
 		free(canonical);
-	return finish(res, err);
+	res = finish(res, err);
+out:
+	cmd_release(c);
+	return res;
 }
 
 dsngb_result parse_cmd(const char *buf, size_t len, int strict, size_t max_line,
@@ -601,14 +634,14 @@ void *dsngb_policy_cmd_with(const struct dsngb_builder *b,
                             struct dsng_error *err)
 {
 	struct dsng_decision d = DSNG_DECISION_INIT;
-	struct dsng_cmd c;
+	struct dsng_cmd stack, *c;
 	TALLOC_CTX *mem = NULL;
 	void *res = NULL;
 	int rc;
 
 	CHECK_PS(p, s);
-	dsng_cmd_init(&c, DSNG_CMD_VERSION);
-	rc = dsng_cmd_parse(&c, buf, len, NULL, err);
+	c = cmd_acquire(&stack);
+	rc = dsng_cmd_parse(c, buf, len, NULL, err);
 	if (rc == DSNG_ESYNTAX || rc == DSNG_ELIMIT) {
 		/* the refusal to send, as dsng_policy_line gives it (the
 		 * session is left alone) */
@@ -620,18 +653,18 @@ void *dsngb_policy_cmd_with(const struct dsngb_builder *b,
 		res = decision_with(b, &d, 0, 0, err);
 	} else if (rc != DSNG_OK) {
 		/* raised from err */
-	} else if (c.verb != verb) {
+	} else if (c->verb != verb) {
 		misuse(err, verb == DSNG_VERB_MAIL ? "mail() takes a MAIL FROM "
 		                                     "command"
 		                                   : "rcpt() takes a RCPT TO "
 		                                     "command");
 	} else {
 		rc = verb == DSNG_VERB_MAIL
-		             ? dsng_policy_mail(&d, p->p, &s->s, &c, err)
-		             : dsng_policy_rcpt(&d, p->p, &s->s, &c, err);
+		             ? dsng_policy_mail(&d, p->p, &s->s, c, err)
+		             : dsng_policy_rcpt(&d, p->p, &s->s, c, err);
 		if (rc == DSNG_OK && d.changes &&
 		    (!(mem = talloc_new(NULL)) ||
-		     !(d.rewritten = dsng_cmd_format(mem, &c))))
+		     !(d.rewritten = dsng_cmd_format(mem, c))))
 			nomem(err);
 		else if (rc == DSNG_OK)
 			res = decision_with(
@@ -640,6 +673,7 @@ void *dsngb_policy_cmd_with(const struct dsngb_builder *b,
 			        0, err);
 	}
 	talloc_free(mem);
+	cmd_release(c);
 	return res;
 }
 

@@ -47,6 +47,15 @@ static void *dsngb_py_unwrap(PyObject *o, int which)
 		return NULL;
 %}
 %ignore parse_cmd;
+#elif defined(SWIGPERL)
+/* DSNGuard::parse_cmd is a hand-written XS sub (perl/fast.c) that hands
+ * every call but the plain one to _parse_cmd_opts below. */
+%{
+#include "perl/fast.h"
+%}
+%init %{
+	dsngb_pl_fast_init(aTHX);
+%}
 #endif
 
 /* ---- inputs: one str/bytes (Python) or string (Perl) argument ---- */
@@ -727,7 +736,9 @@ sub _num {
 	return $v;
 }
 
-sub parse_cmd {
+# parse_cmd itself is XS (perl/fast.c): calls with options, undef or a
+# reference come here.
+sub _parse_cmd_opts {
 	my ($line, @rest) = @_;
 	my $o = _opts('parse_cmd', \@rest, qw(strict max_line utf8));
 	Carp::croak('DSNGuard::parse_cmd: a command line is required')
