@@ -2,6 +2,7 @@
  * bindings/api.c - the functions scripts call (api.h): parse with the
  * library, then build the language's values with the shared walks.
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -550,6 +551,40 @@ struct dsngb_session *session_new(const char *addr, const char *client_name,
 	return s;
 }
 
+/* Replace one borrowed string fact of the session with a copy of text
+ * (NULL clears it); the old copy is freed only once the new one exists. */
+static bool session_set_string(struct dsngb_session *s, const char **fact,
+                               const char *text)
+{
+	char *copy = NULL;
+
+	if (text && !(copy = talloc_strdup(s, text)))
+		return false;
+	/* the fact is const for the library; this copy is ours */
+	talloc_free((void *)(uintptr_t)*fact);
+	*fact = copy;
+	return true;
+}
+
+int session_update(struct dsngb_session *s, unsigned which, const char *helo,
+                   const char *auth_user, int tls, struct dsng_error *err)
+{
+	if (!s) {
+		misuse(err, "not a session");
+		return 0;
+	}
+	if (((which & SESSION_SET_HELO) &&
+	     !session_set_string(s, &s->s.helo_name, helo)) ||
+	    ((which & SESSION_SET_AUTH_USER) &&
+	     !session_set_string(s, &s->s.auth_user, auth_user))) {
+		nomem(err);
+		return 0;
+	}
+	if (which & SESSION_SET_TLS)
+		s->s.tls = tls != 0;
+	return 1;
+}
+
 void session_reset(struct dsngb_session *s)
 {
 	if (s)
@@ -789,4 +824,15 @@ dsngb_result policy_bounce(struct dsngb_policy *p, struct dsngb_session *s,
 out:
 	talloc_free(mem);
 	return res;
+}
+
+/* For api_more.c and its kin: the library's objects behind the handles. */
+const struct dsng_policy *dsngb_policy_get(const struct dsngb_policy *p)
+{
+	return p ? p->p : NULL;
+}
+
+struct dsng_policy_session *dsngb_session_get(struct dsngb_session *s)
+{
+	return s ? &s->s : NULL;
 }

@@ -203,6 +203,15 @@ struct dsngb_session *session_new(const char *addr, const char *client_name,
                                   int trusted, struct dsng_error *err);
 /* RSET: a new transaction. */
 void session_reset(struct dsngb_session *s);
+/* Change the facts a connection learns as it goes: the HELO name, the
+ * SASL user after AUTH, TLS after STARTTLS.  `which` says which of them
+ * to set (SESSION_SET_*); a NULL string clears that fact.  Returns 1, or
+ * NULL with err set. */
+#define SESSION_SET_HELO 1
+#define SESSION_SET_AUTH_USER 2
+#define SESSION_SET_TLS 4
+int session_update(struct dsngb_session *s, unsigned which, const char *helo,
+                   const char *auth_user, int tls, struct dsng_error *err);
 /* The session's state as a map: dsn_offered (-1/0/1), esmtp, null_sender,
  * n_recipients. */
 dsngb_result session_state(struct dsngb_session *s, struct dsng_error *err);

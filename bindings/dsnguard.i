@@ -9,7 +9,9 @@
  * offset, reply, enhanced and message.
  */
 #if defined(SWIGPYTHON)
-%module dsnguard
+/* the core of the package dsnguard (bindings/python/dsnguard/), whose
+ * __init__ re-exports it */
+%module(package="dsnguard") _core
 #elif defined(SWIGPERL)
 %module DSNGuard
 #endif
@@ -18,6 +20,7 @@
 #include <string.h>
 #include <dsnguard/dsnguard.h>
 #include "api.h"
+#include "api_more.h"
 %}
 
 #if defined(SWIGPYTHON)
@@ -185,6 +188,7 @@ static void *dsngb_py_unwrap(PyObject *o, int which)
 %rename(_policy_warnings) policy_warnings;
 %rename(_session_new) session_new;
 %rename(_session_reset) session_reset;
+%rename(_session_update) session_update;
 %rename(_session_state) session_state;
 %rename(_policy_ehlo) policy_ehlo;
 %rename(_policy_mail) policy_mail;
@@ -237,8 +241,45 @@ Decode xtext: bytes in, bytes out; str in, str out.  lenient accepts
 lower-case hex.  Raises ParseError (bad_xtext).";
 #endif
 
+/* ---- api_more.h: the script-level names are written over these, in
+ * python/dsnguard/_more.py and perl/more.pm ---- */
+/* a dict/hashref handed to the C reader as it is */
+%typemap(in) dsngb_value {
+	$1 = (void *)$input;
+}
+%rename(_ScanHandle) dsngb_scan;
+%nodefaultctor dsngb_scan;
+%extend dsngb_scan {
+	~dsngb_scan() { dsngb_scan_free($self); }
+}
+%newobject scan_new;
+%ignore dsngb_scan_free;
+%rename(_format_cmd_line) format_cmd_line;
+%rename(_scan_new) scan_new;
+%rename(_scan_feed) scan_feed;
+%rename(_scan_summary) scan_summary;
+%rename(_build_report_result) build_report_result;
+%rename(_xtext_utf8_encode) xtext_utf8_encode;
+%rename(_xtext_utf8_decode) xtext_utf8_decode;
+%rename(_addr_parse) addr_parse;
+%rename(_addr_check_domain) addr_check_domain;
+%rename(_batv_parse) batv_parse;
+%rename(_batv_strip) batv_strip;
+%rename(_format_reply) format_reply;
+%rename(_reply_complete) reply_complete;
+%rename(_report_date_parse) report_date_parse;
+%rename(_mime_decode_words) mime_decode_words;
+%rename(_mime_unfold) mime_unfold;
+%rename(_policy_preset_names) policy_preset_names;
+%rename(_policy_is_trusted) policy_is_trusted;
+%rename(_policy_is_receipt_header) policy_is_receipt_header;
+%rename(_policy_line) policy_line;
+
 %feature("kwargs");
 %include "api.h"
+%include "api_more.h"
+/* the SMTP client helpers: the probe and the DSN parameters */
+%include "probe.i"
 
 #if defined(SWIGPYTHON)
 %pythoncode %{
@@ -388,6 +429,10 @@ class Decision:
         return "Decision(%s)" % ", ".join(parts)
 
 
+# update()'s "not given": None is a value there (it clears a fact).
+_KEEP = object()
+
+
 class Session:
     """One client connection, kept for its decisions (one per
     connection; not shared between threads).
@@ -432,6 +477,33 @@ class Session:
     def reset(self):
         """RSET: start a new transaction (the facts are kept)."""
         _session_reset(self._h)
+
+    def update(self, *, helo=_KEEP, auth_user=_KEEP, tls=_KEEP):
+        """Change what the connection learnt since it began: the HELO or
+        EHLO name, the SASL user once AUTH succeeded (None after a new
+        EHLO drops it), TLS after STARTTLS.  Facts not named are kept;
+        the transaction state and the EHLO decision are kept too."""
+        which = 0
+        if helo is not _KEEP:
+            _opt_str(helo, "helo")
+            which |= 1
+        if auth_user is not _KEEP:
+            _opt_str(auth_user, "auth_user")
+            which |= 2
+        if tls is not _KEEP:
+            if not isinstance(tls, (bool, int)):
+                raise TypeError("tls must be a bool")
+            which |= 4
+        _session_update(self._h, which,
+                        None if helo is _KEEP else helo,
+                        None if auth_user is _KEEP else auth_user,
+                        1 if tls is not _KEEP and tls else 0)
+        if which & 1:
+            self.helo = helo
+        if which & 2:
+            self.auth_user = auth_user
+        if which & 4:
+            self.tls = bool(tls)
 
     @property
     def state(self):
@@ -695,7 +767,10 @@ A policy, freed with its object; C<< ->name >>, C<< ->warnings >>.
 =item DSNGuard::Session->new({addr, client_name, helo, auth_user, tls, port, service, trusted})
 
 One client connection (C<service> smtp, submission or local; C<trusted>
-undef to look the address up); C<< ->reset >> and C<< ->state >>.
+undef to look the address up); C<< ->reset >>, C<< ->state >>, and
+C<< ->update({helo => ..., auth_user => ..., tls => 1}) >> for what the
+connection learns later (EHLO, AUTH, STARTTLS: keys not given are kept,
+undef clears).
 
 =item $policy->ehlo($session, $reply?, {esmtp => 1}), ->mail($session, $line_or_cmd), ->rcpt($session, $line_or_cmd), ->header($session, $name, $value), ->generate($session, $action, {null_sender => 0, notify => [...]}), ->bounce($message_or_undef, {rcpt, null_sender => 1, session, now})
 
@@ -864,6 +939,28 @@ sub new {
 }
 
 sub reset { DSNGuard::_session_reset($_[0]{_h}) }
+
+# $s->update({helo => ..., auth_user => ..., tls => 0|1}): the facts the
+# connection learnt since it began; keys not given are kept, undef clears.
+sub update {
+	my ($self, $o) = @_;
+	Carp::croak('DSNGuard::Session->update: options must be a hashref')
+		unless ref $o eq 'HASH';
+	my %bit = (helo => 1, auth_user => 2, tls => 4);
+	my $which = 0;
+	for (keys %$o) {
+		Carp::croak("DSNGuard::Session->update: unknown key '$_'")
+			unless $bit{$_};
+		Carp::croak("DSNGuard::Session->update: $_ must be a string")
+			if ref $o->{$_};
+		$which |= $bit{$_};
+	}
+	DSNGuard::_session_update($self->{_h}, $which,
+		(map { defined $o->{$_} ? "$o->{$_}" : undef } qw(helo auth_user)),
+		$o->{tls} ? 1 : 0);
+	$self->{$_} = $o->{$_} for keys %$o;
+	return $self;
+}
 sub state { DSNGuard::_session_state($_[0]{_h}) }
 
 package DSNGuard::Policy;
@@ -976,4 +1073,6 @@ sub bounce {
 
 package DSNGuard;
 %}
+/* the rest of the API (api_more.h) */
+%insert("perl") "perl/more.pm"
 #endif

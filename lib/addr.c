@@ -42,10 +42,8 @@ size_t dsng__addr_domain(const char *str, size_t n, unsigned flags, size_t *bad,
 
 	for (;;) {
 		ls = i;
-		while (i < n) {
-			if (dsng__is(s[i], DSNG__C_KEY)) { /* LDH */
-				i++;
-			} else if (s[i] >= 0x80) {
+		while ((i = dsng__skip(s, i, n, DSNG__C_KEY)) < n) { /* LDH */
+			if (s[i] >= 0x80) {
 				k = eight(s, i, n, flags, first8);
 				if (!k) {
 					*bad = i;
@@ -149,11 +147,9 @@ static size_t local_part(const unsigned char *s, size_t i, size_t end,
 	}
 	for (;;) {
 		as = i;
-		while (i < end) {
-			if (dsng__is(s[i], DSNG__C_ATEXT))
-				i++;
-			else if (s[i] >= 0x80 &&
-			         (k = eight(s, i, end, flags, first8)))
+		while ((i = dsng__skip(s, i, end, DSNG__C_ATEXT)) < end) {
+			if (s[i] >= 0x80 &&
+			    (k = eight(s, i, end, flags, first8)))
 				i += k;
 			else
 				break;

@@ -10,6 +10,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "dsng_private.h"
 
@@ -38,10 +39,92 @@ static inline int dsng__ieq(const char *p, const char *w, size_t n)
 	return 1;
 }
 
+/* The 4 or 8 octets at p as one word (unaligned; memcpy is one load). */
+static inline uint32_t dsng__ld32(const void *p)
+{
+	uint32_t x;
+
+	memcpy(&x, p, 4);
+	return x;
+}
+
+static inline uint64_t dsng__ld64(const void *p)
+{
+	uint64_t x;
+
+	memcpy(&x, p, 8);
+	return x;
+}
+
+/*
+ * Offset of the first octet at or after s[i] that is SP or below (SP,
+ * TAB, any control), or n; 8-bit octets count as above SP.  Eight octets
+ * a step: (x - 0x21...) & ~x & 0x80... flags the octets below 0x21, and
+ * its lowest flag is exact (a borrow only runs upwards from a flagged
+ * octet), so the first one is found with a count of trailing zeros.
+ */
+static inline size_t dsng__skip_above_sp(const unsigned char *s, size_t i,
+                                         size_t n)
+{
+	const uint64_t ones = 0x0101010101010101u;
+
+	while (n - i >= 8) {
+		uint64_t x = dsng__ld64(s + i);
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+		x = __builtin_bswap64(x); /* s[i] in the low octet */
+#endif
+		uint64_t t = (x - ones * 0x21) & ~x & ones * 0x80;
+
+		if (t)
+			return i + (size_t)(__builtin_ctzll(t) >> 3);
+		i += 8;
+	}
+	while (i < n && s[i] > ' ')
+		i++;
+	return i;
+}
+
+/*
+ * Like dsng__ieq for n >= 4, four octets a compare: bit 5 is ignored at
+ * every position, which folds case where w has a letter and elsewhere
+ * lets the octet 0x20 away from w's match too.  For the digits, '-' and
+ * ';' of the words compared that octet is a control, so this is exact
+ * over esmtp-keyword octets, and for any p when w has only letters.
+ */
+static inline int dsng__ieq_w(const char *p, const char *w, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i + 4 < n; i += 4)
+		if ((dsng__ld32(p + i) ^ dsng__ld32(w + i)) & 0xdfdfdfdfu)
+			return 0;
+	return ((dsng__ld32(p + n - 4) ^ dsng__ld32(w + n - 4)) &
+	        0xdfdfdfdfu) == 0;
+}
+
 /* Octet c is in one of the classes cls (DSNG__C_* bits). */
 static inline int dsng__is(unsigned char c, unsigned cls)
 {
 	return (dsng__cclass[c] & cls) != 0;
+}
+
+/*
+ * Offset of the first octet at or after s[i] (i <= n) that is not in
+ * class cls, or n.  cls must be one DSNG__C_* bit: four octets are tested
+ * a step by ANDing their class bytes, which is exact only for one bit.
+ * The scanners spend most of their time in runs of one class (atext,
+ * LDH, xchar), where this costs about half of a byte-wise loop.
+ */
+static inline size_t dsng__skip(const unsigned char *s, size_t i, size_t n,
+                                unsigned cls)
+{
+	while (n - i >= 4 &&
+	       (dsng__cclass[s[i]] & dsng__cclass[s[i + 1]] &
+	        dsng__cclass[s[i + 2]] & dsng__cclass[s[i + 3]] & cls))
+		i += 4;
+	while (i < n && (dsng__cclass[s[i]] & cls))
+		i++;
+	return i;
 }
 
 /* Value of an upper-case hex digit, or of a lower-case one when `lower`;

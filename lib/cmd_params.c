@@ -83,7 +83,11 @@ enum dsng_param_kind dsng__cmd_param_kind(const char *p, size_t n)
 	default:
 		return DSNG_PARAM_OTHER;
 	}
-	return n == name_len[k] && dsng__ieq(p, param_names[k], n)
+	/* p holds esmtp-keyword octets only, where dsng__ieq_w is exact. */
+	if (n != name_len[k])
+		return DSNG_PARAM_OTHER;
+	return (n >= 4 ? dsng__ieq_w(p, param_names[k], n)
+	               : dsng__ieq(p, param_names[k], n))
 	               ? k
 	               : DSNG_PARAM_OTHER;
 }
@@ -94,9 +98,7 @@ static int other_value(struct dsng__cmd_state *st, size_t vs, size_t ve)
 	const unsigned char *s = (const unsigned char *)st->line;
 	size_t i;
 
-	for (i = vs; i < ve; i++) {
-		if (dsng__is(s[i], DSNG__C_VALUE))
-			continue;
+	for (i = vs; (i = dsng__skip(s, i, ve, DSNG__C_VALUE)) < ve; i++) {
 		if (s[i] >= 0x80) {
 			if (st->first_8bit == (size_t)-1)
 				st->first_8bit = i;
@@ -121,17 +123,14 @@ static int one_param(struct dsng__cmd_state *st, size_t t, size_t *next)
 		return dsng__cmd_bad(st, DSNG_ERR_BAD_PARAM, t,
 		                     s[t] == '=' ? "parameter without a keyword"
 		                                 : "bad parameter keyword");
-	while (ke < e && dsng__is(s[ke], DSNG__C_KEY))
-		ke++;
+	ke = dsng__skip(s, ke, e, DSNG__C_KEY);
 	ve = ke;
 	if (ke < e && s[ke] == '=') {
 		ve = ke + 1;
-		/* Octets above SP never end a value: test four at a time,
-		 * then finish one by one (CTLs other than TAB stay in the
-		 * value for its checker to refuse). */
-		while (e - ve >= 4 && s[ve] > ' ' && s[ve + 1] > ' ' &&
-		       s[ve + 2] > ' ' && s[ve + 3] > ' ')
-			ve += 4;
+		/* Octets above SP never end a value: skip them eight at a
+		 * time, then finish one by one (CTLs other than TAB stay in
+		 * the value for its checker to refuse). */
+		ve = dsng__skip_above_sp(s, ve, e);
 		while (ve < e && !dsng__is(s[ve], DSNG__C_SPACE))
 			ve++;
 		if (ve == ke + 1)

@@ -228,14 +228,18 @@ int dsng_cmd_parse(struct dsng_cmd *out, const char *line, size_t len,
 	if (!out || (!line && len))
 		return dsng__fail(err, DSNG_EINVAL, DSNG_ERR_INVALID_ARGUMENT,
 		                  0, 0, NULL, "NULL argument");
-	if (!dsng__version_ok(out, DSNG_CMD_VERSION))
+	/* The checks of dsng__version_ok and dsng__versioned_take, inline:
+	 * this runs once per line and most callers pass no options. */
+	if (out->version < 1 || out->version > DSNG_CMD_VERSION)
 		return dsng__fail(
 		        err, DSNG_EINVAL, DSNG_ERR_INVALID_ARGUMENT, 0, 0, NULL,
 		        "unknown struct dsng_cmd version %u", out->version);
-	if (dsng__versioned_take(&o, opts, &opts_defaults, opts_sizes,
-	                         DSNG_CMD_OPTS_VERSION) != DSNG_OK ||
-	    o.max_line > DSNG_CMD_MAX_LINE_CEILING ||
-	    (o.max_line && o.max_line < 3))
+	if (!opts)
+		o = opts_defaults;
+	else if (dsng__versioned_take(&o, opts, &opts_defaults, opts_sizes,
+	                              DSNG_CMD_OPTS_VERSION) != DSNG_OK ||
+	         o.max_line > DSNG_CMD_MAX_LINE_CEILING ||
+	         (o.max_line && o.max_line < 3))
 		return dsng__fail(err, DSNG_EINVAL, DSNG_ERR_INVALID_ARGUMENT,
 		                  0, 0, NULL, "bad dsng_cmd_opts");
 	max_line = o.max_line ? o.max_line : DSNG_CMD_DEFAULT_MAX_LINE;

@@ -11,14 +11,53 @@
 #define ENVID_MAX DSNG_CMD_MAX_ENVID_LEN /* RFC 3461 4.4, decoded */
 #define ORCPT_MAX DSNG_CMD_MAX_ORCPT_LEN /* RFC 3461 4.2 */
 
+/*
+ * The common NOTIFY values in one pass: items of exactly SUCCESS,
+ * FAILURE, DELAY or NEVER (any case), one comma between them, NEVER
+ * alone.  Returns the bits, or 0 for anything else (empty items, other
+ * words, NEVER mixed), which notify() then parses and reports in full.
+ * The words have letters only, so dsng__ieq_w is exact on any octets.
+ */
+static unsigned notify_fast(const char *v, size_t n)
+{
+	unsigned bits = 0, b;
+	size_t i = 0, k;
+
+	for (;;) {
+		k = n - i >= 7 && (n - i == 7 || v[i + 7] == ',')   ? 7
+		    : n - i >= 5 && (n - i == 5 || v[i + 5] == ',') ? 5
+		                                                    : 0;
+		if (k == 7 && dsng__ieq_w(v + i, "SUCCESS", 7))
+			b = DSNG_NOTIFY_SUCCESS;
+		else if (k == 7 && dsng__ieq_w(v + i, "FAILURE", 7))
+			b = DSNG_NOTIFY_FAILURE;
+		else if (k == 5 && dsng__ieq_w(v + i, "DELAY", 5))
+			b = DSNG_NOTIFY_DELAY;
+		else if (k == 5 && dsng__ieq_w(v + i, "NEVER", 5) && !bits &&
+		         i + 5 == n)
+			return DSNG_NOTIFY_NEVER;
+		else
+			return 0;
+		bits |= b;
+		i += k;
+		if (i == n)
+			return bits;
+		i++; /* the comma */
+	}
+}
+
 static int notify(struct dsng__cmd_state *st, const char *v, size_t n,
                   size_t off)
 {
-	unsigned bits = 0, b;
+	unsigned bits = notify_fast(v, n), b;
 	const char *w;
 	size_t i = 0, j;
 	int empty = 0;
 
+	if (bits) {
+		st->cmd->notify = bits;
+		return DSNG_OK;
+	}
 	for (;;) {
 		for (j = i; j < n && v[j] != ',';)
 			j++;
@@ -133,8 +172,7 @@ static int orcpt(struct dsng__cmd_state *st, const char *v, size_t n,
 		return dsng__fail_limit(st->err, "max_orcpt_len",
 		                        DSNG_ERR_BAD_ORCPT, off, 501, "5.5.4",
 		                        "ORCPT longer than %d", ORCPT_MAX);
-	while (i < n && dsng__is((unsigned char)v[i], DSNG__C_ATEXT))
-		i++;
+	i = dsng__skip((const unsigned char *)v, 0, n, DSNG__C_ATEXT);
 	if (i == n || v[i] != ';')
 		return dsng__cmd_bad(st, DSNG_ERR_BAD_ORCPT, off + i,
 		                     memchr(v, ';', n)

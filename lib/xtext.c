@@ -25,9 +25,23 @@ int dsng_xtext_decode(char *out, size_t out_size, size_t *out_len,
 		                  0, 0, NULL, "NULL argument");
 	*out_len = 0;
 	while (i < len) {
-		unsigned c = s[i];
+		unsigned c;
 		size_t step = 1;
 
+		/* Most xtext is runs of plain xchars: copy them four at a
+		 * time while they fit; the rest goes one by one below, which
+		 * also reports the octet that does not fit. */
+		while (len - i >= 4 && out_size - o >= 4 &&
+		       (dsng__cclass[s[i]] & dsng__cclass[s[i + 1]] &
+		        dsng__cclass[s[i + 2]] & dsng__cclass[s[i + 3]] &
+		        DSNG__C_XCHAR)) {
+			memcpy(out + o, s + i, 4);
+			o += 4;
+			i += 4;
+		}
+		if (i == len)
+			break;
+		c = s[i];
 		if (c == '+') {
 			int hi, lo;
 

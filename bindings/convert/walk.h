@@ -86,6 +86,13 @@ void dsngb_status_fill(const struct dsngb_builder *b, void *m,
 void dsngb_reply_fill(const struct dsngb_builder *b, void *m,
                       const struct dsng_reply *r, const char *text);
 
+/* Add the keys of `dsnguard probe --json` for a probe's result to map m
+ * ("ok" ... "error", then "tls", "starttls", "source"); host as given,
+ * source NULL when none was bound. */
+void dsngb_probe_fill(const struct dsngb_builder *b, void *m,
+                      const struct dsng_probe_result *r, const char *host,
+                      unsigned port, const char *source);
+
 /* Length of buf without the blank lines that pasted EHLO replies often
  * end with (the reply parser would call them text after the final line). */
 size_t dsngb_trim_blank_tail(const char *buf, size_t len);

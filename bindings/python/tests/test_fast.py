@@ -13,7 +13,7 @@ _low = getattr(_core, "_dsnguard", None) or getattr(_core, "__core", None) \
     or getattr(_core, "_core", None)
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path.insert(0, os.path.join(HERE, "..", "..", "tests", "bench"))
+sys.path.insert(0, os.path.join(HERE, "..", "..", "..", "tests", "bench"))
 from gen_smtp_stream import generate  # noqa: E402
 
 LINES = generate(3000, seed=11)

@@ -1,0 +1,327 @@
+/*
+ * bindings/api_more.c - the smaller entry points of api_more.h: format a
+ * command, RFC 6533 xtext, paths, BATV tags, replies, dates, MIME header
+ * text, and the policy's lookups.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "api_util.h"
+
+dsngb_result format_cmd_line(const char *buf, size_t len, int strict,
+                             size_t max_line, int utf8, struct dsng_error *err)
+{
+	struct dsng_cmd *c = malloc(sizeof(*c));
+	struct dsng_cmd_opts opts;
+	char *out;
+	void *res = NULL;
+
+	if (!c)
+		return dsngb_nomem(err);
+	dsng_cmd_init(c, DSNG_CMD_VERSION);
+	dsng_cmd_opts_init(&opts, DSNG_CMD_OPTS_VERSION);
+	if (strict)
+		opts.flags |= DSNG_CMD_STRICT;
+	if (utf8)
+		opts.flags |= DSNG_CMD_UTF8;
+	if (max_line)
+		opts.max_line = max_line;
+	if (dsng_cmd_parse(c, buf, len, &opts, err) == DSNG_OK) {
+		if (!(out = dsng_cmd_format(NULL, c)))
+			dsngb_nomem(err);
+		else
+			res = dsngb_finish(dsngb_cstr(&dsngb_native, out), err);
+		talloc_free(out);
+	}
+	free(c);
+	return res;
+}
+
+dsngb_result xtext_utf8_encode(const char *buf, size_t len, int unitext,
+                               struct dsng_error *err)
+{
+	char *out = dsng_xtext_utf8_encode(NULL, buf, len, unitext != 0);
+	void *res;
+
+	if (!out) {
+		/* NULL is out of memory or invalid UTF-8: tell which */
+		if (dsng_xtext_utf8_encode_buf(NULL, 0, buf, len,
+		                               unitext != 0) == (size_t)-1) {
+			dsngb_bad_value(err, "not valid UTF-8");
+			err->kind = DSNG_ERR_BAD_XTEXT;
+			return NULL;
+		}
+		return dsngb_nomem(err);
+	}
+	res = dsngb_finish(dsngb_cstr(&dsngb_native, out), err);
+	talloc_free(out);
+	return res;
+}
+
+dsngb_result xtext_utf8_decode(const char *buf, size_t len, int unitext,
+                               struct dsng_error *err)
+{
+	/* decoded UTF-8 is never longer than its encoded form */
+	char *out = malloc(len + 1);
+	size_t n = 0;
+	void *res = NULL;
+
+	if (!out)
+		return dsngb_nomem(err);
+	if (dsng_xtext_utf8_decode(out, len + 1, &n, buf, len,
+	                           unitext ? DSNG_XTEXT_UNITEXT : 0, NULL,
+	                           err) == DSNG_OK)
+		res = dsngb_finish(dsngb_native.str(out, n), err);
+	free(out);
+	return res;
+}
+
+/* A span as a string, none when empty and absent. */
+static void *span(const struct dsng_span *s)
+{
+	return s->ptr ? dsngb_native.str(s->ptr, s->len) : dsngb_native.none();
+}
+
+dsngb_result addr_parse(const char *buf, size_t len, int rcpt, int utf8,
+                        int strict, struct dsng_error *err)
+{
+	const struct dsngb_builder *b = &dsngb_native;
+	struct dsng_path p;
+	unsigned lax = 0, flags = 0;
+	void *m, *l;
+
+	flags |= rcpt ? DSNG_ADDR_RCPT : 0;
+	flags |= utf8 ? DSNG_ADDR_UTF8 : 0;
+	flags |= strict ? DSNG_ADDR_STRICT : 0;
+	memset(&p, 0, sizeof(p));
+	if (dsng_addr_parse(&p, buf, len, flags, &lax, err) != DSNG_OK)
+		return NULL;
+	m = b->map_new();
+	b->map_set(m, "path",
+	           b->str(p.mailbox.ptr ? p.mailbox.ptr : "", p.mailbox.len));
+	b->map_set(m, "local", span(&p.local));
+	b->map_set(m, "domain", p.domain.len ? span(&p.domain) : b->none());
+	if (p.route.len) {
+		/* "@a,@b": the domains without their "@" */
+		const char *r = p.route.ptr, *e = r + p.route.len;
+
+		l = b->list_new();
+		while (r < e) {
+			const char *comma = memchr(r, ',', (size_t)(e - r));
+			const char *end = comma ? comma : e;
+
+			if (*r == '@')
+				r++;
+			b->list_push(l, b->str(r, (size_t)(end - r)));
+			r = end + 1;
+		}
+	} else {
+		l = b->none();
+	}
+	b->map_set(m, "route", l);
+	b->map_set(m, "null", b->boolean(p.is_null));
+	b->map_set(m, "postmaster", b->boolean(p.is_postmaster));
+	b->map_set(m, "utf8", b->boolean(p.has_utf8));
+	l = b->list_new();
+	if (lax & DSNG_ADDR_LAX_NO_BRACKETS)
+		b->list_push(l, dsngb_cstr(b, "no_brackets"));
+	if (lax & DSNG_ADDR_LAX_LONG)
+		b->list_push(l, dsngb_cstr(b, "long"));
+	b->map_set(m, "lax", l);
+	return dsngb_finish(m, err);
+}
+
+dsngb_result addr_check_domain(const char *buf, size_t len, int utf8,
+                               int strict, struct dsng_error *err)
+{
+	unsigned flags =
+	        (utf8 ? DSNG_ADDR_UTF8 : 0) | (strict ? DSNG_ADDR_STRICT : 0);
+
+	if (dsng_addr_check_domain(buf, len, flags, err) != DSNG_OK)
+		return NULL;
+	return dsngb_finish(dsngb_native.boolean(1), err);
+}
+
+dsngb_result batv_parse(const char *buf, size_t len, struct dsng_error *err)
+{
+	const struct dsngb_builder *b = &dsngb_native;
+	struct dsng_batv_tag t;
+	char hex[7];
+	char *orig = NULL;
+	void *m;
+
+	memset(&t, 0, sizeof(t));
+	if (dsng_batv_parse(&t, buf, len, 0, err) != DSNG_OK)
+		return NULL;
+	if (dsng_batv_strip(NULL, &orig, buf, len, err) != DSNG_OK)
+		return NULL;
+	snprintf(hex, sizeof(hex), "%02x%02x%02x", t.hash[0], t.hash[1],
+	         t.hash[2]);
+	m = b->map_new();
+	b->map_set(m, "key_number", b->uinteger(t.key_number));
+	b->map_set(m, "day", b->uinteger(t.day));
+	b->map_set(m, "hash", dsngb_cstr(b, hex));
+	b->map_set(m, "legacy_order", b->boolean(t.legacy_order));
+	b->map_set(m, "local", span(&t.local));
+	b->map_set(m, "domain", span(&t.domain));
+	b->map_set(m, "original", dsngb_cstr(b, orig));
+	talloc_free(orig);
+	return dsngb_finish(m, err);
+}
+
+dsngb_result batv_strip(const char *buf, size_t len, struct dsng_error *err)
+{
+	char *out = NULL;
+	void *res;
+
+	if (dsng_batv_strip(NULL, &out, buf, len, err) != DSNG_OK)
+		return NULL;
+	res = dsngb_finish(dsngb_cstr(&dsngb_native, out), err);
+	talloc_free(out);
+	return res;
+}
+
+static void reply_opts(struct dsng_reply_opts *o, int lenient)
+{
+	dsng_reply_opts_init(o, DSNG_REPLY_OPTS_VERSION);
+	if (lenient)
+		o->flags |= DSNG_REPLY_LENIENT;
+}
+
+dsngb_result format_reply(const char *buf, size_t len, int lenient,
+                          struct dsng_error *err)
+{
+	struct dsng_reply_opts o;
+	struct dsng_reply *r = NULL;
+	TALLOC_CTX *mem = talloc_new(NULL);
+	char *out;
+	void *res = NULL;
+
+	if (!mem)
+		return dsngb_nomem(err);
+	reply_opts(&o, lenient);
+	if (dsng_reply_parse(mem, &r, buf, len, &o, err) == DSNG_OK) {
+		if (!(out = dsng_reply_format(mem, r)))
+			dsngb_nomem(err);
+		else
+			res = dsngb_finish(dsngb_cstr(&dsngb_native, out), err);
+	}
+	talloc_free(mem);
+	return res;
+}
+
+dsngb_result reply_complete(const char *buf, size_t len, int lenient,
+                            struct dsng_error *err)
+{
+	struct dsng_reply_opts o;
+	size_t used = 0;
+	int rc;
+
+	reply_opts(&o, lenient);
+	rc = dsng_reply_complete(&used, buf, len, &o, err);
+	if (rc < 0)
+		return NULL;
+	return dsngb_finish(dsngb_native.uinteger(rc == 1 ? used : 0), err);
+}
+
+dsngb_result report_date_parse(const char *buf, size_t len,
+                               struct dsng_error *err)
+{
+	int64_t t;
+
+	if (dsng_report_date_parse(&t, buf, len, err) != DSNG_OK)
+		return NULL;
+	return dsngb_finish(dsngb_native.integer(t), err);
+}
+
+dsngb_result mime_decode_words(const char *buf, size_t len,
+                               struct dsng_error *err)
+{
+	char *out = dsng_mime_decode_words(NULL, buf, len);
+	void *res;
+
+	if (!out)
+		return dsngb_nomem(err);
+	res = dsngb_finish(dsngb_cstr(&dsngb_native, out), err);
+	talloc_free(out);
+	return res;
+}
+
+dsngb_result mime_unfold(const char *buf, size_t len, struct dsng_error *err)
+{
+	size_t n = 0;
+	char *out = dsng_mime_unfold(NULL, &n, buf, len);
+	void *res;
+
+	if (!out)
+		return dsngb_nomem(err);
+	res = dsngb_finish(dsngb_native.str(out, n), err);
+	talloc_free(out);
+	return res;
+}
+
+dsngb_result policy_preset_names(struct dsng_error *err)
+{
+	const char *const *n = dsng_policy_preset_names();
+	void *l = dsngb_native.list_new();
+
+	for (; n && *n; n++)
+		dsngb_native.list_push(l, dsngb_cstr(&dsngb_native, *n));
+	return dsngb_finish(l, err);
+}
+
+dsngb_result policy_is_trusted(struct dsngb_policy *p, struct dsngb_session *s,
+                               struct dsng_error *err)
+{
+	if (!p || !s)
+		return dsngb_misuse(err, "expected a policy and a session");
+	return dsngb_finish(dsngb_native.boolean(dsng_policy_is_trusted(
+	                            dsngb_policy_get(p), dsngb_session_get(s))),
+	                    err);
+}
+
+dsngb_result policy_is_receipt_header(struct dsngb_policy *p, const char *buf,
+                                      size_t len, struct dsng_error *err)
+{
+	if (!p)
+		return dsngb_misuse(err, "not a policy");
+	return dsngb_finish(dsngb_native.boolean(dsng_policy_is_receipt_header(
+	                            dsngb_policy_get(p), buf, len)),
+	                    err);
+}
+
+dsngb_result policy_line(struct dsngb_policy *p, struct dsngb_session *s,
+                         const char *buf, size_t len, struct dsng_error *err)
+{
+	struct dsng_decision d = DSNG_DECISION_INIT;
+	struct dsng_cmd *c;
+	TALLOC_CTX *mem;
+	void *res = NULL;
+	int rc;
+
+	if (!p || !s)
+		return dsngb_misuse(err, "expected a policy and a session");
+	if (!(c = malloc(sizeof(*c))))
+		return dsngb_nomem(err);
+	if (!(mem = talloc_new(NULL))) {
+		free(c);
+		return dsngb_nomem(err);
+	}
+	dsng_cmd_init(c, DSNG_CMD_VERSION);
+	rc = dsng_policy_line(mem, &d, c, dsngb_policy_get(p),
+	                      dsngb_session_get(s), buf, len, NULL, err);
+	if (rc == DSNG_OK || rc == DSNG_ESYNTAX || rc == DSNG_ELIMIT) {
+		/* a line that does not parse is the refusal d holds */
+		dsng_error_clear(err);
+		res = dsngb_native.map_new();
+		dsngb_decision_fill(&dsngb_native, res, &d,
+		                    rc == DSNG_OK && c->verb == DSNG_VERB_RCPT
+		                            ? d.notify_requested
+		                            : 0,
+		                    0);
+		res = dsngb_finish(res, err);
+	}
+	talloc_free(mem);
+	free(c);
+	return res;
+}
