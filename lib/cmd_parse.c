@@ -38,20 +38,25 @@ int dsng__cmd_bad(struct dsng__cmd_state *st, enum dsng_errkind kind,
  * cleared: params[] and decoded[] (2.5 KiB) are filled as they are used.
  * The version stays, and so does anything past the caller's version
  * (dsng__cmd_sizes: fields of later versions follow decoded[]). */
-static void reset(struct dsng_cmd *c)
+static void reset_values(struct dsng_cmd *c)
 {
 	const size_t tail =
 	        offsetof(struct dsng_cmd, decoded) + sizeof(c->decoded);
 	const size_t size = dsng__cmd_sizes[c->version];
 
-	memset(&c->verb, 0,
-	       offsetof(struct dsng_cmd, params) -
-	               offsetof(struct dsng_cmd, verb));
 	memset(&c->notify, 0,
 	       offsetof(struct dsng_cmd, decoded) -
 	               offsetof(struct dsng_cmd, notify));
 	if (size > tail)
 		memset((char *)c + tail, 0, size - tail);
+}
+
+static void reset(struct dsng_cmd *c)
+{
+	memset(&c->verb, 0,
+	       offsetof(struct dsng_cmd, params) -
+	               offsetof(struct dsng_cmd, verb));
+	reset_values(c);
 }
 
 /* Strip the CRLF and check the length. */
@@ -143,8 +148,17 @@ static int mail_rcpt(struct dsng__cmd_state *st, size_t pos)
 	struct dsng_cmd *c = st->cmd;
 	struct dsng__addr_scan as;
 	unsigned af = 0;
+	unsigned lax = c->lax;
 	int rc;
 
+	if (dsng__cmd_fast(st, pos))
+		return DSNG_OK;
+	/* Declined: undo what the one pass wrote (reset_values clears lax,
+	 * which holds frame()'s NO_CRLF) and parse layer by layer. */
+	reset_values(c);
+	c->lax = lax;
+	c->n_params = 0;
+	st->seen = 0;
 	rc = mail_head(st, &pos);
 	if (rc != DSNG_OK)
 		return rc;
