@@ -185,6 +185,31 @@ static int value(struct dsng__cmd_state *st, struct dsng_param *p)
 	}
 }
 
+/* dsng__cmd_param_kind, the usual keywords first: word compares of
+ * constant length fold to a load, a mask and a compare each. */
+static enum dsng_param_kind kind_of(const char *p, size_t n)
+{
+	switch (n) {
+	case 6:
+		if (dsng__ieq_w(p, "NOTIFY", 6))
+			return DSNG_PARAM_NOTIFY;
+		break;
+	case 5:
+		if (dsng__ieq_w(p, "ORCPT", 5))
+			return DSNG_PARAM_ORCPT;
+		if (dsng__ieq_w(p, "ENVID", 5))
+			return DSNG_PARAM_ENVID;
+		break;
+	case 4:
+		if (dsng__ieq_w(p, "SIZE", 4))
+			return DSNG_PARAM_SIZE;
+		if (dsng__ieq_w(p, "BODY", 4))
+			return DSNG_PARAM_BODY;
+		break;
+	}
+	return dsng__cmd_param_kind(p, n);
+}
+
 /* One " KEYWORD[=VALUE]" at s[i] (the space); the offset after it or 0. */
 static size_t param(struct dsng__cmd_state *st, const unsigned char *s,
                     size_t i, size_t e)
@@ -199,7 +224,7 @@ static size_t param(struct dsng__cmd_state *st, const unsigned char *s,
 		return 0;
 	ke = dsng__skip(s, t, e, DSNG__C_KEY);
 	p = &c->params[c->n_params];
-	p->kind = dsng__cmd_param_kind((const char *)s + t, ke - t);
+	p->kind = kind_of((const char *)s + t, ke - t);
 	bit = 1u << p->kind;
 	if (p->kind == DSNG_PARAM_OTHER ||
 	    ((RCPT_PARAMS & bit) != 0) != (c->verb == DSNG_VERB_RCPT) ||
