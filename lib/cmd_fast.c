@@ -34,7 +34,7 @@ static size_t path(struct dsng_cmd *c, const unsigned char *s, size_t i,
 
 	for (;;) {
 		as = i;
-		i = dsng__skip(s, i, e, DSNG__C_ATEXT);
+		i = dsng__skip_wide(s, i, e, DSNG__C_ATEXT);
 		if (i == as || i == e)
 			return 0;
 		if (s[i] != '.')
@@ -48,7 +48,7 @@ static size_t path(struct dsng_cmd *c, const unsigned char *s, size_t i,
 	ds = ++i;
 	for (;;) {
 		lb = i;
-		i = dsng__skip(s, i, e, DSNG__C_KEY);
+		i = dsng__skip_wide(s, i, e, DSNG__C_KEY);
 		if (i == lb || i == e || s[lb] == '-' || s[i - 1] == '-' ||
 		    i - lb > DSNG_ADDR_MAX_LABEL)
 			return 0;
@@ -96,9 +96,12 @@ static void copy_run(char *o, const unsigned char *v, size_t r)
 }
 
 /* xtext of printable ASCII with upper-case hex into decoded[]; 0 to
- * decline (lower-case hex, controls, no room: decode() reports them). */
+ * decline (lower-case hex, controls, no room: decode() reports them).
+ * avail >= n octets can be read at v (up to the line's end): a run of
+ * xchars never crosses the value's end (SP or the end of the line), so
+ * runs are scanned wide over all of them. */
 static int xtext(struct dsng_cmd *c, const unsigned char *v, size_t n,
-                 struct dsng_span *out)
+                 size_t avail, struct dsng_span *out)
 {
 	char *o = c->decoded + c->decoded_len, *start = o;
 	size_t i = 0, r;
@@ -107,7 +110,8 @@ static int xtext(struct dsng_cmd *c, const unsigned char *v, size_t n,
 	if (DSNG_CMD_DECODE_MAX - c->decoded_len < n)
 		return 0;
 	for (;;) {
-		r = dsng__skip(v, i, n, DSNG__C_XCHAR) - i;
+		r = dsng__skip_wide(v, i, avail, DSNG__C_XCHAR);
+		r = (r < n ? r : n) - i;
 		copy_run(o, v + i, r);
 		o += r;
 		i += r;
@@ -135,6 +139,7 @@ static int value(struct dsng__cmd_state *st, struct dsng_param *p)
 	const char *v = p->value.ptr;
 	const unsigned char *u = (const unsigned char *)v;
 	size_t n = p->value.len, i;
+	size_t avail = st->end - (size_t)(v - st->line);
 
 	switch (p->kind) {
 	case DSNG_PARAM_NOTIFY:
@@ -150,9 +155,10 @@ static int value(struct dsng__cmd_state *st, struct dsng_param *p)
 		c->orcpt_type.ptr = v;
 		c->orcpt_type.len = i;
 		c->has_orcpt = true;
-		return xtext(c, u + i + 1, n - i - 1, &c->orcpt_addr);
+		return xtext(c, u + i + 1, n - i - 1, avail - i - 1,
+		             &c->orcpt_addr);
 	case DSNG_PARAM_ENVID:
-		if (!xtext(c, u, n, &c->envid) ||
+		if (!xtext(c, u, n, avail, &c->envid) ||
 		    c->envid.len > DSNG_CMD_MAX_ENVID_LEN)
 			return 0;
 		c->has_envid = true;
@@ -222,7 +228,7 @@ static size_t param(struct dsng__cmd_state *st, const unsigned char *s,
 	if (s[i] != ' ' || t == e || !dsng__is(s[t], DSNG__C_LETDIG) ||
 	    c->n_params == DSNG_CMD_MAX_PARAMS)
 		return 0;
-	ke = dsng__skip(s, t, e, DSNG__C_KEY);
+	ke = dsng__skip_wide(s, t, e, DSNG__C_KEY);
 	p = &c->params[c->n_params];
 	p->kind = kind_of((const char *)s + t, ke - t);
 	bit = 1u << p->kind;

@@ -84,20 +84,24 @@ static int frame(struct dsng__cmd_state *st, size_t len, size_t max_line)
  * precedence over whatever the grammar found. */
 static int framing(struct dsng__cmd_state *st)
 {
-	const char *s = st->line, *p, *q;
-	size_t n = st->end;
+	const unsigned char *s = (const unsigned char *)st->line;
+	size_t n = st->end, i = 0, bare = (size_t)-1;
 
-	if ((p = memchr(s, '\0', n)))
-		return dsng__fail(st->err, DSNG_ESYNTAX, DSNG_ERR_NUL_BYTE,
-		                  (size_t)(p - s), 500, "5.5.2",
-		                  "NUL in command");
-	p = memchr(s, '\r', n);
-	q = memchr(s, '\n', p ? (size_t)(p - s) : n);
-	if (q)
-		p = q;
-	if (p)
+	/* One pass: NUL, CR and LF are all below 0x0e, which
+	 * dsng__find_below finds eight octets at a time; the first NUL
+	 * wins over any CR or LF, the first of those is reported. */
+	while ((i = dsng__find_below(s, i, n, 0x0e)) < n) {
+		if (s[i] == '\0')
+			return dsng__fail(st->err, DSNG_ESYNTAX,
+			                  DSNG_ERR_NUL_BYTE, i, 500, "5.5.2",
+			                  "NUL in command");
+		if ((s[i] == '\r' || s[i] == '\n') && bare == (size_t)-1)
+			bare = i;
+		i++;
+	}
+	if (bare != (size_t)-1)
 		return dsng__fail(st->err, DSNG_ESYNTAX, DSNG_ERR_BARE_CR_LF,
-		                  (size_t)(p - s), 500, "5.5.2",
+		                  bare, 500, "5.5.2",
 		                  "bare CR or LF in command");
 	return DSNG_OK;
 }
