@@ -161,7 +161,15 @@ else
 	notok "dpkg-buildpackage (log: $P/build.log)"
 	exit 1
 fi
-grep -A20 'dpkg-gensymbols: warning' "$P/build.log" || true
+# The symbols file lists every exported symbol with the version that
+# added it: a new dsng_* function needs its line (dpkg-gensymbols only
+# warns).
+if grep -q 'dpkg-gensymbols: warning' "$P/build.log"; then
+	grep -A20 'dpkg-gensymbols: warning' "$P/build.log"
+	notok "debian/libdsnguard0.symbols is not the library's symbols: add the new ones (+ lines above) with the version that adds them (generated: $SRCDIR/debian/libdsnguard0/DEBIAN/symbols)"
+else
+	ok "debian/libdsnguard0.symbols lists exactly the exported symbols"
+fi
 PKGS="libdsnguard0 libdsnguard-dev dsnguard python3-dsnguard libdsnguard-perl"
 debs=()
 for p in $PKGS; do
