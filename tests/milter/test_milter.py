@@ -874,6 +874,9 @@ class TestUsage(unittest.TestCase):
         r = self.run_milter("--help")
         self.assertEqual(r.returncode, 0)
         self.assertIn(b"--socket", r.stdout)
+        r = self.run_milter("--version")
+        self.assertEqual(r.returncode, 0)
+        self.assertRegex(r.stdout, rb"^dsnguard-milter \(libdsnguard \d+\.\d+")
 
     def test_bad_policy_or_socket_exit_1(self):
         d = tempfile.mkdtemp(prefix="dsng-milter-")
