@@ -324,6 +324,14 @@ def _line_of(line_or_cmd):
                     "parse_cmd returned, not %s" % type(line_or_cmd).__name__)
 
 
+# The report limits by their C names (struct dsng_report_limits), in the
+# order the C calls take them: parse_report's fast path (python/fast.c)
+# has its own copy, Policy.bounce uses this one.
+_REPORT_LIMITS = ("max_recipients", "max_depth", "max_parts", "max_fields",
+                  "max_field_len", "max_header_len", "max_boundary_len",
+                  "max_size", "max_decoded")
+
+
 def _opt_str(value, what):
     if value is None or isinstance(value, str):
         return value
