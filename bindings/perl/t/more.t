@@ -293,4 +293,15 @@ SKIP: {
 	is_deeply(\@missing, [], 'POD names every exported function');
 }
 
+SKIP: {
+	# what `perldoc DSNGuard` shows (perl-doc, scripts/install-deps.sh)
+	my $perldoc = `sh -c 'command -v perldoc' 2>/dev/null`;
+	chomp $perldoc;
+	skip 'no perldoc (install perl-doc)', 1
+		unless $perldoc && system("$perldoc -V >/dev/null 2>&1") == 0;
+	my $text = `$perldoc -T DSNGuard 2>&1`;
+	my @missing = grep { $text !~ /\b\Q$_\E\b/ } @DSNGuard::EXPORT_OK;
+	is_deeply(\@missing, [], 'perldoc DSNGuard names every exported function');
+}
+
 done_testing();
