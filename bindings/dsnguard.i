@@ -162,6 +162,8 @@
 #if defined(SWIGPYTHON)
 %rename(_parse_report) parse_report;
 #endif
+/* parse_ehlo with the reply parser's options: written over this */
+%rename(_parse_ehlo) parse_ehlo;
 %rename(_batv_sign) batv_sign;
 %rename(_batv_verify) batv_verify;
 #if defined(SWIGPERL)
@@ -239,6 +241,9 @@ lower-case hex.  Raises ParseError (bad_xtext).";
 %rename(_policy_load) policy_load;
 %newobject policy_load;
 %rename(_policy_bounce_limits) policy_bounce_limits;
+%rename(_parse_ehlo_opts) parse_ehlo_opts;
+%rename(_hide_ehlo_opts) hide_ehlo_opts;
+%rename(_policy_ehlo_opts) policy_ehlo_opts;
 %rename(_policy_networks) policy_networks;
 %rename(_policy_rules) policy_rules;
 %rename(_policy_offer) policy_offer;
@@ -331,15 +336,52 @@ def parse_report(data, **limits):
     return _parse_report(data, *(limits.get(k, 0) for k in _REPORT_LIMITS))
 
 
-def hide_ehlo(reply, keywords=("DSN",)):
-    """The EHLO reply written back as sent without the capabilities named
-    in keywords (any case; DSN by default); bytes in, bytes out."""
+def _reply_opts(fn, opts):
+    """The reply parser's options (struct dsng_reply_opts) by name, or
+    None when none is given."""
+    for k in opts:
+        if k not in ("lenient", "max_line", "max_lines"):
+            raise TypeError("%s() got an unexpected keyword argument %r"
+                            % (fn, k))
+    if not any(opts.values()):
+        return None
+    for k in ("max_line", "max_lines"):
+        v = opts.get(k, 0)
+        if isinstance(v, bool) or not isinstance(v, int) or v < 0:
+            raise TypeError("%s must be a non-negative int" % k)
+    return (1 if opts.get("lenient") else 0, opts.get("max_line", 0),
+            opts.get("max_lines", 0))
+
+
+def hide_ehlo(reply, keywords=("DSN",), **opts):
+    """hide_ehlo(reply, keywords=("DSN",), lenient=False, max_line=0,
+    max_lines=0)
+
+    The EHLO reply written back as sent without the capabilities named
+    in keywords (any case; DSN by default); bytes in, bytes out.  The
+    reply parser's options (struct dsng_reply_opts) by name."""
     if isinstance(keywords, str):
         keywords = [keywords]
     keywords = list(keywords)
     if not all(isinstance(k, str) for k in keywords):
         raise TypeError("keywords must be str")
-    return _hide_ehlo(reply, ",".join(keywords))
+    o = _reply_opts("hide_ehlo", opts)
+    if o is None:
+        return _hide_ehlo(reply, ",".join(keywords))
+    return _hide_ehlo_opts(reply, ",".join(keywords), *o)
+
+
+def parse_ehlo(reply, **opts):
+    """parse_ehlo(reply, lenient=False, max_line=0, max_lines=0) -> dict
+
+    A server's EHLO/LHLO reply as the keys of `dsnguard parse-ehlo
+    --json`.  The reply parser's options (struct dsng_reply_opts) by
+    name: lenient (4096-octet lines), max_line, max_lines (0 = the
+    default).  Raises ParseError (also for a code other than 250)."""
+    o = _reply_opts("parse_ehlo", opts)
+    if o is None:
+        return _parse_ehlo(reply)
+    return _parse_ehlo_opts(reply, *o)
 
 
 def _batv_args(keys, days, now, exact_case):
@@ -604,14 +646,20 @@ class Policy:
         """Remarks on settings that do not do what they seem to."""
         return _policy_warnings(self._h)
 
-    def ehlo(self, session, reply=None, *, esmtp=True):
+    def ehlo(self, session, reply=None, *, esmtp=True, **opts):
         """Offer DSN to this client or not.  With reply (the server's EHLO
         reply), rewritten is that reply without its DSN line when DSN is
-        hidden."""
+        hidden; the reply parser's options (lenient, max_line, max_lines)
+        by name."""
         h = _session_of(session)
+        o = _reply_opts("ehlo", opts)
         if reply is None:
             return Decision(_policy_ehlo(self._h, h, 1 if esmtp else 0,
                                          "", 0))
+        if o is not None:
+            return Decision(_policy_ehlo_opts(self._h, h, 1 if esmtp else 0,
+                                              _mail_text(reply, "reply"),
+                                              *o))
         return Decision(_policy_ehlo(self._h, h, 1 if esmtp else 0,
                                      _mail_text(reply, "reply"), 1))
 
@@ -744,11 +792,13 @@ A delivery report; the limits are the C fields by name (max_recipients,
 max_depth, max_parts, max_fields, max_field_len, max_header_len,
 max_boundary_len, max_size, max_decoded); 0 keeps the default.
 
-=item parse_ehlo($reply)
+=item parse_ehlo($reply, {lenient => 0, max_line => 0, max_lines => 0})
 
-An EHLO reply's capabilities.
+An EHLO reply's capabilities; the options are the reply parser's
+(C<struct dsng_reply_opts>), as for parse_reply, hide_ehlo and
+C<< $policy->ehlo >>.
 
-=item hide_ehlo($reply, {keywords => ['DSN']})
+=item hide_ehlo($reply, {keywords => ['DSN'], lenient, max_line, max_lines})
 
 The EHLO reply written back as sent without those capabilities.
 
@@ -877,16 +927,36 @@ sub parse_reply {
 		_num('parse_reply', $o, 'max_lines'));
 }
 
+my @REPLY_OPTS = qw(lenient max_line max_lines);
+
+# The reply parser's options (struct dsng_reply_opts), or () when none.
+sub _reply_opts {
+	my ($fn, $o) = @_;
+	return () unless grep { $o->{$_} } @REPLY_OPTS;
+	return ($o->{lenient} ? 1 : 0, _num($fn, $o, 'max_line'),
+		_num($fn, $o, 'max_lines'));
+}
+
 sub hide_ehlo {
 	my ($data, @rest) = @_;
-	my $o = _opts('hide_ehlo', \@rest, qw(keywords));
+	my $o = _opts('hide_ehlo', \@rest, 'keywords', @REPLY_OPTS);
 	Carp::croak('DSNGuard::hide_ehlo: an EHLO reply is required')
 		unless defined $data;
 	my $k = defined $o->{keywords} ? $o->{keywords} : ['DSN'];
 	$k = join(',', @$k) if ref $k eq 'ARRAY';
 	Carp::croak('DSNGuard::hide_ehlo: keywords must be a list or a string')
 		if ref $k;
-	return _hide_ehlo($data, $k);
+	my @ro = _reply_opts('hide_ehlo', $o);
+	return @ro ? _hide_ehlo_opts($data, $k, @ro) : _hide_ehlo($data, $k);
+}
+
+sub parse_ehlo {
+	my ($data, @rest) = @_;
+	my $o = _opts('parse_ehlo', \@rest, @REPLY_OPTS);
+	Carp::croak('DSNGuard::parse_ehlo: an EHLO reply is required')
+		unless defined $data;
+	my @ro = _reply_opts('parse_ehlo', $o);
+	return @ro ? _parse_ehlo_opts($data, @ro) : _parse_ehlo($data);
 }
 
 sub _batv_keys {
@@ -1052,10 +1122,13 @@ sub _line {
 
 sub ehlo {
 	my ($self, $s, @rest) = @_;
-	my $o = DSNGuard::_opts('Policy->ehlo', \@rest, qw(esmtp));
+	my $o = DSNGuard::_opts('Policy->ehlo', \@rest, 'esmtp', @REPLY_OPTS);
 	my $reply = $rest[0];
 	my $esmtp = exists $o->{esmtp} ? ($o->{esmtp} ? 1 : 0) : 1;
 	my $h = _session('ehlo', $s);
+	my @ro = DSNGuard::_reply_opts('Policy->ehlo', $o);
+	return DSNGuard::_policy_ehlo_opts($self->{_h}, $h, $esmtp, $reply, @ro)
+		if defined $reply && @ro;
 	return defined $reply
 		? DSNGuard::_policy_ehlo($self->{_h}, $h, $esmtp, $reply, 1)
 		: DSNGuard::_policy_ehlo($self->{_h}, $h, $esmtp, '', 0);

@@ -70,7 +70,7 @@ A BATV tag taken apart without a key (C<key_number>, C<day>, C<hash>,
 C<legacy_order>, C<local>, C<domain>, C<original>), or the address without
 its tag.
 
-=item format_reply($reply, {lenient => 0}), reply_complete($data, {lenient => 0})
+=item format_reply($reply, {lenient, max_line, max_lines}), reply_complete($data, {lenient, max_line, max_lines})
 
 A server reply written back canonical; the length of the whole reply that
 C<$data> starts with (0 when more input is needed).
@@ -399,14 +399,18 @@ sub batv_strip { _batv_strip(_str_arg('batv_strip', $_[0], 'an address')) }
 
 sub format_reply {
 	my ($r, @rest) = @_;
+	my $o = _opts('format_reply', \@rest, qw(lenient max_line max_lines));
 	return _format_reply(_str_arg('format_reply', $r, 'a reply'),
-		_flag_opts('format_reply', \@rest, 'lenient'));
+		$o->{lenient} ? 1 : 0, _num('format_reply', $o, 'max_line'),
+		_num('format_reply', $o, 'max_lines'));
 }
 
 sub reply_complete {
 	my ($r, @rest) = @_;
+	my $o = _opts('reply_complete', \@rest, qw(lenient max_line max_lines));
 	return _reply_complete(_str_arg('reply_complete', $r, 'data'),
-		_flag_opts('reply_complete', \@rest, 'lenient'));
+		$o->{lenient} ? 1 : 0, _num('reply_complete', $o, 'max_line'),
+		_num('reply_complete', $o, 'max_lines'));
 }
 
 sub parse_date { _report_date_parse(_str_arg('parse_date', $_[0], 'a date')) }

@@ -479,16 +479,21 @@ def batv_strip(address):
     return _core._batv_strip(_text(address, "address"))
 
 
-def format_reply(data, lenient=False):
-    """A server reply parsed and written back canonical (CRLF lines)."""
-    return _core._format_reply(_text(data, "data"), 1 if lenient else 0)
+def format_reply(data, lenient=False, max_line=0, max_lines=0):
+    """A server reply parsed and written back canonical (CRLF lines);
+    the options are parse_reply's (struct dsng_reply_opts)."""
+    return _core._format_reply(_text(data, "data"), 1 if lenient else 0,
+                               _count(max_line, "max_line"),
+                               _count(max_lines, "max_lines"))
 
 
-def reply_complete(data, lenient=False):
+def reply_complete(data, lenient=False, max_line=0, max_lines=0):
     """The length of the whole reply data starts with, 0 when more input
     is needed (for a client reading a socket).  Raises ParseError as soon
-    as the bytes cannot be a reply."""
-    return _core._reply_complete(_text(data, "data"), 1 if lenient else 0)
+    as the bytes cannot be a reply; options as parse_reply's."""
+    return _core._reply_complete(_text(data, "data"), 1 if lenient else 0,
+                                 _count(max_line, "max_line"),
+                                 _count(max_lines, "max_lines"))
 
 
 def parse_date(text):

@@ -514,6 +514,44 @@ class Helpers(unittest.TestCase):
         with self.assertRaises(dsnguard.ParseError):
             dsnguard.format_reply("250-a\r\n251 b\r\n")
 
+    def test_reply_options(self):
+        # a 600-octet EHLO line: over the default 512, within lenient 4096
+        e = (b"250-mx.example\r\n250-" + b"X" * 600 + b"\r\n250 DSN\r\n")
+        with self.assertRaises(dsnguard.ParseError) as cm:
+            dsnguard.parse_ehlo(e)
+        self.assertEqual(cm.exception.code, "line_too_long")
+        self.assertTrue(dsnguard.parse_ehlo(e, lenient=True)["dsn"])
+        self.assertTrue(dsnguard.parse_ehlo(e, max_line=1000)["dsn"])
+        self.assertNotIn(b"DSN", dsnguard.hide_ehlo(e, max_line=1000))
+        with self.assertRaises(dsnguard.ParseError):
+            dsnguard.hide_ehlo(e)
+        p = dsnguard.Policy.preset("recommended")
+        s = dsnguard.Session("203.0.113.1", port=25)
+        d = p.ehlo(s, e, lenient=True)
+        self.assertEqual(d.action, "hide_dsn")
+        self.assertNotIn("DSN", d.rewritten)
+        with self.assertRaises(dsnguard.ParseError):
+            p.ehlo(s, e)
+        many = b"".join(b"250-l%d\r\n" % i for i in range(20)) + b"250 x\r\n"
+        self.assertEqual(len(dsnguard.parse_ehlo(many)["capabilities"]), 20)
+        with self.assertRaises(dsnguard.ParseError) as cm:
+            dsnguard.parse_ehlo(many, max_lines=5)
+        self.assertEqual(cm.exception.code, "size_limit")
+        with self.assertRaises(dsnguard.ParseError):
+            dsnguard.format_reply(b"250 " + b"y" * 600)
+        self.assertEqual(len(dsnguard.format_reply(b"250 " + b"y" * 600,
+                                                   max_line=1000)), 606)
+        self.assertEqual(dsnguard.reply_complete(b"250 " + b"y" * 600
+                                                 + b"\r\n", lenient=True),
+                         606)
+        for fn in (dsnguard.parse_ehlo, dsnguard.hide_ehlo):
+            with self.assertRaises(TypeError):
+                fn(e, bogus=1)
+            with self.assertRaises(TypeError):
+                fn(e, max_line=-1)
+        with self.assertRaises(TypeError):
+            p.ehlo(s, e, max_lines="5")
+
     def test_dates_and_mime_text(self):
         self.assertEqual(dsnguard.parse_date("Wed, 15 Jul 2020 10:15:30 GMT"),
                          1594808130)
