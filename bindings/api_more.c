@@ -297,10 +297,24 @@ dsngb_result policy_is_receipt_header(struct dsngb_policy *p, const char *buf,
 	                    err);
 }
 
+static void cmd_opts(struct dsng_cmd_opts *o, int strict, size_t max_line,
+                     int utf8)
+{
+	dsng_cmd_opts_init(o, DSNG_CMD_OPTS_VERSION);
+	if (strict)
+		o->flags |= DSNG_CMD_STRICT;
+	if (utf8)
+		o->flags |= DSNG_CMD_UTF8;
+	if (max_line)
+		o->max_line = max_line;
+}
+
 dsngb_result policy_line(struct dsngb_policy *p, struct dsngb_session *s,
-                         const char *buf, size_t len, struct dsng_error *err)
+                         const char *buf, size_t len, int strict,
+                         size_t max_line, int utf8, struct dsng_error *err)
 {
 	struct dsng_decision d = DSNG_DECISION_INIT;
+	struct dsng_cmd_opts o;
 	struct dsng_cmd *c;
 	TALLOC_CTX *mem;
 	void *res = NULL;
@@ -315,8 +329,9 @@ dsngb_result policy_line(struct dsngb_policy *p, struct dsngb_session *s,
 		return dsngb_nomem(err);
 	}
 	dsng_cmd_init(c, DSNG_CMD_VERSION);
+	cmd_opts(&o, strict, max_line, utf8);
 	rc = dsng_policy_line(mem, &d, c, dsngb_policy_get(p),
-	                      dsngb_session_get(s), buf, len, NULL, err);
+	                      dsngb_session_get(s), buf, len, &o, err);
 	if (rc == DSNG_OK || rc == DSNG_ESYNTAX || rc == DSNG_ELIMIT) {
 		/* a line that does not parse is the refusal d holds */
 		dsng_error_clear(err);
@@ -614,5 +629,64 @@ dsngb_result policy_ehlo_opts(struct dsngb_policy *p, struct dsngb_session *s,
 		res = dsngb_finish(res, err);
 	}
 	talloc_free(mem);
+	return res;
+}
+
+dsngb_result policy_cmd_opts(struct dsngb_policy *p, struct dsngb_session *s,
+                             const char *buf, size_t len, int rcpt, int strict,
+                             size_t max_line, int utf8, struct dsng_error *err)
+{
+	struct dsng_decision d = DSNG_DECISION_INIT;
+	struct dsng_cmd_opts o;
+	struct dsng_cmd *c;
+	TALLOC_CTX *mem;
+	enum dsng_verb verb = rcpt ? DSNG_VERB_RCPT : DSNG_VERB_MAIL;
+	void *res = NULL;
+	int rc;
+
+	if (!p || !s)
+		return dsngb_misuse(err, "expected a policy and a session");
+	if (!(c = malloc(sizeof(*c))))
+		return dsngb_nomem(err);
+	if (!(mem = talloc_new(NULL))) {
+		free(c);
+		return dsngb_nomem(err);
+	}
+	dsng_cmd_init(c, DSNG_CMD_VERSION);
+	cmd_opts(&o, strict, max_line, utf8);
+	rc = dsng_cmd_parse(c, buf, len, &o, err);
+	if (rc == DSNG_ESYNTAX || rc == DSNG_ELIMIT) {
+		/* the refusal to send, as dsng_policy_line gives it (the
+		 * session is left alone) */
+		struct dsng_error e2 = DSNG_ERROR_INIT;
+
+		dsng_error_clear(err);
+		dsng_policy_line(NULL, &d, NULL, dsngb_policy_get(p),
+		                 dsngb_session_get(s), buf, len, &o, &e2);
+		res = dsngb_native.map_new();
+		dsngb_decision_fill(&dsngb_native, res, &d, 0, 0);
+		res = dsngb_finish(res, err);
+	} else if (rc != DSNG_OK) {
+		/* raised from err */
+	} else if (c->verb != verb) {
+		dsngb_misuse(err, rcpt ? "rcpt() takes a RCPT TO command"
+		                       : "mail() takes a MAIL FROM command");
+	} else {
+		rc = rcpt ? dsng_policy_rcpt(&d, dsngb_policy_get(p),
+		                             dsngb_session_get(s), c, err)
+		          : dsng_policy_mail(&d, dsngb_policy_get(p),
+		                             dsngb_session_get(s), c, err);
+		if (rc == DSNG_OK && d.changes &&
+		    !(d.rewritten = dsng_cmd_format(mem, c))) {
+			dsngb_nomem(err);
+		} else if (rc == DSNG_OK) {
+			res = dsngb_native.map_new();
+			dsngb_decision_fill(&dsngb_native, res, &d,
+			                    rcpt ? d.notify_requested : 0, 0);
+			res = dsngb_finish(res, err);
+		}
+	}
+	talloc_free(mem);
+	free(c);
 	return res;
 }

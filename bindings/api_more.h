@@ -194,9 +194,16 @@ dsngb_result policy_is_trusted(struct dsngb_policy *p, struct dsngb_session *s,
 dsngb_result policy_is_receipt_header(struct dsngb_policy *p, const char *buf,
                                       size_t len, struct dsng_error *err);
 /* One client command line through the policy (dsng_policy_line: EHLO,
- * MAIL, RCPT decided, RSET resets, others accepted): a decision map. */
+ * MAIL, RCPT decided, RSET resets, others accepted): a decision map.
+ * strict, max_line, utf8: struct dsng_cmd_opts by name, as parse_cmd. */
 dsngb_result policy_line(struct dsngb_policy *p, struct dsngb_session *s,
-                         const char *buf, size_t len, struct dsng_error *err);
+                         const char *buf, size_t len, int strict,
+                         size_t max_line, int utf8, struct dsng_error *err);
+/* The MAIL (rcpt 0) or RCPT (rcpt 1) decision of api.h with the command
+ * parser's options: utf8 for the recipients of an SMTPUTF8 transaction. */
+dsngb_result policy_cmd_opts(struct dsngb_policy *p, struct dsngb_session *s,
+                             const char *buf, size_t len, int rcpt, int strict,
+                             size_t max_line, int utf8, struct dsng_error *err);
 /* The policy's trusted networks as CIDR texts (a list). */
 dsngb_result policy_networks(struct dsngb_policy *p, struct dsng_error *err);
 /* The settings that differ from the permissive base: a list of {rule,

@@ -244,6 +244,7 @@ lower-case hex.  Raises ParseError (bad_xtext).";
 %rename(_parse_ehlo_opts) parse_ehlo_opts;
 %rename(_hide_ehlo_opts) hide_ehlo_opts;
 %rename(_policy_ehlo_opts) policy_ehlo_opts;
+%rename(_policy_cmd_opts) policy_cmd_opts;
 %rename(_policy_networks) policy_networks;
 %rename(_policy_rules) policy_rules;
 %rename(_policy_offer) policy_offer;
@@ -575,6 +576,17 @@ def _session_of(session):
 _ACTIONS = ("delivered", "failed", "delayed", "relayed", "expanded")
 
 
+def _cmd_opts(fn, opts):
+    """struct dsng_cmd_opts by name: (strict, max_line, utf8)."""
+    for k in opts:
+        if k not in ("strict", "max_line", "utf8"):
+            raise TypeError("%s() got an unexpected keyword argument %r"
+                            % (fn, k))
+    return (1 if opts.get("strict") else 0,
+            _policy_count(opts.get("max_line", 0)),
+            1 if opts.get("utf8") else 0)
+
+
 def _policy_count(v):
     if isinstance(v, bool) or not isinstance(v, int) or v < 0:
         raise TypeError("a limit is a non-negative int")
@@ -663,13 +675,24 @@ class Policy:
         return Decision(_policy_ehlo(self._h, h, 1 if esmtp else 0,
                                      _mail_text(reply, "reply"), 1))
 
-    def mail(self, session, line_or_cmd):
-        """MAIL FROM: RET and ENVID."""
+    def mail(self, session, line_or_cmd, **opts):
+        """MAIL FROM: RET and ENVID.  The command parser's options as
+        parse_cmd takes them (strict, max_line, utf8)."""
+        if opts:
+            return Decision(_policy_cmd_opts(
+                self._h, _session_of(session), _line_of(line_or_cmd), 0,
+                *_cmd_opts("mail", opts)))
         return Decision(_policy_mail(self._h, _session_of(session),
                                      _line_of(line_or_cmd)))
 
-    def rcpt(self, session, line_or_cmd):
-        """RCPT TO: NOTIFY and ORCPT."""
+    def rcpt(self, session, line_or_cmd, **opts):
+        """RCPT TO: NOTIFY and ORCPT.  The command parser's options as
+        parse_cmd takes them: utf8=True for the recipients of an SMTPUTF8
+        transaction."""
+        if opts:
+            return Decision(_policy_cmd_opts(
+                self._h, _session_of(session), _line_of(line_or_cmd), 1,
+                *_cmd_opts("rcpt", opts)))
         return Decision(_policy_rcpt(self._h, _session_of(session),
                                      _line_of(line_or_cmd)))
 
@@ -846,7 +869,7 @@ C<< ->update({helo => ..., auth_user => ..., tls => 1}) >> for what the
 connection learns later (EHLO, AUTH, STARTTLS: keys not given are kept,
 undef clears).
 
-=item $policy->ehlo($session, $reply?, {esmtp => 1}), ->mail($session, $line_or_cmd), ->rcpt($session, $line_or_cmd), ->header($session, $name, $value), ->generate($session, $action, {null_sender => 0, notify => [...]}), ->bounce($message_or_undef, {rcpt, null_sender => 1, session, now})
+=item $policy->ehlo($session, $reply?, {esmtp => 1}), ->mail($session, $line_or_cmd, {strict, max_line, utf8}), ->rcpt($session, $line_or_cmd, {strict, max_line, utf8}), ->header($session, $name, $value), ->generate($session, $action, {null_sender => 0, notify => [...]}), ->bounce($message_or_undef, {rcpt, null_sender => 1, session, now})
 
 Each returns a decision hashref with the values of C<dsnguard audit
 --json>: action, reason, rule, reply, notify, compliance, rewritten (and
@@ -1134,14 +1157,27 @@ sub ehlo {
 		: DSNGuard::_policy_ehlo($self->{_h}, $h, $esmtp, '', 0);
 }
 
+# The command parser's options (struct dsng_cmd_opts) as parse_cmd's.
+sub _cmd_opts {
+	my ($fn, $o) = @_;
+	return ($o->{strict} ? 1 : 0, DSNGuard::_num($fn, $o, 'max_line'),
+		$o->{utf8} ? 1 : 0);
+}
+
 sub mail {
-	my ($self, $s, $l) = @_;
+	my ($self, $s, $l, @rest) = @_;
+	my $o = DSNGuard::_opts('Policy->mail', \@rest, qw(strict max_line utf8));
+	return DSNGuard::_policy_cmd_opts($self->{_h}, _session('mail', $s),
+		_line('mail', $l), 0, _cmd_opts('Policy->mail', $o)) if %$o;
 	return DSNGuard::_policy_mail($self->{_h}, _session('mail', $s),
 		_line('mail', $l));
 }
 
 sub rcpt {
-	my ($self, $s, $l) = @_;
+	my ($self, $s, $l, @rest) = @_;
+	my $o = DSNGuard::_opts('Policy->rcpt', \@rest, qw(strict max_line utf8));
+	return DSNGuard::_policy_cmd_opts($self->{_h}, _session('rcpt', $s),
+		_line('rcpt', $l), 1, _cmd_opts('Policy->rcpt', $o)) if %$o;
 	return DSNGuard::_policy_rcpt($self->{_h}, _session('rcpt', $s),
 		_line('rcpt', $l));
 }

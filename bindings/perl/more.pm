@@ -104,7 +104,7 @@ whom DSN is offered at EHLO and the classes a session falls in (class
 words: C<all>, C<trusted>, C<authenticated>, C<tls>, C<submission>,
 C<local>).  Each returns a list.
 
-=item $policy->line($session, $line), $policy->is_trusted($session), $policy->is_receipt_header($name)
+=item $policy->line($session, $line, {strict, max_line, utf8}), $policy->is_trusted($session), $policy->is_receipt_header($name)
 
 One command line through the policy as the audit does it (a decision
 hashref); whether the client's address is in the trusted networks; whether
@@ -423,9 +423,11 @@ sub split_mbox { @{ _mbox_split(_str_arg('split_mbox', $_[0], 'data')) } }
 package DSNGuard::Policy;
 
 sub line {
-	my ($self, $s, $l) = @_;
+	my ($self, $s, $l, @rest) = @_;
+	my $o = DSNGuard::_opts('Policy->line', \@rest, qw(strict max_line utf8));
 	return DSNGuard::_policy_line($self->{_h}, _session('line', $s),
-		DSNGuard::_str_arg('Policy->line', $l, 'a command line'));
+		DSNGuard::_str_arg('Policy->line', $l, 'a command line'),
+		_cmd_opts('Policy->line', $o));
 }
 
 sub is_trusted {

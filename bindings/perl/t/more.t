@@ -283,6 +283,18 @@ $e = dies_with(sub { $rec->bounce($rr, {max_size => 100}) },
 	'DSNGuard::ParseError', 'bounce over max_size');
 is($e->{code}, 'size_limit', 'its code');
 
+{
+	my $su = DSNGuard::Session->new({addr => '192.0.2.1', port => 587,
+		service => 'submission', auth_user => 'u'});
+	my $l = 'RCPT TO:<jöe@b.example> NOTIFY=SUCCESS';
+	is($rec->mail($su, 'MAIL FROM:<jöe@b.example> SMTPUTF8', {utf8 => 1})->{action},
+		'accept', 'mail utf8');
+	is($rec->rcpt($su, $l)->{rule}, 'parser:syntax', 'rcpt: UTF-8 needs utf8');
+	is($rec->rcpt($su, $l, {utf8 => 1})->{action}, 'accept', 'rcpt utf8');
+	is($rec->line($su, $l, {utf8 => 1})->{action}, 'accept', 'line utf8');
+	croaks(sub { $rec->rcpt($su, $l, {bogus => 1}) }, qr/unknown option/,
+		'rcpt option');
+}
 my $fp = DSNGuard::Policy->from_file($CONF);
 ok((grep { $_ eq '192.0.2.0/24' } $fp->networks), 'networks');
 my %rules = map { $_->{rule} => $_ } $fp->rules;

@@ -546,13 +546,17 @@ def _is_receipt_header(self, name):
     return _core._policy_is_receipt_header(self._h, _text(name, "name"))
 
 
-def _line(self, session, line):
+def _line(self, session, line, *, strict=False, max_line=0, utf8=False):
     """One client command line through the policy, as the audit does:
     EHLO/HELO/LHLO, MAIL and RCPT decided, RSET starts a new transaction,
     others accepted; a line that does not parse gives the refusal to
-    send.  A Decision."""
+    send.  The command parser's options as parse_cmd takes them.  A
+    Decision."""
     return Decision(_core._policy_line(self._h, _core._session_of(session),
-                                       _text(line, "line")))
+                                       _text(line, "line"),
+                                       1 if strict else 0,
+                                       _count(max_line, "max_line"),
+                                       1 if utf8 else 0))
 
 
 def _presets(cls):

@@ -648,6 +648,37 @@ class PolicyOptions(unittest.TestCase):
         with self.assertRaises(TypeError):
             p.classes(None)
 
+    def test_command_options_on_decisions(self):
+        # the recipients of an SMTPUTF8 transaction are UTF-8 addresses:
+        # the decision parses them with utf8=True, as parse_cmd does
+        p = dsnguard.Policy.preset("recommended")
+        s = dsnguard.Session("192.0.2.1", port=587, service="submission",
+                             auth_user="u")
+        line = "RCPT TO:<jöe@b.example> NOTIFY=SUCCESS"
+        self.assertEqual(p.mail(s, "MAIL FROM:<jöe@b.example> SMTPUTF8",
+                                utf8=True).action, "accept")
+        d = p.rcpt(s, line)
+        self.assertEqual((d.action, d.rule), ("reject", "parser:syntax"))
+        d = p.rcpt(s, line, utf8=True)
+        self.assertEqual(d.action, "accept")
+        self.assertEqual(d.notify, ["SUCCESS"])
+        self.assertEqual(p.line(s, line, utf8=True).action, "accept")
+        self.assertEqual(p.line(s, line).rule, "parser:syntax")
+        d = p.rcpt(s, "RCPT TO:<a@b.example> NOTIFY=SUCCESS", max_line=20)
+        self.assertEqual((d.action, d.rule), ("reject", "parser:syntax"))
+        self.assertIn("500", d.reply)
+        # the same decisions as without options when none changes a thing
+        s2 = dsnguard.Session("203.0.113.1", port=25)
+        p.ehlo(s2)
+        rl = "RCPT TO:<a@b.example> NOTIFY=SUCCESS,FAILURE"
+        self.assertEqual(p.rcpt(s2, rl, strict=True), p.rcpt(s2, rl))
+        with self.assertRaises(TypeError):
+            p.rcpt(s2, rl, bogus=1)
+        with self.assertRaises(TypeError):
+            p.mail(s2, rl, utf8=True)      # not a MAIL command
+        with self.assertRaises(TypeError):
+            p.line(s2, rl, max_line=-1)
+
     def test_bounce_limits(self):
         p = dsnguard.Policy.preset("recommended")
         with open(os.path.join(DATA, "return-receipt.eml"), "rb") as f:
