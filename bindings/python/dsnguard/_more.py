@@ -208,7 +208,8 @@ class ScanLog:
     the keys of `dsnguard scan-log --json`, in the order of the DSN
     lines.  Iterate it once; then .summary holds the summary object (the
     keys of the CLI's summary line), None until then.  The scan runs in
-    chunks of 64 KiB without the GIL."""
+    chunks of 64 KiB without the GIL; one ScanLog belongs to one thread
+    (another thread's next() raises TypeError while a chunk is scanned)."""
 
     __slots__ = ("_h", "_chunks", "_ready", "_close", "summary")
 
