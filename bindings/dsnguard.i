@@ -23,6 +23,44 @@
 #include "api_more.h"
 %}
 
+#if defined(SWIGPYTHON)
+/* The hot calls (parse_cmd, parse_report, Policy.mail/rcpt) are
+ * hand-written vectorcall functions (python/fast.c) added to the core
+ * module here; they need SWIG's pointer types to read the handles. */
+%{
+#include "python/fast.h"
+%}
+%wrapper %{
+static void *dsngb_py_unwrap(PyObject *o, int which)
+{
+	void *p = NULL;
+	swig_type_info *t = which ? SWIGTYPE_p_dsngb_session
+	                          : SWIGTYPE_p_dsngb_policy;
+
+	if (!SWIG_IsOK(SWIG_ConvertPtr(o, &p, t, 0)) || !p) {
+		PyErr_SetString(PyExc_TypeError, which ? "not a session"
+		                                       : "not a policy");
+		return NULL;
+	}
+	return p;
+}
+%}
+%init %{
+	if (dsngb_py_fast_init(m, dsngb_py_unwrap) < 0)
+		return NULL;
+%}
+%ignore parse_cmd;
+#elif defined(SWIGPERL)
+/* DSNGuard::parse_cmd is a hand-written XS sub (perl/fast.c) that hands
+ * every call but the plain one to _parse_cmd_opts below. */
+%{
+#include "perl/fast.h"
+%}
+%init %{
+	dsngb_pl_fast_init(aTHX);
+%}
+#endif
+
 /* ---- inputs: one str/bytes (Python) or string (Perl) argument ---- */
 #if defined(SWIGPYTHON)
 %typemap(in) (const char *buf, size_t len) (Py_ssize_t n) {
@@ -292,6 +330,14 @@ def _line_of(line_or_cmd):
                     "parse_cmd returned, not %s" % type(line_or_cmd).__name__)
 
 
+# The report limits by their C names (struct dsng_report_limits), in the
+# order the C calls take them: parse_report's fast path (python/fast.c)
+# has its own copy, Policy.bounce uses this one.
+_REPORT_LIMITS = ("max_recipients", "max_depth", "max_parts", "max_fields",
+                  "max_field_len", "max_header_len", "max_boundary_len",
+                  "max_size", "max_decoded")
+
+
 def _opt_str(value, what):
     if value is None or isinstance(value, str):
         return value
@@ -306,35 +352,6 @@ def _mail_text(value, what):
         return bytes(value)
     raise TypeError("%s must be str or bytes, not %s"
                     % (what, type(value).__name__))
-
-
-_REPORT_LIMITS = ("max_recipients", "max_depth", "max_parts", "max_fields",
-                  "max_field_len", "max_header_len", "max_boundary_len",
-                  "max_size", "max_decoded")
-
-
-def parse_report(data, **limits):
-    """parse_report(data, max_recipients=0, ...) -> dict
-
-    Parse a message (str, bytes or email.message.Message) as a delivery
-    report (RFC 3464 DSN, RFC 8098 MDN) into the keys of
-    `dsnguard parse-report --json`; kind "none" for other mail.  The
-    limits are the C fields by name (max_recipients, max_depth,
-    max_parts, max_fields, max_field_len, max_header_len,
-    max_boundary_len, max_size, max_decoded); 0 keeps the default.
-    Raises ParseError."""
-    for k in limits:
-        if k not in _REPORT_LIMITS:
-            raise TypeError("parse_report() got an unexpected keyword "
-                            "argument %r" % k)
-    if not isinstance(data, (str, bytes)):
-        if isinstance(data, (bytearray, memoryview)):
-            data = bytes(data)
-        elif hasattr(data, "as_bytes"):
-            data = data.as_bytes()
-        else:
-            raise TypeError("expected str, bytes or email.message.Message")
-    return _parse_report(data, *(limits.get(k, 0) for k in _REPORT_LIMITS))
 
 
 def _reply_opts(fn, opts):
@@ -682,8 +699,7 @@ class Policy:
             return Decision(_policy_cmd_opts(
                 self._h, _session_of(session), _line_of(line_or_cmd), 0,
                 *_cmd_opts("mail", opts)))
-        return Decision(_policy_mail(self._h, _session_of(session),
-                                     _line_of(line_or_cmd)))
+        return _fast_decide(self._h, session, line_or_cmd, False)
 
     def rcpt(self, session, line_or_cmd, **opts):
         """RCPT TO: NOTIFY and ORCPT.  The command parser's options as
@@ -693,8 +709,7 @@ class Policy:
             return Decision(_policy_cmd_opts(
                 self._h, _session_of(session), _line_of(line_or_cmd), 1,
                 *_cmd_opts("rcpt", opts)))
-        return Decision(_policy_rcpt(self._h, _session_of(session),
-                                     _line_of(line_or_cmd)))
+        return _fast_decide(self._h, session, line_or_cmd, True)
 
     def header(self, session, name, value):
         """One message header (name without the colon)."""
@@ -761,6 +776,16 @@ class Policy:
 
     def __repr__(self):
         return "<dsnguard.Policy %r>" % self.name
+
+
+# The fast paths of python/fast.c: parse_cmd and parse_report are the C
+# functions themselves; Policy.mail/rcpt call _fast_decide, which builds
+# Decision objects and raises ParseError directly.
+parse_cmd = _dsnguard.parse_cmd
+parse_report = _dsnguard.parse_report
+_fast_decide = _dsnguard._fast_decide
+_report_parse_only = _dsnguard._report_parse_only
+_dsnguard._fast_setup(ParseError, Decision, Session)
 %}
 #elif defined(SWIGPERL)
 %perlcode %{
@@ -909,7 +934,9 @@ sub _num {
 	return $v;
 }
 
-sub parse_cmd {
+# parse_cmd itself is XS (perl/fast.c): calls with options, undef or a
+# reference come here.
+sub _parse_cmd_opts {
 	my ($line, @rest) = @_;
 	my $o = _opts('parse_cmd', \@rest, qw(strict max_line utf8));
 	Carp::croak('DSNGuard::parse_cmd: a command line is required')
