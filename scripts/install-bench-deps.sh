@@ -9,13 +9,10 @@ PACKAGES="python3 python3-aiosmtpd python3-flufl.bounce libsisimai-perl
 libmail-deliverystatus-bounceparser-perl pflogsumm gnuplot-nox valgrind
 grep time"
 
-missing=""
-for p in $PACKAGES; do
-	if ! dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null |
-	     grep -q '^install ok installed$'; then
-		missing="$missing $p"
-	fi
-done
+# shellcheck source=scripts/apt-missing.sh
+. "$(dirname "$0")/apt-missing.sh"
+# shellcheck disable=SC2086
+apt_missing $PACKAGES
 
 if [ -z "$missing" ]; then
 	echo "install-bench-deps: all benchmark peers are installed"
@@ -23,14 +20,7 @@ if [ -z "$missing" ]; then
 fi
 
 echo "install-bench-deps: installing:$missing"
-if [ "$(id -u)" -eq 0 ]; then
-	SUDO=""
-elif command -v sudo >/dev/null 2>&1; then
-	SUDO="sudo"
-else
-	echo "install-bench-deps: not root and no sudo; install as root:$missing" >&2
-	exit 1
-fi
+apt_sudo install-bench-deps
 export DEBIAN_FRONTEND=noninteractive
 # shellcheck disable=SC2086
 $SUDO apt-get install -y --no-install-recommends $missing ||

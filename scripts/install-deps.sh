@@ -12,13 +12,10 @@ binutils coreutils gcovr clang-format zlib1g-dev gzip time openssl
 python3-aiosmtpd libio-socket-ssl-perl perl-doc
 sasl2-bin libsasl2-modules m4 libwrap0"
 
-missing=""
-for p in $PACKAGES; do
-	if ! dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null |
-	     grep -q '^install ok installed$'; then
-		missing="$missing $p"
-	fi
-done
+# shellcheck source=scripts/apt-missing.sh
+. "$(dirname "$0")/apt-missing.sh"
+# shellcheck disable=SC2086
+apt_missing $PACKAGES
 
 if [ -z "$missing" ]; then
 	echo "install-deps: all build dependencies are installed"
@@ -26,14 +23,7 @@ if [ -z "$missing" ]; then
 fi
 
 echo "install-deps: installing:$missing"
-if [ "$(id -u)" -eq 0 ]; then
-	SUDO=""
-elif command -v sudo >/dev/null 2>&1; then
-	SUDO="sudo"
-else
-	echo "install-deps: not root and no sudo; install as root:$missing" >&2
-	exit 1
-fi
+apt_sudo install-deps
 export DEBIAN_FRONTEND=noninteractive
 $SUDO apt-get update
 # shellcheck disable=SC2086
