@@ -21,25 +21,7 @@ struct dsngb_policy *dsngb_policy_wrap(struct dsng_policy *pol,
 
 /* A caller's value (dict, hashref) read through the language's reader
  * (python/reader.c, perl/reader.c); borrowed for the call. */
-extern const struct dsngb_reader
-        dsngb_native_reader; /* The policy's trusted networks as CIDR texts (a
-                                list). */
-dsngb_result policy_networks(struct dsngb_policy *p, struct dsng_error *err);
-/* The settings that differ from the permissive base: a list of {rule,
- * value, origin, line}. */
-dsngb_result policy_rules(struct dsngb_policy *p, struct dsng_error *err);
-/* To whom DSN is offered at EHLO, and the classes a session falls in: a
- * list of class words ("all", "trusted", "authenticated", "tls",
- * "submission", "local"). */
-dsngb_result policy_offer(struct dsngb_policy *p, struct dsng_error *err);
-dsngb_result policy_classes(struct dsngb_policy *p, struct dsngb_session *s,
-                            struct dsng_error *err);
-/* The first enhanced status code standing alone in text, as
- * status_describe gives it plus "offset"; none when there is none. */
-dsngb_result status_find(const char *buf, size_t len, struct dsng_error *err);
-/* The messages of an mbox (a non-mbox is one message): a list of bytes. */
-dsngb_result mbox_split(const char *buf, size_t len, struct dsng_error *err);
-
+extern const struct dsngb_reader dsngb_native_reader;
 #endif
 /* A native value passed in as it is (PyObject *, SV *), borrowed. */
 typedef void *dsngb_value;
@@ -55,23 +37,7 @@ dsngb_result format_cmd_line(const char *buf, size_t len, int strict,
 /* ---- logs: a scanner over one stream of log lines ---- */
 struct dsngb_scan;
 #ifdef SWIG
-struct dsngb_scan {};/* The policy's trusted networks as CIDR texts (a list). */
-dsngb_result policy_networks(struct dsngb_policy *p, struct dsng_error *err);
-/* The settings that differ from the permissive base: a list of {rule,
- * value, origin, line}. */
-dsngb_result policy_rules(struct dsngb_policy *p, struct dsng_error *err);
-/* To whom DSN is offered at EHLO, and the classes a session falls in: a
- * list of class words ("all", "trusted", "authenticated", "tls",
- * "submission", "local"). */
-dsngb_result policy_offer(struct dsngb_policy *p, struct dsng_error *err);
-dsngb_result policy_classes(struct dsngb_policy *p, struct dsngb_session *s,
-                            struct dsng_error *err);
-/* The first enhanced status code standing alone in text, as
- * status_describe gives it plus "offset"; none when there is none. */
-dsngb_result status_find(const char *buf, size_t len, struct dsng_error *err);
-/* The messages of an mbox (a non-mbox is one message): a list of bytes. */
-dsngb_result mbox_split(const char *buf, size_t len, struct dsng_error *err);
-
+struct dsngb_scan {};
 #endif
 void dsngb_scan_free(struct dsngb_scan *s);
 /* file: the name events and the summary carry (NULL for none); the limits
