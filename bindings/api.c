@@ -10,36 +10,7 @@
 #include <time.h>
 
 #include "api.h"
-
-/* The error a failed malloc gives, in the library's shape. */
-static void *nomem(struct dsng_error *err)
-{
-	err->rc = DSNG_ENOMEM;
-	err->kind = DSNG_ERR_NOMEM;
-	strcpy(err->message, "out of memory");
-	return NULL;
-}
-
-/* Misuse from the script (TypeError, croak). */
-static void *misuse(struct dsng_error *err, const char *msg)
-{
-	err->rc = DSNG_EINVAL;
-	err->kind = DSNG_ERR_INVALID_ARGUMENT;
-	err->reply = 0;
-	err->enhanced = "";
-	snprintf(err->message, sizeof(err->message), "%s", msg);
-	return NULL;
-}
-
-/* A built result, or out of memory when a builder call failed. */
-static void *finish(void *res, struct dsng_error *err)
-{
-	if (!res || dsngb_native_failed()) {
-		dsngb_native_free(res);
-		return nomem(err);
-	}
-	return res;
-}
+#include "api_util.h"
 
 const char *version(void)
 {
@@ -99,7 +70,7 @@ void *dsngb_parse_cmd_with(const struct dsngb_builder *b, const char *buf,
 	need = dsng_cmd_format_buf(small, sizeof(small), c);
 	if (need >= sizeof(small)) {
 		if (!(canonical = malloc(need + 1))) {
-			nomem(err);
+			dsngb_nomem(err);
 			goto out;
 		}
 		dsng_cmd_format_buf(canonical, need + 1, c);
@@ -108,7 +79,7 @@ void *dsngb_parse_cmd_with(const struct dsngb_builder *b, const char *buf,
 	dsngb_cmd_fill(b, res, c, canonical);
 	if (canonical != small)
 		free(canonical);
-	res = finish(res, err);
+	res = dsngb_finish(res, err);
 out:
 	cmd_release(c);
 	return res;
@@ -159,7 +130,7 @@ dsngb_result parse_report(const char *buf, size_t len, unsigned max_recipients,
 	res = dsngb_map_new(&dsngb_native, 10);
 	dsngb_report_fill(&dsngb_native, res, r);
 	talloc_free(r);
-	return finish(res, err);
+	return dsngb_finish(res, err);
 }
 
 dsngb_result parse_ehlo(const char *buf, size_t len, struct dsng_error *err)
@@ -173,7 +144,7 @@ dsngb_result parse_ehlo(const char *buf, size_t len, struct dsng_error *err)
 	res = dsngb_native.map_new();
 	dsngb_ehlo_fill(&dsngb_native, res, c);
 	talloc_free(c);
-	return finish(res, err);
+	return dsngb_finish(res, err);
 }
 
 dsngb_result xtext_encode(const char *buf, size_t len, struct dsng_error *err)
@@ -183,11 +154,11 @@ dsngb_result xtext_encode(const char *buf, size_t len, struct dsng_error *err)
 	void *res;
 
 	if (!out)
-		return nomem(err);
+		return dsngb_nomem(err);
 	dsng_xtext_encode_buf(out, need + 1, buf, len);
 	res = dsngb_native.str(out, need);
 	free(out);
-	return finish(res, err);
+	return dsngb_finish(res, err);
 }
 
 dsngb_result xtext_decode(const char *buf, size_t len, int xbytes, int lenient,
@@ -199,13 +170,13 @@ dsngb_result xtext_decode(const char *buf, size_t len, int xbytes, int lenient,
 	void *res = NULL;
 
 	if (!out)
-		return nomem(err);
+		return dsngb_nomem(err);
 	if (dsng_xtext_decode(out, len + 1, &n, buf, len,
 	                      lenient ? DSNG_XTEXT_LOWER_HEX : 0, NULL,
 	                      err) == DSNG_OK)
-		res = finish(xbytes ? dsngb_native_bytes(out, n)
-		                    : dsngb_native.str(out, n),
-		             err);
+		res = dsngb_finish(xbytes ? dsngb_native_bytes(out, n)
+		                          : dsngb_native.str(out, n),
+		                   err);
 	free(out);
 	return res;
 }
@@ -221,7 +192,7 @@ dsngb_result parse_reply(const char *buf, size_t len, int lenient,
 	void *res = NULL;
 
 	if (!mem)
-		return nomem(err);
+		return dsngb_nomem(err);
 	dsng_reply_opts_init(&opts, DSNG_REPLY_OPTS_VERSION);
 	if (lenient)
 		opts.flags |= DSNG_REPLY_LENIENT;
@@ -230,11 +201,11 @@ dsngb_result parse_reply(const char *buf, size_t len, int lenient,
 		opts.max_lines = max_lines;
 	if (dsng_reply_parse(mem, &r, buf, len, &opts, err) == DSNG_OK) {
 		if (!(text = dsng_reply_text(mem, r, true))) {
-			nomem(err);
+			dsngb_nomem(err);
 		} else {
 			res = dsngb_native.map_new();
 			dsngb_reply_fill(&dsngb_native, res, r, text);
-			res = finish(res, err);
+			res = dsngb_finish(res, err);
 		}
 	}
 	talloc_free(mem);
@@ -251,7 +222,7 @@ dsngb_result status_describe(const char *buf, size_t len,
 		return NULL;
 	res = dsngb_native.map_new();
 	dsngb_status_fill(&dsngb_native, res, &c);
-	return finish(res, err);
+	return dsngb_finish(res, err);
 }
 
 dsngb_result hide_ehlo(const char *buf, size_t len, int xbytes,
@@ -264,13 +235,13 @@ dsngb_result hide_ehlo(const char *buf, size_t len, int xbytes,
 	void *res = NULL;
 
 	if (!mem)
-		return nomem(err);
+		return dsngb_nomem(err);
 	copy = talloc_strdup(mem, keywords ? keywords : "");
 	kw = copy ? talloc_array(mem, const char *, strlen(copy) / 2 + 2)
 	          : NULL;
 	if (!kw) {
 		talloc_free(mem);
-		return nomem(err);
+		return dsngb_nomem(err);
 	}
 	for (tok = strtok_r(copy, ", \t", &save); tok;
 	     tok = strtok_r(NULL, ", \t", &save))
@@ -279,9 +250,9 @@ dsngb_result hide_ehlo(const char *buf, size_t len, int xbytes,
 	len = dsngb_trim_blank_tail(buf, len);
 	if (dsng_ehlo_hide(mem, &out, &out_len, buf, len, 0, kw, NULL, err) ==
 	    DSNG_OK)
-		res = finish(xbytes ? dsngb_native_bytes(out, out_len)
-		                    : dsngb_native.str(out, out_len),
-		             err);
+		res = dsngb_finish(xbytes ? dsngb_native_bytes(out, out_len)
+		                          : dsngb_native.str(out, out_len),
+		                   err);
 	talloc_free(mem);
 	return res;
 }
@@ -305,7 +276,7 @@ static int batv_setup(TALLOC_CTX *mem, struct dsng_batv_opts *o,
 	for (p = keys; (p = strchr(p, '\n')); p++)
 		n++;
 	if (!(k = talloc_array(mem, struct dsng_batv_key, n))) {
-		nomem(err);
+		dsngb_nomem(err);
 		return DSNG_ENOMEM;
 	}
 	for (p = keys; *p; p = nl ? nl + 1 : p + strlen(p)) {
@@ -338,13 +309,13 @@ dsngb_result batv_sign(const char *buf, size_t len, const char *keys,
 	void *res = NULL;
 
 	if (!mem)
-		return nomem(err);
+		return dsngb_nomem(err);
 	if (batv_setup(mem, &o, keys, days, flags, err) == DSNG_OK) {
 		o.sign_key = sign_key;
 		if (dsng_batv_sign(mem, &out, buf, len,
 		                   now < 0 ? time(NULL) : (time_t)now, &o,
 		                   err) == DSNG_OK)
-			res = finish(dsngb_cstr(&dsngb_native, out), err);
+			res = dsngb_finish(dsngb_cstr(&dsngb_native, out), err);
 	}
 	talloc_free(mem);
 	return res;
@@ -362,7 +333,7 @@ dsngb_result batv_verify(const char *buf, size_t len, const char *keys,
 	int rc, tagged;
 
 	if (!mem)
-		return nomem(err);
+		return dsngb_nomem(err);
 	if (batv_setup(mem, &o, keys, days, flags, err) != DSNG_OK)
 		goto out;
 	rc = dsng_batv_verify(&v, buf, len, now < 0 ? time(NULL) : (time_t)now,
@@ -381,7 +352,7 @@ dsngb_result batv_verify(const char *buf, size_t len, const char *keys,
 
 		if (dsng_batv_strip(mem, &orig, buf, len, NULL) != DSNG_OK) {
 			dsngb_native_free(m);
-			m = nomem(err);
+			m = dsngb_nomem(err);
 			goto out;
 		}
 		b->map_set(m, "original", dsngb_cstr(b, orig));
@@ -398,7 +369,7 @@ dsngb_result batv_verify(const char *buf, size_t len, const char *keys,
 	           v.result == DSNG_BATV_VALID || v.result == DSNG_BATV_EXPIRED
 	                   ? b->integer(v.days_left)
 	                   : b->none());
-	m = finish(m, err);
+	m = dsngb_finish(m, err);
 out:
 	talloc_free(mem);
 	return m;
@@ -439,7 +410,7 @@ static struct dsngb_policy *wrap_policy(int rc, struct dsng_policy **polp,
 		return NULL;
 	if (!(p = malloc(sizeof(*p)))) {
 		talloc_free(pol);
-		return nomem(err);
+		return dsngb_nomem(err);
 	}
 	p->p = pol;
 	return p;
@@ -450,7 +421,7 @@ struct dsngb_policy *policy_preset(const char *name, struct dsng_error *err)
 	struct dsng_policy *pol = NULL;
 
 	if (!name)
-		return misuse(err, "a preset name is required");
+		return dsngb_misuse(err, "a preset name is required");
 	return wrap_policy(dsng_policy_preset(NULL, &pol, name, err), &pol,
 	                   err);
 }
@@ -463,7 +434,7 @@ struct dsngb_policy *policy_from_file(const char *path, struct dsng_error *err)
 	int rc;
 
 	if (!path)
-		return misuse(err, "a file name is required");
+		return dsngb_misuse(err, "a file name is required");
 	gil = dsngb_native_unlock(); /* file I/O */
 	rc = dsng_policy_load(NULL, &pol, path, NULL, err);
 	dsngb_native_relock(gil);
@@ -485,8 +456,9 @@ struct dsngb_policy *policy_from_string(const char *buf, size_t len,
 dsngb_result policy_name(struct dsngb_policy *p, struct dsng_error *err)
 {
 	if (!p)
-		return misuse(err, "not a policy");
-	return finish(dsngb_cstr(&dsngb_native, dsng_policy_name(p->p)), err);
+		return dsngb_misuse(err, "not a policy");
+	return dsngb_finish(dsngb_cstr(&dsngb_native, dsng_policy_name(p->p)),
+	                    err);
 }
 
 dsngb_result policy_warnings(struct dsngb_policy *p, struct dsng_error *err)
@@ -495,7 +467,7 @@ dsngb_result policy_warnings(struct dsngb_policy *p, struct dsng_error *err)
 	size_t i, n;
 
 	if (!p)
-		return misuse(err, "not a policy");
+		return dsngb_misuse(err, "not a policy");
 	list = dsngb_native.list_new();
 	n = dsng_policy_warning_count(p->p);
 	for (i = 0; i < n; i++)
@@ -503,7 +475,7 @@ dsngb_result policy_warnings(struct dsngb_policy *p, struct dsng_error *err)
 		        list,
 		        dsngb_cstr(&dsngb_native,
 		                   dsng_policy_warning_get(p->p, i)->message));
-	return finish(list, err);
+	return dsngb_finish(list, err);
 }
 
 struct dsngb_session *session_new(const char *addr, const char *client_name,
@@ -523,14 +495,15 @@ struct dsngb_session *session_new(const char *addr, const char *client_name,
 	else if (!strcmp(service, "local"))
 		svc = DSNG_POLICY_SERVICE_LOCAL;
 	else
-		return misuse(err, "service must be \"smtp\", \"submission\", "
-		                   "\"local\" or None");
+		return dsngb_misuse(err,
+		                    "service must be \"smtp\", \"submission\", "
+		                    "\"local\" or None");
 	if (trusted < -1 || trusted > 1)
-		return misuse(err, "trusted must be None, True or False");
+		return dsngb_misuse(err, "trusted must be None, True or False");
 	if (port > 65535)
-		return misuse(err, "port must be 0..65535");
+		return dsngb_misuse(err, "port must be 0..65535");
 	if (!(s = talloc_zero(NULL, struct dsngb_session)))
-		return nomem(err);
+		return dsngb_nomem(err);
 	dsng_policy_session_init(&s->s, DSNG_POLICY_SESSION_VERSION);
 	if (addr && dsng_policy_session_set_addr(&s->s, addr, strlen(addr),
 	                                         err) != DSNG_OK) {
@@ -542,7 +515,7 @@ struct dsngb_session *session_new(const char *addr, const char *client_name,
 	    (helo && !(s->s.helo_name = talloc_strdup(s, helo))) ||
 	    (auth_user && !(s->s.auth_user = talloc_strdup(s, auth_user)))) {
 		talloc_free(s);
-		return nomem(err);
+		return dsngb_nomem(err);
 	}
 	s->s.tls = tls != 0;
 	s->s.port = port;
@@ -570,14 +543,14 @@ int session_update(struct dsngb_session *s, unsigned which, const char *helo,
                    const char *auth_user, int tls, struct dsng_error *err)
 {
 	if (!s) {
-		misuse(err, "not a session");
+		dsngb_misuse(err, "not a session");
 		return 0;
 	}
 	if (((which & SESSION_SET_HELO) &&
 	     !session_set_string(s, &s->s.helo_name, helo)) ||
 	    ((which & SESSION_SET_AUTH_USER) &&
 	     !session_set_string(s, &s->s.auth_user, auth_user))) {
-		nomem(err);
+		dsngb_nomem(err);
 		return 0;
 	}
 	if (which & SESSION_SET_TLS)
@@ -597,7 +570,7 @@ dsngb_result session_state(struct dsngb_session *s, struct dsng_error *err)
 	void *m;
 
 	if (!s)
-		return misuse(err, "not a session");
+		return dsngb_misuse(err, "not a session");
 	m = b->map_new();
 	b->map_set(m, "dsn_offered",
 	           s->s.dsn_offered < 0 ? b->none()
@@ -605,7 +578,7 @@ dsngb_result session_state(struct dsngb_session *s, struct dsng_error *err)
 	b->map_set(m, "esmtp", b->boolean(s->s.esmtp));
 	b->map_set(m, "null_sender", b->boolean(s->s.null_sender));
 	b->map_set(m, "n_recipients", b->uinteger(s->s.n_recipients));
-	return finish(m, err);
+	return dsngb_finish(m, err);
 }
 
 /* The decision as a native map (or what b makes of a map: the Python
@@ -617,7 +590,7 @@ static void *decision_with(const struct dsngb_builder *b,
 	void *m = b->map_new();
 
 	dsngb_decision_fill(b, m, d, notify, bounce);
-	return finish(m, err);
+	return dsngb_finish(m, err);
 }
 
 static void *decision(const struct dsng_decision *d, unsigned notify,
@@ -629,9 +602,9 @@ static void *decision(const struct dsng_decision *d, unsigned notify,
 #define CHECK_PS(p, s)                                                         \
 	do {                                                                   \
 		if (!(p))                                                      \
-			return misuse(err, "not a policy");                    \
+			return dsngb_misuse(err, "not a policy");              \
 		if (!(s))                                                      \
-			return misuse(err, "not a session");                   \
+			return dsngb_misuse(err, "not a session");             \
 	} while (0)
 
 dsngb_result policy_ehlo(struct dsngb_policy *p, struct dsngb_session *s,
@@ -651,7 +624,7 @@ dsngb_result policy_ehlo(struct dsngb_policy *p, struct dsngb_session *s,
 		return decision(&d, 0, 0, err);
 	}
 	if (!(mem = talloc_new(NULL)))
-		return nomem(err);
+		return dsngb_nomem(err);
 	len = dsngb_trim_blank_tail(buf, len);
 	if (dsng_ehlo_parse(mem, &caps, buf, len, NULL, err) == DSNG_OK &&
 	    dsng_policy_ehlo_reply(mem, &d, p->p, &s->s, caps, err) == DSNG_OK)
@@ -689,10 +662,11 @@ void *dsngb_policy_cmd_with(const struct dsngb_builder *b,
 	} else if (rc != DSNG_OK) {
 		/* raised from err */
 	} else if (c->verb != verb) {
-		misuse(err, verb == DSNG_VERB_MAIL ? "mail() takes a MAIL FROM "
-		                                     "command"
-		                                   : "rcpt() takes a RCPT TO "
-		                                     "command");
+		dsngb_misuse(err, verb == DSNG_VERB_MAIL
+		                          ? "mail() takes a MAIL FROM "
+		                            "command"
+		                          : "rcpt() takes a RCPT TO "
+		                            "command");
 	} else {
 		rc = verb == DSNG_VERB_MAIL
 		             ? dsng_policy_mail(&d, p->p, &s->s, c, err)
@@ -700,7 +674,7 @@ void *dsngb_policy_cmd_with(const struct dsngb_builder *b,
 		if (rc == DSNG_OK && d.changes &&
 		    (!(mem = talloc_new(NULL)) ||
 		     !(d.rewritten = dsng_cmd_format(mem, c))))
-			nomem(err);
+			dsngb_nomem(err);
 		else if (rc == DSNG_OK)
 			res = decision_with(
 			        b, &d,
@@ -778,16 +752,18 @@ dsngb_result policy_generate(struct dsngb_policy *p, struct dsngb_session *s,
 
 	CHECK_PS(p, s);
 	if (!action)
-		return misuse(err, "an action is required");
+		return dsngb_misuse(err, "an action is required");
 	for (k = DSNG_DSN_OTHER + 1; k < DSNG_DSN__COUNT; k++)
 		if (!strcasecmp(action, dsng_dsn_action_name(k)))
 			break;
 	if (k == DSNG_DSN__COUNT)
-		return misuse(err, "action must be delivered, failed, delayed, "
-		                   "relayed or expanded");
+		return dsngb_misuse(
+		        err, "action must be delivered, failed, delayed, "
+		             "relayed or expanded");
 	if ((bits = notify_bits(notify ? notify : "")) < 0)
-		return misuse(err, "notify must be NOTIFY keywords (NEVER, "
-		                   "SUCCESS, FAILURE, DELAY)");
+		return dsngb_misuse(err,
+		                    "notify must be NOTIFY keywords (NEVER, "
+		                    "SUCCESS, FAILURE, DELAY)");
 	if (dsng_policy_generate(&d, p->p, &s->s, (enum dsng_dsn_kind)k,
 	                         null_sender != 0, (unsigned)bits,
 	                         err) != DSNG_OK)
@@ -808,7 +784,7 @@ dsngb_result policy_bounce(struct dsngb_policy *p, struct dsngb_session *s,
 
 	CHECK_PS(p, s);
 	if (!(mem = talloc_new(NULL)))
-		return nomem(err);
+		return dsngb_nomem(err);
 	if (has_report &&
 	    (dsng_report_parse(mem, &r, buf, len, NULL, err) != DSNG_OK ||
 	     dsng_policy_bounce_info_from_report(mem, &b, r, err) != DSNG_OK))

@@ -1,6 +1,6 @@
 /*
  * bindings/api_util.h - the error helpers of the entry points in
- * api_more.c, scanlog.c and build_report.c (api.c keeps its own).
+ * api.c, api_more.c, probe_api.c, scanlog.c and build_report.c.
  */
 #ifndef DSNGB_API_UTIL_H
 #define DSNGB_API_UTIL_H

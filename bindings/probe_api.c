@@ -12,39 +12,12 @@
 #include <string.h>
 #include <strings.h>
 
+#include "api_util.h"
 #include "probe_api.h"
 
 struct dsngb_probe {
 	struct dsng_probe *probe;
 };
-
-static void *nomem(struct dsng_error *err)
-{
-	err->rc = DSNG_ENOMEM;
-	err->kind = DSNG_ERR_NOMEM;
-	strcpy(err->message, "out of memory");
-	return NULL;
-}
-
-static void *misuse(struct dsng_error *err, const char *msg)
-{
-	err->rc = DSNG_EINVAL;
-	err->kind = DSNG_ERR_INVALID_ARGUMENT;
-	err->reply = 0;
-	err->enhanced = "";
-	snprintf(err->message, sizeof(err->message), "%s", msg);
-	return NULL;
-}
-
-/* A built result, or out of memory when a builder call failed. */
-static void *finish(void *res, struct dsng_error *err)
-{
-	if (!res || dsngb_native_failed()) {
-		dsngb_native_free(res);
-		return nomem(err);
-	}
-	return res;
-}
 
 /* ---- the probe ---- */
 
@@ -63,10 +36,10 @@ struct dsngb_probe *probe_new(const char *mail_from, const char *rcpt_to,
 	int rc;
 
 	if (!mail_from || !rcpt_to)
-		return misuse(err, "mail_from and rcpt_to are required");
+		return dsngb_misuse(err, "mail_from and rcpt_to are required");
 	h = talloc_zero(NULL, struct dsngb_probe);
 	if (!h)
-		return nomem(err);
+		return dsngb_nomem(err);
 	pp.mail_from = mail_from;
 	pp.rcpt_to = rcpt_to;
 	pp.ehlo_name = ehlo_name && *ehlo_name ? ehlo_name : NULL;
@@ -74,7 +47,7 @@ struct dsngb_probe *probe_new(const char *mail_from, const char *rcpt_to,
 	rc = dsng_probe_new(h, &h->probe, &pp, err);
 	if (rc != DSNG_OK) {
 		talloc_free(h);
-		return rc == DSNG_ENOMEM ? nomem(err) : NULL;
+		return rc == DSNG_ENOMEM ? dsngb_nomem(err) : NULL;
 	}
 	return h;
 }
@@ -103,7 +76,7 @@ dsngb_result probe_next(struct dsngb_probe *p, struct dsng_error *err)
 	void *res;
 
 	if (!p)
-		return misuse(err, "not a probe");
+		return dsngb_misuse(err, "not a probe");
 	a = dsng_probe_next(p->probe, &line, &len);
 	res = dsngb_native.list_new();
 	if (res) {
@@ -114,18 +87,18 @@ dsngb_result probe_next(struct dsngb_probe *p, struct dsng_error *err)
 		                               ? dsngb_native_bytes(line, len)
 		                               : dsngb_native.none());
 	}
-	return finish(res, err);
+	return dsngb_finish(res, err);
 }
 
 void probe_reply(struct dsngb_probe *p, const char *buf, size_t len,
                  struct dsng_error *err)
 {
 	if (!p) {
-		misuse(err, "not a probe");
+		dsngb_misuse(err, "not a probe");
 		return;
 	}
 	if (dsng_probe_reply(p->probe, buf, len) == DSNG_ENOMEM)
-		nomem(err);
+		dsngb_nomem(err);
 }
 
 static const struct {
@@ -147,18 +120,18 @@ void probe_event(struct dsngb_probe *p, const char *event, const char *message,
 	size_t i;
 
 	if (!p || !event) {
-		misuse(err, "a probe and an event are required");
+		dsngb_misuse(err, "a probe and an event are required");
 		return;
 	}
 	for (i = 0; i < sizeof(events) / sizeof(events[0]); i++)
 		if (!strcmp(event, events[i].name))
 			break;
 	if (i == sizeof(events) / sizeof(events[0])) {
-		misuse(err, "unknown probe event");
+		dsngb_misuse(err, "unknown probe event");
 		return;
 	}
 	if (dsng_probe_event(p->probe, events[i].ev, message) == DSNG_ENOMEM)
-		nomem(err);
+		dsngb_nomem(err);
 }
 
 dsngb_result probe_result(struct dsngb_probe *p, const char *host,
@@ -168,13 +141,13 @@ dsngb_result probe_result(struct dsngb_probe *p, const char *host,
 	void *res;
 
 	if (!p || !host)
-		return misuse(err, "a probe and a host are required");
+		return dsngb_misuse(err, "a probe and a host are required");
 	res = dsngb_native.map_new();
 	if (res)
 		dsngb_probe_fill(&dsngb_native, res,
 		                 dsng_probe_result(p->probe), host, port,
 		                 source);
-	return finish(res, err);
+	return dsngb_finish(res, err);
 }
 
 /* ---- DSN parameters ---- */
@@ -209,7 +182,7 @@ static int check_param(struct dsng_cmd *c, TALLOC_CTX *tmp, const char *prefix,
 	char *line = talloc_asprintf(tmp, "%s %s", prefix, param);
 
 	if (!line) {
-		nomem(err);
+		dsngb_nomem(err);
 		return DSNG_ENOMEM;
 	}
 	opts.flags = DSNG_CMD_STRICT | flags;
@@ -277,7 +250,7 @@ static char *orcpt_param(TALLOC_CTX *tmp, const char *orcpt, size_t n,
 		type = talloc_strdup(tmp,
 		                     has_8bit(addr, alen) ? "utf-8" : "rfc822");
 	if (!type)
-		return nomem(err);
+		return dsngb_nomem(err);
 	if (alen == 0)
 		return refuse(err, DSNG_ERR_BAD_ORCPT, "orcpt",
 		              "no address given");
@@ -291,7 +264,7 @@ static char *orcpt_param(TALLOC_CTX *tmp, const char *orcpt, size_t n,
 		enc = dsng_xtext_encode(tmp, addr, alen);
 	}
 	if (!enc)
-		return nomem(err);
+		return dsngb_nomem(err);
 	*type_out = type;
 	*addr_off = off;
 	return talloc_asprintf(tmp, "ORCPT=%s;%s", type, enc);
@@ -310,13 +283,13 @@ static int build_params(TALLOC_CTX *tmp, void *mail, void *rcpt,
 	char *p;
 
 	if (!c) {
-		nomem(err);
+		dsngb_nomem(err);
 		return DSNG_ENOMEM;
 	}
 	if (ret) {
 		p = talloc_asprintf(tmp, "RET=%s", ret);
 		if (!p) {
-			nomem(err);
+			dsngb_nomem(err);
 			return DSNG_ENOMEM;
 		}
 		if (check_param(c, tmp, "MAIL FROM:<>", p, DSNG_PARAM_RET,
@@ -336,7 +309,7 @@ static int build_params(TALLOC_CTX *tmp, void *mail, void *rcpt,
 		x = dsng_xtext_encode(tmp, envid, envid_len);
 		p = x ? talloc_asprintf(tmp, "ENVID=%s", x) : NULL;
 		if (!p) {
-			nomem(err);
+			dsngb_nomem(err);
 			return DSNG_ENOMEM;
 		}
 		if (check_param(c, tmp, "MAIL FROM:<>", p, DSNG_PARAM_ENVID,
@@ -356,7 +329,7 @@ static int build_params(TALLOC_CTX *tmp, void *mail, void *rcpt,
 
 		p = talloc_asprintf(tmp, "NOTIFY=%s", notify);
 		if (!p) {
-			nomem(err);
+			dsngb_nomem(err);
 			return DSNG_ENOMEM;
 		}
 		if (!*notify) {
@@ -370,7 +343,7 @@ static int build_params(TALLOC_CTX *tmp, void *mail, void *rcpt,
 		dsng_notify_format(words, sizeof(words), c->notify);
 		p = talloc_asprintf(tmp, "NOTIFY=%s", words);
 		if (!p) {
-			nomem(err);
+			dsngb_nomem(err);
 			return DSNG_ENOMEM;
 		}
 		b->list_push(rcpt, dsngb_cstr(b, p));
@@ -408,7 +381,7 @@ dsngb_result dsn_params(const char *ret, const char *envid, size_t envid_len,
 	int rc;
 
 	if (!tmp)
-		return nomem(err);
+		return dsngb_nomem(err);
 	res = b->map_new();
 	mail = b->list_new();
 	rcpt = b->list_new();
@@ -417,7 +390,7 @@ dsngb_result dsn_params(const char *ret, const char *envid, size_t envid_len,
 		dsngb_native_free(mail);
 		dsngb_native_free(rcpt);
 		talloc_free(tmp);
-		return nomem(err);
+		return dsngb_nomem(err);
 	}
 	rc = build_params(tmp, mail, rcpt, ret, envid, envid_len, has_envid,
 	                  notify, orcpt, orcpt_len, has_orcpt, smtputf8, err);
@@ -428,5 +401,5 @@ dsngb_result dsn_params(const char *ret, const char *envid, size_t envid_len,
 		dsngb_native_free(res);
 		return NULL;
 	}
-	return finish(res, err);
+	return dsngb_finish(res, err);
 }
