@@ -225,8 +225,12 @@ dsngb_result status_describe(const char *buf, size_t len,
 	return dsngb_finish(res, err);
 }
 
-dsngb_result hide_ehlo(const char *buf, size_t len, int xbytes,
-                       const char *keywords, struct dsng_error *err)
+/* hide_ehlo, and hide_ehlo_opts of api_more.c with its reply options o
+ * (NULL: the defaults): keywords are comma or blank separated. */
+void *dsngb_hide_ehlo_with(const char *buf, size_t len, int xbytes,
+                           const char *keywords,
+                           const struct dsng_reply_opts *o,
+                           struct dsng_error *err)
 {
 	TALLOC_CTX *mem = talloc_new(NULL);
 	const char **kw;
@@ -248,13 +252,19 @@ dsngb_result hide_ehlo(const char *buf, size_t len, int xbytes,
 		kw[n++] = tok;
 	kw[n] = NULL;
 	len = dsngb_trim_blank_tail(buf, len);
-	if (dsng_ehlo_hide(mem, &out, &out_len, buf, len, 0, kw, NULL, err) ==
+	if (dsng_ehlo_hide(mem, &out, &out_len, buf, len, 0, kw, o, err) ==
 	    DSNG_OK)
 		res = dsngb_finish(xbytes ? dsngb_native_bytes(out, out_len)
 		                          : dsngb_native.str(out, out_len),
 		                   err);
 	talloc_free(mem);
 	return res;
+}
+
+dsngb_result hide_ehlo(const char *buf, size_t len, int xbytes,
+                       const char *keywords, struct dsng_error *err)
+{
+	return dsngb_hide_ehlo_with(buf, len, xbytes, keywords, NULL, err);
 }
 
 /* Options with the keys parsed from newline-separated key texts (on

@@ -571,35 +571,9 @@ dsngb_result hide_ehlo_opts(const char *buf, size_t len, int xbytes,
                             size_t max_lines, struct dsng_error *err)
 {
 	struct dsng_reply_opts o;
-	TALLOC_CTX *mem = talloc_new(NULL);
-	const char **kw;
-	char *copy, *tok, *save = NULL, *out = NULL;
-	size_t n = 0, out_len = 0;
-	void *res = NULL;
 
-	if (!mem)
-		return dsngb_nomem(err);
-	copy = talloc_strdup(mem, keywords ? keywords : "");
-	kw = copy ? talloc_array(mem, const char *, strlen(copy) / 2 + 2)
-	          : NULL;
-	if (!kw) {
-		talloc_free(mem);
-		return dsngb_nomem(err);
-	}
-	/* comma or blank separated, as hide_ehlo of api.h */
-	for (tok = strtok_r(copy, ", \t", &save); tok;
-	     tok = strtok_r(NULL, ", \t", &save))
-		kw[n++] = tok;
-	kw[n] = NULL;
 	reply_opts(&o, lenient, max_line, max_lines);
-	len = dsngb_trim_blank_tail(buf, len);
-	if (dsng_ehlo_hide(mem, &out, &out_len, buf, len, 0, kw, &o, err) ==
-	    DSNG_OK)
-		res = dsngb_finish(xbytes ? dsngb_native_bytes(out, out_len)
-		                          : dsngb_native.str(out, out_len),
-		                   err);
-	talloc_free(mem);
-	return res;
+	return dsngb_hide_ehlo_with(buf, len, xbytes, keywords, &o, err);
 }
 
 dsngb_result policy_ehlo_opts(struct dsngb_policy *p, struct dsngb_session *s,

@@ -18,6 +18,12 @@ struct dsng_policy_session *dsngb_session_get(struct dsngb_session *s);
 /* A loaded policy under a new handle; pol is freed on failure. */
 struct dsngb_policy *dsngb_policy_wrap(struct dsng_policy *pol,
                                        struct dsng_error *err);
+/* hide_ehlo (api.c) with the reply options o (NULL: the defaults):
+ * hide_ehlo_opts shares it. */
+void *dsngb_hide_ehlo_with(const char *buf, size_t len, int xbytes,
+                           const char *keywords,
+                           const struct dsng_reply_opts *o,
+                           struct dsng_error *err);
 
 /* A caller's value (dict, hashref) read through the language's reader
  * (python/reader.c, perl/reader.c); borrowed for the call. */
