@@ -9,37 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../common/utf8_seq.h"
 #include "cli.h"
-
-/* Length of the valid UTF-8 sequence at p (1..4), or 0 if invalid. */
-static size_t utf8_seq(const unsigned char *p, size_t left)
-{
-	unsigned c = p[0];
-	size_t n, i;
-	unsigned cp;
-
-	if (c < 0x80)
-		return c ? 1 : 0;
-	if (c >= 0xC2 && c <= 0xDF)
-		n = 2, cp = c & 0x1F;
-	else if (c >= 0xE0 && c <= 0xEF)
-		n = 3, cp = c & 0x0F;
-	else if (c >= 0xF0 && c <= 0xF4)
-		n = 4, cp = c & 0x07;
-	else
-		return 0;
-	if (left < n)
-		return 0;
-	for (i = 1; i < n; i++) {
-		if ((p[i] & 0xC0) != 0x80)
-			return 0;
-		cp = (cp << 6) | (p[i] & 0x3F);
-	}
-	if ((n == 3 && (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF))) ||
-	    (n == 4 && (cp < 0x10000 || cp > 0x10FFFF)))
-		return 0;
-	return n;
-}
 
 json_t *cli_json_bytes(const char *p, size_t len)
 {
@@ -53,7 +24,8 @@ json_t *cli_json_bytes(const char *p, size_t len)
 	if (!out)
 		return NULL;
 	while (i < len) {
-		size_t n = utf8_seq(u + i, len - i);
+		/* a NUL becomes U+FFFD as well */
+		size_t n = u[i] ? ex_utf8_len(u + i, len - i) : 0;
 		if (n) {
 			memcpy(out + o, u + i, n);
 			o += n;

@@ -9,38 +9,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "../common/utf8_seq.h"
 #include "logval.h"
-
-/* Length of the valid UTF-8 sequence at p (1..4), or 0 when the bytes
- * there are not one (overlong forms, surrogates, above U+10FFFF, cut). */
-static size_t utf8_len(const unsigned char *p, size_t left)
-{
-	unsigned c = p[0];
-	size_t n, i;
-	unsigned cp;
-
-	if (c < 0x80)
-		return 1;
-	if (c >= 0xc2 && c <= 0xdf)
-		n = 2, cp = c & 0x1f;
-	else if (c >= 0xe0 && c <= 0xef)
-		n = 3, cp = c & 0x0f;
-	else if (c >= 0xf0 && c <= 0xf4)
-		n = 4, cp = c & 0x07;
-	else
-		return 0;
-	if (left < n)
-		return 0;
-	for (i = 1; i < n; i++) {
-		if ((p[i] & 0xc0) != 0x80)
-			return 0;
-		cp = (cp << 6) | (p[i] & 0x3fu);
-	}
-	if ((n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000) ||
-	    (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff)
-		return 0;
-	return n;
-}
 
 /* Whether byte sequence at p needs \xHH (returns 1 for one byte) or may
  * be copied (returns 0, *n its length). */
@@ -50,7 +20,7 @@ static bool needs_hex(const unsigned char *p, size_t left, size_t *n)
 		*n = 1;
 		return true;
 	}
-	*n = utf8_len(p, left);
+	*n = ex_utf8_len(p, left);
 	if (*n == 0) {
 		*n = 1;
 		return true;
