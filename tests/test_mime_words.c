@@ -10,46 +10,16 @@
 #include <stdlib.h>
 
 #include "dsng_test.h"
+#include "dsng_utf8_valid.h"
 #include "mime_int.h"
 
 #define S(x) x, sizeof(x) - 1
 #define FFFD "\xEF\xBF\xBD"
 
-/* Strict UTF-8 (no overlongs, surrogates or values past U+10FFFF) and no
- * NUL: written here, independently of lib/chars.c. */
+/* Strict UTF-8 and no NUL (dsng_utf8_valid.h: independent of lib/chars.c). */
 static int valid_utf8(const char *s, size_t n)
 {
-	const unsigned char *u = (const unsigned char *)s;
-	size_t i = 0;
-
-	while (i < n) {
-		unsigned c = u[i], need, min, cp, k;
-		if (c == 0)
-			return 0;
-		if (c < 0x80) {
-			i++;
-			continue;
-		}
-		if (c >= 0xC2 && c <= 0xDF)
-			need = 1, min = 0x80, cp = c & 0x1F;
-		else if (c >= 0xE0 && c <= 0xEF)
-			need = 2, min = 0x800, cp = c & 0x0F;
-		else if (c >= 0xF0 && c <= 0xF4)
-			need = 3, min = 0x10000, cp = c & 0x07;
-		else
-			return 0;
-		if (n - i <= need)
-			return 0;
-		for (k = 1; k <= need; k++) {
-			if ((u[i + k] & 0xC0) != 0x80)
-				return 0;
-			cp = cp << 6 | (u[i + k] & 0x3F);
-		}
-		if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
-			return 0;
-		i += need + 1;
-	}
-	return 1;
+	return dsng_test_utf8_valid((const unsigned char *)s, n);
 }
 
 struct noted {

@@ -2,10 +2,11 @@
  * tests/fuzz/fuzz_mime_props.c - properties of the MIME reader, checked on
  * every input (the first byte also steers the encoder below):
  *
- * - RFC 2047 decoding always gives valid UTF-8 without NUL (checked by a
- *   validator written here), every problem it notes is at an offset
- *   inside its input, and input that is already valid UTF-8 with no NUL
- *   and no "=?" comes out unchanged, with nothing noted;
+ * - RFC 2047 decoding always gives valid UTF-8 without NUL (checked by the
+ *   tests' own validator, support/dsng_utf8_valid.h), every problem it
+ *   notes is at an offset inside its input, and input that is already
+ *   valid UTF-8 with no NUL and no "=?" comes out unchanged, with nothing
+ *   noted;
  * - any valid UTF-8 text without NUL, cut into encoded words at arbitrary
  *   octets (also inside a character), B or Q, adjacent or separated by
  *   blanks, decodes back to exactly itself;
@@ -22,43 +23,19 @@
 #include <talloc.h>
 
 #include "dsnguard/dsnguard.h"
+#include "../support/dsng_utf8_valid.h"
 #include "fuzz_input.h"
 #include "mime_int.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
+/* Valid UTF-8 without NUL (the tests' own validator), and no CR or LF:
+ * never in decoded header text. */
 static int valid_utf8(const unsigned char *u, size_t n)
 {
-	size_t i = 0;
-
-	while (i < n) {
-		unsigned c = u[i], need, min, cp, k;
-		if (c == 0 || c == '\r' || c == '\n')
-			return 0; /* never in decoded header text */
-		if (c < 0x80) {
-			i++;
-			continue;
-		}
-		if (c >= 0xC2 && c <= 0xDF)
-			need = 1, min = 0x80, cp = c & 0x1F;
-		else if (c >= 0xE0 && c <= 0xEF)
-			need = 2, min = 0x800, cp = c & 0x0F;
-		else if (c >= 0xF0 && c <= 0xF4)
-			need = 3, min = 0x10000, cp = c & 0x07;
-		else
-			return 0;
-		if (n - i <= need)
-			return 0;
-		for (k = 1; k <= need; k++) {
-			if ((u[i + k] & 0xC0) != 0x80)
-				return 0;
-			cp = cp << 6 | (u[i + k] & 0x3F);
-		}
-		if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
-			return 0;
-		i += need + 1;
-	}
-	return 1;
+	if (n && (memchr(u, '\r', n) || memchr(u, '\n', n)))
+		return 0;
+	return dsng_test_utf8_valid(u, n);
 }
 
 static void check_text(const char *s)
