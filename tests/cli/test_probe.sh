@@ -10,6 +10,8 @@ CLI=${1:?usage: test_probe.sh /path/to/dsnguard srcdir}
 SRC=${2:?usage: test_probe.sh /path/to/dsnguard srcdir}
 PY=$(command -v python3) || { echo "SKIP: no python3"; exit 77; }
 FAKE=$SRC/tests/cli/fake_smtp.py
+# shellcheck source=tests/cli/expect.sh
+. "$SRC/tests/cli/expect.sh"
 fails=0
 n=0
 PIDS=""
@@ -57,28 +59,6 @@ run() {
 	rc=$?
 }
 
-# expect NAME WANT_RC WANT_SUBSTRING...
-expect() {
-	name=$1 want_rc=$2
-	shift 2
-	if [ "$rc" -ne "$want_rc" ]; then
-		echo "FAIL $name: exit $rc, want $want_rc; output: $out"
-		fails=$((fails + 1))
-		return
-	fi
-	for want in "$@"; do
-		case $out in
-		*"$want"*) ;;
-		*)
-			echo "FAIL $name: missing '$want' in: $out"
-			fails=$((fails + 1))
-			return
-			;;
-		esac
-	done
-	echo "ok $name"
-}
-
 no_data() {
 	if grep -qi '^DATA' "$LOG"; then
 		echo "FAIL $1: the probe sent DATA"
@@ -90,7 +70,7 @@ A="--from spammer@forged.example --to user@fake.test --timeout 5"
 
 start exposed
 run 127.0.0.1:"$PORT" $A --json
-expect exposed_json 1 \
+cli_expect exposed_json 1 \
 	"{\"ok\":true,\"host\":\"127.0.0.1\",\"port\":$PORT," \
 	'"greeting":{"code":220,"text":"fake.test ESMTP peer=127.0.0.1"}' \
 	'"ehlo":{"code":250,"esmtp":true,"dsn":true,"smtputf8":false,"capabilities":["PIPELINING","SIZE","DSN","8BITMIME"]' \
@@ -98,11 +78,11 @@ expect exposed_json 1 \
 	'"rcpt":{"line":"RCPT TO:<user@fake.test> NOTIFY=SUCCESS","code":250,"enhanced":"2.1.5","text":"Ok"}' \
 	'"rcpt_plain":null,"dsn_advertised":true,"receipt_accepted":true,"verdict":"exposed","error":null'
 run 127.0.0.1:"$PORT" $A
-expect exposed_text 1 'verdict    exposed' 'DSN advertised' \
+cli_expect exposed_text 1 'verdict    exposed' 'DSN advertised' \
 	'>>> RCPT TO:<user@fake.test> NOTIFY=SUCCESS'
 # a name resolved with getaddrinfo (localhost may try ::1 first)
 run localhost:"$PORT" $A --json
-expect exposed_by_name 1 '"host":"localhost"' '"verdict":"exposed"'
+cli_expect exposed_by_name 1 '"host":"localhost"' '"verdict":"exposed"'
 no_data exposed
 if ! grep -q '^RSET' "$LOG" || ! grep -q '^QUIT' "$LOG"; then
 	echo "FAIL exposed: no RSET/QUIT in the server's log"
@@ -112,7 +92,7 @@ stop
 
 start refused
 run 127.0.0.1:"$PORT" $A --json
-expect refused 0 '"ok":true' \
+cli_expect refused 0 '"ok":true' \
 	'"rcpt":{"line":"RCPT TO:<user@fake.test> NOTIFY=SUCCESS","code":550,"enhanced":"5.7.1","text":"receipts only for our users"}' \
 	'"rcpt_plain":{"line":"RCPT TO:<user@fake.test>","code":250' \
 	'"receipt_accepted":false,"verdict":"refused","error":null'
@@ -121,45 +101,45 @@ stop
 
 start not_offered
 run 127.0.0.1:"$PORT" $A --json
-expect not_offered 0 '"dsn":false' '"dsn_advertised":false' \
+cli_expect not_offered 0 '"dsn":false' '"dsn_advertised":false' \
 	'"receipt_accepted":true' '"verdict":"not_offered"'
 stop
 
 start incomplete
 run 127.0.0.1:"$PORT" $A --json
-expect both_refused 2 '"ok":false' '"verdict":"incomplete"' \
+cli_expect both_refused 2 '"ok":false' '"verdict":"incomplete"' \
 	'"error":{"step":"rcpt","cause":"reply","code":550,"message":"recipient refused with and without NOTIFY'
 stop
 
 start tempfail
 run 127.0.0.1:"$PORT" $A --json
-expect tempfail 2 '"rcpt_plain":null' \
+cli_expect tempfail 2 '"rcpt_plain":null' \
 	'"error":{"step":"rcpt","cause":"reply","code":451'
 stop
 
 start helo
 run 127.0.0.1:"$PORT" $A --json
-expect helo_fallback 0 \
+cli_expect helo_fallback 0 \
 	'"ehlo":{"code":250,"esmtp":false,"dsn":false,"smtputf8":false,"capabilities":[]' \
 	'"verdict":"not_offered"'
 stop
 
 start drop
 run 127.0.0.1:"$PORT" $A --json
-expect drop 2 '"mail":{"line":"MAIL FROM:<spammer@forged.example>","code":null' \
+cli_expect drop 2 '"mail":{"line":"MAIL FROM:<spammer@forged.example>","code":null' \
 	'"error":{"step":"mail","cause":"closed","code":null'
 stop
 
 start garbage
 run 127.0.0.1:"$PORT" $A --json
-expect garbage 2 '"error":{"step":"ehlo","cause":"reply"'
+cli_expect garbage 2 '"error":{"step":"ehlo","cause":"reply"'
 stop
 
 start silent
 t0=$(date +%s)
 run 127.0.0.1:"$PORT" $A --json --timeout 1
 t1=$(date +%s)
-expect silent 2 '"greeting":null' \
+cli_expect silent 2 '"greeting":null' \
 	'"error":{"step":"greeting","cause":"timeout","code":null'
 if [ $((t1 - t0)) -gt 4 ]; then
 	echo "FAIL silent: took $((t1 - t0)) s with --timeout 1"
@@ -172,7 +152,7 @@ start drip
 t0=$(date +%s)
 run 127.0.0.1:"$PORT" $A --json --timeout 1
 t1=$(date +%s)
-expect drip 2 '"error":{"step":"greeting","cause":"timeout"'
+cli_expect drip 2 '"error":{"step":"greeting","cause":"timeout"'
 if [ $((t1 - t0)) -gt 4 ]; then
 	echo "FAIL drip: took $((t1 - t0)) s with --timeout 1"
 	fails=$((fails + 1))
@@ -183,21 +163,21 @@ stop
 start exposed
 stop
 run 127.0.0.1:"$PORT" $A --json
-expect conn_refused 2 '"greeting":null' '"ehlo":null' '"mail":null' \
+cli_expect conn_refused 2 '"greeting":null' '"ehlo":null' '"mail":null' \
 	'"dsn_advertised":null' '"receipt_accepted":null' \
 	'"error":{"step":"connect","cause":"refused","code":null'
 
 # --source: the server sees the address bound
 start exposed
 run 127.0.0.1:"$PORT" $A --json --source 127.0.0.2
-expect source 1 'peer=127.0.0.2' '"source":"127.0.0.2"'
+cli_expect source 1 'peer=127.0.0.2' '"source":"127.0.0.2"'
 stop
 
 # IPv6 loopback, when this machine has it
 if "$PY" -c 'import socket; s=socket.socket(socket.AF_INET6); s.bind(("::1", 0))' 2>/dev/null; then
 	start exposed --bind ::1
 	run "[::1]:$PORT" $A --json
-	expect ipv6 1 '"host":"::1"' 'peer=::1' '"verdict":"exposed"'
+	cli_expect ipv6 1 '"host":"::1"' 'peer=::1' '"verdict":"exposed"'
 	stop
 else
 	echo "skip ipv6: no ::1 here"
@@ -212,14 +192,14 @@ elif command -v openssl >/dev/null 2>&1 &&
 		-keyout "$D/key.pem" -out "$D/cert.pem" >/dev/null 2>&1; then
 	start starttls --cert "$D/cert.pem" --key "$D/key.pem"
 	run 127.0.0.1:"$PORT" $A --json --starttls
-	expect starttls 1 '"dsn":true' '"verdict":"exposed"' '"tls":true' \
+	cli_expect starttls 1 '"dsn":true' '"verdict":"exposed"' '"tls":true' \
 		'"starttls":{"line":"STARTTLS","code":220'
 	run 127.0.0.1:"$PORT" $A --json
-	expect starttls_clear 0 '"verdict":"not_offered"' '"tls":false'
+	cli_expect starttls_clear 0 '"verdict":"not_offered"' '"tls":false'
 	stop
 	start exposed
 	run 127.0.0.1:"$PORT" $A --json --starttls
-	expect starttls_not_offered 2 \
+	cli_expect starttls_not_offered 2 \
 		'"error":{"step":"starttls","cause":"reply","code":null'
 	stop
 else
@@ -229,26 +209,26 @@ fi
 # usage errors: nothing is sent
 start exposed
 run 127.0.0.1:"$PORT" --from 'not an address' --to user@fake.test
-expect bad_from 2 'dsnguard: probe: --from address'
+cli_expect bad_from 2 'dsnguard: probe: --from address'
 run 127.0.0.1:"$PORT" --from a@b.example --to '<x@y.example> NOTIFY=NEVER'
-expect bad_to 2 'dsnguard: probe: --to address'
+cli_expect bad_to 2 'dsnguard: probe: --to address'
 run 127.0.0.1:"$PORT" --from a@b.example --to c@d.example --ehlo 'a b'
-expect bad_ehlo 2 'EHLO name'
+cli_expect bad_ehlo 2 'EHLO name'
 if [ -s "$LOG" ]; then
 	echo "FAIL usage: the server saw commands: $(cat "$LOG")"
 	fails=$((fails + 1))
 fi
 stop
 run 127.0.0.1 --from a@b.example
-expect no_to 2 'usage: dsnguard probe'
+cli_expect no_to 2 'usage: dsnguard probe'
 run 127.0.0.1:99999 --from a@b.example --to c@d.example
-expect bad_port 2 'bad HOST[:PORT]'
+cli_expect bad_port 2 'bad HOST[:PORT]'
 run '[::1' --from a@b.example --to c@d.example
-expect bad_v6 2 'bad HOST[:PORT]'
+cli_expect bad_v6 2 'bad HOST[:PORT]'
 run 127.0.0.1 --from a@b.example --to c@d.example --timeout 0
-expect bad_timeout 2 '--timeout'
+cli_expect bad_timeout 2 '--timeout'
 run 127.0.0.1 --from a@b.example --to c@d.example --source nowhere
-expect bad_source 2 '--source'
+cli_expect bad_source 2 '--source'
 
 if [ "$fails" -ne 0 ]; then
 	echo "$fails failed"
