@@ -92,6 +92,33 @@ dsngb_result parse_cmd(const char *buf, size_t len, int strict, size_t max_line,
 	                            utf8, err);
 }
 
+/* The report parser's limits by name, 0 = the default, into lim and mime
+ * (lim->mime = mime): parse_report and policy_bounce_limits (api_more.c). */
+void dsngb_report_limits(struct dsng_report_limits *lim,
+                         struct dsng_mime_limits *mime, unsigned max_recipients,
+                         unsigned max_depth, unsigned max_parts,
+                         unsigned max_fields, size_t max_field_len,
+                         size_t max_header_len, size_t max_boundary_len,
+                         size_t max_size, size_t max_decoded)
+{
+	dsng_report_limits_init(lim, DSNG_REPORT_LIMITS_VERSION);
+	dsng_mime_limits_init(mime, DSNG_MIME_LIMITS_VERSION);
+#define SETLIM(st, f)                                                          \
+	if (f)                                                                 \
+		st->f = f;
+	SETLIM(lim, max_recipients)
+	SETLIM(mime, max_depth)
+	SETLIM(mime, max_parts)
+	SETLIM(mime, max_fields)
+	SETLIM(mime, max_field_len)
+	SETLIM(mime, max_header_len)
+	SETLIM(mime, max_boundary_len)
+	SETLIM(mime, max_size)
+	SETLIM(mime, max_decoded)
+#undef SETLIM
+	lim->mime = mime;
+}
+
 dsngb_result parse_report(const char *buf, size_t len, unsigned max_recipients,
                           unsigned max_depth, unsigned max_parts,
                           unsigned max_fields, size_t max_field_len,
@@ -105,22 +132,9 @@ dsngb_result parse_report(const char *buf, size_t len, unsigned max_recipients,
 	void *res, *gil;
 	int rc;
 
-	dsng_report_limits_init(&lim, DSNG_REPORT_LIMITS_VERSION);
-	dsng_mime_limits_init(&mime, DSNG_MIME_LIMITS_VERSION);
-#define SETLIM(st, f)                                                          \
-	if (f)                                                                 \
-		st.f = f;
-	SETLIM(lim, max_recipients)
-	SETLIM(mime, max_depth)
-	SETLIM(mime, max_parts)
-	SETLIM(mime, max_fields)
-	SETLIM(mime, max_field_len)
-	SETLIM(mime, max_header_len)
-	SETLIM(mime, max_boundary_len)
-	SETLIM(mime, max_size)
-	SETLIM(mime, max_decoded)
-#undef SETLIM
-	lim.mime = &mime;
+	dsngb_report_limits(&lim, &mime, max_recipients, max_depth, max_parts,
+	                    max_fields, max_field_len, max_header_len,
+	                    max_boundary_len, max_size, max_decoded);
 	/* megabytes of mail: let other threads run meanwhile */
 	gil = dsngb_native_unlock();
 	rc = dsng_report_parse(NULL, &r, buf, len, &lim, err);

@@ -401,22 +401,9 @@ dsngb_result policy_bounce_limits(
 
 	if (!p || !s)
 		return dsngb_misuse(err, "expected a policy and a session");
-	dsng_report_limits_init(&lim, DSNG_REPORT_LIMITS_VERSION);
-	dsng_mime_limits_init(&mime, DSNG_MIME_LIMITS_VERSION);
-#define SETLIM(st, f)                                                          \
-	if (f)                                                                 \
-		st.f = f;
-	SETLIM(lim, max_recipients)
-	SETLIM(mime, max_depth)
-	SETLIM(mime, max_parts)
-	SETLIM(mime, max_fields)
-	SETLIM(mime, max_field_len)
-	SETLIM(mime, max_header_len)
-	SETLIM(mime, max_boundary_len)
-	SETLIM(mime, max_size)
-	SETLIM(mime, max_decoded)
-#undef SETLIM
-	lim.mime = &mime;
+	dsngb_report_limits(&lim, &mime, max_recipients, max_depth, max_parts,
+	                    max_fields, max_field_len, max_header_len,
+	                    max_boundary_len, max_size, max_decoded);
 	if (!(mem = talloc_new(NULL)))
 		return dsngb_nomem(err);
 	if (has_report &&

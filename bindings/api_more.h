@@ -18,6 +18,14 @@ struct dsng_policy_session *dsngb_session_get(struct dsngb_session *s);
 /* A loaded policy under a new handle; pol is freed on failure. */
 struct dsngb_policy *dsngb_policy_wrap(struct dsng_policy *pol,
                                        struct dsng_error *err);
+/* The report parser's limits by name (0 = the default) into lim and mime,
+ * lim->mime = mime: parse_report (api.c), policy_bounce_limits. */
+void dsngb_report_limits(struct dsng_report_limits *lim,
+                         struct dsng_mime_limits *mime, unsigned max_recipients,
+                         unsigned max_depth, unsigned max_parts,
+                         unsigned max_fields, size_t max_field_len,
+                         size_t max_header_len, size_t max_boundary_len,
+                         size_t max_size, size_t max_decoded);
 /* hide_ehlo (api.c) with the reply options o (NULL: the defaults):
  * hide_ehlo_opts shares it. */
 void *dsngb_hide_ehlo_with(const char *buf, size_t len, int xbytes,
