@@ -57,6 +57,16 @@ def _new_dsn():
     return {"ret": None, "envid": None, "rcpts": []}
 
 
+def _checked_policy(policy):
+    """The policy= of SMTP and Controller: a dsnguard.Policy, None for the
+    "recommended" preset; anything else is a TypeError."""
+    if policy is None:
+        policy = Policy.preset("recommended")
+    if not isinstance(policy, Policy):
+        raise TypeError("policy must be a dsnguard.Policy")
+    return policy
+
+
 def _auth_user(session):
     """The SASL user aiosmtpd authenticated, as text (None if none)."""
     if not session.authenticated:
@@ -107,11 +117,7 @@ class SMTP(aiosmtpd.smtp.SMTP):
     def __init__(self, handler, *, policy=None, service=None, trusted=None,
                  **kwargs):
         super().__init__(handler, **kwargs)
-        if policy is None:
-            policy = Policy.preset("recommended")
-        if not isinstance(policy, Policy):
-            raise TypeError("policy must be a dsnguard.Policy")
-        self.dsn_policy = policy
+        self.dsn_policy = _checked_policy(policy)
         self._dsng_service = service
         self._dsng_trusted = trusted
         self.dsn_session = None
@@ -358,11 +364,7 @@ class Controller(aiosmtpd.controller.Controller):
 
     def __init__(self, handler, *, policy=None, service=None, trusted=None,
                  **kwargs):
-        if policy is None:
-            policy = Policy.preset("recommended")
-        if not isinstance(policy, Policy):
-            raise TypeError("policy must be a dsnguard.Policy")
-        self.policy = policy
+        self.policy = _checked_policy(policy)
         self._dsng_service = service
         self._dsng_trusted = trusted
         super().__init__(handler, **kwargs)
