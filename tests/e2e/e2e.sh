@@ -24,6 +24,10 @@
 #                           NOTIFY rule's action, e.g. strip)
 #   e2e_client ARGS...      smtpc.py (one JSON object with every reply);
 #                           e2e_field JSON KEY reads one of its values
+#   e2e_send DIR NAME ARGS...  e2e_client ARGS... into DIR/NAME.json, and
+#                           shown led by NAME
+#   e2e_legs TAG STOP...    T = a fresh directory, a subdirectory per leg;
+#                           on exit every leg is stopped with each STOP
 #   e2e_events CLI LOG...   scan-log's events, one line each
 #   e2e_report CLI FILE     parse-report's kind, action, final recipient
 #   e2e_probe CLI PORT SOURCE FROM TO   dsnguard probe's verdict and exit
@@ -207,6 +211,37 @@ e2e_policy() {
 }
 
 e2e_client() { python3 "$E2E_HERE/smtpc.py" "$@"; }
+
+# e2e_send DIR NAME ARGS...: one session, its JSON in DIR/NAME.json and on
+# stdout, each line led by "  NAME: " so that a failure's log shows it.
+e2e_send() {
+	e2e_send_dir=$1
+	e2e_send_name=$2
+	shift 2
+	e2e_client "$@" > "$e2e_send_dir/$e2e_send_name.json"
+	sed "s/^/  $e2e_send_name: /" "$e2e_send_dir/$e2e_send_name.json"
+}
+
+# e2e_legs TAG STOP...: T = a fresh directory under TMPDIR (mode 755: the
+# MTAs' users read it), one subdirectory a leg.  On exit, also after a
+# failure or a signal, every leg's daemons are stopped (by PID) with each
+# STOP LEGDIR, then T is removed unless E2E_KEEP is set.
+e2e_legs() {
+	T=$(mktemp -d "${TMPDIR:-/tmp}/dsng-e2e-$1.XXXXXX") && chmod 755 "$T" || exit 1
+	shift
+	E2E_LEG_STOPS=$*
+	trap e2e_legs_cleanup EXIT
+	trap 'exit 1' INT TERM HUP
+}
+
+e2e_legs_cleanup() {
+	for e2e_leg in "$T"/*/; do
+		for e2e_stop in $E2E_LEG_STOPS; do
+			"$e2e_stop" "${e2e_leg%/}"
+		done
+	done
+	[ -n "${E2E_KEEP:-}" ] || rm -rf "$T"
+}
 
 # e2e_field JSON KEY: one value of smtpc.py's output (dotted keys).
 e2e_field() {

@@ -50,14 +50,6 @@ configure() {
 	}
 }
 
-send() {
-	d=$1
-	n=$2
-	shift 2
-	e2e_client "$@" > "$d/$n.json"
-	sed "s/^/  $n: /" "$d/$n.json"
-}
-
 # leg DIR: the probes' verdicts in DIR/probe.*, then the two sessions, and
 # the notices delivered
 leg() {
@@ -65,10 +57,10 @@ leg() {
 	p=$(exim_port "$d")
 	e2e_probe "$CLI" "$p" 127.0.0.2 victim@example.test rcpt@example.test > "$d/probe.stranger"
 	e2e_probe "$CLI" "$p" 127.0.0.1 sender@example.test rcpt@example.test > "$d/probe.trusted"
-	send "$d" stranger --port "$p" --source 127.0.0.2 \
+	e2e_send "$d" stranger --port "$p" --source 127.0.0.2 \
 		--from victim@example.test --to rcpt@example.test --notify SUCCESS \
 		--subject "stranger in $(basename "$d")"
-	send "$d" trusted --port "$p" --source 127.0.0.1 \
+	e2e_send "$d" trusted --port "$p" --source 127.0.0.1 \
 		--from sender@example.test --to rcpt@example.test --notify SUCCESS \
 		--subject "trusted in $(basename "$d")"
 	# the notices Exim sends arrive as "<= <>" and leave with "Completed"

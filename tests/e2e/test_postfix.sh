@@ -28,35 +28,20 @@ pf_require
 command -v saslpasswd2 > /dev/null 2>&1 || e2e_apt sasl2-bin libsasl2-modules ||
 	{ echo "SKIP: sasl2-bin cannot be installed (the authenticated leg)"; exit 77; }
 
-T=$(mktemp -d "${TMPDIR:-/tmp}/dsng-e2e-pf.XXXXXX") && chmod 755 "$T" || exit 1
-cleanup() {
-	for d in "$T"/*/; do pf_stop "${d%/}"; done
-	[ -n "${E2E_KEEP:-}" ] || rm -rf "$T"
-}
-trap cleanup EXIT
-trap 'exit 1' INT TERM HUP
+e2e_legs pf pf_stop
 e2e_policy "$T/policy.conf"
-
-# send DIR NAME ARGS...: one session, its JSON in DIR/NAME.json
-send() {
-	d=$1
-	n=$2
-	shift 2
-	e2e_client "$@" > "$d/$n.json"
-	cat "$d/$n.json" | sed "s/^/  $n: /"
-}
 
 # the three sessions every leg holds
 sessions() {
 	d=$1
 	set -- $(pf_ports "$d")
-	send "$d" stranger --port "$1" --source 127.0.0.2 \
+	e2e_send "$d" stranger --port "$1" --source 127.0.0.2 \
 		--from victim@example.test --to rcpt@example.test --notify SUCCESS \
 		--subject "stranger in $(basename "$d")"
-	send "$d" trusted --port "$1" --source 127.0.0.1 \
+	e2e_send "$d" trusted --port "$1" --source 127.0.0.1 \
 		--from sender@example.test --to rcpt@example.test --notify SUCCESS \
 		--subject "trusted in $(basename "$d")"
-	send "$d" submission --port "$2" --source 127.0.0.2 --auth alice:secret \
+	e2e_send "$d" submission --port "$2" --source 127.0.0.2 --auth alice:secret \
 		--from alice@example.test --to rcpt@example.test --notify SUCCESS \
 		--subject "submission in $(basename "$d")"
 	pf_wait_queue "$d" 20 || e2e_fail "$(basename "$d"): the queue did not empty in 20 s"

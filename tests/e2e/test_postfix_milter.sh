@@ -36,26 +36,9 @@ pf_require
 command -v saslpasswd2 > /dev/null 2>&1 || e2e_apt sasl2-bin libsasl2-modules ||
 	{ echo "SKIP: sasl2-bin cannot be installed (the authenticated leg)"; exit 77; }
 
-T=$(mktemp -d "${TMPDIR:-/tmp}/dsng-e2e-pfm.XXXXXX") && chmod 755 "$T" || exit 1
-cleanup() {
-	for d in "$T"/*/; do
-		pf_stop "${d%/}"
-		e2e_milter_stop "${d%/}"
-	done
-	[ -n "${E2E_KEEP:-}" ] || rm -rf "$T"
-}
-trap cleanup EXIT
-trap 'exit 1' INT TERM HUP
+e2e_legs pfm pf_stop e2e_milter_stop
 e2e_policy "$T/policy.conf"
 e2e_policy "$T/strip.conf" strip
-
-send() {
-	d=$1
-	n=$2
-	shift 2
-	e2e_client "$@" > "$d/$n.json"
-	sed "s/^/  $n: /" "$d/$n.json"
-}
 
 receipts() {
 	n=0
@@ -84,13 +67,13 @@ leg() {
 	pf_start "$d" || return 1
 	set -- $(pf_ports "$d")
 	e2e_probe "$CLI" "$1" 127.0.0.2 victim@example.test rcpt@example.test > "$d/probe"
-	send "$d" stranger --port "$1" --source 127.0.0.2 \
+	e2e_send "$d" stranger --port "$1" --source 127.0.0.2 \
 		--from victim@example.test --to rcpt@example.test --notify SUCCESS \
 		--subject "stranger in $(basename "$d")"
-	send "$d" trusted --port "$1" --source 127.0.0.1 \
+	e2e_send "$d" trusted --port "$1" --source 127.0.0.1 \
 		--from sender@example.test --to rcpt@example.test --notify SUCCESS \
 		--subject "trusted in $(basename "$d")"
-	send "$d" submission --port "$2" --source 127.0.0.2 --auth alice:secret \
+	e2e_send "$d" submission --port "$2" --source 127.0.0.2 --auth alice:secret \
 		--from alice@example.test --to rcpt@example.test --notify SUCCESS \
 		--subject "submission in $(basename "$d")"
 	printf 'From: root@example.test\nTo: rcpt@example.test\nSubject: local in %s\n\nsendmail -N success\n' \
@@ -177,11 +160,11 @@ pf_set "$C" "smtpd_milters = inet:127.0.0.1:$mp" "milter_default_action = accept
 	e2e_milter_start "$MILTER" "$C" "$T/policy.conf" "$mp" --mta postfix &&
 	pf_start "$C" || exit 1
 set -- $(pf_ports "$C")
-send "$C" before --port "$1" --source 127.0.0.2 --from victim@example.test \
+e2e_send "$C" before --port "$1" --source 127.0.0.2 --from victim@example.test \
 	--to rcpt@example.test --notify SUCCESS --subject "before the crash"
 kill -KILL "$(cat "$C/milter.pid")"
 e2e_milter_stop "$C"
-send "$C" after --port "$1" --source 127.0.0.2 --from victim@example.test \
+e2e_send "$C" after --port "$1" --source 127.0.0.2 --from victim@example.test \
 	--to rcpt@example.test --subject "after the crash"
 pf_wait_queue "$C" 20 || e2e_fail "crash: the queue did not empty in 20 s"
 pf_stop "$C"

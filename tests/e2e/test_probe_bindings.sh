@@ -30,16 +30,7 @@ fi
 [ -n "$langs" ] || { echo "SKIP: neither binding has probe yet"; exit 77; }
 pf_require
 
-T=$(mktemp -d "${TMPDIR:-/tmp}/dsng-e2e-pb.XXXXXX") && chmod 755 "$T" || exit 1
-cleanup() {
-	for d in "$T"/*/; do
-		pf_stop "${d%/}"
-		e2e_milter_stop "${d%/}"
-	done
-	[ -n "${E2E_KEEP:-}" ] || rm -rf "$T"
-}
-trap cleanup EXIT
-trap 'exit 1' INT TERM HUP
+e2e_legs pb pf_stop e2e_milter_stop
 e2e_policy "$T/policy.conf"
 
 # verdict LANG PORT: the binding's verdict from 127.0.0.2

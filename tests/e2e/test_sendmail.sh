@@ -27,30 +27,16 @@ E2E_HERE=$SRC/tests/e2e
 . "$E2E_HERE/sendmail.sh"
 sm_require
 
-T=$(mktemp -d "${TMPDIR:-/tmp}/dsng-e2e-sm.XXXXXX") && chmod 755 "$T" || exit 1
-cleanup() {
-	for d in "$T"/*/; do sm_stop "${d%/}"; done
-	[ -n "${E2E_KEEP:-}" ] || rm -rf "$T"
-}
-trap cleanup EXIT
-trap 'exit 1' INT TERM HUP
+e2e_legs sm sm_stop
 e2e_policy "$T/policy.conf"
-
-send() {
-	d=$1
-	n=$2
-	shift 2
-	e2e_client "$@" > "$d/$n.json"
-	sed "s/^/  $n: /" "$d/$n.json"
-}
 
 sessions() {
 	d=$1
 	p=$(sm_port "$d")
-	send "$d" stranger --port "$p" --source 127.0.0.2 \
+	e2e_send "$d" stranger --port "$p" --source 127.0.0.2 \
 		--from victim@example.test --to rcpt@example.test --notify SUCCESS \
 		--subject "stranger in $(basename "$d")"
-	send "$d" trusted --port "$p" --source 127.0.0.1 \
+	e2e_send "$d" trusted --port "$p" --source 127.0.0.1 \
 		--from sender@example.test --to rcpt@example.test --notify SUCCESS \
 		--subject "trusted in $(basename "$d")"
 	sm_wait_idle "$d" 20 || e2e_fail "$(basename "$d"): the queue did not empty in 20 s"

@@ -29,26 +29,9 @@ E2E_HERE=$SRC/tests/e2e
 e2e_milter_require "$MILTER"
 sm_require
 
-T=$(mktemp -d "${TMPDIR:-/tmp}/dsng-e2e-smm.XXXXXX") && chmod 755 "$T" || exit 1
-cleanup() {
-	for d in "$T"/*/; do
-		sm_stop "${d%/}"
-		e2e_milter_stop "${d%/}"
-	done
-	[ -n "${E2E_KEEP:-}" ] || rm -rf "$T"
-}
-trap cleanup EXIT
-trap 'exit 1' INT TERM HUP
+e2e_legs smm sm_stop e2e_milter_stop
 e2e_policy "$T/policy.conf"
 e2e_policy "$T/strip.conf" strip
-
-send() {
-	d=$1
-	n=$2
-	shift 2
-	e2e_client "$@" > "$d/$n.json"
-	sed "s/^/  $n: /" "$d/$n.json"
-}
 
 receipts() { grep -c '^Subject: Return receipt' "$1/mail/$2" 2> /dev/null || echo 0; }
 rcpt_lines() { grep 'stage=rcpt ' "$1/milter.log" 2> /dev/null | grep -c -- "$2"; }
@@ -70,10 +53,10 @@ leg() {
 	sm_start "$d" || return 1
 	p=$(sm_port "$d")
 	e2e_probe "$CLI" "$p" 127.0.0.2 victim@example.test rcpt@example.test > "$d/probe"
-	send "$d" stranger --port "$p" --source 127.0.0.2 \
+	e2e_send "$d" stranger --port "$p" --source 127.0.0.2 \
 		--from victim@example.test --to rcpt@example.test --notify SUCCESS \
 		--subject "stranger in $(basename "$d")"
-	send "$d" trusted --port "$p" --source 127.0.0.1 \
+	e2e_send "$d" trusted --port "$p" --source 127.0.0.1 \
 		--from sender@example.test --to rcpt@example.test --notify SUCCESS \
 		--subject "trusted in $(basename "$d")"
 	sm_wait_idle "$d" 20 || e2e_fail "$(basename "$d"): the queue did not empty in 20 s"
@@ -141,11 +124,11 @@ sm_configure "$C" "$C/milter.mc" &&
 	e2e_milter_start "$MILTER" "$C" "$T/policy.conf" "$mp" --mta sendmail &&
 	sm_start "$C" || exit 1
 p=$(sm_port "$C")
-send "$C" before --port "$p" --source 127.0.0.2 --from victim@example.test \
+e2e_send "$C" before --port "$p" --source 127.0.0.2 --from victim@example.test \
 	--to rcpt@example.test --notify SUCCESS --subject "before the crash"
 kill -KILL "$(cat "$C/milter.pid")"
 e2e_milter_stop "$C"
-send "$C" after --port "$p" --source 127.0.0.2 --from victim@example.test \
+e2e_send "$C" after --port "$p" --source 127.0.0.2 --from victim@example.test \
 	--to rcpt@example.test --subject "after the crash"
 sm_wait_idle "$C" 20 || e2e_fail "crash: the queue did not empty in 20 s"
 sm_stop "$C"
