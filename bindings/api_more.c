@@ -3,6 +3,7 @@
  * command, RFC 6533 xtext, paths, BATV tags, replies, dates, MIME header
  * text, and the policy's lookups.
  */
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -309,6 +310,30 @@ static void cmd_opts(struct dsng_cmd_opts *o, int strict, size_t max_line,
 		o->max_line = max_line;
 }
 
+/* What policy_line and policy_cmd_opts check and allocate first: a policy
+ * and a session, a fresh command *c (malloc: 3 KB) and a talloc context
+ * *mem.  False with err set (misuse, out of memory) and nothing kept. */
+static bool line_start(struct dsngb_policy *p, struct dsngb_session *s,
+                       struct dsng_cmd **c, TALLOC_CTX **mem,
+                       struct dsng_error *err)
+{
+	if (!p || !s) {
+		dsngb_misuse(err, "expected a policy and a session");
+		return false;
+	}
+	if (!(*c = malloc(sizeof(**c)))) {
+		dsngb_nomem(err);
+		return false;
+	}
+	if (!(*mem = talloc_new(NULL))) {
+		free(*c);
+		dsngb_nomem(err);
+		return false;
+	}
+	dsng_cmd_init(*c, DSNG_CMD_VERSION);
+	return true;
+}
+
 dsngb_result policy_line(struct dsngb_policy *p, struct dsngb_session *s,
                          const char *buf, size_t len, int strict,
                          size_t max_line, int utf8, struct dsng_error *err)
@@ -320,15 +345,8 @@ dsngb_result policy_line(struct dsngb_policy *p, struct dsngb_session *s,
 	void *res = NULL;
 	int rc;
 
-	if (!p || !s)
-		return dsngb_misuse(err, "expected a policy and a session");
-	if (!(c = malloc(sizeof(*c))))
-		return dsngb_nomem(err);
-	if (!(mem = talloc_new(NULL))) {
-		free(c);
-		return dsngb_nomem(err);
-	}
-	dsng_cmd_init(c, DSNG_CMD_VERSION);
+	if (!line_start(p, s, &c, &mem, err))
+		return NULL;
 	cmd_opts(&o, strict, max_line, utf8);
 	rc = dsng_policy_line(mem, &d, c, dsngb_policy_get(p),
 	                      dsngb_session_get(s), buf, len, &o, err);
@@ -605,15 +623,8 @@ dsngb_result policy_cmd_opts(struct dsngb_policy *p, struct dsngb_session *s,
 	void *res = NULL;
 	int rc;
 
-	if (!p || !s)
-		return dsngb_misuse(err, "expected a policy and a session");
-	if (!(c = malloc(sizeof(*c))))
-		return dsngb_nomem(err);
-	if (!(mem = talloc_new(NULL))) {
-		free(c);
-		return dsngb_nomem(err);
-	}
-	dsng_cmd_init(c, DSNG_CMD_VERSION);
+	if (!line_start(p, s, &c, &mem, err))
+		return NULL;
 	cmd_opts(&o, strict, max_line, utf8);
 	rc = dsng_cmd_parse(c, buf, len, &o, err);
 	if (rc == DSNG_ESYNTAX || rc == DSNG_ELIMIT) {
