@@ -207,12 +207,7 @@ dsngb_result parse_reply(const char *buf, size_t len, int lenient,
 
 	if (!mem)
 		return dsngb_nomem(err);
-	dsng_reply_opts_init(&opts, DSNG_REPLY_OPTS_VERSION);
-	if (lenient)
-		opts.flags |= DSNG_REPLY_LENIENT;
-	opts.max_line = max_line;
-	if (max_lines)
-		opts.max_lines = max_lines;
+	dsngb_reply_opts(&opts, lenient, max_line, max_lines);
 	if (dsng_reply_parse(mem, &r, buf, len, &opts, err) == DSNG_OK) {
 		if (!(text = dsng_reply_text(mem, r, true))) {
 			dsngb_nomem(err);

@@ -10,6 +10,20 @@
 
 #include "api_util.h"
 
+/* The command parser's options by name (0 = the default): format_cmd_line,
+ * policy_line and policy_cmd_opts. */
+static void cmd_opts(struct dsng_cmd_opts *o, int strict, size_t max_line,
+                     int utf8)
+{
+	dsng_cmd_opts_init(o, DSNG_CMD_OPTS_VERSION);
+	if (strict)
+		o->flags |= DSNG_CMD_STRICT;
+	if (utf8)
+		o->flags |= DSNG_CMD_UTF8;
+	if (max_line)
+		o->max_line = max_line;
+}
+
 dsngb_result format_cmd_line(const char *buf, size_t len, int strict,
                              size_t max_line, int utf8, struct dsng_error *err)
 {
@@ -21,13 +35,7 @@ dsngb_result format_cmd_line(const char *buf, size_t len, int strict,
 	if (!c)
 		return dsngb_nomem(err);
 	dsng_cmd_init(c, DSNG_CMD_VERSION);
-	dsng_cmd_opts_init(&opts, DSNG_CMD_OPTS_VERSION);
-	if (strict)
-		opts.flags |= DSNG_CMD_STRICT;
-	if (utf8)
-		opts.flags |= DSNG_CMD_UTF8;
-	if (max_line)
-		opts.max_line = max_line;
+	cmd_opts(&opts, strict, max_line, utf8);
 	if (dsng_cmd_parse(c, buf, len, &opts, err) == DSNG_OK) {
 		if (!(out = dsng_cmd_format(NULL, c)))
 			dsngb_nomem(err);
@@ -183,8 +191,10 @@ dsngb_result batv_strip(const char *buf, size_t len, struct dsng_error *err)
 	return res;
 }
 
-static void reply_opts(struct dsng_reply_opts *o, int lenient, size_t max_line,
-                       size_t max_lines)
+/* api_more.h; max_line is passed as given (0: the parser's 512, or 4096
+ * when lenient), max_lines 0 keeps the initialised default. */
+void dsngb_reply_opts(struct dsng_reply_opts *o, int lenient, size_t max_line,
+                      size_t max_lines)
 {
 	dsng_reply_opts_init(o, DSNG_REPLY_OPTS_VERSION);
 	if (lenient)
@@ -206,7 +216,7 @@ dsngb_result format_reply(const char *buf, size_t len, int lenient,
 
 	if (!mem)
 		return dsngb_nomem(err);
-	reply_opts(&o, lenient, max_line, max_lines);
+	dsngb_reply_opts(&o, lenient, max_line, max_lines);
 	if (dsng_reply_parse(mem, &r, buf, len, &o, err) == DSNG_OK) {
 		if (!(out = dsng_reply_format(mem, r)))
 			dsngb_nomem(err);
@@ -225,7 +235,7 @@ dsngb_result reply_complete(const char *buf, size_t len, int lenient,
 	size_t used = 0;
 	int rc;
 
-	reply_opts(&o, lenient, max_line, max_lines);
+	dsngb_reply_opts(&o, lenient, max_line, max_lines);
 	rc = dsng_reply_complete(&used, buf, len, &o, err);
 	if (rc < 0)
 		return NULL;
@@ -296,18 +306,6 @@ dsngb_result policy_is_receipt_header(struct dsngb_policy *p, const char *buf,
 	return dsngb_finish(dsngb_native.boolean(dsng_policy_is_receipt_header(
 	                            dsngb_policy_get(p), buf, len)),
 	                    err);
-}
-
-static void cmd_opts(struct dsng_cmd_opts *o, int strict, size_t max_line,
-                     int utf8)
-{
-	dsng_cmd_opts_init(o, DSNG_CMD_OPTS_VERSION);
-	if (strict)
-		o->flags |= DSNG_CMD_STRICT;
-	if (utf8)
-		o->flags |= DSNG_CMD_UTF8;
-	if (max_line)
-		o->max_line = max_line;
 }
 
 /* What policy_line and policy_cmd_opts check and allocate first: a policy
@@ -561,7 +559,7 @@ dsngb_result parse_ehlo_opts(const char *buf, size_t len, int lenient,
 	struct dsng_ehlo *c = NULL;
 	void *res;
 
-	reply_opts(&o, lenient, max_line, max_lines);
+	dsngb_reply_opts(&o, lenient, max_line, max_lines);
 	len = dsngb_trim_blank_tail(buf, len);
 	if (dsng_ehlo_parse(NULL, &c, buf, len, &o, err) != DSNG_OK)
 		return NULL;
@@ -577,7 +575,7 @@ dsngb_result hide_ehlo_opts(const char *buf, size_t len, int xbytes,
 {
 	struct dsng_reply_opts o;
 
-	reply_opts(&o, lenient, max_line, max_lines);
+	dsngb_reply_opts(&o, lenient, max_line, max_lines);
 	return dsngb_hide_ehlo_with(buf, len, xbytes, keywords, &o, err);
 }
 
@@ -597,7 +595,7 @@ dsngb_result policy_ehlo_opts(struct dsngb_policy *p, struct dsngb_session *s,
 		return dsngb_misuse(err, "expected a policy and a session");
 	if (!(mem = talloc_new(NULL)))
 		return dsngb_nomem(err);
-	reply_opts(&o, lenient, max_line, max_lines);
+	dsngb_reply_opts(&o, lenient, max_line, max_lines);
 	len = dsngb_trim_blank_tail(buf, len);
 	if (dsng_ehlo_parse(mem, &caps, buf, len, &o, err) == DSNG_OK &&
 	    dsng_policy_ehlo_reply(mem, &d, dsngb_policy_get(p),

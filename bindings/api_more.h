@@ -26,6 +26,11 @@ void dsngb_report_limits(struct dsng_report_limits *lim,
                          unsigned max_fields, size_t max_field_len,
                          size_t max_header_len, size_t max_boundary_len,
                          size_t max_size, size_t max_decoded);
+/* The reply parser's options by name (max_lines 0 = the default):
+ * parse_reply (api.c), format_reply, hide_ehlo_opts and the others with a
+ * lenient/max_line/max_lines triple. */
+void dsngb_reply_opts(struct dsng_reply_opts *o, int lenient, size_t max_line,
+                      size_t max_lines);
 /* hide_ehlo (api.c) with the reply options o (NULL: the defaults):
  * hide_ehlo_opts shares it. */
 void *dsngb_hide_ehlo_with(const char *buf, size_t len, int xbytes,
