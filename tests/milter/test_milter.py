@@ -68,6 +68,15 @@ LINE_RE = re.compile(
 KV_RE = re.compile(r'([a-z_]+)=("(?:[^"\\]|\\.)*"|[^ "\\]*)')
 
 
+def kill_quietly(pid):
+    """SIGKILL a daemonised milter by its PID (a cleanup: gone already is
+    fine)."""
+    try:
+        os.kill(pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+
+
 def parse_line(line):
     """The key=value fields of one log line as a dict (values unquoted,
     \\" and \\\\ undone; \\xHH left as written)."""
@@ -746,12 +755,7 @@ class TestSignals(unittest.TestCase):
         with open(m.pidfile) as f:
             pid = int(f.read())
 
-        def kill_daemon():
-            try:
-                os.kill(pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
-        self.addCleanup(kill_daemon)
+        self.addCleanup(kill_quietly, pid)
         out = session(m)
         self.assertEqual(out["rcpt"][0].action, "reject")
         os.kill(pid, signal.SIGTERM)
@@ -969,12 +973,7 @@ class TestUsage(unittest.TestCase):
         with open(m.pidfile) as f:
             pid = int(f.read())
 
-        def kill_daemon():
-            try:
-                os.kill(pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
-        self.addCleanup(kill_daemon)
+        self.addCleanup(kill_quietly, pid)
         deadline = time.time() + 10
         while not os.path.exists(m.sock):
             self.assertLess(time.time(), deadline, "no socket")
