@@ -38,16 +38,9 @@ ok(!eval { DSNGuard::parse_cmd('MAIL FROM: <a@b.example>', 1); 1 }, 'strict refu
 like(DSNGuard::version(), qr/^\d+\.\d+\.\d+$/, 'version');
 
 # ---- parse_report
-use File::Basename qw(dirname);
-use File::Spec;
-my $data = File::Spec->catdir(dirname(File::Spec->rel2abs(__FILE__)),
-	'..', '..', '..', 'examples', 'data');
-sub slurp {
-	my $path = File::Spec->catfile($data, shift);
-	open(my $fh, '<:raw', $path) or die "$path: $!";
-	local $/;
-	return <$fh>;
-}
+use FindBin ();
+use lib "$FindBin::Bin/lib";
+use ExampleData;
 
 $r = DSNGuard::parse_report(slurp('return-receipt.eml'));
 is($r->{kind}, 'dsn', 'report kind');

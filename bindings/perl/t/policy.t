@@ -3,20 +3,14 @@
 use strict;
 use warnings;
 use Test::More;
-use File::Basename qw(dirname);
 use File::Spec;
 use File::Temp qw(tempdir);
 
 use DSNGuard qw(:all);
 
-my $data = File::Spec->catdir(dirname(File::Spec->rel2abs(__FILE__)),
-	'..', '..', '..', 'examples', 'data');
-sub slurp {
-	my $path = File::Spec->catfile($data, shift);
-	open(my $fh, '<:raw', $path) or die "$path: $!";
-	local $/;
-	return <$fh>;
-}
+use FindBin ();
+use lib "$FindBin::Bin/lib";
+use ExampleData;
 
 my @KEYS = sort qw(action reason rule reply notify compliance rewritten);
 my $EHLO = "250-mx.example\r\n250-DSN\r\n250 SIZE 1000\r\n";
