@@ -33,6 +33,8 @@
 #   e2e_probe CLI PORT SOURCE FROM TO   dsnguard probe's verdict and exit
 #   e2e_milter_require / e2e_milter_start / e2e_milter_stop
 #                           dsnguard-milter on inet:PORT@127.0.0.1, by PID
+#   e2e_milter_crash DIR PORT / e2e_milter_crash_check DIR   case 7's crash
+#                           leg: a session, SIGKILL, a session; the verdicts
 #   e2e_ok / e2e_fail MSG, e2e_check NAME GOT WANT   count a check;
 #                           e2e_end exits 0 or 1
 #
@@ -346,4 +348,25 @@ e2e_milter_stop() {
 	[ -f "$1/milter.pid" ] || return 0
 	e2e_kill "$(cat "$1/milter.pid")"
 	rm -f "$1/milter.pid"
+}
+
+# e2e_milter_crash DIR PORT: the crash leg of case 7 on the MTA of DIR
+# listening on PORT with the milter of DIR: the stranger's session with
+# NOTIFY=SUCCESS ("before"), the milter killed with SIGKILL, then a
+# session without ("after").  The caller waits for the MTA's queue.
+e2e_milter_crash() {
+	e2e_send "$1" before --port "$2" --source 127.0.0.2 --from victim@example.test \
+		--to rcpt@example.test --notify SUCCESS --subject "before the crash"
+	kill -KILL "$(cat "$1/milter.pid")"
+	e2e_milter_stop "$1"
+	e2e_send "$1" after --port "$2" --source 127.0.0.2 --from victim@example.test \
+		--to rcpt@example.test --subject "after the crash"
+}
+
+# e2e_milter_crash_check DIR: refused while the milter ran, flowing after
+e2e_milter_crash_check() {
+	e2e_check "case 7 (milter crashed): refused while it ran" \
+		"$(e2e_field "$(cat "$1/before.json")" rcpt.0)" 550
+	e2e_check "case 7 (milter crashed): mail flows after" \
+		"$(e2e_field "$(cat "$1/after.json")" data.0)" 250
 }
