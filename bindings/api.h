@@ -37,6 +37,20 @@ void dsngb_native_relock(void *state);
 /* Drop a native value built by dsngb_native (NULL is fine). */
 void dsngb_native_free(void *v);
 
+/* parse_cmd and the MAIL/RCPT decisions (policy_mail, policy_rcpt) with
+ * the builder b instead of dsngb_native: the Python fast path
+ * (python/fast.c) builds its Decision objects directly.  verb is
+ * DSNG_VERB_MAIL or DSNG_VERB_RCPT; p and s as for policy_mail. */
+struct dsngb_policy;
+struct dsngb_session;
+void *dsngb_parse_cmd_with(const struct dsngb_builder *b, const char *buf,
+                           size_t len, int strict, size_t max_line, int utf8,
+                           struct dsng_error *err);
+void *dsngb_policy_cmd_with(const struct dsngb_builder *b,
+                            struct dsngb_policy *p, struct dsngb_session *s,
+                            const char *buf, size_t len, enum dsng_verb verb,
+                            struct dsng_error *err);
+
 /* Raise the language's ParseError from err. */
 #if defined(SWIGPYTHON) || defined(DSNGB_PYTHON)
 void dsngb_py_raise(const struct dsng_error *err);
@@ -189,6 +203,15 @@ struct dsngb_session *session_new(const char *addr, const char *client_name,
                                   int trusted, struct dsng_error *err);
 /* RSET: a new transaction. */
 void session_reset(struct dsngb_session *s);
+/* Change the facts a connection learns as it goes: the HELO name, the
+ * SASL user after AUTH, TLS after STARTTLS.  `which` says which of them
+ * to set (SESSION_SET_*); a NULL string clears that fact.  Returns 1, or
+ * NULL with err set. */
+#define SESSION_SET_HELO 1
+#define SESSION_SET_AUTH_USER 2
+#define SESSION_SET_TLS 4
+int session_update(struct dsngb_session *s, unsigned which, const char *helo,
+                   const char *auth_user, int tls, struct dsng_error *err);
 /* The session's state as a map: dsn_offered (-1/0/1), esmtp, null_sender,
  * n_recipients. */
 dsngb_result session_state(struct dsngb_session *s, struct dsng_error *err);

@@ -9,7 +9,9 @@
  * offset, reply, enhanced and message.
  */
 #if defined(SWIGPYTHON)
-%module dsnguard
+/* the core of the package dsnguard (bindings/python/dsnguard/), whose
+ * __init__ re-exports it */
+%module(package="dsnguard") _core
 #elif defined(SWIGPERL)
 %module DSNGuard
 #endif
@@ -18,7 +20,46 @@
 #include <string.h>
 #include <dsnguard/dsnguard.h>
 #include "api.h"
+#include "api_more.h"
 %}
+
+#if defined(SWIGPYTHON)
+/* The hot calls (parse_cmd, parse_report, Policy.mail/rcpt) are
+ * hand-written vectorcall functions (python/fast.c) added to the core
+ * module here; they need SWIG's pointer types to read the handles. */
+%{
+#include "python/fast.h"
+%}
+%wrapper %{
+static void *dsngb_py_unwrap(PyObject *o, int which)
+{
+	void *p = NULL;
+	swig_type_info *t = which ? SWIGTYPE_p_dsngb_session
+	                          : SWIGTYPE_p_dsngb_policy;
+
+	if (!SWIG_IsOK(SWIG_ConvertPtr(o, &p, t, 0)) || !p) {
+		PyErr_SetString(PyExc_TypeError, which ? "not a session"
+		                                       : "not a policy");
+		return NULL;
+	}
+	return p;
+}
+%}
+%init %{
+	if (dsngb_py_fast_init(m, dsngb_py_unwrap) < 0)
+		return NULL;
+%}
+%ignore parse_cmd;
+#elif defined(SWIGPERL)
+/* DSNGuard::parse_cmd is a hand-written XS sub (perl/fast.c) that hands
+ * every call but the plain one to _parse_cmd_opts below. */
+%{
+#include "perl/fast.h"
+%}
+%init %{
+	dsngb_pl_fast_init(aTHX);
+%}
+#endif
 
 /* ---- inputs: one str/bytes (Python) or string (Perl) argument ---- */
 #if defined(SWIGPYTHON)
@@ -147,6 +188,7 @@
 %rename(_policy_warnings) policy_warnings;
 %rename(_session_new) session_new;
 %rename(_session_reset) session_reset;
+%rename(_session_update) session_update;
 %rename(_session_state) session_state;
 %rename(_policy_ehlo) policy_ehlo;
 %rename(_policy_mail) policy_mail;
@@ -199,8 +241,54 @@ Decode xtext: bytes in, bytes out; str in, str out.  lenient accepts
 lower-case hex.  Raises ParseError (bad_xtext).";
 #endif
 
+/* ---- api_more.h: the script-level names are written over these, in
+ * python/dsnguard/_more.py and perl/more.pm ---- */
+/* a dict/hashref handed to the C reader as it is */
+%typemap(in) dsngb_value {
+	$1 = (void *)$input;
+}
+%rename(_ScanHandle) dsngb_scan;
+%nodefaultctor dsngb_scan;
+%extend dsngb_scan {
+	~dsngb_scan() { dsngb_scan_free($self); }
+}
+%newobject scan_new;
+%ignore dsngb_scan_free;
+%rename(_format_cmd_line) format_cmd_line;
+%rename(_scan_new) scan_new;
+%rename(_scan_feed) scan_feed;
+%rename(_scan_summary) scan_summary;
+%rename(_build_report_result) build_report_result;
+%rename(_xtext_utf8_encode) xtext_utf8_encode;
+%rename(_xtext_utf8_decode) xtext_utf8_decode;
+%rename(_addr_parse) addr_parse;
+%rename(_addr_check_domain) addr_check_domain;
+%rename(_batv_parse) batv_parse;
+%rename(_batv_strip) batv_strip;
+%rename(_format_reply) format_reply;
+%rename(_reply_complete) reply_complete;
+%rename(_report_date_parse) report_date_parse;
+%rename(_mime_decode_words) mime_decode_words;
+%rename(_mime_unfold) mime_unfold;
+%rename(_policy_preset_names) policy_preset_names;
+%rename(_policy_is_trusted) policy_is_trusted;
+%rename(_policy_is_receipt_header) policy_is_receipt_header;
+%rename(_policy_line) policy_line;
+%rename(_policy_load) policy_load;
+%newobject policy_load;
+%rename(_policy_bounce_limits) policy_bounce_limits;
+%rename(_policy_networks) policy_networks;
+%rename(_policy_rules) policy_rules;
+%rename(_policy_offer) policy_offer;
+%rename(_policy_classes) policy_classes;
+%rename(_status_find) status_find;
+%rename(_mbox_split) mbox_split;
+
 %feature("kwargs");
 %include "api.h"
+%include "api_more.h"
+/* the SMTP client helpers: the probe and the DSN parameters */
+%include "probe.i"
 
 #if defined(SWIGPYTHON)
 %pythoncode %{
@@ -236,6 +324,14 @@ def _line_of(line_or_cmd):
                     "parse_cmd returned, not %s" % type(line_or_cmd).__name__)
 
 
+# The report limits by their C names (struct dsng_report_limits), in the
+# order the C calls take them: parse_report's fast path (python/fast.c)
+# has its own copy, Policy.bounce uses this one.
+_REPORT_LIMITS = ("max_recipients", "max_depth", "max_parts", "max_fields",
+                  "max_field_len", "max_header_len", "max_boundary_len",
+                  "max_size", "max_decoded")
+
+
 def _opt_str(value, what):
     if value is None or isinstance(value, str):
         return value
@@ -250,35 +346,6 @@ def _mail_text(value, what):
         return bytes(value)
     raise TypeError("%s must be str or bytes, not %s"
                     % (what, type(value).__name__))
-
-
-_REPORT_LIMITS = ("max_recipients", "max_depth", "max_parts", "max_fields",
-                  "max_field_len", "max_header_len", "max_boundary_len",
-                  "max_size", "max_decoded")
-
-
-def parse_report(data, **limits):
-    """parse_report(data, max_recipients=0, ...) -> dict
-
-    Parse a message (str, bytes or email.message.Message) as a delivery
-    report (RFC 3464 DSN, RFC 8098 MDN) into the keys of
-    `dsnguard parse-report --json`; kind "none" for other mail.  The
-    limits are the C fields by name (max_recipients, max_depth,
-    max_parts, max_fields, max_field_len, max_header_len,
-    max_boundary_len, max_size, max_decoded); 0 keeps the default.
-    Raises ParseError."""
-    for k in limits:
-        if k not in _REPORT_LIMITS:
-            raise TypeError("parse_report() got an unexpected keyword "
-                            "argument %r" % k)
-    if not isinstance(data, (str, bytes)):
-        if isinstance(data, (bytearray, memoryview)):
-            data = bytes(data)
-        elif hasattr(data, "as_bytes"):
-            data = data.as_bytes()
-        else:
-            raise TypeError("expected str, bytes or email.message.Message")
-    return _parse_report(data, *(limits.get(k, 0) for k in _REPORT_LIMITS))
 
 
 def hide_ehlo(reply, keywords=("DSN",)):
@@ -379,6 +446,10 @@ class Decision:
         return "Decision(%s)" % ", ".join(parts)
 
 
+# update()'s "not given": None is a value there (it clears a fact).
+_KEEP = object()
+
+
 class Session:
     """One client connection, kept for its decisions (one per
     connection; not shared between threads).
@@ -424,6 +495,33 @@ class Session:
         """RSET: start a new transaction (the facts are kept)."""
         _session_reset(self._h)
 
+    def update(self, *, helo=_KEEP, auth_user=_KEEP, tls=_KEEP):
+        """Change what the connection learnt since it began: the HELO or
+        EHLO name, the SASL user once AUTH succeeded (None after a new
+        EHLO drops it), TLS after STARTTLS.  Facts not named are kept;
+        the transaction state and the EHLO decision are kept too."""
+        which = 0
+        if helo is not _KEEP:
+            _opt_str(helo, "helo")
+            which |= 1
+        if auth_user is not _KEEP:
+            _opt_str(auth_user, "auth_user")
+            which |= 2
+        if tls is not _KEEP:
+            if not isinstance(tls, (bool, int)):
+                raise TypeError("tls must be a bool")
+            which |= 4
+        _session_update(self._h, which,
+                        None if helo is _KEEP else helo,
+                        None if auth_user is _KEEP else auth_user,
+                        1 if tls is not _KEEP and tls else 0)
+        if which & 1:
+            self.helo = helo
+        if which & 2:
+            self.auth_user = auth_user
+        if which & 4:
+            self.tls = bool(tls)
+
     @property
     def state(self):
         """What the decisions recorded: dsn_offered (None before EHLO),
@@ -452,6 +550,12 @@ def _session_of(session):
 _ACTIONS = ("delivered", "failed", "delayed", "relayed", "expanded")
 
 
+def _policy_count(v):
+    if isinstance(v, bool) or not isinstance(v, int) or v < 0:
+        raise TypeError("a limit is a non-negative int")
+    return v
+
+
 class Policy:
     """A loaded policy: Policy.preset(name), Policy.from_file(path) or
     Policy.from_string(text, name=...).  Read-only once loaded, so one
@@ -478,20 +582,34 @@ class Policy:
         return cls._wrap(_policy_preset(name))
 
     @classmethod
-    def from_file(cls, path):
-        """A config file (str, bytes or os.PathLike)."""
+    def from_file(cls, path, *, no_includes=False, max_include_files=0,
+                  max_include_bytes=0):
+        """A config file (str, bytes or os.PathLike).  The options are
+        struct dsng_policy_opts by name: no_includes (any include is an
+        error), max_include_files, max_include_bytes (0 = the default)."""
         import os
         path = os.fspath(path)
         if isinstance(path, bytes):
             path = os.fsdecode(path)
-        return cls._wrap(_policy_from_file(path))
+        if not (no_includes or max_include_files or max_include_bytes):
+            return cls._wrap(_policy_from_file(path))
+        return cls._wrap(_policy_load(path, 1, None, 1 if no_includes else 0,
+                                      _policy_count(max_include_files),
+                                      _policy_count(max_include_bytes)))
 
     @classmethod
-    def from_string(cls, text, name=None):
+    def from_string(cls, text, name=None, *, no_includes=False,
+                    max_include_files=0, max_include_bytes=0):
         """Config text (str or bytes); name is used in messages and as the
-        base of relative includes."""
-        return cls._wrap(_policy_from_string(_mail_text(text, "text"),
-                                             _opt_str(name, "name")))
+        base of relative includes.  Options as from_file."""
+        if not (no_includes or max_include_files or max_include_bytes):
+            return cls._wrap(_policy_from_string(_mail_text(text, "text"),
+                                                 _opt_str(name, "name")))
+        return cls._wrap(_policy_load(_mail_text(text, "text"), 0,
+                                      _opt_str(name, "name"),
+                                      1 if no_includes else 0,
+                                      _policy_count(max_include_files),
+                                      _policy_count(max_include_bytes)))
 
     @property
     def name(self):
@@ -516,13 +634,11 @@ class Policy:
 
     def mail(self, session, line_or_cmd):
         """MAIL FROM: RET and ENVID."""
-        return Decision(_policy_mail(self._h, _session_of(session),
-                                     _line_of(line_or_cmd)))
+        return _fast_decide(self._h, session, line_or_cmd, False)
 
     def rcpt(self, session, line_or_cmd):
         """RCPT TO: NOTIFY and ORCPT."""
-        return Decision(_policy_rcpt(self._h, _session_of(session),
-                                     _line_of(line_or_cmd)))
+        return _fast_decide(self._h, session, line_or_cmd, True)
 
     def header(self, session, name, value):
         """One message header (name without the colon)."""
@@ -549,10 +665,16 @@ class Policy:
                                          notify))
 
     def bounce(self, report=None, *, rcpt=None, null_sender=True,
-               session=None, now=None):
+               session=None, now=None, **limits):
         """Is this bounce an answer to mail we sent, or backscatter?
         report: the message (str, bytes or email.message.Message) or
-        None; rcpt: the envelope recipient; now: Unix time for BATV."""
+        None; rcpt: the envelope recipient; now: Unix time for BATV.  The
+        report parser's limits as parse_report takes them
+        (max_recipients=, ...)."""
+        for k in limits:
+            if k not in _REPORT_LIMITS:
+                raise TypeError("bounce() got an unexpected keyword "
+                                "argument %r" % k)
         if session is None:
             session = Session()
         h = _session_of(session)
@@ -572,12 +694,27 @@ class Policy:
             now = 0
         elif isinstance(now, bool) or not isinstance(now, (int, float)):
             raise TypeError("now must be a Unix time")
+        if limits:
+            return Decision(_policy_bounce_limits(
+                self._h, h, data, has, _mail_text(rcpt, "rcpt"),
+                1 if null_sender else 0, int(now),
+                *(_policy_count(limits.get(k, 0)) for k in _REPORT_LIMITS)))
         return Decision(_policy_bounce(self._h, h, data, has,
                                        _mail_text(rcpt, "rcpt"),
                                        1 if null_sender else 0, int(now)))
 
     def __repr__(self):
         return "<dsnguard.Policy %r>" % self.name
+
+
+# The fast paths of python/fast.c: parse_cmd and parse_report are the C
+# functions themselves; Policy.mail/rcpt call _fast_decide, which builds
+# Decision objects and raises ParseError directly.
+parse_cmd = _dsnguard.parse_cmd
+parse_report = _dsnguard.parse_report
+_fast_decide = _dsnguard._fast_decide
+_report_parse_only = _dsnguard._report_parse_only
+_dsnguard._fast_setup(ParseError, Decision, Session)
 %}
 #elif defined(SWIGPERL)
 %perlcode %{
@@ -671,20 +808,25 @@ The library version.
 
 =over 4
 
-=item DSNGuard::Policy->preset($name), ->from_file($path), ->from_string($text, {name => ...})
+=item DSNGuard::Policy->preset($name), ->from_file($path, {no_includes, max_include_files, max_include_bytes}), ->from_string($text, {name => ..., no_includes, ...})
 
-A policy, freed with its object; C<< ->name >>, C<< ->warnings >>.
+A policy, freed with its object; C<< ->name >>, C<< ->warnings >>.  The
+options are C<struct dsng_policy_opts> by name (0 keeps the default).
 
 =item DSNGuard::Session->new({addr, client_name, helo, auth_user, tls, port, service, trusted})
 
 One client connection (C<service> smtp, submission or local; C<trusted>
-undef to look the address up); C<< ->reset >> and C<< ->state >>.
+undef to look the address up); C<< ->reset >>, C<< ->state >>, and
+C<< ->update({helo => ..., auth_user => ..., tls => 1}) >> for what the
+connection learns later (EHLO, AUTH, STARTTLS: keys not given are kept,
+undef clears).
 
 =item $policy->ehlo($session, $reply?, {esmtp => 1}), ->mail($session, $line_or_cmd), ->rcpt($session, $line_or_cmd), ->header($session, $name, $value), ->generate($session, $action, {null_sender => 0, notify => [...]}), ->bounce($message_or_undef, {rcpt, null_sender => 1, session, now})
 
 Each returns a decision hashref with the values of C<dsnguard audit
 --json>: action, reason, rule, reply, notify, compliance, rewritten (and
-verdict for bounce).  C<$line_or_cmd> is a line or what parse_cmd
+verdict for bounce).  C<bounce> also takes the report parser's limits
+(C<max_recipients> ...) as parse_report does.  C<$line_or_cmd> is a line or what parse_cmd
 returned.
 
 =back
@@ -719,7 +861,9 @@ sub _num {
 	return $v;
 }
 
-sub parse_cmd {
+# parse_cmd itself is XS (perl/fast.c): calls with options, undef or a
+# reference come here.
+sub _parse_cmd_opts {
 	my ($line, @rest) = @_;
 	my $o = _opts('parse_cmd', \@rest, qw(strict max_line utf8));
 	Carp::croak('DSNGuard::parse_cmd: a command line is required')
@@ -845,6 +989,28 @@ sub new {
 }
 
 sub reset { DSNGuard::_session_reset($_[0]{_h}) }
+
+# $s->update({helo => ..., auth_user => ..., tls => 0|1}): the facts the
+# connection learnt since it began; keys not given are kept, undef clears.
+sub update {
+	my ($self, $o) = @_;
+	Carp::croak('DSNGuard::Session->update: options must be a hashref')
+		unless ref $o eq 'HASH';
+	my %bit = (helo => 1, auth_user => 2, tls => 4);
+	my $which = 0;
+	for (keys %$o) {
+		Carp::croak("DSNGuard::Session->update: unknown key '$_'")
+			unless $bit{$_};
+		Carp::croak("DSNGuard::Session->update: $_ must be a string")
+			if ref $o->{$_};
+		$which |= $bit{$_};
+	}
+	DSNGuard::_session_update($self->{_h}, $which,
+		(map { defined $o->{$_} ? "$o->{$_}" : undef } qw(helo auth_user)),
+		$o->{tls} ? 1 : 0);
+	$self->{$_} = $o->{$_} for keys %$o;
+	return $self;
+}
 sub state { DSNGuard::_session_state($_[0]{_h}) }
 
 package DSNGuard::Policy;
@@ -860,20 +1026,33 @@ sub preset {
 	return $class->_wrap(DSNGuard::_policy_preset($name));
 }
 
+my @POLICY_OPTS = qw(no_includes max_include_files max_include_bytes);
+
 sub from_file {
-	my ($class, $path) = @_;
+	my ($class, $path, @rest) = @_;
+	my $o = DSNGuard::_opts('Policy->from_file', \@rest, @POLICY_OPTS);
 	Carp::croak('DSNGuard::Policy->from_file: a file name is required')
 		unless defined $path && !ref $path;
-	return $class->_wrap(DSNGuard::_policy_from_file($path));
+	return $class->_wrap(DSNGuard::_policy_from_file($path)) unless %$o;
+	return $class->_wrap(DSNGuard::_policy_load($path, 1, undef,
+		$o->{no_includes} ? 1 : 0,
+		map { DSNGuard::_num('Policy->from_file', $o, $_) }
+			qw(max_include_files max_include_bytes)));
 }
 
 sub from_string {
 	my ($class, $text, @rest) = @_;
-	my $o = DSNGuard::_opts('Policy->from_string', \@rest, qw(name));
+	my $o = DSNGuard::_opts('Policy->from_string', \@rest, 'name',
+		@POLICY_OPTS);
 	Carp::croak('DSNGuard::Policy->from_string: config text is required')
 		unless defined $text;
-	return $class->_wrap(DSNGuard::_policy_from_string($text,
-		defined $o->{name} ? "$o->{name}" : undef));
+	my $name = defined $o->{name} ? "$o->{name}" : undef;
+	return $class->_wrap(DSNGuard::_policy_from_string($text, $name))
+		unless grep { exists $o->{$_} } @POLICY_OPTS;
+	return $class->_wrap(DSNGuard::_policy_load($text, 0, $name,
+		$o->{no_includes} ? 1 : 0,
+		map { DSNGuard::_num('Policy->from_string', $o, $_) }
+			qw(max_include_files max_include_bytes)));
 }
 
 sub name { DSNGuard::_policy_name($_[0]{_h}) }
@@ -944,12 +1123,17 @@ sub generate {
 sub bounce {
 	my ($self, $report, @rest) = @_;
 	my $o = DSNGuard::_opts('Policy->bounce', \@rest,
-		qw(rcpt null_sender session now));
+		qw(rcpt null_sender session now), @REPORT_LIMITS);
 	my $s = defined $o->{session} ? $o->{session} : DSNGuard::Session->new;
 	my $ns = exists $o->{null_sender} ? ($o->{null_sender} ? 1 : 0) : 1;
 	my $now = defined $o->{now} ? $o->{now} : 0;
 	Carp::croak('DSNGuard::Policy->bounce: now must be a Unix time')
 		unless $now =~ /\A[0-9]+\z/;
+	my @lim = map { DSNGuard::_num('Policy->bounce', $o, $_) } @REPORT_LIMITS;
+	return DSNGuard::_policy_bounce_limits($self->{_h}, _session('bounce', $s),
+		defined $report ? ($report, 1) : ('', 0),
+		defined $o->{rcpt} ? "$o->{rcpt}" : '', $ns, $now + 0, @lim)
+		if grep { exists $o->{$_} } @REPORT_LIMITS;
 	return DSNGuard::_policy_bounce($self->{_h}, _session('bounce', $s),
 		defined $report ? ($report, 1) : ('', 0),
 		defined $o->{rcpt} ? "$o->{rcpt}" : '', $ns, $now + 0);
@@ -957,4 +1141,6 @@ sub bounce {
 
 package DSNGuard;
 %}
+/* the rest of the API (api_more.h) */
+%insert("perl") "perl/more.pm"
 #endif

@@ -30,7 +30,17 @@ struct dsngb_builder {
 	/* An unsigned 64-bit number, exactly (SIZE=18446744073709551615):
 	 * integer() is signed, so every uint64_t field goes through this. */
 	void *(*uinteger)(unsigned long long v);
+	/* Optional (NULL: map_new): a map about to get n keys, so a builder
+	 * can size it once (Python's dict would otherwise resize twice for
+	 * a parse_cmd result). */
+	void *(*map_new_n)(size_t n);
 };
+
+/* b's map for n keys. */
+static inline void *dsngb_map_new(const struct dsngb_builder *b, size_t n)
+{
+	return b->map_new_n ? b->map_new_n(n) : b->map_new();
+}
 
 /* A NUL-terminated string, or none for NULL. */
 void *dsngb_cstr(const struct dsngb_builder *b, const char *s);
@@ -75,6 +85,13 @@ void dsngb_status_fill(const struct dsngb_builder *b, void *m,
  * joined by "\n"), "length", "unterminated". */
 void dsngb_reply_fill(const struct dsngb_builder *b, void *m,
                       const struct dsng_reply *r, const char *text);
+
+/* Add the keys of `dsnguard probe --json` for a probe's result to map m
+ * ("ok" ... "error", then "tls", "starttls", "source"); host as given,
+ * source NULL when none was bound. */
+void dsngb_probe_fill(const struct dsngb_builder *b, void *m,
+                      const struct dsng_probe_result *r, const char *host,
+                      unsigned port, const char *source);
 
 /* Length of buf without the blank lines that pasted EHLO replies often
  * end with (the reply parser would call them text after the final line). */

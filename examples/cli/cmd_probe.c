@@ -519,121 +519,15 @@ static void conn_close(struct conn *c)
 
 /* ---- output ---- */
 
-static json_t *j_code(const struct dsng_probe_exchange *x)
-{
-	return x->answered ? json_integer(x->code) : json_null();
-}
-
-static json_t *j_enhanced(const struct dsng_probe_exchange *x)
-{
-	char b[16];
-
-	if (!x->answered || !x->has_enhanced)
-		return json_null();
-	snprintf(b, sizeof(b), "%u.%u.%u", x->enhanced.cls, x->enhanced.subject,
-	         x->enhanced.detail);
-	return json_string(b);
-}
-
-/* A command step: null when not sent; code/enhanced/text null when sent
- * but not answered. */
-static json_t *j_step(const struct dsng_probe_exchange *x)
-{
-	json_t *o;
-
-	if (!x->sent)
-		return json_null();
-	o = json_object();
-	json_object_set_new(o, "line", cli_json_str(x->line));
-	json_object_set_new(o, "code", j_code(x));
-	json_object_set_new(o, "enhanced", j_enhanced(x));
-	json_object_set_new(o, "text",
-	                    x->answered ? cli_json_str(x->text) : json_null());
-	return o;
-}
-
-/* Whether the EHLO step tells if DSN is there: a parsed EHLO, or a HELO
- * accepted. */
-static bool ehlo_known(const struct dsng_probe_result *r)
-{
-	return r->caps ||
-	       (r->ehlo.answered && r->ehlo.code >= 200 && r->ehlo.code < 300 &&
-	        !r->esmtp && r->ehlo.line && !strncmp(r->ehlo.line, "HELO", 4));
-}
-
-static json_t *j_ehlo(const struct dsng_probe_result *r)
-{
-	json_t *o, *caps;
-	size_t i;
-
-	if (!r->ehlo.answered)
-		return json_null();
-	o = json_object();
-	caps = json_array();
-	json_object_set_new(o, "code", json_integer(r->ehlo.code));
-	json_object_set_new(o, "esmtp", json_boolean(r->esmtp));
-	json_object_set_new(o, "dsn", json_boolean(r->dsn_advertised));
-	json_object_set_new(o, "smtputf8", json_boolean(r->smtputf8));
-	if (r->caps)
-		for (i = 0; i < r->caps->n_caps; i++)
-			json_array_append_new(
-			        caps, cli_json_str(r->caps->caps[i]->keyword));
-	json_object_set_new(o, "capabilities", caps);
-	json_object_set_new(o, "text", cli_json_str(r->ehlo.text));
-	return o;
-}
-
+/* The JSON comes from the walk the bindings' probe uses too
+ * (bindings/convert/probe.c), so a script's probe agrees with this. */
 static void print_json(const struct probe_args *a,
                        const struct dsng_probe_result *r)
 {
-	json_t *o = json_object(), *g;
-	bool ok = r->verdict != DSNG_PROBE_INCOMPLETE;
+	json_t *o = json_object();
 
-	json_object_set_new(o, "ok", json_boolean(ok));
-	json_object_set_new(o, "host", cli_json_str(a->host));
-	json_object_set_new(o, "port", json_integer(atoi(a->port)));
-	if (r->greeting.answered) {
-		g = json_object();
-		json_object_set_new(g, "code", json_integer(r->greeting.code));
-		json_object_set_new(g, "text", cli_json_str(r->greeting.text));
-	} else {
-		g = json_null();
-	}
-	json_object_set_new(o, "greeting", g);
-	json_object_set_new(o, "ehlo", j_ehlo(r));
-	json_object_set_new(o, "mail", j_step(&r->mail));
-	json_object_set_new(o, "rcpt", j_step(&r->rcpt));
-	json_object_set_new(o, "rcpt_plain", j_step(&r->rcpt_plain));
-	json_object_set_new(o, "dsn_advertised",
-	                    ehlo_known(r) ? json_boolean(r->dsn_advertised)
-	                                  : json_null());
-	json_object_set_new(o, "receipt_accepted",
-	                    r->rcpt.answered ? json_boolean(r->receipt_accepted)
-	                                     : json_null());
-	json_object_set_new(o, "verdict",
-	                    json_string(dsng_probe_verdict_name(r->verdict)));
-	if (r->verdict == DSNG_PROBE_INCOMPLETE) {
-		json_t *e = json_object();
-
-		json_object_set_new(
-		        e, "step",
-		        json_string(dsng_probe_step_name(r->error_step)));
-		json_object_set_new(
-		        e, "cause",
-		        json_string(dsng_probe_cause_name(r->error_cause)));
-		json_object_set_new(e, "code",
-		                    r->error_code ? json_integer(r->error_code)
-		                                  : json_null());
-		json_object_set_new(e, "message",
-		                    cli_json_str(r->error_message));
-		json_object_set_new(o, "error", e);
-	} else {
-		json_object_set_new(o, "error", json_null());
-	}
-	/* extra keys */
-	json_object_set_new(o, "tls", json_boolean(r->tls));
-	json_object_set_new(o, "starttls", j_step(&r->starttls));
-	json_object_set_new(o, "source", cli_json_str(a->source));
+	dsngb_probe_fill(&cli_json_builder, o, r, a->host,
+	                 (unsigned)atoi(a->port), a->source);
 	cli_json_print(o);
 }
 

@@ -618,6 +618,20 @@ DSNG_API int dsng_policy_rcpt(struct dsng_decision *d,
                               struct dsng_policy_session *s,
                               struct dsng_cmd *cmd, struct dsng_error *err);
 
+/*
+ * For a caller that cannot carry out a RCPT decision that changes the
+ * command (a milter on sendmail, which keeps a removed recipient's NOTIFY
+ * flags when it is added back) and refuses the RCPT instead: fills
+ * d->reply_code, d->enhanced and d->reply_text with the policy's reply
+ * for refusing it (rcpt.unoffered-reply for IGNORE, rcpt.reply
+ * otherwise, {param} and {value} from what d says was asked and
+ * removed).  A REJECT decision is left as it is; nothing else in d
+ * changes.  Returns 0 or DSNG_EINVAL (NULL, unknown decision version).
+ */
+DSNG_API int dsng_policy_rcpt_refusal(struct dsng_decision *d,
+                                      const struct dsng_policy *p,
+                                      struct dsng_error *err);
+
 /* Whether the header name (any case) is a receipt request under this
  * policy (Disposition-Notification-To, Return-Receipt-To, ...). */
 DSNG_API bool dsng_policy_is_receipt_header(const struct dsng_policy *p,

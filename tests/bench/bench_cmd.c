@@ -4,9 +4,17 @@
  *
  *   bench_cmd                 timed runs: lines/s and ns/line in this
  *                             thread's CPU time, and lines/s wall time
- *   bench_cmd --count N [rcpt|mix|format]
+ *   bench_cmd --count N [rcpt|mix|format|one]
  *                             parse N lines untimed (for callgrind, see
- *                             callgrind_cmd.sh); prints nothing else
+ *                             callgrind_cmd.sh; "one" is the first RCPT
+ *                             line alone); prints nothing else
+ *   bench_cmd --stream FILE [--quick]
+ *                             every line of FILE (gen_smtp_stream.py)
+ *                             through dsng_cmd_parse, then a plain memchr
+ *                             pass over the same bytes in this process:
+ *                             benchmark rows (JSON Lines, run.py)
+ *   bench_cmd --stream-count FILE PASSES
+ *                             parse FILE PASSES times untimed (callgrind)
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -107,15 +115,156 @@ static void timed(const char *name, int mix, int format, struct dsng_cmd *cmd)
 	       (double)count / wt, count, sum);
 }
 
+/* The stream file split into lines (each with its CRLF). */
+static size_t load_stream(const char *path, char **buf, struct line **lines)
+{
+	FILE *f = fopen(path, "rb");
+	size_t cap = 1 << 16, len = 0, n = 0, i, start = 0;
+
+	*buf = NULL;
+	*lines = NULL;
+	if (!f)
+		return 0;
+	*buf = malloc(cap);
+	while (*buf) {
+		size_t got = fread(*buf + len, 1, cap - len, f);
+		len += got;
+		if (len < cap)
+			break;
+		cap *= 2;
+		*buf = realloc(*buf, cap);
+	}
+	fclose(f);
+	if (!*buf)
+		return 0;
+	for (i = 0; i < len; i++)
+		n += (*buf)[i] == '\n';
+	*lines = malloc((n + 1) * sizeof(**lines));
+	if (!*lines)
+		return 0;
+	n = 0;
+	for (i = 0; i < len; i++)
+		if ((*buf)[i] == '\n') {
+			(*lines)[n].p = *buf + start;
+			(*lines)[n++].n = i + 1 - start;
+			start = i + 1;
+		}
+	return n;
+}
+
+/* One pass over the stream; counts the refused lines. */
+static size_t stream_pass(const struct line *set, size_t n,
+                          struct dsng_cmd *cmd, size_t *refused)
+{
+	size_t i, sum = 0;
+
+	*refused = 0;
+	for (i = 0; i < n; i++) {
+		if (dsng_cmd_parse(cmd, set[i].p, set[i].n, NULL, NULL) !=
+		    DSNG_OK)
+			(*refused)++;
+		else
+			sum += cmd->n_params + cmd->notify;
+	}
+	return sum;
+}
+
+/* The memory-bound floor: find every line end of the same bytes. */
+static size_t memchr_pass(const char *buf, size_t len)
+{
+	const char *p = buf, *e = buf + len;
+	size_t n = 0;
+
+	while ((p = memchr(p, '\n', (size_t)(e - p))) != NULL) {
+		p++;
+		n++;
+	}
+	return n;
+}
+
+static int cmpd(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+	return x < y ? -1 : x > y;
+}
+
+/* Rows of the side-by-side suite: median CPU time of several passes. */
+static int stream_rows(const char *path, int quick, struct dsng_cmd *cmd)
+{
+	char *buf;
+	struct line *set;
+	size_t n = load_stream(path, &buf, &set), bytes, refused = 0;
+	volatile size_t sink = 0;
+	double tp[15], tm[15];
+	int reps = quick ? 3 : 15, r, inner;
+
+	if (n == 0) {
+		fprintf(stderr, "bench_cmd: cannot read the stream %s\n", path);
+		free(buf);
+		free(set);
+		return 1;
+	}
+	bytes = (size_t)(set[n - 1].p + set[n - 1].n - buf);
+	inner = quick ? 1 : 5;
+	/* the floor pass is ~100x faster: more of them for a stable time */
+	for (r = 0; r < reps; r++) {
+		double t0 = now(CLOCK_THREAD_CPUTIME_ID);
+		int k;
+		for (k = 0; k < inner; k++)
+			sink += stream_pass(set, n, cmd, &refused);
+		tp[r] = (now(CLOCK_THREAD_CPUTIME_ID) - t0) / inner;
+		t0 = now(CLOCK_THREAD_CPUTIME_ID);
+		for (k = 0; k < inner * 50; k++)
+			sink += memchr_pass(buf, bytes);
+		tm[r] = (now(CLOCK_THREAD_CPUTIME_ID) - t0) / (inner * 50);
+	}
+	qsort(tp, (size_t)reps, sizeof(tp[0]), cmpd);
+	qsort(tm, (size_t)reps, sizeof(tm[0]), cmpd);
+	printf("{\"group\": \"smtp\", \"case\": \"realistic-stream\", "
+	       "\"impl\": \"C libdsnguard\", \"value\": %.0f, \"unit\": "
+	       "\"lines/s\", \"better\": \"higher\", \"lines\": %zu, "
+	       "\"bytes\": %zu, \"refused\": %zu, \"reps\": %d}\n",
+	       (double)n / tp[reps / 2], n, bytes, refused, reps);
+	printf("{\"group\": \"smtp\", \"case\": \"realistic-stream\", "
+	       "\"impl\": \"memchr floor\", \"value\": %.0f, \"unit\": "
+	       "\"lines/s\", \"better\": \"higher\", \"lines\": %zu, "
+	       "\"bytes\": %zu, \"reps\": %d}\n",
+	       (double)n / tm[reps / 2], n, bytes, reps);
+	fprintf(stderr, "bench_cmd: %zu lines, %zu refused (check %zu)\n", n,
+	        refused, (size_t)sink);
+	free(buf);
+	free(set);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	static struct dsng_cmd cmd = DSNG_CMD_INIT; /* 2.6 KiB: off the stack */
 
+	if (argc >= 3 && strcmp(argv[1], "--stream") == 0)
+		return stream_rows(argv[2],
+		                   argc >= 4 && strcmp(argv[3], "--quick") == 0,
+		                   &cmd);
+	if (argc >= 4 && strcmp(argv[1], "--stream-count") == 0) {
+		char *buf;
+		struct line *set;
+		size_t n = load_stream(argv[2], &buf, &set), refused, sum = 0;
+		unsigned long k, passes = strtoul(argv[3], NULL, 10);
+
+		for (k = 0; k < passes; k++)
+			sum += stream_pass(set, n, &cmd, &refused);
+		free(buf);
+		free(set);
+		return n == 0 || sum == 0;
+	}
 	if (argc >= 3 && strcmp(argv[1], "--count") == 0) {
 		struct line set[16];
 		const char *mode = argc >= 4 ? argv[3] : "rcpt";
 		size_t nset = load(set, strcmp(mode, "rcpt") != 0);
 		size_t count = strtoul(argv[2], NULL, 10);
+
+		if (strcmp(mode, "one") == 0)
+			nset = 1;
 
 		return run(set, nset, count, strcmp(mode, "format") == 0,
 		           &cmd) == 0;

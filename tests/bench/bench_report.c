@@ -2,8 +2,20 @@
  * tests/bench/bench_report.c - dsng_report_parse over the whole shared
  * corpus in memory: messages/s, MB/s (median of several passes), and the
  * memory a parsed report holds (talloc_total_size) against its input size.
+ *
+ *   bench_report [CORPUS]          the figures above, as text
+ *   bench_report --rows [--quick] [CORPUS]
+ *       benchmark rows (JSON Lines, tests/bench/run.py): the corpus in
+ *       memory through dsng_report_parse and through a plain memchr pass
+ *       in this process, and the heap a parsed report really holds
+ *       (glibc mallinfo2: headers, pools and slack included) against
+ *       its input, summed over the corpus
+ *   bench_report --file FILE [--quick] [--case NAME] [--group G]
+ *       one message, limits raised to let any size through: parse speed,
+ *       nanoseconds per byte and heap held, one row
  */
 #include <dirent.h>
+#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -72,6 +84,187 @@ static int cmpd(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+/* Limits raised so that the scaling run's 50 MB, 10,000-recipient
+ * messages parse (they are the point, not an attack). */
+static void raised(struct dsng_report_limits *lim, struct dsng_mime_limits *ml)
+{
+	dsng_report_limits_init(lim, DSNG_REPORT_LIMITS_VERSION);
+	dsng_mime_limits_init(ml, DSNG_MIME_LIMITS_VERSION);
+	ml->max_fields = 1u << 20;
+	ml->max_header_len = (size_t)1 << 30;
+	ml->max_size = (size_t)1 << 31;
+	ml->max_decoded = (size_t)1 << 31;
+	lim->mime = ml;
+	lim->max_recipients = 1u << 20;
+}
+
+/* Bytes the allocator has handed out and not had back: what a parsed
+ * report really costs, talloc headers, pool slack and mmap'd chunks
+ * included. */
+static size_t heap_in_use(void)
+{
+	struct mallinfo2 mi = mallinfo2();
+
+	return mi.uordblks + mi.hblkhd;
+}
+
+/* Parse buf once, untimed, and return the heap it holds (0 on error). */
+static size_t held_by(const char *buf, size_t len,
+                      const struct dsng_report_limits *lim, size_t *nrcpt)
+{
+	struct dsng_report *r;
+	size_t before = heap_in_use(), after;
+
+	if (dsng_report_parse(NULL, &r, buf, len, lim, NULL) != DSNG_OK)
+		return 0;
+	after = heap_in_use();
+	*nrcpt = r->n_recipients;
+	talloc_free(r);
+	return after > before ? after - before : 0;
+}
+
+static void row(const char *group, const char *name, const char *impl,
+                double value, const char *unit, const char *better,
+                const char *extra)
+{
+	printf("{\"group\": \"%s\", \"case\": \"%s\", \"impl\": \"%s\", "
+	       "\"value\": %.6g, \"unit\": \"%s\", \"better\": \"%s\"%s}\n",
+	       group, name, impl, value, unit, better, extra);
+}
+
+static int corpus_rows(const char *base, int quick)
+{
+	TALLOC_CTX *mem = talloc_new(NULL);
+	struct msg *msgs = NULL;
+	size_t n = 0, i, total = 0, held = 0, errors = 0, nr;
+	double t[9], f[9];
+	int rep, reps = quick ? 3 : 9, inner = quick ? 2 : 20;
+	volatile size_t sink = 0;
+	char dir[4096], extra[256];
+
+	snprintf(dir, sizeof(dir), "%s/dsn", base);
+	n = load_dir(mem, dir, &msgs, n);
+	snprintf(dir, sizeof(dir), "%s/other", base);
+	n = load_dir(mem, dir, &msgs, n);
+	if (n == 0) {
+		fprintf(stderr, "bench_report: no corpus at %s\n", base);
+		talloc_free(mem);
+		return 3;
+	}
+	for (i = 0; i < n; i++) {
+		size_t h = held_by(msgs[i].buf, msgs[i].len, NULL, &nr);
+		total += msgs[i].len;
+		held += h;
+		errors += h == 0;
+	}
+	for (rep = 0; rep < reps; rep++) {
+		double t0 = now();
+		int k;
+		for (k = 0; k < inner; k++)
+			for (i = 0; i < n; i++) {
+				struct dsng_report *r;
+				if (dsng_report_parse(NULL, &r, msgs[i].buf,
+				                      msgs[i].len, NULL,
+				                      NULL) == DSNG_OK) {
+					sink += r->n_recipients;
+					talloc_free(r);
+				}
+			}
+		t[rep] = (now() - t0) / inner;
+		t0 = now();
+		for (k = 0; k < inner; k++)
+			for (i = 0; i < n; i++) {
+				const char *p = msgs[i].buf,
+				           *e = p + msgs[i].len;
+				while ((p = memchr(p, '\n', (size_t)(e - p))) !=
+				       NULL) {
+					p++;
+					sink++;
+				}
+			}
+		f[rep] = (now() - t0) / inner;
+	}
+	qsort(t, (size_t)reps, sizeof(t[0]), cmpd);
+	qsort(f, (size_t)reps, sizeof(f[0]), cmpd);
+	snprintf(extra, sizeof(extra),
+	         ", \"messages\": %zu, \"bytes\": %zu, \"errors\": %zu, "
+	         "\"messages_per_s\": %.0f, \"reps\": %d",
+	         n, total, errors, (double)n / t[reps / 2], reps);
+	row("report", "corpus", "C libdsnguard", (double)total / t[reps / 2],
+	    "bytes/s", "higher", extra);
+	snprintf(extra, sizeof(extra),
+	         ", \"messages\": %zu, \"bytes\": %zu, \"reps\": %d", n, total,
+	         reps);
+	row("report", "corpus", "memchr floor", (double)total / f[reps / 2],
+	    "bytes/s", "higher", extra);
+	snprintf(extra, sizeof(extra),
+	         ", \"input_bytes\": %zu, \"ratio\": %.3f, \"messages\": %zu",
+	         total, (double)held / (double)total, n);
+	row("report", "corpus-heap-held", "C libdsnguard", (double)held,
+	    "bytes", "lower", extra);
+	fprintf(stderr, "bench_report: %zu messages (%zu refused), check %zu\n",
+	        n, errors, (size_t)sink);
+	talloc_free(mem);
+	return 0;
+}
+
+/* One message, read whole: speed over enough passes, heap held. */
+static int file_row(const char *path, int quick, const char *name,
+                    const char *group)
+{
+	struct dsng_report_limits lim;
+	struct dsng_mime_limits ml;
+	FILE *fp = fopen(path, "rb");
+	char *buf, extra[512];
+	long sz;
+	size_t len, held, nr = 0, passes = 0;
+	double t0, spent, budget = quick ? 0.05 : 0.5;
+	volatile size_t sink = 0;
+
+	if (!fp) {
+		fprintf(stderr, "bench_report: cannot open %s\n", path);
+		return 1;
+	}
+	fseek(fp, 0, SEEK_END);
+	sz = ftell(fp);
+	fseek(fp, 0, SEEK_SET);
+	buf = malloc(sz > 0 ? (size_t)sz : 1);
+	len = buf ? fread(buf, 1, (size_t)sz, fp) : 0;
+	fclose(fp);
+	if (!buf || len != (size_t)sz) {
+		free(buf);
+		return 1;
+	}
+	raised(&lim, &ml);
+	held = held_by(buf, len, &lim, &nr);
+	if (held == 0) {
+		fprintf(stderr, "bench_report: %s refused\n", path);
+		free(buf);
+		return 1;
+	}
+	t0 = now();
+	do {
+		struct dsng_report *r;
+		if (dsng_report_parse(NULL, &r, buf, len, &lim, NULL) ==
+		    DSNG_OK) {
+			sink += r->n_recipients;
+			talloc_free(r);
+		}
+		passes++;
+		spent = now() - t0;
+	} while (spent < budget || passes < 3);
+	snprintf(extra, sizeof(extra),
+	         ", \"bytes\": %zu, \"recipients\": %zu, \"passes\": %zu, "
+	         "\"ns_per_byte\": %.3f, \"heap_held\": %zu, "
+	         "\"heap_ratio\": %.3f",
+	         len, nr, passes, spent * 1e9 / (double)passes / (double)len,
+	         held, (double)held / (double)len);
+	row(group, name, "C libdsnguard", (double)len * (double)passes / spent,
+	    "bytes/s", "higher", extra);
+	free(buf);
+	return sink == 0xdeadbeef;
+}
+
 int main(int argc, char **argv)
 {
 	const char *base = argc > 1 ? argv[1] : DSNG_CORPUS_DIR;
@@ -84,6 +277,26 @@ int main(int argc, char **argv)
 	int rep, reps = 9, inner = 20;
 	volatile size_t sink = 0;
 
+	if (argc >= 2 && strcmp(argv[1], "--rows") == 0) {
+		int quick = argc >= 3 && strcmp(argv[2], "--quick") == 0;
+		return corpus_rows(argc > 2 + quick ? argv[2 + quick]
+		                                    : DSNG_CORPUS_DIR,
+		                   quick);
+	}
+	if (argc >= 3 && strcmp(argv[1], "--file") == 0) {
+		const char *name = "file", *group = "scaling";
+		int quick = 0, a;
+		for (a = 3; a < argc; a++) {
+			if (strcmp(argv[a], "--quick") == 0)
+				quick = 1;
+			else if (strcmp(argv[a], "--case") == 0 && a + 1 < argc)
+				name = argv[++a];
+			else if (strcmp(argv[a], "--group") == 0 &&
+			         a + 1 < argc)
+				group = argv[++a];
+		}
+		return file_row(argv[2], quick, name, group);
+	}
 	snprintf(dir, sizeof(dir), "%s/dsn", base);
 	n = load_dir(mem, dir, &msgs, n);
 	snprintf(dir, sizeof(dir), "%s/other", base);

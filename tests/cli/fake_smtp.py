@@ -1,17 +1,22 @@
 #!/usr/bin/env python3
 """tests/cli/fake_smtp.py - a tiny SMTP responder for `dsnguard probe` tests.
 
-    fake_smtp.py MODE PORTFILE [--bind ADDR] [--log FILE] [--cert C --key K]
+    fake_smtp.py MODE PORTFILE [--bind ADDR] [--log FILE] [--raw FILE]
+                 [--cert C --key K]
 
 Listens on ADDR (default 127.0.0.1) on a free port, writes the port to
 PORTFILE once listening, and answers every connection the way MODE says
 until it is killed.  The greeting names the client's address
 ("peer=127.0.0.2") so a test can check --source.  Every command line
-received is appended to --log.  DATA is always refused: the probe must
-never send it, and the log shows it if it did.
+received is appended to --log, and its bytes exactly as they came (CRLF
+included) to --raw, so a test can check what a client put on the wire.
+DATA is always refused: the probe must never send it, and the log shows
+it if it did.
 
 Modes: exposed, refused, not_offered, incomplete, tempfail, helo, silent,
-drop, starttls, garbage.
+drop, starttls, garbage, utf8 (exposed, and SMTPUTF8 advertised), drip
+(the greeting one byte every 0.2 s: a timeout must cover a whole reply,
+not each read).
 """
 import socket
 import socketserver
@@ -25,6 +30,7 @@ MODE, PORTFILE = args[0], args[1]
 opts = dict(zip(args[2::2], args[3::2]))
 BIND = opts.get("--bind", "127.0.0.1")
 LOG = opts.get("--log")
+RAW = opts.get("--raw")
 LOCK = threading.Lock()
 
 
@@ -32,6 +38,12 @@ def log(line):
     if LOG:
         with LOCK, open(LOG, "a") as f:
             f.write(line + "\n")
+
+
+def log_raw(data):
+    if RAW:
+        with LOCK, open(RAW, "ab") as f:
+            f.write(data)
 
 
 class Handler(socketserver.StreamRequestHandler):
@@ -48,6 +60,8 @@ class Handler(socketserver.StreamRequestHandler):
         elif MODE != "not_offered":
             caps.append("DSN")
         caps.append("8BITMIME")
+        if MODE == "utf8":
+            caps.append("SMTPUTF8")
         lines = ["fake.test"] + caps
         out = "".join("250-%s\r\n" % l for l in lines[:-1])
         self.send(out + "250 %s\r\n" % lines[-1])
@@ -57,12 +71,21 @@ class Handler(socketserver.StreamRequestHandler):
         if MODE == "silent":
             time.sleep(15)
             return
+        if MODE == "drip":
+            for ch in "220 fake.test ESMTP slowly, one byte at a time\r\n":
+                try:
+                    self.send(ch)
+                except OSError:
+                    return
+                time.sleep(0.2)
+            return
         self.send("220 fake.test ESMTP peer=%s\r\n" % peer)
         tls = False
         while True:
             raw = self.rfile.readline(4096)
             if not raw:
                 return
+            log_raw(raw)
             line = raw.decode("latin-1").rstrip("\r\n")
             log(line)
             verb = line.split(" ", 1)[0].upper()

@@ -2,8 +2,8 @@
 # tests/cli/test_probe.sh CLI SRCDIR - `dsnguard probe` against small fake
 # SMTP servers (tests/cli/fake_smtp.py) started here on 127.0.0.1 (and ::1
 # when it exists): every verdict, HELO fallback, 4xx, refused connection,
-# silence, drops, garbage, STARTTLS with a certificate made here, IPv6,
-# --source 127.0.0.2, usage errors.  Every server is stopped by its PID,
+# silence, a dripping greeting, drops, garbage, STARTTLS with a
+# certificate made here, IPv6, --source 127.0.0.2, usage errors.  Every server is stopped by its PID,
 # also on failure.  Exit 77 (skip) without python3.
 set -u
 CLI=${1:?usage: test_probe.sh /path/to/dsnguard srcdir}
@@ -163,6 +163,18 @@ expect silent 2 '"greeting":null' \
 	'"error":{"step":"greeting","cause":"timeout","code":null'
 if [ $((t1 - t0)) -gt 4 ]; then
 	echo "FAIL silent: took $((t1 - t0)) s with --timeout 1"
+	fails=$((fails + 1))
+fi
+stop
+
+# a greeting one byte at a time: the timeout covers the whole reply
+start drip
+t0=$(date +%s)
+run 127.0.0.1:"$PORT" $A --json --timeout 1
+t1=$(date +%s)
+expect drip 2 '"error":{"step":"greeting","cause":"timeout"'
+if [ $((t1 - t0)) -gt 4 ]; then
+	echo "FAIL drip: took $((t1 - t0)) s with --timeout 1"
 	fails=$((fails + 1))
 fi
 stop

@@ -1,7 +1,10 @@
 #!/bin/sh
-# Install a build into a scratch prefix, check the installed tree, then
-# build and run outside programs against it, once with pkg-config and once
-# with find_package(dsnguard).
+# Stage a build's install under a scratch directory (DESTDIR, so nothing
+# outside it is touched), check the staged tree, then build and run
+# outside programs against it, once with pkg-config and once with
+# find_package(dsnguard).  The real install, with no variables set, is
+# the CI install stage's (.ci/install.sh); here the staged tree needs
+# PKG_CONFIG_SYSROOT_DIR, LD_LIBRARY_PATH, PYTHONPATH and -I for perl.
 #   check_install.sh BUILD_DIR SCRATCH_DIR SOURCE_DIR(tests/install)
 set -eu
 B=$1 S=$2 SRC=$3
@@ -34,12 +37,31 @@ if [ "$(cache DSNG_COVERAGE)" = ON ]; then
 fi
 CFLAGS="-std=c11 -Wall -Wextra -Wpedantic -Werror $SANFLAGS"
 
+PREFIX=$(cache CMAKE_INSTALL_PREFIX)
 rm -rf "$S"
 mkdir -p "$S"
-P=$S/prefix
-cmake --install "$B" --prefix "$P" >"$S/install.log" 2>&1 ||
+# A staged install rewrites the build's install manifest: keep the one of
+# a real `make install`, which `make uninstall` reads.
+for f in install_manifest.txt install_dirs_before.txt; do
+	if [ -f "$B/$f" ]; then cp -p "$B/$f" "$S/$f.saved"; fi
+done
+restore() {
+	for f in install_manifest.txt install_dirs_before.txt; do
+		rm -f "$B/$f"
+		if [ -f "$S/$f.saved" ]; then mv "$S/$f.saved" "$B/$f"; fi
+	done
+}
+trap restore EXIT
+D=$S/root
+P=$D$PREFIX
+# What was there before: a directory holding someone else's page and an
+# empty one; make uninstall must leave both.
+mkdir -p "$P/share/man/man1" "$P/include"
+echo '.TH OTHER 1' >"$P/share/man/man1/other.1"
+find "$D" | sort >"$S/before.txt"
+DESTDIR=$D cmake --install "$B" >"$S/install.log" 2>&1 ||
 	{ cat "$S/install.log"; fail "cmake --install"; }
-ok "cmake --install into $P"
+ok "DESTDIR=$D cmake --install (prefix $PREFIX)"
 
 # The installed tree.
 for h in "$ROOT"/include/dsnguard/*.h; do
@@ -68,9 +90,9 @@ done
 ok "$LIBDIR/pkgconfig/dsnguard.pc, $LIBDIR/cmake/dsnguard/"
 if [ "$CLI" = "ON" ]; then
 	[ -x "$P/$BINDIR/dsnguard" ] || fail "missing $BINDIR/dsnguard"
-	out=$("$P/$BINDIR/dsnguard" --version) || fail "$BINDIR/dsnguard --version"
+	out=$(LD_LIBRARY_PATH="$P/$LIBDIR" "$P/$BINDIR/dsnguard" --version) || fail "$BINDIR/dsnguard --version"
 	[ "$out" = "dsnguard $VER" ] || fail "dsnguard --version says '$out'"
-	ok "$BINDIR/dsnguard runs from the prefix: $out"
+	ok "$BINDIR/dsnguard runs from the staged tree: $out"
 fi
 
 # The README shows readme_example.c (without its header comment) verbatim.
@@ -80,13 +102,16 @@ sed '1,/^ \*\//d' "$SRC/readme_example.c" | cmp -s - "$S/readme_block.c" ||
 ok "README.md's C example is tests/install/readme_example.c"
 
 # With pkg-config.
-export PKG_CONFIG_PATH="$L/pkgconfig"
-[ "$(pkg-config --modversion dsnguard)" = "$VER" ] || fail "pkg-config --modversion"
+# Not exported: the find_package build's pkg-config must see talloc unstaged.
+pc() { PKG_CONFIG_PATH="$L/pkgconfig" PKG_CONFIG_SYSROOT_DIR="$D" pkg-config "$@"; }
+pcprefix=$(sed -n 's/^prefix=//p' "$L/pkgconfig/dsnguard.pc")
+[ "$pcprefix" = "$PREFIX" ] || fail "dsnguard.pc's prefix is '$pcprefix', want $PREFIX"
+[ "$(pc --modversion dsnguard)" = "$VER" ] || fail "pkg-config --modversion"
 mkdir -p "$S/pc"
 for prog in consumer readme_example; do
 	# shellcheck disable=SC2046
 	"$CC" $CFLAGS "$SRC/$prog.c" -o "$S/pc/$prog" \
-		$(pkg-config --cflags --libs dsnguard) -Wl,-rpath,"$L" ||
+		$(pc --cflags --libs dsnguard) -Wl,-rpath,"$L" ||
 		fail "build $prog with pkg-config"
 	"$S/pc/$prog" >"$S/pc/$prog.out" || fail "run $prog (pkg-config build)"
 done
@@ -109,23 +134,52 @@ done
 ok "find_package build runs (shared and static), same output"
 
 # The bindings, when built, load from the prefix too.
-pymod=$(find "$P" -name dsnguard.py | head -n 1)
-if [ -n "$pymod" ]; then
-	PY=$(cache _Python3_EXECUTABLE)
+# One package per interpreter: dist-packages is Debian's python's.
+find "$D" -path '*/dsnguard/__init__.py' >"$S/pypkgs"
+while read -r pyinit; do
+	pymod=$(dirname "$pyinit")
+	case "$pymod" in
+	*/dist-packages/*) PY=/usr/bin/python3 ;;
+	*) PY=$(cache _Python3_EXECUTABLE) ;;
+	esac
 	out=$(LD_LIBRARY_PATH="$L" PYTHONPATH="$(dirname "$pymod")" "${PY:-python3}" -c \
 		'import dsnguard; print(dsnguard.version(), dsnguard.parse_cmd("RCPT TO:<a@b.example> NOTIFY=SUCCESS")["notify"], dsnguard.xtext_encode("a+b"))') ||
-		fail "import dsnguard from the prefix"
+		fail "import dsnguard from $pymod with $PY"
 	[ "$out" = "$VER ['SUCCESS'] a+2Bb" ] || fail "installed Python binding says '$out'"
-	ok "installed Python binding: $out"
-fi
-plmod=$(find "$P" -name DSNGuard.pm | head -n 1)
+	ok "installed Python binding ($PY, ${pymod#"$D"}): $out"
+done <"$S/pypkgs"
+plmod=$(find "$D" -name DSNGuard.pm ! -path '*/Net/SMTP/*' | head -n 1)
 if [ -n "$plmod" ]; then
 	out=$(LD_LIBRARY_PATH="$L" perl -I"$(dirname "$plmod")" -MDSNGuard -e \
 		'print DSNGuard::version(), " ", DSNGuard::parse_cmd(q{RCPT TO:<a@b.example> NOTIFY=SUCCESS})->{notify}[0], " ", DSNGuard::xtext_encode(q{a+b})') ||
 		fail "use DSNGuard from the prefix"
 	[ "$out" = "$VER SUCCESS a+2Bb" ] || fail "installed Perl binding says '$out'"
 	ok "installed Perl binding: $out"
+	[ -f "$(dirname "$plmod")/Net/SMTP/DSNGuard.pm" ] ||
+		fail "Net/SMTP/DSNGuard.pm is not installed next to DSNGuard.pm"
+	out=$(LD_LIBRARY_PATH="$L" perl -I"$(dirname "$plmod")" -MNet::SMTP::DSNGuard -e \
+		'my ($m, $r) = Net::SMTP::DSNGuard::dsn_params({envid => q{a b}, orcpt => q{a+b@c}}); print "$INC{q{DSNGuard.pm}} @$m @$r"') ||
+		fail "use Net::SMTP::DSNGuard from the prefix"
+	[ "$out" = "$plmod ENVID=a+20b ORCPT=rfc822;a+2Bb@c" ] ||
+		fail "installed Net::SMTP::DSNGuard says '$out'"
+	ok "installed Net::SMTP::DSNGuard: ENVID=a+20b ORCPT=rfc822;a+2Bb@c"
 fi
+
+# make uninstall with the staged manifest: exactly the tree of before
+# (the __pycache__ the imports above wrote included).
+# Without DESTDIR it must refuse: those are not the paths it installed.
+if cmake -DDSNG_BUILD_DIR="$B" -P "$ROOT/cmake/uninstall.cmake" >"$S/uninstall.log" 2>&1; then
+	fail "uninstall without the install's DESTDIR ran"
+fi
+# CMake wraps long messages at its own width: join the lines first.
+tr -s ' \n' '  ' <"$S/uninstall.log" | grep -q "uninstall with that DESTDIR" || { cat "$S/uninstall.log"; fail "uninstall without DESTDIR"; }
+DESTDIR=$D cmake -DDSNG_BUILD_DIR="$B" -P "$ROOT/cmake/uninstall.cmake" >"$S/uninstall.log" 2>&1 ||
+	{ cat "$S/uninstall.log"; fail "uninstall"; }
+find "$D" | sort >"$S/after.txt"
+diff "$S/before.txt" "$S/after.txt" || fail "uninstall did not give back the tree of before"
+ok "uninstall refuses without the install's DESTDIR; with it, removes what install put and the directories it made, nothing else"
+restore
+trap - EXIT
 
 echo "README example says:"
 sed 's/^/  /' "$S/cm/readme_example.out"

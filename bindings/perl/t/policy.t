@@ -72,6 +72,23 @@ is($@->{code}, 'bad_cidr', 'bad_cidr');
 	is($p->rcpt($s, 'RCPT TO:<a@b.example> NOTIFY=SUCCESS')->{action}, 'accept',
 		'session owns its strings');
 }
+{
+	# AUTH after EHLO: the recommended preset honours an authenticated
+	# client's NOTIFY even though DSN was not offered to its address.
+	my $s = DSNGuard::Session->new({addr => '203.0.113.9', port => 25});
+	$p->ehlo($s);
+	my $line = 'RCPT TO:<a@b.example> NOTIFY=SUCCESS';
+	is($p->rcpt($s, $line)->{action}, 'reject', 'stranger before AUTH');
+	is($s->update({auth_user => 'alice', tls => 1}), $s, 'update returns the session');
+	is($s->{auth_user}, 'alice', 'auth_user kept in the object');
+	is($p->rcpt($s, $line)->{action}, 'accept', 'authenticated after update');
+	$s->update({auth_user => undef});
+	ok($s->{tls}, 'tls kept when not named');
+	is($p->rcpt($s, $line)->{action}, 'reject', 'auth_user cleared');
+	ok(!eval { $s->update({bogus => 1}); 1 }, 'unknown key croaks');
+	like($@, qr/unknown key 'bogus'/, 'croak names the key');
+	ok(!eval { $s->update('x'); 1 }, 'non-hashref croaks');
+}
 
 # ---- decisions
 my $d = $p->ehlo($stranger);

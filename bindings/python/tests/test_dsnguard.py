@@ -5,7 +5,7 @@ import unittest
 import dsnguard
 
 DATA = os.path.join(os.path.dirname(os.path.abspath(__file__)),
-                    "..", "..", "examples", "data")
+                    "..", "..", "..", "examples", "data")
 
 
 def data(name):
@@ -552,6 +552,34 @@ class Sessions(unittest.TestCase):
         s.reset()
         self.assertFalse(s.state["null_sender"])
         self.assertEqual(s.state["n_recipients"], 0)
+
+    def test_update_facts_learnt_later(self):
+        # A stranger is not offered DSN at EHLO; after AUTH the recommended
+        # preset honours its NOTIFY (honour-unoffered-from authenticated).
+        p = dsnguard.Policy.preset("recommended")
+        s = dsnguard.Session("203.0.113.9", port=25)
+        p.ehlo(s)
+        line = "RCPT TO:<a@b.example> NOTIFY=SUCCESS"
+        self.assertEqual(p.rcpt(s, line).action, "reject")
+        user = "al" + "ice"
+        s.update(auth_user=user, tls=True, helo="laptop.example")
+        del user
+        self.assertEqual((s.auth_user, s.tls, s.helo),
+                         ("alice", True, "laptop.example"))
+        self.assertEqual(p.rcpt(s, line).action, "accept")
+        self.assertIs(s.state["dsn_offered"], False)  # EHLO's record kept
+        s.update(auth_user=None)  # cleared; helo and tls kept
+        self.assertEqual((s.auth_user, s.tls, s.helo),
+                         (None, True, "laptop.example"))
+        self.assertEqual(p.rcpt(s, line).action, "reject")
+        s.update()  # nothing named, nothing changed
+        self.assertEqual(s.helo, "laptop.example")
+        with self.assertRaises(TypeError):
+            s.update(helo=5)
+        with self.assertRaises(TypeError):
+            s.update(tls="yes")
+        with self.assertRaises(TypeError):
+            s.update("helo")
 
 
 class Decisions(unittest.TestCase):

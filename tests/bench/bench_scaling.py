@@ -1,0 +1,131 @@
+#!/usr/bin/python3
+"""tests/bench/bench_scaling.py [--quick] - does the cost grow linearly?
+
+  reports  1 KB to 50 MB (one recipient, the returned body padded) and
+           1 to 10,000 recipients, synthetic (synth_report.py), each
+           through bench_report --file (limits raised for the run): speed
+           and nanoseconds per byte in one process, its peak RSS (the
+           input buffer included) from os.wait4
+  logs     1 MB to 1 GB of a Postfix DSN flood (gen_scanlog.py big)
+           through `dsnguard scan-log --json` (every event written: the
+           heavier case, whose memory issue 5 bounded; bench_log.py times
+           the text summary): CPU time per byte and peak RSS; 1 GB only
+           in the full run
+--quick stops reports at 1 MB and 1,000 recipients and logs at 4 MB.
+Besides one row per size, each series gets a row "...-per-byte-growth":
+among the sizes from 1 MB up (below that the fixed cost per call
+dominates), the worst nanoseconds per byte of a larger size over that of
+the smallest; linear growth keeps it at 1 or below (less: the fixed cost
+still amortising), and run.py marks it met at 1.25 or less.
+"""
+import json
+import os
+import subprocess
+import sys
+import tempfile
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import benchlib as B  # noqa: E402
+import synth_report  # noqa: E402
+
+KB, MB = 1 << 10, 1 << 20
+
+
+def label(n):
+    return "%dGB" % (n >> 30) if n >= 1 << 30 else \
+        "%dMB" % (n >> 20) if n >= MB else "%dKB" % (n >> 10)
+
+
+def run_rows(cmd):
+    """Run cmd printing rows; return (rows, peak RSS of that child)."""
+    _, rss, rc, out = B.cpu_run(cmd, stdout=subprocess.PIPE)
+    if rc:
+        B.log("bench_scaling: %s: exit %d" % (" ".join(cmd), rc))
+    rows = [json.loads(x) for x in out.decode().splitlines()
+            if x.startswith("{")]
+    return rows, rss
+
+
+def growth(series, name, unit_of):
+    big = [(n, r) for n, r in series if n >= MB]
+    if len(big) < 2:
+        big = series[-2:]
+    per = [unit_of(r) for _, r in big]
+    if len(per) >= 2 and per[0] > 0:
+        B.row("scaling", name + "-per-byte-growth", "C libdsnguard",
+              round(max(per[1:]) / per[0], 3), "ratio", "lower",
+              target_max=1.25, sizes=[label(n) for n, _ in big],
+              ns_per_byte=[round(p, 3) for p in per])
+
+
+def reports(tmp, q):
+    exe = B.bench_bin("bench_report")
+    sizes = [KB, 10 * KB, 100 * KB, MB, 10 * MB, 50 * MB]
+    rcpts = [1, 10, 100, 1000, 10000]
+    if q:
+        sizes, rcpts = sizes[:4], rcpts[:4]
+    series = []
+    for n in sizes:
+        path = os.path.join(tmp, "size.eml")
+        with open(path, "wb") as f:
+            f.write(synth_report.make_size(n))
+        rows, rss = run_rows([exe, "--file", path, "--case",
+                              "report-" + label(n)] +
+                             (["--quick"] if q else []))
+        for r in rows:
+            r.update(peak_rss=rss, size=label(n))
+            B.row(**r)
+            B.row("scaling", "report-%s-peak-rss" % label(n), "C libdsnguard",
+                  rss, "bytes", "lower", input_bytes=r["bytes"],
+                  ratio=round(rss / r["bytes"], 3))
+            series.append((n, r))
+    growth(series, "report-size", lambda r: r["ns_per_byte"])
+    for n in rcpts:
+        path = os.path.join(tmp, "rcpt.eml")
+        with open(path, "wb") as f:
+            f.write(synth_report.make(n))
+        rows, rss = run_rows([exe, "--file", path, "--case",
+                              "report-%d-rcpt" % n] +
+                             (["--quick"] if q else []))
+        for r in rows:
+            r.update(peak_rss=rss, ns_per_recipient=round(
+                r["ns_per_byte"] * r["bytes"] / n, 1))
+            B.row(**r)
+
+
+def logs(tmp, q):
+    cli = B.cli()
+    sizes = [1, 4] if q else [1, 10, 100, 1000]
+    series = []
+    for mb in sizes:
+        path = os.path.join(tmp, "postfix.log")
+        subprocess.run([sys.executable,
+                        os.path.join(B.HERE, "gen_scanlog.py"), "big",
+                        str(mb), path], check=True, stderr=subprocess.DEVNULL)
+        size = os.path.getsize(path)
+        t, rss, rc = B.cpu_run([cli, "scan-log", "--json", path])
+        os.unlink(path)
+        if rc:
+            B.log("bench_scaling: scan-log exit %d on %d MB" % (rc, mb))
+            continue
+        r = dict(group="scaling", case="log-%dMB" % mb,
+                 impl="C libdsnguard scan-log", value=round(size / t),
+                 unit="bytes/s", better="higher", bytes=size, json=True,
+                 ns_per_byte=round(t * 1e9 / size, 3), peak_rss=rss)
+        B.row(**r)
+        B.row("scaling", "log-%dMB-peak-rss" % mb,
+              "C libdsnguard scan-log", rss, "bytes", "lower", bytes=size)
+        series.append((mb * MB, r))
+    growth(series, "log-size", lambda r: r["ns_per_byte"])
+
+
+def main():
+    q = B.quick()
+    with tempfile.TemporaryDirectory() as tmp:
+        reports(tmp, q)
+        logs(tmp, q)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
