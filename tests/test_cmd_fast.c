@@ -170,8 +170,9 @@ static const char *const paths[] = {
         "<a@example.>",
         "<a@b",
         "a@b.example",
-        "<user@AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"
-        "AAAAAA.example>",
+        /* a 66-octet label: longer than DNS allows */
+        ("<user@AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"
+         "AAAAAA.example>"),
         "<j\xc3\xb6rg@example.de>",
 };
 static const char *const params[] = {
