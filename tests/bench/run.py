@@ -18,7 +18,7 @@ for each figure,
   {"group": "smtp"|"report"|"log"|"policy"|"scaling",
    "case": "<what is measured>", "impl": "<who>", "value": <number>,
    "unit": "lines/s"|"bytes/s"|"calls/s"|"instr/line"|"instr/call"|
-           "bytes"|"ratio",
+           "instr/byte"|"bytes"|"ratio",
    "better": "higher"|"lower", ...extra keys}
 and everything else on stderr; it takes --quick (a few seconds) and runs
 the real figures with no argument.  The runner sets DSNG_BUILD_DIR,
@@ -49,7 +49,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 SRC = os.path.dirname(os.path.dirname(HERE))
 GROUPS = ("smtp", "report", "log", "policy", "scaling")
 UNITS = ("lines/s", "bytes/s", "calls/s", "instr/line", "instr/call",
-         "bytes", "ratio")
+         "instr/byte", "bytes", "ratio")
 PY_PEERS = ("flufl.bounce", "aiosmtpd")
 PERL_PEERS = ("Sisimai", "BounceParser", "pflogsumm")
 
@@ -202,7 +202,7 @@ def human(v, unit):
     if unit in ("ratio",):
         return "%.3g" % v
     if unit.startswith("instr"):
-        return "%.0f %s" % (v, unit)
+        return ("%.3g %s" if v < 100 else "%.0f %s") % (v, unit)
     scale = ""
     base = 1000.0
     if unit == "bytes" or unit == "bytes/s":
@@ -553,6 +553,7 @@ def check_expected(rows, env):
     if shutil.which("valgrind"):
         for g, c, u in (("smtp", "realistic-stream", "instr/line"),
                         ("smtp", "rcpt-notify-orcpt", "instr/line"),
+                        ("report", "corpus", "instr/byte"),
                         ("policy", "instr-ratio-10000-vs-0", "ratio")):
             if not find(rows, g, c, None, u):
                 problems.append("no callgrind row %s/%s" % (g, c))
