@@ -509,7 +509,7 @@ def has_cairo(gp):
 
 # --- what --check expects ----------------------------------------------------
 
-def expected(env):
+def expected(env, where=HERE):
     """[(group, impl)] that must have a row, and [what is not installed]."""
     def py(mod):
         return subprocess.run([sys.executable, "-c", "import " + mod],
@@ -542,11 +542,20 @@ def expected(env):
             want += [(g, impl) for g in group]
         else:
             missing.append(what)
+    # the binding rows and their SMTP peers (branch bind-speed's scripts)
+    if os.path.exists(os.path.join(where, "bench_bindings_python.py")):
+        want += [("smtp", "Python libdsnguard"), ("smtp", "Python regex")]
+        if py("aiosmtpd"):
+            want.append(("smtp", "aiosmtpd"))
+        else:
+            missing.append("python3-aiosmtpd")
+    if os.path.exists(os.path.join(where, "bench_bindings_perl.pl")):
+        want += [("smtp", "Perl libdsnguard"), ("smtp", "Perl regex")]
     return want, missing
 
 
-def check_expected(rows, env):
-    want, missing = expected(env)
+def check_expected(rows, env, where=HERE):
+    want, missing = expected(env, where)
     have = {(r["group"], r["impl"]) for r in rows}
     problems = ["no %s row from %s" % (g, i) for g, i in want
                 if (g, i) not in have]
@@ -647,7 +656,7 @@ def main():
         print("run.py: chart written to %s" % out, file=sys.stderr)
     if args.check:
         if not args.only:  # a part of the suite expects only its own
-            problems += check_expected(merged, env)
+            problems += check_expected(merged, env, args.scripts)
         if args.chart and shutil.which("gnuplot"):
             with open(args.chart, "rb") if os.path.exists(args.chart) \
                     else open(os.devnull, "rb") as f:
