@@ -46,18 +46,46 @@ const char *version(void)
 	return dsng_version();
 }
 
-dsngb_result parse_cmd(const char *buf, size_t len, int strict, size_t max_line,
-                       int utf8, struct dsng_error *err)
+/* The command struct (3 KB): a malloc per call was over half of a Perl
+ * parse_cmd, and dsng_cmd_init copies a 3 KB template, so each thread
+ * keeps one, initialised once (a parse overwrites it).  A call that
+ * re-enters on the same thread while it is in use (a finalizer run by an
+ * allocation of the builder) gets the caller's stack copy instead. */
+static _Thread_local struct {
+	struct dsng_cmd c;
+	int ready, busy;
+} tl_cmd;
+
+static struct dsng_cmd *cmd_acquire(struct dsng_cmd *stack)
 {
-	struct dsng_cmd *c = malloc(sizeof(*c));
+	if (tl_cmd.busy) {
+		dsng_cmd_init(stack, DSNG_CMD_VERSION);
+		return stack;
+	}
+	if (!tl_cmd.ready) {
+		dsng_cmd_init(&tl_cmd.c, DSNG_CMD_VERSION);
+		tl_cmd.ready = 1;
+	}
+	tl_cmd.busy = 1;
+	return &tl_cmd.c;
+}
+
+static void cmd_release(struct dsng_cmd *c)
+{
+	if (c == &tl_cmd.c)
+		tl_cmd.busy = 0;
+}
+
+void *dsngb_parse_cmd_with(const struct dsngb_builder *b, const char *buf,
+                           size_t len, int strict, size_t max_line, int utf8,
+                           struct dsng_error *err)
+{
+	struct dsng_cmd stack, *c;
 	struct dsng_cmd_opts opts;
 	char small[1024], *canonical = small;
 	size_t need;
 	void *res = NULL;
 
-	if (!c)
-		return nomem(err);
-	dsng_cmd_init(c, DSNG_CMD_VERSION);
 	dsng_cmd_opts_init(&opts, DSNG_CMD_OPTS_VERSION);
 	if (strict)
 		opts.flags |= DSNG_CMD_STRICT;
@@ -65,24 +93,32 @@ dsngb_result parse_cmd(const char *buf, size_t len, int strict, size_t max_line,
 		opts.flags |= DSNG_CMD_UTF8;
 	if (max_line)
 		opts.max_line = max_line;
-	if (dsng_cmd_parse(c, buf, len, &opts, err) == DSNG_OK) {
-		need = dsng_cmd_format_buf(small, sizeof(small), c);
-		if (need >= sizeof(small)) {
-			canonical = malloc(need + 1);
-			if (!canonical) {
-				free(c);
-				return nomem(err);
-			}
-			dsng_cmd_format_buf(canonical, need + 1, c);
+	c = cmd_acquire(&stack);
+	if (dsng_cmd_parse(c, buf, len, &opts, err) != DSNG_OK)
+		goto out;
+	need = dsng_cmd_format_buf(small, sizeof(small), c);
+	if (need >= sizeof(small)) {
+		if (!(canonical = malloc(need + 1))) {
+			nomem(err);
+			goto out;
 		}
-		res = dsngb_native.map_new();
-		dsngb_cmd_fill(&dsngb_native, res, c, canonical);
-		if (canonical != small)
-			free(canonical);
-		res = finish(res, err);
+		dsng_cmd_format_buf(canonical, need + 1, c);
 	}
-	free(c);
+	res = dsngb_map_new(b, 16); /* MAIL: 16 keys */
+	dsngb_cmd_fill(b, res, c, canonical);
+	if (canonical != small)
+		free(canonical);
+	res = finish(res, err);
+out:
+	cmd_release(c);
 	return res;
+}
+
+dsngb_result parse_cmd(const char *buf, size_t len, int strict, size_t max_line,
+                       int utf8, struct dsng_error *err)
+{
+	return dsngb_parse_cmd_with(&dsngb_native, buf, len, strict, max_line,
+	                            utf8, err);
 }
 
 dsngb_result parse_report(const char *buf, size_t len, unsigned max_recipients,
@@ -120,7 +156,7 @@ dsngb_result parse_report(const char *buf, size_t len, unsigned max_recipients,
 	dsngb_native_relock(gil);
 	if (rc != DSNG_OK)
 		return NULL;
-	res = dsngb_native.map_new();
+	res = dsngb_map_new(&dsngb_native, 10);
 	dsngb_report_fill(&dsngb_native, res, r);
 	talloc_free(r);
 	return finish(res, err);
@@ -572,14 +608,22 @@ dsngb_result session_state(struct dsngb_session *s, struct dsng_error *err)
 	return finish(m, err);
 }
 
-/* The decision as a native map. */
+/* The decision as a native map (or what b makes of a map: the Python
+ * fast path builds its Decision object directly). */
+static void *decision_with(const struct dsngb_builder *b,
+                           const struct dsng_decision *d, unsigned notify,
+                           int bounce, struct dsng_error *err)
+{
+	void *m = b->map_new();
+
+	dsngb_decision_fill(b, m, d, notify, bounce);
+	return finish(m, err);
+}
+
 static void *decision(const struct dsng_decision *d, unsigned notify,
                       int bounce, struct dsng_error *err)
 {
-	void *m = dsngb_native.map_new();
-
-	dsngb_decision_fill(&dsngb_native, m, d, notify, bounce);
-	return finish(m, err);
+	return decision_with(&dsngb_native, d, notify, bounce, err);
 }
 
 #define CHECK_PS(p, s)                                                         \
@@ -616,25 +660,22 @@ dsngb_result policy_ehlo(struct dsngb_policy *p, struct dsngb_session *s,
 	return res;
 }
 
-static dsngb_result cmd_decision(struct dsngb_policy *p,
-                                 struct dsngb_session *s, const char *buf,
-                                 size_t len, enum dsng_verb verb,
-                                 struct dsng_error *err)
+/* MAIL or RCPT under the policy.  The command is parsed on the stack and
+ * a talloc context is made only for a rewritten line: per-call
+ * allocations were most of the cost of a decision. */
+void *dsngb_policy_cmd_with(const struct dsngb_builder *b,
+                            struct dsngb_policy *p, struct dsngb_session *s,
+                            const char *buf, size_t len, enum dsng_verb verb,
+                            struct dsng_error *err)
 {
 	struct dsng_decision d = DSNG_DECISION_INIT;
-	struct dsng_cmd *c;
-	TALLOC_CTX *mem;
+	struct dsng_cmd stack, *c;
+	TALLOC_CTX *mem = NULL;
 	void *res = NULL;
 	int rc;
 
 	CHECK_PS(p, s);
-	if (!(c = malloc(sizeof(*c))))
-		return nomem(err);
-	if (!(mem = talloc_new(NULL))) {
-		free(c);
-		return nomem(err);
-	}
-	dsng_cmd_init(c, DSNG_CMD_VERSION);
+	c = cmd_acquire(&stack);
 	rc = dsng_cmd_parse(c, buf, len, NULL, err);
 	if (rc == DSNG_ESYNTAX || rc == DSNG_ELIMIT) {
 		/* the refusal to send, as dsng_policy_line gives it (the
@@ -644,7 +685,7 @@ static dsngb_result cmd_decision(struct dsngb_policy *p,
 		dsng_error_clear(err);
 		dsng_policy_line(NULL, &d, NULL, p->p, &s->s, buf, len, NULL,
 		                 &e2);
-		res = decision(&d, 0, 0, err);
+		res = decision_with(b, &d, 0, 0, err);
 	} else if (rc != DSNG_OK) {
 		/* raised from err */
 	} else if (c->verb != verb) {
@@ -657,29 +698,32 @@ static dsngb_result cmd_decision(struct dsngb_policy *p,
 		             ? dsng_policy_mail(&d, p->p, &s->s, c, err)
 		             : dsng_policy_rcpt(&d, p->p, &s->s, c, err);
 		if (rc == DSNG_OK && d.changes &&
-		    !(d.rewritten = dsng_cmd_format(mem, c)))
+		    (!(mem = talloc_new(NULL)) ||
+		     !(d.rewritten = dsng_cmd_format(mem, c))))
 			nomem(err);
 		else if (rc == DSNG_OK)
-			res = decision(
-			        &d,
+			res = decision_with(
+			        b, &d,
 			        verb == DSNG_VERB_RCPT ? d.notify_requested : 0,
 			        0, err);
 	}
 	talloc_free(mem);
-	free(c);
+	cmd_release(c);
 	return res;
 }
 
 dsngb_result policy_mail(struct dsngb_policy *p, struct dsngb_session *s,
                          const char *buf, size_t len, struct dsng_error *err)
 {
-	return cmd_decision(p, s, buf, len, DSNG_VERB_MAIL, err);
+	return dsngb_policy_cmd_with(&dsngb_native, p, s, buf, len,
+	                             DSNG_VERB_MAIL, err);
 }
 
 dsngb_result policy_rcpt(struct dsngb_policy *p, struct dsngb_session *s,
                          const char *buf, size_t len, struct dsng_error *err)
 {
-	return cmd_decision(p, s, buf, len, DSNG_VERB_RCPT, err);
+	return dsngb_policy_cmd_with(&dsngb_native, p, s, buf, len,
+	                             DSNG_VERB_RCPT, err);
 }
 
 dsngb_result policy_header(struct dsngb_policy *p, struct dsngb_session *s,
@@ -791,4 +835,12 @@ const struct dsng_policy *dsngb_policy_get(const struct dsngb_policy *p)
 struct dsng_policy_session *dsngb_session_get(struct dsngb_session *s)
 {
 	return s ? &s->s : NULL;
+}
+
+/* A loaded policy under a new handle (api_more.c); pol is freed on
+ * failure. */
+struct dsngb_policy *dsngb_policy_wrap(struct dsng_policy *pol,
+                                       struct dsng_error *err)
+{
+	return wrap_policy(DSNG_OK, &pol, err);
 }

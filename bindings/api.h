@@ -37,6 +37,20 @@ void dsngb_native_relock(void *state);
 /* Drop a native value built by dsngb_native (NULL is fine). */
 void dsngb_native_free(void *v);
 
+/* parse_cmd and the MAIL/RCPT decisions (policy_mail, policy_rcpt) with
+ * the builder b instead of dsngb_native: the Python fast path
+ * (python/fast.c) builds its Decision objects directly.  verb is
+ * DSNG_VERB_MAIL or DSNG_VERB_RCPT; p and s as for policy_mail. */
+struct dsngb_policy;
+struct dsngb_session;
+void *dsngb_parse_cmd_with(const struct dsngb_builder *b, const char *buf,
+                           size_t len, int strict, size_t max_line, int utf8,
+                           struct dsng_error *err);
+void *dsngb_policy_cmd_with(const struct dsngb_builder *b,
+                            struct dsngb_policy *p, struct dsngb_session *s,
+                            const char *buf, size_t len, enum dsng_verb verb,
+                            struct dsng_error *err);
+
 /* Raise the language's ParseError from err. */
 #if defined(SWIGPYTHON) || defined(DSNGB_PYTHON)
 void dsngb_py_raise(const struct dsng_error *err);

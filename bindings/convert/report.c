@@ -51,7 +51,7 @@ static void *exts(const struct dsngb_builder *b,
 static void *recipient(const struct dsngb_builder *b,
                        const struct dsng_report_recipient *r)
 {
-	void *m = b->map_new();
+	void *m = dsngb_map_new(b, 15);
 
 	b->map_set(m, "final_recipient", typed(b, r->final_recipient, "addr"));
 	b->map_set(m, "original_recipient",
@@ -77,7 +77,7 @@ static void *message(const struct dsngb_builder *b,
 
 	if (!msg)
 		return b->none();
-	m = b->map_new();
+	m = dsngb_map_new(b, 7);
 	b->map_set(m, "reporting_mta", typed(b, msg->reporting_mta, "name"));
 	b->map_set(m, "received_from_mta",
 	           typed(b, msg->received_from_mta, "name"));
@@ -134,7 +134,7 @@ static void *returned(const struct dsngb_builder *b,
 		b->list_push(rcv, v ? b->str(v, n) : b->none());
 		talloc_free(v);
 	}
-	m = b->map_new();
+	m = dsngb_map_new(b, 8);
 	b->map_set(m, "content_type", dsngb_cstr(b, rt->content_type));
 	b->map_set(m, "message_id", dsngb_cstr(b, rt->message_id));
 	b->map_set(m, "from", dsngb_cstr(b, rt->from));

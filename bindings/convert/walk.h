@@ -30,7 +30,17 @@ struct dsngb_builder {
 	/* An unsigned 64-bit number, exactly (SIZE=18446744073709551615):
 	 * integer() is signed, so every uint64_t field goes through this. */
 	void *(*uinteger)(unsigned long long v);
+	/* Optional (NULL: map_new): a map about to get n keys, so a builder
+	 * can size it once (Python's dict would otherwise resize twice for
+	 * a parse_cmd result). */
+	void *(*map_new_n)(size_t n);
 };
+
+/* b's map for n keys. */
+static inline void *dsngb_map_new(const struct dsngb_builder *b, size_t n)
+{
+	return b->map_new_n ? b->map_new_n(n) : b->map_new();
+}
 
 /* A NUL-terminated string, or none for NULL. */
 void *dsngb_cstr(const struct dsngb_builder *b, const char *s);

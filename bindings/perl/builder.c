@@ -13,6 +13,11 @@
 #include "perl.h"
 #include "XSUB.h"
 
+#include <stdatomic.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
 #define DSNGB_PERL 1
 #include "api.h"
 
@@ -32,15 +37,92 @@ static void *pl_list_new(void)
  * walk's own failed malloc, recorded for dsngb_native_failed. */
 static int pl_failed;
 
+/* A map about to get n keys, its bucket array allocated once. */
+static void *pl_map_new_n(size_t n)
+{
+	dTHX;
+	HV *hv = newHV();
+
+	hv_ksplit(hv, (IV)n);
+	return newRV_noinc((SV *)hv);
+}
+
+/* Keys and their hashes, found again by the key's address (the walks
+ * pass string literals) and checked against the text, so a key built in
+ * a reused buffer (ehlo.c) is never mistaken for another: hashing each
+ * key on every store was a good part of a parse_cmd call.  The hash
+ * depends only on the process's hash seed, so one cache serves every
+ * interpreter.  ithreads run at once: an entry is written whole before
+ * it is published and never changed or freed after, and a slot is only
+ * ever filled once, so the cache holds at most KEY_SLOTS entries. */
+#define KEY_SLOTS 512
+#define KEY_MAX 40
+
+struct key_entry {
+	const char *addr;
+	U32 hash;
+	I32 len;
+	char text[KEY_MAX];
+};
+
+static _Atomic(struct key_entry *) key_cache[KEY_SLOTS];
+
+static int same_text(const char *a, const char *b)
+{
+	while (*a == *b) {
+		if (!*a)
+			return 1;
+		a++;
+		b++;
+	}
+	return 0;
+}
+
 static void pl_map_set(void *map, const char *key, void *val)
 {
 	dTHX;
+	HV *hv = (HV *)SvRV((SV *)map);
+	uintptr_t a = (uintptr_t)key;
+	size_t h = (size_t)(((a >> 3) * UINT64_C(0x9E3779B97F4A7C15)) >> 40), i,
+	       n;
+	_Atomic(struct key_entry *) *empty = NULL;
+	struct key_entry *e;
+	U32 hash;
+
 	if (!val) {
 		pl_failed = 1;
 		val = newSV(0);
 	}
-	(void)hv_store((HV *)SvRV((SV *)map), key, (I32)strlen(key), (SV *)val,
-	               0);
+	for (i = 0; i < 8; i++) {
+		_Atomic(struct key_entry *) *slot =
+		        &key_cache[(h + i) & (KEY_SLOTS - 1)];
+
+		e = atomic_load_explicit(slot, memory_order_acquire);
+		if (!e) {
+			empty = slot;
+			break;
+		}
+		if (e->addr == key && same_text(e->text, key)) {
+			(void)hv_store(hv, key, e->len, (SV *)val, e->hash);
+			return;
+		}
+	}
+	n = strlen(key);
+	PERL_HASH(hash, key, n);
+	(void)hv_store(hv, key, (I32)n, (SV *)val, hash);
+	if (empty && n < KEY_MAX && (e = malloc(sizeof(*e)))) {
+		struct key_entry *none = NULL;
+
+		e->addr = key;
+		e->hash = hash;
+		e->len = (I32)n;
+		memcpy(e->text, key, n + 1);
+		/* another thread may have filled the slot meanwhile */
+		if (!atomic_compare_exchange_strong_explicit(
+		            empty, &none, e, memory_order_release,
+		            memory_order_relaxed))
+			free(e);
+	}
 }
 
 static void pl_list_push(void *list, void *val)
@@ -146,7 +228,7 @@ void dsngb_native_free(void *v)
 
 const struct dsngb_builder dsngb_native = {
         pl_map_new, pl_list_new, pl_map_set, pl_list_push, pl_str,
-        pl_integer, pl_boolean,  pl_none,    pl_uinteger,
+        pl_integer, pl_boolean,  pl_none,    pl_uinteger,  NULL,
 };
 
 void dsngb_pl_croak(pTHX_ const struct dsng_error *err)

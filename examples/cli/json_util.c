@@ -172,7 +172,7 @@ static void *jb_uinteger(unsigned long long v)
 
 const struct dsngb_builder cli_json_builder = {
         jb_map_new, jb_list_new, jb_map_set, jb_list_push, jb_str,
-        jb_integer, jb_boolean,  jb_none,    jb_uinteger,
+        jb_integer, jb_boolean,  jb_none,    jb_uinteger,  NULL,
 };
 
 json_t *cli_json_ok(void)

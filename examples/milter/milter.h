@@ -113,6 +113,11 @@ const char *dm_mta_name(enum dm_mta m);
 void dm_wake_listener(const char *spec);
 void dm_wake_done(void);
 
+/* The actions (SMFIF_*) the MTA offered on a libmilter context, kept
+ * across SMFIC_QUIT_NC (caps.c). */
+void dm_caps_put(const void *ctx, unsigned long caps);
+bool dm_caps_get(const void *ctx, unsigned long *caps);
+
 /* ---- the milter callbacks ------------------------------------------ */
 
 extern struct smfiDesc dm_filter;

@@ -256,6 +256,21 @@ TARGETS = [
      1.25),
     ("policy instructions, 10,000 networks against none", "policy",
      "instr-ratio-10000-vs-0", "C libdsnguard", "ratio", "max", 1.5),
+    # issue 9's binding targets (bench_bindings_python.py, _perl.pl)
+    ("Python parse_cmd against a Python regex parser", "smtp",
+     "realistic-stream", "Python libdsnguard", "lines/s",
+     "peer:Python regex", 4),
+    ("Python parse_cmd against aiosmtpd's parsing", "smtp",
+     "realistic-stream", "Python libdsnguard", "lines/s", "peer:aiosmtpd",
+     50),
+    ("Perl parse_cmd against a Perl regex parser", "smtp",
+     "realistic-stream", "Perl libdsnguard", "lines/s", "peer:Perl regex",
+     3),
+    ("Python parse_report against the C parse, same process", "report",
+     "corpus-binding", "Python libdsnguard", "bytes/s",
+     "peer:C libdsnguard (in process)", 0.70),
+    ("Python RCPT decision, cost in parse_cmd calls", "policy",
+     "rcpt-decision", "Python libdsnguard", "calls/s", "ratio", 2.0),
 ]
 
 

@@ -1,0 +1,555 @@
+/*
+ * bindings/python/fast.c - hand-written CPython entry points for the hot
+ * calls: parse_cmd, the MAIL and RCPT decisions, and parse_report.
+ *
+ * Why not SWIG's wrappers: each call went through a Python shadow
+ * function, PyArg_ParseTupleAndKeywords and, for decisions, two more
+ * Python helpers and Decision.__init__'s setattr loop; together several
+ * times the cost of the parse.  These take vectorcall arguments, build
+ * results through the same walks (convert/walk.h, so the keys are still
+ * the CLI's), and make Decision objects directly.  Behaviour, names,
+ * error types and messages are those of the code they replace
+ * (dsnguard.i), which the binding tests check.
+ */
+#include "python/fast.h"
+
+#include <limits.h>
+#include <string.h>
+
+#define DSNGB_PYTHON 1
+#include "api.h"
+
+static dsngb_py_unwrap_fn unwrap;
+
+/* Registered by _fast_setup once the module's classes exist. */
+static PyObject *parse_error_cls, *decision_cls, *session_cls;
+
+PyObject *dsngb_py_parse_error_class(void)
+{
+	return parse_error_cls;
+}
+
+/* ---- arguments ---- */
+
+/* str (as UTF-8) or bytes; TypeError for anything else. */
+static int text_arg(PyObject *o, const char **p, Py_ssize_t *n)
+{
+	if (PyUnicode_Check(o)) {
+		*p = PyUnicode_AsUTF8AndSize(o, n);
+		return *p ? 0 : -1;
+	}
+	if (PyBytes_Check(o)) {
+		*p = PyBytes_AS_STRING(o);
+		*n = PyBytes_GET_SIZE(o);
+		return 0;
+	}
+	PyErr_SetString(PyExc_TypeError, "expected str or bytes");
+	return -1;
+}
+
+/* An int option as SWIG converted it: TypeError for a non-int,
+ * OverflowError outside 0..max. */
+static int size_arg(PyObject *o, const char *what, size_t max, size_t *out)
+{
+	size_t v;
+
+	if (!PyLong_Check(o)) {
+		PyErr_Format(PyExc_TypeError, "%s must be an int, not %s", what,
+		             Py_TYPE(o)->tp_name);
+		return -1;
+	}
+	v = PyLong_AsSize_t(o);
+	if (v == (size_t)-1 && PyErr_Occurred())
+		return -1;
+	if (v > max) {
+		PyErr_Format(PyExc_OverflowError, "%s is too large", what);
+		return -1;
+	}
+	*out = v;
+	return 0;
+}
+
+static int flag_arg(PyObject *o, const char *what, int *out)
+{
+	long v;
+
+	if (!PyLong_Check(o)) {
+		PyErr_Format(PyExc_TypeError, "%s must be a bool, not %s", what,
+		             Py_TYPE(o)->tp_name);
+		return -1;
+	}
+	if ((v = PyLong_AsLong(o)) == -1 && PyErr_Occurred())
+		return -1;
+	*out = v != 0;
+	return 0;
+}
+
+/* Match vectorcall keywords to names (NULL-terminated; a name may have
+ * an alias after a '|', "line|buf"); slots[i] gets the value of names[i].
+ * Positionals fill the first slots.  TypeError like Python's own. */
+static int bind_args(const char *fn, PyObject *const *args, Py_ssize_t nargs,
+                     PyObject *kwnames, const char *const *names,
+                     Py_ssize_t n_names, PyObject **slots)
+{
+	Py_ssize_t i, j, nkw = kwnames ? PyTuple_GET_SIZE(kwnames) : 0;
+
+	if (nargs > n_names) {
+		PyErr_Format(PyExc_TypeError,
+		             "%s() takes at most %zd arguments (%zd given)", fn,
+		             n_names, nargs);
+		return -1;
+	}
+	for (i = 0; i < n_names; i++)
+		slots[i] = i < nargs ? args[i] : NULL;
+	for (j = 0; j < nkw; j++) {
+		PyObject *k = PyTuple_GET_ITEM(kwnames, j);
+		const char *ks = PyUnicode_AsUTF8(k);
+
+		if (!ks)
+			return -1;
+		for (i = 0; i < n_names; i++) {
+			const char *nm = names[i], *bar = strchr(nm, '|');
+			size_t len = bar ? (size_t)(bar - nm) : strlen(nm);
+
+			if ((strlen(ks) == len && !strncmp(ks, nm, len)) ||
+			    (bar && !strcmp(ks, bar + 1)))
+				break;
+		}
+		if (i == n_names) {
+			PyErr_Format(PyExc_TypeError,
+			             "%s() got an unexpected keyword argument "
+			             "'%s'",
+			             fn, ks);
+			return -1;
+		}
+		if (slots[i]) {
+			PyErr_Format(PyExc_TypeError,
+			             "%s() got multiple values for argument "
+			             "'%s'",
+			             fn, ks);
+			return -1;
+		}
+		slots[i] = args[nargs + j];
+	}
+	return 0;
+}
+
+/* The result of an api call: raise from err when it failed. */
+static PyObject *result(void *res, struct dsng_error *err)
+{
+	if (err->rc != DSNG_OK) {
+		Py_XDECREF((PyObject *)res);
+		dsngb_py_raise(err);
+		return NULL;
+	}
+	if (!res && !PyErr_Occurred())
+		PyErr_NoMemory();
+	return (PyObject *)res;
+}
+
+/* ---- parse_cmd ---- */
+
+static PyObject *fast_parse_cmd(PyObject *self, PyObject *const *args,
+                                Py_ssize_t nargs, PyObject *kwnames)
+{
+	static const char *const names[] = {"line|buf", "strict", "max_line",
+	                                    "utf8"};
+	struct dsng_error err;
+	PyObject *a[4];
+	const char *p;
+	Py_ssize_t n;
+	size_t max_line = 0;
+	int strict = 0, utf8 = 0;
+
+	(void)self;
+	if (nargs == 1 && !kwnames) {
+		a[0] = args[0]; /* the common call, bound without a loop */
+		a[1] = a[2] = a[3] = NULL;
+	} else if (bind_args("parse_cmd", args, nargs, kwnames, names, 4, a) <
+	           0) {
+		return NULL;
+	}
+	if (!a[0]) {
+		PyErr_SetString(PyExc_TypeError,
+		                "parse_cmd() missing required argument 'line'");
+		return NULL;
+	}
+	if ((a[1] && flag_arg(a[1], "strict", &strict) < 0) ||
+	    (a[2] && size_arg(a[2], "max_line", SIZE_MAX, &max_line) < 0) ||
+	    (a[3] && flag_arg(a[3], "utf8", &utf8) < 0) ||
+	    text_arg(a[0], &p, &n) < 0)
+		return NULL;
+	dsng_error_init(&err, DSNG_ERROR_VERSION);
+	return result(dsngb_parse_cmd_with(&dsngb_native, p, (size_t)n, strict,
+	                                   max_line, utf8, &err),
+	              &err);
+}
+
+/* ---- Decision objects, built in place ---- */
+
+/* Decision's slots, in the order dsngb_decision_fill sets its keys, then
+ * verdict (bounce) and _keys. */
+enum {
+	D_ACTION,
+	D_REASON,
+	D_RULE,
+	D_REPLY,
+	D_NOTIFY,
+	D_COMPLIANCE,
+	D_REWRITTEN,
+	D_VERDICT,
+	D_KEYS,
+	D__COUNT
+};
+static const char *const dec_names[D__COUNT] = {
+        "action",     "reason",    "rule",    "reply", "notify",
+        "compliance", "rewritten", "verdict", "_keys"};
+static PyObject *dec_name[D__COUNT];  /* interned */
+static PyObject *dec_descr[D__COUNT]; /* Decision's slot descriptors */
+
+/* The keys set on the decision being built, in order (the GIL is held
+ * from map_new to the end of the fill), and the _keys tuples they give. */
+static int dec_order[D__COUNT], dec_n;
+static struct {
+	unsigned long sig;
+	PyObject *keys;
+} dec_keys[4];
+
+static int dec_set(PyObject *d, int i, PyObject *v)
+{
+	return Py_TYPE(dec_descr[i])->tp_descr_set(dec_descr[i], d, v);
+}
+
+static void *dec_map_new(void)
+{
+	PyTypeObject *t = (PyTypeObject *)decision_cls;
+	PyObject *d = t->tp_alloc(t, 0);
+
+	dec_n = 0;
+	if (d && dec_set(d, D_VERDICT, Py_None) < 0)
+		Py_CLEAR(d);
+	return d;
+}
+
+static void dec_map_set(void *map, const char *key, void *val)
+{
+	PyObject *k = dsngb_py_key(key);
+	int i;
+
+	if (!val || !map || !k) {
+		if (!PyErr_Occurred())
+			PyErr_NoMemory();
+		Py_XDECREF((PyObject *)val);
+		return;
+	}
+	for (i = 0; i < D_KEYS; i++)
+		if (dec_name[i] == k)
+			break;
+	if (i == D_KEYS) {
+		PyErr_Format(PyExc_SystemError, "decision key %s", key);
+	} else if (dec_set(map, i, val) == 0 && dec_n < D__COUNT) {
+		dec_order[dec_n++] = i;
+	}
+	Py_DECREF((PyObject *)val);
+}
+
+/* Set _keys: the keys in the order the fill gave them, as Decision(d)
+ * would have from tuple(d). */
+static int dec_finish(PyObject *d)
+{
+	unsigned long sig = (unsigned long)dec_n;
+	size_t slot;
+	int i;
+
+	for (i = 0; i < dec_n; i++)
+		sig = sig * 16 + (unsigned long)dec_order[i];
+	for (slot = 0; slot < 4 && dec_keys[slot].keys; slot++)
+		if (dec_keys[slot].sig == sig)
+			return dec_set(d, D_KEYS, dec_keys[slot].keys);
+	{
+		PyObject *t = PyTuple_New(dec_n);
+
+		if (!t)
+			return -1;
+		for (i = 0; i < dec_n; i++) {
+			Py_INCREF(dec_name[dec_order[i]]);
+			PyTuple_SET_ITEM(t, i, dec_name[dec_order[i]]);
+		}
+		if (slot < 4) {
+			dec_keys[slot].sig = sig;
+			dec_keys[slot].keys = t; /* the cache's reference */
+			return dec_set(d, D_KEYS, t);
+		}
+		i = dec_set(d, D_KEYS, t);
+		Py_DECREF(t);
+		return i;
+	}
+}
+
+static struct dsngb_builder dec_builder;
+
+/* What Policy.mail/rcpt take as a line: str, bytes, a bytes-like object,
+ * or what parse_cmd returned (its "canonical").  New reference. */
+static PyObject *line_of(PyObject *o)
+{
+	if (PyUnicode_Check(o) || PyBytes_Check(o)) {
+		Py_INCREF(o);
+		return o;
+	}
+	if (PyByteArray_Check(o) || PyMemoryView_Check(o))
+		return PyBytes_FromObject(o);
+	if (PyDict_Check(o)) {
+		PyObject *c =
+		        PyDict_GetItemWithError(o, dsngb_py_key("canonical"));
+
+		if (c && PyUnicode_Check(c)) {
+			Py_INCREF(c);
+			return c;
+		}
+		if (PyErr_Occurred())
+			return NULL;
+	}
+	PyErr_Format(PyExc_TypeError,
+	             "expected a command line (str or bytes) or what parse_cmd "
+	             "returned, not %s",
+	             Py_TYPE(o)->tp_name);
+	return NULL;
+}
+
+/* _fast_decide(policy_handle, session, line_or_cmd, rcpt): Policy.mail
+ * (rcpt false) and Policy.rcpt as a Decision. */
+static PyObject *fast_decide(PyObject *self, PyObject *const *args,
+                             Py_ssize_t nargs)
+{
+	struct dsng_error err;
+	PyObject *line, *h, *res;
+	void *p, *s;
+	const char *buf;
+	Py_ssize_t n;
+	int rcpt;
+
+	(void)self;
+	if (nargs != 4) {
+		PyErr_SetString(PyExc_TypeError,
+		                "_fast_decide takes 4 arguments");
+		return NULL;
+	}
+	if (!decision_cls || !session_cls) {
+		PyErr_SetString(PyExc_SystemError, "_fast_setup has not run");
+		return NULL;
+	}
+	if (!PyObject_TypeCheck(args[1], (PyTypeObject *)session_cls)) {
+		PyErr_Format(PyExc_TypeError,
+		             "expected a dsnguard.Session, not %s",
+		             Py_TYPE(args[1])->tp_name);
+		return NULL;
+	}
+	rcpt = PyObject_IsTrue(args[3]);
+	if (!(p = unwrap(args[0], 0)))
+		return NULL;
+	if (!(h = PyObject_GetAttr(args[1], dsngb_py_key("_h"))))
+		return NULL;
+	s = unwrap(h, 1);
+	Py_DECREF(h); /* the Session keeps its handle alive */
+	if (!s || !(line = line_of(args[2])))
+		return NULL;
+	if (text_arg(line, &buf, &n) < 0) {
+		Py_DECREF(line);
+		return NULL;
+	}
+	dsng_error_init(&err, DSNG_ERROR_VERSION);
+	res = result(dsngb_policy_cmd_with(
+	                     &dec_builder, p, s, buf, (size_t)n,
+	                     rcpt ? DSNG_VERB_RCPT : DSNG_VERB_MAIL, &err),
+	             &err);
+	Py_DECREF(line);
+	if (res && dec_finish(res) < 0)
+		Py_CLEAR(res);
+	return res;
+}
+
+/* ---- parse_report ---- */
+
+static const char *const report_limits[] = {
+        "max_recipients",   "max_depth",     "max_parts",
+        "max_fields",       "max_field_len", "max_header_len",
+        "max_boundary_len", "max_size",      "max_decoded"};
+#define N_LIMITS (sizeof(report_limits) / sizeof(report_limits[0]))
+
+/* The message as str or bytes (new reference): bytes-like objects are
+ * copied, an email.message.Message gives its as_bytes(). */
+static PyObject *mail_of(PyObject *o)
+{
+	PyObject *as_bytes;
+
+	if (PyUnicode_Check(o) || PyBytes_Check(o)) {
+		Py_INCREF(o);
+		return o;
+	}
+	if (PyByteArray_Check(o) || PyMemoryView_Check(o))
+		return PyBytes_FromObject(o);
+	if (!(as_bytes = PyObject_GetAttrString(o, "as_bytes"))) {
+		if (!PyErr_ExceptionMatches(PyExc_AttributeError))
+			return NULL;
+		PyErr_Clear();
+		PyErr_SetString(PyExc_TypeError,
+		                "expected str, bytes or email.message.Message");
+		return NULL;
+	}
+	o = PyObject_CallNoArgs(as_bytes);
+	Py_DECREF(as_bytes);
+	return o;
+}
+
+static PyObject *fast_parse_report(PyObject *self, PyObject *const *args,
+                                   Py_ssize_t nargs, PyObject *kwnames)
+{
+	size_t lim[N_LIMITS] = {0};
+	struct dsng_error err;
+	PyObject *data, *res;
+	const char *buf;
+	Py_ssize_t n, j, nkw = kwnames ? PyTuple_GET_SIZE(kwnames) : 0;
+	size_t i;
+
+	(void)self;
+	if (nargs != 1) {
+		PyErr_Format(PyExc_TypeError,
+		             "parse_report() takes 1 positional argument but "
+		             "%zd were given",
+		             nargs);
+		return NULL;
+	}
+	for (j = 0; j < nkw; j++) {
+		const char *k = PyUnicode_AsUTF8(PyTuple_GET_ITEM(kwnames, j));
+
+		if (!k)
+			return NULL;
+		for (i = 0; i < N_LIMITS; i++)
+			if (!strcmp(k, report_limits[i]))
+				break;
+		if (i == N_LIMITS) {
+			PyErr_Format(PyExc_TypeError,
+			             "parse_report() got an unexpected keyword "
+			             "argument %R",
+			             PyTuple_GET_ITEM(kwnames, j));
+			return NULL;
+		}
+		/* the first four are unsigned in C */
+		if (size_arg(args[nargs + j], k, i < 4 ? UINT_MAX : SIZE_MAX,
+		             &lim[i]) < 0)
+			return NULL;
+	}
+	if (!(data = mail_of(args[0])))
+		return NULL;
+	if (text_arg(data, &buf, &n) < 0) {
+		Py_DECREF(data);
+		return NULL;
+	}
+	dsng_error_init(&err, DSNG_ERROR_VERSION);
+	/* data stays referenced while the GIL is released inside */
+	res = result(parse_report(buf, (size_t)n, (unsigned)lim[0],
+	                          (unsigned)lim[1], (unsigned)lim[2],
+	                          (unsigned)lim[3], lim[4], lim[5], lim[6],
+	                          lim[7], lim[8], &err),
+	             &err);
+	Py_DECREF(data);
+	return res;
+}
+
+/* _report_parse_only(data) -> bool: the C parse alone (parsed and freed,
+ * nothing built), so the benchmark can set the binding against the C
+ * rate on the same buffers in the same process. */
+static PyObject *report_parse_only(PyObject *self, PyObject *arg)
+{
+	struct dsng_report *r = NULL;
+	const char *buf;
+	Py_ssize_t n;
+	int rc;
+
+	(void)self;
+	if (text_arg(arg, &buf, &n) < 0)
+		return NULL;
+	rc = dsng_report_parse(NULL, &r, buf, (size_t)n, NULL, NULL);
+	talloc_free(r);
+	return PyBool_FromLong(rc == DSNG_OK);
+}
+
+/* ---- setup ---- */
+
+/* _fast_setup(ParseError, Decision, Session): the classes written in
+ * Python, which the fast paths raise and build. */
+static PyObject *fast_setup(PyObject *self, PyObject *const *args,
+                            Py_ssize_t nargs)
+{
+	PyObject *descr[D__COUNT];
+	int i;
+
+	(void)self;
+	if (nargs != 3 || !PyType_Check(args[0]) || !PyType_Check(args[1]) ||
+	    !PyType_Check(args[2])) {
+		PyErr_SetString(PyExc_TypeError,
+		                "_fast_setup(ParseError, Decision, Session)");
+		return NULL;
+	}
+	for (i = 0; i < D__COUNT; i++) {
+		descr[i] = PyObject_GetAttrString(args[1], dec_names[i]);
+		if (!descr[i] || !Py_TYPE(descr[i])->tp_descr_set) {
+			/* Decision must keep its __slots__ */
+			if (descr[i])
+				PyErr_Format(PyExc_TypeError,
+				             "Decision.%s is not a slot",
+				             dec_names[i]);
+			while (i >= 0)
+				Py_XDECREF(descr[i--]);
+			return NULL;
+		}
+	}
+	for (i = 0; i < D__COUNT; i++) {
+		Py_XSETREF(dec_descr[i], descr[i]);
+		if (!dec_name[i] &&
+		    !(dec_name[i] = PyUnicode_InternFromString(dec_names[i])))
+			return NULL;
+	}
+	Py_INCREF(args[0]);
+	Py_XSETREF(parse_error_cls, args[0]);
+	Py_INCREF(args[1]);
+	Py_XSETREF(decision_cls, args[1]);
+	Py_INCREF(args[2]);
+	Py_XSETREF(session_cls, args[2]);
+	Py_RETURN_NONE;
+}
+
+static PyMethodDef fast_methods[] = {
+        {"parse_cmd", (PyCFunction)(void (*)(void))fast_parse_cmd,
+         METH_FASTCALL | METH_KEYWORDS,
+         "parse_cmd(line, strict=False, max_line=0, utf8=False) -> dict\n\n"
+         "Parse one SMTP command line (str or bytes) into the keys of\n"
+         "`dsnguard parse-cmd --json`.  strict refuses what deployed MTAs\n"
+         "tolerate; max_line: octets including CRLF (0 = 2048); utf8\n"
+         "accepts UTF-8 addresses without SMTPUTF8.  Raises ParseError."},
+        {"parse_report", (PyCFunction)(void (*)(void))fast_parse_report,
+         METH_FASTCALL | METH_KEYWORDS,
+         "parse_report(data, max_recipients=0, ...) -> dict\n\n"
+         "Parse a message (str, bytes or email.message.Message) as a\n"
+         "delivery report (RFC 3464 DSN, RFC 8098 MDN) into the keys of\n"
+         "`dsnguard parse-report --json`; kind \"none\" for other mail.\n"
+         "The limits are the C fields by name (max_recipients, max_depth,\n"
+         "max_parts, max_fields, max_field_len, max_header_len,\n"
+         "max_boundary_len, max_size, max_decoded); 0 keeps the default.\n"
+         "Raises ParseError."},
+        {"_fast_decide", (PyCFunction)(void (*)(void))fast_decide,
+         METH_FASTCALL, "Policy.mail/rcpt as a Decision (internal)."},
+        {"_report_parse_only", report_parse_only, METH_O,
+         "The C report parse alone, for the benchmarks (internal)."},
+        {"_fast_setup", (PyCFunction)(void (*)(void))fast_setup, METH_FASTCALL,
+         "Register ParseError, Decision, Session (internal)."},
+        {NULL, NULL, 0, NULL}};
+
+int dsngb_py_fast_init(PyObject *m, dsngb_py_unwrap_fn fn)
+{
+	unwrap = fn;
+	dec_builder = dsngb_native;
+	dec_builder.map_new = dec_map_new;
+	dec_builder.map_set = dec_map_set;
+	return PyModule_AddFunctions(m, fast_methods);
+}
