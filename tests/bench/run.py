@@ -318,11 +318,12 @@ def target_of(r, targets_by_key):
 
 # The cases of --brief (README's table): the rest stays in the full one.
 BRIEF = {"smtp": ("realistic-stream", "rcpt-notify-orcpt"),
-         "report": ("corpus", "corpus-heap-held", "synth-1000-rcpt",
+         "report": ("corpus", "corpus-binding", "corpus-heap-held",
+                    "synth-1000-rcpt",
                     "synth-10000-rcpt-heap-held", "synth-body-10MB"),
          "log": ("postfix-flood",),
          "policy": ("rcpt-0-networks", "rcpt-10000-networks",
-                    "instr-ratio-10000-vs-0"),
+                    "instr-ratio-10000-vs-0", "rcpt-decision"),
          "scaling": ("report-1MB", "report-50MB",
                      "report-size-per-byte-growth", "report-10000-rcpt",
                      "log-1MB", "log-1000MB", "log-1000MB-peak-rss",
