@@ -160,6 +160,7 @@ static PyObject *fast_parse_cmd(PyObject *self, PyObject *const *args,
 	Py_ssize_t n;
 	size_t max_line = 0;
 	int strict = 0, utf8 = 0;
+	void *res;
 
 	(void)self;
 	if (nargs == 1 && !kwnames) {
@@ -180,9 +181,12 @@ static PyObject *fast_parse_cmd(PyObject *self, PyObject *const *args,
 	    text_arg(a[0], &p, &n) < 0)
 		return NULL;
 	dsng_error_init(&err, DSNG_ERROR_VERSION);
-	return result(dsngb_parse_cmd_with(&dsngb_native, p, (size_t)n, strict,
-	                                   max_line, utf8, &err),
-	              &err);
+	if (PyUnicode_Check(a[0]))
+		dsngb_py_set_input(a[0], p, (size_t)n);
+	res = dsngb_parse_cmd_with(&dsngb_native, p, (size_t)n, strict,
+	                           max_line, utf8, &err);
+	dsngb_py_set_input(NULL, NULL, 0);
+	return result(res, &err);
 }
 
 /* ---- Decision objects, built in place ---- */
@@ -548,6 +552,7 @@ static PyMethodDef fast_methods[] = {
 int dsngb_py_fast_init(PyObject *m, dsngb_py_unwrap_fn fn)
 {
 	unwrap = fn;
+	dsngb_py_keys_init();
 	dec_builder = dsngb_native;
 	dec_builder.map_new = dec_map_new;
 	dec_builder.map_set = dec_map_set;
