@@ -99,6 +99,37 @@ class ParseCmd(unittest.TestCase):
                                   cm.exception.message)
         self.assertEqual(str(cm.exception), str(ref))
 
+    def test_shared_short_values_are_the_right_ones(self):
+        # short values come from a cache shared by all results: whatever
+        # it holds, each result has its own line's text
+        import random
+        rnd = random.Random(5)
+        for _ in range(5000):
+            local = "".join(rnd.choice("abcXYZ-_")
+                            for _ in range(rnd.randrange(1, 12)))
+            if rnd.randrange(3) == 0:
+                local += ".b"
+            dom = "%s.example" % rnd.choice(("a", "bb", "ccc", "d-d"))
+            kw = rnd.choice(("X-A", "X-B", "XX", "Y"))
+            line = "MAIL FROM:<%s@%s> %s=%s" % (local, dom, kw, local)
+            r = dsnguard.parse_cmd(line)
+            self.assertEqual(r["local"], local)
+            self.assertEqual(r["domain"], dom)
+            self.assertEqual(r["params"][0], {"keyword": kw, "value": local})
+            self.assertEqual(r["canonical"], line)
+        # non-ASCII values are never confused with ASCII ones
+        r = dsnguard.parse_cmd("MAIL FROM:<j\u00f6rg@b.example> SMTPUTF8")
+        self.assertEqual(r["local"], "j\u00f6rg")
+        r = dsnguard.parse_cmd(b"MAIL FROM:<j\xc3\xb6rg@b.example> SMTPUTF8")
+        self.assertEqual(r["local"], "j\u00f6rg")
+        # the canonical form is the caller's line when they are equal, a
+        # new str otherwise
+        line = "RCPT TO:<a@b.example> NOTIFY=SUCCESS"
+        self.assertIs(dsnguard.parse_cmd(line)["canonical"], line)
+        self.assertEqual(dsnguard.parse_cmd("rcpt to:<a@b.example>  "
+                                            "notify=success")["canonical"],
+                         "RCPT TO:<a@b.example> NOTIFY=success")
+
     def test_results_are_independent(self):
         a = dsnguard.parse_cmd("RCPT TO:<a@b.example> NOTIFY=SUCCESS")
         b = dsnguard.parse_cmd("RCPT TO:<a@b.example> NOTIFY=SUCCESS")
