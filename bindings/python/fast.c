@@ -149,6 +149,57 @@ static PyObject *result(void *res, struct dsng_error *err)
 
 /* ---- parse_cmd ---- */
 
+/* A command's result has the same keys in the same order for every line
+ * of its verb (convert/cmd.c), and most values of a MAIL or RCPT are None
+ * (route, ret, envid, size, ...).  So each verb's first result leaves a
+ * template, its keys with None values; later results start as a copy of
+ * it (the dict's key table is copied whole) and the walk's None values
+ * for the top-level map are not stored again.  The GIL is held
+ * throughout. */
+static PyObject *cmd_shape[DSNG_VERB__COUNT];
+static PyObject *cmd_top; /* the result being filled from a template */
+static int cmd_verb = -1; /* the verb of the result being filled */
+static struct dsngb_builder cmd_builder;
+
+static void *cmd_map_new(const struct dsng_cmd *c)
+{
+	PyObject *t = (unsigned)c->verb < DSNG_VERB__COUNT ? cmd_shape[c->verb]
+	                                                   : NULL;
+
+	cmd_verb = (int)c->verb;
+	if (!t)
+		return dsngb_native.map_new_n(16);
+	return cmd_top = PyDict_Copy(t);
+}
+
+static void cmd_map_set(void *map, const char *key, void *val)
+{
+	if (map && map == cmd_top && val == Py_None) {
+		Py_DECREF(Py_None); /* the template's None is there already */
+		return;
+	}
+	dsngb_native.map_set(map, key, val);
+}
+
+/* After a verb's first result: its template. */
+static void cmd_keep_shape(enum dsng_verb verb, PyObject *res)
+{
+	PyObject *t, *k, *v;
+	Py_ssize_t pos = 0;
+
+	if ((unsigned)verb >= DSNG_VERB__COUNT || cmd_shape[verb] ||
+	    !(t = PyDict_Copy(res)))
+		return;
+	while (PyDict_Next(res, &pos, &k, &v))
+		if (PyDict_SetItem(t, k, Py_None) < 0) {
+			Py_DECREF(t);
+			PyErr_Clear(); /* no template: the next call tries again
+			                */
+			return;
+		}
+	cmd_shape[verb] = t;
+}
+
 static PyObject *fast_parse_cmd(PyObject *self, PyObject *const *args,
                                 Py_ssize_t nargs, PyObject *kwnames)
 {
@@ -183,9 +234,13 @@ static PyObject *fast_parse_cmd(PyObject *self, PyObject *const *args,
 	dsng_error_init(&err, DSNG_ERROR_VERSION);
 	if (PyUnicode_Check(a[0]))
 		dsngb_py_set_input(a[0], p, (size_t)n);
-	res = dsngb_parse_cmd_with(&dsngb_native, p, (size_t)n, strict,
-	                           max_line, utf8, &err);
+	res = dsngb_parse_cmd_into(&cmd_builder, cmd_map_new, p, (size_t)n,
+	                           strict, max_line, utf8, &err);
 	dsngb_py_set_input(NULL, NULL, 0);
+	if (res && err.rc == DSNG_OK && !cmd_top && cmd_verb >= 0)
+		cmd_keep_shape((enum dsng_verb)cmd_verb, res);
+	cmd_top = NULL;
+	cmd_verb = -1;
 	return result(res, &err);
 }
 
@@ -553,6 +608,8 @@ int dsngb_py_fast_init(PyObject *m, dsngb_py_unwrap_fn fn)
 {
 	unwrap = fn;
 	dsngb_py_keys_init();
+	cmd_builder = dsngb_native;
+	cmd_builder.map_set = cmd_map_set;
 	dec_builder = dsngb_native;
 	dec_builder.map_new = dec_map_new;
 	dec_builder.map_set = dec_map_set;

@@ -42,6 +42,34 @@ class ParseCmd(unittest.TestCase):
         self.assertGreater(refused, 100)  # the stream's malformed tenth
         self.assertLess(refused, 2 * len(LINES) * 0.2)
 
+    @unittest.skipUnless(os.environ.get("DSNG_CLI"), "DSNG_CLI not set")
+    def test_keys_and_values_are_the_clis(self):
+        # results start from a per-verb template of keys: every verb's
+        # keys, their order and values must still be the CLI's JSON
+        import subprocess
+        sample, seen = [], {}
+        for line in LINES + ["DATA", "BDAT 10 LAST", "HELO x.example",
+                             "LHLO y.example", "NOOP hello", "RSET",
+                             "QUIT", "VRFY a", "MAIL FROM:<>"]:
+            verb = line.split(" ")[0].split(":")[0].upper()
+            if seen.get(verb, 0) < 40:
+                seen[verb] = seen.get(verb, 0) + 1
+                sample.append(line)
+        out = subprocess.run([os.environ["DSNG_CLI"], "parse-cmd", "--json"],
+                             input="".join(l + "\r\n" for l in sample),
+                             capture_output=True, text=True, timeout=60)
+        cli = [json.loads(l) for l in out.stdout.splitlines()]
+        self.assertEqual(len(cli), len(sample), out.stderr)
+        for line, want in zip(sample, cli):
+            if not want.get("ok"):
+                continue
+            want = {k: v for k, v in want.items()
+                    if k not in ("ok", "input")}
+            for _ in range(2):  # the template's first use and a later one
+                got = dsnguard.parse_cmd(line)
+                self.assertEqual(list(got), list(want), line)
+                self.assertEqual(got, want, line)
+
     def test_keyword_arguments(self):
         line = "MAIL FROM: <a@b.example>"  # lax: a space after the colon
         self.assertEqual(dsnguard.parse_cmd(line)["path"], "a@b.example")
