@@ -17,6 +17,8 @@
 #                  system prefix it runs ldconfig
 #   make uninstall remove what the last make install put (and the
 #                  directories it created)
+#   make example-logs  write examples/data/{postfix,sendmail}-dsn.log again
+#                  from a private Postfix and sendmail (root; tests/e2e/)
 #
 # Builds go to build/default (demo, bench, install), build/ci-<stage>
 # (check) and build/fuzz (fuzz).
@@ -42,7 +44,7 @@ DEMO += "batv sign --key text:demo-secret --now 2026-11-29 sender@example.org"
 DEMO += "batv verify --key text:demo-secret --now 2026-12-01 prvs=0793f20e63=sender@example.org"
 
 .PHONY: all deps configure build demo check bench bench-compare fuzz install \
-        uninstall clean format \
+        uninstall clean format example-logs \
         check-format check-gcc check-install check-e2e check-clang check-asan \
         check-valgrind check-tsan check-fuzz
 
@@ -72,6 +74,9 @@ check: deps
 check-format check-gcc check-install check-e2e check-clang check-asan check-valgrind \
 check-tsan check-fuzz: deps
 	STAGES=$(@:check-%=%) bash .ci/check.sh
+
+example-logs:
+	sh tests/e2e/make-example-logs.sh . examples/data
 
 format: deps
 	bash scripts/format.sh

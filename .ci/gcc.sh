@@ -15,5 +15,6 @@ run_ctest -LE 'fuzz|e2e'
 step "man page lint"
 sh "$ROOT/scripts/check-man.sh" "$ROOT/doc/dsnguard.1"
 sh "$ROOT/scripts/check-man.sh" "$ROOT/doc/libdsnguard.3"
+sh "$ROOT/scripts/check-man.sh" "$ROOT/doc/dsnguard-milter.8"
 step "coverage of lib/"
 bash "$ROOT/scripts/coverage.sh" "$B"

@@ -59,6 +59,16 @@ fi
 # directories outside it (install_roots.txt, from the configure step).
 roots=(/usr/local)
 while read -r r; do [ -n "$r" ] && roots+=("$r"); done <"$B/install_roots.txt"
+# Another libdsnguard already there would be overwritten, then removed by
+# make uninstall: refuse rather than destroy it.
+{ find "${roots[@]}" -xdev \( -name 'libdsnguard*' -o -name 'dsnguard*' -o -name 'DSNGuard*' \) \
+	-print 2>/dev/null || true; } | head -n 5 >"$B/already.txt"
+if [ -s "$B/already.txt" ]; then
+	notok "a libdsnguard is already installed (make uninstall it first):"
+	cat "$B/already.txt"
+	exit 1
+fi
+ok "no libdsnguard installed under ${roots[*]} before"
 snapshot "$B/before.txt" "${roots[@]}"
 step "cmake --install (prefix /usr/local)"
 cmake --install "$B" >"$B/install.log" 2>&1 || { cat "$B/install.log"; notok "make install"; exit 1; }
@@ -151,7 +161,15 @@ else
 	notok "dpkg-buildpackage (log: $P/build.log)"
 	exit 1
 fi
-grep -A20 'dpkg-gensymbols: warning' "$P/build.log" || true
+# The symbols file lists every exported symbol with the version that
+# added it: a new dsng_* function needs its line (dpkg-gensymbols only
+# warns).
+if grep -q 'dpkg-gensymbols: warning' "$P/build.log"; then
+	grep -A20 'dpkg-gensymbols: warning' "$P/build.log"
+	notok "debian/libdsnguard0.symbols is not the library's symbols: add the new ones (+ lines above) with the version that adds them (generated: $SRCDIR/debian/libdsnguard0/DEBIAN/symbols)"
+else
+	ok "debian/libdsnguard0.symbols lists exactly the exported symbols"
+fi
 PKGS="libdsnguard0 libdsnguard-dev dsnguard python3-dsnguard libdsnguard-perl"
 debs=()
 for p in $PKGS; do

@@ -845,3 +845,11 @@ struct dsng_policy_session *dsngb_session_get(struct dsngb_session *s)
 {
 	return s ? &s->s : NULL;
 }
+
+/* A loaded policy under a new handle (api_more.c); pol is freed on
+ * failure. */
+struct dsngb_policy *dsngb_policy_wrap(struct dsng_policy *pol,
+                                       struct dsng_error *err)
+{
+	return wrap_policy(DSNG_OK, &pol, err);
+}

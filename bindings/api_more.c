@@ -5,6 +5,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "api_util.h"
 
@@ -324,4 +325,204 @@ dsngb_result policy_line(struct dsngb_policy *p, struct dsngb_session *s,
 	talloc_free(mem);
 	free(c);
 	return res;
+}
+
+struct dsngb_policy *policy_load(const char *buf, size_t len, int is_file,
+                                 const char *name, int no_includes,
+                                 size_t max_include_files,
+                                 size_t max_include_bytes,
+                                 struct dsng_error *err)
+{
+	struct dsng_policy_opts o;
+	struct dsng_policy *pol = NULL;
+	char *path = NULL;
+	void *gil;
+	int rc;
+
+	dsng_policy_opts_init(&o, DSNG_POLICY_OPTS_VERSION);
+	o.no_includes = no_includes != 0;
+	if (max_include_files)
+		o.max_include_files = max_include_files;
+	if (max_include_bytes)
+		o.max_include_bytes = max_include_bytes;
+	if (is_file) {
+		if (memchr(buf, 0, len))
+			return dsngb_misuse(err, "a file name has no NUL");
+		if (!(path = talloc_strndup(NULL, buf, len)))
+			return dsngb_nomem(err);
+	}
+	gil = dsngb_native_unlock(); /* file I/O, includes */
+	rc = is_file ? dsng_policy_load(NULL, &pol, path, &o, err)
+	             : dsng_policy_parse(NULL, &pol, buf, len,
+	                                 name ? name : "<string>", &o, err);
+	dsngb_native_relock(gil);
+	talloc_free(path);
+	if (rc != DSNG_OK)
+		return NULL;
+	return dsngb_policy_wrap(pol, err);
+}
+
+dsngb_result policy_bounce_limits(
+        struct dsngb_policy *p, struct dsngb_session *s, const char *buf,
+        size_t len, int has_report, const char *rcpt, size_t rcpt_len,
+        int null_sender, long long now, unsigned max_recipients,
+        unsigned max_depth, unsigned max_parts, unsigned max_fields,
+        size_t max_field_len, size_t max_header_len, size_t max_boundary_len,
+        size_t max_size, size_t max_decoded, struct dsng_error *err)
+{
+	struct dsng_decision d = DSNG_DECISION_INIT;
+	struct dsng_policy_bounce_info b = DSNG_POLICY_BOUNCE_INFO_INIT;
+	struct dsng_report_limits lim;
+	struct dsng_mime_limits mime;
+	struct dsng_report *r = NULL;
+	TALLOC_CTX *mem;
+	void *res = NULL;
+
+	if (!p || !s)
+		return dsngb_misuse(err, "expected a policy and a session");
+	dsng_report_limits_init(&lim, DSNG_REPORT_LIMITS_VERSION);
+	dsng_mime_limits_init(&mime, DSNG_MIME_LIMITS_VERSION);
+#define SETLIM(st, f)                                                          \
+	if (f)                                                                 \
+		st.f = f;
+	SETLIM(lim, max_recipients)
+	SETLIM(mime, max_depth)
+	SETLIM(mime, max_parts)
+	SETLIM(mime, max_fields)
+	SETLIM(mime, max_field_len)
+	SETLIM(mime, max_header_len)
+	SETLIM(mime, max_boundary_len)
+	SETLIM(mime, max_size)
+	SETLIM(mime, max_decoded)
+#undef SETLIM
+	lim.mime = &mime;
+	if (!(mem = talloc_new(NULL)))
+		return dsngb_nomem(err);
+	if (has_report &&
+	    (dsng_report_parse(mem, &r, buf, len, &lim, err) != DSNG_OK ||
+	     dsng_policy_bounce_info_from_report(mem, &b, r, err) != DSNG_OK))
+		goto out;
+	b.null_sender = null_sender != 0;
+	if (rcpt && rcpt_len) {
+		b.rcpt.ptr = rcpt;
+		b.rcpt.len = rcpt_len;
+	}
+	b.now = (time_t)now;
+	if (dsng_policy_bounce(&d, dsngb_policy_get(p), dsngb_session_get(s),
+	                       &b, err) == DSNG_OK) {
+		res = dsngb_native.map_new();
+		dsngb_decision_fill(&dsngb_native, res, &d, 0, 1);
+		res = dsngb_finish(res, err);
+	}
+out:
+	talloc_free(mem);
+	return res;
+}
+
+dsngb_result policy_networks(struct dsngb_policy *p, struct dsng_error *err)
+{
+	char **nets = NULL;
+	size_t i, n = 0;
+	void *l;
+
+	if (!p)
+		return dsngb_misuse(err, "not a policy");
+	if (dsng_policy_networks_format(NULL, &nets, &n, dsngb_policy_get(p),
+	                                err) != DSNG_OK)
+		return NULL;
+	l = dsngb_native.list_new();
+	for (i = 0; i < n; i++)
+		dsngb_native.list_push(l, dsngb_cstr(&dsngb_native, nets[i]));
+	talloc_free(nets);
+	return dsngb_finish(l, err);
+}
+
+dsngb_result policy_rules(struct dsngb_policy *p, struct dsng_error *err)
+{
+	const struct dsngb_builder *b = &dsngb_native;
+	struct dsng_policy_rule *r = NULL;
+	size_t i, n = 0;
+	void *l;
+
+	if (!p)
+		return dsngb_misuse(err, "not a policy");
+	if (dsng_policy_diff(NULL, &r, &n, dsngb_policy_get(p), err) != DSNG_OK)
+		return NULL;
+	l = b->list_new();
+	for (i = 0; i < n; i++) {
+		void *m = b->map_new();
+
+		b->map_set(m, "rule", dsngb_cstr(b, r[i].rule));
+		b->map_set(m, "value", dsngb_cstr(b, r[i].value));
+		b->map_set(m, "origin", dsngb_cstr(b, r[i].origin));
+		b->map_set(m, "line", b->uinteger(r[i].line));
+		b->list_push(l, m);
+	}
+	talloc_free(r);
+	return dsngb_finish(l, err);
+}
+
+/* DSNG_POLICY_CLASS_* bits as their config words. */
+static void *class_words(unsigned bits)
+{
+	static const struct {
+		unsigned bit;
+		const char *word;
+	} w[] = {{DSNG_POLICY_CLASS_ALL, "all"},
+	         {DSNG_POLICY_CLASS_TRUSTED, "trusted"},
+	         {DSNG_POLICY_CLASS_AUTHENTICATED, "authenticated"},
+	         {DSNG_POLICY_CLASS_TLS, "tls"},
+	         {DSNG_POLICY_CLASS_SUBMISSION, "submission"},
+	         {DSNG_POLICY_CLASS_LOCAL, "local"}};
+	void *l = dsngb_native.list_new();
+	size_t i;
+
+	for (i = 0; i < sizeof(w) / sizeof(w[0]); i++)
+		if (bits & w[i].bit)
+			dsngb_native.list_push(
+			        l, dsngb_cstr(&dsngb_native, w[i].word));
+	return l;
+}
+
+dsngb_result policy_offer(struct dsngb_policy *p, struct dsng_error *err)
+{
+	if (!p)
+		return dsngb_misuse(err, "not a policy");
+	return dsngb_finish(
+	        class_words(dsng_policy_offer_get(dsngb_policy_get(p))), err);
+}
+
+dsngb_result policy_classes(struct dsngb_policy *p, struct dsngb_session *s,
+                            struct dsng_error *err)
+{
+	if (!p || !s)
+		return dsngb_misuse(err, "expected a policy and a session");
+	return dsngb_finish(class_words(dsng_policy_classes(
+	                            dsngb_policy_get(p), dsngb_session_get(s))),
+	                    err);
+}
+
+dsngb_result status_find(const char *buf, size_t len, struct dsng_error *err)
+{
+	struct dsng_status_code c;
+	size_t off = 0;
+	void *m;
+
+	if (dsng_status_find(&c, &off, buf, len) != DSNG_OK)
+		return dsngb_finish(dsngb_native.none(), err);
+	m = dsngb_native.map_new();
+	dsngb_status_fill(&dsngb_native, m, &c);
+	dsngb_native.map_set(m, "offset", dsngb_native.uinteger(off));
+	return dsngb_finish(m, err);
+}
+
+dsngb_result mbox_split(const char *buf, size_t len, struct dsng_error *err)
+{
+	struct dsng_span msg;
+	size_t pos = 0;
+	void *l = dsngb_native.list_new();
+
+	while (dsng_mime_mbox_next(&msg, &pos, buf, len))
+		dsngb_native.list_push(l, dsngb_native_bytes(msg.ptr, msg.len));
+	return dsngb_finish(l, err);
 }

@@ -15,10 +15,31 @@
 /* The library's policy and session behind a handle (api.c). */
 const struct dsng_policy *dsngb_policy_get(const struct dsngb_policy *p);
 struct dsng_policy_session *dsngb_session_get(struct dsngb_session *s);
+/* A loaded policy under a new handle; pol is freed on failure. */
+struct dsngb_policy *dsngb_policy_wrap(struct dsng_policy *pol,
+                                       struct dsng_error *err);
 
 /* A caller's value (dict, hashref) read through the language's reader
  * (python/reader.c, perl/reader.c); borrowed for the call. */
-extern const struct dsngb_reader dsngb_native_reader;
+extern const struct dsngb_reader
+        dsngb_native_reader; /* The policy's trusted networks as CIDR texts (a
+                                list). */
+dsngb_result policy_networks(struct dsngb_policy *p, struct dsng_error *err);
+/* The settings that differ from the permissive base: a list of {rule,
+ * value, origin, line}. */
+dsngb_result policy_rules(struct dsngb_policy *p, struct dsng_error *err);
+/* To whom DSN is offered at EHLO, and the classes a session falls in: a
+ * list of class words ("all", "trusted", "authenticated", "tls",
+ * "submission", "local"). */
+dsngb_result policy_offer(struct dsngb_policy *p, struct dsng_error *err);
+dsngb_result policy_classes(struct dsngb_policy *p, struct dsngb_session *s,
+                            struct dsng_error *err);
+/* The first enhanced status code standing alone in text, as
+ * status_describe gives it plus "offset"; none when there is none. */
+dsngb_result status_find(const char *buf, size_t len, struct dsng_error *err);
+/* The messages of an mbox (a non-mbox is one message): a list of bytes. */
+dsngb_result mbox_split(const char *buf, size_t len, struct dsng_error *err);
+
 #endif
 /* A native value passed in as it is (PyObject *, SV *), borrowed. */
 typedef void *dsngb_value;
@@ -34,7 +55,23 @@ dsngb_result format_cmd_line(const char *buf, size_t len, int strict,
 /* ---- logs: a scanner over one stream of log lines ---- */
 struct dsngb_scan;
 #ifdef SWIG
-struct dsngb_scan {};
+struct dsngb_scan {};/* The policy's trusted networks as CIDR texts (a list). */
+dsngb_result policy_networks(struct dsngb_policy *p, struct dsng_error *err);
+/* The settings that differ from the permissive base: a list of {rule,
+ * value, origin, line}. */
+dsngb_result policy_rules(struct dsngb_policy *p, struct dsng_error *err);
+/* To whom DSN is offered at EHLO, and the classes a session falls in: a
+ * list of class words ("all", "trusted", "authenticated", "tls",
+ * "submission", "local"). */
+dsngb_result policy_offer(struct dsngb_policy *p, struct dsng_error *err);
+dsngb_result policy_classes(struct dsngb_policy *p, struct dsngb_session *s,
+                            struct dsng_error *err);
+/* The first enhanced status code standing alone in text, as
+ * status_describe gives it plus "offset"; none when there is none. */
+dsngb_result status_find(const char *buf, size_t len, struct dsng_error *err);
+/* The messages of an mbox (a non-mbox is one message): a list of bytes. */
+dsngb_result mbox_split(const char *buf, size_t len, struct dsng_error *err);
+
 #endif
 void dsngb_scan_free(struct dsngb_scan *s);
 /* file: the name events and the summary carry (NULL for none); the limits
@@ -69,6 +106,28 @@ dsngb_result build_report_result(dsngb_value spec, const char *buf, size_t len,
                                  long long max_returned,
                                  unsigned max_recipients,
                                  struct dsng_error *err);
+
+/* ---- policies with struct dsng_policy_opts ---- */
+
+/* Policy.from_file (is_file: buf is the path) or from_string (name: for
+ * messages and relative includes) with the options by name: no_includes,
+ * max_include_files, max_include_bytes (0 = the default).  Raise
+ * ParseError as policy_from_file. */
+struct dsngb_policy *policy_load(const char *buf, size_t len, int is_file,
+                                 const char *name, int no_includes,
+                                 size_t max_include_files,
+                                 size_t max_include_bytes,
+                                 struct dsng_error *err);
+
+/* policy_bounce (api.h) with the report parser's limits by name (struct
+ * dsng_report_limits, struct dsng_mime_limits; 0 = the default). */
+dsngb_result policy_bounce_limits(
+        struct dsngb_policy *p, struct dsngb_session *s, const char *buf,
+        size_t len, int has_report, const char *rcpt, size_t rcpt_len,
+        int null_sender, long long now, unsigned max_recipients,
+        unsigned max_depth, unsigned max_parts, unsigned max_fields,
+        size_t max_field_len, size_t max_header_len, size_t max_boundary_len,
+        size_t max_size, size_t max_decoded, struct dsng_error *err);
 
 /* ---- small helpers ---- */
 
@@ -123,5 +182,21 @@ dsngb_result policy_is_receipt_header(struct dsngb_policy *p, const char *buf,
  * MAIL, RCPT decided, RSET resets, others accepted): a decision map. */
 dsngb_result policy_line(struct dsngb_policy *p, struct dsngb_session *s,
                          const char *buf, size_t len, struct dsng_error *err);
+/* The policy's trusted networks as CIDR texts (a list). */
+dsngb_result policy_networks(struct dsngb_policy *p, struct dsng_error *err);
+/* The settings that differ from the permissive base: a list of {rule,
+ * value, origin, line}. */
+dsngb_result policy_rules(struct dsngb_policy *p, struct dsng_error *err);
+/* To whom DSN is offered at EHLO, and the classes a session falls in: a
+ * list of class words ("all", "trusted", "authenticated", "tls",
+ * "submission", "local"). */
+dsngb_result policy_offer(struct dsngb_policy *p, struct dsng_error *err);
+dsngb_result policy_classes(struct dsngb_policy *p, struct dsngb_session *s,
+                            struct dsng_error *err);
+/* The first enhanced status code standing alone in text, as
+ * status_describe gives it plus "offset"; none when there is none. */
+dsngb_result status_find(const char *buf, size_t len, struct dsng_error *err);
+/* The messages of an mbox (a non-mbox is one message): a list of bytes. */
+dsngb_result mbox_split(const char *buf, size_t len, struct dsng_error *err);
 
 #endif

@@ -78,7 +78,8 @@ dsngb_result build_report_result(
 	struct dsng_report_build_result *res = NULL;
 	struct dsngb_report_spec *spec = NULL;
 	TALLOC_CTX *mem;
-	char msg[256];
+	char msg[DSNG_ERROR_MESSAGE_MAX]; /* the reader cuts its message to fit
+	                                   */
 	void *out = NULL, *gil;
 	int rc;
 

@@ -274,6 +274,15 @@ lower-case hex.  Raises ParseError (bad_xtext).";
 %rename(_policy_is_trusted) policy_is_trusted;
 %rename(_policy_is_receipt_header) policy_is_receipt_header;
 %rename(_policy_line) policy_line;
+%rename(_policy_load) policy_load;
+%newobject policy_load;
+%rename(_policy_bounce_limits) policy_bounce_limits;
+%rename(_policy_networks) policy_networks;
+%rename(_policy_rules) policy_rules;
+%rename(_policy_offer) policy_offer;
+%rename(_policy_classes) policy_classes;
+%rename(_status_find) status_find;
+%rename(_mbox_split) mbox_split;
 
 %feature("kwargs");
 %include "api.h"
@@ -313,6 +322,14 @@ def _line_of(line_or_cmd):
         return line_or_cmd["canonical"]
     raise TypeError("expected a command line (str or bytes) or what "
                     "parse_cmd returned, not %s" % type(line_or_cmd).__name__)
+
+
+# The report limits by their C names (struct dsng_report_limits), in the
+# order the C calls take them: parse_report's fast path (python/fast.c)
+# has its own copy, Policy.bounce uses this one.
+_REPORT_LIMITS = ("max_recipients", "max_depth", "max_parts", "max_fields",
+                  "max_field_len", "max_header_len", "max_boundary_len",
+                  "max_size", "max_decoded")
 
 
 def _opt_str(value, what):
@@ -533,6 +550,12 @@ def _session_of(session):
 _ACTIONS = ("delivered", "failed", "delayed", "relayed", "expanded")
 
 
+def _policy_count(v):
+    if isinstance(v, bool) or not isinstance(v, int) or v < 0:
+        raise TypeError("a limit is a non-negative int")
+    return v
+
+
 class Policy:
     """A loaded policy: Policy.preset(name), Policy.from_file(path) or
     Policy.from_string(text, name=...).  Read-only once loaded, so one
@@ -559,20 +582,34 @@ class Policy:
         return cls._wrap(_policy_preset(name))
 
     @classmethod
-    def from_file(cls, path):
-        """A config file (str, bytes or os.PathLike)."""
+    def from_file(cls, path, *, no_includes=False, max_include_files=0,
+                  max_include_bytes=0):
+        """A config file (str, bytes or os.PathLike).  The options are
+        struct dsng_policy_opts by name: no_includes (any include is an
+        error), max_include_files, max_include_bytes (0 = the default)."""
         import os
         path = os.fspath(path)
         if isinstance(path, bytes):
             path = os.fsdecode(path)
-        return cls._wrap(_policy_from_file(path))
+        if not (no_includes or max_include_files or max_include_bytes):
+            return cls._wrap(_policy_from_file(path))
+        return cls._wrap(_policy_load(path, 1, None, 1 if no_includes else 0,
+                                      _policy_count(max_include_files),
+                                      _policy_count(max_include_bytes)))
 
     @classmethod
-    def from_string(cls, text, name=None):
+    def from_string(cls, text, name=None, *, no_includes=False,
+                    max_include_files=0, max_include_bytes=0):
         """Config text (str or bytes); name is used in messages and as the
-        base of relative includes."""
-        return cls._wrap(_policy_from_string(_mail_text(text, "text"),
-                                             _opt_str(name, "name")))
+        base of relative includes.  Options as from_file."""
+        if not (no_includes or max_include_files or max_include_bytes):
+            return cls._wrap(_policy_from_string(_mail_text(text, "text"),
+                                                 _opt_str(name, "name")))
+        return cls._wrap(_policy_load(_mail_text(text, "text"), 0,
+                                      _opt_str(name, "name"),
+                                      1 if no_includes else 0,
+                                      _policy_count(max_include_files),
+                                      _policy_count(max_include_bytes)))
 
     @property
     def name(self):
@@ -628,10 +665,16 @@ class Policy:
                                          notify))
 
     def bounce(self, report=None, *, rcpt=None, null_sender=True,
-               session=None, now=None):
+               session=None, now=None, **limits):
         """Is this bounce an answer to mail we sent, or backscatter?
         report: the message (str, bytes or email.message.Message) or
-        None; rcpt: the envelope recipient; now: Unix time for BATV."""
+        None; rcpt: the envelope recipient; now: Unix time for BATV.  The
+        report parser's limits as parse_report takes them
+        (max_recipients=, ...)."""
+        for k in limits:
+            if k not in _REPORT_LIMITS:
+                raise TypeError("bounce() got an unexpected keyword "
+                                "argument %r" % k)
         if session is None:
             session = Session()
         h = _session_of(session)
@@ -651,6 +694,11 @@ class Policy:
             now = 0
         elif isinstance(now, bool) or not isinstance(now, (int, float)):
             raise TypeError("now must be a Unix time")
+        if limits:
+            return Decision(_policy_bounce_limits(
+                self._h, h, data, has, _mail_text(rcpt, "rcpt"),
+                1 if null_sender else 0, int(now),
+                *(_policy_count(limits.get(k, 0)) for k in _REPORT_LIMITS)))
         return Decision(_policy_bounce(self._h, h, data, has,
                                        _mail_text(rcpt, "rcpt"),
                                        1 if null_sender else 0, int(now)))
@@ -760,9 +808,10 @@ The library version.
 
 =over 4
 
-=item DSNGuard::Policy->preset($name), ->from_file($path), ->from_string($text, {name => ...})
+=item DSNGuard::Policy->preset($name), ->from_file($path, {no_includes, max_include_files, max_include_bytes}), ->from_string($text, {name => ..., no_includes, ...})
 
-A policy, freed with its object; C<< ->name >>, C<< ->warnings >>.
+A policy, freed with its object; C<< ->name >>, C<< ->warnings >>.  The
+options are C<struct dsng_policy_opts> by name (0 keeps the default).
 
 =item DSNGuard::Session->new({addr, client_name, helo, auth_user, tls, port, service, trusted})
 
@@ -776,7 +825,8 @@ undef clears).
 
 Each returns a decision hashref with the values of C<dsnguard audit
 --json>: action, reason, rule, reply, notify, compliance, rewritten (and
-verdict for bounce).  C<$line_or_cmd> is a line or what parse_cmd
+verdict for bounce).  C<bounce> also takes the report parser's limits
+(C<max_recipients> ...) as parse_report does.  C<$line_or_cmd> is a line or what parse_cmd
 returned.
 
 =back
@@ -976,20 +1026,33 @@ sub preset {
 	return $class->_wrap(DSNGuard::_policy_preset($name));
 }
 
+my @POLICY_OPTS = qw(no_includes max_include_files max_include_bytes);
+
 sub from_file {
-	my ($class, $path) = @_;
+	my ($class, $path, @rest) = @_;
+	my $o = DSNGuard::_opts('Policy->from_file', \@rest, @POLICY_OPTS);
 	Carp::croak('DSNGuard::Policy->from_file: a file name is required')
 		unless defined $path && !ref $path;
-	return $class->_wrap(DSNGuard::_policy_from_file($path));
+	return $class->_wrap(DSNGuard::_policy_from_file($path)) unless %$o;
+	return $class->_wrap(DSNGuard::_policy_load($path, 1, undef,
+		$o->{no_includes} ? 1 : 0,
+		map { DSNGuard::_num('Policy->from_file', $o, $_) }
+			qw(max_include_files max_include_bytes)));
 }
 
 sub from_string {
 	my ($class, $text, @rest) = @_;
-	my $o = DSNGuard::_opts('Policy->from_string', \@rest, qw(name));
+	my $o = DSNGuard::_opts('Policy->from_string', \@rest, 'name',
+		@POLICY_OPTS);
 	Carp::croak('DSNGuard::Policy->from_string: config text is required')
 		unless defined $text;
-	return $class->_wrap(DSNGuard::_policy_from_string($text,
-		defined $o->{name} ? "$o->{name}" : undef));
+	my $name = defined $o->{name} ? "$o->{name}" : undef;
+	return $class->_wrap(DSNGuard::_policy_from_string($text, $name))
+		unless grep { exists $o->{$_} } @POLICY_OPTS;
+	return $class->_wrap(DSNGuard::_policy_load($text, 0, $name,
+		$o->{no_includes} ? 1 : 0,
+		map { DSNGuard::_num('Policy->from_string', $o, $_) }
+			qw(max_include_files max_include_bytes)));
 }
 
 sub name { DSNGuard::_policy_name($_[0]{_h}) }
@@ -1060,12 +1123,17 @@ sub generate {
 sub bounce {
 	my ($self, $report, @rest) = @_;
 	my $o = DSNGuard::_opts('Policy->bounce', \@rest,
-		qw(rcpt null_sender session now));
+		qw(rcpt null_sender session now), @REPORT_LIMITS);
 	my $s = defined $o->{session} ? $o->{session} : DSNGuard::Session->new;
 	my $ns = exists $o->{null_sender} ? ($o->{null_sender} ? 1 : 0) : 1;
 	my $now = defined $o->{now} ? $o->{now} : 0;
 	Carp::croak('DSNGuard::Policy->bounce: now must be a Unix time')
 		unless $now =~ /\A[0-9]+\z/;
+	my @lim = map { DSNGuard::_num('Policy->bounce', $o, $_) } @REPORT_LIMITS;
+	return DSNGuard::_policy_bounce_limits($self->{_h}, _session('bounce', $s),
+		defined $report ? ($report, 1) : ('', 0),
+		defined $o->{rcpt} ? "$o->{rcpt}" : '', $ns, $now + 0, @lim)
+		if grep { exists $o->{$_} } @REPORT_LIMITS;
 	return DSNGuard::_policy_bounce($self->{_h}, _session('bounce', $s),
 		defined $report ? ($report, 1) : ('', 0),
 		defined $o->{rcpt} ? "$o->{rcpt}" : '', $ns, $now + 0);

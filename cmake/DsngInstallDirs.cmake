@@ -97,36 +97,52 @@ endif()
 #    /usr/lib/python3/dist-packages for /usr; pyenv's for its own prefix);
 #  - else, for a system prefix (its libdir found by the loader), PYTHON's
 #    own site-packages, absolute (pyenv's python under /usr/local: nothing
-#    there is on its path);
+#    there is on its path), returned as "/${VAR}", a variable the install
+#    script sets (see below);
 #  - else <prefix>/lib/pythonX.Y/site-packages, for PYTHONPATH.
 function(dsng_python_install_dir python out)
   execute_process(COMMAND "${python}" -c [=[
 import os, site, sys, sysconfig
 prefix = os.path.normpath(sys.argv[1])
 system = sys.argv[2] == "ON"
+layout = os.path.relpath(sysconfig.get_path(
+    "platlib", "posix_prefix", vars={"base": prefix, "platbase": prefix}), prefix)
 for d in site.getsitepackages():
     rel = os.path.relpath(os.path.normpath(d), prefix)
     if rel.split(os.sep)[0] in ("lib", "lib64"):
         print(rel)
         break
 else:
-    if system:
-        print(sysconfig.get_path("platlib"))
-    else:
-        print(os.path.relpath(sysconfig.get_path(
-            "platlib", "posix_prefix",
-            vars={"base": prefix, "platbase": prefix}), prefix))
+    print(sysconfig.get_path("platlib") if system else layout)
+print(layout)
 ]=] "${CMAKE_INSTALL_PREFIX}" "${DSNG_LIBDIR_IS_SYSTEM}"
-    OUTPUT_VARIABLE dir OUTPUT_STRIP_TRAILING_WHITESPACE
+    OUTPUT_VARIABLE dirs OUTPUT_STRIP_TRAILING_WHITESPACE
     RESULT_VARIABLE rc)
-  if(NOT rc EQUAL 0 OR dir STREQUAL "")
+  string(REPLACE "\n" ";" dirs "${dirs}")
+  list(LENGTH dirs n)
+  if(NOT rc EQUAL 0 OR NOT n EQUAL 2)
     message(FATAL_ERROR "cannot ask ${python} for its site directory")
   endif()
-  # Outside the prefix: the install snapshot must look there too.
-  if(IS_ABSOLUTE "${dir}")
-    set_property(GLOBAL APPEND PROPERTY DSNG_INSTALL_ROOTS "${dir}")
-  endif()
+  list(GET dirs 0 dir)
+  list(GET dirs 1 layout)
   message(STATUS "python: ${python} imports from ${dir} (under the prefix when relative)")
+  if(IS_ABSOLUTE "${dir}")
+    # Outside the prefix: the install snapshot must look there too, and an
+    # install moved elsewhere (`cmake --install --prefix DIR`, as for a
+    # scratch tree) must not write into the interpreter's own directory:
+    # there it goes under DIR, in the usual layout.  The choice is made
+    # when installing, by a variable the install rules name.
+    set_property(GLOBAL APPEND PROPERTY DSNG_INSTALL_ROOTS "${dir}")
+    string(MAKE_C_IDENTIFIER "DSNG_PYDIR_${python}" var)
+    # (Absolute to CMake as "/${VAR}", so VAR lacks the leading slash.)
+    install(CODE "if(CMAKE_INSTALL_PREFIX STREQUAL \"${CMAKE_INSTALL_PREFIX}\")
+  set(${var} \"${dir}\")
+else()
+  set(${var} \"\${CMAKE_INSTALL_PREFIX}/${layout}\")
+endif()
+string(REGEX REPLACE \"^/+\" \"\" ${var} \"\${${var}}\")")
+    set(dir "/\${${var}}")
+  endif()
   set(${out} "${dir}" PARENT_SCOPE)
 endfunction()
 

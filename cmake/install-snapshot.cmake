@@ -8,10 +8,11 @@
 # install's own CMAKE_INSTALL_PREFIX and DESTDIR.  A snapshot of an earlier
 # install to the same place is kept: a second `make install` over the
 # first must not make the first one's directories look pre-existing.
-set(_dest "$ENV{DESTDIR}${CMAKE_INSTALL_PREFIX}")
+# First line: "# DESTDIR|prefix" of this install, which uninstall checks.
+set(_dest "# $ENV{DESTDIR}|${CMAKE_INSTALL_PREFIX}")
 if(EXISTS "${DSNG_SNAPSHOT}")
   file(STRINGS "${DSNG_SNAPSHOT}" _first LIMIT_COUNT 1)
-  if(_first STREQUAL "# ${_dest}")
+  if(_first STREQUAL _dest)
     return()
   endif()
 endif()
@@ -41,4 +42,4 @@ foreach(_r IN LISTS _roots)
 endforeach()
 list(REMOVE_DUPLICATES _dirs)
 string(REPLACE ";" "\n" _dirs "${_dirs}")
-file(WRITE "${DSNG_SNAPSHOT}" "# ${_dest}\n${_dirs}\n")
+file(WRITE "${DSNG_SNAPSHOT}" "${_dest}\n${_dirs}\n")

@@ -6,17 +6,34 @@
 #
 # cmake -DDSNG_BUILD_DIR=... -DDSNG_LDCONFIG_PREFIX=... -P uninstall.cmake
 cmake_minimum_required(VERSION 3.18)
+# A staged install (DESTDIR=... make install) is removed with the same
+# DESTDIR: the manifest lists the paths without it.
 set(_manifest "${DSNG_BUILD_DIR}/install_manifest.txt")
 set(_snapshot "${DSNG_BUILD_DIR}/install_dirs_before.txt")
 if(NOT EXISTS "${_manifest}")
   message(FATAL_ERROR "uninstall: no ${_manifest}: nothing was installed from this build directory")
 endif()
-file(STRINGS "${_manifest}" _files)
+file(STRINGS "${_manifest}" _listed)
+set(_files)
+foreach(_f IN LISTS _listed)
+  list(APPEND _files "$ENV{DESTDIR}${_f}")
+endforeach()
 set(_before)
 set(_dest "")
 if(EXISTS "${_snapshot}")
   file(STRINGS "${_snapshot}" _before)
   list(POP_FRONT _before _dest)
+  # Never remove real files for a staged install's manifest, or the reverse.
+  if(NOT _dest MATCHES "^# ([^|]*)\\|(.*)$")
+    message(FATAL_ERROR "uninstall: ${_snapshot} is not a snapshot")
+  endif()
+  set(_prefix "${CMAKE_MATCH_2}")
+  if(NOT "$ENV{DESTDIR}" STREQUAL "${CMAKE_MATCH_1}")
+    message(FATAL_ERROR "uninstall: the last install was with DESTDIR='${CMAKE_MATCH_1}': "
+            "run uninstall with that DESTDIR")
+  endif()
+else()
+  message(FATAL_ERROR "uninstall: no ${_snapshot}: the install did not complete")
 endif()
 
 set(_parents)
@@ -63,6 +80,6 @@ endwhile()
 file(REMOVE "${_manifest}" "${_snapshot}")
 
 if(DSNG_LDCONFIG_PREFIX AND "$ENV{DESTDIR}" STREQUAL "" AND
-   _dest STREQUAL "# ${DSNG_LDCONFIG_PREFIX}")
+   _prefix STREQUAL DSNG_LDCONFIG_PREFIX)
   include("${CMAKE_CURRENT_LIST_DIR}/ldconfig.cmake")
 endif()

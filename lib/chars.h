@@ -11,6 +11,9 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "dsng_private.h"
 
@@ -57,14 +60,14 @@ static inline uint64_t dsng__ld64(const void *p)
 }
 
 /*
- * Offset of the first octet at or after s[i] that is SP or below (SP,
- * TAB, any control), or n; 8-bit octets count as above SP.  Eight octets
- * a step: (x - 0x21...) & ~x & 0x80... flags the octets below 0x21, and
- * its lowest flag is exact (a borrow only runs upwards from a flagged
- * octet), so the first one is found with a count of trailing zeros.
+ * Offset of the first octet at or after s[i] below lim (1..0x80), or n;
+ * 8-bit octets are never below.  Eight octets a step: (x - lim...) & ~x
+ * & 0x80... flags the octets below lim, and its lowest flag is exact (a
+ * borrow only runs upwards from a flagged octet), so the first one is
+ * found with a count of trailing zeros.
  */
-static inline size_t dsng__skip_above_sp(const unsigned char *s, size_t i,
-                                         size_t n)
+static inline size_t dsng__find_below(const unsigned char *s, size_t i,
+                                      size_t n, unsigned lim)
 {
 	const uint64_t ones = 0x0101010101010101u;
 
@@ -73,15 +76,23 @@ static inline size_t dsng__skip_above_sp(const unsigned char *s, size_t i,
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
 		x = __builtin_bswap64(x); /* s[i] in the low octet */
 #endif
-		uint64_t t = (x - ones * 0x21) & ~x & ones * 0x80;
+		uint64_t t = (x - ones * lim) & ~x & ones * 0x80;
 
 		if (t)
 			return i + (size_t)(__builtin_ctzll(t) >> 3);
 		i += 8;
 	}
-	while (i < n && s[i] > ' ')
+	while (i < n && s[i] >= lim)
 		i++;
 	return i;
+}
+
+/* The first octet at or after s[i] that is SP or below (SP, TAB, any
+ * control), or n: where an esmtp-value ends at the latest. */
+static inline size_t dsng__skip_above_sp(const unsigned char *s, size_t i,
+                                         size_t n)
+{
+	return dsng__find_below(s, i, n, 0x21);
 }
 
 /*
@@ -110,22 +121,93 @@ static inline int dsng__is(unsigned char c, unsigned cls)
 
 /*
  * Offset of the first octet at or after s[i] (i <= n) that is not in
- * class cls, or n.  cls must be one DSNG__C_* bit: four octets are tested
- * a step by ANDing their class bytes, which is exact only for one bit.
- * The scanners spend most of their time in runs of one class (atext,
- * LDH, xchar), where this costs about half of a byte-wise loop.
+ * class cls, or n.  cls must be one DSNG__C_* bit.  Four octets a step:
+ * their class bytes ANDed say whether all four are in (exact for one
+ * bit), and when not, the first one out is picked from the four already
+ * loaded; only the last 0..3 octets go one by one.  The scanners spend
+ * most of their time in such runs (atext, LDH, keywords, xchars).
  */
 static inline size_t dsng__skip(const unsigned char *s, size_t i, size_t n,
                                 unsigned cls)
 {
-	while (n - i >= 4 &&
-	       (dsng__cclass[s[i]] & dsng__cclass[s[i + 1]] &
-	        dsng__cclass[s[i + 2]] & dsng__cclass[s[i + 3]] & cls))
+	while (n - i >= 4) {
+		unsigned a = dsng__cclass[s[i]] & cls;
+		unsigned b = dsng__cclass[s[i + 1]] & cls;
+		unsigned c = dsng__cclass[s[i + 2]] & cls;
+		unsigned d = dsng__cclass[s[i + 3]] & cls;
+
+		if (!(a & b & c & d))
+			return i + (!a ? 0 : !b ? 1 : !c ? 2 : 3);
 		i += 4;
+	}
 	while (i < n && (dsng__cclass[s[i]] & cls))
 		i++;
 	return i;
 }
+
+/*
+ * dsng__skip for esmtp-keyword octets (ALPHA / DIGIT / '-'), xchars and
+ * atext, sixteen octets a compare where SSE2 is there (every x86-64); the
+ * last 1..15 octets before n are tested as the last sixteen of s[0..n)
+ * when n >= 16, so only short inputs go through dsng__skip.  Signed byte
+ * compares: 8-bit octets are negative and fall out of every range.  For
+ * atext the keyword test is the wide one (letters, digits and '-' are
+ * most of a local part); dsng__skip goes on where that stopped on one of
+ * atext's other octets.
+ */
+#if defined(__SSE2__)
+/* Bit k set: s[k] is not in the wide class of cls. */
+static inline unsigned dsng__wide_out(const unsigned char *s, unsigned cls)
+{
+	__m128i x = _mm_loadu_si128((const __m128i *)(const void *)s);
+	__m128i ok;
+
+	if (cls == DSNG__C_XCHAR) {
+		ok = _mm_and_si128(_mm_cmpgt_epi8(x, _mm_set1_epi8(0x20)),
+		                   _mm_cmplt_epi8(x, _mm_set1_epi8(0x7f)));
+		ok = _mm_andnot_si128(
+		        _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('+')),
+		                     _mm_cmpeq_epi8(x, _mm_set1_epi8('='))),
+		        ok);
+	} else { /* DSNG__C_KEY, and atext's letters, digits and '-' */
+		__m128i f = _mm_or_si128(x, _mm_set1_epi8(0x20));
+
+		ok = _mm_or_si128(
+		        _mm_and_si128(
+		                _mm_cmpgt_epi8(x, _mm_set1_epi8('0' - 1)),
+		                _mm_cmplt_epi8(x, _mm_set1_epi8('9' + 1))),
+		        _mm_and_si128(
+		                _mm_cmpgt_epi8(f, _mm_set1_epi8('a' - 1)),
+		                _mm_cmplt_epi8(f, _mm_set1_epi8('z' + 1))));
+		ok = _mm_or_si128(ok, _mm_cmpeq_epi8(x, _mm_set1_epi8('-')));
+	}
+	return (unsigned)_mm_movemask_epi8(ok) ^ 0xffffu;
+}
+
+static inline size_t dsng__skip_wide(const unsigned char *s, size_t i, size_t n,
+                                     unsigned cls)
+{
+	unsigned out;
+
+	for (; n - i >= 16; i += 16)
+		if ((out = dsng__wide_out(s + i, cls)) != 0)
+			goto stop;
+	if (i == n)
+		return n;
+	if (n < 16)
+		return dsng__skip(s, i, n, cls);
+	out = dsng__wide_out(s + n - 16, cls) >> (i - (n - 16));
+	if (!out)
+		return n;
+stop:
+	i += (size_t)__builtin_ctz(out);
+	if (cls != DSNG__C_ATEXT || !(dsng__cclass[s[i]] & cls))
+		return i; /* exact for KEY and XCHAR */
+	return dsng__skip(s, i, n, cls);
+}
+#else
+#define dsng__skip_wide dsng__skip
+#endif
 
 /* Value of an upper-case hex digit, or of a lower-case one when `lower`;
  * -1 otherwise. */

@@ -57,6 +57,21 @@ int dsng__cmd_params(struct dsng__cmd_state *st, size_t pos);
 /* Check and decode the value of known parameter p. */
 int dsng__cmd_value(struct dsng__cmd_state *st, const struct dsng_param *p);
 
+/* The NOTIFY bits of the usual lists (exact words, no empty item), or 0
+ * when notify() must parse and report it in full. */
+unsigned dsng__cmd_notify_fast(const char *v, size_t n);
+
+/*
+ * The whole MAIL/RCPT line from pos (just after "MAIL " / "RCPT ") in
+ * one pass (cmd_fast.c): 1 when it parsed, every field written as the
+ * layered parser writes it; 0 when that parser must run instead (the
+ * fields it may have written are the ones reset_values() clears, plus
+ * path, n_params and st->seen).  Lenient mode without options only.
+ * dsng__cmd_fast_off, for tests, sends every line to the layered parser.
+ */
+int dsng__cmd_fast(struct dsng__cmd_state *st, size_t pos);
+extern int dsng__cmd_fast_off;
+
 /* Fail with a 501 5.5.4 of the given kind (bad_param, bad_notify, ...). */
 int dsng__cmd_bad(struct dsng__cmd_state *st, enum dsng_errkind kind,
                   size_t off, const char *why);

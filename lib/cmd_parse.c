@@ -38,20 +38,25 @@ int dsng__cmd_bad(struct dsng__cmd_state *st, enum dsng_errkind kind,
  * cleared: params[] and decoded[] (2.5 KiB) are filled as they are used.
  * The version stays, and so does anything past the caller's version
  * (dsng__cmd_sizes: fields of later versions follow decoded[]). */
-static void reset(struct dsng_cmd *c)
+static void reset_values(struct dsng_cmd *c)
 {
 	const size_t tail =
 	        offsetof(struct dsng_cmd, decoded) + sizeof(c->decoded);
 	const size_t size = dsng__cmd_sizes[c->version];
 
-	memset(&c->verb, 0,
-	       offsetof(struct dsng_cmd, params) -
-	               offsetof(struct dsng_cmd, verb));
 	memset(&c->notify, 0,
 	       offsetof(struct dsng_cmd, decoded) -
 	               offsetof(struct dsng_cmd, notify));
 	if (size > tail)
 		memset((char *)c + tail, 0, size - tail);
+}
+
+static void reset(struct dsng_cmd *c)
+{
+	memset(&c->verb, 0,
+	       offsetof(struct dsng_cmd, params) -
+	               offsetof(struct dsng_cmd, verb));
+	reset_values(c);
 }
 
 /* Strip the CRLF and check the length. */
@@ -79,20 +84,24 @@ static int frame(struct dsng__cmd_state *st, size_t len, size_t max_line)
  * precedence over whatever the grammar found. */
 static int framing(struct dsng__cmd_state *st)
 {
-	const char *s = st->line, *p, *q;
-	size_t n = st->end;
+	const unsigned char *s = (const unsigned char *)st->line;
+	size_t n = st->end, i = 0, bare = (size_t)-1;
 
-	if ((p = memchr(s, '\0', n)))
-		return dsng__fail(st->err, DSNG_ESYNTAX, DSNG_ERR_NUL_BYTE,
-		                  (size_t)(p - s), 500, "5.5.2",
-		                  "NUL in command");
-	p = memchr(s, '\r', n);
-	q = memchr(s, '\n', p ? (size_t)(p - s) : n);
-	if (q)
-		p = q;
-	if (p)
+	/* One pass: NUL, CR and LF are all below 0x0e, which
+	 * dsng__find_below finds eight octets at a time; the first NUL
+	 * wins over any CR or LF, the first of those is reported. */
+	while ((i = dsng__find_below(s, i, n, 0x0e)) < n) {
+		if (s[i] == '\0')
+			return dsng__fail(st->err, DSNG_ESYNTAX,
+			                  DSNG_ERR_NUL_BYTE, i, 500, "5.5.2",
+			                  "NUL in command");
+		if ((s[i] == '\r' || s[i] == '\n') && bare == (size_t)-1)
+			bare = i;
+		i++;
+	}
+	if (bare != (size_t)-1)
 		return dsng__fail(st->err, DSNG_ESYNTAX, DSNG_ERR_BARE_CR_LF,
-		                  (size_t)(p - s), 500, "5.5.2",
+		                  bare, 500, "5.5.2",
 		                  "bare CR or LF in command");
 	return DSNG_OK;
 }
@@ -143,8 +152,17 @@ static int mail_rcpt(struct dsng__cmd_state *st, size_t pos)
 	struct dsng_cmd *c = st->cmd;
 	struct dsng__addr_scan as;
 	unsigned af = 0;
+	unsigned lax = c->lax;
 	int rc;
 
+	if (dsng__cmd_fast(st, pos))
+		return DSNG_OK;
+	/* Declined: undo what the one pass wrote (reset_values clears lax,
+	 * which holds frame()'s NO_CRLF) and parse layer by layer. */
+	reset_values(c);
+	c->lax = lax;
+	c->n_params = 0;
+	st->seen = 0;
 	rc = mail_head(st, &pos);
 	if (rc != DSNG_OK)
 		return rc;

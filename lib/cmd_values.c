@@ -18,7 +18,7 @@
  * words, NEVER mixed), which notify() then parses and reports in full.
  * The words have letters only, so dsng__ieq_w is exact on any octets.
  */
-static unsigned notify_fast(const char *v, size_t n)
+unsigned dsng__cmd_notify_fast(const char *v, size_t n)
 {
 	unsigned bits = 0, b;
 	size_t i = 0, k;
@@ -49,7 +49,7 @@ static unsigned notify_fast(const char *v, size_t n)
 static int notify(struct dsng__cmd_state *st, const char *v, size_t n,
                   size_t off)
 {
-	unsigned bits = notify_fast(v, n), b;
+	unsigned bits = dsng__cmd_notify_fast(v, n), b;
 	const char *w;
 	size_t i = 0, j;
 	int empty = 0;

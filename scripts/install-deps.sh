@@ -9,7 +9,8 @@ libclang-rt-14-dev libtalloc-dev libcmocka-dev libjansson-dev nettle-dev
 libgnutls28-dev libmilter-dev
 swig python3 python3-dev perl libperl-dev valgrind groff-base man-db
 binutils coreutils gcovr clang-format zlib1g-dev gzip time openssl
-python3-aiosmtpd libio-socket-ssl-perl"
+python3-aiosmtpd libio-socket-ssl-perl
+sasl2-bin libsasl2-modules m4 libwrap0"
 
 missing=""
 for p in $PACKAGES; do

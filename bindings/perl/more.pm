@@ -87,6 +87,23 @@ RFC 2047 encoded words decoded; a value unfolded.
 
 The built-in presets' names (a list).
 
+=item status_find($text)
+
+The first enhanced status code standing alone in C<$text>, as
+status_describe gives it plus C<offset>; undef when there is none.
+
+=item split_mbox($data)
+
+The messages of an mbox (byte strings, without their C<From > lines).
+
+=item $policy->networks, $policy->rules, $policy->offer_dsn, $policy->classes($session)
+
+The trusted networks (CIDR texts); the settings that differ from the
+permissive base (hashrefs of C<rule>, C<value>, C<origin>, C<line>); to
+whom DSN is offered at EHLO and the classes a session falls in (class
+words: C<all>, C<trusted>, C<authenticated>, C<tls>, C<submission>,
+C<local>).  Each returns a list.
+
 =item $policy->line($session, $line), $policy->is_trusted($session), $policy->is_receipt_header($name)
 
 One command line through the policy as the audit does it (a decision
@@ -108,7 +125,7 @@ package DSNGuard;
 push @EXPORT_OK, qw(format_cmd scan_log build_report build_report_result
 	xtext_utf8_encode xtext_utf8_decode parse_addr check_domain batv_parse
 	batv_strip format_reply reply_complete parse_date decode_words unfold
-	preset_names);
+	preset_names status_find split_mbox);
 
 sub _str_arg {
 	my ($fn, $v, $what) = @_;
@@ -396,6 +413,8 @@ sub parse_date { _report_date_parse(_str_arg('parse_date', $_[0], 'a date')) }
 sub decode_words { _mime_decode_words(_str_arg('decode_words', $_[0], 'a value')) }
 sub unfold { _mime_unfold(_str_arg('unfold', $_[0], 'a value')) }
 sub preset_names { @{ _policy_preset_names() } }
+sub status_find { _status_find(_str_arg('status_find', $_[0], 'text')) }
+sub split_mbox { @{ _mbox_split(_str_arg('split_mbox', $_[0], 'data')) } }
 
 package DSNGuard::Policy;
 
@@ -417,5 +436,13 @@ sub is_receipt_header {
 }
 
 sub preset_names { DSNGuard::preset_names() }
+sub networks { @{ DSNGuard::_policy_networks($_[0]{_h}) } }
+sub rules { @{ DSNGuard::_policy_rules($_[0]{_h}) } }
+sub offer_dsn { @{ DSNGuard::_policy_offer($_[0]{_h}) } }
+
+sub classes {
+	my ($self, $s) = @_;
+	return @{ DSNGuard::_policy_classes($self->{_h}, _session('classes', $s)) };
+}
 
 package DSNGuard;

@@ -52,9 +52,18 @@ static const char *mac(SMFICTX *ctx, const char *name)
 	return v && *v ? v : NULL;
 }
 
+/* What the negotiation offered (SMFIF_* bits). */
+static void set_caps(struct dm_conn *c, unsigned long f0)
+{
+	c->can_rcpt_par = (f0 & SMFIF_ADDRCPT_PAR) && (f0 & SMFIF_DELRCPT);
+	c->can_chgfrom = (f0 & SMFIF_CHGFROM) != 0;
+	c->can_headers = (f0 & SMFIF_CHGHDRS) && (f0 & SMFIF_ADDHDRS);
+}
+
 static struct dm_conn *conn_get(SMFICTX *ctx)
 {
 	struct dm_conn *c = smfi_getpriv(ctx);
+	unsigned long caps;
 
 	if (c)
 		return c;
@@ -64,6 +73,9 @@ static struct dm_conn *conn_get(SMFICTX *ctx)
 	if (!c)
 		return NULL;
 	dsng_policy_session_init(&c->s, DSNG_POLICY_SESSION_VERSION);
+	/* A session after SMFIC_QUIT_NC: negotiated earlier (caps.c). */
+	if (dm_caps_get(ctx, &caps))
+		set_caps(c, caps);
 	if (smfi_setpriv(ctx, c) != MI_SUCCESS) {
 		talloc_free(c);
 		return NULL;
@@ -214,12 +226,9 @@ static sfsistat on_negotiate(SMFICTX *ctx, unsigned long f0, unsigned long f1,
 	/* Steps the decisions never need: body, DATA, unknown commands. */
 	*pf1 = f1 & (SMFIP_NOBODY | SMFIP_NODATA | SMFIP_NOUNKNOWN);
 	*pf2 = *pf3 = 0;
-	if (c) {
-		c->can_rcpt_par =
-		        (f0 & SMFIF_ADDRCPT_PAR) && (f0 & SMFIF_DELRCPT);
-		c->can_chgfrom = (f0 & SMFIF_CHGFROM) != 0;
-		c->can_headers = (f0 & SMFIF_CHGHDRS) && (f0 & SMFIF_ADDHDRS);
-	}
+	dm_caps_put(ctx, f0);
+	if (c)
+		set_caps(c, f0);
 	if (f0 & SMFIF_SETSYMLIST) {
 		smfi_setsymlist(ctx, SMFIM_CONNECT, (char *)macros_connect);
 		smfi_setsymlist(ctx, SMFIM_HELO, (char *)macros_helo);
@@ -367,15 +376,19 @@ static sfsistat on_helo(SMFICTX *ctx, char *helo)
 
 /* ---- MAIL and RCPT ------------------------------------------------- */
 
-/* "VERB:" argv[0] " " argv[1] ..., on mem. */
+/* "VERB:<path> param ...", on mem, from libmilter's argv.  Postfix's
+ * non-SMTP path (non_smtpd_milters) gives the address without <> and the
+ * null sender as "", with no parameters; SMTP sessions give "<...>". */
 static char *rebuild(TALLOC_CTX *mem, const char *verb, char **argv)
 {
-	char *line = talloc_strdup(mem, verb);
+	const char *path = argv && argv[0] ? argv[0] : "";
+	bool wrap = path[0] != '<';
+	char *line = talloc_asprintf(mem, "%s%s%s%s", verb, wrap ? "<" : "",
+	                             path, wrap ? ">" : "");
 	int i;
 
-	for (i = 0; line && argv && argv[i]; i++)
-		line = talloc_asprintf_append_buffer(line, "%s%s", i ? " " : "",
-		                                     argv[i]);
+	for (i = 1; line && argv && argv[0] && argv[i]; i++)
+		line = talloc_asprintf_append_buffer(line, " %s", argv[i]);
 	return line;
 }
 
@@ -472,6 +485,8 @@ static sfsistat on_envfrom(SMFICTX *ctx, char **argv)
 
 	if (!c || !c->pol)
 		return fault(ctx, c, "mail", "no connection state");
+	if (!argv || !argv[0])
+		return fault(ctx, c, "mail", "no sender from the MTA");
 	detect_mta(ctx, c);
 	note_tls(ctx, c);
 	txn_end(c);
@@ -540,6 +555,8 @@ static sfsistat on_envrcpt(SMFICTX *ctx, char **argv)
 
 	if (!c || !c->pol)
 		return fault(ctx, c, "rcpt", "no connection state");
+	if (!argv || !argv[0])
+		return fault(ctx, c, "rcpt", "no recipient from the MTA");
 	detect_mta(ctx, c);
 	t = txn_get(c);
 	if (!t)

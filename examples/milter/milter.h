@@ -58,6 +58,8 @@ struct dm_policy *dm_policy_get(void);
 void dm_policy_put(struct dm_policy *p);
 /* Reload from the same file or preset; logs the outcome. */
 void dm_policy_reload(void);
+/* Log the policy's warnings (dsng_policy_warning_get), one line each. */
+void dm_policy_warnings(const struct dsng_policy *p);
 /* Drop the current policy at exit. */
 void dm_policy_stop(void);
 
@@ -112,6 +114,11 @@ const char *dm_mta_name(enum dm_mta m);
  * smfi_stop called next takes effect at once; dm_wake_done ends it. */
 void dm_wake_listener(const char *spec);
 void dm_wake_done(void);
+
+/* The actions (SMFIF_*) the MTA offered on a libmilter context, kept
+ * across SMFIC_QUIT_NC (caps.c). */
+void dm_caps_put(const void *ctx, unsigned long caps);
+bool dm_caps_get(const void *ctx, unsigned long *caps);
 
 /* ---- the milter callbacks ------------------------------------------ */
 

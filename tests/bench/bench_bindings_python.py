@@ -180,7 +180,7 @@ def smtp(lines, passes):
         log("parse_cmd / %-14s %6.1fx  (%.0f vs %.0f lines/s)"
             % (name, base / rates[name], base, rates[name]))
     for name, rate in one.items():
-        row("smtp", "one-rcpt-notify-orcpt", name, rate, "lines/s", line=ONE_RCPT)
+        row("smtp", "rcpt-notify-orcpt", name, rate, "lines/s", line=ONE_RCPT)
     if aio:
         aio.close()
 

@@ -119,8 +119,9 @@ int main(int argc, char **argv)
 		else if (strcmp(argv[a], "--quick") == 0)
 			quick = 1;
 		else {
-			fprintf(stderr, "usage: bench_policy [--nets N] [--rows] "
-			                "[--quick] [--count DECISIONS]\n");
+			fprintf(stderr,
+			        "usage: bench_policy [--nets N] [--rows] "
+			        "[--quick] [--count DECISIONS]\n");
 			return 2;
 		}
 	}
@@ -155,11 +156,12 @@ int main(int argc, char **argv)
 		}
 		if (rows)
 			printf("{\"group\": \"policy\", \"case\": "
-			       "\"rcpt-%d-networks\", \"impl\": \"C libdsnguard\", "
+			       "\"rcpt-%d-networks\", \"impl\": \"%s\", "
 			       "\"value\": %.0f, \"unit\": \"calls/s\", "
 			       "\"better\": \"higher\", \"networks\": %d, "
 			       "\"ranges\": %zu, \"refused\": %ld}\n",
-			       NETS, (double)todo / (cpu() - c0), NETS,
+			       NETS, "C libdsnguard",
+			       (double)todo / (cpu() - c0), NETS,
 			       dsng_policy_network_count(p), hits);
 		talloc_free(mem);
 		free(conf);

@@ -193,15 +193,15 @@ static int corpus_rows(const char *base, int quick)
 	row("report", "corpus", "C libdsnguard", (double)total / t[reps / 2],
 	    "bytes/s", "higher", extra);
 	snprintf(extra, sizeof(extra),
-	         ", \"messages\": %zu, \"bytes\": %zu, \"reps\": %d", n,
-	         total, reps);
+	         ", \"messages\": %zu, \"bytes\": %zu, \"reps\": %d", n, total,
+	         reps);
 	row("report", "corpus", "memchr floor", (double)total / f[reps / 2],
 	    "bytes/s", "higher", extra);
 	snprintf(extra, sizeof(extra),
 	         ", \"input_bytes\": %zu, \"ratio\": %.3f, \"messages\": %zu",
 	         total, (double)held / (double)total, n);
-	row("report", "corpus-heap-held", "C libdsnguard", (double)held, "bytes",
-	    "lower", extra);
+	row("report", "corpus-heap-held", "C libdsnguard", (double)held,
+	    "bytes", "lower", extra);
 	fprintf(stderr, "bench_report: %zu messages (%zu refused), check %zu\n",
 	        n, errors, (size_t)sink);
 	talloc_free(mem);
@@ -259,8 +259,8 @@ static int file_row(const char *path, int quick, const char *name,
 	         "\"heap_ratio\": %.3f",
 	         len, nr, passes, spent * 1e9 / (double)passes / (double)len,
 	         held, (double)held / (double)len);
-	row(group, name, "C libdsnguard",
-	    (double)len * (double)passes / spent, "bytes/s", "higher", extra);
+	row(group, name, "C libdsnguard", (double)len * (double)passes / spent,
+	    "bytes/s", "higher", extra);
 	free(buf);
 	return sink == 0xdeadbeef;
 }

@@ -18,7 +18,8 @@ through
 in bytes/s of CPU time.  In the same run each peer's recipients and
 status codes are compared with libdsnguard's on the RFC 3464 reports
 (dsn/ and the synthetic ones): rows carry "agree", "disagree_count" and
-the first disagreements in "disagree" (message, ours, theirs).  What a
+the disagreements in "disagree" (message, how many recipients each side
+found, and up to 8 pairs only ours and only theirs have).  What a
 peer does not give is not compared: flufl.bounce gives no status (its
 failed addresses are compared with our failed and delayed recipients).
 A peer that is not installed is said on stderr and has no row.
@@ -164,7 +165,7 @@ def emit(case, impl, nbytes, secs, nmsg, agreement=None):
     extra = {"bytes": nbytes, "messages": nmsg, "cpu_s": round(secs, 4)}
     if agreement is not None:
         agree, bad = agreement
-        extra.update(agree=agree, disagree_count=len(bad), disagree=bad[:15])
+        extra.update(agree=agree, disagree_count=len(bad), disagree=bad[:500])
     B.row("report", case, impl, round(nbytes / secs), "bytes/s", "higher",
           **extra)
 

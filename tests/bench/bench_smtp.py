@@ -47,7 +47,7 @@ def main():
         per = B.callgrind_per_unit(
             lambda k: [exe, "--count", str(k), "one"], base, delta)
         if per is not None:
-            B.row("smtp", "one-rcpt-notify-orcpt", "C libdsnguard",
+            B.row("smtp", "rcpt-notify-orcpt", "C libdsnguard",
                   round(per, 1), "instr/line", "lower", line=ONE,
                   tool="callgrind")
     return 0

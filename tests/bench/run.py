@@ -3,7 +3,7 @@
 
   /usr/bin/python3 tests/bench/run.py [--quick] [--build DIR] [--corpus DIR]
       [--chart PNG] [--markdown FILE] [--rows FILE] [--only NAME,...]
-      [--brief] [--check] [--timeout S] [--from-rows FILE]
+      [--brief] [--check] [--timeout S] [--from-rows FILE] [--scripts DIR]
 
 Runs every row script of tests/bench/ (bench_*.py, bench_*.pl and
 bench_*.sh; Python ones under this interpreter, which must be Debian's
@@ -56,10 +56,10 @@ PERL_PEERS = ("Sisimai", "BounceParser", "pflogsumm")
 
 # --- running ------------------------------------------------------------
 
-def scripts(only):
+def scripts(only, where=HERE):
     found = []
     for pat in ("bench_*.py", "bench_*.pl", "bench_*.sh"):
-        found += glob.glob(os.path.join(HERE, pat))
+        found += glob.glob(os.path.join(where, pat))
     found = sorted(found)
     if only:
         names = set(only.split(","))
@@ -162,16 +162,21 @@ def median(xs):
 
 
 def merge(rows):
-    """One row per (group, case, impl, unit): the median value, the
-    extra keys of the first."""
+    """One row per (group, case, impl, unit): the median value; extra keys
+    from every row (the first one's win), so that two scripts measuring
+    the same figure (say the binding's own script and bench_reports.py)
+    keep both their notes."""
     keyed = {}
     for r in rows:
         keyed.setdefault((r["group"], r["case"], r["impl"], r["unit"]),
                          []).append(r)
     out = []
     for k, rs in keyed.items():
-        m = dict(rs[0])
+        m = {}
+        for r in reversed(rs):
+            m.update(r)
         m["value"] = median([r["value"] for r in rs])
+        m["scripts"] = sorted({r.get("script", "?") for r in rs})
         m["n"] = len(rs)
         out.append(m)
     return out
@@ -235,7 +240,7 @@ TARGETS = [
     ("SMTP in C, realistic stream", "smtp", "realistic-stream",
      "C libdsnguard", "instr/line", "max", 700),
     ("SMTP in C, one RCPT with NOTIFY and ORCPT", "smtp",
-     "one-rcpt-notify-orcpt", "C libdsnguard", "instr/line", "max", 1000),
+     "rcpt-notify-orcpt", "C libdsnguard", "instr/line", "max", 1000),
     ("reports in C over the corpus, fraction of memchr", "report", "corpus",
      "C libdsnguard", "bytes/s", "floor", 0.40),
     ("heap held / input, corpus", "report", "corpus-heap-held",
@@ -301,7 +306,8 @@ def check_targets(rows):
             ok = fig <= limit if how in ("max", "ratio") else fig >= limit
             state = "met" if ok else "missed"
         sign = "≤" if how in ("max", "ratio") else "≥"
-        out.append((what, "%.3g" % fig if fig is not None else "-",
+        out.append((what, "-" if fig is None else "%.0f" % fig
+                    if fig >= 1000 else "%.3g" % fig,
                     "%s %g" % (sign, limit), state))
     return out
 
@@ -311,7 +317,7 @@ def target_of(r, targets_by_key):
 
 
 # The cases of --brief (README's table): the rest stays in the full one.
-BRIEF = {"smtp": ("realistic-stream", "one-rcpt-notify-orcpt"),
+BRIEF = {"smtp": ("realistic-stream", "rcpt-notify-orcpt"),
          "report": ("corpus", "corpus-heap-held", "synth-1000-rcpt",
                     "synth-10000-rcpt-heap-held", "synth-body-10MB"),
          "log": ("postfix-flood",),
@@ -377,6 +383,8 @@ def table(rows, brief=False):
                 if "disagree_count" in r:
                     notes.append("agree %s, disagree %s" % (
                         r.get("agree"), r["disagree_count"]))
+                elif isinstance(r.get("disagree"), list):
+                    notes.append("disagree %d" % len(r["disagree"]))
                 if isinstance(r.get("ns_per_byte"), (int, float)):
                     notes.append("%.3g ns/byte" % r["ns_per_byte"])
                 if r.get("ns_per_byte_by_size"):
@@ -399,16 +407,22 @@ def disagreements(rows, limit):
     out = []
     for r in rows:
         for d in r.get("disagree") or []:
-            if "what" in d:  # the SMTP rows: a kind of line, counted
+            if isinstance(d, dict) and "what" in d:  # the SMTP rows
                 out.append("%s/%s %s: %s: %d lines, e.g. %r" % (
                     r["group"], r["case"], r["impl"], d["what"],
                     d.get("count", 0), d.get("example")))
                 continue
-            out.append("%s/%s %s: %s: ours %d, theirs %d; only ours %s; "
-                       "only theirs %s" % (
-                           r["group"], r["case"], r["impl"], d.get("message"),
-                           d.get("ours_n", 0), d.get("theirs_n", 0),
-                           d.get("only_ours"), d.get("only_theirs")))
+            if isinstance(d, dict) and "only_ours" in d:
+                out.append("%s/%s %s: %s: ours %d, theirs %d; only ours %s; "
+                           "only theirs %s" % (
+                               r["group"], r["case"], r["impl"],
+                               d.get("message"), d.get("ours_n", 0),
+                               d.get("theirs_n", 0), d.get("only_ours"),
+                               d.get("only_theirs")))
+            else:  # another script's shape: shown as it is
+                out.append("%s/%s %s: %.300s" % (
+                    r["group"], r["case"], r["impl"],
+                    json.dumps(d, ensure_ascii=False)))
     return out[:limit], len(out)
 
 
@@ -494,7 +508,7 @@ def chart(rows, path):
                        "set format x '10^{%L}'",
                        "plot '%s' using 1:2 with linespoints title "
                        "'report (1 recipient)', '%s' using 1:2 with "
-                       "linespoints title 'scan-log'" % (rep, lg)]
+                       "linespoints title 'scan-log --json'" % (rep, lg)]
         script.append("unset multiplot")
         sp = os.path.join(tmp, "chart.gp")
         with open(sp, "w") as f:
@@ -558,7 +572,7 @@ def check_expected(rows, env):
                 if (g, i) not in have]
     if shutil.which("valgrind"):
         for g, c, u in (("smtp", "realistic-stream", "instr/line"),
-                        ("smtp", "one-rcpt-notify-orcpt", "instr/line"),
+                        ("smtp", "rcpt-notify-orcpt", "instr/line"),
                         ("policy", "instr-ratio-10000-vs-0", "ratio")):
             if not find(rows, g, c, None, u):
                 problems.append("no callgrind row %s/%s" % (g, c))
@@ -581,6 +595,8 @@ def main():
                     help="only the main cases in the table (README's)")
     ap.add_argument("--rows")
     ap.add_argument("--only")
+    ap.add_argument("--scripts", default=HERE,
+                    help="where the row scripts are (tests/bench/)")
     ap.add_argument("--from-rows",
                     help="no run: the table and chart of a --rows file")
     ap.add_argument("--check", action="store_true")
@@ -596,7 +612,7 @@ def main():
               "Debian's Python peers may not import" % sys.executable,
               file=sys.stderr)
     env = environment(args)
-    found = scripts(args.only)
+    found = scripts(args.only, args.scripts)
     if not found:
         print("run.py: no row scripts", file=sys.stderr)
         return 1

@@ -30,7 +30,8 @@ def main():
     ap.add_argument("--port", type=int, required=True)
     ap.add_argument("--source", default="127.0.0.1")
     ap.add_argument("--from", dest="mail_from", required=True)
-    ap.add_argument("--to", required=True)
+    ap.add_argument("--to", required=True, action="append",
+                    help="a recipient (again for more; rcpt is the last reply)")
     ap.add_argument("--notify")
     ap.add_argument("--ret")
     ap.add_argument("--envid")
@@ -69,8 +70,11 @@ def main():
         out["mail"] = reply(s.docmd("MAIL FROM:<%s>%s" % (
             a.mail_from, "".join(" " + o for o in mopts))))
         ropts = " NOTIFY=" + a.notify if a.notify else ""
-        out["rcpt"] = reply(s.docmd("RCPT TO:<%s>%s" % (a.to, ropts)))
-        if out["rcpt"][0] // 100 == 2 and not a.no_data:
+        ok = False
+        for to in a.to:
+            out["rcpt"] = reply(s.docmd("RCPT TO:<%s>%s" % (to, ropts)))
+            ok = ok or out["rcpt"][0] // 100 == 2
+        if ok and not a.no_data:
             if a.file:
                 with open(a.file, "rb") as f:
                     msg = f.read()
@@ -78,7 +82,7 @@ def main():
                 msg = ("From: <%s>\r\nTo: <%s>\r\nSubject: %s\r\n"
                        "Message-ID: <%s@client.example.test>\r\n\r\n"
                        "dsnguard end-to-end test\r\n" % (
-                           a.mail_from, a.to, a.subject,
+                           a.mail_from, ", ".join(a.to), a.subject,
                            a.subject.replace(" ", "-"))).encode()
             s.putcmd("DATA")
             code, text = s.getreply()

@@ -54,10 +54,13 @@ restore() {
 trap restore EXIT
 D=$S/root
 P=$D$PREFIX
+# What was there before: a directory holding someone else's page and an
+# empty one; make uninstall must leave both.
+mkdir -p "$P/share/man/man1" "$P/include"
+echo '.TH OTHER 1' >"$P/share/man/man1/other.1"
+find "$D" | sort >"$S/before.txt"
 DESTDIR=$D cmake --install "$B" >"$S/install.log" 2>&1 ||
 	{ cat "$S/install.log"; fail "cmake --install"; }
-restore
-trap - EXIT
 ok "DESTDIR=$D cmake --install (prefix $PREFIX)"
 
 # The installed tree.
@@ -152,7 +155,31 @@ if [ -n "$plmod" ]; then
 		fail "use DSNGuard from the prefix"
 	[ "$out" = "$VER SUCCESS a+2Bb" ] || fail "installed Perl binding says '$out'"
 	ok "installed Perl binding: $out"
+	[ -f "$(dirname "$plmod")/Net/SMTP/DSNGuard.pm" ] ||
+		fail "Net/SMTP/DSNGuard.pm is not installed next to DSNGuard.pm"
+	out=$(LD_LIBRARY_PATH="$L" perl -I"$(dirname "$plmod")" -MNet::SMTP::DSNGuard -e \
+		'my ($m, $r) = Net::SMTP::DSNGuard::dsn_params({envid => q{a b}, orcpt => q{a+b@c}}); print "$INC{q{DSNGuard.pm}} @$m @$r"') ||
+		fail "use Net::SMTP::DSNGuard from the prefix"
+	[ "$out" = "$plmod ENVID=a+20b ORCPT=rfc822;a+2Bb@c" ] ||
+		fail "installed Net::SMTP::DSNGuard says '$out'"
+	ok "installed Net::SMTP::DSNGuard: ENVID=a+20b ORCPT=rfc822;a+2Bb@c"
 fi
+
+# make uninstall with the staged manifest: exactly the tree of before
+# (the __pycache__ the imports above wrote included).
+# Without DESTDIR it must refuse: those are not the paths it installed.
+if cmake -DDSNG_BUILD_DIR="$B" -P "$ROOT/cmake/uninstall.cmake" >"$S/uninstall.log" 2>&1; then
+	fail "uninstall without the install's DESTDIR ran"
+fi
+# CMake wraps long messages at its own width: join the lines first.
+tr -s ' \n' '  ' <"$S/uninstall.log" | grep -q "uninstall with that DESTDIR" || { cat "$S/uninstall.log"; fail "uninstall without DESTDIR"; }
+DESTDIR=$D cmake -DDSNG_BUILD_DIR="$B" -P "$ROOT/cmake/uninstall.cmake" >"$S/uninstall.log" 2>&1 ||
+	{ cat "$S/uninstall.log"; fail "uninstall"; }
+find "$D" | sort >"$S/after.txt"
+diff "$S/before.txt" "$S/after.txt" || fail "uninstall did not give back the tree of before"
+ok "uninstall refuses without the install's DESTDIR; with it, removes what install put and the directories it made, nothing else"
+restore
+trap - EXIT
 
 echo "README example says:"
 sed 's/^/  /' "$S/cm/readme_example.out"

@@ -30,15 +30,18 @@ notok() { failed=$((failed + 1)); echo "not ok - $*"; }
 installed() {
 	grep -qxF "$1" "$FILES" && return 0
 	real=$(readlink -f "$1")
-	while read -r f || [ -n "$f" ]; do
+	while read -r f; do
 		[ "$(readlink -f "$f")" = "$real" ] && return 0
-	done <"$FILES" # (the manifest has no final newline)
+	done <"$FILES"
 	return 1
 }
 
 W=$(mktemp -d /tmp/dsng-installed.XXXXXX)
 trap 'rm -rf "$W"' EXIT
 cd "$W" || exit 2
+# One path a line, the last one too (CMake's manifest has no final newline).
+awk 1 "$FILES" >"$W/files"
+FILES=$W/files
 env | grep -v -e '^PATH=' -e '^PWD=' -e '^SHLVL=' -e '^_=' -e '^OLDPWD=' >"$W/env"
 if [ -s "$W/env" ]; then
 	notok "clean environment: $(tr '\n' ' ' <"$W/env")"
@@ -63,17 +66,6 @@ if [ -n "$cli" ] && installed "$cli"; then
 	"dsnguard "[0-9]*) ok "dsnguard --version: $ver" ;;
 	*) notok "dsnguard --version says '$ver'" ;;
 	esac
-	if readelf -d "$cli" | grep -q -e RUNPATH -e RPATH; then
-		notok "$cli has a RUNPATH: $(readelf -d "$cli" | grep -e RUNPATH -e RPATH)"
-	else
-		ok "$cli has no RUNPATH"
-	fi
-	used=$(ldd "$cli" | sed -n 's/^[[:space:]]*libdsnguard\.so\.0 => \([^ ]*\).*/\1/p')
-	if [ -n "$used" ] && installed "$used"; then
-		ok "dsnguard loads $used"
-	else
-		notok "dsnguard loads '$used', not the installed library"
-	fi
 	out=$(printf 'RCPT TO:<a@b.example> NOTIFY=SUCCESS\n' | "$cli" parse-cmd --json)
 	case "$out" in
 	*'"notify": ["SUCCESS"]'* | *'"notify":["SUCCESS"]'*) ok "dsnguard parse-cmd works" ;;
@@ -81,6 +73,33 @@ if [ -n "$cli" ] && installed "$cli"; then
 	esac
 else
 	notok "no installed dsnguard on PATH (found '$cli')"
+fi
+
+# Every installed program and binding module (the CLI, the milter, the
+# Python and Perl modules): no RUNPATH (the library is in a directory the
+# loader searches) and it loads the installed libdsnguard.so.0.
+grep -e '/bin/[^/]*$' -e '/sbin/[^/]*$' -e '\.so$' "$FILES" | grep -v '/libdsnguard\.so$' >"$W/elves" || true
+while read -r f; do
+	if readelf -d "$f" | grep -q -e RUNPATH -e RPATH; then
+		notok "$f has a RUNPATH: $(readelf -d "$f" | grep -e RUNPATH -e RPATH)"
+	else
+		ok "$f has no RUNPATH"
+	fi
+	used=$(ldd "$f" | sed -n 's/^[[:space:]]*libdsnguard\.so\.0 => \([^ ]*\).*/\1/p')
+	if [ -n "$used" ] && installed "$used"; then
+		ok "$f loads $used"
+	else
+		notok "$f loads '$used', not the installed library"
+	fi
+done <"$W/elves"
+
+# The milter, when installed, runs (sbin is not on the clean PATH).
+milter=$(grep '/sbin/dsnguard-milter$' "$FILES" | head -n 1)
+if [ -n "$milter" ]; then
+	case "$("$milter" --version 2>&1)" in
+	"dsnguard-milter (libdsnguard "[0-9]*) ok "$milter --version: $("$milter" --version)" ;;
+	*) notok "$milter --version says '$("$milter" --version 2>&1)'" ;;
+	esac
 fi
 
 # Every installed man page (dsnguard(1), libdsnguard(3), DSNGuard(3pm),

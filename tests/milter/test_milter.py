@@ -25,6 +25,10 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import milter_client as mc  # noqa: E402
 
 BIN = os.environ.get("DSNG_MILTER", "")
+BIN = os.path.abspath(BIN) if BIN else ""
+# A command to run the milter under, e.g. "valgrind -q --error-exitcode=99
+# --leak-check=full --errors-for-leak-kinds=definite".
+WRAP = os.environ.get("DSNG_MILTER_WRAP", "").split()
 
 STRANGER = "203.0.113.9"
 TRUSTED = "127.0.0.1"
@@ -96,8 +100,8 @@ class Milter:
             src = ["--policy", self.policy]
         else:
             src = ["--preset", preset]
-        self.argv = [BIN, "--socket", self.spec, "--pidfile", self.pidfile] \
-            + src + list(args)
+        self.argv = WRAP + [BIN, "--socket", self.spec, "--pidfile",
+                            self.pidfile] + src + list(args)
         if foreground:
             self.argv += ["--foreground", "--log", "stderr"]
         self.proc = None
@@ -114,7 +118,7 @@ class Milter:
                                          stdout=subprocess.DEVNULL,
                                          stderr=err)
         self.test.addCleanup(self.finish)
-        self.wait_log(lambda f: f.get("event") == "start")
+        self.wait_log(lambda f: f.get("event") == "start", timeout=60)
         deadline = time.time() + 10
         while not os.path.exists(self.sock):
             if time.time() > deadline:
@@ -298,12 +302,54 @@ class TestDecisions(unittest.TestCase):
             ("delrcpt", ["<rcpt@example.test>"]),
             ("addrcpt_par", ["<rcpt@example.test>", "NOTIFY=DELAY"])])
 
+    def test_unoffered_ignore_drops_dsn_parameters(self):
+        # rcpt.unoffered = ignore: DSN was not offered, its parameters are
+        # dropped (lenient).  Postfix: re-added bare; sendmail: refused
+        # with rcpt.unoffered-reply.
+        text = POLICY.replace('unoffered-reply', 'unoffered = ignore\n'
+                              'unoffered-reply')
+        m = Milter(self, policy=text).start()
+        out = session(m, rcpts=[("<rcpt@example.test>", "NOTIFY=SUCCESS",
+                                 "ORCPT=rfc822;rcpt@example.test")])
+        self.assertEqual(out["rcpt"][0].action, "continue")
+        self.assertEqual([(x.kind, x.args) for x in out["mods"]],
+                         [("delrcpt", ["<rcpt@example.test>"]),
+                          ("addrcpt", ["<rcpt@example.test>"])])
+        f = rcpt_lines(m)[0]
+        self.assertEqual((f["action"], f["compliance"]), ("ignore", "lenient"))
+        out = session(m, v=SENDMAIL)
+        self.assertEqual(out["rcpt"][0].reply, "550 5.7.1 T-UNOFFERED NOTIFY "
+                         "not offered by the test policy")
+        f = rcpt_lines(m)[1]
+        self.assertEqual((f["action"], f["policy_action"]),
+                         ("reject", "ignore"))
+
     def test_strip_without_params_uses_addrcpt(self):
         m = Milter(self, policy=POLICY_STRIP).start()
         out = session(m, rcpts=[("<rcpt@example.test>", "NOTIFY=SUCCESS")])
         kinds = [(x.kind, x.args) for x in out["mods"]]
         self.assertEqual(kinds, [("delrcpt", ["<rcpt@example.test>"]),
                                  ("addrcpt", ["<rcpt@example.test>"])])
+
+    def test_quit_nc_keeps_the_negotiation(self):
+        # SMFIC_QUIT_NC: the next session on the same milter connection
+        # is not negotiated again; the rewrite must still be possible.
+        m = Milter(self, policy=POLICY_STRIP).start()
+        c = m.client()
+        for i in range(3):
+            c.macro("C", {"v": POSTFIX})
+            c.connect("x%d.example" % i, STRANGER, 41000 + i)
+            c.helo("x%d.example" % i)
+            c.mail("<s@example.org>")
+            r = c.rcpt("<r%d@example.test>" % i, "NOTIFY=SUCCESS")
+            self.assertEqual(r.action, "continue", i)
+            mods, _ = c.eom()
+            self.assertEqual([x.kind for x in mods], ["delrcpt", "addrcpt"],
+                             i)
+            if i < 2:
+                c.send(mc.SMFIC_QUIT_NC)
+        c.quit()
+        self.assertEqual(len(rcpt_lines(m)), 3)
 
     def test_sendmail_refuses_what_policy_strips(self):
         m = Milter(self, policy=POLICY_STRIP).start()
@@ -360,6 +406,20 @@ class TestDecisions(unittest.TestCase):
         m = Milter(self, policy=text).start()
         out = session(m, addr=TRUSTED, port=0, hostname="localhost")
         self.assertEqual(out["rcpt"][0].action, "continue")
+        # Postfix's cleanup(8) as it emulates SMTP for non_smtpd_milters:
+        # HELO localhost, addresses without <>, the null sender as "",
+        # and no ESMTP parameters (the NOTIFY of sendmail -N never
+        # reaches a milter there).
+        out = session(m, addr=TRUSTED, port=0, hostname="localhost",
+                      helo="localhost", mail=("",),
+                      rcpts=[("rcpt@example.test",)],
+                      headers=[("Disposition-Notification-To", "a@b.c")])
+        self.assertEqual(out["mail"].action, "continue")
+        self.assertEqual(out["rcpt"][0].action, "continue")
+        self.assertEqual(out["mods"], [])
+        f = rcpt_lines(m)[-1]
+        self.assertEqual((f["action"], f["rcpt"]),
+                         ("accept", "rcpt@example.test"))
         out = session(m, addr=None, family="U", hostname="localhost",
                       v=SENDMAIL)
         self.assertEqual(out["rcpt"][0].action, "continue")
@@ -368,7 +428,7 @@ class TestDecisions(unittest.TestCase):
         self.assertEqual(out["rcpt"][0].action, "reject")
         helos = [f for f in m.fields() if f.get("stage") == "helo"]
         self.assertIn("local", helos[0]["reason"])
-        self.assertEqual(helos[1]["client"], "-")
+        self.assertEqual(helos[2]["client"], "-")
 
     def test_submission_service_from_daemon_name(self):
         m = Milter(self).start()
@@ -599,6 +659,16 @@ class TestSignals(unittest.TestCase):
         m.wait_log(lambda f: f.get("event") == "reload", count=3)
         self.assertIn("T-SECOND", self.reply_of(m))
 
+    def test_policy_warnings_logged(self):
+        # "authenticated" is never true at EHLO: the policy loads with a
+        # warning, at start and at each reload.
+        text = POLICY + "[ehlo]\noffer-dsn = authenticated\n"
+        m = Milter(self, policy=text).start()
+        (w,) = m.wait_log(lambda f: f.get("event") == "policy_warning")
+        self.assertIn("offer-dsn", w["message"])
+        m.signal(signal.SIGHUP)
+        m.wait_log(lambda f: f.get("event") == "policy_warning", count=2)
+
     def test_connection_keeps_its_policy(self):
         m = Milter(self).start()
         c = m.client()
@@ -804,6 +874,9 @@ class TestUsage(unittest.TestCase):
         r = self.run_milter("--help")
         self.assertEqual(r.returncode, 0)
         self.assertIn(b"--socket", r.stdout)
+        r = self.run_milter("--version")
+        self.assertEqual(r.returncode, 0)
+        self.assertRegex(r.stdout, rb"^dsnguard-milter \(libdsnguard \d+\.\d+")
 
     def test_bad_policy_or_socket_exit_1(self):
         d = tempfile.mkdtemp(prefix="dsng-milter-")
@@ -826,6 +899,91 @@ class TestUsage(unittest.TestCase):
         r = self.run_milter("--socket", sock, "--foreground", "--preset",
                             "recommended", "--user", "no-such-user-here")
         self.assertEqual(r.returncode, 1, r.stderr)
+
+    def test_inet_socket_and_ipv6_client(self):
+        import socket as so
+        with so.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            port = probe.getsockname()[1]
+        m = Milter(self)
+        m.spec = "inet:%d@127.0.0.1" % port
+        m.argv[m.argv.index("--socket") + 1] = m.spec
+        m.sock = m.log  # exists once started: start() waits for it
+        m.start()
+        out = session(m, addr="2001:db8::9")
+        self.assertEqual(out["rcpt"][0].action, "reject")
+        out = session(m, addr="::1", v=SENDMAIL)
+        self.assertEqual(out["rcpt"][0].action, "reject")
+        lines = rcpt_lines(m)
+        self.assertEqual([f["client"] for f in lines], ["2001:db8::9", "::1"])
+        self.assertEqual(m.stop(), 0)
+
+    @unittest.skipUnless(os.geteuid() == 0, "needs root to drop privileges")
+    def test_user_drops_privileges(self):
+        import pwd
+        try:
+            nobody = pwd.getpwnam("nobody")
+        except KeyError:
+            self.skipTest("no user nobody")
+        m = Milter(self, "--user", "nobody")
+        os.chmod(m.dir, 0o777)
+        os.chmod(m.policy, 0o644)
+        m.start()
+        with open("/proc/%d/status" % m.proc.pid) as f:
+            uid = [l.split()[1:] for l in f if l.startswith("Uid:")][0]
+        self.assertEqual(set(uid), {str(nobody.pw_uid)})
+        self.assertEqual(os.stat(m.sock).st_uid, nobody.pw_uid)
+        self.assertEqual(session(m)["rcpt"][0].action, "reject")
+        # A reload as nobody still reads the (world-readable) file.
+        m.signal(signal.SIGHUP)
+        m.wait_log(lambda f: f.get("event") == "reload" and f["ok"] == "1")
+        self.assertEqual(m.stop(), 0)
+        self.assertFalse(os.path.exists(m.pidfile))
+
+    def test_bad_pidfile_exit_1(self):
+        d = tempfile.mkdtemp(prefix="dsng-milter-")
+        self.addCleanup(shutil.rmtree, d, True)
+        bad = os.path.join(d, "no", "such", "dir", "pid")
+        for fg in (["--foreground"], []):
+            sock = os.path.join(d, "s")
+            r = self.run_milter("--socket", "unix:" + sock, "--preset",
+                                "recommended", "--pidfile", bad, *fg)
+            self.assertEqual(r.returncode, 1, (fg, r.stderr))
+            self.assertIn(b"PID file", r.stderr)
+        # No daemon left behind: nothing listens on the socket.
+        time.sleep(0.2)
+        import socket as so
+        with so.socket(so.AF_UNIX) as s:
+            with self.assertRaises(OSError):
+                s.connect(sock)
+
+    def test_relative_pidfile_in_daemon_mode(self):
+        m = Milter(self, foreground=False)
+        rel = ["--pidfile", "milter.pid"]
+        argv = [a for a in m.argv]
+        i = argv.index("--pidfile")
+        argv[i:i + 2] = rel
+        r = subprocess.run(argv, cwd=m.dir, stdin=subprocess.DEVNULL,
+                           capture_output=True, timeout=20)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        with open(m.pidfile) as f:
+            pid = int(f.read())
+
+        def kill_daemon():
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+        self.addCleanup(kill_daemon)
+        deadline = time.time() + 10
+        while not os.path.exists(m.sock):
+            self.assertLess(time.time(), deadline, "no socket")
+            time.sleep(0.02)
+        os.kill(pid, signal.SIGTERM)
+        # Removed although the daemon runs in /.
+        while os.path.exists(m.pidfile) or os.path.exists(m.sock):
+            self.assertLess(time.time(), deadline + 30, "files stay")
+            time.sleep(0.05)
 
     def test_socket_mode(self):
         m = Milter(self, "--socket-mode", "0660").start()

@@ -8,6 +8,8 @@ use File::Basename qw(dirname);
 use File::Spec;
 use File::Temp qw(tempdir);
 
+use JSON::PP ();
+
 use DSNGuard qw(:all);
 
 my $DATA = File::Spec->catdir(dirname(__FILE__), '..', '..', '..',
@@ -101,6 +103,12 @@ for my $name (qw(postfix-dsn.log sendmail-dsn.log exim-dsn.log)) {
 	is(scalar @$ev3, scalar @$ev, "$name: from lines");
 	is($sum3->{lines}, scalar @lines, "$name: every line counted");
 }
+{
+	# character strings go in as UTF-8, byte strings as their octets
+	my $line = "Nov 29 01:12:14 mx postfix/smtpd[1]: ABC123: client=h\x{e9}\x{263a}.example[192.0.2.9]";
+	my ($e, $s) = scan_log([$line, "plain"]);
+	is($s->{lines}, 2, 'wide characters in lines');
+}
 my ($ev, $sum) = scan_log([]);
 is_deeply($ev, [], 'no lines, no events');
 is($sum->{events}, 0, 'and a summary');
@@ -134,7 +142,9 @@ like("$e", qr/203\.0\.113\.66/, 'stringifies with the reason');
 is($e->{entries}[0]{fate}, 'vetoed', 'entries');
 my $s = spec();
 $s->{envelope}{client}{trusted} = 1;
+my $copy = JSON::PP->new->canonical->encode($s);
 my $r = build_report($s, $ORIG, {now => $NOW});
+is(JSON::PP->new->canonical->encode($s), $copy, 'the spec is left as it was');
 ok(!utf8::is_utf8($r), 'the report is octets');
 my $rep = parse_report($r);
 is_deeply($rep->{problems}, [], 'parses without problems');
@@ -230,6 +240,43 @@ is($rec->line($ss, 'RCPT TO:<a@b.example> NOTIFY=BOGUS')->{rule}, 'parser:syntax
 	'line: a refusal to send');
 croaks(sub { $rec->line('x', 'NOOP') }, qr/Session/, 'line without a session');
 croaks(sub { $rec->line($ss, undef) }, qr/required/, 'line undef');
+
+# ---- policy options, bounce limits ----
+my $CONF = File::Spec->catfile($DATA, '..', 'dsnguard.conf');
+ok(DSNGuard::Policy->from_file($CONF)->is_trusted(
+	DSNGuard::Session->new({addr => '192.0.2.7'})), 'from_file with includes');
+$e = dies_with(sub { DSNGuard::Policy->from_file($CONF, {no_includes => 1}) },
+	'DSNGuard::ParseError', 'no_includes');
+like($e->{message}, qr/include/, 'says why');
+$e = dies_with(sub { DSNGuard::Policy->from_file($CONF, {max_include_bytes => 1}) },
+	'DSNGuard::ParseError', 'max_include_bytes');
+like($e->{message}, qr/max_include_bytes/, 'names the limit');
+is(DSNGuard::Policy->from_string("preset = permissive\n", {name => 'x',
+	max_include_files => 3})->name, 'x', 'from_string with options');
+croaks(sub { DSNGuard::Policy->from_file($CONF, {bogus => 1}) }, qr/unknown option/,
+	'unknown policy option');
+my $rr = do { local $/; open(my $f, '<:raw', File::Spec->catfile($DATA,
+	'return-receipt.eml')) or die $!; <$f> };
+is_deeply($rec->bounce($rr, {rcpt => 'a@b.example', max_recipients => 5}),
+	$rec->bounce($rr, {rcpt => 'a@b.example'}), 'bounce with limits');
+$e = dies_with(sub { $rec->bounce($rr, {max_size => 100}) },
+	'DSNGuard::ParseError', 'bounce over max_size');
+is($e->{code}, 'size_limit', 'its code');
+
+my $fp = DSNGuard::Policy->from_file($CONF);
+ok((grep { $_ eq '192.0.2.0/24' } $fp->networks), 'networks');
+my %rules = map { $_->{rule} => $_ } $fp->rules;
+is($rules{'ehlo.offer-dsn'}{value}, 'trusted, submission, local', 'rules');
+is_deeply([$fp->offer_dsn], ['trusted', 'submission', 'local'], 'offer_dsn');
+is_deeply([$fp->classes(DSNGuard::Session->new({addr => '192.0.2.1'}))],
+	['all', 'trusted'], 'classes');
+is_deeply([DSNGuard::Policy->preset('permissive')->rules], [], 'permissive: no rules');
+my $sf = status_find('550 5.7.1 refused by 10.1.1.1');
+is("$sf->{code} $sf->{offset}", '5.7.1 4', 'status_find');
+is(status_find('from 10.1.1.1'), undef, 'no code');
+my @m = split_mbox("From a\@b Mon\nSubject: x\n\nbody\n\nFrom c\@d Tue\nSubject: y\n\nb2\n");
+is(scalar @m, 2, 'split_mbox');
+like($m[1], qr/\ASubject: y/, 'the second message');
 
 # ---- exports and POD ----
 for my $fn (@DSNGuard::EXPORT_OK) {

@@ -77,6 +77,13 @@ is($r->{error}, undef, 'no error');
 is_deeply($wire, ["EHLO $EHLO", "MAIL FROM:<$FROM>",
 	"RCPT TO:<$TO> NOTIFY=SUCCESS", 'RSET', 'QUIT'], 'the bytes sent');
 
+{
+	my $srv = FakeSMTP->new('exposed');
+	my $c = Net::SMTP::DSNGuard->probe('127.0.0.1', $FROM, $TO,
+		{port => $srv->port, ehlo => $EHLO, timeout => 5});
+	is($c->{verdict}, 'exposed', 'as a class method too');
+}
+
 ($r) = run_probe('not_offered');
 is($r->{verdict}, 'not_offered', 'not offered');
 ok(!$r->{dsn_advertised} && defined $r->{dsn_advertised}, 'dsn false');
@@ -147,8 +154,16 @@ is($r->{source}, '127.0.0.2', 'source reported');
 }
 
 $r = Net::SMTP::DSNGuard::probe('no-such-host.invalid', $FROM, $TO,
-	{timeout => 5});
+	{timeout => 5, ehlo => $EHLO});
 is($r->{error}{cause}, 'resolve', 'unresolvable');
+if ($CLI) {
+	open(my $fh, '-|', $CLI, 'probe', 'no-such-host.invalid', '--from', $FROM,
+		'--to', $TO, '--ehlo', $EHLO, '--timeout', 5, '--json') or die $!;
+	local $/;
+	my $want = plain(JSON::PP::decode_json(<$fh>));
+	close $fh;
+	is_deeply($r, $want, 'unresolvable: as the CLI');
+}
 
 SKIP: {
 	skip 'no IO::Socket::SSL', 5 unless eval { require IO::Socket::SSL; 1 };

@@ -11,7 +11,8 @@ __all__ = [
     "PolicyVeto", "ScanLog", "build_report", "build_report_result",
     "check_domain", "batv_parse", "batv_strip", "decode_words",
     "format_cmd", "format_reply", "parse_addr", "parse_date",
-    "preset_names", "reply_complete", "scan_log", "unfold",
+    "preset_names", "reply_complete", "scan_log", "split_mbox",
+    "status_find", "unfold",
     "xtext_utf8_decode", "xtext_utf8_encode",
 ]
 
@@ -507,6 +508,19 @@ def unfold(text):
     return _core._mime_unfold(_text(text, "text"))
 
 
+def status_find(text):
+    """The first enhanced status code standing alone in text ("550 5.7.1
+    refused"; never part of an IP address), as status_describe gives it
+    plus offset; None when there is none."""
+    return _core._status_find(_text(text, "text"))
+
+
+def split_mbox(data):
+    """The messages of an mbox (bytes each, without their "From " line);
+    data that is not an mbox is one message."""
+    return _core._mbox_split(_text(data, "data"))
+
+
 def preset_names():
     """The names of the built-in presets."""
     return _core._policy_preset_names()
@@ -541,6 +555,22 @@ def _presets(cls):
     return preset_names()
 
 
+def _classes(self, session):
+    """The client classes ("all", "trusted", "authenticated", "tls",
+    "submission", "local") this session falls in under this policy."""
+    return _core._policy_classes(self._h, _core._session_of(session))
+
+
+Policy.networks = property(lambda self: _core._policy_networks(self._h),
+                           doc="The trusted networks, one CIDR text each.")
+Policy.rules = property(
+    lambda self: _core._policy_rules(self._h),
+    doc="The settings that differ from the permissive base: dicts of "
+        "rule, value, origin, line.")
+Policy.offer_dsn = property(
+    lambda self: _core._policy_offer(self._h),
+    doc="To whom DSN is offered at EHLO: class words, [] for nobody.")
+Policy.classes = _classes
 Policy.is_trusted = _is_trusted
 Policy.is_receipt_header = _is_receipt_header
 Policy.line = _line

@@ -423,6 +423,23 @@ class BuildReport(unittest.TestCase):
         with self.assertRaises(TypeError):
             dsnguard.build_report(spec(), max_returned=-5)
 
+    def test_ownership(self):
+        # the spec is read, never changed; results are the caller's own
+        import copy
+        s = spec()
+        s["envelope"]["client"]["trusted"] = True
+        before = copy.deepcopy(s)
+        r1 = dsnguard.build_report_result(s, ORIGINAL, now=self.NOW)
+        self.assertEqual(s, before)
+        r1["entries"][0]["addr"] = "changed"
+        r2 = dsnguard.build_report_result(s, ORIGINAL, now=self.NOW)
+        self.assertEqual(r2["entries"][0]["addr"], "b@example.test")
+        self.assertEqual(r1["data"], r2["data"])
+        buf = bytearray(ORIGINAL)
+        r3 = dsnguard.build_report(s, buf, now=self.NOW)
+        buf[:4] = b"XXXX"                 # the report holds a copy
+        self.assertEqual(r3, r2["data"])
+
     def test_permissive_policy_given(self):
         r = dsnguard.build_report(spec(), ORIGINAL,
                                   policy=dsnguard.Policy.preset("permissive"),
@@ -510,6 +527,21 @@ class Helpers(unittest.TestCase):
                          "a\ufffdb")
         self.assertEqual(dsnguard.unfold("a\r\n b\n\tc"), "a b\tc")
 
+    def test_status_find_and_mbox(self):
+        c = dsnguard.status_find("550 5.7.1 refused by 10.1.1.1")
+        self.assertEqual((c["code"], c["offset"]), ("5.7.1", 4))
+        self.assertIsNone(dsnguard.status_find("from 10.1.1.1 only"))
+        self.assertIsNone(dsnguard.status_find(""))
+        box = (b"From a@b Mon Jan  1 00:00:00 2024\nSubject: x\n\nbody\n\n"
+               b"From c@d Tue Jan  2 00:00:00 2024\nSubject: y\n\nb2\n")
+        msgs = dsnguard.split_mbox(box)
+        self.assertEqual([email.message_from_bytes(m)["Subject"]
+                          for m in msgs], ["x", "y"])
+        self.assertEqual(dsnguard.split_mbox(b"Subject: z\n\nb\n"),
+                         [b"Subject: z\n\nb\n"])
+        with self.assertRaises(TypeError):
+            dsnguard.split_mbox(None)
+
     def test_policy_lookups(self):
         self.assertIn("recommended", dsnguard.preset_names())
         self.assertEqual(dsnguard.Policy.preset_names(),
@@ -532,6 +564,63 @@ class Helpers(unittest.TestCase):
             r.line("not a session", "NOOP")
         with self.assertRaises(TypeError):
             p.is_trusted(None)
+
+
+class PolicyOptions(unittest.TestCase):
+    CONF = os.path.join(DATA, "..", "dsnguard.conf")
+
+    def test_includes(self):
+        p = dsnguard.Policy.from_file(self.CONF)
+        self.assertTrue(p.is_trusted(dsnguard.Session("192.0.2.7")))
+        with self.assertRaises(dsnguard.ParseError) as cm:
+            dsnguard.Policy.from_file(self.CONF, no_includes=True)
+        self.assertIn("include", cm.exception.message)
+        with open(self.CONF) as f:
+            text = f.read()
+        with self.assertRaises(dsnguard.ParseError):
+            dsnguard.Policy.from_string(text, name=self.CONF,
+                                        no_includes=True)
+        self.assertEqual(dsnguard.Policy.from_string(
+            text, name=self.CONF, max_include_files=50).name, self.CONF)
+        with self.assertRaises(dsnguard.ParseError) as cm:
+            dsnguard.Policy.from_file(self.CONF, max_include_bytes=1)
+        self.assertIn("max_include_bytes", cm.exception.message)
+        with self.assertRaises(TypeError):
+            dsnguard.Policy.from_file(self.CONF, max_include_files=-1)
+        with self.assertRaises(TypeError):
+            dsnguard.Policy.from_file(self.CONF, bogus=1)
+
+    def test_lookups(self):
+        p = dsnguard.Policy.from_file(self.CONF)
+        self.assertIn("192.0.2.0/24", p.networks)
+        self.assertIn("127.0.0.0/8", p.networks)
+        rules = {r["rule"]: r for r in p.rules}
+        self.assertEqual(rules["ehlo.offer-dsn"]["value"],
+                         "trusted, submission, local")
+        self.assertGreater(rules["ehlo.offer-dsn"]["line"], 0)
+        self.assertEqual(p.offer_dsn, ["trusted", "submission", "local"])
+        self.assertEqual(p.classes(dsnguard.Session("192.0.2.1")),
+                         ["all", "trusted"])
+        self.assertEqual(p.classes(dsnguard.Session(
+            "203.0.113.1", auth_user="u", tls=True)),
+            ["all", "authenticated", "tls"])
+        perm = dsnguard.Policy.preset("permissive")
+        self.assertEqual(perm.rules, [])
+        self.assertEqual(perm.offer_dsn, ["all"])
+        with self.assertRaises(TypeError):
+            p.classes(None)
+
+    def test_bounce_limits(self):
+        p = dsnguard.Policy.preset("recommended")
+        with open(os.path.join(DATA, "return-receipt.eml"), "rb") as f:
+            r = f.read()
+        self.assertEqual(p.bounce(r, rcpt="a@b.example", max_recipients=5),
+                         p.bounce(r, rcpt="a@b.example"))
+        with self.assertRaises(dsnguard.ParseError) as cm:
+            p.bounce(r, max_size=100)
+        self.assertEqual(cm.exception.code, "size_limit")
+        with self.assertRaises(TypeError):
+            p.bounce(r, max_bogus=1)
 
 
 if __name__ == "__main__":

@@ -77,5 +77,37 @@ class Package(unittest.TestCase):
                                 if not hasattr(dsnguard, n)), [])
 
 
+class CoverageCheck(unittest.TestCase):
+    """check_coverage.py (ctest bindings_coverage) fails when it should."""
+    ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                        "..", "..", "..")
+
+    def run_check(self, text):
+        import subprocess
+        import tempfile
+        with tempfile.NamedTemporaryFile("w", suffix=".txt") as f:
+            f.write(text)
+            f.flush()
+            return subprocess.run(
+                [sys.executable,
+                 os.path.join(self.ROOT, "bindings", "python", "tests",
+                              "check_coverage.py"),
+                 os.path.join(self.ROOT, "include"), f.name],
+                capture_output=True, text=True, timeout=60)
+
+    def test_catches_omissions_and_unknown_names(self):
+        with open(os.path.join(self.ROOT, "bindings", "coverage.txt")) as f:
+            lines = f.read().splitlines()
+        self.assertEqual(self.run_check("\n".join(lines)).returncode, 0)
+        r = self.run_check("\n".join(l for l in lines
+                                      if not l.startswith("dsng_cmd_parse ")))
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("dsng_cmd_parse: not in", r.stdout)
+        r = self.run_check("\n".join(
+            l.replace("parse_addr", "parse_adr") for l in lines))
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("dsnguard.parse_adr does not exist", r.stdout)
+
+
 if __name__ == "__main__":
     unittest.main()

@@ -202,6 +202,13 @@ class ProbeTest(unittest.TestCase):
         r = dsnguard.probe("no-such-host.invalid", **A)
         self.assertEqual(r.error["cause"], "resolve")
         self.assertEqual(r.host, "no-such-host.invalid")
+        if CLI:
+            out = subprocess.run(
+                [CLI, "probe", "no-such-host.invalid", "--from",
+                 A["mail_from"], "--to", A["rcpt_to"], "--ehlo", A["ehlo"],
+                 "--timeout", "5", "--json"], capture_output=True,
+                timeout=60)
+            self.assertEqual(r.to_dict(), json.loads(out.stdout))
 
     def test_source(self):
         r, _ = self.run_probe("exposed", source="127.0.0.2")

@@ -270,6 +270,9 @@ sub _starttls {
 }
 
 sub probe {
+	# also as a class method: no host name holds "::" and a word
+	shift if @_ > 3 && defined $_[0] && !ref $_[0]
+		&& $_[0] =~ /\A\w+(?:::\w+)+\z/ && $_[0]->isa(__PACKAGE__);
 	my ($host, $from, $to, $o) = @_;
 	$o = _opts('probe', $o, qw(port ehlo timeout source starttls));
 	for ([host => $host], [from => $from], [to => $to]) {

@@ -1,0 +1,307 @@
+/*
+ * lib/cmd_fast.c - the usual MAIL FROM / RCPT TO line in one pass: a
+ * bracketed dot-atom@domain path, then single-spaced parameters of the
+ * kinds real clients send (NOTIFY, ORCPT, ENVID, SIZE, RET, BODY,
+ * SMTPUTF8, and the other known ones through their value checkers).
+ *
+ * The layered parser (cmd_parse.c, addr.c, cmd_params.c, cmd_values.c)
+ * walks each value two or three times and pays a call and its checks per
+ * step; on the common line that fixed cost is most of the work.  This
+ * pass takes only what that parser accepts in lenient mode without a
+ * single lax flag, and fills the very same fields; on anything else
+ * (lax forms, quoted or routed or 8-bit paths, address literals,
+ * unknown parameters, every error) it declines and the layered parser
+ * runs from the start, so errors, offsets and lax flags have one source.
+ * tests/test_cmd_fast.c and fuzz_cmd compare both passes field by field.
+ */
+#include <string.h>
+
+#include "cmd_int.h"
+
+int dsng__cmd_fast_off;
+
+#define RCPT_PARAMS                                                            \
+	(1u << DSNG_PARAM_NOTIFY | 1u << DSNG_PARAM_ORCPT |                    \
+	 1u << DSNG_PARAM_RRVS)
+#define HOLD (1u << DSNG_PARAM_HOLDFOR | 1u << DSNG_PARAM_HOLDUNTIL)
+
+/* Dot-atom local part, '@', LDH domain, '>' at s[i] (just after '<').
+ * Returns the offset of '>' or 0 to decline. */
+static size_t path(struct dsng_cmd *c, const unsigned char *s, size_t i,
+                   size_t e, size_t pos)
+{
+	size_t ls = i, ds, as, lb;
+
+	for (;;) {
+		as = i;
+		i = dsng__skip_wide(s, i, e, DSNG__C_ATEXT);
+		if (i == as || i == e)
+			return 0;
+		if (s[i] != '.')
+			break;
+		i++;
+	}
+	if (s[i] != '@' || i - ls > DSNG_ADDR_MAX_LOCAL)
+		return 0;
+	c->path.local.ptr = (const char *)s + ls;
+	c->path.local.len = i - ls;
+	ds = ++i;
+	for (;;) {
+		lb = i;
+		i = dsng__skip_wide(s, i, e, DSNG__C_KEY);
+		if (i == lb || i == e || s[lb] == '-' || s[i - 1] == '-' ||
+		    i - lb > DSNG_ADDR_MAX_LABEL)
+			return 0;
+		if (s[i] != '.')
+			break;
+		i++;
+	}
+	/* RFC 5321 4.5.3.1 limits, so that no LAX_LONG case gets here */
+	if (s[i] != '>' || i - ds > DSNG_ADDR_MAX_DOMAIN ||
+	    i + 1 - pos > DSNG_ADDR_MAX_PATH)
+		return 0;
+	c->path.raw.ptr = (const char *)s + pos;
+	c->path.raw.len = i + 1 - pos;
+	c->path.mailbox.ptr = (const char *)s + ls;
+	c->path.mailbox.len = i - ls;
+	c->path.domain.ptr = (const char *)s + ds;
+	c->path.domain.len = i - ds;
+	return i;
+}
+
+static int hex_upper(unsigned c)
+{
+	return (c - '0' <= 9u)   ? (int)(c - '0')
+	       : (c - 'A' <= 5u) ? (int)(c - 'A' + 10)
+	                         : -1;
+}
+
+/* r octets from v to o, r <= the room at o: overlapping word copies
+ * instead of a call to memcpy for these short runs. */
+static void copy_run(char *o, const unsigned char *v, size_t r)
+{
+	size_t k;
+
+	if (r >= 8) {
+		for (k = 0; k + 8 < r; k += 8)
+			memcpy(o + k, v + k, 8);
+		memcpy(o + r - 8, v + r - 8, 8);
+	} else if (r >= 4) {
+		memcpy(o, v, 4);
+		memcpy(o + r - 4, v + r - 4, 4);
+	} else {
+		for (k = 0; k < r; k++)
+			o[k] = (char)v[k];
+	}
+}
+
+/* xtext of printable ASCII with upper-case hex into decoded[]; 0 to
+ * decline (lower-case hex, controls, no room: decode() reports them).
+ * avail >= n octets can be read at v (up to the line's end): a run of
+ * xchars never crosses the value's end (SP or the end of the line), so
+ * runs are scanned wide over all of them. */
+static int xtext(struct dsng_cmd *c, const unsigned char *v, size_t n,
+                 size_t avail, struct dsng_span *out)
+{
+	char *o = c->decoded + c->decoded_len, *start = o;
+	size_t i = 0, r;
+	int hi, lo;
+
+	if (DSNG_CMD_DECODE_MAX - c->decoded_len < n)
+		return 0;
+	for (;;) {
+		r = dsng__skip_wide(v, i, avail, DSNG__C_XCHAR);
+		r = (r < n ? r : n) - i;
+		copy_run(o, v + i, r);
+		o += r;
+		i += r;
+		if (i == n)
+			break;
+		if (v[i] != '+' || n - i < 3 ||
+		    (hi = hex_upper(v[i + 1])) < 0 ||
+		    (lo = hex_upper(v[i + 2])) < 0 || hi < 2 || hi > 7 ||
+		    (hi == 7 && lo == 15))
+			return 0; /* only 0x20..0x7e decode here */
+		*o++ = (char)(hi << 4 | lo);
+		i += 3;
+	}
+	out->ptr = start;
+	out->len = (size_t)(o - start);
+	c->decoded_len += out->len;
+	return 1;
+}
+
+/* The value of known parameter p; 1 if taken, 0 to decline.  Every octet
+ * of v is above SP, which makes dsng__ieq_w exact on it. */
+static int value(struct dsng__cmd_state *st, struct dsng_param *p)
+{
+	struct dsng_cmd *c = st->cmd;
+	const char *v = p->value.ptr;
+	const unsigned char *u = (const unsigned char *)v;
+	size_t n = p->value.len, i;
+	size_t avail = st->end - (size_t)(v - st->line);
+
+	switch (p->kind) {
+	case DSNG_PARAM_NOTIFY:
+		c->notify = dsng__cmd_notify_fast(v, n);
+		return c->notify != 0;
+	case DSNG_PARAM_ORCPT:
+		if (n > DSNG_CMD_MAX_ORCPT_LEN)
+			return 0;
+		i = dsng__skip(u, 0, n, DSNG__C_ATEXT);
+		if (i == 0 || i + 1 >= n || v[i] != ';' ||
+		    (i == 5 && dsng__ieq_w(v, "UTF-8", 5)))
+			return 0;
+		c->orcpt_type.ptr = v;
+		c->orcpt_type.len = i;
+		c->has_orcpt = true;
+		return xtext(c, u + i + 1, n - i - 1, avail - i - 1,
+		             &c->orcpt_addr);
+	case DSNG_PARAM_ENVID:
+		if (!xtext(c, u, n, avail, &c->envid) ||
+		    c->envid.len > DSNG_CMD_MAX_ENVID_LEN)
+			return 0;
+		c->has_envid = true;
+		return 1;
+	case DSNG_PARAM_SIZE:
+		if (dsng__parse_u64(v, n, 20, &c->size) != 0)
+			return 0;
+		c->has_size = true;
+		return 1;
+	case DSNG_PARAM_RET:
+		c->ret = n != 4                      ? DSNG_RET_NONE
+		         : dsng__ieq_w(v, "FULL", 4) ? DSNG_RET_FULL
+		         : dsng__ieq_w(v, "HDRS", 4) ? DSNG_RET_HDRS
+		                                     : DSNG_RET_NONE;
+		return c->ret != DSNG_RET_NONE;
+	case DSNG_PARAM_BODY:
+		c->body = n == 4 && dsng__ieq_w(v, "7BIT", 4) ? DSNG_BODY_7BIT
+		          : n == 8 && dsng__ieq_w(v, "8BITMIME", 8)
+		                  ? DSNG_BODY_8BITMIME
+		          : n == 10 && dsng__ieq_w(v, "BINARYMIME", 10)
+		                  ? DSNG_BODY_BINARYMIME
+		                  : DSNG_BODY_NONE;
+		return c->body != DSNG_BODY_NONE;
+	case DSNG_PARAM_SMTPUTF8:
+	case DSNG_PARAM_REQUIRETLS:
+	case DSNG_PARAM_AUTH: /* '<>' and '+' forms: decode() is rare */
+		return 0;
+	default: /* checkers with no lax forms, and err is NULL here */
+		return dsng__cmd_value(st, p) == DSNG_OK;
+	}
+}
+
+/* dsng__cmd_param_kind, the usual keywords first: word compares of
+ * constant length fold to a load, a mask and a compare each. */
+static enum dsng_param_kind kind_of(const char *p, size_t n)
+{
+	switch (n) {
+	case 6:
+		if (dsng__ieq_w(p, "NOTIFY", 6))
+			return DSNG_PARAM_NOTIFY;
+		break;
+	case 5:
+		if (dsng__ieq_w(p, "ORCPT", 5))
+			return DSNG_PARAM_ORCPT;
+		if (dsng__ieq_w(p, "ENVID", 5))
+			return DSNG_PARAM_ENVID;
+		break;
+	case 4:
+		if (dsng__ieq_w(p, "SIZE", 4))
+			return DSNG_PARAM_SIZE;
+		if (dsng__ieq_w(p, "BODY", 4))
+			return DSNG_PARAM_BODY;
+		break;
+	}
+	return dsng__cmd_param_kind(p, n);
+}
+
+/* One " KEYWORD[=VALUE]" at s[i] (the space); the offset after it or 0. */
+static size_t param(struct dsng__cmd_state *st, const unsigned char *s,
+                    size_t i, size_t e)
+{
+	struct dsng_cmd *c = st->cmd;
+	struct dsng_param *p;
+	size_t t = i + 1, ke, ve;
+	unsigned bit;
+
+	if (s[i] != ' ' || t == e || !dsng__is(s[t], DSNG__C_LETDIG) ||
+	    c->n_params == DSNG_CMD_MAX_PARAMS)
+		return 0;
+	ke = dsng__skip_wide(s, t, e, DSNG__C_KEY);
+	p = &c->params[c->n_params];
+	p->kind = kind_of((const char *)s + t, ke - t);
+	bit = 1u << p->kind;
+	if (p->kind == DSNG_PARAM_OTHER ||
+	    ((RCPT_PARAMS & bit) != 0) != (c->verb == DSNG_VERB_RCPT) ||
+	    (st->seen & (bit & HOLD ? HOLD : bit)))
+		return 0;
+	st->seen |= bit;
+	c->n_params++;
+	p->keyword.ptr = (const char *)s + t;
+	p->keyword.len = ke - t;
+	p->offset = t;
+	p->removed = false;
+	if (ke == e || s[ke] == ' ') { /* no value */
+		if (p->kind == DSNG_PARAM_SMTPUTF8)
+			c->smtputf8 = true;
+		else if (p->kind == DSNG_PARAM_REQUIRETLS)
+			c->requiretls = true;
+		else
+			return 0;
+		p->value.ptr = NULL;
+		p->value.len = 0;
+		return ke;
+	}
+	if (s[ke] != '=')
+		return 0;
+	ve = dsng__skip_above_sp(s, ke + 1, e);
+	if (ve == ke + 1 || (ve < e && s[ve] != ' '))
+		return 0;
+	p->value.ptr = (const char *)s + ke + 1;
+	p->value.len = ve - ke - 1;
+	return value(st, p) ? ve : 0;
+}
+
+int dsng__cmd_fast(struct dsng__cmd_state *st, size_t pos)
+{
+	struct dsng_cmd *c = st->cmd;
+	const unsigned char *s = (const unsigned char *)st->line;
+	size_t i = pos, e = st->end;
+	struct dsng_error *err = st->err;
+
+	if (dsng__cmd_fast_off || st->flags || s[pos - 1] != ' ')
+		return 0;
+	if (c->verb == DSNG_VERB_RCPT) {
+		if (e - i < 5 || !dsng__ieq(st->line + i, "TO", 2))
+			return 0;
+		i += 2;
+	} else {
+		if (e - i < 7 || !dsng__ieq_w(st->line + i, "FROM", 4))
+			return 0;
+		i += 4;
+	}
+	if (s[i] != ':' || s[i + 1] != '<')
+		return 0;
+	i++;
+	c->path_offset = i;
+	if (s[i + 1] == '>') { /* <> */
+		if (c->verb == DSNG_VERB_RCPT)
+			return 0;
+		c->path.is_null = true;
+		c->path.raw.ptr = st->line + i;
+		c->path.raw.len = 2;
+		c->path.mailbox.ptr = st->line + i + 1;
+		i += 2;
+	} else {
+		i = path(c, s, i + 1, e, i);
+		if (!i)
+			return 0;
+		i++;
+	}
+	st->err = NULL; /* a declined value is the layered parser's to report */
+	while (i < e && (i = param(st, s, i, e)) != 0)
+		;
+	st->err = err;
+	return i == e;
+}
