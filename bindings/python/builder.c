@@ -168,16 +168,17 @@ static void py_list_push(void *list, void *val)
 static PyObject *str_cache[STR_SLOTS];
 
 /* The str of the call's own input (fast.c): a value equal to it (the
- * canonical form of a command that was sent canonical) is that object. */
-static PyObject *input_str;
-static const char *input_p;
-static size_t input_n;
+ * canonical form of a command that was sent canonical) is that object.
+ * Per thread: an allocation in a walk can run a finalizer that lets
+ * another thread in. */
+static _Thread_local struct dsngb_py_input input;
 
-void dsngb_py_set_input(PyObject *str, const char *p, size_t n)
+struct dsngb_py_input dsngb_py_set_input(struct dsngb_py_input in)
 {
-	input_str = str;
-	input_p = p;
-	input_n = n;
+	struct dsngb_py_input old = input;
+
+	input = in;
+	return old;
 }
 
 static void *py_str(const char *p, size_t n)
@@ -187,9 +188,9 @@ static void *py_str(const char *p, size_t n)
 	size_t i;
 
 	if (n > STR_MAX) {
-		if (input_str && n == input_n && !memcmp(p, input_p, n)) {
-			Py_INCREF(input_str);
-			return input_str;
+		if (input.str && n == input.n && !memcmp(p, input.p, n)) {
+			Py_INCREF(input.str);
+			return input.str;
 		}
 		return PyUnicode_DecodeUTF8(p, (Py_ssize_t)n, "replace");
 	}

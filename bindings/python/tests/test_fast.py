@@ -276,6 +276,59 @@ class ParseReport(unittest.TestCase):
             dsnguard.parse_report(raw, max_recipients=-1)
 
 
+class Reentry(unittest.TestCase):
+    def test_a_finalizer_that_calls_in_during_a_build(self):
+        # an allocation inside a walk can run the cyclic GC, and so a
+        # __del__ that calls parse_cmd and rcpt on the same thread: each
+        # call's state (template, key order, input) must survive it
+        import gc
+        p = dsnguard.Policy.preset("recommended")
+        s = dsnguard.Session("192.0.2.1")
+        p.ehlo(s)
+        lines = [l for l in LINES if l[:4].upper() in ("MAIL", "RCPT",
+                                                       "EHLO")][:600]
+
+        def parse(line):
+            try:
+                return dsnguard.parse_cmd(line)
+            except dsnguard.ParseError as e:
+                return e.code
+
+        def decide(line):
+            fn = p.rcpt if line[:4].upper() == "RCPT" else p.mail
+            return fn(s, line).to_dict()
+        want = [parse(l) for l in lines]
+        want_d = [decide(l) for l in lines if l[:4].upper() != "EHLO"]
+        nested = []
+
+        class Cycle:
+            def __init__(self):
+                self.me = self
+
+            def __del__(self):
+                nested.append(parse("RCPT TO:<n@b.example> NOTIFY=DELAY"))
+                nested.append(p.rcpt(s, "RCPT TO:<n@b.example>").action)
+                nested.append(parse("EHLO nested.example"))
+
+        old = gc.get_threshold()
+        gc.set_threshold(1, 1, 1)
+        try:
+            got, got_d = [], []
+            for line in lines:
+                Cycle()
+                got.append(parse(line))
+                if line[:4].upper() != "EHLO":
+                    Cycle()
+                    got_d.append(decide(line))
+        finally:
+            gc.set_threshold(*old)
+            gc.collect()
+        self.assertGreater(len(nested), 100)  # the finalizers did run
+        self.assertEqual(got, want)
+        self.assertEqual([list(d) for d in got_d], [list(d) for d in want_d])
+        self.assertEqual(got_d, want_d)
+
+
 class KeyCache(unittest.TestCase):
     def test_ehlo_keys_built_in_a_buffer(self):
         # ehlo.c makes some keys in a reused stack buffer: the key cache
