@@ -302,13 +302,17 @@ class Reentry(unittest.TestCase):
         nested = []
 
         class Cycle:
-            def __init__(self):
-                self.me = self
+            # each finalizer leaves a new cycle, so the collections at
+            # the later allocations of a build find one too
+            def __init__(self, n=8):
+                self.me, self.n = self, n
 
             def __del__(self):
                 nested.append(parse("RCPT TO:<n@b.example> NOTIFY=DELAY"))
                 nested.append(p.rcpt(s, "RCPT TO:<n@b.example>").action)
                 nested.append(parse("EHLO nested.example"))
+                if self.n:
+                    Cycle(self.n - 1)
 
         old = gc.get_threshold()
         gc.set_threshold(1, 1, 1)
