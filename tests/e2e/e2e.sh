@@ -28,6 +28,8 @@
 #                           shown led by NAME
 #   e2e_legs TAG STOP...    T = a fresh directory, a subdirectory per leg;
 #                           on exit every leg is stopped with each STOP
+#   e2e_sessions DIR PORT   the stranger's and the trusted client's
+#                           sessions every leg holds (cases 2 and 3)
 #   e2e_events CLI LOG...   scan-log's events, one line each
 #   e2e_report CLI FILE     parse-report's kind, action, final recipient
 #   e2e_probe CLI PORT SOURCE FROM TO   dsnguard probe's verdict and exit
@@ -222,6 +224,19 @@ e2e_send() {
 	shift 2
 	e2e_client "$@" > "$e2e_send_dir/$e2e_send_name.json"
 	sed "s/^/  $e2e_send_name: /" "$e2e_send_dir/$e2e_send_name.json"
+}
+
+# e2e_sessions DIR PORT: the two sessions of every leg, into
+# DIR/stranger.json and DIR/trusted.json: a stranger (127.0.0.2) forging
+# victim@example.test with NOTIFY=SUCCESS (case 2) and the trusted client
+# (127.0.0.1) asking the same for its own mail (case 3).
+e2e_sessions() {
+	e2e_send "$1" stranger --port "$2" --source 127.0.0.2 \
+		--from victim@example.test --to rcpt@example.test --notify SUCCESS \
+		--subject "stranger in $(basename "$1")"
+	e2e_send "$1" trusted --port "$2" --source 127.0.0.1 \
+		--from sender@example.test --to rcpt@example.test --notify SUCCESS \
+		--subject "trusted in $(basename "$1")"
 }
 
 # e2e_legs TAG STOP...: T = a fresh directory under TMPDIR (mode 755: the

@@ -35,12 +35,7 @@ e2e_policy "$T/policy.conf"
 sessions() {
 	d=$1
 	set -- $(pf_ports "$d")
-	e2e_send "$d" stranger --port "$1" --source 127.0.0.2 \
-		--from victim@example.test --to rcpt@example.test --notify SUCCESS \
-		--subject "stranger in $(basename "$d")"
-	e2e_send "$d" trusted --port "$1" --source 127.0.0.1 \
-		--from sender@example.test --to rcpt@example.test --notify SUCCESS \
-		--subject "trusted in $(basename "$d")"
+	e2e_sessions "$d" "$1"
 	e2e_send "$d" submission --port "$2" --source 127.0.0.2 --auth alice:secret \
 		--from alice@example.test --to rcpt@example.test --notify SUCCESS \
 		--subject "submission in $(basename "$d")"

@@ -53,12 +53,7 @@ leg() {
 	sm_start "$d" || return 1
 	p=$(sm_port "$d")
 	e2e_probe "$CLI" "$p" 127.0.0.2 victim@example.test rcpt@example.test > "$d/probe"
-	e2e_send "$d" stranger --port "$p" --source 127.0.0.2 \
-		--from victim@example.test --to rcpt@example.test --notify SUCCESS \
-		--subject "stranger in $(basename "$d")"
-	e2e_send "$d" trusted --port "$p" --source 127.0.0.1 \
-		--from sender@example.test --to rcpt@example.test --notify SUCCESS \
-		--subject "trusted in $(basename "$d")"
+	e2e_sessions "$d" "$p"
 	sm_wait_idle "$d" 20 || e2e_fail "$(basename "$d"): the queue did not empty in 20 s"
 	sm_stop "$d"
 	e2e_milter_stop "$d"
