@@ -8,33 +8,13 @@
  * the run is over (Completed, the next run, time, the end), "error
  * ignored" failures, and later runs.
  */
+#include "dsng_maillog_scan.h"
 #include "dsng_test.h"
 
 #define S DSNG_DSN_SUCCESS
 #define F DSNG_DSN_FAILURE
 #define D DSNG_DSN_DELAY
 #define R DSNG_DSN_RELAYED
-
-struct scan {
-	struct dsng_maillog_event **ev;
-	size_t n;
-	struct dsng_maillog_summary *sum;
-};
-
-static void take(struct dsng_maillog *s, TALLOC_CTX *mem, struct scan *r)
-{
-	struct dsng_maillog_event *ev;
-
-	for (;;) {
-		assert_int_equal(dsng_maillog_next(mem, &ev, s), 0);
-		if (!ev)
-			return;
-		r->ev = talloc_realloc(mem, r->ev, struct dsng_maillog_event *,
-		                       r->n + 1);
-		assert_non_null(r->ev);
-		r->ev[r->n++] = ev;
-	}
-}
 
 /* Feed text line by line (so the events can be watched as they come). */
 static struct dsng_maillog *start(TALLOC_CTX *mem,
@@ -57,24 +37,25 @@ static void feed(struct dsng_maillog *s, const char *text)
 	dsng_test_guard_free(g);
 }
 
-static struct scan *finish(struct dsng_maillog *s, struct scan *r)
+static struct dsng_test_scan *finish(struct dsng_maillog *s,
+                                     struct dsng_test_scan *r)
 {
 	struct dsng_error err = DSNG_ERROR_INIT;
 
 	assert_int_equal(dsng_maillog_finish(s, &err), 0);
-	take(s, r, r);
+	dsng_test_scan_take(s, r, r);
 	assert_int_equal(dsng_maillog_summary(r, &r->sum, s, &err), 0);
 	talloc_free(s);
 	return r;
 }
 
-static struct scan *scan_text(TALLOC_CTX *mem, const char *text)
+static struct dsng_test_scan *scan_text(TALLOC_CTX *mem, const char *text)
 {
-	struct scan *r = talloc_zero(mem, struct scan);
+	struct dsng_test_scan *r = talloc_zero(mem, struct dsng_test_scan);
 	struct dsng_maillog *s = start(r, NULL);
 
 	feed(s, text);
-	take(s, r, r);
+	dsng_test_scan_take(s, r, r);
 	return finish(s, r);
 }
 
@@ -94,7 +75,8 @@ struct want {
 	const char *orig, *dsn, *to, *from, *rcpts, *port, *sasl, *service;
 };
 
-static void check_events(const struct scan *r, const struct want *w, size_t n)
+static void check_events(const struct dsng_test_scan *r, const struct want *w,
+                         size_t n)
 {
 	size_t i, j;
 
@@ -218,7 +200,7 @@ static void test_real_default_log(void **state)
 	size_t len;
 	char *text =
 	        dsng_test_load(*state, "exim/exim-4.96-gen-default.log", &len);
-	struct scan *r = scan_text(*state, text);
+	struct dsng_test_scan *r = scan_text(*state, text);
 
 	check_events(r, default_log, N(default_log));
 	check_summary(r->sum);
@@ -231,7 +213,7 @@ static void test_real_all_log(void **state)
 {
 	size_t len;
 	char *text = dsng_test_load(*state, "exim/exim-4.96-gen-all.log", &len);
-	struct scan *r = scan_text(*state, text);
+	struct dsng_test_scan *r = scan_text(*state, text);
 
 	check_events(r, all_log, N(all_log));
 	check_summary(r->sum);
@@ -247,7 +229,7 @@ static void test_real_all_log_without_subjects(void **state)
 	size_t len, i, o = 0;
 	char *text = dsng_test_load(*state, "exim/exim-4.96-gen-all.log", &len);
 	char *cut = talloc_size(*state, len + 1);
-	struct scan *r;
+	struct dsng_test_scan *r;
 
 	assert_non_null(cut);
 	for (i = 0; i < len;) {
@@ -298,15 +280,15 @@ static void test_real_all_log_without_subjects(void **state)
 	"2026-12-02 01:02:22 1xYYjl-0003gD-0l Completed\n"
 #define MIXED_DONE "2026-12-02 01:02:21 1xYYjl-0003g2-0e Completed\n"
 
-static size_t ready(struct dsng_maillog *s, struct scan *r)
+static size_t ready(struct dsng_maillog *s, struct dsng_test_scan *r)
 {
-	take(s, r, r);
+	dsng_test_scan_take(s, r, r);
 	return r->n;
 }
 
 static void test_success_then_failure_any_order(void **state)
 {
-	struct scan *r = talloc_zero(*state, struct scan);
+	struct dsng_test_scan *r = talloc_zero(*state, struct dsng_test_scan);
 	struct dsng_maillog *s = start(r, NULL);
 
 	feed(s, MIXED_ARRIVAL NOTICE_1 NOTICE_1_DONE);
@@ -325,7 +307,7 @@ static void test_success_then_failure_any_order(void **state)
 
 static void test_one_notice_is_the_bounce(void **state)
 {
-	struct scan *r = talloc_zero(*state, struct scan);
+	struct dsng_test_scan *r = talloc_zero(*state, struct dsng_test_scan);
 	struct dsng_maillog *s = start(r, NULL);
 
 	/* deliveries and failures, one notice: NOTIFY=SUCCESS was not asked
@@ -343,7 +325,7 @@ static void test_one_notice_is_the_bounce(void **state)
 	assert_int_equal(r->n, 1);
 	assert_int_equal(r->ev[0]->kind, F);
 	talloc_free(r);
-	r = talloc_zero(*state, struct scan);
+	r = talloc_zero(*state, struct dsng_test_scan);
 	s = start(r, NULL);
 	feed(s, MIXED_ARRIVAL NOTICE_1 NOTICE_1_DONE
 	     "2026-12-02 01:03:20 1xYYkk-0003zz-00 Completed\n");
@@ -357,7 +339,7 @@ static void test_one_notice_is_the_bounce(void **state)
 
 static void test_error_ignored_leaves_the_success(void **state)
 {
-	struct scan *r = talloc_zero(*state, struct scan);
+	struct dsng_test_scan *r = talloc_zero(*state, struct dsng_test_scan);
 	struct dsng_maillog *s = start(r, NULL);
 
 	/* never_ok of the real log: the "error ignored" line comes after the
@@ -385,7 +367,7 @@ static void test_error_ignored_leaves_the_success(void **state)
 
 static void test_later_runs(void **state)
 {
-	struct scan *r;
+	struct dsng_test_scan *r;
 
 	/* First attempt: delivered and deferred: the notice cannot be a
 	 * warning yet.  Next run: the deferred address again (a new run),
@@ -442,7 +424,7 @@ static void test_subjects_decide(void **state)
 {
 	/* one notice after deliveries and failures, its subject says it is
 	 * the success notice (a bounce then must have been suppressed) */
-	struct scan *r = scan_text(
+	struct dsng_test_scan *r = scan_text(
 	        *state, MIXED_ARRIVAL
 	        "2026-12-02 01:02:21 1xYYjl-0003gA-0j <= <> R=1xYYjl-0003g2-0e "
 	        "U=Debian-exim P=local S=1580 id*=E1xYYjl-0003gA-0j@mx "
@@ -465,7 +447,7 @@ static void test_subjects_decide(void **state)
 static void test_held_notices_and_limits(void **state)
 {
 	struct dsng_maillog_opts opts;
-	struct scan *r = talloc_zero(*state, struct scan);
+	struct dsng_test_scan *r = talloc_zero(*state, struct dsng_test_scan);
 	struct dsng_maillog *s;
 
 	/* max_pending 1: a held notice is let go to make room; evicting the
@@ -483,7 +465,7 @@ static void test_held_notices_and_limits(void **state)
 	        "P=esmtp S=1\n"
 	        "2026-12-02 01:02:21 1xYYzz-000003-AA <= a@b H=(c) [192.0.2.1] "
 	        "P=esmtp S=1\n");
-	take(s, r, r);
+	dsng_test_scan_take(s, r, r);
 	finish(s, r);
 	assert_int_equal(r->n, 3);
 	assert_int_equal(r->sum->evicted > 0, 1);
@@ -496,7 +478,7 @@ static void test_held_notices_and_limits(void **state)
 static void test_runs_stay_bounded(void **state)
 {
 	struct dsng_maillog_opts opts;
-	struct scan *r = talloc_zero(*state, struct scan);
+	struct dsng_test_scan *r = talloc_zero(*state, struct dsng_test_scan);
 	struct dsng_maillog *s;
 	size_t i, peak = 0;
 

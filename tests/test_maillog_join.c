@@ -6,37 +6,17 @@
  */
 #include <stdio.h>
 
+#include "dsng_maillog_scan.h"
 #include "dsng_test.h"
 
 #define EXAMPLES DSNG_SOURCE_DIR "/examples/data/"
 
-struct scan {
-	struct dsng_maillog_event **ev;
-	size_t n;
-	struct dsng_maillog_summary *sum;
-};
-
-static void take(struct dsng_maillog *s, TALLOC_CTX *mem, struct scan *r)
-{
-	struct dsng_maillog_event *ev;
-
-	for (;;) {
-		assert_int_equal(dsng_maillog_next(mem, &ev, s), 0);
-		if (!ev)
-			return;
-		assert_ptr_equal(talloc_parent(ev), mem);
-		r->ev = talloc_realloc(mem, r->ev, struct dsng_maillog_event *,
-		                       r->n + 1);
-		assert_non_null(r->ev);
-		r->ev[r->n++] = ev;
-	}
-}
-
 /* Scan data fed in chunks of `chunk` bytes (0 = all at once). */
-static struct scan *scan(TALLOC_CTX *mem, const char *data, size_t len,
-                         size_t chunk, const struct dsng_maillog_opts *opts)
+static struct dsng_test_scan *scan(TALLOC_CTX *mem, const char *data,
+                                   size_t len, size_t chunk,
+                                   const struct dsng_maillog_opts *opts)
 {
-	struct scan *r = talloc_zero(mem, struct scan);
+	struct dsng_test_scan *r = talloc_zero(mem, struct dsng_test_scan);
 	struct dsng_maillog *s;
 	struct dsng_error err = DSNG_ERROR_INIT;
 	size_t off = 0;
@@ -49,21 +29,22 @@ static struct scan *scan(TALLOC_CTX *mem, const char *data, size_t len,
 		const char *g = dsng_test_guard(data + off, n);
 		assert_int_equal(dsng_maillog_feed(s, g, n, &err), 0);
 		dsng_test_guard_free(g);
-		take(s, r, r);
+		dsng_test_scan_take(s, r, r);
 		off += n;
 	}
 	assert_int_equal(dsng_maillog_finish(s, &err), 0);
-	take(s, r, r);
+	dsng_test_scan_take(s, r, r);
 	assert_int_equal(dsng_maillog_summary(r, &r->sum, s, &err), 0);
 	talloc_free(s);
 	return r;
 }
 
-static struct scan *scan_file(TALLOC_CTX *mem, const char *path, size_t chunk)
+static struct dsng_test_scan *scan_file(TALLOC_CTX *mem, const char *path,
+                                        size_t chunk)
 {
 	size_t len;
 	char *buf = dsng_test_load(mem, path, &len);
-	struct scan *r = scan(mem, buf, len, chunk, NULL);
+	struct dsng_test_scan *r = scan(mem, buf, len, chunk, NULL);
 
 	talloc_free(buf);
 	return r;
@@ -96,7 +77,8 @@ static void event_is(const struct dsng_maillog_event *e,
  * (tests/e2e/make-example-logs.sh). */
 static void test_postfix_example(void **state)
 {
-	struct scan *r = scan_file(*state, EXAMPLES "postfix-dsn.log", 0);
+	struct dsng_test_scan *r =
+	        scan_file(*state, EXAMPLES "postfix-dsn.log", 0);
 	struct dsng_maillog_event **e = r->ev;
 	struct dsng_maillog_summary *s = r->sum;
 
@@ -157,7 +139,8 @@ static void test_postfix_example(void **state)
  * script; its syslog lines as rsyslog writes them). */
 static void test_sendmail_example(void **state)
 {
-	struct scan *r = scan_file(*state, EXAMPLES "sendmail-dsn.log", 0);
+	struct dsng_test_scan *r =
+	        scan_file(*state, EXAMPLES "sendmail-dsn.log", 0);
 	struct dsng_maillog_event **e = r->ev;
 
 	assert_int_equal(r->n, 6);
@@ -192,7 +175,8 @@ static void test_sendmail_example(void **state)
 
 static void test_exim_example(void **state)
 {
-	struct scan *r = scan_file(*state, EXAMPLES "exim-dsn.log", 0);
+	struct dsng_test_scan *r =
+	        scan_file(*state, EXAMPLES "exim-dsn.log", 0);
 	struct dsng_maillog_event **e = r->ev;
 
 	assert_int_equal(r->n, 3);
@@ -213,7 +197,8 @@ static void test_exim_example(void **state)
 
 static void test_rfc3339_rfc5424_and_postmaster(void **state)
 {
-	struct scan *r = scan_file(*state, "logs/postfix-rfc3339.log", 0);
+	struct dsng_test_scan *r =
+	        scan_file(*state, "logs/postfix-rfc3339.log", 0);
 	struct dsng_maillog_event **e = r->ev;
 
 	assert_int_equal(r->n, 3);
@@ -237,7 +222,7 @@ static void test_rfc3339_rfc5424_and_postmaster(void **state)
 
 static void test_garbage_is_counted(void **state)
 {
-	struct scan *r = scan_file(*state, "logs/garbage.log", 0);
+	struct dsng_test_scan *r = scan_file(*state, "logs/garbage.log", 0);
 
 	assert_int_equal(r->n, 0);
 	assert_int_equal(r->sum->lines, 11);
@@ -270,7 +255,7 @@ static void test_msp_hand_over_either_order(void **state)
 	                  "6AT25Ucp03203: DSN: Return receipt\n";
 	char *a = talloc_asprintf(*state, "%s%s%s", msp, mta, dsn);
 	char *b = talloc_asprintf(*state, "%s%s%s", mta, msp, dsn);
-	struct scan *r;
+	struct dsng_test_scan *r;
 
 	r = scan(*state, a, strlen(a), 0, NULL);
 	assert_int_equal(r->n, 1);
@@ -312,7 +297,7 @@ static void test_msp_hand_over_tiny_table(void **state)
 	        "Nov 29 02:05:30 mx sm-mta[3]: 6AT25Ucp03202: 6AT25Ucp03203: "
 	        "DSN: Return receipt\n";
 	struct dsng_maillog_opts o;
-	struct scan *r;
+	struct dsng_test_scan *r;
 	size_t max;
 
 	for (max = 1; max <= 3; max++) {
@@ -347,7 +332,7 @@ static void test_address_probe_report(void **state)
 	        "to=<admin@mx.example.test>, orig_to=<root@mx.example.test>, "
 	        "relay=local, delay=0.02, dsn=2.0.0, status=sent (delivered to "
 	        "mailbox)\n";
-	struct scan *r = scan(*state, log, strlen(log), 0, NULL);
+	struct dsng_test_scan *r = scan(*state, log, strlen(log), 0, NULL);
 
 	assert_int_equal(r->n, 1);
 	assert_int_equal(r->ev[0]->kind, DSNG_DSN_OTHER);
@@ -358,7 +343,8 @@ static void test_address_probe_report(void **state)
 
 static void test_privacy_lines_are_counted(void **state)
 {
-	struct scan *r = scan_file(*state, "logs/sendmail-privacy.log", 0);
+	struct dsng_test_scan *r =
+	        scan_file(*state, "logs/sendmail-privacy.log", 0);
 
 	assert_int_equal(r->n, 0);
 	assert_int_equal(r->sum->auth_warnings, 1);
@@ -375,10 +361,11 @@ static void test_chunking_does_not_matter(void **state)
 	char *buf = dsng_test_load(
 	        *state, DSNG_SOURCE_DIR "/examples/data/postfix-dsn.log", &len);
 	char *crlf = talloc_array(*state, char, len * 2);
-	struct scan *whole = scan(*state, buf, len, 0, NULL);
+	struct dsng_test_scan *whole = scan(*state, buf, len, 0, NULL);
 
 	for (i = 0; i < sizeof(chunks) / sizeof(chunks[0]); i++) {
-		struct scan *r = scan(*state, buf, len - 1, chunks[i], NULL);
+		struct dsng_test_scan *r =
+		        scan(*state, buf, len - 1, chunks[i], NULL);
 		assert_int_equal(r->n, whole->n);
 		for (j = 0; j < r->n; j++) {
 			str_eq(r->ev[j]->dsn_queue_id,
@@ -395,7 +382,7 @@ static void test_chunking_does_not_matter(void **state)
 		crlf[n++] = buf[k];
 	}
 	{
-		struct scan *r = scan(*state, crlf, n, 5, NULL);
+		struct dsng_test_scan *r = scan(*state, crlf, n, 5, NULL);
 		assert_int_equal(r->n, whole->n);
 		str_eq(r->ev[5]->to, "sender@example.test");
 		assert_int_equal(r->sum->garbage, 0);
@@ -412,7 +399,7 @@ static void test_long_lines_and_nuls(void **state)
 	char *data = talloc_array(*state, char, 400);
 	const char tail[] =
 	        "\nNov 29 01:12:14 mx postfix/qmgr[1]: ABCDE1: removed\n";
-	struct scan *r;
+	struct dsng_test_scan *r;
 
 	dsng_maillog_opts_init(&o, DSNG_MAILLOG_OPTS_VERSION);
 	o.max_line = 100;
@@ -437,7 +424,7 @@ static void test_bounded_memory(void **state)
 {
 	struct dsng_maillog_opts o;
 	char *log = talloc_strdup(*state, "");
-	struct scan *r;
+	struct dsng_test_scan *r;
 	int i;
 
 	log = talloc_asprintf_append(
@@ -495,7 +482,7 @@ static void test_bounded_memory(void **state)
 static void test_many_messages(void **state)
 {
 	char *log = talloc_strdup(*state, "");
-	struct scan *r;
+	struct dsng_test_scan *r;
 	int i;
 
 	for (i = 0; i < 3000; i++)
@@ -576,7 +563,7 @@ static void test_summary_eviction_is_counted(void **state)
 {
 	struct dsng_maillog_opts o;
 	char *log = talloc_strdup(*state, "");
-	struct scan *r;
+	struct dsng_test_scan *r;
 	unsigned i;
 
 	for (i = 0; i < 20; i++) {
@@ -647,7 +634,7 @@ static void test_heavy_hitters_survive_a_flood(void **state)
 	                                   "c.spam.example"};
 	struct dsng_maillog_opts o;
 	char *log = talloc_strdup(*state, "");
-	struct scan *r;
+	struct dsng_test_scan *r;
 	unsigned i, k, n = 0, ones = 0;
 
 	/* 2900 events: every third of the first 900 goes to each heavy */
@@ -707,7 +694,7 @@ static void test_late_heavy_hitter(void **state)
 {
 	struct dsng_maillog_opts o;
 	char *log = talloc_strdup(*state, "");
-	struct scan *r;
+	struct dsng_test_scan *r;
 	const struct dsng_maillog_count *c;
 	unsigned i, n = 0;
 
@@ -809,7 +796,7 @@ static void test_active_message_is_kept(void **state)
 	        "client=slow.example[192.0.2.77]\n"
 	        "Nov 29 01:00:00 mx postfix/qmgr[2]: SLOW1: "
 	        "from=<owner@slow.example>, size=1, nrcpt=1 (queue active)\n");
-	struct scan *r;
+	struct dsng_test_scan *r;
 	unsigned i;
 
 	for (i = 0; i < 60; i++) {
@@ -847,7 +834,7 @@ static void test_long_strings_are_budgeted(void **state)
 	struct dsng_maillog_opts o;
 	char *log = talloc_strdup(*state, "");
 	char from[700];
-	struct scan *r;
+	struct dsng_test_scan *r;
 	unsigned i;
 
 	for (i = 0; i < 30; i++) {
