@@ -5,27 +5,9 @@
  * semantic rules of section 3.3, and the errors.  Expected timestamps come
  * from the C library's timegm, not from the parser.
  */
-#include <time.h>
-
 #include "dsng_test.h"
 
 #define N_OF(a) (sizeof(a) / sizeof((a)[0]))
-
-/* Seconds since the epoch of a civil UTC time minus the zone (minutes
- * east of UTC), by timegm. */
-static int64_t utc(int y, int mo, int d, int h, int mi, int s, int zone)
-{
-	struct tm tm;
-
-	memset(&tm, 0, sizeof(tm));
-	tm.tm_year = y - 1900;
-	tm.tm_mon = mo - 1;
-	tm.tm_mday = d;
-	tm.tm_hour = h;
-	tm.tm_min = mi;
-	tm.tm_sec = s;
-	return (int64_t)timegm(&tm) - (int64_t)zone * 60;
-}
 
 struct ok_case {
 	const char *text;
@@ -44,12 +26,13 @@ static void check_ok(const struct ok_case *c, size_t n)
 
 		if (rc != DSNG_OK)
 			fail_msg("'%s': %s", c[i].text, err.message);
-		if (t != utc(c[i].y, c[i].mo, c[i].d, c[i].h, c[i].mi, c[i].s,
-		             c[i].zone))
+		if (t != dsng_test_utc(c[i].y, c[i].mo, c[i].d, c[i].h, c[i].mi,
+		                       c[i].s, c[i].zone))
 			fail_msg("'%s': %lld, want %lld", c[i].text,
 			         (long long)t,
-			         (long long)utc(c[i].y, c[i].mo, c[i].d, c[i].h,
-			                        c[i].mi, c[i].s, c[i].zone));
+			         (long long)dsng_test_utc(
+			                 c[i].y, c[i].mo, c[i].d, c[i].h,
+			                 c[i].mi, c[i].s, c[i].zone));
 	}
 }
 
@@ -286,7 +269,7 @@ static void test_arguments(void **state)
 		const char *g = dsng_test_guard("1 Jan 2020 00:00 +0100", 22);
 		assert_int_equal(dsng_report_date_parse(&t, g, 22, NULL),
 		                 DSNG_OK);
-		assert_int_equal(t, utc(2020, 1, 1, 0, 0, 0, 60));
+		assert_int_equal(t, dsng_test_utc(2020, 1, 1, 0, 0, 0, 60));
 		assert_int_equal(dsng_report_date_parse(&t, g, 19, NULL),
 		                 DSNG_ESYNTAX);
 		dsng_test_guard_free(g);
@@ -323,13 +306,13 @@ static void test_report_date_fields(void **state)
 	assert_string_equal(r->message->arrival_date->text,
 	                    "Thu, 13 Feb 1969 23:32:54 -0330");
 	assert_int_equal(r->message->arrival_date->timestamp,
-	                 utc(1969, 2, 13, 23, 32, 54, -210));
+	                 dsng_test_utc(1969, 2, 13, 23, 32, 54, -210));
 	assert_false(r->recipients[0]->last_attempt_date->valid);
 	assert_string_equal(r->recipients[0]->last_attempt_date->text,
 	                    "31 Apr 2020 10:00 +0000");
 	assert_true(r->recipients[0]->will_retry_until->valid);
 	assert_int_equal(r->recipients[0]->will_retry_until->timestamp,
-	                 utc(1997, 11, 21, 9, 55, 6, 0));
+	                 dsng_test_utc(1997, 11, 21, 9, 55, 6, 0));
 	for (i = 0; i < r->n_problems; i++)
 		if (strstr(r->problems[i].message, "date")) {
 			assert_string_equal(r->problems[i].field,

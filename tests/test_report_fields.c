@@ -6,25 +6,9 @@
  * ones rarely carry: duplicates, misplaced fields, malformed values, and
  * the problems each gives.
  */
-#include <time.h>
-
 #include "dsng_test.h"
 
 #define S(x) x, sizeof(x) - 1
-
-static int64_t utc(int y, int mo, int d, int h, int mi, int s, int zone)
-{
-	struct tm tm;
-
-	memset(&tm, 0, sizeof(tm));
-	tm.tm_year = y - 1900;
-	tm.tm_mon = mo - 1;
-	tm.tm_mday = d;
-	tm.tm_hour = h;
-	tm.tm_min = mi;
-	tm.tm_sec = s;
-	return (int64_t)timegm(&tm) - (int64_t)zone * 60;
-}
 
 static struct dsng_report *parse_file(TALLOC_CTX *mem, const char *rel)
 {
@@ -104,7 +88,7 @@ static void test_amavis(void **state)
 	assert_null(r->message->original_envelope_id);
 	assert_true(r->message->arrival_date->valid);
 	assert_int_equal(r->message->arrival_date->timestamp,
-	                 utc(2010, 4, 29, 23, 34, 45, 540));
+	                 dsng_test_utc(2010, 4, 29, 23, 34, 45, 540));
 	assert_int_equal(r->message->n_extensions, 0);
 	assert_int_equal(r->n_recipients, 1);
 	rc = r->recipients[0];
@@ -120,7 +104,7 @@ static void test_amavis(void **state)
 	         "rejected: User unknown in virtual mailbox table");
 	assert_true(rc->last_attempt_date->valid);
 	assert_int_equal(rc->last_attempt_date->timestamp,
-	                 utc(2010, 4, 29, 23, 34, 45, 540));
+	                 dsng_test_utc(2010, 4, 29, 23, 34, 45, 540));
 	assert_null(rc->will_retry_until);
 	assert_string_equal(rc->final_log_id, "02022-08/mDLeZEmP008628");
 	assert_int_equal(rc->n_extensions, 0);
@@ -206,7 +190,7 @@ static void test_postfix_delayed(void **state)
 		assert_string_equal(rc->will_retry_until->text,
 		                    "Sun, 29 Nov 2026 01:44:25 +0000");
 		assert_int_equal(rc->will_retry_until->timestamp,
-		                 utc(2026, 11, 29, 1, 44, 25, 0));
+		                 dsng_test_utc(2026, 11, 29, 1, 44, 25, 0));
 		assert_null(rc->last_attempt_date);
 	}
 	assert_string_equal(r->recipients[1]->status, "4.3.0");
@@ -254,7 +238,7 @@ static void test_every_field(void **state)
 	typed_is(m->dsn_gateway, "dns", "gw.example.net");
 	typed_is(m->received_from_mta, "dns", "client.example.com");
 	assert_int_equal(m->arrival_date->timestamp,
-	                 utc(2003, 7, 1, 10, 52, 37, 120));
+	                 dsng_test_utc(2003, 7, 1, 10, 52, 37, 120));
 	assert_int_equal(m->n_extensions, 1);
 	assert_string_equal(m->extensions[0].name, "X-Vendor-Field");
 	assert_string_equal(m->extensions[0].value, "per message");
@@ -272,9 +256,9 @@ static void test_every_field(void **state)
 	typed_is(rc->diagnostic_code, "smtp",
 	         "426 connection timed out (after\t3 tries)");
 	assert_int_equal(rc->last_attempt_date->timestamp,
-	                 utc(1994, 7, 7, 17, 15, 49, -240));
+	                 dsng_test_utc(1994, 7, 7, 17, 15, 49, -240));
 	assert_int_equal(rc->will_retry_until->timestamp,
-	                 utc(1994, 7, 8, 17, 15, 49, -240));
+	                 dsng_test_utc(1994, 7, 8, 17, 15, 49, -240));
 	/* Final-Log-ID is text: unfolded, nothing removed */
 	assert_string_equal(rc->final_log_id, "q-1234 (queue)");
 	assert_int_equal(rc->n_extensions, 1);

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/mman.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "dsng_test.h"
@@ -97,4 +98,18 @@ char *dsng_test_load(TALLOC_CTX *mem, const char *rel, size_t *len)
 	buf[n] = 0;
 	*len = n;
 	return buf;
+}
+
+int64_t dsng_test_utc(int y, int mo, int d, int h, int mi, int s, int zone)
+{
+	struct tm tm;
+
+	memset(&tm, 0, sizeof(tm));
+	tm.tm_year = y - 1900;
+	tm.tm_mon = mo - 1;
+	tm.tm_mday = d;
+	tm.tm_hour = h;
+	tm.tm_min = mi;
+	tm.tm_sec = s;
+	return (int64_t)timegm(&tm) - (int64_t)zone * 60;
 }

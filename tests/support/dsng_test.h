@@ -1,7 +1,7 @@
 /*
  * tests/support/dsng_test.h - shared test helpers: a talloc context per
- * test, guard-page buffers that make any read past the input crash, and
- * file loading from tests/data.
+ * test, guard-page buffers that make any read past the input crash,
+ * file loading from tests/data, and expected timestamps.
  */
 #ifndef DSNG_TEST_H
 #define DSNG_TEST_H
@@ -32,5 +32,10 @@ void dsng_test_guard_free(const char *p);
  * NUL-terminated for convenience; *len excludes the NUL.  Fails the test
  * when the file cannot be read. */
 char *dsng_test_load(TALLOC_CTX *mem, const char *rel, size_t *len);
+
+/* Seconds since the epoch of the civil time y-mo-d h:mi:s in a zone
+ * `zone` minutes east of UTC, by the C library's timegm (so a date
+ * parser's results are checked against an independent computation). */
+int64_t dsng_test_utc(int y, int mo, int d, int h, int mi, int s, int zone);
 
 #endif
