@@ -250,35 +250,74 @@ int dsng__ml_starts(struct dsng_span s, const char *word)
 	return s.len >= n && !memcmp(s.ptr, word, n);
 }
 
+/* Where word (n bytes, n > 0) first occurs in p..len, or NULL.  memchr
+ * finds the candidates for the byte at `pivot` (a rare one, such as the
+ * '=' of "to="), so a line costs a vector scan rather than a memcmp per
+ * byte: every line goes through these helpers several times. */
+static const char *find(const char *p, size_t len, const char *word, size_t n,
+                        size_t pivot)
+{
+	const char *end = p + len, *q = p + pivot;
+
+	if (!p || len < n)
+		return NULL;
+	while (q < end) {
+		q = memchr(q, word[pivot], (size_t)(end - q));
+		if (!q)
+			return NULL;
+		if ((size_t)(end - (q - pivot)) < n)
+			return NULL;
+		if (!memcmp(q - pivot, word, n))
+			return q - pivot;
+		q++;
+	}
+	return NULL;
+}
+
 struct dsng_span dsng__ml_value(struct dsng_span s, const char *key,
                                 const char *stops)
 {
 	struct dsng_span v = {NULL, 0};
-	size_t n = strlen(key), i, e;
+	size_t n = strlen(key), ns = strlen(stops), pivot = 0, i, e;
+	const char *eq = strchr(key, '='), *at = s.ptr;
 
-	for (i = 0; i + n <= s.len; i++) {
-		if ((i == 0 || s.ptr[i - 1] == ' ' || s.ptr[i - 1] == ',') &&
-		    !memcmp(s.ptr + i, key, n)) {
-			e = i + n;
-			while (e < s.len &&
-			       !memchr(stops, s.ptr[e], strlen(stops)))
-				e++;
-			v.ptr = s.ptr + i + n;
-			v.len = e - i - n;
+	if (n == 0)
+		return v;
+	/* '=' is far rarer than a key's first letter in a log line */
+	if (eq)
+		pivot = (size_t)(eq - key);
+	for (;;) {
+		const char *hit =
+		        find(at, s.len - (size_t)(at - s.ptr), key, n, pivot);
+		if (!hit)
 			return v;
-		}
+		i = (size_t)(hit - s.ptr);
+		if (i == 0 || s.ptr[i - 1] == ' ' || s.ptr[i - 1] == ',')
+			break;
+		at = hit + 1;
 	}
+	e = i + n;
+	if (ns == 1) {
+		const char *stop = memchr(s.ptr + e, stops[0], s.len - e);
+		e = stop ? (size_t)(stop - s.ptr) : s.len;
+	} else if (ns) {
+		while (e < s.len && !memchr(stops, s.ptr[e], ns))
+			e++;
+	} else {
+		e = s.len;
+	}
+	v.ptr = s.ptr + i + n;
+	v.len = e - i - n;
 	return v;
 }
 
 int dsng__ml_contains(struct dsng_span s, const char *word)
 {
-	size_t n = strlen(word), i;
+	size_t n = strlen(word);
 
-	for (i = 0; s.ptr && i + n <= s.len; i++)
-		if (s.ptr[i] == word[0] && !memcmp(s.ptr + i, word, n))
-			return 1;
-	return 0;
+	if (n == 0)
+		return s.ptr != NULL;
+	return find(s.ptr, s.len, word, n, 0) != NULL;
 }
 
 struct dsng_span dsng__ml_unangle(struct dsng_span s)
