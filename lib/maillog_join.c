@@ -498,34 +498,73 @@ static const char *pget(const struct dsng__ml_pending *p, uint8_t tag)
 	return dsng__ml_bag_get(&p->bag, p->inl, tag);
 }
 
-/* The public event of a released pending one (a talloc tree on s). */
+/* The pending record's strings an event copies, in the order of dst[]
+ * in build_event. */
+static const uint8_t ev_tags[] = {P_TIME,  P_HOST, P_TEXT,   P_OQID,
+                                  P_DQID,  P_FROM, P_CNAME,  P_CADDR,
+                                  P_CPORT, P_SASL, P_SERVICE};
+#define EV_STRINGS (sizeof(ev_tags) / sizeof(ev_tags[0]))
+
+/* The public event of a released pending one (a talloc tree on s).  Its
+ * strings are talloc children as the API says, but carved from one pool
+ * sized to them: a dozen mallocs and frees per event were a tenth of
+ * scan-log's instructions on a DSN flood (callgrind). */
 static struct dsng_maillog_event *build_event(struct dsng_maillog *s,
                                               struct dsng__ml_pending *p)
 {
-	struct dsng_maillog_event *ev =
-	        talloc_zero(s, struct dsng_maillog_event);
-	size_t pos = 0;
+	struct dsng_maillog_event *ev;
+	const char *v[EV_STRINGS];
+	char **dst[EV_STRINGS];
+	size_t pos = 0, i, bytes = 0, objects = 0;
 	const char *r;
 
+	for (i = 0; i < EV_STRINGS; i++) {
+		v[i] = pget(p, ev_tags[i]);
+		if (v[i]) {
+			bytes += strlen(v[i]) + 1;
+			objects++;
+		}
+	}
+	if (p->n_rcpts) {
+		bytes += p->n_rcpts * sizeof(char *);
+		objects++;
+		while ((r = dsng__ml_bag_next(&p->bag, p->inl, P_RCPT, &pos))) {
+			bytes += strlen(r) + 1;
+			objects++;
+		}
+		pos = 0;
+	}
+	/* ev->to may be a copy of orig_from */
+	if (v[5]) {
+		bytes += strlen(v[5]) + 1;
+		objects++;
+	}
+	/* talloc rounds each pooled chunk up to 16 bytes */
+	bytes += objects * 15;
+	ev = talloc_pooled_object(s, struct dsng_maillog_event,
+	                          (unsigned)objects, bytes);
 	if (!ev) {
 		s->oom = 1;
 		return NULL;
 	}
+	memset(ev, 0, sizeof(*ev));
+	dst[0] = &ev->time;
+	dst[1] = &ev->host;
+	dst[2] = &ev->text;
+	dst[3] = &ev->orig_queue_id;
+	dst[4] = &ev->dsn_queue_id;
+	dst[5] = &ev->orig_from;
+	dst[6] = &ev->client_name;
+	dst[7] = &ev->client_addr;
+	dst[8] = &ev->client_port;
+	dst[9] = &ev->sasl_username;
+	dst[10] = &ev->service;
 	ev->mta = p->mta;
 	ev->kind = p->kind;
-	ev->time = cdup(s, ev, pget(p, P_TIME));
-	ev->host = cdup(s, ev, pget(p, P_HOST));
-	ev->text = cdup(s, ev, pget(p, P_TEXT));
-	ev->orig_queue_id = cdup(s, ev, pget(p, P_OQID));
-	ev->dsn_queue_id = cdup(s, ev, pget(p, P_DQID));
 	ev->postmaster = p->postmaster;
 	ev->line = p->line;
-	ev->orig_from = cdup(s, ev, pget(p, P_FROM));
-	ev->client_name = cdup(s, ev, pget(p, P_CNAME));
-	ev->client_addr = cdup(s, ev, pget(p, P_CADDR));
-	ev->client_port = cdup(s, ev, pget(p, P_CPORT));
-	ev->sasl_username = cdup(s, ev, pget(p, P_SASL));
-	ev->service = cdup(s, ev, pget(p, P_SERVICE));
+	for (i = 0; i < EV_STRINGS; i++)
+		*dst[i] = cdup(s, ev, v[i]);
 	if (p->n_rcpts) {
 		ev->orig_rcpts = talloc_array(ev, char *, p->n_rcpts);
 		if (!ev->orig_rcpts)
