@@ -32,22 +32,16 @@ const char *dsng_report_kind_name(enum dsng_report_kind kind)
 	}
 }
 
-static struct dsng_report *new_report(size_t len)
+/* No pool: most of a tree is talloc headers of small chunks (a pool
+ * saves none of them), and a pool sized from the input (it was 1.25x)
+ * nearly doubled the heap a report holds on the corpus and, past glibc's mmap
+ * threshold, page-faulted fresh memory on every parse of a large
+ * report.  Measured with bench_report --rows (heap held / input, corpus):
+ * pool 1.25x the input 3.68, no pool 1.97; corpus speed within the
+ * noise of this shared machine (0.17-0.19 of memchr either way). */
+static struct dsng_report *new_report(void)
 {
-	struct dsng_report *r;
-#ifdef DSNG_NO_POOLS
-	(void)len;
-	r = talloc_zero(NULL, struct dsng_report);
-#else
-	/* Measured on the corpus (bench_report): a tree is about 1.05x its
-	 * input overall (MIME field arrays, decoded parts), up to 3.2x for
-	 * small messages; one pool of that size holds nearly all of it. */
-	r = talloc_pooled_object(NULL, struct dsng_report, 64,
-	                         2048 + len + len / 4);
-	if (r)
-		memset(r, 0, sizeof(*r));
-#endif
-	return r;
+	return talloc_zero(NULL, struct dsng_report);
 }
 
 static int is_type(const struct dsng_mime_part *p, const char *t)
@@ -299,7 +293,7 @@ int dsng_report_parse(TALLOC_CTX *mem, struct dsng_report **out,
 	if (rc < 0)
 		return rc;
 	l.mime = &ml;
-	r = new_report(len);
+	r = new_report();
 	if (!r)
 		return dsng__fail(err, DSNG_ENOMEM, DSNG_ERR_NOMEM, 0, 0, NULL,
 		                  "out of memory");
