@@ -95,10 +95,12 @@ struct ctx {
 	struct arena a;
 };
 
+#ifndef DSNG_NO_POOLS
 static size_t align8(size_t n)
 {
 	return (n + 7) & ~(size_t)7;
 }
+#endif
 
 /* n bytes owned by the report, or NULL on ENOMEM. */
 static void *carve(struct ctx *c, size_t n)
