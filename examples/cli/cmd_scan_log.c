@@ -124,7 +124,8 @@ static void lb_pad(struct line_buf *b, const char *s, size_t width)
 		lb_put(b, " ", 1);
 }
 
-static void lb_ulong(struct line_buf *b, unsigned long v)
+/* v in decimal, right-justified in at least width columns ("%*lu") */
+static void lb_ulong_w(struct line_buf *b, unsigned long v, size_t width)
 {
 	char d[24];
 	size_t i = sizeof(d);
@@ -133,7 +134,14 @@ static void lb_ulong(struct line_buf *b, unsigned long v)
 		d[--i] = (char)('0' + v % 10);
 		v /= 10;
 	} while (v);
+	while (sizeof(d) - i < width && i > 0)
+		d[--i] = ' ';
 	lb_put(b, d + i, sizeof(d) - i);
+}
+
+static void lb_ulong(struct line_buf *b, unsigned long v)
+{
+	lb_ulong_w(b, v, 0);
 }
 
 /* a string literal, its length counted by the compiler */
@@ -254,6 +262,7 @@ static const enum dsng_dsn_kind kinds_shown[] = {
 static void print_summary(const struct dsng_maillog_summary *sum, int json,
                           const struct scan *sc)
 {
+	struct line_buf b;
 	size_t i;
 	size_t k;
 
@@ -336,21 +345,36 @@ static void print_summary(const struct dsng_maillog_summary *sum, int json,
 		printf("counts below are lower bounds, at most %lu short by "
 		       "recipient and %lu by client\n",
 		       sum->recipient_count_error, sum->client_count_error);
+	/* a flood's tables have a row per forged sender and client: the
+	 * rows go through the line buffer too */
+	b.len = 0;
 	if (sum->n_by_recipient)
-		printf("\nDSNs mailed to (count, of which receipts):\n");
-	for (i = 0; i < sum->n_by_recipient; i++)
-		printf("  %6lu %6lu  %s\n", sum->by_recipient[i]->count,
-		       sum->by_recipient[i]->receipts,
-		       sum->by_recipient[i]->key ? sum->by_recipient[i]->key
-		                                 : "(unknown)");
+		LB_LIT(&b, "\nDSNs mailed to (count, of which receipts):\n");
+	for (i = 0; i < sum->n_by_recipient; i++) {
+		const struct dsng_maillog_count *c = sum->by_recipient[i];
+		LB_LIT(&b, "  ");
+		lb_ulong_w(&b, c->count, 6);
+		LB_LIT(&b, " ");
+		lb_ulong_w(&b, c->receipts, 6);
+		LB_LIT(&b, "  ");
+		lb_str(&b, c->key ? c->key : "(unknown)");
+		LB_LIT(&b, "\n");
+	}
 	if (sum->n_by_client)
-		printf("\nClients whose mail provoked them:\n");
-	for (i = 0; i < sum->n_by_client; i++)
-		printf("  %6lu %6lu  %s (%s)\n", sum->by_client[i]->count,
-		       sum->by_client[i]->receipts,
-		       sum->by_client[i]->key ? sum->by_client[i]->key
-		                              : "(no address)",
-		       sum->by_client[i]->name ? sum->by_client[i]->name : "?");
+		LB_LIT(&b, "\nClients whose mail provoked them:\n");
+	for (i = 0; i < sum->n_by_client; i++) {
+		const struct dsng_maillog_count *c = sum->by_client[i];
+		LB_LIT(&b, "  ");
+		lb_ulong_w(&b, c->count, 6);
+		LB_LIT(&b, " ");
+		lb_ulong_w(&b, c->receipts, 6);
+		LB_LIT(&b, "  ");
+		lb_str(&b, c->key ? c->key : "(no address)");
+		LB_LIT(&b, " (");
+		lb_str(&b, c->name ? c->name : "?");
+		LB_LIT(&b, ")\n");
+	}
+	lb_flush(&b);
 }
 
 /* Feed one file ("-" = stdin) to the scanner a line at a time.  A line
