@@ -108,7 +108,8 @@ static void bounce_line(struct dsng_span rest, struct dsng__ml_fact *f)
 	f->qid2 = dsn;
 	for (i = 0; i < sizeof(notices) / sizeof(notices[0]); i++)
 		if (text.len == notices[i].len &&
-		    dsng__span_ieq(text.ptr, text.len, notices[i].text)) {
+		    (!memcmp(text.ptr, notices[i].text, text.len) ||
+		     dsng__span_ieq(text.ptr, text.len, notices[i].text))) {
 			f->kind = notices[i].kind;
 			f->postmaster = notices[i].postmaster;
 		}
