@@ -257,10 +257,12 @@ int dsng__ml_starts(struct dsng_span s, const char *word)
 static const char *find(const char *p, size_t len, const char *word, size_t n,
                         size_t pivot)
 {
-	const char *end = p + len, *q = p + pivot;
+	const char *end, *q;
 
 	if (!p || len < n)
 		return NULL;
+	end = p + len;
+	q = p + pivot;
 	while (q < end) {
 		q = memchr(q, word[pivot], (size_t)(end - q));
 		if (!q)
@@ -281,7 +283,7 @@ struct dsng_span dsng__ml_value(struct dsng_span s, const char *key,
 	size_t n = strlen(key), ns = strlen(stops), pivot = 0, i, e;
 	const char *eq = strchr(key, '='), *at = s.ptr;
 
-	if (n == 0)
+	if (n == 0 || !s.ptr)
 		return v;
 	/* '=' is far rarer than a key's first letter in a log line */
 	if (eq)

@@ -724,6 +724,7 @@ static void test_helpers(void **state)
 	s.ptr = NULL;
 	s.len = 0;
 	assert_false(dsng__ml_contains(s, "a"));
+	span_eq(dsng__ml_value(s, "to=", ","), NULL);
 	s.ptr = "[2001:db8::1]:587";
 	s.len = strlen(s.ptr);
 	assert_int_equal(dsng__ml_hostaddr(s, &n, &a, &p), 0);
