@@ -250,28 +250,18 @@ int dsng__ml_starts(struct dsng_span s, const char *word)
 	return s.len >= n && !memcmp(s.ptr, word, n);
 }
 
-/* Where word (n bytes, n > 0) first occurs in p..len, or NULL.  memchr
- * finds the candidates for the byte at `pivot` (a rare one, such as the
- * '=' of "to="), so a line costs a vector scan rather than a memcmp per
- * byte: every line goes through these helpers several times. */
-static const char *find(const char *p, size_t len, const char *word, size_t n,
-                        size_t pivot)
+/* The first place at or after `from` where key (n >= 1 octets) starts,
+ * or NULL: memchr to each candidate first octet, then one memcmp. */
+static const char *find(const char *from, const char *end, const char *key,
+                        size_t n)
 {
-	const char *end, *q;
+	const char *p = from;
 
-	if (!p || len < n)
-		return NULL;
-	end = p + len;
-	q = p + pivot;
-	while (q < end) {
-		q = memchr(q, word[pivot], (size_t)(end - q));
-		if (!q)
-			return NULL;
-		if ((size_t)(end - (q - pivot)) < n)
-			return NULL;
-		if (!memcmp(q - pivot, word, n))
-			return q - pivot;
-		q++;
+	while ((size_t)(end - p) >= n &&
+	       (p = memchr(p, key[0], (size_t)(end - p) - n + 1)) != NULL) {
+		if (memcmp(p + 1, key + 1, n - 1) == 0)
+			return p;
+		p++;
 	}
 	return NULL;
 }
@@ -280,36 +270,30 @@ struct dsng_span dsng__ml_value(struct dsng_span s, const char *key,
                                 const char *stops)
 {
 	struct dsng_span v = {NULL, 0};
-	size_t n = strlen(key), ns = strlen(stops), pivot = 0, i, e;
-	const char *eq = strchr(key, '='), *at = s.ptr;
+	size_t n = strlen(key), ns = strlen(stops);
+	const char *end = s.ptr + s.len, *p = s.ptr, *e;
 
-	if (n == 0 || !s.ptr)
+	if (!s.ptr)
 		return v;
-	/* '=' is far rarer than a key's first letter in a log line */
-	if (eq)
-		pivot = (size_t)(eq - key);
-	for (;;) {
-		const char *hit =
-		        find(at, s.len - (size_t)(at - s.ptr), key, n, pivot);
-		if (!hit)
-			return v;
-		i = (size_t)(hit - s.ptr);
-		if (i == 0 || s.ptr[i - 1] == ' ' || s.ptr[i - 1] == ',')
-			break;
-		at = hit + 1;
-	}
-	e = i + n;
+	/* key at the start or after ' ' or ',' (a field of the line) */
+	while (n && (p = find(p, end, key, n)) != NULL &&
+	       !(p == s.ptr || p[-1] == ' ' || p[-1] == ','))
+		p++;
+	if (!p)
+		return v;
+	e = p + n;
 	if (ns == 1) {
-		const char *stop = memchr(s.ptr + e, stops[0], s.len - e);
-		e = stop ? (size_t)(stop - s.ptr) : s.len;
+		const char *q = memchr(e, stops[0], (size_t)(end - e));
+
+		e = q ? q : end;
 	} else if (ns) {
-		while (e < s.len && !memchr(stops, s.ptr[e], ns))
+		while (e < end && !memchr(stops, *e, ns))
 			e++;
 	} else {
-		e = s.len;
+		e = end;
 	}
-	v.ptr = s.ptr + i + n;
-	v.len = e - i - n;
+	v.ptr = p + n;
+	v.len = (size_t)(e - p) - n;
 	return v;
 }
 
@@ -317,9 +301,7 @@ int dsng__ml_contains(struct dsng_span s, const char *word)
 {
 	size_t n = strlen(word);
 
-	if (n == 0)
-		return s.ptr != NULL;
-	return find(s.ptr, s.len, word, n, 0) != NULL;
+	return s.ptr && n && find(s.ptr, s.ptr + s.len, word, n) != NULL;
 }
 
 struct dsng_span dsng__ml_unangle(struct dsng_span s)

@@ -31,8 +31,14 @@
 
 struct dm_opts dm_opts;
 
-/* Set by the signal thread on SIGTERM/SIGINT. */
-static atomic_bool stopping;
+/* The absolute paths of the PID file and socket (a global: reachable
+ * until exit, whichever way main ends). */
+static TALLOC_CTX *paths;
+
+/* Set by the signal thread on SIGTERM/SIGINT, and once smfi_stop has
+ * returned: main waits for that before it exits, or exit() would run
+ * while that thread still holds libmilter's lock (ThreadSanitizer). */
+static atomic_bool stopping, stopped;
 
 /* The file a unix: (or local:) socket spec names, or NULL. */
 static const char *socket_path(const char *spec)
@@ -102,6 +108,28 @@ static int drop_privileges(const struct ids *ids)
 	return 0;
 }
 
+/* Write pid into path.  0, or DM_EXIT_FAIL after a message. */
+static int write_pidfile(const char *path, pid_t pid)
+{
+	char buf[32];
+	int fd, n;
+
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0)
+		return fail("cannot write the PID file", strerror(errno));
+	n = snprintf(buf, sizeof(buf), "%ld\n", (long)pid);
+	if (write(fd, buf, (size_t)n) != n) {
+		close(fd);
+		unlink(path);
+		return fail("cannot write the PID file", strerror(errno));
+	}
+	close(fd);
+	return 0;
+}
+
+/* Detach.  The parent writes the child's PID file, so that a PID file
+ * that cannot be written is the parent's exit status 1, and exits; the
+ * child goes on.  0 in the child, or DM_EXIT_FAIL. */
 static int daemonize(void)
 {
 	pid_t pid = fork();
@@ -109,8 +137,13 @@ static int daemonize(void)
 
 	if (pid < 0)
 		return fail("fork", strerror(errno));
-	if (pid > 0)
-		_exit(0);
+	if (pid > 0) {
+		if (dm_opts.pidfile && write_pidfile(dm_opts.pidfile, pid)) {
+			kill(pid, SIGKILL);
+			_exit(DM_EXIT_FAIL);
+		}
+		_exit(DM_EXIT_OK);
+	}
 	setsid();
 	if (chdir("/") != 0)
 		return fail("chdir /", strerror(errno));
@@ -125,21 +158,14 @@ static int daemonize(void)
 	return 0;
 }
 
-static int write_pidfile(const char *path)
+/* path made absolute (the daemon leaves its directory for /), on mem. */
+static char *absolute(TALLOC_CTX *mem, const char *path)
 {
-	char buf[32];
-	int fd, n;
+	char cwd[4096];
 
-	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	if (fd < 0)
-		return fail("cannot write the PID file", strerror(errno));
-	n = snprintf(buf, sizeof(buf), "%ld\n", (long)getpid());
-	if (write(fd, buf, (size_t)n) != n) {
-		close(fd);
-		return fail("cannot write the PID file", strerror(errno));
-	}
-	close(fd);
-	return 0;
+	if (!path || path[0] == '/' || !getcwd(cwd, sizeof(cwd)))
+		return talloc_strdup(mem, path ? path : "");
+	return talloc_asprintf(mem, "%s/%s", cwd, path);
 }
 
 /* Sessions still open when the milter is told to stop may finish, for
@@ -182,19 +208,10 @@ static void *signal_thread(void *arg)
 			drain();
 			dm_wake_listener(dm_opts.socket);
 			smfi_stop();
+			atomic_store(&stopped, true);
 		}
 	}
 	return NULL;
-}
-
-static void log_warnings(const struct dsng_policy *p)
-{
-	size_t i, n = dsng_policy_warning_count(p);
-
-	for (i = 0; i < n; i++)
-		dm_log_event(LOG_WARNING, "policy_warning", "message",
-		             dsng_policy_warning_get(p, i)->message,
-		             (char *)NULL);
 }
 
 int main(int argc, char **argv)
@@ -211,6 +228,9 @@ int main(int argc, char **argv)
 	if (rc)
 		return rc < 0 ? DM_EXIT_OK : rc;
 	dm_log_open(dm_opts.log_stderr);
+	paths = talloc_new(NULL);
+	if (!paths)
+		return fail("out of memory", NULL);
 	if (dm_policy_start(msg, sizeof(msg)) != 0)
 		return fail("cannot load the policy", msg);
 	if (resolve_user(dm_opts.user, &ids))
@@ -227,9 +247,15 @@ int main(int argc, char **argv)
 	if (path && dm_opts.socket_mode >= 0 &&
 	    chmod(path, (mode_t)dm_opts.socket_mode) != 0)
 		return fail("cannot chmod the socket", strerror(errno));
+	/* Both are removed at exit, after the daemon moved to /. */
+	if (dm_opts.pidfile)
+		dm_opts.pidfile = absolute(paths, dm_opts.pidfile);
+	if (path)
+		path = absolute(paths, path);
 	if (!dm_opts.foreground && daemonize() != 0)
 		return DM_EXIT_FAIL;
-	if (dm_opts.pidfile && write_pidfile(dm_opts.pidfile) != 0)
+	if (dm_opts.foreground && dm_opts.pidfile &&
+	    write_pidfile(dm_opts.pidfile, getpid()) != 0)
 		return DM_EXIT_FAIL;
 	if (drop_privileges(&ids) != 0) {
 		if (dm_opts.pidfile)
@@ -253,7 +279,7 @@ int main(int argc, char **argv)
 	pthread_detach(tid);
 
 	p = dm_policy_get();
-	log_warnings(p->p);
+	dm_policy_warnings(p->p);
 	dm_log_event(LOG_INFO, "start", "socket", dm_opts.socket, "policy",
 	             dsng_policy_name(p->p), "mta",
 	             dm_opts.mta == DM_MTA_AUTO ? "auto"
@@ -266,8 +292,14 @@ int main(int argc, char **argv)
 	rc = smfi_main();
 	dm_wake_done();
 	/* Told to stop before or while it ran: a clean stop. */
-	if (atomic_load(&stopping))
+	if (atomic_load(&stopping)) {
+		struct timespec step = {0, 10 * 1000 * 1000};
+		int i;
+
+		for (i = 0; i < 500 && !atomic_load(&stopped); i++)
+			nanosleep(&step, NULL);
 		rc = MI_SUCCESS;
+	}
 	dm_stats_log();
 	dm_log_event(LOG_INFO, "stop", "status",
 	             rc == MI_SUCCESS ? "ok" : "error", (char *)NULL);
@@ -276,5 +308,6 @@ int main(int argc, char **argv)
 	if (path)
 		unlink(path);
 	dm_policy_stop();
+	talloc_free(paths);
 	return rc == MI_SUCCESS ? DM_EXIT_OK : DM_EXIT_FAIL;
 }

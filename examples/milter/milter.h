@@ -58,6 +58,8 @@ struct dm_policy *dm_policy_get(void);
 void dm_policy_put(struct dm_policy *p);
 /* Reload from the same file or preset; logs the outcome. */
 void dm_policy_reload(void);
+/* Log the policy's warnings (dsng_policy_warning_get), one line each. */
+void dm_policy_warnings(const struct dsng_policy *p);
 /* Drop the current policy at exit. */
 void dm_policy_stop(void);
 

@@ -109,6 +109,7 @@ void dm_policy_reload(void)
 		             dsng_policy_name(h->p), "generation", gen,
 		             (char *)NULL);
 	}
+	dm_policy_warnings(h->p);
 	dm_policy_put(old);
 }
 
@@ -121,4 +122,14 @@ void dm_policy_stop(void)
 	current = NULL;
 	pthread_mutex_unlock(&lock);
 	dm_policy_put(h);
+}
+
+void dm_policy_warnings(const struct dsng_policy *p)
+{
+	size_t i, n = dsng_policy_warning_count(p);
+
+	for (i = 0; i < n; i++)
+		dm_log_event(LOG_WARNING, "policy_warning", "message",
+		             dsng_policy_warning_get(p, i)->message,
+		             (char *)NULL);
 }

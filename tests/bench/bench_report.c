@@ -13,15 +13,17 @@
  *   bench_report --file FILE [--quick] [--case NAME] [--group G]
  *       one message, limits raised to let any size through: parse speed,
  *       nanoseconds per byte and heap held, one row
+ *   bench_report --count PASSES parse|floor CORPUS
+ *       the corpus PASSES times through dsng_report_parse or the memchr
+ *       pass, untimed, printing its size in bytes (for callgrind: two
+ *       runs differing in PASSES give instructions per byte)
  */
 #include <dirent.h>
 #include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 #include <time.h>
-#include <unistd.h>
 
 #include <talloc.h>
 
@@ -102,11 +104,7 @@ static void raised(struct dsng_report_limits *lim, struct dsng_mime_limits *ml)
 
 /* Bytes the allocator has handed out and not had back: what a parsed
  * report really costs, talloc headers, pool slack and mmap'd chunks
- * included.  Only exact without glibc's tcache: mallinfo2 counts chunks
- * cached there as in use, so a parse that reuses them looked free (83
- * of the corpus's messages held "0 bytes" once the report pool was
- * gone).  held_in_child measures in a copy of this program started with
- * the tcache off, so the speed figures keep the allocator users have. */
+ * included. */
 static size_t heap_in_use(void)
 {
 	struct mallinfo2 mi = mallinfo2();
@@ -129,44 +127,6 @@ static size_t held_by(const char *buf, size_t len,
 	return after > before ? after - before : 0;
 }
 
-/* Run this program again as `self MODE ARG` with glibc's tcache off and
- * read the two numbers it prints; 0 on success. */
-static int held_in_child(const char *mode, const char *arg, size_t *a,
-                         size_t *b)
-{
-	int fd[2], status;
-	pid_t pid;
-	FILE *f;
-	int got;
-
-	if (pipe(fd) < 0)
-		return -1;
-	fflush(stdout);
-	pid = fork();
-	if (pid < 0)
-		return -1;
-	if (pid == 0) {
-		dup2(fd[1], 1);
-		close(fd[0]);
-		close(fd[1]);
-		setenv("GLIBC_TUNABLES", "glibc.malloc.tcache_count=0", 1);
-		execl("/proc/self/exe", "bench_report", mode, arg,
-		      (char *)NULL);
-		_exit(127);
-	}
-	close(fd[1]);
-	f = fdopen(fd[0], "r");
-	got = f ? fscanf(f, "%zu %zu", a, b) : 0;
-	if (f)
-		fclose(f);
-	else
-		close(fd[0]);
-	if (waitpid(pid, &status, 0) < 0 || !WIFEXITED(status) ||
-	    WEXITSTATUS(status) != 0)
-		return -1;
-	return got == 2 ? 0 : -1;
-}
-
 static void row(const char *group, const char *name, const char *impl,
                 double value, const char *unit, const char *better,
                 const char *extra)
@@ -176,8 +136,7 @@ static void row(const char *group, const char *name, const char *impl,
 	       group, name, impl, value, unit, better, extra);
 }
 
-/* held_only: print "HELD ERRORS" (the child of held_in_child) */
-static int corpus_rows(const char *base, int quick, int held_only)
+static int corpus_rows(const char *base, int quick)
 {
 	TALLOC_CTX *mem = talloc_new(NULL);
 	struct msg *msgs = NULL;
@@ -196,22 +155,11 @@ static int corpus_rows(const char *base, int quick, int held_only)
 		talloc_free(mem);
 		return 3;
 	}
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n; i++) {
+		size_t h = held_by(msgs[i].buf, msgs[i].len, NULL, &nr);
 		total += msgs[i].len;
-	if (held_only || held_in_child("--held-corpus", base, &held, &errors)) {
-		if (!held_only)
-			fprintf(stderr, "bench_report: no child without "
-			                "tcache, heap measured here\n");
-		for (i = 0; i < n; i++) {
-			size_t h = held_by(msgs[i].buf, msgs[i].len, NULL, &nr);
-			held += h;
-			errors += h == 0;
-		}
-	}
-	if (held_only) {
-		printf("%zu %zu\n", held, errors);
-		talloc_free(mem);
-		return 0;
+		held += h;
+		errors += h == 0;
 	}
 	for (rep = 0; rep < reps; rep++) {
 		double t0 = now();
@@ -264,10 +212,47 @@ static int corpus_rows(const char *base, int quick, int held_only)
 	return 0;
 }
 
+/* Untimed passes for callgrind; prints the corpus size. */
+static int count_passes(unsigned long passes, int floor, const char *base)
+{
+	TALLOC_CTX *mem = talloc_new(NULL);
+	struct msg *msgs = NULL;
+	size_t n = 0, i, total = 0;
+	volatile size_t sink = 0;
+	unsigned long k;
+	char dir[4096];
+
+	snprintf(dir, sizeof(dir), "%s/dsn", base);
+	n = load_dir(mem, dir, &msgs, n);
+	snprintf(dir, sizeof(dir), "%s/other", base);
+	n = load_dir(mem, dir, &msgs, n);
+	for (i = 0; i < n; i++)
+		total += msgs[i].len;
+	for (k = 0; k < passes; k++)
+		for (i = 0; i < n; i++) {
+			struct dsng_report *r;
+			const char *p = msgs[i].buf, *e = p + msgs[i].len;
+			if (floor) {
+				while ((p = memchr(p, '\n', (size_t)(e - p))) !=
+				       NULL) {
+					p++;
+					sink++;
+				}
+			} else if (dsng_report_parse(NULL, &r, msgs[i].buf,
+			                             msgs[i].len, NULL,
+			                             NULL) == DSNG_OK) {
+				sink += r->n_recipients;
+				talloc_free(r);
+			}
+		}
+	printf("%zu\n", total);
+	talloc_free(mem);
+	return n == 0 || sink == 0xdeadbeef;
+}
+
 /* One message, read whole: speed over enough passes, heap held. */
-/* held_only: print "HELD RECIPIENTS" (the child of held_in_child) */
 static int file_row(const char *path, int quick, const char *name,
-                    const char *group, int held_only)
+                    const char *group)
 {
 	struct dsng_report_limits lim;
 	struct dsng_mime_limits ml;
@@ -293,17 +278,7 @@ static int file_row(const char *path, int quick, const char *name,
 		return 1;
 	}
 	raised(&lim, &ml);
-	if (held_only) {
-		held = held_by(buf, len, &lim, &nr);
-		printf("%zu %zu\n", held, nr);
-		free(buf);
-		return held == 0;
-	}
-	if (held_in_child("--held-file", path, &held, &nr)) {
-		fprintf(stderr, "bench_report: no child without tcache, heap "
-		                "measured here\n");
-		held = held_by(buf, len, &lim, &nr);
-	}
+	held = held_by(buf, len, &lim, &nr);
 	if (held == 0) {
 		fprintf(stderr, "bench_report: %s refused\n", path);
 		free(buf);
@@ -348,12 +323,11 @@ int main(int argc, char **argv)
 		int quick = argc >= 3 && strcmp(argv[2], "--quick") == 0;
 		return corpus_rows(argc > 2 + quick ? argv[2 + quick]
 		                                    : DSNG_CORPUS_DIR,
-		                   quick, 0);
+		                   quick);
 	}
-	if (argc == 3 && strcmp(argv[1], "--held-corpus") == 0)
-		return corpus_rows(argv[2], 1, 1);
-	if (argc == 3 && strcmp(argv[1], "--held-file") == 0)
-		return file_row(argv[2], 1, "file", "scaling", 1);
+	if (argc >= 5 && strcmp(argv[1], "--count") == 0)
+		return count_passes(strtoul(argv[2], NULL, 10),
+		                    strcmp(argv[3], "floor") == 0, argv[4]);
 	if (argc >= 3 && strcmp(argv[1], "--file") == 0) {
 		const char *name = "file", *group = "scaling";
 		int quick = 0, a;
@@ -366,7 +340,7 @@ int main(int argc, char **argv)
 			         a + 1 < argc)
 				group = argv[++a];
 		}
-		return file_row(argv[2], quick, name, group, 0);
+		return file_row(argv[2], quick, name, group);
 	}
 	snprintf(dir, sizeof(dir), "%s/dsn", base);
 	n = load_dir(mem, dir, &msgs, n);

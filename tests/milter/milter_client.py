@@ -22,6 +22,7 @@ Used by tests/milter/test_milter.py and by the end-to-end tests.
 
 import socket
 import struct
+import time
 
 # Commands (MTA -> milter).
 SMFIC_ABORT = b"A"
@@ -204,9 +205,20 @@ class MilterClient:
 
     def __init__(self, spec, timeout=10.0):
         fam, addr = parse_spec(spec)
-        self.sock = socket.socket(fam, socket.SOCK_STREAM)
-        self.sock.settimeout(timeout)
-        self.sock.connect(addr)
+        deadline = time.monotonic() + timeout
+        while True:
+            self.sock = socket.socket(fam, socket.SOCK_STREAM)
+            self.sock.settimeout(timeout)
+            try:
+                self.sock.connect(addr)
+                break
+            except BlockingIOError:
+                # A unix socket's listen queue is full (many sessions at
+                # once): an MTA waits and tries again, so does this.
+                self.sock.close()
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.01)
         self.actions = 0
         self.protocol = 0
         self.symlists = {}

@@ -25,6 +25,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import milter_client as mc  # noqa: E402
 
 BIN = os.environ.get("DSNG_MILTER", "")
+BIN = os.path.abspath(BIN) if BIN else ""
 # A command to run the milter under, e.g. "valgrind -q --error-exitcode=99
 # --leak-check=full --errors-for-leak-kinds=definite".
 WRAP = os.environ.get("DSNG_MILTER_WRAP", "").split()
@@ -300,6 +301,28 @@ class TestDecisions(unittest.TestCase):
         self.assertEqual(kinds, [
             ("delrcpt", ["<rcpt@example.test>"]),
             ("addrcpt_par", ["<rcpt@example.test>", "NOTIFY=DELAY"])])
+
+    def test_unoffered_ignore_drops_dsn_parameters(self):
+        # rcpt.unoffered = ignore: DSN was not offered, its parameters are
+        # dropped (lenient).  Postfix: re-added bare; sendmail: refused
+        # with rcpt.unoffered-reply.
+        text = POLICY.replace('unoffered-reply', 'unoffered = ignore\n'
+                              'unoffered-reply')
+        m = Milter(self, policy=text).start()
+        out = session(m, rcpts=[("<rcpt@example.test>", "NOTIFY=SUCCESS",
+                                 "ORCPT=rfc822;rcpt@example.test")])
+        self.assertEqual(out["rcpt"][0].action, "continue")
+        self.assertEqual([(x.kind, x.args) for x in out["mods"]],
+                         [("delrcpt", ["<rcpt@example.test>"]),
+                          ("addrcpt", ["<rcpt@example.test>"])])
+        f = rcpt_lines(m)[0]
+        self.assertEqual((f["action"], f["compliance"]), ("ignore", "lenient"))
+        out = session(m, v=SENDMAIL)
+        self.assertEqual(out["rcpt"][0].reply, "550 5.7.1 T-UNOFFERED NOTIFY "
+                         "not offered by the test policy")
+        f = rcpt_lines(m)[1]
+        self.assertEqual((f["action"], f["policy_action"]),
+                         ("reject", "ignore"))
 
     def test_strip_without_params_uses_addrcpt(self):
         m = Milter(self, policy=POLICY_STRIP).start()
@@ -636,6 +659,16 @@ class TestSignals(unittest.TestCase):
         m.wait_log(lambda f: f.get("event") == "reload", count=3)
         self.assertIn("T-SECOND", self.reply_of(m))
 
+    def test_policy_warnings_logged(self):
+        # "authenticated" is never true at EHLO: the policy loads with a
+        # warning, at start and at each reload.
+        text = POLICY + "[ehlo]\noffer-dsn = authenticated\n"
+        m = Milter(self, policy=text).start()
+        (w,) = m.wait_log(lambda f: f.get("event") == "policy_warning")
+        self.assertIn("offer-dsn", w["message"])
+        m.signal(signal.SIGHUP)
+        m.wait_log(lambda f: f.get("event") == "policy_warning", count=2)
+
     def test_connection_keeps_its_policy(self):
         m = Milter(self).start()
         c = m.client()
@@ -841,6 +874,9 @@ class TestUsage(unittest.TestCase):
         r = self.run_milter("--help")
         self.assertEqual(r.returncode, 0)
         self.assertIn(b"--socket", r.stdout)
+        r = self.run_milter("--version")
+        self.assertEqual(r.returncode, 0)
+        self.assertRegex(r.stdout, rb"^dsnguard-milter \(libdsnguard \d+\.\d+")
 
     def test_bad_policy_or_socket_exit_1(self):
         d = tempfile.mkdtemp(prefix="dsng-milter-")
@@ -903,6 +939,51 @@ class TestUsage(unittest.TestCase):
         m.wait_log(lambda f: f.get("event") == "reload" and f["ok"] == "1")
         self.assertEqual(m.stop(), 0)
         self.assertFalse(os.path.exists(m.pidfile))
+
+    def test_bad_pidfile_exit_1(self):
+        d = tempfile.mkdtemp(prefix="dsng-milter-")
+        self.addCleanup(shutil.rmtree, d, True)
+        bad = os.path.join(d, "no", "such", "dir", "pid")
+        for fg in (["--foreground"], []):
+            sock = os.path.join(d, "s")
+            r = self.run_milter("--socket", "unix:" + sock, "--preset",
+                                "recommended", "--pidfile", bad, *fg)
+            self.assertEqual(r.returncode, 1, (fg, r.stderr))
+            self.assertIn(b"PID file", r.stderr)
+        # No daemon left behind: nothing listens on the socket.
+        time.sleep(0.2)
+        import socket as so
+        with so.socket(so.AF_UNIX) as s:
+            with self.assertRaises(OSError):
+                s.connect(sock)
+
+    def test_relative_pidfile_in_daemon_mode(self):
+        m = Milter(self, foreground=False)
+        rel = ["--pidfile", "milter.pid"]
+        argv = [a for a in m.argv]
+        i = argv.index("--pidfile")
+        argv[i:i + 2] = rel
+        r = subprocess.run(argv, cwd=m.dir, stdin=subprocess.DEVNULL,
+                           capture_output=True, timeout=20)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        with open(m.pidfile) as f:
+            pid = int(f.read())
+
+        def kill_daemon():
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+        self.addCleanup(kill_daemon)
+        deadline = time.time() + 10
+        while not os.path.exists(m.sock):
+            self.assertLess(time.time(), deadline, "no socket")
+            time.sleep(0.02)
+        os.kill(pid, signal.SIGTERM)
+        # Removed although the daemon runs in /.
+        while os.path.exists(m.pidfile) or os.path.exists(m.sock):
+            self.assertLess(time.time(), deadline + 30, "files stay")
+            time.sleep(0.05)
 
     def test_socket_mode(self):
         m = Milter(self, "--socket-mode", "0660").start()
