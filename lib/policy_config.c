@@ -199,13 +199,14 @@ struct tok {
  * the name's tail, so a long path never cuts off what went wrong (the
  * text is what the caller must read; the tail still names the file).
  */
-static const char *fit_origin(const char *origin, size_t text_len, char *buf,
-                              size_t size)
+static const char *fit_origin(const char *origin, unsigned line, size_t col,
+                              size_t text_len, char *buf, size_t size)
 {
-	/* ":LINE:COL: " takes at most 1 + 10 + 1 + 20 + 2 octets */
+	int pos = snprintf(NULL, 0, ":%u:%zu: ", line, col);
 	size_t room = DSNG_ERROR_MESSAGE_MAX - 1, len = strlen(origin), keep;
+	size_t after = text_len + (pos > 0 ? (size_t)pos : 0);
 
-	room = room > text_len + 34 ? room - text_len - 34 : 0;
+	room = room > after ? room - after : 0;
 	if (len <= room)
 		return origin;
 	keep = room > 3 + 16 ? room - 3 : 16; /* always some of the name */
@@ -233,11 +234,11 @@ static int fail(struct parser *ps, int status, enum dsng_errkind kind,
 	va_start(ap, fmt);
 	n = vsnprintf(text, sizeof(text), fmt, ap);
 	va_end(ap);
-	return dsng__fail_at(ps->err, status, kind, line, (unsigned)col + 1,
-	                     "%s:%u:%zu: %s",
-	                     fit_origin(ps->origin, n > 0 ? (size_t)n : 0, name,
-	                                sizeof(name)),
-	                     line, col + 1, text);
+	return dsng__fail_at(
+	        ps->err, status, kind, line, (unsigned)col + 1, "%s:%u:%zu: %s",
+	        fit_origin(ps->origin, line, col + 1, n > 0 ? (size_t)n : 0,
+	                   name, sizeof(name)),
+	        line, col + 1, text);
 }
 
 /* fail() for a fixed limit: DSNG_ELIMIT with err->limit naming it. */
@@ -258,11 +259,11 @@ static int fail_limit(struct parser *ps, const char *limit,
 	va_start(ap, fmt);
 	n = vsnprintf(text, sizeof(text), fmt, ap);
 	va_end(ap);
-	return dsng__fail_limit_at(ps->err, limit, kind, line,
-	                           (unsigned)col + 1, "%s:%u:%zu: %s",
-	                           fit_origin(ps->origin, n > 0 ? (size_t)n : 0,
-	                                      name, sizeof(name)),
-	                           line, col + 1, text);
+	return dsng__fail_limit_at(
+	        ps->err, limit, kind, line, (unsigned)col + 1, "%s:%u:%zu: %s",
+	        fit_origin(ps->origin, line, col + 1, n > 0 ? (size_t)n : 0,
+	                   name, sizeof(name)),
+	        line, col + 1, text);
 }
 
 static int is_blank(char c)
