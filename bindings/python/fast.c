@@ -551,5 +551,7 @@ int dsngb_py_fast_init(PyObject *m, dsngb_py_unwrap_fn fn)
 	dec_builder = dsngb_native;
 	dec_builder.map_new = dec_map_new;
 	dec_builder.map_set = dec_map_set;
+	if (dsngb_py_result_init(m) < 0)
+		return -1;
 	return PyModule_AddFunctions(m, fast_methods);
 }

@@ -1,0 +1,399 @@
+"""DESIGN.md section 5: the CLI's flags, defaults, exit codes and JSON key
+sets an outside checker depends on (probe, export-config, make-report,
+dsnguard-milter, parse-cmd, parse-report, audit, scan-log).
+
+Run: python3 tests/contract/test_contract_cli.py CLI [MILTER]
+"""
+import json
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import unittest
+
+CLI = os.environ.get("DSNG_CLI")
+MILTER = os.environ.get("DSNG_MILTER")
+SRC = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..")
+DATA = os.path.join(SRC, "examples", "data")
+FAKE = os.path.join(SRC, "tests", "cli", "fake_smtp.py")
+sys.path.insert(0, os.path.join(SRC, "tests", "milter"))
+
+
+def run(*args, stdin=None):
+    return subprocess.run([CLI] + list(args), capture_output=True,
+                          input=stdin, timeout=60)
+
+
+def objs(out):
+    return [json.loads(x) for x in out.decode().splitlines() if x.strip()]
+
+
+PROBE_KEYS = {"ok", "host", "port", "greeting", "ehlo", "mail", "rcpt",
+              "rcpt_plain", "dsn_advertised", "receipt_accepted", "verdict",
+              "error"}
+
+
+class Probe(unittest.TestCase):
+    def fake(self, mode, bind="127.0.0.1"):
+        d = tempfile.mkdtemp()
+        portfile, log = os.path.join(d, "port"), os.path.join(d, "log")
+        p = subprocess.Popen([sys.executable, FAKE, mode, portfile, "--bind",
+                              bind, "--log", log])
+
+        def stop():
+            p.send_signal(signal.SIGTERM)
+            p.wait()
+        self.addCleanup(stop)
+        for _ in range(200):
+            if os.path.exists(portfile):
+                with open(portfile) as f:
+                    text = f.read().strip()
+                if text:
+                    return int(text), log
+            time.sleep(0.05)
+        self.fail("fake SMTP server did not start")
+
+    def probe(self, target, *extra):
+        return run("probe", target, "--from", "a@example.org", "--to",
+                   "b@example.test", "--json", *extra)
+
+    def test_verdicts_exit_status_and_keys(self):
+        for mode, verdict, status in (("exposed", "exposed", 1),
+                                      ("refused", "refused", 0),
+                                      ("not_offered", "not_offered", 0),
+                                      ("tempfail", "incomplete", 2)):
+            port, log = self.fake(mode)
+            r = self.probe("127.0.0.1:%d" % port, "--timeout", "5",
+                           "--ehlo", "probe.example")
+            self.assertEqual(r.returncode, status, (mode, r.stderr))
+            (o,) = objs(r.stdout)
+            self.assertTrue(PROBE_KEYS <= set(o), set(o))
+            self.assertEqual(o["verdict"], verdict)
+            self.assertEqual(o["host"], "127.0.0.1")
+            self.assertEqual(o["port"], port)
+            self.assertEqual(o["ok"], verdict != "incomplete")
+            with open(log) as f:
+                sent = f.read()
+            self.assertIn("EHLO probe.example", sent)
+            self.assertNotIn("DATA", sent)
+            if verdict == "incomplete":
+                self.assertTrue({"step", "cause", "code", "message"}
+                                <= set(o["error"]))
+            else:
+                self.assertIsNone(o["error"])
+                self.assertIn("NOTIFY=SUCCESS", o["rcpt"]["line"])
+            if verdict == "refused":
+                self.assertEqual(o["rcpt_plain"]["code"] // 100, 2)
+
+    def test_ipv6_and_source(self):
+        try:
+            with socket.socket(socket.AF_INET6) as s6:
+                s6.bind(("::1", 0))
+        except OSError:
+            self.skipTest("no ::1 here")
+        port, _ = self.fake("exposed", bind="::1")
+        r = self.probe("[::1]:%d" % port, "--timeout", "5")
+        self.assertEqual(r.returncode, 1, r.stderr)
+        self.assertEqual(objs(r.stdout)[0]["port"], port)
+        port, _ = self.fake("exposed")
+        r = self.probe("127.0.0.1:%d" % port, "--source", "127.0.0.2")
+        self.assertEqual(r.returncode, 1, r.stderr)
+        self.assertIn("peer=127.0.0.2",
+                      objs(r.stdout)[0]["greeting"]["text"])
+
+    def test_starttls_flag_and_usage(self):
+        port, _ = self.fake("not_offered")
+        r = self.probe("127.0.0.1:%d" % port, "--starttls", "--timeout", "5")
+        # no STARTTLS offered: the probe cannot complete
+        self.assertEqual(r.returncode, 2)
+        self.assertEqual(objs(r.stdout)[0]["error"]["step"], "starttls")
+        self.assertEqual(run("probe").returncode, 2)
+        self.assertEqual(run("probe", "127.0.0.1", "--from", "a@b").returncode,
+                         2)
+        self.assertEqual(self.probe("127.0.0.1:1", "--timeout",
+                                    "x").returncode, 2)
+
+
+class ExportConfig(unittest.TestCase):
+    FILES = {"postfix": ["main.cf", "master.cf", "dsnguard-ehlo.cidr"],
+             "sendmail": ["sendmail.mc", "access"],
+             "exim": ["exim.conf"], "opensmtpd": ["smtpd.conf"]}
+
+    def test_files_and_first_lines(self):
+        for mta, files in self.FILES.items():
+            r = run("export-config", "--mta", mta, "--preset", "recommended")
+            self.assertEqual(r.returncode, 0, r.stderr)
+            named = re.findall(r"^# dsnguard export-config: (\S+)$",
+                               r.stdout.decode(), re.M)
+            self.assertTrue(set(named) <= set(files), named)
+            self.assertTrue(set(named) - {"master.cf"} >=
+                            set(files) - {"master.cf"}, named)
+            with tempfile.TemporaryDirectory() as d:
+                r = run("export-config", "--mta", mta, "--preset",
+                        "recommended", "--out", d, "--map-dir", "/opt/maps")
+                self.assertEqual(r.returncode, 0, r.stderr)
+                written = sorted(os.listdir(d))
+                self.assertIn("UNSUPPORTED", written)
+                for n in written:
+                    with open(os.path.join(d, n)) as f:
+                        text = f.read()
+                    if n == "UNSUPPORTED":
+                        self.assertTrue(text.strip())
+                        continue
+                    self.assertIn(n, files)
+                    self.assertEqual(text.splitlines()[0],
+                                     "# dsnguard export-config: " + n)
+                if mta in ("postfix", "sendmail"):
+                    texts = []
+                    for n in written:
+                        with open(os.path.join(d, n)) as f:
+                            texts.append(f.read())
+                    self.assertTrue(any("/opt/maps" in t for t in texts), mta)
+
+    def test_unsupported_none(self):
+        # permissive: every rule is native on every MTA, so "none"
+        for mta in self.FILES:
+            with tempfile.TemporaryDirectory() as d:
+                r = run("export-config", "--mta", mta, "--preset",
+                        "permissive", "--out", d)
+                self.assertEqual(r.returncode, 0, r.stderr)
+                with open(os.path.join(d, "UNSUPPORTED")) as f:
+                    self.assertEqual(f.read(), "none\n")
+
+    def test_exit_status(self):
+        with tempfile.TemporaryDirectory() as d:
+            bad = os.path.join(d, "bad.conf")
+            with open(bad, "w") as f:
+                f.write("bogus\n")
+            self.assertEqual(run("export-config", "--mta", "postfix",
+                                 bad).returncode, 1)
+        self.assertEqual(run("export-config", "--mta", "qmail", "--preset",
+                             "recommended").returncode, 2)
+        self.assertEqual(run("export-config").returncode, 2)
+
+
+SPEC = {"reporting_mta": "mx.example.test",
+        "envelope": {"from": "a@example.org", "ret": "HDRS", "envid": "x1",
+                     "client": {"addr": "203.0.113.66", "client_name": None,
+                                "helo": "x", "auth_user": None, "tls": False,
+                                "port": 25, "service": "smtp"}},
+        "recipients": [{"addr": "b@example.test",
+                        "orcpt": "rfc822;b@example.test",
+                        "notify": ["SUCCESS"], "action": "delivered",
+                        "status": "2.0.0", "remote_mta": None,
+                        "diagnostic_code": None,
+                        "last_attempt_date": "Tue, 14 Nov 2023 22:13:20 +0000"}]}
+
+
+class MakeReport(unittest.TestCase):
+    def spec(self, d, spec=SPEC):
+        p = os.path.join(d, "spec.json")
+        with open(p, "w") as f:
+            json.dump(spec, f)
+        return p
+
+    def test_now_crlf_veto_no_policy(self):
+        with tempfile.TemporaryDirectory() as d:
+            sp = self.spec(d)
+            veto = run("make-report", "--now", "2023-11-14T22:13:20Z", sp)
+            self.assertEqual(veto.returncode, 1)
+            self.assertEqual(veto.stdout, b"")
+            self.assertTrue(veto.stderr)
+            a = run("make-report", "--no-policy", "--now",
+                    "2023-11-14T22:13:20Z", sp)
+            b = run("make-report", "--no-policy", "--now", "1700000000", sp)
+            self.assertEqual(a.returncode, 0, a.stderr)
+            self.assertEqual(a.stdout, b.stdout)
+            self.assertNotIn(b"\r\n", a.stdout)
+            self.assertIn(b"report-type=delivery-status", a.stdout)
+            c = run("make-report", "--no-policy", "--crlf", "--now",
+                    "1700000000", sp)
+            # the same report in wire form (its IDs may differ: --crlf is
+            # an input of their derivation too)
+            ids = re.compile(rb"(Message-ID: <|boundary=\"|--)[^>\"\r\n]+")
+            self.assertEqual(ids.sub(rb"\1X", c.stdout),
+                             ids.sub(rb"\1X", a.stdout.replace(b"\n",
+                                                               b"\r\n")))
+            self.assertEqual(c.stdout, run("make-report", "--no-policy",
+                                           "--crlf", "--now", "1700000000",
+                                           sp).stdout)
+            self.assertEqual(run("make-report").returncode, 2)
+            self.assertEqual(run("make-report", os.path.join(
+                d, "missing.json")).returncode, 2)
+            with open(os.path.join(d, "bad.json"), "w") as f:
+                f.write("{not json")
+            self.assertEqual(run("make-report", "--no-policy", os.path.join(
+                d, "bad.json")).returncode, 2)
+
+    def test_notify_default_and_max_returned(self):
+        with tempfile.TemporaryDirectory() as d:
+            spec = json.loads(json.dumps(SPEC))
+            del spec["recipients"][0]["notify"]
+            r = run("make-report", "--no-policy", "--now", "1700000000",
+                    self.spec(d, spec))
+            # delivered is not reported without NOTIFY: nothing, exit 0
+            self.assertEqual(r.returncode, 0, r.stderr)
+            self.assertEqual(r.stdout, b"")
+            self.assertTrue(r.stderr)
+            spec["recipients"][0]["action"] = "failed"
+            spec["recipients"][0]["status"] = "5.1.1"
+            spec["envelope"]["ret"] = "FULL"
+            orig = os.path.join(d, "orig.eml")
+            with open(orig, "w") as f:
+                f.write("Subject: x\nMessage-ID: <m@x>\n\n" +
+                        ("y" * 70 + "\n") * 100)
+            sp = self.spec(d, spec)
+            full = run("make-report", "--no-policy", "--now", "1700000000",
+                       sp, orig)
+            self.assertEqual(full.returncode, 0, full.stderr)
+            self.assertEqual(full.stdout.count(b"y" * 70 + b"\n"), 100)
+            cut = run("make-report", "--no-policy", "--now", "1700000000",
+                      "--max-returned", "100", sp, orig)
+            self.assertEqual(cut.returncode, 0, cut.stderr)
+            self.assertLess(cut.stdout.count(b"y" * 70 + b"\n"), 100)
+            self.assertLess(len(cut.stdout), len(full.stdout))
+
+
+class OlderCommands(unittest.TestCase):
+    def test_parse_cmd_keys(self):
+        r = run("parse-cmd", "--json", "RCPT TO:<user@example.org> "
+                "NOTIFY=SUCCESS,DELAY ORCPT=rfc822;user+40example.org")
+        self.assertEqual(r.returncode, 0)
+        (o,) = objs(r.stdout)
+        self.assertTrue({"ok", "verb", "path", "local", "domain", "route",
+                         "params", "notify", "orcpt", "ret", "envid", "size",
+                         "body", "smtputf8", "canonical"} <= set(o), set(o))
+        self.assertEqual(o["canonical"], "RCPT TO:<user@example.org> "
+                         "NOTIFY=SUCCESS,DELAY ORCPT=rfc822;user+40example.org")
+        r = run("parse-cmd", "--json", "RCPT TO:<>")
+        self.assertEqual(r.returncode, 1)
+        err = objs(r.stdout)[0]["error"]
+        self.assertEqual((err["code"], err["reply"], err["enhanced"]),
+                         ("null_path_not_allowed", 501, "5.1.3"))
+        r = run("parse-cmd", "--json", stdin=b"EHLO x.example\r\n")
+        self.assertEqual(objs(r.stdout)[0]["domain"], "x.example")
+        self.assertEqual(run("parse-cmd", "--no-such-flag").returncode, 2)
+
+    def test_parse_report_keys(self):
+        r = run("parse-report", "--json",
+                os.path.join(DATA, "return-receipt.eml"))
+        self.assertEqual(r.returncode, 0)
+        (o,) = objs(r.stdout)
+        self.assertTrue({"ok", "kind", "message", "recipients", "mdn",
+                         "returned", "human_text", "truncated", "problems"}
+                        <= set(o), set(o))
+        if o["recipients"]:
+            self.assertTrue({"final_recipient", "original_recipient",
+                             "action", "status", "status_raw", "remote_mta",
+                             "diagnostic_code", "last_attempt_date",
+                             "final_log_id", "will_retry_until",
+                             "extensions"} <= set(o["recipients"][0]))
+        self.assertEqual(run("parse-report", "/no/such/file").returncode, 2)
+
+    def test_audit_keys(self):
+        r = run("audit", os.path.join(DATA, "session.txt"), "--json")
+        self.assertIn(r.returncode, (0, 1))
+        lines = objs(r.stdout)
+        s = lines[-1]
+        self.assertTrue({"summary", "client", "policy", "receipts",
+                         "auth_source"} <= set(s), set(s))
+        self.assertTrue({"permissive", "policy"} <= set(s["receipts"]))
+        for o in lines[:-1]:
+            self.assertTrue({"line", "stage", "action", "reason", "rule",
+                             "reply"} <= set(o), set(o))
+            self.assertIn(o["stage"], {"ehlo", "mail", "rcpt", "data",
+                                       "header", "other"})
+        r = run("audit", os.path.join(DATA, "session.txt"), "--json",
+                "--fail-on-receipt")
+        self.assertIs(objs(r.stdout)[-1]["fail_on_receipt"],
+                      r.returncode == 1)
+        self.assertEqual(run("audit", "/no/such/file").returncode, 2)
+
+    def test_scan_log_keys(self):
+        r = run("scan-log", "--json", os.path.join(DATA, "postfix-dsn.log"))
+        self.assertEqual(r.returncode, 0)
+        lines = objs(r.stdout)
+        self.assertTrue({"summary", "events", "by_recipient", "by_client"}
+                        <= set(lines[-1]))
+        for o in lines[:-1]:
+            self.assertTrue({"event", "mta", "time", "kind", "text",
+                             "orig_queue_id", "dsn_queue_id", "to",
+                             "orig_from", "orig_rcpts", "client", "service"}
+                            <= set(o), set(o))
+            self.assertIn(o["kind"], {"success", "failure", "delay", "relay",
+                                      "other"})
+        self.assertEqual(run("scan-log", "/no/such/file").returncode, 2)
+
+
+@unittest.skipUnless(MILTER, "DSNG_MILTER not set: dsnguard-milter not built")
+class Milter(unittest.TestCase):
+    def test_usage_and_bad_policy(self):
+        self.assertEqual(subprocess.run([MILTER, "--bogus"],
+                                        capture_output=True).returncode, 2)
+        self.assertEqual(subprocess.run(
+            [MILTER, "--socket", "unix:/nonexistent/x", "--preset",
+             "recommended", "--on-error", "maybe"],
+            capture_output=True).returncode, 2)
+        self.assertEqual(subprocess.run(
+            [MILTER, "--socket", "unix:/tmp/x", "--policy", "/no/such",
+             "--foreground"], capture_output=True).returncode, 1)
+
+    def test_log_lines_stats_and_sigterm(self):
+        import milter_client
+        d = tempfile.mkdtemp()
+        sock, pid = os.path.join(d, "m.sock"), os.path.join(d, "m.pid")
+        err = open(os.path.join(d, "stderr"), "w+")
+        self.addCleanup(err.close)
+        p = subprocess.Popen([MILTER, "--socket", "unix:" + sock, "--preset",
+                              "recommended", "--foreground", "--pidfile", pid,
+                              "--dry-run"], stderr=err)
+
+        def stop():
+            if p.poll() is None:
+                p.kill()
+                p.wait()
+        self.addCleanup(stop)
+        for _ in range(200):
+            if os.path.exists(sock):
+                break
+            time.sleep(0.05)
+        c = milter_client.MilterClient("unix:" + sock)
+        c.optneg()
+        c.connect("evil.example", "203.0.113.66", 25)
+        c.helo("evil.example")
+        c.mail("<a@example.org>")
+        c.rcpt("<\"b\nqueue=FORGED\"@example.test>", "NOTIFY=SUCCESS")
+        c.quit()
+        c.close()
+        p.send_signal(signal.SIGUSR1)
+        time.sleep(0.3)
+        p.send_signal(signal.SIGTERM)
+        self.assertEqual(p.wait(timeout=20), 0)
+        self.assertFalse(os.path.exists(pid))
+        err.seek(0)
+        text = err.read()
+        decisions = [x for x in text.splitlines() if " stage=" in x]
+        self.assertTrue(decisions, text)
+        for line in decisions:
+            for key in ("queue=", "stage=", "action=", "policy_action=",
+                        "client=", "rule=", "dry_run=1", "reply=",
+                        "reason="):
+                self.assertIn(key, line)
+            self.assertRegex(line, r"stage=(connect|helo|mail|rcpt|header|"
+                             r"eom)\b")
+        self.assertFalse(any(x.lstrip().startswith("queue=FORGED")
+                             for x in text.splitlines()))
+        rcpt = [x for x in decisions if "stage=rcpt" in x]
+        self.assertTrue(rcpt, text)
+        self.assertIn("\\x0a", "".join(rcpt))
+        stats = [x for x in text.splitlines() if re.search(r"\bstats ", x)]
+        self.assertGreaterEqual(len(stats), 2, text)
+        self.assertRegex(stats[0], r"stats accept=\d+ reject=\d+ strip=\d+")
+
+
+if __name__ == "__main__":
+    unittest.main()
