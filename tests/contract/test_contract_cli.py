@@ -89,6 +89,36 @@ class Probe(unittest.TestCase):
             if verdict == "refused":
                 self.assertEqual(o["rcpt_plain"]["code"] // 100, 2)
 
+    def test_helo_fallback_default_ehlo_and_quit(self):
+        port, log = self.fake("helo")
+        r = self.probe("127.0.0.1:%d" % port, "--timeout", "5")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        (o,) = objs(r.stdout)
+        self.assertIs(o["ehlo"]["esmtp"], False)
+        self.assertEqual(o["ehlo"]["capabilities"], [])
+        self.assertEqual(o["verdict"], "not_offered")
+        with open(log) as f:
+            sent = f.read().splitlines()
+        names = {socket.gethostname(), socket.getfqdn(), "localhost"}
+        self.assertIn(sent[0].split(" ", 1)[1], names)
+        self.assertTrue(sent[0].startswith("EHLO "))
+        self.assertTrue(sent[1].startswith("HELO "))
+        self.assertEqual(sent[-2:], ["RSET", "QUIT"])
+
+    def test_default_port_25(self):
+        with socket.socket() as c:
+            c.settimeout(1)
+            if c.connect_ex(("127.0.0.1", 25)) == 0:
+                self.skipTest("something listens on 127.0.0.1:25")
+        r = self.probe("127.0.0.1", "--timeout", "2")
+        self.assertEqual(r.returncode, 2)
+        (o,) = objs(r.stdout)
+        self.assertEqual((o["port"], o["verdict"], o["ok"]),
+                         (25, "incomplete", False))
+        self.assertEqual((o["error"]["step"], o["error"]["cause"]),
+                         ("connect", "refused"))
+        self.assertIsNone(o["greeting"])
+
     def test_ipv6_and_source(self):
         try:
             with socket.socket(socket.AF_INET6) as s6:
@@ -277,6 +307,48 @@ class OlderCommands(unittest.TestCase):
         r = run("parse-cmd", "--json", stdin=b"EHLO x.example\r\n")
         self.assertEqual(objs(r.stdout)[0]["domain"], "x.example")
         self.assertEqual(run("parse-cmd", "--no-such-flag").returncode, 2)
+
+    def test_non_utf8_is_replacement_char(self):
+        r = run("parse-cmd", "--json", stdin=b"NOOP \xff\xfe\r\n")
+        self.assertEqual(r.returncode, 0)
+        self.assertEqual(objs(r.stdout)[0]["arg"], "\ufffd\ufffd")
+
+    def test_parse_ehlo_check_config_batv(self):
+        r = run("parse-ehlo", "--json",
+                stdin=b"250-mx.example\r\n250-dsn\r\n250 SIZE 10\r\n")
+        self.assertEqual(r.returncode, 0)
+        self.assertIs(objs(r.stdout)[0]["dsn"], True)
+        self.assertEqual(run("parse-ehlo", "--json",
+                             stdin=b"garbage\r\n").returncode, 1)
+        with tempfile.TemporaryDirectory() as d:
+            good, bad = os.path.join(d, "g.conf"), os.path.join(d, "b.conf")
+            with open(good, "w") as f:
+                f.write("[ehlo]\noffer-dsn = trusted\n")
+            with open(bad, "w") as f:
+                f.write("[ehlo]\nbogus = 1\n")
+            self.assertEqual(run("check-config", good).returncode, 0)
+            self.assertEqual(run("check-config", bad).returncode, 1)
+            self.assertEqual(run("check-config").returncode, 2)
+        self.assertEqual(run("batv", "sign").returncode, 2)
+        r = run("batv", "sign", "--key", "k1", "a@example.org")
+        self.assertEqual(r.returncode, 0)
+        tagged = r.stdout.decode().strip()
+        self.assertRegex(tagged, r"^prvs=[0-9a-f]{10}=a@example.org$")
+        self.assertEqual(run("batv", "verify", "--key", "k1",
+                             tagged).returncode, 0)
+        self.assertEqual(run("batv", "verify", "--key", "k2",
+                             tagged).returncode, 1)
+
+    def test_audit_flags(self):
+        t = os.path.join(DATA, "session.txt")
+        r = run("audit", t, "--json", "--preset", "permissive", "--client",
+                "192.0.2.7", "--auth", "alice", "--tls", "--port", "587")
+        self.assertIn(r.returncode, (0, 1), r.stderr)
+        s = objs(r.stdout)[-1]
+        self.assertEqual((s["client"], s["policy"], s["auth_source"]),
+                         ("192.0.2.7", "permissive", "option"))
+        self.assertEqual(run("audit", t, "--preset", "nope").returncode, 2)
+        self.assertEqual(run("audit").returncode, 2)
 
     def test_parse_report_keys(self):
         r = run("parse-report", "--json",

@@ -337,6 +337,93 @@ class SmtplibOptions(unittest.TestCase):
             dsnguard.smtplib_options(ret="BOTH")
 
 
+class SmtplibOnTheWire(unittest.TestCase):
+    """smtplib itself sends what smtplib_options returns: the fake server
+    logs every command line it received."""
+
+    def test_wire(self):
+        import smtplib
+        d = tempfile.mkdtemp()
+        portfile, log = os.path.join(d, "port"), os.path.join(d, "log")
+        p = subprocess.Popen([sys.executable, FAKE, "exposed", portfile,
+                              "--log", log])
+        self.addCleanup(lambda: (p.send_signal(signal.SIGTERM), p.wait()))
+        port = None
+        for _ in range(200):
+            if os.path.exists(portfile):
+                with open(portfile) as f:
+                    text = f.read().strip()
+                if text:
+                    port = int(text)
+                    break
+            time.sleep(0.05)
+        self.assertIsNotNone(port)
+        mail, rcpt = dsnguard.smtplib_options(
+            ret="FULL", envid="id=1 x", notify=["SUCCESS", "FAILURE"],
+            orcpt="b+c@example.test")
+        with smtplib.SMTP("127.0.0.1", port, timeout=5) as c:
+            c.ehlo("client.example")
+            self.assertEqual(c.mail("a@example.org", mail)[0], 250)
+            self.assertEqual(c.rcpt("b+c@example.test", rcpt)[0], 250)
+            c.rset()
+        with open(log) as f:
+            sent = f.read().splitlines()
+        self.assertTrue(any(x.upper().startswith("MAIL") for x in sent), sent)
+        m = [x for x in sent if x.upper().startswith("MAIL")][0]
+        r = [x for x in sent if x.upper().startswith("RCPT")][0]
+        cm, cr = dsnguard.parse_cmd(m), dsnguard.parse_cmd(r)
+        self.assertEqual((cm.ret, cm.envid), ("FULL", "id=1 x"))
+        self.assertEqual(cr.notify, ["SUCCESS", "FAILURE"])
+        self.assertEqual((cr.orcpt.type, cr.orcpt.addr),
+                         ("rfc822", "b+c@example.test"))
+
+
+class MoreResults(unittest.TestCase):
+    def test_result_is_a_dict_with_attributes(self):
+        rep = dsnguard.parse_cmd(RCPT)
+        self.assertIsInstance(rep, dict)
+        self.assertEqual(json.loads(json.dumps(rep)), rep.to_dict())
+        # dict methods stay methods
+        self.assertTrue(callable(rep.items))
+        self.assertIs(type(rep.to_dict()["orcpt"]), dict)
+        self.assertIs(type(rep.to_dict()["params"][0]), dict)
+
+    def test_booleans_are_bool(self):
+        e = dsnguard.parse_ehlo("250-mx.example\r\n250 DSN\r\n")
+        for k in ("dsn", "auth", "pipelining", "smtputf8", "starttls"):
+            self.assertIs(type(e[k]), bool, k)
+        with open(os.path.join(DATA, "return-receipt.eml"), "rb") as f:
+            rep = dsnguard.parse_report(f.read())
+        self.assertIs(type(rep.truncated), bool)
+
+    def test_policy_name_and_limits(self):
+        p = dsnguard.Policy.from_string("[ehlo]\noffer-dsn = trusted\n",
+                                        name="mine")
+        d = p.ehlo(dsnguard.Session(addr="203.0.113.1"),
+                   "250-mx\r\n250 DSN\r\n")
+        self.assertTrue(d.rule.startswith("mine:"), d.rule)
+        with self.assertRaises(dsnguard.ParseError) as cm:
+            dsnguard.Policy.from_string("[ehlo]\nbogus = 1\n", name="mine")
+        self.assertIn("mine", str(cm.exception))
+        with self.assertRaises(TypeError):
+            dsnguard.parse_report(b"x", max_bogus=1)
+        with self.assertRaises(TypeError):
+            dsnguard.Session(addr="203.0.113.1", bogus=1)
+
+    def test_batv_matches_cli(self):
+        tagged = dsnguard.batv_sign("a@example.org", ["k1"])
+        out = subprocess.run([CLI, "batv", "verify", "--key", "k1", "--json",
+                              tagged], capture_output=True, text=True)
+        self.assertEqual(out.returncode, 0)
+        cli = json.loads(out.stdout)
+        v = dsnguard.batv_verify(tagged, ["k1"])
+        self.assertEqual(v.result, "valid")
+        for k in ("result", "original", "key_number"):
+            self.assertEqual(v[k], cli[k], k)
+        self.assertNotEqual(dsnguard.batv_verify(tagged, ["k2"]).result,
+                            "valid")
+
+
 SPEC = {"reporting_mta": "mx.example.test",
         "envelope": {"from": "a@example.org", "ret": "HDRS", "envid": "x1",
                      "client": {"addr": "203.0.113.66", "client_name": None,
