@@ -8,6 +8,7 @@ use warnings;
 use Test::More;
 use FindBin;
 use JSON::PP;
+use File::Temp ();
 
 BEGIN { use_ok('DSNGuard', ':all'); use_ok('Net::SMTP::DSNGuard') }
 
@@ -124,6 +125,110 @@ ok(Net::SMTP::DSNGuard->isa('Net::SMTP'), 'subclass of Net::SMTP');
 ok(Net::SMTP::DSNGuard->can($_), "Net::SMTP::DSNGuard->$_")
     for qw(dsn_supported smtputf8_supported mail_dsn recipient_dsn probe);
 ok(defined &Net::SMTP::DSNGuard::probe, 'the function probe');
+
+# Net::SMTP::DSNGuard on the wire, against tests/cli/fake_smtp.py
+my $fake = "$FindBin::Bin/../cli/fake_smtp.py";
+my $python = $ENV{DSNG_PYTHON} || 'python3';
+sub fake_server {
+	my ($mode) = @_;
+	my $dir = File::Temp::tempdir(CLEANUP => 1);
+	my $pid = fork();
+	die "fork: $!" unless defined $pid;
+	if (!$pid) {
+		exec($python, $fake, $mode, "$dir/port", '--log', "$dir/log");
+		exit 127;
+	}
+	for (1 .. 200) {
+		if (open(my $fh, '<', "$dir/port")) {
+			my $p = <$fh>;
+			return ($pid, $p + 0, "$dir/log") if defined $p && $p =~ /\d/;
+		}
+		select(undef, undef, undef, 0.05);
+	}
+	kill 'TERM', $pid;
+	waitpid($pid, 0);
+	die 'the fake SMTP server did not start';
+}
+sub log_lines {
+	open(my $fh, '<', $_[0]) or return ();
+	return map { s/\r?\n\z//r } <$fh>;
+}
+
+{
+	my ($pid, $port, $log) = fake_server('exposed');
+	my $smtp = Net::SMTP::DSNGuard->new('127.0.0.1', Port => $port,
+		Hello => 'client.example', Timeout => 5);
+	ok($smtp, 'Net::SMTP::DSNGuard->new connects');
+	ok($smtp->dsn_supported, 'dsn_supported');
+	ok(!$smtp->smtputf8_supported, 'smtputf8_supported: not offered');
+	my $n = () = log_lines($log);
+	eval { $smtp->recipient_dsn('b@example.test', {notify => ['NEVER',
+		'SUCCESS']}) };
+	ok($@, 'NOTIFY=NEVER,SUCCESS croaks');
+	eval { $smtp->mail_dsn('a@example.org', {ret => 'BOTH'}) };
+	ok($@, 'RET=BOTH croaks');
+	is(scalar(() = log_lines($log)), $n, 'nothing sent for invalid values');
+	ok($smtp->mail_dsn('a@example.org', {ret => 'hdrs', envid => 'id=1 x'}),
+		'mail_dsn');
+	ok($smtp->recipient_dsn('b+c@example.test', {notify => ['SUCCESS',
+		'DELAY'], orcpt => 'b+c@example.test'}), 'recipient_dsn');
+	$smtp->quit;
+	my @sent = log_lines($log);
+	my ($m) = grep { /^MAIL/i } @sent;
+	my ($r) = grep { /^RCPT/i } @sent;
+	my $cm = parse_cmd($m);
+	my $cr = parse_cmd($r);
+	is($cm->{ret}, 'HDRS', 'RET on the wire');
+	is($cm->{envid}, 'id=1 x', 'ENVID xtext-encoded on the wire');
+	is_deeply($cr->{notify}, [qw(SUCCESS DELAY)], 'NOTIFY on the wire');
+	is($cr->{orcpt}{addr}, 'b+c@example.test', 'ORCPT encoded on the wire');
+	like($r, qr/ORCPT=rfc822;b\+2Bc\@example\.test/, 'ORCPT as xtext');
+
+	# probe: the hashref of `dsnguard probe --json`
+	my $res = Net::SMTP::DSNGuard::probe('127.0.0.1', 'a@example.org',
+		'b@example.test', {port => $port, ehlo => 'probe.example',
+		timeout => 5});
+	my ($prc, $cli_res) = cli_json('probe', "127.0.0.1:$port", '--from',
+		'a@example.org', '--to', 'b@example.test', '--ehlo',
+		'probe.example', '--timeout', '5');
+	is($prc, 1, 'probe of an exposed server: exit 1');
+	is(ref $res, 'HASH', 'probe gives a hashref');
+	is(keyset($res), keyset($cli_res), 'probe keys = CLI keys');
+	is($res->{verdict}, 'exposed', 'verdict');
+	for my $k (qw(host port verdict)) {
+		is($res->{$k}, $cli_res->{$k}, "probe $k");
+	}
+	is_deeply([map { $_->{code} } @{$res}{qw(greeting mail rcpt)}],
+		[map { $_->{code} } @{$cli_res}{qw(greeting mail rcpt)}],
+		'the replies\' codes');
+	is_deeply($res->{ehlo}{capabilities}, $cli_res->{ehlo}{capabilities},
+		'capabilities');
+	ok(!!$res->{dsn_advertised} && !!$res->{receipt_accepted},
+		'booleans true');
+	# Perl has no booleans: where the JSON has true/false, the hashref
+	# has a true or false scalar
+	my $same;
+	$same = sub {
+		my ($g, $e) = @_;
+		return !!$g == !!$e if JSON::PP::is_bool($e);
+		return 0 if ref $g ne ref $e;
+		if (ref $e eq 'HASH') {
+			return 0 if keyset($g) ne keyset($e);
+			$same->($g->{$_}, $e->{$_}) || return 0 for keys %$e;
+			return 1;
+		}
+		if (ref $e eq 'ARRAY') {
+			return 0 if @$g != @$e;
+			$same->($g->[$_], $e->[$_]) || return 0 for 0 .. $#$e;
+			return 1;
+		}
+		return defined $g ? defined $e && $g eq $e : !defined $e;
+	};
+	ok($same->($res, $cli_res), 'probe hashref = dsnguard probe --json')
+	    or diag(explain($res, $cli_res));
+	kill 'TERM', $pid;
+	waitpid($pid, 0);
+}
 
 # perldoc DSNGuard finds the POD
 my $doc = `perldoc -T DSNGuard 2>&1`;
