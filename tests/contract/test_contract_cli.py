@@ -414,14 +414,41 @@ class Milter(unittest.TestCase):
             [MILTER, "--socket", "unix:/tmp/x", "--policy", "/no/such",
              "--foreground"], capture_output=True).returncode, 1)
 
-    def test_log_lines_stats_and_sigterm(self):
+    TOKEN = re.compile(r'([a-z_]+)=("(?:[^"\\\x00-\x1f\x7f]|\\["\\]'
+                       r'|\\x[0-9a-fA-F]{2})*"'
+                       r'|[^ "\\\x00-\x1f\x7f]*)(?: |$)')
+
+    def fields(self, line):
+        """key=value fields of one log line, checking the quoting rules:
+        a value with a space, '"' or '\\' is quoted with those escaped;
+        no control bytes anywhere."""
+        self.assertNotRegex(line, r"[\x00-\x1f\x7f]")
+        body = line.split(": ", 1)[1] if re.match(r"^\S+\[\d+\]: ",
+                                                 line) else line
+        out, pos = {}, 0
+        if body.startswith("stats "):
+            pos = len("stats ")
+        while pos < len(body):
+            m = self.TOKEN.match(body, pos)
+            self.assertTrue(m, "bad field at %d: %r" % (pos, body))
+            v = m.group(2)
+            if v.startswith('"'):
+                v = re.sub(r'\\(["\\])', r"\1", v[1:-1])
+            out[m.group(1)] = v
+            pos = m.end()
+        return out
+
+    def test_log_lines_stats_sighup_and_sigterm(self):
         import milter_client
         d = tempfile.mkdtemp()
         sock, pid = os.path.join(d, "m.sock"), os.path.join(d, "m.pid")
+        pol = os.path.join(d, "p.conf")
+        with open(pol, "w") as f:
+            f.write("preset = recommended\n")
         err = open(os.path.join(d, "stderr"), "w+")
         self.addCleanup(err.close)
-        p = subprocess.Popen([MILTER, "--socket", "unix:" + sock, "--preset",
-                              "recommended", "--foreground", "--pidfile", pid,
+        p = subprocess.Popen([MILTER, "--socket", "unix:" + sock, "--policy",
+                              pol, "--foreground", "--pidfile", pid,
                               "--dry-run"], stderr=err)
 
         def stop():
@@ -433,12 +460,21 @@ class Milter(unittest.TestCase):
             if os.path.exists(sock):
                 break
             time.sleep(0.05)
+        # SIGHUP with a broken file: still running, the old policy kept
+        with open(pol, "w") as f:
+            f.write("[rcpt]\nbogus-key = 1\n")
+        p.send_signal(signal.SIGHUP)
+        time.sleep(0.5)
+        self.assertIsNone(p.poll())
         c = milter_client.MilterClient("unix:" + sock)
         c.optneg()
         c.connect("evil.example", "203.0.113.66", 25)
         c.helo("evil.example")
         c.mail("<a@example.org>")
-        c.rcpt("<\"b\nqueue=FORGED\"@example.test>", "NOTIFY=SUCCESS")
+        # (the unparsable one last: its on-error accept ends the message)
+        c.rcpt("<ok@example.test>", "NOTIFY=SUCCESS")
+        c.rcpt('<"b\\"c\\\\d\nqueue=FORGED"@example.test>',
+               "NOTIFY=SUCCESS")
         c.quit()
         c.close()
         p.send_signal(signal.SIGUSR1)
@@ -448,20 +484,32 @@ class Milter(unittest.TestCase):
         self.assertFalse(os.path.exists(pid))
         err.seek(0)
         text = err.read()
-        decisions = [x for x in text.splitlines() if " stage=" in x]
+        self.assertIn("bogus-key", text)
+        lines = [self.fields(x) for x in text.splitlines()]
+        decisions = [f for f in lines if "stage" in f]
         self.assertTrue(decisions, text)
-        for line in decisions:
-            for key in ("queue=", "stage=", "action=", "policy_action=",
-                        "client=", "rule=", "dry_run=1", "reply=",
-                        "reason="):
-                self.assertIn(key, line)
-            self.assertRegex(line, r"stage=(connect|helo|mail|rcpt|header|"
-                             r"eom)\b")
-        self.assertFalse(any(x.lstrip().startswith("queue=FORGED")
-                             for x in text.splitlines()))
-        rcpt = [x for x in decisions if "stage=rcpt" in x]
-        self.assertTrue(rcpt, text)
-        self.assertIn("\\x0a", "".join(rcpt))
+        for f in decisions:
+            for key in ("queue", "stage", "action", "policy_action",
+                        "client", "rule", "dry_run", "reply", "reason"):
+                self.assertIn(key, f)
+            self.assertIn(f["stage"], {"connect", "helo", "mail", "rcpt",
+                                       "header", "eom"})
+            self.assertEqual(f["dry_run"], "1")
+            self.assertEqual(f["client"], "203.0.113.66")
+        self.assertFalse(any(f.get("queue") == "FORGED" for f in lines))
+        rcpt = [f for f in decisions if f["stage"] == "rcpt"]
+        self.assertEqual(len(rcpt), 2, text)
+        # the recipient refused by recommended (an untrusted NOTIFY): the
+        # policy's word and its rule (from the old policy, kept)
+        ok = [f for f in rcpt if f.get("rcpt") == "<ok@example.test>"]
+        self.assertEqual(len(ok), 1, text)
+        self.assertEqual(ok[0]["policy_action"], "reject", ok[0])
+        # --dry-run: what it would have done
+        self.assertEqual(ok[0]["action"], "reject", ok[0])
+        self.assertTrue(ok[0]["rule"].startswith("rcpt."), ok[0])
+        self.assertRegex(ok[0]["reply"], r"^5\d\d 5\.")
+        self.assertTrue(any("\\x0a" in x for x in text.splitlines()
+                            if "FORGED" in x))
         stats = [x for x in text.splitlines() if re.search(r"\bstats ", x)]
         self.assertGreaterEqual(len(stats), 2, text)
         self.assertRegex(stats[0], r"stats accept=\d+ reject=\d+ strip=\d+")
