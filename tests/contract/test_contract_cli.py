@@ -285,7 +285,42 @@ class MakeReport(unittest.TestCase):
                       "--max-returned", "100", sp, orig)
             self.assertEqual(cut.returncode, 0, cut.stderr)
             self.assertLess(cut.stdout.count(b"y" * 70 + b"\n"), 100)
+            text_part = cut.stdout.split(b"text/plain", 1)[1].split(
+                b"\n--", 1)[0]
+            self.assertRegex(text_part, rb"cut|truncat")
             self.assertLess(len(cut.stdout), len(full.stdout))
+
+    def test_global_form_ret_default_null_sender_and_dates(self):
+        spec = {"reporting_mta": "mx.example.test",
+                "envelope": {"from": "a@example.org"},
+                "recipients": [{"addr": "b\u00e9@example.test",
+                                "action": "failed", "status": "5.1.1"}]}
+        with tempfile.TemporaryDirectory() as d:
+            orig = os.path.join(d, "orig.eml")
+            with open(orig, "w") as f:
+                f.write("Subject: x\nMessage-ID: <m@x>\n\nbody line\n")
+            r = run("make-report", "--no-policy", "--now", "2023-11-14",
+                    self.spec(d, spec), orig)
+            self.assertEqual(r.returncode, 0, r.stderr)
+            # a UTF-8 address: the RFC 6533 global form
+            self.assertIn(b"report-type=global-delivery-status", r.stdout)
+            # arrival_date defaults to TIME (a date alone is midnight UTC)
+            self.assertRegex(r.stdout, rb"Arrival-Date: Tue, 14 Nov 2023 "
+                             rb"00:00:00 [+-]0000")
+            # RET absent: headers only
+            self.assertIn(b"Message-ID: <m@x>", r.stdout)
+            self.assertNotIn(b"body line", r.stdout)
+            # no ORIGINAL: no returned part
+            r = run("make-report", "--no-policy", "--now", "2023-11-14",
+                    self.spec(d, spec))
+            self.assertNotIn(b"Message-ID: <m@x>", r.stdout)
+            self.assertNotIn(b"global-headers", r.stdout)
+            self.assertNotIn(b"rfc822-headers", r.stdout)
+            spec["envelope"]["from"] = ""
+            r = run("make-report", "--no-policy", "--now", "2023-11-14",
+                    self.spec(d, spec), orig)
+            self.assertEqual((r.returncode, r.stdout), (0, b""))
+            self.assertTrue(r.stderr)
 
 
 class OlderCommands(unittest.TestCase):
