@@ -401,6 +401,50 @@ class OlderCommands(unittest.TestCase):
                              "extensions"} <= set(o["recipients"][0]))
         self.assertEqual(run("parse-report", "/no/such/file").returncode, 2)
 
+    def test_parse_report_mbox_none_and_limit(self):
+        with open(os.path.join(DATA, "return-receipt.eml"), "rb") as f:
+            dsn = f.read()
+        sep = b"From a@b.example Thu Jan  1 00:00:00 2020\n"
+        plain = b"Subject: plain\n\nhello\n"
+        deep = [b"Subject: deep", b"MIME-Version: 1.0",
+                b'Content-Type: multipart/mixed; boundary="b0"', b""]
+        for i in range(1, 200):
+            deep += [b"--b%d" % (i - 1),
+                     b'Content-Type: multipart/mixed; boundary="b%d"' % i, b""]
+        deep += [b"--b199", b"Content-Type: text/plain", b"", b"x"]
+        deep += [b"--b%d--" % i for i in reversed(range(200))]
+        with tempfile.TemporaryDirectory() as d:
+            mbox = os.path.join(d, "mbox")
+            with open(mbox, "wb") as f:
+                f.write(sep + dsn + b"\n" + sep + plain)
+            r = run("parse-report", "--mbox", "--json", mbox)
+            self.assertEqual(r.returncode, 0, r.stderr)
+            got = objs(r.stdout)
+            self.assertEqual([o["kind"] for o in got], ["dsn", "none"])
+            none = got[1]
+            self.assertEqual((none["message"], none["mdn"], none["returned"],
+                              none["recipients"]), (None, None, None, []))
+            bad = os.path.join(d, "deep.eml")
+            with open(bad, "wb") as f:
+                f.write(b"\n".join(deep) + b"\n")
+            r = run("parse-report", "--json", bad)
+            self.assertEqual(r.returncode, 1)
+            (o,) = objs(r.stdout)
+            self.assertIs(o["ok"], False)
+            self.assertTrue({"code", "offset", "reply", "enhanced",
+                             "message"} <= set(o["error"]))
+
+    def test_parse_cmd_transcript_and_strict(self):
+        t = (b">>> MAIL FROM:<a@b.example>\n<<< 250 ok\n>>> DATA\n"
+             b"<<< 354 go\n>>> RCPT TO:<x@y.example>\n>>> .\n<<< 250 ok\n"
+             b">>> QUIT\n")
+        r = run("parse-cmd", "--transcript", "--json", stdin=t)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual([o["verb"] for o in objs(r.stdout)],
+                         ["MAIL", "DATA", "QUIT"])
+        r = run("parse-cmd", "--strict", "--json", "MAIL FROM:<a@b.example>")
+        self.assertEqual(r.returncode, 0)
+
     def test_audit_keys(self):
         r = run("audit", os.path.join(DATA, "session.txt"), "--json")
         self.assertIn(r.returncode, (0, 1))
