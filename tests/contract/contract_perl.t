@@ -76,6 +76,24 @@ ok($@, 'preset without a name croaks');
 eval { DSNGuard::Policy->preset('no-such-preset') };
 ok($@, 'an unknown preset dies');
 
+# options as a trailing hashref; an unknown option or key croaks
+is(parse_cmd('MAIL FROM:<a@b.example> SIZE=10', {strict => 1})->{size}, 10,
+	'parse_cmd with {strict => 1}');
+eval { parse_cmd('MAIL FROM:<a@b.example>', {bogus => 1}) };
+like($@, qr/bogus/, 'an unknown option croaks');
+eval { parse_cmd([]) };
+ok($@, 'a reference for a line croaks');
+is(parse_report("Subject: x\n\nhi\n", {max_recipients => 5})->{kind}, 'none',
+	'limits named after the C fields');
+eval { DSNGuard::Session->new({addr => '192.0.2.1', service => 'smtps'}) };
+ok($@, 'a bad service croaks');
+eval { DSNGuard::Session->new({addr => '192.0.2.1', bogus => 1}) };
+like($@, qr/bogus/, 'an unknown session key croaks');
+for my $svc ('smtp', 'submission', 'local', undef) {
+	ok(DSNGuard::Session->new({addr => '192.0.2.1', service => $svc}),
+		'service ' . ($svc // 'undef'));
+}
+
 # Policy, Session, decisions
 my $pol = DSNGuard::Policy->preset('recommended');
 isa_ok($pol, 'DSNGuard::Policy');
