@@ -92,12 +92,22 @@ class Results(unittest.TestCase):
         rc, lines = cli_json("parse-report",
                              os.path.join(DATA, "return-receipt.eml"))
         self.assertEqual(rc, 0)
-        self.assertTrue(set(lines[0]) - {"ok", "file"} <= set(rep.to_dict()))
+        self.assertEqual(set(lines[0]) - {"ok", "file"}, set(rep.to_dict()))
+        for k, v in rep.to_dict().items():
+            self.assertEqual(v, lines[0][k], k)
 
     def test_ehlo_reply_status(self):
-        e = dsnguard.parse_ehlo("250-mx.example\r\n250 DSN\r\n")
+        reply = "250-mx.example\r\n250-SIZE 100\r\n250 DSN\r\n"
+        e = dsnguard.parse_ehlo(reply)
         self.assertIs(e.dsn, True)
-        self.assertIsInstance(e.to_dict(), dict)
+        self.assertEqual(e.capabilities[0].keyword, "SIZE")
+        out = subprocess.run([CLI, "parse-ehlo", "--json"],
+                             input=reply.encode(), capture_output=True)
+        self.assertEqual(out.returncode, 0)
+        j = json.loads(out.stdout)
+        self.assertEqual(set(j) - {"ok"}, set(e.to_dict()))
+        for k, v in e.to_dict().items():
+            self.assertEqual(v, j[k], k)
         r = dsnguard.parse_reply("250 2.1.0 ok\r\n")
         self.assertEqual((r.code, r.enhanced), (250, "2.1.0"))
         s = dsnguard.status_describe("5.1.1")
@@ -247,6 +257,7 @@ class PolicyAndDecision(unittest.TestCase):
                              else None)
         for o in rcpts:
             d = self.pol.rcpt(s, o["line"]).to_dict()
+            self.assertTrue(set(d) <= set(o), (set(d), set(o)))
             self.assertEqual(set(self.KEYS) & set(o), self.KEYS, o)
             for k in ("action", "rule", "reply", "compliance"):
                 self.assertEqual(d[k], o[k], (k, o))
