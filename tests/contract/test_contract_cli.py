@@ -492,6 +492,43 @@ class Milter(unittest.TestCase):
         self.assertEqual(subprocess.run(
             [MILTER, "--socket", "unix:/tmp/x", "--policy", "/no/such",
              "--foreground"], capture_output=True).returncode, 1)
+        for bad in (["--mta", "qmail"], ["--log", "file"]):
+            self.assertEqual(subprocess.run(
+                [MILTER, "--socket", "unix:/nonexistent/x", "--preset",
+                 "recommended"] + bad, capture_output=True).returncode, 2)
+        self.assertEqual(subprocess.run(
+            [MILTER, "--socket", "unix:/tmp/x", "--preset", "nope",
+             "--foreground"], capture_output=True).returncode, 1)
+        self.assertEqual(subprocess.run(
+            [MILTER, "--socket", "bogus:spec", "--preset", "recommended",
+             "--foreground"], capture_output=True).returncode, 1)
+
+    def test_socket_mode_and_flags(self):
+        d = tempfile.mkdtemp()
+        sock = os.path.join(d, "m.sock")
+        p = subprocess.Popen([MILTER, "--socket", "unix:" + sock, "--preset",
+                              "recommended", "--foreground", "--socket-mode",
+                              "0660", "--mta", "sendmail", "--log", "stderr",
+                              "--on-error", "tempfail"],
+                             stderr=subprocess.PIPE)
+
+        def stop():
+            if p.poll() is None:
+                p.kill()
+                p.wait()
+        self.addCleanup(stop)
+        for _ in range(200):
+            if os.path.exists(sock):
+                break
+            time.sleep(0.05)
+        self.assertEqual(os.stat(sock).st_mode & 0o777, 0o660)
+        p.send_signal(signal.SIGTERM)
+        _, err = p.communicate(timeout=20)
+        self.assertEqual(p.returncode, 0)
+        start = [x for x in err.decode().splitlines() if "event=start" in x]
+        self.assertTrue(start, err)
+        self.assertIn("mta=sendmail", start[0])
+        self.assertIn("on_error=tempfail", start[0])
 
     TOKEN = re.compile(r'([a-z_]+)=("(?:[^"\\\x00-\x1f\x7f]|\\["\\]'
                        r'|\\x[0-9a-fA-F]{2})*"'
@@ -564,6 +601,11 @@ class Milter(unittest.TestCase):
         err.seek(0)
         text = err.read()
         self.assertIn("bogus-key", text)
+        start = [f for f in (self.fields(x) for x in text.splitlines())
+                 if f.get("event") == "start"]
+        # the defaults: --mta auto, --on-error accept
+        self.assertEqual((start[0]["mta"], start[0]["on_error"],
+                          start[0]["dry_run"]), ("auto", "accept", "1"))
         lines = [self.fields(x) for x in text.splitlines()]
         decisions = [f for f in lines if "stage" in f]
         self.assertTrue(decisions, text)
