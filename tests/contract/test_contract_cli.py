@@ -119,6 +119,36 @@ class Probe(unittest.TestCase):
                          ("connect", "refused"))
         self.assertIsNone(o["greeting"])
 
+    def test_incomplete_errors(self):
+        for mode, step, cause in (("silent", "greeting", "timeout"),
+                                  ("drop", None, "closed"),
+                                  ("garbage", "ehlo", "reply"),
+                                  ("incomplete", "rcpt", "reply")):
+            port, _ = self.fake(mode)
+            t0 = time.monotonic()
+            r = self.probe("127.0.0.1:%d" % port, "--timeout", "1")
+            self.assertEqual(r.returncode, 2, mode)
+            self.assertLess(time.monotonic() - t0, 10, mode)
+            (o,) = objs(r.stdout)
+            self.assertEqual((o["verdict"], o["ok"]), ("incomplete", False))
+            e = o["error"]
+            self.assertEqual(set(e) & {"step", "cause", "code", "message"},
+                             {"step", "cause", "code", "message"})
+            self.assertIn(e["step"], {"connect", "greeting", "ehlo",
+                                      "starttls", "mail", "rcpt"})
+            self.assertIn(e["cause"], {"refused", "timeout", "closed",
+                                       "reply", "resolve", "tls"})
+            if step:
+                self.assertEqual(e["step"], step, mode)
+            self.assertEqual(e["cause"], cause, mode)
+            if mode == "incomplete":
+                # refused with and without NOTIFY
+                self.assertEqual(e["code"] // 100, 5)
+                self.assertEqual(o["rcpt_plain"]["code"] // 100, 5)
+            if mode == "silent":
+                self.assertIsNone(o["greeting"])
+                self.assertIsNone(o["ehlo"])
+
     def test_ipv6_and_source(self):
         try:
             with socket.socket(socket.AF_INET6) as s6:
@@ -458,6 +488,12 @@ class OlderCommands(unittest.TestCase):
                              "reply"} <= set(o), set(o))
             self.assertIn(o["stage"], {"ehlo", "mail", "rcpt", "data",
                                        "header", "other"})
+        # the defaults: --preset recommended, the client from the greeting
+        self.assertEqual((s["policy"], s["client"]),
+                         ("recommended", "198.51.100.33"))
+        for r in s["receipts"]["permissive"] + s["receipts"]["policy"]:
+            self.assertTrue({"to", "rcpt", "notify"} <= set(r), r)
+        self.assertTrue(s["receipts"]["permissive"])
         r = run("audit", os.path.join(DATA, "session.txt"), "--json",
                 "--fail-on-receipt")
         self.assertIs(objs(r.stdout)[-1]["fail_on_receipt"],
