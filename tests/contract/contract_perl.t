@@ -190,8 +190,14 @@ sub log_lines {
 		'mail_dsn');
 	ok($smtp->recipient_dsn('b+c@example.test', {notify => ['SUCCESS',
 		'DELAY'], orcpt => 'b+c@example.test'}), 'recipient_dsn');
+	# Net::SMTP's own methods keep working
+	ok($smtp->reset, 'reset');
+	ok($smtp->mail('a@example.org'), 'Net::SMTP mail');
+	ok($smtp->to('plain@example.test'), 'Net::SMTP to');
 	$smtp->quit;
 	my @sent = log_lines($log);
+	ok((grep { /^RCPT TO:<plain\@example\.test>$/i } @sent),
+		'Net::SMTP to on the wire');
 	my ($m) = grep { /^MAIL/i } @sent;
 	my ($r) = grep { /^RCPT/i } @sent;
 	my $cm = parse_cmd($m);

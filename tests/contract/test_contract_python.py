@@ -398,6 +398,12 @@ class MoreResults(unittest.TestCase):
         self.assertTrue(callable(rep.items))
         self.assertIs(type(rep.to_dict()["orcpt"]), dict)
         self.assertIs(type(rep.to_dict()["params"][0]), dict)
+        import copy
+        import pickle
+        for twin in (copy.deepcopy(rep), pickle.loads(pickle.dumps(rep))):
+            self.assertIsInstance(twin, dsnguard.Result)
+            self.assertEqual(twin, rep)
+            self.assertEqual(twin.orcpt.addr, "user@example.org")
 
     def test_booleans_are_bool(self):
         e = dsnguard.parse_ehlo("250-mx.example\r\n250 DSN\r\n")
