@@ -153,7 +153,8 @@ if ! (cd "$SRCDIR" && dpkg-checkbuilddeps) >/dev/null 2>&1 || ! command -v linti
 fi
 ok "build dependencies installed"
 step "dpkg-buildpackage -b -us -uc"
-if (cd "$SRCDIR" && DEB_BUILD_OPTIONS="nocheck parallel=$JOBS" dpkg-buildpackage -b -us -uc) \
+# noautodbgsym: no -dbgsym packages to strip into, write and lint (time).
+if (cd "$SRCDIR" && DEB_BUILD_OPTIONS="nocheck noautodbgsym parallel=$JOBS" dpkg-buildpackage -b -us -uc) \
 	>"$P/build.log" 2>&1; then
 	ok "dpkg-buildpackage"
 else

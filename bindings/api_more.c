@@ -182,14 +182,19 @@ dsngb_result batv_strip(const char *buf, size_t len, struct dsng_error *err)
 	return res;
 }
 
-static void reply_opts(struct dsng_reply_opts *o, int lenient)
+static void reply_opts(struct dsng_reply_opts *o, int lenient, size_t max_line,
+                       size_t max_lines)
 {
 	dsng_reply_opts_init(o, DSNG_REPLY_OPTS_VERSION);
 	if (lenient)
 		o->flags |= DSNG_REPLY_LENIENT;
+	o->max_line = max_line;
+	if (max_lines)
+		o->max_lines = max_lines;
 }
 
 dsngb_result format_reply(const char *buf, size_t len, int lenient,
+                          size_t max_line, size_t max_lines,
                           struct dsng_error *err)
 {
 	struct dsng_reply_opts o;
@@ -200,7 +205,7 @@ dsngb_result format_reply(const char *buf, size_t len, int lenient,
 
 	if (!mem)
 		return dsngb_nomem(err);
-	reply_opts(&o, lenient);
+	reply_opts(&o, lenient, max_line, max_lines);
 	if (dsng_reply_parse(mem, &r, buf, len, &o, err) == DSNG_OK) {
 		if (!(out = dsng_reply_format(mem, r)))
 			dsngb_nomem(err);
@@ -212,13 +217,14 @@ dsngb_result format_reply(const char *buf, size_t len, int lenient,
 }
 
 dsngb_result reply_complete(const char *buf, size_t len, int lenient,
+                            size_t max_line, size_t max_lines,
                             struct dsng_error *err)
 {
 	struct dsng_reply_opts o;
 	size_t used = 0;
 	int rc;
 
-	reply_opts(&o, lenient);
+	reply_opts(&o, lenient, max_line, max_lines);
 	rc = dsng_reply_complete(&used, buf, len, &o, err);
 	if (rc < 0)
 		return NULL;
@@ -291,10 +297,24 @@ dsngb_result policy_is_receipt_header(struct dsngb_policy *p, const char *buf,
 	                    err);
 }
 
+static void cmd_opts(struct dsng_cmd_opts *o, int strict, size_t max_line,
+                     int utf8)
+{
+	dsng_cmd_opts_init(o, DSNG_CMD_OPTS_VERSION);
+	if (strict)
+		o->flags |= DSNG_CMD_STRICT;
+	if (utf8)
+		o->flags |= DSNG_CMD_UTF8;
+	if (max_line)
+		o->max_line = max_line;
+}
+
 dsngb_result policy_line(struct dsngb_policy *p, struct dsngb_session *s,
-                         const char *buf, size_t len, struct dsng_error *err)
+                         const char *buf, size_t len, int strict,
+                         size_t max_line, int utf8, struct dsng_error *err)
 {
 	struct dsng_decision d = DSNG_DECISION_INIT;
+	struct dsng_cmd_opts o;
 	struct dsng_cmd *c;
 	TALLOC_CTX *mem;
 	void *res = NULL;
@@ -309,8 +329,9 @@ dsngb_result policy_line(struct dsngb_policy *p, struct dsngb_session *s,
 		return dsngb_nomem(err);
 	}
 	dsng_cmd_init(c, DSNG_CMD_VERSION);
+	cmd_opts(&o, strict, max_line, utf8);
 	rc = dsng_policy_line(mem, &d, c, dsngb_policy_get(p),
-	                      dsngb_session_get(s), buf, len, NULL, err);
+	                      dsngb_session_get(s), buf, len, &o, err);
 	if (rc == DSNG_OK || rc == DSNG_ESYNTAX || rc == DSNG_ELIMIT) {
 		/* a line that does not parse is the refusal d holds */
 		dsng_error_clear(err);
@@ -525,4 +546,147 @@ dsngb_result mbox_split(const char *buf, size_t len, struct dsng_error *err)
 	while (dsng_mime_mbox_next(&msg, &pos, buf, len))
 		dsngb_native.list_push(l, dsngb_native_bytes(msg.ptr, msg.len));
 	return dsngb_finish(l, err);
+}
+
+dsngb_result parse_ehlo_opts(const char *buf, size_t len, int lenient,
+                             size_t max_line, size_t max_lines,
+                             struct dsng_error *err)
+{
+	struct dsng_reply_opts o;
+	struct dsng_ehlo *c = NULL;
+	void *res;
+
+	reply_opts(&o, lenient, max_line, max_lines);
+	len = dsngb_trim_blank_tail(buf, len);
+	if (dsng_ehlo_parse(NULL, &c, buf, len, &o, err) != DSNG_OK)
+		return NULL;
+	res = dsngb_native.map_new();
+	dsngb_ehlo_fill(&dsngb_native, res, c);
+	talloc_free(c);
+	return dsngb_finish(res, err);
+}
+
+dsngb_result hide_ehlo_opts(const char *buf, size_t len, int xbytes,
+                            const char *keywords, int lenient, size_t max_line,
+                            size_t max_lines, struct dsng_error *err)
+{
+	struct dsng_reply_opts o;
+	TALLOC_CTX *mem = talloc_new(NULL);
+	const char **kw;
+	char *copy, *tok, *save = NULL, *out = NULL;
+	size_t n = 0, out_len = 0;
+	void *res = NULL;
+
+	if (!mem)
+		return dsngb_nomem(err);
+	copy = talloc_strdup(mem, keywords ? keywords : "");
+	kw = copy ? talloc_array(mem, const char *, strlen(copy) / 2 + 2)
+	          : NULL;
+	if (!kw) {
+		talloc_free(mem);
+		return dsngb_nomem(err);
+	}
+	/* comma or blank separated, as hide_ehlo of api.h */
+	for (tok = strtok_r(copy, ", \t", &save); tok;
+	     tok = strtok_r(NULL, ", \t", &save))
+		kw[n++] = tok;
+	kw[n] = NULL;
+	reply_opts(&o, lenient, max_line, max_lines);
+	len = dsngb_trim_blank_tail(buf, len);
+	if (dsng_ehlo_hide(mem, &out, &out_len, buf, len, 0, kw, &o, err) ==
+	    DSNG_OK)
+		res = dsngb_finish(xbytes ? dsngb_native_bytes(out, out_len)
+		                          : dsngb_native.str(out, out_len),
+		                   err);
+	talloc_free(mem);
+	return res;
+}
+
+dsngb_result policy_ehlo_opts(struct dsngb_policy *p, struct dsngb_session *s,
+                              int esmtp, const char *buf, size_t len,
+                              int lenient, size_t max_line, size_t max_lines,
+                              struct dsng_error *err)
+{
+	struct dsng_decision d = DSNG_DECISION_INIT;
+	struct dsng_reply_opts o;
+	struct dsng_ehlo *caps = NULL;
+	TALLOC_CTX *mem;
+	void *res = NULL;
+
+	(void)esmtp; /* a reply to parse is an EHLO reply: ESMTP */
+	if (!p || !s)
+		return dsngb_misuse(err, "expected a policy and a session");
+	if (!(mem = talloc_new(NULL)))
+		return dsngb_nomem(err);
+	reply_opts(&o, lenient, max_line, max_lines);
+	len = dsngb_trim_blank_tail(buf, len);
+	if (dsng_ehlo_parse(mem, &caps, buf, len, &o, err) == DSNG_OK &&
+	    dsng_policy_ehlo_reply(mem, &d, dsngb_policy_get(p),
+	                           dsngb_session_get(s), caps,
+	                           err) == DSNG_OK) {
+		res = dsngb_native.map_new();
+		dsngb_decision_fill(&dsngb_native, res, &d, 0, 0);
+		res = dsngb_finish(res, err);
+	}
+	talloc_free(mem);
+	return res;
+}
+
+dsngb_result policy_cmd_opts(struct dsngb_policy *p, struct dsngb_session *s,
+                             const char *buf, size_t len, int rcpt, int strict,
+                             size_t max_line, int utf8, struct dsng_error *err)
+{
+	struct dsng_decision d = DSNG_DECISION_INIT;
+	struct dsng_cmd_opts o;
+	struct dsng_cmd *c;
+	TALLOC_CTX *mem;
+	enum dsng_verb verb = rcpt ? DSNG_VERB_RCPT : DSNG_VERB_MAIL;
+	void *res = NULL;
+	int rc;
+
+	if (!p || !s)
+		return dsngb_misuse(err, "expected a policy and a session");
+	if (!(c = malloc(sizeof(*c))))
+		return dsngb_nomem(err);
+	if (!(mem = talloc_new(NULL))) {
+		free(c);
+		return dsngb_nomem(err);
+	}
+	dsng_cmd_init(c, DSNG_CMD_VERSION);
+	cmd_opts(&o, strict, max_line, utf8);
+	rc = dsng_cmd_parse(c, buf, len, &o, err);
+	if (rc == DSNG_ESYNTAX || rc == DSNG_ELIMIT) {
+		/* the refusal to send, as dsng_policy_line gives it (the
+		 * session is left alone) */
+		struct dsng_error e2 = DSNG_ERROR_INIT;
+
+		dsng_error_clear(err);
+		dsng_policy_line(NULL, &d, NULL, dsngb_policy_get(p),
+		                 dsngb_session_get(s), buf, len, &o, &e2);
+		res = dsngb_native.map_new();
+		dsngb_decision_fill(&dsngb_native, res, &d, 0, 0);
+		res = dsngb_finish(res, err);
+	} else if (rc != DSNG_OK) {
+		/* raised from err */
+	} else if (c->verb != verb) {
+		dsngb_misuse(err, rcpt ? "rcpt() takes a RCPT TO command"
+		                       : "mail() takes a MAIL FROM command");
+	} else {
+		rc = rcpt ? dsng_policy_rcpt(&d, dsngb_policy_get(p),
+		                             dsngb_session_get(s), c, err)
+		          : dsng_policy_mail(&d, dsngb_policy_get(p),
+		                             dsngb_session_get(s), c, err);
+		if (rc == DSNG_OK && d.changes &&
+		    !(d.rewritten = dsng_cmd_format(mem, c))) {
+			dsngb_nomem(err);
+		} else if (rc == DSNG_OK) {
+			res = dsngb_native.map_new();
+			dsngb_decision_fill(&dsngb_native, res, &d,
+			                    rcpt ? d.notify_requested : 0, 0);
+			res = dsngb_finish(res, err);
+		}
+	}
+	talloc_free(mem);
+	free(c);
+	return res;
 }

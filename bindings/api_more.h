@@ -153,13 +153,28 @@ dsngb_result batv_parse(const char *buf, size_t len, struct dsng_error *err);
 /* The address without its BATV tag (an untagged one unchanged). */
 dsngb_result batv_strip(const char *buf, size_t len, struct dsng_error *err);
 /* A server reply parsed (as parse_reply) and written back in canonical
- * form, CRLF-terminated lines. */
+ * form, CRLF-terminated lines.  lenient, max_line, max_lines: struct
+ * dsng_reply_opts by name (0 = the default), here and below. */
 dsngb_result format_reply(const char *buf, size_t len, int lenient,
+                          size_t max_line, size_t max_lines,
                           struct dsng_error *err);
 /* The length of the first complete reply at the start of buf, or 0 when
  * more is needed; ParseError when it cannot be a reply. */
 dsngb_result reply_complete(const char *buf, size_t len, int lenient,
+                            size_t max_line, size_t max_lines,
                             struct dsng_error *err);
+/* parse_ehlo, hide_ehlo and the EHLO decision on a reply (api.h) with
+ * the reply parser's options. */
+dsngb_result parse_ehlo_opts(const char *buf, size_t len, int lenient,
+                             size_t max_line, size_t max_lines,
+                             struct dsng_error *err);
+dsngb_result hide_ehlo_opts(const char *xbuf, size_t xlen, int xbytes,
+                            const char *keywords, int lenient, size_t max_line,
+                            size_t max_lines, struct dsng_error *err);
+dsngb_result policy_ehlo_opts(struct dsngb_policy *p, struct dsngb_session *s,
+                              int esmtp, const char *buf, size_t len,
+                              int lenient, size_t max_line, size_t max_lines,
+                              struct dsng_error *err);
 /* An RFC 5322 date as Unix seconds; ParseError bad_value. */
 dsngb_result report_date_parse(const char *buf, size_t len,
                                struct dsng_error *err);
@@ -179,9 +194,16 @@ dsngb_result policy_is_trusted(struct dsngb_policy *p, struct dsngb_session *s,
 dsngb_result policy_is_receipt_header(struct dsngb_policy *p, const char *buf,
                                       size_t len, struct dsng_error *err);
 /* One client command line through the policy (dsng_policy_line: EHLO,
- * MAIL, RCPT decided, RSET resets, others accepted): a decision map. */
+ * MAIL, RCPT decided, RSET resets, others accepted): a decision map.
+ * strict, max_line, utf8: struct dsng_cmd_opts by name, as parse_cmd. */
 dsngb_result policy_line(struct dsngb_policy *p, struct dsngb_session *s,
-                         const char *buf, size_t len, struct dsng_error *err);
+                         const char *buf, size_t len, int strict,
+                         size_t max_line, int utf8, struct dsng_error *err);
+/* The MAIL (rcpt 0) or RCPT (rcpt 1) decision of api.h with the command
+ * parser's options: utf8 for the recipients of an SMTPUTF8 transaction. */
+dsngb_result policy_cmd_opts(struct dsngb_policy *p, struct dsngb_session *s,
+                             const char *buf, size_t len, int rcpt, int strict,
+                             size_t max_line, int utf8, struct dsng_error *err);
 /* The policy's trusted networks as CIDR texts (a list). */
 dsngb_result policy_networks(struct dsngb_policy *p, struct dsng_error *err);
 /* The settings that differ from the permissive base: a list of {rule,

@@ -200,6 +200,8 @@ static void *dsngb_py_unwrap(PyObject *o, int which)
 #if defined(SWIGPYTHON)
 %rename(_parse_report) parse_report;
 #endif
+/* parse_ehlo with the reply parser's options: written over this */
+%rename(_parse_ehlo) parse_ehlo;
 %rename(_batv_sign) batv_sign;
 %rename(_batv_verify) batv_verify;
 #if defined(SWIGPERL)
@@ -277,6 +279,10 @@ lower-case hex.  Raises ParseError (bad_xtext).";
 %rename(_policy_load) policy_load;
 %newobject policy_load;
 %rename(_policy_bounce_limits) policy_bounce_limits;
+%rename(_parse_ehlo_opts) parse_ehlo_opts;
+%rename(_hide_ehlo_opts) hide_ehlo_opts;
+%rename(_policy_ehlo_opts) policy_ehlo_opts;
+%rename(_policy_cmd_opts) policy_cmd_opts;
 %rename(_policy_networks) policy_networks;
 %rename(_policy_rules) policy_rules;
 %rename(_policy_offer) policy_offer;
@@ -348,15 +354,52 @@ def _mail_text(value, what):
                     % (what, type(value).__name__))
 
 
-def hide_ehlo(reply, keywords=("DSN",)):
-    """The EHLO reply written back as sent without the capabilities named
-    in keywords (any case; DSN by default); bytes in, bytes out."""
+def _reply_opts(fn, opts):
+    """The reply parser's options (struct dsng_reply_opts) by name, or
+    None when none is given."""
+    for k in opts:
+        if k not in ("lenient", "max_line", "max_lines"):
+            raise TypeError("%s() got an unexpected keyword argument %r"
+                            % (fn, k))
+    if not any(opts.values()):
+        return None
+    for k in ("max_line", "max_lines"):
+        v = opts.get(k, 0)
+        if isinstance(v, bool) or not isinstance(v, int) or v < 0:
+            raise TypeError("%s must be a non-negative int" % k)
+    return (1 if opts.get("lenient") else 0, opts.get("max_line", 0),
+            opts.get("max_lines", 0))
+
+
+def hide_ehlo(reply, keywords=("DSN",), **opts):
+    """hide_ehlo(reply, keywords=("DSN",), lenient=False, max_line=0,
+    max_lines=0)
+
+    The EHLO reply written back as sent without the capabilities named
+    in keywords (any case; DSN by default); bytes in, bytes out.  The
+    reply parser's options (struct dsng_reply_opts) by name."""
     if isinstance(keywords, str):
         keywords = [keywords]
     keywords = list(keywords)
     if not all(isinstance(k, str) for k in keywords):
         raise TypeError("keywords must be str")
-    return _hide_ehlo(reply, ",".join(keywords))
+    o = _reply_opts("hide_ehlo", opts)
+    if o is None:
+        return _hide_ehlo(reply, ",".join(keywords))
+    return _hide_ehlo_opts(reply, ",".join(keywords), *o)
+
+
+def parse_ehlo(reply, **opts):
+    """parse_ehlo(reply, lenient=False, max_line=0, max_lines=0) -> dict
+
+    A server's EHLO/LHLO reply as the keys of `dsnguard parse-ehlo
+    --json`.  The reply parser's options (struct dsng_reply_opts) by
+    name: lenient (4096-octet lines), max_line, max_lines (0 = the
+    default).  Raises ParseError (also for a code other than 250)."""
+    o = _reply_opts("parse_ehlo", opts)
+    if o is None:
+        return _parse_ehlo(reply)
+    return _parse_ehlo_opts(reply, *o)
 
 
 def _batv_args(keys, days, now, exact_case):
@@ -550,6 +593,17 @@ def _session_of(session):
 _ACTIONS = ("delivered", "failed", "delayed", "relayed", "expanded")
 
 
+def _cmd_opts(fn, opts):
+    """struct dsng_cmd_opts by name: (strict, max_line, utf8)."""
+    for k in opts:
+        if k not in ("strict", "max_line", "utf8"):
+            raise TypeError("%s() got an unexpected keyword argument %r"
+                            % (fn, k))
+    return (1 if opts.get("strict") else 0,
+            _policy_count(opts.get("max_line", 0)),
+            1 if opts.get("utf8") else 0)
+
+
 def _policy_count(v):
     if isinstance(v, bool) or not isinstance(v, int) or v < 0:
         raise TypeError("a limit is a non-negative int")
@@ -621,23 +675,40 @@ class Policy:
         """Remarks on settings that do not do what they seem to."""
         return _policy_warnings(self._h)
 
-    def ehlo(self, session, reply=None, *, esmtp=True):
+    def ehlo(self, session, reply=None, *, esmtp=True, **opts):
         """Offer DSN to this client or not.  With reply (the server's EHLO
         reply), rewritten is that reply without its DSN line when DSN is
-        hidden."""
+        hidden; the reply parser's options (lenient, max_line, max_lines)
+        by name."""
         h = _session_of(session)
+        o = _reply_opts("ehlo", opts)
         if reply is None:
             return Decision(_policy_ehlo(self._h, h, 1 if esmtp else 0,
                                          "", 0))
+        if o is not None:
+            return Decision(_policy_ehlo_opts(self._h, h, 1 if esmtp else 0,
+                                              _mail_text(reply, "reply"),
+                                              *o))
         return Decision(_policy_ehlo(self._h, h, 1 if esmtp else 0,
                                      _mail_text(reply, "reply"), 1))
 
-    def mail(self, session, line_or_cmd):
-        """MAIL FROM: RET and ENVID."""
+    def mail(self, session, line_or_cmd, **opts):
+        """MAIL FROM: RET and ENVID.  The command parser's options as
+        parse_cmd takes them (strict, max_line, utf8)."""
+        if opts:
+            return Decision(_policy_cmd_opts(
+                self._h, _session_of(session), _line_of(line_or_cmd), 0,
+                *_cmd_opts("mail", opts)))
         return _fast_decide(self._h, session, line_or_cmd, False)
 
-    def rcpt(self, session, line_or_cmd):
-        """RCPT TO: NOTIFY and ORCPT."""
+    def rcpt(self, session, line_or_cmd, **opts):
+        """RCPT TO: NOTIFY and ORCPT.  The command parser's options as
+        parse_cmd takes them: utf8=True for the recipients of an SMTPUTF8
+        transaction."""
+        if opts:
+            return Decision(_policy_cmd_opts(
+                self._h, _session_of(session), _line_of(line_or_cmd), 1,
+                *_cmd_opts("rcpt", opts)))
         return _fast_decide(self._h, session, line_or_cmd, True)
 
     def header(self, session, name, value):
@@ -771,11 +842,13 @@ A delivery report; the limits are the C fields by name (max_recipients,
 max_depth, max_parts, max_fields, max_field_len, max_header_len,
 max_boundary_len, max_size, max_decoded); 0 keeps the default.
 
-=item parse_ehlo($reply)
+=item parse_ehlo($reply, {lenient => 0, max_line => 0, max_lines => 0})
 
-An EHLO reply's capabilities.
+An EHLO reply's capabilities; the options are the reply parser's
+(C<struct dsng_reply_opts>), as for parse_reply, hide_ehlo and
+C<< $policy->ehlo >>.
 
-=item hide_ehlo($reply, {keywords => ['DSN']})
+=item hide_ehlo($reply, {keywords => ['DSN'], lenient, max_line, max_lines})
 
 The EHLO reply written back as sent without those capabilities.
 
@@ -823,7 +896,7 @@ C<< ->update({helo => ..., auth_user => ..., tls => 1}) >> for what the
 connection learns later (EHLO, AUTH, STARTTLS: keys not given are kept,
 undef clears).
 
-=item $policy->ehlo($session, $reply?, {esmtp => 1}), ->mail($session, $line_or_cmd), ->rcpt($session, $line_or_cmd), ->header($session, $name, $value), ->generate($session, $action, {null_sender => 0, notify => [...]}), ->bounce($message_or_undef, {rcpt, null_sender => 1, session, now})
+=item $policy->ehlo($session, $reply?, {esmtp => 1}), ->mail($session, $line_or_cmd, {strict, max_line, utf8}), ->rcpt($session, $line_or_cmd, {strict, max_line, utf8}), ->header($session, $name, $value), ->generate($session, $action, {null_sender => 0, notify => [...]}), ->bounce($message_or_undef, {rcpt, null_sender => 1, session, now})
 
 Each returns a decision hashref with the values of C<dsnguard audit
 --json>: action, reason, rule, reply, notify, compliance, rewritten (and
@@ -906,16 +979,36 @@ sub parse_reply {
 		_num('parse_reply', $o, 'max_lines'));
 }
 
+my @REPLY_OPTS = qw(lenient max_line max_lines);
+
+# The reply parser's options (struct dsng_reply_opts), or () when none.
+sub _reply_opts {
+	my ($fn, $o) = @_;
+	return () unless grep { $o->{$_} } @REPLY_OPTS;
+	return ($o->{lenient} ? 1 : 0, _num($fn, $o, 'max_line'),
+		_num($fn, $o, 'max_lines'));
+}
+
 sub hide_ehlo {
 	my ($data, @rest) = @_;
-	my $o = _opts('hide_ehlo', \@rest, qw(keywords));
+	my $o = _opts('hide_ehlo', \@rest, 'keywords', @REPLY_OPTS);
 	Carp::croak('DSNGuard::hide_ehlo: an EHLO reply is required')
 		unless defined $data;
 	my $k = defined $o->{keywords} ? $o->{keywords} : ['DSN'];
 	$k = join(',', @$k) if ref $k eq 'ARRAY';
 	Carp::croak('DSNGuard::hide_ehlo: keywords must be a list or a string')
 		if ref $k;
-	return _hide_ehlo($data, $k);
+	my @ro = _reply_opts('hide_ehlo', $o);
+	return @ro ? _hide_ehlo_opts($data, $k, @ro) : _hide_ehlo($data, $k);
+}
+
+sub parse_ehlo {
+	my ($data, @rest) = @_;
+	my $o = _opts('parse_ehlo', \@rest, @REPLY_OPTS);
+	Carp::croak('DSNGuard::parse_ehlo: an EHLO reply is required')
+		unless defined $data;
+	my @ro = _reply_opts('parse_ehlo', $o);
+	return @ro ? _parse_ehlo_opts($data, @ro) : _parse_ehlo($data);
 }
 
 sub _batv_keys {
@@ -1081,23 +1174,39 @@ sub _line {
 
 sub ehlo {
 	my ($self, $s, @rest) = @_;
-	my $o = DSNGuard::_opts('Policy->ehlo', \@rest, qw(esmtp));
+	my $o = DSNGuard::_opts('Policy->ehlo', \@rest, 'esmtp', @REPLY_OPTS);
 	my $reply = $rest[0];
 	my $esmtp = exists $o->{esmtp} ? ($o->{esmtp} ? 1 : 0) : 1;
 	my $h = _session('ehlo', $s);
+	my @ro = DSNGuard::_reply_opts('Policy->ehlo', $o);
+	return DSNGuard::_policy_ehlo_opts($self->{_h}, $h, $esmtp, $reply, @ro)
+		if defined $reply && @ro;
 	return defined $reply
 		? DSNGuard::_policy_ehlo($self->{_h}, $h, $esmtp, $reply, 1)
 		: DSNGuard::_policy_ehlo($self->{_h}, $h, $esmtp, '', 0);
 }
 
+# The command parser's options (struct dsng_cmd_opts) as parse_cmd's.
+sub _cmd_opts {
+	my ($fn, $o) = @_;
+	return ($o->{strict} ? 1 : 0, DSNGuard::_num($fn, $o, 'max_line'),
+		$o->{utf8} ? 1 : 0);
+}
+
 sub mail {
-	my ($self, $s, $l) = @_;
+	my ($self, $s, $l, @rest) = @_;
+	my $o = DSNGuard::_opts('Policy->mail', \@rest, qw(strict max_line utf8));
+	return DSNGuard::_policy_cmd_opts($self->{_h}, _session('mail', $s),
+		_line('mail', $l), 0, _cmd_opts('Policy->mail', $o)) if %$o;
 	return DSNGuard::_policy_mail($self->{_h}, _session('mail', $s),
 		_line('mail', $l));
 }
 
 sub rcpt {
-	my ($self, $s, $l) = @_;
+	my ($self, $s, $l, @rest) = @_;
+	my $o = DSNGuard::_opts('Policy->rcpt', \@rest, qw(strict max_line utf8));
+	return DSNGuard::_policy_cmd_opts($self->{_h}, _session('rcpt', $s),
+		_line('rcpt', $l), 1, _cmd_opts('Policy->rcpt', $o)) if %$o;
 	return DSNGuard::_policy_rcpt($self->{_h}, _session('rcpt', $s),
 		_line('rcpt', $l));
 }

@@ -13,6 +13,7 @@ struct dsngb_scan {
 	struct dsng_maillog *s; /* talloc child of this struct */
 	char *file;             /* NULL for lines not from a file */
 	int finished;
+	int busy; /* a feed runs without the GIL: one thread at a time */
 };
 
 void dsngb_scan_free(struct dsngb_scan *s)
@@ -64,6 +65,12 @@ dsngb_result scan_feed(struct dsngb_scan *sc, const char *buf, size_t len,
 		return dsngb_misuse(err, "not a scanner");
 	if (sc->finished)
 		return dsngb_misuse(err, "the scan is finished");
+	/* set and tested with the GIL held, so two threads sharing one scan
+	 * cannot both be inside the scanner */
+	if (sc->busy)
+		return dsngb_misuse(err,
+		                    "the scan is in use by another thread");
+	sc->busy = 1;
 	/* megabytes of log: other threads run meanwhile */
 	gil = dsngb_native_unlock();
 	if (len)
@@ -73,6 +80,7 @@ dsngb_result scan_feed(struct dsngb_scan *sc, const char *buf, size_t len,
 		sc->finished = 1;
 	}
 	dsngb_native_relock(gil);
+	sc->busy = 0;
 	if (rc != DSNG_OK)
 		return NULL;
 	list = dsngb_native.list_new();

@@ -9,7 +9,7 @@ libclang-rt-14-dev libtalloc-dev libcmocka-dev libjansson-dev nettle-dev
 libgnutls28-dev libmilter-dev
 swig python3 python3-dev perl libperl-dev valgrind groff-base man-db
 binutils coreutils gcovr clang-format zlib1g-dev gzip time openssl
-python3-aiosmtpd libio-socket-ssl-perl
+python3-aiosmtpd libio-socket-ssl-perl perl-doc
 sasl2-bin libsasl2-modules m4 libwrap0"
 
 missing=""

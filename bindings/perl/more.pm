@@ -70,7 +70,7 @@ A BATV tag taken apart without a key (C<key_number>, C<day>, C<hash>,
 C<legacy_order>, C<local>, C<domain>, C<original>), or the address without
 its tag.
 
-=item format_reply($reply, {lenient => 0}), reply_complete($data, {lenient => 0})
+=item format_reply($reply, {lenient, max_line, max_lines}), reply_complete($data, {lenient, max_line, max_lines})
 
 A server reply written back canonical; the length of the whole reply that
 C<$data> starts with (0 when more input is needed).
@@ -104,7 +104,7 @@ whom DSN is offered at EHLO and the classes a session falls in (class
 words: C<all>, C<trusted>, C<authenticated>, C<tls>, C<submission>,
 C<local>).  Each returns a list.
 
-=item $policy->line($session, $line), $policy->is_trusted($session), $policy->is_receipt_header($name)
+=item $policy->line($session, $line, {strict, max_line, utf8}), $policy->is_trusted($session), $policy->is_receipt_header($name)
 
 One command line through the policy as the audit does it (a decision
 hashref); whether the client's address is in the trusted networks; whether
@@ -399,14 +399,18 @@ sub batv_strip { _batv_strip(_str_arg('batv_strip', $_[0], 'an address')) }
 
 sub format_reply {
 	my ($r, @rest) = @_;
+	my $o = _opts('format_reply', \@rest, qw(lenient max_line max_lines));
 	return _format_reply(_str_arg('format_reply', $r, 'a reply'),
-		_flag_opts('format_reply', \@rest, 'lenient'));
+		$o->{lenient} ? 1 : 0, _num('format_reply', $o, 'max_line'),
+		_num('format_reply', $o, 'max_lines'));
 }
 
 sub reply_complete {
 	my ($r, @rest) = @_;
+	my $o = _opts('reply_complete', \@rest, qw(lenient max_line max_lines));
 	return _reply_complete(_str_arg('reply_complete', $r, 'data'),
-		_flag_opts('reply_complete', \@rest, 'lenient'));
+		$o->{lenient} ? 1 : 0, _num('reply_complete', $o, 'max_line'),
+		_num('reply_complete', $o, 'max_lines'));
 }
 
 sub parse_date { _report_date_parse(_str_arg('parse_date', $_[0], 'a date')) }
@@ -419,9 +423,11 @@ sub split_mbox { @{ _mbox_split(_str_arg('split_mbox', $_[0], 'data')) } }
 package DSNGuard::Policy;
 
 sub line {
-	my ($self, $s, $l) = @_;
+	my ($self, $s, $l, @rest) = @_;
+	my $o = DSNGuard::_opts('Policy->line', \@rest, qw(strict max_line utf8));
 	return DSNGuard::_policy_line($self->{_h}, _session('line', $s),
-		DSNGuard::_str_arg('Policy->line', $l, 'a command line'));
+		DSNGuard::_str_arg('Policy->line', $l, 'a command line'),
+		_cmd_opts('Policy->line', $o));
 }
 
 sub is_trusted {

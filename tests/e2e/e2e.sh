@@ -10,20 +10,31 @@
 #                           of /etc/passwd and /etc/group, with the MTAs'
 #                           users and the test's mailbox owners, are
 #                           bind-mounted over the real ones
-#   e2e_uid NAME            that user's uid in the copies
+#   e2e_uid / e2e_gid NAME  that user's uid, that group's gid in the copies
+#   e2e_apt PKG...          apt-get install what is missing (libraries and
+#                           tools only, never an MTA)
 #   e2e_port                a free TCP port on 127.0.0.1
 #   e2e_listening PORT      is anything accepting on 127.0.0.1:PORT?
 #   e2e_alive PID           running and not a zombie
 #   e2e_kill PID            TERM, wait up to 5 s, then KILL
-#   e2e_wait_file GLOB SEC  until a file matches GLOB (a bounded wait)
+#   e2e_wait_file GLOB SEC, e2e_wait_socket PATH SEC, e2e_wait_grep ERE
+#   FILE SEC                bounded waits
 #   e2e_policy FILE [ACTION] the legs' policy: recommended, 127.0.0.1/32
 #                           trusted (ACTION: DSN offered to all and the
 #                           NOTIFY rule's action, e.g. strip)
-#   e2e_client ARGS...      smtpc.py (one JSON object with every reply)
-#   e2e_ok / e2e_fail MSG   count a check; e2e_end exits 0 or 1
+#   e2e_client ARGS...      smtpc.py (one JSON object with every reply);
+#                           e2e_field JSON KEY reads one of its values
+#   e2e_events CLI LOG...   scan-log's events, one line each
+#   e2e_report CLI FILE     parse-report's kind, action, final recipient
+#   e2e_probe CLI PORT SOURCE FROM TO   dsnguard probe's verdict and exit
+#   e2e_milter_require / e2e_milter_start / e2e_milter_stop
+#                           dsnguard-milter on inet:PORT@127.0.0.1, by PID
+#   e2e_ok / e2e_fail MSG, e2e_check NAME GOT WANT   count a check;
+#                           e2e_end exits 0 or 1
 #
-# Nothing outside the test's own folder and $E2E_CACHE is written: the MTAs'
-# users exist only inside the namespaces.
+# Nothing outside the test's own folder and $E2E_CACHE is written (but for
+# the packages e2e_apt installs): the MTAs' users exist only inside the
+# namespaces.
 E2E_CACHE=${DSNG_E2E_CACHE:-/var/tmp/dsnguard-mta/e2e}
 E2E_FAILS=0
 

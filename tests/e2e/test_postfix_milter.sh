@@ -19,6 +19,8 @@
 #            accepted and its receipt made, the milter logs the refusal it
 #            would have made with dry_run=1 (case 7)
 #   down     the milter configured but not running: mail flows (case 7)
+#   crash    the milter killed with SIGKILL between two sessions: the
+#            second flows (case 7)
 # With E2E_LOGDIR=DIR the guard leg's Postfix log is copied there.
 # Exit 77 (skip) with the reason when Postfix cannot run here or MILTER
 # was not built.
@@ -166,6 +168,29 @@ e2e_check "case 7 (milter down): the local submission flows" \
 	"$(grep -l '^Subject: local in down' $(pf_mail "$W" rcpt) 2> /dev/null | wc -l)" 1
 grep -q 'warning: connect to Milter service' "$W/log/maillog" ||
 	e2e_fail "case 7 (milter down): Postfix did not notice the milter was down"
+
+# ---- crash: the milter killed (SIGKILL) between two sessions ------------------
+C=$T/crash
+mkdir "$C" && pf_configure "$C" || exit 1
+mp=$(e2e_port)
+pf_set "$C" "smtpd_milters = inet:127.0.0.1:$mp" "milter_default_action = accept" &&
+	e2e_milter_start "$MILTER" "$C" "$T/policy.conf" "$mp" --mta postfix &&
+	pf_start "$C" || exit 1
+set -- $(pf_ports "$C")
+send "$C" before --port "$1" --source 127.0.0.2 --from victim@example.test \
+	--to rcpt@example.test --notify SUCCESS --subject "before the crash"
+kill -KILL "$(cat "$C/milter.pid")"
+e2e_milter_stop "$C"
+send "$C" after --port "$1" --source 127.0.0.2 --from victim@example.test \
+	--to rcpt@example.test --subject "after the crash"
+pf_wait_queue "$C" 20 || e2e_fail "crash: the queue did not empty in 20 s"
+pf_stop "$C"
+e2e_check "case 7 (milter crashed): refused while it ran" \
+	"$(e2e_field "$(cat "$C/before.json")" rcpt.0)" 550
+e2e_check "case 7 (milter crashed): mail flows after" \
+	"$(e2e_field "$(cat "$C/after.json")" data.0)" 250
+e2e_check "case 7 (milter crashed): delivered" \
+	"$(grep -l '^Subject: after the crash' $(pf_mail "$C" rcpt) 2> /dev/null | wc -l)" 1
 
 # Postfix must not have complained in the legs where the milter ran
 if grep -E 'warning|fatal|panic|error' "$G/log/maillog" "$S/log/maillog" "$D/log/maillog"; then

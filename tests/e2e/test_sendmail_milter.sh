@@ -16,6 +16,8 @@
 #   dry-run  the guard's policy with --dry-run: accepted, the receipt made,
 #            the refusal logged with dry_run=1 (case 7)
 #   down     the milter configured but not running: mail flows (case 7)
+#   crash    the milter killed with SIGKILL between two sessions: the
+#            second flows (case 7)
 # Exit 77 (skip) with the reason when sendmail cannot run here or MILTER
 # was not built.
 CLI=$1
@@ -128,6 +130,31 @@ e2e_check "case 7 (milter down): the trusted client's mail flows" \
 	"$(e2e_field "$(cat "$W/trusted.json")" data.0)" 250
 grep -q 'Milter (dsnguard): .*connect' "$W/log/maillog" ||
 	e2e_fail "case 7 (milter down): sendmail did not log the milter's absence"
+
+# ---- crash: the milter killed (SIGKILL) between two sessions ------------------
+C=$T/crash
+mkdir "$C" || exit 1
+mp=$(e2e_port)
+echo "INPUT_MAIL_FILTER(\`dsnguard', \`S=inet:$mp@127.0.0.1, T=C:5s;S:10s;R:10s;E:30s')dnl" \
+	> "$C/milter.mc"
+sm_configure "$C" "$C/milter.mc" &&
+	e2e_milter_start "$MILTER" "$C" "$T/policy.conf" "$mp" --mta sendmail &&
+	sm_start "$C" || exit 1
+p=$(sm_port "$C")
+send "$C" before --port "$p" --source 127.0.0.2 --from victim@example.test \
+	--to rcpt@example.test --notify SUCCESS --subject "before the crash"
+kill -KILL "$(cat "$C/milter.pid")"
+e2e_milter_stop "$C"
+send "$C" after --port "$p" --source 127.0.0.2 --from victim@example.test \
+	--to rcpt@example.test --subject "after the crash"
+sm_wait_idle "$C" 20 || e2e_fail "crash: the queue did not empty in 20 s"
+sm_stop "$C"
+e2e_check "case 7 (milter crashed): refused while it ran" \
+	"$(e2e_field "$(cat "$C/before.json")" rcpt.0)" 550
+e2e_check "case 7 (milter crashed): mail flows after" \
+	"$(e2e_field "$(cat "$C/after.json")" data.0)" 250
+e2e_check "case 7 (milter crashed): delivered" \
+	"$(grep -c '^Subject: after the crash' "$C/mail/rcpt" 2> /dev/null)" 1
 
 if grep -E 'SYSERR|unsafe' "$G/log/maillog" "$S/log/maillog" "$D/log/maillog"; then
 	e2e_fail "sendmail complained in its log"

@@ -223,6 +223,26 @@ dies_with(sub { batv_parse('a@b.example') }, 'DSNGuard::ParseError', 'untagged')
 is(format_reply("250-a\n250 b"), "250-a\r\n250 b\r\n", 'format_reply');
 is(reply_complete("250-a\r\n250 b\r\nxx"), 14, 'reply_complete');
 is(reply_complete("250-a\r\n"), 0, 'more needed');
+{
+	my $e = "250-mx.example\r\n250-" . ('X' x 600) . "\r\n250 DSN\r\n";
+	my $x = dies_with(sub { parse_ehlo($e) }, 'DSNGuard::ParseError', 'a long EHLO line');
+	is($x->{code}, 'line_too_long', 'its code');
+	ok(parse_ehlo($e, {lenient => 1})->{dsn}, 'parse_ehlo lenient');
+	ok(parse_ehlo($e, {max_line => 1000})->{dsn}, 'parse_ehlo max_line');
+	unlike(hide_ehlo($e, {max_line => 1000}), qr/DSN/, 'hide_ehlo max_line');
+	my $pe = DSNGuard::Policy->preset('recommended');
+	my $se = DSNGuard::Session->new({addr => '203.0.113.1', port => 25});
+	is($pe->ehlo($se, $e, {lenient => 1})->{action}, 'hide_dsn', 'Policy->ehlo lenient');
+	dies_with(sub { $pe->ehlo($se, $e) }, 'DSNGuard::ParseError', 'Policy->ehlo default');
+	my $many = join('', map { "250-l$_\r\n" } 1 .. 20) . "250 x\r\n";
+	$x = dies_with(sub { parse_ehlo($many, {max_lines => 5}) }, 'DSNGuard::ParseError',
+		'max_lines');
+	is($x->{code}, 'size_limit', 'its code');
+	is(length(format_reply('250 ' . ('y' x 600), {max_line => 1000})), 606,
+		'format_reply max_line');
+	croaks(sub { parse_ehlo($e, {bogus => 1}) }, qr/unknown option/, 'parse_ehlo option');
+	croaks(sub { parse_ehlo(undef) }, qr/required/, 'parse_ehlo undef');
+}
 is(parse_date('Wed, 15 Jul 2020 10:15:30 GMT'), 1594808130, 'parse_date');
 dies_with(sub { parse_date('yesterday') }, 'DSNGuard::ParseError', 'bad date');
 is(decode_words('=?utf-8?q?caf=C3=A9?='), 'café', 'decode_words');
@@ -263,6 +283,18 @@ $e = dies_with(sub { $rec->bounce($rr, {max_size => 100}) },
 	'DSNGuard::ParseError', 'bounce over max_size');
 is($e->{code}, 'size_limit', 'its code');
 
+{
+	my $su = DSNGuard::Session->new({addr => '192.0.2.1', port => 587,
+		service => 'submission', auth_user => 'u'});
+	my $l = 'RCPT TO:<jöe@b.example> NOTIFY=SUCCESS';
+	is($rec->mail($su, 'MAIL FROM:<jöe@b.example> SMTPUTF8', {utf8 => 1})->{action},
+		'accept', 'mail utf8');
+	is($rec->rcpt($su, $l)->{rule}, 'parser:syntax', 'rcpt: UTF-8 needs utf8');
+	is($rec->rcpt($su, $l, {utf8 => 1})->{action}, 'accept', 'rcpt utf8');
+	is($rec->line($su, $l, {utf8 => 1})->{action}, 'accept', 'line utf8');
+	croaks(sub { $rec->rcpt($su, $l, {bogus => 1}) }, qr/unknown option/,
+		'rcpt option');
+}
 my $fp = DSNGuard::Policy->from_file($CONF);
 ok((grep { $_ eq '192.0.2.0/24' } $fp->networks), 'networks');
 my %rules = map { $_->{rule} => $_ } $fp->rules;
@@ -291,6 +323,17 @@ SKIP: {
 	$pt->parse_file($pm);
 	my @missing = grep { $pod !~ /\b\Q$_\E\b/ } @DSNGuard::EXPORT_OK;
 	is_deeply(\@missing, [], 'POD names every exported function');
+}
+
+SKIP: {
+	# what `perldoc DSNGuard` shows (perl-doc, scripts/install-deps.sh)
+	my $perldoc = `sh -c 'command -v perldoc' 2>/dev/null`;
+	chomp $perldoc;
+	skip 'no perldoc (install perl-doc)', 1
+		unless $perldoc && system("$perldoc -V >/dev/null 2>&1") == 0;
+	my $text = `$perldoc -T DSNGuard 2>&1`;
+	my @missing = grep { $text !~ /\b\Q$_\E\b/ } @DSNGuard::EXPORT_OK;
+	is_deeply(\@missing, [], 'perldoc DSNGuard names every exported function');
 }
 
 done_testing();

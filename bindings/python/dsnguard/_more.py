@@ -208,7 +208,8 @@ class ScanLog:
     the keys of `dsnguard scan-log --json`, in the order of the DSN
     lines.  Iterate it once; then .summary holds the summary object (the
     keys of the CLI's summary line), None until then.  The scan runs in
-    chunks of 64 KiB without the GIL."""
+    chunks of 64 KiB without the GIL; one ScanLog belongs to one thread
+    (another thread's next() raises TypeError while a chunk is scanned)."""
 
     __slots__ = ("_h", "_chunks", "_ready", "_close", "summary")
 
@@ -479,16 +480,21 @@ def batv_strip(address):
     return _core._batv_strip(_text(address, "address"))
 
 
-def format_reply(data, lenient=False):
-    """A server reply parsed and written back canonical (CRLF lines)."""
-    return _core._format_reply(_text(data, "data"), 1 if lenient else 0)
+def format_reply(data, lenient=False, max_line=0, max_lines=0):
+    """A server reply parsed and written back canonical (CRLF lines);
+    the options are parse_reply's (struct dsng_reply_opts)."""
+    return _core._format_reply(_text(data, "data"), 1 if lenient else 0,
+                               _count(max_line, "max_line"),
+                               _count(max_lines, "max_lines"))
 
 
-def reply_complete(data, lenient=False):
+def reply_complete(data, lenient=False, max_line=0, max_lines=0):
     """The length of the whole reply data starts with, 0 when more input
     is needed (for a client reading a socket).  Raises ParseError as soon
-    as the bytes cannot be a reply."""
-    return _core._reply_complete(_text(data, "data"), 1 if lenient else 0)
+    as the bytes cannot be a reply; options as parse_reply's."""
+    return _core._reply_complete(_text(data, "data"), 1 if lenient else 0,
+                                 _count(max_line, "max_line"),
+                                 _count(max_lines, "max_lines"))
 
 
 def parse_date(text):
@@ -541,13 +547,17 @@ def _is_receipt_header(self, name):
     return _core._policy_is_receipt_header(self._h, _text(name, "name"))
 
 
-def _line(self, session, line):
+def _line(self, session, line, *, strict=False, max_line=0, utf8=False):
     """One client command line through the policy, as the audit does:
     EHLO/HELO/LHLO, MAIL and RCPT decided, RSET starts a new transaction,
     others accepted; a line that does not parse gives the refusal to
-    send.  A Decision."""
+    send.  The command parser's options as parse_cmd takes them.  A
+    Decision."""
     return Decision(_core._policy_line(self._h, _core._session_of(session),
-                                       _text(line, "line")))
+                                       _text(line, "line"),
+                                       1 if strict else 0,
+                                       _count(max_line, "max_line"),
+                                       1 if utf8 else 0))
 
 
 def _presets(cls):

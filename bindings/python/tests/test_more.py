@@ -514,6 +514,44 @@ class Helpers(unittest.TestCase):
         with self.assertRaises(dsnguard.ParseError):
             dsnguard.format_reply("250-a\r\n251 b\r\n")
 
+    def test_reply_options(self):
+        # a 600-octet EHLO line: over the default 512, within lenient 4096
+        e = (b"250-mx.example\r\n250-" + b"X" * 600 + b"\r\n250 DSN\r\n")
+        with self.assertRaises(dsnguard.ParseError) as cm:
+            dsnguard.parse_ehlo(e)
+        self.assertEqual(cm.exception.code, "line_too_long")
+        self.assertTrue(dsnguard.parse_ehlo(e, lenient=True)["dsn"])
+        self.assertTrue(dsnguard.parse_ehlo(e, max_line=1000)["dsn"])
+        self.assertNotIn(b"DSN", dsnguard.hide_ehlo(e, max_line=1000))
+        with self.assertRaises(dsnguard.ParseError):
+            dsnguard.hide_ehlo(e)
+        p = dsnguard.Policy.preset("recommended")
+        s = dsnguard.Session("203.0.113.1", port=25)
+        d = p.ehlo(s, e, lenient=True)
+        self.assertEqual(d.action, "hide_dsn")
+        self.assertNotIn("DSN", d.rewritten)
+        with self.assertRaises(dsnguard.ParseError):
+            p.ehlo(s, e)
+        many = b"".join(b"250-l%d\r\n" % i for i in range(20)) + b"250 x\r\n"
+        self.assertEqual(len(dsnguard.parse_ehlo(many)["capabilities"]), 20)
+        with self.assertRaises(dsnguard.ParseError) as cm:
+            dsnguard.parse_ehlo(many, max_lines=5)
+        self.assertEqual(cm.exception.code, "size_limit")
+        with self.assertRaises(dsnguard.ParseError):
+            dsnguard.format_reply(b"250 " + b"y" * 600)
+        self.assertEqual(len(dsnguard.format_reply(b"250 " + b"y" * 600,
+                                                   max_line=1000)), 606)
+        self.assertEqual(dsnguard.reply_complete(b"250 " + b"y" * 600
+                                                 + b"\r\n", lenient=True),
+                         606)
+        for fn in (dsnguard.parse_ehlo, dsnguard.hide_ehlo):
+            with self.assertRaises(TypeError):
+                fn(e, bogus=1)
+            with self.assertRaises(TypeError):
+                fn(e, max_line=-1)
+        with self.assertRaises(TypeError):
+            p.ehlo(s, e, max_lines="5")
+
     def test_dates_and_mime_text(self):
         self.assertEqual(dsnguard.parse_date("Wed, 15 Jul 2020 10:15:30 GMT"),
                          1594808130)
@@ -609,6 +647,37 @@ class PolicyOptions(unittest.TestCase):
         self.assertEqual(perm.offer_dsn, ["all"])
         with self.assertRaises(TypeError):
             p.classes(None)
+
+    def test_command_options_on_decisions(self):
+        # the recipients of an SMTPUTF8 transaction are UTF-8 addresses:
+        # the decision parses them with utf8=True, as parse_cmd does
+        p = dsnguard.Policy.preset("recommended")
+        s = dsnguard.Session("192.0.2.1", port=587, service="submission",
+                             auth_user="u")
+        line = "RCPT TO:<jöe@b.example> NOTIFY=SUCCESS"
+        self.assertEqual(p.mail(s, "MAIL FROM:<jöe@b.example> SMTPUTF8",
+                                utf8=True).action, "accept")
+        d = p.rcpt(s, line)
+        self.assertEqual((d.action, d.rule), ("reject", "parser:syntax"))
+        d = p.rcpt(s, line, utf8=True)
+        self.assertEqual(d.action, "accept")
+        self.assertEqual(d.notify, ["SUCCESS"])
+        self.assertEqual(p.line(s, line, utf8=True).action, "accept")
+        self.assertEqual(p.line(s, line).rule, "parser:syntax")
+        d = p.rcpt(s, "RCPT TO:<a@b.example> NOTIFY=SUCCESS", max_line=20)
+        self.assertEqual((d.action, d.rule), ("reject", "parser:syntax"))
+        self.assertIn("500", d.reply)
+        # the same decisions as without options when none changes a thing
+        s2 = dsnguard.Session("203.0.113.1", port=25)
+        p.ehlo(s2)
+        rl = "RCPT TO:<a@b.example> NOTIFY=SUCCESS,FAILURE"
+        self.assertEqual(p.rcpt(s2, rl, strict=True), p.rcpt(s2, rl))
+        with self.assertRaises(TypeError):
+            p.rcpt(s2, rl, bogus=1)
+        with self.assertRaises(TypeError):
+            p.mail(s2, rl, utf8=True)      # not a MAIL command
+        with self.assertRaises(TypeError):
+            p.line(s2, rl, max_line=-1)
 
     def test_bounce_limits(self):
         p = dsnguard.Policy.preset("recommended")

@@ -70,6 +70,17 @@ class Package(unittest.TestCase):
                     if not n.startswith("_")}
             self.assertEqual(sorted(own - members[cls]), [], cls)
 
+    def test_every_public_name_has_a_docstring(self):
+        for name in dsnguard.__all__:
+            obj = getattr(dsnguard, name)
+            self.assertTrue(obj.__doc__ and obj.__doc__.strip(), name)
+        for cls in (dsnguard.Policy, dsnguard.ScanLog):
+            for name, obj in vars(cls).items():
+                if name.startswith("_") or not callable(
+                        getattr(obj, "__func__", obj)):
+                    continue
+                self.assertTrue(getattr(obj, "__doc__", None), name)
+
     def test_stub_names_nothing_that_is_missing(self):
         top, _ = stub_names()
         top = {n for n in top if not n.startswith("_") or n == "__version__"}
