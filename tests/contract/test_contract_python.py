@@ -427,6 +427,23 @@ class MoreResults(unittest.TestCase):
         with self.assertRaises(TypeError):
             dsnguard.Session(addr="203.0.113.1", bogus=1)
 
+    def test_report_limits_by_c_field_name(self):
+        spec = {"reporting_mta": "mx.example.test",
+                "envelope": {"from": "a@example.org"},
+                "recipients": [{"addr": "b%d@example.test" % i,
+                                "action": "failed", "status": "5.1.1"}
+                               for i in range(3)]}
+        raw = dsnguard.build_report(spec, no_policy=True, now=0)
+        self.assertEqual(len(dsnguard.parse_report(raw).recipients), 3)
+        self.assertEqual(len(dsnguard.parse_report(
+            raw, max_recipients=3).recipients), 3)
+        for kw, code in (("max_recipients", "recipient_limit"),
+                         ("max_parts", "part_limit")):
+            with self.assertRaises(dsnguard.ParseError) as cm:
+                dsnguard.parse_report(raw, **{kw: 2 if kw ==
+                                              "max_recipients" else 1})
+            self.assertEqual(cm.exception.code, code)
+
     def test_batv_matches_cli(self):
         tagged = dsnguard.batv_sign("a@example.org", ["k1"])
         out = subprocess.run([CLI, "batv", "verify", "--key", "k1", "--json",
