@@ -88,6 +88,18 @@ class Probe(unittest.TestCase):
                 self.assertIn("NOTIFY=SUCCESS", o["rcpt"]["line"])
             if verdict == "refused":
                 self.assertEqual(o["rcpt_plain"]["code"] // 100, 2)
+            if verdict == "exposed":
+                # upper-case keywords, parameters dropped, server's order
+                self.assertEqual(o["ehlo"]["capabilities"],
+                                 ["PIPELINING", "SIZE", "DSN", "8BITMIME"])
+                self.assertEqual(o["greeting"], {
+                    "code": 220, "text": "fake.test ESMTP peer=127.0.0.1"})
+                self.assertIs(o["dsn_advertised"], True)
+                self.assertIs(o["receipt_accepted"], True)
+                self.assertEqual(o["mail"]["line"], "MAIL FROM:<a@example.org>")
+                self.assertEqual((o["mail"]["code"], o["mail"]["enhanced"]),
+                                 (250, "2.1.0"))
+                self.assertIsNone(o["rcpt_plain"])
 
     def test_helo_fallback_default_ehlo_and_quit(self):
         port, log = self.fake("helo")

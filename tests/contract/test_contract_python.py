@@ -299,10 +299,11 @@ class Probe(unittest.TestCase):
             "rcpt_to": inspect.Parameter.empty, "port": 25, "ehlo": None,
             "timeout": 30.0, "source": None, "starttls": False})
 
-    def _fake(self, mode):
+    def _fake(self, mode, *extra):
         d = tempfile.mkdtemp()
         portfile = os.path.join(d, "port")
-        p = subprocess.Popen([sys.executable, FAKE, mode, portfile])
+        p = subprocess.Popen([sys.executable, FAKE, mode, portfile]
+                             + list(extra))
         self.addCleanup(lambda: (p.send_signal(signal.SIGTERM), p.wait()))
         for _ in range(100):
             if os.path.exists(portfile):
@@ -327,6 +328,34 @@ class Probe(unittest.TestCase):
             self.assertEqual(rc, status, mode)
             self.assertEqual(lines[0]["verdict"], verdict)
             self.assertEqual(r.to_dict(), lines[0])
+
+
+    def test_starttls_matches_cli(self):
+        import shutil
+        if not shutil.which("openssl"):
+            self.skipTest("no openssl to make a certificate")
+        d = tempfile.mkdtemp()
+        key, cert = os.path.join(d, "key.pem"), os.path.join(d, "cert.pem")
+        made = subprocess.run(
+            ["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt",
+             "ec_paramgen_curve:prime256v1", "-nodes", "-days", "1", "-subj",
+             "/CN=fake.test", "-keyout", key, "-out", cert],
+            capture_output=True)
+        if made.returncode != 0:
+            self.skipTest("openssl could not make a certificate")
+        port = self._fake("starttls", "--cert", cert, "--key", key)
+        r = dsnguard.probe("127.0.0.1", mail_from="a@example.org",
+                           rcpt_to="b@example.test", port=port,
+                           ehlo="probe.example", timeout=5, starttls=True)
+        rc, lines = cli_json("probe", "127.0.0.1:%d" % port, "--from",
+                             "a@example.org", "--to", "b@example.test",
+                             "--ehlo", "probe.example", "--timeout", "5",
+                             "--starttls")
+        if rc == 2 and "GnuTLS" in str(lines):
+            self.skipTest("dsnguard built without GnuTLS")
+        self.assertEqual(rc, 1)
+        self.assertEqual(lines[0]["verdict"], "exposed")
+        self.assertEqual(r.to_dict(), lines[0])
 
 
 class SmtplibOptions(unittest.TestCase):
