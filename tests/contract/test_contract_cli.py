@@ -528,6 +528,19 @@ class OlderCommands(unittest.TestCase):
         self.assertEqual(run("scan-log", "/no/such/file").returncode, 2)
 
 
+def wait_socket(path):
+    """Until the milter accepts connections on the unix socket (the file
+    appears at bind, before listen)."""
+    for _ in range(200):
+        with socket.socket(socket.AF_UNIX) as s:
+            try:
+                s.connect(path)
+                return
+            except OSError:
+                time.sleep(0.05)
+    raise AssertionError("the milter never listened on " + path)
+
+
 @unittest.skipUnless(MILTER, "DSNG_MILTER not set: dsnguard-milter not built")
 class Milter(unittest.TestCase):
     def test_usage_and_bad_policy(self):
@@ -551,6 +564,42 @@ class Milter(unittest.TestCase):
             [MILTER, "--socket", "bogus:spec", "--preset", "recommended",
              "--foreground"], capture_output=True).returncode, 1)
 
+    def test_sendmail_rejects_what_the_policy_strips(self):
+        import milter_client
+        d = tempfile.mkdtemp()
+        sock, pol = os.path.join(d, "m.sock"), os.path.join(d, "p.conf")
+        with open(pol, "w") as f:
+            f.write("preset = recommended\n[ehlo]\noffer-dsn = all\n"
+                    "[rcpt]\naction = strip\n")
+        p = subprocess.Popen([MILTER, "--socket", "unix:" + sock, "--policy",
+                              pol, "--foreground", "--mta", "sendmail"],
+                             stderr=subprocess.PIPE)
+
+        def stop():
+            if p.poll() is None:
+                p.kill()
+                p.wait()
+        self.addCleanup(stop)
+        wait_socket(sock)
+        c = milter_client.MilterClient("unix:" + sock)
+        c.optneg()
+        c.connect("evil.example", "203.0.113.66", 25)
+        c.helo("evil.example")
+        c.mail("<a@example.org>")
+        reply = c.rcpt("<b@example.test>", "NOTIFY=SUCCESS")
+        c.quit()
+        c.close()
+        p.send_signal(signal.SIGTERM)
+        _, err = p.communicate(timeout=20)
+        self.assertEqual(p.returncode, 0)
+        self.assertEqual(reply.action, "reject", reply)
+        rcpt = [self.fields(x) for x in err.decode().splitlines()
+                if "stage=rcpt" in x]
+        self.assertEqual(len(rcpt), 1, err)
+        self.assertEqual((rcpt[0]["action"], rcpt[0]["policy_action"],
+                          rcpt[0]["dry_run"]), ("reject", "strip", "0"))
+        self.assertEqual(rcpt[0]["reply"], reply.reply)
+
     def test_socket_mode_and_flags(self):
         d = tempfile.mkdtemp()
         sock = os.path.join(d, "m.sock")
@@ -565,8 +614,10 @@ class Milter(unittest.TestCase):
                 p.kill()
                 p.wait()
         self.addCleanup(stop)
-        for _ in range(200):
-            if os.path.exists(sock):
+        wait_socket(sock)
+        # libmilter creates the socket, the milter then sets its mode
+        for _ in range(100):
+            if os.stat(sock).st_mode & 0o777 == 0o660:
                 break
             time.sleep(0.05)
         self.assertEqual(os.stat(sock).st_mode & 0o777, 0o660)
@@ -620,10 +671,7 @@ class Milter(unittest.TestCase):
                 p.kill()
                 p.wait()
         self.addCleanup(stop)
-        for _ in range(200):
-            if os.path.exists(sock):
-                break
-            time.sleep(0.05)
+        wait_socket(sock)
         # SIGHUP with a broken file: still running, the old policy kept
         with open(pol, "w") as f:
             f.write("[rcpt]\nbogus-key = 1\n")
