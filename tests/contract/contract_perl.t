@@ -116,6 +116,29 @@ my $pol2 = eval { DSNGuard::Policy->from_string("[rcpt]\n", {name => 'n'}) };
 ok($pol2 || ref $@, 'from_string with {name => ...}');
 ok(DSNGuard::Policy->can('from_file'), 'from_file');
 
+# bounce, batv, format_cmd, from_file, scan_log of a filehandle
+{
+	open(my $fh, '<', "$data/return-receipt.eml") or die $!;
+	local $/;
+	my $d = $pol->bounce(<$fh>);
+	ok(exists $d->{$_}, "bounce decision key $_") for @dkeys;
+}
+my $tag = batv_sign('a@example.org', ['k1']);
+like($tag, qr/^prvs=[0-9a-f]{10}=a\@example\.org$/, 'batv_sign');
+is(batv_verify($tag, ['k1'])->{result}, 'valid', 'batv_verify');
+isnt(batv_verify($tag, ['k2'])->{result}, 'valid', 'batv_verify, wrong key');
+is(format_cmd({verb => 'RCPT', path => 'a@b.example', notify => ['SUCCESS'],
+	orcpt => 'a+b@b.example'}),
+	'RCPT TO:<a@b.example> NOTIFY=SUCCESS ORCPT=rfc822;a+2Bb@b.example',
+	'format_cmd encodes');
+isa_ok(DSNGuard::Policy->from_file("$FindBin::Bin/../data/policy/good.conf"),
+	'DSNGuard::Policy');
+{
+	open(my $lf, '<', "$data/postfix-dsn.log") or die $!;
+	my ($e, $s) = scan_log($lf);
+	ok(@$e > 0 && ref $s eq 'HASH', 'scan_log of a filehandle');
+}
+
 # scan_log: (\@events, \%summary) with the CLI's keys
 my ($ev, $sum) = scan_log("$data/postfix-dsn.log");
 my ($src, @lines) = cli_json('scan-log', "$data/postfix-dsn.log");
