@@ -371,6 +371,15 @@ class SmtplibOptions(unittest.TestCase):
         self.assertIn("NOTIFY=SUCCESS,DELAY", rcpt)
         self.assertIn("ORCPT=rfc822;x+2By@example.org", rcpt)
         self.assertEqual(dsnguard.smtplib_options(), ([], []))
+        # RFC 6533: utf-8-addr-xtext without SMTPUTF8, unitext with it
+        self.assertEqual(dsnguard.smtplib_options(orcpt="b\u00e9@example.test"),
+                         ([], ["ORCPT=utf-8;b\\x{E9}@example.test"]))
+        mail, rcpt = dsnguard.smtplib_options(smtputf8=True,
+                                              orcpt="b\u00e9@example.test")
+        self.assertEqual(mail, ["SMTPUTF8"])
+        self.assertEqual(rcpt, ["ORCPT=utf-8;b\u00e9@example.test"])
+        with self.assertRaises(dsnguard.ParseError):
+            dsnguard.smtplib_options(envid="x" * 101)
         with self.assertRaises((ValueError, TypeError)):
             dsnguard.smtplib_options(notify=["NEVER", "SUCCESS"])
         with self.assertRaises((ValueError, TypeError)):
