@@ -236,6 +236,12 @@ class ExportConfig(unittest.TestCase):
                 with open(os.path.join(d, "UNSUPPORTED")) as f:
                     self.assertEqual(f.read(), "none\n")
 
+    def test_default_map_dirs(self):
+        for mta, path in (("postfix", "/etc/postfix/"), ("sendmail",
+                                                         "/etc/mail/")):
+            r = run("export-config", "--mta", mta, "--preset", "recommended")
+            self.assertIn(path.encode(), r.stdout, mta)
+
     def test_exit_status(self):
         with tempfile.TemporaryDirectory() as d:
             bad = os.path.join(d, "bad.conf")
@@ -294,6 +300,16 @@ class MakeReport(unittest.TestCase):
                                            "--crlf", "--now", "1700000000",
                                            sp).stdout)
             self.assertEqual(run("make-report").returncode, 2)
+            for bad in (["--now", "yesterday"], ["--max-returned", "x"],
+                        ["--preset", "recommended"]):
+                self.assertEqual(run("make-report", "--no-policy", *bad,
+                                     sp).returncode, 2, bad)
+            for spec in ({"recipients": []},
+                         {"reporting_mta": "mx", "envelope": {"from": "a@b"},
+                          "recipients": [{"addr": "b@c", "action": "gone"}]}):
+                self.assertEqual(run("make-report", "--no-policy",
+                                     self.spec(d, spec)).returncode, 2, spec)
+            sp = self.spec(d)
             self.assertEqual(run("make-report", os.path.join(
                 d, "missing.json")).returncode, 2)
             with open(os.path.join(d, "bad.json"), "w") as f:
