@@ -163,11 +163,24 @@ static int value(struct dsng__cmd_state *st, struct dsng_param *p)
 			return 0;
 		c->has_envid = true;
 		return 1;
-	case DSNG_PARAM_SIZE:
-		if (dsng__parse_u64(v, n, 20, &c->size) != 0)
+	case DSNG_PARAM_SIZE: {
+		uint64_t x = 0;
+
+		/* 1..19 digits cannot pass 2^64-1: no overflow test (nor
+		 * dsng__parse_u64's division) per digit */
+		if (n > 19)
 			return 0;
+		for (i = 0; i < n; i++) {
+			unsigned d = (unsigned)u[i] - '0';
+
+			if (d > 9)
+				return 0;
+			x = x * 10 + d;
+		}
+		c->size = x;
 		c->has_size = true;
 		return 1;
+	}
 	case DSNG_PARAM_RET:
 		c->ret = n != 4                      ? DSNG_RET_NONE
 		         : dsng__ieq_w(v, "FULL", 4) ? DSNG_RET_FULL

@@ -250,35 +250,58 @@ int dsng__ml_starts(struct dsng_span s, const char *word)
 	return s.len >= n && !memcmp(s.ptr, word, n);
 }
 
+/* The first place at or after `from` where key (n >= 1 octets) starts,
+ * or NULL: memchr to each candidate first octet, then one memcmp. */
+static const char *find(const char *from, const char *end, const char *key,
+                        size_t n)
+{
+	const char *p = from;
+
+	while ((size_t)(end - p) >= n &&
+	       (p = memchr(p, key[0], (size_t)(end - p) - n + 1)) != NULL) {
+		if (memcmp(p + 1, key + 1, n - 1) == 0)
+			return p;
+		p++;
+	}
+	return NULL;
+}
+
 struct dsng_span dsng__ml_value(struct dsng_span s, const char *key,
                                 const char *stops)
 {
 	struct dsng_span v = {NULL, 0};
-	size_t n = strlen(key), i, e;
+	size_t n = strlen(key), ns = strlen(stops);
+	const char *end = s.ptr + s.len, *p = s.ptr, *e;
 
-	for (i = 0; i + n <= s.len; i++) {
-		if ((i == 0 || s.ptr[i - 1] == ' ' || s.ptr[i - 1] == ',') &&
-		    !memcmp(s.ptr + i, key, n)) {
-			e = i + n;
-			while (e < s.len &&
-			       !memchr(stops, s.ptr[e], strlen(stops)))
-				e++;
-			v.ptr = s.ptr + i + n;
-			v.len = e - i - n;
-			return v;
-		}
+	if (!s.ptr)
+		return v;
+	/* key at the start or after ' ' or ',' (a field of the line) */
+	while (n && (p = find(p, end, key, n)) != NULL &&
+	       !(p == s.ptr || p[-1] == ' ' || p[-1] == ','))
+		p++;
+	if (!p)
+		return v;
+	e = p + n;
+	if (ns == 1) {
+		const char *q = memchr(e, stops[0], (size_t)(end - e));
+
+		e = q ? q : end;
+	} else if (ns) {
+		while (e < end && !memchr(stops, *e, ns))
+			e++;
+	} else {
+		e = end;
 	}
+	v.ptr = p + n;
+	v.len = (size_t)(e - p) - n;
 	return v;
 }
 
 int dsng__ml_contains(struct dsng_span s, const char *word)
 {
-	size_t n = strlen(word), i;
+	size_t n = strlen(word);
 
-	for (i = 0; s.ptr && i + n <= s.len; i++)
-		if (s.ptr[i] == word[0] && !memcmp(s.ptr + i, word, n))
-			return 1;
-	return 0;
+	return s.ptr && n && find(s.ptr, s.ptr + s.len, word, n) != NULL;
 }
 
 struct dsng_span dsng__ml_unangle(struct dsng_span s)

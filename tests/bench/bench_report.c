@@ -13,6 +13,10 @@
  *   bench_report --file FILE [--quick] [--case NAME] [--group G]
  *       one message, limits raised to let any size through: parse speed,
  *       nanoseconds per byte and heap held, one row
+ *   bench_report --count PASSES parse|floor CORPUS
+ *       the corpus PASSES times through dsng_report_parse or the memchr
+ *       pass, untimed, printing its size in bytes (for callgrind: two
+ *       runs differing in PASSES give instructions per byte)
  */
 #include <dirent.h>
 #include <malloc.h>
@@ -208,6 +212,44 @@ static int corpus_rows(const char *base, int quick)
 	return 0;
 }
 
+/* Untimed passes for callgrind; prints the corpus size. */
+static int count_passes(unsigned long passes, int floor, const char *base)
+{
+	TALLOC_CTX *mem = talloc_new(NULL);
+	struct msg *msgs = NULL;
+	size_t n = 0, i, total = 0;
+	volatile size_t sink = 0;
+	unsigned long k;
+	char dir[4096];
+
+	snprintf(dir, sizeof(dir), "%s/dsn", base);
+	n = load_dir(mem, dir, &msgs, n);
+	snprintf(dir, sizeof(dir), "%s/other", base);
+	n = load_dir(mem, dir, &msgs, n);
+	for (i = 0; i < n; i++)
+		total += msgs[i].len;
+	for (k = 0; k < passes; k++)
+		for (i = 0; i < n; i++) {
+			struct dsng_report *r;
+			const char *p = msgs[i].buf, *e = p + msgs[i].len;
+			if (floor) {
+				while ((p = memchr(p, '\n', (size_t)(e - p))) !=
+				       NULL) {
+					p++;
+					sink++;
+				}
+			} else if (dsng_report_parse(NULL, &r, msgs[i].buf,
+			                             msgs[i].len, NULL,
+			                             NULL) == DSNG_OK) {
+				sink += r->n_recipients;
+				talloc_free(r);
+			}
+		}
+	printf("%zu\n", total);
+	talloc_free(mem);
+	return n == 0 || sink == 0xdeadbeef;
+}
+
 /* One message, read whole: speed over enough passes, heap held. */
 static int file_row(const char *path, int quick, const char *name,
                     const char *group)
@@ -283,6 +325,9 @@ int main(int argc, char **argv)
 		                                    : DSNG_CORPUS_DIR,
 		                   quick);
 	}
+	if (argc >= 5 && strcmp(argv[1], "--count") == 0)
+		return count_passes(strtoul(argv[2], NULL, 10),
+		                    strcmp(argv[3], "floor") == 0, argv[4]);
 	if (argc >= 3 && strcmp(argv[1], "--file") == 0) {
 		const char *name = "file", *group = "scaling";
 		int quick = 0, a;

@@ -6,7 +6,8 @@ sixth) held in memory, and synthetic reports built in the corpus's
 Postfix shape (synth_report.py: many recipients, a large returned body),
 through
   C libdsnguard        bench_report --rows / --file (with the memchr
-                       floor and the heap held, glibc mallinfo2)
+                       floor and the heap held, glibc mallinfo2), and
+                       instructions per byte of both under callgrind
   Python libdsnguard   dsnguard.parse_report (the binding)
   Perl libdsnguard     DSNGuard::parse_report (peers/report_peers.pl)
   Python email         compat32, parse and read every delivery-status
@@ -238,6 +239,26 @@ def side_by_side(case, files, scope, q, dsnguard, tmp):
     perl_peers(case, files, mine, scope, q, tmp)
 
 
+def callgrind_rows(exe, base, q):
+    """Instructions per byte of the corpus, parse and memchr floor: two
+    runs differing by some passes, so loading the corpus cancels out."""
+    p = subprocess.run([exe, "--count", "0", "parse", base],
+                       stdout=subprocess.PIPE, text=True)
+    size = int(p.stdout.strip() or 0)
+    if p.returncode or not size:
+        return
+    for how, impl in (("parse", "C libdsnguard"), ("floor", "memchr floor")):
+        per = B.callgrind_per_unit(
+            lambda k: [exe, "--count", str(k), how, base],
+            0 if q else 1, 1 if q else 2, size)
+        if per is None:
+            B.log("bench_reports: valgrind missing or failed: no "
+                  "instruction counts")
+            return
+        B.row("report", "corpus", impl, round(per, 3), "instr/byte",
+              "lower", bytes=size, tool="callgrind")
+
+
 def main():
     q = B.quick()
     exe = B.bench_bin("bench_report")
@@ -246,6 +267,7 @@ def main():
     with tempfile.TemporaryDirectory() as tmp:
         if files:
             B.relay([exe, "--rows"] + (["--quick"] if q else []) + [base])
+            callgrind_rows(exe, base, q)
             scope = [f for f in files
                      if os.path.basename(os.path.dirname(f)) == "dsn"]
             side_by_side("corpus", files, scope, q, dsnguard, tmp)

@@ -18,7 +18,7 @@ for each figure,
   {"group": "smtp"|"report"|"log"|"policy"|"scaling",
    "case": "<what is measured>", "impl": "<who>", "value": <number>,
    "unit": "lines/s"|"bytes/s"|"calls/s"|"instr/line"|"instr/call"|
-           "bytes"|"ratio",
+           "instr/byte"|"bytes"|"ratio",
    "better": "higher"|"lower", ...extra keys}
 and everything else on stderr; it takes --quick (a few seconds) and runs
 the real figures with no argument.  The runner sets DSNG_BUILD_DIR,
@@ -49,7 +49,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 SRC = os.path.dirname(os.path.dirname(HERE))
 GROUPS = ("smtp", "report", "log", "policy", "scaling")
 UNITS = ("lines/s", "bytes/s", "calls/s", "instr/line", "instr/call",
-         "bytes", "ratio")
+         "instr/byte", "bytes", "ratio")
 PY_PEERS = ("flufl.bounce", "aiosmtpd")
 PERL_PEERS = ("Sisimai", "BounceParser", "pflogsumm")
 
@@ -202,7 +202,7 @@ def human(v, unit):
     if unit in ("ratio",):
         return "%.3g" % v
     if unit.startswith("instr"):
-        return "%.0f %s" % (v, unit)
+        return ("%.3g %s" if v < 100 else "%.0f %s") % (v, unit)
     scale = ""
     base = 1000.0
     if unit == "bytes" or unit == "bytes/s":
@@ -318,11 +318,12 @@ def target_of(r, targets_by_key):
 
 # The cases of --brief (README's table): the rest stays in the full one.
 BRIEF = {"smtp": ("realistic-stream", "rcpt-notify-orcpt"),
-         "report": ("corpus", "corpus-heap-held", "synth-1000-rcpt",
+         "report": ("corpus", "corpus-binding", "corpus-heap-held",
+                    "synth-1000-rcpt",
                     "synth-10000-rcpt-heap-held", "synth-body-10MB"),
          "log": ("postfix-flood",),
          "policy": ("rcpt-0-networks", "rcpt-10000-networks",
-                    "instr-ratio-10000-vs-0"),
+                    "instr-ratio-10000-vs-0", "rcpt-decision"),
          "scaling": ("report-1MB", "report-50MB",
                      "report-size-per-byte-growth", "report-10000-rcpt",
                      "log-1MB", "log-1000MB", "log-1000MB-peak-rss",
@@ -407,6 +408,11 @@ def disagreements(rows, limit):
     out = []
     for r in rows:
         for d in r.get("disagree") or []:
+            if isinstance(d, dict) and "what" in d:  # the SMTP rows
+                out.append("%s/%s %s: %s: %d lines, e.g. %r" % (
+                    r["group"], r["case"], r["impl"], d["what"],
+                    d.get("count", 0), d.get("example")))
+                continue
             if isinstance(d, dict) and "only_ours" in d:
                 out.append("%s/%s %s: %s: ours %d, theirs %d; only ours %s; "
                            "only theirs %s" % (
@@ -524,7 +530,7 @@ def has_cairo(gp):
 
 # --- what --check expects ----------------------------------------------------
 
-def expected(env):
+def expected(env, where=HERE):
     """[(group, impl)] that must have a row, and [what is not installed]."""
     def py(mod):
         return subprocess.run([sys.executable, "-c", "import " + mod],
@@ -557,17 +563,27 @@ def expected(env):
             want += [(g, impl) for g in group]
         else:
             missing.append(what)
+    # the binding rows and their SMTP peers (branch bind-speed's scripts)
+    if os.path.exists(os.path.join(where, "bench_bindings_python.py")):
+        want += [("smtp", "Python libdsnguard"), ("smtp", "Python regex")]
+        if py("aiosmtpd"):
+            want.append(("smtp", "aiosmtpd"))
+        else:
+            missing.append("python3-aiosmtpd")
+    if os.path.exists(os.path.join(where, "bench_bindings_perl.pl")):
+        want += [("smtp", "Perl libdsnguard"), ("smtp", "Perl regex")]
     return want, missing
 
 
-def check_expected(rows, env):
-    want, missing = expected(env)
+def check_expected(rows, env, where=HERE):
+    want, missing = expected(env, where)
     have = {(r["group"], r["impl"]) for r in rows}
     problems = ["no %s row from %s" % (g, i) for g, i in want
                 if (g, i) not in have]
     if shutil.which("valgrind"):
         for g, c, u in (("smtp", "realistic-stream", "instr/line"),
                         ("smtp", "rcpt-notify-orcpt", "instr/line"),
+                        ("report", "corpus", "instr/byte"),
                         ("policy", "instr-ratio-10000-vs-0", "ratio")):
             if not find(rows, g, c, None, u):
                 problems.append("no callgrind row %s/%s" % (g, c))
@@ -645,8 +661,9 @@ def main():
     lines = head + table(merged, args.brief)
     shown, total = disagreements(merged, 40)
     if total:
-        lines += ["", "Disagreements on recipients and status codes "
-                  "(first %d of %d; all in --rows):" % (len(shown), total)]
+        lines += ["", "Disagreements (reports: recipients and status "
+                  "codes; SMTP: lines refused or parsed otherwise; first "
+                  "%d of %d; all in --rows):" % (len(shown), total)]
         lines += ["- " + d for d in shown]
     text = "\n".join(lines)
     print(text)
@@ -661,7 +678,7 @@ def main():
         print("run.py: chart written to %s" % out, file=sys.stderr)
     if args.check:
         if not args.only:  # a part of the suite expects only its own
-            problems += check_expected(merged, env)
+            problems += check_expected(merged, env, args.scripts)
         if args.chart and shutil.which("gnuplot"):
             with open(args.chart, "rb") if os.path.exists(args.chart) \
                     else open(os.devnull, "rb") as f:
