@@ -44,6 +44,11 @@ typedef void *(*dsngb_py_unwrap_fn)(PyObject *o, int which);
  * attributes; result.c); NULL with an exception on failure. */
 PyObject *dsngb_py_result_new(void);
 
+/* A new Result holding src's items (a dict): PyDict_Copy's speed, since
+ * merging into an empty dict clones the key table; NULL with an
+ * exception on failure. */
+PyObject *dsngb_py_result_copy(PyObject *src);
+
 /* Make the Result type ready and add it to m; -1 with an exception. */
 int dsngb_py_result_init(PyObject *m);
 

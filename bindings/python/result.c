@@ -106,6 +106,17 @@ PyObject *dsngb_py_result_new(void)
 	return PyDict_Type.tp_new(&result_type, empty_args, NULL);
 }
 
+PyObject *dsngb_py_result_copy(PyObject *src)
+{
+	PyObject *r = dsngb_py_result_new();
+
+	if (r && PyDict_Merge(r, src, 1) < 0) {
+		Py_DECREF(r);
+		return NULL;
+	}
+	return r;
+}
+
 int dsngb_py_result_init(PyObject *m)
 {
 	result_type.tp_base = &PyDict_Type;
