@@ -17,7 +17,7 @@ cd "$(dirname "$0")/.."
 # gcc 350, install 266-391, e2e tests 162-203 on gcc's build, clang 121+,
 # asan 218, valgrind 200+, tsan 60, fuzz 162); they add up to the 2400 s
 # (40 min) allowed.
-declare -A BUDGET=([format]=60 [gcc]=460 [install]=500 [e2e]=360 [clang]=210 [asan]=260 [valgrind]=200 [tsan]=90 [fuzz]=260)
+declare -A BUDGET=([format]=40 [gcc]=460 [install]=420 [e2e]=360 [clang]=250 [asan]=280 [valgrind]=240 [tsan]=80 [fuzz]=270)
 STAGES=${STAGES:-format gcc install e2e clang asan valgrind tsan fuzz}
 LOGS=build/ci-logs
 mkdir -p "$LOGS"
