@@ -80,6 +80,15 @@ void *dsngb_parse_cmd_with(const struct dsngb_builder *b, const char *buf,
                            size_t len, int strict, size_t max_line, int utf8,
                            struct dsng_error *err)
 {
+	return dsngb_parse_cmd_into(b, NULL, buf, len, strict, max_line, utf8,
+	                            err);
+}
+
+void *dsngb_parse_cmd_into(const struct dsngb_builder *b,
+                           void *(*new_map)(const struct dsng_cmd *c),
+                           const char *buf, size_t len, int strict,
+                           size_t max_line, int utf8, struct dsng_error *err)
+{
 	struct dsng_cmd stack, *c;
 	struct dsng_cmd_opts opts;
 	char small[1024], *canonical = small;
@@ -104,7 +113,7 @@ void *dsngb_parse_cmd_with(const struct dsngb_builder *b, const char *buf,
 		}
 		dsng_cmd_format_buf(canonical, need + 1, c);
 	}
-	res = dsngb_map_new(b, 16); /* MAIL: 16 keys */
+	res = new_map ? new_map(c) : dsngb_map_new(b, 16); /* MAIL: 16 keys */
 	dsngb_cmd_fill(b, res, c, canonical);
 	if (canonical != small)
 		free(canonical);

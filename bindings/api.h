@@ -46,6 +46,12 @@ struct dsngb_session;
 void *dsngb_parse_cmd_with(const struct dsngb_builder *b, const char *buf,
                            size_t len, int strict, size_t max_line, int utf8,
                            struct dsng_error *err);
+/* As dsngb_parse_cmd_with, the result map made by new_map(c) once the
+ * line parsed (NULL: b's map_new). */
+void *dsngb_parse_cmd_into(const struct dsngb_builder *b,
+                           void *(*new_map)(const struct dsng_cmd *c),
+                           const char *buf, size_t len, int strict,
+                           size_t max_line, int utf8, struct dsng_error *err);
 void *dsngb_policy_cmd_with(const struct dsngb_builder *b,
                             struct dsngb_policy *p, struct dsngb_session *s,
                             const char *buf, size_t len, enum dsng_verb verb,

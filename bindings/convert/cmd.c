@@ -124,6 +124,9 @@ static void mail_rcpt(const struct dsngb_builder *b, void *m,
 	           c->has_holdfor ? b->uinteger(c->holdfor) : b->none());
 }
 
+/* Every verb gives the same keys in the same order, whatever the values
+ * (none for what is absent): the Python binding starts each result from
+ * a per-verb template of them (python/fast.c). */
 void dsngb_cmd_fill(const struct dsngb_builder *b, void *m,
                     const struct dsng_cmd *c, const char *canonical)
 {

@@ -11,6 +11,7 @@
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
+#include <link.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -43,9 +44,41 @@ static inline int same_text(const char *a, const char *b)
 	return 0;
 }
 
+/* This module's read-only segment: a key there is a string literal,
+ * which never changes, so its address alone identifies it. */
+static uintptr_t ro_lo, ro_hi;
+
+static int find_ro(struct dl_phdr_info *info, size_t size, void *data)
+{
+	uintptr_t a = (uintptr_t)data;
+	int i;
+
+	(void)size;
+	for (i = 0; i < info->dlpi_phnum; i++) {
+		const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
+		uintptr_t lo = info->dlpi_addr + ph->p_vaddr;
+
+		if (ph->p_type == PT_LOAD && !(ph->p_flags & PF_W) && a >= lo &&
+		    a < lo + ph->p_memsz) {
+			ro_lo = lo;
+			ro_hi = lo + ph->p_memsz;
+			return 1;
+		}
+	}
+	return 0;
+}
+
+void dsngb_py_keys_init(void)
+{
+	static const char here[] = "dsnguard";
+
+	(void)dl_iterate_phdr(find_ro, (void *)here);
+}
+
 PyObject *dsngb_py_key(const char *key)
 {
 	uintptr_t a = (uintptr_t)key;
+	int literal = a >= ro_lo && a < ro_hi;
 	size_t h = (size_t)(((a >> 3) * UINT64_C(0x9E3779B97F4A7C15)) >> 40), i,
 	       n;
 	struct key_slot *s, *free_slot = NULL;
@@ -55,7 +88,7 @@ PyObject *dsngb_py_key(const char *key)
 	 * otherwise evict each other on every call */
 	for (i = 0; i < 8; i++) {
 		s = &key_cache[(h + i) & (KEY_SLOTS - 1)];
-		if (s->addr == key && same_text(s->text, key))
+		if (s->addr == key && (literal || same_text(s->text, key)))
 			return s->key;
 		if (!s->addr && !free_slot)
 			free_slot = s;
@@ -73,14 +106,17 @@ PyObject *dsngb_py_key(const char *key)
 	return k;
 }
 
+/* Every map is a dsnguard.Result (result.c): the attributes section 4
+ * promises, on nested maps too (rep.recipients[0].status). */
 static void *py_map_new(void)
 {
-	return PyDict_New();
+	return dsngb_py_result_new();
 }
 
 static void *py_map_new_n(size_t n)
 {
-	return _PyDict_NewPresized((Py_ssize_t)n);
+	(void)n;
+	return dsngb_py_result_new();
 }
 
 static void *py_list_new(void)
@@ -125,9 +161,60 @@ static void py_list_push(void *list, void *val)
 	Py_XDECREF((PyObject *)val);
 }
 
+/* Short values repeat from result to result (verbs, parameter keywords,
+ * NOTIFY words, "rfc822", domains): one str object each, shared (str is
+ * immutable), found by content.  Making them was a third of what a
+ * parse_cmd result cost to build.  Touched only with the GIL held. */
+#define STR_SLOTS 1024 /* a power of two */
+#define STR_MAX 16     /* longer texts are made each time */
+
+static PyObject *str_cache[STR_SLOTS];
+
+/* The str of the call's own input (fast.c): a value equal to it (the
+ * canonical form of a command that was sent canonical) is that object.
+ * Per thread: an allocation in a walk can run a finalizer that lets
+ * another thread in. */
+static _Thread_local struct dsngb_py_input input;
+
+struct dsngb_py_input dsngb_py_set_input(struct dsngb_py_input in)
+{
+	struct dsngb_py_input old = input;
+
+	input = in;
+	return old;
+}
+
 static void *py_str(const char *p, size_t n)
 {
-	return PyUnicode_DecodeUTF8(p, (Py_ssize_t)n, "replace");
+	PyObject *o, **slot;
+	uint32_t h = 2166136261u; /* FNV-1a */
+	size_t i;
+
+	if (n > STR_MAX) {
+		if (input.str && n == input.n && !memcmp(p, input.p, n)) {
+			Py_INCREF(input.str);
+			return input.str;
+		}
+		return PyUnicode_DecodeUTF8(p, (Py_ssize_t)n, "replace");
+	}
+	for (i = 0; i < n; i++) {
+		if ((unsigned char)p[i] >= 0x80) /* ASCII only */
+			return PyUnicode_DecodeUTF8(p, (Py_ssize_t)n,
+			                            "replace");
+		h = (h ^ (unsigned char)p[i]) * 16777619u;
+	}
+	slot = &str_cache[h & (STR_SLOTS - 1)];
+	o = *slot;
+	if (o && PyUnicode_GET_LENGTH(o) == (Py_ssize_t)n &&
+	    !memcmp(PyUnicode_1BYTE_DATA(o), p, n)) {
+		Py_INCREF(o);
+		return o;
+	}
+	if (!(o = PyUnicode_DecodeUTF8(p, (Py_ssize_t)n, "replace")))
+		return NULL;
+	Py_INCREF(o);
+	Py_XSETREF(*slot, o); /* the cache's reference */
+	return o;
 }
 
 static void *py_integer(long long v)

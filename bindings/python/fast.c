@@ -21,6 +21,19 @@
 
 static dsngb_py_unwrap_fn unwrap;
 
+/* What a call in progress keeps between the builder's callbacks (the
+ * parse_cmd template, the order of a Decision's keys).  Per thread: an
+ * allocation in a walk can run a finalizer that releases the GIL; and
+ * saved and restored around each call, as that finalizer can also call
+ * in again on the same thread. */
+#define DEC_SLOTS 9
+struct call_state {
+	PyObject *cmd_top; /* the result being filled from a template */
+	int cmd_verb;      /* the verb of the result being filled, or -1 */
+	int dec_order[DEC_SLOTS], dec_n;
+};
+static _Thread_local struct call_state cs = {NULL, -1, {0}, 0};
+
 /* Registered by _fast_setup once the module's classes exist. */
 static PyObject *parse_error_cls, *decision_cls, *session_cls;
 
@@ -149,6 +162,56 @@ static PyObject *result(void *res, struct dsng_error *err)
 
 /* ---- parse_cmd ---- */
 
+/* A command's result has the same keys in the same order for every line
+ * of its verb (convert/cmd.c), and most values of a MAIL or RCPT are None
+ * (route, ret, envid, size, ...).  So each verb's first result leaves a
+ * template, its keys with None values; later results start as a copy of
+ * it (the dict's key table is copied whole) and the walk's None values
+ * for the top-level map are not stored again.  The GIL is held
+ * throughout. */
+static PyObject *cmd_shape[DSNG_VERB__COUNT];
+static struct dsngb_builder cmd_builder;
+
+static void *cmd_map_new(const struct dsng_cmd *c)
+{
+	PyObject *t = (unsigned)c->verb < DSNG_VERB__COUNT ? cmd_shape[c->verb]
+	                                                   : NULL;
+
+	cs.cmd_verb = (int)c->verb;
+	if (!t)
+		return dsngb_native.map_new_n(16);
+	/* a Result like every other map (result.c), copied as fast */
+	return cs.cmd_top = dsngb_py_result_copy(t);
+}
+
+static void cmd_map_set(void *map, const char *key, void *val)
+{
+	if (map && map == cs.cmd_top && val == Py_None) {
+		Py_DECREF(Py_None); /* the template's None is there already */
+		return;
+	}
+	dsngb_native.map_set(map, key, val);
+}
+
+/* After a verb's first result: its template. */
+static void cmd_keep_shape(enum dsng_verb verb, PyObject *res)
+{
+	PyObject *t, *k, *v;
+	Py_ssize_t pos = 0;
+
+	if ((unsigned)verb >= DSNG_VERB__COUNT || cmd_shape[verb] ||
+	    !(t = PyDict_Copy(res)))
+		return;
+	while (PyDict_Next(res, &pos, &k, &v))
+		if (PyDict_SetItem(t, k, Py_None) < 0) {
+			Py_DECREF(t);
+			PyErr_Clear(); /* no template: the next call tries again
+			                */
+			return;
+		}
+	cmd_shape[verb] = t;
+}
+
 static PyObject *fast_parse_cmd(PyObject *self, PyObject *const *args,
                                 Py_ssize_t nargs, PyObject *kwnames)
 {
@@ -160,6 +223,9 @@ static PyObject *fast_parse_cmd(PyObject *self, PyObject *const *args,
 	Py_ssize_t n;
 	size_t max_line = 0;
 	int strict = 0, utf8 = 0;
+	struct call_state saved;
+	struct dsngb_py_input in;
+	void *res;
 
 	(void)self;
 	if (nargs == 1 && !kwnames) {
@@ -180,9 +246,20 @@ static PyObject *fast_parse_cmd(PyObject *self, PyObject *const *args,
 	    text_arg(a[0], &p, &n) < 0)
 		return NULL;
 	dsng_error_init(&err, DSNG_ERROR_VERSION);
-	return result(dsngb_parse_cmd_with(&dsngb_native, p, (size_t)n, strict,
-	                                   max_line, utf8, &err),
-	              &err);
+	saved = cs;
+	cs.cmd_top = NULL;
+	cs.cmd_verb = -1;
+	in.str = PyUnicode_Check(a[0]) ? a[0] : NULL;
+	in.p = p;
+	in.n = (size_t)n;
+	in = dsngb_py_set_input(in);
+	res = dsngb_parse_cmd_into(&cmd_builder, cmd_map_new, p, (size_t)n,
+	                           strict, max_line, utf8, &err);
+	(void)dsngb_py_set_input(in);
+	if (res && err.rc == DSNG_OK && !cs.cmd_top && cs.cmd_verb >= 0)
+		cmd_keep_shape((enum dsng_verb)cs.cmd_verb, res);
+	cs = saved;
+	return result(res, &err);
 }
 
 /* ---- Decision objects, built in place ---- */
@@ -207,9 +284,9 @@ static const char *const dec_names[D__COUNT] = {
 static PyObject *dec_name[D__COUNT];  /* interned */
 static PyObject *dec_descr[D__COUNT]; /* Decision's slot descriptors */
 
-/* The keys set on the decision being built, in order (the GIL is held
- * from map_new to the end of the fill), and the _keys tuples they give. */
-static int dec_order[D__COUNT], dec_n;
+/* The _keys tuples for the orders the fill gives keys in (cs.dec_order
+ * records the decision being built). */
+_Static_assert(D__COUNT == DEC_SLOTS, "DEC_SLOTS is Decision's slots");
 static struct {
 	unsigned long sig;
 	PyObject *keys;
@@ -225,7 +302,7 @@ static void *dec_map_new(void)
 	PyTypeObject *t = (PyTypeObject *)decision_cls;
 	PyObject *d = t->tp_alloc(t, 0);
 
-	dec_n = 0;
+	cs.dec_n = 0;
 	if (d && dec_set(d, D_VERDICT, Py_None) < 0)
 		Py_CLEAR(d);
 	return d;
@@ -247,8 +324,8 @@ static void dec_map_set(void *map, const char *key, void *val)
 			break;
 	if (i == D_KEYS) {
 		PyErr_Format(PyExc_SystemError, "decision key %s", key);
-	} else if (dec_set(map, i, val) == 0 && dec_n < D__COUNT) {
-		dec_order[dec_n++] = i;
+	} else if (dec_set(map, i, val) == 0 && cs.dec_n < D__COUNT) {
+		cs.dec_order[cs.dec_n++] = i;
 	}
 	Py_DECREF((PyObject *)val);
 }
@@ -257,23 +334,23 @@ static void dec_map_set(void *map, const char *key, void *val)
  * would have from tuple(d). */
 static int dec_finish(PyObject *d)
 {
-	unsigned long sig = (unsigned long)dec_n;
+	unsigned long sig = (unsigned long)cs.dec_n;
 	size_t slot;
 	int i;
 
-	for (i = 0; i < dec_n; i++)
-		sig = sig * 16 + (unsigned long)dec_order[i];
+	for (i = 0; i < cs.dec_n; i++)
+		sig = sig * 16 + (unsigned long)cs.dec_order[i];
 	for (slot = 0; slot < 4 && dec_keys[slot].keys; slot++)
 		if (dec_keys[slot].sig == sig)
 			return dec_set(d, D_KEYS, dec_keys[slot].keys);
 	{
-		PyObject *t = PyTuple_New(dec_n);
+		PyObject *t = PyTuple_New(cs.dec_n);
 
 		if (!t)
 			return -1;
-		for (i = 0; i < dec_n; i++) {
-			Py_INCREF(dec_name[dec_order[i]]);
-			PyTuple_SET_ITEM(t, i, dec_name[dec_order[i]]);
+		for (i = 0; i < cs.dec_n; i++) {
+			Py_INCREF(dec_name[cs.dec_order[i]]);
+			PyTuple_SET_ITEM(t, i, dec_name[cs.dec_order[i]]);
 		}
 		if (slot < 4) {
 			dec_keys[slot].sig = sig;
@@ -322,6 +399,7 @@ static PyObject *fast_decide(PyObject *self, PyObject *const *args,
                              Py_ssize_t nargs)
 {
 	struct dsng_error err;
+	struct call_state saved;
 	PyObject *line, *h, *res;
 	void *p, *s;
 	const char *buf;
@@ -358,6 +436,7 @@ static PyObject *fast_decide(PyObject *self, PyObject *const *args,
 		return NULL;
 	}
 	dsng_error_init(&err, DSNG_ERROR_VERSION);
+	saved = cs;
 	res = result(dsngb_policy_cmd_with(
 	                     &dec_builder, p, s, buf, (size_t)n,
 	                     rcpt ? DSNG_VERB_RCPT : DSNG_VERB_MAIL, &err),
@@ -365,6 +444,7 @@ static PyObject *fast_decide(PyObject *self, PyObject *const *args,
 	Py_DECREF(line);
 	if (res && dec_finish(res) < 0)
 		Py_CLEAR(res);
+	cs = saved;
 	return res;
 }
 
@@ -548,8 +628,13 @@ static PyMethodDef fast_methods[] = {
 int dsngb_py_fast_init(PyObject *m, dsngb_py_unwrap_fn fn)
 {
 	unwrap = fn;
+	dsngb_py_keys_init();
+	cmd_builder = dsngb_native;
+	cmd_builder.map_set = cmd_map_set;
 	dec_builder = dsngb_native;
 	dec_builder.map_new = dec_map_new;
 	dec_builder.map_set = dec_map_set;
+	if (dsngb_py_result_init(m) < 0)
+		return -1;
 	return PyModule_AddFunctions(m, fast_methods);
 }

@@ -95,12 +95,13 @@ sub fields {
 my (%kinds, $ref_lib, $ref_regex);
 my $cmp = JSON::PP->new->canonical->allow_nonref;
 for my $line (@chars) {
-	my $a = fields(lib($line));
+	my $a = fields(eval { DSNGuard::parse_cmd($line) });
+	my $code = ref $@ ? $@->{code} : '';
 	my $b = regex_parse($line);
 	$ref_lib++ unless $a;
 	$ref_regex++ unless $b;
 	next if !$a && !$b;
-	my $kind = !$a ? 'accepted here, refused by libdsnguard'
+	my $kind = !$a ? "accepted here, refused by libdsnguard ($code)"
 		: !$b ? 'refused here, accepted by libdsnguard' : undef;
 	if (!$kind) {
 		for my $f (qw(verb path params notify orcpt domain)) {

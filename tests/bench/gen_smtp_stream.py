@@ -47,6 +47,13 @@ def _xtext(s):
     return "".join(out)
 
 
+def _utf8_addr_xtext(s):
+    """RFC 6533 utf-8-addr-xtext, as ORCPT=utf-8; needs: "\\x{HEX}" for
+    every character outside QCHAR (non-ASCII, "+", "=", "\\", controls)."""
+    return "".join(ch if 0x21 <= ord(ch) <= 0x7E and ch not in "+=\\"
+                   else "\\x{%X}" % ord(ch) for ch in s)
+
+
 def _mailbox(rng):
     return "%s@%s" % (rng.choice(_LOCALS), rng.choice(_DOMAINS))
 
@@ -111,7 +118,7 @@ def _rcpt(rng):
         parts.append("NOTIFY=%s" % ",".join(_pick_notify(rng)))
     if rng.randrange(10) < 5:
         if rng.randrange(20) == 0:
-            parts.append("ORCPT=utf-8;%s" % _xtext(
+            parts.append("ORCPT=utf-8;%s" % _utf8_addr_xtext(
                 "%s@%s" % (rng.choice(_UTF8_LOCALS), rng.choice(_DOMAINS))))
         else:
             # often not the RCPT address: forwarding, aliases

@@ -408,6 +408,11 @@ def disagreements(rows, limit):
     out = []
     for r in rows:
         for d in r.get("disagree") or []:
+            if isinstance(d, dict) and "what" in d:  # the SMTP rows
+                out.append("%s/%s %s: %s: %d lines, e.g. %r" % (
+                    r["group"], r["case"], r["impl"], d["what"],
+                    d.get("count", 0), d.get("example")))
+                continue
             if isinstance(d, dict) and "only_ours" in d:
                 out.append("%s/%s %s: %s: ours %d, theirs %d; only ours %s; "
                            "only theirs %s" % (
@@ -656,8 +661,9 @@ def main():
     lines = head + table(merged, args.brief)
     shown, total = disagreements(merged, 40)
     if total:
-        lines += ["", "Disagreements on recipients and status codes "
-                  "(first %d of %d; all in --rows):" % (len(shown), total)]
+        lines += ["", "Disagreements (reports: recipients and status "
+                  "codes; SMTP: lines refused or parsed otherwise; first "
+                  "%d of %d; all in --rows):" % (len(shown), total)]
         lines += ["- " + d for d in shown]
     text = "\n".join(lines)
     print(text)

@@ -42,6 +42,34 @@ class ParseCmd(unittest.TestCase):
         self.assertGreater(refused, 100)  # the stream's malformed tenth
         self.assertLess(refused, 2 * len(LINES) * 0.2)
 
+    @unittest.skipUnless(os.environ.get("DSNG_CLI"), "DSNG_CLI not set")
+    def test_keys_and_values_are_the_clis(self):
+        # results start from a per-verb template of keys: every verb's
+        # keys, their order and values must still be the CLI's JSON
+        import subprocess
+        sample, seen = [], {}
+        for line in LINES + ["DATA", "BDAT 10 LAST", "HELO x.example",
+                             "LHLO y.example", "NOOP hello", "RSET",
+                             "QUIT", "VRFY a", "MAIL FROM:<>"]:
+            verb = line.split(" ")[0].split(":")[0].upper()
+            if seen.get(verb, 0) < 40:
+                seen[verb] = seen.get(verb, 0) + 1
+                sample.append(line)
+        out = subprocess.run([os.environ["DSNG_CLI"], "parse-cmd", "--json"],
+                             input="".join(l + "\r\n" for l in sample),
+                             capture_output=True, text=True, timeout=60)
+        cli = [json.loads(l) for l in out.stdout.splitlines()]
+        self.assertEqual(len(cli), len(sample), out.stderr)
+        for line, want in zip(sample, cli):
+            if not want.get("ok"):
+                continue
+            want = {k: v for k, v in want.items()
+                    if k not in ("ok", "input")}
+            for _ in range(2):  # the template's first use and a later one
+                got = dsnguard.parse_cmd(line)
+                self.assertEqual(list(got), list(want), line)
+                self.assertEqual(got, want, line)
+
     def test_keyword_arguments(self):
         line = "MAIL FROM: <a@b.example>"  # lax: a space after the colon
         self.assertEqual(dsnguard.parse_cmd(line)["path"], "a@b.example")
@@ -98,6 +126,37 @@ class ParseCmd(unittest.TestCase):
                                   cm.exception.reply, cm.exception.enhanced,
                                   cm.exception.message)
         self.assertEqual(str(cm.exception), str(ref))
+
+    def test_shared_short_values_are_the_right_ones(self):
+        # short values come from a cache shared by all results: whatever
+        # it holds, each result has its own line's text
+        import random
+        rnd = random.Random(5)
+        for _ in range(5000):
+            local = "".join(rnd.choice("abcXYZ-_")
+                            for _ in range(rnd.randrange(1, 12)))
+            if rnd.randrange(3) == 0:
+                local += ".b"
+            dom = "%s.example" % rnd.choice(("a", "bb", "ccc", "d-d"))
+            kw = rnd.choice(("X-A", "X-B", "XX", "Y"))
+            line = "MAIL FROM:<%s@%s> %s=%s" % (local, dom, kw, local)
+            r = dsnguard.parse_cmd(line)
+            self.assertEqual(r["local"], local)
+            self.assertEqual(r["domain"], dom)
+            self.assertEqual(r["params"][0], {"keyword": kw, "value": local})
+            self.assertEqual(r["canonical"], line)
+        # non-ASCII values are never confused with ASCII ones
+        r = dsnguard.parse_cmd("MAIL FROM:<j\u00f6rg@b.example> SMTPUTF8")
+        self.assertEqual(r["local"], "j\u00f6rg")
+        r = dsnguard.parse_cmd(b"MAIL FROM:<j\xc3\xb6rg@b.example> SMTPUTF8")
+        self.assertEqual(r["local"], "j\u00f6rg")
+        # the canonical form is the caller's line when they are equal, a
+        # new str otherwise
+        line = "RCPT TO:<a@b.example> NOTIFY=SUCCESS"
+        self.assertIs(dsnguard.parse_cmd(line)["canonical"], line)
+        self.assertEqual(dsnguard.parse_cmd("rcpt to:<a@b.example>  "
+                                            "notify=success")["canonical"],
+                         "RCPT TO:<a@b.example> NOTIFY=success")
 
     def test_results_are_independent(self):
         a = dsnguard.parse_cmd("RCPT TO:<a@b.example> NOTIFY=SUCCESS")
@@ -215,6 +274,63 @@ class ParseReport(unittest.TestCase):
             dsnguard.parse_report(raw, max_parts=1 << 40)
         with self.assertRaises(OverflowError):
             dsnguard.parse_report(raw, max_recipients=-1)
+
+
+class Reentry(unittest.TestCase):
+    def test_a_finalizer_that_calls_in_during_a_build(self):
+        # an allocation inside a walk can run the cyclic GC, and so a
+        # __del__ that calls parse_cmd and rcpt on the same thread: each
+        # call's state (template, key order, input) must survive it
+        import gc
+        p = dsnguard.Policy.preset("recommended")
+        s = dsnguard.Session("192.0.2.1")
+        p.ehlo(s)
+        lines = [l for l in LINES if l[:4].upper() in ("MAIL", "RCPT",
+                                                       "EHLO")][:600]
+
+        def parse(line):
+            try:
+                return dsnguard.parse_cmd(line)
+            except dsnguard.ParseError as e:
+                return e.code
+
+        def decide(line):
+            fn = p.rcpt if line[:4].upper() == "RCPT" else p.mail
+            return fn(s, line).to_dict()
+        want = [parse(l) for l in lines]
+        want_d = [decide(l) for l in lines if l[:4].upper() != "EHLO"]
+        nested = []
+
+        class Cycle:
+            # each finalizer leaves a new cycle, so the collections at
+            # the later allocations of a build find one too
+            def __init__(self, n=8):
+                self.me, self.n = self, n
+
+            def __del__(self):
+                nested.append(parse("RCPT TO:<n@b.example> NOTIFY=DELAY"))
+                nested.append(p.rcpt(s, "RCPT TO:<n@b.example>").action)
+                nested.append(parse("EHLO nested.example"))
+                if self.n:
+                    Cycle(self.n - 1)
+
+        old = gc.get_threshold()
+        gc.set_threshold(1, 1, 1)
+        try:
+            got, got_d = [], []
+            for line in lines:
+                Cycle()
+                got.append(parse(line))
+                if line[:4].upper() != "EHLO":
+                    Cycle()
+                    got_d.append(decide(line))
+        finally:
+            gc.set_threshold(*old)
+            gc.collect()
+        self.assertGreater(len(nested), 100)  # the finalizers did run
+        self.assertEqual(got, want)
+        self.assertEqual([list(d) for d in got_d], [list(d) for d in want_d])
+        self.assertEqual(got_d, want_d)
 
 
 class KeyCache(unittest.TestCase):
