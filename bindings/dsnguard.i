@@ -786,6 +786,8 @@ parse_report = _dsnguard.parse_report
 _fast_decide = _dsnguard._fast_decide
 _report_parse_only = _dsnguard._report_parse_only
 _dsnguard._fast_setup(ParseError, Decision, Session)
+# The dict subclass of every parse result (python/result.c).
+Result = _dsnguard.Result
 %}
 #elif defined(SWIGPERL)
 %perlcode %{

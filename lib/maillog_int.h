@@ -122,6 +122,13 @@ struct dsng_span dsng__ml_value(struct dsng_span s, const char *key,
                                 const char *stops);
 /* Does s contain word? */
 int dsng__ml_contains(struct dsng_span s, const char *word);
+/* dsng__span_ieq against a string literal, the lengths compared first
+ * and then the bytes as they are (logs write these words in one case):
+ * the Postfix reader tries a dozen words per line, most of another
+ * length. */
+#define DSNG__ML_IEQ(p, len, lit)                                              \
+	((len) == sizeof(lit) - 1 &&                                           \
+	 (!memcmp((p), (lit), (len)) || dsng__span_ieq((p), (len), (lit))))
 /* Drop one pair of enclosing <> if present. */
 struct dsng_span dsng__ml_unangle(struct dsng_span s);
 /* Split "name[addr]" or "name[addr]:port" (Postfix) or "name [addr]"

@@ -493,47 +493,99 @@ static struct dsng__ml_pending *build_pending(struct dsng_maillog *s,
 	return p;
 }
 
-static const char *pget(const struct dsng__ml_pending *p, uint8_t tag)
+/* A copy of v..len on mem as a NUL-terminated string (NULL for NULL). */
+static char *cdupn(struct dsng_maillog *s, TALLOC_CTX *mem, const char *v,
+                   size_t len)
 {
-	return dsng__ml_bag_get(&p->bag, p->inl, tag);
+	char *r;
+
+	if (!v)
+		return NULL;
+	r = talloc_size(mem, len + 1);
+	if (!r) {
+		s->oom = 1;
+		return NULL;
+	}
+	memcpy(r, v, len);
+	r[len] = 0;
+	talloc_set_name_const(r, r);
+	return r;
 }
 
-/* The public event of a released pending one (a talloc tree on s). */
+/* The public event of a released pending one (a talloc tree on s).  Its
+ * strings are talloc children as the API says, but carved from one pool
+ * sized to them, read in one walk of the pending record's bag: a dozen
+ * mallocs and frees per event, and a bag walk per string, were a sixth
+ * of scan-log's instructions on a DSN flood (callgrind). */
 static struct dsng_maillog_event *build_event(struct dsng_maillog *s,
                                               struct dsng__ml_pending *p)
 {
-	struct dsng_maillog_event *ev =
-	        talloc_zero(s, struct dsng_maillog_event);
-	size_t pos = 0;
+	struct dsng_maillog_event *ev;
+	/* by tag - P_TIME, P_TIME .. P_SERVICE */
+	const char *v[P_SERVICE] = {NULL};
+	size_t vl[P_SERVICE] = {0};
+	char **dst[P_SERVICE];
+	size_t pos = 0, i, n, bytes = 0, objects = 0;
 	const char *r;
+	uint8_t tag;
 
+	while ((r = dsng__ml_bag_step(&p->bag, p->inl, &pos, &tag, &n))) {
+		if (tag >= P_TIME && tag <= P_SERVICE && !v[tag - P_TIME]) {
+			v[tag - P_TIME] = r;
+			vl[tag - P_TIME] = n;
+		} else if (tag != P_RCPT) {
+			continue;
+		}
+		bytes += n + 1;
+		objects++;
+	}
+	if (p->n_rcpts) {
+		bytes += p->n_rcpts * sizeof(char *);
+		objects++;
+	}
+	/* ev->to may be a copy of orig_from */
+	if (v[P_FROM - P_TIME]) {
+		bytes += vl[P_FROM - P_TIME] + 1;
+		objects++;
+	}
+	/* talloc rounds each pooled chunk up to 16 bytes */
+	bytes += objects * 15;
+	ev = talloc_pooled_object(s, struct dsng_maillog_event,
+	                          (unsigned)objects, bytes);
 	if (!ev) {
 		s->oom = 1;
 		return NULL;
 	}
+	memset(ev, 0, sizeof(*ev));
+	dst[P_TIME - P_TIME] = &ev->time;
+	dst[P_HOST - P_TIME] = &ev->host;
+	dst[P_TEXT - P_TIME] = &ev->text;
+	dst[P_OQID - P_TIME] = &ev->orig_queue_id;
+	dst[P_DQID - P_TIME] = &ev->dsn_queue_id;
+	dst[P_FROM - P_TIME] = &ev->orig_from;
+	dst[P_CNAME - P_TIME] = &ev->client_name;
+	dst[P_CADDR - P_TIME] = &ev->client_addr;
+	dst[P_CPORT - P_TIME] = &ev->client_port;
+	dst[P_SASL - P_TIME] = &ev->sasl_username;
+	dst[P_SERVICE - P_TIME] = &ev->service;
 	ev->mta = p->mta;
 	ev->kind = p->kind;
-	ev->time = cdup(s, ev, pget(p, P_TIME));
-	ev->host = cdup(s, ev, pget(p, P_HOST));
-	ev->text = cdup(s, ev, pget(p, P_TEXT));
-	ev->orig_queue_id = cdup(s, ev, pget(p, P_OQID));
-	ev->dsn_queue_id = cdup(s, ev, pget(p, P_DQID));
 	ev->postmaster = p->postmaster;
 	ev->line = p->line;
-	ev->orig_from = cdup(s, ev, pget(p, P_FROM));
-	ev->client_name = cdup(s, ev, pget(p, P_CNAME));
-	ev->client_addr = cdup(s, ev, pget(p, P_CADDR));
-	ev->client_port = cdup(s, ev, pget(p, P_CPORT));
-	ev->sasl_username = cdup(s, ev, pget(p, P_SASL));
-	ev->service = cdup(s, ev, pget(p, P_SERVICE));
+	for (i = 0; i < P_SERVICE; i++)
+		*dst[i] = cdupn(s, ev, v[i], vl[i]);
 	if (p->n_rcpts) {
 		ev->orig_rcpts = talloc_array(ev, char *, p->n_rcpts);
 		if (!ev->orig_rcpts)
 			s->oom = 1;
-		while (ev->orig_rcpts &&
-		       (r = dsng__ml_bag_next(&p->bag, p->inl, P_RCPT, &pos))) {
+		pos = 0;
+		while (ev->orig_rcpts && ev->n_orig_rcpts < p->n_rcpts &&
+		       (r = dsng__ml_bag_step(&p->bag, p->inl, &pos, &tag,
+		                              &n))) {
+			if (tag != P_RCPT)
+				continue;
 			ev->orig_rcpts[ev->n_orig_rcpts] =
-			        cdup(s, ev->orig_rcpts, r);
+			        cdupn(s, ev->orig_rcpts, r, n);
 			if (ev->orig_rcpts[ev->n_orig_rcpts])
 				ev->n_orig_rcpts++;
 		}
@@ -544,7 +596,7 @@ static struct dsng_maillog_event *build_event(struct dsng_maillog *s,
 	/* A notice to the sender goes to the original envelope sender when
 	 * the DSN's own delivery line never showed up. */
 	if (!ev->to && !ev->postmaster && ev->orig_from && *ev->orig_from)
-		ev->to = cdup(s, ev, ev->orig_from);
+		ev->to = cdupn(s, ev, ev->orig_from, vl[P_FROM - P_TIME]);
 	return ev;
 }
 

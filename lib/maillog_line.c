@@ -233,12 +233,12 @@ enum dsng_maillog_mta dsng__ml_prog_mta(struct dsng_span prog)
 	if (dsng__ml_starts(s, "postfix") &&
 	    (s.len == 7 || s.ptr[7] == '/' || s.ptr[7] == '-'))
 		return DSNG_MAILLOG_POSTFIX;
-	if (dsng__span_ieq(s.ptr, s.len, "sendmail") ||
-	    dsng__span_ieq(s.ptr, s.len, "sm-mta") ||
-	    dsng__span_ieq(s.ptr, s.len, "sm-msp-queue"))
+	if (DSNG__ML_IEQ(s.ptr, s.len, "sendmail") ||
+	    DSNG__ML_IEQ(s.ptr, s.len, "sm-mta") ||
+	    DSNG__ML_IEQ(s.ptr, s.len, "sm-msp-queue"))
 		return DSNG_MAILLOG_SENDMAIL;
-	if (dsng__span_ieq(s.ptr, s.len, "exim") ||
-	    dsng__span_ieq(s.ptr, s.len, "exim4"))
+	if (DSNG__ML_IEQ(s.ptr, s.len, "exim") ||
+	    DSNG__ML_IEQ(s.ptr, s.len, "exim4"))
 		return DSNG_MAILLOG_EXIM;
 	return DSNG_MAILLOG_UNKNOWN;
 }

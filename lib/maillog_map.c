@@ -275,6 +275,20 @@ const char *dsng__ml_bag_next(const struct dsng__ml_bag *b, const char *inl,
 	return NULL;
 }
 
+const char *dsng__ml_bag_step(const struct dsng__ml_bag *b, const char *inl,
+                              size_t *pos, uint8_t *tag, size_t *len)
+{
+	const char *a = area(b, inl), *s;
+
+	if (*pos >= b->used)
+		return NULL;
+	s = a + *pos + 1;
+	*tag = (uint8_t)a[*pos];
+	*len = strlen(s);
+	*pos += *len + 2;
+	return s;
+}
+
 const char *dsng__ml_bag_get(const struct dsng__ml_bag *b, const char *inl,
                              uint8_t tag)
 {

@@ -119,6 +119,11 @@ struct dsng__ml_bag {
 /* The first string with tag after *pos (start with *pos = 0), or NULL. */
 const char *dsng__ml_bag_next(const struct dsng__ml_bag *b, const char *inl,
                               uint8_t tag, size_t *pos);
+/* The string after *pos whatever its tag (start with *pos = 0): its tag
+ * in *tag and length in *len, or NULL at the end.  One walk reads every
+ * string, where a bag_get per tag walks the bag once each. */
+const char *dsng__ml_bag_step(const struct dsng__ml_bag *b, const char *inl,
+                              size_t *pos, uint8_t *tag, size_t *len);
 /* The first string with tag, or NULL. */
 const char *dsng__ml_bag_get(const struct dsng__ml_bag *b, const char *inl,
                              uint8_t tag);

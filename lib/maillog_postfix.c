@@ -24,7 +24,7 @@ static int take_qid(struct dsng_span msg, struct dsng_span *qid,
 	if (i < 5 || i > 20 || i + 2 > msg.len || msg.ptr[i] != ':' ||
 	    msg.ptr[i + 1] != ' ')
 		return -1;
-	if (dsng__span_ieq(msg.ptr, i, "NOQUEUE"))
+	if (DSNG__ML_IEQ(msg.ptr, i, "NOQUEUE"))
 		return -1;
 	qid->ptr = msg.ptr;
 	qid->len = i;
@@ -60,17 +60,20 @@ static struct dsng_span agent_of(struct dsng_span prog)
 	return s;
 }
 
+#define N(s) s, sizeof(s) - 1
 static const struct {
 	const char *text;
+	size_t len;
 	enum dsng_dsn_kind kind;
 	int postmaster;
 } notices[] = {
-        {"sender delivery status notification", DSNG_DSN_SUCCESS, 0},
-        {"sender non-delivery notification", DSNG_DSN_FAILURE, 0},
-        {"sender delay notification", DSNG_DSN_DELAY, 0},
-        {"postmaster non-delivery notification", DSNG_DSN_FAILURE, 1},
-        {"postmaster delay notification", DSNG_DSN_DELAY, 1},
+        {N("sender delivery status notification"), DSNG_DSN_SUCCESS, 0},
+        {N("sender non-delivery notification"), DSNG_DSN_FAILURE, 0},
+        {N("sender delay notification"), DSNG_DSN_DELAY, 0},
+        {N("postmaster non-delivery notification"), DSNG_DSN_FAILURE, 1},
+        {N("postmaster delay notification"), DSNG_DSN_DELAY, 1},
 };
+#undef N
 
 static void bounce_line(struct dsng_span rest, struct dsng__ml_fact *f)
 {
@@ -104,7 +107,9 @@ static void bounce_line(struct dsng_span rest, struct dsng__ml_fact *f)
 	f->text = text;
 	f->qid2 = dsn;
 	for (i = 0; i < sizeof(notices) / sizeof(notices[0]); i++)
-		if (dsng__span_ieq(text.ptr, text.len, notices[i].text)) {
+		if (text.len == notices[i].len &&
+		    (!memcmp(text.ptr, notices[i].text, text.len) ||
+		     dsng__span_ieq(text.ptr, text.len, notices[i].text))) {
 			f->kind = notices[i].kind;
 			f->postmaster = notices[i].postmaster;
 		}
@@ -121,20 +126,20 @@ static void delivery_line(struct dsng_span prog, struct dsng_span rest,
 	f->addr = dsng__ml_unangle(dsng__ml_value(rest, "to=", ","));
 	status = dsng__ml_value(rest, "status=", " ,");
 	relay = dsng__ml_value(rest, "relay=", ",");
-	if (dsng__span_ieq(status.ptr, status.len, "sent"))
+	if (DSNG__ML_IEQ(status.ptr, status.len, "sent"))
 		f->status = ML_ST_SENT;
-	else if (dsng__span_ieq(status.ptr, status.len, "deferred"))
+	else if (DSNG__ML_IEQ(status.ptr, status.len, "deferred"))
 		f->status = ML_ST_DEFERRED;
-	else if (dsng__span_ieq(status.ptr, status.len, "bounced") ||
-	         dsng__span_ieq(status.ptr, status.len, "expired"))
+	else if (DSNG__ML_IEQ(status.ptr, status.len, "bounced") ||
+	         DSNG__ML_IEQ(status.ptr, status.len, "expired"))
 		f->status = ML_ST_BOUNCED;
-	else if (dsng__span_ieq(status.ptr, status.len, "deliverable") ||
-	         dsng__span_ieq(status.ptr, status.len, "undeliverable"))
+	else if (DSNG__ML_IEQ(status.ptr, status.len, "deliverable") ||
+	         DSNG__ML_IEQ(status.ptr, status.len, "undeliverable"))
 		f->verify = 1;
 	/* Only the SMTP client hands mail to another MTA that may not take
 	 * DSN; LMTP, local, virtual and pipe end the journey here. */
-	f->remote = dsng__span_ieq(agent.ptr, agent.len, "smtp") && relay.ptr &&
-	            !dsng__span_ieq(relay.ptr, relay.len, "none");
+	f->remote = DSNG__ML_IEQ(agent.ptr, agent.len, "smtp") && relay.ptr &&
+	            !DSNG__ML_IEQ(relay.ptr, relay.len, "none");
 }
 
 void dsng__ml_postfix(const struct dsng__ml_line *line, struct dsng__ml_fact *f)
@@ -156,13 +161,13 @@ void dsng__ml_postfix(const struct dsng__ml_line *line, struct dsng__ml_fact *f)
 		f->service = service_of(line->prog);
 		return;
 	}
-	if (dsng__span_ieq(agent.ptr, agent.len, "pickup")) {
+	if (DSNG__ML_IEQ(agent.ptr, agent.len, "pickup")) {
 		/* "uid=1000 from=<user>": a local submission (sendmail(1)). */
 		f->type = ML_CLIENT;
 		f->service = agent;
 		return;
 	}
-	if (dsng__span_ieq(agent.ptr, agent.len, "bounce")) {
+	if (DSNG__ML_IEQ(agent.ptr, agent.len, "bounce")) {
 		bounce_line(rest, f);
 		return;
 	}

@@ -279,10 +279,9 @@ static int is_wsp(char c)
 	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
 }
 
-char *dsng_mime_unfold(TALLOC_CTX *mem, size_t *out_len, const char *p,
-                       size_t len)
+size_t dsng__mime_unfold_into(char *s, const char *p, size_t len)
 {
-	char *s, *o;
+	char *o = s;
 	size_t i;
 
 	while (len && is_wsp(*p)) {
@@ -291,10 +290,6 @@ char *dsng_mime_unfold(TALLOC_CTX *mem, size_t *out_len, const char *p,
 	}
 	while (len && is_wsp(p[len - 1]))
 		len--;
-	s = talloc_array(mem, char, len + 1);
-	if (!s)
-		return NULL;
-	o = s;
 	i = 0;
 	while (i < len) {
 		/* copy up to the next line break in one go */
@@ -314,8 +309,27 @@ char *dsng_mime_unfold(TALLOC_CTX *mem, size_t *out_len, const char *p,
 		i = stop + 1;
 	}
 	*o = 0;
+	return (size_t)(o - s);
+}
+
+char *dsng_mime_unfold(TALLOC_CTX *mem, size_t *out_len, const char *p,
+                       size_t len)
+{
+	char *s;
+	size_t n;
+
+	while (len && is_wsp(*p)) {
+		p++;
+		len--;
+	}
+	while (len && is_wsp(p[len - 1]))
+		len--;
+	s = talloc_array(mem, char, len + 1);
+	if (!s)
+		return NULL;
+	n = dsng__mime_unfold_into(s, p, len);
 	if (out_len)
-		*out_len = (size_t)(o - s);
+		*out_len = n;
 	return s;
 }
 
@@ -378,17 +392,12 @@ const char *dsng__mime_skip_cfws(const char *p, const char *end)
 	return p;
 }
 
-char *dsng__mime_clean(TALLOC_CTX *mem, const char *p, size_t len,
-                       size_t *out_len)
+size_t dsng__mime_clean_into(char *s, const char *p, size_t len)
 {
 	const char *end = p + len;
-	char *s, *o;
+	char *o = s;
 	int space = 0;
 
-	s = talloc_array(mem, char, len + 1);
-	if (!s)
-		return NULL;
-	o = s;
 	while (p < end) {
 		if (is_wsp(*p) || *p == '(') {
 			const char *q = dsng__mime_skip_cfws(p, end);
@@ -416,8 +425,20 @@ char *dsng__mime_clean(TALLOC_CTX *mem, const char *p, size_t len,
 		*o++ = *p++;
 	}
 	*o = 0;
+	return (size_t)(o - s);
+}
+
+char *dsng__mime_clean(TALLOC_CTX *mem, const char *p, size_t len,
+                       size_t *out_len)
+{
+	char *s = talloc_array(mem, char, len + 1);
+	size_t n;
+
+	if (!s)
+		return NULL;
+	n = dsng__mime_clean_into(s, p, len);
 	if (out_len)
-		*out_len = (size_t)(o - s);
+		*out_len = n;
 	return s;
 }
 

@@ -68,6 +68,13 @@ const char *dsng__mime_skip_cfws(const char *p, const char *end);
 char *dsng__mime_clean(TALLOC_CTX *mem, const char *p, size_t len,
                        size_t *out_len);
 
+/* dsng__mime_clean and dsng_mime_unfold into s, which has room for len + 1
+ * bytes (the result is never longer than the input); NUL-terminated, the
+ * length returned.  For callers that carve strings from their own
+ * blocks (report_fields.c). */
+size_t dsng__mime_clean_into(char *s, const char *p, size_t len);
+size_t dsng__mime_unfold_into(char *s, const char *p, size_t len);
+
 /* Where byte k of dsng_mime_unfold(p, len) comes from in p (a space the
  * unfolding put in for a broken fold: the line break it replaced; k past
  * the end: len). */

@@ -193,6 +193,31 @@ struct tok {
 	size_t col; /* 0-based column */
 };
 
+/*
+ * The file name for a message of text_len octets after it: the whole name
+ * when "NAME:LINE:COL: TEXT" fits in the error's message, else "..." and
+ * the name's tail, so a long path never cuts off what went wrong (the
+ * text is what the caller must read; the tail still names the file).
+ */
+static const char *fit_origin(const char *origin, unsigned line, size_t col,
+                              size_t text_len, char *buf, size_t size)
+{
+	int pos = snprintf(NULL, 0, ":%u:%zu: ", line, col);
+	size_t room = DSNG_ERROR_MESSAGE_MAX - 1, len = strlen(origin), keep;
+	size_t after = text_len + (pos > 0 ? (size_t)pos : 0);
+
+	room = room > after ? room - after : 0;
+	if (len <= room)
+		return origin;
+	keep = room > 3 + 16 ? room - 3 : 16; /* always some of the name */
+	if (keep > len)
+		keep = len;
+	if (keep + 4 > size)
+		keep = size - 4;
+	snprintf(buf, size, "...%s", origin + len - keep);
+	return buf;
+}
+
 static int fail(struct parser *ps, int status, enum dsng_errkind kind,
                 size_t col, const char *fmt, ...) DSNG_PRINTF(5, 6);
 
@@ -203,11 +228,17 @@ static int fail(struct parser *ps, int status, enum dsng_errkind kind,
 	unsigned line = ps->is_preset ? 0 : ps->line;
 	va_list ap;
 
+	char name[DSNG_ERROR_MESSAGE_MAX];
+	int n;
+
 	va_start(ap, fmt);
-	vsnprintf(text, sizeof(text), fmt, ap);
+	n = vsnprintf(text, sizeof(text), fmt, ap);
 	va_end(ap);
-	return dsng__fail_at(ps->err, status, kind, line, (unsigned)col + 1,
-	                     "%s:%u:%zu: %s", ps->origin, line, col + 1, text);
+	return dsng__fail_at(
+	        ps->err, status, kind, line, (unsigned)col + 1, "%s:%u:%zu: %s",
+	        fit_origin(ps->origin, line, col + 1, n > 0 ? (size_t)n : 0,
+	                   name, sizeof(name)),
+	        line, col + 1, text);
 }
 
 /* fail() for a fixed limit: DSNG_ELIMIT with err->limit naming it. */
@@ -222,12 +253,17 @@ static int fail_limit(struct parser *ps, const char *limit,
 	unsigned line = ps->is_preset ? 0 : ps->line;
 	va_list ap;
 
+	char name[DSNG_ERROR_MESSAGE_MAX];
+	int n;
+
 	va_start(ap, fmt);
-	vsnprintf(text, sizeof(text), fmt, ap);
+	n = vsnprintf(text, sizeof(text), fmt, ap);
 	va_end(ap);
-	return dsng__fail_limit_at(ps->err, limit, kind, line,
-	                           (unsigned)col + 1, "%s:%u:%zu: %s",
-	                           ps->origin, line, col + 1, text);
+	return dsng__fail_limit_at(
+	        ps->err, limit, kind, line, (unsigned)col + 1, "%s:%u:%zu: %s",
+	        fit_origin(ps->origin, line, col + 1, n > 0 ? (size_t)n : 0,
+	                   name, sizeof(name)),
+	        line, col + 1, text);
 }
 
 static int is_blank(char c)

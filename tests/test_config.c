@@ -803,6 +803,39 @@ static void test_export_facts(void **state)
 	talloc_free(p);
 }
 
+/* A long file name never cuts off what went wrong: the message keeps
+ * the whole text and the name's tail after "...". */
+static void test_long_name_keeps_the_text(void **state)
+{
+	static const char conf[] = "[ehlo]\noffer-dsn = trusted, friends\n";
+	char name[400], text[DSNG_ERROR_MESSAGE_MAX];
+	struct dsng_policy *p = NULL;
+	struct dsng_error err;
+	size_t i, n, t;
+
+	dsng_error_init(&err, DSNG_ERROR_VERSION);
+	assert_int_equal(dsng_policy_parse(*state, &p, conf, sizeof(conf) - 1,
+	                                   "short.conf", NULL, &err),
+	                 DSNG_ESYNTAX);
+	/* a short name is kept whole */
+	assert_memory_equal(err.message, "short.conf:2:22: ", 17);
+	strcpy(text, err.message + 17);
+	assert_non_null(strstr(text, "unknown client class 'friends'"));
+	for (i = 0; i < 300; i++)
+		name[i] = (char)('a' + i % 26);
+	strcpy(name + 300, "/tail-of-the-path.conf");
+	assert_int_equal(dsng_policy_parse(*state, &p, conf, sizeof(conf) - 1,
+	                                   name, NULL, &err),
+	                 DSNG_ESYNTAX);
+	assert_null(p);
+	n = strlen(err.message);
+	t = strlen(text);
+	assert_true(n < DSNG_ERROR_MESSAGE_MAX && n > t);
+	assert_memory_equal(err.message, "...", 3);
+	assert_string_equal(err.message + n - t, text); /* the whole text */
+	assert_non_null(strstr(err.message, "path.conf:2:22: "));
+}
+
 int main(void)
 {
 #define T(f)                                                                   \
@@ -813,6 +846,7 @@ int main(void)
 	        T(test_settings_and_sources),
 	        T(test_networks_inline),
 	        T(test_syntax_errors),
+	        T(test_long_name_keeps_the_text),
 	        T(test_batv_key_error_points_into_value),
 	        T(test_nul_byte_and_cidr_errors),
 	        T(test_include_from_disk),

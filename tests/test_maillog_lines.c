@@ -698,6 +698,33 @@ static void test_helpers(void **state)
 	span_eq(v, "<b@c>");
 	span_eq(dsng__ml_unangle(v), "b@c");
 	span_eq(dsng__ml_value(s, "z=", ","), NULL);
+	/* the '=' is found first: keys whose letters sit at the very start
+	 * or end, a key cut off by the end, and each kind of stop */
+	s.ptr = "to=a status=sent, relay=none,x";
+	s.len = strlen(s.ptr);
+	span_eq(dsng__ml_value(s, "to=", ","), "a status=sent");
+	span_eq(dsng__ml_value(s, "status=", " ,"), "sent");
+	span_eq(dsng__ml_value(s, "relay=", ","), "none");
+	span_eq(dsng__ml_value(s, "relay=", ""), "none,x");
+	span_eq(dsng__ml_value(s, "x", ""), "");
+	span_eq(dsng__ml_value(s, "one", ""), NULL);
+	s.len = 2; /* "to": the key does not fit */
+	span_eq(dsng__ml_value(s, "to=", ","), NULL);
+	s.ptr = "ato=1 T=\"smtp x\" y";
+	s.len = strlen(s.ptr);
+	span_eq(dsng__ml_value(s, "to=", ","), NULL);
+	span_eq(dsng__ml_value(s, "T=\"", "\""), "smtp x");
+	assert_true(dsng__ml_contains(s, "smtp"));
+	assert_true(dsng__ml_contains(s, "ato"));
+	assert_true(dsng__ml_contains(s, "\" y"));
+	assert_false(dsng__ml_contains(s, " y "));
+	assert_false(dsng__ml_contains(s, "smtpx"));
+	s.len = 3; /* "ato": a word past the end is not found */
+	assert_false(dsng__ml_contains(s, "ato="));
+	s.ptr = NULL;
+	s.len = 0;
+	assert_false(dsng__ml_contains(s, "a"));
+	span_eq(dsng__ml_value(s, "to=", ","), NULL);
 	s.ptr = "[2001:db8::1]:587";
 	s.len = strlen(s.ptr);
 	assert_int_equal(dsng__ml_hostaddr(s, &n, &a, &p), 0);

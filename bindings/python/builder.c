@@ -106,14 +106,17 @@ PyObject *dsngb_py_key(const char *key)
 	return k;
 }
 
+/* Every map is a dsnguard.Result (result.c): the attributes section 4
+ * promises, on nested maps too (rep.recipients[0].status). */
 static void *py_map_new(void)
 {
-	return PyDict_New();
+	return dsngb_py_result_new();
 }
 
 static void *py_map_new_n(size_t n)
 {
-	return _PyDict_NewPresized((Py_ssize_t)n);
+	(void)n;
+	return dsngb_py_result_new();
 }
 
 static void *py_list_new(void)

@@ -180,7 +180,8 @@ static void *cmd_map_new(const struct dsng_cmd *c)
 	cs.cmd_verb = (int)c->verb;
 	if (!t)
 		return dsngb_native.map_new_n(16);
-	return cs.cmd_top = PyDict_Copy(t);
+	/* a Result like every other map (result.c), copied as fast */
+	return cs.cmd_top = dsngb_py_result_copy(t);
 }
 
 static void cmd_map_set(void *map, const char *key, void *val)
@@ -633,5 +634,7 @@ int dsngb_py_fast_init(PyObject *m, dsngb_py_unwrap_fn fn)
 	dec_builder = dsngb_native;
 	dec_builder.map_new = dec_map_new;
 	dec_builder.map_set = dec_map_set;
+	if (dsngb_py_result_init(m) < 0)
+		return -1;
 	return PyModule_AddFunctions(m, fast_methods);
 }

@@ -40,6 +40,18 @@ PyObject *dsngb_py_parse_error_class(void);
  * session.  Supplied by dsnguard.i, which knows the SWIG types. */
 typedef void *(*dsngb_py_unwrap_fn)(PyObject *o, int which);
 
+/* A new, empty dsnguard.Result (a dict subclass whose keys read as
+ * attributes; result.c); NULL with an exception on failure. */
+PyObject *dsngb_py_result_new(void);
+
+/* A new Result holding src's items (a dict): PyDict_Copy's speed, since
+ * merging into an empty dict clones the key table; NULL with an
+ * exception on failure. */
+PyObject *dsngb_py_result_copy(PyObject *src);
+
+/* Make the Result type ready and add it to m; -1 with an exception. */
+int dsngb_py_result_init(PyObject *m);
+
 /* Add the fast functions to the SWIG core module m (from its %init). */
 int dsngb_py_fast_init(PyObject *m, dsngb_py_unwrap_fn unwrap);
 
