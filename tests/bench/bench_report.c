@@ -127,6 +127,52 @@ static size_t held_by(const char *buf, size_t len,
 	return after > before ? after - before : 0;
 }
 
+/* The corpus's two folders, dsn/ and other/, in one array. */
+static size_t load_corpus(TALLOC_CTX *mem, const char *base, struct msg **msgs)
+{
+	char dir[4096];
+	size_t n;
+
+	snprintf(dir, sizeof(dir), "%s/dsn", base);
+	n = load_dir(mem, dir, msgs, 0);
+	snprintf(dir, sizeof(dir), "%s/other", base);
+	return load_dir(mem, dir, msgs, n);
+}
+
+/* One parse of every message (what the timed and counted runs repeat);
+ * returns the recipients found, so the work cannot be optimised away. */
+static size_t parse_pass(const struct msg *msgs, size_t n)
+{
+	size_t i, sink = 0;
+
+	for (i = 0; i < n; i++) {
+		struct dsng_report *r;
+
+		if (dsng_report_parse(NULL, &r, msgs[i].buf, msgs[i].len, NULL,
+		                      NULL) == DSNG_OK) {
+			sink += r->n_recipients;
+			talloc_free(r);
+		}
+	}
+	return sink;
+}
+
+/* The memchr floor over the same bytes: every line end found. */
+static size_t floor_pass(const struct msg *msgs, size_t n)
+{
+	size_t i, sink = 0;
+
+	for (i = 0; i < n; i++) {
+		const char *p = msgs[i].buf, *e = p + msgs[i].len;
+
+		while ((p = memchr(p, '\n', (size_t)(e - p))) != NULL) {
+			p++;
+			sink++;
+		}
+	}
+	return sink;
+}
+
 static void row(const char *group, const char *name, const char *impl,
                 double value, const char *unit, const char *better,
                 const char *extra)
@@ -144,12 +190,9 @@ static int corpus_rows(const char *base, int quick)
 	double t[9], f[9];
 	int rep, reps = quick ? 3 : 9, inner = quick ? 2 : 20;
 	volatile size_t sink = 0;
-	char dir[4096], extra[256];
+	char extra[256];
 
-	snprintf(dir, sizeof(dir), "%s/dsn", base);
-	n = load_dir(mem, dir, &msgs, n);
-	snprintf(dir, sizeof(dir), "%s/other", base);
-	n = load_dir(mem, dir, &msgs, n);
+	n = load_corpus(mem, base, &msgs);
 	if (n == 0) {
 		fprintf(stderr, "bench_report: no corpus at %s\n", base);
 		talloc_free(mem);
@@ -165,27 +208,11 @@ static int corpus_rows(const char *base, int quick)
 		double t0 = now();
 		int k;
 		for (k = 0; k < inner; k++)
-			for (i = 0; i < n; i++) {
-				struct dsng_report *r;
-				if (dsng_report_parse(NULL, &r, msgs[i].buf,
-				                      msgs[i].len, NULL,
-				                      NULL) == DSNG_OK) {
-					sink += r->n_recipients;
-					talloc_free(r);
-				}
-			}
+			sink += parse_pass(msgs, n);
 		t[rep] = (now() - t0) / inner;
 		t0 = now();
 		for (k = 0; k < inner; k++)
-			for (i = 0; i < n; i++) {
-				const char *p = msgs[i].buf,
-				           *e = p + msgs[i].len;
-				while ((p = memchr(p, '\n', (size_t)(e - p))) !=
-				       NULL) {
-					p++;
-					sink++;
-				}
-			}
+			sink += floor_pass(msgs, n);
 		f[rep] = (now() - t0) / inner;
 	}
 	qsort(t, (size_t)reps, sizeof(t[0]), cmpd);
@@ -220,31 +247,12 @@ static int count_passes(unsigned long passes, int floor, const char *base)
 	size_t n = 0, i, total = 0;
 	volatile size_t sink = 0;
 	unsigned long k;
-	char dir[4096];
 
-	snprintf(dir, sizeof(dir), "%s/dsn", base);
-	n = load_dir(mem, dir, &msgs, n);
-	snprintf(dir, sizeof(dir), "%s/other", base);
-	n = load_dir(mem, dir, &msgs, n);
+	n = load_corpus(mem, base, &msgs);
 	for (i = 0; i < n; i++)
 		total += msgs[i].len;
 	for (k = 0; k < passes; k++)
-		for (i = 0; i < n; i++) {
-			struct dsng_report *r;
-			const char *p = msgs[i].buf, *e = p + msgs[i].len;
-			if (floor) {
-				while ((p = memchr(p, '\n', (size_t)(e - p))) !=
-				       NULL) {
-					p++;
-					sink++;
-				}
-			} else if (dsng_report_parse(NULL, &r, msgs[i].buf,
-			                             msgs[i].len, NULL,
-			                             NULL) == DSNG_OK) {
-				sink += r->n_recipients;
-				talloc_free(r);
-			}
-		}
+		sink += floor ? floor_pass(msgs, n) : parse_pass(msgs, n);
 	printf("%zu\n", total);
 	talloc_free(mem);
 	return n == 0 || sink == 0xdeadbeef;
@@ -315,7 +323,6 @@ int main(int argc, char **argv)
 	size_t n = 0, i, total = 0, reports = 0, errors = 0;
 	double t[9], w[9], mem_ratio_max = 0, mem_ratio_sum = 0, floor_t[9];
 	size_t mem_max = 0, mem_sum = 0;
-	char dir[4096];
 	int rep, reps = 9, inner = 20;
 	volatile size_t sink = 0;
 
@@ -342,10 +349,7 @@ int main(int argc, char **argv)
 		}
 		return file_row(argv[2], quick, name, group);
 	}
-	snprintf(dir, sizeof(dir), "%s/dsn", base);
-	n = load_dir(mem, dir, &msgs, n);
-	snprintf(dir, sizeof(dir), "%s/other", base);
-	n = load_dir(mem, dir, &msgs, n);
+	n = load_corpus(mem, base, &msgs);
 	if (n == 0) {
 		printf("bench_report: no corpus at %s, skipped\n", base);
 		talloc_free(mem);
@@ -377,28 +381,12 @@ int main(int argc, char **argv)
 		double t0 = now(), w0 = wall();
 		int k;
 		for (k = 0; k < inner; k++)
-			for (i = 0; i < n; i++) {
-				struct dsng_report *r;
-				if (dsng_report_parse(NULL, &r, msgs[i].buf,
-				                      msgs[i].len, NULL,
-				                      NULL) == DSNG_OK) {
-					sink += r->n_recipients;
-					talloc_free(r);
-				}
-			}
+			sink += parse_pass(msgs, n);
 		t[rep] = (now() - t0) / inner;
 		w[rep] = (wall() - w0) / inner;
 		t0 = now();
 		for (k = 0; k < inner; k++)
-			for (i = 0; i < n; i++) {
-				const char *p = msgs[i].buf,
-				           *e = p + msgs[i].len;
-				while ((p = memchr(p, '\n', (size_t)(e - p))) !=
-				       NULL) {
-					p++;
-					sink++;
-				}
-			}
+			sink += floor_pass(msgs, n);
 		floor_t[rep] = (now() - t0) / inner;
 	}
 	qsort(t, (size_t)reps, sizeof(t[0]), cmpd);
