@@ -29,13 +29,11 @@ decision is also kept in ``envelope.dsn_decisions`` (a list of
 dsnguard.Decision) for logging.
 """
 
-import re
-
 import aiosmtpd.controller
 import aiosmtpd.smtp
 from aiosmtpd.smtp import MISSING
 
-from . import ParseError, Policy, Session, parse_cmd
+from . import ParseError, Policy, Session, parse_cmd, unfold
 
 __all__ = ["SMTP", "Controller"]
 
@@ -49,8 +47,6 @@ _RCPT_GROWTH = 500
 _MAIL_PARAMS = frozenset(("SIZE", "BODY", "SMTPUTF8", "RET", "ENVID"))
 _RCPT_PARAMS = frozenset(("NOTIFY", "ORCPT"))
 
-# A folded header line: the line break and the whitespace after it.
-_UNFOLD = re.compile(rb"\r?\n(?=[ \t])")
 
 
 def _new_dsn():
@@ -330,8 +326,7 @@ class SMTP(aiosmtpd.smtp.SMTP):
         fields, _ = _header_block(raw)
         drop = []
         for start, end, name in fields:
-            value = _UNFOLD.sub(b" ", raw[start:end].split(b":", 1)[1])
-            value = value.strip()
+            value = unfold(raw[start:end].split(b":", 1)[1])
             try:
                 d = self.dsn_policy.header(self.dsn_session, name, value)
             except (ParseError, TypeError):
