@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "mime_int.h"
+#include "mime_scan.h"
 
 /* The sizes of every version of struct dsng_mime_limits (sizes[0] unused),
  * for dsng__versioned_init/take. */
@@ -74,11 +75,6 @@ int dsng__mime_problem(struct dsng_mime_message *msg, const char *field,
 	return DSNG_OK;
 }
 
-static int is_name_char(unsigned char c)
-{
-	return c > 32 && c < 127 && c != ':';
-}
-
 static int field_too_long(struct dsng_error *err, size_t offset,
                           const struct dsng_mime_limits *lim)
 {
@@ -107,16 +103,14 @@ int dsng__mime_header(TALLOC_CTX *mem, const char *buf, size_t start,
 	memset(h, 0, sizeof(*h));
 	h->offset = at(base, flags, start);
 	for (;;) {
-		const char *nl;
 		size_t line_end, next, n;
 
 		if (pos >= end) {
 			*body = end;
 			break;
 		}
-		nl = memchr(buf + pos, '\n', end - pos);
-		next = nl ? (size_t)(nl - buf) + 1 : end;
-		line_end = nl ? (size_t)(nl - buf) : end;
+		line_end = dsng__find_lf(buf, pos, end);
+		next = line_end < end ? line_end + 1 : end;
 		if (line_end > pos && buf[line_end - 1] == '\r')
 			line_end--;
 		if (next - start > lim->max_header_len)
@@ -146,9 +140,7 @@ int dsng__mime_header(TALLOC_CTX *mem, const char *buf, size_t start,
 			pos = next;
 			continue;
 		}
-		n = pos;
-		while (n < line_end && is_name_char((unsigned char)buf[n]))
-			n++;
+		n = dsng__ftext_end(buf, pos, line_end);
 		{
 			size_t name_end = n;
 			/* RFC 5322 4.5.3 obsolete syntax: blanks before the

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "mime_int.h"
+#include "mime_scan.h"
 
 struct level {
 	struct dsng_mime_part *mp;  /* the open multipart */
@@ -239,21 +240,6 @@ static int mark_truncated(struct walker *w, struct level *l, size_t pos)
 	return DSNG_OK;
 }
 
-/* The first line start after pos (a line start) whose line begins with
- * "--", or end.  Only such a line can be a delimiter, and bodies have few
- * '-': memchr to each '-' is far fewer steps than memchr to each LF. */
-static size_t next_dashes(const char *buf, size_t pos, size_t end)
-{
-	const char *p = buf + pos, *e = buf + end;
-
-	while ((p = memchr(p, '-', (size_t)(e - p))) != NULL) {
-		if (p > buf + pos && p[-1] == '\n' && e - p >= 2 && p[1] == '-')
-			return (size_t)(p - buf);
-		p++;
-	}
-	return end;
-}
-
 static int walk(struct walker *w, size_t pos)
 {
 	const char *buf = w->buf;
@@ -262,7 +248,8 @@ static int walk(struct walker *w, size_t pos)
 
 	while (pos < end && w->top > 0) {
 		if (end - pos < 2 || buf[pos] != '-' || buf[pos + 1] != '-') {
-			pos = next_dashes(buf, pos, end);
+			/* only a line that starts with "--" can delimit */
+			pos = dsng__find_lf_dashes(buf, pos, end);
 			continue;
 		}
 		const char *nl = memchr(buf + pos, '\n', end - pos);
