@@ -250,17 +250,28 @@ dsng_mime_header_find(const struct dsng_mime_header *h, const char *name)
 {
 	size_t i, n;
 	unsigned char c0;
+	char lw[64];
 
 	if (!h || !name || !*name)
 		return NULL;
 	n = strlen(name);
-	c0 = (unsigned char)(name[0] | 0x20);
-	/* length and first letter first: most fields differ there */
+	c0 = dsng__lower8((unsigned char)name[0]);
+	if (n <= sizeof(lw)) {
+		/* the name lower-cased once, then eight octets a compare */
+		for (i = 0; i < n; i++)
+			lw[i] = (char)dsng__lower8((unsigned char)name[i]);
+		for (i = 0; i < h->n_fields; i++) {
+			const struct dsng_mime_field *f = &h->fields[i];
+			if (f->name.len == n &&
+			    dsng__lower8((unsigned char)f->name.ptr[0]) == c0 &&
+			    dsng__name_ieq(f->name.ptr, lw, n))
+				return f;
+		}
+		return NULL;
+	}
 	for (i = 0; i < h->n_fields; i++) {
 		const struct dsng_mime_field *f = &h->fields[i];
-		if (f->name.len == n &&
-		    ((unsigned char)f->name.ptr[0] | 0x20) == c0 &&
-		    dsng__span_ieq(f->name.ptr, n, name))
+		if (f->name.len == n && dsng__span_ieq(f->name.ptr, n, name))
 			return f;
 	}
 	return NULL;

@@ -14,6 +14,7 @@
 #define DSNG_MIME_SCAN_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <string.h>
 #if defined(__SSE2__)
 #include <emmintrin.h>
@@ -120,6 +121,56 @@ static inline size_t dsng__find_lf_dashes(const char *s, size_t i, size_t n)
 		if (s[i] == '\n' && s[i + 1] == '-' && s[i + 2] == '-')
 			return i + 1;
 	return n;
+}
+
+/*
+ * ASCII lower case of eight octets at once: an octet is upper case when
+ * its low seven bits are 'A'..'Z' and its top bit is clear; adding
+ * 0x80 - 'A' (and 0x80 - 'Z' - 1) to the seven bits sets bit 7 exactly
+ * when they reach 'A' (pass 'Z'), with no carry into the next octet.
+ */
+static inline uint64_t dsng__lower64(uint64_t x)
+{
+	const uint64_t ones = 0x0101010101010101u, top = ones * 0x80;
+	uint64_t low7 = x & ~top;
+	uint64_t upper = (low7 + ones * (0x80 - 'A')) &
+	                 ~(low7 + ones * (0x80 - 'Z' - 1)) & ~x & top;
+
+	return x | (upper >> 2);
+}
+
+static inline uint64_t dsng__ld64u(const char *p)
+{
+	uint64_t x;
+
+	memcpy(&x, p, 8);
+	return x;
+}
+
+static inline unsigned char dsng__lower8(unsigned char c)
+{
+	return c >= 'A' && c <= 'Z' ? (unsigned char)(c + 32) : c;
+}
+
+/* n octets at p equal the lower-case word lw (n octets), ignoring ASCII
+ * case, exactly for any octets: eight a compare, the last eight of a
+ * longer name compared as such. */
+static inline int dsng__name_ieq(const char *p, const char *lw, size_t n)
+{
+	size_t i;
+
+	if (n >= 8) {
+		for (i = 0; i + 8 < n; i += 8)
+			if (dsng__lower64(dsng__ld64u(p + i)) !=
+			    dsng__ld64u(lw + i))
+				return 0;
+		return dsng__lower64(dsng__ld64u(p + n - 8)) ==
+		       dsng__ld64u(lw + n - 8);
+	}
+	for (i = 0; i < n; i++)
+		if (dsng__lower8((unsigned char)p[i]) != (unsigned char)lw[i])
+			return 0;
+	return 1;
 }
 
 #endif /* DSNG_MIME_SCAN_H */

@@ -5,6 +5,7 @@
  */
 #include <string.h>
 
+#include "mime_scan.h"
 #include "report_int.h"
 
 /* The sizes of every version of struct dsng_report_limits (sizes[0]
@@ -98,29 +99,103 @@ static int note_value(void *arg, size_t at, const char *message)
 	return dsng__mime_problem(vn->r->mime, vn->name, off, message);
 }
 
+static int is_wsp(char c)
+{
+	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
 /* A returned header value: unfolded, RFC 2047 words decoded when `words`,
  * and always valid UTF-8 without NUL (U+FFFD for what is not, noted in
- * the report's problems). */
+ * the report's problems).  Most values are one line: then unfolding is
+ * only the trim, and the value goes to the decoder as a span, with no
+ * copy to make and free. */
 static int returned_value(struct dsng_report *r,
                           struct dsng_report_returned *rt, bool decoded,
-                          const char *name, int words, char **out)
+                          const struct dsng_mime_field *f, const char *name,
+                          int words, char **out)
 {
-	const struct dsng_mime_field *f =
-	        dsng_mime_header_find(rt->header, name);
 	struct value_note vn = {r, f, name, decoded};
+	const char *p;
 	size_t n;
-	char *v;
+	char *v = NULL;
 
 	*out = NULL;
 	if (!f)
 		return DSNG_OK;
-	v = dsng_mime_unfold(rt, &n, f->value.ptr, f->value.len);
-	if (!v)
-		return DSNG_ENOMEM;
-	*out = dsng__mime_words(rt, v, n, words ? DSNG__WORDS_DECODE : 0, NULL,
+	p = f->value.ptr;
+	n = f->value.len;
+	while (n && is_wsp(*p)) {
+		p++;
+		n--;
+	}
+	while (n && is_wsp(p[n - 1]))
+		n--;
+	if (memchr(p, '\n', n)) {
+		v = dsng_mime_unfold(rt, &n, f->value.ptr, f->value.len);
+		if (!v)
+			return DSNG_ENOMEM;
+		p = v;
+	}
+	*out = dsng__mime_words(rt, p, n, words ? DSNG__WORDS_DECODE : 0, NULL,
 	                        note_value, &vn);
 	talloc_free(v);
 	return *out ? DSNG_OK : DSNG_ENOMEM;
+}
+
+/* The fields a returned header is read for, found in one pass over it;
+ * the first of each name counts, as dsng_mime_header_find would give. */
+enum { R_MSGID, R_FROM, R_TO, R_SUBJECT, R_DATE, R_RETURN_PATH, R__N };
+
+static int returned_index(const struct dsng_mime_header *h,
+                          struct dsng_report_returned *rt,
+                          const struct dsng_mime_field **want)
+{
+	size_t i;
+
+	for (i = 0; i < h->n_fields; i++) {
+		const struct dsng_mime_field *f = &h->fields[i];
+		const char *nm = f->name.ptr;
+		int k = -1;
+
+		switch (f->name.len) {
+		case 2:
+			k = dsng__name_ieq(nm, "to", 2) ? R_TO : -1;
+			break;
+		case 4:
+			k = dsng__name_ieq(nm, "from", 4)   ? R_FROM
+			    : dsng__name_ieq(nm, "date", 4) ? R_DATE
+			                                    : -1;
+			break;
+		case 7:
+			k = dsng__name_ieq(nm, "subject", 7) ? R_SUBJECT : -1;
+			break;
+		case 8:
+			if (dsng__name_ieq(nm, "received", 8)) {
+				const struct dsng_mime_field **a = DSNG__GROW(
+				        rt, rt->received,
+				        const struct dsng_mime_field *,
+				        rt->n_received);
+				if (!a)
+					return DSNG_ENOMEM;
+				rt->received = a;
+				a[rt->n_received++] = f;
+			}
+			break;
+		case 10:
+			k = dsng__name_ieq(nm, "message-id", 10) ? R_MSGID : -1;
+			break;
+		case 11:
+			k = dsng__name_ieq(nm, "return-path", 11)
+			            ? R_RETURN_PATH
+			            : -1;
+			break;
+		default:
+			break;
+		}
+		if (k >= 0 && !want[k])
+			want[k] = f;
+	}
+	return DSNG_OK;
 }
 
 int dsng__report_returned(struct dsng_report *r,
@@ -129,8 +204,9 @@ int dsng__report_returned(struct dsng_report *r,
                           struct dsng_error *err)
 {
 	struct dsng_report_returned *rt;
+	const struct dsng_mime_field *want[R__N] = {NULL};
 	const char *body;
-	size_t blen, hend, i;
+	size_t blen, hend;
 	bool decoded;
 	int rc;
 
@@ -152,30 +228,22 @@ int dsng__report_returned(struct dsng_report *r,
 		goto nomem;
 	if (rc < 0)
 		return rc;
+	if (returned_index(rt->header, rt, want) < 0)
+		goto nomem;
 	/* RFC 2047 section 5: encoded words in phrases and unstructured
 	 * text, never in a msg-id, a date or a path */
-	if (returned_value(r, rt, decoded, "Message-ID", 0, &rt->message_id) <
+	if (returned_value(r, rt, decoded, want[R_MSGID], "Message-ID", 0,
+	                   &rt->message_id) < 0 ||
+	    returned_value(r, rt, decoded, want[R_FROM], "From", 1, &rt->from) <
 	            0 ||
-	    returned_value(r, rt, decoded, "From", 1, &rt->from) < 0 ||
-	    returned_value(r, rt, decoded, "To", 1, &rt->to) < 0 ||
-	    returned_value(r, rt, decoded, "Subject", 1, &rt->subject) < 0 ||
-	    returned_value(r, rt, decoded, "Date", 0, &rt->date) < 0 ||
-	    returned_value(r, rt, decoded, "Return-Path", 0, &rt->return_path) <
-	            0)
+	    returned_value(r, rt, decoded, want[R_TO], "To", 1, &rt->to) < 0 ||
+	    returned_value(r, rt, decoded, want[R_SUBJECT], "Subject", 1,
+	                   &rt->subject) < 0 ||
+	    returned_value(r, rt, decoded, want[R_DATE], "Date", 0, &rt->date) <
+	            0 ||
+	    returned_value(r, rt, decoded, want[R_RETURN_PATH], "Return-Path",
+	                   0, &rt->return_path) < 0)
 		goto nomem;
-	for (i = 0; i < rt->header->n_fields; i++) {
-		const struct dsng_mime_field *f = &rt->header->fields[i];
-		const struct dsng_mime_field **a;
-		if (f->name.len != 8 ||
-		    !dsng__span_ieq(f->name.ptr, f->name.len, "Received"))
-			continue;
-		a = DSNG__GROW(rt, rt->received, const struct dsng_mime_field *,
-		               rt->n_received);
-		if (!a)
-			goto nomem;
-		rt->received = a;
-		a[rt->n_received++] = f;
-	}
 	r->returned = rt;
 	return DSNG_OK;
 nomem:

@@ -4,7 +4,8 @@
  * the octet looked for at every place (or nowhere, or twice), every
  * input placed to end at a PROT_NONE page so that reading one octet past
  * it faults.  8-bit octets, controls and ':' stand in for the octets a
- * name may not hold.
+ * name may not hold.  The eight-octet case-insensitive compare of field
+ * names against the byte loop, for every octet at every place.
  */
 #include <stdlib.h>
 
@@ -132,12 +133,67 @@ static void long_lines(void **state)
 	}
 }
 
+static int slow_ieq(const char *p, const char *lw, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)p[i];
+		if (c >= 'A' && c <= 'Z')
+			c = (unsigned char)(c + 32);
+		if (c != (unsigned char)lw[i])
+			return 0;
+	}
+	return 1;
+}
+
+/* Every octet at every place of names of 1..24 octets against a
+ * lower-case word: equal exactly when the byte loop says so (the octets
+ * next to the letters' ranges, '@' '[' '`' '{', and 8-bit ones that
+ * fold to letters in their low seven bits are the traps). */
+static void name_ieq_exact(void **state)
+{
+	static const char word[] = "content-transfer-encodin";
+	char name[32], lw[32];
+	size_t n, k;
+	unsigned c;
+
+	(void)state;
+	for (n = 1; n < sizeof(word); n++) {
+		memcpy(lw, word, n);
+		for (k = 0; k < n; k++)
+			for (c = 0; c < 256; c++) {
+				memcpy(name, word, n);
+				name[k] = (char)c;
+				if (dsng__name_ieq(name, lw, n) !=
+				    slow_ieq(name, lw, n))
+					fail_msg("name_ieq n=%zu k=%zu c=%u", n,
+					         k, c);
+				name[k] = (char)(c ^ 0x20);
+				lw[k] = (char)c;
+				if (dsng__name_ieq(name, lw, n) !=
+				    slow_ieq(name, lw, n))
+					fail_msg("name_ieq n=%zu k=%zu c=%u "
+					         "(word)",
+					         n, k, c);
+				lw[k] = word[k];
+			}
+		/* upper case matches */
+		for (k = 0; k < n; k++)
+			name[k] = (char)(word[k] >= 'a' && word[k] <= 'z'
+			                         ? word[k] - 32
+			                         : word[k]);
+		assert_true(dsng__name_ieq(name, lw, n));
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	        cmocka_unit_test(scans_agree),
 	        cmocka_unit_test(random_bytes),
 	        cmocka_unit_test(long_lines),
+	        cmocka_unit_test(name_ieq_exact),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
