@@ -99,6 +99,7 @@ int dsng__mime_header(TALLOC_CTX *mem, const char *buf, size_t start,
 {
 	size_t pos = start, cap = 0, last_pos = 0;
 	struct dsng_mime_field *last = NULL;
+	struct dsng__lf_cache lfc = {0, 0, 0};
 
 	memset(h, 0, sizeof(*h));
 	h->offset = at(base, flags, start);
@@ -109,7 +110,7 @@ int dsng__mime_header(TALLOC_CTX *mem, const char *buf, size_t start,
 			*body = end;
 			break;
 		}
-		line_end = dsng__find_lf(buf, pos, end);
+		line_end = dsng__find_lf_cached(buf, pos, end, &lfc);
 		next = line_end < end ? line_end + 1 : end;
 		if (line_end > pos && buf[line_end - 1] == '\r')
 			line_end--;

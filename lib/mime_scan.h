@@ -4,11 +4,13 @@
  *
  * Header lines are short (most under 80 octets): a call to memchr per
  * line costs more in call and set-up than the scan itself, and a byte
- * loop over the name costs a compare and a branch per octet.  Sixteen
- * octets a compare with SSE2 (every x86-64), inline; the last 1..15
- * octets before n are tested as the last sixteen of s[0..n) when n >= 16
- * (s[0..n) is always readable), so no octet past n is ever read.  Other
- * machines take memchr and byte loops.
+ * loop over the name costs a compare and a branch per octet.  With SSE2
+ * (every x86-64), inline: LFs sixteen octets a compare, gathered 64 at a
+ * time into one mask (kept across the short lines of a header), names
+ * sixteen octets a compare.  The last octets before n are tested as the
+ * last 16 or 64 of s[0..n) when n is that long (s[0..n) is always
+ * readable), so no octet past n is ever read.  Other machines take
+ * memchr and byte loops.
  */
 #ifndef DSNG_MIME_SCAN_H
 #define DSNG_MIME_SCAN_H
@@ -34,29 +36,72 @@ static inline unsigned dsng__eq16(const char *p, char c)
 }
 #endif
 
-/* The first LF in s[i..n), or n.  Past 64 octets a line is long (a body
- * line, a base64 run) and memchr's wider loop wins. */
+#if defined(__SSE2__)
+/* Bit k set: p[k] is LF, for k < 64. */
+static inline uint64_t dsng__lf_mask64(const char *p)
+{
+	uint64_t a = dsng__eq16(p, '\n'), b = dsng__eq16(p + 16, '\n'),
+	         c = dsng__eq16(p + 32, '\n'), d = dsng__eq16(p + 48, '\n');
+
+	return a | b << 16 | c << 32 | d << 48;
+}
+#endif
+
+/* The first LF in s[i..n), or n. */
 static inline size_t dsng__find_lf(const char *s, size_t i, size_t n)
 {
 	const char *p;
 #if defined(__SSE2__)
-	size_t stop = n - i > 64 ? i + 64 : n;
-	unsigned m;
+	uint64_t m;
 
-	for (; stop - i >= 16; i += 16)
-		if ((m = dsng__eq16(s + i, '\n')) != 0)
-			return i + (size_t)__builtin_ctz(m);
-	if (stop == n) {
-		if (i == n)
-			return n;
-		if (n >= 16) {
-			m = dsng__eq16(s + n - 16, '\n') >> (i - (n - 16));
-			return m ? i + (size_t)__builtin_ctz(m) : n;
-		}
+	for (; n - i >= 64; i += 64)
+		if ((m = dsng__lf_mask64(s + i)) != 0)
+			return i + (size_t)__builtin_ctzll(m);
+	if (i == n)
+		return n;
+	if (n >= 64) {
+		m = dsng__lf_mask64(s + n - 64) >> (i - (n - 64));
+		return m ? i + (size_t)__builtin_ctzll(m) : n;
 	}
 #endif
 	p = memchr(s + i, '\n', n - i);
 	return p ? (size_t)(p - s) : n;
+}
+
+/* The LFs of the last 64 octets loaded, so that a run of short lines
+ * (a header, a field block) costs one load of 64 octets, not one per
+ * line. */
+struct dsng__lf_cache {
+	size_t base;   /* s[base..base+64) was loaded */
+	uint64_t mask; /* its LFs */
+	int valid;
+};
+
+/* dsng__find_lf through the cache c (zeroed before the first call; the
+ * calls of one cache go forwards over the same s and n). */
+static inline size_t dsng__find_lf_cached(const char *s, size_t i, size_t n,
+                                          struct dsng__lf_cache *c)
+{
+#if defined(__SSE2__)
+	uint64_t m;
+
+	if (c->valid && i - c->base < 64) {
+		m = c->mask & (~(uint64_t)0 << (i - c->base));
+		if (m)
+			return c->base + (size_t)__builtin_ctzll(m);
+		i = c->base + 64;
+	}
+	for (; n - i >= 64; i += 64)
+		if ((m = dsng__lf_mask64(s + i)) != 0) {
+			c->base = i;
+			c->mask = m;
+			c->valid = 1;
+			return i + (size_t)__builtin_ctzll(m);
+		}
+#else
+	(void)c;
+#endif
+	return dsng__find_lf(s, i, n);
 }
 
 /* An octet of a field name (RFC 5322 ftext): 33..126 but ':'. */
@@ -103,18 +148,20 @@ static inline size_t dsng__ftext_end(const char *s, size_t i, size_t n)
 
 /* The first position q + 1 in s[i..n) such that s[q..q+3) is "\n--"
  * (q >= i), or n: the start of the next line after i that may be a
- * boundary delimiter.  One pass with the three compares side by side:
- * a body full of '-' (rules, signatures, quoted separators) no longer
- * costs a memchr call per dash. */
+ * boundary delimiter.  The LFs of 64 octets at a time, then two octets
+ * looked at per LF: a body full of '-' (rules, signatures, quoted
+ * separators) costs no more than one without. */
 static inline size_t dsng__find_lf_dashes(const char *s, size_t i, size_t n)
 {
 #if defined(__SSE2__)
-	for (; n - i >= 18; i += 16) {
-		unsigned m = dsng__eq16(s + i, '\n') &
-		             dsng__eq16(s + i + 1, '-') &
-		             dsng__eq16(s + i + 2, '-');
-		if (m)
-			return i + (size_t)__builtin_ctz(m) + 1;
+	for (; n - i >= 66; i += 64) {
+		uint64_t m = dsng__lf_mask64(s + i);
+		while (m) {
+			size_t q = i + (size_t)__builtin_ctzll(m);
+			if (s[q + 1] == '-' && s[q + 2] == '-')
+				return q + 1;
+			m &= m - 1;
+		}
 	}
 #endif
 	for (; n - i >= 3; i++)

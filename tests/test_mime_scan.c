@@ -1,6 +1,6 @@
 /*
- * tests/test_mime_scan.c - the sixteen-octet scans of lib/mime_scan.h
- * against plain byte loops: every input length up to 80, every start,
+ * tests/test_mime_scan.c - the wide scans of lib/mime_scan.h against
+ * plain byte loops: every input length up to 140, every start,
  * the octet looked for at every place (or nowhere, or twice), every
  * input placed to end at a PROT_NONE page so that reading one octet past
  * it faults.  8-bit octets, controls and ':' stand in for the octets a
@@ -12,7 +12,7 @@
 #include "dsng_test.h"
 #include "mime_scan.h"
 
-#define MAXN 80
+#define MAXN 140
 
 static size_t slow_lf(const char *s, size_t i, size_t n)
 {
@@ -46,6 +46,17 @@ static void check_all(const char *buf, size_t n)
 	const char *g = dsng_test_guard(buf, n);
 	size_t i;
 
+	{
+		/* line by line through one cache, as a header is read */
+		struct dsng__lf_cache c = {0, 0, 0};
+		size_t at = 0;
+		while (at < n) {
+			size_t e = dsng__find_lf_cached(g, at, n, &c);
+			if (e != slow_lf(buf, at, n))
+				fail_msg("find_lf_cached n=%zu at=%zu", n, at);
+			at = e + 1 + (e % 3 == 0); /* a skip now and then */
+		}
+	}
 	for (i = 0; i <= n; i++) {
 		if (dsng__find_lf(g, i, n) != slow_lf(buf, i, n))
 			fail_msg("find_lf n=%zu i=%zu", n, i);
