@@ -97,6 +97,14 @@ char *dsng__mime_words(TALLOC_CTX *mem, const char *p, size_t len,
 /* ASCII lower-case in place. */
 void dsng__mime_lower(char *s);
 
+/* dsng_mime_content_type with a const type that, when `shared`, may be
+ * one of the library's static strings for the common report types
+ * instead of a copy on mem. */
+int dsng__mime_content_type(TALLOC_CTX *mem, const char **type, bool shared,
+                            struct dsng_mime_param **params, size_t *n_params,
+                            const char *buf, size_t len,
+                            struct dsng_error *err);
+
 /* Transfer encoding from a Content-Transfer-Encoding value. */
 enum dsng_mime_cte dsng__mime_cte(const char *p, size_t len);
 

@@ -84,12 +84,33 @@ static int add_part(struct walker *w, struct dsng_mime_part *parent,
 	return DSNG_OK;
 }
 
+/* The first Content-Type and Content-Transfer-Encoding fields of h (as
+ * dsng_mime_header_find gives them), in one pass. */
+static void find_content_fields(const struct dsng_mime_header *h,
+                                const struct dsng_mime_field **ct,
+                                const struct dsng_mime_field **cte)
+{
+	size_t i;
+
+	*ct = *cte = NULL;
+	for (i = 0; i < h->n_fields; i++) {
+		const struct dsng_mime_field *f = &h->fields[i];
+		if (f->name.len == 12 && !*ct &&
+		    dsng__name_ieq(f->name.ptr, "content-type", 12))
+			*ct = f;
+		else if (f->name.len == 25 && !*cte &&
+		         dsng__name_ieq(f->name.ptr,
+		                        "content-transfer-encoding", 25))
+			*cte = f;
+	}
+}
+
 /* Read the part's header from `pos` and interpret Content-Type and
  * Content-Transfer-Encoding; *body gets where its body starts. */
 static int read_entity(struct walker *w, struct dsng_mime_part *p, size_t pos,
                        size_t *body)
 {
-	const struct dsng_mime_field *f;
+	const struct dsng_mime_field *f, *cte;
 	int rc;
 
 	rc = dsng__mime_header(w->msg, w->buf, pos, w->len, w->lim, w->base,
@@ -101,12 +122,12 @@ static int read_entity(struct walker *w, struct dsng_mime_part *p, size_t pos,
 	/* the body runs from here; end_body sets its length */
 	p->body.ptr = w->buf + *body;
 	p->body.len = 0;
-	f = dsng_mime_header_find(&p->header, "Content-Type");
+	find_content_fields(&p->header, &f, &cte);
 	if (f) {
-		char *type;
-		rc = dsng_mime_content_type(w->msg, &type, &p->params,
-		                            &p->n_params, f->value.ptr,
-		                            f->value.len, w->err);
+		const char *type;
+		rc = dsng__mime_content_type(w->msg, &type, true, &p->params,
+		                             &p->n_params, f->value.ptr,
+		                             f->value.len, w->err);
 		if (rc < 0)
 			return rc;
 		p->type = type;
@@ -121,21 +142,19 @@ static int read_entity(struct walker *w, struct dsng_mime_part *p, size_t pos,
 		           strcmp(p->parent->type, "multipart/digest") == 0)
 		                  ? "message/rfc822"
 		                  : "text/plain";
-	f = dsng_mime_header_find(&p->header, "Content-Transfer-Encoding");
-	if (f) {
-		p->cte = dsng__mime_cte(f->value.ptr, f->value.len);
+	if (cte) {
+		p->cte = dsng__mime_cte(cte->value.ptr, cte->value.len);
 		if (p->cte == DSNG_MIME_CTE_UNKNOWN &&
 		    dsng__mime_problem(w->msg, "Content-Transfer-Encoding",
-		                       f->offset,
+		                       cte->offset,
 		                       "unknown transfer encoding") < 0)
 			return nomem(w->err);
 	}
 	if (strncmp(p->type, "multipart/", 10) == 0) {
 		const char *b = dsng_mime_part_param(p, "boundary");
 		size_t bl = b ? strlen(b) : 0;
-		/* a multipart type came from a Content-Type field: both
+		/* a multipart type came from a Content-Type field (f): both
 		 * boundary problems point at it */
-		f = dsng_mime_header_find(&p->header, "Content-Type");
 		if (bl > w->lim->max_boundary_len)
 			return dsng__fail_limit(
 			        w->err, "max_boundary_len",
