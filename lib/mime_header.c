@@ -89,19 +89,23 @@ static size_t at(size_t base, unsigned flags, size_t pos)
 	return (flags & DSNG__HDR_DECODED) ? base : base + pos;
 }
 
-/* Fields are spans: the only allocation is the array, grown by doubling,
- * so a header costs a few dozen bytes per field whatever its length. */
-int dsng__mime_header(TALLOC_CTX *mem, const char *buf, size_t start,
-                      size_t end, const struct dsng_mime_limits *lim,
-                      size_t base, unsigned flags, struct dsng_mime_header *h,
-                      size_t *body, struct dsng_mime_message *msg,
-                      struct dsng_error *err)
+/* Fields are spans: the only allocation is the array, so a header costs
+ * a few dozen bytes per field whatever its length.  The fields go to
+ * init (init_cap of them) first; past that to an array on mem, grown by
+ * doubling (h->fields != init tells which). */
+static int scan_header(TALLOC_CTX *mem, const char *buf, size_t start,
+                       size_t end, const struct dsng_mime_limits *lim,
+                       size_t base, unsigned flags, struct dsng_mime_header *h,
+                       size_t *body, struct dsng_mime_message *msg,
+                       struct dsng_error *err, struct dsng_mime_field *init,
+                       size_t init_cap)
 {
-	size_t pos = start, cap = 0, last_pos = 0;
+	size_t pos = start, cap = init_cap, last_pos = 0;
 	struct dsng_mime_field *last = NULL;
 	struct dsng__lf_cache lfc = {0, 0, 0};
 
 	memset(h, 0, sizeof(*h));
+	h->fields = init;
 	h->offset = at(base, flags, start);
 	for (;;) {
 		size_t line_end, next, n;
@@ -190,8 +194,19 @@ int dsng__mime_header(TALLOC_CTX *mem, const char *buf, size_t start,
 			if (h->n_fields == cap) {
 				struct dsng_mime_field *f;
 				cap = cap ? cap * 2 : 16;
-				f = talloc_realloc(mem, h->fields,
-				                   struct dsng_mime_field, cap);
+				if (h->fields == init) {
+					f = talloc_array(mem,
+					                 struct dsng_mime_field,
+					                 cap);
+					if (f && h->n_fields)
+						memcpy(f, init,
+						       h->n_fields *
+						               sizeof(*f));
+				} else {
+					f = talloc_realloc(
+					        mem, h->fields,
+					        struct dsng_mime_field, cap);
+				}
 				if (!f)
 					return DSNG_ENOMEM;
 				h->fields = f;
@@ -208,6 +223,49 @@ int dsng__mime_header(TALLOC_CTX *mem, const char *buf, size_t start,
 	}
 	h->len = *body - start;
 	return DSNG_OK;
+}
+
+/* Most headers have fewer fields than this: they are gathered on the
+ * stack and copied once to an array of the exact size, instead of an
+ * array of 16 grown by realloc. */
+#define STACK_FIELDS 32
+
+int dsng__mime_header(TALLOC_CTX *mem, const char *buf, size_t start,
+                      size_t end, const struct dsng_mime_limits *lim,
+                      size_t base, unsigned flags, struct dsng_mime_header *h,
+                      size_t *body, struct dsng_mime_message *msg,
+                      struct dsng_error *err)
+{
+	struct dsng_mime_field local[STACK_FIELDS];
+	int rc = scan_header(mem, buf, start, end, lim, base, flags, h, body,
+	                     msg, err, local, STACK_FIELDS);
+
+	if (h->fields != local)
+		return rc;
+	if (rc < 0 || h->n_fields == 0) {
+		h->fields = NULL;
+		h->n_fields = 0;
+		return rc;
+	}
+	h->fields = talloc_memdup(mem, local, h->n_fields * sizeof(local[0]));
+	if (!h->fields) {
+		h->n_fields = 0;
+		return DSNG_ENOMEM;
+	}
+	talloc_set_name_const(h->fields, "struct dsng_mime_field");
+	return DSNG_OK;
+}
+
+int dsng__mime_header_scratch(TALLOC_CTX *mem, const char *buf, size_t start,
+                              size_t end, const struct dsng_mime_limits *lim,
+                              size_t base, unsigned flags,
+                              struct dsng_mime_header *h, size_t *body,
+                              struct dsng_mime_message *msg,
+                              struct dsng_error *err,
+                              struct dsng_mime_field *scratch, size_t cap)
+{
+	return scan_header(mem, buf, start, end, lim, base, flags, h, body, msg,
+	                   err, scratch, cap);
 }
 
 int dsng_mime_header_parse(TALLOC_CTX *mem, struct dsng_mime_header **out,

@@ -31,6 +31,18 @@ int dsng__mime_header(TALLOC_CTX *mem, const char *buf, size_t start,
                       size_t *body, struct dsng_mime_message *msg,
                       struct dsng_error *err);
 
+/* dsng__mime_header gathering the fields in scratch (cap of them) and
+ * only past that in an array on mem: h->fields is scratch or that array
+ * (for the caller to free), whatever the result.  For headers read and
+ * dropped (the field blocks of a report). */
+int dsng__mime_header_scratch(TALLOC_CTX *mem, const char *buf, size_t start,
+                              size_t end, const struct dsng_mime_limits *lim,
+                              size_t base, unsigned flags,
+                              struct dsng_mime_header *h, size_t *body,
+                              struct dsng_mime_message *msg,
+                              struct dsng_error *err,
+                              struct dsng_mime_field *scratch, size_t cap);
+
 /* Make room for element n (the count so far) of a talloc array whose
  * capacity is kept at the next power of two of its count, so appends are
  * amortised O(1) with no capacity field.  Returns the (maybe moved) array

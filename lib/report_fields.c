@@ -530,6 +530,8 @@ static int mdn_field(struct ctx *c, enum fid id)
 	}
 }
 
+#define SCRATCH_FIELDS 32
+
 int dsng__report_fields(struct dsng_report *r, const char *buf, size_t len,
                         size_t base, bool decoded,
                         const struct dsng_report_limits *lim,
@@ -537,6 +539,9 @@ int dsng__report_fields(struct dsng_report *r, const char *buf, size_t len,
 {
 	unsigned flags = DSNG__HDR_LENIENT | (decoded ? DSNG__HDR_DECODED : 0);
 	struct ctx c = {r, lim, err, NULL, {NULL, 0, ARENA_FIRST}};
+	/* a block's fields are read and dropped: no array for them unless a
+	 * block has more than this many */
+	struct dsng_mime_field scratch[SCRATCH_FIELDS];
 	size_t pos = 0;
 	int block = 0, rc;
 
@@ -559,8 +564,11 @@ int dsng__report_fields(struct dsng_report *r, const char *buf, size_t len,
 			pos++;
 		if (pos >= len)
 			break;
-		rc = dsng__mime_header(r->mime, buf, pos, len, lim->mime, base,
-		                       flags, &h, &body, r->mime, err);
+		rc = dsng__mime_header_scratch(
+		        r->mime, buf, pos, len, lim->mime, base, flags, &h,
+		        &body, r->mime, err, scratch, SCRATCH_FIELDS);
+		if (rc < 0 && h.fields != scratch)
+			talloc_free(h.fields);
 		if (rc < 0)
 			return rc == DSNG_ENOMEM
 			               ? dsng__fail(err, rc, DSNG_ERR_NOMEM, 0,
@@ -595,7 +603,8 @@ int dsng__report_fields(struct dsng_report *r, const char *buf, size_t len,
 				goto nomem;
 			body = nl ? (size_t)(nl - buf) + 1 : len;
 		}
-		talloc_free(h.fields);
+		if (h.fields != scratch)
+			talloc_free(h.fields);
 		if (h.n_fields)
 			block++;
 		pos = body;
