@@ -454,12 +454,42 @@ const char *dsng__mime_skip_cfws(const char *p, const char *end)
 	return p;
 }
 
+/* p..len holds no comment, quoted string, TAB, CR or LF, and no two
+ * spaces in a row: cleaning it is trimming its spaces (most values of
+ * a report's fields: "rfc822; user@example.org", "5.1.1"). */
+static bool clean_is_trim(const char *p, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		char c = p[i];
+		if (c == '(' || c == '"' || c == '\t' || c == '\r' ||
+		    c == '\n' || (c == ' ' && i + 1 < len && p[i + 1] == ' '))
+			return false;
+	}
+	return true;
+}
+
 size_t dsng__mime_clean_into(char *s, const char *p, size_t len)
 {
-	const char *end = p + len;
+	const char *end = p + len, *t = p;
 	char *o = s;
 	int space = 0;
+	size_t n = len;
 
+	/* the fast path looks at the value without its end spaces; the
+	 * walk below takes it whole (an open quoted string keeps them) */
+	while (n && *t == ' ') {
+		t++;
+		n--;
+	}
+	while (n && t[n - 1] == ' ')
+		n--;
+	if (clean_is_trim(t, n)) {
+		memmove(s, t, n);
+		s[n] = 0;
+		return n;
+	}
 	while (p < end) {
 		if (is_wsp(*p) || *p == '(') {
 			const char *q = dsng__mime_skip_cfws(p, end);

@@ -165,33 +165,41 @@ static int nomem(struct dsng_error *err)
 /* The media types of reports and their parts, lower-case: read_entity
  * points a part at one of these instead of a copy of its own (a part's
  * type is const; the default "text/plain" was already such a string). */
-static const char *const known_types[] = {
-        "text/plain",
-        "text/html",
-        "text/rfc822-headers",
-        "multipart/report",
-        "multipart/mixed",
-        "multipart/alternative",
-        "multipart/related",
-        "multipart/digest",
-        "message/delivery-status",
-        "message/global-delivery-status",
-        "message/disposition-notification",
-        "message/global-disposition-notification",
-        "message/rfc822",
-        "message/global",
-        "message/global-headers",
-        "application/octet-stream",
+#define T(s)                                                                   \
+	{                                                                      \
+		s, sizeof(s) - 1                                               \
+	}
+static const struct {
+	const char *name;
+	size_t len;
+} known_types[] = {
+        T("text/plain"),
+        T("text/html"),
+        T("text/rfc822-headers"),
+        T("multipart/report"),
+        T("multipart/mixed"),
+        T("multipart/alternative"),
+        T("multipart/related"),
+        T("multipart/digest"),
+        T("message/delivery-status"),
+        T("message/global-delivery-status"),
+        T("message/disposition-notification"),
+        T("message/global-disposition-notification"),
+        T("message/rfc822"),
+        T("message/global"),
+        T("message/global-headers"),
+        T("application/octet-stream"),
 };
+#undef T
 
 static const char *known_type(const char *s, size_t n)
 {
 	size_t i;
 
 	for (i = 0; i < sizeof(known_types) / sizeof(known_types[0]); i++)
-		if (strlen(known_types[i]) == n &&
-		    dsng__name_ieq(s, known_types[i], n))
-			return known_types[i];
+		if (known_types[i].len == n &&
+		    dsng__name_ieq(s, known_types[i].name, n))
+			return known_types[i].name;
 	return NULL;
 }
 
