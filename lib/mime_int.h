@@ -106,6 +106,11 @@ char *dsng__mime_words(TALLOC_CTX *mem, const char *p, size_t len,
                        unsigned flags, size_t *out_len, dsng__words_note_fn fn,
                        void *arg);
 
+/* dsng__mime_words would give p..len back as it is (ASCII without NUL,
+ * CR or LF, and with DSNG__WORDS_DECODE no "=?"): a caller may copy it
+ * where it likes. */
+bool dsng__mime_words_plain(const char *p, size_t len, unsigned flags);
+
 /* ASCII lower-case in place. */
 void dsng__mime_lower(char *s);
 

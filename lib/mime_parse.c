@@ -27,7 +27,13 @@ struct walker {
 	                        be anything up to UINT_MAX */
 	unsigned top;        /* number of open levels */
 	size_t cap_levels;
+	/* the first levels (reports nest two or three deep): no allocation */
+	struct level first_levels[8];
 	size_t cap_parts;
+	/* parts are carved from blocks of several (a chunk each cost more in
+	 * malloc and free than reading the part's header) */
+	struct dsng_mime_part *block;
+	size_t block_left, block_next;
 	struct dsng_error *err;
 };
 
@@ -65,9 +71,19 @@ static int add_part(struct walker *w, struct dsng_mime_part *parent,
 			return nomem(w->err);
 		m->parts = a;
 	}
-	p = talloc_zero(m, struct dsng_mime_part);
-	if (!p)
-		return nomem(w->err);
+	if (w->block_left == 0) {
+		/* the root alone (most mail that is not a report has no other
+		 * part), then blocks of 4, 8, ... 64 */
+		size_t k = w->block_next;
+		w->block = talloc_zero_array(m, struct dsng_mime_part,
+		                             (unsigned)k);
+		if (!w->block)
+			return nomem(w->err);
+		w->block_left = k;
+		w->block_next = k < 64 ? (k < 4 ? 4 : k * 2) : 64;
+	}
+	p = w->block++;
+	w->block_left--;
 	p->index = (unsigned)m->n_parts;
 	m->parts[m->n_parts++] = p;
 	p->offset = at(w, offset);
@@ -187,12 +203,18 @@ static int push(struct walker *w, struct dsng_mime_part *p)
 		        NULL, "multipart nesting deeper than %u",
 		        w->lim->max_depth);
 	if (w->top == w->cap_levels) {
-		size_t cap = w->cap_levels ? w->cap_levels * 2 : 8;
+		size_t cap = w->cap_levels * 2;
 		struct level *s = NULL;
 
-		if (cap <= UINT_MAX)
+		if (cap <= UINT_MAX && w->stack == w->first_levels) {
+			s = talloc_array(w->msg, struct level, (unsigned)cap);
+			if (s)
+				memcpy(s, w->first_levels,
+				       sizeof(w->first_levels));
+		} else if (cap <= UINT_MAX) {
 			s = talloc_realloc(w->msg, w->stack, struct level,
 			                   (unsigned)cap);
+		}
 		if (!s)
 			return nomem(w->err);
 		w->stack = s;
@@ -369,6 +391,9 @@ int dsng__mime_parse(TALLOC_CTX *mem, const char *buf, size_t len,
 	w.decoded = decoded;
 	w.lim = lim;
 	w.err = err;
+	w.stack = w.first_levels;
+	w.cap_levels = sizeof(w.first_levels) / sizeof(w.first_levels[0]);
+	w.block_next = 1;
 	/* Straight on mem (inside the caller's pool, if any); freed again
 	 * on failure, so mem is left as it was. */
 	w.msg = talloc_zero(mem, struct dsng_mime_message);
@@ -406,7 +431,8 @@ int dsng__mime_parse(TALLOC_CTX *mem, const char *buf, size_t len,
 	} else {
 		end_body(root, buf, len);
 	}
-	talloc_free(w.stack);
+	if (w.stack != w.first_levels)
+		talloc_free(w.stack);
 	w.stack = NULL;
 	*out = w.msg;
 	return DSNG_OK;

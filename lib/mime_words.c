@@ -458,7 +458,7 @@ static const char *next_start(const char *p, const char *end)
  * every octet would be put as itself.  Eight octets a step: an octet
  * with bit 7 set, or one that XORed with NUL, CR or LF is zero (the
  * (v - 1) & ~v & 0x80 test says whether any is). */
-static bool plain(const char *p, size_t len, unsigned flags)
+bool dsng__mime_words_plain(const char *p, size_t len, unsigned flags)
 {
 	const uint64_t ones = 0x0101010101010101u, top = ones * 0x80;
 	const char *q, *end = p + len;
@@ -500,7 +500,7 @@ char *dsng__mime_words(TALLOC_CTX *mem, const char *p, size_t len,
 	struct dec d;
 	char *res = NULL;
 
-	if (plain(p, len, flags)) {
+	if (dsng__mime_words_plain(p, len, flags)) {
 		/* most values: the result is a copy, one allocation */
 		res = talloc_array(mem, char, len + 1);
 		if (!res)

@@ -106,40 +106,41 @@ static int is_wsp(char c)
 
 /* A returned header value: unfolded, RFC 2047 words decoded when `words`,
  * and always valid UTF-8 without NUL (U+FFFD for what is not, noted in
- * the report's problems).  Most values are one line: then unfolding is
- * only the trim, and the value goes to the decoder as a span, with no
- * copy to make and free. */
+ * the report's problems). */
 static int returned_value(struct dsng_report *r,
                           struct dsng_report_returned *rt, bool decoded,
                           const struct dsng_mime_field *f, const char *name,
                           int words, char **out)
 {
 	struct value_note vn = {r, f, name, decoded};
-	const char *p;
 	size_t n;
-	char *v = NULL;
+	char *v;
 
-	*out = NULL;
-	if (!f)
-		return DSNG_OK;
-	p = f->value.ptr;
-	n = f->value.len;
-	while (n && is_wsp(*p)) {
-		p++;
-		n--;
-	}
-	while (n && is_wsp(p[n - 1]))
-		n--;
-	if (memchr(p, '\n', n)) {
-		v = dsng_mime_unfold(rt, &n, f->value.ptr, f->value.len);
-		if (!v)
-			return DSNG_ENOMEM;
-		p = v;
-	}
-	*out = dsng__mime_words(rt, p, n, words ? DSNG__WORDS_DECODE : 0, NULL,
+	v = dsng_mime_unfold(rt, &n, f->value.ptr, f->value.len);
+	if (!v)
+		return DSNG_ENOMEM;
+	*out = dsng__mime_words(rt, v, n, words ? DSNG__WORDS_DECODE : 0, NULL,
 	                        note_value, &vn);
 	talloc_free(v);
 	return *out ? DSNG_OK : DSNG_ENOMEM;
+}
+
+/* The value of f trimmed as dsng_mime_unfold trims it, in *p and *n;
+ * true when it has no fold (then unfolding is only the trim). */
+static bool one_line(const struct dsng_mime_field *f, const char **p, size_t *n)
+{
+	const char *s = f->value.ptr;
+	size_t len = f->value.len;
+
+	while (len && is_wsp(*s)) {
+		s++;
+		len--;
+	}
+	while (len && is_wsp(s[len - 1]))
+		len--;
+	*p = s;
+	*n = len;
+	return memchr(s, '\n', len) == NULL;
 }
 
 /* The fields a returned header is read for, found in one pass over it;
@@ -198,6 +199,62 @@ static int returned_index(const struct dsng_mime_header *h,
 	return DSNG_OK;
 }
 
+/* The six values of the returned header (want[], from returned_index).
+ * RFC 2047 section 5: encoded words in phrases and unstructured text,
+ * never in a msg-id, a date or a path.  A value on one line that the
+ * decoder would give back as it is (most of them) is copied into one
+ * block shared by all such values; the others go through
+ * returned_value.  The problems are noted in the order of the fields
+ * here, as before. */
+static int returned_values(struct dsng_report *r,
+                           struct dsng_report_returned *rt, bool decoded,
+                           const struct dsng_mime_field *const *want)
+{
+	static const char *const names[R__N] = {
+	        "Message-ID", "From", "To", "Subject", "Date", "Return-Path"};
+	static const int words[R__N] = {0, 1, 1, 1, 0, 0};
+	char **outs[R__N] = {&rt->message_id, &rt->from, &rt->to,
+	                     &rt->subject,    &rt->date, &rt->return_path};
+	const char *p[R__N];
+	size_t n[R__N], total = 0;
+	bool plain[R__N];
+	char *blk = NULL;
+	int k;
+
+	for (k = 0; k < R__N; k++) {
+		plain[k] =
+		        want[k] && one_line(want[k], &p[k], &n[k]) &&
+		        dsng__mime_words_plain(
+		                p[k], n[k], words[k] ? DSNG__WORDS_DECODE : 0);
+		if (plain[k])
+			total += n[k] + 1;
+	}
+	if (total) {
+		blk = talloc_size(rt, total);
+		if (!blk)
+			return DSNG_ENOMEM;
+		talloc_set_name_const(blk, "returned values");
+	}
+	for (k = 0; k < R__N; k++) {
+		if (plain[k]) {
+			memcpy(blk, p[k], n[k]);
+			blk[n[k]] = 0;
+			*outs[k] = blk;
+			blk += n[k] + 1;
+		} else if (want[k] &&
+		           returned_value(r, rt, decoded, want[k], names[k],
+		                          words[k], outs[k]) < 0) {
+			return DSNG_ENOMEM;
+		}
+	}
+	return DSNG_OK;
+}
+
+struct returned_block {
+	struct dsng_report_returned rt; /* first: the chunk is the struct */
+	struct dsng_mime_header header;
+};
+
 int dsng__report_returned(struct dsng_report *r,
                           const struct dsng_mime_part *part,
                           const struct dsng_report_limits *lim,
@@ -205,44 +262,34 @@ int dsng__report_returned(struct dsng_report *r,
 {
 	struct dsng_report_returned *rt;
 	const struct dsng_mime_field *want[R__N] = {NULL};
+	struct returned_block *blk;
 	const char *body;
 	size_t blen, hend;
 	bool decoded;
 	int rc;
 
-	rt = talloc_zero(r, struct dsng_report_returned);
-	if (!rt)
+	/* the struct and its header in one chunk */
+	blk = talloc_zero(r, struct returned_block);
+	if (!blk)
 		goto nomem;
+	talloc_set_name_const(blk, "struct dsng_report_returned");
+	rt = &blk->rt;
 	rt->content_type = part->type;
 	rc = dsng__mime_part_decode(rt, &body, &blen, part, lim->mime, err);
 	if (rc < 0)
 		return rc;
-	rt->header = talloc_zero(rt, struct dsng_mime_header);
-	if (!rt->header)
-		goto nomem;
+	rt->header = &blk->header;
 	decoded = body != part->body.ptr;
-	rc = dsng__mime_header(
-	        rt->header, body, 0, blen, lim->mime, part->body_offset,
-	        decoded ? DSNG__HDR_DECODED : 0, rt->header, &hend, NULL, err);
+	rc = dsng__mime_header(rt, body, 0, blen, lim->mime, part->body_offset,
+	                       decoded ? DSNG__HDR_DECODED : 0, rt->header,
+	                       &hend, NULL, err);
 	if (rc == DSNG_ENOMEM)
 		goto nomem;
 	if (rc < 0)
 		return rc;
 	if (returned_index(rt->header, rt, want) < 0)
 		goto nomem;
-	/* RFC 2047 section 5: encoded words in phrases and unstructured
-	 * text, never in a msg-id, a date or a path */
-	if (returned_value(r, rt, decoded, want[R_MSGID], "Message-ID", 0,
-	                   &rt->message_id) < 0 ||
-	    returned_value(r, rt, decoded, want[R_FROM], "From", 1, &rt->from) <
-	            0 ||
-	    returned_value(r, rt, decoded, want[R_TO], "To", 1, &rt->to) < 0 ||
-	    returned_value(r, rt, decoded, want[R_SUBJECT], "Subject", 1,
-	                   &rt->subject) < 0 ||
-	    returned_value(r, rt, decoded, want[R_DATE], "Date", 0, &rt->date) <
-	            0 ||
-	    returned_value(r, rt, decoded, want[R_RETURN_PATH], "Return-Path",
-	                   0, &rt->return_path) < 0)
+	if (returned_values(r, rt, decoded, want) < 0)
 		goto nomem;
 	r->returned = rt;
 	return DSNG_OK;
