@@ -7,6 +7,7 @@
 #include <limits.h>
 #include <string.h>
 
+#include "mime_scan.h"
 #include "report_int.h"
 
 enum fid {
@@ -34,40 +35,44 @@ enum fid {
 	F_MDN_GATEWAY
 };
 
+/* The names lower-case, for dsng__name_ieq (eight octets a compare);
+ * field_id looks at the length first, so a name is compared with at
+ * most three of them. */
 #define N(s) s, sizeof(s) - 1
 static const struct {
 	const char *name;
 	size_t len;
 	enum fid id;
 } names[] = {
-        {N("Original-Envelope-Id"), F_ENVID},
-        {N("Reporting-MTA"), F_REPORTING_MTA},
-        {N("DSN-Gateway"), F_DSN_GATEWAY},
-        {N("Received-From-MTA"), F_RECEIVED_FROM},
-        {N("Arrival-Date"), F_ARRIVAL},
-        {N("Original-Recipient"), F_ORIG_RCPT},
-        {N("Final-Recipient"), F_FINAL_RCPT},
-        {N("Action"), F_ACTION},
-        {N("Status"), F_STATUS},
-        {N("Remote-MTA"), F_REMOTE_MTA},
-        {N("Diagnostic-Code"), F_DIAG},
-        {N("Last-Attempt-Date"), F_LAST_ATTEMPT},
-        {N("Final-Log-ID"), F_LOG_ID},
-        {N("Will-Retry-Until"), F_RETRY_UNTIL},
-        {N("Reporting-UA"), F_REPORTING_UA},
-        {N("Original-Message-ID"), F_ORIG_MSGID},
-        {N("Disposition"), F_DISPOSITION},
-        {N("MDN-Gateway"), F_MDN_GATEWAY},
+        {N("original-envelope-id"), F_ENVID},
+        {N("reporting-mta"), F_REPORTING_MTA},
+        {N("dsn-gateway"), F_DSN_GATEWAY},
+        {N("received-from-mta"), F_RECEIVED_FROM},
+        {N("arrival-date"), F_ARRIVAL},
+        {N("original-recipient"), F_ORIG_RCPT},
+        {N("final-recipient"), F_FINAL_RCPT},
+        {N("action"), F_ACTION},
+        {N("status"), F_STATUS},
+        {N("remote-mta"), F_REMOTE_MTA},
+        {N("diagnostic-code"), F_DIAG},
+        {N("last-attempt-date"), F_LAST_ATTEMPT},
+        {N("final-log-id"), F_LOG_ID},
+        {N("will-retry-until"), F_RETRY_UNTIL},
+        {N("reporting-ua"), F_REPORTING_UA},
+        {N("original-message-id"), F_ORIG_MSGID},
+        {N("disposition"), F_DISPOSITION},
+        {N("mdn-gateway"), F_MDN_GATEWAY},
 };
 #undef N
+#define N_NAMES (sizeof(names) / sizeof(names[0]))
 
 static enum fid field_id(const struct dsng_span *n)
 {
 	size_t i;
 
-	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+	for (i = 0; i < N_NAMES; i++)
 		if (names[i].len == n->len &&
-		    dsng__span_ieq(n->ptr, n->len, names[i].name))
+		    dsng__name_ieq(n->ptr, names[i].name, n->len))
 			return names[i].id;
 	return F_UNKNOWN;
 }
@@ -529,6 +534,8 @@ static int mdn_field(struct ctx *c, enum fid id)
 	}
 }
 
+#define SCRATCH_FIELDS 32
+
 int dsng__report_fields(struct dsng_report *r, const char *buf, size_t len,
                         size_t base, bool decoded,
                         const struct dsng_report_limits *lim,
@@ -536,6 +543,9 @@ int dsng__report_fields(struct dsng_report *r, const char *buf, size_t len,
 {
 	unsigned flags = DSNG__HDR_LENIENT | (decoded ? DSNG__HDR_DECODED : 0);
 	struct ctx c; /* not zeroed whole: its scratch and cache need not be */
+	/* a block's fields are read and dropped: no array for them unless a
+	 * block has more than this many */
+	struct dsng_mime_field scratch[SCRATCH_FIELDS];
 	size_t pos = 0;
 	int block = 0, rc;
 
@@ -569,8 +579,11 @@ int dsng__report_fields(struct dsng_report *r, const char *buf, size_t len,
 			pos++;
 		if (pos >= len)
 			break;
-		rc = dsng__mime_header(r->mime, buf, pos, len, lim->mime, base,
-		                       flags, &h, &body, r->mime, err);
+		rc = dsng__mime_header_scratch(
+		        r->mime, buf, pos, len, lim->mime, base, flags, &h,
+		        &body, r->mime, err, scratch, SCRATCH_FIELDS);
+		if (rc < 0 && h.fields != scratch)
+			talloc_free(h.fields);
 		if (rc < 0)
 			return rc == DSNG_ENOMEM
 			               ? dsng__fail(err, rc, DSNG_ERR_NOMEM, 0,
@@ -605,7 +618,8 @@ int dsng__report_fields(struct dsng_report *r, const char *buf, size_t len,
 				goto nomem;
 			body = nl ? (size_t)(nl - buf) + 1 : len;
 		}
-		talloc_free(h.fields);
+		if (h.fields != scratch)
+			talloc_free(h.fields);
 		if (h.n_fields)
 			block++;
 		pos = body;
