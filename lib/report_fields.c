@@ -249,7 +249,16 @@ static int typed(struct ctx *c, enum tkind k, struct dsng_report_typed **out)
 			}
 		}
 	}
-	t.value = dsng__store_str(&c->st, val, vn);
+	/* An address or a diagnostic is seldom repeated except by the field
+	 * just before (Original-Recipient after Final-Recipient), so it is
+	 * compared with that one instead of being looked up. */
+	if (k == T_MTA)
+		t.value = dsng__store_str(&c->st, val, vn);
+	else if (last && strncmp(last->value, val, vn) == 0 &&
+	         last->value[vn] == 0)
+		t.value = last->value;
+	else
+		t.value = dsng__store_dup(&c->st, val, vn);
 	if (!t.value)
 		return DSNG_ENOMEM;
 	/* equal strings from the store are the same pointers */
@@ -325,8 +334,11 @@ static int status(struct ctx *c, struct dsng_report_recipient *rc)
 		return DSNG_ENOMEM;
 	n = dsng__mime_clean_into(clean, c->f->value.ptr, c->f->value.len);
 	if (dsng_status_parse(&code, clean, n, NULL) == DSNG_OK) {
-		rc->status =
-		        dsng__store_str(&c->st, code.str, strlen(code.str));
+		/* mostly the code as written: the same string */
+		rc->status = strcmp(rc->status_raw, code.str) == 0
+		                     ? rc->status_raw
+		                     : dsng__store_str(&c->st, code.str,
+		                                       strlen(code.str));
 	} else if (dsng_status_find(&code, &off, clean, n) == DSNG_OK) {
 		/* "5.1.1 user unknown" without parentheses: the code is clear.
 		 */

@@ -4,7 +4,8 @@
  * front of a block (8-aligned) and strings from its back (exact: a string
  * needs no alignment), and a small cache that hands an equal string the
  * pointer of its first copy, so the "rfc822", "failed" and "5.1.1" of
- * 10,000 recipients are held once.
+ * 10,000 recipients are held once (its lookup is inline, in
+ * report_int.h).
  *
  * Why not a talloc chunk each: a chunk costs about 100 bytes of header
  * and glibc rounding beyond its own, and a recipient had about fifteen.
@@ -28,7 +29,7 @@ void dsng__store_init(struct dsng__store *s, TALLOC_CTX *owner)
 	s->lo = NULL;
 	s->gap = 0;
 	s->next = BLOCK_FIRST;
-	s->cache_ready = false;
+	s->used = 0;
 }
 
 #ifndef DSNG_NO_POOLS
@@ -78,47 +79,7 @@ void *dsng__store_obj(struct dsng__store *s, size_t n)
 #endif
 }
 
-/* The key of p..n, two words that hold every byte of a string up to 16
- * bytes (overlapping loads: first and last 8, first and last 4, or the
- * first, middle and last byte), so with the length they identify it;
- * longer strings are compared whole as well. */
-struct key {
-	uint64_t a, b;
-};
-
-/* (returned by value: a local whose address is taken would cost a stack
- * canary on every call) */
-static struct key key_of(const char *p, size_t n)
-{
-	struct key k = {0, 0};
-	uint32_t x, y;
-
-	if (n >= 8) {
-		memcpy(&k.a, p, 8);
-		memcpy(&k.b, p + n - 8, 8);
-	} else if (n >= 4) {
-		memcpy(&x, p, 4);
-		memcpy(&y, p + n - 4, 4);
-		k.a = x;
-		k.b = y;
-	} else if (n) {
-		k.a = (unsigned char)p[0] | (unsigned char)p[n / 2] << 8 |
-		      (unsigned char)p[n - 1] << 16;
-	}
-	return k;
-}
-
-static bool hit(const struct dsng__store_slot *sl, const char *p, size_t n,
-                struct key k)
-{
-	return sl->s && sl->len == n && sl->a == k.a && sl->b == k.b &&
-	       (n <= 16 || memcmp(sl->s, p, n) == 0);
-}
-
-/* The miss: copy p..n into the store; it takes way 0 of its set, whose
- * string moves to way 1 (two hot values that share a set both stay). */
-static char *copy(struct dsng__store *s, struct dsng__store_slot *set,
-                  const char *p, size_t n, struct key k)
+char *dsng__store_dup(struct dsng__store *s, const char *p, size_t n)
 {
 	char *d;
 
@@ -138,36 +99,26 @@ static char *copy(struct dsng__store *s, struct dsng__store_slot *set,
 		return NULL;
 	memcpy(d, p, n);
 	d[n] = 0;
-	set[1] = set[0];
-	set[0].s = d;
-	set[0].len = n;
-	set[0].a = k.a;
-	set[0].b = k.b;
 	return d;
 }
 
-/* Most values of a report with many recipients are hits. */
-char *dsng__store_str(struct dsng__store *s, const char *p, size_t n)
+char *dsng__store_copy(struct dsng__store *s, struct dsng__store_slot *set,
+                       const char *p, size_t n, uint64_t a, uint64_t b)
 {
-	struct dsng__store_slot *set;
-	struct key k;
-	uint64_t h;
+	char *d = dsng__store_dup(s, p, n);
 
-	if (!s->cache_ready) {
-		memset(s->cache, 0, sizeof(s->cache));
-		s->cache_ready = true;
+	if (!d)
+		return NULL;
+	/* way 0 is the newest: two hot values that share a set both stay */
+	if (s->used >> (set - s->cache) / 2 & 1) {
+		set[1] = set[0];
+	} else {
+		memset(&set[1], 0, sizeof(set[1]));
+		s->used |= (uint32_t)1 << (set - s->cache) / 2;
 	}
-	k = key_of(p, n);
-	/* both words multiplied, then folded: a collision costs a compare,
-	 * never a wrong answer */
-	h = k.a * UINT64_C(0x9e3779b97f4a7c15) +
-	    (k.b ^ n) * UINT64_C(0xc2b2ae3d27d4eb4f);
-	h ^= h >> 29;
-	h *= UINT64_C(0xff51afd7ed558ccd);
-	set = &s->cache[2 * (h >> (64 - DSNG__STORE_CACHE_BITS + 1))];
-	if (hit(&set[0], p, n, k))
-		return set[0].s;
-	if (hit(&set[1], p, n, k))
-		return set[1].s;
-	return copy(s, set, p, n, k);
+	set[0].s = d;
+	set[0].len = n;
+	set[0].a = a;
+	set[0].b = b;
+	return d;
 }
