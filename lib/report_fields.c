@@ -34,45 +34,62 @@ enum fid {
 	F_MDN_GATEWAY
 };
 
-/* The names lower-case, for dsng__name_ieq (eight octets a compare);
- * field_id looks at the length first, so a name is compared with at
- * most three of them. */
-#define N(s) s, sizeof(s) - 1
-static const struct {
-	const char *name;
-	size_t len;
-	enum fid id;
-} names[] = {
-        {N("original-envelope-id"), F_ENVID},
-        {N("reporting-mta"), F_REPORTING_MTA},
-        {N("dsn-gateway"), F_DSN_GATEWAY},
-        {N("received-from-mta"), F_RECEIVED_FROM},
-        {N("arrival-date"), F_ARRIVAL},
-        {N("original-recipient"), F_ORIG_RCPT},
-        {N("final-recipient"), F_FINAL_RCPT},
-        {N("action"), F_ACTION},
-        {N("status"), F_STATUS},
-        {N("remote-mta"), F_REMOTE_MTA},
-        {N("diagnostic-code"), F_DIAG},
-        {N("last-attempt-date"), F_LAST_ATTEMPT},
-        {N("final-log-id"), F_LOG_ID},
-        {N("will-retry-until"), F_RETRY_UNTIL},
-        {N("reporting-ua"), F_REPORTING_UA},
-        {N("original-message-id"), F_ORIG_MSGID},
-        {N("disposition"), F_DISPOSITION},
-        {N("mdn-gateway"), F_MDN_GATEWAY},
-};
-#undef N
-#define N_NAMES (sizeof(names) / sizeof(names[0]))
-
+/* The field's id: its length picks the one to three names it may be. */
 static enum fid field_id(const struct dsng_span *n)
 {
-	size_t i;
+	const char *p = n->ptr;
+	size_t len = n->len;
 
-	for (i = 0; i < N_NAMES; i++)
-		if (names[i].len == n->len &&
-		    dsng__name_ieq(n->ptr, names[i].name, n->len))
-			return names[i].id;
+#define IS(word, id)                                                           \
+	do {                                                                   \
+		if (dsng__name_ieq(p, word, len))                              \
+			return id;                                             \
+	} while (0)
+	switch (len) {
+	case 6:
+		IS("action", F_ACTION);
+		IS("status", F_STATUS);
+		break;
+	case 10:
+		IS("remote-mta", F_REMOTE_MTA);
+		break;
+	case 11:
+		IS("dsn-gateway", F_DSN_GATEWAY);
+		IS("disposition", F_DISPOSITION);
+		IS("mdn-gateway", F_MDN_GATEWAY);
+		break;
+	case 12:
+		IS("arrival-date", F_ARRIVAL);
+		IS("final-log-id", F_LOG_ID);
+		IS("reporting-ua", F_REPORTING_UA);
+		break;
+	case 13:
+		IS("reporting-mta", F_REPORTING_MTA);
+		break;
+	case 15:
+		IS("final-recipient", F_FINAL_RCPT);
+		IS("diagnostic-code", F_DIAG);
+		break;
+	case 16:
+		IS("will-retry-until", F_RETRY_UNTIL);
+		break;
+	case 17:
+		IS("received-from-mta", F_RECEIVED_FROM);
+		IS("last-attempt-date", F_LAST_ATTEMPT);
+		break;
+	case 18:
+		IS("original-recipient", F_ORIG_RCPT);
+		break;
+	case 19:
+		IS("original-message-id", F_ORIG_MSGID);
+		break;
+	case 20:
+		IS("original-envelope-id", F_ENVID);
+		break;
+	default:
+		break;
+	}
+#undef IS
 	return F_UNKNOWN;
 }
 
@@ -160,8 +177,10 @@ static void shrink(struct ctx *c, char *p, size_t had, size_t used)
 #endif
 }
 
-/* The field's value cleaned (comments out) or unfolded, carved. */
-static char *carve_value(struct ctx *c, const struct dsng_span *v, int clean)
+/* The field's value cleaned (comments out) or unfolded, carved; its
+ * length in *len when len is not NULL. */
+static char *carve_value_n(struct ctx *c, const struct dsng_span *v, int clean,
+                           size_t *len)
 {
 	char *s = carve(c, v->len + 1);
 	size_t n;
@@ -171,7 +190,14 @@ static char *carve_value(struct ctx *c, const struct dsng_span *v, int clean)
 	n = clean ? dsng__mime_clean_into(s, v->ptr, v->len)
 	          : dsng__mime_unfold_into(s, v->ptr, v->len);
 	shrink(c, s, v->len + 1, n + 1);
+	if (len)
+		*len = n;
 	return s;
+}
+
+static char *carve_value(struct ctx *c, const struct dsng_span *v, int clean)
+{
+	return carve_value_n(c, v, clean, NULL);
 }
 
 static char *carve_strndup(struct ctx *c, const char *p, size_t n)
@@ -207,6 +233,19 @@ static void strip_angles(char *s)
 	}
 }
 
+/* trim for s of n octets (no strlen). */
+static void trim_n(char *s, size_t n)
+{
+	size_t i = 0;
+
+	while (n && (s[n - 1] == ' ' || s[n - 1] == '\t'))
+		s[--n] = 0;
+	while (i < n && (s[i] == ' ' || s[i] == '\t'))
+		i++;
+	if (i)
+		memmove(s, s + i, n - i + 1);
+}
+
 static void trim(char *s)
 {
 	size_t n = strlen(s), i = 0;
@@ -226,15 +265,17 @@ static int typed(struct ctx *c, enum tkind k, struct dsng_report_typed **out)
 	const struct dsng_mime_field *f = c->f;
 	struct dsng_report_typed *t;
 	char *v, *semi;
+	size_t vlen;
 
 	t = carve_zero(c, sizeof(*t));
 	if (!t)
 		return DSNG_ENOMEM;
 	/* Diagnostic text is free text: parentheses there are not comments. */
-	v = carve_value(c, &f->value, k != T_DIAG);
+	v = carve_value_n(c, &f->value, k != T_DIAG, &vlen);
 	if (!v)
 		return DSNG_ENOMEM;
-	semi = strchr(v, ';');
+	vlen = strnlen(v, vlen); /* a NUL in the value ends it (noted) */
+	semi = memchr(v, ';', vlen);
 	if (!semi) {
 		t->value = v;
 		if (problem(c, "no \"type;\" before the value") < 0)
@@ -242,10 +283,10 @@ static int typed(struct ctx *c, enum tkind k, struct dsng_report_typed **out)
 	} else {
 		*semi = 0;
 		t->type = v;
-		trim(t->type);
+		trim_n(t->type, (size_t)(semi - v));
 		dsng__mime_lower(t->type);
 		t->value = semi + 1; /* same buffer: one allocation */
-		trim(t->value);
+		trim_n(t->value, vlen - (size_t)(semi + 1 - v));
 	}
 	if (k == T_ADDR) {
 		strip_angles(t->value);
