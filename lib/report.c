@@ -335,8 +335,9 @@ int dsng__report_returned(struct dsng_report *r,
 				rt->received[rt->n_received++] =
 				        &rt->header->fields[i];
 	}
+	/* no chunk when there is nothing to put there (NULL + 0 is not C) */
 	if (returned_values(r, rt, decoded, want, plain, vp, vn,
-	                    chunk + fbytes + rbytes) < 0)
+	                    chunk ? chunk + fbytes + rbytes : NULL) < 0)
 		goto nomem;
 	r->returned = rt;
 	return DSNG_OK;
