@@ -25,10 +25,28 @@ struct raw_param {
  * two or three; sendmail caps MIME arguments at 20). */
 #define MAX_RAW 64
 
-static int is_tspecial_end(char c)
+/* Where the scans of a Content-Type value stop, one bit per scan, so
+ * each octet costs one load and a test: END for a token or value
+ * (';', white space, '('), NAME for a parameter name (those and '='), QUOTE
+ * inside a quoted string ('"' and '\\'). */
+enum { STOP_END = 1, STOP_NAME = 2, STOP_QUOTE = 4 };
+static const unsigned char stops[256] = {
+        [';'] = STOP_END | STOP_NAME,
+        [' '] = STOP_END | STOP_NAME,
+        ['\t'] = STOP_END | STOP_NAME,
+        ['\r'] = STOP_END | STOP_NAME,
+        ['\n'] = STOP_END | STOP_NAME,
+        ['('] = STOP_END | STOP_NAME,
+        ['='] = STOP_NAME,
+        ['"'] = STOP_QUOTE,
+        ['\\'] = STOP_QUOTE,
+};
+
+static const char *scan_to(const char *p, const char *end, unsigned stop)
 {
-	return c == ';' || c == ' ' || c == '\t' || c == '\r' || c == '\n' ||
-	       c == '(';
+	while (p < end && !(stops[(unsigned char)*p] & stop))
+		p++;
+	return p;
 }
 
 /* Append one raw value at o: unquoted, and for extended values with the
@@ -239,9 +257,7 @@ int dsng__mime_content_type(TALLOC_CTX *mem, const char **type, bool shared,
 	end = buf + len;
 	p = dsng__mime_skip_cfws(buf, end);
 	s = p;
-	while (p < end && *p != ';' && *p != '(' && *p != ' ' && *p != '\t' &&
-	       *p != '\r' && *p != '\n')
-		p++;
+	p = scan_to(p, end, STOP_END);
 	if (p > s) {
 		const char *slash = memchr(s, '/', (size_t)(p - s));
 		if (slash && slash > s && slash + 1 < p) {
@@ -270,9 +286,7 @@ int dsng__mime_content_type(TALLOC_CTX *mem, const char **type, bool shared,
 			break;
 		p = dsng__mime_skip_cfws(p + 1, end);
 		ns = p;
-		while (p < end && *p != '=' && *p != ';' &&
-		       !is_tspecial_end(*p))
-			p++;
+		p = scan_to(p, end, STOP_NAME);
 		ne = p;
 		if (ne == ns)
 			continue;
@@ -309,18 +323,19 @@ int dsng__mime_content_type(TALLOC_CTX *mem, const char **type, bool shared,
 		r->quoted = p < end && *p == '"';
 		if (r->quoted) {
 			r->val = ++p;
-			while (p < end && *p != '"') {
-				if (*p == '\\' && p + 1 < end)
-					p++;
-				p++;
+			for (;;) {
+				p = scan_to(p, end, STOP_QUOTE);
+				if (p >= end || *p == '"')
+					break;
+				/* a backslash: the octet after it is kept */
+				p += p + 1 < end ? 2 : 1;
 			}
 			r->vlen = (size_t)(p - r->val);
 			if (p < end)
 				p++;
 		} else {
 			r->val = p;
-			while (p < end && !is_tspecial_end(*p))
-				p++;
+			p = scan_to(p, end, STOP_END);
 			r->vlen = (size_t)(p - r->val);
 		}
 		nraw++;
@@ -339,8 +354,7 @@ enum dsng_mime_cte dsng__mime_cte(const char *p, size_t len)
 
 	p = dsng__mime_skip_cfws(p, end);
 	s = p;
-	while (p < end && !is_tspecial_end(*p))
-		p++;
+	p = scan_to(p, end, STOP_END);
 	len = (size_t)(p - s);
 	if (len != 4 && len != 6 && len != 16)
 		return DSNG_MIME_CTE_UNKNOWN;

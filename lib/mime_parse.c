@@ -34,6 +34,7 @@ struct walker {
 	 * malloc and free than reading the part's header) */
 	struct dsng_mime_part *block;
 	size_t block_left, block_next;
+	struct dsng_mime_part **first_parts; /* in the message's own chunk */
 	struct dsng_error *err;
 };
 
@@ -64,16 +65,24 @@ static int add_part(struct walker *w, struct dsng_mime_part *parent,
 		        0, NULL, "more than %u MIME parts", w->lim->max_parts);
 	if (m->n_parts == w->cap_parts) {
 		struct dsng_mime_part **a;
-		w->cap_parts = w->cap_parts ? w->cap_parts * 2 : 8;
-		a = talloc_realloc(m, m->parts, struct dsng_mime_part *,
-		                   (unsigned)w->cap_parts);
+		w->cap_parts *= 2;
+		if (m->parts == w->first_parts) {
+			a = talloc_array(m, struct dsng_mime_part *,
+			                 (unsigned)w->cap_parts);
+			if (a)
+				memcpy(a, m->parts,
+				       m->n_parts * sizeof(m->parts[0]));
+		} else {
+			a = talloc_realloc(m, m->parts, struct dsng_mime_part *,
+			                   (unsigned)w->cap_parts);
+		}
 		if (!a)
 			return nomem(w->err);
 		m->parts = a;
 	}
 	if (w->block_left == 0) {
-		/* the root alone (most mail that is not a report has no other
-		 * part), then blocks of 4, 8, ... 64 */
+		/* the root is in the message's chunk (most mail that is not a
+		 * report has no other part), then blocks of 4, 8, ... 64 */
 		size_t k = w->block_next;
 		w->block = talloc_zero_array(m, struct dsng_mime_part,
 		                             (unsigned)k);
@@ -364,12 +373,19 @@ static int walk(struct walker *w, size_t pos)
 	return DSNG_OK;
 }
 
+struct msg_block {
+	struct dsng_mime_message msg; /* first: the chunk is the message */
+	struct dsng_mime_part root;
+	struct dsng_mime_part *parts[4];
+};
+
 int dsng__mime_parse(TALLOC_CTX *mem, const char *buf, size_t len,
                      const struct dsng_mime_limits *lim, unsigned depth,
                      size_t base, bool decoded, struct dsng_mime_message **out,
                      struct dsng_error *err)
 {
 	struct walker w;
+	struct msg_block *mb;
 	struct dsng_mime_part *root;
 	size_t pos = 0, body;
 	int rc;
@@ -393,12 +409,19 @@ int dsng__mime_parse(TALLOC_CTX *mem, const char *buf, size_t len,
 	w.err = err;
 	w.stack = w.first_levels;
 	w.cap_levels = sizeof(w.first_levels) / sizeof(w.first_levels[0]);
-	w.block_next = 1;
 	/* Straight on mem (inside the caller's pool, if any); freed again
-	 * on failure, so mem is left as it was. */
-	w.msg = talloc_zero(mem, struct dsng_mime_message);
-	if (!w.msg)
+	 * on failure, so mem is left as it was.  One chunk holds the
+	 * message, its root part and room for the first part pointers. */
+	mb = talloc_zero(mem, struct msg_block);
+	if (!mb)
 		return nomem(err);
+	talloc_set_name_const(mb, "struct dsng_mime_message");
+	w.msg = &mb->msg;
+	w.msg->parts = w.first_parts = mb->parts;
+	w.cap_parts = sizeof(mb->parts) / sizeof(mb->parts[0]);
+	w.block = &mb->root;
+	w.block_left = 1;
+	w.block_next = 4;
 	w.msg->buf = buf;
 	w.msg->len = len;
 	w.msg->base_offset = base;

@@ -37,35 +37,48 @@ static inline unsigned dsng__eq16(const char *p, char c)
 #endif
 
 #if defined(__SSE2__)
-/* Bit k set: p[k] is LF, for k < 64. */
-static inline uint64_t dsng__lf_mask64(const char *p)
+/* Bit k set: p[k] == ch, for k < 64. */
+static inline uint64_t dsng__eq_mask64(const char *p, char ch)
 {
-	uint64_t a = dsng__eq16(p, '\n'), b = dsng__eq16(p + 16, '\n'),
-	         c = dsng__eq16(p + 32, '\n'), d = dsng__eq16(p + 48, '\n');
+	uint64_t a = dsng__eq16(p, ch), b = dsng__eq16(p + 16, ch),
+	         c = dsng__eq16(p + 32, ch), d = dsng__eq16(p + 48, ch);
 
 	return a | b << 16 | c << 32 | d << 48;
 }
+
+static inline uint64_t dsng__lf_mask64(const char *p)
+{
+	return dsng__eq_mask64(p, '\n');
+}
 #endif
 
-/* The first LF in s[i..n), or n. */
-static inline size_t dsng__find_lf(const char *s, size_t i, size_t n)
+/* The first ch in s[i..n), or n: inline, for the short runs between line
+ * ends or quoted-printable escapes, where a memchr call costs more than
+ * the scan. */
+static inline size_t dsng__find_char(const char *s, size_t i, size_t n, char ch)
 {
 	const char *p;
 #if defined(__SSE2__)
 	uint64_t m;
 
 	for (; n - i >= 64; i += 64)
-		if ((m = dsng__lf_mask64(s + i)) != 0)
+		if ((m = dsng__eq_mask64(s + i, ch)) != 0)
 			return i + (size_t)__builtin_ctzll(m);
 	if (i == n)
 		return n;
 	if (n >= 64) {
-		m = dsng__lf_mask64(s + n - 64) >> (i - (n - 64));
+		m = dsng__eq_mask64(s + n - 64, ch) >> (i - (n - 64));
 		return m ? i + (size_t)__builtin_ctzll(m) : n;
 	}
 #endif
-	p = memchr(s + i, '\n', n - i);
+	p = memchr(s + i, ch, n - i);
 	return p ? (size_t)(p - s) : n;
+}
+
+/* The first LF in s[i..n), or n. */
+static inline size_t dsng__find_lf(const char *s, size_t i, size_t n)
+{
+	return dsng__find_char(s, i, n, '\n');
 }
 
 /* The LFs of the last 64 octets loaded, so that a run of short lines

@@ -147,11 +147,16 @@ static bool one_line(const struct dsng_mime_field *f, const char **p, size_t *n)
  * the first of each name counts, as dsng_mime_header_find would give. */
 enum { R_MSGID, R_FROM, R_TO, R_SUBJECT, R_DATE, R_RETURN_PATH, R__N };
 
-static int returned_index(const struct dsng_mime_header *h,
-                          struct dsng_report_returned *rt,
-                          const struct dsng_mime_field **want)
+static bool is_received(const struct dsng_mime_field *f)
 {
-	size_t i;
+	return f->name.len == 8 && dsng__name_ieq(f->name.ptr, "received", 8);
+}
+
+/* Returns the number of Received fields. */
+static size_t returned_index(const struct dsng_mime_header *h,
+                             const struct dsng_mime_field **want)
+{
+	size_t i, n_received = 0;
 
 	for (i = 0; i < h->n_fields; i++) {
 		const struct dsng_mime_field *f = &h->fields[i];
@@ -171,16 +176,7 @@ static int returned_index(const struct dsng_mime_header *h,
 			k = dsng__name_ieq(nm, "subject", 7) ? R_SUBJECT : -1;
 			break;
 		case 8:
-			if (dsng__name_ieq(nm, "received", 8)) {
-				const struct dsng_mime_field **a = DSNG__GROW(
-				        rt, rt->received,
-				        const struct dsng_mime_field *,
-				        rt->n_received);
-				if (!a)
-					return DSNG_ENOMEM;
-				rt->received = a;
-				a[rt->n_received++] = f;
-			}
+			n_received += is_received(f);
 			break;
 		case 10:
 			k = dsng__name_ieq(nm, "message-id", 10) ? R_MSGID : -1;
@@ -196,45 +192,49 @@ static int returned_index(const struct dsng_mime_header *h,
 		if (k >= 0 && !want[k])
 			want[k] = f;
 	}
-	return DSNG_OK;
+	return n_received;
 }
 
 /* The six values of the returned header (want[], from returned_index).
  * RFC 2047 section 5: encoded words in phrases and unstructured text,
  * never in a msg-id, a date or a path.  A value on one line that the
- * decoder would give back as it is (most of them) is copied into one
- * block shared by all such values; the others go through
- * returned_value.  The problems are noted in the order of the fields
- * here, as before. */
-static int returned_values(struct dsng_report *r,
-                           struct dsng_report_returned *rt, bool decoded,
-                           const struct dsng_mime_field *const *want)
+ * decoder would give back as it is (most of them) is copied into the
+ * block shared with the fields and the Received list; the others go
+ * through returned_value.  The problems are noted in the order of the
+ * fields here, as before. */
+static const char *const value_names[R__N] = {
+        "Message-ID", "From", "To", "Subject", "Date", "Return-Path"};
+static const int value_words[R__N] = {0, 1, 1, 1, 0, 0};
+
+/* Which values are plain (copied as they are): their spans and the
+ * bytes they take, NULs included. */
+static size_t plan_values(const struct dsng_mime_field *const *want,
+                          bool *plain, const char **p, size_t *n)
 {
-	static const char *const names[R__N] = {
-	        "Message-ID", "From", "To", "Subject", "Date", "Return-Path"};
-	static const int words[R__N] = {0, 1, 1, 1, 0, 0};
-	char **outs[R__N] = {&rt->message_id, &rt->from, &rt->to,
-	                     &rt->subject,    &rt->date, &rt->return_path};
-	const char *p[R__N];
-	size_t n[R__N], total = 0;
-	bool plain[R__N];
-	char *blk = NULL;
+	size_t total = 0;
 	int k;
 
 	for (k = 0; k < R__N; k++) {
-		plain[k] =
-		        want[k] && one_line(want[k], &p[k], &n[k]) &&
-		        dsng__mime_words_plain(
-		                p[k], n[k], words[k] ? DSNG__WORDS_DECODE : 0);
+		plain[k] = want[k] && one_line(want[k], &p[k], &n[k]) &&
+		           dsng__mime_words_plain(
+		                   p[k], n[k],
+		                   value_words[k] ? DSNG__WORDS_DECODE : 0);
 		if (plain[k])
 			total += n[k] + 1;
 	}
-	if (total) {
-		blk = talloc_size(rt, total);
-		if (!blk)
-			return DSNG_ENOMEM;
-		talloc_set_name_const(blk, "returned values");
-	}
+	return total;
+}
+
+static int returned_values(struct dsng_report *r,
+                           struct dsng_report_returned *rt, bool decoded,
+                           const struct dsng_mime_field *const *want,
+                           const bool *plain, const char *const *p,
+                           const size_t *n, char *blk)
+{
+	char **outs[R__N] = {&rt->message_id, &rt->from, &rt->to,
+	                     &rt->subject,    &rt->date, &rt->return_path};
+	int k;
+
 	for (k = 0; k < R__N; k++) {
 		if (plain[k]) {
 			memcpy(blk, p[k], n[k]);
@@ -242,13 +242,16 @@ static int returned_values(struct dsng_report *r,
 			*outs[k] = blk;
 			blk += n[k] + 1;
 		} else if (want[k] &&
-		           returned_value(r, rt, decoded, want[k], names[k],
-		                          words[k], outs[k]) < 0) {
+		           returned_value(r, rt, decoded, want[k],
+		                          value_names[k], value_words[k],
+		                          outs[k]) < 0) {
 			return DSNG_ENOMEM;
 		}
 	}
 	return DSNG_OK;
 }
+
+#define RETURNED_SCRATCH 64
 
 struct returned_block {
 	struct dsng_report_returned rt; /* first: the chunk is the struct */
@@ -262,9 +265,12 @@ int dsng__report_returned(struct dsng_report *r,
 {
 	struct dsng_report_returned *rt;
 	const struct dsng_mime_field *want[R__N] = {NULL};
+	struct dsng_mime_field scratch[RETURNED_SCRATCH];
 	struct returned_block *blk;
-	const char *body;
-	size_t blen, hend;
+	const char *body, *vp[R__N];
+	size_t blen, hend, n_received, fbytes, rbytes, vbytes, vn[R__N];
+	bool plain[R__N];
+	char *chunk = NULL;
 	bool decoded;
 	int rc;
 
@@ -280,16 +286,58 @@ int dsng__report_returned(struct dsng_report *r,
 		return rc;
 	rt->header = &blk->header;
 	decoded = body != part->body.ptr;
-	rc = dsng__mime_header(rt, body, 0, blen, lim->mime, part->body_offset,
-	                       decoded ? DSNG__HDR_DECODED : 0, rt->header,
-	                       &hend, NULL, err);
+	rc = dsng__mime_header_scratch(
+	        rt, body, 0, blen, lim->mime, part->body_offset,
+	        decoded ? DSNG__HDR_DECODED : 0, rt->header, &hend, NULL, err,
+	        scratch, RETURNED_SCRATCH);
+	if (rt->header->fields == scratch && rc < 0) {
+		rt->header->fields = NULL;
+		rt->header->n_fields = 0;
+	}
 	if (rc == DSNG_ENOMEM)
 		goto nomem;
 	if (rc < 0)
 		return rc;
-	if (returned_index(rt->header, rt, want) < 0)
-		goto nomem;
-	if (returned_values(r, rt, decoded, want) < 0)
+	n_received = returned_index(rt->header, want);
+	/* one chunk for the fields (when still in scratch), the Received
+	 * list and the plain values: a chunk each cost more than reading
+	 * them */
+	fbytes = rt->header->fields == scratch
+	                 ? rt->header->n_fields * sizeof(scratch[0])
+	                 : 0;
+	rbytes = n_received * sizeof(*rt->received);
+	vbytes = plan_values(want, plain, vp, vn);
+	if (fbytes + rbytes + vbytes) {
+		chunk = talloc_size(rt, fbytes + rbytes + vbytes);
+		if (!chunk)
+			goto nomem;
+		talloc_set_name_const(chunk, "struct dsng_mime_field");
+	}
+	if (rt->header->fields == scratch) {
+		struct dsng_mime_field *f = NULL;
+		int k;
+		if (fbytes) {
+			f = (struct dsng_mime_field *)(void *)chunk;
+			memcpy(f, scratch, fbytes);
+		}
+		for (k = 0; k < R__N; k++)
+			if (want[k])
+				want[k] = f + (want[k] - scratch);
+		rt->header->fields = f;
+	}
+	if (n_received) {
+		size_t i;
+		rt->received =
+		        (const struct dsng_mime_field **)(void *)(chunk +
+		                                                  fbytes);
+		for (i = 0; i < rt->header->n_fields; i++)
+			if (is_received(&rt->header->fields[i]))
+				rt->received[rt->n_received++] =
+				        &rt->header->fields[i];
+	}
+	/* no chunk when there is nothing to put there (NULL + 0 is not C) */
+	if (returned_values(r, rt, decoded, want, plain, vp, vn,
+	                    chunk ? chunk + fbytes + rbytes : NULL) < 0)
 		goto nomem;
 	r->returned = rt;
 	return DSNG_OK;

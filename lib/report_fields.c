@@ -35,45 +35,62 @@ enum fid {
 	F_MDN_GATEWAY
 };
 
-/* The names lower-case, for dsng__name_ieq (eight octets a compare);
- * field_id looks at the length first, so a name is compared with at
- * most three of them. */
-#define N(s) s, sizeof(s) - 1
-static const struct {
-	const char *name;
-	size_t len;
-	enum fid id;
-} names[] = {
-        {N("original-envelope-id"), F_ENVID},
-        {N("reporting-mta"), F_REPORTING_MTA},
-        {N("dsn-gateway"), F_DSN_GATEWAY},
-        {N("received-from-mta"), F_RECEIVED_FROM},
-        {N("arrival-date"), F_ARRIVAL},
-        {N("original-recipient"), F_ORIG_RCPT},
-        {N("final-recipient"), F_FINAL_RCPT},
-        {N("action"), F_ACTION},
-        {N("status"), F_STATUS},
-        {N("remote-mta"), F_REMOTE_MTA},
-        {N("diagnostic-code"), F_DIAG},
-        {N("last-attempt-date"), F_LAST_ATTEMPT},
-        {N("final-log-id"), F_LOG_ID},
-        {N("will-retry-until"), F_RETRY_UNTIL},
-        {N("reporting-ua"), F_REPORTING_UA},
-        {N("original-message-id"), F_ORIG_MSGID},
-        {N("disposition"), F_DISPOSITION},
-        {N("mdn-gateway"), F_MDN_GATEWAY},
-};
-#undef N
-#define N_NAMES (sizeof(names) / sizeof(names[0]))
-
+/* The field's id: its length picks the one to three names it may be. */
 static enum fid field_id(const struct dsng_span *n)
 {
-	size_t i;
+	const char *p = n->ptr;
+	size_t len = n->len;
 
-	for (i = 0; i < N_NAMES; i++)
-		if (names[i].len == n->len &&
-		    dsng__name_ieq(n->ptr, names[i].name, n->len))
-			return names[i].id;
+#define IS(word, id)                                                           \
+	do {                                                                   \
+		if (dsng__name_ieq(p, word, len))                              \
+			return id;                                             \
+	} while (0)
+	switch (len) {
+	case 6:
+		IS("action", F_ACTION);
+		IS("status", F_STATUS);
+		break;
+	case 10:
+		IS("remote-mta", F_REMOTE_MTA);
+		break;
+	case 11:
+		IS("dsn-gateway", F_DSN_GATEWAY);
+		IS("disposition", F_DISPOSITION);
+		IS("mdn-gateway", F_MDN_GATEWAY);
+		break;
+	case 12:
+		IS("arrival-date", F_ARRIVAL);
+		IS("final-log-id", F_LOG_ID);
+		IS("reporting-ua", F_REPORTING_UA);
+		break;
+	case 13:
+		IS("reporting-mta", F_REPORTING_MTA);
+		break;
+	case 15:
+		IS("final-recipient", F_FINAL_RCPT);
+		IS("diagnostic-code", F_DIAG);
+		break;
+	case 16:
+		IS("will-retry-until", F_RETRY_UNTIL);
+		break;
+	case 17:
+		IS("received-from-mta", F_RECEIVED_FROM);
+		IS("last-attempt-date", F_LAST_ATTEMPT);
+		break;
+	case 18:
+		IS("original-recipient", F_ORIG_RCPT);
+		break;
+	case 19:
+		IS("original-message-id", F_ORIG_MSGID);
+		break;
+	case 20:
+		IS("original-envelope-id", F_ENVID);
+		break;
+	default:
+		break;
+	}
+#undef IS
 	return F_UNKNOWN;
 }
 
@@ -190,13 +207,11 @@ static int typed(struct ctx *c, enum tkind k, struct dsng_report_typed **out)
 	if (!v)
 		return DSNG_ENOMEM;
 	/* Diagnostic text is free text: parentheses there are not comments. */
-	if (k != T_DIAG)
-		dsng__mime_clean_into(v, f->value.ptr, len);
-	else
-		dsng__mime_unfold_into(v, f->value.ptr, len);
+	vn = k != T_DIAG ? dsng__mime_clean_into(v, f->value.ptr, len)
+	                 : dsng__mime_unfold_into(v, f->value.ptr, len);
 	/* the value ends at a NUL (a problem says so): spans from here on,
 	 * so nothing is moved or measured twice */
-	vn = strlen(v);
+	vn = strnlen(v, vn);
 	semi = memchr(v, ';', vn);
 	if (!semi) {
 		val = v;

@@ -124,6 +124,28 @@ static void random_strings(void **state)
 	}
 }
 
+/* Long plain values with one thing that is not plain (each special
+ * octet, two spaces) at every place: the wide check must see it
+ * wherever it falls in its windows. */
+static void one_special_anywhere(void **state)
+{
+	static const char *const odd[] = {"(",  "\"", "\t",  "\r",
+	                                  "\n", "  ", "(x)", "\"x\""};
+	char buf[80];
+	size_t n, k, o;
+
+	(void)state;
+	for (n = 1; n < sizeof(buf) - 4; n++)
+		for (o = 0; o < sizeof(odd) / sizeof(odd[0]); o++)
+			for (k = 0; k + strlen(odd[o]) <= n; k++) {
+				size_t i;
+				for (i = 0; i < n; i++)
+					buf[i] = i % 5 == 4 ? ' ' : 'a';
+				memcpy(buf + k, odd[o], strlen(odd[o]));
+				same(buf, n);
+			}
+}
+
 static void report_values(void **state)
 {
 	char out[64];
@@ -144,6 +166,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	        cmocka_unit_test(every_short_string),
 	        cmocka_unit_test(random_strings),
+	        cmocka_unit_test(one_special_anywhere),
 	        cmocka_unit_test(report_values),
 	};
 

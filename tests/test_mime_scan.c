@@ -21,6 +21,13 @@ static size_t slow_lf(const char *s, size_t i, size_t n)
 	return i;
 }
 
+static size_t slow_char(const char *s, size_t i, size_t n, char c)
+{
+	while (i < n && s[i] != c)
+		i++;
+	return i;
+}
+
 static size_t slow_ftext(const char *s, size_t i, size_t n)
 {
 	while (i < n) {
@@ -64,6 +71,8 @@ static void check_all(const char *buf, size_t n)
 			fail_msg("ftext_end n=%zu i=%zu", n, i);
 		if (dsng__find_lf_dashes(g, i, n) != slow_dashes(buf, i, n))
 			fail_msg("find_lf_dashes n=%zu i=%zu", n, i);
+		if (dsng__find_char(g, i, n, ':') != slow_char(buf, i, n, ':'))
+			fail_msg("find_char n=%zu i=%zu", n, i);
 	}
 	dsng_test_guard_free(g);
 }
