@@ -1,0 +1,455 @@
+/*
+ * bindings/perl/lazy.c - DSNGuard::parse_cmd's hash, filled the first
+ * time a script looks at it.
+ *
+ * Why: building a result's 16 keys (hash entries, shared keys, a value
+ * each, the params list) and freeing them again was nine tenths of a
+ * parse_cmd call (callgrind: ~20,000 of ~23,000 instructions), and many
+ * callers read a few keys of some lines only.  So the call parses (a
+ * refused line still dies at once) and returns a plain, unblessed hash
+ * tied to a small object that holds a private copy of the line.  The
+ * first use of any kind (fetch, store, exists, delete, keys/each, clear,
+ * scalar, untie) parses the copy again into the hash itself with the
+ * eager builder (builder.c), the same code the options path uses, and
+ * removes the tie: from then on it is an ordinary hash.
+ *
+ * The objects:
+ *   h  the result (the caller's reference points at it), tied to t
+ *   t  a reference to o, blessed into DSNGuard::_LazyCmd
+ *   o  a scalar: its PV the line's octets; its IVX h without a count (h
+ *      owns t owns o, so a counted pointer back would be a cycle), bit 0
+ *      set once h holds its keys; 0 once h is gone (the tie's free hook)
+ * While a keys/each walk over h is under way, the core keeps an entry of
+ * the tied walk in h's iterator, so the tie stays and the methods answer
+ * from the keys already in h; it goes when the walk ends.  After the tie
+ * went, o holds h (counted now: no cycle any more) for element proxies
+ * that still hold t (a "\$r->{x}" taken before the first use).  A copy
+ * made without h (Storable's dclone of an untouched result: it copies
+ * the tie object, not the magic) has an o without IVX; its methods parse
+ * into a private hash of o's, so the copy stays tied but answers alike.
+ */
+#include "EXTERN.h"
+#include "perl.h"
+#include "XSUB.h"
+
+#include <stdint.h>
+
+#define DSNGB_PERL 1
+#include "api.h"
+#include "perl/lazy.h"
+
+#define LAZY_CLASS "DSNGuard::_LazyCmd"
+#define FILLED ((IV)1)
+
+/* Per interpreter: the class's stash, for bless on every call. */
+#define MY_CXT_KEY "DSNGuard::_LazyCmd::_guts"
+typedef struct {
+	HV *stash;
+} my_cxt_t;
+START_MY_CXT
+
+/* The tie: the core's hash-tie table (its clear calls CLEAR) with a free
+ * hook that unhooks o from a dying h, and a dup hook for ithreads. */
+static MGVTBL tie_vtbl;
+/* On o: the counted hash its methods work on once h is untied (or the
+ * private hash of a copy). */
+static MGVTBL owner_vtbl;
+/* On o: the keys left of a FIRSTKEY/NEXTKEY walk. */
+static MGVTBL walk_vtbl;
+
+/* The parse of the hot path: one command struct per thread (3 KB; a
+ * parse overwrites it), as bindings/api.c keeps. */
+static _Thread_local struct {
+	struct dsng_cmd c;
+	struct dsng_cmd_opts opts;
+	int ready;
+} tl;
+
+static int tie_free(pTHX_ SV *sv, MAGIC *mg)
+{
+	(void)sv;
+	if (mg->mg_obj && SvROK(mg->mg_obj))
+		SvIV_set(SvRV(mg->mg_obj), 0);
+	return 0;
+}
+
+/* A new ithread's h: o's IVX was copied as a number, so point it at the
+ * new thread's copy of h (or nowhere). */
+static int tie_dup(pTHX_ MAGIC *mg, CLONE_PARAMS *param)
+{
+#ifdef USE_ITHREADS
+	SV *o = mg->mg_obj && SvROK(mg->mg_obj) ? SvRV(mg->mg_obj) : NULL;
+	void *nh;
+	IV iv;
+
+	(void)param;
+	if (!o || SvTYPE(o) != SVt_PVMG)
+		return 0;
+	iv = SvIVX(o);
+	nh = iv ? ptr_table_fetch(PL_ptr_table, INT2PTR(void *, iv & ~FILLED))
+	        : NULL;
+	SvIV_set(o, nh ? PTR2IV(nh) | (iv & FILLED) : 0);
+#else
+	(void)mg;
+	(void)param;
+#endif
+	return 0;
+}
+
+/* h's own magic off while this file stores into it directly (a tied
+ * hash's real entries are otherwise out of reach), and back on. */
+static U32 magic_off(HV *h)
+{
+	U32 m;
+
+	if (!h)
+		return 0;
+	m = SvFLAGS(h) & (SVs_GMG | SVs_SMG | SVs_RMG);
+	SvFLAGS(h) &= ~m;
+	return m;
+}
+
+static void magic_on(HV *h, U32 m)
+{
+	if (h)
+		SvFLAGS(h) |= m;
+}
+
+static _Thread_local HV *fill_into;
+
+static void *fill_map(const struct dsng_cmd *c)
+{
+	dTHX;
+	(void)c;
+	return newRV_inc((SV *)fill_into);
+}
+
+/* Parse o's line again into h, with the eager builder. */
+static void fill(pTHX_ HV *h, SV *o)
+{
+	struct dsng_error err;
+	U32 m = magic_off(h);
+	void *res;
+
+	dsng_error_init(&err, DSNG_ERROR_VERSION);
+	hv_ksplit(h, 16); /* MAIL: 16 keys */
+	fill_into = h;
+	res = dsngb_parse_cmd_into(&dsngb_native, fill_map, SvPVX(o), SvCUR(o),
+	                           0, 0, 0, &err);
+	magic_on(h, m);
+	if (!res)
+		dsngb_pl_croak(aTHX_ & err);
+	SvREFCNT_dec((SV *)res);
+}
+
+/* The hash t's methods work on; *tied_h is set to it when it is h still
+ * tied (its magic must be off while they touch it). */
+static HV *target(pTHX_ SV *t, HV **tied_h)
+{
+	SV *o;
+	MAGIC *mg;
+	HV *h;
+
+	*tied_h = NULL;
+	if (!SvROK(t) || SvTYPE(SvRV(t)) != SVt_PVMG || !SvPOK(SvRV(t)))
+		croak("DSNGuard: not a parse_cmd result");
+	o = SvRV(t);
+	if ((mg = mg_findext(o, PERL_MAGIC_ext, &owner_vtbl)))
+		return (HV *)mg->mg_obj;
+	h = INT2PTR(HV *, SvIVX(o) & ~FILLED);
+	if (h) {
+		if (!(SvIVX(o) & FILLED)) {
+			fill(aTHX_ h, o);
+			SvIV_set(o, SvIVX(o) | FILLED);
+		}
+		*tied_h = h;
+		return h;
+	}
+	h = newHV();
+	sv_magicext(o, (SV *)h, PERL_MAGIC_ext, &owner_vtbl, NULL, 0);
+	SvREFCNT_dec((SV *)h);
+	fill(aTHX_ h, o);
+	return h;
+}
+
+/* o gives up its pointer to h and holds h counted instead (the tie is
+ * going: no cycle); t lives to the end of the statement, as the method
+ * running may be its only holder's. */
+static void detach(pTHX_ HV *h, SV *t)
+{
+	SV *o = SvRV(t);
+
+	sv_2mortal(SvREFCNT_inc_simple_NN(t));
+	SvIV_set(o, 0);
+	sv_magicext(o, (SV *)h, PERL_MAGIC_ext, &owner_vtbl, NULL, 0);
+}
+
+static void untie(pTHX_ HV *h, SV *t)
+{
+	detach(aTHX_ h, t);
+	sv_unmagicext((SV *)h, PERL_MAGIC_tied, &tie_vtbl);
+}
+
+/* After a method: h filled and no walk under way, so the tie can go. */
+static void settle(pTHX_ HV *tied_h, SV *t)
+{
+	if (tied_h && !HvEITER_get(tied_h))
+		untie(aTHX_ tied_h, t);
+}
+
+XS(lazy_fetch);
+XS(lazy_fetch)
+{
+	dXSARGS;
+	SV *t;
+	HV *h, *tied_h;
+	HE *he;
+	U32 m;
+
+	if (items != 2)
+		croak_xs_usage(cv, "obj, key");
+	t = ST(0);
+	h = target(aTHX_ t, &tied_h);
+	m = magic_off(tied_h);
+	he = hv_fetch_ent(h, ST(1), 0, 0);
+	magic_on(tied_h, m);
+	ST(0) = he ? HeVAL(he) : &PL_sv_undef;
+	settle(aTHX_ tied_h, t);
+	XSRETURN(1);
+}
+
+XS(lazy_store);
+XS(lazy_store)
+{
+	dXSARGS;
+	SV *t;
+	HV *h, *tied_h;
+	U32 m;
+
+	if (items != 3)
+		croak_xs_usage(cv, "obj, key, value");
+	t = ST(0);
+	h = target(aTHX_ t, &tied_h);
+	m = magic_off(tied_h);
+	(void)hv_store_ent(h, ST(1), newSVsv(ST(2)), 0);
+	magic_on(tied_h, m);
+	settle(aTHX_ tied_h, t);
+	XSRETURN_EMPTY;
+}
+
+XS(lazy_exists);
+XS(lazy_exists)
+{
+	dXSARGS;
+	SV *t;
+	HV *h, *tied_h;
+	U32 m;
+	bool yes;
+
+	if (items != 2)
+		croak_xs_usage(cv, "obj, key");
+	t = ST(0);
+	h = target(aTHX_ t, &tied_h);
+	m = magic_off(tied_h);
+	yes = hv_exists_ent(h, ST(1), 0);
+	magic_on(tied_h, m);
+	ST(0) = boolSV(yes);
+	settle(aTHX_ tied_h, t);
+	XSRETURN(1);
+}
+
+XS(lazy_delete);
+XS(lazy_delete)
+{
+	dXSARGS;
+	SV *t, *v;
+	HV *h, *tied_h;
+	U32 m;
+
+	if (items != 2)
+		croak_xs_usage(cv, "obj, key");
+	t = ST(0);
+	h = target(aTHX_ t, &tied_h);
+	m = magic_off(tied_h);
+	v = hv_delete_ent(h, ST(1), 0, 0); /* mortal */
+	magic_on(tied_h, m);
+	ST(0) = v ? v : &PL_sv_undef;
+	settle(aTHX_ tied_h, t);
+	XSRETURN(1);
+}
+
+XS(lazy_clear);
+XS(lazy_clear)
+{
+	dXSARGS;
+	SV *t;
+	HV *h, *tied_h;
+	U32 m;
+
+	if (items != 1)
+		croak_xs_usage(cv, "obj");
+	t = ST(0);
+	h = target(aTHX_ t, &tied_h);
+	m = magic_off(tied_h);
+	hv_clear(h);
+	magic_on(tied_h, m);
+	settle(aTHX_ tied_h, t);
+	XSRETURN_EMPTY;
+}
+
+XS(lazy_scalar);
+XS(lazy_scalar)
+{
+	dXSARGS;
+	SV *t;
+	HV *h, *tied_h;
+
+	if (items != 1)
+		croak_xs_usage(cv, "obj");
+	t = ST(0);
+	h = target(aTHX_ t, &tied_h);
+	ST(0) = sv_2mortal(newSVuv((UV)HvUSEDKEYS(h)));
+	settle(aTHX_ tied_h, t);
+	XSRETURN(1);
+}
+
+/* The next key of the walk FIRSTKEY started, or undef at its end, when
+ * the tie goes (the core's walk entry is freed right after). */
+static SV *walk_next(pTHX_ SV *t, HV *tied_h)
+{
+	SV *o = SvRV(t), *k;
+	MAGIC *mg = mg_findext(o, PERL_MAGIC_ext, &walk_vtbl);
+
+	k = mg ? av_shift((AV *)mg->mg_obj) : &PL_sv_undef;
+	if (k != &PL_sv_undef)
+		return sv_2mortal(k);
+	if (mg)
+		sv_unmagicext(o, PERL_MAGIC_ext, &walk_vtbl);
+	if (tied_h)
+		untie(aTHX_ tied_h, t);
+	return &PL_sv_undef;
+}
+
+/* The keys are taken from the buckets, not with h's iterator: while h is
+ * tied, that iterator holds the core's entry of this very walk. */
+XS(lazy_firstkey);
+XS(lazy_firstkey)
+{
+	dXSARGS;
+	SV *t;
+	HV *h, *tied_h;
+	AV *keys;
+	STRLEN i;
+	HE *he;
+
+	if (items != 1)
+		croak_xs_usage(cv, "obj");
+	t = ST(0);
+	h = target(aTHX_ t, &tied_h);
+	keys = newAV();
+	av_extend(keys, (SSize_t)HvUSEDKEYS(h));
+	if (HvARRAY(h))
+		for (i = 0; i <= HvMAX(h); i++)
+			for (he = HvARRAY(h)[i]; he; he = HeNEXT(he))
+				if (HeVAL(he) != &PL_sv_placeholder)
+					av_push(keys, newSVhek(HeKEY_hek(he)));
+	sv_unmagicext(SvRV(t), PERL_MAGIC_ext, &walk_vtbl);
+	sv_magicext(SvRV(t), (SV *)keys, PERL_MAGIC_ext, &walk_vtbl, NULL, 0);
+	SvREFCNT_dec((SV *)keys);
+	ST(0) = walk_next(aTHX_ t, tied_h);
+	XSRETURN(1);
+}
+
+XS(lazy_nextkey);
+XS(lazy_nextkey)
+{
+	dXSARGS;
+	SV *t;
+	HV *tied_h;
+
+	if (items != 2)
+		croak_xs_usage(cv, "obj, lastkey");
+	t = ST(0);
+	(void)target(aTHX_ t, &tied_h);
+	ST(0) = walk_next(aTHX_ t, tied_h);
+	XSRETURN(1);
+}
+
+/* untie %$r: the hash keeps its keys (the core removes the tie itself
+ * once this returns). */
+XS(lazy_untie);
+XS(lazy_untie)
+{
+	dXSARGS;
+	SV *t;
+	HV *tied_h;
+
+	if (items < 1)
+		croak_xs_usage(cv, "obj, ...");
+	t = ST(0);
+	(void)target(aTHX_ t, &tied_h);
+	if (tied_h)
+		detach(aTHX_ tied_h, t);
+	XSRETURN_EMPTY;
+}
+
+/* A new ithread: its own stash pointer. */
+XS(lazy_clone);
+XS(lazy_clone)
+{
+	dXSARGS;
+	(void)items;
+	{
+		MY_CXT_CLONE;
+		MY_CXT.stash = gv_stashpvs(LAZY_CLASS, GV_ADD);
+	}
+	XSRETURN_EMPTY;
+}
+
+SV *dsngb_pl_lazy_cmd(pTHX_ const char *p, STRLEN n)
+{
+	dMY_CXT;
+	struct dsng_error err;
+	MAGIC *mg;
+	SV *o, *t;
+	HV *h;
+
+	if (!tl.ready) {
+		dsng_cmd_init(&tl.c, DSNG_CMD_VERSION);
+		dsng_cmd_opts_init(&tl.opts, DSNG_CMD_OPTS_VERSION);
+		tl.ready = 1;
+	}
+	dsng_error_init(&err, DSNG_ERROR_VERSION);
+	if (dsng_cmd_parse(&tl.c, p, n, &tl.opts, &err) != DSNG_OK)
+		dsngb_pl_croak(aTHX_ & err);
+	o = newSV_type(SVt_PVMG);
+	sv_setpvn(o, p, n);
+	h = newHV();
+	SvIV_set(o, PTR2IV(h));
+	t = newRV_noinc(o);
+	(void)sv_bless(t, MY_CXT.stash);
+	mg = sv_magicext((SV *)h, t, PERL_MAGIC_tied, &tie_vtbl, NULL, 0);
+	mg->mg_flags |= MGf_DUP;
+	SvREFCNT_dec(t); /* the magic holds it */
+	return newRV_noinc((SV *)h);
+}
+
+void dsngb_pl_lazy_init(pTHX)
+{
+	MY_CXT_INIT;
+	MY_CXT.stash = gv_stashpvs(LAZY_CLASS, GV_ADD);
+	/* the same values on every boot */
+	tie_vtbl = PL_vtbl_pack;
+	tie_vtbl.svt_free = tie_free;
+	tie_vtbl.svt_dup = tie_dup;
+	newXS(LAZY_CLASS "::FETCH", lazy_fetch, __FILE__);
+	newXS(LAZY_CLASS "::STORE", lazy_store, __FILE__);
+	newXS(LAZY_CLASS "::EXISTS", lazy_exists, __FILE__);
+	newXS(LAZY_CLASS "::DELETE", lazy_delete, __FILE__);
+	newXS(LAZY_CLASS "::CLEAR", lazy_clear, __FILE__);
+	newXS(LAZY_CLASS "::SCALAR", lazy_scalar, __FILE__);
+	newXS(LAZY_CLASS "::FIRSTKEY", lazy_firstkey, __FILE__);
+	newXS(LAZY_CLASS "::NEXTKEY", lazy_nextkey, __FILE__);
+	newXS(LAZY_CLASS "::UNTIE", lazy_untie, __FILE__);
+	newXS(LAZY_CLASS "::CLONE", lazy_clone, __FILE__);
+}
