@@ -19,9 +19,11 @@
  *   o  a scalar: its PV the line's octets; its IVX h without a count (h
  *      owns t owns o, so a counted pointer back would be a cycle), bit 0
  *      set once h holds its keys; 0 once h is gone (the tie's free hook)
- * While a keys/each walk over h is under way, the core keeps an entry of
- * the tied walk in h's iterator, so the tie stays and the methods answer
- * from the keys already in h; it goes when the walk ends.  After the tie
+ * A keys/each walk that starts on h tied hands over to h's own iterator
+ * at its first key (walk_handover).  While some other walk is under way
+ * (one the core began on the tie and something else resumed), the tie
+ * stays and the methods answer from the keys already in h; it goes when
+ * that walk ends.  After the tie
  * went, o holds h (counted now: no cycle any more) for element proxies
  * that still hold t (a "\$r->{x}" taken before the first use).  A copy
  * made without h (Storable's dclone of an untouched result: it copies
@@ -330,7 +332,37 @@ static SV *walk_next(pTHX_ SV *t, HV *tied_h)
 	return &PL_sv_undef;
 }
 
-/* The keys are taken from the buckets, not with h's iterator: while h is
+/* The walk of keys/each/values starting on h still tied: the core's
+ * hv_iternext has put its own entry for a tied walk in h's iterator and
+ * called FIRSTKEY.  A method call for every key (NEXTKEY) made a walk
+ * eight times the cost of the eager hash's, so the tie goes now and h's
+ * plain iterator is stepped onto the first real entry, then the core's
+ * entry is put back in front of the rest: it carries the first key (the
+ * core sets it from what FIRSTKEY returns) and that entry's value, and
+ * its next is the entry after, so the plain walk goes on from there and
+ * frees the core's entry on its next step (HvLAZYDEL), as it frees an
+ * entry deleted mid-walk. */
+static SV *walk_handover(pTHX_ HV *h, SV *t, HE *core)
+{
+	HE *e;
+
+	untie(aTHX_ h, t);
+	HvLAZYDEL_off(h); /* the core's entry must outlive this step */
+	e = hv_iternext(h);
+	HvAUX(h)->xhv_eiter = core;
+	if (!e) { /* no keys: the core ends its walk and frees its entry */
+		HvAUX(h)->xhv_riter = -1;
+		HvLAZYDEL_on(h);
+		return &PL_sv_undef;
+	}
+	HeNEXT(core) = HeNEXT(e);
+	HeVAL(core) = SvREFCNT_inc(HeVAL(e));
+	HvLAZYDEL_on(h);
+	return sv_2mortal(newSVhek(HeKEY_hek(e)));
+}
+
+/* Otherwise (a copy's private hash, or FIRSTKEY called by hand) the keys
+ * are taken from the buckets, not with the target's iterator: while h is
  * tied, that iterator holds the core's entry of this very walk. */
 XS(lazy_firstkey);
 XS(lazy_firstkey)
@@ -346,6 +378,11 @@ XS(lazy_firstkey)
 		croak_xs_usage(cv, "obj");
 	t = ST(0);
 	h = target(aTHX_ t, &tied_h);
+	if (tied_h && (he = HvEITER_get(tied_h)) && HeKLEN(he) == HEf_SVKEY &&
+	    !HeVAL(he) && !HeNEXT(he)) {
+		ST(0) = walk_handover(aTHX_ tied_h, t, he);
+		XSRETURN(1);
+	}
 	keys = newAV();
 	av_extend(keys, (SSize_t)HvUSEDKEYS(h));
 	if (HvARRAY(h))
