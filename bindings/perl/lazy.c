@@ -60,18 +60,29 @@ static MGVTBL owner_vtbl;
 static MGVTBL walk_vtbl;
 
 /* The parse of the hot path: one command struct per thread (3 KB; a
- * parse overwrites it), as bindings/api.c keeps. */
+ * parse overwrites it), as bindings/api.c keeps.  The line parsed is o's
+ * own copy, so while `owner` is that o (the newest result, until its h
+ * goes) the struct's spans are valid and the first access builds from
+ * it without parsing again: a script reads a result before it parses
+ * the next line. */
 static _Thread_local struct {
 	struct dsng_cmd c;
 	struct dsng_cmd_opts opts;
 	int ready;
+	SV *owner;
 } tl;
 
 static int tie_free(pTHX_ SV *sv, MAGIC *mg)
 {
 	(void)sv;
-	if (mg->mg_obj && SvROK(mg->mg_obj))
-		SvIV_set(SvRV(mg->mg_obj), 0);
+	if (mg->mg_obj && SvROK(mg->mg_obj)) {
+		SV *o = SvRV(mg->mg_obj);
+
+		SvIV_set(o, 0);
+		if (tl.owner == o)
+			tl.owner =
+			        NULL; /* o may die and its address be reused */
+	}
 	return 0;
 }
 
@@ -136,8 +147,13 @@ static void fill(pTHX_ HV *h, SV *o)
 	dsng_error_init(&err, DSNG_ERROR_VERSION);
 	hv_ksplit(h, 16); /* MAIL: 16 keys */
 	fill_into = h;
-	res = dsngb_parse_cmd_into(&dsngb_native, fill_map, SvPVX(o), SvCUR(o),
-	                           0, 0, 0, &err);
+	if (tl.owner == o) {
+		tl.owner = NULL;
+		res = dsngb_cmd_build(&dsngb_native, fill_map, &tl.c, &err);
+	} else {
+		res = dsngb_parse_cmd_into(&dsngb_native, fill_map, SvPVX(o),
+		                           SvCUR(o), 0, 0, 0, &err);
+	}
 	magic_on(h, m);
 	if (!res)
 		dsngb_pl_croak(aTHX_ & err);
@@ -186,11 +202,65 @@ static void detach(pTHX_ HV *h, SV *t)
 	sv_magicext(o, (SV *)h, PERL_MAGIC_ext, &owner_vtbl, NULL, 0);
 }
 
+/* h's key hook (see lazy_uvar), unless hv_common is running it. */
+static void unhook(pTHX_ HV *h)
+{
+	sv_unmagicext((SV *)h, PERL_MAGIC_uvar, &PL_vtbl_uvar);
+}
+
 static void untie(pTHX_ HV *h, SV *t)
 {
 	detach(aTHX_ h, t);
+	unhook(aTHX_ h);
 	sv_unmagicext((SV *)h, PERL_MAGIC_tied, &tie_vtbl);
 }
+
+/* The first fetch, store, exists or delete of a key.  A tied fetch makes
+ * an element proxy and calls FETCH as a method; that was a sixth of a
+ * first access, so h also has uvar magic, which hv_common runs on every
+ * key before anything else: it fills h and drops both magics, and
+ * hv_common goes on as for a plain hash.  hv_common still writes to this
+ * MAGIC once it returns, so it is unlinked from h here and freed on the
+ * next call (one MAGIC a thread parked at a time). */
+static _Thread_local MAGIC *parked;
+
+static I32 lazy_uvar(pTHX_ IV action, SV *sv)
+{
+	HV *h = (HV *)sv;
+	MAGIC *tie = mg_findext(sv, PERL_MAGIC_tied, &tie_vtbl), **mgp, *mg;
+	SV *t = tie ? tie->mg_obj : NULL, *o;
+
+	(void)action;
+	/* h as made by dsngb_pl_lazy_cmd, and no walk under way; otherwise
+	 * the tie's methods answer (a thread's copy, untie %$r) */
+	if (!t || !SvROK(t) || SvTYPE(SvRV(t)) != SVt_PVMG || HvEITER_get(h))
+		return 0;
+	o = SvRV(t);
+	if (INT2PTR(HV *, SvIVX(o) & ~FILLED) != h ||
+	    mg_findext(o, PERL_MAGIC_ext, &owner_vtbl))
+		return 0;
+	if (!(SvIVX(o) & FILLED)) {
+		fill(aTHX_ h, o);
+		SvIV_set(o, SvIVX(o) | FILLED);
+	}
+	for (mgp = &((XPVMG *)SvANY(sv))->xmg_u.xmg_magic; (mg = *mgp);
+	     mgp = &mg->mg_moremagic)
+		if (mg->mg_type == PERL_MAGIC_uvar &&
+		    mg->mg_virtual == &PL_vtbl_uvar)
+			break;
+	if (mg) {
+		*mgp = mg->mg_moremagic;
+		mg->mg_moremagic = NULL;
+		Safefree(parked);
+		parked = mg;
+	}
+	detach(aTHX_ h, t);
+	sv_unmagicext(sv, PERL_MAGIC_tied, &tie_vtbl);
+	return 0;
+}
+
+/* uf_index is written by hv_common and never read: one table serves. */
+static struct ufuncs lazy_uf = {lazy_uvar, NULL, 0};
 
 /* After a method: h filled and no walk under way, so the tie can go. */
 static void settle(pTHX_ HV *tied_h, SV *t)
@@ -425,8 +495,10 @@ XS(lazy_untie)
 		croak_xs_usage(cv, "obj, ...");
 	t = ST(0);
 	(void)target(aTHX_ t, &tied_h);
-	if (tied_h)
+	if (tied_h) {
 		detach(aTHX_ tied_h, t);
+		unhook(aTHX_ tied_h);
+	}
 	XSRETURN_EMPTY;
 }
 
@@ -457,10 +529,14 @@ SV *dsngb_pl_lazy_cmd(pTHX_ const char *p, STRLEN n)
 		tl.ready = 1;
 	}
 	dsng_error_init(&err, DSNG_ERROR_VERSION);
-	if (dsng_cmd_parse(&tl.c, p, n, &tl.opts, &err) != DSNG_OK)
-		dsngb_pl_croak(aTHX_ & err);
 	o = newSV_type(SVt_PVMG);
 	sv_setpvn(o, p, n);
+	tl.owner = NULL;
+	if (dsng_cmd_parse(&tl.c, SvPVX(o), n, &tl.opts, &err) != DSNG_OK) {
+		SvREFCNT_dec(o);
+		dsngb_pl_croak(aTHX_ & err);
+	}
+	tl.owner = o;
 	h = newHV();
 	SvIV_set(o, PTR2IV(h));
 	t = newRV_noinc(o);
@@ -468,6 +544,8 @@ SV *dsngb_pl_lazy_cmd(pTHX_ const char *p, STRLEN n)
 	mg = sv_magicext((SV *)h, t, PERL_MAGIC_tied, &tie_vtbl, NULL, 0);
 	mg->mg_flags |= MGf_DUP;
 	SvREFCNT_dec(t); /* the magic holds it */
+	(void)sv_magicext((SV *)h, NULL, PERL_MAGIC_uvar, &PL_vtbl_uvar,
+	                  (const char *)&lazy_uf, 0);
 	return newRV_noinc((SV *)h);
 }
 
