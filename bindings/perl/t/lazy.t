@@ -242,6 +242,23 @@ ok(ref(DSNGuard::parse_cmd('DATA')) eq 'HASH', 'ref is HASH before any access');
 	is($obj->FETCH('verb'), 'RCPT', 'the tie object answers after its hash went');
 }
 
+# The library's own readers of a result (format_cmd, a policy decision)
+# take a fresh one as they take the eager one.
+{
+	my $line = 'RCPT TO:<a@b.example> NOTIFY=SUCCESS,DELAY ORCPT=rfc822;a+40b.example';
+	is(DSNGuard::format_cmd(DSNGuard::parse_cmd($line)),
+		DSNGuard::format_cmd(DSNGuard::parse_cmd($line, {})), 'format_cmd');
+	is(DSNGuard::format_cmd(DSNGuard::parse_cmd($line), {notify => ['FAILURE']}),
+		'RCPT TO:<a@b.example> NOTIFY=FAILURE ORCPT=rfc822;a+40b.example',
+		'format_cmd with a change');
+	my $pol = DSNGuard::Policy->preset('recommended');
+	my @d = map {
+		my $s = DSNGuard::Session->new({addr => '203.0.113.9', port => 25});
+		$json->encode({ %{ $pol->rcpt($s, $_) } });
+	} DSNGuard::parse_cmd($line), DSNGuard::parse_cmd($line, {});
+	is($d[0], $d[1], 'Policy->rcpt');
+}
+
 # ithreads copy a result, used or not.
 SKIP: {
 	skip 'perl without ithreads', 2 unless $Config{useithreads};
