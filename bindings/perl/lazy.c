@@ -50,9 +50,26 @@ typedef struct {
 } my_cxt_t;
 START_MY_CXT
 
-/* The tie: the core's hash-tie table (its clear calls CLEAR) with a free
- * hook that unhooks o from a dying h, and a dup hook for ithreads. */
-static MGVTBL tie_vtbl;
+static int tie_free(pTHX_ SV *sv, MAGIC *mg);
+static int tie_dup(pTHX_ MAGIC *mg, CLONE_PARAMS *param);
+
+/* The core's hash-tie hooks (CLEAR from clear). */
+static U32 tie_len(pTHX_ SV *sv, MAGIC *mg)
+{
+	return PL_vtbl_pack.svt_len(aTHX_ sv, mg);
+}
+
+static int tie_clear(pTHX_ SV *sv, MAGIC *mg)
+{
+	return PL_vtbl_pack.svt_clear(aTHX_ sv, mg);
+}
+
+/* The tie: the core's hash-tie table with a free hook that unhooks o
+ * from a dying h, and a dup hook for ithreads.  Constant, so threads
+ * booting the module never write it. */
+static MGVTBL tie_vtbl = {NULL,     NULL, tie_len, tie_clear,
+                          tie_free, NULL, tie_dup, NULL};
+
 /* On o: the counted hash its methods work on once h is untied (or the
  * private hash of a copy). */
 static MGVTBL owner_vtbl;
@@ -553,10 +570,6 @@ void dsngb_pl_lazy_init(pTHX)
 {
 	MY_CXT_INIT;
 	MY_CXT.stash = gv_stashpvs(LAZY_CLASS, GV_ADD);
-	/* the same values on every boot */
-	tie_vtbl = PL_vtbl_pack;
-	tie_vtbl.svt_free = tie_free;
-	tie_vtbl.svt_dup = tie_dup;
 	newXS(LAZY_CLASS "::FETCH", lazy_fetch, __FILE__);
 	newXS(LAZY_CLASS "::STORE", lazy_store, __FILE__);
 	newXS(LAZY_CLASS "::EXISTS", lazy_exists, __FILE__);
