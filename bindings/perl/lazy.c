@@ -271,8 +271,11 @@ static I32 lazy_uvar(pTHX_ IV action, SV *sv)
 		Safefree(parked);
 		parked = mg;
 	}
-	detach(aTHX_ h, t);
-	sv_unmagicext(sv, PERL_MAGIC_tied, &tie_vtbl);
+	/* o given out by tied() (or t by an element proxy): it must still
+	 * find h once the tie is gone */
+	if (SvREFCNT(t) > 1 || SvREFCNT(o) > 1)
+		detach(aTHX_ h, t);
+	sv_unmagicext(sv, PERL_MAGIC_tied, &tie_vtbl); /* frees t, o if not */
 	return 0;
 }
 

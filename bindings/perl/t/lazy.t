@@ -240,6 +240,14 @@ ok(ref(DSNGuard::parse_cmd('DATA')) eq 'HASH', 'ref is HASH before any access');
 	my $obj = tied %$r3;
 	undef $r3;
 	is($obj->FETCH('verb'), 'RCPT', 'the tie object answers after its hash went');
+
+	my $r4 = DSNGuard::parse_cmd($line);
+	my $obj4 = tied %$r4;
+	$r4->{path} = 'changed';
+	ok(!tied %$r4, 'a key stored with the tie object held out: untied');
+	is($obj4->FETCH('path'), 'changed', 'the tie object held out sees the hash');
+	undef $r4;
+	is($obj4->FETCH('verb'), 'RCPT', 'and keeps it after the last reference');
 }
 
 # The library's own readers of a result (format_cmd, a policy decision)
