@@ -18,21 +18,21 @@
 
 #define DSNGB_PYTHON 1
 #include "api.h"
+#include "api_more.h"
+#include "python/lazy.h"
 
 static dsngb_py_unwrap_fn unwrap;
 
 /* What a call in progress keeps between the builder's callbacks (the
- * parse_cmd template, the order of a Decision's keys).  Per thread: an
+ * order of a Decision's keys).  Per thread: an
  * allocation in a walk can run a finalizer that releases the GIL; and
  * saved and restored around each call, as that finalizer can also call
  * in again on the same thread. */
 #define DEC_SLOTS 9
 struct call_state {
-	PyObject *cmd_top; /* the result being filled from a template */
-	int cmd_verb;      /* the verb of the result being filled, or -1 */
 	int dec_order[DEC_SLOTS], dec_n;
 };
-static _Thread_local struct call_state cs = {NULL, -1, {0}, 0};
+static _Thread_local struct call_state cs = {{0}, 0};
 
 /* Registered by _fast_setup once the module's classes exist. */
 static PyObject *parse_error_cls, *decision_cls, *session_cls;
@@ -162,56 +162,7 @@ static PyObject *result(void *res, struct dsng_error *err)
 
 /* ---- parse_cmd ---- */
 
-/* A command's result has the same keys in the same order for every line
- * of its verb (convert/cmd.c), and most values of a MAIL or RCPT are None
- * (route, ret, envid, size, ...).  So each verb's first result leaves a
- * template, its keys with None values; later results start as a copy of
- * it (the dict's key table is copied whole) and the walk's None values
- * for the top-level map are not stored again.  The GIL is held
- * throughout. */
-static PyObject *cmd_shape[DSNG_VERB__COUNT];
-static struct dsngb_builder cmd_builder;
-
-static void *cmd_map_new(const struct dsng_cmd *c)
-{
-	PyObject *t = (unsigned)c->verb < DSNG_VERB__COUNT ? cmd_shape[c->verb]
-	                                                   : NULL;
-
-	cs.cmd_verb = (int)c->verb;
-	if (!t)
-		return dsngb_native.map_new_n(16);
-	/* a Result like every other map (result.c), copied as fast */
-	return cs.cmd_top = dsngb_py_result_copy(t);
-}
-
-static void cmd_map_set(void *map, const char *key, void *val)
-{
-	if (map && map == cs.cmd_top && val == Py_None) {
-		Py_DECREF(Py_None); /* the template's None is there already */
-		return;
-	}
-	dsngb_native.map_set(map, key, val);
-}
-
-/* After a verb's first result: its template. */
-static void cmd_keep_shape(enum dsng_verb verb, PyObject *res)
-{
-	PyObject *t, *k, *v;
-	Py_ssize_t pos = 0;
-
-	if ((unsigned)verb >= DSNG_VERB__COUNT || cmd_shape[verb] ||
-	    !(t = PyDict_Copy(res)))
-		return;
-	while (PyDict_Next(res, &pos, &k, &v))
-		if (PyDict_SetItem(t, k, Py_None) < 0) {
-			Py_DECREF(t);
-			PyErr_Clear(); /* no template: the next call tries again
-			                */
-			return;
-		}
-	cmd_shape[verb] = t;
-}
-
+/* Parsed and checked now, its values built when read (lazy.c). */
 static PyObject *fast_parse_cmd(PyObject *self, PyObject *const *args,
                                 Py_ssize_t nargs, PyObject *kwnames)
 {
@@ -223,9 +174,6 @@ static PyObject *fast_parse_cmd(PyObject *self, PyObject *const *args,
 	Py_ssize_t n;
 	size_t max_line = 0;
 	int strict = 0, utf8 = 0;
-	struct call_state saved;
-	struct dsngb_py_input in;
-	void *res;
 
 	(void)self;
 	if (nargs == 1 && !kwnames) {
@@ -246,20 +194,11 @@ static PyObject *fast_parse_cmd(PyObject *self, PyObject *const *args,
 	    text_arg(a[0], &p, &n) < 0)
 		return NULL;
 	dsng_error_init(&err, DSNG_ERROR_VERSION);
-	saved = cs;
-	cs.cmd_top = NULL;
-	cs.cmd_verb = -1;
-	in.str = PyUnicode_Check(a[0]) ? a[0] : NULL;
-	in.p = p;
-	in.n = (size_t)n;
-	in = dsngb_py_set_input(in);
-	res = dsngb_parse_cmd_into(&cmd_builder, cmd_map_new, p, (size_t)n,
-	                           strict, max_line, utf8, &err);
-	(void)dsngb_py_set_input(in);
-	if (res && err.rc == DSNG_OK && !cs.cmd_top && cs.cmd_verb >= 0)
-		cmd_keep_shape((enum dsng_verb)cs.cmd_verb, res);
-	cs = saved;
-	return result(res, &err);
+	return result(dsngb_py_cmd_result(p, (size_t)n,
+	                                  (strict ? DSNG_CMD_STRICT : 0) |
+	                                          (utf8 ? DSNG_CMD_UTF8 : 0),
+	                                  max_line, &err),
+	              &err);
 }
 
 /* ---- Decision objects, built in place ---- */
@@ -376,13 +315,11 @@ static PyObject *line_of(PyObject *o)
 	if (PyByteArray_Check(o) || PyMemoryView_Check(o))
 		return PyBytes_FromObject(o);
 	if (PyDict_Check(o)) {
-		PyObject *c =
-		        PyDict_GetItemWithError(o, dsngb_py_key("canonical"));
+		PyObject *c = dsngb_py_result_get(o, dsngb_py_key("canonical"));
 
-		if (c && PyUnicode_Check(c)) {
-			Py_INCREF(c);
+		if (c && PyUnicode_Check(c))
 			return c;
-		}
+		Py_XDECREF(c);
 		if (PyErr_Occurred())
 			return NULL;
 	}
@@ -404,6 +341,7 @@ static PyObject *fast_decide(PyObject *self, PyObject *const *args,
 	void *p, *s;
 	const char *buf;
 	Py_ssize_t n;
+	size_t len;
 	int rcpt;
 
 	(void)self;
@@ -429,9 +367,15 @@ static PyObject *fast_decide(PyObject *self, PyObject *const *args,
 		return NULL;
 	s = unwrap(h, 1);
 	Py_DECREF(h); /* the Session keeps its handle alive */
-	if (!s || !(line = line_of(args[2])))
+	if (!s)
 		return NULL;
-	if (text_arg(line, &buf, &n) < 0) {
+	if (dsngb_py_cmd_line(args[2], &buf, &len)) {
+		/* parse_cmd's own line, parsed again: no canonical to build */
+		line = NULL;
+		n = (Py_ssize_t)len;
+	} else if (!(line = line_of(args[2]))) {
+		return NULL;
+	} else if (text_arg(line, &buf, &n) < 0) {
 		Py_DECREF(line);
 		return NULL;
 	}
@@ -441,7 +385,7 @@ static PyObject *fast_decide(PyObject *self, PyObject *const *args,
 	                     &dec_builder, p, s, buf, (size_t)n,
 	                     rcpt ? DSNG_VERB_RCPT : DSNG_VERB_MAIL, &err),
 	             &err);
-	Py_DECREF(line);
+	Py_XDECREF(line);
 	if (res && dec_finish(res) < 0)
 		Py_CLEAR(res);
 	cs = saved;
@@ -485,6 +429,8 @@ static PyObject *fast_parse_report(PyObject *self, PyObject *const *args,
                                    Py_ssize_t nargs, PyObject *kwnames)
 {
 	size_t lim[N_LIMITS] = {0};
+	struct dsng_report_limits rl;
+	struct dsng_mime_limits ml;
 	struct dsng_error err;
 	PyObject *data, *res;
 	const char *buf;
@@ -526,12 +472,11 @@ static PyObject *fast_parse_report(PyObject *self, PyObject *const *args,
 		return NULL;
 	}
 	dsng_error_init(&err, DSNG_ERROR_VERSION);
+	dsngb_report_limits(&rl, &ml, (unsigned)lim[0], (unsigned)lim[1],
+	                    (unsigned)lim[2], (unsigned)lim[3], lim[4], lim[5],
+	                    lim[6], lim[7], lim[8]);
 	/* data stays referenced while the GIL is released inside */
-	res = result(parse_report(buf, (size_t)n, (unsigned)lim[0],
-	                          (unsigned)lim[1], (unsigned)lim[2],
-	                          (unsigned)lim[3], lim[4], lim[5], lim[6],
-	                          lim[7], lim[8], &err),
-	             &err);
+	res = result(dsngb_py_report_result(buf, (size_t)n, &rl, &err), &err);
 	Py_DECREF(data);
 	return res;
 }
@@ -602,21 +547,23 @@ static PyObject *fast_setup(PyObject *self, PyObject *const *args,
 static PyMethodDef fast_methods[] = {
         {"parse_cmd", (PyCFunction)(void (*)(void))fast_parse_cmd,
          METH_FASTCALL | METH_KEYWORDS,
-         "parse_cmd(line, strict=False, max_line=0, utf8=False) -> dict\n\n"
+         "parse_cmd(line, strict=False, max_line=0, utf8=False) -> Result\n\n"
          "Parse one SMTP command line (str or bytes) into the keys of\n"
          "`dsnguard parse-cmd --json`.  strict refuses what deployed MTAs\n"
          "tolerate; max_line: octets including CRLF (0 = 2048); utf8\n"
-         "accepts UTF-8 addresses without SMTPUTF8.  Raises ParseError."},
+         "accepts UTF-8 addresses without SMTPUTF8.  Raises ParseError\n"
+         "now; each value is built when it is first read."},
         {"parse_report", (PyCFunction)(void (*)(void))fast_parse_report,
          METH_FASTCALL | METH_KEYWORDS,
-         "parse_report(data, max_recipients=0, ...) -> dict\n\n"
+         "parse_report(data, max_recipients=0, ...) -> Result\n\n"
          "Parse a message (str, bytes or email.message.Message) as a\n"
          "delivery report (RFC 3464 DSN, RFC 8098 MDN) into the keys of\n"
          "`dsnguard parse-report --json`; kind \"none\" for other mail.\n"
          "The limits are the C fields by name (max_recipients, max_depth,\n"
          "max_parts, max_fields, max_field_len, max_header_len,\n"
          "max_boundary_len, max_size, max_decoded); 0 keeps the default.\n"
-         "Raises ParseError."},
+         "Raises ParseError now; each value (recipients, returned, ...)\n"
+         "is built when it is first read."},
         {"_fast_decide", (PyCFunction)(void (*)(void))fast_decide,
          METH_FASTCALL, "Policy.mail/rcpt as a Decision (internal)."},
         {"_report_parse_only", report_parse_only, METH_O,
@@ -629,8 +576,6 @@ int dsngb_py_fast_init(PyObject *m, dsngb_py_unwrap_fn fn)
 {
 	unwrap = fn;
 	dsngb_py_keys_init();
-	cmd_builder = dsngb_native;
-	cmd_builder.map_set = cmd_map_set;
 	dec_builder = dsngb_native;
 	dec_builder.map_new = dec_map_new;
 	dec_builder.map_set = dec_map_set;

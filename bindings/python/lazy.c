@@ -1,0 +1,322 @@
+/*
+ * bindings/python/lazy.c - what parse_cmd and parse_report Results are
+ * built from (lazy.h): a private copy of the command line, parsed again
+ * when a value is read; a report's own talloc tree, parsed from a
+ * private copy of the message.  DESIGN section 4: a result may own a C
+ * copy of what it was parsed into, never a pointer into the caller's
+ * input.
+ */
+#include <string.h>
+
+#include "python/fast.h"
+#include "python/lazy.h"
+
+#define DSNGB_PYTHON 1
+#include "api.h"
+
+/* ---- commands ---- */
+
+struct cmd_state {
+	unsigned long long serial; /* which Result this is, for the cache */
+	size_t max_line;
+	unsigned flags; /* DSNG_CMD_STRICT, DSNG_CMD_UTF8 */
+	size_t len;
+	char line[];
+};
+
+/* The last command parsed on this thread, with the serial of the Result
+ * whose line it points into: reading a Result right after the call that
+ * made it (the common case) parses nothing again.  busy while a value is
+ * being built from it: a finalizer run by an allocation may parse (or
+ * read another Result) on this thread, and takes a stack copy then. */
+static _Thread_local struct {
+	struct dsng_cmd c;
+	unsigned long long serial;
+	int ready, busy;
+} tl;
+
+static unsigned long long next_serial = 1; /* under the GIL */
+
+static PyObject *cmd_template[DSNG_VERB__COUNT];
+static struct dsngb_py_lazy_kind cmd_kind;
+
+static int cmd_parse(struct dsng_cmd *c, const struct cmd_state *st,
+                     struct dsng_error *err)
+{
+	struct dsng_cmd_opts opts;
+
+	dsng_cmd_opts_init(&opts, DSNG_CMD_OPTS_VERSION);
+	opts.flags |= st->flags;
+	if (st->max_line)
+		opts.max_line = st->max_line;
+	return dsng_cmd_parse(c, st->line, st->len, &opts, err);
+}
+
+/* The command of st: the thread's cached parse when it is st's, else
+ * parsed again (into the cache, or into stack when the cache is in use).
+ * NULL with an exception if the parse fails, which a line that parsed
+ * once cannot. */
+static struct dsng_cmd *cmd_of(const struct cmd_state *st,
+                               struct dsng_cmd *stack)
+{
+	struct dsng_error err;
+	struct dsng_cmd *c;
+
+	if (!tl.busy && tl.ready && tl.serial == st->serial)
+		return &tl.c;
+	if (tl.busy) {
+		dsng_cmd_init(stack, DSNG_CMD_VERSION);
+		c = stack;
+	} else {
+		if (!tl.ready) {
+			dsng_cmd_init(&tl.c, DSNG_CMD_VERSION);
+			tl.ready = 1;
+		}
+		tl.serial = 0;
+		c = &tl.c;
+	}
+	dsng_error_init(&err, DSNG_ERROR_VERSION);
+	if (cmd_parse(c, st, &err) != DSNG_OK) {
+		PyErr_Format(PyExc_SystemError,
+		             "dsnguard.Result: the line no longer parses (%s)",
+		             err.message);
+		return NULL;
+	}
+	if (c == &tl.c)
+		tl.serial = st->serial;
+	return c;
+}
+
+static PyObject *cmd_build(PyObject *self, void *state, int id)
+{
+	const struct cmd_state *st = state;
+	struct dsng_cmd stack, *c;
+	char small[1024], *canonical = NULL;
+	size_t need;
+	PyObject *v;
+
+	(void)self;
+	if (!(c = cmd_of(st, &stack)))
+		return NULL;
+	if (id == DSNGB_CMD_CANONICAL) {
+		need = dsng_cmd_format_buf(small, sizeof(small), c);
+		canonical = small;
+		if (need >= sizeof(small)) {
+			if (!(canonical = PyMem_Malloc(need + 1)))
+				return PyErr_NoMemory();
+			dsng_cmd_format_buf(canonical, need + 1, c);
+		}
+	}
+	if (c == &tl.c)
+		tl.busy = 1;
+	v = dsngb_cmd_value(&dsngb_native, c, (unsigned)id, canonical);
+	if (c == &tl.c)
+		tl.busy = 0;
+	if (canonical && canonical != small)
+		PyMem_Free(canonical);
+	if (v && PyErr_Occurred()) /* a nested value failed */
+		Py_CLEAR(v);
+	if (!v && !PyErr_Occurred())
+		PyErr_NoMemory();
+	return v;
+}
+
+static void cmd_release(void *state)
+{
+	PyMem_Free(state);
+}
+
+/* A verb's keys, each with the placeholder: a plain dict, so that
+ * merging it into a new Result clones its key table. */
+static PyObject *cmd_template_of(enum dsng_verb verb)
+{
+	const unsigned char *k;
+	PyObject *t, *key, *compact;
+
+	if ((unsigned)verb < DSNG_VERB__COUNT && cmd_template[verb])
+		return cmd_template[verb];
+	if (!(t = PyDict_New()))
+		return NULL;
+	for (k = dsngb_cmd_keys(verb); *k != DSNGB_CMD__KEYS; k++)
+		if (!(key = dsngb_py_key(dsngb_cmd_key_names[*k])) ||
+		    PyDict_SetItem(t, key, dsngb_py_unbuilt()) < 0) {
+			if (!PyErr_Occurred())
+				PyErr_NoMemory();
+			Py_DECREF(t);
+			return NULL;
+		}
+	/* sized for its keys, which the clone needs */
+	compact = PyDict_Copy(t);
+	Py_DECREF(t);
+	if (compact && (unsigned)verb < DSNG_VERB__COUNT)
+		cmd_template[verb] = compact; /* kept for the process */
+	return compact;
+}
+
+PyObject *dsngb_py_cmd_result(const char *p, size_t n, unsigned flags,
+                              size_t max_line, struct dsng_error *err)
+{
+	struct cmd_state *st;
+	struct dsng_cmd stack, *c;
+	PyObject *t;
+
+	if (!(st = PyMem_Malloc(sizeof(*st) + n + 1)))
+		return PyErr_NoMemory();
+	memcpy(st->line, p, n);
+	st->line[n] = 0;
+	st->len = n;
+	st->flags = flags;
+	st->max_line = max_line;
+	st->serial = next_serial++;
+	if (tl.busy) {
+		dsng_cmd_init(&stack, DSNG_CMD_VERSION);
+		c = &stack;
+	} else {
+		if (!tl.ready) {
+			dsng_cmd_init(&tl.c, DSNG_CMD_VERSION);
+			tl.ready = 1;
+		}
+		tl.serial = 0;
+		c = &tl.c;
+	}
+	if (cmd_parse(c, st, err) != DSNG_OK) {
+		PyMem_Free(st);
+		return NULL;
+	}
+	if (c == &tl.c)
+		tl.serial = st->serial;
+	if (!(t = cmd_template_of(c->verb))) {
+		PyMem_Free(st);
+		return NULL;
+	}
+	return dsngb_py_result_lazy(t, &cmd_kind, st);
+}
+
+int dsngb_py_cmd_line(PyObject *o, const char **p, size_t *n)
+{
+	dsngb_py_result *r = (dsngb_py_result *)o;
+	const struct cmd_state *st;
+	PyObject *canon;
+
+	if (!dsngb_py_result_check(o) || r->kind != &cmd_kind ||
+	    !(st = r->state) || st->flags || st->max_line)
+		return 0;
+	canon = PyDict_GetItemWithError(o, dsngb_py_key("canonical"));
+	if (canon != dsngb_py_unbuilt()) {
+		PyErr_Clear();
+		return 0;
+	}
+	*p = st->line;
+	*n = st->len;
+	return 1;
+}
+
+/* ---- reports ---- */
+
+struct report_state {
+	struct dsng_report *r; /* a child of this state, as is the copy */
+};
+
+static PyObject *report_template;
+static struct dsngb_py_lazy_kind report_kind;
+
+static PyObject *report_build(PyObject *self, void *state, int id)
+{
+	const struct report_state *st = state;
+	PyObject *v;
+
+	(void)self;
+	v = dsngb_report_value(&dsngb_native, st->r, (unsigned)id);
+	if (v && PyErr_Occurred())
+		Py_CLEAR(v);
+	if (!v && !PyErr_Occurred())
+		PyErr_NoMemory();
+	return v;
+}
+
+static void report_release(void *state)
+{
+	talloc_free(state);
+}
+
+PyObject *dsngb_py_report_result(const char *p, size_t n,
+                                 const struct dsng_report_limits *lim,
+                                 struct dsng_error *err)
+{
+	struct report_state *st;
+	char *copy;
+	PyThreadState *gil;
+	int rc = DSNG_ENOMEM;
+
+	/* megabytes of mail: let other threads run meanwhile (the caller
+	 * keeps the input referenced) */
+	gil = PyEval_SaveThread();
+	st = talloc_zero(NULL, struct report_state);
+	copy = st ? talloc_size(st, n + 1) : NULL;
+	if (copy) {
+		memcpy(copy, p, n);
+		rc = dsng_report_parse(st, &st->r, copy, n, lim, err);
+	}
+	PyEval_RestoreThread(gil);
+	if (rc != DSNG_OK) {
+		talloc_free(st);
+		if (!copy)
+			return PyErr_NoMemory();
+		return NULL;
+	}
+	return dsngb_py_result_lazy(report_template, &report_kind, st);
+}
+
+/* ---- setup ---- */
+
+static PyObject *ids_of(const char *const *names, size_t n)
+{
+	PyObject *ids = PyDict_New(), *key, *id;
+	size_t i;
+
+	for (i = 0; ids && i < n && names[i]; i++) {
+		key = dsngb_py_key(names[i]);
+		id = key ? PyLong_FromSize_t(i) : NULL;
+		if (!id || PyDict_SetItem(ids, key, id) < 0) {
+			if (!PyErr_Occurred())
+				PyErr_NoMemory();
+			Py_XDECREF(id);
+			Py_CLEAR(ids);
+			break;
+		}
+		Py_DECREF(id);
+	}
+	return ids;
+}
+
+int dsngb_py_lazy_init(void)
+{
+	PyObject *t;
+	size_t i;
+
+	if (cmd_kind.ids)
+		return 0; /* a second import of the module */
+	cmd_kind.build = cmd_build;
+	cmd_kind.release = cmd_release;
+	cmd_kind.release_when_built = 0; /* the policy reads the line */
+	report_kind.build = report_build;
+	report_kind.release = report_release;
+	report_kind.release_when_built = 1;
+	if (!(cmd_kind.ids = ids_of(dsngb_cmd_key_names, DSNGB_CMD__KEYS)) ||
+	    !(report_kind.ids = ids_of(dsngb_report_keys, (size_t)-1)) ||
+	    !(t = PyDict_New()))
+		return -1;
+	for (i = 0; dsngb_report_keys[i]; i++) {
+		PyObject *key = dsngb_py_key(dsngb_report_keys[i]);
+
+		if (!key || PyDict_SetItem(t, key, dsngb_py_unbuilt()) < 0) {
+			if (!PyErr_Occurred())
+				PyErr_NoMemory();
+			Py_DECREF(t);
+			return -1;
+		}
+	}
+	report_template = PyDict_Copy(t);
+	Py_DECREF(t);
+	return report_template ? 0 : -1;
+}
