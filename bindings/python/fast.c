@@ -14,6 +14,9 @@
 #include "python/fast.h"
 
 #include <limits.h>
+#include <stdint.h>
+
+#include <structmember.h>
 #include <string.h>
 
 #define DSNGB_PYTHON 1
@@ -36,6 +39,9 @@ static _Thread_local struct call_state cs = {{0}, 0};
 
 /* Registered by _fast_setup once the module's classes exist. */
 static PyObject *parse_error_cls, *decision_cls, *session_cls;
+/* Where Session's and Policy's _h slot lives in their instances
+ * (_fast_setup, _fast_methods): read as a plain load. */
+static Py_ssize_t session_h_off = -1, policy_h_off = -1;
 
 PyObject *dsngb_py_parse_error_class(void)
 {
@@ -231,9 +237,42 @@ static struct {
 	PyObject *keys;
 } dec_keys[4];
 
+/* Where each of Decision's __slots__ lives in its instances (from the
+ * member descriptors), so a decision is filled by plain stores: going
+ * through the descriptors was a seventh of a decision. */
+static Py_ssize_t dec_off[D__COUNT];
+
 static int dec_set(PyObject *d, int i, PyObject *v)
 {
-	return Py_TYPE(dec_descr[i])->tp_descr_set(dec_descr[i], d, v);
+	PyObject **slot = (PyObject **)((char *)d + dec_off[i]);
+
+	Py_INCREF(v);
+	Py_XSETREF(*slot, v);
+	return 0;
+}
+
+/* The offset of the __slots__ member name of cls (an object slot), or
+ * -1 when it is not one. */
+static Py_ssize_t slot_offset(PyObject *descr)
+{
+	PyMemberDef *m;
+
+	if (!descr || !Py_IS_TYPE(descr, &PyMemberDescr_Type))
+		return -1;
+	m = ((PyMemberDescrObject *)descr)->d_member;
+	return m->type == T_OBJECT_EX && !(m->flags & READONLY) ? m->offset
+	                                                        : -1;
+}
+
+/* The value of the object slot at off (borrowed), AttributeError when it
+ * is unset. */
+static PyObject *slot_get(PyObject *o, Py_ssize_t off, const char *name)
+{
+	PyObject *v = *(PyObject **)((char *)o + off);
+
+	if (!v)
+		PyErr_Format(PyExc_AttributeError, "%s", name);
+	return v;
 }
 
 static void *dec_map_new(void)
@@ -247,21 +286,36 @@ static void *dec_map_new(void)
 	return d;
 }
 
-static void dec_map_set(void *map, const char *key, void *val)
+/* The walk's key texts (string literals) seen so far, by slot: a key is
+ * found by its address, else by its text. */
+static const char *dec_key_addr[D_KEYS];
+
+static int dec_index(const char *key)
 {
-	PyObject *k = dsngb_py_key(key);
 	int i;
 
-	if (!val || !map || !k) {
+	for (i = 0; i < D_KEYS; i++)
+		if (dec_key_addr[i] == key)
+			return i;
+	for (i = 0; i < D_KEYS; i++)
+		if (!strcmp(dec_names[i], key)) {
+			dec_key_addr[i] = key;
+			return i;
+		}
+	return D_KEYS;
+}
+
+static void dec_map_set(void *map, const char *key, void *val)
+{
+	int i;
+
+	if (!val || !map) {
 		if (!PyErr_Occurred())
 			PyErr_NoMemory();
 		Py_XDECREF((PyObject *)val);
 		return;
 	}
-	for (i = 0; i < D_KEYS; i++)
-		if (dec_name[i] == k)
-			break;
-	if (i == D_KEYS) {
+	if ((i = dec_index(key)) == D_KEYS) {
 		PyErr_Format(PyExc_SystemError, "decision key %s", key);
 	} else if (dec_set(map, i, val) == 0 && cs.dec_n < D__COUNT) {
 		cs.dec_order[cs.dec_n++] = i;
@@ -304,6 +358,41 @@ static int dec_finish(PyObject *d)
 
 static struct dsngb_builder dec_builder;
 
+/* A decision's texts (reason, rule, reply, compliance) come from the
+ * policy's few rules, so they repeat from call to call: one str object
+ * each, found by content (str is immutable), instead of decoding a
+ * hundred bytes per text.  Only ASCII texts are kept, so the object's
+ * own bytes are the text to compare.  Touched only with the GIL held. */
+#define DSTR_SLOTS 256 /* a power of two */
+#define DSTR_MAX 512
+
+static PyObject *dstr_cache[DSTR_SLOTS];
+
+static void *dec_str(const char *p, size_t n)
+{
+	uint64_t a = 0, z = 0, h;
+	PyObject *o, **slot;
+
+	if (n < 8 || n > DSTR_MAX)
+		return dsngb_native.str(p, n);
+	/* the length and the first and last eight bytes pick the slot; the
+	 * whole text is compared */
+	memcpy(&a, p, 8);
+	memcpy(&z, p + n - 8, 8);
+	h = (a ^ (z * UINT64_C(0x9E3779B97F4A7C15)) ^ n) *
+	    UINT64_C(0xC2B2AE3D27D4EB4F);
+	slot = &dstr_cache[(h >> 40) & (DSTR_SLOTS - 1)];
+	o = *slot;
+	if (o && PyUnicode_GET_LENGTH(o) == (Py_ssize_t)n &&
+	    !memcmp(PyUnicode_1BYTE_DATA(o), p, n))
+		return Py_NewRef(o);
+	if (!(o = dsngb_native.str(p, n)))
+		return NULL;
+	if (PyUnicode_IS_ASCII(o))
+		Py_XSETREF(*slot, Py_NewRef(o)); /* the cache's reference */
+	return o;
+}
+
 /* What Policy.mail/rcpt take as a line: str, bytes, a bytes-like object,
  * or what parse_cmd returned (its "canonical").  New reference. */
 static PyObject *line_of(PyObject *o)
@@ -330,10 +419,10 @@ static PyObject *line_of(PyObject *o)
 	return NULL;
 }
 
-/* _fast_decide(policy_handle, session, line_or_cmd, rcpt): Policy.mail
- * (rcpt false) and Policy.rcpt as a Decision. */
-static PyObject *fast_decide(PyObject *self, PyObject *const *args,
-                             Py_ssize_t nargs)
+/* Policy.mail (rcpt false) and Policy.rcpt as a Decision: ph is the
+ * policy's handle. */
+static PyObject *decide(PyObject *ph, PyObject *session, PyObject *cmd,
+                        int rcpt)
 {
 	struct dsng_error err;
 	struct call_state saved;
@@ -342,38 +431,26 @@ static PyObject *fast_decide(PyObject *self, PyObject *const *args,
 	const char *buf;
 	Py_ssize_t n;
 	size_t len;
-	int rcpt;
 
-	(void)self;
-	if (nargs != 4) {
-		PyErr_SetString(PyExc_TypeError,
-		                "_fast_decide takes 4 arguments");
-		return NULL;
-	}
 	if (!decision_cls || !session_cls) {
 		PyErr_SetString(PyExc_SystemError, "_fast_setup has not run");
 		return NULL;
 	}
-	if (!PyObject_TypeCheck(args[1], (PyTypeObject *)session_cls)) {
+	if (!PyObject_TypeCheck(session, (PyTypeObject *)session_cls)) {
 		PyErr_Format(PyExc_TypeError,
 		             "expected a dsnguard.Session, not %s",
-		             Py_TYPE(args[1])->tp_name);
+		             Py_TYPE(session)->tp_name);
 		return NULL;
 	}
-	rcpt = PyObject_IsTrue(args[3]);
-	if (!(p = unwrap(args[0], 0)))
+	if (!(p = unwrap(ph, 0)) ||
+	    !(h = slot_get(session, session_h_off, "_h")) ||
+	    !(s = unwrap(h, 1))) /* the Session keeps its handle alive */
 		return NULL;
-	if (!(h = PyObject_GetAttr(args[1], dsngb_py_key("_h"))))
-		return NULL;
-	s = unwrap(h, 1);
-	Py_DECREF(h); /* the Session keeps its handle alive */
-	if (!s)
-		return NULL;
-	if (dsngb_py_cmd_line(args[2], &buf, &len)) {
+	if (dsngb_py_cmd_line(cmd, &buf, &len)) {
 		/* parse_cmd's own line, parsed again: no canonical to build */
 		line = NULL;
 		n = (Py_ssize_t)len;
-	} else if (!(line = line_of(args[2]))) {
+	} else if (!(line = line_of(cmd))) {
 		return NULL;
 	} else if (text_arg(line, &buf, &n) < 0) {
 		Py_DECREF(line);
@@ -390,6 +467,131 @@ static PyObject *fast_decide(PyObject *self, PyObject *const *args,
 		Py_CLEAR(res);
 	cs = saved;
 	return res;
+}
+
+/* _fast_decide(policy_handle, session, line_or_cmd, rcpt). */
+static PyObject *fast_decide(PyObject *self, PyObject *const *args,
+                             Py_ssize_t nargs)
+{
+	int rcpt;
+
+	(void)self;
+	if (nargs != 4) {
+		PyErr_SetString(PyExc_TypeError,
+		                "_fast_decide takes 4 arguments");
+		return NULL;
+	}
+	if ((rcpt = PyObject_IsTrue(args[3])) < 0)
+		return NULL;
+	return decide(args[0], args[1], args[2], rcpt);
+}
+
+/* Policy.mail and Policy.rcpt themselves, as C methods (_fast_methods
+ * puts them on the class): the plain call, (session, line_or_cmd),
+ * without the Python method's frame, a third of a decision; any other
+ * call goes to the Python method they replace, which also gives its
+ * errors. */
+static PyObject *py_method[2]; /* Policy's Python mail and rcpt */
+
+static PyObject *method_decide(PyObject *self, PyObject *const *args,
+                               Py_ssize_t nargs, PyObject *kwnames, int rcpt)
+{
+	PyObject *small[8], *h, *res;
+	Py_ssize_t i, n = nargs + (kwnames ? PyTuple_GET_SIZE(kwnames) : 0);
+
+	if (nargs == 2 && !kwnames) {
+		/* self is a Policy: the method descriptor checked it */
+		if (!(h = slot_get(self, policy_h_off, "_h")))
+			return NULL;
+		Py_INCREF(h);
+		res = decide(h, args[0], args[1], rcpt);
+		Py_DECREF(h);
+		return res;
+	}
+	if (n + 1 > (Py_ssize_t)(sizeof(small) / sizeof(small[0]))) {
+		PyErr_SetString(PyExc_TypeError, "too many arguments");
+		return NULL;
+	}
+	small[0] = self;
+	for (i = 0; i < n; i++)
+		small[i + 1] = args[i];
+	return PyObject_Vectorcall(py_method[rcpt], small, (size_t)nargs + 1,
+	                           kwnames);
+}
+
+static PyObject *method_mail(PyObject *self, PyObject *const *args,
+                             Py_ssize_t nargs, PyObject *kwnames)
+{
+	return method_decide(self, args, nargs, kwnames, 0);
+}
+
+static PyObject *method_rcpt(PyObject *self, PyObject *const *args,
+                             Py_ssize_t nargs, PyObject *kwnames)
+{
+	return method_decide(self, args, nargs, kwnames, 1);
+}
+
+static PyMethodDef policy_methods[2] = {
+        {"mail", (PyCFunction)(void (*)(void))method_mail,
+         METH_FASTCALL | METH_KEYWORDS,
+         "mail(session, line_or_cmd, **opts) -> Decision\n\n"
+         "MAIL FROM: RET and ENVID.  The command parser's options as\n"
+         "parse_cmd takes them (strict, max_line, utf8)."},
+        {"rcpt", (PyCFunction)(void (*)(void))method_rcpt,
+         METH_FASTCALL | METH_KEYWORDS,
+         "rcpt(session, line_or_cmd, **opts) -> Decision\n\n"
+         "RCPT TO: NOTIFY and ORCPT.  The command parser's options as\n"
+         "parse_cmd takes them: utf8=True for the recipients of an\n"
+         "SMTPUTF8 transaction."},
+};
+
+/* _fast_methods(Policy): replace Policy.mail and Policy.rcpt (once). */
+static PyObject *fast_methods_setup(PyObject *self, PyObject *cls)
+{
+	int i;
+
+	(void)self;
+	if (!PyType_Check(cls)) {
+		PyErr_SetString(PyExc_TypeError, "_fast_methods(Policy)");
+		return NULL;
+	}
+	if (policy_h_off < 0) {
+		PyObject *h = PyObject_GetAttrString(cls, "_h");
+
+		policy_h_off = slot_offset(h);
+		Py_XDECREF(h);
+		if (policy_h_off < 0) {
+			if (!PyErr_Occurred())
+				PyErr_SetString(PyExc_TypeError,
+				                "Policy._h is not a slot");
+			return NULL;
+		}
+	}
+	for (i = 0; i < 2; i++) {
+		const char *name = policy_methods[i].ml_name;
+		PyObject *old, *d;
+
+		if (py_method[i])
+			continue;
+		if (!(old = PyObject_GetAttrString(cls, name)))
+			return NULL;
+		if (!PyFunction_Check(old)) {
+			Py_DECREF(old);
+			PyErr_Format(PyExc_TypeError,
+			             "Policy.%s is not a Python function",
+			             name);
+			return NULL;
+		}
+		d = PyDescr_NewMethod((PyTypeObject *)cls, &policy_methods[i]);
+		if (!d || PyObject_SetAttrString(cls, name, d) < 0) {
+			Py_XDECREF(d);
+			Py_DECREF(old);
+			return NULL;
+		}
+		Py_DECREF(d);
+		py_method[i] = old; /* kept for the process */
+	}
+	Py_RETURN_NONE;
 }
 
 /* ---- parse_report ---- */
@@ -506,7 +708,7 @@ static PyObject *report_parse_only(PyObject *self, PyObject *arg)
 static PyObject *fast_setup(PyObject *self, PyObject *const *args,
                             Py_ssize_t nargs)
 {
-	PyObject *descr[D__COUNT];
+	PyObject *descr[D__COUNT], *h;
 	int i;
 
 	(void)self;
@@ -518,7 +720,7 @@ static PyObject *fast_setup(PyObject *self, PyObject *const *args,
 	}
 	for (i = 0; i < D__COUNT; i++) {
 		descr[i] = PyObject_GetAttrString(args[1], dec_names[i]);
-		if (!descr[i] || !Py_TYPE(descr[i])->tp_descr_set) {
+		if (!descr[i] || slot_offset(descr[i]) < 0) {
 			/* Decision must keep its __slots__ */
 			if (descr[i])
 				PyErr_Format(PyExc_TypeError,
@@ -529,7 +731,19 @@ static PyObject *fast_setup(PyObject *self, PyObject *const *args,
 			return NULL;
 		}
 	}
+	h = PyObject_GetAttrString(args[2], "_h");
+	session_h_off = slot_offset(h);
+	Py_XDECREF(h);
+	if (session_h_off < 0) {
+		if (!PyErr_Occurred())
+			PyErr_SetString(PyExc_TypeError,
+			                "Session._h is not a slot");
+		for (i = 0; i < D__COUNT; i++)
+			Py_DECREF(descr[i]);
+		return NULL;
+	}
 	for (i = 0; i < D__COUNT; i++) {
+		dec_off[i] = slot_offset(descr[i]);
 		Py_XSETREF(dec_descr[i], descr[i]);
 		if (!dec_name[i] &&
 		    !(dec_name[i] = PyUnicode_InternFromString(dec_names[i])))
@@ -568,6 +782,8 @@ static PyMethodDef fast_methods[] = {
          METH_FASTCALL, "Policy.mail/rcpt as a Decision (internal)."},
         {"_report_parse_only", report_parse_only, METH_O,
          "The C report parse alone, for the benchmarks (internal)."},
+        {"_fast_methods", fast_methods_setup, METH_O,
+         "Put the C Policy.mail/rcpt on Policy (internal)."},
         {"_fast_setup", (PyCFunction)(void (*)(void))fast_setup, METH_FASTCALL,
          "Register ParseError, Decision, Session (internal)."},
         {NULL, NULL, 0, NULL}};
@@ -579,6 +795,7 @@ int dsngb_py_fast_init(PyObject *m, dsngb_py_unwrap_fn fn)
 	dec_builder = dsngb_native;
 	dec_builder.map_new = dec_map_new;
 	dec_builder.map_set = dec_map_set;
+	dec_builder.str = dec_str;
 	if (dsngb_py_result_init(m) < 0)
 		return -1;
 	return PyModule_AddFunctions(m, fast_methods);
