@@ -38,6 +38,7 @@ static _Thread_local struct {
 static unsigned long long next_serial = 1; /* under the GIL */
 
 static PyObject *cmd_template[DSNG_VERB__COUNT];
+static PyObject *cmd_key_obj[DSNGB_CMD__KEYS]; /* the interned keys, owned */
 static struct dsngb_py_lazy_kind cmd_kind;
 
 static int cmd_parse(struct dsng_cmd *c, const struct cmd_state *st,
@@ -119,6 +120,155 @@ static PyObject *cmd_build(PyObject *self, void *state, int id)
 	if (!v && !PyErr_Occurred())
 		PyErr_NoMemory();
 	return v;
+}
+
+/* The verb's keys with None values (a plain, compact dict). */
+static PyObject *cmd_none_template[DSNG_VERB__COUNT];
+
+static PyObject *cmd_none_template_of(enum dsng_verb verb)
+{
+	const unsigned char *k;
+	PyObject *t, *compact;
+
+	if ((unsigned)verb >= DSNG_VERB__COUNT)
+		return NULL;
+	if (cmd_none_template[verb])
+		return cmd_none_template[verb];
+	if (!(t = PyDict_New()))
+		return NULL;
+	for (k = dsngb_cmd_keys(verb); *k != DSNGB_CMD__KEYS; k++)
+		if (PyDict_SetItem(t, cmd_key_obj[*k], Py_None) < 0) {
+			Py_DECREF(t);
+			return NULL;
+		}
+	compact = PyDict_Copy(t);
+	Py_DECREF(t);
+	return cmd_none_template[verb] = compact;
+}
+
+/* An unread result read whole (the common case: json.dumps, ==, a loop
+ * over items): the values made as a plain dict is, from a copy of the
+ * verb's keys with None, storing only what is not None, and then cloned
+ * into the storage.  Replacing each placeholder in place cost twice the
+ * walk.  1 when done, 0 when the storage is not the untouched template
+ * (then cmd_fill goes key by key), -1 with an exception. */
+static int cmd_fill_whole(PyObject *self, const struct dsng_cmd *c,
+                          const char *canonical)
+{
+	const unsigned char *k;
+	PyObject *t = cmd_none_template_of(c->verb), *d, *key, *v;
+	Py_ssize_t pos = 0;
+
+	if (!t || PyDict_GET_SIZE(self) != PyDict_GET_SIZE(t))
+		return 0;
+	while (PyDict_Next(self, &pos, &key, &v))
+		if (v != dsngb_py_unbuilt())
+			return 0;
+	if (!(d = PyDict_Copy(t)))
+		return -1;
+	for (k = dsngb_cmd_keys(c->verb); *k != DSNGB_CMD__KEYS; k++) {
+		v = dsngb_cmd_value(&dsngb_native, c, *k, canonical);
+		if (!v || PyErr_Occurred() ||
+		    (v != Py_None &&
+		     PyDict_SetItem(d, cmd_key_obj[*k], v) < 0)) {
+			Py_XDECREF(v);
+			Py_DECREF(d);
+			if (!PyErr_Occurred())
+				PyErr_NoMemory();
+			return -1;
+		}
+		Py_DECREF(v);
+	}
+	/* a finalizer run by the walk may have touched the storage */
+	pos = 0;
+	while (PyDict_Next(self, &pos, &key, &v))
+		if (v != dsngb_py_unbuilt()) {
+			Py_DECREF(d);
+			return 0;
+		}
+	/* no Python code runs from here: the placeholders and keys have
+	 * other owners, and merging into an empty dict clones d's table */
+	PyDict_Clear(self);
+	pos = PyDict_Merge(self, d, 1);
+	Py_DECREF(d);
+	return pos < 0 ? -1 : 1;
+}
+
+/* Every value at once: one lookup of the parse, the verb's keys matched
+ * by position while the storage still has the template's order. */
+static int cmd_fill(PyObject *self, void *state)
+{
+	const struct cmd_state *st = state;
+	struct dsng_cmd stack, *c;
+	const unsigned char *keys;
+	char small[1024], *canonical = NULL;
+	PyObject *k, *k2, *v, *val, *id;
+	Py_ssize_t pos = 0, at, i = 0;
+	size_t need;
+	int rc = 0, own;
+	unsigned key;
+
+	if (!(c = cmd_of(st, &stack)))
+		return -1;
+	keys = dsngb_cmd_keys(c->verb);
+	own = c == &tl.c;
+	if (own)
+		tl.busy = 1;
+	need = dsng_cmd_format_buf(small, sizeof(small), c);
+	canonical = small;
+	if (need >= sizeof(small)) {
+		if (!(canonical = PyMem_Malloc(need + 1))) {
+			if (own)
+				tl.busy = 0;
+			PyErr_NoMemory();
+			return -1;
+		}
+		dsng_cmd_format_buf(canonical, need + 1, c);
+	}
+	if ((rc = cmd_fill_whole(self, c, canonical)) != 0) {
+		pos = -1; /* done, or failed: skip the loop */
+		rc = rc < 0 ? -1 : 0;
+	}
+	for (; pos >= 0 && (at = pos, PyDict_Next(self, &pos, &k, &v)); i++) {
+		if (v != dsngb_py_unbuilt())
+			continue;
+		if (keys[i] != DSNGB_CMD__KEYS && k == cmd_key_obj[keys[i]]) {
+			key = keys[i];
+		} else if ((id = PyDict_GetItemWithError(cmd_kind.ids, k))) {
+			key = (unsigned)PyLong_AsLong(id);
+		} else {
+			if (!PyErr_Occurred())
+				PyErr_Format(PyExc_SystemError,
+				             "dsnguard.Result: no value for %R",
+				             k);
+			rc = -1;
+			break;
+		}
+		val = dsngb_cmd_value(&dsngb_native, c, key, canonical);
+		if (!val || PyErr_Occurred()) {
+			Py_XDECREF(val);
+			if (!PyErr_Occurred())
+				PyErr_NoMemory();
+			rc = -1;
+			break;
+		}
+		/* a finalizer run meanwhile may have stored or deleted it:
+		 * the same entry, read again, must still hold the
+		 * placeholder (else the next pass of the caller sees) */
+		Py_INCREF(k);
+		if (PyDict_Next(self, &at, &k2, &v) && k2 == k &&
+		    v == dsngb_py_unbuilt() && PyDict_SetItem(self, k, val) < 0)
+			rc = -1;
+		Py_DECREF(k);
+		Py_DECREF(val);
+		if (rc < 0)
+			break;
+	}
+	if (own)
+		tl.busy = 0;
+	if (canonical && canonical != small)
+		PyMem_Free(canonical);
+	return rc;
 }
 
 static void cmd_release(void *state)
@@ -297,11 +447,20 @@ int dsngb_py_lazy_init(void)
 	if (cmd_kind.ids)
 		return 0; /* a second import of the module */
 	cmd_kind.build = cmd_build;
+	cmd_kind.fill = cmd_fill;
 	cmd_kind.release = cmd_release;
 	cmd_kind.release_when_built = 0; /* the policy reads the line */
 	report_kind.build = report_build;
 	report_kind.release = report_release;
 	report_kind.release_when_built = 1;
+	for (i = 0; i < DSNGB_CMD__KEYS; i++)
+		if (!(cmd_key_obj[i] = dsngb_py_key(dsngb_cmd_key_names[i]))) {
+			if (!PyErr_Occurred())
+				PyErr_NoMemory();
+			return -1;
+		} else {
+			Py_INCREF(cmd_key_obj[i]); /* ours: the cache evicts */
+		}
 	if (!(cmd_kind.ids = ids_of(dsngb_cmd_key_names, DSNGB_CMD__KEYS)) ||
 	    !(report_kind.ids = ids_of(dsngb_report_keys, (size_t)-1)) ||
 	    !(t = PyDict_New()))

@@ -20,6 +20,10 @@ struct dsngb_py_lazy_kind {
 	/* The value of key id (new reference), or NULL with an exception.
 	 * May run Python code (allocations can collect garbage). */
 	PyObject *(*build)(PyObject *self, void *state, int id);
+	/* Optional: build every value still holding the placeholder in one
+	 * pass (what fill does key by key with build otherwise); 0 or -1
+	 * with an exception.  Stores only over the placeholder. */
+	int (*fill)(PyObject *self, void *state);
 	/* Free state: at dealloc, or once every value is built when
 	 * release_when_built (no build can be running then). */
 	void (*release)(void *state);

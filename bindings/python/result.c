@@ -120,6 +120,17 @@ int dsngb_py_result_fill(PyObject *o)
 	if (!is_lazy(o))
 		return 0;
 	Py_INCREF(o);
+	if (r->kind->fill && r->state) {
+		int rc;
+
+		r->building++;
+		rc = r->kind->fill(o, r->state);
+		r->building--;
+		if (rc < 0) {
+			Py_DECREF(o);
+			return -1;
+		}
+	}
 	/* until a pass finds no placeholder: a build can run Python code,
 	 * which may change the dict under the scan */
 	do {
