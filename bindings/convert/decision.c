@@ -33,46 +33,63 @@ static void put_uint(char *buf, size_t cap, size_t *at, unsigned long v)
 	put(buf, cap, at, digits + i, sizeof(digits) - i);
 }
 
-void dsngb_decision_fill(const struct dsngb_builder *b, void *m,
-                         const struct dsng_decision *d, unsigned notify,
-                         int bounce)
+size_t dsngb_decision_rule(char *buf, size_t cap, const struct dsng_decision *d)
 {
-	char rule[512], reply[DSNG_DECISION_REPLY_MAX + 32];
 	const char *origin = d->origin ? d->origin : "",
 	           *name = d->rule ? d->rule : "";
 	size_t n = 0;
 
+	/* "origin:line:rule", or "origin:rule" for presets and defaults */
+	put_str(buf, cap, &n, origin);
+	put(buf, cap, &n, ":", 1);
+	if (d->line) {
+		put_uint(buf, cap, &n, d->line);
+		put(buf, cap, &n, ":", 1);
+	}
+	put_str(buf, cap, &n, name);
+	return n;
+}
+
+int dsngb_decision_reply(char *buf, size_t cap, size_t *len,
+                         const struct dsng_decision *d)
+{
+	size_t n = 0;
+
+	/* refusals only: "550 5.7.1 text", the enhanced code when there is
+	 * one */
+	if (d->action != DSNG_POLICY_ACTION_REJECT || !d->reply_code)
+		return 0;
+	if (d->reply_code < 0)
+		put(buf, cap, &n, "-", 1);
+	put_uint(buf, cap, &n,
+	         d->reply_code < 0 ? 0UL - (unsigned long)d->reply_code
+	                           : (unsigned long)d->reply_code);
+	put(buf, cap, &n, " ", 1);
+	if (d->enhanced && *d->enhanced) {
+		put_str(buf, cap, &n, d->enhanced);
+		put(buf, cap, &n, " ", 1);
+	}
+	put_str(buf, cap, &n, d->reply_text);
+	*len = n;
+	return 1;
+}
+
+void dsngb_decision_fill(const struct dsngb_builder *b, void *m,
+                         const struct dsng_decision *d, unsigned notify,
+                         int bounce)
+{
+	char rule[DSNGB_RULE_MAX], reply[DSNGB_REPLY_MAX];
+	size_t n;
+
 	b->map_set(m, "action",
 	           dsngb_cstr(b, dsng_policy_action_name(d->action)));
 	b->map_set(m, "reason", dsngb_cstr(b, d->reason));
-	/* "origin:line:rule", or "origin:rule" for presets and defaults */
-	put_str(rule, sizeof(rule), &n, origin);
-	put(rule, sizeof(rule), &n, ":", 1);
-	if (d->line) {
-		put_uint(rule, sizeof(rule), &n, d->line);
-		put(rule, sizeof(rule), &n, ":", 1);
-	}
-	put_str(rule, sizeof(rule), &n, name);
+	n = dsngb_decision_rule(rule, sizeof(rule), d);
 	b->map_set(m, "rule", b->str(rule, n));
-	/* the reply to send: refusals only: "550 5.7.1 text", the enhanced
-	 * code when there is one */
-	if (d->action == DSNG_POLICY_ACTION_REJECT && d->reply_code) {
-		n = 0;
-		if (d->reply_code < 0)
-			put(reply, sizeof(reply), &n, "-", 1);
-		put_uint(reply, sizeof(reply), &n,
-		         d->reply_code < 0 ? 0UL - (unsigned long)d->reply_code
-		                           : (unsigned long)d->reply_code);
-		put(reply, sizeof(reply), &n, " ", 1);
-		if (d->enhanced && *d->enhanced) {
-			put_str(reply, sizeof(reply), &n, d->enhanced);
-			put(reply, sizeof(reply), &n, " ", 1);
-		}
-		put_str(reply, sizeof(reply), &n, d->reply_text);
+	if (dsngb_decision_reply(reply, sizeof(reply), &n, d))
 		b->map_set(m, "reply", b->str(reply, n));
-	} else {
+	else
 		b->map_set(m, "reply", b->none());
-	}
 	b->map_set(m, "notify", dsngb_notify_list(b, notify));
 	b->map_set(m, "compliance",
 	           dsngb_cstr(b, dsng_policy_compliance_name(d->compliance)));

@@ -111,6 +111,17 @@ void dsngb_decision_fill(const struct dsngb_builder *b, void *m,
                          const struct dsng_decision *d, unsigned notify,
                          int bounce);
 
+/* The texts of a decision's "rule" and "reply" (dsngb_decision_fill's)
+ * written into buf (cap bytes, cut at cap - 1, not NUL-terminated): the
+ * rule's length; for the reply 1 with *len set, or 0 when the decision
+ * has none (not a refusal).  For builders that fill their own objects. */
+#define DSNGB_RULE_MAX 512
+#define DSNGB_REPLY_MAX (DSNG_DECISION_REPLY_MAX + 32)
+size_t dsngb_decision_rule(char *buf, size_t cap,
+                           const struct dsng_decision *d);
+int dsngb_decision_reply(char *buf, size_t cap, size_t *len,
+                         const struct dsng_decision *d);
+
 /* Add an enhanced status code's keys to map m: "code" ("5.1.1"),
  * "class", "subject", "detail" (numbers), "class_name", "subject_name",
  * "registered" (in the IANA registry), "description". */

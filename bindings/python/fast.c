@@ -26,22 +26,25 @@
 
 static dsngb_py_unwrap_fn unwrap;
 
-/* What a call in progress keeps between the builder's callbacks (the
- * order of a Decision's keys).  Per thread: an
- * allocation in a walk can run a finalizer that releases the GIL; and
- * saved and restored around each call, as that finalizer can also call
- * in again on the same thread. */
-#define DEC_SLOTS 9
-struct call_state {
-	int dec_order[DEC_SLOTS], dec_n;
-};
-static _Thread_local struct call_state cs = {{0}, 0};
-
 /* Registered by _fast_setup once the module's classes exist. */
 static PyObject *parse_error_cls, *decision_cls, *session_cls;
 /* Where Session's and Policy's _h slot lives in their instances
  * (_fast_setup, _fast_methods): read as a plain load. */
 static Py_ssize_t session_h_off = -1, policy_h_off = -1;
+/* And their _c, the handle's SWIG object (-1: no such slot). */
+static Py_ssize_t session_c_off = -1, policy_c_off = -1;
+
+/* What to unwrap for o's handle: its _c when set, else its _h
+ * (borrowed; AttributeError when neither is). */
+static PyObject *handle_of(PyObject *o, Py_ssize_t c_off, Py_ssize_t h_off)
+{
+	PyObject *c = c_off >= 0 ? *(PyObject **)((char *)o + c_off) : NULL,
+	         *h = c ? c : *(PyObject **)((char *)o + h_off);
+
+	if (!h)
+		PyErr_SetString(PyExc_AttributeError, "_h");
+	return h;
+}
 
 PyObject *dsngb_py_parse_error_class(void)
 {
@@ -229,27 +232,14 @@ static const char *const dec_names[D__COUNT] = {
 static PyObject *dec_name[D__COUNT];  /* interned */
 static PyObject *dec_descr[D__COUNT]; /* Decision's slot descriptors */
 
-/* The _keys tuples for the orders the fill gives keys in (cs.dec_order
- * records the decision being built). */
-_Static_assert(D__COUNT == DEC_SLOTS, "DEC_SLOTS is Decision's slots");
-static struct {
-	unsigned long sig;
-	PyObject *keys;
-} dec_keys[4];
+/* The keys of a Decision made here, in dsngb_decision_fill's order (as
+ * Decision(d) would have from tuple(d)). */
+static PyObject *dec_keys;
 
 /* Where each of Decision's __slots__ lives in its instances (from the
  * member descriptors), so a decision is filled by plain stores: going
  * through the descriptors was a seventh of a decision. */
 static Py_ssize_t dec_off[D__COUNT];
-
-static int dec_set(PyObject *d, int i, PyObject *v)
-{
-	PyObject **slot = (PyObject **)((char *)d + dec_off[i]);
-
-	Py_INCREF(v);
-	Py_XSETREF(*slot, v);
-	return 0;
-}
 
 /* The offset of the __slots__ member name of cls (an object slot), or
  * -1 when it is not one. */
@@ -263,100 +253,6 @@ static Py_ssize_t slot_offset(PyObject *descr)
 	return m->type == T_OBJECT_EX && !(m->flags & READONLY) ? m->offset
 	                                                        : -1;
 }
-
-/* The value of the object slot at off (borrowed), AttributeError when it
- * is unset. */
-static PyObject *slot_get(PyObject *o, Py_ssize_t off, const char *name)
-{
-	PyObject *v = *(PyObject **)((char *)o + off);
-
-	if (!v)
-		PyErr_Format(PyExc_AttributeError, "%s", name);
-	return v;
-}
-
-static void *dec_map_new(void)
-{
-	PyTypeObject *t = (PyTypeObject *)decision_cls;
-	PyObject *d = t->tp_alloc(t, 0);
-
-	cs.dec_n = 0;
-	if (d && dec_set(d, D_VERDICT, Py_None) < 0)
-		Py_CLEAR(d);
-	return d;
-}
-
-/* The walk's key texts (string literals) seen so far, by slot: a key is
- * found by its address, else by its text. */
-static const char *dec_key_addr[D_KEYS];
-
-static int dec_index(const char *key)
-{
-	int i;
-
-	for (i = 0; i < D_KEYS; i++)
-		if (dec_key_addr[i] == key)
-			return i;
-	for (i = 0; i < D_KEYS; i++)
-		if (!strcmp(dec_names[i], key)) {
-			dec_key_addr[i] = key;
-			return i;
-		}
-	return D_KEYS;
-}
-
-static void dec_map_set(void *map, const char *key, void *val)
-{
-	int i;
-
-	if (!val || !map) {
-		if (!PyErr_Occurred())
-			PyErr_NoMemory();
-		Py_XDECREF((PyObject *)val);
-		return;
-	}
-	if ((i = dec_index(key)) == D_KEYS) {
-		PyErr_Format(PyExc_SystemError, "decision key %s", key);
-	} else if (dec_set(map, i, val) == 0 && cs.dec_n < D__COUNT) {
-		cs.dec_order[cs.dec_n++] = i;
-	}
-	Py_DECREF((PyObject *)val);
-}
-
-/* Set _keys: the keys in the order the fill gave them, as Decision(d)
- * would have from tuple(d). */
-static int dec_finish(PyObject *d)
-{
-	unsigned long sig = (unsigned long)cs.dec_n;
-	size_t slot;
-	int i;
-
-	for (i = 0; i < cs.dec_n; i++)
-		sig = sig * 16 + (unsigned long)cs.dec_order[i];
-	for (slot = 0; slot < 4 && dec_keys[slot].keys; slot++)
-		if (dec_keys[slot].sig == sig)
-			return dec_set(d, D_KEYS, dec_keys[slot].keys);
-	{
-		PyObject *t = PyTuple_New(cs.dec_n);
-
-		if (!t)
-			return -1;
-		for (i = 0; i < cs.dec_n; i++) {
-			Py_INCREF(dec_name[cs.dec_order[i]]);
-			PyTuple_SET_ITEM(t, i, dec_name[cs.dec_order[i]]);
-		}
-		if (slot < 4) {
-			dec_keys[slot].sig = sig;
-			dec_keys[slot].keys = t; /* the cache's reference */
-			return dec_set(d, D_KEYS, t);
-		}
-		i = dec_set(d, D_KEYS, t);
-		Py_DECREF(t);
-		return i;
-	}
-}
-
-static struct dsngb_builder dec_builder;
 
 /* A decision's texts (reason, rule, reply, compliance) come from the
  * policy's few rules, so they repeat from call to call: one str object
@@ -393,6 +289,79 @@ static void *dec_str(const char *p, size_t n)
 	return o;
 }
 
+/* A decision's notify list: a new list each time (it is the caller's to
+ * change), of the words dsngb_notify_list gave the same bits once. */
+static PyObject *notify_words[16];
+
+static PyObject *notify_of(unsigned bits)
+{
+	PyObject *l;
+
+	if (bits >= 16)
+		return dsngb_notify_list(&dsngb_native, bits);
+	if (!notify_words[bits]) {
+		l = dsngb_notify_list(&dsngb_native, bits);
+		if (!l || PyErr_Occurred()) {
+			Py_XDECREF(l);
+			return NULL;
+		}
+		notify_words[bits] = PyList_AsTuple(l);
+		Py_DECREF(l);
+		if (!notify_words[bits])
+			return NULL;
+	}
+	return PySequence_List(notify_words[bits]);
+}
+
+static PyObject *dec_text(const char *t)
+{
+	return t ? dec_str(t, strlen(t)) : Py_NewRef(Py_None);
+}
+
+/* The Decision of d: its slots stored directly with the values and in
+ * the key order of dsngb_decision_fill (the keys of `dsnguard audit
+ * --json`; test_fast checks them against the SWIG path, which builds
+ * through the fill).  The builder's callbacks, one per key, cost a third
+ * of a decision.  NULL with an exception on failure. */
+static void *dec_make(const struct dsng_decision *d, unsigned notify, void *arg)
+{
+	PyTypeObject *t = (PyTypeObject *)decision_cls;
+	char rule[DSNGB_RULE_MAX], reply[DSNGB_REPLY_MAX];
+	PyObject *v[D__COUNT], *o = NULL;
+	size_t n;
+	int i, ok = 1;
+
+	(void)arg;
+	v[D_ACTION] = dec_text(dsng_policy_action_name(d->action));
+	v[D_REASON] = dec_text(d->reason);
+	n = dsngb_decision_rule(rule, sizeof(rule), d);
+	v[D_RULE] = dec_str(rule, n);
+	v[D_REPLY] = dsngb_decision_reply(reply, sizeof(reply), &n, d)
+	                     ? dec_str(reply, n)
+	                     : Py_NewRef(Py_None);
+	v[D_NOTIFY] = notify_of(notify);
+	v[D_COMPLIANCE] = dec_text(dsng_policy_compliance_name(d->compliance));
+	v[D_REWRITTEN] = d->changes && d->rewritten ? dec_text(d->rewritten)
+	                                            : Py_NewRef(Py_None);
+	v[D_VERDICT] = Py_NewRef(Py_None);
+	v[D_KEYS] = Py_NewRef(dec_keys);
+	for (i = 0; i < D__COUNT; i++)
+		ok = ok && v[i];
+	/* a word of the notify list may have failed inside it */
+	if (ok && !PyErr_Occurred() && (o = t->tp_alloc(t, 0)))
+		for (i = 0; i < D__COUNT; i++) {
+			PyObject **slot = (PyObject **)((char *)o + dec_off[i]);
+
+			*slot = v[i]; /* a new object's slots are empty */
+			v[i] = NULL;
+		}
+	for (i = 0; i < D__COUNT; i++)
+		Py_XDECREF(v[i]);
+	if (!o && !PyErr_Occurred())
+		PyErr_NoMemory();
+	return o;
+}
+
 /* What Policy.mail/rcpt take as a line: str, bytes, a bytes-like object,
  * or what parse_cmd returned (its "canonical").  New reference. */
 static PyObject *line_of(PyObject *o)
@@ -425,7 +394,6 @@ static PyObject *decide(PyObject *ph, PyObject *session, PyObject *cmd,
                         int rcpt)
 {
 	struct dsng_error err;
-	struct call_state saved;
 	PyObject *line, *h, *res;
 	void *p, *s;
 	const char *buf;
@@ -443,7 +411,7 @@ static PyObject *decide(PyObject *ph, PyObject *session, PyObject *cmd,
 		return NULL;
 	}
 	if (!(p = unwrap(ph, 0)) ||
-	    !(h = slot_get(session, session_h_off, "_h")) ||
+	    !(h = handle_of(session, session_c_off, session_h_off)) ||
 	    !(s = unwrap(h, 1))) /* the Session keeps its handle alive */
 		return NULL;
 	if (dsngb_py_cmd_line(cmd, &buf, &len)) {
@@ -457,15 +425,11 @@ static PyObject *decide(PyObject *ph, PyObject *session, PyObject *cmd,
 		return NULL;
 	}
 	dsng_error_init(&err, DSNG_ERROR_VERSION);
-	saved = cs;
-	res = result(dsngb_policy_cmd_with(
-	                     &dec_builder, p, s, buf, (size_t)n,
+	res = result(dsngb_policy_cmd_make(
+	                     dec_make, NULL, p, s, buf, (size_t)n,
 	                     rcpt ? DSNG_VERB_RCPT : DSNG_VERB_MAIL, &err),
 	             &err);
 	Py_XDECREF(line);
-	if (res && dec_finish(res) < 0)
-		Py_CLEAR(res);
-	cs = saved;
 	return res;
 }
 
@@ -501,7 +465,7 @@ static PyObject *method_decide(PyObject *self, PyObject *const *args,
 
 	if (nargs == 2 && !kwnames) {
 		/* self is a Policy: the method descriptor checked it */
-		if (!(h = slot_get(self, policy_h_off, "_h")))
+		if (!(h = handle_of(self, policy_c_off, policy_h_off)))
 			return NULL;
 		Py_INCREF(h);
 		res = decide(h, args[0], args[1], rcpt);
@@ -556,7 +520,12 @@ static PyObject *fast_methods_setup(PyObject *self, PyObject *cls)
 		return NULL;
 	}
 	if (policy_h_off < 0) {
-		PyObject *h = PyObject_GetAttrString(cls, "_h");
+		PyObject *h = PyObject_GetAttrString(cls, "_c");
+
+		policy_c_off = slot_offset(h);
+		Py_XDECREF(h);
+		PyErr_Clear(); /* as Session's */
+		h = PyObject_GetAttrString(cls, "_h");
 
 		policy_h_off = slot_offset(h);
 		Py_XDECREF(h);
@@ -731,6 +700,10 @@ static PyObject *fast_setup(PyObject *self, PyObject *const *args,
 			return NULL;
 		}
 	}
+	h = PyObject_GetAttrString(args[2], "_c");
+	session_c_off = slot_offset(h);
+	Py_XDECREF(h);
+	PyErr_Clear(); /* no _c: the handle is unwrapped from _h */
 	h = PyObject_GetAttrString(args[2], "_h");
 	session_h_off = slot_offset(h);
 	Py_XDECREF(h);
@@ -748,6 +721,13 @@ static PyObject *fast_setup(PyObject *self, PyObject *const *args,
 		if (!dec_name[i] &&
 		    !(dec_name[i] = PyUnicode_InternFromString(dec_names[i])))
 			return NULL;
+	}
+	if (!dec_keys) {
+		/* the seven keys the fill gives a MAIL/RCPT decision */
+		if (!(dec_keys = PyTuple_New(D_VERDICT)))
+			return NULL;
+		for (i = 0; i < D_VERDICT; i++)
+			PyTuple_SET_ITEM(dec_keys, i, Py_NewRef(dec_name[i]));
 	}
 	Py_INCREF(args[0]);
 	Py_XSETREF(parse_error_cls, args[0]);
@@ -792,10 +772,6 @@ int dsngb_py_fast_init(PyObject *m, dsngb_py_unwrap_fn fn)
 {
 	unwrap = fn;
 	dsngb_py_keys_init();
-	dec_builder = dsngb_native;
-	dec_builder.map_new = dec_map_new;
-	dec_builder.map_set = dec_map_set;
-	dec_builder.str = dec_str;
 	if (dsngb_py_result_init(m) < 0)
 		return -1;
 	return PyModule_AddFunctions(m, fast_methods);
