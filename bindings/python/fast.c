@@ -295,7 +295,7 @@ static PyObject *notify_words[16];
 
 static PyObject *notify_of(unsigned bits)
 {
-	PyObject *l;
+	PyObject *l, *t;
 
 	if (bits >= 16)
 		return dsngb_notify_list(&dsngb_native, bits);
@@ -305,10 +305,14 @@ static PyObject *notify_of(unsigned bits)
 			Py_XDECREF(l);
 			return NULL;
 		}
-		notify_words[bits] = PyList_AsTuple(l);
+		t = PyList_AsTuple(l);
 		Py_DECREF(l);
-		if (!notify_words[bits])
+		if (!t)
 			return NULL;
+		if (notify_words[bits]) /* made meanwhile (a finalizer) */
+			Py_DECREF(t);
+		else
+			notify_words[bits] = t;
 	}
 	return PySequence_List(notify_words[bits]);
 }

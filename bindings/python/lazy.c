@@ -143,7 +143,12 @@ static PyObject *cmd_none_template_of(enum dsng_verb verb)
 		}
 	compact = PyDict_Copy(t);
 	Py_DECREF(t);
-	return cmd_none_template[verb] = compact;
+	if (compact && cmd_none_template[verb]) /* made meanwhile */
+		Py_SETREF(compact, Py_NewRef(cmd_none_template[verb]));
+	else if (compact)
+		cmd_none_template[verb] = Py_NewRef(compact);
+	Py_XDECREF(compact); /* the table keeps its reference */
+	return cmd_none_template[verb];
 }
 
 /* An unread result read whole (the common case: json.dumps, ==, a loop
@@ -283,7 +288,11 @@ static PyObject *cmd_template_of(enum dsng_verb verb)
 	const unsigned char *k;
 	PyObject *t, *key, *compact;
 
-	if ((unsigned)verb < DSNG_VERB__COUNT && cmd_template[verb])
+	if ((unsigned)verb >= DSNG_VERB__COUNT) {
+		PyErr_SetString(PyExc_SystemError, "dsnguard: no such verb");
+		return NULL;
+	}
+	if (cmd_template[verb])
 		return cmd_template[verb];
 	if (!(t = PyDict_New()))
 		return NULL;
@@ -298,9 +307,15 @@ static PyObject *cmd_template_of(enum dsng_verb verb)
 	/* sized for its keys, which the clone needs */
 	compact = PyDict_Copy(t);
 	Py_DECREF(t);
-	if (compact && (unsigned)verb < DSNG_VERB__COUNT)
+	if (!compact)
+		return NULL;
+	/* another thread may have made it while an allocation here let it
+	 * run */
+	if (cmd_template[verb])
+		Py_DECREF(compact);
+	else
 		cmd_template[verb] = compact; /* kept for the process */
-	return compact;
+	return cmd_template[verb];
 }
 
 PyObject *dsngb_py_cmd_result(const char *p, size_t n, unsigned flags,
