@@ -5,9 +5,10 @@
  * Why not SWIG's wrappers: each call went through a Python shadow
  * function, PyArg_ParseTupleAndKeywords and, for decisions, two more
  * Python helpers and Decision.__init__'s setattr loop; together several
- * times the cost of the parse.  These take vectorcall arguments, build
- * results through the same walks (convert/walk.h, so the keys are still
- * the CLI's), and make Decision objects directly.  Behaviour, names,
+ * times the cost of the parse.  These take vectorcall arguments, return
+ * results whose values are built on access through the same walks
+ * (lazy.c, convert/walk.h, so the keys are still the CLI's), and make
+ * Decision objects directly.  Behaviour, names,
  * error types and messages are those of the code they replace
  * (dsnguard.i), which the binding tests check.
  */
