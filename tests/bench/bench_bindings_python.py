@@ -259,9 +259,12 @@ def report(corpus, passes):
     # against the peers)
     def py_read(m):
         try:
-            return parse(m).to_dict()
+            r = parse(m)
         except err:
             return None
+        for k in r.keys():
+            r[k]
+        return r
 
     impls = {"Python libdsnguard": (py, msgs),
              "Python libdsnguard (parse + read every field)": (py_read,
@@ -279,7 +282,7 @@ def report(corpus, passes):
             extra["how"] = "dsng_report_parse + talloc_free per message, " \
                 "called from this process"
         elif "read every" in name:
-            extra["reads"] = "to_dict()"
+            extra["reads"] = "every key"
         row("report", "corpus-binding", name, r * total / len(msgs),
             "bytes/s",
             messages=len(msgs), bytes=total, **extra)
@@ -288,7 +291,7 @@ def report(corpus, passes):
             % (100 * rates["Python libdsnguard"]
                / rates["C libdsnguard (in process)"],
                len(msgs)))
-        log("parse_report + to_dict(): %.0f%% of the C rate"
+        log("parse_report + read every field: %.0f%% of the C rate"
             % (100 * rates["Python libdsnguard (parse + read every field)"]
                / rates["C libdsnguard (in process)"]))
 
