@@ -166,9 +166,10 @@ static int cmd_fill_whole(PyObject *self, const struct dsng_cmd *c,
 
 	if (!t || PyDict_GET_SIZE(self) != PyDict_GET_SIZE(t))
 		return 0;
-	while (PyDict_Next(self, &pos, &key, &v))
-		if (v != dsngb_py_unbuilt())
-			return 0;
+	if (!dsngb_py_result_untouched(self))
+		while (PyDict_Next(self, &pos, &key, &v))
+			if (v != dsngb_py_unbuilt())
+				return 0;
 	if (!(d = PyDict_Copy(t)))
 		return -1;
 	for (k = dsngb_cmd_keys(c->verb); *k != DSNGB_CMD__KEYS; k++) {
@@ -186,11 +187,13 @@ static int cmd_fill_whole(PyObject *self, const struct dsng_cmd *c,
 	}
 	/* a finalizer run by the walk may have touched the storage */
 	pos = 0;
-	while (PyDict_Next(self, &pos, &key, &v))
-		if (v != dsngb_py_unbuilt()) {
-			Py_DECREF(d);
-			return 0;
-		}
+	if (!dsngb_py_result_untouched(self))
+		while (PyDict_Next(self, &pos, &key, &v))
+			if (v != dsngb_py_unbuilt() ||
+			    PyDict_GET_SIZE(self) != PyDict_GET_SIZE(t)) {
+				Py_DECREF(d);
+				return 0;
+			}
 	/* no Python code runs from here: the placeholders and keys have
 	 * other owners, and merging into an empty dict clones d's table */
 	PyDict_Clear(self);
@@ -230,10 +233,8 @@ static int cmd_fill(PyObject *self, void *state)
 		}
 		dsng_cmd_format_buf(canonical, need + 1, c);
 	}
-	if ((rc = cmd_fill_whole(self, c, canonical)) != 0) {
-		pos = -1; /* done, or failed: skip the loop */
-		rc = rc < 0 ? -1 : 0;
-	}
+	if ((rc = cmd_fill_whole(self, c, canonical)) != 0)
+		pos = -1; /* done (1), or failed: skip the loop */
 	for (; pos >= 0 && (at = pos, PyDict_Next(self, &pos, &k, &v)); i++) {
 		if (v != dsngb_py_unbuilt())
 			continue;

@@ -21,8 +21,9 @@ struct dsngb_py_lazy_kind {
 	 * May run Python code (allocations can collect garbage). */
 	PyObject *(*build)(PyObject *self, void *state, int id);
 	/* Optional: build every value still holding the placeholder in one
-	 * pass (what fill does key by key with build otherwise); 0 or -1
-	 * with an exception.  Stores only over the placeholder. */
+	 * pass (what fill does key by key with build otherwise); 1 when no
+	 * placeholder is left, 0 when some may be, -1 with an exception.
+	 * Stores only over the placeholder. */
 	int (*fill)(PyObject *self, void *state);
 	/* Free state: at dealloc, or once every value is built when
 	 * release_when_built (no build can be running then). */
@@ -38,7 +39,23 @@ typedef struct {
 	void *state;                           /* the kind's, owned */
 	int building;                          /* builds in progress */
 	int complete;                          /* no placeholder left */
+	unsigned long long version; /* the storage's as made (see below) */
 } dsngb_py_result;
+
+/* Whether o's storage is still exactly as dsngb_py_result_lazy made it
+ * (every key with its placeholder): CPython 3.11 versions every dict
+ * change; later versions deprecate that field, and then the answer is
+ * "maybe" (0) and the caller looks at the values. */
+static inline int dsngb_py_result_untouched(PyObject *o)
+{
+#if PY_VERSION_HEX < 0x030C0000
+	return ((PyDictObject *)o)->ma_version_tag ==
+	       ((dsngb_py_result *)o)->version;
+#else
+	(void)o;
+	return 0;
+#endif
+}
 
 /* The placeholder value (borrowed; one object for the process). */
 PyObject *dsngb_py_unbuilt(void);

@@ -115,7 +115,7 @@ int dsngb_py_result_fill(PyObject *o)
 	dsngb_py_result *r = (dsngb_py_result *)o;
 	PyObject *k, *v, *b;
 	Py_ssize_t pos;
-	int built;
+	int built, again = 0;
 
 	if (!is_lazy(o))
 		return 0;
@@ -130,11 +130,13 @@ int dsngb_py_result_fill(PyObject *o)
 			Py_DECREF(o);
 			return -1;
 		}
+		built = rc; /* 1: nothing left to look for */
+	} else {
+		built = 0;
 	}
 	/* until a pass finds no placeholder: a build can run Python code,
 	 * which may change the dict under the scan */
-	do {
-		built = 0;
+	while (!built) {
 		pos = 0;
 		while (PyDict_Next(o, &pos, &k, &v)) {
 			if (v != unbuilt)
@@ -147,9 +149,11 @@ int dsngb_py_result_fill(PyObject *o)
 				return -1;
 			}
 			Py_DECREF(b);
-			built = 1;
+			again = 1;
 		}
-	} while (built);
+		built = !again;
+		again = 0;
+	}
 	r->complete = 1;
 	if (r->kind->release_when_built && !r->building)
 		release(r);
@@ -175,6 +179,9 @@ PyObject *dsngb_py_result_lazy(PyObject *template,
 		Py_DECREF(o);
 		return NULL;
 	}
+#if PY_VERSION_HEX < 0x030C0000
+	r->version = ((PyDictObject *)o)->ma_version_tag;
+#endif
 	return o;
 }
 
