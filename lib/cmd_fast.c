@@ -8,10 +8,12 @@
  * walks each value two or three times and pays a call and its checks per
  * step; on the common line that fixed cost is most of the work.  This
  * pass takes only what that parser accepts in lenient mode without a
- * single lax flag, and fills the very same fields; on anything else
- * (lax forms, quoted or routed or 8-bit paths, address literals,
- * unknown parameters, every error) it declines and the layered parser
- * runs from the start, so errors, offsets and lax flags have one source.
+ * lax form of its own (the value checkers it shares may record theirs),
+ * and fills the very same fields; on anything else (lax spacing or
+ * paths, quoted or routed paths, 8-bit octets outside a MAIL local part,
+ * address literals, unknown parameters, every error) it declines and the
+ * layered parser runs from the start, so errors, offsets and lax flags
+ * have one source.
  * tests/test_cmd_fast.c and fuzz_cmd compare both passes field by field.
  */
 #include <string.h>
@@ -26,15 +28,27 @@ int dsng__cmd_fast_off;
 #define HOLD (1u << DSNG_PARAM_HOLDFOR | 1u << DSNG_PARAM_HOLDUNTIL)
 
 /* Dot-atom local part, '@', LDH domain, '>' at s[i] (just after '<').
- * Returns the offset of '>' or 0 to decline. */
+ * A MAIL local part may hold UTF-8 (SMTPUTF8 follows the path, so the
+ * caller checks for it at the end, as mail_rcpt() does).  Returns the
+ * offset of '>' or 0 to decline. */
 static size_t path(struct dsng_cmd *c, const unsigned char *s, size_t i,
                    size_t e, size_t pos)
 {
-	size_t ls = i, ds, as, lb;
+	size_t ls = i, ds, as, lb, k;
+	uint32_t cp;
 
 	for (;;) {
 		as = i;
-		i = dsng__skip_wide(s, i, e, DSNG__C_ATEXT);
+		for (;;) {
+			i = dsng__skip_wide(s, i, e, DSNG__C_ATEXT);
+			if (i == e || s[i] < 0x80 || c->verb != DSNG_VERB_MAIL)
+				break;
+			k = dsng__utf8_seq(s + i, e - i, &cp);
+			if (!k)
+				return 0;
+			c->path.has_utf8 = true;
+			i += k;
+		}
 		if (i == as || i == e)
 			return 0;
 		if (s[i] != '.')
@@ -149,9 +163,10 @@ static int value(struct dsng__cmd_state *st, struct dsng_param *p)
 		if (n > DSNG_CMD_MAX_ORCPT_LEN)
 			return 0;
 		i = dsng__skip(u, 0, n, DSNG__C_ATEXT);
-		if (i == 0 || i + 1 >= n || v[i] != ';' ||
-		    (i == 5 && dsng__ieq_w(v, "UTF-8", 5)))
+		if (i == 0 || i + 1 >= n || v[i] != ';')
 			return 0;
+		if (i == 5 && dsng__ieq_w(v, "UTF-8", 5)) /* RFC 6533 */
+			return dsng__cmd_value(st, p) == DSNG_OK;
 		c->orcpt_type.ptr = v;
 		c->orcpt_type.len = i;
 		c->has_orcpt = true;
@@ -195,11 +210,14 @@ static int value(struct dsng__cmd_state *st, struct dsng_param *p)
 		                  ? DSNG_BODY_BINARYMIME
 		                  : DSNG_BODY_NONE;
 		return c->body != DSNG_BODY_NONE;
-	case DSNG_PARAM_SMTPUTF8:
+	case DSNG_PARAM_SMTPUTF8: /* these take no value */
 	case DSNG_PARAM_REQUIRETLS:
-	case DSNG_PARAM_AUTH: /* '<>' and '+' forms: decode() is rare */
 		return 0;
-	default: /* checkers with no lax forms, and err is NULL here */
+	default:
+		/* The layered parser's own checker (err is NULL here): any
+		 * lax bit it sets (lower-case hex in AUTH or ORCPT=utf-8) it
+		 * sets there too, as this pass takes a line only when every
+		 * value went through the checker the layered parser runs. */
 		return dsng__cmd_value(st, p) == DSNG_OK;
 	}
 }
@@ -316,5 +334,6 @@ int dsng__cmd_fast(struct dsng__cmd_state *st, size_t pos)
 	while (i < e && (i = param(st, s, i, e)) != 0)
 		;
 	st->err = err;
-	return i == e;
+	/* a UTF-8 path needs SMTPUTF8 (mail_rcpt() reports it) */
+	return i == e && (!c->path.has_utf8 || c->smtputf8);
 }

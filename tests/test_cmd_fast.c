@@ -187,6 +187,9 @@ static const char *const paths[] = {
         ("<user@AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"
          "AAAAAA.example>"),
         "<j\xc3\xb6rg@example.de>",
+        "<\xe7\x94\xa8\xe6\x88\xb7.x@example.org>",
+        "<j\xc3rg@example.de>",
+        "<a@b\xc3\xb6.example>",
 };
 static const char *const params[] = {
         "",
@@ -212,6 +215,12 @@ static const char *const params[] = {
         " BODY=BINARYMIME REQUIRETLS",
         " SMTPUTF8=yes",
         " AUTH=<>",
+        " AUTH=a+2Bb@example.org",
+        " AUTH=a+2bb@example.org",
+        " NOTIFY=DELAY ORCPT=utf-8;j\\x{F6}rg@example.org",
+        " ORCPT=utf-8;j\\x{f6}rg@example.org",
+        " ORCPT=utf-8;j\xc3\xb6rg@example.org",
+        " SIZE=1 SMTPUTF8 BODY=8BITMIME",
         " MT-PRIORITY=-3 BY=120;RT",
         " HOLDFOR=60 HOLDUNTIL=2026-01-01T00:00:00Z",
         " RRVS=2026-01-01T00:00:00Z;C",
