@@ -44,18 +44,16 @@ static void reset_values(struct dsng_cmd *c)
 	        offsetof(struct dsng_cmd, decoded) + sizeof(c->decoded);
 	const size_t size = dsng__cmd_sizes[c->version];
 
-	memset(&c->notify, 0,
-	       offsetof(struct dsng_cmd, decoded) -
-	               offsetof(struct dsng_cmd, notify));
+	dsng__zero(&c->notify, offsetof(struct dsng_cmd, decoded) -
+	                               offsetof(struct dsng_cmd, notify));
 	if (size > tail)
 		memset((char *)c + tail, 0, size - tail);
 }
 
 static void reset(struct dsng_cmd *c)
 {
-	memset(&c->verb, 0,
-	       offsetof(struct dsng_cmd, params) -
-	               offsetof(struct dsng_cmd, verb));
+	dsng__zero(&c->verb, offsetof(struct dsng_cmd, params) -
+	                             offsetof(struct dsng_cmd, verb));
 	reset_values(c);
 }
 
