@@ -109,117 +109,189 @@ static void copy_run(char *o, const unsigned char *v, size_t r)
 	}
 }
 
-/* xtext of printable ASCII with upper-case hex into decoded[]; 0 to
- * decline (lower-case hex, controls, no room: decode() reports them).
- * avail >= n octets can be read at v (up to the line's end): a run of
- * xchars never crosses the value's end (SP or the end of the line), so
- * runs are scanned wide over all of them. */
-static int xtext(struct dsng_cmd *c, const unsigned char *v, size_t n,
-                 size_t avail, struct dsng_span *out)
+/* A value ends at SP or at the end of the line; anything else where a
+ * value's own grammar stops (TAB, a control, an octet it cannot take)
+ * is the layered parser's to split and report. */
+static int at_end(const unsigned char *s, size_t j, size_t e)
+{
+	return j == e || s[j] == ' ';
+}
+
+/*
+ * xtext of printable ASCII with upper-case hex at s[v], to its end, into
+ * decoded[]: the offset of the end, or 0 to decline (lower-case hex,
+ * controls, an empty value, no room: decode() reports them).  Runs of
+ * xchars stop at SP, so the value's end is found by this one pass; they
+ * are scanned no further than the room left in decoded[] (an encoded
+ * value longer than the room is refused as max_decoded), and the decoded
+ * text is never longer than the encoded.
+ */
+static size_t xtext(struct dsng_cmd *c, const unsigned char *s, size_t v,
+                    size_t e, struct dsng_span *out)
 {
 	char *o = c->decoded + c->decoded_len, *start = o;
-	size_t i = 0, r;
+	size_t room = DSNG_CMD_DECODE_MAX - c->decoded_len;
+	size_t lim = e - v <= room ? e : v + room, i = v, r;
 	int hi, lo;
 
-	if (DSNG_CMD_DECODE_MAX - c->decoded_len < n)
-		return 0;
 	for (;;) {
-		r = dsng__skip_wide(v, i, avail, DSNG__C_XCHAR);
-		r = (r < n ? r : n) - i;
-		copy_run(o, v + i, r);
-		o += r;
-		i += r;
-		if (i == n)
+		r = dsng__skip_wide(s, i, lim, DSNG__C_XCHAR);
+		copy_run(o, s + i, r - i);
+		o += r - i;
+		i = r;
+		if (i == lim || s[i] != '+')
 			break;
-		if (v[i] != '+' || n - i < 3 ||
-		    (hi = hex_upper(v[i + 1])) < 0 ||
-		    (lo = hex_upper(v[i + 2])) < 0 || hi < 2 || hi > 7 ||
+		if (lim - i < 3 || (hi = hex_upper(s[i + 1])) < 0 ||
+		    (lo = hex_upper(s[i + 2])) < 0 || hi < 2 || hi > 7 ||
 		    (hi == 7 && lo == 15))
 			return 0; /* only 0x20..0x7e decode here */
 		*o++ = (char)(hi << 4 | lo);
 		i += 3;
 	}
+	if (i == v || !at_end(s, i, e))
+		return 0;
 	out->ptr = start;
 	out->len = (size_t)(o - start);
 	c->decoded_len += out->len;
-	return 1;
+	return i;
 }
 
-/* The value of known parameter p; 1 if taken, 0 to decline.  Every octet
- * of v is above SP, which makes dsng__ieq_w exact on it. */
-static int value(struct dsng__cmd_state *st, struct dsng_param *p)
+/* NOTIFY's usual lists in one pass: items of exactly SUCCESS, FAILURE,
+ * DELAY or NEVER (any case), one comma between them, NEVER alone (what
+ * dsng__cmd_notify_fast takes).  The words have letters only, so
+ * dsng__ieq_w is exact on any octets. */
+static size_t notify(struct dsng_cmd *c, const unsigned char *s, size_t i,
+                     size_t e)
+{
+	unsigned bits = 0, b;
+	size_t k;
+
+	for (;;) {
+		const char *w = (const char *)s + i;
+
+		if (e - i >= 7 && dsng__ieq_w(w, "SUCCESS", 7))
+			b = DSNG_NOTIFY_SUCCESS, k = 7;
+		else if (e - i >= 7 && dsng__ieq_w(w, "FAILURE", 7))
+			b = DSNG_NOTIFY_FAILURE, k = 7;
+		else if (e - i >= 5 && dsng__ieq_w(w, "DELAY", 5))
+			b = DSNG_NOTIFY_DELAY, k = 5;
+		else if (e - i >= 5 && !bits && dsng__ieq_w(w, "NEVER", 5))
+			b = DSNG_NOTIFY_NEVER, k = 5;
+		else
+			return 0;
+		bits |= b;
+		i += k;
+		if (at_end(s, i, e))
+			break;
+		if (s[i] != ',' || b == DSNG_NOTIFY_NEVER)
+			return 0;
+		i++;
+	}
+	c->notify = bits;
+	return i;
+}
+
+/* 4, 8 or 10 octets at s[i] equal to the upper-case word w, then the
+ * value's end.  dsng__ieq_w ignores bit 5, so a digit of w is compared
+ * exactly on its own. */
+static int word_is(const unsigned char *s, size_t i, size_t e, const char *w,
+                   size_t n)
+{
+	return e - i >= n && dsng__ieq_w((const char *)s + i, w, n) &&
+	       (w[0] > '9' || s[i] == (unsigned char)w[0]) &&
+	       at_end(s, i + n, e);
+}
+
+/*
+ * The value at s[vs] of known parameter p, checked and decoded as far as
+ * its end: the offset of the end (p->value set), or 0 to decline.  The
+ * usual kinds find their end in the pass that checks them; the others
+ * are split at the first octet up to SP and handed to the layered
+ * parser's checker.
+ */
+static size_t value(struct dsng__cmd_state *st, struct dsng_param *p,
+                    const unsigned char *s, size_t vs, size_t e)
 {
 	struct dsng_cmd *c = st->cmd;
-	const char *v = p->value.ptr;
-	const unsigned char *u = (const unsigned char *)v;
-	size_t n = p->value.len, i;
-	size_t avail = st->end - (size_t)(v - st->line);
+	size_t i, ve;
 
 	switch (p->kind) {
 	case DSNG_PARAM_NOTIFY:
-		c->notify = dsng__cmd_notify_fast(v, n);
-		return c->notify != 0;
+		ve = notify(c, s, vs, e);
+		break;
 	case DSNG_PARAM_ORCPT:
-		if (n > DSNG_CMD_MAX_ORCPT_LEN)
+		i = dsng__skip(s, vs, e, DSNG__C_ATEXT);
+		if (i == vs || i == e || s[i] != ';')
 			return 0;
-		i = dsng__skip(u, 0, n, DSNG__C_ATEXT);
-		if (i == 0 || i + 1 >= n || v[i] != ';')
+		if (i - vs == 5 &&
+		    dsng__ieq_w((const char *)s + vs, "UTF-8", 5))
+			goto checker; /* RFC 6533 */
+		ve = xtext(c, s, i + 1, e, &c->orcpt_addr);
+		if (!ve || ve - vs > DSNG_CMD_MAX_ORCPT_LEN)
 			return 0;
-		if (i == 5 && dsng__ieq_w(v, "UTF-8", 5)) /* RFC 6533 */
-			return dsng__cmd_value(st, p) == DSNG_OK;
-		c->orcpt_type.ptr = v;
-		c->orcpt_type.len = i;
+		c->orcpt_type.ptr = (const char *)s + vs;
+		c->orcpt_type.len = i - vs;
 		c->has_orcpt = true;
-		return xtext(c, u + i + 1, n - i - 1, avail - i - 1,
-		             &c->orcpt_addr);
+		break;
 	case DSNG_PARAM_ENVID:
-		if (!xtext(c, u, n, avail, &c->envid) ||
-		    c->envid.len > DSNG_CMD_MAX_ENVID_LEN)
+		ve = xtext(c, s, vs, e, &c->envid);
+		if (!ve || c->envid.len > DSNG_CMD_MAX_ENVID_LEN)
 			return 0;
 		c->has_envid = true;
-		return 1;
+		break;
 	case DSNG_PARAM_SIZE: {
 		uint64_t x = 0;
+		unsigned d;
 
 		/* 1..19 digits cannot pass 2^64-1: no overflow test (nor
 		 * dsng__parse_u64's division) per digit */
-		if (n > 19)
-			return 0;
-		for (i = 0; i < n; i++) {
-			unsigned d = (unsigned)u[i] - '0';
-
-			if (d > 9)
-				return 0;
+		for (ve = vs; ve < e && (d = (unsigned)s[ve] - '0') <= 9; ve++)
 			x = x * 10 + d;
-		}
+		if (ve == vs || ve - vs > 19 || !at_end(s, ve, e))
+			return 0;
 		c->size = x;
 		c->has_size = true;
-		return 1;
+		break;
 	}
 	case DSNG_PARAM_RET:
-		c->ret = n != 4                      ? DSNG_RET_NONE
-		         : dsng__ieq_w(v, "FULL", 4) ? DSNG_RET_FULL
-		         : dsng__ieq_w(v, "HDRS", 4) ? DSNG_RET_HDRS
-		                                     : DSNG_RET_NONE;
-		return c->ret != DSNG_RET_NONE;
+		c->ret = word_is(s, vs, e, "FULL", 4)   ? DSNG_RET_FULL
+		         : word_is(s, vs, e, "HDRS", 4) ? DSNG_RET_HDRS
+		                                        : DSNG_RET_NONE;
+		if (c->ret == DSNG_RET_NONE)
+			return 0;
+		ve = vs + 4;
+		break;
 	case DSNG_PARAM_BODY:
-		c->body = n == 4 && dsng__ieq_w(v, "7BIT", 4) ? DSNG_BODY_7BIT
-		          : n == 8 && dsng__ieq_w(v, "8BITMIME", 8)
-		                  ? DSNG_BODY_8BITMIME
-		          : n == 10 && dsng__ieq_w(v, "BINARYMIME", 10)
-		                  ? DSNG_BODY_BINARYMIME
-		                  : DSNG_BODY_NONE;
-		return c->body != DSNG_BODY_NONE;
+		if (word_is(s, vs, e, "7BIT", 4))
+			c->body = DSNG_BODY_7BIT, ve = vs + 4;
+		else if (word_is(s, vs, e, "8BITMIME", 8))
+			c->body = DSNG_BODY_8BITMIME, ve = vs + 8;
+		else if (word_is(s, vs, e, "BINARYMIME", 10))
+			c->body = DSNG_BODY_BINARYMIME, ve = vs + 10;
+		else
+			return 0;
+		break;
 	case DSNG_PARAM_SMTPUTF8: /* these take no value */
 	case DSNG_PARAM_REQUIRETLS:
 		return 0;
 	default:
+	checker:
+		ve = dsng__skip_above_sp(s, vs, e);
+		if (ve == vs || !at_end(s, ve, e))
+			return 0;
+		p->value.ptr = (const char *)s + vs;
+		p->value.len = ve - vs;
 		/* The layered parser's own checker (err is NULL here): any
 		 * lax bit it sets (lower-case hex in AUTH or ORCPT=utf-8) it
 		 * sets there too, as this pass takes a line only when every
 		 * value went through the checker the layered parser runs. */
-		return dsng__cmd_value(st, p) == DSNG_OK;
+		return dsng__cmd_value(st, p) == DSNG_OK ? ve : 0;
 	}
+	if (!ve)
+		return 0;
+	p->value.ptr = (const char *)s + vs;
+	p->value.len = ve - vs;
+	return ve;
 }
 
 /* dsng__cmd_param_kind, the usual keywords first: word compares of
@@ -253,7 +325,7 @@ static size_t param(struct dsng__cmd_state *st, const unsigned char *s,
 {
 	struct dsng_cmd *c = st->cmd;
 	struct dsng_param *p;
-	size_t t = i + 1, ke, ve;
+	size_t t = i + 1, ke;
 	unsigned bit;
 
 	if (s[i] != ' ' || t == e || !dsng__is(s[t], DSNG__C_LETDIG) ||
@@ -286,12 +358,7 @@ static size_t param(struct dsng__cmd_state *st, const unsigned char *s,
 	}
 	if (s[ke] != '=')
 		return 0;
-	ve = dsng__skip_above_sp(s, ke + 1, e);
-	if (ve == ke + 1 || (ve < e && s[ve] != ' '))
-		return 0;
-	p->value.ptr = (const char *)s + ke + 1;
-	p->value.len = ve - ke - 1;
-	return value(st, p) ? ve : 0;
+	return value(st, p, s, ke + 1, e);
 }
 
 int dsng__cmd_fast(struct dsng__cmd_state *st, size_t pos)

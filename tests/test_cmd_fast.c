@@ -221,6 +221,20 @@ static const char *const params[] = {
         " ORCPT=utf-8;j\\x{f6}rg@example.org",
         " ORCPT=utf-8;j\xc3\xb6rg@example.org",
         " SIZE=1 SMTPUTF8 BODY=8BITMIME",
+        /* a control that differs from a digit of the word in bit 5 */
+        " BODY=\x17"
+        "BIT",
+        " BODY=\x18"
+        "BITMIME RET=FULL",
+        " RET=FULL\tSIZE=1",
+        " NOTIFY=SUCCESS\tDELAY",
+        " NOTIFY=NEVER,",
+        " NOTIFY=SUCCESSFAILURE",
+        " SIZE=0123456789012345678",
+        " SIZE=01234567890123456789",
+        " ENVID=a+41+4",
+        " ENVID=a+41+",
+        " ORCPT=rfc822;a+41\x01",
         " MT-PRIORITY=-3 BY=120;RT",
         " HOLDFOR=60 HOLDUNTIL=2026-01-01T00:00:00Z",
         " RRVS=2026-01-01T00:00:00Z;C",
@@ -259,6 +273,44 @@ static void test_cmd_fast_matches_layered(void **state)
 	assert_true(n_ok > 10000 / mutation_stride());
 }
 
+/* Values at the limits the one pass checks after finding their end:
+ * ORCPT's 500 octets as sent, ENVID's 100 decoded, and the room left in
+ * decoded[] by an AUTH before it. */
+static void test_cmd_fast_limits(void **state)
+{
+	static const char *const fmt[] = {
+	        "RCPT TO:<a@b.example> ORCPT=rfc822;%s\r\n",
+	        "MAIL FROM:<a@b.example> ENVID=%s\r\n",
+	        "MAIL FROM:<a@b.example> ENVID=%s+41\r\n",
+	};
+	char val[1100], line[2100];
+	size_t k, f, n;
+
+	(void)state;
+	for (f = 0; f < sizeof(fmt) / sizeof(fmt[0]); f++)
+		for (k = 90; k < 520; k += k < 110 || k > 480 ? 1 : 50) {
+			memset(val, 'x', k);
+			val[k] = '\0';
+			n = (size_t)snprintf(line, sizeof(line), fmt[f], val);
+			both(line, n, 0);
+		}
+	for (k = 990; k < 1030; k++) {
+		memset(val, 'y', k);
+		val[k] = '\0';
+		n = (size_t)snprintf(line, sizeof(line),
+		                     "MAIL FROM:<a@b.example> AUTH=%s "
+		                     "ENVID=ABCDEFGHIJ+41KLMNOPQRSTU\r\n",
+		                     val);
+		both(line, n, 0);
+		n = (size_t)snprintf(line, sizeof(line),
+		                     "MAIL FROM:<a@b.example> AUTH=%s "
+		                     "ENVID=ABCDEFGHIJKLMNOPQRSTU+41\r\n",
+		                     val);
+		both(line, n, 0);
+	}
+	assert_true(n_ok > 0);
+}
+
 static void test_cmd_fast_fuzz_corpus(void **state)
 {
 	TALLOC_CTX *ctx = *state;
@@ -295,6 +347,7 @@ int main(void)
 	        cmocka_unit_test_setup_teardown(test_cmd_fast_matches_layered,
 	                                        dsng_test_setup_ctx,
 	                                        dsng_test_teardown_ctx),
+	        cmocka_unit_test(test_cmd_fast_limits),
 	        cmocka_unit_test_setup_teardown(test_cmd_fast_fuzz_corpus,
 	                                        dsng_test_setup_ctx,
 	                                        dsng_test_teardown_ctx),
