@@ -294,29 +294,48 @@ static size_t value(struct dsng__cmd_state *st, struct dsng_param *p,
 	return ve;
 }
 
-/* dsng__cmd_param_kind, the usual keywords first: word compares of
- * constant length fold to a load, a mask and a compare each. */
-static enum dsng_param_kind kind_of(const char *p, size_t n)
+/*
+ * The usual keywords with their '=', told apart by the first letter and
+ * one word compare, with no scan for the keyword's end: the words have
+ * letters only (dsng__ieq_w is exact on them) and '=' is no keyword
+ * octet, so the keyword ends there.  *ke is set to the '='; OTHER when
+ * it is none of them (dsng__cmd_param_kind then decides).
+ */
+static enum dsng_param_kind usual(const unsigned char *s, size_t t, size_t e,
+                                  size_t *ke)
 {
-	switch (n) {
-	case 6:
-		if (dsng__ieq_w(p, "NOTIFY", 6))
-			return DSNG_PARAM_NOTIFY;
+	const char *p = (const char *)s + t, *w;
+	enum dsng_param_kind k;
+	size_t n;
+
+	switch (s[t] | 0x20) {
+	case 'n':
+		k = DSNG_PARAM_NOTIFY, w = "NOTIFY", n = 6;
 		break;
-	case 5:
-		if (dsng__ieq_w(p, "ORCPT", 5))
-			return DSNG_PARAM_ORCPT;
-		if (dsng__ieq_w(p, "ENVID", 5))
-			return DSNG_PARAM_ENVID;
+	case 'o':
+		k = DSNG_PARAM_ORCPT, w = "ORCPT", n = 5;
 		break;
-	case 4:
-		if (dsng__ieq_w(p, "SIZE", 4))
-			return DSNG_PARAM_SIZE;
-		if (dsng__ieq_w(p, "BODY", 4))
-			return DSNG_PARAM_BODY;
+	case 'e':
+		k = DSNG_PARAM_ENVID, w = "ENVID", n = 5;
 		break;
+	case 's':
+		k = DSNG_PARAM_SIZE, w = "SIZE", n = 4;
+		break;
+	case 'b':
+		k = DSNG_PARAM_BODY, w = "BODY", n = 4;
+		break;
+	case 'r': /* three letters: "RET=" compared, '=' exactly */
+		if (e - t < 4 || s[t + 3] != '=' || !dsng__ieq_w(p, "RET=", 4))
+			return DSNG_PARAM_OTHER;
+		*ke = t + 3;
+		return DSNG_PARAM_RET;
+	default:
+		return DSNG_PARAM_OTHER;
 	}
-	return dsng__cmd_param_kind(p, n);
+	if (e - t <= n || s[t + n] != '=' || !dsng__ieq_w(p, w, n))
+		return DSNG_PARAM_OTHER;
+	*ke = t + n;
+	return k;
 }
 
 /* One " KEYWORD[=VALUE]" at s[i] (the space); the offset after it or 0. */
@@ -331,9 +350,12 @@ static size_t param(struct dsng__cmd_state *st, const unsigned char *s,
 	if (s[i] != ' ' || t == e || !dsng__is(s[t], DSNG__C_LETDIG) ||
 	    c->n_params == DSNG_CMD_MAX_PARAMS)
 		return 0;
-	ke = dsng__skip_wide(s, t, e, DSNG__C_KEY);
 	p = &c->params[c->n_params];
-	p->kind = kind_of((const char *)s + t, ke - t);
+	p->kind = usual(s, t, e, &ke);
+	if (p->kind == DSNG_PARAM_OTHER) {
+		ke = dsng__skip_wide(s, t, e, DSNG__C_KEY);
+		p->kind = dsng__cmd_param_kind((const char *)s + t, ke - t);
+	}
 	bit = 1u << p->kind;
 	if (p->kind == DSNG_PARAM_OTHER ||
 	    ((RCPT_PARAMS & bit) != 0) != (c->verb == DSNG_VERB_RCPT) ||
