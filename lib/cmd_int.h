@@ -33,6 +33,8 @@ struct dsng__cmd_state {
 	unsigned flags;    /* DSNG_CMD_STRICT, DSNG_CMD_UTF8 */
 	unsigned seen;     /* 1 << dsng_param_kind of the known ones seen */
 	size_t first_8bit; /* first 8-bit octet in an unknown value, or -1 */
+	int checked;       /* every octet was checked against a class that
+	                      has no NUL, CR or LF: framing() need not run */
 	struct dsng_error *err;
 };
 
@@ -85,7 +87,8 @@ unsigned dsng__cmd_notify_fast(const char *v, size_t n);
  * layered parser writes it; 0 when that parser must run instead (the
  * fields it may have written are the ones reset_values() clears, plus
  * path, n_params and st->seen).  Lenient mode without options only.
- * dsng__cmd_fast_off, for tests, sends every line to the layered parser.
+ * dsng__cmd_fast_off, for tests, sends every line to the layered parser
+ * (this one and the HELO/EHLO/LHLO shortcut of cmd_parse.c).
  */
 int dsng__cmd_fast(struct dsng__cmd_state *st, size_t pos);
 extern int dsng__cmd_fast_off;

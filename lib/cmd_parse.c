@@ -77,9 +77,10 @@ static int frame(struct dsng__cmd_state *st, size_t len, size_t max_line)
 }
 
 /* NUL, bare CR or bare LF anywhere in the line.  A MAIL/RCPT line that
- * parsed had every octet checked against a class that excludes them, so
- * this runs only for other verbs and on failure, where it takes
- * precedence over whatever the grammar found. */
+ * parsed, and a HELO that hello_fast() took, had every octet checked
+ * against a class that excludes them, so this runs only for other lines
+ * and on failure, where it takes precedence over whatever the grammar
+ * found. */
 static int framing(struct dsng__cmd_state *st)
 {
 	const unsigned char *s = (const unsigned char *)st->line;
@@ -194,6 +195,34 @@ static int mail_rcpt(struct dsng__cmd_state *st, size_t pos)
 	return DSNG_OK;
 }
 
+/*
+ * The usual HELO/EHLO/LHLO line: one space, then a Domain or address
+ * literal to the end of the line.  It is what dsng__cmd_verb_args takes
+ * with no lax flag and in every mode (the checks below are the ones it
+ * runs, and a valid name is valid with DSNG_CMD_UTF8 too); the name's
+ * octets are all printable, so framing() has nothing to find.  0 when
+ * dsng__cmd_verb_args must look.
+ */
+static int hello_fast(struct dsng__cmd_state *st, size_t k)
+{
+	struct dsng_cmd *c = st->cmd;
+	const unsigned char *s = (const unsigned char *)st->line;
+	size_t e = st->end;
+
+	if ((c->verb != DSNG_VERB_EHLO && c->verb != DSNG_VERB_HELO &&
+	     c->verb != DSNG_VERB_LHLO) ||
+	    dsng__cmd_fast_off || e < k + 2 || s[k] != ' ' ||
+	    dsng__is(s[k + 1], DSNG__C_SPACE) ||
+	    dsng__is(s[e - 1], DSNG__C_SPACE) ||
+	    dsng_addr_check_domain(st->line + k + 1, e - k - 1, 0, NULL) !=
+	            DSNG_OK)
+		return 0;
+	c->arg.ptr = st->line + k + 1;
+	c->arg.len = e - k - 1;
+	st->checked = 1;
+	return 1;
+}
+
 static int parse_line(struct dsng__cmd_state *st)
 {
 	struct dsng_cmd *out = st->cmd;
@@ -236,6 +265,8 @@ verb:
 			                             : "expected TO:");
 		return mail_rcpt(st, k + 1);
 	}
+	if (hello_fast(st, k))
+		return DSNG_OK;
 	return dsng__cmd_verb_args(st, k);
 }
 
@@ -274,6 +305,7 @@ int dsng_cmd_parse(struct dsng_cmd *out, const char *line, size_t len,
 	st.line = line;
 	st.seen = 0;
 	st.first_8bit = (size_t)-1;
+	st.checked = 0;
 	st.err = err;
 	if (!line)
 		line = st.line = "";
@@ -282,8 +314,8 @@ int dsng_cmd_parse(struct dsng_cmd *out, const char *line, size_t len,
 	if (rc != DSNG_OK)
 		return rc;
 	rc = parse_line(&st);
-	if (rc != DSNG_OK ||
-	    (out->verb != DSNG_VERB_MAIL && out->verb != DSNG_VERB_RCPT)) {
+	if (rc != DSNG_OK || (out->verb != DSNG_VERB_MAIL &&
+	                      out->verb != DSNG_VERB_RCPT && !st.checked)) {
 		int frc = framing(&st);
 
 		if (frc != DSNG_OK)

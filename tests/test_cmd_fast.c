@@ -273,6 +273,44 @@ static void test_cmd_fast_matches_layered(void **state)
 	assert_true(n_ok > 10000 / mutation_stride());
 }
 
+/* HELO/EHLO/LHLO lines: the shortcut of cmd_parse.c against
+ * dsng__cmd_verb_args, each line and its one-octet mutations. */
+static void test_cmd_fast_hello(void **state)
+{
+	static const char *const lines[] = {
+	        "EHLO mail.example.org\r\n",
+	        "HELO out-17.mta.example.net\r\n",
+	        "ehlo [192.0.2.25]\r\n",
+	        "Lhlo [IPv6:2001:db8::25]\r\n",
+	        "EHLO localhost",
+	        "EHLO  mail.example.org\r\n",
+	        "EHLO\tmail.example.org\r\n",
+	        "EHLO mail.example.org \r\n",
+	        "EHLO my_pc\r\n",
+	        "EHLO -bad.example\r\n",
+	        "EHLO a..b\r\n",
+	        "EHLO [300.1.1.1]\r\n",
+	        "EHLO m\xc3\xbcller.example\r\n",
+	        "EHLO\r\n",
+	        "EHLO \r\n",
+	        "EHLO a\r\n",
+	        ("EHLO "
+	         "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"
+	         "AAAAA.example\r\n"),
+	};
+	size_t i, before = n_ok;
+
+	(void)state;
+	for (i = 0; i < sizeof(lines) / sizeof(lines[0]); i++) {
+		size_t n = strlen(lines[i]);
+
+		both(lines[i], n, DSNG_CMD_UTF8);
+		both(lines[i], n, DSNG_CMD_STRICT);
+		mutate(lines[i], n);
+	}
+	assert_true(n_ok > before);
+}
+
 /* Values at the limits the one pass checks after finding their end:
  * ORCPT's 500 octets as sent, ENVID's 100 decoded, and the room left in
  * decoded[] by an AUTH before it. */
@@ -348,6 +386,7 @@ int main(void)
 	                                        dsng_test_setup_ctx,
 	                                        dsng_test_teardown_ctx),
 	        cmocka_unit_test(test_cmd_fast_limits),
+	        cmocka_unit_test(test_cmd_fast_hello),
 	        cmocka_unit_test_setup_teardown(test_cmd_fast_fuzz_corpus,
 	                                        dsng_test_setup_ctx,
 	                                        dsng_test_teardown_ctx),
