@@ -249,6 +249,46 @@ static size_t notify(struct dsng_cmd *c, const unsigned char *s, size_t i,
 	return i;
 }
 
+/*
+ * The run of decimal digits at s[i], up to 8 of them, from one 8-octet
+ * load (the line's last 8 when fewer are left; e >= 8): its length in
+ * *nd, 8 meaning it may go on, and its value.  Each octet XOR '0' is a
+ * digit's value iff it is at most 9, which adding 0x76 tells by bit 7
+ * (a carry only runs upwards from an octet already found wanting, so the
+ * first one found is exact); the digits, moved to the top so that the
+ * octets below stand for leading zeros, are then summed pairwise: tens,
+ * hundreds, ten-thousands, three multiplications in all.
+ */
+static uint64_t digits8(const unsigned char *s, size_t i, size_t e, size_t *nd)
+{
+	const uint64_t ones = 0x0101010101010101u;
+	uint64_t x, t;
+	size_t n;
+
+	if (e - i >= 8) {
+		x = dsng__ld64(s + i);
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+		x = __builtin_bswap64(x); /* s[i] in the low octet */
+#endif
+	} else {
+		x = dsng__ld64(s + e - 8);
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+		x = __builtin_bswap64(x);
+#endif
+		x >>= 8 * (8 - (e - i)); /* octets past e read as 0: no digit */
+	}
+	x ^= ones * '0';
+	t = ((x + ones * 0x76) | x) & ones * 0x80;
+	n = t ? (size_t)__builtin_ctzll(t) >> 3 : 8;
+	*nd = n;
+	if (n == 0)
+		return 0;
+	x <<= 8 * (8 - n);
+	x = (x * 10 + (x >> 8)) & 0x00ff00ff00ff00ffu;
+	x = (x * 100 + (x >> 16)) & 0x0000ffff0000ffffu;
+	return (x * 10000 + (x >> 32)) & 0xffffffffu;
+}
+
 /* 4, 8 or 10 octets at s[i] equal to the upper-case word w, then the
  * value's end.  dsng__ieq_w ignores bit 5, so a digit of w is compared
  * exactly on its own. */
@@ -298,14 +338,17 @@ static size_t value(struct dsng__cmd_state *st, struct dsng_param *p,
 		c->has_envid = true;
 		break;
 	case DSNG_PARAM_SIZE: {
-		uint64_t x = 0;
+		size_t nd;
+		uint64_t x = digits8(s, vs, e, &nd); /* vs > 8: e >= 8 */
 		unsigned d;
 
 		/* 1..19 digits cannot pass 2^64-1: no overflow test (nor
 		 * dsng__parse_u64's division) per digit */
-		for (ve = vs; ve < e && (d = (unsigned)s[ve] - '0') <= 9; ve++)
+		for (ve = vs + nd;
+		     nd == 8 && ve < e && (d = (unsigned)s[ve] - '0') <= 9;
+		     ve++)
 			x = x * 10 + d;
-		if (ve == vs || ve - vs > 19 || !at_end(s, ve, e))
+		if (nd == 0 || ve - vs > 19 || !at_end(s, ve, e))
 			return 0;
 		c->size = x;
 		c->has_size = true;
