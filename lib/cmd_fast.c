@@ -292,8 +292,8 @@ static uint64_t digits8(const unsigned char *s, size_t i, size_t e, size_t *nd)
 /* 4, 8 or 10 octets at s[i] equal to the upper-case word w, then the
  * value's end.  dsng__ieq_w ignores bit 5, so a digit of w is compared
  * exactly on its own. */
-static int word_is(const unsigned char *s, size_t i, size_t e, const char *w,
-                   size_t n)
+static inline int word_is(const unsigned char *s, size_t i, size_t e,
+                          const char *w, size_t n)
 {
 	return e - i >= n && dsng__ieq_w((const char *)s + i, w, n) &&
 	       (w[0] > '9' || s[i] == (unsigned char)w[0]) &&
