@@ -177,7 +177,8 @@ static int at_end(const unsigned char *s, size_t j, size_t e)
 
 /*
  * xtext of printable ASCII with upper-case hex at s[v], to its end, into
- * decoded[]: the offset of the end, or 0 to decline (lower-case hex,
+ * decoded[] (past decoded_len, which the caller moves on if it takes the
+ * value): the offset of the end, or 0 to decline (lower-case hex,
  * controls, an empty value, no room: decode() reports them).  Runs of
  * xchars stop at SP, so the value's end is found by this one pass; they
  * are scanned no further than the room left in decoded[] (an encoded
@@ -209,8 +210,7 @@ static size_t xtext(struct dsng_cmd *c, const unsigned char *s, size_t v,
 	if (i == v || !at_end(s, i, e))
 		return 0;
 	out->ptr = start;
-	out->len = (size_t)(o - start);
-	c->decoded_len += out->len;
+	out->len = (size_t)(o - start); /* the caller takes it, or not */
 	return i;
 }
 
@@ -327,6 +327,7 @@ static size_t value(struct dsng__cmd_state *st, struct dsng_param *p,
 		ve = xtext(c, s, i + 1, e, &c->orcpt_addr);
 		if (!ve || ve - vs > DSNG_CMD_MAX_ORCPT_LEN)
 			return 0;
+		c->decoded_len += c->orcpt_addr.len;
 		c->orcpt_type.ptr = (const char *)s + vs;
 		c->orcpt_type.len = i - vs;
 		c->has_orcpt = true;
@@ -335,6 +336,7 @@ static size_t value(struct dsng__cmd_state *st, struct dsng_param *p,
 		ve = xtext(c, s, vs, e, &c->envid);
 		if (!ve || c->envid.len > DSNG_CMD_MAX_ENVID_LEN)
 			return 0;
+		c->decoded_len += c->envid.len;
 		c->has_envid = true;
 		break;
 	case DSNG_PARAM_SIZE: {
@@ -448,6 +450,7 @@ static size_t param(struct dsng__cmd_state *st, const unsigned char *s,
 	size_t t = i + 1, ke;
 	unsigned bit;
 
+	st->param_at = i;
 	if (s[i] != ' ' || t == e || !dsng__is(s[t], DSNG__C_LETDIG) ||
 	    c->n_params == DSNG_CMD_MAX_PARAMS)
 		return 0;

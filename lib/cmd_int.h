@@ -35,6 +35,8 @@ struct dsng__cmd_state {
 	size_t first_8bit; /* first 8-bit octet in an unknown value, or -1 */
 	int checked;       /* every octet was checked against a class that
 	                      has no NUL, CR or LF: framing() need not run */
+	size_t param_at;   /* where dsng__cmd_fast's last parameter began,
+	                      or 0 */
 	struct dsng_error *err;
 };
 
@@ -87,6 +89,11 @@ unsigned dsng__cmd_notify_fast(const char *v, size_t n);
  * layered parser writes it; 0 when that parser must run instead (the
  * fields it may have written are the ones reset_values() clears, plus
  * path, n_params and st->seen).  Lenient mode without options only.
+ * When it declined a parameter (st->param_at set, at its space), the
+ * head, the path and the parameters before it are as the layered parser
+ * leaves them but for that one's count in n_params and seen, and no
+ * value it decoded was taken into decoded_len: the layered parameter
+ * step may go on from there (mail_rcpt()).
  * dsng__cmd_fast_off, for tests, sends every line to the layered parser
  * (this one and the HELO/EHLO/LHLO shortcut of cmd_parse.c).
  */

@@ -156,6 +156,17 @@ static int mail_rcpt(struct dsng__cmd_state *st, size_t pos)
 
 	if (dsng__cmd_fast(st, pos))
 		return DSNG_OK;
+	if (st->param_at && !c->path.has_utf8) {
+		/* It declined a parameter: the layered parameter step goes
+		 * on from there, once that one is uncounted (every earlier
+		 * one of the line stands before it).  A UTF-8 path, whose
+		 * error needs its first 8-bit octet, is parsed again. */
+		pos = st->param_at;
+		if (c->n_params && c->params[c->n_params - 1].offset == pos + 1)
+			st->seen &= ~(1u << c->params[--c->n_params].kind);
+		as.first_8bit = (size_t)-1;
+		goto params;
+	}
 	/* Declined: undo what the one pass wrote (reset_values clears lax,
 	 * which holds frame()'s NO_CRLF) and parse layer by layer. */
 	reset_values(c);
@@ -180,7 +191,9 @@ static int mail_rcpt(struct dsng__cmd_state *st, size_t pos)
 	if (rc != DSNG_OK)
 		return rc;
 	c->lax |= as.lax; /* the DSNG_ADDR_LAX_* bits are the cmd ones */
-	rc = dsng__cmd_params(st, as.next);
+	pos = as.next;
+params:
+	rc = dsng__cmd_params(st, pos);
 	if (rc != DSNG_OK)
 		return rc;
 	if (c->path.has_utf8 && !c->smtputf8 && !(st->flags & DSNG_CMD_UTF8))
@@ -306,6 +319,7 @@ int dsng_cmd_parse(struct dsng_cmd *out, const char *line, size_t len,
 	st.seen = 0;
 	st.first_8bit = (size_t)-1;
 	st.checked = 0;
+	st.param_at = 0;
 	st.err = err;
 	if (!line)
 		line = st.line = "";
