@@ -27,61 +27,6 @@ int dsng__cmd_fast_off;
 	 1u << DSNG_PARAM_RRVS)
 #define HOLD (1u << DSNG_PARAM_HOLDFOR | 1u << DSNG_PARAM_HOLDUNTIL)
 
-#if defined(__SSE2__)
-/*
- * A domain of up to 15 octets at s[ds] from one 16-octet load: where the
- * first octet that is neither LDH nor '.' stands, its labels' rules are
- * tests on the masks of dots and hyphens (none first or last, no two
- * dots together, no hyphen next to a dot); a label is then shorter than
- * 64 and the domain than 256.  Returns the offset of that octet (before
- * the line's end), or 0 for the label loop to decide.
- */
-static size_t domain16(const unsigned char *s, size_t ds, size_t e)
-{
-	const unsigned char *p = s + ds;
-	unsigned sh = 0, in, dot, hy, m;
-	__m128i x, f, ld, d, h;
-	size_t n;
-
-	if (e - ds < 16) { /* the line's last 16 octets, shifted into place */
-		if (e < 16)
-			return 0;
-		p = s + e - 16;
-		sh = (unsigned)(16 - (e - ds));
-	}
-	x = _mm_loadu_si128((const __m128i *)(const void *)p);
-	f = _mm_or_si128(x, _mm_set1_epi8(0x20));
-	ld = _mm_or_si128(
-	        _mm_and_si128(_mm_cmpgt_epi8(x, _mm_set1_epi8('0' - 1)),
-	                      _mm_cmplt_epi8(x, _mm_set1_epi8('9' + 1))),
-	        _mm_and_si128(_mm_cmpgt_epi8(f, _mm_set1_epi8('a' - 1)),
-	                      _mm_cmplt_epi8(f, _mm_set1_epi8('z' + 1))));
-	d = _mm_cmpeq_epi8(x, _mm_set1_epi8('.'));
-	h = _mm_cmpeq_epi8(x, _mm_set1_epi8('-'));
-	in = (unsigned)_mm_movemask_epi8(
-	             _mm_or_si128(ld, _mm_or_si128(d, h))) >>
-	     sh;
-	if (in == 0xffffu)
-		return 0; /* 16 octets or more */
-	n = (size_t)__builtin_ctz(~in);
-	if (n == 0 || n == e - ds)
-		return 0;
-	m = (1u << n) - 1;
-	dot = ((unsigned)_mm_movemask_epi8(d) >> sh) & m;
-	hy = ((unsigned)_mm_movemask_epi8(h) >> sh) & m;
-	if (((dot | hy) & (1u | 1u << (n - 1))) || (dot & (dot >> 1)) ||
-	    (hy & ((dot >> 1) | (dot << 1))))
-		return 0;
-	return ds + n;
-}
-#else
-static size_t domain16(const unsigned char *s, size_t ds, size_t e)
-{
-	(void)s, (void)ds, (void)e;
-	return 0;
-}
-#endif
-
 /* Dot-atom local part, '@', LDH domain, '>' at s[i] (just after '<').
  * A MAIL local part may hold UTF-8 (SMTPUTF8 follows the path, so the
  * caller checks for it at the end, as mail_rcpt() does).  Returns the
@@ -115,8 +60,10 @@ static size_t path(struct dsng_cmd *c, const unsigned char *s, size_t i,
 	c->path.local.ptr = (const char *)s + ls;
 	c->path.local.len = i - ls;
 	ds = ++i;
-	if ((i = domain16(s, ds, e)) != 0)
+	if ((k = dsng__addr_domain_wide(s, ds, e)) != 0 && k < e - ds) {
+		i = ds + k;
 		goto domain_end;
+	}
 	for (i = ds;;) {
 		lb = i;
 		i = dsng__skip_wide(s, i, e, DSNG__C_KEY);

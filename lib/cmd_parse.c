@@ -227,8 +227,9 @@ static int hello_fast(struct dsng__cmd_state *st, size_t k)
 	    dsng__cmd_fast_off || e < k + 2 || s[k] != ' ' ||
 	    dsng__is(s[k + 1], DSNG__C_SPACE) ||
 	    dsng__is(s[e - 1], DSNG__C_SPACE) ||
-	    dsng_addr_check_domain(st->line + k + 1, e - k - 1, 0, NULL) !=
-	            DSNG_OK)
+	    (dsng__addr_domain_wide(s, k + 1, e) != e - k - 1 &&
+	     dsng_addr_check_domain(st->line + k + 1, e - k - 1, 0, NULL) !=
+	             DSNG_OK))
 		return 0;
 	c->arg.ptr = st->line + k + 1;
 	c->arg.len = e - k - 1;

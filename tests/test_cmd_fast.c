@@ -320,6 +320,43 @@ static void test_cmd_fast_hello(void **state)
 	assert_true(n_ok > before);
 }
 
+/* Domains of 1 to 40 octets, a dot or a hyphen or both at every place
+ * (across the 16-octet loads of dsng__addr_domain_wide), in a RCPT path
+ * with and without a parameter after it, and as a HELO name. */
+static void test_cmd_fast_domains(void **state)
+{
+	static const char *const fmt[] = {
+	        "RCPT TO:<a@%s>\r\n",
+	        "RCPT TO:<a@%s> NOTIFY=NEVER\r\n",
+	        "MAIL FROM:<first.last@%s>",
+	        "EHLO %s\r\n",
+	        "HELO %s",
+	};
+	static const char *const marks[] = {".", "-", ".-", "-.", "..", "--"};
+	char dom[48], line[128];
+	size_t len, at, m, f, before = n_ok;
+
+	(void)state;
+	for (len = 1; len <= 40; len++)
+		for (at = 0; at < len; at++)
+			for (m = 0; m < sizeof(marks) / sizeof(marks[0]); m++) {
+				size_t k = strlen(marks[m]);
+
+				memset(dom, 'x', len);
+				dom[len] = '\0';
+				if (at + k <= len)
+					memcpy(dom + at, marks[m], k);
+				for (f = 0; f < sizeof(fmt) / sizeof(fmt[0]);
+				     f++) {
+					int n = snprintf(line, sizeof(line),
+					                 fmt[f], dom);
+
+					both(line, (size_t)n, 0);
+				}
+			}
+	assert_true(n_ok > before);
+}
+
 /* Values at the limits the one pass checks after finding their end:
  * ORCPT's 500 octets as sent, ENVID's 100 decoded, and the room left in
  * decoded[] by an AUTH before it. */
@@ -396,6 +433,7 @@ int main(void)
 	                                        dsng_test_teardown_ctx),
 	        cmocka_unit_test(test_cmd_fast_limits),
 	        cmocka_unit_test(test_cmd_fast_hello),
+	        cmocka_unit_test(test_cmd_fast_domains),
 	        cmocka_unit_test_setup_teardown(test_cmd_fast_fuzz_corpus,
 	                                        dsng_test_setup_ctx,
 	                                        dsng_test_teardown_ctx),
