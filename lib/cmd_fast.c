@@ -27,6 +27,57 @@ int dsng__cmd_fast_off;
 	 1u << DSNG_PARAM_RRVS)
 #define HOLD (1u << DSNG_PARAM_HOLDFOR | 1u << DSNG_PARAM_HOLDUNTIL)
 
+/*
+ * The usual local part at s[ls]: up to 15 letters, digits, '.', '-',
+ * '_' and '+' (all atext or dots) and then '@', from one 16-octet load;
+ * dot-atom's rules are tests on the dot mask (none first or last, no
+ * two together).  Its length, or 0 for the atext loop to decide.
+ */
+static size_t local_wide(const unsigned char *s, size_t ls, size_t e)
+{
+#if defined(__SSE2__)
+	const unsigned char *p = s + ls;
+	unsigned sh = 0, in, dot;
+	__m128i x, f, ok, d;
+	size_t n;
+
+	if (e - ls < 16) { /* the line's last 16 octets, shifted into place */
+		if (e < 16)
+			return 0;
+		p = s + e - 16;
+		sh = (unsigned)(16 - (e - ls));
+	}
+	x = _mm_loadu_si128((const __m128i *)(const void *)p);
+	f = _mm_or_si128(x, _mm_set1_epi8(0x20));
+	d = _mm_cmpeq_epi8(x, _mm_set1_epi8('.'));
+	ok = _mm_or_si128(
+	        _mm_or_si128(
+	                _mm_and_si128(
+	                        _mm_cmpgt_epi8(x, _mm_set1_epi8('0' - 1)),
+	                        _mm_cmplt_epi8(x, _mm_set1_epi8('9' + 1))),
+	                _mm_and_si128(
+	                        _mm_cmpgt_epi8(f, _mm_set1_epi8('a' - 1)),
+	                        _mm_cmplt_epi8(f, _mm_set1_epi8('z' + 1)))),
+	        _mm_or_si128(
+	                _mm_or_si128(d, _mm_cmpeq_epi8(x, _mm_set1_epi8('-'))),
+	                _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('_')),
+	                             _mm_cmpeq_epi8(x, _mm_set1_epi8('+')))));
+	in = (unsigned)_mm_movemask_epi8(ok) >> sh;
+	if (in == 0xffffu)
+		return 0;
+	n = (size_t)__builtin_ctz(~in);
+	if (n == 0 || n == e - ls || s[ls + n] != '@')
+		return 0;
+	dot = ((unsigned)_mm_movemask_epi8(d) >> sh) & ((1u << n) - 1);
+	if ((dot & (1u | 1u << (n - 1))) || (dot & (dot >> 1)))
+		return 0;
+	return n;
+#else
+	(void)s, (void)ls, (void)e;
+	return 0;
+#endif
+}
+
 /* Dot-atom local part, '@', LDH domain, '>' at s[i] (just after '<').
  * A MAIL local part may hold UTF-8 (SMTPUTF8 follows the path, so the
  * caller checks for it at the end, as mail_rcpt() does).  Returns the
@@ -37,6 +88,10 @@ static size_t path(struct dsng_cmd *c, const unsigned char *s, size_t i,
 	size_t ls = i, ds, as, lb, k;
 	uint32_t cp;
 
+	if ((k = local_wide(s, ls, e)) != 0) {
+		i = ls + k;
+		goto local_end;
+	}
 	for (;;) {
 		as = i;
 		for (;;) {
@@ -55,6 +110,7 @@ static size_t path(struct dsng_cmd *c, const unsigned char *s, size_t i,
 			break;
 		i++;
 	}
+local_end:
 	if (s[i] != '@' || i - ls > DSNG_ADDR_MAX_LOCAL)
 		return 0;
 	c->path.local.ptr = (const char *)s + ls;

@@ -357,6 +357,44 @@ static void test_cmd_fast_domains(void **state)
 	assert_true(n_ok > before);
 }
 
+/* Local parts of 1 to 24 octets with a dot, '_', '+', '-', an octet the
+ * wide test leaves to the atext loop ('=', '/'), two dots or UTF-8 at
+ * every place, before '@' and one octet off it. */
+static void test_cmd_fast_locals(void **state)
+{
+	static const char *const fmt[] = {
+	        "RCPT TO:<%s@example.org>\r\n",
+	        "MAIL FROM:<%s@b.example> SMTPUTF8",
+	        "MAIL FROM:<%s@b.example>",
+	        "RCPT TO:<%s>",
+	        "RCPT TO:<%s@@example.org>",
+	};
+	static const char *const marks[] = {".", "_",  "+",        "-", "=",
+	                                    "/", "..", "\xc3\xa9", "@", " "};
+	char loc[48], line[128];
+	size_t len, at, m, f, before = n_ok;
+
+	(void)state;
+	for (len = 1; len <= 24; len++)
+		for (at = 0; at < len; at++)
+			for (m = 0; m < sizeof(marks) / sizeof(marks[0]); m++) {
+				size_t k = strlen(marks[m]);
+
+				memset(loc, 'y', len);
+				loc[len] = '\0';
+				if (at + k <= len)
+					memcpy(loc + at, marks[m], k);
+				for (f = 0; f < sizeof(fmt) / sizeof(fmt[0]);
+				     f++) {
+					int n = snprintf(line, sizeof(line),
+					                 fmt[f], loc);
+
+					both(line, (size_t)n, 0);
+				}
+			}
+	assert_true(n_ok > before);
+}
+
 /* Values at the limits the one pass checks after finding their end:
  * ORCPT's 500 octets as sent, ENVID's 100 decoded, and the room left in
  * decoded[] by an AUTH before it. */
@@ -434,6 +472,7 @@ int main(void)
 	        cmocka_unit_test(test_cmd_fast_limits),
 	        cmocka_unit_test(test_cmd_fast_hello),
 	        cmocka_unit_test(test_cmd_fast_domains),
+	        cmocka_unit_test(test_cmd_fast_locals),
 	        cmocka_unit_test_setup_teardown(test_cmd_fast_fuzz_corpus,
 	                                        dsng_test_setup_ctx,
 	                                        dsng_test_teardown_ctx),
