@@ -273,6 +273,9 @@ static uint64_t digits8(const unsigned char *s, size_t i, size_t e, size_t *nd)
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
 		x = __builtin_bswap64(x); /* s[i] in the low octet */
 #endif
+	} else if (i == e) { /* "SIZE=" ends the line */
+		*nd = 0;
+		return 0;
 	} else {
 		x = dsng__ld64(s + e - 8);
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__

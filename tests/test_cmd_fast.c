@@ -240,6 +240,8 @@ static const char *const params[] = {
         " SIZE=1234567/",
         " SIZE=1234:",
         " SIZE=99999999999999999999",
+        " SIZE=",
+        " BODY=7BIT SIZE=",
         " SIZE=01234567890123456789",
         " ENVID=a+41+4",
         " ENVID=a+41+",
