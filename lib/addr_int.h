@@ -106,8 +106,9 @@ static inline size_t dsng__addr_domain_wide(const unsigned char *s, size_t ds,
 	m = (uint32_t)(((uint64_t)1 << n) - 1);
 	dot &= m;
 	hy &= m;
-	if (((dot | hy) & (1u | 1u << (n - 1))) || (dot & (dot >> 1)) ||
-	    (hy & ((dot >> 1) | (dot << 1))))
+	/* one test for all the rules: they are rare to break */
+	if ((((dot | hy) & (1u | 1u << (n - 1))) | (dot & (dot >> 1)) |
+	     (hy & ((dot >> 1) | (dot << 1)))) != 0)
 		return 0;
 	return n;
 #else

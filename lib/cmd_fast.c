@@ -69,7 +69,7 @@ static size_t local_wide(const unsigned char *s, size_t ls, size_t e)
 	if (n == 0 || n == e - ls || s[ls + n] != '@')
 		return 0;
 	dot = ((unsigned)_mm_movemask_epi8(d) >> sh) & ((1u << n) - 1);
-	if ((dot & (1u | 1u << (n - 1))) || (dot & (dot >> 1)))
+	if (((dot & (1u | 1u << (n - 1))) | (dot & (dot >> 1))) != 0)
 		return 0;
 	return n;
 #else
