@@ -457,12 +457,13 @@ static size_t param(struct dsng__cmd_state *st, const unsigned char *s,
 	unsigned bit;
 
 	st->param_at = i;
-	if (s[i] != ' ' || t == e || !dsng__is(s[t], DSNG__C_LETDIG) ||
-	    c->n_params == DSNG_CMD_MAX_PARAMS)
+	if (s[i] != ' ' || t == e || c->n_params == DSNG_CMD_MAX_PARAMS)
 		return 0;
 	p = &c->params[c->n_params];
-	p->kind = usual(s, t, e, &ke);
+	p->kind = usual(s, t, e, &ke); /* a letter at s[t] if found */
 	if (p->kind == DSNG_PARAM_OTHER) {
+		if (!dsng__is(s[t], DSNG__C_LETDIG))
+			return 0;
 		ke = dsng__skip_wide(s, t, e, DSNG__C_KEY);
 		p->kind = dsng__cmd_param_kind((const char *)s + t, ke - t);
 	}
