@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "mime_int.h"
+#include "mime_scan.h"
 
 /* 0..63 for the alphabet, 64 for '=', 255 for everything else. */
 static const unsigned char b64[256] = {
@@ -65,8 +66,7 @@ size_t dsng_mime_qp_decode(char *out, const char *in, size_t len)
 	while (i < len) {
 		char c;
 		int hi, lo;
-		const char *eq = memchr(in + i, '=', len - i);
-		size_t run = eq ? (size_t)(eq - in) - i : len - i;
+		size_t run = dsng__find_char(in, i, len, '=') - i;
 		/* plain text between escapes is copied in one go (memmove:
 		 * callers may decode in place) */
 		memmove(out + o, in + i, run);

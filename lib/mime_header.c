@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "mime_int.h"
+#include "mime_scan.h"
 
 /* The sizes of every version of struct dsng_mime_limits (sizes[0] unused),
  * for dsng__versioned_init/take. */
@@ -74,11 +75,6 @@ int dsng__mime_problem(struct dsng_mime_message *msg, const char *field,
 	return DSNG_OK;
 }
 
-static int is_name_char(unsigned char c)
-{
-	return c > 32 && c < 127 && c != ':';
-}
-
 static int field_too_long(struct dsng_error *err, size_t offset,
                           const struct dsng_mime_limits *lim)
 {
@@ -93,30 +89,33 @@ static size_t at(size_t base, unsigned flags, size_t pos)
 	return (flags & DSNG__HDR_DECODED) ? base : base + pos;
 }
 
-/* Fields are spans: the only allocation is the array, grown by doubling,
- * so a header costs a few dozen bytes per field whatever its length. */
-int dsng__mime_header(TALLOC_CTX *mem, const char *buf, size_t start,
-                      size_t end, const struct dsng_mime_limits *lim,
-                      size_t base, unsigned flags, struct dsng_mime_header *h,
-                      size_t *body, struct dsng_mime_message *msg,
-                      struct dsng_error *err)
+/* Fields are spans: the only allocation is the array, so a header costs
+ * a few dozen bytes per field whatever its length.  The fields go to
+ * init (init_cap of them) first; past that to an array on mem, grown by
+ * doubling (h->fields != init tells which). */
+static int scan_header(TALLOC_CTX *mem, const char *buf, size_t start,
+                       size_t end, const struct dsng_mime_limits *lim,
+                       size_t base, unsigned flags, struct dsng_mime_header *h,
+                       size_t *body, struct dsng_mime_message *msg,
+                       struct dsng_error *err, struct dsng_mime_field *init,
+                       size_t init_cap)
 {
-	size_t pos = start, cap = 0, last_pos = 0;
+	size_t pos = start, cap = init_cap, last_pos = 0;
 	struct dsng_mime_field *last = NULL;
+	struct dsng__lf_cache lfc = {0, 0, 0};
 
 	memset(h, 0, sizeof(*h));
+	h->fields = init;
 	h->offset = at(base, flags, start);
 	for (;;) {
-		const char *nl;
 		size_t line_end, next, n;
 
 		if (pos >= end) {
 			*body = end;
 			break;
 		}
-		nl = memchr(buf + pos, '\n', end - pos);
-		next = nl ? (size_t)(nl - buf) + 1 : end;
-		line_end = nl ? (size_t)(nl - buf) : end;
+		line_end = dsng__find_lf_cached(buf, pos, end, &lfc);
+		next = line_end < end ? line_end + 1 : end;
 		if (line_end > pos && buf[line_end - 1] == '\r')
 			line_end--;
 		if (next - start > lim->max_header_len)
@@ -146,9 +145,7 @@ int dsng__mime_header(TALLOC_CTX *mem, const char *buf, size_t start,
 			pos = next;
 			continue;
 		}
-		n = pos;
-		while (n < line_end && is_name_char((unsigned char)buf[n]))
-			n++;
+		n = dsng__ftext_end(buf, pos, line_end);
 		{
 			size_t name_end = n;
 			/* RFC 5322 4.5.3 obsolete syntax: blanks before the
@@ -197,8 +194,19 @@ int dsng__mime_header(TALLOC_CTX *mem, const char *buf, size_t start,
 			if (h->n_fields == cap) {
 				struct dsng_mime_field *f;
 				cap = cap ? cap * 2 : 16;
-				f = talloc_realloc(mem, h->fields,
-				                   struct dsng_mime_field, cap);
+				if (h->fields == init) {
+					f = talloc_array(mem,
+					                 struct dsng_mime_field,
+					                 cap);
+					if (f && h->n_fields)
+						memcpy(f, init,
+						       h->n_fields *
+						               sizeof(*f));
+				} else {
+					f = talloc_realloc(
+					        mem, h->fields,
+					        struct dsng_mime_field, cap);
+				}
 				if (!f)
 					return DSNG_ENOMEM;
 				h->fields = f;
@@ -215,6 +223,49 @@ int dsng__mime_header(TALLOC_CTX *mem, const char *buf, size_t start,
 	}
 	h->len = *body - start;
 	return DSNG_OK;
+}
+
+/* Most headers have fewer fields than this: they are gathered on the
+ * stack and copied once to an array of the exact size, instead of an
+ * array of 16 grown by realloc. */
+#define STACK_FIELDS 32
+
+int dsng__mime_header(TALLOC_CTX *mem, const char *buf, size_t start,
+                      size_t end, const struct dsng_mime_limits *lim,
+                      size_t base, unsigned flags, struct dsng_mime_header *h,
+                      size_t *body, struct dsng_mime_message *msg,
+                      struct dsng_error *err)
+{
+	struct dsng_mime_field local[STACK_FIELDS];
+	int rc = scan_header(mem, buf, start, end, lim, base, flags, h, body,
+	                     msg, err, local, STACK_FIELDS);
+
+	if (h->fields != local)
+		return rc;
+	if (rc < 0 || h->n_fields == 0) {
+		h->fields = NULL;
+		h->n_fields = 0;
+		return rc;
+	}
+	h->fields = talloc_memdup(mem, local, h->n_fields * sizeof(local[0]));
+	if (!h->fields) {
+		h->n_fields = 0;
+		return DSNG_ENOMEM;
+	}
+	talloc_set_name_const(h->fields, "struct dsng_mime_field");
+	return DSNG_OK;
+}
+
+int dsng__mime_header_scratch(TALLOC_CTX *mem, const char *buf, size_t start,
+                              size_t end, const struct dsng_mime_limits *lim,
+                              size_t base, unsigned flags,
+                              struct dsng_mime_header *h, size_t *body,
+                              struct dsng_mime_message *msg,
+                              struct dsng_error *err,
+                              struct dsng_mime_field *scratch, size_t cap)
+{
+	return scan_header(mem, buf, start, end, lim, base, flags, h, body, msg,
+	                   err, scratch, cap);
 }
 
 int dsng_mime_header_parse(TALLOC_CTX *mem, struct dsng_mime_header **out,
@@ -258,17 +309,28 @@ dsng_mime_header_find(const struct dsng_mime_header *h, const char *name)
 {
 	size_t i, n;
 	unsigned char c0;
+	char lw[64];
 
 	if (!h || !name || !*name)
 		return NULL;
 	n = strlen(name);
-	c0 = (unsigned char)(name[0] | 0x20);
-	/* length and first letter first: most fields differ there */
+	c0 = dsng__lower8((unsigned char)name[0]);
+	if (n <= sizeof(lw)) {
+		/* the name lower-cased once, then eight octets a compare */
+		for (i = 0; i < n; i++)
+			lw[i] = (char)dsng__lower8((unsigned char)name[i]);
+		for (i = 0; i < h->n_fields; i++) {
+			const struct dsng_mime_field *f = &h->fields[i];
+			if (f->name.len == n &&
+			    dsng__lower8((unsigned char)f->name.ptr[0]) == c0 &&
+			    dsng__name_ieq(f->name.ptr, lw, n))
+				return f;
+		}
+		return NULL;
+	}
 	for (i = 0; i < h->n_fields; i++) {
 		const struct dsng_mime_field *f = &h->fields[i];
-		if (f->name.len == n &&
-		    ((unsigned char)f->name.ptr[0] | 0x20) == c0 &&
-		    dsng__span_ieq(f->name.ptr, n, name))
+		if (f->name.len == n && dsng__span_ieq(f->name.ptr, n, name))
 			return f;
 	}
 	return NULL;
@@ -392,12 +454,76 @@ const char *dsng__mime_skip_cfws(const char *p, const char *end)
 	return p;
 }
 
+static bool clean_special(char c)
+{
+	return c == '(' || c == '"' || c == '\t' || c == '\r' || c == '\n';
+}
+
+#if defined(__SSE2__)
+/* Some p[k] (k < 16) is special, or p[k] and p[k + 1] are both spaces;
+ * reads p[0..17). */
+static bool clean_not_trim16(const char *p)
+{
+	__m128i x = dsng__ld128(p), y = dsng__ld128(p + 1);
+	__m128i m = _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('(')),
+	                         _mm_cmpeq_epi8(x, _mm_set1_epi8('"')));
+
+	m = _mm_or_si128(m, _mm_cmpeq_epi8(x, _mm_set1_epi8('\t')));
+	m = _mm_or_si128(m, _mm_cmpeq_epi8(x, _mm_set1_epi8('\r')));
+	m = _mm_or_si128(m, _mm_cmpeq_epi8(x, _mm_set1_epi8('\n')));
+	m = _mm_or_si128(m,
+	                 _mm_and_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8(' ')),
+	                               _mm_cmpeq_epi8(y, _mm_set1_epi8(' '))));
+	return _mm_movemask_epi8(m) != 0;
+}
+#endif
+
+/* p..len holds no comment, quoted string, TAB, CR or LF, and no two
+ * spaces in a row: cleaning it is trimming its spaces (most values of
+ * a report's fields: "rfc822; user@example.org", "5.1.1").  Sixteen
+ * octets a step with SSE2, the last window ending at the last pair. */
+static bool clean_is_trim(const char *p, size_t len)
+{
+	size_t i = 0;
+
+#if defined(__SSE2__)
+	if (len >= 17) {
+		for (; i + 17 <= len; i += 16)
+			if (clean_not_trim16(p + i))
+				return false;
+		return !clean_not_trim16(p + len - 17) &&
+		       !clean_special(p[len - 1]);
+	}
+#endif
+	for (; i < len; i++) {
+		char c = p[i];
+		if (clean_special(c) ||
+		    (c == ' ' && i + 1 < len && p[i + 1] == ' '))
+			return false;
+	}
+	return true;
+}
+
 size_t dsng__mime_clean_into(char *s, const char *p, size_t len)
 {
-	const char *end = p + len;
+	const char *end = p + len, *t = p;
 	char *o = s;
 	int space = 0;
+	size_t n = len;
 
+	/* the fast path looks at the value without its end spaces; the
+	 * walk below takes it whole (an open quoted string keeps them) */
+	while (n && *t == ' ') {
+		t++;
+		n--;
+	}
+	while (n && t[n - 1] == ' ')
+		n--;
+	if (clean_is_trim(t, n)) {
+		memmove(s, t, n);
+		s[n] = 0;
+		return n;
+	}
 	while (p < end) {
 		if (is_wsp(*p) || *p == '(') {
 			const char *q = dsng__mime_skip_cfws(p, end);

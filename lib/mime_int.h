@@ -31,6 +31,18 @@ int dsng__mime_header(TALLOC_CTX *mem, const char *buf, size_t start,
                       size_t *body, struct dsng_mime_message *msg,
                       struct dsng_error *err);
 
+/* dsng__mime_header gathering the fields in scratch (cap of them) and
+ * only past that in an array on mem: h->fields is scratch or that array
+ * (for the caller to free), whatever the result.  For headers read and
+ * dropped (the field blocks of a report). */
+int dsng__mime_header_scratch(TALLOC_CTX *mem, const char *buf, size_t start,
+                              size_t end, const struct dsng_mime_limits *lim,
+                              size_t base, unsigned flags,
+                              struct dsng_mime_header *h, size_t *body,
+                              struct dsng_mime_message *msg,
+                              struct dsng_error *err,
+                              struct dsng_mime_field *scratch, size_t cap);
+
 /* Make room for element n (the count so far) of a talloc array whose
  * capacity is kept at the next power of two of its count, so appends are
  * amortised O(1) with no capacity field.  Returns the (maybe moved) array
@@ -94,8 +106,21 @@ char *dsng__mime_words(TALLOC_CTX *mem, const char *p, size_t len,
                        unsigned flags, size_t *out_len, dsng__words_note_fn fn,
                        void *arg);
 
+/* dsng__mime_words would give p..len back as it is (ASCII without NUL,
+ * CR or LF, and with DSNG__WORDS_DECODE no "=?"): a caller may copy it
+ * where it likes. */
+bool dsng__mime_words_plain(const char *p, size_t len, unsigned flags);
+
 /* ASCII lower-case in place. */
 void dsng__mime_lower(char *s);
+
+/* dsng_mime_content_type with a const type that, when `shared`, may be
+ * one of the library's static strings for the common report types
+ * instead of a copy on mem. */
+int dsng__mime_content_type(TALLOC_CTX *mem, const char **type, bool shared,
+                            struct dsng_mime_param **params, size_t *n_params,
+                            const char *buf, size_t len,
+                            struct dsng_error *err);
 
 /* Transfer encoding from a Content-Transfer-Encoding value. */
 enum dsng_mime_cte dsng__mime_cte(const char *p, size_t len);

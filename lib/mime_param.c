@@ -7,6 +7,7 @@
 #include <strings.h>
 
 #include "mime_int.h"
+#include "mime_scan.h"
 
 /* One name=value as written, before RFC 2231 reassembly: spans into the
  * field value, so reading parameters allocates only the results. */
@@ -24,10 +25,28 @@ struct raw_param {
  * two or three; sendmail caps MIME arguments at 20). */
 #define MAX_RAW 64
 
-static int is_tspecial_end(char c)
+/* Where the scans of a Content-Type value stop, one bit per scan, so
+ * each octet costs one load and a test: END for a token or value
+ * (';', white space, '('), NAME for a parameter name (those and '='), QUOTE
+ * inside a quoted string ('"' and '\\'). */
+enum { STOP_END = 1, STOP_NAME = 2, STOP_QUOTE = 4 };
+static const unsigned char stops[256] = {
+        [';'] = STOP_END | STOP_NAME,
+        [' '] = STOP_END | STOP_NAME,
+        ['\t'] = STOP_END | STOP_NAME,
+        ['\r'] = STOP_END | STOP_NAME,
+        ['\n'] = STOP_END | STOP_NAME,
+        ['('] = STOP_END | STOP_NAME,
+        ['='] = STOP_NAME,
+        ['"'] = STOP_QUOTE,
+        ['\\'] = STOP_QUOTE,
+};
+
+static const char *scan_to(const char *p, const char *end, unsigned stop)
 {
-	return c == ';' || c == ' ' || c == '\t' || c == '\r' || c == '\n' ||
-	       c == '(';
+	while (p < end && !(stops[(unsigned char)*p] & stop))
+		p++;
+	return p;
 }
 
 /* Append one raw value at o: unquoted, and for extended values with the
@@ -72,65 +91,82 @@ static int same_name(const struct raw_param *a, const struct raw_param *b)
 	       strncasecmp(a->name, b->name, a->nlen) == 0;
 }
 
+/* The raw parameters making up the value of name raw[i] (the sections
+ * 0, 1, 2 ... until a gap, else its plain value) into use; their count,
+ * 0 when raw[i] repeats an earlier name or has no usable value. */
+static size_t sections(const struct raw_param *raw, size_t nraw, size_t i,
+                       const struct raw_param **use)
+{
+	size_t j, nuse = 0;
+	long sec;
+
+	for (j = 0; j < i; j++)
+		if (same_name(&raw[j], &raw[i]))
+			return 0;
+	for (sec = 0; nuse < MAX_RAW; sec++) {
+		for (j = i; j < nraw; j++)
+			if (raw[j].section == sec &&
+			    same_name(&raw[j], &raw[i]))
+				break;
+		if (j == nraw)
+			break;
+		use[nuse++] = &raw[j];
+	}
+	if (nuse == 0) {
+		for (j = i; j < nraw; j++)
+			if (raw[j].section < 0 && same_name(&raw[j], &raw[i]))
+				break;
+		if (j < nraw)
+			use[nuse++] = &raw[j];
+	}
+	return nuse;
+}
+
 /* Join the RFC 2231 sections of each name in order (0, 1, 2 ... until a
- * gap); a plain value is used when no section exists. */
+ * gap); a plain value is used when no section exists.  The array and
+ * every name and value are one allocation (a chunk each cost more in
+ * malloc and free than the reading): freeing the array frees them all,
+ * as when the strings were its children. */
 static int assemble(TALLOC_CTX *mem, const struct raw_param *raw, size_t nraw,
                     struct dsng_mime_param **params, size_t *n)
 {
-	size_t i, j, k, count = 0;
+	const struct raw_param *use[MAX_RAW];
+	size_t i, k, nuse, count = 0, bytes = 0;
 	struct dsng_mime_param *out;
+	char *o;
 
 	if (nraw == 0)
 		return DSNG_OK;
-	out = talloc_array(mem, struct dsng_mime_param, nraw);
+	for (i = 0; i < nraw; i++) {
+		nuse = sections(raw, nraw, i, use);
+		if (nuse == 0)
+			continue;
+		count++;
+		bytes += raw[i].nlen + 2;
+		for (k = 0; k < nuse; k++)
+			bytes += use[k]->vlen;
+	}
+	if (count == 0)
+		return DSNG_OK;
+	out = talloc_size(mem, count * sizeof(*out) + bytes);
 	if (!out)
 		return DSNG_ENOMEM;
+	talloc_set_name_const(out, "struct dsng_mime_param");
+	o = (char *)(out + count);
+	count = 0;
 	for (i = 0; i < nraw; i++) {
-		const struct raw_param *use[MAX_RAW];
-		size_t nuse = 0, total = raw[i].nlen + 2;
-		char *s, *o;
-		long sec;
-		int dup = 0;
-
-		for (j = 0; j < i && !dup; j++)
-			dup = same_name(&raw[j], &raw[i]);
-		if (dup)
+		nuse = sections(raw, nraw, i, use);
+		if (nuse == 0)
 			continue;
-		for (sec = 0; nuse < MAX_RAW; sec++) {
-			for (j = i; j < nraw; j++)
-				if (raw[j].section == sec &&
-				    same_name(&raw[j], &raw[i]))
-					break;
-			if (j == nraw)
-				break;
-			use[nuse++] = &raw[j];
-		}
-		if (nuse == 0) {
-			for (j = i; j < nraw; j++)
-				if (raw[j].section < 0 &&
-				    same_name(&raw[j], &raw[i]))
-					break;
-			if (j == nraw)
-				continue;
-			use[nuse++] = &raw[j];
-		}
-		for (k = 0; k < nuse; k++)
-			total += use[k]->vlen;
-		/* name and value in one allocation */
-		s = talloc_array(out, char, total);
-		if (!s) {
-			talloc_free(out);
-			return DSNG_ENOMEM;
-		}
-		memcpy(s, raw[i].name, raw[i].nlen);
-		s[raw[i].nlen] = 0;
-		dsng__mime_lower(s);
-		o = s + raw[i].nlen + 1;
-		out[count].name = s;
+		out[count].name = o;
+		memcpy(o, raw[i].name, raw[i].nlen);
+		o[raw[i].nlen] = 0;
+		dsng__mime_lower(o);
+		o += raw[i].nlen + 1;
 		out[count].value = o;
 		for (k = 0; k < nuse; k++)
 			o = put_value(o, use[k], k == 0);
-		*o = 0;
+		*o++ = 0;
 		count++;
 	}
 	*params = out;
@@ -144,11 +180,66 @@ static int nomem(struct dsng_error *err)
 	                  "out of memory");
 }
 
+/* The media types of reports and their parts, lower-case: read_entity
+ * points a part at one of these instead of a copy of its own (a part's
+ * type is const; the default "text/plain" was already such a string). */
+#define T(s)                                                                   \
+	{                                                                      \
+		s, sizeof(s) - 1                                               \
+	}
+static const struct {
+	const char *name;
+	size_t len;
+} known_types[] = {
+        T("text/plain"),
+        T("text/html"),
+        T("text/rfc822-headers"),
+        T("multipart/report"),
+        T("multipart/mixed"),
+        T("multipart/alternative"),
+        T("multipart/related"),
+        T("multipart/digest"),
+        T("message/delivery-status"),
+        T("message/global-delivery-status"),
+        T("message/disposition-notification"),
+        T("message/global-disposition-notification"),
+        T("message/rfc822"),
+        T("message/global"),
+        T("message/global-headers"),
+        T("application/octet-stream"),
+};
+#undef T
+
+static const char *known_type(const char *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(known_types) / sizeof(known_types[0]); i++)
+		if (known_types[i].len == n &&
+		    dsng__name_ieq(s, known_types[i].name, n))
+			return known_types[i].name;
+	return NULL;
+}
+
 int dsng_mime_content_type(TALLOC_CTX *mem, char **type,
                            struct dsng_mime_param **params, size_t *n_params,
                            const char *buf, size_t len, struct dsng_error *err)
 {
+	const char *t = NULL;
+	int rc = dsng__mime_content_type(mem, type ? &t : NULL, false, params,
+	                                 n_params, buf, len, err);
+
+	if (type)
+		*type = (char *)t; /* not shared: a copy of its own on mem */
+	return rc;
+}
+
+int dsng__mime_content_type(TALLOC_CTX *mem, const char **type, bool shared,
+                            struct dsng_mime_param **params, size_t *n_params,
+                            const char *buf, size_t len, struct dsng_error *err)
+{
 	const char *p, *end, *s;
+	char *owned = NULL;
 	struct raw_param raw[MAX_RAW];
 	size_t nraw = 0;
 
@@ -166,16 +257,19 @@ int dsng_mime_content_type(TALLOC_CTX *mem, char **type,
 	end = buf + len;
 	p = dsng__mime_skip_cfws(buf, end);
 	s = p;
-	while (p < end && *p != ';' && *p != '(' && *p != ' ' && *p != '\t' &&
-	       *p != '\r' && *p != '\n')
-		p++;
+	p = scan_to(p, end, STOP_END);
 	if (p > s) {
 		const char *slash = memchr(s, '/', (size_t)(p - s));
 		if (slash && slash > s && slash + 1 < p) {
-			*type = talloc_strndup(mem, s, (size_t)(p - s));
-			if (!*type)
-				return nomem(err);
-			dsng__mime_lower(*type);
+			if (shared)
+				*type = known_type(s, (size_t)(p - s));
+			if (!*type) {
+				owned = talloc_strndup(mem, s, (size_t)(p - s));
+				if (!owned)
+					return nomem(err);
+				dsng__mime_lower(owned);
+				*type = owned;
+			}
 		}
 	}
 	while (p < end) {
@@ -192,9 +286,7 @@ int dsng_mime_content_type(TALLOC_CTX *mem, char **type,
 			break;
 		p = dsng__mime_skip_cfws(p + 1, end);
 		ns = p;
-		while (p < end && *p != '=' && *p != ';' &&
-		       !is_tspecial_end(*p))
-			p++;
+		p = scan_to(p, end, STOP_NAME);
 		ne = p;
 		if (ne == ns)
 			continue;
@@ -231,24 +323,26 @@ int dsng_mime_content_type(TALLOC_CTX *mem, char **type,
 		r->quoted = p < end && *p == '"';
 		if (r->quoted) {
 			r->val = ++p;
-			while (p < end && *p != '"') {
-				if (*p == '\\' && p + 1 < end)
-					p++;
-				p++;
+			for (;;) {
+				p = scan_to(p, end, STOP_QUOTE);
+				if (p >= end || *p == '"')
+					break;
+				/* a backslash: the octet after it is kept */
+				p += p + 1 < end ? 2 : 1;
 			}
 			r->vlen = (size_t)(p - r->val);
 			if (p < end)
 				p++;
 		} else {
 			r->val = p;
-			while (p < end && !is_tspecial_end(*p))
-				p++;
+			p = scan_to(p, end, STOP_END);
 			r->vlen = (size_t)(p - r->val);
 		}
 		nraw++;
 	}
 	if (assemble(mem, raw, nraw, params, n_params) < 0) {
-		TALLOC_FREE(*type);
+		talloc_free(owned);
+		*type = NULL;
 		return nomem(err);
 	}
 	return DSNG_OK;
@@ -260,8 +354,7 @@ enum dsng_mime_cte dsng__mime_cte(const char *p, size_t len)
 
 	p = dsng__mime_skip_cfws(p, end);
 	s = p;
-	while (p < end && !is_tspecial_end(*p))
-		p++;
+	p = scan_to(p, end, STOP_END);
 	len = (size_t)(p - s);
 	if (len != 4 && len != 6 && len != 16)
 		return DSNG_MIME_CTE_UNKNOWN;

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "mime_int.h"
+#include "mime_scan.h"
 
 struct level {
 	struct dsng_mime_part *mp;  /* the open multipart */
@@ -26,7 +27,14 @@ struct walker {
 	                        be anything up to UINT_MAX */
 	unsigned top;        /* number of open levels */
 	size_t cap_levels;
+	/* the first levels (reports nest two or three deep): no allocation */
+	struct level first_levels[8];
 	size_t cap_parts;
+	/* parts are carved from blocks of several (a chunk each cost more in
+	 * malloc and free than reading the part's header) */
+	struct dsng_mime_part *block;
+	size_t block_left, block_next;
+	struct dsng_mime_part **first_parts; /* in the message's own chunk */
 	struct dsng_error *err;
 };
 
@@ -57,16 +65,34 @@ static int add_part(struct walker *w, struct dsng_mime_part *parent,
 		        0, NULL, "more than %u MIME parts", w->lim->max_parts);
 	if (m->n_parts == w->cap_parts) {
 		struct dsng_mime_part **a;
-		w->cap_parts = w->cap_parts ? w->cap_parts * 2 : 8;
-		a = talloc_realloc(m, m->parts, struct dsng_mime_part *,
-		                   (unsigned)w->cap_parts);
+		w->cap_parts *= 2;
+		if (m->parts == w->first_parts) {
+			a = talloc_array(m, struct dsng_mime_part *,
+			                 (unsigned)w->cap_parts);
+			if (a)
+				memcpy(a, m->parts,
+				       m->n_parts * sizeof(m->parts[0]));
+		} else {
+			a = talloc_realloc(m, m->parts, struct dsng_mime_part *,
+			                   (unsigned)w->cap_parts);
+		}
 		if (!a)
 			return nomem(w->err);
 		m->parts = a;
 	}
-	p = talloc_zero(m, struct dsng_mime_part);
-	if (!p)
-		return nomem(w->err);
+	if (w->block_left == 0) {
+		/* the root is in the message's chunk (most mail that is not a
+		 * report has no other part), then blocks of 4, 8, ... 64 */
+		size_t k = w->block_next;
+		w->block = talloc_zero_array(m, struct dsng_mime_part,
+		                             (unsigned)k);
+		if (!w->block)
+			return nomem(w->err);
+		w->block_left = k;
+		w->block_next = k < 64 ? (k < 4 ? 4 : k * 2) : 64;
+	}
+	p = w->block++;
+	w->block_left--;
 	p->index = (unsigned)m->n_parts;
 	m->parts[m->n_parts++] = p;
 	p->offset = at(w, offset);
@@ -83,12 +109,33 @@ static int add_part(struct walker *w, struct dsng_mime_part *parent,
 	return DSNG_OK;
 }
 
+/* The first Content-Type and Content-Transfer-Encoding fields of h (as
+ * dsng_mime_header_find gives them), in one pass. */
+static void find_content_fields(const struct dsng_mime_header *h,
+                                const struct dsng_mime_field **ct,
+                                const struct dsng_mime_field **cte)
+{
+	size_t i;
+
+	*ct = *cte = NULL;
+	for (i = 0; i < h->n_fields; i++) {
+		const struct dsng_mime_field *f = &h->fields[i];
+		if (f->name.len == 12 && !*ct &&
+		    dsng__name_ieq(f->name.ptr, "content-type", 12))
+			*ct = f;
+		else if (f->name.len == 25 && !*cte &&
+		         dsng__name_ieq(f->name.ptr,
+		                        "content-transfer-encoding", 25))
+			*cte = f;
+	}
+}
+
 /* Read the part's header from `pos` and interpret Content-Type and
  * Content-Transfer-Encoding; *body gets where its body starts. */
 static int read_entity(struct walker *w, struct dsng_mime_part *p, size_t pos,
                        size_t *body)
 {
-	const struct dsng_mime_field *f;
+	const struct dsng_mime_field *f, *cte;
 	int rc;
 
 	rc = dsng__mime_header(w->msg, w->buf, pos, w->len, w->lim, w->base,
@@ -100,12 +147,12 @@ static int read_entity(struct walker *w, struct dsng_mime_part *p, size_t pos,
 	/* the body runs from here; end_body sets its length */
 	p->body.ptr = w->buf + *body;
 	p->body.len = 0;
-	f = dsng_mime_header_find(&p->header, "Content-Type");
+	find_content_fields(&p->header, &f, &cte);
 	if (f) {
-		char *type;
-		rc = dsng_mime_content_type(w->msg, &type, &p->params,
-		                            &p->n_params, f->value.ptr,
-		                            f->value.len, w->err);
+		const char *type;
+		rc = dsng__mime_content_type(w->msg, &type, true, &p->params,
+		                             &p->n_params, f->value.ptr,
+		                             f->value.len, w->err);
 		if (rc < 0)
 			return rc;
 		p->type = type;
@@ -120,21 +167,19 @@ static int read_entity(struct walker *w, struct dsng_mime_part *p, size_t pos,
 		           strcmp(p->parent->type, "multipart/digest") == 0)
 		                  ? "message/rfc822"
 		                  : "text/plain";
-	f = dsng_mime_header_find(&p->header, "Content-Transfer-Encoding");
-	if (f) {
-		p->cte = dsng__mime_cte(f->value.ptr, f->value.len);
+	if (cte) {
+		p->cte = dsng__mime_cte(cte->value.ptr, cte->value.len);
 		if (p->cte == DSNG_MIME_CTE_UNKNOWN &&
 		    dsng__mime_problem(w->msg, "Content-Transfer-Encoding",
-		                       f->offset,
+		                       cte->offset,
 		                       "unknown transfer encoding") < 0)
 			return nomem(w->err);
 	}
 	if (strncmp(p->type, "multipart/", 10) == 0) {
 		const char *b = dsng_mime_part_param(p, "boundary");
 		size_t bl = b ? strlen(b) : 0;
-		/* a multipart type came from a Content-Type field: both
+		/* a multipart type came from a Content-Type field (f): both
 		 * boundary problems point at it */
-		f = dsng_mime_header_find(&p->header, "Content-Type");
 		if (bl > w->lim->max_boundary_len)
 			return dsng__fail_limit(
 			        w->err, "max_boundary_len",
@@ -167,12 +212,18 @@ static int push(struct walker *w, struct dsng_mime_part *p)
 		        NULL, "multipart nesting deeper than %u",
 		        w->lim->max_depth);
 	if (w->top == w->cap_levels) {
-		size_t cap = w->cap_levels ? w->cap_levels * 2 : 8;
+		size_t cap = w->cap_levels * 2;
 		struct level *s = NULL;
 
-		if (cap <= UINT_MAX)
+		if (cap <= UINT_MAX && w->stack == w->first_levels) {
+			s = talloc_array(w->msg, struct level, (unsigned)cap);
+			if (s)
+				memcpy(s, w->first_levels,
+				       sizeof(w->first_levels));
+		} else if (cap <= UINT_MAX) {
 			s = talloc_realloc(w->msg, w->stack, struct level,
 			                   (unsigned)cap);
+		}
 		if (!s)
 			return nomem(w->err);
 		w->stack = s;
@@ -239,21 +290,6 @@ static int mark_truncated(struct walker *w, struct level *l, size_t pos)
 	return DSNG_OK;
 }
 
-/* The first line start after pos (a line start) whose line begins with
- * "--", or end.  Only such a line can be a delimiter, and bodies have few
- * '-': memchr to each '-' is far fewer steps than memchr to each LF. */
-static size_t next_dashes(const char *buf, size_t pos, size_t end)
-{
-	const char *p = buf + pos, *e = buf + end;
-
-	while ((p = memchr(p, '-', (size_t)(e - p))) != NULL) {
-		if (p > buf + pos && p[-1] == '\n' && e - p >= 2 && p[1] == '-')
-			return (size_t)(p - buf);
-		p++;
-	}
-	return end;
-}
-
 static int walk(struct walker *w, size_t pos)
 {
 	const char *buf = w->buf;
@@ -262,7 +298,8 @@ static int walk(struct walker *w, size_t pos)
 
 	while (pos < end && w->top > 0) {
 		if (end - pos < 2 || buf[pos] != '-' || buf[pos + 1] != '-') {
-			pos = next_dashes(buf, pos, end);
+			/* only a line that starts with "--" can delimit */
+			pos = dsng__find_lf_dashes(buf, pos, end);
 			continue;
 		}
 		const char *nl = memchr(buf + pos, '\n', end - pos);
@@ -336,12 +373,19 @@ static int walk(struct walker *w, size_t pos)
 	return DSNG_OK;
 }
 
+struct msg_block {
+	struct dsng_mime_message msg; /* first: the chunk is the message */
+	struct dsng_mime_part root;
+	struct dsng_mime_part *parts[4];
+};
+
 int dsng__mime_parse(TALLOC_CTX *mem, const char *buf, size_t len,
                      const struct dsng_mime_limits *lim, unsigned depth,
                      size_t base, bool decoded, struct dsng_mime_message **out,
                      struct dsng_error *err)
 {
 	struct walker w;
+	struct msg_block *mb;
 	struct dsng_mime_part *root;
 	size_t pos = 0, body;
 	int rc;
@@ -363,11 +407,21 @@ int dsng__mime_parse(TALLOC_CTX *mem, const char *buf, size_t len,
 	w.decoded = decoded;
 	w.lim = lim;
 	w.err = err;
+	w.stack = w.first_levels;
+	w.cap_levels = sizeof(w.first_levels) / sizeof(w.first_levels[0]);
 	/* Straight on mem (inside the caller's pool, if any); freed again
-	 * on failure, so mem is left as it was. */
-	w.msg = talloc_zero(mem, struct dsng_mime_message);
-	if (!w.msg)
+	 * on failure, so mem is left as it was.  One chunk holds the
+	 * message, its root part and room for the first part pointers. */
+	mb = talloc_zero(mem, struct msg_block);
+	if (!mb)
 		return nomem(err);
+	talloc_set_name_const(mb, "struct dsng_mime_message");
+	w.msg = &mb->msg;
+	w.msg->parts = w.first_parts = mb->parts;
+	w.cap_parts = sizeof(mb->parts) / sizeof(mb->parts[0]);
+	w.block = &mb->root;
+	w.block_left = 1;
+	w.block_next = 4;
 	w.msg->buf = buf;
 	w.msg->len = len;
 	w.msg->base_offset = base;
@@ -400,7 +454,8 @@ int dsng__mime_parse(TALLOC_CTX *mem, const char *buf, size_t len,
 	} else {
 		end_body(root, buf, len);
 	}
-	talloc_free(w.stack);
+	if (w.stack != w.first_levels)
+		talloc_free(w.stack);
 	w.stack = NULL;
 	*out = w.msg;
 	return DSNG_OK;

@@ -454,16 +454,64 @@ static const char *next_start(const char *p, const char *end)
 	return end;
 }
 
+/* p..len is ASCII without NUL, CR or LF, and (decoding) without "=?":
+ * every octet would be put as itself.  Eight octets a step: an octet
+ * with bit 7 set, or one that XORed with NUL, CR or LF is zero (the
+ * (v - 1) & ~v & 0x80 test says whether any is). */
+bool dsng__mime_words_plain(const char *p, size_t len, unsigned flags)
+{
+	const uint64_t ones = 0x0101010101010101u, top = ones * 0x80;
+	const char *q, *end = p + len;
+	uint64_t bad = 0;
+	size_t i = 0;
+
+	for (; len - i >= 8; i += 8) {
+		uint64_t x, v;
+		memcpy(&x, p + i, 8);
+		bad |= x | ((x - ones) & ~x);
+		v = x ^ (ones * '\r');
+		bad |= (v - ones) & ~v;
+		v = x ^ (ones * '\n');
+		bad |= (v - ones) & ~v;
+	}
+	if (bad & top)
+		return false;
+	for (; i < len; i++) {
+		unsigned char c = (unsigned char)p[i];
+		if (c >= 0x80 || breaks_header(c))
+			return false;
+	}
+	if (!(flags & DSNG__WORDS_DECODE))
+		return true;
+	for (q = memchr(p, '=', len); q && q + 1 < end;
+	     q = memchr(q + 1, '=', (size_t)(end - q - 1)))
+		if (q[1] == '?')
+			return false;
+	return true;
+}
+
 char *dsng__mime_words(TALLOC_CTX *mem, const char *p, size_t len,
                        unsigned flags, size_t *out_len, dsng__words_note_fn fn,
                        void *arg)
 {
 	const char *end = p + len, *s = p;
 	const char *ws = NULL, *ws_end = NULL; /* blanks after a word */
-	TALLOC_CTX *tmp = talloc_new(NULL);
+	TALLOC_CTX *tmp;
 	struct dec d;
 	char *res = NULL;
 
+	if (dsng__mime_words_plain(p, len, flags)) {
+		/* most values: the result is a copy, one allocation */
+		res = talloc_array(mem, char, len + 1);
+		if (!res)
+			return NULL;
+		memcpy(res, p, len);
+		res[len] = 0;
+		if (out_len)
+			*out_len = len;
+		return res;
+	}
+	tmp = talloc_new(NULL);
 	if (!tmp)
 		return NULL;
 	memset(&d, 0, sizeof(d));

@@ -5,6 +5,7 @@
  */
 #include <string.h>
 
+#include "mime_scan.h"
 #include "report_int.h"
 
 /* The sizes of every version of struct dsng_report_limits (sizes[0]
@@ -98,22 +99,23 @@ static int note_value(void *arg, size_t at, const char *message)
 	return dsng__mime_problem(vn->r->mime, vn->name, off, message);
 }
 
+static int is_wsp(char c)
+{
+	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
 /* A returned header value: unfolded, RFC 2047 words decoded when `words`,
  * and always valid UTF-8 without NUL (U+FFFD for what is not, noted in
  * the report's problems). */
 static int returned_value(struct dsng_report *r,
                           struct dsng_report_returned *rt, bool decoded,
-                          const char *name, int words, char **out)
+                          const struct dsng_mime_field *f, const char *name,
+                          int words, char **out)
 {
-	const struct dsng_mime_field *f =
-	        dsng_mime_header_find(rt->header, name);
 	struct value_note vn = {r, f, name, decoded};
 	size_t n;
 	char *v;
 
-	*out = NULL;
-	if (!f)
-		return DSNG_OK;
 	v = dsng_mime_unfold(rt, &n, f->value.ptr, f->value.len);
 	if (!v)
 		return DSNG_ENOMEM;
@@ -123,59 +125,220 @@ static int returned_value(struct dsng_report *r,
 	return *out ? DSNG_OK : DSNG_ENOMEM;
 }
 
+/* The value of f trimmed as dsng_mime_unfold trims it, in *p and *n;
+ * true when it has no fold (then unfolding is only the trim). */
+static bool one_line(const struct dsng_mime_field *f, const char **p, size_t *n)
+{
+	const char *s = f->value.ptr;
+	size_t len = f->value.len;
+
+	while (len && is_wsp(*s)) {
+		s++;
+		len--;
+	}
+	while (len && is_wsp(s[len - 1]))
+		len--;
+	*p = s;
+	*n = len;
+	return memchr(s, '\n', len) == NULL;
+}
+
+/* The fields a returned header is read for, found in one pass over it;
+ * the first of each name counts, as dsng_mime_header_find would give. */
+enum { R_MSGID, R_FROM, R_TO, R_SUBJECT, R_DATE, R_RETURN_PATH, R__N };
+
+static bool is_received(const struct dsng_mime_field *f)
+{
+	return f->name.len == 8 && dsng__name_ieq(f->name.ptr, "received", 8);
+}
+
+/* Returns the number of Received fields. */
+static size_t returned_index(const struct dsng_mime_header *h,
+                             const struct dsng_mime_field **want)
+{
+	size_t i, n_received = 0;
+
+	for (i = 0; i < h->n_fields; i++) {
+		const struct dsng_mime_field *f = &h->fields[i];
+		const char *nm = f->name.ptr;
+		int k = -1;
+
+		switch (f->name.len) {
+		case 2:
+			k = dsng__name_ieq(nm, "to", 2) ? R_TO : -1;
+			break;
+		case 4:
+			k = dsng__name_ieq(nm, "from", 4)   ? R_FROM
+			    : dsng__name_ieq(nm, "date", 4) ? R_DATE
+			                                    : -1;
+			break;
+		case 7:
+			k = dsng__name_ieq(nm, "subject", 7) ? R_SUBJECT : -1;
+			break;
+		case 8:
+			n_received += is_received(f);
+			break;
+		case 10:
+			k = dsng__name_ieq(nm, "message-id", 10) ? R_MSGID : -1;
+			break;
+		case 11:
+			k = dsng__name_ieq(nm, "return-path", 11)
+			            ? R_RETURN_PATH
+			            : -1;
+			break;
+		default:
+			break;
+		}
+		if (k >= 0 && !want[k])
+			want[k] = f;
+	}
+	return n_received;
+}
+
+/* The six values of the returned header (want[], from returned_index).
+ * RFC 2047 section 5: encoded words in phrases and unstructured text,
+ * never in a msg-id, a date or a path.  A value on one line that the
+ * decoder would give back as it is (most of them) is copied into the
+ * block shared with the fields and the Received list; the others go
+ * through returned_value.  The problems are noted in the order of the
+ * fields here, as before. */
+static const char *const value_names[R__N] = {
+        "Message-ID", "From", "To", "Subject", "Date", "Return-Path"};
+static const int value_words[R__N] = {0, 1, 1, 1, 0, 0};
+
+/* Which values are plain (copied as they are): their spans and the
+ * bytes they take, NULs included. */
+static size_t plan_values(const struct dsng_mime_field *const *want,
+                          bool *plain, const char **p, size_t *n)
+{
+	size_t total = 0;
+	int k;
+
+	for (k = 0; k < R__N; k++) {
+		plain[k] = want[k] && one_line(want[k], &p[k], &n[k]) &&
+		           dsng__mime_words_plain(
+		                   p[k], n[k],
+		                   value_words[k] ? DSNG__WORDS_DECODE : 0);
+		if (plain[k])
+			total += n[k] + 1;
+	}
+	return total;
+}
+
+static int returned_values(struct dsng_report *r,
+                           struct dsng_report_returned *rt, bool decoded,
+                           const struct dsng_mime_field *const *want,
+                           const bool *plain, const char *const *p,
+                           const size_t *n, char *blk)
+{
+	char **outs[R__N] = {&rt->message_id, &rt->from, &rt->to,
+	                     &rt->subject,    &rt->date, &rt->return_path};
+	int k;
+
+	for (k = 0; k < R__N; k++) {
+		if (plain[k]) {
+			memcpy(blk, p[k], n[k]);
+			blk[n[k]] = 0;
+			*outs[k] = blk;
+			blk += n[k] + 1;
+		} else if (want[k] &&
+		           returned_value(r, rt, decoded, want[k],
+		                          value_names[k], value_words[k],
+		                          outs[k]) < 0) {
+			return DSNG_ENOMEM;
+		}
+	}
+	return DSNG_OK;
+}
+
+#define RETURNED_SCRATCH 64
+
+struct returned_block {
+	struct dsng_report_returned rt; /* first: the chunk is the struct */
+	struct dsng_mime_header header;
+};
+
 int dsng__report_returned(struct dsng_report *r,
                           const struct dsng_mime_part *part,
                           const struct dsng_report_limits *lim,
                           struct dsng_error *err)
 {
 	struct dsng_report_returned *rt;
-	const char *body;
-	size_t blen, hend, i;
+	const struct dsng_mime_field *want[R__N] = {NULL};
+	struct dsng_mime_field scratch[RETURNED_SCRATCH];
+	struct returned_block *blk;
+	const char *body, *vp[R__N];
+	size_t blen, hend, n_received, fbytes, rbytes, vbytes, vn[R__N];
+	bool plain[R__N];
+	char *chunk = NULL;
 	bool decoded;
 	int rc;
 
-	rt = talloc_zero(r, struct dsng_report_returned);
-	if (!rt)
+	/* the struct and its header in one chunk */
+	blk = talloc_zero(r, struct returned_block);
+	if (!blk)
 		goto nomem;
+	talloc_set_name_const(blk, "struct dsng_report_returned");
+	rt = &blk->rt;
 	rt->content_type = part->type;
 	rc = dsng__mime_part_decode(rt, &body, &blen, part, lim->mime, err);
 	if (rc < 0)
 		return rc;
-	rt->header = talloc_zero(rt, struct dsng_mime_header);
-	if (!rt->header)
-		goto nomem;
+	rt->header = &blk->header;
 	decoded = body != part->body.ptr;
-	rc = dsng__mime_header(
-	        rt->header, body, 0, blen, lim->mime, part->body_offset,
-	        decoded ? DSNG__HDR_DECODED : 0, rt->header, &hend, NULL, err);
+	rc = dsng__mime_header_scratch(
+	        rt, body, 0, blen, lim->mime, part->body_offset,
+	        decoded ? DSNG__HDR_DECODED : 0, rt->header, &hend, NULL, err,
+	        scratch, RETURNED_SCRATCH);
+	if (rt->header->fields == scratch && rc < 0) {
+		rt->header->fields = NULL;
+		rt->header->n_fields = 0;
+	}
 	if (rc == DSNG_ENOMEM)
 		goto nomem;
 	if (rc < 0)
 		return rc;
-	/* RFC 2047 section 5: encoded words in phrases and unstructured
-	 * text, never in a msg-id, a date or a path */
-	if (returned_value(r, rt, decoded, "Message-ID", 0, &rt->message_id) <
-	            0 ||
-	    returned_value(r, rt, decoded, "From", 1, &rt->from) < 0 ||
-	    returned_value(r, rt, decoded, "To", 1, &rt->to) < 0 ||
-	    returned_value(r, rt, decoded, "Subject", 1, &rt->subject) < 0 ||
-	    returned_value(r, rt, decoded, "Date", 0, &rt->date) < 0 ||
-	    returned_value(r, rt, decoded, "Return-Path", 0, &rt->return_path) <
-	            0)
-		goto nomem;
-	for (i = 0; i < rt->header->n_fields; i++) {
-		const struct dsng_mime_field *f = &rt->header->fields[i];
-		const struct dsng_mime_field **a;
-		if (f->name.len != 8 ||
-		    !dsng__span_ieq(f->name.ptr, f->name.len, "Received"))
-			continue;
-		a = DSNG__GROW(rt, rt->received, const struct dsng_mime_field *,
-		               rt->n_received);
-		if (!a)
+	n_received = returned_index(rt->header, want);
+	/* one chunk for the fields (when still in scratch), the Received
+	 * list and the plain values: a chunk each cost more than reading
+	 * them */
+	fbytes = rt->header->fields == scratch
+	                 ? rt->header->n_fields * sizeof(scratch[0])
+	                 : 0;
+	rbytes = n_received * sizeof(*rt->received);
+	vbytes = plan_values(want, plain, vp, vn);
+	if (fbytes + rbytes + vbytes) {
+		chunk = talloc_size(rt, fbytes + rbytes + vbytes);
+		if (!chunk)
 			goto nomem;
-		rt->received = a;
-		a[rt->n_received++] = f;
+		talloc_set_name_const(chunk, "struct dsng_mime_field");
 	}
+	if (rt->header->fields == scratch) {
+		struct dsng_mime_field *f = NULL;
+		int k;
+		if (fbytes) {
+			f = (struct dsng_mime_field *)(void *)chunk;
+			memcpy(f, scratch, fbytes);
+		}
+		for (k = 0; k < R__N; k++)
+			if (want[k])
+				want[k] = f + (want[k] - scratch);
+		rt->header->fields = f;
+	}
+	if (n_received) {
+		size_t i;
+		rt->received =
+		        (const struct dsng_mime_field **)(void *)(chunk +
+		                                                  fbytes);
+		for (i = 0; i < rt->header->n_fields; i++)
+			if (is_received(&rt->header->fields[i]))
+				rt->received[rt->n_received++] =
+				        &rt->header->fields[i];
+	}
+	/* no chunk when there is nothing to put there (NULL + 0 is not C) */
+	if (returned_values(r, rt, decoded, want, plain, vp, vn,
+	                    chunk ? chunk + fbytes + rbytes : NULL) < 0)
+		goto nomem;
 	r->returned = rt;
 	return DSNG_OK;
 nomem:

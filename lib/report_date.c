@@ -40,7 +40,10 @@ struct cur {
 
 static void skip(struct cur *c)
 {
-	c->p = dsng__mime_skip_cfws(c->p, c->end);
+	/* most calls find a digit or a letter: no call for those */
+	if (c->p < c->end && (*c->p == ' ' || *c->p == '\t' || *c->p == '(' ||
+	                      *c->p == '\r' || *c->p == '\n'))
+		c->p = dsng__mime_skip_cfws(c->p, c->end);
 }
 
 static int num(struct cur *c, unsigned maxdig, long *out, unsigned *ndig)

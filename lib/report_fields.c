@@ -4,8 +4,10 @@
  * (RFC 8098 3.2): typed values, Action, Status, dates, extensions, and the
  * leniencies real MTAs need (recorded as problems).
  */
+#include <limits.h>
 #include <string.h>
 
+#include "mime_scan.h"
 #include "report_int.h"
 
 enum fid {
@@ -33,151 +35,126 @@ enum fid {
 	F_MDN_GATEWAY
 };
 
-#define N(s) s, sizeof(s) - 1
-static const struct {
-	const char *name;
-	size_t len;
-	enum fid id;
-} names[] = {
-        {N("Original-Envelope-Id"), F_ENVID},
-        {N("Reporting-MTA"), F_REPORTING_MTA},
-        {N("DSN-Gateway"), F_DSN_GATEWAY},
-        {N("Received-From-MTA"), F_RECEIVED_FROM},
-        {N("Arrival-Date"), F_ARRIVAL},
-        {N("Original-Recipient"), F_ORIG_RCPT},
-        {N("Final-Recipient"), F_FINAL_RCPT},
-        {N("Action"), F_ACTION},
-        {N("Status"), F_STATUS},
-        {N("Remote-MTA"), F_REMOTE_MTA},
-        {N("Diagnostic-Code"), F_DIAG},
-        {N("Last-Attempt-Date"), F_LAST_ATTEMPT},
-        {N("Final-Log-ID"), F_LOG_ID},
-        {N("Will-Retry-Until"), F_RETRY_UNTIL},
-        {N("Reporting-UA"), F_REPORTING_UA},
-        {N("Original-Message-ID"), F_ORIG_MSGID},
-        {N("Disposition"), F_DISPOSITION},
-        {N("MDN-Gateway"), F_MDN_GATEWAY},
-};
-#undef N
-
+/* The field's id: its length picks the one to three names it may be. */
 static enum fid field_id(const struct dsng_span *n)
 {
-	size_t i;
+	const char *p = n->ptr;
+	size_t len = n->len;
 
-	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
-		if (names[i].len == n->len &&
-		    dsng__span_ieq(n->ptr, n->len, names[i].name))
-			return names[i].id;
+#define IS(word, id)                                                           \
+	do {                                                                   \
+		if (dsng__name_ieq(p, word, len))                              \
+			return id;                                             \
+	} while (0)
+	switch (len) {
+	case 6:
+		IS("action", F_ACTION);
+		IS("status", F_STATUS);
+		break;
+	case 10:
+		IS("remote-mta", F_REMOTE_MTA);
+		break;
+	case 11:
+		IS("dsn-gateway", F_DSN_GATEWAY);
+		IS("disposition", F_DISPOSITION);
+		IS("mdn-gateway", F_MDN_GATEWAY);
+		break;
+	case 12:
+		IS("arrival-date", F_ARRIVAL);
+		IS("final-log-id", F_LOG_ID);
+		IS("reporting-ua", F_REPORTING_UA);
+		break;
+	case 13:
+		IS("reporting-mta", F_REPORTING_MTA);
+		break;
+	case 15:
+		IS("final-recipient", F_FINAL_RCPT);
+		IS("diagnostic-code", F_DIAG);
+		break;
+	case 16:
+		IS("will-retry-until", F_RETRY_UNTIL);
+		break;
+	case 17:
+		IS("received-from-mta", F_RECEIVED_FROM);
+		IS("last-attempt-date", F_LAST_ATTEMPT);
+		break;
+	case 18:
+		IS("original-recipient", F_ORIG_RCPT);
+		break;
+	case 19:
+		IS("original-message-id", F_ORIG_MSGID);
+		break;
+	case 20:
+		IS("original-envelope-id", F_ENVID);
+		break;
+	default:
+		break;
+	}
+#undef IS
 	return F_UNKNOWN;
 }
 
-/* The strings and small structs of the field blocks are carved from
- * blocks that are talloc children of the report (the API promises one
- * tree, not a chunk each): a talloc chunk costs about 110 bytes beyond its
- * own, and a recipient had about fifteen, so 10,000 recipients held 6.1x
- * their input.  Blocks double from 1 KB up to 32 KB, below glibc's mmap
- * threshold.  Sanitizer builds (DSNG_NO_POOLS) get a chunk per object so
- * ASan sees every bound. */
-#define ARENA_FIRST 1024
-#define ARENA_MAX 32768
+enum tkind { T_MTA, T_ADDR, T_DIAG };
+enum dkind { D_ARRIVAL, D_LAST_ATTEMPT, D_RETRY_UNTIL };
 
-struct arena {
-	char *cur;   /* the next free byte of the current block */
-	size_t left; /* bytes left there */
-	size_t next; /* size of the next block */
-};
-
+/* The values and small structs of the field blocks live in the report's
+ * store (lib/report_store.c; the API promises one tree, not a chunk
+ * each).  A value is cleaned in a scratch buffer first and stored at its
+ * exact size, so equal values can share one copy. */
 struct ctx {
 	struct dsng_report *r;
 	const struct dsng_report_limits *lim;
 	struct dsng_error *err;
 	const struct dsng_mime_field *f; /* the field being read */
-	struct arena a;
+	struct dsng__store st;
+	/* scratch: on the stack for the usual short value, else a talloc
+	 * buffer (child of the report, freed at the end) */
+	char small[256];
+	char *big;
+	size_t big_cap;
+	size_t rcap; /* room in r->recipients */
+	/* the last typed value of each kind (enum tkind) and the last date
+	 * of each date field (enum dkind), handed out again for an equal
+	 * field: Remote-MTA, Diagnostic-Code and Last-Attempt-Date are often
+	 * the same for every recipient, and Original-Recipient the same as
+	 * Final-Recipient */
+	struct dsng_report_typed *last_typed[3];
+	struct dsng_report_date *last_date[3];
 };
 
-#ifndef DSNG_NO_POOLS
-static size_t align8(size_t n)
+/* n bytes of scratch (their content not kept), or NULL on ENOMEM. */
+static char *scratch(struct ctx *c, size_t n)
 {
-	return (n + 7) & ~(size_t)7;
-}
-#endif
+	size_t cap;
 
-/* n bytes owned by the report, or NULL on ENOMEM. */
-static void *carve(struct ctx *c, size_t n)
-{
-#ifdef DSNG_NO_POOLS
-	return talloc_size(c->r, n ? n : 1);
-#else
-	void *p;
-
-	n = align8(n ? n : 1);
-	if (n > c->a.left) {
-		size_t sz = c->a.next > n ? c->a.next : n;
-		char *b = talloc_size(c->r, sz);
-		if (!b)
+	if (n <= sizeof(c->small))
+		return c->small;
+	if (n > c->big_cap) {
+		cap = c->big_cap * 2 > n ? c->big_cap * 2 : n;
+		talloc_free(c->big);
+		c->big = talloc_array(c->r, char, cap);
+		c->big_cap = c->big ? cap : 0;
+		if (!c->big)
 			return NULL;
-		c->a.cur = b;
-		c->a.left = sz;
-		if (c->a.next < ARENA_MAX)
-			c->a.next *= 2;
 	}
-	p = c->a.cur;
-	c->a.cur += n;
-	c->a.left -= n;
-	return p;
-#endif
+	return c->big;
 }
 
-static void *carve_zero(struct ctx *c, size_t n)
+/* The value v cleaned (comments out) or unfolded, lower-cased when
+ * `lower`, stored (maybe shared: never written to). */
+static char *value(struct ctx *c, const struct dsng_span *v, int clean,
+                   int lower)
 {
-	void *p = carve(c, n);
-
-	if (p)
-		memset(p, 0, n);
-	return p;
-}
-
-/* p, the last thing carved (had bytes), now needs only used bytes. */
-static void shrink(struct ctx *c, char *p, size_t had, size_t used)
-{
-#ifdef DSNG_NO_POOLS
-	(void)c;
-	(void)p;
-	(void)had;
-	(void)used;
-#else
-	had = align8(had ? had : 1);
-	used = align8(used ? used : 1);
-	if (c->a.cur == p + had && used <= had) {
-		c->a.cur = p + used;
-		c->a.left += had - used;
-	}
-#endif
-}
-
-/* The field's value cleaned (comments out) or unfolded, carved. */
-static char *carve_value(struct ctx *c, const struct dsng_span *v, int clean)
-{
-	char *s = carve(c, v->len + 1);
+	char *s = scratch(c, v->len + 1);
 	size_t n;
 
 	if (!s)
 		return NULL;
 	n = clean ? dsng__mime_clean_into(s, v->ptr, v->len)
 	          : dsng__mime_unfold_into(s, v->ptr, v->len);
-	shrink(c, s, v->len + 1, n + 1);
-	return s;
-}
-
-static char *carve_strndup(struct ctx *c, const char *p, size_t n)
-{
-	char *s = carve(c, n + 1);
-
-	if (s) {
-		memcpy(s, p, n);
-		s[n] = 0;
-	}
-	return s;
+	if (lower)
+		dsng__mime_lower(s);
+	return dsng__store_str(&c->st, s, n);
 }
 
 static int problem(struct ctx *c, const char *message)
@@ -190,16 +167,20 @@ static int problem(struct ctx *c, const char *message)
 	return dsng__mime_problem(c->r->mime, name, f->offset, message);
 }
 
-/* Strip one pair of <> around an address (RFC 3464 uses bare addresses,
- * some MTAs add brackets). */
-static void strip_angles(char *s)
+/* *p..*n without spaces and tabs at either end. */
+static void trim_span(char **p, size_t *n)
 {
-	size_t n = strlen(s);
+	char *s = *p;
+	size_t k = *n;
 
-	if (n >= 2 && s[0] == '<' && s[n - 1] == '>') {
-		memmove(s, s + 1, n - 2);
-		s[n - 2] = 0;
+	while (k && (s[k - 1] == ' ' || s[k - 1] == '\t'))
+		k--;
+	while (k && (*s == ' ' || *s == '\t')) {
+		s++;
+		k--;
 	}
+	*p = s;
+	*n = k;
 }
 
 static void trim(char *s)
@@ -214,102 +195,140 @@ static void trim(char *s)
 		memmove(s, s + i, n - i + 1);
 }
 
-enum tkind { T_MTA, T_ADDR, T_DIAG };
-
 static int typed(struct ctx *c, enum tkind k, struct dsng_report_typed **out)
 {
 	const struct dsng_mime_field *f = c->f;
-	struct dsng_report_typed *t;
-	char *v, *semi;
+	struct dsng_report_typed t = {NULL, NULL}, *last = c->last_typed[k];
+	size_t len = f->value.len, vn;
+	char *v, *val, *semi;
 
-	t = carve_zero(c, sizeof(*t));
-	if (!t)
-		return DSNG_ENOMEM;
-	/* Diagnostic text is free text: parentheses there are not comments. */
-	v = carve_value(c, &f->value, k != T_DIAG);
+	/* room for the value and, behind it, its utf-8 decoding */
+	v = scratch(c, 2 * (len + 1));
 	if (!v)
 		return DSNG_ENOMEM;
-	semi = strchr(v, ';');
+	/* Diagnostic text is free text: parentheses there are not comments. */
+	vn = k != T_DIAG ? dsng__mime_clean_into(v, f->value.ptr, len)
+	                 : dsng__mime_unfold_into(v, f->value.ptr, len);
+	/* the value ends at a NUL (a problem says so): spans from here on,
+	 * so nothing is moved or measured twice */
+	vn = strnlen(v, vn);
+	semi = memchr(v, ';', vn);
 	if (!semi) {
-		t->value = v;
+		val = v;
 		if (problem(c, "no \"type;\" before the value") < 0)
 			return DSNG_ENOMEM;
 	} else {
-		*semi = 0;
-		t->type = v;
-		trim(t->type);
-		dsng__mime_lower(t->type);
-		t->value = semi + 1; /* same buffer: one allocation */
-		trim(t->value);
+		char *ty = v;
+		size_t tn = (size_t)(semi - v);
+		trim_span(&ty, &tn);
+		ty[tn] = 0; /* for dsng__mime_lower: the scratch is ours */
+		dsng__mime_lower(ty);
+		t.type = dsng__store_str(&c->st, ty, tn);
+		if (!t.type)
+			return DSNG_ENOMEM;
+		val = semi + 1;
+		vn -= (size_t)(val - v);
+		trim_span(&val, &vn);
 	}
 	if (k == T_ADDR) {
-		strip_angles(t->value);
-		if (t->type && strcmp(t->type, "utf-8") == 0) {
-			size_t n = strlen(t->value), ol = 0;
+		/* one pair of <> around an address (RFC 3464 uses bare
+		 * addresses, some MTAs add brackets) */
+		if (vn >= 2 && val[0] == '<' && val[vn - 1] == '>') {
+			val++;
+			vn -= 2;
+		}
+		if (t.type && strcmp(t.type, "utf-8") == 0) {
 			unsigned fl = c->r->global ? DSNG_XTEXT_UNITEXT : 0;
 			const char *why;
-			char *d = carve(c, n + 1);
-			if (!d)
-				return DSNG_ENOMEM;
+			char *d = v + len + 1;
+			size_t ol = 0;
 			/* An address holds no control characters: a decoded
 			 * CR or LF would start a new header line wherever the
 			 * value is written back, so such a value is kept as
 			 * written, like one that does not decode. */
-			if (dsng_xtext_utf8_decode(d, n + 1, &ol, t->value, n,
+			if (dsng_xtext_utf8_decode(d, vn + 1, &ol, val, vn,
 			                           fl | DSNG_XTEXT_PRINTABLE,
 			                           NULL, NULL) == DSNG_OK) {
-				d[ol] = 0;
-				t->value = d;
+				val = d;
+				vn = ol;
 			} else {
-				why = dsng_xtext_utf8_decode(
-				              d, n + 1, &ol, t->value, n, fl,
-				              NULL, NULL) == DSNG_OK
+				why = dsng_xtext_utf8_decode(d, vn + 1, &ol,
+				                             val, vn, fl, NULL,
+				                             NULL) == DSNG_OK
 				              ? "utf-8 address decodes to a "
 				                "control character"
 				              : "utf-8 address is not valid "
 				                "utf-8-addr-xtext";
-				shrink(c, d, n + 1, 0);
 				if (problem(c, why) < 0)
 					return DSNG_ENOMEM;
 			}
 		}
 	}
-	*out = t;
+	/* An address or a diagnostic is seldom repeated except by the field
+	 * just before (Original-Recipient after Final-Recipient), so it is
+	 * compared with that one instead of being looked up. */
+	if (k == T_MTA)
+		t.value = dsng__store_str(&c->st, val, vn);
+	else if (last && strncmp(last->value, val, vn) == 0 &&
+	         last->value[vn] == 0)
+		t.value = last->value;
+	else
+		t.value = dsng__store_dup(&c->st, val, vn);
+	if (!t.value)
+		return DSNG_ENOMEM;
+	/* equal strings from the store are the same pointers */
+	if (!last || last->type != t.type || last->value != t.value) {
+		last = dsng__store_obj(&c->st, sizeof(*last));
+		if (!last)
+			return DSNG_ENOMEM;
+		*last = t;
+		c->last_typed[k] = last;
+	}
+	*out = last;
 	return DSNG_OK;
 }
 
 static int text(struct ctx *c, int clean, char **out)
 {
-	*out = carve_value(c, &c->f->value, clean);
+	*out = value(c, &c->f->value, clean, 0);
 	return *out ? DSNG_OK : DSNG_ENOMEM;
 }
 
-static int date(struct ctx *c, struct dsng_report_date **out)
+static int date(struct ctx *c, enum dkind k, struct dsng_report_date **out)
 {
-	struct dsng_report_date *d = carve_zero(c, sizeof(*d));
+	struct dsng_report_date *d = c->last_date[k];
+	char *t = value(c, &c->f->value, 1, 0);
 
-	if (!d || text(c, 1, &d->text) < 0)
+	if (!t)
 		return DSNG_ENOMEM;
-	d->valid = dsng_report_date_parse(&d->timestamp, d->text,
-	                                  strlen(d->text), NULL) == DSNG_OK;
+	if (!d || d->text != t) {
+		d = dsng__store_obj(&c->st, sizeof(*d));
+		if (!d)
+			return DSNG_ENOMEM;
+		d->text = t;
+		d->valid = dsng_report_date_parse(&d->timestamp, t, strlen(t),
+		                                  NULL) == DSNG_OK;
+		c->last_date[k] = d;
+	}
 	if (!d->valid && problem(c, "not an RFC 5322 date") < 0)
 		return DSNG_ENOMEM;
 	*out = d;
 	return DSNG_OK;
 }
 
-static int ext(struct ctx *c, TALLOC_CTX *mem, struct dsng_report_ext **arr,
-               size_t *n)
+/* Extension arrays are talloc arrays on the report: one per block that
+ * has any, and few blocks have any. */
+static int ext(struct ctx *c, struct dsng_report_ext **arr, size_t *n)
 {
 	const struct dsng_mime_field *f = c->f;
 	struct dsng_report_ext *a;
 
-	a = DSNG__GROW(mem, *arr, struct dsng_report_ext, *n);
+	a = DSNG__GROW(c->r, *arr, struct dsng_report_ext, *n);
 	if (!a)
 		return DSNG_ENOMEM;
 	*arr = a;
-	a[*n].name = carve_strndup(c, f->name.ptr, f->name.len);
-	a[*n].value = carve_value(c, &f->value, 0);
+	a[*n].name = dsng__store_str(&c->st, f->name.ptr, f->name.len);
+	a[*n].value = value(c, &f->value, 0, 0);
 	a[*n].offset = f->offset;
 	if (!a[*n].name || !a[*n].value)
 		return DSNG_ENOMEM;
@@ -325,50 +344,61 @@ static int status(struct ctx *c, struct dsng_report_recipient *rc)
 
 	if (text(c, 0, &rc->status_raw) < 0)
 		return DSNG_ENOMEM;
-	/* a scratch copy, given back once the code is read */
-	clean = carve(c, c->f->value.len + 1);
+	clean = scratch(c, c->f->value.len + 1);
 	if (!clean)
 		return DSNG_ENOMEM;
 	n = dsng__mime_clean_into(clean, c->f->value.ptr, c->f->value.len);
 	if (dsng_status_parse(&code, clean, n, NULL) == DSNG_OK) {
-		shrink(c, clean, c->f->value.len + 1, 0);
-		rc->status = carve_strndup(c, code.str, strlen(code.str));
+		/* mostly the code as written: the same string */
+		rc->status = strcmp(rc->status_raw, code.str) == 0
+		                     ? rc->status_raw
+		                     : dsng__store_str(&c->st, code.str,
+		                                       strlen(code.str));
 	} else if (dsng_status_find(&code, &off, clean, n) == DSNG_OK) {
 		/* "5.1.1 user unknown" without parentheses: the code is clear.
 		 */
-		shrink(c, clean, c->f->value.len + 1, 0);
-		rc->status = carve_strndup(c, code.str, strlen(code.str));
+		rc->status =
+		        dsng__store_str(&c->st, code.str, strlen(code.str));
 		if (rc->status && problem(c, "text after the status code") < 0)
 			return DSNG_ENOMEM;
 	} else {
-		shrink(c, clean, c->f->value.len + 1, 0);
 		return problem(c, "no valid RFC 3463 status code");
 	}
 	return rc->status ? DSNG_OK : DSNG_ENOMEM;
 }
 
+/* r->recipients grows by doubling (its room in c->rcap) and is cut to its
+ * count at the end (dsng__report_fields). */
 static int add_recipient(struct ctx *c, size_t offset,
                          struct dsng_report_recipient **out)
 {
 	struct dsng_report *r = c->r;
-	struct dsng_report_recipient **a;
+	struct dsng_report_recipient *rc;
 
 	if (r->n_recipients >= c->lim->max_recipients)
 		return dsng__fail_limit(c->err, "max_recipients",
 		                        DSNG_ERR_RECIPIENT_LIMIT, offset, 0,
 		                        NULL, "more than %u recipients",
 		                        c->lim->max_recipients);
-	a = DSNG__GROW(r, r->recipients, struct dsng_report_recipient *,
-	               r->n_recipients);
-	if (!a)
+	if (r->n_recipients == c->rcap) {
+		size_t cap = c->rcap ? c->rcap * 2 : 4;
+		struct dsng_report_recipient **a;
+		if (cap > UINT_MAX)
+			return DSNG_ENOMEM;
+		a = talloc_realloc(r, r->recipients,
+		                   struct dsng_report_recipient *,
+		                   (unsigned)cap);
+		if (!a)
+			return DSNG_ENOMEM;
+		r->recipients = a;
+		c->rcap = cap;
+	}
+	rc = dsng__store_obj(&c->st, sizeof(*rc));
+	if (!rc)
 		return DSNG_ENOMEM;
-	r->recipients = a;
-	a[r->n_recipients] =
-	        carve_zero(c, sizeof(struct dsng_report_recipient));
-	if (!a[r->n_recipients])
-		return DSNG_ENOMEM;
-	a[r->n_recipients]->offset = offset;
-	*out = a[r->n_recipients++];
+	rc->offset = offset;
+	r->recipients[r->n_recipients++] = rc;
+	*out = rc;
 	return DSNG_OK;
 }
 
@@ -405,13 +435,13 @@ static int dsn_field(struct ctx *c, enum fid id, int block,
 		case F_RECEIVED_FROM:
 			return typed(c, T_MTA, &m->received_from_mta);
 		default:
-			return date(c, &m->arrival_date);
+			return date(c, D_ARRIVAL, &m->arrival_date);
 		}
 	}
 	if (id == F_UNKNOWN || id >= F_REPORTING_UA) {
 		if (rc)
-			return ext(c, r, &rc->extensions, &rc->n_extensions);
-		return ext(c, m, &m->extensions, &m->n_extensions);
+			return ext(c, &rc->extensions, &rc->n_extensions);
+		return ext(c, &m->extensions, &m->n_extensions);
 	}
 	if (block == 0 && !rc &&
 	    problem(c, "recipient field in the per-message block") < 0)
@@ -436,9 +466,11 @@ static int dsn_field(struct ctx *c, enum fid id, int block,
 	case F_FINAL_RCPT:
 		return typed(c, T_ADDR, &rc->final_recipient);
 	case F_ACTION:
-		if (set_dup(c, rc->action) < 0 || text(c, 1, &rc->action) < 0)
+		if (set_dup(c, rc->action) < 0)
 			return DSNG_ENOMEM;
-		dsng__mime_lower(rc->action);
+		rc->action = value(c, &c->f->value, 1, 1);
+		if (!rc->action)
+			return DSNG_ENOMEM;
 		if (strcmp(rc->action, "failed") &&
 		    strcmp(rc->action, "delayed") &&
 		    strcmp(rc->action, "delivered") &&
@@ -457,18 +489,21 @@ static int dsn_field(struct ctx *c, enum fid id, int block,
 	case F_DIAG:
 		return typed(c, T_DIAG, &rc->diagnostic_code);
 	case F_LAST_ATTEMPT:
-		return date(c, &rc->last_attempt_date);
+		return date(c, D_LAST_ATTEMPT, &rc->last_attempt_date);
 	case F_LOG_ID:
 		return text(c, 0, &rc->final_log_id);
 	default:
-		return date(c, &rc->will_retry_until);
+		return date(c, D_RETRY_UNTIL, &rc->will_retry_until);
 	}
 }
 
 /* "manual-action/MDN-sent-manually; displayed/error,foo" */
 static int disposition(struct ctx *c, struct dsng_report_mdn *d)
 {
-	char *v = dsng__mime_clean(d, c->f->value.ptr, c->f->value.len, NULL);
+	/* one talloc string on the report, cut in place (d is in the
+	 * store, not a talloc object) */
+	char *v =
+	        dsng__mime_clean(c->r, c->f->value.ptr, c->f->value.len, NULL);
 	char *semi, *slash, *mods, *tok, *save = NULL;
 
 	if (!v)
@@ -495,7 +530,8 @@ static int disposition(struct ctx *c, struct dsng_report_mdn *d)
 	trim(d->type);
 	for (tok = mods ? strtok_r(mods, ",", &save) : NULL; tok;
 	     tok = strtok_r(NULL, ",", &save)) {
-		char **a = DSNG__GROW(d, d->modifiers, char *, d->n_modifiers);
+		char **a =
+		        DSNG__GROW(c->r, d->modifiers, char *, d->n_modifiers);
 		if (!a)
 			return DSNG_ENOMEM;
 		d->modifiers = a;
@@ -521,9 +557,11 @@ static int mdn_field(struct ctx *c, enum fid id)
 	case F_DISPOSITION:
 		return disposition(c, d);
 	default:
-		return ext(c, d, &d->extensions, &d->n_extensions);
+		return ext(c, &d->extensions, &d->n_extensions);
 	}
 }
+
+#define SCRATCH_FIELDS 32
 
 int dsng__report_fields(struct dsng_report *r, const char *buf, size_t len,
                         size_t base, bool decoded,
@@ -531,16 +569,30 @@ int dsng__report_fields(struct dsng_report *r, const char *buf, size_t len,
                         struct dsng_error *err)
 {
 	unsigned flags = DSNG__HDR_LENIENT | (decoded ? DSNG__HDR_DECODED : 0);
-	struct ctx c = {r, lim, err, NULL, {NULL, 0, ARENA_FIRST}};
+	struct ctx c; /* not zeroed whole: its scratch and cache need not be */
+	/* a block's fields are read and dropped: no array for them unless a
+	 * block has more than this many */
+	struct dsng_mime_field scratch[SCRATCH_FIELDS];
 	size_t pos = 0;
 	int block = 0, rc;
 
+	c.r = r;
+	c.lim = lim;
+	c.err = err;
+	c.f = NULL;
+	dsng__store_init(&c.st, r);
+	c.big = NULL;
+	c.big_cap = 0;
+	c.rcap = 0;
+	memset(c.last_typed, 0, sizeof(c.last_typed));
+	memset(c.last_date, 0, sizeof(c.last_date));
 	if (r->kind == DSNG_REPORT_DSN) {
-		r->message = talloc_zero(r, struct dsng_report_message);
+		r->message = dsng__store_obj(
+		        &c.st, sizeof(struct dsng_report_message));
 		if (!r->message)
 			goto nomem;
 	} else {
-		r->mdn = talloc_zero(r, struct dsng_report_mdn);
+		r->mdn = dsng__store_obj(&c.st, sizeof(struct dsng_report_mdn));
 		if (!r->mdn)
 			goto nomem;
 	}
@@ -554,8 +606,11 @@ int dsng__report_fields(struct dsng_report *r, const char *buf, size_t len,
 			pos++;
 		if (pos >= len)
 			break;
-		rc = dsng__mime_header(r->mime, buf, pos, len, lim->mime, base,
-		                       flags, &h, &body, r->mime, err);
+		rc = dsng__mime_header_scratch(
+		        r->mime, buf, pos, len, lim->mime, base, flags, &h,
+		        &body, r->mime, err, scratch, SCRATCH_FIELDS);
+		if (rc < 0 && h.fields != scratch)
+			talloc_free(h.fields);
 		if (rc < 0)
 			return rc == DSNG_ENOMEM
 			               ? dsng__fail(err, rc, DSNG_ERR_NOMEM, 0,
@@ -590,10 +645,21 @@ int dsng__report_fields(struct dsng_report *r, const char *buf, size_t len,
 				goto nomem;
 			body = nl ? (size_t)(nl - buf) + 1 : len;
 		}
-		talloc_free(h.fields);
+		if (h.fields != scratch)
+			talloc_free(h.fields);
 		if (h.n_fields)
 			block++;
 		pos = body;
+	}
+	talloc_free(c.big);
+	/* the doubling's spare room is given back: the report is held */
+	if (c.rcap > r->n_recipients && r->n_recipients) {
+		struct dsng_report_recipient **a = talloc_realloc(
+		        r, r->recipients, struct dsng_report_recipient *,
+		        (unsigned)r->n_recipients);
+		if (!a)
+			goto nomem;
+		r->recipients = a;
 	}
 	return DSNG_OK;
 nomem:

@@ -4,7 +4,6 @@
  *   class = "2" / "4" / "5";  subject = 1*3digit;  detail = 1*3digit
  * and the lookups over the registry table in status_registry.c.
  */
-#include <stdio.h>
 #include <string.h>
 
 #include "dsng_private.h"
@@ -20,6 +19,17 @@ static int is_alnum(unsigned char c)
 	return is_digit(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
 }
 
+/* v (0..999) in decimal at o, no leading zeros; past its last digit. */
+static char *put_dec(char *o, unsigned v)
+{
+	if (v >= 100)
+		*o++ = (char)('0' + v / 100);
+	if (v >= 10)
+		*o++ = (char)('0' + v / 10 % 10);
+	*o++ = (char)('0' + v % 10);
+	return o;
+}
+
 int dsng_status_make(struct dsng_status_code *out, unsigned cls,
                      unsigned subject, unsigned detail)
 {
@@ -29,7 +39,17 @@ int dsng_status_make(struct dsng_status_code *out, unsigned cls,
 	out->cls = cls;
 	out->subject = subject;
 	out->detail = detail;
-	snprintf(out->str, sizeof(out->str), "%u.%u.%u", cls, subject, detail);
+	/* by hand: snprintf cost more than the rest of a report's Status
+	 * field ("5.999.999" and the NUL fill the 10 octets) */
+	{
+		char *o = out->str;
+		*o++ = (char)('0' + cls);
+		*o++ = '.';
+		o = put_dec(o, subject);
+		*o++ = '.';
+		o = put_dec(o, detail);
+		*o = 0;
+	}
 	return DSNG_OK;
 }
 

@@ -319,6 +319,60 @@ static void test_returned_values_decoded_part(void **state)
 	talloc_free(r);
 }
 
+/* Plain ASCII (the copy without the decoder) comes out as it went in,
+ * with '=' and '?' anywhere but together; one octet that is not plain
+ * (NUL, CR, LF, 8-bit) or one "=?" word at any place of any length up
+ * to 40 still goes through the checks. */
+static void test_plain_text_fast_path(void **state)
+{
+	TALLOC_CTX *mem = *state;
+	char in[48] = {0};
+	size_t n, k, olen;
+	char *out;
+
+	for (n = 0; n <= 40; n++) {
+		for (k = 0; k < n; k++)
+			in[k] = (char)(k % 3 == 0   ? '='
+			               : k % 3 == 1 ? 'a'
+			                            : '?');
+		out = dsng__mime_words(mem, in, n, DSNG__WORDS_DECODE, &olen,
+		                       NULL, NULL);
+		assert_non_null(out);
+		assert_int_equal(olen, n);
+		assert_memory_equal(out, in, n);
+		assert_int_equal(out[n], 0);
+		talloc_free(out);
+		for (k = 0; k < n; k++) {
+			static const char bad[] = {0, '\r', '\n', '\x80'};
+			size_t b;
+			for (b = 0; b < sizeof(bad); b++) {
+				char t[48];
+				memset(t, 'x', n);
+				t[k] = bad[b];
+				out = dsng__mime_words(mem, t, n, 0, &olen,
+				                       NULL, NULL);
+				assert_non_null(out);
+				/* the octet became U+FFFD, the rest kept */
+				assert_int_equal(olen, n + 2);
+				assert_memory_equal(out + k, FFFD, 3);
+				assert_true(valid_utf8(out, olen));
+				talloc_free(out);
+			}
+		}
+		if (n >= 12) {
+			memset(in, 'x', n);
+			memcpy(in + n - 12, "=?utf8?Q?A?=", 12);
+			out = dsng__mime_words(mem, in, n, DSNG__WORDS_DECODE,
+			                       &olen, NULL, NULL);
+			assert_non_null(out);
+			/* the word decoded: "A" in place of 12 octets */
+			assert_int_equal(olen, n - 11);
+			assert_int_equal(out[olen - 1], 'A');
+			talloc_free(out);
+		}
+	}
+}
+
 int main(void)
 {
 #define T(f)                                                                   \
@@ -334,6 +388,7 @@ int main(void)
 	        T(test_unfold_pos),
 	        T(test_returned_values),
 	        T(test_returned_values_decoded_part),
+	        T(test_plain_text_fast_path),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

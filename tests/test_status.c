@@ -2,6 +2,8 @@
  * tests/test_status.c - RFC 3463 enhanced status codes: grammar, prefix
  * and in-text search, classes, the registry table.
  */
+#include <stdio.h>
+
 #include "dsng_test.h"
 #include "status_int.h"
 
@@ -180,6 +182,36 @@ static void test_status_classify(void **state)
 	assert_int_equal(dsng_status_make(NULL, 5, 1, 1), DSNG_EINVAL);
 }
 
+/* The code's text for every class, subject and detail against printf's
+ * "%u.%u.%u", and it parses back to the same numbers. */
+static void test_status_make_every_code(void **state)
+{
+	static const unsigned classes[] = {2, 4, 5};
+	struct dsng_status_code c, back;
+	char want[32];
+	unsigned k, s, d;
+
+	(void)state;
+	for (k = 0; k < 3; k++)
+		for (s = 0; s <= 999; s++)
+			for (d = 0; d <= 999; d += (s % 7 == 0 ? 1 : 37)) {
+				assert_int_equal(
+				        dsng_status_make(&c, classes[k], s, d),
+				        DSNG_OK);
+				snprintf(want, sizeof(want), "%u.%u.%u",
+				         classes[k], s, d);
+				if (strcmp(c.str, want) != 0)
+					fail_msg("%s, not %s", c.str, want);
+				assert_int_equal(
+				        dsng_status_parse(&back, c.str,
+				                          strlen(c.str), NULL),
+				        DSNG_OK);
+				assert_true(back.cls == classes[k] &&
+				            back.subject == s &&
+				            back.detail == d);
+			}
+}
+
 static void test_status_describe(void **state)
 {
 	struct dsng_status_code c;
@@ -247,6 +279,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	        cmocka_unit_test(test_status_parse_valid),
+	        cmocka_unit_test(test_status_make_every_code),
 	        cmocka_unit_test(test_status_parse_errors),
 	        cmocka_unit_test(test_status_prefix),
 	        cmocka_unit_test(test_status_find_in_text),
