@@ -12,8 +12,9 @@
  * and fills the very same fields; on anything else (lax spacing or
  * paths, quoted or routed paths, 8-bit octets outside a MAIL local part,
  * address literals, unknown parameters, every error) it declines and the
- * layered parser runs from the start, so errors, offsets and lax flags
- * have one source.
+ * layered parser runs, so errors, offsets and lax flags have one source:
+ * from the start, or, for a parameter, from that parameter on (what the
+ * pass took before it is what the layered parser would have made of it).
  * tests/test_cmd_fast.c and fuzz_cmd compare both passes field by field.
  */
 #include <string.h>
