@@ -52,40 +52,6 @@ _Static_assert(sizeof(struct dsng__ml_msg) <= 96 || sizeof(void *) < 8,
  * a recipient takes about 350). */
 #define PENDING_BYTES_PER_EVENT 512
 
-/* The event strings a pending DSN keeps, in its bag. */
-enum {
-	P_TIME = 1,
-	P_HOST,
-	P_TEXT,
-	P_OQID,
-	P_DQID,
-	P_FROM,
-	P_CNAME,
-	P_CADDR,
-	P_CPORT,
-	P_SASL,
-	P_SERVICE,
-	P_RCPT
-};
-
-/* A DSN event waiting for its DSN's delivery line: one talloc chunk with
- * the event's strings packed inline (the public event, a dozen chunks,
- * is built when it is released). */
-struct dsng__ml_pending {
-	struct dsng__ml_pending *next;
-	struct dsng__ml_notice note; /* Exim: the kind may still change */
-	struct dsng__ml_msg *dsn_msg;
-	char *to; /* a talloc child, once known */
-	unsigned long line;
-	size_t bytes; /* of this chunk, for pending_bytes */
-	enum dsng_maillog_mta mta;
-	enum dsng_dsn_kind kind;
-	bool complete, postmaster;
-	uint32_t n_rcpts;
-	struct dsng__ml_bag bag;
-	char inl[];
-};
-
 static inline void sat_inc(uint32_t *n)
 {
 	if (*n < UINT32_MAX)
@@ -448,7 +414,7 @@ static struct dsng__ml_pending *build_pending(struct dsng_maillog *s,
 {
 	struct pstr v[P_SERVICE];
 	struct dsng__ml_pending *p;
-	size_t n = 0, i, bytes = 0, pos = 0;
+	size_t n = 0, i, bytes = 0, pos = 0, n_rcpts = 0, arr;
 	const char *r;
 
 	n = pstr_span(v, n, P_TIME, line->time);
@@ -463,19 +429,25 @@ static struct dsng__ml_pending *build_pending(struct dsng_maillog *s,
 		n = pstr_str(v, n, P_CPORT, mget(o, M_CPORT));
 		n = pstr_str(v, n, P_SASL, mget(o, M_SASL));
 		n = pstr_str(v, n, P_SERVICE, mget(o, M_SERVICE));
-		while ((r = dsng__ml_bag_next(&o->bag, o->inl, M_RCPT, &pos)))
+		while ((r = dsng__ml_bag_next(&o->bag, o->inl, M_RCPT, &pos))) {
 			bytes += strlen(r) + 2;
+			n_rcpts++;
+		}
 	}
 	for (i = 0; i < n; i++)
 		bytes += v[i].len + 2;
-	p = talloc_size(s, sizeof(*p) + bytes);
+	/* the recipients' pointers after the strings, aligned */
+	arr = (sizeof(*p) + bytes + sizeof(char *) - 1) / sizeof(char *) *
+	      sizeof(char *);
+	p = talloc_size(s, arr + n_rcpts * sizeof(char *));
 	if (!p) {
 		s->oom = 1;
 		return NULL;
 	}
 	talloc_set_name_const(p, "struct dsng__ml_pending");
 	memset(p, 0, sizeof(*p));
-	p->bytes = DSNG__ML_CHUNK_COST + sizeof(*p) + bytes;
+	p->rcpts = (char **)(void *)((char *)p + arr);
+	p->bytes = DSNG__ML_CHUNK_COST + arr + n_rcpts * sizeof(char *);
 	p->mta = f->mta;
 	p->kind = decide(f, o);
 	p->postmaster = f->postmaster;
@@ -486,118 +458,13 @@ static struct dsng__ml_pending *build_pending(struct dsng_maillog *s,
 		                 v[i].p, v[i].len);
 	for (pos = 0;
 	     o && (r = dsng__ml_bag_next(&o->bag, o->inl, M_RCPT, &pos));) {
+		/* the string lands at the end of the bag: its 1-octet tag,
+		 * then the bytes */
+		p->rcpts[p->n_rcpts++] = p->inl + p->bag.used + 1;
 		dsng__ml_bag_add(&p->bag, p->inl, bytes, p, NULL, P_RCPT, r,
 		                 strlen(r));
-		p->n_rcpts++;
 	}
 	return p;
-}
-
-/* A copy of v..len on mem as a NUL-terminated string (NULL for NULL). */
-static char *cdupn(struct dsng_maillog *s, TALLOC_CTX *mem, const char *v,
-                   size_t len)
-{
-	char *r;
-
-	if (!v)
-		return NULL;
-	r = talloc_size(mem, len + 1);
-	if (!r) {
-		s->oom = 1;
-		return NULL;
-	}
-	memcpy(r, v, len);
-	r[len] = 0;
-	talloc_set_name_const(r, r);
-	return r;
-}
-
-/* The public event of a released pending one (a talloc tree on s).  Its
- * strings are talloc children as the API says, but carved from one pool
- * sized to them, read in one walk of the pending record's bag: a dozen
- * mallocs and frees per event, and a bag walk per string, were a sixth
- * of scan-log's instructions on a DSN flood (callgrind). */
-static struct dsng_maillog_event *build_event(struct dsng_maillog *s,
-                                              struct dsng__ml_pending *p)
-{
-	struct dsng_maillog_event *ev;
-	/* by tag - P_TIME, P_TIME .. P_SERVICE */
-	const char *v[P_SERVICE] = {NULL};
-	size_t vl[P_SERVICE] = {0};
-	char **dst[P_SERVICE];
-	size_t pos = 0, i, n, bytes = 0, objects = 0;
-	const char *r;
-	uint8_t tag;
-
-	while ((r = dsng__ml_bag_step(&p->bag, p->inl, &pos, &tag, &n))) {
-		if (tag >= P_TIME && tag <= P_SERVICE && !v[tag - P_TIME]) {
-			v[tag - P_TIME] = r;
-			vl[tag - P_TIME] = n;
-		} else if (tag != P_RCPT) {
-			continue;
-		}
-		bytes += n + 1;
-		objects++;
-	}
-	if (p->n_rcpts) {
-		bytes += p->n_rcpts * sizeof(char *);
-		objects++;
-	}
-	/* ev->to may be a copy of orig_from */
-	if (v[P_FROM - P_TIME]) {
-		bytes += vl[P_FROM - P_TIME] + 1;
-		objects++;
-	}
-	/* talloc rounds each pooled chunk up to 16 bytes */
-	bytes += objects * 15;
-	ev = talloc_pooled_object(s, struct dsng_maillog_event,
-	                          (unsigned)objects, bytes);
-	if (!ev) {
-		s->oom = 1;
-		return NULL;
-	}
-	memset(ev, 0, sizeof(*ev));
-	dst[P_TIME - P_TIME] = &ev->time;
-	dst[P_HOST - P_TIME] = &ev->host;
-	dst[P_TEXT - P_TIME] = &ev->text;
-	dst[P_OQID - P_TIME] = &ev->orig_queue_id;
-	dst[P_DQID - P_TIME] = &ev->dsn_queue_id;
-	dst[P_FROM - P_TIME] = &ev->orig_from;
-	dst[P_CNAME - P_TIME] = &ev->client_name;
-	dst[P_CADDR - P_TIME] = &ev->client_addr;
-	dst[P_CPORT - P_TIME] = &ev->client_port;
-	dst[P_SASL - P_TIME] = &ev->sasl_username;
-	dst[P_SERVICE - P_TIME] = &ev->service;
-	ev->mta = p->mta;
-	ev->kind = p->kind;
-	ev->postmaster = p->postmaster;
-	ev->line = p->line;
-	for (i = 0; i < P_SERVICE; i++)
-		*dst[i] = cdupn(s, ev, v[i], vl[i]);
-	if (p->n_rcpts) {
-		ev->orig_rcpts = talloc_array(ev, char *, p->n_rcpts);
-		if (!ev->orig_rcpts)
-			s->oom = 1;
-		pos = 0;
-		while (ev->orig_rcpts && ev->n_orig_rcpts < p->n_rcpts &&
-		       (r = dsng__ml_bag_step(&p->bag, p->inl, &pos, &tag,
-		                              &n))) {
-			if (tag != P_RCPT)
-				continue;
-			ev->orig_rcpts[ev->n_orig_rcpts] =
-			        cdupn(s, ev->orig_rcpts, r, n);
-			if (ev->orig_rcpts[ev->n_orig_rcpts])
-				ev->n_orig_rcpts++;
-		}
-	}
-	if (p->to)
-		ev->to = talloc_steal(ev, p->to);
-	p->to = NULL;
-	/* A notice to the sender goes to the original envelope sender when
-	 * the DSN's own delivery line never showed up. */
-	if (!ev->to && !ev->postmaster && ev->orig_from && *ev->orig_from)
-		ev->to = cdupn(s, ev, ev->orig_from, vl[P_FROM - P_TIME]);
-	return ev;
 }
 
 static void on_dsn(struct dsng_maillog *s, const struct dsng__ml_line *line,
@@ -647,41 +514,30 @@ static void on_dsn(struct dsng_maillog *s, const struct dsng__ml_line *line,
 	release(s);
 }
 
-static int push_ready(struct dsng_maillog *s, struct dsng_maillog_event *ev)
-{
-	if (s->ready_first && s->ready_first == s->n_ready)
-		s->ready_first = s->n_ready = 0;
-	if (s->n_ready == s->ready_cap) {
-		size_t cap = s->ready_cap ? s->ready_cap * 2 : 16;
-		struct dsng_maillog_event **n = talloc_realloc(
-		        s, s->ready, struct dsng_maillog_event *, cap);
-		if (!n)
-			return -1;
-		s->ready = n;
-		s->ready_cap = cap;
-	}
-	s->ready[s->n_ready++] = ev;
-	return 0;
-}
-
+/* Released events move to the ready list as they are: the summary counts
+ * them from a view of the chunk, and only dsng_maillog_next builds the
+ * public event (a dsng_maillog_view caller never pays for one). */
 static void release(struct dsng_maillog *s)
 {
 	while (s->head && s->head->complete && !s->head->note.hold) {
 		struct dsng__ml_pending *p = s->head;
-		struct dsng_maillog_event *ev = build_event(s, p);
+		struct dsng_maillog_event ev;
 
 		dsng__ml_notice_done(&p->note);
-		if (ev &&
-		    (push_ready(s, ev) || dsng__ml_tally_event(s->tally, ev))) {
-			s->oom = 1;
-			/* keep the event reachable so nothing leaks */
-		}
 		s->head = p->next;
 		if (!s->head)
 			s->tail = NULL;
 		s->n_pending--;
 		s->pending_bytes -= p->bytes;
-		talloc_free(p);
+		p->next = NULL;
+		if (s->ready_tail)
+			s->ready_tail->next = p;
+		else
+			s->ready = p;
+		s->ready_tail = p;
+		dsng__ml_event_view(&ev, p);
+		if (dsng__ml_tally_event(s->tally, &ev))
+			s->oom = 1;
 	}
 }
 

@@ -193,9 +193,11 @@ static void print_text_event(const struct dsng_maillog_event *ev,
 
 static void drain(struct scan *sc)
 {
-	struct dsng_maillog_event *ev;
+	const struct dsng_maillog_event *ev;
 
-	while (dsng_maillog_next(NULL, &ev, sc->s) == DSNG_OK && ev) {
+	/* lent, not taken: each is printed and forgotten, so none need be
+	 * built (dsng_maillog_view) */
+	while (dsng_maillog_view(&ev, sc->s) == DSNG_OK && ev) {
 		/* The scanner numbers lines across files: the event's file
 		 * is the last one that starts before its line. */
 		size_t lo = 0, hi = sc->n_files;
@@ -217,7 +219,6 @@ static void drain(struct scan *sc)
 			print_json_event(ev, file, line);
 		else
 			print_text_event(ev, file, line);
-		talloc_free(ev);
 	}
 	put_flush();
 }

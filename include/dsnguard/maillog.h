@@ -208,9 +208,20 @@ DSNG_API int dsng_maillog_finish(struct dsng_maillog *s,
                                  struct dsng_error *err);
 
 /* Take the next completed event, in the order of the DSN lines, into *out
- * (moved onto mem: free it with talloc_free), or NULL when none is ready.
- * Returns 0, or DSNG_EINVAL for NULL out or s. */
+ * (a new talloc tree on mem: free it with talloc_free), or NULL when none
+ * is ready.  Returns 0, DSNG_EINVAL for NULL out or s, or DSNG_ENOMEM
+ * (*out NULL; the event stays next in line). */
 DSNG_API int dsng_maillog_next(TALLOC_CTX *mem, struct dsng_maillog_event **out,
+                               struct dsng_maillog *s);
+
+/* Take the next completed event as dsng_maillog_next does, but lent: *out
+ * points to the scanner's own event (the same fields and strings; do not
+ * change or free it), valid until the next dsng_maillog_view,
+ * dsng_maillog_next, dsng_maillog_feed or dsng_maillog_finish with s or
+ * until s is freed; NULL when none is ready.  Allocates nothing, so a
+ * caller that prints each event and forgets it avoids building one.
+ * Returns 0, or DSNG_EINVAL for NULL out or s. */
+DSNG_API int dsng_maillog_view(const struct dsng_maillog_event **out,
                                struct dsng_maillog *s);
 
 /* The totals so far (complete after finish) in *out, a new talloc object
