@@ -224,13 +224,16 @@ static struct dsng__ml_msg *msg_get(struct dsng_maillog *s,
 {
 	char key[24];
 	struct dsng__ml_msg *m;
+	uint64_t h;
 
 	if (qid.len > sizeof(key) - 3)
 		return NULL;
 	key[0] = mta_letter(mta);
 	key[1] = ':';
 	memcpy(key + 2, qid.ptr, qid.len);
-	m = dsng__ml_map_get(s->msgs, key, qid.len + 2);
+	/* hashed once for the lookup and the insertion */
+	h = dsng__ml_map_hash(s->msgs, key, qid.len + 2);
+	m = dsng__ml_map_get_h(s->msgs, key, qid.len + 2, h);
 	if (m) {
 		touch(s, m);
 		return m;
@@ -242,7 +245,7 @@ static struct dsng__ml_msg *msg_get(struct dsng_maillog *s,
 		goto nomem;
 	memcpy(m->key, key, qid.len + 2);
 	m->key_len = (uint8_t)(qid.len + 2);
-	if (dsng__ml_map_put(s->msgs, m->key, m->key_len, m)) {
+	if (dsng__ml_map_put_h(s->msgs, m->key, m->key_len, h, m)) {
 		dsng__ml_slab_free(s->msg_slab, m);
 		goto nomem;
 	}

@@ -112,16 +112,34 @@ static size_t find(const struct dsng__ml_map *m, const char *key, size_t len,
 	return (size_t)-1;
 }
 
-void *dsng__ml_map_get(const struct dsng__ml_map *m, const char *key,
-                       size_t len)
+uint64_t dsng__ml_map_hash(const struct dsng__ml_map *m, const char *key,
+                           size_t len)
 {
-	size_t i = find(m, key, len, hash(m, key, len));
+	return hash(m, key, len);
+}
+
+void *dsng__ml_map_get_h(const struct dsng__ml_map *m, const char *key,
+                         size_t len, uint64_t h)
+{
+	size_t i = find(m, key, len, h);
 
 	return i == (size_t)-1 ? NULL : m->slot[i].val;
 }
 
+void *dsng__ml_map_get(const struct dsng__ml_map *m, const char *key,
+                       size_t len)
+{
+	return dsng__ml_map_get_h(m, key, len, hash(m, key, len));
+}
+
 int dsng__ml_map_put(struct dsng__ml_map *m, const char *key, size_t len,
                      void *val)
+{
+	return dsng__ml_map_put_h(m, key, len, hash(m, key, len), val);
+}
+
+int dsng__ml_map_put_h(struct dsng__ml_map *m, const char *key, size_t len,
+                       uint64_t h, void *val)
 {
 	size_t d;
 	unsigned tries;
@@ -132,7 +150,10 @@ int dsng__ml_map_put(struct dsng__ml_map *m, const char *key, size_t len,
 		/* a bigger table may be worth another try at re-keying */
 		m->rekey_off = false;
 	}
-	d = place(m->slot, m->cap - 1, hash(m, key, len), val);
+	/* growing keeps the hash key, so h still holds */
+	(void)key;
+	(void)len;
+	d = place(m->slot, m->cap - 1, h, val);
 	m->n++;
 	if (d > m->max_probe)
 		m->max_probe = d;

@@ -64,6 +64,17 @@ void *dsng__ml_map_get(const struct dsng__ml_map *m, const char *key,
  * memory (the map is unchanged). */
 int dsng__ml_map_put(struct dsng__ml_map *m, const char *key, size_t len,
                      void *val);
+/* The same two with the key's hash computed once by the caller
+ * (dsng__ml_map_hash), for a lookup that inserts on a miss: SipHash was
+ * the largest single cost of scan-log on a DSN flood, half of it hashing
+ * a new key twice.  The hash is valid until the next put (which may
+ * re-key the table); a del keeps it. */
+uint64_t dsng__ml_map_hash(const struct dsng__ml_map *m, const char *key,
+                           size_t len);
+void *dsng__ml_map_get_h(const struct dsng__ml_map *m, const char *key,
+                         size_t len, uint64_t h);
+int dsng__ml_map_put_h(struct dsng__ml_map *m, const char *key, size_t len,
+                       uint64_t h, void *val);
 /* Remove key; returns its value, NULL when absent. */
 void *dsng__ml_map_del(struct dsng__ml_map *m, const char *key, size_t len);
 /* Call fn for every value, in no particular order. */
