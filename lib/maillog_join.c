@@ -583,6 +583,39 @@ static void on_fact(struct dsng_maillog *s, const struct dsng__ml_line *line,
 	}
 }
 
+/* Does msg contain "NOTIFY not supported" or "DSN support is disabled"?
+ * Both hold "support" at a fixed place, so one search for it, and the
+ * words around each hit compared, find either (one pass per line, not
+ * two). */
+static bool dsn_refused(struct dsng_span msg)
+{
+	static const char a[] = "NOTIFY not ", b[] = "DSN ";
+	const char *end, *p, *q;
+
+	if (!msg.ptr)
+		return false;
+	end = msg.ptr + msg.len;
+	/* the first 'p' of each "support" (rarer in log lines than 'u') */
+	for (p = msg.ptr; p < end && (q = memchr(p, 'p', (size_t)(end - p)));
+	     p = q + 1) {
+		const char *w;
+		if (q - msg.ptr < 2 || end - q < 5)
+			continue;
+		w = q - 2;
+		if (memcmp(w, "support", 7) != 0)
+			continue;
+		if (w - msg.ptr >= (ptrdiff_t)sizeof(a) - 1 &&
+		    !memcmp(w - (sizeof(a) - 1), a, sizeof(a) - 1) &&
+		    end - (w + 7) >= 2 && !memcmp(w + 7, "ed", 2))
+			return true;
+		if (w - msg.ptr >= (ptrdiff_t)sizeof(b) - 1 &&
+		    !memcmp(w - (sizeof(b) - 1), b, sizeof(b) - 1) &&
+		    end - (w + 7) >= 12 && !memcmp(w + 7, " is disabled", 12))
+			return true;
+	}
+	return false;
+}
+
 void dsng__ml_join_line(struct dsng_maillog *s, const char *p, size_t len)
 {
 	struct dsng__ml_line line;
@@ -609,8 +642,7 @@ void dsng__ml_join_line(struct dsng_maillog *s, const char *p, size_t len)
 	if (mta == DSNG_MAILLOG_SENDMAIL &&
 	    dsng__ml_contains(line.msg, ": Authentication-Warning: "))
 		s->auth_warnings++;
-	if (dsng__ml_contains(line.msg, "NOTIFY not supported") ||
-	    dsng__ml_contains(line.msg, "DSN support is disabled"))
+	if (dsn_refused(line.msg))
 		s->dsn_refused++;
 	if (mta == DSNG_MAILLOG_POSTFIX)
 		dsng__ml_postfix(&line, &f);

@@ -354,6 +354,30 @@ static void test_privacy_lines_are_counted(void **state)
 }
 
 /* The same events whatever the chunking, CRLF or not, last newline or not. */
+/* A refused DSN request is counted wherever its words stand in the
+ * message, and only when all of them are there. */
+static void test_dsn_refused_phrases(void **state)
+{
+	static const char log[] =
+	        "Nov 29 00:00:00 mx postfix/smtpd[1]: NOTIFY not supported\n"
+	        "Nov 29 00:00:00 mx postfix/smtpd[1]: x: DSN support is "
+	        "disabled\n"
+	        "Nov 29 00:00:00 mx sm-mta[1]: x: a ppp support, "
+	        "NOTIFY not supported here\n"
+	        "Nov 29 00:00:00 mx postfix/smtpd[1]: NOTIFY not support\n"
+	        "Nov 29 00:00:00 mx postfix/smtpd[1]: DSN support is disable\n"
+	        "Nov 29 00:00:00 mx postfix/smtpd[1]: OTIFY not supported\n"
+	        "Nov 29 00:00:00 mx postfix/smtpd[1]: SN support is disabled\n"
+	        "Nov 29 00:00:00 mx postfix/smtpd[1]: supported\n"
+	        "Nov 29 00:00:00 mx postfix/smtpd[1]: p\n"
+	        "Nov 29 00:00:00 mx other[1]: NOTIFY not supported\n";
+	struct dsng_test_scan *r = scan(*state, log, sizeof(log) - 1, 7, NULL);
+
+	assert_int_equal(r->sum->dsn_refused, 3);
+	assert_int_equal(r->sum->mail, 9);
+	talloc_free(r);
+}
+
 static void test_chunking_does_not_matter(void **state)
 {
 	static const size_t chunks[] = {1, 2, 7, 64, 4096};
@@ -1172,6 +1196,9 @@ int main(void)
 	                                        dsng_test_setup_ctx,
 	                                        dsng_test_teardown_ctx),
 	        cmocka_unit_test_setup_teardown(test_privacy_lines_are_counted,
+	                                        dsng_test_setup_ctx,
+	                                        dsng_test_teardown_ctx),
+	        cmocka_unit_test_setup_teardown(test_dsn_refused_phrases,
 	                                        dsng_test_setup_ctx,
 	                                        dsng_test_teardown_ctx),
 	        cmocka_unit_test_setup_teardown(test_chunking_does_not_matter,
