@@ -231,6 +231,12 @@ static struct dsng__ml_msg *msg_get(struct dsng_maillog *s,
 	key[0] = mta_letter(mta);
 	key[1] = ':';
 	memcpy(key + 2, qid.ptr, qid.len);
+	/* Consecutive lines are mostly about one message (a Postfix message
+	 * logs client=, from=, to= and its bounce in a row): the most
+	 * recently seen record first, no hashing. */
+	if (s->newest && s->newest->key_len == qid.len + 2 &&
+	    !memcmp(s->newest->key, key, qid.len + 2))
+		return s->newest;
 	/* hashed once for the lookup and the insertion */
 	h = dsng__ml_map_hash(s->msgs, key, qid.len + 2);
 	m = dsng__ml_map_get_h(s->msgs, key, qid.len + 2, h);
