@@ -311,18 +311,33 @@ static void print_summary(const struct dsng_maillog_summary *sum, int json,
 	out_flush();
 }
 
-/* Feed one file ("-" = stdin) to the scanner a line at a time.  A line
- * longer than INPUT_MAX_LINE is fed cut there, which the scanner counts as
- * garbage as it counts every line over its max_line; a last line without
- * a newline is ended, so it cannot run into the next file's first line. */
+/* The lines in text[0..len): its newlines. */
+static unsigned long count_lines(const char *text, size_t len)
+{
+	const char *p = text, *end = text + len;
+	unsigned long n = 0;
+
+	while (p < end && (p = memchr(p, '\n', (size_t)(end - p))) != NULL) {
+		n++;
+		p++;
+	}
+	return n;
+}
+
+/* Feed one file ("-" = stdin) to the scanner a read at a time: the
+ * scanner splits the lines (a line at a time cost a line search in the
+ * reader and a call per line, a twentieth of a run), and counts every
+ * line over its max_line as garbage.  A last line without a newline is
+ * ended, so it cannot run into the next file's first line. */
 static int scan_one(struct scan *sc, const char *path)
 {
 	struct input *in = input_open(NULL, path, NULL);
 	struct dsng_error err = DSNG_ERROR_INIT;
-	struct input_line l;
 	struct log_file *nf;
-	unsigned n = 0;
-	int rc = -1;
+	const char *text;
+	size_t len;
+	char last = '\n';
+	int rc = -1, frc = DSNG_OK;
 
 	if (!in) {
 		fprintf(stderr, "dsnguard: scan-log: out of memory\n");
@@ -341,25 +356,24 @@ static int scan_one(struct scan *sc, const char *path)
 		sc->n_files++;
 	}
 	while (!input_error(in) &&
-	       (rc = input_next_line(in, INPUT_LF, &l)) > 0) {
+	       (rc = input_next_chunk(in, &text, &len)) > 0) {
+		sc->lines += count_lines(text, len);
+		last = text[len - 1];
+		frc = dsng_maillog_feed(sc->s, text, len, &err);
+		if (frc != DSNG_OK)
+			break;
+		drain(sc);
+	}
+	if (frc == DSNG_OK && rc == 0 && last != '\n') {
 		sc->lines++;
-		if (l.eol) {
-			rc = dsng_maillog_feed(sc->s, l.text, l.len + l.eol,
-			                       &err);
-		} else {
-			rc = dsng_maillog_feed(sc->s, l.text, l.len, &err);
-			if (rc == DSNG_OK)
-				rc = dsng_maillog_feed(sc->s, "\n", 1, &err);
-		}
-		if (rc != DSNG_OK) {
-			fflush(stdout);
-			fprintf(stderr, "dsnguard: scan-log: %s: %s\n",
-			        input_label(in), err.message);
-			talloc_free(in);
-			return -1;
-		}
-		if (++n % 256 == 0)
-			drain(sc);
+		frc = dsng_maillog_feed(sc->s, "\n", 1, &err);
+	}
+	if (frc != DSNG_OK) {
+		fflush(stdout);
+		fprintf(stderr, "dsnguard: scan-log: %s: %s\n", input_label(in),
+		        err.message);
+		talloc_free(in);
+		return -1;
 	}
 	drain(sc);
 	if (rc < 0) {
