@@ -18,35 +18,29 @@
 void dsng__ml_event_view(struct dsng_maillog_event *ev,
                          const struct dsng__ml_pending *p)
 {
-	/* by tag - P_TIME: where each string goes */
-	char **dst[P_SERVICE];
-	size_t pos = 0, n;
-	const char *r;
-	uint8_t tag;
+	/* the inline area: a pending record's bag never spills */
+	char *a = (char *)p->inl;
 
-	memset(ev, 0, sizeof(*ev));
-	dst[P_TIME - P_TIME] = &ev->time;
-	dst[P_HOST - P_TIME] = &ev->host;
-	dst[P_TEXT - P_TIME] = &ev->text;
-	dst[P_OQID - P_TIME] = &ev->orig_queue_id;
-	dst[P_DQID - P_TIME] = &ev->dsn_queue_id;
-	dst[P_FROM - P_TIME] = &ev->orig_from;
-	dst[P_CNAME - P_TIME] = &ev->client_name;
-	dst[P_CADDR - P_TIME] = &ev->client_addr;
-	dst[P_CPORT - P_TIME] = &ev->client_port;
-	dst[P_SASL - P_TIME] = &ev->sasl_username;
-	dst[P_SERVICE - P_TIME] = &ev->service;
-	/* the strings come first in the bag, the recipients last */
-	while ((r = dsng__ml_bag_step(&p->bag, p->inl, &pos, &tag, &n)) &&
-	       tag != P_RCPT)
-		if (tag >= P_TIME && tag <= P_SERVICE && !*dst[tag - P_TIME])
-			*dst[tag - P_TIME] = (char *)r;
+#define AT(tag) (p->at[(tag)-P_TIME] ? a + p->at[(tag)-P_TIME] : NULL)
+	memset(ev, 0, sizeof(*ev)); /* fields appended later start zeroed */
 	ev->mta = p->mta;
 	ev->kind = p->kind;
-	ev->postmaster = p->postmaster;
-	ev->line = p->line;
+	ev->time = AT(P_TIME);
+	ev->host = AT(P_HOST);
+	ev->text = AT(P_TEXT);
+	ev->orig_queue_id = AT(P_OQID);
+	ev->dsn_queue_id = AT(P_DQID);
+	ev->orig_from = AT(P_FROM);
 	ev->orig_rcpts = p->n_rcpts ? p->rcpts : NULL;
 	ev->n_orig_rcpts = p->n_rcpts;
+	ev->client_name = AT(P_CNAME);
+	ev->client_addr = AT(P_CADDR);
+	ev->client_port = AT(P_CPORT);
+	ev->sasl_username = AT(P_SASL);
+	ev->service = AT(P_SERVICE);
+	ev->postmaster = p->postmaster;
+	ev->line = p->line;
+#undef AT
 	ev->to = p->to;
 	/* A notice to the sender goes to the original envelope sender when
 	 * the DSN's own delivery line never showed up. */

@@ -195,6 +195,9 @@ struct dsng__ml_pending {
 	struct dsng__ml_msg *dsn_msg;
 	char *to;     /* a talloc child, once known */
 	char **rcpts; /* n_rcpts pointers into the bag, inside this chunk */
+	/* where each string P_TIME..P_SERVICE starts in the bag's area (it
+	 * never spills), 0 when absent: a view reads them without a walk */
+	uint32_t at[P_SERVICE];
 	unsigned long line;
 	size_t bytes; /* of this chunk, for pending_bytes */
 	enum dsng_maillog_mta mta;

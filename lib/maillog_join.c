@@ -462,9 +462,12 @@ static struct dsng__ml_pending *build_pending(struct dsng_maillog *s,
 	p->postmaster = f->postmaster;
 	p->line = s->lines;
 	/* sized to fit: these never spill, so never fail */
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n; i++) {
+		/* the string lands after its 1-octet tag */
+		p->at[v[i].tag - P_TIME] = p->bag.used + 1;
 		dsng__ml_bag_add(&p->bag, p->inl, bytes, p, NULL, v[i].tag,
 		                 v[i].p, v[i].len);
+	}
 	for (pos = 0;
 	     o && (r = dsng__ml_bag_next(&o->bag, o->inl, M_RCPT, &pos));) {
 		/* the string lands at the end of the bag: its 1-octet tag,
