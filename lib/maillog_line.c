@@ -278,10 +278,13 @@ static const char *find(const char *from, const char *end, const char *key,
 	if ((size_t)(end - from) < n)
 		return NULL;
 	if (n >= 2 && key[n - 1] == '=') {
+		/* the key's first octet before a memcmp call: most '=' are
+		 * another key's */
 		for (p = from + n - 1;
 		     p < end && (p = memchr(p, '=', (size_t)(end - p))) != NULL;
 		     p++)
-			if (!memcmp(p - (n - 1), key, n - 1))
+			if (*(p - (n - 1)) == key[0] &&
+			    !memcmp(p - (n - 1), key, n - 1))
 				return p - (n - 1);
 		return NULL;
 	}
