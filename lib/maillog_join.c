@@ -406,16 +406,6 @@ static size_t pstr_span(struct pstr *v, size_t n, uint8_t tag,
 	return n + 1;
 }
 
-static size_t pstr_str(struct pstr *v, size_t n, uint8_t tag, const char *p)
-{
-	if (!p)
-		return n;
-	v[n].tag = tag;
-	v[n].p = p;
-	v[n].len = strlen(p);
-	return n + 1;
-}
-
 static struct dsng__ml_pending *build_pending(struct dsng_maillog *s,
                                               const struct dsng__ml_line *line,
                                               const struct dsng__ml_fact *f,
@@ -432,16 +422,26 @@ static struct dsng__ml_pending *build_pending(struct dsng_maillog *s,
 	n = pstr_span(v, n, P_OQID, f->qid);
 	n = pstr_span(v, n, P_DQID, f->qid2);
 	if (o) {
-		n = pstr_str(v, n, P_FROM, mget(o, M_FROM));
-		n = pstr_str(v, n, P_CNAME, mget(o, M_CNAME));
-		n = pstr_str(v, n, P_CADDR, mget(o, M_CADDR));
-		n = pstr_str(v, n, P_CPORT, mget(o, M_CPORT));
-		n = pstr_str(v, n, P_SASL, mget(o, M_SASL));
-		n = pstr_str(v, n, P_SERVICE, mget(o, M_SERVICE));
-		while ((r = dsng__ml_bag_next(&o->bag, o->inl, M_RCPT, &pos))) {
-			bytes += strlen(r) + 2;
-			n_rcpts++;
+		/* the record's strings in one walk (a lookup per tag walked
+		 * it six times): the first of each tag, every recipient */
+		struct dsng_span m[M_SERVICE] = {{NULL, 0}};
+		uint8_t tag;
+		size_t len;
+
+		while ((r = dsng__ml_bag_step(&o->bag, o->inl, &pos, &tag,
+		                              &len))) {
+			if (tag == M_RCPT) {
+				bytes += len + 2;
+				n_rcpts++;
+			} else if (tag >= M_FROM && tag <= M_SERVICE &&
+			           !m[tag - M_FROM].ptr) {
+				m[tag - M_FROM].ptr = r;
+				m[tag - M_FROM].len = len;
+			}
 		}
+		for (i = 0; i < M_SERVICE; i++)
+			n = pstr_span(v, n, (uint8_t)(P_FROM + i), m[i]);
+		pos = 0;
 	}
 	for (i = 0; i < n; i++)
 		bytes += v[i].len + 2;
