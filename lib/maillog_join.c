@@ -49,7 +49,7 @@ _Static_assert(sizeof(struct dsng__ml_msg) <= 96 || sizeof(void *) < 8,
  * average (a run with one address takes about 340, dsng__ml_run_bytes). */
 #define RUN_BYTES_PER_MSG 384
 /* Bytes of pending events allowed per max_pending, on average (one with
- * a recipient takes about 350). */
+ * a recipient takes about 450). */
 #define PENDING_BYTES_PER_EVENT 512
 
 static inline void sat_inc(uint32_t *n)

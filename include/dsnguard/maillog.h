@@ -142,8 +142,8 @@ struct dsng_maillog_summary {
  * delivery runs); a 1 GB flood of never-finishing messages from 1.2
  * million clients to as many forged senders peaks at 51 MB in scan-log
  * (tests/bench/scanlog_bench.sh).
- * Events released but not yet taken with dsng_maillog_next are the
- * caller's to drain. */
+ * Events released but not yet taken (dsng_maillog_next or
+ * dsng_maillog_view) are the caller's to drain. */
 struct dsng_maillog_opts {
 	unsigned version;   /* DSNG_MAILLOG_OPTS_VERSION */
 	size_t max_line;    /* longer lines are garbage (16384; 64 ..
@@ -157,7 +157,7 @@ struct dsng_maillog_opts {
 	                       340 bytes, at most 384 a queue id on average,
 	                       more records being evicted past either) */
 	size_t max_pending; /* events waiting for their DSN's delivery line
-	                       before being released anyway (10000; 250-400
+	                       before being released anyway (10000; 300-600
 	                       bytes each with one recipient, at most 512
 	                       bytes each on average, the oldest being
 	                       released past that) */
