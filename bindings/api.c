@@ -55,6 +55,27 @@ void *dsngb_parse_cmd_with(const struct dsngb_builder *b, const char *buf,
 	                            err);
 }
 
+void *dsngb_cmd_build(const struct dsngb_builder *b,
+                      void *(*new_map)(const struct dsng_cmd *c),
+                      const struct dsng_cmd *c, struct dsng_error *err)
+{
+	char small[1024], *canonical = small;
+	size_t need;
+	void *res;
+
+	need = dsng_cmd_format_buf(small, sizeof(small), c);
+	if (need >= sizeof(small)) {
+		if (!(canonical = malloc(need + 1)))
+			return dsngb_nomem(err);
+		dsng_cmd_format_buf(canonical, need + 1, c);
+	}
+	res = new_map ? new_map(c) : dsngb_map_new(b, 16); /* MAIL: 16 keys */
+	dsngb_cmd_fill(b, res, c, canonical);
+	if (canonical != small)
+		free(canonical);
+	return dsngb_finish(res, err);
+}
+
 void *dsngb_parse_cmd_into(const struct dsngb_builder *b,
                            void *(*new_map)(const struct dsng_cmd *c),
                            const char *buf, size_t len, int strict,
@@ -62,8 +83,6 @@ void *dsngb_parse_cmd_into(const struct dsngb_builder *b,
 {
 	struct dsng_cmd stack, *c;
 	struct dsng_cmd_opts opts;
-	char small[1024], *canonical = small;
-	size_t need;
 	void *res = NULL;
 
 	dsng_cmd_opts_init(&opts, DSNG_CMD_OPTS_VERSION);
@@ -74,22 +93,8 @@ void *dsngb_parse_cmd_into(const struct dsngb_builder *b,
 	if (max_line)
 		opts.max_line = max_line;
 	c = cmd_acquire(&stack);
-	if (dsng_cmd_parse(c, buf, len, &opts, err) != DSNG_OK)
-		goto out;
-	need = dsng_cmd_format_buf(small, sizeof(small), c);
-	if (need >= sizeof(small)) {
-		if (!(canonical = malloc(need + 1))) {
-			dsngb_nomem(err);
-			goto out;
-		}
-		dsng_cmd_format_buf(canonical, need + 1, c);
-	}
-	res = new_map ? new_map(c) : dsngb_map_new(b, 16); /* MAIL: 16 keys */
-	dsngb_cmd_fill(b, res, c, canonical);
-	if (canonical != small)
-		free(canonical);
-	res = dsngb_finish(res, err);
-out:
+	if (dsng_cmd_parse(c, buf, len, &opts, err) == DSNG_OK)
+		res = dsngb_cmd_build(b, new_map, c, err);
 	cmd_release(c);
 	return res;
 }

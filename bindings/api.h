@@ -52,6 +52,13 @@ void *dsngb_parse_cmd_into(const struct dsngb_builder *b,
                            void *(*new_map)(const struct dsng_cmd *c),
                            const char *buf, size_t len, int strict,
                            size_t max_line, int utf8, struct dsng_error *err);
+/* The result of a command already parsed into c (its canonical form
+ * written here): what dsngb_parse_cmd_into builds once the line parsed
+ * (the Perl result built on first access, perl/lazy.c, parsed it
+ * earlier).  NULL with err set when out of memory. */
+void *dsngb_cmd_build(const struct dsngb_builder *b,
+                      void *(*new_map)(const struct dsng_cmd *c),
+                      const struct dsng_cmd *c, struct dsng_error *err);
 void *dsngb_policy_cmd_with(const struct dsngb_builder *b,
                             struct dsngb_policy *p, struct dsngb_session *s,
                             const char *buf, size_t len, enum dsng_verb verb,

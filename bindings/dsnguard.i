@@ -836,6 +836,16 @@ C<:all> exports every function below.
 
 One SMTP command line.  C<parse_cmd($line, 1)> is strict too.
 
+The plain call, C<parse_cmd($line)>, parses at once (a refused line dies
+there) but fills its hash the first time the hash is used, in any way
+(a key fetched, stored, tested or deleted, C<keys>, C<each>, C<values>,
+a list assignment, C<scalar %$r>, C<untie>, or a module walking it such
+as Data::Dumper, JSON::PP or Storable); it keeps a private copy of the
+line meanwhile.  The keys and values are then exactly those of the call
+with options, which builds them at once.  Until that first use
+C<tied %$r> is true; after it the hash is an ordinary one.  A Storable
+copy made before any use is itself tied, and answers the same.
+
 =item parse_report($message, {max_recipients => 1000, ...})
 
 A delivery report; the limits are the C fields by name (max_recipients,

@@ -8,7 +8,8 @@
  * call (one defined, non-reference line) straight to the C parse; any
  * other call (options, undef, a reference) goes on to the Perl code in
  * dsnguard.i (DSNGuard::_parse_cmd_opts), so what it accepts and the
- * messages it croaks with stay exactly those.
+ * messages it croaks with stay exactly those.  Its result is built on
+ * first access (lazy.c); the options path builds it at once.
  */
 #include "EXTERN.h"
 #include "perl.h"
@@ -17,15 +18,14 @@
 #define DSNGB_PERL 1
 #include "api.h"
 #include "perl/fast.h"
+#include "perl/lazy.h"
 
 XS(XS_DSNGuard_parse_cmd);
 XS(XS_DSNGuard_parse_cmd)
 {
 	dXSARGS;
-	struct dsng_error err;
 	const char *p;
 	STRLEN n;
-	void *res;
 
 	if (items != 1 || !SvOK(ST(0)) ||
 	    (SvROK(ST(0)) && !sv_isobject(ST(0)))) {
@@ -36,17 +36,12 @@ XS(XS_DSNGuard_parse_cmd)
 		XSRETURN(1);
 	}
 	p = SvPV(ST(0), n);
-	dsng_error_init(&err, DSNG_ERROR_VERSION);
-	res = dsngb_parse_cmd_with(&dsngb_native, p, (size_t)n, 0, 0, 0, &err);
-	if (err.rc != DSNG_OK) {
-		dsngb_native_free(res);
-		dsngb_pl_croak(aTHX_ & err);
-	}
-	ST(0) = sv_2mortal((SV *)res);
+	ST(0) = sv_2mortal(dsngb_pl_lazy_cmd(aTHX_ p, n));
 	XSRETURN(1);
 }
 
 void dsngb_pl_fast_init(pTHX)
 {
+	dsngb_pl_lazy_init(aTHX);
 	newXS("DSNGuard::parse_cmd", XS_DSNGuard_parse_cmd, __FILE__);
 }

@@ -62,6 +62,12 @@ my ($M, $K, $T) = (1000000, 100000, 10000);
 
 my @cases = (
 	['parse_cmd', sub { parse_cmd($rcpt) }, $M],
+	# the result filled on first access (perl/lazy.c), and an element
+	# reference that outlives its hash
+	['parse_cmd read', sub { parse_cmd($rcpt)->{notify} }, $K * 2],
+	['parse_cmd keys', sub { my @k = keys %{ parse_cmd($rcpt) } }, $K],
+	['parse_cmd elemref', sub { my $r = parse_cmd($rcpt); my $x = \$r->{path};
+		undef $r; die 'lost' unless $$x eq 'a@b.example' }, $K],
 	['parse_cmd error', sub { eval { parse_cmd('RCPT TO:<a@b> NOTIFY=X') };
 		die 'no error' unless ref $@ }, $K],
 	['xtext_encode', sub { xtext_encode('a+b c') }, $M],
