@@ -90,7 +90,8 @@ int dsng__ml_join_init(struct dsng_maillog *s, struct dsng_error *err)
 		return dsng__fail(err, DSNG_EINVAL, DSNG_ERR_INVALID_ARGUMENT,
 		                  0, 0, NULL, "maillog: bad options");
 	s->msgs->key_of = msg_key;
-	s->msg_slab = dsng__ml_slab_new(s, MSG_SIZE);
+	s->msg_slab =
+	        dsng__ml_slab_new_hdr(s, MSG_SIZE, sizeof(struct dsng__ml_msg));
 	s->msg_spill_max = o->max_tracked <= SIZE_MAX / MSG_SPILL_PER_MSG
 	                           ? o->max_tracked * MSG_SPILL_PER_MSG
 	                           : SIZE_MAX;

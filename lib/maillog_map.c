@@ -222,15 +222,25 @@ long dsng__ml_map_probe(const struct dsng__ml_map *m, const char *key,
 
 #define SLAB_BLOCK 65536
 
-struct dsng__ml_slab *dsng__ml_slab_new(TALLOC_CTX *mem, size_t size)
+struct dsng__ml_slab *dsng__ml_slab_new_hdr(TALLOC_CTX *mem, size_t size,
+                                            size_t hdr)
 {
 	struct dsng__ml_slab *s = talloc_zero(mem, struct dsng__ml_slab);
 
 	if (!s)
 		return NULL;
 	s->size = (size + 15) & ~(size_t)15;
+	/* the free list's link lives in a record's first bytes */
+	s->zero = hdr < sizeof(void *) ? sizeof(void *)
+	          : hdr > s->size      ? s->size
+	                               : hdr;
 	s->per_block = s->size < SLAB_BLOCK ? SLAB_BLOCK / s->size : 1;
 	return s;
+}
+
+struct dsng__ml_slab *dsng__ml_slab_new(TALLOC_CTX *mem, size_t size)
+{
+	return dsng__ml_slab_new_hdr(mem, size, size);
 }
 
 void *dsng__ml_slab_alloc(struct dsng__ml_slab *s)
@@ -255,7 +265,7 @@ void *dsng__ml_slab_alloc(struct dsng__ml_slab *s)
 	}
 	p = s->free_list;
 	s->free_list = *(void **)p;
-	memset(p, 0, s->size);
+	memset(p, 0, s->zero);
 #endif
 	s->n_used++;
 	return p;

@@ -96,6 +96,7 @@ long dsng__ml_map_probe(const struct dsng__ml_map *m, const char *key,
  */
 struct dsng__ml_slab {
 	size_t size;      /* bytes per record, a multiple of 16 */
+	size_t zero;      /* bytes zeroed by dsng__ml_slab_alloc */
 	size_t per_block; /* records per block */
 	void *free_list;
 	size_t n_used; /* records handed out */
@@ -104,7 +105,13 @@ struct dsng__ml_slab {
 
 /* A slab on mem for records of size bytes; NULL when out of memory. */
 struct dsng__ml_slab *dsng__ml_slab_new(TALLOC_CTX *mem, size_t size);
-/* A zeroed record, NULL when out of memory. */
+/* The same for records whose first hdr bytes are a struct and the rest
+ * an area read only where written (a bag's inline strings): only the
+ * struct is zeroed.  A recycled record is cold on a large log, and
+ * clearing all of it touched cache lines the strings may never use. */
+struct dsng__ml_slab *dsng__ml_slab_new_hdr(TALLOC_CTX *mem, size_t size,
+                                            size_t hdr);
+/* A record zeroed (its first hdr bytes), NULL when out of memory. */
 void *dsng__ml_slab_alloc(struct dsng__ml_slab *s);
 /* Give a record back (NULL is ignored). */
 void dsng__ml_slab_free(struct dsng__ml_slab *s, void *p);

@@ -116,7 +116,7 @@ static void sift_down(struct table *t, size_t i)
 static int table_init(struct table *t, TALLOC_CTX *mem)
 {
 	t->map = dsng__ml_map_new(mem);
-	t->slab = dsng__ml_slab_new(mem, ROW_SIZE);
+	t->slab = dsng__ml_slab_new_hdr(mem, ROW_SIZE, sizeof(struct row));
 	if (!t->map || !t->slab)
 		return -1;
 	t->map->key_of = row_key;
