@@ -230,10 +230,11 @@ struct dsng__ml_slab *dsng__ml_slab_new_hdr(TALLOC_CTX *mem, size_t size,
 	if (!s)
 		return NULL;
 	s->size = (size + 15) & ~(size_t)15;
-	/* the free list's link lives in a record's first bytes */
-	s->zero = hdr < sizeof(void *) ? sizeof(void *)
-	          : hdr > s->size      ? s->size
-	                               : hdr;
+	/* all of it when the struct is the record (the rounding too); at
+	 * least the free list's link, which lives in its first bytes */
+	s->zero = hdr >= size            ? s->size
+	          : hdr < sizeof(void *) ? sizeof(void *)
+	                                 : hdr;
 	s->per_block = s->size < SLAB_BLOCK ? SLAB_BLOCK / s->size : 1;
 	return s;
 }
