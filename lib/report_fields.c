@@ -5,6 +5,7 @@
  * leniencies real MTAs need (recorded as problems).
  */
 #include <limits.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "mime_scan.h"
@@ -120,6 +121,8 @@ struct ctx {
 	 * Final-Recipient */
 	struct dsng_report_typed *last_typed[3];
 	struct dsng_report_date *last_date[3];
+	/* their lengths: type (SIZE_MAX for none) and value, date text */
+	size_t last_tlen[3], last_vlen[3], last_dlen[3];
 };
 
 /* n bytes of scratch (their content not kept), or NULL on ENOMEM. */
@@ -140,6 +143,36 @@ static char *scratch(struct ctx *c, size_t n)
 	return c->big;
 }
 
+/* p..n stored: looked up in the store's cache once the report has a
+ * second recipient (a value is repeated across recipients, seldom within
+ * one block: a report with one recipient pays no hash). */
+static char *keep(struct ctx *c, const char *p, size_t n)
+{
+	return c->r->n_recipients > 1 ? dsng__store_str(&c->st, p, n)
+	                              : dsng__store_dup(&c->st, p, n);
+}
+
+/* Whether the stored s of sn octets is p..n (NULL, with sn SIZE_MAX:
+ * whether there is no p). */
+static inline bool same(const char *s, size_t sn, const char *p, size_t n)
+{
+	uint64_t a, b, x, y;
+
+	if (!s || !p)
+		return s == p;
+	if (sn != n)
+		return false;
+	if (n < 8)
+		return memcmp(s, p, n) == 0;
+	/* first and last eight octets inline: two values of one field
+	 * mostly differ there (an address, a number) */
+	memcpy(&a, s, 8);
+	memcpy(&b, p, 8);
+	memcpy(&x, s + n - 8, 8);
+	memcpy(&y, p + n - 8, 8);
+	return a == b && x == y && (n <= 16 || memcmp(s, p, n) == 0);
+}
+
 /* The value v cleaned (comments out) or unfolded, lower-cased when
  * `lower`, stored (maybe shared: never written to). */
 static char *value(struct ctx *c, const struct dsng_span *v, int clean,
@@ -154,7 +187,7 @@ static char *value(struct ctx *c, const struct dsng_span *v, int clean,
 	          : dsng__mime_unfold_into(s, v->ptr, v->len);
 	if (lower)
 		dsng__mime_lower(s);
-	return dsng__store_str(&c->st, s, n);
+	return keep(c, s, n);
 }
 
 static int problem(struct ctx *c, const char *message)
@@ -198,9 +231,9 @@ static void trim(char *s)
 static int typed(struct ctx *c, enum tkind k, struct dsng_report_typed **out)
 {
 	const struct dsng_mime_field *f = c->f;
-	struct dsng_report_typed t = {NULL, NULL}, *last = c->last_typed[k];
-	size_t len = f->value.len, vn;
-	char *v, *val, *semi;
+	struct dsng_report_typed *t, *last = c->last_typed[k];
+	size_t len = f->value.len, vn, tn = 0;
+	char *v, *val, *semi, *ty = NULL;
 
 	/* room for the value and, behind it, its utf-8 decoding */
 	v = scratch(c, 2 * (len + 1));
@@ -218,14 +251,11 @@ static int typed(struct ctx *c, enum tkind k, struct dsng_report_typed **out)
 		if (problem(c, "no \"type;\" before the value") < 0)
 			return DSNG_ENOMEM;
 	} else {
-		char *ty = v;
-		size_t tn = (size_t)(semi - v);
+		ty = v;
+		tn = (size_t)(semi - v);
 		trim_span(&ty, &tn);
 		ty[tn] = 0; /* for dsng__mime_lower: the scratch is ours */
 		dsng__mime_lower(ty);
-		t.type = dsng__store_str(&c->st, ty, tn);
-		if (!t.type)
-			return DSNG_ENOMEM;
 		val = semi + 1;
 		vn -= (size_t)(val - v);
 		trim_span(&val, &vn);
@@ -237,7 +267,7 @@ static int typed(struct ctx *c, enum tkind k, struct dsng_report_typed **out)
 			val++;
 			vn -= 2;
 		}
-		if (t.type && strcmp(t.type, "utf-8") == 0) {
+		if (ty && strcmp(ty, "utf-8") == 0) {
 			unsigned fl = c->r->global ? DSNG_XTEXT_UNITEXT : 0;
 			const char *why;
 			char *d = v + len + 1;
@@ -264,26 +294,26 @@ static int typed(struct ctx *c, enum tkind k, struct dsng_report_typed **out)
 			}
 		}
 	}
-	/* An address or a diagnostic is seldom repeated except by the field
-	 * just before (Original-Recipient after Final-Recipient), so it is
-	 * compared with that one instead of being looked up. */
-	if (k == T_MTA)
-		t.value = dsng__store_str(&c->st, val, vn);
-	else if (last && strncmp(last->value, val, vn) == 0 &&
-	         last->value[vn] == 0)
-		t.value = last->value;
-	else
-		t.value = dsng__store_dup(&c->st, val, vn);
-	if (!t.value)
-		return DSNG_ENOMEM;
-	/* equal strings from the store are the same pointers */
-	if (!last || last->type != t.type || last->value != t.value) {
-		last = dsng__store_obj(&c->st, sizeof(*last));
-		if (!last)
-			return DSNG_ENOMEM;
-		*last = t;
-		c->last_typed[k] = last;
+	/* Equal to the last one of its kind (Remote-MTA for every
+	 * recipient, Original-Recipient after Final-Recipient): the same
+	 * struct, nothing stored. */
+	if (last && same(last->type, c->last_tlen[k], ty, tn) &&
+	    same(last->value, c->last_vlen[k], val, vn)) {
+		*out = last;
+		return DSNG_OK;
 	}
+	t = dsng__store_obj(&c->st, sizeof(*t));
+	if (!t || (ty && !(t->type = keep(c, ty, tn))))
+		return DSNG_ENOMEM;
+	/* an address or a diagnostic is seldom repeated otherwise: not
+	 * looked up */
+	t->value = k == T_MTA ? keep(c, val, vn)
+	                      : dsng__store_dup(&c->st, val, vn);
+	if (!t->value)
+		return DSNG_ENOMEM;
+	c->last_typed[k] = last = t;
+	c->last_tlen[k] = ty ? tn : SIZE_MAX;
+	c->last_vlen[k] = vn;
 	*out = last;
 	return DSNG_OK;
 }
@@ -296,19 +326,25 @@ static int text(struct ctx *c, int clean, char **out)
 
 static int date(struct ctx *c, enum dkind k, struct dsng_report_date **out)
 {
+	const struct dsng_span *v = &c->f->value;
 	struct dsng_report_date *d = c->last_date[k];
-	char *t = value(c, &c->f->value, 1, 0);
+	char *t = scratch(c, v->len + 1);
+	size_t n;
 
 	if (!t)
 		return DSNG_ENOMEM;
-	if (!d || d->text != t) {
+	/* a NUL ends the text (a problem says so) */
+	n = strnlen(t, dsng__mime_clean_into(t, v->ptr, v->len));
+	/* the same text as the last date of this field: the same date,
+	 * parsed once */
+	if (!d || !same(d->text, c->last_dlen[k], t, n)) {
 		d = dsng__store_obj(&c->st, sizeof(*d));
-		if (!d)
+		if (!d || !(d->text = keep(c, t, n)))
 			return DSNG_ENOMEM;
-		d->text = t;
-		d->valid = dsng_report_date_parse(&d->timestamp, t, strlen(t),
+		d->valid = dsng_report_date_parse(&d->timestamp, d->text, n,
 		                                  NULL) == DSNG_OK;
 		c->last_date[k] = d;
+		c->last_dlen[k] = n;
 	}
 	if (!d->valid && problem(c, "not an RFC 5322 date") < 0)
 		return DSNG_ENOMEM;
@@ -327,7 +363,7 @@ static int ext(struct ctx *c, struct dsng_report_ext **arr, size_t *n)
 	if (!a)
 		return DSNG_ENOMEM;
 	*arr = a;
-	a[*n].name = dsng__store_str(&c->st, f->name.ptr, f->name.len);
+	a[*n].name = keep(c, f->name.ptr, f->name.len);
 	a[*n].value = value(c, &f->value, 0, 0);
 	a[*n].offset = f->offset;
 	if (!a[*n].name || !a[*n].value)
@@ -352,13 +388,11 @@ static int status(struct ctx *c, struct dsng_report_recipient *rc)
 		/* mostly the code as written: the same string */
 		rc->status = strcmp(rc->status_raw, code.str) == 0
 		                     ? rc->status_raw
-		                     : dsng__store_str(&c->st, code.str,
-		                                       strlen(code.str));
+		                     : keep(c, code.str, strlen(code.str));
 	} else if (dsng_status_find(&code, &off, clean, n) == DSNG_OK) {
 		/* "5.1.1 user unknown" without parentheses: the code is clear.
 		 */
-		rc->status =
-		        dsng__store_str(&c->st, code.str, strlen(code.str));
+		rc->status = keep(c, code.str, strlen(code.str));
 		if (rc->status && problem(c, "text after the status code") < 0)
 			return DSNG_ENOMEM;
 	} else {

@@ -142,65 +142,78 @@ static size_t problems(const struct dsng_report *r, const char *field,
 	"--B\nContent-Type: message/delivery-status\n\n"                       \
 	"Reporting-MTA: dns; mx.example.org\n"
 
+static const char four[] =
+        HEAD "\nFinal-Recipient: rfc822; a@example.net\n"
+             "Original-Recipient: rfc822;a@example.net\n"
+             "Action: FAILED\nStatus: 5.1.1\n"
+             "Remote-MTA: dns; mx1.example.net\n"
+             "Last-Attempt-Date: Sun, 29 Nov 2026 01:44:30 +0000\n"
+             "Will-Retry-Until: yesterday\n"
+             "\nFinal-Recipient: rfc822; b@example.net\n"
+             "Action: failed\nStatus: 5.1.1\n"
+             "Remote-MTA: dns; mx1.example.net\n"
+             "Last-Attempt-Date: Sun, 29 Nov 2026 01:44:30 +0000\n"
+             "Will-Retry-Until: yesterday\n"
+             "\nFinal-Recipient: rfc822; c@example.net\n"
+             "Action: failed\nStatus: 5.1.1\n"
+             "Remote-MTA: dns; mx1.example.net\n"
+             "Last-Attempt-Date: Sun, 29 Nov 2026 01:44:30 +0000\n"
+             "\nFinal-Recipient: rfc822; d@example.net\n"
+             "Action: delayed\nStatus: 4.4.1\n"
+             "Remote-MTA: DNS; mx2.example.net\n"
+             "Last-Attempt-Date: Sun, 29 Nov 2026 01:44:31 +0000\n"
+             "--B--\n";
+
 static void test_shared_fields(void **state)
 {
-	struct dsng_report *r =
-	        parse(*state, HEAD
-	              "\nFinal-Recipient: rfc822; a@example.net\n"
-	              "Original-Recipient: rfc822;a@example.net\n"
-	              "Action: FAILED\nStatus: 5.1.1\n"
-	              "Remote-MTA: dns; mx1.example.net\n"
-	              "Last-Attempt-Date: Sun, 29 Nov 2026 01:44:30 +0000\n"
-	              "Will-Retry-Until: yesterday\n"
-	              "\nFinal-Recipient: rfc822; b@example.net\n"
-	              "Action: failed\nStatus: 5.1.1\n"
-	              "Remote-MTA: dns; mx1.example.net\n"
-	              "Last-Attempt-Date: Sun, 29 Nov 2026 01:44:30 +0000\n"
-	              "Will-Retry-Until: yesterday\n"
-	              "\nFinal-Recipient: rfc822; c@example.net\n"
-	              "Action: delayed\nStatus: 4.4.1\n"
-	              "Remote-MTA: DNS; mx2.example.net\n"
-	              "Last-Attempt-Date: Sun, 29 Nov 2026 01:44:31 +0000\n"
-	              "--B--\n");
-	const struct dsng_report_recipient *a, *b, *c;
+	struct dsng_report *r = parse(*state, four);
+	const struct dsng_report_recipient *a, *b, *c, *d;
 
-	assert_int_equal(r->n_recipients, 3);
+	assert_int_equal(r->n_recipients, 4);
 	/* cut to its count once the report is read */
 	assert_int_equal(talloc_get_size(r->recipients),
-	                 3 * sizeof(r->recipients[0]));
+	                 4 * sizeof(r->recipients[0]));
 	a = r->recipients[0];
 	b = r->recipients[1];
 	c = r->recipients[2];
+	d = r->recipients[3];
 	assert_string_equal(a->final_recipient->value, "a@example.net");
 	assert_string_equal(b->final_recipient->value, "b@example.net");
 	assert_string_equal(c->final_recipient->value, "c@example.net");
+	assert_string_equal(d->final_recipient->value, "d@example.net");
 	/* Original-Recipient equal to Final-Recipient: one typed field */
 	assert_ptr_equal(a->original_recipient, a->final_recipient);
 	assert_null(b->original_recipient);
-	/* values equal across recipients: one copy */
+	/* values repeated across recipients: one copy (the cache is used
+	 * from the second recipient on) */
 	assert_string_equal(a->action, "failed");
-	assert_ptr_equal(a->action, b->action);
-	assert_string_equal(c->action, "delayed");
+	assert_string_equal(b->action, "failed");
+	assert_ptr_equal(b->action, c->action);
+	assert_string_equal(d->action, "delayed");
 	assert_string_equal(a->status, "5.1.1");
-	assert_ptr_equal(a->status, b->status);
-	assert_string_equal(a->status_raw, "5.1.1");
-	assert_string_equal(c->status, "4.4.1");
+	assert_ptr_equal(b->status, c->status);
+	assert_ptr_equal(b->status, b->status_raw);
+	assert_string_equal(d->status, "4.4.1");
+	/* a typed field or a date equal to the last of its kind: one
+	 * struct, from the first recipient on */
 	assert_ptr_equal(a->remote_mta, b->remote_mta);
+	assert_ptr_equal(b->remote_mta, c->remote_mta);
 	assert_string_equal(a->remote_mta->type, "dns");
 	assert_string_equal(a->remote_mta->value, "mx1.example.net");
-	assert_ptr_not_equal(c->remote_mta, a->remote_mta);
-	assert_string_equal(c->remote_mta->type, "dns"); /* lower-cased */
-	assert_ptr_equal(c->remote_mta->type, a->remote_mta->type);
-	assert_string_equal(c->remote_mta->value, "mx2.example.net");
-	/* dates: the same text is one date, parsed once */
+	assert_ptr_not_equal(d->remote_mta, c->remote_mta);
+	assert_string_equal(d->remote_mta->type, "dns"); /* lower-cased */
+	assert_string_equal(d->remote_mta->value, "mx2.example.net");
 	assert_ptr_equal(a->last_attempt_date, b->last_attempt_date);
+	assert_ptr_equal(b->last_attempt_date, c->last_attempt_date);
 	assert_true(a->last_attempt_date->valid);
-	assert_true(c->last_attempt_date->valid);
-	assert_int_equal(c->last_attempt_date->timestamp,
+	assert_true(d->last_attempt_date->valid);
+	assert_ptr_not_equal(d->last_attempt_date, c->last_attempt_date);
+	assert_int_equal(d->last_attempt_date->timestamp,
 	                 a->last_attempt_date->timestamp + 1);
 	/* a shared bad date still notes each field that holds it */
 	assert_ptr_equal(a->will_retry_until, b->will_retry_until);
 	assert_false(a->will_retry_until->valid);
+	assert_string_equal(a->will_retry_until->text, "yesterday");
 	assert_int_equal(
 	        problems(r, "Will-Retry-Until", "not an RFC 5322 date"), 2);
 	assert_null(c->will_retry_until);
