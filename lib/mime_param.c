@@ -42,8 +42,40 @@ static const unsigned char stops[256] = {
         ['\\'] = STOP_QUOTE,
 };
 
-static const char *scan_to(const char *p, const char *end, unsigned stop)
+#if defined(__SSE2__)
+/* Bit k set: p[k] stops the scan stop (a constant where it is inlined,
+ * so only its compares remain). */
+static inline unsigned stop_mask16(const char *p, unsigned stop)
 {
+	__m128i x = dsng__ld128(p), m;
+
+	if (stop & STOP_QUOTE)
+		return (unsigned)_mm_movemask_epi8(
+		        _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('"')),
+		                     _mm_cmpeq_epi8(x, _mm_set1_epi8('\\'))));
+	m = _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8(';')),
+	                 _mm_cmpeq_epi8(x, _mm_set1_epi8(' ')));
+	m = _mm_or_si128(m, _mm_cmpeq_epi8(x, _mm_set1_epi8('\t')));
+	m = _mm_or_si128(m, _mm_cmpeq_epi8(x, _mm_set1_epi8('\r')));
+	m = _mm_or_si128(m, _mm_cmpeq_epi8(x, _mm_set1_epi8('\n')));
+	m = _mm_or_si128(m, _mm_cmpeq_epi8(x, _mm_set1_epi8('(')));
+	if (stop & STOP_NAME)
+		m = _mm_or_si128(m, _mm_cmpeq_epi8(x, _mm_set1_epi8('=')));
+	return (unsigned)_mm_movemask_epi8(m);
+}
+#endif
+
+/* Boundaries and other long values sixteen octets a step (never reading
+ * past end), the short rest through the table. */
+static inline const char *scan_to(const char *p, const char *end, unsigned stop)
+{
+#if defined(__SSE2__)
+	for (; end - p >= 16; p += 16) {
+		unsigned m = stop_mask16(p, stop);
+		if (m)
+			return p + __builtin_ctz(m);
+	}
+#endif
 	while (p < end && !(stops[(unsigned char)*p] & stop))
 		p++;
 	return p;

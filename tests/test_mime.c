@@ -344,6 +344,78 @@ static void test_content_type_errors(void **state)
 	assert_null(type);
 }
 
+/* Tokens, names, values and quoted strings of every length to 40 (the
+ * scans go sixteen octets a step), ended by each octet that ends them or
+ * by the end of the input (a guarded copy: reading past it faults), a
+ * quoted-pair at every place of a quoted string. */
+static void test_content_type_long_tokens(void **state)
+{
+	static const char *const after[] = {" ; a=b", "\t;a=b", ";a=b",
+	                                    "(c);a=b", "\r\n ;a=b"};
+	TALLOC_CTX *mem = *state;
+	char in[256], want[64];
+	size_t len, a, k;
+
+	for (len = 1; len <= 40; len++) {
+		memset(want, 'x', len);
+		want[len] = 0;
+		for (a = 0; a < sizeof(after) / sizeof(after[0]); a++) {
+			/* the subtype, then a parameter name and value of
+			 * len octets, the value ended by the input */
+			int n = snprintf(in, sizeof(in), "text/%s%s;%s=%s",
+			                 want, after[a], want, want);
+			const char *g = dsng_test_guard(in, (size_t)n);
+			char *type;
+			struct dsng_mime_param *p;
+			size_t np;
+
+			assert_int_equal(
+			        dsng_mime_content_type(mem, &type, &p, &np, g,
+			                               (size_t)n, NULL),
+			        DSNG_OK);
+			assert_non_null(type);
+			assert_int_equal(strlen(type), 5 + len);
+			assert_memory_equal(type + 5, want, len);
+			assert_int_equal(np, 2);
+			assert_string_equal(p[0].name, "a");
+			assert_string_equal(p[0].value, "b");
+			assert_string_equal(p[1].name, want);
+			assert_string_equal(p[1].value, want);
+			dsng_test_guard_free(g);
+			talloc_free(type);
+			talloc_free(p);
+		}
+		for (k = 0; k < len; k++) {
+			/* boundary="x..\"..x" : the pair becomes '"' */
+			char v[64];
+			int n;
+			const char *g;
+			char *type;
+			struct dsng_mime_param *p;
+			size_t np;
+
+			memcpy(v, want, len);
+			v[len] = 0;
+			n = snprintf(in, sizeof(in),
+			             "multipart/mixed; boundary=\"%.*s\\\"%s\"",
+			             (int)k, v, v + k);
+			g = dsng_test_guard(in, (size_t)n);
+			assert_int_equal(
+			        dsng_mime_content_type(mem, &type, &p, &np, g,
+			                               (size_t)n, NULL),
+			        DSNG_OK);
+			assert_int_equal(np, 1);
+			assert_int_equal(strlen(p[0].value), len + 1);
+			assert_int_equal(p[0].value[k], '"');
+			assert_memory_equal(p[0].value, v, k);
+			assert_memory_equal(p[0].value + k + 1, v + k, len - k);
+			dsng_test_guard_free(g);
+			talloc_free(type);
+			talloc_free(p);
+		}
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -366,6 +438,9 @@ int main(void)
 	        cmocka_unit_test(test_mbox_split),
 	        cmocka_unit_test(test_cte_names),
 	        cmocka_unit_test_setup_teardown(test_limits_versions,
+	                                        dsng_test_setup_ctx,
+	                                        dsng_test_teardown_ctx),
+	        cmocka_unit_test_setup_teardown(test_content_type_long_tokens,
 	                                        dsng_test_setup_ctx,
 	                                        dsng_test_teardown_ctx),
 	        cmocka_unit_test_setup_teardown(test_content_type_errors,
