@@ -125,9 +125,11 @@ static int same_name(const struct raw_param *a, const struct raw_param *b)
 
 /* The raw parameters making up the value of name raw[i] (the sections
  * 0, 1, 2 ... until a gap, else its plain value) into use; their count,
- * 0 when raw[i] repeats an earlier name or has no usable value. */
+ * 0 when raw[i] repeats an earlier name or has no usable value.  With no
+ * section anywhere (any_sec 0: almost every Content-Type) that is raw[i]
+ * itself, found without comparing names. */
 static size_t sections(const struct raw_param *raw, size_t nraw, size_t i,
-                       const struct raw_param **use)
+                       const struct raw_param **use, int any_sec)
 {
 	size_t j, nuse = 0;
 	long sec;
@@ -135,6 +137,10 @@ static size_t sections(const struct raw_param *raw, size_t nraw, size_t i,
 	for (j = 0; j < i; j++)
 		if (same_name(&raw[j], &raw[i]))
 			return 0;
+	if (!any_sec) {
+		use[0] = &raw[i];
+		return 1;
+	}
 	for (sec = 0; nuse < MAX_RAW; sec++) {
 		for (j = i; j < nraw; j++)
 			if (raw[j].section == sec &&
@@ -165,12 +171,15 @@ static int assemble(TALLOC_CTX *mem, const struct raw_param *raw, size_t nraw,
 	const struct raw_param *use[MAX_RAW];
 	size_t i, k, nuse, count = 0, bytes = 0;
 	struct dsng_mime_param *out;
+	int any_sec = 0;
 	char *o;
 
 	if (nraw == 0)
 		return DSNG_OK;
+	for (i = 0; i < nraw; i++)
+		any_sec |= raw[i].section >= 0;
 	for (i = 0; i < nraw; i++) {
-		nuse = sections(raw, nraw, i, use);
+		nuse = sections(raw, nraw, i, use, any_sec);
 		if (nuse == 0)
 			continue;
 		count++;
@@ -187,7 +196,7 @@ static int assemble(TALLOC_CTX *mem, const struct raw_param *raw, size_t nraw,
 	o = (char *)(out + count);
 	count = 0;
 	for (i = 0; i < nraw; i++) {
-		nuse = sections(raw, nraw, i, use);
+		nuse = sections(raw, nraw, i, use, any_sec);
 		if (nuse == 0)
 			continue;
 		out[count].name = o;

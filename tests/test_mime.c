@@ -164,6 +164,30 @@ static void test_content_type_params(void **state)
 	assert_string_equal(p[4].value, "one=two");
 	talloc_free(type);
 	talloc_free(p);
+	/* a repeated name, in any case, keeps its first value, with and
+	 * without RFC 2231 sections elsewhere in the value */
+	assert_int_equal(dsng_mime_content_type(mem, &type, &p, &n,
+	                                        S("text/plain; a=1; A=2; b=3"),
+	                                        NULL),
+	                 DSNG_OK);
+	assert_int_equal(n, 2);
+	assert_string_equal(p[0].name, "a");
+	assert_string_equal(p[0].value, "1");
+	assert_string_equal(p[1].name, "b");
+	assert_string_equal(p[1].value, "3");
+	talloc_free(type);
+	talloc_free(p);
+	assert_int_equal(dsng_mime_content_type(
+	                         mem, &type, &p, &n,
+	                         S("text/plain; a=1; A=2; b*0=x; b*1=y; B=z"),
+	                         NULL),
+	                 DSNG_OK);
+	assert_int_equal(n, 2);
+	assert_string_equal(p[0].value, "1");
+	assert_string_equal(p[1].name, "b");
+	assert_string_equal(p[1].value, "xy");
+	talloc_free(type);
+	talloc_free(p);
 	assert_int_equal(
 	        dsng_mime_content_type(mem, &type, &p, &n, S("text"), NULL),
 	        DSNG_OK);
