@@ -150,7 +150,13 @@ static int carve_fields(struct walker *w, struct dsng_mime_header *h)
 		return DSNG_OK;
 	}
 	if (w->fields_left < n) {
+#ifdef DSNG_NO_POOLS
+		/* sanitizer builds: an exact chunk per header, so ASan sees
+		 * every bound */
+		size_t k = n;
+#else
 		size_t k = n + FIELD_SPARE;
+#endif
 		w->fields = talloc_array(w->msg, struct dsng_mime_field,
 		                         (unsigned)k);
 		if (!w->fields) {

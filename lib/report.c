@@ -44,6 +44,7 @@ const char *dsng_report_kind_name(enum dsng_report_kind kind)
  * in on every parse.  Half the input, at most POOL_MAX: slack is then at
  * most half the input (heap within twice the input, read by
  * tests/check_report_heap), and what does not fit is malloc'd as before.
+ * Sanitizer builds (DSNG_NO_POOLS) take no pool.
  */
 #define POOL_MAX 4096
 
@@ -52,6 +53,10 @@ static struct dsng_report *new_report(size_t len)
 	size_t pool = len / 2 < POOL_MAX ? len / 2 : POOL_MAX;
 	struct dsng_report *r;
 
+#ifdef DSNG_NO_POOLS
+	/* sanitizer builds: a chunk per object, so ASan sees every bound */
+	pool = 0;
+#endif
 	if (pool < 256)
 		return talloc_zero(NULL, struct dsng_report);
 	r = talloc_pooled_object(NULL, struct dsng_report, 16, pool);
