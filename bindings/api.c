@@ -666,12 +666,38 @@ dsngb_result policy_ehlo(struct dsngb_policy *p, struct dsngb_session *s,
 	return res;
 }
 
-/* MAIL or RCPT under the policy.  The command is parsed on the stack and
- * a talloc context is made only for a rewritten line: per-call
- * allocations were most of the cost of a decision. */
+struct with_builder {
+	const struct dsngb_builder *b;
+	struct dsng_error *err;
+};
+
+static void *make_with_builder(const struct dsng_decision *d, unsigned notify,
+                               void *arg)
+{
+	const struct with_builder *w = arg;
+
+	return decision_with(w->b, d, notify, 0, w->err);
+}
+
 void *dsngb_policy_cmd_with(const struct dsngb_builder *b,
                             struct dsngb_policy *p, struct dsngb_session *s,
                             const char *buf, size_t len, enum dsng_verb verb,
+                            struct dsng_error *err)
+{
+	struct with_builder w = {b, err};
+
+	return dsngb_policy_cmd_make(make_with_builder, &w, p, s, buf, len,
+	                             verb, err);
+}
+
+/* MAIL or RCPT under the policy.  The command is parsed on the stack and
+ * a talloc context is made only for a rewritten line: per-call
+ * allocations were most of the cost of a decision. */
+void *dsngb_policy_cmd_make(void *(*make)(const struct dsng_decision *d,
+                                          unsigned notify, void *arg),
+                            void *arg, struct dsngb_policy *p,
+                            struct dsngb_session *s, const char *buf,
+                            size_t len, enum dsng_verb verb,
                             struct dsng_error *err)
 {
 	struct dsng_decision d = DSNG_DECISION_INIT;
@@ -691,7 +717,7 @@ void *dsngb_policy_cmd_with(const struct dsngb_builder *b,
 		dsng_error_clear(err);
 		dsng_policy_line(NULL, &d, NULL, p->p, &s->s, buf, len, NULL,
 		                 &e2);
-		res = decision_with(b, &d, 0, 0, err);
+		res = make(&d, 0, arg);
 	} else if (rc != DSNG_OK) {
 		/* raised from err */
 	} else if (c->verb != verb) {
@@ -709,10 +735,10 @@ void *dsngb_policy_cmd_with(const struct dsngb_builder *b,
 		     !(d.rewritten = dsng_cmd_format(mem, c))))
 			dsngb_nomem(err);
 		else if (rc == DSNG_OK)
-			res = decision_with(
-			        b, &d,
-			        verb == DSNG_VERB_RCPT ? d.notify_requested : 0,
-			        0, err);
+			res = make(&d,
+			           verb == DSNG_VERB_RCPT ? d.notify_requested
+			                                  : 0,
+			           arg);
 	}
 	talloc_free(mem);
 	cmd_release(c);

@@ -63,6 +63,15 @@ void *dsngb_policy_cmd_with(const struct dsngb_builder *b,
                             struct dsngb_policy *p, struct dsngb_session *s,
                             const char *buf, size_t len, enum dsng_verb verb,
                             struct dsng_error *err);
+/* As dsngb_policy_cmd_with, the decision handed to make(d, notify, arg),
+ * whose result is returned (NULL: failed, the language's error set or
+ * err filled): the Python fast path fills its Decision's slots itself. */
+void *dsngb_policy_cmd_make(void *(*make)(const struct dsng_decision *d,
+                                          unsigned notify, void *arg),
+                            void *arg, struct dsngb_policy *p,
+                            struct dsngb_session *s, const char *buf,
+                            size_t len, enum dsng_verb verb,
+                            struct dsng_error *err);
 
 /* Raise the language's ParseError from err. */
 #if defined(SWIGPYTHON) || defined(DSNGB_PYTHON)

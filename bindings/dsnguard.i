@@ -36,7 +36,20 @@ static void *dsngb_py_unwrap(PyObject *o, int which)
 	void *p = NULL;
 	swig_type_info *t = which ? SWIGTYPE_p_dsngb_session
 	                          : SWIGTYPE_p_dsngb_policy;
+	PyObject **dict, *th;
 
+	/* a decision unwraps two handles: their SWIG object ("this", which
+	 * Session and Policy also keep as _c) of our own type is what
+	 * SWIG_ConvertPtr finds after its generic checks, a tenth of a
+	 * decision */
+	if (Py_IS_TYPE(o, SwigPyObject_type()) &&
+	    ((SwigPyObject *)o)->ty == t && ((SwigPyObject *)o)->ptr)
+		return ((SwigPyObject *)o)->ptr;
+	dict = _PyObject_GetDictPtr(o);
+	th = dict && *dict ? PyDict_GetItem(*dict, SWIG_This()) : NULL;
+	if (th && Py_IS_TYPE(th, SwigPyObject_type()) &&
+	    ((SwigPyObject *)th)->ty == t && ((SwigPyObject *)th)->ptr)
+		return ((SwigPyObject *)th)->ptr;
 	if (!SWIG_IsOK(SWIG_ConvertPtr(o, &p, t, 0)) || !p) {
 		PyErr_SetString(PyExc_TypeError, which ? "not a session"
 		                                       : "not a policy");
@@ -508,8 +521,9 @@ class Session:
                  True or False: the caller's own verdict
     """
 
-    __slots__ = ("_h", "addr", "client_name", "helo", "auth_user", "tls",
-                 "port", "service", "trusted")
+    # _c: the handle's SWIG object, which the C decisions unwrap directly
+    __slots__ = ("_h", "_c", "addr", "client_name", "helo", "auth_user",
+                 "tls", "port", "service", "trusted")
 
     def __init__(self, addr=None, *, client_name=None, helo=None,
                  auth_user=None, tls=False, port=0, service=None,
@@ -529,6 +543,7 @@ class Session:
         self._h = _session_new(
             addr, client_name, helo, auth_user, 1 if tls else 0, port,
             service, -1 if trusted is None else (1 if trusted else 0))
+        self._c = self._h.this
         self.addr, self.client_name, self.helo = addr, client_name, helo
         self.auth_user, self.tls, self.port = auth_user, bool(tls), port
         self.service = service
@@ -615,7 +630,7 @@ class Policy:
     Policy.from_string(text, name=...).  Read-only once loaded, so one
     policy may be shared by threads; freed when collected."""
 
-    __slots__ = ("_h",)
+    __slots__ = ("_h", "_c")  # _c: as Session's
 
     def __init__(self, *args, **kwargs):
         raise TypeError("use Policy.preset(), Policy.from_file() or "
@@ -625,6 +640,7 @@ class Policy:
     def _wrap(cls, h):
         self = object.__new__(cls)
         self._h = h
+        self._c = h.this
         return self
 
     @classmethod
@@ -786,6 +802,9 @@ parse_report = _dsnguard.parse_report
 _fast_decide = _dsnguard._fast_decide
 _report_parse_only = _dsnguard._report_parse_only
 _dsnguard._fast_setup(ParseError, Decision, Session)
+# Policy.mail/rcpt become C methods for the plain call (python/fast.c);
+# the Python methods above still serve the calls with options.
+_dsnguard._fast_methods(Policy)
 # The dict subclass of every parse result (python/result.c).
 Result = _dsnguard.Result
 %}

@@ -33,6 +33,10 @@ struct dsng__cmd_state {
 	unsigned flags;    /* DSNG_CMD_STRICT, DSNG_CMD_UTF8 */
 	unsigned seen;     /* 1 << dsng_param_kind of the known ones seen */
 	size_t first_8bit; /* first 8-bit octet in an unknown value, or -1 */
+	int checked;       /* every octet was checked against a class that
+	                      has no NUL, CR or LF: framing() need not run */
+	size_t param_at;   /* where dsng__cmd_fast's last parameter began,
+	                      or 0 */
 	struct dsng_error *err;
 };
 
@@ -43,6 +47,24 @@ static inline int dsng__cmd_strict(const struct dsng__cmd_state *st)
 
 /* Verb of the 4- or 8-octet token at p, case-insensitive; UNKNOWN if none. */
 enum dsng_verb dsng__cmd_verb(const char *p, size_t n);
+
+#define DSNG__W4(a, b, c, d)                                                   \
+	((uint32_t)(a) | (uint32_t)(b) << 8 | (uint32_t)(c) << 16 |            \
+	 (uint32_t)(d) << 24)
+
+/* dsng__cmd_verb of four octets, MAIL and RCPT (most lines) tested
+ * inline: clearing bit 5 upper-cases letters and maps no other octet
+ * onto one, so a verb is only ever found in four letters. */
+static inline enum dsng_verb dsng__cmd_verb4(const unsigned char *s)
+{
+	uint32_t w = DSNG__W4(s[0], s[1], s[2], s[3]) & 0xdfdfdfdfu;
+
+	if (w == DSNG__W4('R', 'C', 'P', 'T'))
+		return DSNG_VERB_RCPT;
+	if (w == DSNG__W4('M', 'A', 'I', 'L'))
+		return DSNG_VERB_MAIL;
+	return dsng__cmd_verb((const char *)s, 4);
+}
 
 /* Parameter kind of a keyword, case-insensitive; OTHER if unknown. */
 enum dsng_param_kind dsng__cmd_param_kind(const char *p, size_t n);
@@ -67,7 +89,13 @@ unsigned dsng__cmd_notify_fast(const char *v, size_t n);
  * layered parser writes it; 0 when that parser must run instead (the
  * fields it may have written are the ones reset_values() clears, plus
  * path, n_params and st->seen).  Lenient mode without options only.
- * dsng__cmd_fast_off, for tests, sends every line to the layered parser.
+ * When it declined a parameter (st->param_at set, at its space), the
+ * head, the path and the parameters before it are as the layered parser
+ * leaves them but for that one's count in n_params and seen, and no
+ * value it decoded was taken into decoded_len: the layered parameter
+ * step may go on from there (mail_rcpt()).
+ * dsng__cmd_fast_off, for tests, sends every line to the layered parser
+ * (this one and the HELO/EHLO/LHLO shortcut of cmd_parse.c).
  */
 int dsng__cmd_fast(struct dsng__cmd_state *st, size_t pos);
 extern int dsng__cmd_fast_off;

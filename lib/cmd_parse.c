@@ -44,18 +44,16 @@ static void reset_values(struct dsng_cmd *c)
 	        offsetof(struct dsng_cmd, decoded) + sizeof(c->decoded);
 	const size_t size = dsng__cmd_sizes[c->version];
 
-	memset(&c->notify, 0,
-	       offsetof(struct dsng_cmd, decoded) -
-	               offsetof(struct dsng_cmd, notify));
+	dsng__zero(&c->notify, offsetof(struct dsng_cmd, decoded) -
+	                               offsetof(struct dsng_cmd, notify));
 	if (size > tail)
 		memset((char *)c + tail, 0, size - tail);
 }
 
 static void reset(struct dsng_cmd *c)
 {
-	memset(&c->verb, 0,
-	       offsetof(struct dsng_cmd, params) -
-	               offsetof(struct dsng_cmd, verb));
+	dsng__zero(&c->verb, offsetof(struct dsng_cmd, params) -
+	                             offsetof(struct dsng_cmd, verb));
 	reset_values(c);
 }
 
@@ -79,9 +77,10 @@ static int frame(struct dsng__cmd_state *st, size_t len, size_t max_line)
 }
 
 /* NUL, bare CR or bare LF anywhere in the line.  A MAIL/RCPT line that
- * parsed had every octet checked against a class that excludes them, so
- * this runs only for other verbs and on failure, where it takes
- * precedence over whatever the grammar found. */
+ * parsed, and a HELO that hello_fast() took, had every octet checked
+ * against a class that excludes them, so this runs only for other lines
+ * and on failure, where it takes precedence over whatever the grammar
+ * found. */
 static int framing(struct dsng__cmd_state *st)
 {
 	const unsigned char *s = (const unsigned char *)st->line;
@@ -157,6 +156,17 @@ static int mail_rcpt(struct dsng__cmd_state *st, size_t pos)
 
 	if (dsng__cmd_fast(st, pos))
 		return DSNG_OK;
+	if (st->param_at && !c->path.has_utf8) {
+		/* It declined a parameter: the layered parameter step goes
+		 * on from there, once that one is uncounted (every earlier
+		 * one of the line stands before it).  A UTF-8 path, whose
+		 * error needs its first 8-bit octet, is parsed again. */
+		pos = st->param_at;
+		if (c->n_params && c->params[c->n_params - 1].offset == pos + 1)
+			st->seen &= ~(1u << c->params[--c->n_params].kind);
+		as.first_8bit = (size_t)-1;
+		goto params;
+	}
 	/* Declined: undo what the one pass wrote (reset_values clears lax,
 	 * which holds frame()'s NO_CRLF) and parse layer by layer. */
 	reset_values(c);
@@ -181,7 +191,9 @@ static int mail_rcpt(struct dsng__cmd_state *st, size_t pos)
 	if (rc != DSNG_OK)
 		return rc;
 	c->lax |= as.lax; /* the DSNG_ADDR_LAX_* bits are the cmd ones */
-	rc = dsng__cmd_params(st, as.next);
+	pos = as.next;
+params:
+	rc = dsng__cmd_params(st, pos);
 	if (rc != DSNG_OK)
 		return rc;
 	if (c->path.has_utf8 && !c->smtputf8 && !(st->flags & DSNG_CMD_UTF8))
@@ -196,24 +208,59 @@ static int mail_rcpt(struct dsng__cmd_state *st, size_t pos)
 	return DSNG_OK;
 }
 
+/*
+ * The usual HELO/EHLO/LHLO line: one space, then a Domain or address
+ * literal to the end of the line.  It is what dsng__cmd_verb_args takes
+ * with no lax flag and in every mode (the checks below are the ones it
+ * runs, and a valid name is valid with DSNG_CMD_UTF8 too); the name's
+ * octets are all printable, so framing() has nothing to find.  0 when
+ * dsng__cmd_verb_args must look.
+ */
+static int hello_fast(struct dsng__cmd_state *st, size_t k)
+{
+	struct dsng_cmd *c = st->cmd;
+	const unsigned char *s = (const unsigned char *)st->line;
+	size_t e = st->end;
+
+	if ((c->verb != DSNG_VERB_EHLO && c->verb != DSNG_VERB_HELO &&
+	     c->verb != DSNG_VERB_LHLO) ||
+	    dsng__cmd_fast_off || e < k + 2 || s[k] != ' ' ||
+	    dsng__is(s[k + 1], DSNG__C_SPACE) ||
+	    dsng__is(s[e - 1], DSNG__C_SPACE) ||
+	    (dsng__addr_domain_wide(s, k + 1, e) != e - k - 1 &&
+	     dsng_addr_check_domain(st->line + k + 1, e - k - 1, 0, NULL) !=
+	             DSNG_OK))
+		return 0;
+	c->arg.ptr = st->line + k + 1;
+	c->arg.len = e - k - 1;
+	st->checked = 1;
+	return 1;
+}
+
 static int parse_line(struct dsng__cmd_state *st)
 {
 	struct dsng_cmd *out = st->cmd;
 	const char *line = st->line;
-	size_t k;
+	const unsigned char *u = (const unsigned char *)line;
+	size_t k = 4;
 
-	for (k = 0;
-	     k < st->end && dsng__is((unsigned char)line[k], DSNG__C_SPACE);)
+	/* The usual line: four letters and a space.  A verb is found in
+	 * letters only, so the scans below would stop at the same k; MAIL
+	 * and RCPT, most lines, are tested here without the call. */
+	if (st->end > 4 && dsng__is(u[4], DSNG__C_SPACE) &&
+	    ((out->verb = dsng__cmd_verb4(u)) != DSNG_VERB_UNKNOWN))
+		goto verb;
+	for (k = 0; k < st->end && dsng__is(u[k], DSNG__C_SPACE);)
 		k++;
 	if (k == st->end)
 		return dsng__fail(st->err, DSNG_ESYNTAX, DSNG_ERR_EMPTY, 0, 500,
 		                  "5.5.1", "empty command");
-	for (k = 0;
-	     k < st->end && !dsng__is((unsigned char)line[k], DSNG__C_SPACE);)
+	for (k = 0; k < st->end && !dsng__is(u[k], DSNG__C_SPACE);)
 		k++;
+	out->verb = dsng__cmd_verb(line, k);
+verb:
 	out->verb_text.ptr = line;
 	out->verb_text.len = k;
-	out->verb = dsng__cmd_verb(line, k);
 	if (out->verb == DSNG_VERB_UNKNOWN)
 		return dsng__fail(st->err, DSNG_ESYNTAX,
 		                  DSNG_ERR_UNKNOWN_COMMAND, 0, 500, "5.5.1",
@@ -232,6 +279,8 @@ static int parse_line(struct dsng__cmd_state *st)
 			                             : "expected TO:");
 		return mail_rcpt(st, k + 1);
 	}
+	if (hello_fast(st, k))
+		return DSNG_OK;
 	return dsng__cmd_verb_args(st, k);
 }
 
@@ -240,7 +289,7 @@ int dsng_cmd_parse(struct dsng_cmd *out, const char *line, size_t len,
 {
 	struct dsng__cmd_state st;
 	struct dsng_cmd_opts o;
-	size_t max_line;
+	size_t max_line = DSNG_CMD_DEFAULT_MAX_LINE;
 	int rc;
 
 	if (!out || (!line && len))
@@ -252,21 +301,26 @@ int dsng_cmd_parse(struct dsng_cmd *out, const char *line, size_t len,
 		return dsng__fail(
 		        err, DSNG_EINVAL, DSNG_ERR_INVALID_ARGUMENT, 0, 0, NULL,
 		        "unknown struct dsng_cmd version %u", out->version);
-	if (!opts)
-		o = opts_defaults;
-	else if (dsng__versioned_take(&o, opts, &opts_defaults, opts_sizes,
-	                              DSNG_CMD_OPTS_VERSION) != DSNG_OK ||
-	         o.max_line > DSNG_CMD_MAX_LINE_CEILING ||
-	         (o.max_line && o.max_line < 3))
-		return dsng__fail(err, DSNG_EINVAL, DSNG_ERR_INVALID_ARGUMENT,
-		                  0, 0, NULL, "bad dsng_cmd_opts");
-	max_line = o.max_line ? o.max_line : DSNG_CMD_DEFAULT_MAX_LINE;
+	st.flags = 0;
+	if (opts) {
+		if (dsng__versioned_take(&o, opts, &opts_defaults, opts_sizes,
+		                         DSNG_CMD_OPTS_VERSION) != DSNG_OK ||
+		    o.max_line > DSNG_CMD_MAX_LINE_CEILING ||
+		    (o.max_line && o.max_line < 3))
+			return dsng__fail(err, DSNG_EINVAL,
+			                  DSNG_ERR_INVALID_ARGUMENT, 0, 0, NULL,
+			                  "bad dsng_cmd_opts");
+		if (o.max_line)
+			max_line = o.max_line;
+		st.flags = o.flags;
+	}
 	reset(out);
 	st.cmd = out;
 	st.line = line;
-	st.flags = o.flags;
 	st.seen = 0;
 	st.first_8bit = (size_t)-1;
+	st.checked = 0;
+	st.param_at = 0;
 	st.err = err;
 	if (!line)
 		line = st.line = "";
@@ -275,8 +329,8 @@ int dsng_cmd_parse(struct dsng_cmd *out, const char *line, size_t len,
 	if (rc != DSNG_OK)
 		return rc;
 	rc = parse_line(&st);
-	if (rc != DSNG_OK ||
-	    (out->verb != DSNG_VERB_MAIL && out->verb != DSNG_VERB_RCPT)) {
+	if (rc != DSNG_OK || (out->verb != DSNG_VERB_MAIL &&
+	                      out->verb != DSNG_VERB_RCPT && !st.checked)) {
 		int frc = framing(&st);
 
 		if (frc != DSNG_OK)

@@ -26,9 +26,7 @@ const char *dsng_cmd_verb_name(enum dsng_verb verb)
 	return verb_names[verb];
 }
 
-#define W4(a, b, c, d)                                                         \
-	((uint32_t)(a) | (uint32_t)(b) << 8 | (uint32_t)(c) << 16 |            \
-	 (uint32_t)(d) << 24)
+#define W4 DSNG__W4
 
 enum dsng_verb dsng__cmd_verb(const char *p, size_t n)
 {

@@ -1,7 +1,7 @@
 /*
  * lib/maillog.c - the public maillog API: options, the scanner's life,
- * splitting a byte stream into lines (any chunking), handing out events
- * and the summary.
+ * splitting a byte stream into lines (any chunking), the summary
+ * (events are handed out by maillog_event.c).
  */
 #include <string.h>
 
@@ -124,6 +124,7 @@ int dsng_maillog_feed(struct dsng_maillog *s, const char *buf, size_t len,
 	if (!s || (!buf && len) || s->finished)
 		return dsng__fail(err, DSNG_EINVAL, DSNG_ERR_INVALID_ARGUMENT,
 		                  0, 0, NULL, "maillog: bad feed");
+	dsng__ml_view_done(s);
 	end = buf + len;
 	while (buf < end) {
 		nl = memchr(buf, '\n', (size_t)(end - buf));
@@ -160,6 +161,7 @@ int dsng_maillog_finish(struct dsng_maillog *s, struct dsng_error *err)
 	if (!s || s->finished)
 		return dsng__fail(err, DSNG_EINVAL, DSNG_ERR_INVALID_ARGUMENT,
 		                  0, 0, NULL, "maillog: bad finish");
+	dsng__ml_view_done(s);
 	if (s->partial_len && !s->overlong)
 		one_line(s, s->partial, s->partial_len);
 	s->partial_len = 0;
@@ -167,22 +169,6 @@ int dsng_maillog_finish(struct dsng_maillog *s, struct dsng_error *err)
 	s->finished = 1;
 	dsng__ml_join_flush(s);
 	return oom_check(s, err);
-}
-
-int dsng_maillog_next(TALLOC_CTX *mem, struct dsng_maillog_event **out,
-                      struct dsng_maillog *s)
-{
-	if (out)
-		*out = NULL;
-	if (!s || !out)
-		return DSNG_EINVAL;
-	if (s->ready_first == s->n_ready)
-		return DSNG_OK;
-	*out = talloc_steal(mem, s->ready[s->ready_first]);
-	s->ready[s->ready_first++] = NULL;
-	if (s->ready_first == s->n_ready)
-		s->ready_first = s->n_ready = 0;
-	return DSNG_OK;
 }
 
 int dsng_maillog_summary(TALLOC_CTX *mem, struct dsng_maillog_summary **out,

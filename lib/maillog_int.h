@@ -7,6 +7,8 @@
 #ifndef DSNG_MAILLOG_INT_H
 #define DSNG_MAILLOG_INT_H
 
+#include <string.h>
+
 #include "dsng_private.h"
 #include "maillog_map.h"
 
@@ -113,13 +115,26 @@ void dsng__ml_sendmail(const struct dsng__ml_line *line,
                        struct dsng__ml_fact *f);
 void dsng__ml_exim(const struct dsng__ml_line *line, struct dsng__ml_fact *f);
 
-/* Small span helpers shared by the readers. */
-int dsng__ml_starts(struct dsng_span s, const char *word);
+/* Small span helpers shared by the readers.  Inline, so the lengths of
+ * the literal words they are called with are known when compiling: a
+ * strlen and a memcmp call per word tried were a tenth of the Postfix
+ * reader. */
+static inline int dsng__ml_starts(struct dsng_span s, const char *word)
+{
+	size_t n = strlen(word);
+
+	return s.len >= n && !memcmp(s.ptr, word, n);
+}
 /* Value of "key=" in s: from after '=' up to the first of stop chars (or
  * the end); ptr NULL when absent.  The key must start s or follow one of
  * ' ' ',' so "xto=" never matches "to=". */
-struct dsng_span dsng__ml_value(struct dsng_span s, const char *key,
-                                const char *stops);
+struct dsng_span dsng__ml_value_n(struct dsng_span s, const char *key, size_t n,
+                                  const char *stops, size_t ns);
+static inline struct dsng_span
+dsng__ml_value(struct dsng_span s, const char *key, const char *stops)
+{
+	return dsng__ml_value_n(s, key, strlen(key), stops, strlen(stops));
+}
 /* Does s contain word? */
 int dsng__ml_contains(struct dsng_span s, const char *word);
 /* dsng__span_ieq against a string literal, the lengths compared first
@@ -152,8 +167,54 @@ int dsng__ml_tally_build(const struct dsng__ml_tally *t, TALLOC_CTX *mem,
 
 /* A message the join keeps track of (maillog_join.c). */
 struct dsng__ml_msg;
-/* An event waiting for its DSN's delivery line. */
-struct dsng__ml_pending;
+
+/* The event strings a pending DSN keeps, in its bag. */
+enum {
+	P_TIME = 1,
+	P_HOST,
+	P_TEXT,
+	P_OQID,
+	P_DQID,
+	P_FROM,
+	P_CNAME,
+	P_CADDR,
+	P_CPORT,
+	P_SASL,
+	P_SERVICE,
+	P_RCPT
+};
+
+/* A DSN event waiting for its DSN's delivery line, and once released
+ * waiting to be taken: one talloc chunk with the event's strings packed
+ * inline and an array of pointers to its recipients after them (the
+ * public event, a dozen chunks, is built only when dsng_maillog_next
+ * takes it; dsng_maillog_view and the summary read the chunk itself). */
+struct dsng__ml_pending {
+	struct dsng__ml_pending *next; /* in the pending, then the ready list */
+	struct dsng__ml_notice note;   /* Exim: the kind may still change */
+	struct dsng__ml_msg *dsn_msg;
+	char *to;     /* a talloc child, once known */
+	char **rcpts; /* n_rcpts pointers into the bag, inside this chunk */
+	/* where each string P_TIME..P_SERVICE starts in the bag's area (it
+	 * never spills), 0 when absent: a view reads them without a walk */
+	uint32_t at[P_SERVICE];
+	unsigned long line;
+	size_t bytes; /* of this chunk, for pending_bytes */
+	enum dsng_maillog_mta mta;
+	enum dsng_dsn_kind kind;
+	bool complete, postmaster;
+	uint32_t n_rcpts;
+	struct dsng__ml_bag bag;
+	char inl[];
+};
+
+/* Point ev's fields into p (strings NUL-terminated in p's bag, valid while
+ * p is): what the public event built from p would hold.  Allocates
+ * nothing. */
+void dsng__ml_event_view(struct dsng_maillog_event *ev,
+                         const struct dsng__ml_pending *p);
+/* The event dsng_maillog_view lent is no longer the caller's: freed. */
+void dsng__ml_view_done(struct dsng_maillog *s);
 
 /* The scanner behind the public struct dsng_maillog. */
 struct dsng_maillog {
@@ -177,8 +238,11 @@ struct dsng_maillog {
 	struct dsng__ml_pending *head, *tail; /* in DSN-line order */
 	size_t n_pending;
 	size_t pending_bytes, pending_max;
-	struct dsng_maillog_event **ready; /* released, not yet taken */
-	size_t n_ready, ready_first, ready_cap;
+	/* released, not yet taken (maillog_event.c) */
+	struct dsng__ml_pending *ready, *ready_tail;
+	/* the event dsng_maillog_view lent last, and its fields */
+	struct dsng__ml_pending *viewed;
+	struct dsng_maillog_event view;
 	struct dsng__ml_tally *tally;
 	int oom; /* an allocation failed while reading a line */
 };

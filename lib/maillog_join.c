@@ -49,42 +49,8 @@ _Static_assert(sizeof(struct dsng__ml_msg) <= 96 || sizeof(void *) < 8,
  * average (a run with one address takes about 340, dsng__ml_run_bytes). */
 #define RUN_BYTES_PER_MSG 384
 /* Bytes of pending events allowed per max_pending, on average (one with
- * a recipient takes about 350). */
+ * a recipient takes about 450). */
 #define PENDING_BYTES_PER_EVENT 512
-
-/* The event strings a pending DSN keeps, in its bag. */
-enum {
-	P_TIME = 1,
-	P_HOST,
-	P_TEXT,
-	P_OQID,
-	P_DQID,
-	P_FROM,
-	P_CNAME,
-	P_CADDR,
-	P_CPORT,
-	P_SASL,
-	P_SERVICE,
-	P_RCPT
-};
-
-/* A DSN event waiting for its DSN's delivery line: one talloc chunk with
- * the event's strings packed inline (the public event, a dozen chunks,
- * is built when it is released). */
-struct dsng__ml_pending {
-	struct dsng__ml_pending *next;
-	struct dsng__ml_notice note; /* Exim: the kind may still change */
-	struct dsng__ml_msg *dsn_msg;
-	char *to; /* a talloc child, once known */
-	unsigned long line;
-	size_t bytes; /* of this chunk, for pending_bytes */
-	enum dsng_maillog_mta mta;
-	enum dsng_dsn_kind kind;
-	bool complete, postmaster;
-	uint32_t n_rcpts;
-	struct dsng__ml_bag bag;
-	char inl[];
-};
 
 static inline void sat_inc(uint32_t *n)
 {
@@ -124,7 +90,8 @@ int dsng__ml_join_init(struct dsng_maillog *s, struct dsng_error *err)
 		return dsng__fail(err, DSNG_EINVAL, DSNG_ERR_INVALID_ARGUMENT,
 		                  0, 0, NULL, "maillog: bad options");
 	s->msgs->key_of = msg_key;
-	s->msg_slab = dsng__ml_slab_new(s, MSG_SIZE);
+	s->msg_slab =
+	        dsng__ml_slab_new_hdr(s, MSG_SIZE, sizeof(struct dsng__ml_msg));
 	s->msg_spill_max = o->max_tracked <= SIZE_MAX / MSG_SPILL_PER_MSG
 	                           ? o->max_tracked * MSG_SPILL_PER_MSG
 	                           : SIZE_MAX;
@@ -258,13 +225,22 @@ static struct dsng__ml_msg *msg_get(struct dsng_maillog *s,
 {
 	char key[24];
 	struct dsng__ml_msg *m;
+	uint64_t h;
 
 	if (qid.len > sizeof(key) - 3)
 		return NULL;
 	key[0] = mta_letter(mta);
 	key[1] = ':';
 	memcpy(key + 2, qid.ptr, qid.len);
-	m = dsng__ml_map_get(s->msgs, key, qid.len + 2);
+	/* Consecutive lines are mostly about one message (a Postfix message
+	 * logs client=, from=, to= and its bounce in a row): the most
+	 * recently seen record first, no hashing. */
+	if (s->newest && s->newest->key_len == qid.len + 2 &&
+	    !memcmp(s->newest->key, key, qid.len + 2))
+		return s->newest;
+	/* hashed once for the lookup and the insertion */
+	h = dsng__ml_map_hash(s->msgs, key, qid.len + 2);
+	m = dsng__ml_map_get_h(s->msgs, key, qid.len + 2, h);
 	if (m) {
 		touch(s, m);
 		return m;
@@ -276,7 +252,7 @@ static struct dsng__ml_msg *msg_get(struct dsng_maillog *s,
 		goto nomem;
 	memcpy(m->key, key, qid.len + 2);
 	m->key_len = (uint8_t)(qid.len + 2);
-	if (dsng__ml_map_put(s->msgs, m->key, m->key_len, m)) {
+	if (dsng__ml_map_put_h(s->msgs, m->key, m->key_len, h, m)) {
 		dsng__ml_slab_free(s->msg_slab, m);
 		goto nomem;
 	}
@@ -431,16 +407,6 @@ static size_t pstr_span(struct pstr *v, size_t n, uint8_t tag,
 	return n + 1;
 }
 
-static size_t pstr_str(struct pstr *v, size_t n, uint8_t tag, const char *p)
-{
-	if (!p)
-		return n;
-	v[n].tag = tag;
-	v[n].p = p;
-	v[n].len = strlen(p);
-	return n + 1;
-}
-
 static struct dsng__ml_pending *build_pending(struct dsng_maillog *s,
                                               const struct dsng__ml_line *line,
                                               const struct dsng__ml_fact *f,
@@ -448,7 +414,7 @@ static struct dsng__ml_pending *build_pending(struct dsng_maillog *s,
 {
 	struct pstr v[P_SERVICE];
 	struct dsng__ml_pending *p;
-	size_t n = 0, i, bytes = 0, pos = 0;
+	size_t n = 0, i, bytes = 0, pos = 0, n_rcpts = 0, arr;
 	const char *r;
 
 	n = pstr_span(v, n, P_TIME, line->time);
@@ -457,147 +423,61 @@ static struct dsng__ml_pending *build_pending(struct dsng_maillog *s,
 	n = pstr_span(v, n, P_OQID, f->qid);
 	n = pstr_span(v, n, P_DQID, f->qid2);
 	if (o) {
-		n = pstr_str(v, n, P_FROM, mget(o, M_FROM));
-		n = pstr_str(v, n, P_CNAME, mget(o, M_CNAME));
-		n = pstr_str(v, n, P_CADDR, mget(o, M_CADDR));
-		n = pstr_str(v, n, P_CPORT, mget(o, M_CPORT));
-		n = pstr_str(v, n, P_SASL, mget(o, M_SASL));
-		n = pstr_str(v, n, P_SERVICE, mget(o, M_SERVICE));
-		while ((r = dsng__ml_bag_next(&o->bag, o->inl, M_RCPT, &pos)))
-			bytes += strlen(r) + 2;
+		/* the record's strings in one walk (a lookup per tag walked
+		 * it six times): the first of each tag, every recipient */
+		struct dsng_span m[M_SERVICE] = {{NULL, 0}};
+		uint8_t tag;
+		size_t len;
+
+		while ((r = dsng__ml_bag_step(&o->bag, o->inl, &pos, &tag,
+		                              &len))) {
+			if (tag == M_RCPT) {
+				bytes += len + 2;
+				n_rcpts++;
+			} else if (tag >= M_FROM && tag <= M_SERVICE &&
+			           !m[tag - M_FROM].ptr) {
+				m[tag - M_FROM].ptr = r;
+				m[tag - M_FROM].len = len;
+			}
+		}
+		for (i = 0; i < M_SERVICE; i++)
+			n = pstr_span(v, n, (uint8_t)(P_FROM + i), m[i]);
+		pos = 0;
 	}
 	for (i = 0; i < n; i++)
 		bytes += v[i].len + 2;
-	p = talloc_size(s, sizeof(*p) + bytes);
+	/* the recipients' pointers after the strings, aligned */
+	arr = (sizeof(*p) + bytes + sizeof(char *) - 1) / sizeof(char *) *
+	      sizeof(char *);
+	p = talloc_size(s, arr + n_rcpts * sizeof(char *));
 	if (!p) {
 		s->oom = 1;
 		return NULL;
 	}
 	talloc_set_name_const(p, "struct dsng__ml_pending");
 	memset(p, 0, sizeof(*p));
-	p->bytes = DSNG__ML_CHUNK_COST + sizeof(*p) + bytes;
+	p->rcpts = (char **)(void *)((char *)p + arr);
+	p->bytes = DSNG__ML_CHUNK_COST + arr + n_rcpts * sizeof(char *);
 	p->mta = f->mta;
 	p->kind = decide(f, o);
 	p->postmaster = f->postmaster;
 	p->line = s->lines;
 	/* sized to fit: these never spill, so never fail */
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n; i++) {
+		/* the string lands after its 1-octet tag */
+		p->at[v[i].tag - P_TIME] = p->bag.used + 1;
 		dsng__ml_bag_add(&p->bag, p->inl, bytes, p, NULL, v[i].tag,
 		                 v[i].p, v[i].len);
+	}
 	for (pos = 0;
 	     o && (r = dsng__ml_bag_next(&o->bag, o->inl, M_RCPT, &pos));) {
+		/* the string lands at the end of the bag: its 1-octet tag,
+		 * then the bytes */
+		p->rcpts[p->n_rcpts++] = p->inl + p->bag.used + 1;
 		dsng__ml_bag_add(&p->bag, p->inl, bytes, p, NULL, P_RCPT, r,
 		                 strlen(r));
-		p->n_rcpts++;
 	}
 	return p;
-}
-
-/* A copy of v..len on mem as a NUL-terminated string (NULL for NULL). */
-static char *cdupn(struct dsng_maillog *s, TALLOC_CTX *mem, const char *v,
-                   size_t len)
-{
-	char *r;
-
-	if (!v)
-		return NULL;
-	r = talloc_size(mem, len + 1);
-	if (!r) {
-		s->oom = 1;
-		return NULL;
-	}
-	memcpy(r, v, len);
-	r[len] = 0;
-	talloc_set_name_const(r, r);
-	return r;
-}
-
-/* The public event of a released pending one (a talloc tree on s).  Its
- * strings are talloc children as the API says, but carved from one pool
- * sized to them, read in one walk of the pending record's bag: a dozen
- * mallocs and frees per event, and a bag walk per string, were a sixth
- * of scan-log's instructions on a DSN flood (callgrind). */
-static struct dsng_maillog_event *build_event(struct dsng_maillog *s,
-                                              struct dsng__ml_pending *p)
-{
-	struct dsng_maillog_event *ev;
-	/* by tag - P_TIME, P_TIME .. P_SERVICE */
-	const char *v[P_SERVICE] = {NULL};
-	size_t vl[P_SERVICE] = {0};
-	char **dst[P_SERVICE];
-	size_t pos = 0, i, n, bytes = 0, objects = 0;
-	const char *r;
-	uint8_t tag;
-
-	while ((r = dsng__ml_bag_step(&p->bag, p->inl, &pos, &tag, &n))) {
-		if (tag >= P_TIME && tag <= P_SERVICE && !v[tag - P_TIME]) {
-			v[tag - P_TIME] = r;
-			vl[tag - P_TIME] = n;
-		} else if (tag != P_RCPT) {
-			continue;
-		}
-		bytes += n + 1;
-		objects++;
-	}
-	if (p->n_rcpts) {
-		bytes += p->n_rcpts * sizeof(char *);
-		objects++;
-	}
-	/* ev->to may be a copy of orig_from */
-	if (v[P_FROM - P_TIME]) {
-		bytes += vl[P_FROM - P_TIME] + 1;
-		objects++;
-	}
-	/* talloc rounds each pooled chunk up to 16 bytes */
-	bytes += objects * 15;
-	ev = talloc_pooled_object(s, struct dsng_maillog_event,
-	                          (unsigned)objects, bytes);
-	if (!ev) {
-		s->oom = 1;
-		return NULL;
-	}
-	memset(ev, 0, sizeof(*ev));
-	dst[P_TIME - P_TIME] = &ev->time;
-	dst[P_HOST - P_TIME] = &ev->host;
-	dst[P_TEXT - P_TIME] = &ev->text;
-	dst[P_OQID - P_TIME] = &ev->orig_queue_id;
-	dst[P_DQID - P_TIME] = &ev->dsn_queue_id;
-	dst[P_FROM - P_TIME] = &ev->orig_from;
-	dst[P_CNAME - P_TIME] = &ev->client_name;
-	dst[P_CADDR - P_TIME] = &ev->client_addr;
-	dst[P_CPORT - P_TIME] = &ev->client_port;
-	dst[P_SASL - P_TIME] = &ev->sasl_username;
-	dst[P_SERVICE - P_TIME] = &ev->service;
-	ev->mta = p->mta;
-	ev->kind = p->kind;
-	ev->postmaster = p->postmaster;
-	ev->line = p->line;
-	for (i = 0; i < P_SERVICE; i++)
-		*dst[i] = cdupn(s, ev, v[i], vl[i]);
-	if (p->n_rcpts) {
-		ev->orig_rcpts = talloc_array(ev, char *, p->n_rcpts);
-		if (!ev->orig_rcpts)
-			s->oom = 1;
-		pos = 0;
-		while (ev->orig_rcpts && ev->n_orig_rcpts < p->n_rcpts &&
-		       (r = dsng__ml_bag_step(&p->bag, p->inl, &pos, &tag,
-		                              &n))) {
-			if (tag != P_RCPT)
-				continue;
-			ev->orig_rcpts[ev->n_orig_rcpts] =
-			        cdupn(s, ev->orig_rcpts, r, n);
-			if (ev->orig_rcpts[ev->n_orig_rcpts])
-				ev->n_orig_rcpts++;
-		}
-	}
-	if (p->to)
-		ev->to = talloc_steal(ev, p->to);
-	p->to = NULL;
-	/* A notice to the sender goes to the original envelope sender when
-	 * the DSN's own delivery line never showed up. */
-	if (!ev->to && !ev->postmaster && ev->orig_from && *ev->orig_from)
-		ev->to = cdupn(s, ev, ev->orig_from, vl[P_FROM - P_TIME]);
-	return ev;
 }
 
 static void on_dsn(struct dsng_maillog *s, const struct dsng__ml_line *line,
@@ -647,41 +527,30 @@ static void on_dsn(struct dsng_maillog *s, const struct dsng__ml_line *line,
 	release(s);
 }
 
-static int push_ready(struct dsng_maillog *s, struct dsng_maillog_event *ev)
-{
-	if (s->ready_first && s->ready_first == s->n_ready)
-		s->ready_first = s->n_ready = 0;
-	if (s->n_ready == s->ready_cap) {
-		size_t cap = s->ready_cap ? s->ready_cap * 2 : 16;
-		struct dsng_maillog_event **n = talloc_realloc(
-		        s, s->ready, struct dsng_maillog_event *, cap);
-		if (!n)
-			return -1;
-		s->ready = n;
-		s->ready_cap = cap;
-	}
-	s->ready[s->n_ready++] = ev;
-	return 0;
-}
-
+/* Released events move to the ready list as they are: the summary counts
+ * them from a view of the chunk, and only dsng_maillog_next builds the
+ * public event (a dsng_maillog_view caller never pays for one). */
 static void release(struct dsng_maillog *s)
 {
 	while (s->head && s->head->complete && !s->head->note.hold) {
 		struct dsng__ml_pending *p = s->head;
-		struct dsng_maillog_event *ev = build_event(s, p);
+		struct dsng_maillog_event ev;
 
 		dsng__ml_notice_done(&p->note);
-		if (ev &&
-		    (push_ready(s, ev) || dsng__ml_tally_event(s->tally, ev))) {
-			s->oom = 1;
-			/* keep the event reachable so nothing leaks */
-		}
 		s->head = p->next;
 		if (!s->head)
 			s->tail = NULL;
 		s->n_pending--;
 		s->pending_bytes -= p->bytes;
-		talloc_free(p);
+		p->next = NULL;
+		if (s->ready_tail)
+			s->ready_tail->next = p;
+		else
+			s->ready = p;
+		s->ready_tail = p;
+		dsng__ml_event_view(&ev, p);
+		if (dsng__ml_tally_event(s->tally, &ev))
+			s->oom = 1;
 	}
 }
 
@@ -724,6 +593,39 @@ static void on_fact(struct dsng_maillog *s, const struct dsng__ml_line *line,
 	}
 }
 
+/* Does msg contain "NOTIFY not supported" or "DSN support is disabled"?
+ * Both hold "support" at a fixed place, so one search for it, and the
+ * words around each hit compared, find either (one pass per line, not
+ * two). */
+static bool dsn_refused(struct dsng_span msg)
+{
+	static const char a[] = "NOTIFY not ", b[] = "DSN ";
+	const char *end, *p, *q;
+
+	if (!msg.ptr)
+		return false;
+	end = msg.ptr + msg.len;
+	/* the first 'p' of each "support" (rarer in log lines than 'u') */
+	for (p = msg.ptr; p < end && (q = memchr(p, 'p', (size_t)(end - p)));
+	     p = q + 1) {
+		const char *w;
+		if (q - msg.ptr < 2 || end - q < 5)
+			continue;
+		w = q - 2;
+		if (memcmp(w, "support", 7) != 0)
+			continue;
+		if (w - msg.ptr >= (ptrdiff_t)sizeof(a) - 1 &&
+		    !memcmp(w - (sizeof(a) - 1), a, sizeof(a) - 1) &&
+		    end - (w + 7) >= 2 && !memcmp(w + 7, "ed", 2))
+			return true;
+		if (w - msg.ptr >= (ptrdiff_t)sizeof(b) - 1 &&
+		    !memcmp(w - (sizeof(b) - 1), b, sizeof(b) - 1) &&
+		    end - (w + 7) >= 12 && !memcmp(w + 7, " is disabled", 12))
+			return true;
+	}
+	return false;
+}
+
 void dsng__ml_join_line(struct dsng_maillog *s, const char *p, size_t len)
 {
 	struct dsng__ml_line line;
@@ -750,8 +652,7 @@ void dsng__ml_join_line(struct dsng_maillog *s, const char *p, size_t len)
 	if (mta == DSNG_MAILLOG_SENDMAIL &&
 	    dsng__ml_contains(line.msg, ": Authentication-Warning: "))
 		s->auth_warnings++;
-	if (dsng__ml_contains(line.msg, "NOTIFY not supported") ||
-	    dsng__ml_contains(line.msg, "DSN support is disabled"))
+	if (dsn_refused(line.msg))
 		s->dsn_refused++;
 	if (mta == DSNG_MAILLOG_POSTFIX)
 		dsng__ml_postfix(&line, &f);

@@ -112,16 +112,34 @@ static size_t find(const struct dsng__ml_map *m, const char *key, size_t len,
 	return (size_t)-1;
 }
 
-void *dsng__ml_map_get(const struct dsng__ml_map *m, const char *key,
-                       size_t len)
+uint64_t dsng__ml_map_hash(const struct dsng__ml_map *m, const char *key,
+                           size_t len)
 {
-	size_t i = find(m, key, len, hash(m, key, len));
+	return hash(m, key, len);
+}
+
+void *dsng__ml_map_get_h(const struct dsng__ml_map *m, const char *key,
+                         size_t len, uint64_t h)
+{
+	size_t i = find(m, key, len, h);
 
 	return i == (size_t)-1 ? NULL : m->slot[i].val;
 }
 
+void *dsng__ml_map_get(const struct dsng__ml_map *m, const char *key,
+                       size_t len)
+{
+	return dsng__ml_map_get_h(m, key, len, hash(m, key, len));
+}
+
 int dsng__ml_map_put(struct dsng__ml_map *m, const char *key, size_t len,
                      void *val)
+{
+	return dsng__ml_map_put_h(m, key, len, hash(m, key, len), val);
+}
+
+int dsng__ml_map_put_h(struct dsng__ml_map *m, const char *key, size_t len,
+                       uint64_t h, void *val)
 {
 	size_t d;
 	unsigned tries;
@@ -132,7 +150,10 @@ int dsng__ml_map_put(struct dsng__ml_map *m, const char *key, size_t len,
 		/* a bigger table may be worth another try at re-keying */
 		m->rekey_off = false;
 	}
-	d = place(m->slot, m->cap - 1, hash(m, key, len), val);
+	/* growing keeps the hash key, so h still holds */
+	(void)key;
+	(void)len;
+	d = place(m->slot, m->cap - 1, h, val);
 	m->n++;
 	if (d > m->max_probe)
 		m->max_probe = d;
@@ -201,15 +222,26 @@ long dsng__ml_map_probe(const struct dsng__ml_map *m, const char *key,
 
 #define SLAB_BLOCK 65536
 
-struct dsng__ml_slab *dsng__ml_slab_new(TALLOC_CTX *mem, size_t size)
+struct dsng__ml_slab *dsng__ml_slab_new_hdr(TALLOC_CTX *mem, size_t size,
+                                            size_t hdr)
 {
 	struct dsng__ml_slab *s = talloc_zero(mem, struct dsng__ml_slab);
 
 	if (!s)
 		return NULL;
 	s->size = (size + 15) & ~(size_t)15;
+	/* all of it when the struct is the record (the rounding too); at
+	 * least the free list's link, which lives in its first bytes */
+	s->zero = hdr >= size            ? s->size
+	          : hdr < sizeof(void *) ? sizeof(void *)
+	                                 : hdr;
 	s->per_block = s->size < SLAB_BLOCK ? SLAB_BLOCK / s->size : 1;
 	return s;
+}
+
+struct dsng__ml_slab *dsng__ml_slab_new(TALLOC_CTX *mem, size_t size)
+{
+	return dsng__ml_slab_new_hdr(mem, size, size);
 }
 
 void *dsng__ml_slab_alloc(struct dsng__ml_slab *s)
@@ -234,7 +266,7 @@ void *dsng__ml_slab_alloc(struct dsng__ml_slab *s)
 	}
 	p = s->free_list;
 	s->free_list = *(void **)p;
-	memset(p, 0, s->size);
+	memset(p, 0, s->zero);
 #endif
 	s->n_used++;
 	return p;

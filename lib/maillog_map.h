@@ -64,6 +64,17 @@ void *dsng__ml_map_get(const struct dsng__ml_map *m, const char *key,
  * memory (the map is unchanged). */
 int dsng__ml_map_put(struct dsng__ml_map *m, const char *key, size_t len,
                      void *val);
+/* The same two with the key's hash computed once by the caller
+ * (dsng__ml_map_hash), for a lookup that inserts on a miss: SipHash was
+ * the largest single cost of scan-log on a DSN flood, half of it hashing
+ * a new key twice.  The hash is valid until the next put (which may
+ * re-key the table); a del keeps it. */
+uint64_t dsng__ml_map_hash(const struct dsng__ml_map *m, const char *key,
+                           size_t len);
+void *dsng__ml_map_get_h(const struct dsng__ml_map *m, const char *key,
+                         size_t len, uint64_t h);
+int dsng__ml_map_put_h(struct dsng__ml_map *m, const char *key, size_t len,
+                       uint64_t h, void *val);
 /* Remove key; returns its value, NULL when absent. */
 void *dsng__ml_map_del(struct dsng__ml_map *m, const char *key, size_t len);
 /* Call fn for every value, in no particular order. */
@@ -85,6 +96,7 @@ long dsng__ml_map_probe(const struct dsng__ml_map *m, const char *key,
  */
 struct dsng__ml_slab {
 	size_t size;      /* bytes per record, a multiple of 16 */
+	size_t zero;      /* bytes zeroed by dsng__ml_slab_alloc */
 	size_t per_block; /* records per block */
 	void *free_list;
 	size_t n_used; /* records handed out */
@@ -93,7 +105,13 @@ struct dsng__ml_slab {
 
 /* A slab on mem for records of size bytes; NULL when out of memory. */
 struct dsng__ml_slab *dsng__ml_slab_new(TALLOC_CTX *mem, size_t size);
-/* A zeroed record, NULL when out of memory. */
+/* The same for records whose first hdr bytes are a struct and the rest
+ * an area read only where written (a bag's inline strings): only the
+ * struct is zeroed.  A recycled record is cold on a large log, and
+ * clearing all of it touched cache lines the strings may never use. */
+struct dsng__ml_slab *dsng__ml_slab_new_hdr(TALLOC_CTX *mem, size_t size,
+                                            size_t hdr);
+/* A record zeroed (its first hdr bytes), NULL when out of memory. */
 void *dsng__ml_slab_alloc(struct dsng__ml_slab *s);
 /* Give a record back (NULL is ignored). */
 void dsng__ml_slab_free(struct dsng__ml_slab *s, void *p);

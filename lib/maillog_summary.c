@@ -116,7 +116,7 @@ static void sift_down(struct table *t, size_t i)
 static int table_init(struct table *t, TALLOC_CTX *mem)
 {
 	t->map = dsng__ml_map_new(mem);
-	t->slab = dsng__ml_slab_new(mem, ROW_SIZE);
+	t->slab = dsng__ml_slab_new_hdr(mem, ROW_SIZE, sizeof(struct row));
 	if (!t->map || !t->slab)
 		return -1;
 	t->map->key_of = row_key;
@@ -159,11 +159,15 @@ static int bump(struct table *t, const char *key, const char *name, bool weak,
 {
 	size_t len;
 	struct row *r;
+	uint64_t h;
 
 	if (!key)
 		key = UNKNOWN_KEY;
 	len = strlen(key);
-	r = dsng__ml_map_get(t->map, key, len);
+	/* hashed once for the lookup and the insertion (evict_min deletes,
+	 * which moves entries but never changes a key's hash) */
+	h = dsng__ml_map_hash(t->map, key, len);
+	r = dsng__ml_map_get_h(t->map, key, len, h);
 	if (r) {
 		r->count++;
 		r->receipts += receipt ? 1 : 0;
@@ -175,13 +179,13 @@ static int bump(struct table *t, const char *key, const char *name, bool weak,
 		evict_min(t);
 	if (t->n == t->heap_cap) {
 		size_t cap = t->heap_cap ? t->heap_cap * 2 : 64;
-		struct row **h;
+		struct row **grown;
 		if (cap > t->max)
 			cap = t->max;
-		h = talloc_realloc(t->slab, t->heap, struct row *, cap);
-		if (!h)
+		grown = talloc_realloc(t->slab, t->heap, struct row *, cap);
+		if (!grown)
 			return -1;
-		t->heap = h;
+		t->heap = grown;
 		t->heap_cap = cap;
 	}
 	r = len < UINT32_MAX - 2 ? dsng__ml_slab_alloc(t->slab) : NULL;
@@ -190,7 +194,7 @@ static int bump(struct table *t, const char *key, const char *name, bool weak,
 	r->key_len = (uint32_t)len;
 	if (dsng__ml_bag_add(&r->bag, r->inl, ROW_INLINE, t->slab, &t->spill,
 	                     TAG_KEY, key, len) ||
-	    dsng__ml_map_put(t->map, key, len, r)) {
+	    dsng__ml_map_put_h(t->map, key, len, h, r)) {
 		dsng__ml_bag_clear(&r->bag, &t->spill);
 		dsng__ml_slab_free(t->slab, r);
 		return -1;

@@ -6,10 +6,11 @@
 
 #include "chars.h"
 
-/* QCHAR: what may stand for itself in utf-8-addr-xtext. */
+/* QCHAR: what may stand for itself in utf-8-addr-xtext (an xchar that
+ * is not the backslash). */
 static int is_qchar(unsigned c)
 {
-	return c >= 33 && c <= 126 && c != '+' && c != '=' && c != '\\';
+	return dsng__is((unsigned char)c, DSNG__C_XCHAR) && c != '\\';
 }
 
 /* The 2-digit HEXPOINT forms: what is not a QCHAR and below 0x100.  The
@@ -51,6 +52,12 @@ static int bad(struct dsng_error *err, size_t off, const char *why)
 	                  "5.5.4", "invalid utf-8-addr-xtext: %s", why);
 }
 
+static int too_small(struct dsng_error *err, size_t off)
+{
+	return dsng__fail_limit(err, "out_size", DSNG_ERR_BAD_XTEXT, off, 501,
+	                        "5.5.4", "decode buffer too small");
+}
+
 /* Parse "\x{HEX}" at s[i]; on success return its length and set *cp. */
 static size_t escape(const unsigned char *s, size_t len, size_t i, uint32_t *cp)
 {
@@ -88,6 +95,19 @@ int dsng_xtext_utf8_decode(char *out, size_t out_size, size_t *out_len,
 		                  0, 0, NULL, "NULL argument");
 	*out_len = 0;
 	while (i < len) {
+		size_t room = out_size - o, k;
+
+		if (is_qchar(s[i])) {
+			/* A run of QCHARs stands for itself: copied as it is
+			 * scanned, no further than the room left. */
+			size_t stop = len - i <= room ? len : i + room;
+
+			while (i < stop && is_qchar(s[i]))
+				out[o++] = (char)s[i++];
+			if (i == stop && i < len && is_qchar(s[i]))
+				return too_small(err, i);
+			continue;
+		}
 		if (s[i] == '\\') {
 			n = escape(s, len, i, &c);
 			if (!n)
@@ -96,6 +116,10 @@ int dsng_xtext_utf8_decode(char *out, size_t out_size, size_t *out_len,
 			    (c < 0x20 || c == 0x7f))
 				return bad(err, i,
 				           "decodes to a control character");
+			k = c < 0x80 ? 1 : c < 0x800 ? 2 : c < 0x10000 ? 3 : 4;
+			if (room < k)
+				return too_small(err, i);
+			o += put_utf8(out + o, c);
 		} else if (s[i] >= 0x80) {
 			n = (flags & DSNG_XTEXT_UNITEXT)
 			            ? dsng__utf8_seq(s + i, len - i, &c)
@@ -107,24 +131,13 @@ int dsng_xtext_utf8_decode(char *out, size_t out_size, size_t *out_len,
 				                   : "raw non-ASCII octet");
 			if (seen)
 				*seen |= DSNG_XTEXT_SEEN_8BIT;
+			if (room < n)
+				return too_small(err, i);
+			for (k = 0; k < n; k++)
+				out[o + k] = (char)s[i + k];
+			o += n;
 		} else {
-			if (!is_qchar(s[i]))
-				return bad(err, i, "octet must be escaped");
-			c = s[i];
-			n = 1;
-		}
-		{
-			char tmp[4];
-			size_t k = s[i] >= 0x80 ? n : put_utf8(tmp, c);
-
-			if (out_size - o < k)
-				return dsng__fail_limit(
-				        err, "out_size", DSNG_ERR_BAD_XTEXT, i,
-				        501, "5.5.4",
-				        "decode buffer too small");
-			memcpy(out + o,
-			       s[i] >= 0x80 ? (const char *)s + i : tmp, k);
-			o += k;
+			return bad(err, i, "octet must be escaped");
 		}
 		i += n;
 	}

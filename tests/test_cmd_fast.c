@@ -187,6 +187,9 @@ static const char *const paths[] = {
         ("<user@AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"
          "AAAAAA.example>"),
         "<j\xc3\xb6rg@example.de>",
+        "<\xe7\x94\xa8\xe6\x88\xb7.x@example.org>",
+        "<j\xc3rg@example.de>",
+        "<a@b\xc3\xb6.example>",
 };
 static const char *const params[] = {
         "",
@@ -212,6 +215,37 @@ static const char *const params[] = {
         " BODY=BINARYMIME REQUIRETLS",
         " SMTPUTF8=yes",
         " AUTH=<>",
+        " AUTH=a+2Bb@example.org",
+        " AUTH=a+2bb@example.org",
+        " NOTIFY=DELAY ORCPT=utf-8;j\\x{F6}rg@example.org",
+        " ORCPT=utf-8;j\\x{f6}rg@example.org",
+        " ORCPT=utf-8;j\xc3\xb6rg@example.org",
+        " SIZE=1 SMTPUTF8 BODY=8BITMIME",
+        /* a control that differs from a digit of the word in bit 5 */
+        " BODY=\x17"
+        "BIT",
+        " BODY=\x18"
+        "BITMIME RET=FULL",
+        " RET=FULL\tSIZE=1",
+        " NOTIFY=SUCCESS\tDELAY",
+        " NOTIFY=NEVER,",
+        " NOTIFY=SUCCESSFAILURE",
+        " SIZE=0123456789012345678",
+        " SIZE=12345678",
+        " SIZE=87654321 BODY=7BIT",
+        " SIZE=123456789",
+        " SIZE=00000009",
+        " SIZE=9999999999999999999",
+        " SIZE=7",
+        " SIZE=1234567/",
+        " SIZE=1234:",
+        " SIZE=99999999999999999999",
+        " SIZE=",
+        " BODY=7BIT SIZE=",
+        " SIZE=01234567890123456789",
+        " ENVID=a+41+4",
+        " ENVID=a+41+",
+        " ORCPT=rfc822;a+41\x01",
         " MT-PRIORITY=-3 BY=120;RT",
         " HOLDFOR=60 HOLDUNTIL=2026-01-01T00:00:00Z",
         " RRVS=2026-01-01T00:00:00Z;C",
@@ -250,6 +284,157 @@ static void test_cmd_fast_matches_layered(void **state)
 	assert_true(n_ok > 10000 / mutation_stride());
 }
 
+/* HELO/EHLO/LHLO lines: the shortcut of cmd_parse.c against
+ * dsng__cmd_verb_args, each line and its one-octet mutations. */
+static void test_cmd_fast_hello(void **state)
+{
+	static const char *const lines[] = {
+	        "EHLO mail.example.org\r\n",
+	        "HELO out-17.mta.example.net\r\n",
+	        "ehlo [192.0.2.25]\r\n",
+	        "Lhlo [IPv6:2001:db8::25]\r\n",
+	        "EHLO localhost",
+	        "EHLO  mail.example.org\r\n",
+	        "EHLO\tmail.example.org\r\n",
+	        "EHLO mail.example.org \r\n",
+	        "EHLO my_pc\r\n",
+	        "EHLO -bad.example\r\n",
+	        "EHLO a..b\r\n",
+	        "EHLO [300.1.1.1]\r\n",
+	        "EHLO m\xc3\xbcller.example\r\n",
+	        "EHLO\r\n",
+	        "EHLO \r\n",
+	        "EHLO a\r\n",
+	        ("EHLO "
+	         "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"
+	         "AAAAA.example\r\n"),
+	};
+	size_t i, before = n_ok;
+
+	(void)state;
+	for (i = 0; i < sizeof(lines) / sizeof(lines[0]); i++) {
+		size_t n = strlen(lines[i]);
+
+		both(lines[i], n, DSNG_CMD_UTF8);
+		both(lines[i], n, DSNG_CMD_STRICT);
+		mutate(lines[i], n);
+	}
+	assert_true(n_ok > before);
+}
+
+/* Domains of 1 to 40 octets, a dot or a hyphen or both at every place
+ * (across the 16-octet loads of dsng__addr_domain_wide), in a RCPT path
+ * with and without a parameter after it, and as a HELO name. */
+static void test_cmd_fast_domains(void **state)
+{
+	static const char *const fmt[] = {
+	        "RCPT TO:<a@%s>\r\n",
+	        "RCPT TO:<a@%s> NOTIFY=NEVER\r\n",
+	        "MAIL FROM:<first.last@%s>",
+	        "EHLO %s\r\n",
+	        "HELO %s",
+	};
+	static const char *const marks[] = {".", "-", ".-", "-.", "..", "--"};
+	char dom[48], line[128];
+	size_t len, at, m, f, before = n_ok;
+
+	(void)state;
+	for (len = 1; len <= 40; len++)
+		for (at = 0; at < len; at++)
+			for (m = 0; m < sizeof(marks) / sizeof(marks[0]); m++) {
+				size_t k = strlen(marks[m]);
+
+				memset(dom, 'x', len);
+				dom[len] = '\0';
+				if (at + k <= len)
+					memcpy(dom + at, marks[m], k);
+				for (f = 0; f < sizeof(fmt) / sizeof(fmt[0]);
+				     f++) {
+					int n = snprintf(line, sizeof(line),
+					                 fmt[f], dom);
+
+					both(line, (size_t)n, 0);
+				}
+			}
+	assert_true(n_ok > before);
+}
+
+/* Local parts of 1 to 24 octets with a dot, '_', '+', '-', an octet the
+ * wide test leaves to the atext loop ('=', '/'), two dots or UTF-8 at
+ * every place, before '@' and one octet off it. */
+static void test_cmd_fast_locals(void **state)
+{
+	static const char *const fmt[] = {
+	        "RCPT TO:<%s@example.org>\r\n",
+	        "MAIL FROM:<%s@b.example> SMTPUTF8",
+	        "MAIL FROM:<%s@b.example>",
+	        "RCPT TO:<%s>",
+	        "RCPT TO:<%s@@example.org>",
+	};
+	static const char *const marks[] = {".", "_",  "+",        "-", "=",
+	                                    "/", "..", "\xc3\xa9", "@", " "};
+	char loc[48], line[128];
+	size_t len, at, m, f, before = n_ok;
+
+	(void)state;
+	for (len = 1; len <= 24; len++)
+		for (at = 0; at < len; at++)
+			for (m = 0; m < sizeof(marks) / sizeof(marks[0]); m++) {
+				size_t k = strlen(marks[m]);
+
+				memset(loc, 'y', len);
+				loc[len] = '\0';
+				if (at + k <= len)
+					memcpy(loc + at, marks[m], k);
+				for (f = 0; f < sizeof(fmt) / sizeof(fmt[0]);
+				     f++) {
+					int n = snprintf(line, sizeof(line),
+					                 fmt[f], loc);
+
+					both(line, (size_t)n, 0);
+				}
+			}
+	assert_true(n_ok > before);
+}
+
+/* Values at the limits the one pass checks after finding their end:
+ * ORCPT's 500 octets as sent, ENVID's 100 decoded, and the room left in
+ * decoded[] by an AUTH before it. */
+static void test_cmd_fast_limits(void **state)
+{
+	static const char *const fmt[] = {
+	        "RCPT TO:<a@b.example> ORCPT=rfc822;%s\r\n",
+	        "MAIL FROM:<a@b.example> ENVID=%s\r\n",
+	        "MAIL FROM:<a@b.example> ENVID=%s+41\r\n",
+	};
+	char val[1100], line[2100];
+	size_t k, f, n;
+
+	(void)state;
+	for (f = 0; f < sizeof(fmt) / sizeof(fmt[0]); f++)
+		for (k = 90; k < 520; k += k < 110 || k > 480 ? 1 : 50) {
+			memset(val, 'x', k);
+			val[k] = '\0';
+			n = (size_t)snprintf(line, sizeof(line), fmt[f], val);
+			both(line, n, 0);
+		}
+	for (k = 990; k < 1030; k++) {
+		memset(val, 'y', k);
+		val[k] = '\0';
+		n = (size_t)snprintf(line, sizeof(line),
+		                     "MAIL FROM:<a@b.example> AUTH=%s "
+		                     "ENVID=ABCDEFGHIJ+41KLMNOPQRSTU\r\n",
+		                     val);
+		both(line, n, 0);
+		n = (size_t)snprintf(line, sizeof(line),
+		                     "MAIL FROM:<a@b.example> AUTH=%s "
+		                     "ENVID=ABCDEFGHIJKLMNOPQRSTU+41\r\n",
+		                     val);
+		both(line, n, 0);
+	}
+	assert_true(n_ok > 0);
+}
+
 static void test_cmd_fast_fuzz_corpus(void **state)
 {
 	TALLOC_CTX *ctx = *state;
@@ -286,6 +471,10 @@ int main(void)
 	        cmocka_unit_test_setup_teardown(test_cmd_fast_matches_layered,
 	                                        dsng_test_setup_ctx,
 	                                        dsng_test_teardown_ctx),
+	        cmocka_unit_test(test_cmd_fast_limits),
+	        cmocka_unit_test(test_cmd_fast_hello),
+	        cmocka_unit_test(test_cmd_fast_domains),
+	        cmocka_unit_test(test_cmd_fast_locals),
 	        cmocka_unit_test_setup_teardown(test_cmd_fast_fuzz_corpus,
 	                                        dsng_test_setup_ctx,
 	                                        dsng_test_teardown_ctx),

@@ -354,6 +354,30 @@ static void test_privacy_lines_are_counted(void **state)
 }
 
 /* The same events whatever the chunking, CRLF or not, last newline or not. */
+/* A refused DSN request is counted wherever its words stand in the
+ * message, and only when all of them are there. */
+static void test_dsn_refused_phrases(void **state)
+{
+	static const char log[] =
+	        "Nov 29 00:00:00 mx postfix/smtpd[1]: NOTIFY not supported\n"
+	        "Nov 29 00:00:00 mx postfix/smtpd[1]: x: DSN support is "
+	        "disabled\n"
+	        "Nov 29 00:00:00 mx sm-mta[1]: x: a ppp support, "
+	        "NOTIFY not supported here\n"
+	        "Nov 29 00:00:00 mx postfix/smtpd[1]: NOTIFY not support\n"
+	        "Nov 29 00:00:00 mx postfix/smtpd[1]: DSN support is disable\n"
+	        "Nov 29 00:00:00 mx postfix/smtpd[1]: OTIFY not supported\n"
+	        "Nov 29 00:00:00 mx postfix/smtpd[1]: SN support is disabled\n"
+	        "Nov 29 00:00:00 mx postfix/smtpd[1]: supported\n"
+	        "Nov 29 00:00:00 mx postfix/smtpd[1]: p\n"
+	        "Nov 29 00:00:00 mx other[1]: NOTIFY not supported\n";
+	struct dsng_test_scan *r = scan(*state, log, sizeof(log) - 1, 7, NULL);
+
+	assert_int_equal(r->sum->dsn_refused, 3);
+	assert_int_equal(r->sum->mail, 9);
+	talloc_free(r);
+}
+
 static void test_chunking_does_not_matter(void **state)
 {
 	static const size_t chunks[] = {1, 2, 7, 64, 4096};
@@ -928,6 +952,101 @@ static void test_api_errors_and_names(void **state)
 	                    "unknown");
 }
 
+/* Two events hold the same fields (strings compared, not pointers). */
+static void events_equal(const struct dsng_maillog_event *a,
+                         const struct dsng_maillog_event *b)
+{
+	size_t i;
+
+	assert_int_equal(a->mta, b->mta);
+	assert_int_equal(a->kind, b->kind);
+	assert_int_equal(a->postmaster, b->postmaster);
+	assert_int_equal(a->line, b->line);
+	str_eq(a->time, b->time);
+	str_eq(a->host, b->host);
+	str_eq(a->text, b->text);
+	str_eq(a->orig_queue_id, b->orig_queue_id);
+	str_eq(a->dsn_queue_id, b->dsn_queue_id);
+	str_eq(a->to, b->to);
+	str_eq(a->orig_from, b->orig_from);
+	str_eq(a->client_name, b->client_name);
+	str_eq(a->client_addr, b->client_addr);
+	str_eq(a->client_port, b->client_port);
+	str_eq(a->sasl_username, b->sasl_username);
+	str_eq(a->service, b->service);
+	assert_int_equal(a->n_orig_rcpts, b->n_orig_rcpts);
+	for (i = 0; i < a->n_orig_rcpts; i++)
+		assert_string_equal(a->orig_rcpts[i], b->orig_rcpts[i]);
+}
+
+/* dsng_maillog_view lends the events dsng_maillog_next gives, in the same
+ * order and with the same fields, allocating nothing; taking and viewing
+ * may alternate; events never taken are freed with the scanner. */
+static void test_view_lends_what_next_gives(void **state)
+{
+	static const char *const files[] = {"postfix-dsn.log",
+	                                    "sendmail-dsn.log", "exim-dsn.log"};
+	struct dsng_error err = DSNG_ERROR_INIT;
+	const struct dsng_maillog_event *ev = NULL;
+	size_t blocks = talloc_total_blocks(*state), f, i;
+
+	for (f = 0; f < sizeof(files) / sizeof(files[0]); f++) {
+		char path[512];
+		size_t len;
+		char *buf;
+		struct dsng_test_scan *want;
+		struct dsng_maillog *s;
+		struct dsng_maillog_event *taken;
+		size_t total;
+
+		snprintf(path, sizeof(path), "%s%s", EXAMPLES, files[f]);
+		buf = dsng_test_load(*state, path, &len);
+		want = scan(*state, buf, len, 0, NULL);
+		assert_true(want->n >= 2);
+		assert_int_equal(dsng_maillog_new(*state, &s, NULL, &err), 0);
+		assert_int_equal(dsng_maillog_feed(s, buf, len, &err), 0);
+		assert_int_equal(dsng_maillog_finish(s, &err), 0);
+		for (i = 0; i < want->n; i++) {
+			if (i % 3 == 1) {
+				/* every third one taken, the others lent */
+				assert_int_equal(
+				        dsng_maillog_next(*state, &taken, s),
+				        0);
+				assert_non_null(taken);
+				events_equal(taken, want->ev[i]);
+				talloc_free(taken);
+				continue;
+			}
+			total = talloc_total_blocks(s);
+			assert_int_equal(dsng_maillog_view(&ev, s), 0);
+			assert_non_null(ev);
+			/* the one lent before is given back, nothing new */
+			assert_true(talloc_total_blocks(s) <= total);
+			events_equal(ev, want->ev[i]);
+		}
+		assert_int_equal(dsng_maillog_view(&ev, s), 0);
+		assert_null(ev);
+		assert_int_equal(dsng_maillog_next(*state, &taken, s), 0);
+		assert_null(taken);
+		/* a second scan left with its events untaken, one lent */
+		talloc_free(s);
+		assert_int_equal(dsng_maillog_new(*state, &s, NULL, &err), 0);
+		assert_int_equal(dsng_maillog_feed(s, buf, len, &err), 0);
+		assert_int_equal(dsng_maillog_finish(s, &err), 0);
+		assert_int_equal(dsng_maillog_view(&ev, s), 0);
+		events_equal(ev, want->ev[0]);
+		talloc_free(s);
+		talloc_free(want);
+		talloc_free(buf);
+	}
+	assert_int_equal(dsng_maillog_view(NULL, (struct dsng_maillog *)1),
+	                 DSNG_EINVAL);
+	ev = (const struct dsng_maillog_event *)1;
+	assert_int_equal(dsng_maillog_view(&ev, NULL), DSNG_EINVAL);
+	assert_null(ev);
+	assert_int_equal(talloc_total_blocks(*state), blocks);
+}
+
 /* The options are versioned: init takes every version from 1 to the
  * current one and refuses others without writing; a scanner refuses
  * options of an unknown version and accepts every known one. */
@@ -1052,6 +1171,9 @@ int main(void)
 	        cmocka_unit_test_setup_teardown(test_postfix_example,
 	                                        dsng_test_setup_ctx,
 	                                        dsng_test_teardown_ctx),
+	        cmocka_unit_test_setup_teardown(test_view_lends_what_next_gives,
+	                                        dsng_test_setup_ctx,
+	                                        dsng_test_teardown_ctx),
 	        cmocka_unit_test_setup_teardown(test_sendmail_example,
 	                                        dsng_test_setup_ctx,
 	                                        dsng_test_teardown_ctx),
@@ -1074,6 +1196,9 @@ int main(void)
 	                                        dsng_test_setup_ctx,
 	                                        dsng_test_teardown_ctx),
 	        cmocka_unit_test_setup_teardown(test_privacy_lines_are_counted,
+	                                        dsng_test_setup_ctx,
+	                                        dsng_test_teardown_ctx),
+	        cmocka_unit_test_setup_teardown(test_dsn_refused_phrases,
 	                                        dsng_test_setup_ctx,
 	                                        dsng_test_teardown_ctx),
 	        cmocka_unit_test_setup_teardown(test_chunking_does_not_matter,

@@ -467,6 +467,47 @@ static void test_slab(void **state)
 	talloc_free(s);
 }
 
+/* A slab of records with a 40-byte struct zeroes those bytes of every
+ * record it hands out, new or reused, and keeps the records apart. */
+static void test_slab_hdr(void **state)
+{
+	struct dsng__ml_slab *s = dsng__ml_slab_new_hdr(*state, 100, 40);
+	struct dsng__ml_slab *t = dsng__ml_slab_new_hdr(*state, 100, 2);
+	unsigned char *p[50], *q;
+	size_t i, j;
+
+	assert_non_null(s);
+	assert_non_null(t);
+	assert_int_equal(s->size, 112);
+	assert_int_equal(s->zero, 40);
+	/* never less than the free list's link */
+	assert_int_equal(t->zero, sizeof(void *));
+	for (i = 0; i < 50; i++) {
+		p[i] = dsng__ml_slab_alloc(s);
+		assert_non_null(p[i]);
+		for (j = 0; j < 40; j++)
+			assert_int_equal(p[i][j], 0);
+		memset(p[i], (int)(0x10 + i), 112);
+	}
+	for (i = 0; i < 50; i += 5)
+		dsng__ml_slab_free(s, p[i]);
+	for (i = 0; i < 50; i += 5) {
+		q = dsng__ml_slab_alloc(s);
+		assert_non_null(q);
+		for (j = 0; j < 40; j++)
+			assert_int_equal(q[j], 0);
+		p[i] = q;
+		memset(q, 0x77, 112);
+	}
+	/* the others were not touched */
+	for (i = 1; i < 50; i += 5)
+		for (j = 0; j < 112; j++)
+			assert_int_equal(p[i][j], 0x10 + i);
+	assert_int_equal(s->n_used, 50);
+	talloc_free(s);
+	talloc_free(t);
+}
+
 /* ---- bag ---------------------------------------------------------------- */
 
 struct bagrec {
@@ -550,6 +591,9 @@ int main(void)
 	                                        dsng_test_setup_ctx,
 	                                        dsng_test_teardown_ctx),
 	        cmocka_unit_test_setup_teardown(test_slab, dsng_test_setup_ctx,
+	                                        dsng_test_teardown_ctx),
+	        cmocka_unit_test_setup_teardown(test_slab_hdr,
+	                                        dsng_test_setup_ctx,
 	                                        dsng_test_teardown_ctx),
 	        cmocka_unit_test_setup_teardown(test_bag, dsng_test_setup_ctx,
 	                                        dsng_test_teardown_ctx),

@@ -289,6 +289,46 @@ static void test_xtext_utf8_encode(void **state)
 	assert_string_equal(buf, "ab");
 }
 
+/* Each output size short of what the decoded text needs fails at the
+ * unit (a QCHAR run's octet, an escape, a raw UTF-8 sequence) that no
+ * longer fits, naming out_size, and never writes past it. */
+static void test_xtext_utf8_decode_room(void **state)
+{
+	static const char in[] = "ab\\x{E9}c\xc3\xa9"
+	                         "d";
+	static const size_t fail_at[] = {0, 1, 2, 2, 8, 9, 9, 11};
+	char buf[16];
+	size_t size, n = 0;
+	struct dsng_error err = DSNG_ERROR_INIT;
+
+	(void)state;
+	for (size = 0; size <= 8; size++) {
+		memset(buf, '#', sizeof(buf));
+		dsng_error_clear(&err);
+		if (size == 8) {
+			assert_int_equal(dsng_xtext_utf8_decode(
+			                         buf, size, &n, in, strlen(in),
+			                         DSNG_XTEXT_UNITEXT, NULL,
+			                         &err),
+			                 DSNG_OK);
+			assert_int_equal(n, 8);
+			assert_memory_equal(buf,
+			                    "ab\xc3\xa9"
+			                    "c\xc3\xa9"
+			                    "d",
+			                    8);
+			break;
+		}
+		assert_int_equal(
+		        dsng_xtext_utf8_decode(buf, size, &n, in, strlen(in),
+		                               DSNG_XTEXT_UNITEXT, NULL, &err),
+		        DSNG_ELIMIT);
+		assert_string_equal(err.limit, "out_size");
+		assert_int_equal(err.offset, fail_at[size]);
+		assert_int_equal(buf[size], '#');
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -304,6 +344,7 @@ int main(void)
 	        UT_TEST(test_xtext_utf8_decode_rfc6533_vector),
 	        UT_TEST(test_xtext_utf8_hexpoint_forms),
 	        UT_TEST(test_xtext_utf8_raw_octets),
+	        UT_TEST(test_xtext_utf8_decode_room),
 	        UT_TEST(test_xtext_utf8_encode),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -146,15 +146,27 @@ static void *returned(const struct dsngb_builder *b,
 	return m;
 }
 
-void dsngb_report_fill(const struct dsngb_builder *b, void *m,
-                       const struct dsng_report *r)
+const char *const dsngb_report_keys[] = {
+        "kind",     "report_type", "global",    "message",  "recipients", "mdn",
+        "returned", "human_text",  "truncated", "problems", NULL};
+
+static void *recipients(const struct dsngb_builder *b,
+                        const struct dsng_report *r)
 {
-	void *rcpts = b->list_new(), *probs = b->list_new();
-	int none = r->kind == DSNG_REPORT_NONE;
+	void *rcpts = b->list_new();
 	size_t i;
 
 	for (i = 0; i < r->n_recipients; i++)
 		b->list_push(rcpts, recipient(b, r->recipients[i]));
+	return rcpts;
+}
+
+static void *problems(const struct dsngb_builder *b,
+                      const struct dsng_report *r)
+{
+	void *probs = b->list_new();
+	size_t i;
+
 	for (i = 0; i < r->n_problems; i++) {
 		void *p = b->map_new();
 		b->map_set(p, "field", dsngb_cstr(b, r->problems[i].field));
@@ -163,17 +175,48 @@ void dsngb_report_fill(const struct dsngb_builder *b, void *m,
 		b->map_set(p, "message", dsngb_cstr(b, r->problems[i].message));
 		b->list_push(probs, p);
 	}
-	b->map_set(m, "kind", dsngb_cstr(b, dsng_report_kind_name(r->kind)));
-	b->map_set(m, "report_type", dsngb_cstr(b, r->report_type));
-	b->map_set(m, "global", b->boolean(r->global));
-	b->map_set(m, "message", none ? b->none() : message(b, r->message));
-	b->map_set(m, "recipients", rcpts);
-	b->map_set(m, "mdn", none ? b->none() : mdn(b, r->mdn));
-	b->map_set(m, "returned", none ? b->none() : returned(b, r->returned));
-	b->map_set(m, "human_text",
-	           r->human_text && !none
-	                   ? b->str(r->human_text, r->human_text_len)
-	                   : b->none());
-	b->map_set(m, "truncated", b->boolean(r->truncated));
-	b->map_set(m, "problems", probs);
+	return probs;
+}
+
+void *dsngb_report_value(const struct dsngb_builder *b,
+                         const struct dsng_report *r, unsigned i)
+{
+	int none = r->kind == DSNG_REPORT_NONE;
+
+	switch (i) {
+	case 0:
+		return dsngb_cstr(b, dsng_report_kind_name(r->kind));
+	case 1:
+		return dsngb_cstr(b, r->report_type);
+	case 2:
+		return b->boolean(r->global);
+	case 3:
+		return none ? b->none() : message(b, r->message);
+	case 4:
+		return recipients(b, r);
+	case 5:
+		return none ? b->none() : mdn(b, r->mdn);
+	case 6:
+		return none ? b->none() : returned(b, r->returned);
+	case 7:
+		return r->human_text && !none
+		               ? b->str(r->human_text, r->human_text_len)
+		               : b->none();
+	case 8:
+		return b->boolean(r->truncated);
+	case 9:
+		return problems(b, r);
+	default:
+		return b->none();
+	}
+}
+
+void dsngb_report_fill(const struct dsngb_builder *b, void *m,
+                       const struct dsng_report *r)
+{
+	unsigned i;
+
+	for (i = 0; dsngb_report_keys[i]; i++)
+		b->map_set(m, dsngb_report_keys[i],
+		           dsngb_report_value(b, r, i));
 }

@@ -55,6 +55,44 @@ void *dsngb_notify_list(const struct dsngb_builder *b, unsigned bits);
 void dsngb_cmd_fill(const struct dsngb_builder *b, void *m,
                     const struct dsng_cmd *c, const char *canonical);
 
+/* The top-level keys of a command's map, one value each: the Python
+ * binding builds a value only when it is read (python/lazy.c). */
+enum dsngb_cmd_key {
+	DSNGB_CMD_VERB,
+	DSNGB_CMD_PATH,
+	DSNGB_CMD_LOCAL,
+	DSNGB_CMD_DOMAIN,
+	DSNGB_CMD_ROUTE,
+	DSNGB_CMD_PARAMS,
+	DSNGB_CMD_NOTIFY,
+	DSNGB_CMD_ORCPT,
+	DSNGB_CMD_RET,
+	DSNGB_CMD_ENVID,
+	DSNGB_CMD_SIZE,
+	DSNGB_CMD_BODY,
+	DSNGB_CMD_SMTPUTF8,
+	DSNGB_CMD_HOLDFOR,
+	DSNGB_CMD_ARG,
+	DSNGB_CMD_CHUNK_SIZE,
+	DSNGB_CMD_LAST,
+	DSNGB_CMD_CANONICAL,
+	DSNGB_CMD__KEYS
+};
+/* The key text of each enum dsngb_cmd_key. */
+extern const char *const dsngb_cmd_key_names[DSNGB_CMD__KEYS];
+/* A verb's keys in dsngb_cmd_fill's order, ended by DSNGB_CMD__KEYS. */
+const unsigned char *dsngb_cmd_keys(enum dsng_verb verb);
+/* The value of one key for c (canonical: the command written back, only
+ * read for DSNGB_CMD_CANONICAL). */
+void *dsngb_cmd_value(const struct dsngb_builder *b, const struct dsng_cmd *c,
+                      unsigned key, const char *canonical);
+
+/* A report's top-level keys, in dsngb_report_fill's order (NULL-ended),
+ * and the value of the i-th alone, for the same lazy building. */
+extern const char *const dsngb_report_keys[];
+void *dsngb_report_value(const struct dsngb_builder *b,
+                         const struct dsng_report *r, unsigned i);
+
 /* Add the keys of `dsnguard parse-report --json` for a parsed report
  * (kind none too) to map m ("kind" ... "problems"; not "ok" or "file"). */
 void dsngb_report_fill(const struct dsngb_builder *b, void *m,
@@ -72,6 +110,17 @@ void dsngb_ehlo_fill(const struct dsngb_builder *b, void *m,
 void dsngb_decision_fill(const struct dsngb_builder *b, void *m,
                          const struct dsng_decision *d, unsigned notify,
                          int bounce);
+
+/* The texts of a decision's "rule" and "reply" (dsngb_decision_fill's)
+ * written into buf (cap bytes, cut at cap - 1, not NUL-terminated): the
+ * rule's length; for the reply 1 with *len set, or 0 when the decision
+ * has none (not a refusal).  For builders that fill their own objects. */
+#define DSNGB_RULE_MAX 512
+#define DSNGB_REPLY_MAX (DSNG_DECISION_REPLY_MAX + 32)
+size_t dsngb_decision_rule(char *buf, size_t cap,
+                           const struct dsng_decision *d);
+int dsngb_decision_reply(char *buf, size_t cap, size_t *len,
+                         const struct dsng_decision *d);
 
 /* Add an enhanced status code's keys to map m: "code" ("5.1.1"),
  * "class", "subject", "detail" (numbers), "class_name", "subject_name",

@@ -170,33 +170,14 @@ static void py_list_push(void *list, void *val)
 
 static PyObject *str_cache[STR_SLOTS];
 
-/* The str of the call's own input (fast.c): a value equal to it (the
- * canonical form of a command that was sent canonical) is that object.
- * Per thread: an allocation in a walk can run a finalizer that lets
- * another thread in. */
-static _Thread_local struct dsngb_py_input input;
-
-struct dsngb_py_input dsngb_py_set_input(struct dsngb_py_input in)
-{
-	struct dsngb_py_input old = input;
-
-	input = in;
-	return old;
-}
-
 static void *py_str(const char *p, size_t n)
 {
 	PyObject *o, **slot;
 	uint32_t h = 2166136261u; /* FNV-1a */
 	size_t i;
 
-	if (n > STR_MAX) {
-		if (input.str && n == input.n && !memcmp(p, input.p, n)) {
-			Py_INCREF(input.str);
-			return input.str;
-		}
+	if (n > STR_MAX)
 		return PyUnicode_DecodeUTF8(p, (Py_ssize_t)n, "replace");
-	}
 	for (i = 0; i < n; i++) {
 		if ((unsigned char)p[i] >= 0x80) /* ASCII only */
 			return PyUnicode_DecodeUTF8(p, (Py_ssize_t)n,

@@ -5,37 +5,47 @@
  * Why not SWIG's wrappers: each call went through a Python shadow
  * function, PyArg_ParseTupleAndKeywords and, for decisions, two more
  * Python helpers and Decision.__init__'s setattr loop; together several
- * times the cost of the parse.  These take vectorcall arguments, build
- * results through the same walks (convert/walk.h, so the keys are still
- * the CLI's), and make Decision objects directly.  Behaviour, names,
+ * times the cost of the parse.  These take vectorcall arguments, return
+ * results whose values are built on access through the same walks
+ * (lazy.c, convert/walk.h, so the keys are still the CLI's), and make
+ * Decision objects directly.  Behaviour, names,
  * error types and messages are those of the code they replace
  * (dsnguard.i), which the binding tests check.
  */
 #include "python/fast.h"
 
 #include <limits.h>
+#include <stdint.h>
+
+#include <structmember.h>
 #include <string.h>
 
 #define DSNGB_PYTHON 1
 #include "api.h"
+#include "api_more.h"
+#include "python/lazy.h"
 
 static dsngb_py_unwrap_fn unwrap;
 
-/* What a call in progress keeps between the builder's callbacks (the
- * parse_cmd template, the order of a Decision's keys).  Per thread: an
- * allocation in a walk can run a finalizer that releases the GIL; and
- * saved and restored around each call, as that finalizer can also call
- * in again on the same thread. */
-#define DEC_SLOTS 9
-struct call_state {
-	PyObject *cmd_top; /* the result being filled from a template */
-	int cmd_verb;      /* the verb of the result being filled, or -1 */
-	int dec_order[DEC_SLOTS], dec_n;
-};
-static _Thread_local struct call_state cs = {NULL, -1, {0}, 0};
-
 /* Registered by _fast_setup once the module's classes exist. */
 static PyObject *parse_error_cls, *decision_cls, *session_cls;
+/* Where Session's and Policy's _h slot lives in their instances
+ * (_fast_setup, _fast_methods): read as a plain load. */
+static Py_ssize_t session_h_off = -1, policy_h_off = -1;
+/* And their _c, the handle's SWIG object (-1: no such slot). */
+static Py_ssize_t session_c_off = -1, policy_c_off = -1;
+
+/* What to unwrap for o's handle: its _c when set, else its _h
+ * (borrowed; AttributeError when neither is). */
+static PyObject *handle_of(PyObject *o, Py_ssize_t c_off, Py_ssize_t h_off)
+{
+	PyObject *c = c_off >= 0 ? *(PyObject **)((char *)o + c_off) : NULL,
+	         *h = c ? c : *(PyObject **)((char *)o + h_off);
+
+	if (!h)
+		PyErr_SetString(PyExc_AttributeError, "_h");
+	return h;
+}
 
 PyObject *dsngb_py_parse_error_class(void)
 {
@@ -162,56 +172,7 @@ static PyObject *result(void *res, struct dsng_error *err)
 
 /* ---- parse_cmd ---- */
 
-/* A command's result has the same keys in the same order for every line
- * of its verb (convert/cmd.c), and most values of a MAIL or RCPT are None
- * (route, ret, envid, size, ...).  So each verb's first result leaves a
- * template, its keys with None values; later results start as a copy of
- * it (the dict's key table is copied whole) and the walk's None values
- * for the top-level map are not stored again.  The GIL is held
- * throughout. */
-static PyObject *cmd_shape[DSNG_VERB__COUNT];
-static struct dsngb_builder cmd_builder;
-
-static void *cmd_map_new(const struct dsng_cmd *c)
-{
-	PyObject *t = (unsigned)c->verb < DSNG_VERB__COUNT ? cmd_shape[c->verb]
-	                                                   : NULL;
-
-	cs.cmd_verb = (int)c->verb;
-	if (!t)
-		return dsngb_native.map_new_n(16);
-	/* a Result like every other map (result.c), copied as fast */
-	return cs.cmd_top = dsngb_py_result_copy(t);
-}
-
-static void cmd_map_set(void *map, const char *key, void *val)
-{
-	if (map && map == cs.cmd_top && val == Py_None) {
-		Py_DECREF(Py_None); /* the template's None is there already */
-		return;
-	}
-	dsngb_native.map_set(map, key, val);
-}
-
-/* After a verb's first result: its template. */
-static void cmd_keep_shape(enum dsng_verb verb, PyObject *res)
-{
-	PyObject *t, *k, *v;
-	Py_ssize_t pos = 0;
-
-	if ((unsigned)verb >= DSNG_VERB__COUNT || cmd_shape[verb] ||
-	    !(t = PyDict_Copy(res)))
-		return;
-	while (PyDict_Next(res, &pos, &k, &v))
-		if (PyDict_SetItem(t, k, Py_None) < 0) {
-			Py_DECREF(t);
-			PyErr_Clear(); /* no template: the next call tries again
-			                */
-			return;
-		}
-	cmd_shape[verb] = t;
-}
-
+/* Parsed and checked now, its values built when read (lazy.c). */
 static PyObject *fast_parse_cmd(PyObject *self, PyObject *const *args,
                                 Py_ssize_t nargs, PyObject *kwnames)
 {
@@ -223,9 +184,6 @@ static PyObject *fast_parse_cmd(PyObject *self, PyObject *const *args,
 	Py_ssize_t n;
 	size_t max_line = 0;
 	int strict = 0, utf8 = 0;
-	struct call_state saved;
-	struct dsngb_py_input in;
-	void *res;
 
 	(void)self;
 	if (nargs == 1 && !kwnames) {
@@ -246,20 +204,11 @@ static PyObject *fast_parse_cmd(PyObject *self, PyObject *const *args,
 	    text_arg(a[0], &p, &n) < 0)
 		return NULL;
 	dsng_error_init(&err, DSNG_ERROR_VERSION);
-	saved = cs;
-	cs.cmd_top = NULL;
-	cs.cmd_verb = -1;
-	in.str = PyUnicode_Check(a[0]) ? a[0] : NULL;
-	in.p = p;
-	in.n = (size_t)n;
-	in = dsngb_py_set_input(in);
-	res = dsngb_parse_cmd_into(&cmd_builder, cmd_map_new, p, (size_t)n,
-	                           strict, max_line, utf8, &err);
-	(void)dsngb_py_set_input(in);
-	if (res && err.rc == DSNG_OK && !cs.cmd_top && cs.cmd_verb >= 0)
-		cmd_keep_shape((enum dsng_verb)cs.cmd_verb, res);
-	cs = saved;
-	return result(res, &err);
+	return result(dsngb_py_cmd_result(p, (size_t)n,
+	                                  (strict ? DSNG_CMD_STRICT : 0) |
+	                                          (utf8 ? DSNG_CMD_UTF8 : 0),
+	                                  max_line, &err),
+	              &err);
 }
 
 /* ---- Decision objects, built in place ---- */
@@ -284,86 +233,139 @@ static const char *const dec_names[D__COUNT] = {
 static PyObject *dec_name[D__COUNT];  /* interned */
 static PyObject *dec_descr[D__COUNT]; /* Decision's slot descriptors */
 
-/* The _keys tuples for the orders the fill gives keys in (cs.dec_order
- * records the decision being built). */
-_Static_assert(D__COUNT == DEC_SLOTS, "DEC_SLOTS is Decision's slots");
-static struct {
-	unsigned long sig;
-	PyObject *keys;
-} dec_keys[4];
+/* The keys of a Decision made here, in dsngb_decision_fill's order (as
+ * Decision(d) would have from tuple(d)). */
+static PyObject *dec_keys;
 
-static int dec_set(PyObject *d, int i, PyObject *v)
+/* Where each of Decision's __slots__ lives in its instances (from the
+ * member descriptors), so a decision is filled by plain stores: going
+ * through the descriptors was a seventh of a decision. */
+static Py_ssize_t dec_off[D__COUNT];
+
+/* The offset of the __slots__ member name of cls (an object slot), or
+ * -1 when it is not one. */
+static Py_ssize_t slot_offset(PyObject *descr)
 {
-	return Py_TYPE(dec_descr[i])->tp_descr_set(dec_descr[i], d, v);
+	PyMemberDef *m;
+
+	if (!descr || !Py_IS_TYPE(descr, &PyMemberDescr_Type))
+		return -1;
+	m = ((PyMemberDescrObject *)descr)->d_member;
+	return m->type == T_OBJECT_EX && !(m->flags & READONLY) ? m->offset
+	                                                        : -1;
 }
 
-static void *dec_map_new(void)
+/* A decision's texts (reason, rule, reply, compliance) come from the
+ * policy's few rules, so they repeat from call to call: one str object
+ * each, found by content (str is immutable), instead of decoding a
+ * hundred bytes per text.  Only ASCII texts are kept, so the object's
+ * own bytes are the text to compare.  Touched only with the GIL held. */
+#define DSTR_SLOTS 256 /* a power of two */
+#define DSTR_MAX 512
+
+static PyObject *dstr_cache[DSTR_SLOTS];
+
+static void *dec_str(const char *p, size_t n)
+{
+	uint64_t a = 0, z = 0, h;
+	PyObject *o, **slot;
+
+	if (n < 8 || n > DSTR_MAX)
+		return dsngb_native.str(p, n);
+	/* the length and the first and last eight bytes pick the slot; the
+	 * whole text is compared */
+	memcpy(&a, p, 8);
+	memcpy(&z, p + n - 8, 8);
+	h = (a ^ (z * UINT64_C(0x9E3779B97F4A7C15)) ^ n) *
+	    UINT64_C(0xC2B2AE3D27D4EB4F);
+	slot = &dstr_cache[(h >> 40) & (DSTR_SLOTS - 1)];
+	o = *slot;
+	if (o && PyUnicode_GET_LENGTH(o) == (Py_ssize_t)n &&
+	    !memcmp(PyUnicode_1BYTE_DATA(o), p, n))
+		return Py_NewRef(o);
+	if (!(o = dsngb_native.str(p, n)))
+		return NULL;
+	if (PyUnicode_IS_ASCII(o))
+		Py_XSETREF(*slot, Py_NewRef(o)); /* the cache's reference */
+	return o;
+}
+
+/* A decision's notify list: a new list each time (it is the caller's to
+ * change), of the words dsngb_notify_list gave the same bits once. */
+static PyObject *notify_words[16];
+
+static PyObject *notify_of(unsigned bits)
+{
+	PyObject *l, *t;
+
+	if (bits >= 16)
+		return dsngb_notify_list(&dsngb_native, bits);
+	if (!notify_words[bits]) {
+		l = dsngb_notify_list(&dsngb_native, bits);
+		if (!l || PyErr_Occurred()) {
+			Py_XDECREF(l);
+			return NULL;
+		}
+		t = PyList_AsTuple(l);
+		Py_DECREF(l);
+		if (!t)
+			return NULL;
+		if (notify_words[bits]) /* made meanwhile (a finalizer) */
+			Py_DECREF(t);
+		else
+			notify_words[bits] = t;
+	}
+	return PySequence_List(notify_words[bits]);
+}
+
+static PyObject *dec_text(const char *t)
+{
+	return t ? dec_str(t, strlen(t)) : Py_NewRef(Py_None);
+}
+
+/* The Decision of d: its slots stored directly with the values and in
+ * the key order of dsngb_decision_fill (the keys of `dsnguard audit
+ * --json`; test_fast checks them against the SWIG path, which builds
+ * through the fill).  The builder's callbacks, one per key, cost a third
+ * of a decision.  NULL with an exception on failure. */
+static void *dec_make(const struct dsng_decision *d, unsigned notify, void *arg)
 {
 	PyTypeObject *t = (PyTypeObject *)decision_cls;
-	PyObject *d = t->tp_alloc(t, 0);
+	char rule[DSNGB_RULE_MAX], reply[DSNGB_REPLY_MAX];
+	PyObject *v[D__COUNT], *o = NULL;
+	size_t n;
+	int i, ok = 1;
 
-	cs.dec_n = 0;
-	if (d && dec_set(d, D_VERDICT, Py_None) < 0)
-		Py_CLEAR(d);
-	return d;
-}
+	(void)arg;
+	v[D_ACTION] = dec_text(dsng_policy_action_name(d->action));
+	v[D_REASON] = dec_text(d->reason);
+	n = dsngb_decision_rule(rule, sizeof(rule), d);
+	v[D_RULE] = dec_str(rule, n);
+	v[D_REPLY] = dsngb_decision_reply(reply, sizeof(reply), &n, d)
+	                     ? dec_str(reply, n)
+	                     : Py_NewRef(Py_None);
+	v[D_NOTIFY] = notify_of(notify);
+	v[D_COMPLIANCE] = dec_text(dsng_policy_compliance_name(d->compliance));
+	v[D_REWRITTEN] = d->changes && d->rewritten ? dec_text(d->rewritten)
+	                                            : Py_NewRef(Py_None);
+	v[D_VERDICT] = Py_NewRef(Py_None);
+	v[D_KEYS] = Py_NewRef(dec_keys);
+	for (i = 0; i < D__COUNT; i++)
+		ok = ok && v[i];
+	/* a word of the notify list may have failed inside it */
+	if (ok && !PyErr_Occurred() && (o = t->tp_alloc(t, 0)))
+		for (i = 0; i < D__COUNT; i++) {
+			PyObject **slot = (PyObject **)((char *)o + dec_off[i]);
 
-static void dec_map_set(void *map, const char *key, void *val)
-{
-	PyObject *k = dsngb_py_key(key);
-	int i;
-
-	if (!val || !map || !k) {
-		if (!PyErr_Occurred())
-			PyErr_NoMemory();
-		Py_XDECREF((PyObject *)val);
-		return;
-	}
-	for (i = 0; i < D_KEYS; i++)
-		if (dec_name[i] == k)
-			break;
-	if (i == D_KEYS) {
-		PyErr_Format(PyExc_SystemError, "decision key %s", key);
-	} else if (dec_set(map, i, val) == 0 && cs.dec_n < D__COUNT) {
-		cs.dec_order[cs.dec_n++] = i;
-	}
-	Py_DECREF((PyObject *)val);
-}
-
-/* Set _keys: the keys in the order the fill gave them, as Decision(d)
- * would have from tuple(d). */
-static int dec_finish(PyObject *d)
-{
-	unsigned long sig = (unsigned long)cs.dec_n;
-	size_t slot;
-	int i;
-
-	for (i = 0; i < cs.dec_n; i++)
-		sig = sig * 16 + (unsigned long)cs.dec_order[i];
-	for (slot = 0; slot < 4 && dec_keys[slot].keys; slot++)
-		if (dec_keys[slot].sig == sig)
-			return dec_set(d, D_KEYS, dec_keys[slot].keys);
-	{
-		PyObject *t = PyTuple_New(cs.dec_n);
-
-		if (!t)
-			return -1;
-		for (i = 0; i < cs.dec_n; i++) {
-			Py_INCREF(dec_name[cs.dec_order[i]]);
-			PyTuple_SET_ITEM(t, i, dec_name[cs.dec_order[i]]);
+			*slot = v[i]; /* a new object's slots are empty */
+			v[i] = NULL;
 		}
-		if (slot < 4) {
-			dec_keys[slot].sig = sig;
-			dec_keys[slot].keys = t; /* the cache's reference */
-			return dec_set(d, D_KEYS, t);
-		}
-		i = dec_set(d, D_KEYS, t);
-		Py_DECREF(t);
-		return i;
-	}
+	for (i = 0; i < D__COUNT; i++)
+		Py_XDECREF(v[i]);
+	if (!o && !PyErr_Occurred())
+		PyErr_NoMemory();
+	return o;
 }
-
-static struct dsngb_builder dec_builder;
 
 /* What Policy.mail/rcpt take as a line: str, bytes, a bytes-like object,
  * or what parse_cmd returned (its "canonical").  New reference. */
@@ -376,13 +378,11 @@ static PyObject *line_of(PyObject *o)
 	if (PyByteArray_Check(o) || PyMemoryView_Check(o))
 		return PyBytes_FromObject(o);
 	if (PyDict_Check(o)) {
-		PyObject *c =
-		        PyDict_GetItemWithError(o, dsngb_py_key("canonical"));
+		PyObject *c = dsngb_py_result_get(o, dsngb_py_key("canonical"));
 
-		if (c && PyUnicode_Check(c)) {
-			Py_INCREF(c);
+		if (c && PyUnicode_Check(c))
 			return c;
-		}
+		Py_XDECREF(c);
 		if (PyErr_Occurred())
 			return NULL;
 	}
@@ -393,17 +393,55 @@ static PyObject *line_of(PyObject *o)
 	return NULL;
 }
 
-/* _fast_decide(policy_handle, session, line_or_cmd, rcpt): Policy.mail
- * (rcpt false) and Policy.rcpt as a Decision. */
-static PyObject *fast_decide(PyObject *self, PyObject *const *args,
-                             Py_ssize_t nargs)
+/* Policy.mail (rcpt false) and Policy.rcpt as a Decision: ph is the
+ * policy's handle. */
+static PyObject *decide(PyObject *ph, PyObject *session, PyObject *cmd,
+                        int rcpt)
 {
 	struct dsng_error err;
-	struct call_state saved;
 	PyObject *line, *h, *res;
 	void *p, *s;
 	const char *buf;
 	Py_ssize_t n;
+	size_t len;
+
+	if (!decision_cls || !session_cls) {
+		PyErr_SetString(PyExc_SystemError, "_fast_setup has not run");
+		return NULL;
+	}
+	if (!PyObject_TypeCheck(session, (PyTypeObject *)session_cls)) {
+		PyErr_Format(PyExc_TypeError,
+		             "expected a dsnguard.Session, not %s",
+		             Py_TYPE(session)->tp_name);
+		return NULL;
+	}
+	if (!(p = unwrap(ph, 0)) ||
+	    !(h = handle_of(session, session_c_off, session_h_off)) ||
+	    !(s = unwrap(h, 1))) /* the Session keeps its handle alive */
+		return NULL;
+	if (dsngb_py_cmd_line(cmd, &buf, &len)) {
+		/* parse_cmd's own line, parsed again: no canonical to build */
+		line = NULL;
+		n = (Py_ssize_t)len;
+	} else if (!(line = line_of(cmd))) {
+		return NULL;
+	} else if (text_arg(line, &buf, &n) < 0) {
+		Py_DECREF(line);
+		return NULL;
+	}
+	dsng_error_init(&err, DSNG_ERROR_VERSION);
+	res = result(dsngb_policy_cmd_make(
+	                     dec_make, NULL, p, s, buf, (size_t)n,
+	                     rcpt ? DSNG_VERB_RCPT : DSNG_VERB_MAIL, &err),
+	             &err);
+	Py_XDECREF(line);
+	return res;
+}
+
+/* _fast_decide(policy_handle, session, line_or_cmd, rcpt). */
+static PyObject *fast_decide(PyObject *self, PyObject *const *args,
+                             Py_ssize_t nargs)
+{
 	int rcpt;
 
 	(void)self;
@@ -412,40 +450,122 @@ static PyObject *fast_decide(PyObject *self, PyObject *const *args,
 		                "_fast_decide takes 4 arguments");
 		return NULL;
 	}
-	if (!decision_cls || !session_cls) {
-		PyErr_SetString(PyExc_SystemError, "_fast_setup has not run");
+	if ((rcpt = PyObject_IsTrue(args[3])) < 0)
+		return NULL;
+	return decide(args[0], args[1], args[2], rcpt);
+}
+
+/* Policy.mail and Policy.rcpt themselves, as C methods (_fast_methods
+ * puts them on the class): the plain call, (session, line_or_cmd),
+ * without the Python method's frame, a third of a decision; any other
+ * call goes to the Python method they replace, which also gives its
+ * errors. */
+static PyObject *py_method[2]; /* Policy's Python mail and rcpt */
+
+static PyObject *method_decide(PyObject *self, PyObject *const *args,
+                               Py_ssize_t nargs, PyObject *kwnames, int rcpt)
+{
+	PyObject *small[8], *h, *res;
+	Py_ssize_t i, n = nargs + (kwnames ? PyTuple_GET_SIZE(kwnames) : 0);
+
+	if (nargs == 2 && !kwnames) {
+		/* self is a Policy: the method descriptor checked it */
+		if (!(h = handle_of(self, policy_c_off, policy_h_off)))
+			return NULL;
+		Py_INCREF(h);
+		res = decide(h, args[0], args[1], rcpt);
+		Py_DECREF(h);
+		return res;
+	}
+	if (n + 1 > (Py_ssize_t)(sizeof(small) / sizeof(small[0]))) {
+		PyErr_SetString(PyExc_TypeError, "too many arguments");
 		return NULL;
 	}
-	if (!PyObject_TypeCheck(args[1], (PyTypeObject *)session_cls)) {
-		PyErr_Format(PyExc_TypeError,
-		             "expected a dsnguard.Session, not %s",
-		             Py_TYPE(args[1])->tp_name);
+	small[0] = self;
+	for (i = 0; i < n; i++)
+		small[i + 1] = args[i];
+	return PyObject_Vectorcall(py_method[rcpt], small, (size_t)nargs + 1,
+	                           kwnames);
+}
+
+static PyObject *method_mail(PyObject *self, PyObject *const *args,
+                             Py_ssize_t nargs, PyObject *kwnames)
+{
+	return method_decide(self, args, nargs, kwnames, 0);
+}
+
+static PyObject *method_rcpt(PyObject *self, PyObject *const *args,
+                             Py_ssize_t nargs, PyObject *kwnames)
+{
+	return method_decide(self, args, nargs, kwnames, 1);
+}
+
+static PyMethodDef policy_methods[2] = {
+        {"mail", (PyCFunction)(void (*)(void))method_mail,
+         METH_FASTCALL | METH_KEYWORDS,
+         "mail(session, line_or_cmd, **opts) -> Decision\n\n"
+         "MAIL FROM: RET and ENVID.  The command parser's options as\n"
+         "parse_cmd takes them (strict, max_line, utf8)."},
+        {"rcpt", (PyCFunction)(void (*)(void))method_rcpt,
+         METH_FASTCALL | METH_KEYWORDS,
+         "rcpt(session, line_or_cmd, **opts) -> Decision\n\n"
+         "RCPT TO: NOTIFY and ORCPT.  The command parser's options as\n"
+         "parse_cmd takes them: utf8=True for the recipients of an\n"
+         "SMTPUTF8 transaction."},
+};
+
+/* _fast_methods(Policy): replace Policy.mail and Policy.rcpt (once). */
+static PyObject *fast_methods_setup(PyObject *self, PyObject *cls)
+{
+	int i;
+
+	(void)self;
+	if (!PyType_Check(cls)) {
+		PyErr_SetString(PyExc_TypeError, "_fast_methods(Policy)");
 		return NULL;
 	}
-	rcpt = PyObject_IsTrue(args[3]);
-	if (!(p = unwrap(args[0], 0)))
-		return NULL;
-	if (!(h = PyObject_GetAttr(args[1], dsngb_py_key("_h"))))
-		return NULL;
-	s = unwrap(h, 1);
-	Py_DECREF(h); /* the Session keeps its handle alive */
-	if (!s || !(line = line_of(args[2])))
-		return NULL;
-	if (text_arg(line, &buf, &n) < 0) {
-		Py_DECREF(line);
-		return NULL;
+	if (policy_h_off < 0) {
+		PyObject *h = PyObject_GetAttrString(cls, "_c");
+
+		policy_c_off = slot_offset(h);
+		Py_XDECREF(h);
+		PyErr_Clear(); /* as Session's */
+		h = PyObject_GetAttrString(cls, "_h");
+
+		policy_h_off = slot_offset(h);
+		Py_XDECREF(h);
+		if (policy_h_off < 0) {
+			if (!PyErr_Occurred())
+				PyErr_SetString(PyExc_TypeError,
+				                "Policy._h is not a slot");
+			return NULL;
+		}
 	}
-	dsng_error_init(&err, DSNG_ERROR_VERSION);
-	saved = cs;
-	res = result(dsngb_policy_cmd_with(
-	                     &dec_builder, p, s, buf, (size_t)n,
-	                     rcpt ? DSNG_VERB_RCPT : DSNG_VERB_MAIL, &err),
-	             &err);
-	Py_DECREF(line);
-	if (res && dec_finish(res) < 0)
-		Py_CLEAR(res);
-	cs = saved;
-	return res;
+	for (i = 0; i < 2; i++) {
+		const char *name = policy_methods[i].ml_name;
+		PyObject *old, *d;
+
+		if (py_method[i])
+			continue;
+		if (!(old = PyObject_GetAttrString(cls, name)))
+			return NULL;
+		if (!PyFunction_Check(old)) {
+			Py_DECREF(old);
+			PyErr_Format(PyExc_TypeError,
+			             "Policy.%s is not a Python function",
+			             name);
+			return NULL;
+		}
+		d = PyDescr_NewMethod((PyTypeObject *)cls, &policy_methods[i]);
+		if (!d || PyObject_SetAttrString(cls, name, d) < 0) {
+			Py_XDECREF(d);
+			Py_DECREF(old);
+			return NULL;
+		}
+		Py_DECREF(d);
+		py_method[i] = old; /* kept for the process */
+	}
+	Py_RETURN_NONE;
 }
 
 /* ---- parse_report ---- */
@@ -485,6 +605,8 @@ static PyObject *fast_parse_report(PyObject *self, PyObject *const *args,
                                    Py_ssize_t nargs, PyObject *kwnames)
 {
 	size_t lim[N_LIMITS] = {0};
+	struct dsng_report_limits rl;
+	struct dsng_mime_limits ml;
 	struct dsng_error err;
 	PyObject *data, *res;
 	const char *buf;
@@ -526,12 +648,11 @@ static PyObject *fast_parse_report(PyObject *self, PyObject *const *args,
 		return NULL;
 	}
 	dsng_error_init(&err, DSNG_ERROR_VERSION);
+	dsngb_report_limits(&rl, &ml, (unsigned)lim[0], (unsigned)lim[1],
+	                    (unsigned)lim[2], (unsigned)lim[3], lim[4], lim[5],
+	                    lim[6], lim[7], lim[8]);
 	/* data stays referenced while the GIL is released inside */
-	res = result(parse_report(buf, (size_t)n, (unsigned)lim[0],
-	                          (unsigned)lim[1], (unsigned)lim[2],
-	                          (unsigned)lim[3], lim[4], lim[5], lim[6],
-	                          lim[7], lim[8], &err),
-	             &err);
+	res = result(dsngb_py_report_result(buf, (size_t)n, &rl, &err), &err);
 	Py_DECREF(data);
 	return res;
 }
@@ -561,7 +682,7 @@ static PyObject *report_parse_only(PyObject *self, PyObject *arg)
 static PyObject *fast_setup(PyObject *self, PyObject *const *args,
                             Py_ssize_t nargs)
 {
-	PyObject *descr[D__COUNT];
+	PyObject *descr[D__COUNT], *h;
 	int i;
 
 	(void)self;
@@ -573,7 +694,7 @@ static PyObject *fast_setup(PyObject *self, PyObject *const *args,
 	}
 	for (i = 0; i < D__COUNT; i++) {
 		descr[i] = PyObject_GetAttrString(args[1], dec_names[i]);
-		if (!descr[i] || !Py_TYPE(descr[i])->tp_descr_set) {
+		if (!descr[i] || slot_offset(descr[i]) < 0) {
 			/* Decision must keep its __slots__ */
 			if (descr[i])
 				PyErr_Format(PyExc_TypeError,
@@ -584,11 +705,34 @@ static PyObject *fast_setup(PyObject *self, PyObject *const *args,
 			return NULL;
 		}
 	}
+	h = PyObject_GetAttrString(args[2], "_c");
+	session_c_off = slot_offset(h);
+	Py_XDECREF(h);
+	PyErr_Clear(); /* no _c: the handle is unwrapped from _h */
+	h = PyObject_GetAttrString(args[2], "_h");
+	session_h_off = slot_offset(h);
+	Py_XDECREF(h);
+	if (session_h_off < 0) {
+		if (!PyErr_Occurred())
+			PyErr_SetString(PyExc_TypeError,
+			                "Session._h is not a slot");
+		for (i = 0; i < D__COUNT; i++)
+			Py_DECREF(descr[i]);
+		return NULL;
+	}
 	for (i = 0; i < D__COUNT; i++) {
+		dec_off[i] = slot_offset(descr[i]);
 		Py_XSETREF(dec_descr[i], descr[i]);
 		if (!dec_name[i] &&
 		    !(dec_name[i] = PyUnicode_InternFromString(dec_names[i])))
 			return NULL;
+	}
+	if (!dec_keys) {
+		/* the seven keys the fill gives a MAIL/RCPT decision */
+		if (!(dec_keys = PyTuple_New(D_VERDICT)))
+			return NULL;
+		for (i = 0; i < D_VERDICT; i++)
+			PyTuple_SET_ITEM(dec_keys, i, Py_NewRef(dec_name[i]));
 	}
 	Py_INCREF(args[0]);
 	Py_XSETREF(parse_error_cls, args[0]);
@@ -602,25 +746,29 @@ static PyObject *fast_setup(PyObject *self, PyObject *const *args,
 static PyMethodDef fast_methods[] = {
         {"parse_cmd", (PyCFunction)(void (*)(void))fast_parse_cmd,
          METH_FASTCALL | METH_KEYWORDS,
-         "parse_cmd(line, strict=False, max_line=0, utf8=False) -> dict\n\n"
+         "parse_cmd(line, strict=False, max_line=0, utf8=False) -> Result\n\n"
          "Parse one SMTP command line (str or bytes) into the keys of\n"
          "`dsnguard parse-cmd --json`.  strict refuses what deployed MTAs\n"
          "tolerate; max_line: octets including CRLF (0 = 2048); utf8\n"
-         "accepts UTF-8 addresses without SMTPUTF8.  Raises ParseError."},
+         "accepts UTF-8 addresses without SMTPUTF8.  Raises ParseError\n"
+         "now; each value is built when it is first read."},
         {"parse_report", (PyCFunction)(void (*)(void))fast_parse_report,
          METH_FASTCALL | METH_KEYWORDS,
-         "parse_report(data, max_recipients=0, ...) -> dict\n\n"
+         "parse_report(data, max_recipients=0, ...) -> Result\n\n"
          "Parse a message (str, bytes or email.message.Message) as a\n"
          "delivery report (RFC 3464 DSN, RFC 8098 MDN) into the keys of\n"
          "`dsnguard parse-report --json`; kind \"none\" for other mail.\n"
          "The limits are the C fields by name (max_recipients, max_depth,\n"
          "max_parts, max_fields, max_field_len, max_header_len,\n"
          "max_boundary_len, max_size, max_decoded); 0 keeps the default.\n"
-         "Raises ParseError."},
+         "Raises ParseError now; each value (recipients, returned, ...)\n"
+         "is built when it is first read."},
         {"_fast_decide", (PyCFunction)(void (*)(void))fast_decide,
          METH_FASTCALL, "Policy.mail/rcpt as a Decision (internal)."},
         {"_report_parse_only", report_parse_only, METH_O,
          "The C report parse alone, for the benchmarks (internal)."},
+        {"_fast_methods", fast_methods_setup, METH_O,
+         "Put the C Policy.mail/rcpt on Policy (internal)."},
         {"_fast_setup", (PyCFunction)(void (*)(void))fast_setup, METH_FASTCALL,
          "Register ParseError, Decision, Session (internal)."},
         {NULL, NULL, 0, NULL}};
@@ -629,11 +777,6 @@ int dsngb_py_fast_init(PyObject *m, dsngb_py_unwrap_fn fn)
 {
 	unwrap = fn;
 	dsngb_py_keys_init();
-	cmd_builder = dsngb_native;
-	cmd_builder.map_set = cmd_map_set;
-	dec_builder = dsngb_native;
-	dec_builder.map_new = dec_map_new;
-	dec_builder.map_set = dec_map_set;
 	if (dsngb_py_result_init(m) < 0)
 		return -1;
 	return PyModule_AddFunctions(m, fast_methods);

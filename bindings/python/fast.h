@@ -21,16 +21,6 @@ void dsngb_py_keys_init(void);
  * exception on failure. */
 int dsngb_py_map_set(PyObject *map, const char *key, PyObject *val);
 
-/* Around a parse_cmd walk: str (or NULL) is the caller's input, p and n
- * its UTF-8, so a value with the same text can be that object.  Returns
- * what was set before, to be set again after (calls can nest). */
-struct dsngb_py_input {
-	PyObject *str;
-	const char *p;
-	size_t n;
-};
-struct dsngb_py_input dsngb_py_set_input(struct dsngb_py_input in);
-
 /* The ParseError class registered by _fast_setup (borrowed), or NULL
  * before it ran. */
 PyObject *dsngb_py_parse_error_class(void);

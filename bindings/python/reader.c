@@ -9,6 +9,7 @@
 #define DSNGB_PYTHON 1
 #include "api_more.h"
 #include "read.h"
+#include "python/lazy.h"
 
 static enum dsngb_kind py_kind(void *v)
 {
@@ -24,8 +25,15 @@ static enum dsngb_kind py_kind(void *v)
 		return DSNGB_STR;
 	if (PyList_Check(o) || PyTuple_Check(o))
 		return DSNGB_LIST;
-	if (PyDict_Check(o))
+	if (PyDict_Check(o)) {
+		/* the reads below see the storage: a parse result's values
+		 * are built first (lazy.h) */
+		if (dsngb_py_result_fill(o) < 0) {
+			PyErr_Clear();
+			return DSNGB_OTHER;
+		}
 		return DSNGB_MAP;
+	}
 	return DSNGB_OTHER;
 }
 

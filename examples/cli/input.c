@@ -338,6 +338,24 @@ static int emit(struct input *in, struct input_line *out, const char *text,
 	return 1;
 }
 
+int input_next_chunk(struct input *in, const char **text, size_t *len)
+{
+	*text = NULL;
+	*len = 0;
+	while (in->start == in->end) {
+		long r = fill(in);
+		if (r <= 0)
+			return r < 0 ? -1 : 0;
+	}
+	if (in->failed)
+		return -1;
+	*text = in->buf + in->start;
+	*len = in->end - in->start;
+	in->start = in->end;
+	in->scanned = 0;
+	return 1;
+}
+
 int input_next_line(struct input *in, enum input_eol eol,
                     struct input_line *out)
 {

@@ -89,6 +89,12 @@ bool input_is_gzip(const struct input *in);
 int input_next_line(struct input *in, enum input_eol eol,
                     struct input_line *out);
 
+/* The next bytes of the input as read (decompressed when gzip), however
+ * many the last read gave: 1 with *text and *len set (valid until the
+ * next read), 0 at the end, -1 on error.  For a caller that splits lines
+ * itself (scan-log feeds whole reads to the log scanner); not to be
+ * mixed with the line and message readers on one input. */
+int input_next_chunk(struct input *in, const char **text, size_t *len);
 /* The next message of an mbox, split as dsng_mime_mbox_next splits one:
  * an input that does not start with "From " is one message; otherwise a
  * "From " line at the start or after a blank line (LF or CRLF) starts a

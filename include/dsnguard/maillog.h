@@ -142,8 +142,8 @@ struct dsng_maillog_summary {
  * delivery runs); a 1 GB flood of never-finishing messages from 1.2
  * million clients to as many forged senders peaks at 51 MB in scan-log
  * (tests/bench/scanlog_bench.sh).
- * Events released but not yet taken with dsng_maillog_next are the
- * caller's to drain. */
+ * Events released but not yet taken (dsng_maillog_next or
+ * dsng_maillog_view) are the caller's to drain. */
 struct dsng_maillog_opts {
 	unsigned version;   /* DSNG_MAILLOG_OPTS_VERSION */
 	size_t max_line;    /* longer lines are garbage (16384; 64 ..
@@ -157,7 +157,7 @@ struct dsng_maillog_opts {
 	                       340 bytes, at most 384 a queue id on average,
 	                       more records being evicted past either) */
 	size_t max_pending; /* events waiting for their DSN's delivery line
-	                       before being released anyway (10000; 250-400
+	                       before being released anyway (10000; 300-600
 	                       bytes each with one recipient, at most 512
 	                       bytes each on average, the oldest being
 	                       released past that) */
@@ -208,9 +208,20 @@ DSNG_API int dsng_maillog_finish(struct dsng_maillog *s,
                                  struct dsng_error *err);
 
 /* Take the next completed event, in the order of the DSN lines, into *out
- * (moved onto mem: free it with talloc_free), or NULL when none is ready.
- * Returns 0, or DSNG_EINVAL for NULL out or s. */
+ * (a new talloc tree on mem: free it with talloc_free), or NULL when none
+ * is ready.  Returns 0, DSNG_EINVAL for NULL out or s, or DSNG_ENOMEM
+ * (*out NULL; the event stays next in line). */
 DSNG_API int dsng_maillog_next(TALLOC_CTX *mem, struct dsng_maillog_event **out,
+                               struct dsng_maillog *s);
+
+/* Take the next completed event as dsng_maillog_next does, but lent: *out
+ * points to the scanner's own event (the same fields and strings; do not
+ * change or free it), valid until the next dsng_maillog_view,
+ * dsng_maillog_next, dsng_maillog_feed or dsng_maillog_finish with s or
+ * until s is freed; NULL when none is ready.  Allocates nothing, so a
+ * caller that prints each event and forgets it avoids building one.
+ * Returns 0, or DSNG_EINVAL for NULL out or s. */
+DSNG_API int dsng_maillog_view(const struct dsng_maillog_event **out,
                                struct dsng_maillog *s);
 
 /* The totals so far (complete after finish) in *out, a new talloc object

@@ -5,7 +5,11 @@ pflogsumm (Debian's package) on the same generated Postfix log
 grep of the DSN lines as the floor.  Figures are bytes/s of CPU time
 (user + system of each child alone), median of 3 runs (1 with --quick);
 peak RSS is kept as an extra key.  Issue 11's target: scan-log at least
-17x pflogsumm."""
+17x pflogsumm.  CPU time on a shared machine moves by tens of percent
+from run to run (the tables outgrow the caches, which other programs
+share), so the rows also give callgrind's instruction count per line of
+scan-log, text and --json, from two logs of different sizes (start-up
+and the summary's fixed cost cancel out)."""
 import os
 import re
 import shutil
@@ -88,7 +92,32 @@ def main():
         if lines != events:
             B.log("bench_log: scan-log found %d DSN events, grep %d lines"
                   % (events, lines))
+        instr_rows(cli, tmp, 1 if q else 2)
     return 0
+
+
+def instr_rows(cli, tmp, mb):
+    """Instructions per line of scan-log (text, --json) under callgrind:
+    the difference between an mb and a 2*mb flood, over the difference in
+    lines."""
+    paths = []
+    for k in (1, 2):
+        path = os.path.join(tmp, "cg%d.log" % k)
+        subprocess.run([sys.executable, os.path.join(B.HERE, "gen_scanlog.py"),
+                        "big", str(k * mb), path], check=True,
+                       stderr=subprocess.DEVNULL)
+        paths.append(path)
+    n = [sum(1 for _ in open(p, "rb")) for p in paths]
+    for opt, case in (([], "postfix-flood-instr"),
+                      (["--json"], "postfix-flood-json-instr")):
+        ir = [B.callgrind_total([cli, "scan-log"] + opt + [p], tmp)
+              for p in paths]
+        if None in ir:
+            B.log("bench_log: no callgrind counts (valgrind missing?)")
+            return
+        B.row("log", case, "C libdsnguard scan-log",
+              round((ir[1] - ir[0]) / (n[1] - n[0])), "instr/line", "lower",
+              lines=n, instructions=ir)
 
 
 if __name__ == "__main__":

@@ -194,6 +194,25 @@ grep -q '^evicted to bound memory: 0 queue ids, 232 recipient rows, 0 client row
 grep -q '^counts below are lower bounds, at most 1 short by recipient and 0 by client$' "$T/flood.txt" || fail "text lower bounds line"
 ! grep -q 'evicted to bound memory' "$T/text.txt" || fail "text eviction line when nothing was evicted"
 
+# strings the JSON writer must escape or replace, as jansson would: '"',
+# '\', control characters (\t and \001), DEL as it is, valid UTF-8 (e9) as
+# it is, a stray byte (ff) and a cut-short sequence (e2 82: two, as the
+# lead byte and the continuation byte are each no sequence) as U+FFFD
+printf 'Nov 29 00:00:00 mx postfix/smtpd[1]: 0000AA: client=n\001me[10.0.0.1]:25\n' > "$T/esc.log"
+printf 'Nov 29 00:00:00 mx postfix/qmgr[1]: 0000AA: from=<a"b\\c\td\177\303\251\377\342\202@x>, size=1, nrcpt=1 (queue active)\n' >> "$T/esc.log"
+printf 'Nov 29 00:00:00 mx postfix/smtp[1]: 0000AA: to=<r@y>, relay=none, dsn=5.1.1, status=bounced (x)\n' >> "$T/esc.log"
+printf 'Nov 29 00:00:00 mx postfix/bounce[1]: 0000AA: sender non-delivery notification: 0000AB\n' >> "$T/esc.log"
+"$CLI" scan-log --json "$T/esc.log" > "$T/esc.json" || fail "escape scan exit"
+want=$(printf '"to":"a\\"b\\\\c\\td\177\303\251\357\277\275\357\277\275\357\277\275@x","orig_from":"a\\"b\\\\c\\td\177\303\251\357\277\275\357\277\275\357\277\275@x","orig_rcpts":["r@y"],"client":{"name":"n\\u0001me","addr":"10.0.0.1","port":"25","sasl_username":null}')
+grep -qF "$want" "$T/esc.json" || fail "escaped strings: $(head -n 1 "$T/esc.json")"
+if command -v python3 > /dev/null 2>&1; then
+	python3 -c 'import json, sys
+lines = open(sys.argv[1], encoding="utf-8").read().splitlines()
+ev, summary = json.loads(lines[0]), json.loads(lines[1])
+assert ev["orig_from"] == "a\"b\\c\td\x7f\xe9\ufffd\ufffd\ufffd@x", ev["orig_from"]
+assert summary["by_recipient"][0]["to"] == ev["to"], summary' "$T/esc.json" || fail "escaped JSON does not parse back"
+fi
+
 # usage and I/O errors
 "$CLI" scan-log --json "$T/does-not-exist.log" > /dev/null 2> "$T/err"
 [ $? -eq 2 ] || fail "missing file should exit 2"

@@ -12,7 +12,8 @@
  *    exactly the over-long parts missing;
  *  - mbox messages are the ones dsng_mime_mbox_next finds in the whole
  *    payload, each kept up to the cap + 1 and with its real size;
- *  - input_whole is the payload, bounded the same way;
+ *  - input_whole is the payload, bounded the same way, and so are the
+ *    chunks of input_next_chunk put together;
  *  - the transcript reader's lines are bounded and numbered in order;
  *  - gzip-wrapped payloads read back as the same bytes.
  */
@@ -168,6 +169,25 @@ static void whole(const void *src, size_t src_len, const char *plain, size_t n,
 	talloc_free(in);
 }
 
+/* The chunks of input_next_chunk, none empty, put back together are the
+ * payload. */
+static void chunks(const void *src, size_t src_len, const char *plain, size_t n,
+                   const struct input_opts *o)
+{
+	struct input *in = open_src(src, src_len, o);
+	const char *text;
+	size_t len, at = 0;
+	int rc;
+
+	while ((rc = input_next_chunk(in, &text, &len)) > 0) {
+		CHECK(len > 0 && at + len <= n);
+		CHECK(!memcmp(text, plain + at, len));
+		at += len;
+	}
+	CHECK(rc == 0 && at == n && !text && !len);
+	talloc_free(in);
+}
+
 static void transcript(const void *src, size_t src_len,
                        const struct input_opts *o)
 {
@@ -231,6 +251,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	lines(src, src_len, plain, n, &o, 1);
 	mbox(src, src_len, plain, n, &o, max);
 	whole(src, src_len, plain, n, &o, max);
+	chunks(src, src_len, plain, n, &o);
 	transcript(src, src_len, &o);
 	free(gz);
 	free(plain);

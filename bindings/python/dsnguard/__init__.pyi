@@ -19,7 +19,9 @@ class ParseError(ValueError):
                  enhanced: str, message: str) -> None: ...
 
 class Result(Dict[str, Any]):
-    # a parse result: its keys also read as attributes (cmd.notify)
+    # a parse result: its keys also read as attributes (cmd.notify);
+    # parse_cmd's and parse_report's build each value when first read
+    # (all of them for iteration, items(), ==, repr, copies, pickling)
     def __getattr__(self, name: str) -> Any: ...
     def to_dict(self) -> Dict[str, Any]: ...
 

@@ -69,6 +69,13 @@ def cases(tmp, port):
         assert r.verdict == "exposed", r.to_dict()
     return [
         ("parse_cmd", lambda: dsnguard.parse_cmd(rcpt), M),
+        # results are built on access (python/lazy.c): unread, one value
+        # read, every value read
+        ("parse_cmd read notify", lambda: dsnguard.parse_cmd(rcpt).notify,
+         K),
+        ("parse_cmd to_dict", lambda: dsnguard.parse_cmd(rcpt).to_dict(), K),
+        ("Policy.rcpt of a Result",
+         lambda: pol.rcpt(sess, dsnguard.parse_cmd(rcpt)), K),
         ("parse_cmd error", lambda: _raises(dsnguard.parse_cmd,
                                             "RCPT TO:<a@b> NOTIFY=X"), K),
         ("xtext_encode", lambda: dsnguard.xtext_encode("a+b c"), M),
@@ -97,6 +104,10 @@ def cases(tmp, port):
         ("format_reply", lambda: dsnguard.format_reply("250 ok"), K),
         ("status_describe", lambda: dsnguard.status_describe("5.1.1"), K),
         ("parse_report", lambda: dsnguard.parse_report(report), K // 4),
+        ("parse_report read", lambda: dsnguard.parse_report(report)
+         .recipients, K // 4),
+        ("parse_report to_dict", lambda: dsnguard.parse_report(report)
+         .to_dict(), K // 10),
         ("build_report", lambda: dsnguard.build_report(spec, report,
                                                        now=1700000000),
          K // 10),
