@@ -19,6 +19,7 @@ struct raw_param {
 	const char *val;
 	size_t vlen;
 	int quoted;
+	int plain; /* quoted, with no quoted-pair, CR or LF: copied as is */
 };
 
 /* Parameters beyond this many are ignored (Content-Type of a report has
@@ -28,14 +29,15 @@ struct raw_param {
 /* Where the scans of a Content-Type value stop, one bit per scan, so
  * each octet costs one load and a test: END for a token or value
  * (';', white space, '('), NAME for a parameter name (those and '='), QUOTE
- * inside a quoted string ('"' and '\\'). */
+ * inside a quoted string ('"', '\\', and CR and LF, which a fold leaves
+ * there and the value drops). */
 enum { STOP_END = 1, STOP_NAME = 2, STOP_QUOTE = 4 };
 static const unsigned char stops[256] = {
         [';'] = STOP_END | STOP_NAME,
         [' '] = STOP_END | STOP_NAME,
         ['\t'] = STOP_END | STOP_NAME,
-        ['\r'] = STOP_END | STOP_NAME,
-        ['\n'] = STOP_END | STOP_NAME,
+        ['\r'] = STOP_END | STOP_NAME | STOP_QUOTE,
+        ['\n'] = STOP_END | STOP_NAME | STOP_QUOTE,
         ['('] = STOP_END | STOP_NAME,
         ['='] = STOP_NAME,
         ['"'] = STOP_QUOTE,
@@ -49,10 +51,13 @@ static inline unsigned stop_mask16(const char *p, unsigned stop)
 {
 	__m128i x = dsng__ld128(p), m;
 
-	if (stop & STOP_QUOTE)
-		return (unsigned)_mm_movemask_epi8(
-		        _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('"')),
-		                     _mm_cmpeq_epi8(x, _mm_set1_epi8('\\'))));
+	if (stop & STOP_QUOTE) {
+		m = _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('"')),
+		                 _mm_cmpeq_epi8(x, _mm_set1_epi8('\\')));
+		m = _mm_or_si128(m, _mm_cmpeq_epi8(x, _mm_set1_epi8('\r')));
+		m = _mm_or_si128(m, _mm_cmpeq_epi8(x, _mm_set1_epi8('\n')));
+		return (unsigned)_mm_movemask_epi8(m);
+	}
 	m = _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8(';')),
 	                 _mm_cmpeq_epi8(x, _mm_set1_epi8(' ')));
 	m = _mm_or_si128(m, _mm_cmpeq_epi8(x, _mm_set1_epi8('\t')));
@@ -87,6 +92,10 @@ static char *put_value(char *o, const struct raw_param *r, int first)
 {
 	const char *p = r->val, *end = r->val + r->vlen;
 
+	if (r->plain) {
+		memcpy(o, p, r->vlen);
+		return o + r->vlen;
+	}
 	if (r->quoted) {
 		for (; p < end; p++) {
 			if (*p == '\\' && p + 1 < end)
@@ -362,14 +371,17 @@ int dsng__mime_content_type(TALLOC_CTX *mem, const char **type, bool shared,
 		r->name = ns;
 		r->nlen = (size_t)(ne - ns);
 		r->quoted = p < end && *p == '"';
+		r->plain = r->quoted;
 		if (r->quoted) {
 			r->val = ++p;
 			for (;;) {
 				p = scan_to(p, end, STOP_QUOTE);
 				if (p >= end || *p == '"')
 					break;
-				/* a backslash: the octet after it is kept */
-				p += p + 1 < end ? 2 : 1;
+				r->plain = 0;
+				/* a backslash: the octet after it is kept; CR
+				 * and LF are dropped when the value is put */
+				p += *p == '\\' && p + 1 < end ? 2 : 1;
 			}
 			r->vlen = (size_t)(p - r->val);
 			if (p < end)

@@ -188,6 +188,34 @@ static void test_content_type_params(void **state)
 	assert_string_equal(p[1].value, "xy");
 	talloc_free(type);
 	talloc_free(p);
+	/* quoted strings: plain ones as they are, a fold's CR and LF
+	 * dropped, a quoted-pair's backslash dropped, at every length */
+	{
+		char in[512], want[80];
+		size_t len;
+		for (len = 0; len < 40; len++) {
+			memset(want, 'v', len);
+			want[len] = 0;
+			snprintf(in, sizeof(in),
+			         "text/plain; a=\"%s\"; b=\"%s\r\n %s\"; "
+			         "c=\"%s\\\\%s\\\"\"",
+			         want, want, want, want, want);
+			assert_int_equal(
+			        dsng_mime_content_type(mem, &type, &p, &n, in,
+			                               strlen(in), NULL),
+			        DSNG_OK);
+			assert_int_equal(n, 3);
+			assert_string_equal(p[0].value, want);
+			assert_int_equal(strlen(p[1].value), 2 * len + 1);
+			assert_memory_equal(p[1].value, want, len);
+			assert_int_equal(p[1].value[len], ' ');
+			assert_int_equal(strlen(p[2].value), 2 * len + 2);
+			assert_int_equal(p[2].value[len], '\\');
+			assert_int_equal(p[2].value[2 * len + 1], '"');
+			talloc_free(type);
+			talloc_free(p);
+		}
+	}
 	assert_int_equal(
 	        dsng_mime_content_type(mem, &type, &p, &n, S("text"), NULL),
 	        DSNG_OK);
