@@ -44,7 +44,7 @@ struct walker {
 	struct dsng_error *err;
 };
 
-#define FIELD_SPARE 16
+#define FIELD_SPARE 6
 #define LOCAL_FIELDS 32
 
 /* Where position pos of the walker's buffer sits in the message input. */
