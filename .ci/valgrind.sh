@@ -17,4 +17,4 @@ build
 # test_cmd_fast's million mutated lines: every 16th octet under memcheck
 # (the other stages run them all).
 export DSNG_TEST_MUTATION_STRIDE=16
-run_ctest -L unit -LE complexity
+run_ctest -L unit -LE 'complexity|baseline'

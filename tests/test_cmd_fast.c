@@ -129,25 +129,13 @@ static void both(const char *line, size_t n, unsigned flags)
 	dsng_test_guard_free(g);
 }
 
-/* Every how many octets a line is mutated: 1 (all of them), or what
- * DSNG_TEST_MUTATION_STRIDE says.  The valgrind stage sets it: under
- * memcheck the ~1.7 million parses of the full run take minutes, and the
- * gcc, clang and ASan stages run them all. */
-static size_t mutation_stride(void)
-{
-	const char *s = getenv("DSNG_TEST_MUTATION_STRIDE");
-	long v = s ? strtol(s, NULL, 10) : 1;
-
-	return v > 1 ? (size_t)v : 1;
-}
-
 /* The line and every one-octet change of it to each of `subst`, made in
  * one guarded copy. */
 static void mutate(const char *line, size_t n)
 {
 	static const char subst[] = " \t+=\r\n,;:<>@.-\"[]\\aZ9";
 	char *g = (char *)dsng_test_guard(line, n);
-	size_t i, k, stride = mutation_stride();
+	size_t i, k, stride = dsng_test_stride();
 
 	both_at(g, n, 0);
 	both_at(g, n, DSNG_CMD_STRICT);
@@ -281,7 +269,7 @@ static void test_cmd_fast_matches_layered(void **state)
 					mutate(line, (size_t)n);
 			}
 	/* the fast path must have been the one to answer many of them */
-	assert_true(n_ok > 10000 / mutation_stride());
+	assert_true(n_ok > 10000 / dsng_test_stride());
 }
 
 /* HELO/EHLO/LHLO lines: the shortcut of cmd_parse.c against

@@ -119,13 +119,13 @@ static void scans_agree(void **state)
 	static const char *const stops[] = {"\n",   ":",    " ",    "\t",
 	                                    "\r",   "\x7f", "\x80", "\xff",
 	                                    "\x01", "\n--", "\n-",  "-\n--"};
-	size_t s, n, k;
+	size_t s, n, k, stride = dsng_test_stride();
 
 	(void)state;
 	for (s = 0; s < sizeof(stops) / sizeof(stops[0]); s++)
 		for (n = 0; n <= MAXN; n++) {
 			place(n, n, n, "", 0); /* none */
-			for (k = 0; k < n; k++) {
+			for (k = 0; k < n; k += stride) {
 				place(n, k, n, stops[s], strlen(stops[s]));
 				place(n, k, (k * 7 + 5) % (n + 1), stops[s],
 				      strlen(stops[s]));
@@ -139,10 +139,10 @@ static void random_bytes(void **state)
 	static const char pick[] = "\n-:\r a\x80\x7f";
 	char buf[MAXN];
 	unsigned seed = 12345;
-	int round;
+	int round, rounds = (int)(3000 / dsng_test_stride());
 
 	(void)state;
-	for (round = 0; round < 3000; round++) {
+	for (round = 0; round < rounds; round++) {
 		size_t n = (size_t)round % (MAXN + 1), j;
 		for (j = 0; j < n; j++) {
 			seed = seed * 1103515245u + 12345u;
@@ -179,12 +179,12 @@ static void long_lines(void **state)
 static void long_dashes(void **state)
 {
 	static char buf[4096];
-	size_t k, j;
+	size_t k, j, step = 13 * dsng_test_stride();
 
 	(void)state;
 	for (j = 0; j < sizeof(buf); j++)
 		buf[j] = j % 41 == 0 ? '\n' : j % 41 == 1 ? '-' : 'x';
-	for (k = 0; k + 3 <= sizeof(buf); k += 13) {
+	for (k = 0; k + 3 <= sizeof(buf); k += step) {
 		const char *g;
 		char save[3];
 		memcpy(save, buf + k, 3);

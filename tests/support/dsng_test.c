@@ -113,3 +113,11 @@ int64_t dsng_test_utc(int y, int mo, int d, int h, int mi, int s, int zone)
 	tm.tm_sec = s;
 	return (int64_t)timegm(&tm) - (int64_t)zone * 60;
 }
+
+size_t dsng_test_stride(void)
+{
+	const char *s = getenv("DSNG_TEST_MUTATION_STRIDE");
+	long v = s ? strtol(s, NULL, 10) : 1;
+
+	return v > 1 ? (size_t)v : 1;
+}

@@ -38,4 +38,10 @@ char *dsng_test_load(TALLOC_CTX *mem, const char *rel, size_t *len);
  * parser's results are checked against an independent computation). */
 int64_t dsng_test_utc(int y, int mo, int d, int h, int mi, int s, int zone);
 
+/* Every how many cases an exhaustive loop takes: 1 (all of them), or what
+ * DSNG_TEST_MUTATION_STRIDE says.  The valgrind stage sets it: under
+ * memcheck the exhaustive loops (every octet at every place) take
+ * minutes, and the gcc, clang and ASan stages run them all. */
+size_t dsng_test_stride(void);
+
 #endif
