@@ -261,6 +261,7 @@ long dsng__ml_map_probe(const struct dsng__ml_map *m, const char *key,
  * scan-log has some 40 MB of records and slots that every new queue id
  * and summary row touch at random: in 4 KB pages nearly each of those
  * loads also missed the TLB.  Small scanners never get there. */
+#ifndef DSNG_NO_POOLS
 #define SLAB_SMALL_BLOCKS 32
 #define SLAB_HUGE ((size_t)2 << 20)
 
@@ -283,6 +284,7 @@ static char *huge_block(struct dsng__ml_slab *s, size_t *n)
 	*n = s->size < SLAB_HUGE ? SLAB_HUGE / s->size : 1;
 	return (char *)a;
 }
+#endif
 
 struct dsng__ml_slab *dsng__ml_slab_new_hdr(TALLOC_CTX *mem, size_t size,
                                             size_t hdr)
