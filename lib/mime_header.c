@@ -100,15 +100,26 @@ static int scan_header(TALLOC_CTX *mem, const char *buf, size_t start,
                        struct dsng_error *err, struct dsng_mime_field *init,
                        size_t init_cap)
 {
-	size_t pos = start, cap = init_cap, last_pos = 0;
-	struct dsng_mime_field *last = NULL;
+	/* The limits and the field count in locals: the stores into the
+	 * fields could alias *lim and *h, which would make the compiler
+	 * load them again on every line.  A line past hdr_stop breaks
+	 * max_header_len; with no bound in reach of end it is never
+	 * checked. */
+	const size_t max_field = lim->max_field_len;
+	const size_t max_fields = lim->max_fields;
+	const size_t hdr_stop = end - start > lim->max_header_len
+	                                ? start + lim->max_header_len
+	                                : end;
+	size_t pos = start, cap = init_cap, last_pos = 0, nf = 0;
+	struct dsng_mime_field *fields = init, *last = NULL;
 	struct dsng__lf_cache lfc = {0, 0, 0};
+	int rc = DSNG_OK;
 
 	memset(h, 0, sizeof(*h));
 	h->fields = init;
 	h->offset = at(base, flags, start);
 	for (;;) {
-		size_t line_end, next, n;
+		size_t line_end, next, n, name_end;
 
 		if (pos >= end) {
 			*body = end;
@@ -118,12 +129,14 @@ static int scan_header(TALLOC_CTX *mem, const char *buf, size_t start,
 		next = line_end < end ? line_end + 1 : end;
 		if (line_end > pos && buf[line_end - 1] == '\r')
 			line_end--;
-		if (next - start > lim->max_header_len)
-			return dsng__fail_limit(
+		if (next > hdr_stop) {
+			rc = dsng__fail_limit(
 			        err, "max_header_len", DSNG_ERR_HEADER_LIMIT,
 			        at(base, flags, pos), 0, NULL,
 			        "header block longer than %zu bytes",
 			        lim->max_header_len);
+			goto out;
+		}
 		if (line_end == pos) {
 			*body = next;
 			break;
@@ -134,95 +147,93 @@ static int scan_header(TALLOC_CTX *mem, const char *buf, size_t start,
 				                       at(base, flags, pos),
 				                       "continuation line "
 				                       "without a field") < 0)
-					return DSNG_ENOMEM;
+					goto nomem;
 				*body = pos;
 				break;
 			}
 			last->value.len =
 			        (size_t)(buf + line_end - last->value.ptr);
-			if (line_end - last_pos > lim->max_field_len)
-				return field_too_long(err, last->offset, lim);
+			if (line_end - last_pos > max_field)
+				goto too_long;
 			pos = next;
 			continue;
 		}
-		n = dsng__ftext_end(buf, pos, line_end);
-		{
-			size_t name_end = n;
-			/* RFC 5322 4.5.3 obsolete syntax: blanks before the
-			 * colon. */
-			while (n < line_end &&
-			       (buf[n] == ' ' || buf[n] == '\t'))
-				n++;
-			if (name_end == pos || n >= line_end || buf[n] != ':') {
-				if ((flags & DSNG__HDR_LENIENT) && last) {
-					/* Report fields whose continuation lost
-					 * its indent (MessageLabs): keep it
-					 * with the field. */
-					if (dsng__mime_problem(
-					            msg, "header",
-					            at(base, flags, pos),
-					            "continuation line without "
-					            "leading white space") < 0)
-						return DSNG_ENOMEM;
-					last->value.len =
-					        (size_t)(buf + line_end -
-					                 last->value.ptr);
-					if (line_end - last_pos >
-					    lim->max_field_len)
-						return field_too_long(
-						        err, last->offset, lim);
-					pos = next;
-					continue;
-				}
-				if (dsng__mime_problem(msg, "header",
-				                       at(base, flags, pos),
-				                       "line without a colon "
-				                       "ends the header") < 0)
-					return DSNG_ENOMEM;
-				*body = pos;
-				break;
+		n = name_end = dsng__ftext_end(buf, pos, line_end);
+		/* RFC 5322 4.5.3 obsolete syntax: blanks before the colon. */
+		while (n < line_end && (buf[n] == ' ' || buf[n] == '\t'))
+			n++;
+		if (name_end == pos || n >= line_end || buf[n] != ':') {
+			if ((flags & DSNG__HDR_LENIENT) && last) {
+				/* Report fields whose continuation lost its
+				 * indent (MessageLabs): keep it with the
+				 * field. */
+				if (dsng__mime_problem(
+				            msg, "header", at(base, flags, pos),
+				            "continuation line without "
+				            "leading white space") < 0)
+					goto nomem;
+				last->value.len = (size_t)(buf + line_end -
+				                           last->value.ptr);
+				if (line_end - last_pos > max_field)
+					goto too_long;
+				pos = next;
+				continue;
 			}
-			if (line_end - pos > lim->max_field_len)
-				return field_too_long(err, at(base, flags, pos),
-				                      lim);
-			if (h->n_fields >= lim->max_fields)
-				return dsng__fail_limit(
-				        err, "max_fields", DSNG_ERR_FIELD_LIMIT,
-				        at(base, flags, pos), 0, NULL,
-				        "more than %u header fields",
-				        lim->max_fields);
-			if (h->n_fields == cap) {
-				struct dsng_mime_field *f;
-				cap = cap ? cap * 2 : 16;
-				if (h->fields == init) {
-					f = talloc_array(mem,
-					                 struct dsng_mime_field,
-					                 cap);
-					if (f && h->n_fields)
-						memcpy(f, init,
-						       h->n_fields *
-						               sizeof(*f));
-				} else {
-					f = talloc_realloc(
-					        mem, h->fields,
-					        struct dsng_mime_field, cap);
-				}
-				if (!f)
-					return DSNG_ENOMEM;
-				h->fields = f;
-			}
-			last = &h->fields[h->n_fields++];
-			last->name.ptr = buf + pos;
-			last->name.len = name_end - pos;
-			last->value.ptr = buf + n + 1;
-			last->value.len = line_end - (n + 1);
-			last->offset = at(base, flags, pos);
-			last_pos = pos;
+			if (dsng__mime_problem(msg, "header",
+			                       at(base, flags, pos),
+			                       "line without a colon "
+			                       "ends the header") < 0)
+				goto nomem;
+			*body = pos;
+			break;
 		}
+		if (line_end - pos > max_field) {
+			rc = field_too_long(err, at(base, flags, pos), lim);
+			goto out;
+		}
+		if (nf >= max_fields) {
+			rc = dsng__fail_limit(
+			        err, "max_fields", DSNG_ERR_FIELD_LIMIT,
+			        at(base, flags, pos), 0, NULL,
+			        "more than %u header fields", lim->max_fields);
+			goto out;
+		}
+		if (nf == cap) {
+			struct dsng_mime_field *f;
+			cap = cap ? cap * 2 : 16;
+			if (fields == init) {
+				f = talloc_array(mem, struct dsng_mime_field,
+				                 cap);
+				if (f && nf)
+					memcpy(f, init, nf * sizeof(*f));
+			} else {
+				f = talloc_realloc(mem, fields,
+				                   struct dsng_mime_field, cap);
+			}
+			if (!f)
+				goto nomem;
+			fields = h->fields = f;
+		}
+		last = &fields[nf++];
+		last->name.ptr = buf + pos;
+		last->name.len = name_end - pos;
+		last->value.ptr = buf + n + 1;
+		last->value.len = line_end - (n + 1);
+		last->offset = at(base, flags, pos);
+		last_pos = pos;
 		pos = next;
 	}
+	h->n_fields = nf;
 	h->len = *body - start;
 	return DSNG_OK;
+too_long:
+	rc = field_too_long(err, last->offset, lim);
+	goto out;
+nomem:
+	rc = DSNG_ENOMEM;
+out:
+	h->n_fields = nf;
+	return rc;
 }
 
 /* Most headers have fewer fields than this: they are gathered on the

@@ -19,6 +19,7 @@ struct raw_param {
 	const char *val;
 	size_t vlen;
 	int quoted;
+	int plain; /* quoted, with no quoted-pair, CR or LF: copied as is */
 };
 
 /* Parameters beyond this many are ignored (Content-Type of a report has
@@ -28,22 +29,58 @@ struct raw_param {
 /* Where the scans of a Content-Type value stop, one bit per scan, so
  * each octet costs one load and a test: END for a token or value
  * (';', white space, '('), NAME for a parameter name (those and '='), QUOTE
- * inside a quoted string ('"' and '\\'). */
+ * inside a quoted string ('"', '\\', and CR and LF, which a fold leaves
+ * there and the value drops). */
 enum { STOP_END = 1, STOP_NAME = 2, STOP_QUOTE = 4 };
 static const unsigned char stops[256] = {
         [';'] = STOP_END | STOP_NAME,
         [' '] = STOP_END | STOP_NAME,
         ['\t'] = STOP_END | STOP_NAME,
-        ['\r'] = STOP_END | STOP_NAME,
-        ['\n'] = STOP_END | STOP_NAME,
+        ['\r'] = STOP_END | STOP_NAME | STOP_QUOTE,
+        ['\n'] = STOP_END | STOP_NAME | STOP_QUOTE,
         ['('] = STOP_END | STOP_NAME,
         ['='] = STOP_NAME,
         ['"'] = STOP_QUOTE,
         ['\\'] = STOP_QUOTE,
 };
 
-static const char *scan_to(const char *p, const char *end, unsigned stop)
+#if defined(__SSE2__)
+/* Bit k set: p[k] stops the scan stop (a constant where it is inlined,
+ * so only its compares remain). */
+static inline unsigned stop_mask16(const char *p, unsigned stop)
 {
+	__m128i x = dsng__ld128(p), m;
+
+	if (stop & STOP_QUOTE) {
+		m = _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('"')),
+		                 _mm_cmpeq_epi8(x, _mm_set1_epi8('\\')));
+		m = _mm_or_si128(m, _mm_cmpeq_epi8(x, _mm_set1_epi8('\r')));
+		m = _mm_or_si128(m, _mm_cmpeq_epi8(x, _mm_set1_epi8('\n')));
+		return (unsigned)_mm_movemask_epi8(m);
+	}
+	m = _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8(';')),
+	                 _mm_cmpeq_epi8(x, _mm_set1_epi8(' ')));
+	m = _mm_or_si128(m, _mm_cmpeq_epi8(x, _mm_set1_epi8('\t')));
+	m = _mm_or_si128(m, _mm_cmpeq_epi8(x, _mm_set1_epi8('\r')));
+	m = _mm_or_si128(m, _mm_cmpeq_epi8(x, _mm_set1_epi8('\n')));
+	m = _mm_or_si128(m, _mm_cmpeq_epi8(x, _mm_set1_epi8('(')));
+	if (stop & STOP_NAME)
+		m = _mm_or_si128(m, _mm_cmpeq_epi8(x, _mm_set1_epi8('=')));
+	return (unsigned)_mm_movemask_epi8(m);
+}
+#endif
+
+/* Boundaries and other long values sixteen octets a step (never reading
+ * past end), the short rest through the table. */
+static inline const char *scan_to(const char *p, const char *end, unsigned stop)
+{
+#if defined(__SSE2__)
+	for (; end - p >= 16; p += 16) {
+		unsigned m = stop_mask16(p, stop);
+		if (m)
+			return p + __builtin_ctz(m);
+	}
+#endif
 	while (p < end && !(stops[(unsigned char)*p] & stop))
 		p++;
 	return p;
@@ -55,6 +92,10 @@ static char *put_value(char *o, const struct raw_param *r, int first)
 {
 	const char *p = r->val, *end = r->val + r->vlen;
 
+	if (r->plain) {
+		memcpy(o, p, r->vlen);
+		return o + r->vlen;
+	}
 	if (r->quoted) {
 		for (; p < end; p++) {
 			if (*p == '\\' && p + 1 < end)
@@ -93,9 +134,11 @@ static int same_name(const struct raw_param *a, const struct raw_param *b)
 
 /* The raw parameters making up the value of name raw[i] (the sections
  * 0, 1, 2 ... until a gap, else its plain value) into use; their count,
- * 0 when raw[i] repeats an earlier name or has no usable value. */
+ * 0 when raw[i] repeats an earlier name or has no usable value.  With no
+ * section anywhere (any_sec 0: almost every Content-Type) that is raw[i]
+ * itself, found without comparing names. */
 static size_t sections(const struct raw_param *raw, size_t nraw, size_t i,
-                       const struct raw_param **use)
+                       const struct raw_param **use, int any_sec)
 {
 	size_t j, nuse = 0;
 	long sec;
@@ -103,6 +146,10 @@ static size_t sections(const struct raw_param *raw, size_t nraw, size_t i,
 	for (j = 0; j < i; j++)
 		if (same_name(&raw[j], &raw[i]))
 			return 0;
+	if (!any_sec) {
+		use[0] = &raw[i];
+		return 1;
+	}
 	for (sec = 0; nuse < MAX_RAW; sec++) {
 		for (j = i; j < nraw; j++)
 			if (raw[j].section == sec &&
@@ -133,12 +180,15 @@ static int assemble(TALLOC_CTX *mem, const struct raw_param *raw, size_t nraw,
 	const struct raw_param *use[MAX_RAW];
 	size_t i, k, nuse, count = 0, bytes = 0;
 	struct dsng_mime_param *out;
+	int any_sec = 0;
 	char *o;
 
 	if (nraw == 0)
 		return DSNG_OK;
+	for (i = 0; i < nraw; i++)
+		any_sec |= raw[i].section >= 0;
 	for (i = 0; i < nraw; i++) {
-		nuse = sections(raw, nraw, i, use);
+		nuse = sections(raw, nraw, i, use, any_sec);
 		if (nuse == 0)
 			continue;
 		count++;
@@ -155,7 +205,7 @@ static int assemble(TALLOC_CTX *mem, const struct raw_param *raw, size_t nraw,
 	o = (char *)(out + count);
 	count = 0;
 	for (i = 0; i < nraw; i++) {
-		nuse = sections(raw, nraw, i, use);
+		nuse = sections(raw, nraw, i, use, any_sec);
 		if (nuse == 0)
 			continue;
 		out[count].name = o;
@@ -321,14 +371,17 @@ int dsng__mime_content_type(TALLOC_CTX *mem, const char **type, bool shared,
 		r->name = ns;
 		r->nlen = (size_t)(ne - ns);
 		r->quoted = p < end && *p == '"';
+		r->plain = r->quoted;
 		if (r->quoted) {
 			r->val = ++p;
 			for (;;) {
 				p = scan_to(p, end, STOP_QUOTE);
 				if (p >= end || *p == '"')
 					break;
-				/* a backslash: the octet after it is kept */
-				p += p + 1 < end ? 2 : 1;
+				r->plain = 0;
+				/* a backslash: the octet after it is kept; CR
+				 * and LF are dropped when the value is put */
+				p += *p == '\\' && p + 1 < end ? 2 : 1;
 			}
 			r->vlen = (size_t)(p - r->val);
 			if (p < end)

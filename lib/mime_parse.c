@@ -35,8 +35,17 @@ struct walker {
 	struct dsng_mime_part *block;
 	size_t block_left, block_next;
 	struct dsng_mime_part **first_parts; /* in the message's own chunk */
+	/* header fields are carved the same way: a part's fields are read
+	 * into a local array, then copied to the free room of the last
+	 * block (one the size of the first header and FIELD_SPARE more,
+	 * which most reports' other parts fit in) */
+	struct dsng_mime_field *fields;
+	size_t fields_left;
 	struct dsng_error *err;
 };
+
+#define FIELD_SPARE 6
+#define LOCAL_FIELDS 32
 
 /* Where position pos of the walker's buffer sits in the message input. */
 static size_t at(const struct walker *w, size_t pos)
@@ -130,6 +139,39 @@ static void find_content_fields(const struct dsng_mime_header *h,
 	}
 }
 
+/* Move h's fields from the caller's local array to the walker's
+ * field blocks (none when h has none). */
+static int carve_fields(struct walker *w, struct dsng_mime_header *h)
+{
+	size_t n = h->n_fields;
+
+	if (n == 0) {
+		h->fields = NULL;
+		return DSNG_OK;
+	}
+	if (w->fields_left < n) {
+#ifdef DSNG_NO_POOLS
+		/* sanitizer builds: an exact chunk per header, so ASan sees
+		 * every bound */
+		size_t k = n;
+#else
+		size_t k = n + FIELD_SPARE;
+#endif
+		w->fields = talloc_array(w->msg, struct dsng_mime_field,
+		                         (unsigned)k);
+		if (!w->fields) {
+			w->fields_left = 0;
+			return DSNG_ENOMEM;
+		}
+		w->fields_left = k;
+	}
+	memcpy(w->fields, h->fields, n * sizeof(h->fields[0]));
+	h->fields = w->fields;
+	w->fields += n;
+	w->fields_left -= n;
+	return DSNG_OK;
+}
+
 /* Read the part's header from `pos` and interpret Content-Type and
  * Content-Transfer-Encoding; *body gets where its body starts. */
 static int read_entity(struct walker *w, struct dsng_mime_part *p, size_t pos,
@@ -138,11 +180,21 @@ static int read_entity(struct walker *w, struct dsng_mime_part *p, size_t pos,
 	const struct dsng_mime_field *f, *cte;
 	int rc;
 
-	rc = dsng__mime_header(w->msg, w->buf, pos, w->len, w->lim, w->base,
-	                       w->decoded ? DSNG__HDR_DECODED : 0, &p->header,
-	                       body, w->msg, w->err);
-	if (rc < 0)
+	struct dsng_mime_field local[LOCAL_FIELDS];
+
+	rc = dsng__mime_header_scratch(
+	        w->msg, w->buf, pos, w->len, w->lim, w->base,
+	        w->decoded ? DSNG__HDR_DECODED : 0, &p->header, body, w->msg,
+	        w->err, local, LOCAL_FIELDS);
+	if (rc >= 0 && p->header.fields == local)
+		rc = carve_fields(w, &p->header);
+	if (rc < 0) {
+		if (p->header.fields == local) {
+			p->header.fields = NULL;
+			p->header.n_fields = 0;
+		}
 		return rc == DSNG_ENOMEM ? nomem(w->err) : rc;
+	}
 	p->body_offset = at(w, *body);
 	/* the body runs from here; end_body sets its length */
 	p->body.ptr = w->buf + *body;

@@ -163,8 +163,10 @@ static inline size_t dsng__ftext_end(const char *s, size_t i, size_t n)
  * (q >= i), or n: the start of the next line after i that may be a
  * boundary delimiter.  The LFs of 64 octets at a time, then two octets
  * looked at per LF: a body full of '-' (rules, signatures, quoted
- * separators) costs no more than one without. */
-static inline size_t dsng__find_lf_dashes(const char *s, size_t i, size_t n)
+ * separators) costs no more than one without.  The SSE2 baseline, and
+ * the tail of the AVX2 scan. */
+static inline size_t dsng__find_lf_dashes_sse2(const char *s, size_t i,
+                                               size_t n)
 {
 #if defined(__SSE2__)
 	for (; n - i >= 66; i += 64) {
@@ -181,6 +183,33 @@ static inline size_t dsng__find_lf_dashes(const char *s, size_t i, size_t n)
 		if (s[i] == '\n' && s[i + 1] == '-' && s[i + 2] == '-')
 			return i + 1;
 	return n;
+}
+
+/*
+ * A body's run to its next "\n--" is often long (a returned message, a
+ * text part): on x86-64 compilers that take target attributes it goes to
+ * lib/mime_scan_wide.c, which uses AVX2 when the CPU has it (chosen once,
+ * at the first call; DSNG_SCAN_BASELINE=1 in the environment keeps
+ * SSE2, which tests use to run both).  Short runs stay inline.
+ */
+#if defined(__x86_64__) && defined(__SSE2__) && defined(__GNUC__)
+#define DSNG__SCAN_WIDE 1
+#define DSNG__SCAN_WIDE_MIN 256
+size_t dsng__find_lf_dashes_long(const char *s, size_t i, size_t n);
+size_t dsng__find_lf_dashes_avx2(const char *s, size_t i, size_t n);
+/* 1 when the wide scans use AVX2 (resolving the choice if needed). */
+int dsng__scan_avx2(void);
+#else
+#define DSNG__SCAN_WIDE 0
+#endif
+
+static inline size_t dsng__find_lf_dashes(const char *s, size_t i, size_t n)
+{
+#if DSNG__SCAN_WIDE
+	if (n - i >= DSNG__SCAN_WIDE_MIN)
+		return dsng__find_lf_dashes_long(s, i, n);
+#endif
+	return dsng__find_lf_dashes_sse2(s, i, n);
 }
 
 /*

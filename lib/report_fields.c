@@ -113,7 +113,8 @@ struct ctx {
 	char small[256];
 	char *big;
 	size_t big_cap;
-	size_t rcap; /* room in r->recipients */
+	size_t rcap;     /* room in r->recipients */
+	bool rcp_stored; /* r->recipients is the store's first array of 4 */
 	/* the last typed value of each kind (enum tkind) and the last date
 	 * of each date field (enum dkind), handed out again for an equal
 	 * field: Remote-MTA, Diagnostic-Code and Last-Attempt-Date are often
@@ -402,7 +403,9 @@ static int status(struct ctx *c, struct dsng_report_recipient *rc)
 }
 
 /* r->recipients grows by doubling (its room in c->rcap) and is cut to its
- * count at the end (dsng__report_fields). */
+ * count at the end (dsng__report_fields).  Its first room, for 4 (most
+ * reports have one recipient), is carved from the store: no chunk to
+ * allocate, cut or free; past 4 it moves to a chunk of its own. */
 static int add_recipient(struct ctx *c, size_t offset,
                          struct dsng_report_recipient **out)
 {
@@ -419,9 +422,21 @@ static int add_recipient(struct ctx *c, size_t offset,
 		struct dsng_report_recipient **a;
 		if (cap > UINT_MAX)
 			return DSNG_ENOMEM;
-		a = talloc_realloc(r, r->recipients,
-		                   struct dsng_report_recipient *,
-		                   (unsigned)cap);
+		if (c->rcap == 0) {
+			a = dsng__store_obj(&c->st, cap * sizeof(*a));
+			c->rcp_stored = a != NULL;
+		} else if (c->rcp_stored) {
+			a = talloc_array(r, struct dsng_report_recipient *,
+			                 (unsigned)cap);
+			if (a)
+				memcpy(a, r->recipients,
+				       r->n_recipients * sizeof(*a));
+			c->rcp_stored = false;
+		} else {
+			a = talloc_realloc(r, r->recipients,
+			                   struct dsng_report_recipient *,
+			                   (unsigned)cap);
+		}
 		if (!a)
 			return DSNG_ENOMEM;
 		r->recipients = a;
@@ -618,6 +633,7 @@ int dsng__report_fields(struct dsng_report *r, const char *buf, size_t len,
 	c.big = NULL;
 	c.big_cap = 0;
 	c.rcap = 0;
+	c.rcp_stored = false;
 	memset(c.last_typed, 0, sizeof(c.last_typed));
 	memset(c.last_date, 0, sizeof(c.last_date));
 	if (r->kind == DSNG_REPORT_DSN) {
@@ -687,7 +703,7 @@ int dsng__report_fields(struct dsng_report *r, const char *buf, size_t len,
 	}
 	talloc_free(c.big);
 	/* the doubling's spare room is given back: the report is held */
-	if (c.rcap > r->n_recipients && r->n_recipients) {
+	if (c.rcap > r->n_recipients && r->n_recipients && !c.rcp_stored) {
 		struct dsng_report_recipient **a = talloc_realloc(
 		        r, r->recipients, struct dsng_report_recipient *,
 		        (unsigned)r->n_recipients);

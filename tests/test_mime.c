@@ -164,6 +164,58 @@ static void test_content_type_params(void **state)
 	assert_string_equal(p[4].value, "one=two");
 	talloc_free(type);
 	talloc_free(p);
+	/* a repeated name, in any case, keeps its first value, with and
+	 * without RFC 2231 sections elsewhere in the value */
+	assert_int_equal(dsng_mime_content_type(mem, &type, &p, &n,
+	                                        S("text/plain; a=1; A=2; b=3"),
+	                                        NULL),
+	                 DSNG_OK);
+	assert_int_equal(n, 2);
+	assert_string_equal(p[0].name, "a");
+	assert_string_equal(p[0].value, "1");
+	assert_string_equal(p[1].name, "b");
+	assert_string_equal(p[1].value, "3");
+	talloc_free(type);
+	talloc_free(p);
+	assert_int_equal(dsng_mime_content_type(
+	                         mem, &type, &p, &n,
+	                         S("text/plain; a=1; A=2; b*0=x; b*1=y; B=z"),
+	                         NULL),
+	                 DSNG_OK);
+	assert_int_equal(n, 2);
+	assert_string_equal(p[0].value, "1");
+	assert_string_equal(p[1].name, "b");
+	assert_string_equal(p[1].value, "xy");
+	talloc_free(type);
+	talloc_free(p);
+	/* quoted strings: plain ones as they are, a fold's CR and LF
+	 * dropped, a quoted-pair's backslash dropped, at every length */
+	{
+		char in[512], want[80];
+		size_t len;
+		for (len = 0; len < 40; len++) {
+			memset(want, 'v', len);
+			want[len] = 0;
+			snprintf(in, sizeof(in),
+			         "text/plain; a=\"%s\"; b=\"%s\r\n %s\"; "
+			         "c=\"%s\\\\%s\\\"\"",
+			         want, want, want, want, want);
+			assert_int_equal(
+			        dsng_mime_content_type(mem, &type, &p, &n, in,
+			                               strlen(in), NULL),
+			        DSNG_OK);
+			assert_int_equal(n, 3);
+			assert_string_equal(p[0].value, want);
+			assert_int_equal(strlen(p[1].value), 2 * len + 1);
+			assert_memory_equal(p[1].value, want, len);
+			assert_int_equal(p[1].value[len], ' ');
+			assert_int_equal(strlen(p[2].value), 2 * len + 2);
+			assert_int_equal(p[2].value[len], '\\');
+			assert_int_equal(p[2].value[2 * len + 1], '"');
+			talloc_free(type);
+			talloc_free(p);
+		}
+	}
 	assert_int_equal(
 	        dsng_mime_content_type(mem, &type, &p, &n, S("text"), NULL),
 	        DSNG_OK);
@@ -344,6 +396,144 @@ static void test_content_type_errors(void **state)
 	assert_null(type);
 }
 
+/* Tokens, names, values and quoted strings of every length to 40 (the
+ * scans go sixteen octets a step), ended by each octet that ends them or
+ * by the end of the input (a guarded copy: reading past it faults), a
+ * quoted-pair at every place of a quoted string. */
+static void test_content_type_long_tokens(void **state)
+{
+	static const char *const after[] = {" ; a=b", "\t;a=b", ";a=b",
+	                                    "(c);a=b", "\r\n ;a=b"};
+	TALLOC_CTX *mem = *state;
+	char in[256], want[64];
+	size_t len, a, k;
+
+	for (len = 1; len <= 40; len++) {
+		memset(want, 'x', len);
+		want[len] = 0;
+		for (a = 0; a < sizeof(after) / sizeof(after[0]); a++) {
+			/* the subtype, then a parameter name and value of
+			 * len octets, the value ended by the input */
+			int n = snprintf(in, sizeof(in), "text/%s%s;%s=%s",
+			                 want, after[a], want, want);
+			const char *g = dsng_test_guard(in, (size_t)n);
+			char *type;
+			struct dsng_mime_param *p;
+			size_t np;
+
+			assert_int_equal(
+			        dsng_mime_content_type(mem, &type, &p, &np, g,
+			                               (size_t)n, NULL),
+			        DSNG_OK);
+			assert_non_null(type);
+			assert_int_equal(strlen(type), 5 + len);
+			assert_memory_equal(type + 5, want, len);
+			assert_int_equal(np, 2);
+			assert_string_equal(p[0].name, "a");
+			assert_string_equal(p[0].value, "b");
+			assert_string_equal(p[1].name, want);
+			assert_string_equal(p[1].value, want);
+			dsng_test_guard_free(g);
+			talloc_free(type);
+			talloc_free(p);
+		}
+		for (k = 0; k < len; k++) {
+			/* boundary="x..\"..x" : the pair becomes '"' */
+			char v[64];
+			int n;
+			const char *g;
+			char *type;
+			struct dsng_mime_param *p;
+			size_t np;
+
+			memcpy(v, want, len);
+			v[len] = 0;
+			n = snprintf(in, sizeof(in),
+			             "multipart/mixed; boundary=\"%.*s\\\"%s\"",
+			             (int)k, v, v + k);
+			g = dsng_test_guard(in, (size_t)n);
+			assert_int_equal(
+			        dsng_mime_content_type(mem, &type, &p, &np, g,
+			                               (size_t)n, NULL),
+			        DSNG_OK);
+			assert_int_equal(np, 1);
+			assert_int_equal(strlen(p[0].value), len + 1);
+			assert_int_equal(p[0].value[k], '"');
+			assert_memory_equal(p[0].value, v, k);
+			assert_memory_equal(p[0].value + k + 1, v + k, len - k);
+			dsng_test_guard_free(g);
+			talloc_free(type);
+			talloc_free(p);
+		}
+	}
+}
+
+/* base64 one sextet at a time, as RFC 2045 6.8 reads it: the reference
+ * for the decoder's four-at-a-time path. */
+static size_t slow_b64(char *out, const char *in, size_t len)
+{
+	static const char abc[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+	                          "abcdefghijklmnopqrstuvwxyz0123456789+/";
+	unsigned long acc = 0;
+	size_t i, o = 0, n = 0;
+
+	for (i = 0; i < len && in[i] != '='; i++) {
+		const char *p = in[i] ? strchr(abc, in[i]) : NULL;
+		if (!p)
+			continue;
+		acc = acc << 6 | (unsigned long)(p - abc);
+		if (++n == 4) {
+			out[o++] = (char)(acc >> 16);
+			out[o++] = (char)(acc >> 8);
+			out[o++] = (char)acc;
+			acc = 0;
+			n = 0;
+		}
+	}
+	if (n == 2)
+		out[o++] = (char)(acc >> 4);
+	else if (n == 3) {
+		out[o++] = (char)(acc >> 10);
+		out[o++] = (char)(acc >> 2);
+	}
+	return o;
+}
+
+/* Random base64 with line breaks, junk, 8-bit octets and '=' anywhere,
+ * every length to 300: the same octets as the reference, into a buffer
+ * and in place, never reading past the input (guarded). */
+static void test_base64_random(void **state)
+{
+	static const char pick[] = "QUJDRGVmZ2hpamts+/09\r\n =*\x80\xff";
+	char in[300], want[300], got[300];
+	unsigned seed = 7;
+	int round;
+
+	(void)state;
+	for (round = 0; round < 6000; round++) {
+		size_t len = (size_t)round % sizeof(in), j, wn, gn;
+		const char *g;
+		int sparse = round % 3 == 0; /* mostly clean quanta */
+		for (j = 0; j < len; j++) {
+			seed = seed * 1103515245u + 12345u;
+			in[j] = pick[(seed >> 16) %
+			             (sparse ? 16 : sizeof(pick) - 1)];
+			if (sparse && (seed >> 8) % 61 == 0)
+				in[j] = pick[16 + (seed >> 20) % 8];
+		}
+		wn = slow_b64(want, in, len);
+		g = dsng_test_guard(in, len);
+		gn = dsng_mime_base64_decode(got, g, len);
+		dsng_test_guard_free(g);
+		assert_int_equal(gn, wn);
+		assert_memory_equal(got, want, wn);
+		memcpy(got, in, len);
+		gn = dsng_mime_base64_decode(got, got, len);
+		assert_int_equal(gn, wn);
+		assert_memory_equal(got, want, wn);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -360,12 +550,16 @@ int main(void)
 	                                        dsng_test_setup_ctx,
 	                                        dsng_test_teardown_ctx),
 	        cmocka_unit_test(test_base64_and_qp),
+	        cmocka_unit_test(test_base64_random),
 	        cmocka_unit_test_setup_teardown(test_encoded_words,
 	                                        dsng_test_setup_ctx,
 	                                        dsng_test_teardown_ctx),
 	        cmocka_unit_test(test_mbox_split),
 	        cmocka_unit_test(test_cte_names),
 	        cmocka_unit_test_setup_teardown(test_limits_versions,
+	                                        dsng_test_setup_ctx,
+	                                        dsng_test_teardown_ctx),
+	        cmocka_unit_test_setup_teardown(test_content_type_long_tokens,
 	                                        dsng_test_setup_ctx,
 	                                        dsng_test_teardown_ctx),
 	        cmocka_unit_test_setup_teardown(test_content_type_errors,

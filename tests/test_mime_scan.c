@@ -47,6 +47,25 @@ static size_t slow_dashes(const char *s, size_t i, size_t n)
 	return n;
 }
 
+/* The baseline and the AVX2 scans for "\n--" called directly (the
+ * inline one takes them only for long runs); the AVX2 one when the CPU
+ * has it. */
+static void check_dashes_wide(const char *g, const char *buf, size_t i,
+                              size_t n)
+{
+	size_t want = slow_dashes(buf, i, n);
+
+	if (dsng__find_lf_dashes_sse2(g, i, n) != want)
+		fail_msg("find_lf_dashes_sse2 n=%zu i=%zu", n, i);
+#if DSNG__SCAN_WIDE
+	if (dsng__find_lf_dashes_long(g, i, n) != want)
+		fail_msg("find_lf_dashes_long n=%zu i=%zu", n, i);
+	if (__builtin_cpu_supports("avx2") &&
+	    dsng__find_lf_dashes_avx2(g, i, n) != want)
+		fail_msg("find_lf_dashes_avx2 n=%zu i=%zu", n, i);
+#endif
+}
+
 /* Every start i of a guarded copy of buf[0..n). */
 static void check_all(const char *buf, size_t n)
 {
@@ -71,6 +90,7 @@ static void check_all(const char *buf, size_t n)
 			fail_msg("ftext_end n=%zu i=%zu", n, i);
 		if (dsng__find_lf_dashes(g, i, n) != slow_dashes(buf, i, n))
 			fail_msg("find_lf_dashes n=%zu i=%zu", n, i);
+		check_dashes_wide(g, buf, i, n);
 		if (dsng__find_char(g, i, n, ':') != slow_char(buf, i, n, ':'))
 			fail_msg("find_char n=%zu i=%zu", n, i);
 	}
@@ -153,6 +173,41 @@ static void long_lines(void **state)
 	}
 }
 
+/* Runs of thousands of octets to the next "\n--" (the wide scans'
+ * share): the delimiter at every place of a 4 KB body of short lines,
+ * with lone LFs, "\n-" and "-\n-" about it, from several starts. */
+static void long_dashes(void **state)
+{
+	static char buf[4096];
+	size_t k, j;
+
+	(void)state;
+	for (j = 0; j < sizeof(buf); j++)
+		buf[j] = j % 41 == 0 ? '\n' : j % 41 == 1 ? '-' : 'x';
+	for (k = 0; k + 3 <= sizeof(buf); k += 13) {
+		const char *g;
+		char save[3];
+		memcpy(save, buf + k, 3);
+		memcpy(buf + k, "\n--", 3);
+		g = dsng_test_guard(buf, sizeof(buf));
+		for (j = 0; j < 300; j += 37) {
+			size_t want = slow_dashes(buf, j, sizeof(buf));
+			if (dsng__find_lf_dashes(g, j, sizeof(buf)) != want)
+				fail_msg("find_lf_dashes k=%zu j=%zu", k, j);
+			check_dashes_wide(g, buf, j, sizeof(buf));
+		}
+		if (k > 0)
+			assert_true(dsng__find_lf_dashes(g, 0, sizeof(buf)) <=
+			            k + 1);
+		dsng_test_guard_free(g);
+		memcpy(buf + k, save, 3);
+	}
+#if DSNG__SCAN_WIDE
+	print_message("wide scans: %s\n",
+	              dsng__scan_avx2() ? "AVX2" : "SSE2 baseline");
+#endif
+}
+
 static int slow_ieq(const char *p, const char *lw, size_t n)
 {
 	size_t i;
@@ -213,6 +268,7 @@ int main(void)
 	        cmocka_unit_test(scans_agree),
 	        cmocka_unit_test(random_bytes),
 	        cmocka_unit_test(long_lines),
+	        cmocka_unit_test(long_dashes),
 	        cmocka_unit_test(name_ieq_exact),
 	};
 

@@ -36,6 +36,34 @@ static void check_ok(const struct ok_case *c, size_t n)
 	}
 }
 
+/* Every month by its name in three cases, and names that are one octet
+ * off each (the month is told by three octets). */
+static void test_every_month(void **state)
+{
+	static const char *const names[12] = {"Jan", "feb", "MAR", "Apr",
+	                                      "may", "JUN", "Jul", "aug",
+	                                      "SEP", "Oct", "nov", "DEC"};
+	char text[64];
+	int m, k;
+
+	(void)state;
+	for (m = 0; m < 12; m++) {
+		struct ok_case c = {text, 2021, m + 1, 9, 8, 7, 6, 0};
+		snprintf(text, sizeof(text), "9 %s 2021 08:07:06 +0000",
+		         names[m]);
+		check_ok(&c, 1);
+		for (k = 0; k < 3; k++) {
+			int64_t t;
+			snprintf(text, sizeof(text), "9 %s 2021 08:07:06 +0000",
+			         names[m]);
+			text[2 + k] = 'x';
+			if (dsng_report_date_parse(&t, text, strlen(text),
+			                           NULL) != DSNG_ESYNTAX)
+				fail_msg("'%s' taken", text);
+		}
+	}
+}
+
 /* RFC 5322 appendix A, every date there. */
 static void test_rfc5322_examples(void **state)
 {
@@ -327,6 +355,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	        cmocka_unit_test(test_rfc5322_examples),
+	        cmocka_unit_test(test_every_month),
 	        cmocka_unit_test(test_obsolete_zones),
 	        cmocka_unit_test(test_obsolete_years),
 	        cmocka_unit_test(test_other_forms),

@@ -235,6 +235,17 @@ int main(int argc, char **argv)
 		return fail("cannot load the policy", msg);
 	if (resolve_user(dm_opts.user, &ids))
 		return DM_EXIT_FAIL;
+	/* Before any thread exists (every thread inherits this mask) and
+	 * before the socket or the PID file appears: a TERM sent as soon as
+	 * either exists stays pending until the signal thread takes it, where
+	 * the default action would kill the daemon and leave both behind. */
+	signal(SIGPIPE, SIG_IGN);
+	sigemptyset(&set);
+	sigaddset(&set, SIGHUP);
+	sigaddset(&set, SIGUSR1);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	if (smfi_register(dm_filter) != MI_SUCCESS)
 		return fail("smfi_register failed", NULL);
 	if (smfi_setconn((char *)dm_opts.socket) != MI_SUCCESS)
@@ -263,14 +274,6 @@ int main(int argc, char **argv)
 		return DM_EXIT_FAIL;
 	}
 
-	/* Before any thread exists: every thread inherits this mask. */
-	signal(SIGPIPE, SIG_IGN);
-	sigemptyset(&set);
-	sigaddset(&set, SIGHUP);
-	sigaddset(&set, SIGUSR1);
-	sigaddset(&set, SIGTERM);
-	sigaddset(&set, SIGINT);
-	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	if (pthread_create(&tid, NULL, signal_thread, NULL) != 0) {
 		if (dm_opts.pidfile)
 			unlink(dm_opts.pidfile);

@@ -984,6 +984,25 @@ class TestUsage(unittest.TestCase):
             self.assertLess(time.time(), deadline + 30, "files stay")
             time.sleep(0.05)
 
+    def test_term_at_once_after_start_is_clean(self):
+        # The PID file and the socket exist before the daemon's signal
+        # thread runs: a TERM sent in that window must still remove both
+        # (signals are blocked before either appears), never kill the
+        # daemon by the default action and leave them behind.
+        for _ in range(int(os.environ.get('DSNG_TERM_TRIES', '8'))):
+            m = Milter(self, foreground=False)
+            r = subprocess.run(m.argv, cwd=m.dir, stdin=subprocess.DEVNULL,
+                               capture_output=True, timeout=20)
+            self.assertEqual(r.returncode, 0, r.stderr)
+            with open(m.pidfile) as f:
+                pid = int(f.read())
+            self.addCleanup(kill_quietly, pid)
+            os.kill(pid, signal.SIGTERM)
+            deadline = time.time() + 30
+            while os.path.exists(m.pidfile) or os.path.exists(m.sock):
+                self.assertLess(time.time(), deadline, "files stay")
+                time.sleep(0.02)
+
     def test_socket_mode(self):
         m = Milter(self, "--socket-mode", "0660").start()
         self.assertEqual(os.stat(m.sock).st_mode & 0o7777, 0o660)
