@@ -4,7 +4,9 @@
  * on an overlong probe; a slab of fixed-size records; a bag of tagged
  * strings inline in a record.
  */
+#include <stdint.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "maillog_map.h"
 
@@ -36,13 +38,45 @@ static size_t place(struct dsng__ml_slot *slot, size_t mask, uint64_t h,
 	return d;
 }
 
+/* Slot arrays this large and up are aligned to 2 MB with a huge page
+ * asked for (see SLAB_HUGE below: the same TLB misses). */
+#define MAP_HUGE ((size_t)2 << 20)
+
+/* A zeroed array of cap slots on m (the chunk to free in *chunk), NULL
+ * when out of memory. */
+static struct dsng__ml_slot *slots_new(struct dsng__ml_map *m, size_t cap,
+                                       void **chunk)
+{
+	size_t bytes = cap * sizeof(struct dsng__ml_slot);
+	uintptr_t a;
+	char *c;
+
+	if (bytes < MAP_HUGE) {
+		*chunk = talloc_zero_array(m, struct dsng__ml_slot, cap);
+		return *chunk;
+	}
+	if (bytes > SIZE_MAX - MAP_HUGE)
+		return NULL;
+	c = talloc_size(m, bytes + MAP_HUGE);
+	if (!c)
+		return NULL;
+	a = ((uintptr_t)c + MAP_HUGE - 1) & ~(uintptr_t)(MAP_HUGE - 1);
+#ifdef MADV_HUGEPAGE
+	/* advice only: without huge pages the table works the same */
+	(void)madvise((void *)a, bytes, MADV_HUGEPAGE);
+#endif
+	memset((void *)a, 0, bytes);
+	*chunk = c;
+	return (struct dsng__ml_slot *)a;
+}
+
 /* Move every entry into a new array of cap slots, rehashing them under
  * *key when key is not NULL; 0, or -1 when out of memory (unchanged). */
 static int rebuild(struct dsng__ml_map *m, size_t cap,
                    const struct dsng__sipkey *key)
 {
-	struct dsng__ml_slot *n =
-	        talloc_zero_array(m, struct dsng__ml_slot, cap);
+	void *chunk;
+	struct dsng__ml_slot *n = slots_new(m, cap, &chunk);
 	size_t i, d, max = 0;
 
 	if (!n)
@@ -60,8 +94,9 @@ static int rebuild(struct dsng__ml_map *m, size_t cap,
 		if (d > max)
 			max = d;
 	}
-	talloc_free(m->slot);
+	talloc_free(m->slot_mem);
 	m->slot = n;
+	m->slot_mem = chunk;
 	m->cap = cap;
 	m->max_probe = max;
 	if (key)
@@ -78,7 +113,7 @@ struct dsng__ml_map *dsng__ml_map_new_keyed(TALLOC_CTX *mem,
 	if (!m)
 		return NULL;
 	m->cap = MAP_MIN_CAP;
-	m->slot = talloc_zero_array(m, struct dsng__ml_slot, m->cap);
+	m->slot = slots_new(m, m->cap, &m->slot_mem);
 	if (!m->slot) {
 		talloc_free(m);
 		return NULL;
@@ -221,6 +256,35 @@ long dsng__ml_map_probe(const struct dsng__ml_map *m, const char *key,
 /* ---- slab --------------------------------------------------------------- */
 
 #define SLAB_BLOCK 65536
+/* Past this many 64 KB blocks (2 MB of records) a slab grows by 2 MB
+ * blocks aligned to 2 MB, asking the kernel for a huge page each.  A full
+ * scan-log has some 40 MB of records and slots that every new queue id
+ * and summary row touch at random: in 4 KB pages nearly each of those
+ * loads also missed the TLB.  Small scanners never get there. */
+#ifndef DSNG_NO_POOLS
+#define SLAB_SMALL_BLOCKS 32
+#define SLAB_HUGE ((size_t)2 << 20)
+
+/* A huge-page block of records (their count in *n), NULL when out of
+ * memory.  The chunk is twice the size so that an aligned 2 MB lies in
+ * it; malloc maps a chunk that large on its own, and the pages before
+ * the aligned part stay untouched, so they cost address space only. */
+static char *huge_block(struct dsng__ml_slab *s, size_t *n)
+{
+	char *c = talloc_size(s, 2 * SLAB_HUGE);
+	uintptr_t a;
+
+	if (!c)
+		return NULL;
+	a = ((uintptr_t)c + SLAB_HUGE - 1) & ~(uintptr_t)(SLAB_HUGE - 1);
+#ifdef MADV_HUGEPAGE
+	/* advice only: without huge pages the block works the same */
+	(void)madvise((void *)a, SLAB_HUGE, MADV_HUGEPAGE);
+#endif
+	*n = s->size < SLAB_HUGE ? SLAB_HUGE / s->size : 1;
+	return (char *)a;
+}
+#endif
 
 struct dsng__ml_slab *dsng__ml_slab_new_hdr(TALLOC_CTX *mem, size_t size,
                                             size_t hdr)
@@ -254,11 +318,14 @@ void *dsng__ml_slab_alloc(struct dsng__ml_slab *s)
 		return NULL;
 #else
 	if (!s->free_list) {
-		char *b = talloc_size(s, s->size * s->per_block);
-		size_t i;
+		size_t n = s->per_block, i;
+		char *b = s->n_blocks >= SLAB_SMALL_BLOCKS &&
+		                          s->size <= SLAB_BLOCK
+		                  ? huge_block(s, &n)
+		                  : talloc_size(s, s->size * n);
 		if (!b)
 			return NULL;
-		for (i = s->per_block; i-- > 0;) {
+		for (i = n; i-- > 0;) {
 			*(void **)(b + i * s->size) = s->free_list;
 			s->free_list = b + i * s->size;
 		}

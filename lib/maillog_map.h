@@ -41,7 +41,8 @@ struct dsng__ml_slot {
 
 struct dsng__ml_map {
 	struct dsng__ml_slot *slot;
-	size_t cap; /* a power of two */
+	void *slot_mem; /* the chunk slot lies in (aligned when large) */
+	size_t cap;     /* a power of two */
 	size_t n;
 	dsng__ml_key_fn key_of;
 	struct dsng__sipkey key;

@@ -6,6 +6,7 @@
  * an overlong probe), the slab and the string bag.
  */
 #include <pthread.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include "dsng_test.h"
@@ -216,6 +217,9 @@ static void test_map_growth_and_removal(void **state)
 	}
 	assert_int_equal(m->n, n);
 	assert_int_equal(m->cap, 131072); /* the power of two >= 2n */
+	/* 2 MB of slots: aligned to a huge page inside a larger chunk */
+	assert_int_equal((uintptr_t)m->slot & ((2u << 20) - 1), 0);
+	assert_ptr_not_equal(m->slot, m->slot_mem);
 	assert_true(m->max_probe < 64);
 	assert_int_equal(m->rekeys, 0);
 	for (i = 0; i < n; i++)
@@ -467,6 +471,55 @@ static void test_slab(void **state)
 	talloc_free(s);
 }
 
+/* Past 32 blocks of 64 KB a slab carves 2 MB blocks aligned to 2 MB
+ * (huge pages): their records are zeroed, apart, and reused like the
+ * others. */
+static void test_slab_huge_blocks(void **state)
+{
+	const size_t n = 40000; /* 16384 in small blocks, the rest in huge */
+	struct dsng__ml_slab *s = dsng__ml_slab_new(*state, 128);
+	unsigned char **p = talloc_array(*state, unsigned char *, n);
+	size_t i;
+
+	assert_non_null(s);
+	assert_non_null(p);
+	for (i = 0; i < n; i++) {
+		p[i] = dsng__ml_slab_alloc(s);
+		assert_non_null(p[i]);
+		assert_int_equal(p[i][0], 0);
+		assert_int_equal(p[i][127], 0);
+		memset(p[i], (int)(i & 0xff), 128);
+	}
+	for (i = 0; i < n; i++) {
+		assert_int_equal(p[i][0], i & 0xff);
+		assert_int_equal(p[i][127], i & 0xff);
+	}
+#ifndef DSNG_NO_POOLS
+	/* 32 small blocks of 512, then 16384 a huge block: two of them,
+	 * each starting on a 2 MB boundary (a fresh block hands out its
+	 * records in address order) */
+	assert_int_equal(s->n_blocks, 34);
+	assert_int_equal((uintptr_t)p[16384] & ((2u << 20) - 1), 0);
+	assert_int_equal((uintptr_t)p[32768] & ((2u << 20) - 1), 0);
+	assert_ptr_equal(p[16385], p[16384] + 128);
+#endif
+	for (i = 0; i < n; i += 2)
+		dsng__ml_slab_free(s, p[i]);
+	assert_int_equal(s->n_used, n / 2);
+	for (i = 0; i < n; i += 2) {
+		p[i] = dsng__ml_slab_alloc(s);
+		assert_non_null(p[i]);
+		assert_int_equal(p[i][127], 0);
+	}
+	for (i = 1; i < n; i += 2)
+		assert_int_equal(p[i][64], i & 0xff);
+#ifndef DSNG_NO_POOLS
+	assert_int_equal(s->n_blocks, 34);
+#endif
+	talloc_free(p);
+	talloc_free(s);
+}
+
 /* A slab of records with a 40-byte struct zeroes those bytes of every
  * record it hands out, new or reused, and keeps the records apart. */
 static void test_slab_hdr(void **state)
@@ -591,6 +644,9 @@ int main(void)
 	                                        dsng_test_setup_ctx,
 	                                        dsng_test_teardown_ctx),
 	        cmocka_unit_test_setup_teardown(test_slab, dsng_test_setup_ctx,
+	                                        dsng_test_teardown_ctx),
+	        cmocka_unit_test_setup_teardown(test_slab_huge_blocks,
+	                                        dsng_test_setup_ctx,
 	                                        dsng_test_teardown_ctx),
 	        cmocka_unit_test_setup_teardown(test_slab_hdr,
 	                                        dsng_test_setup_ctx,

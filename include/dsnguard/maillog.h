@@ -140,7 +140,7 @@ struct dsng_maillog_summary {
  * the tables of a scanner with the defaults never take more than about
  * 100 MB (all of them full, every budget used; 60 MB without Exim's
  * delivery runs); a 1 GB flood of never-finishing messages from 1.2
- * million clients to as many forged senders peaks at 51 MB in scan-log
+ * million clients to as many forged senders peaks at 52 MB in scan-log
  * (tests/bench/scanlog_bench.sh).
  * Events released but not yet taken (dsng_maillog_next or
  * dsng_maillog_view) are the caller's to drain. */
