@@ -53,6 +53,33 @@ static int cmd_parse(struct dsng_cmd *c, const struct cmd_state *st,
 	return dsng_cmd_parse(c, st->line, st->len, &opts, err);
 }
 
+/* Parse st into the thread's cache, recording that it now holds st's
+ * command, or into stack while the cache is busy.  The command, or NULL
+ * with err set. */
+static struct dsng_cmd *parse_cached(const struct cmd_state *st,
+                                     struct dsng_cmd *stack,
+                                     struct dsng_error *err)
+{
+	struct dsng_cmd *c;
+
+	if (tl.busy) {
+		dsng_cmd_init(stack, DSNG_CMD_VERSION);
+		c = stack;
+	} else {
+		if (!tl.ready) {
+			dsng_cmd_init(&tl.c, DSNG_CMD_VERSION);
+			tl.ready = 1;
+		}
+		tl.serial = 0;
+		c = &tl.c;
+	}
+	if (cmd_parse(c, st, err) != DSNG_OK)
+		return NULL;
+	if (c == &tl.c)
+		tl.serial = st->serial;
+	return c;
+}
+
 /* The command of st: the thread's cached parse when it is st's, else
  * parsed again (into the cache, or into stack when the cache is in use).
  * NULL with an exception if the parse fails, which a line that parsed
@@ -65,26 +92,13 @@ static struct dsng_cmd *cmd_of(const struct cmd_state *st,
 
 	if (!tl.busy && tl.ready && tl.serial == st->serial)
 		return &tl.c;
-	if (tl.busy) {
-		dsng_cmd_init(stack, DSNG_CMD_VERSION);
-		c = stack;
-	} else {
-		if (!tl.ready) {
-			dsng_cmd_init(&tl.c, DSNG_CMD_VERSION);
-			tl.ready = 1;
-		}
-		tl.serial = 0;
-		c = &tl.c;
-	}
 	dsng_error_init(&err, DSNG_ERROR_VERSION);
-	if (cmd_parse(c, st, &err) != DSNG_OK) {
+	if (!(c = parse_cached(st, stack, &err))) {
 		PyErr_Format(PyExc_SystemError,
 		             "dsnguard.Result: the line no longer parses (%s)",
 		             err.message);
 		return NULL;
 	}
-	if (c == &tl.c)
-		tl.serial = st->serial;
 	return c;
 }
 
@@ -334,23 +348,10 @@ PyObject *dsngb_py_cmd_result(const char *p, size_t n, unsigned flags,
 	st->flags = flags;
 	st->max_line = max_line;
 	st->serial = next_serial++;
-	if (tl.busy) {
-		dsng_cmd_init(&stack, DSNG_CMD_VERSION);
-		c = &stack;
-	} else {
-		if (!tl.ready) {
-			dsng_cmd_init(&tl.c, DSNG_CMD_VERSION);
-			tl.ready = 1;
-		}
-		tl.serial = 0;
-		c = &tl.c;
-	}
-	if (cmd_parse(c, st, err) != DSNG_OK) {
+	if (!(c = parse_cached(st, &stack, err))) {
 		PyMem_Free(st);
 		return NULL;
 	}
-	if (c == &tl.c)
-		tl.serial = st->serial;
 	if (!(t = cmd_template_of(c->verb))) {
 		PyMem_Free(st);
 		return NULL;
