@@ -249,6 +249,9 @@ TARGETS = [
      "synth-10000-rcpt-heap-held", "C libdsnguard", "bytes", "ratio", 2.0),
     ("report per-byte cost, 50 MB against 1 MB (growth)", "scaling",
      "report-size-per-byte-growth", "C libdsnguard", "ratio", "max", 1.25),
+    ("the same growth over a plain read of the same buffer", "scaling",
+     "report-size-over-read-floor-per-byte-growth", "C libdsnguard",
+     "ratio", "max", 1.25),
     ("scan-log against pflogsumm", "log", "postfix-flood",
      "C libdsnguard scan-log", "bytes/s", "peer:pflogsumm", 17),
     ("scan-log per-byte cost, largest log against 1 MB (growth)",
@@ -325,7 +328,9 @@ BRIEF = {"smtp": ("realistic-stream", "rcpt-notify-orcpt"),
          "policy": ("rcpt-0-networks", "rcpt-10000-networks",
                     "instr-ratio-10000-vs-0", "rcpt-decision"),
          "scaling": ("report-1MB", "report-50MB",
-                     "report-size-per-byte-growth", "report-10000-rcpt",
+                     "report-size-per-byte-growth",
+                     "report-size-over-read-floor-per-byte-growth",
+                     "report-10000-rcpt",
                      "log-1MB", "log-1000MB", "log-1000MB-peak-rss",
                      "log-size-per-byte-growth")}
 
@@ -391,6 +396,9 @@ def table(rows, brief=False):
                 if r.get("ns_per_byte_by_size"):
                     notes.append("ns/byte %s over %s" % (
                         r["ns_per_byte_by_size"], r.get("sizes")))
+                if r.get("over_read_floor_by_size"):
+                    notes.append("parse over read floor %s over %s" % (
+                        r["over_read_floor_by_size"], r.get("sizes")))
                 if "peak_rss" in r and r["unit"] != "bytes":
                     notes.append("peak RSS %s" % human(r["peak_rss"],
                                                        "bytes"))
