@@ -53,10 +53,19 @@ struct row {
 _Static_assert(sizeof(struct row) <= 56 || sizeof(void *) < 8,
                "a row holds 72 bytes of strings inline");
 
+/* A heap entry carries its row's estimate: sifting compares estimates
+ * only, and on a full table every new key sifts one entry from the root
+ * to the bottom, whose rows, scattered over the slab, were a cache miss
+ * each when the estimate was read from the row. */
+struct heap_ent {
+	unsigned long est; /* est(row), kept equal by every change */
+	struct row *row;
+};
+
 struct table {
 	struct dsng__ml_map *map;
 	struct dsng__ml_slab *slab;
-	struct row **heap; /* min-heap by count + err */
+	struct heap_ent *heap; /* min-heap by count + err */
 	size_t n, heap_cap, max;
 	size_t spill, spill_max;
 	unsigned long evicted, floor;
@@ -80,37 +89,48 @@ static inline unsigned long est(const struct row *r)
 	return r->count + r->err;
 }
 
-static void heap_swap(struct table *t, size_t i, size_t j)
+/* Put e at heap index i (and tell its row where it is). */
+static inline void heap_put(struct table *t, size_t i, struct heap_ent e)
 {
-	struct row *x = t->heap[i];
-
-	t->heap[i] = t->heap[j];
-	t->heap[j] = x;
-	t->heap[i]->heap = (uint32_t)i;
-	t->heap[j]->heap = (uint32_t)j;
+	t->heap[i] = e;
+	e.row->heap = (uint32_t)i;
 }
 
+/* Move entry i up while its parent is larger: the swaps of a textbook
+ * sift, written as moves of the parents into the hole. */
 static void sift_up(struct table *t, size_t i)
 {
-	while (i && est(t->heap[(i - 1) / 2]) > est(t->heap[i])) {
-		heap_swap(t, i, (i - 1) / 2);
+	struct heap_ent e = t->heap[i];
+
+	while (i && t->heap[(i - 1) / 2].est > e.est) {
+		heap_put(t, i, t->heap[(i - 1) / 2]);
 		i = (i - 1) / 2;
 	}
+	heap_put(t, i, e);
 }
 
+/* Move entry i down while a child is smaller, to the smaller child (the
+ * left one on a tie): the same path and the same final order as swapping
+ * it down, so the rows evicted among equal estimates stay the same. */
 static void sift_down(struct table *t, size_t i)
 {
+	struct heap_ent e = t->heap[i];
+
 	for (;;) {
 		size_t l = 2 * i + 1, m = i;
-		if (l < t->n && est(t->heap[l]) < est(t->heap[m]))
+		unsigned long me = e.est;
+		if (l < t->n && t->heap[l].est < me) {
 			m = l;
-		if (l + 1 < t->n && est(t->heap[l + 1]) < est(t->heap[m]))
+			me = t->heap[l].est;
+		}
+		if (l + 1 < t->n && t->heap[l + 1].est < me)
 			m = l + 1;
 		if (m == i)
-			return;
-		heap_swap(t, i, m);
+			break;
+		heap_put(t, i, t->heap[m]);
 		i = m;
 	}
+	heap_put(t, i, e);
 }
 
 static int table_init(struct table *t, TALLOC_CTX *mem)
@@ -126,7 +146,7 @@ static int table_init(struct table *t, TALLOC_CTX *mem)
 /* Take the smallest row out of the table (and free it). */
 static void evict_min(struct table *t)
 {
-	struct row *r = t->heap[0];
+	struct row *r = t->heap[0].row;
 	size_t len;
 	const char *k = row_key(r, &len);
 
@@ -134,9 +154,11 @@ static void evict_min(struct table *t)
 	if (est(r) > t->floor)
 		t->floor = est(r);
 	t->evicted++;
-	heap_swap(t, 0, t->n - 1);
 	t->n--;
-	sift_down(t, 0);
+	if (t->n) {
+		heap_put(t, 0, t->heap[t->n]);
+		sift_down(t, 0);
+	}
 	dsng__ml_bag_clear(&r->bag, &t->spill);
 	dsng__ml_slab_free(t->slab, r);
 }
@@ -171,6 +193,7 @@ static int bump(struct table *t, const char *key, const char *name, bool weak,
 	if (r) {
 		r->count++;
 		r->receipts += receipt ? 1 : 0;
+		t->heap[r->heap].est = est(r);
 		sift_down(t, r->heap);
 		return set_name(t, r, name, weak);
 	}
@@ -179,10 +202,10 @@ static int bump(struct table *t, const char *key, const char *name, bool weak,
 		evict_min(t);
 	if (t->n == t->heap_cap) {
 		size_t cap = t->heap_cap ? t->heap_cap * 2 : 64;
-		struct row **grown;
+		struct heap_ent *grown;
 		if (cap > t->max)
 			cap = t->max;
-		grown = talloc_realloc(t->slab, t->heap, struct row *, cap);
+		grown = talloc_realloc(t->slab, t->heap, struct heap_ent, cap);
 		if (!grown)
 			return -1;
 		t->heap = grown;
@@ -202,9 +225,9 @@ static int bump(struct table *t, const char *key, const char *name, bool weak,
 	r->count = 1;
 	r->receipts = receipt ? 1 : 0;
 	r->err = t->floor;
-	r->heap = (uint32_t)t->n;
-	t->heap[t->n++] = r;
-	sift_up(t, r->heap);
+	t->heap[t->n].est = est(r);
+	t->heap[t->n].row = r;
+	sift_up(t, t->n++);
 	if (set_name(t, r, name, weak))
 		return -1;
 	/* Long keys and names: keep the spilled bytes within budget by
@@ -294,7 +317,7 @@ static int rows_of(TALLOC_CTX *parent, const struct table *t, bool with_name,
 	size_t i, bytes = 1;
 
 	for (i = 0; i < t->n; i++) {
-		const struct row *r = t->heap[i];
+		const struct row *r = t->heap[i].row;
 		const char *name = dsng__ml_bag_get(&r->bag, r->inl, TAG_NAME);
 		bytes += r->key_len + 1;
 		if (with_name && name)
@@ -311,7 +334,7 @@ static int rows_of(TALLOC_CTX *parent, const struct table *t, bool with_name,
 	}
 	p = str;
 	for (i = 0; i < t->n; i++) {
-		const struct row *r = t->heap[i];
+		const struct row *r = t->heap[i].row;
 		size_t len;
 		const char *k = row_key(r, &len);
 		const char *name = dsng__ml_bag_get(&r->bag, r->inl, TAG_NAME);
