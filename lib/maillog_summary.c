@@ -143,14 +143,24 @@ static int table_init(struct table *t, TALLOC_CTX *mem)
 	return 0;
 }
 
-/* Take the smallest row out of the table (and free it). */
-static void evict_min(struct table *t)
+/* Start loading a record's first two cache lines (a row's key may cross
+ * into the second). */
+static inline void prefetch_row(const struct row *r)
+{
+	__builtin_prefetch(r);
+	__builtin_prefetch((const char *)r + 64);
+}
+
+/* Take the smallest row out of the table (and free it); *vh, when not
+ * NULL, is the hash of its key (struct aim). */
+static void evict_min(struct table *t, const uint64_t *vh)
 {
 	struct row *r = t->heap[0].row;
 	size_t len;
 	const char *k = row_key(r, &len);
 
-	dsng__ml_map_del(t->map, k, len);
+	dsng__ml_map_del_h(t->map, k, len,
+	                   vh ? *vh : dsng__ml_map_hash(t->map, k, len));
 	if (est(r) > t->floor)
 		t->floor = est(r);
 	t->evicted++;
@@ -158,9 +168,39 @@ static void evict_min(struct table *t)
 	if (t->n) {
 		heap_put(t, 0, t->heap[t->n]);
 		sift_down(t, 0);
+		/* the next row to go: its key is read at the next new key */
+		prefetch_row(t->heap[0].row);
 	}
 	dsng__ml_bag_clear(&r->bag, &t->spill);
 	dsng__ml_slab_free(t->slab, r);
+}
+
+/* A key about to be counted, hashed ahead with, when its table is full,
+ * the key of the row a new key would evict.  On a flood both tables are
+ * full and every event brings new keys: four hash slots far from each
+ * other and from the caches.  Aiming at both tables before counting in
+ * either asks for the four slots at once, so their misses overlap. */
+struct aim {
+	const char *key;
+	size_t len;
+	uint64_t h;  /* of key */
+	uint64_t vh; /* of heap[0]'s key, when full */
+	bool full;
+};
+
+static void aim(const struct table *t, const char *key, struct aim *a)
+{
+	a->key = key ? key : UNKNOWN_KEY;
+	a->len = strlen(a->key);
+	a->h = dsng__ml_map_hash(t->map, a->key, a->len);
+	dsng__ml_map_prefetch(t->map, a->h);
+	a->full = t->n && t->n == t->max;
+	if (a->full) {
+		size_t len;
+		const char *k = row_key(t->heap[0].row, &len);
+		a->vh = dsng__ml_map_hash(t->map, k, len);
+		dsng__ml_map_prefetch(t->map, a->vh);
+	}
 }
 
 static int set_name(struct table *t, struct row *r, const char *name, bool weak)
@@ -176,19 +216,17 @@ static int set_name(struct table *t, struct row *r, const char *name, bool weak)
 	return 0;
 }
 
-static int bump(struct table *t, const char *key, const char *name, bool weak,
-                bool receipt)
+/* Count a's key (aimed at t, which has not changed since). */
+static int bump(struct table *t, const struct aim *a, const char *name,
+                bool weak, bool receipt)
 {
-	size_t len;
+	const char *key = a->key;
+	size_t len = a->len;
 	struct row *r;
-	uint64_t h;
-
-	if (!key)
-		key = UNKNOWN_KEY;
-	len = strlen(key);
 	/* hashed once for the lookup and the insertion (evict_min deletes,
 	 * which moves entries but never changes a key's hash) */
-	h = dsng__ml_map_hash(t->map, key, len);
+	uint64_t h = a->h;
+
 	r = dsng__ml_map_get_h(t->map, key, len, h);
 	if (r) {
 		r->count++;
@@ -199,7 +237,7 @@ static int bump(struct table *t, const char *key, const char *name, bool weak,
 	}
 	/* A new key: make room (Space-Saving replaces the smallest row). */
 	if (t->n == t->max)
-		evict_min(t);
+		evict_min(t, a->full ? &a->vh : NULL);
 	if (t->n == t->heap_cap) {
 		size_t cap = t->heap_cap ? t->heap_cap * 2 : 64;
 		struct heap_ent *grown;
@@ -234,7 +272,7 @@ static int bump(struct table *t, const char *key, const char *name, bool weak,
 	 * evicting more of the smallest rows (perhaps the new one: its key
 	 * then counts as unmonitored, within the floor). */
 	while (t->spill > t->spill_max && t->n > 1)
-		evict_min(t);
+		evict_min(t, NULL);
 	return 0;
 }
 
@@ -276,12 +314,16 @@ int dsng__ml_tally_event(struct dsng__ml_tally *t,
 	bool receipt =
 	        ev->kind == DSNG_DSN_SUCCESS || ev->kind == DSNG_DSN_RELAYED;
 
+	struct aim rcpt, client;
+
 	t->events++;
 	t->by_kind[ev->kind]++;
+	aim(&t->rcpt, ev->to, &rcpt);
+	aim(&t->client, ev->client_addr, &client);
 	/* A service names only a client without an address (a local
 	 * submission): "esmtp" or "MTA" is no name for 192.0.2.1. */
-	if (bump(&t->rcpt, ev->to, NULL, false, receipt) ||
-	    bump(&t->client, ev->client_addr,
+	if (bump(&t->rcpt, &rcpt, NULL, false, receipt) ||
+	    bump(&t->client, &client,
 	         ev->client_name   ? ev->client_name
 	         : ev->client_addr ? NULL
 	                           : ev->service,
