@@ -562,9 +562,27 @@ static void on_dsn(struct dsng_maillog *s, const struct dsng__ml_line *line,
 static void release(struct dsng_maillog *s)
 {
 	while (s->head && s->head->complete && !s->head->note.hold) {
-		struct dsng__ml_pending *p = s->head;
+		struct dsng__ml_pending *p = s->head, *q = p->next;
 		struct dsng_maillog_event ev;
 
+		/* Events are released in bursts (those behind one that
+		 * waited): on a flood each was built max_pending events ago,
+		 * out of the caches.  Ask for the next one's chunk (its
+		 * header and the strings the summary reads come first) and
+		 * the recipient of the one after p, whose header the
+		 * previous round asked for. */
+		if (q) {
+			__builtin_prefetch(q->to);
+			if (q->next) {
+				const char *n = (const char *)q->next;
+				__builtin_prefetch(n);
+				__builtin_prefetch(n + 64);
+				__builtin_prefetch(n + 128);
+				__builtin_prefetch(n + 192);
+				__builtin_prefetch(n + 256);
+				__builtin_prefetch(n + 320);
+			}
+		}
 		dsng__ml_notice_done(&p->note);
 		s->head = p->next;
 		if (!s->head)
