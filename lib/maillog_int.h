@@ -231,6 +231,11 @@ struct dsng_maillog {
 	struct dsng__ml_map *msgs;      /* "P:qid" -> struct dsng__ml_msg */
 	struct dsng__ml_slab *msg_slab; /* the records */
 	struct dsng__ml_msg *oldest, *newest; /* least recently seen first */
+	/* the record the next eviction will free, hashed ahead by msg_get
+	 * (the hash holds while msgs->rekeys is victim_rekeys) */
+	struct dsng__ml_msg *victim;
+	uint64_t victim_h;
+	unsigned long victim_rekeys;
 	size_t n_msgs;
 	size_t msg_spill, msg_spill_max; /* record strings outside the slab */
 	size_t run_bytes, run_bytes_max; /* Exim delivery runs (children of

@@ -168,7 +168,12 @@ static void msg_free(struct dsng_maillog *s, struct dsng__ml_msg *m)
 		m->newer->older = m->older;
 	else
 		s->newest = m->older;
-	dsng__ml_map_del(s->msgs, m->key, m->key_len);
+	if (m == s->victim && s->msgs->rekeys == s->victim_rekeys)
+		dsng__ml_map_del_h(s->msgs, m->key, m->key_len, s->victim_h);
+	else
+		dsng__ml_map_del(s->msgs, m->key, m->key_len);
+	if (m == s->victim)
+		s->victim = NULL;
 	s->n_msgs--;
 	dsng__ml_bag_clear(&m->bag, &s->msg_spill);
 	dsng__ml_slab_free(s->msg_slab, m);
@@ -204,6 +209,11 @@ static void trim(struct dsng_maillog *s)
 		msg_free(s, s->oldest);
 		s->evicted++;
 		freed = 1;
+		/* the next to go, read when msg_get next makes a record
+		 * (aim_victim); on a flood it was last seen max_tracked
+		 * records ago, long out of the caches */
+		__builtin_prefetch(s->oldest);
+		__builtin_prefetch((char *)s->oldest + 64);
 	}
 	if (freed)
 		release(s);
@@ -214,6 +224,23 @@ static char mta_letter(enum dsng_maillog_mta mta)
 	return mta == DSNG_MAILLOG_POSTFIX    ? 'P'
 	       : mta == DSNG_MAILLOG_SENDMAIL ? 'S'
 	                                      : 'E';
+}
+
+/* A new record is about to be made in a full table: the line's trim will
+ * evict the oldest.  Its hash slot is asked for now, so that miss overlaps
+ * the lookup of the new key's slot (a flood makes a new queue id every
+ * other line, each evicting one). */
+static void aim_victim(struct dsng_maillog *s)
+{
+	struct dsng__ml_msg *v = s->oldest;
+
+	if (s->n_msgs < s->opts.max_tracked || !v || v == s->newest ||
+	    v == s->victim)
+		return;
+	s->victim = v;
+	s->victim_h = dsng__ml_map_hash(s->msgs, v->key, v->key_len);
+	s->victim_rekeys = s->msgs->rekeys;
+	dsng__ml_map_prefetch(s->msgs, s->victim_h);
 }
 
 /* The record of a queue id ("P:" + qid, so MTAs sharing a log never mix);
@@ -240,6 +267,8 @@ static struct dsng__ml_msg *msg_get(struct dsng_maillog *s,
 		return s->newest;
 	/* hashed once for the lookup and the insertion */
 	h = dsng__ml_map_hash(s->msgs, key, qid.len + 2);
+	if (create)
+		aim_victim(s);
 	m = dsng__ml_map_get_h(s->msgs, key, qid.len + 2, h);
 	if (m) {
 		touch(s, m);
@@ -533,9 +562,27 @@ static void on_dsn(struct dsng_maillog *s, const struct dsng__ml_line *line,
 static void release(struct dsng_maillog *s)
 {
 	while (s->head && s->head->complete && !s->head->note.hold) {
-		struct dsng__ml_pending *p = s->head;
+		struct dsng__ml_pending *p = s->head, *q = p->next;
 		struct dsng_maillog_event ev;
 
+		/* Events are released in bursts (those behind one that
+		 * waited): on a flood each was built max_pending events ago,
+		 * out of the caches.  Ask for the next one's chunk (its
+		 * header and the strings the summary reads come first) and
+		 * the recipient of the one after p, whose header the
+		 * previous round asked for. */
+		if (q) {
+			__builtin_prefetch(q->to);
+			if (q->next) {
+				const char *n = (const char *)q->next;
+				__builtin_prefetch(n);
+				__builtin_prefetch(n + 64);
+				__builtin_prefetch(n + 128);
+				__builtin_prefetch(n + 192);
+				__builtin_prefetch(n + 256);
+				__builtin_prefetch(n + 320);
+			}
+		}
 		dsng__ml_notice_done(&p->note);
 		s->head = p->next;
 		if (!s->head)

@@ -211,7 +211,13 @@ int dsng__ml_map_put_h(struct dsng__ml_map *m, const char *key, size_t len,
 
 void *dsng__ml_map_del(struct dsng__ml_map *m, const char *key, size_t len)
 {
-	size_t mask = m->cap - 1, i = find(m, key, len, hash(m, key, len)), j;
+	return dsng__ml_map_del_h(m, key, len, hash(m, key, len));
+}
+
+void *dsng__ml_map_del_h(struct dsng__ml_map *m, const char *key, size_t len,
+                         uint64_t h)
+{
+	size_t mask = m->cap - 1, i = find(m, key, len, h), j;
 	void *val;
 
 	if (i == (size_t)-1)

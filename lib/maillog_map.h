@@ -78,6 +78,20 @@ int dsng__ml_map_put_h(struct dsng__ml_map *m, const char *key, size_t len,
                        uint64_t h, void *val);
 /* Remove key; returns its value, NULL when absent. */
 void *dsng__ml_map_del(struct dsng__ml_map *m, const char *key, size_t len);
+/* The same with key's hash from dsng__ml_map_hash (valid while
+ * m->rekeys is what it was then). */
+void *dsng__ml_map_del_h(struct dsng__ml_map *m, const char *key, size_t len,
+                         uint64_t h);
+/* Start loading the slot where a lookup of hash h begins.  On a full
+ * scan-log table the slots and records are far larger than the caches:
+ * a caller that knows a key it will look up or delete soon (the next
+ * record to evict) asks for its slot early, so that miss overlaps the
+ * other work instead of stalling the lookup.  Advice only. */
+static inline void dsng__ml_map_prefetch(const struct dsng__ml_map *m,
+                                         uint64_t h)
+{
+	__builtin_prefetch(&m->slot[(size_t)h & (m->cap - 1)]);
+}
 /* Call fn for every value, in no particular order. */
 void dsng__ml_map_walk(const struct dsng__ml_map *m,
                        void (*fn)(void *ctx, void *val), void *ctx);

@@ -53,10 +53,19 @@ struct row {
 _Static_assert(sizeof(struct row) <= 56 || sizeof(void *) < 8,
                "a row holds 72 bytes of strings inline");
 
+/* A heap entry carries its row's estimate: sifting compares estimates
+ * only, and on a full table every new key sifts one entry from the root
+ * to the bottom, whose rows, scattered over the slab, were a cache miss
+ * each when the estimate was read from the row. */
+struct heap_ent {
+	unsigned long est; /* est(row), kept equal by every change */
+	struct row *row;
+};
+
 struct table {
 	struct dsng__ml_map *map;
 	struct dsng__ml_slab *slab;
-	struct row **heap; /* min-heap by count + err */
+	struct heap_ent *heap; /* min-heap by count + err */
 	size_t n, heap_cap, max;
 	size_t spill, spill_max;
 	unsigned long evicted, floor;
@@ -80,37 +89,48 @@ static inline unsigned long est(const struct row *r)
 	return r->count + r->err;
 }
 
-static void heap_swap(struct table *t, size_t i, size_t j)
+/* Put e at heap index i (and tell its row where it is). */
+static inline void heap_put(struct table *t, size_t i, struct heap_ent e)
 {
-	struct row *x = t->heap[i];
-
-	t->heap[i] = t->heap[j];
-	t->heap[j] = x;
-	t->heap[i]->heap = (uint32_t)i;
-	t->heap[j]->heap = (uint32_t)j;
+	t->heap[i] = e;
+	e.row->heap = (uint32_t)i;
 }
 
+/* Move entry i up while its parent is larger: the swaps of a textbook
+ * sift, written as moves of the parents into the hole. */
 static void sift_up(struct table *t, size_t i)
 {
-	while (i && est(t->heap[(i - 1) / 2]) > est(t->heap[i])) {
-		heap_swap(t, i, (i - 1) / 2);
+	struct heap_ent e = t->heap[i];
+
+	while (i && t->heap[(i - 1) / 2].est > e.est) {
+		heap_put(t, i, t->heap[(i - 1) / 2]);
 		i = (i - 1) / 2;
 	}
+	heap_put(t, i, e);
 }
 
+/* Move entry i down while a child is smaller, to the smaller child (the
+ * left one on a tie): the same path and the same final order as swapping
+ * it down, so the rows evicted among equal estimates stay the same. */
 static void sift_down(struct table *t, size_t i)
 {
+	struct heap_ent e = t->heap[i];
+
 	for (;;) {
 		size_t l = 2 * i + 1, m = i;
-		if (l < t->n && est(t->heap[l]) < est(t->heap[m]))
+		unsigned long me = e.est;
+		if (l < t->n && t->heap[l].est < me) {
 			m = l;
-		if (l + 1 < t->n && est(t->heap[l + 1]) < est(t->heap[m]))
+			me = t->heap[l].est;
+		}
+		if (l + 1 < t->n && t->heap[l + 1].est < me)
 			m = l + 1;
 		if (m == i)
-			return;
-		heap_swap(t, i, m);
+			break;
+		heap_put(t, i, t->heap[m]);
 		i = m;
 	}
+	heap_put(t, i, e);
 }
 
 static int table_init(struct table *t, TALLOC_CTX *mem)
@@ -123,22 +143,64 @@ static int table_init(struct table *t, TALLOC_CTX *mem)
 	return 0;
 }
 
-/* Take the smallest row out of the table (and free it). */
-static void evict_min(struct table *t)
+/* Start loading a record's first two cache lines (a row's key may cross
+ * into the second). */
+static inline void prefetch_row(const struct row *r)
 {
-	struct row *r = t->heap[0];
+	__builtin_prefetch(r);
+	__builtin_prefetch((const char *)r + 64);
+}
+
+/* Take the smallest row out of the table (and free it); *vh, when not
+ * NULL, is the hash of its key (struct aim). */
+static void evict_min(struct table *t, const uint64_t *vh)
+{
+	struct row *r = t->heap[0].row;
 	size_t len;
 	const char *k = row_key(r, &len);
 
-	dsng__ml_map_del(t->map, k, len);
+	dsng__ml_map_del_h(t->map, k, len,
+	                   vh ? *vh : dsng__ml_map_hash(t->map, k, len));
 	if (est(r) > t->floor)
 		t->floor = est(r);
 	t->evicted++;
-	heap_swap(t, 0, t->n - 1);
 	t->n--;
-	sift_down(t, 0);
+	if (t->n) {
+		heap_put(t, 0, t->heap[t->n]);
+		sift_down(t, 0);
+		/* the next row to go: its key is read at the next new key */
+		prefetch_row(t->heap[0].row);
+	}
 	dsng__ml_bag_clear(&r->bag, &t->spill);
 	dsng__ml_slab_free(t->slab, r);
+}
+
+/* A key about to be counted, hashed ahead with, when its table is full,
+ * the key of the row a new key would evict.  On a flood both tables are
+ * full and every event brings new keys: four hash slots far from each
+ * other and from the caches.  Aiming at both tables before counting in
+ * either asks for the four slots at once, so their misses overlap. */
+struct aim {
+	const char *key;
+	size_t len;
+	uint64_t h;  /* of key */
+	uint64_t vh; /* of heap[0]'s key, when full */
+	bool full;
+};
+
+static void aim(const struct table *t, const char *key, struct aim *a)
+{
+	a->key = key ? key : UNKNOWN_KEY;
+	a->len = strlen(a->key);
+	a->h = dsng__ml_map_hash(t->map, a->key, a->len);
+	dsng__ml_map_prefetch(t->map, a->h);
+	a->full = t->n && t->n == t->max;
+	if (a->full) {
+		size_t len;
+		const char *k = row_key(t->heap[0].row, &len);
+		a->vh = dsng__ml_map_hash(t->map, k, len);
+		dsng__ml_map_prefetch(t->map, a->vh);
+	}
 }
 
 static int set_name(struct table *t, struct row *r, const char *name, bool weak)
@@ -154,35 +216,34 @@ static int set_name(struct table *t, struct row *r, const char *name, bool weak)
 	return 0;
 }
 
-static int bump(struct table *t, const char *key, const char *name, bool weak,
-                bool receipt)
+/* Count a's key (aimed at t, which has not changed since). */
+static int bump(struct table *t, const struct aim *a, const char *name,
+                bool weak, bool receipt)
 {
-	size_t len;
+	const char *key = a->key;
+	size_t len = a->len;
 	struct row *r;
-	uint64_t h;
-
-	if (!key)
-		key = UNKNOWN_KEY;
-	len = strlen(key);
 	/* hashed once for the lookup and the insertion (evict_min deletes,
 	 * which moves entries but never changes a key's hash) */
-	h = dsng__ml_map_hash(t->map, key, len);
+	uint64_t h = a->h;
+
 	r = dsng__ml_map_get_h(t->map, key, len, h);
 	if (r) {
 		r->count++;
 		r->receipts += receipt ? 1 : 0;
+		t->heap[r->heap].est = est(r);
 		sift_down(t, r->heap);
 		return set_name(t, r, name, weak);
 	}
 	/* A new key: make room (Space-Saving replaces the smallest row). */
 	if (t->n == t->max)
-		evict_min(t);
+		evict_min(t, a->full ? &a->vh : NULL);
 	if (t->n == t->heap_cap) {
 		size_t cap = t->heap_cap ? t->heap_cap * 2 : 64;
-		struct row **grown;
+		struct heap_ent *grown;
 		if (cap > t->max)
 			cap = t->max;
-		grown = talloc_realloc(t->slab, t->heap, struct row *, cap);
+		grown = talloc_realloc(t->slab, t->heap, struct heap_ent, cap);
 		if (!grown)
 			return -1;
 		t->heap = grown;
@@ -202,16 +263,16 @@ static int bump(struct table *t, const char *key, const char *name, bool weak,
 	r->count = 1;
 	r->receipts = receipt ? 1 : 0;
 	r->err = t->floor;
-	r->heap = (uint32_t)t->n;
-	t->heap[t->n++] = r;
-	sift_up(t, r->heap);
+	t->heap[t->n].est = est(r);
+	t->heap[t->n].row = r;
+	sift_up(t, t->n++);
 	if (set_name(t, r, name, weak))
 		return -1;
 	/* Long keys and names: keep the spilled bytes within budget by
 	 * evicting more of the smallest rows (perhaps the new one: its key
 	 * then counts as unmonitored, within the floor). */
 	while (t->spill > t->spill_max && t->n > 1)
-		evict_min(t);
+		evict_min(t, NULL);
 	return 0;
 }
 
@@ -253,12 +314,16 @@ int dsng__ml_tally_event(struct dsng__ml_tally *t,
 	bool receipt =
 	        ev->kind == DSNG_DSN_SUCCESS || ev->kind == DSNG_DSN_RELAYED;
 
+	struct aim rcpt, client;
+
 	t->events++;
 	t->by_kind[ev->kind]++;
+	aim(&t->rcpt, ev->to, &rcpt);
+	aim(&t->client, ev->client_addr, &client);
 	/* A service names only a client without an address (a local
 	 * submission): "esmtp" or "MTA" is no name for 192.0.2.1. */
-	if (bump(&t->rcpt, ev->to, NULL, false, receipt) ||
-	    bump(&t->client, ev->client_addr,
+	if (bump(&t->rcpt, &rcpt, NULL, false, receipt) ||
+	    bump(&t->client, &client,
 	         ev->client_name   ? ev->client_name
 	         : ev->client_addr ? NULL
 	                           : ev->service,
@@ -294,7 +359,7 @@ static int rows_of(TALLOC_CTX *parent, const struct table *t, bool with_name,
 	size_t i, bytes = 1;
 
 	for (i = 0; i < t->n; i++) {
-		const struct row *r = t->heap[i];
+		const struct row *r = t->heap[i].row;
 		const char *name = dsng__ml_bag_get(&r->bag, r->inl, TAG_NAME);
 		bytes += r->key_len + 1;
 		if (with_name && name)
@@ -311,7 +376,7 @@ static int rows_of(TALLOC_CTX *parent, const struct table *t, bool with_name,
 	}
 	p = str;
 	for (i = 0; i < t->n; i++) {
-		const struct row *r = t->heap[i];
+		const struct row *r = t->heap[i].row;
 		size_t len;
 		const char *k = row_key(r, &len);
 		const char *name = dsng__ml_bag_get(&r->bag, r->inl, TAG_NAME);

@@ -247,6 +247,37 @@ static void test_map_growth_and_removal(void **state)
 	talloc_free(v);
 }
 
+/* A hash taken ahead (dsng__ml_map_hash) removes its key after other
+ * insertions, growth included, while the table kept its key: what the
+ * scanner's eviction relies on when it hashes the next victim early. */
+static void test_map_del_with_hash(void **state)
+{
+	const size_t n = 1000;
+	char **v = numbered(*state, n, "victim%u@example.test");
+	struct dsng__ml_map *m = str_map(*state, NULL);
+	uint64_t h0;
+	size_t i;
+
+	put(m, v[0]);
+	h0 = dsng__ml_map_hash(m, v[0], strlen(v[0]));
+	dsng__ml_map_prefetch(m, h0);
+	for (i = 1; i < n; i++)
+		put(m, v[i]);
+	assert_true(m->cap > 16); /* it grew under the hash */
+	assert_int_equal(m->rekeys, 0);
+	assert_ptr_equal(dsng__ml_map_del_h(m, v[0], strlen(v[0]), h0), v[0]);
+	assert_null(get(m, v[0]));
+	assert_null(dsng__ml_map_del_h(m, v[0], strlen(v[0]), h0));
+	for (i = 1; i < n; i++) {
+		uint64_t h = dsng__ml_map_hash(m, v[i], strlen(v[i]));
+		assert_ptr_equal(dsng__ml_map_del_h(m, v[i], strlen(v[i]), h),
+		                 v[i]);
+	}
+	assert_int_equal(m->n, 0);
+	talloc_free(m);
+	talloc_free(v);
+}
+
 /* The hash the table used before: FNV-1a 64, low bits pick the bucket. */
 static uint64_t fnv1a(const char *p, size_t len)
 {
@@ -632,6 +663,9 @@ int main(void)
 	        cmocka_unit_test(test_siphash_vectors),
 	        cmocka_unit_test(test_key_sources),
 	        cmocka_unit_test_setup_teardown(test_map_growth_and_removal,
+	                                        dsng_test_setup_ctx,
+	                                        dsng_test_teardown_ctx),
+	        cmocka_unit_test_setup_teardown(test_map_del_with_hash,
 	                                        dsng_test_setup_ctx,
 	                                        dsng_test_teardown_ctx),
 	        cmocka_unit_test_setup_teardown(test_map_old_hash_collisions,

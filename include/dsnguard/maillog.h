@@ -162,10 +162,10 @@ struct dsng_maillog_opts {
 	                       bytes each on average, the oldest being
 	                       released past that) */
 	size_t max_rcpts;   /* recipients kept per message (100) */
-	/* by_recipient rows, the smallest replaced past it (32768; about 170
+	/* by_recipient rows, the smallest replaced past it (32768; about 180
 	 * bytes each: a 128-byte row holding a key of up to 70 bytes, its
-	 * heap and hash slots; longer keys spill, at most 64 bytes a row on
-	 * average, more rows being evicted) */
+	 * 16-byte heap entry and hash slots; longer keys spill, at most 64
+	 * bytes a row on average, more rows being evicted) */
 	size_t max_recipients_tracked;
 	/* by_client rows (32768; as above, the address and name together up
 	 * to 68 bytes inline) */
