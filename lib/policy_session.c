@@ -204,12 +204,10 @@ int dsng__dsn_offered(const struct dsng_policy *p,
 	return offered;
 }
 
-/* Append a C string to buf[*o], truncating; no printf on the hot path
- * (it was most of a decision's cost). */
-static void put(char *buf, size_t size, size_t *o, const char *t)
+/* Append n octets of t to buf[*o], truncating, and keep buf terminated;
+ * no printf on the hot path (it was most of a decision's cost). */
+static void put_n(char *buf, size_t size, size_t *o, const char *t, size_t n)
 {
-	size_t n = strlen(t);
-
 	if (*o + 1 >= size)
 		return;
 	if (n > size - 1 - *o)
@@ -219,18 +217,34 @@ static void put(char *buf, size_t size, size_t *o, const char *t)
 	buf[*o] = 0;
 }
 
-static void put_u8(char *buf, size_t size, size_t *o, unsigned v)
+static void put(char *buf, size_t size, size_t *o, const char *t)
 {
-	char d[4];
-	size_t n = 0;
+	put_n(buf, size, o, t, strlen(t));
+}
 
-	if (v >= 100)
-		d[n++] = (char)('0' + v / 100);
-	if (v >= 10)
-		d[n++] = (char)('0' + (v / 10) % 10);
-	d[n++] = (char)('0' + v % 10);
-	d[n] = 0;
-	put(buf, size, o, d);
+/* A string literal's length is known: no strlen per piece of the client
+ * text every decision writes. */
+#define PUT_LIT(buf, size, o, lit) put_n(buf, size, o, lit, sizeof(lit) - 1)
+
+/* An IPv4 address's four octets in dotted decimal, written at once. */
+static void put_ipv4(char *buf, size_t size, size_t *o, const unsigned char *a)
+{
+	char d[16];
+	size_t n = 0;
+	int i;
+
+	for (i = 0; i < 4; i++) {
+		unsigned v = a[i];
+
+		if (i)
+			d[n++] = '.';
+		if (v >= 100)
+			d[n++] = (char)('0' + v / 100);
+		if (v >= 10)
+			d[n++] = (char)('0' + (v / 10) % 10);
+		d[n++] = (char)('0' + v % 10);
+	}
+	put_n(buf, size, o, d, n);
 }
 
 void dsng__describe_client(const struct dsng_policy *p,
@@ -245,37 +259,36 @@ void dsng__describe_classes(struct dsng_policy_session *s, unsigned c,
 {
 	char addr[48];
 	size_t o = 0;
-	int i;
 
 	if (!size)
 		return;
 	buf[0] = 0;
 	if (s->family == 4) {
-		for (i = 12; i < 16; i++) {
-			if (i > 12)
-				put(buf, size, &o, ".");
-			put_u8(buf, size, &o, s->addr[i]);
-		}
+		put_ipv4(buf, size, &o, s->addr + 12);
 	} else if (s->family == 6 &&
 	           inet_ntop(AF_INET6, s->addr, addr, sizeof(addr))) {
 		put(buf, size, &o, addr);
 	} else {
-		put(buf, size, &o, "unknown address");
+		PUT_LIT(buf, size, &o, "unknown address");
 	}
-	put(buf, size, &o,
-	    (c & DSNG_POLICY_CLASS_TRUSTED) ? " (trusted, " : " (untrusted, ");
+	if (c & DSNG_POLICY_CLASS_TRUSTED)
+		PUT_LIT(buf, size, &o, " (trusted, ");
+	else
+		PUT_LIT(buf, size, &o, " (untrusted, ");
 	if (c & DSNG_POLICY_CLASS_AUTHENTICATED) {
-		put(buf, size, &o, "authenticated as ");
+		PUT_LIT(buf, size, &o, "authenticated as ");
 		put(buf, size, &o, s->auth_user);
 	} else {
-		put(buf, size, &o, "unauthenticated");
+		PUT_LIT(buf, size, &o, "unauthenticated");
 	}
 	if (c & DSNG_POLICY_CLASS_TLS)
-		put(buf, size, &o, ", TLS");
-	put(buf, size, &o,
-	    (c & DSNG_POLICY_CLASS_LOCAL)        ? ", local submission)"
-	    : (c & DSNG_POLICY_CLASS_SUBMISSION) ? ", submission)"
-	                                         : ", smtp)");
+		PUT_LIT(buf, size, &o, ", TLS");
+	if (c & DSNG_POLICY_CLASS_LOCAL)
+		PUT_LIT(buf, size, &o, ", local submission)");
+	else if (c & DSNG_POLICY_CLASS_SUBMISSION)
+		PUT_LIT(buf, size, &o, ", submission)");
+	else
+		PUT_LIT(buf, size, &o, ", smtp)");
 }
 
 void dsng__decision_start(struct dsng_decision *d, const struct dsng__src *src)
@@ -344,13 +357,8 @@ void dsng__decision_reply(struct dsng_decision *d, const struct dsng__reply *r,
 	for (;;) {
 		const char *brace = strchr(t, '{');
 		size_t n = brace ? (size_t)(brace - t) : strlen(t);
-		char chunk[DSNG_DECISION_REPLY_MAX];
 
-		if (n >= sizeof(chunk))
-			n = sizeof(chunk) - 1;
-		memcpy(chunk, t, n);
-		chunk[n] = 0;
-		put(d->reply_text, sizeof(d->reply_text), &o, chunk);
+		put_n(d->reply_text, sizeof(d->reply_text), &o, t, n);
 		if (!brace)
 			break;
 		if (!strncmp(brace, "{param}", 7)) {
@@ -362,7 +370,7 @@ void dsng__decision_reply(struct dsng_decision *d, const struct dsng__reply *r,
 			    value ? value : "");
 			t = brace + 7;
 		} else {
-			put(d->reply_text, sizeof(d->reply_text), &o, "{");
+			PUT_LIT(d->reply_text, sizeof(d->reply_text), &o, "{");
 			t = brace + 1;
 		}
 	}

@@ -1309,6 +1309,48 @@ static void test_ehlo_reply_rewrite(void **state)
 	        DSNG_EINVAL);
 }
 
+/* The client text every reason starts with, exactly: each octet width of
+ * an IPv4 address, IPv6 in its RFC 5952 form, every class word, and a
+ * buffer too small for it (truncated, still terminated). */
+static void test_client_description_exact(void **state)
+{
+	struct fx *f = *state;
+	char buf[128], small[12];
+	static const struct {
+		const char *addr;
+		unsigned cls;
+		const char *user;
+		const char *want;
+	} cases[] = {
+	        {"0.9.10.255", 0, NULL,
+	         "0.9.10.255 (untrusted, unauthenticated, smtp)"},
+	        {"99.100.199.1", DSNG_POLICY_CLASS_TRUSTED, NULL,
+	         "99.100.199.1 (trusted, unauthenticated, smtp)"},
+	        {"192.0.2.1",
+	         DSNG_POLICY_CLASS_AUTHENTICATED | DSNG_POLICY_CLASS_TLS |
+	                 DSNG_POLICY_CLASS_SUBMISSION,
+	         "alice",
+	         "192.0.2.1 (untrusted, authenticated as alice, TLS, "
+	         "submission)"},
+	        {"2001:DB8::1", DSNG_POLICY_CLASS_LOCAL, NULL,
+	         "2001:db8::1 (untrusted, unauthenticated, local submission)"},
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		client(f, cases[i].addr);
+		f->s.auth_user = cases[i].user;
+		dsng__describe_classes(&f->s, cases[i].cls, buf, sizeof(buf));
+		assert_string_equal(buf, cases[i].want);
+	}
+	dsng__describe_classes(&f->s, 0, small, sizeof(small));
+	assert_string_equal(small, "2001:db8::1");
+	f->s.family = 0;
+	dsng__describe_classes(&f->s, 0, buf, sizeof(buf));
+	assert_string_equal(buf, "unknown address (untrusted, unauthenticated, "
+	                         "smtp)");
+}
+
 static void test_names(void **state)
 {
 	(void)state;
@@ -1369,6 +1411,7 @@ int main(void)
 	        T(test_line_out_of_memory),
 	        T(test_ehlo_reply_rewrite),
 	        cmocka_unit_test(test_names),
+	        T(test_client_description_exact),
 	};
 #undef T
 	return cmocka_run_group_tests(tests, NULL, NULL);
