@@ -212,8 +212,7 @@ static void trim(struct dsng_maillog *s)
 		/* the next to go, read when msg_get next makes a record
 		 * (aim_victim); on a flood it was last seen max_tracked
 		 * records ago, long out of the caches */
-		__builtin_prefetch(s->oldest);
-		__builtin_prefetch((char *)s->oldest + 64);
+		dsng__ml_prefetch_lines(s->oldest, 2);
 	}
 	if (freed)
 		release(s);
@@ -573,15 +572,8 @@ static void release(struct dsng_maillog *s)
 		 * previous round asked for. */
 		if (q) {
 			__builtin_prefetch(q->to);
-			if (q->next) {
-				const char *n = (const char *)q->next;
-				__builtin_prefetch(n);
-				__builtin_prefetch(n + 64);
-				__builtin_prefetch(n + 128);
-				__builtin_prefetch(n + 192);
-				__builtin_prefetch(n + 256);
-				__builtin_prefetch(n + 320);
-			}
+			if (q->next)
+				dsng__ml_prefetch_lines(q->next, 6);
 		}
 		dsng__ml_notice_done(&p->note);
 		s->head = p->next;
