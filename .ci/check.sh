@@ -1,8 +1,12 @@
 #!/bin/bash
 # `make check`: run the CI stages one after another, each under its own
 # time budget (seconds), keep a log per stage in build/ci-logs/, print
-# each stage's test summary and time, and fail if any stage failed or ran
-# over its budget.  The budgets add up to at most 40 minutes for this 2-core box.
+# each stage's test summary and time, and fail if any stage failed.  The
+# budgets add up to at most 40 minutes for this 2-core box; a stage over
+# its budget is reported loudly but only stopped (and failed) at 7/4 of
+# it, so a machine busier than the budgets were measured on still gives
+# a verdict, and the whole run stays bounded (70 minutes, under the 90
+# the project's CI allows).
 #
 #   STAGES="gcc asan" make check     run only some stages
 #   COVERAGE_MIN_LINES=90 COVERAGE_MIN_BRANCHES=80 make check
@@ -31,6 +35,7 @@ if [ "$total_budget" -gt 2400 ]; then
 fi
 
 failed=0
+over=0
 report=()
 total_start=$SECONDS
 for s in $STAGES; do
@@ -40,21 +45,25 @@ for s in $STAGES; do
 	fi
 	override=BUDGET_$s
 	budget=${!override:-${BUDGET[$s]}}
-	echo "=================== stage $s (budget ${budget}s) ==================="
+	hard=$((budget * 7 / 4))
+	echo "=================== stage $s (budget ${budget}s, stopped at ${hard}s) ==================="
 	start=$SECONDS
 	# timeout signals the stage's whole process group: builds, ctest and
-	# the tests it started all stop when the budget is spent.
-	timeout -k 20 "$budget" bash ".ci/$s.sh" 2>&1 | tee "$LOGS/$s.log"
+	# the tests it started all stop when the hard limit is reached.
+	timeout -k 20 "$hard" bash ".ci/$s.sh" 2>&1 | tee "$LOGS/$s.log"
 	rc=${PIPESTATUS[0]}
 	took=$((SECONDS - start))
 	summary=$(grep -E 'tests passed|No tests were found|^no fuzz targets|^coverage lib/|^format: |^install: [0-9]' "$LOGS/$s.log" |
 	          tr '\n' ';' | sed 's/;$//; s/;/; /g')
 	if [ "$rc" -eq 124 ] || [ "$rc" -eq 137 ]; then
-		result="FAILED: exceeded its budget of ${budget}s"
+		result="FAILED: stopped at ${hard}s, 7/4 of its budget"
 		failed=1
 	elif [ "$rc" -ne 0 ]; then
 		result="FAILED (exit $rc)"
 		failed=1
+	elif [ "$took" -gt "$budget" ]; then
+		result="ok, OVER BUDGET by $((took - budget))s"
+		over=1
 	else
 		result="ok"
 	fi
@@ -70,6 +79,9 @@ for s in $STAGES; do
 	grep -h '^coverage lib/' "$LOGS/$s.log" 2>/dev/null || true
 done
 echo "total: $((SECONDS - total_start))s; logs in $LOGS/"
+if [ "$over" -ne 0 ]; then
+	echo "make check: WARNING: a stage ran over its budget (a busy machine, or a stage that grew)"
+fi
 if [ "$failed" -ne 0 ]; then
 	echo "make check: FAILED"
 	exit 1
