@@ -71,15 +71,26 @@ static inline unsigned stop_mask16(const char *p, unsigned stop)
 #endif
 
 /* Boundaries and other long values sixteen octets a step (never reading
- * past end), the short rest through the table. */
-static inline const char *scan_to(const char *p, const char *end, unsigned stop)
+ * past end).  The short rest is tested as the last sixteen octets of
+ * [buf, end) when that is so long (all of it is readable), else through
+ * the table: most tokens and parameter names are shorter than sixteen. */
+static inline const char *scan_to(const char *buf, const char *p,
+                                  const char *end, unsigned stop)
 {
 #if defined(__SSE2__)
-	for (; end - p >= 16; p += 16) {
-		unsigned m = stop_mask16(p, stop);
-		if (m)
+	unsigned m;
+
+	for (; end - p >= 16; p += 16)
+		if ((m = stop_mask16(p, stop)) != 0)
 			return p + __builtin_ctz(m);
+	if (p == end)
+		return p;
+	if (end - buf >= 16) {
+		m = stop_mask16(end - 16, stop) >> (p - (end - 16));
+		return m ? p + __builtin_ctz(m) : end;
 	}
+#else
+	(void)buf;
 #endif
 	while (p < end && !(stops[(unsigned char)*p] & stop))
 		p++;
@@ -92,7 +103,8 @@ static char *put_value(char *o, const struct raw_param *r, int first)
 {
 	const char *p = r->val, *end = r->val + r->vlen;
 
-	if (r->plain) {
+	/* as written: a quoted string with nothing to undo, or a token */
+	if (r->plain || (!r->quoted && !r->extended)) {
 		memcpy(o, p, r->vlen);
 		return o + r->vlen;
 	}
@@ -209,9 +221,8 @@ static int assemble(TALLOC_CTX *mem, const struct raw_param *raw, size_t nraw,
 		if (nuse == 0)
 			continue;
 		out[count].name = o;
-		memcpy(o, raw[i].name, raw[i].nlen);
+		dsng__lower_copy(o, raw[i].name, raw[i].nlen);
 		o[raw[i].nlen] = 0;
-		dsng__mime_lower(o);
 		o += raw[i].nlen + 1;
 		out[count].value = o;
 		for (k = 0; k < nuse; k++)
@@ -307,7 +318,7 @@ int dsng__mime_content_type(TALLOC_CTX *mem, const char **type, bool shared,
 	end = buf + len;
 	p = dsng__mime_skip_cfws(buf, end);
 	s = p;
-	p = scan_to(p, end, STOP_END);
+	p = scan_to(buf, p, end, STOP_END);
 	if (p > s) {
 		const char *slash = memchr(s, '/', (size_t)(p - s));
 		if (slash && slash > s && slash + 1 < p) {
@@ -336,7 +347,7 @@ int dsng__mime_content_type(TALLOC_CTX *mem, const char **type, bool shared,
 			break;
 		p = dsng__mime_skip_cfws(p + 1, end);
 		ns = p;
-		p = scan_to(p, end, STOP_NAME);
+		p = scan_to(buf, p, end, STOP_NAME);
 		ne = p;
 		if (ne == ns)
 			continue;
@@ -375,7 +386,7 @@ int dsng__mime_content_type(TALLOC_CTX *mem, const char **type, bool shared,
 		if (r->quoted) {
 			r->val = ++p;
 			for (;;) {
-				p = scan_to(p, end, STOP_QUOTE);
+				p = scan_to(buf, p, end, STOP_QUOTE);
 				if (p >= end || *p == '"')
 					break;
 				r->plain = 0;
@@ -388,7 +399,7 @@ int dsng__mime_content_type(TALLOC_CTX *mem, const char **type, bool shared,
 				p++;
 		} else {
 			r->val = p;
-			p = scan_to(p, end, STOP_END);
+			p = scan_to(buf, p, end, STOP_END);
 			r->vlen = (size_t)(p - r->val);
 		}
 		nraw++;
@@ -403,11 +414,11 @@ int dsng__mime_content_type(TALLOC_CTX *mem, const char **type, bool shared,
 
 enum dsng_mime_cte dsng__mime_cte(const char *p, size_t len)
 {
-	const char *end = p + len, *s;
+	const char *buf = p, *end = p + len, *s;
 
 	p = dsng__mime_skip_cfws(p, end);
 	s = p;
-	p = scan_to(p, end, STOP_END);
+	p = scan_to(buf, p, end, STOP_END);
 	len = (size_t)(p - s);
 	if (len != 4 && len != 6 && len != 16)
 		return DSNG_MIME_CTE_UNKNOWN;
