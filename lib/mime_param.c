@@ -186,7 +186,8 @@ static size_t sections(const struct raw_param *raw, size_t nraw, size_t i,
  * every name and value are one allocation (a chunk each cost more in
  * malloc and free than the reading): freeing the array frees them all,
  * as when the strings were its children. */
-static int assemble(TALLOC_CTX *mem, const struct raw_param *raw, size_t nraw,
+static int assemble(TALLOC_CTX *mem, struct dsng__carve *carve,
+                    const struct raw_param *raw, size_t nraw,
                     struct dsng_mime_param **params, size_t *n)
 {
 	const struct raw_param *use[MAX_RAW];
@@ -210,10 +211,16 @@ static int assemble(TALLOC_CTX *mem, const struct raw_param *raw, size_t nraw,
 	}
 	if (count == 0)
 		return DSNG_OK;
-	out = talloc_size(mem, count * sizeof(*out) + bytes);
-	if (!out)
-		return DSNG_ENOMEM;
-	talloc_set_name_const(out, "struct dsng_mime_param");
+	if (carve) {
+		out = dsng__carve(carve, count * sizeof(*out) + bytes, 0);
+		if (!out)
+			return DSNG_ENOMEM;
+	} else {
+		out = talloc_size(mem, count * sizeof(*out) + bytes);
+		if (!out)
+			return DSNG_ENOMEM;
+		talloc_set_name_const(out, "struct dsng_mime_param");
+	}
 	o = (char *)(out + count);
 	count = 0;
 	for (i = 0; i < nraw; i++) {
@@ -288,7 +295,7 @@ int dsng_mime_content_type(TALLOC_CTX *mem, char **type,
 {
 	const char *t = NULL;
 	int rc = dsng__mime_content_type(mem, type ? &t : NULL, false, params,
-	                                 n_params, buf, len, err);
+	                                 n_params, buf, len, NULL, err);
 
 	if (type)
 		*type = (char *)t; /* not shared: a copy of its own on mem */
@@ -297,7 +304,8 @@ int dsng_mime_content_type(TALLOC_CTX *mem, char **type,
 
 int dsng__mime_content_type(TALLOC_CTX *mem, const char **type, bool shared,
                             struct dsng_mime_param **params, size_t *n_params,
-                            const char *buf, size_t len, struct dsng_error *err)
+                            const char *buf, size_t len,
+                            struct dsng__carve *carve, struct dsng_error *err)
 {
 	const char *p, *end, *s;
 	char *owned = NULL;
@@ -404,7 +412,7 @@ int dsng__mime_content_type(TALLOC_CTX *mem, const char **type, bool shared,
 		}
 		nraw++;
 	}
-	if (assemble(mem, raw, nraw, params, n_params) < 0) {
+	if (assemble(mem, carve, raw, nraw, params, n_params) < 0) {
 		talloc_free(owned);
 		*type = NULL;
 		return nomem(err);
