@@ -114,13 +114,29 @@ bool dsng__mime_words_plain(const char *p, size_t len, unsigned flags);
 /* ASCII lower-case in place. */
 void dsng__mime_lower(char *s);
 
+/* Room for the small arrays of a message's parts (header fields,
+ * Content-Type parameters) carved from a few talloc blocks of owner, so
+ * that freeing the tree walks a few chunks, not one or two a part.  The
+ * arrays are freed with owner, never one by one. */
+struct dsng__carve {
+	TALLOC_CTX *owner;
+	char *p;
+	size_t left;
+};
+
+/* n bytes (8-aligned) from c; a new block of n + spare bytes when the
+ * current one has no room (sanitizer builds: an exact chunk each, so
+ * ASan sees every bound).  NULL when out of memory. */
+void *dsng__carve(struct dsng__carve *c, size_t n, size_t spare);
+
 /* dsng_mime_content_type with a const type that, when `shared`, may be
  * one of the library's static strings for the common report types
- * instead of a copy on mem. */
+ * instead of a copy on mem, and the parameters carved from carve when it
+ * is not NULL (else a chunk of their own on mem). */
 int dsng__mime_content_type(TALLOC_CTX *mem, const char **type, bool shared,
                             struct dsng_mime_param **params, size_t *n_params,
                             const char *buf, size_t len,
-                            struct dsng_error *err);
+                            struct dsng__carve *carve, struct dsng_error *err);
 
 /* Transfer encoding from a Content-Transfer-Encoding value. */
 enum dsng_mime_cte dsng__mime_cte(const char *p, size_t len);

@@ -71,15 +71,26 @@ static inline unsigned stop_mask16(const char *p, unsigned stop)
 #endif
 
 /* Boundaries and other long values sixteen octets a step (never reading
- * past end), the short rest through the table. */
-static inline const char *scan_to(const char *p, const char *end, unsigned stop)
+ * past end).  The short rest is tested as the last sixteen octets of
+ * [buf, end) when that is so long (all of it is readable), else through
+ * the table: most tokens and parameter names are shorter than sixteen. */
+static inline const char *scan_to(const char *buf, const char *p,
+                                  const char *end, unsigned stop)
 {
 #if defined(__SSE2__)
-	for (; end - p >= 16; p += 16) {
-		unsigned m = stop_mask16(p, stop);
-		if (m)
+	unsigned m;
+
+	for (; end - p >= 16; p += 16)
+		if ((m = stop_mask16(p, stop)) != 0)
 			return p + __builtin_ctz(m);
+	if (p == end)
+		return p;
+	if (end - buf >= 16) {
+		m = stop_mask16(end - 16, stop) >> (p - (end - 16));
+		return m ? p + __builtin_ctz(m) : end;
 	}
+#else
+	(void)buf;
 #endif
 	while (p < end && !(stops[(unsigned char)*p] & stop))
 		p++;
@@ -92,7 +103,8 @@ static char *put_value(char *o, const struct raw_param *r, int first)
 {
 	const char *p = r->val, *end = r->val + r->vlen;
 
-	if (r->plain) {
+	/* as written: a quoted string with nothing to undo, or a token */
+	if (r->plain || (!r->quoted && !r->extended)) {
 		memcpy(o, p, r->vlen);
 		return o + r->vlen;
 	}
@@ -174,7 +186,8 @@ static size_t sections(const struct raw_param *raw, size_t nraw, size_t i,
  * every name and value are one allocation (a chunk each cost more in
  * malloc and free than the reading): freeing the array frees them all,
  * as when the strings were its children. */
-static int assemble(TALLOC_CTX *mem, const struct raw_param *raw, size_t nraw,
+static int assemble(TALLOC_CTX *mem, struct dsng__carve *carve,
+                    const struct raw_param *raw, size_t nraw,
                     struct dsng_mime_param **params, size_t *n)
 {
 	const struct raw_param *use[MAX_RAW];
@@ -198,10 +211,16 @@ static int assemble(TALLOC_CTX *mem, const struct raw_param *raw, size_t nraw,
 	}
 	if (count == 0)
 		return DSNG_OK;
-	out = talloc_size(mem, count * sizeof(*out) + bytes);
-	if (!out)
-		return DSNG_ENOMEM;
-	talloc_set_name_const(out, "struct dsng_mime_param");
+	if (carve) {
+		out = dsng__carve(carve, count * sizeof(*out) + bytes, 0);
+		if (!out)
+			return DSNG_ENOMEM;
+	} else {
+		out = talloc_size(mem, count * sizeof(*out) + bytes);
+		if (!out)
+			return DSNG_ENOMEM;
+		talloc_set_name_const(out, "struct dsng_mime_param");
+	}
 	o = (char *)(out + count);
 	count = 0;
 	for (i = 0; i < nraw; i++) {
@@ -209,9 +228,8 @@ static int assemble(TALLOC_CTX *mem, const struct raw_param *raw, size_t nraw,
 		if (nuse == 0)
 			continue;
 		out[count].name = o;
-		memcpy(o, raw[i].name, raw[i].nlen);
+		dsng__lower_copy(o, raw[i].name, raw[i].nlen);
 		o[raw[i].nlen] = 0;
-		dsng__mime_lower(o);
 		o += raw[i].nlen + 1;
 		out[count].value = o;
 		for (k = 0; k < nuse; k++)
@@ -277,7 +295,7 @@ int dsng_mime_content_type(TALLOC_CTX *mem, char **type,
 {
 	const char *t = NULL;
 	int rc = dsng__mime_content_type(mem, type ? &t : NULL, false, params,
-	                                 n_params, buf, len, err);
+	                                 n_params, buf, len, NULL, err);
 
 	if (type)
 		*type = (char *)t; /* not shared: a copy of its own on mem */
@@ -286,7 +304,8 @@ int dsng_mime_content_type(TALLOC_CTX *mem, char **type,
 
 int dsng__mime_content_type(TALLOC_CTX *mem, const char **type, bool shared,
                             struct dsng_mime_param **params, size_t *n_params,
-                            const char *buf, size_t len, struct dsng_error *err)
+                            const char *buf, size_t len,
+                            struct dsng__carve *carve, struct dsng_error *err)
 {
 	const char *p, *end, *s;
 	char *owned = NULL;
@@ -307,7 +326,7 @@ int dsng__mime_content_type(TALLOC_CTX *mem, const char **type, bool shared,
 	end = buf + len;
 	p = dsng__mime_skip_cfws(buf, end);
 	s = p;
-	p = scan_to(p, end, STOP_END);
+	p = scan_to(buf, p, end, STOP_END);
 	if (p > s) {
 		const char *slash = memchr(s, '/', (size_t)(p - s));
 		if (slash && slash > s && slash + 1 < p) {
@@ -336,7 +355,7 @@ int dsng__mime_content_type(TALLOC_CTX *mem, const char **type, bool shared,
 			break;
 		p = dsng__mime_skip_cfws(p + 1, end);
 		ns = p;
-		p = scan_to(p, end, STOP_NAME);
+		p = scan_to(buf, p, end, STOP_NAME);
 		ne = p;
 		if (ne == ns)
 			continue;
@@ -375,7 +394,7 @@ int dsng__mime_content_type(TALLOC_CTX *mem, const char **type, bool shared,
 		if (r->quoted) {
 			r->val = ++p;
 			for (;;) {
-				p = scan_to(p, end, STOP_QUOTE);
+				p = scan_to(buf, p, end, STOP_QUOTE);
 				if (p >= end || *p == '"')
 					break;
 				r->plain = 0;
@@ -388,12 +407,12 @@ int dsng__mime_content_type(TALLOC_CTX *mem, const char **type, bool shared,
 				p++;
 		} else {
 			r->val = p;
-			p = scan_to(p, end, STOP_END);
+			p = scan_to(buf, p, end, STOP_END);
 			r->vlen = (size_t)(p - r->val);
 		}
 		nraw++;
 	}
-	if (assemble(mem, raw, nraw, params, n_params) < 0) {
+	if (assemble(mem, carve, raw, nraw, params, n_params) < 0) {
 		talloc_free(owned);
 		*type = NULL;
 		return nomem(err);
@@ -403,11 +422,11 @@ int dsng__mime_content_type(TALLOC_CTX *mem, const char **type, bool shared,
 
 enum dsng_mime_cte dsng__mime_cte(const char *p, size_t len)
 {
-	const char *end = p + len, *s;
+	const char *buf = p, *end = p + len, *s;
 
 	p = dsng__mime_skip_cfws(p, end);
 	s = p;
-	p = scan_to(p, end, STOP_END);
+	p = scan_to(buf, p, end, STOP_END);
 	len = (size_t)(p - s);
 	if (len != 4 && len != 6 && len != 16)
 		return DSNG_MIME_CTE_UNKNOWN;

@@ -35,16 +35,16 @@ struct walker {
 	struct dsng_mime_part *block;
 	size_t block_left, block_next;
 	struct dsng_mime_part **first_parts; /* in the message's own chunk */
-	/* header fields are carved the same way: a part's fields are read
-	 * into a local array, then copied to the free room of the last
-	 * block (one the size of the first header and FIELD_SPARE more,
-	 * which most reports' other parts fit in) */
-	struct dsng_mime_field *fields;
-	size_t fields_left;
+	/* header fields and Content-Type parameters are carved the same
+	 * way: a part's fields are read into a local array, then copied to
+	 * the free room of the last block (one the size of the first header
+	 * and PART_SPARE bytes more, which most reports' other parts fit
+	 * in) */
+	struct dsng__carve carve;
 	struct dsng_error *err;
 };
 
-#define FIELD_SPARE 6
+#define PART_SPARE 512
 #define LOCAL_FIELDS 32
 
 /* Where position pos of the walker's buffer sits in the message input. */
@@ -139,36 +139,45 @@ static void find_content_fields(const struct dsng_mime_header *h,
 	}
 }
 
+void *dsng__carve(struct dsng__carve *c, size_t n, size_t spare)
+{
+	void *p;
+
+	n = (n + 7) & ~(size_t)7;
+	if (c->left < n) {
+#ifdef DSNG_NO_POOLS
+		spare = 0;
+#endif
+		c->p = talloc_size(c->owner, n + spare);
+		if (!c->p) {
+			c->left = 0;
+			return NULL;
+		}
+		talloc_set_name_const(c->p, "dsng_mime_part_arrays");
+		c->left = n + spare;
+	}
+	p = c->p;
+	c->p += n;
+	c->left -= n;
+	return p;
+}
+
 /* Move h's fields from the caller's local array to the walker's
- * field blocks (none when h has none). */
+ * blocks (none when h has none). */
 static int carve_fields(struct walker *w, struct dsng_mime_header *h)
 {
-	size_t n = h->n_fields;
+	size_t n = h->n_fields * sizeof(h->fields[0]);
+	struct dsng_mime_field *f;
 
 	if (n == 0) {
 		h->fields = NULL;
 		return DSNG_OK;
 	}
-	if (w->fields_left < n) {
-#ifdef DSNG_NO_POOLS
-		/* sanitizer builds: an exact chunk per header, so ASan sees
-		 * every bound */
-		size_t k = n;
-#else
-		size_t k = n + FIELD_SPARE;
-#endif
-		w->fields = talloc_array(w->msg, struct dsng_mime_field,
-		                         (unsigned)k);
-		if (!w->fields) {
-			w->fields_left = 0;
-			return DSNG_ENOMEM;
-		}
-		w->fields_left = k;
-	}
-	memcpy(w->fields, h->fields, n * sizeof(h->fields[0]));
-	h->fields = w->fields;
-	w->fields += n;
-	w->fields_left -= n;
+	f = dsng__carve(&w->carve, n, PART_SPARE);
+	if (!f)
+		return DSNG_ENOMEM;
+	memcpy(f, h->fields, n);
+	h->fields = f;
 	return DSNG_OK;
 }
 
@@ -204,7 +213,7 @@ static int read_entity(struct walker *w, struct dsng_mime_part *p, size_t pos,
 		const char *type;
 		rc = dsng__mime_content_type(w->msg, &type, true, &p->params,
 		                             &p->n_params, f->value.ptr,
-		                             f->value.len, w->err);
+		                             f->value.len, &w->carve, w->err);
 		if (rc < 0)
 			return rc;
 		p->type = type;
@@ -469,6 +478,7 @@ int dsng__mime_parse(TALLOC_CTX *mem, const char *buf, size_t len,
 		return nomem(err);
 	talloc_set_name_const(mb, "struct dsng_mime_message");
 	w.msg = &mb->msg;
+	w.carve.owner = w.msg;
 	w.msg->parts = w.first_parts = mb->parts;
 	w.cap_parts = sizeof(mb->parts) / sizeof(mb->parts[0]);
 	w.block = &mb->root;

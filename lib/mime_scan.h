@@ -241,6 +241,27 @@ static inline unsigned char dsng__lower8(unsigned char c)
 	return c >= 'A' && c <= 'Z' ? (unsigned char)(c + 32) : c;
 }
 
+/* d[0..n) = s[0..n) in ASCII lower case: eight octets a step, the last
+ * eight of a longer run as such (they overlap what was written, with the
+ * same octets). */
+static inline void dsng__lower_copy(char *d, const char *s, size_t n)
+{
+	size_t i;
+	uint64_t x;
+
+	if (n >= 8) {
+		for (i = 0; i + 8 < n; i += 8) {
+			x = dsng__lower64(dsng__ld64u(s + i));
+			memcpy(d + i, &x, 8);
+		}
+		x = dsng__lower64(dsng__ld64u(s + n - 8));
+		memcpy(d + n - 8, &x, 8);
+		return;
+	}
+	for (i = 0; i < n; i++)
+		d[i] = (char)dsng__lower8((unsigned char)s[i]);
+}
+
 /* n octets at p equal the lower-case word lw (n octets), ignoring ASCII
  * case, exactly for any octets: eight a compare, the last eight of a
  * longer name compared as such. */
