@@ -16,8 +16,6 @@
  * there count as in use, so a parse that reuses freed ones would seem to
  * hold almost nothing.
  */
-#include <dirent.h>
-#include <malloc.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,6 +23,8 @@
 #include <unistd.h>
 
 #include "dsnguard/dsnguard.h"
+#include "dsng_corpus_walk.h"
+#include "dsng_heap.h"
 
 #define BOUND 2.0
 
@@ -32,33 +32,23 @@ static struct dsng_mime_limits mlim = DSNG_MIME_LIMITS_INIT;
 static struct dsng_report_limits rlim = DSNG_REPORT_LIMITS_INIT;
 static int failures;
 
-static size_t in_use(void)
-{
-	struct mallinfo2 m = mallinfo2();
-
-	return m.uordblks + m.hblkhd;
-}
-
 /* Heap held by the parsed report of buf, and its recipients in *nr;
  * (size_t)-1 when the parse failed (then nothing may be held). */
 static size_t held(const char *buf, size_t len, size_t *nr)
 {
-	struct dsng_report *r;
-	size_t before = in_use(), after;
+	struct dsng_test_heap_parse p = dsng_test_heap_parse(buf, len, &rlim);
 
-	if (dsng_report_parse(NULL, &r, buf, len, &rlim, NULL) != DSNG_OK) {
-		if (in_use() != before) {
-			printf("FAIL: a failed parse holds %zd bytes\n",
-			       (ssize_t)(in_use() - before));
+	if (!p.ok) {
+		if (p.held != 0) {
+			printf("FAIL: a failed parse holds %td bytes\n",
+			       p.held);
 			failures++;
 		}
 		return (size_t)-1;
 	}
-	after = in_use();
 	if (nr)
-		*nr = r->n_recipients;
-	talloc_free(r);
-	return after - before;
+		*nr = p.recipients;
+	return (size_t)p.held;
 }
 
 struct buf {
@@ -169,67 +159,39 @@ static void shape(const char *what, enum shape s)
 	free(b.p);
 }
 
-/* Every message of dir/sub, summed. */
-static void corpus_dir(const char *base, const char *sub, size_t *in,
-                       size_t *out)
+/* The corpus's messages the parser accepts, summed: their octets and
+ * the heap their reports hold. */
+struct sums {
+	size_t in, out;
+};
+
+static void corpus_message(char *buf, size_t len, void *arg)
 {
-	char dir[4096];
-	struct dirent *de;
-	DIR *d;
+	struct sums *sum = arg;
+	size_t h = held(buf, len, NULL);
 
-	snprintf(dir, sizeof(dir), "%s/%s", base, sub);
-	if (!(d = opendir(dir)))
-		return;
-	while ((de = readdir(d))) {
-		char path[8192], *buf;
-		size_t len, h;
-		FILE *f;
-		long sz;
-
-		if (de->d_name[0] == '.')
-			continue;
-		snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
-		if (!(f = fopen(path, "rb")))
-			continue;
-		fseek(f, 0, SEEK_END);
-		sz = ftell(f);
-		fseek(f, 0, SEEK_SET);
-		buf = sz > 0 ? malloc((size_t)sz) : NULL; /* exact size */
-		len = buf ? fread(buf, 1, (size_t)sz, f) : 0;
-		fclose(f);
-		if (buf && (h = held(buf, len, NULL)) != (size_t)-1) {
-			*in += len;
-			*out += h;
-		}
-		free(buf);
+	if (h != (size_t)-1) {
+		sum->in += len;
+		sum->out += h;
 	}
-	closedir(d);
+	free(buf);
 }
 
 int main(int argc, char **argv)
 {
 	struct buf one, ten, over;
-	size_t in = 0, out = 0, h1, h10;
-	void *probe;
+	struct sums sum = {0, 0};
+	size_t h1, h10;
 
 	/* the statistics must see a malloc, or there is nothing to read
 	 * (checked first: under valgrind /proc/self/exe is valgrind) */
-	h1 = in_use();
-	probe = malloc(100000);
-	h10 = in_use();
-	free(probe);
-	if (!probe || h10 < h1 + 100000) {
+	if (!dsng_test_heap_counts_malloc()) {
 		printf("SKIP: mallinfo2 does not count malloc here (ASan, "
 		       "valgrind or another allocator)\n");
 		return 77;
 	}
-	if (!getenv("GLIBC_TUNABLES")) {
-		setenv("GLIBC_TUNABLES",
-		       "glibc.malloc.tcache_count=0:glibc.malloc.mxfast=0", 1);
-		execv("/proc/self/exe", argv);
-		perror("check_report_heap: execv");
+	if (dsng_test_heap_exact(argv, "check_report_heap") != 0)
 		return 1;
-	}
 	mlim.max_size = mlim.max_decoded = (size_t)1 << 30;
 	rlim.mime = &mlim;
 	rlim.max_recipients = 10000;
@@ -265,10 +227,9 @@ int main(int argc, char **argv)
 	rlim.max_recipients = 10000;
 
 	if (argc > 1 && access(argv[1], R_OK) == 0) {
-		corpus_dir(argv[1], "dsn", &in, &out);
-		corpus_dir(argv[1], "other", &in, &out);
-		if (in)
-			bound("the corpus", in, out, BOUND);
+		(void)dsng_test_corpus_walk(argv[1], corpus_message, &sum);
+		if (sum.in)
+			bound("the corpus", sum.in, sum.out, BOUND);
 	} else {
 		printf("no corpus at %s: its row not checked\n",
 		       argc > 1 ? argv[1] : "(none given)");

@@ -1,10 +1,9 @@
 /*
  * tests/bench/report_heap.c - heap a parsed report really holds, read
- * from glibc's own statistics (mallinfo2().uordblks after the parse less
- * before it, plus hblkhd for blocks glibc mmaps: payload, talloc headers
- * and pool slack alike), against its
- * input; and the parse speed of large synthetic reports, to see that a
- * 50 MB one goes at the per-byte speed of a 1 MB one (limits raised).
+ * from glibc's own statistics (tests/support/dsng_heap.h: payload,
+ * talloc headers and pool slack alike), against its input; and the parse
+ * speed of large synthetic reports, to see that a 50 MB one goes at the
+ * per-byte speed of a 1 MB one (limits raised).
  *
  *   report_heap CORPUS_DIR   the corpus (dsn/ and other/), then
  *                            10,000 recipients, then 1, 10, 50 MB
@@ -13,15 +12,14 @@
  * (GLIBC_TUNABLES): chunks parked there count as in use, so a parse that
  * reuses the last one's would otherwise seem to hold almost nothing.
  */
-#include <dirent.h>
-#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include <unistd.h>
 
 #include "dsnguard/dsnguard.h"
+#include "dsng_corpus_walk.h"
+#include "dsng_heap.h"
 
 static struct dsng_mime_limits mlim = DSNG_MIME_LIMITS_INIT;
 static struct dsng_report_limits rlim = DSNG_REPORT_LIMITS_INIT;
@@ -34,62 +32,33 @@ static double cpu(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-static size_t in_use(void)
-{
-	struct mallinfo2 m = mallinfo2();
-
-	return m.uordblks + m.hblkhd;
-}
-
 /* Heap held by the parsed report of buf; (size_t)-1 if it failed. */
 static size_t held(const char *buf, size_t len)
 {
-	struct dsng_report *r;
-	size_t before = in_use(), after;
+	struct dsng_test_heap_parse p = dsng_test_heap_parse(buf, len, &rlim);
 
-	if (dsng_report_parse(NULL, &r, buf, len, &rlim, NULL) != DSNG_OK)
-		return (size_t)-1;
-	after = in_use();
-	talloc_free(r);
-	return after - before;
+	return p.ok ? (size_t)p.held : (size_t)-1;
 }
 
-static void corpus(const char *base, const char *sub, size_t *in, size_t *out,
-                   double *worst)
+/* The corpus's messages the parser accepts: their octets, the heap their
+ * reports hold, and the largest ratio of one message. */
+struct sums {
+	size_t in, out;
+	double worst;
+};
+
+static void corpus_message(char *buf, size_t len, void *arg)
 {
-	char dir[4096];
-	struct dirent *de;
-	DIR *d;
+	struct sums *sum = arg;
+	size_t h = held(buf, len);
 
-	snprintf(dir, sizeof(dir), "%s/%s", base, sub);
-	if (!(d = opendir(dir)))
-		return;
-	while ((de = readdir(d))) {
-		char path[8192], *buf;
-		size_t len, h;
-		FILE *f;
-		long sz;
-
-		if (de->d_name[0] == '.')
-			continue;
-		snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
-		if (!(f = fopen(path, "rb")))
-			continue;
-		fseek(f, 0, SEEK_END);
-		sz = ftell(f);
-		fseek(f, 0, SEEK_SET);
-		buf = malloc((size_t)sz + 1); /* exact size, like a caller's */
-		len = buf ? fread(buf, 1, (size_t)sz, f) : 0;
-		fclose(f);
-		if (buf && (h = held(buf, len)) != (size_t)-1) {
-			*in += len;
-			*out += h;
-			if ((double)h / (double)len > *worst)
-				*worst = (double)h / (double)len;
-		}
-		free(buf);
+	if (h != (size_t)-1) {
+		sum->in += len;
+		sum->out += h;
+		if ((double)h / (double)len > sum->worst)
+			sum->worst = (double)h / (double)len;
 	}
-	closedir(d);
+	free(buf);
 }
 
 /* A DSN with n recipients and a returned message of about body octets. */
@@ -150,27 +119,22 @@ static void big(size_t mb)
 
 int main(int argc, char **argv)
 {
-	size_t in = 0, out = 0, len, h;
-	double worst = 0;
+	struct sums sum = {0, 0, 0};
+	size_t len, h;
 	char *b;
 
-	if (!getenv("GLIBC_TUNABLES")) {
-		setenv("GLIBC_TUNABLES",
-		       "glibc.malloc.tcache_count=0:glibc.malloc.mxfast=0", 1);
-		execv("/proc/self/exe", argv);
-		perror("report_heap: execv");
+	if (dsng_test_heap_exact(argv, "report_heap") != 0)
 		return 1;
-	}
 	mlim.max_size = mlim.max_decoded = (size_t)1 << 30;
 	mlim.max_parts = 1000;
 	rlim.mime = &mlim;
 	rlim.max_recipients = 100000;
 	if (argc > 1) {
-		corpus(argv[1], "dsn", &in, &out, &worst);
-		corpus(argv[1], "other", &in, &out, &worst);
+		(void)dsng_test_corpus_walk(argv[1], corpus_message, &sum);
 		printf("report_heap: corpus %zu bytes in, %zu held: %.2fx "
 		       "(worst message %.2fx)\n",
-		       in, out, (double)out / (double)in, worst);
+		       sum.in, sum.out, (double)sum.out / (double)sum.in,
+		       sum.worst);
 	}
 	b = synthetic(10000, 1000, &len);
 	h = held(b, len);
