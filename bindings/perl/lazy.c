@@ -34,6 +34,9 @@
  * tied walk (the entry it keeps in the iterator), as perl 5.36 (Debian
  * 12) does; perl/t/lazy.t takes every path against the eager hash.
  */
+/* my_perl from each function's pTHX, not the thread-local context read
+ * again at every use of the interpreter's state (a TLS call in a module) */
+#define PERL_NO_GET_CONTEXT
 #include "EXTERN.h"
 #include "perl.h"
 #include "XSUB.h"
