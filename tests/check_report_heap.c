@@ -16,15 +16,14 @@
  * there count as in use, so a parse that reuses freed ones would seem to
  * hold almost nothing.
  */
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 #include <unistd.h>
 
 #include "dsnguard/dsnguard.h"
 #include "dsng_corpus_walk.h"
 #include "dsng_heap.h"
+#include "dsng_synth_dsn.h"
 
 #define BOUND 2.0
 
@@ -51,87 +50,6 @@ static size_t held(const char *buf, size_t len, size_t *nr)
 	return (size_t)p.held;
 }
 
-struct buf {
-	char *p;
-	size_t len, cap;
-};
-
-static void add(struct buf *b, const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-
-	for (;;) {
-		va_start(ap, fmt);
-		n = vsnprintf(b->p + b->len, b->cap - b->len, fmt, ap);
-		va_end(ap);
-		if (n < 0)
-			exit(1);
-		if ((size_t)n < b->cap - b->len)
-			break;
-		b->cap = b->cap * 2 + (size_t)n;
-		if (!(b->p = realloc(b->p, b->cap)))
-			exit(1);
-	}
-	b->len += (size_t)n;
-}
-
-enum shape { COMPACT_CRLF, COMPACT_LF, POSTFIX };
-
-/* A DSN with n recipients of the given shape and a returned message with
- * a body of about body bytes; the caller frees b.p. */
-static struct buf report(enum shape s, size_t n, size_t body)
-{
-	const char *nl = s == COMPACT_CRLF ? "\r\n" : "\n";
-	struct buf b = {malloc(4096), 0, 4096};
-	char line[77];
-	size_t i;
-
-	if (!b.p)
-		exit(1);
-	add(&b,
-	    "From: MAILER-DAEMON@mx.example.org%sTo: a@example.org%s"
-	    "MIME-Version: 1.0%sContent-Type: multipart/report; "
-	    "report-type=delivery-status; boundary=\"BB\"%s%s"
-	    "--BB%sContent-Type: text/plain%s%sfailed%s"
-	    "--BB%sContent-Type: message/delivery-status%s%s"
-	    "Reporting-MTA: dns; mx.example.org%s"
-	    "Arrival-Date: Sun, 29 Nov 2026 01:44:00 +0000%s",
-	    nl, nl, nl, nl, nl, nl, nl, nl, nl, nl, nl, nl, nl, nl);
-	for (i = 0; i < n; i++) {
-		if (s == POSTFIX)
-			add(&b,
-			    "\nFinal-Recipient: rfc822; user%zu@example.net\n"
-			    "Original-Recipient: rfc822;user%zu@example.net\n"
-			    "Action: failed\nStatus: 5.1.1\n"
-			    "Remote-MTA: dns; mx%zu.example.net\n"
-			    "Diagnostic-Code: smtp; 550 5.1.1 "
-			    "<user%zu@example.net>: Recipient address\n"
-			    "    rejected: User unknown in virtual mailbox "
-			    "table\n",
-			    i, i, i % 4, i);
-		else if (s == COMPACT_LF)
-			add(&b,
-			    "\nFinal-Recipient: rfc822; "
-			    "first.last%zu@example.com\n"
-			    "Action: failed\nStatus: 5.1.1\n",
-			    i);
-		else
-			add(&b,
-			    "\r\nFinal-Recipient: rfc822; user%zu@example.com"
-			    "\r\nAction: failed\r\nStatus: 5.1.1\r\n",
-			    i);
-	}
-	add(&b, "%s--BB%sContent-Type: message/rfc822%s%s", nl, nl, nl, nl);
-	add(&b, "From: a@example.org%sSubject: hello%s%s", nl, nl, nl);
-	memset(line, 'x', 76);
-	line[76] = 0;
-	for (i = 0; i + 78 <= body; i += 78)
-		add(&b, "%s%s", line, nl);
-	add(&b, "%s--BB--%s", nl, nl);
-	return b;
-}
-
 static void bound(const char *what, size_t in, size_t h, double limit)
 {
 	double ratio = (double)h / (double)in;
@@ -145,9 +63,9 @@ static void bound(const char *what, size_t in, size_t h, double limit)
 	}
 }
 
-static void shape(const char *what, enum shape s)
+static void shape(const char *what, enum dsng_test_dsn_shape s)
 {
-	struct buf b = report(s, 10000, 1000);
+	struct dsng_test_buf b = dsng_test_synth_dsn(s, 10000, 1000);
 	size_t nr = 0, h = held(b.p, b.len, &nr);
 
 	if (h == (size_t)-1 || nr != 10000) {
@@ -179,7 +97,7 @@ static void corpus_message(char *buf, size_t len, void *arg)
 
 int main(int argc, char **argv)
 {
-	struct buf one, ten, over;
+	struct dsng_test_buf one, ten, over;
 	struct sums sum = {0, 0};
 	size_t h1, h10;
 
@@ -196,14 +114,14 @@ int main(int argc, char **argv)
 	rlim.mime = &mlim;
 	rlim.max_recipients = 10000;
 
-	shape("10,000 recipients, compact, CRLF", COMPACT_CRLF);
-	shape("10,000 recipients, compact, LF", COMPACT_LF);
-	shape("10,000 recipients, Postfix's shape", POSTFIX);
+	shape("10,000 recipients, compact, CRLF", DSNG_TEST_DSN_CRLF);
+	shape("10,000 recipients, compact, LF", DSNG_TEST_DSN_LF);
+	shape("10,000 recipients, Postfix's shape", DSNG_TEST_DSN_POSTFIX);
 
 	/* the returned body is spans into the input: what is held does not
 	 * grow with it (a few bytes for the longer span's digits at most) */
-	one = report(COMPACT_CRLF, 1, 1 << 20);
-	ten = report(COMPACT_CRLF, 1, 10 << 20);
+	one = dsng_test_synth_dsn(DSNG_TEST_DSN_CRLF, 1, 1 << 20);
+	ten = dsng_test_synth_dsn(DSNG_TEST_DSN_CRLF, 1, 10 << 20);
 	h1 = held(one.p, one.len, NULL);
 	h10 = held(ten.p, ten.len, NULL);
 	printf("1 MB body: %zu held; 10 MB body: %zu held\n", h1, h10);
@@ -218,7 +136,7 @@ int main(int argc, char **argv)
 
 	/* one recipient over the limit: an error, and nothing held */
 	rlim.max_recipients = 9999;
-	over = report(COMPACT_CRLF, 10000, 0);
+	over = dsng_test_synth_dsn(DSNG_TEST_DSN_CRLF, 10000, 0);
 	if (held(over.p, over.len, NULL) != (size_t)-1) {
 		printf("FAIL: 10,000 recipients passed max_recipients 9999\n");
 		failures++;

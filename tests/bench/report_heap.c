@@ -14,12 +14,12 @@
  */
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 #include <time.h>
 
 #include "dsnguard/dsnguard.h"
 #include "dsng_corpus_walk.h"
 #include "dsng_heap.h"
+#include "dsng_synth_dsn.h"
 
 static struct dsng_mime_limits mlim = DSNG_MIME_LIMITS_INIT;
 static struct dsng_report_limits rlim = DSNG_REPORT_LIMITS_INIT;
@@ -61,67 +61,29 @@ static void corpus_message(char *buf, size_t len, void *arg)
 	free(buf);
 }
 
-/* A DSN with n recipients and a returned message of about body octets. */
-static char *synthetic(size_t n, size_t body, size_t *len)
-{
-	size_t cap = n * 120 + body + 4096, o = 0, i;
-	char *b = malloc(cap);
-
-	if (!b)
-		exit(1);
-	o += (size_t)snprintf(
-	        b + o, cap - o,
-	        "From: MAILER-DAEMON@mx.example.org\r\nTo: a@example.org\r\n"
-	        "Subject: Undelivered Mail\r\nMIME-Version: 1.0\r\n"
-	        "Content-Type: multipart/report; "
-	        "report-type=delivery-status; boundary=\"BB\"\r\n\r\n"
-	        "--BB\r\nContent-Type: text/plain\r\n\r\nfailed\r\n"
-	        "--BB\r\nContent-Type: message/delivery-status\r\n\r\n"
-	        "Reporting-MTA: dns; mx.example.org\r\n");
-	for (i = 0; i < n; i++)
-		o += (size_t)snprintf(
-		        b + o, cap - o,
-		        "\r\nFinal-Recipient: rfc822; "
-		        "user%zu@example.com\r\nAction: failed\r\n"
-		        "Status: 5.1.1\r\n",
-		        i);
-	o += (size_t)snprintf(b + o, cap - o,
-	                      "\r\n--BB\r\nContent-Type: message/rfc822\r\n\r\n"
-	                      "From: a@example.org\r\nTo: u@example.com\r\n"
-	                      "Subject: hello\r\n\r\n");
-	while (o + 80 < cap - 64 && body >= 78) {
-		memset(b + o, 'x', 76);
-		memcpy(b + o + 76, "\r\n", 2);
-		o += 78;
-		body -= 78;
-	}
-	o += (size_t)snprintf(b + o, cap - o, "\r\n--BB--\r\n");
-	*len = o;
-	return b;
-}
-
 static void big(size_t mb)
 {
-	size_t len, h, k, reps = mb >= 50 ? 3 : 50 / mb * 3;
-	char *b = synthetic(1, mb << 20, &len);
+	size_t h, k, reps = mb >= 50 ? 3 : 50 / mb * 3;
+	struct dsng_test_buf b =
+	        dsng_test_synth_dsn(DSNG_TEST_DSN_CRLF, 1, mb << 20);
 	double t0;
 
-	h = held(b, len);
+	h = held(b.p, b.len);
 	t0 = cpu();
 	for (k = 0; k < reps; k++)
-		held(b, len);
+		held(b.p, b.len);
 	printf("report_heap: %3zu MB report: held %zu bytes (%.4fx), "
 	       "%.0f MB/s CPU\n",
-	       mb, h, (double)h / (double)len,
-	       (double)len * (double)reps / 1e6 / (cpu() - t0));
-	free(b);
+	       mb, h, (double)h / (double)b.len,
+	       (double)b.len * (double)reps / 1e6 / (cpu() - t0));
+	free(b.p);
 }
 
 int main(int argc, char **argv)
 {
 	struct sums sum = {0, 0, 0};
-	size_t len, h;
-	char *b;
+	struct dsng_test_buf b;
+	size_t h;
 
 	if (dsng_test_heap_exact(argv, "report_heap") != 0)
 		return 1;
@@ -136,12 +98,12 @@ int main(int argc, char **argv)
 		       sum.in, sum.out, (double)sum.out / (double)sum.in,
 		       sum.worst);
 	}
-	b = synthetic(10000, 1000, &len);
-	h = held(b, len);
+	b = dsng_test_synth_dsn(DSNG_TEST_DSN_CRLF, 10000, 1000);
+	h = held(b.p, b.len);
 	printf("report_heap: 10,000 recipients, %zu bytes in, %zu held: "
 	       "%.2fx\n",
-	       len, h, (double)h / (double)len);
-	free(b);
+	       b.len, h, (double)h / (double)b.len);
+	free(b.p);
 	big(1);
 	big(10);
 	big(50);
