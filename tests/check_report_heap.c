@@ -16,15 +16,14 @@
  * there count as in use, so a parse that reuses freed ones would seem to
  * hold almost nothing.
  */
-#include <dirent.h>
-#include <malloc.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 #include <unistd.h>
 
 #include "dsnguard/dsnguard.h"
+#include "dsng_corpus_walk.h"
+#include "dsng_heap.h"
+#include "dsng_synth_dsn.h"
 
 #define BOUND 2.0
 
@@ -32,114 +31,23 @@ static struct dsng_mime_limits mlim = DSNG_MIME_LIMITS_INIT;
 static struct dsng_report_limits rlim = DSNG_REPORT_LIMITS_INIT;
 static int failures;
 
-static size_t in_use(void)
-{
-	struct mallinfo2 m = mallinfo2();
-
-	return m.uordblks + m.hblkhd;
-}
-
 /* Heap held by the parsed report of buf, and its recipients in *nr;
  * (size_t)-1 when the parse failed (then nothing may be held). */
 static size_t held(const char *buf, size_t len, size_t *nr)
 {
-	struct dsng_report *r;
-	size_t before = in_use(), after;
+	struct dsng_test_heap_parse p = dsng_test_heap_parse(buf, len, &rlim);
 
-	if (dsng_report_parse(NULL, &r, buf, len, &rlim, NULL) != DSNG_OK) {
-		if (in_use() != before) {
-			printf("FAIL: a failed parse holds %zd bytes\n",
-			       (ssize_t)(in_use() - before));
+	if (!p.ok) {
+		if (p.held != 0) {
+			printf("FAIL: a failed parse holds %td bytes\n",
+			       p.held);
 			failures++;
 		}
 		return (size_t)-1;
 	}
-	after = in_use();
 	if (nr)
-		*nr = r->n_recipients;
-	talloc_free(r);
-	return after - before;
-}
-
-struct buf {
-	char *p;
-	size_t len, cap;
-};
-
-static void add(struct buf *b, const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-
-	for (;;) {
-		va_start(ap, fmt);
-		n = vsnprintf(b->p + b->len, b->cap - b->len, fmt, ap);
-		va_end(ap);
-		if (n < 0)
-			exit(1);
-		if ((size_t)n < b->cap - b->len)
-			break;
-		b->cap = b->cap * 2 + (size_t)n;
-		if (!(b->p = realloc(b->p, b->cap)))
-			exit(1);
-	}
-	b->len += (size_t)n;
-}
-
-enum shape { COMPACT_CRLF, COMPACT_LF, POSTFIX };
-
-/* A DSN with n recipients of the given shape and a returned message with
- * a body of about body bytes; the caller frees b.p. */
-static struct buf report(enum shape s, size_t n, size_t body)
-{
-	const char *nl = s == COMPACT_CRLF ? "\r\n" : "\n";
-	struct buf b = {malloc(4096), 0, 4096};
-	char line[77];
-	size_t i;
-
-	if (!b.p)
-		exit(1);
-	add(&b,
-	    "From: MAILER-DAEMON@mx.example.org%sTo: a@example.org%s"
-	    "MIME-Version: 1.0%sContent-Type: multipart/report; "
-	    "report-type=delivery-status; boundary=\"BB\"%s%s"
-	    "--BB%sContent-Type: text/plain%s%sfailed%s"
-	    "--BB%sContent-Type: message/delivery-status%s%s"
-	    "Reporting-MTA: dns; mx.example.org%s"
-	    "Arrival-Date: Sun, 29 Nov 2026 01:44:00 +0000%s",
-	    nl, nl, nl, nl, nl, nl, nl, nl, nl, nl, nl, nl, nl, nl);
-	for (i = 0; i < n; i++) {
-		if (s == POSTFIX)
-			add(&b,
-			    "\nFinal-Recipient: rfc822; user%zu@example.net\n"
-			    "Original-Recipient: rfc822;user%zu@example.net\n"
-			    "Action: failed\nStatus: 5.1.1\n"
-			    "Remote-MTA: dns; mx%zu.example.net\n"
-			    "Diagnostic-Code: smtp; 550 5.1.1 "
-			    "<user%zu@example.net>: Recipient address\n"
-			    "    rejected: User unknown in virtual mailbox "
-			    "table\n",
-			    i, i, i % 4, i);
-		else if (s == COMPACT_LF)
-			add(&b,
-			    "\nFinal-Recipient: rfc822; "
-			    "first.last%zu@example.com\n"
-			    "Action: failed\nStatus: 5.1.1\n",
-			    i);
-		else
-			add(&b,
-			    "\r\nFinal-Recipient: rfc822; user%zu@example.com"
-			    "\r\nAction: failed\r\nStatus: 5.1.1\r\n",
-			    i);
-	}
-	add(&b, "%s--BB%sContent-Type: message/rfc822%s%s", nl, nl, nl, nl);
-	add(&b, "From: a@example.org%sSubject: hello%s%s", nl, nl, nl);
-	memset(line, 'x', 76);
-	line[76] = 0;
-	for (i = 0; i + 78 <= body; i += 78)
-		add(&b, "%s%s", line, nl);
-	add(&b, "%s--BB--%s", nl, nl);
-	return b;
+		*nr = p.recipients;
+	return (size_t)p.held;
 }
 
 static void bound(const char *what, size_t in, size_t h, double limit)
@@ -155,9 +63,9 @@ static void bound(const char *what, size_t in, size_t h, double limit)
 	}
 }
 
-static void shape(const char *what, enum shape s)
+static void shape(const char *what, enum dsng_test_dsn_shape s)
 {
-	struct buf b = report(s, 10000, 1000);
+	struct dsng_test_buf b = dsng_test_synth_dsn(s, 10000, 1000);
 	size_t nr = 0, h = held(b.p, b.len, &nr);
 
 	if (h == (size_t)-1 || nr != 10000) {
@@ -169,79 +77,51 @@ static void shape(const char *what, enum shape s)
 	free(b.p);
 }
 
-/* Every message of dir/sub, summed. */
-static void corpus_dir(const char *base, const char *sub, size_t *in,
-                       size_t *out)
+/* The corpus's messages the parser accepts, summed: their octets and
+ * the heap their reports hold. */
+struct sums {
+	size_t in, out;
+};
+
+static void corpus_message(char *buf, size_t len, void *arg)
 {
-	char dir[4096];
-	struct dirent *de;
-	DIR *d;
+	struct sums *sum = arg;
+	size_t h = held(buf, len, NULL);
 
-	snprintf(dir, sizeof(dir), "%s/%s", base, sub);
-	if (!(d = opendir(dir)))
-		return;
-	while ((de = readdir(d))) {
-		char path[8192], *buf;
-		size_t len, h;
-		FILE *f;
-		long sz;
-
-		if (de->d_name[0] == '.')
-			continue;
-		snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
-		if (!(f = fopen(path, "rb")))
-			continue;
-		fseek(f, 0, SEEK_END);
-		sz = ftell(f);
-		fseek(f, 0, SEEK_SET);
-		buf = sz > 0 ? malloc((size_t)sz) : NULL; /* exact size */
-		len = buf ? fread(buf, 1, (size_t)sz, f) : 0;
-		fclose(f);
-		if (buf && (h = held(buf, len, NULL)) != (size_t)-1) {
-			*in += len;
-			*out += h;
-		}
-		free(buf);
+	if (h != (size_t)-1) {
+		sum->in += len;
+		sum->out += h;
 	}
-	closedir(d);
+	free(buf);
 }
 
 int main(int argc, char **argv)
 {
-	struct buf one, ten, over;
-	size_t in = 0, out = 0, h1, h10;
-	void *probe;
+	struct dsng_test_buf one, ten, over;
+	struct sums sum = {0, 0};
+	size_t h1, h10;
 
 	/* the statistics must see a malloc, or there is nothing to read
 	 * (checked first: under valgrind /proc/self/exe is valgrind) */
-	h1 = in_use();
-	probe = malloc(100000);
-	h10 = in_use();
-	free(probe);
-	if (!probe || h10 < h1 + 100000) {
+	if (!dsng_test_heap_counts_malloc()) {
 		printf("SKIP: mallinfo2 does not count malloc here (ASan, "
 		       "valgrind or another allocator)\n");
 		return 77;
 	}
-	if (!getenv("GLIBC_TUNABLES")) {
-		setenv("GLIBC_TUNABLES",
-		       "glibc.malloc.tcache_count=0:glibc.malloc.mxfast=0", 1);
-		execv("/proc/self/exe", argv);
-		perror("check_report_heap: execv");
+	if (dsng_test_heap_exact(argv, "check_report_heap") != 0)
 		return 1;
-	}
 	mlim.max_size = mlim.max_decoded = (size_t)1 << 30;
 	rlim.mime = &mlim;
 	rlim.max_recipients = 10000;
 
-	shape("10,000 recipients, compact, CRLF", COMPACT_CRLF);
-	shape("10,000 recipients, compact, LF", COMPACT_LF);
-	shape("10,000 recipients, Postfix's shape", POSTFIX);
+	shape("10,000 recipients, compact, CRLF", DSNG_TEST_DSN_CRLF);
+	shape("10,000 recipients, compact, LF", DSNG_TEST_DSN_LF);
+	shape("10,000 recipients, Postfix's shape", DSNG_TEST_DSN_POSTFIX);
 
 	/* the returned body is spans into the input: what is held does not
 	 * grow with it (a few bytes for the longer span's digits at most) */
-	one = report(COMPACT_CRLF, 1, 1 << 20);
-	ten = report(COMPACT_CRLF, 1, 10 << 20);
+	one = dsng_test_synth_dsn(DSNG_TEST_DSN_CRLF, 1, 1 << 20);
+	ten = dsng_test_synth_dsn(DSNG_TEST_DSN_CRLF, 1, 10 << 20);
 	h1 = held(one.p, one.len, NULL);
 	h10 = held(ten.p, ten.len, NULL);
 	printf("1 MB body: %zu held; 10 MB body: %zu held\n", h1, h10);
@@ -256,7 +136,7 @@ int main(int argc, char **argv)
 
 	/* one recipient over the limit: an error, and nothing held */
 	rlim.max_recipients = 9999;
-	over = report(COMPACT_CRLF, 10000, 0);
+	over = dsng_test_synth_dsn(DSNG_TEST_DSN_CRLF, 10000, 0);
 	if (held(over.p, over.len, NULL) != (size_t)-1) {
 		printf("FAIL: 10,000 recipients passed max_recipients 9999\n");
 		failures++;
@@ -265,10 +145,9 @@ int main(int argc, char **argv)
 	rlim.max_recipients = 10000;
 
 	if (argc > 1 && access(argv[1], R_OK) == 0) {
-		corpus_dir(argv[1], "dsn", &in, &out);
-		corpus_dir(argv[1], "other", &in, &out);
-		if (in)
-			bound("the corpus", in, out, BOUND);
+		(void)dsng_test_corpus_walk(argv[1], corpus_message, &sum);
+		if (sum.in)
+			bound("the corpus", sum.in, sum.out, BOUND);
 	} else {
 		printf("no corpus at %s: its row not checked\n",
 		       argc > 1 ? argv[1] : "(none given)");

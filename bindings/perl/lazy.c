@@ -34,6 +34,9 @@
  * tied walk (the entry it keeps in the iterator), as perl 5.36 (Debian
  * 12) does; perl/t/lazy.t takes every path against the eager hash.
  */
+/* my_perl from each function's pTHX, not the thread-local context read
+ * again at every use of the interpreter's state (a TLS call in a module) */
+#define PERL_NO_GET_CONTEXT
 #include "EXTERN.h"
 #include "perl.h"
 #include "XSUB.h"
@@ -293,120 +296,72 @@ static void settle(pTHX_ HV *tied_h, SV *t)
 		untie(aTHX_ tied_h, t);
 }
 
-XS(lazy_fetch);
-XS(lazy_fetch)
+/* The tie's methods.  They share one frame: the count of arguments, the
+ * hash to work on (target, which croaks on an object not made here) and,
+ * for those that read or write the hash, h's own magic off around the
+ * call and the tie gone after it (settle).  So one XSUB serves them all,
+ * each name a CV of its own with its method in XSANY.any_i32 (as
+ * xsubpp's ALIAS does), and croak_xs_usage names the method called. */
+enum lazy_method {
+	M_FETCH,
+	M_STORE,
+	M_EXISTS,
+	M_DELETE,
+	M_CLEAR,
+	M_SCALAR,
+	M_FIRSTKEY,
+	M_NEXTKEY,
+	M_UNTIE
+};
+
+static const struct {
+	const char *name; /* DSNGuard::_LazyCmd::<name> */
+	I32 items;        /* the arguments, obj first; -1: one or more */
+	const char *usage;
+} lazy_methods[] = {
+        [M_FETCH] = {"FETCH", 2, "obj, key"},
+        [M_STORE] = {"STORE", 3, "obj, key, value"},
+        [M_EXISTS] = {"EXISTS", 2, "obj, key"},
+        [M_DELETE] = {"DELETE", 2, "obj, key"},
+        [M_CLEAR] = {"CLEAR", 1, "obj"},
+        [M_SCALAR] = {"SCALAR", 1, "obj"},
+        [M_FIRSTKEY] = {"FIRSTKEY", 1, "obj"},
+        [M_NEXTKEY] = {"NEXTKEY", 2, "obj, lastkey"},
+        [M_UNTIE] = {"UNTIE", -1, "obj, ..."},
+};
+
+/* FETCH, STORE, EXISTS, DELETE or CLEAR on h, with a tied h's magic off
+ * (its real entries are otherwise out of reach); what the method returns,
+ * NULL for nothing. */
+static SV *hash_call(pTHX_ enum lazy_method which, HV *h, HV *tied_h, SV *key,
+                     SV *value)
 {
-	dXSARGS;
-	SV *t;
-	HV *h, *tied_h;
+	U32 m = magic_off(tied_h);
+	SV *ret = NULL;
 	HE *he;
-	U32 m;
 
-	if (items != 2)
-		croak_xs_usage(cv, "obj, key");
-	t = ST(0);
-	h = target(aTHX_ t, &tied_h);
-	m = magic_off(tied_h);
-	he = hv_fetch_ent(h, ST(1), 0, 0);
+	switch (which) {
+	case M_FETCH:
+		he = hv_fetch_ent(h, key, 0, 0);
+		ret = he ? HeVAL(he) : &PL_sv_undef;
+		break;
+	case M_STORE:
+		(void)hv_store_ent(h, key, newSVsv(value), 0);
+		break;
+	case M_EXISTS:
+		ret = boolSV(hv_exists_ent(h, key, 0));
+		break;
+	case M_DELETE:
+		ret = hv_delete_ent(h, key, 0, 0); /* mortal */
+		if (!ret)
+			ret = &PL_sv_undef;
+		break;
+	default: /* M_CLEAR */
+		hv_clear(h);
+		break;
+	}
 	magic_on(tied_h, m);
-	ST(0) = he ? HeVAL(he) : &PL_sv_undef;
-	settle(aTHX_ tied_h, t);
-	XSRETURN(1);
-}
-
-XS(lazy_store);
-XS(lazy_store)
-{
-	dXSARGS;
-	SV *t;
-	HV *h, *tied_h;
-	U32 m;
-
-	if (items != 3)
-		croak_xs_usage(cv, "obj, key, value");
-	t = ST(0);
-	h = target(aTHX_ t, &tied_h);
-	m = magic_off(tied_h);
-	(void)hv_store_ent(h, ST(1), newSVsv(ST(2)), 0);
-	magic_on(tied_h, m);
-	settle(aTHX_ tied_h, t);
-	XSRETURN_EMPTY;
-}
-
-XS(lazy_exists);
-XS(lazy_exists)
-{
-	dXSARGS;
-	SV *t;
-	HV *h, *tied_h;
-	U32 m;
-	bool yes;
-
-	if (items != 2)
-		croak_xs_usage(cv, "obj, key");
-	t = ST(0);
-	h = target(aTHX_ t, &tied_h);
-	m = magic_off(tied_h);
-	yes = hv_exists_ent(h, ST(1), 0);
-	magic_on(tied_h, m);
-	ST(0) = boolSV(yes);
-	settle(aTHX_ tied_h, t);
-	XSRETURN(1);
-}
-
-XS(lazy_delete);
-XS(lazy_delete)
-{
-	dXSARGS;
-	SV *t, *v;
-	HV *h, *tied_h;
-	U32 m;
-
-	if (items != 2)
-		croak_xs_usage(cv, "obj, key");
-	t = ST(0);
-	h = target(aTHX_ t, &tied_h);
-	m = magic_off(tied_h);
-	v = hv_delete_ent(h, ST(1), 0, 0); /* mortal */
-	magic_on(tied_h, m);
-	ST(0) = v ? v : &PL_sv_undef;
-	settle(aTHX_ tied_h, t);
-	XSRETURN(1);
-}
-
-XS(lazy_clear);
-XS(lazy_clear)
-{
-	dXSARGS;
-	SV *t;
-	HV *h, *tied_h;
-	U32 m;
-
-	if (items != 1)
-		croak_xs_usage(cv, "obj");
-	t = ST(0);
-	h = target(aTHX_ t, &tied_h);
-	m = magic_off(tied_h);
-	hv_clear(h);
-	magic_on(tied_h, m);
-	settle(aTHX_ tied_h, t);
-	XSRETURN_EMPTY;
-}
-
-XS(lazy_scalar);
-XS(lazy_scalar)
-{
-	dXSARGS;
-	SV *t;
-	HV *h, *tied_h;
-
-	if (items != 1)
-		croak_xs_usage(cv, "obj");
-	t = ST(0);
-	h = target(aTHX_ t, &tied_h);
-	ST(0) = sv_2mortal(newSVuv((UV)HvUSEDKEYS(h)));
-	settle(aTHX_ tied_h, t);
-	XSRETURN(1);
+	return ret;
 }
 
 /* The next key of the walk FIRSTKEY started, or undef at its end, when
@@ -458,25 +413,15 @@ static SV *walk_handover(pTHX_ HV *h, SV *t, HE *core)
 /* Otherwise (a copy's private hash, or FIRSTKEY called by hand) the keys
  * are taken from the buckets, not with the target's iterator: while h is
  * tied, that iterator holds the core's entry of this very walk. */
-XS(lazy_firstkey);
-XS(lazy_firstkey)
+static SV *first_key(pTHX_ SV *t, HV *h, HV *tied_h)
 {
-	dXSARGS;
-	SV *t;
-	HV *h, *tied_h;
 	AV *keys;
 	STRLEN i;
 	HE *he;
 
-	if (items != 1)
-		croak_xs_usage(cv, "obj");
-	t = ST(0);
-	h = target(aTHX_ t, &tied_h);
 	if (tied_h && (he = HvEITER_get(tied_h)) && HeKLEN(he) == HEf_SVKEY &&
-	    !HeVAL(he) && !HeNEXT(he)) {
-		ST(0) = walk_handover(aTHX_ tied_h, t, he);
-		XSRETURN(1);
-	}
+	    !HeVAL(he) && !HeNEXT(he))
+		return walk_handover(aTHX_ tied_h, t, he);
 	keys = newAV();
 	av_extend(keys, (SSize_t)HvUSEDKEYS(h));
 	if (HvARRAY(h))
@@ -487,43 +432,53 @@ XS(lazy_firstkey)
 	sv_unmagicext(SvRV(t), PERL_MAGIC_ext, &walk_vtbl);
 	sv_magicext(SvRV(t), (SV *)keys, PERL_MAGIC_ext, &walk_vtbl, NULL, 0);
 	SvREFCNT_dec((SV *)keys);
-	ST(0) = walk_next(aTHX_ t, tied_h);
-	XSRETURN(1);
+	return walk_next(aTHX_ t, tied_h);
 }
 
-XS(lazy_nextkey);
-XS(lazy_nextkey)
+/* Every method of the tie (see lazy_methods).  The walk's and untie's
+ * leave the tie to walk_next and the core; untie %$r keeps the hash's
+ * keys (the core removes the tie itself once this returns). */
+XS(lazy_method);
+XS(lazy_method)
 {
 	dXSARGS;
-	SV *t;
-	HV *tied_h;
+	dXSI32;
+	enum lazy_method which = (enum lazy_method)ix;
+	SV *t, *ret;
+	HV *h, *tied_h;
 
-	if (items != 2)
-		croak_xs_usage(cv, "obj, lastkey");
+	if (lazy_methods[which].items < 0 ? items < 1
+	                                  : items != lazy_methods[which].items)
+		croak_xs_usage(cv, lazy_methods[which].usage);
 	t = ST(0);
-	(void)target(aTHX_ t, &tied_h);
-	ST(0) = walk_next(aTHX_ t, tied_h);
-	XSRETURN(1);
-}
-
-/* untie %$r: the hash keeps its keys (the core removes the tie itself
- * once this returns). */
-XS(lazy_untie);
-XS(lazy_untie)
-{
-	dXSARGS;
-	SV *t;
-	HV *tied_h;
-
-	if (items < 1)
-		croak_xs_usage(cv, "obj, ...");
-	t = ST(0);
-	(void)target(aTHX_ t, &tied_h);
-	if (tied_h) {
-		detach(aTHX_ tied_h, t);
-		unhook(aTHX_ tied_h);
+	h = target(aTHX_ t, &tied_h);
+	switch (which) {
+	case M_FIRSTKEY:
+		ST(0) = first_key(aTHX_ t, h, tied_h);
+		XSRETURN(1);
+	case M_NEXTKEY:
+		ST(0) = walk_next(aTHX_ t, tied_h);
+		XSRETURN(1);
+	case M_UNTIE:
+		if (tied_h) {
+			detach(aTHX_ tied_h, t);
+			unhook(aTHX_ tied_h);
+		}
+		XSRETURN_EMPTY;
+	case M_SCALAR:
+		ret = sv_2mortal(newSVuv((UV)HvUSEDKEYS(h)));
+		break;
+	default:
+		ret = hash_call(aTHX_ which, h, tied_h,
+		                items > 1 ? ST(1) : NULL,
+		                items > 2 ? ST(2) : NULL);
+		break;
 	}
-	XSRETURN_EMPTY;
+	settle(aTHX_ tied_h, t);
+	if (!ret)
+		XSRETURN_EMPTY;
+	ST(0) = ret;
+	XSRETURN(1);
 }
 
 /* A new ithread: its own stash pointer. */
@@ -575,16 +530,17 @@ SV *dsngb_pl_lazy_cmd(pTHX_ const char *p, STRLEN n)
 
 void dsngb_pl_lazy_init(pTHX)
 {
+	size_t i;
 	MY_CXT_INIT;
 	MY_CXT.stash = gv_stashpvs(LAZY_CLASS, GV_ADD);
-	newXS(LAZY_CLASS "::FETCH", lazy_fetch, __FILE__);
-	newXS(LAZY_CLASS "::STORE", lazy_store, __FILE__);
-	newXS(LAZY_CLASS "::EXISTS", lazy_exists, __FILE__);
-	newXS(LAZY_CLASS "::DELETE", lazy_delete, __FILE__);
-	newXS(LAZY_CLASS "::CLEAR", lazy_clear, __FILE__);
-	newXS(LAZY_CLASS "::SCALAR", lazy_scalar, __FILE__);
-	newXS(LAZY_CLASS "::FIRSTKEY", lazy_firstkey, __FILE__);
-	newXS(LAZY_CLASS "::NEXTKEY", lazy_nextkey, __FILE__);
-	newXS(LAZY_CLASS "::UNTIE", lazy_untie, __FILE__);
+	for (i = 0; i < sizeof(lazy_methods) / sizeof(lazy_methods[0]); i++) {
+		char name[64];
+		CV *cv;
+
+		snprintf(name, sizeof(name), LAZY_CLASS "::%s",
+		         lazy_methods[i].name);
+		cv = newXS(name, lazy_method, __FILE__);
+		CvXSUBANY(cv).any_i32 = (I32)i;
+	}
 	newXS(LAZY_CLASS "::CLONE", lazy_clone, __FILE__);
 }

@@ -250,6 +250,39 @@ ok(ref(DSNGuard::parse_cmd('DATA')) eq 'HASH', 'ref is HASH before any access');
 	is($obj4->FETCH('verb'), 'RCPT', 'and keeps it after the last reference');
 }
 
+# The tie's methods called by hand, wrongly: each says its own usage for a
+# wrong count of arguments, and any object not made by parse_cmd is
+# refused before anything is read (one XSUB serves them all, perl/lazy.c).
+{
+	my %usage = (FETCH => 'obj, key', STORE => 'obj, key, value',
+		EXISTS => 'obj, key', DELETE => 'obj, key', CLEAR => 'obj',
+		SCALAR => 'obj', FIRSTKEY => 'obj', NEXTKEY => 'obj, lastkey');
+	my $obj = tied %{ DSNGuard::parse_cmd('RCPT TO:<a@b.example>') };
+	my @bad = ('x', \1, [], bless({}, 'DSNGuard::_LazyCmd'),
+		bless(\(my $n = 1), 'DSNGuard::_LazyCmd'));
+	for my $m (sort keys %usage) {
+		my $argc = 1 + ($usage{$m} =~ tr/,//);
+		my $sub = DSNGuard::_LazyCmd->can($m);
+		for my $n (0, $argc - 1, $argc + 1) {
+			next if $n == $argc;
+			my @args = ($obj, ('verb', 1, 2))[0 .. $n - 1];
+			ok(!eval { $sub->(@args); 1 }, "$m with $n arguments dies");
+			like($@, qr/^Usage: DSNGuard::_LazyCmd::\Q$m($usage{$m})\E at /,
+				"and says its usage");
+		}
+		my @rest = ('verb', 1)[0 .. $argc - 2];
+		for my $b (@bad) {
+			ok(!eval { $sub->($b, @rest); 1 }, "$m on $b dies");
+			like($@, qr/^DSNGuard: not a parse_cmd result at /, 'as not a result');
+		}
+	}
+	ok(!eval { DSNGuard::_LazyCmd::UNTIE(); 1 }, 'UNTIE with no arguments dies');
+	like($@, qr/^Usage: DSNGuard::_LazyCmd::UNTIE\(obj, \.\.\.\) at /, 'and says its usage');
+	ok(!eval { DSNGuard::_LazyCmd::UNTIE('x', 0); 1 }, 'UNTIE on a string dies');
+	like($@, qr/^DSNGuard: not a parse_cmd result at /, 'as not a result');
+	is($obj->FETCH('verb'), 'RCPT', 'the object still answers after all that');
+}
+
 # The library's own readers of a result (format_cmd, a policy decision)
 # take a fresh one as they take the eager one.
 {
