@@ -329,21 +329,38 @@ static int date(struct ctx *c, enum dkind k, struct dsng_report_date **out)
 {
 	const struct dsng_span *v = &c->f->value;
 	struct dsng_report_date *d = c->last_date[k];
-	char *t = scratch(c, v->len + 1);
-	size_t n;
+	const char *t;
+	char *s;
+	size_t at, n;
+	int64_t ts;
+	bool common = dsng__report_date_common(v->ptr, v->len, &at, &n, &ts);
 
-	if (!t)
-		return DSNG_ENOMEM;
-	/* a NUL ends the text (a problem says so) */
-	n = strnlen(t, dsng__mime_clean_into(t, v->ptr, v->len));
+	if (common) {
+		/* the usual date: its text is a span of the value, read
+		 * once, no cleaning */
+		t = v->ptr + at;
+	} else {
+		s = scratch(c, v->len + 1);
+		if (!s)
+			return DSNG_ENOMEM;
+		/* a NUL ends the text (a problem says so) */
+		n = strnlen(s, dsng__mime_clean_into(s, v->ptr, v->len));
+		t = s;
+	}
 	/* the same text as the last date of this field: the same date,
 	 * parsed once */
 	if (!d || !same(d->text, c->last_dlen[k], t, n)) {
 		d = dsng__store_obj(&c->st, sizeof(*d));
 		if (!d || !(d->text = keep(c, t, n)))
 			return DSNG_ENOMEM;
-		d->valid = dsng_report_date_parse(&d->timestamp, d->text, n,
-		                                  NULL) == DSNG_OK;
+		if (common) {
+			d->timestamp = ts;
+			d->valid = true;
+		} else {
+			d->valid =
+			        dsng_report_date_parse(&d->timestamp, d->text,
+			                               n, NULL) == DSNG_OK;
+		}
 		c->last_date[k] = d;
 		c->last_dlen[k] = n;
 	}

@@ -90,6 +90,14 @@ static inline char *dsng__store_str(struct dsng__store *s, const char *p,
 	return dsng__store_copy(s, set, p, n, a, b);
 }
 
+/* Whether the field value p..len is a date in the common RFC 5322 form
+ * ("Thu, 15 Apr 2021 09:05:07 +0900") with nothing around it but white
+ * space and one plain comment: then p + *at..*n is what cleaning the value
+ * gives, and *out its timestamp, as dsng_report_date_parse gives it
+ * (lib/report_date.c).  false: clean and parse the value the long way. */
+bool dsng__report_date_common(const char *p, size_t len, size_t *at, size_t *n,
+                              int64_t *out);
+
 /* lim, in both functions: a full local copy whose `mime` points to a
  * full local copy of the MIME limits (never NULL), as dsng_report_parse
  * makes them. */
