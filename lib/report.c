@@ -142,9 +142,11 @@ static int returned_value(struct dsng_report *r,
 	return *out ? DSNG_OK : DSNG_ENOMEM;
 }
 
-/* The value of f trimmed as dsng_mime_unfold trims it, in *p and *n;
- * true when it has no fold (then unfolding is only the trim). */
-static bool one_line(const struct dsng_mime_field *f, const char **p, size_t *n)
+/* The value of f trimmed as dsng_mime_unfold trims it, in *p and *n.
+ * Whether it has a fold is left to dsng__mime_words_plain, which refuses
+ * every CR and LF: a plain value is on one line, and unfolding it is only
+ * the trim. */
+static void trimmed(const struct dsng_mime_field *f, const char **p, size_t *n)
 {
 	const char *s = f->value.ptr;
 	size_t len = f->value.len;
@@ -157,7 +159,6 @@ static bool one_line(const struct dsng_mime_field *f, const char **p, size_t *n)
 		len--;
 	*p = s;
 	*n = len;
-	return memchr(s, '\n', len) == NULL;
 }
 
 /* The fields a returned header is read for, found in one pass over it;
@@ -232,10 +233,12 @@ static size_t plan_values(const struct dsng_mime_field *const *want,
 	int k;
 
 	for (k = 0; k < R__N; k++) {
-		plain[k] = want[k] && one_line(want[k], &p[k], &n[k]) &&
-		           dsng__mime_words_plain(
-		                   p[k], n[k],
-		                   value_words[k] ? DSNG__WORDS_DECODE : 0);
+		plain[k] = false;
+		if (!want[k])
+			continue;
+		trimmed(want[k], &p[k], &n[k]);
+		plain[k] = dsng__mime_words_plain(
+		        p[k], n[k], value_words[k] ? DSNG__WORDS_DECODE : 0);
 		if (plain[k])
 			total += n[k] + 1;
 	}
