@@ -107,6 +107,7 @@ struct ctx {
 	const struct dsng_report_limits *lim;
 	struct dsng_error *err;
 	const struct dsng_mime_field *f; /* the field being read */
+	bool nul;                        /* its value holds a NUL */
 	struct dsng__store st;
 	/* scratch: on the stack for the usual short value, else a talloc
 	 * buffer (child of the report, freed at the end) */
@@ -217,6 +218,15 @@ static void trim_span(char **p, size_t *n)
 	*n = k;
 }
 
+static void lower_span(char *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (s[i] >= 'A' && s[i] <= 'Z')
+			s[i] = (char)(s[i] + 32);
+}
+
 static void trim(char *s)
 {
 	size_t n = strlen(s), i = 0;
@@ -245,7 +255,8 @@ static int typed(struct ctx *c, enum tkind k, struct dsng_report_typed **out)
 	                 : dsng__mime_unfold_into(v, f->value.ptr, len);
 	/* the value ends at a NUL (a problem says so): spans from here on,
 	 * so nothing is moved or measured twice */
-	vn = strnlen(v, vn);
+	if (c->nul)
+		vn = strnlen(v, vn);
 	semi = memchr(v, ';', vn);
 	if (!semi) {
 		val = v;
@@ -255,8 +266,7 @@ static int typed(struct ctx *c, enum tkind k, struct dsng_report_typed **out)
 		ty = v;
 		tn = (size_t)(semi - v);
 		trim_span(&ty, &tn);
-		ty[tn] = 0; /* for dsng__mime_lower: the scratch is ours */
-		dsng__mime_lower(ty);
+		lower_span(ty, tn); /* the scratch is ours */
 		val = semi + 1;
 		vn -= (size_t)(val - v);
 		trim_span(&val, &vn);
@@ -268,7 +278,7 @@ static int typed(struct ctx *c, enum tkind k, struct dsng_report_typed **out)
 			val++;
 			vn -= 2;
 		}
-		if (ty && strcmp(ty, "utf-8") == 0) {
+		if (ty && tn == 5 && memcmp(ty, "utf-8", 5) == 0) {
 			unsigned fl = c->r->global ? DSNG_XTEXT_UNITEXT : 0;
 			const char *why;
 			char *d = v + len + 1;
@@ -344,7 +354,9 @@ static int date(struct ctx *c, enum dkind k, struct dsng_report_date **out)
 		if (!s)
 			return DSNG_ENOMEM;
 		/* a NUL ends the text (a problem says so) */
-		n = strnlen(s, dsng__mime_clean_into(s, v->ptr, v->len));
+		n = dsng__mime_clean_into(s, v->ptr, v->len);
+		if (c->nul)
+			n = strnlen(s, n);
 		t = s;
 	}
 	/* the same text as the last date of this field: the same date,
@@ -646,6 +658,7 @@ int dsng__report_fields(struct dsng_report *r, const char *buf, size_t len,
 	c.lim = lim;
 	c.err = err;
 	c.f = NULL;
+	c.nul = false;
 	dsng__store_init(&c.st, r);
 	c.big = NULL;
 	c.big_cap = 0;
@@ -689,7 +702,9 @@ int dsng__report_fields(struct dsng_report *r, const char *buf, size_t len,
 			id = field_id(&c.f->name);
 			/* C strings would end at the NUL: say the value is cut
 			 */
-			if (memchr(c.f->value.ptr, 0, c.f->value.len) &&
+			c.nul = memchr(c.f->value.ptr, 0, c.f->value.len) !=
+			        NULL;
+			if (c.nul &&
 			    problem(&c,
 			            "NUL byte in the value (it ends there)") <
 			            0)
