@@ -653,6 +653,9 @@ int dsng__report_fields(struct dsng_report *r, const char *buf, size_t len,
 	struct dsng_mime_field scratch[SCRATCH_FIELDS];
 	size_t pos = 0;
 	int block = 0, rc;
+	/* one look for a NUL in the whole body, not one a field: a report
+	 * seldom holds any */
+	bool any_nul = len && memchr(buf, 0, len) != NULL;
 
 	c.r = r;
 	c.lim = lim;
@@ -702,8 +705,8 @@ int dsng__report_fields(struct dsng_report *r, const char *buf, size_t len,
 			id = field_id(&c.f->name);
 			/* C strings would end at the NUL: say the value is cut
 			 */
-			c.nul = memchr(c.f->value.ptr, 0, c.f->value.len) !=
-			        NULL;
+			c.nul = any_nul && memchr(c.f->value.ptr, 0,
+			                          c.f->value.len) != NULL;
 			if (c.nul &&
 			    problem(&c,
 			            "NUL byte in the value (it ends there)") <
