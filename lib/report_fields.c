@@ -410,6 +410,18 @@ static int status(struct ctx *c, struct dsng_report_recipient *rc)
 
 	if (text(c, 0, &rc->status_raw) < 0)
 		return DSNG_ENOMEM;
+	/* The unfolded value is mostly the code alone ("5.1.1"); then the
+	 * value is that code between white space and folds, and cleaning it
+	 * gives the code again: no second pass over it.  (A NUL would cut
+	 * the C string short of what cleaning gives.) */
+	if (!c->nul &&
+	    dsng_status_parse(&code, rc->status_raw, strlen(rc->status_raw),
+	                      NULL) == DSNG_OK) {
+		rc->status = strcmp(rc->status_raw, code.str) == 0
+		                     ? rc->status_raw
+		                     : keep(c, code.str, strlen(code.str));
+		return rc->status ? DSNG_OK : DSNG_ENOMEM;
+	}
 	clean = scratch(c, c->f->value.len + 1);
 	if (!clean)
 		return DSNG_ENOMEM;

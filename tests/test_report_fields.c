@@ -475,6 +475,46 @@ static void test_date_values(void **state)
 	talloc_free(r);
 }
 
+/* Status values: the code alone (white space and a fold around it), a
+ * code written with leading zeros (kept raw, given canonical), a comment
+ * after it, and a NUL that cuts the raw text short of the cleaned one. */
+static void test_status_values(void **state)
+{
+	static const char in[] =
+	        DSN_HEAD "Reporting-MTA: dns; mx.example.org\n\n"
+	                 "Final-Recipient: rfc822; a@example.org\n"
+	                 "Action: failed\n"
+	                 "Status:\t5.1.1 \n \n\n"
+	                 "Final-Recipient: rfc822; b@example.org\n"
+	                 "Action: failed\n"
+	                 "Status: 5.01.001\n\n"
+	                 "Final-Recipient: rfc822; c@example.org\n"
+	                 "Action: failed\n"
+	                 "Status: 4.4.7 (expired)\n\n"
+	                 "Final-Recipient: rfc822; d@example.org\n"
+	                 "Action: failed\n"
+	                 "Status: 5.7.1\0x\n"
+	                 "--b--\n";
+	struct dsng_report *r = parse_text(*state, S(in));
+
+	assert_int_equal(r->n_recipients, 4);
+	assert_string_equal(r->recipients[0]->status, "5.1.1");
+	assert_string_equal(r->recipients[0]->status_raw, "5.1.1");
+	/* one string when the code is as written */
+	assert_ptr_equal(r->recipients[0]->status,
+	                 r->recipients[0]->status_raw);
+	assert_string_equal(r->recipients[1]->status, "5.1.1");
+	assert_string_equal(r->recipients[1]->status_raw, "5.01.001");
+	assert_string_equal(r->recipients[2]->status, "4.4.7");
+	assert_string_equal(r->recipients[2]->status_raw, "4.4.7 (expired)");
+	assert_string_equal(r->recipients[3]->status, "5.7.1");
+	assert_string_equal(r->recipients[3]->status_raw, "5.7.1");
+	assert_int_equal(problems(r, "Status", "NUL"), 1);
+	assert_int_equal(problems(r, "Status", "text after"), 1);
+	assert_int_equal(problems(r, "Status", ""), 2);
+	talloc_free(r);
+}
+
 /* RFC 6533 3: utf-8 addresses.  In a message/delivery-status only the
  * ASCII utf-8-addr-xtext form is valid ("\x{HEX}"); raw UTF-8
  * (utf-8-addr-unitext) needs message/global-delivery-status. */
@@ -833,10 +873,11 @@ int main(void)
 	        T(test_postfix_delayed),  T(test_every_field),
 	        T(test_duplicates),       T(test_misplaced_fields),
 	        T(test_malformed_values), T(test_date_values),
-	        T(test_utf8_addresses),   T(test_field_syntax),
-	        T(test_quoted_addresses), T(test_report_structure),
-	        T(test_mdn_dispositions), T(test_mdn_fields),
-	        T(test_recipient_limit),  T(test_arguments),
+	        T(test_status_values),    T(test_utf8_addresses),
+	        T(test_field_syntax),     T(test_quoted_addresses),
+	        T(test_report_structure), T(test_mdn_dispositions),
+	        T(test_mdn_fields),       T(test_recipient_limit),
+	        T(test_arguments),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
