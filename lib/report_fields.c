@@ -203,7 +203,7 @@ static int problem(struct ctx *c, const char *message)
 }
 
 /* *p..*n without spaces and tabs at either end. */
-static void trim_span(char **p, size_t *n)
+static inline void trim_span(char **p, size_t *n)
 {
 	char *s = *p;
 	size_t k = *n;
@@ -218,7 +218,7 @@ static void trim_span(char **p, size_t *n)
 	*n = k;
 }
 
-static void lower_span(char *s, size_t n)
+static inline void lower_span(char *s, size_t n)
 {
 	size_t i;
 
