@@ -148,7 +148,7 @@ static char *scratch(struct ctx *c, size_t n)
 /* p..n stored: looked up in the store's cache once the report has a
  * second recipient (a value is repeated across recipients, seldom within
  * one block: a report with one recipient pays no hash). */
-static char *keep(struct ctx *c, const char *p, size_t n)
+static inline char *keep(struct ctx *c, const char *p, size_t n)
 {
 	return c->r->n_recipients > 1 ? dsng__store_str(&c->st, p, n)
 	                              : dsng__store_dup(&c->st, p, n);
