@@ -67,7 +67,9 @@ static struct dsng_report *new_report(size_t len)
 
 static int is_type(const struct dsng_mime_part *p, const char *t)
 {
-	return strcmp(p->type, t) == 0;
+	/* most compares differ at the first octet ("text/" and "message/",
+	 * "multipart/"): no call for those */
+	return p->type[0] == t[0] && strcmp(p->type, t) == 0;
 }
 
 static int is_returned(const struct dsng_mime_part *p)
@@ -142,9 +144,11 @@ static int returned_value(struct dsng_report *r,
 	return *out ? DSNG_OK : DSNG_ENOMEM;
 }
 
-/* The value of f trimmed as dsng_mime_unfold trims it, in *p and *n;
- * true when it has no fold (then unfolding is only the trim). */
-static bool one_line(const struct dsng_mime_field *f, const char **p, size_t *n)
+/* The value of f trimmed as dsng_mime_unfold trims it, in *p and *n.
+ * Whether it has a fold is left to dsng__mime_words_plain, which refuses
+ * every CR and LF: a plain value is on one line, and unfolding it is only
+ * the trim. */
+static void trimmed(const struct dsng_mime_field *f, const char **p, size_t *n)
 {
 	const char *s = f->value.ptr;
 	size_t len = f->value.len;
@@ -157,7 +161,6 @@ static bool one_line(const struct dsng_mime_field *f, const char **p, size_t *n)
 		len--;
 	*p = s;
 	*n = len;
-	return memchr(s, '\n', len) == NULL;
 }
 
 /* The fields a returned header is read for, found in one pass over it;
@@ -169,12 +172,13 @@ static bool is_received(const struct dsng_mime_field *f)
 	return f->name.len == 8 && dsng__name_ieq(f->name.ptr, "received", 8);
 }
 
-/* Returns the number of Received fields. */
+/* Returns the number of Received fields, the first of them at *first. */
 static size_t returned_index(const struct dsng_mime_header *h,
-                             const struct dsng_mime_field **want)
+                             const struct dsng_mime_field **want, size_t *first)
 {
 	size_t i, n_received = 0;
 
+	*first = 0;
 	for (i = 0; i < h->n_fields; i++) {
 		const struct dsng_mime_field *f = &h->fields[i];
 		const char *nm = f->name.ptr;
@@ -193,7 +197,8 @@ static size_t returned_index(const struct dsng_mime_header *h,
 			k = dsng__name_ieq(nm, "subject", 7) ? R_SUBJECT : -1;
 			break;
 		case 8:
-			n_received += is_received(f);
+			if (is_received(f) && !n_received++)
+				*first = i;
 			break;
 		case 10:
 			k = dsng__name_ieq(nm, "message-id", 10) ? R_MSGID : -1;
@@ -232,10 +237,12 @@ static size_t plan_values(const struct dsng_mime_field *const *want,
 	int k;
 
 	for (k = 0; k < R__N; k++) {
-		plain[k] = want[k] && one_line(want[k], &p[k], &n[k]) &&
-		           dsng__mime_words_plain(
-		                   p[k], n[k],
-		                   value_words[k] ? DSNG__WORDS_DECODE : 0);
+		plain[k] = false;
+		if (!want[k])
+			continue;
+		trimmed(want[k], &p[k], &n[k]);
+		plain[k] = dsng__mime_words_plain(
+		        p[k], n[k], value_words[k] ? DSNG__WORDS_DECODE : 0);
 		if (plain[k])
 			total += n[k] + 1;
 	}
@@ -285,7 +292,8 @@ int dsng__report_returned(struct dsng_report *r,
 	struct dsng_mime_field scratch[RETURNED_SCRATCH];
 	struct returned_block *blk;
 	const char *body, *vp[R__N];
-	size_t blen, hend, n_received, fbytes, rbytes, vbytes, vn[R__N];
+	size_t blen, hend, n_received, first_received, fbytes, rbytes, vbytes,
+	        vn[R__N];
 	bool plain[R__N];
 	char *chunk = NULL;
 	bool decoded;
@@ -315,7 +323,7 @@ int dsng__report_returned(struct dsng_report *r,
 		goto nomem;
 	if (rc < 0)
 		return rc;
-	n_received = returned_index(rt->header, want);
+	n_received = returned_index(rt->header, want, &first_received);
 	/* one chunk for the fields (when still in scratch), the Received
 	 * list and the plain values: a chunk each cost more than reading
 	 * them */
@@ -347,7 +355,8 @@ int dsng__report_returned(struct dsng_report *r,
 		rt->received =
 		        (const struct dsng_mime_field **)(void *)(chunk +
 		                                                  fbytes);
-		for (i = 0; i < rt->header->n_fields; i++)
+		/* from the first to the last one: they lead the header */
+		for (i = first_received; rt->n_received < n_received; i++)
 			if (is_received(&rt->header->fields[i]))
 				rt->received[rt->n_received++] =
 				        &rt->header->fields[i];

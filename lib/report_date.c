@@ -5,7 +5,7 @@
  */
 #include <string.h>
 
-#include "mime_int.h"
+#include "report_int.h"
 
 /* Three octets each: compared as such (a constant-length memcmp the
  * compiler inlines), not by a strncmp call per month. */
@@ -76,6 +76,116 @@ static size_t word(struct cur *c, char *w, size_t size)
 	return n;
 }
 
+static bool is_digit(char c)
+{
+	return c >= '0' && c <= '9';
+}
+
+static bool is_alpha(char c)
+{
+	return (unsigned char)((c | 0x20) - 'a') < 26;
+}
+
+/* The month of the three octets at p (any case), 0-11, or 12. */
+static unsigned month_of(const char *p)
+{
+	char w[3] = {(char)(p[0] | 0x20), (char)(p[1] | 0x20),
+	             (char)(p[2] | 0x20)};
+	unsigned m;
+
+	for (m = 0; m < 12; m++)
+		if (memcmp(w, months + 3 * m, 3) == 0)
+			break;
+	return m;
+}
+
+/* The form nearly every MTA writes, "Thu, 15 Apr 2021 09:05:07 +0900"
+ * (the day of week may be missing, the day may have one digit), read at
+ * fixed places: its length, with the timestamp in *out, or 0 when p does
+ * not start with it or a value is out of range (the general walk below
+ * then reads it, or says why not).  It gives what that walk gives for the
+ * same text, which reads no further than the zone either. */
+static size_t common_form(const char *p, size_t len, int64_t *out)
+{
+	const char *s = p, *end = p + len;
+	unsigned day, m, hh, mm, ss, year;
+	int zone;
+
+	if (len >= 5 && is_alpha(s[0]) && is_alpha(s[1]) && is_alpha(s[2]) &&
+	    s[3] == ',' && s[4] == ' ')
+		s += 5;
+	/* "D Mmm YYYY HH:MM:SS +ZZZZ" is 25 octets */
+	if (end - s < 25 || !is_digit(s[0]))
+		return 0;
+	day = (unsigned)(s[0] - '0');
+	if (is_digit(s[1])) {
+		day = day * 10 + (unsigned)(s[1] - '0');
+		s++;
+		if (end - s < 25)
+			return 0;
+	}
+	if (s[1] != ' ' || s[5] != ' ' || s[10] != ' ' || s[13] != ':' ||
+	    s[16] != ':' || s[19] != ' ' || (s[20] != '+' && s[20] != '-'))
+		return 0;
+	m = month_of(s + 2);
+	if (m == 12 || !is_alpha(s[2]) || !is_alpha(s[3]) || !is_alpha(s[4]))
+		return 0;
+	if (!is_digit(s[6]) || !is_digit(s[7]) || !is_digit(s[8]) ||
+	    !is_digit(s[9]) || !is_digit(s[11]) || !is_digit(s[12]) ||
+	    !is_digit(s[14]) || !is_digit(s[15]) || !is_digit(s[17]) ||
+	    !is_digit(s[18]) || !is_digit(s[21]) || !is_digit(s[22]) ||
+	    !is_digit(s[23]) || !is_digit(s[24]))
+		return 0;
+	year = (unsigned)((s[6] - '0') * 1000 + (s[7] - '0') * 100 +
+	                  (s[8] - '0') * 10 + (s[9] - '0'));
+	hh = (unsigned)((s[11] - '0') * 10 + (s[12] - '0'));
+	mm = (unsigned)((s[14] - '0') * 10 + (s[15] - '0'));
+	ss = (unsigned)((s[17] - '0') * 10 + (s[18] - '0'));
+	zone = ((s[21] - '0') * 10 + (s[22] - '0')) * 60 + (s[23] - '0') * 10 +
+	       (s[24] - '0');
+	if (day < 1 || day > days_in_month(year, m) || hh > 23 || mm > 59 ||
+	    ss > 60 || (s[23] - '0') * 10 + (s[24] - '0') > 59)
+		return 0;
+	if (s[20] == '-')
+		zone = -zone;
+	*out = days_from_civil(year, m + 1, day) * 86400 + hh * 3600 + mm * 60 +
+	       ss - (int64_t)zone * 60;
+	return (size_t)(s + 25 - p);
+}
+
+static bool is_wsp(char c)
+{
+	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
+bool dsng__report_date_common(const char *p, size_t len, size_t *at, size_t *n,
+                              int64_t *out)
+{
+	size_t i = 0, k;
+
+	while (i < len && (p[i] == ' ' || p[i] == '\t'))
+		i++;
+	k = common_form(p + i, len - i, out);
+	if (!k)
+		return false;
+	*at = i;
+	*n = k;
+	/* then only white space and at most one comment, which cleaning
+	 * removes: no nested or quoted parenthesis, no quoted pair */
+	for (i += k; i < len && is_wsp(p[i]); i++)
+		;
+	if (i < len && p[i] == '(') {
+		for (i++; i < len && p[i] != ')'; i++)
+			if (p[i] == '(' || p[i] == '\\')
+				return false;
+		if (i == len)
+			return false;
+		for (i++; i < len && is_wsp(p[i]); i++)
+			;
+	}
+	return i == len;
+}
+
 /* DSNG_ESYNTAX at the byte where the date stopped making sense. */
 static int bad(struct dsng_error *err, const struct cur *c, const char *start,
                const char *what)
@@ -99,6 +209,8 @@ int dsng_report_date_parse(int64_t *out, const char *p, size_t len,
 		                  0, 0, NULL, "NULL argument");
 	if (!p)
 		p = "";
+	if (common_form(p, len, out))
+		return DSNG_OK;
 	c.p = p;
 	c.end = p + len;
 	skip(&c);

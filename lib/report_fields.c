@@ -107,6 +107,7 @@ struct ctx {
 	const struct dsng_report_limits *lim;
 	struct dsng_error *err;
 	const struct dsng_mime_field *f; /* the field being read */
+	bool nul;                        /* its value holds a NUL */
 	struct dsng__store st;
 	/* scratch: on the stack for the usual short value, else a talloc
 	 * buffer (child of the report, freed at the end) */
@@ -147,7 +148,7 @@ static char *scratch(struct ctx *c, size_t n)
 /* p..n stored: looked up in the store's cache once the report has a
  * second recipient (a value is repeated across recipients, seldom within
  * one block: a report with one recipient pays no hash). */
-static char *keep(struct ctx *c, const char *p, size_t n)
+static inline char *keep(struct ctx *c, const char *p, size_t n)
 {
 	return c->r->n_recipients > 1 ? dsng__store_str(&c->st, p, n)
 	                              : dsng__store_dup(&c->st, p, n);
@@ -202,7 +203,7 @@ static int problem(struct ctx *c, const char *message)
 }
 
 /* *p..*n without spaces and tabs at either end. */
-static void trim_span(char **p, size_t *n)
+static inline void trim_span(char **p, size_t *n)
 {
 	char *s = *p;
 	size_t k = *n;
@@ -215,6 +216,15 @@ static void trim_span(char **p, size_t *n)
 	}
 	*p = s;
 	*n = k;
+}
+
+static inline void lower_span(char *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (s[i] >= 'A' && s[i] <= 'Z')
+			s[i] = (char)(s[i] + 32);
 }
 
 static void trim(char *s)
@@ -245,7 +255,8 @@ static int typed(struct ctx *c, enum tkind k, struct dsng_report_typed **out)
 	                 : dsng__mime_unfold_into(v, f->value.ptr, len);
 	/* the value ends at a NUL (a problem says so): spans from here on,
 	 * so nothing is moved or measured twice */
-	vn = strnlen(v, vn);
+	if (c->nul)
+		vn = strnlen(v, vn);
 	semi = memchr(v, ';', vn);
 	if (!semi) {
 		val = v;
@@ -255,8 +266,7 @@ static int typed(struct ctx *c, enum tkind k, struct dsng_report_typed **out)
 		ty = v;
 		tn = (size_t)(semi - v);
 		trim_span(&ty, &tn);
-		ty[tn] = 0; /* for dsng__mime_lower: the scratch is ours */
-		dsng__mime_lower(ty);
+		lower_span(ty, tn); /* the scratch is ours */
 		val = semi + 1;
 		vn -= (size_t)(val - v);
 		trim_span(&val, &vn);
@@ -268,7 +278,7 @@ static int typed(struct ctx *c, enum tkind k, struct dsng_report_typed **out)
 			val++;
 			vn -= 2;
 		}
-		if (ty && strcmp(ty, "utf-8") == 0) {
+		if (ty && tn == 5 && memcmp(ty, "utf-8", 5) == 0) {
 			unsigned fl = c->r->global ? DSNG_XTEXT_UNITEXT : 0;
 			const char *why;
 			char *d = v + len + 1;
@@ -329,21 +339,40 @@ static int date(struct ctx *c, enum dkind k, struct dsng_report_date **out)
 {
 	const struct dsng_span *v = &c->f->value;
 	struct dsng_report_date *d = c->last_date[k];
-	char *t = scratch(c, v->len + 1);
-	size_t n;
+	const char *t;
+	char *s;
+	size_t at, n;
+	int64_t ts;
+	bool common = dsng__report_date_common(v->ptr, v->len, &at, &n, &ts);
 
-	if (!t)
-		return DSNG_ENOMEM;
-	/* a NUL ends the text (a problem says so) */
-	n = strnlen(t, dsng__mime_clean_into(t, v->ptr, v->len));
+	if (common) {
+		/* the usual date: its text is a span of the value, read
+		 * once, no cleaning */
+		t = v->ptr + at;
+	} else {
+		s = scratch(c, v->len + 1);
+		if (!s)
+			return DSNG_ENOMEM;
+		/* a NUL ends the text (a problem says so) */
+		n = dsng__mime_clean_into(s, v->ptr, v->len);
+		if (c->nul)
+			n = strnlen(s, n);
+		t = s;
+	}
 	/* the same text as the last date of this field: the same date,
 	 * parsed once */
 	if (!d || !same(d->text, c->last_dlen[k], t, n)) {
 		d = dsng__store_obj(&c->st, sizeof(*d));
 		if (!d || !(d->text = keep(c, t, n)))
 			return DSNG_ENOMEM;
-		d->valid = dsng_report_date_parse(&d->timestamp, d->text, n,
-		                                  NULL) == DSNG_OK;
+		if (common) {
+			d->timestamp = ts;
+			d->valid = true;
+		} else {
+			d->valid =
+			        dsng_report_date_parse(&d->timestamp, d->text,
+			                               n, NULL) == DSNG_OK;
+		}
 		c->last_date[k] = d;
 		c->last_dlen[k] = n;
 	}
@@ -381,6 +410,18 @@ static int status(struct ctx *c, struct dsng_report_recipient *rc)
 
 	if (text(c, 0, &rc->status_raw) < 0)
 		return DSNG_ENOMEM;
+	/* The unfolded value is mostly the code alone ("5.1.1"); then the
+	 * value is that code between white space and folds, and cleaning it
+	 * gives the code again: no second pass over it.  (A NUL would cut
+	 * the C string short of what cleaning gives.) */
+	if (!c->nul &&
+	    dsng_status_parse(&code, rc->status_raw, strlen(rc->status_raw),
+	                      NULL) == DSNG_OK) {
+		rc->status = strcmp(rc->status_raw, code.str) == 0
+		                     ? rc->status_raw
+		                     : keep(c, code.str, strlen(code.str));
+		return rc->status ? DSNG_OK : DSNG_ENOMEM;
+	}
 	clean = scratch(c, c->f->value.len + 1);
 	if (!clean)
 		return DSNG_ENOMEM;
@@ -624,11 +665,15 @@ int dsng__report_fields(struct dsng_report *r, const char *buf, size_t len,
 	struct dsng_mime_field scratch[SCRATCH_FIELDS];
 	size_t pos = 0;
 	int block = 0, rc;
+	/* one look for a NUL in the whole body, not one a field: a report
+	 * seldom holds any */
+	bool any_nul = len && memchr(buf, 0, len) != NULL;
 
 	c.r = r;
 	c.lim = lim;
 	c.err = err;
 	c.f = NULL;
+	c.nul = false;
 	dsng__store_init(&c.st, r);
 	c.big = NULL;
 	c.big_cap = 0;
@@ -672,7 +717,9 @@ int dsng__report_fields(struct dsng_report *r, const char *buf, size_t len,
 			id = field_id(&c.f->name);
 			/* C strings would end at the NUL: say the value is cut
 			 */
-			if (memchr(c.f->value.ptr, 0, c.f->value.len) &&
+			c.nul = any_nul && memchr(c.f->value.ptr, 0,
+			                          c.f->value.len) != NULL;
+			if (c.nul &&
 			    problem(&c,
 			            "NUL byte in the value (it ends there)") <
 			            0)

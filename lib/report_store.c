@@ -79,7 +79,7 @@ void *dsng__store_obj(struct dsng__store *s, size_t n)
 #endif
 }
 
-char *dsng__store_dup(struct dsng__store *s, const char *p, size_t n)
+char *dsng__store_dup_new(struct dsng__store *s, const char *p, size_t n)
 {
 	char *d;
 

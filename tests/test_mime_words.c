@@ -373,6 +373,56 @@ static void test_plain_text_fast_path(void **state)
 	}
 }
 
+/* dsng__mime_words_plain at every length and every position across its
+ * 16-octet windows and their overlapping last one, through a guard page
+ * (a read past the value faults): each octet that is not plain is seen
+ * alone, "=?" only when decoding, "?=" and a last '=' never. */
+static void test_plain_check_every_position(void **state)
+{
+	static const char bad[] = {0, '\r', '\n', '\x80', '\xff'};
+	char t[64];
+	size_t n, k, b;
+
+	(void)state;
+	for (n = 0; n <= 50; n++) {
+		memset(t, 'x', n);
+		for (k = 0; k <= n; k++) {
+			const char *g;
+			for (b = 0; k < n && b < sizeof(bad); b++) {
+				t[k] = bad[b];
+				g = dsng_test_guard(t, n);
+				assert_false(dsng__mime_words_plain(g, n, 0));
+				assert_false(dsng__mime_words_plain(
+				        g, n, DSNG__WORDS_DECODE));
+				dsng_test_guard_free(g);
+				t[k] = 'x';
+			}
+			if (k + 1 < n) {
+				t[k] = '=';
+				t[k + 1] = '?';
+				g = dsng_test_guard(t, n);
+				assert_true(dsng__mime_words_plain(g, n, 0));
+				assert_false(dsng__mime_words_plain(
+				        g, n, DSNG__WORDS_DECODE));
+				dsng_test_guard_free(g);
+				t[k] = '?';
+				t[k + 1] = '=';
+				g = dsng_test_guard(t, n);
+				assert_true(dsng__mime_words_plain(
+				        g, n, DSNG__WORDS_DECODE));
+				dsng_test_guard_free(g);
+				t[k] = t[k + 1] = 'x';
+			}
+		}
+		if (n) {
+			t[n - 1] = '=';
+			assert_true(dsng__mime_words_plain(t, n,
+			                                   DSNG__WORDS_DECODE));
+			t[n - 1] = 'x';
+		}
+	}
+}
+
 int main(void)
 {
 #define T(f)                                                                   \
@@ -389,6 +439,7 @@ int main(void)
 	        T(test_returned_values),
 	        T(test_returned_values_decoded_part),
 	        T(test_plain_text_fast_path),
+	        T(test_plain_check_every_position),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -276,6 +276,51 @@ static void test_errors(void **state)
 	check_bad(c, N_OF(c));
 }
 
+/* The common form, read at fixed places first: every field at its
+ * limits, what may follow it, and its near misses, which the general walk
+ * reads (or refuses) as before. */
+static void test_common_form(void **state)
+{
+	static const struct ok_case ok[] = {
+	        {"Thu, 15 Apr 2021 09:05:07 +0900", 2021, 4, 15, 9, 5, 7, 540},
+	        {"thu, 5 APR 2021 09:05:07 -0930", 2021, 4, 5, 9, 5, 7, -570},
+	        {"15 Apr 2021 09:05:07 -0000", 2021, 4, 15, 9, 5, 7, 0},
+	        {"Sat, 1 Jan 0000 00:00:00 +0000", 0, 1, 1, 0, 0, 0, 0},
+	        {"Fri, 31 Dec 9999 23:59:60 -9959", 9999, 12, 31, 23, 59, 60,
+	         -(99 * 60 + 59)},
+	        {"Thu, 29 Feb 2024 12:00:00 +0100", 2024, 2, 29, 12, 0, 0, 60},
+	        /* what follows the zone is not read, as by the walk */
+	        {"Thu, 15 Apr 2021 09:05:07 +0900 (JST)", 2021, 4, 15, 9, 5, 7,
+	         540},
+	        {"Thu, 15 Apr 2021 09:05:07 +09001", 2021, 4, 15, 9, 5, 7, 540},
+	        /* near misses the walk takes */
+	        {"Thursday, 15 Apr 2021 09:05:07 +0900", 2021, 4, 15, 9, 5, 7,
+	         540},
+	        {"Thu,  5 Apr 2021 09:05:07 +0900", 2021, 4, 5, 9, 5, 7, 540},
+	        {"Thu, 15 April 2021 09:05:07 +0900", 2021, 4, 15, 9, 5, 7,
+	         540},
+	        {"Thu, 15 Apr 2021 9:05:07 +0900", 2021, 4, 15, 9, 5, 7, 540},
+	        {"Thu, 15 Apr 21 09:05:07 +0900", 2021, 4, 15, 9, 5, 7, 540},
+	        {"Thu, 15 Apr 2021 09:05:07 GMT", 2021, 4, 15, 9, 5, 7, 0},
+	        {" Thu, 15 Apr 2021 09:05:07 +0900", 2021, 4, 15, 9, 5, 7, 540},
+	};
+	static const struct bad_case bad[] = {
+	        {"Thu, 31 Apr 2021 09:05:07 +0900", 16, 16},
+	        {"Thu, 29 Feb 2023 09:05:07 +0900", 16, 16},
+	        {"Thu, 00 Apr 2021 09:05:07 +0900", 7, 7},
+	        {"Thu, 15 Apx 2021 09:05:07 +0900", 8, 11},
+	        {"Thu, 15 Apr 2021 24:05:07 +0900", 17, 19},
+	        {"Thu, 15 Apr 2021 09:60:07 +0900", 20, 22},
+	        {"Thu, 15 Apr 2021 09:05:61 +0900", 23, 25},
+	        {"Thu, 15 Apr 2021 09:05:07 +0960", 26, 31},
+	        {"Thu, 15 Apr 2021 09:05:07 +09x0", 26, 31},
+	};
+
+	(void)state;
+	check_ok(ok, N_OF(ok));
+	check_bad(bad, N_OF(bad));
+}
+
 static void test_arguments(void **state)
 {
 	struct dsng_error err = DSNG_ERROR_INIT;
@@ -360,6 +405,7 @@ int main(void)
 	        cmocka_unit_test(test_obsolete_years),
 	        cmocka_unit_test(test_other_forms),
 	        cmocka_unit_test(test_errors),
+	        cmocka_unit_test(test_common_form),
 	        cmocka_unit_test(test_arguments),
 	        cmocka_unit_test_setup_teardown(test_report_date_fields,
 	                                        dsng_test_setup_ctx,

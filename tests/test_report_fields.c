@@ -9,6 +9,7 @@
 #include "dsng_test.h"
 
 #define S(x) x, sizeof(x) - 1
+#define N_OF(a) (sizeof(a) / sizeof((a)[0]))
 
 static struct dsng_report *parse_file(TALLOC_CTX *mem, const char *rel)
 {
@@ -401,6 +402,119 @@ static void test_malformed_values(void **state)
 	talloc_free(r);
 }
 
+/* Dates as MTAs write them: the common form with a zone comment, white
+ * space and folds around it, and near misses of that form (two spaces, a
+ * nested or quoted comment, a day that does not exist), each with the
+ * text cleaning gives and the timestamp of dsng_report_date_parse. */
+static void test_date_values(void **state)
+{
+	static const char in[] = DSN_HEAD
+	        "Reporting-MTA: dns; mx.example.org\n"
+	        "Arrival-Date: Thu, 15 Apr 2021 09:05:07 +0900 (JST)\n\n"
+	        "Final-Recipient: rfc822; a@example.org\n"
+	        "Action: failed\n"
+	        "Last-Attempt-Date:\t 5 Feb 2024 09:05:07 -1200\t\n\n"
+	        "Final-Recipient: rfc822; b@example.org\n"
+	        "Action: failed\n"
+	        "Last-Attempt-Date: Mon, 29 Feb 2024 23:59:60 +0000\n"
+	        " (folded comment)\n\n"
+	        "Final-Recipient: rfc822; c@example.org\n"
+	        "Action: failed\n"
+	        "Last-Attempt-Date: Sat,  9 Dec 2023 01:02:03 +0300 "
+	        "(MSK)\n\n"
+	        "Final-Recipient: rfc822; d@example.org\n"
+	        "Action: failed\n"
+	        "Last-Attempt-Date: Sat, 9 Dec 2023 01:02:03 +0300 "
+	        "(a (b) c)\n\n"
+	        "Final-Recipient: rfc822; e@example.org\n"
+	        "Action: failed\n"
+	        "Last-Attempt-Date: Sat, 9 Dec 2023 01:02:03 +0300 "
+	        "(a \\) c)\n\n"
+	        "Final-Recipient: rfc822; f@example.org\n"
+	        "Action: failed\n"
+	        "Last-Attempt-Date: Fri, 31 Apr 2021 09:05:07 +0900\n\n"
+	        "Final-Recipient: rfc822; g@example.org\n"
+	        "Action: failed\n"
+	        "Last-Attempt-Date: Sat, 9 Dec 2023 01:02:03 +0300 x\n"
+	        "--b--\n";
+	static const struct {
+		const char *text;
+		int y, mo, d, h, mi, s, zone;
+	} want[] = {
+	        {"5 Feb 2024 09:05:07 -1200", 2024, 2, 5, 9, 5, 7, -720},
+	        {"Mon, 29 Feb 2024 23:59:60 +0000", 2024, 2, 29, 23, 59, 60, 0},
+	        {"Sat, 9 Dec 2023 01:02:03 +0300", 2023, 12, 9, 1, 2, 3, 180},
+	        {"Sat, 9 Dec 2023 01:02:03 +0300", 2023, 12, 9, 1, 2, 3, 180},
+	        {"Sat, 9 Dec 2023 01:02:03 +0300", 2023, 12, 9, 1, 2, 3, 180},
+	        {"Fri, 31 Apr 2021 09:05:07 +0900", 0, 0, 0, 0, 0, 0, 0},
+	        {"Sat, 9 Dec 2023 01:02:03 +0300 x", 2023, 12, 9, 1, 2, 3, 180},
+	};
+	struct dsng_report *r = parse_text(*state, S(in));
+	const struct dsng_report_date *d = r->message->arrival_date;
+	size_t i;
+
+	assert_string_equal(d->text, "Thu, 15 Apr 2021 09:05:07 +0900");
+	assert_true(d->valid);
+	assert_int_equal(d->timestamp,
+	                 dsng_test_utc(2021, 4, 15, 9, 5, 7, 540));
+	assert_int_equal(r->n_recipients, N_OF(want));
+	for (i = 0; i < N_OF(want); i++) {
+		d = r->recipients[i]->last_attempt_date;
+		assert_non_null(d);
+		assert_string_equal(d->text, want[i].text);
+		assert_int_equal(d->valid, want[i].y != 0);
+		if (want[i].y)
+			assert_int_equal(d->timestamp,
+			                 dsng_test_utc(want[i].y, want[i].mo,
+			                               want[i].d, want[i].h,
+			                               want[i].mi, want[i].s,
+			                               want[i].zone));
+	}
+	/* only the 31st of April is not a date */
+	assert_int_equal(problems(r, "Last-Attempt-Date", "date"), 1);
+	talloc_free(r);
+}
+
+/* Status values: the code alone (white space and a fold around it), a
+ * code written with leading zeros (kept raw, given canonical), a comment
+ * after it, and a NUL that cuts the raw text short of the cleaned one. */
+static void test_status_values(void **state)
+{
+	static const char in[] =
+	        DSN_HEAD "Reporting-MTA: dns; mx.example.org\n\n"
+	                 "Final-Recipient: rfc822; a@example.org\n"
+	                 "Action: failed\n"
+	                 "Status:\t5.1.1 \n \n\n"
+	                 "Final-Recipient: rfc822; b@example.org\n"
+	                 "Action: failed\n"
+	                 "Status: 5.01.001\n\n"
+	                 "Final-Recipient: rfc822; c@example.org\n"
+	                 "Action: failed\n"
+	                 "Status: 4.4.7 (expired)\n\n"
+	                 "Final-Recipient: rfc822; d@example.org\n"
+	                 "Action: failed\n"
+	                 "Status: 5.7.1\0x\n"
+	                 "--b--\n";
+	struct dsng_report *r = parse_text(*state, S(in));
+
+	assert_int_equal(r->n_recipients, 4);
+	assert_string_equal(r->recipients[0]->status, "5.1.1");
+	assert_string_equal(r->recipients[0]->status_raw, "5.1.1");
+	/* one string when the code is as written */
+	assert_ptr_equal(r->recipients[0]->status,
+	                 r->recipients[0]->status_raw);
+	assert_string_equal(r->recipients[1]->status, "5.1.1");
+	assert_string_equal(r->recipients[1]->status_raw, "5.01.001");
+	assert_string_equal(r->recipients[2]->status, "4.4.7");
+	assert_string_equal(r->recipients[2]->status_raw, "4.4.7 (expired)");
+	assert_string_equal(r->recipients[3]->status, "5.7.1");
+	assert_string_equal(r->recipients[3]->status_raw, "5.7.1");
+	assert_int_equal(problems(r, "Status", "NUL"), 1);
+	assert_int_equal(problems(r, "Status", "text after"), 1);
+	assert_int_equal(problems(r, "Status", ""), 2);
+	talloc_free(r);
+}
+
 /* RFC 6533 3: utf-8 addresses.  In a message/delivery-status only the
  * ASCII utf-8-addr-xtext form is valid ("\x{HEX}"); raw UTF-8
  * (utf-8-addr-unitext) needs message/global-delivery-status. */
@@ -758,7 +872,8 @@ int main(void)
 	        T(test_amavis),           T(test_postfix_global),
 	        T(test_postfix_delayed),  T(test_every_field),
 	        T(test_duplicates),       T(test_misplaced_fields),
-	        T(test_malformed_values), T(test_utf8_addresses),
+	        T(test_malformed_values), T(test_date_values),
+	        T(test_status_values),    T(test_utf8_addresses),
 	        T(test_field_syntax),     T(test_quoted_addresses),
 	        T(test_report_structure), T(test_mdn_dispositions),
 	        T(test_mdn_fields),       T(test_recipient_limit),
