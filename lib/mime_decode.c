@@ -84,11 +84,12 @@ size_t dsng_mime_base64_decode(char *out, const char *in, size_t len)
 size_t dsng_mime_qp_decode(char *out, const char *in, size_t len)
 {
 	size_t i = 0, o = 0;
+	struct dsng__char_cache eqs = {0, 0, 0};
 
 	while (i < len) {
 		char c;
 		int hi, lo;
-		size_t run = dsng__find_char(in, i, len, '=') - i;
+		size_t run = dsng__find_char_cached(in, i, len, '=', &eqs) - i;
 		/* plain text between escapes is copied in one go (memmove:
 		 * callers may decode in place) */
 		memmove(out + o, in + i, run);

@@ -112,7 +112,7 @@ static int scan_header(TALLOC_CTX *mem, const char *buf, size_t start,
 	                                : end;
 	size_t pos = start, cap = init_cap, last_pos = 0, nf = 0;
 	struct dsng_mime_field *fields = init, *last = NULL;
-	struct dsng__lf_cache lfc = {0, 0, 0};
+	struct dsng__char_cache lfc = {0, 0, 0};
 	int rc = DSNG_OK;
 
 	memset(h, 0, sizeof(*h));

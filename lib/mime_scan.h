@@ -81,19 +81,19 @@ static inline size_t dsng__find_lf(const char *s, size_t i, size_t n)
 	return dsng__find_char(s, i, n, '\n');
 }
 
-/* The LFs of the last 64 octets loaded, so that a run of short lines
- * (a header, a field block) costs one load of 64 octets, not one per
- * line. */
-struct dsng__lf_cache {
+/* Where one octet stands in the last 64 octets loaded, so that a run of
+ * short lines (a header, a field block) or of dense quoted-printable
+ * escapes costs one load of 64 octets, not one per line or escape. */
+struct dsng__char_cache {
 	size_t base;   /* s[base..base+64) was loaded */
-	uint64_t mask; /* its LFs */
+	uint64_t mask; /* where ch stands in it */
 	int valid;
 };
 
-/* dsng__find_lf through the cache c (zeroed before the first call; the
- * calls of one cache go forwards over the same s and n). */
-static inline size_t dsng__find_lf_cached(const char *s, size_t i, size_t n,
-                                          struct dsng__lf_cache *c)
+/* dsng__find_char through the cache c (zeroed before the first call;
+ * the calls of one cache go forwards over the same s, n and ch). */
+static inline size_t dsng__find_char_cached(const char *s, size_t i, size_t n,
+                                            char ch, struct dsng__char_cache *c)
 {
 #if defined(__SSE2__)
 	uint64_t m;
@@ -105,7 +105,7 @@ static inline size_t dsng__find_lf_cached(const char *s, size_t i, size_t n,
 		i = c->base + 64;
 	}
 	for (; n - i >= 64; i += 64)
-		if ((m = dsng__lf_mask64(s + i)) != 0) {
+		if ((m = dsng__eq_mask64(s + i, ch)) != 0) {
 			c->base = i;
 			c->mask = m;
 			c->valid = 1;
@@ -114,7 +114,14 @@ static inline size_t dsng__find_lf_cached(const char *s, size_t i, size_t n,
 #else
 	(void)c;
 #endif
-	return dsng__find_lf(s, i, n);
+	return dsng__find_char(s, i, n, ch);
+}
+
+/* The first LF in s[i..n), through the cache c. */
+static inline size_t dsng__find_lf_cached(const char *s, size_t i, size_t n,
+                                          struct dsng__char_cache *c)
+{
+	return dsng__find_char_cached(s, i, n, '\n', c);
 }
 
 /* An octet of a field name (RFC 5322 ftext): 33..126 but ':'. */

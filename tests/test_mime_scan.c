@@ -74,13 +74,26 @@ static void check_all(const char *buf, size_t n)
 
 	{
 		/* line by line through one cache, as a header is read */
-		struct dsng__lf_cache c = {0, 0, 0};
+		struct dsng__char_cache c = {0, 0, 0};
 		size_t at = 0;
 		while (at < n) {
 			size_t e = dsng__find_lf_cached(g, at, n, &c);
 			if (e != slow_lf(buf, at, n))
 				fail_msg("find_lf_cached n=%zu at=%zu", n, at);
 			at = e + 1 + (e % 3 == 0); /* a skip now and then */
+		}
+	}
+	{
+		/* escape by escape through one cache, as quoted-printable
+		 * is decoded */
+		struct dsng__char_cache c = {0, 0, 0};
+		size_t at = 0;
+		while (at < n) {
+			size_t e = dsng__find_char_cached(g, at, n, ':', &c);
+			if (e != slow_char(buf, at, n, ':'))
+				fail_msg("find_char_cached n=%zu at=%zu", n,
+				         at);
+			at = e + 1 + (e % 2 == 0);
 		}
 	}
 	for (i = 0; i <= n; i++) {
