@@ -91,8 +91,9 @@ size_t dsng_mime_qp_decode(char *out, const char *in, size_t len)
 		int hi, lo;
 		size_t run = dsng__find_char_cached(in, i, len, '=', &eqs) - i;
 		/* plain text between escapes is copied in one go (memmove:
-		 * callers may decode in place) */
-		memmove(out + o, in + i, run);
+		 * callers may decode in place); escapes in a row have none */
+		if (run)
+			memmove(out + o, in + i, run);
 		o += run;
 		i += run;
 		if (i >= len)
