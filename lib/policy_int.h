@@ -190,8 +190,24 @@ void dsng__reason(struct dsng_decision *d, const char *fmt, ...)
  * this rather than printf, which dominated a decision's cost. */
 void dsng__reason_cat(struct dsng_decision *d, ...);
 
-/* Make sure d->reason states the decision's compliance. */
+/* Make sure d->reason states the decision's compliance: unless the text
+ * already says "compliant" or "lenient" in its own words, the plain label
+ * of d->compliance is appended. */
 void dsng__decision_label(struct dsng_decision *d);
+
+/* What a reason's writer knows of its standing, so the label need not be
+ * searched for: STATED, its own words say it (or the text filled the
+ * buffer, where the label would not fit either); UNSTATED, only fixed
+ * text without those words; UNKNOWN, it holds text from outside (a login
+ * name), which dsng__decision_label searches. */
+enum dsng__standing {
+	DSNG__STANDING_UNKNOWN = 0,
+	DSNG__STANDING_STATED,
+	DSNG__STANDING_UNSTATED
+};
+
+/* dsng__decision_label, told what the writer knows. */
+void dsng__decision_standing(struct dsng_decision *d, enum dsng__standing st);
 
 /* "198.51.100.33 (untrusted, unauthenticated, smtp)" into buf. */
 void dsng__describe_client(const struct dsng_policy *p,

@@ -300,8 +300,12 @@ static void mail_decide(struct dsng_decision *d, const struct dsng_policy *p,
 	}
 }
 
-static void rcpt_decide(struct dsng_decision *d, const struct dsng_policy *p,
-                        struct dsng_policy_session *s, struct dsng_cmd *cmd)
+/* The decision, and what its reason says of its standing (each return
+ * says why; dsng__decision_standing). */
+static enum dsng__standing rcpt_decide(struct dsng_decision *d,
+                                       const struct dsng_policy *p,
+                                       struct dsng_policy_session *s,
+                                       struct dsng_cmd *cmd)
 {
 	char who[160];
 	unsigned notify, cls, bad = 0, left;
@@ -316,7 +320,7 @@ static void rcpt_decide(struct dsng_decision *d, const struct dsng_policy *p,
 		                 "(failure reports only)",
 		                 NULL);
 		s->n_recipients++;
-		return;
+		return DSNG__STANDING_UNSTATED; /* that text alone */
 	}
 	offered = dsng__dsn_offered(p, s);
 	cls = dsng_policy_classes(p, s);
@@ -335,7 +339,7 @@ static void rcpt_decide(struct dsng_decision *d, const struct dsng_policy *p,
 			                 dsng__notify_text(p, notify),
 			                 " refused: DSN was not offered to ",
 			                 who, " (compliant refusal)", NULL);
-			return;
+			return DSNG__STANDING_STATED;
 		}
 		d->action = DSNG_POLICY_ACTION_IGNORE;
 		d->compliance = DSNG_POLICY_LENIENT;
@@ -354,7 +358,7 @@ static void rcpt_decide(struct dsng_decision *d, const struct dsng_policy *p,
 		             "(%s)",
 		             who, offered_note(p, s, 0));
 		s->n_recipients++;
-		return;
+		return DSNG__STANDING_STATED; /* the note is lenient */
 	}
 
 	if (notify && s->null_sender) {
@@ -365,7 +369,7 @@ static void rcpt_decide(struct dsng_decision *d, const struct dsng_policy *p,
 		             "RFC 3461 never sends a DSN to <>",
 		             dsng__notify_text(p, notify));
 		s->n_recipients++;
-		return;
+		return DSNG__STANDING_UNSTATED; /* and NOTIFY's words */
 	}
 
 	dsng__decision_start(d, &p->success_from.src);
@@ -404,7 +408,7 @@ static void rcpt_decide(struct dsng_decision *d, const struct dsng_policy *p,
 			                 " may not ask for ", refused,
 			                 " notices (", why->rule,
 			                 "; compliant refusal)", NULL);
-			return;
+			return DSNG__STANDING_STATED;
 		case DSNG_POLICY_ACTION_STRIP:
 			d->action = DSNG_POLICY_ACTION_STRIP;
 			remove_param(cmd, DSNG_PARAM_NOTIFY);
@@ -483,9 +487,13 @@ static void rcpt_decide(struct dsng_decision *d, const struct dsng_policy *p,
 	else
 		d->compliance = offered == 1 ? DSNG_POLICY_COMPLIANT
 		                             : DSNG_POLICY_LENIENT;
-	if (d->changed || offered != 1)
-		dsng__reason_cat(d, "; ", offered_note(p, s, offered), NULL);
 	s->n_recipients++;
+	if (d->changed || offered != 1) {
+		/* every note is lenient or not compliant, and comes last */
+		dsng__reason_cat(d, "; ", offered_note(p, s, offered), NULL);
+		return DSNG__STANDING_STATED;
+	}
+	return DSNG__STANDING_UNKNOWN; /* who may hold a login name */
 }
 
 int dsng_policy_ehlo(struct dsng_decision *d, const struct dsng_policy *p,
@@ -537,6 +545,7 @@ int dsng_policy_rcpt(struct dsng_decision *d, const struct dsng_policy *p,
                      struct dsng_error *err)
 {
 	int rc = dsng__decision_args(d, p, s, err);
+	enum dsng__standing st;
 	unsigned requested;
 
 	if (rc == 0)
@@ -545,8 +554,8 @@ int dsng_policy_rcpt(struct dsng_decision *d, const struct dsng_policy *p,
 		return rc;
 	/* What the client asked for, before the decision rewrites it. */
 	requested = cmd->notify;
-	rcpt_decide(d, p, s, cmd);
+	st = rcpt_decide(d, p, s, cmd);
 	d->notify_requested = requested;
-	dsng__decision_label(d);
+	dsng__decision_standing(d, st);
 	return 0;
 }
