@@ -209,15 +209,23 @@ enum dsng__standing {
 /* dsng__decision_label, told what the writer knows. */
 void dsng__decision_standing(struct dsng_decision *d, enum dsng__standing st);
 
-/* "198.51.100.33 (untrusted, unauthenticated, smtp)" into buf. */
-void dsng__describe_client(const struct dsng_policy *p,
-                           struct dsng_policy_session *s, char *buf,
-                           size_t size);
+/* Append n octets of t at d->reason[*o], *o the text's length so far
+ * (truncating; kept terminated): the hot decisions keep the offset and
+ * know their pieces' lengths, where dsng__reason_cat measures both. */
+void dsng__reason_put(struct dsng_decision *d, size_t *o, const char *t,
+                      size_t n);
+#define DSNG__REASON_LIT(d, o, lit) dsng__reason_put(d, o, lit, sizeof(lit) - 1)
+
+/* "198.51.100.33 (untrusted, unauthenticated, smtp)" into buf; returns
+ * its length. */
+size_t dsng__describe_client(const struct dsng_policy *p,
+                             struct dsng_policy_session *s, char *buf,
+                             size_t size);
 
 /* The same for the classes cls (the EHLO decision describes the client
  * as it is known at EHLO, DSNG_POLICY_CLASSES_EHLO). */
-void dsng__describe_classes(struct dsng_policy_session *s, unsigned cls,
-                            char *buf, size_t size);
+size_t dsng__describe_classes(struct dsng_policy_session *s, unsigned cls,
+                              char *buf, size_t size);
 
 /* Was DSN offered to this client: s->dsn_offered, or when no EHLO
  * decision was made what the offer rule says of the client as known at

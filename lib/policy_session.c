@@ -247,21 +247,21 @@ static void put_ipv4(char *buf, size_t size, size_t *o, const unsigned char *a)
 	put_n(buf, size, o, d, n);
 }
 
-void dsng__describe_client(const struct dsng_policy *p,
-                           struct dsng_policy_session *s, char *buf,
-                           size_t size)
+size_t dsng__describe_client(const struct dsng_policy *p,
+                             struct dsng_policy_session *s, char *buf,
+                             size_t size)
 {
-	dsng__describe_classes(s, dsng_policy_classes(p, s), buf, size);
+	return dsng__describe_classes(s, dsng_policy_classes(p, s), buf, size);
 }
 
-void dsng__describe_classes(struct dsng_policy_session *s, unsigned c,
-                            char *buf, size_t size)
+size_t dsng__describe_classes(struct dsng_policy_session *s, unsigned c,
+                              char *buf, size_t size)
 {
 	char addr[48];
 	size_t o = 0;
 
 	if (!size)
-		return;
+		return 0;
 	buf[0] = 0;
 	if (s->family == 4) {
 		put_ipv4(buf, size, &o, s->addr + 12);
@@ -289,6 +289,7 @@ void dsng__describe_classes(struct dsng_policy_session *s, unsigned c,
 		PUT_LIT(buf, size, &o, ", submission)");
 	else
 		PUT_LIT(buf, size, &o, ", smtp)");
+	return o;
 }
 
 void dsng__decision_start(struct dsng_decision *d, const struct dsng__src *src)
@@ -331,6 +332,12 @@ void dsng__reason(struct dsng_decision *d, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(d->reason + used, sizeof(d->reason) - used, fmt, ap);
 	va_end(ap);
+}
+
+void dsng__reason_put(struct dsng_decision *d, size_t *o, const char *t,
+                      size_t n)
+{
+	put_n(d->reason, sizeof(d->reason), o, t, n);
 }
 
 void dsng__reason_cat(struct dsng_decision *d, ...)

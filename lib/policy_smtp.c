@@ -309,6 +309,7 @@ static enum dsng__standing rcpt_decide(struct dsng_decision *d,
 {
 	char who[160];
 	unsigned notify, cls, bad = 0, left;
+	size_t who_len;
 	int offered;
 	const struct dsng__src *why = NULL;
 
@@ -324,21 +325,30 @@ static enum dsng__standing rcpt_decide(struct dsng_decision *d,
 	}
 	offered = dsng__dsn_offered(p, s);
 	cls = dsng_policy_classes(p, s);
-	dsng__describe_client(p, s, who, sizeof(who));
+	who_len = dsng__describe_classes(s, cls, who, sizeof(who));
 
 	if (!offered && p->rcpt_unoffered.v != DSNG__UNOFFERED_ACCEPT) {
 		const char *kw = notify ? "NOTIFY" : "ORCPT";
+		const char *asked = dsng__notify_text(p, notify);
+		size_t o = 0; /* the reason is empty */
 
 		dsng__decision_start(d, &p->rcpt_unoffered.src);
 		d->notify = notify;
 		if (p->rcpt_unoffered.v == DSNG__UNOFFERED_REJECT) {
 			d->action = DSNG_POLICY_ACTION_REJECT;
 			dsng__decision_reply(d, &p->rcpt_unoffered_reply, kw,
-			                     dsng__notify_text(p, notify));
-			dsng__reason_cat(d, kw, notify ? "=" : "",
-			                 dsng__notify_text(p, notify),
-			                 " refused: DSN was not offered to ",
-			                 who, " (compliant refusal)", NULL);
+			                     asked);
+			/* piece by piece with their lengths: most decisions
+			 * of a server that offers DSN to few are this one */
+			dsng__reason_put(d, &o, kw, notify ? 6 : 5);
+			if (notify) {
+				DSNG__REASON_LIT(d, &o, "=");
+				dsng__reason_put(d, &o, asked, strlen(asked));
+			}
+			DSNG__REASON_LIT(d, &o,
+			                 " refused: DSN was not offered to ");
+			dsng__reason_put(d, &o, who, who_len);
+			DSNG__REASON_LIT(d, &o, " (compliant refusal)");
 			return DSNG__STANDING_STATED;
 		}
 		d->action = DSNG_POLICY_ACTION_IGNORE;
