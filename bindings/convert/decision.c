@@ -27,6 +27,15 @@ static void put_uint(char *buf, size_t cap, size_t *at, unsigned long v)
 	char digits[24];
 	size_t i = sizeof(digits);
 
+	if (v >= 100 && v <= 999) {
+		/* a reply code, every refusal: no loop */
+		digits[0] = (char)('0' + v / 100);
+		digits[1] = (char)('0' + v / 10 % 10);
+		digits[2] = (char)('0' + v % 10);
+		put(buf, cap, at, digits, 3);
+		return;
+	}
+
 	do
 		digits[--i] = (char)('0' + v % 10);
 	while ((v /= 10) && i);
