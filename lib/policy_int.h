@@ -231,9 +231,10 @@ size_t dsng__describe_classes(struct dsng_policy_session *s, unsigned cls,
  * decision was made what the offer rule says of the client as known at
  * EHLO.  LATE when it was not, but ehlo.honour-unoffered-from covers the
  * client now (it authenticated after EHLO): its DSN parameters go to the
- * [mail]/[rcpt] rules, and the decision is lenient. */
+ * [mail]/[rcpt] rules, and the decision is lenient.  cls is
+ * dsng_policy_classes(p, s), which the callers have already. */
 #define DSNG__OFFERED_LATE 2
 int dsng__dsn_offered(const struct dsng_policy *p,
-                      struct dsng_policy_session *s);
+                      const struct dsng_policy_session *s, unsigned cls);
 
 #endif /* DSNG_POLICY_INT_H */

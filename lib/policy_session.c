@@ -184,9 +184,8 @@ unsigned dsng_policy_classes(const struct dsng_policy *p,
 }
 
 int dsng__dsn_offered(const struct dsng_policy *p,
-                      struct dsng_policy_session *s)
+                      const struct dsng_policy_session *s, unsigned cls)
 {
-	unsigned cls = dsng_policy_classes(p, s);
 	int offered;
 
 	if (!s->esmtp)

@@ -160,9 +160,9 @@ static void mail_decide(struct dsng_decision *d, const struct dsng_policy *p,
 		                            : "");
 		return;
 	}
-	offered = dsng__dsn_offered(p, s);
 	cls = dsng_policy_classes(p, s);
-	dsng__describe_client(p, s, who, sizeof(who));
+	offered = dsng__dsn_offered(p, s, cls);
+	dsng__describe_classes(s, cls, who, sizeof(who));
 
 	if (!offered && p->mail_unoffered.v != DSNG__UNOFFERED_RULES) {
 		const char *kw = cmd->ret != DSNG_RET_NONE ? "RET" : "ENVID";
@@ -323,8 +323,8 @@ static enum dsng__standing rcpt_decide(struct dsng_decision *d,
 		s->n_recipients++;
 		return DSNG__STANDING_UNSTATED; /* that text alone */
 	}
-	offered = dsng__dsn_offered(p, s);
 	cls = dsng_policy_classes(p, s);
+	offered = dsng__dsn_offered(p, s, cls);
 	who_len = dsng__describe_classes(s, cls, who, sizeof(who));
 
 	if (!offered && p->rcpt_unoffered.v != DSNG__UNOFFERED_ACCEPT) {
