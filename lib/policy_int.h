@@ -190,26 +190,51 @@ void dsng__reason(struct dsng_decision *d, const char *fmt, ...)
  * this rather than printf, which dominated a decision's cost. */
 void dsng__reason_cat(struct dsng_decision *d, ...);
 
-/* Make sure d->reason states the decision's compliance. */
+/* Make sure d->reason states the decision's compliance: unless the text
+ * already says "compliant" or "lenient" in its own words, the plain label
+ * of d->compliance is appended. */
 void dsng__decision_label(struct dsng_decision *d);
 
-/* "198.51.100.33 (untrusted, unauthenticated, smtp)" into buf. */
-void dsng__describe_client(const struct dsng_policy *p,
-                           struct dsng_policy_session *s, char *buf,
-                           size_t size);
+/* What a reason's writer knows of its standing, so the label need not be
+ * searched for: STATED, its own words say it (or the text filled the
+ * buffer, where the label would not fit either); UNSTATED, only fixed
+ * text without those words; UNKNOWN, it holds text from outside (a login
+ * name), which dsng__decision_label searches. */
+enum dsng__standing {
+	DSNG__STANDING_UNKNOWN = 0,
+	DSNG__STANDING_STATED,
+	DSNG__STANDING_UNSTATED
+};
+
+/* dsng__decision_label, told what the writer knows. */
+void dsng__decision_standing(struct dsng_decision *d, enum dsng__standing st);
+
+/* Append n octets of t at d->reason[*o], *o the text's length so far
+ * (truncating; kept terminated): the hot decisions keep the offset and
+ * know their pieces' lengths, where dsng__reason_cat measures both. */
+void dsng__reason_put(struct dsng_decision *d, size_t *o, const char *t,
+                      size_t n);
+#define DSNG__REASON_LIT(d, o, lit) dsng__reason_put(d, o, lit, sizeof(lit) - 1)
+
+/* "198.51.100.33 (untrusted, unauthenticated, smtp)" into buf; returns
+ * its length. */
+size_t dsng__describe_client(const struct dsng_policy *p,
+                             struct dsng_policy_session *s, char *buf,
+                             size_t size);
 
 /* The same for the classes cls (the EHLO decision describes the client
  * as it is known at EHLO, DSNG_POLICY_CLASSES_EHLO). */
-void dsng__describe_classes(struct dsng_policy_session *s, unsigned cls,
-                            char *buf, size_t size);
+size_t dsng__describe_classes(struct dsng_policy_session *s, unsigned cls,
+                              char *buf, size_t size);
 
 /* Was DSN offered to this client: s->dsn_offered, or when no EHLO
  * decision was made what the offer rule says of the client as known at
  * EHLO.  LATE when it was not, but ehlo.honour-unoffered-from covers the
  * client now (it authenticated after EHLO): its DSN parameters go to the
- * [mail]/[rcpt] rules, and the decision is lenient. */
+ * [mail]/[rcpt] rules, and the decision is lenient.  cls is
+ * dsng_policy_classes(p, s), which the callers have already. */
 #define DSNG__OFFERED_LATE 2
 int dsng__dsn_offered(const struct dsng_policy *p,
-                      struct dsng_policy_session *s);
+                      const struct dsng_policy_session *s, unsigned cls);
 
 #endif /* DSNG_POLICY_INT_H */

@@ -160,9 +160,9 @@ static void mail_decide(struct dsng_decision *d, const struct dsng_policy *p,
 		                            : "");
 		return;
 	}
-	offered = dsng__dsn_offered(p, s);
 	cls = dsng_policy_classes(p, s);
-	dsng__describe_client(p, s, who, sizeof(who));
+	offered = dsng__dsn_offered(p, s, cls);
+	dsng__describe_classes(s, cls, who, sizeof(who));
 
 	if (!offered && p->mail_unoffered.v != DSNG__UNOFFERED_RULES) {
 		const char *kw = cmd->ret != DSNG_RET_NONE ? "RET" : "ENVID";
@@ -300,11 +300,16 @@ static void mail_decide(struct dsng_decision *d, const struct dsng_policy *p,
 	}
 }
 
-static void rcpt_decide(struct dsng_decision *d, const struct dsng_policy *p,
-                        struct dsng_policy_session *s, struct dsng_cmd *cmd)
+/* The decision, and what its reason says of its standing (each return
+ * says why; dsng__decision_standing). */
+static enum dsng__standing rcpt_decide(struct dsng_decision *d,
+                                       const struct dsng_policy *p,
+                                       struct dsng_policy_session *s,
+                                       struct dsng_cmd *cmd)
 {
 	char who[160];
 	unsigned notify, cls, bad = 0, left;
+	size_t who_len;
 	int offered;
 	const struct dsng__src *why = NULL;
 
@@ -316,26 +321,35 @@ static void rcpt_decide(struct dsng_decision *d, const struct dsng_policy *p,
 		                 "(failure reports only)",
 		                 NULL);
 		s->n_recipients++;
-		return;
+		return DSNG__STANDING_UNSTATED; /* that text alone */
 	}
-	offered = dsng__dsn_offered(p, s);
 	cls = dsng_policy_classes(p, s);
-	dsng__describe_client(p, s, who, sizeof(who));
+	offered = dsng__dsn_offered(p, s, cls);
+	who_len = dsng__describe_classes(s, cls, who, sizeof(who));
 
 	if (!offered && p->rcpt_unoffered.v != DSNG__UNOFFERED_ACCEPT) {
 		const char *kw = notify ? "NOTIFY" : "ORCPT";
+		const char *asked = dsng__notify_text(p, notify);
+		size_t o = 0; /* the reason is empty */
 
 		dsng__decision_start(d, &p->rcpt_unoffered.src);
 		d->notify = notify;
 		if (p->rcpt_unoffered.v == DSNG__UNOFFERED_REJECT) {
 			d->action = DSNG_POLICY_ACTION_REJECT;
 			dsng__decision_reply(d, &p->rcpt_unoffered_reply, kw,
-			                     dsng__notify_text(p, notify));
-			dsng__reason_cat(d, kw, notify ? "=" : "",
-			                 dsng__notify_text(p, notify),
-			                 " refused: DSN was not offered to ",
-			                 who, " (compliant refusal)", NULL);
-			return;
+			                     asked);
+			/* piece by piece with their lengths: most decisions
+			 * of a server that offers DSN to few are this one */
+			dsng__reason_put(d, &o, kw, notify ? 6 : 5);
+			if (notify) {
+				DSNG__REASON_LIT(d, &o, "=");
+				dsng__reason_put(d, &o, asked, strlen(asked));
+			}
+			DSNG__REASON_LIT(d, &o,
+			                 " refused: DSN was not offered to ");
+			dsng__reason_put(d, &o, who, who_len);
+			DSNG__REASON_LIT(d, &o, " (compliant refusal)");
+			return DSNG__STANDING_STATED;
 		}
 		d->action = DSNG_POLICY_ACTION_IGNORE;
 		d->compliance = DSNG_POLICY_LENIENT;
@@ -354,7 +368,7 @@ static void rcpt_decide(struct dsng_decision *d, const struct dsng_policy *p,
 		             "(%s)",
 		             who, offered_note(p, s, 0));
 		s->n_recipients++;
-		return;
+		return DSNG__STANDING_STATED; /* the note is lenient */
 	}
 
 	if (notify && s->null_sender) {
@@ -365,7 +379,7 @@ static void rcpt_decide(struct dsng_decision *d, const struct dsng_policy *p,
 		             "RFC 3461 never sends a DSN to <>",
 		             dsng__notify_text(p, notify));
 		s->n_recipients++;
-		return;
+		return DSNG__STANDING_UNSTATED; /* and NOTIFY's words */
 	}
 
 	dsng__decision_start(d, &p->success_from.src);
@@ -404,7 +418,7 @@ static void rcpt_decide(struct dsng_decision *d, const struct dsng_policy *p,
 			                 " may not ask for ", refused,
 			                 " notices (", why->rule,
 			                 "; compliant refusal)", NULL);
-			return;
+			return DSNG__STANDING_STATED;
 		case DSNG_POLICY_ACTION_STRIP:
 			d->action = DSNG_POLICY_ACTION_STRIP;
 			remove_param(cmd, DSNG_PARAM_NOTIFY);
@@ -483,9 +497,13 @@ static void rcpt_decide(struct dsng_decision *d, const struct dsng_policy *p,
 	else
 		d->compliance = offered == 1 ? DSNG_POLICY_COMPLIANT
 		                             : DSNG_POLICY_LENIENT;
-	if (d->changed || offered != 1)
-		dsng__reason_cat(d, "; ", offered_note(p, s, offered), NULL);
 	s->n_recipients++;
+	if (d->changed || offered != 1) {
+		/* every note is lenient or not compliant, and comes last */
+		dsng__reason_cat(d, "; ", offered_note(p, s, offered), NULL);
+		return DSNG__STANDING_STATED;
+	}
+	return DSNG__STANDING_UNKNOWN; /* who may hold a login name */
 }
 
 int dsng_policy_ehlo(struct dsng_decision *d, const struct dsng_policy *p,
@@ -537,6 +555,7 @@ int dsng_policy_rcpt(struct dsng_decision *d, const struct dsng_policy *p,
                      struct dsng_error *err)
 {
 	int rc = dsng__decision_args(d, p, s, err);
+	enum dsng__standing st;
 	unsigned requested;
 
 	if (rc == 0)
@@ -545,8 +564,8 @@ int dsng_policy_rcpt(struct dsng_decision *d, const struct dsng_policy *p,
 		return rc;
 	/* What the client asked for, before the decision rewrites it. */
 	requested = cmd->notify;
-	rcpt_decide(d, p, s, cmd);
+	st = rcpt_decide(d, p, s, cmd);
 	d->notify_requested = requested;
-	dsng__decision_label(d);
+	dsng__decision_standing(d, st);
 	return 0;
 }

@@ -17,6 +17,13 @@ static void put(char *buf, size_t cap, size_t *at, const char *s, size_t n)
 	*at += n;
 }
 
+/* One octet: the separators, without a memcpy call each. */
+static void put_char(char *buf, size_t cap, size_t *at, char c)
+{
+	if (*at < cap - 1)
+		buf[(*at)++] = c;
+}
+
 static void put_str(char *buf, size_t cap, size_t *at, const char *s)
 {
 	put(buf, cap, at, s, strlen(s));
@@ -26,6 +33,15 @@ static void put_uint(char *buf, size_t cap, size_t *at, unsigned long v)
 {
 	char digits[24];
 	size_t i = sizeof(digits);
+
+	if (v >= 100 && v <= 999) {
+		/* a reply code, every refusal: no loop */
+		digits[0] = (char)('0' + v / 100);
+		digits[1] = (char)('0' + v / 10 % 10);
+		digits[2] = (char)('0' + v % 10);
+		put(buf, cap, at, digits, 3);
+		return;
+	}
 
 	do
 		digits[--i] = (char)('0' + v % 10);
@@ -41,10 +57,10 @@ size_t dsngb_decision_rule(char *buf, size_t cap, const struct dsng_decision *d)
 
 	/* "origin:line:rule", or "origin:rule" for presets and defaults */
 	put_str(buf, cap, &n, origin);
-	put(buf, cap, &n, ":", 1);
+	put_char(buf, cap, &n, ':');
 	if (d->line) {
 		put_uint(buf, cap, &n, d->line);
-		put(buf, cap, &n, ":", 1);
+		put_char(buf, cap, &n, ':');
 	}
 	put_str(buf, cap, &n, name);
 	return n;
@@ -60,14 +76,14 @@ int dsngb_decision_reply(char *buf, size_t cap, size_t *len,
 	if (d->action != DSNG_POLICY_ACTION_REJECT || !d->reply_code)
 		return 0;
 	if (d->reply_code < 0)
-		put(buf, cap, &n, "-", 1);
+		put_char(buf, cap, &n, '-');
 	put_uint(buf, cap, &n,
 	         d->reply_code < 0 ? 0UL - (unsigned long)d->reply_code
 	                           : (unsigned long)d->reply_code);
-	put(buf, cap, &n, " ", 1);
+	put_char(buf, cap, &n, ' ');
 	if (d->enhanced && *d->enhanced) {
 		put_str(buf, cap, &n, d->enhanced);
-		put(buf, cap, &n, " ", 1);
+		put_char(buf, cap, &n, ' ');
 	}
 	put_str(buf, cap, &n, d->reply_text);
 	*len = n;

@@ -291,12 +291,14 @@ static void *dec_str(const char *p, size_t n)
 }
 
 /* A decision's notify list: a new list each time (it is the caller's to
- * change), of the words dsngb_notify_list gave the same bits once. */
+ * change), of the words dsngb_notify_list gave the same bits once, copied
+ * in directly (PySequence_List's generic path was a tenth of dec_make). */
 static PyObject *notify_words[16];
 
 static PyObject *notify_of(unsigned bits)
 {
 	PyObject *l, *t;
+	Py_ssize_t i, n;
 
 	if (bits >= 16)
 		return dsngb_notify_list(&dsngb_native, bits);
@@ -315,8 +317,29 @@ static PyObject *notify_of(unsigned bits)
 		else
 			notify_words[bits] = t;
 	}
-	return PySequence_List(notify_words[bits]);
+	t = notify_words[bits];
+	n = PyTuple_GET_SIZE(t);
+	if (!(l = PyList_New(n)))
+		return NULL;
+	for (i = 0; i < n; i++)
+		PyList_SET_ITEM(l, i, Py_NewRef(PyTuple_GET_ITEM(t, i)));
+	return l;
 }
+
+/* The name of an action or a compliance: one of a few words, so one str
+ * each for the process, made when first met (a new str per decision was
+ * a fifth of dec_make).  cache has slots entries, by the enum's value. */
+static PyObject *enum_name(PyObject **cache, unsigned slots, unsigned v,
+                           const char *name)
+{
+	if (v >= slots)
+		return dsngb_native.str(name, strlen(name));
+	if (!cache[v] && !(cache[v] = PyUnicode_InternFromString(name)))
+		return NULL;
+	return Py_NewRef(cache[v]);
+}
+
+static PyObject *action_names[16], *compliance_names[4];
 
 static PyObject *dec_text(const char *t)
 {
@@ -332,38 +355,41 @@ static void *dec_make(const struct dsng_decision *d, unsigned notify, void *arg)
 {
 	PyTypeObject *t = (PyTypeObject *)decision_cls;
 	char rule[DSNGB_RULE_MAX], reply[DSNGB_REPLY_MAX];
-	PyObject *v[D__COUNT], *o = NULL;
+	PyObject *o;
 	size_t n;
-	int i, ok = 1;
+	int i;
 
 	(void)arg;
-	v[D_ACTION] = dec_text(dsng_policy_action_name(d->action));
-	v[D_REASON] = dec_text(d->reason);
+	/* Allocated first and filled slot by slot: a new object's slots are
+	 * empty, and a failed value leaves its slot NULL for the dealloc. */
+	if (!(o = t->tp_alloc(t, 0)))
+		return PyErr_Occurred() ? NULL : PyErr_NoMemory();
+#define SLOT(i) (*(PyObject **)((char *)o + dec_off[i]))
+	SLOT(D_ACTION) = enum_name(action_names, 16, (unsigned)d->action,
+	                           dsng_policy_action_name(d->action));
+	SLOT(D_REASON) = dec_text(d->reason);
 	n = dsngb_decision_rule(rule, sizeof(rule), d);
-	v[D_RULE] = dec_str(rule, n);
-	v[D_REPLY] = dsngb_decision_reply(reply, sizeof(reply), &n, d)
-	                     ? dec_str(reply, n)
-	                     : Py_NewRef(Py_None);
-	v[D_NOTIFY] = notify_of(notify);
-	v[D_COMPLIANCE] = dec_text(dsng_policy_compliance_name(d->compliance));
-	v[D_REWRITTEN] = d->changes && d->rewritten ? dec_text(d->rewritten)
-	                                            : Py_NewRef(Py_None);
-	v[D_VERDICT] = Py_NewRef(Py_None);
-	v[D_KEYS] = Py_NewRef(dec_keys);
+	SLOT(D_RULE) = dec_str(rule, n);
+	SLOT(D_REPLY) = dsngb_decision_reply(reply, sizeof(reply), &n, d)
+	                        ? dec_str(reply, n)
+	                        : Py_NewRef(Py_None);
+	SLOT(D_NOTIFY) = notify_of(notify);
+	SLOT(D_COMPLIANCE) =
+	        enum_name(compliance_names, 4, (unsigned)d->compliance,
+	                  dsng_policy_compliance_name(d->compliance));
+	SLOT(D_REWRITTEN) = d->changes && d->rewritten ? dec_text(d->rewritten)
+	                                               : Py_NewRef(Py_None);
+	SLOT(D_VERDICT) = Py_NewRef(Py_None);
+	SLOT(D_KEYS) = Py_NewRef(dec_keys);
 	for (i = 0; i < D__COUNT; i++)
-		ok = ok && v[i];
+		if (!SLOT(i))
+			break;
+#undef SLOT
 	/* a word of the notify list may have failed inside it */
-	if (ok && !PyErr_Occurred() && (o = t->tp_alloc(t, 0)))
-		for (i = 0; i < D__COUNT; i++) {
-			PyObject **slot = (PyObject **)((char *)o + dec_off[i]);
-
-			*slot = v[i]; /* a new object's slots are empty */
-			v[i] = NULL;
-		}
-	for (i = 0; i < D__COUNT; i++)
-		Py_XDECREF(v[i]);
-	if (!o && !PyErr_Occurred())
-		PyErr_NoMemory();
+	if (i < D__COUNT || PyErr_Occurred()) {
+		Py_DECREF(o);
+		return PyErr_Occurred() ? NULL : PyErr_NoMemory();
+	}
 	return o;
 }
 
