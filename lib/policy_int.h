@@ -195,18 +195,14 @@ void dsng__reason_cat(struct dsng_decision *d, ...);
  * of d->compliance is appended. */
 void dsng__decision_label(struct dsng_decision *d);
 
-/* What a reason's writer knows of its standing, so the label need not be
- * searched for: STATED, its own words say it (or the text filled the
- * buffer, where the label would not fit either); UNSTATED, only fixed
- * text without those words; UNKNOWN, it holds text from outside (a login
- * name), which dsng__decision_label searches. */
-enum dsng__standing {
-	DSNG__STANDING_UNKNOWN = 0,
-	DSNG__STANDING_STATED,
-	DSNG__STANDING_UNSTATED
-};
+/* What a reason's writer knows of its standing, so the label is neither
+ * searched for nor taken from words that only look like one (a login
+ * such as "lenientbob"): STATED, its own words say it (or the text filled
+ * the buffer, where the label would not fit either); UNSTATED, they do
+ * not, whatever the client's description holds. */
+enum dsng__standing { DSNG__STANDING_STATED, DSNG__STANDING_UNSTATED };
 
-/* dsng__decision_label, told what the writer knows. */
+/* The plain label when the writer's words do not state the standing. */
 void dsng__decision_standing(struct dsng_decision *d, enum dsng__standing st);
 
 /* Append n octets of t at d->reason[*o], *o the text's length so far

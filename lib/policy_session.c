@@ -410,6 +410,4 @@ void dsng__decision_standing(struct dsng_decision *d, enum dsng__standing st)
 	 * decision, whose writer mostly knows the answer. */
 	if (st == DSNG__STANDING_UNSTATED)
 		label_put(d);
-	else if (st != DSNG__STANDING_STATED)
-		dsng__decision_label(d);
 }

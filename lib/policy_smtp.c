@@ -503,7 +503,9 @@ static enum dsng__standing rcpt_decide(struct dsng_decision *d,
 		dsng__reason_cat(d, "; ", offered_note(p, s, offered), NULL);
 		return DSNG__STANDING_STATED;
 	}
-	return DSNG__STANDING_UNKNOWN; /* who may hold a login name */
+	/* only fixed text and the client's description: a login such as
+	 * "lenientbob" in it states no standing */
+	return DSNG__STANDING_UNSTATED;
 }
 
 int dsng_policy_ehlo(struct dsng_decision *d, const struct dsng_policy *p,

@@ -1309,6 +1309,35 @@ static void test_ehlo_reply_rewrite(void **state)
 	        DSNG_EINVAL);
 }
 
+/* An RCPT accepted as it was states its standing with the plain label,
+ * whatever the client's login says: a login such as "lenientbob" or
+ * "compliant" is part of the client's description, not a standing. */
+static void test_rcpt_label_not_from_login(void **state)
+{
+	struct fx *f = *state;
+	struct dsng_policy *p = preset(f, "recommended");
+	static const char *const users[] = {"bob", "lenientbob",
+	                                    "noncompliant"};
+	size_t i;
+
+	for (i = 0; i < sizeof(users) / sizeof(users[0]); i++) {
+		const char *r;
+		dsng_policy_session_init(&f->s, DSNG_POLICY_SESSION_VERSION);
+		client(f, "198.51.100.7");
+		f->s.port = 587;
+		f->s.auth_user = users[i];
+		dsng_policy_ehlo(&f->d, p, &f->s, true, NULL);
+		assert_int_equal(f->d.action, DSNG_POLICY_ACTION_ADVERTISE_DSN);
+		parse(f, "RCPT TO:<carol@example.org> NOTIFY=SUCCESS");
+		dsng_policy_rcpt(&f->d, p, &f->s, &f->cmd, NULL);
+		assert_int_equal(f->d.action, DSNG_POLICY_ACTION_ACCEPT);
+		assert_int_equal(f->d.compliance, DSNG_POLICY_COMPLIANT);
+		assert_non_null(strstr(f->d.reason, users[i]));
+		r = f->d.reason + strlen(f->d.reason) - strlen(" (compliant)");
+		assert_string_equal(r, " (compliant)");
+	}
+}
+
 /* The client text every reason starts with, exactly: each octet width of
  * an IPv4 address, IPv6 in its RFC 5952 form, every class word, and a
  * buffer too small for it (truncated, still terminated). */
@@ -1412,6 +1441,7 @@ int main(void)
 	        T(test_ehlo_reply_rewrite),
 	        cmocka_unit_test(test_names),
 	        T(test_client_description_exact),
+	        T(test_rcpt_label_not_from_login),
 	};
 #undef T
 	return cmocka_run_group_tests(tests, NULL, NULL);
