@@ -65,11 +65,6 @@ const char *dsng_batv_result_name(enum dsng_batv_result r)
 	return "unknown";
 }
 
-static int is_digit(char c)
-{
-	return c >= '0' && c <= '9';
-}
-
 /* KDDDSSSSSS: four digits then six hex digits, either case. */
 static int tag_shape_ok(const char *p, size_t len)
 {
@@ -78,7 +73,7 @@ static int tag_shape_ok(const char *p, size_t len)
 	if (len != TAG_LEN)
 		return 0;
 	for (i = 0; i < 4; i++)
-		if (!is_digit(p[i]))
+		if (!dsng__is_digit(p[i]))
 			return 0;
 	for (i = 4; i < TAG_LEN; i++)
 		if (dsng__hex((unsigned char)p[i]) < 0)
@@ -515,7 +510,7 @@ int dsng_batv_key_parse(TALLOC_CTX *mem, struct dsng_batv_key *out,
 	if (!out || (!text && len))
 		return dsng__fail(err, DSNG_EINVAL, DSNG_ERR_INVALID_ARGUMENT,
 		                  0, 0, NULL, "batv: NULL argument");
-	if (len >= 2 && is_digit(text[0]) && text[1] == ':') {
+	if (len >= 2 && dsng__is_digit(text[0]) && text[1] == ':') {
 		number = (unsigned)(text[0] - '0');
 		off = 2;
 	}

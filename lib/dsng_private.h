@@ -78,6 +78,40 @@ static inline int dsng__hex(unsigned char c)
 	return -1;
 }
 
+/* ASCII classes the text parts share (one copy, so a fix lands once).
+ * Every octet outside ASCII is none of them. */
+static inline int dsng__is_digit(unsigned char c)
+{
+	return c >= '0' && c <= '9';
+}
+
+static inline int dsng__is_alpha(unsigned char c)
+{
+	return (unsigned char)((c | 0x20) - 'a') < 26;
+}
+
+/* SP, HTAB, CR or LF: what unfolding and trimming a header value skip. */
+static inline int dsng__is_wsp_eol(unsigned char c)
+{
+	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
+/* Trim SP, HTAB, CR and LF from both ends of the n octets at *p. */
+static inline void dsng__trim_wsp_eol(const char **p, size_t *n)
+{
+	const char *s = *p;
+	size_t len = *n;
+
+	while (len && dsng__is_wsp_eol((unsigned char)*s)) {
+		s++;
+		len--;
+	}
+	while (len && dsng__is_wsp_eol((unsigned char)s[len - 1]))
+		len--;
+	*p = s;
+	*n = len;
+}
+
 /* 1..max_digits decimal digits (nothing else) into *out without overflow;
  * 0 on success, -1 when malformed (empty, or a byte that is not a digit),
  * -2 when only digits but more than max_digits or over UINT64_MAX (out of

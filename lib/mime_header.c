@@ -347,22 +347,12 @@ dsng_mime_header_find(const struct dsng_mime_header *h, const char *name)
 	return NULL;
 }
 
-static int is_wsp(char c)
-{
-	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
-}
-
 size_t dsng__mime_unfold_into(char *s, const char *p, size_t len)
 {
 	char *o = s;
 	size_t i;
 
-	while (len && is_wsp(*p)) {
-		p++;
-		len--;
-	}
-	while (len && is_wsp(p[len - 1]))
-		len--;
+	dsng__trim_wsp_eol(&p, &len);
 	i = 0;
 	while (i < len) {
 		/* copy up to the next line break in one go */
@@ -391,12 +381,7 @@ char *dsng_mime_unfold(TALLOC_CTX *mem, size_t *out_len, const char *p,
 	char *s;
 	size_t n;
 
-	while (len && is_wsp(*p)) {
-		p++;
-		len--;
-	}
-	while (len && is_wsp(p[len - 1]))
-		len--;
+	dsng__trim_wsp_eol(&p, &len);
 	s = talloc_array(mem, char, len + 1);
 	if (!s)
 		return NULL;
@@ -411,11 +396,11 @@ size_t dsng__mime_unfold_pos(const char *p, size_t len, size_t k)
 {
 	size_t i = 0, o = 0, lead = 0;
 
-	while (lead < len && is_wsp(p[lead]))
+	while (lead < len && dsng__is_wsp_eol(p[lead]))
 		lead++;
 	p += lead;
 	len -= lead;
-	while (len && is_wsp(p[len - 1]))
+	while (len && dsng__is_wsp_eol(p[len - 1]))
 		len--;
 	while (i < len) {
 		const char *nl = memchr(p + i, '\n', len - i);
@@ -441,7 +426,7 @@ size_t dsng__mime_unfold_pos(const char *p, size_t len, size_t k)
 const char *dsng__mime_skip_cfws(const char *p, const char *end)
 {
 	while (p < end) {
-		if (is_wsp(*p)) {
+		if (dsng__is_wsp_eol(*p)) {
 			p++;
 		} else if (*p == '(') {
 			unsigned level = 0;
@@ -536,7 +521,7 @@ size_t dsng__mime_clean_into(char *s, const char *p, size_t len)
 		return n;
 	}
 	while (p < end) {
-		if (is_wsp(*p) || *p == '(') {
+		if (dsng__is_wsp_eol(*p) || *p == '(') {
 			const char *q = dsng__mime_skip_cfws(p, end);
 			/* A comment between two words separates them. */
 			space = 1;

@@ -76,11 +76,6 @@ static int wfail(struct walk *w, int status, enum dsng_errkind kind, size_t off,
 	return status;
 }
 
-static int is_digit(char c)
-{
-	return c >= '0' && c <= '9';
-}
-
 /*
  * Check one line's content buf[ls .. ls+n).  `partial`: the line's end has
  * not arrived yet, so only the bytes present are judged.  Returns 0 or the
@@ -109,7 +104,8 @@ static int check_line(struct walk *w, size_t ls, size_t n, size_t line_no,
 		return wfail(w, DSNG_ESYNTAX, DSNG_ERR_BAD_REPLY, ls, ls,
 		             line_no, "empty line");
 	for (i = 0; i < limit && i < 3; i++) {
-		if (!is_digit(p[i]) || (i == 0 && (p[0] < '2' || p[0] > '5')) ||
+		if (!dsng__is_digit(p[i]) ||
+		    (i == 0 && (p[0] < '2' || p[0] > '5')) ||
 		    (i == 1 && p[1] > '5'))
 			return wfail(w, DSNG_ESYNTAX, DSNG_ERR_BAD_REPLY,
 			             ls + i, ls, line_no,

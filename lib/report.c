@@ -118,11 +118,6 @@ static int note_value(void *arg, size_t at, const char *message)
 	return dsng__mime_problem(vn->r->mime, vn->name, off, message);
 }
 
-static int is_wsp(char c)
-{
-	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
-}
-
 /* A returned header value: unfolded, RFC 2047 words decoded when `words`,
  * and always valid UTF-8 without NUL (U+FFFD for what is not, noted in
  * the report's problems). */
@@ -150,17 +145,9 @@ static int returned_value(struct dsng_report *r,
  * the trim. */
 static void trimmed(const struct dsng_mime_field *f, const char **p, size_t *n)
 {
-	const char *s = f->value.ptr;
-	size_t len = f->value.len;
-
-	while (len && is_wsp(*s)) {
-		s++;
-		len--;
-	}
-	while (len && is_wsp(s[len - 1]))
-		len--;
-	*p = s;
-	*n = len;
+	*p = f->value.ptr;
+	*n = f->value.len;
+	dsng__trim_wsp_eol(p, n);
 }
 
 /* The fields a returned header is read for, found in one pass over it;

@@ -76,16 +76,6 @@ static size_t word(struct cur *c, char *w, size_t size)
 	return n;
 }
 
-static bool is_digit(char c)
-{
-	return c >= '0' && c <= '9';
-}
-
-static bool is_alpha(char c)
-{
-	return (unsigned char)((c | 0x20) - 'a') < 26;
-}
-
 /* The month of the three octets at p (any case), 0-11, or 12. */
 static unsigned month_of(const char *p)
 {
@@ -111,14 +101,14 @@ static size_t common_form(const char *p, size_t len, int64_t *out)
 	unsigned day, m, hh, mm, ss, year;
 	int zone;
 
-	if (len >= 5 && is_alpha(s[0]) && is_alpha(s[1]) && is_alpha(s[2]) &&
-	    s[3] == ',' && s[4] == ' ')
+	if (len >= 5 && dsng__is_alpha(s[0]) && dsng__is_alpha(s[1]) &&
+	    dsng__is_alpha(s[2]) && s[3] == ',' && s[4] == ' ')
 		s += 5;
 	/* "D Mmm YYYY HH:MM:SS +ZZZZ" is 25 octets */
-	if (end - s < 25 || !is_digit(s[0]))
+	if (end - s < 25 || !dsng__is_digit(s[0]))
 		return 0;
 	day = (unsigned)(s[0] - '0');
-	if (is_digit(s[1])) {
+	if (dsng__is_digit(s[1])) {
 		day = day * 10 + (unsigned)(s[1] - '0');
 		s++;
 		if (end - s < 25)
@@ -128,13 +118,16 @@ static size_t common_form(const char *p, size_t len, int64_t *out)
 	    s[16] != ':' || s[19] != ' ' || (s[20] != '+' && s[20] != '-'))
 		return 0;
 	m = month_of(s + 2);
-	if (m == 12 || !is_alpha(s[2]) || !is_alpha(s[3]) || !is_alpha(s[4]))
+	if (m == 12 || !dsng__is_alpha(s[2]) || !dsng__is_alpha(s[3]) ||
+	    !dsng__is_alpha(s[4]))
 		return 0;
-	if (!is_digit(s[6]) || !is_digit(s[7]) || !is_digit(s[8]) ||
-	    !is_digit(s[9]) || !is_digit(s[11]) || !is_digit(s[12]) ||
-	    !is_digit(s[14]) || !is_digit(s[15]) || !is_digit(s[17]) ||
-	    !is_digit(s[18]) || !is_digit(s[21]) || !is_digit(s[22]) ||
-	    !is_digit(s[23]) || !is_digit(s[24]))
+	if (!dsng__is_digit(s[6]) || !dsng__is_digit(s[7]) ||
+	    !dsng__is_digit(s[8]) || !dsng__is_digit(s[9]) ||
+	    !dsng__is_digit(s[11]) || !dsng__is_digit(s[12]) ||
+	    !dsng__is_digit(s[14]) || !dsng__is_digit(s[15]) ||
+	    !dsng__is_digit(s[17]) || !dsng__is_digit(s[18]) ||
+	    !dsng__is_digit(s[21]) || !dsng__is_digit(s[22]) ||
+	    !dsng__is_digit(s[23]) || !dsng__is_digit(s[24]))
 		return 0;
 	year = (unsigned)((s[6] - '0') * 1000 + (s[7] - '0') * 100 +
 	                  (s[8] - '0') * 10 + (s[9] - '0'));
@@ -153,11 +146,6 @@ static size_t common_form(const char *p, size_t len, int64_t *out)
 	return (size_t)(s + 25 - p);
 }
 
-static bool is_wsp(char c)
-{
-	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
-}
-
 bool dsng__report_date_common(const char *p, size_t len, size_t *at, size_t *n,
                               int64_t *out)
 {
@@ -172,7 +160,7 @@ bool dsng__report_date_common(const char *p, size_t len, size_t *at, size_t *n,
 	*n = k;
 	/* then only white space and at most one comment, which cleaning
 	 * removes: no nested or quoted parenthesis, no quoted pair */
-	for (i += k; i < len && is_wsp(p[i]); i++)
+	for (i += k; i < len && dsng__is_wsp_eol(p[i]); i++)
 		;
 	if (i < len && p[i] == '(') {
 		for (i++; i < len && p[i] != ')'; i++)
@@ -180,7 +168,7 @@ bool dsng__report_date_common(const char *p, size_t len, size_t *at, size_t *n,
 				return false;
 		if (i == len)
 			return false;
-		for (i++; i < len && is_wsp(p[i]); i++)
+		for (i++; i < len && dsng__is_wsp_eol(p[i]); i++)
 			;
 	}
 	return i == len;

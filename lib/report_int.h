@@ -34,7 +34,7 @@ void dsng__store_init(struct dsng__store *s, TALLOC_CTX *owner);
 /* n zeroed bytes, 8-aligned; NULL on ENOMEM. */
 void *dsng__store_obj(struct dsng__store *s, size_t n);
 
-/* dsng__store_dup's own call: when the current block has no room for
+/* dsng__store_dup's own call, only when the current block has no room for
  * the copy (or the build has no pools). */
 char *dsng__store_dup_new(struct dsng__store *s, const char *p, size_t n);
 

@@ -86,10 +86,8 @@ char *dsng__store_dup_new(struct dsng__store *s, const char *p, size_t n)
 #ifdef DSNG_NO_POOLS
 	d = talloc_size(s->owner, n + 1);
 #else
-	if (n + 1 <= s->gap) {
-		s->gap -= n + 1;
-		d = s->lo + s->gap;
-	} else if (big(s, n + 1)) {
+	/* the inline half took the copies that fit the current block */
+	if (big(s, n + 1)) {
 		d = talloc_size(s->owner, n + 1);
 	} else {
 		d = new_block(s, n + 1) ? s->lo + (s->gap -= n + 1) : NULL;

@@ -9,14 +9,9 @@
 #include "dsng_private.h"
 #include "status_int.h"
 
-static int is_digit(unsigned char c)
-{
-	return c >= '0' && c <= '9';
-}
-
 static int is_alnum(unsigned char c)
 {
-	return is_digit(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+	return dsng__is_digit(c) || dsng__is_alpha(c);
 }
 
 /* v (0..999) in decimal at o, no leading zeros; past its last digit. */
@@ -60,7 +55,8 @@ static int digits(const char *p, size_t len, size_t *i)
 	size_t start = *i;
 	int v = 0;
 
-	while (*i < len && is_digit((unsigned char)p[*i]) && *i - start < 3)
+	while (*i < len && dsng__is_digit((unsigned char)p[*i]) &&
+	       *i - start < 3)
 		v = v * 10 + (p[(*i)++] - '0');
 	return *i == start ? -1 : v;
 }
