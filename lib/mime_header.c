@@ -394,14 +394,11 @@ char *dsng_mime_unfold(TALLOC_CTX *mem, size_t *out_len, const char *p,
 /* The walk of dsng_mime_unfold, counting instead of copying. */
 size_t dsng__mime_unfold_pos(const char *p, size_t len, size_t k)
 {
-	size_t i = 0, o = 0, lead = 0;
+	const char *start = p;
+	size_t i = 0, o = 0, lead;
 
-	while (lead < len && dsng__is_wsp_eol(p[lead]))
-		lead++;
-	p += lead;
-	len -= lead;
-	while (len && dsng__is_wsp_eol(p[len - 1]))
-		len--;
+	dsng__trim_wsp_eol(&p, &len);
+	lead = (size_t)(p - start);
 	while (i < len) {
 		const char *nl = memchr(p + i, '\n', len - i);
 		size_t stop = nl ? (size_t)(nl - p) : len, run = stop;
