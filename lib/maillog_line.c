@@ -7,17 +7,12 @@
 
 #include "maillog_int.h"
 
-static int dig(char c)
-{
-	return c >= '0' && c <= '9';
-}
-
 static int all_digits(const char *p, size_t n)
 {
 	size_t i;
 
 	for (i = 0; i < n; i++)
-		if (!dig(p[i]))
+		if (!dsng__is_digit(p[i]))
 			return 0;
 	return 1;
 }
@@ -37,12 +32,13 @@ static size_t clock_len(const char *p, size_t len)
 {
 	size_t i = 8;
 
-	if (len < 8 || !dig(p[0]) || !dig(p[1]) || p[2] != ':' || !dig(p[3]) ||
-	    !dig(p[4]) || p[5] != ':' || !dig(p[6]) || !dig(p[7]))
+	if (len < 8 || !dsng__is_digit(p[0]) || !dsng__is_digit(p[1]) ||
+	    p[2] != ':' || !dsng__is_digit(p[3]) || !dsng__is_digit(p[4]) ||
+	    p[5] != ':' || !dsng__is_digit(p[6]) || !dsng__is_digit(p[7]))
 		return 0;
 	if (i < len && p[i] == '.') {
 		i++;
-		while (i < len && dig(p[i]))
+		while (i < len && dsng__is_digit(p[i]))
 			i++;
 	}
 	return i;
@@ -171,7 +167,7 @@ int dsng__ml_header(const char *p, size_t len, struct dsng__ml_line *out)
 	memset(out, 0, sizeof(*out));
 	/* A priority prefix "<13>" some relays keep. */
 	if (len > 2 && p[0] == '<') {
-		for (n = 1; n < len && n < 5 && dig(p[n]); n++)
+		for (n = 1; n < len && n < 5 && dsng__is_digit(p[n]); n++)
 			;
 		if (n > 1 && n < len && p[n] == '>') {
 			p += n + 1;
@@ -185,10 +181,10 @@ int dsng__ml_header(const char *p, size_t len, struct dsng__ml_line *out)
 		n = 4;
 		if (p[n] == ' ')
 			n++;
-		if (!dig(p[n]))
+		if (!dsng__is_digit(p[n]))
 			return -1;
 		n++;
-		if (dig(p[n]))
+		if (dsng__is_digit(p[n]))
 			n++;
 		if (n >= len || p[n] != ' ')
 			return -1;
@@ -231,7 +227,7 @@ int dsng__ml_header(const char *p, size_t len, struct dsng__ml_line *out)
 		/* Optional "[pid]" (log_selector +pid). */
 		if (n < len && p[n] == '[') {
 			size_t e = n + 1;
-			while (e < len && dig(p[e]))
+			while (e < len && dsng__is_digit(p[e]))
 				e++;
 			if (e < len && p[e] == ']' && e + 1 < len &&
 			    p[e + 1] == ' ')
@@ -376,7 +372,7 @@ int dsng__ml_hostaddr(struct dsng_span s, struct dsng_span *name,
 	/* Exim writes "[addr]:port"; Postfix "name[addr]:port". */
 	if (close + 1 < end && close[1] == ':') {
 		const char *p = close + 2;
-		while (p < end && dig(*p))
+		while (p < end && dsng__is_digit(*p))
 			p++;
 		if (p > close + 2) {
 			port->ptr = close + 2;
