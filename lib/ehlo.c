@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "chars.h"
 #include "dsng_private.h"
 #include "ehlo_int.h"
 #include "reply_int.h"
@@ -51,17 +52,6 @@ enum dsng_ehlo_kw dsng_ehlo_kw_lookup(const char *p, size_t len)
 		if (dsng__span_ieq(p, len, kw_names[k]))
 			return (enum dsng_ehlo_kw)k;
 	return DSNG_EHLO_KW_OTHER;
-}
-
-static int is_alnum(unsigned char c)
-{
-	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') ||
-	       (c >= 'A' && c <= 'Z');
-}
-
-static int is_space(char c)
-{
-	return c == ' ' || c == '\t';
 }
 
 /* Parsing state for one reply. */
@@ -253,19 +243,20 @@ static int parse_cap(struct ep *e, size_t index, struct dsng_ehlo_cap **out)
 	char *copy;
 	int rc;
 
-	while (t < end && is_space(*t))
+	while (t < end && dsng__is((unsigned char)*t, DSNG__C_SPACE))
 		t++;
 	if (t == end)
 		return efail(e, t, "empty capability line");
 	kw = t;
-	while (t < end && !is_space(*t)) {
+	while (t < end && !dsng__is((unsigned char)*t, DSNG__C_SPACE)) {
 		if (*t == '=' && !eq)
 			eq = t;
 		t++;
 	}
 	kw_end = eq ? eq : t;
 	for (p = kw; p < kw_end; p++)
-		if (!is_alnum((unsigned char)*p) && !(p > kw && *p == '-'))
+		if (!dsng__is((unsigned char)*p, DSNG__C_LETDIG) &&
+		    !(p > kw && *p == '-'))
 			return efail(e, p, "bad character in keyword");
 	if (kw_end == kw)
 		return efail(e, kw, "empty keyword");
@@ -274,11 +265,12 @@ static int parse_cap(struct ep *e, size_t index, struct dsng_ehlo_cap **out)
 	/* count and check the parameters; the legacy form's first
 	 * mechanism is glued to "AUTH=" */
 	for (p = eq ? eq + 1 : t; p < end;) {
-		while (p < end && is_space(*p))
+		while (p < end && dsng__is((unsigned char)*p, DSNG__C_SPACE))
 			p++;
 		if (p < end)
 			n++;
-		for (; p < end && !is_space(*p); p++) {
+		for (; p < end && !dsng__is((unsigned char)*p, DSNG__C_SPACE);
+		     p++) {
 			unsigned char c = (unsigned char)*p;
 			/* ehlo-param = 1*(%d33-126) */
 			if (c < 33 || c > 126)
@@ -306,10 +298,11 @@ static int parse_cap(struct ep *e, size_t index, struct dsng_ehlo_cap **out)
 	i = k + (copy[k] != '\0');
 	copy[k] = '\0';
 	while (cap->n_params < n) {
-		while (is_space(copy[i]))
+		while (dsng__is((unsigned char)copy[i], DSNG__C_SPACE))
 			i++;
 		cap->params[cap->n_params++] = copy + i;
-		while (copy[i] && !is_space(copy[i]))
+		while (copy[i] &&
+		       !dsng__is((unsigned char)copy[i], DSNG__C_SPACE))
 			i++;
 		if (copy[i])
 			copy[i++] = '\0';
@@ -329,12 +322,12 @@ static int parse_greeting(struct ep *e)
 	const char *t = e->line->text, *end = t + e->line->text_len, *d;
 
 	d = t;
-	while (t < end && !is_space(*t))
+	while (t < end && !dsng__is((unsigned char)*t, DSNG__C_SPACE))
 		t++;
 	if (t == d)
 		return efail(e, t, "no domain on the first line");
 	e->caps->domain = talloc_strndup(e->caps, d, (size_t)(t - d));
-	while (t < end && is_space(*t))
+	while (t < end && dsng__is((unsigned char)*t, DSNG__C_SPACE))
 		t++;
 	e->caps->greeting = talloc_strndup(e->caps, t, (size_t)(end - t));
 	if (!e->caps->domain || !e->caps->greeting)

@@ -90,11 +90,6 @@ void dsng__rb_eol(struct dsng__rb_buf *b)
 		dsng__rb_put(b, "\n", 1);
 }
 
-static bool wsp(char c)
-{
-	return c == ' ' || c == '\t';
-}
-
 /* Length of the UTF-8 sequence at p (1 for ASCII and stray octets), so
  * a forced break never splits a character. */
 static size_t char_len(const char *p, size_t n)
@@ -124,10 +119,12 @@ int dsng__rb_field(struct dsng__rb_buf *b, const char *name, const char *value,
 	while (i < len) {
 		size_t j = i, w;
 
-		while (j < len && wsp(value[j]))
+		while (j < len &&
+		       dsng__is((unsigned char)value[j], DSNG__C_SPACE))
 			j++;
 		w = j;
-		while (j < len && !wsp(value[j]))
+		while (j < len &&
+		       !dsng__is((unsigned char)value[j], DSNG__C_SPACE))
 			j++;
 		/* tokens i..j: white space i..w, then a word w..j */
 		if (line + (j - i) > DSNG__RB_FOLD && i > 0 && w > i &&
@@ -177,12 +174,14 @@ void dsng__rb_wrap(struct dsng__rb_buf *b, const char *text, size_t len,
 	while (i < len) {
 		size_t j, w;
 
-		while (i < len && wsp(text[i]))
+		while (i < len &&
+		       dsng__is((unsigned char)text[i], DSNG__C_SPACE))
 			i++;
 		if (i >= len)
 			break;
 		j = i;
-		while (j < len && !wsp(text[j]))
+		while (j < len &&
+		       !dsng__is((unsigned char)text[j], DSNG__C_SPACE))
 			j++;
 		w = j - i;
 		if (!empty && line + 1 + w > 76) {
