@@ -100,10 +100,20 @@ nomem:
 	                  "out of memory");
 }
 
-static void one_line(struct dsng_maillog *s, const char *p, size_t len)
+/* One line; may_nul when it may hold a NUL octet, which makes it garbage
+ * (a binary file, a corrupt log).  The feed knows where a chunk's first
+ * NUL is from one memchr over the chunk, so the usual line is not
+ * searched a second time. */
+static void one_line(struct dsng_maillog *s, const char *p, size_t len,
+                     int may_nul)
 {
 	if (len && p[len - 1] == '\r')
 		len--;
+	if (len && may_nul && memchr(p, 0, len)) {
+		s->lines++;
+		s->garbage++;
+		return;
+	}
 	dsng__ml_join_line(s, p, len);
 }
 
@@ -119,13 +129,14 @@ static int oom_check(struct dsng_maillog *s, struct dsng_error *err)
 int dsng_maillog_feed(struct dsng_maillog *s, const char *buf, size_t len,
                       struct dsng_error *err)
 {
-	const char *end, *nl;
+	const char *end, *nl, *nul;
 
 	if (!s || (!buf && len) || s->finished)
 		return dsng__fail(err, DSNG_EINVAL, DSNG_ERR_INVALID_ARGUMENT,
 		                  0, 0, NULL, "maillog: bad feed");
 	dsng__ml_view_done(s);
 	end = buf + len;
+	nul = memchr(buf, 0, len);
 	while (buf < end) {
 		nl = memchr(buf, '\n', (size_t)(end - buf));
 		size_t n = (size_t)((nl ? nl : end) - buf);
@@ -142,16 +153,18 @@ int dsng_maillog_feed(struct dsng_maillog *s, const char *buf, size_t len,
 			s->partial_len += n;
 		} else if (s->partial_len) {
 			memcpy(s->partial + s->partial_len, buf, n);
-			one_line(s, s->partial, s->partial_len + n);
+			one_line(s, s->partial, s->partial_len + n, 1);
 			s->partial_len = 0;
 		} else {
 			/* the common case: the whole line is in this chunk */
-			one_line(s, buf, n);
+			one_line(s, buf, n, nul && nul < nl);
 		}
 		if (!nl)
 			break;
 		s->overlong = 0;
 		buf = nl + 1;
+		if (nul && nul < buf)
+			nul = memchr(buf, 0, (size_t)(end - buf));
 	}
 	return oom_check(s, err);
 }
@@ -163,7 +176,7 @@ int dsng_maillog_finish(struct dsng_maillog *s, struct dsng_error *err)
 		                  0, 0, NULL, "maillog: bad finish");
 	dsng__ml_view_done(s);
 	if (s->partial_len && !s->overlong)
-		one_line(s, s->partial, s->partial_len);
+		one_line(s, s->partial, s->partial_len, 1);
 	s->partial_len = 0;
 	s->overlong = 0;
 	s->finished = 1;

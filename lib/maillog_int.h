@@ -255,7 +255,8 @@ struct dsng_maillog {
 /* Finish setting up a new scanner whose opts, msgs and tally are set:
  * checks the summary limits, DSNG_OK or a dsng__fail code. */
 int dsng__ml_join_init(struct dsng_maillog *s, struct dsng_error *err);
-/* Read one complete line (no newline) into the join. */
+/* Read one complete line (no newline, no NUL octet: the feed takes
+ * those out as garbage) into the join. */
 void dsng__ml_join_line(struct dsng_maillog *s, const char *p, size_t len);
 /* Release every pending event (end of input). */
 void dsng__ml_join_flush(struct dsng_maillog *s);

@@ -676,7 +676,7 @@ void dsng__ml_join_line(struct dsng_maillog *s, const char *p, size_t len)
 		s->ignored++;
 		return;
 	}
-	if (memchr(p, 0, len) || dsng__ml_header(p, len, &line)) {
+	if (dsng__ml_header(p, len, &line)) {
 		s->garbage++;
 		return;
 	}

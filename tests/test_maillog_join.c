@@ -378,6 +378,45 @@ static void test_dsn_refused_phrases(void **state)
 	talloc_free(r);
 }
 
+/* The phrases at every place of the 16-octet steps of the search, up to
+ * the last octet of the message, and cut one octet short at each. */
+static void test_dsn_refused_every_offset(void **state)
+{
+	static const char *const phrases[] = {"NOTIFY not supported",
+	                                      "DSN support is disabled"};
+	char *log = talloc_strdup(*state, "");
+	size_t pre, post, k, want = 0, lines = 0;
+	struct dsng_test_scan *r;
+
+	for (k = 0; k < 2; k++)
+		for (pre = 0; pre < 40; pre++)
+			for (post = 0; post < 3; post++) {
+				size_t n = strlen(phrases[k]);
+				/* whole, then without its last octet */
+				log = talloc_asprintf_append(
+				        log,
+				        "Nov 29 00:00:00 mx postfix/smtpd[1]: "
+				        "%.*s%s%.*s\n"
+				        "Nov 29 00:00:00 mx postfix/smtpd[1]: "
+				        "%.*s%.*s\n",
+				        (int)pre,
+				        "pppppppppppppppppppppppppppppppppppppp"
+				        "pp",
+				        phrases[k], (int)post, "zzz", (int)pre,
+				        "pppppppppppppppppppppppppppppppppppppp"
+				        "pp",
+				        (int)(n - 1), phrases[k]);
+				assert_non_null(log);
+				want++;
+				lines += 2;
+			}
+	r = scan(*state, log, strlen(log), 0, NULL);
+	assert_int_equal(r->sum->dsn_refused, want);
+	assert_int_equal(r->sum->mail, lines);
+	talloc_free(r);
+	talloc_free(log);
+}
+
 static void test_chunking_does_not_matter(void **state)
 {
 	static const size_t chunks[] = {1, 2, 7, 64, 4096};
@@ -439,6 +478,32 @@ static void test_long_lines_and_nuls(void **state)
 	assert_int_equal(r->sum->garbage, 1);
 	assert_int_equal(r->sum->ignored, 1);
 	talloc_free(r);
+	/* NULs in several lines of one chunk, split across chunks, and in
+	 * an unterminated last line: the feed's one NUL search per chunk
+	 * must find each of them, and only them, whatever the chunking */
+	{
+		static const char mixed[] =
+		        "Nov 29 01:12:14 mx postfix/qmgr[1]: AB1: removed\n"
+		        "x\0y\n"
+		        "Nov 29 01:12:15 mx postfix/qmgr[1]: AB2: removed\n"
+		        "\0\n"
+		        "\0\0\r\n"
+		        "Nov 29 01:12:16 mx postfix/qmgr[1]: AB3: removed\r\n"
+		        "Nov 29 01:12:17 mx postfix/qmgr[1]: AB4: rem\0ved\n"
+		        "Nov 29 01:12:18 mx postfix/qmgr[1]: AB5: removed\n"
+		        "tail\0";
+		static const size_t chunks[] = {0, 1, 2, 5, 49, 50, 51, 64};
+		size_t k;
+
+		for (k = 0; k < sizeof(chunks) / sizeof(chunks[0]); k++) {
+			r = scan(*state, mixed, sizeof(mixed) - 1, chunks[k],
+			         NULL);
+			assert_int_equal(r->sum->lines, 9);
+			assert_int_equal(r->sum->garbage, 5);
+			assert_int_equal(r->sum->mail, 4);
+			talloc_free(r);
+		}
+	}
 	talloc_free(data);
 }
 
@@ -1196,6 +1261,9 @@ int main(void)
 	                                        dsng_test_setup_ctx,
 	                                        dsng_test_teardown_ctx),
 	        cmocka_unit_test_setup_teardown(test_privacy_lines_are_counted,
+	                                        dsng_test_setup_ctx,
+	                                        dsng_test_teardown_ctx),
+	        cmocka_unit_test_setup_teardown(test_dsn_refused_every_offset,
 	                                        dsng_test_setup_ctx,
 	                                        dsng_test_teardown_ctx),
 	        cmocka_unit_test_setup_teardown(test_dsn_refused_phrases,
