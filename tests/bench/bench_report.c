@@ -161,6 +161,36 @@ static size_t floor_pass(const struct msg *msgs, size_t n)
 	return sink;
 }
 
+/* The timed rounds both corpus reports use: reps rounds, each of inner
+ * parse passes then inner memchr passes over the corpus, alternated so
+ * a change in the machine's speed touches both.  CPU seconds per pass
+ * go to t and f, wall-clock ones to w when it is not NULL, each sorted
+ * (the median is [reps / 2]); returns the passes' check sum. */
+static size_t timed_rounds(const struct msg *msgs, size_t n, int reps,
+                           int inner, double *t, double *w, double *f)
+{
+	size_t sink = 0;
+	int rep, k;
+
+	for (rep = 0; rep < reps; rep++) {
+		double t0 = now(), w0 = wall();
+		for (k = 0; k < inner; k++)
+			sink += parse_pass(msgs, n, NULL);
+		t[rep] = (now() - t0) / inner;
+		if (w)
+			w[rep] = (wall() - w0) / inner;
+		t0 = now();
+		for (k = 0; k < inner; k++)
+			sink += floor_pass(msgs, n);
+		f[rep] = (now() - t0) / inner;
+	}
+	qsort(t, (size_t)reps, sizeof(t[0]), cmpd);
+	if (w)
+		qsort(w, (size_t)reps, sizeof(w[0]), cmpd);
+	qsort(f, (size_t)reps, sizeof(f[0]), cmpd);
+	return sink;
+}
+
 static void row(const char *group, const char *name, const char *impl,
                 double value, const char *unit, const char *better,
                 const char *extra)
@@ -176,7 +206,7 @@ static int corpus_rows(const char *base, int quick)
 	struct msg *msgs = NULL;
 	size_t n = 0, i, total = 0, held = 0, errors = 0, nr;
 	double t[9], f[9];
-	int rep, reps = quick ? 3 : 9, inner = quick ? 2 : 20;
+	int reps = quick ? 3 : 9, inner = quick ? 2 : 20;
 	volatile size_t sink = 0;
 	char extra[256];
 
@@ -192,19 +222,7 @@ static int corpus_rows(const char *base, int quick)
 		held += h;
 		errors += h == 0;
 	}
-	for (rep = 0; rep < reps; rep++) {
-		double t0 = now();
-		int k;
-		for (k = 0; k < inner; k++)
-			sink += parse_pass(msgs, n, NULL);
-		t[rep] = (now() - t0) / inner;
-		t0 = now();
-		for (k = 0; k < inner; k++)
-			sink += floor_pass(msgs, n);
-		f[rep] = (now() - t0) / inner;
-	}
-	qsort(t, (size_t)reps, sizeof(t[0]), cmpd);
-	qsort(f, (size_t)reps, sizeof(f[0]), cmpd);
+	sink += timed_rounds(msgs, n, reps, inner, t, NULL, f);
 	snprintf(extra, sizeof(extra),
 	         ", \"messages\": %zu, \"bytes\": %zu, \"errors\": %zu, "
 	         "\"messages_per_s\": %.0f, \"reps\": %d",
@@ -346,7 +364,7 @@ int main(int argc, char **argv)
 	size_t n = 0, i, total = 0, reports = 0, errors = 0;
 	double t[9], w[9], mem_ratio_max = 0, mem_ratio_sum = 0, floor_t[9];
 	size_t mem_max = 0, mem_sum = 0;
-	int rep, reps = 9, inner = 20;
+	int reps = 9, inner = 20;
 	volatile size_t sink = 0;
 
 	if (argc >= 2 && strcmp(argv[1], "--rows") == 0) {
@@ -400,21 +418,7 @@ int main(int argc, char **argv)
 		}
 		talloc_free(r);
 	}
-	for (rep = 0; rep < reps; rep++) {
-		double t0 = now(), w0 = wall();
-		int k;
-		for (k = 0; k < inner; k++)
-			sink += parse_pass(msgs, n, NULL);
-		t[rep] = (now() - t0) / inner;
-		w[rep] = (wall() - w0) / inner;
-		t0 = now();
-		for (k = 0; k < inner; k++)
-			sink += floor_pass(msgs, n);
-		floor_t[rep] = (now() - t0) / inner;
-	}
-	qsort(t, (size_t)reps, sizeof(t[0]), cmpd);
-	qsort(w, (size_t)reps, sizeof(w[0]), cmpd);
-	qsort(floor_t, (size_t)reps, sizeof(floor_t[0]), cmpd);
+	sink += timed_rounds(msgs, n, reps, inner, t, w, floor_t);
 	printf("bench_report: %zu messages, %.2f MB, %zu reports, %zu errors\n",
 	       n, (double)total / 1e6, reports, errors);
 	/* CPU time per pass: median and best */
