@@ -59,11 +59,11 @@ dsng__find_lf_dashes_avx2(const char *s, size_t i, size_t n)
 
 	/* 64 octets a step, reading s[i..i+66) */
 	for (; n - i >= 66; i += 64) {
-		dsng__scan_prefetch(s + i);
 		__m256i a = lf_dashes32(s + i, lf, dash);
 		__m256i b = lf_dashes32(s + i + 32, lf, dash);
 		__m256i ab = _mm256_or_si256(a, b);
 
+		dsng__scan_prefetch(s + i);
 		if (!_mm256_testz_si256(ab, ab)) {
 			uint64_t m = (uint32_t)_mm256_movemask_epi8(a) |
 			             (uint64_t)(uint32_t)_mm256_movemask_epi8(b)
