@@ -184,6 +184,11 @@ int dsng_maillog_finish(struct dsng_maillog *s, struct dsng_error *err)
 	return oom_check(s, err);
 }
 
+unsigned long dsng_maillog_lines(const struct dsng_maillog *s)
+{
+	return s ? s->lines : 0;
+}
+
 int dsng_maillog_summary(TALLOC_CTX *mem, struct dsng_maillog_summary **out,
                          struct dsng_maillog *s, struct dsng_error *err)
 {

@@ -378,6 +378,61 @@ static void test_dsn_refused_phrases(void **state)
 	talloc_free(r);
 }
 
+/* dsng_maillog_lines counts a line when its newline is fed (an overlong
+ * one when it runs past max_line), whatever the line (mail, another
+ * program's, garbage, NUL) and wherever the chunks cut it, and a last line
+ * without a newline at finish. */
+static void test_lines_so_far(void **state)
+{
+	static const char log[] =
+	        "Nov 29 01:12:14 mx postfix/qmgr[1]: AB1: removed\n"
+	        "Nov 29 01:12:14 mx cron[7]: (root) CMD (true)\r\n"
+	        "not a log line\n"
+	        "x\0y\n"
+	        "\n"
+	        "Nov 29 01:12:14 mx postfix/qmgr[1]: AB2: "
+	        "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+	        "\n"
+	        "unterminated";
+	static const size_t chunks[] = {1, 3, 17, sizeof(log) - 1};
+	struct dsng_error err = DSNG_ERROR_INIT;
+	struct dsng_maillog_opts o;
+	size_t k, off, i;
+
+	assert_int_equal(dsng_maillog_lines(NULL), 0);
+	dsng_maillog_opts_init(&o, DSNG_MAILLOG_OPTS_VERSION);
+	o.max_line = 64; /* the AB2 line is over it */
+	for (k = 0; k < sizeof(chunks) / sizeof(chunks[0]); k++) {
+		struct dsng_maillog *s;
+		unsigned long newlines = 0;
+
+		assert_int_equal(dsng_maillog_new(*state, &s, &o, &err), 0);
+		assert_int_equal(dsng_maillog_lines(s), 0);
+		for (off = 0; off < sizeof(log) - 1; off += chunks[k]) {
+			size_t n = sizeof(log) - 1 - off < chunks[k]
+			                   ? sizeof(log) - 1 - off
+			                   : chunks[k];
+			assert_int_equal(
+			        dsng_maillog_feed(s, log + off, n, &err), 0);
+			for (i = off; i < off + n; i++)
+				newlines += log[i] == '\n';
+			/* exact at a line's end; inside the overlong line it
+			 * has been counted already, when it ran past max_line
+			 */
+			if (log[off + n - 1] == '\n')
+				assert_int_equal(dsng_maillog_lines(s),
+				                 newlines);
+			else
+				assert_in_range(dsng_maillog_lines(s), newlines,
+				                newlines + 1);
+		}
+		assert_int_equal(newlines, 6);
+		assert_int_equal(dsng_maillog_finish(s, &err), 0);
+		assert_int_equal(dsng_maillog_lines(s), 7);
+		talloc_free(s);
+	}
+}
+
 /* The phrases at every place of the 16-octet steps of the search, up to
  * the last octet of the message, and cut one octet short at each. */
 static void test_dsn_refused_every_offset(void **state)
@@ -1261,6 +1316,9 @@ int main(void)
 	                                        dsng_test_setup_ctx,
 	                                        dsng_test_teardown_ctx),
 	        cmocka_unit_test_setup_teardown(test_privacy_lines_are_counted,
+	                                        dsng_test_setup_ctx,
+	                                        dsng_test_teardown_ctx),
+	        cmocka_unit_test_setup_teardown(test_lines_so_far,
 	                                        dsng_test_setup_ctx,
 	                                        dsng_test_teardown_ctx),
 	        cmocka_unit_test_setup_teardown(test_dsn_refused_every_offset,

@@ -31,7 +31,6 @@ struct scan {
 	int json;
 	struct log_file *files;
 	size_t n_files;
-	unsigned long lines; /* lines fed, all files */
 };
 
 /* An event as one JSON line, the keys in DESIGN.md section 5's order:
@@ -311,24 +310,14 @@ static void print_summary(const struct dsng_maillog_summary *sum, int json,
 	out_flush();
 }
 
-/* The lines in text[0..len): its newlines. */
-static unsigned long count_lines(const char *text, size_t len)
-{
-	const char *p = text, *end = text + len;
-	unsigned long n = 0;
-
-	while (p < end && (p = memchr(p, '\n', (size_t)(end - p))) != NULL) {
-		n++;
-		p++;
-	}
-	return n;
-}
-
 /* Feed one file ("-" = stdin) to the scanner a read at a time: the
  * scanner splits the lines (a line at a time cost a line search in the
  * reader and a call per line, a twentieth of a run), and counts every
  * line over its max_line as garbage.  A last line without a newline is
- * ended, so it cannot run into the next file's first line. */
+ * ended, so it cannot run into the next file's first line, and the
+ * scanner's line count when a file starts is the file's offset for the
+ * line numbers of its events (the scanner counts them already: a count
+ * of its own here was a second pass over every octet). */
 static int scan_one(struct scan *sc, const char *path)
 {
 	struct input *in = input_open(NULL, path, NULL);
@@ -352,22 +341,19 @@ static int scan_one(struct scan *sc, const char *path)
 	sc->files = nf;
 	if (!input_error(in)) {
 		nf[sc->n_files].name = path;
-		nf[sc->n_files].first = sc->lines;
+		nf[sc->n_files].first = dsng_maillog_lines(sc->s);
 		sc->n_files++;
 	}
 	while (!input_error(in) &&
 	       (rc = input_next_chunk(in, &text, &len)) > 0) {
-		sc->lines += count_lines(text, len);
 		last = text[len - 1];
 		frc = dsng_maillog_feed(sc->s, text, len, &err);
 		if (frc != DSNG_OK)
 			break;
 		drain(sc);
 	}
-	if (frc == DSNG_OK && rc == 0 && last != '\n') {
-		sc->lines++;
+	if (frc == DSNG_OK && rc == 0 && last != '\n')
 		frc = dsng_maillog_feed(sc->s, "\n", 1, &err);
-	}
 	if (frc != DSNG_OK) {
 		fflush(stdout);
 		fprintf(stderr, "dsnguard: scan-log: %s: %s\n", input_label(in),

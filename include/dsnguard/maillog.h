@@ -224,6 +224,16 @@ DSNG_API int dsng_maillog_next(TALLOC_CTX *mem, struct dsng_maillog_event **out,
 DSNG_API int dsng_maillog_view(const struct dsng_maillog_event **out,
                                struct dsng_maillog *s);
 
+/* The lines read so far: every line, garbage and other programs' lines
+ * included (the summary's lines).  A line is counted when its newline is
+ * fed, a line longer than max_line as soon as it runs past it, and a last
+ * line without a newline at finish; so after a chunk that ends with a
+ * newline it is the number of lines fed.  A caller feeding several files
+ * through one scanner takes it between files (each ended by a newline) to
+ * number each file's lines from an event's line, without counting
+ * newlines itself.  0 for NULL. */
+DSNG_API unsigned long dsng_maillog_lines(const struct dsng_maillog *s);
+
 /* The totals so far (complete after finish) in *out, a new talloc object
  * on mem, rows sorted by count (largest first), then by key.  Errors
  * (*out NULL): DSNG_EINVAL, DSNG_ENOMEM. */
