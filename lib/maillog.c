@@ -100,21 +100,15 @@ nomem:
 	                  "out of memory");
 }
 
-/* One line; may_nul when it may hold a NUL octet, which makes it garbage
- * (a binary file, a corrupt log).  The feed knows where a chunk's first
- * NUL is from one memchr over the chunk, so the usual line is not
- * searched a second time. */
+/* One line; may_nul when it may hold a NUL octet.  The feed knows where
+ * a chunk's first NUL is from one memchr over the chunk, so the usual
+ * line is not searched a second time. */
 static void one_line(struct dsng_maillog *s, const char *p, size_t len,
                      int may_nul)
 {
 	if (len && p[len - 1] == '\r')
 		len--;
-	if (len && may_nul && memchr(p, 0, len)) {
-		s->lines++;
-		s->garbage++;
-		return;
-	}
-	dsng__ml_join_line(s, p, len);
+	dsng__ml_join_line(s, p, len, may_nul);
 }
 
 static int oom_check(struct dsng_maillog *s, struct dsng_error *err)

@@ -255,9 +255,11 @@ struct dsng_maillog {
 /* Finish setting up a new scanner whose opts, msgs and tally are set:
  * checks the summary limits, DSNG_OK or a dsng__fail code. */
 int dsng__ml_join_init(struct dsng_maillog *s, struct dsng_error *err);
-/* Read one complete line (no newline, no NUL octet: the feed takes
- * those out as garbage) into the join. */
-void dsng__ml_join_line(struct dsng_maillog *s, const char *p, size_t len);
+/* Read one complete line (no newline) into the join.  A line holding a
+ * NUL octet is garbage; it is searched for one only when may_nul is set
+ * (the feed knows which lines of a chunk can hold one). */
+void dsng__ml_join_line(struct dsng_maillog *s, const char *p, size_t len,
+                        int may_nul);
 /* Release every pending event (end of input). */
 void dsng__ml_join_flush(struct dsng_maillog *s);
 

@@ -665,7 +665,8 @@ static bool dsn_refused(struct dsng_span msg)
 	return false;
 }
 
-void dsng__ml_join_line(struct dsng_maillog *s, const char *p, size_t len)
+void dsng__ml_join_line(struct dsng_maillog *s, const char *p, size_t len,
+                        int may_nul)
 {
 	struct dsng__ml_line line;
 	struct dsng__ml_fact f;
@@ -676,7 +677,7 @@ void dsng__ml_join_line(struct dsng_maillog *s, const char *p, size_t len)
 		s->ignored++;
 		return;
 	}
-	if (dsng__ml_header(p, len, &line)) {
+	if ((may_nul && memchr(p, 0, len)) || dsng__ml_header(p, len, &line)) {
 		s->garbage++;
 		return;
 	}

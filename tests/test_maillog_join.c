@@ -433,8 +433,9 @@ static void test_lines_so_far(void **state)
 	}
 }
 
-/* The phrases at every place of the 16-octet steps of the search, up to
- * the last octet of the message, and cut one octet short at each. */
+/* The phrases at every offset of a line from 0 to 39, after runs of the
+ * 'p' the search stops at, with 0 to 2 octets after them (so up to the
+ * last octet of the message), and each cut one octet short. */
 static void test_dsn_refused_every_offset(void **state)
 {
 	static const char *const phrases[] = {"NOTIFY not supported",
